@@ -1,0 +1,83 @@
+/* The scriptable command line: shared context of the cmd-*.c files. */
+#ifndef VT_CLI_H
+#define VT_CLI_H
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "../mail/mail.h"
+#include "../store/store.h"
+
+enum cli_format { CLI_TEXT, CLI_JSON };
+
+struct cli {
+	const char *config_path; /* --config, or NULL for the default */
+	struct vt_config *cfg;
+	struct vt_store *store;
+	struct mail_db *db;
+	enum cli_format format;
+	FILE *out;
+	const char *command; /* "vendor list", for messages */
+	char command_buf[128];
+};
+
+struct cli_command {
+	const char *name;
+	const char *args;    /* synopsis after the name */
+	const char *summary; /* one line for the command list */
+	const char *help;    /* the rest of --help */
+	int (*run)(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+	const struct cli_command *subcommands; /* NULL-name terminated */
+};
+
+extern volatile sig_atomic_t cli_interrupted;
+
+/* Loads the configuration and opens the store and the index as needed. */
+vt_status cli_open(struct cli *cli, enum mail_db_mode mode, struct vt_error *err);
+void cli_close(struct cli *cli);
+
+/* Prints "vtriage: <msg>" to stderr and returns the exit code for st. */
+int cli_error(const struct vt_error *err);
+/* Prints a usage error for the current command and returns 2. */
+int cli_usage_error(const struct cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Parses the options every command shares (--format=text|json, --help)
+ * plus the command's own long options. Only "--name[=value]" and "-h" are
+ * options: anything else, "-tag:spam" included, is an operand (as in
+ * notmuch), and "--" ends the options. Operands are moved to the front
+ * of argv (argv[0] is the command name and is skipped). Returns their
+ * number, -1 after printing a usage error (exit 2), or -2 when --help was
+ * printed (exit 0).
+ */
+struct cli_option {
+	const char *name;   /* long option name, without -- */
+	bool has_arg;
+	const char **value; /* where the argument (or "1") goes */
+};
+int cli_parse_options(struct cli *cli, const struct cli_command *cmd, int argc, char **argv,
+		      const struct cli_option *options);
+/* full_name: "vendor list" */
+void cli_print_help(FILE *f, const struct cli_command *cmd, const char *full_name);
+
+/* ---- output ---- */
+/* A sanitised copy of mail text for the terminal or JSON (never NULL
+ * unless out of memory). */
+char *cli_text(const char *untrusted);
+/* Takes ownership of value; adds a sanitised string member. */
+void cli_json_set_text(json_t *obj, const char *key, const char *untrusted);
+/* Writes one JSON value on its own line(s). */
+void cli_json_print(struct cli *cli, json_t *value);
+/* "2002-09-20" in local time, or "-" for 0. */
+void cli_format_date(time_t t, char *buf, size_t len);
+
+/* ---- commands ---- */
+int cmd_index(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_count(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_vendor_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_vendor_show(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+
+#endif

@@ -1,0 +1,108 @@
+/* vtriage index */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+struct index_ui_state {
+	bool tty;
+	bool quiet;
+	bool progress_shown;
+};
+
+static void
+on_warning(void *ctx, const char *path, const char *why)
+{
+	char *clean = cli_text(path);
+
+	(void)ctx;
+	fprintf(stderr, "%svtriage: warning: %s: %s\n",
+		((struct index_ui_state *)ctx)->progress_shown ? "\r\033[K" : "", clean ? clean : "?",
+		why);
+	free(clean);
+}
+
+static void
+on_progress(void *ctx, const struct mail_index_stats *st)
+{
+	struct index_ui_state *ui = ctx;
+	double rate = st->elapsed > 0 ? st->files_seen / st->elapsed : 0;
+
+	if (!ui->tty || ui->quiet)
+		return;
+	if (st->files_total)
+		fprintf(stderr, "\r\033[KIndexing: %u/%u files (%.0f files/s)", st->files_seen,
+			st->files_total, rate);
+	else
+		fprintf(stderr, "\r\033[KIndexing: %u new files (%.0f files/s), %u attributed",
+			st->files_seen, rate, st->attributed);
+	ui->progress_shown = true;
+}
+
+static void
+print_summary(struct cli *cli, const struct vt_index_report *r)
+{
+	const struct mail_index_stats *m = &r->mail;
+
+	if (cli->format == CLI_JSON) {
+		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
+				      "files", (json_int_t)m->files_seen,
+				      "added", (json_int_t)m->added,
+				      "duplicates", (json_int_t)m->duplicates,
+				      "not_mail", (json_int_t)m->not_mail,
+				      "vanished", (json_int_t)m->vanished,
+				      "removed", (json_int_t)m->removed,
+				      "renamed", (json_int_t)m->renamed,
+				      "attributed", (json_int_t)m->attributed,
+				      "reconciled", (json_int_t)r->reconciled,
+				      "vendors", (json_int_t)r->vendors,
+				      "vendors_new", (json_int_t)r->vendors_new,
+				      "seconds", m->elapsed);
+		cli_json_print(cli, o);
+		json_decref(o);
+		return;
+	}
+	fprintf(cli->out,
+		"Indexed %u new file%s in %.1f s: %u message%s added, %u duplicate%s, "
+		"%u not mail, %u unreadable; %u removed, %u renamed; %u vendor%s (%u new).\n",
+		m->files_seen, m->files_seen == 1 ? "" : "s", m->elapsed, m->added,
+		m->added == 1 ? "" : "s", m->duplicates, m->duplicates == 1 ? "" : "s", m->not_mail,
+		m->vanished, m->removed, m->renamed, r->vendors, r->vendors == 1 ? "" : "s",
+		r->vendors_new);
+}
+
+int
+cmd_index(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *full_scan = NULL, *quiet = NULL;
+	const struct cli_option options[] = {
+		{ "full-scan", false, &full_scan },
+		{ "quiet", false, &quiet },
+		{ 0 },
+	};
+	struct index_ui_state state = { .tty = isatty(STDERR_FILENO) };
+	struct vt_index_ui ui = { .ctx = &state, .warning = on_warning, .progress = on_progress };
+	struct vt_index_report report;
+	struct vt_error err = { 0 };
+	int n;
+	vt_status rc;
+
+	n = cli_parse_options(cli, self, argc, argv, options);
+	if (n < 0)
+		return n == -2 ? 0 : 2;
+	if (n > 0)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	state.quiet = quiet != NULL;
+	if ((rc = cli_open(cli, MAIL_DB_READ_WRITE, &err)) != VT_OK)
+		return cli_error(&err);
+	rc = vt_index(cli->store, cli->db, cli->cfg, full_scan != NULL, &cli_interrupted, &ui,
+		      &report, &err);
+	if (state.progress_shown)
+		fprintf(stderr, "\r\033[K");
+	if (rc != VT_OK)
+		return cli_error(&err);
+	if (!state.quiet)
+		print_summary(cli, &report);
+	return 0;
+}

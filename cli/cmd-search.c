@@ -1,0 +1,195 @@
+/* vtriage count, vtriage search */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Joins the operands into one query, as notmuch does. */
+static char *
+join_query(int n, char **argv)
+{
+	size_t len = 1;
+	char *q;
+
+	for (int i = 0; i < n; i++)
+		len += strlen(argv[i]) + 1;
+	q = calloc(1, len);
+	if (q == NULL)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strcat(q, " ");
+		strcat(q, argv[i]);
+	}
+	return q;
+}
+
+/* Errors in the query name the query as the user wrote it. */
+static int
+query_error(const struct vt_error *err, const char *query)
+{
+	if (err->status != VT_ERR_USAGE)
+		return cli_error(err);
+	fprintf(stderr, "vtriage: bad query '%s': %s\n", query, err->msg);
+	return 2;
+}
+
+/* The notmuch query for the operands, or NULL after reporting (*exit).
+ * *user gets the query as the user wrote it. */
+static char *
+prepare(struct cli *cli, int n, char **argv, char **user, int *exit_code)
+{
+	struct vt_error err = { 0 };
+	char *query, *translated = NULL;
+	vt_status rc;
+
+	if ((rc = cli_open(cli, MAIL_DB_READ_ONLY, &err)) != VT_OK) {
+		*exit_code = cli_error(&err);
+		return NULL;
+	}
+	query = join_query(n, argv);
+	if (query == NULL) {
+		vt_fail(&err, VT_ERR_NOMEM, "out of memory");
+		*exit_code = cli_error(&err);
+		return NULL;
+	}
+	rc = vt_query_translate(cli->store, query, &translated, &err);
+	if (rc != VT_OK) {
+		*exit_code = query_error(&err, query);
+		free(query);
+		return NULL;
+	}
+	*user = query;
+	return translated;
+}
+
+int
+cmd_count(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *output = NULL;
+	const struct cli_option options[] = { { "output", true, &output }, { 0 } };
+	struct vt_error err = { 0 };
+	unsigned long count;
+	bool threads = false;
+	char *query, *user = NULL;
+	int n, code = 0;
+
+	if ((n = cli_parse_options(cli, self, argc, argv, options)) < 0)
+		return n == -2 ? 0 : 2;
+	if (output != NULL) {
+		if (strcmp(output, "threads") == 0)
+			threads = true;
+		else if (strcmp(output, "messages") != 0)
+			return cli_usage_error(cli, "--output must be messages or threads");
+	}
+	if ((query = prepare(cli, n, argv, &user, &code)) == NULL)
+		return code;
+	if (mail_count(cli->db, query, threads, &count, &err) != VT_OK)
+		code = query_error(&err, user);
+	else
+		fprintf(cli->out, "%lu\n", count); /* a bare number is valid JSON too */
+	free(query);
+	free(user);
+	return code;
+}
+
+struct search_out {
+	struct cli *cli;
+	long printed;
+};
+
+static vt_status
+print_thread(void *ctx, const struct mail_thread *t, struct vt_error *err)
+{
+	struct search_out *so = ctx;
+	struct cli *cli = so->cli;
+	char *slug = t->vendor_org ? vt_vendor_slug_for_org(cli->store, t->vendor_org) : NULL;
+
+	(void)err;
+	if (cli->format == CLI_JSON) {
+		json_t *o = json_object(), *tags = json_array();
+
+		json_object_set_new(o, "thread", json_string(t->thread_id));
+		cli_json_set_text(o, "subject", t->subject);
+		cli_json_set_text(o, "authors", t->authors);
+		json_object_set_new(o, "date", json_integer((json_int_t)t->newest));
+		json_object_set_new(o, "oldest", json_integer((json_int_t)t->oldest));
+		json_object_set_new(o, "vendor", slug ? json_string(slug) : json_null());
+		json_object_set_new(o, "matched", json_integer(t->matched));
+		json_object_set_new(o, "total", json_integer(t->total));
+		for (size_t i = 0; i < t->n_tags; i++) {
+			char *clean = cli_text(t->tags[i]);
+
+			json_array_append_new(tags, json_string(clean ? clean : ""));
+			free(clean);
+		}
+		json_object_set_new(o, "tags", tags);
+		fputs(so->printed ? ",\n" : "[\n", cli->out);
+		json_dumpf(o, cli->out, JSON_COMPACT);
+		json_decref(o);
+	} else {
+		char date[32], *subject = cli_text(t->subject), *authors = cli_text(t->authors);
+
+		cli_format_date(t->newest, date, sizeof date);
+		fprintf(cli->out, "thread:%s  %s [%d/%d] %s%s%s%s; %s (", t->thread_id, date,
+			t->matched, t->total, slug ? "[" : "", slug ? slug : "", slug ? "] " : "",
+			authors ? authors : "", subject ? subject : "");
+		for (size_t i = 0; i < t->n_tags; i++) {
+			char *clean = cli_text(t->tags[i]);
+
+			fprintf(cli->out, "%s%s", i ? " " : "", clean ? clean : "");
+			free(clean);
+		}
+		fputs(")\n", cli->out);
+		free(subject);
+		free(authors);
+	}
+	free(slug);
+	so->printed++;
+	return ferror(cli->out) ? vt_fail(err, VT_ERR_IO, "write error: %s", strerror(errno))
+				: VT_OK;
+}
+
+static bool
+parse_count(const char *s, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return errno == 0 && *s && *end == '\0' && *out >= 0;
+}
+
+int
+cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *limit_s = NULL, *offset_s = NULL;
+	const struct cli_option options[] = {
+		{ "limit", true, &limit_s },
+		{ "offset", true, &offset_s },
+		{ 0 },
+	};
+	struct search_out so = { .cli = cli };
+	struct vt_error err = { 0 };
+	long limit = -1, offset = 0;
+	char *query, *user = NULL;
+	int n, code = 0;
+
+	if ((n = cli_parse_options(cli, self, argc, argv, options)) < 0)
+		return n == -2 ? 0 : 2;
+	if (limit_s && !parse_count(limit_s, &limit))
+		return cli_usage_error(cli, "--limit needs a number >= 0, not '%s'", limit_s);
+	if (offset_s && !parse_count(offset_s, &offset))
+		return cli_usage_error(cli, "--offset needs a number >= 0, not '%s'", offset_s);
+	if ((query = prepare(cli, n, argv, &user, &code)) == NULL)
+		return code;
+	if (mail_search_threads(cli->db, query, offset, limit, print_thread, &so, &err) != VT_OK)
+		code = query_error(&err, user);
+	/* Only a whole array is printed: nothing at all for a bad query. */
+	if (cli->format == CLI_JSON && (code == 0 || so.printed))
+		fputs(so.printed ? "\n]\n" : "[]\n", cli->out);
+	free(query);
+	free(user);
+	return code;
+}

@@ -1,0 +1,110 @@
+/* vtriage vendor list|show */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static json_t *
+vendor_json(const struct vt_vendor *v)
+{
+	json_t *o = json_object(), *domains = json_array();
+
+	json_object_set_new(o, "slug", json_string(v->slug));
+	cli_json_set_text(o, "name", v->name);
+	for (size_t i = 0; i < v->n_domains; i++)
+		json_array_append_new(domains, json_string(v->domains[i]));
+	json_object_set_new(o, "domains", domains);
+	json_object_set_new(o, "bucket", json_string(vt_bucket_name(v->bucket)));
+	json_object_set_new(o, "messages", json_integer(v->messages));
+	json_object_set_new(o, "first_seen",
+			    v->first_seen ? json_integer((json_int_t)v->first_seen) : json_null());
+	json_object_set_new(o, "last_seen",
+			    v->last_seen ? json_integer((json_int_t)v->last_seen) : json_null());
+	return o;
+}
+
+static void
+print_domains(FILE *f, const struct vt_vendor *v)
+{
+	for (size_t i = 0; i < v->n_domains; i++)
+		fprintf(f, "%s%s", i ? "," : "", v->domains[i]);
+}
+
+int
+cmd_vendor_list(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *bucket_s = NULL;
+	const struct cli_option options[] = { { "bucket", true, &bucket_s }, { 0 } };
+	struct vt_vendor_list list;
+	struct vt_error err = { 0 };
+	enum vt_bucket bucket;
+	int n;
+
+	if ((n = cli_parse_options(cli, self, argc, argv, options)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n > 0)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	if (bucket_s && !vt_bucket_parse(bucket_s, &bucket))
+		return cli_usage_error(cli, "--bucket must be trusted or generic, not '%s'", bucket_s);
+	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
+	    vt_vendor_list(cli->store, bucket_s ? &bucket : NULL, &list, &err) != VT_OK)
+		return cli_error(&err);
+	if (cli->format == CLI_JSON) {
+		json_t *arr = json_array();
+
+		for (size_t i = 0; i < list.count; i++)
+			json_array_append_new(arr, vendor_json(&list.items[i]));
+		json_dumpf(arr, cli->out, JSON_INDENT(1));
+		fputc('\n', cli->out);
+		json_decref(arr);
+	} else {
+		for (size_t i = 0; i < list.count; i++) {
+			const struct vt_vendor *v = &list.items[i];
+			char last[32], *name = cli_text(v->name);
+
+			cli_format_date(v->last_seen, last, sizeof last);
+			fprintf(cli->out, "%-20s %-8s %6ld  %-10s  %s (", v->slug,
+				vt_bucket_name(v->bucket), v->messages, last, name ? name : "");
+			print_domains(cli->out, v);
+			fputs(")\n", cli->out);
+			free(name);
+		}
+	}
+	vt_vendor_list_clear(&list);
+	return 0;
+}
+
+int
+cmd_vendor_show(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	struct vt_error err = { 0 };
+	struct vt_vendor v;
+	int n;
+
+	if ((n = cli_parse_options(cli, self, argc, argv, NULL)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 1)
+		return cli_usage_error(cli, "needs exactly one vendor SLUG");
+	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
+	    vt_vendor_get(cli->store, argv[0], &v, &err) != VT_OK)
+		return cli_error(&err);
+	if (cli->format == CLI_JSON) {
+		json_t *o = vendor_json(&v);
+
+		cli_json_print(cli, o);
+		json_decref(o);
+	} else {
+		char first[32], last[32], *name = cli_text(v.name);
+
+		cli_format_date(v.first_seen, first, sizeof first);
+		cli_format_date(v.last_seen, last, sizeof last);
+		fprintf(cli->out, "vendor:   %s\nname:     %s\nbucket:   %s\ndomains:  ", v.slug,
+			name ? name : "", vt_bucket_name(v.bucket));
+		print_domains(cli->out, &v);
+		fprintf(cli->out, "\nmessages: %ld\nfirst:    %s\nlast:     %s\n", v.messages, first,
+			last);
+		free(name);
+	}
+	vt_vendor_clear(&v);
+	return 0;
+}

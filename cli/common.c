@@ -1,0 +1,179 @@
+/* What every command shares: opening stores, options, errors, output. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+volatile sig_atomic_t cli_interrupted;
+
+vt_status
+cli_open(struct cli *cli, enum mail_db_mode mode, struct vt_error *err)
+{
+	struct mail_db_location loc;
+	char path[PATH_MAX];
+	vt_status rc;
+
+	if (cli->cfg == NULL && (rc = vt_config_load(cli->config_path, &cli->cfg, err)) != VT_OK)
+		return rc;
+	vt_config_mail_location(cli->cfg, &loc);
+	/* The index first: it creates the data directory on first use. */
+	if (cli->db == NULL && (rc = mail_db_open(&loc, mode, &cli->db, err)) != VT_OK)
+		return rc;
+	if (cli->store == NULL) {
+		if (snprintf(path, sizeof path, "%s/vtriage.db", cli->cfg->data_dir) >= (int)sizeof path)
+			return vt_fail(err, VT_ERR_CONFIG, "data directory path too long");
+		if ((rc = vt_store_open(path, &cli->store, err)) != VT_OK)
+			return rc;
+	}
+	return VT_OK;
+}
+
+void
+cli_close(struct cli *cli)
+{
+	vt_store_close(&cli->store);
+	mail_db_close(&cli->db);
+	vt_config_free(&cli->cfg);
+}
+
+int
+cli_error(const struct vt_error *err)
+{
+	fprintf(stderr, "vtriage: %s\n", err->msg[0] ? err->msg : vt_status_name(err->status));
+	return vt_status_exit_code(err->status);
+}
+
+int
+cli_usage_error(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vtriage %s: ", cli->command ? cli->command : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see: vtriage %s --help)\n", cli->command ? cli->command : "");
+	return 2;
+}
+
+void
+cli_print_help(FILE *f, const struct cli_command *cmd, const char *full_name)
+{
+	fprintf(f, "usage: vtriage [--config FILE] %s%s%s\n\n%s\n", full_name,
+		cmd->args ? " " : "", cmd->args ? cmd->args : "", cmd->summary);
+	if (cmd->help)
+		fprintf(f, "\n%s", cmd->help);
+	if (cmd->subcommands) {
+		fprintf(f, "\ncommands:\n");
+		for (const struct cli_command *c = cmd->subcommands; c->name; c++)
+			fprintf(f, "  %-14s %s\n", c->name, c->summary);
+	}
+}
+
+static bool
+set_format(struct cli *cli, const char *value)
+{
+	if (strcmp(value, "text") == 0)
+		cli->format = CLI_TEXT;
+	else if (strcmp(value, "json") == 0)
+		cli->format = CLI_JSON;
+	else
+		return false;
+	return true;
+}
+
+int
+cli_parse_options(struct cli *cli, const struct cli_command *cmd, int argc, char **argv,
+		  const struct cli_option *options)
+{
+	int i, n = 0;
+	bool only_operands = false;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i], *eq, *value = NULL;
+		const struct cli_option *o = NULL;
+		size_t len;
+
+		if (only_operands || arg[0] != '-' || arg[1] == '\0' ||
+		    (arg[1] != '-' && strcmp(arg, "-h") != 0)) {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			only_operands = true;
+			continue;
+		}
+		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+			cli_print_help(stdout, cmd, cli->command);
+			return -2;
+		}
+		arg += 2;
+		eq = strchr(arg, '=');
+		len = eq ? (size_t)(eq - arg) : strlen(arg);
+		if (len == strlen("format") && strncmp(arg, "format", len) == 0) {
+			value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+			if (value == NULL || !set_format(cli, value)) {
+				cli_usage_error(cli, "--format must be text or json");
+				return -1;
+			}
+			continue;
+		}
+		for (const struct cli_option *c = options; c && c->name; c++)
+			if (strlen(c->name) == len && strncmp(c->name, arg, len) == 0)
+				o = c;
+		if (o == NULL) {
+			cli_usage_error(cli, "unknown option '--%.*s'", (int)len, arg);
+			return -1;
+		}
+		if (o->has_arg) {
+			value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+			if (value == NULL) {
+				cli_usage_error(cli, "--%s needs a value", o->name);
+				return -1;
+			}
+		} else if (eq) {
+			cli_usage_error(cli, "--%s takes no value", o->name);
+			return -1;
+		} else
+			value = "1";
+		*o->value = value;
+	}
+	return n;
+}
+
+char *
+cli_text(const char *untrusted)
+{
+	return mail_sanitize_str(untrusted);
+}
+
+void
+cli_json_set_text(json_t *obj, const char *key, const char *untrusted)
+{
+	char *clean = cli_text(untrusted);
+
+	json_object_set_new(obj, key, json_string(clean ? clean : ""));
+	free(clean);
+}
+
+void
+cli_json_print(struct cli *cli, json_t *value)
+{
+	json_dumpf(value, cli->out, JSON_COMPACT);
+	fputc('\n', cli->out);
+}
+
+void
+cli_format_date(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (t <= 0 || localtime_r(&t, &tm) == NULL) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	strftime(buf, len, "%Y-%m-%d", &tm);
+}

@@ -1,0 +1,167 @@
+/*
+ * vtriage: the command table and the dispatcher. Every command is a row;
+ * --help text, the command list and dispatch all come from the table.
+ */
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "cli.h"
+
+static const struct cli_command vendor_commands[] = {
+	{ .name = "list",
+	  .args = "[--bucket=trusted|generic] [--format=text|json]",
+	  .summary = "List vendors with their bucket, mail count and last mail.",
+	  .help = "Vendors are organisations (registrable domains) that send vendor mail.\n"
+		  "New vendors start in the generic bucket.\n",
+	  .run = cmd_vendor_list },
+	{ .name = "show",
+	  .args = "SLUG [--format=text|json]",
+	  .summary = "Show one vendor.",
+	  .run = cmd_vendor_show },
+	{ 0 },
+};
+
+static const struct cli_command commands[] = {
+	{ .name = "index",
+	  .args = "[--full-scan] [--quiet]",
+	  .summary = "Index new, removed and renamed mail and attribute it to vendors.",
+	  .help = "Scans the mail root ([store] maildir) as `notmuch new` does and records\n"
+		  "each new message's vendor. Files that cannot be indexed are named in\n"
+		  "warnings and counted in the summary.\n\n"
+		  "  --full-scan  look at every directory, even unchanged ones\n"
+		  "  --quiet      no progress and no summary\n",
+	  .run = cmd_index },
+	{ .name = "count",
+	  .args = "[--output=messages|threads] QUERY...",
+	  .summary = "Count messages (or threads) matching a query.",
+	  .help = "QUERY is notmuch syntax plus vendor:SLUG and bucket:trusted|generic|none.\n",
+	  .run = cmd_count },
+	{ .name = "search",
+	  .args = "[--format=text|json] [--limit N] [--offset N] QUERY...",
+	  .summary = "List threads matching a query, newest first.",
+	  .help = "QUERY is notmuch syntax plus vendor:SLUG and bucket:trusted|generic|none.\n"
+		  "JSON: an array of objects with thread, subject, authors, date (unix\n"
+		  "seconds of the newest message), vendor (slug or null), matched, total\n"
+		  "and tags.\n",
+	  .run = cmd_search },
+	{ .name = "vendor",
+	  .args = "COMMAND ...",
+	  .summary = "Vendors: list, show.",
+	  .subcommands = vendor_commands },
+	{ 0 },
+};
+
+static void
+print_main_help(FILE *f)
+{
+	fprintf(f,
+		"usage: vtriage [--config FILE] COMMAND [ARGS...]\n"
+		"       vtriage --help | --version\n\n"
+		"A terminal inbox and vendor-triage client over notmuch.\n\n"
+		"commands:\n");
+	for (const struct cli_command *c = commands; c->name; c++)
+		fprintf(f, "  %-14s %s\n", c->name, c->summary);
+	fprintf(f,
+		"\nThe configuration is read from --config FILE, $VTRIAGE_CONFIG or\n"
+		"$XDG_CONFIG_HOME/vtriage/config. See vtriage(1).\n"
+		"Exit status: 0 success, 1 failure, 2 bad usage, query or configuration.\n");
+}
+
+static const struct cli_command *
+find(const struct cli_command *table, const char *name)
+{
+	for (const struct cli_command *c = table; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	cli_interrupted = 1;
+}
+
+static int
+dispatch(struct cli *cli, const struct cli_command *table, const char *parent, int argc,
+	 char **argv)
+{
+	const struct cli_command *cmd = find(table, argv[0]);
+
+	if (cmd == NULL) {
+		fprintf(stderr, "vtriage: unknown command '%s%s%s' (see: vtriage %s--help)\n",
+			parent ? parent : "", parent ? " " : "", argv[0], parent ? parent : "");
+		return 2;
+	}
+	snprintf(cli->command_buf, sizeof cli->command_buf, "%s%s%s", parent ? parent : "",
+		 parent ? " " : "", cmd->name);
+	cli->command = cli->command_buf;
+	if (cmd->subcommands) {
+		if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+			cli_print_help(argc < 2 ? stderr : stdout, cmd, cli->command);
+			return argc < 2 ? 2 : 0;
+		}
+		return dispatch(cli, cmd->subcommands, cmd->name, argc - 1, argv + 1);
+	}
+	return cmd->run(cli, cmd, argc, argv);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli = { .out = stdout };
+	struct sigaction sa = { .sa_handler = on_signal };
+	int i = 1, rc;
+
+	setlocale(LC_ALL, "");
+	/* A dropped pipe or connection is an error return, not a death. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_main_help(stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("vtriage %s\n", PACKAGE_VERSION);
+			return 0;
+		}
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			cli.config_path = argv[++i];
+			continue;
+		}
+		if (strncmp(argv[i], "--config=", 9) == 0) {
+			cli.config_path = argv[i] + 9;
+			continue;
+		}
+		fprintf(stderr, "vtriage: unknown option '%s' (see: vtriage --help)\n", argv[i]);
+		return 2;
+	}
+	if (i == argc) {
+		print_main_help(stderr);
+		return 2;
+	}
+	if (strcmp(argv[i], "help") == 0) {
+		const struct cli_command *c = i + 1 < argc ? find(commands, argv[i + 1]) : NULL;
+
+		if (c == NULL)
+			print_main_help(stdout);
+		else
+			cli_print_help(stdout, c, c->name);
+		return 0;
+	}
+	rc = dispatch(&cli, commands, NULL, argc - i, argv + i);
+	cli_close(&cli);
+	if (fflush(stdout) != 0 && rc == 0) {
+		perror("vtriage: stdout");
+		rc = 1;
+	}
+	return rc;
+}

@@ -1,0 +1,82 @@
+/* Address headers through GMime's RFC 5322 parser. */
+#include <gmime/gmime.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+static void
+append(struct mail_address_list *out, const char *name, const char *addr)
+{
+	struct mail_address *grown;
+	char *lower;
+
+	if (addr == NULL || strchr(addr, '@') == NULL)
+		return;
+	grown = realloc(out->items, (out->count + 1) * sizeof *out->items);
+	if (grown == NULL)
+		return;
+	out->items = grown;
+	lower = strdup(addr);
+	if (lower == NULL)
+		return;
+	mail_ascii_lower(lower);
+	out->items[out->count].address = lower;
+	out->items[out->count].name = strdup(name ? name : "");
+	if (out->items[out->count].name == NULL) {
+		free(lower);
+		return;
+	}
+	out->count++;
+}
+
+static void
+flatten(InternetAddressList *list, struct mail_address_list *out, int depth)
+{
+	int i, n;
+
+	if (list == NULL || depth > 4)
+		return;
+	n = internet_address_list_length(list);
+	for (i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address(list, i);
+
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+			append(out, internet_address_get_name(ia),
+			       internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+		else if (INTERNET_ADDRESS_IS_GROUP(ia))
+			flatten(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
+				out, depth + 1);
+	}
+}
+
+void
+mail_address_list_parse(const char *header, struct mail_address_list *out)
+{
+	InternetAddressList *list;
+
+	out->items = NULL;
+	out->count = 0;
+	if (header == NULL || *header == '\0')
+		return;
+	g_mime_init();
+	list = internet_address_list_parse(NULL, header);
+	if (list == NULL)
+		return;
+	flatten(list, out, 0);
+	g_object_unref(list);
+}
+
+void
+mail_address_list_clear(struct mail_address_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->count; i++) {
+		free(list->items[i].name);
+		free(list->items[i].address);
+	}
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}

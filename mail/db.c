@@ -1,0 +1,252 @@
+/*
+ * Opening the notmuch database: vtriage's own (split layout: Xapian files
+ * under the data directory, mail wherever the user keeps it), or one the
+ * user already has.
+ *
+ * Our own database is described by a notmuch config file that we write
+ * next to it, so that `NOTMUCH_CONFIG=<data>/notmuch-config notmuch ...`
+ * works on it, and so that it never reads the user's ~/.notmuch-config.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "private.h"
+
+vt_status
+mail_nm_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st,
+	     const char *what)
+{
+	const char *detail = db && db->nm ? notmuch_database_status_string(db->nm) : NULL;
+	vt_status ours;
+
+	switch (st) {
+	case NOTMUCH_STATUS_OUT_OF_MEMORY:
+		ours = VT_ERR_NOMEM;
+		break;
+	case NOTMUCH_STATUS_FILE_ERROR:
+	case NOTMUCH_STATUS_PATH_ERROR:
+		ours = VT_ERR_IO;
+		break;
+	case NOTMUCH_STATUS_BAD_QUERY_SYNTAX:
+		ours = VT_ERR_USAGE;
+		break;
+	default:
+		ours = VT_ERR_DB;
+		break;
+	}
+	return vt_fail(err, ours, "%s: %s%s%s", what, notmuch_status_to_string(st),
+		       detail ? ": " : "", detail ? detail : "");
+}
+
+static vt_status
+make_dirs(const char *path, struct vt_error *err)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+	char *p;
+
+	if (len >= sizeof buf)
+		return vt_fail(err, VT_ERR_IO, "%s: path too long", path);
+	memcpy(buf, path, len + 1);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+			return vt_fail(err, VT_ERR_IO, "cannot create %s: %s", buf, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+		return vt_fail(err, VT_ERR_IO, "cannot create %s: %s", buf, strerror(errno));
+	return VT_OK;
+}
+
+/* Writes content to path unless it already holds exactly that; atomic. */
+static vt_status
+write_if_changed(const char *path, const char *content, struct vt_error *err)
+{
+	char tmp[PATH_MAX];
+	char old[8192];
+	size_t len = strlen(content), got;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (f != NULL) {
+		got = fread(old, 1, sizeof old, f);
+		fclose(f);
+		if (got == len && memcmp(old, content, len) == 0)
+			return VT_OK;
+	}
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return vt_fail(err, VT_ERR_IO, "%s: path too long", path);
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return vt_fail(err, VT_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+	if (fwrite(content, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		int e = errno;
+
+		fclose(f);
+		unlink(tmp);
+		return vt_fail(err, VT_ERR_IO, "cannot write %s: %s", tmp, strerror(e));
+	}
+	fclose(f);
+	if (rename(tmp, path) != 0) {
+		unlink(tmp);
+		return vt_fail(err, VT_ERR_IO, "cannot rename %s: %s", tmp, strerror(errno));
+	}
+	return VT_OK;
+}
+
+static vt_status
+open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error *err)
+{
+	char root[PATH_MAX], xapian_dir[PATH_MAX], xapian[PATH_MAX];
+	char *content = NULL, *msg = NULL;
+	notmuch_database_mode_t mode;
+	notmuch_status_t st;
+	struct stat sb;
+	vt_status rc;
+
+	if (loc->mail_root == NULL || *loc->mail_root == '\0')
+		return vt_fail(err, VT_ERR_CONFIG, "no mail root: set [store] maildir");
+	if (realpath(loc->mail_root, root) == NULL)
+		return vt_fail(err, VT_ERR_IO, "mail root %s: %s", loc->mail_root, strerror(errno));
+	if (stat(root, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return vt_fail(err, VT_ERR_IO, "mail root %s: not a directory", root);
+	if ((rc = make_dirs(loc->data_dir, err)) != VT_OK)
+		return rc;
+	if (snprintf(xapian_dir, sizeof xapian_dir, "%s/notmuch", loc->data_dir) >=
+		    (int)sizeof xapian_dir ||
+	    snprintf(xapian, sizeof xapian, "%s/xapian", xapian_dir) >= (int)sizeof xapian)
+		return vt_fail(err, VT_ERR_IO, "%s: path too long", loc->data_dir);
+	if ((rc = make_dirs(xapian_dir, err)) != VT_OK)
+		return rc;
+	if (asprintf(&db->config_path, "%s/notmuch-config", loc->data_dir) < 0) {
+		db->config_path = NULL;
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	if (asprintf(&content,
+		     "# Written by vtriage: notmuch's view of vtriage's own index.\n"
+		     "# Use it with: NOTMUCH_CONFIG=%s notmuch ...\n"
+		     "[database]\npath=%s\nmail_root=%s\n\n"
+		     "[new]\ntags=inbox;unread\nignore=\n\n"
+		     "[search]\nexclude_tags=\n\n"
+		     "[maildir]\nsynchronize_flags=true\n",
+		     db->config_path, xapian_dir, root) < 0)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	rc = write_if_changed(db->config_path, content, err);
+	free(content);
+	if (rc != VT_OK)
+		return rc;
+
+	if (stat(xapian, &sb) != 0) {
+		st = notmuch_database_create_with_config(NULL, db->config_path, NULL, &db->nm, &msg);
+		if (st != NOTMUCH_STATUS_SUCCESS && st != NOTMUCH_STATUS_DATABASE_EXISTS) {
+			rc = vt_fail(err, VT_ERR_DB, "cannot create index in %s: %s", xapian_dir,
+				     msg ? msg : notmuch_status_to_string(st));
+			free(msg);
+			return rc;
+		}
+		free(msg);
+		msg = NULL;
+		if (db->nm != NULL)
+			notmuch_database_destroy(db->nm);
+		db->nm = NULL;
+	}
+	mode = db->mode == MAIL_DB_READ_WRITE ? NOTMUCH_DATABASE_MODE_READ_WRITE
+					      : NOTMUCH_DATABASE_MODE_READ_ONLY;
+	st = notmuch_database_open_with_config(NULL, mode, db->config_path, NULL, &db->nm, &msg);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		rc = vt_fail(err, VT_ERR_DB, "cannot open index %s: %s", xapian_dir,
+			     msg ? msg : notmuch_status_to_string(st));
+		free(msg);
+		return rc;
+	}
+	free(msg);
+	db->mail_root = strdup(root);
+	return db->mail_root ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+}
+
+static vt_status
+open_existing(struct mail_db *db, const char *path, struct vt_error *err)
+{
+	notmuch_database_mode_t mode = db->mode == MAIL_DB_READ_WRITE
+					       ? NOTMUCH_DATABASE_MODE_READ_WRITE
+					       : NOTMUCH_DATABASE_MODE_READ_ONLY;
+	const char *root;
+	char *msg = NULL;
+	notmuch_status_t st;
+	vt_status rc;
+
+	/* NULL config: the user's own notmuch configuration applies (its
+	 * mail root, new.tags, new.ignore), as it does for `notmuch new`. */
+	st = notmuch_database_open_with_config(path, mode, NULL, NULL, &db->nm, &msg);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		rc = vt_fail(err, VT_ERR_DB, "cannot open notmuch database %s: %s", path,
+			     msg ? msg : notmuch_status_to_string(st));
+		free(msg);
+		return rc;
+	}
+	free(msg);
+	root = notmuch_config_get(db->nm, NOTMUCH_CONFIG_MAIL_ROOT);
+	if (root == NULL || *root == '\0')
+		return vt_fail(err, VT_ERR_CONFIG, "notmuch database %s has no mail root", path);
+	db->mail_root = strdup(root);
+	return db->mail_root ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+}
+
+vt_status
+mail_db_open(const struct mail_db_location *loc, enum mail_db_mode mode, struct mail_db **out,
+	     struct vt_error *err)
+{
+	struct mail_db *db;
+	vt_status rc;
+
+	*out = NULL;
+	db = calloc(1, sizeof *db);
+	if (db == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	db->mode = mode;
+	if (loc->notmuch_db != NULL && *loc->notmuch_db != '\0')
+		rc = open_existing(db, loc->notmuch_db, err);
+	else
+		rc = open_own(db, loc, err);
+	if (rc != VT_OK) {
+		mail_db_close(&db);
+		return rc;
+	}
+	*out = db;
+	return VT_OK;
+}
+
+void
+mail_db_close(struct mail_db **dbp)
+{
+	struct mail_db *db = *dbp;
+
+	if (db == NULL)
+		return;
+	if (db->nm != NULL)
+		notmuch_database_destroy(db->nm);
+	free(db->mail_root);
+	free(db->config_path);
+	free(db);
+	*dbp = NULL;
+}
+
+const char *
+mail_db_mail_root(const struct mail_db *db)
+{
+	return db->mail_root;
+}
+
+const char *
+mail_db_config_path(const struct mail_db *db)
+{
+	return db->config_path;
+}

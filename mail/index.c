@@ -1,0 +1,869 @@
+/*
+ * Bringing the notmuch index up to date with the mail root.
+ *
+ * The walk follows `notmuch new` rule for rule, so that both index exactly
+ * the same files: every regular file below the mail root (symlinks
+ * followed) except the top-level .notmuch directory, "tmp" directories of
+ * Maildirs and names matching new.ignore; a directory whose mtime matches
+ * the one recorded in the index is not listed again; new files are added
+ * before vanished ones are removed, so a rename never loses a message.
+ *
+ * Unlike `notmuch new`, files are added in batches: the store's hooks
+ * commit their side of a batch before the index commits its own, so a
+ * crash leaves only work that the next run redoes idempotently.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "private.h"
+
+#define BATCH_FILES 256
+#define PROGRESS_INTERVAL 0.5
+
+struct path_list {
+	char **paths;
+	time_t *mtimes; /* only for the directory mtime list */
+	size_t count, cap;
+};
+
+struct walk {
+	struct mail_db *db;
+	const struct mail_index_options *opts;
+	const struct mail_index_hooks *hooks;
+	struct mail_index_stats *stats;
+	struct vt_error *err;
+
+	notmuch_config_values_t *new_tags;
+	notmuch_bool_t sync_flags;
+	regex_t *ignore_regex;
+	size_t n_ignore_regex;
+	char **ignore_names;
+	size_t n_ignore_names;
+
+	struct path_list removed_files, removed_dirs, dir_mtimes;
+	bool in_batch;
+	unsigned batch_size;
+	struct timespec start, last_progress;
+};
+
+static double
+seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static vt_status
+path_list_add(struct path_list *l, const char *path, time_t mtime, struct vt_error *err)
+{
+	if (l->count == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		char **p = realloc(l->paths, cap * sizeof *p);
+		time_t *m;
+
+		if (p == NULL)
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		l->paths = p;
+		m = realloc(l->mtimes, cap * sizeof *m);
+		if (m == NULL)
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		l->mtimes = m;
+		l->cap = cap;
+	}
+	l->paths[l->count] = strdup(path);
+	if (l->paths[l->count] == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	l->mtimes[l->count++] = mtime;
+	return VT_OK;
+}
+
+static void
+path_list_clear(struct path_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->count; i++)
+		free(l->paths[i]);
+	free(l->paths);
+	free(l->mtimes);
+	memset(l, 0, sizeof *l);
+}
+
+static bool
+interrupted(const struct walk *w)
+{
+	return w->opts->interrupted != NULL && *w->opts->interrupted;
+}
+
+static void
+maybe_progress(struct walk *w, bool force)
+{
+	struct timespec now;
+
+	if (w->hooks->progress == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!force && seconds_between(&w->last_progress, &now) < PROGRESS_INTERVAL)
+		return;
+	w->last_progress = now;
+	w->stats->elapsed = seconds_between(&w->start, &now);
+	w->hooks->progress(w->hooks->ctx, w->stats);
+}
+
+static void
+warn(struct walk *w, const char *path, const char *why)
+{
+	if (w->hooks->warning != NULL)
+		w->hooks->warning(w->hooks->ctx, path, why);
+}
+
+/* ---- batches: store first, then index ---- */
+
+static vt_status
+batch_open(struct walk *w)
+{
+	notmuch_status_t st;
+	vt_status rc;
+
+	if (w->in_batch)
+		return VT_OK;
+	if (w->hooks->batch_begin && (rc = w->hooks->batch_begin(w->hooks->ctx, w->err)) != VT_OK)
+		return rc;
+	st = notmuch_database_begin_atomic(w->db->nm);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return mail_nm_fail(w->db, w->err, st, "begin index transaction");
+	w->in_batch = true;
+	w->batch_size = 0;
+	return VT_OK;
+}
+
+static vt_status
+batch_close(struct walk *w)
+{
+	notmuch_status_t st;
+	vt_status rc = VT_OK;
+
+	if (!w->in_batch)
+		return VT_OK;
+	w->in_batch = false;
+	if (w->hooks->batch_end)
+		rc = w->hooks->batch_end(w->hooks->ctx, w->err);
+	st = notmuch_database_end_atomic(w->db->nm);
+	if (rc == VT_OK && st != NOTMUCH_STATUS_SUCCESS)
+		rc = mail_nm_fail(w->db, w->err, st, "commit index transaction");
+	return rc;
+}
+
+static vt_status
+batch_step(struct walk *w)
+{
+	vt_status rc;
+
+	if (++w->batch_size < BATCH_FILES)
+		return VT_OK;
+	if ((rc = batch_close(w)) != VT_OK)
+		return rc;
+	return batch_open(w);
+}
+
+/* ---- attribution ---- */
+
+static vt_status
+attribute_message(struct walk *w, notmuch_message_t *msg)
+{
+	struct mail_message_info info;
+	notmuch_status_t st;
+	vt_status rc = VT_OK;
+
+	mail_message_describe(msg, w->opts->identity, &info);
+	st = mail_message_store_attribution(msg, &info.attribution);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		rc = mail_nm_fail(w->db, w->err, st, "record attribution");
+	else if (w->hooks->message != NULL)
+		rc = w->hooks->message(w->hooks->ctx, &info, w->err);
+	mail_message_info_clear(&info);
+	return rc;
+}
+
+/* ---- adding one file ---- */
+
+static vt_status
+add_file(struct walk *w, const char *path)
+{
+	notmuch_message_t *msg = NULL;
+	notmuch_status_t st;
+	notmuch_bool_t seen;
+	vt_status rc = VT_OK;
+
+	if ((rc = batch_open(w)) != VT_OK)
+		return rc;
+	w->stats->files_seen++;
+	st = notmuch_database_index_file(w->db->nm, path, NULL, &msg);
+	switch (st) {
+	case NOTMUCH_STATUS_SUCCESS:
+		w->stats->added++;
+		notmuch_message_freeze(msg);
+		if (w->sync_flags)
+			notmuch_message_maildir_flags_to_tags(msg);
+		for (notmuch_config_values_start(w->new_tags); notmuch_config_values_valid(w->new_tags);
+		     notmuch_config_values_move_to_next(w->new_tags)) {
+			const char *tag = notmuch_config_values_get(w->new_tags);
+
+			/* As notmuch new: mail already seen is not unread. */
+			if (strcmp(tag, "unread") == 0 &&
+			    notmuch_message_has_maildir_flag_st(msg, 'S', &seen) ==
+				    NOTMUCH_STATUS_SUCCESS &&
+			    seen)
+				continue;
+			notmuch_message_add_tag(msg, tag);
+		}
+		rc = attribute_message(w, msg);
+		notmuch_message_thaw(msg);
+		break;
+	case NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID:
+		w->stats->duplicates++;
+		if (w->sync_flags)
+			notmuch_message_maildir_flags_to_tags(msg);
+		break;
+	case NOTMUCH_STATUS_FILE_NOT_EMAIL:
+		w->stats->not_mail++;
+		warn(w, path, "not an email message (no From, To or Subject header): not indexed");
+		break;
+	case NOTMUCH_STATUS_FILE_ERROR:
+		w->stats->vanished++;
+		warn(w, path, "unreadable or vanished while indexing: not indexed");
+		break;
+	default:
+		rc = mail_nm_fail(w->db, w->err, st, path);
+		break;
+	}
+	if (msg != NULL)
+		notmuch_message_destroy(msg);
+	if (rc == VT_OK)
+		rc = batch_step(w);
+	maybe_progress(w, false);
+	return rc;
+}
+
+/* ---- removing ---- */
+
+static vt_status
+remove_file(struct walk *w, const char *path)
+{
+	notmuch_message_t *msg = NULL;
+	notmuch_status_t st;
+	char *id = NULL;
+	vt_status rc = VT_OK;
+
+	if ((rc = batch_open(w)) != VT_OK)
+		return rc;
+	st = notmuch_database_find_message_by_filename(w->db->nm, path, &msg);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return mail_nm_fail(w->db, w->err, st, path);
+	if (msg == NULL)
+		return VT_OK;
+	id = strdup(notmuch_message_get_message_id(msg));
+	if (id == NULL) {
+		notmuch_message_destroy(msg);
+		return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+	}
+	st = notmuch_database_remove_message(w->db->nm, path);
+	if (st == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID) {
+		w->stats->renamed++;
+		if (w->sync_flags)
+			notmuch_message_maildir_flags_to_tags(msg);
+	} else if (st == NOTMUCH_STATUS_SUCCESS) {
+		w->stats->removed++;
+		if (w->hooks->removed != NULL)
+			rc = w->hooks->removed(w->hooks->ctx, id, w->err);
+	} else {
+		rc = mail_nm_fail(w->db, w->err, st, path);
+	}
+	notmuch_message_destroy(msg);
+	free(id);
+	if (rc == VT_OK)
+		rc = batch_step(w);
+	return rc;
+}
+
+static vt_status
+remove_directory(struct walk *w, const char *path)
+{
+	notmuch_directory_t *dir = NULL;
+	notmuch_filenames_t *names;
+	notmuch_status_t st;
+	char *child;
+	vt_status rc = VT_OK;
+
+	st = notmuch_database_get_directory(w->db->nm, path, &dir);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return mail_nm_fail(w->db, w->err, st, path);
+	if (dir == NULL)
+		return VT_OK;
+	for (names = notmuch_directory_get_child_files(dir);
+	     rc == VT_OK && notmuch_filenames_valid(names); notmuch_filenames_move_to_next(names)) {
+		if (asprintf(&child, "%s/%s", path, notmuch_filenames_get(names)) < 0)
+			rc = vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+		else {
+			rc = remove_file(w, child);
+			free(child);
+		}
+	}
+	notmuch_filenames_destroy(names);
+	for (names = notmuch_directory_get_child_directories(dir);
+	     rc == VT_OK && notmuch_filenames_valid(names); notmuch_filenames_move_to_next(names)) {
+		if (asprintf(&child, "%s/%s", path, notmuch_filenames_get(names)) < 0)
+			rc = vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+		else {
+			rc = remove_directory(w, child);
+			free(child);
+		}
+	}
+	notmuch_filenames_destroy(names);
+	if (rc == VT_OK) {
+		st = notmuch_directory_delete(dir);
+		if (st != NOTMUCH_STATUS_SUCCESS)
+			rc = mail_nm_fail(w->db, w->err, st, path);
+	} else {
+		notmuch_directory_destroy(dir);
+	}
+	return rc;
+}
+
+/* ---- the walk ---- */
+
+static bool
+ignored(const struct walk *w, const char *dir, const char *name)
+{
+	char path[4096];
+	size_t i;
+
+	for (i = 0; i < w->n_ignore_names; i++)
+		if (strcmp(name, w->ignore_names[i]) == 0)
+			return true;
+	if (w->n_ignore_regex == 0)
+		return false;
+	/* Patterns match the path relative to the mail root. */
+	if (strlen(dir) >= strlen(w->db->mail_root))
+		dir += strlen(w->db->mail_root);
+	while (*dir == '/')
+		dir++;
+	snprintf(path, sizeof path, "%s%s%s", dir, *dir ? "/" : "", name);
+	for (i = 0; i < w->n_ignore_regex; i++)
+		if (regexec(&w->ignore_regex[i], path, 0, NULL, 0) == 0)
+			return true;
+	return false;
+}
+
+/* File type following symlinks, as notmuch does; -1 when it cannot tell. */
+static int
+entry_type(const char *dir, const struct dirent *e)
+{
+	char path[4096];
+	struct stat sb;
+
+	if (e->d_type == DT_DIR)
+		return S_IFDIR;
+	if (e->d_type == DT_REG)
+		return S_IFREG;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
+		return -1;
+	if (stat(path, &sb) != 0)
+		return -1;
+	return (int)(sb.st_mode & S_IFMT);
+}
+
+static int
+by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static bool
+is_special(const char *name)
+{
+	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
+}
+
+static bool
+looks_like_maildir(const char *dir, struct dirent **entries, int n)
+{
+	int i, found = 0;
+
+	for (i = 0; i < n; i++)
+		if ((strcmp(entries[i]->d_name, "cur") == 0 || strcmp(entries[i]->d_name, "new") == 0 ||
+		     strcmp(entries[i]->d_name, "tmp") == 0) &&
+		    entry_type(dir, entries[i]) == S_IFDIR)
+			found++;
+	return found == 3;
+}
+
+static vt_status walk_dir(struct walk *w, const char *path);
+
+static vt_status
+walk_subdirs(struct walk *w, const char *path, struct dirent **entries, int n)
+{
+	bool maildir = looks_like_maildir(path, entries, n);
+	bool at_root = strcmp(path, w->db->mail_root) == 0;
+	char *child;
+	int i, type;
+	vt_status rc;
+
+	for (i = 0; i < n && !interrupted(w); i++) {
+		const char *name = entries[i]->d_name;
+
+		if (is_special(name) || ignored(w, path, name))
+			continue;
+		type = entry_type(path, entries[i]);
+		if (type == -1)
+			/* As notmuch: a broken entry stops the run rather than
+			 * letting mail that moved here look deleted. */
+			return vt_fail(w->err, VT_ERR_IO, "cannot read %s/%s: %s", path, name,
+				       strerror(errno));
+		if (type != S_IFDIR)
+			continue;
+		if ((maildir && strcmp(name, "tmp") == 0) || (at_root && strcmp(name, ".notmuch") == 0))
+			continue;
+		if (asprintf(&child, "%s/%s", path, name) < 0)
+			return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+		rc = walk_dir(w, child);
+		free(child);
+		if (rc != VT_OK)
+			return rc;
+	}
+	return VT_OK;
+}
+
+static vt_status
+queue_vanished_files(struct walk *w, const char *path, notmuch_filenames_t *db_files,
+		     const char *upto)
+{
+	char *abs;
+	vt_status rc;
+
+	while (notmuch_filenames_valid(db_files) &&
+	       (upto == NULL || strcmp(notmuch_filenames_get(db_files), upto) < 0)) {
+		if (asprintf(&abs, "%s/%s", path, notmuch_filenames_get(db_files)) < 0)
+			return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+		rc = path_list_add(&w->removed_files, abs, 0, w->err);
+		free(abs);
+		if (rc != VT_OK)
+			return rc;
+		notmuch_filenames_move_to_next(db_files);
+	}
+	return VT_OK;
+}
+
+static vt_status
+queue_vanished_dirs(struct walk *w, const char *path, notmuch_filenames_t *db_dirs,
+		    const char *upto)
+{
+	char *abs;
+	vt_status rc;
+	int cmp;
+
+	while (notmuch_filenames_valid(db_dirs)) {
+		cmp = upto ? strcmp(notmuch_filenames_get(db_dirs), upto) : -1;
+		if (cmp > 0)
+			break;
+		if (cmp < 0) {
+			if (asprintf(&abs, "%s/%s", path, notmuch_filenames_get(db_dirs)) < 0)
+				return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+			rc = path_list_add(&w->removed_dirs, abs, 0, w->err);
+			free(abs);
+			if (rc != VT_OK)
+				return rc;
+		}
+		notmuch_filenames_move_to_next(db_dirs);
+	}
+	return VT_OK;
+}
+
+static vt_status
+scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
+	   notmuch_filenames_t *db_files, notmuch_filenames_t *db_dirs)
+{
+	char *abs;
+	int i, type;
+	vt_status rc;
+
+	for (i = 0; i < n && !interrupted(w); i++) {
+		const char *name = entries[i]->d_name;
+
+		if (is_special(name) || ignored(w, path, name))
+			continue;
+		if ((rc = queue_vanished_files(w, path, db_files, name)) != VT_OK ||
+		    (rc = queue_vanished_dirs(w, path, db_dirs, name)) != VT_OK)
+			return rc;
+		type = entry_type(path, entries[i]);
+		if (type == -1)
+			return vt_fail(w->err, VT_ERR_IO, "cannot read %s/%s: %s", path, name,
+				       strerror(errno));
+		if (type != S_IFREG)
+			continue;
+		if (notmuch_filenames_valid(db_files) &&
+		    strcmp(notmuch_filenames_get(db_files), name) == 0) {
+			notmuch_filenames_move_to_next(db_files);
+			continue;
+		}
+		if (asprintf(&abs, "%s/%s", path, name) < 0)
+			return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+		rc = add_file(w, abs);
+		free(abs);
+		if (rc != VT_OK)
+			return rc;
+	}
+	if (interrupted(w))
+		return VT_OK;
+	if ((rc = queue_vanished_files(w, path, db_files, NULL)) != VT_OK)
+		return rc;
+	return queue_vanished_dirs(w, path, db_dirs, NULL);
+}
+
+static vt_status
+walk_dir(struct walk *w, const char *path)
+{
+	struct dirent **entries = NULL;
+	notmuch_directory_t *dir = NULL;
+	notmuch_filenames_t *db_files = NULL, *db_dirs = NULL;
+	notmuch_status_t st;
+	struct stat sb;
+	time_t db_mtime, now;
+	int n = 0, i;
+	vt_status rc = VT_OK;
+
+	if (stat(path, &sb) != 0)
+		return vt_fail(w->err, VT_ERR_IO, "cannot read directory %s: %s", path,
+			       strerror(errno));
+	now = time(NULL);
+	if (!S_ISDIR(sb.st_mode))
+		return vt_fail(w->err, VT_ERR_IO, "%s is not a directory", path);
+	st = notmuch_database_get_directory(w->db->nm, path, &dir);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return mail_nm_fail(w->db, w->err, st, path);
+	db_mtime = dir ? notmuch_directory_get_mtime(dir) : 0;
+
+	/* A leaf directory unchanged since the last scan needs no listing. */
+	if (dir && !w->opts->full_scan && sb.st_mtime == db_mtime && sb.st_nlink == 2) {
+		db_dirs = notmuch_directory_get_child_directories(dir);
+		bool has_subdirs = notmuch_filenames_valid(db_dirs);
+
+		notmuch_filenames_destroy(db_dirs);
+		db_dirs = NULL;
+		if (!has_subdirs)
+			goto out;
+	}
+	n = scandir(path, &entries, NULL, by_name);
+	if (n < 0) {
+		n = 0;
+		rc = vt_fail(w->err, VT_ERR_IO, "cannot list directory %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((rc = walk_subdirs(w, path, entries, n)) != VT_OK || interrupted(w))
+		goto out;
+	if (dir && !w->opts->full_scan && sb.st_mtime == db_mtime)
+		goto out;
+	if (dir) {
+		db_files = notmuch_directory_get_child_files(dir);
+		db_dirs = notmuch_directory_get_child_directories(dir);
+	}
+	if ((rc = scan_files(w, path, entries, n, db_files, db_dirs)) != VT_OK || interrupted(w))
+		goto out;
+	/* Mail delivered later within this same second must not be missed:
+	 * only record an mtime that is already in the past. */
+	if (sb.st_mtime != now)
+		rc = path_list_add(&w->dir_mtimes, path, sb.st_mtime, w->err);
+out:
+	if (db_files)
+		notmuch_filenames_destroy(db_files);
+	if (db_dirs)
+		notmuch_filenames_destroy(db_dirs);
+	if (dir)
+		notmuch_directory_destroy(dir);
+	for (i = 0; i < n; i++)
+		free(entries[i]);
+	free(entries);
+	return rc;
+}
+
+static void
+count_files(struct walk *w, const char *path, unsigned *count)
+{
+	struct dirent **entries = NULL;
+	char *child;
+	int n, i, type;
+
+	n = scandir(path, &entries, NULL, NULL);
+	if (n < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		const char *name = entries[i]->d_name;
+
+		if (is_special(name) || strcmp(name, ".notmuch") == 0 || ignored(w, path, name))
+			continue;
+		type = entry_type(path, entries[i]);
+		if (type == S_IFREG)
+			(*count)++;
+		else if (type == S_IFDIR && asprintf(&child, "%s/%s", path, name) >= 0) {
+			count_files(w, child, count);
+			free(child);
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(entries[i]);
+	free(entries);
+}
+
+/* new.ignore: plain names, or /regex/ over the path below the mail root. */
+static vt_status
+setup_ignore(struct walk *w)
+{
+	notmuch_config_values_t *v;
+
+	for (v = notmuch_config_get_values(w->db->nm, NOTMUCH_CONFIG_NEW_IGNORE);
+	     notmuch_config_values_valid(v); notmuch_config_values_move_to_next(v)) {
+		const char *s = notmuch_config_values_get(v);
+		size_t len = strlen(s);
+
+		if (len == 0)
+			continue;
+		if (s[0] == '/' && len > 2 && s[len - 1] == '/') {
+			regex_t *grown = realloc(w->ignore_regex,
+						 (w->n_ignore_regex + 1) * sizeof *grown);
+			char *pattern;
+			int bad;
+
+			if (grown == NULL)
+				return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+			w->ignore_regex = grown;
+			pattern = strndup(s + 1, len - 2);
+			if (pattern == NULL)
+				return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+			bad = regcomp(&w->ignore_regex[w->n_ignore_regex], pattern,
+				      REG_EXTENDED | REG_NOSUB);
+			free(pattern);
+			if (bad)
+				return vt_fail(w->err, VT_ERR_CONFIG,
+					       "notmuch new.ignore: invalid regex '%s'", s);
+			w->n_ignore_regex++;
+		} else {
+			char **grown = realloc(w->ignore_names,
+					       (w->n_ignore_names + 1) * sizeof *grown);
+
+			if (grown == NULL)
+				return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+			w->ignore_names = grown;
+			if ((w->ignore_names[w->n_ignore_names] = strdup(s)) == NULL)
+				return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+			w->n_ignore_names++;
+		}
+	}
+	return VT_OK;
+}
+
+static void
+walk_clear(struct walk *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n_ignore_regex; i++)
+		regfree(&w->ignore_regex[i]);
+	free(w->ignore_regex);
+	for (i = 0; i < w->n_ignore_names; i++)
+		free(w->ignore_names[i]);
+	free(w->ignore_names);
+	path_list_clear(&w->removed_files);
+	path_list_clear(&w->removed_dirs);
+	path_list_clear(&w->dir_mtimes);
+}
+
+/* Attributes every message matching query (those missing this version's
+ * attribution, or those the caller names). */
+static vt_status
+attribute_matching(struct walk *w, const char *query_string, unsigned *count)
+{
+	notmuch_query_t *query;
+	notmuch_messages_t *msgs;
+	notmuch_message_t *msg;
+	notmuch_status_t st;
+	vt_status rc = VT_OK;
+
+	query = notmuch_query_create(w->db->nm, query_string);
+	if (query == NULL)
+		return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+	notmuch_query_set_omit_excluded(query, NOTMUCH_EXCLUDE_FALSE);
+	notmuch_query_set_sort(query, NOTMUCH_SORT_UNSORTED);
+	st = notmuch_query_search_messages(query, &msgs);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		rc = mail_nm_fail(w->db, w->err, st, query_string);
+		goto out;
+	}
+	for (; rc == VT_OK && notmuch_messages_valid(msgs) && !interrupted(w);
+	     notmuch_messages_move_to_next(msgs)) {
+		msg = notmuch_messages_get(msgs);
+		if ((rc = batch_open(w)) == VT_OK) {
+			notmuch_message_freeze(msg);
+			rc = attribute_message(w, msg);
+			notmuch_message_thaw(msg);
+		}
+		notmuch_message_destroy(msg);
+		if (rc == VT_OK) {
+			(*count)++;
+			rc = batch_step(w);
+		}
+		maybe_progress(w, false);
+	}
+	notmuch_messages_destroy(msgs);
+out:
+	notmuch_query_destroy(query);
+	return rc;
+}
+
+static vt_status
+walk_init(struct walk *w, struct mail_db *db, const struct mail_index_options *opts,
+	  const struct mail_index_hooks *hooks, struct mail_index_stats *stats,
+	  struct vt_error *err)
+{
+	static const struct mail_index_hooks no_hooks = { 0 };
+	notmuch_status_t st;
+
+	memset(w, 0, sizeof *w);
+	memset(stats, 0, sizeof *stats);
+	w->db = db;
+	w->opts = opts;
+	w->hooks = hooks ? hooks : &no_hooks;
+	w->stats = stats;
+	w->err = err;
+	clock_gettime(CLOCK_MONOTONIC, &w->start);
+	w->last_progress = w->start;
+	if (db->mode != MAIL_DB_READ_WRITE)
+		return vt_fail(err, VT_ERR_INTERNAL, "index needs a writable database");
+	w->new_tags = notmuch_config_get_values(db->nm, NOTMUCH_CONFIG_NEW_TAGS);
+	st = notmuch_config_get_bool(db->nm, NOTMUCH_CONFIG_SYNC_MAILDIR_FLAGS, &w->sync_flags);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return mail_nm_fail(db, err, st, "maildir.synchronize_flags");
+	return setup_ignore(w);
+}
+
+static vt_status
+walk_finish(struct walk *w, vt_status rc)
+{
+	vt_status closed = batch_close(w);
+	struct timespec now;
+
+	if (rc == VT_OK)
+		rc = closed;
+	if (rc == VT_OK && interrupted(w))
+		rc = vt_fail(w->err, VT_ERR_INTERRUPTED,
+			     "interrupted; the index is consistent and the next run resumes");
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	w->stats->elapsed = seconds_between(&w->start, &now);
+	walk_clear(w);
+	return rc;
+}
+
+vt_status
+mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
+	       const struct mail_index_hooks *hooks, struct mail_index_stats *stats,
+	       struct vt_error *err)
+{
+	struct walk w;
+	notmuch_directory_t *dir;
+	vt_status rc;
+	size_t i;
+
+	if ((rc = walk_init(&w, db, opts, hooks, stats, err)) != VT_OK)
+		return walk_finish(&w, rc);
+	if (notmuch_database_get_revision(db->nm, NULL) == 0)
+		count_files(&w, db->mail_root, &stats->files_total);
+
+	rc = walk_dir(&w, db->mail_root);
+	/* Removals only after every addition: a renamed file's new name is
+	 * in the index before its old one leaves. */
+	for (i = 0; rc == VT_OK && i < w.removed_files.count && !interrupted(&w); i++)
+		rc = remove_file(&w, w.removed_files.paths[i]);
+	for (i = 0; rc == VT_OK && i < w.removed_dirs.count && !interrupted(&w); i++)
+		rc = remove_directory(&w, w.removed_dirs.paths[i]);
+	if (rc == VT_OK && !interrupted(&w))
+		rc = attribute_matching(&w, "NOT property:" MAIL_PROP_REV "=" MAIL_ATTRIBUTION_REV,
+					&stats->attributed);
+	if (rc == VT_OK)
+		rc = batch_close(&w);
+	/* Directory mtimes last: an interrupted run rescans what it missed. */
+	for (i = 0; rc == VT_OK && i < w.dir_mtimes.count && !interrupted(&w); i++) {
+		if (notmuch_database_get_directory(db->nm, w.dir_mtimes.paths[i], &dir) ==
+			    NOTMUCH_STATUS_SUCCESS &&
+		    dir != NULL) {
+			notmuch_directory_set_mtime(dir, w.dir_mtimes.mtimes[i]);
+			notmuch_directory_destroy(dir);
+		}
+	}
+	maybe_progress(&w, true);
+	return walk_finish(&w, rc);
+}
+
+vt_status
+mail_reattribute(struct mail_db *db, const char *query, const struct mail_index_options *opts,
+		 const struct mail_index_hooks *hooks, unsigned *count, struct vt_error *err)
+{
+	struct mail_index_stats stats;
+	struct walk w;
+	vt_status rc;
+
+	*count = 0;
+	if ((rc = walk_init(&w, db, opts, hooks, &stats, err)) == VT_OK)
+		rc = attribute_matching(&w, query, count);
+	return walk_finish(&w, rc);
+}
+
+vt_status
+mail_for_each_message_id(struct mail_db *db,
+			 vt_status (*fn)(void *ctx, const char *id, struct vt_error *err),
+			 void *ctx, struct vt_error *err)
+{
+	notmuch_query_t *query;
+	notmuch_messages_t *msgs;
+	notmuch_status_t st;
+	vt_status rc = VT_OK;
+
+	query = notmuch_query_create(db->nm, "*");
+	if (query == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	notmuch_query_set_omit_excluded(query, NOTMUCH_EXCLUDE_FALSE);
+	notmuch_query_set_sort(query, NOTMUCH_SORT_UNSORTED);
+	st = notmuch_query_search_messages(query, &msgs);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		rc = mail_nm_fail(db, err, st, "list messages");
+		goto out;
+	}
+	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *msg = notmuch_messages_get(msgs);
+
+		rc = fn(ctx, notmuch_message_get_message_id(msg), err);
+		notmuch_message_destroy(msg);
+	}
+	notmuch_messages_destroy(msgs);
+out:
+	notmuch_query_destroy(query);
+	return rc;
+}
+
+vt_status
+mail_has_message(struct mail_db *db, const char *message_id, bool *found, struct vt_error *err)
+{
+	notmuch_message_t *msg = NULL;
+	notmuch_status_t st;
+
+	st = notmuch_database_find_message(db->nm, message_id, &msg);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return mail_nm_fail(db, err, st, message_id);
+	*found = msg != NULL;
+	if (msg)
+		notmuch_message_destroy(msg);
+	return VT_OK;
+}

@@ -1,0 +1,316 @@
+/*
+ * mail/ — bytes from outside: the notmuch index, header and address
+ * parsing, vendor attribution and text sanitising.
+ *
+ * This is the library's one public header. Nothing here includes notmuch,
+ * GMime or libpsl headers: those stay behind mail/private.h.
+ *
+ * Ownership: unless a comment says otherwise, strings passed in are
+ * borrowed for the duration of the call, and structures returned through
+ * out-parameters belong to the caller and are released with the matching
+ * *_free() function, which also clears the caller's pointer.
+ */
+#ifndef VT_MAIL_H
+#define VT_MAIL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* ---- status: one enum for the whole project ------------------------- */
+
+typedef enum vt_status {
+	VT_OK = 0,
+	VT_ERR_USAGE,       /* bad arguments or query (exit 2) */
+	VT_ERR_CONFIG,      /* bad configuration file (exit 2) */
+	VT_ERR_NOT_FOUND,   /* unknown vendor, contact, issue (exit 2) */
+	VT_ERR_CONFLICT,    /* the request contradicts stored state (exit 2) */
+	VT_ERR_NOMEM,
+	VT_ERR_IO,          /* a file or directory could not be read/written */
+	VT_ERR_DB,          /* notmuch or sqlite failed */
+	VT_ERR_BUSY,        /* another vtriage holds the write lock */
+	VT_ERR_NET,         /* connection failed or dropped */
+	VT_ERR_TLS,         /* certificate or handshake failure */
+	VT_ERR_AUTH,        /* server refused our credentials */
+	VT_ERR_PROTOCOL,    /* the server said something we cannot accept */
+	VT_ERR_INTERRUPTED, /* a signal asked us to stop; state is consistent */
+	VT_ERR_INTERNAL,
+} vt_status;
+
+#define VT_ERROR_MAX 1024
+
+/*
+ * An error as the front ends show it: the status plus one line naming the
+ * file, line, key, query or server reply at fault. Callers may pass NULL
+ * wherever a struct vt_error * is taken.
+ */
+struct vt_error {
+	vt_status status;
+	char msg[VT_ERROR_MAX];
+};
+
+/* Fills err (if not NULL) and returns st, so callers can write
+ * "return vt_fail(err, VT_ERR_IO, "%s: %s", path, strerror(errno));". */
+vt_status vt_fail(struct vt_error *err, vt_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *vt_status_name(vt_status st);
+/* 0 for VT_OK, 2 for errors in what the user asked, 1 for the rest. */
+int vt_status_exit_code(vt_status st);
+
+/* ---- sanitising untrusted text --------------------------------------- */
+
+/*
+ * Returns a malloc'd copy of len bytes of untrusted text that is valid
+ * UTF-8 and carries no control characters: C0/C1 controls, DEL, ESC,
+ * bidi overrides/isolates and invalid bytes become visible placeholders
+ * (U+FFFD for invalid bytes, "^X" for C0, U+2426-style symbols are not
+ * used because they need fonts). Newlines and tabs are kept only when
+ * keep_newlines is true; otherwise they become single spaces. Never NULL
+ * unless out of memory.
+ */
+char *mail_sanitize(const char *text, size_t len, bool keep_newlines);
+/* Same for a NUL-terminated string; NULL gives "". */
+char *mail_sanitize_str(const char *text);
+
+/* Lower-cases ASCII letters in place (addresses, domains). */
+void mail_ascii_lower(char *s);
+
+/* ---- organisations and vendor attribution ---------------------------- */
+
+enum mail_kind {
+	MAIL_KIND_NONE = 0, /* no usable sender */
+	MAIL_KIND_VENDOR,   /* from (or to) an organisation */
+	MAIL_KIND_PERSONAL, /* freemail or ISP sender */
+	MAIL_KIND_LIST,     /* discussion-list traffic */
+	MAIL_KIND_OWN,      /* between the user and their own organisation */
+};
+
+enum mail_direction {
+	MAIL_DIR_IN = 0, /* written by someone else */
+	MAIL_DIR_OUT,    /* written by the user */
+};
+
+const char *mail_kind_name(enum mail_kind kind);
+bool mail_kind_parse(const char *name, enum mail_kind *out);
+
+/* The user, as attribution needs to know them. All strings lower case. */
+struct mail_identity {
+	const char *const *addresses;   /* the user's own addresses */
+	size_t n_addresses;
+	const char *const *own_domains; /* organisation domains of the user */
+	size_t n_own_domains;
+	const char *const *personal_domains; /* extra non-vendor domains */
+	size_t n_personal_domains;
+};
+
+#define MAIL_DOMAIN_MAX 256
+
+struct mail_headers {
+	const char *from;    /* decoded header values; NULL when absent */
+	const char *to;
+	const char *cc;
+	const char *list_id;
+	const char *list_post;
+};
+
+struct mail_attribution {
+	enum mail_kind kind;
+	enum mail_direction direction;
+	char org[MAIL_DOMAIN_MAX];      /* organisation domain, "" if none */
+	char list_org[MAIL_DOMAIN_MAX]; /* organisation of the list, if any */
+};
+
+/*
+ * The organisation (registrable) domain of a host name or of an address's
+ * domain: "rep@mail.acme.com" -> "acme.com", "list.theregister.co.uk" ->
+ * "theregister.co.uk". Uses the public suffix list (libpsl). Writes a
+ * lower-case result into out and returns true, or false when there is no
+ * registrable domain (an IP literal, a bare suffix, garbage).
+ */
+bool mail_org_domain(const char *host_or_address, char *out, size_t outlen);
+/* true for freemail and ISP organisation domains of the built-in list. */
+bool mail_org_is_personal(const char *org);
+
+/*
+ * Decides whose mail this is. Pure: no I/O. identity may be NULL.
+ */
+void mail_attribute(const struct mail_identity *identity,
+		    const struct mail_headers *headers,
+		    struct mail_attribution *out);
+
+/* ---- addresses --------------------------------------------------------- */
+
+struct mail_address {
+	char *name;    /* decoded display name, "" when none */
+	char *address; /* lower-cased addr-spec */
+};
+
+struct mail_address_list {
+	struct mail_address *items;
+	size_t count;
+};
+
+/* Parses an address header value (RFC 5322, RFC 2047 words decoded, groups
+ * flattened). Never fails: unparsable parts are skipped. */
+void mail_address_list_parse(const char *header, struct mail_address_list *out);
+void mail_address_list_clear(struct mail_address_list *list);
+
+/* ---- the notmuch index -------------------------------------------------- */
+
+struct mail_db;
+
+enum mail_db_mode { MAIL_DB_READ_ONLY, MAIL_DB_READ_WRITE };
+
+struct mail_db_location {
+	/* Either our own database (created on first use in a split layout:
+	 * xapian files under data_dir, mail under mail_root) ... */
+	const char *data_dir;
+	const char *mail_root;
+	/* ... or an existing notmuch database (its path; the user's notmuch
+	 * config supplies its mail root). Takes precedence when set. */
+	const char *notmuch_db;
+};
+
+vt_status mail_db_open(const struct mail_db_location *loc, enum mail_db_mode mode,
+		       struct mail_db **out, struct vt_error *err);
+void mail_db_close(struct mail_db **db);
+/* The mail root notmuch indexes (owned by db). */
+const char *mail_db_mail_root(const struct mail_db *db);
+/* Path of the notmuch config file describing our own database, or NULL for
+ * a reused database: lets tools run "NOTMUCH_CONFIG=... notmuch ...". */
+const char *mail_db_config_path(const struct mail_db *db);
+
+/* What index hands to the store for each message it adds or attributes. */
+struct mail_message_info {
+	const char *message_id;
+	time_t date;
+	const char *subject; /* decoded, unsanitised */
+	struct mail_address from;
+	struct mail_address_list to;
+	struct mail_address_list cc;
+	struct mail_attribution attribution;
+};
+
+struct mail_index_stats {
+	unsigned files_total;     /* known only on a first run, else 0 */
+	unsigned files_seen;      /* new files looked at */
+	unsigned added;           /* new messages */
+	unsigned duplicates;      /* new files of an already indexed message */
+	unsigned not_mail;        /* files notmuch would not index */
+	unsigned vanished;        /* files gone between listing and reading */
+	unsigned removed;         /* messages whose last file went away */
+	unsigned renamed;         /* files gone whose message lives on */
+	unsigned attributed;      /* older messages given (new) attribution */
+	double elapsed;           /* seconds */
+};
+
+struct mail_index_hooks {
+	void *ctx;
+	/* A message was added or needs its attribution (re)recorded.
+	 * Called inside a batch; returning an error aborts the run. */
+	vt_status (*message)(void *ctx, const struct mail_message_info *info,
+			     struct vt_error *err);
+	/* A message left the index (its last file was removed). */
+	vt_status (*removed)(void *ctx, const char *message_id, struct vt_error *err);
+	/* Bracket a batch: the store commits its side in batch_end before the
+	 * index commits its own, so that a crash leaves at most
+	 * re-doable work. */
+	vt_status (*batch_begin)(void *ctx, struct vt_error *err);
+	vt_status (*batch_end)(void *ctx, struct vt_error *err);
+	/* A file that is not indexed, and why. */
+	void (*warning)(void *ctx, const char *path, const char *why);
+	/* Called about twice a second while work goes on. */
+	void (*progress)(void *ctx, const struct mail_index_stats *stats);
+};
+
+struct mail_index_options {
+	const struct mail_identity *identity;
+	bool full_scan;              /* ignore directory mtimes */
+	volatile const sig_atomic_t *interrupted; /* checked between files; may be NULL */
+};
+
+/*
+ * Brings the index up to date with the mail root, as `notmuch new` would:
+ * new files added (with the database's new.tags and maildir flags),
+ * removed files dropped, renames detected; then every message that lacks
+ * this version's attribution is attributed. Hooks see every change.
+ */
+vt_status mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
+			 const struct mail_index_hooks *hooks,
+			 struct mail_index_stats *stats, struct vt_error *err);
+
+/* Re-attributes the messages matching a notmuch query (after identity or
+ * personal-domain changes), reporting each through hooks->message. */
+vt_status mail_reattribute(struct mail_db *db, const char *query,
+			   const struct mail_index_options *opts,
+			   const struct mail_index_hooks *hooks, unsigned *count,
+			   struct vt_error *err);
+
+/* Calls fn for every message id in the index (for reconciliation). */
+vt_status mail_for_each_message_id(struct mail_db *db,
+				   vt_status (*fn)(void *ctx, const char *id, struct vt_error *err),
+				   void *ctx, struct vt_error *err);
+/* Whether a message id is in the index. */
+vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *found,
+			   struct vt_error *err);
+
+/* ---- queries ----------------------------------------------------------- */
+
+/*
+ * Property names vtriage stores on each message. Exposed so that the store
+ * can build notmuch queries over them (vendor:, bucket:).
+ */
+#define MAIL_PROP_ORG "vtriage.org"
+#define MAIL_PROP_KIND "vtriage.kind"
+#define MAIL_PROP_DIR "vtriage.dir"
+#define MAIL_PROP_REV "vtriage.rev"
+
+/* Counts messages (threads when count_threads) matching a notmuch query.
+ * A malformed query is VT_ERR_USAGE with notmuch's explanation. */
+vt_status mail_count(struct mail_db *db, const char *query, bool count_threads,
+		     unsigned long *out, struct vt_error *err);
+
+struct mail_thread {
+	char *thread_id;
+	char *subject; /* unsanitised */
+	char *authors; /* notmuch's "matched| unmatched" author list */
+	time_t newest;
+	time_t oldest;
+	int matched;
+	int total;
+	char *vendor_org; /* organisation domain of the thread's vendor mail, or NULL */
+	char **tags;
+	size_t n_tags;
+};
+
+/*
+ * Runs a thread search, newest first. Calls fn for each thread; the thread
+ * is borrowed for the call. offset/limit window the result (limit < 0: all).
+ */
+vt_status mail_search_threads(struct mail_db *db, const char *query, long offset,
+			      long limit,
+			      vt_status (*fn)(void *ctx, const struct mail_thread *t,
+					      struct vt_error *err),
+			      void *ctx, struct vt_error *err);
+
+/* ---- query language helpers -------------------------------------------- */
+
+/*
+ * Rewrites vtriage's own prefixed terms (e.g. "vendor:acme",
+ * "bucket:trusted") inside a notmuch query. For each term whose prefix is
+ * in prefixes, expand(ctx, prefix, value) returns a malloc'd notmuch
+ * sub-query (it is wrapped in parentheses) or NULL with err set. Quoted
+ * strings are left alone. The result is malloc'd.
+ */
+typedef char *(*mail_term_expander)(void *ctx, const char *prefix, const char *value,
+				    struct vt_error *err);
+vt_status mail_query_rewrite(const char *query, const char *const *prefixes,
+			     mail_term_expander expand, void *ctx, char **out,
+			     struct vt_error *err);
+
+/* Quotes a value for use in a notmuch query term (property:k=v). */
+char *mail_query_quote(const char *value);
+
+#endif

@@ -1,0 +1,72 @@
+/* One notmuch message: its headers as attribution needs them, and the
+ * properties that record the attribution in the index. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+static const char *
+header(notmuch_message_t *msg, const char *name)
+{
+	const char *value = notmuch_message_get_header(msg, name);
+
+	return (value != NULL && *value != '\0') ? value : NULL;
+}
+
+void
+mail_message_describe(notmuch_message_t *msg, const struct mail_identity *identity,
+		      struct mail_message_info *info)
+{
+	struct mail_headers h = { 0 };
+	struct mail_address_list from;
+
+	memset(info, 0, sizeof *info);
+	info->message_id = notmuch_message_get_message_id(msg);
+	info->date = notmuch_message_get_date(msg);
+	info->subject = header(msg, "subject");
+	h.from = header(msg, "from");
+	h.to = header(msg, "to");
+	h.cc = header(msg, "cc");
+	h.list_id = header(msg, "list-id");
+	h.list_post = header(msg, "list-post");
+	mail_attribute(identity, &h, &info->attribution);
+
+	mail_address_list_parse(h.from, &from);
+	if (from.count > 0) {
+		/* Steal the first sender; the rest of a multi-author From
+		 * is rare and not a contact source. */
+		info->from = from.items[0];
+		from.items[0] = from.items[--from.count];
+	}
+	mail_address_list_clear(&from);
+	mail_address_list_parse(h.to, &info->to);
+	mail_address_list_parse(h.cc, &info->cc);
+}
+
+void
+mail_message_info_clear(struct mail_message_info *info)
+{
+	free(info->from.name);
+	free(info->from.address);
+	info->from.name = info->from.address = NULL;
+	mail_address_list_clear(&info->to);
+	mail_address_list_clear(&info->cc);
+}
+
+notmuch_status_t
+mail_message_store_attribution(notmuch_message_t *msg, const struct mail_attribution *attr)
+{
+	notmuch_status_t st;
+
+	st = notmuch_message_remove_all_properties_with_prefix(msg, "vtriage.");
+	if (st == NOTMUCH_STATUS_SUCCESS)
+		st = notmuch_message_add_property(msg, MAIL_PROP_KIND, mail_kind_name(attr->kind));
+	if (st == NOTMUCH_STATUS_SUCCESS)
+		st = notmuch_message_add_property(msg, MAIL_PROP_DIR,
+						  attr->direction == MAIL_DIR_OUT ? "out" : "in");
+	if (st == NOTMUCH_STATUS_SUCCESS && attr->org[0] != '\0')
+		st = notmuch_message_add_property(msg, MAIL_PROP_ORG, attr->org);
+	if (st == NOTMUCH_STATUS_SUCCESS)
+		st = notmuch_message_add_property(msg, MAIL_PROP_REV, MAIL_ATTRIBUTION_REV);
+	return st;
+}

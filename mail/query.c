@@ -1,0 +1,172 @@
+/* Counting and thread search over the notmuch index. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+/*
+ * notmuch reports a malformed query only when it runs, and keeps the
+ * explanation in the database's status string.
+ */
+static vt_status
+query_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st, const char *query)
+{
+	const char *detail = notmuch_database_status_string(db->nm);
+
+	if (st == NOTMUCH_STATUS_XAPIAN_EXCEPTION || st == NOTMUCH_STATUS_BAD_QUERY_SYNTAX) {
+		static const char noise[] = "A Xapian exception occurred parsing query: ";
+		char line[VT_ERROR_MAX / 2];
+		const char *text = detail ? detail : notmuch_status_to_string(st);
+
+		if (strncmp(text, noise, sizeof noise - 1) == 0)
+			text += sizeof noise - 1;
+		/* Keep notmuch's first line: the rest repeats the query. */
+		snprintf(line, sizeof line, "%s", text);
+		line[strcspn(line, "\n")] = '\0';
+		return vt_fail(err, VT_ERR_USAGE, "%s", line);
+	}
+	return mail_nm_fail(db, err, st, query);
+}
+
+static notmuch_query_t *
+make_query(struct mail_db *db, const char *query_string)
+{
+	notmuch_query_t *q = notmuch_query_create(db->nm, query_string);
+
+	if (q != NULL)
+		notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	return q;
+}
+
+vt_status
+mail_count(struct mail_db *db, const char *query_string, bool count_threads,
+	   unsigned long *out, struct vt_error *err)
+{
+	notmuch_query_t *q;
+	notmuch_status_t st;
+	unsigned n = 0;
+
+	*out = 0;
+	q = make_query(db, query_string);
+	if (q == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	st = count_threads ? notmuch_query_count_threads(q, &n) : notmuch_query_count_messages(q, &n);
+	notmuch_query_destroy(q);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return query_fail(db, err, st, query_string);
+	*out = n;
+	return VT_OK;
+}
+
+/* The organisation of a thread's vendor mail: its first message, in
+ * thread order, attributed to a vendor. */
+static char *
+thread_vendor_org(notmuch_messages_t *msgs, int depth)
+{
+	char *found = NULL;
+
+	for (; found == NULL && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *msg = notmuch_messages_get(msgs);
+		const char *kind = NULL, *org = NULL;
+
+		notmuch_message_get_property(msg, MAIL_PROP_KIND, &kind);
+		if (kind != NULL && strcmp(kind, "vendor") == 0 &&
+		    notmuch_message_get_property(msg, MAIL_PROP_ORG, &org) ==
+			    NOTMUCH_STATUS_SUCCESS &&
+		    org != NULL)
+			found = strdup(org);
+		else if (depth < 64)
+			found = thread_vendor_org(notmuch_message_get_replies(msg), depth + 1);
+	}
+	return found;
+}
+
+static void
+thread_clear(struct mail_thread *t)
+{
+	free(t->thread_id);
+	free(t->subject);
+	free(t->authors);
+	free(t->vendor_org);
+	for (size_t i = 0; i < t->n_tags; i++)
+		free(t->tags[i]);
+	free(t->tags);
+	memset(t, 0, sizeof *t);
+}
+
+static int
+fill_thread(notmuch_thread_t *nt, struct mail_thread *t)
+{
+	notmuch_tags_t *tags;
+	const char *s;
+
+	memset(t, 0, sizeof *t);
+	t->thread_id = strdup(notmuch_thread_get_thread_id(nt));
+	s = notmuch_thread_get_subject(nt);
+	t->subject = strdup(s ? s : "");
+	s = notmuch_thread_get_authors(nt);
+	t->authors = strdup(s ? s : "");
+	t->newest = notmuch_thread_get_newest_date(nt);
+	t->oldest = notmuch_thread_get_oldest_date(nt);
+	t->matched = notmuch_thread_get_matched_messages(nt);
+	t->total = notmuch_thread_get_total_messages(nt);
+	t->vendor_org = thread_vendor_org(notmuch_thread_get_toplevel_messages(nt), 0);
+	if (t->thread_id == NULL || t->subject == NULL || t->authors == NULL)
+		return -1;
+	for (tags = notmuch_thread_get_tags(nt); notmuch_tags_valid(tags);
+	     notmuch_tags_move_to_next(tags)) {
+		char **grown = realloc(t->tags, (t->n_tags + 1) * sizeof *grown);
+
+		if (grown == NULL)
+			return -1;
+		t->tags = grown;
+		if ((t->tags[t->n_tags] = strdup(notmuch_tags_get(tags))) == NULL)
+			return -1;
+		t->n_tags++;
+	}
+	return 0;
+}
+
+vt_status
+mail_search_threads(struct mail_db *db, const char *query_string, long offset, long limit,
+		    vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
+		    void *ctx, struct vt_error *err)
+{
+	notmuch_query_t *q;
+	notmuch_threads_t *threads;
+	notmuch_status_t st;
+	struct mail_thread t;
+	long index = 0, emitted = 0;
+	vt_status rc = VT_OK;
+
+	q = make_query(db, query_string);
+	if (q == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	notmuch_query_set_sort(q, NOTMUCH_SORT_NEWEST_FIRST);
+	st = notmuch_query_search_threads(q, &threads);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		rc = query_fail(db, err, st, query_string);
+		goto out;
+	}
+	for (; rc == VT_OK && notmuch_threads_valid(threads); notmuch_threads_move_to_next(threads)) {
+		notmuch_thread_t *nt;
+
+		if (limit >= 0 && emitted >= limit)
+			break;
+		if (index++ < offset)
+			continue;
+		nt = notmuch_threads_get(threads);
+		if (fill_thread(nt, &t) != 0)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		else
+			rc = fn(ctx, &t, err);
+		thread_clear(&t);
+		notmuch_thread_destroy(nt);
+		emitted++;
+	}
+	notmuch_threads_destroy(threads);
+out:
+	notmuch_query_destroy(q);
+	return rc;
+}

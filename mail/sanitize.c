@@ -1,0 +1,116 @@
+/*
+ * Untrusted text to terminal-safe UTF-8.
+ *
+ * Mail headers and bodies may carry escape sequences (a subject that
+ * retitles the terminal, clears it, or writes the clipboard with OSC 52),
+ * bidi overrides that reorder what the user reads, and bytes that are not
+ * UTF-8. Everything that leaves vtriage for a terminal goes through here.
+ * Written by hand: no library validates UTF-8 and maps controls to
+ * visible placeholders in one pass, and the rules are ours.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail.h"
+
+#define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
+
+/* Decodes one UTF-8 sequence; returns its length, or 0 when invalid
+ * (overlong, surrogate, beyond U+10FFFF, truncated). */
+static size_t
+utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	uint32_t c;
+	size_t n, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		n = 2;
+		c = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		n = 3;
+		c = s[0] & 0x0F;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		n = 4;
+		c = s[0] & 0x07;
+	} else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10FFFF ||
+	    (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+static bool
+is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || /* embeddings, overrides */
+	       (cp >= 0x2066 && cp <= 0x2069) || /* isolates */
+	       cp == 0x061C || cp == 0x200E || cp == 0x200F;
+}
+
+char *
+mail_sanitize(const char *text, size_t len, bool keep_newlines)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	char *out, *o;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	/* Worst case: every byte becomes a 3-byte replacement. */
+	out = malloc(len * 3 + 1);
+	if (out == NULL)
+		return NULL;
+	o = out;
+	while (i < len) {
+		n = utf8_decode(s + i, len - i, &cp);
+		if (n == 0) {
+			memcpy(o, REPLACEMENT, 3);
+			o += 3;
+			i++;
+			continue;
+		}
+		if (cp == '\n' || cp == '\t') {
+			*o++ = keep_newlines ? (char)cp : ' ';
+		} else if (cp == '\r') {
+			/* CRLF line ends are noise; a lone CR could overwrite
+			 * the line on screen, so it never passes. */
+			if (!(i + 1 < len && s[i + 1] == '\n'))
+				*o++ = ' ';
+		} else if (cp < 0x20 || cp == 0x7F) {
+			*o++ = '^';
+			*o++ = cp == 0x7F ? '?' : (char)(cp + 0x40);
+		} else if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp)) {
+			memcpy(o, REPLACEMENT, 3);
+			o += 3;
+		} else if (cp == 0x2028 || cp == 0x2029) {
+			*o++ = keep_newlines ? '\n' : ' ';
+		} else {
+			memcpy(o, s + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	*o = '\0';
+	return out;
+}
+
+char *
+mail_sanitize_str(const char *text)
+{
+	if (text == NULL)
+		text = "";
+	return mail_sanitize(text, strlen(text), false);
+}

@@ -1,0 +1,62 @@
+/* The project's status codes and the error record front ends print. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "mail.h"
+
+static const char *const status_names[] = {
+	[VT_OK] = "success",
+	[VT_ERR_USAGE] = "usage error",
+	[VT_ERR_CONFIG] = "configuration error",
+	[VT_ERR_NOT_FOUND] = "not found",
+	[VT_ERR_CONFLICT] = "conflict",
+	[VT_ERR_NOMEM] = "out of memory",
+	[VT_ERR_IO] = "I/O error",
+	[VT_ERR_DB] = "database error",
+	[VT_ERR_BUSY] = "database busy",
+	[VT_ERR_NET] = "network error",
+	[VT_ERR_TLS] = "TLS error",
+	[VT_ERR_AUTH] = "authentication failed",
+	[VT_ERR_PROTOCOL] = "protocol error",
+	[VT_ERR_INTERRUPTED] = "interrupted",
+	[VT_ERR_INTERNAL] = "internal error",
+};
+
+vt_status
+vt_fail(struct vt_error *err, vt_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return st;
+	err->status = st;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+const char *
+vt_status_name(vt_status st)
+{
+	if ((size_t)st >= sizeof status_names / sizeof status_names[0] ||
+	    status_names[st] == NULL)
+		return "unknown status";
+	return status_names[st];
+}
+
+int
+vt_status_exit_code(vt_status st)
+{
+	switch (st) {
+	case VT_OK:
+		return 0;
+	case VT_ERR_USAGE:
+	case VT_ERR_CONFIG:
+	case VT_ERR_NOT_FOUND:
+	case VT_ERR_CONFLICT:
+		return 2;
+	default:
+		return 1;
+	}
+}

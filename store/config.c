@@ -1,0 +1,470 @@
+/*
+ * The configuration file: where mail and data live, who the user is.
+ * Keys are a table; each knows its section, type and field, so
+ * validation, error messages and the documentation agree.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "private.h"
+
+enum config_type {
+	CONFIG_PATH,      /* ~ and relative paths resolved */
+	CONFIG_STRING,
+	CONFIG_ADDRESSES, /* comma-separated mail addresses */
+	CONFIG_DOMAINS,   /* comma-separated domain names */
+	CONFIG_BOOL,
+};
+
+struct config_key {
+	const char *section;
+	const char *key;
+	enum config_type type;
+	size_t field;       /* offset of the value in struct vt_config */
+	size_t count_field; /* for lists: offset of the count */
+};
+
+#define FIELD(f) offsetof(struct vt_config, f)
+
+static const struct config_key config_keys[] = {
+	{ .section = "store", .key = "maildir", .type = CONFIG_PATH, .field = FIELD(maildir) },
+	{ .section = "store", .key = "data", .type = CONFIG_PATH, .field = FIELD(data_dir) },
+	{ .section = "store", .key = "notmuch_db", .type = CONFIG_PATH, .field = FIELD(notmuch_db) },
+	{ .section = "identity", .key = "name", .type = CONFIG_STRING, .field = FIELD(identity_name) },
+	{ .section = "identity", .key = "addresses", .type = CONFIG_ADDRESSES,
+	  .field = FIELD(addresses), .count_field = FIELD(n_addresses) },
+	{ .section = "identity", .key = "domains", .type = CONFIG_DOMAINS,
+	  .field = FIELD(own_domains), .count_field = FIELD(n_own_domains) },
+	{ .section = "vendors", .key = "personal_domains", .type = CONFIG_DOMAINS,
+	  .field = FIELD(personal_domains), .count_field = FIELD(n_personal_domains) },
+	{ .section = "triage", .key = "mirror_folders", .type = CONFIG_BOOL,
+	  .field = FIELD(mirror_folders) },
+};
+
+/* Sections whose lines belong to another module, which validates them. */
+static const struct {
+	const char *section;
+	bool named; /* [account NAME] needs its NAME */
+} passthrough_sections[] = {
+	{ "keys", false },
+	{ "account", true },
+};
+
+struct parse_state {
+	struct vt_config *cfg;
+	const char *file;
+	char *base_dir; /* for relative paths */
+	bool seen[sizeof config_keys / sizeof config_keys[0]];
+};
+
+char *
+vt_strdup0(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static char *
+expand_path(const char *value, const char *base_dir)
+{
+	const char *home = getenv("HOME");
+	char *out = NULL;
+
+	if (value[0] == '~' && (value[1] == '/' || value[1] == '\0')) {
+		if (asprintf(&out, "%s%s", home ? home : "", value + 1) < 0)
+			return NULL;
+	} else if (value[0] != '/' && base_dir != NULL) {
+		if (asprintf(&out, "%s/%s", base_dir, value) < 0)
+			return NULL;
+	} else
+		out = strdup(value);
+	return out;
+}
+
+static vt_status
+list_push(char ***items, size_t *count, const char *value)
+{
+	char **grown = realloc(*items, (*count + 1) * sizeof *grown);
+
+	if (grown == NULL)
+		return VT_ERR_NOMEM;
+	*items = grown;
+	if ((grown[*count] = strdup(value)) == NULL)
+		return VT_ERR_NOMEM;
+	mail_ascii_lower(grown[*count]);
+	(*count)++;
+	return VT_OK;
+}
+
+static bool
+list_has(char *const *items, size_t count, const char *value)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcasecmp(items[i], value) == 0)
+			return true;
+	return false;
+}
+
+static vt_status
+parse_list(struct parse_state *ps, const struct config_key *k, const char *value, int line,
+	   struct vt_error *err)
+{
+	char ***items = (char ***)((char *)ps->cfg + k->field);
+	size_t *count = (size_t *)((char *)ps->cfg + k->count_field);
+	char *copy = strdup(value), *tok, *save = NULL;
+	char org[MAIL_DOMAIN_MAX];
+	vt_status rc = VT_OK;
+
+	if (copy == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	for (tok = strtok_r(copy, ",", &save); rc == VT_OK && tok; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		size_t len = strlen(tok);
+
+		while (len > 0 && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
+			tok[--len] = '\0';
+		if (len == 0)
+			continue;
+		if (k->type == CONFIG_ADDRESSES &&
+		    (strchr(tok, '@') == NULL || strchr(tok, ' ') || tok[0] == '@' ||
+		     !mail_org_domain(tok, org, sizeof org)))
+			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: '%s' is not a mail address",
+				     ps->file, line, k->section, k->key, tok);
+		else if (k->type == CONFIG_DOMAINS && !mail_org_domain(tok, org, sizeof org))
+			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: '%s' is not a domain name",
+				     ps->file, line, k->section, k->key, tok);
+		else if (!list_has(*items, *count, tok) && list_push(items, count, tok) != VT_OK)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	free(copy);
+	return rc;
+}
+
+static bool
+parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return *out = true, true;
+		if (strcasecmp(v, no[i]) == 0)
+			return *out = false, true;
+	}
+	return false;
+}
+
+static vt_status
+add_entry(struct vt_config *cfg, const char *section, const char *name, const char *key,
+	  const char *value, int line)
+{
+	struct vt_config_entry *grown, *e;
+
+	grown = realloc(cfg->entries, (cfg->n_entries + 1) * sizeof *grown);
+	if (grown == NULL)
+		return VT_ERR_NOMEM;
+	cfg->entries = grown;
+	e = &grown[cfg->n_entries];
+	memset(e, 0, sizeof *e);
+	e->section = strdup(section);
+	e->name = vt_strdup0(name);
+	e->key = strdup(key);
+	e->value = strdup(value);
+	e->line = line;
+	cfg->n_entries++;
+	if (!e->section || !e->key || !e->value || (name && !e->name))
+		return VT_ERR_NOMEM;
+	return VT_OK;
+}
+
+static vt_status
+handle_line(void *ctx, const char *section, const char *name, const char *key, const char *value,
+	    int line, struct vt_error *err)
+{
+	struct parse_state *ps = ctx;
+	size_t i;
+
+	for (i = 0; i < sizeof passthrough_sections / sizeof passthrough_sections[0]; i++) {
+		if (strcmp(section, passthrough_sections[i].section) != 0)
+			continue;
+		if (passthrough_sections[i].named && name == NULL)
+			return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] needs a name: [%s NAME]",
+				       ps->file, line, section, section);
+		if (add_entry(ps->cfg, section, name, key, value, line) != VT_OK)
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		return VT_OK;
+	}
+	for (i = 0; i < sizeof config_keys / sizeof config_keys[0]; i++) {
+		const struct config_key *k = &config_keys[i];
+		char **str = (char **)((char *)ps->cfg + k->field);
+
+		if (strcmp(section, k->section) != 0 || strcmp(key, k->key) != 0)
+			continue;
+		if (name != NULL)
+			return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] takes no name (got '%s')",
+				       ps->file, line, section, name);
+		if (ps->seen[i])
+			return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: set twice", ps->file, line,
+				       section, key);
+		ps->seen[i] = true;
+		switch (k->type) {
+		case CONFIG_PATH:
+			if (*value == '\0')
+				return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: empty path",
+					       ps->file, line, section, key);
+			free(*str);
+			*str = expand_path(value, ps->base_dir);
+			return *str ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		case CONFIG_STRING:
+			free(*str);
+			*str = strdup(value);
+			return *str ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		case CONFIG_ADDRESSES:
+		case CONFIG_DOMAINS:
+			return parse_list(ps, k, value, line, err);
+		case CONFIG_BOOL:
+			if (!parse_bool(value, (bool *)((char *)ps->cfg + k->field)))
+				return vt_fail(err, VT_ERR_CONFIG,
+					       "%s:%d: [%s] %s: '%s' is not yes or no", ps->file,
+					       line, section, key, value);
+			return VT_OK;
+		}
+	}
+	for (i = 0; i < sizeof config_keys / sizeof config_keys[0]; i++)
+		if (strcmp(section, config_keys[i].section) == 0)
+			return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: unknown key", ps->file,
+				       line, section, key);
+	return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s]: unknown section", ps->file, line, section);
+}
+
+static char *
+default_data_dir(void)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	char *out = NULL;
+
+	if (xdg != NULL && xdg[0] == '/')
+		return asprintf(&out, "%s/vtriage", xdg) < 0 ? NULL : out;
+	return asprintf(&out, "%s/.local/share/vtriage", home ? home : ".") < 0 ? NULL : out;
+}
+
+/* Defaults and what follows from the values read. */
+static vt_status
+finish(struct vt_config *cfg, struct vt_error *err)
+{
+	char org[MAIL_DOMAIN_MAX];
+	size_t i;
+
+	if (cfg->data_dir == NULL && (cfg->data_dir = default_data_dir()) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if (cfg->maildir == NULL && (cfg->maildir = expand_path("~/Maildir", NULL)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	/* The user's own organisations: never vendors. A webmail address
+	 * says nothing about an organisation. */
+	for (i = 0; i < cfg->n_addresses; i++) {
+		if (!mail_org_domain(cfg->addresses[i], org, sizeof org) || mail_org_is_personal(org) ||
+		    list_has(cfg->personal_domains, cfg->n_personal_domains, org) ||
+		    list_has(cfg->own_domains, cfg->n_own_domains, org))
+			continue;
+		if (list_push(&cfg->own_domains, &cfg->n_own_domains, org) != VT_OK)
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	/* Own domains as organisation domains (mail.acme.com -> acme.com). */
+	for (i = 0; i < cfg->n_own_domains; i++)
+		if (mail_org_domain(cfg->own_domains[i], org, sizeof org) &&
+		    strcmp(org, cfg->own_domains[i]) != 0) {
+			free(cfg->own_domains[i]);
+			if ((cfg->own_domains[i] = strdup(org)) == NULL)
+				return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		}
+	for (i = 0; i < cfg->n_personal_domains; i++)
+		if (mail_org_domain(cfg->personal_domains[i], org, sizeof org) &&
+		    strcmp(org, cfg->personal_domains[i]) != 0) {
+			free(cfg->personal_domains[i]);
+			if ((cfg->personal_domains[i] = strdup(org)) == NULL)
+				return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		}
+	return VT_OK;
+}
+
+vt_status
+vt_config_parse(const char *text, const char *name, struct vt_config **out, struct vt_error *err)
+{
+	struct parse_state ps = { 0 };
+	struct vt_config *cfg;
+	char *slash;
+	vt_status rc;
+
+	*out = NULL;
+	cfg = calloc(1, sizeof *cfg);
+	if (cfg == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	ps.cfg = cfg;
+	ps.file = name ? name : "<config>";
+	if (name != NULL) {
+		cfg->path = strdup(name);
+		ps.base_dir = strdup(name);
+		if (ps.base_dir && (slash = strrchr(ps.base_dir, '/')) != NULL)
+			*slash = '\0';
+		else if (ps.base_dir) {
+			free(ps.base_dir);
+			ps.base_dir = strdup(".");
+		}
+	}
+	rc = vt_ini_parse(text, ps.file, handle_line, &ps, err);
+	if (rc == VT_OK)
+		rc = finish(cfg, err);
+	free(ps.base_dir);
+	if (rc != VT_OK) {
+		vt_config_free(&cfg);
+		return rc;
+	}
+	*out = cfg;
+	return VT_OK;
+}
+
+static char *
+default_config_path(void)
+{
+	const char *env = getenv("VTRIAGE_CONFIG");
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *out = NULL;
+
+	if (env != NULL && *env != '\0')
+		return strdup(env);
+	if (xdg != NULL && xdg[0] == '/')
+		return asprintf(&out, "%s/vtriage/config", xdg) < 0 ? NULL : out;
+	return asprintf(&out, "%s/.config/vtriage/config", home ? home : ".") < 0 ? NULL : out;
+}
+
+static vt_status
+read_file(const char *path, char **out, struct vt_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL;
+	size_t len = 0, cap = 0, got;
+
+	*out = NULL;
+	if (f == NULL)
+		return vt_fail(err, errno == ENOENT ? VT_ERR_NOT_FOUND : VT_ERR_CONFIG,
+			       "%s: %s", path, strerror(errno));
+	do {
+		if (len + 4096 + 1 > cap) {
+			char *grown = realloc(text, cap = (len + 4096 + 1) * 2);
+
+			if (grown == NULL) {
+				free(text);
+				fclose(f);
+				return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			}
+			text = grown;
+		}
+		got = fread(text + len, 1, 4096, f);
+		len += got;
+	} while (got > 0);
+	if (ferror(f)) {
+		free(text);
+		fclose(f);
+		return vt_fail(err, VT_ERR_CONFIG, "%s: read error", path);
+	}
+	fclose(f);
+	if (memchr(text, '\0', len) != NULL) {
+		free(text);
+		return vt_fail(err, VT_ERR_CONFIG, "%s: binary file, not a config", path);
+	}
+	text[len] = '\0';
+	*out = text;
+	return VT_OK;
+}
+
+vt_status
+vt_config_load(const char *path, struct vt_config **out, struct vt_error *err)
+{
+	bool explicit = path != NULL;
+	char *chosen = explicit ? strdup(path) : default_config_path();
+	char *text = NULL;
+	char resolved[PATH_MAX];
+	vt_status rc;
+
+	*out = NULL;
+	if (chosen == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if (explicit == false && getenv("VTRIAGE_CONFIG") && *getenv("VTRIAGE_CONFIG"))
+		explicit = true;
+	rc = read_file(chosen, &text, err);
+	if (rc == VT_ERR_NOT_FOUND && !explicit) {
+		free(chosen);
+		return vt_config_parse("", NULL, out, err);
+	}
+	if (rc == VT_ERR_NOT_FOUND)
+		rc = vt_fail(err, VT_ERR_CONFIG, "config file %s: %s", chosen, strerror(ENOENT));
+	if (rc == VT_OK) {
+		/* Relative paths inside are relative to the file's directory. */
+		const char *name = realpath(chosen, resolved) ? resolved : chosen;
+
+		rc = vt_config_parse(text, name, out, err);
+	}
+	free(text);
+	free(chosen);
+	return rc;
+}
+
+static void
+free_list(char **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+}
+
+void
+vt_config_free(struct vt_config **cfgp)
+{
+	struct vt_config *cfg = *cfgp;
+
+	if (cfg == NULL)
+		return;
+	free(cfg->path);
+	free(cfg->maildir);
+	free(cfg->data_dir);
+	free(cfg->notmuch_db);
+	free(cfg->identity_name);
+	free_list(cfg->addresses, cfg->n_addresses);
+	free_list(cfg->own_domains, cfg->n_own_domains);
+	free_list(cfg->personal_domains, cfg->n_personal_domains);
+	for (size_t i = 0; i < cfg->n_entries; i++) {
+		free(cfg->entries[i].section);
+		free(cfg->entries[i].name);
+		free(cfg->entries[i].key);
+		free(cfg->entries[i].value);
+	}
+	free(cfg->entries);
+	free(cfg);
+	*cfgp = NULL;
+}
+
+void
+vt_config_identity(const struct vt_config *cfg, struct mail_identity *out)
+{
+	out->addresses = (const char *const *)cfg->addresses;
+	out->n_addresses = cfg->n_addresses;
+	out->own_domains = (const char *const *)cfg->own_domains;
+	out->n_own_domains = cfg->n_own_domains;
+	out->personal_domains = (const char *const *)cfg->personal_domains;
+	out->n_personal_domains = cfg->n_personal_domains;
+}
+
+void
+vt_config_mail_location(const struct vt_config *cfg, struct mail_db_location *out)
+{
+	out->data_dir = cfg->data_dir;
+	out->mail_root = cfg->maildir;
+	out->notmuch_db = cfg->notmuch_db;
+}

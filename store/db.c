@@ -1,0 +1,296 @@
+/*
+ * The sqlite database: opening, schema migrations (PRAGMA user_version),
+ * WAL, transactions and a cache of prepared statements.
+ *
+ * sqlite holds two kinds of data. What only the user can say (buckets,
+ * names, merged domains, later roles, issues, contracts) is authoritative
+ * here. What is derived from mail (messages, sightings) mirrors the
+ * notmuch index and is reconciled with it on every `vtriage index`.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+struct stmt_cache {
+	const char *sql; /* the caller's string literal: compared by address */
+	sqlite3_stmt *stmt;
+	struct stmt_cache *next;
+};
+
+struct vt_store_private {
+	struct vt_store pub;
+	struct stmt_cache *stmts;
+};
+
+/* Each entry moves the schema from version i to i + 1. Never edit an
+ * entry once released: add a new one. */
+static const char *const migrations[] = {
+	/* 0 -> 1: vendors, their domains, and what indexing derives */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE vendors ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  bucket INTEGER NOT NULL DEFAULT 0 CHECK (bucket IN (0, 1)),"
+	"  created INTEGER NOT NULL,"
+	"  name_manual INTEGER NOT NULL DEFAULT 0,"
+	"  merged_into INTEGER REFERENCES vendors(id));"
+	"CREATE TABLE vendor_domains ("
+	"  domain TEXT PRIMARY KEY,"
+	"  vendor_id INTEGER NOT NULL REFERENCES vendors(id),"
+	"  manual INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE INDEX vendor_domains_vendor ON vendor_domains(vendor_id);"
+	"CREATE TABLE messages ("
+	"  message_id TEXT PRIMARY KEY,"
+	"  org TEXT NOT NULL DEFAULT '',"
+	"  kind INTEGER NOT NULL,"
+	"  direction INTEGER NOT NULL,"
+	"  date INTEGER NOT NULL,"
+	"  from_addr TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
+	"CREATE INDEX messages_org ON messages(org, kind, date);"
+	"CREATE TABLE sightings ("
+	"  message_id TEXT NOT NULL,"
+	"  address TEXT NOT NULL,"
+	"  field INTEGER NOT NULL,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  org TEXT NOT NULL DEFAULT '',"
+	"  date INTEGER NOT NULL,"
+	"  PRIMARY KEY (message_id, address, field)) WITHOUT ROWID;"
+	"CREATE INDEX sightings_address ON sightings(address, date);"
+	"CREATE INDEX sightings_org ON sightings(org);",
+};
+
+int
+vt_store_schema_version(void)
+{
+	return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+vt_status
+vt_sql_fail(struct vt_store *s, struct vt_error *err, int rc, const char *what)
+{
+	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	const char *path = s && s->path ? s->path : "store";
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return vt_fail(err, VT_ERR_BUSY, "%s: %s: another vtriage is writing; try again",
+			       path, what);
+	case SQLITE_NOMEM:
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	case SQLITE_FULL:
+		return vt_fail(err, VT_ERR_IO, "%s: %s: disk full; nothing was changed", path, what);
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+		return vt_fail(err, VT_ERR_IO, "%s: %s: %s", path, what, msg);
+	default:
+		return vt_fail(err, VT_ERR_DB, "%s: %s: %s", path, what, msg);
+	}
+}
+
+sqlite3_stmt *
+vt_sql_prepare(struct vt_store *s, const char *sql, struct vt_error *err)
+{
+	struct vt_store_private *p = (struct vt_store_private *)s;
+	struct stmt_cache *c;
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	for (c = p->stmts; c != NULL; c = c->next)
+		if (c->sql == sql) {
+			sqlite3_reset(c->stmt);
+			sqlite3_clear_bindings(c->stmt);
+			return c->stmt;
+		}
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		vt_sql_fail(s, err, rc, "prepare");
+		return NULL;
+	}
+	c = malloc(sizeof *c);
+	if (c == NULL) {
+		sqlite3_finalize(stmt);
+		vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	c->sql = sql;
+	c->stmt = stmt;
+	c->next = p->stmts;
+	p->stmts = c;
+	return stmt;
+}
+
+vt_status
+vt_sql_exec(struct vt_store *s, const char *sql, struct vt_error *err)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+
+	sqlite3_free(msg);
+	return rc == SQLITE_OK ? VT_OK : vt_sql_fail(s, err, rc, "exec");
+}
+
+vt_status
+vt_store_begin(struct vt_store *s, struct vt_error *err)
+{
+	vt_status rc;
+
+	if (s->tx_depth++ > 0)
+		return VT_OK;
+	rc = vt_sql_exec(s, "BEGIN IMMEDIATE", err);
+	if (rc != VT_OK)
+		s->tx_depth = 0;
+	return rc;
+}
+
+vt_status
+vt_store_commit(struct vt_store *s, struct vt_error *err)
+{
+	vt_status rc;
+
+	if (s->tx_depth == 0)
+		return vt_fail(err, VT_ERR_INTERNAL, "commit without a transaction");
+	if (--s->tx_depth > 0)
+		return VT_OK;
+	rc = vt_sql_exec(s, "COMMIT", err);
+	if (rc != VT_OK)
+		vt_sql_exec(s, "ROLLBACK", NULL);
+	return rc;
+}
+
+void
+vt_store_rollback(struct vt_store *s)
+{
+	if (s->tx_depth == 0)
+		return;
+	s->tx_depth = 0;
+	vt_sql_exec(s, "ROLLBACK", NULL);
+}
+
+static vt_status
+migrate(struct vt_store *s, struct vt_error *err)
+{
+	sqlite3_stmt *stmt;
+	int version = 0, target = vt_store_schema_version();
+	char pragma[64];
+	vt_status rc;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+		return vt_sql_fail(s, err, sqlite3_errcode(s->db), "read schema version");
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (version > target)
+		return vt_fail(err, VT_ERR_DB,
+			       "%s: schema version %d is newer than this vtriage (%d); upgrade vtriage",
+			       s->path, version, target);
+	if (version == target)
+		return VT_OK;
+	if ((rc = vt_store_begin(s, err)) != VT_OK)
+		return rc;
+	for (; version < target; version++) {
+		if ((rc = vt_sql_exec(s, migrations[version], err)) != VT_OK) {
+			vt_store_rollback(s);
+			return rc;
+		}
+	}
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", target);
+	if ((rc = vt_sql_exec(s, pragma, err)) != VT_OK) {
+		vt_store_rollback(s);
+		return rc;
+	}
+	return vt_store_commit(s, err);
+}
+
+vt_status
+vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
+{
+	struct vt_store_private *p;
+	struct vt_store *s;
+	int rc;
+	vt_status st;
+
+	*out = NULL;
+	p = calloc(1, sizeof *p);
+	if (p == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	s = &p->pub;
+	s->path = strdup(path);
+	rc = sqlite3_open_v2(path, &s->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK || s->path == NULL) {
+		st = vt_fail(err, VT_ERR_IO, "cannot open %s: %s", path,
+			     s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		vt_store_close(&s);
+		return st;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	/* Waiting a while for another vtriage's short write is better than
+	 * failing at once; after that the error says who holds the lock. */
+	sqlite3_busy_timeout(s->db, 10000);
+	if ((st = vt_sql_exec(s, "PRAGMA journal_mode = WAL", err)) != VT_OK ||
+	    (st = vt_sql_exec(s, "PRAGMA synchronous = NORMAL", err)) != VT_OK ||
+	    (st = vt_sql_exec(s, "PRAGMA foreign_keys = ON", err)) != VT_OK ||
+	    (st = migrate(s, err)) != VT_OK) {
+		vt_store_close(&s);
+		return st;
+	}
+	*out = s;
+	return VT_OK;
+}
+
+void
+vt_store_close(struct vt_store **sp)
+{
+	struct vt_store_private *p = (struct vt_store_private *)*sp;
+	struct stmt_cache *c, *next;
+
+	if (p == NULL)
+		return;
+	for (c = p->stmts; c != NULL; c = next) {
+		next = c->next;
+		sqlite3_finalize(c->stmt);
+		free(c);
+	}
+	if (p->pub.db != NULL)
+		sqlite3_close(p->pub.db);
+	free(p->pub.path);
+	free(p);
+	*sp = NULL;
+}
+
+char *
+vt_meta_get(struct vt_store *s, const char *key)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s, "SELECT value FROM meta WHERE key = ?", NULL);
+	char *out = NULL;
+
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		out = vt_strdup0((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return out;
+}
+
+vt_status
+vt_meta_set(struct vt_store *s, const char *key, const char *value, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s, "INSERT INTO meta (key, value) VALUES (?, ?) "
+		   "ON CONFLICT (key) DO UPDATE SET value = excluded.value", err);
+	int rc;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "write meta");
+}

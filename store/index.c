@@ -1,0 +1,447 @@
+/*
+ * Indexing, store side: each message the index adds or re-attributes is
+ * mirrored into sqlite (its organisation, kind, date and the addresses
+ * seen on it), new organisations become vendors in the generic bucket,
+ * and a crash between the two databases heals on the next run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+enum sighting_field { SIGHT_FROM = 0, SIGHT_TO = 1, SIGHT_CC = 2 };
+
+struct index_run {
+	struct vt_store *s;
+	const struct vt_config *cfg;
+	const struct vt_index_ui *ui;
+	unsigned vendors_new;
+};
+
+static bool
+is_own(const struct vt_config *cfg, const char *address, const char *org)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_addresses; i++)
+		if (strcmp(cfg->addresses[i], address) == 0)
+			return true;
+	for (i = 0; i < cfg->n_own_domains; i++)
+		if (strcmp(cfg->own_domains[i], org) == 0)
+			return true;
+	return false;
+}
+
+static vt_status
+record_sightings(struct index_run *r, const struct mail_message_info *info,
+		 enum sighting_field field, const struct mail_address *items, size_t n,
+		 struct vt_error *err)
+{
+	sqlite3_stmt *st;
+	char org[MAIL_DOMAIN_MAX];
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct mail_address *a = &items[i];
+
+		/* Contacts are people at organisations: not the user, not
+		 * their colleagues, not webmail users. */
+		if (a->address == NULL || !mail_org_domain(a->address, org, sizeof org) ||
+		    is_own(r->cfg, a->address, org) || mail_org_is_personal(org))
+			continue;
+		st = vt_sql_prepare(r->s,
+				    "INSERT OR REPLACE INTO sightings"
+				    " (message_id, address, field, name, org, date)"
+				    " VALUES (?, ?, ?, ?, ?, ?)",
+				    err);
+		if (st == NULL)
+			return err ? err->status : VT_ERR_DB;
+		sqlite3_bind_text(st, 1, info->message_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, a->address, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, field);
+		sqlite3_bind_text(st, 4, a->name ? a->name : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, org, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, (sqlite3_int64)info->date);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return vt_sql_fail(r->s, err, rc, "record contact");
+	}
+	return VT_OK;
+}
+
+static vt_status
+forget_message(struct vt_store *s, const char *id, struct vt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = vt_sql_prepare(s, "DELETE FROM sightings WHERE message_id = ?", err);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return vt_sql_fail(s, err, rc, "forget message");
+	st = vt_sql_prepare(s, "DELETE FROM messages WHERE message_id = ?", err);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "forget message");
+}
+
+static vt_status
+on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err)
+{
+	struct index_run *r = ctx;
+	const struct mail_attribution *a = &info->attribution;
+	sqlite3_stmt *st;
+	int64_t vendor_id;
+	bool created;
+	int rc;
+	vt_status vs;
+
+	/* Replacing, not adding: a re-run after a crash, or a new
+	 * attribution, must leave one row per message. */
+	if ((vs = forget_message(r->s, info->message_id, err)) != VT_OK)
+		return vs;
+	st = vt_sql_prepare(r->s,
+			    "INSERT INTO messages (message_id, org, kind, direction, date, from_addr)"
+			    " VALUES (?, ?, ?, ?, ?, ?)",
+			    err);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_text(st, 1, info->message_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a->org, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, (int)a->kind);
+	sqlite3_bind_int(st, 4, (int)a->direction);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)info->date);
+	sqlite3_bind_text(st, 6, info->from.address ? info->from.address : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return vt_sql_fail(r->s, err, rc, "record message");
+	if (a->kind != MAIL_KIND_VENDOR)
+		return VT_OK;
+	if ((vs = vt_vendor_for_org(r->s, a->org, &vendor_id, &created, err)) != VT_OK)
+		return vs;
+	if (created)
+		r->vendors_new++;
+	if (info->from.address != NULL &&
+	    (vs = record_sightings(r, info, SIGHT_FROM, &info->from, 1, err)) != VT_OK)
+		return vs;
+	if ((vs = record_sightings(r, info, SIGHT_CC, info->cc.items, info->cc.count, err)) != VT_OK)
+		return vs;
+	/* What the user wrote names the vendor's people in To. */
+	if (a->direction == MAIL_DIR_OUT)
+		vs = record_sightings(r, info, SIGHT_TO, info->to.items, info->to.count, err);
+	return vs;
+}
+
+static vt_status
+on_removed(void *ctx, const char *message_id, struct vt_error *err)
+{
+	struct index_run *r = ctx;
+
+	return forget_message(r->s, message_id, err);
+}
+
+static vt_status
+on_batch_begin(void *ctx, struct vt_error *err)
+{
+	struct index_run *r = ctx;
+
+	return vt_store_begin(r->s, err);
+}
+
+static vt_status
+on_batch_end(void *ctx, struct vt_error *err)
+{
+	struct index_run *r = ctx;
+
+	return vt_store_commit(r->s, err);
+}
+
+static void
+on_warning(void *ctx, const char *path, const char *why)
+{
+	struct index_run *r = ctx;
+
+	if (r->ui && r->ui->warning)
+		r->ui->warning(r->ui->ctx, path, why);
+}
+
+static void
+on_progress(void *ctx, const struct mail_index_stats *stats)
+{
+	struct index_run *r = ctx;
+
+	if (r->ui && r->ui->progress)
+		r->ui->progress(r->ui->ctx, stats);
+}
+
+/* ---- identity changes ---- */
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A canonical text of everything attribution depends on beyond the mail. */
+static char *
+identity_fingerprint(const struct vt_config *cfg)
+{
+	char *const *lists[] = { cfg->addresses, cfg->own_domains, cfg->personal_domains };
+	const size_t counts[] = { cfg->n_addresses, cfg->n_own_domains, cfg->n_personal_domains };
+	size_t len = 64, i, j;
+	char *out, **sorted;
+
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < counts[i]; j++)
+			len += strlen(lists[i][j]) + 1;
+	out = calloc(1, len);
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < 3; i++) {
+		sorted = malloc((counts[i] + 1) * sizeof *sorted);
+		if (sorted == NULL) {
+			free(out);
+			return NULL;
+		}
+		memcpy(sorted, lists[i], counts[i] * sizeof *sorted);
+		qsort(sorted, counts[i], sizeof *sorted, cmp_str);
+		strcat(out, i == 0 ? "a:" : "|d:");
+		for (j = 0; j < counts[i]; j++) {
+			strcat(out, sorted[j]);
+			strcat(out, ",");
+		}
+		free(sorted);
+	}
+	return out;
+}
+
+/* Adds "from:X OR to:X" terms for each item of the fingerprint. */
+static void
+add_terms(char **query, const char *fingerprint)
+{
+	char *copy = strdup(fingerprint ? fingerprint : ""), *tok, *save = NULL;
+
+	if (copy == NULL)
+		return;
+	for (tok = strtok_r(copy, ",|", &save); tok; tok = strtok_r(NULL, ",|", &save)) {
+		char *colon = strchr(tok, ':'), *quoted, *grown = NULL;
+
+		if (colon)
+			tok = colon + 1;
+		if (*tok == '\0' || (quoted = mail_query_quote(tok)) == NULL)
+			continue;
+		if (asprintf(&grown, "%s%sfrom:%s OR to:%s", *query ? *query : "",
+			     *query ? " OR " : "", quoted, quoted) >= 0) {
+			free(*query);
+			*query = grown;
+		}
+		free(quoted);
+	}
+	free(copy);
+}
+
+static vt_status
+reattribute_identity_changes(struct index_run *r, struct mail_db *db,
+			     const struct mail_index_options *opts,
+			     const struct mail_index_hooks *hooks, struct vt_index_report *report,
+			     struct vt_error *err)
+{
+	char *now = identity_fingerprint(r->cfg), *before = vt_meta_get(r->s, "identity");
+	char *query = NULL;
+	unsigned count = 0;
+	vt_status rc = VT_OK;
+
+	if (now == NULL) {
+		free(before);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	if (before != NULL && strcmp(before, now) != 0) {
+		/* Only mail from or to what changed can change hands. */
+		add_terms(&query, before);
+		add_terms(&query, now);
+		if (query != NULL)
+			rc = mail_reattribute(db, query, opts, hooks, &count, err);
+		report->mail.attributed += count;
+	}
+	if (rc == VT_OK && (before == NULL || strcmp(before, now) != 0))
+		rc = vt_meta_set(r->s, "identity", now, err);
+	free(query);
+	free(now);
+	free(before);
+	return rc;
+}
+
+/* ---- healing after a crash ---- */
+
+static vt_status
+mark_present(void *ctx, const char *id, struct vt_error *err)
+{
+	struct vt_store *s = ctx;
+	sqlite3_stmt *st = vt_sql_prepare(s, "INSERT OR IGNORE INTO temp.present VALUES (?)", err);
+	int rc;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "reconcile");
+}
+
+/*
+ * The store commits a batch before the index does, so after a crash the
+ * store may remember messages the index lost (and whose files are gone
+ * now), and a notmuch run by someone else may have added mail we never
+ * saw. Counts tell cheaply whether anything is off; only then do we
+ * compare the two sets.
+ */
+static vt_status
+reconcile(struct index_run *r, struct mail_db *db, const struct mail_index_options *opts,
+	  const struct mail_index_hooks *hooks, struct vt_index_report *report,
+	  struct vt_error *err)
+{
+	unsigned long in_index = 0;
+	sqlite3_stmt *st;
+	long in_store = 0;
+	char *query = NULL;
+	unsigned count = 0;
+	vt_status rc;
+	int step;
+
+	if ((rc = mail_count(db, "*", false, &in_index, err)) != VT_OK)
+		return rc;
+	st = vt_sql_prepare(r->s, "SELECT count(*) FROM messages", err);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		in_store = (long)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if ((unsigned long)in_store == in_index)
+		return VT_OK;
+
+	if ((rc = vt_sql_exec(r->s, "CREATE TEMP TABLE IF NOT EXISTS present (id TEXT PRIMARY KEY);"
+				    "DELETE FROM temp.present;", err)) != VT_OK ||
+	    (rc = vt_store_begin(r->s, err)) != VT_OK)
+		return rc;
+	rc = mail_for_each_message_id(db, mark_present, r->s, err);
+	if (rc == VT_OK) {
+		rc = vt_sql_exec(r->s,
+				 "DELETE FROM sightings WHERE message_id NOT IN (SELECT id FROM temp.present);"
+				 "DELETE FROM messages WHERE message_id NOT IN (SELECT id FROM temp.present);",
+				 err);
+		report->reconciled += (unsigned)sqlite3_changes(r->s->db);
+	}
+	if (rc == VT_OK)
+		rc = vt_store_commit(r->s, err);
+	else
+		vt_store_rollback(r->s);
+	if (rc != VT_OK)
+		return rc;
+
+	/* Messages in the index the store lacks: attribute them again, in
+	 * queries of a few hundred ids (read first: no statement stays open
+	 * across the writes). */
+	st = vt_sql_prepare(r->s,
+			    "SELECT id FROM temp.present WHERE id NOT IN (SELECT message_id FROM messages)",
+			    err);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	struct { char **ids; size_t n; } missing = { 0 };
+
+	while (rc == VT_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		char **grown = realloc(missing.ids, (missing.n + 1) * sizeof *grown);
+
+		if (grown == NULL ||
+		    (grown[missing.n] = mail_query_quote((const char *)sqlite3_column_text(st, 0))) ==
+			    NULL)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		if (grown != NULL)
+			missing.ids = grown;
+		if (rc == VT_OK)
+			missing.n++;
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; rc == VT_OK && i < missing.n; i++) {
+		char *grown = NULL;
+
+		if (asprintf(&grown, "%s%sid:%s", query ? query : "", query ? " OR " : "",
+			     missing.ids[i]) < 0)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(query);
+		query = grown;
+		if (rc == VT_OK && (++count % 200 == 0 || i + 1 == missing.n)) {
+			unsigned done = 0;
+
+			rc = mail_reattribute(db, query, opts, hooks, &done, err);
+			report->reconciled += done;
+			free(query);
+			query = NULL;
+		}
+	}
+	for (size_t i = 0; i < missing.n; i++)
+		free(missing.ids[i]);
+	free(missing.ids);
+	free(query);
+	vt_sql_exec(r->s, "DELETE FROM temp.present", NULL);
+	return rc;
+}
+
+static vt_status
+count_vendors(struct vt_store *s, unsigned *out, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s, "SELECT count(DISTINCT d.vendor_id) FROM vendor_domains d"
+		   " WHERE EXISTS (SELECT 1 FROM messages m WHERE m.org = d.domain AND m.kind = 1)",
+		err);
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	*out = sqlite3_step(st) == SQLITE_ROW ? (unsigned)sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return VT_OK;
+}
+
+vt_status
+vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bool full_scan,
+	 volatile const sig_atomic_t *interrupted, const struct vt_index_ui *ui,
+	 struct vt_index_report *report, struct vt_error *err)
+{
+	struct index_run run = { .s = s, .cfg = cfg, .ui = ui };
+	struct mail_identity identity;
+	struct mail_index_options opts = { .identity = &identity, .full_scan = full_scan,
+					   .interrupted = interrupted };
+	const struct mail_index_hooks hooks = {
+		.ctx = &run,
+		.message = on_message,
+		.removed = on_removed,
+		.batch_begin = on_batch_begin,
+		.batch_end = on_batch_end,
+		.warning = on_warning,
+		.progress = on_progress,
+	};
+	vt_status rc;
+
+	memset(report, 0, sizeof *report);
+	vt_config_identity(cfg, &identity);
+	rc = mail_index_run(db, &opts, &hooks, &report->mail, err);
+	if (rc == VT_OK)
+		rc = reattribute_identity_changes(&run, db, &opts, &hooks, report, err);
+	if (rc == VT_OK)
+		rc = reconcile(&run, db, &opts, &hooks, report, err);
+	if (rc != VT_OK)
+		vt_store_rollback(s);
+	report->vendors_new = run.vendors_new;
+	if (rc == VT_OK)
+		rc = count_vendors(s, &report->vendors, err);
+	return rc;
+}

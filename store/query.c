@@ -1,0 +1,221 @@
+/*
+ * vtriage's query terms, resolved through the store at query time.
+ *
+ * A bucket is a property of the vendor, not a tag on each message, so
+ * promoting a vendor rewrites one row. Messages carry their organisation
+ * domain and kind as notmuch properties (set once, at index time);
+ * vendor: and bucket: become disjunctions over the domains of the vendor
+ * or of the trusted vendors. bucket:generic is "vendor mail and not
+ * trusted", so neither bucket grows with the generic bucket's size.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+#define VENDOR_MAIL "property:\"" MAIL_PROP_KIND "=vendor\""
+#define NO_MAIL "property:\"" MAIL_PROP_KIND "=no-such-kind\""
+
+static const char *const our_prefixes[] = { "vendor", "bucket", NULL };
+
+struct strbuf {
+	char *data;
+	size_t len;
+	bool failed;
+};
+
+static void
+sb_add(struct strbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+	char *grown;
+
+	if (b->failed)
+		return;
+	grown = realloc(b->data, b->len + n + 1);
+	if (grown == NULL) {
+		b->failed = true;
+		return;
+	}
+	memcpy(grown + b->len, s, n + 1);
+	b->data = grown;
+	b->len += n;
+}
+
+/* Appends "property:vtriage.org=D OR ..." for each domain row of st;
+ * returns how many. */
+static long
+add_domains(struct vt_store *s, sqlite3_stmt *st, struct strbuf *b, struct vt_error *err)
+{
+	long n = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char *term = NULL, *quoted;
+		const char *domain = (const char *)sqlite3_column_text(st, 0);
+
+		if (asprintf(&term, MAIL_PROP_ORG "=%s", domain) < 0 ||
+		    (quoted = mail_query_quote(term)) == NULL) {
+			free(term);
+			b->failed = true;
+			break;
+		}
+		if (n++ > 0)
+			sb_add(b, " OR ");
+		sb_add(b, "property:");
+		sb_add(b, quoted);
+		free(quoted);
+		free(term);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		vt_sql_fail(s, err, rc, "resolve query");
+		return -1;
+	}
+	return n;
+}
+
+/* A vendor by slug or by one of its domains, following merges. */
+static vt_status
+find_vendor_id(struct vt_store *s, const char *value, int64_t *id, struct vt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, hops;
+
+	st = vt_sql_prepare(s,
+			    "SELECT id FROM vendors WHERE slug = ?1 UNION ALL"
+			    " SELECT vendor_id FROM vendor_domains WHERE domain = ?1 LIMIT 1",
+			    err);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return vt_fail(err, VT_ERR_USAGE, "no vendor '%s' (see: vtriage vendor list)",
+			       value);
+	if (rc != SQLITE_ROW)
+		return vt_sql_fail(s, err, rc, "resolve vendor");
+	for (hops = 0; hops < 32; hops++) {
+		st = vt_sql_prepare(s, "SELECT merged_into FROM vendors WHERE id = ?", err);
+		if (st == NULL)
+			return err ? err->status : VT_ERR_DB;
+		sqlite3_bind_int64(st, 1, *id);
+		rc = sqlite3_step(st);
+		bool merged = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+
+		if (merged)
+			*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (!merged)
+			break;
+	}
+	return VT_OK;
+}
+
+static char *
+expand_vendor(struct vt_store *s, const char *value, struct vt_error *err)
+{
+	struct strbuf b = { 0 };
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	long n;
+
+	if (find_vendor_id(s, value, &id, err) != VT_OK)
+		return NULL;
+	st = vt_sql_prepare(s, "SELECT domain FROM vendor_domains WHERE vendor_id = ? ORDER BY domain",
+			    err);
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	sb_add(&b, VENDOR_MAIL " AND (");
+	n = add_domains(s, st, &b, err);
+	if (n == 0)
+		sb_add(&b, NO_MAIL);
+	sb_add(&b, ")");
+	if (n < 0 || b.failed) {
+		if (b.failed)
+			vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(b.data);
+		return NULL;
+	}
+	return b.data;
+}
+
+static char *
+expand_bucket(struct vt_store *s, const char *value, struct vt_error *err)
+{
+	struct strbuf b = { 0 };
+	enum vt_bucket bucket;
+	sqlite3_stmt *st;
+	long n;
+
+	if (strcmp(value, "none") == 0)
+		return strdup("NOT " VENDOR_MAIL);
+	if (!vt_bucket_parse(value, &bucket)) {
+		vt_fail(err, VT_ERR_USAGE, "no bucket '%s' (trusted, generic or none)",
+			value);
+		return NULL;
+	}
+	st = vt_sql_prepare(s,
+			    "SELECT d.domain FROM vendor_domains d JOIN vendors v ON v.id = d.vendor_id"
+			    " WHERE v.bucket = 1 AND v.merged_into IS NULL ORDER BY d.domain",
+			    err);
+	if (st == NULL)
+		return NULL;
+	sb_add(&b, VENDOR_MAIL);
+	sb_add(&b, bucket == VT_BUCKET_TRUSTED ? " AND (" : " AND NOT (");
+	n = add_domains(s, st, &b, err);
+	if (n == 0) {
+		if (bucket == VT_BUCKET_TRUSTED) {
+			free(b.data);
+			return strdup(NO_MAIL);
+		}
+		free(b.data);
+		return strdup(VENDOR_MAIL);
+	}
+	sb_add(&b, ")");
+	if (n < 0 || b.failed) {
+		if (b.failed)
+			vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(b.data);
+		return NULL;
+	}
+	return b.data;
+}
+
+static char *
+expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
+{
+	struct vt_store *s = ctx;
+	char *lower = strdup(value), *out;
+
+	if (lower == NULL) {
+		vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	mail_ascii_lower(lower);
+	if (strcmp(prefix, "vendor") == 0)
+		out = expand_vendor(s, lower, err);
+	else
+		out = expand_bucket(s, lower, err);
+	free(lower);
+	return out;
+}
+
+vt_status
+vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_error *err)
+{
+	const char *q = query;
+
+	while (*q == ' ' || *q == '\t')
+		q++;
+	/* notmuch reads an empty query as "match nothing"; vtriage, like
+	 * notmuch's own command line, reads it as everything. */
+	if (*q == '\0')
+		query = "*";
+	return mail_query_rewrite(query, our_prefixes, expand, s, out, err);
+}
