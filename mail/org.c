@@ -39,12 +39,6 @@ static const char *const personal_brands[] = {
 	"aol", "gmx", "hotmail", "live", "outlook", "yahoo", "ymail",
 };
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 void
 mail_ascii_lower(char *s)
 {
@@ -111,9 +105,9 @@ mail_org_is_personal(const char *org)
 
 	if (org == NULL || *org == '\0')
 		return false;
-	if (bsearch(&org, personal_orgs, sizeof personal_orgs / sizeof personal_orgs[0],
-		    sizeof personal_orgs[0], cmp_str) != NULL)
-		return true;
+	for (i = 0; i < sizeof personal_orgs / sizeof personal_orgs[0]; i++)
+		if (strcmp(org, personal_orgs[i]) == 0)
+			return true;
 	len = strcspn(org, ".");
 	if (len == 0 || len >= sizeof label)
 		return false;

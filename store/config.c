@@ -255,6 +255,21 @@ default_data_dir(void)
 	return asprintf(&out, "%s/.local/share/vtriage", home ? home : ".") < 0 ? NULL : out;
 }
 
+/* Domains as organisation domains (mail.acme.com -> acme.com). */
+static bool
+normalise_domains(char **items, size_t n)
+{
+	char org[MAIL_DOMAIN_MAX];
+
+	for (size_t i = 0; i < n; i++)
+		if (mail_org_domain(items[i], org, sizeof org) && strcmp(org, items[i]) != 0) {
+			free(items[i]);
+			if ((items[i] = strdup(org)) == NULL)
+				return false;
+		}
+	return true;
+}
+
 /* Defaults and what follows from the values read. */
 static vt_status
 finish(struct vt_config *cfg, struct vt_error *err)
@@ -266,6 +281,9 @@ finish(struct vt_config *cfg, struct vt_error *err)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	if (cfg->maildir == NULL && (cfg->maildir = expand_path("~/Maildir", NULL)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if (!normalise_domains(cfg->own_domains, cfg->n_own_domains) ||
+	    !normalise_domains(cfg->personal_domains, cfg->n_personal_domains))
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	/* The user's own organisations: never vendors. A webmail address
 	 * says nothing about an organisation. */
 	for (i = 0; i < cfg->n_addresses; i++) {
@@ -276,21 +294,6 @@ finish(struct vt_config *cfg, struct vt_error *err)
 		if (list_push(&cfg->own_domains, &cfg->n_own_domains, org) != VT_OK)
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
-	/* Own domains as organisation domains (mail.acme.com -> acme.com). */
-	for (i = 0; i < cfg->n_own_domains; i++)
-		if (mail_org_domain(cfg->own_domains[i], org, sizeof org) &&
-		    strcmp(org, cfg->own_domains[i]) != 0) {
-			free(cfg->own_domains[i]);
-			if ((cfg->own_domains[i] = strdup(org)) == NULL)
-				return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		}
-	for (i = 0; i < cfg->n_personal_domains; i++)
-		if (mail_org_domain(cfg->personal_domains[i], org, sizeof org) &&
-		    strcmp(org, cfg->personal_domains[i]) != 0) {
-			free(cfg->personal_domains[i]);
-			if ((cfg->personal_domains[i] = strdup(org)) == NULL)
-				return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		}
 	return VT_OK;
 }
 

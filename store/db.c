@@ -244,6 +244,12 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 }
 
 void
+vt_store_set_busy_timeout(struct vt_store *s, int milliseconds)
+{
+	sqlite3_busy_timeout(s->db, milliseconds);
+}
+
+void
 vt_store_close(struct vt_store **sp)
 {
 	struct vt_store_private *p = (struct vt_store_private *)*sp;

@@ -73,6 +73,8 @@ struct vt_store;
 /* Opens (creating and migrating as needed) the sqlite database at path. */
 vt_status vt_store_open(const char *path, struct vt_store **out, struct vt_error *err);
 void vt_store_close(struct vt_store **store);
+/* How long a write waits for another process's write lock (default 10 s). */
+void vt_store_set_busy_timeout(struct vt_store *store, int milliseconds);
 /* Schema version (PRAGMA user_version) this build writes. */
 int vt_store_schema_version(void);
 

@@ -1,0 +1,31 @@
+/* Shared by the cmocka unit tests: temporary directories and mail files. */
+#ifndef VT_TEST_HELPERS_H
+#define VT_TEST_HELPERS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <cmocka.h>
+
+/* A fresh directory under $TMPDIR; removed by test_rmdir(). */
+char *test_mkdtemp(void);
+void test_rmdir(const char *path);
+/* Creates dir/cur, dir/new, dir/tmp (and parents). */
+void test_make_maildir(const char *dir);
+/* Writes len bytes to path (parents created); returns path. */
+void test_write_file(const char *path, const void *data, size_t len);
+/* printf-style text file. */
+void test_write_text(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A message file in maildir/cur named name, with the given headers and
+ * body. */
+void test_write_message(const char *maildir, const char *name, const char *from, const char *to,
+			const char *subject, const char *message_id, const char *extra_headers,
+			const char *body);
+/* The fixtures directory ($FIXTURES or the source tree's). */
+const char *test_fixtures(void);
+/* Runs a shell command; returns its exit status. */
+int test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

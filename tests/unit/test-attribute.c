@@ -1,0 +1,188 @@
+/* mail_attribute: whose mail is this? */
+#include "helpers.h"
+
+#include <string.h>
+
+#include "mail/mail.h"
+
+static const char *const own_addresses[] = { "rich@northwind.example" };
+static const char *const own_domains[] = { "northwind.example" };
+static const char *const personal[] = { "myfamily.example" };
+static const struct mail_identity identity = {
+	.addresses = own_addresses, .n_addresses = 1,
+	.own_domains = own_domains, .n_own_domains = 1,
+	.personal_domains = personal, .n_personal_domains = 1,
+};
+
+static struct mail_attribution
+attribute(const struct mail_headers *h)
+{
+	struct mail_attribution a;
+
+	mail_attribute(&identity, h, &a);
+	return a;
+}
+
+static void
+no_sender_is_no_vendor(void **state)
+{
+	struct mail_headers h = { 0 };
+	struct mail_attribution a = attribute(&h);
+
+	assert_int_equal(a.kind, MAIL_KIND_NONE);
+	h.from = "undisclosed";
+	a = attribute(&h);
+	assert_int_equal(a.kind, MAIL_KIND_NONE);
+	assert_string_equal(a.org, "");
+	h.from = "root@localhost";
+	assert_int_equal(attribute(&h).kind, MAIL_KIND_NONE);
+	/* identity is optional */
+	h.from = "rep@acme.com";
+	mail_attribute(NULL, &h, &a);
+	assert_int_equal(a.kind, MAIL_KIND_VENDOR);
+}
+
+static void
+organisation_senders_are_vendors(void **state)
+{
+	struct mail_headers h = { .from = "Dana Whitfield <dana@mail.acmetel.example>" };
+	struct mail_attribution a = attribute(&h);
+
+	assert_int_equal(a.kind, MAIL_KIND_VENDOR);
+	assert_int_equal(a.direction, MAIL_DIR_IN);
+	assert_string_equal(a.org, "acmetel.example");
+	h.from = "=?ISO-8859-1?Q?M=FCller?= <vertrieb@mueller-buero.example>";
+	assert_string_equal(attribute(&h).org, "mueller-buero.example");
+}
+
+static void
+personal_senders_are_not_vendors(void **state)
+{
+	struct mail_headers h = { .from = "Jordan <jordan.r@gmail.com>" };
+
+	assert_int_equal(attribute(&h).kind, MAIL_KIND_PERSONAL);
+	h.from = "someone@mail.yahoo.co.uk";
+	assert_int_equal(attribute(&h).kind, MAIL_KIND_PERSONAL);
+	h.from = "aunt@myfamily.example"; /* from the config */
+	assert_int_equal(attribute(&h).kind, MAIL_KIND_PERSONAL);
+}
+
+static void
+discussion_lists_are_not_vendor_mail(void **state)
+{
+	struct mail_headers h = {
+		.from = "Intel Engineer <dev@intel.com>",
+		.list_id = "Linux Kernel <linux-kernel.vger.kernel.org>",
+	};
+	struct mail_attribution a = attribute(&h);
+
+	assert_int_equal(a.kind, MAIL_KIND_LIST);
+	assert_string_equal(a.org, "intel.com");
+	assert_string_equal(a.list_org, "kernel.org");
+	/* List-Post alone says the same */
+	h.list_id = NULL;
+	h.list_post = "<mailto:fork@xent.com>";
+	assert_int_equal(attribute(&h).kind, MAIL_KIND_LIST);
+}
+
+static void
+a_vendors_own_newsletter_is_vendor_mail(void **state)
+{
+	struct mail_headers h = {
+		.from = "Globex News <news@news.globex.example>",
+		.list_id = "<weekly.lists.globex.example>",
+		.list_post = "NO",
+	};
+
+	/* list on the vendor's own domain */
+	assert_int_equal(attribute(&h).kind, MAIL_KIND_VENDOR);
+	/* bulk mail with List-Unsubscribe and no List-Id */
+	h.list_id = NULL;
+	h.list_post = NULL;
+	assert_int_equal(attribute(&h).kind, MAIL_KIND_VENDOR);
+	/* sent through a bulk mail provider whose list ids name the provider */
+	h.list_id = "Globex <a1b2c3.mcsv.net>";
+	assert_int_equal(attribute(&h).kind, MAIL_KIND_VENDOR);
+	/* ... but a posting address makes it a forum again */
+	h.list_post = "<mailto:chat@a1b2c3.mcsv.net>";
+	assert_int_equal(attribute(&h).kind, MAIL_KIND_LIST);
+}
+
+static void
+mail_the_user_wrote_belongs_to_its_vendor_recipient(void **state)
+{
+	struct mail_headers h = {
+		.from = "Rich Miller <Rich@Northwind.example>",
+		.to = "Pat <pat@northwind.example>, Jordan <jordan.r@gmail.com>",
+		.cc = "Dana <dana@mail.acmetel.example>",
+	};
+	struct mail_attribution a = attribute(&h);
+
+	assert_int_equal(a.direction, MAIL_DIR_OUT);
+	assert_int_equal(a.kind, MAIL_KIND_VENDOR);
+	assert_string_equal(a.org, "acmetel.example");
+	/* to colleagues and friends only: the user's own business */
+	h.cc = NULL;
+	a = attribute(&h);
+	assert_int_equal(a.kind, MAIL_KIND_OWN);
+	assert_int_equal(a.direction, MAIL_DIR_OUT);
+	/* a colleague's mail counts as the user's side too */
+	h.from = "pat@northwind.example";
+	h.to = "sales@globex.example";
+	a = attribute(&h);
+	assert_int_equal(a.direction, MAIL_DIR_OUT);
+	assert_string_equal(a.org, "globex.example");
+}
+
+static void
+kind_names_round_trip(void **state)
+{
+	enum mail_kind k;
+
+	for (int i = MAIL_KIND_NONE; i <= MAIL_KIND_OWN; i++) {
+		assert_true(mail_kind_parse(mail_kind_name((enum mail_kind)i), &k));
+		assert_int_equal(k, i);
+	}
+	assert_false(mail_kind_parse("bogus", &k));
+}
+
+static void
+addresses_parse_with_groups_and_encoded_names(void **state)
+{
+	struct mail_address_list l;
+
+	mail_address_list_parse("Team: A <a@x.example>, b@y.example;, \"Doe, J\" <J.Doe@Z.example>", &l);
+	assert_int_equal(l.count, 3);
+	assert_string_equal(l.items[0].address, "a@x.example");
+	assert_string_equal(l.items[1].address, "b@y.example");
+	assert_string_equal(l.items[2].address, "j.doe@z.example");
+	assert_string_equal(l.items[2].name, "Doe, J");
+	mail_address_list_clear(&l);
+	assert_int_equal(l.count, 0);
+	mail_address_list_parse("=?UTF-8?B?SsO2cmc=?= <jorg@x.example>", &l);
+	assert_int_equal(l.count, 1);
+	assert_string_equal(l.items[0].name, "Jörg");
+	mail_address_list_clear(&l);
+	mail_address_list_parse(NULL, &l);
+	assert_int_equal(l.count, 0);
+	mail_address_list_parse("not an address at all", &l);
+	assert_int_equal(l.count, 0);
+	mail_address_list_clear(&l);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(no_sender_is_no_vendor),
+		cmocka_unit_test(organisation_senders_are_vendors),
+		cmocka_unit_test(personal_senders_are_not_vendors),
+		cmocka_unit_test(discussion_lists_are_not_vendor_mail),
+		cmocka_unit_test(a_vendors_own_newsletter_is_vendor_mail),
+		cmocka_unit_test(mail_the_user_wrote_belongs_to_its_vendor_recipient),
+		cmocka_unit_test(kind_names_round_trip),
+		cmocka_unit_test(addresses_parse_with_groups_and_encoded_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,443 @@
+/* The notmuch index: a real database in a temporary directory. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mail/mail.h"
+
+struct fixture {
+	char *dir;
+	char mail[4096];
+	char data[4096];
+	struct mail_db *db;
+	/* what the hooks saw */
+	int messages, removed, warnings, batches_open;
+	char last_org[MAIL_DOMAIN_MAX];
+	enum mail_kind kinds[16];
+	char removed_id[256];
+	char warned[4096];
+	int stop_after; /* set the interrupt flag after this many messages */
+	volatile sig_atomic_t interrupted;
+	vt_status fail_with;
+};
+
+static vt_status
+on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err)
+{
+	struct fixture *f = ctx;
+
+	assert_true(f->batches_open > 0);
+	assert_non_null(info->message_id);
+	if (f->messages < 16)
+		f->kinds[f->messages] = info->attribution.kind;
+	f->messages++;
+	snprintf(f->last_org, sizeof f->last_org, "%s", info->attribution.org);
+	if (f->stop_after && f->messages >= f->stop_after)
+		f->interrupted = 1;
+	if (f->fail_with != VT_OK)
+		return vt_fail(err, f->fail_with, "hook refused");
+	return VT_OK;
+}
+
+static vt_status
+on_removed(void *ctx, const char *id, struct vt_error *err)
+{
+	struct fixture *f = ctx;
+
+	f->removed++;
+	snprintf(f->removed_id, sizeof f->removed_id, "%s", id);
+	return VT_OK;
+}
+
+static vt_status
+on_begin(void *ctx, struct vt_error *err)
+{
+	((struct fixture *)ctx)->batches_open++;
+	return VT_OK;
+}
+
+static vt_status
+on_end(void *ctx, struct vt_error *err)
+{
+	((struct fixture *)ctx)->batches_open--;
+	return VT_OK;
+}
+
+static void
+on_warning(void *ctx, const char *path, const char *why)
+{
+	struct fixture *f = ctx;
+
+	f->warnings++;
+	snprintf(f->warned, sizeof f->warned, "%s: %s", path, why);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	struct mail_db_location loc = { 0 };
+	struct vt_error err = { 0 };
+
+	f->dir = test_mkdtemp();
+	snprintf(f->mail, sizeof f->mail, "%s/mail", f->dir);
+	snprintf(f->data, sizeof f->data, "%s/data", f->dir);
+	test_make_maildir(f->mail);
+	loc.data_dir = f->data;
+	loc.mail_root = f->mail;
+	if (mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err) != VT_OK)
+		fail_msg("open: %s", err.msg);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	mail_db_close(&f->db);
+	test_rmdir(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static vt_status
+run(struct fixture *f, struct mail_index_stats *stats)
+{
+	static const char *const addrs[] = { "rich@northwind.example" };
+	static const char *const own[] = { "northwind.example" };
+	const struct mail_identity id = { .addresses = addrs, .n_addresses = 1,
+					  .own_domains = own, .n_own_domains = 1 };
+	const struct mail_index_options opts = { .identity = &id, .interrupted = &f->interrupted };
+	const struct mail_index_hooks hooks = {
+		.ctx = f, .message = on_message, .removed = on_removed, .batch_begin = on_begin,
+		.batch_end = on_end, .warning = on_warning,
+	};
+	struct vt_error err = { 0 };
+	vt_status rc;
+
+	f->messages = f->removed = f->warnings = 0;
+	rc = mail_index_run(f->db, &opts, &hooks, stats, &err);
+	assert_int_equal(f->batches_open, 0);
+	return rc;
+}
+
+static unsigned long
+count(struct fixture *f, const char *query)
+{
+	struct vt_error err = { 0 };
+	unsigned long n = 0;
+
+	if (mail_count(f->db, query, false, &n, &err) != VT_OK)
+		fail_msg("count %s: %s", query, err.msg);
+	return n;
+}
+
+static void
+write_three(struct fixture *f)
+{
+	test_write_message(f->mail, "1:2,", "Dana <dana@mail.acmetel.example>", "rich@northwind.example",
+			   "Invoice AT-2026-10", "inv-10@acmetel.example", NULL, "Amount due: $7,800.00");
+	test_write_message(f->mail, "2:2,S", "Jordan <jordan.r@gmail.com>", "rich@northwind.example",
+			   "Lunch?", "lunch@gmail.com", NULL, NULL);
+	test_write_message(f->mail, "3:2,", "Dev <dev@intel.com>", "linux-kernel@vger.kernel.org",
+			   "[PATCH] fix", "patch@intel.com",
+			   "List-Id: Linux Kernel <linux-kernel.vger.kernel.org>\n", NULL);
+}
+
+static void
+open_fails_clearly_without_a_mail_root(void **state)
+{
+	struct mail_db_location loc = { .data_dir = "/nonexistent/data",
+					.mail_root = "/nonexistent/mail" };
+	struct vt_error err = { 0 };
+	struct mail_db *db = NULL;
+
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_ONLY, &db, &err), VT_ERR_IO);
+	assert_null(db);
+	assert_non_null(strstr(err.msg, "/nonexistent/mail"));
+	loc.mail_root = NULL;
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_ONLY, &db, &err), VT_ERR_CONFIG);
+	loc.notmuch_db = "/nonexistent/notmuch";
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_ONLY, &db, &err), VT_ERR_DB);
+	assert_non_null(strstr(err.msg, "/nonexistent/notmuch"));
+}
+
+static void
+own_database_is_described_for_the_notmuch_cli(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[8192];
+
+	assert_non_null(mail_db_config_path(f->db));
+	assert_non_null(strstr(mail_db_config_path(f->db), "/data/notmuch-config"));
+	write_three(f);
+	struct mail_index_stats st;
+	assert_int_equal(run(f, &st), VT_OK);
+	mail_db_close(&f->db);
+	snprintf(cmd, sizeof cmd,
+		 "test \"$(NOTMUCH_CONFIG='%s/notmuch-config' notmuch count '*')\" = 3", f->data);
+	assert_int_equal(test_sh("%s", cmd), 0);
+	struct mail_db_location loc = { .data_dir = f->data, .mail_root = f->mail };
+	struct vt_error err = { 0 };
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err), VT_OK);
+}
+
+static void
+new_mail_is_indexed_attributed_and_tagged(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+
+	write_three(f);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.files_total, 3);
+	assert_int_equal(st.files_seen, 3);
+	assert_int_equal(st.added, 3);
+	assert_int_equal(st.attributed, 0);
+	assert_int_equal(f->messages, 3);
+	assert_int_equal(count(f, "property:vtriage.kind=vendor"), 1);
+	assert_int_equal(count(f, "property:vtriage.org=acmetel.example"), 1);
+	assert_int_equal(count(f, "property:vtriage.kind=personal"), 1);
+	assert_int_equal(count(f, "property:vtriage.kind=list"), 1);
+	assert_int_equal(count(f, "property:vtriage.rev=1"), 3);
+	assert_int_equal(count(f, "tag:inbox"), 3);
+	/* ":2,S" is seen mail: not unread, as notmuch new does it */
+	assert_int_equal(count(f, "tag:unread"), 2);
+}
+
+static void
+a_second_run_finds_nothing_to_do(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+
+	write_three(f);
+	assert_int_equal(run(f, &st), VT_OK);
+	/* directory mtimes are not recorded within the second they change */
+	sleep(1);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.files_seen + st.added + st.removed + st.attributed, 0);
+	assert_int_equal(f->messages, 0);
+}
+
+static void
+renames_keep_the_message_and_its_flags_follow(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+	char from[4200], to[4200];
+
+	write_three(f);
+	assert_int_equal(run(f, &st), VT_OK);
+	snprintf(from, sizeof from, "%s/cur/1:2,", f->mail);
+	snprintf(to, sizeof to, "%s/cur/1:2,S", f->mail);
+	assert_int_equal(rename(from, to), 0);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.renamed, 1);
+	assert_int_equal(st.removed, 0);
+	assert_int_equal(f->removed, 0);
+	assert_int_equal(count(f, "*"), 3);
+	assert_int_equal(count(f, "tag:unread"), 1);
+}
+
+static void
+removed_files_leave_the_index(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+	char path[4200];
+
+	write_three(f);
+	assert_int_equal(run(f, &st), VT_OK);
+	snprintf(path, sizeof path, "%s/cur/1:2,", f->mail);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.removed, 1);
+	assert_int_equal(f->removed, 1);
+	assert_string_equal(f->removed_id, "inv-10@acmetel.example");
+	assert_int_equal(count(f, "*"), 2);
+	/* a whole folder going away */
+	assert_int_equal(test_sh("rm -rf '%s/cur'", f->mail), 0);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(count(f, "*"), 0);
+	assert_int_equal(f->removed, 2);
+}
+
+static void
+duplicates_and_non_mail_are_counted_and_named(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+	char path[4200];
+
+	write_three(f);
+	test_write_message(f->mail, "4:2,", "Dana <dana@mail.acmetel.example>", "rich@northwind.example",
+			   "Invoice AT-2026-10 (copy)", "inv-10@acmetel.example", NULL, NULL);
+	snprintf(path, sizeof path, "%s/cur/empty", f->mail);
+	test_write_file(path, "", 0);
+	snprintf(path, sizeof path, "%s/cur/binary", f->mail);
+	test_write_file(path, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.added, 3);
+	assert_int_equal(st.duplicates, 1);
+	assert_int_equal(st.not_mail, 2);
+	assert_int_equal(f->warnings, 2);
+	assert_non_null(strstr(f->warned, "/cur/"));
+	assert_non_null(strstr(f->warned, "not an email message"));
+}
+
+static void
+walk_follows_notmuch_new_rules(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+	char deep[4200], path[4300];
+
+	/* tmp/ of a Maildir is skipped; folders at any depth are found */
+	snprintf(path, sizeof path, "%s/tmp/partial", f->mail);
+	test_write_text(path, "From: a@b.example\nSubject: half\n\nbody\n");
+	snprintf(deep, sizeof deep, "%s/Archive/2026/Vendors", f->mail);
+	test_make_maildir(deep);
+	test_write_message(deep, "5:2,", "sales@globex.example", "rich@northwind.example", "Quote",
+			   "q@globex.example", NULL, NULL);
+	/* a plain file outside Maildir folders is mail too, for notmuch */
+	snprintf(path, sizeof path, "%s/loose.eml", f->mail);
+	test_write_text(path, "From: x@initech.example\nSubject: loose\n\nbody\n");
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.added, 2);
+	assert_int_equal(count(f, "subject:half"), 0);
+	assert_int_equal(count(f, "property:vtriage.org=globex.example"), 1);
+}
+
+static void
+an_interrupted_run_resumes_without_loss(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+
+	write_three(f);
+	f->stop_after = 1;
+	assert_int_equal(run(f, &st), VT_ERR_INTERRUPTED);
+	f->stop_after = 0;
+	f->interrupted = 0;
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(count(f, "*"), 3);
+	assert_int_equal(count(f, "property:vtriage.rev=1"), 3);
+}
+
+static void
+a_failing_hook_stops_the_run(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+
+	write_three(f);
+	f->fail_with = VT_ERR_IO;
+	assert_int_equal(run(f, &st), VT_ERR_IO);
+	f->fail_with = VT_OK;
+}
+
+static void
+messages_lacking_attribution_are_attributed(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+	struct vt_error err = { 0 };
+	unsigned n = 0;
+
+	write_three(f);
+	assert_int_equal(run(f, &st), VT_OK);
+	/* As if the user's own `notmuch new` had added them: drop our
+	 * properties with the notmuch CLI. */
+	mail_db_close(&f->db);
+	assert_int_equal(test_sh("export NOTMUCH_CONFIG='%s/notmuch-config'; "
+				 "notmuch dump --include=properties | "
+				 "sed -n 's/^#= \\([^ ]*\\).*/#= \\1/p' | "
+				 "notmuch restore --include=properties",
+				 f->data),
+			 0);
+	struct mail_db_location loc = { .data_dir = f->data, .mail_root = f->mail };
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err), VT_OK);
+	assert_int_equal(count(f, "property:vtriage.rev=1"), 0);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.attributed, 3);
+	assert_int_equal(f->messages, 3);
+	assert_int_equal(count(f, "property:vtriage.rev=1"), 3);
+	/* and re-attribution of chosen mail on request */
+	const struct mail_index_options opts = { 0 };
+	assert_int_equal(mail_reattribute(f->db, "property:vtriage.kind=personal", &opts, NULL, &n,
+					  &err),
+			 VT_OK);
+	assert_int_equal(n, 1);
+}
+
+static vt_status
+collect_thread(void *ctx, const struct mail_thread *t, struct vt_error *err)
+{
+	int *seen = ctx;
+
+	(*seen)++;
+	if (strstr(t->subject, "Invoice")) {
+		assert_non_null(t->vendor_org);
+		assert_string_equal(t->vendor_org, "acmetel.example");
+	} else if (strstr(t->subject, "Lunch")) {
+		assert_null(t->vendor_org);
+	}
+	assert_int_equal(t->matched, 1);
+	return VT_OK;
+}
+
+static void
+searches_report_threads_and_bad_queries(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+	struct vt_error err = { 0 };
+	unsigned long n;
+	int seen = 0;
+
+	write_three(f);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(mail_search_threads(f->db, "*", 0, -1, collect_thread, &seen, &err), VT_OK);
+	assert_int_equal(seen, 3);
+	seen = 0;
+	assert_int_equal(mail_search_threads(f->db, "*", 1, 1, collect_thread, &seen, &err), VT_OK);
+	assert_int_equal(seen, 1);
+	assert_int_equal(mail_count(f->db, "date:nonsense..x", false, &n, &err), VT_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "date"));
+	assert_int_equal(mail_count(f->db, "*", true, &n, &err), VT_OK);
+	assert_int_equal(n, 3);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(open_fails_clearly_without_a_mail_root),
+		cmocka_unit_test_setup_teardown(own_database_is_described_for_the_notmuch_cli, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(new_mail_is_indexed_attributed_and_tagged, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_second_run_finds_nothing_to_do, setup, teardown),
+		cmocka_unit_test_setup_teardown(renames_keep_the_message_and_its_flags_follow, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(removed_files_leave_the_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(duplicates_and_non_mail_are_counted_and_named, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(walk_follows_notmuch_new_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_interrupted_run_resumes_without_loss, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_failing_hook_stops_the_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(messages_lacking_attribution_are_attributed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(searches_report_threads_and_bad_queries, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,102 @@
+/* mail_query_rewrite: our terms spliced into notmuch queries. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/mail.h"
+
+static const char *const prefixes[] = { "vendor", "bucket", NULL };
+
+static char *
+expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
+{
+	char *out = NULL;
+
+	if (strcmp(value, "unknown") == 0) {
+		vt_fail(err, VT_ERR_USAGE, "no vendor '%s'", value);
+		return NULL;
+	}
+	assert_true(asprintf(&out, "X-%s=%s", prefix, value) > 0);
+	return out;
+}
+
+static void
+check(const char *in, const char *want)
+{
+	struct vt_error err = { 0 };
+	char *out = NULL;
+
+	assert_int_equal(mail_query_rewrite(in, prefixes, expand, NULL, &out, &err), VT_OK);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void
+queries_without_our_terms_pass_unchanged(void **state)
+{
+	check("", "");
+	check("tag:inbox and from:acme", "tag:inbox and from:acme");
+	check("subject:\"vendor:acme\" (a OR b)", "subject:\"vendor:acme\" (a OR b)");
+	check("\"vendor:acme is quoted\"", "\"vendor:acme is quoted\"");
+	check("myvendor:acme", "myvendor:acme");
+	check("-tag:spam", "-tag:spam");
+}
+
+static void
+our_terms_are_expanded_in_place(void **state)
+{
+	check("vendor:acme", "(X-vendor=acme)");
+	check("tag:inbox vendor:acme", "tag:inbox (X-vendor=acme)");
+	check("(vendor:acme OR bucket:trusted)", "((X-vendor=acme) OR (X-bucket=trusted))");
+	check("vendor:\"acme co\"", "(X-vendor=acme co)");
+	check("vendor:\"say \"\"hi\"\"\" x", "(X-vendor=say \"hi\") x");
+}
+
+static void
+signs_become_operators(void **state)
+{
+	check("-bucket:generic", "NOT (X-bucket=generic)");
+	check("tag:inbox -vendor:acme", "tag:inbox NOT (X-vendor=acme)");
+	check("+vendor:acme", "(X-vendor=acme)");
+}
+
+static void
+errors_name_the_problem(void **state)
+{
+	struct vt_error err = { 0 };
+	char *out = (char *)"untouched";
+
+	assert_int_equal(mail_query_rewrite("vendor:", prefixes, expand, NULL, &out, &err),
+			 VT_ERR_USAGE);
+	assert_null(out);
+	assert_non_null(strstr(err.msg, "vendor: needs a value"));
+	assert_int_equal(mail_query_rewrite("tag:x vendor:unknown", prefixes, expand, NULL, &out,
+					    &err),
+			 VT_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "no vendor 'unknown'"));
+}
+
+static void
+quoting_doubles_quotes(void **state)
+{
+	char *q = mail_query_quote("vtriage.org=a\"b");
+
+	assert_string_equal(q, "\"vtriage.org=a\"\"b\"");
+	free(q);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(queries_without_our_terms_pass_unchanged),
+		cmocka_unit_test(our_terms_are_expanded_in_place),
+		cmocka_unit_test(signs_become_operators),
+		cmocka_unit_test(errors_name_the_problem),
+		cmocka_unit_test(quoting_doubles_quotes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,97 @@
+/* mail_sanitize: untrusted text never reaches the terminal raw. */
+#include "helpers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/mail.h"
+
+static void
+check(const char *in, size_t len, bool keep_newlines, const char *want)
+{
+	char *out = mail_sanitize(in, len, keep_newlines);
+
+	assert_non_null(out);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+#define CHECK(in, want) check(in, sizeof(in) - 1, false, want)
+
+static void
+null_and_empty_give_empty(void **state)
+{
+	char *out = mail_sanitize_str(NULL);
+
+	assert_string_equal(out, "");
+	free(out);
+	CHECK("", "");
+}
+
+static void
+plain_text_and_utf8_pass_unchanged(void **state)
+{
+	CHECK("Invoice AT-2026-10: $7,800.00", "Invoice AT-2026-10: $7,800.00");
+	CHECK("Müller Bürobedarf – 日本語 😀", "Müller Bürobedarf – 日本語 😀");
+}
+
+static void
+escape_sequences_become_visible(void **state)
+{
+	/* title change, clear screen, OSC 52 clipboard write */
+	CHECK("\x1b]0;pwned\x07", "^[]0;pwned^G");
+	CHECK("a\x1b[2Jb", "a^[[2Jb");
+	CHECK("\x1b]52;c;aGVsbG8=\x07", "^[]52;c;aGVsbG8=^G");
+	CHECK("del\x7f", "del^?");
+}
+
+static void
+c1_controls_and_bidi_are_replaced(void **state)
+{
+	/* U+009B is the 8-bit CSI */
+	CHECK("x\xc2\x9b" "2Jy", "x\xef\xbf\xbd" "2Jy");
+	/* U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LRI */
+	CHECK("a\xe2\x80\xae" "b\xe2\x81\xa6" "c", "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c");
+}
+
+static void
+invalid_utf8_is_replaced_per_byte(void **state)
+{
+	CHECK("\xff", "\xef\xbf\xbd");
+	CHECK("caf\xe9", "caf\xef\xbf\xbd");          /* Latin-1 e-acute */
+	CHECK("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"); /* overlong '/' */
+	CHECK("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* surrogate */
+	CHECK("\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	CHECK("\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd"); /* truncated */
+}
+
+static void
+nul_bytes_are_visible(void **state)
+{
+	check("a\0b", 3, false, "a^@b");
+}
+
+static void
+newlines_depend_on_mode(void **state)
+{
+	check("a\r\nb\tc", 6, true, "a\nb\tc");
+	check("a\r\nb\tc", 6, false, "a b c");
+	/* a lone CR could overwrite the line: never kept */
+	check("a\rb", 3, true, "a b");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(null_and_empty_give_empty),
+		cmocka_unit_test(plain_text_and_utf8_pass_unchanged),
+		cmocka_unit_test(escape_sequences_become_visible),
+		cmocka_unit_test(c1_controls_and_bidi_are_replaced),
+		cmocka_unit_test(invalid_utf8_is_replaced_per_byte),
+		cmocka_unit_test(nul_bytes_are_visible),
+		cmocka_unit_test(newlines_depend_on_mode),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
