@@ -7,22 +7,27 @@
 
 /*
  * notmuch reports a malformed query only when it runs, and keeps the
- * explanation in the database's status string.
+ * explanation in the database's status string — but only for the first
+ * exception in the handle's life, so a stale text from an earlier,
+ * unrelated exception must not be passed off as the reason.
  */
 static vt_status
 query_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st, const char *query)
 {
+	static const char prefix[] = "A Xapian exception occurred parsing query: ";
+	static const char echo[] = "Query string was: ";
 	const char *detail = notmuch_database_status_string(db->nm);
 
 	if (st == NOTMUCH_STATUS_XAPIAN_EXCEPTION || st == NOTMUCH_STATUS_BAD_QUERY_SYNTAX) {
-		static const char noise[] = "A Xapian exception occurred parsing query: ";
+		const char *about = detail ? strstr(detail, echo) : NULL;
 		char line[VT_ERROR_MAX / 2];
-		const char *text = detail ? detail : notmuch_status_to_string(st);
 
-		if (strncmp(text, noise, sizeof noise - 1) == 0)
-			text += sizeof noise - 1;
+		if (detail == NULL || strncmp(detail, prefix, sizeof prefix - 1) != 0 ||
+		    about == NULL || strncmp(about + sizeof echo - 1, query, strlen(query)) != 0)
+			return vt_fail(err, VT_ERR_USAGE,
+				       "not a valid query (see notmuch-search-terms(7))");
 		/* Keep notmuch's first line: the rest repeats the query. */
-		snprintf(line, sizeof line, "%s", text);
+		snprintf(line, sizeof line, "%s", detail + sizeof prefix - 1);
 		line[strcspn(line, "\n")] = '\0';
 		return vt_fail(err, VT_ERR_USAGE, "%s", line);
 	}

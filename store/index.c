@@ -192,53 +192,71 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A canonical text of everything attribution depends on beyond the mail. */
+/*
+ * A canonical text of everything attribution depends on beyond the mail:
+ * one "list:item" line per address or domain, sorted, so that two
+ * fingerprints can be compared item by item.
+ */
 static char *
 identity_fingerprint(const struct vt_config *cfg)
 {
 	char *const *lists[] = { cfg->addresses, cfg->own_domains, cfg->personal_domains };
 	const size_t counts[] = { cfg->n_addresses, cfg->n_own_domains, cfg->n_personal_domains };
-	size_t len = 64, i, j;
-	char *out, **sorted;
+	size_t len = 2, n = 0, i, j;
+	char *out, **lines;
 
 	for (i = 0; i < 3; i++)
 		for (j = 0; j < counts[i]; j++)
-			len += strlen(lists[i][j]) + 1;
+			len += strlen(lists[i][j]) + 4;
 	out = calloc(1, len);
-	if (out == NULL)
-		return NULL;
-	for (i = 0; i < 3; i++) {
-		sorted = malloc((counts[i] + 1) * sizeof *sorted);
-		if (sorted == NULL) {
-			free(out);
-			return NULL;
-		}
-		memcpy(sorted, lists[i], counts[i] * sizeof *sorted);
-		qsort(sorted, counts[i], sizeof *sorted, cmp_str);
-		strcat(out, i == 0 ? "a:" : "|d:");
-		for (j = 0; j < counts[i]; j++) {
-			strcat(out, sorted[j]);
-			strcat(out, ",");
-		}
-		free(sorted);
+	lines = calloc(counts[0] + counts[1] + counts[2] + 1, sizeof *lines);
+	if (out == NULL || lines == NULL)
+		goto fail;
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < counts[i]; j++)
+			if (asprintf(&lines[n++], "%zu:%s", i, lists[i][j]) < 0) {
+				lines[--n] = NULL;
+				goto fail;
+			}
+	qsort(lines, n, sizeof *lines, cmp_str);
+	strcpy(out, "\n");
+	for (i = 0; i < n; i++) {
+		strcat(out, lines[i]);
+		strcat(out, "\n");
 	}
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
 	return out;
+fail:
+	for (i = 0; lines && i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(out);
+	return NULL;
 }
 
-/* Adds "from:X OR to:X" terms for each item of the fingerprint. */
+/*
+ * Adds "from:X OR to:X" terms for each item of fingerprint `from` that
+ * fingerprint `other` lacks: mail from or to an unchanged address cannot
+ * change hands.
+ */
 static void
-add_terms(char **query, const char *fingerprint)
+add_changed_terms(char **query, const char *from, const char *other)
 {
-	char *copy = strdup(fingerprint ? fingerprint : ""), *tok, *save = NULL;
+	char *copy = strdup(from), *tok, *save = NULL;
 
 	if (copy == NULL)
 		return;
-	for (tok = strtok_r(copy, ",|", &save); tok; tok = strtok_r(NULL, ",|", &save)) {
-		char *colon = strchr(tok, ':'), *quoted, *grown = NULL;
+	for (tok = strtok_r(copy, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {
+		char *needle = NULL, *quoted, *grown = NULL, *item = strchr(tok, ':');
+		bool unchanged;
 
-		if (colon)
-			tok = colon + 1;
-		if (*tok == '\0' || (quoted = mail_query_quote(tok)) == NULL)
+		if (item == NULL || asprintf(&needle, "\n%s\n", tok) < 0)
+			continue;
+		unchanged = other != NULL && strstr(other, needle) != NULL;
+		free(needle);
+		if (unchanged || item[1] == '\0' || (quoted = mail_query_quote(item + 1)) == NULL)
 			continue;
 		if (asprintf(&grown, "%s%sfrom:%s OR to:%s", *query ? *query : "",
 			     *query ? " OR " : "", quoted, quoted) >= 0) {
@@ -267,8 +285,8 @@ reattribute_identity_changes(struct index_run *r, struct mail_db *db,
 	}
 	if (before != NULL && strcmp(before, now) != 0) {
 		/* Only mail from or to what changed can change hands. */
-		add_terms(&query, before);
-		add_terms(&query, now);
+		add_changed_terms(&query, before, now);
+		add_changed_terms(&query, now, before);
 		if (query != NULL)
 			rc = mail_reattribute(db, query, opts, hooks, &count, err);
 		report->mail.attributed += count;
@@ -302,13 +320,14 @@ mark_present(void *ctx, const char *id, struct vt_error *err)
  * The store commits a batch before the index does, so after a crash the
  * store may remember messages the index lost (and whose files are gone
  * now), and a notmuch run by someone else may have added mail we never
- * saw. Counts tell cheaply whether anything is off; only then do we
- * compare the two sets.
+ * saw. After a run that did not finish (the "index_dirty" mark) we
+ * compare the two sets of ids; otherwise counts tell cheaply whether
+ * someone else changed the index behind our back.
  */
 static vt_status
-reconcile(struct index_run *r, struct mail_db *db, const struct mail_index_options *opts,
-	  const struct mail_index_hooks *hooks, struct vt_index_report *report,
-	  struct vt_error *err)
+reconcile(struct index_run *r, struct mail_db *db, bool after_crash,
+	  const struct mail_index_options *opts, const struct mail_index_hooks *hooks,
+	  struct vt_index_report *report, struct vt_error *err)
 {
 	unsigned long in_index = 0;
 	sqlite3_stmt *st;
@@ -326,7 +345,7 @@ reconcile(struct index_run *r, struct mail_db *db, const struct mail_index_optio
 	if (sqlite3_step(st) == SQLITE_ROW)
 		in_store = (long)sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if ((unsigned long)in_store == in_index)
+	if (!after_crash && (unsigned long)in_store == in_index)
 		return VT_OK;
 
 	if ((rc = vt_sql_exec(r->s, "CREATE TEMP TABLE IF NOT EXISTS present (id TEXT PRIMARY KEY);"
@@ -429,17 +448,27 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		.warning = on_warning,
 		.progress = on_progress,
 	};
+	char *dirty;
+	bool after_crash;
 	vt_status rc;
 
 	memset(report, 0, sizeof *report);
 	vt_config_identity(cfg, &identity);
+	/* Set until the run completes: a run that dies leaves it behind. */
+	dirty = vt_meta_get(s, "index_dirty");
+	after_crash = dirty != NULL && strcmp(dirty, "1") == 0;
+	free(dirty);
+	if (!after_crash && (rc = vt_meta_set(s, "index_dirty", "1", err)) != VT_OK)
+		return rc;
 	rc = mail_index_run(db, &opts, &hooks, &report->mail, err);
 	if (rc == VT_OK)
 		rc = reattribute_identity_changes(&run, db, &opts, &hooks, report, err);
 	if (rc == VT_OK)
-		rc = reconcile(&run, db, &opts, &hooks, report, err);
+		rc = reconcile(&run, db, after_crash, &opts, &hooks, report, err);
 	if (rc != VT_OK)
 		vt_store_rollback(s);
+	else
+		rc = vt_meta_set(s, "index_dirty", "0", err);
 	report->vendors_new = run.vendors_new;
 	if (rc == VT_OK)
 		rc = count_vendors(s, &report->vendors, err);

@@ -83,7 +83,7 @@ values_are_read_and_paths_resolved(void **state)
 	assert_int_equal(cfg->n_entries, 3);
 	assert_string_equal(cfg->entries[0].section, "keys");
 	assert_null(cfg->entries[0].name);
-	assert_int_equal(cfg->entries[0].line, 11);
+	assert_int_equal(cfg->entries[0].line, 13);
 	assert_string_equal(cfg->entries[1].name, "work");
 	assert_string_equal(cfg->entries[2].value, "pass show mail; true");
 	vt_config_free(&cfg);

@@ -311,6 +311,8 @@ a_crash_between_the_stores_heals(void **state)
 					       " date) VALUES ('ghost@x.example', 'x.example', 1, 0, 1)",
 				     &err),
 			 VT_OK);
+	/* ... because that run died before it finished */
+	assert_int_equal(vt_meta_set(f->store, "index_dirty", "1", &err), VT_OK);
 	r = index_ok(f);
 	assert_true(r.reconciled >= 2);
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages"), 6);
@@ -319,6 +321,26 @@ a_crash_between_the_stores_heals(void **state)
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE org = 'globex.example'"), 1);
 	assert_true(sql_long(f, "SELECT count(*) FROM sightings") > 0);
 	assert_int_equal(count(f, "vendor:globex"), 1);
+}
+
+static void
+mail_added_behind_our_back_is_attributed(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_index_report r;
+
+	index_ok(f);
+	/* a clean run, but the store lacks a message the index has (the
+	 * user's own `notmuch new` indexed it, say) */
+	assert_int_equal(vt_sql_exec(f->store, "DELETE FROM messages WHERE org = 'globex.example'",
+				     &err),
+			 VT_OK);
+	r = index_ok(f);
+	assert_int_equal(r.reconciled, 1);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE org = 'globex.example'"), 1);
+	r = index_ok(f);
+	assert_int_equal(r.reconciled, 0);
 }
 
 static void
@@ -377,6 +399,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(slugs_stay_unique, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_crash_between_the_stores_heals, setup, teardown),
+		cmocka_unit_test_setup_teardown(mail_added_behind_our_back_is_attributed, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(identity_changes_reattribute_affected_mail, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_second_writer_gets_a_clear_busy_error, setup, teardown),
