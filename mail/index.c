@@ -275,7 +275,14 @@ remove_file(struct walk *w, const char *path)
 	st = notmuch_database_remove_message(w->db->nm, path);
 	if (st == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID) {
 		w->stats->renamed++;
-		if (w->sync_flags)
+		/* Our message object still lists the removed name, whose
+		 * flags would win: ask for the message afresh. */
+		notmuch_message_destroy(msg);
+		msg = NULL;
+		st = notmuch_database_find_message(w->db->nm, id, &msg);
+		if (st != NOTMUCH_STATUS_SUCCESS)
+			rc = mail_nm_fail(w->db, w->err, st, path);
+		else if (msg != NULL && w->sync_flags)
 			notmuch_message_maildir_flags_to_tags(msg);
 	} else if (st == NOTMUCH_STATUS_SUCCESS) {
 		w->stats->removed++;
@@ -284,7 +291,8 @@ remove_file(struct walk *w, const char *path)
 	} else {
 		rc = mail_nm_fail(w->db, w->err, st, path);
 	}
-	notmuch_message_destroy(msg);
+	if (msg != NULL)
+		notmuch_message_destroy(msg);
 	free(id);
 	if (rc == VT_OK)
 		rc = batch_step(w);
@@ -420,11 +428,8 @@ walk_subdirs(struct walk *w, const char *path, struct dirent **entries, int n)
 		if (is_special(name) || ignored(w, path, name))
 			continue;
 		type = entry_type(path, entries[i]);
-		if (type == -1)
-			/* As notmuch: a broken entry stops the run rather than
-			 * letting mail that moved here look deleted. */
-			return vt_fail(w->err, VT_ERR_IO, "cannot read %s/%s: %s", path, name,
-				       strerror(errno));
+		/* A dangling link or an entry that vanished: the file pass
+		 * names it. */
 		if (type != S_IFDIR)
 			continue;
 		if ((maildir && strcmp(name, "tmp") == 0) || (at_root && strcmp(name, ".notmuch") == 0))
@@ -501,9 +506,20 @@ scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
 		    (rc = queue_vanished_dirs(w, path, db_dirs, name)) != VT_OK)
 			return rc;
 		type = entry_type(path, entries[i]);
-		if (type == -1)
-			return vt_fail(w->err, VT_ERR_IO, "cannot read %s/%s: %s", path, name,
-				       strerror(errno));
+		if (type == -1) {
+			/* notmuch new gives up on the whole run here; we name
+			 * the entry and go on. Its name is still listed, so
+			 * mail indexed under it is not taken for deleted. */
+			char *entry = NULL;
+
+			if (asprintf(&entry, "%s/%s", path, name) < 0)
+				return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+			w->stats->vanished++;
+			warn(w, entry, errno == ENOENT ? "dangling link or vanished: not indexed"
+						       : strerror(errno));
+			free(entry);
+			continue;
+		}
 		if (type != S_IFREG)
 			continue;
 		if (notmuch_filenames_valid(db_files) &&

@@ -1,0 +1,67 @@
+#!/bin/sh
+# The CLI contract: help, version, exit codes, errors that name the file,
+# line and key of a bad config, and bad queries.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+V=$VTRIAGE
+out=$($V --help 2>&1)
+contains "--help lists the commands" "$out" "vendor"
+is "--help exits 0" "$(status $V --help)" 0
+contains "--version names the program" "$($V --version)" "vtriage "
+for cmd in index count search vendor; do
+	is "$cmd --help exits 0" "$(status $V $cmd --help)" 0
+	contains "$cmd --help shows usage" "$($V $cmd --help 2>&1)" "usage: vtriage"
+done
+contains "help COMMAND works too" "$($V help search 2>&1)" "--limit"
+is "unknown command exits 2" "$(status $V frobnicate)" 2
+contains "unknown command is named" "$($V frobnicate 2>&1)" "frobnicate"
+is "unknown option exits 2" "$(status $V search --bogus '*')" 2
+
+# broken configuration: file, line and key named, exit 2
+mkdir -p "$TMP/mail/INBOX/cur" "$TMP/mail/INBOX/new" "$TMP/mail/INBOX/tmp"
+cat >"$TMP/bad.conf" <<CONF
+[store]
+maildir = $TMP/mail
+
+[identity]
+addresses = rich@northwind.example, not-an-address
+CONF
+is "bad config exits 2" "$(status $V --config "$TMP/bad.conf" count '*')" 2
+err=$($V --config "$TMP/bad.conf" count '*' 2>&1)
+contains "bad config error names the file and line" "$err" "$TMP/bad.conf:5"
+contains "bad config error names the key" "$err" "addresses"
+
+printf '[store]\nmaildirr = x\n' >"$TMP/typo.conf"
+err=$($V --config "$TMP/typo.conf" count '*' 2>&1)
+contains "unknown key is named with its line" "$err" "typo.conf:2"
+contains "unknown key is named" "$err" "maildirr"
+is "unknown key exits 2" "$(status $V --config "$TMP/typo.conf" count '*')" 2
+
+printf 'maildir = x\n[store\n' >"$TMP/syntax.conf"
+is "syntax error exits 2" "$(status $V --config "$TMP/syntax.conf" count '*')" 2
+is "missing --config file exits 2" "$(status $V --config "$TMP/nope.conf" count '*')" 2
+contains "missing --config file is named" "$($V --config "$TMP/nope.conf" count '*' 2>&1)" \
+	"nope.conf"
+
+# VTRIAGE_CONFIG and XDG_CONFIG_HOME are honoured
+write_config "$TMP/good.conf" "$TMP/mail" "$TMP/data"
+is "VTRIAGE_CONFIG is read" "$(VTRIAGE_CONFIG=$TMP/good.conf status $V index --quiet)" 0
+mkdir -p "$TMP/xdg/vtriage"
+cp "$TMP/bad.conf" "$TMP/xdg/vtriage/config"
+is "XDG_CONFIG_HOME config is read" \
+	"$(unset VTRIAGE_CONFIG; XDG_CONFIG_HOME=$TMP/xdg status $V count '*')" 2
+
+# queries
+C="--config $TMP/good.conf"
+is "count on an empty mailbox" "$($V $C count '*')" 0
+is "count without a query counts everything, as notmuch does" "$($V $C count)" 0
+is "search with a stray option-like operand is a query" "$(status $V $C count -- '-tag:spam')" 0
+is "bad query exits 2" "$(status $V $C count 'date:nonsense..x')" 2
+contains "bad query is quoted in the error" "$($V $C count 'date:nonsense..x' 2>&1)" \
+	"bad query 'date:nonsense..x'"
+is "unknown bucket exits 2" "$(status $V $C count 'bucket:shiny')" 2
+is "search --limit needs a number" "$($V $C search --limit=x '*' >/dev/null 2>&1; echo $?)" 2
+is "search of nothing is an empty JSON array" "$($V $C search --format=json '*')" "[]"
+is "bad --format exits 2" "$(status $V $C search --format=xml '*')" 2
+
+done_testing

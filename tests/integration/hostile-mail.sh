@@ -1,0 +1,98 @@
+#!/bin/sh
+# Hostile and broken input: binary files, empty files, a 5 MB header, no
+# Message-ID, bad charsets, NUL bytes, escape sequences. Indexing
+# completes, indexes what `notmuch new` indexes, names every file it
+# refuses, and no raw control character reaches the terminal.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+command -v notmuch >/dev/null || skip_all "notmuch CLI not installed"
+command -v python3 >/dev/null || skip_all "python3 not installed"
+
+M="$TMP/mail/INBOX"
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+python3 - "$M" <<'PY'
+import os, random, sys
+cur = os.path.join(sys.argv[1], "cur")
+def w(name, data):
+    with open(os.path.join(cur, name), "wb") as f:
+        f.write(data)
+hdr = (b"From: Dana <dana@acmetel.example>\nTo: rich@northwind.example\n"
+       b"Date: Tue, 06 Oct 2026 10:00:00 +0000\n")
+random.seed(7)
+w("binary:2,S", bytes(random.randrange(256) for _ in range(20000)))
+w("png:2,S", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+w("empty:2,S", b"")
+w("blank-lines:2,S", b"\n\n\n\n")
+w("no-headers:2,S", b"just a line of text\nand another\n")
+w("huge-header:2,S", hdr + b"Subject: big\nMessage-ID: <huge@acmetel.example>\nX-Filler: "
+  + b"a" * (5 * 1024 * 1024) + b"\n\nbody\n")
+w("many-headers:2,S", hdr + b"Subject: many\nMessage-ID: <many@acmetel.example>\n"
+  + b"".join(b"X-H%d: %s\n" % (i, b"v" * 200) for i in range(25000)) + b"\nbody\n")
+w("no-message-id:2,S", hdr + b"Subject: no id here\n\nbody\n")
+w("no-message-id-2:2,S", hdr + b"Subject: no id either\n\nother body\n")
+w("bad-charset:2,S", hdr + b"Subject: =?x-unknown-charset?Q?caf=E9?=\nMessage-ID: <cs@acmetel.example>\n"
+  b"Content-Type: text/plain; charset=x-no-such-charset\n\ncaf\xe9 \xff\xfe\n")
+w("bad-utf8:2,S", hdr + b"Subject: broken \xc3\x28 utf8 \xed\xa0\x80\nMessage-ID: <u8@acmetel.example>\n\n\xf0\x28\x8c\x28\n")
+w("nul-body:2,S", hdr + b"Subject: nul in body\nMessage-ID: <nul@acmetel.example>\n\nbefore\x00after\n")
+w("nul-header:2,S", hdr + b"Subject: nul\x00in header\nMessage-ID: <nulh@acmetel.example>\n\nbody\n")
+w("escapes:2,S", hdr + b"Subject: \x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZWNobyBwd25lZA==\x07 \xe2\x80\xae evil\n"
+  b"Message-ID: <esc@acmetel.example>\n\n\x1b[31mred\x1b[0m\n")
+w("truncated-mime:2,S", hdr + b"Subject: cut\nMessage-ID: <cut@acmetel.example>\nMIME-Version: 1.0\n"
+  b"Content-Type: multipart/mixed; boundary=\"XX\"\n\n--XX\nContent-Type: text/plain\n\nhalf")
+w("crlf:2,S", (hdr + b"Subject: crlf\nMessage-ID: <crlf@acmetel.example>\n\nbody\n").replace(b"\n", b"\r\n"))
+w("mbox-from-line:2,S", b"From dana@acmetel.example Tue Oct  6 10:00:00 2026\n" + hdr
+  + b"Subject: mbox style\nMessage-ID: <mbox@acmetel.example>\n\nbody\n")
+os.mkdir(os.path.join(cur, "a-directory:2,S"))
+PY
+# Directories changed within the current second are rescanned next time
+# (by notmuch too): age them so the second run below is a real no-op.
+find "$TMP/mail" -exec touch -h -d '2 minutes ago' {} +
+
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
+V="$VTRIAGE --config $TMP/conf"
+nmconf=$(notmuch_new "$TMP/mail" "$TMP/nm")
+NM() { NOTMUCH_CONFIG=$nmconf notmuch "$@"; }
+
+$V index >"$TMP/out" 2>"$TMP/err"
+is "indexing completes" "$?" 0
+is "the same messages as notmuch new" "$($V count '*')" "$(NM count '*')"
+is "the same threads as notmuch new" "$($V count --output=threads '*')" \
+	"$(NM count --output=threads '*')"
+is "the same message ids as notmuch new" "$($V search --format=json '*' >/dev/null; \
+	NOTMUCH_CONFIG=$TMP/data/notmuch-config notmuch search --output=messages '*' | sort | md5sum)" \
+	"$(NM search --output=messages '*' | sort | md5sum)"
+err=$(cat "$TMP/err")
+for f in $(sed -n 's/.*Ignoring non-mail file: //p' "$TMP/nm/new.log"); do
+	contains "refused file $(basename "$f") is named" "$err" "$(basename "$f")"
+done
+for f in binary png empty no-headers; do
+	contains "warning names $f" "$err" "$f:2,S"
+done
+summary=$(cat "$TMP/out")
+notmail=$(grep -c "Ignoring non-mail file" "$TMP/nm/new.log")
+contains "summary counts what was not mail" "$summary" "$notmail not mail"
+is "mail without a Message-ID is indexed" "$($V count 'subject:"no id here"')" 1
+is "the 5 MB header message is indexed" "$($V count id:huge@acmetel.example)" 1
+is "a second run is quiet" "$($V index 2>&1 >/dev/null | grep -c 'not an email')" 0
+
+# notmuch new gives up on a whole run for a dangling link; we go on
+ln -s /nonexistent/target "$M/cur/dangling-link:2,S"
+printf 'From: a@globex.example\nSubject: after the link\nMessage-ID: <after@globex.example>\n\nx\n' \
+	>"$M/cur/after:2,S"
+$V index >"$TMP/out" 2>"$TMP/err"
+is "a dangling link does not stop indexing" "$?" 0
+contains "the dangling link is named" "$(cat "$TMP/err")" "dangling-link:2,S"
+is "mail beside the link is indexed" "$($V count id:after@globex.example)" 1
+
+# nothing raw reaches the terminal
+for fmt in text json; do
+	$V search --format=$fmt '*' >"$TMP/search.$fmt"
+	is "search ($fmt) carries no ESC" "$(grep -c "$(printf '\033')" "$TMP/search.$fmt")" 0
+	is "search ($fmt) carries no BEL" "$(grep -c "$(printf '\007')" "$TMP/search.$fmt")" 0
+	is "search ($fmt) carries no bidi override" "$(grep -c "$(printf '\342\200\256')" "$TMP/search.$fmt")" 0
+	ok "search ($fmt) output is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$TMP/search.$fmt"
+done
+ok "JSON output parses" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$TMP/search.json"
+is "warnings carry no raw ESC" "$(grep -c "$(printf '\033')" "$TMP/err")" 0
+
+done_testing

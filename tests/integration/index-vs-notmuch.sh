@@ -1,0 +1,86 @@
+#!/bin/sh
+# vtriage index against `notmuch new` on the same files: the same
+# messages, the same threads, the same answers to queries, after a first
+# run and after files are renamed (flag changes), moved and removed.
+# Mail: the demo mailbox plus corpus groups (a few hundred messages; the
+# whole corpus with LONG=1, see `make check-long`).
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+command -v notmuch >/dev/null || skip_all "notmuch CLI not installed"
+
+copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
+corpus=$(corpus_dir)
+if [ -n "$corpus" ]; then
+	if [ "${LONG:-0}" = 1 ]; then
+		for g in easy-ham-1 easy-ham-2 hard-ham-1 spam-1 spam-2; do
+			corpus_maildir "$corpus/$g" "$TMP/mail/corpus-$g"
+		done
+	else
+		corpus_maildir "$corpus/easy-ham-1" "$TMP/mail/corpus-easy-ham-1" 150
+		corpus_maildir "$corpus/spam-2" "$TMP/mail/corpus-spam-2" 150
+		# a nested folder: mail roots are trees of Maildirs
+		corpus_maildir "$corpus/spam-1" "$TMP/mail/deep/er/spam-1" 60
+	fi
+else
+	echo "# corpus not available: demo mailbox only"
+fi
+files=$(find "$TMP/mail" -path '*/cur/*' -o -path '*/new/*' -type f | wc -l)
+echo "# $files files"
+
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
+V="$VTRIAGE --config $TMP/conf"
+nmconf=$(notmuch_new "$TMP/mail" "$TMP/nm")
+NM() { NOTMUCH_CONFIG=$nmconf notmuch "$@"; }
+
+summary=$($V index --quiet 2>"$TMP/warnings"; echo "exit $?")
+contains "index succeeds" "$summary" "exit 0"
+
+queries="*
+tag:unread
+tag:inbox
+from:amazon.com
+subject:free
+date:2002-08-01..2002-09-01
+to:jm@jmason.org and not tag:unread
+folder:INBOX
+path:corpus-spam-2/**
+attachment:pdf"
+
+compare() {
+	while IFS= read -r q; do
+		is "$1: messages for '$q'" "$($V count "$q")" "$(NM count "$q")"
+		is "$1: threads for '$q'" "$($V count --output=threads "$q")" \
+			"$(NM count --output=threads "$q")"
+	done <<QUERIES
+$queries
+QUERIES
+}
+compare "first run"
+nm_nonmail=$(grep -c "Ignoring non-mail file" "$TMP/nm/new.log")
+is "the same files are refused as not mail" "$(grep -c 'not mail' "$TMP/warnings")" "$nm_nonmail"
+
+# renames (flags), moves between folders, removals, additions
+i=0
+for f in $(find "$TMP/mail" -path '*/cur/*:2,S' -type f | sort | head -40); do
+	i=$((i + 1))
+	case $((i % 4)) in
+	0) mv "$f" "${f%:2,S}:2,FS" ;;                     # flagged
+	1) mv "$f" "${f%:2,S}:2," ;;                       # marked unread
+	2) rm "$f" ;;                                      # deleted
+	3) mv "$f" "$TMP/mail/Archive/cur/" 2>/dev/null ;; # moved
+	esac
+done
+cp "$FIXTURES/demo/Maildir/INBOX/cur/"* "$TMP/mail/INBOX/new/" 2>/dev/null
+for f in "$TMP/mail/INBOX/new/"*; do mv "$f" "${f%%:2,*}"; done
+NM new --quiet >/dev/null 2>&1
+again=$($V index 2>&1)
+contains "second run notices the removals" "$again" "removed"
+compare "after changes"
+is "flagged files are tagged flagged" "$($V count tag:flagged)" "$(NM count tag:flagged)"
+
+# the same state: a third run does nothing, fast
+third=$($V index 2>&1)
+contains "third run adds nothing" "$third" "0 messages added"
+contains "third run removes nothing" "$third" "0 removed"
+
+done_testing
