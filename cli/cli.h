@@ -70,6 +70,8 @@ char *cli_text(const char *untrusted);
 void cli_json_set_text(json_t *obj, const char *key, const char *untrusted);
 /* Writes one JSON value on its own line(s). */
 void cli_json_print(struct cli *cli, json_t *value);
+/* The operands joined by spaces (malloc'd), as notmuch joins a query. */
+char *cli_join(int n, char **argv);
 /* "2002-09-20" in local time, or "-" for 0. */
 void cli_format_date(time_t t, char *buf, size_t len);
 
@@ -79,5 +81,24 @@ int cmd_count(struct cli *cli, const struct cli_command *self, int argc, char **
 int cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_vendor_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_vendor_show(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_vendor_promote(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_vendor_demote(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_vendor_rename(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_vendor_merge(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_vendor_add_domain(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_vendor_remove_domain(struct cli *cli, const struct cli_command *self, int argc,
+			     char **argv);
+int cmd_undo(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_contact_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_contact_show(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_contact_set(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_issue_open(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_issue_close(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_issue_link(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_issue_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_history(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+
+/* Prints what a triage action did (text line or JSON object); returns 0. */
+int cli_print_action(struct cli *cli, const struct vt_action *a);
 
 #endif

@@ -5,9 +5,8 @@
 
 #include "cli.h"
 
-/* Joins the operands into one query, as notmuch does. */
-static char *
-join_query(int n, char **argv)
+char *
+cli_join(int n, char **argv)
 {
 	size_t len = 1;
 	char *q;
@@ -48,7 +47,7 @@ prepare(struct cli *cli, int n, char **argv, char **user, int *exit_code)
 		*exit_code = cli_error(&err);
 		return NULL;
 	}
-	query = join_query(n, argv);
+	query = cli_join(n, argv);
 	if (query == NULL) {
 		vt_fail(&err, VT_ERR_NOMEM, "out of memory");
 		*exit_code = cli_error(&err);

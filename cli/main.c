@@ -10,6 +10,15 @@
 #include "config.h"
 #include "cli.h"
 
+#define QUERY_HELP                                                                      \
+	"QUERY is notmuch syntax (notmuch-search-terms(7)) plus vtriage's terms:\n"     \
+	"  vendor:SLUG                      a vendor's mail (slug or domain)\n"         \
+	"  bucket:trusted|generic|none      mail by the vendor's bucket; none: not\n"  \
+	"                                   vendor mail\n"                              \
+	"  waiting:vendor|me                your conversations with vendors by who\n"  \
+	"                                   wrote last (you: waiting on the vendor)\n"  \
+	"  issue:open|closed|N              threads linked to issues\n"
+
 static const struct cli_command vendor_commands[] = {
 	{ .name = "list",
 	  .args = "[--bucket=trusted|generic] [--format=text|json]",
@@ -21,6 +30,82 @@ static const struct cli_command vendor_commands[] = {
 	  .args = "SLUG [--format=text|json]",
 	  .summary = "Show one vendor.",
 	  .run = cmd_vendor_show },
+	{ .name = "promote",
+	  .args = "SLUG",
+	  .summary = "Move a vendor out of the generic bucket: trusted, with its own folder.",
+	  .help = "Applies at once to all past and future mail of the vendor (bucket:trusted);\n"
+		  "no message is rewritten. Undo with `vtriage undo`. With [triage]\n"
+		  "mirror_folders = yes, a server folder Vendors/<Name> is queued for sync.\n",
+	  .run = cmd_vendor_promote },
+	{ .name = "demote",
+	  .args = "SLUG",
+	  .summary = "Move a vendor back to the generic bucket.",
+	  .run = cmd_vendor_demote },
+	{ .name = "rename",
+	  .args = "SLUG NAME",
+	  .summary = "Give a vendor a display name (the slug stays).",
+	  .run = cmd_vendor_rename },
+	{ .name = "merge",
+	  .args = "FROM INTO",
+	  .summary = "Two domains, one company: FROM's domains, mail and issues join INTO.",
+	  .help = "FROM's slug keeps working and leads to INTO. Undo with `vtriage undo`.\n",
+	  .run = cmd_vendor_merge },
+	{ .name = "add-domain",
+	  .args = "SLUG DOMAIN",
+	  .summary = "Count mail from an organisation domain as this vendor's.",
+	  .help = "DOMAIN is an organisation domain (acme.co.uk, not mail.acme.co.uk). If\n"
+		  "another vendor had it, it moves. Survives re-indexing.\n",
+	  .run = cmd_vendor_add_domain },
+	{ .name = "remove-domain",
+	  .args = "SLUG DOMAIN",
+	  .summary = "Take a domain from a vendor: it becomes a vendor of its own.",
+	  .run = cmd_vendor_remove_domain },
+	{ 0 },
+};
+
+static const struct cli_command contact_commands[] = {
+	{ .name = "list",
+	  .args = "[SLUG] [--format=text|json]",
+	  .summary = "People at vendors (of one vendor with SLUG), newest mail first.",
+	  .help = "People are harvested from From/Cc headers, the To of mail you wrote, and\n"
+		  "signatures (title, phones, \"my manager is ...\"). One person writing from\n"
+		  "two vendors' domains is one contact linked to both (vendors, oldest first).\n"
+		  "JSON: name, addresses, title, phones, role, role_source (user|guess),\n"
+		  "vendor, vendors, manager, messages, first_seen, last_seen.\n",
+	  .run = cmd_contact_list },
+	{ .name = "show",
+	  .args = "ADDRESS|NAME [--format=text|json]",
+	  .summary = "Show one contact.",
+	  .run = cmd_contact_show },
+	{ .name = "set",
+	  .args = "ADDRESS|NAME --role ROLE",
+	  .summary = "Set a contact's role (undoable).",
+	  .help = "ROLE: account-rep, manager, support, billing, engineering, other.\n",
+	  .run = cmd_contact_set },
+	{ 0 },
+};
+
+static const struct cli_command issue_commands[] = {
+	{ .name = "open",
+	  .args = "SLUG TITLE... [--thread THREAD]",
+	  .summary = "Open an issue with a vendor, optionally linked to a thread.",
+	  .help = "THREAD: a thread id as `search` prints it (thread:0000...), or id:MSGID.\n"
+		  "Links are kept as Message-IDs, so they survive re-indexing. Threads\n"
+		  "linked to open issues match the query issue:open.\n",
+	  .run = cmd_issue_open },
+	{ .name = "close",
+	  .args = "N [--note TEXT]",
+	  .summary = "Close issue N.",
+	  .run = cmd_issue_close },
+	{ .name = "link",
+	  .args = "N THREAD",
+	  .summary = "Link a thread to issue N.",
+	  .run = cmd_issue_link },
+	{ .name = "list",
+	  .args = "[SLUG] [--all] [--format=text|json]",
+	  .summary = "Open issues (--all: closed ones too), oldest first, with their age.",
+	  .help = "JSON: id, vendor, title, state, opened, closed, age_days, note, messages.\n",
+	  .run = cmd_issue_list },
 	{ 0 },
 };
 
@@ -37,20 +122,40 @@ static const struct cli_command commands[] = {
 	{ .name = "count",
 	  .args = "[--output=messages|threads] QUERY...",
 	  .summary = "Count messages (or threads) matching a query.",
-	  .help = "QUERY is notmuch syntax plus vendor:SLUG and bucket:trusted|generic|none.\n",
+	  .help = QUERY_HELP,
 	  .run = cmd_count },
 	{ .name = "search",
 	  .args = "[--format=text|json] [--limit N] [--offset N] QUERY...",
 	  .summary = "List threads matching a query, newest first.",
-	  .help = "QUERY is notmuch syntax plus vendor:SLUG and bucket:trusted|generic|none.\n"
+	  .help = QUERY_HELP
 		  "JSON: an array of objects with thread, subject, authors, date (unix\n"
 		  "seconds of the newest message), vendor (slug or null), matched, total\n"
 		  "and tags.\n",
 	  .run = cmd_search },
 	{ .name = "vendor",
 	  .args = "COMMAND ...",
-	  .summary = "Vendors: list, show.",
+	  .summary = "Vendors: list, show, promote, demote, rename, merge, domains.",
 	  .subcommands = vendor_commands },
+	{ .name = "contact",
+	  .args = "COMMAND ...",
+	  .summary = "Contacts: list, show, set a role.",
+	  .subcommands = contact_commands },
+	{ .name = "issue",
+	  .args = "COMMAND ...",
+	  .summary = "Issues open with vendors: open, close, link, list.",
+	  .subcommands = issue_commands },
+	{ .name = "history",
+	  .args = "SLUG [--limit N] [--format=text|json]",
+	  .summary = "A vendor's timeline: mail in and out, issues, triage, newest first.",
+	  .help = "JSON: an array of events with date, kind (message, issue-opened,\n"
+		  "issue-closed, promoted, demoted, renamed, merged, domain-added,\n"
+		  "domain-removed, contact-changed, issue-linked), direction (messages:\n"
+		  "in|out), summary and ref.\n",
+	  .run = cmd_history },
+	{ .name = "undo",
+	  .args = "",
+	  .summary = "Revert the last triage action (promote, merge, rename, role, issue ...).",
+	  .run = cmd_undo },
 	{ 0 },
 };
 

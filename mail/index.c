@@ -838,29 +838,29 @@ mail_reattribute(struct mail_db *db, const char *query, const struct mail_index_
 }
 
 vt_status
-mail_for_each_message_id(struct mail_db *db,
-			 vt_status (*fn)(void *ctx, const char *id, struct vt_error *err),
-			 void *ctx, struct vt_error *err)
+mail_for_each_message(struct mail_db *db, const char *query_string, mail_message_fn fn, void *ctx,
+		      struct vt_error *err)
 {
 	notmuch_query_t *query;
 	notmuch_messages_t *msgs;
 	notmuch_status_t st;
 	vt_status rc = VT_OK;
 
-	query = notmuch_query_create(db->nm, "*");
+	query = notmuch_query_create(db->nm, query_string);
 	if (query == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	notmuch_query_set_omit_excluded(query, NOTMUCH_EXCLUDE_FALSE);
 	notmuch_query_set_sort(query, NOTMUCH_SORT_UNSORTED);
 	st = notmuch_query_search_messages(query, &msgs);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
-		rc = mail_nm_fail(db, err, st, "list messages");
+		rc = mail_nm_fail(db, err, st, query_string);
 		goto out;
 	}
 	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *msg = notmuch_messages_get(msgs);
 
-		rc = fn(ctx, notmuch_message_get_message_id(msg), err);
+		rc = fn(ctx, notmuch_message_get_message_id(msg), notmuch_message_get_thread_id(msg),
+			err);
 		notmuch_message_destroy(msg);
 	}
 	notmuch_messages_destroy(msgs);

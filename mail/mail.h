@@ -191,6 +191,8 @@ struct mail_message_info {
 	struct mail_address_list to;
 	struct mail_address_list cc;
 	struct mail_attribution attribution;
+	const char *path;      /* one file of the message */
+	const char *thread_id; /* notmuch's; changes when threads merge */
 };
 
 struct mail_index_stats {
@@ -248,10 +250,12 @@ vt_status mail_reattribute(struct mail_db *db, const char *query,
 			   const struct mail_index_hooks *hooks, unsigned *count,
 			   struct vt_error *err);
 
-/* Calls fn for every message id in the index (for reconciliation). */
-vt_status mail_for_each_message_id(struct mail_db *db,
-				   vt_status (*fn)(void *ctx, const char *id, struct vt_error *err),
-				   void *ctx, struct vt_error *err);
+/* Calls fn with the id and thread of every message matching query (a
+ * notmuch query; "*" for all), in no particular order. */
+typedef vt_status (*mail_message_fn)(void *ctx, const char *id, const char *thread_id,
+				     struct vt_error *err);
+vt_status mail_for_each_message(struct mail_db *db, const char *query, mail_message_fn fn,
+				void *ctx, struct vt_error *err);
 /* Whether a message id is in the index. */
 vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *found,
 			   struct vt_error *err);
@@ -312,5 +316,35 @@ vt_status mail_query_rewrite(const char *query, const char *const *prefixes,
 
 /* Quotes a value for use in a notmuch query term (property:k=v). */
 char *mail_query_quote(const char *value);
+
+/* ---- bodies and signatures (mail/body.c, mail/signature.c) ---- */
+
+#define MAIL_SIGNATURE_PHONES 4
+
+/* A person's sign-off block, as found in a message body. Empty strings
+ * for what is absent. Untrusted text: sanitise before display. */
+struct mail_signature {
+	char name[128];
+	char title[128];
+	char phones[MAIL_SIGNATURE_PHONES][48]; /* kept as written */
+	size_t n_phones;
+	char manager[128]; /* from "my manager is ...", "" when none */
+};
+
+/*
+ * The readable text of the message in file `path`: its first text/plain
+ * part, else its first text/html part reduced to text; decoded to UTF-8
+ * with the part's charset (invalid bytes replaced). At most max_bytes
+ * are returned. *out is malloc'd, caller frees.
+ */
+vt_status mail_body_text(const char *path, size_t max_bytes, char **out, struct vt_error *err);
+
+/*
+ * Finds the writer's signature in a plain-text body (quoted and forwarded
+ * text ignored). from_name, the display name of the From header (may be
+ * NULL), helps to find the name line. Returns true when a name, title,
+ * phone or manager was found.
+ */
+bool mail_signature_parse(const char *body, const char *from_name, struct mail_signature *out);
 
 #endif

@@ -24,6 +24,8 @@ mail_message_describe(notmuch_message_t *msg, const struct mail_identity *identi
 	info->message_id = notmuch_message_get_message_id(msg);
 	info->date = notmuch_message_get_date(msg);
 	info->subject = header(msg, "subject");
+	info->path = notmuch_message_get_filename(msg);
+	info->thread_id = notmuch_message_get_thread_id(msg);
 	h.from = header(msg, "from");
 	h.to = header(msg, "to");
 	h.cc = header(msg, "cc");

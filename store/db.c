@@ -7,9 +7,11 @@
  * here. What is derived from mail (messages, sightings) mirrors the
  * notmuch index and is reconciled with it on every `vtriage index`.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "private.h"
 
@@ -60,6 +62,59 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (message_id, address, field)) WITHOUT ROWID;"
 	"CREATE INDEX sightings_address ON sightings(address, date);"
 	"CREATE INDEX sightings_org ON sightings(org);",
+	/* 1 -> 2: triage. What the user says (journal of actions, issues,
+	 * contact roles) and more of what mail says (threads, subjects,
+	 * signatures); "rederive" makes the next index fill the latter. */
+	"ALTER TABLE messages ADD COLUMN thread TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE messages ADD COLUMN subject TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX messages_thread ON messages(thread, kind, date);"
+	"CREATE TABLE signatures ("
+	"  message_id TEXT PRIMARY KEY,"
+	"  address TEXT NOT NULL,"
+	"  org TEXT NOT NULL,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  title TEXT NOT NULL DEFAULT '',"
+	"  phones TEXT NOT NULL DEFAULT '',"
+	"  manager TEXT NOT NULL DEFAULT '',"
+	"  date INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX signatures_address ON signatures(address, date);"
+	"CREATE TABLE contact_roles ("
+	"  address TEXT PRIMARY KEY,"
+	"  role TEXT NOT NULL,"
+	"  date INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE issues ("
+	"  id INTEGER PRIMARY KEY,"
+	"  vendor_id INTEGER NOT NULL REFERENCES vendors(id),"
+	"  title TEXT NOT NULL,"
+	"  opened INTEGER NOT NULL,"
+	"  closed INTEGER,"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  withdrawn INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX issues_vendor ON issues(vendor_id, closed);"
+	"CREATE TABLE issue_links ("
+	"  issue_id INTEGER NOT NULL REFERENCES issues(id),"
+	"  message_id TEXT NOT NULL,"
+	"  PRIMARY KEY (issue_id, message_id)) WITHOUT ROWID;"
+	"CREATE TABLE journal ("
+	"  id INTEGER PRIMARY KEY,"
+	"  date INTEGER NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  vendor_id INTEGER REFERENCES vendors(id),"
+	"  target TEXT NOT NULL DEFAULT '',"
+	"  before TEXT NOT NULL DEFAULT '',"
+	"  after TEXT NOT NULL DEFAULT '',"
+	"  summary TEXT NOT NULL,"
+	"  undone INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX journal_vendor ON journal(vendor_id, date);"
+	/* work for later, never on the triage path (server folder mirror) */
+	"CREATE TABLE jobs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  vendor_id INTEGER REFERENCES vendors(id),"
+	"  arg TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL,"
+	"  done INTEGER);"
+	"INSERT OR REPLACE INTO meta VALUES ('rederive', '1');",
 };
 
 int
@@ -299,4 +354,75 @@ vt_meta_set(struct vt_store *s, const char *key, const char *value, struct vt_er
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "write meta");
+}
+
+static void
+bind_args(sqlite3_stmt *st, const char *types, va_list ap)
+{
+	for (int i = 0; types[i] != '\0'; i++) {
+		switch (types[i]) {
+		case 't':
+			sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+			break;
+		case 'i':
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			break;
+		default:
+			sqlite3_bind_null(st, i + 1);
+			break;
+		}
+	}
+}
+
+vt_status
+vt_sql_run(struct vt_store *s, const char *sql, const char *what, struct vt_error *err,
+	   const char *types, ...)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s, sql, err);
+	va_list ap;
+	int rc;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	va_start(ap, types);
+	bind_args(st, types, ap);
+	va_end(ap);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, what);
+}
+
+vt_status
+vt_sql_int(struct vt_store *s, const char *sql, int64_t *out, struct vt_error *err,
+	   const char *types, ...)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s, sql, err);
+	va_list ap;
+	int rc;
+
+	*out = 0;
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	va_start(ap, types);
+	bind_args(st, types, ap);
+	va_end(ap);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return VT_ERR_NOT_FOUND; /* no row: the caller words the error */
+	return rc == SQLITE_ROW ? VT_OK : vt_sql_fail(s, err, rc, "read");
+}
+
+vt_status
+vt_journal_add(struct vt_store *s, const char *action, int64_t vendor_id, const char *target,
+	       const char *before, const char *after, const char *summary, struct vt_error *err)
+{
+	return vt_sql_run(s,
+			  "INSERT INTO journal (date, action, vendor_id, target, before, after, summary)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?)",
+			  "record action", err, "ititttt", (int64_t)time(NULL), action, vendor_id,
+			  target ? target : "", before ? before : "", after ? after : "", summary);
 }

@@ -71,20 +71,173 @@ record_sightings(struct index_run *r, const struct mail_message_info *info,
 	return VT_OK;
 }
 
+/* Bodies beyond this are not read for signatures: sign-offs come early,
+ * quoted history and attachments later. */
+#define SIGNATURE_BODY_MAX (64 * 1024)
+
+static vt_status
+record_signature(struct index_run *r, const struct mail_message_info *info, struct vt_error *err)
+{
+	struct mail_signature sig;
+	struct vt_error ignored = { 0 };
+	char *body = NULL, phones[MAIL_SIGNATURE_PHONES * 48 + 8] = "";
+	char org[MAIL_DOMAIN_MAX];
+	sqlite3_stmt *st;
+	int rc;
+
+	/* A body we cannot read loses only its signature, never the index
+	 * run: the message itself is indexed already. */
+	if (mail_body_text(info->path, SIGNATURE_BODY_MAX, &body, &ignored) != VT_OK)
+		return VT_OK;
+	bool found = mail_signature_parse(body, info->from.name, &sig);
+
+	free(body);
+	if (!found || !mail_org_domain(info->from.address, org, sizeof org))
+		return VT_OK;
+	for (size_t i = 0; i < sig.n_phones; i++) {
+		if (i)
+			strcat(phones, "\n");
+		strcat(phones, sig.phones[i]);
+	}
+	st = vt_sql_prepare(r->s,
+			    "INSERT OR REPLACE INTO signatures (message_id, address, org, name, title,"
+			    " phones, manager, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    err);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_text(st, 1, info->message_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, info->from.address, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, org, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, sig.name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, sig.title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, phones, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, sig.manager, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)info->date);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(r->s, err, rc, "record signature");
+}
+
+/* Threads that gained mail this run: their older messages' thread ids
+ * may have changed (notmuch merges threads when a missing link arrives). */
+static vt_status
+touch_thread(struct vt_store *s, const char *thread_id, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s, "INSERT OR IGNORE INTO temp.touched VALUES (?)", err);
+	int rc;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_text(st, 1, thread_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "record thread");
+}
+
+static vt_status
+set_thread(void *ctx, const char *id, const char *thread_id, struct vt_error *err)
+{
+	struct vt_store *s = ctx;
+	sqlite3_stmt *st = vt_sql_prepare(
+		s, "UPDATE messages SET thread = ?2 WHERE message_id = ?1 AND thread <> ?2", err);
+	int rc;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, thread_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "update thread");
+}
+
+/* Past this many touched threads one pass over the whole index is
+ * cheaper than a query per group of threads. */
+#define THREAD_REFRESH_ALL 2000
+
+static vt_status
+refresh_threads(struct vt_store *s, struct mail_db *db, struct vt_error *err)
+{
+	sqlite3_stmt *st;
+	char **threads = NULL;
+	size_t n = 0, cap = 0;
+	vt_status rc = VT_OK;
+	int step;
+
+	st = vt_sql_prepare(s, "SELECT thread FROM temp.touched", err);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	while (rc == VT_OK && (step = sqlite3_step(st)) == SQLITE_ROW && n <= THREAD_REFRESH_ALL) {
+		if (n == cap) {
+			char **grown = realloc(threads, (cap = cap ? cap * 2 : 64) * sizeof *grown);
+
+			if (grown == NULL) {
+				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+				break;
+			}
+			threads = grown;
+		}
+		if ((threads[n] = strdup((const char *)sqlite3_column_text(st, 0))) == NULL)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		else
+			n++;
+	}
+	sqlite3_reset(st);
+	if (rc == VT_OK && n > 0 && (rc = vt_store_begin(s, err)) == VT_OK) {
+		if (n > THREAD_REFRESH_ALL) {
+			rc = mail_for_each_message(db, "*", set_thread, s, err);
+		} else {
+			for (size_t i = 0; rc == VT_OK && i < n; i += 100) {
+				char *query = NULL, *grown;
+
+				for (size_t j = i; j < n && j < i + 100; j++) {
+					if (asprintf(&grown, "%s%sthread:%s", query ? query : "",
+						     query ? " OR " : "", threads[j]) < 0) {
+						rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+						break;
+					}
+					free(query);
+					query = grown;
+				}
+				if (rc == VT_OK)
+					rc = mail_for_each_message(db, query, set_thread, s, err);
+				free(query);
+			}
+		}
+		if (rc == VT_OK)
+			rc = vt_store_commit(s, err);
+		else
+			vt_store_rollback(s);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(threads[i]);
+	free(threads);
+	if (rc == VT_OK)
+		rc = vt_sql_exec(s, "DELETE FROM temp.touched", err);
+	return rc;
+}
+
 static vt_status
 forget_message(struct vt_store *s, const char *id, struct vt_error *err)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	st = vt_sql_prepare(s, "DELETE FROM sightings WHERE message_id = ?", err);
-	if (st == NULL)
-		return err ? err->status : VT_ERR_DB;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return vt_sql_fail(s, err, rc, "forget message");
+	static const char *const forget[] = {
+		"DELETE FROM sightings WHERE message_id = ?",
+		"DELETE FROM signatures WHERE message_id = ?",
+	};
+
+	for (size_t i = 0; i < sizeof forget / sizeof forget[0]; i++) {
+		st = vt_sql_prepare(s, forget[i], err);
+		if (st == NULL)
+			return err ? err->status : VT_ERR_DB;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return vt_sql_fail(s, err, rc, "forget message");
+	}
 	st = vt_sql_prepare(s, "DELETE FROM messages WHERE message_id = ?", err);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
@@ -110,8 +263,8 @@ on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err
 	if ((vs = forget_message(r->s, info->message_id, err)) != VT_OK)
 		return vs;
 	st = vt_sql_prepare(r->s,
-			    "INSERT INTO messages (message_id, org, kind, direction, date, from_addr)"
-			    " VALUES (?, ?, ?, ?, ?, ?)",
+			    "INSERT INTO messages (message_id, org, kind, direction, date, from_addr,"
+			    " thread, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			    err);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
@@ -121,10 +274,14 @@ on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err
 	sqlite3_bind_int(st, 4, (int)a->direction);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)info->date);
 	sqlite3_bind_text(st, 6, info->from.address ? info->from.address : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, info->thread_id ? info->thread_id : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, info->subject ? info->subject : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return vt_sql_fail(r->s, err, rc, "record message");
+	if (info->thread_id != NULL && (vs = touch_thread(r->s, info->thread_id, err)) != VT_OK)
+		return vs;
 	if (a->kind != MAIL_KIND_VENDOR)
 		return VT_OK;
 	if ((vs = vt_vendor_for_org(r->s, a->org, &vendor_id, &created, err)) != VT_OK)
@@ -139,6 +296,8 @@ on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err
 	/* What the user wrote names the vendor's people in To. */
 	if (a->direction == MAIL_DIR_OUT)
 		vs = record_sightings(r, info, SIGHT_TO, info->to.items, info->to.count, err);
+	else if (info->from.address != NULL && info->path != NULL)
+		vs = record_signature(r, info, err);
 	return vs;
 }
 
@@ -302,12 +461,13 @@ reattribute_identity_changes(struct index_run *r, struct mail_db *db,
 /* ---- healing after a crash ---- */
 
 static vt_status
-mark_present(void *ctx, const char *id, struct vt_error *err)
+mark_present(void *ctx, const char *id, const char *thread_id, struct vt_error *err)
 {
 	struct vt_store *s = ctx;
 	sqlite3_stmt *st = vt_sql_prepare(s, "INSERT OR IGNORE INTO temp.present VALUES (?)", err);
 	int rc;
 
+	(void)thread_id;
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -352,10 +512,11 @@ reconcile(struct index_run *r, struct mail_db *db, bool after_crash,
 				    "DELETE FROM temp.present;", err)) != VT_OK ||
 	    (rc = vt_store_begin(r->s, err)) != VT_OK)
 		return rc;
-	rc = mail_for_each_message_id(db, mark_present, r->s, err);
+	rc = mail_for_each_message(db, "*", mark_present, r->s, err);
 	if (rc == VT_OK) {
 		rc = vt_sql_exec(r->s,
 				 "DELETE FROM sightings WHERE message_id NOT IN (SELECT id FROM temp.present);"
+				 "DELETE FROM signatures WHERE message_id NOT IN (SELECT id FROM temp.present);"
 				 "DELETE FROM messages WHERE message_id NOT IN (SELECT id FROM temp.present);",
 				 err);
 		report->reconciled += (unsigned)sqlite3_changes(r->s->db);
@@ -415,6 +576,17 @@ reconcile(struct index_run *r, struct mail_db *db, bool after_crash,
 	return rc;
 }
 
+static bool
+store_is_empty(struct vt_store *s)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s, "SELECT NOT EXISTS (SELECT 1 FROM messages)", NULL);
+	bool empty = st != NULL && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+
+	if (st != NULL)
+		sqlite3_reset(st);
+	return empty;
+}
+
 static vt_status
 count_vendors(struct vt_store *s, unsigned *out, struct vt_error *err)
 {
@@ -448,7 +620,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		.warning = on_warning,
 		.progress = on_progress,
 	};
-	char *dirty;
+	char *dirty, *rederive;
 	bool after_crash;
 	vt_status rc;
 
@@ -458,17 +630,42 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	dirty = vt_meta_get(s, "index_dirty");
 	after_crash = dirty != NULL && strcmp(dirty, "1") == 0;
 	free(dirty);
+	rederive = vt_meta_get(s, "rederive");
+	if ((rc = vt_sql_exec(s, "CREATE TEMP TABLE IF NOT EXISTS touched (thread TEXT PRIMARY KEY)",
+			      err)) != VT_OK)
+		goto out;
 	if (!after_crash && (rc = vt_meta_set(s, "index_dirty", "1", err)) != VT_OK)
-		return rc;
+		goto out;
+	/* A newer schema records more per message: derive it again for the
+	 * mail indexed before (an empty store has nothing to redo). */
+	if (rederive != NULL && strcmp(rederive, "1") == 0) {
+		unsigned count = 0;
+
+		if (store_is_empty(s))
+			rc = VT_OK;
+		else
+			rc = mail_reattribute(db, "*", &opts, &hooks, &count, err);
+		report->mail.attributed += count;
+		if (rc == VT_OK)
+			rc = vt_meta_set(s, "rederive", "0", err);
+		if (rc != VT_OK)
+			goto out;
+	}
 	rc = mail_index_run(db, &opts, &hooks, &report->mail, err);
 	if (rc == VT_OK)
 		rc = reattribute_identity_changes(&run, db, &opts, &hooks, report, err);
 	if (rc == VT_OK)
 		rc = reconcile(&run, db, after_crash, &opts, &hooks, report, err);
+	if (rc == VT_OK)
+		rc = refresh_threads(s, db, err);
 	if (rc != VT_OK)
 		vt_store_rollback(s);
 	else
 		rc = vt_meta_set(s, "index_dirty", "0", err);
+out:
+	if (rc != VT_OK)
+		vt_store_rollback(s);
+	free(rederive);
 	report->vendors_new = run.vendors_new;
 	if (rc == VT_OK)
 		rc = count_vendors(s, &report->vendors, err);

@@ -33,6 +33,19 @@ vt_status vt_store_begin(struct vt_store *s, struct vt_error *err);
 vt_status vt_store_commit(struct vt_store *s, struct vt_error *err);
 void vt_store_rollback(struct vt_store *s);
 
+/* Runs one statement with arguments bound by types: 't' text, 'i'
+ * int64_t, 'n' NULL (no argument). what names it in errors. */
+vt_status vt_sql_run(struct vt_store *s, const char *sql, const char *what, struct vt_error *err,
+		     const char *types, ...);
+/* The first column of the first row as an integer; VT_ERR_NOT_FOUND
+ * (err untouched) when there is no row. */
+vt_status vt_sql_int(struct vt_store *s, const char *sql, int64_t *out, struct vt_error *err,
+		     const char *types, ...);
+/* One undoable action in the journal (inside the caller's transaction). */
+vt_status vt_journal_add(struct vt_store *s, const char *action, int64_t vendor_id,
+			 const char *target, const char *before, const char *after,
+			 const char *summary, struct vt_error *err);
+
 /* Reads a meta value (malloc'd, NULL when absent) / writes one. */
 char *vt_meta_get(struct vt_store *s, const char *key);
 vt_status vt_meta_set(struct vt_store *s, const char *key, const char *value,
@@ -44,6 +57,11 @@ vt_status vt_meta_set(struct vt_store *s, const char *key, const char *value,
  * (*created tells). */
 vt_status vt_vendor_for_org(struct vt_store *s, const char *org, int64_t *vendor_id,
 			    bool *created, struct vt_error *err);
+
+/* The vendor with this slug or domain, following merges (VT_ERR_USAGE
+ * naming the value when there is none). */
+vt_status vt_vendor_find(struct vt_store *s, const char *slug_or_domain, int64_t *id,
+			 struct vt_error *err);
 
 /* strdup that never returns NULL silently: NULL in, NULL out. */
 char *vt_strdup0(const char *s);

@@ -17,7 +17,7 @@
 #define VENDOR_MAIL "property:\"" MAIL_PROP_KIND "=vendor\""
 #define NO_MAIL "property:\"" MAIL_PROP_KIND "=no-such-kind\""
 
-static const char *const our_prefixes[] = { "vendor", "bucket", NULL };
+static const char *const our_prefixes[] = { "vendor", "bucket", "waiting", "issue", NULL };
 
 struct strbuf {
 	char *data;
@@ -76,46 +76,6 @@ add_domains(struct vt_store *s, sqlite3_stmt *st, struct strbuf *b, struct vt_er
 	return n;
 }
 
-/* A vendor by slug or by one of its domains, following merges. */
-static vt_status
-find_vendor_id(struct vt_store *s, const char *value, int64_t *id, struct vt_error *err)
-{
-	sqlite3_stmt *st;
-	int rc, hops;
-
-	st = vt_sql_prepare(s,
-			    "SELECT id FROM vendors WHERE slug = ?1 UNION ALL"
-			    " SELECT vendor_id FROM vendor_domains WHERE domain = ?1 LIMIT 1",
-			    err);
-	if (st == NULL)
-		return err ? err->status : VT_ERR_DB;
-	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return vt_fail(err, VT_ERR_USAGE, "no vendor '%s' (see: vtriage vendor list)",
-			       value);
-	if (rc != SQLITE_ROW)
-		return vt_sql_fail(s, err, rc, "resolve vendor");
-	for (hops = 0; hops < 32; hops++) {
-		st = vt_sql_prepare(s, "SELECT merged_into FROM vendors WHERE id = ?", err);
-		if (st == NULL)
-			return err ? err->status : VT_ERR_DB;
-		sqlite3_bind_int64(st, 1, *id);
-		rc = sqlite3_step(st);
-		bool merged = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
-
-		if (merged)
-			*id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if (!merged)
-			break;
-	}
-	return VT_OK;
-}
-
 static char *
 expand_vendor(struct vt_store *s, const char *value, struct vt_error *err)
 {
@@ -124,7 +84,7 @@ expand_vendor(struct vt_store *s, const char *value, struct vt_error *err)
 	int64_t id = 0;
 	long n;
 
-	if (find_vendor_id(s, value, &id, err) != VT_OK)
+	if (vt_vendor_find(s, value, &id, err) != VT_OK)
 		return NULL;
 	st = vt_sql_prepare(s, "SELECT domain FROM vendor_domains WHERE vendor_id = ? ORDER BY domain",
 			    err);
@@ -187,6 +147,111 @@ expand_bucket(struct vt_store *s, const char *value, struct vt_error *err)
 	return b.data;
 }
 
+/* "thread:A OR thread:B ..." for the thread ids st yields, or a query
+ * that matches nothing. */
+static char *
+threads_query(struct vt_store *s, sqlite3_stmt *st, struct vt_error *err)
+{
+	struct strbuf b = { 0 };
+	long n = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *thread = (const char *)sqlite3_column_text(st, 0);
+
+		if (thread == NULL || *thread == '\0')
+			continue;
+		sb_add(&b, n++ ? " OR thread:" : "thread:");
+		sb_add(&b, thread);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		vt_sql_fail(s, err, rc, "resolve query");
+		free(b.data);
+		return NULL;
+	}
+	if (n == 0) {
+		free(b.data);
+		return strdup(NO_MAIL);
+	}
+	if (b.failed) {
+		vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(b.data);
+		return NULL;
+	}
+	return b.data;
+}
+
+/*
+ * Conversations with a vendor in which the user took part, by who wrote
+ * last: the user (waiting on the vendor) or the vendor (waiting on me).
+ * Threads the user never wrote in (newsletters, notices) wait on nobody.
+ */
+static char *
+expand_waiting(struct vt_store *s, const char *value, struct vt_error *err)
+{
+	sqlite3_stmt *st;
+	int last;
+
+	if (strcmp(value, "vendor") == 0)
+		last = MAIL_DIR_OUT;
+	else if (strcmp(value, "me") == 0)
+		last = MAIL_DIR_IN;
+	else {
+		vt_fail(err, VT_ERR_USAGE, "no 'waiting:%s' (waiting:vendor or waiting:me)", value);
+		return NULL;
+	}
+	st = vt_sql_prepare(s,
+			    "SELECT m.thread FROM messages m"
+			    " WHERE m.kind = 1 AND m.thread <> '' AND m.direction = ?1"
+			    "  AND m.date = (SELECT max(x.date) FROM messages x"
+			    "   WHERE x.thread = m.thread AND x.kind = 1)"
+			    "  AND EXISTS (SELECT 1 FROM messages y WHERE y.thread = m.thread"
+			    "   AND y.kind = 1 AND y.direction = 1)"
+			    "  AND EXISTS (SELECT 1 FROM messages z WHERE z.thread = m.thread"
+			    "   AND z.kind = 1 AND z.direction = 0)"
+			    " GROUP BY m.thread",
+			    err);
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int(st, 1, last);
+	return threads_query(s, st, err);
+}
+
+/* Threads linked to open (or closed) issues, or to issue N. */
+static char *
+expand_issue(struct vt_store *s, const char *value, struct vt_error *err)
+{
+	sqlite3_stmt *st;
+	char *end;
+	long long number = -1;
+	int state;
+
+	if (strcmp(value, "open") == 0)
+		state = 1;
+	else if (strcmp(value, "closed") == 0)
+		state = 0;
+	else if ((number = strtoll(value, &end, 10)) > 0 && *end == '\0')
+		state = -1;
+	else {
+		vt_fail(err, VT_ERR_USAGE, "no 'issue:%s' (issue:open, issue:closed or issue:N)",
+			value);
+		return NULL;
+	}
+	st = vt_sql_prepare(s,
+			    "SELECT DISTINCT m.thread FROM issue_links l"
+			    " JOIN issues i ON i.id = l.issue_id"
+			    " JOIN messages m ON m.message_id = l.message_id"
+			    " WHERE i.withdrawn = 0 AND (i.id = ?2 OR (?2 < 0 AND"
+			    "  (i.closed IS NULL) = ?1))",
+			    err);
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int(st, 1, state);
+	sqlite3_bind_int64(st, 2, number);
+	return threads_query(s, st, err);
+}
+
 static char *
 expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
 {
@@ -200,6 +265,10 @@ expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
 	mail_ascii_lower(lower);
 	if (strcmp(prefix, "vendor") == 0)
 		out = expand_vendor(s, lower, err);
+	else if (strcmp(prefix, "waiting") == 0)
+		out = expand_waiting(s, lower, err);
+	else if (strcmp(prefix, "issue") == 0)
+		out = expand_issue(s, lower, err);
 	else
 		out = expand_bucket(s, lower, err);
 	free(lower);

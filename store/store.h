@@ -109,7 +109,138 @@ void vt_vendor_list_clear(struct vt_vendor_list *list);
 /* One vendor by slug; VT_ERR_NOT_FOUND names the slug. */
 vt_status vt_vendor_get(struct vt_store *s, const char *slug, struct vt_vendor *out,
 			struct vt_error *err);
+vt_status vt_vendor_get_by_id(struct vt_store *s, int64_t id, struct vt_vendor *out,
+			      struct vt_error *err);
 void vt_vendor_clear(struct vt_vendor *v);
+
+/* ---- triage: what only the user can say -------------------------------- */
+/*
+ * Every action below is one sqlite transaction, recorded in a journal so
+ * that vt_undo() can revert it, and costs the same for a vendor with ten
+ * messages or ten thousand: a bucket is resolved at query time, no
+ * message is rewritten. Unknown slugs are VT_ERR_NOT_FOUND, impossible
+ * requests (merging a vendor into itself) VT_ERR_CONFLICT.
+ */
+struct vt_action {
+	char summary[512]; /* what happened, for the user (unsanitised names) */
+	bool changed;      /* false: it was so already; nothing journalled */
+};
+
+/* Moves a vendor to a bucket; with queue_mirror, a trusted vendor's
+ * server folder is queued as a job (done later by sync). */
+vt_status vt_vendor_set_bucket(struct vt_store *s, const char *slug, enum vt_bucket bucket,
+			       bool queue_mirror, struct vt_action *out, struct vt_error *err);
+vt_status vt_vendor_rename(struct vt_store *s, const char *slug, const char *name,
+			   struct vt_action *out, struct vt_error *err);
+/* Two domains, one company: from's domains (and issues, contacts) become
+ * into's; from's slug keeps leading to into. */
+vt_status vt_vendor_merge(struct vt_store *s, const char *from, const char *into,
+			  struct vt_action *out, struct vt_error *err);
+/* domain: an organisation domain; taken from its current vendor if any. */
+vt_status vt_vendor_add_domain(struct vt_store *s, const char *slug, const char *domain,
+			       struct vt_action *out, struct vt_error *err);
+/* The domain becomes a vendor of its own again (generic bucket). */
+vt_status vt_vendor_remove_domain(struct vt_store *s, const char *slug, const char *domain,
+				  struct vt_action *out, struct vt_error *err);
+/* Reverts the newest action not yet undone; VT_ERR_CONFLICT when none. */
+vt_status vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err);
+
+/* ---- issues: things open with a vendor ----------------------------------- */
+struct vt_issue {
+	int64_t id;
+	char *vendor; /* slug */
+	char *vendor_name;
+	char *title;
+	time_t opened;
+	time_t closed; /* 0 while open */
+	char *note;    /* closing note */
+	char **message_ids; /* linked mail, as Message-IDs (stable across re-indexing) */
+	size_t n_links;
+};
+struct vt_issue_list {
+	struct vt_issue *items;
+	size_t count;
+};
+
+/*
+ * thread: a notmuch thread id ("thread:0000…" or bare), or "id:MSGID";
+ * all its messages are linked. NULL: no link yet.
+ */
+vt_status vt_issue_open(struct vt_store *s, struct mail_db *db, const char *slug,
+			const char *title, const char *thread, int64_t *id,
+			struct vt_action *out, struct vt_error *err);
+vt_status vt_issue_close(struct vt_store *s, int64_t id, const char *note, struct vt_action *out,
+			 struct vt_error *err);
+vt_status vt_issue_link(struct vt_store *s, struct mail_db *db, int64_t id, const char *thread,
+			struct vt_action *out, struct vt_error *err);
+/* Open issues (all with include_closed), of one vendor or (slug NULL) all,
+ * oldest first. */
+vt_status vt_issue_list(struct vt_store *s, const char *slug, bool include_closed,
+			struct vt_issue_list *out, struct vt_error *err);
+vt_status vt_issue_get(struct vt_store *s, int64_t id, struct vt_issue *out, struct vt_error *err);
+void vt_issue_clear(struct vt_issue *issue);
+void vt_issue_list_clear(struct vt_issue_list *list);
+
+/* ---- contacts: the vendors' people ------------------------------------- */
+/*
+ * A contact is a person: the addresses seen under one name (from headers
+ * and signatures), so someone who moves from one vendor to another is one
+ * contact linked to both. Role-like senders (billing@, support@) are
+ * contacts of their own. Text is unsanitised mail text.
+ */
+struct vt_contact {
+	char *name;
+	char **addresses; /* newest first; none for a person only named ("my manager is") */
+	size_t n_addresses;
+	char *title;      /* from the newest signature that has one, or NULL */
+	char **phones;    /* as written */
+	size_t n_phones;
+	char *manager;    /* "my manager is ..." or NULL */
+	const char *role; /* static string or NULL */
+	bool role_set_by_user;
+	char *vendor;     /* slug of the newest mail's vendor, or NULL */
+	char **vendors;   /* every vendor, in the order first seen */
+	size_t n_vendors;
+	long messages;
+	time_t first_seen, last_seen;
+};
+struct vt_contact_list {
+	struct vt_contact *items;
+	size_t count;
+};
+
+/* Roles a user can give: account-rep, manager, support, billing,
+ * engineering, other. Returns the canonical static string or NULL. */
+const char *vt_role_parse(const char *s);
+/* Contacts of one vendor (slug) or of all (NULL), newest mail first. */
+vt_status vt_contact_list(struct vt_store *s, const char *slug, struct vt_contact_list *out,
+			  struct vt_error *err);
+/* The contact with this address (or, for a person only named, this name). */
+vt_status vt_contact_get(struct vt_store *s, const char *address, struct vt_contact *out,
+			 struct vt_error *err);
+vt_status vt_contact_set_role(struct vt_store *s, const char *address, const char *role,
+			      struct vt_action *out, struct vt_error *err);
+void vt_contact_clear(struct vt_contact *c);
+void vt_contact_list_clear(struct vt_contact_list *list);
+
+/* ---- history ----------------------------------------------------------- */
+struct vt_event {
+	time_t date;
+	const char *kind; /* "message", "issue-opened", "issue-closed", "promoted",
+			     "demoted", "renamed", "merged", "domain-added",
+			     "domain-removed", "contact-changed", "issue-linked" */
+	int direction;    /* messages: enum mail_direction; else -1 */
+	char *summary;    /* unsanitised */
+	char *ref;        /* message id, issue number or slug */
+};
+struct vt_event_list {
+	struct vt_event *items;
+	size_t count;
+};
+/* One vendor's timeline, newest first; limit < 0: everything. */
+vt_status vt_history(struct vt_store *s, const char *slug, long limit, struct vt_event_list *out,
+		     struct vt_error *err);
+void vt_event_list_clear(struct vt_event_list *list);
 
 /* ---- indexing: notmuch and the store together --------------------------- */
 

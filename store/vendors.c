@@ -195,19 +195,30 @@ read_vendor(struct vt_store *s, sqlite3_stmt *st, struct vt_vendor *v, struct vt
 vt_status
 vt_vendor_get(struct vt_store *s, const char *slug, struct vt_vendor *out, struct vt_error *err)
 {
-	sqlite3_stmt *st = vt_sql_prepare(
-		s, VENDOR_SELECT " WHERE v.slug = ? AND v.merged_into IS NULL" VENDOR_GROUP, err);
+	int64_t id;
+	vt_status vs;
+
+	memset(out, 0, sizeof *out);
+	if ((vs = vt_vendor_find(s, slug, &id, err)) != VT_OK)
+		return vs == VT_ERR_USAGE ? vt_fail(err, VT_ERR_NOT_FOUND, "%s", err->msg) : vs;
+	return vt_vendor_get_by_id(s, id, out, err);
+}
+
+vt_status
+vt_vendor_get_by_id(struct vt_store *s, int64_t id, struct vt_vendor *out, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s, VENDOR_SELECT " WHERE v.id = ?" VENDOR_GROUP, err);
 	int rc;
 	vt_status vs;
 
 	memset(out, 0, sizeof *out);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
-	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(st);
-		return vt_fail(err, VT_ERR_NOT_FOUND, "no vendor '%s' (see: vtriage vendor list)", slug);
+		return vt_fail(err, VT_ERR_NOT_FOUND, "no vendor #%lld", (long long)id);
 	}
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
@@ -296,4 +307,45 @@ vt_vendor_slug_for_org(struct vt_store *s, const char *org)
 		out = vt_strdup0((const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
 	return out;
+}
+
+vt_status
+vt_vendor_find(struct vt_store *s, const char *value, int64_t *id, struct vt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, hops;
+
+	st = vt_sql_prepare(s,
+			    "SELECT id FROM vendors WHERE slug = ?1 UNION ALL"
+			    " SELECT vendor_id FROM vendor_domains WHERE domain = ?1 LIMIT 1",
+			    err);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return vt_fail(err, VT_ERR_USAGE, "no vendor '%s' (see: vtriage vendor list)",
+			       value);
+	if (rc != SQLITE_ROW)
+		return vt_sql_fail(s, err, rc, "resolve vendor");
+	/* A merged vendor's old slug leads to the one it was merged into. */
+	for (hops = 0; hops < 32; hops++) {
+		bool merged;
+
+		st = vt_sql_prepare(s, "SELECT merged_into FROM vendors WHERE id = ?", err);
+		if (st == NULL)
+			return err ? err->status : VT_ERR_DB;
+		sqlite3_bind_int64(st, 1, *id);
+		rc = sqlite3_step(st);
+		merged = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+		if (merged)
+			*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (!merged)
+			break;
+	}
+	return VT_OK;
 }

@@ -1,0 +1,546 @@
+/*
+ * Contacts: the people at vendors, assembled from what indexing recorded
+ * (addresses seen in From/Cc and in the user's To, signatures) and what
+ * the user said (roles).
+ *
+ * Derived on demand rather than stored: a person is the addresses seen
+ * under one name, which a later message can change (a rep moving to a
+ * competitor), and re-deriving keeps the store free of a second copy to
+ * reconcile. The cost is one pass over the sightings, grouped by sqlite.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+static const char *const roles[] = {
+	"account-rep", "manager", "support", "billing", "engineering", "other", NULL,
+};
+
+const char *
+vt_role_parse(const char *s)
+{
+	for (size_t i = 0; s != NULL && roles[i] != NULL; i++)
+		if (strcmp(s, roles[i]) == 0)
+			return roles[i];
+	return NULL;
+}
+
+/* Mailboxes that are a function, not a person. */
+static const char *const role_mailboxes[] = {
+	"billing", "accounts", "invoice", "invoices", "ar", "support", "help", "helpdesk",
+	"noc", "sales", "info", "news", "newsletter", "marketing", "noreply", "no-reply",
+	"donotreply", "notifications", "notify", "service", "customerservice", "orders",
+	"shipping", "admin", "webmaster", "postmaster", "team", "hello", "contact", NULL,
+};
+
+static bool
+is_role_mailbox(const char *address)
+{
+	size_t n = strcspn(address, "@+");
+
+	for (size_t i = 0; role_mailboxes[i] != NULL; i++)
+		if (strlen(role_mailboxes[i]) == n && strncmp(address, role_mailboxes[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* A display name that names a person: two to four words of letters. */
+static bool
+is_person_name(const char *name)
+{
+	int words = 0;
+	bool in_word = false;
+
+	if (name == NULL)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (isdigit(*p) || *p == '@' || *p == '|' || *p == ':' || *p == '/')
+			return false;
+		if (isspace(*p)) {
+			in_word = false;
+		} else if (!in_word) {
+			in_word = true;
+			words++;
+		}
+	}
+	return words >= 2 && words <= 4;
+}
+
+/* "dana  WHITFIELD" and "Dana Whitfield" are one person. */
+static char *
+person_key(const char *name)
+{
+	char *key = malloc(strlen(name) + 3), *o;
+	bool space = false;
+
+	if (key == NULL)
+		return NULL;
+	o = key;
+	*o++ = 'n';
+	*o++ = ':';
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (isspace(*p) || *p == '"' || *p == '\'') {
+			space = o > key + 2;
+			continue;
+		}
+		if (space)
+			*o++ = ' ';
+		space = false;
+		*o++ = (char)tolower(*p);
+	}
+	*o = '\0';
+	return key;
+}
+
+static const char *
+guess_role(const char *address, const char *title)
+{
+	static const struct {
+		const char *word;
+		const char *role;
+	} by_title[] = {
+		{ "account", "account-rep" }, { "sales", "account-rep" },
+		{ "billing", "billing" },     { "accounts receivable", "billing" },
+		{ "support", "support" },     { "engineer", "engineering" },
+		{ "developer", "engineering" }, { "architect", "engineering" },
+	};
+	char lower[160];
+	size_t n;
+
+	if (address != NULL) {
+		n = strcspn(address, "@+");
+		if ((n == 7 && strncmp(address, "billing", 7) == 0) ||
+		    (n == 8 && strncmp(address, "accounts", 8) == 0) ||
+		    (n == 8 && strncmp(address, "invoices", 8) == 0))
+			return "billing";
+		if ((n == 7 && strncmp(address, "support", 7) == 0) ||
+		    (n == 8 && strncmp(address, "helpdesk", 8) == 0))
+			return "support";
+	}
+	if (title == NULL)
+		return NULL;
+	snprintf(lower, sizeof lower, "%s", title);
+	mail_ascii_lower(lower);
+	for (size_t i = 0; i < sizeof by_title / sizeof by_title[0]; i++)
+		if (strstr(lower, by_title[i].word))
+			return by_title[i].role;
+	return NULL;
+}
+
+/* ---- assembling ---- */
+
+struct builder {
+	struct vt_contact_list list;
+	char **keys; /* parallel to list.items */
+	bool failed;
+};
+
+static bool
+has(char **items, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(items[i], s) == 0)
+			return true;
+	return false;
+}
+
+static void
+push(struct builder *b, char ***items, size_t *n, const char *s)
+{
+	char **grown, *copy;
+
+	if (s == NULL || *s == '\0' || has(*items, *n, s))
+		return;
+	grown = realloc(*items, (*n + 1) * sizeof *grown);
+	copy = strdup(s);
+	if (grown == NULL || copy == NULL) {
+		free(copy);
+		if (grown)
+			*items = grown;
+		b->failed = true;
+		return;
+	}
+	*items = grown;
+	grown[(*n)++] = copy;
+}
+
+static struct vt_contact *
+person(struct builder *b, const char *key, const char *name)
+{
+	struct vt_contact *grown;
+	char **keys;
+
+	for (size_t i = 0; i < b->list.count; i++)
+		if (strcmp(b->keys[i], key) == 0)
+			return &b->list.items[i];
+	grown = realloc(b->list.items, (b->list.count + 1) * sizeof *grown);
+	if (grown)
+		b->list.items = grown;
+	keys = realloc(b->keys, (b->list.count + 1) * sizeof *keys);
+	if (keys)
+		b->keys = keys;
+	if (grown == NULL || keys == NULL || (keys[b->list.count] = strdup(key)) == NULL) {
+		b->failed = true;
+		return NULL;
+	}
+	memset(&grown[b->list.count], 0, sizeof *grown);
+	grown[b->list.count].name = strdup(name);
+	if (grown[b->list.count].name == NULL)
+		b->failed = true;
+	return &b->list.items[b->list.count++];
+}
+
+static void
+set_text(struct builder *b, char **field, const char *value)
+{
+	if (*field != NULL || value == NULL || *value == '\0')
+		return;
+	if ((*field = strdup(value)) == NULL)
+		b->failed = true;
+}
+
+/*
+ * One row per address, newest first: its latest name (from a signature
+ * when the header had none), counts, dates, vendor, and the latest
+ * signature's title, phones and manager.
+ */
+static const char address_rows[] =
+	"WITH a AS ("
+	"  SELECT address, org, count(DISTINCT message_id) AS n, min(date) AS first,"
+	"   max(date) AS last FROM sightings GROUP BY address)"
+	" SELECT a.address,"
+	"  coalesce((SELECT name FROM sightings x WHERE x.address = a.address AND x.name <> ''"
+	"   ORDER BY date DESC LIMIT 1),"
+	"   (SELECT name FROM signatures g WHERE g.address = a.address AND g.name <> ''"
+	"   ORDER BY date DESC LIMIT 1), ''),"
+	"  a.n, a.first, a.last, coalesce(m.slug, v.slug),"
+	"  (SELECT title FROM signatures g WHERE g.address = a.address AND g.title <> ''"
+	"   ORDER BY date DESC LIMIT 1),"
+	"  (SELECT group_concat(phones, char(10)) FROM signatures g"
+	"   WHERE g.address = a.address AND g.phones <> ''),"
+	"  (SELECT manager FROM signatures g WHERE g.address = a.address AND g.manager <> ''"
+	"   ORDER BY date DESC LIMIT 1),"
+	"  (SELECT role FROM contact_roles r WHERE r.address = a.address)"
+	" FROM a LEFT JOIN vendor_domains d ON d.domain = a.org"
+	" LEFT JOIN vendors v ON v.id = d.vendor_id"
+	" LEFT JOIN vendors m ON m.id = v.merged_into"
+	" ORDER BY a.last DESC";
+
+static void
+add_address_row(struct builder *b, sqlite3_stmt *st)
+{
+	const char *address = (const char *)sqlite3_column_text(st, 0);
+	const char *name = (const char *)sqlite3_column_text(st, 1);
+	const char *vendor = (const char *)sqlite3_column_text(st, 5);
+	const char *title = (const char *)sqlite3_column_text(st, 6);
+	const char *phones = (const char *)sqlite3_column_text(st, 7);
+	const char *manager = (const char *)sqlite3_column_text(st, 8);
+	const char *role = vt_role_parse((const char *)sqlite3_column_text(st, 9));
+	time_t first = (time_t)sqlite3_column_int64(st, 3), last = (time_t)sqlite3_column_int64(st, 4);
+	char *key = NULL, *copy, *tok, *save = NULL;
+	struct vt_contact *c;
+
+	if (is_person_name(name) && !is_role_mailbox(address))
+		key = person_key(name);
+	else if (asprintf(&key, "a:%s", address) < 0)
+		key = NULL;
+	if (key == NULL || (c = person(b, key, *name ? name : address)) == NULL) {
+		free(key);
+		b->failed = true;
+		return;
+	}
+	free(key);
+	push(b, &c->addresses, &c->n_addresses, address);
+	c->messages += (long)sqlite3_column_int64(st, 2);
+	if (c->first_seen == 0 || first < c->first_seen)
+		c->first_seen = first;
+	if (last > c->last_seen)
+		c->last_seen = last;
+	/* Rows come newest first: the first value seen is the current one. */
+	set_text(b, &c->vendor, vendor);
+	set_text(b, &c->title, title);
+	set_text(b, &c->manager, manager);
+	if (role != NULL && !c->role_set_by_user) {
+		c->role = role;
+		c->role_set_by_user = true;
+	}
+	if (vendor != NULL)
+		push(b, &c->vendors, &c->n_vendors, vendor);
+	if (phones != NULL && (copy = strdup(phones)) != NULL) {
+		for (tok = strtok_r(copy, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save))
+			push(b, &c->phones, &c->n_phones, tok);
+		free(copy);
+	}
+}
+
+/* "My manager is Tom Becker": a person named, perhaps never seen writing. */
+static void
+add_managers(struct builder *b)
+{
+	size_t n = b->list.count;
+
+	for (size_t i = 0; i < n && !b->failed; i++) {
+		struct vt_contact *c = &b->list.items[i], *m;
+		char *key, *vendor;
+
+		if (c->manager == NULL || (key = person_key(c->manager)) == NULL)
+			continue;
+		vendor = c->vendor ? strdup(c->vendor) : NULL;
+		m = person(b, key, b->list.items[i].manager);
+		free(key);
+		if (m != NULL) {
+			if (m->role == NULL)
+				m->role = "manager";
+			set_text(b, &m->vendor, vendor);
+			if (vendor != NULL)
+				push(b, &m->vendors, &m->n_vendors, vendor);
+		}
+		free(vendor);
+	}
+}
+
+static void
+finish(struct builder *b)
+{
+	for (size_t i = 0; i < b->list.count; i++) {
+		struct vt_contact *c = &b->list.items[i];
+		/* vendors were pushed newest first: show them as first seen */
+		for (size_t j = 0; j < c->n_vendors / 2; j++) {
+			char *t = c->vendors[j];
+
+			c->vendors[j] = c->vendors[c->n_vendors - 1 - j];
+			c->vendors[c->n_vendors - 1 - j] = t;
+		}
+		if (c->role == NULL)
+			c->role = guess_role(c->n_addresses ? c->addresses[0] : NULL, c->title);
+	}
+}
+
+/* Roles set on people known only by name are kept under "name:<key>". */
+static void
+apply_name_roles(struct vt_store *s, struct builder *b)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s, "SELECT address, role FROM contact_roles WHERE address LIKE 'n:%'", NULL);
+
+	if (st == NULL)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(st, 0);
+
+		for (size_t i = 0; i < b->list.count; i++)
+			if (strcmp(b->keys[i], key) == 0 && !b->list.items[i].role_set_by_user) {
+				b->list.items[i].role =
+					vt_role_parse((const char *)sqlite3_column_text(st, 1));
+				b->list.items[i].role_set_by_user = b->list.items[i].role != NULL;
+			}
+	}
+	sqlite3_reset(st);
+}
+
+static vt_status
+build(struct vt_store *s, struct builder *b, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s, address_rows, err);
+	int rc;
+
+	memset(b, 0, sizeof *b);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	while (!b->failed && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		add_address_row(b, st);
+	sqlite3_reset(st);
+	if (!b->failed && rc != SQLITE_DONE)
+		return vt_sql_fail(s, err, rc, "read contacts");
+	add_managers(b);
+	apply_name_roles(s, b);
+	finish(b);
+	return b->failed ? vt_fail(err, VT_ERR_NOMEM, "out of memory") : VT_OK;
+}
+
+static void
+builder_clear(struct builder *b)
+{
+	for (size_t i = 0; i < b->list.count; i++)
+		free(b->keys[i]);
+	free(b->keys);
+	vt_contact_list_clear(&b->list);
+}
+
+/* Moves item i of b into out. */
+static bool
+take(struct builder *b, size_t i, struct vt_contact_list *out)
+{
+	struct vt_contact *grown = realloc(out->items, (out->count + 1) * sizeof *grown);
+
+	if (grown == NULL)
+		return false;
+	out->items = grown;
+	grown[out->count++] = b->list.items[i];
+	memset(&b->list.items[i], 0, sizeof b->list.items[i]);
+	return true;
+}
+
+vt_status
+vt_contact_list(struct vt_store *s, const char *slug, struct vt_contact_list *out,
+		struct vt_error *err)
+{
+	struct builder b;
+	struct vt_vendor v = { 0 };
+	vt_status rc;
+
+	memset(out, 0, sizeof *out);
+	if (slug != NULL && (rc = vt_vendor_get(s, slug, &v, err)) != VT_OK)
+		return rc;
+	if ((rc = build(s, &b, err)) == VT_OK) {
+		for (size_t i = 0; i < b.list.count; i++) {
+			struct vt_contact *c = &b.list.items[i];
+
+			if (slug != NULL && !has(c->vendors, c->n_vendors, v.slug))
+				continue;
+			if (c->vendor == NULL && slug == NULL)
+				continue; /* somebody at an organisation that never wrote */
+			if (!take(&b, i, out)) {
+				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+				break;
+			}
+		}
+	}
+	builder_clear(&b);
+	vt_vendor_clear(&v);
+	if (rc != VT_OK)
+		vt_contact_list_clear(out);
+	return rc;
+}
+
+vt_status
+vt_contact_get(struct vt_store *s, const char *address, struct vt_contact *out,
+	       struct vt_error *err)
+{
+	struct vt_contact_list one = { 0 };
+	struct builder b;
+	char *key = strchr(address, '@') ? NULL : person_key(address);
+	vt_status rc = build(s, &b, err);
+
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; rc == VT_OK && i < b.list.count; i++) {
+		struct vt_contact *c = &b.list.items[i];
+
+		if (has(c->addresses, c->n_addresses, address) ||
+		    (key != NULL && strcmp(b.keys[i], key) == 0)) {
+			if (!take(&b, i, &one))
+				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+	}
+	if (rc == VT_OK && one.count == 0)
+		rc = vt_fail(err, VT_ERR_NOT_FOUND, "no contact '%s' (see: vtriage contact list)",
+			     address);
+	if (rc == VT_OK) {
+		*out = one.items[0];
+		free(one.items);
+	}
+	free(key);
+	builder_clear(&b);
+	return rc;
+}
+
+vt_status
+vt_contact_set_role(struct vt_store *s, const char *address, const char *role_s,
+		    struct vt_action *out, struct vt_error *err)
+{
+	const char *role = vt_role_parse(role_s);
+	struct vt_contact c;
+	char summary[512], *key = NULL, *before = NULL;
+	int64_t vendor_id = 0;
+	vt_status rc;
+
+	memset(out, 0, sizeof *out);
+	if (role == NULL)
+		return vt_fail(err, VT_ERR_USAGE,
+			       "no role '%s' (account-rep, manager, support, billing, engineering,"
+			       " other)",
+			       role_s ? role_s : "");
+	if ((rc = vt_contact_get(s, address, &c, err)) != VT_OK)
+		return rc;
+	key = strchr(address, '@') ? strdup(address) : person_key(address);
+	if (key == NULL) {
+		vt_contact_clear(&c);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	if (c.role_set_by_user && strcmp(c.role, role) == 0) {
+		snprintf(out->summary, sizeof out->summary, "%s is %s already", c.name, role);
+		goto out;
+	}
+	if (c.vendor != NULL)
+		vt_vendor_find(s, c.vendor, &vendor_id, NULL);
+	snprintf(summary, sizeof summary, "%s (%s): role %s -> %s", c.name, key,
+		 c.role ? c.role : "none", role);
+	if ((rc = vt_store_begin(s, err)) != VT_OK)
+		goto out;
+	{
+		sqlite3_stmt *st = vt_sql_prepare(
+			s, "SELECT role FROM contact_roles WHERE address = ?", err);
+
+		if (st != NULL) {
+			sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				before = vt_strdup0((const char *)sqlite3_column_text(st, 0));
+			sqlite3_reset(st);
+		}
+		rc = vt_sql_run(s,
+				"INSERT OR REPLACE INTO contact_roles (address, role, date)"
+				" VALUES (?, ?, strftime('%s', 'now'))",
+				"set role", err, "tt", key, role);
+	}
+	if (rc == VT_OK)
+		rc = vt_journal_add(s, "role-set", vendor_id, key, before ? before : "", role,
+				    summary, err);
+	if (rc == VT_OK)
+		rc = vt_store_commit(s, err);
+	else
+		vt_store_rollback(s);
+	if (rc == VT_OK) {
+		out->changed = true;
+		snprintf(out->summary, sizeof out->summary, "%s", summary);
+	}
+out:
+	free(before);
+	free(key);
+	vt_contact_clear(&c);
+	return rc;
+}
+
+static void
+free_strings(char **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+}
+
+void
+vt_contact_clear(struct vt_contact *c)
+{
+	free(c->name);
+	free_strings(c->addresses, c->n_addresses);
+	free(c->title);
+	free_strings(c->phones, c->n_phones);
+	free(c->manager);
+	free(c->vendor);
+	free_strings(c->vendors, c->n_vendors);
+	memset(c, 0, sizeof *c);
+}
+
+void
+vt_contact_list_clear(struct vt_contact_list *list)
+{
+	for (size_t i = 0; i < list->count; i++)
+		vt_contact_clear(&list->items[i]);
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}

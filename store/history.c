@@ -1,0 +1,110 @@
+/*
+ * A vendor's history: its mail both ways, its issues, and what the user
+ * did about it (the journal), as one timeline, newest first.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+/* Journal actions as history kinds; issue events come from the issues
+ * themselves (their dates stay right after an undo). */
+static const char *
+journal_kind(const char *action)
+{
+	static const char *const kinds[][2] = {
+		{ "promoted", "promoted" },	    { "demoted", "demoted" },
+		{ "renamed", "renamed" },	    { "merged", "merged" },
+		{ "domain-added", "domain-added" }, { "domain-removed", "domain-removed" },
+		{ "role-set", "contact-changed" },  { "issue-linked", "issue-linked" },
+	};
+
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(action, kinds[i][0]) == 0)
+			return kinds[i][1];
+	return NULL;
+}
+
+/* One query, one row shape: (date, kind, direction, summary, ref). The
+ * vendor's mail is found through its domains' (org, kind, date) index;
+ * the last column orders events of the same second as they happen. */
+static const char timeline[] =
+	"WITH ids AS (SELECT id FROM vendors WHERE id = ?1 OR merged_into = ?1)"
+	" SELECT m.date, 'message', m.direction,"
+	"  CASE m.direction WHEN 1 THEN 'to ' || m.org ELSE 'from ' || m.from_addr END"
+	"  || ': ' || m.subject, m.message_id, 0"
+	" FROM messages m JOIN vendor_domains d ON d.domain = m.org"
+	" WHERE d.vendor_id = ?1 AND m.kind = 1"
+	" UNION ALL SELECT opened, 'issue-opened', -1, '#' || id || ' opened: ' || title, id, 1"
+	" FROM issues WHERE vendor_id IN ids AND withdrawn = 0"
+	" UNION ALL SELECT closed, 'issue-closed', -1,"
+	"  '#' || id || ' closed: ' || title || CASE note WHEN '' THEN '' ELSE ' (' || note || ')' END,"
+	"  id, 3 FROM issues WHERE vendor_id IN ids AND withdrawn = 0 AND closed IS NOT NULL"
+	" UNION ALL SELECT date, action, -1, summary, target, 2 FROM journal"
+	" WHERE vendor_id IN ids AND undone = 0"
+	"  AND action NOT IN ('issue-opened', 'issue-closed')"
+	" ORDER BY 1 DESC, 6 DESC, 5 DESC LIMIT ?2";
+
+vt_status
+vt_history(struct vt_store *s, const char *slug, long limit, struct vt_event_list *out,
+	   struct vt_error *err)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+	vt_status rc;
+	int step;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = vt_vendor_find(s, slug, &id, err)) != VT_OK)
+		return rc == VT_ERR_USAGE ? vt_fail(err, VT_ERR_NOT_FOUND, "%s", err->msg) : rc;
+	if ((st = vt_sql_prepare(s, timeline, err)) == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, limit < 0 ? -1 : limit);
+	while (rc == VT_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(st, 1);
+		struct vt_event *grown, *e;
+
+		if (strcmp(kind, "message") == 0)
+			kind = "message";
+		else if (strcmp(kind, "issue-opened") == 0)
+			kind = "issue-opened";
+		else if (strcmp(kind, "issue-closed") == 0)
+			kind = "issue-closed";
+		else if ((kind = journal_kind(kind)) == NULL)
+			continue;
+		grown = realloc(out->items, (out->count + 1) * sizeof *grown);
+		if (grown == NULL) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		out->items = grown;
+		e = &grown[out->count++];
+		e->date = (time_t)sqlite3_column_int64(st, 0);
+		e->kind = kind;
+		e->direction = sqlite3_column_int(st, 2);
+		e->summary = vt_strdup0((const char *)sqlite3_column_text(st, 3));
+		e->ref = vt_strdup0((const char *)sqlite3_column_text(st, 4));
+		if (e->summary == NULL || e->ref == NULL)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	sqlite3_reset(st);
+	if (rc == VT_OK && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = vt_sql_fail(s, err, step, "read history");
+	if (rc != VT_OK)
+		vt_event_list_clear(out);
+	return rc;
+}
+
+void
+vt_event_list_clear(struct vt_event_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		free(list->items[i].summary);
+		free(list->items[i].ref);
+	}
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}

@@ -1,0 +1,453 @@
+/*
+ * Triage: buckets, names, merges and domains of vendors, and undo.
+ *
+ * Each action is one transaction that changes a few rows and writes one
+ * journal entry holding what undo needs ("before"/"after"). Nothing here
+ * touches the notmuch index: vendor: and bucket: are resolved through
+ * these rows at query time, so a promotion costs the same for any vendor.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+static void
+say(struct vt_action *out, bool changed, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+say(struct vt_action *out, bool changed, const char *fmt, ...)
+{
+	va_list ap;
+
+	out->changed = changed;
+	va_start(ap, fmt);
+	vsnprintf(out->summary, sizeof out->summary, fmt, ap);
+	va_end(ap);
+}
+
+/* The vendor for slug, unmerged, with its current state. */
+static vt_status
+load(struct vt_store *s, const char *slug, struct vt_vendor *v, struct vt_error *err)
+{
+	return vt_vendor_get(s, slug, v, err);
+}
+
+/* Runs body inside a transaction; rolls back on failure. */
+#define IN_TRANSACTION(s, err, rc, body)                  \
+	do {                                              \
+		if (((rc) = vt_store_begin((s), (err))) != VT_OK) \
+			break;                            \
+		body;                                     \
+		if ((rc) == VT_OK)                        \
+			(rc) = vt_store_commit((s), (err)); \
+		else                                      \
+			vt_store_rollback(s);             \
+	} while (0)
+
+vt_status
+vt_vendor_set_bucket(struct vt_store *s, const char *slug, enum vt_bucket bucket,
+		     bool queue_mirror, struct vt_action *out, struct vt_error *err)
+{
+	const char *verb = bucket == VT_BUCKET_TRUSTED ? "promoted" : "demoted";
+	struct vt_vendor v;
+	char summary[512];
+	vt_status rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = load(s, slug, &v, err)) != VT_OK)
+		return rc;
+	if (v.bucket == bucket) {
+		say(out, false, "%s is already %s", v.slug, vt_bucket_name(bucket));
+		vt_vendor_clear(&v);
+		return VT_OK;
+	}
+	snprintf(summary, sizeof summary, "%s %s: %s -> %s", verb, v.name,
+		 vt_bucket_name(v.bucket), vt_bucket_name(bucket));
+	IN_TRANSACTION(s, err, rc, {
+		rc = vt_sql_run(s, "UPDATE vendors SET bucket = ? WHERE id = ?", "move vendor", err,
+				"ii", (int64_t)bucket, v.id);
+		if (rc == VT_OK)
+			rc = vt_journal_add(s, verb, v.id, v.slug, vt_bucket_name(v.bucket),
+					    vt_bucket_name(bucket), summary, err);
+		/* The server folder is work for sync, never for this path. */
+		if (rc == VT_OK && queue_mirror && bucket == VT_BUCKET_TRUSTED)
+			rc = vt_sql_run(s,
+					"INSERT INTO jobs (kind, vendor_id, arg, created)"
+					" VALUES ('mirror-folder', ?, ?, strftime('%s', 'now'))",
+					"queue folder mirror", err, "it", v.id, v.name);
+	});
+	if (rc == VT_OK)
+		say(out, true, "%s", summary);
+	vt_vendor_clear(&v);
+	return rc;
+}
+
+vt_status
+vt_vendor_rename(struct vt_store *s, const char *slug, const char *name, struct vt_action *out,
+		 struct vt_error *err)
+{
+	struct vt_vendor v;
+	char summary[512];
+	vt_status rc;
+
+	memset(out, 0, sizeof *out);
+	if (name == NULL || *name == '\0' || strlen(name) > 200)
+		return vt_fail(err, VT_ERR_USAGE, "a vendor name must have 1 to 200 characters");
+	if ((rc = load(s, slug, &v, err)) != VT_OK)
+		return rc;
+	if (strcmp(v.name, name) == 0) {
+		say(out, false, "%s is already named %s", v.slug, name);
+		vt_vendor_clear(&v);
+		return VT_OK;
+	}
+	snprintf(summary, sizeof summary, "renamed %s to %s", v.name, name);
+	IN_TRANSACTION(s, err, rc, {
+		rc = vt_sql_run(s, "UPDATE vendors SET name = ?, name_manual = 1 WHERE id = ?",
+				"rename vendor", err, "ti", name, v.id);
+		if (rc == VT_OK)
+			rc = vt_journal_add(s, "renamed", v.id, v.slug, v.name, name, summary, err);
+	});
+	if (rc == VT_OK)
+		say(out, true, "%s", summary);
+	vt_vendor_clear(&v);
+	return rc;
+}
+
+/* "a,b,c": the domains a vendor has now, for the journal. */
+static char *
+domain_list(const struct vt_vendor *v)
+{
+	size_t len = 1;
+	char *out;
+
+	for (size_t i = 0; i < v->n_domains; i++)
+		len += strlen(v->domains[i]) + 1;
+	if ((out = calloc(1, len)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < v->n_domains; i++) {
+		if (i)
+			strcat(out, ",");
+		strcat(out, v->domains[i]);
+	}
+	return out;
+}
+
+vt_status
+vt_vendor_merge(struct vt_store *s, const char *from, const char *into, struct vt_action *out,
+		struct vt_error *err)
+{
+	struct vt_vendor a, b;
+	char summary[512], ids[64], *domains = NULL;
+	vt_status rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = load(s, from, &a, err)) != VT_OK)
+		return rc;
+	if ((rc = load(s, into, &b, err)) != VT_OK) {
+		vt_vendor_clear(&a);
+		return rc;
+	}
+	if (a.id == b.id) {
+		rc = vt_fail(err, VT_ERR_CONFLICT, "'%s' and '%s' are the same vendor (%s) already",
+			     from, into, b.slug);
+		goto out;
+	}
+	if ((domains = domain_list(&a)) == NULL) {
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	snprintf(summary, sizeof summary, "merged %s (%s) into %s", a.name, domains, b.name);
+	snprintf(ids, sizeof ids, "%lld", (long long)b.id);
+	IN_TRANSACTION(s, err, rc, {
+		rc = vt_sql_run(s, "UPDATE vendor_domains SET vendor_id = ?1 WHERE vendor_id = ?2",
+				"merge vendors", err, "ii", b.id, a.id);
+		if (rc == VT_OK)
+			rc = vt_sql_run(s, "UPDATE vendors SET merged_into = ?1 WHERE id = ?2",
+					"merge vendors", err, "ii", b.id, a.id);
+		if (rc == VT_OK)
+			rc = vt_journal_add(s, "merged", b.id, a.slug, domains, ids, summary, err);
+	});
+	if (rc == VT_OK)
+		say(out, true, "%s", summary);
+out:
+	free(domains);
+	vt_vendor_clear(&a);
+	vt_vendor_clear(&b);
+	return rc;
+}
+
+/* An organisation domain as the index records it, or an error that
+ * suggests one. */
+static vt_status
+check_domain(const char *domain, char *org, size_t len, struct vt_error *err)
+{
+	char probe[MAIL_DOMAIN_MAX + 8];
+
+	snprintf(probe, sizeof probe, "x@%s", domain);
+	if (!mail_org_domain(probe, org, len))
+		return vt_fail(err, VT_ERR_USAGE, "'%s' is not a domain", domain);
+	if (strcmp(org, domain) != 0)
+		return vt_fail(err, VT_ERR_USAGE,
+			       "'%s' is not an organisation domain: mail from it counts as '%s'",
+			       domain, org);
+	return VT_OK;
+}
+
+vt_status
+vt_vendor_add_domain(struct vt_store *s, const char *slug, const char *domain,
+		     struct vt_action *out, struct vt_error *err)
+{
+	char org[MAIL_DOMAIN_MAX], before[32] = "", summary[512];
+	struct vt_vendor v;
+	int64_t owner = 0;
+	vt_status rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = check_domain(domain, org, sizeof org, err)) != VT_OK)
+		return rc;
+	if ((rc = load(s, slug, &v, err)) != VT_OK)
+		return rc;
+	rc = vt_sql_int(s, "SELECT vendor_id FROM vendor_domains WHERE domain = ?", &owner, err, "t",
+			org);
+	if (rc == VT_OK && owner == v.id) {
+		say(out, false, "%s already has %s", v.slug, org);
+		goto out;
+	}
+	if (rc == VT_OK)
+		snprintf(before, sizeof before, "%lld", (long long)owner);
+	else if (rc != VT_ERR_NOT_FOUND)
+		goto out;
+	snprintf(summary, sizeof summary, "added domain %s to %s", org, v.name);
+	IN_TRANSACTION(s, err, rc, {
+		rc = vt_sql_run(s,
+				"INSERT OR REPLACE INTO vendor_domains (domain, vendor_id, manual)"
+				" VALUES (?, ?, 1)",
+				"add domain", err, "ti", org, v.id);
+		if (rc == VT_OK)
+			rc = vt_journal_add(s, "domain-added", v.id, org, before, "", summary, err);
+	});
+	if (rc == VT_OK)
+		say(out, true, "%s", summary);
+out:
+	vt_vendor_clear(&v);
+	return rc;
+}
+
+vt_status
+vt_vendor_remove_domain(struct vt_store *s, const char *slug, const char *domain,
+			struct vt_action *out, struct vt_error *err)
+{
+	char summary[512], after[32];
+	struct vt_vendor v;
+	int64_t owner = 0, new_id = 0;
+	bool created = false;
+	vt_status rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = load(s, slug, &v, err)) != VT_OK)
+		return rc;
+	rc = vt_sql_int(s, "SELECT vendor_id FROM vendor_domains WHERE domain = ?", &owner, err, "t",
+			domain);
+	if (rc == VT_ERR_NOT_FOUND || (rc == VT_OK && owner != v.id)) {
+		rc = vt_fail(err, VT_ERR_NOT_FOUND, "%s has no domain '%s'", v.slug, domain);
+		goto out;
+	}
+	if (rc != VT_OK)
+		goto out;
+	if (v.n_domains == 1) {
+		rc = vt_fail(err, VT_ERR_CONFLICT,
+			     "%s is %s's only domain (merge the vendor instead of emptying it)",
+			     domain, v.slug);
+		goto out;
+	}
+	snprintf(summary, sizeof summary, "removed domain %s from %s", domain, v.name);
+	IN_TRANSACTION(s, err, rc, {
+		rc = vt_sql_run(s, "DELETE FROM vendor_domains WHERE domain = ?", "remove domain",
+				err, "t", domain);
+		/* Mail from it still comes from somebody: a vendor of its own. */
+		if (rc == VT_OK)
+			rc = vt_vendor_for_org(s, domain, &new_id, &created, err);
+		if (rc == VT_OK)
+			rc = vt_sql_run(s, "UPDATE vendor_domains SET manual = 1 WHERE domain = ?",
+					"remove domain", err, "t", domain);
+		if (rc == VT_OK) {
+			snprintf(after, sizeof after, "%lld", (long long)new_id);
+			rc = vt_journal_add(s, "domain-removed", v.id, domain, "", after, summary,
+					    err);
+		}
+	});
+	if (rc == VT_OK)
+		say(out, true, "%s", summary);
+out:
+	vt_vendor_clear(&v);
+	return rc;
+}
+
+/* ---- undo ---- */
+
+struct journal_entry {
+	int64_t id, vendor_id;
+	char *action, *target, *before, *after, *summary;
+};
+
+static void
+entry_clear(struct journal_entry *e)
+{
+	free(e->action);
+	free(e->target);
+	free(e->before);
+	free(e->after);
+	free(e->summary);
+}
+
+static vt_status
+undo_merge(struct vt_store *s, const struct journal_entry *e, struct vt_error *err)
+{
+	char *domains = strdup(e->before), *tok, *save = NULL;
+	int64_t from_id;
+	vt_status rc;
+
+	if (domains == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	rc = vt_sql_int(s, "SELECT id FROM vendors WHERE slug = ?", &from_id, err, "t", e->target);
+	if (rc == VT_ERR_NOT_FOUND)
+		rc = vt_fail(err, VT_ERR_INTERNAL, "journal names unknown vendor %s", e->target);
+	if (rc == VT_OK)
+		rc = vt_sql_run(s, "UPDATE vendors SET merged_into = NULL WHERE id = ?", "undo merge",
+				err, "i", from_id);
+	for (tok = strtok_r(domains, ",", &save); rc == VT_OK && tok;
+	     tok = strtok_r(NULL, ",", &save))
+		rc = vt_sql_run(s, "UPDATE vendor_domains SET vendor_id = ? WHERE domain = ?",
+				"undo merge", err, "it", from_id, tok);
+	free(domains);
+	return rc;
+}
+
+static vt_status
+undo_entry(struct vt_store *s, const struct journal_entry *e, struct vt_error *err)
+{
+	enum vt_bucket bucket;
+
+	if (strcmp(e->action, "promoted") == 0 || strcmp(e->action, "demoted") == 0) {
+		if (!vt_bucket_parse(e->before, &bucket))
+			return vt_fail(err, VT_ERR_INTERNAL, "journal: bad bucket '%s'", e->before);
+		return vt_sql_run(s, "UPDATE vendors SET bucket = ? WHERE id = ?", "undo", err, "ii",
+				  (int64_t)bucket, e->vendor_id);
+	}
+	if (strcmp(e->action, "renamed") == 0)
+		/* The name the user replaced was theirs too, or the domain. */
+		return vt_sql_run(s,
+				  "UPDATE vendors SET name = ?1,"
+				  " name_manual = (?1 NOT IN (SELECT domain FROM vendor_domains"
+				  " WHERE vendor_id = ?2)) WHERE id = ?2",
+				  "undo", err, "ti", e->before, e->vendor_id);
+	if (strcmp(e->action, "merged") == 0)
+		return undo_merge(s, e, err);
+	if (strcmp(e->action, "domain-added") == 0) {
+		if (*e->before == '\0')
+			return vt_sql_run(s, "DELETE FROM vendor_domains WHERE domain = ?", "undo",
+					  err, "t", e->target);
+		return vt_sql_run(s, "UPDATE vendor_domains SET vendor_id = ? WHERE domain = ?",
+				  "undo", err, "it", (int64_t)strtoll(e->before, NULL, 10),
+				  e->target);
+	}
+	if (strcmp(e->action, "domain-removed") == 0) {
+		vt_status rc = vt_sql_run(s,
+					  "UPDATE vendor_domains SET vendor_id = ? WHERE domain = ?",
+					  "undo", err, "it", e->vendor_id, e->target);
+
+		/* The vendor the domain had on its own goes back to being
+		 * part of the one it came from. */
+		if (rc == VT_OK)
+			rc = vt_sql_run(s, "UPDATE vendors SET merged_into = ? WHERE id = ?", "undo",
+					err, "ii", e->vendor_id,
+					(int64_t)strtoll(e->after, NULL, 10));
+		return rc;
+	}
+	if (strcmp(e->action, "role-set") == 0) {
+		if (*e->before == '\0')
+			return vt_sql_run(s, "DELETE FROM contact_roles WHERE address = ?", "undo",
+					  err, "t", e->target);
+		return vt_sql_run(s, "UPDATE contact_roles SET role = ? WHERE address = ?", "undo",
+				  err, "tt", e->before, e->target);
+	}
+	if (strcmp(e->action, "issue-opened") == 0)
+		return vt_sql_run(s, "UPDATE issues SET withdrawn = 1 WHERE id = ?", "undo", err,
+				  "i", (int64_t)strtoll(e->target, NULL, 10));
+	if (strcmp(e->action, "issue-closed") == 0)
+		return vt_sql_run(s, "UPDATE issues SET closed = NULL, note = ? WHERE id = ?", "undo",
+				  err, "ti", e->before, (int64_t)strtoll(e->target, NULL, 10));
+	if (strcmp(e->action, "issue-linked") == 0) {
+		char *ids = strdup(e->after), *tok, *save = NULL;
+		vt_status rc = ids ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+
+		for (tok = ids ? strtok_r(ids, "\n", &save) : NULL; rc == VT_OK && tok;
+		     tok = strtok_r(NULL, "\n", &save))
+			rc = vt_sql_run(s, "DELETE FROM issue_links WHERE issue_id = ? AND message_id = ?",
+					"undo", err, "it", (int64_t)strtoll(e->target, NULL, 10), tok);
+		free(ids);
+		return rc;
+	}
+	return vt_fail(err, VT_ERR_INTERNAL, "journal: cannot undo '%s'", e->action);
+}
+
+vt_status
+vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err)
+{
+	struct journal_entry e = { 0 };
+	sqlite3_stmt *st;
+	vt_status rc;
+	int step;
+
+	memset(out, 0, sizeof *out);
+	/* Read and revert under one write lock: two processes undoing at
+	 * once must not revert the same entry twice. */
+	if ((rc = vt_store_begin(s, err)) != VT_OK)
+		return rc;
+	st = vt_sql_prepare(s,
+			    "SELECT id, coalesce(vendor_id, 0), action, target, before, after, summary"
+			    " FROM journal WHERE undone = 0 ORDER BY id DESC LIMIT 1",
+			    err);
+	if (st == NULL) {
+		vt_store_rollback(s);
+		return err ? err->status : VT_ERR_DB;
+	}
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		e.id = sqlite3_column_int64(st, 0);
+		e.vendor_id = sqlite3_column_int64(st, 1);
+		e.action = vt_strdup0((const char *)sqlite3_column_text(st, 2));
+		e.target = vt_strdup0((const char *)sqlite3_column_text(st, 3));
+		e.before = vt_strdup0((const char *)sqlite3_column_text(st, 4));
+		e.after = vt_strdup0((const char *)sqlite3_column_text(st, 5));
+		e.summary = vt_strdup0((const char *)sqlite3_column_text(st, 6));
+	}
+	sqlite3_reset(st);
+	if (step == SQLITE_DONE) {
+		vt_store_rollback(s);
+		return vt_fail(err, VT_ERR_CONFLICT, "nothing to undo");
+	}
+	if (step != SQLITE_ROW) {
+		vt_store_rollback(s);
+		return vt_sql_fail(s, err, step, "read journal");
+	}
+	if (e.action == NULL || e.target == NULL || e.before == NULL || e.after == NULL ||
+	    e.summary == NULL)
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if (rc == VT_OK)
+		rc = undo_entry(s, &e, err);
+	if (rc == VT_OK)
+		rc = vt_sql_run(s, "UPDATE journal SET undone = 1 WHERE id = ?", "undo", err, "i",
+				e.id);
+	if (rc == VT_OK)
+		rc = vt_store_commit(s, err);
+	else
+		vt_store_rollback(s);
+	if (rc == VT_OK)
+		say(out, true, "undone: %s", e.summary);
+	entry_clear(&e);
+	return rc;
+}
