@@ -8,8 +8,7 @@
 
 #include "private.h"
 
-/* Journal actions as history kinds; issue events come from the issues
- * themselves (their dates stay right after an undo). */
+/* Journal actions as history kinds. */
 static const char *
 journal_kind(const char *action)
 {
@@ -18,6 +17,8 @@ journal_kind(const char *action)
 		{ "renamed", "renamed" },	    { "merged", "merged" },
 		{ "domain-added", "domain-added" }, { "domain-removed", "domain-removed" },
 		{ "role-set", "contact-changed" },  { "issue-linked", "issue-linked" },
+		{ "issue-opened", "issue-opened" }, { "issue-closed", "issue-closed" },
+		{ "message", "message" },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
@@ -26,25 +27,22 @@ journal_kind(const char *action)
 	return NULL;
 }
 
-/* One query, one row shape: (date, kind, direction, summary, ref). The
- * vendor's mail is found through its domains' (org, kind, date) index;
- * the last column orders events of the same second as they happen. */
+/*
+ * One query, one row shape: (date, kind, direction, summary, ref, seq).
+ * The vendor's mail is found through its domains' (org, kind, date)
+ * index; what the user did comes from the journal, whose undone entries
+ * drop out. seq orders events of the same second as they happened.
+ */
 static const char timeline[] =
-	"WITH ids AS (SELECT id FROM vendors WHERE id = ?1 OR merged_into = ?1)"
-	" SELECT m.date, 'message', m.direction,"
+	"SELECT m.date, 'message', m.direction,"
 	"  CASE m.direction WHEN 1 THEN 'to ' || m.org ELSE 'from ' || m.from_addr END"
 	"  || ': ' || m.subject, m.message_id, 0"
 	" FROM messages m JOIN vendor_domains d ON d.domain = m.org"
 	" WHERE d.vendor_id = ?1 AND m.kind = 1"
-	" UNION ALL SELECT opened, 'issue-opened', -1, '#' || id || ' opened: ' || title, id, 1"
-	" FROM issues WHERE vendor_id IN ids AND withdrawn = 0"
-	" UNION ALL SELECT closed, 'issue-closed', -1,"
-	"  '#' || id || ' closed: ' || title || CASE note WHEN '' THEN '' ELSE ' (' || note || ')' END,"
-	"  id, 3 FROM issues WHERE vendor_id IN ids AND withdrawn = 0 AND closed IS NOT NULL"
-	" UNION ALL SELECT date, action, -1, summary, target, 2 FROM journal"
-	" WHERE vendor_id IN ids AND undone = 0"
-	"  AND action NOT IN ('issue-opened', 'issue-closed')"
-	" ORDER BY 1 DESC, 6 DESC, 5 DESC LIMIT ?2";
+	" UNION ALL SELECT date, action, -1, summary, target, id FROM journal"
+	" WHERE undone = 0 AND vendor_id IN"
+	"  (SELECT id FROM vendors WHERE id = ?1 OR merged_into = ?1)"
+	" ORDER BY 1 DESC, 6 DESC LIMIT ?2";
 
 vt_status
 vt_history(struct vt_store *s, const char *slug, long limit, struct vt_event_list *out,
@@ -57,7 +55,7 @@ vt_history(struct vt_store *s, const char *slug, long limit, struct vt_event_lis
 
 	memset(out, 0, sizeof *out);
 	if ((rc = vt_vendor_find(s, slug, &id, err)) != VT_OK)
-		return rc == VT_ERR_USAGE ? vt_fail(err, VT_ERR_NOT_FOUND, "%s", err->msg) : rc;
+		return vt_as_not_found(rc, err);
 	if ((st = vt_sql_prepare(s, timeline, err)) == NULL)
 		return err ? err->status : VT_ERR_DB;
 	sqlite3_bind_int64(st, 1, id);
@@ -66,13 +64,7 @@ vt_history(struct vt_store *s, const char *slug, long limit, struct vt_event_lis
 		const char *kind = (const char *)sqlite3_column_text(st, 1);
 		struct vt_event *grown, *e;
 
-		if (strcmp(kind, "message") == 0)
-			kind = "message";
-		else if (strcmp(kind, "issue-opened") == 0)
-			kind = "issue-opened";
-		else if (strcmp(kind, "issue-closed") == 0)
-			kind = "issue-closed";
-		else if ((kind = journal_kind(kind)) == NULL)
+		if ((kind = journal_kind(kind)) == NULL)
 			continue;
 		grown = realloc(out->items, (out->count + 1) * sizeof *grown);
 		if (grown == NULL) {

@@ -49,23 +49,51 @@ thread_query(const char *thread)
 	return q;
 }
 
-/* Links every message of thread to the issue (inside a transaction). */
+static vt_status
+first_thread(void *ctx, const char *id, const char *thread_id, struct vt_error *err)
+{
+	char **thread = ctx;
+
+	(void)id;
+	if (*thread == NULL && (*thread = strdup(thread_id)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	return VT_OK;
+}
+
+/*
+ * Links every message of the thread to the issue (inside a transaction).
+ * "id:MSGID" names the thread of that message.
+ */
 static vt_status
 link_thread(struct vt_store *s, struct mail_db *db, int64_t issue, const char *thread,
 	    struct id_list *linked, struct vt_error *err)
 {
-	char *query = thread_query(thread);
-	vt_status rc;
+	char *query = thread_query(thread), *found = NULL;
+	vt_status rc = VT_OK;
 
 	if (query == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if (strncmp(query, "id:", 3) == 0) {
+		rc = mail_for_each_message(db, query, first_thread, &found, err);
+		if (rc == VT_OK && found == NULL)
+			rc = vt_fail(err, VT_ERR_NOT_FOUND, "no mail matches '%s'", query);
+		free(query);
+		query = NULL;
+		if (rc == VT_OK && (query = thread_query(found)) == NULL)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(found);
+		if (rc != VT_OK)
+			return rc == VT_ERR_USAGE
+				       ? vt_fail(err, VT_ERR_USAGE, "'%s' is not a message id", thread)
+				       : rc;
+	}
 	linked->s = s;
 	linked->issue = issue;
 	rc = mail_for_each_message(db, query, link_one, linked, err);
 	if (rc == VT_OK && linked->count == 0)
 		rc = vt_fail(err, VT_ERR_NOT_FOUND, "no mail matches '%s'", query);
 	else if (rc == VT_ERR_USAGE)
-		rc = vt_fail(err, VT_ERR_USAGE, "'%s' is not a thread: %s", thread, err->msg);
+		rc = vt_fail(err, VT_ERR_USAGE, "'%s' is not a thread", thread);
 	free(query);
 	return rc;
 }
@@ -117,11 +145,11 @@ out:
 /* The issue's vendor (following merges) and whether it is open. */
 static vt_status
 find_issue(struct vt_store *s, int64_t id, int64_t *vendor_id, bool *open, char **note,
-	   struct vt_error *err)
+	   char **title, struct vt_error *err)
 {
 	sqlite3_stmt *st = vt_sql_prepare(
 		s,
-		"SELECT coalesce(v.merged_into, v.id), i.closed IS NULL, i.note FROM issues i"
+		"SELECT coalesce(v.merged_into, v.id), i.closed IS NULL, i.note, i.title FROM issues i"
 		" JOIN vendors v ON v.id = i.vendor_id WHERE i.id = ? AND i.withdrawn = 0",
 		err);
 	int rc;
@@ -135,6 +163,8 @@ find_issue(struct vt_store *s, int64_t id, int64_t *vendor_id, bool *open, char 
 		*open = sqlite3_column_int(st, 1) != 0;
 		if (note)
 			*note = vt_strdup0((const char *)sqlite3_column_text(st, 2));
+		if (title)
+			*title = vt_strdup0((const char *)sqlite3_column_text(st, 3));
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
@@ -147,7 +177,7 @@ vt_status
 vt_issue_close(struct vt_store *s, int64_t id, const char *note, struct vt_action *out,
 	       struct vt_error *err)
 {
-	char summary[512], target[32], *old_note = NULL;
+	char summary[512], target[32], *old_note = NULL, *title = NULL;
 	int64_t vendor_id;
 	bool open;
 	vt_status rc;
@@ -155,7 +185,7 @@ vt_issue_close(struct vt_store *s, int64_t id, const char *note, struct vt_actio
 	memset(out, 0, sizeof *out);
 	if ((rc = vt_store_begin(s, err)) != VT_OK)
 		return rc;
-	rc = find_issue(s, id, &vendor_id, &open, &old_note, err);
+	rc = find_issue(s, id, &vendor_id, &open, &old_note, &title, err);
 	if (rc == VT_OK && !open)
 		rc = vt_fail(err, VT_ERR_CONFLICT, "issue #%lld is closed already", (long long)id);
 	if (rc == VT_OK)
@@ -163,8 +193,9 @@ vt_issue_close(struct vt_store *s, int64_t id, const char *note, struct vt_actio
 				"close issue", err, "iti", (int64_t)time(NULL), note ? note : "", id);
 	if (rc == VT_OK) {
 		snprintf(target, sizeof target, "%lld", (long long)id);
-		snprintf(summary, sizeof summary, "closed issue #%lld%s%s", (long long)id,
-			 note && *note ? ": " : "", note ? note : "");
+		snprintf(summary, sizeof summary, "closed issue #%lld: %.200s%s%.200s%s", (long long)id,
+			 title ? title : "", note && *note ? " (" : "", note ? note : "",
+			 note && *note ? ")" : "");
 		rc = vt_journal_add(s, "issue-closed", vendor_id, target,
 				    old_note ? old_note : "", note ? note : "", summary, err);
 	}
@@ -177,6 +208,7 @@ vt_issue_close(struct vt_store *s, int64_t id, const char *note, struct vt_actio
 		snprintf(out->summary, sizeof out->summary, "%s", summary);
 	}
 	free(old_note);
+	free(title);
 	return rc;
 }
 
@@ -193,7 +225,7 @@ vt_issue_link(struct vt_store *s, struct mail_db *db, int64_t id, const char *th
 	memset(out, 0, sizeof *out);
 	if ((rc = vt_store_begin(s, err)) != VT_OK)
 		return rc;
-	rc = find_issue(s, id, &vendor_id, &open, NULL, err);
+	rc = find_issue(s, id, &vendor_id, &open, NULL, NULL, err);
 	if (rc == VT_OK)
 		rc = link_thread(s, db, id, thread, &linked, err);
 	if (rc == VT_OK) {
@@ -316,7 +348,7 @@ vt_issue_list(struct vt_store *s, const char *slug, bool include_closed, struct 
 
 	memset(out, 0, sizeof *out);
 	if (slug != NULL && (rc = vt_vendor_find(s, slug, &vendor_id, err)) != VT_OK)
-		return rc == VT_ERR_USAGE ? vt_fail(err, VT_ERR_NOT_FOUND, "%s", err->msg) : rc;
+		return vt_as_not_found(rc, err);
 	st = vt_sql_prepare(s,
 			    ISSUE_SELECT " AND (?1 < 0 OR v.id = ?1 OR v.merged_into = ?1)"
 					 " AND (?2 OR i.closed IS NULL) ORDER BY i.opened, i.id",

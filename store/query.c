@@ -201,16 +201,18 @@ expand_waiting(struct vt_store *s, const char *value, struct vt_error *err)
 		vt_fail(err, VT_ERR_USAGE, "no 'waiting:%s' (waiting:vendor or waiting:me)", value);
 		return NULL;
 	}
+	/* Of mail in the same second, the user's is taken as the answer. */
 	st = vt_sql_prepare(s,
-			    "SELECT m.thread FROM messages m"
-			    " WHERE m.kind = 1 AND m.thread <> '' AND m.direction = ?1"
+			    "SELECT thread FROM (SELECT m.thread, max(m.direction) AS last"
+			    "  FROM messages m WHERE m.kind = 1 AND m.thread <> ''"
 			    "  AND m.date = (SELECT max(x.date) FROM messages x"
 			    "   WHERE x.thread = m.thread AND x.kind = 1)"
-			    "  AND EXISTS (SELECT 1 FROM messages y WHERE y.thread = m.thread"
+			    "  GROUP BY m.thread) t"
+			    " WHERE last = ?1"
+			    "  AND EXISTS (SELECT 1 FROM messages y WHERE y.thread = t.thread"
 			    "   AND y.kind = 1 AND y.direction = 1)"
-			    "  AND EXISTS (SELECT 1 FROM messages z WHERE z.thread = m.thread"
-			    "   AND z.kind = 1 AND z.direction = 0)"
-			    " GROUP BY m.thread",
+			    "  AND EXISTS (SELECT 1 FROM messages z WHERE z.thread = t.thread"
+			    "   AND z.kind = 1 AND z.direction = 0)",
 			    err);
 	if (st == NULL)
 		return NULL;

@@ -226,6 +226,12 @@ vt_vendor_add_domain(struct vt_store *s, const char *slug, const char *domain,
 				"INSERT OR REPLACE INTO vendor_domains (domain, vendor_id, manual)"
 				" VALUES (?, ?, 1)",
 				"add domain", err, "ti", org, v.id);
+		/* A vendor left without domains was this one all along. */
+		if (rc == VT_OK && owner != 0)
+			rc = vt_sql_run(s,
+					"UPDATE vendors SET merged_into = ?1 WHERE id = ?2 AND NOT EXISTS"
+					" (SELECT 1 FROM vendor_domains WHERE vendor_id = ?2)",
+					"add domain", err, "ii", v.id, owner);
 		if (rc == VT_OK)
 			rc = vt_journal_add(s, "domain-added", v.id, org, before, "", summary, err);
 	});
@@ -350,9 +356,14 @@ undo_entry(struct vt_store *s, const struct journal_entry *e, struct vt_error *e
 		if (*e->before == '\0')
 			return vt_sql_run(s, "DELETE FROM vendor_domains WHERE domain = ?", "undo",
 					  err, "t", e->target);
-		return vt_sql_run(s, "UPDATE vendor_domains SET vendor_id = ? WHERE domain = ?",
-				  "undo", err, "it", (int64_t)strtoll(e->before, NULL, 10),
-				  e->target);
+		int64_t owner = (int64_t)strtoll(e->before, NULL, 10);
+		vt_status rc = vt_sql_run(s, "UPDATE vendors SET merged_into = NULL WHERE id = ?",
+					  "undo", err, "i", owner);
+
+		if (rc == VT_OK)
+			rc = vt_sql_run(s, "UPDATE vendor_domains SET vendor_id = ? WHERE domain = ?",
+					"undo", err, "it", owner, e->target);
+		return rc;
 	}
 	if (strcmp(e->action, "domain-removed") == 0) {
 		vt_status rc = vt_sql_run(s,

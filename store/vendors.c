@@ -200,7 +200,7 @@ vt_vendor_get(struct vt_store *s, const char *slug, struct vt_vendor *out, struc
 
 	memset(out, 0, sizeof *out);
 	if ((vs = vt_vendor_find(s, slug, &id, err)) != VT_OK)
-		return vs == VT_ERR_USAGE ? vt_fail(err, VT_ERR_NOT_FOUND, "%s", err->msg) : vs;
+		return vt_as_not_found(vs, err);
 	return vt_vendor_get_by_id(s, id, out, err);
 }
 
@@ -348,4 +348,14 @@ vt_vendor_find(struct vt_store *s, const char *value, int64_t *id, struct vt_err
 			break;
 	}
 	return VT_OK;
+}
+
+vt_status
+vt_as_not_found(vt_status rc, struct vt_error *err)
+{
+	if (rc != VT_ERR_USAGE)
+		return rc;
+	if (err != NULL)
+		err->status = VT_ERR_NOT_FOUND;
+	return VT_ERR_NOT_FOUND;
 }

@@ -1,0 +1,27 @@
+/* Shared by the store tests: a mail root of six messages (acmetel
+ * invoice and reply, a globex quote, gmail, a kernel list post, a
+ * northwind-labs report), its index and store in a temp dir. */
+#ifndef VT_STORE_FIXTURE_H
+#define VT_STORE_FIXTURE_H
+
+#include "store/store.h"
+
+struct fixture {
+	char *dir;
+	char mail[4096];
+	char data[4096];
+	struct vt_config *cfg;
+	struct vt_store *store;
+	struct mail_db *db;
+};
+
+void load_config(struct fixture *f, const char *extra);
+void open_all(struct fixture *f);
+void close_all(struct fixture *f);
+int setup(void **state);
+int teardown(void **state);
+struct vt_index_report index_ok(struct fixture *f);
+unsigned long count(struct fixture *f, const char *query);
+long sql_long(struct fixture *f, const char *sql);
+
+#endif

@@ -1,0 +1,460 @@
+/* Triage against a real notmuch index: buckets, undo, merges, domains,
+ * issues, contacts, history, waiting. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/private.h"
+#include "store/private.h"
+#include "store-fixture.h"
+
+static struct vt_action
+act_ok(vt_status rc, const struct vt_action *a, const struct vt_error *err)
+{
+	if (rc != VT_OK)
+		fail_msg("action failed: %s", err->msg);
+	return *a;
+}
+
+static unsigned long
+threads(struct fixture *f, const char *query)
+{
+	struct vt_error err = { 0 };
+	unsigned long n = 0;
+	char *q = NULL;
+
+	if (vt_query_translate(f->store, query, &q, &err) != VT_OK ||
+	    mail_count(f->db, q, true, &n, &err) != VT_OK)
+		fail_msg("%s: %s", query, err.msg);
+	free(q);
+	return n;
+}
+
+static void
+promotion_moves_all_past_mail_and_rewrites_none(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_action a;
+	unsigned long revision;
+
+	index_ok(f);
+	assert_int_equal(count(f, "bucket:trusted"), 0);
+	assert_int_equal(count(f, "bucket:generic"), 4);
+	revision = notmuch_database_get_revision(f->db->nm, NULL);
+	a = act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a,
+		   &err);
+	assert_true(a.changed);
+	assert_non_null(strstr(a.summary, "generic -> trusted"));
+	/* the invoice and the user's reply to it */
+	assert_int_equal(count(f, "bucket:trusted"), 2);
+	assert_int_equal(count(f, "bucket:generic"), 2);
+	assert_int_equal(count(f, "bucket:trusted and from:acmetel.example"), 1);
+	/* not one message of the index was written */
+	assert_int_equal(notmuch_database_get_revision(f->db->nm, NULL), revision);
+	/* promoting again changes nothing and journals nothing */
+	a = act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a,
+		   &err);
+	assert_false(a.changed);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM journal"), 1);
+	/* future mail of the vendor lands in the bucket too */
+	test_write_message(f->mail, "7:2,", "Dana <dana@billing.acmetel.example>",
+			   "rich@northwind.example", "Invoice AT-2026-11", "inv-11@acmetel.example",
+			   NULL, NULL);
+	index_ok(f);
+	assert_int_equal(count(f, "bucket:trusted"), 3);
+	a = act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_GENERIC, false, &a, &err), &a,
+		   &err);
+	assert_int_equal(count(f, "bucket:trusted"), 0);
+	assert_int_equal(vt_vendor_set_bucket(f->store, "nobody", VT_BUCKET_TRUSTED, false, &a, &err),
+			 VT_ERR_NOT_FOUND);
+	assert_non_null(strstr(err.msg, "nobody"));
+}
+
+static void
+promotion_queues_the_mirror_only_when_asked(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_action a;
+
+	index_ok(f);
+	act_ok(vt_vendor_set_bucket(f->store, "globex", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM jobs"), 0);
+	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, true, &a, &err), &a, &err);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM jobs WHERE kind = 'mirror-folder'"
+				     " AND done IS NULL"),
+			 1);
+}
+
+static void
+undo_reverts_actions_newest_first(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_vendor v;
+	struct vt_action a;
+
+	index_ok(f);
+	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
+	act_ok(vt_vendor_rename(f->store, "acmetel", "AcmeTel", &a, &err), &a, &err);
+	act_ok(vt_vendor_merge(f->store, "globex", "acmetel", &a, &err), &a, &err);
+	assert_int_equal(count(f, "vendor:acmetel"), 3);
+	assert_int_equal(count(f, "vendor:globex"), 3); /* the old slug leads on */
+	assert_int_equal(count(f, "bucket:trusted"), 3);
+	assert_int_equal(vt_vendor_get(f->store, "acmetel", &v, &err), VT_OK);
+	assert_string_equal(v.name, "AcmeTel");
+	assert_int_equal(v.n_domains, 2);
+	vt_vendor_clear(&v);
+
+	act_ok(vt_undo(f->store, &a, &err), &a, &err);
+	assert_non_null(strstr(a.summary, "merged"));
+	assert_int_equal(count(f, "vendor:acmetel"), 2);
+	assert_int_equal(count(f, "vendor:globex"), 1);
+	assert_int_equal(count(f, "bucket:trusted"), 2);
+	act_ok(vt_undo(f->store, &a, &err), &a, &err);
+	assert_int_equal(vt_vendor_get(f->store, "acmetel", &v, &err), VT_OK);
+	assert_string_equal(v.name, "acmetel.example");
+	vt_vendor_clear(&v);
+	act_ok(vt_undo(f->store, &a, &err), &a, &err);
+	assert_int_equal(count(f, "bucket:trusted"), 0);
+	assert_int_equal(vt_undo(f->store, &a, &err), VT_ERR_CONFLICT);
+	assert_non_null(strstr(err.msg, "nothing to undo"));
+}
+
+static void
+impossible_requests_are_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_action a;
+
+	index_ok(f);
+	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "acmetel", &a, &err), VT_ERR_CONFLICT);
+	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "nope", &a, &err), VT_ERR_NOT_FOUND);
+	act_ok(vt_vendor_merge(f->store, "acmetel", "globex", &a, &err), &a, &err);
+	/* a duplicate merge: they are one vendor already */
+	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "globex", &a, &err), VT_ERR_CONFLICT);
+	assert_non_null(strstr(err.msg, "same vendor"));
+	assert_int_equal(vt_vendor_add_domain(f->store, "globex", "mail.globex.example", &a, &err),
+			 VT_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "globex.example"));
+	assert_int_equal(vt_vendor_remove_domain(f->store, "northwind-labs", "northwind-labs.example",
+						 &a, &err),
+			 VT_ERR_CONFLICT);
+	assert_int_equal(vt_vendor_remove_domain(f->store, "globex", "nope.example", &a, &err),
+			 VT_ERR_NOT_FOUND);
+	assert_int_equal(vt_vendor_rename(f->store, "globex", "", &a, &err), VT_ERR_USAGE);
+	/* nothing of the failures was journalled */
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM journal"), 1);
+}
+
+static void
+domains_move_between_vendors_and_back(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_action a;
+
+	index_ok(f);
+	act_ok(vt_vendor_add_domain(f->store, "acmetel", "globex.example", &a, &err), &a, &err);
+	assert_int_equal(count(f, "vendor:acmetel"), 3);
+	assert_int_equal(count(f, "vendor:globex"), 3); /* the domain leads to its vendor */
+	act_ok(vt_vendor_remove_domain(f->store, "acmetel", "globex.example", &a, &err), &a, &err);
+	assert_int_equal(count(f, "vendor:acmetel"), 2);
+	assert_int_equal(count(f, "vendor:globex.example"), 1);
+	act_ok(vt_undo(f->store, &a, &err), &a, &err);
+	assert_int_equal(count(f, "vendor:acmetel"), 3);
+	act_ok(vt_undo(f->store, &a, &err), &a, &err);
+	assert_int_equal(count(f, "vendor:acmetel"), 2);
+	assert_int_equal(count(f, "vendor:globex"), 1);
+}
+
+static void
+manual_overrides_survive_rebuilding_the_index(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_issue_list issues;
+	struct vt_action a;
+	int64_t id;
+
+	index_ok(f);
+	act_ok(vt_vendor_merge(f->store, "globex", "acmetel", &a, &err), &a, &err);
+	act_ok(vt_vendor_rename(f->store, "acmetel", "AcmeTel Group", &a, &err), &a, &err);
+	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
+	act_ok(vt_issue_open(f->store, f->db, "acmetel", "Wrong bill", "id:inv-10@acmetel.example",
+			     &id, &a, &err),
+	       &a, &err);
+	/* throw the notmuch index away and index from scratch */
+	close_all(f);
+	assert_int_equal(test_sh("rm -rf '%s/notmuch'", f->data), 0);
+	open_all(f);
+	index_ok(f);
+	assert_int_equal(count(f, "bucket:trusted"), 3);
+	assert_int_equal(count(f, "vendor:globex"), 3);
+	assert_int_equal(threads(f, "issue:open"), 1);
+	assert_int_equal(count(f, "issue:open"), 2);
+	assert_int_equal(vt_issue_list(f->store, "acmetel", false, &issues, &err), VT_OK);
+	assert_int_equal(issues.count, 1);
+	assert_string_equal(issues.items[0].vendor_name, "AcmeTel Group");
+	vt_issue_list_clear(&issues);
+}
+
+static void
+issues_open_close_link_and_undo(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_issue_list list;
+	struct vt_issue issue;
+	struct vt_action a;
+	int64_t id, other;
+
+	index_ok(f);
+	act_ok(vt_issue_open(f->store, f->db, "acmetel", "October bill is wrong",
+			     "id:re-inv-10@northwind.example", &id, &a, &err),
+	       &a, &err);
+	assert_true(id > 0);
+	/* the whole thread is linked, by Message-ID */
+	assert_int_equal(vt_issue_get(f->store, id, &issue, &err), VT_OK);
+	assert_int_equal(issue.n_links, 2);
+	assert_string_equal(issue.message_ids[0], "inv-10@acmetel.example");
+	assert_int_equal(issue.closed, 0);
+	vt_issue_clear(&issue);
+	assert_int_equal(count(f, "issue:open"), 2);
+	assert_int_equal(count(f, "issue:closed"), 0);
+	assert_int_equal(count(f, "issue:open and from:rich@northwind.example"), 1);
+
+	act_ok(vt_issue_open(f->store, f->db, "globex", "Quote too high", NULL, &other, &a, &err), &a,
+	       &err);
+	assert_int_equal(count(f, "issue:open"), 2);
+	act_ok(vt_issue_link(f->store, f->db, other, "id:q-1187@globex.example", &a, &err), &a, &err);
+	assert_int_equal(count(f, "issue:open"), 3);
+	assert_int_equal(count(f, "issue:2"), 1);
+
+	act_ok(vt_issue_close(f->store, id, "credited", &a, &err), &a, &err);
+	assert_int_equal(count(f, "issue:open"), 1);
+	assert_int_equal(count(f, "issue:closed"), 2);
+	assert_int_equal(vt_issue_close(f->store, id, NULL, &a, &err), VT_ERR_CONFLICT);
+	assert_int_equal(vt_issue_close(f->store, 99, NULL, &a, &err), VT_ERR_NOT_FOUND);
+	assert_int_equal(vt_issue_list(f->store, NULL, false, &list, &err), VT_OK);
+	assert_int_equal(list.count, 1);
+	vt_issue_list_clear(&list);
+	assert_int_equal(vt_issue_list(f->store, NULL, true, &list, &err), VT_OK);
+	assert_int_equal(list.count, 2);
+	assert_string_equal(list.items[0].note, "credited");
+	vt_issue_list_clear(&list);
+
+	act_ok(vt_undo(f->store, &a, &err), &a, &err); /* the close */
+	assert_int_equal(count(f, "issue:open"), 3);
+	act_ok(vt_undo(f->store, &a, &err), &a, &err); /* the link */
+	assert_int_equal(count(f, "issue:open"), 2);
+	act_ok(vt_undo(f->store, &a, &err), &a, &err); /* the second issue */
+	act_ok(vt_undo(f->store, &a, &err), &a, &err); /* the first */
+	assert_int_equal(count(f, "issue:open"), 0);
+	assert_int_equal(vt_issue_list(f->store, NULL, true, &list, &err), VT_OK);
+	assert_int_equal(list.count, 0);
+	vt_issue_list_clear(&list);
+
+	assert_int_equal(vt_issue_open(f->store, f->db, "acmetel", "x", "thread:ffffffffffffffff",
+				       &id, &a, &err),
+			 VT_ERR_NOT_FOUND);
+	assert_int_equal(vt_issue_list(f->store, NULL, true, &list, &err), VT_OK);
+	assert_int_equal(list.count, 0); /* the failed open left nothing */
+	vt_issue_list_clear(&list);
+}
+
+static const struct vt_contact *
+find_contact(const struct vt_contact_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (strcmp(l->items[i].name, name) == 0)
+			return &l->items[i];
+	return NULL;
+}
+
+static void
+contacts_follow_people_across_vendors(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_contact_list list;
+	const struct vt_contact *c;
+	struct vt_contact one;
+	struct vt_action a;
+
+	/* Sam Lee wrote from initech before moving to globex */
+	test_write_message(f->mail, "0:2,", "Sam Lee <sam.lee@initech.example>",
+			   "rich@northwind.example", "Renewal", "renewal@initech.example",
+			   "Date: Mon, 03 Aug 2026 09:00:00 +0000\n", NULL);
+	index_ok(f);
+	assert_int_equal(vt_contact_list(f->store, "acmetel", &list, &err), VT_OK);
+	assert_int_equal(list.count, 2);
+	assert_non_null(c = find_contact(&list, "Dana"));
+	assert_int_equal(c->messages, 2); /* her invoice, and the reply she got */
+	assert_non_null(c = find_contact(&list, "Tom Becker"));
+	assert_string_equal(c->vendor, "acmetel");
+	assert_null(find_contact(&list, "Rich Miller")); /* never the user */
+	vt_contact_list_clear(&list);
+
+	assert_int_equal(vt_contact_list(f->store, "globex", &list, &err), VT_OK);
+	assert_int_equal(list.count, 1);
+	c = &list.items[0];
+	assert_string_equal(c->name, "Sam Lee");
+	assert_int_equal(c->n_addresses, 2);
+	assert_int_equal(c->n_vendors, 2);
+	assert_string_equal(c->vendors[0], "initech");
+	assert_string_equal(c->vendors[1], "globex");
+	assert_string_equal(c->vendor, "globex");
+	vt_contact_list_clear(&list);
+	assert_int_equal(vt_contact_list(f->store, "initech", &list, &err), VT_OK);
+	assert_int_equal(list.count, 1);
+	vt_contact_list_clear(&list);
+
+	/* roles: set, shown, undone; bad role and unknown address refused */
+	act_ok(vt_contact_set_role(f->store, "tom.becker@mail.acmetel.example", "manager", &a, &err),
+	       &a, &err);
+	assert_int_equal(vt_contact_get(f->store, "tom.becker@mail.acmetel.example", &one, &err),
+			 VT_OK);
+	assert_string_equal(one.role, "manager");
+	assert_true(one.role_set_by_user);
+	vt_contact_clear(&one);
+	assert_int_equal(vt_contact_set_role(f->store, "tom.becker@mail.acmetel.example", "boss", &a,
+					     &err),
+			 VT_ERR_USAGE);
+	assert_int_equal(vt_contact_set_role(f->store, "who@nowhere.example", "manager", &a, &err),
+			 VT_ERR_NOT_FOUND);
+	act_ok(vt_undo(f->store, &a, &err), &a, &err);
+	assert_int_equal(vt_contact_get(f->store, "tom.becker@mail.acmetel.example", &one, &err),
+			 VT_OK);
+	assert_false(one.role_set_by_user);
+	vt_contact_clear(&one);
+}
+
+static void
+history_is_one_timeline_newest_first(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_event_list h;
+	struct vt_action a;
+	int64_t id;
+
+	index_ok(f);
+	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
+	act_ok(vt_issue_open(f->store, f->db, "acmetel", "Bill", NULL, &id, &a, &err), &a, &err);
+	act_ok(vt_issue_close(f->store, id, NULL, &a, &err), &a, &err);
+	assert_int_equal(vt_history(f->store, "acmetel", -1, &h, &err), VT_OK);
+	assert_int_equal(h.count, 5);
+	assert_string_equal(h.items[0].kind, "issue-closed");
+	assert_string_equal(h.items[1].kind, "issue-opened");
+	assert_string_equal(h.items[2].kind, "promoted");
+	assert_string_equal(h.items[3].kind, "message");
+	assert_int_equal(h.items[3].direction, MAIL_DIR_OUT);
+	assert_string_equal(h.items[4].kind, "message");
+	assert_int_equal(h.items[4].direction, MAIL_DIR_IN);
+	for (size_t i = 1; i < h.count; i++)
+		assert_true(h.items[i - 1].date >= h.items[i].date);
+	vt_event_list_clear(&h);
+	assert_int_equal(vt_history(f->store, "acmetel", 2, &h, &err), VT_OK);
+	assert_int_equal(h.count, 2);
+	vt_event_list_clear(&h);
+	assert_int_equal(vt_history(f->store, "nope", -1, &h, &err), VT_ERR_NOT_FOUND);
+}
+
+static void
+waiting_tells_who_wrote_last(void **state)
+{
+	struct fixture *f = *state;
+
+	index_ok(f);
+	/* the user answered the invoice last: waiting on the vendor */
+	assert_int_equal(threads(f, "waiting:vendor"), 1);
+	assert_int_equal(count(f, "waiting:vendor"), 2);
+	assert_int_equal(threads(f, "waiting:me"), 0);
+	/* a quote nobody answered waits on nobody */
+	assert_int_equal(count(f, "waiting:vendor and vendor:globex"), 0);
+	/* the vendor answers: now it waits on the user */
+	test_write_message(f->mail, "8:2,", "Dana <dana@mail.acmetel.example>",
+			   "rich@northwind.example", "Re: Invoice AT-2026-10", "re-re@acmetel.example",
+			   "Date: Fri, 01 Jan 2027 09:00:00 +0000\n"
+			   "In-Reply-To: <re-inv-10@northwind.example>\n"
+			   "References: <inv-10@acmetel.example> <re-inv-10@northwind.example>\n",
+			   NULL);
+	index_ok(f);
+	assert_int_equal(threads(f, "waiting:vendor"), 0);
+	assert_int_equal(threads(f, "waiting:me"), 1);
+}
+
+static void
+threads_merged_by_late_mail_are_followed(void **state)
+{
+	struct fixture *f = *state;
+
+	/* the reply arrives before the message it answers: two threads,
+	 * which notmuch joins when the parent arrives */
+	test_write_message(f->mail, "9:2,", "Rich Miller <rich@northwind.example>",
+			   "Sam Lee <sam.lee@globex.example>", "Re: Quote", "re-q@northwind.example",
+			   "Date: Fri, 01 Jan 2027 09:00:00 +0000\n"
+			   "In-Reply-To: <late@globex.example>\n",
+			   NULL);
+	index_ok(f);
+	test_write_message(f->mail, "10:2,", "Sam Lee <sam.lee@globex.example>",
+			   "rich@northwind.example", "Quote", "late@globex.example",
+			   "Date: Thu, 31 Dec 2026 09:00:00 +0000\n", NULL);
+	index_ok(f);
+	assert_int_equal(sql_long(f, "SELECT count(DISTINCT thread) FROM messages WHERE message_id"
+				     " IN ('re-q@northwind.example', 'late@globex.example')"),
+			 1);
+	assert_int_equal(threads(f, "waiting:vendor and vendor:globex"), 1);
+}
+
+static void
+a_second_process_gets_a_clear_busy_error(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_store *other = NULL;
+	struct vt_error err = { 0 };
+	struct vt_action a;
+	char path[4200];
+
+	index_ok(f);
+	snprintf(path, sizeof path, "%s/vtriage.db", f->data);
+	assert_int_equal(vt_store_open(path, &other, &err), VT_OK);
+	vt_store_set_busy_timeout(other, 50);
+	assert_int_equal(vt_store_begin(f->store, &err), VT_OK);
+	assert_int_equal(vt_vendor_set_bucket(other, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err),
+			 VT_ERR_BUSY);
+	assert_int_equal(vt_undo(other, &a, &err), VT_ERR_BUSY);
+	assert_int_equal(vt_store_commit(f->store, &err), VT_OK);
+	act_ok(vt_vendor_set_bucket(other, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
+	/* the first process sees the second's change at once */
+	assert_int_equal(count(f, "bucket:trusted"), 2);
+	vt_store_close(&other);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(promotion_moves_all_past_mail_and_rewrites_none),
+		T(promotion_queues_the_mirror_only_when_asked),
+		T(undo_reverts_actions_newest_first),
+		T(impossible_requests_are_refused),
+		T(domains_move_between_vendors_and_back),
+		T(manual_overrides_survive_rebuilding_the_index),
+		T(issues_open_close_link_and_undo),
+		T(contacts_follow_people_across_vendors),
+		T(history_is_one_timeline_newest_first),
+		T(waiting_tells_who_wrote_last),
+		T(threads_merged_by_late_mail_are_followed),
+		T(a_second_process_gets_a_clear_busy_error),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
