@@ -63,6 +63,11 @@ vt_status vt_vendor_for_org(struct vt_store *s, const char *org, int64_t *vendor
 vt_status vt_vendor_find(struct vt_store *s, const char *slug_or_domain, int64_t *id,
 			 struct vt_error *err);
 
+/* vt_vendor_get without the mail counts and dates (whose cost grows with
+ * the vendor's mail): for triage actions. */
+vt_status vt_vendor_get_brief(struct vt_store *s, const char *slug, struct vt_vendor *out,
+			      struct vt_error *err);
+
 /* An unknown vendor in a query is a bad query (VT_ERR_USAGE); named as
  * an argument it is VT_ERR_NOT_FOUND. Keeps the message. */
 vt_status vt_as_not_found(vt_status rc, struct vt_error *err);

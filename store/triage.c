@@ -28,11 +28,11 @@ say(struct vt_action *out, bool changed, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The vendor for slug, unmerged, with its current state. */
+/* The vendor for slug (following merges), without its mail counts. */
 static vt_status
 load(struct vt_store *s, const char *slug, struct vt_vendor *v, struct vt_error *err)
 {
-	return vt_vendor_get(s, slug, v, err);
+	return vt_vendor_get_brief(s, slug, v, err);
 }
 
 /* Runs body inside a transaction; rolls back on failure. */

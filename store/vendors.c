@@ -192,6 +192,9 @@ read_vendor(struct vt_store *s, sqlite3_stmt *st, struct vt_vendor *v, struct vt
 	return load_domains(s, v, err);
 }
 
+static vt_status get_by_id(struct vt_store *s, int64_t id, bool brief, struct vt_vendor *out,
+			   struct vt_error *err);
+
 vt_status
 vt_vendor_get(struct vt_store *s, const char *slug, struct vt_vendor *out, struct vt_error *err)
 {
@@ -207,7 +210,31 @@ vt_vendor_get(struct vt_store *s, const char *slug, struct vt_vendor *out, struc
 vt_status
 vt_vendor_get_by_id(struct vt_store *s, int64_t id, struct vt_vendor *out, struct vt_error *err)
 {
-	sqlite3_stmt *st = vt_sql_prepare(s, VENDOR_SELECT " WHERE v.id = ?" VENDOR_GROUP, err);
+	return get_by_id(s, id, false, out, err);
+}
+
+vt_status
+vt_vendor_get_brief(struct vt_store *s, const char *slug, struct vt_vendor *out,
+		    struct vt_error *err)
+{
+	int64_t id;
+	vt_status vs;
+
+	memset(out, 0, sizeof *out);
+	if ((vs = vt_vendor_find(s, slug, &id, err)) != VT_OK)
+		return vt_as_not_found(vs, err);
+	return get_by_id(s, id, true, out, err);
+}
+
+/* brief: without counting the vendor's mail, whose cost grows with it. */
+static vt_status
+get_by_id(struct vt_store *s, int64_t id, bool brief, struct vt_vendor *out, struct vt_error *err)
+{
+	sqlite3_stmt *st = brief ? vt_sql_prepare(s,
+						  "SELECT v.id, v.slug, v.name, v.bucket, 0, 0, 0"
+						  " FROM vendors v WHERE v.id = ?",
+						  err)
+				 : vt_sql_prepare(s, VENDOR_SELECT " WHERE v.id = ?" VENDOR_GROUP, err);
 	int rc;
 	vt_status vs;
 

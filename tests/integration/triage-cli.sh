@@ -1,0 +1,122 @@
+#!/bin/sh
+# Triage from the command line on the demo mailbox: promote/demote/undo,
+# merge, rename, domains, contacts (with signatures), issues, history,
+# waiting; exit codes; two processes at once.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
+V="$VTRIAGE --config $TMP/conf"
+$V index --quiet
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# buckets
+is "nothing trusted at first" "$($V count bucket:trusted)" 0
+contains "promote says what it did" "$($V vendor promote acmetel)" "generic -> trusted"
+is "acmetel's mail is trusted at once" "$($V count bucket:trusted)" "$($V count vendor:acmetel)"
+is "the vendor list shows the bucket" \
+	"$($V vendor list --bucket=trusted --format=json | json '[v["slug"] for v in d]')" "['acmetel']"
+is "promote twice is a no-op" "$($V vendor promote acmetel --format=json | json 'd["changed"]')" False
+is "unknown slug exits 2" "$(status $V vendor promote no-such-vendor)" 2
+contains "unknown slug is named" "$($V vendor promote no-such-vendor 2>&1)" "no-such-vendor"
+is "promote without a slug exits 2" "$(status $V vendor promote)" 2
+contains "undo reverts the promotion" "$($V undo)" "undone: promoted"
+is "undone: nothing trusted" "$($V count bucket:trusted)" 0
+is "undo with nothing to undo exits 2" "$(status $V undo)" 2
+contains "undo with nothing to undo says so" "$($V undo 2>&1)" "nothing to undo"
+
+# merge, rename, domains
+before=$($V count vendor:acmetel)
+fraud=$($V count vendor:acmetel-billing)
+$V vendor merge acmetel-billing acmetel >/dev/null
+is "merge joins the mail" "$($V count vendor:acmetel)" $((before + fraud))
+is "duplicate merge exits 2" "$(status $V vendor merge acmetel-billing acmetel)" 2
+is "merge into itself exits 2" "$(status $V vendor merge acmetel acmetel)" 2
+$V undo >/dev/null
+is "undo splits them again" "$($V count vendor:acmetel)" "$before"
+$V vendor rename globex "Globex Corporation" >/dev/null
+is "rename shows in show" "$($V vendor show globex --format=json | json 'd["name"]')" "Globex Corporation"
+is "a subdomain is not an organisation domain" "$(status $V vendor add-domain globex sales.globex.example)" 2
+$V vendor add-domain initech globex.example >/dev/null
+is "a domain moves between vendors" "$($V vendor show initech --format=json | json 'sorted(d["domains"])')" \
+	"['globex.example', 'initech.example']"
+$V undo >/dev/null
+$V undo >/dev/null
+
+# overrides survive a rebuilt index
+$V vendor promote globex >/dev/null
+$V vendor merge acmetel-billing acmetel >/dev/null
+rm -rf "$TMP/data/notmuch"
+$V index --quiet
+is "bucket survives a rebuilt index" "$($V count bucket:trusted)" "$($V count vendor:globex)"
+is "merge survives a rebuilt index" "$($V count vendor:acmetel)" $((before + fraud))
+$V undo >/dev/null
+$V undo >/dev/null
+
+# contacts, with what signatures tell
+contacts=$($V contact list acmetel --format=json)
+is "contact JSON has the promised fields" "$(printf '%s' "$contacts" | json '
+all({"name","addresses","title","phones","role","vendor"} <= set(c) for c in d) and len(d) >= 2')" True
+is "Dana's title comes from her signature" "$(printf '%s' "$contacts" | json '
+[c["title"] for c in d if c["name"]=="Dana Whitfield"][0]')" "Account Executive"
+is "Dana's phones come from her signature" "$(printf '%s' "$contacts" | json '
+len([c["phones"] for c in d if c["name"]=="Dana Whitfield"][0]) >= 1')" True
+is "\"my manager is\" names Tom Becker" "$(printf '%s' "$contacts" | json '
+[c["role"] for c in d if c["name"]=="Tom Becker"][0]')" manager
+is "Sam Lee moved from initech to globex" \
+	"$($V contact show sam.lee@globex.example --format=json | json 'd["vendors"]')" "['initech', 'globex']"
+is "Sam Lee is listed at both vendors" \
+	"$($V contact list initech --format=json | json 'any(c["name"]=="Sam Lee" for c in d)')" True
+$V contact set dana.whitfield@mail.acmetel.example --role account-rep >/dev/null
+is "a role is set" "$($V contact show dana.whitfield@mail.acmetel.example --format=json | json 'd["role"]')" account-rep
+is "a bad role exits 2" "$(status $V contact set dana.whitfield@mail.acmetel.example --role boss)" 2
+is "an unknown contact exits 2" "$(status $V contact set who@nowhere.example --role other)" 2
+
+# issues
+thread=$($V search --format=json --limit 1 'vendor:acmetel and subject:Dispute' | json 'd[0]["thread"]')
+id=$($V issue open acmetel "October bill is wrong" --thread "$thread" --format=json | json 'd["id"]')
+is "issue open returns its number" "$id" 1
+is "its thread is issue:open" "$($V count --output=threads issue:open)" 1
+issues=$($V issue list --format=json)
+is "issue JSON has dates, age and links" "$(printf '%s' "$issues" | json '
+d[0]["state"]=="open" and d[0]["age_days"]==0 and len(d[0]["messages"])==4 and d[0]["vendor"]=="acmetel"')" True
+$V issue close "$id" --note "credit note received" >/dev/null
+is "closed issues leave the list" "$($V issue list --format=json)" "[]"
+is "--all shows them" "$($V issue list --all --format=json | json 'd[0]["note"]')" "credit note received"
+is "closing twice exits 2" "$(status $V issue close "$id")" 2
+is "an unknown issue exits 2" "$(status $V issue close 42)" 2
+is "issue open needs a title" "$(status $V issue open acmetel)" 2
+is "a thread that does not exist exits 2" "$(status $V issue open acmetel x --thread thread:ffffffff)" 2
+
+# history and waiting
+h=$($V history acmetel --format=json)
+is "history JSON events have date, kind, summary" "$(printf '%s' "$h" | json '
+all({"date","kind","summary"} <= set(e) for e in d)')" True
+is "history is newest first" "$(printf '%s' "$h" | json '[e["date"] for e in d] == sorted([e["date"] for e in d], reverse=True)')" True
+kinds=$(printf '%s' "$h" | json '" ".join(sorted(set(e["kind"] for e in d)))')
+for k in message issue-opened issue-closed contact-changed; do
+	contains "history has $k events" "$kinds" "$k"
+done
+is "history shows mail both ways" "$(printf '%s' "$h" | json 'sorted(set(e.get("direction","") for e in d if e["kind"]=="message"))')" "['in', 'out']"
+waiting=$($V search --format=json waiting:vendor | json '" | ".join(sorted(t["subject"] for t in d))')
+contains "the dispute waits on AcmeTel" "$waiting" "Dispute"
+contains "the outage waits on Initech" "$waiting" "outage"
+lacks "newsletters wait on nobody" "$waiting" "newsletter"
+
+# two processes at once: nothing lost, the database stays consistent
+i=0
+while [ $i -lt 15 ]; do
+	$V vendor promote initech >/dev/null 2>&1 &
+	$V vendor demote initech >/dev/null 2>&1
+	wait
+	i=$((i + 1))
+done
+is "the store is consistent after concurrent writers" \
+	"$(sqlite3 "$TMP/data/vtriage.db" 'PRAGMA integrity_check')" ok
+journal=$(sqlite3 "$TMP/data/vtriage.db" "SELECT count(*) FROM journal WHERE target = 'initech'")
+state=$($V vendor show initech --format=json | json 'd["bucket"]')
+# every recorded change alternates the bucket: the last one tells the state
+last=$(sqlite3 "$TMP/data/vtriage.db" "SELECT after FROM journal WHERE target = 'initech' ORDER BY id DESC LIMIT 1")
+is "the journal agrees with the bucket ($journal changes)" "$state" "$last"
+
+done_testing
