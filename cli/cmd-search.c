@@ -96,7 +96,18 @@ cmd_count(struct cli *cli, const struct cli_command *self, int argc, char **argv
 struct search_out {
 	struct cli *cli;
 	long printed;
+	struct vt_thread_marks marks;
 };
+
+static const char *
+waiting_on(const struct search_out *so, const char *thread_id)
+{
+	if (vt_thread_set_has(&so->marks.waiting_vendor, thread_id))
+		return "vendor";
+	if (vt_thread_set_has(&so->marks.waiting_me, thread_id))
+		return "me";
+	return NULL;
+}
 
 static vt_status
 print_thread(void *ctx, const struct mail_thread *t, struct vt_error *err)
@@ -117,6 +128,11 @@ print_thread(void *ctx, const struct mail_thread *t, struct vt_error *err)
 		json_object_set_new(o, "vendor", slug ? json_string(slug) : json_null());
 		json_object_set_new(o, "matched", json_integer(t->matched));
 		json_object_set_new(o, "total", json_integer(t->total));
+		json_object_set_new(o, "waiting",
+				    waiting_on(so, t->thread_id) ? json_string(waiting_on(so, t->thread_id))
+								 : json_null());
+		json_object_set_new(o, "open_issue",
+				    json_boolean(vt_thread_set_has(&so->marks.open_issue, t->thread_id)));
 		for (size_t i = 0; i < t->n_tags; i++) {
 			char *clean = cli_text(t->tags[i]);
 
@@ -183,8 +199,12 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		return cli_usage_error(cli, "--offset needs a number >= 0, not '%s'", offset_s);
 	if ((query = prepare(cli, n, argv, &user, &code)) == NULL)
 		return code;
-	if (mail_search_threads(cli->db, query, offset, limit, print_thread, &so, &err) != VT_OK)
+	if (vt_thread_marks_load(cli->store, &so.marks, &err) != VT_OK)
+		code = cli_error(&err);
+	else if (mail_search_threads(cli->db, query, offset, limit, print_thread, &so, &err) !=
+		 VT_OK)
 		code = query_error(&err, user);
+	vt_thread_marks_clear(&so.marks);
 	/* Only a whole array is printed: nothing at all for a bad query. */
 	if (cli->format == CLI_JSON && (code == 0 || so.printed))
 		fputs(so.printed ? "\n]\n" : "[]\n", cli->out);

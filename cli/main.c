@@ -129,8 +129,8 @@ static const struct cli_command commands[] = {
 	  .summary = "List threads matching a query, newest first.",
 	  .help = QUERY_HELP
 		  "JSON: an array of objects with thread, subject, authors, date (unix\n"
-		  "seconds of the newest message), vendor (slug or null), matched, total\n"
-		  "and tags.\n",
+		  "seconds of the newest message), oldest, vendor (slug or null), matched,\n"
+		  "total, tags, waiting (\"vendor\", \"me\" or null) and open_issue.\n",
 	  .run = cmd_search },
 	{ .name = "vendor",
 	  .args = "COMMAND ...",

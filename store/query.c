@@ -147,6 +147,10 @@ expand_bucket(struct vt_store *s, const char *value, struct vt_error *err)
 	return b.data;
 }
 
+static sqlite3_stmt *waiting_stmt(struct vt_store *s, int last, struct vt_error *err);
+static sqlite3_stmt *issue_stmt(struct vt_store *s, int state, long long number,
+				struct vt_error *err);
+
 /* "thread:A OR thread:B ..." for the thread ids st yields, or a query
  * that matches nothing. */
 static char *
@@ -201,6 +205,18 @@ expand_waiting(struct vt_store *s, const char *value, struct vt_error *err)
 		vt_fail(err, VT_ERR_USAGE, "no 'waiting:%s' (waiting:vendor or waiting:me)", value);
 		return NULL;
 	}
+	if ((st = waiting_stmt(s, last, err)) == NULL)
+		return NULL;
+	return threads_query(s, st, err);
+}
+
+/* The thread ids waiting on the vendor (last = MAIL_DIR_OUT) or on the
+ * user (MAIL_DIR_IN), as a bound statement. */
+static sqlite3_stmt *
+waiting_stmt(struct vt_store *s, int last, struct vt_error *err)
+{
+	sqlite3_stmt *st;
+
 	/* Of mail in the same second, the user's is taken as the answer. */
 	st = vt_sql_prepare(s,
 			    "SELECT thread FROM (SELECT m.thread, max(m.direction) AS last"
@@ -214,10 +230,9 @@ expand_waiting(struct vt_store *s, const char *value, struct vt_error *err)
 			    "  AND EXISTS (SELECT 1 FROM messages z WHERE z.thread = t.thread"
 			    "   AND z.kind = 1 AND z.direction = 0)",
 			    err);
-	if (st == NULL)
-		return NULL;
-	sqlite3_bind_int(st, 1, last);
-	return threads_query(s, st, err);
+	if (st != NULL)
+		sqlite3_bind_int(st, 1, last);
+	return st;
 }
 
 /* Threads linked to open (or closed) issues, or to issue N. */
@@ -240,18 +255,29 @@ expand_issue(struct vt_store *s, const char *value, struct vt_error *err)
 			value);
 		return NULL;
 	}
-	st = vt_sql_prepare(s,
+	if ((st = issue_stmt(s, state, number, err)) == NULL)
+		return NULL;
+	return threads_query(s, st, err);
+}
+
+/* Thread ids linked to open (state 1) or closed (0) issues, or to issue
+ * number (state -1), as a bound statement. */
+static sqlite3_stmt *
+issue_stmt(struct vt_store *s, int state, long long number, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s,
 			    "SELECT DISTINCT m.thread FROM issue_links l"
 			    " JOIN issues i ON i.id = l.issue_id"
 			    " JOIN messages m ON m.message_id = l.message_id"
 			    " WHERE i.withdrawn = 0 AND (i.id = ?2 OR (?2 < 0 AND"
 			    "  (i.closed IS NULL) = ?1))",
 			    err);
-	if (st == NULL)
-		return NULL;
-	sqlite3_bind_int(st, 1, state);
-	sqlite3_bind_int64(st, 2, number);
-	return threads_query(s, st, err);
+
+	if (st != NULL) {
+		sqlite3_bind_int(st, 1, state);
+		sqlite3_bind_int64(st, 2, number);
+	}
+	return st;
 }
 
 static char *
@@ -289,4 +315,85 @@ vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_
 	if (*q == '\0')
 		query = "*";
 	return mail_query_rewrite(query, our_prefixes, expand, s, out, err);
+}
+
+/* ---- marks for thread lists ---- */
+
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static vt_status
+collect(struct vt_store *s, sqlite3_stmt *st, struct vt_thread_set *set, struct vt_error *err)
+{
+	vt_status vs = VT_OK;
+	int rc;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		char **grown;
+
+		if (t == NULL || *t == '\0')
+			continue;
+		grown = realloc(set->ids, (set->count + 1) * sizeof *grown);
+		if (grown == NULL || (grown[set->count] = strdup(t)) == NULL) {
+			if (grown)
+				set->ids = grown;
+			vs = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		set->ids = grown;
+		set->count++;
+	}
+	sqlite3_reset(st);
+	if (vs == VT_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		vs = vt_sql_fail(s, err, rc, "read thread marks");
+	if (set->count > 1)
+		qsort(set->ids, set->count, sizeof *set->ids, cmp_strp);
+	return vs;
+}
+
+vt_status
+vt_thread_marks_load(struct vt_store *s, struct vt_thread_marks *out, struct vt_error *err)
+{
+	vt_status rc;
+
+	memset(out, 0, sizeof *out);
+	rc = collect(s, waiting_stmt(s, MAIL_DIR_OUT, err), &out->waiting_vendor, err);
+	if (rc == VT_OK)
+		rc = collect(s, waiting_stmt(s, MAIL_DIR_IN, err), &out->waiting_me, err);
+	if (rc == VT_OK)
+		rc = collect(s, issue_stmt(s, 1, -1, err), &out->open_issue, err);
+	if (rc != VT_OK)
+		vt_thread_marks_clear(out);
+	return rc;
+}
+
+bool
+vt_thread_set_has(const struct vt_thread_set *set, const char *thread_id)
+{
+	return set->count > 0 && thread_id != NULL &&
+	       bsearch(&thread_id, set->ids, set->count, sizeof *set->ids, cmp_strp) != NULL;
+}
+
+static void
+set_clear(struct vt_thread_set *set)
+{
+	for (size_t i = 0; i < set->count; i++)
+		free(set->ids[i]);
+	free(set->ids);
+	set->ids = NULL;
+	set->count = 0;
+}
+
+void
+vt_thread_marks_clear(struct vt_thread_marks *m)
+{
+	set_clear(&m->waiting_vendor);
+	set_clear(&m->waiting_me);
+	set_clear(&m->open_issue);
 }

@@ -279,6 +279,20 @@ vt_status vt_index(struct vt_store *s, struct mail_db *db, const struct vt_confi
 vt_status vt_query_translate(struct vt_store *s, const char *query, char **out,
 			     struct vt_error *err);
 
+/* Which threads wait on whom and which have open issues, for marking
+ * thread lists (one load per refresh, then lookups). */
+struct vt_thread_set {
+	char **ids; /* sorted notmuch thread ids */
+	size_t count;
+};
+struct vt_thread_marks {
+	struct vt_thread_set waiting_vendor, waiting_me, open_issue;
+};
+vt_status vt_thread_marks_load(struct vt_store *s, struct vt_thread_marks *out,
+			       struct vt_error *err);
+bool vt_thread_set_has(const struct vt_thread_set *set, const char *thread_id);
+void vt_thread_marks_clear(struct vt_thread_marks *m);
+
 /* Vendor slug for an organisation domain, or NULL (malloc'd). */
 char *vt_vendor_slug_for_org(struct vt_store *s, const char *org);
 
