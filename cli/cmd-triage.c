@@ -140,14 +140,54 @@ cmd_vendor_remove_domain(struct cli *cli, const struct cli_command *self, int ar
 		      &err);
 }
 
+/* Applies the index side of an undone tag change. */
+vt_status
+cli_apply_retag(struct mail_db *db, const struct vt_action *a, struct vt_error *err)
+{
+	char *copy, *tok, *save = NULL;
+	vt_status rc = VT_OK;
+
+	if (a->retag_ids == NULL)
+		return VT_OK;
+	if ((copy = strdup(a->retag_ids)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	for (tok = strtok_r(copy, "\n", &save); rc == VT_OK && tok;
+	     tok = strtok_r(NULL, "\n", &save)) {
+		char *id = mail_query_quote(tok), *query = NULL;
+
+		if (id == NULL || asprintf(&query, "id:%s", id) < 0)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		else
+			rc = mail_tag_messages(db, query, a->retag_add[0] ? a->retag_add : NULL,
+					       a->retag_remove[0] ? a->retag_remove : NULL, NULL,
+					       err);
+		free(id);
+		free(query);
+	}
+	free(copy);
+	return rc;
+}
+
 int
 cmd_undo(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	struct vt_error err = { 0 };
 	struct vt_action a;
-	int n = prepare(cli, self, argc, argv, 0, "no arguments", NULL);
+	int n, code;
 
-	if (n < 0)
-		return prepared_exit(n);
-	return finish(cli, vt_undo(cli->store, &a, &err), &a, &err);
+	if ((n = cli_parse_options(cli, self, argc, argv, NULL)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 0)
+		return cli_usage_error(cli, "takes no arguments");
+	/* Writable: the action undone may have changed tags in the index. */
+	if (cli_open(cli, MAIL_DB_READ_WRITE, &err) != VT_OK)
+		return cli_error(&err);
+	if (vt_undo(cli->store, &a, &err) != VT_OK)
+		return cli_error(&err);
+	if (cli_apply_retag(cli->db, &a, &err) != VT_OK)
+		code = cli_error(&err);
+	else
+		code = cli_print_action(cli, &a);
+	vt_action_clear(&a);
+	return code;
 }

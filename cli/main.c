@@ -163,7 +163,8 @@ static void
 print_main_help(FILE *f)
 {
 	fprintf(f,
-		"usage: vtriage [--config FILE] COMMAND [ARGS...]\n"
+		"usage: vtriage [--config FILE]            the interface (on a terminal)\n"
+		"       vtriage [--config FILE] COMMAND [ARGS...]\n"
 		"       vtriage --help | --version\n\n"
 		"A terminal inbox and vendor-triage client over notmuch.\n\n"
 		"commands:\n");
@@ -250,8 +251,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (i == argc) {
-		print_main_help(stderr);
-		return 2;
+		/* No command: the interface, on a terminal. */
+		rc = cli_run_tui(&cli);
+		cli_close(&cli);
+		return rc;
 	}
 	if (strcmp(argv[i], "help") == 0) {
 		const struct cli_command *c = i + 1 < argc ? find(commands, argv[i + 1]) : NULL;

@@ -289,6 +289,12 @@ struct mail_thread {
 	size_t n_tags;
 };
 
+/* A deep copy (to keep a thread beyond the search callback), and the
+ * release of one. */
+vt_status mail_thread_copy(const struct mail_thread *from, struct mail_thread *to,
+			   struct vt_error *err);
+void mail_thread_clear(struct mail_thread *t);
+
 /*
  * Runs a thread search, newest first. Calls fn for each thread; the thread
  * is borrowed for the call. offset/limit window the result (limit < 0: all).
@@ -316,6 +322,39 @@ vt_status mail_query_rewrite(const char *query, const char *const *prefixes,
 
 /* Quotes a value for use in a notmuch query term (property:k=v). */
 char *mail_query_quote(const char *value);
+
+/* ---- tags (mail/tags.c) ---- */
+
+/*
+ * Adds tag `add` and removes tag `remove` (either may be NULL) on the
+ * messages matching query, renaming their files to match (Maildir flags).
+ * Needs a read-write handle. *changed_ids (may be NULL) gets the ids of
+ * the messages actually changed, newline-separated (malloc'd, NULL for
+ * none): what an undo must change back.
+ */
+vt_status mail_tag_messages(struct mail_db *db, const char *query, const char *add,
+			    const char *remove, char **changed_ids, struct vt_error *err);
+
+/* ---- showing a thread (mail/show.c) ---- */
+
+/* One message of a thread being shown; borrowed for the callback.
+ * Header values are notmuch's decoded text: unsanitised. */
+struct mail_shown {
+	const char *message_id;
+	const char *from, *to, *cc, *subject;
+	time_t date;
+	const char *path; /* one of its files */
+	int depth;        /* 0 for a thread's first messages, +1 per reply level */
+	bool matched;
+};
+typedef vt_status (*mail_shown_fn)(void *ctx, const struct mail_shown *m, struct vt_error *err);
+
+/* The messages of a thread, oldest first in thread order. */
+vt_status mail_thread_show(struct mail_db *db, const char *thread_id, mail_shown_fn fn, void *ctx,
+			   struct vt_error *err);
+/* "name (type)" of each attachment of a message file (malloc'd array of
+ * malloc'd strings, unsanitised). */
+vt_status mail_attachments(const char *path, char ***names, size_t *n, struct vt_error *err);
 
 /* ---- bodies and signatures (mail/body.c, mail/signature.c) ---- */
 

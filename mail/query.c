@@ -87,8 +87,8 @@ thread_vendor_org(notmuch_messages_t *msgs, int depth)
 	return found;
 }
 
-static void
-thread_clear(struct mail_thread *t)
+void
+mail_thread_clear(struct mail_thread *t)
 {
 	free(t->thread_id);
 	free(t->subject);
@@ -166,7 +166,7 @@ mail_search_threads(struct mail_db *db, const char *query_string, long offset, l
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		else
 			rc = fn(ctx, &t, err);
-		thread_clear(&t);
+		mail_thread_clear(&t);
 		notmuch_thread_destroy(nt);
 		emitted++;
 	}
@@ -174,4 +174,31 @@ mail_search_threads(struct mail_db *db, const char *query_string, long offset, l
 out:
 	notmuch_query_destroy(q);
 	return rc;
+}
+
+vt_status
+mail_thread_copy(const struct mail_thread *from, struct mail_thread *to, struct vt_error *err)
+{
+	memset(to, 0, sizeof *to);
+	*to = *from;
+	to->thread_id = strdup(from->thread_id);
+	to->subject = strdup(from->subject);
+	to->authors = strdup(from->authors);
+	to->vendor_org = from->vendor_org ? strdup(from->vendor_org) : NULL;
+	to->tags = from->n_tags ? calloc(from->n_tags, sizeof *to->tags) : NULL;
+	to->n_tags = 0;
+	bool failed = !to->thread_id || !to->subject || !to->authors ||
+		      (from->vendor_org && !to->vendor_org) || (from->n_tags && !to->tags);
+
+	for (size_t i = 0; !failed && i < from->n_tags; i++) {
+		if ((to->tags[i] = strdup(from->tags[i])) == NULL)
+			failed = true;
+		else
+			to->n_tags++;
+	}
+	if (failed) {
+		mail_thread_clear(to);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	return VT_OK;
 }

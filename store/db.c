@@ -422,7 +422,7 @@ vt_journal_add(struct vt_store *s, const char *action, int64_t vendor_id, const 
 {
 	return vt_sql_run(s,
 			  "INSERT INTO journal (date, action, vendor_id, target, before, after, summary)"
-			  " VALUES (?, ?, ?, ?, ?, ?, ?)",
+			  " VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?)",
 			  "record action", err, "ititttt", (int64_t)time(NULL), action, vendor_id,
 			  target ? target : "", before ? before : "", after ? after : "", summary);
 }

@@ -124,7 +124,18 @@ void vt_vendor_clear(struct vt_vendor *v);
 struct vt_action {
 	char summary[512]; /* what happened, for the user (unsanitised names) */
 	bool changed;      /* false: it was so already; nothing journalled */
+	/* Set by vt_undo when the action undone changed tags in the index:
+	 * the caller applies "+retag_add -retag_remove" to these messages
+	 * (newline-separated ids; free with vt_action_clear). */
+	char *retag_ids;
+	char retag_add[64], retag_remove[64];
 };
+void vt_action_clear(struct vt_action *a);
+
+/* Journals a tag change the caller made in the index (archive, read), so
+ * that undo can revert it. ids: the messages changed, newline-separated. */
+vt_status vt_journal_tagging(struct vt_store *s, const char *ids, const char *added,
+			     const char *removed, const char *summary, struct vt_error *err);
 
 /* Moves a vendor to a bucket; with queue_mirror, a trusted vendor's
  * server folder is queued as a job (done later by sync). */

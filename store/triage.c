@@ -385,6 +385,8 @@ undo_entry(struct vt_store *s, const struct journal_entry *e, struct vt_error *e
 		return vt_sql_run(s, "UPDATE contact_roles SET role = ? WHERE address = ?", "undo",
 				  err, "tt", e->before, e->target);
 	}
+	if (strcmp(e->action, "tagged") == 0)
+		return VT_OK; /* the index side is the caller's: see vt_undo */
 	if (strcmp(e->action, "issue-opened") == 0)
 		return vt_sql_run(s, "UPDATE issues SET withdrawn = 1 WHERE id = ?", "undo", err,
 				  "i", (int64_t)strtoll(e->target, NULL, 10));
@@ -457,8 +459,41 @@ vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err)
 		rc = vt_store_commit(s, err);
 	else
 		vt_store_rollback(s);
-	if (rc == VT_OK)
+	if (rc == VT_OK) {
 		say(out, true, "undone: %s", e.summary);
+		if (strcmp(e.action, "tagged") == 0) {
+			/* back: add what was removed, remove what was added */
+			snprintf(out->retag_add, sizeof out->retag_add, "%s", e.before);
+			snprintf(out->retag_remove, sizeof out->retag_remove, "%s", e.after);
+			out->retag_ids = e.target;
+			e.target = NULL;
+		}
+	}
 	entry_clear(&e);
+	return rc;
+}
+
+void
+vt_action_clear(struct vt_action *a)
+{
+	free(a->retag_ids);
+	a->retag_ids = NULL;
+}
+
+vt_status
+vt_journal_tagging(struct vt_store *s, const char *ids, const char *added, const char *removed,
+		   const char *summary, struct vt_error *err)
+{
+	vt_status rc;
+
+	if (ids == NULL || *ids == '\0')
+		return VT_OK;
+	if ((rc = vt_store_begin(s, err)) != VT_OK)
+		return rc;
+	rc = vt_journal_add(s, "tagged", 0, ids, removed ? removed : "", added ? added : "",
+			    summary, err);
+	if (rc == VT_OK)
+		return vt_store_commit(s, err);
+	vt_store_rollback(s);
 	return rc;
 }

@@ -1,0 +1,24 @@
+/* vtriage (no command): the interface. */
+#include "../tui/tui.h"
+#include <unistd.h>
+
+#include "cli.h"
+
+int
+cli_run_tui(struct cli *cli)
+{
+	struct mail_db_location loc;
+	struct vt_error err = { 0 };
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "vtriage: the interface needs a terminal; commands for scripts:"
+				" vtriage --help\n");
+		return 2;
+	}
+	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK)
+		return cli_error(&err);
+	vt_config_mail_location(cli->cfg, &loc);
+	if (tui_run(cli->cfg, cli->store, &cli->db, &loc, &cli_interrupted, &err) != VT_OK)
+		return cli_error(&err);
+	return 0;
+}

@@ -1,0 +1,166 @@
+/*
+ * Showing a thread: its messages in thread order with the headers a
+ * reader wants, and the attachments of a message file.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "private.h"
+
+struct show {
+	struct mail_db *db;
+	mail_shown_fn fn;
+	void *ctx;
+	struct vt_error *err;
+};
+
+static const char *
+header_or_empty(notmuch_message_t *msg, const char *name)
+{
+	const char *v = notmuch_message_get_header(msg, name);
+
+	return v ? v : "";
+}
+
+static vt_status
+show_messages(struct show *sh, notmuch_messages_t *msgs, int depth)
+{
+	vt_status rc = VT_OK;
+
+	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *msg = notmuch_messages_get(msgs);
+		struct mail_shown m = {
+			.message_id = notmuch_message_get_message_id(msg),
+			.from = header_or_empty(msg, "from"),
+			.to = header_or_empty(msg, "to"),
+			.cc = header_or_empty(msg, "cc"),
+			.subject = header_or_empty(msg, "subject"),
+			.date = notmuch_message_get_date(msg),
+			.path = notmuch_message_get_filename(msg),
+			.depth = depth,
+		};
+		notmuch_bool_t match = FALSE;
+
+		notmuch_message_get_flag_st(msg, NOTMUCH_MESSAGE_FLAG_MATCH, &match);
+		m.matched = match;
+		rc = sh->fn(sh->ctx, &m, sh->err);
+		/* Deep threads are shown flat beyond a sane indentation. */
+		if (rc == VT_OK)
+			rc = show_messages(sh, notmuch_message_get_replies(msg),
+					   depth < 16 ? depth + 1 : depth);
+	}
+	return rc;
+}
+
+vt_status
+mail_thread_show(struct mail_db *db, const char *thread_id, mail_shown_fn fn, void *ctx,
+		 struct vt_error *err)
+{
+	struct show sh = { .db = db, .fn = fn, .ctx = ctx, .err = err };
+	notmuch_threads_t *threads = NULL;
+	notmuch_query_t *q;
+	notmuch_status_t st;
+	char *query = NULL;
+	vt_status rc = VT_OK;
+
+	if (asprintf(&query, "thread:%s", thread_id) < 0)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	q = notmuch_query_create(db->nm, query);
+	if (q == NULL) {
+		free(query);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);
+	st = notmuch_query_search_threads(q, &threads);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		rc = mail_nm_fail(db, err, st, query);
+	else if (!notmuch_threads_valid(threads))
+		rc = vt_fail(err, VT_ERR_NOT_FOUND, "no thread %s", thread_id);
+	else
+		rc = show_messages(&sh,
+				   notmuch_thread_get_toplevel_messages(notmuch_threads_get(threads)),
+				   0);
+	notmuch_query_destroy(q);
+	free(query);
+	return rc;
+}
+
+/* ---- attachments ---- */
+
+struct collect {
+	char **names;
+	size_t n;
+	bool failed;
+};
+
+static void
+collect_part(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	struct collect *c = data;
+	const char *filename;
+	char *type, *line = NULL, **grown;
+
+	(void)parent;
+	if (c->failed || !GMIME_IS_PART(part))
+		return;
+	filename = g_mime_part_get_filename(GMIME_PART(part));
+	if (filename == NULL && !g_mime_part_is_attachment(GMIME_PART(part)))
+		return;
+	type = g_mime_content_type_get_mime_type(g_mime_object_get_content_type(part));
+	if (asprintf(&line, "%s (%s)", filename ? filename : "unnamed", type ? type : "?") < 0)
+		line = NULL;
+	g_free(type);
+	grown = line ? realloc(c->names, (c->n + 1) * sizeof *grown) : NULL;
+	if (grown == NULL) {
+		free(line);
+		c->failed = true;
+		return;
+	}
+	c->names = grown;
+	grown[c->n++] = line;
+}
+
+vt_status
+mail_attachments(const char *path, char ***names, size_t *n, struct vt_error *err)
+{
+	struct collect c = { 0 };
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *message;
+	GError *gerr = NULL;
+
+	*names = NULL;
+	*n = 0;
+	g_mime_init();
+	stream = g_mime_stream_fs_open(path, O_RDONLY, 0, &gerr);
+	if (stream == NULL) {
+		vt_status rc = vt_fail(err, VT_ERR_IO, "%s: %s", path,
+				       gerr ? gerr->message : "cannot open");
+
+		if (gerr)
+			g_error_free(gerr);
+		return rc;
+	}
+	parser = g_mime_parser_new_with_stream(stream);
+	message = g_mime_parser_construct_message(parser, NULL);
+	if (message != NULL) {
+		g_mime_message_foreach(message, collect_part, &c);
+		g_object_unref(message);
+	}
+	g_object_unref(parser);
+	g_object_unref(stream);
+	if (c.failed) {
+		for (size_t i = 0; i < c.n; i++)
+			free(c.names[i]);
+		free(c.names);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	*names = c.names;
+	*n = c.n;
+	return VT_OK;
+}

@@ -1,0 +1,146 @@
+/*
+ * The TUI's state without a terminal: cursors, folders, the windowed
+ * thread list, the vendor panes and the pager's lines. Drawing (draw.c)
+ * reads it; the loop (tui.c) changes it through these functions. All of
+ * it is unit-tested without curses.
+ */
+#ifndef VT_TUI_MODEL_H
+#define VT_TUI_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../mail/mail.h"
+#include "../store/store.h"
+
+/* ---- a cursor over a list shown in a window of `height` lines ---- */
+struct tui_cursor {
+	long count;  /* items; < 0 while unknown */
+	long sel;    /* selected item */
+	long top;    /* first item shown */
+	int height;  /* lines available */
+};
+/* Moves the selection by delta (clamped) and scrolls to keep it shown. */
+void tui_cursor_move(struct tui_cursor *c, long delta);
+void tui_cursor_set(struct tui_cursor *c, long index);
+/* Re-clamps after count or height changed (a resize, a refresh). */
+void tui_cursor_fix(struct tui_cursor *c);
+
+/* ---- folders ---- */
+enum tui_folder_kind {
+	TUI_FOLDER_INBOX,
+	TUI_FOLDER_VENDOR,  /* a trusted vendor's own folder */
+	TUI_FOLDER_GENERIC, /* the generic bucket */
+	TUI_FOLDER_NONE,    /* not vendor mail */
+	TUI_FOLDER_SEARCH,  /* a saved or typed search */
+};
+struct tui_folder {
+	enum tui_folder_kind kind;
+	char *label; /* unsanitised (vendor names come from the user, searches too) */
+	char *query; /* vtriage query */
+	char *slug;  /* TUI_FOLDER_VENDOR */
+	long vendors; /* TUI_FOLDER_GENERIC: vendors in the bucket */
+};
+struct tui_folders {
+	struct tui_folder *items;
+	size_t count;
+};
+/* Inbox, the trusted vendors by name, Generic (n vendors), Not vendor
+ * mail, then the saved searches (waiting on vendors, open issues). */
+vt_status tui_folders_build(struct vt_store *s, struct tui_folders *out, struct vt_error *err);
+/* The index of the folder with this slug or query, or -1. */
+long tui_folders_find(const struct tui_folders *f, const char *slug, const char *query);
+void tui_folders_clear(struct tui_folders *f);
+
+/* ---- the thread list: a window of threads loaded on demand ---- */
+#define TUI_THREAD_WINDOW 200
+struct tui_threads {
+	char *query;   /* the user's query */
+	char *nm_query; /* translated for notmuch */
+	long total;    /* threads matching; -1 until counted */
+	long offset;   /* of cache[0] */
+	size_t cached;
+	struct mail_thread cache[TUI_THREAD_WINDOW];
+	struct vt_thread_marks marks;
+	bool at_end; /* the last load came up short: no threads after it */
+};
+/* Opens a query (translating vendor:, bucket: ...); no thread is loaded
+ * and nothing is counted until asked. */
+vt_status tui_threads_open(struct tui_threads *t, struct vt_store *s, const char *query,
+			   struct vt_error *err);
+/* Thread `index`, loading the window around it when needed; NULL past
+ * the end. */
+const struct mail_thread *tui_threads_get(struct tui_threads *t, struct mail_db *db, long index,
+					  struct vt_error *err);
+/* Counts the matching threads (slow on big folders: done after paint). */
+vt_status tui_threads_count(struct tui_threads *t, struct mail_db *db, struct vt_error *err);
+/* Forgets what was loaded (after a change), keeping the query. */
+void tui_threads_invalidate(struct tui_threads *t);
+void tui_threads_close(struct tui_threads *t);
+
+/* ---- the vendor side panes ---- */
+struct tui_panes {
+	char *slug; /* whose panes are loaded, NULL for none */
+	struct vt_vendor vendor;
+	struct vt_event_list history;
+	struct vt_contact_list contacts;
+	struct vt_issue_list issues;
+};
+/* Loads the panes of vendor slug (NULL clears); a no-op when loaded. */
+vt_status tui_panes_load(struct tui_panes *p, struct vt_store *s, const char *slug, bool force,
+			 struct vt_error *err);
+void tui_panes_clear(struct tui_panes *p);
+
+/* ---- the pager ---- */
+enum tui_line_kind {
+	TUI_LINE_HEADER,
+	TUI_LINE_SUBJECT,
+	TUI_LINE_BODY,
+	TUI_LINE_QUOTED,
+	TUI_LINE_SIGNATURE,
+	TUI_LINE_ATTACHMENT,
+	TUI_LINE_NOTE, /* our own remarks: unreadable part, wrong greeting */
+	TUI_LINE_SEPARATOR,
+};
+struct tui_line {
+	enum tui_line_kind kind;
+	int indent;
+	char *text; /* sanitised already: safe for the terminal */
+};
+struct tui_pager {
+	struct tui_line *lines;
+	size_t count;
+	struct tui_cursor cursor; /* sel is the top line */
+	char *thread_id;
+	char *vendor_org; /* of the thread, for the triage keys */
+};
+/* Builds the lines of a thread: per message its headers, its body (the
+ * first text part, HTML as text), quoted text and signature marked,
+ * attachments listed. */
+vt_status tui_pager_build(struct tui_pager *p, struct mail_db *db, const char *thread_id,
+			  struct vt_error *err);
+/* Line index of the next (dir 1) or previous (-1) line containing needle
+ * (case-insensitive) from `from`, or -1. */
+long tui_pager_find(const struct tui_pager *p, const char *needle, long from, int dir);
+void tui_pager_clear(struct tui_pager *p);
+
+/* Splits text into lines, each sanitised; used by the pager and panes.
+ * Appends to p. */
+bool tui_pager_add_text(struct tui_pager *p, enum tui_line_kind kind, int indent, const char *text);
+
+/* ---- layout ---- */
+/* Where things go on a screen of cols x lines: a top bar, the main area
+ * (folders | threads | vendor panes), a status bar and a message line.
+ * Below 130 columns the panes become an overlay shown on request. */
+struct tui_layout {
+	int main_top, main_rows; /* rows of the main area */
+	int folders_w;           /* 0: folders hidden (very narrow) */
+	int threads_x, threads_w;
+	int panes_x, panes_w;    /* panes_w 0: not shown */
+	bool panes_overlay;      /* drawn over the thread list */
+};
+void tui_layout_compute(int cols, int lines, bool panes_wanted, struct tui_layout *out);
+/* Whether panes are shown by default at this width. */
+bool tui_layout_panes_by_default(int cols);
+
+#endif

@@ -1,0 +1,1374 @@
+/*
+ * The interface loop: screens, drawing, prompts, and the actions behind
+ * the keys. State lives in model.c; what it means lives in store/ and
+ * mail/. Drawing repaints the whole frame into curses' buffer and lets
+ * curses send only the cells that changed (what matters over SSH).
+ */
+#include <curses.h>
+#include <errno.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "../keymaps/keymap.h"
+#include "model.h"
+#include "tui.h"
+
+enum tui_screen { SCREEN_MAIN, SCREEN_PAGER, SCREEN_HELP };
+enum focus { FOCUS_FOLDERS, FOCUS_THREADS, FOCUS_HISTORY, FOCUS_CONTACTS, FOCUS_ISSUES };
+
+enum colour { C_BAR = 1, C_SELECTED, C_DIM, C_HEADER, C_ERROR, C_MARK, C_TITLE };
+
+struct tui {
+	const struct vt_config *cfg;
+	struct vt_store *store;
+	struct mail_db **db;
+	const struct mail_db_location *loc;
+	volatile sig_atomic_t *interrupted;
+	struct keymap km;
+
+	struct tui_folders folders;
+	struct tui_cursor fcur;
+	struct tui_threads threads;
+	struct tui_cursor tcur;
+	struct tui_panes panes;
+	struct tui_cursor pane_cur[3];
+	struct tui_pager pager;
+	struct tui_cursor help_cur;
+	char **help_lines;
+	size_t n_help;
+
+	enum tui_screen screen, help_from;
+	enum focus focus;
+	bool panes_wanted;
+	bool colours;
+	bool need_count;
+	bool quit;
+	char *search;     /* the last / query, for n and N */
+	char *folder_query; /* the query of the thread list (folder or search) */
+	char *folder_label;
+	char message[512];
+	bool message_is_error;
+	int pending[KM_SEQ_MAX], n_pending;
+	struct tui_layout layout;
+};
+
+/* ---- text ---- */
+
+/* Draws utf8 (already safe for the terminal) at y,x in at most width
+ * columns, padding with spaces; wide characters never straddle the edge. */
+static void
+put_text(int y, int x, int width, const char *utf8, attr_t attr)
+{
+	mbstate_t ps = { 0 };
+	const char *p = utf8 ? utf8 : "";
+	size_t left = strlen(p);
+	int used = 0;
+
+	if (width <= 0)
+		return;
+	attron(attr);
+	move(y, x);
+	while (left > 0 && used < width) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, p, left, &ps);
+		int w;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&ps, 0, sizeof ps);
+			wc = L'?';
+			n = 1;
+		}
+		w = wcwidth(wc);
+		if (w < 0) {
+			wc = L'?';
+			w = 1;
+		}
+		if (used + w > width)
+			break;
+		addnwstr(&wc, 1);
+		used += w;
+		p += n;
+		left -= n;
+	}
+	for (; used < width; used++)
+		addch(' ');
+	attroff(attr);
+}
+
+/* put_text of mail text that has not been sanitised yet. */
+static void
+put_mail_text(int y, int x, int width, const char *untrusted, attr_t attr)
+{
+	char *clean = mail_sanitize_str(untrusted);
+
+	put_text(y, x, width, clean ? clean : "?", attr);
+	free(clean);
+}
+
+static attr_t
+colour(struct tui *t, enum colour c, attr_t mono)
+{
+	return t->colours ? COLOR_PAIR(c) : mono;
+}
+
+static void say(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+say(struct tui *t, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	char raw[sizeof t->message], *clean;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	/* Messages quote vendor names and mail text: sanitise them too. */
+	clean = mail_sanitize_str(raw);
+	snprintf(t->message, sizeof t->message, "%s", clean ? clean : "");
+	free(clean);
+	t->message_is_error = error;
+}
+
+/* ---- drawing ---- */
+
+static const struct mail_thread *
+selected_thread(struct tui *t)
+{
+	struct vt_error err = { 0 };
+
+	return tui_threads_get(&t->threads, *t->db, t->tcur.sel, &err);
+}
+
+static char *
+vendor_slug_of(struct tui *t, const struct mail_thread *th)
+{
+	return th && th->vendor_org ? vt_vendor_slug_for_org(t->store, th->vendor_org) : NULL;
+}
+
+static void
+draw_folders(struct tui *t)
+{
+	const struct tui_layout *l = &t->layout;
+	bool focused = t->focus == FOCUS_FOLDERS && t->screen == SCREEN_MAIN;
+
+	t->fcur.height = l->main_rows;
+	t->fcur.count = (long)t->folders.count;
+	tui_cursor_fix(&t->fcur);
+	for (int row = 0; row < l->main_rows; row++) {
+		long i = t->fcur.top + row;
+		attr_t attr = A_NORMAL;
+		char label[256];
+
+		if (i >= (long)t->folders.count) {
+			put_text(l->main_top + row, 0, l->folders_w, "", A_NORMAL);
+			continue;
+		}
+		if (i == t->fcur.sel)
+			attr = focused ? colour(t, C_SELECTED, A_REVERSE) : A_BOLD;
+		snprintf(label, sizeof label, "%s%s",
+			 t->folders.items[i].kind == TUI_FOLDER_VENDOR ? "  " : "",
+			 t->folders.items[i].label);
+		put_mail_text(l->main_top + row, 0, l->folders_w, label, attr);
+	}
+	for (int row = 0; row < l->main_rows; row++)
+		mvaddch(l->main_top + row, l->folders_w, ACS_VLINE);
+}
+
+static void
+thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
+{
+	char date[16], *slug = vendor_slug_of(t, th);
+	struct tm tm;
+	bool unread = false;
+	char marks[4] = "   ";
+
+	if (localtime_r(&th->newest, &tm) == NULL || strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
+		snprintf(date, sizeof date, "?");
+	for (size_t i = 0; i < th->n_tags; i++)
+		if (strcmp(th->tags[i], "unread") == 0)
+			unread = true;
+	marks[0] = unread ? 'N' : ' ';
+	if (vt_thread_set_has(&t->threads.marks.waiting_vendor, th->thread_id))
+		marks[1] = 'W';
+	else if (vt_thread_set_has(&t->threads.marks.waiting_me, th->thread_id))
+		marks[1] = 'R';
+	if (vt_thread_set_has(&t->threads.marks.open_issue, th->thread_id))
+		marks[2] = '!';
+	snprintf(buf, len, "%s %s %-14.14s %-20.20s %s (%d)", date, marks, slug ? slug : "-",
+		 th->authors, th->subject, th->total);
+	free(slug);
+}
+
+static void
+draw_threads(struct tui *t)
+{
+	const struct tui_layout *l = &t->layout;
+	bool focused = t->focus == FOCUS_THREADS;
+	struct vt_error err = { 0 };
+
+	t->tcur.height = l->main_rows;
+	t->tcur.count = t->threads.total;
+	tui_cursor_fix(&t->tcur);
+	for (int row = 0; row < l->main_rows; row++) {
+		long i = t->tcur.top + row;
+		const struct mail_thread *th = tui_threads_get(&t->threads, *t->db, i, &err);
+		char line[1024];
+		attr_t attr = A_NORMAL;
+
+		if (th == NULL) {
+			put_mail_text(l->main_top + row, l->threads_x, l->threads_w,
+				 row == 0 && i == 0 ? (err.msg[0] ? err.msg : "  (no mail here)") : "",
+				 row == 0 && err.msg[0] ? colour(t, C_ERROR, A_BOLD) : A_NORMAL);
+			continue;
+		}
+		thread_row(t, th, line, sizeof line);
+		for (size_t k = 0; k < th->n_tags; k++)
+			if (strcmp(th->tags[k], "unread") == 0)
+				attr = A_BOLD;
+		if (i == t->tcur.sel)
+			attr = focused ? colour(t, C_SELECTED, A_REVERSE) : A_REVERSE;
+		put_mail_text(l->main_top + row, l->threads_x, l->threads_w, line, attr);
+	}
+	/* The count of a big folder comes after the first paint. */
+	if (t->threads.total < 0 && t->threads.at_end)
+		t->threads.total = t->threads.offset + (long)t->threads.cached;
+}
+
+/* One of the three stacked panes; returns the rows used. */
+static void
+draw_pane(struct tui *t, int which, int y, int rows, const char *title)
+{
+	const struct tui_layout *l = &t->layout;
+	struct tui_cursor *c = &t->pane_cur[which];
+	bool focused = t->focus == (enum focus)(FOCUS_HISTORY + which);
+	long count = which == 0   ? (long)t->panes.history.count
+		     : which == 1 ? (long)t->panes.contacts.count
+				  : (long)t->panes.issues.count;
+	char head[128];
+
+	snprintf(head, sizeof head, " %s (%ld)", title, count);
+	put_text(y, l->panes_x, l->panes_w, head,
+		 focused ? colour(t, C_SELECTED, A_REVERSE) : colour(t, C_TITLE, A_BOLD | A_UNDERLINE));
+	c->height = rows - 1;
+	c->count = count;
+	tui_cursor_fix(c);
+	for (int row = 0; row < rows - 1; row++) {
+		long i = c->top + row;
+		char line[1024], date[16];
+		attr_t attr = A_NORMAL;
+		struct tm tm;
+
+		line[0] = '\0';
+		if (i < count && which == 0) {
+			const struct vt_event *e = &t->panes.history.items[i];
+
+			if (localtime_r(&e->date, &tm) == NULL ||
+			    strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
+				snprintf(date, sizeof date, "?");
+			if (strcmp(e->kind, "message") == 0)
+				snprintf(line, sizeof line, "%s %s %s", date,
+					 e->direction == MAIL_DIR_OUT ? ">" : "<", e->summary);
+			else
+				snprintf(line, sizeof line, "%s [%s] %s", date, e->kind, e->summary);
+		} else if (i < count && which == 1) {
+			const struct vt_contact *ct = &t->panes.contacts.items[i];
+
+			snprintf(line, sizeof line, "%s%s%s%s%s", ct->name, ct->role ? " [" : "",
+				 ct->role ? ct->role : "", ct->role ? "]" : "",
+				 ct->n_vendors > 1 ? " (moved)" : "");
+		} else if (i < count) {
+			const struct vt_issue *is = &t->panes.issues.items[i];
+			long days = (long)((time(NULL) - is->opened) / 86400);
+
+			snprintf(line, sizeof line, "#%lld %ldd %s", (long long)is->id, days,
+				 is->title);
+		} else if (i == 0 && count == 0) {
+			snprintf(line, sizeof line, "  -");
+		}
+		if (focused && i == c->sel && i < count)
+			attr = A_REVERSE;
+		put_mail_text(y + 1 + row, l->panes_x, l->panes_w, line, attr);
+	}
+}
+
+static void
+draw_panes(struct tui *t)
+{
+	const struct tui_layout *l = &t->layout;
+	int rows = l->main_rows, a = rows / 3, b = rows / 3, c = rows - a - b;
+	char title[256];
+
+	if (l->panes_w == 0)
+		return;
+	if (!l->panes_overlay)
+		for (int row = 0; row < rows; row++)
+			mvaddch(l->main_top + row, l->panes_x - 1, ACS_VLINE);
+	if (t->panes.slug == NULL) {
+		for (int row = 0; row < rows; row++)
+			put_text(l->main_top + row, l->panes_x, l->panes_w,
+				 row == 0 ? " No vendor: not vendor mail" : "", A_NORMAL);
+		return;
+	}
+	snprintf(title, sizeof title, "History: %s [%s]", t->panes.vendor.name,
+		 vt_bucket_name(t->panes.vendor.bucket));
+	draw_pane(t, 0, l->main_top, a, title);
+	draw_pane(t, 1, l->main_top + a, b, "Contacts");
+	draw_pane(t, 2, l->main_top + a + b, c, "Open issues");
+}
+
+static void
+draw_pager(struct tui *t)
+{
+	const struct tui_layout *l = &t->layout;
+	struct tui_cursor *c = &t->pager.cursor;
+	int rows = l->main_rows;
+
+	c->height = rows;
+	c->count = (long)t->pager.count;
+	for (int row = 0; row < rows; row++) {
+		long i = c->top + row;
+		const struct tui_line *line = i < (long)t->pager.count ? &t->pager.lines[i] : NULL;
+		attr_t attr = A_NORMAL;
+		int indent;
+
+		if (line == NULL) {
+			put_text(l->main_top + row, 0, COLS, "", A_NORMAL);
+			continue;
+		}
+		switch (line->kind) {
+		case TUI_LINE_HEADER: attr = colour(t, C_HEADER, A_BOLD); break;
+		case TUI_LINE_SUBJECT: attr = colour(t, C_HEADER, A_BOLD) | A_BOLD; break;
+		case TUI_LINE_QUOTED:
+		case TUI_LINE_SIGNATURE: attr = colour(t, C_DIM, A_DIM); break;
+		case TUI_LINE_ATTACHMENT: attr = colour(t, C_MARK, A_UNDERLINE); break;
+		case TUI_LINE_NOTE: attr = colour(t, C_ERROR, A_BOLD); break;
+		default: break;
+		}
+		indent = line->indent * 2 < COLS / 3 ? line->indent * 2 : COLS / 3;
+		put_text(l->main_top + row, 0, indent, "", A_NORMAL);
+		put_text(l->main_top + row, indent, COLS - indent,
+			 line->kind == TUI_LINE_SEPARATOR ? "----" : line->text, attr);
+	}
+}
+
+static void
+build_help(struct tui *t)
+{
+	enum km_context ctx = t->help_from == SCREEN_PAGER ? KM_PAGER : KM_MAIN;
+
+	for (size_t i = 0; i < t->n_help; i++)
+		free(t->help_lines[i]);
+	free(t->help_lines);
+	t->help_lines = NULL;
+	t->n_help = 0;
+	t->help_lines = calloc(KM_ACTIONS + 8, sizeof *t->help_lines);
+	if (t->help_lines == NULL)
+		return;
+	asprintf(&t->help_lines[t->n_help++], "Keys of the %s screen (from the keymap;"
+					      " rebind in [keys] of the config)",
+		 km_context_name(ctx));
+	asprintf(&t->help_lines[t->n_help++], "%s", "");
+	for (int a = 1; a < KM_ACTIONS; a++) {
+		char keys[128];
+
+		km_describe(&t->km, ctx, (enum km_action)a, keys, sizeof keys);
+		if (keys[0] == '\0')
+			continue;
+		asprintf(&t->help_lines[t->n_help++], "  %-18s %-16s %s", keys,
+			 km_action_name((enum km_action)a), km_action_help((enum km_action)a));
+	}
+	asprintf(&t->help_lines[t->n_help++], "%s", "");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "Marks: N unread, W waiting on the vendor, R waiting on you, ! open issue.");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "Commands (:): promote demote undo issue-open issue-close role search sync quit");
+	t->help_cur.count = (long)t->n_help;
+	t->help_cur.sel = t->help_cur.top = 0;
+}
+
+static void
+draw_help(struct tui *t)
+{
+	const struct tui_layout *l = &t->layout;
+
+	t->help_cur.height = l->main_rows;
+	for (int row = 0; row < l->main_rows; row++) {
+		long i = t->help_cur.top + row;
+
+		put_text(l->main_top + row, 0, COLS,
+			 i < (long)t->n_help && t->help_lines[i] ? t->help_lines[i] : "", A_NORMAL);
+	}
+}
+
+static void
+draw(struct tui *t)
+{
+	char bar[512], count[64];
+	const struct mail_thread *th;
+
+	tui_layout_compute(COLS, LINES, t->panes_wanted, &t->layout);
+	erase();
+	snprintf(bar, sizeof bar, " vtriage  %s%s%s", t->folder_label ? t->folder_label : "",
+		 t->screen == SCREEN_PAGER ? "  > thread" : t->screen == SCREEN_HELP ? "  > help" : "",
+		 "      ?:help  q:back  ,t:promote  ,u:undo");
+	put_mail_text(0, 0, COLS, bar, colour(t, C_BAR, A_REVERSE));
+	if (t->screen == SCREEN_MAIN) {
+		if (t->layout.folders_w > 0)
+			draw_folders(t);
+		draw_threads(t);
+		if (t->layout.panes_w > 0) {
+			th = selected_thread(t);
+			char *slug = vendor_slug_of(t, th);
+			struct vt_error err = { 0 };
+
+			if (tui_panes_load(&t->panes, t->store, slug, false, &err) != VT_OK)
+				say(t, true, "%s", err.msg);
+			free(slug);
+			draw_panes(t);
+		}
+	} else if (t->screen == SCREEN_PAGER) {
+		draw_pager(t);
+	} else {
+		draw_help(t);
+	}
+	if (t->screen == SCREEN_PAGER)
+		snprintf(count, sizeof count, "line %ld/%zu", t->pager.cursor.top + 1, t->pager.count);
+	else if (t->threads.total >= 0)
+		snprintf(count, sizeof count, "%ld/%ld", t->threads.total ? t->tcur.sel + 1 : 0,
+			 t->threads.total);
+	else
+		snprintf(count, sizeof count, "%ld/?", t->tcur.sel + 1);
+	snprintf(bar, sizeof bar, " %s  [%s]  %s%s", count, t->folder_query ? t->folder_query : "",
+		 t->n_pending ? "keys: " : "", t->n_pending ? "," : "");
+	put_mail_text(LINES - 2, 0, COLS, bar, colour(t, C_BAR, A_REVERSE));
+	put_text(LINES - 1, 0, COLS, t->message,
+		 t->message_is_error ? colour(t, C_ERROR, A_BOLD) : A_NORMAL);
+	refresh();
+}
+
+/* ---- prompts ---- */
+
+typedef size_t (*complete_fn)(struct tui *t, const char *line, char ***out);
+
+/* Reads a line on the message row; NULL when cancelled (Esc, C-g). */
+static char *
+prompt(struct tui *t, const char *label, const char *initial, complete_fn complete)
+{
+	wchar_t buf[512];
+	size_t len = 0;
+	char *out = NULL;
+
+	if (initial != NULL)
+		len = mbstowcs(buf, initial, sizeof buf / sizeof buf[0] - 1);
+	if (len == (size_t)-1)
+		len = 0;
+	buf[len] = L'\0';
+	curs_set(1);
+	for (;;) {
+		wint_t ch;
+		int kind;
+		char shown[2048], mb[2048];
+
+		wcstombs(mb, buf, sizeof mb);
+		snprintf(shown, sizeof shown, "%s%s", label, mb);
+		put_text(LINES - 1, 0, COLS, shown, A_NORMAL);
+		move(LINES - 1, (int)strlen(label) + wcswidth(buf, len) < COLS
+				   ? (int)strlen(label) + wcswidth(buf, len)
+				   : COLS - 1);
+		refresh();
+		kind = get_wch(&ch);
+		if (t->interrupted && *t->interrupted)
+			break;
+		if (kind == ERR)
+			continue;
+		if (kind == KEY_CODE_YES && ch == KEY_RESIZE) {
+			draw(t);
+			continue;
+		}
+		if (ch == 27 || ch == 7) /* Esc, C-g */
+			break;
+		if (ch == '\n' || ch == '\r' || (kind == KEY_CODE_YES && ch == KEY_ENTER)) {
+			wcstombs(mb, buf, sizeof mb);
+			out = strdup(mb);
+			break;
+		}
+		if ((kind == KEY_CODE_YES && ch == KEY_BACKSPACE) || ch == 127 || ch == 8) {
+			if (len > 0)
+				buf[--len] = L'\0';
+			continue;
+		}
+		if (ch == 21) { /* C-u */
+			len = 0;
+			buf[0] = L'\0';
+			continue;
+		}
+		if (ch == '\t' && complete != NULL) {
+			char **options = NULL;
+			size_t n;
+
+			wcstombs(mb, buf, sizeof mb);
+			n = complete(t, mb, &options);
+			if (n == 1) {
+				len = mbstowcs(buf, options[0], sizeof buf / sizeof buf[0] - 1);
+				if (len == (size_t)-1)
+					len = 0;
+				buf[len] = L'\0';
+			} else if (n > 1) {
+				char list[512] = "";
+
+				for (size_t i = 0; i < n && strlen(list) < 400; i++) {
+					strncat(list, options[i], sizeof list - strlen(list) - 2);
+					strcat(list, " ");
+				}
+				say(t, false, "%s", list);
+				put_text(LINES - 2, 0, COLS, t->message, A_REVERSE);
+			}
+			for (size_t i = 0; i < n; i++)
+				free(options[i]);
+			free(options);
+			continue;
+		}
+		if (kind == OK && ch >= 0x20 && len + 1 < sizeof buf / sizeof buf[0]) {
+			buf[len++] = (wchar_t)ch;
+			buf[len] = L'\0';
+		}
+	}
+	curs_set(0);
+	return out;
+}
+
+static const char *const commands[] = {
+	"promote", "demote", "undo", "issue-open", "issue-close", "role", "search", "sync",
+	"archive", "toggle-read", "help", "quit", NULL,
+};
+
+static void
+push_option(char ***out, size_t *n, const char *s)
+{
+	char **grown = realloc(*out, (*n + 1) * sizeof *grown);
+
+	if (grown == NULL)
+		return;
+	*out = grown;
+	if ((grown[*n] = strdup(s)) != NULL)
+		(*n)++;
+}
+
+static size_t
+complete_command(struct tui *t, const char *line, char ***out)
+{
+	const char *space = strchr(line, ' ');
+	size_t n = 0;
+
+	*out = NULL;
+	if (space == NULL) {
+		for (size_t i = 0; commands[i]; i++)
+			if (strncmp(commands[i], line, strlen(line)) == 0)
+				push_option(out, &n, commands[i]);
+		return n;
+	}
+	/* vendor slugs after promote and demote */
+	if ((size_t)(space - line) == 7 && (strncmp(line, "promote", 7) == 0 ||
+					    strncmp(line, "demote ", 7) == 0)) {
+		struct vt_vendor_list list;
+		struct vt_error err = { 0 };
+		const char *word = space + 1;
+
+		if (vt_vendor_list(t->store, NULL, &list, &err) != VT_OK)
+			return 0;
+		for (size_t i = 0; i < list.count; i++)
+			if (strncmp(list.items[i].slug, word, strlen(word)) == 0) {
+				char *full = NULL;
+
+				if (asprintf(&full, "%.*s %s", (int)(space - line), line,
+					     list.items[i].slug) >= 0) {
+					push_option(out, &n, full);
+					free(full);
+				}
+			}
+		vt_vendor_list_clear(&list);
+	} else if (strncmp(line, "role ", 5) == 0) {
+		static const char *const roles[] = { "account-rep", "manager",	   "support",
+						     "billing",	    "engineering", "other" };
+
+		for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+			if (strncmp(roles[i], space + 1, strlen(space + 1)) == 0) {
+				char *full = NULL;
+
+				if (asprintf(&full, "role %s", roles[i]) >= 0) {
+					push_option(out, &n, full);
+					free(full);
+				}
+			}
+	}
+	return n;
+}
+
+static size_t
+complete_role(struct tui *t, const char *line, char ***out)
+{
+	char *with = NULL;
+	size_t n;
+
+	if (asprintf(&with, "role %s", line) < 0)
+		return 0;
+	n = complete_command(t, with, out);
+	free(with);
+	for (size_t i = 0; i < n; i++)
+		memmove((*out)[i], (*out)[i] + 5, strlen((*out)[i] + 5) + 1);
+	return n;
+}
+
+/* ---- refreshing after a change ---- */
+
+static void
+open_query(struct tui *t, const char *query, const char *label)
+{
+	struct vt_error err = { 0 };
+	char *q = strdup(query), *lb = strdup(label);
+
+	if (q == NULL || lb == NULL || tui_threads_open(&t->threads, t->store, query, &err) != VT_OK) {
+		say(t, true, "%s", err.msg[0] ? err.msg : "out of memory");
+		free(q);
+		free(lb);
+		return;
+	}
+	free(t->folder_query);
+	free(t->folder_label);
+	t->folder_query = q;
+	t->folder_label = lb;
+	t->tcur.sel = t->tcur.top = 0;
+	t->need_count = true;
+}
+
+static void
+refresh_folders(struct tui *t)
+{
+	struct tui_folders fresh;
+	struct vt_error err = { 0 };
+	char *query = t->fcur.sel < (long)t->folders.count
+			      ? strdup(t->folders.items[t->fcur.sel].query)
+			      : NULL;
+
+	if (tui_folders_build(t->store, &fresh, &err) != VT_OK) {
+		say(t, true, "%s", err.msg);
+		free(query);
+		return;
+	}
+	tui_folders_clear(&t->folders);
+	t->folders = fresh;
+	if (query != NULL) {
+		long i = tui_folders_find(&t->folders, NULL, query);
+
+		if (i >= 0)
+			t->fcur.sel = i;
+	}
+	free(query);
+	tui_cursor_fix(&t->fcur);
+}
+
+/* After a triage action: buckets, marks and panes may all have moved. */
+static void
+refresh_after_change(struct tui *t)
+{
+	struct vt_error err = { 0 };
+	long sel = t->tcur.sel;
+	char *query = t->folder_query ? strdup(t->folder_query) : NULL;
+	char *label = t->folder_label ? strdup(t->folder_label) : NULL;
+
+	refresh_folders(t);
+	if (query != NULL && label != NULL) {
+		open_query(t, query, label);
+		t->tcur.sel = sel;
+	}
+	free(query);
+	free(label);
+	tui_panes_load(&t->panes, t->store, t->panes.slug, true, &err);
+}
+
+/* notmuch shows a read-only handle the state of its last open. */
+static vt_status
+reopen_index(struct tui *t, struct vt_error *err)
+{
+	mail_db_close(t->db);
+	return mail_db_open(t->loc, MAIL_DB_READ_ONLY, t->db, err);
+}
+
+/* ---- actions ---- */
+
+static char *
+current_vendor(struct tui *t)
+{
+	if (t->screen == SCREEN_MAIN && t->focus == FOCUS_FOLDERS &&
+	    t->fcur.sel < (long)t->folders.count && t->folders.items[t->fcur.sel].slug)
+		return strdup(t->folders.items[t->fcur.sel].slug);
+	if (t->screen == SCREEN_PAGER && t->pager.vendor_org)
+		return vt_vendor_slug_for_org(t->store, t->pager.vendor_org);
+	return vendor_slug_of(t, selected_thread(t));
+}
+
+static const char *
+current_thread_id(struct tui *t)
+{
+	const struct mail_thread *th;
+
+	if (t->screen == SCREEN_PAGER)
+		return t->pager.thread_id;
+	th = selected_thread(t);
+	return th ? th->thread_id : NULL;
+}
+
+static void
+report(struct tui *t, vt_status rc, const struct vt_action *a, const struct vt_error *err)
+{
+	if (rc != VT_OK) {
+		say(t, true, "%s", err->msg);
+		return;
+	}
+	say(t, false, "%s", a->summary);
+	if (a->changed)
+		refresh_after_change(t);
+}
+
+static void
+act_bucket(struct tui *t, const char *slug_arg, enum vt_bucket bucket)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	char *slug = slug_arg ? strdup(slug_arg) : current_vendor(t);
+	vt_status rc;
+
+	if (slug == NULL) {
+		say(t, true, "no vendor here: this is not vendor mail");
+		return;
+	}
+	rc = vt_vendor_set_bucket(t->store, slug, bucket, t->cfg->mirror_folders, &a, &err);
+	report(t, rc, &a, &err);
+	free(slug);
+}
+
+static void
+act_undo(struct tui *t)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	vt_status rc = vt_undo(t->store, &a, &err);
+
+	if (rc == VT_OK && a.retag_ids != NULL) {
+		struct mail_db *rw = NULL;
+
+		mail_db_close(t->db);
+		rc = mail_db_open(t->loc, MAIL_DB_READ_WRITE, &rw, &err);
+		if (rc == VT_OK) {
+			char *copy = strdup(a.retag_ids), *tok, *save = NULL;
+
+			for (tok = copy ? strtok_r(copy, "\n", &save) : NULL; rc == VT_OK && tok;
+			     tok = strtok_r(NULL, "\n", &save)) {
+				char *id = mail_query_quote(tok), *q = NULL;
+
+				if (id && asprintf(&q, "id:%s", id) >= 0)
+					rc = mail_tag_messages(rw, q, a.retag_add[0] ? a.retag_add : NULL,
+							       a.retag_remove[0] ? a.retag_remove
+										 : NULL,
+							       NULL, &err);
+				free(q);
+				free(id);
+			}
+			free(copy);
+			mail_db_close(&rw);
+		}
+		if (mail_db_open(t->loc, MAIL_DB_READ_ONLY, t->db, &err) != VT_OK)
+			rc = err.status;
+	}
+	report(t, rc, &a, &err);
+	vt_action_clear(&a);
+}
+
+static void
+act_issue_open(struct tui *t, const char *title_arg)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	char *slug = current_vendor(t), *title, *thread = NULL;
+	const char *tid = current_thread_id(t);
+	int64_t id;
+
+	if (slug == NULL) {
+		say(t, true, "no vendor here: open issues with a vendor's thread selected");
+		return;
+	}
+	title = title_arg ? strdup(title_arg) : prompt(t, "Issue title: ", NULL, NULL);
+	if (title != NULL && *title != '\0') {
+		if (tid != NULL && asprintf(&thread, "thread:%s", tid) < 0)
+			thread = NULL;
+		report(t, vt_issue_open(t->store, *t->db, slug, title, thread, &id, &a, &err), &a,
+		       &err);
+	} else {
+		say(t, false, "cancelled");
+	}
+	free(thread);
+	free(title);
+	free(slug);
+}
+
+static void
+act_issue_close(struct tui *t, const char *number_arg)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	struct vt_issue_list list = { 0 };
+	char *slug = current_vendor(t), *number = NULL, initial[32] = "";
+
+	if (slug != NULL && vt_issue_list(t->store, slug, false, &list, &err) == VT_OK &&
+	    list.count > 0)
+		snprintf(initial, sizeof initial, "%lld", (long long)list.items[0].id);
+	vt_issue_list_clear(&list);
+	number = number_arg ? strdup(number_arg) : prompt(t, "Close issue #: ", initial, NULL);
+	if (number != NULL && *number != '\0') {
+		char *end;
+		long long n = strtoll(number[0] == '#' ? number + 1 : number, &end, 10);
+
+		if (*end != '\0' || n <= 0)
+			say(t, true, "not an issue number: %s", number);
+		else
+			report(t, vt_issue_close(t->store, n, NULL, &a, &err), &a, &err);
+	} else {
+		say(t, false, "cancelled");
+	}
+	free(number);
+	free(slug);
+}
+
+static void
+act_role(struct tui *t, const char *role_arg)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	char *slug = current_vendor(t), *who = NULL, *role = NULL;
+	const char *initial = NULL;
+
+	if (slug == NULL) {
+		say(t, true, "no vendor here: contacts belong to vendors");
+		return;
+	}
+	tui_panes_load(&t->panes, t->store, slug, false, &err);
+	if (t->focus == FOCUS_CONTACTS && t->pane_cur[1].sel < (long)t->panes.contacts.count)
+		initial = t->panes.contacts.items[t->pane_cur[1].sel].n_addresses
+				  ? t->panes.contacts.items[t->pane_cur[1].sel].addresses[0]
+				  : t->panes.contacts.items[t->pane_cur[1].sel].name;
+	else if (t->panes.contacts.count > 0 && t->panes.contacts.items[0].n_addresses)
+		initial = t->panes.contacts.items[0].addresses[0];
+	who = prompt(t, "Contact: ", initial, NULL);
+	if (who != NULL && *who != '\0')
+		role = role_arg ? strdup(role_arg) : prompt(t, "Role (Tab completes): ", NULL, complete_role);
+	if (who != NULL && *who && role != NULL && *role)
+		report(t, vt_contact_set_role(t->store, who, role, &a, &err), &a, &err);
+	else
+		say(t, false, "cancelled");
+	free(who);
+	free(role);
+	free(slug);
+}
+
+/* Tag changes need the index writable for a moment. */
+static void
+act_tags(struct tui *t, const char *add, const char *remove, const char *what)
+{
+	struct vt_error err = { 0 };
+	struct mail_db *rw = NULL;
+	const char *tid = current_thread_id(t);
+	char *query = NULL, *ids = NULL, *summary = NULL;
+	vt_status rc;
+
+	if (tid == NULL || asprintf(&query, "thread:%s", tid) < 0) {
+		say(t, true, "no thread selected");
+		return;
+	}
+	mail_db_close(t->db);
+	rc = mail_db_open(t->loc, MAIL_DB_READ_WRITE, &rw, &err);
+	if (rc == VT_OK)
+		rc = mail_tag_messages(rw, query, add, remove, &ids, &err);
+	mail_db_close(&rw);
+	if (rc == VT_OK && ids != NULL && asprintf(&summary, "%s thread %s", what, tid) >= 0)
+		rc = vt_journal_tagging(t->store, ids, add, remove, summary, &err);
+	if (rc != VT_OK)
+		say(t, true, "%s", err.msg);
+	else
+		say(t, false, "%s", summary ? summary : "nothing to change");
+	if (mail_db_open(t->loc, MAIL_DB_READ_ONLY, t->db, &err) != VT_OK)
+		say(t, true, "%s", err.msg);
+	refresh_after_change(t);
+	free(query);
+	free(ids);
+	free(summary);
+}
+
+static void
+act_toggle_read(struct tui *t)
+{
+	const struct mail_thread *th = selected_thread(t);
+	bool unread = false;
+
+	for (size_t i = 0; th && i < th->n_tags; i++)
+		if (strcmp(th->tags[i], "unread") == 0)
+			unread = true;
+	if (unread)
+		act_tags(t, NULL, "unread", "read");
+	else
+		act_tags(t, "unread", NULL, "unread");
+}
+
+static void
+act_sync(struct tui *t)
+{
+	struct vt_error err = { 0 };
+	struct vt_index_report r;
+	struct mail_db *rw = NULL;
+	vt_status rc;
+
+	say(t, false, "indexing new mail...");
+	draw(t);
+	mail_db_close(t->db);
+	rc = mail_db_open(t->loc, MAIL_DB_READ_WRITE, &rw, &err);
+	if (rc == VT_OK)
+		rc = vt_index(t->store, rw, t->cfg, false, t->interrupted, NULL, &r, &err);
+	mail_db_close(&rw);
+	if (rc == VT_OK)
+		say(t, false, "indexed: %u new messages, %u removed", r.mail.added, r.mail.removed);
+	else
+		say(t, true, "%s", err.msg);
+	if (reopen_index(t, &err) != VT_OK)
+		say(t, true, "%s", err.msg);
+	refresh_after_change(t);
+}
+
+static void
+run_search(struct tui *t, const char *query)
+{
+	struct vt_error err = { 0 };
+	char *translated = NULL, *label = NULL;
+
+	/* Check the query first: a typo must not empty the screen. */
+	if (vt_query_translate(t->store, query, &translated, &err) != VT_OK) {
+		say(t, true, "bad query: %s", err.msg);
+		return;
+	}
+	free(translated);
+	free(t->search);
+	t->search = strdup(query);
+	if (asprintf(&label, "Search: %s", query) < 0)
+		return;
+	open_query(t, query, label);
+	free(label);
+	t->screen = SCREEN_MAIN;
+	t->focus = FOCUS_THREADS;
+	if (t->threads.nm_query) {
+		unsigned long n = 0;
+
+		if (mail_count(*t->db, t->threads.nm_query, true, &n, &err) == VT_OK) {
+			t->threads.total = (long)n;
+			say(t, false, "%lu thread%s", n, n == 1 ? "" : "s");
+		} else {
+			say(t, true, "bad query: %s", err.msg);
+		}
+	}
+}
+
+static void
+run_command(struct tui *t, const char *line)
+{
+	char *copy = strdup(line), *cmd, *arg;
+
+	if (copy == NULL)
+		return;
+	cmd = copy;
+	while (*cmd == ' ')
+		cmd++;
+	arg = strchr(cmd, ' ');
+	if (arg != NULL) {
+		*arg++ = '\0';
+		while (*arg == ' ')
+			arg++;
+		if (*arg == '\0')
+			arg = NULL;
+	}
+	if (strcmp(cmd, "promote") == 0)
+		act_bucket(t, arg, VT_BUCKET_TRUSTED);
+	else if (strcmp(cmd, "demote") == 0)
+		act_bucket(t, arg, VT_BUCKET_GENERIC);
+	else if (strcmp(cmd, "undo") == 0)
+		act_undo(t);
+	else if (strcmp(cmd, "issue-open") == 0)
+		act_issue_open(t, arg);
+	else if (strcmp(cmd, "issue-close") == 0)
+		act_issue_close(t, arg);
+	else if (strcmp(cmd, "role") == 0)
+		act_role(t, arg);
+	else if (strcmp(cmd, "search") == 0 && arg)
+		run_search(t, arg);
+	else if (strcmp(cmd, "sync") == 0)
+		act_sync(t);
+	else if (strcmp(cmd, "archive") == 0)
+		act_tags(t, NULL, "inbox", "archived");
+	else if (strcmp(cmd, "toggle-read") == 0)
+		act_toggle_read(t);
+	else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "q") == 0)
+		t->quit = true;
+	else if (strcmp(cmd, "help") == 0) {
+		t->help_from = t->screen;
+		build_help(t);
+		t->screen = SCREEN_HELP;
+	} else if (*cmd != '\0')
+		say(t, true, "unknown command '%s' (Tab completes; ? for help)", cmd);
+	free(copy);
+}
+
+/* ---- navigation ---- */
+
+static struct tui_cursor *
+focused_cursor(struct tui *t)
+{
+	if (t->screen == SCREEN_HELP)
+		return &t->help_cur;
+	switch (t->focus) {
+	case FOCUS_FOLDERS: return &t->fcur;
+	case FOCUS_THREADS: return &t->tcur;
+	default: return &t->pane_cur[t->focus - FOCUS_HISTORY];
+	}
+}
+
+static void
+open_folder(struct tui *t, long i)
+{
+	if (i < 0 || i >= (long)t->folders.count)
+		return;
+	t->fcur.sel = i;
+	open_query(t, t->folders.items[i].query, t->folders.items[i].label);
+}
+
+static void
+open_thread(struct tui *t)
+{
+	struct vt_error err = { 0 };
+	const struct mail_thread *th = selected_thread(t);
+	char *org;
+
+	if (th == NULL) {
+		say(t, true, "no thread selected");
+		return;
+	}
+	org = th->vendor_org ? strdup(th->vendor_org) : NULL;
+	if (tui_pager_build(&t->pager, *t->db, th->thread_id, &err) != VT_OK) {
+		say(t, true, "%s", err.msg);
+		free(org);
+		return;
+	}
+	t->pager.vendor_org = org;
+	t->screen = SCREEN_PAGER;
+	t->message[0] = '\0';
+}
+
+static void
+pager_scroll(struct tui *t, long delta)
+{
+	struct tui_cursor *c = &t->pager.cursor;
+	long max = (long)t->pager.count - t->layout.main_rows;
+
+	c->top += delta;
+	if (c->top > max)
+		c->top = max;
+	if (c->top < 0)
+		c->top = 0;
+}
+
+static void
+find_next(struct tui *t, int dir)
+{
+	if (t->search == NULL) {
+		say(t, true, "no search yet (/)");
+		return;
+	}
+	if (t->screen == SCREEN_PAGER) {
+		long at = tui_pager_find(&t->pager, t->search, t->pager.cursor.top + dir, dir);
+
+		if (at < 0)
+			say(t, true, "not found: %s", t->search);
+		else
+			t->pager.cursor.top = at;
+		return;
+	}
+	tui_cursor_move(&t->tcur, dir);
+}
+
+static void
+move_by(struct tui *t, enum km_action a)
+{
+	struct tui_cursor *c = focused_cursor(t);
+	long page = t->layout.main_rows > 1 ? t->layout.main_rows - 1 : 1;
+
+	if (t->screen == SCREEN_PAGER) {
+		switch (a) {
+		case KM_UP: pager_scroll(t, -1); break;
+		case KM_DOWN: pager_scroll(t, 1); break;
+		case KM_PAGE_UP: pager_scroll(t, -page); break;
+		case KM_PAGE_DOWN: pager_scroll(t, page); break;
+		case KM_HALF_UP: pager_scroll(t, -page / 2); break;
+		case KM_HALF_DOWN: pager_scroll(t, page / 2); break;
+		case KM_TOP: t->pager.cursor.top = 0; break;
+		case KM_BOTTOM: pager_scroll(t, (long)t->pager.count); break;
+		default: break;
+		}
+		return;
+	}
+	switch (a) {
+	case KM_UP: tui_cursor_move(c, -1); break;
+	case KM_DOWN: tui_cursor_move(c, 1); break;
+	case KM_PAGE_UP: tui_cursor_move(c, -page); break;
+	case KM_PAGE_DOWN: tui_cursor_move(c, page); break;
+	case KM_HALF_UP: tui_cursor_move(c, -page / 2); break;
+	case KM_HALF_DOWN: tui_cursor_move(c, page / 2); break;
+	case KM_TOP: tui_cursor_set(c, 0); break;
+	case KM_BOTTOM:
+		if (c == &t->tcur && t->threads.total < 0) {
+			struct vt_error err = { 0 };
+
+			if (tui_threads_count(&t->threads, *t->db, &err) != VT_OK)
+				say(t, true, "%s", err.msg);
+			c->count = t->threads.total;
+		}
+		tui_cursor_set(c, c->count > 0 ? c->count - 1 : 0);
+		break;
+	default: break;
+	}
+	/* The folder under the cursor is the folder shown. */
+	if (c == &t->fcur)
+		open_folder(t, t->fcur.sel);
+}
+
+static void
+cycle_focus(struct tui *t, int dir)
+{
+	int n = t->layout.panes_w > 0 ? 5 : 2;
+	int f = (int)t->focus;
+
+	do {
+		f = (f + dir + 5) % 5;
+	} while (f >= n || (f == FOCUS_FOLDERS && t->layout.folders_w == 0));
+	t->focus = (enum focus)f;
+}
+
+static void
+handle(struct tui *t, enum km_action a)
+{
+	char *line;
+
+	switch (a) {
+	case KM_UP:
+	case KM_DOWN:
+	case KM_PAGE_UP:
+	case KM_PAGE_DOWN:
+	case KM_HALF_UP:
+	case KM_HALF_DOWN:
+	case KM_TOP:
+	case KM_BOTTOM:
+		move_by(t, a);
+		break;
+	case KM_OPEN:
+		if (t->focus == FOCUS_FOLDERS) {
+			open_folder(t, t->fcur.sel);
+			t->focus = FOCUS_THREADS;
+		} else if (t->focus == FOCUS_THREADS) {
+			open_thread(t);
+		}
+		break;
+	case KM_BACK:
+		if (t->screen == SCREEN_HELP)
+			t->screen = t->help_from;
+		else if (t->screen == SCREEN_PAGER)
+			t->screen = SCREEN_MAIN;
+		else
+			t->quit = true;
+		break;
+	case KM_QUIT:
+		t->quit = true;
+		break;
+	case KM_SEARCH:
+		if ((line = prompt(t, "Search: ", NULL, NULL)) != NULL && *line != '\0') {
+			if (t->screen == SCREEN_PAGER) {
+				free(t->search);
+				t->search = strdup(line);
+				find_next(t, 1);
+			} else {
+				run_search(t, line);
+			}
+		}
+		free(line);
+		break;
+	case KM_SEARCH_NEXT: find_next(t, 1); break;
+	case KM_SEARCH_PREV: find_next(t, -1); break;
+	case KM_HELP_SHOW:
+		t->help_from = t->screen;
+		build_help(t);
+		t->screen = SCREEN_HELP;
+		break;
+	case KM_COMMAND:
+		if ((line = prompt(t, ":", NULL, complete_command)) != NULL)
+			run_command(t, line);
+		free(line);
+		break;
+	case KM_FOCUS_NEXT: cycle_focus(t, 1); break;
+	case KM_FOCUS_PREV: cycle_focus(t, -1); break;
+	case KM_TOGGLE_PANES:
+		t->panes_wanted = !t->panes_wanted;
+		if (!t->panes_wanted && t->focus >= FOCUS_HISTORY)
+			t->focus = FOCUS_THREADS;
+		break;
+	case KM_FOLDER_NEXT: open_folder(t, t->fcur.sel + 1); break;
+	case KM_FOLDER_PREV: open_folder(t, t->fcur.sel - 1); break;
+	case KM_PROMOTE: act_bucket(t, NULL, VT_BUCKET_TRUSTED); break;
+	case KM_DEMOTE: act_bucket(t, NULL, VT_BUCKET_GENERIC); break;
+	case KM_ISSUE_OPEN: act_issue_open(t, NULL); break;
+	case KM_ISSUE_CLOSE: act_issue_close(t, NULL); break;
+	case KM_CONTACT_ROLE: act_role(t, NULL); break;
+	case KM_ARCHIVE: act_tags(t, NULL, "inbox", "archived"); break;
+	case KM_TOGGLE_READ: act_toggle_read(t); break;
+	case KM_UNDO: act_undo(t); break;
+	case KM_SYNC: act_sync(t); break;
+	case KM_REDRAW: clearok(curscr, TRUE); break;
+	default: break;
+	}
+}
+
+/* ---- the terminal ---- */
+
+static bool curses_active;
+
+static void
+restore_terminal(void)
+{
+	if (curses_active) {
+		curses_active = false;
+		endwin();
+	}
+}
+
+static void
+start_curses(struct tui *t)
+{
+	initscr();
+	curses_active = true;
+	atexit(restore_terminal);
+	raw();      /* C-c arrives as a key, not a signal: q and Q quit */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	timeout(250); /* wake for signals and deferred work */
+	t->colours = has_colors() && getenv("NO_COLOR") == NULL;
+	if (t->colours) {
+		start_color();
+		use_default_colors();
+		init_pair(C_BAR, COLOR_BLACK, COLOR_CYAN);
+		init_pair(C_SELECTED, COLOR_BLACK, COLOR_YELLOW);
+		init_pair(C_DIM, COLOR_BLUE, -1);
+		init_pair(C_HEADER, COLOR_GREEN, -1);
+		init_pair(C_ERROR, COLOR_RED, -1);
+		init_pair(C_MARK, COLOR_MAGENTA, -1);
+		init_pair(C_TITLE, COLOR_CYAN, -1);
+	}
+}
+
+static int
+read_key(struct tui *t)
+{
+	wint_t ch;
+	int kind = get_wch(&ch);
+
+	(void)t;
+	if (kind == ERR)
+		return ERR;
+	if (kind == KEY_CODE_YES)
+		return ch == KEY_ENTER ? '\n' : (int)ch;
+	if (ch == '\r')
+		return '\n';
+	if (ch == 127 || ch == 8)
+		return KEY_BACKSPACE;
+	if (ch == 3) /* C-c: leave cleanly */
+		return -2;
+	return (int)ch;
+}
+
+vt_status
+tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db,
+	const struct mail_db_location *loc, volatile sig_atomic_t *interrupted,
+	struct vt_error *err)
+{
+	struct tui t = { .cfg = cfg, .store = store, .db = db, .loc = loc,
+			 .interrupted = interrupted, .focus = FOCUS_THREADS };
+	vt_status rc;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return vt_fail(err, VT_ERR_USAGE,
+			       "the interface needs a terminal (for scripts: vtriage --help)");
+	if ((rc = km_load(cfg, &t.km, err)) != VT_OK)
+		return rc;
+	if ((rc = tui_folders_build(store, &t.folders, err)) != VT_OK) {
+		km_free(&t.km);
+		return rc;
+	}
+	start_curses(&t);
+	t.panes_wanted = tui_layout_panes_by_default(COLS);
+	open_folder(&t, 0);
+	while (!t.quit && !(interrupted && *interrupted)) {
+		int key;
+		enum km_action a;
+
+		draw(&t);
+		key = read_key(&t);
+		if (key == ERR) {
+			/* Idle: what the first paint skipped. */
+			if (t.need_count && t.screen == SCREEN_MAIN) {
+				struct vt_error cerr = { 0 };
+
+				t.need_count = false;
+				if (tui_threads_count(&t.threads, *t.db, &cerr) != VT_OK)
+					say(&t, true, "%s", cerr.msg);
+			}
+			continue;
+		}
+		if (key == -2)
+			break;
+		if (key == KEY_RESIZE)
+			continue;
+		t.message[0] = '\0';
+		a = km_feed(&t.km,
+			    t.screen == SCREEN_PAGER ? KM_PAGER
+			    : t.screen == SCREEN_HELP ? KM_HELP
+						      : KM_MAIN,
+			    key, t.pending, &t.n_pending);
+		if (a != KM_NONE)
+			handle(&t, a);
+		else if (t.n_pending == 0)
+			say(&t, false, "key not bound (? for help)");
+	}
+	restore_terminal();
+	tui_pager_clear(&t.pager);
+	tui_panes_clear(&t.panes);
+	tui_threads_close(&t.threads);
+	tui_folders_clear(&t.folders);
+	for (size_t i = 0; i < t.n_help; i++)
+		free(t.help_lines[i]);
+	free(t.help_lines);
+	free(t.search);
+	free(t.folder_query);
+	free(t.folder_label);
+	km_free(&t.km);
+	return VT_OK;
+}
