@@ -56,6 +56,8 @@ struct tui {
 	bool message_is_error;
 	int pending[KM_SEQ_MAX], n_pending;
 	struct tui_layout layout;
+	int cols;          /* width the panes default was chosen for */
+	const char *vline; /* the column separator this terminal can show */
 };
 
 /* ---- text ---- */
@@ -177,7 +179,7 @@ draw_folders(struct tui *t)
 		put_mail_text(l->main_top + row, 0, l->folders_w, label, attr);
 	}
 	for (int row = 0; row < l->main_rows; row++)
-		mvaddch(l->main_top + row, l->folders_w, ACS_VLINE);
+		put_text(l->main_top + row, l->folders_w, 1, t->vline, A_NORMAL);
 }
 
 static void
@@ -308,7 +310,7 @@ draw_panes(struct tui *t)
 		return;
 	if (!l->panes_overlay)
 		for (int row = 0; row < rows; row++)
-			mvaddch(l->main_top + row, l->panes_x - 1, ACS_VLINE);
+			put_text(l->main_top + row, l->panes_x - 1, 1, t->vline, A_NORMAL);
 	if (t->panes.slug == NULL) {
 		for (int row = 0; row < rows; row++)
 			put_text(l->main_top + row, l->panes_x, l->panes_w,
@@ -1324,7 +1326,11 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		return rc;
 	}
 	start_curses(&t);
+	t.cols = COLS;
 	t.panes_wanted = tui_layout_panes_by_default(COLS);
+	/* A line-drawing character without the terminal's alternate charset,
+	 * which survives resizes and multiplexers alike. */
+	t.vline = MB_CUR_MAX > 1 ? "\xe2\x94\x82" : "|";
 	open_folder(&t, 0);
 	while (!t.quit && !(interrupted && *interrupted)) {
 		int key;
@@ -1345,8 +1351,13 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		}
 		if (key == -2)
 			break;
-		if (key == KEY_RESIZE)
+		if (key == KEY_RESIZE) {
+			/* Crossing the wide/narrow line resets the panes. */
+			if (tui_layout_panes_by_default(COLS) != tui_layout_panes_by_default(t.cols))
+				t.panes_wanted = tui_layout_panes_by_default(COLS);
+			t.cols = COLS;
 			continue;
+		}
 		t.message[0] = '\0';
 		a = km_feed(&t.km,
 			    t.screen == SCREEN_PAGER ? KM_PAGER

@@ -1,0 +1,133 @@
+#!/bin/sh
+# The real interface driven through tmux: open, navigate, promote a vendor
+# and see its folder appear, open a thread, search, undo, resize to 80x24,
+# help, hostile text shown harmlessly, and a clean exit (q, SIGTERM).
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+command -v tmux >/dev/null || skip_all "tmux not installed"
+
+copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
+$VTRIAGE --config "$TMP/conf" index --quiet
+
+SOCK="$TMP/tmux.sock"
+T() { tmux -S "$SOCK" "$@"; }
+at_exit 'tmux -S "$SOCK" kill-server 2>/dev/null'
+screen() { T capture-pane -p -t vt; }
+# wait_for TEXT: until the screen shows TEXT (5 s at most)
+wait_for() {
+	i=0
+	while [ $i -lt 50 ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+keys() { T send-keys -t vt "$@"; sleep 0.3; }
+
+start() { # COLS ROWS
+	T kill-session -t vt 2>/dev/null
+	T -f /dev/null new-session -d -s vt -x "$1" -y "$2" \
+		"env TERM=xterm-256color $VTRIAGE --config $TMP/conf; echo EXITED \$?; sleep 60"
+	T set-option -t vt set-clipboard on 2>/dev/null
+}
+
+start 140 40
+ok "the first screen paints" wait_for "Inbox"
+contains "folders are listed" "$(screen)" "Generic ("
+contains "not vendor mail has a folder" "$(screen)" "Not vendor mail"
+contains "the position is shown" "$(screen)" "1/"
+keys j j
+contains "j moves down" "$(screen)" " 3/"
+keys k
+contains "k moves up" "$(screen)" " 2/"
+keys G
+last=$(screen | sed -n 's/^ \([0-9]*\)\/\([0-9]*\) .*/\1 \2/p')
+is "G goes to the last thread" "$(echo "$last" | cut -d' ' -f1)" "$(echo "$last" | cut -d' ' -f2)"
+keys g
+contains "g goes back to the first" "$(screen)" " 1/"
+
+# search, then promote the vendor of the found thread
+keys / 'subject:"Maintenance agreement"' Enter
+ok "a search shows its result count" wait_for "1 thread"
+contains "the search is the list" "$(screen)" "Maintenance agree"
+lacks "globex has no folder yet" "$(screen | cut -c1-26)" "globex"
+keys , t
+ok "promote says so" wait_for "generic -> trusted"
+contains "the vendor's folder appears" "$(screen | cut -c1-26)" "globex.example"
+contains "the vendor pane shows the bucket" "$(screen)" "[trusted]"
+contains "the history pane records the promotion" "$(screen)" "[promoted]"
+
+# open the thread in the pager, and back
+keys Enter
+ok "Enter opens the thread" wait_for "> thread"
+contains "the pager shows headers" "$(screen)" "Subject: Maintenance agreement"
+keys q
+ok "q goes back to the list" wait_for "Search: subject"
+lacks "and leaves the pager" "$(screen | head -1)" "> thread"
+
+# undo from the interface
+keys , u
+ok "undo says what it undid" wait_for "undone: promoted"
+lacks "the folder is gone again" "$(screen | cut -c1-26)" "globex.example"
+
+# the help overlay, generated from the keymap
+keys '?'
+ok "? shows the help" wait_for "Keys of the main screen"
+contains "help lists the triage keys" "$(screen)" "promote"
+keys q
+ok "q leaves the help" wait_for "Generic ("
+
+# hostile mail: escape sequences are shown as placeholders, never run
+keys / 'from:umbrella.example' Enter
+ok "the hostile message is listed" wait_for "1 thread"
+keys Enter
+ok "and opens" wait_for "> thread"
+title=$(T display-message -p -t vt '#{pane_title}')
+lacks "no title change reached the terminal" "$title" "pwned"
+lacks "no clipboard write reached the terminal" "$(T show-buffer 2>/dev/null)" "p.sh"
+contains "the top bar is still there (no clear screen)" "$(screen | head -1)" "vtriage"
+contains "control characters are visible placeholders" "$(screen)" "^["
+keys q
+
+# 80x24: panes become an overlay
+T resize-window -t vt -x 80 -y 24 2>/dev/null
+sleep 0.5
+ok "the screen repaints at 80x24" wait_for "Inbox"
+lacks "no panes at 80 columns" "$(screen)" "History:"
+keys / 'vendor:acmetel' Enter
+keys P
+ok "P shows the panes as an overlay" wait_for "History:"
+keys P
+lacks "P hides them again" "$(screen)" "History:"
+lines=$(screen | wc -l)
+is "the screen has 24 lines" "$lines" 24
+
+# q on the main screen quits without asking; the terminal comes back
+keys q
+ok "q quits" wait_for "EXITED 0"
+is "the alternate screen is left" "$(T display-message -p -t vt '#{alternate_on}')" 0
+
+# SIGTERM: restored too
+start 100 30
+ok "second start paints" wait_for "Inbox"
+pid=$(pgrep -P "$(T display-message -p -t vt '#{pane_pid}')" -x vtriage | head -1)
+ok "the process is found" test -n "$pid"
+kill -TERM "$pid"
+ok "SIGTERM ends it" wait_for "EXITED"
+is "and the terminal is restored" "$(T display-message -p -t vt '#{alternate_on}')" 0
+
+# a broken [keys] section is refused before the screen is touched
+cp "$TMP/conf" "$TMP/bad.conf"
+printf '\n[keys]\npromote = <Bogus>\n' >>"$TMP/bad.conf"
+out=$($VTRIAGE --config "$TMP/bad.conf" 2>&1 </dev/null)
+contains "without a terminal it says so" "$out" "needs a terminal"
+T kill-session -t vt 2>/dev/null
+T -f /dev/null new-session -d -s vt -x 100 -y 30 \
+	"$VTRIAGE --config $TMP/bad.conf; echo EXITED \$?; sleep 60"
+ok "a bad key binding stops start-up" wait_for "EXITED 2"
+contains "and names file, line and key" "$(screen)" "bad.conf:"
+contains "and the bad key" "$(screen)" "<Bogus>"
+
+done_testing
