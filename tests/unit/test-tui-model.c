@@ -1,0 +1,332 @@
+/* The interface's logic without a terminal: cursors, layout, keymaps,
+ * folders, the windowed thread list, panes and the pager's lines. */
+#include "helpers.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keymaps/keymap.h"
+#include "store-fixture.h"
+#include "tui/model.h"
+
+static void
+cursor_scrolls_to_keep_the_selection_shown(void **state)
+{
+	struct tui_cursor c = { .count = 100, .height = 10 };
+
+	(void)state;
+	tui_cursor_move(&c, 1);
+	assert_int_equal(c.sel, 1);
+	assert_int_equal(c.top, 0);
+	tui_cursor_move(&c, 9);
+	assert_int_equal(c.sel, 10);
+	assert_int_equal(c.top, 1);
+	tui_cursor_move(&c, 1000);
+	assert_int_equal(c.sel, 99);
+	assert_int_equal(c.top, 90);
+	tui_cursor_move(&c, -1000);
+	assert_int_equal(c.sel, 0);
+	assert_int_equal(c.top, 0);
+	/* a shrinking list (after a refresh) pulls the selection in */
+	c.sel = 50;
+	c.count = 20;
+	tui_cursor_fix(&c);
+	assert_int_equal(c.sel, 19);
+	assert_int_equal(c.top, 10);
+	/* an unknown count does not clamp downwards */
+	c.count = -1;
+	tui_cursor_set(&c, 500);
+	assert_int_equal(c.sel, 500);
+	/* an empty list */
+	c.count = 0;
+	tui_cursor_fix(&c);
+	assert_int_equal(c.sel, 0);
+	assert_int_equal(c.top, 0);
+}
+
+static void
+layout_collapses_panes_on_narrow_screens(void **state)
+{
+	struct tui_layout l;
+
+	(void)state;
+	tui_layout_compute(160, 50, true, &l);
+	assert_false(l.panes_overlay);
+	assert_true(l.panes_w > 0);
+	assert_int_equal(l.threads_x + l.threads_w + 1 + l.panes_w, 160);
+	assert_int_equal(l.main_rows, 47);
+	assert_true(tui_layout_panes_by_default(160));
+	assert_false(tui_layout_panes_by_default(80));
+	tui_layout_compute(80, 24, false, &l);
+	assert_int_equal(l.panes_w, 0);
+	assert_int_equal(l.threads_x + l.threads_w, 80);
+	assert_int_equal(l.main_rows, 21);
+	tui_layout_compute(80, 24, true, &l);
+	assert_true(l.panes_overlay);
+	assert_true(l.panes_x + l.panes_w == 80 && l.panes_w <= 70);
+	tui_layout_compute(40, 10, false, &l);
+	assert_int_equal(l.folders_w, 0);
+	assert_int_equal(l.threads_w, 40);
+}
+
+static void
+keys_parse_format_and_feed(void **state)
+{
+	struct keymap km;
+	struct vt_error err = { 0 };
+	int keys[KM_SEQ_MAX], pending[KM_SEQ_MAX], n = 0;
+	char text[64];
+
+	(void)state;
+	assert_true(km_parse_keys(",t", keys));
+	assert_int_equal(keys[0], ',');
+	assert_int_equal(keys[1], 't');
+	assert_true(km_parse_keys("<C-d>", keys));
+	assert_int_equal(keys[0], 4);
+	assert_true(km_parse_keys("<PageDown>", keys));
+	assert_int_equal(keys[0], KEY_NPAGE);
+	assert_true(km_parse_keys("<F1>", keys));
+	assert_int_equal(keys[0], KEY_F(1));
+	assert_true(km_parse_keys("<lt>", keys));
+	assert_int_equal(keys[0], '<');
+	assert_false(km_parse_keys("<Bogus>", keys));
+	assert_false(km_parse_keys("abcd", keys)); /* longer than a sequence may be */
+	assert_false(km_parse_keys("", keys));
+	km_parse_keys(",<C-x>", keys);
+	km_format_keys(keys, text, sizeof text);
+	assert_string_equal(text, ",<C-x>");
+
+	assert_int_equal(km_load(NULL, &km, &err), VT_OK);
+	assert_int_equal(km_feed(&km, KM_MAIN, 'j', pending, &n), KM_DOWN);
+	assert_int_equal(km_feed(&km, KM_MAIN, ',', pending, &n), KM_NONE);
+	assert_int_equal(n, 1); /* a prefix waits */
+	assert_int_equal(km_feed(&km, KM_MAIN, 't', pending, &n), KM_PROMOTE);
+	assert_int_equal(n, 0);
+	assert_int_equal(km_feed(&km, KM_MAIN, ',', pending, &n), KM_NONE);
+	assert_int_equal(km_feed(&km, KM_MAIN, 'Z', pending, &n), KM_NONE);
+	assert_int_equal(n, 0); /* an unbound sequence is dropped */
+	assert_int_equal(km_feed(&km, KM_MAIN, 'q', pending, &n), KM_BACK);
+	assert_int_equal(km_feed(&km, KM_PAGER, 'q', pending, &n), KM_BACK);
+	assert_int_equal(km_feed(&km, KM_HELP, 27, pending, &n), KM_BACK);
+	km_describe(&km, KM_MAIN, KM_DOWN, text, sizeof text);
+	assert_string_equal(text, "j <Down>");
+	km_free(&km);
+}
+
+static struct vt_config *
+config_with(const char *keys_section)
+{
+	struct vt_config *cfg = NULL;
+	struct vt_error err = { 0 };
+	char *text = NULL;
+
+	assert_true(asprintf(&text, "[store]\nmaildir = /tmp\n\n[keys]\n%s", keys_section) > 0);
+	if (vt_config_parse(text, "/etc/test.conf", &cfg, &err) != VT_OK)
+		fail_msg("%s", err.msg);
+	free(text);
+	return cfg;
+}
+
+static void
+user_bindings_override_and_are_validated(void **state)
+{
+	struct vt_config *cfg;
+	struct keymap km;
+	struct vt_error err = { 0 };
+	int pending[KM_SEQ_MAX], n = 0;
+
+	(void)state;
+	cfg = config_with("promote = T <F5>\npager.back = x\ndown = <Down>\nj = none\n");
+	/* "j = none" names no action: refused with file, line and key */
+	assert_int_equal(km_load(cfg, &km, &err), VT_ERR_CONFIG);
+	assert_non_null(strstr(err.msg, "test.conf:8"));
+	assert_non_null(strstr(err.msg, "unknown action 'j'"));
+	vt_config_free(&cfg);
+
+	cfg = config_with("promote = T <F5>\npager.back = x\nnone = j\n");
+	assert_int_equal(km_load(cfg, &km, &err), VT_OK);
+	assert_int_equal(km_feed(&km, KM_MAIN, 'T', pending, &n), KM_PROMOTE);
+	assert_int_equal(km_feed(&km, KM_MAIN, KEY_F(5), pending, &n), KM_PROMOTE);
+	assert_int_equal(km_feed(&km, KM_MAIN, ',', pending, &n), KM_NONE);
+	assert_int_equal(km_feed(&km, KM_MAIN, 't', pending, &n), KM_PROMOTE); /* kept */
+	assert_int_equal(km_feed(&km, KM_PAGER, 'x', pending, &n), KM_BACK);
+	assert_int_equal(km_feed(&km, KM_MAIN, 'j', pending, &n), KM_NONE); /* unbound */
+	assert_int_equal(n, 0);
+	km_free(&km);
+	vt_config_free(&cfg);
+
+	cfg = config_with("promote = <Nope>\n");
+	assert_int_equal(km_load(cfg, &km, &err), VT_ERR_CONFIG);
+	assert_non_null(strstr(err.msg, "test.conf:5: [keys] promote: bad key '<Nope>'"));
+	vt_config_free(&cfg);
+	cfg = config_with("inbox.down = j\n");
+	assert_int_equal(km_load(cfg, &km, &err), VT_ERR_CONFIG);
+	assert_non_null(strstr(err.msg, "unknown screen 'inbox'"));
+	vt_config_free(&cfg);
+	/* a key that is also the start of a sequence could never fire */
+	cfg = config_with("undo = ,\n");
+	assert_int_equal(km_load(cfg, &km, &err), VT_ERR_CONFIG);
+	assert_non_null(strstr(err.msg, "can never be typed"));
+	vt_config_free(&cfg);
+}
+
+static void
+folders_follow_the_buckets(void **state)
+{
+	struct fixture *f = *state;
+	struct tui_folders folders;
+	struct vt_error err = { 0 };
+	struct vt_action a;
+
+	index_ok(f);
+	assert_int_equal(tui_folders_build(f->store, &folders, &err), VT_OK);
+	assert_string_equal(folders.items[0].label, "Inbox");
+	assert_int_equal(folders.items[1].kind, TUI_FOLDER_GENERIC);
+	assert_string_equal(folders.items[1].label, "Generic (3 vendors)");
+	assert_int_equal(tui_folders_find(&folders, "acmetel", NULL), -1);
+	assert_true(tui_folders_find(&folders, NULL, "waiting:vendor") > 0);
+	tui_folders_clear(&folders);
+
+	assert_int_equal(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err),
+			 VT_OK);
+	assert_int_equal(tui_folders_build(f->store, &folders, &err), VT_OK);
+	assert_int_equal(tui_folders_find(&folders, "acmetel", NULL), 1);
+	assert_string_equal(folders.items[1].query, "vendor:acmetel");
+	assert_string_equal(folders.items[2].label, "Generic (2 vendors)");
+	tui_folders_clear(&folders);
+}
+
+static void
+thread_list_loads_windows_lazily(void **state)
+{
+	struct fixture *f = *state;
+	struct tui_threads t = { .total = -1 };
+	const struct mail_thread *th;
+	struct vt_error err = { 0 };
+	char name[32], id[64], date[80];
+
+	/* enough threads for several windows */
+	for (int i = 0; i < 450; i++) {
+		snprintf(name, sizeof name, "bulk%d:2,S", i);
+		snprintf(id, sizeof id, "bulk%d@globex.example", i);
+		snprintf(date, sizeof date, "Date: Thu, 01 Jan 2026 %02d:%02d:00 +0000\n", i / 60,
+			 i % 60);
+		test_write_message(f->mail, name, "Sales <sales@globex.example>",
+				   "rich@northwind.example", "Offer", id, date, NULL);
+	}
+	index_ok(f);
+	assert_int_equal(tui_threads_open(&t, f->store, "vendor:globex", &err), VT_OK);
+	assert_int_equal(t.cached, 0); /* nothing before it is asked for */
+	assert_int_equal(t.total, -1);
+	th = tui_threads_get(&t, f->db, 0, &err);
+	assert_non_null(th);
+	assert_string_equal(th->subject, "Quote Q-2026-1187"); /* newest first */
+	assert_int_equal(t.cached, TUI_THREAD_WINDOW);
+	assert_int_equal(t.total, -1); /* still uncounted: a full window came back */
+	th = tui_threads_get(&t, f->db, 400, &err);
+	assert_non_null(th);
+	assert_true(t.offset > 0 && t.offset <= 400);
+	assert_null(tui_threads_get(&t, f->db, 451, &err));
+	assert_int_equal(t.total, 451); /* the short window told the end */
+	assert_int_equal(tui_threads_count(&t, f->db, &err), VT_OK);
+	assert_int_equal(t.total, 451);
+	tui_threads_close(&t);
+
+	assert_int_equal(tui_threads_open(&t, f->store, "vendor:nobody", &err), VT_ERR_USAGE);
+	tui_threads_close(&t);
+}
+
+static void
+panes_show_the_vendor(void **state)
+{
+	struct fixture *f = *state;
+	struct tui_panes p = { 0 };
+	struct vt_error err = { 0 };
+	struct vt_action a;
+	int64_t id;
+
+	index_ok(f);
+	assert_int_equal(vt_issue_open(f->store, f->db, "acmetel", "Bill", NULL, &id, &a, &err), VT_OK);
+	assert_int_equal(tui_panes_load(&p, f->store, "acmetel", false, &err), VT_OK);
+	assert_string_equal(p.vendor.slug, "acmetel");
+	assert_int_equal(p.history.count, 3);
+	assert_int_equal(p.contacts.count, 2);
+	assert_int_equal(p.issues.count, 1);
+	/* loading the same vendor again is free; force reloads */
+	assert_int_equal(vt_issue_close(f->store, id, NULL, &a, &err), VT_OK);
+	assert_int_equal(tui_panes_load(&p, f->store, "acmetel", false, &err), VT_OK);
+	assert_int_equal(p.issues.count, 1);
+	assert_int_equal(tui_panes_load(&p, f->store, "acmetel", true, &err), VT_OK);
+	assert_int_equal(p.issues.count, 0);
+	assert_int_equal(tui_panes_load(&p, f->store, NULL, false, &err), VT_OK);
+	assert_null(p.slug);
+	tui_panes_clear(&p);
+}
+
+static void
+pager_marks_quotes_signatures_and_hostile_text(void **state)
+{
+	struct fixture *f = *state;
+	struct tui_pager p = { 0 };
+	struct vt_error err = { 0 };
+	unsigned long n;
+	bool quoted = false, signature = false, subject = false;
+
+	test_write_message(f->mail, "p:2,", "Dana <dana@mail.acmetel.example>",
+			   "rich@northwind.example", "Bill \x1b]0;pwned\x07 fixed",
+			   "pager@acmetel.example", NULL,
+			   "Hello Rich,\n\n> you wrote this\nanswer\tafter a tab\n\n-- \nDana\n"
+			   "\x1b[2Jcleared?");
+	index_ok(f);
+	assert_int_equal(mail_count(f->db, "id:pager@acmetel.example", false, &n, &err), VT_OK);
+	assert_int_equal(n, 1);
+	/* the thread id of that message */
+	struct tui_threads t = { .total = -1 };
+
+	assert_int_equal(tui_threads_open(&t, f->store, "id:pager@acmetel.example", &err), VT_OK);
+	const struct mail_thread *th = tui_threads_get(&t, f->db, 0, &err);
+
+	assert_non_null(th);
+	if (tui_pager_build(&p, f->db, th->thread_id, &err) != VT_OK)
+		fail_msg("%s", err.msg);
+	tui_threads_close(&t);
+	for (size_t i = 0; i < p.count; i++) {
+		const struct tui_line *l = &p.lines[i];
+
+		assert_null(strchr(l->text, 0x1b)); /* nothing raw, anywhere */
+		assert_null(strchr(l->text, '\x07'));
+		assert_null(strchr(l->text, '\t'));
+		if (l->kind == TUI_LINE_QUOTED && strstr(l->text, "you wrote"))
+			quoted = true;
+		if (l->kind == TUI_LINE_SIGNATURE && strstr(l->text, "Dana"))
+			signature = true;
+		if (l->kind == TUI_LINE_SUBJECT && strstr(l->text, "pwned"))
+			subject = true;
+	}
+	assert_true(quoted);
+	assert_true(signature);
+	assert_true(subject);
+	assert_true(tui_pager_find(&p, "SUBJECT: bill", 0, 1) >= 0);
+	assert_int_equal(tui_pager_find(&p, "no such text", 0, 1), -1);
+	tui_pager_clear(&p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cursor_scrolls_to_keep_the_selection_shown),
+		cmocka_unit_test(layout_collapses_panes_on_narrow_screens),
+		cmocka_unit_test(keys_parse_format_and_feed),
+		cmocka_unit_test(user_bindings_override_and_are_validated),
+		cmocka_unit_test_setup_teardown(folders_follow_the_buckets, setup, teardown),
+		cmocka_unit_test_setup_teardown(thread_list_loads_windows_lazily, setup, teardown),
+		cmocka_unit_test_setup_teardown(panes_show_the_vendor, setup, teardown),
+		cmocka_unit_test_setup_teardown(pager_marks_quotes_signatures_and_hostile_text, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
