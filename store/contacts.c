@@ -207,27 +207,40 @@ set_text(struct builder *b, char **field, const char *value)
  * when the header had none), counts, dates, vendor, and the latest
  * signature's title, phones and manager.
  */
-static const char address_rows[] =
-	"WITH a AS ("
-	"  SELECT address, org, count(DISTINCT message_id) AS n, min(date) AS first,"
-	"   max(date) AS last FROM sightings GROUP BY address)"
-	" SELECT a.address,"
-	"  coalesce((SELECT name FROM sightings x WHERE x.address = a.address AND x.name <> ''"
-	"   ORDER BY date DESC LIMIT 1),"
-	"   (SELECT name FROM signatures g WHERE g.address = a.address AND g.name <> ''"
-	"   ORDER BY date DESC LIMIT 1), ''),"
-	"  a.n, a.first, a.last, coalesce(m.slug, v.slug),"
-	"  (SELECT title FROM signatures g WHERE g.address = a.address AND g.title <> ''"
-	"   ORDER BY date DESC LIMIT 1),"
-	"  (SELECT group_concat(phones, char(10)) FROM signatures g"
-	"   WHERE g.address = a.address AND g.phones <> ''),"
-	"  (SELECT manager FROM signatures g WHERE g.address = a.address AND g.manager <> ''"
-	"   ORDER BY date DESC LIMIT 1),"
-	"  (SELECT role FROM contact_roles r WHERE r.address = a.address)"
-	" FROM a LEFT JOIN vendor_domains d ON d.domain = a.org"
-	" LEFT JOIN vendors v ON v.id = d.vendor_id"
-	" LEFT JOIN vendors m ON m.id = v.merged_into"
-	" ORDER BY a.last DESC";
+#define ADDRESS_ROWS(where)                                                                 \
+	"WITH a AS ("                                                                       \
+	"  SELECT address, org, count(DISTINCT message_id) AS n, min(date) AS first,"       \
+	"   max(date) AS last FROM sightings " where " GROUP BY address)"                  \
+	" SELECT a.address,"                                                                \
+	"  coalesce((SELECT name FROM sightings x WHERE x.address = a.address AND x.name <> ''" \
+	"   ORDER BY date DESC LIMIT 1),"                                                   \
+	"   (SELECT name FROM signatures g WHERE g.address = a.address AND g.name <> ''"     \
+	"   ORDER BY date DESC LIMIT 1), ''),"                                              \
+	"  a.n, a.first, a.last, coalesce(m.slug, v.slug),"                                 \
+	"  (SELECT title FROM signatures g WHERE g.address = a.address AND g.title <> ''"    \
+	"   ORDER BY date DESC LIMIT 1),"                                                   \
+	"  (SELECT group_concat(phones, char(10)) FROM signatures g"                        \
+	"   WHERE g.address = a.address AND g.phones <> ''),"                               \
+	"  (SELECT manager FROM signatures g WHERE g.address = a.address AND g.manager <> ''" \
+	"   ORDER BY date DESC LIMIT 1),"                                                   \
+	"  (SELECT role FROM contact_roles r WHERE r.address = a.address)"                  \
+	" FROM a LEFT JOIN vendor_domains d ON d.domain = a.org"                            \
+	" LEFT JOIN vendors v ON v.id = d.vendor_id"                                        \
+	" LEFT JOIN vendors m ON m.id = v.merged_into"                                      \
+	" ORDER BY a.last DESC"
+
+/*
+ * One row per address, newest first: its latest name (from a signature
+ * when the header had none), counts, dates, vendor, and the latest
+ * signature's title, phones and manager.
+ */
+static const char address_rows[] = ADDRESS_ROWS("");
+/* The same for one vendor (?1): its addresses, and those of anyone
+ * seen under a name also seen at the vendor (people who moved). */
+static const char vendor_address_rows[] = ADDRESS_ROWS(
+	"WHERE org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
+	" OR (name <> '' AND name IN (SELECT name FROM sightings WHERE org IN"
+	"  (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)))");
 
 static void
 add_address_row(struct builder *b, sqlite3_stmt *st)
@@ -341,15 +354,18 @@ apply_name_roles(struct vt_store *s, struct builder *b)
 	sqlite3_reset(st);
 }
 
+/* vendor_id 0: everybody. */
 static vt_status
-build(struct vt_store *s, struct builder *b, struct vt_error *err)
+build(struct vt_store *s, int64_t vendor_id, struct builder *b, struct vt_error *err)
 {
-	sqlite3_stmt *st = vt_sql_prepare(s, address_rows, err);
+	sqlite3_stmt *st = vt_sql_prepare(s, vendor_id ? vendor_address_rows : address_rows, err);
 	int rc;
 
 	memset(b, 0, sizeof *b);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
+	if (vendor_id)
+		sqlite3_bind_int64(st, 1, vendor_id);
 	while (!b->failed && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		add_address_row(b, st);
 	sqlite3_reset(st);
@@ -395,7 +411,7 @@ vt_contact_list(struct vt_store *s, const char *slug, struct vt_contact_list *ou
 	memset(out, 0, sizeof *out);
 	if (slug != NULL && (rc = vt_vendor_get(s, slug, &v, err)) != VT_OK)
 		return rc;
-	if ((rc = build(s, &b, err)) == VT_OK) {
+	if ((rc = build(s, slug ? v.id : 0, &b, err)) == VT_OK) {
 		for (size_t i = 0; i < b.list.count; i++) {
 			struct vt_contact *c = &b.list.items[i];
 
@@ -423,7 +439,7 @@ vt_contact_get(struct vt_store *s, const char *address, struct vt_contact *out,
 	struct vt_contact_list one = { 0 };
 	struct builder b;
 	char *key = strchr(address, '@') ? NULL : person_key(address);
-	vt_status rc = build(s, &b, err);
+	vt_status rc = build(s, 0, &b, err);
 
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; rc == VT_OK && i < b.list.count; i++) {

@@ -68,6 +68,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE messages ADD COLUMN thread TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE messages ADD COLUMN subject TEXT NOT NULL DEFAULT '';"
 	"CREATE INDEX messages_thread ON messages(thread, kind, date);"
+	"CREATE INDEX sightings_name ON sightings(name);"
 	"CREATE TABLE signatures ("
 	"  message_id TEXT PRIMARY KEY,"
 	"  address TEXT NOT NULL,"

@@ -183,6 +183,7 @@ keep_thread(void *ctx, const struct mail_thread *th, struct vt_error *err)
 
 	if (t->cached >= TUI_THREAD_WINDOW)
 		return VT_OK;
+
 	if (mail_thread_copy(th, &t->cache[t->cached], err) != VT_OK)
 		return err ? err->status : VT_ERR_NOMEM;
 	t->cached++;
@@ -192,7 +193,8 @@ keep_thread(void *ctx, const struct mail_thread *th, struct vt_error *err)
 const struct mail_thread *
 tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt_error *err)
 {
-	long start;
+	long start, window = t->window > 0 && t->window < TUI_THREAD_WINDOW ? t->window
+									   : TUI_THREAD_WINDOW;
 
 	if (index < 0 || t->nm_query == NULL || (t->total >= 0 && index >= t->total))
 		return NULL;
@@ -201,17 +203,16 @@ tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt
 	if (t->at_end && index >= t->offset + (long)t->cached && index >= t->offset)
 		return NULL;
 	/* Centre the window on the wanted thread: j and k both stay cheap. */
-	start = index - TUI_THREAD_WINDOW / 2;
+	start = index - window / 2;
 	if (start < 0)
 		start = 0;
 	drop_cache(t);
 	t->offset = start;
-	if (mail_search_threads(db, t->nm_query, start, TUI_THREAD_WINDOW, keep_thread, t, err) !=
-	    VT_OK) {
+	if (mail_search_threads(db, t->nm_query, start, window, keep_thread, t, err) != VT_OK) {
 		drop_cache(t);
 		return NULL;
 	}
-	t->at_end = t->cached < TUI_THREAD_WINDOW;
+	t->at_end = t->cached < (size_t)window;
 	if (t->at_end && t->total < 0)
 		t->total = start + (long)t->cached;
 	if (index < t->offset + (long)t->cached)

@@ -63,6 +63,7 @@ struct tui_threads {
 	struct mail_thread cache[TUI_THREAD_WINDOW];
 	struct vt_thread_marks marks;
 	bool at_end; /* the last load came up short: no threads after it */
+	int window;  /* threads per load (<= TUI_THREAD_WINDOW); 0: the most */
 };
 /* Opens a query (translating vendor:, bucket: ...); no thread is loaded
  * and nothing is counted until asked. */

@@ -216,6 +216,8 @@ draw_threads(struct tui *t)
 
 	t->tcur.height = l->main_rows;
 	t->tcur.count = t->threads.total;
+	/* Two screens' worth per load: the first paint needs one. */
+	t->threads.window = 2 * l->main_rows + 20;
 	tui_cursor_fix(&t->tcur);
 	for (int row = 0; row < l->main_rows; row++) {
 		long i = t->tcur.top + row;
@@ -1247,6 +1249,22 @@ handle(struct tui *t, enum km_action a)
 	}
 }
 
+/* ---- measuring (bench/tui) ---- */
+
+/* With VTRIAGE_BENCH_LOG set, the loop appends when the first screen was
+ * painted (wall clock, ns) and how long each key took to handle and
+ * repaint: the benchmark reads it, nothing else does. */
+static FILE *bench_log;
+
+static long long
+now_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /* ---- the terminal ---- */
 
 static bool curses_active;
@@ -1332,12 +1350,30 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 	 * which survives resizes and multiplexers alike. */
 	t.vline = MB_CUR_MAX > 1 ? "\xe2\x94\x82" : "|";
 	open_folder(&t, 0);
-	while (!t.quit && !(interrupted && *interrupted)) {
+	if (getenv("VTRIAGE_BENCH_LOG") != NULL)
+		bench_log = fopen(getenv("VTRIAGE_BENCH_LOG"), "a");
+	long long key_start = 0;
+	int last_key = 0;
+
+	for (bool first = true; !t.quit && !(interrupted && *interrupted); first = false) {
 		int key;
 		enum km_action a;
 
 		draw(&t);
+		if (bench_log != NULL) {
+			if (first)
+				fprintf(bench_log, "first-paint %lld\n", now_ns(CLOCK_REALTIME));
+			else if (key_start)
+				fprintf(bench_log, "key %d %lld\n", last_key,
+					now_ns(CLOCK_MONOTONIC) - key_start);
+			fflush(bench_log);
+			key_start = 0;
+		}
 		key = read_key(&t);
+		if (bench_log != NULL && key != ERR) {
+			key_start = now_ns(CLOCK_MONOTONIC);
+			last_key = key;
+		}
 		if (key == ERR) {
 			/* Idle: what the first paint skipped. */
 			if (t.need_count && t.screen == SCREEN_MAIN) {
@@ -1370,6 +1406,10 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			say(&t, false, "key not bound (? for help)");
 	}
 	restore_terminal();
+	if (bench_log != NULL) {
+		fclose(bench_log);
+		bench_log = NULL;
+	}
 	tui_pager_clear(&t.pager);
 	tui_panes_clear(&t.panes);
 	tui_threads_close(&t.threads);
