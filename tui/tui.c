@@ -1278,12 +1278,34 @@ restore_terminal(void)
 	}
 }
 
+/*
+ * A crash must not leave the user's terminal in the alternate screen with
+ * the cursor hidden. Only write(2) is safe here: it sends what endwin()
+ * would (normal screen, cursor on, attributes off), then the signal's
+ * default action runs.
+ */
+static void
+on_fatal_signal(int sig)
+{
+	static const char reset[] = "\033[0m\033[?25h\033[?1049l\r\n";
+	ssize_t ignored;
+
+	ignored = write(STDOUT_FILENO, reset, sizeof reset - 1);
+	(void)ignored;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void
 start_curses(struct tui *t)
 {
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
+
 	initscr();
 	curses_active = true;
 	atexit(restore_terminal);
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		signal(fatal[i], on_fatal_signal);
 	raw();      /* C-c arrives as a key, not a signal: q and Q quit */
 	noecho();
 	nonl();

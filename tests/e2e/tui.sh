@@ -118,6 +118,22 @@ kill -TERM "$pid"
 ok "SIGTERM ends it" wait_for "EXITED"
 is "and the terminal is restored" "$(T display-message -p -t vt '#{alternate_on}')" 0
 
+# a crash: the terminal is still given back
+start 100 30
+ok "third start paints" wait_for "Inbox"
+pid=$(pgrep -P "$(T display-message -p -t vt '#{pane_pid}')" -x vtriage | head -1)
+kill -SEGV "$pid"
+ok "a crash ends it" wait_for "EXITED"
+is "and the terminal is restored after a crash" "$(T display-message -p -t vt '#{alternate_on}')" 0
+
+# a terminal without colours
+T kill-session -t vt 2>/dev/null
+T -f /dev/null new-session -d -s vt -x 80 -y 24 \
+	"env TERM=vt100 $VTRIAGE --config $TMP/conf; echo EXITED \$?; sleep 60"
+ok "a monochrome terminal paints" wait_for "Inbox"
+keys q
+ok "and quits" wait_for "EXITED 0"
+
 # a broken [keys] section is refused before the screen is touched
 cp "$TMP/conf" "$TMP/bad.conf"
 printf '\n[keys]\npromote = <Bogus>\n' >>"$TMP/bad.conf"
