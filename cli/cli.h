@@ -98,8 +98,6 @@ int cmd_issue_link(struct cli *cli, const struct cli_command *self, int argc, ch
 int cmd_issue_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_history(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 
-/* Applies to the index the tag changes an undo asks for. */
-vt_status cli_apply_retag(struct mail_db *db, const struct vt_action *a, struct vt_error *err);
 /* The interactive interface (vtriage with no command). */
 int cli_run_tui(struct cli *cli);
 /* Prints what a triage action did (text line or JSON object); returns 0. */

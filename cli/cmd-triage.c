@@ -89,83 +89,51 @@ cmd_vendor_demote(struct cli *cli, const struct cli_command *self, int argc, cha
 	return set_bucket(cli, self, argc, argv, VT_BUCKET_GENERIC);
 }
 
-int
-cmd_vendor_rename(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+typedef vt_status (*vendor_pair_fn)(struct vt_store *s, const char *a, const char *b,
+				   struct vt_action *out, struct vt_error *err);
+
+/* The commands of two operands; domains are compared in lower case. */
+static int
+vendor_pair(struct cli *cli, const struct cli_command *self, int argc, char **argv,
+	    const char *what, vendor_pair_fn fn, bool second_is_domain)
 {
 	struct vt_error err = { 0 };
 	struct vt_action a;
-	int n = prepare(cli, self, argc, argv, 2, "a vendor SLUG and a NAME", NULL);
+	int n = prepare(cli, self, argc, argv, 2, what, NULL);
 
 	if (n < 0)
 		return prepared_exit(n);
-	return finish(cli, vt_vendor_rename(cli->store, argv[0], argv[1], &a, &err), &a, &err);
+	if (second_is_domain)
+		mail_ascii_lower(argv[1]);
+	return finish(cli, fn(cli->store, argv[0], argv[1], &a, &err), &a, &err);
+}
+
+int
+cmd_vendor_rename(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	return vendor_pair(cli, self, argc, argv, "a vendor SLUG and a NAME", vt_vendor_rename,
+			   false);
 }
 
 int
 cmd_vendor_merge(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	struct vt_error err = { 0 };
-	struct vt_action a;
-	int n = prepare(cli, self, argc, argv, 2, "two vendors: FROM and INTO", NULL);
-
-	if (n < 0)
-		return prepared_exit(n);
-	return finish(cli, vt_vendor_merge(cli->store, argv[0], argv[1], &a, &err), &a, &err);
+	return vendor_pair(cli, self, argc, argv, "two vendors: FROM and INTO", vt_vendor_merge,
+			   false);
 }
 
 int
 cmd_vendor_add_domain(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	struct vt_error err = { 0 };
-	struct vt_action a;
-	int n = prepare(cli, self, argc, argv, 2, "a vendor SLUG and a DOMAIN", NULL);
-
-	if (n < 0)
-		return prepared_exit(n);
-	mail_ascii_lower(argv[1]);
-	return finish(cli, vt_vendor_add_domain(cli->store, argv[0], argv[1], &a, &err), &a, &err);
+	return vendor_pair(cli, self, argc, argv, "a vendor SLUG and a DOMAIN",
+			   vt_vendor_add_domain, true);
 }
 
 int
 cmd_vendor_remove_domain(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	struct vt_error err = { 0 };
-	struct vt_action a;
-	int n = prepare(cli, self, argc, argv, 2, "a vendor SLUG and a DOMAIN", NULL);
-
-	if (n < 0)
-		return prepared_exit(n);
-	mail_ascii_lower(argv[1]);
-	return finish(cli, vt_vendor_remove_domain(cli->store, argv[0], argv[1], &a, &err), &a,
-		      &err);
-}
-
-/* Applies the index side of an undone tag change. */
-vt_status
-cli_apply_retag(struct mail_db *db, const struct vt_action *a, struct vt_error *err)
-{
-	char *copy, *tok, *save = NULL;
-	vt_status rc = VT_OK;
-
-	if (a->retag_ids == NULL)
-		return VT_OK;
-	if ((copy = strdup(a->retag_ids)) == NULL)
-		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	for (tok = strtok_r(copy, "\n", &save); rc == VT_OK && tok;
-	     tok = strtok_r(NULL, "\n", &save)) {
-		char *id = mail_query_quote(tok), *query = NULL;
-
-		if (id == NULL || asprintf(&query, "id:%s", id) < 0)
-			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		else
-			rc = mail_tag_messages(db, query, a->retag_add[0] ? a->retag_add : NULL,
-					       a->retag_remove[0] ? a->retag_remove : NULL, NULL,
-					       err);
-		free(id);
-		free(query);
-	}
-	free(copy);
-	return rc;
+	return vendor_pair(cli, self, argc, argv, "a vendor SLUG and a DOMAIN",
+			   vt_vendor_remove_domain, true);
 }
 
 int
@@ -184,7 +152,7 @@ cmd_undo(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		return cli_error(&err);
 	if (vt_undo(cli->store, &a, &err) != VT_OK)
 		return cli_error(&err);
-	if (cli_apply_retag(cli->db, &a, &err) != VT_OK)
+	if (vt_apply_retag(cli->db, &a, &err) != VT_OK)
 		code = cli_error(&err);
 	else
 		code = cli_print_action(cli, &a);

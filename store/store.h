@@ -132,6 +132,10 @@ struct vt_action {
 };
 void vt_action_clear(struct vt_action *a);
 
+/* Applies to the index (a writable handle) the tag changes an undo asks
+ * for in a->retag_*; nothing when there are none. */
+vt_status vt_apply_retag(struct mail_db *db, const struct vt_action *a, struct vt_error *err);
+
 /* Journals a tag change the caller made in the index (archive, read), so
  * that undo can revert it. ids: the messages changed, newline-separated. */
 vt_status vt_journal_tagging(struct vt_store *s, const char *ids, const char *added,

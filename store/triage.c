@@ -497,3 +497,30 @@ vt_journal_tagging(struct vt_store *s, const char *ids, const char *added, const
 	vt_store_rollback(s);
 	return rc;
 }
+
+vt_status
+vt_apply_retag(struct mail_db *db, const struct vt_action *a, struct vt_error *err)
+{
+	char *copy, *tok, *save = NULL;
+	vt_status rc = VT_OK;
+
+	if (a->retag_ids == NULL)
+		return VT_OK;
+	if ((copy = strdup(a->retag_ids)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	for (tok = strtok_r(copy, "\n", &save); rc == VT_OK && tok;
+	     tok = strtok_r(NULL, "\n", &save)) {
+		char *id = mail_query_quote(tok), *query = NULL;
+
+		if (id == NULL || asprintf(&query, "id:%s", id) < 0)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		else
+			rc = mail_tag_messages(db, query, a->retag_add[0] ? a->retag_add : NULL,
+					       a->retag_remove[0] ? a->retag_remove : NULL, NULL,
+					       err);
+		free(id);
+		free(query);
+	}
+	free(copy);
+	return rc;
+}

@@ -769,24 +769,9 @@ act_undo(struct tui *t)
 
 		mail_db_close(t->db);
 		rc = mail_db_open(t->loc, MAIL_DB_READ_WRITE, &rw, &err);
-		if (rc == VT_OK) {
-			char *copy = strdup(a.retag_ids), *tok, *save = NULL;
-
-			for (tok = copy ? strtok_r(copy, "\n", &save) : NULL; rc == VT_OK && tok;
-			     tok = strtok_r(NULL, "\n", &save)) {
-				char *id = mail_query_quote(tok), *q = NULL;
-
-				if (id && asprintf(&q, "id:%s", id) >= 0)
-					rc = mail_tag_messages(rw, q, a.retag_add[0] ? a.retag_add : NULL,
-							       a.retag_remove[0] ? a.retag_remove
-										 : NULL,
-							       NULL, &err);
-				free(q);
-				free(id);
-			}
-			free(copy);
-			mail_db_close(&rw);
-		}
+		if (rc == VT_OK)
+			rc = vt_apply_retag(rw, &a, &err);
+		mail_db_close(&rw);
 		if (mail_db_open(t->loc, MAIL_DB_READ_ONLY, t->db, &err) != VT_OK)
 			rc = err.status;
 	}
