@@ -270,6 +270,9 @@ vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *fou
 #define MAIL_PROP_KIND "vtriage.kind"
 #define MAIL_PROP_DIR "vtriage.dir"
 #define MAIL_PROP_REV "vtriage.rev"
+/* On every message of a conversation with a vendor that waits: "vendor"
+ * (the user wrote last) or "me". Derived by the store after indexing. */
+#define MAIL_PROP_WAITING "vtriage.waiting"
 
 /* Counts messages (threads when count_threads) matching a notmuch query.
  * A malformed query is VT_ERR_USAGE with notmuch's explanation. */
@@ -334,6 +337,10 @@ char *mail_query_quote(const char *value);
  */
 vt_status mail_tag_messages(struct mail_db *db, const char *query, const char *add,
 			    const char *remove, char **changed_ids, struct vt_error *err);
+/* Sets property key to value (NULL: removes it) on the messages matching
+ * query. Needs a read-write handle. */
+vt_status mail_set_property(struct mail_db *db, const char *query, const char *key,
+			    const char *value, struct vt_error *err);
 
 /* ---- showing a thread (mail/show.c) ---- */
 

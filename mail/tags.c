@@ -80,3 +80,38 @@ mail_tag_messages(struct mail_db *db, const char *query_string, const char *add,
 		free(ids);
 	return rc;
 }
+
+vt_status
+mail_set_property(struct mail_db *db, const char *query_string, const char *key,
+		  const char *value, struct vt_error *err)
+{
+	notmuch_messages_t *msgs;
+	notmuch_query_t *q;
+	notmuch_status_t st;
+	vt_status rc = VT_OK;
+
+	if (db->mode != MAIL_DB_READ_WRITE)
+		return vt_fail(err, VT_ERR_INTERNAL, "properties need the index open for writing");
+	if ((q = notmuch_query_create(db->nm, query_string)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	st = notmuch_query_search_messages(q, &msgs);
+	for (; st == NOTMUCH_STATUS_SUCCESS && notmuch_messages_valid(msgs);
+	     notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *msg = notmuch_messages_get(msgs);
+
+		/* The thaw writes the document: removing alone would not. */
+		notmuch_message_freeze(msg);
+		st = notmuch_message_remove_all_properties(msg, key);
+		if (st == NOTMUCH_STATUS_SUCCESS && value != NULL)
+			st = notmuch_message_add_property(msg, key, value);
+		if (st == NOTMUCH_STATUS_SUCCESS)
+			st = notmuch_message_thaw(msg);
+		else
+			notmuch_message_thaw(msg);
+	}
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		rc = mail_nm_fail(db, err, st, query_string);
+	notmuch_query_destroy(q);
+	return rc;
+}

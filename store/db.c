@@ -69,6 +69,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE messages ADD COLUMN subject TEXT NOT NULL DEFAULT '';"
 	"CREATE INDEX messages_thread ON messages(thread, kind, date);"
 	"CREATE INDEX sightings_name ON sightings(name);"
+	/* who wrote last in each conversation with a vendor: 0 nobody waits,
+	 * 1 waiting on the vendor, 2 waiting on the user */
+	"CREATE TABLE thread_state ("
+	"  thread TEXT PRIMARY KEY,"
+	"  waiting INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX thread_state_waiting ON thread_state(waiting);"
 	"CREATE TABLE signatures ("
 	"  message_id TEXT PRIMARY KEY,"
 	"  address TEXT NOT NULL,"

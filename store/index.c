@@ -123,15 +123,106 @@ record_signature(struct index_run *r, const struct mail_message_info *info, stru
 static vt_status
 touch_thread(struct vt_store *s, const char *thread_id, struct vt_error *err)
 {
-	sqlite3_stmt *st = vt_sql_prepare(s, "INSERT OR IGNORE INTO temp.touched VALUES (?)", err);
-	int rc;
+	vt_status rc = vt_sql_run(s, "INSERT OR IGNORE INTO temp.touched VALUES (?)", "record thread",
+				  err, "t", thread_id);
+
+	/* A message (re)written lost its waiting property: the thread's
+	 * state must be written again, changed or not. */
+	if (rc == VT_OK)
+		rc = vt_sql_run(s, "DELETE FROM thread_state WHERE thread = ?", "record thread",
+				err, "t", thread_id);
+	return rc;
+}
+
+/*
+ * Who wrote last in each touched conversation with a vendor, kept in
+ * thread_state and, where it changed, as the property MAIL_PROP_WAITING
+ * on the thread's messages: waiting:vendor is then one term, whatever
+ * the number of threads waiting. Of mail in the same second the user's
+ * is taken as the answer.
+ */
+static const char thread_states[] =
+	"SELECT t.thread, CASE"
+	"  WHEN NOT EXISTS (SELECT 1 FROM messages y WHERE y.thread = t.thread AND y.kind = 1"
+	"   AND y.direction = 1)"
+	"   OR NOT EXISTS (SELECT 1 FROM messages z WHERE z.thread = t.thread AND z.kind = 1"
+	"   AND z.direction = 0) THEN 0"
+	"  WHEN (SELECT max(m.direction) FROM messages m WHERE m.thread = t.thread AND m.kind = 1"
+	"   AND m.date = (SELECT max(x.date) FROM messages x WHERE x.thread = t.thread"
+	"   AND x.kind = 1)) = 1 THEN 1 ELSE 2 END,"
+	"  coalesce((SELECT waiting FROM thread_state s WHERE s.thread = t.thread), -1)"
+	" FROM temp.touched t";
+
+static vt_status
+update_waiting(struct vt_store *s, struct mail_db *db, struct vt_error *err)
+{
+	static const char *const values[] = { NULL, "vendor", "me" };
+	struct change {
+		char *thread;
+		int state;
+	} *changes = NULL;
+	size_t n = 0;
+	sqlite3_stmt *st = vt_sql_prepare(s, thread_states, err);
+	vt_status rc = VT_OK;
+	int step;
 
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
-	sqlite3_bind_text(st, 1, thread_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int state = sqlite3_column_int(st, 1), before = sqlite3_column_int(st, 2);
+		struct change *grown;
+
+		/* no row and nobody waiting: nothing was ever written */
+		if (state == before || (before == -1 && state == 0))
+			continue;
+		grown = realloc(changes, (n + 1) * sizeof *grown);
+		if (grown == NULL) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		changes = grown;
+		changes[n].state = state;
+		if ((changes[n].thread = strdup((const char *)sqlite3_column_text(st, 0))) == NULL) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		n++;
+	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "record thread");
+	if (rc == VT_OK && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = vt_sql_fail(s, err, step, "thread states");
+	if (rc == VT_OK && (rc = vt_store_begin(s, err)) == VT_OK) {
+		for (size_t i = 0; rc == VT_OK && i < n; i++) {
+			char *query = NULL;
+
+			if (asprintf(&query, "thread:%s", changes[i].thread) < 0)
+				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			else
+				rc = mail_set_property(db, query, MAIL_PROP_WAITING,
+						       values[changes[i].state], err);
+			free(query);
+			if (rc == VT_OK)
+				rc = vt_sql_run(s,
+						"INSERT OR REPLACE INTO thread_state (thread, waiting)"
+						" VALUES (?, ?)",
+						"thread state", err, "ti", changes[i].thread,
+						(int64_t)changes[i].state);
+		}
+		/* thread ids merged away */
+		if (rc == VT_OK && n > 0)
+			rc = vt_sql_exec(s,
+					 "DELETE FROM thread_state WHERE NOT EXISTS (SELECT 1 FROM"
+					 " messages m WHERE m.thread = thread_state.thread)",
+					 err);
+		if (rc == VT_OK)
+			rc = vt_store_commit(s, err);
+		else
+			vt_store_rollback(s);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(changes[i].thread);
+	free(changes);
+	return rc;
 }
 
 static vt_status
@@ -212,6 +303,8 @@ refresh_threads(struct vt_store *s, struct mail_db *db, struct vt_error *err)
 	for (size_t i = 0; i < n; i++)
 		free(threads[i]);
 	free(threads);
+	if (rc == VT_OK)
+		rc = update_waiting(s, db, err);
 	if (rc == VT_OK)
 		rc = vt_sql_exec(s, "DELETE FROM temp.touched", err);
 	return rc;

@@ -147,7 +147,7 @@ expand_bucket(struct vt_store *s, const char *value, struct vt_error *err)
 	return b.data;
 }
 
-static sqlite3_stmt *waiting_stmt(struct vt_store *s, int last, struct vt_error *err);
+static sqlite3_stmt *waiting_stmt(struct vt_store *s, int state, struct vt_error *err);
 static sqlite3_stmt *issue_stmt(struct vt_store *s, int state, long long number,
 				struct vt_error *err);
 
@@ -190,48 +190,28 @@ threads_query(struct vt_store *s, sqlite3_stmt *st, struct vt_error *err)
  * Conversations with a vendor in which the user took part, by who wrote
  * last: the user (waiting on the vendor) or the vendor (waiting on me).
  * Threads the user never wrote in (newsletters, notices) wait on nobody.
+ * Indexing keeps the answer on the messages (MAIL_PROP_WAITING).
  */
 static char *
 expand_waiting(struct vt_store *s, const char *value, struct vt_error *err)
 {
-	sqlite3_stmt *st;
-	int last;
-
+	(void)s;
 	if (strcmp(value, "vendor") == 0)
-		last = MAIL_DIR_OUT;
-	else if (strcmp(value, "me") == 0)
-		last = MAIL_DIR_IN;
-	else {
-		vt_fail(err, VT_ERR_USAGE, "no 'waiting:%s' (waiting:vendor or waiting:me)", value);
-		return NULL;
-	}
-	if ((st = waiting_stmt(s, last, err)) == NULL)
-		return NULL;
-	return threads_query(s, st, err);
+		return strdup("property:\"" MAIL_PROP_WAITING "=vendor\"");
+	if (strcmp(value, "me") == 0)
+		return strdup("property:\"" MAIL_PROP_WAITING "=me\"");
+	vt_fail(err, VT_ERR_USAGE, "no 'waiting:%s' (waiting:vendor or waiting:me)", value);
+	return NULL;
 }
 
-/* The thread ids waiting on the vendor (last = MAIL_DIR_OUT) or on the
- * user (MAIL_DIR_IN), as a bound statement. */
+/* The thread ids waiting on the vendor (state 1) or the user (2). */
 static sqlite3_stmt *
-waiting_stmt(struct vt_store *s, int last, struct vt_error *err)
+waiting_stmt(struct vt_store *s, int state, struct vt_error *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = vt_sql_prepare(s, "SELECT thread FROM thread_state WHERE waiting = ?", err);
 
-	/* Of mail in the same second, the user's is taken as the answer. */
-	st = vt_sql_prepare(s,
-			    "SELECT thread FROM (SELECT m.thread, max(m.direction) AS last"
-			    "  FROM messages m WHERE m.kind = 1 AND m.thread <> ''"
-			    "  AND m.date = (SELECT max(x.date) FROM messages x"
-			    "   WHERE x.thread = m.thread AND x.kind = 1)"
-			    "  GROUP BY m.thread) t"
-			    " WHERE last = ?1"
-			    "  AND EXISTS (SELECT 1 FROM messages y WHERE y.thread = t.thread"
-			    "   AND y.kind = 1 AND y.direction = 1)"
-			    "  AND EXISTS (SELECT 1 FROM messages z WHERE z.thread = t.thread"
-			    "   AND z.kind = 1 AND z.direction = 0)",
-			    err);
 	if (st != NULL)
-		sqlite3_bind_int(st, 1, last);
+		sqlite3_bind_int(st, 1, state);
 	return st;
 }
 
@@ -363,9 +343,9 @@ vt_thread_marks_load(struct vt_store *s, struct vt_thread_marks *out, struct vt_
 	vt_status rc;
 
 	memset(out, 0, sizeof *out);
-	rc = collect(s, waiting_stmt(s, MAIL_DIR_OUT, err), &out->waiting_vendor, err);
+	rc = collect(s, waiting_stmt(s, 1, err), &out->waiting_vendor, err);
 	if (rc == VT_OK)
-		rc = collect(s, waiting_stmt(s, MAIL_DIR_IN, err), &out->waiting_me, err);
+		rc = collect(s, waiting_stmt(s, 2, err), &out->waiting_me, err);
 	if (rc == VT_OK)
 		rc = collect(s, issue_stmt(s, 1, -1, err), &out->open_issue, err);
 	if (rc != VT_OK)

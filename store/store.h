@@ -106,6 +106,9 @@ struct vt_vendor_list {
 vt_status vt_vendor_list(struct vt_store *s, const enum vt_bucket *bucket,
 			 struct vt_vendor_list *out, struct vt_error *err);
 void vt_vendor_list_clear(struct vt_vendor_list *list);
+/* How many vendors with mail the bucket holds (cheaper than listing). */
+vt_status vt_vendor_count(struct vt_store *s, enum vt_bucket bucket, long *out,
+			  struct vt_error *err);
 /* One vendor by slug; VT_ERR_NOT_FOUND names the slug. */
 vt_status vt_vendor_get(struct vt_store *s, const char *slug, struct vt_vendor *out,
 			struct vt_error *err);

@@ -386,3 +386,18 @@ vt_as_not_found(vt_status rc, struct vt_error *err)
 		err->status = VT_ERR_NOT_FOUND;
 	return VT_ERR_NOT_FOUND;
 }
+
+vt_status
+vt_vendor_count(struct vt_store *s, enum vt_bucket bucket, long *out, struct vt_error *err)
+{
+	int64_t n = 0;
+	vt_status rc = vt_sql_int(
+		s,
+		"SELECT count(*) FROM vendors v WHERE v.bucket = ? AND v.merged_into IS NULL"
+		" AND EXISTS (SELECT 1 FROM vendor_domains d JOIN messages m ON m.org = d.domain"
+		"  AND m.kind = 1 WHERE d.vendor_id = v.id)",
+		&n, err, "i", (int64_t)bucket);
+
+	*out = (long)n;
+	return rc == VT_ERR_NOT_FOUND ? VT_OK : rc;
+}

@@ -67,9 +67,10 @@ add_folder(struct tui_folders *f, enum tui_folder_kind kind, const char *label, 
 vt_status
 tui_folders_build(struct vt_store *s, struct tui_folders *out, struct vt_error *err)
 {
-	enum vt_bucket trusted = VT_BUCKET_TRUSTED, generic = VT_BUCKET_GENERIC;
+	enum vt_bucket trusted = VT_BUCKET_TRUSTED;
 	struct vt_vendor_list list = { 0 };
 	bool ok = true;
+	long generic = 0;
 	vt_status rc;
 	char label[64];
 
@@ -89,13 +90,12 @@ tui_folders_build(struct vt_store *s, struct tui_folders *out, struct vt_error *
 		free(query);
 	}
 	vt_vendor_list_clear(&list);
-	if ((rc = vt_vendor_list(s, &generic, &list, err)) != VT_OK)
+	if ((rc = vt_vendor_count(s, VT_BUCKET_GENERIC, &generic, err)) != VT_OK)
 		goto fail;
-	snprintf(label, sizeof label, "Generic (%zu vendors)", list.count);
+	snprintf(label, sizeof label, "Generic (%ld vendors)", generic);
 	ok = ok && add_folder(out, TUI_FOLDER_GENERIC, label, "bucket:generic", NULL);
 	if (ok)
-		out->items[out->count - 1].vendors = (long)list.count;
-	vt_vendor_list_clear(&list);
+		out->items[out->count - 1].vendors = generic;
 	ok = ok && add_folder(out, TUI_FOLDER_NONE, "Not vendor mail", "bucket:none", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Waiting on vendors", "waiting:vendor", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Waiting on me", "waiting:me", NULL);

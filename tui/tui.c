@@ -48,6 +48,7 @@ struct tui {
 	bool panes_wanted;
 	bool colours;
 	bool need_count;
+	bool panes_pending; /* the panes shown are not the selection's */
 	bool quit;
 	char *search;     /* the last / query, for n and N */
 	char *folder_query; /* the query of the thread list (folder or search) */
@@ -313,10 +314,13 @@ draw_panes(struct tui *t)
 	if (!l->panes_overlay)
 		for (int row = 0; row < rows; row++)
 			put_text(l->main_top + row, l->panes_x - 1, 1, t->vline, A_NORMAL);
-	if (t->panes.slug == NULL) {
+	if (t->panes.slug == NULL || t->panes_pending) {
 		for (int row = 0; row < rows; row++)
 			put_text(l->main_top + row, l->panes_x, l->panes_w,
-				 row == 0 ? " No vendor: not vendor mail" : "", A_NORMAL);
+				 row > 0		? ""
+				 : t->panes_pending ? " ..."
+						    : " No vendor: not vendor mail",
+				 A_NORMAL);
 		return;
 	}
 	snprintf(title, sizeof title, "History: %s [%s]", t->panes.vendor.name,
@@ -414,7 +418,6 @@ static void
 draw(struct tui *t)
 {
 	char bar[512], count[64];
-	const struct mail_thread *th;
 
 	tui_layout_compute(COLS, LINES, t->panes_wanted, &t->layout);
 	erase();
@@ -427,12 +430,12 @@ draw(struct tui *t)
 			draw_folders(t);
 		draw_threads(t);
 		if (t->layout.panes_w > 0) {
-			th = selected_thread(t);
-			char *slug = vendor_slug_of(t, th);
-			struct vt_error err = { 0 };
+			char *slug = vendor_slug_of(t, selected_thread(t));
 
-			if (tui_panes_load(&t->panes, t->store, slug, false, &err) != VT_OK)
-				say(t, true, "%s", err.msg);
+			/* Moving through threads of many vendors must not wait
+			 * for each one's panes: they load when the keys pause. */
+			t->panes_pending = !((slug == NULL && t->panes.slug == NULL) ||
+					     (slug && t->panes.slug && strcmp(slug, t->panes.slug) == 0));
 			free(slug);
 			draw_panes(t);
 		}
@@ -1367,6 +1370,8 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		enum km_action a;
 
 		draw(&t);
+		/* Soon back for the panes when they wait, else at leisure. */
+		timeout(t.panes_pending ? 30 : 250);
 		if (bench_log != NULL) {
 			if (first)
 				fprintf(bench_log, "first-paint %lld\n", now_ns(CLOCK_REALTIME));
@@ -1382,7 +1387,17 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			last_key = key;
 		}
 		if (key == ERR) {
-			/* Idle: what the first paint skipped. */
+			/* Idle: what the first paint and quick keys skipped. */
+			if (t.panes_pending) {
+				struct vt_error perr = { 0 };
+				char *slug = vendor_slug_of(&t, selected_thread(&t));
+
+				if (tui_panes_load(&t.panes, t.store, slug, false, &perr) != VT_OK)
+					say(&t, true, "%s", perr.msg);
+				t.panes_pending = false;
+				free(slug);
+				continue;
+			}
 			if (t.need_count && t.screen == SCREEN_MAIN) {
 				struct vt_error cerr = { 0 };
 
