@@ -363,6 +363,14 @@ vt_status mail_thread_show(struct mail_db *db, const char *thread_id, mail_shown
  * malloc'd strings, unsanitised). */
 vt_status mail_attachments(const char *path, char ***names, size_t *n, struct vt_error *err);
 
+/* ---- greetings (mail/greeting.c) ---- */
+
+/* Whether a body opens by greeting someone other than the user ("Hi
+ * Mitch," to Rich Miller); the name used goes to greeted. user_name is
+ * the identity's display name. Generic greetings ("Dear customer") are
+ * not wrong. */
+bool mail_wrong_greeting(const char *body, const char *user_name, char *greeted, size_t len);
+
 /* ---- bodies and signatures (mail/body.c, mail/signature.c) ---- */
 
 #define MAIL_SIGNATURE_PHONES 4

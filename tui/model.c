@@ -398,8 +398,24 @@ add_body(struct tui_pager *p, int indent, const char *body)
 
 struct pager_build {
 	struct tui_pager *p;
+	const struct vt_config *cfg;
 	bool failed;
 };
+
+static bool
+from_user(const struct vt_config *cfg, const char *from)
+{
+	struct mail_address_list list;
+	bool mine = false;
+
+	mail_address_list_parse(from, &list);
+	for (size_t i = 0; i < list.count && list.items[i].address; i++)
+		for (size_t j = 0; j < cfg->n_addresses; j++)
+			if (strcasecmp(list.items[i].address, cfg->addresses[j]) == 0)
+				mine = true;
+	mail_address_list_clear(&list);
+	return mine;
+}
 
 static vt_status
 add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
@@ -442,7 +458,15 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 	ok = ok && add_line(p, TUI_LINE_BODY, indent, "", 0);
 	/* A body we cannot read is a note in the pager, not a failure. */
 	if (ok && m->path != NULL && mail_body_text(m->path, 256 * 1024, &text, &body_err) == VT_OK) {
-		ok = add_body(p, indent, text);
+		char greeted[64], *note = NULL;
+
+		if (b->cfg != NULL && b->cfg->identity_name != NULL && !from_user(b->cfg, m->from) &&
+		    mail_wrong_greeting(text, b->cfg->identity_name, greeted, sizeof greeted) &&
+		    asprintf(&note, "[this mail greets you as %s: not your name]", greeted) >= 0) {
+			ok = add_line(p, TUI_LINE_NOTE, indent, note, strlen(note));
+			free(note);
+		}
+		ok = ok && add_body(p, indent, text);
 		free(text);
 	} else if (ok) {
 		ok = tui_pager_add_text(p, TUI_LINE_NOTE, indent,
@@ -466,9 +490,9 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 
 vt_status
 tui_pager_build(struct tui_pager *p, struct mail_db *db, const char *thread_id,
-		struct vt_error *err)
+		const struct vt_config *cfg, struct vt_error *err)
 {
-	struct pager_build b = { .p = p };
+	struct pager_build b = { .p = p, .cfg = cfg };
 	vt_status rc;
 
 	tui_pager_clear(p);

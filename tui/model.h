@@ -117,9 +117,10 @@ struct tui_pager {
 };
 /* Builds the lines of a thread: per message its headers, its body (the
  * first text part, HTML as text), quoted text and signature marked,
- * attachments listed. */
+ * attachments listed, and a note when mail to the user greets them by
+ * another name (cfg: the user's name and addresses; may be NULL). */
 vt_status tui_pager_build(struct tui_pager *p, struct mail_db *db, const char *thread_id,
-			  struct vt_error *err);
+			  const struct vt_config *cfg, struct vt_error *err);
 /* Line index of the next (dir 1) or previous (-1) line containing needle
  * (case-insensitive) from `from`, or -1. */
 long tui_pager_find(const struct tui_pager *p, const char *needle, long from, int dir);

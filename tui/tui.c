@@ -1056,7 +1056,7 @@ open_thread(struct tui *t)
 		return;
 	}
 	org = th->vendor_org ? strdup(th->vendor_org) : NULL;
-	if (tui_pager_build(&t->pager, *t->db, th->thread_id, &err) != VT_OK) {
+	if (tui_pager_build(&t->pager, *t->db, th->thread_id, t->cfg, &err) != VT_OK) {
 		say(t, true, "%s", err.msg);
 		free(org);
 		return;

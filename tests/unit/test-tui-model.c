@@ -272,13 +272,16 @@ pager_marks_quotes_signatures_and_hostile_text(void **state)
 	struct tui_pager p = { 0 };
 	struct vt_error err = { 0 };
 	unsigned long n;
-	bool quoted = false, signature = false, subject = false;
+	bool quoted = false, signature = false, subject = false, greeting = false;
 
 	test_write_message(f->mail, "p:2,", "Dana <dana@mail.acmetel.example>",
 			   "rich@northwind.example", "Bill \x1b]0;pwned\x07 fixed",
 			   "pager@acmetel.example", NULL,
-			   "Hello Rich,\n\n> you wrote this\nanswer\tafter a tab\n\n-- \nDana\n"
+			   "Hello Mitch,\n\n> you wrote this\nanswer\tafter a tab\n\n-- \nDana\n"
 			   "\x1b[2Jcleared?");
+	close_all(f);
+	load_config(f, "name = Rich Miller\n");
+	open_all(f);
 	index_ok(f);
 	assert_int_equal(mail_count(f->db, "id:pager@acmetel.example", false, &n, &err), VT_OK);
 	assert_int_equal(n, 1);
@@ -289,7 +292,7 @@ pager_marks_quotes_signatures_and_hostile_text(void **state)
 	const struct mail_thread *th = tui_threads_get(&t, f->db, 0, &err);
 
 	assert_non_null(th);
-	if (tui_pager_build(&p, f->db, th->thread_id, &err) != VT_OK)
+	if (tui_pager_build(&p, f->db, th->thread_id, f->cfg, &err) != VT_OK)
 		fail_msg("%s", err.msg);
 	tui_threads_close(&t);
 	for (size_t i = 0; i < p.count; i++) {
@@ -304,10 +307,13 @@ pager_marks_quotes_signatures_and_hostile_text(void **state)
 			signature = true;
 		if (l->kind == TUI_LINE_SUBJECT && strstr(l->text, "pwned"))
 			subject = true;
+		if (l->kind == TUI_LINE_NOTE && strstr(l->text, "greets you as Mitch"))
+			greeting = true;
 	}
 	assert_true(quoted);
 	assert_true(signature);
 	assert_true(subject);
+	assert_true(greeting);
 	assert_true(tui_pager_find(&p, "SUBJECT: bill", 0, 1) >= 0);
 	assert_int_equal(tui_pager_find(&p, "no such text", 0, 1), -1);
 	tui_pager_clear(&p);
