@@ -1391,9 +1391,13 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			if (t.panes_pending) {
 				struct vt_error perr = { 0 };
 				char *slug = vendor_slug_of(&t, selected_thread(&t));
+				long long panes_start = now_ns(CLOCK_MONOTONIC);
 
 				if (tui_panes_load(&t.panes, t.store, slug, false, &perr) != VT_OK)
 					say(&t, true, "%s", perr.msg);
+				if (bench_log != NULL)
+					fprintf(bench_log, "panes %lld\n",
+						now_ns(CLOCK_MONOTONIC) - panes_start);
 				t.panes_pending = false;
 				free(slug);
 				continue;
