@@ -58,7 +58,7 @@ contacts=$($V contact list acmetel --format=json)
 is "contact JSON has the promised fields" "$(printf '%s' "$contacts" | json '
 all({"name","addresses","title","phones","role","vendor"} <= set(c) for c in d) and len(d) >= 2')" True
 is "Dana's title comes from her signature" "$(printf '%s' "$contacts" | json '
-[c["title"] for c in d if c["name"]=="Dana Whitfield"][0]')" "Account Executive"
+[c["title"] for c in d if c["name"]=="Dana Whitfield"][0]')" "Senior Account Executive"
 is "Dana's phones come from her signature" "$(printf '%s' "$contacts" | json '
 len([c["phones"] for c in d if c["name"]=="Dana Whitfield"][0]) >= 1')" True
 is "\"my manager is\" names Tom Becker" "$(printf '%s' "$contacts" | json '
