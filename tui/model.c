@@ -270,6 +270,17 @@ tui_panes_load(struct tui_panes *p, struct vt_store *s, const char *slug, bool f
 {
 	vt_status rc;
 
+	/* reloading the panes' own vendor: keep the name alive */
+	if (slug != NULL && slug == p->slug) {
+		char *copy = strdup(slug);
+
+		if (copy == NULL)
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		rc = tui_panes_load(p, s, copy, force, err);
+		free(copy);
+		return rc;
+	}
+
 	if (!force && ((slug == NULL && p->slug == NULL) ||
 		       (slug != NULL && p->slug != NULL && strcmp(slug, p->slug) == 0)))
 		return VT_OK;

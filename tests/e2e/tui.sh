@@ -26,11 +26,19 @@ wait_for() {
 }
 keys() { T send-keys -t vt "$@"; sleep 0.3; }
 
-start() { # COLS ROWS
-	T kill-session -t vt 2>/dev/null
-	T -f /dev/null new-session -d -s vt -x "$1" -y "$2" \
-		"env TERM=xterm-256color $VTRIAGE --config $TMP/conf; echo EXITED \$?; sleep 60"
+# session COLS ROWS COMMAND: a fresh tmux server with one pane running COMMAND
+session() {
+	T kill-server 2>/dev/null
+	i=0
+	while [ -S "$SOCK" ] && [ $i -lt 20 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	T -f /dev/null new-session -d -s vt -x "$1" -y "$2" "$3; echo EXITED \$?; sleep 60"
 	T set-option -t vt set-clipboard on 2>/dev/null
+}
+start() { # COLS ROWS
+	session "$1" "$2" "env TERM=xterm-256color $VTRIAGE --config $TMP/conf"
 }
 
 start 140 40
@@ -127,9 +135,7 @@ ok "a crash ends it" wait_for "EXITED"
 is "and the terminal is restored after a crash" "$(T display-message -p -t vt '#{alternate_on}')" 0
 
 # a terminal without colours
-T kill-session -t vt 2>/dev/null
-T -f /dev/null new-session -d -s vt -x 80 -y 24 \
-	"env TERM=vt100 $VTRIAGE --config $TMP/conf; echo EXITED \$?; sleep 60"
+session 80 24 "env TERM=vt100 $VTRIAGE --config $TMP/conf"
 ok "a monochrome terminal paints" wait_for "Inbox"
 keys q
 ok "and quits" wait_for "EXITED 0"
@@ -139,9 +145,7 @@ cp "$TMP/conf" "$TMP/bad.conf"
 printf '\n[keys]\npromote = <Bogus>\n' >>"$TMP/bad.conf"
 out=$($VTRIAGE --config "$TMP/bad.conf" 2>&1 </dev/null)
 contains "without a terminal it says so" "$out" "needs a terminal"
-T kill-session -t vt 2>/dev/null
-T -f /dev/null new-session -d -s vt -x 100 -y 30 \
-	"$VTRIAGE --config $TMP/bad.conf; echo EXITED \$?; sleep 60"
+session 100 30 "$VTRIAGE --config $TMP/bad.conf"
 ok "a bad key binding stops start-up" wait_for "EXITED 2"
 contains "and names file, line and key" "$(screen)" "bad.conf:"
 contains "and the bad key" "$(screen)" "<Bogus>"

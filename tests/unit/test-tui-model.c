@@ -258,8 +258,9 @@ panes_show_the_vendor(void **state)
 	assert_int_equal(vt_issue_close(f->store, id, NULL, &a, &err), VT_OK);
 	assert_int_equal(tui_panes_load(&p, f->store, "acmetel", false, &err), VT_OK);
 	assert_int_equal(p.issues.count, 1);
-	assert_int_equal(tui_panes_load(&p, f->store, "acmetel", true, &err), VT_OK);
+	assert_int_equal(tui_panes_load(&p, f->store, p.slug, true, &err), VT_OK); /* its own name */
 	assert_int_equal(p.issues.count, 0);
+	assert_string_equal(p.slug, "acmetel");
 	assert_int_equal(tui_panes_load(&p, f->store, NULL, false, &err), VT_OK);
 	assert_null(p.slug);
 	tui_panes_clear(&p);
