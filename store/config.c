@@ -54,6 +54,7 @@ static const struct {
 } passthrough_sections[] = {
 	{ "keys", false },
 	{ "account", true },
+	{ "searches", false }, /* saved searches: "Label = query", for the TUI */
 };
 
 struct parse_state {

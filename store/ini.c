@@ -40,6 +40,19 @@ valid_name(const char *s)
 	return true;
 }
 
+/* Keys are names, but may hold inner spaces: a saved search is labelled
+ * "Open quotes = ...". */
+static bool
+valid_key(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.' || *s == ' '))
+			return false;
+	return true;
+}
+
 /* "[section]" or "[section NAME]" / "[section \"NAME\"]" into its parts. */
 static vt_status
 parse_header(char *line, const char *file, int lineno, char **section, char **name,
@@ -110,7 +123,7 @@ vt_ini_parse(const char *text, const char *file, vt_ini_handler handler, void *c
 		*eq = '\0';
 		key = trim(s);
 		value = trim(eq + 1);
-		if (!valid_name(key)) {
+		if (!valid_key(key)) {
 			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: malformed key '%s'", file, lineno, key);
 			continue;
 		}

@@ -65,7 +65,8 @@ add_folder(struct tui_folders *f, enum tui_folder_kind kind, const char *label, 
 }
 
 vt_status
-tui_folders_build(struct vt_store *s, struct tui_folders *out, struct vt_error *err)
+tui_folders_build(struct vt_store *s, const struct vt_config *cfg, struct tui_folders *out,
+		  struct vt_error *err)
 {
 	enum vt_bucket trusted = VT_BUCKET_TRUSTED;
 	struct vt_vendor_list list = { 0 };
@@ -100,6 +101,23 @@ tui_folders_build(struct vt_store *s, struct tui_folders *out, struct vt_error *
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Waiting on vendors", "waiting:vendor", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Waiting on me", "waiting:me", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Open issues", "issue:open", NULL);
+	for (size_t i = 0; ok && cfg != NULL && i < cfg->n_entries; i++) {
+		const struct vt_config_entry *e = &cfg->entries[i];
+		char *translated = NULL;
+
+		if (strcmp(e->section, "searches") != 0)
+			continue;
+		if ((rc = vt_query_translate(s, e->value, &translated, err)) != VT_OK) {
+			char why[VT_ERROR_MAX / 2];
+
+			snprintf(why, sizeof why, "%.400s", err->msg);
+			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: [searches] %s: %s",
+				     cfg->path ? cfg->path : "config", e->line, e->key, why);
+			goto fail;
+		}
+		free(translated);
+		ok = add_folder(out, TUI_FOLDER_SEARCH, e->key, e->value, NULL);
+	}
 	if (ok)
 		return VT_OK;
 	rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");

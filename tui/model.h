@@ -46,8 +46,11 @@ struct tui_folders {
 	size_t count;
 };
 /* Inbox, the trusted vendors by name, Generic (n vendors), Not vendor
- * mail, then the saved searches (waiting on vendors, open issues). */
-vt_status tui_folders_build(struct vt_store *s, struct tui_folders *out, struct vt_error *err);
+ * mail, then the saved searches: built-in (waiting, open issues) and the
+ * [searches] of cfg (may be NULL), whose queries are checked: a bad one
+ * is an error naming the file, line and label. */
+vt_status tui_folders_build(struct vt_store *s, const struct vt_config *cfg,
+			    struct tui_folders *out, struct vt_error *err);
 /* The index of the folder with this slug or query, or -1. */
 long tui_folders_find(const struct tui_folders *f, const char *slug, const char *query);
 void tui_folders_clear(struct tui_folders *f);

@@ -663,7 +663,7 @@ refresh_folders(struct tui *t)
 			      ? strdup(t->folders.items[t->fcur.sel].query)
 			      : NULL;
 
-	if (tui_folders_build(t->store, &fresh, &err) != VT_OK) {
+	if (tui_folders_build(t->store, t->cfg, &fresh, &err) != VT_OK) {
 		say(t, true, "%s", err.msg);
 		free(query);
 		return;
@@ -1349,7 +1349,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			       "the interface needs a terminal (for scripts: vtriage --help)");
 	if ((rc = km_load(cfg, &t.km, err)) != VT_OK)
 		return rc;
-	if ((rc = tui_folders_build(store, &t.folders, err)) != VT_OK) {
+	if ((rc = tui_folders_build(store, cfg, &t.folders, err)) != VT_OK) {
 		km_free(&t.km);
 		return rc;
 	}

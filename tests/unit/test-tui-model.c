@@ -181,7 +181,7 @@ folders_follow_the_buckets(void **state)
 	struct vt_action a;
 
 	index_ok(f);
-	assert_int_equal(tui_folders_build(f->store, &folders, &err), VT_OK);
+	assert_int_equal(tui_folders_build(f->store, f->cfg, &folders, &err), VT_OK);
 	assert_string_equal(folders.items[0].label, "Inbox");
 	assert_int_equal(folders.items[1].kind, TUI_FOLDER_GENERIC);
 	assert_string_equal(folders.items[1].label, "Generic (3 vendors)");
@@ -191,11 +191,26 @@ folders_follow_the_buckets(void **state)
 
 	assert_int_equal(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err),
 			 VT_OK);
-	assert_int_equal(tui_folders_build(f->store, &folders, &err), VT_OK);
+	assert_int_equal(tui_folders_build(f->store, f->cfg, &folders, &err), VT_OK);
 	assert_int_equal(tui_folders_find(&folders, "acmetel", NULL), 1);
 	assert_string_equal(folders.items[1].query, "vendor:acmetel");
 	assert_string_equal(folders.items[2].label, "Generic (2 vendors)");
 	tui_folders_clear(&folders);
+
+	/* saved searches from the config, checked */
+	close_all(f);
+	load_config(f, "[searches]\nQuotes = subject:quote\nBig bills = vendor:acmetel and tag:unread\n");
+	open_all(f);
+	assert_int_equal(tui_folders_build(f->store, f->cfg, &folders, &err), VT_OK);
+	assert_string_equal(folders.items[folders.count - 2].label, "Quotes");
+	assert_string_equal(folders.items[folders.count - 1].query, "vendor:acmetel and tag:unread");
+	tui_folders_clear(&folders);
+	close_all(f);
+	load_config(f, "[searches]\nBroken = vendor:nobody\n");
+	open_all(f);
+	assert_int_equal(tui_folders_build(f->store, f->cfg, &folders, &err), VT_ERR_CONFIG);
+	assert_non_null(strstr(err.msg, "[searches] Broken"));
+	assert_non_null(strstr(err.msg, "nobody"));
 }
 
 static void
