@@ -239,9 +239,9 @@ static const char address_rows[] = ADDRESS_ROWS("");
  * seen under a name also seen at the vendor (people who moved). */
 static const char vendor_address_rows[] = ADDRESS_ROWS(
 	"WHERE org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
-	" OR (name GLOB '?* ?*' AND name NOT GLOB '*[0-9@]*' AND name IN"
-	"  (SELECT name FROM sightings WHERE org IN"
-	"  (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)))");
+	" OR name IN (SELECT name FROM sightings WHERE org IN"
+	"  (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
+	"  AND name GLOB '?* ?*' AND name NOT GLOB '*[0-9@]*')");
 
 static void
 add_address_row(struct builder *b, sqlite3_stmt *st)

@@ -168,26 +168,32 @@ tui_threads_open(struct tui_threads *t, struct vt_store *s, const char *query,
 		 struct vt_error *err)
 {
 	char *nm = NULL, *copy;
-	struct vt_thread_marks marks;
 	vt_status rc;
 
 	if ((rc = vt_query_translate(s, query, &nm, err)) != VT_OK)
 		return rc;
-	if ((rc = vt_thread_marks_load(s, &marks, err)) != VT_OK) {
-		free(nm);
-		return rc;
-	}
 	if ((copy = strdup(query)) == NULL) {
 		free(nm);
-		vt_thread_marks_clear(&marks);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	tui_threads_close(t);
 	t->query = copy;
 	t->nm_query = nm;
-	t->marks = marks;
 	t->total = -1;
 	return VT_OK;
+}
+
+vt_status
+tui_threads_load_marks(struct tui_threads *t, struct vt_store *s, struct vt_error *err)
+{
+	struct vt_thread_marks marks;
+	vt_status rc = vt_thread_marks_load(s, &marks, err);
+
+	if (rc == VT_OK) {
+		vt_thread_marks_clear(&t->marks);
+		t->marks = marks;
+	}
+	return rc;
 }
 
 struct window_fill {

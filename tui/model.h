@@ -68,10 +68,12 @@ struct tui_threads {
 	bool at_end; /* the last load came up short: no threads after it */
 	int window;  /* threads per load (<= TUI_THREAD_WINDOW); 0: the most */
 };
-/* Opens a query (translating vendor:, bucket: ...); no thread is loaded
- * and nothing is counted until asked. */
+/* Opens a query (translating vendor:, bucket: ...); no thread is loaded,
+ * nothing counted and no mark read until asked. */
 vt_status tui_threads_open(struct tui_threads *t, struct vt_store *s, const char *query,
 			   struct vt_error *err);
+/* Reads which threads wait and which have open issues (the marks). */
+vt_status tui_threads_load_marks(struct tui_threads *t, struct vt_store *s, struct vt_error *err);
 /* Thread `index`, loading the window around it when needed; NULL past
  * the end. */
 const struct mail_thread *tui_threads_get(struct tui_threads *t, struct mail_db *db, long index,

@@ -48,6 +48,7 @@ struct tui {
 	bool panes_wanted;
 	bool colours;
 	bool need_count;
+	bool need_marks; /* the marks (waiting, issues) come after the first paint */
 	bool panes_pending; /* the panes shown are not the selection's */
 	bool quit;
 	char *search;     /* the last / query, for n and N */
@@ -217,8 +218,10 @@ draw_threads(struct tui *t)
 
 	t->tcur.height = l->main_rows;
 	t->tcur.count = t->threads.total;
-	/* Two screens' worth per load: the first paint needs one. */
-	t->threads.window = 2 * l->main_rows + 20;
+	/* The first paint loads one screen; later loads two screens' worth
+	 * around the selection, so j and k rarely wait. */
+	t->threads.window = t->threads.cached == 0 && t->tcur.top == 0 ? l->main_rows + 1
+									: 2 * l->main_rows + 20;
 	tui_cursor_fix(&t->tcur);
 	for (int row = 0; row < l->main_rows; row++) {
 		long i = t->tcur.top + row;
@@ -652,6 +655,7 @@ open_query(struct tui *t, const char *query, const char *label)
 	t->folder_label = lb;
 	t->tcur.sel = t->tcur.top = 0;
 	t->need_count = true;
+	t->need_marks = true;
 }
 
 static void
@@ -1371,7 +1375,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 
 		draw(&t);
 		/* Soon back for the panes when they wait, else at leisure. */
-		timeout(t.panes_pending ? 30 : 250);
+		timeout(t.panes_pending || t.need_marks ? 30 : 250);
 		if (bench_log != NULL) {
 			if (first)
 				fprintf(bench_log, "first-paint %lld\n", now_ns(CLOCK_REALTIME));
@@ -1388,6 +1392,14 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		}
 		if (key == ERR) {
 			/* Idle: what the first paint and quick keys skipped. */
+			if (t.need_marks) {
+				struct vt_error merr = { 0 };
+
+				t.need_marks = false;
+				if (tui_threads_load_marks(&t.threads, t.store, &merr) != VT_OK)
+					say(&t, true, "%s", merr.msg);
+				continue;
+			}
 			if (t.panes_pending) {
 				struct vt_error perr = { 0 };
 				char *slug = vendor_slug_of(&t, selected_thread(&t));

@@ -235,6 +235,10 @@ thread_list_loads_windows_lazily(void **state)
 	assert_int_equal(tui_threads_open(&t, f->store, "vendor:globex", &err), VT_OK);
 	assert_int_equal(t.cached, 0); /* nothing before it is asked for */
 	assert_int_equal(t.total, -1);
+	assert_int_equal(t.marks.waiting_vendor.count, 0);
+	assert_int_equal(tui_threads_load_marks(&t, f->store, &err), VT_OK);
+	assert_int_equal(t.marks.waiting_vendor.count, 1); /* the invoice the user answered */
+	assert_int_equal(t.marks.waiting_me.count, 0);
 	th = tui_threads_get(&t, f->db, 0, &err);
 	assert_non_null(th);
 	assert_string_equal(th->subject, "Quote Q-2026-1187"); /* newest first */
