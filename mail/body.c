@@ -174,31 +174,12 @@ finish(const char *text, size_t max)
 	return out;
 }
 
-vt_status
-mail_body_text(const char *path, size_t max_bytes, char **out, struct vt_error *err)
+char *
+mail_body_text_of(GMimeMessage *message, size_t max_bytes)
 {
 	struct find f = { 0 };
-	GMimeStream *stream;
-	GMimeParser *parser;
-	GMimeMessage *message;
-	GError *gerr = NULL;
-	char *text = NULL;
+	char *text = NULL, *out;
 
-	*out = NULL;
-	g_mime_init();
-	stream = g_mime_stream_fs_open(path, O_RDONLY, 0, &gerr);
-	if (stream == NULL) {
-		vt_status rc = vt_fail(err, VT_ERR_IO, "%s: %s", path,
-				       gerr ? gerr->message : "cannot open");
-
-		if (gerr)
-			g_error_free(gerr);
-		return rc;
-	}
-	parser = g_mime_parser_new_with_stream(stream);
-	/* mbox "From " lines at the top, as in much archived mail */
-	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-	message = g_mime_parser_construct_message(parser, NULL);
 	if (message != NULL) {
 		g_mime_message_foreach(message, find_text, &f);
 		if (f.plain == NULL && f.html == NULL && GMIME_IS_TEXT_PART(message->mime_part))
@@ -212,11 +193,54 @@ mail_body_text(const char *path, size_t max_bytes, char **out, struct vt_error *
 			g_free(html);
 		}
 	}
-	*out = finish(text ? text : "", max_bytes);
+	out = finish(text ? text : "", max_bytes);
 	g_free(text);
-	if (message != NULL)
-		g_object_unref(message);
+	return out;
+}
+
+GMimeMessage *
+mail_parse_file(const char *path, struct vt_error *err)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *message;
+	GError *gerr = NULL;
+
+	g_mime_init();
+	stream = g_mime_stream_fs_open(path, O_RDONLY, 0, &gerr);
+	if (stream == NULL) {
+		vt_fail(err, VT_ERR_IO, "%s: %s", path, gerr ? gerr->message : "cannot open");
+		if (gerr)
+			g_error_free(gerr);
+		return NULL;
+	}
+	parser = g_mime_parser_new_with_stream(stream);
+	/* mbox "From " lines at the top, as in much archived mail */
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	message = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
 	g_object_unref(stream);
+	if (message == NULL)
+		vt_fail(err, VT_ERR_PROTOCOL, "%s: not a message GMime can read", path);
+	return message;
+}
+
+vt_status
+mail_body_text(const char *path, size_t max_bytes, char **out, struct vt_error *err)
+{
+	struct vt_error parse_err = { 0 };
+	GMimeMessage *message;
+
+	*out = NULL;
+	message = mail_parse_file(path, &parse_err);
+	/* an unreadable file is an error; an unparsable one has no text */
+	if (message == NULL && parse_err.status == VT_ERR_IO) {
+		if (err)
+			*err = parse_err;
+		return parse_err.status;
+	}
+	*out = mail_body_text_of(message, max_bytes);
+	if (message != NULL)
+		g_object_unref(message);
 	return *out ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 }

@@ -183,6 +183,18 @@ const char *mail_db_mail_root(const struct mail_db *db);
 const char *mail_db_config_path(const struct mail_db *db);
 
 /* What index hands to the store for each message it adds or attributes. */
+#define MAIL_SIGNATURE_PHONES 4
+
+/* A person's sign-off block, as found in a message body. Empty strings
+ * for what is absent. Untrusted text: sanitise before display. */
+struct mail_signature {
+	char name[128];
+	char title[128];
+	char phones[MAIL_SIGNATURE_PHONES][48]; /* kept as written */
+	size_t n_phones;
+	char manager[128]; /* from "my manager is ...", "" when none */
+};
+
 struct mail_message_info {
 	const char *message_id;
 	time_t date;
@@ -193,6 +205,9 @@ struct mail_message_info {
 	struct mail_attribution attribution;
 	const char *path;      /* one file of the message */
 	const char *thread_id; /* notmuch's; changes when threads merge */
+	/* the sender's signature, read from vendor mail to the user only */
+	bool has_signature;
+	struct mail_signature signature;
 };
 
 struct mail_index_stats {
@@ -373,17 +388,6 @@ bool mail_wrong_greeting(const char *body, const char *user_name, char *greeted,
 
 /* ---- bodies and signatures (mail/body.c, mail/signature.c) ---- */
 
-#define MAIL_SIGNATURE_PHONES 4
-
-/* A person's sign-off block, as found in a message body. Empty strings
- * for what is absent. Untrusted text: sanitise before display. */
-struct mail_signature {
-	char name[128];
-	char title[128];
-	char phones[MAIL_SIGNATURE_PHONES][48]; /* kept as written */
-	size_t n_phones;
-	char manager[128]; /* from "my manager is ...", "" when none */
-};
 
 /*
  * The readable text of the message in file `path`: its first text/plain

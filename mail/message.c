@@ -13,12 +13,25 @@ header(notmuch_message_t *msg, const char *name)
 	return (value != NULL && *value != '\0') ? value : NULL;
 }
 
+static const char *
+file_header(GMimeMessage *m, const char *name)
+{
+	const char *value = g_mime_object_get_header(GMIME_OBJECT(m), name);
+
+	return (value != NULL && *value != '\0') ? value : NULL;
+}
+
+/* Bodies beyond this are not read for signatures: sign-offs come early,
+ * quoted history and attachments later. */
+#define SIGNATURE_BODY_MAX (64 * 1024)
+
 void
 mail_message_describe(notmuch_message_t *msg, const struct mail_identity *identity,
 		      struct mail_message_info *info)
 {
 	struct mail_headers h = { 0 };
 	struct mail_address_list from;
+	GMimeMessage *file = NULL;
 
 	memset(info, 0, sizeof *info);
 	info->message_id = notmuch_message_get_message_id(msg);
@@ -26,11 +39,22 @@ mail_message_describe(notmuch_message_t *msg, const struct mail_identity *identi
 	info->subject = header(msg, "subject");
 	info->path = notmuch_message_get_filename(msg);
 	info->thread_id = notmuch_message_get_thread_id(msg);
+	/* From and Subject are in the index; for the rest notmuch would parse
+	 * the file on each call: parse it once here, for headers and body. */
 	h.from = header(msg, "from");
-	h.to = header(msg, "to");
-	h.cc = header(msg, "cc");
-	h.list_id = header(msg, "list-id");
-	h.list_post = header(msg, "list-post");
+	if (info->path != NULL)
+		file = mail_parse_file(info->path, NULL);
+	if (file != NULL) {
+		h.to = file_header(file, "To");
+		h.cc = file_header(file, "Cc");
+		h.list_id = file_header(file, "List-Id");
+		h.list_post = file_header(file, "List-Post");
+	} else {
+		h.to = header(msg, "to");
+		h.cc = header(msg, "cc");
+		h.list_id = header(msg, "list-id");
+		h.list_post = header(msg, "list-post");
+	}
 	mail_attribute(identity, &h, &info->attribution);
 
 	mail_address_list_parse(h.from, &from);
@@ -43,6 +67,18 @@ mail_message_describe(notmuch_message_t *msg, const struct mail_identity *identi
 	mail_address_list_clear(&from);
 	mail_address_list_parse(h.to, &info->to);
 	mail_address_list_parse(h.cc, &info->cc);
+	/* Who signed: only the vendor's own mail names the vendor's people. */
+	if (file != NULL && info->attribution.kind == MAIL_KIND_VENDOR &&
+	    info->attribution.direction == MAIL_DIR_IN && info->from.address != NULL) {
+		char *body = mail_body_text_of(file, SIGNATURE_BODY_MAX);
+
+		if (body != NULL)
+			info->has_signature =
+				mail_signature_parse(body, info->from.name, &info->signature);
+		free(body);
+	}
+	if (file != NULL)
+		g_object_unref(file);
 }
 
 void

@@ -4,6 +4,8 @@
 
 #include <notmuch.h>
 
+#include <gmime/gmime.h>
+
 #include "mail.h"
 
 struct mail_db {
@@ -26,6 +28,13 @@ vt_status mail_nm_fail(struct mail_db *db, struct vt_error *err, notmuch_status_
 void mail_message_describe(notmuch_message_t *msg, const struct mail_identity *identity,
 			   struct mail_message_info *info);
 void mail_message_info_clear(struct mail_message_info *info);
+
+/* A message file parsed by GMime (NULL after err: VT_ERR_IO unreadable,
+ * VT_ERR_PROTOCOL unparsable); g_object_unref() it. */
+GMimeMessage *mail_parse_file(const char *path, struct vt_error *err);
+/* The readable text of a parsed message (see mail_body_text); message may
+ * be NULL (empty text). malloc'd. */
+char *mail_body_text_of(GMimeMessage *message, size_t max_bytes);
 /* Writes info's attribution as properties of msg. */
 notmuch_status_t mail_message_store_attribution(notmuch_message_t *msg,
 						const struct mail_attribution *attr);

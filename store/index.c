@@ -71,51 +71,26 @@ record_sightings(struct index_run *r, const struct mail_message_info *info,
 	return VT_OK;
 }
 
-/* Bodies beyond this are not read for signatures: sign-offs come early,
- * quoted history and attachments later. */
-#define SIGNATURE_BODY_MAX (64 * 1024)
-
 static vt_status
 record_signature(struct index_run *r, const struct mail_message_info *info, struct vt_error *err)
 {
-	struct mail_signature sig;
-	struct vt_error ignored = { 0 };
-	char *body = NULL, phones[MAIL_SIGNATURE_PHONES * 48 + 8] = "";
+	const struct mail_signature *sig = &info->signature;
+	char phones[MAIL_SIGNATURE_PHONES * 48 + 8] = "";
 	char org[MAIL_DOMAIN_MAX];
-	sqlite3_stmt *st;
-	int rc;
 
-	/* A body we cannot read loses only its signature, never the index
-	 * run: the message itself is indexed already. */
-	if (mail_body_text(info->path, SIGNATURE_BODY_MAX, &body, &ignored) != VT_OK)
+	if (!info->has_signature || !mail_org_domain(info->from.address, org, sizeof org))
 		return VT_OK;
-	bool found = mail_signature_parse(body, info->from.name, &sig);
-
-	free(body);
-	if (!found || !mail_org_domain(info->from.address, org, sizeof org))
-		return VT_OK;
-	for (size_t i = 0; i < sig.n_phones; i++) {
+	for (size_t i = 0; i < sig->n_phones; i++) {
 		if (i)
 			strcat(phones, "\n");
-		strcat(phones, sig.phones[i]);
+		strcat(phones, sig->phones[i]);
 	}
-	st = vt_sql_prepare(r->s,
-			    "INSERT OR REPLACE INTO signatures (message_id, address, org, name, title,"
-			    " phones, manager, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			    err);
-	if (st == NULL)
-		return err ? err->status : VT_ERR_DB;
-	sqlite3_bind_text(st, 1, info->message_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, info->from.address, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, org, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, sig.name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, sig.title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, phones, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, sig.manager, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)info->date);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(r->s, err, rc, "record signature");
+	return vt_sql_run(r->s,
+			  "INSERT OR REPLACE INTO signatures (message_id, address, org, name, title,"
+			  " phones, manager, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			  "record signature", err, "ttttttti", info->message_id,
+			  info->from.address, org, sig->name, sig->title, phones, sig->manager,
+			  (int64_t)info->date);
 }
 
 /* Threads that gained mail this run: their older messages' thread ids
@@ -389,7 +364,7 @@ on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err
 	/* What the user wrote names the vendor's people in To. */
 	if (a->direction == MAIL_DIR_OUT)
 		vs = record_sightings(r, info, SIGHT_TO, info->to.items, info->to.count, err);
-	else if (info->from.address != NULL && info->path != NULL)
+	else if (info->from.address != NULL)
 		vs = record_signature(r, info, err);
 	return vs;
 }
