@@ -129,31 +129,21 @@ vt_status
 mail_attachments(const char *path, char ***names, size_t *n, struct vt_error *err)
 {
 	struct collect c = { 0 };
-	GMimeStream *stream;
-	GMimeParser *parser;
 	GMimeMessage *message;
-	GError *gerr = NULL;
+	struct vt_error parse_err = { 0 };
 
 	*names = NULL;
 	*n = 0;
-	g_mime_init();
-	stream = g_mime_stream_fs_open(path, O_RDONLY, 0, &gerr);
-	if (stream == NULL) {
-		vt_status rc = vt_fail(err, VT_ERR_IO, "%s: %s", path,
-				       gerr ? gerr->message : "cannot open");
-
-		if (gerr)
-			g_error_free(gerr);
-		return rc;
+	message = mail_parse_file(path, &parse_err);
+	if (message == NULL && parse_err.status == VT_ERR_IO) {
+		if (err)
+			*err = parse_err;
+		return parse_err.status;
 	}
-	parser = g_mime_parser_new_with_stream(stream);
-	message = g_mime_parser_construct_message(parser, NULL);
 	if (message != NULL) {
 		g_mime_message_foreach(message, collect_part, &c);
 		g_object_unref(message);
 	}
-	g_object_unref(parser);
-	g_object_unref(stream);
 	if (c.failed) {
 		for (size_t i = 0; i < c.n; i++)
 			free(c.names[i]);
