@@ -184,6 +184,38 @@ draw_folders(struct tui *t)
 		put_text(l->main_top + row, l->folders_w, 1, t->vline, A_NORMAL);
 }
 
+/* s cut or padded to exactly width columns (UTF-8, wide characters
+ * counted as two), into out. */
+static void
+fit_columns(char *out, size_t outlen, const char *s, int width)
+{
+	mbstate_t ps = { 0 };
+	size_t used = 0, left = strlen(s);
+	int cols = 0;
+
+	while (left > 0 && cols < width) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, left, &ps);
+		int w;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+			break;
+		w = wcwidth(wc);
+		if (w < 0)
+			w = 1;
+		if (cols + w > width || used + n + 1 >= outlen)
+			break;
+		memcpy(out + used, s, n);
+		used += n;
+		cols += w;
+		s += n;
+		left -= n;
+	}
+	for (; cols < width && used + 1 < outlen; cols++)
+		out[used++] = ' ';
+	out[used] = '\0';
+}
+
 static void
 thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
 {
@@ -204,8 +236,15 @@ thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
 		marks[1] = 'R';
 	if (vt_thread_set_has(&t->threads.marks.open_issue, th->thread_id))
 		marks[2] = '!';
-	snprintf(buf, len, "%s %s %-14.14s %-20.20s %s (%d)", date, marks, slug ? slug : "-",
-		 th->authors, th->subject, th->total);
+	char vendor[64], authors[128];
+	char *clean_authors = mail_sanitize_str(th->authors);
+
+	/* columns by display width: "Müller" is six columns, seven bytes */
+	fit_columns(vendor, sizeof vendor, slug ? slug : "-", 14);
+	fit_columns(authors, sizeof authors, clean_authors ? clean_authors : "", 20);
+	snprintf(buf, len, "%s %s %s %s %s (%d)", date, marks, vendor, authors, th->subject,
+		 th->total);
+	free(clean_authors);
 	free(slug);
 }
 

@@ -46,6 +46,13 @@ ok "the first screen paints" wait_for "Inbox"
 contains "folders are listed" "$(screen)" "Generic ("
 contains "not vendor mail has a folder" "$(screen)" "Not vendor mail"
 contains "the position is shown" "$(screen)" "1/"
+aligned=$(screen | python3 -c '
+import sys
+rows = sys.stdin.read().splitlines()
+a = [r for r in rows if "Angebot" in r][0]
+b = [r for r in rows if "nanog-list" in r][0]
+print(a.index("Angebot") == b.index("[nanog-list]"))')
+is "columns line up past accented names (display width, not bytes)" "$aligned" True
 keys j j
 contains "j moves down" "$(screen)" " 3/"
 keys k
