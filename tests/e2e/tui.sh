@@ -87,6 +87,17 @@ keys , u
 ok "undo says what it undid" wait_for "undone: promoted"
 lacks "the folder is gone again" "$(screen | cut -c1-26)" "globex.example"
 
+# archive, and undo it: tags in the index, journal in the store
+inbox_before=$($VTRIAGE --config "$TMP/conf" count 'tag:inbox and subject:"Maintenance agreement"')
+keys , a
+ok "archive says so" wait_for "archived thread"
+is "the thread left the inbox" \
+	"$($VTRIAGE --config "$TMP/conf" count 'tag:inbox and subject:"Maintenance agreement"')" 0
+keys , u
+ok "undo brings it back" wait_for "undone: archived"
+is "the thread is in the inbox again" \
+	"$($VTRIAGE --config "$TMP/conf" count 'tag:inbox and subject:"Maintenance agreement"')" "$inbox_before"
+
 # the help overlay, generated from the keymap
 keys '?'
 ok "? shows the help" wait_for "Keys of the main screen"
