@@ -77,6 +77,7 @@ void cli_format_date(time_t t, char *buf, size_t len);
 
 /* ---- commands ---- */
 int cmd_index(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_count(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_vendor_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);

@@ -119,6 +119,21 @@ static const struct cli_command commands[] = {
 		  "  --full-scan  look at every directory, even unchanged ones\n"
 		  "  --quiet      no progress and no summary\n",
 	  .run = cmd_index },
+	{ .name = "sync",
+	  .args = "[ACCOUNT...] [--no-index] [--quiet] [--format=text|json]",
+	  .summary = "Fetch mail over IMAP into the Maildir, sync flags, then index.",
+	  .help = "Syncs every [account NAME] of the configuration (or those named): new\n"
+		  "mail lands in <maildir>/<maildir_subdir>/<folder>, \\Seen \\Flagged and\n"
+		  "\\Answered go both ways, mail expunged on the server is removed here.\n"
+		  "A folder that fails is reported and the others go on; the next run\n"
+		  "resumes. Account keys: host, port, tls = implicit|starttls|none (none:\n"
+		  "loopback only), user, password_command (else asked on the terminal),\n"
+		  "folders (default INBOX and the subscribed ones), maildir_subdir\n"
+		  "(default NAME), cert_fingerprint = sha256:... (pins a certificate the\n"
+		  "system CAs do not vouch for), timeout (seconds).\n\n"
+		  "  --no-index   do not index the new mail\n"
+		  "  --quiet      no progress and no summary\n",
+	  .run = cmd_sync },
 	{ .name = "count",
 	  .args = "[--output=messages|threads] QUERY...",
 	  .summary = "Count messages (or threads) matching a query.",

@@ -1,0 +1,318 @@
+/* vtriage sync: fetch mail over IMAP into the Maildir, then index it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "../mail/imap.h"
+#include "cli.h"
+
+struct sync_ui {
+	struct cli *cli;
+	bool tty;
+	bool quiet;
+	bool progress_shown;
+	const char *account;
+};
+
+static void
+clear_progress(struct sync_ui *ui)
+{
+	if (ui->progress_shown) {
+		fprintf(stderr, "\r\033[K");
+		ui->progress_shown = false;
+	}
+}
+
+/* The password from the terminal, echo off; never from a pipe. */
+static vt_status
+ask_password(void *ctx, const struct mail_imap_account *acct, char *buf, size_t len,
+	     struct vt_error *err)
+{
+	struct sync_ui *ui = ctx;
+	struct termios old, quiet;
+	FILE *tty;
+	bool restored = false;
+	char *user = cli_text(acct->user), *host = cli_text(acct->host);
+
+	clear_progress(ui);
+	if (!isatty(STDIN_FILENO) || (tty = fopen("/dev/tty", "r+")) == NULL) {
+		free(user);
+		free(host);
+		return vt_fail(err, VT_ERR_AUTH,
+			       "[account %s] has no password_command and there is no terminal "
+			       "to ask for the password on", acct->name);
+	}
+	fprintf(tty, "Password for %s at %s (account %s): ", user ? user : "?", host ? host : "?",
+		acct->name);
+	fflush(tty);
+	free(user);
+	free(host);
+	if (tcgetattr(fileno(tty), &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		quiet.c_lflag |= ICANON;
+		restored = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
+	}
+	if (fgets(buf, (int)len, tty) == NULL)
+		buf[0] = '\0';
+	if (restored)
+		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (buf[0] == '\0')
+		return vt_fail(err, VT_ERR_AUTH, "[account %s]: no password given", acct->name);
+	return VT_OK;
+}
+
+static void
+on_progress(void *ctx, const struct mail_sync_progress *p)
+{
+	struct sync_ui *ui = ctx;
+	char *folder;
+
+	if (!ui->tty || ui->quiet)
+		return;
+	folder = cli_text(p->folder);
+	fprintf(stderr, "\r\033[KSyncing %s/%s (folder %u/%u): %u/%u new messages, %.1f MB",
+		p->account, folder ? folder : "?", p->folder_index, p->n_folders, p->fetched,
+		p->to_fetch, p->bytes / 1e6);
+	free(folder);
+	ui->progress_shown = true;
+}
+
+static void
+on_folder_done(void *ctx, const char *account, const char *folder,
+	       const struct mail_sync_stats *st, const struct vt_error *err)
+{
+	struct sync_ui *ui = ctx;
+	char *clean;
+
+	(void)st;
+	if (err == NULL)
+		return;
+	clear_progress(ui);
+	clean = cli_text(folder);
+	fprintf(stderr, "vtriage: sync %s/%s: %s\n", account, clean ? clean : "?",
+		err->msg[0] ? err->msg : vt_status_name(err->status));
+	free(clean);
+}
+
+static void
+on_index_warning(void *ctx, const char *path, const char *why)
+{
+	char *clean = cli_text(path);
+
+	clear_progress(ctx);
+	fprintf(stderr, "vtriage: warning: %s: %s\n", clean ? clean : "?", why);
+	free(clean);
+}
+
+/* The [account NAME] lines of one account, in file order. */
+static vt_status
+load_account(const struct vt_config *cfg, const char *name, struct mail_imap_account **out,
+	     struct vt_error *err)
+{
+	struct mail_imap_setting *settings = calloc(cfg->n_entries + 1, sizeof *settings);
+	size_t n = 0;
+	vt_status rc;
+
+	if (settings == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < cfg->n_entries; i++) {
+		const struct vt_config_entry *e = &cfg->entries[i];
+
+		if (strcmp(e->section, "account") == 0 && e->name && strcmp(e->name, name) == 0)
+			settings[n++] = (struct mail_imap_setting){ e->key, e->value, e->line };
+	}
+	rc = mail_imap_account_parse(cfg->path, name, settings, n, out, err);
+	free(settings);
+	return rc;
+}
+
+static bool
+has_account(const struct vt_config *cfg, const char *name, size_t before)
+{
+	for (size_t i = 0; i < before && i < cfg->n_entries; i++) {
+		const struct vt_config_entry *e = &cfg->entries[i];
+
+		if (strcmp(e->section, "account") == 0 && e->name && strcmp(e->name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+format_bytes(uint64_t b, char *out, size_t len)
+{
+	if (b >= 1000000)
+		snprintf(out, len, "%.1f MB", b / 1e6);
+	else if (b >= 1000)
+		snprintf(out, len, "%.1f kB", b / 1e3);
+	else
+		snprintf(out, len, "%u bytes", (unsigned)b);
+}
+
+static void
+print_summary(struct cli *cli, const struct mail_sync_stats *st, unsigned accounts,
+	      const struct vt_index_report *idx)
+{
+	char bytes[32];
+
+	if (cli->format == CLI_JSON) {
+		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
+				      "accounts", (json_int_t)accounts,
+				      "folders", (json_int_t)st->folders,
+				      "folders_failed", (json_int_t)st->folders_failed,
+				      "fetched", (json_int_t)st->fetched,
+				      "bytes", (json_int_t)st->bytes,
+				      "flags_pushed", (json_int_t)st->flags_pushed,
+				      "flags_pulled", (json_int_t)st->flags_pulled,
+				      "removed", (json_int_t)st->removed,
+				      "relinked", (json_int_t)st->relinked,
+				      "replaced", (json_int_t)st->replaced,
+				      "orphaned", (json_int_t)st->orphaned,
+				      "indexed", (json_int_t)(idx ? idx->mail.added : 0),
+				      "seconds", st->elapsed);
+		cli_json_print(cli, o);
+		json_decref(o);
+		return;
+	}
+	format_bytes(st->bytes, bytes, sizeof bytes);
+	fprintf(cli->out,
+		"Synced %u folder%s of %u account%s in %.1f s: %u new message%s (%s), "
+		"flags %u up, %u down, %u removed",
+		st->folders, st->folders == 1 ? "" : "s", accounts, accounts == 1 ? "" : "s",
+		st->elapsed, st->fetched, st->fetched == 1 ? "" : "s", bytes, st->flags_pushed,
+		st->flags_pulled, st->removed);
+	if (st->relinked)
+		fprintf(cli->out, ", %u kept across a UIDVALIDITY change", st->relinked);
+	if (st->replaced)
+		fprintf(cli->out, ", %u replaced by the server's changed copy", st->replaced);
+	if (st->orphaned)
+		fprintf(cli->out, ", %u no longer on the server (kept here, unsynced)", st->orphaned);
+	if (st->missing)
+		fprintf(cli->out, ", %u deleted here only", st->missing);
+	if (st->folders_failed)
+		fprintf(cli->out, "; %u folder%s FAILED", st->folders_failed,
+			st->folders_failed == 1 ? "" : "s");
+	if (idx)
+		fprintf(cli->out, "; indexed %u new message%s (%u new vendor%s)", idx->mail.added,
+			idx->mail.added == 1 ? "" : "s", idx->vendors_new,
+			idx->vendors_new == 1 ? "" : "s");
+	fprintf(cli->out, ".\n");
+}
+
+int
+cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *no_index = NULL, *quiet = NULL;
+	const struct cli_option options[] = {
+		{ "no-index", false, &no_index },
+		{ "quiet", false, &quiet },
+		{ 0 },
+	};
+	struct sync_ui ui = { .cli = cli, .tty = isatty(STDERR_FILENO) };
+	struct mail_sync_hooks hooks = { .ctx = &ui, .password = ask_password,
+					 .progress = on_progress, .folder_done = on_folder_done };
+	struct mail_imap_account **accts = NULL;
+	struct mail_sync_stats stats = { 0 };
+	struct vt_index_report report;
+	struct vt_error err = { 0 };
+	size_t n_accts = 0;
+	int n, exit_code = 0;
+	vt_status rc;
+
+	n = cli_parse_options(cli, self, argc, argv, options);
+	if (n < 0)
+		return n == -2 ? 0 : 2;
+	ui.quiet = quiet != NULL;
+	if (cli->cfg == NULL && (rc = vt_config_load(cli->config_path, &cli->cfg, &err)) != VT_OK)
+		return cli_error(&err);
+	if ((accts = calloc(cli->cfg->n_entries + (size_t)n + 1, sizeof *accts)) == NULL)
+		return cli_error(&(struct vt_error){ VT_ERR_NOMEM, "out of memory" });
+
+	/* Every account named (or all), all parsed before any connection. */
+	if (n > 0) {
+		for (int i = 0; i < n; i++) {
+			if (!has_account(cli->cfg, argv[i], cli->cfg->n_entries)) {
+				char *clean = cli_text(argv[i]);
+
+				vt_fail(&err, VT_ERR_NOT_FOUND, "no [account %s] in %s", clean,
+					cli->cfg->path ? cli->cfg->path : "the configuration");
+				free(clean);
+				goto fail;
+			}
+			if ((rc = load_account(cli->cfg, argv[i], &accts[n_accts], &err)) != VT_OK)
+				goto fail;
+			n_accts++;
+		}
+	} else {
+		for (size_t i = 0; i < cli->cfg->n_entries; i++) {
+			const struct vt_config_entry *e = &cli->cfg->entries[i];
+
+			if (strcmp(e->section, "account") != 0 || e->name == NULL ||
+			    has_account(cli->cfg, e->name, i))
+				continue;
+			if ((rc = load_account(cli->cfg, e->name, &accts[n_accts], &err)) != VT_OK)
+				goto fail;
+			n_accts++;
+		}
+	}
+	if (n_accts == 0) {
+		vt_fail(&err, VT_ERR_CONFIG,
+			"%s has no [account NAME] section: nothing to sync (see vtriage sync --help)",
+			cli->cfg->path ? cli->cfg->path : "the configuration");
+		goto fail;
+	}
+
+	for (size_t i = 0; i < n_accts; i++) {
+		struct mail_sync_options opts = {
+			.mail_root = cli->cfg->maildir,
+			.data_dir = cli->cfg->data_dir,
+			.interrupted = &cli_interrupted,
+		};
+		struct vt_error aerr = { 0 };
+
+		ui.account = accts[i]->name;
+		rc = mail_sync_account(accts[i], &opts, &hooks, &stats, &aerr);
+		clear_progress(&ui);
+		if (rc != VT_OK) {
+			fprintf(stderr, "vtriage: sync %s: %s\n", accts[i]->name,
+				aerr.msg[0] ? aerr.msg : vt_status_name(rc));
+			if (exit_code == 0)
+				exit_code = vt_status_exit_code(rc);
+			if (rc == VT_ERR_INTERRUPTED)
+				break;
+		}
+	}
+
+	/* What arrived is indexed even when a folder failed. */
+	if (no_index == NULL && !cli_interrupted) {
+		struct vt_index_ui iui = { .ctx = &ui, .warning = on_index_warning };
+
+		if ((rc = cli_open(cli, MAIL_DB_READ_WRITE, &err)) != VT_OK ||
+		    (rc = vt_index(cli->store, cli->db, cli->cfg, false, &cli_interrupted, &iui,
+				   &report, &err)) != VT_OK) {
+			int code = cli_error(&err);
+
+			if (exit_code == 0)
+				exit_code = code;
+			no_index = "failed";
+		}
+	}
+	if (!ui.quiet)
+		print_summary(cli, &stats, (unsigned)n_accts, no_index ? NULL : &report);
+	for (size_t i = 0; i < n_accts; i++)
+		mail_imap_account_free(&accts[i]);
+	free(accts);
+	return exit_code;
+fail:
+	for (size_t i = 0; i < n_accts; i++)
+		mail_imap_account_free(&accts[i]);
+	free(accts);
+	return cli_error(&err);
+}

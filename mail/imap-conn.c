@@ -1,0 +1,350 @@
+/*
+ * One IMAP session: connect (implicit TLS, STARTTLS, or plain text to a
+ * loopback server), verify the certificate before anything secret is
+ * sent, log in, learn the capabilities, list the folders to sync.
+ */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "imap-private.h"
+
+static bool
+is_ip_literal(const char *host)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	return inet_pton(AF_INET, host, &a4) == 1 || inet_pton(AF_INET6, host, &a6) == 1;
+}
+
+/* SNI: the name we want a certificate for (never an IP literal, RFC 6066). */
+static void
+tls_setup(struct mailstream_ssl_context *ctx, void *data)
+{
+	char *host = data;
+
+	if (!is_ip_literal(host))
+		mailstream_ssl_set_server_name(ctx, host);
+}
+
+/* tls = none sends the password in clear: only over loopback, where no
+ * one else can read it. Every address the name resolves to must be one. */
+static vt_status
+check_loopback(const struct mail_imap_account *a, struct vt_error *err)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+	bool ok = true;
+	int r;
+
+	if ((r = getaddrinfo(a->host, NULL, &hints, &res)) != 0)
+		return vt_fail(err, VT_ERR_NET, "%s: %s", a->host, gai_strerror(r));
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		if (ai->ai_family == AF_INET) {
+			const struct sockaddr_in *in = (const struct sockaddr_in *)ai->ai_addr;
+
+			ok = ok && (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+		} else if (ai->ai_family == AF_INET6) {
+			const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ai->ai_addr;
+			const uint8_t *b = in6->sin6_addr.s6_addr;
+
+			ok = ok && (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) ||
+				    (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && b[12] == 127));
+		} else
+			ok = false;
+	}
+	freeaddrinfo(res);
+	if (!ok)
+		return vt_fail(err, VT_ERR_CONFIG,
+			       "%s:%d: [account %s] tls: none is allowed only to a loopback "
+			       "server, and %s is not one (use implicit or starttls)",
+			       a->file, a->tls_line ? a->tls_line : a->line, a->name, a->host);
+	return VT_OK;
+}
+
+/* The server's last words, made safe to print. */
+static void
+server_text(const struct imap_conn *c, char *out, size_t len)
+{
+	const char *text = c->imap ? c->imap->imap_response : NULL;
+	char *clean;
+
+	out[0] = '\0';
+	if (text == NULL || *text == '\0')
+		return;
+	clean = mail_sanitize(text, strnlen(text, 300), false);
+	if (clean)
+		snprintf(out, len, "%s", clean);
+	free(clean);
+}
+
+vt_status
+imap_fail(struct imap_conn *c, int r, struct vt_error *err, const char *fmt, ...)
+{
+	char what[512], said[320];
+	const char *why;
+	vt_status st;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	said[0] = '\0';
+	switch (r) {
+	case MAILIMAP_ERROR_STREAM:
+	case MAILIMAP_ERROR_PARSE:
+	case MAILIMAP_ERROR_FATAL:
+		c->alive = false;
+		st = VT_ERR_NET;
+		why = "the connection was lost";
+		break;
+	case MAILIMAP_ERROR_CONNECTION_REFUSED:
+		c->alive = false;
+		st = VT_ERR_NET;
+		why = "cannot connect";
+		break;
+	case MAILIMAP_ERROR_MEMORY:
+		st = VT_ERR_NOMEM;
+		why = "out of memory";
+		break;
+	case MAILIMAP_ERROR_SSL:
+	case MAILIMAP_ERROR_STARTTLS:
+		c->alive = false;
+		st = VT_ERR_TLS;
+		why = "TLS negotiation failed";
+		break;
+	case MAILIMAP_ERROR_LOGIN:
+		st = VT_ERR_AUTH;
+		why = "login refused";
+		server_text(c, said, sizeof said);
+		break;
+	default:
+		st = VT_ERR_PROTOCOL;
+		why = "the server said no";
+		server_text(c, said, sizeof said);
+		break;
+	}
+	return vt_fail(err, st, "%s: %s%s%s%s", what, why, said[0] ? " (\"" : "", said,
+		       said[0] ? "\")" : "");
+}
+
+static ssize_t
+eof_read(mailstream_low *s, void *buf, size_t len)
+{
+	const struct imap_eof_driver *d = (const struct imap_eof_driver *)s->driver;
+	ssize_t r = d->orig_read(s, buf, len);
+
+	return r == 0 && len > 0 ? -1 : r;
+}
+
+/* Puts eof_read under the session's current stream (after TLS is up). */
+static void
+guard_eof(struct imap_conn *c)
+{
+	mailstream_low *low = mailstream_get_low(c->imap->imap_stream);
+
+	if (low == NULL || low->driver == &c->eof.drv)
+		return;
+	c->eof.drv = *low->driver;
+	c->eof.orig_read = low->driver->mailstream_read;
+	c->eof.drv.mailstream_read = eof_read;
+	low->driver = &c->eof.drv;
+}
+
+void
+imap_conn_drop(struct imap_conn *c)
+{
+	if (c->imap) {
+		if (c->alive)
+			mailimap_logout(c->imap);
+		mailimap_free(c->imap);
+		c->imap = NULL;
+	}
+	c->alive = false;
+}
+
+void
+imap_conn_close(struct imap_conn *c)
+{
+	imap_conn_drop(c);
+	imap_secret_free(&c->password);
+}
+
+vt_status
+imap_conn_open(struct imap_conn *c, const struct mail_imap_account *a,
+	       const struct mail_sync_hooks *hooks, struct vt_error *err)
+{
+	struct mailimap_capability_data *cap = NULL;
+	const char *where = a->host;
+	int r;
+	vt_status rc;
+
+	imap_conn_drop(c);
+	c->acct = a;
+	c->hooks = hooks;
+	c->condstore = false;
+	if (a->tls == MAIL_IMAP_TLS_NONE && (rc = check_loopback(a, err)) != VT_OK)
+		return rc;
+	/* Ask first: a server does not wait long for a user typing. */
+	if (c->password == NULL && (rc = imap_password(a, hooks, &c->password, err)) != VT_OK)
+		return rc;
+
+	if ((c->imap = mailimap_new(0, NULL)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	mailimap_set_timeout(c->imap, a->timeout);
+	c->alive = true;
+	if (a->tls == MAIL_IMAP_TLS_IMPLICIT)
+		r = mailimap_ssl_connect_with_callback(c->imap, a->host, a->port, tls_setup, a->host);
+	else
+		r = mailimap_socket_connect(c->imap, a->host, a->port);
+	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		c->alive = false;
+		rc = imap_fail(c, r == MAILIMAP_ERROR_SSL ? r : MAILIMAP_ERROR_CONNECTION_REFUSED,
+			       err, "%s port %u", where, (unsigned)a->port);
+		goto fail;
+	}
+	if (a->tls == MAIL_IMAP_TLS_STARTTLS) {
+		int s = mailimap_socket_starttls_with_callback(c->imap, tls_setup, a->host);
+
+		if (s != MAILIMAP_NO_ERROR) {
+			rc = imap_fail(c, s == MAILIMAP_ERROR_STREAM ? s : MAILIMAP_ERROR_STARTTLS,
+				       err, "%s: STARTTLS", where);
+			goto fail;
+		}
+		/* Anything learnt before TLS may have been forged. */
+		r = MAILIMAP_NO_ERROR_NON_AUTHENTICATED;
+	}
+	if (a->tls != MAIL_IMAP_TLS_NONE &&
+	    (rc = imap_tls_verify(c->imap->imap_stream, a, err)) != VT_OK)
+		goto fail;
+	guard_eof(c);
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED) {
+		r = mailimap_login(c->imap, a->user, c->password);
+		if (r != MAILIMAP_NO_ERROR) {
+			rc = imap_fail(c, r, err, "%s: login as %s", where, a->user);
+			if (rc == VT_ERR_PROTOCOL)
+				rc = err ? (err->status = VT_ERR_AUTH) : VT_ERR_AUTH;
+			goto fail;
+		}
+	}
+	r = mailimap_capability(c->imap, &cap);
+	if (r != MAILIMAP_NO_ERROR) {
+		rc = imap_fail(c, r, err, "%s: CAPABILITY", where);
+		goto fail;
+	}
+	mailimap_capability_data_free(cap);
+	c->condstore = mailimap_has_condstore(c->imap) != 0;
+	return VT_OK;
+fail:
+	imap_conn_drop(c);
+	return rc;
+}
+
+static bool
+list_noselect(const struct mailimap_mailbox_list *mb)
+{
+	const struct mailimap_mbx_list_flags *f = mb->mb_flag;
+
+	if (f == NULL)
+		return false;
+	if (f->mbf_type == MAILIMAP_MBX_LIST_FLAGS_SFLAG &&
+	    f->mbf_sflag == MAILIMAP_MBX_LIST_SFLAG_NOSELECT)
+		return true;
+	for (clistiter *it = f->mbf_oflags ? clist_begin(f->mbf_oflags) : NULL; it;
+	     it = clist_next(it)) {
+		const struct mailimap_mbx_list_oflag *o = clist_content(it);
+
+		if (o->of_type == MAILIMAP_MBX_LIST_OFLAG_FLAG_EXT && o->of_flag_ext &&
+		    (strcasecmp(o->of_flag_ext, "NonExistent") == 0 ||
+		     strcasecmp(o->of_flag_ext, "Noselect") == 0))
+			return true;
+	}
+	return false;
+}
+
+static vt_status
+push_name(char ***names, char **delims, size_t *n, const char *name, char delim,
+	  struct vt_error *err)
+{
+	char **nn = realloc(*names, (*n + 1) * sizeof *nn);
+	char *nd;
+
+	if (nn == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	*names = nn;
+	if ((nd = realloc(*delims, *n + 1)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	*delims = nd;
+	if ((nn[*n] = strdup(name)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	nd[*n] = delim;
+	(*n)++;
+	return VT_OK;
+}
+
+vt_status
+imap_conn_folders(struct imap_conn *c, char ***names, char **delims, size_t *n,
+		  struct vt_error *err)
+{
+	const struct mail_imap_account *a = c->acct;
+	clist *list = NULL;
+	char root_delim = '/';
+	int r;
+	vt_status rc = VT_OK;
+
+	*names = NULL;
+	*delims = NULL;
+	*n = 0;
+	/* LIST "" "" gives the hierarchy delimiter. */
+	r = mailimap_list(c->imap, "", "", &list);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, err, "%s: LIST", a->host);
+	if (list && clist_begin(list)) {
+		const struct mailimap_mailbox_list *mb = clist_content(clist_begin(list));
+
+		root_delim = mb->mb_delimiter;
+	}
+	mailimap_list_result_free(list);
+	list = NULL;
+
+	if (a->folders) {
+		for (size_t i = 0; i < a->n_folders && rc == VT_OK; i++)
+			rc = push_name(names, delims, n, a->folders[i], root_delim, err);
+		goto out;
+	}
+	if ((rc = push_name(names, delims, n, "INBOX", root_delim, err)) != VT_OK)
+		goto out;
+	r = mailimap_lsub(c->imap, "", "*", &list);
+	if (r != MAILIMAP_NO_ERROR) {
+		rc = imap_fail(c, r, err, "%s: LSUB", a->host);
+		goto out;
+	}
+	for (clistiter *it = list ? clist_begin(list) : NULL; it && rc == VT_OK;
+	     it = clist_next(it)) {
+		const struct mailimap_mailbox_list *mb = clist_content(it);
+
+		if (mb->mb_name == NULL || strcasecmp(mb->mb_name, "INBOX") == 0 ||
+		    list_noselect(mb))
+			continue;
+		rc = push_name(names, delims, n, mb->mb_name, mb->mb_delimiter, err);
+	}
+out:
+	if (list)
+		mailimap_list_result_free(list);
+	if (rc != VT_OK) {
+		imap_names_free(*names, *n);
+		free(*delims);
+		*names = NULL;
+		*delims = NULL;
+		*n = 0;
+	}
+	return rc;
+}

@@ -1,0 +1,198 @@
+/* Internals shared by mail/imap-*.c; never included elsewhere. */
+#ifndef VT_MAIL_IMAP_PRIVATE_H
+#define VT_MAIL_IMAP_PRIVATE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libetpan/libetpan.h>
+
+#include "imap.h"
+
+/* Message flags as a bit set. The first three are synced both ways. */
+enum {
+	MF_SEEN = 1,
+	MF_FLAGGED = 2,
+	MF_ANSWERED = 4,
+	MF_SYNCED = MF_SEEN | MF_FLAGGED | MF_ANSWERED,
+	MF_DRAFT = 8,    /* set on delivery only */
+	MF_DELETED = 16, /* set on delivery only (Maildir T) */
+};
+
+/* ---- connection (imap-conn.c) ---------------------------------------- */
+
+/* The stream driver of a session, copied with a read that turns end of
+ * file into an error: libetpan 1.9.4 loops forever when the connection
+ * ends inside a literal (a read of 0 bytes is retried). */
+struct imap_eof_driver {
+	mailstream_low_driver drv; /* first: libetpan sees only this */
+	ssize_t (*orig_read)(mailstream_low *, void *, size_t);
+};
+
+struct imap_conn {
+	struct imap_eof_driver eof;
+	mailimap *imap;
+	const struct mail_imap_account *acct;
+	const struct mail_sync_hooks *hooks;
+	char *password; /* malloc'd; wiped and freed by imap_conn_close */
+	bool condstore;
+	bool alive;     /* false after a stream error: reconnect before reuse */
+};
+
+/* Connects, verifies TLS, logs in and reads capabilities. On failure the
+ * connection is closed again. The password is asked for once and kept
+ * for reconnections. */
+vt_status imap_conn_open(struct imap_conn *c, const struct mail_imap_account *acct,
+			 const struct mail_sync_hooks *hooks, struct vt_error *err);
+/* Logs out (when alive) and frees the session; keeps the password. */
+void imap_conn_drop(struct imap_conn *c);
+/* imap_conn_drop + wipes the password. */
+void imap_conn_close(struct imap_conn *c);
+/* Translates libetpan's code r after an operation described by what
+ * (a printf format): stream errors mark the connection dead; the
+ * server's own words (sanitised) are quoted. */
+vt_status imap_fail(struct imap_conn *c, int r, struct vt_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Server folder names to sync: the configured ones, else INBOX and the
+ * subscribed folders (INBOX first). delim gets each one's hierarchy
+ * delimiter ('\0' for none). Arrays malloc'd; free with imap_names_free. */
+vt_status imap_conn_folders(struct imap_conn *c, char ***names, char **delims, size_t *n,
+			    struct vt_error *err);
+void imap_names_free(char **names, size_t n);
+
+/* ---- TLS (imap-tls.c) --------------------------------------------------- */
+
+/* Checks the certificate chain the server sent on stream s against the
+ * system CAs and host (or against the pinned fingerprint). */
+vt_status imap_tls_verify(mailstream *s, const struct mail_imap_account *acct,
+			  struct vt_error *err);
+
+/* ---- passwords (imap-account.c) --------------------------------------- */
+
+/* Runs password_command (/bin/sh -c) and keeps the first line of its
+ * output, or asks the hook. *out is malloc'd; wipe before freeing. */
+vt_status imap_password(const struct mail_imap_account *acct, const struct mail_sync_hooks *hooks,
+			char **out, struct vt_error *err);
+/* Overwrites and frees a secret. */
+void imap_secret_free(char **secret);
+
+/* ---- the local Maildir folder (imap-maildir.c) ------------------------ */
+
+struct md_folder {
+	char *path; /* <root>/<subdir>/<folder>: holds cur/ new/ tmp/ */
+	char host[64];
+	unsigned seq;
+	int dirty;  /* renames/creates since the last md_sync_dirs */
+};
+
+/* One of our files: its name carries ",vt=<uv>-<uid>". */
+struct md_entry {
+	uint32_t uv, uid;
+	char *name;       /* file name in new/ or cur/ */
+	bool in_new;
+	char info[32];    /* the flag letters after ":2," (sorted) */
+	/* for UIDVALIDITY matching (imap-sync.c) */
+	char *message_id;
+	uint64_t crlf_size;
+	uint8_t sha256[32];
+	bool hashed;
+	bool used;
+};
+
+/* Creates the folder (cur/ new/ tmp/) as needed; refuses one that mbsync
+ * or offlineimap manage (VT_ERR_CONFLICT). */
+vt_status md_open(struct md_folder *f, const char *path, struct vt_error *err);
+void md_close(struct md_folder *f);
+/* Claims the folder for account (first use) or refuses one that another
+ * account syncs (VT_ERR_CONFLICT). */
+vt_status md_check_owner(struct md_folder *f, const char *account, struct vt_error *err);
+/* Our files in cur/ and new/, and leftovers of ours in tmp/ deleted. */
+vt_status md_scan(struct md_folder *f, struct md_entry **out, size_t *n, struct vt_error *err);
+void md_entries_free(struct md_entry *e, size_t n);
+/* The MF_* bits of a flag-letter string, and back (keeping letters that
+ * are not synced from old_info). */
+unsigned md_info_flags(const char *info);
+void md_info_build(const char *old_info, unsigned flags, char *out, size_t len);
+/* Renames e to carry flags (MF_SYNCED bits; other letters kept), moving
+ * it from new/ to cur/ when it gains flags. */
+vt_status md_set_flags(struct md_folder *f, struct md_entry *e, unsigned flags,
+		       struct vt_error *err);
+/* Gives e a new uidvalidity and uid (and flags) in its name. */
+vt_status md_rename_uid(struct md_folder *f, struct md_entry *e, uint32_t uv, uint32_t uid,
+			unsigned flags, struct vt_error *err);
+/* Takes our marker out of e's name: the file stays as local mail only. */
+vt_status md_unmark(struct md_folder *f, struct md_entry *e, struct vt_error *err);
+vt_status md_remove(struct md_folder *f, struct md_entry *e, struct vt_error *err);
+/* fsyncs cur/ and new/ when something changed in them. */
+vt_status md_sync_dirs(struct md_folder *f, struct vt_error *err);
+/* Path of e (static buffer of the caller). */
+void md_entry_path(const struct md_folder *f, const struct md_entry *e, char *out, size_t len);
+
+/* Delivery of one message: bytes as the server sends them (CRLF), stored
+ * with LF line ends in tmp/, then fsync'd and renamed into new/ or cur/. */
+struct md_writer {
+	int fd;
+	char tmp_path[PATH_MAX];
+	char base[256];
+	bool pending_cr;
+	uint64_t bytes;
+	void *hash;      /* gnutls_hash_hd_t when hashing */
+	bool failed;
+	int error;
+};
+vt_status md_writer_begin(struct md_folder *f, uint32_t uv, uint32_t uid, bool hash,
+			  struct md_writer *w, struct vt_error *err);
+vt_status md_writer_write(struct md_writer *w, const char *buf, size_t len,
+			  struct vt_error *err);
+/* fsyncs, renames into place and fills e (name and info malloc'd/owned
+ * by e); sha256 gets the content hash when the writer hashed. */
+vt_status md_writer_commit(struct md_folder *f, struct md_writer *w, unsigned flags,
+			   struct md_entry *e, uint8_t sha256[32], struct vt_error *err);
+void md_writer_abort(struct md_writer *w);
+
+/* Reads a local file for UIDVALIDITY matching: Message-ID, the size it
+ * has with CRLF line ends, content hash. */
+vt_status md_entry_digest(const struct md_folder *f, struct md_entry *e, struct vt_error *err);
+/* The Message-ID of a header block (LF or CRLF lines); "" if none. */
+void md_header_message_id(const char *buf, size_t len, char *out, size_t outlen);
+
+/* ---- sync state (imap-state.c) ---------------------------------------- */
+
+struct state_msg {
+	uint32_t uid;
+	uint8_t flags; /* MF_SYNCED bits as last agreed with the server */
+};
+
+struct sync_state {
+	uint32_t uidvalidity; /* 0: never synced */
+	uint32_t uidnext;
+	uint64_t highestmodseq;
+	struct state_msg *msgs; /* sorted by uid */
+	size_t n, cap;
+};
+
+/* A missing file is an empty state. */
+vt_status state_load(const char *path, struct sync_state *st, struct vt_error *err);
+/* tmp + fsync + rename + fsync of the directory. */
+vt_status state_save(const char *path, const struct sync_state *st, struct vt_error *err);
+void state_clear(struct sync_state *st);
+vt_status state_add(struct sync_state *st, uint32_t uid, unsigned flags);
+void state_sort(struct sync_state *st);
+
+/* <data_dir>/sync/<account>, created; path malloc'd. */
+vt_status state_account_dir(const char *data_dir, const char *account, char **path,
+			    struct vt_error *err);
+/* <dir>/<folder, %-escaped>.state, malloc'd. */
+char *state_folder_path(const char *dir, const char *folder);
+/* An exclusive lock on the account's state (fd to close), or VT_ERR_BUSY. */
+vt_status state_lock(const char *dir, const char *account, int *fd, struct vt_error *err);
+
+/* mkdir -p (mode 0700 for created directories). */
+vt_status imap_mkdirs(const char *path, struct vt_error *err);
+/* fsync of a directory. */
+vt_status imap_fsync_dir(const char *path, struct vt_error *err);
+
+#endif

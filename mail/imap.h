@@ -1,0 +1,152 @@
+/*
+ * mail/imap.h — the IMAP sync engine: server folders mirrored into the
+ * local Maildir tree, flags kept in step both ways.
+ *
+ * Public API of mail/imap-*.c. Like mail.h it includes no libetpan or
+ * GnuTLS header. mail/ depends on nothing of ours, so accounts are parsed
+ * from plain key/value settings (the CLI hands over the [account NAME]
+ * lines of the configuration).
+ *
+ * Layout on disk:
+ *   <mail_root>/<maildir_subdir>/<folder>/{cur,new,tmp}   the mail
+ *   <data_dir>/sync/<account>/<folder>.state               what was synced
+ * A message file's name carries ",vt=<uidvalidity>-<uid>" so that a run
+ * killed after delivering mail but before writing its state recognises
+ * that mail instead of fetching it again.
+ *
+ * Ownership follows mail.h: strings passed in are borrowed for the call;
+ * structures returned through out-parameters belong to the caller and
+ * are released with the matching _free(), which clears the pointer.
+ */
+#ifndef VT_MAIL_IMAP_H
+#define VT_MAIL_IMAP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mail.h"
+
+/* ---- accounts -------------------------------------------------------- */
+
+enum mail_imap_tls {
+	MAIL_IMAP_TLS_IMPLICIT = 0, /* TLS from the first byte (port 993) */
+	MAIL_IMAP_TLS_STARTTLS,     /* plain connect, then STARTTLS (port 143) */
+	MAIL_IMAP_TLS_NONE,         /* plain text: loopback servers only */
+};
+
+/* One "key = value" line of an [account NAME] section. */
+struct mail_imap_setting {
+	const char *key;
+	const char *value;
+	int line;
+};
+
+struct mail_imap_account {
+	char *name;
+	char *file;      /* configuration file, for messages ("config" if none) */
+	int line;        /* line of the first setting */
+	char *host;
+	uint16_t port;
+	enum mail_imap_tls tls;
+	int tls_line;    /* where tls was set (0: default) */
+	char *user;
+	char *password_command; /* NULL: ask through the hooks */
+	char **folders;  /* server names; NULL: INBOX + all subscribed */
+	size_t n_folders;
+	char *maildir_subdir;   /* below the mail root; "" for the root itself */
+	bool pinned;            /* cert_fingerprint given */
+	uint8_t pin_sha256[32];
+	int timeout;            /* seconds per network operation */
+};
+
+/*
+ * Builds an account from its settings. Keys: host (required), port, tls
+ * (implicit|starttls|none), user (required), password_command, folders
+ * (comma-separated server names), maildir_subdir (default: NAME),
+ * cert_fingerprint (sha256:HEX, colons optional), timeout (seconds).
+ * Errors are VT_ERR_CONFIG "FILE:LINE: [account NAME] KEY: why"; a
+ * password is never echoed. file may be NULL.
+ */
+vt_status mail_imap_account_parse(const char *file, const char *name,
+				  const struct mail_imap_setting *settings, size_t n,
+				  struct mail_imap_account **out, struct vt_error *err);
+void mail_imap_account_free(struct mail_imap_account **acct);
+
+/* ---- sync -------------------------------------------------------------- */
+
+struct mail_sync_stats {
+	unsigned folders;       /* folders looked at */
+	unsigned folders_failed;
+	unsigned fetched;       /* messages downloaded */
+	uint64_t bytes;         /* bytes written for them */
+	unsigned flags_pushed;  /* messages whose flags we changed on the server */
+	unsigned flags_pulled;  /* local files renamed for server flag changes */
+	unsigned removed;       /* local files removed: expunged on the server */
+	unsigned relinked;      /* local files kept across a UIDVALIDITY change */
+	unsigned replaced;      /* local files replaced by the server's copy of
+				   the same Message-ID after a UIDVALIDITY change
+				   (the server had changed its bytes) */
+	unsigned orphaned;      /* local files no longer on the server after a
+				   UIDVALIDITY change: kept, no longer synced */
+	unsigned missing;       /* deleted here, still on the server (not fetched
+				   again, not deleted there) */
+	double elapsed;         /* seconds */
+};
+
+struct mail_sync_progress {
+	const char *account;
+	const char *folder;     /* server name */
+	unsigned folder_index;  /* 1-based */
+	unsigned n_folders;
+	unsigned to_fetch;      /* new messages in this folder */
+	unsigned fetched;       /* of which done */
+	uint64_t bytes;
+	double elapsed;         /* since the account's sync began */
+};
+
+struct mail_sync_hooks {
+	void *ctx;
+	/*
+	 * The password of an account without password_command (a prompt on
+	 * the terminal, say). Writes a NUL-terminated password into buf.
+	 * NULL hook: such accounts fail with VT_ERR_AUTH.
+	 */
+	vt_status (*password)(void *ctx, const struct mail_imap_account *acct, char *buf,
+			      size_t len, struct vt_error *err);
+	/* About twice a second while mail comes in. */
+	void (*progress)(void *ctx, const struct mail_sync_progress *p);
+	/* After each folder; err is NULL on success. stats: that folder's. */
+	void (*folder_done)(void *ctx, const char *account, const char *folder,
+			    const struct mail_sync_stats *stats, const struct vt_error *err);
+};
+
+struct mail_sync_options {
+	const char *mail_root; /* the Maildir tree notmuch indexes */
+	const char *data_dir;  /* sync state goes below <data_dir>/sync/ */
+	volatile const sig_atomic_t *interrupted; /* checked between batches; may be NULL */
+};
+
+/*
+ * Syncs every folder of one account. A folder that fails (dropped
+ * connection, refused SELECT, a Maildir folder owned by mbsync or
+ * offlineimap) is reported through hooks->folder_done and the others go
+ * on (after a reconnection if needed); the return is then that folder's
+ * status, with err saying how many folders failed. Failing to connect,
+ * verify the server's certificate or log in fails the whole account.
+ * stats (may be NULL) is added to, not reset. Two syncs of one account
+ * at once: the second gets VT_ERR_BUSY.
+ */
+vt_status mail_sync_account(const struct mail_imap_account *acct,
+			    const struct mail_sync_options *opts, const struct mail_sync_hooks *hooks,
+			    struct mail_sync_stats *stats, struct vt_error *err);
+
+/* ---- helpers exposed for tests ------------------------------------------ */
+
+/* "sha256:AB:CD:..." of a DER certificate; out needs 7 + 3 * 32 bytes. */
+void mail_imap_fingerprint_format(const uint8_t sha256[32], char *out, size_t len);
+/* Parses "sha256:HEX" (colons and case free) into sha256. */
+bool mail_imap_fingerprint_parse(const char *text, uint8_t sha256[32]);
+
+#endif
