@@ -1,0 +1,417 @@
+#!/bin/sh
+# vtriage sync against a throwaway dovecot on 127.0.0.1: full and
+# incremental sync, content equal to what the server serves, flags both
+# ways, expunge, UIDVALIDITY change, kill -9 and resume, a connection cut
+# by a proxy, wrong password, TLS (self-signed refused, pinned accepted,
+# STARTTLS), a folder owned by mbsync.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+DOVECOT=$(command -v dovecot || ls /usr/sbin/dovecot 2>/dev/null)
+[ -n "$DOVECOT" ] || skip_all "dovecot not installed (apt-get install dovecot-imapd)"
+command -v python3 >/dev/null || skip_all "python3 not installed"
+command -v openssl >/dev/null || skip_all "openssl not installed"
+
+D=$TMP/dovecot
+chmod 755 "$TMP" # dovecot's processes walk into it
+mkdir -p "$D/run" "$D/state" "$D/mail"
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+PORT=$(free_port)
+SPORT=$(free_port)
+PASS='S3cret-pa55word'
+
+# ---- the server ------------------------------------------------------------
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/key.pem" -out "$D/cert.pem" \
+	-days 2 -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+	>/dev/null 2>&1 || skip_all "openssl cannot make a certificate"
+FP=$(openssl x509 -noout -fingerprint -sha256 -in "$D/cert.pem" | sed 's/.*=/sha256:/')
+
+if [ "$(id -u)" = 0 ]; then
+	owner=dovecot
+	id dovecot >/dev/null 2>&1 || skip_all "no dovecot user"
+	userdb="uid=dovecot gid=dovecot home=$D/mail/%u"
+	users=""
+else
+	owner=$(id -un)
+	userdb="uid=$(id -u) gid=$(id -g) home=$D/mail/%u"
+	users="default_internal_user = $owner
+default_login_user = $owner"
+fi
+cat >"$D/dovecot.conf" <<EOF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $D/run
+state_dir = $D/state
+log_path = $D/dovecot.log
+ssl = yes
+ssl_cert = <$D/cert.pem
+ssl_key = <$D/key.pem
+disable_plaintext_auth = no
+mail_location = maildir:$D/mail/%u/Maildir
+first_valid_uid = 1
+$users
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $D/users
+}
+userdb {
+  driver = static
+  args = $userdb
+}
+service imap-login {
+  chroot =
+  inet_listener imap {
+    port = $PORT
+  }
+  inet_listener imaps {
+    port = $SPORT
+  }
+}
+service anvil {
+  chroot =
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = 0
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+EOF
+echo "buyer:{PLAIN}$PASS" >"$D/users"
+
+# Mail: the demo INBOX, a corpus group, and odd messages (big, NUL byte,
+# no final newline, no Message-ID, bare CR).
+M=$D/mail/buyer/Maildir
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+cp "$FIXTURES/demo/Maildir/INBOX/cur/"* "$M/cur/"
+corpus=$(corpus_dir)
+if [ -n "$corpus" ]; then
+	corpus_maildir "$corpus/hard-ham-1" "$M/.Corpus" 250
+else
+	echo "# corpus not available: demo and synthetic mail only"
+	corpus_maildir "$FIXTURES/demo/Maildir/Archive/cur" "$M/.Corpus"
+	cp "$FIXTURES/demo/Maildir/Archive/cur/"* "$M/.Corpus/cur/"
+fi
+mkdir -p "$M/.Odd/cur" "$M/.Odd/new" "$M/.Odd/tmp"
+python3 - "$M/.Odd/cur" <<'EOF'
+import os, random, sys, base64
+d = sys.argv[1]
+def put(name, data):
+    open(os.path.join(d, name + ":2,S"), "wb").write(data)
+hdr = b"From: Big Vendor <sales@bigvendor.example>\nTo: rich@northwind.example\n"
+rnd = random.Random(5)
+body = base64.encodebytes(bytes(rnd.getrandbits(8) for _ in range(3_600_000)))
+put("1.big", hdr + b"Subject: catalogue\nMessage-ID: <big@bigvendor.example>\n\n" + body)
+put("2.nul", hdr + b"Subject: nul\nMessage-ID: <nul@bigvendor.example>\n\nbefore\0after\n")
+put("3.nonl", hdr + b"Subject: no newline\nMessage-ID: <nonl@bigvendor.example>\n\nno end")
+put("4.noid", hdr + b"Subject: no id\n\nwho am I\n")
+put("5.cr", hdr + b"Subject: cr\nMessage-ID: <cr@bigvendor.example>\n\na\rb\n")
+EOF
+chown -R "$owner" "$D/mail"
+
+"$DOVECOT" -F -c "$D/dovecot.conf" >"$D/stdout" 2>&1 &
+DPID=$!
+at_exit "kill $DPID 2>/dev/null; wait $DPID 2>/dev/null"
+for i in $(seq 50); do
+	python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT)).close()" \
+		2>/dev/null && break
+	sleep 0.1
+done
+
+# A tiny IMAP client for the server's side of the story.
+cat >"$TMP/imap.py" <<'EOF'
+import hashlib, imaplib, re, sys
+port, cmd, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+m = imaplib.IMAP4("127.0.0.1", port)
+m.login("buyer", open(sys.argv[0] + ".pw").read().strip())
+def uids(folder):
+    m.select(folder)
+    typ, data = m.uid("SEARCH", None, "ALL")
+    return [int(u) for u in data[0].split()]
+def bodies(folder):
+    for u in uids(folder):
+        typ, data = m.uid("FETCH", str(u), "(BODY.PEEK[])")
+        yield u, data[0][1]
+if cmd == "hashes":          # sha256 of each message as served, CRLF -> LF
+    for u, b in bodies(args[0]):
+        print(hashlib.sha256(b.replace(b"\r\n", b"\n")).hexdigest())
+elif cmd == "count":
+    print(len(uids(args[0])))
+elif cmd == "append":        # FOLDER FILE...
+    for f in args[1:]:
+        m.append(args[0], None, None, open(f, "rb").read())
+elif cmd == "store":         # FOLDER UID +FLAGS|-FLAGS FLAG
+    m.select(args[0])
+    m.uid("STORE", args[1], args[2], args[3])
+elif cmd == "flags":         # FOLDER UID
+    m.select(args[0])
+    typ, data = m.uid("FETCH", args[1], "(FLAGS)")
+    print(data[0].decode())
+elif cmd == "expunge":       # FOLDER UID
+    m.select(args[0])
+    m.uid("STORE", args[1], "+FLAGS", "(\\Deleted)")
+    m.expunge()
+elif cmd == "uidvalidity":
+    typ, data = m.status(args[0], "(UIDVALIDITY)")
+    print(re.search(rb"UIDVALIDITY (\d+)", data[0]).group(1).decode())
+elif cmd == "recreate":      # same mail, a new UIDVALIDITY
+    msgs = [b for u, b in bodies(args[0])]
+    m.select("INBOX")
+    m.delete(args[0])
+    m.create(args[0])
+    for b in msgs:
+        m.append(args[0], "(\\Seen)", None, b)
+elif cmd == "subscribe":
+    for f in args:
+        m.subscribe(f)
+m.logout()
+EOF
+echo "$PASS" >"$TMP/imap.py.pw"
+IMAP() { python3 "$TMP/imap.py" "$PORT" "$@"; }
+
+# A proxy that cuts its first connection after N bytes from the server,
+# optionally slowed down (bytes per second); later connections pass.
+cat >"$TMP/proxy.py" <<'EOF'
+import socket, sys, threading, time
+target, cut, rate, portfile = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", 0)); ls.listen(8)
+open(portfile, "w").write(str(ls.getsockname()[1]))
+n = 0
+def pump(a, b, limit):
+    sent = 0
+    try:
+        while True:
+            d = a.recv(4096)
+            if not d:
+                break
+            if limit and sent + len(d) > limit:
+                b.sendall(d[:limit - sent])
+                break
+            b.sendall(d)
+            sent += len(d)
+            if rate:
+                time.sleep(len(d) / rate)
+    except OSError:
+        pass
+    for s in (a, b):
+        try: s.shutdown(socket.SHUT_RDWR)
+        except OSError: pass
+while True:
+    c, _ = ls.accept()
+    n += 1
+    s = socket.create_connection(("127.0.0.1", target))
+    limit = cut if n == 1 else 0
+    threading.Thread(target=pump, args=(s, c, limit), daemon=True).start()
+    threading.Thread(target=pump, args=(c, s, 0), daemon=True).start()
+EOF
+start_proxy() { # CUT RATE -> sets PROXY_PORT
+	rm -f "$TMP/proxy.port"
+	python3 "$TMP/proxy.py" "$PORT" "$1" "$2" "$TMP/proxy.port" &
+	PROXY_PID=$!
+	at_exit "kill $PROXY_PID 2>/dev/null"
+	for i in $(seq 50); do [ -s "$TMP/proxy.port" ] && break; sleep 0.1; done
+	PROXY_PORT=$(cat "$TMP/proxy.port")
+}
+
+# config NAME [ACCOUNT LINES]: a config with one account on the server.
+config() {
+	write_config "$TMP/$1.conf" "$TMP/$1-mail" "$TMP/$1-data" "[account $1]
+host = 127.0.0.1
+port = $PORT
+tls = none
+user = buyer
+password_command = cat $TMP/imap.py.pw
+${2:-}"
+}
+# local_hashes DIR: sha256 of each file in a Maildir folder, sorted.
+local_hashes() {
+	find "$1/cur" "$1/new" -type f -exec sha256sum {} + 2>/dev/null | cut -d' ' -f1 | sort
+}
+server_hashes() { IMAP hashes "$1" | sort; }
+nfiles() { find "$1/cur" "$1/new" -type f 2>/dev/null | wc -l | tr -d ' '; }
+
+IMAP subscribe Corpus Odd || {
+	echo "Bail out! the test server does not answer:"
+	sed 's/^/# /' "$D/dovecot.log" | tail -20
+	exit 1
+}
+
+# ---- full sync -----------------------------------------------------------------
+config main
+V="$VTRIAGE --config $TMP/main.conf"
+L=$TMP/main-mail/main
+out=$($V sync --no-index 2>&1)
+rc=$?
+echo "$out" | sed 's/^/# /'
+is "full sync exits 0" "$rc" "0"
+for f in INBOX Corpus Odd; do
+	is "full sync: $f has every message" "$(nfiles "$L/$f")" "$(IMAP count "$f")"
+	is "full sync: $f files are what the server serves (CRLF->LF)" \
+		"$(local_hashes "$L/$f")" "$(server_hashes "$f")"
+done
+big=$(grep -l 'catalogue' "$L"/Odd/*/* | head -1)
+ok "the big message arrived whole (fetched in slices)" test "$(wc -c <"$big")" -gt 4000000
+ok "a NUL byte arrives as dovecot serves it (0x80)" grep -q "before$(printf '\200')after" \
+	"$L"/Odd/*/*
+lacks "--no-index does not index" "$out" "indexed"
+ok "seen mail lands in cur/ with :2,S" sh -c "ls '$L/INBOX/cur' | grep -q ':2,S$'"
+
+# ---- sync then index, as one command -------------------------------------------------
+config idx "folders = INBOX"
+out=$($VTRIAGE --config "$TMP/idx.conf" sync 2>&1)
+is "sync with indexing exits 0" "$?" "0"
+contains "the summary counts the indexed mail" "$out" "indexed $(IMAP count INBOX) new messages"
+is "the index has the synced mail" "$($VTRIAGE --config "$TMP/idx.conf" count folder:idx/INBOX)" \
+	"$(IMAP count INBOX)"
+
+# ---- incremental ------------------------------------------------------------------
+out=$($V sync --no-index 2>&1)
+contains "a second sync fetches nothing" "$out" "0 new messages"
+contains "a second sync changes no flags" "$out" "flags 0 up, 0 down, 0 removed"
+set -- "$FIXTURES"/demo/Maildir/Archive/cur/*
+IMAP append INBOX "$1" "$2" "$3"
+out=$($V sync --no-index 2>&1)
+contains "incremental sync fetches exactly the 3 appended" "$out" "3 new messages"
+is "INBOX matches the server after appending" "$(local_hashes "$L/INBOX")" \
+	"$(server_hashes INBOX)"
+
+# ---- flags both ways ----------------------------------------------------------------
+uv=$(IMAP uidvalidity INBOX)
+IMAP store INBOX 2 +FLAGS '(\Flagged)'
+$V sync --no-index >/dev/null 2>&1
+ok "\\Flagged on the server -> F in the local name" \
+	sh -c "ls '$L/INBOX/cur' | grep -q ',vt=$uv-2:2,FS$'"
+f=$(ls "$L/INBOX/new" | grep ",vt=$uv-21$")
+ok "an appended message is unseen (in new/)" test -n "$f"
+mv "$L/INBOX/new/$f" "$L/INBOX/cur/$f:2,S"
+out=$($V sync --no-index 2>&1)
+contains "a local flag change goes up" "$out" "flags 1 up"
+contains "the server has \\Seen" "$(IMAP flags INBOX 21)" '\Seen'
+IMAP store INBOX 3 -FLAGS '(\Seen)'
+mv "$L/INBOX/cur/$(ls "$L/INBOX/cur" | grep ",vt=$uv-4:")" "$L/INBOX/cur/x,vt=$uv-4:2,RS"
+$V sync --no-index >/dev/null 2>&1
+ok "\\Seen removed on the server -> no S locally" \
+	sh -c "ls '$L/INBOX/cur' '$L/INBOX/new' | grep ',vt=$uv-3' | grep -vq 'S'"
+contains "\\Answered set here -> on the server" "$(IMAP flags INBOX 4)" '\Answered'
+
+# ---- expunge ------------------------------------------------------------------------
+IMAP expunge INBOX 5
+out=$($V sync --no-index 2>&1)
+contains "an expunge is reported" "$out" "1 removed"
+ok "the expunged message's file is gone" sh -c "! ls -R '$L/INBOX' | grep -q ',vt=$uv-5[:]*'"
+is "INBOX matches the server after the expunge" "$(local_hashes "$L/INBOX")" \
+	"$(server_hashes INBOX)"
+
+# ---- UIDVALIDITY change ---------------------------------------------------------------
+before=$(IMAP uidvalidity Odd)
+IMAP recreate Odd
+IMAP subscribe Odd
+ok "the server gave Odd a new UIDVALIDITY" test "$(IMAP uidvalidity Odd)" != "$before"
+out=$($V sync --no-index 2>&1)
+echo "$out" | sed 's/^/# /'
+# dovecot rewrites the bare CR of one message on APPEND: that one comes
+# again (same Message-ID, new bytes) and replaces the old file
+fetched=$(echo "$out" | sed -n 's/.*: \([0-9]*\) new message.*/\1/p')
+replaced=$(echo "$out" | sed -n 's/.* \([0-9]*\) replaced by the server.*/\1/p')
+kept=$(echo "$out" | sed -n 's/.* \([0-9]*\) kept across a UIDVALIDITY change.*/\1/p')
+is "after a UIDVALIDITY change only changed mail is fetched again" "$fetched" "${replaced:-0}"
+is "the other old files are kept and renumbered" "$((kept + ${replaced:-0}))" "5"
+lacks "no old file is left unsynced" "$out" "no longer on the server"
+is "no duplicates after the UIDVALIDITY change" "$(local_hashes "$L/Odd")" \
+	"$(server_hashes Odd)"
+out=$($V sync --no-index 2>&1)
+contains "and the next sync is quiet again" "$out" "0 new messages"
+
+# ---- kill -9 mid-sync, then resume -----------------------------------------------------
+start_proxy 0 2000000
+config kill "port = $PROXY_PORT
+folders = Corpus"
+K=$TMP/kill-mail/kill/Corpus
+$VTRIAGE --config "$TMP/kill.conf" sync --no-index >/dev/null 2>&1 &
+spid=$!
+for i in $(seq 200); do
+	[ "$(nfiles "$K")" -ge 20 ] && break
+	sleep 0.05
+done
+kill -9 $spid 2>/dev/null
+wait $spid 2>/dev/null
+echo "# killed with $(nfiles "$K") files down"
+kill $PROXY_PID
+config kill "folders = Corpus"
+$VTRIAGE --config "$TMP/kill.conf" sync --no-index >/dev/null 2>&1
+is "after kill -9 and a resume every message is here exactly once" "$(local_hashes "$K")" \
+	"$(server_hashes Corpus)"
+ok "no leftovers in tmp/" sh -c "! ls '$K/tmp' | grep -q ','"
+
+# ---- a connection cut by the network -------------------------------------------------------
+start_proxy 150000 0
+config cut "port = $PROXY_PORT"
+out=$($VTRIAGE --config "$TMP/cut.conf" sync --no-index 2>&1)
+is "a cut connection fails the sync (exit 1)" "$?" "1"
+echo "$out" | sed 's/^/# /'
+contains "the folder cut off is named" "$out" "sync cut/"
+contains "the error says what happened" "$out" "connection was lost"
+C=$TMP/cut-mail/cut
+is "the folder before the cut was synced" "$(local_hashes "$C/INBOX")" "$(server_hashes INBOX)"
+$VTRIAGE --config "$TMP/cut.conf" sync --no-index >/dev/null 2>&1
+is "the next run resumes: exit 0" "$?" "0"
+for f in INBOX Corpus Odd; do
+	is "after the resume $f is complete, once" "$(local_hashes "$C/$f")" "$(server_hashes "$f")"
+done
+kill $PROXY_PID
+
+# ---- wrong password --------------------------------------------------------------------
+echo 'Wr0ng-Hunter2' >"$TMP/wrong.pw"
+config wrong "password_command = cat $TMP/wrong.pw"
+out=$($VTRIAGE --config "$TMP/wrong.conf" sync 2>&1)
+is "a wrong password: exit 1" "$?" "1"
+contains "a wrong password: the error says so" "$out" "login as buyer"
+lacks "the password is not in the output" "$out" "Wr0ng-Hunter2"
+ok "the password is nowhere in the data directory" sh -c \
+	"! grep -r -q 'Wr0ng-Hunter2\|$PASS' '$TMP/wrong-data' '$TMP/main-data'"
+
+# ---- TLS -------------------------------------------------------------------------------
+# later lines of an account override earlier ones
+tls_config() { # NAME TLS PORT [EXTRA]
+	config "$1" "tls = $2
+port = $3
+${4:-}"
+}
+tls_config tlsbad implicit "$SPORT"
+out=$($VTRIAGE --config "$TMP/tlsbad.conf" sync --no-index 2>&1)
+is "a self-signed certificate is refused (exit 1)" "$?" "1"
+contains "the refusal explains and offers the fingerprint" "$out" "cert_fingerprint = $FP"
+ok "nothing was synced" test ! -d "$TMP/tlsbad-mail/tlsbad/INBOX/cur"
+tls_config tlspin implicit "$SPORT" "cert_fingerprint = $FP"
+out=$($VTRIAGE --config "$TMP/tlspin.conf" sync --no-index 2>&1)
+is "a pinned certificate is accepted (implicit TLS)" "$?" "0"
+is "implicit TLS sync gets the mail" "$(local_hashes "$TMP/tlspin-mail/tlspin/INBOX")" \
+	"$(server_hashes INBOX)"
+tls_config tlsstart starttls "$PORT"
+out=$($VTRIAGE --config "$TMP/tlsstart.conf" sync --no-index 2>&1)
+is "STARTTLS verifies the certificate too" "$?" "1"
+tls_config tlsstart starttls "$PORT" "cert_fingerprint = $FP"
+out=$($VTRIAGE --config "$TMP/tlsstart.conf" sync --no-index 2>&1)
+is "STARTTLS with the pinned certificate works" "$?" "0"
+is "STARTTLS sync gets the mail" "$(local_hashes "$TMP/tlsstart-mail/tlsstart/Odd")" \
+	"$(server_hashes Odd)"
+config far "host = 192.0.2.1"
+out=$($VTRIAGE --config "$TMP/far.conf" sync 2>&1)
+is "tls = none to a non-loopback host is a config error (exit 2)" "$?" "2"
+contains "and it says why" "$out" "loopback"
+
+# ---- a folder mbsync manages ----------------------------------------------------------
+config mb "folders = INBOX, Odd"
+mkdir -p "$TMP/mb-mail/mb/INBOX"
+touch "$TMP/mb-mail/mb/INBOX/.mbsyncstate"
+out=$($VTRIAGE --config "$TMP/mb.conf" sync --no-index 2>&1)
+is "a folder with mbsync state fails the sync (exit 2)" "$?" "2"
+contains "the refusal names mbsync" "$out" "mbsync"
+is "the other folder is synced" "$(nfiles "$TMP/mb-mail/mb/Odd")" "$(IMAP count Odd)"
+is "the mbsync folder is untouched" "$(nfiles "$TMP/mb-mail/mb/INBOX")" "0"
+
+done_testing
