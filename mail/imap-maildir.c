@@ -53,18 +53,22 @@ md_open(struct md_folder *f, const char *path, struct vt_error *err)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < sizeof foreign_files / sizeof foreign_files[0]; i++) {
 		snprintf(buf, sizeof buf, "%s/%s", path, foreign_files[i]);
-		if (lstat(buf, &st) == 0)
+		if (lstat(buf, &st) == 0) {
+			md_close(f);
 			return vt_fail(err, VT_ERR_CONFLICT,
 				       "%s holds %s: mbsync (isync) manages this folder. Two "
 				       "syncers in one folder corrupt each other's state; set "
 				       "maildir_subdir to another directory, or stop using mbsync "
 				       "here and remove its files first",
 				       path, foreign_files[i]);
+		}
 	}
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(buf, sizeof buf, "%s/%s", path, subs[i]);
-		if ((rc = imap_mkdirs(buf, err)) != VT_OK)
+		if ((rc = imap_mkdirs(buf, err)) != VT_OK) {
+			md_close(f);
 			return rc;
+		}
 	}
 	if (gethostname(f->host, sizeof f->host) != 0 || f->host[0] == '\0')
 		snprintf(f->host, sizeof f->host, "localhost");
@@ -207,7 +211,8 @@ md_info_build(const char *old_info, unsigned flags, char *out, size_t len)
 		buf[n++] = 'D';
 	if (flags & MF_DELETED)
 		buf[n++] = 'T';
-	qsort(buf, n, 1, cmp_char);
+	if (n > 1)
+		qsort(buf, n, 1, cmp_char);
 	snprintf(out, len, "%.*s", (int)n, buf);
 }
 
@@ -587,7 +592,7 @@ md_header_message_id(const char *buf, size_t len, char *out, size_t outlen)
 
 		if (n == 0 || (n == 1 && p[0] == '\r'))
 			return; /* end of the header */
-		if (n > 11 && strncasecmp(p, "message-id:", 11) == 0) {
+		if (n >= 11 && strncasecmp(p, "message-id:", 11) == 0) {
 			/* the value, continuation lines included */
 			char val[1024];
 			size_t v = 0;

@@ -130,6 +130,21 @@ progress(struct folder_sync *fs, bool force)
 	fs->hooks->progress(fs->hooks->ctx, &p);
 }
 
+/* qsort and bsearch want a non-NULL base even for no elements. */
+static void
+sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+static void *
+search(const void *key, const void *base, size_t n, size_t size,
+       int (*cmp)(const void *, const void *))
+{
+	return n ? bsearch(key, base, n, size, cmp) : NULL;
+}
+
 /* ---- libetpan helpers ---------------------------------------------------- */
 
 struct fetched {
@@ -346,10 +361,10 @@ find_rec(struct folder_sync *fs, uint32_t uid)
 	struct rec key = { .uid = uid };
 
 	if (!fs->recs_sorted) {
-		qsort(fs->recs, fs->n_recs, sizeof *fs->recs, cmp_rec);
+		sort(fs->recs, fs->n_recs, sizeof *fs->recs, cmp_rec);
 		fs->recs_sorted = true;
 	}
-	return bsearch(&key, fs->recs, fs->n_recs, sizeof *fs->recs, cmp_rec);
+	return search(&key, fs->recs, fs->n_recs, sizeof *fs->recs, cmp_rec);
 }
 
 static struct rec *
@@ -491,7 +506,7 @@ load_local(struct folder_sync *fs, bool *adopted, struct vt_error *err)
 	vt_status rc;
 
 	*adopted = false;
-	qsort(fs->files, fs->n_files, sizeof *fs->files, cmp_entry_uid);
+	sort(fs->files, fs->n_files, sizeof *fs->files, cmp_entry_uid);
 	if ((fs->stale = calloc(fs->n_files + 1, sizeof *fs->stale)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < fs->n_files; i++) {
@@ -528,7 +543,7 @@ load_local(struct folder_sync *fs, bool *adopted, struct vt_error *err)
 	for (; si < fs->state.n; si++)
 		if (!add_rec(fs, fs->state.msgs[si].uid, fs->state.msgs[si].flags, NULL))
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	qsort(fs->recs, fs->n_recs, sizeof *fs->recs, cmp_rec);
+	sort(fs->recs, fs->n_recs, sizeof *fs->recs, cmp_rec);
 	fs->recs_sorted = true;
 	return VT_OK;
 }
@@ -567,7 +582,7 @@ server_uids(struct folder_sync *fs, struct vt_error *err)
 			fs->new_uids[n++] = uid;
 	}
 	mailimap_search_result_free(result);
-	qsort(fs->new_uids, n, sizeof *fs->new_uids, cmp_u32);
+	sort(fs->new_uids, n, sizeof *fs->new_uids, cmp_u32);
 	fs->n_new = n;
 	return VT_OK;
 }
@@ -772,7 +787,7 @@ find_stale(struct folder_sync *fs, const char *message_id, uint64_t size)
 	struct md_entry key = { .message_id = (char *)message_id, .crlf_size = size }, *kp = &key;
 	struct md_entry **hit;
 
-	hit = bsearch(&kp, fs->stale, fs->n_stale, sizeof *fs->stale, cmp_stale);
+	hit = search(&kp, fs->stale, fs->n_stale, sizeof *fs->stale, cmp_stale);
 	if (hit == NULL)
 		return NULL;
 	/* the first unused of equal ones */
@@ -819,7 +834,7 @@ match_stale(struct folder_sync *fs, struct vt_error *err)
 	for (size_t i = 0; i < fs->n_stale; i++)
 		if ((rc = md_entry_digest(&fs->md, fs->stale[i], err)) != VT_OK)
 			return rc;
-	qsort(fs->stale, fs->n_stale, sizeof *fs->stale, cmp_stale);
+	sort(fs->stale, fs->n_stale, sizeof *fs->stale, cmp_stale);
 	if ((fs->supersede = calloc(fs->n_new + 1, sizeof *fs->supersede)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < fs->n_new && rc == VT_OK; i += META_CHUNK) {
@@ -1003,7 +1018,7 @@ fetch_batch(struct folder_sync *fs, const uint32_t *uids, size_t n, struct vt_er
 
 		parse_att(clist_content(it), &f);
 		/* unsolicited FETCH responses (flag changes) carry no body */
-		if (!f.has_body || f.uid == 0 || !bsearch(&f.uid, uids, n, sizeof *uids, cmp_u32) ||
+		if (!f.has_body || f.uid == 0 || !search(&f.uid, uids, n, sizeof *uids, cmp_u32) ||
 		    find_rec(fs, f.uid))
 			continue;
 		if ((rc = md_writer_begin(&fs->md, fs->uv, f.uid, hashing, &w, err)) != VT_OK)
@@ -1048,11 +1063,11 @@ download(struct folder_sync *fs, struct vt_error *err)
 
 			parse_att(clist_content(it), &f);
 			if (f.uid && f.has_size && nm < META_CHUNK &&
-			    bsearch(&f.uid, fs->new_uids + i, k, sizeof *fs->new_uids, cmp_u32))
+			    search(&f.uid, fs->new_uids + i, k, sizeof *fs->new_uids, cmp_u32))
 				meta[nm++] = (struct meta){ f.uid, f.size };
 		}
 		mailimap_fetch_list_free(res);
-		qsort(meta, nm, sizeof *meta, cmp_u32);
+		sort(meta, nm, sizeof *meta, cmp_u32);
 		for (size_t j = 0; j <= nm && rc == VT_OK; j++) {
 			bool flush = j == nm || nb == BATCH_MSGS ||
 				     (nb && bytes + meta[j].size > BATCH_BYTES) ||
