@@ -591,8 +591,10 @@ walk_dir(struct walk *w, const char *path)
 	if ((rc = scan_files(w, path, entries, n, db_files, db_dirs)) != VT_OK || interrupted(w))
 		goto out;
 	/* Mail delivered later within this same second must not be missed:
-	 * only record an mtime that is already in the past. */
-	if (sb.st_mtime != now)
+	 * only record an mtime that is safely in the past.  File timestamps
+	 * come from the kernel's coarse clock, which can lag time() by a
+	 * tick, so "a different second" is not enough. */
+	if (sb.st_mtime < now - 1)
 		rc = path_list_add(&w->dir_mtimes, path, sb.st_mtime, w->err);
 out:
 	if (db_files)
