@@ -1,11 +1,19 @@
 /*
  * The readable text of a message: its first text/plain part, else its
- * first text/html part reduced to text. GMime walks the MIME tree and
- * decodes transfer encodings and charsets; what is left by hand is the
- * HTML reduction, which needs no fidelity beyond "readable in a pager"
- * (no layout, no CSS) and so no HTML library.
+ * first text/html part reduced to text.
+ *
+ * GMime walks the MIME tree and undoes the transfer encoding. The charset
+ * conversion is done here with iconv rather than with GMime's charset
+ * filter, because that filter drops undecodable bytes without a trace and
+ * passes text in an unknown charset through as raw bytes; we want a
+ * visible U+FFFD for the former and a windows-1252 reading of the latter.
+ * The HTML reduction needs no fidelity beyond "readable in a pager" (no
+ * layout, no CSS) and so no HTML library.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +22,15 @@
 #include <gmime/gmime.h>
 
 #include "private.h"
+
+#define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD in UTF-8 */
+
+/*
+ * What unlabelled or mislabelled 8-bit text most often is. windows-1252
+ * is a superset of the printable latin1 range, and what browsers read
+ * "iso-8859-1" as.
+ */
+#define FALLBACK_CHARSET "WINDOWS-1252"
 
 struct find {
 	GMimeObject *plain, *html;
@@ -35,6 +52,125 @@ find_text(GMimeObject *parent, GMimeObject *part, gpointer data)
 		f->html = part;
 }
 
+/* The part's content with its transfer encoding undone (at most limit
+ * bytes are kept). */
+static GByteArray *
+decoded_content(GMimePart *part, size_t limit)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeStream *mem = g_mime_stream_mem_new();
+	GByteArray *bytes;
+
+	if (content != NULL)
+		g_mime_data_wrapper_write_to_stream(content, mem);
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	g_object_unref(mem);
+	if (bytes->len > limit)
+		g_byte_array_set_size(bytes, (guint)limit);
+	return bytes;
+}
+
+static bool
+is_utf8_label(const char *charset)
+{
+	return charset == NULL || g_ascii_strcasecmp(charset, "utf-8") == 0 ||
+	       g_ascii_strcasecmp(charset, "utf8") == 0;
+}
+
+static bool
+is_ascii_label(const char *charset)
+{
+	return charset == NULL || g_ascii_strcasecmp(charset, "us-ascii") == 0 ||
+	       g_ascii_strcasecmp(charset, "ascii") == 0;
+}
+
+/* Appends in as UTF-8, every undecodable byte becoming U+FFFD. */
+static void
+append_converted(GString *out, GIConv cd, const char *in, size_t len)
+{
+	char buf[4096], *o;
+	gsize olen, ilen = len;
+	gchar *ip = (gchar *)in;
+
+	while (ilen > 0) {
+		o = buf;
+		olen = sizeof buf;
+		if (g_iconv(cd, &ip, &ilen, &o, &olen) != (gsize)-1) {
+			g_string_append_len(out, buf, o - buf);
+			continue;
+		}
+		g_string_append_len(out, buf, o - buf);
+		if (errno == E2BIG)
+			continue;
+		/* EILSEQ, or EINVAL for a sequence cut short: skip one byte */
+		g_string_append(out, REPLACEMENT);
+		if (errno != EILSEQ && errno != EINVAL)
+			break; /* iconv itself is broken: give up on the rest */
+		ip++;
+		ilen--;
+		g_iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	o = buf;
+	olen = sizeof buf;
+	g_iconv(cd, NULL, NULL, &o, &olen);
+	g_string_append_len(out, buf, o - buf);
+}
+
+static void
+append_valid_utf8(GString *out, const char *in, size_t len)
+{
+	const char *end = in + len, *bad;
+
+	while (in < end) {
+		g_utf8_validate(in, end - in, &bad);
+		g_string_append_len(out, in, bad - in);
+		if (bad == end)
+			break;
+		/* an invalid byte, or a NUL (which C strings cannot carry) */
+		g_string_append(out, REPLACEMENT);
+		in = bad + 1;
+	}
+}
+
+/*
+ * Text in the given charset (NULL: undeclared) as valid UTF-8 without
+ * NULs. Never fails: an unknown charset is read as FALLBACK_CHARSET unless
+ * the bytes are valid UTF-8, which undeclared 8-bit text usually is.
+ */
+static GString *
+text_to_utf8(const char *in, size_t len, const char *charset)
+{
+	GString *out = g_string_sized_new(len + 1);
+	GIConv cd = (GIConv)-1;
+	const char *from = FALLBACK_CHARSET;
+
+	if (is_utf8_label(charset) || is_ascii_label(charset) ||
+	    (cd = g_iconv_open("UTF-8", g_mime_charset_iconv_name(charset))) == (GIConv)-1) {
+		/* declared UTF-8 stays UTF-8 even where it is broken */
+		if (g_utf8_validate(in, len, NULL) || (charset != NULL && is_utf8_label(charset))) {
+			append_valid_utf8(out, in, len);
+			return out;
+		}
+		cd = g_iconv_open("UTF-8", from);
+		if (cd == (GIConv)-1) {
+			append_valid_utf8(out, in, len);
+			return out;
+		}
+	}
+	append_converted(out, cd, in, len);
+	g_iconv_close(cd);
+	/* UTF-8 from iconv is valid, but a NUL in the input is kept as one */
+	if (memchr(out->str, '\0', out->len) != NULL) {
+		GString *clean = g_string_sized_new(out->len + 1);
+
+		append_valid_utf8(clean, out->str, out->len);
+		g_string_free(out, TRUE);
+		out = clean;
+	}
+	return out;
+}
+
 /* &amp; &lt; &gt; &quot; &apos; &nbsp; &#NNN; &#xHH; — others stay as written. */
 static size_t
 entity(const char *p, char *out)
@@ -42,9 +178,11 @@ entity(const char *p, char *out)
 	static const struct {
 		const char *name;
 		const char *text;
-	} named[] = { { "amp;", "&" }, { "lt;", "<" },	{ "gt;", ">" },
+	} named[] = { { "amp;", "&" },	 { "lt;", "<" },   { "gt;", ">" },
 		      { "quot;", "\"" }, { "apos;", "'" }, { "nbsp;", " " } };
 	unsigned long cp;
+	const char *digits;
+	bool hex;
 	char *end;
 
 	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
@@ -54,10 +192,20 @@ entity(const char *p, char *out)
 		}
 	if (p[1] != '#')
 		return 0;
-	cp = (p[2] == 'x' || p[2] == 'X') ? strtoul(p + 3, &end, 16) : strtoul(p + 2, &end, 10);
-	if (*end != ';' || cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+	hex = p[2] == 'x' || p[2] == 'X';
+	digits = p + 2 + hex;
+	/* strtoul would also take spaces and signs */
+	if (!isxdigit((unsigned char)*digits))
 		return 0;
-	out[g_unichar_to_utf8((gunichar)cp, out)] = '\0';
+	errno = 0;
+	cp = strtoul(digits, &end, hex ? 16 : 10);
+	if (errno != 0 || *end != ';')
+		return 0;
+	/* NUL, surrogates and beyond Unicode would make invalid UTF-8 */
+	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		strcpy(out, REPLACEMENT);
+	else
+		out[g_unichar_to_utf8((gunichar)cp, out)] = '\0';
 	return (size_t)(end + 1 - p);
 }
 
@@ -68,16 +216,18 @@ tag_is(const char *tag, size_t len, const char *name)
 
 	return len >= n && strncasecmp(tag, name, n) == 0 &&
 	       (len == n || tag[n] == ' ' || tag[n] == '>' || tag[n] == '/' || tag[n] == '\t' ||
-		tag[n] == '\n');
+		tag[n] == '\n' || tag[n] == '\r');
 }
 
 /* Tags that end a line of text. */
 static bool
 breaks_line(const char *tag, size_t len)
 {
-	static const char *const names[] = { "br", "p", "/p", "div", "/div", "tr", "/tr", "li",
-					     "h1", "h2", "h3", "h4", "/h1", "/h2", "/h3", "/h4",
-					     "table", "/table", "blockquote", "/blockquote", NULL };
+	static const char *const names[] = {
+		"br", "p", "/p", "div", "/div", "tr", "/tr", "li", "/li", "h1", "h2", "h3", "h4",
+		"h5", "h6", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6", "table", "/table", "ul",
+		"/ul", "ol", "/ol", "blockquote", "/blockquote", "hr", "pre", "/pre", NULL,
+	};
 
 	for (size_t i = 0; names[i]; i++)
 		if (tag_is(tag, len, names[i]))
@@ -93,12 +243,20 @@ html_to_text(const char *html)
 	bool space = false;
 
 	while (*p != '\0') {
+		if (*p == '<' && strncmp(p, "<!--", 4) == 0) {
+			const char *end = strstr(p + 4, "-->");
+
+			if (end == NULL)
+				break;
+			p = end + 3;
+			continue;
+		}
 		if (*p == '<') {
 			const char *end = strchr(p, '>');
 			size_t len;
 
 			if (end == NULL)
-				break;
+				break; /* a tag cut off: nothing readable follows */
 			len = (size_t)(end - p - 1);
 			if (skip_until != NULL) {
 				if (tag_is(p + 1, len, skip_until))
@@ -109,11 +267,13 @@ html_to_text(const char *html)
 				skip_until = "/style";
 			} else if (tag_is(p + 1, len, "head")) {
 				skip_until = "/head";
+			} else if (tag_is(p + 1, len, "title")) {
+				skip_until = "/title";
 			} else if (breaks_line(p + 1, len)) {
 				g_string_append_c(out, '\n');
 				space = false;
 			} else if (tag_is(p + 1, len, "td") || tag_is(p + 1, len, "th")) {
-				g_string_append_c(out, ' ');
+				space = true;
 			}
 			p = end + 1;
 			continue;
@@ -145,32 +305,38 @@ html_to_text(const char *html)
 	return g_string_free(out, FALSE);
 }
 
-/* CRLF to LF, valid UTF-8, at most max bytes cut on a character boundary. */
-static char *
-finish(const char *text, size_t max)
+/* Length of the UTF-8 sequence a lead byte starts. */
+static size_t
+sequence_length(unsigned char lead)
 {
-	char *valid = g_utf8_make_valid(text, -1), *out, *o;
-	const char *end;
-	size_t len;
+	return lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+}
 
-	if (valid == NULL)
+/* Line ends to LF, and at most max bytes cut on a character boundary
+ * (text is valid UTF-8). malloc'd. */
+static char *
+finish(const char *text, size_t len, size_t max)
+{
+	char *out = malloc((len < max ? len : max) + 1);
+	size_t o = 0, lead;
+
+	if (out == NULL)
 		return NULL;
-	len = strlen(valid);
-	if (len > max) {
-		end = g_utf8_find_prev_char(valid, valid + max + 1);
-		len = end != NULL ? (size_t)(end - valid) : 0;
+	for (size_t i = 0; i < len && o < max; i++) {
+		if (text[i] == '\r') {
+			if (i + 1 < len && text[i + 1] == '\n')
+				continue;
+			out[o++] = '\n'; /* a lone CR ends a line too */
+			continue;
+		}
+		out[o++] = text[i];
 	}
-	out = malloc(len + 1);
-	if (out == NULL) {
-		g_free(valid);
-		return NULL;
-	}
-	o = out;
-	for (size_t i = 0; i < len; i++)
-		if (!(valid[i] == '\r' && (i + 1 == len || valid[i + 1] == '\n')))
-			*o++ = valid[i];
-	*o = '\0';
-	g_free(valid);
+	/* the limit may have cut into the last character: drop it */
+	for (lead = o; lead > 0 && ((unsigned char)out[lead - 1] & 0xC0) == 0x80; lead--)
+		;
+	if (lead > 0 && lead - 1 + sequence_length((unsigned char)out[lead - 1]) > o)
+		o = lead - 1;
+	out[o] = '\0';
 	return out;
 }
 
@@ -178,23 +344,39 @@ char *
 mail_body_text_of(GMimeMessage *message, size_t max_bytes)
 {
 	struct find f = { 0 };
-	char *text = NULL, *out;
+	GMimeObject *part = NULL;
+	GByteArray *bytes;
+	GString *text;
+	char *out;
+	size_t limit;
 
 	if (message != NULL) {
 		g_mime_message_foreach(message, find_text, &f);
-		if (f.plain == NULL && f.html == NULL && GMIME_IS_TEXT_PART(message->mime_part))
+		if (f.plain == NULL && f.html == NULL && message->mime_part != NULL &&
+		    GMIME_IS_TEXT_PART(message->mime_part))
 			f.plain = message->mime_part;
-		if (f.plain != NULL)
-			text = g_mime_text_part_get_text(GMIME_TEXT_PART(f.plain));
-		else if (f.html != NULL) {
-			char *html = g_mime_text_part_get_text(GMIME_TEXT_PART(f.html));
-
-			text = html ? html_to_text(html) : NULL;
-			g_free(html);
-		}
+		part = f.plain != NULL ? f.plain : f.html;
 	}
-	out = finish(text ? text : "", max_bytes);
-	g_free(text);
+	if (part == NULL)
+		return finish("", 0, max_bytes);
+	/* Plain text never shrinks below a quarter in UTF-8 (UTF-32 input),
+	 * so more input than that cannot show; HTML can shrink any amount. */
+	limit = f.plain != NULL && max_bytes < (SIZE_MAX - 64) / 4 ? max_bytes * 4 + 64 : SIZE_MAX;
+	if (limit > G_MAXUINT)
+		limit = G_MAXUINT;
+	bytes = decoded_content(GMIME_PART(part), limit);
+	text = text_to_utf8((const char *)bytes->data, bytes->len,
+			    g_mime_object_get_content_type_parameter(part, "charset"));
+	g_byte_array_free(bytes, TRUE);
+	if (f.plain == NULL) {
+		char *reduced = html_to_text(text->str);
+
+		out = finish(reduced, strlen(reduced), max_bytes);
+		g_free(reduced);
+	} else {
+		out = finish(text->str, text->len, max_bytes);
+	}
+	g_string_free(text, TRUE);
 	return out;
 }
 
