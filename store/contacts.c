@@ -360,7 +360,7 @@ static vt_status
 build(struct vt_store *s, int64_t vendor_id, struct builder *b, struct vt_error *err)
 {
 	sqlite3_stmt *st = vt_sql_prepare(s, vendor_id ? vendor_address_rows : address_rows, err);
-	int rc;
+	int rc = SQLITE_DONE;
 
 	memset(b, 0, sizeof *b);
 	if (st == NULL)
