@@ -1,0 +1,288 @@
+/*
+ * A child process beside the interface: started with a pipe for its
+ * output, polled without blocking between keys, reaped when it ends.
+ * See background.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "background.h"
+
+void
+tui_bg_init(struct tui_bg *bg)
+{
+	memset(bg, 0, sizeof *bg);
+	bg->fd = -1;
+}
+
+bool
+tui_bg_running(const struct tui_bg *bg)
+{
+	return bg->pid != 0;
+}
+
+/* Between fork and exec: only async-signal-safe calls. */
+static void
+child_setup(int out, char *const argv[])
+{
+	static const char msg[] = "vtriage: cannot run ";
+	ssize_t ignored;
+	int in;
+
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_DFL); /* ignored in vtriage; a plain default for the child */
+	if ((in = open("/dev/null", O_RDONLY)) >= 0 && in != STDIN_FILENO) {
+		dup2(in, STDIN_FILENO);
+		close(in);
+	}
+	if (out != STDOUT_FILENO)
+		dup2(out, STDOUT_FILENO);
+	if (out != STDERR_FILENO)
+		dup2(out, STDERR_FILENO);
+	/* None of the interface's files (index, store) go to the child. */
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0)
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+	execv(argv[0], argv);
+	ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
+	ignored = write(STDERR_FILENO, argv[0], strlen(argv[0]));
+	ignored = write(STDERR_FILENO, "\n", 1);
+	(void)ignored;
+	_exit(127);
+}
+
+vt_status
+tui_bg_start(struct tui_bg *bg, char *const argv[], struct vt_error *err)
+{
+	int p[2];
+	pid_t pid;
+
+	if (tui_bg_running(bg))
+		return vt_fail(err, VT_ERR_BUSY, "already running");
+	if (argv == NULL || argv[0] == NULL)
+		return vt_fail(err, VT_ERR_USAGE, "nothing to run");
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return vt_fail(err, VT_ERR_IO, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		close(p[0]);
+		close(p[1]);
+		return vt_fail(err, VT_ERR_IO, "fork: %s", strerror(e));
+	}
+	if (pid == 0)
+		child_setup(p[1], argv); /* never returns */
+	close(p[1]);
+	fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
+	tui_bg_init(bg);
+	bg->pid = pid;
+	bg->fd = p[0];
+	return VT_OK;
+}
+
+static void
+emit(struct tui_bg *bg, tui_bg_line_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < bg->len; i++)
+		if (bg->buf[i] == '\0')
+			bg->buf[i] = '?';
+	bg->buf[bg->len] = '\0';
+	if (fn)
+		fn(ctx, bg->buf);
+	bg->len = 0;
+}
+
+/* Reads what is there; returns false at end of file or a read error. */
+static bool
+drain(struct tui_bg *bg, tui_bg_line_fn fn, void *ctx)
+{
+	char chunk[4096];
+
+	for (;;) {
+		ssize_t n = read(bg->fd, chunk, sizeof chunk);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK;
+		if (n == 0)
+			return false;
+		for (ssize_t i = 0; i < n; i++) {
+			if (chunk[i] == '\n') {
+				emit(bg, fn, ctx);
+				continue;
+			}
+			bg->buf[bg->len++] = chunk[i];
+			if (bg->len == TUI_BG_LINE_MAX)
+				emit(bg, fn, ctx);
+		}
+	}
+}
+
+static void
+reap(struct tui_bg *bg, bool block)
+{
+	int status;
+	pid_t r;
+
+	if (bg->reaped || bg->pid == 0)
+		return;
+	do
+		r = waitpid(bg->pid, &status, block ? 0 : WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == bg->pid || (r < 0 && errno == ECHILD)) {
+		bg->reaped = true;
+		bg->status = r == bg->pid ? status : 0;
+	}
+}
+
+static void
+close_pipe(struct tui_bg *bg)
+{
+	if (bg->fd >= 0)
+		close(bg->fd);
+	bg->fd = -1;
+}
+
+bool
+tui_bg_poll(struct tui_bg *bg, tui_bg_line_fn fn, void *ctx, int *exit_code)
+{
+	int code;
+
+	if (!tui_bg_running(bg))
+		return false;
+	if (bg->fd >= 0 && !drain(bg, fn, ctx))
+		close_pipe(bg);
+	reap(bg, false);
+	/* Done when it has exited and said everything. A grandchild that
+	 * keeps the pipe open does not keep us waiting once it has. */
+	if (!bg->reaped)
+		return false;
+	if (bg->fd >= 0) {
+		drain(bg, fn, ctx);
+		close_pipe(bg);
+	}
+	if (bg->len > 0)
+		emit(bg, fn, ctx);
+	code = WIFEXITED(bg->status)	 ? WEXITSTATUS(bg->status)
+	       : WIFSIGNALED(bg->status) ? 128 + WTERMSIG(bg->status)
+					 : 1;
+	if (exit_code)
+		*exit_code = code;
+	tui_bg_init(bg);
+	return true;
+}
+
+bool
+tui_bg_stop(struct tui_bg *bg, int sig, int wait_ms)
+{
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+
+	if (!tui_bg_running(bg))
+		return true;
+	kill(bg->pid, sig);
+	for (int waited = 0;; waited += 20) {
+		if (bg->fd >= 0 && !drain(bg, NULL, NULL))
+			close_pipe(bg);
+		reap(bg, false);
+		if (bg->reaped)
+			break;
+		if (waited >= wait_ms) {
+			tui_bg_detach(bg);
+			return false;
+		}
+		nanosleep(&tick, NULL);
+	}
+	close_pipe(bg);
+	tui_bg_init(bg);
+	return true;
+}
+
+void
+tui_bg_detach(struct tui_bg *bg)
+{
+	close_pipe(bg);
+	tui_bg_init(bg);
+}
+
+/* ---- protocol ---------------------------------------------------------- */
+
+/* The next tab-separated field of *p into out (cut to len). */
+static bool
+field(const char **p, char *out, size_t len, bool last)
+{
+	const char *s = *p, *tab = last ? NULL : strchr(s, '\t');
+	size_t n = tab ? (size_t)(tab - s) : strlen(s);
+
+	if (!last && tab == NULL)
+		return false;
+	snprintf(out, len, "%.*s", (int)(n < len ? n : len - 1), s);
+	*p = tab ? tab + 1 : s + n;
+	return true;
+}
+
+static bool
+number(const char **p, unsigned *out)
+{
+	char buf[32], *end;
+	unsigned long v;
+
+	if (!field(p, buf, sizeof buf, false) || buf[0] < '0' || buf[0] > '9')
+		return false;
+	errno = 0;
+	v = strtoul(buf, &end, 10);
+	if (errno || *end || v > 0xffffffffUL)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+void
+tui_sync_parse(const char *line, struct tui_sync_event *ev)
+{
+	const char *p;
+	bool ok = false;
+
+	memset(ev, 0, sizeof *ev);
+	if (line == NULL)
+		return;
+	if (strncmp(line, "progress\t", 9) == 0) {
+		p = line + 9;
+		ok = number(&p, &ev->fetched) && number(&p, &ev->to_fetch) &&
+		     field(&p, ev->account, sizeof ev->account, false) &&
+		     field(&p, ev->folder, sizeof ev->folder, true);
+		ev->kind = TUI_SYNC_PROGRESS;
+	} else if (strncmp(line, "folder-failed\t", 14) == 0) {
+		p = line + 14;
+		ok = field(&p, ev->account, sizeof ev->account, false) &&
+		     field(&p, ev->folder, sizeof ev->folder, false) &&
+		     field(&p, ev->text, sizeof ev->text, true);
+		ev->kind = TUI_SYNC_FOLDER_FAILED;
+	} else if (strcmp(line, "indexing") == 0) {
+		ok = true;
+		ev->kind = TUI_SYNC_INDEXING;
+	} else if (strncmp(line, "summary\t", 8) == 0) {
+		p = line + 8;
+		ok = field(&p, ev->text, sizeof ev->text, true);
+		ev->kind = TUI_SYNC_SUMMARY;
+	} else if (strncmp(line, "idle\t", 5) == 0) {
+		p = line + 5;
+		ok = field(&p, ev->account, sizeof ev->account, true);
+		ev->kind = TUI_SYNC_IDLE;
+	}
+	if (!ok) {
+		memset(ev, 0, sizeof *ev);
+		ev->kind = TUI_SYNC_OTHER;
+		snprintf(ev->text, sizeof ev->text, "%s", line);
+	}
+}
