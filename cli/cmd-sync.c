@@ -13,9 +13,27 @@ struct sync_ui {
 	struct cli *cli;
 	bool tty;
 	bool quiet;
+	bool lines; /* --progress=lines: one line per event on stdout */
 	bool progress_shown;
 	const char *account;
 };
+
+/* --progress=lines: tab-separated fields, text made safe (tabs, newlines
+ * and escapes cannot survive sanitising), flushed at once for the reader
+ * at the other end of the pipe (the interface, tui/background.h). */
+static void
+event_line(struct sync_ui *ui, const char *kind, const char *const *texts, size_t n)
+{
+	fputs(kind, ui->cli->out);
+	for (size_t i = 0; i < n; i++) {
+		char *clean = cli_text(texts[i]);
+
+		fprintf(ui->cli->out, "\t%s", clean ? clean : "?");
+		free(clean);
+	}
+	fputc('\n', ui->cli->out);
+	fflush(ui->cli->out);
+}
 
 static void
 clear_progress(struct sync_ui *ui)
@@ -74,6 +92,13 @@ on_progress(void *ctx, const struct mail_sync_progress *p)
 	struct sync_ui *ui = ctx;
 	char *folder;
 
+	if (ui->lines) {
+		char head[64];
+
+		snprintf(head, sizeof head, "progress\t%u\t%u", p->fetched, p->to_fetch);
+		event_line(ui, head, (const char *const[]){ p->account, p->folder }, 2);
+		return;
+	}
 	if (!ui->tty || ui->quiet)
 		return;
 	folder = cli_text(p->folder);
@@ -94,6 +119,13 @@ on_folder_done(void *ctx, const char *account, const char *folder,
 	(void)st;
 	if (err == NULL)
 		return;
+	if (ui->lines) {
+		event_line(ui, "folder-failed",
+			   (const char *const[]){ account, folder,
+						  err->msg[0] ? err->msg : vt_status_name(err->status) },
+			   3);
+		return;
+	}
 	clear_progress(ui);
 	clean = cli_text(folder);
 	fprintf(stderr, "vtriage: sync %s/%s: %s\n", account, clean ? clean : "?",
@@ -209,10 +241,11 @@ print_summary(struct cli *cli, const struct mail_sync_stats *st, unsigned accoun
 int
 cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *no_index = NULL, *quiet = NULL;
+	const char *no_index = NULL, *quiet = NULL, *progress = NULL;
 	const struct cli_option options[] = {
 		{ "no-index", false, &no_index },
 		{ "quiet", false, &quiet },
+		{ "progress", true, &progress },
 		{ 0 },
 	};
 	struct sync_ui ui = { .cli = cli, .tty = isatty(STDERR_FILENO) };
@@ -230,6 +263,9 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	if (n < 0)
 		return n == -2 ? 0 : 2;
 	ui.quiet = quiet != NULL;
+	if (progress != NULL && strcmp(progress, "lines") != 0)
+		return cli_usage_error(cli, "--progress takes 'lines'");
+	ui.lines = progress != NULL;
 	if (cli->cfg == NULL && (rc = vt_config_load(cli->config_path, &cli->cfg, &err)) != VT_OK)
 		return cli_error(&err);
 	if ((accts = calloc(cli->cfg->n_entries + (size_t)n + 1, sizeof *accts)) == NULL)
@@ -294,6 +330,8 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	if (no_index == NULL && !cli_interrupted) {
 		struct vt_index_ui iui = { .ctx = &ui, .warning = on_index_warning };
 
+		if (ui.lines) /* the interface holds back its own index writes */
+			event_line(&ui, "indexing", NULL, 0);
 		if ((rc = cli_open(cli, MAIL_DB_READ_WRITE, &err)) != VT_OK ||
 		    (rc = vt_index(cli->store, cli->db, cli->cfg, false, &cli_interrupted, &iui,
 				   &report, &err)) != VT_OK) {
@@ -304,7 +342,18 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 			no_index = "failed";
 		}
 	}
-	if (!ui.quiet)
+	/* The index is closed before the summary: the interface writes to it
+	 * again once it reads that line. */
+	mail_db_close(&cli->db);
+	if (ui.lines) {
+		enum cli_format format = cli->format;
+
+		fputs("summary\t", cli->out);
+		cli->format = CLI_TEXT;
+		print_summary(cli, &stats, (unsigned)n_accts, no_index ? NULL : &report);
+		cli->format = format;
+		fflush(cli->out);
+	} else if (!ui.quiet)
 		print_summary(cli, &stats, (unsigned)n_accts, no_index ? NULL : &report);
 	for (size_t i = 0; i < n_accts; i++)
 		mail_imap_account_free(&accts[i]);

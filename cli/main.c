@@ -120,7 +120,7 @@ static const struct cli_command commands[] = {
 		  "  --quiet      no progress and no summary\n",
 	  .run = cmd_index },
 	{ .name = "sync",
-	  .args = "[ACCOUNT...] [--no-index] [--quiet] [--format=text|json]",
+	  .args = "[ACCOUNT...] [--no-index] [--quiet] [--progress=lines] [--format=text|json]",
 	  .summary = "Fetch mail over IMAP into the Maildir, sync flags, then index.",
 	  .help = "Syncs every [account NAME] of the configuration (or those named): new\n"
 		  "mail lands in <maildir>/<maildir_subdir>/<folder>, \\Seen \\Flagged and\n"
@@ -132,7 +132,12 @@ static const struct cli_command commands[] = {
 		  "(default NAME), cert_fingerprint = sha256:... (pins a certificate the\n"
 		  "system CAs do not vouch for), timeout (seconds).\n\n"
 		  "  --no-index   do not index the new mail\n"
-		  "  --quiet      no progress and no summary\n",
+		  "  --quiet      no progress and no summary\n"
+		  "  --progress=lines\n"
+		  "               one tab-separated line per event on stdout, for programs\n"
+		  "               (the interface runs sync so): progress FETCHED TO_FETCH\n"
+		  "               ACCOUNT FOLDER; folder-failed ACCOUNT FOLDER WHY; indexing;\n"
+		  "               summary TEXT\n",
 	  .run = cmd_sync },
 	{ .name = "count",
 	  .args = "[--output=messages|threads] QUERY...",

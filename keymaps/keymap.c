@@ -49,7 +49,7 @@ static const struct {
 	[KM_ARCHIVE] = { "archive", "archive the thread (remove tag inbox)" },
 	[KM_TOGGLE_READ] = { "toggle-read", "mark the thread read or unread" },
 	[KM_UNDO] = { "undo", "undo the last triage action" },
-	[KM_SYNC] = { "sync", "index new mail now" },
+	[KM_SYNC] = { "sync", "sync IMAP accounts (else index) in the background" },
 	[KM_REDRAW] = { "redraw", "redraw the screen" },
 };
 

@@ -8,6 +8,7 @@
  * works on it, and so that it never reads the user's ~/.notmuch-config.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,4 +250,33 @@ const char *
 mail_db_config_path(const struct mail_db *db)
 {
 	return db->config_path;
+}
+
+/*
+ * Xapian's write lock is a lock on <xapian dir>/flintlock (an OFD lock, or
+ * a POSIX one held by a helper process); F_GETLK sees either kind without
+ * taking it. notmuch keeps the Xapian files in <path>/xapian (split
+ * layout, ours) or <path>/.notmuch/xapian.
+ */
+bool
+mail_db_writer_busy(const struct mail_db *db)
+{
+	static const char *const where[] = { "xapian", ".notmuch/xapian" };
+	const char *path = db && db->nm ? notmuch_database_get_path(db->nm) : NULL;
+
+	for (size_t i = 0; path && i < sizeof where / sizeof where[0]; i++) {
+		char lock[PATH_MAX];
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		int fd;
+
+		if (snprintf(lock, sizeof lock, "%s/%s/flintlock", path, where[i]) >= (int)sizeof lock)
+			continue;
+		if ((fd = open(lock, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		if (fcntl(fd, F_GETLK, &fl) != 0)
+			fl.l_type = F_UNLCK;
+		close(fd);
+		return fl.l_type != F_UNLCK;
+	}
+	return false;
 }

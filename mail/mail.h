@@ -181,6 +181,13 @@ const char *mail_db_mail_root(const struct mail_db *db);
 /* Path of the notmuch config file describing our own database, or NULL for
  * a reused database: lets tools run "NOTMUCH_CONFIG=... notmuch ...". */
 const char *mail_db_config_path(const struct mail_db *db);
+/*
+ * Whether another process holds the index's write lock right now (a sync
+ * or `notmuch new` indexing): opening READ_WRITE would then block until it
+ * is done. A probe, not a reservation: the lock may be taken a moment
+ * later. db may be a read-only handle. False when it cannot tell.
+ */
+bool mail_db_writer_busy(const struct mail_db *db);
 
 /* What index hands to the store for each message it adds or attributes. */
 #define MAIL_SIGNATURE_PHONES 4

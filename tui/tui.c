@@ -7,6 +7,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <wchar.h>
 
 #include "../keymaps/keymap.h"
+#include "background.h"
 #include "model.h"
 #include "tui.h"
 
@@ -23,6 +25,22 @@ enum tui_screen { SCREEN_MAIN, SCREEN_PAGER, SCREEN_HELP };
 enum focus { FOCUS_FOLDERS, FOCUS_THREADS, FOCUS_HISTORY, FOCUS_CONTACTS, FOCUS_ISSUES };
 
 enum colour { C_BAR = 1, C_SELECTED, C_DIM, C_HEADER, C_ERROR, C_MARK, C_TITLE };
+
+/* What runs in the background: `vtriage sync`, `vtriage sync --watch`
+ * (IDLE), or `vtriage index` when no account is configured. */
+enum sync_job { SYNC_NONE, SYNC_ONCE, SYNC_WATCH, SYNC_INDEX };
+
+struct tui_sync {
+	struct tui_bg bg;
+	enum sync_job job;
+	bool indexing;      /* the child writes the index: our writes wait */
+	bool reload;        /* new mail: reopen the index when it is safe */
+	bool summary_seen;  /* this run reported a finished round */
+	bool quit_asked;    /* q once while it runs: warned */
+	char status[320];   /* on the status bar: "sync: INBOX 120/400" */
+	char summary[TUI_BG_LINE_MAX + 1];  /* what its last round did */
+	char error[TUI_BG_LINE_MAX + 512];  /* its last complaint */
+};
 
 struct tui {
 	const struct vt_config *cfg;
@@ -60,6 +78,7 @@ struct tui {
 	struct tui_layout layout;
 	int cols;          /* width the panes default was chosen for */
 	const char *vline; /* the column separator this terminal can show */
+	struct tui_sync sync;
 };
 
 /* ---- text ---- */
@@ -437,7 +456,10 @@ build_help(struct tui *t)
 	asprintf(&t->help_lines[t->n_help++], "%s",
 		 "Marks: N unread, W waiting on the vendor, R waiting on you, ! open issue.");
 	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "Commands (:): promote demote undo issue-open issue-close role search sync quit");
+		 "Commands (:): promote demote undo issue-open issue-close role search sync [ACCOUNT] quit");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "Sync runs in the background: progress on the status bar, the list reloads"
+		 " when mail arrives.");
 	t->help_cur.count = (long)t->n_help;
 	t->help_cur.sel = t->help_cur.top = 0;
 }
@@ -493,8 +515,8 @@ draw(struct tui *t)
 			 t->threads.total);
 	else
 		snprintf(count, sizeof count, "%ld/?", t->tcur.sel + 1);
-	snprintf(bar, sizeof bar, " %s  [%s]  %s%s", count, t->folder_query ? t->folder_query : "",
-		 t->n_pending ? "keys: " : "", t->n_pending ? "," : "");
+	snprintf(bar, sizeof bar, " %s  [%s]  %s%s%s", count, t->folder_query ? t->folder_query : "",
+		 t->n_pending ? "keys: " : "", t->n_pending ? ",  " : "", t->sync.status);
 	put_mail_text(LINES - 2, 0, COLS, bar, colour(t, C_BAR, A_REVERSE));
 	put_text(LINES - 1, 0, COLS, t->message,
 		 t->message_is_error ? colour(t, C_ERROR, A_BOLD) : A_NORMAL);
@@ -502,6 +524,8 @@ draw(struct tui *t)
 }
 
 /* ---- prompts ---- */
+
+static void poll_sync(struct tui *t, bool reload_ok);
 
 typedef size_t (*complete_fn)(struct tui *t, const char *line, char ***out);
 
@@ -534,8 +558,11 @@ prompt(struct tui *t, const char *label, const char *initial, complete_fn comple
 		kind = get_wch(&ch);
 		if (t->interrupted && *t->interrupted)
 			break;
-		if (kind == ERR)
+		if (kind == ERR) {
+			/* keep the child's pipe flowing; reload after the prompt */
+			poll_sync(t, false);
 			continue;
+		}
 		if (kind == KEY_CODE_YES && ch == KEY_RESIZE) {
 			draw(t);
 			continue;
@@ -750,6 +777,193 @@ reopen_index(struct tui *t, struct vt_error *err)
 	return mail_db_open(t->loc, MAIL_DB_READ_ONLY, t->db, err);
 }
 
+/* ---- background sync ---- */
+
+static bool
+has_account(const struct vt_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_entries; i++)
+		if (strcmp(cfg->entries[i].section, "account") == 0 && cfg->entries[i].name &&
+		    (name == NULL || strcmp(cfg->entries[i].name, name) == 0))
+			return true;
+	return false;
+}
+
+/* Starts `vtriage [--config FILE] ARGS...` (this very binary) beside us. */
+static vt_status
+spawn_self(struct tui *t, const char *const *args, size_t n, struct vt_error *err)
+{
+	char *argv[16];
+	size_t k = 0;
+
+	argv[k++] = "/proc/self/exe";
+	if (t->cfg->path != NULL) {
+		argv[k++] = "--config";
+		argv[k++] = t->cfg->path;
+	}
+	for (size_t i = 0; i < n && k + 1 < sizeof argv / sizeof argv[0]; i++)
+		argv[k++] = (char *)args[i];
+	argv[k] = NULL;
+	return tui_bg_start(&t->sync.bg, argv, err);
+}
+
+static void
+on_sync_line(void *ctx, const char *line)
+{
+	struct tui *t = ctx;
+	struct tui_sync *sy = &t->sync;
+	struct tui_sync_event ev;
+
+	tui_sync_parse(line, &ev);
+	switch (ev.kind) {
+	case TUI_SYNC_PROGRESS:
+		snprintf(sy->status, sizeof sy->status, "sync: %s %u/%u", ev.folder, ev.fetched,
+			 ev.to_fetch);
+		break;
+	case TUI_SYNC_FOLDER_FAILED:
+		snprintf(sy->error, sizeof sy->error, "%s/%s: %s", ev.account, ev.folder,
+			 ev.text);
+		break;
+	case TUI_SYNC_INDEXING:
+		sy->indexing = true;
+		snprintf(sy->status, sizeof sy->status, "sync: indexing");
+		break;
+	case TUI_SYNC_SUMMARY:
+		sy->indexing = false;
+		sy->reload = true;
+		sy->summary_seen = true;
+		snprintf(sy->summary, sizeof sy->summary, "%s", ev.text);
+		snprintf(sy->status, sizeof sy->status, "%s",
+			 sy->job == SYNC_WATCH ? "sync: watching" : "sync: finishing");
+		if (sy->job == SYNC_WATCH)
+			say(t, false, "%s", ev.text);
+		break;
+	case TUI_SYNC_IDLE:
+		snprintf(sy->status, sizeof sy->status, "sync: watching %s", ev.account);
+		break;
+	case TUI_SYNC_OTHER:
+		/* "vtriage: sync work: ..." on the child's stderr, or what
+		 * `vtriage index` prints: its summary */
+		if (strncmp(ev.text, "vtriage: sync ", 14) == 0)
+			snprintf(sy->error, sizeof sy->error, "%s", ev.text + 14);
+		else if (strncmp(ev.text, "vtriage: ", 9) == 0)
+			snprintf(sy->error, sizeof sy->error, "%s", ev.text + 9);
+		else if (ev.text[0] != '\0')
+			snprintf(sy->summary, sizeof sy->summary, "%s", ev.text);
+		break;
+	}
+}
+
+/*
+ * Reads the child's lines; when it has ended, says how it went. Reloads
+ * only when reload_ok: a prompt open over the list keeps pointers into it.
+ */
+static void
+poll_sync(struct tui *t, bool reload_ok)
+{
+	struct tui_sync *sy = &t->sync;
+	int code;
+
+	if (tui_bg_running(&sy->bg) && tui_bg_poll(&sy->bg, on_sync_line, t, &code)) {
+		enum sync_job job = sy->job;
+
+		sy->job = SYNC_NONE;
+		sy->indexing = false;
+		sy->quit_asked = false;
+		sy->status[0] = '\0';
+		sy->reload = true; /* whatever arrived before a failure */
+		if (code == 0)
+			say(t, false, "%s%s", job == SYNC_INDEX ? "indexed: " : "",
+			    sy->summary[0] ? sy->summary : "done");
+		else
+			say(t, true, "%s: %s",
+			    job == SYNC_INDEX ? "index failed"
+			    : job == SYNC_WATCH ? "watching for new mail stopped"
+						: "sync failed",
+			    sy->error[0] ? sy->error : sy->summary[0] ? sy->summary : "no reason given");
+	}
+	if (sy->reload && reload_ok) {
+		struct vt_error err = { 0 };
+		char keep[sizeof t->message];
+		bool keep_error = t->message_is_error;
+
+		sy->reload = false;
+		/* the refresh may say things; the sync's word stays */
+		snprintf(keep, sizeof keep, "%s", t->message);
+		if (reopen_index(t, &err) != VT_OK)
+			say(t, true, "%s", err.msg);
+		else {
+			refresh_after_change(t);
+			snprintf(t->message, sizeof t->message, "%s", keep);
+			t->message_is_error = keep_error;
+		}
+	}
+}
+
+/* Before opening the index for writing: a sync child indexing (or any
+ * other writer) would make us wait, frozen, until it is done. */
+static bool
+index_busy(struct tui *t)
+{
+	poll_sync(t, false);
+	if (t->sync.indexing || mail_db_writer_busy(*t->db)) {
+		say(t, true, "database busy (%s), try again",
+		    tui_bg_running(&t->sync.bg) ? "sync running" : "another program is indexing");
+		return true;
+	}
+	return false;
+}
+
+static void
+start_sync(struct tui *t, enum sync_job job, const char *account)
+{
+	struct tui_sync *sy = &t->sync;
+	struct vt_error err = { 0 };
+	const char *args[4];
+	size_t n = 0;
+
+	if (tui_bg_running(&sy->bg)) {
+		say(t, true, "sync already running%s",
+		    sy->job == SYNC_WATCH ? " (watching for new mail)" : "");
+		return;
+	}
+	if (account != NULL && !has_account(t->cfg, account)) {
+		say(t, true, "no [account %s] in the configuration", account);
+		return;
+	}
+	if (job == SYNC_INDEX) {
+		args[n++] = "index";
+	} else {
+		args[n++] = "sync";
+		args[n++] = "--progress=lines";
+		if (job == SYNC_WATCH)
+			args[n++] = "--watch";
+		if (account != NULL)
+			args[n++] = account;
+	}
+	if (spawn_self(t, args, n, &err) != VT_OK) {
+		say(t, true, "cannot start %s: %s", args[0], err.msg);
+		return;
+	}
+	sy->job = job;
+	sy->indexing = job == SYNC_INDEX; /* index writes from the start */
+	sy->summary_seen = false;
+	sy->quit_asked = false;
+	sy->summary[0] = sy->error[0] = '\0';
+	snprintf(sy->status, sizeof sy->status, "%s",
+		 job == SYNC_INDEX ? "indexing new mail..." : "sync: connecting...");
+	if (job != SYNC_WATCH)
+		say(t, false, "%s in the background", job == SYNC_INDEX ? "indexing" : "syncing");
+}
+
+/* ,y and :sync [ACCOUNT]: IMAP accounts when there are any, else the
+ * local Maildir; in the background either way. */
+static void
+act_sync(struct tui *t, const char *account)
+{
+	start_sync(t, has_account(t->cfg, NULL) ? SYNC_ONCE : SYNC_INDEX, account);
+}
+
 /* ---- actions ---- */
 
 static char *
@@ -808,7 +1022,12 @@ act_undo(struct tui *t)
 {
 	struct vt_error err = { 0 };
 	struct vt_action a = { 0 };
-	vt_status rc = vt_undo(t->store, &a, &err);
+	vt_status rc;
+
+	/* Undoing a tag change writes the index: never half an undo. */
+	if (index_busy(t))
+		return;
+	rc = vt_undo(t->store, &a, &err);
 
 	if (rc == VT_OK && a.retag_ids != NULL) {
 		struct mail_db *rw = NULL;
@@ -925,6 +1144,10 @@ act_tags(struct tui *t, const char *add, const char *remove, const char *what)
 		say(t, true, "no thread selected");
 		return;
 	}
+	if (index_busy(t)) {
+		free(query);
+		return;
+	}
 	mail_db_close(t->db);
 	rc = mail_db_open(t->loc, MAIL_DB_READ_WRITE, &rw, &err);
 	if (rc == VT_OK)
@@ -957,30 +1180,6 @@ act_toggle_read(struct tui *t)
 		act_tags(t, NULL, "unread", "read");
 	else
 		act_tags(t, "unread", NULL, "unread");
-}
-
-static void
-act_sync(struct tui *t)
-{
-	struct vt_error err = { 0 };
-	struct vt_index_report r;
-	struct mail_db *rw = NULL;
-	vt_status rc;
-
-	say(t, false, "indexing new mail...");
-	draw(t);
-	mail_db_close(t->db);
-	rc = mail_db_open(t->loc, MAIL_DB_READ_WRITE, &rw, &err);
-	if (rc == VT_OK)
-		rc = vt_index(t->store, rw, t->cfg, false, t->interrupted, NULL, &r, &err);
-	mail_db_close(&rw);
-	if (rc == VT_OK)
-		say(t, false, "indexed: %u new messages, %u removed", r.mail.added, r.mail.removed);
-	else
-		say(t, true, "%s", err.msg);
-	if (reopen_index(t, &err) != VT_OK)
-		say(t, true, "%s", err.msg);
-	refresh_after_change(t);
 }
 
 static void
@@ -1048,7 +1247,7 @@ run_command(struct tui *t, const char *line)
 	else if (strcmp(cmd, "search") == 0 && arg)
 		run_search(t, arg);
 	else if (strcmp(cmd, "sync") == 0)
-		act_sync(t);
+		act_sync(t, arg);
 	else if (strcmp(cmd, "archive") == 0)
 		act_tags(t, NULL, "inbox", "archived");
 	else if (strcmp(cmd, "toggle-read") == 0)
@@ -1274,7 +1473,7 @@ handle(struct tui *t, enum km_action a)
 	case KM_ARCHIVE: act_tags(t, NULL, "inbox", "archived"); break;
 	case KM_TOGGLE_READ: act_toggle_read(t); break;
 	case KM_UNDO: act_undo(t); break;
-	case KM_SYNC: act_sync(t); break;
+	case KM_SYNC: act_sync(t, NULL); break;
 	case KM_REDRAW: clearok(curscr, TRUE); break;
 	default: break;
 	}
@@ -1387,6 +1586,8 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			 .interrupted = interrupted, .focus = FOCUS_THREADS };
 	vt_status rc;
 
+	tui_bg_init(&t.sync.bg);
+
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return vt_fail(err, VT_ERR_USAGE,
 			       "the interface needs a terminal (for scripts: vtriage --help)");
@@ -1412,9 +1613,13 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		int key;
 		enum km_action a;
 
+		poll_sync(&t, true);
 		draw(&t);
-		/* Soon back for the panes when they wait, else at leisure. */
-		timeout(t.panes_pending || t.need_marks ? 30 : 250);
+		/* Soon back for the panes when they wait or a sync reports,
+		 * else at leisure. */
+		timeout(t.panes_pending || t.need_marks	       ? 30
+			: tui_bg_running(&t.sync.bg) ? 100
+						       : 250);
 		if (bench_log != NULL) {
 			if (first)
 				fprintf(bench_log, "first-paint %lld\n", now_ns(CLOCK_REALTIME));
@@ -1481,7 +1686,20 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			handle(&t, a);
 		else if (t.n_pending == 0)
 			say(&t, false, "key not bound (? for help)");
+		/* A sync the user started is not cut short by one stray q. */
+		if (t.quit && tui_bg_running(&t.sync.bg) && t.sync.job != SYNC_WATCH &&
+		    !t.sync.quit_asked) {
+			t.quit = false;
+			t.sync.quit_asked = true;
+			say(&t, true, "sync running: q again stops it and quits (mail already "
+				      "fetched is kept)");
+		}
 	}
+	/* The sync engine and the indexer stop cleanly on SIGTERM (state and
+	 * index consistent; the rest comes with the next sync). One that
+	 * does not end in 3 s is left to finish by itself. */
+	if (tui_bg_running(&t.sync.bg) && !tui_bg_stop(&t.sync.bg, SIGTERM, 3000))
+		fprintf(stderr, "vtriage: the background sync is still finishing\n");
 	restore_terminal();
 	if (bench_log != NULL) {
 		fclose(bench_log);

@@ -1,0 +1,160 @@
+#!/bin/sh
+# The interface syncs in the background, driven through tmux against a
+# throwaway dovecot: ,y starts `vtriage sync`, the screen keeps answering
+# keys while mail trickles in through a slow proxy, progress shows on the
+# status bar, a second ,y is refused, a tag change while the index is
+# locked is refused (not frozen), the new mail appears when it is done; q
+# while a sync runs asks first; :sync ACCOUNT; an account without a
+# password_command fails with a clear message; without accounts ,y
+# indexes the local Maildir in the background.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/lib-imap.sh"
+
+command -v tmux >/dev/null || skip_all "tmux not installed"
+imap_setup
+cp "$FIXTURES/demo/Maildir/INBOX/cur/"* "$M/cur/"
+imap_start
+IMAP count INBOX >/dev/null || {
+	echo "Bail out! the test server does not answer:"
+	sed 's/^/# /' "$D/dovecot.log" | tail -20
+	exit 1
+}
+
+# A message with a subject to look for, and a big one to make a sync slow
+# behind the proxy (200 kB/s: about five seconds).
+msg() { # FILE SUBJECT ID [BODY_BYTES]
+	python3 - "$@" <<'EOF'
+import sys, random, base64
+path, subject, mid = sys.argv[1:4]
+size = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+body = base64.encodebytes(random.Random(7).randbytes(size)) if size else b"Prices attached.\n"
+open(path, "wb").write(
+    b"From: Zed Parts <sales@zedparts.example>\nTo: Rich Miller <rich@northwind.example>\n"
+    b"Subject: " + subject.encode() + b"\nMessage-ID: <" + mid.encode() + b">\n"
+    b"Date: Tue, 10 Nov 2026 09:00:00 +0000\n\n" + body)
+EOF
+}
+start_proxy 0 200000
+
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data" "$(imap_account work "port = $PROXY_PORT
+folders = INBOX")"
+mkdir -p "$TMP/mail"
+V="$VTRIAGE --config $TMP/conf"
+$V sync --quiet
+is "a first sync from the command line" "$($V count folder:work/INBOX)" "20"
+
+SOCK="$TMP/tmux.sock"
+T() { tmux -S "$SOCK" "$@"; }
+at_exit 'tmux -S "$SOCK" kill-server 2>/dev/null'
+screen() { T capture-pane -p -t vt; }
+wait_for() { # TEXT [TENTHS]: until the screen shows TEXT
+	i=0
+	while [ $i -lt "${2:-50}" ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+keys() { T send-keys -t vt "$@"; sleep 0.3; }
+session() { # CONFIG
+	T kill-server 2>/dev/null
+	i=0
+	while [ -S "$SOCK" ] && [ $i -lt 20 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	T -f /dev/null new-session -d -s vt -x 140 -y 40 \
+		"env TERM=xterm-256color $VTRIAGE --config $1; echo EXITED \$?; sleep 60"
+}
+tui_pid() { pgrep -P "$(T display-message -p -t vt '#{pane_pid}')" -x vtriage | head -1; }
+# sync_children: how many `vtriage ... sync` processes run now
+sync_children() { pgrep -f "$TMP/conf sync --progress" | wc -l | tr -d ' '; }
+
+# ---- ,y: sync in the background ---------------------------------------------------
+msg "$TMP/new.eml" "Price list ZX81 for November" zx81@zedparts.example
+msg "$TMP/big.eml" "Catalogue ZX82 with pictures" zx82@zedparts.example 700000
+IMAP append INBOX "$TMP/big.eml" "$TMP/new.eml"
+
+session "$TMP/conf"
+ok "the interface paints" wait_for "Inbox"
+lacks "the new mail is not here yet" "$(screen)" "ZX81"
+keys , y
+ok ",y starts a sync and says so" wait_for "syncing in the background"
+ok "progress shows on the status bar" wait_for "sync: INBOX"
+is "one sync child runs" "$(sync_children)" 1
+keys j
+contains "j moves while the sync runs" "$(screen)" " 2/"
+keys k
+contains "k too" "$(screen)" " 1/"
+keys , y
+ok "a second ,y is refused" wait_for "sync already running"
+is "still one sync child" "$(sync_children)" 1
+# another writer holds the index's write lock: a tag change is refused at
+# once instead of freezing the screen until the writer is done
+lock="$TMP/data/notmuch/xapian/flintlock"
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "r+"); fcntl.lockf(f, fcntl.LOCK_EX); open(sys.argv[2], "w").close()
+time.sleep(3)' "$lock" "$TMP/locked" &
+lockpid=$!
+for i in $(seq 50); do [ -e "$TMP/locked" ] && break; sleep 0.1; done
+keys , s
+ok "toggle-read while the index is locked: busy, try again" wait_for "database busy"
+keys j
+contains "and the screen still answers" "$(screen)" " 2/"
+wait $lockpid
+ok "the sync ends with its summary" wait_for "Synced 1 folder" 150
+contains "the summary counts the new mail" "$(screen)" "2 new messages"
+ok "the new mail appears in the list" wait_for "ZX81"
+contains "the big one too" "$(screen)" "ZX82"
+lacks "the status bar is clear again" "$(screen | tail -2 | head -1)" "sync:"
+keys , s
+ok "after the sync a tag change works again" wait_for "read thread"
+lacks "and is not refused" "$(screen | tail -1)" "busy"
+
+# ---- q while a sync runs asks first; q again stops it ------------------------------
+msg "$TMP/big2.eml" "Catalogue ZX83 again" zx83@zedparts.example 900000
+IMAP append INBOX "$TMP/big2.eml"
+keys : 'sync work' Enter
+ok ":sync ACCOUNT syncs too" wait_for "sync: INBOX"
+keys q
+ok "q while syncing warns" wait_for "q again stops it"
+is "the sync still runs" "$(sync_children)" 1
+keys q
+ok "q again quits" wait_for "EXITED 0"
+sleep 0.5
+is "and the sync child is gone (stopped with SIGTERM)" "$(sync_children)" 0
+is "the terminal is restored" "$(T display-message -p -t vt '#{alternate_on}')" 0
+$V sync --quiet
+is "the next sync completes what was stopped" "$($V count folder:work/INBOX)" \
+	"$(IMAP count INBOX)"
+
+# ---- an account that needs a password typed in ----------------------------------------
+write_config "$TMP/nopw.conf" "$TMP/mail" "$TMP/data" "[account work]
+host = 127.0.0.1
+port = $PORT
+tls = none
+user = buyer
+folders = INBOX"
+session "$TMP/nopw.conf"
+ok "the interface paints (no password_command)" wait_for "Inbox"
+keys , y
+ok "without a password_command the sync fails with a clear message" \
+	wait_for "sync failed: work: [account work] has no password_command"
+keys : 'sync nosuch' Enter
+ok ":sync of an unknown account is refused" wait_for "no [account nosuch]"
+keys q
+ok "quits" wait_for "EXITED 0"
+
+# ---- no account: ,y indexes the local Maildir in the background -------------------------
+write_config "$TMP/local.conf" "$TMP/mail" "$TMP/data"
+session "$TMP/local.conf"
+ok "the interface paints (no account)" wait_for "Inbox"
+msg "$TMP/mail/work/INBOX/new/local-zx84" "Local note ZX84" zx84@zedparts.example
+keys , y
+ok ",y without accounts indexes in the background" wait_for "indexed:" 100
+ok "the local mail appears" wait_for "ZX84"
+keys q
+ok "quits" wait_for "EXITED 0"
+
+done_testing
