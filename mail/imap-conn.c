@@ -190,6 +190,8 @@ imap_conn_open(struct imap_conn *c, const struct mail_imap_account *a,
 	c->acct = a;
 	c->hooks = hooks;
 	c->condstore = false;
+	c->move = false;
+	c->uidplus = false;
 	if (a->tls == MAIL_IMAP_TLS_NONE && (rc = check_loopback(a, err)) != VT_OK)
 		return rc;
 	/* Ask first: a server does not wait long for a user typing. */
@@ -242,6 +244,8 @@ imap_conn_open(struct imap_conn *c, const struct mail_imap_account *a,
 	}
 	mailimap_capability_data_free(cap);
 	c->condstore = mailimap_has_condstore(c->imap) != 0;
+	c->move = mailimap_has_extension(c->imap, "MOVE") != 0;
+	c->uidplus = mailimap_has_uidplus(c->imap) != 0;
 	return VT_OK;
 fail:
 	imap_conn_drop(c);

@@ -414,6 +414,54 @@ md_remove(struct md_folder *f, struct md_entry *e, struct vt_error *err)
 }
 
 vt_status
+md_move_to(struct md_folder *from, struct md_entry *e, struct md_folder *to, uint32_t uv,
+	   uint32_t uid, struct vt_error *err)
+{
+	char base[PATH_MAX], src[PATH_MAX], dst[PATH_MAX], *m, *name;
+	int n;
+
+	entry_base(e, base, sizeof base);
+	if ((m = strstr(base, MARK)) != NULL) {
+		char *next;
+
+		while ((next = strstr(m + 1, MARK)) != NULL)
+			m = next;
+		*m = '\0';
+	}
+	md_entry_path(from, e, src, sizeof src);
+	if (e->in_new)
+		n = asprintf(&name, "%s" MARK "%u-%u", base, (unsigned)uv, (unsigned)uid);
+	else
+		n = asprintf(&name, "%s" MARK "%u-%u:2,%s", base, (unsigned)uv, (unsigned)uid,
+			     e->info);
+	if (n < 0)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if (snprintf(dst, sizeof dst, "%s/%s/%s", to->path, e->in_new ? "new" : "cur", name) >=
+	    (int)sizeof dst) {
+		free(name);
+		return vt_fail(err, VT_ERR_IO, "%s: path too long", to->path);
+	}
+	/* never over a file of the same name */
+	if (access(dst, F_OK) == 0) {
+		free(name);
+		return vt_fail(err, VT_ERR_CONFLICT, "%s exists already", dst);
+	}
+	if (rename(src, dst) != 0) {
+		int e2 = errno;
+
+		free(name);
+		return vt_fail(err, VT_ERR_IO, "rename %s to %s: %s", src, dst, strerror(e2));
+	}
+	free(e->name);
+	e->name = name;
+	e->uv = uv;
+	e->uid = uid;
+	from->dirty++;
+	to->dirty++;
+	return VT_OK;
+}
+
+vt_status
 md_sync_dirs(struct md_folder *f, struct vt_error *err)
 {
 	char path[PATH_MAX];

@@ -38,6 +38,8 @@ struct imap_conn {
 	const struct mail_sync_hooks *hooks;
 	char *password; /* malloc'd; wiped and freed by imap_conn_close */
 	bool condstore;
+	bool move;      /* MOVE (RFC 6851) offered */
+	bool uidplus;   /* UIDPLUS (RFC 4315) offered: UID EXPUNGE, COPYUID */
 	bool alive;     /* false after a stream error: reconnect before reuse */
 };
 
@@ -62,6 +64,34 @@ vt_status imap_fail(struct imap_conn *c, int r, struct vt_error *err, const char
 vt_status imap_conn_folders(struct imap_conn *c, char ***names, char **delims, size_t *n,
 			    struct vt_error *err);
 void imap_names_free(char **names, size_t n);
+
+/* ---- shared by imap-sync.c and imap-mirror.c ------------------------- */
+
+/* What a UID FETCH brought for one message (borrowed from the result). */
+struct imap_fetched {
+	uint32_t uid;
+	bool has_flags, has_size, has_body;
+	unsigned flags;
+	uint32_t size;
+	const char *body;
+	size_t body_len;
+};
+enum imap_fetch_what {
+	FW_FLAGS = 1,
+	FW_SIZE = 2,
+	FW_BODY = 4,
+	FW_MSGID = 8, /* BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)] */
+	FW_SLICE = 16,
+};
+void imap_parse_att(const struct mailimap_msg_att *m, struct imap_fetched *out);
+/* Sorted UIDs as a set of intervals; NULL when out of memory. */
+struct mailimap_set *imap_uid_set(const uint32_t *uids, size_t n);
+/* UID plus what (FW_*); NULL when out of memory. */
+struct mailimap_fetch_type *imap_fetch_type(unsigned what, uint32_t offset, uint32_t length);
+/* <mail_root>/<subdir>/<name, one directory per level below delim>,
+ * malloc'd; VT_ERR_PROTOCOL for a name that cannot be a directory. */
+vt_status imap_local_path(const struct mail_imap_account *acct, const char *mail_root,
+			  const char *name, char delim, char **out, struct vt_error *err);
 
 /* ---- TLS (imap-tls.c) --------------------------------------------------- */
 
@@ -126,6 +156,10 @@ vt_status md_rename_uid(struct md_folder *f, struct md_entry *e, uint32_t uv, ui
 /* Takes our marker out of e's name: the file stays as local mail only. */
 vt_status md_unmark(struct md_folder *f, struct md_entry *e, struct vt_error *err);
 vt_status md_remove(struct md_folder *f, struct md_entry *e, struct vt_error *err);
+/* Renames e from folder from into folder to (same file system: atomic),
+ * giving it uv and uid; flags and new/ or cur/ are kept. */
+vt_status md_move_to(struct md_folder *from, struct md_entry *e, struct md_folder *to,
+		     uint32_t uv, uint32_t uid, struct vt_error *err);
 /* fsyncs cur/ and new/ when something changed in them. */
 vt_status md_sync_dirs(struct md_folder *f, struct vt_error *err);
 /* Path of e (static buffer of the caller). */

@@ -147,15 +147,6 @@ search(const void *key, const void *base, size_t n, size_t size,
 
 /* ---- libetpan helpers ---------------------------------------------------- */
 
-struct fetched {
-	uint32_t uid;
-	bool has_flags, has_size, has_body;
-	unsigned flags;
-	uint32_t size;
-	const char *body;
-	size_t body_len;
-};
-
 static unsigned
 flags_of(const struct mailimap_msg_att_dynamic *dyn)
 {
@@ -180,8 +171,8 @@ flags_of(const struct mailimap_msg_att_dynamic *dyn)
 	return f;
 }
 
-static void
-parse_att(const struct mailimap_msg_att *m, struct fetched *out)
+void
+imap_parse_att(const struct mailimap_msg_att *m, struct imap_fetched *out)
 {
 	memset(out, 0, sizeof *out);
 	for (clistiter *it = clist_begin(m->att_list); it; it = clist_next(it)) {
@@ -219,8 +210,8 @@ parse_att(const struct mailimap_msg_att *m, struct fetched *out)
 }
 
 /* A set of sorted UIDs as intervals. */
-static struct mailimap_set *
-uid_set(const uint32_t *uids, size_t n)
+struct mailimap_set *
+imap_uid_set(const uint32_t *uids, size_t n)
 {
 	struct mailimap_set *set = mailimap_set_new_empty();
 
@@ -240,16 +231,8 @@ uid_set(const uint32_t *uids, size_t n)
 	return set;
 }
 
-enum fetch_what {
-	FW_FLAGS = 1,
-	FW_SIZE = 2,
-	FW_BODY = 4,
-	FW_MSGID = 8,
-	FW_SLICE = 16,
-};
-
-static struct mailimap_fetch_type *
-fetch_type(unsigned what, uint32_t offset, uint32_t length)
+struct mailimap_fetch_type *
+imap_fetch_type(unsigned what, uint32_t offset, uint32_t length)
 {
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
 	struct mailimap_fetch_att *att[4];
@@ -304,8 +287,8 @@ uid_fetch(struct folder_sync *fs, const uint32_t *uids, size_t n, unsigned what,
 	  uint32_t offset, uint32_t length, uint64_t changedsince, clist **result,
 	  struct vt_error *err)
 {
-	struct mailimap_set *set = n ? uid_set(uids, n) : mailimap_set_new_interval(1, 0);
-	struct mailimap_fetch_type *ft = fetch_type(what, offset, length);
+	struct mailimap_set *set = n ? imap_uid_set(uids, n) : mailimap_set_new_interval(1, 0);
+	struct mailimap_fetch_type *ft = imap_fetch_type(what, offset, length);
 	int r;
 
 	*result = NULL;
@@ -460,10 +443,10 @@ bad_component(const char *c, size_t len)
 }
 
 /* <mail_root>/<subdir>/<folder, one directory per hierarchy level>. */
-static vt_status
-local_path(struct folder_sync *fs, char **out, struct vt_error *err)
+vt_status
+imap_local_path(const struct mail_imap_account *acct, const char *mail_root, const char *name,
+		char delim, char **out, struct vt_error *err)
 {
-	const char *name = fs->name;
 	char *path = NULL;
 	size_t len;
 	FILE *m = open_memstream(&path, &len);
@@ -471,11 +454,11 @@ local_path(struct folder_sync *fs, char **out, struct vt_error *err)
 	*out = NULL;
 	if (m == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	fputs(fs->opts->mail_root, m);
-	if (fs->acct->maildir_subdir[0])
-		fprintf(m, "/%s", fs->acct->maildir_subdir);
+	fputs(mail_root, m);
+	if (acct->maildir_subdir[0])
+		fprintf(m, "/%s", acct->maildir_subdir);
 	for (const char *c = name; ;) {
-		const char *end = fs->delim ? strchr(c, fs->delim) : NULL;
+		const char *end = delim ? strchr(c, delim) : NULL;
 		size_t n = end ? (size_t)(end - c) : strlen(c);
 
 		if (bad_component(c, n) || memchr(c, '/', n)) {
@@ -483,7 +466,7 @@ local_path(struct folder_sync *fs, char **out, struct vt_error *err)
 			free(path);
 			return vt_fail(err, VT_ERR_PROTOCOL,
 				       "%s/%s: a folder name that cannot be a local directory",
-				       fs->acct->name, name);
+				       acct->name, name);
 		}
 		fprintf(m, "/%.*s", (int)n, c);
 		if (end == NULL)
@@ -496,6 +479,12 @@ local_path(struct folder_sync *fs, char **out, struct vt_error *err)
 	}
 	*out = path;
 	return VT_OK;
+}
+
+static vt_status
+local_path(struct folder_sync *fs, char **out, struct vt_error *err)
+{
+	return imap_local_path(fs->acct, fs->opts->mail_root, fs->name, fs->delim, out, err);
 }
 
 /* Files and state into records; files of another UIDVALIDITY aside. */
@@ -601,10 +590,10 @@ fetch_flags(struct folder_sync *fs, bool changes_only, struct vt_error *err)
 				    err)) != VT_OK)
 			return rc;
 		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct fetched f;
+			struct imap_fetched f;
 			struct rec *rec;
 
-			parse_att(clist_content(it), &f);
+			imap_parse_att(clist_content(it), &f);
 			if (f.has_flags && (rec = find_rec(fs, f.uid)) != NULL) {
 				rec->server = (uint8_t)f.flags;
 				rec->server_known = true;
@@ -625,10 +614,10 @@ fetch_flags(struct folder_sync *fs, bool changes_only, struct vt_error *err)
 		if ((rc = uid_fetch(fs, uids + i, k, FW_FLAGS, 0, 0, 0, &res, err)) != VT_OK)
 			break;
 		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct fetched f;
+			struct imap_fetched f;
 			struct rec *rec;
 
-			parse_att(clist_content(it), &f);
+			imap_parse_att(clist_content(it), &f);
 			if (f.has_flags && (rec = find_rec(fs, f.uid)) != NULL) {
 				rec->server = (uint8_t)f.flags;
 				rec->server_known = true;
@@ -647,7 +636,7 @@ store_flag(struct folder_sync *fs, const uint32_t *uids, size_t n, unsigned flag
 {
 	for (size_t i = 0; i < n; i += STORE_CHUNK) {
 		size_t k = n - i < STORE_CHUNK ? n - i : STORE_CHUNK;
-		struct mailimap_set *set = uid_set(uids + i, k);
+		struct mailimap_set *set = imap_uid_set(uids + i, k);
 		struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
 		struct mailimap_flag *f = flag == MF_SEEN      ? mailimap_flag_new_seen()
 					  : flag == MF_FLAGGED ? mailimap_flag_new_flagged()
@@ -845,11 +834,11 @@ match_stale(struct folder_sync *fs, struct vt_error *err)
 				    &res, err)) != VT_OK)
 			return rc;
 		for (clistiter *it = clist_begin(res); it && rc == VT_OK; it = clist_next(it)) {
-			struct fetched f;
+			struct imap_fetched f;
 			struct md_entry *e;
 			char id[1024];
 
-			parse_att(clist_content(it), &f);
+			imap_parse_att(clist_content(it), &f);
 			if (!f.has_body || !f.has_size || f.uid == 0)
 				continue;
 			md_header_message_id(f.body, f.body_len, id, sizeof id);
@@ -968,9 +957,9 @@ fetch_large(struct folder_sync *fs, uint32_t uid, struct vt_error *err)
 		    VT_OK)
 			goto fail;
 		for (clistiter *it = clist_begin(res); it && rc == VT_OK; it = clist_next(it)) {
-			struct fetched f;
+			struct imap_fetched f;
 
-			parse_att(clist_content(it), &f);
+			imap_parse_att(clist_content(it), &f);
 			if (f.uid != uid || !f.has_body)
 				continue;
 			got = true;
@@ -1013,10 +1002,10 @@ fetch_batch(struct folder_sync *fs, const uint32_t *uids, size_t n, struct vt_er
 	if ((rc = uid_fetch(fs, uids, n, FW_FLAGS | FW_BODY, 0, 0, 0, &res, err)) != VT_OK)
 		return rc;
 	for (clistiter *it = clist_begin(res); it && rc == VT_OK; it = clist_next(it)) {
-		struct fetched f;
+		struct imap_fetched f;
 		struct md_writer w;
 
-		parse_att(clist_content(it), &f);
+		imap_parse_att(clist_content(it), &f);
 		/* unsolicited FETCH responses (flag changes) carry no body */
 		if (!f.has_body || f.uid == 0 || !search(&f.uid, uids, n, sizeof *uids, cmp_u32) ||
 		    find_rec(fs, f.uid))
@@ -1059,9 +1048,9 @@ download(struct folder_sync *fs, struct vt_error *err)
 		if ((rc = uid_fetch(fs, fs->new_uids + i, k, FW_SIZE, 0, 0, 0, &res, err)) != VT_OK)
 			break;
 		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct fetched f;
+			struct imap_fetched f;
 
-			parse_att(clist_content(it), &f);
+			imap_parse_att(clist_content(it), &f);
 			if (f.uid && f.has_size && nm < META_CHUNK &&
 			    search(&f.uid, fs->new_uids + i, k, sizeof *fs->new_uids, cmp_u32))
 				meta[nm++] = (struct meta){ f.uid, f.size };

@@ -92,6 +92,9 @@ struct mail_sync_stats {
 				   UIDVALIDITY change: kept, no longer synced */
 	unsigned missing;       /* deleted here, still on the server (not fetched
 				   again, not deleted there) */
+	unsigned mirrored;      /* moved into vendors' server folders (filled by
+				   the caller from mail_mirror_account) */
+	unsigned mirror_kept;   /* vendors' mail left in place (ditto) */
 	double elapsed;         /* seconds */
 };
 
@@ -141,6 +144,76 @@ struct mail_sync_options {
 vt_status mail_sync_account(const struct mail_imap_account *acct,
 			    const struct mail_sync_options *opts, const struct mail_sync_hooks *hooks,
 			    struct mail_sync_stats *stats, struct vt_error *err);
+
+/* ---- server folders for trusted vendors (imap-mirror.c) ----------------- */
+
+/*
+ * One trusted vendor whose mail goes to the server folder Vendors/<name>.
+ * paths: local files of its mail, of any folder and account (what the
+ * index knows); only files of this account's synced folders that carry
+ * our ",vt=" marker are looked at, and never those of the Vendors
+ * hierarchy itself.
+ */
+struct mail_mirror_vendor {
+	const char *key;  /* slug, for messages */
+	const char *name; /* display name: the folder's name */
+	const char *const *paths;
+	size_t n_paths;
+};
+
+struct mail_mirror_result {
+	char mailbox[512];   /* its server folder (modified UTF-7, RFC 3501) */
+	unsigned found;      /* its messages in this account's source folders */
+	unsigned moved;      /* now only in the vendor's folder, on the server */
+	unsigned relocated;  /* of which the local file was moved along */
+	unsigned kept;       /* left where they were (see mail_mirror_account) */
+	bool created;        /* the server folder was created by this run */
+	bool unsupported;    /* some were kept: the server offers neither MOVE nor
+				UIDPLUS (or MOVE without UIDPLUS for a copy made
+				earlier) */
+	bool failed;         /* an error cut this vendor's pass short */
+};
+
+/*
+ * Moves the vendors' messages of one account into their server folders:
+ * UID MOVE where the server offers MOVE, else UID COPY, a check that each
+ * copy is in the target (Message-ID and size), UID STORE \Deleted and
+ * UID EXPUNGE of exactly those UIDs (UIDPLUS). A message that already has
+ * a copy in the target (a run killed between COPY and EXPUNGE) is not
+ * copied again. Without MOVE and UIDPLUS nothing is copied: removing the
+ * source would take a plain EXPUNGE, which also removes other \Deleted
+ * mail; such messages, those without a Message-ID and those whose copy
+ * cannot be verified are kept (counted in kept). The local file follows
+ * its message into the target's Maildir folder and both folders' sync
+ * states are updated, so that the next sync neither deletes nor fetches
+ * it; if that step is cut short, the next sync removes the source file
+ * and fetches the target's copy instead. Source folders: the account's
+ * synced folders except the Vendors hierarchy and trash, junk, drafts
+ * and sent folders (by name). The target folder is created and
+ * subscribed when missing. results[i] (n of them) is filled for
+ * vendors[i]. Takes the account's sync lock (VT_ERR_BUSY). A vendor
+ * that fails is marked failed and the others go on; the return is then
+ * the first failure.
+ */
+vt_status mail_mirror_account(const struct mail_imap_account *acct,
+			      const struct mail_sync_options *opts,
+			      const struct mail_sync_hooks *hooks,
+			      const struct mail_mirror_vendor *vendors, size_t n,
+			      struct mail_mirror_result *results, struct vt_error *err);
+
+/*
+ * The server folder of a vendor: "Vendors" delim name, the name made a
+ * valid mailbox name (no delimiter, no control characters, no '%' or
+ * '*', no leading dot, at most 100 bytes, never "cur", "new" or "tmp";
+ * what is left empty becomes fallback) and encoded in modified UTF-7
+ * (RFC 3501 5.1.3). delim '\0' (a flat server) joins with '-'. False when
+ * out does not have room.
+ */
+bool mail_imap_vendor_mailbox(const char *name, const char *fallback, char delim, char *out,
+			      size_t len);
+/* UTF-8 to modified UTF-7; invalid UTF-8 bytes become U+FFFD. False
+ * when out does not have room. */
+bool mail_imap_utf7_encode(const char *utf8, char *out, size_t len);
 
 /* ---- helpers exposed for tests ------------------------------------------ */
 

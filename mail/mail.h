@@ -278,6 +278,12 @@ typedef vt_status (*mail_message_fn)(void *ctx, const char *id, const char *thre
 				     struct vt_error *err);
 vt_status mail_for_each_message(struct mail_db *db, const char *query, mail_message_fn fn,
 				void *ctx, struct vt_error *err);
+/* Calls fn with every file of every message matching query (a notmuch
+ * query), path absolute (borrowed for the call), in no particular order. */
+typedef vt_status (*mail_file_fn)(void *ctx, const char *id, const char *path,
+				  struct vt_error *err);
+vt_status mail_for_each_file(struct mail_db *db, const char *query, mail_file_fn fn, void *ctx,
+			     struct vt_error *err);
 /* Whether a message id is in the index. */
 vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *found,
 			   struct vt_error *err);

@@ -202,3 +202,39 @@ mail_thread_copy(const struct mail_thread *from, struct mail_thread *to, struct 
 	}
 	return VT_OK;
 }
+
+vt_status
+mail_for_each_file(struct mail_db *db, const char *query_string, mail_file_fn fn, void *ctx,
+		   struct vt_error *err)
+{
+	notmuch_query_t *query = notmuch_query_create(db->nm, query_string);
+	notmuch_messages_t *msgs;
+	notmuch_status_t st;
+	vt_status rc = VT_OK;
+
+	if (query == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	notmuch_query_set_omit_excluded(query, NOTMUCH_EXCLUDE_FALSE);
+	notmuch_query_set_sort(query, NOTMUCH_SORT_UNSORTED);
+	st = notmuch_query_search_messages(query, &msgs);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		rc = query_fail(db, err, st, query_string);
+		goto out;
+	}
+	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *msg = notmuch_messages_get(msgs);
+		notmuch_filenames_t *files = notmuch_message_get_filenames(msg);
+
+		for (; rc == VT_OK && files && notmuch_filenames_valid(files);
+		     notmuch_filenames_move_to_next(files))
+			rc = fn(ctx, notmuch_message_get_message_id(msg),
+				notmuch_filenames_get(files), err);
+		if (files)
+			notmuch_filenames_destroy(files);
+		notmuch_message_destroy(msg);
+	}
+	notmuch_messages_destroy(msgs);
+out:
+	notmuch_query_destroy(query);
+	return rc;
+}

@@ -18,7 +18,7 @@ journal_kind(const char *action)
 		{ "domain-added", "domain-added" }, { "domain-removed", "domain-removed" },
 		{ "role-set", "contact-changed" },  { "issue-linked", "issue-linked" },
 		{ "issue-opened", "issue-opened" }, { "issue-closed", "issue-closed" },
-		{ "message", "message" },
+		{ "message", "message" },	    { "mirrored", "mirrored" },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)

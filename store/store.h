@@ -160,8 +160,33 @@ vt_status vt_vendor_add_domain(struct vt_store *s, const char *slug, const char 
 /* The domain becomes a vendor of its own again (generic bucket). */
 vt_status vt_vendor_remove_domain(struct vt_store *s, const char *slug, const char *domain,
 				  struct vt_action *out, struct vt_error *err);
-/* Reverts the newest action not yet undone; VT_ERR_CONFLICT when none. */
+/* Reverts the newest action not yet undone (mirror passes are not undone:
+ * the server keeps what moved); VT_ERR_CONFLICT when none. */
 vt_status vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err);
+
+/* ---- server folders of trusted vendors (store/mirror.c) ------------------ */
+struct vt_mirror_vendor {
+	int64_t id;
+	char *slug;
+	char *name;
+	bool queued;  /* promoted with mirror_folders on: first pass still due */
+	char *query;  /* notmuch query of the mail it sent */
+};
+struct vt_mirror_list {
+	struct vt_mirror_vendor *items;
+	size_t count;
+};
+/* Every trusted vendor (all are mirrored when [triage] mirror_folders is
+ * on), by name. */
+vt_status vt_mirror_vendors(struct vt_store *s, struct vt_mirror_list *out,
+			    struct vt_error *err);
+void vt_mirror_list_clear(struct vt_mirror_list *list);
+/* Records one vendor's pass: with a summary, a journal line ("mirrored",
+ * in the vendor's history; never undone, the server keeps what moved);
+ * complete: its queued jobs are done. */
+vt_status vt_mirror_record(struct vt_store *s, int64_t vendor_id, const char *mailbox,
+			   unsigned moved, const char *summary, bool complete,
+			   struct vt_error *err);
 
 /* ---- issues: things open with a vendor ----------------------------------- */
 struct vt_issue {
@@ -246,7 +271,8 @@ struct vt_event {
 	time_t date;
 	const char *kind; /* "message", "issue-opened", "issue-closed", "promoted",
 			     "demoted", "renamed", "merged", "domain-added",
-			     "domain-removed", "contact-changed", "issue-linked" */
+			     "domain-removed", "contact-changed", "issue-linked",
+			     "mirrored" */
 	int direction;    /* messages: enum mail_direction; else -1 */
 	char *summary;    /* unsanitised */
 	char *ref;        /* message id, issue number or slug */

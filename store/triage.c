@@ -422,7 +422,8 @@ vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err)
 		return rc;
 	st = vt_sql_prepare(s,
 			    "SELECT id, coalesce(vendor_id, 0), action, target, before, after, summary"
-			    " FROM journal WHERE undone = 0 ORDER BY id DESC LIMIT 1",
+			    " FROM journal WHERE undone = 0 AND action <> 'mirrored'"
+			    " ORDER BY id DESC LIMIT 1",
 			    err);
 	if (st == NULL) {
 		vt_store_rollback(s);

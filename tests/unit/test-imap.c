@@ -1,6 +1,7 @@
 /* The sync engine's pure parts: account settings, fingerprints, Maildir
- * names and flags, delivery with CRLF -> LF, the state file. The network
- * side is tested against dovecot in tests/integration/imap-sync.sh. */
+ * names and flags, delivery with CRLF -> LF, the state file, vendor
+ * folder names. The network side is tested against dovecot in
+ * tests/integration/imap-sync.sh and imap-mirror.sh. */
 #include "helpers.h"
 
 #include <stdio.h>
@@ -452,6 +453,120 @@ state_round_trips_and_damage_is_reported(void **state)
 	free(dir);
 }
 
+static void
+mailbox(const char *name, const char *fallback, char delim, const char *want)
+{
+	char out[512];
+
+	assert_true(mail_imap_vendor_mailbox(name, fallback, delim, out, sizeof out));
+	assert_string_equal(out, want);
+}
+
+static void
+vendor_mailbox_names_are_valid_and_utf7(void **state)
+{
+	char out[512], long_name[400];
+
+	mailbox(NULL, "acme", '/', "Vendors/acme");
+	mailbox("", "acme", '/', "Vendors/acme");
+	mailbox(" . ", NULL, '/', "Vendors/vendor");
+	mailbox("Acme Telecom", "acme", '/', "Vendors/Acme Telecom");
+	/* the delimiter and wildcards cannot be part of one level */
+	mailbox("acmetel.example", "acmetel", '.', "Vendors.acmetel-example");
+	mailbox("acmetel.example", "acmetel", '/', "Vendors/acmetel.example");
+	mailbox("A/B*C%D\\E", "x", '.', "Vendors.A-B-C-D-E");
+	mailbox("flat", "x", '\0', "Vendors-flat");
+	/* no control characters, no dot files, no Maildir subdirectory names */
+	mailbox("Evil\x1b[31m\r\nCorp  ", "x", '/', "Vendors/Evil [31m Corp");
+	mailbox("..", "dots", '/', "Vendors/dots");
+	mailbox(".hidden", "x", '/', "Vendors/hidden");
+	mailbox("cur", "cur-vendor", '/', "Vendors/cur-vendor");
+	/* modified UTF-7 (RFC 3501 5.1.3): & escaped, other characters base64 */
+	mailbox("M\xc3\xbcller B\xc3\xbcrobedarf GmbH", "x", '/',
+		"Vendors/M&APw-ller B&APw-robedarf GmbH");
+	mailbox("Smith & Sons", "x", '/', "Vendors/Smith &- Sons");
+	/* at most 100 bytes of name, cut between characters */
+	memset(long_name, 'a', 99);
+	strcpy(long_name + 99, "\xc3\xbc and more");
+	assert_true(mail_imap_vendor_mailbox(long_name, "x", '/', out, sizeof out));
+	assert_int_equal(strlen(out), strlen("Vendors/") + 99);
+	assert_false(mail_imap_vendor_mailbox("Acme", "x", '/', out, 10));
+}
+
+static void
+utf7_encodes_as_rfc3501_says(void **state)
+{
+	char out[64];
+
+	assert_true(mail_imap_utf7_encode("", out, sizeof out));
+	assert_string_equal(out, "");
+	/* the RFC's example: ~peter/mail/<Taipei>/<Japanese> */
+	assert_true(mail_imap_utf7_encode("~peter/mail/\xe5\x8f\xb0\xe5\x8c\x97/"
+					  "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+					  out, sizeof out));
+	assert_string_equal(out, "~peter/mail/&U,BTFw-/&ZeVnLIqe-");
+	/* beyond the BMP: a surrogate pair */
+	assert_true(mail_imap_utf7_encode("\xf0\x9f\x98\x80", out, sizeof out));
+	assert_string_equal(out, "&2D3eAA-");
+	/* invalid UTF-8 is U+FFFD; controls are encoded, never sent raw */
+	assert_true(mail_imap_utf7_encode("a\xff", out, sizeof out));
+	assert_string_equal(out, "a&,,0-");
+	assert_true(mail_imap_utf7_encode("\t", out, sizeof out));
+	assert_string_equal(out, "&AAk-");
+	assert_false(mail_imap_utf7_encode("\xc3\xbc", out, 4));
+	assert_false(mail_imap_utf7_encode("abc", out, 0));
+}
+
+static void
+files_move_between_folders_with_their_flags(void **state)
+{
+	char *dir = test_mkdtemp(), path[PATH_MAX];
+	struct md_folder from, to;
+	struct md_writer w;
+	struct md_entry e = { 0 }, f = { 0 };
+	struct vt_error err = { 0 };
+
+	snprintf(path, sizeof path, "%s/INBOX", dir);
+	assert_int_equal(md_open(&from, path, &err), VT_OK);
+	snprintf(path, sizeof path, "%s/Vendors/Acme", dir);
+	assert_int_equal(md_open(&to, path, &err), VT_OK);
+	assert_int_equal(md_writer_begin(&from, 7, 3, false, &w, &err), VT_OK);
+	assert_int_equal(md_writer_write(&w, "Subject: x\r\n\r\nbody\r\n", 20, &err), VT_OK);
+	assert_int_equal(md_writer_commit(&from, &w, MF_SEEN | MF_FLAGGED, &e, NULL, &err), VT_OK);
+	assert_int_equal(md_move_to(&from, &e, &to, 9, 41, &err), VT_OK);
+	assert_non_null(strstr(e.name, ",vt=9-41:2,FS"));
+	assert_int_equal(e.uv, 9);
+	assert_int_equal(e.uid, 41);
+	md_entry_path(&to, &e, path, sizeof path);
+	assert_int_equal(access(path, F_OK), 0);
+
+	/* unseen mail stays in new/; never over an existing file */
+	assert_int_equal(md_writer_begin(&from, 7, 4, false, &w, &err), VT_OK);
+	assert_int_equal(md_writer_commit(&from, &w, 0, &f, NULL, &err), VT_OK);
+	assert_int_equal(md_move_to(&from, &f, &to, 9, 42, &err), VT_OK);
+	assert_true(f.in_new);
+	assert_non_null(strstr(f.name, ",vt=9-42"));
+	md_entry_path(&to, &f, path, sizeof path);
+	test_write_file(path, "x", 1);
+	free(f.name);
+	assert_int_equal(md_writer_begin(&from, 7, 4, false, &w, &err), VT_OK);
+	memset(&f, 0, sizeof f);
+	assert_int_equal(md_writer_commit(&from, &w, 0, &f, NULL, &err), VT_OK);
+	/* a file already where this one would go */
+	snprintf(path, sizeof path, "%s/new/%s", to.path, f.name);
+	snprintf(strstr(path, ",vt="), 16, ",vt=9-43");
+	test_write_file(path, "x", 1);
+	assert_int_equal(md_move_to(&from, &f, &to, 9, 43, &err), VT_ERR_CONFLICT);
+	md_entry_path(&from, &f, path, sizeof path);
+	assert_int_equal(access(path, F_OK), 0);
+	free(e.name);
+	free(f.name);
+	md_close(&from);
+	md_close(&to);
+	test_rmdir(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -470,6 +585,9 @@ main(void)
 		cmocka_unit_test(unflagged_mail_goes_to_new_and_moves_when_flagged),
 		cmocka_unit_test(folders_of_other_syncers_are_refused),
 		cmocka_unit_test(state_round_trips_and_damage_is_reported),
+		cmocka_unit_test(vendor_mailbox_names_are_valid_and_utf7),
+		cmocka_unit_test(utf7_encodes_as_rfc3501_says),
+		cmocka_unit_test(files_move_between_folders_with_their_flags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

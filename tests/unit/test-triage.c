@@ -90,6 +90,61 @@ promotion_queues_the_mirror_only_when_asked(void **state)
 }
 
 static void
+mirror_passes_are_listed_recorded_and_never_undone(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_mirror_list list;
+	struct vt_event_list events;
+	struct vt_action a;
+	unsigned long n = 0;
+
+	index_ok(f);
+	assert_int_equal(vt_mirror_vendors(f->store, &list, &err), VT_OK);
+	assert_int_equal(list.count, 0);
+	vt_mirror_list_clear(&list);
+	act_ok(vt_vendor_set_bucket(f->store, "globex", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
+	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, true, &a, &err), &a, &err);
+	/* every trusted vendor; the queued one marked */
+	assert_int_equal(vt_mirror_vendors(f->store, &list, &err), VT_OK);
+	assert_int_equal(list.count, 2);
+	assert_string_equal(list.items[0].slug, "acmetel");
+	assert_true(list.items[0].queued);
+	assert_false(list.items[1].queued);
+	/* its query finds the mail the vendor sent, not the user's reply */
+	assert_int_equal(mail_count(f->db, list.items[0].query, false, &n, &err), VT_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(count(f, "vendor:acmetel"), 2);
+
+	/* an incomplete pass keeps the job; a complete one ends it */
+	assert_int_equal(vt_mirror_record(f->store, list.items[0].id, "Vendors/AcmeTel", 1,
+					  "mirrored AcmeTel: 1 message moved", false, &err),
+			 VT_OK);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM jobs WHERE done IS NULL"), 1);
+	assert_int_equal(vt_mirror_record(f->store, list.items[0].id, NULL, 0, NULL, true, &err),
+			 VT_OK);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM jobs WHERE done IS NULL"), 0);
+	assert_int_equal(vt_history(f->store, "acmetel", -1, &events, &err), VT_OK);
+	assert_true(events.count > 0);
+	assert_string_equal(events.items[0].kind, "mirrored");
+	assert_string_equal(events.items[0].ref, "Vendors/AcmeTel");
+	vt_event_list_clear(&events);
+	vt_mirror_list_clear(&list);
+
+	/* undo skips the pass (the server keeps what moved): the promotion goes */
+	assert_int_equal(vt_undo(f->store, &a, &err), VT_OK);
+	assert_non_null(strstr(a.summary, "promoted"));
+	vt_action_clear(&a);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM journal WHERE action = 'mirrored'"
+				     " AND undone = 0"),
+			 1);
+	assert_int_equal(vt_mirror_vendors(f->store, &list, &err), VT_OK);
+	assert_int_equal(list.count, 1);
+	assert_string_equal(list.items[0].slug, "globex");
+	vt_mirror_list_clear(&list);
+}
+
+static void
 undo_reverts_actions_newest_first(void **state)
 {
 	struct fixture *f = *state;
@@ -443,6 +498,7 @@ main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(promotion_moves_all_past_mail_and_rewrites_none),
 		T(promotion_queues_the_mirror_only_when_asked),
+		T(mirror_passes_are_listed_recorded_and_never_undone),
 		T(undo_reverts_actions_newest_first),
 		T(impossible_requests_are_refused),
 		T(domains_move_between_vendors_and_back),
