@@ -195,7 +195,7 @@ print_summary(struct cli *cli, const struct mail_sync_stats *st, unsigned accoun
 	char bytes[32];
 
 	if (cli->format == CLI_JSON) {
-		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
+		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
 				      "accounts", (json_int_t)accounts,
 				      "folders", (json_int_t)st->folders,
 				      "folders_failed", (json_int_t)st->folders_failed,
@@ -208,6 +208,8 @@ print_summary(struct cli *cli, const struct mail_sync_stats *st, unsigned accoun
 				      "replaced", (json_int_t)st->replaced,
 				      "orphaned", (json_int_t)st->orphaned,
 				      "indexed", (json_int_t)(idx ? idx->mail.added : 0),
+				      "mirrored", (json_int_t)st->mirrored,
+				      "mirror_kept", (json_int_t)st->mirror_kept,
 				      "seconds", st->elapsed);
 		cli_json_print(cli, o);
 		json_decref(o);
@@ -228,6 +230,10 @@ print_summary(struct cli *cli, const struct mail_sync_stats *st, unsigned accoun
 		fprintf(cli->out, ", %u no longer on the server (kept here, unsynced)", st->orphaned);
 	if (st->missing)
 		fprintf(cli->out, ", %u deleted here only", st->missing);
+	if (st->mirrored || st->mirror_kept)
+		fprintf(cli->out, ", %u moved to vendor folders", st->mirrored);
+	if (st->mirror_kept)
+		fprintf(cli->out, " (%u kept in place)", st->mirror_kept);
 	if (st->folders_failed)
 		fprintf(cli->out, "; %u folder%s FAILED", st->folders_failed,
 			st->folders_failed == 1 ? "" : "s");
@@ -238,12 +244,187 @@ print_summary(struct cli *cli, const struct mail_sync_stats *st, unsigned accoun
 	fprintf(cli->out, ".\n");
 }
 
+/* ---- [triage] mirror_folders: trusted vendors' server folders ---- */
+
+struct path_vec {
+	char **items;
+	size_t count, cap;
+	const char *db_root;   /* the index's mail root */
+	const char *mail_root; /* the configured one, as sync writes it */
+};
+
+/* Index paths are under the index's (canonical) mail root: rebuilt under
+ * the configured one, which is what the sync engine's paths start with. */
+static vt_status
+collect_path(void *ctx, const char *id, const char *path, struct vt_error *err)
+{
+	struct path_vec *v = ctx;
+	size_t rl = strlen(v->db_root);
+	char *copy;
+
+	(void)id;
+	if (v->count == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 64;
+		char **g = realloc(v->items, cap * sizeof *g);
+
+		if (g == NULL)
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		v->items = g;
+		v->cap = cap;
+	}
+	if (strncmp(path, v->db_root, rl) == 0 && path[rl] == '/') {
+		if (asprintf(&copy, "%s%s", v->mail_root, path + rl) < 0)
+			copy = NULL;
+	} else
+		copy = strdup(path);
+	if (copy == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	v->items[v->count++] = copy;
+	return VT_OK;
+}
+
+static void
+path_vec_clear(struct path_vec *v)
+{
+	for (size_t i = 0; i < v->count; i++)
+		free(v->items[i]);
+	free(v->items);
+	v->items = NULL;
+	v->count = v->cap = 0;
+}
+
+/*
+ * Moves every trusted vendor's mail into its server folder Vendors/<Name>
+ * on every account, records each pass in the vendor's history, and
+ * indexes again (the moves are renames to the index: tags stay). Needs
+ * the index open for writing. Returns an exit code (0: all went well).
+ */
+static int
+mirror_vendors(struct cli *cli, struct sync_ui *ui, struct mail_imap_account **accts,
+	       size_t n_accts, const struct mail_sync_hooks *hooks, struct mail_sync_stats *stats)
+{
+	struct vt_mirror_list list = { 0 };
+	struct mail_mirror_vendor *mv = NULL;
+	struct mail_mirror_result *res = NULL;
+	struct path_vec *paths = NULL;
+	bool *failed = NULL;
+	unsigned moved_total = 0;
+	struct vt_error err = { 0 };
+	int exit_code = 0;
+	vt_status rc;
+
+	if ((rc = vt_mirror_vendors(cli->store, &list, &err)) != VT_OK)
+		return cli_error(&err);
+	if (list.count == 0)
+		return 0;
+	mv = calloc(list.count, sizeof *mv);
+	res = calloc(list.count, sizeof *res);
+	paths = calloc(list.count, sizeof *paths);
+	failed = calloc(list.count, sizeof *failed);
+	if (mv == NULL || res == NULL || paths == NULL || failed == NULL) {
+		exit_code = cli_error(&(struct vt_error){ VT_ERR_NOMEM, "out of memory" });
+		goto out;
+	}
+	for (size_t i = 0; i < list.count; i++) {
+		paths[i].db_root = mail_db_mail_root(cli->db);
+		paths[i].mail_root = cli->cfg->maildir;
+		if ((rc = mail_for_each_file(cli->db, list.items[i].query, collect_path, &paths[i],
+					     &err)) != VT_OK) {
+			exit_code = cli_error(&err);
+			goto out;
+		}
+		mv[i] = (struct mail_mirror_vendor){ .key = list.items[i].slug,
+						     .name = list.items[i].name,
+						     .paths = (const char *const *)paths[i].items,
+						     .n_paths = paths[i].count };
+	}
+	for (size_t a = 0; a < n_accts && !cli_interrupted; a++) {
+		struct mail_sync_options opts = { .mail_root = cli->cfg->maildir,
+						  .data_dir = cli->cfg->data_dir,
+						  .interrupted = &cli_interrupted };
+		struct vt_error aerr = { 0 };
+
+		rc = mail_mirror_account(accts[a], &opts, hooks, mv, list.count, res, &aerr);
+		clear_progress(ui);
+		if (rc != VT_OK) {
+			if (!ui->lines)
+				fprintf(stderr, "vtriage: mirror %s: %s\n", accts[a]->name,
+					aerr.msg[0] ? aerr.msg : vt_status_name(rc));
+			if (exit_code == 0)
+				exit_code = vt_status_exit_code(rc);
+		}
+		for (size_t i = 0; i < list.count; i++) {
+			struct mail_mirror_result *r = &res[i];
+			char summary[768], *box = cli_text(r->mailbox), *name = cli_text(mv[i].name);
+
+			/* the first pass is done when nothing was left behind */
+			failed[i] = failed[i] || r->failed || r->kept || rc == VT_ERR_INTERRUPTED ||
+				    (rc != VT_OK && r->found == 0 && r->moved == 0);
+			stats->mirrored += r->moved;
+			stats->mirror_kept += r->kept;
+			moved_total += r->moved;
+			if (r->moved || r->kept || r->created) {
+				snprintf(summary, sizeof summary,
+					 "mirrored %s: %u message%s moved to %s on account %s%s%s%s",
+					 mv[i].name, r->moved, r->moved == 1 ? "" : "s", r->mailbox,
+					 accts[a]->name, r->kept ? ", " : "",
+					 r->kept ? "some kept in place" : "",
+					 r->unsupported ? " (the server offers neither MOVE nor UIDPLUS)"
+							: "");
+				if ((rc = vt_mirror_record(cli->store, list.items[i].id, r->mailbox,
+							   r->moved, summary, false, &err)) != VT_OK &&
+				    exit_code == 0)
+					exit_code = cli_error(&err);
+				if (!ui->lines && !ui->quiet && cli->format != CLI_JSON) {
+					fprintf(cli->out, "Mirror %s: %s: %u moved to %s", accts[a]->name,
+						name ? name : "?", r->moved, box ? box : "?");
+					if (r->kept)
+						fprintf(cli->out, ", %u kept where %s (%s)", r->kept,
+							r->kept == 1 ? "it was" : "they were",
+							r->unsupported
+								? "the server offers neither MOVE nor UIDPLUS"
+								: "no verified copy, or no Message-ID");
+					fprintf(cli->out, ".\n");
+				}
+			}
+			free(box);
+			free(name);
+		}
+	}
+	/* a first pass done everywhere: the queued job is done */
+	for (size_t i = 0; i < list.count && !cli_interrupted; i++)
+		if (list.items[i].queued && !failed[i] &&
+		    (rc = vt_mirror_record(cli->store, list.items[i].id, NULL, 0, NULL, true, &err)) !=
+			    VT_OK &&
+		    exit_code == 0)
+			exit_code = cli_error(&err);
+	if (moved_total && !cli_interrupted) {
+		struct vt_index_ui iui = { .ctx = ui, .warning = on_index_warning };
+		struct vt_index_report again;
+
+		if ((rc = vt_index(cli->store, cli->db, cli->cfg, false, &cli_interrupted, &iui, &again,
+				   &err)) != VT_OK &&
+		    exit_code == 0)
+			exit_code = cli_error(&err);
+	}
+out:
+	for (size_t i = 0; paths && i < list.count; i++)
+		path_vec_clear(&paths[i]);
+	free(paths);
+	free(mv);
+	free(res);
+	free(failed);
+	vt_mirror_list_clear(&list);
+	return exit_code;
+}
+
 int
 cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *no_index = NULL, *quiet = NULL, *progress = NULL;
+	const char *no_index = NULL, *quiet = NULL, *progress = NULL, *no_mirror = NULL;
 	const struct cli_option options[] = {
 		{ "no-index", false, &no_index },
+		{ "no-mirror", false, &no_mirror },
 		{ "quiet", false, &quiet },
 		{ "progress", true, &progress },
 		{ 0 },
@@ -341,6 +522,14 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 				exit_code = code;
 			no_index = "failed";
 		}
+	}
+	/* Trusted vendors' server folders: after the index, which knows whose
+	 * mail is whose. Never without mirror_folders = yes. */
+	if (cli->cfg->mirror_folders && no_mirror == NULL && no_index == NULL && !cli_interrupted) {
+		int code = mirror_vendors(cli, &ui, accts, n_accts, &hooks, &stats);
+
+		if (exit_code == 0)
+			exit_code = code;
 	}
 	/* The index is closed before the summary: the interface writes to it
 	 * again once it reads that line. */

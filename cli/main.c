@@ -35,7 +35,8 @@ static const struct cli_command vendor_commands[] = {
 	  .summary = "Move a vendor out of the generic bucket: trusted, with its own folder.",
 	  .help = "Applies at once to all past and future mail of the vendor (bucket:trusted);\n"
 		  "no message is rewritten. Undo with `vtriage undo`. With [triage]\n"
-		  "mirror_folders = yes, a server folder Vendors/<Name> is queued for sync.\n",
+		  "mirror_folders = yes, `vtriage sync` moves its mail into the server\n"
+		  "folder Vendors/<Name> from then on.\n",
 	  .run = cmd_vendor_promote },
 	{ .name = "demote",
 	  .args = "SLUG",
@@ -120,7 +121,8 @@ static const struct cli_command commands[] = {
 		  "  --quiet      no progress and no summary\n",
 	  .run = cmd_index },
 	{ .name = "sync",
-	  .args = "[ACCOUNT...] [--no-index] [--quiet] [--progress=lines] [--format=text|json]",
+	  .args = "[ACCOUNT...] [--no-index] [--no-mirror] [--quiet] [--progress=lines] "
+		  "[--format=text|json]",
 	  .summary = "Fetch mail over IMAP into the Maildir, sync flags, then index.",
 	  .help = "Syncs every [account NAME] of the configuration (or those named): new\n"
 		  "mail lands in <maildir>/<maildir_subdir>/<folder>, \\Seen \\Flagged and\n"
@@ -130,8 +132,12 @@ static const struct cli_command commands[] = {
 		  "loopback only), user, password_command (else asked on the terminal),\n"
 		  "folders (default INBOX and the subscribed ones), maildir_subdir\n"
 		  "(default NAME), cert_fingerprint = sha256:... (pins a certificate the\n"
-		  "system CAs do not vouch for), timeout (seconds).\n\n"
-		  "  --no-index   do not index the new mail\n"
+		  "system CAs do not vouch for), timeout (seconds).\n"
+		  "With [triage] mirror_folders = yes, every trusted vendor's mail is then\n"
+		  "moved on the server into Vendors/<Name> (MOVE, or COPY, verify, then\n"
+		  "UID EXPUNGE of exactly those messages) and its files follow locally.\n\n"
+		  "  --no-index   do not index the new mail (and no mirror: it needs the index)\n"
+		  "  --no-mirror  do not move trusted vendors' mail this time\n"
 		  "  --quiet      no progress and no summary\n"
 		  "  --progress=lines\n"
 		  "               one tab-separated line per event on stdout, for programs\n"
