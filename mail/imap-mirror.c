@@ -691,6 +691,8 @@ mirror_group(struct mirror *m, struct md_folder *sf, const char *source, uint32_
 		/* the new arrivals in the target are the copies */
 		if ((rc = select_box(m, box, &uv, NULL, NULL, err)) != VT_OK)
 			goto out;
+		if (uidnext == 0)
+			uidnext = 1; /* no UIDNEXT given: all, the copies found are claimed */
 		if (uv == uvt && (rc = fetch_ids(m, box, mailimap_set_new_interval(uidnext, 0),
 						 uidnext, &tgt, &ntgt, err)) != VT_OK)
 			goto out;
