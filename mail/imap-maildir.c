@@ -560,6 +560,14 @@ md_writer_write(struct md_writer *w, const char *buf, size_t len, struct vt_erro
 }
 
 void
+md_writer_start_writeback(struct md_writer *w)
+{
+	/* Only a hint: where unsupported, the commit's fsync does it all. */
+	if (w->fd >= 0)
+		(void)sync_file_range(w->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
+void
 md_writer_abort(struct md_writer *w)
 {
 	if (w->fd >= 0) {

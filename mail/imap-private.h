@@ -186,6 +186,9 @@ vt_status md_writer_write(struct md_writer *w, const char *buf, size_t len,
 vt_status md_writer_commit(struct md_folder *f, struct md_writer *w, unsigned flags,
 			   struct md_entry *e, uint8_t sha256[32], struct vt_error *err);
 void md_writer_abort(struct md_writer *w);
+/* Starts writing the file out now, so that the fsync of a later commit
+ * finds little left to do: a batch kicks every file, then commits them. */
+void md_writer_start_writeback(struct md_writer *w);
 
 /* Reads a local file for UIDVALIDITY matching: Message-ID, the size it
  * has with CRLF line ends, content hash. */
