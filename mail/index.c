@@ -840,38 +840,6 @@ mail_reattribute(struct mail_db *db, const char *query, const struct mail_index_
 }
 
 vt_status
-mail_for_each_message(struct mail_db *db, const char *query_string, mail_message_fn fn, void *ctx,
-		      struct vt_error *err)
-{
-	notmuch_query_t *query;
-	notmuch_messages_t *msgs;
-	notmuch_status_t st;
-	vt_status rc = VT_OK;
-
-	query = notmuch_query_create(db->nm, query_string);
-	if (query == NULL)
-		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	notmuch_query_set_omit_excluded(query, NOTMUCH_EXCLUDE_FALSE);
-	notmuch_query_set_sort(query, NOTMUCH_SORT_UNSORTED);
-	st = notmuch_query_search_messages(query, &msgs);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
-		rc = mail_nm_fail(db, err, st, query_string);
-		goto out;
-	}
-	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		notmuch_message_t *msg = notmuch_messages_get(msgs);
-
-		rc = fn(ctx, notmuch_message_get_message_id(msg), notmuch_message_get_thread_id(msg),
-			err);
-		notmuch_message_destroy(msg);
-	}
-	notmuch_messages_destroy(msgs);
-out:
-	notmuch_query_destroy(query);
-	return rc;
-}
-
-vt_status
 mail_has_message(struct mail_db *db, const char *message_id, bool *found, struct vt_error *err)
 {
 	notmuch_message_t *msg = NULL;

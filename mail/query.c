@@ -203,9 +203,12 @@ mail_thread_copy(const struct mail_thread *from, struct mail_thread *to, struct 
 	return VT_OK;
 }
 
-vt_status
-mail_for_each_file(struct mail_db *db, const char *query_string, mail_file_fn fn, void *ctx,
-		   struct vt_error *err)
+/* Visits every message of a query, excluded ones too, unsorted. */
+typedef vt_status (*message_visit)(void *ctx, notmuch_message_t *msg, struct vt_error *err);
+
+static vt_status
+each_message(struct mail_db *db, const char *query_string, message_visit visit, void *ctx,
+	     struct vt_error *err)
 {
 	notmuch_query_t *query = notmuch_query_create(db->nm, query_string);
 	notmuch_messages_t *msgs;
@@ -223,18 +226,65 @@ mail_for_each_file(struct mail_db *db, const char *query_string, mail_file_fn fn
 	}
 	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *msg = notmuch_messages_get(msgs);
-		notmuch_filenames_t *files = notmuch_message_get_filenames(msg);
 
-		for (; rc == VT_OK && files && notmuch_filenames_valid(files);
-		     notmuch_filenames_move_to_next(files))
-			rc = fn(ctx, notmuch_message_get_message_id(msg),
-				notmuch_filenames_get(files), err);
-		if (files)
-			notmuch_filenames_destroy(files);
+		rc = visit(ctx, msg, err);
 		notmuch_message_destroy(msg);
 	}
 	notmuch_messages_destroy(msgs);
 out:
 	notmuch_query_destroy(query);
 	return rc;
+}
+
+struct message_visitor {
+	mail_message_fn fn;
+	void *ctx;
+};
+
+static vt_status
+visit_message(void *ctx, notmuch_message_t *msg, struct vt_error *err)
+{
+	struct message_visitor *v = ctx;
+
+	return v->fn(v->ctx, notmuch_message_get_message_id(msg),
+		     notmuch_message_get_thread_id(msg), err);
+}
+
+vt_status
+mail_for_each_message(struct mail_db *db, const char *query_string, mail_message_fn fn, void *ctx,
+		      struct vt_error *err)
+{
+	struct message_visitor v = { fn, ctx };
+
+	return each_message(db, query_string, visit_message, &v, err);
+}
+
+struct file_visitor {
+	mail_file_fn fn;
+	void *ctx;
+};
+
+static vt_status
+visit_files(void *ctx, notmuch_message_t *msg, struct vt_error *err)
+{
+	struct file_visitor *v = ctx;
+	notmuch_filenames_t *files = notmuch_message_get_filenames(msg);
+	vt_status rc = VT_OK;
+
+	for (; rc == VT_OK && files && notmuch_filenames_valid(files);
+	     notmuch_filenames_move_to_next(files))
+		rc = v->fn(v->ctx, notmuch_message_get_message_id(msg), notmuch_filenames_get(files),
+			   err);
+	if (files)
+		notmuch_filenames_destroy(files);
+	return rc;
+}
+
+vt_status
+mail_for_each_file(struct mail_db *db, const char *query_string, mail_file_fn fn, void *ctx,
+		   struct vt_error *err)
+{
+	struct file_visitor v = { fn, ctx };
+
+	return each_message(db, query_string, visit_files, &v, err);
 }
