@@ -418,15 +418,164 @@ out:
 	return exit_code;
 }
 
+/* ---- --watch: IDLE on INBOX between rounds ---------------------------- */
+
+#define WATCH_IDLE_SECONDS (29 * 60) /* servers end an IDLE after 30 minutes */
+#define WATCH_RETRY_SECONDS 30       /* after a lost connection */
+
+struct watch {
+	struct mail_imap_account **accts;
+	size_t n_accts;
+	const struct mail_sync_hooks *hooks;
+	struct mail_imap_idle **sessions;
+	size_t *acct_of; /* sessions[k] waits on the INBOX of accts[acct_of[k]] */
+	bool *changed;   /* per session, from the last wait */
+	bool *sync;      /* per account: to sync in the next round */
+	size_t n;
+};
+
+static void
+watch_close_sessions(struct watch *w)
+{
+	for (size_t k = 0; k < w->n; k++)
+		mail_imap_idle_close(&w->sessions[k]);
+}
+
+static vt_status
+watch_open_sessions(struct watch *w, struct vt_error *err)
+{
+	for (size_t k = 0; k < w->n; k++) {
+		vt_status rc = mail_imap_idle_open(w->accts[w->acct_of[k]], "INBOX", w->hooks,
+						   &w->sessions[k], err);
+
+		if (rc != VT_OK) {
+			watch_close_sessions(w);
+			return rc;
+		}
+	}
+	return VT_OK;
+}
+
+/* The accounts to wait on: those named, else those with idle = yes, else
+ * all. Sessions open before the first round, so that mail arriving while
+ * it runs is reported by the first wait. */
+static vt_status
+watch_open(struct watch *w, struct mail_imap_account **accts, size_t n_accts, bool named,
+	   const struct mail_sync_hooks *hooks, struct vt_error *err)
+{
+	bool some_idle = false;
+
+	w->accts = accts;
+	w->n_accts = n_accts;
+	w->hooks = hooks;
+	w->sessions = calloc(n_accts, sizeof *w->sessions);
+	w->acct_of = calloc(n_accts, sizeof *w->acct_of);
+	w->changed = calloc(n_accts, sizeof *w->changed);
+	w->sync = calloc(n_accts, sizeof *w->sync);
+	if (!w->sessions || !w->acct_of || !w->changed || !w->sync)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n_accts; i++) {
+		some_idle = some_idle || accts[i]->idle;
+		w->sync[i] = true;
+	}
+	for (size_t i = 0; i < n_accts; i++)
+		if (named || !some_idle || accts[i]->idle)
+			w->acct_of[w->n++] = i;
+	return watch_open_sessions(w, err);
+}
+
+static void
+watch_free(struct watch *w)
+{
+	watch_close_sessions(w);
+	free(w->sessions);
+	free(w->acct_of);
+	free(w->changed);
+	free(w->sync);
+}
+
+/* How long one IDLE lasts: WATCH_IDLE_SECONDS, or less with
+ * $VTRIAGE_IDLE_SECONDS (the tests' way to see IDLE renewed). */
+static unsigned
+watch_seconds(void)
+{
+	const char *env = getenv("VTRIAGE_IDLE_SECONDS");
+	long v = env ? strtol(env, NULL, 10) : 0;
+
+	return v > 0 && v < WATCH_IDLE_SECONDS ? (unsigned)v : WATCH_IDLE_SECONDS;
+}
+
+/* Sleeps up to seconds; false when a signal asked us to stop. */
+static bool
+watch_pause(unsigned seconds)
+{
+	for (unsigned i = 0; i < seconds * 10 && !cli_interrupted; i++)
+		usleep(100 * 1000);
+	return !cli_interrupted;
+}
+
+/*
+ * Waits for the servers; true when a round of sync should follow (w->sync
+ * says which accounts), false when SIGINT or SIGTERM ends the watch. A
+ * lost connection is reported, retried every WATCH_RETRY_SECONDS, and
+ * followed by a round of every account (to catch up).
+ */
+static bool
+watch_next(struct watch *w, struct sync_ui *ui)
+{
+	for (;;) {
+		struct vt_error err = { 0 };
+		vt_status rc;
+		bool any = false;
+
+		if (cli_interrupted)
+			return false;
+		for (size_t k = 0; k < w->n; k++) {
+			const char *name = w->accts[w->acct_of[k]]->name;
+
+			if (ui->lines)
+				event_line(ui, "idle", &name, 1);
+			else if (ui->tty && !ui->quiet)
+				fprintf(stderr, "Waiting for new mail in %s/INBOX (IDLE)...\n", name);
+		}
+		rc = mail_imap_idle_wait(w->sessions, w->n, watch_seconds(), &cli_interrupted,
+					 w->changed, &err);
+		if (rc == VT_ERR_INTERRUPTED || cli_interrupted)
+			return false;
+		for (size_t k = 0; rc == VT_OK && k < w->n; k++)
+			if (w->changed[k])
+				any = w->sync[w->acct_of[k]] = true;
+		if (rc == VT_OK && any)
+			return true;
+		if (rc == VT_OK)
+			continue; /* quiet for WATCH_IDLE_SECONDS: IDLE again */
+		for (;;) {
+			fprintf(stderr, "vtriage: sync --watch: %s; trying again in %d s\n", err.msg,
+				WATCH_RETRY_SECONDS);
+			watch_close_sessions(w);
+			if (!watch_pause(WATCH_RETRY_SECONDS))
+				return false;
+			if (watch_open_sessions(w, &err) == VT_OK)
+				break;
+		}
+		for (size_t i = 0; i < w->n_accts; i++)
+			w->sync[i] = true;
+		return true;
+	}
+}
+
 int
 cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	const char *no_index = NULL, *quiet = NULL, *progress = NULL, *no_mirror = NULL;
+	const char *watch = NULL;
+	struct watch w = { 0 };
 	const struct cli_option options[] = {
 		{ "no-index", false, &no_index },
 		{ "no-mirror", false, &no_mirror },
 		{ "quiet", false, &quiet },
 		{ "progress", true, &progress },
+		{ "watch", false, &watch },
 		{ 0 },
 	};
 	struct sync_ui ui = { .cli = cli, .tty = isatty(STDERR_FILENO) };
@@ -485,7 +634,13 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 			cli->cfg->path ? cli->cfg->path : "the configuration");
 		goto fail;
 	}
+	if (watch != NULL && (rc = watch_open(&w, accts, n_accts, n > 0, &hooks, &err)) != VT_OK)
+		goto fail;
 
+again:	/* --watch: one more round each time the servers report a change */
+	memset(&stats, 0, sizeof stats);
+	if (no_index != NULL && strcmp(no_index, "failed") == 0)
+		no_index = NULL; /* last round's index failure: try again */
 	for (size_t i = 0; i < n_accts; i++) {
 		struct mail_sync_options opts = {
 			.mail_root = cli->cfg->maildir,
@@ -494,6 +649,11 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		};
 		struct vt_error aerr = { 0 };
 
+		if (watch != NULL) {
+			if (!w.sync[i])
+				continue;
+			w.sync[i] = false;
+		}
 		ui.account = accts[i]->name;
 		rc = mail_sync_account(accts[i], &opts, &hooks, &stats, &aerr);
 		clear_progress(&ui);
@@ -544,11 +704,21 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		fflush(cli->out);
 	} else if (!ui.quiet)
 		print_summary(cli, &stats, (unsigned)n_accts, no_index ? NULL : &report);
+	if (watch != NULL) {
+		fflush(cli->out);
+		if (watch_next(&w, &ui)) {
+			exit_code = 0; /* each round reports its own failures */
+			goto again;
+		}
+		exit_code = 0; /* ended by SIGINT or SIGTERM, as asked */
+		watch_free(&w);
+	}
 	for (size_t i = 0; i < n_accts; i++)
 		mail_imap_account_free(&accts[i]);
 	free(accts);
 	return exit_code;
 fail:
+	watch_free(&w);
 	for (size_t i = 0; i < n_accts; i++)
 		mail_imap_account_free(&accts[i]);
 	free(accts);

@@ -121,7 +121,7 @@ static const struct cli_command commands[] = {
 		  "  --quiet      no progress and no summary\n",
 	  .run = cmd_index },
 	{ .name = "sync",
-	  .args = "[ACCOUNT...] [--no-index] [--no-mirror] [--quiet] [--progress=lines] "
+	  .args = "[ACCOUNT...] [--no-index] [--no-mirror] [--quiet] [--progress=lines] [--watch] "
 		  "[--format=text|json]",
 	  .summary = "Fetch mail over IMAP into the Maildir, sync flags, then index.",
 	  .help = "Syncs every [account NAME] of the configuration (or those named): new\n"
@@ -132,7 +132,8 @@ static const struct cli_command commands[] = {
 		  "loopback only), user, password_command (else asked on the terminal),\n"
 		  "folders (default INBOX and the subscribed ones), maildir_subdir\n"
 		  "(default NAME), cert_fingerprint = sha256:... (pins a certificate the\n"
-		  "system CAs do not vouch for), timeout (seconds).\n"
+		  "system CAs do not vouch for), timeout (seconds), idle = yes (sync\n"
+		  "--watch and the interface wait for this account's new mail).\n"
 		  "With [triage] mirror_folders = yes, every trusted vendor's mail is then\n"
 		  "moved on the server into Vendors/<Name> (MOVE, or COPY, verify, then\n"
 		  "UID EXPUNGE of exactly those messages) and its files follow locally.\n\n"
@@ -143,7 +144,10 @@ static const struct cli_command commands[] = {
 		  "               one tab-separated line per event on stdout, for programs\n"
 		  "               (the interface runs sync so): progress FETCHED TO_FETCH\n"
 		  "               ACCOUNT FOLDER; folder-failed ACCOUNT FOLDER WHY; indexing;\n"
-		  "               summary TEXT\n",
+		  "               summary TEXT; with --watch also idle ACCOUNT\n"
+		  "  --watch      after syncing, wait for new mail with IDLE on INBOX (of the\n"
+		  "               accounts named, else those with idle = yes, else all) and\n"
+		  "               sync again on every change; SIGINT or SIGTERM ends it\n",
 	  .run = cmd_sync },
 	{ .name = "count",
 	  .args = "[--output=messages|threads] QUERY...",

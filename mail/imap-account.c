@@ -91,6 +91,21 @@ set_timeout(struct parse_ctx *p, const struct mail_imap_setting *s)
 }
 
 static vt_status
+set_idle(struct parse_ctx *p, const struct mail_imap_setting *s)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcasecmp(s->value, yes[i]) == 0 || strcasecmp(s->value, no[i]) == 0) {
+			p->acct->idle = strcasecmp(s->value, yes[i]) == 0;
+			return VT_OK;
+		}
+	}
+	return bad(p, s, "is not yes or no");
+}
+
+static vt_status
 set_tls(struct parse_ctx *p, const struct mail_imap_setting *s)
 {
 	static const struct {
@@ -204,6 +219,7 @@ static const struct {
 	{ "maildir_subdir", set_subdir },
 	{ "cert_fingerprint", set_fingerprint },
 	{ "timeout", set_timeout },
+	{ "idle", set_idle },
 };
 
 void
@@ -293,7 +309,7 @@ mail_imap_account_parse(const char *file, const char *name,
 		if (k == sizeof account_keys / sizeof account_keys[0]) {
 			rc = bad(&p, s, "unknown key (known: host, port, tls, user, "
 					"password_command, folders, maildir_subdir, "
-					"cert_fingerprint, timeout)");
+					"cert_fingerprint, timeout, idle)");
 			goto out;
 		}
 		if ((rc = account_keys[k].set(&p, s)) != VT_OK)

@@ -59,13 +59,15 @@ struct mail_imap_account {
 	bool pinned;            /* cert_fingerprint given */
 	uint8_t pin_sha256[32];
 	int timeout;            /* seconds per network operation */
+	bool idle;              /* idle = yes: sync --watch waits on its INBOX */
 };
 
 /*
  * Builds an account from its settings. Keys: host (required), port, tls
  * (implicit|starttls|none), user (required), password_command, folders
  * (comma-separated server names), maildir_subdir (default: NAME),
- * cert_fingerprint (sha256:HEX, colons optional), timeout (seconds).
+ * cert_fingerprint (sha256:HEX, colons optional), timeout (seconds),
+ * idle (yes|no).
  * Errors are VT_ERR_CONFIG "FILE:LINE: [account NAME] KEY: why"; a
  * password is never echoed. file may be NULL.
  */
@@ -214,6 +216,41 @@ bool mail_imap_vendor_mailbox(const char *name, const char *fallback, char delim
 /* UTF-8 to modified UTF-7; invalid UTF-8 bytes become U+FFFD. False
  * when out does not have room. */
 bool mail_imap_utf7_encode(const char *utf8, char *out, size_t len);
+
+/* ---- waiting for new mail: IDLE (imap-idle.c) --------------------------- */
+
+/* One connection waiting on one server folder with IDLE (RFC 2177). */
+struct mail_imap_idle;
+
+/*
+ * Connects as a sync does (the same TLS checks; the password from
+ * password_command or the hook), opens folder read-only (EXAMINE) and
+ * checks that the server offers IDLE (VT_ERR_PROTOCOL when not). acct is
+ * borrowed and must outlive the session; *out is the caller's, released
+ * with mail_imap_idle_close().
+ */
+vt_status mail_imap_idle_open(const struct mail_imap_account *acct, const char *folder,
+			      const struct mail_sync_hooks *hooks, struct mail_imap_idle **out,
+			      struct vt_error *err);
+
+/*
+ * Waits on all n sessions at once until a server reports a change in its
+ * folder (EXISTS, EXPUNGE, FETCH or VANISHED: new mail, mail gone, flags
+ * changed), max_seconds pass, or *interrupted is set (looked at twice a
+ * second: VT_ERR_INTERRUPTED). changed[i] tells which sessions saw a
+ * change; none after a timeout. Changes made since a session's previous
+ * command (while the caller synced, say) count too, so no mail slips
+ * through between a sync and the next wait. Servers end an IDLE after 30
+ * minutes: keep max_seconds at 29 * 60 or less and call again. A broken
+ * connection fails the wait (VT_ERR_NET, naming the account); close and
+ * reopen that session.
+ */
+vt_status mail_imap_idle_wait(struct mail_imap_idle *const *sessions, size_t n,
+			      unsigned max_seconds, volatile const sig_atomic_t *interrupted,
+			      bool *changed, struct vt_error *err);
+
+/* Ends IDLE, logs out and frees the session; clears *s. NULL is fine. */
+void mail_imap_idle_close(struct mail_imap_idle **s);
 
 /* ---- helpers exposed for tests ------------------------------------------ */
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -786,6 +787,24 @@ has_account(const struct vt_config *cfg, const char *name)
 		if (strcmp(cfg->entries[i].section, "account") == 0 && cfg->entries[i].name &&
 		    (name == NULL || strcmp(cfg->entries[i].name, name) == 0))
 			return true;
+	return false;
+}
+
+/* An account with idle = yes (the sync engine checks the value again). */
+static bool
+has_idle_account(const struct vt_config *cfg)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+
+	for (size_t i = 0; i < cfg->n_entries; i++) {
+		const struct vt_config_entry *e = &cfg->entries[i];
+
+		if (strcmp(e->section, "account") != 0 || strcmp(e->key, "idle") != 0)
+			continue;
+		for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++)
+			if (strcasecmp(e->value, yes[k]) == 0)
+				return true;
+	}
 	return false;
 }
 
@@ -1604,6 +1623,9 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 	 * which survives resizes and multiplexers alike. */
 	t.vline = MB_CUR_MAX > 1 ? "\xe2\x94\x82" : "|";
 	open_folder(&t, 0);
+	/* idle = yes: new mail comes by itself while the interface is open */
+	if (has_idle_account(cfg))
+		start_sync(&t, SYNC_WATCH, NULL);
 	if (getenv("VTRIAGE_BENCH_LOG") != NULL)
 		bench_log = fopen(getenv("VTRIAGE_BENCH_LOG"), "a");
 	long long key_start = 0;

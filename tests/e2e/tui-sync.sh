@@ -4,7 +4,8 @@
 # keys while mail trickles in through a slow proxy, progress shows on the
 # status bar, a second ,y is refused, a tag change while the index is
 # locked is refused (not frozen), the new mail appears when it is done; q
-# while a sync runs asks first; :sync ACCOUNT; an account without a
+# while a sync runs asks first; :sync ACCOUNT; with idle = yes the
+# interface watches INBOX and new mail shows up by itself; an account without a
 # password_command fails with a clear message; without accounts ,y
 # indexes the local Maildir in the background.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -128,6 +129,25 @@ is "the terminal is restored" "$(T display-message -p -t vt '#{alternate_on}')" 
 $V sync --quiet
 is "the next sync completes what was stopped" "$($V count folder:work/INBOX)" \
 	"$(IMAP count INBOX)"
+
+# ---- idle = yes: the interface watches INBOX from the start -------------------------
+write_config "$TMP/idle.conf" "$TMP/mail" "$TMP/data" "$(imap_account work "folders = INBOX
+idle = yes")"
+watchers() { pgrep -f "$TMP/idle.conf sync --progress=lines --watch" | wc -l | tr -d ' '; }
+session "$TMP/idle.conf"
+ok "the interface paints (idle = yes)" wait_for "Inbox"
+ok "it syncs and then watches INBOX" wait_for "sync: watching work" 100
+is "one watching child" "$(watchers)" 1
+msg "$TMP/idle.eml" "Pushed offer ZX85" zx85@zedparts.example
+IMAP append INBOX "$TMP/idle.eml"
+ok "mail appended on the server appears by itself" wait_for "ZX85" 100
+contains "with the round's summary" "$(screen)" "1 new message"
+keys , y
+ok ",y while watching says so" wait_for "watching for new mail"
+keys q
+ok "q quits at once (the watch is stopped, nothing to lose)" wait_for "EXITED 0"
+sleep 0.5
+is "no watching child is left" "$(watchers)" 0
 
 # ---- an account that needs a password typed in ----------------------------------------
 write_config "$TMP/nopw.conf" "$TMP/mail" "$TMP/data" "[account work]

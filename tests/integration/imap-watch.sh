@@ -1,0 +1,105 @@
+#!/bin/sh
+# `vtriage sync --watch` against a throwaway dovecot: a first round, then
+# IDLE on INBOX; mail appended, flagged and expunged on the server arrives
+# here within seconds (IDLE notifications); IDLE is renewed (a short
+# VTRIAGE_IDLE_SECONDS);
+# SIGTERM and SIGINT end it cleanly (exit 0); idle = yes is parsed.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/lib-imap.sh"
+
+imap_setup
+cp "$FIXTURES/demo/Maildir/INBOX/cur/"* "$M/cur/"
+imap_start
+IMAP count INBOX >/dev/null || {
+	echo "Bail out! the test server does not answer:"
+	sed 's/^/# /' "$D/dovecot.log" | tail -20
+	exit 1
+}
+
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data" "$(imap_account work "folders = INBOX
+idle = yes")"
+mkdir -p "$TMP/mail"
+V="$VTRIAGE --config $TMP/conf"
+L=$TMP/mail/work/INBOX
+nfiles() { find "$L/cur" "$L/new" -type f 2>/dev/null | wc -l | tr -d ' '; }
+# within TENTHS COMMAND...: until COMMAND succeeds (eval '...' to look again
+# at command substitutions each time)
+within() {
+	t=$1
+	shift
+	i=0
+	while [ $i -lt "$t" ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+count_lines() { grep -c "^$1" "$TMP/out" 2>/dev/null || true; }
+
+# IDLE as configured: changes must come as notifications, not renewals
+$V sync --watch --progress=lines >"$TMP/out" 2>"$TMP/err" &
+wpid=$!
+at_exit "kill $wpid 2>/dev/null"
+ok "the first round syncs, then waits (IDLE)" within 100 grep -q "^idle	work" "$TMP/out"
+is "the first round brought the INBOX" "$(nfiles)" "$(IMAP count INBOX)"
+is "and indexed it" "$($V count folder:work/INBOX)" "$(IMAP count INBOX)"
+
+cat >"$TMP/new.eml" <<'EOF'
+From: Zed Parts <sales@zedparts.example>
+To: Rich Miller <rich@northwind.example>
+Subject: Price list ZX91
+Message-ID: <zx91@zedparts.example>
+Date: Tue, 10 Nov 2026 09:00:00 +0000
+
+Prices attached.
+EOF
+rounds=$(count_lines summary)
+IMAP append INBOX "$TMP/new.eml"
+ok "mail appended on the server arrives within seconds" within 50 eval '[ "$(nfiles)" = 21 ]'
+ok "and is indexed" within 50 eval '[ "$($V count subject:ZX91)" = 1 ]'
+ok "each round reports a summary line" within 30 eval '[ "$(count_lines summary)" -gt "$rounds" ]'
+contains "the round counts the new message" "$(grep '^summary' "$TMP/out" | tail -1)" \
+	"1 new message"
+
+uv=$(IMAP uidvalidity INBOX)
+IMAP store INBOX 3 +FLAGS '(\Flagged)'
+ok "a flag set on the server follows (FETCH while idling)" within 50 \
+	sh -c "ls '$L/cur' | grep -q ',vt=$uv-3:2,F'"
+IMAP expunge INBOX 5
+ok "a message expunged on the server goes (EXPUNGE while idling)" within 50 \
+	sh -c "! ls '$L/cur' '$L/new' | grep -q ',vt=$uv-5:'"
+
+kill -TERM $wpid
+within 50 sh -c "! kill -0 $wpid"
+wait $wpid
+is "SIGTERM ends the watch cleanly (exit 0)" "$?" 0
+is "no error on stderr" "$(cat "$TMP/err")" ""
+
+# A named account is watched even without idle = yes. IDLE lasts 1 s
+# here: after renewals the watch still hears the server; SIGINT ends it.
+write_config "$TMP/plain.conf" "$TMP/mail" "$TMP/data" "$(imap_account work "folders = INBOX")"
+VTRIAGE_IDLE_SECONDS=1 $VTRIAGE --config "$TMP/plain.conf" sync --watch --progress=lines work \
+	>"$TMP/out" 2>"$TMP/err" &
+wpid=$!
+ok "a named account is watched" within 100 grep -q "^idle	work" "$TMP/out"
+sleep 4
+ok "IDLE was renewed (several waits with nothing new)" \
+	test "$(count_lines idle)" -gt "$(count_lines summary)"
+cp "$TMP/new.eml" "$TMP/new2.eml"
+sed -i 's/ZX91/ZX92/g; s/zx91/zx92/g' "$TMP/new2.eml"
+IMAP append INBOX "$TMP/new2.eml"
+ok "after renewals new mail still arrives" within 50 eval '[ "$($V count subject:ZX92)" = 1 ]'
+kill -INT $wpid
+within 50 sh -c "! kill -0 $wpid"
+wait $wpid
+is "SIGINT ends it cleanly (exit 0)" "$?" 0
+is "no error on stderr" "$(cat "$TMP/err")" ""
+
+# idle = yes|no only
+write_config "$TMP/bad.conf" "$TMP/mail" "$TMP/data" "$(imap_account work "idle = sometimes")"
+out=$($VTRIAGE --config "$TMP/bad.conf" sync 2>&1)
+is "idle = sometimes is a configuration error (exit 2)" "$?" 2
+contains "naming the key" "$out" "idle: is not yes or no"
+
+done_testing
