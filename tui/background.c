@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -32,12 +33,18 @@ tui_bg_running(const struct tui_bg *bg)
 
 /* Between fork and exec: only async-signal-safe calls. */
 static void
-child_setup(int out, char *const argv[])
+child_setup(int out, char *const argv[], pid_t parent)
 {
 	static const char msg[] = "vtriage: cannot run ";
 	ssize_t ignored;
 	int in;
 
+	/* An interface that dies (a crash, SIGKILL) takes no one with it but
+	 * must not leave a sync --watch running forever: SIGTERM, which the
+	 * sync stops on cleanly. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(1);
 	setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL); /* ignored in vtriage; a plain default for the child */
 	if ((in = open("/dev/null", O_RDONLY)) >= 0 && in != STDIN_FILENO) {
@@ -64,7 +71,7 @@ vt_status
 tui_bg_start(struct tui_bg *bg, char *const argv[], struct vt_error *err)
 {
 	int p[2];
-	pid_t pid;
+	pid_t pid, parent;
 
 	if (tui_bg_running(bg))
 		return vt_fail(err, VT_ERR_BUSY, "already running");
@@ -72,6 +79,7 @@ tui_bg_start(struct tui_bg *bg, char *const argv[], struct vt_error *err)
 		return vt_fail(err, VT_ERR_USAGE, "nothing to run");
 	if (pipe2(p, O_CLOEXEC) != 0)
 		return vt_fail(err, VT_ERR_IO, "pipe: %s", strerror(errno));
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -81,7 +89,7 @@ tui_bg_start(struct tui_bg *bg, char *const argv[], struct vt_error *err)
 		return vt_fail(err, VT_ERR_IO, "fork: %s", strerror(e));
 	}
 	if (pid == 0)
-		child_setup(p[1], argv); /* never returns */
+		child_setup(p[1], argv, parent); /* never returns */
 	close(p[1]);
 	fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
 	tui_bg_init(bg);

@@ -37,7 +37,8 @@ void tui_bg_init(struct tui_bg *bg);
  * Starts argv[0] (a path; no $PATH search) with argv, stdin from
  * /dev/null (so it never prompts), stdout and stderr into a pipe, in a
  * process group of its own (keys typed at the terminal never signal it),
- * with no other descriptor of ours. A second start while one runs is
+ * with no other descriptor of ours, and SIGTERM should we die first
+ * (Linux PR_SET_PDEATHSIG). A second start while one runs is
  * VT_ERR_BUSY. A program that cannot be run exits 127 after one line
  * saying so.
  */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -248,6 +249,44 @@ a_grandchild_holding_the_pipe_does_not_keep_us_waiting(void **state)
 }
 
 static void
+the_child_ends_when_we_die(void **state)
+{
+	char *dir = test_mkdtemp(), pidfile[512], script[2048];
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	FILE *f;
+	int child = 0, status;
+	pid_t mid;
+
+	(void)state;
+	snprintf(pidfile, sizeof pidfile, "%s/pid", dir);
+	snprintf(script, sizeof script, "echo $$ >%s.tmp; mv %s.tmp %s; exec sleep 30", pidfile,
+		 pidfile, pidfile);
+	/* a stand-in for the interface, which starts the child and dies */
+	if ((mid = fork()) == 0) {
+		struct tui_bg bg;
+		char *argv[] = { "/bin/sh", "-c", script, NULL };
+
+		tui_bg_init(&bg);
+		if (tui_bg_start(&bg, argv, NULL) != VT_OK)
+			_exit(1);
+		for (int i = 0; i < 250 && access(pidfile, F_OK) != 0; i++)
+			nanosleep(&tick, NULL);
+		_exit(0);
+	}
+	assert_true(mid > 0);
+	assert_int_equal(waitpid(mid, &status, 0), mid);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_non_null(f = fopen(pidfile, "r"));
+	assert_int_equal(fscanf(f, "%d", &child), 1);
+	fclose(f);
+	for (int i = 0; i < 250 && kill(child, 0) == 0; i++)
+		nanosleep(&tick, NULL);
+	assert_int_not_equal(kill(child, 0), 0);
+	test_rmdir(dir);
+	free(dir);
+}
+
+static void
 sync_protocol_lines_parse(void **state)
 {
 	struct tui_sync_event ev;
@@ -306,6 +345,7 @@ main(void)
 		cmocka_unit_test(stop_ends_a_child_with_the_signal),
 		cmocka_unit_test(a_child_killed_by_a_signal_reports_128_plus_it),
 		cmocka_unit_test(a_grandchild_holding_the_pipe_does_not_keep_us_waiting),
+		cmocka_unit_test(the_child_ends_when_we_die),
 		cmocka_unit_test(sync_protocol_lines_parse),
 	};
 
