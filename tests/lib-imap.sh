@@ -1,18 +1,29 @@
 # A throwaway dovecot on 127.0.0.1 for the tests that need an IMAP server
-# (tests/integration/imap-sync.sh, the interface's sync in tests/e2e/),
-# plus a tiny IMAP client for the server's side of the story and a proxy
-# that slows or cuts connections. Source after tests/lib.sh:
+# (tests/integration/imap-sync.sh, imap-watch.sh, imap-mirror.sh, the
+# interface's sync in tests/e2e/), plus a tiny IMAP client for the
+# server's side of the story and a proxy that slows or cuts connections.
+# Source after tests/lib.sh:
 #
 #   imap_setup      skips the whole test without dovecot, python3 or
 #                   openssl; sets D (server dir), PORT, SPORT (implicit
-#                   TLS), PASS (user buyer's password), FP (certificate
+#                   TLS), PASS (every user's password), FP (certificate
 #                   fingerprint), M (buyer's Maildir, INBOX created empty)
+#   imap_user NAME  another user (same password); sets M to its Maildir
+#   imap_local ADDR CAPABILITY
+#                   dovecot listens on ADDR too (127.0.0.x, same ports,
+#                   same mailboxes) and advertises CAPABILITY there instead
+#                   of its own; skips the test if ADDR cannot be bound.
+#                   IMAP_BASE_CAPS is dovecot's list without MOVE, UIDPLUS
 #   ... put mail into $M (Maildir++: $M/.Folder) ...
 #   imap_start      starts dovecot (stopped at exit) and defines
-#                   IMAP CMD ARGS...  (hashes|count|append|store|flags|
-#                                      expunge|uidvalidity|recreate|subscribe)
+#                   IMAP CMD ARGS...          as user buyer
+#                   IMAP_AS USER CMD ARGS...  (hashes|allhashes|where|count|
+#                        folders|subscribed|append|store|flags|expunge|
+#                        delete-flag|deleted|uidvalidity|recreate|subscribe)
 #                   start_proxy CUT RATE  (sets PROXY_PORT, PROXY_PID)
-#   imap_account NAME [LINES]  prints an [account NAME] section (tls none)
+#   imap_account NAME [LINES]  prints an [account NAME] section for buyer
+#                   (tls none); LINES come last, so they may override keys
+#                   (host = 127.0.0.2, user = NAME, port = ...)
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -90,9 +101,35 @@ service pop3-login {
   }
 }
 EOF
-	echo "buyer:{PLAIN}$PASS" >"$D/users"
-	M=$D/mail/buyer/Maildir
+	: >"$D/users"
+	imap_user buyer
+}
+
+# imap_user NAME: a user with password $PASS and an empty INBOX; M is its
+# Maildir.
+imap_user() {
+	grep -q "^$1:" "$D/users" || echo "$1:{PLAIN}$PASS" >>"$D/users"
+	M=$D/mail/$1/Maildir
 	mkdir -p "$M/cur" "$M/new" "$M/tmp"
+}
+
+# dovecot's own capabilities (as of 2.3) less MOVE and UIDPLUS, for
+# imap_local.
+IMAP_BASE_CAPS="IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE NAMESPACE CHILDREN CONDSTORE QRESYNC ESEARCH SEARCHRES LIST-EXTENDED UNSELECT"
+
+# imap_local ADDR CAPABILITY: listen on ADDR as well, advertising
+# CAPABILITY there. Call between imap_setup and imap_start.
+imap_local() {
+	python3 -c "import socket; s=socket.socket(); s.bind(('$1', $PORT))" 2>/dev/null ||
+		skip_all "cannot listen on $1 (no loopback /8)"
+	sed -i "s/^listen = .*/&, $1/" "$D/dovecot.conf"
+	cat >>"$D/dovecot.conf" <<EOF
+local $1 {
+  protocol imap {
+    imap_capability = $2
+  }
+}
+EOF
 }
 
 imap_start() {
@@ -110,22 +147,46 @@ imap_start() {
 	# A tiny IMAP client for the server's side of the story.
 	cat >"$TMP/imap.py" <<'EOF'
 import hashlib, imaplib, re, sys
-port, cmd, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+port, user, cmd, args = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 m = imaplib.IMAP4("127.0.0.1", port)
-m.login("buyer", open(sys.argv[0] + ".pw").read().strip())
+m.login(user, open(sys.argv[0] + ".pw").read().strip())
+def folders():
+    typ, data = m.list()
+    for line in data:
+        line = line.decode()
+        if "\\Noselect" in line or "\\NonExistent" in line:
+            continue
+        yield re.match(r'\(.*?\) "." "?([^"]*)"?$', line).group(1)
 def uids(folder):
-    m.select(folder)
+    m.select('"%s"' % folder)
     typ, data = m.uid("SEARCH", None, "ALL")
     return [int(u) for u in data[0].split()]
 def bodies(folder):
     for u in uids(folder):
         typ, data = m.uid("FETCH", str(u), "(BODY.PEEK[])")
         yield u, data[0][1]
-if cmd == "hashes":          # sha256 of each message as served, CRLF -> LF
+def h(b):                    # sha256 of a message as served, CRLF -> LF
+    return hashlib.sha256(b.replace(b"\r\n", b"\n")).hexdigest()
+if cmd == "hashes":          # FOLDER
     for u, b in bodies(args[0]):
-        print(hashlib.sha256(b.replace(b"\r\n", b"\n")).hexdigest())
+        print(h(b))
+elif cmd == "allhashes":     # every message of every folder
+    for f in sorted(folders()):
+        for u, b in bodies(f):
+            print(h(b))
+elif cmd == "where":         # TEXT: the folders of messages whose From has TEXT
+    for f in sorted(folders()):
+        for u, b in bodies(f):
+            hdr = b.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+            if re.search(r"^From:.*" + re.escape(args[0]), hdr, re.M | re.I):
+                print(f)
 elif cmd == "count":
     print(len(uids(args[0])))
+elif cmd == "folders":
+    print(" ".join(sorted(folders())))
+elif cmd == "subscribed":
+    typ, data = m.lsub()
+    print(" ".join(sorted(l.decode().split(' "." ')[1].strip('"') for l in data if l)))
 elif cmd == "append":        # FOLDER FILE...
     for f in args[1:]:
         m.append(args[0], None, None, open(f, "rb").read())
@@ -140,6 +201,14 @@ elif cmd == "expunge":       # FOLDER UID
     m.select(args[0])
     m.uid("STORE", args[1], "+FLAGS", "(\\Deleted)")
     m.expunge()
+elif cmd == "delete-flag":   # FOLDER TEXT: \Deleted on the messages whose From has TEXT
+    for u, b in bodies(args[0]):
+        if re.search(r"^From:.*" + re.escape(args[1]), b.decode("latin-1"), re.M | re.I):
+            m.uid("STORE", str(u), "+FLAGS", "(\\Deleted)")
+elif cmd == "deleted":       # FOLDER: how many carry \Deleted
+    m.select(args[0])
+    typ, data = m.uid("SEARCH", None, "DELETED")
+    print(len(data[0].split()))
 elif cmd == "uidvalidity":
     typ, data = m.status(args[0], "(UIDVALIDITY)")
     print(re.search(rb"UIDVALIDITY (\d+)", data[0]).group(1).decode())
@@ -153,10 +222,13 @@ elif cmd == "recreate":      # same mail, a new UIDVALIDITY
 elif cmd == "subscribe":
     for f in args:
         m.subscribe(f)
+else:
+    sys.exit("imap.py: unknown command " + cmd)
 m.logout()
 EOF
 	echo "$PASS" >"$TMP/imap.py.pw"
-	IMAP() { python3 "$TMP/imap.py" "$PORT" "$@"; }
+	IMAP() { python3 "$TMP/imap.py" "$PORT" buyer "$@"; }
+	IMAP_AS() { python3 "$TMP/imap.py" "$PORT" "$@"; }
 
 	# A proxy that cuts its first connection after N bytes from the server,
 	# optionally slowed down (bytes per second); later connections pass.
@@ -205,7 +277,8 @@ EOF
 }
 
 # imap_account NAME [EXTRA LINES]: an [account NAME] section for buyer on
-# the test server, password from a file, plain text (loopback).
+# the test server, password from a file, plain text (loopback). The extra
+# lines come last: a key there overrides the one above.
 imap_account() {
 	cat <<EOF
 [account $1]
