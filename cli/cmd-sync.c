@@ -16,6 +16,14 @@ struct sync_ui {
 	bool lines; /* --progress=lines: one line per event on stdout */
 	bool progress_shown;
 	const char *account;
+	/* Passwords typed at the prompt, one per account, kept in memory for
+	 * this run only so that the sync's connection, the mirror's and
+	 * --watch's all ask once; wiped by forget_passwords. */
+	struct typed_password {
+		char *account;
+		char *secret;
+	} *typed;
+	size_t n_typed;
 };
 
 /* --progress=lines: tab-separated fields, text made safe (tabs, newlines
@@ -44,7 +52,60 @@ clear_progress(struct sync_ui *ui)
 	}
 }
 
-/* The password from the terminal, echo off; never from a pipe. */
+static void
+wipe_secret(char **secret)
+{
+	if (*secret != NULL) {
+		explicit_bzero(*secret, strlen(*secret));
+		free(*secret);
+		*secret = NULL;
+	}
+}
+
+/* Forgets the password typed for account (every account when NULL): the
+ * server turned it down, or the run is over. */
+static void
+forget_passwords(struct sync_ui *ui, const char *account)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < ui->n_typed; i++) {
+		if (account != NULL && strcmp(ui->typed[i].account, account) != 0) {
+			ui->typed[kept++] = ui->typed[i];
+			continue;
+		}
+		wipe_secret(&ui->typed[i].secret);
+		free(ui->typed[i].account);
+	}
+	ui->n_typed = kept;
+	if (kept == 0) {
+		free(ui->typed);
+		ui->typed = NULL;
+	}
+}
+
+/* Keeps what was typed for acct; out of memory only means asking again. */
+static void
+keep_password(struct sync_ui *ui, const char *account, const char *secret)
+{
+	struct typed_password *t = realloc(ui->typed, (ui->n_typed + 1) * sizeof *t);
+	char *name, *copy;
+
+	if (t == NULL)
+		return;
+	ui->typed = t;
+	if ((name = strdup(account)) == NULL)
+		return;
+	if ((copy = strdup(secret)) == NULL) {
+		free(name);
+		return;
+	}
+	ui->typed[ui->n_typed++] = (struct typed_password){ name, copy };
+}
+
+/* The password from the terminal, echo off; never from a pipe. Asked once
+ * per account and run: later connections (the mirror's, --watch's rounds)
+ * get the same answer unless the server turned it down. */
 static vt_status
 ask_password(void *ctx, const struct mail_imap_account *acct, char *buf, size_t len,
 	     struct vt_error *err)
@@ -53,8 +114,18 @@ ask_password(void *ctx, const struct mail_imap_account *acct, char *buf, size_t 
 	struct termios old, quiet;
 	FILE *tty;
 	bool restored = false;
-	char *user = cli_text(acct->user), *host = cli_text(acct->host);
+	char *user, *host;
 
+	for (size_t i = 0; i < ui->n_typed; i++) {
+		size_t n = strlen(ui->typed[i].secret);
+
+		if (strcmp(ui->typed[i].account, acct->name) == 0 && n < len) {
+			memcpy(buf, ui->typed[i].secret, n + 1);
+			return VT_OK;
+		}
+	}
+	user = cli_text(acct->user);
+	host = cli_text(acct->host);
 	clear_progress(ui);
 	if (!isatty(STDIN_FILENO) || (tty = fopen("/dev/tty", "r+")) == NULL) {
 		free(user);
@@ -83,6 +154,7 @@ ask_password(void *ctx, const struct mail_imap_account *acct, char *buf, size_t 
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (buf[0] == '\0')
 		return vt_fail(err, VT_ERR_AUTH, "[account %s]: no password given", acct->name);
+	keep_password(ui, acct->name, buf);
 	return VT_OK;
 }
 
@@ -346,6 +418,8 @@ mirror_vendors(struct cli *cli, struct sync_ui *ui, struct mail_imap_account **a
 
 		rc = mail_mirror_account(accts[a], &opts, hooks, mv, list.count, res, &aerr);
 		clear_progress(ui);
+		if (rc == VT_ERR_AUTH)
+			forget_passwords(ui, accts[a]->name);
 		if (rc != VT_OK) {
 			if (!ui->lines)
 				fprintf(stderr, "vtriage: mirror %s: %s\n", accts[a]->name,
@@ -657,6 +731,8 @@ again:	/* --watch: one more round each time the servers report a change */
 		ui.account = accts[i]->name;
 		rc = mail_sync_account(accts[i], &opts, &hooks, &stats, &aerr);
 		clear_progress(&ui);
+		if (rc == VT_ERR_AUTH) /* a wrong password is asked for again */
+			forget_passwords(&ui, accts[i]->name);
 		if (rc != VT_OK) {
 			fprintf(stderr, "vtriage: sync %s: %s\n", accts[i]->name,
 				aerr.msg[0] ? aerr.msg : vt_status_name(rc));
@@ -713,11 +789,13 @@ again:	/* --watch: one more round each time the servers report a change */
 		exit_code = 0; /* ended by SIGINT or SIGTERM, as asked */
 		watch_free(&w);
 	}
+	forget_passwords(&ui, NULL);
 	for (size_t i = 0; i < n_accts; i++)
 		mail_imap_account_free(&accts[i]);
 	free(accts);
 	return exit_code;
 fail:
+	forget_passwords(&ui, NULL);
 	watch_free(&w);
 	for (size_t i = 0; i < n_accts; i++)
 		mail_imap_account_free(&accts[i]);
