@@ -177,6 +177,54 @@ imap_conn_close(struct imap_conn *c)
 	imap_secret_free(&c->password);
 }
 
+/* ENABLE QRESYNC; a server that says no (or BAD) leaves it off. */
+static vt_status
+enable_qresync(struct imap_conn *c, struct vt_error *err)
+{
+	struct mailimap_capability_data *want = NULL, *got = NULL;
+	struct mailimap_capability *cap = NULL;
+	clist *list = clist_new();
+	char *name = strdup("QRESYNC");
+	int r;
+
+	if (list && name && (cap = mailimap_capability_new(MAILIMAP_CAPABILITY_NAME, NULL, name)))
+		name = NULL;
+	if (cap && clist_append(list, cap) == 0) {
+		cap = NULL;
+		if ((want = mailimap_capability_data_new(list)) != NULL)
+			list = NULL;
+	}
+	if (want == NULL) {
+		if (cap)
+			mailimap_capability_free(cap);
+		if (list) {
+			for (clistiter *it = clist_begin(list); it; it = clist_next(it))
+				mailimap_capability_free(clist_content(it));
+			clist_free(list);
+		}
+		free(name);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	r = mailimap_enable(c->imap, want, &got);
+	mailimap_capability_data_free(want);
+	if (r == MAILIMAP_ERROR_EXTENSION || r == MAILIMAP_ERROR_PROTOCOL)
+		return VT_OK;
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, err, "%s: ENABLE QRESYNC", c->acct->host);
+	/* "* ENABLED QRESYNC" says it is on; nothing else does */
+	for (clistiter *it = got && got->cap_list ? clist_begin(got->cap_list) : NULL; it;
+	     it = clist_next(it)) {
+		const struct mailimap_capability *k = clist_content(it);
+
+		if (k->cap_type == MAILIMAP_CAPABILITY_NAME && k->cap_data.cap_name &&
+		    strcasecmp(k->cap_data.cap_name, "QRESYNC") == 0)
+			c->qresync = true;
+	}
+	if (got)
+		mailimap_capability_data_free(got);
+	return VT_OK;
+}
+
 vt_status
 imap_conn_open(struct imap_conn *c, const struct mail_imap_account *a,
 	       const struct mail_sync_hooks *hooks, struct vt_error *err)
@@ -190,6 +238,7 @@ imap_conn_open(struct imap_conn *c, const struct mail_imap_account *a,
 	c->acct = a;
 	c->hooks = hooks;
 	c->condstore = false;
+	c->qresync = false;
 	c->move = false;
 	c->uidplus = false;
 	if (a->tls == MAIL_IMAP_TLS_NONE && (rc = check_loopback(a, err)) != VT_OK)
@@ -246,6 +295,9 @@ imap_conn_open(struct imap_conn *c, const struct mail_imap_account *a,
 	c->condstore = mailimap_has_condstore(c->imap) != 0;
 	c->move = mailimap_has_extension(c->imap, "MOVE") != 0;
 	c->uidplus = mailimap_has_uidplus(c->imap) != 0;
+	if (c->want_qresync && c->condstore && mailimap_has_qresync(c->imap) &&
+	    mailimap_has_enable(c->imap) && (rc = enable_qresync(c, err)) != VT_OK)
+		goto fail;
 	return VT_OK;
 fail:
 	imap_conn_drop(c);

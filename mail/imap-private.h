@@ -38,6 +38,12 @@ struct imap_conn {
 	const struct mail_sync_hooks *hooks;
 	char *password; /* malloc'd; wiped and freed by imap_conn_close */
 	bool condstore;
+	/* Set by the caller before imap_conn_open: ENABLE QRESYNC (RFC 7162)
+	 * where offered. The session then gets VANISHED instead of EXPUNGE
+	 * responses, which only the sync reads; IDLE and the mirror leave it
+	 * off. */
+	bool want_qresync;
+	bool qresync;   /* QRESYNC enabled on this session */
 	bool move;      /* MOVE (RFC 6851) offered */
 	bool uidplus;   /* UIDPLUS (RFC 4315) offered: UID EXPUNGE, COPYUID */
 	bool alive;     /* false after a stream error: reconnect before reuse */
@@ -84,6 +90,10 @@ enum imap_fetch_what {
 	FW_SLICE = 16,
 };
 void imap_parse_att(const struct mailimap_msg_att *m, struct imap_fetched *out);
+/* Which of the sorted uids[n] are in set (a VANISHED response: "*" or
+ * a reversed range allowed): in[i] is set for those, left alone for the
+ * others; returns how many. */
+size_t imap_set_mark(const struct mailimap_set *set, const uint32_t *uids, size_t n, bool *in);
 /* Sorted UIDs as a set of intervals; NULL when out of memory. */
 struct mailimap_set *imap_uid_set(const uint32_t *uids, size_t n);
 /* UID plus what (FW_*); NULL when out of memory. */

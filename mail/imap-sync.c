@@ -72,6 +72,13 @@ struct folder_sync {
 	char *state_path;
 	uint32_t uv, uidnext, exists;
 	uint64_t hms;
+	/* SELECT with QRESYNC on the state's UIDVALIDITY: what changed since
+	 * the state's HIGHESTMODSEQ (FETCH: flags, and new mail) and what is
+	 * gone (VANISHED (EARLIER)); owned here */
+	bool qresynced;
+	clist *qr_fetch;
+	struct mailimap_qresync_vanished **vanished;
+	size_t n_vanished;
 
 	struct rec *recs;
 	size_t n_recs, cap_recs;
@@ -229,6 +236,43 @@ imap_uid_set(const uint32_t *uids, size_t n)
 		i = j + 1;
 	}
 	return set;
+}
+
+size_t
+imap_set_mark(const struct mailimap_set *set, const uint32_t *uids, size_t n, bool *in)
+{
+	size_t marked = 0;
+
+	if (set == NULL || set->set_list == NULL)
+		return 0;
+	for (clistiter *it = clist_begin(set->set_list); it; it = clist_next(it)) {
+		const struct mailimap_set_item *item = clist_content(it);
+		/* libetpan reads "*" as 0 */
+		uint32_t a = item->set_first ? item->set_first : UINT32_MAX;
+		uint32_t b = item->set_last ? item->set_last : UINT32_MAX;
+		size_t lo = 0, hi = n;
+
+		if (a > b) {
+			uint32_t t = a;
+
+			a = b;
+			b = t;
+		}
+		while (lo < hi) { /* the first uid >= a */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (uids[mid] < a)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < n && uids[lo] <= b; lo++)
+			if (!in[lo]) {
+				in[lo] = true;
+				marked++;
+			}
+	}
+	return marked;
 }
 
 struct mailimap_fetch_type *
@@ -1125,27 +1169,227 @@ out:
 
 /* ---- one folder --------------------------------------------------------------- */
 
+/* The VANISHED responses of the last command, taken over by fs (libetpan's
+ * own mailimap_select_qresync would hand out only the first). */
+static vt_status
+take_vanished(struct folder_sync *fs, struct vt_error *err)
+{
+	const struct mailimap_response_info *ri = fs->conn->imap->imap_response_info;
+
+	for (clistiter *it = ri && ri->rsp_extension_list ? clist_begin(ri->rsp_extension_list)
+							   : NULL;
+	     it; it = clist_next(it)) {
+		struct mailimap_extension_data *ext = clist_content(it);
+		struct mailimap_qresync_vanished **g;
+
+		if (ext->ext_extension->ext_id != MAILIMAP_EXTENSION_QRESYNC ||
+		    ext->ext_type != MAILIMAP_QRESYNC_TYPE_VANISHED || ext->ext_data == NULL)
+			continue;
+		g = realloc(fs->vanished, (fs->n_vanished + 1) * sizeof *g);
+		if (g == NULL)
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		fs->vanished = g;
+		fs->vanished[fs->n_vanished++] = ext->ext_data;
+		ext->ext_data = NULL; /* libetpan's free skips it */
+	}
+	return VT_OK;
+}
+
+/* SELECT name (QRESYNC (uv modseq)) as RFC 7162 has it. libetpan 1.9.4's
+ * mailimap_select_qresync drops the parentheses around the parameters,
+ * and dovecot then answers a plain SELECT (no FETCH, no VANISHED).
+ * Returns a libetpan code; *fetched (FETCH responses) for the caller to
+ * free; the VANISHED responses stay in imap_response_info. A name that
+ * cannot be a quoted string gives MAILIMAP_ERROR_INVAL (send nothing). */
+static int
+select_qresync(mailimap *imap, const char *name, uint32_t uv, uint64_t modseq, clist **fetched,
+	       uint64_t *hms)
+{
+	struct mailimap_response *resp = NULL;
+	const struct mailimap_response_info *ri;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *m;
+	int r, cond;
+
+	*fetched = NULL;
+	*hms = 0;
+	for (const char *c = name; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			return MAILIMAP_ERROR_INVAL;
+	if (imap->imap_state != MAILIMAP_STATE_AUTHENTICATED &&
+	    imap->imap_state != MAILIMAP_STATE_SELECTED)
+		return MAILIMAP_ERROR_BAD_STATE;
+	if ((m = open_memstream(&line, &len)) == NULL)
+		return MAILIMAP_ERROR_MEMORY;
+	fputs("SELECT \"", m);
+	for (const char *c = name; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fputc('\\', m);
+		fputc(*c, m);
+	}
+	fprintf(m, "\" (QRESYNC (%lu %llu))\r\n", (unsigned long)uv, (unsigned long long)modseq);
+	if (fclose(m) != 0) {
+		free(line);
+		return MAILIMAP_ERROR_MEMORY;
+	}
+	r = mailimap_send_current_tag(imap);
+	if (r == MAILIMAP_NO_ERROR &&
+	    (mailstream_write(imap->imap_stream, line, len) != (ssize_t)len ||
+	     mailstream_flush(imap->imap_stream) == -1))
+		r = MAILIMAP_ERROR_STREAM;
+	free(line);
+	if (r != MAILIMAP_NO_ERROR)
+		return r;
+	if (mailimap_read_line(imap) == NULL)
+		return MAILIMAP_ERROR_STREAM;
+	if (imap->imap_selection_info)
+		mailimap_selection_info_free(imap->imap_selection_info);
+	if ((imap->imap_selection_info = mailimap_selection_info_new()) == NULL)
+		return MAILIMAP_ERROR_MEMORY;
+	if ((r = mailimap_parse_response(imap, &resp)) != MAILIMAP_NO_ERROR)
+		return r;
+	cond = resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type;
+	mailimap_response_free(resp);
+	if (cond != MAILIMAP_RESP_COND_STATE_OK) {
+		mailimap_selection_info_free(imap->imap_selection_info);
+		imap->imap_selection_info = NULL;
+		imap->imap_state = MAILIMAP_STATE_AUTHENTICATED;
+		return MAILIMAP_ERROR_SELECT;
+	}
+	imap->imap_state = MAILIMAP_STATE_SELECTED;
+	ri = imap->imap_response_info;
+	if (ri == NULL)
+		return MAILIMAP_NO_ERROR;
+	*fetched = ri->rsp_fetch_list;
+	imap->imap_response_info->rsp_fetch_list = NULL;
+	for (clistiter *it = ri->rsp_extension_list ? clist_begin(ri->rsp_extension_list) : NULL;
+	     it; it = clist_next(it)) {
+		const struct mailimap_extension_data *ext = clist_content(it);
+		const struct mailimap_condstore_resptextcode *code = ext->ext_data;
+
+		if (ext->ext_extension->ext_id != MAILIMAP_EXTENSION_CONDSTORE ||
+		    ext->ext_type != MAILIMAP_CONDSTORE_TYPE_RESP_TEXT_CODE || code == NULL)
+			continue;
+		if (code->cs_type == MAILIMAP_CONDSTORE_RESPTEXTCODE_HIGHESTMODSEQ)
+			*hms = code->cs_data.cs_modseq_value;
+		else if (code->cs_type == MAILIMAP_CONDSTORE_RESPTEXTCODE_NOMODSEQ)
+			*hms = 0;
+	}
+	return MAILIMAP_NO_ERROR;
+}
+
 static vt_status
 select_folder(struct folder_sync *fs, struct vt_error *err)
 {
 	struct mailimap_selection_info *sel;
+	const struct sync_state *st = &fs->state;
+	clist *fetched = NULL;
 	uint64_t hms = 0;
+	bool qr = fs->conn->qresync && st->uidvalidity && st->uidnext && st->highestmodseq;
 	int r;
 
-	if (fs->conn->condstore)
-		r = mailimap_select_condstore(fs->conn->imap, fs->name, &hms);
-	else
-		r = mailimap_select(fs->conn->imap, fs->name);
+	r = MAILIMAP_ERROR_INVAL;
+	if (qr)
+		r = select_qresync(fs->conn->imap, fs->name, st->uidvalidity, st->highestmodseq,
+				   &fetched, &hms);
+	if (r == MAILIMAP_ERROR_INVAL) { /* also a name only a literal can carry */
+		qr = false;
+		if (fs->conn->condstore)
+			r = mailimap_select_condstore(fs->conn->imap, fs->name, &hms);
+		else
+			r = mailimap_select(fs->conn->imap, fs->name);
+	}
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(fs->conn, r, err, "%s/%s: SELECT", fs->acct->name, fs->name);
 	sel = fs->conn->imap->imap_selection_info;
-	if (sel == NULL || sel->sel_uidvalidity == 0)
+	if (sel == NULL || sel->sel_uidvalidity == 0) {
+		if (fetched)
+			mailimap_fetch_list_free(fetched);
 		return vt_fail(err, VT_ERR_PROTOCOL, "%s/%s: the server gave no UIDVALIDITY",
 			       fs->acct->name, fs->name);
+	}
 	fs->uv = sel->sel_uidvalidity;
 	fs->uidnext = sel->sel_uidnext;
 	fs->exists = sel->sel_exists;
 	fs->hms = hms;
+	/* another UIDVALIDITY: the server ignored our QRESYNC data */
+	if (qr && fs->uv == st->uidvalidity && hms) {
+		fs->qresynced = true;
+		fs->qr_fetch = fetched;
+		return take_vanished(fs, err);
+	}
+	if (fetched)
+		mailimap_fetch_list_free(fetched);
+	return VT_OK;
+}
+
+/* What SELECT (QRESYNC) said, applied to the records: flags of changed
+ * messages; with whole (no adopted or stale files) also the vanished
+ * ones gone and the new ones to fetch. whole comes back false when the
+ * count does not add up to EXISTS: then the caller lists the folder. */
+static vt_status
+apply_qresync(struct folder_sync *fs, bool *whole, struct vt_error *err)
+{
+	uint32_t *uids = NULL;
+	bool *gone = NULL;
+	size_t on_server = 0, n = 0;
+
+	if ((fs->new_uids = malloc(((fs->qr_fetch ? clist_count(fs->qr_fetch) : 0) + 1) *
+				   sizeof *fs->new_uids)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if (*whole) {
+		if ((uids = malloc((fs->n_recs + 1) * sizeof *uids)) == NULL ||
+		    (gone = calloc(fs->n_recs + 1, sizeof *gone)) == NULL) {
+			free(uids);
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		}
+		find_rec(fs, 0); /* sorts */
+		for (size_t i = 0; i < fs->n_recs; i++)
+			uids[i] = fs->recs[i].uid;
+		for (size_t v = 0; v < fs->n_vanished; v++)
+			imap_set_mark(fs->vanished[v]->qr_known_uids, uids, fs->n_recs, gone);
+		for (size_t i = 0; i < fs->n_recs; i++) {
+			fs->recs[i].on_server = !gone[i];
+			on_server += !gone[i];
+		}
+		free(uids);
+		free(gone);
+	}
+	for (clistiter *it = fs->qr_fetch ? clist_begin(fs->qr_fetch) : NULL; it;
+	     it = clist_next(it)) {
+		struct imap_fetched f;
+		struct rec *rec;
+
+		imap_parse_att(clist_content(it), &f);
+		if (f.uid == 0)
+			continue;
+		if ((rec = find_rec(fs, f.uid)) == NULL) {
+			fs->new_uids[n++] = f.uid;
+			continue;
+		}
+		if (!rec->on_server)
+			*whole = false; /* vanished and changed: make sure */
+		else if (f.has_flags) {
+			rec->server = (uint8_t)f.flags;
+			rec->server_known = true;
+		}
+	}
+	sort(fs->new_uids, n, sizeof *fs->new_uids, cmp_u32);
+	fs->n_new = 0;
+	for (size_t i = 0; i < n; i++)
+		if (fs->n_new == 0 || fs->new_uids[fs->n_new - 1] != fs->new_uids[i])
+			fs->new_uids[fs->n_new++] = fs->new_uids[i];
+	if (*whole && on_server + fs->n_new != fs->exists)
+		*whole = false;
+	if (!*whole) {
+		/* the listing decides what is there and what is new */
+		free(fs->new_uids);
+		fs->new_uids = NULL;
+		fs->n_new = 0;
+		for (size_t i = 0; i < fs->n_recs; i++)
+			fs->recs[i].on_server = true;
+	}
 	return VT_OK;
 }
 
@@ -1181,15 +1425,24 @@ sync_folder(struct folder_sync *fs, const char *state_dir, struct vt_error *err)
 	if ((rc = load_local(fs, &adopted, err)) != VT_OK)
 		goto out;
 
-	/* Nothing new, nothing expunged: UIDNEXT and EXISTS as we left them. */
+	/* Nothing new, nothing expunged: UIDNEXT and EXISTS as we left them;
+	 * or QRESYNC told what is gone and what is new. */
 	fast = fs->state.uidnext != 0 && fs->state.uidnext == fs->uidnext && !adopted &&
 	       fs->n_stale == 0 && fs->exists == fs->n_recs;
+	if (fs->qresynced) {
+		bool whole = !adopted && fs->n_stale == 0;
+
+		if ((rc = apply_qresync(fs, &whole, err)) != VT_OK)
+			goto out;
+		fast = whole;
+	}
 	if (!fast && (rc = server_uids(fs, err)) != VT_OK)
 		goto out;
 	if (fs->n_recs) {
 		bool changes = fs->conn->condstore && fs->hms && fs->state.highestmodseq && !adopted;
 
-		if (!changes || fs->hms != fs->state.highestmodseq)
+		/* with QRESYNC the changes came with SELECT */
+		if ((!changes || fs->hms != fs->state.highestmodseq) && !(changes && fs->qresynced))
 			if ((rc = fetch_flags(fs, changes, err)) != VT_OK)
 				goto out;
 	}
@@ -1250,6 +1503,11 @@ folder_sync_clear(struct folder_sync *fs)
 	for (size_t i = 0; i < fs->n_supersede; i++)
 		free(fs->supersede[i].id);
 	free(fs->supersede);
+	if (fs->qr_fetch)
+		mailimap_fetch_list_free(fs->qr_fetch);
+	for (size_t i = 0; i < fs->n_vanished; i++)
+		mailimap_qresync_vanished_free(fs->vanished[i]);
+	free(fs->vanished);
 }
 
 static void
@@ -1287,6 +1545,7 @@ mail_sync_account(const struct mail_imap_account *acct, const struct mail_sync_o
 		return rc;
 	if ((rc = state_lock(dir, acct->name, &lock, err)) != VT_OK)
 		goto out;
+	conn.want_qresync = true;
 	if ((rc = imap_conn_open(&conn, acct, hooks, err)) != VT_OK)
 		goto out;
 	if ((rc = imap_conn_folders(&conn, &names, &delims, &n, err)) != VT_OK)

@@ -9,10 +9,12 @@
 #                   TLS), PASS (every user's password), FP (certificate
 #                   fingerprint), M (buyer's Maildir, INBOX created empty)
 #   imap_user NAME  another user (same password); sets M to its Maildir
-#   imap_local ADDR CAPABILITY
+#   imap_local ADDR CAPABILITY [RAWLOG]
 #                   dovecot listens on ADDR too (127.0.0.x, same ports,
 #                   same mailboxes) and advertises CAPABILITY there instead
 #                   of its own; skips the test if ADDR cannot be bound.
+#                   With RAWLOG (a directory), the sessions there are
+#                   recorded: rawlog_commands RAWLOG prints their commands
 #                   IMAP_BASE_CAPS is dovecot's list without MOVE, UIDPLUS
 #   ... put mail into $M (Maildir++: $M/.Folder) ...
 #   imap_start      starts dovecot (stopped at exit) and defines
@@ -117,19 +119,37 @@ imap_user() {
 # imap_local.
 IMAP_BASE_CAPS="IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE NAMESPACE CHILDREN CONDSTORE QRESYNC ESEARCH SEARCHRES LIST-EXTENDED UNSELECT"
 
-# imap_local ADDR CAPABILITY: listen on ADDR as well, advertising
-# CAPABILITY there. Call between imap_setup and imap_start.
+# imap_local ADDR CAPABILITY [RAWLOG]: listen on ADDR as well, advertising
+# CAPABILITY there (and recording its sessions in the directory RAWLOG).
+# Call between imap_setup and imap_start.
 imap_local() {
 	python3 -c "import socket; s=socket.socket(); s.bind(('$1', $PORT))" 2>/dev/null ||
 		skip_all "cannot listen on $1 (no loopback /8)"
 	sed -i "s/^listen = .*/&, $1/" "$D/dovecot.conf"
+	rawlog=
+	if [ -n "${3:-}" ]; then
+		mkdir -p "$3"
+		chown "$owner" "$3"
+		rawlog="rawlog_dir = $3"
+	fi
 	cat >>"$D/dovecot.conf" <<EOF
 local $1 {
   protocol imap {
     imap_capability = $2
+    $rawlog
   }
 }
 EOF
+}
+
+# rawlog_commands DIR: the commands of the sessions recorded in DIR (see
+# imap_local) since the last call, tags dropped ("UID SEARCH ALL").
+rawlog_commands() {
+	for f in "$1"/*.in; do
+		[ -e "$f" ] || continue
+		cut -d' ' -f3- "$f" | tr -d '\r'
+		rm -f "$f" "${f%.in}.out"
+	done
 }
 
 imap_start() {
