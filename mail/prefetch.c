@@ -75,6 +75,7 @@ mail_prefetch_start(char *const *paths, size_t n, const struct mail_identity *id
 	*out = NULL;
 	if (pf == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	mail_gmime_init(); /* before a second thread can race for it */
 	pf->paths = paths;
 	pf->n = n;
 	pf->identity = identity;

@@ -46,6 +46,10 @@ void mail_message_describe_with(notmuch_message_t *msg, const struct mail_identi
 				const struct mail_file_facts *facts,
 				struct mail_message_info *info);
 
+/* g_mime_init() exactly once, whichever thread comes first: its own
+ * counter is not thread-safe and the index reads files on two threads. */
+void mail_gmime_init(void);
+
 /* A message file parsed by GMime (NULL after err: VT_ERR_IO unreadable,
  * VT_ERR_PROTOCOL unparsable); g_object_unref() it. */
 GMimeMessage *mail_parse_file(const char *path, struct vt_error *err);
