@@ -147,6 +147,11 @@ EOF
 rawlog_commands() {
 	for f in "$1"/*.in; do
 		[ -e "$f" ] || continue
+		# dovecot may still be writing: a session ends with LOGOUT
+		for i in $(seq 30); do
+			grep -q ' LOGOUT' "$f" && break
+			sleep 0.1
+		done
 		cut -d' ' -f3- "$f" | tr -d '\r'
 		rm -f "$f" "${f%.in}.out"
 	done

@@ -567,6 +567,67 @@ files_move_between_folders_with_their_flags(void **state)
 	free(dir);
 }
 
+/* A VANISHED set: intervals (first, last); last 0 is "*". */
+static struct mailimap_set *
+vanished(const uint32_t (*iv)[2], size_t n)
+{
+	struct mailimap_set *set = mailimap_set_new_empty();
+
+	assert_non_null(set);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(mailimap_set_add_interval(set, iv[i][0], iv[i][1]),
+				 MAILIMAP_NO_ERROR);
+	return set;
+}
+
+static void
+vanished_uids_are_marked_among_the_known(void **state)
+{
+	static const uint32_t uids[] = { 2, 3, 5, 8, 13, 21, 34, 55 };
+	static const uint32_t none[][2] = { { 100, 200 } };
+	static const uint32_t some[][2] = { { 1, 3 }, { 8, 8 }, { 14, 20 }, { 30, 40 } };
+	static const uint32_t back[][2] = { { 21, 13 } };     /* reversed: 13:21 */
+	static const uint32_t star[][2] = { { 50, 0 } };      /* 50:* */
+	static const uint32_t dup[][2] = { { 1, 5 }, { 3, 8 } }; /* overlapping */
+	struct mailimap_set *set;
+	bool in[N(uids)];
+
+	memset(in, 0, sizeof in);
+	assert_int_equal(imap_set_mark(NULL, uids, N(uids), in), 0);
+	set = vanished(none, 0);
+	assert_int_equal(imap_set_mark(set, uids, N(uids), in), 0);
+	assert_int_equal(imap_set_mark(set, NULL, 0, NULL), 0);
+	mailimap_set_free(set);
+
+	set = vanished(none, N(none));
+	assert_int_equal(imap_set_mark(set, uids, N(uids), in), 0);
+	mailimap_set_free(set);
+
+	set = vanished(some, N(some));
+	assert_int_equal(imap_set_mark(set, uids, N(uids), in), 4);
+	mailimap_set_free(set);
+	assert_true(in[0] && in[1] && !in[2] && in[3] && !in[4] && !in[5] && in[6] && !in[7]);
+
+	memset(in, 0, sizeof in);
+	set = vanished(back, N(back));
+	assert_int_equal(imap_set_mark(set, uids, N(uids), in), 2);
+	mailimap_set_free(set);
+	assert_true(in[4] && in[5] && !in[3] && !in[6]);
+
+	memset(in, 0, sizeof in);
+	set = vanished(star, N(star));
+	assert_int_equal(imap_set_mark(set, uids, N(uids), in), 1);
+	mailimap_set_free(set);
+	assert_true(in[7] && !in[6]);
+
+	/* counted once, however many ranges hold it */
+	memset(in, 0, sizeof in);
+	set = vanished(dup, N(dup));
+	assert_int_equal(imap_set_mark(set, uids, N(uids), in), 4);
+	mailimap_set_free(set);
+	assert_true(in[0] && in[1] && in[2] && in[3] && !in[4]);
+}
+
 int
 main(void)
 {
@@ -588,6 +649,7 @@ main(void)
 		cmocka_unit_test(vendor_mailbox_names_are_valid_and_utf7),
 		cmocka_unit_test(utf7_encodes_as_rfc3501_says),
 		cmocka_unit_test(files_move_between_folders_with_their_flags),
+		cmocka_unit_test(vanished_uids_are_marked_among_the_known),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
