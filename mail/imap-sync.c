@@ -3,18 +3,26 @@
  *
  * Per folder and run:
  *  1. SELECT (with CONDSTORE where offered): UIDVALIDITY, UIDNEXT,
- *     EXISTS, HIGHESTMODSEQ.
+ *     EXISTS, HIGHESTMODSEQ. With QRESYNC (RFC 7162, enabled after login
+ *     where offered) and a state to resume from: SELECT (QRESYNC
+ *     (UIDVALIDITY HIGHESTMODSEQ)) of the state, and the server adds
+ *     VANISHED (EARLIER) (what was expunged since) and a FETCH of flags
+ *     for every message changed or added since.
  *  2. What we have: the state file (UID and agreed flags per message) and
  *     our files, whose names carry UIDVALIDITY and UID. A file the state
  *     does not list (a run killed after delivery) is adopted, not fetched
  *     again.
  *  3. What the server has: nothing to ask when UIDNEXT and EXISTS are as
- *     we left them, else UID SEARCH ALL. Gone from the server: the local
- *     file goes too.
- *  4. Flags: the changes since our HIGHESTMODSEQ (CHANGEDSINCE), or all
- *     flags without CONDSTORE; a three-way merge per flag with the state
- *     as base; local changes are stored on the server, server changes
- *     renamed into the files.
+ *     we left them, nor with QRESYNC (the vanished go, FETCHed UIDs we do
+ *     not know are new) as long as what is left plus the new adds up to
+ *     EXISTS; else (and on a first sync, a new UIDVALIDITY, adopted or
+ *     old files) UID SEARCH ALL. Gone from the server: the local file
+ *     goes too. A UID is only ever dropped when the server said so.
+ *  4. Flags: the changes since our HIGHESTMODSEQ (with QRESYNC those that
+ *     came with SELECT, else CHANGEDSINCE), or all flags without
+ *     CONDSTORE; a three-way merge per flag with the state as base; local
+ *     changes are stored on the server, server changes renamed into the
+ *     files.
  *  5. New mail: batched UID FETCH bounded in count and bytes, large
  *     messages in BODY.PEEK[]<offset.length> slices; each file written
  *     to tmp/, fsync'd, renamed; the state is rewritten after the
