@@ -32,6 +32,8 @@ struct cli_command {
 };
 
 extern volatile sig_atomic_t cli_interrupted;
+/* SIGUSR1 came: `sync --watch` syncs its accounts now (cmd-sync.c). */
+extern volatile sig_atomic_t cli_wake;
 
 /* Loads the configuration and opens the store and the index as needed. */
 vt_status cli_open(struct cli *cli, enum mail_db_mode mode, struct vt_error *err);

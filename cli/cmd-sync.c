@@ -1,6 +1,7 @@
 /* vtriage sync: fetch mail over IMAP into the Maildir, then index it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -506,7 +507,46 @@ struct watch {
 	bool *changed;   /* per session, from the last wait */
 	bool *sync;      /* per account: to sync in the next round */
 	size_t n;
+	/* SIGUSR1 (sync now) is blocked but while waiting, where an EINTR
+	 * breaks nothing: a signal during a round waits for its end, and
+	 * any number of them make one more round. */
+	bool masked;
+	sigset_t saved_mask; /* the mask before the watch */
+	sigset_t open_mask;  /* the same without SIGUSR1: while waiting */
 };
+
+static void
+watch_block_signals(struct watch *w)
+{
+	sigset_t usr1;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &usr1, &w->saved_mask) != 0)
+		return;
+	w->open_mask = w->saved_mask;
+	sigdelset(&w->open_mask, SIGUSR1);
+	w->masked = true;
+}
+
+static void
+watch_restore_signals(struct watch *w)
+{
+	if (w->masked)
+		sigprocmask(SIG_SETMASK, &w->saved_mask, NULL);
+	w->masked = false;
+}
+
+/* A SIGUSR1 that came while it was blocked: its handler runs now (no
+ * I/O in between to interrupt) and sets cli_wake. */
+static void
+watch_take_signals(struct watch *w)
+{
+	sigset_t old;
+
+	if (w->masked && sigprocmask(SIG_SETMASK, &w->open_mask, &old) == 0)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+}
 
 static void
 watch_close_sessions(struct watch *w)
@@ -548,6 +588,7 @@ watch_open(struct watch *w, struct mail_imap_account **accts, size_t n_accts, bo
 	w->sync = calloc(n_accts, sizeof *w->sync);
 	if (!w->sessions || !w->acct_of || !w->changed || !w->sync)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	watch_block_signals(w);
 	for (size_t i = 0; i < n_accts; i++) {
 		some_idle = some_idle || accts[i]->idle;
 		w->sync[i] = true;
@@ -566,6 +607,7 @@ watch_free(struct watch *w)
 	free(w->acct_of);
 	free(w->changed);
 	free(w->sync);
+	watch_restore_signals(w);
 }
 
 /* How long one IDLE lasts: WATCH_IDLE_SECONDS, or less with
@@ -579,20 +621,28 @@ watch_seconds(void)
 	return v > 0 && v < WATCH_IDLE_SECONDS ? (unsigned)v : WATCH_IDLE_SECONDS;
 }
 
-/* Sleeps up to seconds; false when a signal asked us to stop. */
+/* Sleeps up to seconds, less after SIGUSR1 (which it takes in); false
+ * when a signal asked us to stop. */
 static bool
-watch_pause(unsigned seconds)
+watch_pause(struct watch *w, unsigned seconds)
 {
-	for (unsigned i = 0; i < seconds * 10 && !cli_interrupted; i++)
+	sigset_t old;
+	bool opened = w->masked && sigprocmask(SIG_SETMASK, &w->open_mask, &old) == 0;
+
+	for (unsigned i = 0; i < seconds * 10 && !cli_interrupted && !cli_wake; i++)
 		usleep(100 * 1000);
+	if (opened)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	return !cli_interrupted;
 }
 
 /*
  * Waits for the servers; true when a round of sync should follow (w->sync
- * says which accounts), false when SIGINT or SIGTERM ends the watch. A
- * lost connection is reported, retried every WATCH_RETRY_SECONDS, and
- * followed by a round of every account (to catch up).
+ * says which accounts), false when SIGINT or SIGTERM ends the watch.
+ * SIGUSR1 (cli_wake) ends the wait with a round of every watched account,
+ * at once or, when it came during a round, right after it. A lost
+ * connection is reported, retried every WATCH_RETRY_SECONDS (SIGUSR1:
+ * now), and followed by a round of every account (to catch up).
  */
 static bool
 watch_next(struct watch *w, struct sync_ui *ui)
@@ -602,8 +652,19 @@ watch_next(struct watch *w, struct sync_ui *ui)
 		vt_status rc;
 		bool any = false;
 
+		struct mail_imap_idle_stop stop = { .interrupted = &cli_interrupted,
+						    .wake = &cli_wake,
+						    .poll_mask = w->masked ? &w->open_mask : NULL };
+
+		watch_take_signals(w);
 		if (cli_interrupted)
 			return false;
+		if (cli_wake) { /* asked for: sync now, however often asked */
+			cli_wake = 0;
+			for (size_t k = 0; k < w->n; k++)
+				w->sync[w->acct_of[k]] = true;
+			return true;
+		}
 		for (size_t k = 0; k < w->n; k++) {
 			const char *name = w->accts[w->acct_of[k]]->name;
 
@@ -612,23 +673,24 @@ watch_next(struct watch *w, struct sync_ui *ui)
 			else if (ui->tty && !ui->quiet)
 				fprintf(stderr, "Waiting for new mail in %s/INBOX (IDLE)...\n", name);
 		}
-		rc = mail_imap_idle_wait(w->sessions, w->n, watch_seconds(), &cli_interrupted,
-					 w->changed, &err);
+		rc = mail_imap_idle_wait(w->sessions, w->n, watch_seconds(), &stop, w->changed,
+					 &err);
 		if (rc == VT_ERR_INTERRUPTED || cli_interrupted)
 			return false;
 		for (size_t k = 0; rc == VT_OK && k < w->n; k++)
 			if (w->changed[k])
 				any = w->sync[w->acct_of[k]] = true;
-		if (rc == VT_OK && any)
+		if (rc == VT_OK && any && !cli_wake)
 			return true;
-		if (rc == VT_OK)
-			continue; /* quiet for WATCH_IDLE_SECONDS: IDLE again */
+		if (rc == VT_OK) /* SIGUSR1: taken above, with what changed; */
+			continue; /* or quiet for WATCH_IDLE_SECONDS: IDLE again */
 		for (;;) {
 			fprintf(stderr, "vtriage: sync --watch: %s; trying again in %d s\n", err.msg,
 				WATCH_RETRY_SECONDS);
 			watch_close_sessions(w);
-			if (!watch_pause(WATCH_RETRY_SECONDS))
+			if (!watch_pause(w, WATCH_RETRY_SECONDS))
 				return false;
+			cli_wake = 0; /* asked for now: this attempt and the round after it */
 			if (watch_open_sessions(w, &err) == VT_OK)
 				break;
 		}

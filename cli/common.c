@@ -8,6 +8,7 @@
 #include "cli.h"
 
 volatile sig_atomic_t cli_interrupted;
+volatile sig_atomic_t cli_wake;
 
 vt_status
 cli_open(struct cli *cli, enum mail_db_mode mode, struct vt_error *err)

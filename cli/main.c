@@ -147,7 +147,8 @@ static const struct cli_command commands[] = {
 		  "               summary TEXT; with --watch also idle ACCOUNT\n"
 		  "  --watch      after syncing, wait for new mail with IDLE on INBOX (of the\n"
 		  "               accounts named, else those with idle = yes, else all) and\n"
-		  "               sync again on every change; SIGINT or SIGTERM ends it\n",
+		  "               sync again on every change; SIGUSR1 syncs them at once\n"
+		  "               (the interface's ,y); SIGINT or SIGTERM ends it\n",
 	  .run = cmd_sync },
 	{ .name = "count",
 	  .args = "[--output=messages|threads] QUERY...",
@@ -218,8 +219,10 @@ find(const struct cli_command *table, const char *name)
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	cli_interrupted = 1;
+	if (sig == SIGUSR1)
+		cli_wake = 1;
+	else
+		cli_interrupted = 1;
 }
 
 static int
@@ -259,6 +262,9 @@ main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* `sync --watch`: sync now (it lets SIGUSR1 in only while it waits);
+	 * anything else merely notes it rather than dying of it */
+	sigaction(SIGUSR1, &sa, NULL);
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

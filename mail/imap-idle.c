@@ -9,7 +9,9 @@
  * server sends while idling is read whole and looked at: "* n EXISTS",
  * "* n EXPUNGE", "* n FETCH", "* VANISHED" are changes; "* OK Still
  * here" and "* n RECENT" are not. DONE ends the IDLE on every session
- * before returning, so each is ready for the next command.
+ * before returning, so each is ready for the next command. The caller's
+ * flags (interrupted, wake) end the wait early; its signals may be let in
+ * only while polling (ppoll's mask), never in the middle of a read.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -133,9 +135,10 @@ now(void)
 
 vt_status
 mail_imap_idle_wait(struct mail_imap_idle *const *sessions, size_t n, unsigned max_seconds,
-		    volatile const sig_atomic_t *interrupted, bool *changed,
-		    struct vt_error *err)
+		    const struct mail_imap_idle_stop *stop, bool *changed, struct vt_error *err)
 {
+	volatile const sig_atomic_t *interrupted = stop ? stop->interrupted : NULL;
+	volatile const sig_atomic_t *wake = stop ? stop->wake : NULL;
 	struct pollfd *fds = NULL;
 	double deadline = now() + max_seconds;
 	bool any = false;
@@ -186,7 +189,7 @@ mail_imap_idle_wait(struct mail_imap_idle *const *sessions, size_t n, unsigned m
 			rc = vt_fail(err, VT_ERR_INTERRUPTED, "interrupted");
 			break;
 		}
-		if (left <= 0)
+		if ((wake && *wake) || left <= 0)
 			break;
 		/* Bytes libetpan has read already do not wake poll(). */
 		for (size_t i = 0; i < n; i++) {
@@ -197,10 +200,12 @@ mail_imap_idle_wait(struct mail_imap_idle *const *sessions, size_t n, unsigned m
 			}
 		}
 		if (!buffered) {
-			int ms = left > 0.5 ? 500 : (int)(left * 1000) + 1;
+			double s = left > 0.5 ? 0.5 : left + 0.001;
+			struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
 
-			if (poll(fds, n, ms) < 0)
-				continue; /* EINTR: a signal; look at the flag */
+			/* poll_mask lets the caller's signals in here only */
+			if (ppoll(fds, n, &ts, stop ? stop->poll_mask : NULL) < 0)
+				continue; /* EINTR: a signal; look at the flags */
 		}
 		for (size_t i = 0; i < n && rc == VT_OK; i++) {
 			char *line;

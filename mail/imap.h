@@ -234,11 +234,27 @@ vt_status mail_imap_idle_open(const struct mail_imap_account *acct, const char *
 			      struct vt_error *err);
 
 /*
+ * What ends a wait besides the servers and the clock, all optional:
+ * interrupted set: VT_ERR_INTERRUPTED (SIGINT, SIGTERM); wake set: the wait
+ * ends at once with VT_OK and no change (the caller's "sync now", its own
+ * flag to look at and clear). The flags are looked at twice a second, and
+ * at once when a signal interrupts poll(2): poll_mask, when given, is the
+ * signal mask while polling (as ppoll(2) takes it), so that a signal kept
+ * blocked everywhere else (where an EINTR would break a connection's read)
+ * is let in there only.
+ */
+struct mail_imap_idle_stop {
+	volatile const sig_atomic_t *interrupted;
+	volatile const sig_atomic_t *wake;
+	const sigset_t *poll_mask;
+};
+
+/*
  * Waits on all n sessions at once until a server reports a change in its
  * folder (EXISTS, EXPUNGE, FETCH or VANISHED: new mail, mail gone, flags
- * changed), max_seconds pass, or *interrupted is set (looked at twice a
- * second: VT_ERR_INTERRUPTED). changed[i] tells which sessions saw a
- * change; none after a timeout. Changes made since a session's previous
+ * changed), max_seconds pass, or stop says so (see above; stop may be
+ * NULL). changed[i] tells which sessions saw a change; none after a
+ * timeout or a wake. Changes made since a session's previous
  * command (while the caller synced, say) count too, so no mail slips
  * through between a sync and the next wait. Servers end an IDLE after 30
  * minutes: keep max_seconds at 29 * 60 or less and call again. A broken
@@ -246,7 +262,7 @@ vt_status mail_imap_idle_open(const struct mail_imap_account *acct, const char *
  * reopen that session.
  */
 vt_status mail_imap_idle_wait(struct mail_imap_idle *const *sessions, size_t n,
-			      unsigned max_seconds, volatile const sig_atomic_t *interrupted,
+			      unsigned max_seconds, const struct mail_imap_idle_stop *stop,
 			      bool *changed, struct vt_error *err);
 
 /* Ends IDLE, logs out and frees the session; clears *s. NULL is fine. */

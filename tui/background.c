@@ -216,6 +216,14 @@ tui_bg_stop(struct tui_bg *bg, int sig, int wait_ms)
 	return true;
 }
 
+bool
+tui_bg_signal(struct tui_bg *bg, int sig)
+{
+	if (!tui_bg_running(bg) || bg->reaped)
+		return false;
+	return kill(bg->pid, sig) == 0;
+}
+
 void
 tui_bg_detach(struct tui_bg *bg)
 {

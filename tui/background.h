@@ -62,6 +62,14 @@ bool tui_bg_poll(struct tui_bg *bg, tui_bg_line_fn fn, void *ctx, int *exit_code
  */
 bool tui_bg_stop(struct tui_bg *bg, int sig, int wait_ms);
 
+/*
+ * Sends sig to the running child and nothing more (no wait, no reaping):
+ * `sync --watch` takes SIGUSR1 as "sync now". False when nothing runs,
+ * when the child has been reaped already (its pid may be someone else's
+ * by now), or when kill(2) fails.
+ */
+bool tui_bg_signal(struct tui_bg *bg, int sig);
+
 /* Forgets the child without signalling it; it runs on by itself. */
 void tui_bg_detach(struct tui_bg *bg);
 

@@ -38,6 +38,7 @@ struct tui_sync {
 	bool reload;        /* new mail: reopen the index when it is safe */
 	bool summary_seen;  /* this run reported a finished round */
 	bool quit_asked;    /* q once while it runs: warned */
+	bool waiting;       /* SYNC_WATCH between rounds (IDLE): ,y syncs at once */
 	char status[320];   /* on the status bar: "sync: INBOX 120/400" */
 	char summary[TUI_BG_LINE_MAX + 1];  /* what its last round did */
 	char error[TUI_BG_LINE_MAX + 512];  /* its last complaint */
@@ -790,22 +791,29 @@ has_account(const struct vt_config *cfg, const char *name)
 	return false;
 }
 
-/* An account with idle = yes (the sync engine checks the value again). */
+/* An account with idle = yes, the one named or any when name is NULL
+ * (the sync engine checks the value again): `sync --watch` without names
+ * watches those. */
 static bool
-has_idle_account(const struct vt_config *cfg)
+has_idle_account(const struct vt_config *cfg, const char *name)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1" };
+	bool found = false;
 
 	for (size_t i = 0; i < cfg->n_entries; i++) {
 		const struct vt_config_entry *e = &cfg->entries[i];
+		bool on = false;
 
-		if (strcmp(e->section, "account") != 0 || strcmp(e->key, "idle") != 0)
+		if (strcmp(e->section, "account") != 0 || strcmp(e->key, "idle") != 0 ||
+		    (name != NULL && (e->name == NULL || strcmp(e->name, name) != 0)))
 			continue;
 		for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++)
-			if (strcasecmp(e->value, yes[k]) == 0)
-				return true;
+			on = on || strcasecmp(e->value, yes[k]) == 0;
+		if (name == NULL && on)
+			return true;
+		found = on; /* the account's last idle line counts */
 	}
-	return false;
+	return found;
 }
 
 /* Starts `vtriage [--config FILE] ARGS...` (this very binary) beside us. */
@@ -836,6 +844,7 @@ on_sync_line(void *ctx, const char *line)
 	tui_sync_parse(line, &ev);
 	switch (ev.kind) {
 	case TUI_SYNC_PROGRESS:
+		sy->waiting = false;
 		snprintf(sy->status, sizeof sy->status, "sync: %s %u/%u", ev.folder, ev.fetched,
 			 ev.to_fetch);
 		break;
@@ -844,6 +853,7 @@ on_sync_line(void *ctx, const char *line)
 			 ev.text);
 		break;
 	case TUI_SYNC_INDEXING:
+		sy->waiting = false;
 		sy->indexing = true;
 		snprintf(sy->status, sizeof sy->status, "sync: indexing");
 		break;
@@ -851,6 +861,7 @@ on_sync_line(void *ctx, const char *line)
 		sy->indexing = false;
 		sy->reload = true;
 		sy->summary_seen = true;
+		sy->waiting = true; /* a SIGUSR1 now is taken before the next IDLE */
 		snprintf(sy->summary, sizeof sy->summary, "%s", ev.text);
 		snprintf(sy->status, sizeof sy->status, "%s",
 			 sy->job == SYNC_WATCH ? "sync: watching" : "sync: finishing");
@@ -858,6 +869,7 @@ on_sync_line(void *ctx, const char *line)
 			say(t, false, "%s", ev.text);
 		break;
 	case TUI_SYNC_IDLE:
+		sy->waiting = true;
 		snprintf(sy->status, sizeof sy->status, "sync: watching %s", ev.account);
 		break;
 	case TUI_SYNC_OTHER:
@@ -888,6 +900,7 @@ poll_sync(struct tui *t, bool reload_ok)
 
 		sy->job = SYNC_NONE;
 		sy->indexing = false;
+		sy->waiting = false;
 		sy->quit_asked = false;
 		sy->status[0] = '\0';
 		sy->reload = true; /* whatever arrived before a failure */
@@ -941,6 +954,19 @@ start_sync(struct tui *t, enum sync_job job, const char *account)
 	const char *args[4];
 	size_t n = 0;
 
+	/* The watch covers it: SIGUSR1 makes `sync --watch` sync its
+	 * accounts now, or once more after the round it is in (any number of
+	 * presses: one round); its progress and summary come as usual. */
+	if (tui_bg_running(&sy->bg) && sy->job == SYNC_WATCH && job == SYNC_ONCE &&
+	    (account == NULL || has_idle_account(t->cfg, account)) &&
+	    tui_bg_signal(&sy->bg, SIGUSR1)) {
+		say(t, false, "sync: checking now%s",
+		    sy->waiting ? "" : " (after the round in progress)");
+		if (sy->waiting)
+			snprintf(sy->status, sizeof sy->status, "sync: checking now");
+		sy->waiting = false;
+		return;
+	}
 	if (tui_bg_running(&sy->bg)) {
 		say(t, true, "sync already running%s",
 		    sy->job == SYNC_WATCH ? " (watching for new mail)" : "");
@@ -967,6 +993,7 @@ start_sync(struct tui *t, enum sync_job job, const char *account)
 	sy->job = job;
 	sy->indexing = job == SYNC_INDEX; /* index writes from the start */
 	sy->summary_seen = false;
+	sy->waiting = false;
 	sy->quit_asked = false;
 	sy->summary[0] = sy->error[0] = '\0';
 	snprintf(sy->status, sizeof sy->status, "%s",
@@ -1624,7 +1651,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 	t.vline = MB_CUR_MAX > 1 ? "\xe2\x94\x82" : "|";
 	open_folder(&t, 0);
 	/* idle = yes: new mail comes by itself while the interface is open */
-	if (has_idle_account(cfg))
+	if (has_idle_account(cfg, NULL))
 		start_sync(&t, SYNC_WATCH, NULL);
 	if (getenv("VTRIAGE_BENCH_LOG") != NULL)
 		bench_log = fopen(getenv("VTRIAGE_BENCH_LOG"), "a");

@@ -5,7 +5,9 @@
 # status bar, a second ,y is refused, a tag change while the index is
 # locked is refused (not frozen), the new mail appears when it is done; q
 # while a sync runs asks first; :sync ACCOUNT; with idle = yes the
-# interface watches INBOX and new mail shows up by itself; an account without a
+# interface watches INBOX and new mail shows up by itself, and ,y (or
+# :sync ACCOUNT) during the watch syncs now what IDLE on INBOX cannot see
+# (mail put into another folder); an account without a
 # password_command fails with a clear message; without accounts ,y
 # indexes the local Maildir in the background.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -14,6 +16,7 @@
 command -v tmux >/dev/null || skip_all "tmux not installed"
 imap_setup
 cp "$FIXTURES/demo/Maildir/INBOX/cur/"* "$M/cur/"
+mkdir -p "$M/.Parts/cur" "$M/.Parts/new" "$M/.Parts/tmp" # synced, not watched
 imap_start
 IMAP count INBOX >/dev/null || {
 	echo "Bail out! the test server does not answer:"
@@ -131,7 +134,8 @@ is "the next sync completes what was stopped" "$($V count folder:work/INBOX)" \
 	"$(IMAP count INBOX)"
 
 # ---- idle = yes: the interface watches INBOX from the start -------------------------
-write_config "$TMP/idle.conf" "$TMP/mail" "$TMP/data" "$(imap_account work "folders = INBOX
+write_config "$TMP/idle.conf" "$TMP/mail" "$TMP/data" "$(imap_account work "port = $PROXY_PORT
+folders = INBOX, Parts
 idle = yes")"
 watchers() { pgrep -f "$TMP/idle.conf sync --progress=lines --watch" | wc -l | tr -d ' '; }
 session "$TMP/idle.conf"
@@ -142,8 +146,26 @@ msg "$TMP/idle.eml" "Pushed offer ZX85" zx85@zedparts.example
 IMAP append INBOX "$TMP/idle.eml"
 ok "mail appended on the server appears by itself" wait_for "ZX85" 100
 contains "with the round's summary" "$(screen)" "1 new message"
+# IDLE (renewed every 29 minutes) watches INBOX only: mail put into Parts
+# waits for the next round, which ,y asks for now (big, behind the slow
+# proxy: the round takes seconds, time to see what the screen says)
+msg "$TMP/parts.eml" "Parts offer ZX86" zx86@zedparts.example 500000
+IMAP append Parts "$TMP/parts.eml"
+sleep 2
+lacks "mail put into Parts does not come by itself" "$(screen)" "ZX86"
 keys , y
-ok ",y while watching says so" wait_for "watching for new mail"
+ok ",y while watching syncs now" wait_for "sync: checking now"
+ok "with its progress on the status bar" wait_for "sync: Parts"
+ok "the Parts mail appears" wait_for "ZX86" 100
+contains "with the round's summary" "$(screen)" "1 new message"
+ok "and the watch goes on" wait_for "sync: watching work" 100
+is "still one watching child (signalled, not a second one)" "$(watchers)" 1
+msg "$TMP/parts2.eml" "Parts offer ZX87" zx87@zedparts.example 500000
+IMAP append Parts "$TMP/parts2.eml"
+keys : 'sync work' Enter
+ok ":sync ACCOUNT of the watched account syncs now too" wait_for "sync: checking now"
+ok "its Parts mail appears" wait_for "ZX87" 100
+is "one watching child still" "$(watchers)" 1
 keys q
 ok "q quits at once (the watch is stopped, nothing to lose)" wait_for "EXITED 0"
 sleep 0.5

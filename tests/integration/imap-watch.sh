@@ -2,13 +2,16 @@
 # `vtriage sync --watch` against a throwaway dovecot: a first round, then
 # IDLE on INBOX; mail appended, flagged and expunged on the server arrives
 # here within seconds (IDLE notifications); IDLE is renewed (a short
-# VTRIAGE_IDLE_SECONDS);
-# SIGTERM and SIGINT end it cleanly (exit 0); idle = yes is parsed.
+# VTRIAGE_IDLE_SECONDS); SIGUSR1 syncs at once what IDLE on INBOX cannot
+# see (mail put into another folder), and signals during a round make one
+# more round, not one each; SIGTERM and SIGINT end it cleanly (exit 0);
+# idle = yes is parsed.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/lib-imap.sh"
 
 imap_setup
 cp "$FIXTURES/demo/Maildir/INBOX/cur/"* "$M/cur/"
+mkdir -p "$M/.Parts/cur" "$M/.Parts/new" "$M/.Parts/tmp" # synced, never watched
 imap_start
 IMAP count INBOX >/dev/null || {
 	echo "Bail out! the test server does not answer:"
@@ -94,6 +97,45 @@ kill -INT $wpid
 within 50 sh -c "! kill -0 $wpid"
 wait $wpid
 is "SIGINT ends it cleanly (exit 0)" "$?" 0
+is "no error on stderr" "$(cat "$TMP/err")" ""
+
+# SIGUSR1: a round now. IDLE watches INBOX only; mail put into Parts
+# would wait for the next change there (or a renewal, 10 minutes here).
+write_config "$TMP/usr1.conf" "$TMP/mail" "$TMP/data" "$(imap_account work "folders = INBOX, Parts
+idle = yes")"
+VTRIAGE_IDLE_SECONDS=600 $VTRIAGE --config "$TMP/usr1.conf" sync --watch --progress=lines \
+	>"$TMP/out" 2>"$TMP/err" &
+wpid=$!
+at_exit "kill $wpid 2>/dev/null"
+ok "watching with Parts synced too" within 100 grep -q "^idle	work" "$TMP/out"
+sed 's/ZX91/ZX93/g; s/zx91/zx93/g' "$TMP/new.eml" >"$TMP/new3.eml"
+IMAP append Parts "$TMP/new3.eml"
+sleep 2
+is "IDLE on INBOX does not see mail put into Parts" "$($V count subject:ZX93)" 0
+rounds=$(count_lines summary)
+waits=$(count_lines idle)
+kill -USR1 $wpid
+ok "SIGUSR1: it arrives within seconds" within 50 eval '[ "$($V count subject:ZX93)" = 1 ]'
+contains "in a round of its own, counted" "$(grep '^summary' "$TMP/out" | tail -1)" \
+	"1 new message"
+is "one round" "$(count_lines summary)" $((rounds + 1))
+ok "then the watch waits again" within 50 eval '[ "$(count_lines idle)" -gt "$waits" ]'
+ok "the message is in Parts here" \
+	grep -rlq ZX93 "$TMP/mail/work/Parts"
+
+# a burst of signals: the first ends the wait, the rest (blocked during
+# the round) make one more round at most, never one each
+rounds=$(count_lines summary)
+for i in 1 2 3 4 5 6; do kill -USR1 $wpid; done
+ok "a burst of SIGUSR1: a round" within 50 eval '[ "$(count_lines summary)" -gt "$rounds" ]'
+sleep 2
+n=$(($(count_lines summary) - rounds))
+ok "one or two rounds for six signals (got $n)" test "$n" -le 2
+ok "and the watch is still there" kill -0 $wpid
+kill -TERM $wpid
+within 50 sh -c "! kill -0 $wpid"
+wait $wpid
+is "SIGTERM ends it cleanly (exit 0)" "$?" 0
 is "no error on stderr" "$(cat "$TMP/err")" ""
 
 # idle = yes|no only

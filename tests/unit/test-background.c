@@ -1,6 +1,6 @@
 /* The interface's background child: real processes (sh -c), their lines,
- * exit status, refusal of a second start, stopping; and the sync line
- * protocol. */
+ * exit status, refusal of a second start, stopping, signalling; and the
+ * sync line protocol. */
 #include "helpers.h"
 
 #include <signal.h>
@@ -218,6 +218,47 @@ stop_ends_a_child_with_the_signal(void **state)
 	lines_free(&l);
 }
 
+/* Polls until the child has said at least n lines (10 s at most). */
+static void
+wait_lines(struct tui_bg *bg, struct lines *l, size_t n)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	for (int i = 0; i < 1000 && l->n < n; i++) {
+		assert_false(tui_bg_poll(bg, collect, l, NULL));
+		nanosleep(&tick, NULL);
+	}
+	assert_true(l->n >= n);
+}
+
+static void
+signal_reaches_the_child_and_leaves_it_running(void **state)
+{
+	struct tui_bg bg;
+	struct lines l = { 0 };
+
+	(void)state;
+	tui_bg_init(&bg);
+	assert_false(tui_bg_signal(&bg, SIGUSR1)); /* nothing to signal */
+	/* like sync --watch: SIGUSR1 means "once more", not "stop" */
+	start_sh(&bg, "n=0; trap 'n=$((n + 1)); echo round $n' USR1; trap 'exit 7' TERM; "
+		      "echo ready; while :; do sleep 0.02; done");
+	wait_lines(&bg, &l, 1);
+	assert_string_equal(l.items[0], "ready");
+	assert_true(tui_bg_signal(&bg, SIGUSR1));
+	wait_lines(&bg, &l, 2);
+	assert_string_equal(l.items[1], "round 1");
+	assert_true(tui_bg_running(&bg)); /* neither waited for nor reaped */
+	assert_true(tui_bg_signal(&bg, SIGUSR1));
+	wait_lines(&bg, &l, 3);
+	assert_string_equal(l.items[2], "round 2");
+	assert_true(tui_bg_signal(&bg, SIGTERM));
+	assert_int_equal(run_out(&bg, &l), 7);
+	assert_false(tui_bg_running(&bg));
+	assert_false(tui_bg_signal(&bg, SIGUSR1)); /* gone: its pid is no one's to us */
+	lines_free(&l);
+}
+
 static void
 a_child_killed_by_a_signal_reports_128_plus_it(void **state)
 {
@@ -343,6 +384,7 @@ main(void)
 		cmocka_unit_test(a_missing_program_exits_127_with_a_reason),
 		cmocka_unit_test(long_lines_are_cut_not_overflowed),
 		cmocka_unit_test(stop_ends_a_child_with_the_signal),
+		cmocka_unit_test(signal_reaches_the_child_and_leaves_it_running),
 		cmocka_unit_test(a_child_killed_by_a_signal_reports_128_plus_it),
 		cmocka_unit_test(a_grandchild_holding_the_pipe_does_not_keep_us_waiting),
 		cmocka_unit_test(the_child_ends_when_we_die),
