@@ -59,7 +59,7 @@ mail_address_list_parse(const char *header, struct mail_address_list *out)
 	out->count = 0;
 	if (header == NULL || *header == '\0')
 		return;
-	mail_gmime_init();
+	g_mime_init();
 	list = internet_address_list_parse(NULL, header);
 	if (list == NULL)
 		return;

@@ -13,7 +13,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,20 +380,6 @@ mail_body_text_of(GMimeMessage *message, size_t max_bytes)
 	return out;
 }
 
-static void
-gmime_init_once(void)
-{
-	g_mime_init();
-}
-
-void
-mail_gmime_init(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, gmime_init_once);
-}
-
 GMimeMessage *
 mail_parse_file(const char *path, struct vt_error *err)
 {
@@ -403,7 +388,7 @@ mail_parse_file(const char *path, struct vt_error *err)
 	GMimeMessage *message;
 	GError *gerr = NULL;
 
-	mail_gmime_init();
+	g_mime_init();
 	stream = g_mime_stream_fs_open(path, O_RDONLY, 0, &gerr);
 	if (stream == NULL) {
 		vt_fail(err, VT_ERR_IO, "%s: %s", path, gerr ? gerr->message : "cannot open");

@@ -21,7 +21,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "prefetch.h"
 #include "private.h"
 
 #define BATCH_FILES 256
@@ -174,18 +173,14 @@ batch_step(struct walk *w)
 
 /* ---- attribution ---- */
 
-/* facts: the file read ahead (NULL: read it now). */
 static vt_status
-attribute_message(struct walk *w, notmuch_message_t *msg, const struct mail_file_facts *facts)
+attribute_message(struct walk *w, notmuch_message_t *msg)
 {
 	struct mail_message_info info;
 	notmuch_status_t st;
 	vt_status rc = VT_OK;
 
-	if (facts != NULL)
-		mail_message_describe_with(msg, w->opts->identity, facts, &info);
-	else
-		mail_message_describe(msg, w->opts->identity, &info);
+	mail_message_describe(msg, w->opts->identity, &info);
 	st = mail_message_store_attribution(msg, &info.attribution);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		rc = mail_nm_fail(w->db, w->err, st, "record attribution");
@@ -198,7 +193,7 @@ attribute_message(struct walk *w, notmuch_message_t *msg, const struct mail_file
 /* ---- adding one file ---- */
 
 static vt_status
-add_file(struct walk *w, const char *path, const struct mail_file_facts *facts)
+add_file(struct walk *w, const char *path)
 {
 	notmuch_message_t *msg = NULL;
 	notmuch_status_t st;
@@ -227,7 +222,7 @@ add_file(struct walk *w, const char *path, const struct mail_file_facts *facts)
 				continue;
 			notmuch_message_add_tag(msg, tag);
 		}
-		rc = attribute_message(w, msg, facts);
+		rc = attribute_message(w, msg);
 		notmuch_message_thaw(msg);
 		break;
 	case NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID:
@@ -494,38 +489,13 @@ queue_vanished_dirs(struct walk *w, const char *path, notmuch_filenames_t *db_di
 	return VT_OK;
 }
 
-/* The new files of one directory, in order, each file read ahead of
- * notmuch by the prefetch thread. */
-static vt_status
-add_files(struct walk *w, const struct path_list *adds)
-{
-	struct mail_prefetch *pf = NULL;
-	vt_status rc;
-
-	if (adds->count == 0)
-		return VT_OK;
-	if ((rc = mail_prefetch_start(adds->paths, adds->count, w->opts->identity, &pf, w->err)) !=
-	    VT_OK)
-		return rc;
-	for (size_t i = 0; i < adds->count && rc == VT_OK && !interrupted(w); i++) {
-		struct mail_file_facts facts;
-
-		mail_prefetch_take(pf, i, &facts);
-		rc = add_file(w, adds->paths[i], &facts);
-		mail_file_facts_clear(&facts);
-	}
-	mail_prefetch_stop(&pf);
-	return rc;
-}
-
 static vt_status
 scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
 	   notmuch_filenames_t *db_files, notmuch_filenames_t *db_dirs)
 {
-	struct path_list adds = { 0 };
 	char *abs;
 	int i, type;
-	vt_status rc = VT_OK;
+	vt_status rc;
 
 	for (i = 0; i < n && !interrupted(w); i++) {
 		const char *name = entries[i]->d_name;
@@ -534,7 +504,7 @@ scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
 			continue;
 		if ((rc = queue_vanished_files(w, path, db_files, name)) != VT_OK ||
 		    (rc = queue_vanished_dirs(w, path, db_dirs, name)) != VT_OK)
-			goto out;
+			return rc;
 		type = entry_type(path, entries[i]);
 		if (type == -1) {
 			/* notmuch new gives up on the whole run here; we name
@@ -542,10 +512,8 @@ scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
 			 * mail indexed under it is not taken for deleted. */
 			char *entry = NULL;
 
-			if (asprintf(&entry, "%s/%s", path, name) < 0) {
-				rc = vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
-				goto out;
-			}
+			if (asprintf(&entry, "%s/%s", path, name) < 0)
+				return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
 			w->stats->vanished++;
 			warn(w, entry, errno == ENOENT ? "dangling link or vanished: not indexed"
 						       : strerror(errno));
@@ -559,22 +527,18 @@ scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
 			notmuch_filenames_move_to_next(db_files);
 			continue;
 		}
-		if (asprintf(&abs, "%s/%s", path, name) < 0) {
-			rc = vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-		rc = path_list_add(&adds, abs, 0, w->err);
+		if (asprintf(&abs, "%s/%s", path, name) < 0)
+			return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+		rc = add_file(w, abs);
 		free(abs);
 		if (rc != VT_OK)
-			goto out;
+			return rc;
 	}
-	if ((rc = add_files(w, &adds)) != VT_OK || interrupted(w))
-		goto out;
-	if ((rc = queue_vanished_files(w, path, db_files, NULL)) == VT_OK)
-		rc = queue_vanished_dirs(w, path, db_dirs, NULL);
-out:
-	path_list_clear(&adds);
-	return rc;
+	if (interrupted(w))
+		return VT_OK;
+	if ((rc = queue_vanished_files(w, path, db_files, NULL)) != VT_OK)
+		return rc;
+	return queue_vanished_dirs(w, path, db_dirs, NULL);
 }
 
 static vt_status
@@ -762,7 +726,7 @@ attribute_matching(struct walk *w, const char *query_string, unsigned *count)
 		msg = notmuch_messages_get(msgs);
 		if ((rc = batch_open(w)) == VT_OK) {
 			notmuch_message_freeze(msg);
-			rc = attribute_message(w, msg, NULL);
+			rc = attribute_message(w, msg);
 			notmuch_message_thaw(msg);
 		}
 		notmuch_message_destroy(msg);

@@ -25,71 +25,13 @@ file_header(GMimeMessage *m, const char *name)
  * quoted history and attachments later. */
 #define SIGNATURE_BODY_MAX (64 * 1024)
 
-static char *
-dup_header(GMimeMessage *m, const char *name)
-{
-	const char *value = file_header(m, name);
-
-	return value ? strdup(value) : NULL;
-}
-
-static bool
-signature_wanted(const struct mail_attribution *a)
-{
-	return a->kind == MAIL_KIND_VENDOR && a->direction == MAIL_DIR_IN;
-}
-
 void
-mail_file_facts_read(const char *path, const struct mail_identity *identity,
-		     struct mail_file_facts *facts)
-{
-	GMimeMessage *file;
-
-	memset(facts, 0, sizeof *facts);
-	if (path == NULL || (file = mail_parse_file(path, NULL)) == NULL)
-		return;
-	facts->parsed = true;
-	facts->to = dup_header(file, "To");
-	facts->cc = dup_header(file, "Cc");
-	facts->list_id = dup_header(file, "List-Id");
-	facts->list_post = dup_header(file, "List-Post");
-	if (identity != NULL) {
-		/* The body only where a signature will be read; the caller
-		 * decides again with the index's From, reading it if this
-		 * guess (from the file's own From) was wrong. */
-		struct mail_headers h = { .from = file_header(file, "From"),
-					  .to = facts->to,
-					  .cc = facts->cc,
-					  .list_id = facts->list_id,
-					  .list_post = facts->list_post };
-		struct mail_attribution a;
-
-		mail_attribute(identity, &h, &a);
-		if (signature_wanted(&a)) {
-			facts->body = mail_body_text_of(file, SIGNATURE_BODY_MAX);
-			facts->has_body = true;
-		}
-	}
-	g_object_unref(file);
-}
-
-void
-mail_file_facts_clear(struct mail_file_facts *facts)
-{
-	free(facts->to);
-	free(facts->cc);
-	free(facts->list_id);
-	free(facts->list_post);
-	free(facts->body);
-	memset(facts, 0, sizeof *facts);
-}
-
-void
-mail_message_describe_with(notmuch_message_t *msg, const struct mail_identity *identity,
-			   const struct mail_file_facts *facts, struct mail_message_info *info)
+mail_message_describe(notmuch_message_t *msg, const struct mail_identity *identity,
+		      struct mail_message_info *info)
 {
 	struct mail_headers h = { 0 };
 	struct mail_address_list from;
+	GMimeMessage *file = NULL;
 
 	memset(info, 0, sizeof *info);
 	info->message_id = notmuch_message_get_message_id(msg);
@@ -98,13 +40,15 @@ mail_message_describe_with(notmuch_message_t *msg, const struct mail_identity *i
 	info->path = notmuch_message_get_filename(msg);
 	info->thread_id = notmuch_message_get_thread_id(msg);
 	/* From and Subject are in the index; for the rest notmuch would parse
-	 * the file on each call: the file was parsed once, for headers and body. */
+	 * the file on each call: parse it once here, for headers and body. */
 	h.from = header(msg, "from");
-	if (facts->parsed) {
-		h.to = facts->to;
-		h.cc = facts->cc;
-		h.list_id = facts->list_id;
-		h.list_post = facts->list_post;
+	if (info->path != NULL)
+		file = mail_parse_file(info->path, NULL);
+	if (file != NULL) {
+		h.to = file_header(file, "To");
+		h.cc = file_header(file, "Cc");
+		h.list_id = file_header(file, "List-Id");
+		h.list_post = file_header(file, "List-Post");
 	} else {
 		h.to = header(msg, "to");
 		h.cc = header(msg, "cc");
@@ -124,35 +68,17 @@ mail_message_describe_with(notmuch_message_t *msg, const struct mail_identity *i
 	mail_address_list_parse(h.to, &info->to);
 	mail_address_list_parse(h.cc, &info->cc);
 	/* Who signed: only the vendor's own mail names the vendor's people. */
-	if (facts->parsed && signature_wanted(&info->attribution) && info->from.address != NULL) {
-		char *body = NULL;
-		const char *text = facts->body;
+	if (file != NULL && info->attribution.kind == MAIL_KIND_VENDOR &&
+	    info->attribution.direction == MAIL_DIR_IN && info->from.address != NULL) {
+		char *body = mail_body_text_of(file, SIGNATURE_BODY_MAX);
 
-		if (!facts->has_body) {
-			GMimeMessage *file = mail_parse_file(info->path, NULL);
-
-			if (file != NULL) {
-				body = mail_body_text_of(file, SIGNATURE_BODY_MAX);
-				g_object_unref(file);
-			}
-			text = body;
-		}
-		if (text != NULL)
+		if (body != NULL)
 			info->has_signature =
-				mail_signature_parse(text, info->from.name, &info->signature);
+				mail_signature_parse(body, info->from.name, &info->signature);
 		free(body);
 	}
-}
-
-void
-mail_message_describe(notmuch_message_t *msg, const struct mail_identity *identity,
-		      struct mail_message_info *info)
-{
-	struct mail_file_facts facts;
-
-	mail_file_facts_read(notmuch_message_get_filename(msg), identity, &facts);
-	mail_message_describe_with(msg, identity, &facts, info);
-	mail_file_facts_clear(&facts);
+	if (file != NULL)
+		g_object_unref(file);
 }
 
 void

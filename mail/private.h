@@ -29,27 +29,6 @@ void mail_message_describe(notmuch_message_t *msg, const struct mail_identity *i
 			   struct mail_message_info *info);
 void mail_message_info_clear(struct mail_message_info *info);
 
-/* What describing a message needs from its file, read apart from the
- * index (so that it can be read ahead, on another thread: no notmuch
- * here). identity may be NULL: then no body. */
-struct mail_file_facts {
-	bool parsed;   /* false: unreadable; the index's headers are used */
-	char *to, *cc, *list_id, *list_post;
-	bool has_body; /* body read (may still be NULL: no text) */
-	char *body;
-};
-void mail_file_facts_read(const char *path, const struct mail_identity *identity,
-			  struct mail_file_facts *facts);
-void mail_file_facts_clear(struct mail_file_facts *facts);
-/* mail_message_describe() with the file already read. */
-void mail_message_describe_with(notmuch_message_t *msg, const struct mail_identity *identity,
-				const struct mail_file_facts *facts,
-				struct mail_message_info *info);
-
-/* g_mime_init() exactly once, whichever thread comes first: its own
- * counter is not thread-safe and the index reads files on two threads. */
-void mail_gmime_init(void);
-
 /* A message file parsed by GMime (NULL after err: VT_ERR_IO unreadable,
  * VT_ERR_PROTOCOL unparsable); g_object_unref() it. */
 GMimeMessage *mail_parse_file(const char *path, struct vt_error *err);
