@@ -288,25 +288,16 @@ static vt_status
 fetch_ids(struct mirror *m, const char *folder, struct mailimap_set *set, uint32_t min_uid,
 	  struct smsg **out, size_t *n, struct vt_error *err)
 {
-	struct mailimap_fetch_type *ft = imap_fetch_type(FW_SIZE | FW_MSGID, 0, 0);
 	clist *res = NULL;
 	size_t cap = 0;
-	int r;
+	vt_status rc;
 
 	*out = NULL;
 	*n = 0;
-	if (set == NULL || ft == NULL) {
-		if (set)
-			mailimap_set_free(set);
-		if (ft)
-			mailimap_fetch_type_free(ft);
-		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	}
-	r = mailimap_uid_fetch(m->conn.imap, set, ft, &res);
-	mailimap_set_free(set);
-	mailimap_fetch_type_free(ft);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_fail(&m->conn, r, err, "%s/%s: UID FETCH", m->acct->name, folder);
+	rc = imap_uid_fetch(&m->conn, set, FW_SIZE | FW_MSGID, 0, 0, 0, &res, m->acct->name, folder,
+			    err);
+	if (rc != VT_OK)
+		return rc;
 	for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
 		struct imap_fetched f;
 		char id[1024];

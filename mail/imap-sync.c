@@ -333,13 +333,11 @@ imap_fetch_type(unsigned what, uint32_t offset, uint32_t length)
 	return ft;
 }
 
-/* UID FETCH of uids (sorted) for what; results for the caller to free. */
-static vt_status
-uid_fetch(struct folder_sync *fs, const uint32_t *uids, size_t n, unsigned what,
-	  uint32_t offset, uint32_t length, uint64_t changedsince, clist **result,
-	  struct vt_error *err)
+vt_status
+imap_uid_fetch(struct imap_conn *c, struct mailimap_set *set, unsigned what, uint32_t offset,
+	       uint32_t length, uint64_t changedsince, clist **result, const char *account,
+	       const char *folder, struct vt_error *err)
 {
-	struct mailimap_set *set = n ? imap_uid_set(uids, n) : mailimap_set_new_interval(1, 0);
 	struct mailimap_fetch_type *ft = imap_fetch_type(what, offset, length);
 	int r;
 
@@ -352,16 +350,27 @@ uid_fetch(struct folder_sync *fs, const uint32_t *uids, size_t n, unsigned what,
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	if (changedsince)
-		r = mailimap_uid_fetch_changedsince(fs->conn->imap, set, ft, changedsince, result);
+		r = mailimap_uid_fetch_changedsince(c->imap, set, ft, changedsince, result);
 	else
-		r = mailimap_uid_fetch(fs->conn->imap, set, ft, result);
+		r = mailimap_uid_fetch(c->imap, set, ft, result);
 	mailimap_set_free(set);
 	mailimap_fetch_type_free(ft);
 	if (r != MAILIMAP_NO_ERROR) {
 		*result = NULL;
-		return imap_fail(fs->conn, r, err, "%s/%s: UID FETCH", fs->acct->name, fs->name);
+		return imap_fail(c, r, err, "%s/%s: UID FETCH", account, folder);
 	}
 	return VT_OK;
+}
+
+/* UID FETCH of uids (sorted; none: all) for what. */
+static vt_status
+uid_fetch(struct folder_sync *fs, const uint32_t *uids, size_t n, unsigned what,
+	  uint32_t offset, uint32_t length, uint64_t changedsince, clist **result,
+	  struct vt_error *err)
+{
+	return imap_uid_fetch(fs->conn, n ? imap_uid_set(uids, n) : mailimap_set_new_interval(1, 0),
+			      what, offset, length, changedsince, result, fs->acct->name, fs->name,
+			      err);
 }
 
 /* ---- records ------------------------------------------------------------- */
