@@ -7,7 +7,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/lib-imap.sh"
 
-command -v tmux >/dev/null || skip_all "tmux not installed"
+. "$top_srcdir/tests/lib-tmux.sh"
 command -v sqlite3 >/dev/null || skip_all "sqlite3 not installed"
 imap_setup
 cp "$FIXTURES/demo/Maildir/INBOX/cur/"* "$M/cur/"
@@ -33,29 +33,11 @@ user = buyer"
 BOX=Vendors.acmetel-example
 PROMPT="Password for buyer at 127.0.0.1 (account main):"
 
-SOCK="$TMP/tmux.sock"
-T() { tmux -S "$SOCK" "$@"; }
-at_exit 'tmux -S "$SOCK" kill-server 2>/dev/null'
-screen() { T capture-pane -p -J -S - -t vt; }
-wait_for() { # TEXT [TENTHS]: until the screen shows TEXT
-	i=0
-	while [ $i -lt "${2:-100}" ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+SCREEN_OPTS="-J -S -"
+WAIT_TENTHS=100
 prompts() { screen | grep -cF -- "$PROMPT"; }
 session() { # ARGS...: vtriage ARGS in a fresh terminal
-	T kill-server 2>/dev/null
-	i=0
-	while [ -S "$SOCK" ] && [ $i -lt 20 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	T -f /dev/null new-session -d -s vt -x 160 -y 50 \
-		"env TERM=xterm-256color $VTRIAGE $*; echo EXITED \$?; sleep 60"
+	tmux_session 160 50 "env TERM=xterm-256color $VTRIAGE $*"
 }
 
 # ---- sync and mirror: one prompt ----------------------------------------------

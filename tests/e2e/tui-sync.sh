@@ -13,7 +13,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/lib-imap.sh"
 
-command -v tmux >/dev/null || skip_all "tmux not installed"
+. "$top_srcdir/tests/lib-tmux.sh"
 imap_setup
 cp "$FIXTURES/demo/Maildir/INBOX/cur/"* "$M/cur/"
 mkdir -p "$M/.Parts/cur" "$M/.Parts/new" "$M/.Parts/tmp" # synced, not watched
@@ -47,29 +47,8 @@ V="$VTRIAGE --config $TMP/conf"
 $V sync --quiet
 is "a first sync from the command line" "$($V count folder:work/INBOX)" "20"
 
-SOCK="$TMP/tmux.sock"
-T() { tmux -S "$SOCK" "$@"; }
-at_exit 'tmux -S "$SOCK" kill-server 2>/dev/null'
-screen() { T capture-pane -p -t vt; }
-wait_for() { # TEXT [TENTHS]: until the screen shows TEXT
-	i=0
-	while [ $i -lt "${2:-50}" ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-keys() { T send-keys -t vt "$@"; sleep 0.3; }
 session() { # CONFIG
-	T kill-server 2>/dev/null
-	i=0
-	while [ -S "$SOCK" ] && [ $i -lt 20 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	T -f /dev/null new-session -d -s vt -x 140 -y 40 \
-		"env TERM=xterm-256color $VTRIAGE --config $1; echo EXITED \$?; sleep 60"
+	tmux_session 140 40 "env TERM=xterm-256color $VTRIAGE --config $1"
 }
 tui_pid() { pgrep -P "$(T display-message -p -t vt '#{pane_pid}')" -x vtriage | head -1; }
 # sync_children: how many `vtriage ... sync` processes run now

@@ -4,37 +4,15 @@
 # help, hostile text shown harmlessly, and a clean exit (q, SIGTERM).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
-command -v tmux >/dev/null || skip_all "tmux not installed"
+. "$top_srcdir/tests/lib-tmux.sh"
 
 copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
 write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
 $VTRIAGE --config "$TMP/conf" index --quiet
 
-SOCK="$TMP/tmux.sock"
-T() { tmux -S "$SOCK" "$@"; }
-at_exit 'tmux -S "$SOCK" kill-server 2>/dev/null'
-screen() { T capture-pane -p -t vt; }
-# wait_for TEXT: until the screen shows TEXT (5 s at most)
-wait_for() {
-	i=0
-	while [ $i -lt 50 ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-keys() { T send-keys -t vt "$@"; sleep 0.3; }
-
 # session COLS ROWS COMMAND: a fresh tmux server with one pane running COMMAND
 session() {
-	T kill-server 2>/dev/null
-	i=0
-	while [ -S "$SOCK" ] && [ $i -lt 20 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	T -f /dev/null new-session -d -s vt -x "$1" -y "$2" "$3; echo EXITED \$?; sleep 60"
+	tmux_session "$@"
 	T set-option -t vt set-clipboard on 2>/dev/null
 }
 start() { # COLS ROWS
