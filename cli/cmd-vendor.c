@@ -78,7 +78,9 @@ int
 cmd_vendor_show(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	struct vt_error err = { 0 };
+	struct vt_mirror_status mirror;
 	struct vt_vendor v;
+	bool show_mirror;
 	int n;
 
 	if ((n = cli_parse_options(cli, self, argc, argv, NULL)) < 0)
@@ -88,9 +90,31 @@ cmd_vendor_show(struct cli *cli, const struct cli_command *self, int argc, char 
 	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
 	    vt_vendor_get(cli->store, argv[0], &v, &err) != VT_OK)
 		return cli_error(&err);
+	/* the server folder: only where sync mirrors (a trusted vendor, the
+	 * mirror on) or once did */
+	if (vt_mirror_status(cli->store, v.id, &mirror, &err) != VT_OK) {
+		vt_vendor_clear(&v);
+		return cli_error(&err);
+	}
+	show_mirror = mirror.mailbox != NULL ||
+		      (cli->cfg->mirror_folders && v.bucket == VT_BUCKET_TRUSTED);
 	if (cli->format == CLI_JSON) {
 		json_t *o = vendor_json(&v);
 
+		if (show_mirror) {
+			json_t *m = json_object();
+
+			if (mirror.mailbox != NULL)
+				cli_json_set_text(m, "mailbox", mirror.mailbox);
+			else
+				json_object_set_new(m, "mailbox", json_null());
+			json_object_set_new(m, "last",
+					    mirror.last ? json_integer((json_int_t)mirror.last)
+							: json_null());
+			json_object_set_new(m, "moved", json_integer(mirror.moved));
+			json_object_set_new(m, "first_pass_due", json_boolean(mirror.due));
+			json_object_set_new(o, "server_folder", m);
+		}
 		cli_json_print(cli, o);
 		json_decref(o);
 	} else {
@@ -103,8 +127,21 @@ cmd_vendor_show(struct cli *cli, const struct cli_command *self, int argc, char 
 		print_domains(cli->out, &v);
 		fprintf(cli->out, "\nmessages: %ld\nfirst:    %s\nlast:     %s\n", v.messages, first,
 			last);
+		if (show_mirror) {
+			char *mailbox = cli_text(mirror.mailbox), when[32];
+
+			cli_format_date(mirror.last, when, sizeof when);
+			if (mirror.mailbox != NULL)
+				fprintf(cli->out, "server:   %s, %ld moved, last %s%s\n", mailbox,
+					mirror.moved, when,
+					mirror.due ? " (a pass is due)" : "");
+			else
+				fprintf(cli->out, "server:   moved into Vendors/ by the next sync\n");
+			free(mailbox);
+		}
 		free(name);
 	}
+	vt_mirror_status_clear(&mirror);
 	vt_vendor_clear(&v);
 	return 0;
 }

@@ -108,3 +108,47 @@ vt_mirror_record(struct vt_store *s, int64_t vendor_id, const char *mailbox, uns
 	vt_store_rollback(s);
 	return rc;
 }
+
+vt_status
+vt_mirror_status(struct vt_store *s, int64_t vendor_id, struct vt_mirror_status *out,
+		 struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT (SELECT target FROM journal WHERE action = 'mirrored' AND vendor_id = ?1"
+		"   ORDER BY date DESC, id DESC LIMIT 1),"
+		" (SELECT max(date) FROM journal WHERE action = 'mirrored' AND vendor_id = ?1),"
+		" (SELECT total(CAST(after AS INTEGER)) FROM journal"
+		"   WHERE action = 'mirrored' AND vendor_id = ?1),"
+		" EXISTS (SELECT 1 FROM jobs WHERE kind = 'mirror-folder' AND vendor_id = ?1"
+		"   AND done IS NULL)",
+		err);
+	vt_status rc = VT_OK;
+	int step;
+
+	memset(out, 0, sizeof *out);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_int64(st, 1, vendor_id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const char *mailbox = (const char *)sqlite3_column_text(st, 0);
+
+		if (mailbox != NULL && (out->mailbox = strdup(mailbox)) == NULL)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		out->last = (time_t)sqlite3_column_int64(st, 1);
+		out->moved = (long)sqlite3_column_double(st, 2);
+		out->due = sqlite3_column_int(st, 3) != 0;
+	} else {
+		rc = vt_sql_fail(s, err, step, "read mirror status");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+void
+vt_mirror_status_clear(struct vt_mirror_status *st)
+{
+	free(st->mailbox);
+	memset(st, 0, sizeof *st);
+}

@@ -188,6 +188,19 @@ vt_status vt_mirror_record(struct vt_store *s, int64_t vendor_id, const char *ma
 			   unsigned moved, const char *summary, bool complete,
 			   struct vt_error *err);
 
+/* What the mirror did for one vendor: mailbox and date of the last pass
+ * (NULL, 0: none yet), messages moved over all passes, and whether a
+ * first pass is still due. */
+struct vt_mirror_status {
+	char *mailbox;
+	time_t last;
+	long moved;
+	bool due;
+};
+vt_status vt_mirror_status(struct vt_store *s, int64_t vendor_id, struct vt_mirror_status *out,
+			   struct vt_error *err);
+void vt_mirror_status_clear(struct vt_mirror_status *st);
+
 /* ---- issues: things open with a vendor ----------------------------------- */
 struct vt_issue {
 	int64_t id;

@@ -84,6 +84,8 @@ lacks "nothing moves before a vendor is trusted" "$out" "vendor folders"
 $V vendor promote acmetel >/dev/null
 is "promotion queues the first pass" \
 	"$(sqlite3 "$TMP/buyer-data/vtriage.db" 'SELECT count(*) FROM jobs WHERE done IS NULL')" "1"
+contains "vendor show: the mail moves at the next sync" "$($V vendor show acmetel)" \
+	"moved into Vendors/ by the next sync"
 out=$($V sync --no-mirror 2>&1)
 lacks "--no-mirror skips the mirror" "$out" "vendor folders"
 is "--no-mirror: the server is untouched" "$(server_hashes buyer)" "$before"
@@ -107,6 +109,12 @@ is "a tag survives the move (same message, renamed file)" "$(NM buyer count tag:
 contains "the tagged message's file is in the vendor folder" \
 	"$(NM buyer search --output=files tag:keepme)" "/Vendors/acmetel-example/"
 contains "history shows the pass" "$($V history acmetel)" "mirrored"
+contains "vendor show names the server folder and the count" "$($V vendor show acmetel)" \
+	"server:   $BOX, 6 moved, last"
+is "vendor show --format=json: server_folder" \
+	"$($V vendor show --format=json acmetel | python3 -c 'import json,sys; m=json.load(sys.stdin)["server_folder"]; print(m["mailbox"], m["moved"], m["first_pass_due"])')" \
+	"$BOX 6 False"
+lacks "a generic vendor has no server folder" "$($V vendor show --format=json globex)" "server_folder"
 is "the queued job is done" \
 	"$(sqlite3 "$TMP/buyer-data/vtriage.db" 'SELECT count(*) FROM jobs WHERE done IS NULL')" "0"
 out=$($V sync 2>&1)
