@@ -403,31 +403,16 @@ expunge_uids(struct mirror *m, const char *folder, const uint32_t *uids, size_t 
 	     struct vt_error *err)
 {
 	struct mailimap_set *set = imap_uid_set(uids, n);
-	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
-	struct mailimap_flag *f = mailimap_flag_new_deleted();
-	struct mailimap_store_att_flags *sa = NULL;
+	vt_status rc;
 	int r;
 
-	if (set && fl && f && mailimap_flag_list_add(fl, f) == MAILIMAP_NO_ERROR) {
-		f = NULL;
-		if ((sa = mailimap_store_att_flags_new_add_flags_silent(fl)) != NULL)
-			fl = NULL;
-	}
-	if (sa == NULL) {
-		if (f)
-			mailimap_flag_free(f);
-		if (fl)
-			mailimap_flag_list_free(fl);
-		if (set)
-			mailimap_set_free(set);
+	if (set == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	}
-	r = mailimap_uid_store(m->conn.imap, set, sa);
-	mailimap_store_att_flags_free(sa);
-	if (r != MAILIMAP_NO_ERROR) {
+	rc = imap_uid_store_flag(&m->conn, set, mailimap_flag_new_deleted(), true, m->acct->name,
+				 folder, err);
+	if (rc != VT_OK) {
 		mailimap_set_free(set);
-		return imap_fail(&m->conn, r, err, "%s/%s: UID STORE \\Deleted", m->acct->name,
-				 folder);
+		return rc;
 	}
 	kill_point("flagged");
 	r = mailimap_uid_expunge(m->conn.imap, set);

@@ -98,6 +98,11 @@ size_t imap_set_mark(const struct mailimap_set *set, const uint32_t *uids, size_
 struct mailimap_set *imap_uid_set(const uint32_t *uids, size_t n);
 /* UID plus what (FW_*); NULL when out of memory. */
 struct mailimap_fetch_type *imap_fetch_type(unsigned what, uint32_t offset, uint32_t length);
+/* UID STORE +FLAGS.SILENT (add) or -FLAGS.SILENT of flag (taken over,
+ * freed here) on set (the caller's). Errors name account/folder. */
+vt_status imap_uid_store_flag(struct imap_conn *c, struct mailimap_set *set,
+			      struct mailimap_flag *flag, bool add, const char *account,
+			      const char *folder, struct vt_error *err);
 /* UID FETCH of set (freed here) for what, CHANGEDSINCE when nonzero;
  * the result is the caller's to free. Errors name account/folder. */
 vt_status imap_uid_fetch(struct imap_conn *c, struct mailimap_set *set, unsigned what,

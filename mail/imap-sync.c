@@ -690,6 +690,35 @@ fetch_flags(struct folder_sync *fs, bool changes_only, struct vt_error *err)
 	return rc;
 }
 
+vt_status
+imap_uid_store_flag(struct imap_conn *c, struct mailimap_set *set, struct mailimap_flag *flag,
+		    bool add, const char *account, const char *folder, struct vt_error *err)
+{
+	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
+	struct mailimap_store_att_flags *sa = NULL;
+	int r;
+
+	if (set && fl && flag && mailimap_flag_list_add(fl, flag) == MAILIMAP_NO_ERROR) {
+		flag = NULL;
+		sa = add ? mailimap_store_att_flags_new_add_flags_silent(fl)
+			 : mailimap_store_att_flags_new_remove_flags_silent(fl);
+		if (sa)
+			fl = NULL;
+	}
+	if (sa == NULL) {
+		if (flag)
+			mailimap_flag_free(flag);
+		if (fl)
+			mailimap_flag_list_free(fl);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	r = mailimap_uid_store(c->imap, set, sa);
+	mailimap_store_att_flags_free(sa);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(c, r, err, "%s/%s: UID STORE", account, folder);
+	return VT_OK;
+}
+
 /* UID STORE +FLAGS.SILENT / -FLAGS.SILENT (flag) on uids, in chunks. */
 static vt_status
 store_flag(struct folder_sync *fs, const uint32_t *uids, size_t n, unsigned flag, bool add,
@@ -698,35 +727,18 @@ store_flag(struct folder_sync *fs, const uint32_t *uids, size_t n, unsigned flag
 	for (size_t i = 0; i < n; i += STORE_CHUNK) {
 		size_t k = n - i < STORE_CHUNK ? n - i : STORE_CHUNK;
 		struct mailimap_set *set = imap_uid_set(uids + i, k);
-		struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
-		struct mailimap_flag *f = flag == MF_SEEN      ? mailimap_flag_new_seen()
-					  : flag == MF_FLAGGED ? mailimap_flag_new_flagged()
-							       : mailimap_flag_new_answered();
-		struct mailimap_store_att_flags *sa = NULL;
-		int r;
+		vt_status rc;
 
-		if (set && fl && f && mailimap_flag_list_add(fl, f) == MAILIMAP_NO_ERROR) {
-			f = NULL;
-			sa = add ? mailimap_store_att_flags_new_add_flags_silent(fl)
-				 : mailimap_store_att_flags_new_remove_flags_silent(fl);
-			if (sa)
-				fl = NULL;
-		}
-		if (sa == NULL) {
-			if (f)
-				mailimap_flag_free(f);
-			if (fl)
-				mailimap_flag_list_free(fl);
-			if (set)
-				mailimap_set_free(set);
+		if (set == NULL)
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		}
-		r = mailimap_uid_store(fs->conn->imap, set, sa);
-		mailimap_store_att_flags_free(sa);
+		rc = imap_uid_store_flag(fs->conn, set,
+					 flag == MF_SEEN      ? mailimap_flag_new_seen()
+					 : flag == MF_FLAGGED ? mailimap_flag_new_flagged()
+							      : mailimap_flag_new_answered(),
+					 add, fs->acct->name, fs->name, err);
 		mailimap_set_free(set);
-		if (r != MAILIMAP_NO_ERROR)
-			return imap_fail(fs->conn, r, err, "%s/%s: UID STORE", fs->acct->name,
-					 fs->name);
+		if (rc != VT_OK)
+			return rc;
 	}
 	return VT_OK;
 }
