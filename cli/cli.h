@@ -67,6 +67,8 @@ void cli_print_help(FILE *f, const struct cli_command *cmd, const char *full_nam
 /* ---- output ---- */
 /* A sanitised copy of mail text for the terminal or JSON (never NULL
  * unless out of memory). */
+/* "vtriage: [CONTEXT: ]MESSAGE" on stderr, the message sanitised. */
+void cli_print_error(const char *context, const struct vt_error *err);
 char *cli_text(const char *untrusted);
 /* Takes ownership of value; adds a sanitised string member. */
 void cli_json_set_text(json_t *obj, const char *key, const char *untrusted);

@@ -182,12 +182,24 @@ on_progress(void *ctx, const struct mail_sync_progress *p)
 	ui->progress_shown = true;
 }
 
+/* "vtriage: WHAT ACCOUNT: message" */
+static void
+print_account_error(const char *what, const char *account, const struct vt_error *err)
+{
+	char *context = NULL;
+
+	if (asprintf(&context, "%s %s", what, account) < 0)
+		context = NULL;
+	cli_print_error(context ? context : what, err);
+	free(context);
+}
+
 static void
 on_folder_done(void *ctx, const char *account, const char *folder,
 	       const struct mail_sync_stats *st, const struct vt_error *err)
 {
 	struct sync_ui *ui = ctx;
-	char *clean;
+	char *clean, *context;
 
 	(void)st;
 	if (err == NULL)
@@ -201,8 +213,10 @@ on_folder_done(void *ctx, const char *account, const char *folder,
 	}
 	clear_progress(ui);
 	clean = cli_text(folder);
-	fprintf(stderr, "vtriage: sync %s/%s: %s\n", account, clean ? clean : "?",
-		err->msg[0] ? err->msg : vt_status_name(err->status));
+	if (asprintf(&context, "sync %s/%s", account, clean ? clean : "?") < 0)
+		context = NULL;
+	cli_print_error(context ? context : "sync", err);
+	free(context);
 	free(clean);
 }
 
@@ -423,8 +437,7 @@ mirror_vendors(struct cli *cli, struct sync_ui *ui, struct mail_imap_account **a
 			forget_passwords(ui, accts[a]->name);
 		if (rc != VT_OK) {
 			if (!ui->lines)
-				fprintf(stderr, "vtriage: mirror %s: %s\n", accts[a]->name,
-					aerr.msg[0] ? aerr.msg : vt_status_name(rc));
+				print_account_error("mirror", accts[a]->name, &aerr);
 			if (exit_code == 0)
 				exit_code = vt_status_exit_code(rc);
 		}
@@ -685,8 +698,11 @@ watch_next(struct watch *w, struct sync_ui *ui)
 		if (rc == VT_OK) /* SIGUSR1: taken above, with what changed; */
 			continue; /* or quiet for WATCH_IDLE_SECONDS: IDLE again */
 		for (;;) {
-			fprintf(stderr, "vtriage: sync --watch: %s; trying again in %d s\n", err.msg,
-				WATCH_RETRY_SECONDS);
+			char *clean = cli_text(err.msg);
+
+			fprintf(stderr, "vtriage: sync --watch: %s; trying again in %d s\n",
+				clean ? clean : "", WATCH_RETRY_SECONDS);
+			free(clean);
 			watch_close_sessions(w);
 			if (!watch_pause(w, WATCH_RETRY_SECONDS))
 				return false;
@@ -796,8 +812,7 @@ again:	/* --watch: one more round each time the servers report a change */
 		if (rc == VT_ERR_AUTH) /* a wrong password is asked for again */
 			forget_passwords(&ui, accts[i]->name);
 		if (rc != VT_OK) {
-			fprintf(stderr, "vtriage: sync %s: %s\n", accts[i]->name,
-				aerr.msg[0] ? aerr.msg : vt_status_name(rc));
+			print_account_error("sync", accts[i]->name, &aerr);
 			if (exit_code == 0)
 				exit_code = vt_status_exit_code(rc);
 			if (rc == VT_ERR_INTERRUPTED)

@@ -40,10 +40,22 @@ cli_close(struct cli *cli)
 	vt_config_free(&cli->cfg);
 }
 
+void
+cli_print_error(const char *context, const struct vt_error *err)
+{
+	/* Messages quote names from mail and servers (folders, files,
+	 * headers): shown sanitised like all untrusted text. */
+	char *clean = cli_text(err->msg[0] ? err->msg : vt_status_name(err->status));
+
+	fprintf(stderr, "vtriage: %s%s%s\n", context ? context : "", context ? ": " : "",
+		clean ? clean : vt_status_name(err->status));
+	free(clean);
+}
+
 int
 cli_error(const struct vt_error *err)
 {
-	fprintf(stderr, "vtriage: %s\n", err->msg[0] ? err->msg : vt_status_name(err->status));
+	cli_print_error(NULL, err);
 	return vt_status_exit_code(err->status);
 }
 

@@ -637,6 +637,23 @@ server_uids(struct folder_sync *fs, struct vt_error *err)
 	return VT_OK;
 }
 
+/* The server's flags of the messages we know, from a FETCH; res is freed. */
+static void
+note_server_flags(struct folder_sync *fs, clist *res)
+{
+	for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
+		struct imap_fetched f;
+		struct rec *rec;
+
+		imap_parse_att(clist_content(it), &f);
+		if (f.has_flags && (rec = find_rec(fs, f.uid)) != NULL) {
+			rec->server = (uint8_t)f.flags;
+			rec->server_known = true;
+		}
+	}
+	mailimap_fetch_list_free(res);
+}
+
 static vt_status
 fetch_flags(struct folder_sync *fs, bool changes_only, struct vt_error *err)
 {
@@ -650,17 +667,7 @@ fetch_flags(struct folder_sync *fs, bool changes_only, struct vt_error *err)
 		if ((rc = uid_fetch(fs, NULL, 0, FW_FLAGS, 0, 0, fs->state.highestmodseq, &res,
 				    err)) != VT_OK)
 			return rc;
-		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct imap_fetched f;
-			struct rec *rec;
-
-			imap_parse_att(clist_content(it), &f);
-			if (f.has_flags && (rec = find_rec(fs, f.uid)) != NULL) {
-				rec->server = (uint8_t)f.flags;
-				rec->server_known = true;
-			}
-		}
-		mailimap_fetch_list_free(res);
+		note_server_flags(fs, res);
 		return VT_OK;
 	}
 	if ((uids = malloc((fs->n_recs + 1) * sizeof *uids)) == NULL)
@@ -674,17 +681,7 @@ fetch_flags(struct folder_sync *fs, bool changes_only, struct vt_error *err)
 
 		if ((rc = uid_fetch(fs, uids + i, k, FW_FLAGS, 0, 0, 0, &res, err)) != VT_OK)
 			break;
-		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
-			struct imap_fetched f;
-			struct rec *rec;
-
-			imap_parse_att(clist_content(it), &f);
-			if (f.has_flags && (rec = find_rec(fs, f.uid)) != NULL) {
-				rec->server = (uint8_t)f.flags;
-				rec->server_known = true;
-			}
-		}
-		mailimap_fetch_list_free(res);
+		note_server_flags(fs, res);
 	}
 	free(uids);
 	return rc;

@@ -516,14 +516,7 @@ vt_contact_set_role(struct vt_store *s, const char *address, const char *role_s,
 	if (rc == VT_OK)
 		rc = vt_journal_add(s, "role-set", vendor_id, key, before ? before : "", role,
 				    summary, err);
-	if (rc == VT_OK)
-		rc = vt_store_commit(s, err);
-	else
-		vt_store_rollback(s);
-	if (rc == VT_OK) {
-		out->changed = true;
-		snprintf(out->summary, sizeof out->summary, "%s", summary);
-	}
+	rc = vt_action_end(s, rc, summary, out, err);
 out:
 	free(before);
 	free(key);

@@ -423,6 +423,22 @@ vt_sql_int(struct vt_store *s, const char *sql, int64_t *out, struct vt_error *e
 	return rc == SQLITE_ROW ? VT_OK : vt_sql_fail(s, err, rc, "read");
 }
 
+/* Commits the action's transaction (or rolls it back) and reports it. */
+vt_status
+vt_action_end(struct vt_store *s, vt_status rc, const char *summary, struct vt_action *out,
+	      struct vt_error *err)
+{
+	if (rc == VT_OK)
+		rc = vt_store_commit(s, err);
+	else
+		vt_store_rollback(s);
+	if (rc == VT_OK) {
+		out->changed = true;
+		snprintf(out->summary, sizeof out->summary, "%s", summary);
+	}
+	return rc;
+}
+
 vt_status
 vt_journal_add(struct vt_store *s, const char *action, int64_t vendor_id, const char *target,
 	       const char *before, const char *after, const char *summary, struct vt_error *err)

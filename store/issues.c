@@ -173,22 +173,6 @@ find_issue(struct vt_store *s, int64_t id, int64_t *vendor_id, bool *open, char 
 	return rc == SQLITE_ROW ? VT_OK : vt_sql_fail(s, err, rc, "read issue");
 }
 
-/* Commits the action's transaction (or rolls it back) and reports it. */
-static vt_status
-end_action(struct vt_store *s, vt_status rc, const char *summary, struct vt_action *out,
-	   struct vt_error *err)
-{
-	if (rc == VT_OK)
-		rc = vt_store_commit(s, err);
-	else
-		vt_store_rollback(s);
-	if (rc == VT_OK) {
-		out->changed = true;
-		snprintf(out->summary, sizeof out->summary, "%s", summary);
-	}
-	return rc;
-}
-
 vt_status
 vt_issue_close(struct vt_store *s, int64_t id, const char *note, struct vt_action *out,
 	       struct vt_error *err)
@@ -215,7 +199,7 @@ vt_issue_close(struct vt_store *s, int64_t id, const char *note, struct vt_actio
 		rc = vt_journal_add(s, "issue-closed", vendor_id, target,
 				    old_note ? old_note : "", note ? note : "", summary, err);
 	}
-	rc = end_action(s, rc, summary, out, err);
+	rc = vt_action_end(s, rc, summary, out, err);
 	free(old_note);
 	free(title);
 	return rc;
@@ -244,7 +228,7 @@ vt_issue_link(struct vt_store *s, struct mail_db *db, int64_t id, const char *th
 		rc = vt_journal_add(s, "issue-linked", vendor_id, target, "", linked.joined, summary,
 				    err);
 	}
-	rc = end_action(s, rc, summary, out, err);
+	rc = vt_action_end(s, rc, summary, out, err);
 	free(linked.joined);
 	return rc;
 }

@@ -42,6 +42,10 @@ vt_status vt_sql_run(struct vt_store *s, const char *sql, const char *what, stru
 vt_status vt_sql_int(struct vt_store *s, const char *sql, int64_t *out, struct vt_error *err,
 		     const char *types, ...);
 /* One undoable action in the journal (inside the caller's transaction). */
+/* Ends an action's transaction: commits it (rolls it back after an
+ * error) and reports it in out. */
+vt_status vt_action_end(struct vt_store *s, vt_status rc, const char *summary,
+		       struct vt_action *out, struct vt_error *err);
 vt_status vt_journal_add(struct vt_store *s, const char *action, int64_t vendor_id,
 			 const char *target, const char *before, const char *after,
 			 const char *summary, struct vt_error *err);

@@ -95,4 +95,13 @@ done
 ok "JSON output parses" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$TMP/search.json"
 is "warnings carry no raw ESC" "$(grep -c "$(printf '\033')" "$TMP/err")" 0
 
+# errors quote what they were given: sanitised too
+evil=$(printf 'x\033]0;pwned\007\033[2J')
+$V vendor show "$evil" 2>"$TMP/err1" >/dev/null
+is "an unknown vendor is an error (exit 2)" "$?" 2
+ok "the error names it, sanitised" grep -q "x" "$TMP/err1"
+is "the error carries no raw ESC" "$(grep -c "$(printf '\033')" "$TMP/err1")" 0
+$V search "subject:(\"$evil" 2>"$TMP/err2" >/dev/null
+is "a bad query's error carries no raw ESC" "$(grep -c "$(printf '\033')" "$TMP/err2")" 0
+
 done_testing
