@@ -173,14 +173,18 @@ batch_step(struct walk *w)
 
 /* ---- attribution ---- */
 
+/* facts: the file's, read ahead; NULL to read them now */
 static vt_status
-attribute_message(struct walk *w, notmuch_message_t *msg)
+attribute_message(struct walk *w, notmuch_message_t *msg, struct mail_file_facts *facts)
 {
 	struct mail_message_info info;
 	notmuch_status_t st;
 	vt_status rc = VT_OK;
 
-	mail_message_describe(msg, w->opts->identity, &info);
+	if (facts != NULL)
+		mail_message_describe_with(msg, w->opts->identity, facts, &info);
+	else
+		mail_message_describe(msg, w->opts->identity, &info);
 	st = mail_message_store_attribution(msg, &info.attribution);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		rc = mail_nm_fail(w->db, w->err, st, "record attribution");
@@ -193,7 +197,7 @@ attribute_message(struct walk *w, notmuch_message_t *msg)
 /* ---- adding one file ---- */
 
 static vt_status
-add_file(struct walk *w, const char *path)
+add_file(struct walk *w, const char *path, struct mail_file_facts *facts)
 {
 	notmuch_message_t *msg = NULL;
 	notmuch_status_t st;
@@ -222,7 +226,7 @@ add_file(struct walk *w, const char *path)
 				continue;
 			notmuch_message_add_tag(msg, tag);
 		}
-		rc = attribute_message(w, msg);
+		rc = attribute_message(w, msg, facts);
 		notmuch_message_thaw(msg);
 		break;
 	case NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID:
@@ -489,13 +493,36 @@ queue_vanished_dirs(struct walk *w, const char *path, notmuch_filenames_t *db_di
 	return VT_OK;
 }
 
+/* Adds the files in order, their facts read ahead on another thread. */
+static vt_status
+add_files(struct walk *w, const struct path_list *files)
+{
+	struct mail_prefetch *ahead;
+	struct mail_file_facts facts;
+	vt_status rc = VT_OK;
+
+	if (files->count == 0)
+		return VT_OK;
+	ahead = mail_prefetch_start(files->paths, files->count, w->opts->identity);
+	if (ahead == NULL)
+		return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; rc == VT_OK && i < files->count && !interrupted(w); i++) {
+		mail_prefetch_take(ahead, i, &facts);
+		rc = add_file(w, files->paths[i], &facts);
+		mail_file_facts_clear(&facts);
+	}
+	mail_prefetch_stop(ahead);
+	return rc;
+}
+
 static vt_status
 scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
 	   notmuch_filenames_t *db_files, notmuch_filenames_t *db_dirs)
 {
+	struct path_list added = { 0 };
 	char *abs;
 	int i, type;
-	vt_status rc;
+	vt_status rc = VT_OK;
 
 	for (i = 0; i < n && !interrupted(w); i++) {
 		const char *name = entries[i]->d_name;
@@ -504,7 +531,7 @@ scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
 			continue;
 		if ((rc = queue_vanished_files(w, path, db_files, name)) != VT_OK ||
 		    (rc = queue_vanished_dirs(w, path, db_dirs, name)) != VT_OK)
-			return rc;
+			goto out;
 		type = entry_type(path, entries[i]);
 		if (type == -1) {
 			/* notmuch new gives up on the whole run here; we name
@@ -512,8 +539,10 @@ scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
 			 * mail indexed under it is not taken for deleted. */
 			char *entry = NULL;
 
-			if (asprintf(&entry, "%s/%s", path, name) < 0)
-				return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+			if (asprintf(&entry, "%s/%s", path, name) < 0) {
+				rc = vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+				goto out;
+			}
 			w->stats->vanished++;
 			warn(w, entry, errno == ENOENT ? "dangling link or vanished: not indexed"
 						       : strerror(errno));
@@ -527,18 +556,24 @@ scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
 			notmuch_filenames_move_to_next(db_files);
 			continue;
 		}
-		if (asprintf(&abs, "%s/%s", path, name) < 0)
-			return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
-		rc = add_file(w, abs);
+		if (asprintf(&abs, "%s/%s", path, name) < 0) {
+			rc = vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		rc = path_list_add(&added, abs, 0, w->err);
 		free(abs);
 		if (rc != VT_OK)
-			return rc;
+			goto out;
 	}
 	if (interrupted(w))
-		return VT_OK;
-	if ((rc = queue_vanished_files(w, path, db_files, NULL)) != VT_OK)
-		return rc;
-	return queue_vanished_dirs(w, path, db_dirs, NULL);
+		goto out;
+	if ((rc = queue_vanished_files(w, path, db_files, NULL)) != VT_OK ||
+	    (rc = queue_vanished_dirs(w, path, db_dirs, NULL)) != VT_OK)
+		goto out;
+	rc = add_files(w, &added);
+out:
+	path_list_clear(&added);
+	return rc;
 }
 
 static vt_status
@@ -726,7 +761,7 @@ attribute_matching(struct walk *w, const char *query_string, unsigned *count)
 		msg = notmuch_messages_get(msgs);
 		if ((rc = batch_open(w)) == VT_OK) {
 			notmuch_message_freeze(msg);
-			rc = attribute_message(w, msg);
+			rc = attribute_message(w, msg, NULL);
 			notmuch_message_thaw(msg);
 		}
 		notmuch_message_destroy(msg);

@@ -29,6 +29,34 @@ void mail_message_describe(notmuch_message_t *msg, const struct mail_identity *i
 			   struct mail_message_info *info);
 void mail_message_info_clear(struct mail_message_info *info);
 
+/* What a message file alone tells: its attribution, addresses and the
+ * sender's signature. Needs no database, so it can be read on another
+ * thread (prefetch.c). */
+struct mail_file_facts {
+	bool parsed; /* false: unreadable or not MIME; the rest is empty */
+	struct mail_address from;
+	struct mail_address_list to, cc;
+	struct mail_attribution attribution;
+	bool has_signature;
+	struct mail_signature signature;
+};
+void mail_file_facts_read(const char *path, const struct mail_identity *identity,
+			  struct mail_file_facts *out);
+void mail_file_facts_clear(struct mail_file_facts *facts);
+/* mail_message_describe with the file's facts already read (taken over:
+ * cleared on return). */
+void mail_message_describe_with(notmuch_message_t *msg, const struct mail_identity *identity,
+				struct mail_file_facts *facts, struct mail_message_info *info);
+
+/* Files read ahead on a worker thread, taken in order 0..n-1; paths and
+ * identity must outlive it. Never NULL but when out of memory. */
+struct mail_prefetch;
+struct mail_prefetch *mail_prefetch_start(char *const *paths, size_t n,
+					  const struct mail_identity *identity);
+/* Waits for file i's facts (i one more than the last taken). */
+void mail_prefetch_take(struct mail_prefetch *p, size_t i, struct mail_file_facts *out);
+void mail_prefetch_stop(struct mail_prefetch *p);
+
 /* A message file parsed by GMime (NULL after err: VT_ERR_IO unreadable,
  * VT_ERR_PROTOCOL unparsable); g_object_unref() it. */
 GMimeMessage *mail_parse_file(const char *path, struct vt_error *err);

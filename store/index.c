@@ -322,20 +322,18 @@ on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err
 	const struct mail_attribution *a = &info->attribution;
 	sqlite3_stmt *st;
 	int64_t vendor_id;
-	bool created;
+	bool created, replaced = false;
 	int rc;
 	vt_status vs;
 
-	/* Replacing, not adding: a re-run after a crash, or a new
-	 * attribution, must leave one row per message. */
-	if ((vs = forget_message(r->s, info->message_id, err)) != VT_OK)
-		return vs;
 	st = vt_sql_prepare(r->s,
 			    "INSERT INTO messages (message_id, org, kind, direction, date, from_addr,"
-			    " thread, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    " thread, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+			    " ON CONFLICT (message_id) DO NOTHING",
 			    err);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
+again:
 	sqlite3_bind_text(st, 1, info->message_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, a->org, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, (int)a->kind);
@@ -348,6 +346,19 @@ on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return vt_sql_fail(r->s, err, rc, "record message");
+	/* Known already (a new attribution, or a re-run after a crash):
+	 * replace its rows, so that one row per message and none of the old
+	 * attribution's contacts remain. A message without a row has no
+	 * contacts either, so new mail pays one statement. */
+	if (sqlite3_changes(r->s->db) == 0) {
+		if (replaced)
+			return vt_fail(err, VT_ERR_DB, "record message: %s stays in the way",
+				       info->message_id);
+		if ((vs = forget_message(r->s, info->message_id, err)) != VT_OK)
+			return vs;
+		replaced = true;
+		goto again;
+	}
 	if (info->thread_id != NULL && (vs = touch_thread(r->s, info->thread_id, err)) != VT_OK)
 		return vs;
 	if (a->kind != MAIL_KIND_VENDOR)
