@@ -196,12 +196,62 @@ attribute_message(struct walk *w, notmuch_message_t *msg, struct mail_file_facts
 
 /* ---- adding one file ---- */
 
+/*
+ * The tags a new message's maildir flags give, as
+ * notmuch_message_maildir_flags_to_tags would set them. That call costs
+ * as much again as our whole attribution: it removes each tag a flag does
+ * not give, and removing a tag a document lacks is an exception thrown
+ * inside Xapian. A message just indexed has one file and no tags, so
+ * adding is all there is to do. Flags are what follows ":2," in a file
+ * under cur/ or new/; a file in new/ without them has none set.
+ */
+static const struct {
+	char flag;
+	bool inverse;
+	const char *tag;
+} flag_tags[] = {
+	{ 'D', false, "draft" }, { 'F', false, "flagged" }, { 'P', false, "passed" },
+	{ 'R', false, "replied" }, { 'S', true, "unread" },
+};
+
+static const char *
+maildir_flags(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *info;
+
+	if (slash == NULL || slash - path < 4 || slash[-4] != '/' ||
+	    (strncmp(slash - 3, "cur", 3) != 0 && strncmp(slash - 3, "new", 3) != 0))
+		return NULL;
+	if ((info = strstr(path, ":2,")) != NULL)
+		return info + 3;
+	return strncmp(slash - 3, "new", 3) == 0 ? "" : NULL;
+}
+
+static void
+tag_new_message(struct walk *w, notmuch_message_t *msg, const char *path)
+{
+	const char *flags = maildir_flags(path);
+	bool seen = flags != NULL && strchr(flags, 'S') != NULL;
+
+	for (size_t i = 0; w->sync_flags && flags != NULL && i < sizeof flag_tags / sizeof flag_tags[0];
+	     i++)
+		if ((strchr(flags, flag_tags[i].flag) != NULL) != flag_tags[i].inverse)
+			notmuch_message_add_tag(msg, flag_tags[i].tag);
+	for (notmuch_config_values_start(w->new_tags); notmuch_config_values_valid(w->new_tags);
+	     notmuch_config_values_move_to_next(w->new_tags)) {
+		const char *tag = notmuch_config_values_get(w->new_tags);
+
+		/* As notmuch new, flag sync or not: seen mail is not unread. */
+		if (!(seen && strcmp(tag, "unread") == 0))
+			notmuch_message_add_tag(msg, tag);
+	}
+}
+
 static vt_status
 add_file(struct walk *w, const char *path, struct mail_file_facts *facts)
 {
 	notmuch_message_t *msg = NULL;
 	notmuch_status_t st;
-	notmuch_bool_t seen;
 	vt_status rc = VT_OK;
 
 	if ((rc = batch_open(w)) != VT_OK)
@@ -212,20 +262,7 @@ add_file(struct walk *w, const char *path, struct mail_file_facts *facts)
 	case NOTMUCH_STATUS_SUCCESS:
 		w->stats->added++;
 		notmuch_message_freeze(msg);
-		if (w->sync_flags)
-			notmuch_message_maildir_flags_to_tags(msg);
-		for (notmuch_config_values_start(w->new_tags); notmuch_config_values_valid(w->new_tags);
-		     notmuch_config_values_move_to_next(w->new_tags)) {
-			const char *tag = notmuch_config_values_get(w->new_tags);
-
-			/* As notmuch new: mail already seen is not unread. */
-			if (strcmp(tag, "unread") == 0 &&
-			    notmuch_message_has_maildir_flag_st(msg, 'S', &seen) ==
-				    NOTMUCH_STATUS_SUCCESS &&
-			    seen)
-				continue;
-			notmuch_message_add_tag(msg, tag);
-		}
+		tag_new_message(w, msg, path);
 		rc = attribute_message(w, msg, facts);
 		notmuch_message_thaw(msg);
 		break;

@@ -217,10 +217,20 @@ set_thread(void *ctx, const char *id, const char *thread_id, struct vt_error *er
 	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "update thread");
 }
 
-/* Past this many touched threads one pass over the whole index is
+/* Past this many grown threads one pass over the whole index is
  * cheaper than a query per group of threads. */
 #define THREAD_REFRESH_ALL 2000
 
+/*
+ * Threads that gained mail this run may have absorbed others (notmuch
+ * merges threads when a missing link arrives), and the store still gives
+ * the absorbed messages their old thread. A merge moves every message of
+ * a thread, so the index's messages of a thread are a superset of those
+ * the store gives it, or none at all: a thread with as many messages in
+ * the index as in the store took nobody in. Only threads that grew are
+ * read message by message; counting is a posting-list length, reading a
+ * message loads its whole term list.
+ */
 static vt_status
 refresh_threads(struct vt_store *s, struct mail_db *db, struct vt_error *err)
 {
@@ -230,10 +240,25 @@ refresh_threads(struct vt_store *s, struct mail_db *db, struct vt_error *err)
 	vt_status rc = VT_OK;
 	int step;
 
-	st = vt_sql_prepare(s, "SELECT thread FROM temp.touched", err);
+	st = vt_sql_prepare(s,
+			    "SELECT t.thread, (SELECT count(*) FROM messages m WHERE m.thread = t.thread)"
+			    " FROM temp.touched t",
+			    err);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
 	while (rc == VT_OK && (step = sqlite3_step(st)) == SQLITE_ROW && n <= THREAD_REFRESH_ALL) {
+		const char *thread = (const char *)sqlite3_column_text(st, 0);
+		unsigned long in_store = (unsigned long)sqlite3_column_int64(st, 1), in_index = 0;
+		char *query = NULL;
+
+		if (asprintf(&query, "thread:%s", thread) < 0) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		rc = mail_count(db, query, false, &in_index, err);
+		free(query);
+		if (rc != VT_OK || in_index <= in_store)
+			continue;
 		if (n == cap) {
 			char **grown = realloc(threads, (cap = cap ? cap * 2 : 64) * sizeof *grown);
 
@@ -243,7 +268,7 @@ refresh_threads(struct vt_store *s, struct mail_db *db, struct vt_error *err)
 			}
 			threads = grown;
 		}
-		if ((threads[n] = strdup((const char *)sqlite3_column_text(st, 0))) == NULL)
+		if ((threads[n] = strdup(thread)) == NULL)
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		else
 			n++;

@@ -24,6 +24,18 @@ if [ -n "$corpus" ]; then
 else
 	echo "# corpus not available: demo mailbox only"
 fi
+# Maildir flags in every form notmuch reads: each flag alone and all
+# together, an empty info, none at all in cur/ and in new/, flags on a
+# file in a folder that is not a Maildir, flags out of order.
+mkdir -p "$TMP/mail/Flags/cur" "$TMP/mail/Flags/new" "$TMP/mail/Flags/tmp" "$TMP/mail/loose"
+n=0
+for name in cur/a:2,D cur/b:2,F cur/c:2,P cur/d:2,R cur/e:2,S cur/f:2,DFPRS cur/g:2, \
+	cur/h cur/i:2,SF new/j new/k:2,S loose/l:2,FS loose/m; do
+	n=$((n + 1))
+	case $name in loose/*) dest="$TMP/mail/$name" ;; *) dest="$TMP/mail/Flags/$name" ;; esac
+	printf 'From: Flag Tester <flags@example.org>\nTo: rich@northwind.example\nSubject: flags %s\nMessage-ID: <flags-%d@example.org>\nDate: Mon, 2 Sep 2002 10:00:0%d +0000\n\nflags\n' \
+		"$name" "$n" "$((n % 10))" >"$dest"
+done
 files=$(find "$TMP/mail" -path '*/cur/*' -o -path '*/new/*' -type f | wc -l)
 echo "# $files files"
 
@@ -56,6 +68,13 @@ $queries
 QUERIES
 }
 compare "first run"
+# every message's tags, not only counts: flags and new.tags as notmuch sets them
+tag_dump() { sed -n 's/^\(+[^ ]*\( +[^ ]*\)*\) -- \(.*\)$/\3 \1/p' | sort; }
+NOTMUCH_CONFIG="$TMP/data/notmuch-config" notmuch dump --format=batch-tag 2>/dev/null | tag_dump >"$TMP/tags.vt"
+NM dump --format=batch-tag | tag_dump >"$TMP/tags.nm"
+is "first run: every message has the tags notmuch new gives it" \
+	"$(diff "$TMP/tags.nm" "$TMP/tags.vt" | head -5)" ""
+is "flag tags are compared" "$(grep -c 'flags-' "$TMP/tags.nm")" 13
 nm_nonmail=$(grep -c "Ignoring non-mail file" "$TMP/nm/new.log")
 is "the same files are refused as not mail" "$(grep -c 'not mail' "$TMP/warnings")" "$nm_nonmail"
 
