@@ -185,7 +185,7 @@ attribute_message(struct walk *w, notmuch_message_t *msg, struct mail_file_facts
 		mail_message_describe_with(msg, w->opts->identity, facts, &info);
 	else
 		mail_message_describe(msg, w->opts->identity, &info);
-	st = mail_message_store_attribution(msg, &info.attribution);
+	st = mail_message_store_attribution(msg, &info.attribution, facts != NULL);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		rc = mail_nm_fail(w->db, w->err, st, "record attribution");
 	else if (w->hooks->message != NULL)

@@ -141,11 +141,14 @@ mail_message_info_clear(struct mail_message_info *info)
 }
 
 notmuch_status_t
-mail_message_store_attribution(notmuch_message_t *msg, const struct mail_attribution *attr)
+mail_message_store_attribution(notmuch_message_t *msg, const struct mail_attribution *attr,
+			       bool fresh)
 {
-	notmuch_status_t st;
+	notmuch_status_t st = NOTMUCH_STATUS_SUCCESS;
 
-	st = notmuch_message_remove_all_properties_with_prefix(msg, "vtriage.");
+	/* mail just indexed has no properties to replace */
+	if (!fresh)
+		st = notmuch_message_remove_all_properties_with_prefix(msg, "vtriage.");
 	if (st == NOTMUCH_STATUS_SUCCESS)
 		st = notmuch_message_add_property(msg, MAIL_PROP_KIND, mail_kind_name(attr->kind));
 	if (st == NOTMUCH_STATUS_SUCCESS)

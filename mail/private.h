@@ -63,8 +63,9 @@ GMimeMessage *mail_parse_file(const char *path, struct vt_error *err);
 /* The readable text of a parsed message (see mail_body_text); message may
  * be NULL (empty text). malloc'd. */
 char *mail_body_text_of(GMimeMessage *message, size_t max_bytes);
-/* Writes info's attribution as properties of msg. */
+/* Writes info's attribution as properties of msg (fresh: just indexed,
+ * no properties yet). */
 notmuch_status_t mail_message_store_attribution(notmuch_message_t *msg,
-						const struct mail_attribution *attr);
+						const struct mail_attribution *attr, bool fresh);
 
 #endif

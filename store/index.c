@@ -94,19 +94,13 @@ record_signature(struct index_run *r, const struct mail_message_info *info, stru
 }
 
 /* Threads that gained mail this run: their older messages' thread ids
- * may have changed (notmuch merges threads when a missing link arrives). */
+ * may have changed (notmuch merges threads when a missing link arrives),
+ * and their waiting state is written again (update_waiting). */
 static vt_status
 touch_thread(struct vt_store *s, const char *thread_id, struct vt_error *err)
 {
-	vt_status rc = vt_sql_run(s, "INSERT OR IGNORE INTO temp.touched VALUES (?)", "record thread",
-				  err, "t", thread_id);
-
-	/* A message (re)written lost its waiting property: the thread's
-	 * state must be written again, changed or not. */
-	if (rc == VT_OK)
-		rc = vt_sql_run(s, "DELETE FROM thread_state WHERE thread = ?", "record thread",
-				err, "t", thread_id);
-	return rc;
+	return vt_sql_run(s, "INSERT OR IGNORE INTO temp.touched VALUES (?)", "record thread", err,
+			  "t", thread_id);
 }
 
 /*
@@ -143,6 +137,12 @@ update_waiting(struct vt_store *s, struct mail_db *db, struct vt_error *err)
 
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
+	/* A message (re)written lost its waiting property: a touched thread's
+	 * state must be written again, changed or not. */
+	if ((rc = vt_sql_exec(s,
+			      "DELETE FROM thread_state WHERE thread IN (SELECT thread FROM temp.touched)",
+			      err)) != VT_OK)
+		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int state = sqlite3_column_int(st, 1), before = sqlite3_column_int(st, 2);
 		struct change *grown;
