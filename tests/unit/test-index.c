@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "mail/mail.h"
+#include "mail/private.h"
 
 struct fixture {
 	char *dir;
@@ -449,6 +450,113 @@ searches_report_threads_and_bad_queries(void **state)
 	assert_int_equal(n, 3);
 }
 
+/* ---- files read ahead on a second thread ---- */
+
+static const char *const ahead_addrs[] = { "rich@northwind.example" };
+static const struct mail_identity ahead_identity = { .addresses = ahead_addrs, .n_addresses = 1 };
+
+/* n files (more than the read-ahead window): vendor mail with a
+ * signature, the user's own mail, personal mail, and a missing file. */
+static char **
+write_ahead_files(const char *dir, size_t n)
+{
+	char **paths = calloc(n, sizeof *paths);
+
+	for (size_t i = 0; i < n; i++) {
+		FILE *fp;
+
+		assert_true(asprintf(&paths[i], "%s/ahead-%zu", dir, i) > 0);
+		if (i == 7)
+			continue; /* never written: vanished before it was read */
+		fp = fopen(paths[i], "w");
+		assert_non_null(fp);
+		if (i % 5 == 1)
+			fprintf(fp, "From: Rich Miller <rich@northwind.example>\n"
+				    "To: Dana Smith <dana@acme-supplies.com>, ops@acme-supplies.com\n");
+		else if (i % 5 == 2)
+			fprintf(fp, "From: Pat <pat%zu@gmail.com>\nTo: rich@northwind.example\n", i);
+		else
+			fprintf(fp, "From: Dana Smith <dana@acme-supplies.com>\n"
+				    "To: rich@northwind.example\nCc: sales@acme-supplies.com\n");
+		fprintf(fp, "Subject: quote %zu\nMessage-ID: <ahead-%zu@example>\n\n"
+			    "Hi Rich,\n\nhere is quote %zu.\n\nBest regards,\nDana Smith\n"
+			    "Account Manager\nAcme Supplies\nPhone: +1 555 0100\n",
+			i, i, i);
+		fclose(fp);
+	}
+	return paths;
+}
+
+static void
+free_paths(char **paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+static void
+files_read_ahead_match_files_read_in_place(void **state)
+{
+	struct fixture *f = *state;
+	const size_t n = 83;
+	char **paths = write_ahead_files(f->dir, n);
+	struct mail_prefetch *ahead = mail_prefetch_start(paths, n, &ahead_identity);
+	unsigned signatures = 0, outgoing = 0;
+
+	assert_non_null(ahead);
+	for (size_t i = 0; i < n; i++) {
+		struct mail_file_facts got, want;
+
+		mail_prefetch_take(ahead, i, &got);
+		mail_file_facts_read(paths[i], &ahead_identity, &want);
+		assert_int_equal(got.parsed, want.parsed);
+		assert_int_equal(got.parsed, i != 7);
+		assert_int_equal(got.attribution.kind, want.attribution.kind);
+		assert_int_equal(got.attribution.direction, want.attribution.direction);
+		assert_string_equal(got.attribution.org, want.attribution.org);
+		assert_int_equal(got.to.count, want.to.count);
+		assert_int_equal(got.cc.count, want.cc.count);
+		if (want.from.address)
+			assert_string_equal(got.from.address, want.from.address);
+		assert_int_equal(got.has_signature, want.has_signature);
+		if (want.has_signature)
+			assert_string_equal(got.signature.name, want.signature.name);
+		signatures += got.has_signature;
+		outgoing += got.attribution.direction == MAIL_DIR_OUT;
+		mail_file_facts_clear(&got);
+		mail_file_facts_clear(&want);
+	}
+	mail_prefetch_stop(ahead);
+	/* the mix really was read: vendor signatures and the user's own mail */
+	assert_true(signatures >= 40);
+	assert_int_equal(outgoing, 17);
+	free_paths(paths, n);
+}
+
+static void
+a_read_ahead_stopped_early_frees_what_it_read(void **state)
+{
+	struct fixture *f = *state;
+	const size_t n = 50;
+	char **paths = write_ahead_files(f->dir, n);
+	struct mail_prefetch *ahead = mail_prefetch_start(paths, n, &ahead_identity);
+	struct mail_file_facts got;
+
+	/* take a few, let the worker fill its window, stop: nothing leaks
+	 * (the sanitizer run checks) and stop returns */
+	for (size_t i = 0; i < 3; i++) {
+		mail_prefetch_take(ahead, i, &got);
+		assert_true(got.parsed);
+		mail_file_facts_clear(&got);
+	}
+	usleep(100 * 1000);
+	mail_prefetch_stop(ahead);
+	/* and stopping one that never handed anything out */
+	mail_prefetch_stop(mail_prefetch_start(paths, n, &ahead_identity));
+	free_paths(paths, n);
+}
+
 int
 main(void)
 {
@@ -469,6 +577,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(messages_lacking_attribution_are_attributed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(searches_report_threads_and_bad_queries, setup, teardown),
+		cmocka_unit_test_setup_teardown(files_read_ahead_match_files_read_in_place, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_read_ahead_stopped_early_frees_what_it_read, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
