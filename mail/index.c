@@ -173,7 +173,9 @@ batch_step(struct walk *w)
 
 /* ---- attribution ---- */
 
-/* facts: the file's, read ahead; NULL to read them now */
+/* facts: the file's, read ahead, given only for mail add_file has just
+ * indexed (no properties yet); NULL to read them now, for mail indexed
+ * before. */
 static vt_status
 attribute_message(struct walk *w, notmuch_message_t *msg, struct mail_file_facts *facts)
 {

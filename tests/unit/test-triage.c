@@ -468,6 +468,40 @@ threads_merged_by_late_mail_are_followed(void **state)
 }
 
 static void
+threads_joined_by_a_later_message_are_followed(void **state)
+{
+	struct fixture *f = *state;
+
+	/* two conversations, indexed apart; then a reply that cites both:
+	 * notmuch moves one whole thread into the other, and the store must
+	 * follow the messages that did not change themselves */
+	test_write_message(f->mail, "11:2,S", "Sam Lee <sam.lee@globex.example>",
+			   "rich@northwind.example", "Quote A", "qa@globex.example",
+			   "Date: Thu, 31 Dec 2026 09:00:00 +0000\n", NULL);
+	test_write_message(f->mail, "12:2,S", "Sam Lee <sam.lee@globex.example>",
+			   "rich@northwind.example", "Quote B", "qb@globex.example",
+			   "Date: Thu, 31 Dec 2026 10:00:00 +0000\n", NULL);
+	index_ok(f);
+	assert_int_equal(sql_long(f, "SELECT count(DISTINCT thread) FROM messages WHERE message_id"
+				     " IN ('qa@globex.example', 'qb@globex.example')"),
+			 2);
+	test_write_message(f->mail, "13:2,S", "Rich Miller <rich@northwind.example>",
+			   "Sam Lee <sam.lee@globex.example>", "Re: Quotes A and B",
+			   "re-ab@northwind.example",
+			   "Date: Fri, 01 Jan 2027 09:00:00 +0000\n"
+			   "References: <qa@globex.example> <qb@globex.example>\n",
+			   NULL);
+	index_ok(f);
+	assert_int_equal(threads(f, "id:qa@globex.example or id:qb@globex.example"), 1);
+	assert_int_equal(sql_long(f, "SELECT count(DISTINCT thread) FROM messages WHERE message_id"
+				     " IN ('qa@globex.example', 'qb@globex.example',"
+				     " 're-ab@northwind.example')"),
+			 1);
+	/* the user answered last: the joined conversation waits on the vendor */
+	assert_int_equal(threads(f, "waiting:vendor and vendor:globex and subject:Quote"), 1);
+}
+
+static void
 a_second_process_gets_a_clear_busy_error(void **state)
 {
 	struct fixture *f = *state;
@@ -497,6 +531,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(promotion_moves_all_past_mail_and_rewrites_none),
+		T(threads_joined_by_a_later_message_are_followed),
 		T(promotion_queues_the_mirror_only_when_asked),
 		T(mirror_passes_are_listed_recorded_and_never_undone),
 		T(undo_reverts_actions_newest_first),
