@@ -23,6 +23,11 @@ struct fixture {
 	char removed_id[256];
 	char warned[4096];
 	int stop_after; /* set the interrupt flag after this many messages */
+	/* size of this file when the first and the watch_late-th message
+	 * reached the hook */
+	char watch[4200];
+	int watch_late;
+	long long watched_first, watched_late;
 	volatile sig_atomic_t interrupted;
 	vt_status fail_with;
 };
@@ -40,6 +45,12 @@ on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err
 	snprintf(f->last_org, sizeof f->last_org, "%s", info->attribution.org);
 	if (f->stop_after && f->messages >= f->stop_after)
 		f->interrupted = 1;
+	if (f->watch[0] != '\0' && (f->messages == 1 || f->messages == f->watch_late)) {
+		struct stat sb;
+
+		assert_int_equal(stat(f->watch, &sb), 0);
+		*(f->messages == 1 ? &f->watched_first : &f->watched_late) = (long long)sb.st_size;
+	}
 	if (f->fail_with != VT_OK)
 		return vt_fail(err, f->fail_with, "hook refused");
 	return VT_OK;
@@ -557,6 +568,48 @@ a_read_ahead_stopped_early_frees_what_it_read(void **state)
 	free_paths(paths, n);
 }
 
+/* Indexes 300 messages in one batch (no commit until the end) and says
+ * whether Xapian wrote postings to its table while the batch ran. */
+static bool
+postings_written_before_the_commit(void)
+{
+	struct fixture *f = NULL;
+	struct mail_index_stats st;
+	bool written;
+
+	setup((void **)&f);
+	for (int i = 0; i < 300; i++) {
+		char name[32], id[64], body[128];
+
+		snprintf(name, sizeof name, "%d:2,S", i);
+		snprintf(id, sizeof id, "m%d@acmetel.example", i);
+		snprintf(body, sizeof body, "Quote %d for item w%dx and part p%dq.", i, i * 7, i * 13);
+		test_write_message(f->mail, name, "Dana <dana@acmetel.example>",
+				   "rich@northwind.example", "Quote", id, NULL, body);
+	}
+	snprintf(f->watch, sizeof f->watch, "%s/notmuch/xapian/postlist.glass", f->data);
+	f->watch_late = 290;
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.added, 300);
+	written = f->watched_late > f->watched_first;
+	teardown((void **)&f);
+	return written;
+}
+
+static void
+pending_changes_are_merged_every_few_hundred_writes(void **state)
+{
+	/* vtriage's setting: postings reach the table mid-batch */
+	unsetenv("XAPIAN_FLUSH_THRESHOLD");
+	assert_true(postings_written_before_the_commit());
+	assert_string_equal(getenv("XAPIAN_FLUSH_THRESHOLD"), "250");
+	/* a value the user exported wins: Xapian's default keeps all */
+	setenv("XAPIAN_FLUSH_THRESHOLD", "10000", 1);
+	assert_false(postings_written_before_the_commit());
+	assert_string_equal(getenv("XAPIAN_FLUSH_THRESHOLD"), "10000");
+	unsetenv("XAPIAN_FLUSH_THRESHOLD");
+}
+
 int
 main(void)
 {
@@ -581,6 +634,7 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_read_ahead_stopped_early_frees_what_it_read, setup,
 						teardown),
+		cmocka_unit_test(pending_changes_are_merged_every_few_hundred_writes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
