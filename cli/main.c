@@ -265,6 +265,15 @@ main(int argc, char **argv)
 	/* `sync --watch`: sync now (it lets SIGUSR1 in only while it waits);
 	 * anything else merely notes it rather than dying of it */
 	sigaction(SIGUSR1, &sa, NULL);
+	/* vtriage hands sync to vtriage-sync with SIGUSR1 held
+	 * (cli/sync-elsewhere.c): let it in now that it is handled */
+	{
+		sigset_t usr1;
+
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+	}
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

@@ -17,6 +17,18 @@ is "unknown command exits 2" "$(status $V frobnicate)" 2
 contains "unknown command is named" "$($V frobnicate 2>&1)" "frobnicate"
 is "unknown option exits 2" "$(status $V search --bogus '*')" 2
 
+# Only sync speaks IMAP: vtriage hands it to vtriage-sync, and no other
+# command loads libetpan or GnuTLS (they doubled every command's start-up).
+lacks "vtriage does not load libetpan" "$(ldd "$V" 2>&1)" "libetpan"
+lacks "vtriage does not load GnuTLS" "$(ldd "$V" 2>&1)" "libgnutls"
+contains "vtriage-sync does" "$(ldd "$(dirname "$V")/vtriage-sync" 2>&1)" "libetpan"
+is "sync --help exits 0" "$(status $V sync --help)" 0
+contains "sync --help shows its options" "$($V sync --help 2>&1)" "--no-index"
+mkdir "$TMP/alone"
+cp "$V" "$TMP/alone/vtriage"
+is "sync without vtriage-sync exits 1" "$(status "$TMP/alone/vtriage" sync)" 1
+contains "and names the program it needs" "$("$TMP/alone/vtriage" sync 2>&1)" "cannot run"
+
 # broken configuration: file, line and key named, exit 2
 mkdir -p "$TMP/mail/INBOX/cur" "$TMP/mail/INBOX/new" "$TMP/mail/INBOX/tmp"
 cat >"$TMP/bad.conf" <<CONF
@@ -30,6 +42,9 @@ is "bad config exits 2" "$(status $V --config "$TMP/bad.conf" count '*')" 2
 err=$($V --config "$TMP/bad.conf" count '*' 2>&1)
 contains "bad config error names the file and line" "$err" "$TMP/bad.conf:5"
 contains "bad config error names the key" "$err" "addresses"
+err=$($V --config "$TMP/bad.conf" sync 2>&1)
+contains "sync gets --config through vtriage-sync" "$err" "$TMP/bad.conf:5"
+is "and its exit status" "$(status $V --config "$TMP/bad.conf" sync)" 2
 
 printf '[store]\nmaildirr = x\n' >"$TMP/typo.conf"
 err=$($V --config "$TMP/typo.conf" count '*' 2>&1)
