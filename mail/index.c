@@ -47,6 +47,13 @@ struct walk {
 	size_t n_ignore_names;
 
 	struct path_list removed_files, removed_dirs, dir_mtimes;
+	/* what the walk found: the index as the last run left it? */
+	unsigned long revision_at_start;
+	const char *uuid;
+	/* sums of dir_fingerprint() over the directories walked, of the
+	 * mtimes the index records before and after this run */
+	uint64_t dirs_before, dirs_after;
+	bool rescanned;                   /* a directory changed on disk */
 	bool in_batch;
 	unsigned batch_size;
 	struct timespec start, last_progress;
@@ -454,6 +461,21 @@ looks_like_maildir(const char *dir, struct dirent **entries, int n)
 	return found == 3;
 }
 
+/* FNV-1a of a directory and the mtime the index records for it; summed
+ * over all directories, in whatever order they are met. */
+static uint64_t
+dir_fingerprint(const char *path, time_t mtime)
+{
+	const unsigned char *p = (const unsigned char *)path;
+	uint64_t h = 0xcbf29ce484222325ULL, m = (uint64_t)mtime;
+
+	for (; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	for (int i = 0; i < 8; i++, m >>= 8)
+		h = (h ^ (m & 0xff)) * 0x100000001b3ULL;
+	return h;
+}
+
 static vt_status walk_dir(struct walk *w, const char *path);
 
 static vt_status
@@ -624,6 +646,7 @@ walk_dir(struct walk *w, const char *path)
 	notmuch_status_t st;
 	struct stat sb;
 	time_t db_mtime, now;
+	unsigned seen;
 	int n = 0, i;
 	vt_status rc = VT_OK;
 
@@ -637,6 +660,7 @@ walk_dir(struct walk *w, const char *path)
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		return mail_nm_fail(w->db, w->err, st, path);
 	db_mtime = dir ? notmuch_directory_get_mtime(dir) : 0;
+	w->dirs_before += dir_fingerprint(path, db_mtime);
 
 	/* A leaf directory unchanged since the last scan needs no listing. */
 	if (dir && !w->opts->full_scan && sb.st_mtime == db_mtime && sb.st_nlink == 2) {
@@ -658,11 +682,18 @@ walk_dir(struct walk *w, const char *path)
 		goto out;
 	if (dir && !w->opts->full_scan && sb.st_mtime == db_mtime)
 		goto out;
+	/* Changed on disk, unless it is a directory the index never held a
+	 * file of (an empty new/, say) and still holds none. */
+	seen = w->stats->files_seen;
 	if (dir) {
+		w->rescanned = true;
 		db_files = notmuch_directory_get_child_files(dir);
 		db_dirs = notmuch_directory_get_child_directories(dir);
 	}
-	if ((rc = scan_files(w, path, entries, n, db_files, db_dirs)) != VT_OK || interrupted(w))
+	rc = scan_files(w, path, entries, n, db_files, db_dirs);
+	if (w->stats->files_seen != seen)
+		w->rescanned = true;
+	if (rc != VT_OK || interrupted(w))
 		goto out;
 	/* Mail delivered later within this same second must not be missed:
 	 * only record an mtime that is safely in the past.  File timestamps
@@ -859,6 +890,26 @@ walk_finish(struct walk *w, vt_status rc)
 	return rc;
 }
 
+static char *
+index_token(const char *uuid, unsigned long revision, uint64_t dirs)
+{
+	char *token;
+
+	if (asprintf(&token, "1 %s %s %lu %016llx", MAIL_ATTRIBUTION_REV, uuid ? uuid : "-", revision,
+		     (unsigned long long)dirs) < 0)
+		return NULL;
+	return token;
+}
+
+char *
+mail_index_token(struct mail_db *db, const struct mail_index_stats *stats)
+{
+	const char *uuid = NULL;
+	unsigned long revision = notmuch_database_get_revision(db->nm, &uuid);
+
+	return index_token(uuid, revision, stats->dir_fingerprint);
+}
+
 vt_status
 mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 	       const struct mail_index_hooks *hooks, struct mail_index_stats *stats,
@@ -871,7 +922,8 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 
 	if ((rc = walk_init(&w, db, opts, hooks, stats, err)) != VT_OK)
 		return walk_finish(&w, rc);
-	if (notmuch_database_get_revision(db->nm, NULL) == 0)
+	w.revision_at_start = notmuch_database_get_revision(db->nm, &w.uuid);
+	if (w.revision_at_start == 0)
 		count_files(&w, db->mail_root, &stats->files_total);
 
 	rc = walk_dir(&w, db->mail_root);
@@ -881,20 +933,35 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 		rc = remove_file(&w, w.removed_files.paths[i]);
 	for (i = 0; rc == VT_OK && i < w.removed_dirs.count && !interrupted(&w); i++)
 		rc = remove_directory(&w, w.removed_dirs.paths[i]);
-	if (rc == VT_OK && !interrupted(&w))
+	if (rc == VT_OK && !interrupted(&w) && opts->unchanged_since != NULL && !w.rescanned) {
+		char *before = index_token(w.uuid, w.revision_at_start, w.dirs_before);
+
+		stats->unchanged = before != NULL && strcmp(before, opts->unchanged_since) == 0;
+		free(before);
+	}
+	/* Mail someone else indexed, or attributed by an older version: a
+	 * query over the whole index, needless when nobody wrote to it. */
+	if (rc == VT_OK && !interrupted(&w) && !stats->unchanged)
 		rc = attribute_matching(&w, "NOT property:" MAIL_PROP_REV "=" MAIL_ATTRIBUTION_REV,
 					&stats->attributed);
 	if (rc == VT_OK)
 		rc = batch_close(&w);
 	/* Directory mtimes last: an interrupted run rescans what it missed. */
+	w.dirs_after = w.dirs_before;
 	for (i = 0; rc == VT_OK && i < w.dir_mtimes.count && !interrupted(&w); i++) {
 		if (notmuch_database_get_directory(db->nm, w.dir_mtimes.paths[i], &dir) ==
 			    NOTMUCH_STATUS_SUCCESS &&
 		    dir != NULL) {
+			/* unsigned: wraps around as the sum did */
+			w.dirs_after -= dir_fingerprint(w.dir_mtimes.paths[i],
+							notmuch_directory_get_mtime(dir));
 			notmuch_directory_set_mtime(dir, w.dir_mtimes.mtimes[i]);
+			w.dirs_after += dir_fingerprint(w.dir_mtimes.paths[i],
+							w.dir_mtimes.mtimes[i]);
 			notmuch_directory_destroy(dir);
 		}
 	}
+	stats->dir_fingerprint = w.dirs_after;
 	maybe_progress(&w, true);
 	return walk_finish(&w, rc);
 }

@@ -228,6 +228,11 @@ struct mail_index_stats {
 	unsigned renamed;         /* files gone whose message lives on */
 	unsigned attributed;      /* older messages given (new) attribution */
 	double elapsed;           /* seconds */
+	/* The index was as the run that wrote options.unchanged_since left
+	 * it, and no directory changed on disk: the query for unattributed
+	 * mail was skipped, and so may the caller's consistency checks. */
+	bool unchanged;
+	uint64_t dir_fingerprint; /* for mail_index_token */
 };
 
 struct mail_index_hooks {
@@ -253,17 +258,30 @@ struct mail_index_options {
 	const struct mail_identity *identity;
 	bool full_scan;              /* ignore directory mtimes */
 	volatile const sig_atomic_t *interrupted; /* checked between files; may be NULL */
+	/* mail_index_token() after the last run that completed, or NULL */
+	const char *unchanged_since;
 };
 
 /*
  * Brings the index up to date with the mail root, as `notmuch new` would:
  * new files added (with the database's new.tags and maildir flags),
  * removed files dropped, renames detected; then every message that lacks
- * this version's attribution is attributed. Hooks see every change.
+ * this version's attribution is attributed, unless the index is as
+ * options.unchanged_since describes it. Hooks see every change.
  */
 vt_status mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 			 const struct mail_index_hooks *hooks,
 			 struct mail_index_stats *stats, struct vt_error *err);
+
+/*
+ * The state of the index as a completed run leaves it, to be passed as
+ * options.unchanged_since to the next: the database's uuid and revision
+ * (every message written bumps it), the directory mtimes recorded in it
+ * (a message deleted alone bumps no revision, but `notmuch new` records
+ * its directory's new mtime) and the attribution version. Call it after
+ * every write of the run; NULL when out of memory.
+ */
+char *mail_index_token(struct mail_db *db, const struct mail_index_stats *stats);
 
 /* Re-attributes the messages matching a notmuch query (after identity or
  * personal-domain changes), reporting each through hooks->message. */

@@ -583,10 +583,12 @@ mark_present(void *ctx, const char *id, const char *thread_id, struct vt_error *
 /*
  * The store commits a batch before the index does, so after a crash the
  * store may remember messages the index lost (and whose files are gone
- * now), and a notmuch run by someone else may have added mail we never
- * saw. After a run that did not finish (the "index_dirty" mark) we
- * compare the two sets of ids; otherwise counts tell cheaply whether
- * someone else changed the index behind our back.
+ * now), and a notmuch run by someone else may have added or dropped mail
+ * behind our back. After a run that did not finish (the "index_dirty"
+ * mark) we compare the two sets of ids; otherwise counts tell whether
+ * someone else changed the index. Counting reads every message: vt_index
+ * skips it when the index is as our last run left it (the
+ * "index_token" mark, mail_index_token()).
  */
 static vt_status
 reconcile(struct index_run *r, struct mail_db *db, bool after_crash,
@@ -724,7 +726,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		.warning = on_warning,
 		.progress = on_progress,
 	};
-	char *dirty, *rederive;
+	char *dirty, *rederive, *token;
 	bool after_crash;
 	vt_status rc;
 
@@ -735,6 +737,9 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	after_crash = dirty != NULL && strcmp(dirty, "1") == 0;
 	free(dirty);
 	rederive = vt_meta_get(s, "rederive");
+	/* After a crash the index may hold what the store never saw. */
+	token = after_crash ? NULL : vt_meta_get(s, "index_token");
+	opts.unchanged_since = token;
 	if ((rc = vt_sql_exec(s, "CREATE TEMP TABLE IF NOT EXISTS touched (thread TEXT PRIMARY KEY)",
 			      err)) != VT_OK)
 		goto out;
@@ -758,18 +763,29 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	rc = mail_index_run(db, &opts, &hooks, &report->mail, err);
 	if (rc == VT_OK)
 		rc = reattribute_identity_changes(&run, db, &opts, &hooks, report, err);
-	if (rc == VT_OK)
+	/* Nobody else wrote to the index since our last run: the store
+	 * already mirrors it, and counting every message is skipped. */
+	if (rc == VT_OK && !report->mail.unchanged)
 		rc = reconcile(&run, db, after_crash, &opts, &hooks, report, err);
 	if (rc == VT_OK)
 		rc = refresh_threads(s, db, err);
-	if (rc != VT_OK)
+	if (rc != VT_OK) {
 		vt_store_rollback(s);
-	else
-		rc = vt_meta_set(s, "index_dirty", "0", err);
+	} else {
+		/* after the run's last write to the index */
+		char *now = mail_index_token(db, &report->mail);
+
+		rc = now ? vt_meta_set(s, "index_token", now, err)
+			 : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(now);
+		if (rc == VT_OK)
+			rc = vt_meta_set(s, "index_dirty", "0", err);
+	}
 out:
 	if (rc != VT_OK)
 		vt_store_rollback(s);
 	free(rederive);
+	free(token);
 	report->vendors_new = run.vendors_new;
 	if (rc == VT_OK)
 		rc = count_vendors(s, &report->vendors, err);

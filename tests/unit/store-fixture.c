@@ -130,3 +130,23 @@ sql_long(struct fixture *f, const char *sql)
 	sqlite3_finalize(st);
 	return v;
 }
+
+void
+age_mail_dirs(struct fixture *f, int minutes)
+{
+	assert_int_equal(test_sh("find '%s' -type d -exec touch -d '%d minutes ago' {} +", f->mail,
+				 minutes),
+			 0);
+}
+
+int
+external_notmuch(struct fixture *f, const char *args)
+{
+	int status;
+
+	close_all(f);
+	status = test_sh("NOTMUCH_CONFIG='%s/notmuch-config' notmuch %s >/dev/null 2>&1", f->data,
+			 args);
+	open_all(f);
+	return status;
+}

@@ -23,5 +23,12 @@ int teardown(void **state);
 struct vt_index_report index_ok(struct fixture *f);
 unsigned long count(struct fixture *f, const char *query);
 long sql_long(struct fixture *f, const char *sql);
+/* Dates every directory of the mail root `minutes` back, so that an
+ * index run records their mtimes (it skips those of the last two
+ * seconds); a later change needs another age to be seen as one. */
+void age_mail_dirs(struct fixture *f, int minutes);
+/* Runs `notmuch ARGS` on the fixture's index, as the user might, with the
+ * index and store closed meanwhile; returns its exit status. */
+int external_notmuch(struct fixture *f, const char *args);
 
 #endif

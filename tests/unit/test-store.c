@@ -198,20 +198,83 @@ static void
 mail_added_behind_our_back_is_attributed(void **state)
 {
 	struct fixture *f = *state;
-	struct vt_error err = { 0 };
 	struct vt_index_report r;
 
+	age_mail_dirs(f, 9);
 	index_ok(f);
-	/* a clean run, but the store lacks a message the index has (the
-	 * user's own `notmuch new` indexed it, say) */
-	assert_int_equal(vt_sql_exec(f->store, "DELETE FROM messages WHERE org = 'globex.example'",
-				     &err),
-			 VT_OK);
+	/* the user's own `notmuch new` indexes a message we never saw */
+	test_write_message(f->mail, "7:2,", "Sam Lee <sam.lee@globex.example>",
+			   "rich@northwind.example", "Quote Q-2026-1190", "q-1190@globex.example", NULL,
+			   NULL);
+	age_mail_dirs(f, 8);
+	assert_int_equal(external_notmuch(f, "new"), 0);
 	r = index_ok(f);
-	assert_int_equal(r.reconciled, 1);
-	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE org = 'globex.example'"), 1);
+	assert_false(r.mail.unchanged);
+	assert_int_equal(r.mail.added, 0);
+	assert_int_equal(r.mail.attributed, 1);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE org = 'globex.example'"), 2);
+	assert_int_equal(count(f, "vendor:globex"), 2);
 	r = index_ok(f);
+	assert_true(r.mail.unchanged);
 	assert_int_equal(r.reconciled, 0);
+}
+
+static void
+mail_removed_behind_our_back_is_forgotten(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_index_report r;
+	char path[4200];
+
+	age_mail_dirs(f, 9);
+	index_ok(f);
+	r = index_ok(f);
+	assert_true(r.mail.unchanged);
+	/* The user deletes a message alone in its thread and their own
+	 * `notmuch new` drops it: notmuch bumps no revision for that, only
+	 * the directory's mtime in the index tells. */
+	snprintf(path, sizeof path, "%s/cur/4:2,", f->mail);
+	assert_int_equal(unlink(path), 0);
+	age_mail_dirs(f, 8);
+	assert_int_equal(external_notmuch(f, "new"), 0);
+	r = index_ok(f);
+	assert_false(r.mail.unchanged);
+	assert_int_equal(r.reconciled, 1);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE message_id = 'lunch@gmail.com'"),
+			 0);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages"), 5);
+}
+
+static void
+a_run_after_any_outside_write_checks_the_whole_index(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_index_report r;
+
+	age_mail_dirs(f, 9);
+	index_ok(f);
+	r = index_ok(f);
+	assert_true(r.mail.unchanged);
+	/* a tag changed by someone else */
+	assert_int_equal(external_notmuch(f, "tag +seen-elsewhere -- id:lunch@gmail.com"), 0);
+	r = index_ok(f);
+	assert_false(r.mail.unchanged);
+	r = index_ok(f);
+	assert_true(r.mail.unchanged);
+	/* a file dropped into a folder, not yet indexed by anyone */
+	test_write_message(f->mail, "8:2,", "Jordan <jordan.r@gmail.com>", "rich@northwind.example",
+			   "Dinner?", "dinner@gmail.com", NULL, NULL);
+	age_mail_dirs(f, 8);
+	r = index_ok(f);
+	assert_false(r.mail.unchanged);
+	assert_int_equal(r.mail.added, 1);
+	/* a run that died: the next checks everything, token or not */
+	r = index_ok(f);
+	assert_true(r.mail.unchanged);
+	struct vt_error err = { 0 };
+	assert_int_equal(vt_meta_set(f->store, "index_dirty", "1", &err), VT_OK);
+	r = index_ok(f);
+	assert_false(r.mail.unchanged);
 }
 
 static void
@@ -270,6 +333,10 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(slugs_stay_unique, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_crash_between_the_stores_heals, setup, teardown),
+		cmocka_unit_test_setup_teardown(mail_removed_behind_our_back_is_forgotten, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_run_after_any_outside_write_checks_the_whole_index,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(mail_added_behind_our_back_is_attributed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(identity_changes_reattribute_affected_mail, setup,
