@@ -41,7 +41,7 @@ on_progress(void *ctx, const struct mail_index_stats *st)
 }
 
 static void
-print_summary(struct cli *cli, const struct vt_index_report *r)
+print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors)
 {
 	const struct mail_index_stats *m = &r->mail;
 
@@ -56,7 +56,7 @@ print_summary(struct cli *cli, const struct vt_index_report *r)
 				      "renamed", (json_int_t)m->renamed,
 				      "attributed", (json_int_t)m->attributed,
 				      "reconciled", (json_int_t)r->reconciled,
-				      "vendors", (json_int_t)r->vendors,
+				      "vendors", (json_int_t)vendors,
 				      "vendors_new", (json_int_t)r->vendors_new,
 				      "seconds", m->elapsed);
 		cli_json_print(cli, o);
@@ -68,7 +68,7 @@ print_summary(struct cli *cli, const struct vt_index_report *r)
 		"%u not mail, %u unreadable; %u removed, %u renamed; %u vendor%s (%u new).\n",
 		m->files_seen, m->files_seen == 1 ? "" : "s", m->elapsed, m->added,
 		m->added == 1 ? "" : "s", m->duplicates, m->duplicates == 1 ? "" : "s", m->not_mail,
-		m->vanished, m->removed, m->renamed, r->vendors, r->vendors == 1 ? "" : "s",
+		m->vanished, m->removed, m->renamed, vendors, vendors == 1 ? "" : "s",
 		r->vendors_new);
 }
 
@@ -102,7 +102,12 @@ cmd_index(struct cli *cli, const struct cli_command *self, int argc, char **argv
 		fprintf(stderr, "\r\033[K");
 	if (rc != VT_OK)
 		return cli_error(&err);
-	if (!state.quiet)
-		print_summary(cli, &report);
+	if (!state.quiet) {
+		unsigned vendors = 0;
+
+		if ((rc = vt_count_vendors_with_mail(cli->store, &vendors, &err)) != VT_OK)
+			return cli_error(&err);
+		print_summary(cli, &report, vendors);
+	}
 	return 0;
 }

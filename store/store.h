@@ -304,9 +304,12 @@ void vt_event_list_clear(struct vt_event_list *list);
 struct vt_index_report {
 	struct mail_index_stats mail;
 	unsigned vendors_new;  /* vendors first seen in this run */
-	unsigned vendors;      /* vendors with mail after the run */
 	unsigned reconciled;   /* store rows repaired after an interruption */
 };
+
+/* Vendors with mail: one lookup per vendor domain (4 ms for 700 of them,
+ * a third of a run that finds nothing new), so asked for apart. */
+vt_status vt_count_vendors_with_mail(struct vt_store *s, unsigned *out, struct vt_error *err);
 
 struct vt_index_ui {
 	void *ctx;
