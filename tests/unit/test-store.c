@@ -239,6 +239,7 @@ mail_removed_behind_our_back_is_forgotten(void **state)
 	assert_int_equal(unlink(path), 0);
 	age_mail_dirs(f, 8);
 	assert_int_equal(external_notmuch(f, "new"), 0);
+	assert_int_equal(count(f, "id:lunch@gmail.com"), 0);
 	r = index_ok(f);
 	assert_false(r.mail.unchanged);
 	assert_int_equal(r.reconciled, 1);
