@@ -5,7 +5,8 @@
 # records its sessions (rawlog), so the test can say which commands went
 # out: with QRESYNC, an incremental sync is one SELECT (QRESYNC ...) that
 # brings VANISHED and the changed flags, and never a UID SEARCH or a
-# CHANGEDSINCE fetch; a first sync and a new UIDVALIDITY list the folder.
+# CHANGEDSINCE fetch; a first sync and a new UIDVALIDITY list the folder,
+# and so does a sync whose VANISHED response left an expunge out.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 . "$top_srcdir/tests/lib-imap.sh"
@@ -162,6 +163,77 @@ user = $mode")"
 }
 
 story qresync 127.0.0.2
+
+# ---- a server that forgets what it expunged ----
+# RFC 7162 lets a server leave expunged UIDs out of VANISHED (EARLIER)
+# when it no longer remembers them. vtriage counts: the messages it keeps
+# plus the new ones must make EXISTS, else it lists the folder. A proxy in
+# front of the QRESYNC listener drops every VANISHED response (passing
+# literals through untouched) and notes what it dropped.
+cat >"$TMP/forget.py" <<'PY'
+import re, socket, sys, threading
+target, portfile, dropped = sys.argv[1], sys.argv[2], sys.argv[3]
+host, port = target.rsplit(":", 1)
+ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", 0)); ls.listen(8)
+open(portfile, "w").write(str(ls.getsockname()[1]))
+def up(c, s):
+    try:
+        while (d := c.recv(65536)):
+            s.sendall(d)
+    except OSError:
+        pass
+    s.close()
+def down(s, c):
+    f = s.makefile("rb")
+    try:
+        while (line := f.readline()):
+            if line.upper().startswith(b"* VANISHED"):
+                with open(dropped, "ab") as o:
+                    o.write(line)
+                continue
+            c.sendall(line)
+            m = re.search(rb"\{(\d+)\}\r\n$", line)
+            if m:
+                c.sendall(f.read(int(m.group(1))))
+    except OSError:
+        pass
+    c.close()
+while True:
+    c, _ = ls.accept()
+    s = socket.create_connection((host, int(port)))
+    threading.Thread(target=up, args=(c, s), daemon=True).start()
+    threading.Thread(target=down, args=(s, c), daemon=True).start()
+PY
+python3 "$TMP/forget.py" "127.0.0.2:$PORT" "$TMP/forget.port" "$TMP/forget.dropped" &
+at_exit "kill $! 2>/dev/null"
+for i in $(seq 50); do [ -s "$TMP/forget.port" ] && break; sleep 0.1; done
+write_config "$TMP/forget.conf" "$TMP/qresync-mail" "$TMP/qresync-data" \
+	"$(imap_account qresync "port = $(cat "$TMP/forget.port")
+user = qresync")"
+L=$TMP/qresync-mail/qresync
+uv=$(IMAP_AS qresync uidvalidity INBOX)
+IMAP_AS qresync expunge INBOX 9
+out=$($VTRIAGE --config "$TMP/forget.conf" sync --no-index 2>&1)
+is "forgetful server: sync exits 0" "$?" "0"
+cmds=$(rawlog_commands "$D/raw-qresync")
+contains "forgetful server: the proxy dropped the VANISHED response" \
+	"$(cat "$TMP/forget.dropped" 2>/dev/null)" "VANISHED (EARLIER) 9"
+contains "forgetful server: SELECT still carried QRESYNC data" "$cmds" \
+	"SELECT \"INBOX\" (QRESYNC ($uv "
+contains "forgetful server: the count did not add up, so the folder is listed" \
+	"$cmds" "UID SEARCH"
+contains "forgetful server: the expunge is found all the same" "$out" "1 removed"
+ok "forgetful server: the expunged message's file is gone" \
+	sh -c "! ls -R '$L/INBOX' | grep -q ',vt=$uv-9[:]*$'"
+# the story deleted one file here that stays on the server
+IMAP_AS qresync hashes INBOX | sort >"$TMP/forget.server"
+local_hashes "$L/INBOX" >"$TMP/forget.local"
+is "forgetful server: nothing here that the server lacks" \
+	"$(comm -23 "$TMP/forget.local" "$TMP/forget.server")" ""
+is "forgetful server: all the server has but the file deleted here" \
+	"$(($(nfiles "$L/INBOX") + 1))" "$(IMAP_AS qresync count INBOX)"
+
 story condstore 127.0.0.3
 story plain 127.0.0.4
 
