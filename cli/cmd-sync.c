@@ -634,6 +634,18 @@ watch_seconds(void)
 	return v > 0 && v < WATCH_IDLE_SECONDS ? (unsigned)v : WATCH_IDLE_SECONDS;
 }
 
+/* How long to wait after a lost connection: WATCH_RETRY_SECONDS, or less
+ * with $VTRIAGE_RETRY_SECONDS (the tests' way to see the retry happen on
+ * its own). */
+static unsigned
+watch_retry_seconds(void)
+{
+	const char *env = getenv("VTRIAGE_RETRY_SECONDS");
+	long v = env ? strtol(env, NULL, 10) : 0;
+
+	return v > 0 && v < WATCH_RETRY_SECONDS ? (unsigned)v : WATCH_RETRY_SECONDS;
+}
+
 /* Sleeps up to seconds, less after SIGUSR1 (which it takes in); false
  * when a signal asked us to stop. */
 static bool
@@ -654,7 +666,7 @@ watch_pause(struct watch *w, unsigned seconds)
  * says which accounts), false when SIGINT or SIGTERM ends the watch.
  * SIGUSR1 (cli_wake) ends the wait with a round of every watched account,
  * at once or, when it came during a round, right after it. A lost
- * connection is reported, retried every WATCH_RETRY_SECONDS (SIGUSR1:
+ * connection is reported, retried every watch_retry_seconds() (SIGUSR1:
  * now), and followed by a round of every account (to catch up).
  */
 static bool
@@ -700,11 +712,11 @@ watch_next(struct watch *w, struct sync_ui *ui)
 		for (;;) {
 			char *clean = cli_text(err.msg);
 
-			fprintf(stderr, "vtriage: sync --watch: %s; trying again in %d s\n",
-				clean ? clean : "", WATCH_RETRY_SECONDS);
+			fprintf(stderr, "vtriage: sync --watch: %s; trying again in %u s\n",
+				clean ? clean : "", watch_retry_seconds());
 			free(clean);
 			watch_close_sessions(w);
-			if (!watch_pause(w, WATCH_RETRY_SECONDS))
+			if (!watch_pause(w, watch_retry_seconds()))
 				return false;
 			cli_wake = 0; /* asked for now: this attempt and the round after it */
 			if (watch_open_sessions(w, &err) == VT_OK)

@@ -4,8 +4,8 @@
 # here within seconds (IDLE notifications); IDLE is renewed (a short
 # VTRIAGE_IDLE_SECONDS); SIGUSR1 syncs at once what IDLE on INBOX cannot
 # see (mail put into another folder), and signals during a round make one
-# more round, not one each; SIGTERM and SIGINT end it cleanly (exit 0);
-# idle = yes is parsed.
+# more round, not one each; a lost connection is retried until the server
+# is back; SIGTERM and SIGINT end it cleanly (exit 0); idle = yes is parsed.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/lib-imap.sh"
 
@@ -142,6 +142,75 @@ within 50 sh -c "! kill -0 $wpid"
 wait $wpid
 is "SIGTERM ends it cleanly (exit 0)" "$?" 0
 is "no error on stderr" "$(cat "$TMP/err")" ""
+
+# A lost connection: the watch says so, tries again on its own
+# (VTRIAGE_RETRY_SECONDS=2 here, 30 s by default) until the server is
+# back, then catches up with a round and waits with IDLE again. The
+# server is reached through a forwarder that the test kills and restarts
+# on the same port.
+cat >"$TMP/forward.py" <<'PY'
+import socket, sys, threading
+listen, target = int(sys.argv[1]), int(sys.argv[2])
+ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", listen)); ls.listen(8)
+def pump(a, b):
+    try:
+        while (d := a.recv(65536)):
+            b.sendall(d)
+    except OSError:
+        pass
+    for x in (a, b):
+        try: x.shutdown(socket.SHUT_RDWR)
+        except OSError: pass
+while True:
+    c, _ = ls.accept()
+    s = socket.create_connection(("127.0.0.1", target))
+    threading.Thread(target=pump, args=(c, s), daemon=True).start()
+    threading.Thread(target=pump, args=(s, c), daemon=True).start()
+PY
+FWD_PORT=$(free_port)
+start_forward() {
+	python3 "$TMP/forward.py" "$FWD_PORT" "$PORT" &
+	fpid=$!
+	at_exit "kill $fpid 2>/dev/null"
+	within 50 python3 -c "import socket; socket.create_connection(('127.0.0.1', $FWD_PORT)).close()"
+}
+start_forward
+write_config "$TMP/lost.conf" "$TMP/mail" "$TMP/data" "$(imap_account work "folders = INBOX
+idle = yes
+port = $FWD_PORT")"
+VTRIAGE_RETRY_SECONDS=2 $VTRIAGE --config "$TMP/lost.conf" sync --watch --progress=lines \
+	>"$TMP/out" 2>"$TMP/err" &
+wpid=$!
+at_exit "kill $wpid 2>/dev/null"
+ok "lost connection: the watch waits through the forwarder" within 100 grep -q "^idle	work" "$TMP/out"
+retries() { grep -c "trying again in 2 s" "$TMP/err" 2>/dev/null || true; }
+kill -KILL $fpid
+wait $fpid 2>/dev/null
+ok "the lost connection is reported" within 50 eval '[ "$(retries)" -ge 1 ]'
+contains "naming the account and what was lost" "$(head -n 1 "$TMP/err")" \
+	"sync --watch: work: IDLE: the connection was lost"
+sed 's/ZX91/ZX94/g; s/zx91/zx94/g' "$TMP/new.eml" >"$TMP/new4.eml"
+IMAP append INBOX "$TMP/new4.eml"
+ok "while the server is away, it tries again on its own" within 80 eval '[ "$(retries)" -ge 2 ]'
+ok "and keeps watching" kill -0 $wpid
+is "the mail sent meanwhile is not here yet" "$($V count subject:ZX94)" 0
+rounds=$(count_lines summary)
+start_forward
+ok "back: the next try catches up with a round" within 100 \
+	eval '[ "$($V count subject:ZX94)" = 1 ]'
+ok "counted in a summary line" within 30 eval '[ "$(count_lines summary)" -gt "$rounds" ]'
+within 100 sh -c "tail -n 1 '$TMP/out' | grep -q '^idle'"
+sed 's/ZX91/ZX95/g; s/zx91/zx95/g' "$TMP/new.eml" >"$TMP/new5.eml"
+IMAP append INBOX "$TMP/new5.eml"
+ok "then IDLE hears new mail again" within 50 eval '[ "$($V count subject:ZX95)" = 1 ]'
+n=$(retries)
+sleep 3
+is "no more tries once connected" "$(retries)" "$n"
+kill -TERM $wpid
+within 50 sh -c "! kill -0 $wpid"
+wait $wpid
+is "SIGTERM ends it cleanly (exit 0)" "$?" 0
 
 # idle = yes|no only
 write_config "$TMP/bad.conf" "$TMP/mail" "$TMP/data" "$(imap_account work "idle = sometimes")"
