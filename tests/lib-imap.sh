@@ -22,7 +22,8 @@
 #                   IMAP_AS USER CMD ARGS...  (hashes|allhashes|where|count|
 #                        folders|subscribed|append|store|flags|expunge|
 #                        delete-flag|deleted|uidvalidity|recreate|subscribe)
-#                   start_proxy CUT RATE  (sets PROXY_PORT, PROXY_PID)
+#                   start_proxy CUT RATE [KEY=VALUE...]  (sets PROXY_PORT,
+#                        PROXY_PID; cuts, slows, drops lines: see there)
 #   imap_account NAME [LINES]  prints an [account NAME] section for buyer
 #                   (tls none); LINES come last, so they may override keys
 #                   (host = 127.0.0.2, user = NAME, port = ...)
@@ -255,22 +256,24 @@ EOF
 	IMAP() { python3 "$TMP/imap.py" "$PORT" buyer "$@"; }
 	IMAP_AS() { python3 "$TMP/imap.py" "$PORT" "$@"; }
 
-	# A proxy that cuts its first connection after N bytes from the server,
-	# optionally slowed down (bytes per second); later connections pass.
+	# A proxy in front of the server (see start_proxy).
 	cat >"$TMP/proxy.py" <<'EOF'
-import socket, sys, threading, time
-target, cut, rate, portfile = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+import re, socket, sys, threading, time
+opt = dict(a.split("=", 1) for a in sys.argv[1:])
+host, port = opt["target"].rsplit(":", 1)
+cut, rate = int(opt.get("cut", 0)), int(opt.get("rate", 0))
+drop, dropped = opt.get("drop", "").encode().upper(), opt.get("dropped")
 ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind(("127.0.0.1", 0)); ls.listen(8)
-open(portfile, "w").write(str(ls.getsockname()[1]))
-n = 0
+ls.bind(("127.0.0.1", int(opt.get("listen", 0)))); ls.listen(8)
+open(opt["portfile"], "w").write(str(ls.getsockname()[1]))
+def close(a, b):
+    for s in (a, b):
+        try: s.shutdown(socket.SHUT_RDWR)
+        except OSError: pass
 def pump(a, b, limit):
     sent = 0
     try:
-        while True:
-            d = a.recv(4096)
-            if not d:
-                break
+        while (d := a.recv(4096)):
             if limit and sent + len(d) > limit:
                 b.sendall(d[:limit - sent])
                 break
@@ -280,20 +283,46 @@ def pump(a, b, limit):
                 time.sleep(len(d) / rate)
     except OSError:
         pass
-    for s in (a, b):
-        try: s.shutdown(socket.SHUT_RDWR)
-        except OSError: pass
+    close(a, b)
+def filtered(a, b):  # server lines, less those starting with drop; literals whole
+    f = a.makefile("rb")
+    try:
+        while (line := f.readline()):
+            if line.upper().startswith(drop):
+                with open(dropped, "ab") as o:
+                    o.write(line)
+                continue
+            b.sendall(line)
+            m = re.search(rb"\{(\d+)\}\r\n$", line)
+            if m:
+                b.sendall(f.read(int(m.group(1))))
+    except OSError:
+        pass
+    close(a, b)
+n = 0
 while True:
     c, _ = ls.accept()
     n += 1
-    s = socket.create_connection(("127.0.0.1", target))
-    limit = cut if n == 1 else 0
-    threading.Thread(target=pump, args=(s, c, limit), daemon=True).start()
+    s = socket.create_connection((host, int(port)))
+    if drop:
+        threading.Thread(target=filtered, args=(s, c), daemon=True).start()
+    else:
+        threading.Thread(target=pump, args=(s, c, cut if n == 1 else 0), daemon=True).start()
     threading.Thread(target=pump, args=(c, s, 0), daemon=True).start()
 EOF
-	start_proxy() { # CUT RATE -> sets PROXY_PORT
+	# start_proxy CUT RATE [KEY=VALUE...]: a proxy to the server; sets
+	# PROXY_PORT and PROXY_PID (killed at exit). CUT: the first connection
+	# is cut after that many bytes from the server (0: never); RATE: bytes
+	# per second from the server (0: no limit). Keys: listen=PORT (a fixed
+	# port, to start it again on), target=HOST:PORT (default: the server),
+	# drop=PREFIX with dropped=FILE (server lines starting with PREFIX are
+	# left out, and appended to FILE).
+	start_proxy() {
 		rm -f "$TMP/proxy.port"
-		python3 "$TMP/proxy.py" "$PORT" "$1" "$2" "$TMP/proxy.port" &
+		_cut=$1 _rate=$2
+		shift 2
+		python3 "$TMP/proxy.py" "target=127.0.0.1:$PORT" "cut=$_cut" "rate=$_rate" \
+			"portfile=$TMP/proxy.port" "$@" &
 		PROXY_PID=$!
 		at_exit "kill $PROXY_PID 2>/dev/null"
 		for i in $(seq 50); do [ -s "$TMP/proxy.port" ] && break; sleep 0.1; done

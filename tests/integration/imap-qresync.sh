@@ -170,46 +170,9 @@ story qresync 127.0.0.2
 # plus the new ones must make EXISTS, else it lists the folder. A proxy in
 # front of the QRESYNC listener drops every VANISHED response (passing
 # literals through untouched) and notes what it dropped.
-cat >"$TMP/forget.py" <<'PY'
-import re, socket, sys, threading
-target, portfile, dropped = sys.argv[1], sys.argv[2], sys.argv[3]
-host, port = target.rsplit(":", 1)
-ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind(("127.0.0.1", 0)); ls.listen(8)
-open(portfile, "w").write(str(ls.getsockname()[1]))
-def up(c, s):
-    try:
-        while (d := c.recv(65536)):
-            s.sendall(d)
-    except OSError:
-        pass
-    s.close()
-def down(s, c):
-    f = s.makefile("rb")
-    try:
-        while (line := f.readline()):
-            if line.upper().startswith(b"* VANISHED"):
-                with open(dropped, "ab") as o:
-                    o.write(line)
-                continue
-            c.sendall(line)
-            m = re.search(rb"\{(\d+)\}\r\n$", line)
-            if m:
-                c.sendall(f.read(int(m.group(1))))
-    except OSError:
-        pass
-    c.close()
-while True:
-    c, _ = ls.accept()
-    s = socket.create_connection((host, int(port)))
-    threading.Thread(target=up, args=(c, s), daemon=True).start()
-    threading.Thread(target=down, args=(s, c), daemon=True).start()
-PY
-python3 "$TMP/forget.py" "127.0.0.2:$PORT" "$TMP/forget.port" "$TMP/forget.dropped" &
-at_exit "kill $! 2>/dev/null"
-for i in $(seq 50); do [ -s "$TMP/forget.port" ] && break; sleep 0.1; done
+start_proxy 0 0 "target=127.0.0.2:$PORT" "drop=* VANISHED" "dropped=$TMP/forget.dropped"
 write_config "$TMP/forget.conf" "$TMP/qresync-mail" "$TMP/qresync-data" \
-	"$(imap_account qresync "port = $(cat "$TMP/forget.port")
+	"$(imap_account qresync "port = $PROXY_PORT
 user = qresync")"
 L=$TMP/qresync-mail/qresync
 uv=$(IMAP_AS qresync uidvalidity INBOX)

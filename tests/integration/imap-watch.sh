@@ -148,32 +148,10 @@ is "no error on stderr" "$(cat "$TMP/err")" ""
 # back, then catches up with a round and waits with IDLE again. The
 # server is reached through a forwarder that the test kills and restarts
 # on the same port.
-cat >"$TMP/forward.py" <<'PY'
-import socket, sys, threading
-listen, target = int(sys.argv[1]), int(sys.argv[2])
-ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind(("127.0.0.1", listen)); ls.listen(8)
-def pump(a, b):
-    try:
-        while (d := a.recv(65536)):
-            b.sendall(d)
-    except OSError:
-        pass
-    for x in (a, b):
-        try: x.shutdown(socket.SHUT_RDWR)
-        except OSError: pass
-while True:
-    c, _ = ls.accept()
-    s = socket.create_connection(("127.0.0.1", target))
-    threading.Thread(target=pump, args=(c, s), daemon=True).start()
-    threading.Thread(target=pump, args=(s, c), daemon=True).start()
-PY
 FWD_PORT=$(free_port)
 start_forward() {
-	python3 "$TMP/forward.py" "$FWD_PORT" "$PORT" &
-	fpid=$!
-	at_exit "kill $fpid 2>/dev/null"
-	within 50 python3 -c "import socket; socket.create_connection(('127.0.0.1', $FWD_PORT)).close()"
+	start_proxy 0 0 "listen=$FWD_PORT"
+	fpid=$PROXY_PID
 }
 start_forward
 write_config "$TMP/lost.conf" "$TMP/mail" "$TMP/data" "$(imap_account work "folders = INBOX
