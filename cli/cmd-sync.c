@@ -623,27 +623,16 @@ watch_free(struct watch *w)
 	watch_restore_signals(w);
 }
 
-/* How long one IDLE lasts: WATCH_IDLE_SECONDS, or less with
- * $VTRIAGE_IDLE_SECONDS (the tests' way to see IDLE renewed). */
+/* limit, or less when the environment variable name says so: the tests'
+ * way to see IDLE renewed (VTRIAGE_IDLE_SECONDS) and a lost connection
+ * tried again (VTRIAGE_RETRY_SECONDS) without waiting for minutes. */
 static unsigned
-watch_seconds(void)
+seconds_at_most(const char *name, unsigned limit)
 {
-	const char *env = getenv("VTRIAGE_IDLE_SECONDS");
+	const char *env = getenv(name);
 	long v = env ? strtol(env, NULL, 10) : 0;
 
-	return v > 0 && v < WATCH_IDLE_SECONDS ? (unsigned)v : WATCH_IDLE_SECONDS;
-}
-
-/* How long to wait after a lost connection: WATCH_RETRY_SECONDS, or less
- * with $VTRIAGE_RETRY_SECONDS (the tests' way to see the retry happen on
- * its own). */
-static unsigned
-watch_retry_seconds(void)
-{
-	const char *env = getenv("VTRIAGE_RETRY_SECONDS");
-	long v = env ? strtol(env, NULL, 10) : 0;
-
-	return v > 0 && v < WATCH_RETRY_SECONDS ? (unsigned)v : WATCH_RETRY_SECONDS;
+	return v > 0 && v < (long)limit ? (unsigned)v : limit;
 }
 
 /* Sleeps up to seconds, less after SIGUSR1 (which it takes in); false
@@ -666,7 +655,7 @@ watch_pause(struct watch *w, unsigned seconds)
  * says which accounts), false when SIGINT or SIGTERM ends the watch.
  * SIGUSR1 (cli_wake) ends the wait with a round of every watched account,
  * at once or, when it came during a round, right after it. A lost
- * connection is reported, retried every watch_retry_seconds() (SIGUSR1:
+ * connection is reported, retried every WATCH_RETRY_SECONDS (SIGUSR1:
  * now), and followed by a round of every account (to catch up).
  */
 static bool
@@ -698,8 +687,9 @@ watch_next(struct watch *w, struct sync_ui *ui)
 			else if (ui->tty && !ui->quiet)
 				fprintf(stderr, "Waiting for new mail in %s/INBOX (IDLE)...\n", name);
 		}
-		rc = mail_imap_idle_wait(w->sessions, w->n, watch_seconds(), &stop, w->changed,
-					 &err);
+		rc = mail_imap_idle_wait(w->sessions, w->n,
+					 seconds_at_most("VTRIAGE_IDLE_SECONDS", WATCH_IDLE_SECONDS),
+					 &stop, w->changed, &err);
 		if (rc == VT_ERR_INTERRUPTED || cli_interrupted)
 			return false;
 		for (size_t k = 0; rc == VT_OK && k < w->n; k++)
@@ -710,13 +700,14 @@ watch_next(struct watch *w, struct sync_ui *ui)
 		if (rc == VT_OK) /* SIGUSR1: taken above, with what changed; */
 			continue; /* or quiet for WATCH_IDLE_SECONDS: IDLE again */
 		for (;;) {
+			unsigned retry = seconds_at_most("VTRIAGE_RETRY_SECONDS", WATCH_RETRY_SECONDS);
 			char *clean = cli_text(err.msg);
 
 			fprintf(stderr, "vtriage: sync --watch: %s; trying again in %u s\n",
-				clean ? clean : "", watch_retry_seconds());
+				clean ? clean : "", retry);
 			free(clean);
 			watch_close_sessions(w);
-			if (!watch_pause(w, watch_retry_seconds()))
+			if (!watch_pause(w, retry))
 				return false;
 			cli_wake = 0; /* asked for now: this attempt and the round after it */
 			if (watch_open_sessions(w, &err) == VT_OK)
