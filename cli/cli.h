@@ -102,6 +102,7 @@ int cmd_issue_close(struct cli *cli, const struct cli_command *self, int argc, c
 int cmd_issue_link(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_issue_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_history(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_check(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 
 /* The interactive interface (vtriage with no command). */
 int cli_run_tui(struct cli *cli);

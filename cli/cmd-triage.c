@@ -65,16 +65,22 @@ static int
 set_bucket(struct cli *cli, const struct cli_command *self, int argc, char **argv,
 	   enum vt_bucket bucket)
 {
+	const char *force = NULL;
+	const struct cli_option options[] = { { "force", false, &force }, { 0 } };
 	struct vt_error err = { 0 };
 	struct vt_action a;
-	int n = prepare(cli, self, argc, argv, 1, "exactly one vendor SLUG", NULL);
+	int n = prepare(cli, self, argc, argv, 1, "exactly one vendor SLUG",
+			bucket == VT_BUCKET_TRUSTED ? options : NULL);
+	unsigned flags = 0;
 
 	if (n < 0)
 		return prepared_exit(n);
-	return finish(cli,
-		      vt_vendor_set_bucket(cli->store, argv[0], bucket, cli->cfg->mirror_folders,
-					   &a, &err),
-		      &a, &err);
+	if (cli->cfg->mirror_folders)
+		flags |= VT_TRIAGE_QUEUE_MIRROR;
+	if (force)
+		flags |= VT_TRIAGE_FORCE;
+	return finish(cli, vt_vendor_set_bucket(cli->store, argv[0], bucket, flags, &a, &err), &a,
+		      &err);
 }
 
 int
@@ -90,28 +96,48 @@ cmd_vendor_demote(struct cli *cli, const struct cli_command *self, int argc, cha
 }
 
 typedef vt_status (*vendor_pair_fn)(struct vt_store *s, const char *a, const char *b,
-				   struct vt_action *out, struct vt_error *err);
+				   unsigned flags, struct vt_action *out, struct vt_error *err);
 
-/* The commands of two operands; domains are compared in lower case. */
+/* The commands of two operands; domains are compared in lower case.
+ * can_force: the command takes --force (a look-alike domain). */
 static int
 vendor_pair(struct cli *cli, const struct cli_command *self, int argc, char **argv,
-	    const char *what, vendor_pair_fn fn, bool second_is_domain)
+	    const char *what, vendor_pair_fn fn, bool second_is_domain, bool can_force)
 {
+	const char *force = NULL;
+	const struct cli_option options[] = { { "force", false, &force }, { 0 } };
 	struct vt_error err = { 0 };
 	struct vt_action a;
-	int n = prepare(cli, self, argc, argv, 2, what, NULL);
+	int n = prepare(cli, self, argc, argv, 2, what, can_force ? options : NULL);
 
 	if (n < 0)
 		return prepared_exit(n);
 	if (second_is_domain)
 		mail_ascii_lower(argv[1]);
-	return finish(cli, fn(cli->store, argv[0], argv[1], &a, &err), &a, &err);
+	return finish(cli, fn(cli->store, argv[0], argv[1], force ? VT_TRIAGE_FORCE : 0, &a, &err),
+		      &a, &err);
+}
+
+static vt_status
+rename_vendor(struct vt_store *s, const char *slug, const char *name, unsigned flags,
+	      struct vt_action *out, struct vt_error *err)
+{
+	(void)flags;
+	return vt_vendor_rename(s, slug, name, out, err);
+}
+
+static vt_status
+remove_domain(struct vt_store *s, const char *slug, const char *domain, unsigned flags,
+	      struct vt_action *out, struct vt_error *err)
+{
+	(void)flags;
+	return vt_vendor_remove_domain(s, slug, domain, out, err);
 }
 
 int
 cmd_vendor_rename(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	return vendor_pair(cli, self, argc, argv, "a vendor SLUG and a NAME", vt_vendor_rename,
+	return vendor_pair(cli, self, argc, argv, "a vendor SLUG and a NAME", rename_vendor, false,
 			   false);
 }
 
@@ -119,21 +145,21 @@ int
 cmd_vendor_merge(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	return vendor_pair(cli, self, argc, argv, "two vendors: FROM and INTO", vt_vendor_merge,
-			   false);
+			   false, true);
 }
 
 int
 cmd_vendor_add_domain(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	return vendor_pair(cli, self, argc, argv, "a vendor SLUG and a DOMAIN",
-			   vt_vendor_add_domain, true);
+			   vt_vendor_add_domain, true, true);
 }
 
 int
 cmd_vendor_remove_domain(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	return vendor_pair(cli, self, argc, argv, "a vendor SLUG and a DOMAIN",
-			   vt_vendor_remove_domain, true);
+	return vendor_pair(cli, self, argc, argv, "a vendor SLUG and a DOMAIN", remove_domain, true,
+			   false);
 }
 
 int

@@ -11,8 +11,13 @@ vendor_json(const struct vt_vendor *v)
 
 	json_object_set_new(o, "slug", json_string(v->slug));
 	cli_json_set_text(o, "name", v->name);
-	for (size_t i = 0; i < v->n_domains; i++)
-		json_array_append_new(domains, json_string(v->domains[i]));
+	/* as shown to people: punycode for IDN, U+ escapes for the rest */
+	for (size_t i = 0; i < v->n_domains; i++) {
+		char *shown = mail_domain_display(v->domains[i]);
+
+		json_array_append_new(domains, json_string(shown ? shown : ""));
+		free(shown);
+	}
 	json_object_set_new(o, "domains", domains);
 	json_object_set_new(o, "bucket", json_string(vt_bucket_name(v->bucket)));
 	json_object_set_new(o, "messages", json_integer(v->messages));
@@ -26,8 +31,12 @@ vendor_json(const struct vt_vendor *v)
 static void
 print_domains(FILE *f, const struct vt_vendor *v)
 {
-	for (size_t i = 0; i < v->n_domains; i++)
-		fprintf(f, "%s%s", i ? "," : "", v->domains[i]);
+	for (size_t i = 0; i < v->n_domains; i++) {
+		char *shown = mail_domain_display(v->domains[i]);
+
+		fprintf(f, "%s%s", i ? "," : "", shown ? shown : "?");
+		free(shown);
+	}
 }
 
 int
@@ -80,7 +89,8 @@ cmd_vendor_show(struct cli *cli, const struct cli_command *self, int argc, char 
 	struct vt_error err = { 0 };
 	struct vt_mirror_status mirror;
 	struct vt_vendor v;
-	bool show_mirror;
+	bool show_mirror, lookalike = false;
+	char likeness[512] = "";
 	int n;
 
 	if ((n = cli_parse_options(cli, self, argc, argv, NULL)) < 0)
@@ -98,6 +108,12 @@ cmd_vendor_show(struct cli *cli, const struct cli_command *self, int argc, char 
 	}
 	show_mirror = mirror.mailbox != NULL ||
 		      (cli->cfg->mirror_folders && v.bucket == VT_BUCKET_TRUSTED);
+	if (vt_vendor_lookalike(cli->store, v.id, &lookalike, likeness, sizeof likeness, &err) !=
+	    VT_OK) {
+		vt_mirror_status_clear(&mirror);
+		vt_vendor_clear(&v);
+		return cli_error(&err);
+	}
 	if (cli->format == CLI_JSON) {
 		json_t *o = vendor_json(&v);
 
@@ -115,6 +131,10 @@ cmd_vendor_show(struct cli *cli, const struct cli_command *self, int argc, char 
 			json_object_set_new(m, "first_pass_due", json_boolean(mirror.due));
 			json_object_set_new(o, "server_folder", m);
 		}
+		if (lookalike)
+			cli_json_set_text(o, "lookalike", likeness);
+		else
+			json_object_set_new(o, "lookalike", json_null());
 		cli_json_print(cli, o);
 		json_decref(o);
 	} else {
@@ -127,6 +147,12 @@ cmd_vendor_show(struct cli *cli, const struct cli_command *self, int argc, char 
 		print_domains(cli->out, &v);
 		fprintf(cli->out, "\nmessages: %ld\nfirst:    %s\nlast:     %s\n", v.messages, first,
 			last);
+		if (lookalike) {
+			char *text = cli_text(likeness);
+
+			fprintf(cli->out, "warning:  %s\n", text ? text : "");
+			free(text);
+		}
 		if (show_mirror) {
 			char *mailbox = cli_text(mirror.mailbox), when[32];
 

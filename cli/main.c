@@ -17,7 +17,10 @@
 	"                                   vendor mail\n"                              \
 	"  waiting:vendor|me                your conversations with vendors by who\n"  \
 	"                                   wrote last (you: waiting on the vendor)\n"  \
-	"  issue:open|closed|N              threads linked to issues\n"
+	"  issue:open|closed|N              threads linked to issues\n"                  \
+	"  suspicious:yes|no|lookalike|auth|name|replyto|bank\n"                        \
+	"                                   mail judged to borrow a vendor's standing\n"  \
+	"                                   (see: vtriage check --help)\n"
 
 static const struct cli_command vendor_commands[] = {
 	{ .name = "list",
@@ -31,12 +34,14 @@ static const struct cli_command vendor_commands[] = {
 	  .summary = "Show one vendor.",
 	  .run = cmd_vendor_show },
 	{ .name = "promote",
-	  .args = "SLUG",
+	  .args = "SLUG [--force]",
 	  .summary = "Move a vendor out of the generic bucket: trusted, with its own folder.",
 	  .help = "Applies at once to all past and future mail of the vendor (bucket:trusted);\n"
 		  "no message is rewritten. Undo with `vtriage undo`. With [triage]\n"
 		  "mirror_folders = yes, `vtriage sync` moves its mail into the server\n"
-		  "folder Vendors/<Name> from then on.\n",
+		  "folder Vendors/<Name> from then on.\n\n"
+		  "  --force  promote a vendor whose domain looks like another vendor's\n"
+		  "           (refused without it, naming the likeness)\n",
 	  .run = cmd_vendor_promote },
 	{ .name = "demote",
 	  .args = "SLUG",
@@ -47,15 +52,19 @@ static const struct cli_command vendor_commands[] = {
 	  .summary = "Give a vendor a display name (the slug stays).",
 	  .run = cmd_vendor_rename },
 	{ .name = "merge",
-	  .args = "FROM INTO",
+	  .args = "FROM INTO [--force]",
 	  .summary = "Two domains, one company: FROM's domains, mail and issues join INTO.",
-	  .help = "FROM's slug keeps working and leads to INTO. Undo with `vtriage undo`.\n",
+	  .help = "FROM's slug keeps working and leads to INTO. Undo with `vtriage undo`.\n\n"
+		  "  --force  merge although a domain of FROM looks like one of INTO's, or is\n"
+		  "           judged a look-alike (refused without it, naming the likeness)\n",
 	  .run = cmd_vendor_merge },
 	{ .name = "add-domain",
-	  .args = "SLUG DOMAIN",
+	  .args = "SLUG DOMAIN [--force]",
 	  .summary = "Count mail from an organisation domain as this vendor's.",
 	  .help = "DOMAIN is an organisation domain (acme.co.uk, not mail.acme.co.uk). If\n"
-		  "another vendor had it, it moves. Survives re-indexing.\n",
+		  "another vendor had it, it moves. Survives re-indexing.\n\n"
+		  "  --force  add a domain that looks like one of the vendor's, or is judged a\n"
+		  "           look-alike (refused without it, naming the likeness)\n",
 	  .run = cmd_vendor_add_domain },
 	{ .name = "remove-domain",
 	  .args = "SLUG DOMAIN",
@@ -180,9 +189,29 @@ static const struct cli_command commands[] = {
 	  .summary = "A vendor's timeline: mail in and out, issues, triage, newest first.",
 	  .help = "JSON: an array of events with date, kind (message, issue-opened,\n"
 		  "issue-closed, promoted, demoted, renamed, merged, domain-added,\n"
-		  "domain-removed, contact-changed, issue-linked), direction (messages:\n"
-		  "in|out), summary and ref.\n",
+		  "domain-removed, contact-changed, issue-linked, mirrored, suspicious: mail\n"
+		  "judged to borrow the vendor's standing, see `vtriage check`), direction\n"
+		  "(messages: in|out), summary and ref.\n",
 	  .run = cmd_history },
+	{ .name = "check",
+	  .args = "[SLUG] [--format=text|json]",
+	  .summary = "Mail that borrows a vendor's standing: look-alikes, forgeries, bank changes.",
+	  .help = "Lists suspicious mail, newest first, with every reason (of one vendor: its\n"
+		  "own mail and mail imitating it). Reasons:\n"
+		  "  lookalike  the sender's domain imitates one you trust or have history with\n"
+		  "             (rn for m, 0 for o, another script, another TLD, a word added)\n"
+		  "  auth       DKIM/SPF/DMARC failed at your receiving server ([trust]\n"
+		  "             authserv_id, else learned from your mail's topmost header)\n"
+		  "  name       the display name shows another address, From lists several\n"
+		  "             organisations, or a stranger uses a vendor's or contact's name\n"
+		  "  replyto    replies would go to another organisation, with money involved\n"
+		  "             or a freemail box\n"
+		  "  bank       new or changed bank details, or a first mail asking to be paid\n"
+		  "Such mail never counts as the vendor's (trusted folder, server mirror,\n"
+		  "contacts). The same mail matches the query suspicious:yes (or :REASON).\n"
+		  "Exit status 0 whatever is found. JSON: message_id, thread, date, vendor,\n"
+		  "from, subject, reasons (reason, text, imitates).\n",
+	  .run = cmd_check },
 	{ .name = "undo",
 	  .args = "",
 	  .summary = "Revert the last triage action (promote, merge, rename, role, issue ...).",

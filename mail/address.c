@@ -1,5 +1,6 @@
 /* Address headers through GMime's RFC 5322 parser. */
 #include <gmime/gmime.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,4 +80,20 @@ mail_address_list_clear(struct mail_address_list *list)
 	free(list->items);
 	list->items = NULL;
 	list->count = 0;
+}
+
+char *
+mail_address_display(const char *address)
+{
+	const char *at = address ? strrchr(address, '@') : NULL;
+	char *domain, *out = NULL;
+
+	if (at == NULL)
+		return strdup(address ? address : "");
+	if ((domain = mail_domain_display(at + 1)) == NULL)
+		return NULL;
+	if (asprintf(&out, "%.*s@%s", (int)(at - address), address, domain) < 0)
+		out = NULL;
+	free(domain);
+	return out;
 }

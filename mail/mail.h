@@ -108,7 +108,10 @@ struct mail_identity {
 #define MAIL_DOMAIN_MAX 256
 
 struct mail_headers {
-	const char *from;    /* decoded header values; NULL when absent */
+	/* header values as in the file (unfolded; RFC 2047 words still
+	 * encoded: the address parser decodes display names only); NULL when
+	 * absent */
+	const char *from;
 	const char *to;
 	const char *cc;
 	const char *list_id;
@@ -156,6 +159,9 @@ struct mail_address_list {
  * flattened). Never fails: unparsable parts are skipped. */
 void mail_address_list_parse(const char *header, struct mail_address_list *out);
 void mail_address_list_clear(struct mail_address_list *list);
+/* An address with its domain as mail_domain_display shows it (malloc'd;
+ * the local part is still untrusted text: sanitise it for a terminal). */
+char *mail_address_display(const char *address);
 
 /* ---- the notmuch index -------------------------------------------------- */
 
@@ -202,6 +208,211 @@ struct mail_signature {
 	char manager[128]; /* from "my manager is ...", "" when none */
 };
 
+/* ---- trust: what tells a vendor's real mail from an impostor's ------- */
+/*
+ * Invoice fraud borrows a known vendor's standing: a look-alike domain, a
+ * forged From that fails authentication, new bank details. The functions
+ * below read those signals from untrusted bytes; none needs a database,
+ * and each is a pure function (fuzzed: tests/fuzz/).
+ */
+
+/* -- Authentication-Results (RFC 8601), mail/authres.c -- */
+
+/* A method's result, as RFC 8601 and its registry name them. */
+enum mail_auth_result {
+	MAIL_AUTH_NONE = 0, /* "none", or a result word we do not know */
+	MAIL_AUTH_PASS,
+	MAIL_AUTH_FAIL,
+	MAIL_AUTH_SOFTFAIL,
+	MAIL_AUTH_NEUTRAL,
+	MAIL_AUTH_TEMPERROR,
+	MAIL_AUTH_PERMERROR,
+	MAIL_AUTH_POLICY,
+};
+
+/* Results kept per header; a header with more is truncated, never
+ * overflowed (OpenDMARC's stack overflow was a 17th result). */
+#define MAIL_AUTHRES_ITEMS 16
+
+struct mail_authres_item {
+	char method[16]; /* "dkim", "spf", "dmarc", "arc", ...: lower case */
+	enum mail_auth_result result;
+	/* The domain the result speaks for, lower case, "" when absent:
+	 * dkim header.d (or the domain of header.i), spf smtp.mailfrom's
+	 * domain (or smtp.helo), dmarc header.from. */
+	char domain[MAIL_DOMAIN_MAX];
+};
+
+struct mail_authres {
+	/* The server that wrote the header; "" when it names none (Office
+	 * 365 writes headers that start with a result). */
+	char authserv_id[MAIL_DOMAIN_MAX];
+	struct mail_authres_item items[MAIL_AUTHRES_ITEMS];
+	size_t count;
+	bool truncated; /* more results than MAIL_AUTHRES_ITEMS */
+};
+
+/*
+ * Parses one Authentication-Results header value: len bytes, raw (folded
+ * or not, comments and quoted strings anywhere CFWS may be). Returns false
+ * when it is not an Authentication-Results value at all; out is then
+ * empty. "authserv-id; none" is a valid header with no results. Never
+ * reads beyond len, never writes beyond out.
+ */
+bool mail_authres_parse(const char *value, size_t len, struct mail_authres *out);
+
+enum mail_auth_verdict {
+	MAIL_AUTH_VERDICT_UNKNOWN = 0, /* nothing conclusive */
+	MAIL_AUTH_VERDICT_PASS,
+	MAIL_AUTH_VERDICT_FAIL,
+};
+
+/*
+ * What one header says of a message whose From has the organisation
+ * domain from_org. Pass: DMARC passed, or DKIM or SPF passed for a domain
+ * of from_org's organisation (DMARC's relaxed alignment). Fail: DMARC
+ * failed, or DKIM or SPF failed (SPF softfail too) and nothing aligned
+ * passed. why gets a phrase for the user ("DKIM and DMARC failed",
+ * "DKIM passed for evil.example, not acme.example"), "" for pass.
+ */
+enum mail_auth_verdict mail_authres_verdict(const struct mail_authres *ar, const char *from_org,
+					    char *why, size_t why_len);
+
+/* -- payment details, mail/payment.c -- */
+
+enum mail_payment_kind {
+	MAIL_PAY_IBAN = 0,   /* validated: length per country and mod-97 */
+	MAIL_PAY_BIC,        /* SWIFT/BIC, 8 or 11 characters, near "BIC"/"SWIFT" */
+	MAIL_PAY_ACCOUNT,    /* a bank account number near bank words */
+	MAIL_PAY_ROUTING,    /* a US ABA routing number (checksum valid) */
+	MAIL_PAY_SORT_CODE,  /* a UK sort code, near "sort code" */
+};
+const char *mail_payment_kind_name(enum mail_payment_kind kind);
+
+#define MAIL_PAYMENT_DETAILS 8
+
+struct mail_payment_detail {
+	enum mail_payment_kind kind;
+	/* normalised so that the same details compare equal however they
+	 * were written: IBAN and BIC upper case without spaces, numbers as
+	 * digits only */
+	char value[48];
+};
+
+struct mail_payment_facts {
+	struct mail_payment_detail details[MAIL_PAYMENT_DETAILS]; /* distinct */
+	size_t n_details;
+	/* says that the payee's bank details changed: "our bank details have
+	 * changed", "updated its receiving bank account", "new bank details",
+	 * "Bankverbindung hat sich geändert", ... */
+	bool bank_change;
+	/* asks to be paid: a payment request ("please pay", "amount due",
+	 * "kindly process the payment", "wire transfer") together with an
+	 * amount or bank details */
+	bool asks_payment;
+};
+
+/* Scans len bytes of a message's text (UTF-8, any line ends). */
+void mail_payment_scan(const char *text, size_t len, struct mail_payment_facts *out);
+/* An IBAN (spaces allowed, any case): country length and mod-97. */
+bool mail_iban_valid(const char *iban);
+
+/* -- look-alike domains, mail/lookalike.c -- */
+
+/* How one domain imitates another (dnstwist's fuzzer names, most of them). */
+enum mail_lookalike_kind {
+	MAIL_LOOKALIKE_NONE = 0,
+	MAIL_LOOKALIKE_HOMOGLYPH,     /* confusable characters: rn/m, 0/o, Cyrillic а */
+	MAIL_LOOKALIKE_INVISIBLE,     /* zero-width or other invisible characters */
+	MAIL_LOOKALIKE_TLD,           /* the same name under another suffix */
+	MAIL_LOOKALIKE_HYPHENATION,   /* a hyphen inserted or removed */
+	MAIL_LOOKALIKE_REPETITION,    /* a letter doubled, or a double made single */
+	MAIL_LOOKALIKE_TRANSPOSITION, /* two neighbouring letters swapped */
+	MAIL_LOOKALIKE_OMISSION,      /* a letter left out */
+	MAIL_LOOKALIKE_INSERTION,     /* a letter put in */
+	MAIL_LOOKALIKE_REPLACEMENT,   /* one or two letters replaced */
+	MAIL_LOOKALIKE_ADDITION,      /* the name with a word added: acme-billing */
+	MAIL_LOOKALIKE_SUBDOMAIN,     /* the whole domain inside another: acme.example.evil.net */
+};
+const char *mail_lookalike_kind_name(enum mail_lookalike_kind kind);
+
+struct mail_lookalike {
+	enum mail_lookalike_kind kind;
+	/* the difference, for the user, in visible form: "rn for m", "0 for o",
+	 * "Cyrillic U+0430 for a", ".co for .example", "-billing added",
+	 * "U+200D inside" */
+	char why[128];
+};
+
+/*
+ * Whether host (a sender's host name or organisation domain, lower case,
+ * UTF-8 or punycode) imitates the organisation domain known without
+ * being it: a subdomain of known, or known in other case or in punycode,
+ * is known itself, not a look-alike. Short names are held to stricter
+ * rules (one edit in "ibm" is another company). out may be NULL.
+ */
+bool mail_lookalike_compare(const char *host, const char *known, struct mail_lookalike *out);
+
+/*
+ * A domain in a form that shows what it is: ASCII as it is, IDN labels as
+ * punycode (xn--...), anything else non-ASCII (invisible characters,
+ * labels IDNA refuses) as <U+XXXX>. malloc'd; NULL only when out of
+ * memory.
+ */
+char *mail_domain_display(const char *domain);
+
+/*
+ * Whether a display name carries the name of the organisation domain org
+ * ("AcmeTel Billing" and acmetel.example): its first label, at least five
+ * letters, found in the name with case, spaces and hyphens ignored.
+ */
+bool mail_name_mentions_org(const char *display_name, const char *org);
+
+/*
+ * Many domains at once without comparing each with each: an index of
+ * known organisation domains, asked for the ones a host imitates.
+ */
+struct mail_lookalike_index;
+struct mail_lookalike_index *mail_lookalike_index_new(void);
+/* Adds a known organisation domain; false when out of memory. */
+bool mail_lookalike_index_add(struct mail_lookalike_index *idx, const char *org);
+/* Calls fn for each known domain that host imitates (in no order). */
+typedef void (*mail_lookalike_fn)(void *ctx, const char *known, const struct mail_lookalike *how);
+void mail_lookalike_index_find(const struct mail_lookalike_index *idx, const char *host,
+			       mail_lookalike_fn fn, void *ctx);
+void mail_lookalike_index_free(struct mail_lookalike_index **idx);
+
+/* -- what a message file says about its own trustworthiness (message.c) -- */
+
+#define MAIL_AUTH_HEADERS 6
+
+/* One Authentication-Results header as it judges this message. */
+struct mail_auth_header {
+	char authserv_id[128];
+	enum mail_auth_verdict verdict;
+	char why[96];
+};
+
+struct mail_trust_facts {
+	char from_host[MAIL_DOMAIN_MAX]; /* host of the From address, lower case */
+	/* an address written into From's display name whose organisation is
+	 * not the sender's ("billing@acme.example" <x@evil.example>), "" */
+	char name_address[MAIL_DOMAIN_MAX];
+	/* From lists mailboxes of more than one organisation */
+	bool several_from;
+	/* an RFC 2047 encoded word inside From's address (only display
+	 * names may be encoded): the address is unusable */
+	bool from_encoded;
+	/* organisation of Reply-To when it is not From's, "" */
+	char reply_org[MAIL_DOMAIN_MAX];
+	/* the Authentication-Results headers, topmost (the receiving
+	 * server's, when it writes one) first */
+	struct mail_auth_header auth[MAIL_AUTH_HEADERS];
+	size_t n_auth;
+	/* read from the body of vendor mail to the user only */
+	struct mail_payment_facts payment;
+};
+
 struct mail_message_info {
 	const char *message_id;
 	time_t date;
@@ -215,6 +426,7 @@ struct mail_message_info {
 	/* the sender's signature, read from vendor mail to the user only */
 	bool has_signature;
 	struct mail_signature signature;
+	struct mail_trust_facts trust;
 };
 
 struct mail_index_stats {

@@ -1,7 +1,11 @@
-/* One notmuch message: its headers as attribution needs them, and the
- * properties that record the attribution in the index. */
+/* One notmuch message: its headers as attribution needs them, what the
+ * file says about its own trustworthiness, and the properties that record
+ * the attribution in the index. */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "private.h"
 
@@ -13,17 +17,136 @@ header(notmuch_message_t *msg, const char *name)
 	return (value != NULL && *value != '\0') ? value : NULL;
 }
 
-static const char *
-file_header(GMimeMessage *m, const char *name)
+/*
+ * A header's value as it is in the file, unfolded, RFC 2047 words still
+ * encoded (malloc'd, NULL when absent). Addresses must be parsed from
+ * this: GMime's decoded value is text, and parsing it again turns an
+ * encoded display name such as "Acme <billing@acme.example>," into a
+ * sender of its own.
+ */
+static char *
+raw_header(GMimeMessage *m, const char *name)
 {
-	const char *value = g_mime_object_get_header(GMIME_OBJECT(m), name);
+	GMimeHeaderList *list = g_mime_object_get_header_list(GMIME_OBJECT(m));
+	GMimeHeader *h = list ? g_mime_header_list_get_header(list, name) : NULL;
+	const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
+	char *out, *o;
 
-	return (value != NULL && *value != '\0') ? value : NULL;
+	if (raw == NULL || (out = malloc(strlen(raw) + 1)) == NULL)
+		return NULL;
+	for (o = out; *raw; raw++)
+		if (*raw != '\r' && *raw != '\n')
+			*o++ = *raw;
+	*o = '\0';
+	if (out[strspn(out, " \t")] == '\0') {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
-/* Bodies beyond this are not read for signatures: sign-offs come early,
- * quoted history and attachments later. */
-#define SIGNATURE_BODY_MAX (64 * 1024)
+/* Bodies beyond this are not read for signatures and payment details:
+ * sign-offs and bank details come early, quoted history and attachments
+ * later. */
+#define BODY_READ_MAX (64 * 1024)
+
+/* Copies src into dst, cut to fit (authserv-ids may be longer than we
+ * keep; such a cut one matches no configured id). */
+static void
+copy_str(char *dst, size_t len, const char *src)
+{
+	size_t n = src ? strnlen(src, len - 1) : 0;
+
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+}
+
+/* An address written into a display name ("billing@acme.example" <x@y>):
+ * the first word with an @ and a dot after it. */
+static bool
+address_in_name(const char *name, char *out, size_t len)
+{
+	const char *at = name ? strchr(name, '@') : NULL;
+
+	while (at != NULL) {
+		const char *start = at, *end = at + 1;
+
+		while (start > name && !isspace((unsigned char)start[-1]) &&
+		       strchr("<>\"'(),;:[]", start[-1]) == NULL)
+			start--;
+		while (*end && !isspace((unsigned char)*end) && strchr("<>\"'(),;:[]", *end) == NULL)
+			end++;
+		if (start < at && memchr(at, '.', (size_t)(end - at)) != NULL && end[-1] != '.') {
+			snprintf(out, len, "%.*s", (int)(end - start), start);
+			mail_ascii_lower(out);
+			return true;
+		}
+		at = strchr(at + 1, '@');
+	}
+	return false;
+}
+
+/* What the From, Reply-To and Authentication-Results headers say about
+ * whether this mail is who it claims to be. */
+static void
+trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_file_facts *facts,
+		   struct mail_trust_facts *out)
+{
+	struct mail_address_list from, reply;
+	char org[MAIL_DOMAIN_MAX], other[MAIL_DOMAIN_MAX], shown[MAIL_DOMAIN_MAX];
+	GMimeHeaderList *list = g_mime_object_get_header_list(GMIME_OBJECT(file));
+	char *raw_reply;
+	int n;
+
+	if (facts->from.address != NULL) {
+		const char *at = strrchr(facts->from.address, '@');
+
+		copy_str(out->from_host, sizeof out->from_host, at ? at + 1 : "");
+	}
+	if (!mail_org_domain(facts->from.address, org, sizeof org))
+		org[0] = '\0';
+	/* a display name that shows another organisation's address */
+	if (address_in_name(facts->from.name, shown, sizeof shown) &&
+	    (!mail_org_domain(shown, other, sizeof other) || strcmp(other, org) != 0))
+		copy_str(out->name_address, sizeof out->name_address, shown);
+	mail_address_list_parse(raw_from, &from);
+	for (size_t i = 1; i < from.count; i++)
+		if (!mail_org_domain(from.items[i].address, other, sizeof other) ||
+		    strcmp(other, org) != 0)
+			out->several_from = true;
+	mail_address_list_clear(&from);
+	/* RFC 2047 is for display names; an encoded word in the address
+	 * itself hides what the mail claims to be from */
+	if (raw_from != NULL && facts->from.address == NULL && strstr(raw_from, "=?") != NULL)
+		out->from_encoded = true;
+	if (facts->from.address != NULL && strstr(facts->from.address, "=?") != NULL)
+		out->from_encoded = true;
+
+	raw_reply = raw_header(file, "Reply-To");
+	mail_address_list_parse(raw_reply, &reply);
+	if (reply.count > 0 && mail_org_domain(reply.items[0].address, other, sizeof other) &&
+	    strcmp(other, org) != 0)
+		copy_str(out->reply_org, sizeof out->reply_org, other);
+	mail_address_list_clear(&reply);
+	free(raw_reply);
+
+	/* Topmost first: the receiving server prepends its own. */
+	n = list ? g_mime_header_list_get_count(list) : 0;
+	for (int i = 0; i < n && out->n_auth < MAIL_AUTH_HEADERS; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		const char *raw = g_mime_header_get_raw_value(h);
+		struct mail_auth_header *a = &out->auth[out->n_auth];
+		struct mail_authres ar;
+
+		if (raw == NULL || g_ascii_strcasecmp(g_mime_header_get_name(h),
+						      "Authentication-Results") != 0 ||
+		    !mail_authres_parse(raw, strlen(raw), &ar))
+			continue;
+		copy_str(a->authserv_id, sizeof a->authserv_id, ar.authserv_id);
+		a->verdict = mail_authres_verdict(&ar, org, a->why, sizeof a->why);
+		out->n_auth++;
+	}
+}
 
 /* Attribution, addresses and signature from these headers (and the
  * parsed file, for the body; may be NULL). */
@@ -32,6 +155,7 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 		   const struct mail_identity *identity, struct mail_file_facts *out)
 {
 	struct mail_address_list from;
+	char *body = NULL;
 
 	mail_attribute(identity, h, &out->attribution);
 	mail_address_list_parse(h->from, &from);
@@ -44,23 +168,26 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 	mail_address_list_clear(&from);
 	mail_address_list_parse(h->to, &out->to);
 	mail_address_list_parse(h->cc, &out->cc);
-	/* Who signed: only the vendor's own mail names the vendor's people. */
-	if (file != NULL && out->attribution.kind == MAIL_KIND_VENDOR &&
-	    out->attribution.direction == MAIL_DIR_IN && out->from.address != NULL) {
-		char *body = mail_body_text_of(file, SIGNATURE_BODY_MAX);
-
-		if (body != NULL)
-			out->has_signature =
-				mail_signature_parse(body, out->from.name, &out->signature);
-		free(body);
-	}
+	if (file == NULL)
+		return;
+	trust_from_headers(file, h->from, out, &out->trust);
+	/* Who signed, and where to pay: only the vendor's own mail to the
+	 * user names the vendor's people and bank details. */
+	if (out->attribution.kind != MAIL_KIND_VENDOR || out->attribution.direction != MAIL_DIR_IN ||
+	    out->from.address == NULL || (body = mail_body_text_of(file, BODY_READ_MAX)) == NULL)
+		return;
+	out->has_signature = mail_signature_parse(body, out->from.name, &out->signature);
+	mail_payment_scan(body, strlen(body), &out->trust.payment);
+	free(body);
 }
 
 void
 mail_file_facts_read(const char *path, const struct mail_identity *identity,
 		     struct mail_file_facts *out)
 {
-	struct mail_headers h = { 0 };
+	static const char *const names[] = { "From", "To", "Cc", "List-Id", "List-Post" };
+	char *raw[5] = { 0 };
+	struct mail_headers h;
 	GMimeMessage *file;
 
 	memset(out, 0, sizeof *out);
@@ -68,12 +195,14 @@ mail_file_facts_read(const char *path, const struct mail_identity *identity,
 	if (file == NULL)
 		return;
 	out->parsed = true;
-	h.from = file_header(file, "From");
-	h.to = file_header(file, "To");
-	h.cc = file_header(file, "Cc");
-	h.list_id = file_header(file, "List-Id");
-	h.list_post = file_header(file, "List-Post");
+	for (size_t i = 0; i < 5; i++)
+		raw[i] = raw_header(file, names[i]);
+	h = (struct mail_headers){
+		.from = raw[0], .to = raw[1], .cc = raw[2], .list_id = raw[3], .list_post = raw[4],
+	};
 	facts_from_headers(&h, file, identity, out);
+	for (size_t i = 0; i < 5; i++)
+		free(raw[i]);
 	g_object_unref(file);
 }
 
@@ -98,7 +227,8 @@ mail_message_describe_with(notmuch_message_t *msg, const struct mail_identity *i
 	info->path = notmuch_message_get_filename(msg);
 	info->thread_id = notmuch_message_get_thread_id(msg);
 	if (!facts->parsed) {
-		/* A file GMime cannot read: what notmuch kept of it. */
+		/* A file GMime cannot read: what notmuch kept of it (decoded
+		 * values, the best there is; no trust facts). */
 		struct mail_headers h = {
 			.from = header(msg, "from"),
 			.to = header(msg, "to"),
@@ -117,6 +247,7 @@ mail_message_describe_with(notmuch_message_t *msg, const struct mail_identity *i
 	info->attribution = facts->attribution;
 	info->has_signature = facts->has_signature;
 	info->signature = facts->signature;
+	info->trust = facts->trust;
 	memset(facts, 0, sizeof *facts);
 }
 

@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "private.h"
+/* after GLib (through private.h): idn2.h defines G_GNUC_DEPRECATED unless
+ * GLib did */
+#include <idn2.h>
 
 /* Organisation domains whose senders are people, not vendors: webmail,
  * ISPs and throwaway-address services. */
@@ -89,6 +92,20 @@ mail_org_domain(const char *host_or_address, char *out, size_t outlen)
 		if (!(isalnum((unsigned char)*end) || *end == '-' || *end == '.' ||
 		      (unsigned char)*end >= 0x80))
 			return false;
+	/* One spelling per domain: GMime hands us IDN addresses in Unicode,
+	 * so punycode ("xn--", as people type what the interface shows) is
+	 * turned into Unicode too. */
+	if (strstr(host, "xn--") != NULL) {
+		char *unicode = NULL;
+
+		if (idn2_to_unicode_8z8z(host, &unicode, 0) != IDN2_OK || unicode == NULL ||
+		    strlen(unicode) >= sizeof host) {
+			idn2_free(unicode);
+			return false;
+		}
+		strcpy(host, unicode);
+		idn2_free(unicode);
+	}
 	reg = psl_registrable_domain(psl_builtin(), host);
 	if (reg == NULL || strlen(reg) >= outlen)
 		return false;

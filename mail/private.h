@@ -17,7 +17,7 @@ struct mail_db {
 
 /* Attribution algorithm version, stored on each message as MAIL_PROP_REV.
  * Bump it when mail_attribute() changes so existing mail is redone. */
-#define MAIL_ATTRIBUTION_REV "1"
+#define MAIL_ATTRIBUTION_REV "2"
 
 /* Translates a notmuch status into ours, with the database's message. */
 vt_status mail_nm_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st,
@@ -39,6 +39,7 @@ struct mail_file_facts {
 	struct mail_attribution attribution;
 	bool has_signature;
 	struct mail_signature signature;
+	struct mail_trust_facts trust;
 };
 void mail_file_facts_read(const char *path, const struct mail_identity *identity,
 			  struct mail_file_facts *out);

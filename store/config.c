@@ -45,6 +45,8 @@ static const struct config_key config_keys[] = {
 	  .field = FIELD(personal_domains), .count_field = FIELD(n_personal_domains) },
 	{ .section = "triage", .key = "mirror_folders", .type = CONFIG_BOOL,
 	  .field = FIELD(mirror_folders) },
+	{ .section = "trust", .key = "authserv_id", .type = CONFIG_DOMAINS,
+	  .field = FIELD(authserv_ids), .count_field = FIELD(n_authserv_ids) },
 };
 
 /* Sections whose lines belong to another module, which validates them. */
@@ -443,6 +445,7 @@ vt_config_free(struct vt_config **cfgp)
 	free_list(cfg->addresses, cfg->n_addresses);
 	free_list(cfg->own_domains, cfg->n_own_domains);
 	free_list(cfg->personal_domains, cfg->n_personal_domains);
+	free_list(cfg->authserv_ids, cfg->n_authserv_ids);
 	for (size_t i = 0; i < cfg->n_entries; i++) {
 		free(cfg->entries[i].section);
 		free(cfg->entries[i].name);

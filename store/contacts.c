@@ -202,32 +202,37 @@ set_text(struct builder *b, char **field, const char *value)
 		b->failed = true;
 }
 
-/*
- * One row per address, newest first: its latest name (from a signature
- * when the header had none), counts, dates, vendor, and the latest
- * signature's title, phones and manager.
- */
+/* The rows below, for the addresses of sightings matching where. */
 #define ADDRESS_ROWS(where)                                                                 \
-	"WITH a AS ("                                                                       \
+	"WITH t AS (SELECT * FROM sightings WHERE message_id NOT IN (" IMPOSTORS ")),"       \
+	" g AS (SELECT * FROM signatures WHERE message_id NOT IN (" IMPOSTORS ")),"          \
+	" a AS ("                                                                           \
 	"  SELECT address, org, count(DISTINCT message_id) AS n, min(date) AS first,"       \
-	"   max(date) AS last FROM sightings " where " GROUP BY address)"                  \
+	"   max(date) AS last FROM t " where " GROUP BY address)"                          \
 	" SELECT a.address,"                                                                \
-	"  coalesce((SELECT name FROM sightings x WHERE x.address = a.address AND x.name <> ''" \
+	"  coalesce((SELECT name FROM t x WHERE x.address = a.address AND x.name <> ''"     \
 	"   ORDER BY date DESC LIMIT 1),"                                                   \
-	"   (SELECT name FROM signatures g WHERE g.address = a.address AND g.name <> ''"     \
+	"   (SELECT name FROM g WHERE g.address = a.address AND g.name <> ''"               \
 	"   ORDER BY date DESC LIMIT 1), ''),"                                              \
 	"  a.n, a.first, a.last, coalesce(m.slug, v.slug),"                                 \
-	"  (SELECT title FROM signatures g WHERE g.address = a.address AND g.title <> ''"    \
+	"  (SELECT title FROM g WHERE g.address = a.address AND g.title <> ''"              \
 	"   ORDER BY date DESC LIMIT 1),"                                                   \
-	"  (SELECT group_concat(phones, char(10)) FROM signatures g"                        \
+	"  (SELECT group_concat(phones, char(10)) FROM g"                                   \
 	"   WHERE g.address = a.address AND g.phones <> ''),"                               \
-	"  (SELECT manager FROM signatures g WHERE g.address = a.address AND g.manager <> ''" \
+	"  (SELECT manager FROM g WHERE g.address = a.address AND g.manager <> ''"          \
 	"   ORDER BY date DESC LIMIT 1),"                                                   \
-	"  (SELECT role FROM contact_roles r WHERE r.address = a.address)"                  \
+	"  (SELECT role FROM contact_roles r WHERE r.address = a.address),"                 \
+	"  a.org IN (SELECT org FROM lookalikes)"                                           \
 	" FROM a LEFT JOIN vendor_domains d ON d.domain = a.org"                            \
 	" LEFT JOIN vendors v ON v.id = d.vendor_id"                                        \
 	" LEFT JOIN vendors m ON m.id = v.merged_into"                                      \
 	" ORDER BY a.last DESC"
+
+/* Mail judged to be someone pretending (failed authentication, a name
+ * that is not the sender's) names nobody's people. */
+#define IMPOSTORS                                                                           \
+	"SELECT message_id FROM suspicions WHERE reason IN ('" VT_SUSPECT_AUTH "', '"       \
+	VT_SUSPECT_NAME "')"
 
 /*
  * One row per address, newest first: its latest name (from a signature
@@ -239,7 +244,7 @@ static const char address_rows[] = ADDRESS_ROWS("");
  * seen under a name also seen at the vendor (people who moved). */
 static const char vendor_address_rows[] = ADDRESS_ROWS(
 	"WHERE org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
-	" OR name IN (SELECT name FROM sightings WHERE org IN"
+	" OR name IN (SELECT name FROM t WHERE org IN"
 	"  (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
 	"  AND name GLOB '?* ?*' AND name NOT GLOB '*[0-9@]*')");
 
@@ -253,11 +258,16 @@ add_address_row(struct builder *b, sqlite3_stmt *st)
 	const char *phones = (const char *)sqlite3_column_text(st, 7);
 	const char *manager = (const char *)sqlite3_column_text(st, 8);
 	const char *role = vt_role_parse((const char *)sqlite3_column_text(st, 9));
+	/* A look-alike domain's sender is not the person whose name it
+	 * shows: kept apart, by address, and names no manager. */
+	bool lookalike = sqlite3_column_int(st, 10) != 0;
 	time_t first = (time_t)sqlite3_column_int64(st, 3), last = (time_t)sqlite3_column_int64(st, 4);
 	char *key = NULL, *copy, *tok, *save = NULL;
 	struct vt_contact *c;
 
-	if (is_person_name(name) && !is_role_mailbox(address))
+	if (lookalike)
+		manager = NULL;
+	if (is_person_name(name) && !is_role_mailbox(address) && !lookalike)
 		key = person_key(name);
 	else if (asprintf(&key, "a:%s", address) < 0)
 		key = NULL;

@@ -19,6 +19,7 @@ journal_kind(const char *action)
 		{ "role-set", "contact-changed" },  { "issue-linked", "issue-linked" },
 		{ "issue-opened", "issue-opened" }, { "issue-closed", "issue-closed" },
 		{ "message", "message" },	    { "mirrored", "mirrored" },
+		{ "suspicious", "suspicious" },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
@@ -42,6 +43,16 @@ static const char timeline[] =
 	" UNION ALL SELECT date, action, -1, summary, target, id FROM journal"
 	" WHERE undone = 0 AND vendor_id IN"
 	"  (SELECT id FROM vendors WHERE id = ?1 OR merged_into = ?1)"
+	/* mail judged to borrow this vendor's standing, or the vendor's own
+	 * mail judged suspicious (store/trust.c) */
+	" UNION ALL SELECT m.date, 'suspicious', m.direction, m.from_addr || ': ' || h.detail,"
+	"  m.message_id, 1"
+	" FROM (SELECT message_id, detail, like_org FROM suspicions"
+	"  UNION ALL SELECT m2.message_id, l.text, l.like_org FROM lookalikes l"
+	"  JOIN messages m2 ON m2.org = l.org AND m2.direction = 0) h"
+	" JOIN messages m ON m.message_id = h.message_id"
+	" WHERE m.org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
+	"  OR h.like_org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
 	" ORDER BY 1 DESC, 6 DESC LIMIT ?2";
 
 vt_status

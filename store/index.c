@@ -353,7 +353,7 @@ on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err
 
 	st = vt_sql_prepare(r->s,
 			    "INSERT INTO messages (message_id, org, kind, direction, date, from_addr,"
-			    " thread, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+			    " thread, subject, authserv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 			    " ON CONFLICT (message_id) DO NOTHING",
 			    err);
 	if (st == NULL)
@@ -367,6 +367,13 @@ again:
 	sqlite3_bind_text(st, 6, info->from.address ? info->from.address : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, info->thread_id ? info->thread_id : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, info->subject ? info->subject : "", -1, SQLITE_STATIC);
+	/* the topmost Authentication-Results' server: the user's own, most
+	 * likely (vt_trust_authserv learns it from these) */
+	sqlite3_bind_text(st, 9,
+			  a->direction == MAIL_DIR_IN && info->trust.n_auth > 0
+				  ? info->trust.auth[0].authserv_id
+				  : "",
+			  -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -385,6 +392,8 @@ again:
 		goto again;
 	}
 	if (info->thread_id != NULL && (vs = touch_thread(r->s, info->thread_id, err)) != VT_OK)
+		return vs;
+	if ((vs = vt_trust_record(r->s, info, err)) != VT_OK)
 		return vs;
 	if (a->kind != MAIL_KIND_VENDOR)
 		return VT_OK;
@@ -740,7 +749,9 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	/* After a crash the index may hold what the store never saw. */
 	token = after_crash ? NULL : vt_meta_get(s, "index_token");
 	opts.unchanged_since = token;
-	if ((rc = vt_sql_exec(s, "CREATE TEMP TABLE IF NOT EXISTS touched (thread TEXT PRIMARY KEY)",
+	if ((rc = vt_sql_exec(s,
+			      "CREATE TEMP TABLE IF NOT EXISTS touched (thread TEXT PRIMARY KEY);"
+			      "CREATE TEMP TABLE IF NOT EXISTS trust_scope (message_id TEXT PRIMARY KEY)",
 			      err)) != VT_OK)
 		goto out;
 	if (!after_crash && (rc = vt_meta_set(s, "index_dirty", "1", err)) != VT_OK)
@@ -769,6 +780,8 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		rc = reconcile(&run, db, after_crash, &opts, &hooks, report, err);
 	if (rc == VT_OK)
 		rc = refresh_threads(s, db, err);
+	if (rc == VT_OK)
+		rc = vt_trust_refresh(s, cfg, full_scan, err);
 	if (rc != VT_OK) {
 		vt_store_rollback(s);
 	} else {

@@ -76,6 +76,27 @@ vt_status vt_vendor_get_brief(struct vt_store *s, const char *slug, struct vt_ve
  * an argument it is VT_ERR_NOT_FOUND. Keeps the message. */
 vt_status vt_as_not_found(vt_status rc, struct vt_error *err);
 
+/* ---- trust.c ---- */
+
+/* Records what an incoming message says of its own trustworthiness and
+ * puts it in scope of the next vt_trust_refresh (temp.trust_scope). */
+vt_status vt_trust_record(struct vt_store *s, const struct mail_message_info *info,
+			  struct vt_error *err);
+/* After indexing: compares new sender domains with the known ones, judges
+ * look-alikes, and judges the mail in scope (all incoming mail when full,
+ * or when the rules or the believed authserv-ids changed). */
+vt_status vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool full,
+			   struct vt_error *err);
+/* Judges which resembling domains imitate which, from the user's standing
+ * with each (after any triage action: a few rows). */
+vt_status vt_trust_judge_domains(struct vt_store *s, struct vt_error *err);
+/* Whether domain resembles one of the vendor's domains (or, vendor_id 0,
+ * is judged a look-alike of anything): what merging or adding it would
+ * need --force for. why gets the reason. */
+vt_status vt_trust_domain_resembles(struct vt_store *s, const char *domain, int64_t vendor_id,
+				    bool *resembles, char *why, size_t why_len,
+				    struct vt_error *err);
+
 /* strdup that never returns NULL silently: NULL in, NULL out. */
 char *vt_strdup0(const char *s);
 

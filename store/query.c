@@ -17,7 +17,8 @@
 #define VENDOR_MAIL "property:\"" MAIL_PROP_KIND "=vendor\""
 #define NO_MAIL "property:\"" MAIL_PROP_KIND "=no-such-kind\""
 
-static const char *const our_prefixes[] = { "vendor", "bucket", "waiting", "issue", NULL };
+static const char *const our_prefixes[] = { "vendor", "bucket", "waiting", "issue", "suspicious",
+					     NULL };
 
 struct strbuf {
 	char *data;
@@ -76,6 +77,70 @@ add_domains(struct vt_store *s, sqlite3_stmt *st, struct strbuf *b, struct vt_er
 	return n;
 }
 
+/* "id:A OR id:B ..." for the message ids st yields; *n gets how many. */
+static bool
+add_ids(struct vt_store *s, sqlite3_stmt *st, struct strbuf *b, long *n, struct vt_error *err)
+{
+	int rc;
+
+	*n = 0;
+	if (st == NULL)
+		return false;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char *quoted = mail_query_quote((const char *)sqlite3_column_text(st, 0));
+
+		if (quoted == NULL) {
+			b->failed = true;
+			break;
+		}
+		sb_add(b, (*n)++ ? " OR id:" : "id:");
+		sb_add(b, quoted);
+		free(quoted);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		vt_sql_fail(s, err, rc, "resolve query");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Mail that claims a vendor's domain but failed authentication at the
+ * user's server, or whose From names someone else, never counts as the
+ * vendor's: " AND NOT (id:...)" for those of vendor_id's domains (or, 0,
+ * of the trusted vendors'). Few messages: forgeries, not a folder's worth.
+ */
+static bool
+exclude_impostors(struct vt_store *s, int64_t vendor_id, struct strbuf *b, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT DISTINCT x.message_id FROM suspicions x"
+		" JOIN messages m ON m.message_id = x.message_id"
+		" JOIN vendor_domains d ON d.domain = m.org JOIN vendors v ON v.id = d.vendor_id"
+		" WHERE x.reason IN ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "')"
+		"  AND (d.vendor_id = ?1 OR (?1 = 0 AND v.bucket = 1 AND v.merged_into IS NULL))"
+		" ORDER BY 1",
+		err);
+	struct strbuf ids = { 0 };
+	long n;
+	bool ok;
+
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, vendor_id);
+	ok = add_ids(s, st, &ids, &n, err) && !ids.failed;
+	if (ok && n > 0) {
+		sb_add(b, " AND NOT (");
+		sb_add(b, ids.data);
+		sb_add(b, ")");
+	}
+	free(ids.data);
+	if (ids.failed)
+		b->failed = true;
+	return ok;
+}
+
 static char *
 expand_vendor(struct vt_store *s, const char *value, struct vt_error *err)
 {
@@ -96,6 +161,8 @@ expand_vendor(struct vt_store *s, const char *value, struct vt_error *err)
 	if (n == 0)
 		sb_add(&b, NO_MAIL);
 	sb_add(&b, ")");
+	if (n >= 0 && !exclude_impostors(s, id, &b, err))
+		n = -1;
 	if (n < 0 || b.failed) {
 		if (b.failed)
 			vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -138,6 +205,8 @@ expand_bucket(struct vt_store *s, const char *value, struct vt_error *err)
 		return strdup(VENDOR_MAIL);
 	}
 	sb_add(&b, ")");
+	if (n > 0 && bucket == VT_BUCKET_TRUSTED && !exclude_impostors(s, 0, &b, err))
+		n = -1;
 	if (n < 0 || b.failed) {
 		if (b.failed)
 			vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -145,6 +214,79 @@ expand_bucket(struct vt_store *s, const char *value, struct vt_error *err)
 		return NULL;
 	}
 	return b.data;
+}
+
+/*
+ * Mail judged suspicious (store/trust.c): look-alike senders by their
+ * domain, the rest by message. suspicious:yes is any reason, :no none.
+ */
+static char *
+expand_suspicious(struct vt_store *s, const char *value, struct vt_error *err)
+{
+	static const char *const reasons[] = { VT_SUSPECT_AUTH, VT_SUSPECT_NAME, VT_SUSPECT_REPLYTO,
+					       VT_SUSPECT_BANK };
+	bool all = strcmp(value, "yes") == 0 || strcmp(value, "no") == 0;
+	const char *reason = NULL;
+	struct strbuf b = { 0 };
+	long n_orgs = 0, n_ids = 0;
+	sqlite3_stmt *st;
+	char *out = NULL;
+
+	for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+		if (strcmp(value, reasons[i]) == 0)
+			reason = reasons[i];
+	if (!all && reason == NULL && strcmp(value, VT_SUSPECT_LOOKALIKE) != 0) {
+		vt_fail(err, VT_ERR_USAGE,
+			"no 'suspicious:%s' (yes, no, lookalike, auth, name, replyto or bank)", value);
+		return NULL;
+	}
+	if (all || reason == NULL) {
+		st = vt_sql_prepare(s, "SELECT org FROM lookalikes ORDER BY org", err);
+		if (st == NULL)
+			return NULL;
+		sb_add(&b, "(property:\"" MAIL_PROP_DIR "=in\" AND (");
+		if ((n_orgs = add_domains(s, st, &b, err)) < 0)
+			goto out;
+		sb_add(&b, "))");
+		if (n_orgs == 0) {
+			free(b.data);
+			memset(&b, 0, sizeof b);
+		}
+	}
+	if (all || reason != NULL) {
+		struct strbuf ids = { 0 };
+
+		st = vt_sql_prepare(s,
+				    "SELECT DISTINCT message_id FROM suspicions WHERE ?1 IS NULL"
+				    " OR reason = ?1 ORDER BY 1",
+				    err);
+		if (st != NULL && reason != NULL)
+			sqlite3_bind_text(st, 1, reason, -1, SQLITE_STATIC);
+		if (!add_ids(s, st, &ids, &n_ids, err)) {
+			free(ids.data);
+			goto out;
+		}
+		if (n_ids > 0) {
+			sb_add(&b, n_orgs > 0 ? " OR (" : "(");
+			sb_add(&b, ids.data);
+			sb_add(&b, ")");
+		}
+		b.failed = b.failed || ids.failed;
+		free(ids.data);
+	}
+	if (b.failed) {
+		vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (strcmp(value, "no") == 0)
+		out = n_orgs + n_ids > 0 && asprintf(&out, "NOT (%s)", b.data) >= 0 ? out : strdup("*");
+	else
+		out = n_orgs + n_ids > 0 ? strdup(b.data) : strdup(NO_MAIL);
+	if (out == NULL)
+		vt_fail(err, VT_ERR_NOMEM, "out of memory");
+out:
+	free(b.data);
+	return out;
 }
 
 static sqlite3_stmt *waiting_stmt(struct vt_store *s, int state, struct vt_error *err);
@@ -277,6 +419,8 @@ expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
 		out = expand_waiting(s, lower, err);
 	else if (strcmp(prefix, "issue") == 0)
 		out = expand_issue(s, lower, err);
+	else if (strcmp(prefix, "suspicious") == 0)
+		out = expand_suspicious(s, lower, err);
 	else
 		out = expand_bucket(s, lower, err);
 	free(lower);
@@ -348,6 +492,15 @@ vt_thread_marks_load(struct vt_store *s, struct vt_thread_marks *out, struct vt_
 		rc = collect(s, waiting_stmt(s, 2, err), &out->waiting_me, err);
 	if (rc == VT_OK)
 		rc = collect(s, issue_stmt(s, 1, -1, err), &out->open_issue, err);
+	if (rc == VT_OK)
+		rc = collect(s,
+			     vt_sql_prepare(s,
+					    "SELECT m.thread FROM suspicions x JOIN messages m"
+					    " ON m.message_id = x.message_id"
+					    " UNION SELECT m.thread FROM lookalikes l JOIN messages m"
+					    " ON m.org = l.org AND m.direction = 0",
+					    err),
+			     &out->suspicious, err);
 	if (rc != VT_OK)
 		vt_thread_marks_clear(out);
 	return rc;
@@ -376,4 +529,5 @@ vt_thread_marks_clear(struct vt_thread_marks *m)
 	set_clear(&m->waiting_vendor);
 	set_clear(&m->waiting_me);
 	set_clear(&m->open_issue);
+	set_clear(&m->suspicious);
 }

@@ -45,6 +45,10 @@ struct vt_config {
 	char **personal_domains; /* [vendors] personal_domains */
 	size_t n_personal_domains;
 	bool mirror_folders; /* [triage] mirror_folders */
+	/* [trust] authserv_id: the user's receiving servers, whose
+	 * Authentication-Results alone are believed; none: learned */
+	char **authserv_ids;
+	size_t n_authserv_ids;
 	struct vt_config_entry *entries; /* [keys] and [account ...] lines */
 	size_t n_entries;
 };
@@ -144,19 +148,29 @@ vt_status vt_apply_retag(struct mail_db *db, const struct vt_action *a, struct v
 vt_status vt_journal_tagging(struct vt_store *s, const char *ids, const char *added,
 			     const char *removed, const char *summary, struct vt_error *err);
 
-/* Moves a vendor to a bucket; with queue_mirror, a trusted vendor's
- * server folder is queued as a job (done later by sync). */
+/* What an action may do beyond the plain request. */
+enum vt_triage_flags {
+	/* promote: queue the vendor's server folder as a job (done later
+	 * by sync, with [triage] mirror_folders) */
+	VT_TRIAGE_QUEUE_MIRROR = 1 << 0,
+	/* promote, merge, add-domain: go ahead although a domain resembles
+	 * a known vendor's (the user says it is who it claims to be);
+	 * without it such a request is VT_ERR_CONFLICT naming the likeness */
+	VT_TRIAGE_FORCE = 1 << 1,
+};
+
+/* Moves a vendor to a bucket (flags: enum vt_triage_flags). */
 vt_status vt_vendor_set_bucket(struct vt_store *s, const char *slug, enum vt_bucket bucket,
-			       bool queue_mirror, struct vt_action *out, struct vt_error *err);
+			       unsigned flags, struct vt_action *out, struct vt_error *err);
 vt_status vt_vendor_rename(struct vt_store *s, const char *slug, const char *name,
 			   struct vt_action *out, struct vt_error *err);
 /* Two domains, one company: from's domains (and issues, contacts) become
  * into's; from's slug keeps leading to into. */
-vt_status vt_vendor_merge(struct vt_store *s, const char *from, const char *into,
+vt_status vt_vendor_merge(struct vt_store *s, const char *from, const char *into, unsigned flags,
 			  struct vt_action *out, struct vt_error *err);
 /* domain: an organisation domain; taken from its current vendor if any. */
 vt_status vt_vendor_add_domain(struct vt_store *s, const char *slug, const char *domain,
-			       struct vt_action *out, struct vt_error *err);
+			       unsigned flags, struct vt_action *out, struct vt_error *err);
 /* The domain becomes a vendor of its own again (generic bucket). */
 vt_status vt_vendor_remove_domain(struct vt_store *s, const char *slug, const char *domain,
 				  struct vt_action *out, struct vt_error *err);
@@ -285,7 +299,7 @@ struct vt_event {
 	const char *kind; /* "message", "issue-opened", "issue-closed", "promoted",
 			     "demoted", "renamed", "merged", "domain-added",
 			     "domain-removed", "contact-changed", "issue-linked",
-			     "mirrored" */
+			     "mirrored", "suspicious" */
 	int direction;    /* messages: enum mail_direction; else -1 */
 	char *summary;    /* unsanitised */
 	char *ref;        /* message id, issue number or slug */
@@ -346,12 +360,68 @@ struct vt_thread_set {
 	size_t count;
 };
 struct vt_thread_marks {
-	struct vt_thread_set waiting_vendor, waiting_me, open_issue;
+	struct vt_thread_set waiting_vendor, waiting_me, open_issue, suspicious;
 };
 vt_status vt_thread_marks_load(struct vt_store *s, struct vt_thread_marks *out,
 			       struct vt_error *err);
 bool vt_thread_set_has(const struct vt_thread_set *set, const char *thread_id);
 void vt_thread_marks_clear(struct vt_thread_marks *m);
+
+/* ---- trust: mail that borrows a vendor's standing (store/trust.c) -------- */
+/*
+ * Indexing records what each message says of itself (mail/: its
+ * Authentication-Results, From and Reply-To, payment details) and which
+ * sender domains resemble which; the store judges them against what it
+ * knows: which vendors the user trusts or has history with, which server
+ * is the user's own, and each vendor's earlier bank details. A message
+ * judged suspicious never counts as its claimed vendor's: it is kept out
+ * of vendor: and bucket:trusted (so out of trusted folders and the server
+ * mirror), gives no contacts, and is marked everywhere it is shown.
+ */
+/* Reasons, as the suspicious: query term names them. */
+#define VT_SUSPECT_LOOKALIKE "lookalike" /* sender domain imitates a known one */
+#define VT_SUSPECT_AUTH "auth"           /* DKIM/SPF/DMARC failed at the user's server */
+#define VT_SUSPECT_NAME "name"           /* a name or address that is not the sender's */
+#define VT_SUSPECT_REPLYTO "replyto"     /* replies would go to another organisation */
+#define VT_SUSPECT_BANK "bank"           /* new or changed bank details, payment asked */
+
+struct vt_suspect_reason {
+	const char *reason; /* one of the VT_SUSPECT_* strings */
+	char *text;         /* for the user: "sender domain acrnetel.example looks like
+			       acmetel.example (rn for m)"; unsanitised */
+	char *like_org;     /* the organisation whose standing it borrows, or NULL */
+};
+struct vt_suspect {
+	char *message_id;
+	char *thread;
+	time_t date;
+	char *from;    /* sender address */
+	char *subject; /* unsanitised */
+	char *org;     /* the sender's organisation domain */
+	char *vendor;  /* slug of the sender's vendor, or NULL */
+	struct vt_suspect_reason *reasons;
+	size_t n_reasons;
+};
+struct vt_suspect_list {
+	struct vt_suspect *items;
+	size_t count;
+};
+/* Suspicious messages, newest first: all (slug NULL), or those of one
+ * vendor and those imitating it. */
+vt_status vt_check_list(struct vt_store *s, const char *slug, struct vt_suspect_list *out,
+			struct vt_error *err);
+/* The suspicious messages of one thread, oldest first. */
+vt_status vt_check_thread(struct vt_store *s, const char *thread_id, struct vt_suspect_list *out,
+			  struct vt_error *err);
+void vt_suspect_list_clear(struct vt_suspect_list *list);
+/* Whether any domain of the vendor is judged a look-alike; why (may be
+ * NULL) gets the reason text. */
+vt_status vt_vendor_lookalike(struct vt_store *s, int64_t vendor_id, bool *is_lookalike,
+			      char *why, size_t why_len, struct vt_error *err);
+/* The authserv-ids believed now: [trust] authserv_id, else the one
+ * learned from the topmost header of the user's incoming mail (comma
+ * separated, malloc'd; "" when none is known yet). */
+char *vt_trust_authserv(struct vt_store *s, const struct vt_config *cfg);
 
 /* Vendor slug for an organisation domain, or NULL (malloc'd). */
 char *vt_vendor_slug_for_org(struct vt_store *s, const char *org);

@@ -47,13 +47,54 @@ load(struct vt_store *s, const char *slug, struct vt_vendor *v, struct vt_error 
 			vt_store_rollback(s);             \
 	} while (0)
 
+/* Whether any of the vendor's domains takes part in a resemblance: only
+ * then can its triage change a look-alike verdict. */
+static bool
+resembles_anything(struct vt_store *s, int64_t vendor_id)
+{
+	int64_t found = 0;
+
+	return vt_sql_int(s,
+			  "SELECT EXISTS (SELECT 1 FROM vendor_domains d WHERE d.vendor_id = ?1 AND"
+			  " (EXISTS (SELECT 1 FROM domain_likeness WHERE org = d.domain)"
+			  "  OR EXISTS (SELECT 1 FROM domain_likeness WHERE like_org = d.domain)))",
+			  &found, NULL, "i", vendor_id) == VT_OK &&
+	       found;
+}
+
+/* Refuses (VT_ERR_CONFLICT, naming the likeness and --force) to let a
+ * look-alike domain into a vendor's standing without the user saying so;
+ * with force, notes the likeness for the journal in forced. */
+static vt_status
+check_likeness(struct vt_store *s, const char *domain, int64_t vendor_id, unsigned flags,
+	       const char *what, char *forced, size_t forced_len, struct vt_error *err)
+{
+	char why[256];
+	bool resembles;
+	vt_status rc = vt_trust_domain_resembles(s, domain, vendor_id, &resembles, why, sizeof why,
+						 err);
+
+	if (rc == VT_OK && !resembles && vendor_id != 0)
+		rc = vt_trust_domain_resembles(s, domain, 0, &resembles, why, sizeof why, err);
+	if (rc != VT_OK || !resembles)
+		return rc;
+	if (!(flags & VT_TRIAGE_FORCE))
+		return vt_fail(err, VT_ERR_CONFLICT,
+			       "%s: %s would give it that standing; if it really is who it claims to"
+			       " be, use --force",
+			       why, what);
+	snprintf(forced, forced_len, " (forced: %s)", why);
+	return VT_OK;
+}
+
 vt_status
-vt_vendor_set_bucket(struct vt_store *s, const char *slug, enum vt_bucket bucket,
-		     bool queue_mirror, struct vt_action *out, struct vt_error *err)
+vt_vendor_set_bucket(struct vt_store *s, const char *slug, enum vt_bucket bucket, unsigned flags,
+		     struct vt_action *out, struct vt_error *err)
 {
 	const char *verb = bucket == VT_BUCKET_TRUSTED ? "promoted" : "demoted";
 	struct vt_vendor v;
-	char summary[512];
+	char summary[512], forced[300] = "";
+	bool rejudge;
 	vt_status rc;
 
 	memset(out, 0, sizeof *out);
@@ -64,16 +105,37 @@ vt_vendor_set_bucket(struct vt_store *s, const char *slug, enum vt_bucket bucket
 		vt_vendor_clear(&v);
 		return VT_OK;
 	}
-	snprintf(summary, sizeof summary, "%s %s: %s -> %s", verb, v.name,
-		 vt_bucket_name(v.bucket), vt_bucket_name(bucket));
+	if (bucket == VT_BUCKET_TRUSTED) {
+		bool lookalike;
+		char why[256];
+
+		rc = vt_vendor_lookalike(s, v.id, &lookalike, why, sizeof why, err);
+		if (rc == VT_OK && lookalike && !(flags & VT_TRIAGE_FORCE))
+			rc = vt_fail(err, VT_ERR_CONFLICT,
+				     "%s: promoting it would trust a look-alike; if it is a vendor"
+				     " of its own, use --force",
+				     why);
+		else if (rc == VT_OK && lookalike)
+			snprintf(forced, sizeof forced, " (forced: %s)", why);
+		if (rc != VT_OK) {
+			vt_vendor_clear(&v);
+			return rc;
+		}
+	}
+	snprintf(summary, sizeof summary, "%s %s: %s -> %s%s", verb, v.name,
+		 vt_bucket_name(v.bucket), vt_bucket_name(bucket), forced);
+	rejudge = resembles_anything(s, v.id);
 	IN_TRANSACTION(s, err, rc, {
 		rc = vt_sql_run(s, "UPDATE vendors SET bucket = ? WHERE id = ?", "move vendor", err,
 				"ii", (int64_t)bucket, v.id);
 		if (rc == VT_OK)
 			rc = vt_journal_add(s, verb, v.id, v.slug, vt_bucket_name(v.bucket),
 					    vt_bucket_name(bucket), summary, err);
+		/* a trusted domain stops being, or starts making, look-alikes */
+		if (rc == VT_OK && rejudge)
+			rc = vt_trust_judge_domains(s, err);
 		/* The server folder is work for sync, never for this path. */
-		if (rc == VT_OK && queue_mirror && bucket == VT_BUCKET_TRUSTED)
+		if (rc == VT_OK && (flags & VT_TRIAGE_QUEUE_MIRROR) && bucket == VT_BUCKET_TRUSTED)
 			rc = vt_sql_run(s,
 					"INSERT INTO jobs (kind, vendor_id, arg, created)"
 					" VALUES ('mirror-folder', ?, ?, strftime('%s', 'now'))",
@@ -136,11 +198,11 @@ domain_list(const struct vt_vendor *v)
 }
 
 vt_status
-vt_vendor_merge(struct vt_store *s, const char *from, const char *into, struct vt_action *out,
-		struct vt_error *err)
+vt_vendor_merge(struct vt_store *s, const char *from, const char *into, unsigned flags,
+		struct vt_action *out, struct vt_error *err)
 {
 	struct vt_vendor a, b;
-	char summary[512], ids[64], *domains = NULL;
+	char summary[512], ids[64], *domains = NULL, forced[300] = "", what[300];
 	vt_status rc;
 
 	memset(out, 0, sizeof *out);
@@ -155,11 +217,17 @@ vt_vendor_merge(struct vt_store *s, const char *from, const char *into, struct v
 			     from, into, b.slug);
 		goto out;
 	}
+	snprintf(what, sizeof what, "merging it into %s", b.slug);
+	for (size_t i = 0; i < a.n_domains && forced[0] == '\0'; i++)
+		if ((rc = check_likeness(s, a.domains[i], b.id, flags, what, forced, sizeof forced,
+					 err)) != VT_OK)
+			goto out;
 	if ((domains = domain_list(&a)) == NULL) {
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	snprintf(summary, sizeof summary, "merged %s (%s) into %s", a.name, domains, b.name);
+	snprintf(summary, sizeof summary, "merged %s (%s) into %s%s", a.name, domains, b.name,
+		 forced);
 	snprintf(ids, sizeof ids, "%lld", (long long)b.id);
 	IN_TRANSACTION(s, err, rc, {
 		rc = vt_sql_run(s, "UPDATE vendor_domains SET vendor_id = ?1 WHERE vendor_id = ?2",
@@ -167,6 +235,8 @@ vt_vendor_merge(struct vt_store *s, const char *from, const char *into, struct v
 		if (rc == VT_OK)
 			rc = vt_sql_run(s, "UPDATE vendors SET merged_into = ?1 WHERE id = ?2",
 					"merge vendors", err, "ii", b.id, a.id);
+		if (rc == VT_OK)
+			rc = vt_trust_judge_domains(s, err);
 		if (rc == VT_OK)
 			rc = vt_journal_add(s, "merged", b.id, a.slug, domains, ids, summary, err);
 	});
@@ -179,6 +249,16 @@ out:
 	return rc;
 }
 
+static size_t
+dots(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '.';
+	return n;
+}
+
 /* An organisation domain as the index records it, or an error that
  * suggests one. */
 static vt_status
@@ -189,7 +269,8 @@ check_domain(const char *domain, char *org, size_t len, struct vt_error *err)
 	snprintf(probe, sizeof probe, "x@%s", domain);
 	if (!mail_org_domain(probe, org, len))
 		return vt_fail(err, VT_ERR_USAGE, "'%s' is not a domain", domain);
-	if (strcmp(org, domain) != 0)
+	/* as many labels: the same domain, whether typed in punycode or not */
+	if (dots(org) != dots(domain))
 		return vt_fail(err, VT_ERR_USAGE,
 			       "'%s' is not an organisation domain: mail from it counts as '%s'",
 			       domain, org);
@@ -197,10 +278,10 @@ check_domain(const char *domain, char *org, size_t len, struct vt_error *err)
 }
 
 vt_status
-vt_vendor_add_domain(struct vt_store *s, const char *slug, const char *domain,
+vt_vendor_add_domain(struct vt_store *s, const char *slug, const char *domain, unsigned flags,
 		     struct vt_action *out, struct vt_error *err)
 {
-	char org[MAIL_DOMAIN_MAX], before[32] = "", summary[512];
+	char org[MAIL_DOMAIN_MAX], before[32] = "", summary[512], forced[300] = "", what[300];
 	struct vt_vendor v;
 	int64_t owner = 0;
 	vt_status rc;
@@ -220,7 +301,10 @@ vt_vendor_add_domain(struct vt_store *s, const char *slug, const char *domain,
 		snprintf(before, sizeof before, "%lld", (long long)owner);
 	else if (rc != VT_ERR_NOT_FOUND)
 		goto out;
-	snprintf(summary, sizeof summary, "added domain %s to %s", org, v.name);
+	snprintf(what, sizeof what, "adding it to %s", v.slug);
+	if ((rc = check_likeness(s, org, v.id, flags, what, forced, sizeof forced, err)) != VT_OK)
+		goto out;
+	snprintf(summary, sizeof summary, "added domain %s to %s%s", org, v.name, forced);
 	IN_TRANSACTION(s, err, rc, {
 		rc = vt_sql_run(s,
 				"INSERT OR REPLACE INTO vendor_domains (domain, vendor_id, manual)"
@@ -234,6 +318,8 @@ vt_vendor_add_domain(struct vt_store *s, const char *slug, const char *domain,
 					"add domain", err, "ii", v.id, owner);
 		if (rc == VT_OK)
 			rc = vt_journal_add(s, "domain-added", v.id, org, before, "", summary, err);
+		if (rc == VT_OK)
+			rc = vt_trust_judge_domains(s, err);
 	});
 	if (rc == VT_OK)
 		say(out, true, "%s", summary);
@@ -246,13 +332,15 @@ vt_status
 vt_vendor_remove_domain(struct vt_store *s, const char *slug, const char *domain,
 			struct vt_action *out, struct vt_error *err)
 {
-	char summary[512], after[32];
+	char summary[512], after[32], org[MAIL_DOMAIN_MAX];
 	struct vt_vendor v;
 	int64_t owner = 0, new_id = 0;
 	bool created = false;
 	vt_status rc;
 
 	memset(out, 0, sizeof *out);
+	if (check_domain(domain, org, sizeof org, NULL) == VT_OK)
+		domain = org;
 	if ((rc = load(s, slug, &v, err)) != VT_OK)
 		return rc;
 	rc = vt_sql_int(s, "SELECT vendor_id FROM vendor_domains WHERE domain = ?", &owner, err, "t",
@@ -284,6 +372,8 @@ vt_vendor_remove_domain(struct vt_store *s, const char *slug, const char *domain
 			rc = vt_journal_add(s, "domain-removed", v.id, domain, "", after, summary,
 					    err);
 		}
+		if (rc == VT_OK)
+			rc = vt_trust_judge_domains(s, err);
 	});
 	if (rc == VT_OK)
 		say(out, true, "%s", summary);
@@ -456,6 +546,10 @@ vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err)
 	if (rc == VT_OK)
 		rc = vt_sql_run(s, "UPDATE journal SET undone = 1 WHERE id = ?", "undo", err, "i",
 				e.id);
+	/* buckets and domains are back as they were, and so are look-alikes */
+	if (rc == VT_OK && strcmp(e.action, "tagged") != 0 && strncmp(e.action, "issue", 5) != 0 &&
+	    strcmp(e.action, "role-set") != 0)
+		rc = vt_trust_judge_domains(s, err);
 	if (rc == VT_OK)
 		rc = vt_store_commit(s, err);
 	else

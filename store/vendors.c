@@ -92,7 +92,7 @@ vt_vendor_for_org(struct vt_store *s, const char *org, int64_t *vendor_id, bool 
 		  struct vt_error *err)
 {
 	sqlite3_stmt *st;
-	char slug[128];
+	char slug[128], *name;
 	int rc;
 	vt_status vs;
 
@@ -113,16 +113,23 @@ vt_vendor_for_org(struct vt_store *s, const char *org, int64_t *vendor_id, bool 
 
 	if ((vs = unique_slug(s, org, slug, sizeof slug, err)) != VT_OK)
 		return vs;
-	/* The organisation domain is the honest first name; the user renames. */
+	/* The organisation domain is the honest first name; the user renames.
+	 * Shown as it is (punycode, U+ escapes): a Cyrillic а must not pass
+	 * for an a. */
+	if ((name = mail_domain_display(org)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	st = vt_sql_prepare(s, "INSERT INTO vendors (slug, name, bucket, created) VALUES (?, ?, 0, ?)",
 			    err);
-	if (st == NULL)
+	if (st == NULL) {
+		free(name);
 		return err ? err->status : VT_ERR_DB;
+	}
 	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	free(name);
 	if (rc != SQLITE_DONE)
 		return vt_sql_fail(s, err, rc, "create vendor");
 	*vendor_id = sqlite3_last_insert_rowid(s->db);

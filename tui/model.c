@@ -101,6 +101,7 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, struct tui_fo
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Waiting on vendors", "waiting:vendor", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Waiting on me", "waiting:me", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Open issues", "issue:open", NULL);
+	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Suspicious", "suspicious:yes", NULL);
 	for (size_t i = 0; ok && cfg != NULL && i < cfg->n_entries; i++) {
 		const struct vt_config_entry *e = &cfg->entries[i];
 		char *translated = NULL;
@@ -434,8 +435,41 @@ add_body(struct tui_pager *p, int indent, const char *body)
 struct pager_build {
 	struct tui_pager *p;
 	const struct vt_config *cfg;
+	const struct vt_suspect_list *suspects;
 	bool failed;
 };
+
+/* "! sender domain acrnetel.example looks like acmetel.example (rn for m)":
+ * each distinct reason of the thread's (or one message's) mail once. */
+static bool
+add_warnings(struct tui_pager *p, int indent, const struct vt_suspect_list *list,
+	     const char *message_id)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		const struct vt_suspect *m = &list->items[i];
+
+		if (message_id != NULL && strcmp(m->message_id, message_id) != 0)
+			continue;
+		for (size_t j = 0; j < m->n_reasons; j++) {
+			char *line = NULL;
+			bool seen = false;
+
+			if (asprintf(&line, "! %s", m->reasons[j].text) < 0)
+				return false;
+			/* the top lines name each reason once */
+			for (size_t k = 0; message_id == NULL && k < p->count; k++)
+				if (p->lines[k].kind == TUI_LINE_WARNING &&
+				    strcmp(p->lines[k].text, line) == 0)
+					seen = true;
+			if (!seen && !add_line(p, TUI_LINE_WARNING, indent, line, strlen(line))) {
+				free(line);
+				return false;
+			}
+			free(line);
+		}
+	}
+	return true;
+}
 
 static bool
 from_user(const struct vt_config *cfg, const char *from)
@@ -450,6 +484,42 @@ from_user(const struct vt_config *cfg, const char *from)
 				mine = true;
 	mail_address_list_clear(&list);
 	return mine;
+}
+
+/*
+ * An address header for the pager, with every non-ASCII domain in it
+ * shown as mail_domain_display shows it (punycode, <U+200D>): a Cyrillic
+ * а in "billing@аcme.example" must not pass for an a. malloc'd.
+ */
+static char *
+visible_domains(const char *label, const char *header)
+{
+	struct mail_address_list list;
+	char *out = NULL;
+
+	if (asprintf(&out, "%s: %s", label, header) < 0)
+		return NULL;
+	mail_address_list_parse(header, &list);
+	for (size_t i = 0; out != NULL && i < list.count; i++) {
+		const char *at = strrchr(list.items[i].address, '@'), *p;
+		char *shown, *grown = NULL;
+		bool ascii = true;
+
+		for (p = at ? at + 1 : ""; *p; p++)
+			ascii = ascii && (unsigned char)*p < 0x80;
+		if (at == NULL || ascii || (shown = mail_domain_display(at + 1)) == NULL)
+			continue;
+		/* the domain as written, once per address */
+		p = strstr(out, at + 1);
+		if (p != NULL && asprintf(&grown, "%.*s%s%s", (int)(p - out), out, shown,
+					  p + strlen(at + 1)) >= 0) {
+			free(out);
+			out = grown;
+		}
+		free(shown);
+	}
+	mail_address_list_clear(&list);
+	return out;
 }
 
 static vt_status
@@ -467,18 +537,20 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 	(void)err;
 	if (p->count > 0)
 		ok = add_line(p, TUI_LINE_SEPARATOR, indent, "", 0);
+	if (ok && b->suspects != NULL)
+		ok = add_warnings(p, indent, b->suspects, m->message_id);
 	if (localtime_r(&m->date, &tm) == NULL ||
 	    strftime(date, sizeof date, "%a, %d %b %Y %H:%M", &tm) == 0)
 		snprintf(date, sizeof date, "?");
-	if (ok && asprintf(&line, "From: %s", m->from) >= 0) {
+	if (ok && (line = visible_domains("From", m->from)) != NULL) {
 		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
 		free(line);
 	}
-	if (ok && asprintf(&line, "To: %s", m->to) >= 0) {
+	if (ok && (line = visible_domains("To", m->to)) != NULL) {
 		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
 		free(line);
 	}
-	if (ok && *m->cc && asprintf(&line, "Cc: %s", m->cc) >= 0) {
+	if (ok && *m->cc && (line = visible_domains("Cc", m->cc)) != NULL) {
 		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
 		free(line);
 	}
@@ -524,16 +596,36 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 }
 
 vt_status
-tui_pager_build(struct tui_pager *p, struct mail_db *db, const char *thread_id,
-		const struct vt_config *cfg, struct vt_error *err)
+tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
+		const char *thread_id, const struct vt_config *cfg, struct vt_error *err)
 {
+	struct vt_suspect_list suspects = { 0 };
 	struct pager_build b = { .p = p, .cfg = cfg };
 	vt_status rc;
 
 	tui_pager_clear(p);
 	if ((p->thread_id = strdup(thread_id)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	/* A store that cannot say is no reason not to show the mail. */
+	if (store != NULL && vt_check_thread(store, thread_id, &suspects, NULL) == VT_OK &&
+	    suspects.count > 0) {
+		unsigned long messages = 0;
+		char *query = NULL;
+
+		/* which of several messages it is, above each; one message's
+		 * reasons are the top lines already */
+		if (asprintf(&query, "thread:%s", thread_id) >= 0 &&
+		    mail_count(db, query, false, &messages, NULL) == VT_OK && messages > 1)
+			b.suspects = &suspects;
+		free(query);
+		if (!add_warnings(p, 0, &suspects, NULL)) {
+			vt_suspect_list_clear(&suspects);
+			tui_pager_clear(p);
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		}
+	}
 	rc = mail_thread_show(db, thread_id, add_message, &b, err);
+	vt_suspect_list_clear(&suspects);
 	p->cursor.count = (long)p->count;
 	p->cursor.sel = p->cursor.top = 0;
 	if (rc != VT_OK)

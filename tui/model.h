@@ -106,6 +106,7 @@ enum tui_line_kind {
 	TUI_LINE_SIGNATURE,
 	TUI_LINE_ATTACHMENT,
 	TUI_LINE_NOTE, /* our own remarks: unreadable part, wrong greeting */
+	TUI_LINE_WARNING, /* why the thread's mail is suspicious: first lines */
 	TUI_LINE_SEPARATOR,
 };
 struct tui_line {
@@ -120,12 +121,14 @@ struct tui_pager {
 	char *thread_id;
 	char *vendor_org; /* of the thread, for the triage keys */
 };
-/* Builds the lines of a thread: per message its headers, its body (the
- * first text part, HTML as text), quoted text and signature marked,
- * attachments listed, and a note when mail to the user greets them by
- * another name (cfg: the user's name and addresses; may be NULL). */
-vt_status tui_pager_build(struct tui_pager *p, struct mail_db *db, const char *thread_id,
-			  const struct vt_config *cfg, struct vt_error *err);
+/* Builds the lines of a thread: first a warning line for each reason its
+ * mail is suspicious (store, may be NULL), then per message its headers
+ * (a suspicious message's reasons above them), its body (the first text
+ * part, HTML as text), quoted text and signature marked, attachments
+ * listed, and a note when mail to the user greets them by another name
+ * (cfg: the user's name and addresses; may be NULL). */
+vt_status tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
+			  const char *thread_id, const struct vt_config *cfg, struct vt_error *err);
 /* Line index of the next (dir 1) or previous (-1) line containing needle
  * (case-insensitive) from `from`, or -1. */
 long tui_pager_find(const struct tui_pager *p, const char *needle, long from, int dir);

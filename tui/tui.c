@@ -243,7 +243,7 @@ thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
 	char date[16], *slug = vendor_slug_of(t, th);
 	struct tm tm;
 	bool unread = false;
-	char marks[4] = "   ";
+	char marks[5] = "    ";
 
 	if (localtime_r(&th->newest, &tm) == NULL || strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
 		snprintf(date, sizeof date, "?");
@@ -257,11 +257,15 @@ thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
 		marks[1] = 'R';
 	if (vt_thread_set_has(&t->threads.marks.open_issue, th->thread_id))
 		marks[2] = '!';
+	if (vt_thread_set_has(&t->threads.marks.suspicious, th->thread_id))
+		marks[3] = 'S';
 	char vendor[64], authors[128];
 	char *clean_authors = mail_sanitize_str(th->authors);
 
-	/* columns by display width: "Müller" is six columns, seven bytes */
-	fit_columns(vendor, sizeof vendor, slug ? slug : "-", 14);
+	/* columns by display width: "Müller" is six columns, seven bytes;
+	 * the vendor gave the suspicious mark its column, so the subject
+	 * starts where it did before (it matters most at 80 columns) */
+	fit_columns(vendor, sizeof vendor, slug ? slug : "-", 13);
 	fit_columns(authors, sizeof authors, clean_authors ? clean_authors : "", 20);
 	snprintf(buf, len, "%s %s %s %s %s (%d)", date, marks, vendor, authors, th->subject,
 		 th->total);
@@ -419,6 +423,7 @@ draw_pager(struct tui *t)
 		case TUI_LINE_SIGNATURE: attr = colour(t, C_DIM, A_DIM); break;
 		case TUI_LINE_ATTACHMENT: attr = colour(t, C_MARK, A_UNDERLINE); break;
 		case TUI_LINE_NOTE: attr = colour(t, C_ERROR, A_BOLD); break;
+		case TUI_LINE_WARNING: attr = colour(t, C_ERROR, A_BOLD) | A_REVERSE; break;
 		default: break;
 		}
 		indent = line->indent * 2 < COLS / 3 ? line->indent * 2 : COLS / 3;
@@ -456,7 +461,13 @@ build_help(struct tui *t)
 	}
 	asprintf(&t->help_lines[t->n_help++], "%s", "");
 	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "Marks: N unread, W waiting on the vendor, R waiting on you, ! open issue.");
+		 "Marks: N unread, W waiting on the vendor, R waiting on you, ! open issue,");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "       S suspicious: a look-alike sender domain, failed DKIM/SPF/DMARC, a name or");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "       address that is not the sender's, or new bank details (the thread's first");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "       lines say why; the Suspicious folder lists them all; `vtriage check`).");
 	asprintf(&t->help_lines[t->n_help++], "%s",
 		 "Commands (:): promote demote undo issue-open issue-close role search sync [ACCOUNT] quit");
 	asprintf(&t->help_lines[t->n_help++], "%s",
@@ -1052,13 +1063,40 @@ act_bucket(struct tui *t, const char *slug_arg, enum vt_bucket bucket)
 	struct vt_error err = { 0 };
 	struct vt_action a = { 0 };
 	char *slug = slug_arg ? strdup(slug_arg) : current_vendor(t);
+	unsigned flags;
 	vt_status rc;
 
 	if (slug == NULL) {
 		say(t, true, "no vendor here: this is not vendor mail");
 		return;
 	}
-	rc = vt_vendor_set_bucket(t->store, slug, bucket, t->cfg->mirror_folders, &a, &err);
+	flags = t->cfg->mirror_folders ? VT_TRIAGE_QUEUE_MIRROR : 0;
+	rc = vt_vendor_set_bucket(t->store, slug, bucket, flags, &a, &err);
+	/* A look-alike is promoted only when the user says so, knowing why
+	 * it was refused. */
+	if (rc == VT_ERR_CONFLICT && bucket == VT_BUCKET_TRUSTED) {
+		char label[VT_ERROR_MAX + 64], *answer, *why = mail_sanitize_str(err.msg);
+		const char *question = " Promote anyway? (type yes) ";
+		int room = COLS - (int)strlen(question) - 1;
+
+		/* the likeness, cut to leave the question on the line */
+		if (why != NULL && strstr(why, ": promoting") != NULL)
+			*strstr(why, ": promoting") = '\0';
+		snprintf(label, sizeof label, "%.*s%s%s", room > 10 ? room : 10,
+			 why ? why : "a look-alike", why && (int)strlen(why) > room ? "..." : "",
+			 question);
+		free(why);
+		answer = prompt(t, label, NULL, NULL);
+		if (answer == NULL || strcmp(answer, "yes") != 0) {
+			say(t, false, "not promoted");
+			free(answer);
+			free(slug);
+			return;
+		}
+		free(answer);
+		memset(&err, 0, sizeof err);
+		rc = vt_vendor_set_bucket(t->store, slug, bucket, flags | VT_TRIAGE_FORCE, &a, &err);
+	}
 	report(t, rc, &a, &err);
 	free(slug);
 }
@@ -1344,7 +1382,7 @@ open_thread(struct tui *t)
 		return;
 	}
 	org = th->vendor_org ? strdup(th->vendor_org) : NULL;
-	if (tui_pager_build(&t->pager, *t->db, th->thread_id, t->cfg, &err) != VT_OK) {
+	if (tui_pager_build(&t->pager, *t->db, t->store, th->thread_id, t->cfg, &err) != VT_OK) {
 		say(t, true, "%s", err.msg);
 		free(org);
 		return;

@@ -170,32 +170,10 @@ addresses_parse_with_groups_and_encoded_names(void **state)
 	mail_address_list_clear(&l);
 }
 
-static void
-wrong_greetings_are_told_from_generic_ones(void **state)
-{
-	char name[64];
-
-	(void)state;
-	assert_true(mail_wrong_greeting("Hi Mitch,\n\nthe quote...", "Rich Miller", name, sizeof name));
-	assert_string_equal(name, "Mitch");
-	assert_true(mail_wrong_greeting("\n\nDear Bob:\nhello", "Rich Miller", name, sizeof name));
-	assert_string_equal(name, "Bob");
-	assert_false(mail_wrong_greeting("Hi Rich,\n", "Rich Miller", name, sizeof name));
-	assert_false(mail_wrong_greeting("hello rich!\n", "Rich Miller", name, sizeof name));
-	assert_false(mail_wrong_greeting("Dear Miller,\n", "Rich Miller", name, sizeof name));
-	assert_false(mail_wrong_greeting("Dear customer,\n", "Rich Miller", name, sizeof name));
-	assert_false(mail_wrong_greeting("Dear Mr. Miller,\n", "Rich Miller", name, sizeof name));
-	assert_false(mail_wrong_greeting("Hello,\n", "Rich Miller", name, sizeof name));
-	assert_false(mail_wrong_greeting("Highlights of the week\n", "Rich Miller", name, sizeof name));
-	assert_false(mail_wrong_greeting("Hi Mitch,\n", NULL, name, sizeof name));
-	assert_false(mail_wrong_greeting("Hi Mitch,\n", "", name, sizeof name));
-}
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(wrong_greetings_are_told_from_generic_ones),
 		cmocka_unit_test(no_sender_is_no_vendor),
 		cmocka_unit_test(organisation_senders_are_vendors),
 		cmocka_unit_test(personal_senders_are_not_vendors),

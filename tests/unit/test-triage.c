@@ -155,7 +155,7 @@ undo_reverts_actions_newest_first(void **state)
 	index_ok(f);
 	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
 	act_ok(vt_vendor_rename(f->store, "acmetel", "AcmeTel", &a, &err), &a, &err);
-	act_ok(vt_vendor_merge(f->store, "globex", "acmetel", &a, &err), &a, &err);
+	act_ok(vt_vendor_merge(f->store, "globex", "acmetel", 0, &a, &err), &a, &err);
 	assert_int_equal(count(f, "vendor:acmetel"), 3);
 	assert_int_equal(count(f, "vendor:globex"), 3); /* the old slug leads on */
 	assert_int_equal(count(f, "bucket:trusted"), 3);
@@ -187,13 +187,13 @@ impossible_requests_are_refused(void **state)
 	struct vt_action a;
 
 	index_ok(f);
-	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "acmetel", &a, &err), VT_ERR_CONFLICT);
-	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "nope", &a, &err), VT_ERR_NOT_FOUND);
-	act_ok(vt_vendor_merge(f->store, "acmetel", "globex", &a, &err), &a, &err);
+	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "acmetel", 0, &a, &err), VT_ERR_CONFLICT);
+	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "nope", 0, &a, &err), VT_ERR_NOT_FOUND);
+	act_ok(vt_vendor_merge(f->store, "acmetel", "globex", 0, &a, &err), &a, &err);
 	/* a duplicate merge: they are one vendor already */
-	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "globex", &a, &err), VT_ERR_CONFLICT);
+	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "globex", 0, &a, &err), VT_ERR_CONFLICT);
 	assert_non_null(strstr(err.msg, "same vendor"));
-	assert_int_equal(vt_vendor_add_domain(f->store, "globex", "mail.globex.example", &a, &err),
+	assert_int_equal(vt_vendor_add_domain(f->store, "globex", "mail.globex.example", 0, &a, &err),
 			 VT_ERR_USAGE);
 	assert_non_null(strstr(err.msg, "globex.example"));
 	assert_int_equal(vt_vendor_remove_domain(f->store, "northwind-labs", "northwind-labs.example",
@@ -214,7 +214,7 @@ domains_move_between_vendors_and_back(void **state)
 	struct vt_action a;
 
 	index_ok(f);
-	act_ok(vt_vendor_add_domain(f->store, "acmetel", "globex.example", &a, &err), &a, &err);
+	act_ok(vt_vendor_add_domain(f->store, "acmetel", "globex.example", 0, &a, &err), &a, &err);
 	assert_int_equal(count(f, "vendor:acmetel"), 3);
 	assert_int_equal(count(f, "vendor:globex"), 3); /* the domain leads to its vendor */
 	act_ok(vt_vendor_remove_domain(f->store, "acmetel", "globex.example", &a, &err), &a, &err);
@@ -237,7 +237,7 @@ manual_overrides_survive_rebuilding_the_index(void **state)
 	int64_t id;
 
 	index_ok(f);
-	act_ok(vt_vendor_merge(f->store, "globex", "acmetel", &a, &err), &a, &err);
+	act_ok(vt_vendor_merge(f->store, "globex", "acmetel", 0, &a, &err), &a, &err);
 	act_ok(vt_vendor_rename(f->store, "acmetel", "AcmeTel Group", &a, &err), &a, &err);
 	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
 	act_ok(vt_issue_open(f->store, f->db, "acmetel", "Wrong bill", "id:inv-10@acmetel.example",

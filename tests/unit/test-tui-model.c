@@ -187,6 +187,7 @@ folders_follow_the_buckets(void **state)
 	assert_string_equal(folders.items[1].label, "Generic (3 vendors)");
 	assert_int_equal(tui_folders_find(&folders, "acmetel", NULL), -1);
 	assert_true(tui_folders_find(&folders, NULL, "waiting:vendor") > 0);
+	assert_true(tui_folders_find(&folders, NULL, "suspicious:yes") > 0);
 	tui_folders_clear(&folders);
 
 	assert_int_equal(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err),
@@ -312,7 +313,7 @@ pager_marks_quotes_signatures_and_hostile_text(void **state)
 	const struct mail_thread *th = tui_threads_get(&t, f->db, 0, &err);
 
 	assert_non_null(th);
-	if (tui_pager_build(&p, f->db, th->thread_id, f->cfg, &err) != VT_OK)
+	if (tui_pager_build(&p, f->db, f->store, th->thread_id, f->cfg, &err) != VT_OK)
 		fail_msg("%s", err.msg);
 	tui_threads_close(&t);
 	for (size_t i = 0; i < p.count; i++) {
@@ -339,6 +340,79 @@ pager_marks_quotes_signatures_and_hostile_text(void **state)
 	tui_pager_clear(&p);
 }
 
+static void
+pager_opens_with_why_the_thread_is_suspicious(void **state)
+{
+	struct fixture *f = *state;
+	struct tui_pager p = { 0 };
+	struct tui_threads t = { .total = -1 };
+	struct vt_error err = { 0 };
+	const struct mail_thread *th;
+	size_t warnings = 0;
+	bool headers_seen = false;
+
+	test_write_message(f->mail, "fake:2,", "Dana <dana@acrnetel.example>", "rich@northwind.example",
+			   "New bank details", "fake@acrnetel.example",
+			   "Date: Thu, 05 Nov 2026 09:00:00 +0000\n",
+			   "Dear Valued Customer,\n\nour bank details have changed.\n");
+	test_write_message(f->mail, "fake-re:2,", "Rich Miller <rich@northwind.example>",
+			   "dana@acrnetel.example", "Re: New bank details", "fake-re@northwind.example",
+			   "Date: Thu, 05 Nov 2026 10:00:00 +0000\nIn-Reply-To: <fake@acrnetel.example>\n",
+			   "Noted.\n");
+	close_all(f);
+	load_config(f, "name = Rich Miller\n");
+	open_all(f);
+	index_ok(f);
+	assert_int_equal(tui_threads_open(&t, f->store, "id:fake@acrnetel.example", &err), VT_OK);
+	th = tui_threads_get(&t, f->db, 0, &err);
+	assert_non_null(th);
+	if (tui_pager_build(&p, f->db, f->store, th->thread_id, f->cfg, &err) != VT_OK)
+		fail_msg("%s", err.msg);
+	tui_threads_close(&t);
+	for (size_t i = 0; i < p.count; i++) {
+		const struct tui_line *l = &p.lines[i];
+
+		if (l->kind == TUI_LINE_HEADER)
+			headers_seen = true;
+		if (l->kind == TUI_LINE_WARNING)
+			warnings++;
+		/* above the suspicious message, not above the user's reply */
+		if (l->kind == TUI_LINE_WARNING && headers_seen)
+			fail_msg("a warning above the reply: %s", l->text);
+		/* "Dear Valued Customer" greets nobody in particular */
+		assert_true(l->kind != TUI_LINE_NOTE || strstr(l->text, "greets") == NULL);
+	}
+	assert_int_equal(p.lines[0].kind, TUI_LINE_WARNING);
+	assert_string_equal(p.lines[0].text,
+			    "! sender domain acrnetel.example looks like acmetel.example (rn for m)");
+	assert_true(tui_pager_find(&p, "! says the bank details have changed", 0, 1) >= 0);
+	/* each reason once at the top, then again above the message itself */
+	assert_int_equal(warnings, 4);
+	tui_pager_clear(&p);
+
+	/* a Cyrillic а in a sender's domain is shown, not passed for an a */
+	test_write_message(f->mail, "cyr:2,", "Dana <dana@\xd0\xb0" "cmetel.example>",
+			   "rich@northwind.example", "Hello", "cyr@acmetel.example", NULL, NULL);
+	index_ok(f);
+	assert_int_equal(tui_threads_open(&t, f->store, "id:cyr@acmetel.example", &err), VT_OK);
+	th = tui_threads_get(&t, f->db, 0, &err);
+	assert_non_null(th);
+	assert_int_equal(tui_pager_build(&p, f->db, f->store, th->thread_id, f->cfg, &err), VT_OK);
+	tui_threads_close(&t);
+	assert_true(tui_pager_find(&p, "From: Dana <dana@xn--cmetel-", 0, 1) >= 0);
+	assert_true(tui_pager_find(&p, "\xd0\xb0", 0, 1) < 0 ||
+		    p.lines[tui_pager_find(&p, "\xd0\xb0", 0, 1)].kind != TUI_LINE_HEADER);
+	tui_pager_clear(&p);
+
+	/* a store that cannot be asked still shows the mail */
+	assert_int_equal(tui_threads_open(&t, f->store, "id:fake@acrnetel.example", &err), VT_OK);
+	th = tui_threads_get(&t, f->db, 0, &err);
+	assert_int_equal(tui_pager_build(&p, f->db, NULL, th->thread_id, f->cfg, &err), VT_OK);
+	tui_threads_close(&t);
+	assert_int_equal(p.lines[0].kind, TUI_LINE_HEADER);
+	tui_pager_clear(&p);
+}
+
 int
 main(void)
 {
@@ -351,6 +425,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(thread_list_loads_windows_lazily, setup, teardown),
 		cmocka_unit_test_setup_teardown(panes_show_the_vendor, setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_marks_quotes_signatures_and_hostile_text, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(pager_opens_with_why_the_thread_is_suspicious, setup,
 						teardown),
 	};
 

@@ -1,0 +1,800 @@
+/*
+ * Payment details in a message body, and what invoice fraud says with
+ * them: "our bank details have changed", "please pay".
+ *
+ * Hand-written: no C library in Debian validates IBANs or finds bank
+ * details in prose. The text is untrusted (up to 256 KB, not
+ * NUL-terminated, with NULs, invalid UTF-8 and any line ends), so every
+ * pass is linear in its length: candidates are read through windows of
+ * bounded size and never again from each of their offsets, and at most
+ * MAIL_PAYMENT_DETAILS distinct details are kept.
+ *
+ * Line by line:
+ *   IBAN       a registry country code and two digits at a word start,
+ *              then exactly the country's length of letters and digits,
+ *              unbroken or in fours parted by one space, '-' or no-break
+ *              space; kept when its check digits are right.
+ *   BIC        8 or 11 upper-case characters, ISO country in the middle,
+ *              after "BIC" or "SWIFT" on the line.
+ *   routing    9 digits, a Federal Reserve prefix and the 3-7-1 checksum,
+ *              on a line with "routing", "ABA" or "RTN".
+ *   sort code  dd-dd-dd, dd dd dd or dddddd on a line with "sort code".
+ *   account    6-17 digits (groups parted by one space or '-'), the first
+ *              after an account word, when the word names a bank account
+ *              by itself ("acct", "Kontonummer"), or the line has a bank
+ *              word ("bank", "IBAN"), or it is in a block headed "Bank
+ *              details:", "Wire instructions", "Remit to:"... that runs to
+ *              a blank line. A bill's "Account number: 8812-004417" is the
+ *              customer's. Amounts, numbers glued to words ("AT-2026-10")
+ *              and lines with phone words give no account.
+ * Sentence by sentence (ASCII and Latin-1 letters lower-cased, all else
+ * but letters and digits one space; a sentence ends at ". ", "! ", "? "
+ * or a blank line; a longer one is judged in overlapping windows):
+ *   bank_change   a change phrase in a sentence without a negation or
+ *                 reassurance ("never", "unchanged", "will not", "if you
+ *                 receive", "nie", "jamais", "nunca", "nooit", "mai"...):
+ *                 "we will never ask you to change payment details".
+ *   asks_payment  a request phrase, and an amount (a currency symbol or
+ *                 code next to digits) or a detail, anywhere.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "mail.h"
+
+#define IBAN_MAX 34
+#define SENTENCE_MAX 1024
+/* kept from a judged window into the next: longer than any phrase */
+#define SENTENCE_CARRY 160
+
+/* The SWIFT IBAN registry (2025, 89 countries): country, IBAN length. */
+static const char iban_countries[] =
+	"AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BI27 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 "
+	"DJ27 DK18 DO28 EE20 EG29 ES24 FI18 FK18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HN28 "
+	"HR21 HU28 IE22 IL23 IQ23 IS26 IT27 JO30 KW30 KZ20 LB28 LC32 LI21 LT20 LU20 LV21 LY25 "
+	"MC27 MD24 ME22 MK19 MN20 MR27 MT31 MU30 NI28 NL18 NO15 OM23 PK24 PL28 PS29 PT25 QA29 "
+	"RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 TL23 TN24 TR26 UA29 "
+	"VA22 VG24 XK20 YE30";
+
+/* ISO 3166-1 alpha-2, and XK, which BICs use: a BIC's country part. */
+static const char iso_countries[] =
+	"AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM "
+	"BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX "
+	"CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG "
+	"GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR "
+	"IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV "
+	"LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE "
+	"NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO "
+	"RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF "
+	"TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF "
+	"WS XK YE YT ZA ZM ZW";
+
+static const char currency_codes[] =
+	"USD EUR GBP CHF JPY CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN CNY HKD SGD INR "
+	"ZAR MXN BRL TRY AED SAR ILS";
+
+/*
+ * Line keywords, matched case-insensitively at a word start; a trailing
+ * '*' lets the word go on ("bank*": "banking", "Bankverbindung").
+ */
+enum {
+	KW_BIC,     /* a BIC may follow */
+	KW_ROUTING, /* a routing number may be on the line */
+	KW_SORT,    /* a sort code may be on the line */
+	KW_ALONE,   /* names a bank account by itself */
+	KW_ACCOUNT, /* a bank account beside a bank word or in a block */
+	KW_BANK,
+	KW_PHONE,   /* numbers here are phone numbers */
+	KW_HEADING, /* heads a block when followed by ':' or nothing */
+	KW_KINDS,
+};
+#define K(kind) (1u << KW_##kind)
+
+static const struct keyword {
+	const char *word;
+	unsigned kinds;
+} keywords[] = {
+	{ "bic", K(BIC) | K(BANK) }, { "swift", K(BIC) | K(BANK) },
+	{ "routing", K(ROUTING) | K(BANK) }, { "aba", K(ROUTING) | K(BANK) }, { "rtn", K(ROUTING) },
+	{ "sort code", K(SORT) | K(BANK) }, { "sort-code", K(SORT) | K(BANK) },
+	{ "sortcode", K(SORT) | K(BANK) }, { "acct", K(ALONE) }, { "a/c", K(ALONE) },
+	{ "kontonummer", K(ALONE) }, { "konto-nr*", K(ALONE) }, { "kontonr*", K(ALONE) },
+	{ "bankkonto", K(ALONE) | K(BANK) }, { "numéro de compte", K(ALONE) },
+	{ "n° de compte", K(ALONE) }, { "cuenta*", K(ALONE) }, { "rekeningnummer", K(ALONE) },
+	{ "rekeningnr*", K(ALONE) }, { "bankrekening", K(ALONE) | K(BANK) }, { "conto", K(ALONE) },
+	{ "account*", K(ACCOUNT) }, { "konto", K(ACCOUNT) }, { "compte*", K(ACCOUNT) },
+	{ "rekening", K(ACCOUNT) }, { "bank*", K(BANK) }, { "banc*", K(BANK) },
+	{ "beneficiar*", K(BANK) }, { "iban", K(BANK) }, { "blz", K(BANK) }, { "phone*", K(PHONE) },
+	{ "tel", K(PHONE) }, { "telephone", K(PHONE) }, { "fax", K(PHONE) }, { "call*", K(PHONE) },
+	{ "mobile", K(PHONE) }, { "bank details", K(HEADING) }, { "banking details", K(HEADING) },
+	{ "bank account details", K(HEADING) }, { "bank information", K(HEADING) },
+	{ "banking information", K(HEADING) }, { "wire instructions", K(HEADING) },
+	{ "wiring instructions", K(HEADING) }, { "wire transfer instructions", K(HEADING) },
+	{ "wire transfer details", K(HEADING) }, { "wire details", K(HEADING) },
+	{ "remit to", K(HEADING) }, { "remittance details", K(HEADING) },
+	{ "remittance information", K(HEADING) }, { "payment details", K(HEADING) },
+	{ "payment information", K(HEADING) }, { "payment instructions", K(HEADING) },
+	{ "beneficiary details", K(HEADING) }, { "bankverbindung", K(HEADING) },
+	{ "kontoverbindung", K(HEADING) }, { "bankdaten", K(HEADING) },
+	{ "coordonnées bancaires", K(HEADING) }, { "datos bancarios", K(HEADING) },
+	{ "bankgegevens", K(HEADING) }, { "coordinate bancarie", K(HEADING) },
+	{ "dati bancari", K(HEADING) },
+};
+
+/*
+ * Sentence phrases: words parted by one space, a word's alternatives by
+ * '|', an empty alternative makes the word optional, a trailing '*' lets
+ * the word go on. Lower case; the text is lower-cased to match.
+ */
+static const char *const change_phrases[] = {
+	"bank|banking|remittance|wire|receiving details|information|instructions|account|accounts "
+	"have|has|had|were|was|are|is| been| changed|updated|modified",
+	"our payment details|information have|has| been| changed|updated",
+	"changed|updated|update|change|changing|updating our|its|the receiving| "
+	"bank|banking|payment|remittance|wire details|information|instructions|account|accounts",
+	"new bank|banking|remittance|wire|receiving account|accounts|details|information|instructions",
+	"our new account|accounts details|information|number",
+	"previous|old|former bank| account|accounts can|will|is|are no longer",
+	"previous|old|former bank| account|accounts is|has|was|have|are been| "
+	"closed|suspended|frozen|blocked|discontinued",
+	"do|don not|t pay|send|remit|transfer|wire|use to|into| the|our|any old|previous|former "
+	"bank| account|accounts|iban|details",
+	"made|sent|paid|directed|remitted|transferred to|into the|our|this new account|bank|iban",
+	"bankverbindung|kontoverbindung|bankdaten|kontodaten hat|haben sich geändert|geaendert|verändert",
+	"neue|neuen|neuer bankverbindung|kontoverbindung|bankdaten|kontodaten|kontonummer|iban|bankkonto",
+	"geänderte|geänderten|geaenderte bankverbindung|kontoverbindung|bankdaten",
+	"änderung|aenderung der|unserer bankverbindung|kontoverbindung|bankdaten",
+	"nouvelles|nouvelle coordonn* bancaire|bancaires",
+	"nouveau|nouvel rib|iban", "nouveau compte bancaire",
+	"changement|modification de|des coordonn* bancaire|bancaires",
+	"coordonn* bancaires ont été| chang*|modifi*",
+	"nuevos datos bancarios", "nueva cuenta bancaria", "nuevo iban",
+	"datos bancarios|cuenta bancaria han|ha sido| cambiado|modificado|modificada",
+	"cambio de cuenta|datos bancaria|bancarios",
+	"nieuwe bankgegevens|bankrekening|rekeningnummer|iban",
+	"gewijzigde bankgegevens|bankrekening|rekeningnummer",
+	"bankgegevens|rekeningnummer zijn|is gewijzigd|veranderd",
+	"nuove coordinate bancarie", "nuovo iban", "nuovo conto corrente|bancario",
+	"coordinate bancarie sono cambiate|variate|state",
+	"cambio|variazione delle|di coordinate bancarie|iban",
+};
+static const char *const negations[] = {
+	"never", "unchanged", "not been| changed|updated", "will not", "won t", "won’t",
+	"if you receive|get|ever", "beware", "phishing", "scam|scams",
+	"nie", "niemals", "unverändert", "unveraendert", "nicht geändert|verändert",
+	"jamais", "inchang*", "pas chang*|modifi*",
+	"nunca", "sin cambios", "no han|ha cambiado", "nooit", "ongewijzigd",
+	"niet gewijzigd|veranderd", "mai", "invariat*", "non sono cambiate|variate",
+};
+static const char *const request_phrases[] = {
+	"please|kindly pay|remit|settle|transfer|wire",
+	"process|make|arrange|effect the|a| payment|transfer", "payment of", "remit",
+	"wire|bank transfer", "amount|balance|total due|owing|payable",
+	"outstanding invoice|invoices|balance|amount", "overdue", "past due",
+	"bitte überweisen|zahlen|begleichen", "zahlung", "überweisen sie",
+	"veuillez régler|payer|virer", "paiement", "virement",
+	"por favor pague|pagar|transfiera", "pago", "transferencia",
+	"betaling", "te betalen", "over te maken", "pagamento", "bonifico",
+	"si prega di pagare|saldare",
+};
+
+#define N_PHRASES(a) (sizeof(a) / sizeof((a)[0]))
+_Static_assert(N_PHRASES(change_phrases) <= 64 && N_PHRASES(negations) <= 64 &&
+		       N_PHRASES(request_phrases) <= 64,
+	       "a phrase list indexes its phrases with a 64-bit mask");
+
+/* A phrase list with, for each hash of two bytes, the phrases that can
+ * start with them: each word of the text tries a few phrases, not all. */
+struct phrases {
+	const char *const *list;
+	uint64_t by_start[256];
+};
+
+struct scan {
+	struct mail_payment_facts *out;
+	bool in_block; /* inside a "Bank details:" block */
+	bool request;  /* a request phrase was seen */
+	struct phrases change, negation, request_words;
+};
+
+struct line {
+	const char *s;
+	size_t n;
+	size_t bic_from;     /* BICs from here on; SIZE_MAX: none */
+	size_t account_from; /* an account number from here on; SIZE_MAX: none */
+	bool routing, sort_code;
+};
+
+static bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_alpha(unsigned char c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static bool
+is_alnum(unsigned char c)
+{
+	return is_digit(c) || is_alpha(c);
+}
+
+static char
+lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : (char)c;
+}
+
+static char
+upper(unsigned char c)
+{
+	return c >= 'a' && c <= 'z' ? (char)(c & ~0x20) : (char)c;
+}
+
+/* The length of the IBAN separator (space, '-', no-break space) at i. */
+static size_t
+separator(const char *s, size_t n, size_t i)
+{
+	if (i < n && (s[i] == ' ' || s[i] == '-'))
+		return 1;
+	if (i + 1 < n && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA0)
+		return 2;
+	return 0;
+}
+
+/* Offset just past keyword kw (see above) at word start i; 0 when it
+ * is not there. */
+static size_t
+keyword_at(const char *s, size_t n, size_t i, const char *kw)
+{
+	size_t k = strlen(kw), j = 0;
+	bool open = kw[k - 1] == '*';
+
+	k -= open;
+	while (j < k && i + j < n && lower((unsigned char)s[i + j]) == kw[j])
+		j++;
+	if (j == k && (open || i + k == n || !is_alnum((unsigned char)s[i + k])))
+		return i + k;
+	return 0;
+}
+
+static void
+add_detail(struct mail_payment_facts *f, enum mail_payment_kind kind, const char *v, size_t len)
+{
+	struct mail_payment_detail *d;
+
+	for (size_t i = 0; i < f->n_details; i++)
+		if (f->details[i].kind == kind && strlen(f->details[i].value) == len &&
+		    memcmp(f->details[i].value, v, len) == 0)
+			return;
+	if (f->n_details == MAIL_PAYMENT_DETAILS || len >= sizeof d->value)
+		return;
+	d = &f->details[f->n_details++];
+	d->kind = kind;
+	memcpy(d->value, v, len);
+	d->value[len] = '\0';
+}
+
+/* ---- IBAN ---- */
+
+static size_t
+iban_length(const char *cc)
+{
+	const char *t = iban_countries;
+
+	for (size_t i = 0; i + 4 < sizeof iban_countries; i += 5)
+		if (t[i] == cc[0] && t[i + 1] == cc[1])
+			return (size_t)(t[i + 2] - '0') * 10 + (size_t)(t[i + 3] - '0');
+	return 0;
+}
+
+/*
+ * b: len upper-case letters and digits. ISO 13616: country length, check
+ * digits 02-98, and the number made of the BBAN, the country's letters
+ * (A=10 ... Z=35) and the check digits is 1 modulo 97; computed a digit
+ * (or a letter's two) at a time, so the remainder never exceeds 9699.
+ */
+static bool
+iban_check(const char *b, size_t len)
+{
+	unsigned r = 0;
+
+	if (len < 5 || len != iban_length(b) || !is_digit(b[2]) || !is_digit(b[3]) ||
+	    (b[2] == '0' && b[3] < '2') || (b[2] == '9' && b[3] == '9'))
+		return false;
+	for (size_t k = 0; k < len; k++) {
+		char c = b[(k + 4) % len];
+
+		if (is_digit(c))
+			r = (r * 10 + (unsigned)(c - '0')) % 97;
+		else if (c >= 'A' && c <= 'Z')
+			r = (r * 100 + (unsigned)(c - 'A' + 10)) % 97;
+		else
+			return false;
+	}
+	return r == 1;
+}
+
+bool
+mail_iban_valid(const char *iban)
+{
+	char b[IBAN_MAX];
+	size_t len = 0;
+
+	if (iban == NULL)
+		return false;
+	for (size_t i = 0, n = strlen(iban); i < n;) {
+		size_t sep = separator(iban, n, i);
+
+		if (sep > 0) {
+			i += sep;
+			continue;
+		}
+		if (!is_alnum((unsigned char)iban[i]) || len == IBAN_MAX)
+			return false;
+		b[len++] = upper((unsigned char)iban[i++]);
+	}
+	return iban_check(b, len);
+}
+
+/* An IBAN candidate at word start i: returns where it ends (its BBAN is
+ * not read again for account numbers), or i when there is none. */
+static size_t
+take_iban(struct scan *sc, const struct line *l, size_t i)
+{
+	const char *s = l->s;
+	char b[IBAN_MAX];
+	size_t want, len = 0, j = i;
+
+	if (i + 4 > l->n || !is_alpha(s[i]) || !is_alpha(s[i + 1]) || !is_digit(s[i + 2]) ||
+	    !is_digit(s[i + 3]))
+		return i;
+	b[0] = upper(s[i]);
+	b[1] = upper(s[i + 1]);
+	if ((want = iban_length(b)) == 0)
+		return i;
+	while (j < l->n && len < want) {
+		size_t sep = len % 4 == 0 ? separator(s, l->n, j) : 0;
+
+		if (is_alnum((unsigned char)s[j]))
+			b[len++] = upper((unsigned char)s[j++]);
+		else if (sep > 0 && j + sep < l->n && is_alnum((unsigned char)s[j + sep]))
+			j += sep;
+		else
+			break;
+	}
+	if (len == want && (j == l->n || !is_alnum((unsigned char)s[j])) && iban_check(b, len))
+		add_detail(sc->out, MAIL_PAY_IBAN, b, len);
+	return j;
+}
+
+/* ---- BIC ---- */
+
+static bool
+iso_country(const char *cc)
+{
+	for (size_t i = 0; i + 1 < sizeof iso_countries; i += 3)
+		if (iso_countries[i] == cc[0] && iso_countries[i + 1] == cc[1])
+			return true;
+	return false;
+}
+
+/* A BIC: bank (4 letters), country (2), location (2), branch (3 or
+ * none), upper case as banks write them: prose words after "SWIFT" are
+ * lower case. */
+static void
+take_bic(struct scan *sc, const struct line *l, size_t i, size_t end)
+{
+	const char *s = l->s + i;
+	size_t len = end - i;
+
+	if (len != 8 && len != 11)
+		return;
+	for (size_t k = 0; k < len; k++)
+		if (!(s[k] >= 'A' && s[k] <= 'Z') && (k < 6 || !is_digit(s[k])))
+			return;
+	if (iso_country(s + 4))
+		add_detail(sc->out, MAIL_PAY_BIC, s, len);
+}
+
+/* ---- numbers ---- */
+
+static bool
+aba_valid(const char *d)
+{
+	static const unsigned weight[9] = { 3, 7, 1, 3, 7, 1, 3, 7, 1 };
+	unsigned sum = 0, prefix = (unsigned)(d[0] - '0') * 10 + (unsigned)(d[1] - '0');
+
+	for (size_t k = 0; k < 9; k++)
+		sum += weight[k] * (unsigned)(d[k] - '0');
+	/* Federal Reserve districts 00-12, thrifts 21-32, electronic 61-72,
+	 * travellers' cheques 80 */
+	return sum % 10 == 0 && sum > 0 &&
+	       (prefix <= 12 || (prefix >= 21 && prefix <= 32) || (prefix >= 61 && prefix <= 72) ||
+		prefix == 80);
+}
+
+/* The length of a currency symbol ($, £, ¥, €) or code at i; 0: none. */
+static size_t
+currency_at(const char *s, size_t n, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	char code[4] = "";
+
+	if (u[i] == '$')
+		return 1;
+	if (i + 1 < n && u[i] == 0xC2 && (u[i + 1] == 0xA3 || u[i + 1] == 0xA5))
+		return 2;
+	if (i + 2 < n && u[i] == 0xE2 && u[i + 1] == 0x82 && u[i + 2] == 0xAC)
+		return 3;
+	if (i + 3 > n || (i > 0 && is_alnum(u[i - 1])) || (i + 3 < n && is_alnum(u[i + 3])))
+		return 0;
+	for (size_t k = 0; k < 3 && u[i + k] >= 'A' && u[i + k] <= 'Z'; k++)
+		code[k] = s[i + k];
+	return strlen(code) == 3 && strstr(currency_codes, code) != NULL ? 3 : 0;
+}
+
+/* Whether the number at [i, j) belongs to something else: a word
+ * ("AT-2026-10"), an amount ("$1,980.00"), a phone number ("+1"). */
+static bool
+number_glued(const char *s, size_t n, size_t i, size_t j)
+{
+	char p = i > 0 ? s[i - 1] : ' ', pp = i > 1 ? s[i - 2] : ' ';
+
+	if (p == '+' || ((p == '-' || p == '/') && is_alnum(pp)) ||
+	    ((p == '.' || p == ',') && is_digit(pp)) || (i > 0 && currency_at(s, n, i - 1) == 1) ||
+	    (i > 1 && currency_at(s, n, i - 2) == 2) || (i > 2 && currency_at(s, n, i - 3) == 3))
+		return true;
+	return j < n && (is_alnum(s[j]) || ((s[j] == '.' || s[j] == ',') && j + 1 < n &&
+					    is_digit(s[j + 1])));
+}
+
+/* A number at word start i: digits in groups parted by one space or '-',
+ * a sort code, routing or account number as its line allows. Returns
+ * where it ends. */
+static size_t
+take_number(struct scan *sc, struct line *l, size_t i)
+{
+	const char *s = l->s;
+	char d[24];
+	size_t nd = 0, groups = 0, j = i;
+	bool pairs = true;
+
+	for (;;) {
+		size_t g = 0;
+
+		for (; j < l->n && is_digit(s[j]); j++, g++, nd++)
+			if (nd < sizeof d)
+				d[nd] = s[j];
+		groups++;
+		pairs = pairs && g == 2;
+		if (j + 1 < l->n && (s[j] == ' ' || s[j] == '-') && is_digit(s[j + 1]))
+			j++;
+		else
+			break;
+	}
+	if (number_glued(s, l->n, i, j))
+		return j;
+	if (l->sort_code && nd == 6 && (groups == 1 || (groups == 3 && pairs)))
+		add_detail(sc->out, MAIL_PAY_SORT_CODE, d, nd);
+	else if (l->routing && nd == 9 && groups == 1 && aba_valid(d))
+		add_detail(sc->out, MAIL_PAY_ROUTING, d, nd);
+	else if (i >= l->account_from && nd >= 6 && nd <= 17) {
+		add_detail(sc->out, MAIL_PAY_ACCOUNT, d, nd);
+		l->account_from = SIZE_MAX; /* one a line: the rest are references */
+	}
+	return j;
+}
+
+/* Where the first keyword of each kind ends on the line (0: none), and
+ * whether the line heads a block: one pass over its word starts. */
+static bool
+line_keywords(const char *s, size_t n, size_t at[KW_KINDS])
+{
+	bool heading = false;
+
+	memset(at, 0, KW_KINDS * sizeof at[0]);
+	for (size_t i = 0; i < n; i++) {
+		char c = lower(s[i]);
+
+		if (!is_alpha(c) || (i > 0 && is_alnum(s[i - 1])))
+			continue;
+		for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++) {
+			const struct keyword *kw = &keywords[k];
+			size_t end;
+
+			if (kw->word[0] != c || (end = keyword_at(s, n, i, kw->word)) == 0)
+				continue;
+			for (unsigned b = 0; b < KW_KINDS; b++)
+				if ((kw->kinds & 1u << b) && at[b] == 0)
+					at[b] = end;
+			while (end < n && (s[end] == ' ' || s[end] == '\t'))
+				end++;
+			if ((kw->kinds & K(HEADING)) && (end == n || s[end] == ':'))
+				heading = true;
+		}
+	}
+	return heading;
+}
+
+static void
+scan_line(struct scan *sc, const char *s, size_t n)
+{
+	struct line l = { .s = s, .n = n, .bic_from = SIZE_MAX, .account_from = SIZE_MAX };
+	size_t at[KW_KINDS], alone, weak, i;
+
+	for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+		;
+	if (i == n) {
+		sc->in_block = false;
+		return;
+	}
+	if (line_keywords(s, n, at))
+		sc->in_block = true;
+	if (at[KW_BIC] > 0)
+		l.bic_from = at[KW_BIC];
+	l.routing = at[KW_ROUTING] > 0;
+	l.sort_code = at[KW_SORT] > 0;
+	alone = at[KW_ALONE];
+	weak = sc->in_block || at[KW_BANK] > 0 ? at[KW_ACCOUNT] : 0;
+	/* an account number follows the first word that may name one */
+	if (at[KW_PHONE] == 0 && (alone > 0 || weak > 0))
+		l.account_from = alone > 0 && (weak == 0 || alone < weak) ? alone : weak;
+
+	for (i = 0; i < n;) {
+		size_t end;
+
+		if (!is_alnum(s[i]) || (i > 0 && is_alnum(s[i - 1]))) {
+			i++;
+			continue;
+		}
+		if (is_digit(s[i])) {
+			i = take_number(sc, &l, i);
+			continue;
+		}
+		if ((end = take_iban(sc, &l, i)) > i) {
+			i = end;
+			continue;
+		}
+		for (end = i; end < n && is_alnum(s[end]); end++)
+			;
+		if (i >= l.bic_from)
+			take_bic(sc, &l, i, end);
+		i = end;
+	}
+}
+
+/* ---- phrases ---- */
+
+static const char *
+next_word(const char *pat)
+{
+	pat += strcspn(pat, " ");
+	return *pat == ' ' ? pat + 1 : pat;
+}
+
+/* Whether the words of pattern pat (see above) start t, n bytes of a
+ * normalised sentence (no '|', '*' or NUL) at a word start. Recursion is
+ * as deep as the pattern has words. */
+static bool
+match(const char *pat, const char *t, size_t n)
+{
+	for (const char *alt = pat;; alt++) {
+		size_t k = 0;
+		bool end;
+
+		while (k < n && alt[k] == t[k] && t[k] != ' ')
+			k++;
+		end = alt[k] == '|' || alt[k] == ' ' || alt[k] == '\0';
+		if (end && k == 0) {
+			/* an empty alternative: the word is optional */
+			if (*next_word(alt) == '\0' || match(next_word(alt), t, n))
+				return true;
+		} else if (alt[k] == '*' || (end && (k == n || t[k] == ' '))) {
+			const char *next = next_word(alt + k);
+			size_t w = k;
+
+			while (w < n && t[w] != ' ')
+				w++;
+			if (*next == '\0' || (w < n && match(next, t + w + 1, n - w - 1)))
+				return true;
+		}
+		alt += k + strcspn(alt + k, "| ");
+		if (*alt != '|')
+			return false;
+	}
+}
+
+static unsigned
+start_hash(unsigned char c0, unsigned char c1)
+{
+	return (c0 * 31u + c1) & 255;
+}
+
+static void
+phrases_index(struct phrases *x, const char *const *list, size_t n)
+{
+	memset(x, 0, sizeof *x);
+	x->list = list;
+	for (size_t p = 0; p < n; p++)
+		for (const char *alt = list[p];; alt++) {
+			size_t len = strcspn(alt, "| ");
+
+			if (len < 2 || alt[1] == '*') {
+				/* an optional first word or a short one: try it anywhere */
+				for (size_t h = 0; h < 256; h++)
+					x->by_start[h] |= UINT64_C(1) << p;
+			} else {
+				x->by_start[start_hash(alt[0], alt[1])] |= UINT64_C(1) << p;
+			}
+			alt += len;
+			if (*alt != '|')
+				break;
+		}
+}
+
+static bool
+says_any(const char *s, size_t n, const struct phrases *x)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t m;
+
+		if (i > 0 && s[i - 1] != ' ')
+			continue;
+		m = x->by_start[start_hash(s[i], i + 1 < n ? s[i + 1] : ' ')];
+		for (; m != 0; m &= m - 1)
+			if (match(x->list[__builtin_ctzll(m)], s + i, n - i))
+				return true;
+	}
+	return false;
+}
+
+struct sentence {
+	char s[SENTENCE_MAX];
+	size_t len;
+	bool gap; /* a space is due before the next byte */
+};
+
+static void
+judge(struct scan *sc, const struct sentence *st)
+{
+	if (sc->out->bank_change && sc->request)
+		return;
+	if (!sc->out->bank_change && says_any(st->s, st->len, &sc->change) &&
+	    !says_any(st->s, st->len, &sc->negation))
+		sc->out->bank_change = true;
+	if (!sc->request && says_any(st->s, st->len, &sc->request_words))
+		sc->request = true;
+}
+
+static void
+end_sentence(struct scan *sc, struct sentence *st)
+{
+	judge(sc, st);
+	st->len = 0;
+	st->gap = false;
+}
+
+static void
+put(struct scan *sc, struct sentence *st, char c)
+{
+	if (st->len + 2 > SENTENCE_MAX) {
+		/* too long to be a sentence: judge it, go on with its tail
+		 * from a word start so that no phrase is cut */
+		size_t from = st->len - SENTENCE_CARRY;
+
+		judge(sc, st);
+		while (from < st->len && st->s[from - 1] != ' ')
+			from++;
+		memmove(st->s, st->s + from, st->len - from);
+		st->len -= from;
+	}
+	if (st->gap && st->len > 0)
+		st->s[st->len++] = ' ';
+	st->gap = false;
+	st->s[st->len++] = c;
+}
+
+static void
+scan_sentences(struct scan *sc, const char *text, size_t len)
+{
+	struct sentence st = { .len = 0 };
+	const unsigned char *u = (const unsigned char *)text;
+	unsigned breaks = 0; /* line breaks since the last visible byte */
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = u[i];
+
+		if (c == '\n' || (c == '\r' && (i + 1 == len || u[i + 1] != '\n'))) {
+			if (++breaks == 2)
+				end_sentence(sc, &st);
+			st.gap = true;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r') {
+			st.gap = true;
+			continue;
+		}
+		breaks = 0;
+		if (c == 0xC2 && i + 1 < len && u[i + 1] == 0xA0) {
+			st.gap = true;
+			i++;
+		} else if ((c == '.' || c == '!' || c == '?') &&
+			   (i + 1 == len || u[i + 1] == ' ' || u[i + 1] == '\n' || u[i + 1] == '\r' ||
+			    u[i + 1] == '\t')) {
+			end_sentence(sc, &st);
+		} else if (c == 0xC3 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9E &&
+			   u[i + 1] != 0x97) {
+			/* Latin-1 capitals: "Ä" -> "ä", "É" -> "é" */
+			put(sc, &st, (char)c);
+			put(sc, &st, (char)(u[++i] + 0x20));
+		} else if (is_alnum(c) || c >= 0x80) {
+			put(sc, &st, lower(c));
+		} else {
+			st.gap = true;
+		}
+	}
+	end_sentence(sc, &st);
+}
+
+/* An amount: a currency next to digits (one space between allowed). */
+static bool
+has_amount(const char *s, size_t n)
+{
+	for (size_t i = 0, k; i < n; i += k > 0 ? k : 1) {
+		size_t after;
+
+		if ((k = currency_at(s, n, i)) == 0)
+			continue;
+		after = i + k + (i + k < n && s[i + k] == ' ');
+		if ((after < n && is_digit(s[after])) || (i > 0 && is_digit(s[i - 1])) ||
+		    (i > 1 && s[i - 1] == ' ' && is_digit(s[i - 2])))
+			return true;
+	}
+	return false;
+}
+
+const char *
+mail_payment_kind_name(enum mail_payment_kind kind)
+{
+	static const char *const names[] = {
+		[MAIL_PAY_IBAN] = "iban",
+		[MAIL_PAY_BIC] = "bic",
+		[MAIL_PAY_ACCOUNT] = "account",
+		[MAIL_PAY_ROUTING] = "routing",
+		[MAIL_PAY_SORT_CODE] = "sort-code",
+	};
+
+	if ((unsigned)kind >= sizeof names / sizeof names[0])
+		return "unknown";
+	return names[kind];
+}
+
+void
+mail_payment_scan(const char *text, size_t len, struct mail_payment_facts *out)
+{
+	struct scan sc = { .out = out };
+
+	if (out == NULL)
+		return;
+	memset(out, 0, sizeof *out);
+	if (text == NULL)
+		return;
+	for (size_t i = 0; i < len;) {
+		size_t e = i;
+
+		while (e < len && text[e] != '\n' && text[e] != '\r')
+			e++;
+		scan_line(&sc, text + i, e - i);
+		i = e + (e + 1 < len && text[e] == '\r' && text[e + 1] == '\n' ? 2 : 1);
+	}
+	phrases_index(&sc.change, change_phrases, N_PHRASES(change_phrases));
+	phrases_index(&sc.negation, negations, N_PHRASES(negations));
+	phrases_index(&sc.request_words, request_phrases, N_PHRASES(request_phrases));
+	scan_sentences(&sc, text, len);
+	out->asks_payment = sc.request && (out->n_details > 0 || has_amount(text, len));
+}

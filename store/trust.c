@@ -1,0 +1,974 @@
+/*
+ * Trust: which mail borrows a vendor's standing.
+ *
+ * Indexing records, per message, what the file says of itself (mail/:
+ * Authentication-Results, an address in From's display name, Reply-To,
+ * payment details) into trust_signals, auth_results and payment_details.
+ * Which sender domains resemble which is a fact about the names, found
+ * once per new domain (domain_likeness). What those facts mean depends on
+ * what the store knows, and is judged here:
+ *
+ * - lookalikes: a domain resembling one the user trusts or has history
+ *   with (the user wrote to it, or it sent mail before), and which is not
+ *   itself trusted or merged with it. Judged again after every triage
+ *   action (a few rows: only resembling pairs are looked at), so promote
+ *   and merge stay O(1) in the vendor's mail.
+ * - suspicions: per message, judged at the end of each index run for the
+ *   mail it touched, or for all incoming mail when the rules or the
+ *   believed authserv-ids change. Bank verdicts compare with each
+ *   vendor's earlier mail, so they are judged again for all payment mail
+ *   on every run (it is little).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+/* Bump when the judging below changes: every incoming message is judged
+ * again on the next index run. */
+#define TRUST_RULES_REV "1"
+
+/* A learned authserv-id must top this many incoming messages, and more
+ * than half of those with Authentication-Results. */
+#define LEARN_MIN_MESSAGES 3
+
+/* ---- recording, during indexing ---- */
+
+static bool
+has_auth_failure(const struct mail_trust_facts *t)
+{
+	for (size_t i = 0; i < t->n_auth; i++)
+		if (t->auth[i].verdict == MAIL_AUTH_VERDICT_FAIL)
+			return true;
+	return false;
+}
+
+vt_status
+vt_trust_record(struct vt_store *s, const struct mail_message_info *info, struct vt_error *err)
+{
+	const struct mail_trust_facts *t = &info->trust;
+	const struct mail_attribution *a = &info->attribution;
+	const char *name = info->from.name ? info->from.name : "";
+	vt_status rc;
+	bool notable;
+
+	if (a->direction != MAIL_DIR_IN)
+		return VT_OK;
+	if ((rc = vt_sql_run(s, "INSERT OR IGNORE INTO temp.trust_scope VALUES (?)", "record trust",
+			     err, "t", info->message_id)) != VT_OK)
+		return rc;
+	/* A freemail sender's name is kept: it may be a contact's. */
+	notable = t->name_address[0] || t->several_from || t->from_encoded || t->reply_org[0] ||
+		  t->payment.bank_change || t->payment.asks_payment ||
+		  (a->kind == MAIL_KIND_PERSONAL && *name);
+	if (notable &&
+	    (rc = vt_sql_run(s,
+			     "INSERT OR REPLACE INTO trust_signals (message_id, display_name,"
+			     " name_address, several_from, from_encoded, reply_org, bank_change,"
+			     " asks_payment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			     "record trust", err, "tttiitii", info->message_id,
+			     a->kind == MAIL_KIND_PERSONAL ? name : "", t->name_address,
+			     (int64_t)t->several_from, (int64_t)t->from_encoded, t->reply_org,
+			     (int64_t)t->payment.bank_change,
+			     (int64_t)t->payment.asks_payment)) != VT_OK)
+		return rc;
+	/* Which header is believed is decided later (the authserv-id may be
+	 * learned after): keep every header of a message some header fails. */
+	for (size_t i = 0; has_auth_failure(t) && i < t->n_auth; i++)
+		if ((rc = vt_sql_run(s,
+				     "INSERT OR REPLACE INTO auth_results (message_id, pos,"
+				     " authserv_id, verdict, why) VALUES (?, ?, ?, ?, ?)",
+				     "record trust", err, "titit", info->message_id, (int64_t)i,
+				     t->auth[i].authserv_id, (int64_t)t->auth[i].verdict,
+				     t->auth[i].why)) != VT_OK)
+			return rc;
+	for (size_t i = 0; i < t->payment.n_details; i++)
+		if ((rc = vt_sql_run(s,
+				     "INSERT OR IGNORE INTO payment_details (message_id, kind, value)"
+				     " VALUES (?, ?, ?)",
+				     "record trust", err, "ttt", info->message_id,
+				     mail_payment_kind_name(t->payment.details[i].kind),
+				     t->payment.details[i].value)) != VT_OK)
+			return rc;
+	return VT_OK;
+}
+
+/* ---- which server is the user's ---- */
+
+/* The authserv-id that tops most of the user's incoming mail, when it
+ * tops enough of it to be the receiving server's (malloc'd, or NULL). */
+static char *
+learned_authserv(struct vt_store *s)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT authserv, count(*), (SELECT count(*) FROM messages WHERE authserv <> ''"
+		"  AND direction = 0)"
+		" FROM messages WHERE authserv <> '' AND direction = 0"
+		" GROUP BY authserv ORDER BY 2 DESC, 1 LIMIT 1",
+		NULL);
+	char *out = NULL;
+
+	if (st == NULL)
+		return NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t top = sqlite3_column_int64(st, 1), all = sqlite3_column_int64(st, 2);
+
+		if (top >= LEARN_MIN_MESSAGES && top * 2 > all)
+			out = vt_strdup0((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	return out;
+}
+
+char *
+vt_trust_authserv(struct vt_store *s, const struct vt_config *cfg)
+{
+	char *out = NULL;
+	size_t len = 1;
+
+	if (cfg == NULL || cfg->n_authserv_ids == 0) {
+		char *learned = vt_meta_get(s, "authserv_learned");
+
+		return learned ? learned : strdup("");
+	}
+	for (size_t i = 0; i < cfg->n_authserv_ids; i++)
+		len += strlen(cfg->authserv_ids[i]) + 1;
+	if ((out = calloc(1, len)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < cfg->n_authserv_ids; i++) {
+		if (i)
+			strcat(out, ",");
+		strcat(out, cfg->authserv_ids[i]);
+	}
+	return out;
+}
+
+/* ---- which domains resemble which ---- */
+
+struct strings {
+	char **items;
+	size_t count;
+};
+
+static void
+strings_clear(struct strings *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		free(l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+/* The first column of every row of st (bound already). */
+static vt_status
+strings_read(struct vt_store *s, sqlite3_stmt *st, struct strings *out, struct vt_error *err)
+{
+	vt_status rc = VT_OK;
+	int step;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		char **grown = realloc(out->items, (out->count + 1) * sizeof *grown);
+
+		if (grown == NULL || (grown[out->count] = strdup(v ? v : "")) == NULL) {
+			if (grown)
+				out->items = grown;
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		out->items = grown;
+		out->count++;
+	}
+	sqlite3_reset(st);
+	if (rc == VT_OK && step != SQLITE_DONE)
+		rc = vt_sql_fail(s, err, step, "read domains");
+	return rc;
+}
+
+struct pair_sink {
+	struct vt_store *s;
+	const char *org; /* the domain whose host is being compared */
+	vt_status rc;
+	struct vt_error *err;
+};
+
+static vt_status
+insert_pair(struct vt_store *s, const char *org, const char *like_org,
+	    const struct mail_lookalike *how, struct vt_error *err)
+{
+	return vt_sql_run(s,
+			  "INSERT OR IGNORE INTO domain_likeness (org, like_org, kind, why)"
+			  " VALUES (?, ?, ?, ?)",
+			  "record look-alike", err, "tttt", org, like_org,
+			  mail_lookalike_kind_name(how->kind), how->why);
+}
+
+/* Records that the newcomer resembles known, and whether known resembles
+ * the newcomer (most kinds hold both ways, with the reason reversed): of
+ * the two, the store judges later which one imitates. */
+static void
+record_pair(void *ctx, const char *known, const struct mail_lookalike *how)
+{
+	struct pair_sink *p = ctx;
+	struct mail_lookalike back;
+
+	if (p->rc != VT_OK || strcmp(known, p->org) == 0)
+		return;
+	p->rc = insert_pair(p->s, p->org, known, how, p->err);
+	if (p->rc == VT_OK && mail_lookalike_compare(known, p->org, &back))
+		p->rc = insert_pair(p->s, known, p->org, &back, p->err);
+}
+
+/*
+ * Domains first seen since the last run are compared with every known
+ * domain, through an index of them (never each with each): the domain
+ * itself and each host its mail came from ("acmetel.example.pay.example"
+ * names acmetel.example in pay.example's host). Each pair found is tried
+ * the other way round too, so a newcomer's older twin is found as well.
+ */
+static vt_status
+compare_new_domains(struct vt_store *s, struct vt_error *err)
+{
+	struct strings fresh = { 0 }, all = { 0 };
+	struct mail_lookalike_index *idx = NULL;
+	vt_status rc;
+
+	rc = strings_read(s,
+			  vt_sql_prepare(s,
+					 "SELECT domain FROM vendor_domains WHERE domain NOT IN"
+					 " (SELECT org FROM domains_compared)",
+					 err),
+			  &fresh, err);
+	if (rc != VT_OK || fresh.count == 0)
+		goto out;
+	rc = strings_read(s, vt_sql_prepare(s, "SELECT domain FROM vendor_domains", err), &all, err);
+	if (rc == VT_OK && (idx = mail_lookalike_index_new()) == NULL)
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; rc == VT_OK && i < all.count; i++)
+		if (!mail_lookalike_index_add(idx, all.items[i]))
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; rc == VT_OK && i < fresh.count; i++) {
+		struct pair_sink sink = { .s = s, .org = fresh.items[i], .err = err };
+		struct strings hosts = { 0 };
+		sqlite3_stmt *st = vt_sql_prepare(
+			s,
+			"SELECT DISTINCT substr(from_addr, instr(from_addr, '@') + 1) FROM messages"
+			" WHERE org = ? AND direction = 0 AND from_addr LIKE '%@%' LIMIT 50",
+			err);
+
+		if (st != NULL)
+			sqlite3_bind_text(st, 1, fresh.items[i], -1, SQLITE_STATIC);
+		rc = strings_read(s, st, &hosts, err);
+		mail_lookalike_index_find(idx, fresh.items[i], record_pair, &sink);
+		for (size_t h = 0; rc == VT_OK && sink.rc == VT_OK && h < hosts.count; h++)
+			if (strcmp(hosts.items[h], fresh.items[i]) != 0)
+				mail_lookalike_index_find(idx, hosts.items[h], record_pair, &sink);
+		strings_clear(&hosts);
+		if (rc == VT_OK)
+			rc = sink.rc;
+		if (rc == VT_OK)
+			rc = vt_sql_run(s, "INSERT OR IGNORE INTO domains_compared VALUES (?)",
+					"record look-alike", err, "t", fresh.items[i]);
+	}
+out:
+	mail_lookalike_index_free(&idx);
+	strings_clear(&fresh);
+	strings_clear(&all);
+	return rc;
+}
+
+/* The user's words for a resemblance: "acrnetel.example looks like
+ * acmetel.example (rn for m)". */
+static char *
+lookalike_text(const char *org, const char *like_org, const char *why)
+{
+	char *a = mail_domain_display(org), *b = mail_domain_display(like_org), *out = NULL;
+
+	if (a != NULL && b != NULL &&
+	    asprintf(&out, "%s looks like %s (%s)", a, b, why) < 0)
+		out = NULL;
+	free(a);
+	free(b);
+	return out;
+}
+
+/*
+ * Which resembling domain imitates which, given the user's standing with
+ * each: org imitates like_org when like_org is trusted, or the user wrote
+ * to it, or it had sent mail before org's first mail (and at least twice);
+ * never when org is trusted itself (the user vouched for it, with --force)
+ * or belongs to the same vendor (merged, with --force).
+ */
+static const char judge_pairs[] =
+	"SELECT l.org, l.like_org, l.kind, l.why, coalesce(vl.id, 0), coalesce(vl.bucket, 0),"
+	"  vk.id, vk.bucket,"
+	"  (SELECT min(date) FROM messages m WHERE m.org = l.org AND m.kind = 1),"
+	"  (SELECT min(date) FROM messages m WHERE m.org = l.like_org AND m.kind = 1),"
+	"  EXISTS (SELECT 1 FROM messages m WHERE m.org = l.like_org AND m.kind = 1"
+	"   AND m.direction = 1),"
+	"  (SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.org = l.like_org"
+	"   AND m.kind = 1 LIMIT 2))"
+	" FROM domain_likeness l"
+	" JOIN vendor_domains dk ON dk.domain = l.like_org JOIN vendors vk ON vk.id = dk.vendor_id"
+	" LEFT JOIN vendor_domains dl ON dl.domain = l.org"
+	" LEFT JOIN vendors vl ON vl.id = dl.vendor_id"
+	" ORDER BY l.org, vk.bucket DESC, 10";
+
+vt_status
+vt_trust_judge_domains(struct vt_store *s, struct vt_error *err)
+{
+	sqlite3_stmt *st;
+	vt_status rc;
+	int step;
+	char last[MAIL_DOMAIN_MAX] = "";
+
+	if ((rc = vt_store_begin(s, err)) != VT_OK)
+		return rc;
+	rc = vt_sql_exec(s, "DELETE FROM lookalikes", err);
+	st = rc == VT_OK ? vt_sql_prepare(s, judge_pairs, err) : NULL;
+	if (rc == VT_OK && st == NULL)
+		rc = err ? err->status : VT_ERR_DB;
+	/* rows are read first: no statement stays open across the writes */
+	struct {
+		char org[MAIL_DOMAIN_MAX], like_org[MAIL_DOMAIN_MAX], kind[32], why[128];
+	} *found = NULL;
+	size_t n = 0;
+
+	while (rc == VT_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *org = (const char *)sqlite3_column_text(st, 0);
+		int64_t org_vendor = sqlite3_column_int64(st, 4), like_vendor = sqlite3_column_int64(st, 6);
+		bool org_trusted = sqlite3_column_int(st, 5) == 1;
+		bool like_trusted = sqlite3_column_int(st, 7) == 1;
+		bool org_seen = sqlite3_column_type(st, 8) != SQLITE_NULL;
+		bool like_seen = sqlite3_column_type(st, 9) != SQLITE_NULL;
+		int64_t org_first = sqlite3_column_int64(st, 8), like_first = sqlite3_column_int64(st, 9);
+		bool wrote = sqlite3_column_int(st, 10) != 0;
+		bool history = sqlite3_column_int(st, 11) >= 2;
+		/* The imitator is the one that came later: the user having
+		 * written to both (a reply to the impostor), or trusting the
+		 * newcomer with --force, does not make the original a copy. A
+		 * trusted domain with no mail yet is older than any. */
+		bool older = like_seen ? like_first < org_first : like_trusted;
+		void *grown;
+
+		if (strcmp(org, last) == 0 || org_vendor == like_vendor || org_trusted || !org_seen ||
+		    !(like_trusted || wrote || history) || !older)
+			continue;
+		if ((grown = realloc(found, (n + 1) * sizeof *found)) == NULL) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		found = grown;
+		snprintf(found[n].org, sizeof found[n].org, "%s", org);
+		snprintf(found[n].like_org, sizeof found[n].like_org, "%s",
+			 (const char *)sqlite3_column_text(st, 1));
+		snprintf(found[n].kind, sizeof found[n].kind, "%s",
+			 (const char *)sqlite3_column_text(st, 2));
+		snprintf(found[n].why, sizeof found[n].why, "%s",
+			 (const char *)sqlite3_column_text(st, 3));
+		snprintf(last, sizeof last, "%s", org);
+		n++;
+	}
+	if (st != NULL)
+		sqlite3_reset(st);
+	for (size_t i = 0; rc == VT_OK && i < n; i++) {
+		char *like = lookalike_text(found[i].org, found[i].like_org, found[i].why), *text = NULL;
+
+		if (like == NULL || asprintf(&text, "sender domain %s", like) < 0)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		else
+			rc = vt_sql_run(s,
+					"INSERT OR IGNORE INTO lookalikes (org, like_org, kind, why, text)"
+					" VALUES (?, ?, ?, ?, ?)",
+					"judge look-alikes", err, "ttttt", found[i].org,
+					found[i].like_org, found[i].kind, found[i].why, text);
+		free(like);
+		free(text);
+	}
+	free(found);
+	if (rc == VT_OK)
+		return vt_store_commit(s, err);
+	vt_store_rollback(s);
+	return rc;
+}
+
+/* ---- per message ---- */
+
+static vt_status
+suspect(struct vt_store *s, const char *message_id, const char *reason, const char *detail,
+	const char *like_org, struct vt_error *err)
+{
+	return vt_sql_run(s,
+			  "INSERT OR IGNORE INTO suspicions (message_id, reason, detail, like_org)"
+			  " VALUES (?, ?, ?, ?)",
+			  "record suspicion", err, "tttt", message_id, reason, detail,
+			  like_org ? like_org : "");
+}
+
+/* Runs st (bound already) and hands each row to fn, after reading them
+ * all: fn writes, and no statement may stay open across writes. */
+struct row {
+	char *col[6];
+	int64_t num[4];
+};
+
+static vt_status
+rows_read(struct vt_store *s, sqlite3_stmt *st, int text_cols, int num_cols, struct row **out,
+	  size_t *n, struct vt_error *err)
+{
+	vt_status rc = VT_OK;
+	int step;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct row *grown = realloc(*out, (*n + 1) * sizeof *grown), *r;
+
+		if (grown == NULL) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		*out = grown;
+		r = &grown[(*n)++];
+		memset(r, 0, sizeof *r);
+		for (int c = 0; c < text_cols; c++) {
+			const char *v = (const char *)sqlite3_column_text(st, c);
+
+			if ((r->col[c] = strdup(v ? v : "")) == NULL)
+				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		}
+		for (int c = 0; c < num_cols; c++)
+			r->num[c] = sqlite3_column_int64(st, text_cols + c);
+		if (rc != VT_OK)
+			break;
+	}
+	sqlite3_reset(st);
+	if (rc == VT_OK && step != SQLITE_DONE)
+		rc = vt_sql_fail(s, err, step, "judge mail");
+	return rc;
+}
+
+static void
+rows_free(struct row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (int c = 0; c < 6; c++)
+			free(rows[i].col[c]);
+	free(rows);
+}
+
+/* Failed authentication, as the first header of a believed server says. */
+static vt_status
+judge_auth(struct vt_store *s, const char *authserv, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT a.message_id, a.why || ' at ' || a.authserv_id, m.org, a.verdict"
+		" FROM temp.trust_scope t JOIN auth_results a ON a.message_id = t.message_id"
+		" JOIN messages m ON m.message_id = a.message_id"
+		" WHERE m.kind IN (1, 2) AND instr(',' || ?1 || ',', ',' || a.authserv_id || ',') > 0"
+		"  AND a.pos = (SELECT min(b.pos) FROM auth_results b WHERE b.message_id = a.message_id"
+		"   AND instr(',' || ?1 || ',', ',' || b.authserv_id || ',') > 0)",
+		err);
+	struct row *rows;
+	size_t n;
+	vt_status rc;
+
+	if (authserv == NULL || *authserv == '\0')
+		return VT_OK;
+	if (st != NULL)
+		sqlite3_bind_text(st, 1, authserv, -1, SQLITE_STATIC);
+	rc = rows_read(s, st, 3, 1, &rows, &n, err);
+	for (size_t i = 0; rc == VT_OK && i < n; i++)
+		if (rows[i].num[0] == MAIL_AUTH_VERDICT_FAIL)
+			rc = suspect(s, rows[i].col[0], VT_SUSPECT_AUTH, rows[i].col[1], rows[i].col[2],
+				     err);
+	rows_free(rows, n);
+	return rc;
+}
+
+/* What From says that its address does not, and where replies go. */
+static vt_status
+judge_headers(struct vt_store *s, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT g.message_id, g.name_address, g.reply_org, m.org, g.several_from,"
+		"  g.from_encoded, g.asks_payment OR g.bank_change"
+		"   OR g.reply_org IN (SELECT org FROM lookalikes), m.kind = 1"
+		" FROM temp.trust_scope t JOIN trust_signals g ON g.message_id = t.message_id"
+		" JOIN messages m ON m.message_id = g.message_id",
+		err);
+	struct row *rows;
+	size_t n;
+	vt_status rc = rows_read(s, st, 4, 4, &rows, &n, err);
+
+	for (size_t i = 0; rc == VT_OK && i < n; i++) {
+		const char *id = rows[i].col[0], *shown = rows[i].col[1], *reply = rows[i].col[2];
+		const char *org = rows[i].col[3];
+		bool several = rows[i].num[0], encoded = rows[i].num[1], money = rows[i].num[2];
+		bool vendor_mail = rows[i].num[3];
+		char shown_org[MAIL_DOMAIN_MAX], *text = NULL, *a = NULL, *b = NULL;
+
+		if (*shown != '\0') {
+			a = mail_domain_display(shown);
+			b = mail_domain_display(*org ? org : "nowhere");
+			if (a && b &&
+			    asprintf(&text, "the display name shows %s; the mail is from %s", a, b) >= 0)
+				rc = suspect(s, id, VT_SUSPECT_NAME, text,
+					     mail_org_domain(shown, shown_org, sizeof shown_org)
+						     ? shown_org
+						     : NULL,
+					     err);
+			free(text);
+			free(a);
+			free(b);
+			text = a = b = NULL;
+		}
+		if (rc == VT_OK && several)
+			rc = suspect(s, id, VT_SUSPECT_NAME,
+				     "From lists addresses of more than one organisation", org, err);
+		if (rc == VT_OK && encoded)
+			rc = suspect(s, id, VT_SUSPECT_NAME,
+				     "From's address is hidden in an encoded word", NULL, err);
+		/* Vendors reply from elsewhere often (a helpdesk, a mailer);
+		 * it matters when money, a freemail box or a look-alike is
+		 * involved. */
+		if (rc == VT_OK && *reply != '\0' && *org != '\0' && vendor_mail &&
+		    (money || mail_org_is_personal(reply))) {
+			a = mail_domain_display(reply);
+			b = mail_domain_display(org);
+			if (a && b && asprintf(&text, "replies go to %s, not %s", a, b) >= 0)
+				rc = suspect(s, id, VT_SUSPECT_REPLYTO, text, org, err);
+			free(text);
+			free(a);
+			free(b);
+		}
+	}
+	rows_free(rows, n);
+	return rc;
+}
+
+/* ---- names that are somebody else's ---- */
+
+/* Organisation names the user knows, by their letters only ("acmetel",
+ * "acmenetworks"), sorted for bsearch. */
+struct known_names {
+	struct name_entry {
+		char key[64];
+		char *org;
+	} *items;
+	size_t count;
+};
+
+static void
+letters_only(const char *in, size_t len, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && in[i] && o + 1 < outlen; i++)
+		if (isalnum((unsigned char)in[i]))
+			out[o++] = (char)tolower((unsigned char)in[i]);
+	out[o] = '\0';
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct name_entry *)a)->key, ((const struct name_entry *)b)->key);
+}
+
+/* The domains the user trusts or has written to: the ones whose name (or
+ * whose people's names) a stranger must not use. Mere history is not
+ * enough here: newsletters name other companies all the time
+ * ("Lockergnome Apple Core"), and people write from work and from home. */
+#define RELATIONSHIP(domain)                                                                \
+	"(v.bucket = 1 OR EXISTS (SELECT 1 FROM messages m WHERE m.org = " domain           \
+	" AND m.kind = 1 AND m.direction = 1))"
+static const char anchors[] =
+	"SELECT d.domain FROM vendor_domains d JOIN vendors v ON v.id = d.vendor_id"
+	" WHERE " RELATIONSHIP("d.domain");
+
+static vt_status
+known_names_load(struct vt_store *s, struct known_names *out, struct vt_error *err)
+{
+	struct strings orgs = { 0 };
+	vt_status rc = strings_read(s, vt_sql_prepare(s, anchors, err), &orgs, err);
+
+	memset(out, 0, sizeof *out);
+	if (rc == VT_OK && orgs.count > 0 &&
+	    (out->items = calloc(orgs.count, sizeof *out->items)) == NULL)
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; rc == VT_OK && i < orgs.count; i++) {
+		struct name_entry *e = &out->items[out->count];
+
+		letters_only(orgs.items[i], strcspn(orgs.items[i], "."), e->key, sizeof e->key);
+		/* short names are words ("sun", "box"): not a signal */
+		if (strlen(e->key) < 5)
+			continue;
+		e->org = orgs.items[i];
+		orgs.items[i] = NULL;
+		out->count++;
+	}
+	strings_clear(&orgs);
+	if (out->count > 1)
+		qsort(out->items, out->count, sizeof *out->items, cmp_name);
+	return rc;
+}
+
+static void
+known_names_clear(struct known_names *k)
+{
+	for (size_t i = 0; i < k->count; i++)
+		free(k->items[i].org);
+	free(k->items);
+	memset(k, 0, sizeof *k);
+}
+
+/* The known organisation whose name the display name carries (one to
+ * three of its words run together: "AcmeTel Billing", "Acme Networks"),
+ * other than org's own vendor's; NULL for none. */
+static const char *
+name_used(struct vt_store *s, const struct known_names *k, const char *name, const char *org)
+{
+	const char *words[16];
+	size_t lens[16], n = 0;
+
+	for (const char *p = name; *p && n < 16;) {
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		words[n] = p;
+		while (isalnum((unsigned char)*p))
+			p++;
+		lens[n] = (size_t)(p - words[n]);
+		n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct name_entry probe = { .key = "" };
+
+		for (size_t j = i; j < n && j < i + 3; j++) {
+			char word[64];
+			struct name_entry *hit;
+
+			letters_only(words[j], lens[j], word, sizeof word);
+			if (strlen(probe.key) + strlen(word) + 1 > sizeof probe.key)
+				break;
+			strcat(probe.key, word);
+			hit = k->count ? bsearch(&probe, k->items, k->count, sizeof *k->items, cmp_name)
+				       : NULL;
+			if (hit == NULL || strcmp(hit->org, org) == 0)
+				continue;
+			/* the vendor's own other domains may use its name */
+			char *a = vt_vendor_slug_for_org(s, hit->org), *b = vt_vendor_slug_for_org(s, org);
+			bool same = a && b && strcmp(a, b) == 0;
+
+			free(a);
+			free(b);
+			if (!same)
+				return hit->org;
+		}
+	}
+	return NULL;
+}
+
+/* Someone who names a known vendor while writing from another domain, or
+ * a freemail sender under a contact's name. */
+static vt_status
+judge_names(struct vt_store *s, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT t.message_id, m.org, coalesce(n.name, g.display_name), m.kind"
+		" FROM temp.trust_scope t JOIN messages m ON m.message_id = t.message_id"
+		" LEFT JOIN sightings n ON n.message_id = t.message_id AND n.field = 0"
+		" LEFT JOIN trust_signals g ON g.message_id = t.message_id"
+		" WHERE m.direction = 0 AND m.kind IN (1, 2)"
+		"  AND coalesce(n.name, g.display_name, '') <> ''",
+		err);
+	struct known_names known = { 0 };
+	struct row *rows = NULL;
+	size_t n = 0;
+	vt_status rc = rows_read(s, st, 3, 1, &rows, &n, err);
+
+	if (rc == VT_OK && n > 0)
+		rc = known_names_load(s, &known, err);
+	for (size_t i = 0; rc == VT_OK && i < n; i++) {
+		const char *id = rows[i].col[0], *org = rows[i].col[1], *name = rows[i].col[2];
+		const char *used = name_used(s, &known, name, org);
+		char *text = NULL, *a = mail_domain_display(used ? used : org),
+		     *b = mail_domain_display(org);
+
+		if (used != NULL && a && b &&
+		    asprintf(&text, "%s%s uses the name of %s", b,
+			     rows[i].num[0] == MAIL_KIND_PERSONAL ? " (freemail)" : "", a) >= 0)
+			rc = suspect(s, id, VT_SUSPECT_NAME, text, used, err);
+		free(text);
+		text = NULL;
+		/* a freemail sender with a vendor contact's full name */
+		if (rc == VT_OK && used == NULL && rows[i].num[0] == MAIL_KIND_PERSONAL &&
+		    strchr(name, ' ') != NULL && strchr(name, '@') == NULL) {
+			sqlite3_stmt *c = vt_sql_prepare(
+				s,
+				"SELECT s.org FROM sightings s JOIN vendor_domains d ON d.domain = s.org"
+				" JOIN vendors v ON v.id = d.vendor_id"
+				" WHERE s.name = ? AND s.field = 0 AND " RELATIONSHIP("s.org") " LIMIT 1",
+				err);
+			char *contact_org = NULL;
+
+			if (c == NULL) {
+				rc = err ? err->status : VT_ERR_DB;
+			} else {
+				sqlite3_bind_text(c, 1, name, -1, SQLITE_STATIC);
+				if (sqlite3_step(c) == SQLITE_ROW)
+					contact_org = vt_strdup0((const char *)sqlite3_column_text(c, 0));
+				sqlite3_reset(c);
+			}
+			/* people write from home too: an address that wrote
+			 * before is somebody the user has heard from */
+			if (contact_org != NULL) {
+				int64_t before = 0;
+
+				rc = vt_sql_int(s,
+						"SELECT EXISTS (SELECT 1 FROM messages e JOIN messages m"
+						" ON m.message_id = ?1 WHERE e.from_addr = m.from_addr"
+						" AND e.date < m.date)",
+						&before, err, "t", id);
+				if (before) {
+					free(contact_org);
+					contact_org = NULL;
+				}
+			}
+			if (rc == VT_OK && contact_org != NULL &&
+			    asprintf(&text, "%s (freemail) uses the name of %s, a contact at %s", b,
+				     name, contact_org) >= 0)
+				rc = suspect(s, id, VT_SUSPECT_NAME, text, contact_org, err);
+			free(contact_org);
+			free(text);
+		}
+		free(a);
+		free(b);
+	}
+	known_names_clear(&known);
+	rows_free(rows, n);
+	return rc;
+}
+
+/* ---- money ---- */
+
+/* The organisation a message's payment mail speaks for: the one it
+ * imitates when it is a look-alike. */
+static const char money_orgs[] =
+	"SELECT m.message_id, coalesce(l.like_org, m.org), m.org"
+	" FROM messages m LEFT JOIN lookalikes l ON l.org = m.org WHERE m.message_id = ?";
+
+/*
+ * Bank details are judged against the vendor's earlier mail, so every
+ * run judges all payment mail again (there is little of it): "bank
+ * details have changed" wording, details unlike the vendor's earlier
+ * ones, and a first mail from a domain the user has no history with
+ * that asks to be paid.
+ */
+static vt_status
+judge_money(struct vt_store *s, struct vt_error *err)
+{
+	static const char changed[] =
+		"SELECT g.message_id FROM trust_signals g JOIN messages m USING (message_id)"
+		" WHERE g.bank_change = 1 AND m.direction = 0";
+	static const char differing[] =
+		"SELECT m.message_id, coalesce(v.name, m.org),"
+		"  (SELECT count(DISTINCT e.message_id) FROM payment_details e"
+		"   JOIN messages em ON em.message_id = e.message_id"
+		"   JOIN vendor_domains ed ON ed.domain = em.org"
+		"   WHERE ed.vendor_id = d.vendor_id AND em.date < m.date AND em.direction = 0"
+		"    AND e.kind IN ('iban', 'account')),"
+		"  (SELECT count(*) FROM payment_details p JOIN payment_details e"
+		"   ON e.kind = p.kind AND e.value = p.value"
+		"   JOIN messages em ON em.message_id = e.message_id"
+		"   JOIN vendor_domains ed ON ed.domain = em.org"
+		"   WHERE p.message_id = m.message_id AND ed.vendor_id = d.vendor_id"
+		"    AND p.kind IN ('iban', 'account') AND em.date < m.date"
+		"    AND em.direction = 0)"
+		" FROM messages m JOIN vendor_domains d ON d.domain = m.org"
+		" JOIN vendors v ON v.id = d.vendor_id"
+		" WHERE m.direction = 0 AND m.kind = 1 AND m.message_id IN"
+		"  (SELECT message_id FROM payment_details WHERE kind IN ('iban', 'account'))";
+	static const char first_asks[] =
+		"SELECT m.message_id, m.org FROM trust_signals g JOIN messages m USING (message_id)"
+		" JOIN vendor_domains d ON d.domain = m.org JOIN vendors v ON v.id = d.vendor_id"
+		" WHERE g.asks_payment = 1 AND m.kind = 1 AND m.direction = 0 AND v.bucket = 0"
+		"  AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.org = m.org AND e.kind = 1"
+		"   AND (e.date < m.date OR e.direction = 1))";
+	struct row *rows = NULL;
+	size_t n = 0;
+	vt_status rc = vt_sql_run(s, "DELETE FROM suspicions WHERE reason = ?", "judge payments",
+				  err, "t", VT_SUSPECT_BANK);
+
+	/* each kind of row is read whole, then written */
+	for (int pass = 0; rc == VT_OK && pass < 3; pass++) {
+		sqlite3_stmt *st = vt_sql_prepare(s, pass == 0 ? changed : pass == 1 ? differing
+									      : first_asks,
+						  err);
+
+		rc = rows_read(s, st, pass == 1 ? 2 : pass == 2 ? 2 : 1, pass == 1 ? 2 : 0, &rows, &n,
+			       err);
+		for (size_t i = 0; rc == VT_OK && i < n; i++) {
+			struct row *r = &rows[i];
+			sqlite3_stmt *o = vt_sql_prepare(s, money_orgs, err);
+			char *like = NULL, *text = NULL, *shown = NULL;
+
+			if (o == NULL) {
+				rc = err ? err->status : VT_ERR_DB;
+				break;
+			}
+			sqlite3_bind_text(o, 1, r->col[0], -1, SQLITE_STATIC);
+			if (sqlite3_step(o) == SQLITE_ROW)
+				like = vt_strdup0((const char *)sqlite3_column_text(o, 1));
+			sqlite3_reset(o);
+			if (pass == 0) {
+				rc = suspect(s, r->col[0], VT_SUSPECT_BANK,
+					     "says the bank details have changed", like, err);
+			} else if (pass == 1 && r->num[0] > 0 && r->num[1] == 0) {
+				if (asprintf(&text, "bank details differ from %lld earlier %s mail%s",
+					     (long long)r->num[0], r->col[1],
+					     r->num[0] == 1 ? "" : "s") >= 0)
+					rc = suspect(s, r->col[0], VT_SUSPECT_BANK, text, like, err);
+			} else if (pass == 2) {
+				shown = mail_domain_display(r->col[1]);
+				if (shown && asprintf(&text, "the first mail from %s asks to be paid",
+						      shown) >= 0)
+					rc = suspect(s, r->col[0], VT_SUSPECT_BANK, text, like, err);
+			}
+			free(text);
+			free(shown);
+			free(like);
+		}
+		rows_free(rows, n);
+		rows = NULL;
+		n = 0;
+	}
+	return rc;
+}
+
+/* ---- the refresh after indexing ---- */
+
+vt_status
+vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool full, struct vt_error *err)
+{
+	char *learned = NULL, *believed = NULL, *context = NULL, *before = NULL;
+	vt_status rc = VT_OK;
+
+	/* the server whose headers are believed */
+	if (cfg == NULL || cfg->n_authserv_ids == 0) {
+		char *was = vt_meta_get(s, "authserv_learned");
+
+		learned = learned_authserv(s);
+		if (learned != NULL && (was == NULL || strcmp(was, learned) != 0))
+			rc = vt_meta_set(s, "authserv_learned", learned, err);
+		free(was);
+	}
+	believed = vt_trust_authserv(s, cfg);
+	if (rc == VT_OK && (believed == NULL ||
+			    asprintf(&context, "%s %s", TRUST_RULES_REV, believed) < 0))
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	before = vt_meta_get(s, "trust_context");
+	if (rc == VT_OK && (before == NULL || strcmp(before, context) != 0))
+		full = true;
+	if (rc == VT_OK)
+		rc = compare_new_domains(s, err);
+	if (rc == VT_OK)
+		rc = vt_trust_judge_domains(s, err);
+	if (rc == VT_OK && (rc = vt_store_begin(s, err)) == VT_OK) {
+		if (full)
+			rc = vt_sql_exec(s,
+					 "DELETE FROM suspicions;"
+					 "INSERT OR IGNORE INTO temp.trust_scope"
+					 " SELECT message_id FROM messages WHERE direction = 0",
+					 err);
+		else
+			rc = vt_sql_exec(s,
+					 "DELETE FROM suspicions WHERE message_id IN"
+					 " (SELECT message_id FROM temp.trust_scope)",
+					 err);
+		if (rc == VT_OK)
+			rc = judge_auth(s, believed, err);
+		if (rc == VT_OK)
+			rc = judge_headers(s, err);
+		if (rc == VT_OK)
+			rc = judge_names(s, err);
+		if (rc == VT_OK)
+			rc = judge_money(s, err);
+		if (rc == VT_OK)
+			rc = vt_meta_set(s, "trust_context", context, err);
+		if (rc == VT_OK)
+			rc = vt_sql_exec(s, "DELETE FROM temp.trust_scope", err);
+		if (rc == VT_OK)
+			rc = vt_store_commit(s, err);
+		else
+			vt_store_rollback(s);
+	}
+	free(learned);
+	free(believed);
+	free(context);
+	free(before);
+	return rc;
+}
+
+/* ---- asked before merging and adding domains ---- */
+
+vt_status
+vt_trust_domain_resembles(struct vt_store *s, const char *domain, int64_t vendor_id,
+			  bool *resembles, char *why, size_t why_len, struct vt_error *err)
+{
+	struct strings mine = { 0 };
+	sqlite3_stmt *st;
+	vt_status rc = VT_OK;
+
+	*resembles = false;
+	if (why_len)
+		why[0] = '\0';
+	if (vendor_id == 0) {
+		st = vt_sql_prepare(s, "SELECT text FROM lookalikes WHERE org = ?", err);
+		if (st == NULL)
+			return err ? err->status : VT_ERR_DB;
+		sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			*resembles = true;
+			snprintf(why, why_len, "%s", (const char *)sqlite3_column_text(st, 0));
+		}
+		sqlite3_reset(st);
+		return VT_OK;
+	}
+	/* Compared afresh, not looked up: a domain added by hand may have
+	 * sent no mail yet. */
+	st = vt_sql_prepare(s, "SELECT domain FROM vendor_domains WHERE vendor_id = ?", err);
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, vendor_id);
+	rc = strings_read(s, st, &mine, err);
+	for (size_t i = 0; rc == VT_OK && !*resembles && i < mine.count; i++) {
+		struct mail_lookalike how;
+		const char *a = domain, *b = mine.items[i];
+
+		if (!mail_lookalike_compare(a, b, &how)) {
+			a = mine.items[i];
+			b = domain;
+			if (!mail_lookalike_compare(a, b, &how))
+				continue;
+		}
+		char *text = lookalike_text(a, b, how.why);
+
+		*resembles = true;
+		snprintf(why, why_len, "%s", text ? text : "");
+		free(text);
+	}
+	strings_clear(&mine);
+	return rc;
+}

@@ -1,0 +1,70 @@
+#!/bin/sh
+# The interface on the demo mailbox, whose "Updated bank det" mail
+# comes from acmetel-billing.example, a look-alike of the AcmeTel the user
+# corresponds with: marked S in the list, its reasons at the top of the
+# pager, a Suspicious folder, an event in the real vendor's history, the
+# mark explained in ? help, and a promotion only when the user types yes.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+. "$top_srcdir/tests/lib-tmux.sh"
+
+copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
+$VTRIAGE --config "$TMP/conf" index --quiet
+
+tmux_session 140 40 "env TERM=xterm-256color $VTRIAGE --config $TMP/conf"
+ok "the first screen paints" wait_for "Inbox"
+row=$(screen | grep -F "Updated bank det" | head -1)
+contains "the fraud is in the inbox" "$row" "acmetel-bill"
+marks=$(printf '%s\n' "$row" | python3 -c '
+import sys
+row = sys.stdin.read()
+i = row.index("20")  # the date opens the row, after the folder column
+print(row[i + 11:i + 15])')
+contains "and marked S" "$marks" "S"
+lacks "an honest bill is not marked" \
+	"$(screen | grep -F "Invoice AT-2026-09" | cut -c27-60 | cut -c12-15)" "S"
+contains "a Suspicious folder" "$(screen | cut -c1-26)" "Suspicious"
+
+# the folder lists it; the pager says why, first
+keys / 'suspicious:yes' Enter
+ok "the search finds the suspicious mail" wait_for "Updated bank det"
+keys Enter
+ok "it opens" wait_for "> thread"
+top=$(screen | sed -n 2,4p)
+contains "the first line names the look-alike" "$top" \
+	"! sender domain acmetel-billing.example looks like acmetel.example"
+contains "and the bank change" "$(screen)" "! says the bank details have changed"
+lacks "a generic greeting is no wrong name" "$(screen)" "greets you as"
+keys q
+
+# the real vendor's history records the attempt
+keys / 'vendor:acmetel' Enter
+ok "acmetel's mail" wait_for "History: acmetel.example"
+contains "its history shows the look-alike" "$(screen)" "[suspicious]"
+
+# the help explains the mark
+keys '?'
+ok "help opens" wait_for "Keys of the main screen"
+contains "S is explained" "$(screen)" "S suspicious"
+keys q
+
+# promoting the look-alike asks first
+keys / 'from:acmetel-billing.example' Enter
+ok "the look-alike's thread" wait_for "Updated bank det"
+keys , t
+ok "promotion asks" wait_for "Promote anyway? (type yes)"
+keys n o Enter
+ok "no is no" wait_for "not promoted"
+is "the vendor stays generic" \
+	"$($VTRIAGE --config "$TMP/conf" vendor show acmetel-billing | sed -n 's/^bucket: *//p')" generic
+keys , t
+ok "asked again" wait_for "Promote anyway? (type yes)"
+keys y e s Enter
+ok "yes promotes, saying it was forced" wait_for "forced"
+is "the vendor is trusted now" \
+	"$($VTRIAGE --config "$TMP/conf" vendor show acmetel-billing | sed -n 's/^bucket: *//p')" trusted
+
+keys q
+ok "q quits" wait_for "EXITED 0"
+done_testing

@@ -1,0 +1,13 @@
+#!/bin/sh
+# The fuzz targets replay their seed corpus and 20,000 mutations of it
+# (tests/fuzz/driver.c): run under ASan+UBSan by scripts/test, any crash,
+# overflow or undefined behaviour fails here. Real fuzzing: scripts/fuzz.
+. "$(dirname "$0")/../lib.sh"
+
+for target in authres payment; do
+	bin=$top_builddir/tests/fuzz/fuzz-$target
+	corpus=$top_srcdir/tests/fuzz/corpus/$target
+	ok "fuzz-$target replays its corpus and 20000 mutations" \
+		"$bin" --mutate 20000 "$corpus"
+done
+done_testing
