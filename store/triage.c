@@ -93,7 +93,7 @@ vt_vendor_set_bucket(struct vt_store *s, const char *slug, enum vt_bucket bucket
 {
 	const char *verb = bucket == VT_BUCKET_TRUSTED ? "promoted" : "demoted";
 	struct vt_vendor v;
-	char summary[512], forced[300] = "";
+	char summary[1024], forced[300] = "";
 	bool rejudge;
 	vt_status rc;
 
@@ -202,7 +202,7 @@ vt_vendor_merge(struct vt_store *s, const char *from, const char *into, unsigned
 		struct vt_action *out, struct vt_error *err)
 {
 	struct vt_vendor a, b;
-	char summary[512], ids[64], *domains = NULL, forced[300] = "", what[300];
+	char summary[1024], ids[64], *domains = NULL, forced[300] = "", what[300];
 	vt_status rc;
 
 	memset(out, 0, sizeof *out);
@@ -281,7 +281,7 @@ vt_status
 vt_vendor_add_domain(struct vt_store *s, const char *slug, const char *domain, unsigned flags,
 		     struct vt_action *out, struct vt_error *err)
 {
-	char org[MAIL_DOMAIN_MAX], before[32] = "", summary[512], forced[300] = "", what[300];
+	char org[MAIL_DOMAIN_MAX], before[32] = "", summary[1024], forced[300] = "", what[300];
 	struct vt_vendor v;
 	int64_t owner = 0;
 	vt_status rc;

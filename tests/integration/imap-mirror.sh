@@ -133,6 +133,22 @@ contains "and follows into the vendor folder" "$out" "1 moved to vendor folders"
 is "the vendor folder has 7 on the server" "$(IMAP_AS buyer count "$BOX")" "7"
 is "and 7 here" "$(nfiles "$L/Vendors/acmetel-example")" "7"
 is "local and server agree after later mail" "$(local_hashes buyer)" "$(server_hashes buyer)"
+# mail that borrows the vendor's name stays where it came: a forgery that
+# fails authentication at the user's server, and a look-alike domain
+config buyer 127.0.0.1 "$ON
+[trust]
+authserv_id = mx.northwind.example"
+printf 'From: AcmeTel Billing <forged@acmetel.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Invoice AT-2026-12\nMessage-ID: <forged.1@acmetel.example>\nDate: Tue, 01 Dec 2026 09:00:00 +0000\nAuthentication-Results: mx.northwind.example; dkim=fail header.d=acmetel.example;\n spf=fail smtp.mailfrom=acmetel.example; dmarc=fail header.from=acmetel.example\n\nPlease pay $7,800.00 today.\n' >"$TMP/forged.eml"
+printf 'From: AcmeTel Billing <billing@acrnetel.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Invoice AT-2026-12\nMessage-ID: <lookalike.1@acrnetel.example>\nDate: Tue, 01 Dec 2026 10:00:00 +0000\n\nPlease pay $7,800.00 today.\n' >"$TMP/lookalike.eml"
+IMAP_AS buyer append INBOX "$TMP/forged.eml" "$TMP/lookalike.eml"
+out=$($V sync 2>&1)
+contains "the forgery and the look-alike are fetched" "$out" "2 new messages"
+lacks "and neither is moved into the vendor's folder" "$out" "vendor folders"
+is "the forgery stays in INBOX on the server" "$(where buyer forged@acmetel.example)" "1 INBOX;"
+is "so does the look-alike" "$(where buyer acrnetel.example)" "1 INBOX;"
+is "both are judged suspicious" "$($V count "suspicious:yes and subject:AT-2026-12")" "2"
+is "the trusted vendor's folder does not list them" \
+	"$($V count 'vendor:acmetel and subject:AT-2026-12')" "0"
 out=$($V undo 2>&1)
 contains "undo skips the mirror and reverts the promotion" "$out" "promoted"
 out=$($V sync 2>&1)
