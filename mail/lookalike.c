@@ -31,14 +31,8 @@
 
 #include <idn2.h>
 #include <libpsl.h>
-#include <unicode/uchar.h>
-#include <unicode/unorm2.h>
-#include <unicode/uscript.h>
-#include <unicode/uspoof.h>
-#include <unicode/ustring.h>
-#include <unicode/utf16.h>
-#include <unicode/utf8.h>
 
+#include "icu.h"
 #include "mail.h"
 
 #define NAME_CPS 64   /* a DNS label is at most 63 octets */
@@ -112,7 +106,7 @@ is_invisible(UChar32 c)
 	/* Default_Ignorable: U+00AD, U+034F, U+180B-U+180F, U+200B-U+200F,
 	 * U+2060-U+206F, U+FEFF, variation selectors, Hangul fillers, bidi
 	 * controls, tags. U+2800 (braille blank) draws nothing but is not. */
-	return c == 0x2800 || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+	return c == 0x2800 || ICU(u_hasBinaryProperty)(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
 }
 
 /* The code points of len bytes of UTF-8; false when invalid or more than
@@ -146,13 +140,13 @@ unicode_fold(char *s, size_t cap)
 {
 	UChar a[HOST_MAX + 1], b[HOST_MAX + 1];
 	UErrorCode st = U_ZERO_ERROR;
-	const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+	const UNormalizer2 *nfc = ICU(unorm2_getNFCInstance)(&st);
 	int32_t n = 0;
 
-	u_strFromUTF8(a, HOST_MAX + 1, &n, s, -1, &st);
-	n = u_strToLower(b, HOST_MAX + 1, a, n, "", &st);
-	n = unorm2_normalize(nfc, b, n, a, HOST_MAX + 1, &st);
-	u_strToUTF8(s, (int32_t)cap, NULL, a, n, &st);
+	ICU(u_strFromUTF8)(a, HOST_MAX + 1, &n, s, -1, &st);
+	n = ICU(u_strToLower)(b, HOST_MAX + 1, a, n, "", &st);
+	n = ICU(unorm2_normalize)(nfc, b, n, a, HOST_MAX + 1, &st);
+	ICU(u_strToUTF8)(s, (int32_t)cap, NULL, a, n, &st);
 	return U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING;
 }
 
@@ -230,7 +224,7 @@ skeleton(const USpoofChecker *sc, const UChar32 *cps, size_t n, bool loose, UCha
 
 	for (size_t j = 0; j < n && j < NAME_CPS; j++)
 		U16_APPEND_UNSAFE(in, il, cps[j]);
-	sl = uspoof_getSkeleton(sc, 0, in, il, sk, SKEL_MAX, &st);
+	sl = ICU(uspoof_getSkeleton)(sc, 0, in, il, sk, SKEL_MAX, &st);
 	if (U_FAILURE(st)) {
 		memcpy(sk, in, (size_t)il * sizeof *in);
 		sl = il;
@@ -239,7 +233,7 @@ skeleton(const USpoofChecker *sc, const UChar32 *cps, size_t n, bool loose, UCha
 		UChar32 c;
 
 		U16_NEXT(sk, i, sl, c);
-		c = u_tolower(c);
+		c = ICU(u_tolower)(c);
 		if (loose && (c == 'w' || c == 'd')) {
 			out[o++] = c == 'w' ? 'v' : 'c';
 			out[o++] = c == 'w' ? 'v' : 'i';
@@ -404,9 +398,9 @@ why_cp(struct why *w, UChar32 c, bool named)
 		tmp[1] = '\0';
 	} else if (!named)
 		snprintf(tmp, sizeof tmp, "<U+%04X>", (unsigned)c);
-	else if ((script = uscript_getScript(c, &st)) > USCRIPT_INHERITED &&
+	else if ((script = ICU(uscript_getScript)(c, &st)) > USCRIPT_INHERITED &&
 		 script != USCRIPT_LATIN && script != USCRIPT_UNKNOWN && U_SUCCESS(st))
-		snprintf(tmp, sizeof tmp, "%s U+%04X", uscript_getName(script), (unsigned)c);
+		snprintf(tmp, sizeof tmp, "%s U+%04X", ICU(uscript_getName)(script), (unsigned)c);
 	else
 		snprintf(tmp, sizeof tmp, "U+%04X", (unsigned)c);
 	why_put(w, tmp);
@@ -487,7 +481,7 @@ mixed_scripts(const UChar32 *c, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		UErrorCode st = U_ZERO_ERROR;
-		UScriptCode s = uscript_getScript(c[i], &st);
+		UScriptCode s = ICU(uscript_getScript)(c[i], &st);
 
 		if (U_FAILURE(st) || s <= USCRIPT_INHERITED || s == USCRIPT_UNKNOWN)
 			continue;
@@ -793,11 +787,12 @@ mail_lookalike_compare(const char *host, const char *known, struct mail_lookalik
 		out = &scratch;
 	out->kind = MAIL_LOOKALIKE_NONE;
 	out->why[0] = '\0';
-	if (host == NULL || known == NULL || (sc = uspoof_open(&st)) == NULL)
+	if (host == NULL || known == NULL || mail_icu() == NULL ||
+	    (sc = ICU(uspoof_open)(&st)) == NULL)
 		return false;
 	if (U_SUCCESS(st) && dom_parse(sc, host, &h) && dom_parse(sc, known, &k))
 		found = classify(sc, &h.d, &k.d, out);
-	uspoof_close(sc);
+	ICU(uspoof_close)(sc);
 	return found;
 }
 
@@ -888,7 +883,8 @@ put_idna(struct buf *b, const char *s, size_t len)
 	size_t n;
 	bool ok = false;
 
-	if (len >= sizeof label || !decode(s, len, c, NAME_CPS, &n))
+	/* without ICU, every non-ASCII label is escaped: safe, if long */
+	if (mail_icu() == NULL || len >= sizeof label || !decode(s, len, c, NAME_CPS, &n))
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (is_invisible(c[i]))
@@ -956,10 +952,10 @@ squeeze(const char *s, size_t len, UChar32 *out, size_t cap)
 
 	while (i < end && o < cap) {
 		U8_NEXT(u, i, end, c);
-		if (c < 0 || c == '.' || c == '_' || u_isUWhiteSpace(c) ||
-		    u_hasBinaryProperty(c, UCHAR_DASH) || is_invisible(c))
+		if (c < 0 || c == '.' || c == '_' || ICU(u_isUWhiteSpace)(c) ||
+		    ICU(u_hasBinaryProperty)(c, UCHAR_DASH) || is_invisible(c))
 			continue;
-		out[o++] = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+		out[o++] = ICU(u_foldCase)(c, U_FOLD_CASE_DEFAULT);
 	}
 	return o;
 }
@@ -972,7 +968,8 @@ mail_name_mentions_org(const char *display_name, const char *org)
 	struct dom_buf b;
 	bool found = false;
 
-	if (display_name == NULL || *display_name == '\0' || !dom_parse(NULL, org, &b))
+	if (display_name == NULL || *display_name == '\0' || mail_icu() == NULL ||
+	    !dom_parse(NULL, org, &b))
 		return false;
 	nn = squeeze(b.d.org, b.d.name_len, name, NAME_CPS);
 	len = strlen(display_name);
@@ -1174,11 +1171,13 @@ mail_lookalike_index_new(void)
 	struct mail_lookalike_index *idx = calloc(1, sizeof *idx);
 	UErrorCode st = U_ZERO_ERROR;
 
-	if (idx == NULL)
+	if (idx == NULL || mail_icu() == NULL) {
+		free(idx);
 		return NULL;
-	idx->sc = uspoof_open(&st);
+	}
+	idx->sc = ICU(uspoof_open)(&st);
 	if (idx->sc == NULL || U_FAILURE(st)) {
-		uspoof_close(idx->sc);
+		ICU(uspoof_close)(idx->sc);
 		free(idx);
 		return NULL;
 	}
@@ -1296,7 +1295,13 @@ mail_lookalike_index_free(struct mail_lookalike_index **idx)
 	free((*idx)->known);
 	free((*idx)->slots);
 	free((*idx)->entries);
-	uspoof_close((*idx)->sc);
+	ICU(uspoof_close)((*idx)->sc);
 	free(*idx);
 	*idx = NULL;
+}
+
+const char *
+mail_lookalike_unavailable(void)
+{
+	return mail_icu() != NULL ? NULL : mail_icu_error();
 }

@@ -373,7 +373,13 @@ bool mail_name_mentions_org(const char *display_name, const char *org);
  * known organisation domains, asked for the ones a host imitates.
  */
 struct mail_lookalike_index;
+/* NULL when out of memory, or when ICU cannot be loaded (it is loaded on
+ * first use: mail_lookalike_unavailable() says why). */
 struct mail_lookalike_index *mail_lookalike_index_new(void);
+/* NULL when look-alikes can be found; else why not ("cannot load
+ * libicuuc.so.72: ..."). Without ICU, compare finds nothing and display
+ * escapes every non-ASCII label. */
+const char *mail_lookalike_unavailable(void);
 /* Adds a known organisation domain; false when out of memory. */
 bool mail_lookalike_index_add(struct mail_lookalike_index *idx, const char *org);
 /* Calls fn for each known domain that host imitates (in no order). */

@@ -781,7 +781,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	if (rc == VT_OK)
 		rc = refresh_threads(s, db, err);
 	if (rc == VT_OK)
-		rc = vt_trust_refresh(s, cfg, full_scan, err);
+		rc = vt_trust_refresh(s, cfg, !report->mail.unchanged, full_scan, err);
 	if (rc != VT_OK) {
 		vt_store_rollback(s);
 	} else {

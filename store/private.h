@@ -84,9 +84,10 @@ vt_status vt_trust_record(struct vt_store *s, const struct mail_message_info *in
 			  struct vt_error *err);
 /* After indexing: compares new sender domains with the known ones, judges
  * look-alikes, and judges the mail in scope (all incoming mail when full,
- * or when the rules or the believed authserv-ids changed). */
-vt_status vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool full,
-			   struct vt_error *err);
+ * or when the rules or the believed authserv-ids changed). mail_changed:
+ * the run changed the index (false: nothing to judge, unless full). */
+vt_status vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool mail_changed,
+			   bool full, struct vt_error *err);
 /* Judges which resembling domains imitate which, from the user's standing
  * with each (after any triage action: a few rows). */
 vt_status vt_trust_judge_domains(struct vt_store *s, struct vt_error *err);

@@ -248,7 +248,10 @@ compare_new_domains(struct vt_store *s, struct vt_error *err)
 		goto out;
 	rc = strings_read(s, vt_sql_prepare(s, "SELECT domain FROM vendor_domains", err), &all, err);
 	if (rc == VT_OK && (idx = mail_lookalike_index_new()) == NULL)
-		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		rc = mail_lookalike_unavailable() != NULL
+			     ? vt_fail(err, VT_ERR_INTERNAL, "look-alike domains: %s",
+				       mail_lookalike_unavailable())
+			     : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; rc == VT_OK && i < all.count; i++)
 		if (!mail_lookalike_index_add(idx, all.items[i]))
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -861,13 +864,14 @@ judge_money(struct vt_store *s, struct vt_error *err)
 /* ---- the refresh after indexing ---- */
 
 vt_status
-vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool full, struct vt_error *err)
+vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool mail_changed, bool full,
+		 struct vt_error *err)
 {
 	char *learned = NULL, *believed = NULL, *context = NULL, *before = NULL;
 	vt_status rc = VT_OK;
 
 	/* the server whose headers are believed */
-	if (cfg == NULL || cfg->n_authserv_ids == 0) {
+	if (mail_changed && (cfg == NULL || cfg->n_authserv_ids == 0)) {
 		char *was = vt_meta_get(s, "authserv_learned");
 
 		learned = learned_authserv(s);
@@ -882,6 +886,10 @@ vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool full, str
 	before = vt_meta_get(s, "trust_context");
 	if (rc == VT_OK && (before == NULL || strcmp(before, context) != 0))
 		full = true;
+	/* Verdicts change with mail, triage (judged there) and the rules:
+	 * a run that found the index as it left it has nothing to judge. */
+	if (rc == VT_OK && !mail_changed && !full)
+		goto out;
 	if (rc == VT_OK)
 		rc = compare_new_domains(s, err);
 	if (rc == VT_OK)
@@ -915,6 +923,7 @@ vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool full, str
 		else
 			vt_store_rollback(s);
 	}
+out:
 	free(learned);
 	free(believed);
 	free(context);
