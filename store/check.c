@@ -19,7 +19,7 @@
 	"WITH hits (message_id, reason, detail, like_org) AS ("                               \
 	"  SELECT message_id, reason, detail, like_org FROM suspicions"                       \
 	"  UNION ALL SELECT m.message_id, '" VT_SUSPECT_LOOKALIKE "', l.text, l.like_org"       \
-	"  FROM lookalikes l JOIN messages m ON m.org = l.org AND m.direction = 0)"           \
+	"  FROM lookalikes l CROSS JOIN messages m ON m.org = l.org AND m.direction = 0)"     \
 	" SELECT h.message_id, h.reason, h.detail, h.like_org, m.thread, m.from_addr,"         \
 	"  m.subject, m.org, v.slug, m.date"                                                   \
 	" FROM hits h JOIN messages m ON m.message_id = h.message_id"                          \

@@ -317,6 +317,28 @@ migrate(struct vt_store *s, struct vt_error *err)
 	return vt_store_commit(s, err);
 }
 
+/* display_address(ADDRESS or DOMAIN): with the domain as people must see
+ * it (punycode, <U+200D>; mail_address_display), for the texts the store
+ * composes (history). */
+static void
+sql_display_address(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *address = (const char *)sqlite3_value_text(argv[0]);
+	char *shown;
+
+	(void)argc;
+	if (address == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	shown = strchr(address, '@') ? mail_address_display(address) : mail_domain_display(address);
+	if (shown == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, shown, -1, free);
+}
+
 vt_status
 vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 {
@@ -340,6 +362,9 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 		return st;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_create_function_v2(s->db, "display_address", 1,
+				   SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_display_address,
+				   NULL, NULL, NULL);
 	/* Waiting a while for another vtriage's short write is better than
 	 * failing at once; after that the error says who holds the lock. */
 	sqlite3_busy_timeout(s->db, 10000);

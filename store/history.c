@@ -36,7 +36,8 @@ journal_kind(const char *action)
  */
 static const char timeline[] =
 	"SELECT m.date, 'message', m.direction,"
-	"  CASE m.direction WHEN 1 THEN 'to ' || m.org ELSE 'from ' || m.from_addr END"
+	"  CASE m.direction WHEN 1 THEN 'to ' || display_address(m.org)"
+	"  ELSE 'from ' || display_address(m.from_addr) END"
 	"  || ': ' || m.subject, m.message_id, 0"
 	" FROM messages m JOIN vendor_domains d ON d.domain = m.org"
 	" WHERE d.vendor_id = ?1 AND m.kind = 1"
@@ -45,11 +46,12 @@ static const char timeline[] =
 	"  (SELECT id FROM vendors WHERE id = ?1 OR merged_into = ?1)"
 	/* mail judged to borrow this vendor's standing, or the vendor's own
 	 * mail judged suspicious (store/trust.c) */
-	" UNION ALL SELECT m.date, 'suspicious', m.direction, m.from_addr || ': ' || h.detail,"
+	" UNION ALL SELECT m.date, 'suspicious', m.direction,"
+	"  display_address(m.from_addr) || ': ' || h.detail,"
 	"  m.message_id, 1"
 	" FROM (SELECT message_id, detail, like_org FROM suspicions"
 	"  UNION ALL SELECT m2.message_id, l.text, l.like_org FROM lookalikes l"
-	"  JOIN messages m2 ON m2.org = l.org AND m2.direction = 0) h"
+	"  CROSS JOIN messages m2 ON m2.org = l.org AND m2.direction = 0) h"
 	" JOIN messages m ON m.message_id = h.message_id"
 	" WHERE m.org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
 	"  OR h.like_org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"

@@ -497,7 +497,7 @@ vt_thread_marks_load(struct vt_store *s, struct vt_thread_marks *out, struct vt_
 			     vt_sql_prepare(s,
 					    "SELECT m.thread FROM suspicions x JOIN messages m"
 					    " ON m.message_id = x.message_id"
-					    " UNION SELECT m.thread FROM lookalikes l JOIN messages m"
+					    " UNION SELECT m.thread FROM lookalikes l CROSS JOIN messages m"
 					    " ON m.org = l.org AND m.direction = 0",
 					    err),
 			     &out->suspicious, err);
