@@ -722,6 +722,34 @@ invisible(const USpoofChecker *sc, const struct dom *h, const struct dom *k,
 }
 
 /* mail_lookalike_compare on parsed domains; out is not NULL. */
+/*
+ * Two names that differ in their numbers only ("vendor12", "vendor130";
+ * "shop24", "shop365") are numbered siblings, not typos: both carry
+ * digits, and without them they are the same. ("acmetel2" for acmetel
+ * still counts: a number added is an edit.)
+ */
+static bool
+numbered_siblings(const struct dom *h, const struct dom *k)
+{
+	size_t i = 0, j = 0;
+	bool h_digits = false, k_digits = false;
+
+	for (;;) {
+		while (i < h->n && h->cps[i] >= '0' && h->cps[i] <= '9') {
+			h_digits = true;
+			i++;
+		}
+		while (j < k->n && k->cps[j] >= '0' && k->cps[j] <= '9') {
+			k_digits = true;
+			j++;
+		}
+		if (i == h->n || j == k->n)
+			return i == h->n && j == k->n && h_digits && k_digits;
+		if (h->cps[i++] != k->cps[j++])
+			return false;
+	}
+}
+
 static bool
 classify(const USpoofChecker *sc, const struct dom *h, const struct dom *k,
 	 struct mail_lookalike *out)
@@ -756,6 +784,8 @@ classify(const USpoofChecker *sc, const struct dom *h, const struct dom *k,
 		kind = MAIL_LOOKALIKE_HOMOGLYPH;
 	else if (kn >= MIN_TYPO && hyphenation(h, k, &w))
 		kind = MAIL_LOOKALIKE_HYPHENATION;
+	else if (numbered_siblings(h, k))
+		kind = MAIL_LOOKALIKE_NONE;
 	else if ((d = edit_distance(h->cps, h->n, k->cps, kn)) == 1)
 		kind = one_edit(h->cps, h->n, k->cps, kn, &w);
 	else if (d == 2 && kn >= MIN_EDIT2) {

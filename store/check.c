@@ -10,30 +10,54 @@
 #include "private.h"
 
 /*
- * One row per reason, the gravest first: the per-message suspicions, and the incoming mail
- * of domains judged look-alikes (a verdict on the domain, not stored per
- * message). ?1: a vendor id (its mail and mail imitating it) or 0; ?2: a
- * thread id or NULL.
+ * One row per reason, the gravest first: the per-message suspicions, and
+ * the incoming mail of domains judged look-alikes (a verdict on the
+ * domain, not stored per message). Each statement starts from what it is
+ * about (a vendor's domains, a thread's messages), never from all
+ * suspicious mail. Columns: message id, reason, detail, like_org, thread,
+ * sender, subject, org, the sender's vendor, date, rank of the reason.
  */
-#define SUSPECT_ROWS(order)                                                                    \
-	"WITH hits (message_id, reason, detail, like_org) AS ("                               \
-	"  SELECT message_id, reason, detail, like_org FROM suspicions"                       \
-	"  UNION ALL SELECT m.message_id, '" VT_SUSPECT_LOOKALIKE "', l.text, l.like_org"       \
-	"  FROM lookalikes l CROSS JOIN messages m ON m.org = l.org AND m.direction = 0)"     \
-	" SELECT h.message_id, h.reason, h.detail, h.like_org, m.thread, m.from_addr,"         \
-	"  m.subject, m.org, v.slug, m.date"                                                   \
-	" FROM hits h JOIN messages m ON m.message_id = h.message_id"                          \
-	" LEFT JOIN vendor_domains d ON d.domain = m.org LEFT JOIN vendors v ON v.id = d.vendor_id" \
-	" WHERE (?1 = 0 OR d.vendor_id = ?1 OR h.like_org IN"                                  \
-	"   (SELECT domain FROM vendor_domains WHERE vendor_id = ?1))"                         \
-	"  AND (?2 IS NULL OR m.thread = ?2)"                                                  \
-	" ORDER BY m.date " order ", h.message_id,"                                            \
-	"  CASE h.reason WHEN '" VT_SUSPECT_LOOKALIKE "' THEN 0 WHEN '" VT_SUSPECT_AUTH "' THEN 1" \
-	"  WHEN '" VT_SUSPECT_NAME "' THEN 2 WHEN '" VT_SUSPECT_REPLYTO "' THEN 3 ELSE 4 END,"   \
-	"  h.detail"
+#define SUSPECT_COLUMNS(reason, detail, like_org)                                           \
+	"SELECT m.message_id, " reason ", " detail ", " like_org ", m.thread, m.from_addr,"  \
+	" m.subject, m.org, (SELECT v.slug FROM vendor_domains d JOIN vendors v"             \
+	"  ON v.id = d.vendor_id WHERE d.domain = m.org), m.date,"                            \
+	" CASE " reason " WHEN '" VT_SUSPECT_LOOKALIKE "' THEN 0"                             \
+	"  WHEN '" VT_SUSPECT_AUTH "' THEN 1 WHEN '" VT_SUSPECT_NAME "' THEN 2"             \
+	"  WHEN '" VT_SUSPECT_REPLYTO "' THEN 3 ELSE 4 END"
+/* by date, then message, then the gravest reason first */
+#define SUSPECT_ORDER(order) " ORDER BY 10 " order ", 1, 11, 3"
+#define AS_SUSPICION SUSPECT_COLUMNS("x.reason", "x.detail", "x.like_org")
+#define AS_LOOKALIKE SUSPECT_COLUMNS("'" VT_SUSPECT_LOOKALIKE "'", "l.text", "l.like_org")
+#define VENDOR_DOMAINS "(SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
 
-static const char newest_first[] = SUSPECT_ROWS("DESC");
-static const char oldest_first[] = SUSPECT_ROWS("ASC");
+/* everything */
+static const char all_rows[] =
+	AS_SUSPICION " FROM suspicions x JOIN messages m ON m.message_id = x.message_id"
+	" UNION ALL " AS_LOOKALIKE
+	" FROM lookalikes l CROSS JOIN messages m ON m.org = l.org AND m.direction = 0"
+	SUSPECT_ORDER("DESC");
+
+/* vendor ?1: mail imitating it, and its own mail judged suspicious */
+static const char vendor_rows[] =
+	AS_SUSPICION " FROM suspicions x JOIN messages m ON m.message_id = x.message_id"
+	" WHERE x.like_org IN " VENDOR_DOMAINS
+	" UNION ALL " AS_SUSPICION
+	" FROM vendor_domains d CROSS JOIN messages m ON m.org = d.domain"
+	" JOIN suspicions x ON x.message_id = m.message_id"
+	" WHERE d.vendor_id = ?1 AND x.like_org NOT IN " VENDOR_DOMAINS
+	" UNION ALL " AS_LOOKALIKE
+	" FROM lookalikes l CROSS JOIN messages m ON m.org = l.org AND m.direction = 0"
+	" WHERE l.like_org IN " VENDOR_DOMAINS " OR l.org IN " VENDOR_DOMAINS
+	SUSPECT_ORDER("DESC");
+
+/* thread ?2, oldest first as the pager shows it */
+static const char thread_rows[] =
+	AS_SUSPICION " FROM messages m JOIN suspicions x ON x.message_id = m.message_id"
+	" WHERE m.thread = ?2"
+	" UNION ALL " AS_LOOKALIKE
+	" FROM messages m JOIN lookalikes l ON l.org = m.org"
+	" WHERE m.thread = ?2 AND m.direction = 0"
+	SUSPECT_ORDER("ASC");
 
 static const char *
 reason_name(const char *reason)
@@ -127,7 +151,7 @@ vt_check_list(struct vt_store *s, const char *slug, struct vt_suspect_list *out,
 	memset(out, 0, sizeof *out);
 	if (slug != NULL && (rc = vt_vendor_find(s, slug, &id, err)) != VT_OK)
 		return vt_as_not_found(rc, err);
-	return read_list(s, newest_first, id, NULL, out, err);
+	return read_list(s, id ? vendor_rows : all_rows, id, NULL, out, err);
 }
 
 vt_status
@@ -136,7 +160,7 @@ vt_check_thread(struct vt_store *s, const char *thread_id, struct vt_suspect_lis
 {
 	if (strncmp(thread_id, "thread:", 7) == 0)
 		thread_id += 7;
-	return read_list(s, oldest_first, 0, thread_id, out, err);
+	return read_list(s, thread_rows, 0, thread_id, out, err);
 }
 
 void

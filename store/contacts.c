@@ -202,24 +202,39 @@ set_text(struct builder *b, char **field, const char *value)
 		b->failed = true;
 }
 
-/* The rows below, for the addresses of sightings matching where. */
-#define ADDRESS_ROWS(where)                                                                 \
-	"WITH t AS (SELECT * FROM sightings WHERE message_id NOT IN (" IMPOSTORS ")),"       \
-	" g AS (SELECT * FROM signatures WHERE message_id NOT IN (" IMPOSTORS ")),"          \
-	" a AS ("                                                                           \
+/* Mail judged to be someone pretending (failed authentication, a name
+ * that is not the sender's) names nobody's people. (A list, computed once
+ * per query: a CTE of the trusted sightings would be materialised whole,
+ * every sighting of every vendor read for one vendor's contacts.) */
+#define NOT_IMPOSTOR(column)                                                                \
+	column " NOT IN (SELECT message_id FROM suspicions WHERE reason IN ('"              \
+	VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "'))"
+
+/*
+ * One row per address of the sightings matching cond, newest first: its
+ * latest name (from a signature when the header had none), counts,
+ * dates, vendor, the latest signature's title, phones and manager, the
+ * role the user gave, and whether its organisation is a look-alike.
+ */
+#define ADDRESS_ROWS(cond)                                                                  \
+	"WITH a AS ("                                                                       \
 	"  SELECT address, org, count(DISTINCT message_id) AS n, min(date) AS first,"       \
-	"   max(date) AS last FROM t " where " GROUP BY address)"                          \
+	"   max(date) AS last FROM sightings WHERE " NOT_IMPOSTOR("message_id")              \
+	"   AND (" cond ") GROUP BY address)"                                               \
 	" SELECT a.address,"                                                                \
-	"  coalesce((SELECT name FROM t x WHERE x.address = a.address AND x.name <> ''"     \
+	"  coalesce((SELECT name FROM sightings x WHERE x.address = a.address"              \
+	"   AND x.name <> '' AND " NOT_IMPOSTOR("x.message_id")                              \
 	"   ORDER BY date DESC LIMIT 1),"                                                   \
-	"   (SELECT name FROM g WHERE g.address = a.address AND g.name <> ''"               \
-	"   ORDER BY date DESC LIMIT 1), ''),"                                              \
+	"   (SELECT name FROM signatures g WHERE g.address = a.address AND g.name <> ''"     \
+	"   AND " NOT_IMPOSTOR("g.message_id") " ORDER BY date DESC LIMIT 1), ''),"          \
 	"  a.n, a.first, a.last, coalesce(m.slug, v.slug),"                                 \
-	"  (SELECT title FROM g WHERE g.address = a.address AND g.title <> ''"              \
-	"   ORDER BY date DESC LIMIT 1),"                                                   \
-	"  (SELECT group_concat(phones, char(10)) FROM g"                                   \
-	"   WHERE g.address = a.address AND g.phones <> ''),"                               \
-	"  (SELECT manager FROM g WHERE g.address = a.address AND g.manager <> ''"          \
+	"  (SELECT title FROM signatures g WHERE g.address = a.address AND g.title <> ''"    \
+	"   AND " NOT_IMPOSTOR("g.message_id") " ORDER BY date DESC LIMIT 1),"               \
+	"  (SELECT group_concat(phones, char(10)) FROM signatures g"                        \
+	"   WHERE g.address = a.address AND g.phones <> ''"                                 \
+	"   AND " NOT_IMPOSTOR("g.message_id") "),"                                         \
+	"  (SELECT manager FROM signatures g WHERE g.address = a.address"                   \
+	"   AND g.manager <> '' AND " NOT_IMPOSTOR("g.message_id")                           \
 	"   ORDER BY date DESC LIMIT 1),"                                                   \
 	"  (SELECT role FROM contact_roles r WHERE r.address = a.address),"                 \
 	"  a.org IN (SELECT org FROM lookalikes)"                                           \
@@ -228,23 +243,12 @@ set_text(struct builder *b, char **field, const char *value)
 	" LEFT JOIN vendors m ON m.id = v.merged_into"                                      \
 	" ORDER BY a.last DESC"
 
-/* Mail judged to be someone pretending (failed authentication, a name
- * that is not the sender's) names nobody's people. */
-#define IMPOSTORS                                                                           \
-	"SELECT message_id FROM suspicions WHERE reason IN ('" VT_SUSPECT_AUTH "', '"       \
-	VT_SUSPECT_NAME "')"
-
-/*
- * One row per address, newest first: its latest name (from a signature
- * when the header had none), counts, dates, vendor, and the latest
- * signature's title, phones and manager.
- */
-static const char address_rows[] = ADDRESS_ROWS("");
+static const char address_rows[] = ADDRESS_ROWS("1");
 /* The same for one vendor (?1): its addresses, and those of anyone
  * seen under a name also seen at the vendor (people who moved). */
 static const char vendor_address_rows[] = ADDRESS_ROWS(
-	"WHERE org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
-	" OR name IN (SELECT name FROM t WHERE org IN"
+	"org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
+	" OR name IN (SELECT name FROM sightings WHERE org IN"
 	"  (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
 	"  AND name GLOB '?* ?*' AND name NOT GLOB '*[0-9@]*')");
 

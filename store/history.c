@@ -45,16 +45,23 @@ static const char timeline[] =
 	" WHERE undone = 0 AND vendor_id IN"
 	"  (SELECT id FROM vendors WHERE id = ?1 OR merged_into = ?1)"
 	/* mail judged to borrow this vendor's standing, or the vendor's own
-	 * mail judged suspicious (store/trust.c) */
+	 * mail judged suspicious (store/trust.c); each branch starts from
+	 * the vendor's domains, never from all suspicious mail */
 	" UNION ALL SELECT m.date, 'suspicious', m.direction,"
-	"  display_address(m.from_addr) || ': ' || h.detail,"
-	"  m.message_id, 1"
-	" FROM (SELECT message_id, detail, like_org FROM suspicions"
-	"  UNION ALL SELECT m2.message_id, l.text, l.like_org FROM lookalikes l"
-	"  CROSS JOIN messages m2 ON m2.org = l.org AND m2.direction = 0) h"
-	" JOIN messages m ON m.message_id = h.message_id"
-	" WHERE m.org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
-	"  OR h.like_org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
+	"  display_address(m.from_addr) || ': ' || x.detail, m.message_id, 1"
+	" FROM suspicions x JOIN messages m ON m.message_id = x.message_id"
+	" WHERE x.like_org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
+	" UNION ALL SELECT m.date, 'suspicious', m.direction,"
+	"  display_address(m.from_addr) || ': ' || x.detail, m.message_id, 1"
+	" FROM vendor_domains d CROSS JOIN messages m ON m.org = d.domain"
+	" JOIN suspicions x ON x.message_id = m.message_id"
+	" WHERE d.vendor_id = ?1 AND x.like_org NOT IN"
+	"  (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
+	" UNION ALL SELECT m.date, 'suspicious', m.direction,"
+	"  display_address(m.from_addr) || ': ' || l.text, m.message_id, 1"
+	" FROM lookalikes l CROSS JOIN messages m ON m.org = l.org AND m.direction = 0"
+	" WHERE l.like_org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
+	"  OR l.org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
 	" ORDER BY 1 DESC, 6 DESC LIMIT ?2";
 
 vt_status

@@ -11,6 +11,8 @@
 copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
 write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
 $VTRIAGE --config "$TMP/conf" index --quiet
+# the user trusts AcmeTel: it has a folder of its own
+$VTRIAGE --config "$TMP/conf" vendor promote acmetel >/dev/null
 
 tmux_session 140 40 "env TERM=xterm-256color $VTRIAGE --config $TMP/conf"
 ok "the first screen paints" wait_for "Inbox"
@@ -26,6 +28,12 @@ lacks "an honest bill is not marked" \
 	"$(screen | grep -F "Invoice AT-2026-09" | cut -c27-60 | cut -c12-15)" "S"
 contains "a Suspicious folder" "$(screen | cut -c1-26)" "Suspicious"
 
+# the trusted vendor's folder holds its own mail, not the look-alike's
+keys / 'vendor:acmetel' Enter
+ok "AcmeTel's folder" wait_for "Dispute: invoice"
+lacks "has no look-alike mail" "$(screen)" "Updated bank det"
+contains "its history shows the attempt" "$(screen)" "[suspicious]"
+
 # the folder lists it; the pager says why, first
 keys / 'suspicious:yes' Enter
 ok "the search finds the suspicious mail" wait_for "Updated bank det"
@@ -37,11 +45,6 @@ contains "the first line names the look-alike" "$top" \
 contains "and the bank change" "$(screen)" "! says the bank details have changed"
 lacks "a generic greeting is no wrong name" "$(screen)" "greets you as"
 keys q
-
-# the real vendor's history records the attempt
-keys / 'vendor:acmetel' Enter
-ok "acmetel's mail" wait_for "History: acmetel.example"
-contains "its history shows the look-alike" "$(screen)" "[suspicious]"
 
 # the help explains the mark
 keys '?'

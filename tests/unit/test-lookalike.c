@@ -202,6 +202,11 @@ typos_are_classified(void **state)
 	expect("northwind.example", "southwind.example", MAIL_LOOKALIKE_REPLACEMENT,
 	       "2 letters changed");
 	expect_none("acnetei.example", "acmetel.example");
+	/* names that differ in their numbers only are siblings, not typos */
+	expect_none("vendor13.example", "vendor12.example");
+	expect_none("vendor130.example", "vendor12.example");
+	expect_none("shop365.example", "shop24.example");
+	expect("acmetel2.example", "acmetel.example", MAIL_LOOKALIKE_INSERTION, NULL);
 }
 
 static void
