@@ -24,6 +24,9 @@
  *   9 or more   two such edits (at 7 letters, northwind and southwind);
  *   5 or more   the name as a word of another name or as a label of a
  *               host (acme-cloud, acme.evil.net would flag every "acme").
+ *
+ * Finding candidates among many known domains is lookalike-index.c; this
+ * file compares two, and shows domains as people must see them.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,36 +35,7 @@
 #include <idn2.h>
 #include <libpsl.h>
 
-#include "icu.h"
-#include "mail.h"
-
-#define NAME_CPS 64   /* a DNS label is at most 63 octets */
-#define HOST_MAX 1024 /* a host name decoded from punycode, UTF-8 */
-#define SKEL_MAX 512  /* skeletons grow: m is rn */
-#define NO_POS SIZE_MAX
-
-enum {
-	MIN_TYPO = 4,  /* tld, hyphenation, repetition, transposition */
-	MIN_EDIT = 6,  /* omission, insertion, replacement */
-	MIN_EDIT2 = 9, /* two edits */
-	MIN_WORD = 5,  /* addition, subdomain, a name in a display name */
-};
-
-/* A domain, normalised (see normalise()). */
-struct dom {
-	const char *host;      /* the whole host name */
-	const char *org;       /* its organisation domain, inside host */
-	size_t name_len;       /* org[0..name_len) is the name, then a dot */
-	UChar32 cps[NAME_CPS]; /* the name's code points */
-	size_t n;
-	uint64_t loose; /* hash of the name's loose skeleton */
-	bool invisible; /* host holds an invisible character */
-};
-
-struct dom_buf {
-	char host[HOST_MAX];
-	struct dom d;
-};
+#include "lookalike.h"
 
 /* Visual pairs (fake, real; UTF-8) beside ICU's skeletons. ICU 72 maps m
  * to rn, 0 to O and 1 and I to l, but keeps vv, cl and 1/i apart, and
@@ -111,8 +85,8 @@ is_invisible(UChar32 c)
 
 /* The code points of len bytes of UTF-8; false when invalid or more than
  * cap. */
-static bool
-decode(const char *s, size_t len, UChar32 *out, size_t cap, size_t *n)
+bool
+lookalike_decode(const char *s, size_t len, UChar32 *out, size_t cap, size_t *n)
 {
 	const uint8_t *u = (const uint8_t *)s;
 	int32_t i = 0, end = (int32_t)len;
@@ -256,8 +230,8 @@ hash_mix(uint64_t h)
 
 /* FNV-1a over code points, leaving out those at skip1 and skip2; kind
  * keeps the index's key spaces apart. */
-static uint64_t
-hash_cps(unsigned kind, const UChar32 *c, size_t n, size_t skip1, size_t skip2)
+uint64_t
+lookalike_hash(unsigned kind, const UChar32 *c, size_t n, size_t skip1, size_t skip2)
 {
 	uint64_t h = 0xcbf29ce484222325ULL ^ kind, kept = 0;
 
@@ -270,19 +244,18 @@ hash_cps(unsigned kind, const UChar32 *c, size_t n, size_t skip1, size_t skip2)
 	return hash_mix(h + (kept << 56));
 }
 
-enum key_kind { KEY_SKEL = 1, KEY_NAME, KEY_BARE, KEY_DEL };
 
 static uint64_t
 loose_hash(const USpoofChecker *sc, const UChar32 *cps, size_t n)
 {
 	UChar32 sk[SKEL_MAX];
 
-	return hash_cps(KEY_SKEL, sk, skeleton(sc, cps, n, true, sk, SKEL_MAX), NO_POS, NO_POS);
+	return lookalike_hash(KEY_SKEL, sk, skeleton(sc, cps, n, true, sk, SKEL_MAX), NO_POS, NO_POS);
 }
 
 /* The name without hyphens. */
-static size_t
-bare(const UChar32 *c, size_t n, UChar32 *out)
+size_t
+lookalike_bare(const UChar32 *c, size_t n, UChar32 *out)
 {
 	size_t o = 0;
 
@@ -308,7 +281,7 @@ dom_finish(const USpoofChecker *sc, struct dom *d)
 	int32_t i = 0, len = (int32_t)strlen(d->host);
 	UChar32 c;
 
-	if (!decode(d->org, d->name_len, d->cps, NAME_CPS, &d->n))
+	if (!lookalike_decode(d->org, d->name_len, d->cps, NAME_CPS, &d->n))
 		return false;
 	d->invisible = false;
 	while (i < len && !d->invisible) {
@@ -320,8 +293,8 @@ dom_finish(const USpoofChecker *sc, struct dom *d)
 	return true;
 }
 
-static bool
-dom_parse(const USpoofChecker *sc, const char *in, struct dom_buf *b)
+bool
+lookalike_parse(const USpoofChecker *sc, const char *in, struct dom_buf *b)
 {
 	const psl_ctx_t *psl = psl_builtin();
 	struct dom *d = &b->d;
@@ -343,8 +316,8 @@ dom_parse(const USpoofChecker *sc, const char *in, struct dom_buf *b)
 }
 
 /* d without its invisible characters (and the empty labels they leave). */
-static bool
-dom_strip(const USpoofChecker *sc, const struct dom *d, struct dom_buf *b)
+bool
+lookalike_strip(const USpoofChecker *sc, const struct dom *d, struct dom_buf *b)
 {
 	const uint8_t *u = (const uint8_t *)d->host;
 	int32_t i = 0, len = (int32_t)strlen(d->host);
@@ -362,7 +335,7 @@ dom_strip(const USpoofChecker *sc, const struct dom *d, struct dom_buf *b)
 		o += (size_t)(i - start);
 	}
 	s[o] = '\0';
-	return dom_parse(sc, s, b);
+	return lookalike_parse(sc, s, b);
 }
 
 /* ---- the reason, for the user ------------------------------------------ */
@@ -422,7 +395,7 @@ why_str(struct why *w, const char *s)
 	UChar32 c[HOST_MAX];
 	size_t n;
 
-	if (decode(s, strlen(s), c, HOST_MAX, &n))
+	if (lookalike_decode(s, strlen(s), c, HOST_MAX, &n))
 		why_cps(w, c, n, false);
 }
 
@@ -448,7 +421,7 @@ cps_are(const UChar32 *c, size_t n, const char *s)
 	UChar32 t[4];
 	size_t tn;
 
-	return decode(s, strlen(s), t, 4, &tn) && tn == n && memcmp(c, t, n * sizeof *c) == 0;
+	return lookalike_decode(s, strlen(s), t, 4, &tn) && tn == n && memcmp(c, t, n * sizeof *c) == 0;
 }
 
 static bool
@@ -641,7 +614,7 @@ static bool
 hyphenation(const struct dom *h, const struct dom *k, struct why *w)
 {
 	UChar32 x[NAME_CPS], y[NAME_CPS];
-	size_t xn = bare(h->cps, h->n, x), yn = bare(k->cps, k->n, y);
+	size_t xn = lookalike_bare(h->cps, h->n, x), yn = lookalike_bare(k->cps, k->n, y);
 
 	if (xn != yn || memcmp(x, y, xn * sizeof *x) != 0)
 		return false;
@@ -684,7 +657,7 @@ subdomain(const struct dom *h, const struct dom *k, struct why *w)
 	return false;
 }
 
-static bool classify(const USpoofChecker *sc, const struct dom *h, const struct dom *k,
+bool lookalike_classify(const USpoofChecker *sc, const struct dom *h, const struct dom *k,
 		     struct mail_lookalike *out);
 
 /* h holds invisible characters: without them, is it k or a look-alike? */
@@ -700,8 +673,8 @@ invisible(const USpoofChecker *sc, const struct dom *h, const struct dom *k,
 	size_t ns = 0;
 	struct dom_buf b;
 
-	if (!dom_strip(sc, h, &b) ||
-	    (strcmp(b.d.org, k->org) != 0 && !classify(sc, &b.d, k, &inner)))
+	if (!lookalike_strip(sc, h, &b) ||
+	    (strcmp(b.d.org, k->org) != 0 && !lookalike_classify(sc, &b.d, k, &inner)))
 		return false;
 	while (i < len && ns < 3) {
 		U8_NEXT(u, i, len, c);
@@ -750,8 +723,8 @@ numbered_siblings(const struct dom *h, const struct dom *k)
 	}
 }
 
-static bool
-classify(const USpoofChecker *sc, const struct dom *h, const struct dom *k,
+bool
+lookalike_classify(const USpoofChecker *sc, const struct dom *h, const struct dom *k,
 	 struct mail_lookalike *out)
 {
 	struct why w = { out->why, sizeof out->why, 0 };
@@ -769,8 +742,8 @@ classify(const USpoofChecker *sc, const struct dom *h, const struct dom *k,
 		const char *hs = dom_suffix(h), *ks = dom_suffix(k);
 		size_t xn, yn;
 
-		if (decode(hs, strlen(hs), x, NAME_CPS, &xn) &&
-		    decode(ks, strlen(ks), y, NAME_CPS, &yn) &&
+		if (lookalike_decode(hs, strlen(hs), x, NAME_CPS, &xn) &&
+		    lookalike_decode(ks, strlen(ks), y, NAME_CPS, &yn) &&
 		    loose_hash(sc, x, xn) == loose_hash(sc, y, yn) && homoglyph(sc, x, xn, y, yn, &w))
 			kind = MAIL_LOOKALIKE_HOMOGLYPH;
 		else if (kn >= MIN_TYPO) {
@@ -820,8 +793,8 @@ mail_lookalike_compare(const char *host, const char *known, struct mail_lookalik
 	if (host == NULL || known == NULL || mail_icu() == NULL ||
 	    (sc = ICU(uspoof_open)(&st)) == NULL)
 		return false;
-	if (U_SUCCESS(st) && dom_parse(sc, host, &h) && dom_parse(sc, known, &k))
-		found = classify(sc, &h.d, &k.d, out);
+	if (U_SUCCESS(st) && lookalike_parse(sc, host, &h) && lookalike_parse(sc, known, &k))
+		found = lookalike_classify(sc, &h.d, &k.d, out);
 	ICU(uspoof_close)(sc);
 	return found;
 }
@@ -914,7 +887,7 @@ put_idna(struct buf *b, const char *s, size_t len)
 	bool ok = false;
 
 	/* without ICU, every non-ASCII label is escaped: safe, if long */
-	if (mail_icu() == NULL || len >= sizeof label || !decode(s, len, c, NAME_CPS, &n))
+	if (mail_icu() == NULL || len >= sizeof label || !lookalike_decode(s, len, c, NAME_CPS, &n))
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (is_invisible(c[i]))
@@ -999,7 +972,7 @@ mail_name_mentions_org(const char *display_name, const char *org)
 	bool found = false;
 
 	if (display_name == NULL || *display_name == '\0' || mail_icu() == NULL ||
-	    !dom_parse(NULL, org, &b))
+	    !lookalike_parse(NULL, org, &b))
 		return false;
 	nn = squeeze(b.d.org, b.d.name_len, name, NAME_CPS);
 	len = strlen(display_name);
@@ -1010,324 +983,6 @@ mail_name_mentions_org(const char *display_name, const char *org)
 		found = memcmp(text + i, name, nn * sizeof *name) == 0;
 	free(text);
 	return found;
-}
-
-/* ---- the index -------------------------------------------------------- */
-
-/*
- * Every look-alike kind shares a key with its original, so a host is only
- * compared with the known domains its keys lead to:
- *   skeleton   homoglyphs (the loose skeleton of the name);
- *   name       another suffix, and looked up with each run of words of the
- *              host's name (addition) and each label of its subdomain part;
- *   bare name  hyphens (the name without them);
- *   deletions  one and two edits: names within edit distance k share a
- *              string made by deleting at most k code points from each
- *              (a transposition is one deletion on either side); known
- *              names keep their 1-deletions, and 2-deletions from 9 code
- *              points on.
- * Keys are 64-bit hashes, never strings: a collision only adds a
- * candidate, and every candidate is verified by classify().
- */
-
-struct known {
-	char *org; /* as added, followed by the normalised host */
-	size_t host_off, org_off, name_len;
-	uint64_t loose;
-};
-
-struct entry {
-	uint32_t known, next;
-};
-
-/* One cache line fetch per probe: the key, its chain, and the newest
- * known domain on it (a name's deletions repeat: google, gogle, gogle). */
-struct slot {
-	uint64_t key; /* 0: free */
-	uint32_t head, last;
-};
-
-#define END UINT32_MAX
-
-struct mail_lookalike_index {
-	USpoofChecker *sc; /* costly to open: one per index */
-	struct known *known;
-	size_t n_known, cap_known;
-	/* open addressing; each slot heads a chain of entries, one per known
-	 * domain with that key */
-	struct slot *slots;
-	size_t n_slots, used;
-	struct entry *entries;
-	size_t n_entries, cap_entries;
-};
-
-struct keys {
-	uint64_t *k;
-	size_t n, cap;
-	bool oom;
-};
-
-static void
-key_push(struct keys *ks, uint64_t key)
-{
-	if (ks->n == ks->cap) {
-		size_t cap = ks->cap ? ks->cap * 2 : 256;
-		uint64_t *k = ks->oom ? NULL : realloc(ks->k, cap * sizeof *k);
-
-		if (k == NULL) {
-			ks->oom = true;
-			return;
-		}
-		ks->k = k;
-		ks->cap = cap;
-	}
-	ks->k[ks->n++] = key;
-}
-
-/* The keys of a known domain, or (query) those of a host to look up. */
-static void
-keys_of(const struct dom *d, bool query, struct keys *ks)
-{
-	UChar32 x[NAME_CPS] = { 0 };
-	size_t n = d->n;
-
-	key_push(ks, d->loose);
-	key_push(ks, hash_cps(KEY_NAME, d->cps, n, NO_POS, NO_POS));
-	if (query || n >= MIN_TYPO) {
-		size_t xn = bare(d->cps, n, x);
-
-		key_push(ks, hash_cps(KEY_BARE, x, xn, NO_POS, NO_POS));
-		key_push(ks, hash_cps(KEY_DEL, d->cps, n, NO_POS, NO_POS));
-		for (size_t i = 0; i < n; i++)
-			key_push(ks, hash_cps(KEY_DEL, d->cps, n, i, NO_POS));
-	}
-	/* a host within two edits of a 9-letter name has 7 */
-	if (n >= (query ? MIN_EDIT2 - 2 : MIN_EDIT2))
-		for (size_t i = 0; i < n; i++)
-			for (size_t j = i + 1; j < n; j++)
-				key_push(ks, hash_cps(KEY_DEL, d->cps, n, i, j));
-	if (!query)
-		return;
-	for (size_t s = 0; s < n; s++) {
-		if (s > 0 && d->cps[s - 1] != '-')
-			continue;
-		for (size_t e = s + MIN_WORD; e <= n; e++)
-			if (e == n || d->cps[e] == '-')
-				key_push(ks, hash_cps(KEY_NAME, d->cps + s, e - s, NO_POS, NO_POS));
-	}
-	for (const char *p = d->host, *dot; p < d->org && (dot = strchr(p, '.')) != NULL;
-	     p = dot + 1) {
-		size_t ln;
-
-		if (decode(p, (size_t)(dot - p), x, NAME_CPS, &ln) && ln >= MIN_WORD)
-			key_push(ks, hash_cps(KEY_NAME, x, ln, NO_POS, NO_POS));
-	}
-}
-
-static struct slot *
-slot_of(struct slot *slots, size_t n_slots, uint64_t key)
-{
-	size_t mask = n_slots - 1, i = (size_t)key & mask;
-
-	while (slots[i].key != 0 && slots[i].key != key)
-		i = (i + 1) & mask;
-	return &slots[i];
-}
-
-/* Room for more keys and entries, so that inserting them cannot fail. */
-static bool
-reserve(struct mail_lookalike_index *idx, size_t more)
-{
-	if (idx->n_entries + more > idx->cap_entries) {
-		size_t cap = (idx->n_entries + more) * 3 / 2;
-		struct entry *e;
-
-		if (cap >= END || (e = realloc(idx->entries, cap * sizeof *e)) == NULL)
-			return false;
-		idx->entries = e;
-		idx->cap_entries = cap;
-	}
-	/* at most 3/4 full: probes stay short, and the table is half what
-	 * 1/2 would take (50,000 domains: 125 MB peak, not 240) */
-	if ((idx->used + more) * 4 > idx->n_slots * 3) {
-		size_t n = idx->n_slots ? idx->n_slots : 1024;
-		struct slot *grown;
-
-		while ((idx->used + more) * 4 > n * 3)
-			n *= 2;
-		if ((grown = calloc(n, sizeof *grown)) == NULL)
-			return false;
-		for (size_t i = 0; i < idx->n_slots; i++)
-			if (idx->slots[i].key != 0)
-				*slot_of(grown, n, idx->slots[i].key) = idx->slots[i];
-		free(idx->slots);
-		idx->slots = grown;
-		idx->n_slots = n;
-	}
-	return true;
-}
-
-static void
-key_insert(struct mail_lookalike_index *idx, uint64_t key, uint32_t id)
-{
-	struct slot *s = slot_of(idx->slots, idx->n_slots, key);
-
-	if (s->key == 0) {
-		*s = (struct slot){ key, END, END };
-		idx->used++;
-	} else if (s->last == id)
-		return;
-	idx->entries[idx->n_entries] = (struct entry){ id, s->head };
-	s->head = (uint32_t)idx->n_entries++;
-	s->last = id;
-}
-
-static void
-known_dom(const struct mail_lookalike_index *idx, uint32_t id, struct dom *d)
-{
-	const struct known *k = &idx->known[id];
-
-	d->host = k->org + k->host_off;
-	d->org = d->host + k->org_off;
-	d->name_len = k->name_len;
-	d->loose = k->loose;
-	d->invisible = false; /* only a host's are looked at */
-	decode(d->org, d->name_len, d->cps, NAME_CPS, &d->n);
-}
-
-struct mail_lookalike_index *
-mail_lookalike_index_new(void)
-{
-	struct mail_lookalike_index *idx = calloc(1, sizeof *idx);
-	UErrorCode st = U_ZERO_ERROR;
-
-	if (idx == NULL || mail_icu() == NULL) {
-		free(idx);
-		return NULL;
-	}
-	idx->sc = ICU(uspoof_open)(&st);
-	if (idx->sc == NULL || U_FAILURE(st)) {
-		ICU(uspoof_close)(idx->sc);
-		free(idx);
-		return NULL;
-	}
-	return idx;
-}
-
-bool
-mail_lookalike_index_add(struct mail_lookalike_index *idx, const char *org)
-{
-	struct keys ks = { 0 };
-	struct dom_buf b;
-	struct known *k;
-	struct slot *s;
-	size_t olen, hlen;
-
-	if (idx == NULL || !dom_parse(idx->sc, org, &b))
-		return true; /* no domain: nothing to imitate */
-	if (idx->n_slots > 0 &&
-	    (s = slot_of(idx->slots, idx->n_slots,
-			 hash_cps(KEY_NAME, b.d.cps, b.d.n, NO_POS, NO_POS)))->key != 0)
-		for (uint32_t e = s->head; e != END; e = idx->entries[e].next) {
-			struct dom d;
-
-			known_dom(idx, idx->entries[e].known, &d);
-			if (strcmp(d.org, b.d.org) == 0)
-				return true; /* already known, in another spelling */
-		}
-	keys_of(&b.d, false, &ks);
-	if (ks.oom || idx->n_known + 1 >= END || !reserve(idx, ks.n))
-		goto fail;
-	if (idx->n_known == idx->cap_known) {
-		size_t cap = idx->cap_known ? idx->cap_known * 2 : 256;
-
-		if ((k = realloc(idx->known, cap * sizeof *k)) == NULL)
-			goto fail;
-		idx->known = k;
-		idx->cap_known = cap;
-	}
-	olen = strlen(org);
-	hlen = strlen(b.host);
-	k = &idx->known[idx->n_known];
-	if ((k->org = malloc(olen + hlen + 2)) == NULL)
-		goto fail;
-	memcpy(k->org, org, olen + 1);
-	memcpy(k->org + olen + 1, b.host, hlen + 1);
-	k->host_off = olen + 1;
-	k->org_off = (size_t)(b.d.org - b.host);
-	k->name_len = b.d.name_len;
-	k->loose = b.d.loose;
-	for (size_t i = 0; i < ks.n; i++)
-		key_insert(idx, ks.k[i], (uint32_t)idx->n_known);
-	idx->n_known++;
-	free(ks.k);
-	return true;
-fail:
-	free(ks.k);
-	return false;
-}
-
-static int
-id_order(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-void
-mail_lookalike_index_find(const struct mail_lookalike_index *idx, const char *host,
-			  mail_lookalike_fn fn, void *ctx)
-{
-	struct keys ks = { 0 }, cand = { 0 };
-	struct dom_buf h, stripped;
-	const struct dom *q = &h.d;
-
-	if (idx == NULL || fn == NULL || idx->n_slots == 0 || !dom_parse(idx->sc, host, &h))
-		return;
-	/* classify() judges such a host by its stripped form */
-	if (h.d.invisible) {
-		if (!dom_strip(idx->sc, &h.d, &stripped))
-			return;
-		q = &stripped.d;
-	}
-	keys_of(q, true, &ks);
-	for (size_t i = 0; i < ks.n; i++) {
-		const struct slot *s = slot_of(idx->slots, idx->n_slots, ks.k[i]);
-
-		for (uint32_t e = s->key ? s->head : END; e != END; e = idx->entries[e].next)
-			key_push(&cand, idx->entries[e].known);
-	}
-	/* candidate ids ride in a key array; sorted, repeats are adjacent */
-	if (cand.n > 1)
-		qsort(cand.k, cand.n, sizeof *cand.k, id_order);
-	for (size_t i = 0; i < cand.n; i++) {
-		struct mail_lookalike how;
-		struct dom d;
-
-		if (i > 0 && cand.k[i] == cand.k[i - 1])
-			continue;
-		known_dom(idx, (uint32_t)cand.k[i], &d);
-		if (classify(idx->sc, &h.d, &d, &how))
-			fn(ctx, idx->known[cand.k[i]].org, &how);
-	}
-	free(ks.k);
-	free(cand.k);
-}
-
-void
-mail_lookalike_index_free(struct mail_lookalike_index **idx)
-{
-	if (idx == NULL || *idx == NULL)
-		return;
-	for (size_t i = 0; i < (*idx)->n_known; i++)
-		free((*idx)->known[i].org);
-	free((*idx)->known);
-	free((*idx)->slots);
-	free((*idx)->entries);
-	ICU(uspoof_close)((*idx)->sc);
-	free(*idx);
-	*idx = NULL;
 }
 
 const char *
