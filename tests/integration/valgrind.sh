@@ -1,0 +1,27 @@
+#!/bin/sh
+# The main paths under valgrind's memcheck, on the demo mailbox: index
+# (the read-ahead thread, attribution, trust), search, check, history,
+# contacts, a refused and a forced merge, undo. Any invalid read or
+# write, use of uninitialised memory or bad free fails the test (leaks
+# are the sanitizer run's: GLib, GMime and Xapian keep caches by design).
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+command -v valgrind >/dev/null || skip_all "valgrind not installed"
+# the sanitizer build's binaries run under ASan, which valgrind cannot host
+ldd "$VTRIAGE" 2>/dev/null | grep -q libasan && skip_all "an ASan build: memcheck runs on the plain one"
+copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
+vg() {
+	valgrind -q --error-exitcode=99 --suppressions="$top_srcdir/tests/valgrind.supp" \
+		"$VTRIAGE" --config "$TMP/conf" "$@"
+}
+ok "index" vg index --quiet
+ok "search" vg search vendor:acmetel
+ok "check" vg check --format=json
+ok "history" vg history acmetel
+ok "contacts" vg contact list acmetel
+is "a refused merge" "$(status vg vendor merge acmetel-billing acmetel)" 2
+ok "a forced merge" vg vendor merge acmetel-billing acmetel --force
+ok "undo" vg undo
+ok "a second index" vg index --quiet
+done_testing
