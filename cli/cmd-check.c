@@ -1,4 +1,6 @@
 /* vtriage check: mail that borrows a vendor's standing, with the reasons */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

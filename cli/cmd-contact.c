@@ -1,4 +1,6 @@
 /* vtriage contact list|show|set */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,6 @@
 /* vtriage history */
+#include "config.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

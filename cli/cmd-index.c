@@ -1,4 +1,6 @@
 /* vtriage index */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

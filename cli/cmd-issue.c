@@ -1,4 +1,6 @@
 /* vtriage issue open|close|link|list */
+#include "config.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,6 @@
 /* vtriage count, vtriage search */
+#include "config.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

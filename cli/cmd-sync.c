@@ -1,4 +1,6 @@
 /* vtriage sync: fetch mail over IMAP into the Maildir, then index it. */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

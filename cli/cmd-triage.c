@@ -1,4 +1,6 @@
 /* vtriage vendor promote|demote|rename|merge|add-domain|remove-domain, undo */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

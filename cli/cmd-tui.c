@@ -1,4 +1,6 @@
 /* vtriage (no command): the interface. */
+#include "config.h"
+
 #include "../tui/tui.h"
 #include <unistd.h>
 

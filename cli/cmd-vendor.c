@@ -1,4 +1,6 @@
 /* vtriage vendor list|show */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,6 @@
 /* What every command shares: opening stores, options, errors, output. */
+#include "config.h"
+
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>

@@ -2,12 +2,13 @@
  * vtriage: the command table and the dispatcher. Every command is a row;
  * --help text, the command list and dispatch all come from the table.
  */
+#include "config.h"
+
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "cli.h"
 
 #define QUERY_HELP                                                                      \

@@ -10,6 +10,8 @@
  * this one replaces the process with it, so that the pid, the terminal
  * and the pipes the interface reads stay the same.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>

@@ -6,6 +6,8 @@
  * ':'. Triage keys sit behind the ',' prefix, which mutt leaves unbound,
  * so a mutt user's fingers never trigger them by accident.
  */
+#include "config.h"
+
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>

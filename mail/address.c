@@ -1,4 +1,6 @@
 /* Address headers through GMime's RFC 5322 parser. */
+#include "config.h"
+
 #include <gmime/gmime.h>
 #include <stdio.h>
 #include <stdlib.h>

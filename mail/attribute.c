@@ -12,6 +12,8 @@
  *   with List-Unsubscribe and no List-Id, or it is sent through a bulk
  *   mail provider (whose list ids name the provider, never a forum).
  */
+#include "config.h"
+
 #include <string.h>
 #include <strings.h>
 

@@ -18,6 +18,8 @@
  * goes: a version, "none", results separated by ';' or only by white
  * space, junk (skipped). Comments and quoted strings never make results.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>

@@ -10,6 +10,8 @@
  * The HTML reduction needs no fidelity beyond "readable in a pager" (no
  * layout, no CSS) and so no HTML library.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>

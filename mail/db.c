@@ -7,6 +7,8 @@
  * next to it, so that `NOTMUCH_CONFIG=<data>/notmuch-config notmuch ...`
  * works on it, and so that it never reads the user's ~/.notmuch-config.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -8,6 +8,8 @@
  * forms of the user's first name (Rich, Rick and Dick for Richard) are
  * the user. Both live in tables below, tested in test-greeting.c.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>

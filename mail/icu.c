@@ -6,6 +6,8 @@
  * The loaded table is the one piece of process-wide state in mail/, like
  * libpsl's psl_builtin(): immutable after pthread_once, never freed.
  */
+#include "config.h"
+
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>

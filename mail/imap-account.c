@@ -2,6 +2,8 @@
  * [account NAME] settings into a struct mail_imap_account, and the
  * account's password (password_command or the front end's prompt).
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>

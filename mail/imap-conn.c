@@ -3,6 +3,8 @@
  * loopback server), verify the certificate before anything secret is
  * sent, log in, learn the capabilities, list the folders to sync.
  */
+#include "config.h"
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>

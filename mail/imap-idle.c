@@ -13,6 +13,8 @@
  * flags (interrupted, wake) end the wait early; its signals may be let in
  * only while polling (ppoll's mask), never in the middle of a read.
  */
+#include "config.h"
+
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>

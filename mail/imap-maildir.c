@@ -7,6 +7,8 @@
  * one account (tmp/.vtriage-account names it) and never to mbsync or
  * offlineimap: two syncers in one folder corrupt each other's state.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>

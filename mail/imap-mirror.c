@@ -26,6 +26,8 @@
  * and forgets the source's UID (no longer on the server). The index sees
  * a rename either way (same Message-ID), so tags are kept.
  */
+#include "config.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>

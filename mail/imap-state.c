@@ -14,6 +14,8 @@
  * to a temporary file that is fsync'd and renamed over the old one, and
  * only after the mail it lists is on disk.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>

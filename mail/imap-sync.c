@@ -32,6 +32,8 @@
  *     once downloaded, and renamed; none is fetched twice. Local files
  *     that match nothing stay as local mail, no longer synced.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,6 +6,8 @@
  * pinned SHA-256 fingerprint of the server's certificate replaces that
  * check (self-signed servers) and must then match exactly.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

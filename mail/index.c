@@ -12,6 +12,8 @@
  * commit their side of a batch before the index commits its own, so a
  * crash leaves only work that the next run redoes idempotently.
  */
+#include "config.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <regex.h>

@@ -2,6 +2,8 @@
  * Finding look-alikes among many domains (see mail/lookalike.c for what a
  * look-alike is) without comparing each with each.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

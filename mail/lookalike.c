@@ -28,6 +28,8 @@
  * Finding candidates among many known domains is lookalike-index.c; this
  * file compares two, and shows domains as people must see them.
  */
+#include "config.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,7 +245,6 @@ lookalike_hash(unsigned kind, const UChar32 *c, size_t n, size_t skip1, size_t s
 	}
 	return hash_mix(h + (kept << 56));
 }
-
 
 static uint64_t
 loose_hash(const USpoofChecker *sc, const UChar32 *cps, size_t n)

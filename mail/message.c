@@ -1,6 +1,8 @@
 /* One notmuch message: its headers as attribution needs them, what the
  * file says about its own trustworthiness, and the properties that record
  * the attribution in the index. */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,8 @@
  * (psl_builtin(): static, immutable, thread-safe data compiled into the
  * library, refreshed by Debian's publicsuffix package).
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <libpsl.h>
 #include <stdlib.h>

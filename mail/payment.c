@@ -37,6 +37,8 @@
  *   asks_payment  a request phrase, and an amount (a currency symbol or
  *                 code next to digits) or a detail, anywhere.
  */
+#include "config.h"
+
 #include <stdint.h>
 #include <string.h>
 

@@ -12,6 +12,8 @@
  * strictly in order.  If no thread can be started, each file is read when
  * it is taken: slower, never wrong.
  */
+#include "config.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,6 +7,8 @@
  * term positions, leaving quoted phrases and everything else untouched,
  * and splices in the notmuch sub-query that each one stands for.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,6 @@
 /* Counting and thread search over the notmuch index. */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -8,6 +8,8 @@
  * Written by hand: no library validates UTF-8 and maps controls to
  * visible placeholders in one pass, and the rules are ours.
  */
+#include "config.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

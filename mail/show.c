@@ -2,6 +2,8 @@
  * Showing a thread: its messages in thread order with the headers a
  * reader wants, and the attachments of a message file.
  */
+#include "config.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

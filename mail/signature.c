@@ -20,6 +20,8 @@
  *      numbers, where faxes, dates, addresses and ids are left out.
  *   4. The manager comes from a sentence anywhere in the writer's text.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>

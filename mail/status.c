@@ -1,4 +1,6 @@
 /* The project's status codes and the error record front ends print. */
+#include "config.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 

@@ -2,6 +2,8 @@
  * Changing tags of a thread's messages (archive, read/unread), with the
  * Maildir flags kept in step as notmuch's own `notmuch tag` does.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

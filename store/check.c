@@ -3,6 +3,8 @@
  * messages with their reasons, for `vtriage check`, the pager's warnings
  * and the suspicious: query term.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

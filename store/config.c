@@ -3,6 +3,8 @@
  * Keys are a table; each knows its section, type and field, so
  * validation, error messages and the documentation agree.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>

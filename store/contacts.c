@@ -8,6 +8,8 @@
  * competitor), and re-deriving keeps the store free of a second copy to
  * reconcile. The cost is one pass over the sightings, grouped by sqlite.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,6 +7,8 @@
  * here. What is derived from mail (messages, sightings) mirrors the
  * notmuch index and is reconciled with it on every `vtriage index`.
  */
+#include "config.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

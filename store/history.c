@@ -2,6 +2,8 @@
  * A vendor's history: its mail both ways, its issues, and what the user
  * did about it (the journal), as one timeline, newest first.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

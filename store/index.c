@@ -4,6 +4,8 @@
  * seen on it), new organisations become vendors in the generic bucket,
  * and a crash between the two databases heals on the next run.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -10,6 +10,8 @@
  * callback cannot tell), lines have no length limit, and a ';' inside a
  * value (password_command = pass show x; true) must stay in the value.
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,8 @@
  * linked to mail by Message-ID: notmuch's thread ids change when the
  * index is rebuilt, Message-IDs do not.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

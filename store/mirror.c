@@ -8,6 +8,8 @@
  * anyway, so that later mail follows. A pass is never undone: what moved
  * on the server stays there (undo of the promotion stops later passes).
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

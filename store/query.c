@@ -8,6 +8,8 @@
  * or of the trusted vendors. bucket:generic is "vendor mail and not
  * trusted", so neither bucket grows with the generic bucket's size.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,6 +6,8 @@
  * touches the notmuch index: vendor: and bucket: are resolved through
  * these rows at query time, so a promotion costs the same for any vendor.
  */
+#include "config.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

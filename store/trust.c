@@ -19,6 +19,8 @@
  *   vendor's earlier mail, so they are judged again for all payment mail
  *   on every run (it is little).
  */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,7 @@
 /* Vendors: organisations with one or more domains, a name, a slug and a
  * bucket. Created by indexing; changed only by the user. */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,6 +3,8 @@
  * output, polled without blocking between keys, reaped when it ends.
  * See background.h.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,4 +1,6 @@
 /* The TUI's state: see model.h. */
+#include "config.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,6 +4,8 @@
  * mail/. Drawing repaints the whole frame into curses' buffer and lets
  * curses send only the cells that changed (what matters over SSH).
  */
+#include "config.h"
+
 #include <curses.h>
 #include <errno.h>
 #include <locale.h>

@@ -6,6 +6,8 @@
  * Prints TAP. The real fuzzing is scripts/fuzz (libFuzzer); this keeps
  * the targets building and their corpus clean under the sanitizers.
  */
+#include "config.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

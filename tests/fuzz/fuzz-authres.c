@@ -4,6 +4,8 @@
  * interface promises: at most MAIL_AUTHRES_ITEMS results, every string
  * NUL-terminated inside its array, why never written past why_len.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

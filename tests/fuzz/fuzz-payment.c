@@ -4,6 +4,8 @@
  * and distinct, and every IBAN it reports validates. mail_iban_valid is
  * fuzzed on the input's first bytes as a string too.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

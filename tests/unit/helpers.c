@@ -1,3 +1,5 @@
+#include "config.h"
+
 #include "helpers.h"
 
 #include <errno.h>

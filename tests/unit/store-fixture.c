@@ -1,4 +1,6 @@
 /* A store and a real notmuch index over six small messages, for tests. */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <stdio.h>

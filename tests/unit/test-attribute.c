@@ -1,4 +1,6 @@
 /* mail_attribute: whose mail is this? */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <string.h>

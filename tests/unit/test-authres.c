@@ -1,4 +1,6 @@
 /* Authentication-Results (RFC 8601): the parser and what a header says of a From. */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <stdio.h>

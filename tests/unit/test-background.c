@@ -1,6 +1,8 @@
 /* The interface's background child: real processes (sh -c), their lines,
  * exit status, refusal of a second start, stopping, signalling; and the
  * sync line protocol. */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <signal.h>

@@ -1,4 +1,6 @@
 /* The configuration file: values, defaults and errors that name the line. */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <stdio.h>

@@ -1,4 +1,6 @@
 /* mail_wrong_greeting: a mail that calls the user by another name. */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <stdio.h>

@@ -2,6 +2,8 @@
  * names and flags, delivery with CRLF -> LF, the state file, vendor
  * folder names. The network side is tested against dovecot in
  * tests/integration/imap-sync.sh and imap-mirror.sh. */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <stdio.h>

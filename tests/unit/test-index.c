@@ -1,4 +1,6 @@
 /* The notmuch index: a real database in a temporary directory. */
+#include "config.h"
+
 #include "helpers.h"
 #include <notmuch.h>
 

@@ -5,6 +5,8 @@
  * forms, display names, and the index: the same pairs as comparing each
  * with each, and fast on 50,000 domains.
  */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <stdint.h>

@@ -1,4 +1,6 @@
 /* Organisation domains (libpsl) and the personal-provider list. */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <string.h>

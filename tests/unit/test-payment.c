@@ -4,6 +4,8 @@
  * not match, the demo mailbox's AcmeTel bill and its impostor, and
  * hostile input (NULs, line ends, 256 KB of near matches).
  */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <stdio.h>

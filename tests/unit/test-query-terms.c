@@ -1,4 +1,6 @@
 /* mail_query_rewrite: our terms spliced into notmuch queries. */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <stdio.h>

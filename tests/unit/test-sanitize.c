@@ -1,4 +1,6 @@
 /* mail_sanitize: untrusted text never reaches the terminal raw. */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <stdlib.h>

@@ -3,6 +3,8 @@
  * SpamAssassin corpus (quoted as string literals, abridged, file named),
  * and input that must yield nothing.
  */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <stdio.h>

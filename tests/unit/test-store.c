@@ -1,4 +1,6 @@
 /* The store with a real notmuch index: vendors, queries, healing. */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <stdio.h>
@@ -8,7 +10,6 @@
 
 #include "store/private.h"
 #include "store-fixture.h"
-
 
 static void
 schema_is_versioned(void **state)

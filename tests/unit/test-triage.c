@@ -1,5 +1,7 @@
 /* Triage against a real notmuch index: buckets, undo, merges, domains,
  * issues, contacts, history, waiting. */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <stdio.h>

@@ -1,6 +1,8 @@
 /* Trust against a real notmuch index and store: look-alike domains,
  * forged senders, failed authentication and changed bank details never
  * borrow a vendor's standing. */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <stdio.h>

@@ -1,5 +1,7 @@
 /* The interface's logic without a terminal: cursors, layout, keymaps,
  * folders, the windowed thread list, panes and the pager's lines. */
+#include "config.h"
+
 #include "helpers.h"
 
 #include <curses.h>
