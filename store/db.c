@@ -5,7 +5,10 @@
  * sqlite holds two kinds of data. What only the user can say (buckets,
  * names, merged domains, later roles, issues, contracts) is authoritative
  * here. What is derived from mail (messages, sightings) mirrors the
- * notmuch index and is reconciled with it on every `vtriage index`.
+ * notmuch index and is reconciled with it on every `vtriage index`. Every
+ * table derived from a message references messages(message_id) ON DELETE
+ * CASCADE: forgetting a message is one DELETE, whatever tables come.
+ * (Issue links are the user's: kept as Message-IDs across re-indexing.)
  */
 #include "config.h"
 
@@ -173,6 +176,40 @@ static const char *const migrations[] = {
 	"CREATE INDEX suspicions_reason ON suspicions(reason);"
 	"CREATE INDEX suspicions_like ON suspicions(like_org);"
 	"CREATE INDEX messages_authserv ON messages(authserv) WHERE authserv <> '';",
+	/* 3 -> 4: the older message-derived tables cascade too, so that no
+	 * table of what mail says can be forgotten when its message goes
+	 * (they were deleted by two hand-kept lists). Rows of messages the
+	 * store no longer has could not be kept under the key: the next
+	 * index would not have made them either. */
+	"CREATE TABLE sightings_v4 ("
+	"  message_id TEXT NOT NULL REFERENCES messages(message_id) ON DELETE CASCADE,"
+	"  address TEXT NOT NULL,"
+	"  field INTEGER NOT NULL,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  org TEXT NOT NULL DEFAULT '',"
+	"  date INTEGER NOT NULL,"
+	"  PRIMARY KEY (message_id, address, field)) WITHOUT ROWID;"
+	"INSERT INTO sightings_v4 SELECT message_id, address, field, name, org, date FROM sightings"
+	" WHERE message_id IN (SELECT message_id FROM messages);"
+	"DROP TABLE sightings;"
+	"ALTER TABLE sightings_v4 RENAME TO sightings;"
+	"CREATE INDEX sightings_address ON sightings(address, date);"
+	"CREATE INDEX sightings_org ON sightings(org);"
+	"CREATE INDEX sightings_name ON sightings(name);"
+	"CREATE TABLE signatures_v4 ("
+	"  message_id TEXT PRIMARY KEY REFERENCES messages(message_id) ON DELETE CASCADE,"
+	"  address TEXT NOT NULL,"
+	"  org TEXT NOT NULL,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  title TEXT NOT NULL DEFAULT '',"
+	"  phones TEXT NOT NULL DEFAULT '',"
+	"  manager TEXT NOT NULL DEFAULT '',"
+	"  date INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO signatures_v4 SELECT message_id, address, org, name, title, phones, manager,"
+	" date FROM signatures WHERE message_id IN (SELECT message_id FROM messages);"
+	"DROP TABLE signatures;"
+	"ALTER TABLE signatures_v4 RENAME TO signatures;"
+	"CREATE INDEX signatures_address ON signatures(address, date);",
 };
 
 int

@@ -315,31 +315,9 @@ refresh_threads(struct vt_store *s, struct mail_db *db, struct vt_error *err)
 static vt_status
 forget_message(struct vt_store *s, const char *id, struct vt_error *err)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	static const char *const forget[] = {
-		"DELETE FROM sightings WHERE message_id = ?",
-		"DELETE FROM signatures WHERE message_id = ?",
-	};
-
-	for (size_t i = 0; i < sizeof forget / sizeof forget[0]; i++) {
-		st = vt_sql_prepare(s, forget[i], err);
-		if (st == NULL)
-			return err ? err->status : VT_ERR_DB;
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return vt_sql_fail(s, err, rc, "forget message");
-	}
-	st = vt_sql_prepare(s, "DELETE FROM messages WHERE message_id = ?", err);
-	if (st == NULL)
-		return err ? err->status : VT_ERR_DB;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "forget message");
+	/* what it told (sightings, signatures, trust facts) cascades */
+	return vt_sql_run(s, "DELETE FROM messages WHERE message_id = ?", "forget message", err, "t",
+			  id);
 }
 
 static vt_status
@@ -632,9 +610,7 @@ reconcile(struct index_run *r, struct mail_db *db, bool after_crash,
 	rc = mail_for_each_message(db, "*", mark_present, r->s, err);
 	if (rc == VT_OK) {
 		rc = vt_sql_exec(r->s,
-				 "DELETE FROM sightings WHERE message_id NOT IN (SELECT id FROM temp.present);"
-				 "DELETE FROM signatures WHERE message_id NOT IN (SELECT id FROM temp.present);"
-				 "DELETE FROM messages WHERE message_id NOT IN (SELECT id FROM temp.present);",
+				 "DELETE FROM messages WHERE message_id NOT IN (SELECT id FROM temp.present)",
 				 err);
 		report->reconciled += (unsigned)sqlite3_changes(r->s->db);
 	}

@@ -222,6 +222,44 @@ mail_added_behind_our_back_is_attributed(void **state)
 	assert_int_equal(r.reconciled, 0);
 }
 
+static long
+orphans_in(struct fixture *f, const char *table)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM %s WHERE message_id NOT IN (SELECT message_id FROM messages)",
+		 table);
+	return sql_long(f, sql);
+}
+
+/* No row of a table derived from messages outlives its message: every
+ * table with a message_id column is looked at (issue links are the
+ * user's, kept), so a table added later is checked without being named. */
+static void
+assert_no_orphans(struct fixture *f)
+{
+	sqlite3_stmt *st;
+	int tables = 0;
+
+	assert_int_equal(sqlite3_prepare_v2(f->store->db,
+					    "SELECT t.name FROM sqlite_master t, pragma_table_info(t.name) c"
+					    " WHERE t.type = 'table' AND c.name = 'message_id'"
+					    " AND t.name NOT IN ('messages', 'issue_links')",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *table = (const char *)sqlite3_column_text(st, 0);
+
+		tables++;
+		if (orphans_in(f, table) != 0)
+			fail_msg("%s keeps rows of a forgotten message", table);
+	}
+	sqlite3_finalize(st);
+	/* sightings, signatures and the trust tables at least */
+	assert_true(tables >= 6);
+}
+
 static void
 mail_removed_behind_our_back_is_forgotten(void **state)
 {
@@ -247,6 +285,54 @@ mail_removed_behind_our_back_is_forgotten(void **state)
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE message_id = 'lunch@gmail.com'"),
 			 0);
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages"), 5);
+	assert_no_orphans(f);
+}
+
+/* A message that leaves a row in every table derived from mail: a
+ * contact, a signature, trust facts, a failed authentication, payment
+ * details, a suspicion. */
+static void
+a_forgotten_message_leaves_no_row_anywhere(void **state)
+{
+	struct fixture *f = *state;
+	char path[4200];
+	sqlite3_stmt *st;
+
+	close_all(f);
+	load_config(f, "[trust]\nauthserv_id = mx.northwind.example\n");
+	open_all(f);
+	test_write_message(f->mail, "full:2,", "Dana Whitfield <dana@acmetel.example>",
+			   "rich@northwind.example", "New bank details", "full@acmetel.example",
+			   "Cc: Tom Becker <tom@acmetel.example>\n"
+			   "Reply-To: payments@acmetel-pay.example\n"
+			   "Authentication-Results: mx.northwind.example; dkim=fail"
+			   " header.d=acmetel.example; dmarc=fail header.from=acmetel.example\n",
+			   "Hi Rich,\n\nour bank details have changed. Please pay the amount due of"
+			   " $2,500.00 to\nIBAN: GB82 WEST 1234 5698 7654 32\n\n-- \nDana Whitfield\n"
+			   "Account Executive\nMy manager is Tom Becker.\n");
+	index_ok(f);
+	assert_int_equal(sqlite3_prepare_v2(f->store->db,
+					    "SELECT t.name FROM sqlite_master t, pragma_table_info(t.name) c"
+					    " WHERE t.type = 'table' AND c.name = 'message_id'"
+					    " AND t.name NOT IN ('messages', 'issue_links')",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char sql[256];
+
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE message_id = 'full@acmetel.example'",
+			 (const char *)sqlite3_column_text(st, 0));
+		if (sql_long(f, sql) == 0)
+			fail_msg("the test message left no row in %s: make it", sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	snprintf(path, sizeof path, "%s/cur/full:2,", f->mail);
+	assert_int_equal(unlink(path), 0);
+	age_mail_dirs(f, 7);
+	index_ok(f);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE message_id = 'full@acmetel.example'"),
+			 0);
+	assert_no_orphans(f);
 }
 
 static void
@@ -337,6 +423,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(slugs_stay_unique, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_crash_between_the_stores_heals, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_forgotten_message_leaves_no_row_anywhere, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(mail_removed_behind_our_back_is_forgotten, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_run_after_any_outside_write_checks_the_whole_index,
