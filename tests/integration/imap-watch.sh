@@ -38,13 +38,24 @@ within() {
 	done
 	return 1
 }
-count_lines() { grep -c "^$1" "$TMP/out" 2>/dev/null || true; }
+# Each watch writes a file of its own ($OUT): a check polling a file the
+# previous watch wrote could pass on its text before the new child had
+# even truncated it. Negative checks wait for an event, not a time: the
+# watch entering IDLE again (renewed every second where it matters)
+# shows that whatever it was going to do, it did.
+OUT=
+count_lines() { grep -c "^$1" "$OUT" 2>/dev/null || true; }
+last_is_idle() { tail -n 1 "$OUT" | grep -q '^idle'; }
+# idle lines since the last summary: 2 means the watch waited, renewed
+# its IDLE and waited again, with no round in between
+idles_since_round() { awk '/^summary/ { n = 0 } /^idle/ { n++ } END { print n + 0 }' "$OUT"; }
 
 # IDLE as configured: changes must come as notifications, not renewals
-$V sync --watch --progress=lines >"$TMP/out" 2>"$TMP/err" &
+OUT=$TMP/out1
+$V sync --watch --progress=lines >"$OUT" 2>"$TMP/err" &
 wpid=$!
 at_exit "kill $wpid 2>/dev/null"
-ok "the first round syncs, then waits (IDLE)" within 100 grep -q "^idle	work" "$TMP/out"
+ok "the first round syncs, then waits (IDLE)" within 100 grep -q "^idle	work" "$OUT"
 is "the first round brought the INBOX" "$(nfiles)" "$(IMAP count INBOX)"
 is "and indexed it" "$($V count folder:work/INBOX)" "$(IMAP count INBOX)"
 
@@ -62,7 +73,7 @@ IMAP append INBOX "$TMP/new.eml"
 ok "mail appended on the server arrives within seconds" within 50 eval '[ "$(nfiles)" = 21 ]'
 ok "and is indexed" within 50 eval '[ "$($V count subject:ZX91)" = 1 ]'
 ok "each round reports a summary line" within 30 eval '[ "$(count_lines summary)" -gt "$rounds" ]'
-contains "the round counts the new message" "$(grep '^summary' "$TMP/out" | tail -1)" \
+contains "the round counts the new message" "$(grep '^summary' "$OUT" | tail -1)" \
 	"1 new message"
 
 uv=$(IMAP uidvalidity INBOX)
@@ -75,7 +86,7 @@ ok "a message expunged on the server goes (EXPUNGE while idling)" within 50 \
 
 # the round that removed it ends (a SIGTERM within a round, while it
 # indexes, is reported as an interrupted index: right, but not this test)
-within 100 sh -c "tail -n 1 '$TMP/out' | grep -q '^idle'"
+within 100 last_is_idle
 kill -TERM $wpid
 within 50 sh -c "! kill -0 $wpid"
 wait $wpid
@@ -85,18 +96,18 @@ is "no error on stderr" "$(cat "$TMP/err")" ""
 # A named account is watched even without idle = yes. IDLE lasts 1 s
 # here: after renewals the watch still hears the server; SIGINT ends it.
 write_config "$TMP/plain.conf" "$TMP/mail" "$TMP/data" "$(imap_account work "folders = INBOX")"
+OUT=$TMP/out2
 VTRIAGE_IDLE_SECONDS=1 $VTRIAGE --config "$TMP/plain.conf" sync --watch --progress=lines work \
-	>"$TMP/out" 2>"$TMP/err" &
+	>"$OUT" 2>"$TMP/err" &
 wpid=$!
-ok "a named account is watched" within 100 grep -q "^idle	work" "$TMP/out"
-sleep 4
-ok "IDLE was renewed (several waits with nothing new)" \
-	test "$(count_lines idle)" -gt "$(count_lines summary)"
+ok "a named account is watched" within 100 grep -q "^idle	work" "$OUT"
+ok "IDLE was renewed (several waits with nothing new)" within 100 \
+	eval '[ "$(idles_since_round)" -ge 3 ]'
 cp "$TMP/new.eml" "$TMP/new2.eml"
 sed -i 's/ZX91/ZX92/g; s/zx91/zx92/g' "$TMP/new2.eml"
 IMAP append INBOX "$TMP/new2.eml"
 ok "after renewals new mail still arrives" within 50 eval '[ "$($V count subject:ZX92)" = 1 ]'
-within 100 sh -c "tail -n 1 '$TMP/out' | grep -q '^idle'"
+within 100 last_is_idle
 kill -INT $wpid
 within 50 sh -c "! kill -0 $wpid"
 wait $wpid
@@ -104,23 +115,27 @@ is "SIGINT ends it cleanly (exit 0)" "$?" 0
 is "no error on stderr" "$(cat "$TMP/err")" ""
 
 # SIGUSR1: a round now. IDLE watches INBOX only; mail put into Parts
-# would wait for the next change there (or a renewal, 10 minutes here).
+# waits for the next change in INBOX (a renewal, every second here, is
+# no round).
 write_config "$TMP/usr1.conf" "$TMP/mail" "$TMP/data" "$(imap_account work "folders = INBOX, Parts
 idle = yes")"
-VTRIAGE_IDLE_SECONDS=600 $VTRIAGE --config "$TMP/usr1.conf" sync --watch --progress=lines \
-	>"$TMP/out" 2>"$TMP/err" &
+OUT=$TMP/out3
+VTRIAGE_IDLE_SECONDS=1 $VTRIAGE --config "$TMP/usr1.conf" sync --watch --progress=lines \
+	>"$OUT" 2>"$TMP/err" &
 wpid=$!
 at_exit "kill $wpid 2>/dev/null"
-ok "watching with Parts synced too" within 100 grep -q "^idle	work" "$TMP/out"
+ok "watching with Parts synced too" within 100 grep -q "^idle	work" "$OUT"
 sed 's/ZX91/ZX93/g; s/zx91/zx93/g' "$TMP/new.eml" >"$TMP/new3.eml"
 IMAP append Parts "$TMP/new3.eml"
-sleep 2
+waits=$(count_lines idle)
+ok "the watch renews its IDLE twice after that" within 100 \
+	eval '[ "$(count_lines idle)" -ge $((waits + 2)) ]'
 is "IDLE on INBOX does not see mail put into Parts" "$($V count subject:ZX93)" 0
 rounds=$(count_lines summary)
 waits=$(count_lines idle)
 kill -USR1 $wpid
 ok "SIGUSR1: it arrives within seconds" within 50 eval '[ "$($V count subject:ZX93)" = 1 ]'
-contains "in a round of its own, counted" "$(grep '^summary' "$TMP/out" | tail -1)" \
+contains "in a round of its own, counted" "$(grep '^summary' "$OUT" | tail -1)" \
 	"1 new message"
 is "one round" "$(count_lines summary)" $((rounds + 1))
 ok "then the watch waits again" within 50 eval '[ "$(count_lines idle)" -gt "$waits" ]'
@@ -132,11 +147,11 @@ ok "the message is in Parts here" \
 rounds=$(count_lines summary)
 for i in 1 2 3 4 5 6; do kill -USR1 $wpid; done
 ok "a burst of SIGUSR1: a round" within 50 eval '[ "$(count_lines summary)" -gt "$rounds" ]'
-sleep 2
+ok "then quiet: IDLE twice with no round between" within 100 eval '[ "$(idles_since_round)" -ge 2 ]'
 n=$(($(count_lines summary) - rounds))
 ok "one or two rounds for six signals (got $n)" test "$n" -le 2
 ok "and the watch is still there" kill -0 $wpid
-within 100 sh -c "tail -n 1 '$TMP/out' | grep -q '^idle'"
+within 100 last_is_idle
 kill -TERM $wpid
 within 50 sh -c "! kill -0 $wpid"
 wait $wpid
@@ -157,11 +172,12 @@ start_forward
 write_config "$TMP/lost.conf" "$TMP/mail" "$TMP/data" "$(imap_account work "folders = INBOX
 idle = yes
 port = $FWD_PORT")"
-VTRIAGE_RETRY_SECONDS=2 $VTRIAGE --config "$TMP/lost.conf" sync --watch --progress=lines \
-	>"$TMP/out" 2>"$TMP/err" &
+OUT=$TMP/out4
+VTRIAGE_RETRY_SECONDS=2 VTRIAGE_IDLE_SECONDS=1 $VTRIAGE --config "$TMP/lost.conf" sync \
+	--watch --progress=lines >"$OUT" 2>"$TMP/err" &
 wpid=$!
 at_exit "kill $wpid 2>/dev/null"
-ok "lost connection: the watch waits through the forwarder" within 100 grep -q "^idle	work" "$TMP/out"
+ok "lost connection: the watch waits through the forwarder" within 100 grep -q "^idle	work" "$OUT"
 retries() { grep -c "trying again in 2 s" "$TMP/err" 2>/dev/null || true; }
 kill -KILL $fpid
 wait $fpid 2>/dev/null
@@ -178,12 +194,12 @@ start_forward
 ok "back: the next try catches up with a round" within 100 \
 	eval '[ "$($V count subject:ZX94)" = 1 ]'
 ok "counted in a summary line" within 30 eval '[ "$(count_lines summary)" -gt "$rounds" ]'
-within 100 sh -c "tail -n 1 '$TMP/out' | grep -q '^idle'"
+within 100 last_is_idle
 sed 's/ZX91/ZX95/g; s/zx91/zx95/g' "$TMP/new.eml" >"$TMP/new5.eml"
 IMAP append INBOX "$TMP/new5.eml"
 ok "then IDLE hears new mail again" within 50 eval '[ "$($V count subject:ZX95)" = 1 ]'
 n=$(retries)
-sleep 3
+ok "connected, it renews its IDLE" within 100 eval '[ "$(idles_since_round)" -ge 3 ]'
 is "no more tries once connected" "$(retries)" "$n"
 kill -TERM $wpid
 within 50 sh -c "! kill -0 $wpid"
