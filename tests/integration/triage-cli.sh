@@ -14,6 +14,12 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 is "nothing trusted at first" "$($V count bucket:trusted)" 0
 contains "promote says what it did" "$($V vendor promote acmetel)" "generic -> trusted"
 is "acmetel's mail is trusted at once" "$($V count bucket:trusted)" "$($V count vendor:acmetel)"
+# the demo's buckets differ in size (AcmeTel's 10 against the other
+# vendors' mail), so swapped buckets cannot pass unseen
+is "and only acmetel's" "$($V count bucket:trusted and not vendor:acmetel)" 0
+is "the rest of the vendor mail is generic" "$($V count bucket:generic)" \
+	"$($V count property:vtriage.kind=vendor and not vendor:acmetel and not suspicious:auth)"
+is "none of acmetel's is generic" "$($V count bucket:generic and vendor:acmetel)" 0
 is "the vendor list shows the bucket" \
 	"$($V vendor list --bucket=trusted --format=json | json '[v["slug"] for v in d]')" "['acmetel']"
 is "promote twice is a no-op" "$($V vendor promote acmetel --format=json | json 'd["changed"]')" False
