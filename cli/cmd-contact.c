@@ -176,11 +176,6 @@ cmd_contact_set(struct cli *cli, const struct cli_command *self, int argc, char 
 		return cli_usage_error(cli, "needs exactly one ADDRESS (or name)");
 	if (role == NULL)
 		return cli_usage_error(cli, "needs --role");
-	if (vt_role_parse(role) == NULL)
-		return cli_usage_error(cli,
-				       "--role must be account-rep, manager, support, billing,"
-				       " engineering or other, not '%s'",
-				       role);
 	mail_ascii_lower(strchr(argv[0], '@') ? argv[0] : argv[0] + strlen(argv[0]));
 	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
 	    vt_contact_set_role(cli->store, argv[0], role, &a, &err) != VT_OK)

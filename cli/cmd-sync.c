@@ -254,18 +254,6 @@ load_account(const struct vt_config *cfg, const char *name, struct mail_imap_acc
 	return rc;
 }
 
-static bool
-has_account(const struct vt_config *cfg, const char *name, size_t before)
-{
-	for (size_t i = 0; i < before && i < cfg->n_entries; i++) {
-		const struct vt_config_entry *e = &cfg->entries[i];
-
-		if (strcmp(e->section, "account") == 0 && e->name && strcmp(e->name, name) == 0)
-			return true;
-	}
-	return false;
-}
-
 static void
 format_bytes(uint64_t b, char *out, size_t len)
 {
@@ -761,7 +749,7 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	/* Every account named (or all), all parsed before any connection. */
 	if (n > 0) {
 		for (int i = 0; i < n; i++) {
-			if (!has_account(cli->cfg, argv[i], cli->cfg->n_entries)) {
+			if (!vt_config_has_account(cli->cfg, argv[i], cli->cfg->n_entries)) {
 				char *clean = cli_text(argv[i]);
 
 				vt_fail(&err, VT_ERR_NOT_FOUND, "no [account %s] in %s", clean,
@@ -778,7 +766,7 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 			const struct vt_config_entry *e = &cli->cfg->entries[i];
 
 			if (strcmp(e->section, "account") != 0 || e->name == NULL ||
-			    has_account(cli->cfg, e->name, i))
+			    vt_config_has_account(cli->cfg, e->name, i))
 				continue;
 			if ((rc = load_account(cli->cfg, e->name, &accts[n_accts], &err)) != VT_OK)
 				goto fail;

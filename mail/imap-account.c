@@ -95,16 +95,7 @@ set_timeout(struct parse_ctx *p, const struct mail_imap_setting *s)
 static vt_status
 set_idle(struct parse_ctx *p, const struct mail_imap_setting *s)
 {
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
-
-	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-		if (strcasecmp(s->value, yes[i]) == 0 || strcasecmp(s->value, no[i]) == 0) {
-			p->acct->idle = strcasecmp(s->value, yes[i]) == 0;
-			return VT_OK;
-		}
-	}
-	return bad(p, s, "is not yes or no");
+	return mail_bool_parse(s->value, &p->acct->idle) ? VT_OK : bad(p, s, "is not yes or no");
 }
 
 static vt_status

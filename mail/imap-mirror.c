@@ -42,45 +42,16 @@
 
 /* ---- mailbox names ------------------------------------------------------- */
 
-/* One code point from UTF-8; invalid or overlong sequences, surrogates
- * and values above U+10FFFF give U+FFFD and consume one byte. */
+/* One code point from UTF-8 (NUL-terminated); what mail_utf8_decode
+ * refuses gives U+FFFD and consumes one byte. */
 static uint32_t
 utf8_next(const unsigned char **pp)
 {
-	const unsigned char *p = *pp;
-	uint32_t cp, min;
-	int n;
+	uint32_t cp;
+	size_t n = mail_utf8_decode(*pp, strnlen((const char *)*pp, 4), &cp);
 
-	if (p[0] < 0x80) {
-		*pp = p + 1;
-		return p[0];
-	}
-	if ((p[0] & 0xe0) == 0xc0) {
-		cp = p[0] & 0x1f;
-		n = 1;
-		min = 0x80;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		cp = p[0] & 0x0f;
-		n = 2;
-		min = 0x800;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		cp = p[0] & 0x07;
-		n = 3;
-		min = 0x10000;
-	} else
-		goto bad;
-	for (int i = 1; i <= n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			goto bad;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		goto bad;
-	*pp = p + n + 1;
-	return cp;
-bad:
-	*pp = p + 1;
-	return 0xfffd;
+	*pp += n ? n : 1;
+	return n ? cp : 0xfffd;
 }
 
 bool

@@ -58,6 +58,9 @@ vt_status vt_fail(struct vt_error *err, vt_status st, const char *fmt, ...)
 const char *vt_status_name(vt_status st);
 /* 0 for VT_OK, 2 for errors in what the user asked, 1 for the rest. */
 int vt_status_exit_code(vt_status st);
+/* A yes/no value of the configuration: yes, true, on, 1 or no, false,
+ * off, 0 (any case). False, *out untouched, for anything else. */
+bool mail_bool_parse(const char *value, bool *out);
 
 /* ---- sanitising untrusted text --------------------------------------- */
 
@@ -73,6 +76,11 @@ int vt_status_exit_code(vt_status st);
 char *mail_sanitize(const char *text, size_t len, bool keep_newlines);
 /* Same for a NUL-terminated string; NULL gives "". */
 char *mail_sanitize_str(const char *text);
+
+/* Decodes one UTF-8 sequence of at most len bytes; returns its length,
+ * or 0 when invalid (overlong, surrogate, beyond U+10FFFF, truncated).
+ * The project's one hand-written decoder (sanitize.c). */
+size_t mail_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
 /* Lower-cases ASCII letters in place (addresses, domains). */
 void mail_ascii_lower(char *s);

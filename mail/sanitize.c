@@ -18,10 +18,8 @@
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
 
-/* Decodes one UTF-8 sequence; returns its length, or 0 when invalid
- * (overlong, surrogate, beyond U+10FFFF, truncated). */
-static size_t
-utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+size_t
+mail_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
 	uint32_t c;
 	size_t n, i;
@@ -77,7 +75,7 @@ mail_sanitize(const char *text, size_t len, bool keep_newlines)
 		return NULL;
 	o = out;
 	while (i < len) {
-		n = utf8_decode(s + i, len - i, &cp);
+		n = mail_utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {
 			memcpy(o, REPLACEMENT, 3);
 			o += 3;

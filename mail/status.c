@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <strings.h>
 
 #include "mail.h"
 
@@ -61,4 +62,19 @@ vt_status_exit_code(vt_status st)
 	default:
 		return 1;
 	}
+}
+
+bool
+mail_bool_parse(const char *value, bool *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; value != NULL && i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcasecmp(value, yes[i]) == 0)
+			return *out = true, true;
+		if (strcasecmp(value, no[i]) == 0)
+			return *out = false, true;
+	}
+	return false;
 }

@@ -151,21 +151,6 @@ parse_list(struct parse_state *ps, const struct config_key *k, const char *value
 	return rc;
 }
 
-static bool
-parse_bool(const char *v, bool *out)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
-
-	for (size_t i = 0; i < 4; i++) {
-		if (strcasecmp(v, yes[i]) == 0)
-			return *out = true, true;
-		if (strcasecmp(v, no[i]) == 0)
-			return *out = false, true;
-	}
-	return false;
-}
-
 static vt_status
 add_entry(struct vt_config *cfg, const char *section, const char *name, const char *key,
 	  const char *value, int line)
@@ -235,7 +220,7 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 		case CONFIG_DOMAINS:
 			return parse_list(ps, k, value, line, err);
 		case CONFIG_BOOL:
-			if (!parse_bool(value, (bool *)((char *)ps->cfg + k->field)))
+			if (!mail_bool_parse(value, (bool *)((char *)ps->cfg + k->field)))
 				return vt_fail(err, VT_ERR_CONFIG,
 					       "%s:%d: [%s] %s: '%s' is not yes or no", ps->file,
 					       line, section, key, value);
@@ -476,4 +461,37 @@ vt_config_mail_location(const struct vt_config *cfg, struct mail_db_location *ou
 	out->data_dir = cfg->data_dir;
 	out->mail_root = cfg->maildir;
 	out->notmuch_db = cfg->notmuch_db;
+}
+
+bool
+vt_config_has_account(const struct vt_config *cfg, const char *name, size_t before)
+{
+	for (size_t i = 0; i < before && i < cfg->n_entries; i++) {
+		const struct vt_config_entry *e = &cfg->entries[i];
+
+		if (strcmp(e->section, "account") == 0 && e->name != NULL &&
+		    (name == NULL || strcmp(e->name, name) == 0))
+			return true;
+	}
+	return false;
+}
+
+bool
+vt_config_account_idle(const struct vt_config *cfg, const char *name)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < cfg->n_entries; i++) {
+		const struct vt_config_entry *e = &cfg->entries[i];
+		bool on = false;
+
+		if (strcmp(e->section, "account") != 0 || strcmp(e->key, "idle") != 0 ||
+		    (name != NULL && (e->name == NULL || strcmp(e->name, name) != 0)))
+			continue;
+		mail_bool_parse(e->value, &on);
+		if (name == NULL && on)
+			return true;
+		found = on; /* the account's last idle line counts */
+	}
+	return found;
 }

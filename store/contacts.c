@@ -21,6 +21,12 @@ static const char *const roles[] = {
 	"account-rep", "manager", "support", "billing", "engineering", "other", NULL,
 };
 
+const char *const *
+vt_role_names(void)
+{
+	return roles;
+}
+
 const char *
 vt_role_parse(const char *s)
 {
@@ -492,11 +498,14 @@ vt_contact_set_role(struct vt_store *s, const char *address, const char *role_s,
 	vt_status rc;
 
 	memset(out, 0, sizeof *out);
-	if (role == NULL)
-		return vt_fail(err, VT_ERR_USAGE,
-			       "no role '%s' (account-rep, manager, support, billing, engineering,"
-			       " other)",
-			       role_s ? role_s : "");
+	if (role == NULL) {
+		char names[160] = "";
+
+		for (size_t i = 0; roles[i] != NULL; i++)
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+				 i ? ", " : "", roles[i]);
+		return vt_fail(err, VT_ERR_USAGE, "no role '%s' (%s)", role_s ? role_s : "", names);
+	}
 	if ((rc = vt_contact_get(s, address, &c, err)) != VT_OK)
 		return rc;
 	key = strchr(address, '@') ? strdup(address) : person_key(address);

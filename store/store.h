@@ -69,6 +69,12 @@ void vt_config_free(struct vt_config **cfg);
 void vt_config_identity(const struct vt_config *cfg, struct mail_identity *out);
 /* Where our notmuch index lives, from cfg (borrows from cfg). */
 void vt_config_mail_location(const struct vt_config *cfg, struct mail_db_location *out);
+/* Whether an [account NAME] (any, name NULL) is among cfg's first
+ * `before` entries (cfg->n_entries: all of them). */
+bool vt_config_has_account(const struct vt_config *cfg, const char *name, size_t before);
+/* Whether account name (any, name NULL) has idle = yes (its last idle
+ * line counts; the sync engine validates the value). */
+bool vt_config_account_idle(const struct vt_config *cfg, const char *name);
 
 /* ---- the vendor database ------------------------------------------------ */
 
@@ -147,6 +153,11 @@ vt_status vt_apply_retag(struct mail_db *db, const struct vt_action *a, struct v
  * that undo can revert it. ids: the messages changed, newline-separated. */
 vt_status vt_journal_tagging(struct vt_store *s, const char *ids, const char *added,
 			     const char *removed, const char *summary, struct vt_error *err);
+/* Adds tag add and removes tag remove (either NULL) on the messages of
+ * query in rw (a writable index), and journals what changed for undo;
+ * out->summary is what ("archived thread ..."), or says nothing changed. */
+vt_status vt_tag(struct vt_store *s, struct mail_db *rw, const char *query, const char *add,
+		 const char *remove, const char *what, struct vt_action *out, struct vt_error *err);
 
 /* What an action may do beyond the plain request. */
 enum vt_triage_flags {
@@ -282,6 +293,8 @@ struct vt_contact_list {
 /* Roles a user can give: account-rep, manager, support, billing,
  * engineering, other. Returns the canonical static string or NULL. */
 const char *vt_role_parse(const char *s);
+/* All of them, NULL-terminated (static). */
+const char *const *vt_role_names(void);
 /* Contacts of one vendor (slug) or of all (NULL), newest mail first. */
 vt_status vt_contact_list(struct vt_store *s, const char *slug, struct vt_contact_list *out,
 			  struct vt_error *err);

@@ -596,6 +596,23 @@ vt_journal_tagging(struct vt_store *s, const char *ids, const char *added, const
 }
 
 vt_status
+vt_tag(struct vt_store *s, struct mail_db *rw, const char *query, const char *add,
+       const char *remove, const char *what, struct vt_action *out, struct vt_error *err)
+{
+	char *ids = NULL;
+	vt_status rc;
+
+	memset(out, 0, sizeof *out);
+	rc = mail_tag_messages(rw, query, add, remove, &ids, err);
+	if (rc == VT_OK && ids != NULL)
+		rc = vt_journal_tagging(s, ids, add, remove, what, err);
+	if (rc == VT_OK)
+		say(out, ids != NULL, "%s", ids != NULL ? what : "nothing to change");
+	free(ids);
+	return rc;
+}
+
+vt_status
 vt_apply_retag(struct mail_db *db, const struct vt_action *a, struct vt_error *err)
 {
 	char *copy, *tok, *save = NULL;

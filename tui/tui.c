@@ -685,10 +685,9 @@ complete_command(struct tui *t, const char *line, char ***out)
 			}
 		vt_vendor_list_clear(&list);
 	} else if (strncmp(line, "role ", 5) == 0) {
-		static const char *const roles[] = { "account-rep", "manager",	   "support",
-						     "billing",	    "engineering", "other" };
+		const char *const *roles = vt_role_names();
 
-		for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		for (size_t i = 0; roles[i] != NULL; i++)
 			if (strncmp(roles[i], space + 1, strlen(space + 1)) == 0) {
 				char *full = NULL;
 
@@ -794,40 +793,6 @@ reopen_index(struct tui *t, struct vt_error *err)
 
 /* ---- background sync ---- */
 
-static bool
-has_account(const struct vt_config *cfg, const char *name)
-{
-	for (size_t i = 0; i < cfg->n_entries; i++)
-		if (strcmp(cfg->entries[i].section, "account") == 0 && cfg->entries[i].name &&
-		    (name == NULL || strcmp(cfg->entries[i].name, name) == 0))
-			return true;
-	return false;
-}
-
-/* An account with idle = yes, the one named or any when name is NULL
- * (the sync engine checks the value again): `sync --watch` without names
- * watches those. */
-static bool
-has_idle_account(const struct vt_config *cfg, const char *name)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	bool found = false;
-
-	for (size_t i = 0; i < cfg->n_entries; i++) {
-		const struct vt_config_entry *e = &cfg->entries[i];
-		bool on = false;
-
-		if (strcmp(e->section, "account") != 0 || strcmp(e->key, "idle") != 0 ||
-		    (name != NULL && (e->name == NULL || strcmp(e->name, name) != 0)))
-			continue;
-		for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++)
-			on = on || strcasecmp(e->value, yes[k]) == 0;
-		if (name == NULL && on)
-			return true;
-		found = on; /* the account's last idle line counts */
-	}
-	return found;
-}
 
 /* Starts `vtriage [--config FILE] ARGS...` (this very binary) beside us. */
 static vt_status
@@ -971,7 +936,7 @@ start_sync(struct tui *t, enum sync_job job, const char *account)
 	 * accounts now, or once more after the round it is in (any number of
 	 * presses: one round); its progress and summary come as usual. */
 	if (tui_bg_running(&sy->bg) && sy->job == SYNC_WATCH && job == SYNC_ONCE &&
-	    (account == NULL || has_idle_account(t->cfg, account)) &&
+	    (account == NULL || vt_config_account_idle(t->cfg, account)) &&
 	    tui_bg_signal(&sy->bg, SIGUSR1)) {
 		say(t, false, "sync: checking now%s",
 		    sy->waiting ? "" : " (after the round in progress)");
@@ -985,7 +950,7 @@ start_sync(struct tui *t, enum sync_job job, const char *account)
 		    sy->job == SYNC_WATCH ? " (watching for new mail)" : "");
 		return;
 	}
-	if (account != NULL && !has_account(t->cfg, account)) {
+	if (account != NULL && !vt_config_has_account(t->cfg, account, t->cfg->n_entries)) {
 		say(t, true, "no [account %s] in the configuration", account);
 		return;
 	}
@@ -1020,7 +985,8 @@ start_sync(struct tui *t, enum sync_job job, const char *account)
 static void
 act_sync(struct tui *t, const char *account)
 {
-	start_sync(t, has_account(t->cfg, NULL) ? SYNC_ONCE : SYNC_INDEX, account);
+	start_sync(t, vt_config_has_account(t->cfg, NULL, t->cfg->n_entries) ? SYNC_ONCE : SYNC_INDEX,
+		   account);
 }
 
 /* ---- actions ---- */
@@ -1103,6 +1069,37 @@ act_bucket(struct tui *t, const char *slug_arg, enum vt_bucket bucket)
 	free(slug);
 }
 
+/*
+ * Runs fn on the index opened for writing. The interface holds a
+ * read-only handle (a writer would lock out the background sync): it is
+ * closed meanwhile and opened again after, whatever fn did.
+ */
+static vt_status
+while_writable(struct tui *t, vt_status (*fn)(struct mail_db *rw, void *ctx, struct vt_error *err),
+	       void *ctx, struct vt_error *err)
+{
+	struct mail_db *rw = NULL;
+	struct vt_error reopen = { 0 };
+	vt_status rc;
+
+	mail_db_close(t->db);
+	rc = mail_db_open(t->loc, MAIL_DB_READ_WRITE, &rw, err);
+	if (rc == VT_OK)
+		rc = fn(rw, ctx, err);
+	mail_db_close(&rw);
+	if (mail_db_open(t->loc, MAIL_DB_READ_ONLY, t->db, &reopen) != VT_OK && rc == VT_OK) {
+		*err = reopen;
+		rc = reopen.status;
+	}
+	return rc;
+}
+
+static vt_status
+retag_in(struct mail_db *rw, void *ctx, struct vt_error *err)
+{
+	return vt_apply_retag(rw, ctx, err);
+}
+
 static void
 act_undo(struct tui *t)
 {
@@ -1115,17 +1112,8 @@ act_undo(struct tui *t)
 		return;
 	rc = vt_undo(t->store, &a, &err);
 
-	if (rc == VT_OK && a.retag_ids != NULL) {
-		struct mail_db *rw = NULL;
-
-		mail_db_close(t->db);
-		rc = mail_db_open(t->loc, MAIL_DB_READ_WRITE, &rw, &err);
-		if (rc == VT_OK)
-			rc = vt_apply_retag(rw, &a, &err);
-		mail_db_close(&rw);
-		if (mail_db_open(t->loc, MAIL_DB_READ_ONLY, t->db, &err) != VT_OK)
-			rc = err.status;
-	}
+	if (rc == VT_OK && a.retag_ids != NULL)
+		rc = while_writable(t, retag_in, &a, &err);
 	report(t, rc, &a, &err);
 	vt_action_clear(&a);
 }
@@ -1217,39 +1205,45 @@ act_role(struct tui *t, const char *role_arg)
 }
 
 /* Tag changes need the index writable for a moment. */
+/* A tag change, journalled for undo: what act_tags asks of the index. */
+struct tagging {
+	struct tui *t;
+	const char *query, *add, *remove, *what;
+	struct vt_action a;
+};
+
+static vt_status
+tag_in(struct mail_db *rw, void *ctx, struct vt_error *err)
+{
+	struct tagging *g = ctx;
+
+	return vt_tag(g->t->store, rw, g->query, g->add, g->remove, g->what, &g->a, err);
+}
+
 static void
 act_tags(struct tui *t, const char *add, const char *remove, const char *what)
 {
 	struct vt_error err = { 0 };
-	struct mail_db *rw = NULL;
 	const char *tid = current_thread_id(t);
-	char *query = NULL, *ids = NULL, *summary = NULL;
-	vt_status rc;
+	char *query = NULL, *summary = NULL;
+	struct tagging g = { .t = t, .add = add, .remove = remove };
 
 	if (tid == NULL || asprintf(&query, "thread:%s", tid) < 0) {
 		say(t, true, "no thread selected");
 		return;
 	}
-	if (index_busy(t)) {
+	if (index_busy(t) || asprintf(&summary, "%s thread %s", what, tid) < 0) {
 		free(query);
 		return;
 	}
-	mail_db_close(t->db);
-	rc = mail_db_open(t->loc, MAIL_DB_READ_WRITE, &rw, &err);
-	if (rc == VT_OK)
-		rc = mail_tag_messages(rw, query, add, remove, &ids, &err);
-	mail_db_close(&rw);
-	if (rc == VT_OK && ids != NULL && asprintf(&summary, "%s thread %s", what, tid) >= 0)
-		rc = vt_journal_tagging(t->store, ids, add, remove, summary, &err);
-	if (rc != VT_OK)
+	g.query = query;
+	g.what = summary;
+	if (while_writable(t, tag_in, &g, &err) != VT_OK)
 		say(t, true, "%s", err.msg);
 	else
-		say(t, false, "%s", summary ? summary : "nothing to change");
-	if (mail_db_open(t->loc, MAIL_DB_READ_ONLY, t->db, &err) != VT_OK)
-		say(t, true, "%s", err.msg);
+		say(t, false, "%s", g.a.summary);
 	refresh_after_change(t);
 	free(query);
-	free(ids);
 	free(summary);
 }
 
@@ -1691,7 +1685,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 	t.vline = MB_CUR_MAX > 1 ? "\xe2\x94\x82" : "|";
 	open_folder(&t, 0);
 	/* idle = yes: new mail comes by itself while the interface is open */
-	if (has_idle_account(cfg, NULL))
+	if (vt_config_account_idle(cfg, NULL))
 		start_sync(&t, SYNC_WATCH, NULL);
 	if (getenv("VTRIAGE_BENCH_LOG") != NULL)
 		bench_log = fopen(getenv("VTRIAGE_BENCH_LOG"), "a");

@@ -536,10 +536,41 @@ a_second_process_gets_a_clear_busy_error(void **state)
 	vt_store_close(&other);
 }
 
+static void
+a_tag_change_is_journalled_and_undone(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_action a;
+
+	index_ok(f);
+	assert_int_equal(count(f, "tag:inbox and from:acmetel.example"), 1);
+	a = act_ok(vt_tag(f->store, f->db, "from:acmetel.example", NULL, "inbox", "archived acmetel",
+			  &a, &err),
+		   &a, &err);
+	assert_true(a.changed);
+	assert_string_equal(a.summary, "archived acmetel");
+	assert_int_equal(count(f, "tag:inbox and from:acmetel.example"), 0);
+	/* again: nothing to change, nothing journalled */
+	a = act_ok(vt_tag(f->store, f->db, "from:acmetel.example", NULL, "inbox", "archived acmetel",
+			  &a, &err),
+		   &a, &err);
+	assert_false(a.changed);
+	assert_string_equal(a.summary, "nothing to change");
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM journal WHERE action = 'tagged'"), 1);
+	/* undo says what to tag back; the caller applies it to the index */
+	a = act_ok(vt_undo(f->store, &a, &err), &a, &err);
+	assert_non_null(a.retag_ids);
+	assert_int_equal(vt_apply_retag(f->db, &a, &err), VT_OK);
+	vt_action_clear(&a);
+	assert_int_equal(count(f, "tag:inbox and from:acmetel.example"), 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(a_tag_change_is_journalled_and_undone, setup, teardown),
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(promotion_moves_all_past_mail_and_rewrites_none),
 		T(threads_joined_by_a_later_message_are_followed),
