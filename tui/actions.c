@@ -1,0 +1,375 @@
+/*
+ * What the triage keys and the ':' command line do. Each action calls
+ * the same store and mail functions as the command line, then says what
+ * happened and reloads what it changed.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "private.h"
+
+/* ---- actions ---- */
+
+char *
+tui_current_vendor(struct tui *t)
+{
+	if (t->screen == SCREEN_MAIN && t->focus == FOCUS_FOLDERS &&
+	    t->fcur.sel < (long)t->folders.count && t->folders.items[t->fcur.sel].slug)
+		return strdup(t->folders.items[t->fcur.sel].slug);
+	if (t->screen == SCREEN_PAGER && t->pager.vendor_org)
+		return vt_vendor_slug_for_org(t->store, t->pager.vendor_org);
+	return tui_vendor_slug_of(t, tui_selected_thread(t));
+}
+
+const char *
+tui_current_thread_id(struct tui *t)
+{
+	const struct mail_thread *th;
+
+	if (t->screen == SCREEN_PAGER)
+		return t->pager.thread_id;
+	th = tui_selected_thread(t);
+	return th ? th->thread_id : NULL;
+}
+
+static void
+report(struct tui *t, vt_status rc, const struct vt_action *a, const struct vt_error *err)
+{
+	if (rc != VT_OK) {
+		tui_say(t, true, "%s", err->msg);
+		return;
+	}
+	tui_say(t, false, "%s", a->summary);
+	if (a->changed)
+		tui_refresh_after_change(t);
+}
+
+void
+tui_act_bucket(struct tui *t, const char *slug_arg, enum vt_bucket bucket)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	char *slug = slug_arg ? strdup(slug_arg) : tui_current_vendor(t);
+	unsigned flags;
+	vt_status rc;
+
+	if (slug == NULL) {
+		tui_say(t, true, "no vendor here: this is not vendor mail");
+		return;
+	}
+	flags = t->cfg->mirror_folders ? VT_TRIAGE_QUEUE_MIRROR : 0;
+	rc = vt_vendor_set_bucket(t->store, slug, bucket, flags, &a, &err);
+	/* A look-alike is promoted only when the user says so, knowing why
+	 * it was refused. */
+	if (rc == VT_ERR_CONFLICT && bucket == VT_BUCKET_TRUSTED) {
+		char label[VT_ERROR_MAX + 64], *answer, *why = mail_sanitize_str(err.msg);
+		const char *question = " Promote anyway? (type yes) ";
+		int room = COLS - (int)strlen(question) - 1;
+
+		/* the likeness, cut to leave the question on the line */
+		if (why != NULL && strstr(why, ": promoting") != NULL)
+			*strstr(why, ": promoting") = '\0';
+		snprintf(label, sizeof label, "%.*s%s%s", room > 10 ? room : 10,
+			 why ? why : "a look-alike", why && (int)strlen(why) > room ? "..." : "",
+			 question);
+		free(why);
+		answer = tui_prompt(t, label, NULL, NULL);
+		if (answer == NULL || strcmp(answer, "yes") != 0) {
+			tui_say(t, false, "not promoted");
+			free(answer);
+			free(slug);
+			return;
+		}
+		free(answer);
+		memset(&err, 0, sizeof err);
+		rc = vt_vendor_set_bucket(t->store, slug, bucket, flags | VT_TRIAGE_FORCE, &a, &err);
+	}
+	report(t, rc, &a, &err);
+	free(slug);
+}
+
+/*
+ * Runs fn on the index opened for writing. The interface holds a
+ * read-only tui_handle (a writer would lock out the background sync): it is
+ * closed meanwhile and opened again after, whatever fn did.
+ */
+static vt_status
+while_writable(struct tui *t, vt_status (*fn)(struct mail_db *rw, void *ctx, struct vt_error *err),
+	       void *ctx, struct vt_error *err)
+{
+	struct mail_db *rw = NULL;
+	struct vt_error reopen = { 0 };
+	vt_status rc;
+
+	mail_db_close(t->db);
+	rc = mail_db_open(t->loc, MAIL_DB_READ_WRITE, &rw, err);
+	if (rc == VT_OK)
+		rc = fn(rw, ctx, err);
+	mail_db_close(&rw);
+	if (mail_db_open(t->loc, MAIL_DB_READ_ONLY, t->db, &reopen) != VT_OK && rc == VT_OK) {
+		*err = reopen;
+		rc = reopen.status;
+	}
+	return rc;
+}
+
+static vt_status
+retag_in(struct mail_db *rw, void *ctx, struct vt_error *err)
+{
+	return vt_apply_retag(rw, ctx, err);
+}
+
+void
+tui_act_undo(struct tui *t)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	vt_status rc;
+
+	/* Undoing a tag change writes the index: never half an undo. */
+	if (tui_index_busy(t))
+		return;
+	rc = vt_undo(t->store, &a, &err);
+
+	if (rc == VT_OK && a.retag_ids != NULL)
+		rc = while_writable(t, retag_in, &a, &err);
+	report(t, rc, &a, &err);
+	vt_action_clear(&a);
+}
+
+void
+tui_act_issue_open(struct tui *t, const char *title_arg)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	char *slug = tui_current_vendor(t), *title, *thread = NULL;
+	const char *tid = tui_current_thread_id(t);
+	int64_t id;
+
+	if (slug == NULL) {
+		tui_say(t, true, "no vendor here: open issues with a vendor's thread selected");
+		return;
+	}
+	title = title_arg ? strdup(title_arg) : tui_prompt(t, "Issue title: ", NULL, NULL);
+	if (title != NULL && *title != '\0') {
+		if (tid != NULL && asprintf(&thread, "thread:%s", tid) < 0)
+			thread = NULL;
+		report(t, vt_issue_open(t->store, *t->db, slug, title, thread, &id, &a, &err), &a,
+		       &err);
+	} else {
+		tui_say(t, false, "cancelled");
+	}
+	free(thread);
+	free(title);
+	free(slug);
+}
+
+void
+tui_act_issue_close(struct tui *t, const char *number_arg)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	struct vt_issue_list list = { 0 };
+	char *slug = tui_current_vendor(t), *number = NULL, initial[32] = "";
+
+	if (slug != NULL && vt_issue_list(t->store, slug, false, &list, &err) == VT_OK &&
+	    list.count > 0)
+		snprintf(initial, sizeof initial, "%lld", (long long)list.items[0].id);
+	vt_issue_list_clear(&list);
+	number = number_arg ? strdup(number_arg) : tui_prompt(t, "Close issue #: ", initial, NULL);
+	if (number != NULL && *number != '\0') {
+		char *end;
+		long long n = strtoll(number[0] == '#' ? number + 1 : number, &end, 10);
+
+		if (*end != '\0' || n <= 0)
+			tui_say(t, true, "not an issue number: %s", number);
+		else
+			report(t, vt_issue_close(t->store, n, NULL, &a, &err), &a, &err);
+	} else {
+		tui_say(t, false, "cancelled");
+	}
+	free(number);
+	free(slug);
+}
+
+void
+tui_act_role(struct tui *t, const char *role_arg)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	char *slug = tui_current_vendor(t), *who = NULL, *role = NULL;
+	const char *initial = NULL;
+
+	if (slug == NULL) {
+		tui_say(t, true, "no vendor here: contacts belong to vendors");
+		return;
+	}
+	tui_panes_load(&t->panes, t->store, slug, false, &err);
+	if (t->focus == FOCUS_CONTACTS && t->pane_cur[1].sel < (long)t->panes.contacts.count)
+		initial = t->panes.contacts.items[t->pane_cur[1].sel].n_addresses
+				  ? t->panes.contacts.items[t->pane_cur[1].sel].addresses[0]
+				  : t->panes.contacts.items[t->pane_cur[1].sel].name;
+	else if (t->panes.contacts.count > 0 && t->panes.contacts.items[0].n_addresses)
+		initial = t->panes.contacts.items[0].addresses[0];
+	who = tui_prompt(t, "Contact: ", initial, NULL);
+	if (who != NULL && *who != '\0')
+		role = role_arg ? strdup(role_arg) : tui_prompt(t, "Role (Tab completes): ", NULL, tui_complete_role);
+	if (who != NULL && *who && role != NULL && *role)
+		report(t, vt_contact_set_role(t->store, who, role, &a, &err), &a, &err);
+	else
+		tui_say(t, false, "cancelled");
+	free(who);
+	free(role);
+	free(slug);
+}
+
+/* Tag changes need the index writable for a moment. */
+/* A tag change, journalled for undo: what act_tags asks of the index. */
+struct tagging {
+	struct tui *t;
+	const char *query, *add, *remove, *what;
+	struct vt_action a;
+};
+
+static vt_status
+tag_in(struct mail_db *rw, void *ctx, struct vt_error *err)
+{
+	struct tagging *g = ctx;
+
+	return vt_tag(g->t->store, rw, g->query, g->add, g->remove, g->what, &g->a, err);
+}
+
+void
+tui_act_tags(struct tui *t, const char *add, const char *remove, const char *what)
+{
+	struct vt_error err = { 0 };
+	const char *tid = tui_current_thread_id(t);
+	char *query = NULL, *summary = NULL;
+	struct tagging g = { .t = t, .add = add, .remove = remove };
+
+	if (tid == NULL || asprintf(&query, "thread:%s", tid) < 0) {
+		tui_say(t, true, "no thread selected");
+		return;
+	}
+	if (tui_index_busy(t) || asprintf(&summary, "%s thread %s", what, tid) < 0) {
+		free(query);
+		return;
+	}
+	g.query = query;
+	g.what = summary;
+	if (while_writable(t, tag_in, &g, &err) != VT_OK)
+		tui_say(t, true, "%s", err.msg);
+	else
+		tui_say(t, false, "%s", g.a.summary);
+	tui_refresh_after_change(t);
+	free(query);
+	free(summary);
+}
+
+void
+tui_act_toggle_read(struct tui *t)
+{
+	const struct mail_thread *th = tui_selected_thread(t);
+	bool unread = false;
+
+	for (size_t i = 0; th && i < th->n_tags; i++)
+		if (strcmp(th->tags[i], "unread") == 0)
+			unread = true;
+	if (unread)
+		tui_act_tags(t, NULL, "unread", "read");
+	else
+		tui_act_tags(t, "unread", NULL, "unread");
+}
+
+void
+tui_run_search(struct tui *t, const char *query)
+{
+	struct vt_error err = { 0 };
+	char *translated = NULL, *label = NULL;
+
+	/* Check the query first: a typo must not empty the screen. */
+	if (vt_query_translate(t->store, query, &translated, &err) != VT_OK) {
+		tui_say(t, true, "bad query: %s", err.msg);
+		return;
+	}
+	free(translated);
+	free(t->search);
+	t->search = strdup(query);
+	if (asprintf(&label, "Search: %s", query) < 0)
+		return;
+	tui_open_query(t, query, label);
+	free(label);
+	t->screen = SCREEN_MAIN;
+	t->focus = FOCUS_THREADS;
+	if (t->threads.nm_query) {
+		unsigned long n = 0;
+
+		if (mail_count(*t->db, t->threads.nm_query, true, &n, &err) == VT_OK) {
+			t->threads.total = (long)n;
+			tui_say(t, false, "%lu thread%s", n, n == 1 ? "" : "s");
+		} else {
+			tui_say(t, true, "bad query: %s", err.msg);
+		}
+	}
+}
+
+void
+tui_run_command(struct tui *t, const char *line)
+{
+	char *copy = strdup(line), *cmd, *arg;
+
+	if (copy == NULL)
+		return;
+	cmd = copy;
+	while (*cmd == ' ')
+		cmd++;
+	arg = strchr(cmd, ' ');
+	if (arg != NULL) {
+		*arg++ = '\0';
+		while (*arg == ' ')
+			arg++;
+		if (*arg == '\0')
+			arg = NULL;
+	}
+	if (strcmp(cmd, "promote") == 0)
+		tui_act_bucket(t, arg, VT_BUCKET_TRUSTED);
+	else if (strcmp(cmd, "demote") == 0)
+		tui_act_bucket(t, arg, VT_BUCKET_GENERIC);
+	else if (strcmp(cmd, "undo") == 0)
+		tui_act_undo(t);
+	else if (strcmp(cmd, "issue-open") == 0)
+		tui_act_issue_open(t, arg);
+	else if (strcmp(cmd, "issue-close") == 0)
+		tui_act_issue_close(t, arg);
+	else if (strcmp(cmd, "role") == 0)
+		tui_act_role(t, arg);
+	else if (strcmp(cmd, "search") == 0 && arg)
+		tui_run_search(t, arg);
+	else if (strcmp(cmd, "sync") == 0)
+		tui_act_sync(t, arg);
+	else if (strcmp(cmd, "archive") == 0)
+		tui_act_tags(t, NULL, "inbox", "archived");
+	else if (strcmp(cmd, "toggle-read") == 0)
+		tui_act_toggle_read(t);
+	else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "q") == 0)
+		t->quit = true;
+	else if (strcmp(cmd, "help") == 0) {
+		t->help_from = t->screen;
+		tui_build_help(t);
+		t->screen = SCREEN_HELP;
+	} else if (*cmd != '\0')
+		tui_say(t, true, "unknown command '%s' (Tab completes; ? for help)", cmd);
+	free(copy);
+}

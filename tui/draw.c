@@ -1,0 +1,473 @@
+/*
+ * Drawing: text that never breaks the screen, the frame of folders,
+ * threads and vendor panes, the pager and the help overlay. Repaints the
+ * whole frame into curses' buffer and lets curses send only the cells
+ * that changed (what matters over SSH).
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "private.h"
+
+/* ---- text ---- */
+
+/* Draws utf8 (already safe for the terminal) at y,x in at most width
+ * columns, padding with spaces; wide characters never straddle the edge. */
+void
+tui_put_text(int y, int x, int width, const char *utf8, attr_t attr)
+{
+	mbstate_t ps = { 0 };
+	const char *p = utf8 ? utf8 : "";
+	size_t left = strlen(p);
+	int used = 0;
+
+	if (width <= 0)
+		return;
+	attron(attr);
+	move(y, x);
+	while (left > 0 && used < width) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, p, left, &ps);
+		int w;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&ps, 0, sizeof ps);
+			wc = L'?';
+			n = 1;
+		}
+		w = wcwidth(wc);
+		if (w < 0) {
+			wc = L'?';
+			w = 1;
+		}
+		if (used + w > width)
+			break;
+		addnwstr(&wc, 1);
+		used += w;
+		p += n;
+		left -= n;
+	}
+	for (; used < width; used++)
+		addch(' ');
+	attroff(attr);
+}
+
+/* put_text of mail text that has not been sanitised yet. */
+void
+tui_put_mail_text(int y, int x, int width, const char *untrusted, attr_t attr)
+{
+	char *clean = mail_sanitize_str(untrusted);
+
+	tui_put_text(y, x, width, clean ? clean : "?", attr);
+	free(clean);
+}
+
+attr_t
+tui_colour(struct tui *t, enum colour c, attr_t mono)
+{
+	return t->colours ? COLOR_PAIR(c) : mono;
+}
+
+void
+tui_say(struct tui *t, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	char raw[sizeof t->message], *clean;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	/* Messages quote vendor names and mail text: sanitise them too. */
+	clean = mail_sanitize_str(raw);
+	snprintf(t->message, sizeof t->message, "%s", clean ? clean : "");
+	free(clean);
+	t->message_is_error = error;
+}
+
+/* ---- drawing ---- */
+
+const struct mail_thread *
+tui_selected_thread(struct tui *t)
+{
+	struct vt_error err = { 0 };
+
+	return tui_threads_get(&t->threads, *t->db, t->tcur.sel, &err);
+}
+
+char *
+tui_vendor_slug_of(struct tui *t, const struct mail_thread *th)
+{
+	return th && th->vendor_org ? vt_vendor_slug_for_org(t->store, th->vendor_org) : NULL;
+}
+
+static void
+draw_folders(struct tui *t)
+{
+	const struct tui_layout *l = &t->layout;
+	bool focused = t->focus == FOCUS_FOLDERS && t->screen == SCREEN_MAIN;
+
+	t->fcur.height = l->main_rows;
+	t->fcur.count = (long)t->folders.count;
+	tui_cursor_fix(&t->fcur);
+	for (int row = 0; row < l->main_rows; row++) {
+		long i = t->fcur.top + row;
+		attr_t attr = A_NORMAL;
+		char label[256];
+
+		if (i >= (long)t->folders.count) {
+			tui_put_text(l->main_top + row, 0, l->folders_w, "", A_NORMAL);
+			continue;
+		}
+		if (i == t->fcur.sel)
+			attr = focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_BOLD;
+		snprintf(label, sizeof label, "%s%s",
+			 t->folders.items[i].kind == TUI_FOLDER_VENDOR ? "  " : "",
+			 t->folders.items[i].label);
+		tui_put_mail_text(l->main_top + row, 0, l->folders_w, label, attr);
+	}
+	for (int row = 0; row < l->main_rows; row++)
+		tui_put_text(l->main_top + row, l->folders_w, 1, t->vline, A_NORMAL);
+}
+
+/* s cut or padded to exactly width columns (UTF-8, wide characters
+ * counted as two), into out. */
+static void
+fit_columns(char *out, size_t outlen, const char *s, int width)
+{
+	mbstate_t ps = { 0 };
+	size_t used = 0, left = strlen(s);
+	int cols = 0;
+
+	while (left > 0 && cols < width) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, left, &ps);
+		int w;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+			break;
+		w = wcwidth(wc);
+		if (w < 0)
+			w = 1;
+		if (cols + w > width || used + n + 1 >= outlen)
+			break;
+		memcpy(out + used, s, n);
+		used += n;
+		cols += w;
+		s += n;
+		left -= n;
+	}
+	for (; cols < width && used + 1 < outlen; cols++)
+		out[used++] = ' ';
+	out[used] = '\0';
+}
+
+static void
+thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
+{
+	char date[16], *slug = tui_vendor_slug_of(t, th);
+	struct tm tm;
+	bool unread = false;
+	char marks[5] = "    ";
+
+	if (localtime_r(&th->newest, &tm) == NULL || strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
+		snprintf(date, sizeof date, "?");
+	for (size_t i = 0; i < th->n_tags; i++)
+		if (strcmp(th->tags[i], "unread") == 0)
+			unread = true;
+	marks[0] = unread ? 'N' : ' ';
+	if (vt_thread_set_has(&t->threads.marks.waiting_vendor, th->thread_id))
+		marks[1] = 'W';
+	else if (vt_thread_set_has(&t->threads.marks.waiting_me, th->thread_id))
+		marks[1] = 'R';
+	if (vt_thread_set_has(&t->threads.marks.open_issue, th->thread_id))
+		marks[2] = '!';
+	if (vt_thread_set_has(&t->threads.marks.suspicious, th->thread_id))
+		marks[3] = 'S';
+	char vendor[64], authors[128];
+	char *clean_authors = mail_sanitize_str(th->authors);
+
+	/* columns by display width: "Müller" is six columns, seven bytes;
+	 * the vendor gave the suspicious mark its column, so the subject
+	 * starts where it did before (it matters most at 80 columns) */
+	fit_columns(vendor, sizeof vendor, slug ? slug : "-", 13);
+	fit_columns(authors, sizeof authors, clean_authors ? clean_authors : "", 20);
+	snprintf(buf, len, "%s %s %s %s %s (%d)", date, marks, vendor, authors, th->subject,
+		 th->total);
+	free(clean_authors);
+	free(slug);
+}
+
+static void
+draw_threads(struct tui *t)
+{
+	const struct tui_layout *l = &t->layout;
+	bool focused = t->focus == FOCUS_THREADS;
+	struct vt_error err = { 0 };
+
+	t->tcur.height = l->main_rows;
+	t->tcur.count = t->threads.total;
+	/* The first paint loads one screen; later loads two screens' worth
+	 * around the selection, so j and k rarely wait. */
+	t->threads.window = t->threads.cached == 0 && t->tcur.top == 0 ? l->main_rows + 1
+									: 2 * l->main_rows + 20;
+	tui_cursor_fix(&t->tcur);
+	for (int row = 0; row < l->main_rows; row++) {
+		long i = t->tcur.top + row;
+		const struct mail_thread *th = tui_threads_get(&t->threads, *t->db, i, &err);
+		char line[1024];
+		attr_t attr = A_NORMAL;
+
+		if (th == NULL) {
+			tui_put_mail_text(l->main_top + row, l->threads_x, l->threads_w,
+				 row == 0 && i == 0 ? (err.msg[0] ? err.msg : "  (no mail here)") : "",
+				 row == 0 && err.msg[0] ? tui_colour(t, C_ERROR, A_BOLD) : A_NORMAL);
+			continue;
+		}
+		thread_row(t, th, line, sizeof line);
+		for (size_t k = 0; k < th->n_tags; k++)
+			if (strcmp(th->tags[k], "unread") == 0)
+				attr = A_BOLD;
+		if (i == t->tcur.sel)
+			attr = focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_REVERSE;
+		tui_put_mail_text(l->main_top + row, l->threads_x, l->threads_w, line, attr);
+	}
+	/* The count of a big folder comes after the first paint. */
+	if (t->threads.total < 0 && t->threads.at_end)
+		t->threads.total = t->threads.offset + (long)t->threads.cached;
+}
+
+/* One of the three stacked panes; returns the rows used. */
+static void
+draw_pane(struct tui *t, int which, int y, int rows, const char *title)
+{
+	const struct tui_layout *l = &t->layout;
+	struct tui_cursor *c = &t->pane_cur[which];
+	bool focused = t->focus == (enum focus)(FOCUS_HISTORY + which);
+	long count = which == 0   ? (long)t->panes.history.count
+		     : which == 1 ? (long)t->panes.contacts.count
+				  : (long)t->panes.issues.count;
+	char head[128];
+
+	snprintf(head, sizeof head, " %s (%ld)", title, count);
+	tui_put_text(y, l->panes_x, l->panes_w, head,
+		 focused ? tui_colour(t, C_SELECTED, A_REVERSE) : tui_colour(t, C_TITLE, A_BOLD | A_UNDERLINE));
+	c->height = rows - 1;
+	c->count = count;
+	tui_cursor_fix(c);
+	for (int row = 0; row < rows - 1; row++) {
+		long i = c->top + row;
+		char line[1024], date[16];
+		attr_t attr = A_NORMAL;
+		struct tm tm;
+
+		line[0] = '\0';
+		if (i < count && which == 0) {
+			const struct vt_event *e = &t->panes.history.items[i];
+
+			if (localtime_r(&e->date, &tm) == NULL ||
+			    strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
+				snprintf(date, sizeof date, "?");
+			if (strcmp(e->kind, "message") == 0)
+				snprintf(line, sizeof line, "%s %s %s", date,
+					 e->direction == MAIL_DIR_OUT ? ">" : "<", e->summary);
+			else
+				snprintf(line, sizeof line, "%s [%s] %s", date, e->kind, e->summary);
+		} else if (i < count && which == 1) {
+			const struct vt_contact *ct = &t->panes.contacts.items[i];
+
+			snprintf(line, sizeof line, "%s%s%s%s%s", ct->name, ct->role ? " [" : "",
+				 ct->role ? ct->role : "", ct->role ? "]" : "",
+				 ct->n_vendors > 1 ? " (moved)" : "");
+		} else if (i < count) {
+			const struct vt_issue *is = &t->panes.issues.items[i];
+			long days = (long)((time(NULL) - is->opened) / 86400);
+
+			snprintf(line, sizeof line, "#%lld %ldd %s", (long long)is->id, days,
+				 is->title);
+		} else if (i == 0 && count == 0) {
+			snprintf(line, sizeof line, "  -");
+		}
+		if (focused && i == c->sel && i < count)
+			attr = A_REVERSE;
+		tui_put_mail_text(y + 1 + row, l->panes_x, l->panes_w, line, attr);
+	}
+}
+
+static void
+draw_panes(struct tui *t)
+{
+	const struct tui_layout *l = &t->layout;
+	int rows = l->main_rows, a = rows / 3, b = rows / 3, c = rows - a - b;
+	char title[256];
+
+	if (l->panes_w == 0)
+		return;
+	if (!l->panes_overlay)
+		for (int row = 0; row < rows; row++)
+			tui_put_text(l->main_top + row, l->panes_x - 1, 1, t->vline, A_NORMAL);
+	if (t->panes.slug == NULL || t->panes_pending) {
+		for (int row = 0; row < rows; row++)
+			tui_put_text(l->main_top + row, l->panes_x, l->panes_w,
+				 row > 0		? ""
+				 : t->panes_pending ? " ..."
+						    : " No vendor: not vendor mail",
+				 A_NORMAL);
+		return;
+	}
+	snprintf(title, sizeof title, "History: %s [%s]", t->panes.vendor.name,
+		 vt_bucket_name(t->panes.vendor.bucket));
+	draw_pane(t, 0, l->main_top, a, title);
+	draw_pane(t, 1, l->main_top + a, b, "Contacts");
+	draw_pane(t, 2, l->main_top + a + b, c, "Open issues");
+}
+
+static void
+draw_pager(struct tui *t)
+{
+	const struct tui_layout *l = &t->layout;
+	struct tui_cursor *c = &t->pager.cursor;
+	int rows = l->main_rows;
+
+	c->height = rows;
+	c->count = (long)t->pager.count;
+	for (int row = 0; row < rows; row++) {
+		long i = c->top + row;
+		const struct tui_line *line = i < (long)t->pager.count ? &t->pager.lines[i] : NULL;
+		attr_t attr = A_NORMAL;
+		int indent;
+
+		if (line == NULL) {
+			tui_put_text(l->main_top + row, 0, COLS, "", A_NORMAL);
+			continue;
+		}
+		switch (line->kind) {
+		case TUI_LINE_HEADER: attr = tui_colour(t, C_HEADER, A_BOLD); break;
+		case TUI_LINE_SUBJECT: attr = tui_colour(t, C_HEADER, A_BOLD) | A_BOLD; break;
+		case TUI_LINE_QUOTED:
+		case TUI_LINE_SIGNATURE: attr = tui_colour(t, C_DIM, A_DIM); break;
+		case TUI_LINE_ATTACHMENT: attr = tui_colour(t, C_MARK, A_UNDERLINE); break;
+		case TUI_LINE_NOTE: attr = tui_colour(t, C_ERROR, A_BOLD); break;
+		case TUI_LINE_WARNING: attr = tui_colour(t, C_ERROR, A_BOLD) | A_REVERSE; break;
+		default: break;
+		}
+		indent = line->indent * 2 < COLS / 3 ? line->indent * 2 : COLS / 3;
+		tui_put_text(l->main_top + row, 0, indent, "", A_NORMAL);
+		tui_put_text(l->main_top + row, indent, COLS - indent,
+			 line->kind == TUI_LINE_SEPARATOR ? "----" : line->text, attr);
+	}
+}
+
+void
+tui_build_help(struct tui *t)
+{
+	enum km_context ctx = t->help_from == SCREEN_PAGER ? KM_PAGER : KM_MAIN;
+
+	for (size_t i = 0; i < t->n_help; i++)
+		free(t->help_lines[i]);
+	free(t->help_lines);
+	t->help_lines = NULL;
+	t->n_help = 0;
+	t->help_lines = calloc(KM_ACTIONS + 8, sizeof *t->help_lines);
+	if (t->help_lines == NULL)
+		return;
+	asprintf(&t->help_lines[t->n_help++], "Keys of the %s screen (from the keymap;"
+					      " rebind in [keys] of the config)",
+		 km_context_name(ctx));
+	asprintf(&t->help_lines[t->n_help++], "%s", "");
+	for (int a = 1; a < KM_ACTIONS; a++) {
+		char keys[128];
+
+		km_describe(&t->km, ctx, (enum km_action)a, keys, sizeof keys);
+		if (keys[0] == '\0')
+			continue;
+		asprintf(&t->help_lines[t->n_help++], "  %-18s %-16s %s", keys,
+			 km_action_name((enum km_action)a), km_action_help((enum km_action)a));
+	}
+	asprintf(&t->help_lines[t->n_help++], "%s", "");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "Marks: N unread, W waiting on the vendor, R waiting on you, ! open issue,");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "       S suspicious: a look-alike sender domain, failed DKIM/SPF/DMARC, a name or");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "       address that is not the sender's, or new bank details (the thread's first");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "       lines say why; the Suspicious folder lists them all; `vtriage check`).");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "Commands (:): promote demote undo issue-open issue-close role search sync [ACCOUNT] quit");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "Sync runs in the background: progress on the status bar, the list reloads"
+		 " when mail arrives.");
+	t->help_cur.count = (long)t->n_help;
+	t->help_cur.sel = t->help_cur.top = 0;
+}
+
+static void
+draw_help(struct tui *t)
+{
+	const struct tui_layout *l = &t->layout;
+
+	t->help_cur.height = l->main_rows;
+	for (int row = 0; row < l->main_rows; row++) {
+		long i = t->help_cur.top + row;
+
+		tui_put_text(l->main_top + row, 0, COLS,
+			 i < (long)t->n_help && t->help_lines[i] ? t->help_lines[i] : "", A_NORMAL);
+	}
+}
+
+void
+tui_draw(struct tui *t)
+{
+	char bar[512], count[64];
+
+	tui_layout_compute(COLS, LINES, t->panes_wanted, &t->layout);
+	erase();
+	snprintf(bar, sizeof bar, " vtriage  %s%s%s", t->folder_label ? t->folder_label : "",
+		 t->screen == SCREEN_PAGER ? "  > thread" : t->screen == SCREEN_HELP ? "  > help" : "",
+		 "      ?:help  q:back  ,t:promote  ,u:undo");
+	tui_put_mail_text(0, 0, COLS, bar, tui_colour(t, C_BAR, A_REVERSE));
+	if (t->screen == SCREEN_MAIN) {
+		if (t->layout.folders_w > 0)
+			draw_folders(t);
+		draw_threads(t);
+		if (t->layout.panes_w > 0) {
+			char *slug = tui_vendor_slug_of(t, tui_selected_thread(t));
+
+			/* Moving through threads of many vendors must not wait
+			 * for each one's panes: they load when the keys pause. */
+			t->panes_pending = !((slug == NULL && t->panes.slug == NULL) ||
+					     (slug && t->panes.slug && strcmp(slug, t->panes.slug) == 0));
+			free(slug);
+			draw_panes(t);
+		}
+	} else if (t->screen == SCREEN_PAGER) {
+		draw_pager(t);
+	} else {
+		draw_help(t);
+	}
+	if (t->screen == SCREEN_PAGER)
+		snprintf(count, sizeof count, "line %ld/%zu", t->pager.cursor.top + 1, t->pager.count);
+	else if (t->threads.total >= 0)
+		snprintf(count, sizeof count, "%ld/%ld", t->threads.total ? t->tcur.sel + 1 : 0,
+			 t->threads.total);
+	else
+		snprintf(count, sizeof count, "%ld/?", t->tcur.sel + 1);
+	snprintf(bar, sizeof bar, " %s  [%s]  %s%s%s", count, t->folder_query ? t->folder_query : "",
+		 t->n_pending ? "keys: " : "", t->n_pending ? ",  " : "", t->sync.status);
+	tui_put_mail_text(LINES - 2, 0, COLS, bar, tui_colour(t, C_BAR, A_REVERSE));
+	tui_put_text(LINES - 1, 0, COLS, t->message,
+		 t->message_is_error ? tui_colour(t, C_ERROR, A_BOLD) : A_NORMAL);
+	refresh();
+}

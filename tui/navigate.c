@@ -1,0 +1,234 @@
+/* Moving around: cursors, folders, threads, the pager, focus, and the
+ * dispatch of a key's action. */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "private.h"
+
+/* ---- navigation ---- */
+
+static struct tui_cursor *
+focused_cursor(struct tui *t)
+{
+	if (t->screen == SCREEN_HELP)
+		return &t->help_cur;
+	switch (t->focus) {
+	case FOCUS_FOLDERS: return &t->fcur;
+	case FOCUS_THREADS: return &t->tcur;
+	default: return &t->pane_cur[t->focus - FOCUS_HISTORY];
+	}
+}
+
+void
+tui_open_folder(struct tui *t, long i)
+{
+	if (i < 0 || i >= (long)t->folders.count)
+		return;
+	t->fcur.sel = i;
+	tui_open_query(t, t->folders.items[i].query, t->folders.items[i].label);
+}
+
+void
+tui_open_thread(struct tui *t)
+{
+	struct vt_error err = { 0 };
+	const struct mail_thread *th = tui_selected_thread(t);
+	char *org;
+
+	if (th == NULL) {
+		tui_say(t, true, "no thread selected");
+		return;
+	}
+	org = th->vendor_org ? strdup(th->vendor_org) : NULL;
+	if (tui_pager_build(&t->pager, *t->db, t->store, th->thread_id, t->cfg, &err) != VT_OK) {
+		tui_say(t, true, "%s", err.msg);
+		free(org);
+		return;
+	}
+	t->pager.vendor_org = org;
+	t->screen = SCREEN_PAGER;
+	t->message[0] = '\0';
+}
+
+static void
+pager_scroll(struct tui *t, long delta)
+{
+	struct tui_cursor *c = &t->pager.cursor;
+	long max = (long)t->pager.count - t->layout.main_rows;
+
+	c->top += delta;
+	if (c->top > max)
+		c->top = max;
+	if (c->top < 0)
+		c->top = 0;
+}
+
+void
+tui_find_next(struct tui *t, int dir)
+{
+	if (t->search == NULL) {
+		tui_say(t, true, "no search yet (/)");
+		return;
+	}
+	if (t->screen == SCREEN_PAGER) {
+		long at = tui_pager_find(&t->pager, t->search, t->pager.cursor.top + dir, dir);
+
+		if (at < 0)
+			tui_say(t, true, "not found: %s", t->search);
+		else
+			t->pager.cursor.top = at;
+		return;
+	}
+	tui_cursor_move(&t->tcur, dir);
+}
+
+static void
+move_by(struct tui *t, enum km_action a)
+{
+	struct tui_cursor *c = focused_cursor(t);
+	long page = t->layout.main_rows > 1 ? t->layout.main_rows - 1 : 1;
+
+	if (t->screen == SCREEN_PAGER) {
+		switch (a) {
+		case KM_UP: pager_scroll(t, -1); break;
+		case KM_DOWN: pager_scroll(t, 1); break;
+		case KM_PAGE_UP: pager_scroll(t, -page); break;
+		case KM_PAGE_DOWN: pager_scroll(t, page); break;
+		case KM_HALF_UP: pager_scroll(t, -page / 2); break;
+		case KM_HALF_DOWN: pager_scroll(t, page / 2); break;
+		case KM_TOP: t->pager.cursor.top = 0; break;
+		case KM_BOTTOM: pager_scroll(t, (long)t->pager.count); break;
+		default: break;
+		}
+		return;
+	}
+	switch (a) {
+	case KM_UP: tui_cursor_move(c, -1); break;
+	case KM_DOWN: tui_cursor_move(c, 1); break;
+	case KM_PAGE_UP: tui_cursor_move(c, -page); break;
+	case KM_PAGE_DOWN: tui_cursor_move(c, page); break;
+	case KM_HALF_UP: tui_cursor_move(c, -page / 2); break;
+	case KM_HALF_DOWN: tui_cursor_move(c, page / 2); break;
+	case KM_TOP: tui_cursor_set(c, 0); break;
+	case KM_BOTTOM:
+		if (c == &t->tcur && t->threads.total < 0) {
+			struct vt_error err = { 0 };
+
+			if (tui_threads_count(&t->threads, *t->db, &err) != VT_OK)
+				tui_say(t, true, "%s", err.msg);
+			c->count = t->threads.total;
+		}
+		tui_cursor_set(c, c->count > 0 ? c->count - 1 : 0);
+		break;
+	default: break;
+	}
+	/* The folder under the cursor is the folder shown. */
+	if (c == &t->fcur)
+		tui_open_folder(t, t->fcur.sel);
+}
+
+static void
+cycle_focus(struct tui *t, int dir)
+{
+	int n = t->layout.panes_w > 0 ? 5 : 2;
+	int f = (int)t->focus;
+
+	do {
+		f = (f + dir + 5) % 5;
+	} while (f >= n || (f == FOCUS_FOLDERS && t->layout.folders_w == 0));
+	t->focus = (enum focus)f;
+}
+
+void
+tui_handle(struct tui *t, enum km_action a)
+{
+	char *line;
+
+	switch (a) {
+	case KM_UP:
+	case KM_DOWN:
+	case KM_PAGE_UP:
+	case KM_PAGE_DOWN:
+	case KM_HALF_UP:
+	case KM_HALF_DOWN:
+	case KM_TOP:
+	case KM_BOTTOM:
+		move_by(t, a);
+		break;
+	case KM_OPEN:
+		if (t->focus == FOCUS_FOLDERS) {
+			tui_open_folder(t, t->fcur.sel);
+			t->focus = FOCUS_THREADS;
+		} else if (t->focus == FOCUS_THREADS) {
+			tui_open_thread(t);
+		}
+		break;
+	case KM_BACK:
+		if (t->screen == SCREEN_HELP)
+			t->screen = t->help_from;
+		else if (t->screen == SCREEN_PAGER)
+			t->screen = SCREEN_MAIN;
+		else
+			t->quit = true;
+		break;
+	case KM_QUIT:
+		t->quit = true;
+		break;
+	case KM_SEARCH:
+		if ((line = tui_prompt(t, "Search: ", NULL, NULL)) != NULL && *line != '\0') {
+			if (t->screen == SCREEN_PAGER) {
+				free(t->search);
+				t->search = strdup(line);
+				tui_find_next(t, 1);
+			} else {
+				tui_run_search(t, line);
+			}
+		}
+		free(line);
+		break;
+	case KM_SEARCH_NEXT: tui_find_next(t, 1); break;
+	case KM_SEARCH_PREV: tui_find_next(t, -1); break;
+	case KM_HELP_SHOW:
+		t->help_from = t->screen;
+		tui_build_help(t);
+		t->screen = SCREEN_HELP;
+		break;
+	case KM_COMMAND:
+		if ((line = tui_prompt(t, ":", NULL, tui_complete_command)) != NULL)
+			tui_run_command(t, line);
+		free(line);
+		break;
+	case KM_FOCUS_NEXT: cycle_focus(t, 1); break;
+	case KM_FOCUS_PREV: cycle_focus(t, -1); break;
+	case KM_TOGGLE_PANES:
+		t->panes_wanted = !t->panes_wanted;
+		if (!t->panes_wanted && t->focus >= FOCUS_HISTORY)
+			t->focus = FOCUS_THREADS;
+		break;
+	case KM_FOLDER_NEXT: tui_open_folder(t, t->fcur.sel + 1); break;
+	case KM_FOLDER_PREV: tui_open_folder(t, t->fcur.sel - 1); break;
+	case KM_PROMOTE: tui_act_bucket(t, NULL, VT_BUCKET_TRUSTED); break;
+	case KM_DEMOTE: tui_act_bucket(t, NULL, VT_BUCKET_GENERIC); break;
+	case KM_ISSUE_OPEN: tui_act_issue_open(t, NULL); break;
+	case KM_ISSUE_CLOSE: tui_act_issue_close(t, NULL); break;
+	case KM_CONTACT_ROLE: tui_act_role(t, NULL); break;
+	case KM_ARCHIVE: tui_act_tags(t, NULL, "inbox", "archived"); break;
+	case KM_TOGGLE_READ: tui_act_toggle_read(t); break;
+	case KM_UNDO: tui_act_undo(t); break;
+	case KM_SYNC: tui_act_sync(t, NULL); break;
+	case KM_REDRAW: clearok(curscr, TRUE); break;
+	default: break;
+	}
+}

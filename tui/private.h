@@ -1,0 +1,155 @@
+/*
+ * Internals shared by the files of the interface (tui/): its state and
+ * the functions one job calls of another. Never included outside tui/.
+ *
+ *   draw.c     text on the screen, the frame, the help overlay
+ *   prompt.c   the message-row prompt and its completion
+ *   sync.c     the background sync child and reloading after changes
+ *   actions.c  what the keys and ':' commands do (triage, tags, search)
+ *   navigate.c cursors, folders, threads, the pager, focus
+ *   tui.c      the terminal and the loop
+ *   model.c    the state without a terminal (unit-tested)
+ */
+#ifndef VT_TUI_PRIVATE_H
+#define VT_TUI_PRIVATE_H
+
+#include <curses.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../keymaps/keymap.h"
+#include "background.h"
+#include "model.h"
+#include "tui.h"
+
+enum tui_screen { SCREEN_MAIN, SCREEN_PAGER, SCREEN_HELP };
+enum focus { FOCUS_FOLDERS, FOCUS_THREADS, FOCUS_HISTORY, FOCUS_CONTACTS, FOCUS_ISSUES };
+
+enum colour { C_BAR = 1, C_SELECTED, C_DIM, C_HEADER, C_ERROR, C_MARK, C_TITLE };
+
+/* What runs in the background: `vtriage sync`, `vtriage sync --watch`
+ * (IDLE), or `vtriage index` when no account is configured. */
+enum sync_job { SYNC_NONE, SYNC_ONCE, SYNC_WATCH, SYNC_INDEX };
+
+struct tui_sync {
+	struct tui_bg bg;
+	enum sync_job job;
+	bool indexing;      /* the child writes the index: our writes wait */
+	bool reload;        /* new mail: reopen the index when it is safe */
+	bool summary_seen;  /* this run reported a finished round */
+	bool quit_asked;    /* q once while it runs: warned */
+	bool waiting;       /* SYNC_WATCH between rounds (IDLE): ,y syncs at once */
+	char status[320];   /* on the status bar: "sync: INBOX 120/400" */
+	char summary[TUI_BG_LINE_MAX + 1];  /* what its last round did */
+	char error[TUI_BG_LINE_MAX + 512];  /* its last complaint */
+};
+
+struct tui {
+	const struct vt_config *cfg;
+	struct vt_store *store;
+	struct mail_db **db;
+	const struct mail_db_location *loc;
+	volatile sig_atomic_t *interrupted;
+	struct keymap km;
+
+	struct tui_folders folders;
+	struct tui_cursor fcur;
+	struct tui_threads threads;
+	struct tui_cursor tcur;
+	struct tui_panes panes;
+	struct tui_cursor pane_cur[3];
+	struct tui_pager pager;
+	struct tui_cursor help_cur;
+	char **help_lines;
+	size_t n_help;
+
+	enum tui_screen screen, help_from;
+	enum focus focus;
+	bool panes_wanted;
+	bool colours;
+	bool need_count;
+	bool need_marks; /* the marks (waiting, issues) come after the first paint */
+	bool panes_pending; /* the panes shown are not the selection's */
+	bool quit;
+	char *search;     /* the last / query, for n and N */
+	char *folder_query; /* the query of the thread list (folder or search) */
+	char *folder_label;
+	char message[512];
+	bool message_is_error;
+	int pending[KM_SEQ_MAX], n_pending;
+	struct tui_layout layout;
+	int cols;          /* width the panes default was chosen for */
+	const char *vline; /* the column separator this terminal can show */
+	struct tui_sync sync;
+};
+
+/* ---- draw.c ---- */
+
+/* Draws utf8 (already safe for the terminal) at y,x in at most width
+ * columns, padding with spaces; wide characters never straddle the edge. */
+void tui_put_text(int y, int x, int width, const char *utf8, attr_t attr);
+/* The same for untrusted text: sanitised first. */
+void tui_put_mail_text(int y, int x, int width, const char *untrusted, attr_t attr);
+/* A colour pair, or mono where the terminal has no colours. */
+attr_t tui_colour(struct tui *t, enum colour c, attr_t mono);
+/* A message on the message line (an error in the error colour). */
+void tui_say(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The thread under the cursor, or NULL. */
+const struct mail_thread *tui_selected_thread(struct tui *t);
+/* The slug of a thread's vendor (malloc'd), or NULL. */
+char *tui_vendor_slug_of(struct tui *t, const struct mail_thread *th);
+/* Repaints the whole frame into curses' buffer and refreshes. */
+void tui_draw(struct tui *t);
+/* The help overlay's lines, for the screen it was opened from. */
+void tui_build_help(struct tui *t);
+
+/* ---- prompt.c ---- */
+
+typedef size_t (*complete_fn)(struct tui *t, const char *line, char ***out);
+/* Reads a line on the message row; NULL when cancelled (Esc, C-g).
+ * malloc'd. complete (may be NULL) answers Tab. */
+char *tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn complete);
+size_t tui_complete_command(struct tui *t, const char *line, char ***out);
+size_t tui_complete_role(struct tui *t, const char *line, char ***out);
+
+/* ---- sync.c ---- */
+
+/* Shows query's threads under label. */
+void tui_open_query(struct tui *t, const char *query, const char *label);
+void tui_refresh_folders(struct tui *t);
+/* After a triage action: buckets, marks and panes may all have moved. */
+void tui_refresh_after_change(struct tui *t);
+/* Reads what the background child said; reloads (when reload_ok) once
+ * it has finished writing the index. */
+void tui_poll_sync(struct tui *t, bool reload_ok);
+/* Whether the index is being written (by our child or anyone): says so
+ * and returns true, so that a write is refused rather than frozen. */
+bool tui_index_busy(struct tui *t);
+void tui_start_sync(struct tui *t, enum sync_job job, const char *account);
+void tui_act_sync(struct tui *t, const char *account);
+
+/* ---- actions.c ---- */
+
+/* The vendor (slug, malloc'd) and thread the keys act on, or NULL. */
+char *tui_current_vendor(struct tui *t);
+const char *tui_current_thread_id(struct tui *t);
+void tui_act_bucket(struct tui *t, const char *slug_arg, enum vt_bucket bucket);
+void tui_act_undo(struct tui *t);
+void tui_act_issue_open(struct tui *t, const char *title_arg);
+void tui_act_issue_close(struct tui *t, const char *number_arg);
+void tui_act_role(struct tui *t, const char *role_arg);
+void tui_act_tags(struct tui *t, const char *add, const char *remove, const char *what);
+void tui_act_toggle_read(struct tui *t);
+void tui_run_search(struct tui *t, const char *query);
+void tui_run_command(struct tui *t, const char *line);
+
+/* ---- navigate.c ---- */
+
+void tui_open_folder(struct tui *t, long i);
+void tui_open_thread(struct tui *t);
+void tui_find_next(struct tui *t, int dir);
+/* What a key's action does. */
+void tui_handle(struct tui *t, enum km_action a);
+
+#endif
