@@ -217,12 +217,14 @@ tui_act_role(struct tui *t, const char *role_arg)
 		return;
 	}
 	tui_panes_load(&t->panes, t->store, slug, false, &err);
-	if (t->focus == FOCUS_CONTACTS && t->pane_cur[1].sel < (long)t->panes.contacts.count)
-		initial = t->panes.contacts.items[t->pane_cur[1].sel].n_addresses
-				  ? t->panes.contacts.items[t->pane_cur[1].sel].addresses[0]
-				  : t->panes.contacts.items[t->pane_cur[1].sel].name;
-	else if (t->panes.contacts.count > 0 && t->panes.contacts.items[0].n_addresses)
-		initial = t->panes.contacts.items[0].addresses[0];
+	/* the contact under the cursor, else the vendor's newest */
+	const struct tui_pane_rows *contacts = &t->panes.rows[TUI_PANE_CONTACTS];
+	long sel = t->pane_cur[TUI_PANE_CONTACTS].sel;
+
+	if (t->focus == FOCUS_PANE + TUI_PANE_CONTACTS && sel >= 0 && sel < (long)contacts->count)
+		initial = contacts->items[sel].ref;
+	else if (contacts->count > 0)
+		initial = contacts->items[0].ref;
 	who = tui_prompt(t, "Contact: ", initial, NULL);
 	if (who != NULL && *who != '\0')
 		role = role_arg ? strdup(role_arg) : tui_prompt(t, "Role (Tab completes): ", NULL, tui_complete_role);

@@ -248,69 +248,40 @@ draw_threads(struct tui *t)
 		t->threads.total = t->threads.offset + (long)t->threads.cached;
 }
 
-/* One of the three stacked panes; returns the rows used. */
+/* Pane i of tui_pane_kinds, rows lines tall from line y. */
 static void
-draw_pane(struct tui *t, int which, int y, int rows, const char *title)
+draw_pane(struct tui *t, int i, int y, int rows, const char *title)
 {
 	const struct tui_layout *l = &t->layout;
-	struct tui_cursor *c = &t->pane_cur[which];
-	bool focused = t->focus == (enum focus)(FOCUS_HISTORY + which);
-	long count = which == 0   ? (long)t->panes.history.count
-		     : which == 1 ? (long)t->panes.contacts.count
-				  : (long)t->panes.issues.count;
-	char head[128];
+	const struct tui_pane_rows *r = &t->panes.rows[i];
+	struct tui_cursor *c = &t->pane_cur[i];
+	bool focused = t->focus == (enum focus)(FOCUS_PANE + i);
+	char head[340];
 
-	snprintf(head, sizeof head, " %s (%ld)", title, count);
+	snprintf(head, sizeof head, " %.300s (%zu)", title, r->count);
 	tui_put_text(y, l->panes_x, l->panes_w, head,
-		 focused ? tui_colour(t, C_SELECTED, A_REVERSE) : tui_colour(t, C_TITLE, A_BOLD | A_UNDERLINE));
+		     focused ? tui_colour(t, C_SELECTED, A_REVERSE)
+			     : tui_colour(t, C_TITLE, A_BOLD | A_UNDERLINE));
 	c->height = rows - 1;
-	c->count = count;
+	c->count = (long)r->count;
 	tui_cursor_fix(c);
 	for (int row = 0; row < rows - 1; row++) {
-		long i = c->top + row;
-		char line[1024], date[16];
-		attr_t attr = A_NORMAL;
-		struct tm tm;
+		long k = c->top + row;
+		const char *line = k < c->count ? r->items[k].text : k == 0 ? "  -" : "";
 
-		line[0] = '\0';
-		if (i < count && which == 0) {
-			const struct vt_event *e = &t->panes.history.items[i];
-
-			if (localtime_r(&e->date, &tm) == NULL ||
-			    strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
-				snprintf(date, sizeof date, "?");
-			if (strcmp(e->kind, "message") == 0)
-				snprintf(line, sizeof line, "%s %s %s", date,
-					 e->direction == MAIL_DIR_OUT ? ">" : "<", e->summary);
-			else
-				snprintf(line, sizeof line, "%s [%s] %s", date, e->kind, e->summary);
-		} else if (i < count && which == 1) {
-			const struct vt_contact *ct = &t->panes.contacts.items[i];
-
-			snprintf(line, sizeof line, "%s%s%s%s%s", ct->name, ct->role ? " [" : "",
-				 ct->role ? ct->role : "", ct->role ? "]" : "",
-				 ct->n_vendors > 1 ? " (moved)" : "");
-		} else if (i < count) {
-			const struct vt_issue *is = &t->panes.issues.items[i];
-			long days = (long)((time(NULL) - is->opened) / 86400);
-
-			snprintf(line, sizeof line, "#%lld %ldd %s", (long long)is->id, days,
-				 is->title);
-		} else if (i == 0 && count == 0) {
-			snprintf(line, sizeof line, "  -");
-		}
-		if (focused && i == c->sel && i < count)
-			attr = A_REVERSE;
-		tui_put_mail_text(y + 1 + row, l->panes_x, l->panes_w, line, attr);
+		tui_put_mail_text(y + 1 + row, l->panes_x, l->panes_w, line,
+				  focused && k == c->sel && k < c->count ? A_REVERSE : A_NORMAL);
 	}
 }
 
+/* The panes of tui_pane_kinds stacked, sharing the height; the first
+ * names the vendor and its bucket. */
 static void
 draw_panes(struct tui *t)
 {
 	const struct tui_layout *l = &t->layout;
-	int rows = l->main_rows, a = rows / 3, b = rows / 3, c = rows - a - b;
-	char title[256];
+	int rows = l->main_rows, each = rows / TUI_PANES, y = l->main_top;
+	char title[300];
 
 	if (l->panes_w == 0)
 		return;
@@ -320,17 +291,23 @@ draw_panes(struct tui *t)
 	if (t->panes.slug == NULL || t->panes_pending) {
 		for (int row = 0; row < rows; row++)
 			tui_put_text(l->main_top + row, l->panes_x, l->panes_w,
-				 row > 0		? ""
-				 : t->panes_pending ? " ..."
-						    : " No vendor: not vendor mail",
-				 A_NORMAL);
+				     row > 0		? ""
+				     : t->panes_pending ? " ..."
+							: " No vendor: not vendor mail",
+				     A_NORMAL);
 		return;
 	}
-	snprintf(title, sizeof title, "History: %s [%s]", t->panes.vendor.name,
-		 vt_bucket_name(t->panes.vendor.bucket));
-	draw_pane(t, 0, l->main_top, a, title);
-	draw_pane(t, 1, l->main_top + a, b, "Contacts");
-	draw_pane(t, 2, l->main_top + a + b, c, "Open issues");
+	for (int i = 0; i < TUI_PANES; i++) {
+		int h = i + 1 < TUI_PANES ? each : rows - each * (TUI_PANES - 1);
+
+		if (i == 0)
+			snprintf(title, sizeof title, "%s: %s [%s]", tui_pane_kinds[i].title,
+				 t->panes.vendor.name, vt_bucket_name(t->panes.vendor.bucket));
+		else
+			snprintf(title, sizeof title, "%s", tui_pane_kinds[i].title);
+		draw_pane(t, i, y, h, title);
+		y += h;
+	}
 }
 
 static void

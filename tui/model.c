@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "model.h"
 
@@ -280,15 +281,131 @@ tui_threads_close(struct tui_threads *t)
 
 /* ---- panes ---- */
 
+static void
+rows_clear(struct tui_pane_rows *r)
+{
+	for (size_t i = 0; i < r->count; i++) {
+		free(r->items[i].text);
+		free(r->items[i].ref);
+	}
+	free(r->items);
+	memset(r, 0, sizeof *r);
+}
+
+/* Appends a line (ref may be NULL); false when out of memory. */
+static bool
+rows_add(struct tui_pane_rows *r, const char *text, const char *ref)
+{
+	struct tui_pane_row *grown = realloc(r->items, (r->count + 1) * sizeof *grown);
+
+	if (grown == NULL)
+		return false;
+	r->items = grown;
+	grown[r->count].text = strdup(text);
+	grown[r->count].ref = ref ? strdup(ref) : NULL;
+	if (grown[r->count].text == NULL || (ref && grown[r->count].ref == NULL)) {
+		free(grown[r->count].text);
+		free(grown[r->count].ref);
+		return false;
+	}
+	r->count++;
+	return true;
+}
+
+static void
+short_date(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, len, "?");
+}
+
+/* The vendor's timeline: "< " mail in, "> " mail out, "[kind]" the rest. */
+static vt_status
+load_history(struct vt_store *s, const char *slug, struct tui_pane_rows *out, struct vt_error *err)
+{
+	struct vt_event_list list;
+	vt_status rc = vt_history(s, slug, 200, &list, err);
+
+	for (size_t i = 0; rc == VT_OK && i < list.count; i++) {
+		const struct vt_event *e = &list.items[i];
+		char date[16], *line = NULL;
+		int n;
+
+		short_date(e->date, date, sizeof date);
+		if (strcmp(e->kind, "message") == 0)
+			n = asprintf(&line, "%s %s %s", date, e->direction == MAIL_DIR_OUT ? ">" : "<",
+				     e->summary);
+		else
+			n = asprintf(&line, "%s [%s] %s", date, e->kind, e->summary);
+		if (n < 0 || !rows_add(out, line, e->ref))
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(line);
+	}
+	vt_event_list_clear(&list);
+	return rc;
+}
+
+/* The vendor's people, with their role; the ref is what `contact set`
+ * takes: the newest address, or the name of someone only named. */
+static vt_status
+load_contacts(struct vt_store *s, const char *slug, struct tui_pane_rows *out, struct vt_error *err)
+{
+	struct vt_contact_list list;
+	vt_status rc = vt_contact_list(s, slug, &list, err);
+
+	for (size_t i = 0; rc == VT_OK && i < list.count; i++) {
+		const struct vt_contact *c = &list.items[i];
+		char *line = NULL;
+
+		if (asprintf(&line, "%s%s%s%s%s", c->name, c->role ? " [" : "", c->role ? c->role : "",
+			     c->role ? "]" : "", c->n_vendors > 1 ? " (moved)" : "") < 0 ||
+		    !rows_add(out, line, c->n_addresses ? c->addresses[0] : c->name))
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(line);
+	}
+	vt_contact_list_clear(&list);
+	return rc;
+}
+
+/* Open issues with their age in days; the ref is the issue number. */
+static vt_status
+load_issues(struct vt_store *s, const char *slug, struct tui_pane_rows *out, struct vt_error *err)
+{
+	struct vt_issue_list list;
+	vt_status rc = vt_issue_list(s, slug, false, &list, err);
+	time_t now = time(NULL);
+
+	for (size_t i = 0; rc == VT_OK && i < list.count; i++) {
+		const struct vt_issue *is = &list.items[i];
+		char *line = NULL, number[32];
+
+		snprintf(number, sizeof number, "%lld", (long long)is->id);
+		if (asprintf(&line, "#%lld %ldd %s", (long long)is->id,
+			     (long)((now - is->opened) / 86400), is->title) < 0 ||
+		    !rows_add(out, line, number))
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(line);
+	}
+	vt_issue_list_clear(&list);
+	return rc;
+}
+
+const struct tui_pane_kind tui_pane_kinds[TUI_PANES] = {
+	[TUI_PANE_HISTORY] = { .title = "History", .load = load_history },
+	[TUI_PANE_CONTACTS] = { .title = "Contacts", .load = load_contacts },
+	[TUI_PANE_ISSUES] = { .title = "Open issues", .load = load_issues },
+};
+
 void
 tui_panes_clear(struct tui_panes *p)
 {
 	free(p->slug);
 	p->slug = NULL;
 	vt_vendor_clear(&p->vendor);
-	vt_event_list_clear(&p->history);
-	vt_contact_list_clear(&p->contacts);
-	vt_issue_list_clear(&p->issues);
+	for (size_t i = 0; i < TUI_PANES; i++)
+		rows_clear(&p->rows[i]);
 }
 
 vt_status
@@ -314,10 +431,10 @@ tui_panes_load(struct tui_panes *p, struct vt_store *s, const char *slug, bool f
 	tui_panes_clear(p);
 	if (slug == NULL)
 		return VT_OK;
-	if ((rc = vt_vendor_get(s, slug, &p->vendor, err)) != VT_OK ||
-	    (rc = vt_history(s, slug, 200, &p->history, err)) != VT_OK ||
-	    (rc = vt_contact_list(s, slug, &p->contacts, err)) != VT_OK ||
-	    (rc = vt_issue_list(s, slug, false, &p->issues, err)) != VT_OK) {
+	rc = vt_vendor_get(s, slug, &p->vendor, err);
+	for (size_t i = 0; rc == VT_OK && i < TUI_PANES; i++)
+		rc = tui_pane_kinds[i].load(s, slug, &p->rows[i], err);
+	if (rc != VT_OK) {
 		tui_panes_clear(p);
 		return rc;
 	}

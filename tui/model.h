@@ -85,12 +85,34 @@ void tui_threads_invalidate(struct tui_threads *t);
 void tui_threads_close(struct tui_threads *t);
 
 /* ---- the vendor side panes ---- */
+/* A line of a pane: its text (unsanitised mail text) and what an action
+ * on the line acts on (a contact's address), or NULL. */
+struct tui_pane_row {
+	char *text;
+	char *ref;
+};
+struct tui_pane_rows {
+	struct tui_pane_row *items;
+	size_t count;
+};
+/*
+ * A pane is an entry of tui_pane_kinds: a title and the loader that
+ * makes its lines from the store for a vendor. Drawing, focus, cursors
+ * and the layout read the table: adding a pane (quotes, bills,
+ * contracts) is an entry here and its loader in model.c.
+ */
+enum tui_pane { TUI_PANE_HISTORY, TUI_PANE_CONTACTS, TUI_PANE_ISSUES, TUI_PANES };
+struct tui_pane_kind {
+	const char *title;
+	vt_status (*load)(struct vt_store *s, const char *slug, struct tui_pane_rows *out,
+			  struct vt_error *err);
+};
+extern const struct tui_pane_kind tui_pane_kinds[TUI_PANES];
+
 struct tui_panes {
 	char *slug; /* whose panes are loaded, NULL for none */
 	struct vt_vendor vendor;
-	struct vt_event_list history;
-	struct vt_contact_list contacts;
-	struct vt_issue_list issues;
+	struct tui_pane_rows rows[TUI_PANES];
 };
 /* Loads the panes of vendor slug (NULL clears); a no-op when loaded. */
 vt_status tui_panes_load(struct tui_panes *p, struct vt_store *s, const char *slug, bool force,

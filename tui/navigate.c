@@ -27,7 +27,7 @@ focused_cursor(struct tui *t)
 	switch (t->focus) {
 	case FOCUS_FOLDERS: return &t->fcur;
 	case FOCUS_THREADS: return &t->tcur;
-	default: return &t->pane_cur[t->focus - FOCUS_HISTORY];
+	default: return &t->pane_cur[t->focus - FOCUS_PANE];
 	}
 }
 
@@ -142,11 +142,11 @@ move_by(struct tui *t, enum km_action a)
 static void
 cycle_focus(struct tui *t, int dir)
 {
-	int n = t->layout.panes_w > 0 ? 5 : 2;
+	int n = t->layout.panes_w > 0 ? FOCUS_COUNT : FOCUS_PANE;
 	int f = (int)t->focus;
 
 	do {
-		f = (f + dir + 5) % 5;
+		f = (f + dir + FOCUS_COUNT) % FOCUS_COUNT;
 	} while (f >= n || (f == FOCUS_FOLDERS && t->layout.folders_w == 0));
 	t->focus = (enum focus)f;
 }
@@ -214,7 +214,7 @@ tui_handle(struct tui *t, enum km_action a)
 	case KM_FOCUS_PREV: cycle_focus(t, -1); break;
 	case KM_TOGGLE_PANES:
 		t->panes_wanted = !t->panes_wanted;
-		if (!t->panes_wanted && t->focus >= FOCUS_HISTORY)
+		if (!t->panes_wanted && t->focus >= FOCUS_PANE)
 			t->focus = FOCUS_THREADS;
 		break;
 	case KM_FOLDER_NEXT: tui_open_folder(t, t->fcur.sel + 1); break;

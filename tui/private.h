@@ -24,7 +24,8 @@
 #include "tui.h"
 
 enum tui_screen { SCREEN_MAIN, SCREEN_PAGER, SCREEN_HELP };
-enum focus { FOCUS_FOLDERS, FOCUS_THREADS, FOCUS_HISTORY, FOCUS_CONTACTS, FOCUS_ISSUES };
+/* The folders, the thread list, then each pane of tui_pane_kinds. */
+enum focus { FOCUS_FOLDERS, FOCUS_THREADS, FOCUS_PANE, FOCUS_COUNT = FOCUS_PANE + TUI_PANES };
 
 enum colour { C_BAR = 1, C_SELECTED, C_DIM, C_HEADER, C_ERROR, C_MARK, C_TITLE };
 
@@ -58,7 +59,7 @@ struct tui {
 	struct tui_threads threads;
 	struct tui_cursor tcur;
 	struct tui_panes panes;
-	struct tui_cursor pane_cur[3];
+	struct tui_cursor pane_cur[TUI_PANES];
 	struct tui_pager pager;
 	struct tui_cursor help_cur;
 	char **help_lines;

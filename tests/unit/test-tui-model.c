@@ -273,15 +273,16 @@ panes_show_the_vendor(void **state)
 	assert_int_equal(vt_issue_open(f->store, f->db, "acmetel", "Bill", NULL, &id, &a, &err), VT_OK);
 	assert_int_equal(tui_panes_load(&p, f->store, "acmetel", false, &err), VT_OK);
 	assert_string_equal(p.vendor.slug, "acmetel");
-	assert_int_equal(p.history.count, 3);
-	assert_int_equal(p.contacts.count, 2);
-	assert_int_equal(p.issues.count, 1);
+	assert_int_equal(p.rows[TUI_PANE_HISTORY].count, 3);
+	assert_int_equal(p.rows[TUI_PANE_CONTACTS].count, 2);
+	assert_non_null(p.rows[TUI_PANE_CONTACTS].items[0].ref);
+	assert_int_equal(p.rows[TUI_PANE_ISSUES].count, 1);
 	/* loading the same vendor again is free; force reloads */
 	assert_int_equal(vt_issue_close(f->store, id, NULL, &a, &err), VT_OK);
 	assert_int_equal(tui_panes_load(&p, f->store, "acmetel", false, &err), VT_OK);
-	assert_int_equal(p.issues.count, 1);
+	assert_int_equal(p.rows[TUI_PANE_ISSUES].count, 1);
 	assert_int_equal(tui_panes_load(&p, f->store, p.slug, true, &err), VT_OK); /* its own name */
-	assert_int_equal(p.issues.count, 0);
+	assert_int_equal(p.rows[TUI_PANE_ISSUES].count, 0);
 	assert_string_equal(p.slug, "acmetel");
 	assert_int_equal(tui_panes_load(&p, f->store, NULL, false, &err), VT_OK);
 	assert_null(p.slug);
