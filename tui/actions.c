@@ -102,7 +102,7 @@ tui_act_bucket(struct tui *t, const char *slug_arg, enum vt_bucket bucket)
 
 /*
  * Runs fn on the index opened for writing. The interface holds a
- * read-only tui_handle (a writer would lock out the background sync): it is
+ * read-only handle (a writer would lock out the background sync): it is
  * closed meanwhile and opened again after, whatever fn did.
  */
 static vt_status
@@ -325,53 +325,4 @@ tui_run_search(struct tui *t, const char *query)
 			tui_say(t, true, "bad query: %s", err.msg);
 		}
 	}
-}
-
-void
-tui_run_command(struct tui *t, const char *line)
-{
-	char *copy = strdup(line), *cmd, *arg;
-
-	if (copy == NULL)
-		return;
-	cmd = copy;
-	while (*cmd == ' ')
-		cmd++;
-	arg = strchr(cmd, ' ');
-	if (arg != NULL) {
-		*arg++ = '\0';
-		while (*arg == ' ')
-			arg++;
-		if (*arg == '\0')
-			arg = NULL;
-	}
-	if (strcmp(cmd, "promote") == 0)
-		tui_act_bucket(t, arg, VT_BUCKET_TRUSTED);
-	else if (strcmp(cmd, "demote") == 0)
-		tui_act_bucket(t, arg, VT_BUCKET_GENERIC);
-	else if (strcmp(cmd, "undo") == 0)
-		tui_act_undo(t);
-	else if (strcmp(cmd, "issue-open") == 0)
-		tui_act_issue_open(t, arg);
-	else if (strcmp(cmd, "issue-close") == 0)
-		tui_act_issue_close(t, arg);
-	else if (strcmp(cmd, "role") == 0)
-		tui_act_role(t, arg);
-	else if (strcmp(cmd, "search") == 0 && arg)
-		tui_run_search(t, arg);
-	else if (strcmp(cmd, "sync") == 0)
-		tui_act_sync(t, arg);
-	else if (strcmp(cmd, "archive") == 0)
-		tui_act_tags(t, NULL, "inbox", "archived");
-	else if (strcmp(cmd, "toggle-read") == 0)
-		tui_act_toggle_read(t);
-	else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "q") == 0)
-		t->quit = true;
-	else if (strcmp(cmd, "help") == 0) {
-		t->help_from = t->screen;
-		tui_build_help(t);
-		t->screen = SCREEN_HELP;
-	} else if (*cmd != '\0')
-		tui_say(t, true, "unknown command '%s' (Tab completes; ? for help)", cmd);
-	free(copy);
 }

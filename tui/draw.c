@@ -356,7 +356,7 @@ tui_build_help(struct tui *t)
 	free(t->help_lines);
 	t->help_lines = NULL;
 	t->n_help = 0;
-	t->help_lines = calloc(KM_ACTIONS + 8, sizeof *t->help_lines);
+	t->help_lines = calloc(KM_ACTIONS + 24, sizeof *t->help_lines);
 	if (t->help_lines == NULL)
 		return;
 	asprintf(&t->help_lines[t->n_help++], "Keys of the %s screen (from the keymap;"
@@ -381,8 +381,28 @@ tui_build_help(struct tui *t)
 		 "       address that is not the sender's, or new bank details (the thread's first");
 	asprintf(&t->help_lines[t->n_help++], "%s",
 		 "       lines say why; the Suspicious folder lists them all; `vtriage check`).");
-	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "Commands (:): promote demote undo issue-open issue-close role search sync [ACCOUNT] quit");
+	{
+		/* the ':' commands from the command table, a few per line */
+		char commands[800], *p = commands;
+
+		tui_commands_help(commands, sizeof commands);
+		while (*p != '\0' && t->n_help + 2 < KM_ACTIONS + 24) {
+			size_t take = strlen(p);
+
+			/* cut at a gap between two commands before 64 columns */
+			if (take > 64) {
+				char *gap = p + 64;
+
+				while (gap > p && strncmp(gap, "  ", 2) != 0)
+					gap--;
+				take = gap > p ? (size_t)(gap - p) : take;
+			}
+			asprintf(&t->help_lines[t->n_help++], "%-14s%.*s",
+				 p == commands ? "Commands (:):" : "", (int)take, p);
+			p += take;
+			p += strspn(p, " ");
+		}
+	}
 	asprintf(&t->help_lines[t->n_help++], "%s",
 		 "Sync runs in the background: progress on the status bar, the list reloads"
 		 " when mail arrives.");

@@ -94,8 +94,8 @@ tui_find_next(struct tui *t, int dir)
 	tui_cursor_move(&t->tcur, dir);
 }
 
-static void
-move_by(struct tui *t, enum km_action a)
+void
+tui_move_by(struct tui *t, enum km_action a)
 {
 	struct tui_cursor *c = focused_cursor(t);
 	long page = t->layout.main_rows > 1 ? t->layout.main_rows - 1 : 1;
@@ -139,8 +139,8 @@ move_by(struct tui *t, enum km_action a)
 		tui_open_folder(t, t->fcur.sel);
 }
 
-static void
-cycle_focus(struct tui *t, int dir)
+void
+tui_cycle_focus(struct tui *t, int dir)
 {
 	int n = t->layout.panes_w > 0 ? FOCUS_COUNT : FOCUS_PANE;
 	int f = (int)t->focus;
@@ -149,86 +149,4 @@ cycle_focus(struct tui *t, int dir)
 		f = (f + dir + FOCUS_COUNT) % FOCUS_COUNT;
 	} while (f >= n || (f == FOCUS_FOLDERS && t->layout.folders_w == 0));
 	t->focus = (enum focus)f;
-}
-
-void
-tui_handle(struct tui *t, enum km_action a)
-{
-	char *line;
-
-	switch (a) {
-	case KM_UP:
-	case KM_DOWN:
-	case KM_PAGE_UP:
-	case KM_PAGE_DOWN:
-	case KM_HALF_UP:
-	case KM_HALF_DOWN:
-	case KM_TOP:
-	case KM_BOTTOM:
-		move_by(t, a);
-		break;
-	case KM_OPEN:
-		if (t->focus == FOCUS_FOLDERS) {
-			tui_open_folder(t, t->fcur.sel);
-			t->focus = FOCUS_THREADS;
-		} else if (t->focus == FOCUS_THREADS) {
-			tui_open_thread(t);
-		}
-		break;
-	case KM_BACK:
-		if (t->screen == SCREEN_HELP)
-			t->screen = t->help_from;
-		else if (t->screen == SCREEN_PAGER)
-			t->screen = SCREEN_MAIN;
-		else
-			t->quit = true;
-		break;
-	case KM_QUIT:
-		t->quit = true;
-		break;
-	case KM_SEARCH:
-		if ((line = tui_prompt(t, "Search: ", NULL, NULL)) != NULL && *line != '\0') {
-			if (t->screen == SCREEN_PAGER) {
-				free(t->search);
-				t->search = strdup(line);
-				tui_find_next(t, 1);
-			} else {
-				tui_run_search(t, line);
-			}
-		}
-		free(line);
-		break;
-	case KM_SEARCH_NEXT: tui_find_next(t, 1); break;
-	case KM_SEARCH_PREV: tui_find_next(t, -1); break;
-	case KM_HELP_SHOW:
-		t->help_from = t->screen;
-		tui_build_help(t);
-		t->screen = SCREEN_HELP;
-		break;
-	case KM_COMMAND:
-		if ((line = tui_prompt(t, ":", NULL, tui_complete_command)) != NULL)
-			tui_run_command(t, line);
-		free(line);
-		break;
-	case KM_FOCUS_NEXT: cycle_focus(t, 1); break;
-	case KM_FOCUS_PREV: cycle_focus(t, -1); break;
-	case KM_TOGGLE_PANES:
-		t->panes_wanted = !t->panes_wanted;
-		if (!t->panes_wanted && t->focus >= FOCUS_PANE)
-			t->focus = FOCUS_THREADS;
-		break;
-	case KM_FOLDER_NEXT: tui_open_folder(t, t->fcur.sel + 1); break;
-	case KM_FOLDER_PREV: tui_open_folder(t, t->fcur.sel - 1); break;
-	case KM_PROMOTE: tui_act_bucket(t, NULL, VT_BUCKET_TRUSTED); break;
-	case KM_DEMOTE: tui_act_bucket(t, NULL, VT_BUCKET_GENERIC); break;
-	case KM_ISSUE_OPEN: tui_act_issue_open(t, NULL); break;
-	case KM_ISSUE_CLOSE: tui_act_issue_close(t, NULL); break;
-	case KM_CONTACT_ROLE: tui_act_role(t, NULL); break;
-	case KM_ARCHIVE: tui_act_tags(t, NULL, "inbox", "archived"); break;
-	case KM_TOGGLE_READ: tui_act_toggle_read(t); break;
-	case KM_UNDO: tui_act_undo(t); break;
-	case KM_SYNC: tui_act_sync(t, NULL); break;
-	case KM_REDRAW: clearok(curscr, TRUE); break;
-	default: break;
-	}
 }

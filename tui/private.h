@@ -7,6 +7,7 @@
  *   sync.c     the background sync child and reloading after changes
  *   actions.c  what the keys and ':' commands do (triage, tags, search)
  *   navigate.c cursors, folders, threads, the pager, focus
+ *   commands.c the one table of commands: keys, ':' line, Tab, ? help
  *   tui.c      the terminal and the loop
  *   model.c    the state without a terminal (unit-tested)
  */
@@ -111,8 +112,6 @@ typedef size_t (*complete_fn)(struct tui *t, const char *line, char ***out);
 /* Reads a line on the message row; NULL when cancelled (Esc, C-g).
  * malloc'd. complete (may be NULL) answers Tab. */
 char *tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn complete);
-size_t tui_complete_command(struct tui *t, const char *line, char ***out);
-size_t tui_complete_role(struct tui *t, const char *line, char ***out);
 
 /* ---- sync.c ---- */
 
@@ -143,14 +142,28 @@ void tui_act_role(struct tui *t, const char *role_arg);
 void tui_act_tags(struct tui *t, const char *add, const char *remove, const char *what);
 void tui_act_toggle_read(struct tui *t);
 void tui_run_search(struct tui *t, const char *query);
-void tui_run_command(struct tui *t, const char *line);
 
 /* ---- navigate.c ---- */
 
 void tui_open_folder(struct tui *t, long i);
 void tui_open_thread(struct tui *t);
 void tui_find_next(struct tui *t, int dir);
+/* The movement actions (up, down, pages, top, bottom) on what has focus. */
+void tui_move_by(struct tui *t, enum km_action a);
+void tui_cycle_focus(struct tui *t, int dir);
+
+/* ---- commands.c ---- */
+
 /* What a key's action does. */
 void tui_handle(struct tui *t, enum km_action a);
+/* Runs a ':' line ("promote acme", "sync work"). */
+void tui_run_command(struct tui *t, const char *line);
+/* Tab on the ':' line: command names, then their arguments (vendor
+ * slugs, roles, accounts). malloc'd array of malloc'd strings. */
+size_t tui_complete_command(struct tui *t, const char *line, char ***out);
+/* Tab at the role prompt. */
+size_t tui_complete_role(struct tui *t, const char *line, char ***out);
+/* "promote [SLUG]  demote [SLUG] ...": the ':' commands, for ? help. */
+void tui_commands_help(char *buf, size_t len);
 
 #endif

@@ -12,6 +12,7 @@
 #include "keymaps/keymap.h"
 #include "store-fixture.h"
 #include "tui/model.h"
+#include "tui/private.h"
 
 static void
 cursor_scrolls_to_keep_the_selection_shown(void **state)
@@ -416,6 +417,54 @@ pager_opens_with_why_the_thread_is_suspicious(void **state)
 	tui_pager_clear(&p);
 }
 
+static bool
+offers(char **options, size_t n, const char *want)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < n; i++) {
+		found = found || strcmp(options[i], want) == 0;
+		free(options[i]);
+	}
+	free(options);
+	return found;
+}
+
+/* The ':' line completes from the one command table: names, then each
+ * command's kind of argument. */
+static void
+commands_complete_from_one_table(void **state)
+{
+	struct fixture *f = *state;
+	struct tui t = { .cfg = f->cfg, .store = f->store };
+	char **options, help[800];
+	size_t n;
+
+	index_ok(f);
+	n = tui_complete_command(&t, "pro", &options);
+	assert_int_equal(n, 1);
+	assert_true(offers(options, n, "promote"));
+	n = tui_complete_command(&t, "promote acm", &options);
+	assert_true(offers(options, n, "promote acmetel"));
+	n = tui_complete_command(&t, "contact-role bil", &options);
+	assert_true(offers(options, n, "contact-role billing"));
+	/* the older name still answers */
+	n = tui_complete_command(&t, "role sup", &options);
+	assert_true(offers(options, n, "role support"));
+	n = tui_complete_role(&t, "acc", &options);
+	assert_true(offers(options, n, "account-rep"));
+	/* keys only: not on the ':' line */
+	n = tui_complete_command(&t, "page-d", &options);
+	assert_int_equal(n, 0);
+	free(options);
+	assert_int_equal(tui_complete_command(&t, "nosuch x", &options), 0);
+	free(options);
+	tui_commands_help(help, sizeof help);
+	assert_non_null(strstr(help, "promote [SLUG]"));
+	assert_non_null(strstr(help, "sync [ACCOUNT]"));
+	assert_null(strstr(help, "page-down"));
+}
+
 int
 main(void)
 {
@@ -431,6 +480,7 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(pager_opens_with_why_the_thread_is_suspicious, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(commands_complete_from_one_table, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,409 @@
+/*
+ * The interface's commands: one table that key bindings, the ':' line,
+ * its Tab completion and the ? help all read, as tmux binds keys to
+ * command names. keymaps/keymap.c names each action (the name [keys]
+ * rebinds and ':' types) and binds the default keys; an entry here says
+ * what the action does, whether ':' offers it and what its argument is.
+ * Adding a command is a row here (and its name and help there).
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+/* What follows a command's name on the ':' line. */
+enum tui_arg {
+	ARG_NONE,
+	ARG_TEXT,    /* free text: a query, a title */
+	ARG_VENDOR,  /* a vendor slug (Tab completes) */
+	ARG_ROLE,    /* a contact role (Tab completes) */
+	ARG_ACCOUNT, /* an [account NAME] (Tab completes) */
+	ARG_NUMBER,  /* an issue number */
+};
+
+struct tui_command {
+	enum km_action action;
+	/* arg: the ':' line's argument, NULL from a key (the command asks) */
+	void (*run)(struct tui *t, enum km_action a, const char *arg);
+	bool colon;         /* offered on the ':' line */
+	enum tui_arg arg;   /* what follows the name there */
+	const char *usage;  /* the argument, for ? help: "[SLUG]" */
+	const char *alias;  /* another ':' name, kept for old habits */
+};
+
+static void
+run_move(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)arg;
+	tui_move_by(t, a);
+}
+
+static void
+run_open(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)a;
+	(void)arg;
+	if (t->focus == FOCUS_FOLDERS) {
+		tui_open_folder(t, t->fcur.sel);
+		t->focus = FOCUS_THREADS;
+	} else if (t->focus == FOCUS_THREADS) {
+		tui_open_thread(t);
+	}
+}
+
+static void
+run_back(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)a;
+	(void)arg;
+	if (t->screen == SCREEN_HELP)
+		t->screen = t->help_from;
+	else if (t->screen == SCREEN_PAGER)
+		t->screen = SCREEN_MAIN;
+	else
+		t->quit = true;
+}
+
+static void
+run_quit(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)a;
+	(void)arg;
+	t->quit = true;
+}
+
+/* A search in the thread list; in the pager, a find in the thread. */
+static void
+run_search(struct tui *t, enum km_action a, const char *arg)
+{
+	char *line = arg ? strdup(arg) : tui_prompt(t, "Search: ", NULL, NULL);
+
+	(void)a;
+	if (line != NULL && *line != '\0') {
+		if (t->screen == SCREEN_PAGER) {
+			free(t->search);
+			t->search = strdup(line);
+			tui_find_next(t, 1);
+		} else {
+			tui_run_search(t, line);
+		}
+	}
+	free(line);
+}
+
+static void
+run_find(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)arg;
+	tui_find_next(t, a == KM_SEARCH_NEXT ? 1 : -1);
+}
+
+static void
+run_help(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)a;
+	(void)arg;
+	t->help_from = t->screen;
+	tui_build_help(t);
+	t->screen = SCREEN_HELP;
+}
+
+static void
+run_command_line(struct tui *t, enum km_action a, const char *arg)
+{
+	char *line = tui_prompt(t, ":", NULL, tui_complete_command);
+
+	(void)a;
+	(void)arg;
+	if (line != NULL)
+		tui_run_command(t, line);
+	free(line);
+}
+
+static void
+run_focus(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)arg;
+	tui_cycle_focus(t, a == KM_FOCUS_NEXT ? 1 : -1);
+}
+
+static void
+run_toggle_panes(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)a;
+	(void)arg;
+	t->panes_wanted = !t->panes_wanted;
+	if (!t->panes_wanted && t->focus >= FOCUS_PANE)
+		t->focus = FOCUS_THREADS;
+}
+
+static void
+run_folder(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)arg;
+	tui_open_folder(t, t->fcur.sel + (a == KM_FOLDER_NEXT ? 1 : -1));
+}
+
+static void
+run_bucket(struct tui *t, enum km_action a, const char *arg)
+{
+	tui_act_bucket(t, arg, a == KM_PROMOTE ? VT_BUCKET_TRUSTED : VT_BUCKET_GENERIC);
+}
+
+static void
+run_issue(struct tui *t, enum km_action a, const char *arg)
+{
+	if (a == KM_ISSUE_OPEN)
+		tui_act_issue_open(t, arg);
+	else
+		tui_act_issue_close(t, arg);
+}
+
+static void
+run_role(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)a;
+	tui_act_role(t, arg);
+}
+
+static void
+run_archive(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)a;
+	(void)arg;
+	tui_act_tags(t, NULL, "inbox", "archived");
+}
+
+static void
+run_toggle_read(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)a;
+	(void)arg;
+	tui_act_toggle_read(t);
+}
+
+static void
+run_undo(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)a;
+	(void)arg;
+	tui_act_undo(t);
+}
+
+static void
+run_sync(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)a;
+	tui_act_sync(t, arg);
+}
+
+static void
+run_redraw(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)t;
+	(void)a;
+	(void)arg;
+	clearok(curscr, TRUE);
+}
+
+static const struct tui_command commands[] = {
+	{ .action = KM_UP, .run = run_move },
+	{ .action = KM_DOWN, .run = run_move },
+	{ .action = KM_PAGE_UP, .run = run_move },
+	{ .action = KM_PAGE_DOWN, .run = run_move },
+	{ .action = KM_HALF_UP, .run = run_move },
+	{ .action = KM_HALF_DOWN, .run = run_move },
+	{ .action = KM_TOP, .run = run_move },
+	{ .action = KM_BOTTOM, .run = run_move },
+	{ .action = KM_OPEN, .run = run_open },
+	{ .action = KM_BACK, .run = run_back },
+	{ .action = KM_QUIT, .run = run_quit, .colon = true, .alias = "q" },
+	{ .action = KM_SEARCH, .run = run_search, .colon = true, .arg = ARG_TEXT, .usage = "QUERY" },
+	{ .action = KM_SEARCH_NEXT, .run = run_find },
+	{ .action = KM_SEARCH_PREV, .run = run_find },
+	{ .action = KM_HELP_SHOW, .run = run_help, .colon = true },
+	{ .action = KM_COMMAND, .run = run_command_line },
+	{ .action = KM_FOCUS_NEXT, .run = run_focus },
+	{ .action = KM_FOCUS_PREV, .run = run_focus },
+	{ .action = KM_TOGGLE_PANES, .run = run_toggle_panes, .colon = true },
+	{ .action = KM_FOLDER_NEXT, .run = run_folder },
+	{ .action = KM_FOLDER_PREV, .run = run_folder },
+	{ .action = KM_PROMOTE, .run = run_bucket, .colon = true, .arg = ARG_VENDOR, .usage = "[SLUG]" },
+	{ .action = KM_DEMOTE, .run = run_bucket, .colon = true, .arg = ARG_VENDOR, .usage = "[SLUG]" },
+	{ .action = KM_ISSUE_OPEN, .run = run_issue, .colon = true, .arg = ARG_TEXT, .usage = "[TITLE]" },
+	{ .action = KM_ISSUE_CLOSE, .run = run_issue, .colon = true, .arg = ARG_NUMBER, .usage = "[N]" },
+	{ .action = KM_CONTACT_ROLE, .run = run_role, .colon = true, .arg = ARG_ROLE, .usage = "[ROLE]",
+	  .alias = "role" },
+	{ .action = KM_ARCHIVE, .run = run_archive, .colon = true },
+	{ .action = KM_TOGGLE_READ, .run = run_toggle_read, .colon = true },
+	{ .action = KM_UNDO, .run = run_undo, .colon = true },
+	{ .action = KM_SYNC, .run = run_sync, .colon = true, .arg = ARG_ACCOUNT, .usage = "[ACCOUNT]" },
+	{ .action = KM_REDRAW, .run = run_redraw, .colon = true },
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+void
+tui_handle(struct tui *t, enum km_action a)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (commands[i].action == a) {
+			commands[i].run(t, a, NULL);
+			return;
+		}
+}
+
+/* The ':' command called name (its action's name or its alias). */
+static const struct tui_command *
+find_colon(const char *name, size_t len)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		const char *full = km_action_name(commands[i].action);
+		const char *alias = commands[i].alias;
+
+		if (!commands[i].colon)
+			continue;
+		if ((strlen(full) == len && strncmp(full, name, len) == 0) ||
+		    (alias != NULL && strlen(alias) == len && strncmp(alias, name, len) == 0))
+			return &commands[i];
+	}
+	return NULL;
+}
+
+void
+tui_run_command(struct tui *t, const char *line)
+{
+	const struct tui_command *c;
+	const char *arg;
+	size_t len;
+
+	line += strspn(line, " ");
+	len = strcspn(line, " ");
+	if (len == 0)
+		return;
+	arg = line + len;
+	arg += strspn(arg, " ");
+	if ((c = find_colon(line, len)) == NULL) {
+		tui_say(t, true, "unknown command '%.*s' (Tab completes; ? for help)", (int)len, line);
+		return;
+	}
+	c->run(t, c->action, *arg != '\0' ? arg : NULL);
+}
+
+static void
+push_option(char ***out, size_t *n, const char *s)
+{
+	char **grown = realloc(*out, (*n + 1) * sizeof *grown);
+
+	if (grown == NULL)
+		return;
+	*out = grown;
+	if ((grown[*n] = strdup(s)) != NULL)
+		(*n)++;
+}
+
+/* "NAME WORD" for each word starting with the typed prefix. */
+static void
+push_words(char ***out, size_t *n, const char *name, size_t name_len, const char *prefix,
+	   const char *const *words, size_t n_words)
+{
+	for (size_t i = 0; i < n_words; i++) {
+		char *full = NULL;
+
+		if (words[i] == NULL || strncmp(words[i], prefix, strlen(prefix)) != 0)
+			continue;
+		if (asprintf(&full, "%.*s %s", (int)name_len, name, words[i]) >= 0)
+			push_option(out, n, full);
+		free(full);
+	}
+}
+
+size_t
+tui_complete_command(struct tui *t, const char *line, char ***out)
+{
+	const char *space = strchr(line, ' ');
+	const struct tui_command *c;
+	size_t n = 0, len;
+
+	*out = NULL;
+	if (space == NULL) {
+		for (size_t i = 0; i < N_COMMANDS; i++) {
+			const char *name = km_action_name(commands[i].action);
+
+			if (commands[i].colon && strncmp(name, line, strlen(line)) == 0)
+				push_option(out, &n, name);
+		}
+		return n;
+	}
+	len = (size_t)(space - line);
+	if ((c = find_colon(line, len)) == NULL)
+		return 0;
+	if (c->arg == ARG_VENDOR) {
+		struct vt_vendor_list list;
+		struct vt_error err = { 0 };
+
+		if (vt_vendor_list(t->store, NULL, &list, &err) != VT_OK)
+			return 0;
+		for (size_t i = 0; i < list.count; i++)
+			push_words(out, &n, line, len, space + 1,
+				   (const char *const *)&list.items[i].slug, 1);
+		vt_vendor_list_clear(&list);
+	} else if (c->arg == ARG_ROLE) {
+		const char *const *roles = vt_role_names();
+		size_t k = 0;
+
+		while (roles[k] != NULL)
+			k++;
+		push_words(out, &n, line, len, space + 1, roles, k);
+	} else if (c->arg == ARG_ACCOUNT) {
+		for (size_t i = 0; i < t->cfg->n_entries; i++) {
+			const struct vt_config_entry *e = &t->cfg->entries[i];
+
+			/* each account once: its first line names it */
+			if (strcmp(e->section, "account") == 0 && e->name != NULL &&
+			    !vt_config_has_account(t->cfg, e->name, i))
+				push_words(out, &n, line, len, space + 1,
+					   (const char *const *)&e->name, 1);
+		}
+	}
+	return n;
+}
+
+size_t
+tui_complete_role(struct tui *t, const char *line, char ***out)
+{
+	char *with = NULL;
+	size_t n, skip = strlen(km_action_name(KM_CONTACT_ROLE)) + 1;
+
+	if (asprintf(&with, "%s %s", km_action_name(KM_CONTACT_ROLE), line) < 0)
+		return 0;
+	n = tui_complete_command(t, with, out);
+	free(with);
+	for (size_t i = 0; i < n; i++)
+		memmove((*out)[i], (*out)[i] + skip, strlen((*out)[i] + skip) + 1);
+	return n;
+}
+
+void
+tui_commands_help(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < N_COMMANDS && used < len; i++) {
+		int w;
+
+		if (!commands[i].colon)
+			continue;
+		w = snprintf(buf + used, len - used, "%s%s%s%s", used ? "  " : "",
+			     km_action_name(commands[i].action), commands[i].usage ? " " : "",
+			     commands[i].usage ? commands[i].usage : "");
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
