@@ -1,0 +1,344 @@
+/*
+ * The pager's model: a thread as lines (headers, body, quoted text,
+ * signature, attachments, our notes and the thread's trust warnings),
+ * each sanitised for the terminal. No curses here (see model.h).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "model.h"
+
+/* ---- pager ---- */
+
+static bool
+add_line(struct tui_pager *p, enum tui_line_kind kind, int indent, const char *untrusted,
+	 size_t len)
+{
+	struct tui_line *grown;
+	char *raw, *clean, *o;
+
+	/* Tabs to spaces first: the sanitiser would show them as controls. */
+	raw = malloc(len * 8 + 1);
+	if (raw == NULL)
+		return false;
+	o = raw;
+	for (size_t i = 0, col = 0; i < len; i++) {
+		if (untrusted[i] == '\t') {
+			do {
+				*o++ = ' ';
+			} while (++col % 8);
+		} else if (untrusted[i] != '\r') {
+			*o++ = untrusted[i];
+			col++;
+		}
+	}
+	*o = '\0';
+	clean = mail_sanitize_str(raw);
+	free(raw);
+	grown = clean ? realloc(p->lines, (p->count + 1) * sizeof *grown) : NULL;
+	if (grown == NULL) {
+		free(clean);
+		return false;
+	}
+	p->lines = grown;
+	grown[p->count].kind = kind;
+	grown[p->count].indent = indent;
+	grown[p->count].text = clean;
+	p->count++;
+	return true;
+}
+
+bool
+tui_pager_add_text(struct tui_pager *p, enum tui_line_kind kind, int indent, const char *text)
+{
+	const char *line = text;
+
+	do {
+		size_t len = strcspn(line, "\n");
+
+		if (!add_line(p, kind, indent, line, len))
+			return false;
+		line += len;
+	} while (*line++ == '\n' && *line != '\0');
+	return true;
+}
+
+static bool
+is_quoted(const char *line, size_t len)
+{
+	while (len > 0 && *line == ' ') {
+		line++;
+		len--;
+	}
+	return len > 0 && *line == '>';
+}
+
+/* Quoted history that Outlook and friends put below a reply. */
+static bool
+starts_history(const char *line, size_t len)
+{
+	static const char *const marks[] = { "-----Original Message-----",
+					     "---------- Forwarded message" };
+
+	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+		if (len >= strlen(marks[i]) && strncmp(line, marks[i], strlen(marks[i])) == 0)
+			return true;
+	return len > 6 && strncmp(line, "On ", 3) == 0 && len >= 6 &&
+	       strncmp(line + len - 6, "wrote:", 6) == 0;
+}
+
+static bool
+add_body(struct tui_pager *p, int indent, const char *body)
+{
+	bool signature = false, history = false;
+	const char *line = body;
+
+	while (*line != '\0') {
+		size_t len = strcspn(line, "\n");
+		enum tui_line_kind kind = TUI_LINE_BODY;
+
+		if ((len == 3 && strncmp(line, "-- ", 3) == 0) || (len == 2 && strncmp(line, "--", 2) == 0))
+			signature = true;
+		if (!signature && starts_history(line, len))
+			history = true;
+		if (signature)
+			kind = TUI_LINE_SIGNATURE;
+		else if (history || is_quoted(line, len))
+			kind = TUI_LINE_QUOTED;
+		if (!add_line(p, kind, indent, line, len))
+			return false;
+		line += len;
+		if (*line == '\n')
+			line++;
+	}
+	return true;
+}
+
+struct pager_build {
+	struct tui_pager *p;
+	const struct vt_config *cfg;
+	const struct vt_suspect_list *suspects;
+	bool failed;
+};
+
+/* "! sender domain acrnetel.example looks like acmetel.example (rn for m)":
+ * each distinct reason of the thread's (or one message's) mail once. */
+static bool
+add_warnings(struct tui_pager *p, int indent, const struct vt_suspect_list *list,
+	     const char *message_id)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		const struct vt_suspect *m = &list->items[i];
+
+		if (message_id != NULL && strcmp(m->message_id, message_id) != 0)
+			continue;
+		for (size_t j = 0; j < m->n_reasons; j++) {
+			char *line = NULL;
+			bool seen = false;
+
+			if (asprintf(&line, "! %s", m->reasons[j].text) < 0)
+				return false;
+			/* the top lines name each reason once */
+			for (size_t k = 0; message_id == NULL && k < p->count; k++)
+				if (p->lines[k].kind == TUI_LINE_WARNING &&
+				    strcmp(p->lines[k].text, line) == 0)
+					seen = true;
+			if (!seen && !add_line(p, TUI_LINE_WARNING, indent, line, strlen(line))) {
+				free(line);
+				return false;
+			}
+			free(line);
+		}
+	}
+	return true;
+}
+
+static bool
+from_user(const struct vt_config *cfg, const char *from)
+{
+	struct mail_address_list list;
+	bool mine = false;
+
+	mail_address_list_parse(from, &list);
+	for (size_t i = 0; i < list.count && list.items[i].address; i++)
+		for (size_t j = 0; j < cfg->n_addresses; j++)
+			if (strcasecmp(list.items[i].address, cfg->addresses[j]) == 0)
+				mine = true;
+	mail_address_list_clear(&list);
+	return mine;
+}
+
+/*
+ * An address header for the pager, with every non-ASCII domain in it
+ * shown as mail_domain_display shows it (punycode, <U+200D>): a Cyrillic
+ * а in "billing@аcme.example" must not pass for an a. malloc'd.
+ */
+static char *
+visible_domains(const char *label, const char *header)
+{
+	struct mail_address_list list;
+	char *out = NULL;
+
+	if (asprintf(&out, "%s: %s", label, header) < 0)
+		return NULL;
+	mail_address_list_parse(header, &list);
+	for (size_t i = 0; out != NULL && i < list.count; i++) {
+		const char *at = strrchr(list.items[i].address, '@'), *p;
+		char *shown, *grown = NULL;
+		bool ascii = true;
+
+		for (p = at ? at + 1 : ""; *p; p++)
+			ascii = ascii && (unsigned char)*p < 0x80;
+		if (at == NULL || ascii || (shown = mail_domain_display(at + 1)) == NULL)
+			continue;
+		/* the domain as written, once per address */
+		p = strstr(out, at + 1);
+		if (p != NULL && asprintf(&grown, "%.*s%s%s", (int)(p - out), out, shown,
+					  p + strlen(at + 1)) >= 0) {
+			free(out);
+			out = grown;
+		}
+		free(shown);
+	}
+	mail_address_list_clear(&list);
+	return out;
+}
+
+static vt_status
+add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
+{
+	struct pager_build *b = ctx;
+	struct tui_pager *p = b->p;
+	int indent = m->depth > 8 ? 8 : m->depth;
+	char date[64], *text = NULL, **attachments = NULL, *line = NULL;
+	size_t n_attachments = 0;
+	struct tm tm;
+	struct vt_error body_err = { 0 };
+	bool ok = true;
+
+	(void)err;
+	if (p->count > 0)
+		ok = add_line(p, TUI_LINE_SEPARATOR, indent, "", 0);
+	if (ok && b->suspects != NULL)
+		ok = add_warnings(p, indent, b->suspects, m->message_id);
+	if (localtime_r(&m->date, &tm) == NULL ||
+	    strftime(date, sizeof date, "%a, %d %b %Y %H:%M", &tm) == 0)
+		snprintf(date, sizeof date, "?");
+	if (ok && (line = visible_domains("From", m->from)) != NULL) {
+		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
+		free(line);
+	}
+	if (ok && (line = visible_domains("To", m->to)) != NULL) {
+		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
+		free(line);
+	}
+	if (ok && *m->cc && (line = visible_domains("Cc", m->cc)) != NULL) {
+		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
+		free(line);
+	}
+	if (ok && asprintf(&line, "Date: %s", date) >= 0) {
+		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
+		free(line);
+	}
+	if (ok && asprintf(&line, "Subject: %s", m->subject) >= 0) {
+		ok = add_line(p, TUI_LINE_SUBJECT, indent, line, strlen(line));
+		free(line);
+	}
+	ok = ok && add_line(p, TUI_LINE_BODY, indent, "", 0);
+	/* A body we cannot read is a note in the pager, not a failure. */
+	if (ok && m->path != NULL && mail_body_text(m->path, 256 * 1024, &text, &body_err) == VT_OK) {
+		char greeted[64], *note = NULL;
+
+		if (b->cfg != NULL && b->cfg->identity_name != NULL && !from_user(b->cfg, m->from) &&
+		    mail_wrong_greeting(text, b->cfg->identity_name, greeted, sizeof greeted) &&
+		    asprintf(&note, "[this mail greets you as %s: not your name]", greeted) >= 0) {
+			ok = add_line(p, TUI_LINE_NOTE, indent, note, strlen(note));
+			free(note);
+		}
+		ok = ok && add_body(p, indent, text);
+		free(text);
+	} else if (ok) {
+		ok = tui_pager_add_text(p, TUI_LINE_NOTE, indent,
+					body_err.msg[0] ? body_err.msg : "(no readable text)");
+	}
+	if (ok && m->path != NULL &&
+	    mail_attachments(m->path, &attachments, &n_attachments, &body_err) == VT_OK) {
+		for (size_t i = 0; i < n_attachments; i++) {
+			if (ok && asprintf(&line, "[attachment: %s]", attachments[i]) >= 0) {
+				ok = add_line(p, TUI_LINE_ATTACHMENT, indent, line, strlen(line));
+				free(line);
+			}
+			free(attachments[i]);
+		}
+		free(attachments);
+	}
+	if (!ok)
+		b->failed = true;
+	return ok ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+}
+
+vt_status
+tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
+		const char *thread_id, const struct vt_config *cfg, struct vt_error *err)
+{
+	struct vt_suspect_list suspects = { 0 };
+	struct pager_build b = { .p = p, .cfg = cfg };
+	vt_status rc;
+
+	tui_pager_clear(p);
+	if ((p->thread_id = strdup(thread_id)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	/* A store that cannot say is no reason not to show the mail. */
+	if (store != NULL && vt_check_thread(store, thread_id, &suspects, NULL) == VT_OK &&
+	    suspects.count > 0) {
+		unsigned long messages = 0;
+		char *query = NULL;
+
+		/* which of several messages it is, above each; one message's
+		 * reasons are the top lines already */
+		if (asprintf(&query, "thread:%s", thread_id) >= 0 &&
+		    mail_count(db, query, false, &messages, NULL) == VT_OK && messages > 1)
+			b.suspects = &suspects;
+		free(query);
+		if (!add_warnings(p, 0, &suspects, NULL)) {
+			vt_suspect_list_clear(&suspects);
+			tui_pager_clear(p);
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		}
+	}
+	rc = mail_thread_show(db, thread_id, add_message, &b, err);
+	vt_suspect_list_clear(&suspects);
+	p->cursor.count = (long)p->count;
+	p->cursor.sel = p->cursor.top = 0;
+	if (rc != VT_OK)
+		tui_pager_clear(p);
+	return rc;
+}
+
+long
+tui_pager_find(const struct tui_pager *p, const char *needle, long from, int dir)
+{
+	if (needle == NULL || *needle == '\0')
+		return -1;
+	for (long i = from; i >= 0 && i < (long)p->count; i += dir)
+		if (strcasestr(p->lines[i].text, needle) != NULL)
+			return i;
+	return -1;
+}
+
+void
+tui_pager_clear(struct tui_pager *p)
+{
+	for (size_t i = 0; i < p->count; i++)
+		free(p->lines[i].text);
+	free(p->lines);
+	free(p->thread_id);
+	free(p->vendor_org);
+	memset(p, 0, sizeof *p);
+}
