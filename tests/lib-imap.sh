@@ -270,13 +270,16 @@ def close(a, b):
     for s in (a, b):
         try: s.shutdown(socket.SHUT_RDWR)
         except OSError: pass
-def pump(a, b, limit):
+def pump(a, b, limit, log=None):
     sent = 0
     try:
         while (d := a.recv(4096)):
             if limit and sent + len(d) > limit:
                 b.sendall(d[:limit - sent])
                 break
+            if log:
+                with open(log, "ab") as o:
+                    o.write(d)
             b.sendall(d)
             sent += len(d)
             if rate:
@@ -308,7 +311,7 @@ while True:
         threading.Thread(target=filtered, args=(s, c), daemon=True).start()
     else:
         threading.Thread(target=pump, args=(s, c, cut if n == 1 else 0), daemon=True).start()
-    threading.Thread(target=pump, args=(c, s, 0), daemon=True).start()
+    threading.Thread(target=pump, args=(c, s, 0, opt.get("clientlog")), daemon=True).start()
 EOF
 	# start_proxy CUT RATE [KEY=VALUE...]: a proxy to the server; sets
 	# PROXY_PORT and PROXY_PID (killed at exit). CUT: the first connection
@@ -316,7 +319,8 @@ EOF
 	# per second from the server (0: no limit). Keys: listen=PORT (a fixed
 	# port, to start it again on), target=HOST:PORT (default: the server),
 	# drop=PREFIX with dropped=FILE (server lines starting with PREFIX are
-	# left out, and appended to FILE).
+	# left out, and appended to FILE), clientlog=FILE (what clients send
+	# is appended to FILE: the tests count IDLE commands in it).
 	start_proxy() {
 		rm -f "$TMP/proxy.port"
 		_cut=$1 _rate=$2

@@ -10,7 +10,10 @@
 #                         scrollback)
 #   wait_for TEXT [TENTHS]  until the screen shows TEXT (default
 #                         $WAIT_TENTHS or 50: 5 s)
-#   keys KEYS...          send-keys, then a moment for the screen to follow
+#   keys KEYS...          send-keys, then wait until the interface has
+#                         handled them and painted (its "quiet" events,
+#                         VTRIAGE_BENCH_LOG), not for a while
+#   settle                the same wait, after something else (a resize)
 
 command -v tmux >/dev/null || skip_all "tmux not installed"
 
@@ -29,7 +32,31 @@ wait_for() {
 	done
 	return 1
 }
-keys() { T send-keys -t vt "$@"; sleep 0.3; }
+# The interface logs "quiet" each time it waits with nothing typed and
+# nothing left to do, the screen showing it all (tui/tui.c). Two of them
+# after the keys: the first may have been written just before they came.
+export VTRIAGE_BENCH_LOG="$TMP/tui.events"
+quiet_events() {
+	_c=$(grep -c '^quiet' "$VTRIAGE_BENCH_LOG" 2>/dev/null)
+	echo "${_c:-0}"
+}
+# settle [N]: until the interface has said "quiet" twice more than N
+# (default: now), or has exited
+settle() {
+	_n=${1:-$(quiet_events)}
+	_i=0
+	while [ "$(quiet_events)" -lt $((_n + 2)) ] && [ $_i -lt 50 ]; do
+		# a program that has ended (or was never ours) tells nothing
+		screen | grep -q "EXITED" && break
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+}
+keys() {
+	_k=$(quiet_events)
+	T send-keys -t vt "$@"
+	settle "$_k"
+}
 tmux_session() {
 	T kill-server 2>/dev/null
 	i=0

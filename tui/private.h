@@ -152,6 +152,12 @@ void tui_find_next(struct tui *t, int dir);
 void tui_move_by(struct tui *t, enum km_action a);
 void tui_cycle_focus(struct tui *t, int dir);
 
+/* ---- tui.c ---- */
+
+/* With VTRIAGE_BENCH_LOG, notes that the interface waits for keys with
+ * its screen up to date (the loop, and a prompt). */
+void tui_log_quiet(void);
+
 /* ---- commands.c ---- */
 
 /* What a key's action does. */

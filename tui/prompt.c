@@ -50,6 +50,7 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 		if (kind == ERR) {
 			/* keep the child's pipe flowing; reload after the prompt */
 			tui_poll_sync(t, false);
+			tui_log_quiet();
 			continue;
 		}
 		if (kind == KEY_CODE_YES && ch == KEY_RESIZE) {

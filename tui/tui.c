@@ -21,12 +21,25 @@
 
 #include "private.h"
 
-/* ---- measuring (bench/tui) ---- */
+/* ---- measuring (bench/tui) and telling tests (tests/lib-tmux.sh) ---- */
 
 /* With VTRIAGE_BENCH_LOG set, the loop appends when the first screen was
  * painted (wall clock, ns) and how long each key took to handle and
- * repaint: the benchmark reads it, nothing else does. */
+ * repaint, and when it waits with its screen up to date: the benchmark
+ * and the tmux tests read it. */
 static FILE *bench_log;
+
+/* Nothing typed, nothing left to do, and the screen shows it all: the
+ * event tests wait for after keys (tests/lib-tmux.sh) rather than for a
+ * while. */
+void
+tui_log_quiet(void)
+{
+	if (bench_log != NULL) {
+		fputs("quiet\n", bench_log);
+		fflush(bench_log);
+	}
+}
 
 static long long
 now_ns(clockid_t clock)
@@ -209,7 +222,9 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 				t.need_count = false;
 				if (tui_threads_count(&t.threads, *t.db, &cerr) != VT_OK)
 					tui_say(&t, true, "%s", cerr.msg);
+				continue;
 			}
+			tui_log_quiet();
 			continue;
 		}
 		if (key == -2)

@@ -50,6 +50,8 @@ is "a first sync from the command line" "$($V count folder:work/INBOX)" "20"
 session() { # CONFIG
 	tmux_session 140 40 "env TERM=xterm-256color $VTRIAGE --config $1"
 }
+# within TENTHS CONDITION: until the shell condition holds (up to TENTHS/10 s)
+within() { i=0; while [ $i -lt "$1" ]; do eval "$2" && return 0; sleep 0.1; i=$((i + 1)); done; return 1; }
 tui_pid() { pgrep -P "$(T display-message -p -t vt '#{pane_pid}')" -x vtriage | head -1; }
 # sync_children: how many `vtriage ... sync` processes run now
 sync_children() { pgrep -f "$TMP/conf sync --progress" | wc -l | tr -d ' '; }
@@ -105,7 +107,8 @@ ok "q while syncing warns" wait_for "q again stops it"
 is "the sync still runs" "$(sync_children)" 1
 keys q
 ok "q again quits" wait_for "EXITED 0"
-sleep 0.5
+# the event: the child is gone
+within 50 '[ "$(sync_children)" = 0 ]'
 is "and the sync child is gone (stopped with SIGTERM)" "$(sync_children)" 0
 is "the terminal is restored" "$(T display-message -p -t vt '#{alternate_on}')" 0
 $V sync --quiet
@@ -113,10 +116,21 @@ is "the next sync completes what was stopped" "$($V count folder:work/INBOX)" \
 	"$(IMAP count INBOX)"
 
 # ---- idle = yes: the interface watches INBOX from the start -------------------------
+# Through a proxy of its own, which logs what the watch sends: its IDLE
+# commands are the events that tell the watch had its chances.
+start_proxy 0 200000 "clientlog=$TMP/idle.sent"
 write_config "$TMP/idle.conf" "$TMP/mail" "$TMP/data" "$(imap_account work "port = $PROXY_PORT
 folders = INBOX, Parts
 idle = yes")"
 watchers() { pgrep -f "$TMP/idle.conf sync --progress=lines --watch" | wc -l | tr -d ' '; }
+idles_sent() {
+	_c=$(grep -c ' IDLE' "$TMP/idle.sent" 2>/dev/null)
+	echo "${_c:-0}"
+}
+# IDLE renewed every second: the child inherits the interface's environment
+session() { # CONFIG
+	tmux_session 140 40 "env TERM=xterm-256color VTRIAGE_IDLE_SECONDS=1 $VTRIAGE --config $1"
+}
 session "$TMP/idle.conf"
 ok "the interface paints (idle = yes)" wait_for "Inbox"
 ok "it syncs and then watches INBOX" wait_for "sync: watching work" 100
@@ -125,12 +139,13 @@ msg "$TMP/idle.eml" "Pushed offer ZX85" zx85@zedparts.example
 IMAP append INBOX "$TMP/idle.eml"
 ok "mail appended on the server appears by itself" wait_for "ZX85" 100
 contains "with the round's summary" "$(screen)" "1 new message"
-# IDLE (renewed every 29 minutes) watches INBOX only: mail put into Parts
-# waits for the next round, which ,y asks for now (big, behind the slow
-# proxy: the round takes seconds, time to see what the screen says)
+# IDLE watches INBOX only: mail put into Parts waits for the next round,
+# which ,y asks for now (big, behind the slow proxy: the round takes
+# seconds, time to see what the screen says). A renewal is no round.
 msg "$TMP/parts.eml" "Parts offer ZX86" zx86@zedparts.example 500000
 IMAP append Parts "$TMP/parts.eml"
-sleep 2
+sent=$(idles_sent)
+ok "the watch renews its IDLE twice after that" within 100 '[ "$(idles_sent)" -ge $((sent + 2)) ]'
 lacks "mail put into Parts does not come by itself" "$(screen)" "ZX86"
 keys , y
 ok ",y while watching syncs now" wait_for "sync: checking now"
@@ -147,7 +162,7 @@ ok "its Parts mail appears" wait_for "ZX87" 100
 is "one watching child still" "$(watchers)" 1
 keys q
 ok "q quits at once (the watch is stopped, nothing to lose)" wait_for "EXITED 0"
-sleep 0.5
+within 50 '[ "$(watchers)" = 0 ]'
 is "no watching child is left" "$(watchers)" 0
 
 # ---- an account that needs a password typed in ----------------------------------------

@@ -96,8 +96,9 @@ contains "control characters are visible placeholders" "$(screen)" "^["
 keys q
 
 # 80x24: panes become an overlay
+n=$(quiet_events)
 T resize-window -t vt -x 80 -y 24 2>/dev/null
-sleep 0.5
+settle "$n"
 ok "the screen repaints at 80x24" wait_for "Inbox"
 lacks "no panes at 80 columns" "$(screen)" "History:"
 keys / 'vendor:acmetel' Enter
