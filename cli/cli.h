@@ -74,6 +74,9 @@ char *cli_text(const char *untrusted);
 void cli_json_set_text(json_t *obj, const char *key, const char *untrusted);
 /* Writes one JSON value on its own line(s). */
 void cli_json_print(struct cli *cli, json_t *value);
+/* One line of the progress protocol (mail.h) on cli->out, flushed at
+ * once for the program at the other end of the pipe. */
+void cli_progress(struct cli *cli, const struct mail_progress_event *ev);
 /* The operands joined by spaces (malloc'd), as notmuch joins a query. */
 char *cli_join(int n, char **argv);
 /* "2002-09-20" in local time, or "-" for 0. */

@@ -10,6 +10,7 @@
 struct index_ui_state {
 	bool tty;
 	bool quiet;
+	bool lines; /* --progress=lines: the progress protocol (mail.h) on stdout */
 	bool progress_shown;
 };
 
@@ -42,6 +43,59 @@ on_progress(void *ctx, const struct mail_index_stats *st)
 	ui->progress_shown = true;
 }
 
+/* What the run did, in a sentence (ends with ".\n"). */
+static void
+write_summary(FILE *out, const struct vt_index_report *r, unsigned vendors)
+{
+	const struct mail_index_stats *m = &r->mail;
+
+	fprintf(out,
+		"Indexed %u new file%s in %.1f s: %u message%s added, %u duplicate%s, "
+		"%u not mail, %u unreadable; %u removed, %u renamed; %u vendor%s (%u new).\n",
+		m->files_seen, m->files_seen == 1 ? "" : "s", m->elapsed, m->added,
+		m->added == 1 ? "" : "s", m->duplicates, m->duplicates == 1 ? "" : "s", m->not_mail,
+		m->vanished, m->removed, m->renamed, vendors, vendors == 1 ? "" : "s",
+		r->vendors_new);
+}
+
+/* The summary as the protocol's last line, the index closed by then (the
+ * interface writes to it once it reads that line). */
+static void
+summary_event(struct cli *cli, const struct vt_index_report *r, unsigned vendors)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f != NULL) {
+		write_summary(f, r, vendors);
+		if (fclose(f) != 0) {
+			free(text);
+			text = NULL;
+		}
+	}
+	if (text != NULL)
+		text[strcspn(text, "\n")] = '\0';
+	mail_db_close(&cli->db);
+	cli_progress(cli, &(struct mail_progress_event){ .kind = MAIL_PROGRESS_SUMMARY,
+							 .text = text ? text : "done" });
+	free(text);
+}
+
+/* An error: "vtriage: why" on stderr, or the protocol's error event. */
+static int
+fail(struct cli *cli, const struct index_ui_state *state, const struct vt_error *err)
+{
+	if (!state->lines)
+		return cli_error(err);
+	cli_progress(cli, &(struct mail_progress_event){
+				  .kind = MAIL_PROGRESS_ERROR,
+				  .status = err->status,
+				  .stage = "index",
+				  .text = err->msg[0] ? err->msg : vt_status_name(err->status) });
+	return vt_status_exit_code(err->status);
+}
+
 static void
 print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors)
 {
@@ -65,28 +119,24 @@ print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors
 		json_decref(o);
 		return;
 	}
-	fprintf(cli->out,
-		"Indexed %u new file%s in %.1f s: %u message%s added, %u duplicate%s, "
-		"%u not mail, %u unreadable; %u removed, %u renamed; %u vendor%s (%u new).\n",
-		m->files_seen, m->files_seen == 1 ? "" : "s", m->elapsed, m->added,
-		m->added == 1 ? "" : "s", m->duplicates, m->duplicates == 1 ? "" : "s", m->not_mail,
-		m->vanished, m->removed, m->renamed, vendors, vendors == 1 ? "" : "s",
-		r->vendors_new);
+	write_summary(cli->out, r, vendors);
 }
 
 int
 cmd_index(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *full_scan = NULL, *quiet = NULL;
+	const char *full_scan = NULL, *quiet = NULL, *progress = NULL;
 	const struct cli_option options[] = {
 		{ "full-scan", false, &full_scan },
 		{ "quiet", false, &quiet },
+		{ "progress", true, &progress },
 		{ 0 },
 	};
 	struct index_ui_state state = { .tty = isatty(STDERR_FILENO) };
 	struct vt_index_ui ui = { .ctx = &state, .warning = on_warning, .progress = on_progress };
 	struct vt_index_report report;
 	struct vt_error err = { 0 };
+	unsigned vendors = 0;
 	int n;
 	vt_status rc;
 
@@ -95,21 +145,28 @@ cmd_index(struct cli *cli, const struct cli_command *self, int argc, char **argv
 		return n == -2 ? 0 : 2;
 	if (n > 0)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	if (progress != NULL && strcmp(progress, "lines") != 0)
+		return cli_usage_error(cli, "--progress takes 'lines'");
 	state.quiet = quiet != NULL;
+	state.lines = progress != NULL;
+	state.tty = state.tty && !state.lines; /* stderr may be the same pipe */
+	if (state.lines)
+		cli_progress(cli, &(struct mail_progress_event){ .kind = MAIL_PROGRESS_INDEXING });
 	if ((rc = cli_open(cli, MAIL_DB_READ_WRITE, &err)) != VT_OK)
-		return cli_error(&err);
+		return fail(cli, &state, &err);
 	rc = vt_index(cli->store, cli->db, cli->cfg, full_scan != NULL, &cli_interrupted, &ui,
 		      &report, &err);
 	if (state.progress_shown)
 		fprintf(stderr, "\r\033[K");
 	if (rc != VT_OK)
-		return cli_error(&err);
-	if (!state.quiet) {
-		unsigned vendors = 0;
-
-		if ((rc = vt_count_vendors_with_mail(cli->store, &vendors, &err)) != VT_OK)
-			return cli_error(&err);
+		return fail(cli, &state, &err);
+	if (state.quiet && !state.lines)
+		return 0;
+	if ((rc = vt_count_vendors_with_mail(cli->store, &vendors, &err)) != VT_OK)
+		return fail(cli, &state, &err);
+	if (state.lines)
+		summary_event(cli, &report, vendors);
+	else
 		print_summary(cli, &report, vendors);
-	}
 	return 0;
 }

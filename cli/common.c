@@ -15,23 +15,11 @@ volatile sig_atomic_t cli_wake;
 vt_status
 cli_open(struct cli *cli, enum mail_db_mode mode, struct vt_error *err)
 {
-	struct mail_db_location loc;
-	char path[PATH_MAX];
 	vt_status rc;
 
 	if (cli->cfg == NULL && (rc = vt_config_load(cli->config_path, &cli->cfg, err)) != VT_OK)
 		return rc;
-	vt_config_mail_location(cli->cfg, &loc);
-	/* The index first: it creates the data directory on first use. */
-	if (cli->db == NULL && (rc = mail_db_open(&loc, mode, &cli->db, err)) != VT_OK)
-		return rc;
-	if (cli->store == NULL) {
-		if (snprintf(path, sizeof path, "%s/vtriage.db", cli->cfg->data_dir) >= (int)sizeof path)
-			return vt_fail(err, VT_ERR_CONFIG, "data directory path too long");
-		if ((rc = vt_store_open(path, &cli->store, err)) != VT_OK)
-			return rc;
-	}
-	return VT_OK;
+	return vt_data_open(cli->cfg, mode, &cli->db, &cli->store, err);
 }
 
 void
@@ -179,6 +167,17 @@ cli_json_print(struct cli *cli, json_t *value)
 {
 	json_dumpf(value, cli->out, JSON_COMPACT);
 	fputc('\n', cli->out);
+}
+
+void
+cli_progress(struct cli *cli, const struct mail_progress_event *ev)
+{
+	char *line = mail_progress_line(ev);
+
+	if (line != NULL)
+		fprintf(cli->out, "%s\n", line);
+	free(line);
+	fflush(cli->out);
 }
 
 void

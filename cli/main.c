@@ -122,13 +122,16 @@ static const struct cli_command issue_commands[] = {
 
 static const struct cli_command commands[] = {
 	{ .name = "index",
-	  .args = "[--full-scan] [--quiet]",
+	  .args = "[--full-scan] [--quiet] [--progress=lines]",
 	  .summary = "Index new, removed and renamed mail and attribute it to vendors.",
 	  .help = "Scans the mail root ([store] maildir) as `notmuch new` does and records\n"
 		  "each new message's vendor. Files that cannot be indexed are named in\n"
 		  "warnings and counted in the summary.\n\n"
 		  "  --full-scan  look at every directory, even unchanged ones\n"
-		  "  --quiet      no progress and no summary\n",
+		  "  --quiet      no progress and no summary\n"
+		  "  --progress=lines\n"
+		  "               the progress protocol of sync --progress=lines on stdout\n"
+		  "               (indexing, then summary TEXT or an error line)\n",
 	  .run = cmd_index },
 	{ .name = "sync",
 	  .args = "[ACCOUNT...] [--no-index] [--no-mirror] [--quiet] [--progress=lines] [--watch] "
@@ -153,8 +156,9 @@ static const struct cli_command commands[] = {
 		  "  --progress=lines\n"
 		  "               one tab-separated line per event on stdout, for programs\n"
 		  "               (the interface runs sync so): progress FETCHED TO_FETCH\n"
-		  "               ACCOUNT FOLDER; folder-failed ACCOUNT FOLDER WHY; indexing;\n"
-		  "               summary TEXT; with --watch also idle ACCOUNT\n"
+		  "               ACCOUNT FOLDER; folder-failed STATUS ACCOUNT FOLDER WHY;\n"
+		  "               error STATUS STAGE ACCOUNT WHY; indexing; summary TEXT;\n"
+		  "               with --watch also idle ACCOUNT\n"
 		  "  --watch      after syncing, wait for new mail with IDLE on INBOX (of the\n"
 		  "               accounts named, else those with idle = yes, else all) and\n"
 		  "               sync again on every change; SIGUSR1 syncs them at once\n"

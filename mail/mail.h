@@ -19,48 +19,60 @@
 #include <stdint.h>
 #include <time.h>
 
-/* ---- status: one enum for the whole project ------------------------- */
+#include "status.h"
 
-typedef enum vt_status {
-	VT_OK = 0,
-	VT_ERR_USAGE,       /* bad arguments or query (exit 2) */
-	VT_ERR_CONFIG,      /* bad configuration file (exit 2) */
-	VT_ERR_NOT_FOUND,   /* unknown vendor, contact, issue (exit 2) */
-	VT_ERR_CONFLICT,    /* the request contradicts stored state (exit 2) */
-	VT_ERR_NOMEM,
-	VT_ERR_IO,          /* a file or directory could not be read/written */
-	VT_ERR_DB,          /* notmuch or sqlite failed */
-	VT_ERR_BUSY,        /* another vtriage holds the write lock */
-	VT_ERR_NET,         /* connection failed or dropped */
-	VT_ERR_TLS,         /* certificate or handshake failure */
-	VT_ERR_AUTH,        /* server refused our credentials */
-	VT_ERR_PROTOCOL,    /* the server said something we cannot accept */
-	VT_ERR_INTERRUPTED, /* a signal asked us to stop; state is consistent */
-	VT_ERR_INTERNAL,
-} vt_status;
+/* ---- configuration values ----------------------------------------- */
 
-#define VT_ERROR_MAX 1024
-
-/*
- * An error as the front ends show it: the status plus one line naming the
- * file, line, key, query or server reply at fault. Callers may pass NULL
- * wherever a struct vt_error * is taken.
- */
-struct vt_error {
-	vt_status status;
-	char msg[VT_ERROR_MAX];
-};
-
-/* Fills err (if not NULL) and returns st, so callers can write
- * "return vt_fail(err, VT_ERR_IO, "%s: %s", path, strerror(errno));". */
-vt_status vt_fail(struct vt_error *err, vt_status st, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-const char *vt_status_name(vt_status st);
-/* 0 for VT_OK, 2 for errors in what the user asked, 1 for the rest. */
-int vt_status_exit_code(vt_status st);
 /* A yes/no value of the configuration: yes, true, on, 1 or no, false,
  * off, 0 (any case). False, *out untouched, for anything else. */
 bool mail_bool_parse(const char *value, bool *out);
+
+/* ---- the progress protocol (mail/progress.c) ------------------------- */
+/*
+ * What `vtriage sync --progress=lines` and `vtriage index
+ * --progress=lines` tell the program that runs them (the interface): one
+ * line per event, fields separated by tabs, text fields sanitised (so no
+ * tab or newline inside), errors as status tokens:
+ *   progress FETCHED TO_FETCH ACCOUNT FOLDER
+ *   folder-failed STATUS ACCOUNT FOLDER WHY
+ *   error STATUS STAGE ACCOUNT WHY   (STAGE: sync, index, mirror or
+ *                              watch; ACCOUNT empty but for sync, mirror)
+ *   indexing                   (about to write the index: hold writes)
+ *   summary TEXT               (a round ended; the index is closed)
+ *   idle ACCOUNT               (waiting for the server: IDLE)
+ * Defined here once: mail_progress_line writes, mail_progress_parse reads.
+ */
+enum mail_progress_kind {
+	MAIL_PROGRESS_OTHER, /* not a protocol line (a stray message) */
+	MAIL_PROGRESS_FETCH,
+	MAIL_PROGRESS_FOLDER_FAILED,
+	MAIL_PROGRESS_ERROR,
+	MAIL_PROGRESS_INDEXING,
+	MAIL_PROGRESS_SUMMARY,
+	MAIL_PROGRESS_IDLE,
+};
+
+/* What a parsed line keeps (longer lines are cut). */
+#define MAIL_PROGRESS_LINE_MAX 2048
+
+struct mail_progress_event {
+	enum mail_progress_kind kind;
+	unsigned fetched, to_fetch;  /* FETCH */
+	vt_status status;            /* FOLDER_FAILED, ERROR */
+	const char *stage;           /* ERROR */
+	const char *account;         /* FETCH, FOLDER_FAILED, ERROR, IDLE */
+	const char *folder;          /* FETCH, FOLDER_FAILED */
+	const char *text;            /* WHY, TEXT, or the whole OTHER line */
+	char line[MAIL_PROGRESS_LINE_MAX]; /* parsed events point into it */
+};
+
+/* ev as one protocol line, without its newline (malloc'd; NULL only when
+ * out of memory). Text fields (NULL: empty) are sanitised; ev->line is
+ * not read. */
+char *mail_progress_line(const struct mail_progress_event *ev);
+/* Parses one line into ev, whose fields then point into ev->line (never
+ * NULL: "" when absent); a malformed protocol line is OTHER. Never fails. */
+void mail_progress_parse(const char *line, struct mail_progress_event *ev);
 
 /* ---- sanitising untrusted text --------------------------------------- */
 

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <strings.h>
 
 #include "mail.h"
@@ -24,6 +25,46 @@ static const char *const status_names[] = {
 	[VT_ERR_INTERRUPTED] = "interrupted",
 	[VT_ERR_INTERNAL] = "internal error",
 };
+
+/* Short, stable names: what crosses the progress protocol (never the
+ * English above, which may change). */
+static const char *const status_tokens[] = {
+	[VT_OK] = "ok",
+	[VT_ERR_USAGE] = "usage",
+	[VT_ERR_CONFIG] = "config",
+	[VT_ERR_NOT_FOUND] = "not-found",
+	[VT_ERR_CONFLICT] = "conflict",
+	[VT_ERR_NOMEM] = "nomem",
+	[VT_ERR_IO] = "io",
+	[VT_ERR_DB] = "db",
+	[VT_ERR_BUSY] = "busy",
+	[VT_ERR_NET] = "net",
+	[VT_ERR_TLS] = "tls",
+	[VT_ERR_AUTH] = "auth",
+	[VT_ERR_PROTOCOL] = "protocol",
+	[VT_ERR_INTERRUPTED] = "interrupted",
+	[VT_ERR_INTERNAL] = "internal",
+};
+
+const char *
+vt_status_token(vt_status st)
+{
+	if ((size_t)st >= sizeof status_tokens / sizeof status_tokens[0] ||
+	    status_tokens[st] == NULL)
+		return "internal";
+	return status_tokens[st];
+}
+
+bool
+vt_status_from_token(const char *token, vt_status *out)
+{
+	for (size_t i = 0; token != NULL && i < sizeof status_tokens / sizeof status_tokens[0]; i++)
+		if (status_tokens[i] != NULL && strcmp(token, status_tokens[i]) == 0) {
+			*out = (vt_status)i;
+			return true;
+		}
+	return false;
+}
 
 vt_status
 vt_fail(struct vt_error *err, vt_status st, const char *fmt, ...)

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -415,6 +416,25 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 		return st;
 	}
 	*out = s;
+	return VT_OK;
+}
+
+vt_status
+vt_data_open(const struct vt_config *cfg, enum mail_db_mode mode, struct mail_db **db,
+	     struct vt_store **store, struct vt_error *err)
+{
+	struct mail_db_location loc;
+	char path[PATH_MAX];
+	vt_status rc;
+
+	vt_config_mail_location(cfg, &loc);
+	if (*db == NULL && (rc = mail_db_open(&loc, mode, db, err)) != VT_OK)
+		return rc;
+	if (*store == NULL) {
+		if (snprintf(path, sizeof path, "%s/vtriage.db", cfg->data_dir) >= (int)sizeof path)
+			return vt_fail(err, VT_ERR_CONFIG, "data directory path too long");
+		return vt_store_open(path, store, err);
+	}
 	return VT_OK;
 }
 

@@ -83,6 +83,14 @@ struct vt_store;
 /* Opens (creating and migrating as needed) the sqlite database at path. */
 vt_status vt_store_open(const char *path, struct vt_store **out, struct vt_error *err);
 void vt_store_close(struct vt_store **store);
+/*
+ * Opens what of the user's data is not open yet (each pointer that is
+ * NULL): the notmuch index in mode, first (it creates the data
+ * directory), then the store, <data_dir>/vtriage.db. Whatever opened
+ * stays open on failure: the caller closes both as usual.
+ */
+vt_status vt_data_open(const struct vt_config *cfg, enum mail_db_mode mode, struct mail_db **db,
+		       struct vt_store **store, struct vt_error *err);
 /* How long a write waits for another process's write lock (default 10 s). */
 void vt_store_set_busy_timeout(struct vt_store *store, int milliseconds);
 /* Schema version (PRAGMA user_version) this build writes. */

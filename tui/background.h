@@ -1,6 +1,6 @@
 /*
  * tui/background.h — one child process running beside the interface
- * (`vtriage sync` in the background), and the line protocol it speaks.
+ * (`vtriage sync` in the background), its output read a line at a time.
  *
  * No curses here: the loop in tui.c polls the child between keys, and
  * the unit tests drive real children (sh -c ...) without a terminal.
@@ -73,36 +73,7 @@ bool tui_bg_signal(struct tui_bg *bg, int sig);
 /* Forgets the child without signalling it; it runs on by itself. */
 void tui_bg_detach(struct tui_bg *bg);
 
-/* ---- the protocol of `vtriage sync --progress=lines` ------------------ */
-
-/*
- * One line per event, fields separated by tabs, text fields sanitised by
- * the child (no control characters, so no tabs inside):
- *   progress <TAB> FETCHED <TAB> TO_FETCH <TAB> ACCOUNT <TAB> FOLDER
- *   folder-failed <TAB> ACCOUNT <TAB> FOLDER <TAB> WHY
- *   indexing                    (the child is about to write the index)
- *   summary <TAB> TEXT          (a sync round ended, index written)
- *   idle <TAB> ACCOUNT          (waiting for the server: IDLE)
- * Anything else (error messages on stderr, "vtriage: ...") is OTHER.
- */
-enum tui_sync_kind {
-	TUI_SYNC_OTHER,
-	TUI_SYNC_PROGRESS,
-	TUI_SYNC_FOLDER_FAILED,
-	TUI_SYNC_INDEXING,
-	TUI_SYNC_SUMMARY,
-	TUI_SYNC_IDLE,
-};
-
-struct tui_sync_event {
-	enum tui_sync_kind kind;
-	unsigned fetched, to_fetch;
-	char account[128];
-	char folder[256];
-	char text[TUI_BG_LINE_MAX + 1]; /* WHY, TEXT, or the whole OTHER line */
-};
-
-/* Parses one line; a malformed protocol line is OTHER. Never fails. */
-void tui_sync_parse(const char *line, struct tui_sync_event *ev);
+/* The lines the child writes are the progress protocol of mail.h
+ * (mail_progress_parse reads them). */
 
 #endif

@@ -122,25 +122,35 @@ on_sync_line(void *ctx, const char *line)
 {
 	struct tui *t = ctx;
 	struct tui_sync *sy = &t->sync;
-	struct tui_sync_event ev;
+	struct mail_progress_event ev;
 
-	tui_sync_parse(line, &ev);
+	mail_progress_parse(line, &ev);
 	switch (ev.kind) {
-	case TUI_SYNC_PROGRESS:
+	case MAIL_PROGRESS_FETCH:
 		sy->waiting = false;
 		snprintf(sy->status, sizeof sy->status, "sync: %s %u/%u", ev.folder, ev.fetched,
 			 ev.to_fetch);
 		break;
-	case TUI_SYNC_FOLDER_FAILED:
+	case MAIL_PROGRESS_FOLDER_FAILED:
 		snprintf(sy->error, sizeof sy->error, "%s/%s: %s", ev.account, ev.folder,
 			 ev.text);
 		break;
-	case TUI_SYNC_INDEXING:
+	case MAIL_PROGRESS_ERROR:
+		/* what went wrong decides the words, not how the child
+		 * worded it: "work: why" (an account's sync), "mirror work:
+		 * why", "index: why" */
+		snprintf(sy->error, sizeof sy->error, "%s%s%s%s%s%s",
+			 strcmp(ev.stage, "sync") == 0 ? "" : ev.stage,
+			 strcmp(ev.stage, "sync") != 0 && ev.account[0] ? " " : "", ev.account,
+			 ev.account[0] || strcmp(ev.stage, "sync") != 0 ? ": " : "", ev.text,
+			 ev.status == VT_ERR_AUTH ? " (check the account's user and password)" : "");
+		break;
+	case MAIL_PROGRESS_INDEXING:
 		sy->waiting = false;
 		sy->indexing = true;
 		snprintf(sy->status, sizeof sy->status, "sync: indexing");
 		break;
-	case TUI_SYNC_SUMMARY:
+	case MAIL_PROGRESS_SUMMARY:
 		sy->indexing = false;
 		sy->reload = true;
 		sy->summary_seen = true;
@@ -151,19 +161,16 @@ on_sync_line(void *ctx, const char *line)
 		if (sy->job == SYNC_WATCH)
 			tui_say(t, false, "%s", ev.text);
 		break;
-	case TUI_SYNC_IDLE:
+	case MAIL_PROGRESS_IDLE:
 		sy->waiting = true;
 		snprintf(sy->status, sizeof sy->status, "sync: watching %s", ev.account);
 		break;
-	case TUI_SYNC_OTHER:
-		/* "vtriage: sync work: ..." on the child's stderr, or what
-		 * `vtriage index` prints: its summary */
-		if (strncmp(ev.text, "vtriage: sync ", 14) == 0)
-			snprintf(sy->error, sizeof sy->error, "%s", ev.text + 14);
-		else if (strncmp(ev.text, "vtriage: ", 9) == 0)
-			snprintf(sy->error, sizeof sy->error, "%s", ev.text + 9);
-		else if (ev.text[0] != '\0')
-			snprintf(sy->summary, sizeof sy->summary, "%s", ev.text);
+	case MAIL_PROGRESS_OTHER:
+		/* not the protocol (a child that could not start says why
+		 * in plain words): kept as the last word, unless an error
+		 * event said more */
+		if (ev.text[0] != '\0' && sy->error[0] == '\0')
+			snprintf(sy->error, sizeof sy->error, "%s", ev.text);
 		break;
 	}
 }
@@ -261,6 +268,7 @@ tui_start_sync(struct tui *t, enum sync_job job, const char *account)
 	}
 	if (job == SYNC_INDEX) {
 		args[n++] = "index";
+		args[n++] = "--progress=lines";
 	} else {
 		args[n++] = "sync";
 		args[n++] = "--progress=lines";

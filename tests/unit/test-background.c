@@ -329,50 +329,6 @@ the_child_ends_when_we_die(void **state)
 	free(dir);
 }
 
-static void
-sync_protocol_lines_parse(void **state)
-{
-	struct tui_sync_event ev;
-
-	(void)state;
-	tui_sync_parse("progress\t120\t400\twork\tINBOX", &ev);
-	assert_int_equal(ev.kind, TUI_SYNC_PROGRESS);
-	assert_int_equal(ev.fetched, 120);
-	assert_int_equal(ev.to_fetch, 400);
-	assert_string_equal(ev.account, "work");
-	assert_string_equal(ev.folder, "INBOX");
-
-	tui_sync_parse("folder-failed\twork\tArchive/2001\tthe connection was lost", &ev);
-	assert_int_equal(ev.kind, TUI_SYNC_FOLDER_FAILED);
-	assert_string_equal(ev.folder, "Archive/2001");
-	assert_string_equal(ev.text, "the connection was lost");
-
-	tui_sync_parse("indexing", &ev);
-	assert_int_equal(ev.kind, TUI_SYNC_INDEXING);
-	tui_sync_parse("summary\tSynced 1 folder of 1 account", &ev);
-	assert_int_equal(ev.kind, TUI_SYNC_SUMMARY);
-	assert_string_equal(ev.text, "Synced 1 folder of 1 account");
-	tui_sync_parse("idle\twork", &ev);
-	assert_int_equal(ev.kind, TUI_SYNC_IDLE);
-	assert_string_equal(ev.account, "work");
-
-	/* malformed or foreign lines are passed on whole */
-	tui_sync_parse("progress\tx\t400\twork\tINBOX", &ev);
-	assert_int_equal(ev.kind, TUI_SYNC_OTHER);
-	assert_string_equal(ev.text, "progress\tx\t400\twork\tINBOX");
-	tui_sync_parse("progress\t1\t2\twork", &ev);
-	assert_int_equal(ev.kind, TUI_SYNC_OTHER);
-	tui_sync_parse("progress\t99999999999\t2\tw\tf", &ev);
-	assert_int_equal(ev.kind, TUI_SYNC_OTHER);
-	tui_sync_parse("vtriage: sync work: login as buyer: login refused", &ev);
-	assert_int_equal(ev.kind, TUI_SYNC_OTHER);
-	assert_string_equal(ev.text, "vtriage: sync work: login as buyer: login refused");
-	tui_sync_parse("", &ev);
-	assert_int_equal(ev.kind, TUI_SYNC_OTHER);
-	tui_sync_parse(NULL, &ev);
-	assert_int_equal(ev.kind, TUI_SYNC_OTHER);
-}
-
 int
 main(void)
 {
@@ -390,7 +346,6 @@ main(void)
 		cmocka_unit_test(a_child_killed_by_a_signal_reports_128_plus_it),
 		cmocka_unit_test(a_grandchild_holding_the_pipe_does_not_keep_us_waiting),
 		cmocka_unit_test(the_child_ends_when_we_die),
-		cmocka_unit_test(sync_protocol_lines_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

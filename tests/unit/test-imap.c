@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mail/imap-private.h"
+#include "imap/private.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,11 +1,12 @@
 /*
- * mail/imap.h — the IMAP sync engine: server folders mirrored into the
+ * imap/imap.h — the IMAP sync engine: server folders mirrored into the
  * local Maildir tree, flags kept in step both ways.
  *
- * Public API of mail/imap-*.c. Like mail.h it includes no libetpan or
- * GnuTLS header. mail/ depends on nothing of ours, so accounts are parsed
- * from plain key/value settings (the CLI hands over the [account NAME]
- * lines of the configuration).
+ * Public API of the engine (libimap.a but run.c and mirror-vendors.c,
+ * see run.h). Like mail.h it includes no libetpan or GnuTLS header. The
+ * engine depends on mail/ only, so accounts are parsed from plain
+ * key/value settings (run.c hands over the [account NAME] lines of the
+ * configuration).
  *
  * Layout on disk:
  *   <mail_root>/<maildir_subdir>/<folder>/{cur,new,tmp}   the mail
@@ -26,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mail.h"
+#include "../mail/status.h"
 
 /* ---- accounts -------------------------------------------------------- */
 
@@ -147,7 +148,7 @@ vt_status mail_sync_account(const struct mail_imap_account *acct,
 			    const struct mail_sync_options *opts, const struct mail_sync_hooks *hooks,
 			    struct mail_sync_stats *stats, struct vt_error *err);
 
-/* ---- server folders for trusted vendors (imap-mirror.c) ----------------- */
+/* ---- server folders for trusted vendors (mirror.c) ----------------- */
 
 /*
  * One trusted vendor whose mail goes to the server folder Vendors/<name>.
@@ -217,7 +218,7 @@ bool mail_imap_vendor_mailbox(const char *name, const char *fallback, char delim
  * when out does not have room. */
 bool mail_imap_utf7_encode(const char *utf8, char *out, size_t len);
 
-/* ---- waiting for new mail: IDLE (imap-idle.c) --------------------------- */
+/* ---- waiting for new mail: IDLE (idle.c) --------------------------- */
 
 /* One connection waiting on one server folder with IDLE (RFC 2177). */
 struct mail_imap_idle;

@@ -15,7 +15,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "imap-private.h"
+#include "private.h"
 
 #define FP_LEN (7 + 3 * 32)
 

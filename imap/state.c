@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "imap-private.h"
+#include "private.h"
 
 #define STATE_MAGIC "vtriage-sync-state 1"
 

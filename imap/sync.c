@@ -40,7 +40,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "imap-private.h"
+#include "private.h"
 
 #define META_CHUNK 1000          /* UIDs per metadata FETCH */
 #define FLAGS_CHUNK 5000         /* UIDs per flags FETCH */

@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#include "imap-private.h"
+#include "private.h"
 
 static bool
 is_ip_literal(const char *host)

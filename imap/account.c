@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "imap-private.h"
+#include "private.h"
 
 struct parse_ctx {
 	const char *file;

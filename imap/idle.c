@@ -22,7 +22,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "imap-private.h"
+#include "private.h"
 
 struct mail_imap_idle {
 	struct imap_conn conn;

@@ -1,4 +1,5 @@
-/* Internals shared by mail/imap-*.c; never included elsewhere. */
+/* Internals shared by the engine's files in imap/; never included
+ * elsewhere (but by its unit test). */
 #ifndef VT_MAIL_IMAP_PRIVATE_H
 #define VT_MAIL_IMAP_PRIVATE_H
 
@@ -9,6 +10,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "../mail/mail.h"
 #include "imap.h"
 
 /* Message flags as a bit set. The first three are synced both ways. */
@@ -21,7 +23,7 @@ enum {
 	MF_DELETED = 16, /* set on delivery only (Maildir T) */
 };
 
-/* ---- connection (imap-conn.c) ---------------------------------------- */
+/* ---- connection (conn.c) ---------------------------------------- */
 
 /* The stream driver of a session, copied with a read that turns end of
  * file into an error: libetpan 1.9.4 loops forever when the connection
@@ -71,7 +73,7 @@ vt_status imap_conn_folders(struct imap_conn *c, char ***names, char **delims, s
 			    struct vt_error *err);
 void imap_names_free(char **names, size_t n);
 
-/* ---- shared by imap-sync.c and imap-mirror.c ------------------------- */
+/* ---- shared by sync.c and mirror.c ------------------------- */
 
 /* What a UID FETCH brought for one message (borrowed from the result). */
 struct imap_fetched {
@@ -113,14 +115,14 @@ vt_status imap_uid_fetch(struct imap_conn *c, struct mailimap_set *set, unsigned
 vt_status imap_local_path(const struct mail_imap_account *acct, const char *mail_root,
 			  const char *name, char delim, char **out, struct vt_error *err);
 
-/* ---- TLS (imap-tls.c) --------------------------------------------------- */
+/* ---- TLS (tls.c) --------------------------------------------------- */
 
 /* Checks the certificate chain the server sent on stream s against the
  * system CAs and host (or against the pinned fingerprint). */
 vt_status imap_tls_verify(mailstream *s, const struct mail_imap_account *acct,
 			  struct vt_error *err);
 
-/* ---- passwords (imap-account.c) --------------------------------------- */
+/* ---- passwords (account.c) --------------------------------------- */
 
 /* Runs password_command (/bin/sh -c) and keeps the first line of its
  * output, or asks the hook. *out is malloc'd; wipe before freeing. */
@@ -129,7 +131,7 @@ vt_status imap_password(const struct mail_imap_account *acct, const struct mail_
 /* Overwrites and frees a secret. */
 void imap_secret_free(char **secret);
 
-/* ---- the local Maildir folder (imap-maildir.c) ------------------------ */
+/* ---- the local Maildir folder (maildir.c) ------------------------ */
 
 struct md_folder {
 	char *path; /* <root>/<subdir>/<folder>: holds cur/ new/ tmp/ */
@@ -144,7 +146,7 @@ struct md_entry {
 	char *name;       /* file name in new/ or cur/ */
 	bool in_new;
 	char info[32];    /* the flag letters after ":2," (sorted) */
-	/* for UIDVALIDITY matching (imap-sync.c) */
+	/* for UIDVALIDITY matching (sync.c) */
 	char *message_id;
 	uint64_t crlf_size;
 	uint8_t sha256[32];
@@ -216,7 +218,7 @@ vt_status md_entry_digest(const struct md_folder *f, struct md_entry *e, struct 
 /* The Message-ID of a header block (LF or CRLF lines); "" if none. */
 void md_header_message_id(const char *buf, size_t len, char *out, size_t outlen);
 
-/* ---- sync state (imap-state.c) ---------------------------------------- */
+/* ---- sync state (state.c) ---------------------------------------- */
 
 struct state_msg {
 	uint32_t uid;

@@ -24,7 +24,7 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
-#include "imap-private.h"
+#include "private.h"
 
 #define MARK ",vt="
 /* in tmp/, which indexers skip */

@@ -35,7 +35,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "imap-private.h"
+#include "private.h"
 
 #define VENDORS "Vendors"
 #define NAME_MAX_BYTES 100
