@@ -77,6 +77,17 @@ void cli_json_print(struct cli *cli, json_t *value);
 /* One line of the progress protocol (mail.h) on cli->out, flushed at
  * once for the program at the other end of the pipe. */
 void cli_progress(struct cli *cli, const struct mail_progress_event *ev);
+/* A summary printed as text, sent as the protocol's summary line: write
+ * it to the stream cli_summary_begin() returns (NULL: out of memory,
+ * write nothing), then cli_summary_send() (its first line, "done" if
+ * none). */
+struct cli_summary {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+FILE *cli_summary_begin(struct cli_summary *sum);
+void cli_summary_send(struct cli *cli, struct cli_summary *sum);
 /* The operands joined by spaces (malloc'd), as notmuch joins a query. */
 char *cli_join(int n, char **argv);
 /* "2002-09-20" in local time, or "-" for 0. */

@@ -63,23 +63,13 @@ write_summary(FILE *out, const struct vt_index_report *r, unsigned vendors)
 static void
 summary_event(struct cli *cli, const struct vt_index_report *r, unsigned vendors)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	struct cli_summary sum;
+	FILE *f = cli_summary_begin(&sum);
 
-	if (f != NULL) {
+	if (f != NULL)
 		write_summary(f, r, vendors);
-		if (fclose(f) != 0) {
-			free(text);
-			text = NULL;
-		}
-	}
-	if (text != NULL)
-		text[strcspn(text, "\n")] = '\0';
 	mail_db_close(&cli->db);
-	cli_progress(cli, &(struct mail_progress_event){ .kind = MAIL_PROGRESS_SUMMARY,
-							 .text = text ? text : "done" });
-	free(text);
+	cli_summary_send(cli, &sum);
 }
 
 /* An error: "vtriage: why" on stderr, or the protocol's error event. */

@@ -333,22 +333,12 @@ on_round_done(void *ctx, const struct vt_sync_round *r)
 
 	clear_progress(ui);
 	if (ui->lines) {
-		char *text = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&text, &len);
+		struct cli_summary sum;
+		FILE *f = cli_summary_begin(&sum);
 
-		if (f != NULL) {
+		if (f != NULL)
 			write_summary(f, r);
-			if (fclose(f) != 0) {
-				free(text);
-				text = NULL;
-			}
-		}
-		if (text != NULL)
-			text[strcspn(text, "\n")] = '\0';
-		cli_progress(cli, &(struct mail_progress_event){ .kind = MAIL_PROGRESS_SUMMARY,
-								 .text = text ? text : "done" });
-		free(text);
+		cli_summary_send(cli, &sum);
 		return;
 	}
 	if (ui->quiet)

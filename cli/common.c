@@ -180,6 +180,29 @@ cli_progress(struct cli *cli, const struct mail_progress_event *ev)
 	fflush(cli->out);
 }
 
+FILE *
+cli_summary_begin(struct cli_summary *sum)
+{
+	*sum = (struct cli_summary){ 0 };
+	return sum->f = open_memstream(&sum->text, &sum->len);
+}
+
+void
+cli_summary_send(struct cli *cli, struct cli_summary *sum)
+{
+	if (sum->f != NULL && fclose(sum->f) != 0) {
+		free(sum->text);
+		sum->text = NULL;
+	}
+	if (sum->text != NULL)
+		sum->text[strcspn(sum->text, "\n")] = '\0';
+	cli_progress(cli, &(struct mail_progress_event){
+				  .kind = MAIL_PROGRESS_SUMMARY,
+				  .text = sum->text && sum->text[0] ? sum->text : "done" });
+	free(sum->text);
+	*sum = (struct cli_summary){ 0 };
+}
+
 void
 cli_format_date(time_t t, char *buf, size_t len)
 {

@@ -66,6 +66,41 @@ cp "$TMP/bad.conf" "$TMP/xdg/vtriage/config"
 is "XDG_CONFIG_HOME config is read" \
 	"$(unset VTRIAGE_CONFIG; XDG_CONFIG_HOME=$TMP/xdg status $V count '*')" 2
 
+# --progress=lines: the protocol of mail/progress.c, for the interface
+TAB=$(printf '\t')
+out=$($V --config "$TMP/good.conf" index --progress=lines)
+is "index --progress=lines starts with indexing" "$(printf '%s\n' "$out" | head -n 1)" indexing
+contains "and ends with its summary" "$(printf '%s\n' "$out" | tail -n 1)" "summary${TAB}Indexed "
+is "--progress takes only lines" "$(status $V --config "$TMP/good.conf" index --progress=bars)" 2
+: >"$TMP/not-a-dir"
+write_config "$TMP/nodata.conf" "$TMP/mail" "$TMP/not-a-dir/data"
+out=$($V --config "$TMP/nodata.conf" index --progress=lines 2>"$TMP/err")
+is "an index that cannot start exits 1" "$(status $V --config "$TMP/nodata.conf" index --progress=lines)" 1
+contains "and says so as an error line of stage index, no account" \
+	"$(printf '%s\n' "$out" | tail -n 1)" "${TAB}index${TAB}${TAB}"
+is "with a status token, not words" "$(printf '%s\n' "$out" | tail -n 1 | cut -f 1-2)" "error${TAB}io"
+is "nothing on stderr" "$(cat "$TMP/err")" ""
+cp "$TMP/good.conf" "$TMP/refused.conf"
+cat >>"$TMP/refused.conf" <<CONF
+
+[account work]
+host = 127.0.0.1
+port = 1
+tls = none
+user = buyer
+password_command = echo secret
+CONF
+out=$($V --config "$TMP/refused.conf" sync --progress=lines 2>"$TMP/err")
+is "a sync whose server refuses the connection exits 1" \
+	"$(status $V --config "$TMP/refused.conf" sync --progress=lines)" 1
+contains "and says so as an error line: status net, stage sync, the account" "$out" \
+	"error${TAB}net${TAB}sync${TAB}work${TAB}"
+contains "what arrived is indexed all the same, and the round summed up" \
+	"$(printf '%s\n' "$out" | tail -n 1)" "summary${TAB}Synced 0 folders of 1 account"
+err=$($V --config "$TMP/refused.conf" sync 2>&1 >/dev/null)
+contains "on a terminal the same failure is a sentence naming the account" "$err" \
+	"vtriage: sync work: "
+
 # queries
 C="--config $TMP/good.conf"
 is "count on an empty mailbox" "$($V $C count '*')" 0
