@@ -117,6 +117,14 @@ int cmd_issue_link(struct cli *cli, const struct cli_command *self, int argc, ch
 int cmd_issue_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_history(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_check(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+/* The helper program name: next to this program (a build tree, or a
+ * relocated install), else where `make install` put it. False when the
+ * path does not fit. */
+bool cli_find_program(const char *name, char *path, size_t size);
+int cmd_quote_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_bill_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_bill_check(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_vendor_set(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 
 /* The interactive interface (vtriage with no command). */
 int cli_run_tui(struct cli *cli);

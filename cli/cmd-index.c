@@ -56,6 +56,9 @@ write_summary(FILE *out, const struct vt_index_report *r, unsigned vendors)
 		m->added == 1 ? "" : "s", m->duplicates, m->duplicates == 1 ? "" : "s", m->not_mail,
 		m->vanished, m->removed, m->renamed, vendors, vendors == 1 ? "" : "s",
 		r->vendors_new);
+	if (r->pdfs.read + r->pdfs.cached > 0)
+		fprintf(out, "PDF attachments: %u read, %u known already.\n", r->pdfs.read,
+			r->pdfs.cached);
 }
 
 /* The summary as the protocol's last line, the index closed by then (the
@@ -92,7 +95,7 @@ print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors
 	const struct mail_index_stats *m = &r->mail;
 
 	if (cli->format == CLI_JSON) {
-		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
+		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I}",
 				      "files", (json_int_t)m->files_seen,
 				      "added", (json_int_t)m->added,
 				      "duplicates", (json_int_t)m->duplicates,
@@ -104,7 +107,9 @@ print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors
 				      "reconciled", (json_int_t)r->reconciled,
 				      "vendors", (json_int_t)vendors,
 				      "vendors_new", (json_int_t)r->vendors_new,
-				      "seconds", m->elapsed);
+				      "seconds", m->elapsed,
+				      "pdfs_read", (json_int_t)r->pdfs.read,
+				      "pdfs_cached", (json_int_t)r->pdfs.cached);
 		cli_json_print(cli, o);
 		json_decref(o);
 		return;

@@ -3,22 +3,48 @@
 
 #include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 volatile sig_atomic_t cli_interrupted;
 volatile sig_atomic_t cli_wake;
 
+bool
+cli_find_program(const char *name, char *path, size_t size)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *slash;
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			if ((size_t)snprintf(path, size, "%s/%s", self, name) < size &&
+			    access(path, X_OK) == 0)
+				return true;
+		}
+	}
+	return (size_t)snprintf(path, size, "%s/%s", VT_PKGLIBEXECDIR, name) < size;
+}
+
 vt_status
 cli_open(struct cli *cli, enum mail_db_mode mode, struct vt_error *err)
 {
+	char helper[PATH_MAX];
 	vt_status rc;
 
 	if (cli->cfg == NULL && (rc = vt_config_load(cli->config_path, &cli->cfg, err)) != VT_OK)
 		return rc;
+	/* the PDF reader of indexing: $VTRIAGE_PDF_HELPER, else ours */
+	if (cli->cfg->pdf_helper == NULL && getenv("VTRIAGE_PDF_HELPER") == NULL &&
+	    cli_find_program("vtriage-pdf", helper, sizeof helper) && access(helper, X_OK) == 0)
+		cli->cfg->pdf_helper = strdup(helper);
 	return vt_data_open(cli->cfg, mode, &cli->db, &cli->store, err);
 }
 

@@ -21,7 +21,14 @@
 	"  issue:open|closed|N              threads linked to issues\n"                  \
 	"  suspicious:yes|no|lookalike|auth|name|replyto|bank\n"                        \
 	"                                   mail judged to borrow a vendor's standing\n"  \
-	"                                   (see: vtriage check --help)\n"
+	"                                   (see: vtriage check --help)\n"          \
+	"  kind:quote|bill|order|payment|any  vendor mail that is such a document\n"  \
+	"  amount:>1000 amount:<50 amount:500..2000\n"                                 \
+	"                                   documents by their total\n"                \
+	"  currency:EUR                     documents in that currency\n"               \
+	"  ref:INV-1007                     documents with that reference\n"            \
+	"  due:<30d due:>30d due:overdue    documents by their due date\n"              \
+	"  bill:flagged                     bills the bill check flagged\n"
 
 static const struct cli_command vendor_commands[] = {
 	{ .name = "list",
@@ -71,6 +78,58 @@ static const struct cli_command vendor_commands[] = {
 	  .args = "SLUG DOMAIN",
 	  .summary = "Take a domain from a vendor: it becomes a vendor of its own.",
 	  .run = cmd_vendor_remove_domain },
+	{ .name = "set",
+	  .args = "SLUG --rate AMOUNT [--per month|quarter|year|bill] | --no-rate",
+	  .summary = "Set the rate a vendor bills by contract: other bills are flagged.",
+	  .help = "AMOUNT may name its currency (2500, $2,500.00, EUR 2500); without one, it\n"
+		  "applies to bills in any currency. A bill more than [bills] rate_tolerance\n"
+		  "percent (default 5) off the rate is flagged (see `vtriage bill check`).\n",
+	  .run = cmd_vendor_set },
+	{ 0 },
+};
+
+#define DOCUMENT_LIST_HELP                                                                   \
+	"Read from vendor mail when it is indexed: the subject, the text (quoted replies\n"  \
+	"left out), schema.org data in HTML, attachment names, and PDF attachments (their\n" \
+	"text, and Factur-X/ZUGFeRD/XRechnung invoice XML), in English, German, French,\n"   \
+	"Spanish, Dutch and Italian. Newest first.\n\n"                                     \
+	"  --min X, --max Y  totals from X, up to Y (in the document's currency)\n"          \
+	"  --currency CODE   totals in that currency\n"                                       \
+	"  --since DATE      mail from that date (2026-01-31) on\n"                          \
+	"  --sort=amount     largest first\n"                                                \
+	"Columns: date, vendor, reference, total, source (body, data, pdf, xml), subject.\n" \
+	"JSON: message_id, thread, date, vendor, kind, source, ref, subject, total,\n"       \
+	"subtotal, tax ({minor, currency, text} or null), issued, due, net_days,\n"          \
+	"valid_until, note, usual, usual_count, flag.\n"
+
+static const struct cli_command quote_commands[] = {
+	{ .name = "list",
+	  .args = "[SLUG] [--min X] [--max Y] [--currency CODE] [--since DATE] [--sort=date|amount] "
+		  "[--format=text|json]",
+	  .summary = "Quotes from vendors (of one vendor with SLUG): quotations, offers, Angebote.",
+	  .help = DOCUMENT_LIST_HELP,
+	  .run = cmd_quote_list },
+	{ 0 },
+};
+
+static const struct cli_command bill_commands[] = {
+	{ .name = "list",
+	  .args = "[SLUG] [--min X] [--max Y] [--currency CODE] [--since DATE] [--sort=date|amount] "
+		  "[--format=text|json]",
+	  .summary = "Bills from vendors (of one vendor with SLUG): invoices, statements.",
+	  .help = DOCUMENT_LIST_HELP,
+	  .run = cmd_bill_list },
+	{ .name = "check",
+	  .args = "[SLUG] [--since DATE] [--format=text|json]",
+	  .summary = "Bills that differ from the vendor's usual, or from its contracted rate.",
+	  .help = "A bill is flagged when its total is more than [bills] jump_percent (default\n"
+		  "50) off the median of the vendor's earlier bills in the same currency (at\n"
+		  "least [bills] min_history of them, default 2; a reminder repeating a bill's\n"
+		  "reference counts once), or more than [bills] rate_tolerance percent off the\n"
+		  "rate set with `vtriage vendor set SLUG --rate`. One line per flagged bill:\n"
+		  "date, vendor, reference, total against the usual. Exit status 0 whatever\n"
+		  "is found. The same bills match the query bill:flagged.\n",
+	  .run = cmd_bill_check },
 	{ 0 },
 };
 
@@ -189,12 +248,21 @@ static const struct cli_command commands[] = {
 	  .args = "COMMAND ...",
 	  .summary = "Issues open with vendors: open, close, link, list.",
 	  .subcommands = issue_commands },
+	{ .name = "quote",
+	  .args = "COMMAND ...",
+	  .summary = "Quotes read from vendor mail: list.",
+	  .subcommands = quote_commands },
+	{ .name = "bill",
+	  .args = "COMMAND ...",
+	  .summary = "Bills read from vendor mail: list, check.",
+	  .subcommands = bill_commands },
 	{ .name = "history",
 	  .args = "SLUG [--limit N] [--format=text|json]",
 	  .summary = "A vendor's timeline: mail in and out, issues, triage, newest first.",
 	  .help = "JSON: an array of events with date, kind (message, issue-opened,\n"
 		  "issue-closed, promoted, demoted, renamed, merged, domain-added,\n"
-		  "domain-removed, contact-changed, issue-linked, mirrored, suspicious: mail\n"
+		  "domain-removed, contact-changed, issue-linked, mirrored, bill-check: a bill\n"
+		  "the bill check flagged, suspicious: mail\n"
 		  "judged to borrow the vendor's standing, see `vtriage check`), direction\n"
 		  "(messages: in|out), summary and ref.\n",
 	  .run = cmd_history },

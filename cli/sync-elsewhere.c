@@ -24,27 +24,6 @@
 
 #define SYNC_PROGRAM "vtriage-sync"
 
-/* Next to this program (a build tree, or a relocated install), else
- * where `make install` put it. */
-static bool
-find_sync_program(char *path, size_t size)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	char *slash;
-
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			if ((size_t)snprintf(path, size, "%s/%s", self, SYNC_PROGRAM) < size &&
-			    access(path, X_OK) == 0)
-				return true;
-		}
-	}
-	return (size_t)snprintf(path, size, "%s/%s", VT_PKGLIBEXECDIR, SYNC_PROGRAM) < size;
-}
-
 int
 cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
@@ -58,7 +37,7 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		fprintf(stderr, "vtriage: out of memory\n");
 		return 1;
 	}
-	if (!find_sync_program(program, sizeof program)) {
+	if (!cli_find_program(SYNC_PROGRAM, program, sizeof program)) {
 		fprintf(stderr, "vtriage: sync: path of %s too long\n", SYNC_PROGRAM);
 		free(args);
 		return 1;

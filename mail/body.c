@@ -428,3 +428,87 @@ mail_body_text(const char *path, size_t max_bytes, char **out, struct vt_error *
 		g_object_unref(message);
 	return *out ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 }
+
+char *
+mail_body_html_of(GMimeMessage *message, size_t max_bytes)
+{
+	struct find f = { 0 };
+	GByteArray *bytes;
+	GString *text;
+	char *out;
+
+	if (message == NULL)
+		return NULL;
+	g_mime_message_foreach(message, find_text, &f);
+	if (f.html == NULL)
+		return NULL;
+	bytes = decoded_content(GMIME_PART(f.html), max_bytes < G_MAXUINT ? max_bytes : G_MAXUINT);
+	text = text_to_utf8((const char *)bytes->data, bytes->len,
+			    g_mime_object_get_content_type_parameter(f.html, "charset"));
+	g_byte_array_free(bytes, TRUE);
+	out = finish(text->str, text->len, max_bytes);
+	g_string_free(text, TRUE);
+	return out;
+}
+
+struct names {
+	const char **names;
+	size_t count, max;
+};
+
+static void
+find_names(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	struct names *n = data;
+	const char *name;
+
+	(void)parent;
+	if (n->count < n->max && GMIME_IS_PART(part) &&
+	    (name = g_mime_part_get_filename(GMIME_PART(part))) != NULL && *name)
+		n->names[n->count++] = name;
+}
+
+size_t
+mail_attachment_names(GMimeMessage *message, const char **names, size_t max)
+{
+	struct names n = { names, 0, max };
+
+	if (message != NULL)
+		g_mime_message_foreach(message, find_names, &n);
+	return n.count;
+}
+
+struct pdfs {
+	GByteArray **out;
+	size_t count, max, max_bytes;
+};
+
+static void
+find_pdfs(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	struct pdfs *p = data;
+	const char *name;
+	size_t n;
+	bool pdf;
+
+	(void)parent;
+	if (p->count >= p->max || !GMIME_IS_PART(part))
+		return;
+	name = g_mime_part_get_filename(GMIME_PART(part));
+	n = name ? strlen(name) : 0;
+	pdf = g_mime_content_type_is_type(g_mime_object_get_content_type(part), "application",
+					  "pdf") ||
+	      (n > 4 && g_ascii_strcasecmp(name + n - 4, ".pdf") == 0);
+	if (pdf)
+		p->out[p->count++] = decoded_content(GMIME_PART(part), p->max_bytes);
+}
+
+size_t
+mail_attachment_pdfs(GMimeMessage *message, GByteArray **out, size_t max, size_t max_bytes)
+{
+	struct pdfs p = { out, 0, max, max_bytes };
+
+	if (message != NULL)
+		g_mime_message_foreach(message, find_pdfs, &p);
+	return p.count;
+}

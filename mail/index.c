@@ -195,8 +195,9 @@ attribute_message(struct walk *w, notmuch_message_t *msg, struct mail_file_facts
 	if (facts != NULL)
 		mail_message_describe_with(msg, w->opts->identity, facts, &info);
 	else
-		mail_message_describe(msg, w->opts->identity, &info);
-	st = mail_message_store_attribution(msg, &info.attribution, facts != NULL);
+		mail_message_describe(msg, w->opts, &info);
+	st = mail_message_store_attribution(msg, &info.attribution, info.document.kind,
+						    facts != NULL);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		rc = mail_nm_fail(w->db, w->err, st, "record attribution");
 	else if (w->hooks->message != NULL)
@@ -566,7 +567,7 @@ add_files(struct walk *w, const struct path_list *files)
 
 	if (files->count == 0)
 		return VT_OK;
-	ahead = mail_prefetch_start(files->paths, files->count, w->opts->identity);
+	ahead = mail_prefetch_start(files->paths, files->count, w->opts);
 	if (ahead == NULL)
 		return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; rc == VT_OK && i < files->count && !interrupted(w); i++) {

@@ -15,6 +15,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -298,6 +299,189 @@ enum mail_auth_verdict {
 enum mail_auth_verdict mail_authres_verdict(const struct mail_authres *ar, const char *from_org,
 					    char *why, size_t why_len);
 
+/* -- amounts of money, mail/amount.c -- */
+
+/* An amount: minor units (cents; yen; fils, a thousandth of a dinar) of
+ * an ISO 4217 currency. Never a float. */
+struct mail_money {
+	int64_t minor;
+	char currency[4]; /* "USD"; "" when the text names none */
+};
+
+/* Which separator a writer uses for decimals. */
+enum mail_decimal { MAIL_DECIMAL_UNKNOWN, MAIL_DECIMAL_DOT, MAIL_DECIMAL_COMMA };
+
+struct mail_amount {
+	struct mail_money money;
+	size_t start, end; /* its bytes in the text, sign and currency included */
+	/* "12,500" and "1.899": one separator before three digits reads
+	 * either way; money is the reading the hint (or, lacking one, the
+	 * currency) chose and alt_minor the other */
+	bool ambiguous;
+	int64_t alt_minor;
+	/* the convention the amount shows, when it shows one */
+	enum mail_decimal decimal;
+};
+
+/* Minor-unit digits of an ISO 4217 code we know (JPY 0, KWD 3, most 2);
+ * -1 for a code we do not. */
+int mail_currency_digits(const char *code);
+/* "$" for USD, "€" for EUR...: the symbol shown before amounts, or NULL
+ * (the code is shown). */
+const char *mail_currency_symbol(const char *code);
+
+/*
+ * Finds the next amount in text[*pos, len) (untrusted, not
+ * NUL-terminated) and moves *pos past it. With require_currency, only
+ * amounts with a currency symbol or code beside them ("$2,500.00", "USD
+ * 2500", "2.500,00 €"); without, bare numbers too (a labelled total).
+ * False when there is none.
+ */
+bool mail_amount_next(const char *text, size_t len, size_t *pos, bool require_currency,
+		      enum mail_decimal hint, struct mail_amount *out);
+/* The whole of s (spaces around allowed) as one amount. */
+bool mail_amount_parse(const char *s, enum mail_decimal hint, struct mail_amount *out);
+/* "$7,800.00", "-€45.00", "CHF 1,049.95", "¥12,000": the amount as
+ * vtriage shows it. Returns the length it wanted, as snprintf. */
+size_t mail_money_format(const struct mail_money *m, char *buf, size_t len);
+
+/* -- dates in mail text, mail/date.c -- */
+
+/* Which comes first in a slashed date, as a vendor writes them. */
+enum mail_date_order { MAIL_DATE_ORDER_UNKNOWN, MAIL_DATE_MDY, MAIL_DATE_DMY };
+
+struct mail_date {
+	int year, month, day;
+	size_t start, end; /* its bytes in the text */
+	/* a slashed date read month first that reads day first too */
+	bool ambiguous;
+};
+
+bool mail_date_valid(int year, int month, int day);
+/* Finds the next date in text[*pos, len) (untrusted, not NUL-terminated)
+ * and moves *pos past it. */
+bool mail_date_next(const char *text, size_t len, size_t *pos, enum mail_date_order order,
+		    struct mail_date *out);
+/* "2026-12-15" */
+void mail_date_iso(const struct mail_date *d, char out[11]);
+
+/* -- quotes and bills, mail/document.c -- */
+
+enum mail_doc_kind {
+	MAIL_DOC_NONE,
+	MAIL_DOC_QUOTE,   /* quotation, proposal, offer, Angebot, devis... */
+	MAIL_DOC_BILL,    /* invoice, statement, Rechnung, facture... */
+	MAIL_DOC_ORDER,   /* order confirmation, shipping notice */
+	MAIL_DOC_PAYMENT, /* receipt, remittance, payment reminder */
+};
+/* "quote", "bill", "order", "payment", "" for none */
+const char *mail_doc_kind_name(enum mail_doc_kind kind);
+enum mail_doc_kind mail_doc_kind_from_name(const char *name);
+
+/* Where the figures were read, most exact first. */
+enum mail_doc_source {
+	MAIL_DOC_FROM_NONE,
+	MAIL_DOC_FROM_XML,  /* Factur-X / ZUGFeRD / XRechnung XML in a PDF */
+	MAIL_DOC_FROM_DATA, /* schema.org JSON-LD in an HTML body */
+	MAIL_DOC_FROM_PDF,  /* a PDF's text layer */
+	MAIL_DOC_FROM_BODY, /* the text (or HTML reduced to text) */
+};
+const char *mail_doc_source_name(enum mail_doc_source source);
+
+#define MAIL_DOC_REF_MAX 48
+
+struct mail_document {
+	enum mail_doc_kind kind;
+	enum mail_doc_source source;
+	bool has_total, has_subtotal, has_tax;
+	struct mail_money total, subtotal, tax;
+	/* the total came with a label ("Total", "Amount due", "Gesamtbetrag")
+	 * rather than as the largest amount of the text */
+	bool total_labelled;
+	/* subtotal + tax = total (checked when all three were found) */
+	bool totals_agree;
+	/* the total reads two ways ("12,500"): its value with '.' and with
+	 * ',' as the decimal separator, for the vendor's habit to decide */
+	bool ambiguous;
+	int64_t total_if_dot, total_if_comma;
+	/* the convention the document's unambiguous amounts show */
+	enum mail_decimal decimal;
+	char ref[MAIL_DOC_REF_MAX]; /* as written: "INV-1007", "2026-077" */
+	char issued[11], due[11], valid_until[11]; /* "YYYY-MM-DD" or "" */
+	int net_days;       /* "Net 30": due so many days after issue; 0 */
+	char iban[35];      /* the payee's IBAN, from invoice XML only */
+	char note[64];      /* why a PDF was not read ("timed out"), or "" */
+};
+
+/*
+ * What kind of document a vendor's message is, from its subject, the
+ * first part of its text (quoted replies left out) and its attachments'
+ * file names, in English, German, French, Spanish, Dutch and Italian.
+ * A reply's subject says what it answers, not what it is: only its own
+ * text and attachments count.
+ */
+enum mail_doc_kind mail_doc_classify(const char *subject, const char *text, size_t len,
+				     const char *const *attachment_names, size_t n_names);
+
+/*
+ * Reads the figures of a document from its text (a body, a PDF's text
+ * layer): the labelled total (else the largest amount), subtotal and
+ * tax, the reference, the issue, due and validity dates, payment terms.
+ * hint: the vendor's decimal convention when known. Fields found are
+ * set; fields already set are kept (call with the most exact source
+ * first). Returns whether it found a total.
+ */
+bool mail_doc_read_text(const char *subject, const char *text, size_t len,
+			enum mail_decimal hint, struct mail_document *doc);
+
+/* -- PDF attachments, read by a child (mail/pdf.c, vtriage-pdf) -- */
+
+struct mail_pdf_stats {
+	unsigned read;   /* PDFs the helper read */
+	unsigned cached; /* PDFs answered from the cache */
+};
+
+struct mail_pdf_options {
+	const char *helper;    /* the vtriage-pdf program; NULL: PDFs are not read */
+	const char *cache_dir; /* results by the PDF's SHA-256; NULL: no cache */
+	unsigned timeout_s;    /* wall clock and CPU seconds per PDF */
+	unsigned memory_mb;    /* the reader's address space */
+	struct mail_pdf_stats *stats; /* counted atomically; may be NULL */
+};
+
+struct mail_pdf_result {
+	/* "ok", or why there was nothing to read: "timed out", "encrypted",
+	 * "no text layer (scanned)", "out of memory", "too large"... */
+	char status[64];
+	bool has_xml; /* an embedded Factur-X/ZUGFeRD/XRechnung invoice */
+	struct mail_document xml;
+	char *text; /* the text layer, laid out; NULL when none */
+	size_t text_len;
+};
+
+/* Reads a PDF's bytes through the helper (or the cache). */
+void mail_pdf_read(const struct mail_pdf_options *opts, const void *pdf, size_t len,
+		   struct mail_pdf_result *res);
+void mail_pdf_result_clear(struct mail_pdf_result *res);
+
+/* Figures from a Factur-X / ZUGFeRD (CII) or XRechnung (UBL) invoice's
+ * XML; false when it is neither. Linked only into vtriage-pdf
+ * (mail/invoice-xml.c, libxml2). */
+bool mail_doc_read_invoice_xml(const char *xml, size_t len, struct mail_document *doc);
+/* The helper's lines for those figures ("xml-total 123450 EUR"), and
+ * reading one back (without "xml-"); false for a line it does not know. */
+void mail_invoice_xml_print(FILE *f, const struct mail_document *doc);
+bool mail_invoice_xml_field(const char *line, struct mail_document *doc);
+
+/* Figures from schema.org Invoice or Order data (JSON-LD) in an HTML
+ * body; false when there is none. */
+bool mail_doc_read_html_data(const char *html, size_t len, struct mail_document *doc);
+
+/* The text with quoted replies cut off: lines starting with '>', and
+ * everything from an attribution ("On ... wrote:", "Am ... schrieb",
+ * "-----Original Message-----") on. Returns the length to keep. */
+size_t mail_text_unquoted_len(const char *text, size_t len);
+
 /* -- payment details, mail/payment.c -- */
 
 enum mail_payment_kind {
@@ -453,6 +637,9 @@ struct mail_message_info {
 	bool has_signature;
 	struct mail_signature signature;
 	struct mail_trust_facts trust;
+	/* a quote, bill, order or payment, read from vendor mail to the user
+	 * only (kind MAIL_DOC_NONE otherwise) */
+	struct mail_document document;
 };
 
 struct mail_index_stats {
@@ -494,6 +681,7 @@ struct mail_index_hooks {
 
 struct mail_index_options {
 	const struct mail_identity *identity;
+	const struct mail_pdf_options *pdf; /* NULL: PDFs are not read */
 	bool full_scan;              /* ignore directory mtimes */
 	volatile const sig_atomic_t *interrupted; /* checked between files; may be NULL */
 	/* mail_index_token() after the last run that completed, or NULL */
@@ -554,6 +742,8 @@ vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *fou
 #define MAIL_PROP_KIND "vtriage.kind"
 #define MAIL_PROP_DIR "vtriage.dir"
 #define MAIL_PROP_REV "vtriage.rev"
+/* the kind of document a vendor message is: quote, bill, order, payment */
+#define MAIL_PROP_DOC "vtriage.doc"
 /* On every message of a conversation with a vendor that waits: "vendor"
  * (the user wrote last) or "me". Derived by the store after indexing. */
 #define MAIL_PROP_WAITING "vtriage.waiting"

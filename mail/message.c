@@ -150,16 +150,129 @@ trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_f
 	}
 }
 
+/* Attachments named past this many do not change what a message is. */
+#define ATTACHMENT_NAMES_MAX 8
+/* PDFs read per message: an invoice and its terms, not an archive. */
+#define PDFS_MAX 3
+/* Larger PDFs are not read (mail/pdf.c refuses them too). */
+#define PDF_BYTES_MAX (32u << 20)
+
+/* Fields one source lacks, from another (the reference, the dates). */
+static void
+fill_from(struct mail_document *doc, const struct mail_document *other)
+{
+	if (!doc->ref[0])
+		memcpy(doc->ref, other->ref, sizeof doc->ref);
+	if (!doc->issued[0])
+		memcpy(doc->issued, other->issued, sizeof doc->issued);
+	if (!doc->due[0])
+		memcpy(doc->due, other->due, sizeof doc->due);
+	if (!doc->valid_until[0])
+		memcpy(doc->valid_until, other->valid_until, sizeof doc->valid_until);
+	if (!doc->net_days)
+		doc->net_days = other->net_days;
+	if (!doc->iban[0])
+		memcpy(doc->iban, other->iban, sizeof doc->iban);
+}
+
+/* The PDFs' documents: an embedded invoice XML (exact) wins, else the
+ * first text layer with a total. *note says why a PDF was not read. */
+static bool
+read_pdfs(GMimeMessage *file, const char *subject, const struct mail_pdf_options *pdf,
+	  struct mail_document *out, char *note, size_t note_len)
+{
+	GByteArray *pdfs[PDFS_MAX];
+	size_t n = mail_attachment_pdfs(file, pdfs, PDFS_MAX, PDF_BYTES_MAX);
+	bool found = false;
+
+	for (size_t i = 0; i < n; i++) {
+		struct mail_pdf_result res;
+		struct mail_document d = { 0 };
+
+		if (!found) {
+			mail_pdf_read(pdf, pdfs[i]->data, pdfs[i]->len, &res);
+			if (res.has_xml) {
+				d = res.xml;
+				if (res.text != NULL)
+					mail_doc_read_text(subject, res.text, res.text_len,
+							   MAIL_DECIMAL_UNKNOWN, &d);
+				d.source = MAIL_DOC_FROM_XML;
+				found = true;
+			} else if (res.text != NULL &&
+				   mail_doc_read_text(subject, res.text, res.text_len,
+						      MAIL_DECIMAL_UNKNOWN, &d)) {
+				d.source = MAIL_DOC_FROM_PDF;
+				found = true;
+			} else if (strcmp(res.status, "ok") != 0 && !note[0])
+				snprintf(note, note_len, "PDF not read: %.48s", res.status);
+			if (found)
+				*out = d;
+			mail_pdf_result_clear(&res);
+		}
+		g_byte_array_free(pdfs[i], TRUE);
+	}
+	return found;
+}
+
+/* What document the vendor's message is, and its figures. Most exact
+ * first: invoice XML in a PDF, schema.org data in the HTML, a labelled
+ * total in the text, then in a PDF's text layer, then the largest amount
+ * of the text, then of a PDF. */
+static void
+read_document(GMimeMessage *file, const char *body, const struct mail_pdf_options *pdf,
+	      struct mail_document *doc)
+{
+	const char *names[ATTACHMENT_NAMES_MAX];
+	size_t n_names = mail_attachment_names(file, names, ATTACHMENT_NAMES_MAX);
+	const char *subject = g_mime_message_get_subject(file);
+	struct mail_document text = { 0 }, data = { 0 }, from_pdf = { 0 };
+	bool has_data = false, has_pdf = false;
+	char note[64] = "";
+	char *html;
+	enum mail_doc_kind kind;
+
+	memset(doc, 0, sizeof *doc);
+	kind = mail_doc_classify(subject, body, strlen(body), names, n_names);
+	if (kind == MAIL_DOC_NONE)
+		return;
+	if ((html = mail_body_html_of(file, BODY_READ_MAX)) != NULL) {
+		has_data = mail_doc_read_html_data(html, strlen(html), &data);
+		free(html);
+	}
+	mail_doc_read_text(subject, body, strlen(body), MAIL_DECIMAL_UNKNOWN, &text);
+	if (pdf != NULL && pdf->helper != NULL)
+		has_pdf = read_pdfs(file, subject, pdf, &from_pdf, note, sizeof note);
+	if (has_pdf && from_pdf.source == MAIL_DOC_FROM_XML)
+		*doc = from_pdf;
+	else if (has_data)
+		*doc = data;
+	else if (text.has_total && text.total_labelled)
+		*doc = text;
+	else if (has_pdf && from_pdf.total_labelled)
+		*doc = from_pdf;
+	else if (text.has_total)
+		*doc = text;
+	else if (has_pdf)
+		*doc = from_pdf;
+	else
+		*doc = text;
+	fill_from(doc, &text);
+	if (has_pdf)
+		fill_from(doc, &from_pdf);
+	doc->kind = kind;
+	memcpy(doc->note, note, sizeof doc->note);
+}
+
 /* Attribution, addresses and signature from these headers (and the
  * parsed file, for the body; may be NULL). */
 static void
 facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
-		   const struct mail_identity *identity, struct mail_file_facts *out)
+		   const struct mail_index_options *opts, struct mail_file_facts *out)
 {
 	struct mail_address_list from;
 	char *body = NULL;
 
-	mail_attribute(identity, h, &out->attribution);
+	mail_attribute(opts->identity, h, &out->attribution);
 	mail_address_list_parse(h->from, &from);
 	if (from.count > 0) {
 		/* Steal the first sender; the rest of a multi-author From
@@ -180,11 +293,12 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 		return;
 	out->has_signature = mail_signature_parse(body, out->from.name, &out->signature);
 	mail_payment_scan(body, strlen(body), &out->trust.payment);
+	read_document(file, body, opts->pdf, &out->document);
 	free(body);
 }
 
 void
-mail_file_facts_read(const char *path, const struct mail_identity *identity,
+mail_file_facts_read(const char *path, const struct mail_index_options *opts,
 		     struct mail_file_facts *out)
 {
 	static const char *const names[] = { "From", "To", "Cc", "List-Id", "List-Post" };
@@ -202,7 +316,7 @@ mail_file_facts_read(const char *path, const struct mail_identity *identity,
 	h = (struct mail_headers){
 		.from = raw[0], .to = raw[1], .cc = raw[2], .list_id = raw[3], .list_post = raw[4],
 	};
-	facts_from_headers(&h, file, identity, out);
+	facts_from_headers(&h, file, opts, out);
 	for (size_t i = 0; i < 5; i++)
 		free(raw[i]);
 	g_object_unref(file);
@@ -239,8 +353,10 @@ mail_message_describe_with(notmuch_message_t *msg, const struct mail_identity *i
 			.list_post = header(msg, "list-post"),
 		};
 
+		struct mail_index_options opts = { .identity = identity };
+
 		mail_file_facts_clear(facts);
-		facts_from_headers(&h, NULL, identity, facts);
+		facts_from_headers(&h, NULL, &opts, facts);
 	}
 	/* the info takes over the facts' allocations */
 	info->from = facts->from;
@@ -250,17 +366,18 @@ mail_message_describe_with(notmuch_message_t *msg, const struct mail_identity *i
 	info->has_signature = facts->has_signature;
 	info->signature = facts->signature;
 	info->trust = facts->trust;
+	info->document = facts->document;
 	memset(facts, 0, sizeof *facts);
 }
 
 void
-mail_message_describe(notmuch_message_t *msg, const struct mail_identity *identity,
+mail_message_describe(notmuch_message_t *msg, const struct mail_index_options *opts,
 		      struct mail_message_info *info)
 {
 	struct mail_file_facts facts;
 
-	mail_file_facts_read(notmuch_message_get_filename(msg), identity, &facts);
-	mail_message_describe_with(msg, identity, &facts, info);
+	mail_file_facts_read(notmuch_message_get_filename(msg), opts, &facts);
+	mail_message_describe_with(msg, opts->identity, &facts, info);
 }
 
 void
@@ -275,7 +392,7 @@ mail_message_info_clear(struct mail_message_info *info)
 
 notmuch_status_t
 mail_message_store_attribution(notmuch_message_t *msg, const struct mail_attribution *attr,
-			       bool fresh)
+			       enum mail_doc_kind doc, bool fresh)
 {
 	notmuch_status_t st = NOTMUCH_STATUS_SUCCESS;
 
@@ -289,6 +406,8 @@ mail_message_store_attribution(notmuch_message_t *msg, const struct mail_attribu
 						  attr->direction == MAIL_DIR_OUT ? "out" : "in");
 	if (st == NOTMUCH_STATUS_SUCCESS && attr->org[0] != '\0')
 		st = notmuch_message_add_property(msg, MAIL_PROP_ORG, attr->org);
+	if (st == NOTMUCH_STATUS_SUCCESS && doc != MAIL_DOC_NONE)
+		st = notmuch_message_add_property(msg, MAIL_PROP_DOC, mail_doc_kind_name(doc));
 	if (st == NOTMUCH_STATUS_SUCCESS)
 		st = notmuch_message_add_property(msg, MAIL_PROP_REV, MAIL_ATTRIBUTION_REV);
 	return st;

@@ -25,7 +25,7 @@
 struct mail_prefetch {
 	char *const *paths;
 	size_t n;
-	const struct mail_identity *identity;
+	const struct mail_index_options *opts;
 
 	struct mail_file_facts slots[PREFETCH_WINDOW];
 	pthread_t thread;
@@ -64,7 +64,7 @@ worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 
 		/* slot i % WINDOW was taken (and cleared) before we got here */
-		mail_file_facts_read(p->paths[i], p->identity, &p->slots[i % PREFETCH_WINDOW]);
+		mail_file_facts_read(p->paths[i], p->opts, &p->slots[i % PREFETCH_WINDOW]);
 
 		pthread_mutex_lock(&p->lock);
 		p->done = i + 1;
@@ -76,7 +76,7 @@ worker(void *arg)
 }
 
 struct mail_prefetch *
-mail_prefetch_start(char *const *paths, size_t n, const struct mail_identity *identity)
+mail_prefetch_start(char *const *paths, size_t n, const struct mail_index_options *opts)
 {
 	struct mail_prefetch *p = calloc(1, sizeof *p);
 
@@ -84,7 +84,7 @@ mail_prefetch_start(char *const *paths, size_t n, const struct mail_identity *id
 		return NULL;
 	p->paths = paths;
 	p->n = n;
-	p->identity = identity;
+	p->opts = opts;
 	/* GMime's one-time set-up is not thread-safe: done here, first. */
 	g_mime_init();
 	if (n > 1 && pthread_mutex_init(&p->lock, NULL) == 0) {
@@ -105,7 +105,7 @@ mail_prefetch_take(struct mail_prefetch *p, size_t i, struct mail_file_facts *ou
 	struct mail_file_facts *slot = &p->slots[i % PREFETCH_WINDOW];
 
 	if (!p->threaded) {
-		mail_file_facts_read(p->paths[i], p->identity, out);
+		mail_file_facts_read(p->paths[i], p->opts, out);
 		return;
 	}
 	pthread_mutex_lock(&p->lock);

@@ -17,7 +17,7 @@ struct mail_db {
 
 /* Attribution algorithm version, stored on each message as MAIL_PROP_REV.
  * Bump it when mail_attribute() changes so existing mail is redone. */
-#define MAIL_ATTRIBUTION_REV "2"
+#define MAIL_ATTRIBUTION_REV "3"
 
 /* Translates a notmuch status into ours, with the database's message. */
 vt_status mail_nm_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st,
@@ -25,7 +25,7 @@ vt_status mail_nm_fail(struct mail_db *db, struct vt_error *err, notmuch_status_
 
 /* Reads the headers attribution needs from a message, attributes it and
  * fills info (strings owned by the message; lists must be cleared). */
-void mail_message_describe(notmuch_message_t *msg, const struct mail_identity *identity,
+void mail_message_describe(notmuch_message_t *msg, const struct mail_index_options *opts,
 			   struct mail_message_info *info);
 void mail_message_info_clear(struct mail_message_info *info);
 
@@ -40,8 +40,9 @@ struct mail_file_facts {
 	bool has_signature;
 	struct mail_signature signature;
 	struct mail_trust_facts trust;
+	struct mail_document document;
 };
-void mail_file_facts_read(const char *path, const struct mail_identity *identity,
+void mail_file_facts_read(const char *path, const struct mail_index_options *opts,
 			  struct mail_file_facts *out);
 void mail_file_facts_clear(struct mail_file_facts *facts);
 /* mail_message_describe with the file's facts already read (taken over:
@@ -50,10 +51,10 @@ void mail_message_describe_with(notmuch_message_t *msg, const struct mail_identi
 				struct mail_file_facts *facts, struct mail_message_info *info);
 
 /* Files read ahead on a worker thread, taken in order 0..n-1; paths and
- * identity must outlive it. Never NULL but when out of memory. */
+ * opts must outlive it. Never NULL but when out of memory. */
 struct mail_prefetch;
 struct mail_prefetch *mail_prefetch_start(char *const *paths, size_t n,
-					  const struct mail_identity *identity);
+					  const struct mail_index_options *opts);
 /* Waits for file i's facts (i one more than the last taken). */
 void mail_prefetch_take(struct mail_prefetch *p, size_t i, struct mail_file_facts *out);
 void mail_prefetch_stop(struct mail_prefetch *p);
@@ -64,9 +65,20 @@ GMimeMessage *mail_parse_file(const char *path, struct vt_error *err);
 /* The readable text of a parsed message (see mail_body_text); message may
  * be NULL (empty text). malloc'd. */
 char *mail_body_text_of(GMimeMessage *message, size_t max_bytes);
-/* Writes info's attribution as properties of msg (fresh: just indexed,
- * no properties yet). */
+/* The first text/html part's text, decoded to UTF-8 (at most max_bytes),
+ * or NULL when there is none. */
+char *mail_body_html_of(GMimeMessage *message, size_t max_bytes);
+/* The file names of a message's attachments (at most max, borrowed from
+ * the message); how many. */
+size_t mail_attachment_names(GMimeMessage *message, const char **names, size_t max);
+/* The decoded bytes of a message's PDF attachments (at most max of them,
+ * each cut at max_bytes); how many. Free each with g_byte_array_free. */
+size_t mail_attachment_pdfs(GMimeMessage *message, GByteArray **out, size_t max,
+			    size_t max_bytes);
+/* Writes info's attribution, and the kind of document it is, as
+ * properties of msg (fresh: just indexed, no properties yet). */
 notmuch_status_t mail_message_store_attribution(notmuch_message_t *msg,
-						const struct mail_attribution *attr, bool fresh);
+						const struct mail_attribution *attr,
+						enum mail_doc_kind doc, bool fresh);
 
 #endif

@@ -22,6 +22,7 @@ enum config_type {
 	CONFIG_ADDRESSES, /* comma-separated mail addresses */
 	CONFIG_DOMAINS,   /* comma-separated domain names */
 	CONFIG_BOOL,
+	CONFIG_NUMBER, /* a whole number in [min, max] */
 };
 
 struct config_key {
@@ -30,6 +31,7 @@ struct config_key {
 	enum config_type type;
 	size_t field;       /* offset of the value in struct vt_config */
 	size_t count_field; /* for lists: offset of the count */
+	long min, max;      /* for numbers */
 };
 
 #define FIELD(f) offsetof(struct vt_config, f)
@@ -49,6 +51,17 @@ static const struct config_key config_keys[] = {
 	  .field = FIELD(mirror_folders) },
 	{ .section = "trust", .key = "authserv_id", .type = CONFIG_DOMAINS,
 	  .field = FIELD(authserv_ids), .count_field = FIELD(n_authserv_ids) },
+	{ .section = "bills", .key = "jump_percent", .type = CONFIG_NUMBER,
+	  .field = FIELD(bill_jump_percent), .min = 1, .max = 10000 },
+	{ .section = "bills", .key = "min_history", .type = CONFIG_NUMBER,
+	  .field = FIELD(bill_min_history), .min = 1, .max = 100 },
+	{ .section = "bills", .key = "rate_tolerance", .type = CONFIG_NUMBER,
+	  .field = FIELD(bill_rate_tolerance), .min = 0, .max = 100 },
+	{ .section = "pdf", .key = "read", .type = CONFIG_BOOL, .field = FIELD(pdf_read) },
+	{ .section = "pdf", .key = "timeout", .type = CONFIG_NUMBER, .field = FIELD(pdf_timeout),
+	  .min = 1, .max = 600 },
+	{ .section = "pdf", .key = "memory_mb", .type = CONFIG_NUMBER,
+	  .field = FIELD(pdf_memory_mb), .min = 64, .max = 65536 },
 };
 
 /* Sections whose lines belong to another module, which validates them. */
@@ -225,6 +238,17 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 					       "%s:%d: [%s] %s: '%s' is not yes or no", ps->file,
 					       line, section, key, value);
 			return VT_OK;
+		case CONFIG_NUMBER: {
+			char *end;
+			long v = strtol(value, &end, 10);
+
+			if (*value == '\0' || *end != '\0' || v < k->min || v > k->max)
+				return vt_fail(err, VT_ERR_CONFIG,
+					       "%s:%d: [%s] %s: '%s' is not a whole number from %ld to %ld",
+					       ps->file, line, section, key, value, k->min, k->max);
+			*(long *)((char *)ps->cfg + k->field) = v;
+			return VT_OK;
+		}
 		}
 	}
 	for (i = 0; i < sizeof config_keys / sizeof config_keys[0]; i++)
@@ -299,6 +323,12 @@ vt_config_parse(const char *text, const char *name, struct vt_config **out, stru
 	cfg = calloc(1, sizeof *cfg);
 	if (cfg == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	cfg->bill_jump_percent = 50;
+	cfg->bill_min_history = 2;
+	cfg->bill_rate_tolerance = 5;
+	cfg->pdf_read = true;
+	cfg->pdf_timeout = 10;
+	cfg->pdf_memory_mb = 512;
 	ps.cfg = cfg;
 	ps.file = name ? name : "<config>";
 	if (name != NULL) {
@@ -427,6 +457,7 @@ vt_config_free(struct vt_config **cfgp)
 	free(cfg->path);
 	free(cfg->maildir);
 	free(cfg->data_dir);
+	free(cfg->pdf_helper);
 	free(cfg->notmuch_db);
 	free(cfg->identity_name);
 	free_list(cfg->addresses, cfg->n_addresses);

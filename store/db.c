@@ -211,6 +211,42 @@ static const char *const migrations[] = {
 	"DROP TABLE signatures;"
 	"ALTER TABLE signatures_v4 RENAME TO signatures;"
 	"CREATE INDEX signatures_address ON signatures(address, date);",
+	/* 4 -> 5: quotes and bills (store/documents.c). What a vendor's
+	 * message is and its figures (derived: attribution revision 3
+	 * rereads every file), the bill check's verdicts on them, and a
+	 * vendor's contracted rate (the user's word). Totals are minor
+	 * units; scale is 10^(the currency's decimals), for comparing. */
+	"CREATE TABLE documents ("
+	"  message_id TEXT PRIMARY KEY REFERENCES messages(message_id) ON DELETE CASCADE,"
+	"  org TEXT NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  total INTEGER,"
+	"  currency TEXT NOT NULL DEFAULT '',"
+	"  scale INTEGER NOT NULL DEFAULT 100,"
+	"  subtotal INTEGER,"
+	"  tax INTEGER,"
+	"  labelled INTEGER NOT NULL DEFAULT 0,"
+	"  totals_agree INTEGER NOT NULL DEFAULT 0,"
+	"  if_dot INTEGER,"
+	"  if_comma INTEGER,"
+	"  decimal INTEGER NOT NULL DEFAULT 0,"
+	"  ref TEXT NOT NULL DEFAULT '',"
+	"  issued TEXT NOT NULL DEFAULT '',"
+	"  due TEXT NOT NULL DEFAULT '',"
+	"  valid_until TEXT NOT NULL DEFAULT '',"
+	"  net_days INTEGER NOT NULL DEFAULT 0,"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  usual INTEGER,"
+	"  usual_count INTEGER NOT NULL DEFAULT 0,"
+	"  flag TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
+	"CREATE INDEX documents_kind ON documents(kind, total);"
+	"CREATE INDEX documents_org ON documents(org, kind);"
+	"CREATE INDEX documents_ref ON documents(ref) WHERE ref <> '';"
+	"CREATE INDEX documents_flag ON documents(flag) WHERE flag <> '';"
+	"ALTER TABLE vendors ADD COLUMN rate INTEGER;"
+	"ALTER TABLE vendors ADD COLUMN rate_currency TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE vendors ADD COLUMN rate_per TEXT NOT NULL DEFAULT '';",
 };
 
 int
@@ -405,6 +441,8 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 	sqlite3_create_function_v2(s->db, "display_address", 1,
 				   SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_display_address,
 				   NULL, NULL, NULL);
+	sqlite3_create_function_v2(s->db, "money_text", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+				   NULL, vt_sql_money_text, NULL, NULL, NULL);
 	/* Waiting a while for another vtriage's short write is better than
 	 * failing at once; after that the error says who holds the lock. */
 	sqlite3_busy_timeout(s->db, 10000);

@@ -21,7 +21,7 @@ journal_kind(const char *action)
 		{ "role-set", "contact-changed" },  { "issue-linked", "issue-linked" },
 		{ "issue-opened", "issue-opened" }, { "issue-closed", "issue-closed" },
 		{ "message", "message" },	    { "mirrored", "mirrored" },
-		{ "suspicious", "suspicious" },
+		{ "suspicious", "suspicious" },	    { "bill-check", "bill-check" },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
@@ -40,9 +40,25 @@ static const char timeline[] =
 	"SELECT m.date, 'message', m.direction,"
 	"  CASE m.direction WHEN 1 THEN 'to ' || display_address(m.org)"
 	"  ELSE 'from ' || display_address(m.from_addr) END"
-	"  || ': ' || m.subject, m.message_id, 0"
+	"  || ': ' || m.subject"
+	/* a quote's or bill's kind and amount (store/documents.c) */
+	"  || coalesce((SELECT ' [' || CASE x.kind WHEN 1 THEN 'quote' WHEN 2 THEN 'bill'"
+	"   WHEN 3 THEN 'order' ELSE 'payment' END"
+	"   || coalesce(' ' || money_text(x.total, x.currency), '') || ']'"
+	"   FROM documents x WHERE x.message_id = m.message_id), ''),"
+	"  m.message_id, 0"
 	" FROM messages m JOIN vendor_domains d ON d.domain = m.org"
 	" WHERE d.vendor_id = ?1 AND m.kind = 1"
+	/* bills the bill check flagged */
+	" UNION ALL SELECT m.date, 'bill-check', 0,"
+	"  money_text(x.total, x.currency) || ': ' || CASE WHEN x.flag LIKE '%jump%'"
+	"  AND x.usual > 0 THEN printf('%+d%%', (x.total - x.usual) * 100 / x.usual)"
+	"  || ' against the usual ' || money_text(x.usual, x.currency) || ' ('"
+	"  || x.usual_count || ' bills)' ELSE 'not the contracted rate' END"
+	"  || CASE WHEN x.ref <> '' THEN ', ' || x.ref ELSE '' END, m.message_id, 1"
+	" FROM vendor_domains d CROSS JOIN documents x ON x.org = d.domain"
+	" JOIN messages m ON m.message_id = x.message_id"
+	" WHERE d.vendor_id = ?1 AND x.flag <> ''"
 	" UNION ALL SELECT date, action, -1, summary, target, id FROM journal"
 	" WHERE undone = 0 AND vendor_id IN"
 	"  (SELECT id FROM vendors WHERE id = ?1 OR merged_into = ?1)"

@@ -373,7 +373,8 @@ again:
 	}
 	if (info->thread_id != NULL && (vs = touch_thread(r->s, info->thread_id, err)) != VT_OK)
 		return vs;
-	if ((vs = vt_trust_record(r->s, info, err)) != VT_OK)
+	if ((vs = vt_trust_record(r->s, info, err)) != VT_OK ||
+	    (vs = vt_document_record(r->s, info, err)) != VT_OK)
 		return vs;
 	if (a->kind != MAIL_KIND_VENDOR)
 		return VT_OK;
@@ -713,11 +714,22 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		.warning = on_warning,
 		.progress = on_progress,
 	};
-	char *dirty, *rederive, *token;
+	char *dirty, *rederive, *token, *pdf_cache = NULL;
+	struct mail_pdf_options pdf = { .helper = cfg->pdf_helper ? cfg->pdf_helper
+								 : getenv("VTRIAGE_PDF_HELPER"),
+					.timeout_s = (unsigned)cfg->pdf_timeout,
+					.memory_mb = (unsigned)cfg->pdf_memory_mb,
+					.stats = &report->pdfs };
 	bool after_crash;
 	vt_status rc;
 
 	memset(report, 0, sizeof *report);
+	/* what each PDF said, by its hash: none is read twice */
+	if (cfg->pdf_read && pdf.helper != NULL && *pdf.helper != '\0' && cfg->data_dir != NULL &&
+	    asprintf(&pdf_cache, "%s/pdf-cache", cfg->data_dir) > 0) {
+		pdf.cache_dir = pdf_cache;
+		opts.pdf = &pdf;
+	}
 	vt_config_identity(cfg, &identity);
 	/* Set until the run completes: a run that dies leaves it behind. */
 	dirty = vt_meta_get(s, "index_dirty");
@@ -760,6 +772,8 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		rc = refresh_threads(s, db, err);
 	if (rc == VT_OK)
 		rc = vt_trust_refresh(s, cfg, !report->mail.unchanged, full_scan, err);
+	if (rc == VT_OK && !report->mail.unchanged)
+		rc = vt_documents_judge(s, cfg, err);
 	if (rc != VT_OK) {
 		vt_store_rollback(s);
 	} else {
@@ -777,6 +791,7 @@ out:
 		vt_store_rollback(s);
 	free(rederive);
 	free(token);
+	free(pdf_cache);
 	report->vendors_new = run.vendors_new;
 	return rc;
 }

@@ -20,6 +20,7 @@
 #define NO_MAIL "property:\"" MAIL_PROP_KIND "=no-such-kind\""
 
 static const char *const our_prefixes[] = { "vendor", "bucket", "waiting", "issue", "suspicious",
+					     "kind", "amount", "currency", "ref", "due", "bill",
 					     NULL };
 
 struct strbuf {
@@ -404,6 +405,187 @@ issue_stmt(struct vt_store *s, int state, long long number, struct vt_error *err
 	return st;
 }
 
+/* ---- quotes and bills (store/documents.c) ---- */
+
+/* "id:A OR id:B ..." for the documents st yields, or a query that
+ * matches nothing. */
+static char *
+documents_query(struct vt_store *s, sqlite3_stmt *st, struct vt_error *err)
+{
+	struct strbuf b = { 0 };
+	long n = 0;
+
+	if (!add_ids(s, st, &b, &n, err)) {
+		if (b.failed)
+			vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(b.data);
+		return NULL;
+	}
+	if (b.failed) {
+		free(b.data);
+		vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (n == 0) {
+		free(b.data);
+		return strdup(NO_MAIL);
+	}
+	if (n == 1)
+		return b.data;
+	char *out = NULL;
+	if (asprintf(&out, "(%s)", b.data) < 0)
+		out = NULL;
+	free(b.data);
+	return out;
+}
+
+/* A bound of amount: as thousandths of a unit ("1,000.50" -> 1000500). */
+static bool
+milli_of(const char *text, int64_t *out)
+{
+	struct mail_amount a;
+
+	if (!mail_amount_parse(text, MAIL_DECIMAL_DOT, &a) || a.money.currency[0] != '\0')
+		return false;
+	/* read with two decimals: a third would be lost */
+	*out = a.money.minor * 10;
+	return true;
+}
+
+/* amount:>1000, amount:<50, amount:>=10, amount:500..2000, amount:1200 */
+static char *
+expand_amount(struct vt_store *s, const char *value, struct vt_error *err)
+{
+	int64_t lo = INT64_MIN / 2, hi = INT64_MAX / 2, v = 0;
+	const char *dots = strstr(value, "..");
+	char buf[64];
+	sqlite3_stmt *st;
+	bool ok = true;
+
+	if (dots != NULL) {
+		snprintf(buf, sizeof buf, "%.*s", (int)(dots - value), value);
+		ok = (*buf || dots[2]) && (!*buf || milli_of(buf, &lo)) &&
+		     (!dots[2] || milli_of(dots + 2, &hi));
+	} else if (value[0] == '>' || value[0] == '<') {
+		bool eq = value[1] == '=';
+
+		ok = milli_of(value + 1 + eq, &v);
+		if (value[0] == '>')
+			lo = eq ? v : v + 1;
+		else
+			hi = eq ? v : v - 1;
+	} else if ((ok = milli_of(value, &v)))
+		lo = hi = v;
+	if (!ok) {
+		vt_fail(err, VT_ERR_USAGE,
+			"no 'amount:%s' (amount:>1000, amount:<50, amount:500..2000 or amount:1200)",
+			value);
+		return NULL;
+	}
+	st = vt_sql_prepare(s,
+			    "SELECT message_id FROM documents WHERE total IS NOT NULL"
+			    " AND total * 1000 >= ?1 * scale AND total * 1000 <= ?2 * scale"
+			    " ORDER BY 1",
+			    err);
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, lo);
+		sqlite3_bind_int64(st, 2, hi);
+	}
+	return documents_query(s, st, err);
+}
+
+/* due:<30d (due within 30 days, or overdue), due:>30d, due:overdue */
+static char *
+expand_due(struct vt_store *s, const char *value, struct vt_error *err)
+{
+	sqlite3_stmt *st;
+	char *end;
+	long days = 0;
+	int mode;
+
+	if (strcmp(value, "overdue") == 0)
+		mode = 0;
+	else if ((value[0] == '<' || value[0] == '>') && (days = strtol(value + 1, &end, 10)) >= 0 &&
+		 end != value + 1 && (strcmp(end, "d") == 0 || *end == '\0'))
+		mode = value[0] == '<' ? 1 : 2;
+	else {
+		vt_fail(err, VT_ERR_USAGE, "no 'due:%s' (due:<30d, due:>30d or due:overdue)", value);
+		return NULL;
+	}
+	st = vt_sql_prepare(s,
+			    "SELECT message_id FROM documents WHERE due <> '' AND CASE ?1"
+			    " WHEN 0 THEN due < date('now', 'localtime') AND kind = 2"
+			    " WHEN 1 THEN due <= date('now', 'localtime', '+' || ?2 || ' days')"
+			    " ELSE due > date('now', 'localtime', '+' || ?2 || ' days') END"
+			    " ORDER BY 1",
+			    err);
+	if (st != NULL) {
+		sqlite3_bind_int(st, 1, mode);
+		sqlite3_bind_int64(st, 2, days);
+	}
+	return documents_query(s, st, err);
+}
+
+/* kind:quote|bill|order|payment|any, currency:EUR, ref:INV-1007,
+ * bill:flagged */
+static char *
+expand_document(struct vt_store *s, const char *prefix, const char *value, struct vt_error *err)
+{
+	sqlite3_stmt *st;
+	char upper[4];
+
+	if (strcmp(prefix, "kind") == 0) {
+		char *out = NULL;
+
+		if (strcmp(value, "any") == 0)
+			return strdup("property:\"" MAIL_PROP_DOC "=quote\" OR property:\"" MAIL_PROP_DOC
+				      "=bill\" OR property:\"" MAIL_PROP_DOC "=order\" OR property:\""
+				      MAIL_PROP_DOC "=payment\"");
+		if (mail_doc_kind_from_name(value) == MAIL_DOC_NONE) {
+			vt_fail(err, VT_ERR_USAGE,
+				"no 'kind:%s' (kind:quote, kind:bill, kind:order, kind:payment or"
+				" kind:any)",
+				value);
+			return NULL;
+		}
+		if (asprintf(&out, "property:\"" MAIL_PROP_DOC "=%s\"", value) < 0)
+			out = NULL;
+		return out;
+	}
+	if (strcmp(prefix, "amount") == 0)
+		return expand_amount(s, value, err);
+	if (strcmp(prefix, "due") == 0)
+		return expand_due(s, value, err);
+	if (strcmp(prefix, "currency") == 0) {
+		if (strlen(value) != 3) {
+			vt_fail(err, VT_ERR_USAGE, "no 'currency:%s' (a code such as EUR)", value);
+			return NULL;
+		}
+		for (int i = 0; i < 4; i++)
+			upper[i] = value[i] >= 'a' && value[i] <= 'z' ? (char)(value[i] - 32) : value[i];
+		st = vt_sql_prepare(s, "SELECT message_id FROM documents WHERE currency = ? ORDER BY 1",
+				    err);
+		if (st != NULL)
+			sqlite3_bind_text(st, 1, upper, -1, SQLITE_TRANSIENT);
+		return documents_query(s, st, err);
+	}
+	if (strcmp(prefix, "ref") == 0) {
+		st = vt_sql_prepare(s,
+				    "SELECT message_id FROM documents WHERE ref = ? COLLATE NOCASE"
+				    " ORDER BY 1",
+				    err);
+		if (st != NULL)
+			sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
+		return documents_query(s, st, err);
+	}
+	if (strcmp(value, "flagged") != 0) {
+		vt_fail(err, VT_ERR_USAGE, "no 'bill:%s' (bill:flagged)", value);
+		return NULL;
+	}
+	st = vt_sql_prepare(s, "SELECT message_id FROM documents WHERE flag <> '' ORDER BY 1", err);
+	return documents_query(s, st, err);
+}
+
 static char *
 expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
 {
@@ -423,6 +605,10 @@ expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
 		out = expand_issue(s, lower, err);
 	else if (strcmp(prefix, "suspicious") == 0)
 		out = expand_suspicious(s, lower, err);
+	else if (strcmp(prefix, "ref") == 0)
+		out = expand_document(s, prefix, value, err); /* as written */
+	else if (strcmp(prefix, "bucket") != 0)
+		out = expand_document(s, prefix, lower, err);
 	else
 		out = expand_bucket(s, lower, err);
 	free(lower);
@@ -483,6 +669,55 @@ collect(struct vt_store *s, sqlite3_stmt *st, struct vt_thread_set *set, struct 
 	return vs;
 }
 
+/* Each thread's newest quote or bill with a total (a flagged bill
+ * before all), sorted by thread id. */
+static vt_status
+load_amounts(struct vt_store *s, struct vt_thread_marks *out, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT m.thread, d.kind, d.total, d.currency, d.flag <> '' FROM documents d"
+		" JOIN messages m ON m.message_id = d.message_id"
+		" WHERE d.total IS NOT NULL AND d.kind IN (1, 2) AND m.thread <> ''"
+		" ORDER BY m.thread, d.flag <> '', m.date",
+		err);
+	vt_status rc = VT_OK;
+	int step;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *thread = (const char *)sqlite3_column_text(st, 0);
+		struct vt_thread_amount *a;
+
+		/* rows of one thread come together: the last one stays */
+		if (out->n_amounts > 0 && strcmp(out->amounts[out->n_amounts - 1].thread, thread) == 0) {
+			a = &out->amounts[out->n_amounts - 1];
+		} else {
+			struct vt_thread_amount *grown =
+				realloc(out->amounts, (out->n_amounts + 1) * sizeof *grown);
+
+			if (grown == NULL || (grown[out->n_amounts].thread = strdup(thread)) == NULL) {
+				if (grown != NULL)
+					out->amounts = grown;
+				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+				break;
+			}
+			out->amounts = grown;
+			a = &grown[out->n_amounts++];
+		}
+		a->kind = (enum mail_doc_kind)sqlite3_column_int(st, 1);
+		a->total.minor = sqlite3_column_int64(st, 2);
+		snprintf(a->total.currency, sizeof a->total.currency, "%s",
+			 (const char *)sqlite3_column_text(st, 3));
+		a->flagged = sqlite3_column_int(st, 4) != 0;
+	}
+	sqlite3_reset(st);
+	if (rc == VT_OK && step != SQLITE_DONE)
+		rc = vt_sql_fail(s, err, step, "read thread amounts");
+	return rc;
+}
+
 vt_status
 vt_thread_marks_load(struct vt_store *s, struct vt_thread_marks *out, struct vt_error *err)
 {
@@ -503,9 +738,30 @@ vt_thread_marks_load(struct vt_store *s, struct vt_thread_marks *out, struct vt_
 					    " ON m.org = l.org AND m.direction = 0",
 					    err),
 			     &out->suspicious, err);
+	if (rc == VT_OK)
+		rc = load_amounts(s, out, err);
 	if (rc != VT_OK)
 		vt_thread_marks_clear(out);
 	return rc;
+}
+
+const struct vt_thread_amount *
+vt_thread_amount_of(const struct vt_thread_marks *m, const char *thread_id)
+{
+	size_t lo = 0, hi = m->n_amounts;
+
+	while (thread_id != NULL && lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(m->amounts[mid].thread, thread_id);
+
+		if (c == 0)
+			return &m->amounts[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 bool
@@ -532,4 +788,9 @@ vt_thread_marks_clear(struct vt_thread_marks *m)
 	set_clear(&m->waiting_me);
 	set_clear(&m->open_issue);
 	set_clear(&m->suspicious);
+	for (size_t i = 0; i < m->n_amounts; i++)
+		free(m->amounts[i].thread);
+	free(m->amounts);
+	m->amounts = NULL;
+	m->n_amounts = 0;
 }

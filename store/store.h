@@ -49,6 +49,17 @@ struct vt_config {
 	 * Authentication-Results alone are believed; none: learned */
 	char **authserv_ids;
 	size_t n_authserv_ids;
+	/* [bills]: a bill more than jump_percent off the median of the
+	 * vendor's last bills (at least min_history of them) is flagged, and
+	 * one more than rate_tolerance percent off a contracted rate */
+	long bill_jump_percent, bill_min_history, bill_rate_tolerance;
+	/* [pdf]: read PDF attachments (a child per file, killed after
+	 * timeout seconds, its memory capped at memory_mb) */
+	bool pdf_read;
+	long pdf_timeout, pdf_memory_mb;
+	/* not a key: the vtriage-pdf program, found by the front end (NULL:
+	 * $VTRIAGE_PDF_HELPER, else PDFs are not read) */
+	char *pdf_helper;
 	struct vt_config_entry *entries; /* [keys] and [account ...] lines */
 	size_t n_entries;
 };
@@ -340,6 +351,7 @@ struct vt_index_report {
 	struct mail_index_stats mail;
 	unsigned vendors_new;  /* vendors first seen in this run */
 	unsigned reconciled;   /* store rows repaired after an interruption */
+	struct mail_pdf_stats pdfs; /* PDF attachments read, and from the cache */
 };
 
 /* Vendors with mail: one lookup per vendor domain (4 ms for 700 of them,
@@ -380,9 +392,21 @@ struct vt_thread_set {
 	char **ids; /* sorted notmuch thread ids */
 	size_t count;
 };
+/* The amount a thread's newest quote or bill states, for its row. */
+struct vt_thread_amount {
+	char *thread;
+	enum mail_doc_kind kind;
+	struct mail_money total;
+	bool flagged; /* a bill the bill check flagged */
+};
 struct vt_thread_marks {
 	struct vt_thread_set waiting_vendor, waiting_me, open_issue, suspicious;
+	struct vt_thread_amount *amounts; /* by thread id */
+	size_t n_amounts;
 };
+/* The thread's amount, or NULL. */
+const struct vt_thread_amount *vt_thread_amount_of(const struct vt_thread_marks *m,
+						   const char *thread_id);
 vt_status vt_thread_marks_load(struct vt_store *s, struct vt_thread_marks *out,
 			       struct vt_error *err);
 bool vt_thread_set_has(const struct vt_thread_set *set, const char *thread_id);
@@ -427,6 +451,65 @@ struct vt_suspect_list {
 	struct vt_suspect *items;
 	size_t count;
 };
+/* ---- quotes and bills (documents.c) ---- */
+
+/* A quote, bill, order or payment read from a vendor's message. */
+struct vt_document {
+	char *message_id, *thread, *subject, *vendor_slug, *vendor_name, *from;
+	time_t date;
+	enum mail_doc_kind kind;
+	char source[8]; /* body, data, pdf, xml */
+	bool has_total, has_subtotal, has_tax;
+	struct mail_money total;
+	int64_t subtotal, tax; /* in the total's currency */
+	char ref[MAIL_DOC_REF_MAX];
+	char issued[11], due[11], valid_until[11];
+	int net_days;
+	char note[64];
+	/* the bill check: the median of the vendor's earlier bills in this
+	 * currency (usual_count of them), and why it is flagged: "jump",
+	 * "rate", both, or "" */
+	bool has_usual;
+	int64_t usual;
+	int usual_count;
+	char flag[12];
+};
+
+struct vt_document_list {
+	struct vt_document *items;
+	size_t count;
+};
+
+struct vt_document_filter {
+	enum mail_doc_kind kind; /* MAIL_DOC_NONE: any */
+	const char *vendor;      /* slug or domain, NULL for all */
+	const char *currency;    /* NULL for any */
+	const char *thread;      /* one thread's, NULL for all */
+	/* bounds on the total, in thousandths of the currency's unit */
+	bool has_min, has_max;
+	int64_t min_milli, max_milli;
+	time_t since;
+	bool flagged;   /* only bills the check flagged */
+	bool by_amount; /* largest first, else newest first */
+	size_t limit;   /* 0: all */
+};
+
+/* Documents, newest (or largest) first. */
+vt_status vt_documents_list(struct vt_store *s, const struct vt_document_filter *filter,
+			    struct vt_document_list *out, struct vt_error *err);
+void vt_document_list_clear(struct vt_document_list *list);
+/* "$7,800.00: +213% against the usual $2,490.00 (2 bills)", the bill
+ * check's verdict as a sentence; as snprintf. */
+size_t vt_document_check_line(const struct vt_document *d, char *buf, size_t len);
+/* Judges every bill again (ambiguous totals by the vendor's habit, the
+ * jump against its usual, the contracted rate); run after indexing. */
+vt_status vt_documents_judge(struct vt_store *s, const struct vt_config *cfg,
+			     struct vt_error *err);
+/* The rate a vendor bills by contract (NULL: none), per "month",
+ * "quarter", "year" or "" (each bill). The caller judges again. */
+vt_status vt_vendor_set_rate(struct vt_store *s, const char *slug, const struct mail_money *rate,
+			     const char *per, struct vt_error *err);
+
 /* Suspicious messages, newest first: all (slug NULL), or those of one
  * vendor and those imitating it. */
 vt_status vt_check_list(struct vt_store *s, const char *slug, struct vt_suspect_list *out,

@@ -209,6 +209,28 @@ thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
 	free(slug);
 }
 
+/* A thread's quote or bill amount, right-aligned over the end of its
+ * row; "!" and the error colour for a bill the bill check flagged. */
+static void
+draw_amount(struct tui *t, const struct mail_thread *th, int y, attr_t attr)
+{
+	const struct tui_layout *l = &t->layout;
+	const struct vt_thread_amount *a = vt_thread_amount_of(&t->threads.marks, th->thread_id);
+	char text[64];
+	int cols = 0;
+
+	if (a == NULL || l->threads_w < 40)
+		return;
+	text[0] = ' ';
+	text[1] = a->flagged ? '!' : ' ';
+	mail_money_format(&a->total, text + 2, sizeof text - 2);
+	for (const char *p = text; *p; p++)
+		cols += ((unsigned char)*p & 0xC0) != 0x80;
+	if (a->flagged && !(attr & A_REVERSE))
+		attr = tui_colour(t, C_ERROR, A_BOLD);
+	tui_put_text(y, l->threads_x + l->threads_w - cols, cols, text, attr);
+}
+
 static void
 draw_threads(struct tui *t)
 {
@@ -242,6 +264,7 @@ draw_threads(struct tui *t)
 		if (i == t->tcur.sel)
 			attr = focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_REVERSE;
 		tui_put_mail_text(l->main_top + row, l->threads_x, l->threads_w, line, attr);
+		draw_amount(t, th, l->main_top + row, attr);
 	}
 	/* The count of a big folder comes after the first paint. */
 	if (t->threads.total < 0 && t->threads.at_end)

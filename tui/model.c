@@ -104,6 +104,8 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, struct tui_fo
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Waiting on vendors", "waiting:vendor", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Waiting on me", "waiting:me", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Open issues", "issue:open", NULL);
+	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Bills to check", "bill:flagged", NULL);
+	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Quotes", "kind:quote", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Suspicious", "suspicious:yes", NULL);
 	for (size_t i = 0; ok && cfg != NULL && i < cfg->n_entries; i++) {
 		const struct vt_config_entry *e = &cfg->entries[i];
@@ -392,10 +394,87 @@ load_issues(struct vt_store *s, const char *slug, struct tui_pane_rows *out, str
 	return rc;
 }
 
+/* The vendor's quotes and bills, newest first, each year's totals by
+ * kind and currency after its last document; the ref is the thread. */
+static vt_status
+load_documents(struct vt_store *s, const char *slug, struct tui_pane_rows *out,
+	       struct vt_error *err)
+{
+	struct vt_document_filter f = { .vendor = slug };
+	struct vt_document_list list;
+	vt_status rc = vt_documents_list(s, &f, &list, err);
+	/* a year's sums: bills and quotes, in up to four currencies */
+	struct sum {
+		enum mail_doc_kind kind;
+		struct mail_money money;
+		int count;
+	} sums[8];
+	size_t n_sums = 0;
+	int year = 0;
+
+	for (size_t i = 0; rc == VT_OK && i <= list.count; i++) {
+		const struct vt_document *d = i < list.count ? &list.items[i] : NULL;
+		struct tm tm = { 0 };
+		char date[16], amount[48] = "", *line = NULL;
+		bool ok = true;
+
+		if (d != NULL) {
+			localtime_r(&d->date, &tm);
+			if (d->kind != MAIL_DOC_QUOTE && d->kind != MAIL_DOC_BILL)
+				continue;
+		}
+		/* a year ends: its sums */
+		if (year != 0 && (d == NULL || tm.tm_year + 1900 != year)) {
+			for (size_t k = 0; ok && k < n_sums; k++) {
+				mail_money_format(&sums[k].money, amount, sizeof amount);
+				ok = asprintf(&line, "  %d %s: %s (%d)", year,
+					      sums[k].kind == MAIL_DOC_BILL ? "bills" : "quotes", amount,
+					      sums[k].count) >= 0 &&
+				     rows_add(out, line, NULL);
+				free(line);
+				line = NULL;
+			}
+			n_sums = 0;
+		}
+		if (d == NULL || !ok) {
+			if (!ok)
+				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		year = tm.tm_year + 1900;
+		short_date(d->date, date, sizeof date);
+		if (d->has_total) {
+			size_t k;
+
+			mail_money_format(&d->total, amount, sizeof amount);
+			for (k = 0; k < n_sums; k++)
+				if (sums[k].kind == d->kind &&
+				    strcmp(sums[k].money.currency, d->total.currency) == 0)
+					break;
+			if (k == n_sums && n_sums < sizeof sums / sizeof sums[0])
+				sums[n_sums++] = (struct sum){ d->kind, { 0, "" }, 0 };
+			if (k < n_sums) {
+				memcpy(sums[k].money.currency, d->total.currency, 4);
+				sums[k].money.minor += d->total.minor;
+				sums[k].count++;
+			}
+		}
+		if (asprintf(&line, "%s %s %s %s%s", date, d->kind == MAIL_DOC_BILL ? "bill " : "quote",
+			     *amount ? amount : "-", *d->ref ? d->ref : "",
+			     *d->flag ? " !check" : "") < 0 ||
+		    !rows_add(out, line, d->thread))
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(line);
+	}
+	vt_document_list_clear(&list);
+	return rc;
+}
+
 const struct tui_pane_kind tui_pane_kinds[TUI_PANES] = {
 	[TUI_PANE_HISTORY] = { .title = "History", .load = load_history },
 	[TUI_PANE_CONTACTS] = { .title = "Contacts", .load = load_contacts },
 	[TUI_PANE_ISSUES] = { .title = "Open issues", .load = load_issues },
+	[TUI_PANE_DOCUMENTS] = { .title = "Quotes & bills", .load = load_documents },
 };
 
 void

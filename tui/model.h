@@ -101,7 +101,13 @@ struct tui_pane_rows {
  * and the layout read the table: adding a pane (quotes, bills,
  * contracts) is an entry here and its loader in model.c.
  */
-enum tui_pane { TUI_PANE_HISTORY, TUI_PANE_CONTACTS, TUI_PANE_ISSUES, TUI_PANES };
+enum tui_pane {
+	TUI_PANE_HISTORY,
+	TUI_PANE_CONTACTS,
+	TUI_PANE_ISSUES,
+	TUI_PANE_DOCUMENTS,
+	TUI_PANES
+};
 struct tui_pane_kind {
 	const char *title;
 	vt_status (*load)(struct vt_store *s, const char *slug, struct tui_pane_rows *out,

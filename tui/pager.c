@@ -283,6 +283,42 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 	return ok ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 }
 
+/* The thread's quotes and bills on top: "$ Bill AT-2026-10: $7,800.00,
+ * due 2026-10-31", and the bill check's verdict as a warning. */
+static bool
+add_documents(struct tui_pager *p, struct vt_store *store, const char *thread_id)
+{
+	struct vt_document_filter f = { .thread = thread_id };
+	struct vt_document_list list;
+
+	if (vt_documents_list(store, &f, &list, NULL) != VT_OK)
+		return true; /* a store that cannot say: the mail still shows */
+	for (size_t i = list.count; i-- > 0;) {
+		const struct vt_document *d = &list.items[i];
+		char amount[160] = "-", *line = NULL;
+		int n;
+
+		if (d->has_total)
+			vt_document_check_line(d, amount, sizeof amount);
+		n = asprintf(&line, "$ %s%s%s: %s%s%s%s%s%s%s", d->kind == MAIL_DOC_QUOTE ? "Quote"
+							 : d->kind == MAIL_DOC_BILL  ? "Bill"
+							 : d->kind == MAIL_DOC_ORDER ? "Order"
+										     : "Payment",
+			     *d->ref ? " " : "", d->ref, amount, *d->due ? ", due " : "", d->due,
+			     *d->valid_until ? ", valid until " : "", d->valid_until,
+			     *d->note ? "; " : "", d->note);
+		if (n < 0 || !add_line(p, *d->flag ? TUI_LINE_WARNING : TUI_LINE_NOTE, 0, line,
+				       strlen(line))) {
+			free(line);
+			vt_document_list_clear(&list);
+			return false;
+		}
+		free(line);
+	}
+	vt_document_list_clear(&list);
+	return true;
+}
+
 vt_status
 tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
 		const char *thread_id, const struct vt_config *cfg, struct vt_error *err)
@@ -311,6 +347,11 @@ tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
 			tui_pager_clear(p);
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		}
+	}
+	if (store != NULL && !add_documents(p, store, thread_id)) {
+		vt_suspect_list_clear(&suspects);
+		tui_pager_clear(p);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	rc = mail_thread_show(db, thread_id, add_message, &b, err);
 	vt_suspect_list_clear(&suspects);

@@ -290,7 +290,7 @@ mail_removed_behind_our_back_is_forgotten(void **state)
 
 /* A message that leaves a row in every table derived from mail: a
  * contact, a signature, trust facts, a failed authentication, payment
- * details, a suspicion. */
+ * details, a suspicion, a bill. */
 static void
 a_forgotten_message_leaves_no_row_anywhere(void **state)
 {
@@ -302,7 +302,8 @@ a_forgotten_message_leaves_no_row_anywhere(void **state)
 	load_config(f, "[trust]\nauthserv_id = mx.northwind.example\n");
 	open_all(f);
 	test_write_message(f->mail, "full:2,", "Dana Whitfield <dana@acmetel.example>",
-			   "rich@northwind.example", "New bank details", "full@acmetel.example",
+			   "rich@northwind.example", "New bank details for invoice INV-77",
+			   "full@acmetel.example",
 			   "Cc: Tom Becker <tom@acmetel.example>\n"
 			   "Reply-To: payments@acmetel-pay.example\n"
 			   "Authentication-Results: mx.northwind.example; dkim=fail"

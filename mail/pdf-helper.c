@@ -1,0 +1,175 @@
+/*
+ * vtriage-pdf: reads one PDF for vtriage's index, in a process of its
+ * own (see mail/pdf.c, which starts it under rlimits in an empty
+ * directory holding in.pdf, and kills it at its deadline).
+ *
+ *   vtriage-pdf in.pdf
+ *
+ * Writes "vtriage-pdf 1", then "status ok" or why the PDF has nothing to
+ * read ("encrypted", "no text layer (scanned)", "not a PDF poppler can
+ * read"), the fields of an embedded Factur-X / ZUGFeRD / XRechnung
+ * invoice ("xml-total 123450 EUR", ...), and "text" followed by the text
+ * layer as `pdftotext -layout` lays it out (it keeps table columns apart,
+ * where the layout-less API glues them). poppler-utils does the PDF
+ * work; this program only runs it and reads the XML (libxml2), so that
+ * neither runs inside vtriage.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mail.h"
+
+/* pdftotext reads at most this many pages: invoices are short, and
+ * a thousand-page file should not cost a thousand pages. */
+#define PAGES_MAX "30"
+#define XML_MAX (4 * 1024 * 1024)
+
+extern char **environ;
+
+/* Runs argv with stdout to out_path and stderr to err_path; its exit
+ * status, or -1 when it could not run or was killed. */
+static int
+run(char *const argv[], const char *out_path, const char *err_path)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	while (waitpid(pid, &status, 0) < 0)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A file's bytes, at most max (NULL when unreadable). */
+static char *
+slurp(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	*len = 0;
+	if (f == NULL)
+		return NULL;
+	buf = malloc(max + 1);
+	if (buf != NULL) {
+		*len = fread(buf, 1, max, f);
+		buf[*len] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+static bool
+has_text(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (isalnum((unsigned char)text[i]))
+			return true;
+	return false;
+}
+
+/* The embedded invoice XML, if pdfdetach lists one: factur-x.xml,
+ * zugferd-invoice.xml, xrechnung.xml, or else the first .xml. */
+static void
+embedded_invoice(const char *pdf)
+{
+	char *const list_argv[] = { "pdfdetach", "-list", (char *)pdf, NULL };
+	char *listing, *line, *save = NULL;
+	size_t len;
+	int best = 0, best_rank = 0;
+
+	if (run(list_argv, "list.out", "list.err") != 0 ||
+	    (listing = slurp("list.out", 65536, &len)) == NULL)
+		return;
+	for (line = strtok_r(listing, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':'), *name;
+		int number = atoi(line), rank = 0;
+		size_t n;
+
+		if (colon == NULL || number <= 0)
+			continue;
+		name = colon + 1 + strspn(colon + 1, " ");
+		n = strlen(name);
+		if (n >= 4 && strcasecmp(name + n - 4, ".xml") == 0)
+			rank = 1;
+		if (strcasecmp(name, "factur-x.xml") == 0 || strcasecmp(name, "zugferd-invoice.xml") == 0 ||
+		    strcasecmp(name, "xrechnung.xml") == 0 || strcasecmp(name, "zugferd.xml") == 0)
+			rank = 2;
+		if (rank > best_rank) {
+			best = number;
+			best_rank = rank;
+		}
+	}
+	free(listing);
+	if (best == 0)
+		return;
+	char number[16];
+	snprintf(number, sizeof number, "%d", best);
+	char *const save_argv[] = { "pdfdetach", "-save", number, "-o", "invoice.xml", (char *)pdf,
+				    NULL };
+	char *xml;
+	struct mail_document doc;
+
+	if (run(save_argv, "save.out", "save.err") != 0 ||
+	    (xml = slurp("invoice.xml", XML_MAX, &len)) == NULL)
+		return;
+	if (mail_doc_read_invoice_xml(xml, len, &doc))
+		mail_invoice_xml_print(stdout, &doc);
+	free(xml);
+}
+
+int
+main(int argc, char **argv)
+{
+	char *const text_argv[] = { "pdftotext", "-layout", "-enc", "UTF-8", "-l", PAGES_MAX,
+				    argc > 1 ? argv[1] : "", "text.out", NULL };
+	char *text, *errors;
+	size_t text_len = 0, err_len = 0;
+	int status;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: vtriage-pdf FILE (run by vtriage's index)\n");
+		return 2;
+	}
+	fputs("vtriage-pdf 1\n", stdout);
+	status = run(text_argv, "pdftotext.out", "pdftotext.err");
+	text = slurp("text.out", 64u << 20, &text_len);
+	errors = slurp("pdftotext.err", 4096, &err_len);
+	if (status < 0)
+		puts("status pdftotext cannot run (install poppler-utils)");
+	else if (status != 0 && errors != NULL && strstr(errors, "assword") != NULL)
+		puts("status encrypted");
+	else if (status != 0)
+		puts("status not a PDF poppler can read");
+	else if (text == NULL || !has_text(text, text_len))
+		puts("status no text layer (scanned)");
+	else
+		puts("status ok");
+	if (status == 0)
+		embedded_invoice(argv[1]);
+	if (status == 0 && text != NULL && has_text(text, text_len)) {
+		puts("text");
+		fwrite(text, 1, text_len, stdout);
+	}
+	free(text);
+	free(errors);
+	return fflush(stdout) == 0 ? 0 : 1;
+}

@@ -1,0 +1,490 @@
+/*
+ * Quotes, bills, orders and payments: what indexing read from vendor mail
+ * (mail/document.c), kept per message, and the bill check judged from it.
+ *
+ * Recording is per message (derived: it goes with the message, by the
+ * foreign key). Judging is per run, after the mail is recorded, over the
+ * bills only (a few per vendor per month): an ambiguous total ("12,500")
+ * is read the way the vendor's other documents write amounts, and each
+ * bill is compared with the median of that vendor's earlier bills in the
+ * same currency, and with the rate the user contracted.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+/* The median of at most this many earlier bills is the usual amount. */
+#define USUAL_WINDOW 12
+
+static int64_t
+currency_scale(const char *code)
+{
+	int digits = mail_currency_digits(code);
+	int64_t scale = 1;
+
+	for (int d = 0; d < (digits < 0 ? 2 : digits); d++)
+		scale *= 10;
+	return scale;
+}
+
+vt_status
+vt_document_record(struct vt_store *s, const struct mail_message_info *info, struct vt_error *err)
+{
+	const struct mail_document *d = &info->document;
+	const struct mail_attribution *a = &info->attribution;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (d->kind == MAIL_DOC_NONE || a->kind != MAIL_KIND_VENDOR || a->direction != MAIL_DIR_IN)
+		return VT_OK;
+	st = vt_sql_prepare(s,
+			    "INSERT OR REPLACE INTO documents (message_id, org, kind, source, total,"
+			    " currency, scale, subtotal, tax, labelled, totals_agree, if_dot, if_comma,"
+			    " decimal, ref, issued, due, valid_until, net_days, note)"
+			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+			    " ?16, ?17, ?18, ?19, ?20)",
+			    err);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_text(st, 1, info->message_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a->org, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, (int)d->kind);
+	sqlite3_bind_text(st, 4, mail_doc_source_name(d->source), -1, SQLITE_STATIC);
+	if (d->has_total)
+		sqlite3_bind_int64(st, 5, d->total.minor);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_text(st, 6, d->total.currency, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, currency_scale(d->total.currency));
+	if (d->has_subtotal)
+		sqlite3_bind_int64(st, 8, d->subtotal.minor);
+	else
+		sqlite3_bind_null(st, 8);
+	if (d->has_tax)
+		sqlite3_bind_int64(st, 9, d->tax.minor);
+	else
+		sqlite3_bind_null(st, 9);
+	sqlite3_bind_int(st, 10, d->total_labelled);
+	sqlite3_bind_int(st, 11, d->totals_agree);
+	if (d->ambiguous) {
+		sqlite3_bind_int64(st, 12, d->total_if_dot);
+		sqlite3_bind_int64(st, 13, d->total_if_comma);
+	} else {
+		sqlite3_bind_null(st, 12);
+		sqlite3_bind_null(st, 13);
+	}
+	sqlite3_bind_int(st, 14, (int)d->decimal);
+	sqlite3_bind_text(st, 15, d->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 16, d->issued, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 17, d->due, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 18, d->valid_until, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 19, d->net_days);
+	sqlite3_bind_text(st, 20, d->note, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "record document");
+}
+
+/* ---- judging, at the end of each index run ---- */
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int64_t
+median(const int64_t *values, size_t n)
+{
+	int64_t sorted[USUAL_WINDOW];
+
+	memcpy(sorted, values, n * sizeof *values);
+	qsort(sorted, n, sizeof *sorted, cmp_int64);
+	return n % 2 ? sorted[n / 2] : sorted[n / 2 - 1] / 2 + sorted[n / 2] / 2 +
+					       (sorted[n / 2 - 1] % 2 + sorted[n / 2] % 2) / 2;
+}
+
+/* |a - b| more than percent of b */
+static bool
+off_by_more(int64_t a, int64_t b, long percent)
+{
+	__int128 diff = (__int128)a - b;
+
+	if (diff < 0)
+		diff = -diff;
+	return b > 0 && diff * 100 > (__int128)b * percent;
+}
+
+struct group {
+	int64_t vendor_id;
+	char currency[4];
+	int64_t recent[USUAL_WINDOW]; /* ring of the last bills */
+	size_t n, next;
+	char **refs; /* the references seen, to count a reminder once */
+	size_t n_refs;
+};
+
+static void
+group_reset(struct group *g, int64_t vendor_id, const char *currency)
+{
+	for (size_t i = 0; i < g->n_refs; i++)
+		free(g->refs[i]);
+	free(g->refs);
+	memset(g, 0, sizeof *g);
+	g->vendor_id = vendor_id;
+	snprintf(g->currency, sizeof g->currency, "%s", currency);
+}
+
+static bool
+group_seen_ref(struct group *g, const char *ref)
+{
+	char **grown;
+
+	if (*ref == '\0')
+		return false;
+	for (size_t i = 0; i < g->n_refs; i++)
+		if (strcmp(g->refs[i], ref) == 0)
+			return true;
+	grown = realloc(g->refs, (g->n_refs + 1) * sizeof *grown);
+	if (grown != NULL) {
+		g->refs = grown;
+		if ((grown[g->n_refs] = strdup(ref)) != NULL)
+			g->n_refs++;
+	}
+	return false;
+}
+
+/* An ambiguous total ("12,500") takes the reading of the vendor's
+ * habit: the convention most of its other documents show. */
+static vt_status
+resolve_ambiguous(struct vt_store *s, struct vt_error *err)
+{
+	return vt_sql_exec(
+		s,
+		"UPDATE documents AS d SET total = CASE (SELECT CASE WHEN sum(o.decimal = 1) >"
+		"  sum(o.decimal = 2) THEN 1 WHEN sum(o.decimal = 2) > sum(o.decimal = 1) THEN 2"
+		"  ELSE 0 END FROM documents o WHERE o.org = d.org AND o.if_dot IS NULL"
+		"  AND o.decimal <> 0)"
+		"  WHEN 1 THEN d.if_dot WHEN 2 THEN d.if_comma ELSE d.total END"
+		" WHERE d.if_dot IS NOT NULL",
+		err);
+}
+
+vt_status
+vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_error *err)
+{
+	struct group g = { .vendor_id = -1 };
+	sqlite3_stmt *st, *up;
+	vt_status rc;
+	int step;
+
+	if ((rc = vt_store_begin(s, err)) != VT_OK)
+		return rc;
+	if ((rc = resolve_ambiguous(s, err)) != VT_OK)
+		goto out;
+	st = vt_sql_prepare(s,
+			    "SELECT d.message_id, vd.vendor_id, d.currency, d.total, d.ref, v.rate,"
+			    " v.rate_currency, d.usual, d.usual_count, d.flag"
+			    " FROM documents d JOIN vendor_domains vd ON vd.domain = d.org"
+			    " JOIN vendors v ON v.id = vd.vendor_id"
+			    " JOIN messages m ON m.message_id = d.message_id"
+			    " WHERE d.kind = 2 AND d.total IS NOT NULL"
+			    " ORDER BY vd.vendor_id, d.currency, m.date, d.message_id",
+			    err);
+	up = vt_sql_prepare(s,
+			    "UPDATE documents SET usual = ?2, usual_count = ?3, flag = ?4"
+			    " WHERE message_id = ?1",
+			    err);
+	if (st == NULL || up == NULL) {
+		rc = err ? err->status : VT_ERR_DB;
+		goto out;
+	}
+	/* Read all, then write: no statement stays open across the writes. */
+	struct verdict {
+		char *id;
+		int64_t usual;
+		int count;
+		char flag[12];
+	} *verdicts = NULL;
+	size_t n_verdicts = 0;
+
+	while (rc == VT_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		int64_t vendor = sqlite3_column_int64(st, 1), total = sqlite3_column_int64(st, 3);
+		const char *currency = (const char *)sqlite3_column_text(st, 2);
+		const char *ref = (const char *)sqlite3_column_text(st, 4);
+		const char *rate_currency = (const char *)sqlite3_column_text(st, 6);
+		const char *old_flag = (const char *)sqlite3_column_text(st, 9);
+		bool has_rate = sqlite3_column_type(st, 5) != SQLITE_NULL;
+		int64_t rate = sqlite3_column_int64(st, 5), usual = 0;
+		int count = 0;
+		char flag[12] = "";
+		bool repeat;
+
+		if (vendor != g.vendor_id || strcmp(currency, g.currency) != 0)
+			group_reset(&g, vendor, currency);
+		repeat = group_seen_ref(&g, ref);
+		if (total > 0 && !repeat) {
+			count = (int)g.n;
+			if (g.n > 0)
+				usual = median(g.recent, g.n);
+			if (g.n >= (size_t)cfg->bill_min_history &&
+			    off_by_more(total, usual, cfg->bill_jump_percent))
+				strcpy(flag, "jump");
+			if (has_rate && rate > 0 &&
+			    (*rate_currency == '\0' || strcmp(rate_currency, currency) == 0) &&
+			    off_by_more(total, rate, cfg->bill_rate_tolerance))
+				strcat(flag, *flag ? " rate" : "rate");
+			g.recent[g.next] = total;
+			g.next = (g.next + 1) % USUAL_WINDOW;
+			if (g.n < USUAL_WINDOW)
+				g.n++;
+		}
+		if (sqlite3_column_type(st, 7) == (count > 0 ? SQLITE_INTEGER : SQLITE_NULL) &&
+		    (count == 0 || sqlite3_column_int64(st, 7) == usual) &&
+		    sqlite3_column_int(st, 8) == count && strcmp(old_flag, flag) == 0)
+			continue;
+		struct verdict *grown = realloc(verdicts, (n_verdicts + 1) * sizeof *grown);
+		if (grown == NULL || (grown[n_verdicts].id = strdup(id)) == NULL) {
+			if (grown != NULL)
+				verdicts = grown;
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		verdicts = grown;
+		verdicts[n_verdicts].usual = usual;
+		verdicts[n_verdicts].count = count;
+		snprintf(verdicts[n_verdicts].flag, sizeof verdicts[n_verdicts].flag, "%s", flag);
+		n_verdicts++;
+	}
+	sqlite3_reset(st);
+	if (rc == VT_OK && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = vt_sql_fail(s, err, step, "check bills");
+	for (size_t i = 0; i < n_verdicts; i++) {
+		if (rc == VT_OK) {
+			sqlite3_bind_text(up, 1, verdicts[i].id, -1, SQLITE_STATIC);
+			if (verdicts[i].count > 0)
+				sqlite3_bind_int64(up, 2, verdicts[i].usual);
+			else
+				sqlite3_bind_null(up, 2);
+			sqlite3_bind_int(up, 3, verdicts[i].count);
+			sqlite3_bind_text(up, 4, verdicts[i].flag, -1, SQLITE_STATIC);
+			if ((step = sqlite3_step(up)) != SQLITE_DONE)
+				rc = vt_sql_fail(s, err, step, "check bills");
+			sqlite3_reset(up);
+		}
+		free(verdicts[i].id);
+	}
+	free(verdicts);
+	group_reset(&g, -1, "");
+out:
+	if (rc == VT_OK)
+		return vt_store_commit(s, err);
+	vt_store_rollback(s);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+vt_status
+vt_vendor_set_rate(struct vt_store *s, const char *slug, const struct mail_money *rate,
+		   const char *per, struct vt_error *err)
+{
+	int64_t id;
+	vt_status rc = vt_vendor_find(s, slug, &id, err);
+
+	if (rc != VT_OK)
+		return vt_as_not_found(rc, err);
+	if (rate == NULL)
+		return vt_sql_run(s,
+				  "UPDATE vendors SET rate = NULL, rate_currency = '', rate_per = ''"
+				  " WHERE id = ?",
+				  "set rate", err, "i", id);
+	return vt_sql_run(s, "UPDATE vendors SET rate = ?, rate_currency = ?, rate_per = ? WHERE id = ?",
+			  "set rate", err, "itti", rate->minor, rate->currency,
+			  per ? per : "", id);
+}
+
+static char *
+column_dup(sqlite3_stmt *st, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(st, col);
+
+	return strdup(t ? t : "");
+}
+
+static void
+column_copy(sqlite3_stmt *st, int col, char *out, size_t len)
+{
+	const char *t = (const char *)sqlite3_column_text(st, col);
+
+	snprintf(out, len, "%s", t ? t : "");
+}
+
+vt_status
+vt_documents_list(struct vt_store *s, const struct vt_document_filter *f,
+		  struct vt_document_list *out, struct vt_error *err)
+{
+	int64_t vendor_id = -1;
+	sqlite3_stmt *st;
+	vt_status rc = VT_OK;
+	int step;
+
+	memset(out, 0, sizeof *out);
+	if (f->vendor != NULL && (rc = vt_vendor_find(s, f->vendor, &vendor_id, err)) != VT_OK)
+		return vt_as_not_found(rc, err);
+	st = vt_sql_prepare(
+		s,
+		"SELECT d.message_id, m.thread, m.subject, v.slug, v.name, m.date, d.kind, d.source,"
+		" d.total, d.currency, d.subtotal, d.tax, d.ref, d.issued, d.due, d.valid_until,"
+		" d.net_days, d.note, d.usual, d.usual_count, d.flag, m.from_addr"
+		" FROM documents d JOIN messages m ON m.message_id = d.message_id"
+		" JOIN vendor_domains vd ON vd.domain = d.org JOIN vendors v ON v.id = vd.vendor_id"
+		" WHERE (?1 = 0 OR d.kind = ?1) AND (?2 < 0 OR vd.vendor_id = ?2)"
+		" AND (?3 IS NULL OR d.total * 1000 >= ?3 * d.scale)"
+		" AND (?4 IS NULL OR d.total * 1000 <= ?4 * d.scale)"
+		" AND m.date >= ?5 AND (?6 = 0 OR d.flag <> '')"
+		" AND (?7 IS NULL OR d.currency = ?7) AND (?10 IS NULL OR m.thread = ?10)"
+		" ORDER BY CASE WHEN ?8 THEN d.total * 1000 / d.scale END DESC, m.date DESC,"
+		" d.message_id LIMIT ?9",
+		err);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_int(st, 1, (int)f->kind);
+	sqlite3_bind_int64(st, 2, vendor_id);
+	if (f->has_min)
+		sqlite3_bind_int64(st, 3, f->min_milli);
+	else
+		sqlite3_bind_null(st, 3);
+	if (f->has_max)
+		sqlite3_bind_int64(st, 4, f->max_milli);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)f->since);
+	sqlite3_bind_int(st, 6, f->flagged);
+	if (f->currency != NULL)
+		sqlite3_bind_text(st, 7, f->currency, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 7);
+	sqlite3_bind_int(st, 8, f->by_amount);
+	sqlite3_bind_int64(st, 9, f->limit > 0 ? (sqlite3_int64)f->limit : -1);
+	if (f->thread != NULL)
+		sqlite3_bind_text(st, 10, f->thread, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 10);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct vt_document *grown = realloc(out->items, (out->count + 1) * sizeof *grown), *d;
+
+		if (grown == NULL) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		out->items = grown;
+		d = &out->items[out->count++];
+		memset(d, 0, sizeof *d);
+		d->message_id = column_dup(st, 0);
+		d->thread = column_dup(st, 1);
+		d->subject = column_dup(st, 2);
+		d->vendor_slug = column_dup(st, 3);
+		d->vendor_name = column_dup(st, 4);
+		d->from = column_dup(st, 21);
+		d->date = (time_t)sqlite3_column_int64(st, 5);
+		d->kind = (enum mail_doc_kind)sqlite3_column_int(st, 6);
+		column_copy(st, 7, d->source, sizeof d->source);
+		d->has_total = sqlite3_column_type(st, 8) != SQLITE_NULL;
+		d->total.minor = sqlite3_column_int64(st, 8);
+		column_copy(st, 9, d->total.currency, sizeof d->total.currency);
+		d->has_subtotal = sqlite3_column_type(st, 10) != SQLITE_NULL;
+		d->subtotal = sqlite3_column_int64(st, 10);
+		d->has_tax = sqlite3_column_type(st, 11) != SQLITE_NULL;
+		d->tax = sqlite3_column_int64(st, 11);
+		column_copy(st, 12, d->ref, sizeof d->ref);
+		column_copy(st, 13, d->issued, sizeof d->issued);
+		column_copy(st, 14, d->due, sizeof d->due);
+		column_copy(st, 15, d->valid_until, sizeof d->valid_until);
+		d->net_days = sqlite3_column_int(st, 16);
+		column_copy(st, 17, d->note, sizeof d->note);
+		d->has_usual = sqlite3_column_type(st, 18) != SQLITE_NULL;
+		d->usual = sqlite3_column_int64(st, 18);
+		d->usual_count = sqlite3_column_int(st, 19);
+		column_copy(st, 20, d->flag, sizeof d->flag);
+		if (d->message_id == NULL || d->thread == NULL || d->subject == NULL ||
+		    d->vendor_slug == NULL || d->vendor_name == NULL || d->from == NULL) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == VT_OK && step != SQLITE_DONE)
+		rc = vt_sql_fail(s, err, step, "list documents");
+	if (rc != VT_OK)
+		vt_document_list_clear(out);
+	return rc;
+}
+
+void
+vt_document_list_clear(struct vt_document_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		struct vt_document *d = &list->items[i];
+
+		free(d->message_id);
+		free(d->thread);
+		free(d->subject);
+		free(d->vendor_slug);
+		free(d->vendor_name);
+		free(d->from);
+	}
+	free(list->items);
+	memset(list, 0, sizeof *list);
+}
+
+size_t
+vt_document_check_line(const struct vt_document *d, char *buf, size_t len)
+{
+	char total[48], usual[48];
+	struct mail_money u = { d->usual, "" };
+	int n;
+
+	memcpy(u.currency, d->total.currency, sizeof u.currency);
+	mail_money_format(&d->total, total, sizeof total);
+	mail_money_format(&u, usual, sizeof usual);
+	if (strstr(d->flag, "jump") != NULL && d->usual > 0) {
+		long long pct = (long long)(((__int128)d->total.minor - d->usual) * 100 / d->usual);
+
+		n = snprintf(buf, len, "%s: %+lld%% against the usual %s (%d bill%s)", total, pct,
+			     usual, d->usual_count, d->usual_count == 1 ? "" : "s");
+	} else if (strstr(d->flag, "rate") != NULL)
+		n = snprintf(buf, len, "%s: not the contracted rate", total);
+	else
+		n = snprintf(buf, len, "%s", total);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* ---- in SQL ---- */
+
+/* money_text(MINOR, CURRENCY): "$7,800.00"; NULL for a NULL amount. */
+void
+vt_sql_money_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct mail_money m = { 0 };
+	const unsigned char *code;
+	char shown[48];
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	m.minor = sqlite3_value_int64(argv[0]);
+	code = sqlite3_value_text(argv[1]);
+	snprintf(m.currency, sizeof m.currency, "%s", code ? (const char *)code : "");
+	mail_money_format(&m, shown, sizeof shown);
+	sqlite3_result_text(ctx, shown, -1, SQLITE_TRANSIENT);
+}

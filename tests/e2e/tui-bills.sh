@@ -1,0 +1,41 @@
+#!/bin/sh
+# Quotes and bills in the interface, on the demo mailbox: the amount at
+# the end of a thread's row (a flagged bill marked "!"), the Quotes &
+# bills pane with the year's totals, the bill check's verdict on top of
+# the pager, and the Bills to check folder.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+. "$top_srcdir/tests/lib-tmux.sh"
+
+copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
+$VTRIAGE --config "$TMP/conf" index --quiet
+
+tmux_session 160 45 "env TERM=xterm-256color $VTRIAGE --config $TMP/conf"
+ok "the first screen paints" wait_for "Inbox"
+contains "Bills to check is a folder" "$(screen)" "Bills to check"
+keys / 'vendor:acmetel' Enter
+ok "the vendor's threads show" wait_for "6 threads"
+row=$(screen | grep "Invoice AT-2026-10 from")
+contains "the October bill's row ends with its amount, marked" "$row" "!\$7,800.00│"
+row=$(screen | grep "Invoice AT-2026-09 from")
+contains "September's is not marked" "$row" "  \$2,480.00│"
+contains "the Quotes & bills pane lists the vendor's bills" "$(screen)" "Quotes & bills (5)"
+contains "with the flagged one" "$(screen)" "\$7,800.00 AT-2026-10 !check"
+contains "and the year's total" "$(screen)" "2026 bills: \$15,290.00 (4)"
+history=$($VTRIAGE --config "$TMP/conf" history acmetel)
+contains "the history carries the amounts" "$history" "Amount due: \$7,800.00 [bill \$7,800.00]"
+contains "and the bill check's verdict" "$history" "bill-check      \$7,800.00: +213% against the usual \$2,490.00 (2 bills), AT-2026-10"
+keys / 'bill:flagged' Enter
+ok "bill:flagged finds the one bill" wait_for "1 thread"
+keys Enter
+ok "the pager opens" wait_for "> thread"
+contains "the pager says why the bill is flagged" "$(screen)" \
+	"\$ Bill AT-2026-10: \$7,800.00: +213% against the usual \$2,490.00 (2 bills), due 2026-10-31"
+keys q
+keys / 'kind:quote' Enter
+ok "the quotes are found" wait_for "3 threads"
+contains "the German quote's amount in euros" "$(screen)" "€1,234.50"
+keys q q
+ok "q quits" wait_for "EXITED 0"
+done_testing

@@ -1,0 +1,106 @@
+#!/bin/sh
+# Bills in PDF attachments, read by vtriage-pdf in a child: a text layer
+# laid out as a table (German), a total at the bottom of page 2 (US), a
+# Factur-X PDF whose embedded XML gives the exact figures and IBAN, a
+# scan with no text, an encrypted PDF, and one built to be slow, which
+# the time limit cuts off without failing the index. Then the cache: a
+# PDF read once is never read again.
+. "$(dirname "$0")/../lib.sh"
+
+PDFGEN=$top_builddir/tests/pdfgen
+[ -x "$PDFGEN" ] || skip_all "tests/pdfgen is not built"
+command -v pdftotext >/dev/null || skip_all "poppler-utils is not installed (scripts/install-deps)"
+
+M=$TMP/mail
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+n=0
+# bill FROM SUBJECT DATE PDF [BODY]: a vendor's mail with the PDF attached
+bill() {
+	n=$((n + 1))
+	{
+		printf 'From: %s\nTo: Rich Miller <rich@northwind.example>\nSubject: %s\nDate: %s\n' "$1" "$2" "$3"
+		printf 'Message-ID: <p%d@test>\nMIME-Version: 1.0\n' "$n"
+		printf 'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' "$n" "$n"
+		printf 'Content-Type: text/plain; charset=utf-8\n\n%b\n\n--b%d\n' "${5:-Please find your invoice attached.}" "$n"
+		printf 'Content-Type: application/pdf; name="invoice.pdf"\n'
+		printf 'Content-Disposition: attachment; filename="invoice.pdf"\n'
+		printf 'Content-Transfer-Encoding: base64\n\n'
+		base64 "$4"
+		printf '\n--b%d--\n' "$n"
+	} >"$M/cur/p$n:2,S"
+}
+
+# a German invoice laid out as a table
+printf '%s\n' "50 780 Müller Bürobedarf GmbH" "50 750 Rechnung Nr. RE-2026-077" \
+	"50 735 Rechnungsdatum: 02.11.2026" \
+	"50 700 Pos  Artikel                 Menge   Einzelpreis      Gesamt" \
+	"50 685 1    Kopierpapier A4           60        12,90 €    774,00 €" \
+	"50 670 2    Kugelschreiber           500         0,45 €    225,00 €" \
+	"50 600 Nettobetrag                                        999,00 €" \
+	"50 585 MwSt 19 %                                          189,81 €" \
+	"50 570 Gesamtbetrag                                     1.188,81 €" \
+	"50 540 Zahlbar bis 16.11.2026" | "$PDFGEN" "$TMP/de.pdf"
+# a US invoice whose total is at the bottom of page 2
+printf '%s\n' "50 780 Initech Cloud" "50 750 Invoice number: INC-5512" "50 735 Invoice date: Nov 1, 2026" \
+	"50 700 Compute, 2,000 hours                 \$3,100.00" "---" \
+	"50 780 Storage, 40 TB                         \$820.00" \
+	"50 100 Subtotal                             \$3,920.00" "50 85 Tax                                    \$0.00" \
+	"50 70 Amount due                           \$3,920.00" | "$PDFGEN" "$TMP/us.pdf"
+# Factur-X: the text says nothing of the amount, the XML all of it
+cat >"$TMP/fx.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+ <rsm:ExchangedDocument><ram:ID>RE-2026-0042</ram:ID><ram:TypeCode>380</ram:TypeCode><ram:IssueDateTime><udt:DateTimeString format="102">20261102</udt:DateTimeString></ram:IssueDateTime></rsm:ExchangedDocument>
+ <rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeSettlement>
+  <ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+  <ram:SpecifiedTradeSettlementPaymentMeans><ram:TypeCode>58</ram:TypeCode><ram:PayeePartyCreditorFinancialAccount><ram:IBANID>DE89370400440532013000</ram:IBANID></ram:PayeePartyCreditorFinancialAccount></ram:SpecifiedTradeSettlementPaymentMeans>
+  <ram:SpecifiedTradePaymentTerms><ram:DueDateDateTime><udt:DateTimeString format="102">20261202</udt:DateTimeString></ram:DueDateDateTime></ram:SpecifiedTradePaymentTerms>
+  <ram:SpecifiedTradeSettlementHeaderMonetarySummation><ram:TaxBasisTotalAmount>4200.00</ram:TaxBasisTotalAmount><ram:TaxTotalAmount currencyID="EUR">798.00</ram:TaxTotalAmount><ram:GrandTotalAmount>4998.00</ram:GrandTotalAmount><ram:DuePayableAmount>4998.00</ram:DuePayableAmount></ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+ </ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>
+</rsm:CrossIndustryInvoice>
+XML
+printf '%s\n' "50 780 Rechnung RE-2026-0042" "50 750 Betrag: siehe Anlage" | "$PDFGEN" --xml "$TMP/fx.xml" "$TMP/fx.pdf"
+echo | "$PDFGEN" --image "$TMP/scan.pdf"
+echo | "$PDFGEN" --slow 60000 "$TMP/slow.pdf"
+
+bill "Müller Bürobedarf <rechnung@mueller-buero.example>" "Ihre Rechnung" "Mon, 02 Nov 2026 09:00:00 +0100" "$TMP/de.pdf" "Sehr geehrter Herr Miller,\nanbei Ihre Rechnung."
+bill "Initech Billing <billing@initech.example>" "Your invoice" "Sun, 01 Nov 2026 09:00:00 +0000" "$TMP/us.pdf"
+bill "Hooli Rechnungen <rechnung@hooli.example>" "Rechnung RE-2026-0042" "Mon, 02 Nov 2026 10:00:00 +0100" "$TMP/fx.pdf"
+bill "Scanner Co <billing@scanner.example>" "Invoice 77" "Mon, 02 Nov 2026 11:00:00 +0000" "$TMP/scan.pdf"
+bill "Slow Inc <billing@slow.example>" "Invoice 99" "Mon, 02 Nov 2026 12:00:00 +0000" "$TMP/slow.pdf"
+if command -v qpdf >/dev/null; then
+	qpdf --encrypt secret owner 256 -- "$TMP/de.pdf" "$TMP/locked.pdf"
+	bill "Locked GmbH <rechnung@locked.example>" "Rechnung 5" "Mon, 02 Nov 2026 13:00:00 +0100" "$TMP/locked.pdf"
+fi
+# the same German PDF again, a second time: read once
+bill "Müller Bürobedarf <rechnung@mueller-buero.example>" "Ihre Rechnung (Kopie)" "Tue, 03 Nov 2026 09:00:00 +0100" "$TMP/de.pdf"
+
+write_config "$TMP/conf" "$M" "$TMP/data" "[pdf]
+timeout = 2"
+vt() { "$VTRIAGE" --config "$TMP/conf" "$@"; }
+start=$(date +%s)
+ok "the mailbox indexes, the slow PDF notwithstanding" vt index
+took=$(( $(date +%s) - start ))
+ok "the slow PDF was cut off by its time limit (took ${took} s)" test "$took" -lt 20
+out=$(vt index --full-scan --format=json 2>&1)
+bills=$(vt bill list)
+echo "$bills" | sed 's/^/# /'
+contains "the German table's labelled total, from the PDF" "$bills" "RE-2026-077           €1,188.81  pdf"
+contains "the US total at the bottom of page 2" "$bills" "INC-5512              \$3,920.00  pdf"
+contains "the Factur-X XML's exact figures" "$bills" "RE-2026-0042          €4,998.00  xml"
+contains "the scan is noted as such" "$bills" "PDF not read: no text layer (scanned)"
+contains "the slow PDF is noted as timed out" "$bills" "PDF not read: timed out"
+if command -v qpdf >/dev/null; then
+	contains "the encrypted PDF is noted as such" "$bills" "PDF not read: encrypted"
+fi
+json=$(vt bill list hooli --format=json)
+contains "the XML's tax and subtotal" "$json" '"text": "€798.00"'
+contains "the XML's due date" "$json" '"due": "2026-12-02"'
+contains "the PDF's due date (Zahlbar bis)" "$(vt bill list mueller-buero --format=json)" '"due": "2026-11-16"'
+is "amount: finds the PDF's bill" "$(vt count 'amount:1188.81' 2>&1)" "2"
+
+# a fresh index of the same mail: every PDF is known by its hash
+rm -rf "$TMP/data/notmuch" "$TMP/data/vtriage.db"
+again=$(vt index 2>&1)
+contains "a second index reads no PDF again" "$again" "PDF attachments: 0 read"
+done_testing

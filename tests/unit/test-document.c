@@ -1,0 +1,312 @@
+/*
+ * Quotes and bills: classification in six languages (and what is not a
+ * document: a reply about an invoice, a newsletter with prices), the
+ * figures of bills and quotes written as vendors write them (labelled
+ * totals, subtotal + tax, references, dates, payment terms), schema.org
+ * data, dates, and the demo mailbox's documents.
+ */
+#include "config.h"
+
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/mail.h"
+
+static enum mail_doc_kind
+classify(const char *subject, const char *text, const char *attachment)
+{
+	const char *names[1] = { attachment };
+
+	return mail_doc_classify(subject, text, text ? strlen(text) : 0, names, attachment != NULL);
+}
+
+static void
+kinds_in_six_languages(void **state)
+{
+	(void)state;
+	assert_int_equal(classify("Invoice INV-1007 for October", NULL, NULL), MAIL_DOC_BILL);
+	assert_int_equal(classify("Ihre Rechnung Nr. 2026-077", NULL, NULL), MAIL_DOC_BILL);
+	assert_int_equal(classify("Votre facture F-2291", NULL, NULL), MAIL_DOC_BILL);
+	assert_int_equal(classify("Su factura 4471", NULL, NULL), MAIL_DOC_BILL);
+	assert_int_equal(classify("Uw factuur 2026-11", NULL, NULL), MAIL_DOC_BILL);
+	assert_int_equal(classify("La sua fattura n. 88", NULL, NULL), MAIL_DOC_BILL);
+	assert_int_equal(classify("Quotation for 40 laptops", NULL, NULL), MAIL_DOC_QUOTE);
+	assert_int_equal(classify("Angebot f\xC3\xBCr B\xC3\xBCromaterial", NULL, NULL),
+			 MAIL_DOC_QUOTE);
+	assert_int_equal(classify("Devis n\xC2\xB0 D-19", NULL, NULL), MAIL_DOC_QUOTE);
+	assert_int_equal(classify("Cotizaci\xC3\xB3n 2026-5", NULL, NULL), MAIL_DOC_QUOTE);
+	assert_int_equal(classify("Offerte voor kantoorstoelen", NULL, NULL), MAIL_DOC_QUOTE);
+	assert_int_equal(classify("Preventivo per la manutenzione", NULL, NULL), MAIL_DOC_QUOTE);
+	assert_int_equal(classify("Order 55123 has shipped", NULL, NULL), MAIL_DOC_ORDER);
+	assert_int_equal(classify("Auftragsbest\xC3\xA4tigung 4711", NULL, NULL), MAIL_DOC_ORDER);
+	assert_int_equal(classify("Payment received - thank you", NULL, NULL), MAIL_DOC_PAYMENT);
+	/* a reminder names the invoice it reminds of */
+	assert_int_equal(classify("Payment reminder: invoice INV-1007 is overdue", NULL, NULL),
+			 MAIL_DOC_PAYMENT);
+	assert_int_equal(classify("Zahlungserinnerung zur Rechnung 2026-077", NULL, NULL),
+			 MAIL_DOC_PAYMENT);
+}
+
+static void
+what_is_not_a_document(void **state)
+{
+	(void)state;
+	/* a reply's subject says what it answers */
+	assert_int_equal(classify("RE: Dispute: invoice AT-2026-10 ($7,800.00)",
+				  "I've opened a case to reverse the $5,200.00 charge; you will\n"
+				  "receive a credit memo and a corrected invoice.\n",
+				  NULL),
+			 MAIL_DOC_NONE);
+	assert_int_equal(classify("Globex Monthly: Q4 deals", "Docks from $25.00 this month.\n", NULL),
+			 MAIL_DOC_NONE);
+	/* words that need a number after them */
+	assert_int_equal(classify("In order to serve you better", NULL, NULL), MAIL_DOC_NONE);
+	assert_int_equal(classify("Bill of materials, first draft", NULL, NULL), MAIL_DOC_NONE);
+	assert_int_equal(classify("Our billing address changed", NULL, NULL), MAIL_DOC_NONE);
+	/* but a reply carrying the document counts by its attachment or text */
+	assert_int_equal(classify("RE: Quote request", "Thanks, see attached.\n",
+				  "quote-Q-2026-1187.txt"),
+			 MAIL_DOC_QUOTE);
+	assert_int_equal(classify("RE: your request", "Invoice number: INV-88\nTotal: $5.00\n", NULL),
+			 MAIL_DOC_BILL);
+	/* quoted history does not make a reply a bill */
+	assert_int_equal(classify("RE: thanks", "Got it.\n\n> Invoice number: INV-88\n", NULL),
+			 MAIL_DOC_NONE);
+}
+
+static struct mail_document
+read_doc(const char *subject, const char *text)
+{
+	struct mail_document d = { 0 };
+
+	mail_doc_read_text(subject, text, strlen(text), MAIL_DECIMAL_UNKNOWN, &d);
+	return d;
+}
+
+static void
+a_us_invoice(void **state)
+{
+	struct mail_document d = read_doc(
+		"Invoice INV-1007",
+		"Invoice number: INV-1007\n"
+		"Invoice date: Aug 3, 2026\n"
+		"Terms: Net 30\n\n"
+		"  Fiber 1G (2 sites)                  $1,980.00\n"
+		"  SIP trunks                            $420.00\n"
+		"  Subtotal                            $2,400.00\n"
+		"  Sales tax                             $100.00\n"
+		"  Total                               $2,500.00\n"
+		"Questions? Call +1 (555) 010-2000.\n");
+
+	(void)state;
+	assert_true(d.has_total);
+	assert_true(d.total_labelled);
+	assert_int_equal(d.total.minor, 250000);
+	assert_string_equal(d.total.currency, "USD");
+	assert_int_equal(d.subtotal.minor, 240000);
+	assert_int_equal(d.tax.minor, 10000);
+	assert_true(d.totals_agree);
+	assert_string_equal(d.ref, "INV-1007");
+	assert_string_equal(d.issued, "2026-08-03");
+	assert_int_equal(d.net_days, 30);
+	assert_int_equal(d.decimal, MAIL_DECIMAL_DOT);
+}
+
+static void
+a_german_invoice(void **state)
+{
+	struct mail_document d = read_doc(
+		"Rechnung Nr. 2026-077",
+		"Rechnungsdatum: 02.11.2026\n"
+		"Nettobetrag            1.037,39 \xE2\x82\xAC\n"
+		"zzgl. 19 % MwSt          197,11 \xE2\x82\xAC\n"
+		"Gesamtbetrag           1.234,50 \xE2\x82\xAC\n"
+		"Zahlbar bis 16.11.2026 ohne Abzug.\n");
+
+	(void)state;
+	assert_int_equal(d.total.minor, 123450);
+	assert_string_equal(d.total.currency, "EUR");
+	assert_int_equal(d.subtotal.minor, 103739);
+	assert_int_equal(d.tax.minor, 19711);
+	assert_true(d.totals_agree);
+	assert_string_equal(d.ref, "2026-077");
+	assert_string_equal(d.issued, "2026-11-02");
+	assert_string_equal(d.due, "2026-11-16");
+	assert_int_equal(d.decimal, MAIL_DECIMAL_COMMA);
+}
+
+static void
+french_spanish_dutch_italian_totals(void **state)
+{
+	(void)state;
+	assert_int_equal(read_doc("Facture F-12", "Total HT : 1 000,00 \xE2\x82\xAC\n"
+						 "TVA 20 % : 200,00 \xE2\x82\xAC\n"
+						 "Montant TTC : 1 200,00 \xE2\x82\xAC\n")
+				 .total.minor,
+			 120000);
+	assert_int_equal(read_doc("Factura 7", "Base imponible: 100,00 EUR\nIVA: 21,00 EUR\n"
+					       "Total a pagar: 121,00 EUR\n")
+				 .total.minor,
+			 12100);
+	assert_int_equal(read_doc("Factuur 9", "Subtotaal \xE2\x82\xAC 50,00\nBTW \xE2\x82\xAC 10,50\n"
+					       "Te betalen \xE2\x82\xAC 60,50\n")
+				 .total.minor,
+			 6050);
+	assert_int_equal(read_doc("Fattura 3", "Imponibile 80,00 \xE2\x82\xAC\nIVA 17,60 \xE2\x82\xAC\n"
+					       "Totale da pagare 97,60 \xE2\x82\xAC\n")
+				 .total.minor,
+			 9760);
+	/* the label on one line, the amount on the next (two columns) */
+	assert_int_equal(read_doc("Invoice 5", "Amount due\n   $1,716.96\n").total.minor, 171696);
+	/* a quote without labels: its largest amount */
+	struct mail_document q = read_doc(
+		"Quote Q-2026-1187",
+		"3,000 x Monitor 24in @ $149.00 = $447,000.00, valid until 2026-12-15.\n");
+	assert_int_equal(q.total.minor, 44700000);
+	assert_false(q.total_labelled);
+	assert_string_equal(q.valid_until, "2026-12-15");
+	assert_string_equal(q.ref, "Q-2026-1187");
+	/* a German quote's validity, a credit note's negative total */
+	assert_string_equal(read_doc("Angebot 5", "Das Angebot ist g\xC3\xBCltig bis zum 30.11.2026.\n"
+						  "Gesamtbetrag 1.234,50 EUR\n")
+				    .valid_until,
+			    "2026-11-30");
+	assert_int_equal(read_doc("Credit note CN-5", "Total: ($1,234.56)\n").total.minor, -123456);
+}
+
+static void
+the_vendors_habit_decides_an_ambiguous_total(void **state)
+{
+	struct mail_document d = { 0 };
+	const char *text = "Total: 12,500 EUR\n";
+
+	(void)state;
+	mail_doc_read_text("Invoice 4", text, strlen(text), MAIL_DECIMAL_UNKNOWN, &d);
+	assert_true(d.ambiguous);
+	assert_int_equal(d.total_if_dot, 1250000);
+	assert_int_equal(d.total_if_comma, 1250);
+	memset(&d, 0, sizeof d);
+	mail_doc_read_text("Invoice 4", text, strlen(text), MAIL_DECIMAL_COMMA, &d);
+	assert_int_equal(d.total.minor, 1250);
+	/* German words read it the German way */
+	memset(&d, 0, sizeof d);
+	text = "Gesamtbetrag: 12,500 EUR\n";
+	mail_doc_read_text("Rechnung 4", text, strlen(text), MAIL_DECIMAL_UNKNOWN, &d);
+	assert_int_equal(d.total.minor, 1250);
+}
+
+static void
+schema_org_data(void **state)
+{
+	const char *html =
+		"<html><head><script type=\"application/ld+json\">{\"@context\":"
+		"\"http://schema.org\",\"@type\":\"Invoice\",\"confirmationNumber\":\"INV-55\","
+		"\"paymentDueDate\":\"2026-12-01\",\"totalPaymentDue\":{\"@type\":"
+		"\"PriceSpecification\",\"price\":\"1899.50\",\"priceCurrency\":\"EUR\"}}"
+		"</script></head><body>Your invoice</body></html>";
+	struct mail_document d = { 0 };
+
+	(void)state;
+	assert_true(mail_doc_read_html_data(html, strlen(html), &d));
+	assert_int_equal(d.kind, MAIL_DOC_BILL);
+	assert_int_equal(d.source, MAIL_DOC_FROM_DATA);
+	assert_int_equal(d.total.minor, 189950);
+	assert_string_equal(d.total.currency, "EUR");
+	assert_string_equal(d.ref, "INV-55");
+	assert_string_equal(d.due, "2026-12-01");
+	memset(&d, 0, sizeof d);
+	assert_false(mail_doc_read_html_data("<script type=\"application/ld+json\">{",
+					     36, &d));
+}
+
+static void
+dates(void **state)
+{
+	static const struct {
+		const char *text;
+		enum mail_date_order order;
+		const char *iso;
+		bool ambiguous;
+	} cases[] = {
+		{ "2026-12-15", MAIL_DATE_ORDER_UNKNOWN, "2026-12-15", false },
+		{ "15.12.2026", MAIL_DATE_ORDER_UNKNOWN, "2026-12-15", false },
+		{ "03/04/2027", MAIL_DATE_DMY, "2027-04-03", false },
+		{ "03/04/2027", MAIL_DATE_MDY, "2027-03-04", false },
+		{ "03/04/2027", MAIL_DATE_ORDER_UNKNOWN, "2027-03-04", true },
+		{ "12/15/2026", MAIL_DATE_ORDER_UNKNOWN, "2026-12-15", false },
+		{ "Aug 3, 2026", MAIL_DATE_ORDER_UNKNOWN, "2026-08-03", false },
+		{ "31 January 2027", MAIL_DATE_ORDER_UNKNOWN, "2027-01-31", false },
+		{ "3. M\xC3\xA4rz 2027", MAIL_DATE_ORDER_UNKNOWN, "2027-03-03", false },
+		{ "le 30 novembre 2026", MAIL_DATE_ORDER_UNKNOWN, "2026-11-30", false },
+		{ "15 de diciembre de 2026", MAIL_DATE_ORDER_UNKNOWN, "2026-12-15", false },
+		{ "1 maggio 2027", MAIL_DATE_ORDER_UNKNOWN, "2027-05-01", false },
+		{ "29 februari 2028", MAIL_DATE_ORDER_UNKNOWN, "2028-02-29", false },
+	};
+	struct mail_date d;
+	char iso[11];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t pos = 0;
+
+		if (!mail_date_next(cases[i].text, strlen(cases[i].text), &pos, cases[i].order, &d))
+			fail_msg("no date in \"%s\"", cases[i].text);
+		mail_date_iso(&d, iso);
+		if (strcmp(iso, cases[i].iso) != 0 || d.ambiguous != cases[i].ambiguous)
+			fail_msg("\"%s\": %s%s", cases[i].text, iso, d.ambiguous ? " (ambiguous)" : "");
+	}
+	/* not dates */
+	static const char *const none[] = { "29 February 2027", "31.04.2026", "2026-13-01",
+					    "INV-2026-77", "version 1.2.3", "30 Mayday 2026" };
+	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+		size_t pos = 0;
+
+		if (mail_date_next(none[i], strlen(none[i]), &pos, MAIL_DATE_ORDER_UNKNOWN, &d))
+			fail_msg("\"%s\" read as %d-%d-%d", none[i], d.year, d.month, d.day);
+	}
+}
+
+/* The demo mailbox's documents, read as indexing reads them. */
+static void
+the_demo_mailbox(void **state)
+{
+	char *path = NULL, *text = NULL;
+	struct vt_error err = { 0 };
+	struct mail_document d = { 0 };
+
+	(void)state;
+	assert_true(asprintf(&path, "%s/demo/Maildir/INBOX/cur/1785751960.M1P4242.vtriage-demo:2,S",
+			     test_fixtures()) > 0);
+	assert_int_equal(mail_body_text(path, 65536, &text, &err), VT_OK);
+	assert_int_equal(classify("Invoice AT-2026-08 from AcmeTel Business Services", text, NULL),
+			 MAIL_DOC_BILL);
+	mail_doc_read_text("Invoice AT-2026-08 from AcmeTel Business Services", text, strlen(text),
+			   MAIL_DECIMAL_UNKNOWN, &d);
+	assert_int_equal(d.total.minor, 250000);
+	assert_string_equal(d.ref, "AT-2026-08");
+	assert_string_equal(d.issued, "2026-08-03");
+	assert_string_equal(d.due, "2026-08-31");
+	free(text);
+	free(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(kinds_in_six_languages),
+		cmocka_unit_test(what_is_not_a_document),
+		cmocka_unit_test(a_us_invoice),
+		cmocka_unit_test(a_german_invoice),
+		cmocka_unit_test(french_spanish_dutch_italian_totals),
+		cmocka_unit_test(the_vendors_habit_decides_an_ambiguous_total),
+		cmocka_unit_test(schema_org_data),
+		cmocka_unit_test(dates),
+		cmocka_unit_test(the_demo_mailbox),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
