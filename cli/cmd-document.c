@@ -47,6 +47,9 @@ document_json(const struct vt_document *d)
 			    d->has_subtotal ? money_json(d->subtotal, d->total.currency)
 					    : json_null());
 	json_object_set_new(o, "tax", d->has_tax ? money_json(d->tax, d->total.currency) : json_null());
+	json_object_set_new(o, "totals_agree", d->has_subtotal && d->has_tax
+						       ? json_boolean(d->totals_agree)
+						       : json_null());
 	json_object_set_new(o, "issued", date_or_null(d->issued));
 	json_object_set_new(o, "due", date_or_null(d->due));
 	json_object_set_new(o, "net_days", d->net_days ? json_integer(d->net_days) : json_null());
@@ -124,9 +127,9 @@ print_documents(struct cli *cli, const struct vt_document_list *list, bool verdi
 			vt_document_check_line(d, amount, sizeof amount);
 		else if (d->has_total)
 			mail_money_format(&d->total, amount, sizeof amount);
-		fprintf(cli->out, "%s  %-16s %-*s %*s  %-4s %s\n", date, d->vendor_slug,
+		fprintf(cli->out, "%s  %-16s %-*s %*s  %-4s %s  %s\n", date, d->vendor_slug,
 			pad_for(ref ? ref : "", 16), ref ? ref : "", pad_for(amount, 14), amount,
-			d->source, subject ? subject : "");
+			d->source, d->thread, subject ? subject : "");
 		if (*d->note)
 			fprintf(cli->out, "    %s\n", d->note);
 		free(ref);

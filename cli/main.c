@@ -97,9 +97,11 @@ static const struct cli_command vendor_commands[] = {
 	"  --currency CODE   totals in that currency\n"                                       \
 	"  --since DATE      mail from that date (2026-01-31) on\n"                          \
 	"  --sort=amount     largest first\n"                                                \
-	"Columns: date, vendor, reference, total, source (body, data, pdf, xml), subject.\n" \
+	"Columns: date, vendor, reference, total, source (body, data, pdf, xml), thread,\n"  \
+	"subject.\n"                                                                         \
 	"JSON: message_id, thread, date, vendor, kind, source, ref, subject, total,\n"       \
-	"subtotal, tax ({minor, currency, text} or null), issued, due, net_days,\n"          \
+	"subtotal, tax ({minor, currency, text} or null), totals_agree (subtotal + tax =\n"  \
+	"total, when all three were read), issued, due, net_days,\n"                         \
 	"valid_until, note, usual, usual_count, flag.\n"
 
 static const struct cli_command quote_commands[] = {

@@ -349,6 +349,22 @@ token_value(const struct token *tk, char dec, int digits, int64_t *out)
 	return true;
 }
 
+/* Currencies written with a decimal point wherever they are billed: a
+ * comma before three digits groups them ("$12,500", "¥12,000"). */
+static bool
+point_currency(const char *code)
+{
+	static const char *const codes[] = { "USD", "GBP", "JPY", "INR", "CNY", "AUD", "CAD", "NZD",
+					     "HKD", "SGD", "KRW", "MXN", "ILS", "THB", "TWD", "MYR",
+					     "PHP", "AED", "SAR", "QAR", "EGP", "NGN", "KWD", "BHD",
+					     "OMR", "JOD", "IQD" };
+
+	for (size_t i = 0; code != NULL && i < sizeof codes / sizeof codes[0]; i++)
+		if (strcmp(code, codes[i]) == 0)
+			return true;
+	return false;
+}
+
 static bool
 fill(const struct token *tk, const char *code, enum mail_decimal hint, struct mail_amount *out)
 {
@@ -359,6 +375,8 @@ fill(const struct token *tk, const char *code, enum mail_decimal hint, struct ma
 
 	if (digits < 0)
 		digits = 2;
+	if (point_currency(code))
+		hint = MAIL_DECIMAL_DOT;
 	if (tk->dash_decimals) {
 		/* "1.899,-": the separator before the dash is the decimal
 		 * one; every other is grouping */
@@ -386,6 +404,8 @@ fill(const struct token *tk, const char *code, enum mail_decimal hint, struct ma
 		else if (other_kind || tk->glen[tk->n - 1] != 3 || tk->gval[0] == 0 ||
 			 tk->glen[0] > 3)
 			dec = last;
+		else if (digits == 0)
+			dec = 0; /* no decimals to have: "¥12,000", "¥12.000" */
 		else {
 			/* "12,500": either reading holds. Without a hint, both
 			 * separators group (few write 2.500 for 2.50), but

@@ -260,9 +260,21 @@ ref_at(const char *t, size_t len, size_t i)
 	if (mail_date_next(t, i + n, &pos, MAIL_DATE_ORDER_UNKNOWN, &d) && d.start == i &&
 	    d.end == i + n)
 		return 0;
-	/* a bare number of 1-2 digits, or a year, says little */
+	/* a bare number of 1-2 digits says little */
 	if (digits == n && n <= 2)
 		return 0;
+	/* a phone number: ten digits or more in dashed groups, at most two
+	 * letters before ("1-402-597-4111", "to1-415-873-2700") */
+	if (digits >= 10) {
+		size_t letters = 0, dashes = 0;
+
+		for (size_t k = 0; k < n; k++) {
+			letters += (t[i + k] >= 'a' && t[i + k] <= 'z') || (t[i + k] >= 'A' && t[i + k] <= 'Z');
+			dashes += t[i + k] == '-';
+		}
+		if (letters <= 2 && dashes >= 2)
+			return 0;
+	}
 	return n;
 }
 
@@ -375,8 +387,10 @@ struct hit {
 };
 
 /* The earliest document word of low[0, len) (payment words first: a
- * reminder names the invoice it reminds of). With need_refs, a word
- * counts only with a reference after it. */
+ * reminder names the invoice it reminds of). With need_refs (running
+ * text), a word counts only with a reference after it, and the vague
+ * words ("order", "bill", "offer") not at all: a newsletter's "Order
+ * Number: 317X" is no order confirmation. */
 static struct hit
 first_hit(const char *t, const char *low, size_t len, bool need_refs)
 {
@@ -389,6 +403,8 @@ first_hit(const char *t, const char *low, size_t len, bool need_refs)
 
 		if (best.found && best.kind == MAIL_DOC_PAYMENT && kw->kind != MAIL_DOC_PAYMENT)
 			break;
+		if (need_refs && kw->needs_ref)
+			continue;
 		while ((p = find_word(low, len, from, kw->word, kw->needs_ref, &end)) != NULL) {
 			size_t at = (size_t)(p - low);
 
@@ -554,6 +570,16 @@ net_days(const char *low, size_t n)
 	return 0;
 }
 
+/* Only spaces, tabs or a CR in text[from, to). */
+static bool
+blank(const char *text, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r')
+			return false;
+	return true;
+}
+
 static void
 read_line(struct reading *r, const char *line, size_t n, const char *next, size_t next_n,
 	  struct mail_document *doc)
@@ -578,8 +604,7 @@ read_line(struct reading *r, const char *line, size_t n, const char *next, size_
 		if (rank > 0 && rank >= r->total_rank) {
 			if (line_amount(line, n, tend, r->hint, &a) ||
 			    (next != NULL && line_amount(next, next_n, 0, r->hint, &a) &&
-			     a.start == (size_t)strspn(next, " \t") &&
-			     a.end + strspn(next + a.end, " \t\r") == next_n)) {
+			     blank(next, 0, a.start) && blank(next, a.end, next_n))) {
 				/* the highest rank; the last of equal rank (the
 				 * grand total comes after the section totals),
 				 * but never a zero after a real one */

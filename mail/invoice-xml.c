@@ -71,31 +71,30 @@ text_of(const xmlNode *n, char *buf, size_t len)
 	return *buf != '\0';
 }
 
-/* "1234.50" in the currency's minor units (XML amounts are plain decimals). */
+/* "1234.50" in the currency's minor units (XML amounts are plain decimals
+ * with a point, as many as the currency has). */
 static bool
 amount_of(const xmlNode *n, const char *currency, struct mail_money *out)
 {
-	char buf[64], *attr_currency = NULL;
+	char buf[64], written[80];
 	struct mail_amount a;
-	int digits;
 	xmlChar *id;
 
-	if (!text_of(n, buf, sizeof buf) || !mail_amount_parse(buf, MAIL_DECIMAL_DOT, &a))
+	if (!text_of(n, buf, sizeof buf))
 		return false;
-	if ((id = xmlGetProp(n, (const xmlChar *)"currencyID")) != NULL)
-		attr_currency = strdup((const char *)id);
+	if ((id = xmlGetProp(n, (const xmlChar *)"currencyID")) != NULL &&
+	    strlen((const char *)id) == 3)
+		snprintf(written, sizeof written, "%s %s", (const char *)id, buf);
+	else if (currency != NULL && strlen(currency) == 3)
+		snprintf(written, sizeof written, "%s %s", currency, buf);
+	else
+		snprintf(written, sizeof written, "%s", buf);
 	xmlFree(id);
-	if (attr_currency != NULL && strlen(attr_currency) == 3)
-		currency = attr_currency;
-	digits = mail_currency_digits(currency ? currency : "");
-	/* parsed with two decimals; rescale to the currency's */
-	out->minor = a.money.minor;
-	for (int d = 2; d < digits; d++)
-		out->minor *= 10;
-	for (int d = digits < 0 ? 2 : digits; d < 2; d++)
-		out->minor /= 10;
-	snprintf(out->currency, sizeof out->currency, "%s", currency ? currency : "");
-	free(attr_currency);
+	/* an amount in no currency we know is no exact figure */
+	if (!mail_amount_parse(written, MAIL_DECIMAL_DOT, &a) ||
+	    mail_currency_digits(a.money.currency) < 0)
+		return false;
+	*out = a.money;
 	return true;
 }
 
@@ -113,7 +112,8 @@ date_of(const xmlNode *n, char out[11])
 
 		if (mail_date_valid(y, m, d))
 			snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
-	} else if (strlen(buf) == 10 && buf[4] == '-' && buf[7] == '-' &&
+	} else if (strlen(buf) == 10 && strspn(buf, "0123456789-") == 10 && buf[4] == '-' &&
+		   buf[7] == '-' && strspn(buf + 5, "0123456789") == 2 &&
 		   mail_date_valid(atoi(buf), atoi(buf + 5), atoi(buf + 8)))
 		memcpy(out, buf, 11);
 }
@@ -153,6 +153,13 @@ read_ubl(const xmlNode *root, struct mail_document *doc)
 	text_of(child(find(root, "PayeeFinancialAccount", 0), "ID"), doc->iban, sizeof doc->iban);
 }
 
+static void
+quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
 bool
 mail_doc_read_invoice_xml(const char *xml, size_t len, struct mail_document *doc)
 {
@@ -162,6 +169,8 @@ mail_doc_read_invoice_xml(const char *xml, size_t len, struct mail_document *doc
 
 	if (len > XML_MAX)
 		return false;
+	/* the messages of a broken file are nobody's business */
+	xmlSetGenericErrorFunc(NULL, quiet);
 	tree = xmlReadMemory(xml, (int)len, "invoice.xml", NULL,
 			     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 				     XML_PARSE_NOBLANKS);

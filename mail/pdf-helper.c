@@ -3,7 +3,7 @@
  * own (see mail/pdf.c, which starts it under rlimits in an empty
  * directory holding in.pdf, and kills it at its deadline).
  *
- *   vtriage-pdf in.pdf
+ *   vtriage-pdf [--memory-mb MB] in.pdf
  *
  * Writes "vtriage-pdf 1", then "status ok" or why the PDF has nothing to
  * read ("encrypted", "no text layer (scanned)", "not a PDF poppler can
@@ -18,10 +18,10 @@
 
 #include <ctype.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,29 +33,36 @@
 #define PAGES_MAX "30"
 #define XML_MAX (4 * 1024 * 1024)
 
-extern char **environ;
+/* The address space of poppler's programs (and of this one, unless it
+ * is built with AddressSanitizer, which reserves terabytes of it). */
+static rlim_t memory_limit = 512u << 20;
 
-/* Runs argv with stdout to out_path and stderr to err_path; its exit
- * status, or -1 when it could not run or was killed. */
+/* Runs argv (found on $PATH) with stdout to out_path and stderr to
+ * err_path, under the memory limit; its exit status, or -1 when it could
+ * not run or was killed. */
 static int
 run(char *const argv[], const char *out_path, const char *err_path)
 {
-	posix_spawn_file_actions_t fa;
-	pid_t pid;
+	pid_t pid = fork();
 	int status;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
+	if (pid < 0)
 		return -1;
+	if (pid == 0) {
+		struct rlimit as = { memory_limit, memory_limit };
+		int in = open("/dev/null", O_RDONLY);
+		int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 ||
+		    dup2(err, 2) < 0 || setrlimit(RLIMIT_AS, &as) != 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
 	}
-	posix_spawn_file_actions_destroy(&fa);
 	while (waitpid(pid, &status, 0) < 0)
 		;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) != 127 ? WEXITSTATUS(status) : -1;
 }
 
 /* A file's bytes, at most max (NULL when unreadable). */
@@ -139,16 +146,35 @@ embedded_invoice(const char *pdf)
 int
 main(int argc, char **argv)
 {
-	char *const text_argv[] = { "pdftotext", "-layout", "-enc", "UTF-8", "-l", PAGES_MAX,
-				    argc > 1 ? argv[1] : "", "text.out", NULL };
+	char *text_argv[] = { "pdftotext", "-layout", "-enc", "UTF-8", "-l", PAGES_MAX, NULL,
+			      "text.out", NULL };
 	char *text, *errors;
 	size_t text_len = 0, err_len = 0;
 	int status;
 
+	if (argc == 4 && strcmp(argv[1], "--memory-mb") == 0) {
+		long mb = atol(argv[2]);
+
+		if (mb < 16 || mb > 65536) {
+			fprintf(stderr, "vtriage-pdf: --memory-mb %s: 16 to 65536\n", argv[2]);
+			return 2;
+		}
+		memory_limit = (rlim_t)mb << 20;
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: vtriage-pdf FILE (run by vtriage's index)\n");
+		fprintf(stderr, "usage: vtriage-pdf [--memory-mb MB] FILE (run by vtriage's index)\n");
 		return 2;
 	}
+#ifndef __SANITIZE_ADDRESS__
+	{
+		struct rlimit as = { memory_limit, memory_limit };
+
+		setrlimit(RLIMIT_AS, &as);
+	}
+#endif
+	text_argv[6] = argv[1];
 	fputs("vtriage-pdf 1\n", stdout);
 	status = run(text_argv, "pdftotext.out", "pdftotext.err");
 	text = slurp("text.out", 64u << 20, &text_len);

@@ -93,7 +93,8 @@ write_all(int fd, const void *data, size_t len)
 static const char *
 run_helper(const struct mail_pdf_options *opts, const char *dir, GString *out)
 {
-	char *const argv[] = { (char *)opts->helper, "in.pdf", NULL };
+	char memory[32];
+	char *const argv[] = { (char *)opts->helper, "--memory-mb", memory, "in.pdf", NULL };
 	int pipefd[2];
 	pid_t pid;
 	int status = 0;
@@ -101,6 +102,7 @@ run_helper(const struct mail_pdf_options *opts, const char *dir, GString *out)
 	const char *failure = NULL;
 	bool killed = false;
 
+	snprintf(memory, sizeof memory, "%u", opts->memory_mb);
 	if (pipe2(pipefd, O_CLOEXEC) != 0)
 		return "cannot start the PDF reader";
 	pid = fork();
@@ -110,15 +112,15 @@ run_helper(const struct mail_pdf_options *opts, const char *dir, GString *out)
 		return "cannot start the PDF reader";
 	}
 	if (pid == 0) {
+		/* the address space is limited by the helper, for itself and
+		 * for poppler (an ASan build of it needs terabytes of it) */
 		struct rlimit cpu = { (rlim_t)opts->timeout_s, (rlim_t)opts->timeout_s + 1 };
-		struct rlimit as = { (rlim_t)opts->memory_mb << 20, (rlim_t)opts->memory_mb << 20 };
 		struct rlimit fsize = { 64u << 20, 64u << 20 };
 		struct rlimit core = { 0, 0 };
 		int devnull = open("/dev/null", O_RDWR);
 
 		setpgid(0, 0);
 		setrlimit(RLIMIT_CPU, &cpu);
-		setrlimit(RLIMIT_AS, &as);
 		setrlimit(RLIMIT_FSIZE, &fsize);
 		setrlimit(RLIMIT_CORE, &core);
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(pipefd[1], 1) < 0 ||

@@ -343,7 +343,7 @@ vt_documents_list(struct vt_store *s, const struct vt_document_filter *f,
 		s,
 		"SELECT d.message_id, m.thread, m.subject, v.slug, v.name, m.date, d.kind, d.source,"
 		" d.total, d.currency, d.subtotal, d.tax, d.ref, d.issued, d.due, d.valid_until,"
-		" d.net_days, d.note, d.usual, d.usual_count, d.flag, m.from_addr"
+		" d.net_days, d.note, d.usual, d.usual_count, d.flag, m.from_addr, d.totals_agree"
 		" FROM documents d JOIN messages m ON m.message_id = d.message_id"
 		" JOIN vendor_domains vd ON vd.domain = d.org JOIN vendors v ON v.id = vd.vendor_id"
 		" WHERE (?1 = 0 OR d.kind = ?1) AND (?2 < 0 OR vd.vendor_id = ?2)"
@@ -394,6 +394,7 @@ vt_documents_list(struct vt_store *s, const struct vt_document_filter *f,
 		d->vendor_slug = column_dup(st, 3);
 		d->vendor_name = column_dup(st, 4);
 		d->from = column_dup(st, 21);
+		d->totals_agree = sqlite3_column_int(st, 22) != 0;
 		d->date = (time_t)sqlite3_column_int64(st, 5);
 		d->kind = (enum mail_doc_kind)sqlite3_column_int(st, 6);
 		column_copy(st, 7, d->source, sizeof d->source);

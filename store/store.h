@@ -462,6 +462,7 @@ struct vt_document {
 	bool has_total, has_subtotal, has_tax;
 	struct mail_money total;
 	int64_t subtotal, tax; /* in the total's currency */
+	bool totals_agree;     /* subtotal + tax = total */
 	char ref[MAIL_DOC_REF_MAX];
 	char issued[11], due[11], valid_until[11];
 	int net_days;

@@ -173,6 +173,33 @@ fit_columns(char *out, size_t outlen, const char *s, int width)
 	out[used] = '\0';
 }
 
+/* The thread row's columns: date, marks, vendor, then authors (where a
+ * quote's or bill's amount goes first), then the subject. */
+#define ROW_VENDOR_COLS 13
+#define ROW_AUTHORS_COLS 20
+#define ROW_AUTHORS_X (10 + 1 + 4 + 1 + ROW_VENDOR_COLS + 1)
+#define ROW_AMOUNT_COLS 11
+
+/* "  $7,800.00" right-aligned in ROW_AMOUNT_COLS, "!" before a bill the
+ * bill check flagged; false when the thread has none. */
+static bool
+amount_text(struct tui *t, const struct mail_thread *th, char *out, size_t len, bool *flagged)
+{
+	const struct vt_thread_amount *a = vt_thread_amount_of(&t->threads.marks, th->thread_id);
+	char money[48], shown[52];
+	int cols = 0;
+
+	if (a == NULL)
+		return false;
+	mail_money_format(&a->total, money, sizeof money);
+	snprintf(shown, sizeof shown, "%s%s", a->flagged ? "!" : "", money);
+	for (const char *p = shown; *p; p++)
+		cols += ((unsigned char)*p & 0xC0) != 0x80;
+	snprintf(out, len, "%*s%s", cols < ROW_AMOUNT_COLS ? ROW_AMOUNT_COLS - cols : 0, "", shown);
+	*flagged = a->flagged;
+	return true;
+}
+
 static void
 thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
 {
@@ -201,34 +228,39 @@ thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
 	/* columns by display width: "Müller" is six columns, seven bytes;
 	 * the vendor gave the suspicious mark its column, so the subject
 	 * starts where it did before (it matters most at 80 columns) */
-	fit_columns(vendor, sizeof vendor, slug ? slug : "-", 13);
-	fit_columns(authors, sizeof authors, clean_authors ? clean_authors : "", 20);
+	fit_columns(vendor, sizeof vendor, slug ? slug : "-", ROW_VENDOR_COLS);
+	{
+		char amount[96], both[512];
+		bool flagged;
+
+		/* the amount takes the authors' first columns, not the subject's */
+		if (amount_text(t, th, amount, sizeof amount, &flagged)) {
+			snprintf(both, sizeof both, "%s %s", amount,
+				 clean_authors ? clean_authors : "");
+			fit_columns(authors, sizeof authors, both, ROW_AUTHORS_COLS);
+		} else
+			fit_columns(authors, sizeof authors, clean_authors ? clean_authors : "",
+				    ROW_AUTHORS_COLS);
+	}
 	snprintf(buf, len, "%s %s %s %s %s (%d)", date, marks, vendor, authors, th->subject,
 		 th->total);
 	free(clean_authors);
 	free(slug);
 }
 
-/* A thread's quote or bill amount, right-aligned over the end of its
- * row; "!" and the error colour for a bill the bill check flagged. */
+/* A flagged bill's amount again, in the error colour. */
 static void
 draw_amount(struct tui *t, const struct mail_thread *th, int y, attr_t attr)
 {
 	const struct tui_layout *l = &t->layout;
-	const struct vt_thread_amount *a = vt_thread_amount_of(&t->threads.marks, th->thread_id);
-	char text[64];
-	int cols = 0;
+	char amount[96];
+	bool flagged;
 
-	if (a == NULL || l->threads_w < 40)
+	if (attr & A_REVERSE || !amount_text(t, th, amount, sizeof amount, &flagged) || !flagged ||
+	    l->threads_w < ROW_AUTHORS_X + ROW_AMOUNT_COLS)
 		return;
-	text[0] = ' ';
-	text[1] = a->flagged ? '!' : ' ';
-	mail_money_format(&a->total, text + 2, sizeof text - 2);
-	for (const char *p = text; *p; p++)
-		cols += ((unsigned char)*p & 0xC0) != 0x80;
-	if (a->flagged && !(attr & A_REVERSE))
-		attr = tui_colour(t, C_ERROR, A_BOLD);
-	tui_put_text(y, l->threads_x + l->threads_w - cols, cols, text, attr);
+	tui_put_text(y, l->threads_x + ROW_AUTHORS_X, ROW_AMOUNT_COLS, amount,
+		     tui_colour(t, C_ERROR, A_BOLD));
 }
 
 static void

@@ -57,5 +57,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_iso(doc.valid_until);
 	memset(&doc, 0, sizeof doc);
 	(void)mail_doc_read_html_data(text, size, &doc);
+	/* the PDF reader's field lines, as the index reads them back */
+	{
+		char line[256];
+		size_t n = size < sizeof line ? size : sizeof line - 1;
+
+		memcpy(line, text, n);
+		line[n] = '\0';
+		memset(&doc, 0, sizeof doc);
+		(void)mail_invoice_xml_field(line, &doc);
+		if (doc.has_total && mail_currency_digits(doc.total.currency) < -1)
+			abort();
+		if (doc.iban[0] && !mail_iban_valid(doc.iban))
+			abort();
+		check_iso(doc.issued);
+		check_iso(doc.due);
+	}
 	return 0;
 }

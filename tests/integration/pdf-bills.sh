@@ -85,7 +85,7 @@ ok "the slow PDF was cut off by its time limit (took ${took} s)" test "$took" -l
 out=$(vt index --full-scan --format=json 2>&1)
 bills=$(vt bill list)
 echo "$bills" | sed 's/^/# /'
-contains "the German table's labelled total, from the PDF" "$bills" "RE-2026-077           €1,188.81  pdf"
+contains "the German table's labelled total, from the PDF" "$bills" "RE-2026-077           €1,188.81  pdf  "
 contains "the US total at the bottom of page 2" "$bills" "INC-5512              \$3,920.00  pdf"
 contains "the Factur-X XML's exact figures" "$bills" "RE-2026-0042          €4,998.00  xml"
 contains "the scan is noted as such" "$bills" "PDF not read: no text layer (scanned)"
@@ -96,6 +96,7 @@ fi
 json=$(vt bill list hooli --format=json)
 contains "the XML's tax and subtotal" "$json" '"text": "€798.00"'
 contains "the XML's due date" "$json" '"due": "2026-12-02"'
+contains "its subtotal and tax add up" "$json" '"totals_agree": true'
 contains "the PDF's due date (Zahlbar bis)" "$(vt bill list mueller-buero --format=json)" '"due": "2026-11-16"'
 is "amount: finds the PDF's bill" "$(vt count 'amount:1188.81' 2>&1)" "2"
 

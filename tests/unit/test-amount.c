@@ -100,6 +100,12 @@ ambiguous_amounts_follow_the_hint(void **state)
 	assert_int_equal(a.alt_minor, 1250000);
 	a = only("$12,500", true, MAIL_DECIMAL_DOT);
 	assert_int_equal(a.money.minor, 1250000);
+	/* currencies written with a point everywhere ignore the hint */
+	a = only("$12,500", true, MAIL_DECIMAL_COMMA);
+	assert_int_equal(a.money.minor, 1250000);
+	a = only("\xC2\xA5" "12,526", true, MAIL_DECIMAL_COMMA);
+	assert_int_equal(a.money.minor, 12526);
+	assert_false(a.ambiguous);
 	a = only("1.899 €", true, MAIL_DECIMAL_COMMA);
 	assert_int_equal(a.money.minor, 189900);
 	/* what an amount shows of its writer's habit */
