@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "private.h"
 
@@ -452,15 +453,56 @@ milli_of(const char *text, int64_t *out)
 	return true;
 }
 
+/*
+ * The document terms as one SQL condition on documents d: kind:,
+ * amount:, currency:, ref:, due:, bill:, and (to narrow the answer when
+ * it is ANDed with them) vendor:. Each term adds a clause and its
+ * bound values.
+ */
+#define DOC_TERMS_MAX 16
+
+struct doc_terms {
+	char sql[2048];
+	size_t len;
+	struct {
+		bool text;
+		int64_t i;
+		char t[128];
+	} args[2 * DOC_TERMS_MAX];
+	int n_args, n_terms;
+};
+
+static void
+clause(struct doc_terms *q, const char *sql)
+{
+	q->len += (size_t)snprintf(q->sql + q->len, sizeof q->sql - q->len, "%s%s",
+				   q->n_terms++ ? " AND " : "", sql);
+	if (q->len >= sizeof q->sql)
+		q->len = sizeof q->sql - 1;
+}
+
+static void
+arg_int(struct doc_terms *q, int64_t v)
+{
+	q->args[q->n_args].text = false;
+	q->args[q->n_args++].i = v;
+}
+
+static void
+arg_text(struct doc_terms *q, const char *v)
+{
+	q->args[q->n_args].text = true;
+	snprintf(q->args[q->n_args++].t, sizeof q->args[0].t, "%s", v);
+}
+
 /* amount:>1000, amount:<50, amount:>=10, amount:500..2000, amount:1200 */
-static char *
-expand_amount(struct vt_store *s, const char *value, struct vt_error *err)
+static bool
+amount_term(struct doc_terms *q, const char *value, struct vt_error *err)
 {
 	int64_t lo = INT64_MIN / 2, hi = INT64_MAX / 2, v = 0;
 	const char *dots = strstr(value, "..");
 	char buf[64];
-	sqlite3_stmt *st;
-	bool ok = true;
+	bool ok;
 
 	if (dots != NULL) {
 		snprintf(buf, sizeof buf, "%.*s", (int)(dots - value), value);
@@ -480,59 +522,134 @@ expand_amount(struct vt_store *s, const char *value, struct vt_error *err)
 		vt_fail(err, VT_ERR_USAGE,
 			"no 'amount:%s' (amount:>1000, amount:<50, amount:500..2000 or amount:1200)",
 			value);
-		return NULL;
+		return false;
 	}
-	st = vt_sql_prepare(s,
-			    "SELECT message_id FROM documents WHERE total IS NOT NULL"
-			    " AND total * 1000 >= ?1 * scale AND total * 1000 <= ?2 * scale"
-			    " ORDER BY 1",
-			    err);
-	if (st != NULL) {
-		sqlite3_bind_int64(st, 1, lo);
-		sqlite3_bind_int64(st, 2, hi);
-	}
-	return documents_query(s, st, err);
+	clause(q, "d.total IS NOT NULL AND d.total * 1000 >= ? * d.scale"
+		  " AND d.total * 1000 <= ? * d.scale");
+	arg_int(q, lo);
+	arg_int(q, hi);
+	return true;
 }
 
 /* due:<30d (due within 30 days, or overdue), due:>30d, due:overdue */
-static char *
-expand_due(struct vt_store *s, const char *value, struct vt_error *err)
+static bool
+due_term(struct doc_terms *q, const char *value, struct vt_error *err)
 {
-	sqlite3_stmt *st;
 	char *end;
 	long days = 0;
-	int mode;
 
-	if (strcmp(value, "overdue") == 0)
-		mode = 0;
-	else if ((value[0] == '<' || value[0] == '>') && (days = strtol(value + 1, &end, 10)) >= 0 &&
-		 end != value + 1 && (strcmp(end, "d") == 0 || *end == '\0'))
-		mode = value[0] == '<' ? 1 : 2;
-	else {
-		vt_fail(err, VT_ERR_USAGE, "no 'due:%s' (due:<30d, due:>30d or due:overdue)", value);
-		return NULL;
+	if (strcmp(value, "overdue") == 0) {
+		clause(q, "d.due <> '' AND d.due < date('now', 'localtime') AND d.kind = 2");
+		return true;
 	}
-	st = vt_sql_prepare(s,
-			    "SELECT message_id FROM documents WHERE due <> '' AND CASE ?1"
-			    " WHEN 0 THEN due < date('now', 'localtime') AND kind = 2"
-			    " WHEN 1 THEN due <= date('now', 'localtime', '+' || ?2 || ' days')"
-			    " ELSE due > date('now', 'localtime', '+' || ?2 || ' days') END"
-			    " ORDER BY 1",
-			    err);
-	if (st != NULL) {
-		sqlite3_bind_int(st, 1, mode);
-		sqlite3_bind_int64(st, 2, days);
+	if ((value[0] == '<' || value[0] == '>') && (days = strtol(value + 1, &end, 10)) >= 0 &&
+	    end != value + 1 && (strcmp(end, "d") == 0 || *end == '\0')) {
+		clause(q, value[0] == '<'
+				  ? "d.due <> '' AND d.due <= date('now', 'localtime', '+' || ? || ' days')"
+				  : "d.due <> '' AND d.due > date('now', 'localtime', '+' || ? || ' days')");
+		arg_int(q, days);
+		return true;
 	}
-	return documents_query(s, st, err);
+	vt_fail(err, VT_ERR_USAGE, "no 'due:%s' (due:<30d, due:>30d or due:overdue)", value);
+	return false;
 }
 
-/* kind:quote|bill|order|payment|any, currency:EUR, ref:INV-1007,
- * bill:flagged */
+/* One term into q; false with err set when its value is bad. */
+static bool
+doc_term(struct vt_store *s, struct doc_terms *q, const char *prefix, const char *value,
+	 struct vt_error *err)
+{
+	if (q->n_terms >= DOC_TERMS_MAX)
+		return vt_fail(err, VT_ERR_USAGE, "too many quote and bill terms"), false;
+	if (strcmp(prefix, "kind") == 0) {
+		enum mail_doc_kind k = mail_doc_kind_from_name(value);
+
+		if (strcmp(value, "any") == 0) {
+			clause(q, "d.kind BETWEEN 1 AND 4");
+			return true;
+		}
+		if (k == MAIL_DOC_NONE) {
+			vt_fail(err, VT_ERR_USAGE,
+				"no 'kind:%s' (kind:quote, kind:bill, kind:order, kind:payment or"
+				" kind:any)",
+				value);
+			return false;
+		}
+		clause(q, "d.kind = ?");
+		arg_int(q, (int64_t)k);
+		return true;
+	}
+	if (strcmp(prefix, "amount") == 0)
+		return amount_term(q, value, err);
+	if (strcmp(prefix, "due") == 0)
+		return due_term(q, value, err);
+	if (strcmp(prefix, "currency") == 0) {
+		char upper[4];
+
+		if (strlen(value) != 3) {
+			vt_fail(err, VT_ERR_USAGE, "no 'currency:%s' (a code such as EUR)", value);
+			return false;
+		}
+		for (int i = 0; i < 4; i++)
+			upper[i] = value[i] >= 'a' && value[i] <= 'z' ? (char)(value[i] - 32) : value[i];
+		clause(q, "d.currency = ?");
+		arg_text(q, upper);
+		return true;
+	}
+	if (strcmp(prefix, "ref") == 0) {
+		clause(q, "d.ref = ? COLLATE NOCASE");
+		arg_text(q, value);
+		return true;
+	}
+	if (strcmp(prefix, "vendor") == 0) {
+		int64_t id;
+
+		if (vt_vendor_find(s, value, &id, err) != VT_OK)
+			return false;
+		clause(q, "d.org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?)");
+		arg_int(q, id);
+		return true;
+	}
+	if (strcmp(value, "flagged") != 0) {
+		vt_fail(err, VT_ERR_USAGE, "no 'bill:%s' (bill:flagged)", value);
+		return false;
+	}
+	clause(q, "d.flag <> ''");
+	return true;
+}
+
+/* The ids of the documents q matches, as a query. */
+static char *
+doc_terms_query(struct vt_store *s, const struct doc_terms *q, struct vt_error *err)
+{
+	char sql[2200];
+	sqlite3_stmt *st;
+	char *out;
+
+	snprintf(sql, sizeof sql, "SELECT d.message_id FROM documents d WHERE %s ORDER BY 1",
+		 q->sql);
+	/* a statement per shape of query: prepared each time, not cached */
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		vt_fail(err, VT_ERR_DB, "resolve query: %s", sqlite3_errmsg(s->db));
+		return NULL;
+	}
+	for (int i = 0; i < q->n_args; i++) {
+		if (q->args[i].text)
+			sqlite3_bind_text(st, i + 1, q->args[i].t, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(st, i + 1, q->args[i].i);
+	}
+	out = documents_query(s, st, err);
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* kind:quote|bill|order|payment|any, amount:, currency:EUR, ref:INV-1007,
+ * due:, bill:flagged, each alone. kind: is a property notmuch has. */
 static char *
 expand_document(struct vt_store *s, const char *prefix, const char *value, struct vt_error *err)
 {
-	sqlite3_stmt *st;
-	char upper[4];
+	struct doc_terms q = { 0 };
 
 	if (strcmp(prefix, "kind") == 0) {
 		char *out = NULL;
@@ -552,38 +669,96 @@ expand_document(struct vt_store *s, const char *prefix, const char *value, struc
 			out = NULL;
 		return out;
 	}
-	if (strcmp(prefix, "amount") == 0)
-		return expand_amount(s, value, err);
-	if (strcmp(prefix, "due") == 0)
-		return expand_due(s, value, err);
-	if (strcmp(prefix, "currency") == 0) {
-		if (strlen(value) != 3) {
-			vt_fail(err, VT_ERR_USAGE, "no 'currency:%s' (a code such as EUR)", value);
-			return NULL;
-		}
-		for (int i = 0; i < 4; i++)
-			upper[i] = value[i] >= 'a' && value[i] <= 'z' ? (char)(value[i] - 32) : value[i];
-		st = vt_sql_prepare(s, "SELECT message_id FROM documents WHERE currency = ? ORDER BY 1",
-				    err);
-		if (st != NULL)
-			sqlite3_bind_text(st, 1, upper, -1, SQLITE_TRANSIENT);
-		return documents_query(s, st, err);
-	}
-	if (strcmp(prefix, "ref") == 0) {
-		st = vt_sql_prepare(s,
-				    "SELECT message_id FROM documents WHERE ref = ? COLLATE NOCASE"
-				    " ORDER BY 1",
-				    err);
-		if (st != NULL)
-			sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
-		return documents_query(s, st, err);
-	}
-	if (strcmp(value, "flagged") != 0) {
-		vt_fail(err, VT_ERR_USAGE, "no 'bill:%s' (bill:flagged)", value);
+	if (!doc_term(s, &q, prefix, value, err))
 		return NULL;
+	return doc_terms_query(s, &q, err);
+}
+
+/*
+ * A query that is only terms ANDed together (no or, not, -, parentheses
+ * or quotes) with two or more quote and bill terms: those are answered at
+ * once in sqlite, with the vendor: term too, so that notmuch gets the ids
+ * of the documents that match them all ("vendor:globex kind:quote
+ * amount:>10000": a few dozen ids) rather than every document over an
+ * amount. The other terms stay as they are. *out is NULL when the query
+ * is not of that shape.
+ */
+static vt_status
+joint_document_terms(struct vt_store *s, const char *query, char **out, struct vt_error *err)
+{
+	static const char *const doc_prefixes[] = { "kind", "amount", "currency", "ref", "due",
+						    "bill" };
+	struct doc_terms q = { 0 };
+	struct strbuf rest = { 0 };
+	char *copy, *save = NULL, *ids = NULL;
+	int doc_terms = 0;
+	vt_status rc = VT_OK;
+
+	*out = NULL;
+	if (strpbrk(query, "\"()") != NULL || (copy = strdup(query)) == NULL)
+		return VT_OK;
+	/* first pass: the shape */
+	for (char *tok = strtok_r(copy, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
+		const char *colon = strchr(tok, ':');
+
+		if (tok[0] == '-' || strcasecmp(tok, "or") == 0 || strcasecmp(tok, "not") == 0 ||
+		    strcasecmp(tok, "xor") == 0) {
+			free(copy);
+			return VT_OK;
+		}
+		for (size_t k = 0; colon != NULL && k < sizeof doc_prefixes / sizeof doc_prefixes[0]; k++)
+			if ((size_t)(colon - tok) == strlen(doc_prefixes[k]) &&
+			    strncasecmp(tok, doc_prefixes[k], strlen(doc_prefixes[k])) == 0)
+				doc_terms++;
 	}
-	st = vt_sql_prepare(s, "SELECT message_id FROM documents WHERE flag <> '' ORDER BY 1", err);
-	return documents_query(s, st, err);
+	free(copy);
+	if (doc_terms < 2 || (copy = strdup(query)) == NULL)
+		return VT_OK;
+	save = NULL;
+	for (char *tok = strtok_r(copy, " \t", &save); rc == VT_OK && tok != NULL;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		char *colon = strchr(tok, ':'), prefix[16], *value;
+		bool ours = false;
+
+		if (colon != NULL && (size_t)(colon - tok) < sizeof prefix) {
+			snprintf(prefix, sizeof prefix, "%.*s", (int)(colon - tok), tok);
+			mail_ascii_lower(prefix);
+			for (size_t k = 0; k < sizeof doc_prefixes / sizeof doc_prefixes[0]; k++)
+				ours = ours || strcmp(prefix, doc_prefixes[k]) == 0;
+			ours = ours || strcmp(prefix, "vendor") == 0;
+		}
+		if (ours) {
+			if ((value = strdup(colon + 1)) == NULL) {
+				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+				break;
+			}
+			if (strcmp(prefix, "ref") != 0)
+				mail_ascii_lower(value);
+			if (!doc_term(s, &q, prefix, value, err))
+				rc = err ? err->status : VT_ERR_USAGE;
+			free(value);
+		}
+		/* vendor: stays for notmuch too (it excludes impostors) */
+		if (!ours || strcmp(prefix, "vendor") == 0) {
+			sb_add(&rest, rest.len ? " " : "");
+			sb_add(&rest, tok);
+		}
+	}
+	free(copy);
+	if (rc == VT_OK && (ids = doc_terms_query(s, &q, err)) == NULL)
+		rc = err ? err->status : VT_ERR_DB;
+	if (rc == VT_OK) {
+		sb_add(&rest, rest.len ? " " : "");
+		sb_add(&rest, ids);
+		if (rest.failed)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		else
+			*out = rest.data;
+	}
+	if (rc != VT_OK)
+		free(rest.data);
+	free(ids);
+	return rc;
 }
 
 static char *
@@ -619,6 +794,8 @@ vt_status
 vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_error *err)
 {
 	const char *q = query;
+	char *joint = NULL;
+	vt_status rc;
 
 	while (*q == ' ' || *q == '\t')
 		q++;
@@ -626,7 +803,11 @@ vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_
 	 * notmuch's own command line, reads it as everything. */
 	if (*q == '\0')
 		query = "*";
-	return mail_query_rewrite(query, our_prefixes, expand, s, out, err);
+	if ((rc = joint_document_terms(s, query, &joint, err)) != VT_OK)
+		return rc;
+	rc = mail_query_rewrite(joint ? joint : query, our_prefixes, expand, s, out, err);
+	free(joint);
+	return rc;
 }
 
 /* ---- marks for thread lists ---- */

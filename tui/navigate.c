@@ -43,16 +43,22 @@ tui_open_folder(struct tui *t, long i)
 void
 tui_open_thread(struct tui *t)
 {
-	struct vt_error err = { 0 };
 	const struct mail_thread *th = tui_selected_thread(t);
-	char *org;
 
 	if (th == NULL) {
 		tui_say(t, true, "no thread selected");
 		return;
 	}
-	org = th->vendor_org ? strdup(th->vendor_org) : NULL;
-	if (tui_pager_build(&t->pager, *t->db, t->store, th->thread_id, t->cfg, &err) != VT_OK) {
+	tui_open_thread_id(t, th->thread_id, th->vendor_org);
+}
+
+void
+tui_open_thread_id(struct tui *t, const char *thread_id, const char *vendor_org)
+{
+	struct vt_error err = { 0 };
+	char *org = vendor_org ? strdup(vendor_org) : NULL;
+
+	if (tui_pager_build(&t->pager, *t->db, t->store, thread_id, t->cfg, &err) != VT_OK) {
 		tui_say(t, true, "%s", err.msg);
 		free(org);
 		return;

@@ -147,6 +147,8 @@ void tui_run_search(struct tui *t, const char *query);
 
 void tui_open_folder(struct tui *t, long i);
 void tui_open_thread(struct tui *t);
+/* The pager on one thread (from a pane row); vendor_org may be NULL. */
+void tui_open_thread_id(struct tui *t, const char *thread_id, const char *vendor_org);
 void tui_find_next(struct tui *t, int dir);
 /* The movement actions (up, down, pages, top, bottom) on what has focus. */
 void tui_move_by(struct tui *t, enum km_action a);

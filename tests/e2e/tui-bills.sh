@@ -23,6 +23,11 @@ contains "September's is not marked" "$row" "   \$2,480.00 AcmeTel"
 contains "the Quotes & bills pane lists the vendor's bills" "$(screen)" "Quotes & bills (5)"
 contains "with the flagged one" "$(screen)" "\$7,800.00 AT-2026-10 !check"
 contains "and the year's total" "$(screen)" "2026 bills: \$15,290.00 (4)"
+# Enter on a row of the pane opens its thread
+keys Tab Tab Tab Tab j Enter
+ok "Enter on the pane's October bill opens its thread" wait_for "> thread"
+contains "the October bill's thread" "$(screen)" "Subject: Invoice AT-2026-10"
+keys q
 history=$($VTRIAGE --config "$TMP/conf" history acmetel)
 contains "the history carries the amounts" "$history" "Amount due: \$7,800.00 [bill \$7,800.00]"
 contains "and the bill check's verdict" "$history" "bill-check      \$7,800.00: +213% against the usual \$2,490.00 (2 bills), AT-2026-10"

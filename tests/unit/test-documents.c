@@ -89,6 +89,13 @@ a_bill_that_jumps_is_flagged(void **state)
 	assert_int_equal(count(f, "kind:bill amount:>5000"), 3);
 	assert_int_equal(count(f, "kind:bill amount:2400..2500"), 2);
 	assert_int_equal(count(f, "ref:at-3"), 2);
+	/* the terms answered together in sqlite, with the vendor's and with
+	 * words, agree with each alone */
+	assert_int_equal(count(f, "vendor:hooli kind:bill amount:>5000"), 2);
+	assert_int_equal(count(f, "vendor:acmetel kind:bill amount:>5000"), 1);
+	assert_int_equal(count(f, "kind:bill amount:>5000 subject:reminder"), 1);
+	assert_int_equal(count(f, "(kind:bill) and (amount:>5000)"), 3);
+	assert_int_equal(count(f, "kind:bill amount:>5000 currency:eur"), 0);
 	assert_int_equal(count(f, "currency:usd"), 6);
 }
 
