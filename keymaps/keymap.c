@@ -53,6 +53,7 @@ static const struct {
 	[KM_UNDO] = { "undo", "undo the last triage action" },
 	[KM_SYNC] = { "sync", "sync IMAP accounts (else index) in the background" },
 	[KM_REDRAW] = { "redraw", "redraw the screen" },
+	[KM_SORT] = { "sort", "order the list by date or by amount (largest quote or bill first)" },
 };
 
 static const char *const contexts[KM_CONTEXTS] = { "main", "pager", "help" };
@@ -94,6 +95,7 @@ static const struct {
 	{ KM_MAIN, KM_UNDO, ",u" },
 	{ KM_MAIN, KM_SYNC, ",y" },
 	{ KM_MAIN, KM_REDRAW, "<C-l>" },
+	{ KM_MAIN, KM_SORT, "o" },
 	{ KM_PAGER, KM_UP, "k <Up>" },
 	{ KM_PAGER, KM_DOWN, "j <Down> <Enter>" },
 	{ KM_PAGER, KM_PAGE_UP, "<PageUp> <C-b> -" },

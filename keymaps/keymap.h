@@ -63,6 +63,7 @@ enum km_action {
 	KM_UNDO,
 	KM_SYNC,
 	KM_REDRAW,
+	KM_SORT,
 	KM_ACTIONS
 };
 

@@ -326,3 +326,24 @@ tui_run_search(struct tui *t, const char *query)
 		}
 	}
 }
+
+void
+tui_act_sort(struct tui *t, const char *how)
+{
+	bool by_amount;
+
+	if (how == NULL || *how == '\0')
+		by_amount = !t->threads.by_amount; /* the key toggles */
+	else if (strcmp(how, "amount") == 0)
+		by_amount = true;
+	else if (strcmp(how, "date") == 0)
+		by_amount = false;
+	else {
+		tui_say(t, true, "sort by date or amount, not '%s'", how);
+		return;
+	}
+	tui_threads_sort(&t->threads, by_amount);
+	tui_cursor_set(&t->tcur, 0);
+	t->need_count = true;
+	tui_say(t, false, by_amount ? "largest quote or bill first" : "newest first");
+}

@@ -219,6 +219,13 @@ run_redraw(struct tui *t, enum km_action a, const char *arg)
 	clearok(curscr, TRUE);
 }
 
+static void
+run_sort(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)a;
+	tui_act_sort(t, arg);
+}
+
 static const struct tui_command commands[] = {
 	{ .action = KM_UP, .run = run_move },
 	{ .action = KM_DOWN, .run = run_move },
@@ -252,6 +259,8 @@ static const struct tui_command commands[] = {
 	{ .action = KM_UNDO, .run = run_undo, .colon = true },
 	{ .action = KM_SYNC, .run = run_sync, .colon = true, .arg = ARG_ACCOUNT, .usage = "[ACCOUNT]" },
 	{ .action = KM_REDRAW, .run = run_redraw, .colon = true },
+	{ .action = KM_SORT, .run = run_sort, .colon = true, .arg = ARG_TEXT,
+	  .usage = "[date|amount]" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -516,7 +516,8 @@ tui_draw(struct tui *t)
 			 t->threads.total);
 	else
 		snprintf(count, sizeof count, "%ld/?", t->tcur.sel + 1);
-	snprintf(bar, sizeof bar, " %s  [%s]  %s%s%s", count, t->folder_query ? t->folder_query : "",
+	snprintf(bar, sizeof bar, " %s  [%s]%s  %s%s%s", count,
+		 t->folder_query ? t->folder_query : "", t->threads.by_amount ? " by amount" : "",
 		 t->n_pending ? "keys: " : "", t->n_pending ? ",  " : "", t->sync.status);
 	tui_put_mail_text(LINES - 2, 0, COLS, bar, tui_colour(t, C_BAR, A_REVERSE));
 	tui_put_text(LINES - 1, 0, COLS, t->message,

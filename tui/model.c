@@ -169,6 +169,102 @@ drop_cache(struct tui_threads *t)
 	t->at_end = false;
 }
 
+static void
+drop_order(struct tui_threads *t)
+{
+	for (size_t i = 0; i < t->n_order; i++)
+		free(t->order[i]);
+	free(t->order);
+	t->order = NULL;
+	t->n_order = 0;
+}
+
+void
+tui_threads_sort(struct tui_threads *t, bool by_amount)
+{
+	drop_cache(t);
+	drop_order(t);
+	t->by_amount = by_amount;
+	t->total = -1;
+}
+
+struct ranked {
+	char *id;
+	size_t pos;   /* in date order */
+	bool has;     /* holds a quote or bill */
+	int64_t milli; /* its amount in thousandths of a unit, any currency */
+};
+
+static int
+by_amount_desc(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->has != y->has)
+		return x->has ? -1 : 1;
+	if (x->has && x->milli != y->milli)
+		return x->milli > y->milli ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+struct collect {
+	struct ranked *items;
+	size_t count;
+	const struct vt_thread_marks *marks;
+};
+
+static vt_status
+collect_thread(void *ctx, const struct mail_thread *th, struct vt_error *err)
+{
+	struct collect *c = ctx;
+	struct ranked *grown = realloc(c->items, (c->count + 1) * sizeof *grown);
+	const struct vt_thread_amount *a;
+
+	if (grown == NULL || (grown[c->count].id = strdup(th->thread_id)) == NULL) {
+		if (grown != NULL)
+			c->items = grown;
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	c->items = grown;
+	a = vt_thread_amount_of(c->marks, th->thread_id);
+	grown[c->count].pos = c->count;
+	grown[c->count].has = a != NULL;
+	grown[c->count].milli = 0;
+	if (a != NULL) {
+		int digits = mail_currency_digits(a->total.currency);
+		int64_t v = a->total.minor * 1000;
+
+		for (int d = 0; d < (digits < 0 ? 2 : digits); d++)
+			v /= 10;
+		grown[c->count].milli = v;
+	}
+	c->count++;
+	return VT_OK;
+}
+
+/* The threads of the query ordered by amount. */
+static vt_status
+make_order(struct tui_threads *t, struct mail_db *db, struct vt_error *err)
+{
+	struct collect c = { .marks = &t->marks };
+	vt_status rc = mail_search_threads(db, t->nm_query, 0, -1, collect_thread, &c, err);
+
+	if (rc == VT_OK && c.count > 1)
+		qsort(c.items, c.count, sizeof *c.items, by_amount_desc);
+	if (rc == VT_OK && (t->order = malloc((c.count ? c.count : 1) * sizeof *t->order)) == NULL)
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < c.count; i++) {
+		if (rc == VT_OK)
+			t->order[t->n_order++] = c.items[i].id;
+		else
+			free(c.items[i].id);
+	}
+	free(c.items);
+	if (rc == VT_OK)
+		t->total = (long)t->n_order;
+	return rc;
+}
+
 vt_status
 tui_threads_open(struct tui_threads *t, struct vt_store *s, const char *query,
 		 struct vt_error *err)
@@ -183,6 +279,7 @@ tui_threads_open(struct tui_threads *t, struct vt_store *s, const char *query,
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	tui_threads_close(t);
+	t->by_amount = false;
 	t->query = copy;
 	t->nm_query = nm;
 	t->total = -1;
@@ -226,6 +323,9 @@ tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt
 	long start, window = t->window > 0 && t->window < TUI_THREAD_WINDOW ? t->window
 									   : TUI_THREAD_WINDOW;
 
+	if (t->by_amount && t->order == NULL && t->nm_query != NULL &&
+	    make_order(t, db, err) != VT_OK)
+		return NULL;
 	if (index < 0 || t->nm_query == NULL || (t->total >= 0 && index >= t->total))
 		return NULL;
 	if (index >= t->offset && index < t->offset + (long)t->cached)
@@ -238,6 +338,35 @@ tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt
 		start = 0;
 	drop_cache(t);
 	t->offset = start;
+	if (t->by_amount) {
+		/* thread by thread, in the order made */
+		for (long k = start; k < start + window && k < (long)t->n_order; k++) {
+			char *q = NULL;
+			vt_status rc;
+
+			if (asprintf(&q, "thread:%s", t->order[k]) < 0) {
+				vt_fail(err, VT_ERR_NOMEM, "out of memory");
+				drop_cache(t);
+				return NULL;
+			}
+			rc = mail_search_threads(db, q, 0, 1, keep_thread, t, err);
+			free(q);
+			if (rc != VT_OK) {
+				drop_cache(t);
+				return NULL;
+			}
+			/* a thread gone since (merged, deleted): the order
+			 * is made again at the next look */
+			if (t->cached < (size_t)(k - start + 1)) {
+				drop_cache(t);
+				drop_order(t);
+				t->total = -1;
+				return NULL;
+			}
+		}
+		t->at_end = start + (long)t->cached >= (long)t->n_order;
+		return index < t->offset + (long)t->cached ? &t->cache[index - t->offset] : NULL;
+	}
 	if (mail_search_threads(db, t->nm_query, start, window, keep_thread, t, err) != VT_OK) {
 		drop_cache(t);
 		return NULL;
@@ -258,6 +387,12 @@ tui_threads_count(struct tui_threads *t, struct mail_db *db, struct vt_error *er
 
 	if (t->nm_query == NULL)
 		return VT_OK;
+	if (t->by_amount) {
+		if (t->order == NULL && (rc = make_order(t, db, err)) != VT_OK)
+			return rc;
+		t->total = (long)t->n_order;
+		return VT_OK;
+	}
 	if ((rc = mail_count(db, t->nm_query, true, &n, err)) == VT_OK)
 		t->total = (long)n;
 	return rc;
@@ -267,6 +402,7 @@ void
 tui_threads_invalidate(struct tui_threads *t)
 {
 	drop_cache(t);
+	drop_order(t);
 	t->total = -1;
 }
 
@@ -274,6 +410,7 @@ void
 tui_threads_close(struct tui_threads *t)
 {
 	drop_cache(t);
+	drop_order(t);
 	free(t->query);
 	free(t->nm_query);
 	vt_thread_marks_clear(&t->marks);

@@ -67,7 +67,16 @@ struct tui_threads {
 	struct vt_thread_marks marks;
 	bool at_end; /* the last load came up short: no threads after it */
 	int window;  /* threads per load (<= TUI_THREAD_WINDOW); 0: the most */
+	/* largest quote or bill first (then newest): the matching threads'
+	 * ids in that order, made when first needed */
+	bool by_amount;
+	char **order;
+	size_t n_order;
 };
+/* Orders the list by date (newest first) or by the amount of the quote
+ * or bill each thread holds (largest first; threads without one last, in
+ * date order), with the marks as loaded. */
+void tui_threads_sort(struct tui_threads *t, bool by_amount);
 /* Opens a query (translating vendor:, bucket: ...); no thread is loaded,
  * nothing counted and no mark read until asked. */
 vt_status tui_threads_open(struct tui_threads *t, struct vt_store *s, const char *query,

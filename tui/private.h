@@ -136,6 +136,8 @@ char *tui_current_vendor(struct tui *t);
 const char *tui_current_thread_id(struct tui *t);
 void tui_act_bucket(struct tui *t, const char *slug_arg, enum vt_bucket bucket);
 void tui_act_undo(struct tui *t);
+/* Orders the list: "date", "amount", or (NULL) the other way. */
+void tui_act_sort(struct tui *t, const char *how);
 void tui_act_issue_open(struct tui *t, const char *title_arg);
 void tui_act_issue_close(struct tui *t, const char *number_arg);
 void tui_act_role(struct tui *t, const char *role_arg);

@@ -41,6 +41,15 @@ keys q
 keys / 'kind:quote' Enter
 ok "the quotes are found" wait_for "3 threads"
 contains "the German quote's amount in euros" "$(screen)" "€1,234.50"
+first=$(screen | grep -n "Quote request: 3,000" | cut -d: -f1)
+lacks "newest first, the big quote is not on top" "$(screen | sed -n 2p)" "Quote request"
+keys o
+ok "o orders the list by amount" wait_for "by amount"
+contains "the largest quote first" "$(screen | sed -n 2p)" "\$447,000.00"
+contains "then the renewal" "$(screen | sed -n 3p)" "\$18,400.00"
+keys : 'sort date' Enter
+ok ":sort date orders it by date again" wait_for "newest first"
+lacks "and the status bar says no more" "$(screen)" "by amount"
 keys q q
 ok "q quits" wait_for "EXITED 0"
 done_testing
