@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "mail.h"
 
 #define GROUPS_MAX 8
@@ -91,18 +92,6 @@ mail_currency_symbol(const char *code)
 	return NULL;
 }
 
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool
-is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* A letter of any script: ASCII, or a UTF-8 lead byte of a letter-bearing
  * range (Latin-1 and up, not the symbols and punctuation we read). */
 static bool
@@ -110,7 +99,7 @@ is_wordish(const char *t, size_t len, size_t i)
 {
 	unsigned char c = (unsigned char)t[i];
 
-	if (is_alpha((char)c) || is_digit((char)c) || c == '_')
+	if (ascii_alpha((char)c) || ascii_digit((char)c) || c == '_')
 		return true;
 	if (c == 0xC3 || (c >= 0xC4 && c <= 0xDF && c != 0xC2))
 		return true; /* Latin-1 letters, Latin Extended, Greek, Cyrillic... */
@@ -156,7 +145,7 @@ currency_at(const char *t, size_t len, size_t i, const char **code)
 			*code = symbols[k].code;
 			return strlen(symbols[k].symbol);
 		}
-	if (len - i >= 3 && is_alpha(t[i]) && is_alpha(t[i + 1]) && is_alpha(t[i + 2]) &&
+	if (len - i >= 3 && ascii_alpha(t[i]) && ascii_alpha(t[i + 1]) && ascii_alpha(t[i + 2]) &&
 	    (len - i == 3 || !is_wordish(t, len, i + 3))) {
 		char up[4] = { (char)(t[i] & ~0x20), (char)(t[i + 1] & ~0x20),
 			       (char)(t[i + 2] & ~0x20), 0 };
@@ -181,7 +170,7 @@ currency_before(const char *t, size_t end, size_t *start, const char **code)
 	for (size_t n = 1; n <= 4 && n <= end; n++) {
 		size_t s = end - n, got = currency_at(t, end, s, code);
 
-		if (got == n && (is_alpha(t[s]) ? s == 0 || !is_wordish(t, end, s - 1) : true)) {
+		if (got == n && (ascii_alpha(t[s]) ? s == 0 || !is_wordish(t, end, s - 1) : true)) {
 			/* "$" inside "US$" is found at n = 1 first; prefer the
 			 * longer symbol */
 			size_t best = s;
@@ -223,7 +212,7 @@ read_token(const char *t, size_t len, size_t i, struct token *tk)
 		size_t d = 0;
 		uint64_t v = 0;
 
-		while (i < len && is_digit(t[i])) {
+		while (i < len && ascii_digit(t[i])) {
 			if (d < 19)
 				v = v * 10 + (uint64_t)(t[i] - '0');
 			d++;
@@ -237,13 +226,13 @@ read_token(const char *t, size_t len, size_t i, struct token *tk)
 		tk->end = i;
 		/* a separator followed by a digit continues the number */
 		if (i < len && (t[i] == ',' || t[i] == '.')) {
-			if (i + 1 < len && is_digit(t[i + 1])) {
+			if (i + 1 < len && ascii_digit(t[i + 1])) {
 				tk->sep[tk->n - 1] = t[i];
 				i++;
 				continue;
 			}
 			if (i + 1 < len && (t[i + 1] == '-' || starts_with(t, len, i + 1, EN_DASH)) &&
-			    (i + 2 >= len || !is_digit(t[i + 1 + (t[i + 1] == '-' ? 1 : 3)]))) {
+			    (i + 2 >= len || !ascii_digit(t[i + 1 + (t[i + 1] == '-' ? 1 : 3)]))) {
 				tk->dash_decimals = true;
 				tk->sep[tk->n - 1] = t[i];
 				tk->end = i + (t[i + 1] == '-' ? 2 : 4);
@@ -253,7 +242,7 @@ read_token(const char *t, size_t len, size_t i, struct token *tk)
 		if (i < len && (t[i] == '\'' || starts_with(t, len, i, "\xE2\x80\x99"))) {
 			size_t w = t[i] == '\'' ? 1 : 3;
 
-			if (i + w < len && is_digit(t[i + w])) {
+			if (i + w < len && ascii_digit(t[i + w])) {
 				tk->sep[tk->n - 1] = '\'';
 				i += w;
 				continue;
@@ -262,8 +251,8 @@ read_token(const char *t, size_t len, size_t i, struct token *tk)
 		}
 		/* spaces group only a group of exactly three digits */
 		size_t w = group_space_at(t, len, i);
-		if (w > 0 && i + w + 3 <= len && is_digit(t[i + w]) && is_digit(t[i + w + 1]) &&
-		    is_digit(t[i + w + 2]) && (i + w + 3 == len || !is_digit(t[i + w + 3])) &&
+		if (w > 0 && i + w + 3 <= len && ascii_digit(t[i + w]) && ascii_digit(t[i + w + 1]) &&
+		    ascii_digit(t[i + w + 2]) && (i + w + 3 == len || !ascii_digit(t[i + w + 3])) &&
 		    tk->glen[0] <= 3) {
 			tk->sep[tk->n - 1] = ' ';
 			i += w;
@@ -449,9 +438,9 @@ bad_follower(const char *t, size_t len, size_t i)
 		return true;
 	if ((w = space_at(t, len, i)) > 0 && i + w < len && t[i + w] == '%')
 		return true;
-	if ((t[i] == '/' || t[i] == ':') && i + 1 < len && is_digit(t[i + 1]))
+	if ((t[i] == '/' || t[i] == ':') && i + 1 < len && ascii_digit(t[i + 1]))
 		return true;
-	if (t[i] == '-' && i + 1 < len && is_digit(t[i + 1]))
+	if (t[i] == '-' && i + 1 < len && ascii_digit(t[i + 1]))
 		return true;
 	if (is_wordish(t, len, i)) {
 		const char *code;
@@ -474,7 +463,7 @@ bad_leader(const char *t, size_t i)
 		return false;
 	char c = t[i - 1];
 
-	if (is_digit(c) || c == '#' || c == '/' || c == '.' || c == ',' || c == '_' ||
+	if (ascii_digit(c) || c == '#' || c == '/' || c == '.' || c == ',' || c == '_' ||
 	    c == '+' || c == ':')
 		return true;
 	if (is_wordish(t, i, i - 1)) {
@@ -572,7 +561,7 @@ amount_at(const char *t, size_t len, size_t i, bool require_currency, enum mail_
 		end++;
 	}
 	if (!negative && !tk.dash_decimals && end == tk.end && end < len && t[end] == '-' &&
-	    (end + 1 == len || !is_digit(t[end + 1]))) {
+	    (end + 1 == len || !ascii_digit(t[end + 1]))) {
 		negative = true;
 		end++;
 	}
@@ -601,7 +590,7 @@ mail_amount_next(const char *text, size_t len, size_t *pos, bool require_currenc
 	size_t i = *pos;
 
 	while (i < len) {
-		if (!is_digit(text[i]) || (i > 0 && is_digit(text[i - 1]))) {
+		if (!ascii_digit(text[i]) || (i > 0 && ascii_digit(text[i - 1]))) {
 			i++;
 			continue;
 		}
@@ -610,7 +599,7 @@ mail_amount_next(const char *text, size_t len, size_t *pos, bool require_currenc
 			return true;
 		}
 		/* skip the rest of this run of digits and separators */
-		while (i < len && (is_digit(text[i]) || text[i] == ',' || text[i] == '.' ||
+		while (i < len && (ascii_digit(text[i]) || text[i] == ',' || text[i] == '.' ||
 				   text[i] == '\''))
 			i++;
 	}

@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "ascii.h"
 #include "mail.h"
 
 struct month_name {
@@ -50,21 +51,9 @@ static const struct month_name months[] = {
 };
 
 static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool
-is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool
 is_letter_at(const char *t, size_t len, size_t i)
 {
-	return i < len && (is_alpha(t[i]) || (unsigned char)t[i] >= 0x80);
+	return i < len && (ascii_alpha(t[i]) || (unsigned char)t[i] >= 0x80);
 }
 
 bool
@@ -85,7 +74,7 @@ number_at(const char *t, size_t len, size_t i, size_t max, size_t *n)
 	int v = 0;
 
 	*n = 0;
-	while (i + *n < len && *n < max + 1 && is_digit(t[i + *n])) {
+	while (i + *n < len && *n < max + 1 && ascii_digit(t[i + *n])) {
 		v = v * 10 + (t[i + *n] - '0');
 		(*n)++;
 	}
@@ -187,7 +176,7 @@ named_month_first(const char *t, size_t len, size_t i, struct mail_date *out)
 		j++;
 	j = skip_spaces(t, len, j);
 	y = year_at(t, len, j, &n);
-	if (y == 0 || (j + n < len && is_digit(t[j + n])))
+	if (y == 0 || (j + n < len && ascii_digit(t[j + n])))
 		return false;
 	return finish(y, m, d, i, j + n, false, out);
 }
@@ -213,21 +202,21 @@ number_first(const char *t, size_t len, size_t i, enum mail_date_order order,
 		if (n2 == 0 || j + 1 + n2 >= len || t[j + 1 + n2] != sep)
 			return false;
 		c = number_at(t, len, j + 2 + n2, 2, &n3);
-		if (n3 == 0 || (j + 2 + n2 + n3 < len && is_digit(t[j + 2 + n2 + n3])))
+		if (n3 == 0 || (j + 2 + n2 + n3 < len && ascii_digit(t[j + 2 + n2 + n3])))
 			return false;
 		return finish(a, b, c, i, j + 2 + n2 + n3, false, out);
 	}
 	if (n > 2)
 		return false;
 	if (j < len && (t[j] == '.' || t[j] == '/' || t[j] == '-') && j + 1 < len &&
-	    is_digit(t[j + 1])) {
+	    ascii_digit(t[j + 1])) {
 		char sep = t[j];
 
 		b = number_at(t, len, j + 1, 2, &n2);
 		if (n2 == 0 || j + 1 + n2 >= len || t[j + 1 + n2] != sep)
 			return false;
 		c = year_at(t, len, j + 2 + n2, &n3);
-		if (c == 0 || (j + 2 + n2 + n3 < len && is_digit(t[j + 2 + n2 + n3])))
+		if (c == 0 || (j + 2 + n2 + n3 < len && ascii_digit(t[j + 2 + n2 + n3])))
 			return false;
 		if (sep == '.')
 			return finish(c, b, a, i, j + 2 + n2 + n3, false, out);
@@ -259,7 +248,7 @@ number_first(const char *t, size_t len, size_t i, enum mail_date_order order,
 	if (j < len && t[j] == ',')
 		j = skip_spaces(t, len, j + 1);
 	c = year_at(t, len, j, &n3);
-	if (c == 0 || (j + n3 < len && is_digit(t[j + n3])))
+	if (c == 0 || (j + n3 < len && ascii_digit(t[j + n3])))
 		return false;
 	return finish(c, b, a, i, j + n3, false, out);
 }
@@ -269,13 +258,13 @@ mail_date_next(const char *text, size_t len, size_t *pos, enum mail_date_order o
 	       struct mail_date *out)
 {
 	for (size_t i = *pos; i < len; i++) {
-		bool word_start = i == 0 || !(is_alpha(text[i - 1]) || is_digit(text[i - 1]) ||
+		bool word_start = i == 0 || !(ascii_alpha(text[i - 1]) || ascii_digit(text[i - 1]) ||
 					      (unsigned char)text[i - 1] >= 0x80);
 
 		if (!word_start)
 			continue;
-		if ((is_digit(text[i]) && number_first(text, len, i, order, out)) ||
-		    (is_alpha(text[i]) && named_month_first(text, len, i, out))) {
+		if ((ascii_digit(text[i]) && number_first(text, len, i, order, out)) ||
+		    (ascii_alpha(text[i]) && named_month_first(text, len, i, out))) {
 			*pos = out->end;
 			return true;
 		}

@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "ascii.h"
 #include "mail.h"
 
 /* Classification reads this much of a text; figures are read from all
@@ -189,17 +190,11 @@ mail_doc_source_name(enum mail_doc_source source)
 
 /* ---- text helpers ---- */
 
-static bool
-is_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 /* A letter or digit of any script (UTF-8 bytes count as letters). */
 static bool
 is_wordch(char c)
 {
-	return is_alnum(c) || (unsigned char)c >= 0x80;
+	return ascii_alnum(c) || (unsigned char)c >= 0x80;
 }
 
 /* ASCII lower case of len bytes into out (NULs become spaces). */
@@ -224,8 +219,8 @@ find_word(const char *low, size_t len, size_t from, const char *word, bool exact
 
 	while (p < stop && (p = memmem(p, (size_t)(stop - p), word, n)) != NULL) {
 		size_t at = (size_t)(p - low), e = at + n;
-		bool starts = at == 0 || !is_wordch(low[at - 1]) || !is_alnum(word[0]);
-		bool ends = e >= len || !is_wordch(low[e]) || !is_alnum(word[n - 1]) ||
+		bool starts = at == 0 || !is_wordch(low[at - 1]) || !ascii_alnum(word[0]);
+		bool ends = e >= len || !is_wordch(low[e]) || !ascii_alnum(word[n - 1]) ||
 			    (!exact && low[e] == 's' && (e + 1 >= len || !is_wordch(low[e + 1])));
 
 		if (starts && (ends || (!exact && n >= 7))) {
@@ -248,7 +243,7 @@ ref_at(const char *t, size_t len, size_t i)
 	size_t pos = i;
 
 	while (i + n < len && n <= 40 &&
-	       (is_alnum(t[i + n]) || t[i + n] == '-' || t[i + n] == '_' || t[i + n] == '/' ||
+	       (ascii_alnum(t[i + n]) || t[i + n] == '-' || t[i + n] == '_' || t[i + n] == '/' ||
 		t[i + n] == '.')) {
 		digits += t[i + n] >= '0' && t[i + n] <= '9';
 		n++;
@@ -299,7 +294,7 @@ ref_after(const char *t, const char *low, size_t len, size_t i, size_t *start)
 			size_t n = strlen(ref_fillers[k]);
 
 			if (len - i >= n && memcmp(low + i, ref_fillers[k], n) == 0 &&
-			    (i + n >= len || !is_alnum(ref_fillers[k][n - 1]) ||
+			    (i + n >= len || !ascii_alnum(ref_fillers[k][n - 1]) ||
 			     !is_wordch(low[i + n]))) {
 				/* a filler that is the start of the reference
 				 * ("#48213" is fine; "no" before "nov" is not) */
@@ -556,7 +551,7 @@ net_days(const char *low, size_t n)
 				digits++;
 				i++;
 			}
-			if (digits == 0 || days == 0 || days > 180 || (i < n && is_alnum(low[i])))
+			if (digits == 0 || days == 0 || days > 180 || (i < n && ascii_alnum(low[i])))
 				continue;
 			/* "net 30" alone; the others name days after */
 			if (k == 0)

@@ -42,6 +42,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "mail.h"
 
 #define IBAN_MAX 34
@@ -207,36 +208,6 @@ struct line {
 	bool routing, sort_code;
 };
 
-static bool
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool
-is_alpha(unsigned char c)
-{
-	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-}
-
-static bool
-is_alnum(unsigned char c)
-{
-	return is_digit(c) || is_alpha(c);
-}
-
-static char
-lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c | 0x20) : (char)c;
-}
-
-static char
-upper(unsigned char c)
-{
-	return c >= 'a' && c <= 'z' ? (char)(c & ~0x20) : (char)c;
-}
-
 /* The length of the IBAN separator (space, '-', no-break space) at i. */
 static size_t
 separator(const char *s, size_t n, size_t i)
@@ -257,9 +228,9 @@ keyword_at(const char *s, size_t n, size_t i, const char *kw)
 	bool open = kw[k - 1] == '*';
 
 	k -= open;
-	while (j < k && i + j < n && lower((unsigned char)s[i + j]) == kw[j])
+	while (j < k && i + j < n && ascii_lower((unsigned char)s[i + j]) == kw[j])
 		j++;
-	if (j == k && (open || i + k == n || !is_alnum((unsigned char)s[i + k])))
+	if (j == k && (open || i + k == n || !ascii_alnum((unsigned char)s[i + k])))
 		return i + k;
 	return 0;
 }
@@ -305,13 +276,13 @@ iban_check(const char *b, size_t len)
 {
 	unsigned r = 0;
 
-	if (len < 5 || len != iban_length(b) || !is_digit(b[2]) || !is_digit(b[3]) ||
+	if (len < 5 || len != iban_length(b) || !ascii_digit(b[2]) || !ascii_digit(b[3]) ||
 	    (b[2] == '0' && b[3] < '2') || (b[2] == '9' && b[3] == '9'))
 		return false;
 	for (size_t k = 0; k < len; k++) {
 		char c = b[(k + 4) % len];
 
-		if (is_digit(c))
+		if (ascii_digit(c))
 			r = (r * 10 + (unsigned)(c - '0')) % 97;
 		else if (c >= 'A' && c <= 'Z')
 			r = (r * 100 + (unsigned)(c - 'A' + 10)) % 97;
@@ -336,9 +307,9 @@ mail_iban_valid(const char *iban)
 			i += sep;
 			continue;
 		}
-		if (!is_alnum((unsigned char)iban[i]) || len == IBAN_MAX)
+		if (!ascii_alnum((unsigned char)iban[i]) || len == IBAN_MAX)
 			return false;
-		b[len++] = upper((unsigned char)iban[i++]);
+		b[len++] = ascii_upper((unsigned char)iban[i++]);
 	}
 	return iban_check(b, len);
 }
@@ -352,24 +323,24 @@ take_iban(struct scan *sc, const struct line *l, size_t i)
 	char b[IBAN_MAX];
 	size_t want, len = 0, j = i;
 
-	if (i + 4 > l->n || !is_alpha(s[i]) || !is_alpha(s[i + 1]) || !is_digit(s[i + 2]) ||
-	    !is_digit(s[i + 3]))
+	if (i + 4 > l->n || !ascii_alpha(s[i]) || !ascii_alpha(s[i + 1]) || !ascii_digit(s[i + 2]) ||
+	    !ascii_digit(s[i + 3]))
 		return i;
-	b[0] = upper(s[i]);
-	b[1] = upper(s[i + 1]);
+	b[0] = ascii_upper(s[i]);
+	b[1] = ascii_upper(s[i + 1]);
 	if ((want = iban_length(b)) == 0)
 		return i;
 	while (j < l->n && len < want) {
 		size_t sep = len % 4 == 0 ? separator(s, l->n, j) : 0;
 
-		if (is_alnum((unsigned char)s[j]))
-			b[len++] = upper((unsigned char)s[j++]);
-		else if (sep > 0 && j + sep < l->n && is_alnum((unsigned char)s[j + sep]))
+		if (ascii_alnum((unsigned char)s[j]))
+			b[len++] = ascii_upper((unsigned char)s[j++]);
+		else if (sep > 0 && j + sep < l->n && ascii_alnum((unsigned char)s[j + sep]))
 			j += sep;
 		else
 			break;
 	}
-	if (len == want && (j == l->n || !is_alnum((unsigned char)s[j])) && iban_check(b, len))
+	if (len == want && (j == l->n || !ascii_alnum((unsigned char)s[j])) && iban_check(b, len))
 		add_detail(sc->out, MAIL_PAY_IBAN, b, len);
 	return j;
 }
@@ -397,7 +368,7 @@ take_bic(struct scan *sc, const struct line *l, size_t i, size_t end)
 	if (len != 8 && len != 11)
 		return;
 	for (size_t k = 0; k < len; k++)
-		if (!(s[k] >= 'A' && s[k] <= 'Z') && (k < 6 || !is_digit(s[k])))
+		if (!(s[k] >= 'A' && s[k] <= 'Z') && (k < 6 || !ascii_digit(s[k])))
 			return;
 	if (iso_country(s + 4))
 		add_detail(sc->out, MAIL_PAY_BIC, s, len);
@@ -433,7 +404,7 @@ currency_at(const char *s, size_t n, size_t i)
 		return 2;
 	if (i + 2 < n && u[i] == 0xE2 && u[i + 1] == 0x82 && u[i + 2] == 0xAC)
 		return 3;
-	if (i + 3 > n || (i > 0 && is_alnum(u[i - 1])) || (i + 3 < n && is_alnum(u[i + 3])))
+	if (i + 3 > n || (i > 0 && ascii_alnum(u[i - 1])) || (i + 3 < n && ascii_alnum(u[i + 3])))
 		return 0;
 	for (size_t k = 0; k < 3 && u[i + k] >= 'A' && u[i + k] <= 'Z'; k++)
 		code[k] = s[i + k];
@@ -447,12 +418,12 @@ number_glued(const char *s, size_t n, size_t i, size_t j)
 {
 	char p = i > 0 ? s[i - 1] : ' ', pp = i > 1 ? s[i - 2] : ' ';
 
-	if (p == '+' || ((p == '-' || p == '/') && is_alnum(pp)) ||
-	    ((p == '.' || p == ',') && is_digit(pp)) || (i > 0 && currency_at(s, n, i - 1) == 1) ||
+	if (p == '+' || ((p == '-' || p == '/') && ascii_alnum(pp)) ||
+	    ((p == '.' || p == ',') && ascii_digit(pp)) || (i > 0 && currency_at(s, n, i - 1) == 1) ||
 	    (i > 1 && currency_at(s, n, i - 2) == 2) || (i > 2 && currency_at(s, n, i - 3) == 3))
 		return true;
-	return j < n && (is_alnum(s[j]) || ((s[j] == '.' || s[j] == ',') && j + 1 < n &&
-					    is_digit(s[j + 1])));
+	return j < n && (ascii_alnum(s[j]) || ((s[j] == '.' || s[j] == ',') && j + 1 < n &&
+					    ascii_digit(s[j + 1])));
 }
 
 /* A number at word start i: digits in groups parted by one space or '-',
@@ -469,12 +440,12 @@ take_number(struct scan *sc, struct line *l, size_t i)
 	for (;;) {
 		size_t g = 0;
 
-		for (; j < l->n && is_digit(s[j]); j++, g++, nd++)
+		for (; j < l->n && ascii_digit(s[j]); j++, g++, nd++)
 			if (nd < sizeof d)
 				d[nd] = s[j];
 		groups++;
 		pairs = pairs && g == 2;
-		if (j + 1 < l->n && (s[j] == ' ' || s[j] == '-') && is_digit(s[j + 1]))
+		if (j + 1 < l->n && (s[j] == ' ' || s[j] == '-') && ascii_digit(s[j + 1]))
 			j++;
 		else
 			break;
@@ -501,9 +472,9 @@ line_keywords(const char *s, size_t n, size_t at[KW_KINDS])
 
 	memset(at, 0, KW_KINDS * sizeof at[0]);
 	for (size_t i = 0; i < n; i++) {
-		char c = lower(s[i]);
+		char c = ascii_lower(s[i]);
 
-		if (!is_alpha(c) || (i > 0 && is_alnum(s[i - 1])))
+		if (!ascii_alpha(c) || (i > 0 && ascii_alnum(s[i - 1])))
 			continue;
 		for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++) {
 			const struct keyword *kw = &keywords[k];
@@ -550,11 +521,11 @@ scan_line(struct scan *sc, const char *s, size_t n)
 	for (i = 0; i < n;) {
 		size_t end;
 
-		if (!is_alnum(s[i]) || (i > 0 && is_alnum(s[i - 1]))) {
+		if (!ascii_alnum(s[i]) || (i > 0 && ascii_alnum(s[i - 1]))) {
 			i++;
 			continue;
 		}
-		if (is_digit(s[i])) {
+		if (ascii_digit(s[i])) {
 			i = take_number(sc, &l, i);
 			continue;
 		}
@@ -562,7 +533,7 @@ scan_line(struct scan *sc, const char *s, size_t n)
 			i = end;
 			continue;
 		}
-		for (end = i; end < n && is_alnum(s[end]); end++)
+		for (end = i; end < n && ascii_alnum(s[end]); end++)
 			;
 		if (i >= l.bic_from)
 			take_bic(sc, &l, i, end);
@@ -734,8 +705,8 @@ scan_sentences(struct scan *sc, const char *text, size_t len)
 			/* Latin-1 capitals: "Ä" -> "ä", "É" -> "é" */
 			put(sc, &st, (char)c);
 			put(sc, &st, (char)(u[++i] + 0x20));
-		} else if (is_alnum(c) || c >= 0x80) {
-			put(sc, &st, lower(c));
+		} else if (ascii_alnum(c) || c >= 0x80) {
+			put(sc, &st, ascii_lower(c));
 		} else {
 			st.gap = true;
 		}
@@ -753,8 +724,8 @@ has_amount(const char *s, size_t n)
 		if ((k = currency_at(s, n, i)) == 0)
 			continue;
 		after = i + k + (i + k < n && s[i + k] == ' ');
-		if ((after < n && is_digit(s[after])) || (i > 0 && is_digit(s[i - 1])) ||
-		    (i > 1 && s[i - 1] == ' ' && is_digit(s[i - 2])))
+		if ((after < n && ascii_digit(s[after])) || (i > 0 && ascii_digit(s[i - 1])) ||
+		    (i > 1 && s[i - 1] == ' ' && ascii_digit(s[i - 2])))
 			return true;
 	}
 	return false;
