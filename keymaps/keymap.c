@@ -54,6 +54,7 @@ static const struct {
 	[KM_SYNC] = { "sync", "sync IMAP accounts (else index) in the background" },
 	[KM_REDRAW] = { "redraw", "redraw the screen" },
 	[KM_SORT] = { "sort", "order the list by date or by amount (largest quote or bill first)" },
+	[KM_TOGGLE_FOLDERS] = { "toggle-folders", "show or hide the folder list" },
 };
 
 static const char *const contexts[KM_CONTEXTS] = { "main", "pager", "help" };
@@ -96,6 +97,7 @@ static const struct {
 	{ KM_MAIN, KM_SYNC, ",y" },
 	{ KM_MAIN, KM_REDRAW, "<C-l>" },
 	{ KM_MAIN, KM_SORT, "o" },
+	{ KM_MAIN, KM_TOGGLE_FOLDERS, "B" },
 	{ KM_PAGER, KM_UP, "k <Up>" },
 	{ KM_PAGER, KM_DOWN, "j <Down> <Enter>" },
 	{ KM_PAGER, KM_PAGE_UP, "<PageUp> <C-b> -" },

@@ -64,6 +64,7 @@ enum km_action {
 	KM_SYNC,
 	KM_REDRAW,
 	KM_SORT,
+	KM_TOGGLE_FOLDERS,
 	KM_ACTIONS
 };
 

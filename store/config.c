@@ -23,6 +23,7 @@ enum config_type {
 	CONFIG_DOMAINS,   /* comma-separated domain names */
 	CONFIG_BOOL,
 	CONFIG_NUMBER, /* a whole number in [min, max] */
+	CONFIG_AUTO,   /* auto, or yes/no: -1, 1, 0 in a long */
 };
 
 struct config_key {
@@ -62,6 +63,13 @@ static const struct config_key config_keys[] = {
 	  .min = 1, .max = 600 },
 	{ .section = "pdf", .key = "memory_mb", .type = CONFIG_NUMBER,
 	  .field = FIELD(pdf_memory_mb), .min = 64, .max = 65536 },
+	{ .section = "ui", .key = "folders", .type = CONFIG_AUTO, .field = FIELD(ui_folders) },
+	{ .section = "ui", .key = "date_width", .type = CONFIG_NUMBER, .field = FIELD(ui_date_w),
+	  .min = 0, .max = 10 },
+	{ .section = "ui", .key = "vendor_width", .type = CONFIG_NUMBER,
+	  .field = FIELD(ui_vendor_w), .min = 0, .max = 40 },
+	{ .section = "ui", .key = "authors_width", .type = CONFIG_NUMBER,
+	  .field = FIELD(ui_authors_w), .min = 0, .max = 60 },
 };
 
 /* Sections whose lines belong to another module, which validates them. */
@@ -249,6 +257,19 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 			*(long *)((char *)ps->cfg + k->field) = v;
 			return VT_OK;
 		}
+		case CONFIG_AUTO: {
+			bool b;
+
+			if (strcmp(value, "auto") == 0)
+				*(long *)((char *)ps->cfg + k->field) = -1;
+			else if (mail_bool_parse(value, &b))
+				*(long *)((char *)ps->cfg + k->field) = b;
+			else
+				return vt_fail(err, VT_ERR_CONFIG,
+					       "%s:%d: [%s] %s: '%s' is not auto, yes or no", ps->file,
+					       line, section, key, value);
+			return VT_OK;
+		}
 		}
 	}
 	for (i = 0; i < sizeof config_keys / sizeof config_keys[0]; i++)
@@ -329,6 +350,7 @@ vt_config_parse(const char *text, const char *name, struct vt_config **out, stru
 	cfg->pdf_read = true;
 	cfg->pdf_timeout = 10;
 	cfg->pdf_memory_mb = 512;
+	cfg->ui_folders = cfg->ui_date_w = cfg->ui_vendor_w = cfg->ui_authors_w = -1;
 	ps.cfg = cfg;
 	ps.file = name ? name : "<config>";
 	if (name != NULL) {

@@ -146,8 +146,25 @@ run_toggle_panes(struct tui *t, enum km_action a, const char *arg)
 	(void)a;
 	(void)arg;
 	t->panes_wanted = !t->panes_wanted;
+	tui_layout_compute(COLS, LINES, t->panes_wanted, &t->layout_prefs, &t->layout);
 	if (!t->panes_wanted && t->focus >= FOCUS_PANE)
 		t->focus = FOCUS_THREADS;
+	/* over the list, the panes are what the keys move in */
+	else if (t->panes_wanted && t->layout.panes_overlay)
+		t->focus = FOCUS_PANE;
+}
+
+static void
+run_toggle_folders(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)a;
+	(void)arg;
+	t->layout_prefs.folders = t->layout.folders_w > 0 ? 0 : 1;
+	tui_layout_compute(COLS, LINES, t->panes_wanted, &t->layout_prefs, &t->layout);
+	if (t->layout.folders_w == 0 && t->focus == FOCUS_FOLDERS)
+		t->focus = FOCUS_THREADS;
+	else if (t->layout.folders_w > 0)
+		t->focus = FOCUS_FOLDERS;
 }
 
 static void
@@ -246,6 +263,7 @@ static const struct tui_command commands[] = {
 	{ .action = KM_FOCUS_NEXT, .run = run_focus },
 	{ .action = KM_FOCUS_PREV, .run = run_focus },
 	{ .action = KM_TOGGLE_PANES, .run = run_toggle_panes, .colon = true },
+	{ .action = KM_TOGGLE_FOLDERS, .run = run_toggle_folders, .colon = true },
 	{ .action = KM_FOLDER_NEXT, .run = run_folder },
 	{ .action = KM_FOLDER_PREV, .run = run_folder },
 	{ .action = KM_PROMOTE, .run = run_bucket, .colon = true, .arg = ARG_VENDOR, .usage = "[SLUG]" },

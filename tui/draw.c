@@ -173,17 +173,26 @@ fit_columns(char *out, size_t outlen, const char *s, int width)
 	out[used] = '\0';
 }
 
-/* The thread row's columns: date, marks, vendor, then authors (where a
- * quote's or bill's amount goes first), then the subject. */
-#define ROW_VENDOR_COLS 13
-#define ROW_AUTHORS_COLS 20
-#define ROW_AUTHORS_X (10 + 1 + 4 + 1 + ROW_VENDOR_COLS + 1)
+/* The thread row's columns, as wide as the layout says (0: not shown):
+ * date, marks, vendor, authors (where a quote's or bill's amount goes
+ * first), then the subject. */
+#define ROW_MARKS_COLS 4
 #define ROW_AMOUNT_COLS 11
 
-/* "  $7,800.00" right-aligned in ROW_AMOUNT_COLS, "!" before a bill the
- * bill check flagged; false when the thread has none. */
+/* Where the authors' column starts in a row. */
+static int
+authors_x(const struct tui_layout *l)
+{
+	return (l->date_w ? l->date_w + 1 : 0) + ROW_MARKS_COLS + 1 +
+	       (l->vendor_w ? l->vendor_w + 1 : 0);
+}
+
+/* "  $7,800.00" right-aligned in width columns (at most the amount's own
+ * width and ROW_AMOUNT_COLS), "!" before a bill the bill check flagged;
+ * false when the thread has none. */
 static bool
-amount_text(struct tui *t, const struct mail_thread *th, char *out, size_t len, bool *flagged)
+amount_text(struct tui *t, const struct mail_thread *th, int width, char *out, size_t len,
+	    bool *flagged)
 {
 	const struct vt_thread_amount *a = vt_thread_amount_of(&t->threads.marks, th->thread_id);
 	char money[48], shown[52];
@@ -191,11 +200,13 @@ amount_text(struct tui *t, const struct mail_thread *th, char *out, size_t len, 
 
 	if (a == NULL)
 		return false;
+	if (width > ROW_AMOUNT_COLS)
+		width = ROW_AMOUNT_COLS;
 	mail_money_format(&a->total, money, sizeof money);
 	snprintf(shown, sizeof shown, "%s%s", a->flagged ? "!" : "", money);
 	for (const char *p = shown; *p; p++)
 		cols += ((unsigned char)*p & 0xC0) != 0x80;
-	snprintf(out, len, "%*s%s", cols < ROW_AMOUNT_COLS ? ROW_AMOUNT_COLS - cols : 0, "", shown);
+	snprintf(out, len, "%*s%s", cols < width ? width - cols : 0, "", shown);
 	*flagged = a->flagged;
 	return true;
 }
@@ -203,13 +214,18 @@ amount_text(struct tui *t, const struct mail_thread *th, char *out, size_t len, 
 static void
 thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
 {
+	const struct tui_layout *l = &t->layout;
 	char date[16], *slug = tui_vendor_slug_of(t, th);
+	char vendor[160] = "", authors[256] = "", marks[ROW_MARKS_COLS + 1] = "    ";
+	char *clean_authors = mail_sanitize_str(th->authors);
 	struct tm tm;
 	bool unread = false;
-	char marks[5] = "    ";
+	size_t n = 0;
 
 	if (localtime_r(&th->newest, &tm) == NULL || strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
 		snprintf(date, sizeof date, "?");
+	else if (l->date_w < 10) /* YY-MM-DD */
+		memmove(date, date + 2, strlen(date + 2) + 1);
 	for (size_t i = 0; i < th->n_tags; i++)
 		if (strcmp(th->tags[i], "unread") == 0)
 			unread = true;
@@ -222,28 +238,33 @@ thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
 		marks[2] = '!';
 	if (vt_thread_set_has(&t->threads.marks.suspicious, th->thread_id))
 		marks[3] = 'S';
-	char vendor[64], authors[128];
-	char *clean_authors = mail_sanitize_str(th->authors);
-
-	/* columns by display width: "Müller" is six columns, seven bytes;
-	 * the vendor gave the suspicious mark its column, so the subject
-	 * starts where it did before (it matters most at 80 columns) */
-	fit_columns(vendor, sizeof vendor, slug ? slug : "-", ROW_VENDOR_COLS);
-	{
+	/* columns by display width: "Müller" is six columns, seven bytes */
+	if (l->vendor_w > 0)
+		fit_columns(vendor, sizeof vendor, slug ? slug : "-", l->vendor_w);
+	if (l->authors_w > 0) {
 		char amount[96], both[512];
 		bool flagged;
 
 		/* the amount takes the authors' first columns, not the subject's */
-		if (amount_text(t, th, amount, sizeof amount, &flagged)) {
+		if (amount_text(t, th, l->authors_w, amount, sizeof amount, &flagged)) {
 			snprintf(both, sizeof both, "%s %s", amount,
 				 clean_authors ? clean_authors : "");
-			fit_columns(authors, sizeof authors, both, ROW_AUTHORS_COLS);
+			fit_columns(authors, sizeof authors, both, l->authors_w);
 		} else
 			fit_columns(authors, sizeof authors, clean_authors ? clean_authors : "",
-				    ROW_AUTHORS_COLS);
+				    l->authors_w);
 	}
-	snprintf(buf, len, "%s %s %s %s %s (%d)", date, marks, vendor, authors, th->subject,
-		 th->total);
+	buf[0] = '\0';
+	if (l->date_w > 0)
+		n += (size_t)snprintf(buf + n, len - n, "%s ", date);
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, "%s ", marks);
+	if (l->vendor_w > 0 && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "%s ", vendor);
+	if (l->authors_w > 0 && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "%s ", authors);
+	if (n < len)
+		snprintf(buf + n, len - n, "%s (%d)", th->subject, th->total);
 	free(clean_authors);
 	free(slug);
 }
@@ -255,12 +276,15 @@ draw_amount(struct tui *t, const struct mail_thread *th, int y, attr_t attr)
 	const struct tui_layout *l = &t->layout;
 	char amount[96];
 	bool flagged;
+	int x = authors_x(l);
 
-	if (attr & A_REVERSE || !amount_text(t, th, amount, sizeof amount, &flagged) || !flagged ||
-	    l->threads_w < ROW_AUTHORS_X + ROW_AMOUNT_COLS)
+	if (attr & A_REVERSE || l->authors_w == 0 ||
+	    !amount_text(t, th, l->authors_w, amount, sizeof amount, &flagged) || !flagged ||
+	    l->threads_w < x + l->authors_w)
 		return;
-	tui_put_text(y, l->threads_x + ROW_AUTHORS_X, ROW_AMOUNT_COLS, amount,
-		     tui_colour(t, C_ERROR, A_BOLD));
+	tui_put_text(y, l->threads_x + x, l->authors_w < ROW_AMOUNT_COLS ? l->authors_w
+									: ROW_AMOUNT_COLS,
+		     amount, tui_colour(t, C_ERROR, A_BOLD));
 }
 
 static void
@@ -418,6 +442,18 @@ tui_build_help(struct tui *t)
 					      " rebind in [keys] of the config)",
 		 km_context_name(ctx));
 	asprintf(&t->help_lines[t->n_help++], "%s", "");
+	/* what the list's marks mean, first: the keys follow */
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "Marks: N unread, W waiting on the vendor, R waiting on you, ! open issue,");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "       S suspicious: a look-alike sender domain, failed DKIM/SPF/DMARC, a name or");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "       address that is not the sender's, or new bank details (the thread's first");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "       lines say why; the Suspicious folder lists them all; `vtriage check`).");
+	asprintf(&t->help_lines[t->n_help++], "%s",
+		 "       $1,234.00 a quote's or bill's total; !$7,800.00 a bill the bill check flagged.");
+	asprintf(&t->help_lines[t->n_help++], "%s", "");
 	for (int a = 1; a < KM_ACTIONS; a++) {
 		char keys[128];
 
@@ -427,15 +463,6 @@ tui_build_help(struct tui *t)
 		asprintf(&t->help_lines[t->n_help++], "  %-18s %-16s %s", keys,
 			 km_action_name((enum km_action)a), km_action_help((enum km_action)a));
 	}
-	asprintf(&t->help_lines[t->n_help++], "%s", "");
-	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "Marks: N unread, W waiting on the vendor, R waiting on you, ! open issue,");
-	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "       S suspicious: a look-alike sender domain, failed DKIM/SPF/DMARC, a name or");
-	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "       address that is not the sender's, or new bank details (the thread's first");
-	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "       lines say why; the Suspicious folder lists them all; `vtriage check`).");
 	{
 		/* the ':' commands from the command table, a few per line */
 		char commands[800], *p = commands;
@@ -484,7 +511,7 @@ tui_draw(struct tui *t)
 {
 	char bar[512], count[64];
 
-	tui_layout_compute(COLS, LINES, t->panes_wanted, &t->layout);
+	tui_layout_compute(COLS, LINES, t->panes_wanted, &t->layout_prefs, &t->layout);
 	erase();
 	snprintf(bar, sizeof bar, " vtriage  %s%s%s", t->folder_label ? t->folder_label : "",
 		 t->screen == SCREEN_PAGER ? "  > thread" : t->screen == SCREEN_HELP ? "  > help" : "",

@@ -596,9 +596,10 @@ load_documents(struct vt_store *s, const char *slug, struct tui_pane_rows *out,
 				sums[k].count++;
 			}
 		}
-		if (asprintf(&line, "%s %s %s %s%s", date, d->kind == MAIL_DOC_BILL ? "bill " : "quote",
-			     *amount ? amount : "-", *d->ref ? d->ref : "",
-			     *d->flag ? " !check" : "") < 0 ||
+		/* 40 columns hold "26-10-02 bill  $7,800.00 AT-2026-10 !" */
+		if (asprintf(&line, "%s %s %s %s%s", date + 2,
+			     d->kind == MAIL_DOC_BILL ? "bill " : "quote", *amount ? amount : "-",
+			     *d->ref ? d->ref : "", *d->flag ? " !" : "") < 0 ||
 		    !rows_add(out, line, d->thread))
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		free(line);
@@ -663,7 +664,13 @@ tui_panes_load(struct tui_panes *p, struct vt_store *s, const char *slug, bool f
 
 /* ---- layout ---- */
 
-#define WIDE 130
+/* From this width the panes sit beside the list (and show by default). */
+#define WIDE 120
+/* From this width the folder list shows unless hidden. */
+#define FOLDERS_BY_DEFAULT 150
+#define PANES_W 40
+/* A thread list this wide gets the wide columns. */
+#define WIDE_COLUMNS 110
 
 bool
 tui_layout_panes_by_default(int cols)
@@ -671,26 +678,46 @@ tui_layout_panes_by_default(int cols)
 	return cols >= WIDE;
 }
 
-void
-tui_layout_compute(int cols, int lines, bool panes_wanted, struct tui_layout *out)
+static int
+chosen(int pref, int automatic)
 {
+	return pref >= 0 ? pref : automatic;
+}
+
+void
+tui_layout_compute(int cols, int lines, bool panes_wanted,
+		   const struct tui_layout_prefs *prefs, struct tui_layout *out)
+{
+	static const struct tui_layout_prefs automatic = TUI_LAYOUT_AUTO;
+	bool folders, wide;
+
+	if (prefs == NULL)
+		prefs = &automatic;
 	memset(out, 0, sizeof *out);
 	out->main_top = 1;
 	out->main_rows = lines > 4 ? lines - 3 : 1;
-	out->folders_w = cols >= 100 ? 26 : cols >= 60 ? 20 : 0;
+	folders = prefs->folders >= 0 ? prefs->folders > 0 && cols >= 60
+				      : cols >= FOLDERS_BY_DEFAULT;
+	out->folders_w = folders ? (cols >= 100 ? 26 : 20) : 0;
 	out->threads_x = out->folders_w ? out->folders_w + 1 : 0;
 	out->threads_w = cols - out->threads_x;
-	if (!panes_wanted || cols < 40)
-		return;
-	if (cols >= WIDE) {
-		out->panes_w = 44;
-		out->threads_w -= out->panes_w + 1;
-		out->panes_x = cols - out->panes_w;
-	} else {
-		out->panes_overlay = true;
-		out->panes_w = cols - 10 < 56 ? cols - 10 : 56;
-		out->panes_x = cols - out->panes_w;
+	if (panes_wanted && cols >= 40) {
+		if (cols >= WIDE) {
+			out->panes_w = PANES_W;
+			out->threads_w -= out->panes_w + 1;
+			out->panes_x = cols - out->panes_w;
+		} else {
+			/* too narrow to share: the panes take the main area */
+			out->panes_overlay = true;
+			out->panes_w = cols;
+			out->panes_x = 0;
+		}
 	}
 	if (out->threads_w < 1)
 		out->threads_w = 1;
+	wide = out->threads_w >= WIDE_COLUMNS;
+	out->date_w = chosen(prefs->date_w, wide ? 10 : 8);
+	out->date_w = out->date_w >= 10 ? 10 : out->date_w >= 8 ? 8 : 0;
+	out->vendor_w = chosen(prefs->vendor_w, wide ? 13 : 9);
+	out->authors_w = chosen(prefs->authors_w, wide ? 20 : 12);
 }

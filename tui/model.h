@@ -181,12 +181,29 @@ bool tui_pager_add_text(struct tui_pager *p, enum tui_line_kind kind, int indent
  * Below 130 columns the panes become an overlay shown on request. */
 struct tui_layout {
 	int main_top, main_rows; /* rows of the main area */
-	int folders_w;           /* 0: folders hidden (very narrow) */
+	int folders_w;           /* 0: folders hidden */
 	int threads_x, threads_w;
 	int panes_x, panes_w;    /* panes_w 0: not shown */
-	bool panes_overlay;      /* drawn over the thread list */
+	bool panes_overlay;      /* the whole main area, over the thread list */
+	/* the thread row's columns before the subject (0: not shown); the
+	 * date is YY-MM-DD when 8 wide, YYYY-MM-DD when 10 */
+	int date_w, vendor_w, authors_w;
 };
-void tui_layout_compute(int cols, int lines, bool panes_wanted, struct tui_layout *out);
+/* What the user chose ([ui], and the keys that toggle): -1 is "as the
+ * width allows". */
+struct tui_layout_prefs {
+	int folders;   /* -1, 0 hidden, 1 shown */
+	int date_w, vendor_w, authors_w; /* -1, or a width (0 hides) */
+};
+#define TUI_LAYOUT_AUTO { -1, -1, -1, -1 }
+/*
+ * The screen's parts at this size. Narrow screens first: at 80x24 the
+ * folder list hides (a key shows it) and the row's columns narrow so that
+ * the subject keeps 40 columns or more; from 120 columns the panes sit
+ * beside the list, below that they take the main area when asked for.
+ */
+void tui_layout_compute(int cols, int lines, bool panes_wanted,
+			const struct tui_layout_prefs *prefs, struct tui_layout *out);
 /* Whether panes are shown by default at this width. */
 bool tui_layout_panes_by_default(int cols);
 

@@ -69,6 +69,7 @@ struct tui {
 	enum tui_screen screen, help_from;
 	enum focus focus;
 	bool panes_wanted;
+	struct tui_layout_prefs layout_prefs; /* [ui], and the folders key */
 	bool colours;
 	bool need_count;
 	bool need_marks; /* the marks (waiting, issues) come after the first paint */

@@ -155,6 +155,12 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 	start_curses(&t);
 	t.cols = COLS;
 	t.panes_wanted = tui_layout_panes_by_default(COLS);
+	t.layout_prefs = (struct tui_layout_prefs){
+		.folders = (int)cfg->ui_folders,
+		.date_w = (int)cfg->ui_date_w,
+		.vendor_w = (int)cfg->ui_vendor_w,
+		.authors_w = (int)cfg->ui_authors_w,
+	};
 	/* A line-drawing character without the terminal's alternate charset,
 	 * which survives resizes and multiplexers alike. */
 	t.vline = MB_CUR_MAX > 1 ? "\xe2\x94\x82" : "|";

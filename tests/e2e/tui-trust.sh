@@ -14,18 +14,21 @@ $VTRIAGE --config "$TMP/conf" index --quiet
 # the user trusts AcmeTel: it has a folder of its own
 $VTRIAGE --config "$TMP/conf" vendor promote acmetel >/dev/null
 
-tmux_session 140 40 "env TERM=xterm-256color $VTRIAGE --config $TMP/conf"
+tmux_session 160 45 "env TERM=xterm-256color $VTRIAGE --config $TMP/conf"
 ok "the first screen paints" wait_for "Inbox"
 row=$(screen | grep -F "Updated bank det" | head -1)
-contains "the fraud is in the inbox" "$row" "acmetel-bill"
-marks=$(printf '%s\n' "$row" | python3 -c '
-import sys
-row = sys.stdin.read()
-i = row.index("20")  # the date opens the row, after the folder column
-print(row[i + 11:i + 15])')
+contains "the fraud is in the inbox (its vendor cut to the column)" "$row" "acmetel-b"
+# the marks: the four columns after the row's date (YY-MM-DD at this width)
+marks_of() {
+	python3 -c '
+import re, sys
+m = re.search(r"\d\d-\d\d-\d\d (....)", sys.stdin.read())
+print(m.group(1) if m else "?")'
+}
+marks=$(printf '%s\n' "$row" | marks_of)
 contains "and marked S" "$marks" "S"
 lacks "an honest bill is not marked" \
-	"$(screen | grep -F "Invoice AT-2026-09" | cut -c27-60 | cut -c12-15)" "S"
+	"$(screen | grep -F "Invoice AT-2026-09" | marks_of)" "S"
 contains "a Suspicious folder" "$(screen | cut -c1-26)" "Suspicious"
 
 # the trusted vendor's folder holds its own mail, not the look-alike's

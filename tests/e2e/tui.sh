@@ -19,7 +19,7 @@ start() { # COLS ROWS
 	session "$1" "$2" "env TERM=xterm-256color $VTRIAGE --config $TMP/conf"
 }
 
-start 140 40
+start 160 45
 ok "the first screen paints" wait_for "Inbox"
 contains "folders are listed" "$(screen)" "Generic ("
 contains "not vendor mail has a folder" "$(screen)" "Not vendor mail"
@@ -95,17 +95,33 @@ contains "the top bar is still there (no clear screen)" "$(screen | head -1)" "v
 contains "control characters are visible placeholders" "$(screen)" "^["
 keys q
 
-# 80x24: panes become an overlay
+# 80x24: the subject keeps 40 columns; folders and panes a key away
 n=$(quiet_events)
 T resize-window -t vt -x 80 -y 24 2>/dev/null
 settle "$n"
-ok "the screen repaints at 80x24" wait_for "Inbox"
+ok "the screen repaints at 80x24" wait_for "vtriage"
 lacks "no panes at 80 columns" "$(screen)" "History:"
+lacks "no folder list at 80 columns" "$(screen)" "Generic ("
+keys / 'tag:inbox' Enter
+row=$(screen | grep "Maintenance agreement")
+contains "the subject gets 40 columns and more" "$row" "Maintenance agreement MA-5521 expires 2026"
+subject_cols=$(printf '%s\n' "$row" | python3 -c '
+import sys
+row = sys.stdin.read().rstrip("\n")
+print(len(row) - row.index("Maintenance"))')
+ok "the subject column is $subject_cols wide (>= 40)" test "$subject_cols" -ge 40
+keys B
+ok "B shows the folder list" wait_for "Generic ("
+keys B
+lacks "and hides it" "$(screen)" "Generic ("
 keys / 'vendor:acmetel' Enter
 keys P
-ok "P shows the panes as an overlay" wait_for "History:"
+ok "P shows the panes over the whole list" wait_for "History:"
+lacks "the list is not drawn under them" "$(screen)" "26-11-03 N"
+contains "the panes have the width" "$(screen)" "Quotes & bills"
 keys P
 lacks "P hides them again" "$(screen)" "History:"
+contains "and the list is back" "$(screen)" "Invoice AT-2026-11 from"
 lines=$(screen | wc -l)
 is "the screen has 24 lines" "$lines" 24
 

@@ -110,6 +110,38 @@ errors_name_file_line_and_key(void **state)
 	parse_fails("[store]\nmaildir =\n", "/etc/vt/config:2: [store] maildir: empty path");
 	parse_fails("[account]\nhost = x\n", "/etc/vt/config:2: [account] needs a name");
 	parse_fails("[store x]\nmaildir = /a\n", "[store] takes no name");
+	parse_fails("[bills]\njump_percent = 0\n",
+		    "/etc/vt/config:2: [bills] jump_percent: '0' is not a whole number from 1 to 10000");
+	parse_fails("[pdf]\ntimeout = 10s\n", "[pdf] timeout: '10s' is not a whole number");
+	parse_fails("[ui]\nfolders = maybe\n", "/etc/vt/config:2: [ui] folders: 'maybe' is not auto, yes or no");
+	parse_fails("[ui]\nvendor_width = -2\n", "[ui] vendor_width: '-2' is not a whole number");
+}
+
+/* The sections of quotes and bills, PDFs and the layout: defaults, then
+ * the user's values. */
+static void
+numbers_and_layout_keys(void **state)
+{
+	struct vt_config *cfg = parse_ok("[store]\nmaildir = /m\n");
+
+	(void)state;
+	assert_int_equal(cfg->bill_jump_percent, 50);
+	assert_int_equal(cfg->bill_min_history, 2);
+	assert_true(cfg->pdf_read);
+	assert_int_equal(cfg->pdf_timeout, 10);
+	assert_int_equal(cfg->ui_folders, -1);
+	assert_int_equal(cfg->ui_vendor_w, -1);
+	vt_config_free(&cfg);
+	cfg = parse_ok("[bills]\njump_percent = 30\nrate_tolerance = 0\n[pdf]\nread = no\n"
+		       "memory_mb = 256\n[ui]\nfolders = yes\nvendor_width = 0\nauthors_width = 16\n");
+	assert_int_equal(cfg->bill_jump_percent, 30);
+	assert_int_equal(cfg->bill_rate_tolerance, 0);
+	assert_false(cfg->pdf_read);
+	assert_int_equal(cfg->pdf_memory_mb, 256);
+	assert_int_equal(cfg->ui_folders, 1);
+	assert_int_equal(cfg->ui_vendor_w, 0);
+	assert_int_equal(cfg->ui_authors_w, 16);
+	vt_config_free(&cfg);
 }
 
 static void
@@ -160,6 +192,7 @@ main(void)
 		cmocka_unit_test(empty_config_gives_defaults),
 		cmocka_unit_test(values_are_read_and_paths_resolved),
 		cmocka_unit_test(errors_name_file_line_and_key),
+		cmocka_unit_test(numbers_and_layout_keys),
 		cmocka_unit_test(load_reads_files_and_reports_missing_ones),
 	};
 

@@ -55,21 +55,43 @@ layout_collapses_panes_on_narrow_screens(void **state)
 	struct tui_layout l;
 
 	(void)state;
-	tui_layout_compute(160, 50, true, &l);
+	struct tui_layout_prefs prefs = TUI_LAYOUT_AUTO;
+
+	tui_layout_compute(160, 50, true, NULL, &l);
 	assert_false(l.panes_overlay);
-	assert_true(l.panes_w > 0);
+	assert_true(l.panes_w >= 38);
 	assert_int_equal(l.threads_x + l.threads_w + 1 + l.panes_w, 160);
 	assert_int_equal(l.main_rows, 47);
 	assert_true(tui_layout_panes_by_default(160));
+	assert_true(tui_layout_panes_by_default(120));
 	assert_false(tui_layout_panes_by_default(80));
-	tui_layout_compute(80, 24, false, &l);
+	/* 80x24: no folders, narrow columns: the subject keeps 40 and more */
+	tui_layout_compute(80, 24, false, NULL, &l);
 	assert_int_equal(l.panes_w, 0);
+	assert_int_equal(l.folders_w, 0);
 	assert_int_equal(l.threads_x + l.threads_w, 80);
 	assert_int_equal(l.main_rows, 21);
-	tui_layout_compute(80, 24, true, &l);
+	assert_true(l.threads_w - (l.date_w + 1 + 4 + 1 + l.vendor_w + 1 + l.authors_w + 1) >= 40);
+	/* the panes, asked for, take the main area */
+	tui_layout_compute(80, 24, true, NULL, &l);
 	assert_true(l.panes_overlay);
-	assert_true(l.panes_x + l.panes_w == 80 && l.panes_w <= 70);
-	tui_layout_compute(40, 10, false, &l);
+	assert_true(l.panes_x == 0 && l.panes_w == 80);
+	/* from 120 columns they sit beside the list, the subject still >= 40 */
+	for (int cols = 120; cols <= 240; cols += 10) {
+		tui_layout_compute(cols, 40, true, NULL, &l);
+		assert_false(l.panes_overlay);
+		assert_true(l.panes_w >= 38);
+		if (l.threads_w - (l.date_w + 1 + 4 + 1 + l.vendor_w + 1 + l.authors_w + 1) < 40)
+			fail_msg("at %d columns the subject gets %d", cols,
+				 l.threads_w - (l.date_w + 1 + 4 + 1 + l.vendor_w + 1 + l.authors_w + 1));
+	}
+	/* the user's choices: folders shown at 80, no vendor column */
+	prefs.folders = 1;
+	prefs.vendor_w = 0;
+	tui_layout_compute(80, 24, false, &prefs, &l);
+	assert_int_equal(l.folders_w, 20);
+	assert_int_equal(l.vendor_w, 0);
+	tui_layout_compute(40, 10, false, NULL, &l);
 	assert_int_equal(l.folders_w, 0);
 	assert_int_equal(l.threads_w, 40);
 }
