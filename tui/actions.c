@@ -265,7 +265,10 @@ tui_act_tags(struct tui *t, const char *add, const char *remove, const char *wha
 		tui_say(t, true, "no thread selected");
 		return;
 	}
-	if (tui_index_busy(t) || asprintf(&summary, "%s thread %s", what, tid) < 0) {
+	/* the journal and the status line name the thread by its subject */
+	const struct mail_thread *th = tui_selected_thread(t);
+	if (tui_index_busy(t) ||
+	    asprintf(&summary, "%s \"%.60s\"", what, th && th->subject ? th->subject : tid) < 0) {
 		free(query);
 		return;
 	}
@@ -313,6 +316,7 @@ tui_run_search(struct tui *t, const char *query)
 		return;
 	tui_open_query(t, query, label);
 	free(label);
+	t->searching = true;
 	t->screen = SCREEN_MAIN;
 	t->focus = FOCUS_THREADS;
 	if (t->threads.nm_query) {
@@ -322,6 +326,8 @@ tui_run_search(struct tui *t, const char *query)
 			t->threads.total = (long)n;
 			tui_say(t, false, "%lu thread%s", n, n == 1 ? "" : "s");
 		} else {
+			/* said on the status line; the list is empty, not "1/?" */
+			t->threads.total = 0;
 			tui_say(t, true, "bad query: %s", err.msg);
 		}
 	}

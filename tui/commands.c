@@ -73,7 +73,11 @@ run_back(struct tui *t, enum km_action a, const char *arg)
 		t->screen = t->help_from;
 	else if (t->screen == SCREEN_PAGER)
 		t->screen = SCREEN_MAIN;
-	else
+	else if (t->searching) {
+		/* from a search, back to the folder it was made from */
+		tui_open_folder(t, t->fcur.sel);
+		t->focus = FOCUS_THREADS;
+	} else
 		t->quit = true;
 }
 

@@ -308,9 +308,14 @@ draw_threads(struct tui *t)
 		attr_t attr = A_NORMAL;
 
 		if (th == NULL) {
+			/* an error goes to the status line, not into the list */
+			if (row == 0 && err.msg[0] != '\0') {
+				if (!t->message_is_error) /* the search said it first */
+					tui_say(t, true, "bad query: %s", err.msg);
+				t->threads.total = 0;
+			}
 			tui_put_mail_text(l->main_top + row, l->threads_x, l->threads_w,
-				 row == 0 && i == 0 ? (err.msg[0] ? err.msg : "  (no mail here)") : "",
-				 row == 0 && err.msg[0] ? tui_colour(t, C_ERROR, A_BOLD) : A_NORMAL);
+					  row == 0 && i == 0 ? "  (no mail here)" : "", A_NORMAL);
 			continue;
 		}
 		thread_row(t, th, line, sizeof line);

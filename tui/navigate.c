@@ -37,6 +37,7 @@ tui_open_folder(struct tui *t, long i)
 	if (i < 0 || i >= (long)t->folders.count)
 		return;
 	t->fcur.sel = i;
+	t->searching = false;
 	tui_open_query(t, t->folders.items[i].query, t->folders.items[i].label);
 }
 

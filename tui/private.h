@@ -77,6 +77,7 @@ struct tui {
 	bool quit;
 	char *search;     /* the last / query, for n and N */
 	char *folder_query; /* the query of the thread list (folder or search) */
+	bool searching;     /* the list is a search: q goes back to the folder */
 	char *folder_label;
 	char message[512];
 	bool message_is_error;

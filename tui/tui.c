@@ -226,8 +226,10 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 				struct vt_error cerr = { 0 };
 
 				t.need_count = false;
-				if (tui_threads_count(&t.threads, *t.db, &cerr) != VT_OK)
-					tui_say(&t, true, "%s", cerr.msg);
+				if (tui_threads_count(&t.threads, *t.db, &cerr) != VT_OK) {
+					t.threads.total = 0;
+					tui_say(&t, true, "bad query: %s", cerr.msg);
+				}
 				continue;
 			}
 			tui_log_quiet();

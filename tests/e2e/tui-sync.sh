@@ -94,7 +94,7 @@ ok "the new mail appears in the list" wait_for "ZX81"
 contains "the big one too" "$(screen)" "ZX82"
 lacks "the status bar is clear again" "$(screen | tail -2 | head -1)" "sync:"
 keys , s
-ok "after the sync a tag change works again" wait_for "read thread"
+ok "after the sync a tag change works again" wait_for 'read "'
 lacks "and is not refused" "$(screen | tail -1)" "busy"
 
 # ---- q while a sync runs asks first; q again stops it ------------------------------

@@ -68,7 +68,7 @@ lacks "the folder is gone again" "$(screen | cut -c1-26)" "globex.example"
 # archive, and undo it: tags in the index, journal in the store
 inbox_before=$($VTRIAGE --config "$TMP/conf" count 'tag:inbox and subject:"Maintenance agreement"')
 keys , a
-ok "archive says so" wait_for "archived thread"
+ok "archive says so, naming the thread by its subject" wait_for 'archived "Maintenance agreement'
 is "the thread left the inbox" \
 	"$($VTRIAGE --config "$TMP/conf" count 'tag:inbox and subject:"Maintenance agreement"')" 0
 keys , u
@@ -94,6 +94,13 @@ lacks "no clipboard write reached the terminal" "$(T show-buffer 2>/dev/null)" "
 contains "the top bar is still there (no clear screen)" "$(screen | head -1)" "vtriage"
 contains "control characters are visible placeholders" "$(screen)" "^["
 keys q
+
+# a query notmuch refuses: said on the status line, not as a row
+keys / 'date:garbage' Enter
+ok "a bad query is said" wait_for "bad query"
+contains "on the status line" "$(screen | tail -1)" "bad query"
+contains "the counter says there is nothing" "$(screen)" " 0/0 "
+contains "the list says it is empty" "$(screen)" "(no mail here)"
 
 # 80x24: the subject keeps 40 columns; folders and panes a key away
 n=$(quiet_events)
@@ -125,7 +132,11 @@ contains "and the list is back" "$(screen)" "Invoice AT-2026-11 from"
 lines=$(screen | wc -l)
 is "the screen has 24 lines" "$lines" 24
 
-# q on the main screen quits without asking; the terminal comes back
+# q after a search goes back to the folder; on a folder it quits without
+# asking, and the terminal comes back
+keys q
+ok "q after a search goes back to the folder" wait_for "vtriage  Inbox"
+lacks "the program still runs" "$(screen)" "EXITED"
 keys q
 ok "q quits" wait_for "EXITED 0"
 is "the alternate screen is left" "$(T display-message -p -t vt '#{alternate_on}')" 0
