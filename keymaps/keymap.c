@@ -31,7 +31,7 @@ static const struct {
 	[KM_TOP] = { "top", "first line" },
 	[KM_BOTTOM] = { "bottom", "last line" },
 	[KM_OPEN] = { "open", "open the selected folder or thread" },
-	[KM_BACK] = { "back", "back one level; quit from the main screen" },
+	[KM_BACK] = { "back", "back one level (from a search: to its folder); quit from a folder" },
 	[KM_QUIT] = { "quit", "quit vtriage" },
 	[KM_SEARCH] = { "search", "search (notmuch syntax, vendor:, bucket:, waiting:, issue:)" },
 	[KM_SEARCH_NEXT] = { "search-next", "next match of the last search" },

@@ -423,7 +423,7 @@ draw_pager(struct tui *t)
 		case TUI_LINE_WARNING: attr = tui_colour(t, C_ERROR, A_BOLD) | A_REVERSE; break;
 		default: break;
 		}
-		indent = line->indent * 2 < COLS / 3 ? line->indent * 2 : COLS / 3;
+		indent = tui_pager_indent(line->indent, COLS);
 		tui_put_text(l->main_top + row, 0, indent, "", A_NORMAL);
 		tui_put_text(l->main_top + row, indent, COLS - indent,
 			 line->kind == TUI_LINE_SEPARATOR ? "----" : line->text, attr);

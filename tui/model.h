@@ -157,6 +157,7 @@ struct tui_pager {
 	struct tui_cursor cursor; /* sel is the top line */
 	char *thread_id;
 	char *vendor_org; /* of the thread, for the triage keys */
+	int width; /* lines are wrapped to it (0: not wrapped) */
 };
 /* Builds the lines of a thread: first a warning line for each reason its
  * mail is suspicious (store, may be NULL), then per message its headers
@@ -165,7 +166,10 @@ struct tui_pager {
  * listed, and a note when mail to the user greets them by another name
  * (cfg: the user's name and addresses; may be NULL). */
 vt_status tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
-			  const char *thread_id, const struct vt_config *cfg, struct vt_error *err);
+			  const char *thread_id, const struct vt_config *cfg, int width,
+			  struct vt_error *err);
+/* The indent of a pager line of that depth on a screen this wide. */
+int tui_pager_indent(int depth, int width);
 /* Line index of the next (dir 1) or previous (-1) line containing needle
  * (case-insensitive) from `from`, or -1. */
 long tui_pager_find(const struct tui_pager *p, const char *needle, long from, int dir);

@@ -59,7 +59,7 @@ tui_open_thread_id(struct tui *t, const char *thread_id, const char *vendor_org)
 	struct vt_error err = { 0 };
 	char *org = vendor_org ? strdup(vendor_org) : NULL;
 
-	if (tui_pager_build(&t->pager, *t->db, t->store, thread_id, t->cfg, &err) != VT_OK) {
+	if (tui_pager_build(&t->pager, *t->db, t->store, thread_id, t->cfg, COLS, &err) != VT_OK) {
 		tui_say(t, true, "%s", err.msg);
 		free(org);
 		return;

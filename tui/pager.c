@@ -11,16 +11,106 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <wchar.h>
 
 #include "model.h"
 
 /* ---- pager ---- */
 
+int
+tui_pager_indent(int depth, int width)
+{
+	return depth * 2 < width / 3 ? depth * 2 : width / 3;
+}
+
+static bool
+push_line(struct tui_pager *p, enum tui_line_kind kind, int indent, char *text)
+{
+	struct tui_line *grown = realloc(p->lines, (p->count + 1) * sizeof *grown);
+
+	if (grown == NULL) {
+		free(text);
+		return false;
+	}
+	p->lines = grown;
+	grown[p->count].kind = kind;
+	grown[p->count].indent = indent;
+	grown[p->count].text = text;
+	p->count++;
+	return true;
+}
+
+/* The display width of one character (1 for what wcwidth does not know,
+ * as the sanitised text has no controls). */
+static int
+char_cols(uint32_t cp)
+{
+	int w = cp < 0x80 ? 1 : wcwidth((wchar_t)cp);
+
+	return w < 0 ? 1 : w;
+}
+
+/*
+ * A long line becomes several, each at most p->width - indent columns,
+ * broken after the last space that fits (or inside a word longer than a
+ * line, such as a URL): a quote's "valid until 2026-12-15" is read whole
+ * instead of cut at the edge of the screen.
+ */
+static bool
+add_wrapped(struct tui_pager *p, enum tui_line_kind kind, int indent, char *clean)
+{
+	int room = p->width - tui_pager_indent(indent, p->width);
+	const unsigned char *s = (const unsigned char *)clean;
+	size_t len = strlen(clean), start = 0;
+
+	if (p->width <= 0 || room < 10)
+		return push_line(p, kind, indent, clean);
+	while (start < len) {
+		size_t i = start, fit = start, last_space = 0;
+		int cols = 0;
+
+		while (i < len) {
+			uint32_t cp;
+			size_t n = mail_utf8_decode(s + i, len - i, &cp);
+
+			if (n == 0)
+				n = 1;
+			if (cols + char_cols(cp) > room)
+				break;
+			cols += char_cols(cp);
+			if (s[i] == ' ')
+				last_space = i;
+			i += n;
+			fit = i;
+		}
+		if (fit >= len) {
+			/* the rest fits */
+		} else if (last_space > start) {
+			fit = last_space + 1;
+		}
+		if (fit == start) /* one character wider than the room */
+			fit = start + 1;
+		char *piece = strndup(clean + start, fit - start);
+
+		if (piece == NULL || !push_line(p, kind, indent, piece)) {
+			free(clean);
+			return false;
+		}
+		start = fit;
+		/* a continuation does not start with the space it broke at */
+		while (start < len && clean[start] == ' ' && fit < len)
+			start++;
+	}
+	if (len == 0)
+		return push_line(p, kind, indent, clean);
+	free(clean);
+	return true;
+}
+
 static bool
 add_line(struct tui_pager *p, enum tui_line_kind kind, int indent, const char *untrusted,
 	 size_t len)
 {
-	struct tui_line *grown;
 	char *raw, *clean, *o;
 
 	/* Tabs to spaces first: the sanitiser would show them as controls. */
@@ -41,17 +131,9 @@ add_line(struct tui_pager *p, enum tui_line_kind kind, int indent, const char *u
 	*o = '\0';
 	clean = mail_sanitize_str(raw);
 	free(raw);
-	grown = clean ? realloc(p->lines, (p->count + 1) * sizeof *grown) : NULL;
-	if (grown == NULL) {
-		free(clean);
+	if (clean == NULL)
 		return false;
-	}
-	p->lines = grown;
-	grown[p->count].kind = kind;
-	grown[p->count].indent = indent;
-	grown[p->count].text = clean;
-	p->count++;
-	return true;
+	return add_wrapped(p, kind, indent, clean);
 }
 
 bool
@@ -321,13 +403,14 @@ add_documents(struct tui_pager *p, struct vt_store *store, const char *thread_id
 
 vt_status
 tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
-		const char *thread_id, const struct vt_config *cfg, struct vt_error *err)
+		const char *thread_id, const struct vt_config *cfg, int width, struct vt_error *err)
 {
 	struct vt_suspect_list suspects = { 0 };
 	struct pager_build b = { .p = p, .cfg = cfg };
 	vt_status rc;
 
 	tui_pager_clear(p);
+	p->width = width;
 	if ((p->thread_id = strdup(thread_id)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	/* A store that cannot say is no reason not to show the mail. */

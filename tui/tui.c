@@ -242,6 +242,23 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			if (tui_layout_panes_by_default(COLS) != tui_layout_panes_by_default(t.cols))
 				t.panes_wanted = tui_layout_panes_by_default(COLS);
 			t.cols = COLS;
+			/* the pager's lines are wrapped to the width: again */
+			if (t.screen == SCREEN_PAGER && t.pager.thread_id != NULL &&
+			    t.pager.width != COLS) {
+				char *thread = strdup(t.pager.thread_id);
+				char *org = t.pager.vendor_org ? strdup(t.pager.vendor_org) : NULL;
+				long top = t.pager.cursor.top, count = (long)t.pager.count;
+
+				if (thread != NULL) {
+					tui_open_thread_id(&t, thread, org);
+					/* about the same place in the text */
+					if (count > 0)
+						t.pager.cursor.top =
+							top * (long)t.pager.count / count;
+				}
+				free(thread);
+				free(org);
+			}
 			continue;
 		}
 		t.message[0] = '\0';

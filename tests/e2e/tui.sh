@@ -117,6 +117,20 @@ import sys
 row = sys.stdin.read().rstrip("\n")
 print(len(row) - row.index("Maintenance"))')
 ok "the subject column is $subject_cols wide (>= 40)" test "$subject_cols" -ge 40
+# the pager wraps long lines: the quote's validity is read whole
+keys / 'subject:"Quote request"' Enter
+ok "the quote thread is found" wait_for "1 thread"
+keys Enter
+ok "and opens at 80x24" wait_for "> thread"
+# the body's line (not the quote's summary on top) goes on below
+wrapped=""
+for page in 1 2 3 4 5 6 7 8; do
+	wrapped=$(screen | grep -A1 -F '= $447,000.00, valid until' | sed -n 2p)
+	[ -n "$wrapped" ] && break
+	keys ' '
+done
+contains "a long line wraps instead of being cut" "$wrapped" "2026-12-15"
+keys q q
 keys B
 ok "B shows the folder list" wait_for "Generic ("
 keys B

@@ -96,6 +96,36 @@ layout_collapses_panes_on_narrow_screens(void **state)
 	assert_int_equal(l.threads_w, 40);
 }
 
+/* Long lines wrap to the width, at spaces, words longer than a line cut;
+ * nothing is lost. */
+static void
+pager_lines_wrap(void **state)
+{
+	struct tui_pager p = { .width = 30 };
+	const char *text = "Quote Q-2026-1187: 3,000 x Monitor 24in @ $149.00 = $447,000.00, valid "
+			   "until 2026-12-15. https://example.com/a/very/long/url/that/has/no/spaces";
+	char joined[512] = "";
+
+	(void)state;
+	assert_true(tui_pager_add_text(&p, TUI_LINE_BODY, 0, text));
+	assert_true(p.count >= 4);
+	for (size_t i = 0; i < p.count; i++) {
+		if (strlen(p.lines[i].text) > 30)
+			fail_msg("line %zu is %zu wide: '%s'", i, strlen(p.lines[i].text), p.lines[i].text);
+		/* a line broken at a space keeps it at its end */
+		strcat(joined, p.lines[i].text);
+	}
+	assert_non_null(strstr(joined, "valid until 2026-12-15."));
+	assert_non_null(strstr(joined, "https://example.com/a/very/long/url/that/has/no/spaces"));
+	/* an indented reply wraps to what is left of the width */
+	tui_pager_clear(&p);
+	p.width = 40;
+	assert_true(tui_pager_add_text(&p, TUI_LINE_QUOTED, 3, text));
+	for (size_t i = 0; i < p.count; i++)
+		assert_true(strlen(p.lines[i].text) <= (size_t)(40 - tui_pager_indent(3, 40)));
+	tui_pager_clear(&p);
+}
+
 static void
 keys_parse_format_and_feed(void **state)
 {
@@ -339,7 +369,7 @@ pager_marks_quotes_signatures_and_hostile_text(void **state)
 	const struct mail_thread *th = tui_threads_get(&t, f->db, 0, &err);
 
 	assert_non_null(th);
-	if (tui_pager_build(&p, f->db, f->store, th->thread_id, f->cfg, &err) != VT_OK)
+	if (tui_pager_build(&p, f->db, f->store, th->thread_id, f->cfg, 0, &err) != VT_OK)
 		fail_msg("%s", err.msg);
 	tui_threads_close(&t);
 	for (size_t i = 0; i < p.count; i++) {
@@ -392,7 +422,7 @@ pager_opens_with_why_the_thread_is_suspicious(void **state)
 	assert_int_equal(tui_threads_open(&t, f->store, "id:fake@acrnetel.example", &err), VT_OK);
 	th = tui_threads_get(&t, f->db, 0, &err);
 	assert_non_null(th);
-	if (tui_pager_build(&p, f->db, f->store, th->thread_id, f->cfg, &err) != VT_OK)
+	if (tui_pager_build(&p, f->db, f->store, th->thread_id, f->cfg, 0, &err) != VT_OK)
 		fail_msg("%s", err.msg);
 	tui_threads_close(&t);
 	for (size_t i = 0; i < p.count; i++) {
@@ -423,7 +453,7 @@ pager_opens_with_why_the_thread_is_suspicious(void **state)
 	assert_int_equal(tui_threads_open(&t, f->store, "id:cyr@acmetel.example", &err), VT_OK);
 	th = tui_threads_get(&t, f->db, 0, &err);
 	assert_non_null(th);
-	assert_int_equal(tui_pager_build(&p, f->db, f->store, th->thread_id, f->cfg, &err), VT_OK);
+	assert_int_equal(tui_pager_build(&p, f->db, f->store, th->thread_id, f->cfg, 0, &err), VT_OK);
 	tui_threads_close(&t);
 	assert_true(tui_pager_find(&p, "From: Dana <dana@xn--cmetel-", 0, 1) >= 0);
 	assert_true(tui_pager_find(&p, "\xd0\xb0", 0, 1) < 0 ||
@@ -433,7 +463,7 @@ pager_opens_with_why_the_thread_is_suspicious(void **state)
 	/* a store that cannot be asked still shows the mail */
 	assert_int_equal(tui_threads_open(&t, f->store, "id:fake@acrnetel.example", &err), VT_OK);
 	th = tui_threads_get(&t, f->db, 0, &err);
-	assert_int_equal(tui_pager_build(&p, f->db, NULL, th->thread_id, f->cfg, &err), VT_OK);
+	assert_int_equal(tui_pager_build(&p, f->db, NULL, th->thread_id, f->cfg, 0, &err), VT_OK);
 	tui_threads_close(&t);
 	assert_int_equal(p.lines[0].kind, TUI_LINE_HEADER);
 	tui_pager_clear(&p);
@@ -493,6 +523,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cursor_scrolls_to_keep_the_selection_shown),
 		cmocka_unit_test(layout_collapses_panes_on_narrow_screens),
+		cmocka_unit_test(pager_lines_wrap),
 		cmocka_unit_test(keys_parse_format_and_feed),
 		cmocka_unit_test(user_bindings_override_and_are_validated),
 		cmocka_unit_test_setup_teardown(folders_follow_the_buckets, setup, teardown),
