@@ -55,6 +55,7 @@ static const struct {
 	[KM_REDRAW] = { "redraw", "redraw the screen" },
 	[KM_SORT] = { "sort", "order the list by date or by amount (largest quote or bill first)" },
 	[KM_TOGGLE_FOLDERS] = { "toggle-folders", "show or hide the folder list" },
+	[KM_TOGGLE_FLAG] = { "toggle-flag", "flag the thread or unflag it (F in the list)" },
 };
 
 static const char *const contexts[KM_CONTEXTS] = { "main", "pager", "help" };
@@ -98,6 +99,7 @@ static const struct {
 	{ KM_MAIN, KM_REDRAW, "<C-l>" },
 	{ KM_MAIN, KM_SORT, "o" },
 	{ KM_MAIN, KM_TOGGLE_FOLDERS, "B" },
+	{ KM_MAIN, KM_TOGGLE_FLAG, "F" },
 	{ KM_PAGER, KM_UP, "k <Up>" },
 	{ KM_PAGER, KM_DOWN, "j <Down> <Enter>" },
 	{ KM_PAGER, KM_PAGE_UP, "<PageUp> <C-b> -" },

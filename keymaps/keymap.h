@@ -65,6 +65,7 @@ enum km_action {
 	KM_REDRAW,
 	KM_SORT,
 	KM_TOGGLE_FOLDERS,
+	KM_TOGGLE_FLAG,
 	KM_ACTIONS
 };
 

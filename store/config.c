@@ -64,6 +64,7 @@ static const struct config_key config_keys[] = {
 	{ .section = "pdf", .key = "memory_mb", .type = CONFIG_NUMBER,
 	  .field = FIELD(pdf_memory_mb), .min = 64, .max = 65536 },
 	{ .section = "ui", .key = "folders", .type = CONFIG_AUTO, .field = FIELD(ui_folders) },
+	{ .section = "ui", .key = "mark_read", .type = CONFIG_BOOL, .field = FIELD(ui_mark_read) },
 	{ .section = "ui", .key = "date_width", .type = CONFIG_NUMBER, .field = FIELD(ui_date_w),
 	  .min = 0, .max = 10 },
 	{ .section = "ui", .key = "vendor_width", .type = CONFIG_NUMBER,
@@ -351,6 +352,7 @@ vt_config_parse(const char *text, const char *name, struct vt_config **out, stru
 	cfg->pdf_timeout = 10;
 	cfg->pdf_memory_mb = 512;
 	cfg->ui_folders = cfg->ui_date_w = cfg->ui_vendor_w = cfg->ui_authors_w = -1;
+	cfg->ui_mark_read = true;
 	ps.cfg = cfg;
 	ps.file = name ? name : "<config>";
 	if (name != NULL) {

@@ -284,6 +284,51 @@ tui_act_tags(struct tui *t, const char *add, const char *remove, const char *wha
 }
 
 void
+tui_act_toggle_flag(struct tui *t)
+{
+	const struct mail_thread *th = tui_selected_thread(t);
+	bool flagged = false;
+
+	for (size_t i = 0; th && i < th->n_tags; i++)
+		if (strcmp(th->tags[i], "flagged") == 0)
+			flagged = true;
+	if (flagged)
+		tui_act_tags(t, NULL, "flagged", "unflagged");
+	else
+		tui_act_tags(t, "flagged", NULL, "flagged");
+}
+
+static vt_status
+read_in(struct mail_db *rw, void *ctx, struct vt_error *err)
+{
+	return mail_tag_messages(rw, ctx, NULL, "unread", NULL, err);
+}
+
+void
+tui_act_mark_read_on_open(struct tui *t)
+{
+	const struct mail_thread *th = tui_selected_thread(t);
+	struct vt_error err = { 0 };
+	bool unread = false;
+	char *query = NULL;
+
+	for (size_t i = 0; th && i < th->n_tags; i++)
+		if (strcmp(th->tags[i], "unread") == 0)
+			unread = true;
+	/* quietly not while another writer holds the index: it stays unread */
+	tui_poll_sync(t, false);
+	if (!unread || !t->cfg->ui_mark_read || t->sync.indexing || mail_db_writer_busy(*t->db) ||
+	    asprintf(&query, "thread:%s", th->thread_id) < 0)
+		return;
+	/* reading is not a triage action: not in the undo journal (`,s` and
+	 * toggle-read mark it unread again) */
+	if (while_writable(t, read_in, query, &err) != VT_OK)
+		tui_say(t, true, "%s", err.msg);
+	tui_refresh_after_change(t);
+	free(query);
+}
+
+void
 tui_act_toggle_read(struct tui *t)
 {
 	const struct mail_thread *th = tui_selected_thread(t);

@@ -241,6 +241,14 @@ run_redraw(struct tui *t, enum km_action a, const char *arg)
 }
 
 static void
+run_toggle_flag(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)a;
+	(void)arg;
+	tui_act_toggle_flag(t);
+}
+
+static void
 run_sort(struct tui *t, enum km_action a, const char *arg)
 {
 	(void)a;
@@ -268,6 +276,7 @@ static const struct tui_command commands[] = {
 	{ .action = KM_FOCUS_PREV, .run = run_focus },
 	{ .action = KM_TOGGLE_PANES, .run = run_toggle_panes, .colon = true },
 	{ .action = KM_TOGGLE_FOLDERS, .run = run_toggle_folders, .colon = true },
+	{ .action = KM_TOGGLE_FLAG, .run = run_toggle_flag, .colon = true },
 	{ .action = KM_FOLDER_NEXT, .run = run_folder },
 	{ .action = KM_FOLDER_PREV, .run = run_folder },
 	{ .action = KM_PROMOTE, .run = run_bucket, .colon = true, .arg = ARG_VENDOR, .usage = "[SLUG]" },

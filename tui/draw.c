@@ -226,10 +226,16 @@ thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
 		snprintf(date, sizeof date, "?");
 	else if (l->date_w < 10) /* YY-MM-DD */
 		memmove(date, date + 2, strlen(date + 2) + 1);
-	for (size_t i = 0; i < th->n_tags; i++)
+	bool flagged = false;
+
+	for (size_t i = 0; i < th->n_tags; i++) {
 		if (strcmp(th->tags[i], "unread") == 0)
 			unread = true;
-	marks[0] = unread ? 'N' : ' ';
+		else if (strcmp(th->tags[i], "flagged") == 0)
+			flagged = true;
+	}
+	/* a flagged thread shows it; unread rows are bold anyway */
+	marks[0] = flagged ? 'F' : unread ? 'N' : ' ';
 	if (vt_thread_set_has(&t->threads.marks.waiting_vendor, th->thread_id))
 		marks[1] = 'W';
 	else if (vt_thread_set_has(&t->threads.marks.waiting_me, th->thread_id))
@@ -243,10 +249,10 @@ thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
 		fit_columns(vendor, sizeof vendor, slug ? slug : "-", l->vendor_w);
 	if (l->authors_w > 0) {
 		char amount[96], both[512];
-		bool flagged;
+		bool bill_flagged;
 
 		/* the amount takes the authors' first columns, not the subject's */
-		if (amount_text(t, th, l->authors_w, amount, sizeof amount, &flagged)) {
+		if (amount_text(t, th, l->authors_w, amount, sizeof amount, &bill_flagged)) {
 			snprintf(both, sizeof both, "%s %s", amount,
 				 clean_authors ? clean_authors : "");
 			fit_columns(authors, sizeof authors, both, l->authors_w);
@@ -449,7 +455,7 @@ tui_build_help(struct tui *t)
 	asprintf(&t->help_lines[t->n_help++], "%s", "");
 	/* what the list's marks mean, first: the keys follow */
 	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "Marks: N unread, W waiting on the vendor, R waiting on you, ! open issue,");
+		 "Marks: N unread, F flagged, W waiting on the vendor, R waiting on you, ! open issue,");
 	asprintf(&t->help_lines[t->n_help++], "%s",
 		 "       S suspicious: a look-alike sender domain, failed DKIM/SPF/DMARC, a name or");
 	asprintf(&t->help_lines[t->n_help++], "%s",

@@ -51,6 +51,8 @@ tui_open_thread(struct tui *t)
 		return;
 	}
 	tui_open_thread_id(t, th->thread_id, th->vendor_org);
+	if (t->screen == SCREEN_PAGER)
+		tui_act_mark_read_on_open(t);
 }
 
 void

@@ -138,6 +138,10 @@ char *tui_current_vendor(struct tui *t);
 const char *tui_current_thread_id(struct tui *t);
 void tui_act_bucket(struct tui *t, const char *slug_arg, enum vt_bucket bucket);
 void tui_act_undo(struct tui *t);
+/* Flags the thread, or unflags it (synced to the server as \\Flagged). */
+void tui_act_toggle_flag(struct tui *t);
+/* The selected thread, just opened, read ([ui] mark_read). */
+void tui_act_mark_read_on_open(struct tui *t);
 /* Orders the list: "date", "amount", or (NULL) the other way. */
 void tui_act_sort(struct tui *t, const char *how);
 void tui_act_issue_open(struct tui *t, const char *title_arg);

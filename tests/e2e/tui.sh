@@ -52,10 +52,14 @@ contains "the vendor's folder appears" "$(screen | cut -c1-26)" "globex.example"
 contains "the vendor pane shows the bucket" "$(screen)" "[trusted]"
 contains "the history pane records the promotion" "$(screen)" "[promoted]"
 
-# open the thread in the pager, and back
+# open the thread in the pager, and back; opening it reads it
+is "the thread is unread" \
+	"$($VTRIAGE --config "$TMP/conf" count 'tag:unread and subject:"Maintenance agreement"')" 1
 keys Enter
 ok "Enter opens the thread" wait_for "> thread"
 contains "the pager shows headers" "$(screen)" "Subject: Maintenance agreement"
+is "and opening it read it" \
+	"$($VTRIAGE --config "$TMP/conf" count 'tag:unread and subject:"Maintenance agreement"')" 0
 keys q
 ok "q goes back to the list" wait_for "Search: subject"
 lacks "and leaves the pager" "$(screen | head -1)" "> thread"
@@ -75,6 +79,17 @@ keys , u
 ok "undo brings it back" wait_for "undone: archived"
 is "the thread is in the inbox again" \
 	"$($VTRIAGE --config "$TMP/conf" count 'tag:inbox and subject:"Maintenance agreement"')" "$inbox_before"
+
+# F flags the thread (the flag syncs to the server as \\Flagged), F again not
+keys F
+ok "F flags it" wait_for 'flagged "Maintenance agreement'
+is "the thread is flagged in the index" \
+	"$($VTRIAGE --config "$TMP/conf" count 'tag:flagged and subject:"Maintenance agreement"')" 1
+contains "and marked F in the list" "$(screen | grep -F 'Maintenance agree')" " F "
+keys F
+ok "F again unflags it" wait_for 'unflagged "Maintenance agreement'
+is "the flag is gone" \
+	"$($VTRIAGE --config "$TMP/conf" count 'tag:flagged and subject:"Maintenance agreement"')" 0
 
 # the help overlay, generated from the keymap
 keys '?'
