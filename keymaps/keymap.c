@@ -56,6 +56,9 @@ static const struct {
 	[KM_SORT] = { "sort", "order the list by date or by amount (largest quote or bill first)" },
 	[KM_TOGGLE_FOLDERS] = { "toggle-folders", "show or hide the folder list" },
 	[KM_TOGGLE_FLAG] = { "toggle-flag", "flag the thread or unflag it (F in the list)" },
+	[KM_NEXT_MESSAGE] = { "next-message", "the next message of the thread" },
+	[KM_PREV_MESSAGE] = { "prev-message", "the previous message of the thread" },
+	[KM_TOGGLE_HEADERS] = { "toggle-headers", "show or hide To, Cc and Date" },
 };
 
 static const char *const contexts[KM_CONTEXTS] = { "main", "pager", "help" };
@@ -110,6 +113,9 @@ static const struct {
 	{ KM_PAGER, KM_BOTTOM, "G <End>" },
 	{ KM_PAGER, KM_BACK, "q <Left>" },
 	{ KM_PAGER, KM_QUIT, "Q" },
+	{ KM_PAGER, KM_NEXT_MESSAGE, "J" },
+	{ KM_PAGER, KM_PREV_MESSAGE, "K" },
+	{ KM_PAGER, KM_TOGGLE_HEADERS, "h" },
 	{ KM_PAGER, KM_SEARCH, "/" },
 	{ KM_PAGER, KM_SEARCH_NEXT, "n" },
 	{ KM_PAGER, KM_SEARCH_PREV, "N" },

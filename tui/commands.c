@@ -248,6 +248,45 @@ run_toggle_flag(struct tui *t, enum km_action a, const char *arg)
 	tui_act_toggle_flag(t);
 }
 
+/* In the pager: the next or previous message of the thread at the top. */
+static void
+run_message(struct tui *t, enum km_action a, const char *arg)
+{
+	long at;
+
+	(void)arg;
+	if (t->screen != SCREEN_PAGER)
+		return;
+	at = tui_pager_message(&t->pager, t->pager.cursor.top, a == KM_NEXT_MESSAGE ? 1 : -1);
+	if (at < 0)
+		tui_say(t, false, a == KM_NEXT_MESSAGE ? "the last message" : "the first message");
+	else
+		t->pager.cursor.top = at;
+}
+
+/* To, Cc and Date, shown or not: the thread is laid out again. */
+static void
+run_toggle_headers(struct tui *t, enum km_action a, const char *arg)
+{
+	char *thread, *org;
+	long top = t->pager.cursor.top, count = (long)t->pager.count;
+
+	(void)a;
+	(void)arg;
+	if (t->screen != SCREEN_PAGER || t->pager.thread_id == NULL)
+		return;
+	thread = strdup(t->pager.thread_id);
+	org = t->pager.vendor_org ? strdup(t->pager.vendor_org) : NULL;
+	t->pager.brief = !t->pager.brief;
+	if (thread != NULL) {
+		tui_open_thread_id(t, thread, org);
+		if (count > 0)
+			t->pager.cursor.top = top * (long)t->pager.count / count;
+	}
+	free(thread);
+	free(org);
+}
+
 static void
 run_sort(struct tui *t, enum km_action a, const char *arg)
 {
@@ -277,6 +316,9 @@ static const struct tui_command commands[] = {
 	{ .action = KM_TOGGLE_PANES, .run = run_toggle_panes, .colon = true },
 	{ .action = KM_TOGGLE_FOLDERS, .run = run_toggle_folders, .colon = true },
 	{ .action = KM_TOGGLE_FLAG, .run = run_toggle_flag, .colon = true },
+	{ .action = KM_NEXT_MESSAGE, .run = run_message },
+	{ .action = KM_PREV_MESSAGE, .run = run_message },
+	{ .action = KM_TOGGLE_HEADERS, .run = run_toggle_headers, .colon = true },
 	{ .action = KM_FOLDER_NEXT, .run = run_folder },
 	{ .action = KM_FOLDER_PREV, .run = run_folder },
 	{ .action = KM_PROMOTE, .run = run_bucket, .colon = true, .arg = ARG_VENDOR, .usage = "[SLUG]" },

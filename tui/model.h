@@ -158,7 +158,11 @@ struct tui_pager {
 	char *thread_id;
 	char *vendor_org; /* of the thread, for the triage keys */
 	int width; /* lines are wrapped to it (0: not wrapped) */
+	bool brief; /* From and Subject only: no To, Cc, Date */
 };
+/* The first line of the next (dir 1) or previous (-1) message from line
+ * `from`, or -1 when there is none. */
+long tui_pager_message(const struct tui_pager *p, long from, int dir);
 /* Builds the lines of a thread: first a warning line for each reason its
  * mail is suspicious (store, may be NULL), then per message its headers
  * (a suspicious message's reasons above them), its body (the first text

@@ -316,15 +316,15 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
 		free(line);
 	}
-	if (ok && (line = visible_domains("To", m->to)) != NULL) {
+	if (ok && !p->brief && (line = visible_domains("To", m->to)) != NULL) {
 		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
 		free(line);
 	}
-	if (ok && *m->cc && (line = visible_domains("Cc", m->cc)) != NULL) {
+	if (ok && !p->brief && *m->cc && (line = visible_domains("Cc", m->cc)) != NULL) {
 		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
 		free(line);
 	}
-	if (ok && asprintf(&line, "Date: %s", date) >= 0) {
+	if (ok && !p->brief && asprintf(&line, "Date: %s", date) >= 0) {
 		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
 		free(line);
 	}
@@ -409,8 +409,11 @@ tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
 	struct pager_build b = { .p = p, .cfg = cfg };
 	vt_status rc;
 
+	bool brief = p->brief;
+
 	tui_pager_clear(p);
 	p->width = width;
+	p->brief = brief;
 	if ((p->thread_id = strdup(thread_id)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	/* A store that cannot say is no reason not to show the mail. */
@@ -443,6 +446,22 @@ tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
 	if (rc != VT_OK)
 		tui_pager_clear(p);
 	return rc;
+}
+
+long
+tui_pager_message(const struct tui_pager *p, long from, int dir)
+{
+	/* a message starts after its separator (the first at line 0) */
+	if (dir > 0) {
+		for (long i = from + 1; i < (long)p->count; i++)
+			if (p->lines[i - 1].kind == TUI_LINE_SEPARATOR)
+				return i;
+		return -1;
+	}
+	for (long i = from - 1; i > 0; i--)
+		if (p->lines[i - 1].kind == TUI_LINE_SEPARATOR)
+			return i;
+	return from > 0 ? 0 : -1;
 }
 
 long

@@ -145,6 +145,20 @@ for page in 1 2 3 4 5 6 7 8; do
 	keys ' '
 done
 contains "a long line wraps instead of being cut" "$wrapped" "2026-12-15"
+# J and K go from message to message; h hides To, Cc and Date
+keys g J
+contains "J goes to the next message" "$(screen | sed -n 2p)" "From: "
+first=$(screen | sed -n 2,3p)
+keys J
+lacks "and J again to the one after" "$(screen | sed -n 2,3p)" "$first"
+keys K
+is "K goes back one" "$(screen | sed -n 2,3p)" "$first"
+contains "headers are shown" "$(screen)" "Date: "
+keys h
+lacks "h hides To, Cc and Date" "$(screen)" "Date: "
+contains "but keeps From" "$(screen)" "From: "
+keys h
+contains "h shows them again" "$(screen)" "Date: "
 keys q q
 keys B
 ok "B shows the folder list" wait_for "Generic ("
