@@ -382,7 +382,16 @@ tui_run_command(struct tui *t, const char *line)
 		tui_say(t, true, "unknown command '%.*s' (Tab completes; ? for help)", (int)len, line);
 		return;
 	}
-	c->run(t, c->action, *arg != '\0' ? arg : NULL);
+	{
+		/* completion leaves a space after the word */
+		char *trimmed = strdup(arg);
+		size_t n = trimmed ? strlen(trimmed) : 0;
+
+		while (n > 0 && trimmed[n - 1] == ' ')
+			trimmed[--n] = '\0';
+		c->run(t, c->action, trimmed != NULL && *trimmed != '\0' ? trimmed : NULL);
+		free(trimmed);
+	}
 }
 
 static void

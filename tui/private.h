@@ -47,7 +47,12 @@ struct tui_sync {
 	char error[TUI_BG_LINE_MAX + 512];  /* its last complaint */
 };
 
+#define TUI_HISTORY_MAX 50
+
 struct tui {
+	/* the lines entered at prompts, oldest first (Up and Down recall) */
+	char *history[TUI_HISTORY_MAX];
+	size_t n_history;
 	const struct vt_config *cfg;
 	struct vt_store *store;
 	struct mail_db **db;

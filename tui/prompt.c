@@ -18,31 +18,81 @@
 
 /* ---- prompts ---- */
 
-/* Reads a line on the message row; NULL when cancelled (Esc, C-g). */
-char *
-tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn complete)
+/* The longest prefix all options share. */
+static size_t
+common_prefix(char **options, size_t n)
 {
-	wchar_t buf[512];
-	size_t len = 0;
-	char *out = NULL;
+	size_t len = n > 0 ? strlen(options[0]) : 0;
 
-	if (initial != NULL)
-		len = mbstowcs(buf, initial, sizeof buf / sizeof buf[0] - 1);
+	for (size_t i = 1; i < n; i++) {
+		size_t k = 0;
+
+		while (k < len && options[i][k] == options[0][k])
+			k++;
+		len = k;
+	}
+	return len;
+}
+
+/* Remembers a line entered at a prompt (the newest last; no repeats of
+ * the last one). */
+static void
+remember(struct tui *t, const char *line)
+{
+	char *copy;
+
+	if (*line == '\0' ||
+	    (t->n_history > 0 && strcmp(t->history[t->n_history - 1], line) == 0) ||
+	    (copy = strdup(line)) == NULL)
+		return;
+	if (t->n_history == TUI_HISTORY_MAX) {
+		free(t->history[0]);
+		memmove(t->history, t->history + 1, (TUI_HISTORY_MAX - 1) * sizeof *t->history);
+		t->n_history--;
+	}
+	t->history[t->n_history++] = copy;
+}
+
+static size_t
+set_line(wchar_t *buf, size_t cap, const char *text)
+{
+	size_t len = mbstowcs(buf, text, cap - 1);
+
 	if (len == (size_t)-1)
 		len = 0;
 	buf[len] = L'\0';
+	return len;
+}
+
+/*
+ * Reads a line on the message row, with the line editing readline users
+ * expect: Left/Right (C-b/C-f), Home/End (C-a/C-e), Backspace and Delete
+ * (C-d), C-w (the word before the cursor), C-u (all before it), C-k (all
+ * after it), Up/Down through the lines entered before, and Tab: one
+ * completion is taken with a space after it, several are listed and
+ * their shared beginning taken. NULL when cancelled (Esc, C-g).
+ */
+char *
+tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn complete)
+{
+	wchar_t buf[512], saved[512] = L"";
+	size_t len = 0, pos, cap = sizeof buf / sizeof buf[0];
+	size_t browsing = t->n_history; /* history index; n_history: the new line */
+	char *out = NULL;
+
+	len = set_line(buf, cap, initial != NULL ? initial : "");
+	pos = len;
 	curs_set(1);
 	for (;;) {
 		wint_t ch;
-		int kind;
+		int kind, at;
 		char shown[2048], mb[2048];
 
 		wcstombs(mb, buf, sizeof mb);
 		snprintf(shown, sizeof shown, "%s%s", label, mb);
 		tui_put_text(LINES - 1, 0, COLS, shown, A_NORMAL);
-		move(LINES - 1, (int)strlen(label) + wcswidth(buf, len) < COLS
-				   ? (int)strlen(label) + wcswidth(buf, len)
-				   : COLS - 1);
+		at = (int)strlen(label) + wcswidth(buf, pos);
+		move(LINES - 1, at < COLS ? at : COLS - 1);
 		refresh();
 		kind = get_wch(&ch);
 		if (t->interrupted && *t->interrupted)
@@ -62,35 +112,121 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 		if (ch == '\n' || ch == '\r' || (kind == KEY_CODE_YES && ch == KEY_ENTER)) {
 			wcstombs(mb, buf, sizeof mb);
 			out = strdup(mb);
+			remember(t, mb);
 			break;
 		}
-		if ((kind == KEY_CODE_YES && ch == KEY_BACKSPACE) || ch == 127 || ch == 8) {
-			if (len > 0)
-				buf[--len] = L'\0';
+		if (kind == KEY_CODE_YES) {
+			switch (ch) {
+			case KEY_LEFT: pos -= pos > 0; break;
+			case KEY_RIGHT: pos += pos < len; break;
+			case KEY_HOME: pos = 0; break;
+			case KEY_END: pos = len; break;
+			case KEY_BACKSPACE:
+				if (pos > 0) {
+					wmemmove(buf + pos - 1, buf + pos, len - pos + 1);
+					pos--;
+					len--;
+				}
+				break;
+			case KEY_DC:
+				if (pos < len) {
+					wmemmove(buf + pos, buf + pos + 1, len - pos);
+					len--;
+				}
+				break;
+			case KEY_UP:
+			case KEY_DOWN:
+				if (ch == KEY_UP && browsing == 0)
+					break;
+				if (ch == KEY_DOWN && browsing >= t->n_history)
+					break;
+				if (browsing == t->n_history)
+					wmemcpy(saved, buf, len + 1); /* the line being typed */
+				browsing += ch == KEY_UP ? (size_t)-1 : 1;
+				if (browsing == t->n_history) {
+					wmemcpy(buf, saved, wcslen(saved) + 1);
+					len = wcslen(buf);
+				} else
+					len = set_line(buf, cap, t->history[browsing]);
+				pos = len;
+				break;
+			default: break;
+			}
 			continue;
 		}
-		if (ch == 21) { /* C-u */
-			len = 0;
-			buf[0] = L'\0';
+		switch (ch) {
+		case 1: pos = 0; continue;                 /* C-a */
+		case 5: pos = len; continue;               /* C-e */
+		case 2: pos -= pos > 0; continue;          /* C-b */
+		case 6: pos += pos < len; continue;        /* C-f */
+		case 4:                                    /* C-d */
+			if (pos < len) {
+				wmemmove(buf + pos, buf + pos + 1, len - pos);
+				len--;
+			}
 			continue;
+		case 11: buf[pos] = L'\0'; len = pos; continue; /* C-k */
+		case 21:                                   /* C-u */
+			wmemmove(buf, buf + pos, len - pos + 1);
+			len -= pos;
+			pos = 0;
+			continue;
+		case 23: {                                 /* C-w */
+			size_t from = pos;
+
+			while (from > 0 && buf[from - 1] == L' ')
+				from--;
+			while (from > 0 && buf[from - 1] != L' ')
+				from--;
+			wmemmove(buf + from, buf + pos, len - pos + 1);
+			len -= pos - from;
+			pos = from;
+			continue;
+		}
+		case 127:
+		case 8:
+			if (pos > 0) {
+				wmemmove(buf + pos - 1, buf + pos, len - pos + 1);
+				pos--;
+				len--;
+			}
+			continue;
+		default: break;
 		}
 		if (ch == '\t' && complete != NULL) {
 			char **options = NULL;
 			size_t n;
 
-			wcstombs(mb, buf, sizeof mb);
+			/* what is before the cursor is completed */
+			{
+				wchar_t keep = buf[pos];
+
+				buf[pos] = L'\0';
+				wcstombs(mb, buf, sizeof mb);
+				buf[pos] = keep;
+			}
 			n = complete(t, mb, &options);
 			if (n == 1) {
-				len = mbstowcs(buf, options[0], sizeof buf / sizeof buf[0] - 1);
-				if (len == (size_t)-1)
-					len = 0;
-				buf[len] = L'\0';
+				char done[600];
+
+				snprintf(done, sizeof done, "%s ", options[0]);
+				len = set_line(buf, cap, done);
+				pos = len;
 			} else if (n > 1) {
 				char list[512] = "";
+				size_t shared = common_prefix(options, n);
 
 				for (size_t i = 0; i < n && strlen(list) < 400; i++) {
-					strncat(list, options[i], sizeof list - strlen(list) - 2);
+					const char *word = strrchr(options[i], ' ');
+
+					strncat(list, word ? word + 1 : options[i],
+						sizeof list - strlen(list) - 2);
 					strcat(list, " ");
+				}
+				if (shared > strlen(mb)) {
+					options[0][shared] = '\0';
+					len = set_line(buf, cap, options[0]);
+					pos = len;
 				}
 				tui_say(t, false, "%s", list);
 				tui_put_text(LINES - 2, 0, COLS, t->message, A_REVERSE);
@@ -100,9 +236,10 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 			free(options);
 			continue;
 		}
-		if (kind == OK && ch >= 0x20 && len + 1 < sizeof buf / sizeof buf[0]) {
-			buf[len++] = (wchar_t)ch;
-			buf[len] = L'\0';
+		if (kind == OK && ch >= 0x20 && len + 1 < cap) {
+			wmemmove(buf + pos + 1, buf + pos, len - pos + 1);
+			buf[pos++] = (wchar_t)ch;
+			len++;
 		}
 	}
 	curs_set(0);

@@ -95,6 +95,19 @@ start_curses(struct tui *t)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/* Home and End as terminals and multiplexers send them whatever the
+	 * terminfo entry says (tmux: \e[1~ and \e[4~ under xterm) */
+	static const struct {
+		const char *seq;
+		int key;
+	} also[] = {
+		{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END },  { "\033[H", KEY_HOME },
+		{ "\033[F", KEY_END },	  { "\033OH", KEY_HOME }, { "\033OF", KEY_END },
+		{ "\033[7~", KEY_HOME }, { "\033[8~", KEY_END },
+	};
+	for (size_t i = 0; i < sizeof also / sizeof also[0]; i++)
+		if (key_defined(also[i].seq) == 0)
+			define_key(also[i].seq, also[i].key);
 	curs_set(0);
 	set_escdelay(25);
 	timeout(250); /* wake for signals and deferred work */
@@ -291,6 +304,8 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		bench_log = NULL;
 	}
 	tui_pager_clear(&t.pager);
+	for (size_t i = 0; i < t.n_history; i++)
+		free(t.history[i]);
 	tui_panes_clear(&t.panes);
 	tui_threads_close(&t.threads);
 	tui_folders_clear(&t.folders);
