@@ -269,6 +269,12 @@ thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, "%s ", vendor);
 	if (l->authors_w > 0 && n < len)
 		n += (size_t)snprintf(buf + n, len - n, "%s ", authors);
+	/* in a Waiting folder: how long the thread has waited, first */
+	if (n < len && t->folder_query != NULL && strncmp(t->folder_query, "waiting:", 8) == 0) {
+		long days = (long)((time(NULL) - th->newest) / 86400);
+
+		n += (size_t)snprintf(buf + n, len - n, "[%ldd] ", days < 0 ? 0 : days);
+	}
 	if (n < len)
 		snprintf(buf + n, len - n, "%s (%d)", th->subject, th->total);
 	free(clean_authors);

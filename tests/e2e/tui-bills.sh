@@ -50,6 +50,17 @@ contains "then the renewal" "$(screen | sed -n 3p)" "\$18,400.00"
 keys : 'sort date' Enter
 ok ":sort date orders it by date again" wait_for "newest first"
 lacks "and the status bar says no more" "$(screen)" "by amount"
+# a Waiting folder says how long each thread has waited
+keys / 'waiting:vendor' Enter
+ok "the threads waiting on vendors" wait_for "thread"
+row=$(screen | grep -F "Dispute: invoice AT-2026-10")
+# Rich wrote last on 2026-11-06: whole days since then, by the time of day
+days=$(( ($(date +%s) - $(date -d 2026-11-06 +%s)) / 86400 ))
+case $row in
+*"[${days}d] Dispute"* | *"[$((days - 1))d] Dispute"*) waited=yes ;;
+*) waited="no: $row" ;;
+esac
+is "the dispute has waited since Rich's last mail (${days} days)" "$waited" yes
 keys q q
 ok "q quits" wait_for "EXITED 0"
 done_testing
