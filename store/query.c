@@ -899,6 +899,58 @@ load_amounts(struct vt_store *s, struct vt_thread_marks *out, struct vt_error *e
 	return rc;
 }
 
+/* Each thread's oldest open issue, sorted by thread id. */
+static vt_status
+load_issues(struct vt_store *s, struct vt_thread_marks *out, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT m.thread, i.id, i.opened, i.title FROM issue_links l"
+		" JOIN issues i ON i.id = l.issue_id JOIN messages m ON m.message_id = l.message_id"
+		" WHERE i.withdrawn = 0 AND i.closed IS NULL AND m.thread <> ''"
+		" GROUP BY m.thread, i.id ORDER BY m.thread, i.id DESC",
+		err);
+	vt_status rc = VT_OK;
+	int step;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *thread = (const char *)sqlite3_column_text(st, 0);
+		const char *title = (const char *)sqlite3_column_text(st, 3);
+		struct vt_thread_issue *is;
+
+		/* rows of one thread come together, newest issue first: the
+		 * last one (the oldest) stays */
+		if (out->n_issues > 0 && strcmp(out->issues[out->n_issues - 1].thread, thread) == 0) {
+			is = &out->issues[out->n_issues - 1];
+			free(is->title);
+		} else {
+			struct vt_thread_issue *grown =
+				realloc(out->issues, (out->n_issues + 1) * sizeof *grown);
+
+			if (grown == NULL || (grown[out->n_issues].thread = strdup(thread)) == NULL) {
+				if (grown != NULL)
+					out->issues = grown;
+				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+				break;
+			}
+			out->issues = grown;
+			is = &grown[out->n_issues++];
+		}
+		is->id = sqlite3_column_int64(st, 1);
+		is->opened = (time_t)sqlite3_column_int64(st, 2);
+		if ((is->title = strdup(title ? title : "")) == NULL) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == VT_OK && step != SQLITE_DONE)
+		rc = vt_sql_fail(s, err, step, "read thread issues");
+	return rc;
+}
+
 vt_status
 vt_thread_marks_load(struct vt_store *s, struct vt_thread_marks *out, struct vt_error *err)
 {
@@ -921,9 +973,30 @@ vt_thread_marks_load(struct vt_store *s, struct vt_thread_marks *out, struct vt_
 			     &out->suspicious, err);
 	if (rc == VT_OK)
 		rc = load_amounts(s, out, err);
+	if (rc == VT_OK)
+		rc = load_issues(s, out, err);
 	if (rc != VT_OK)
 		vt_thread_marks_clear(out);
 	return rc;
+}
+
+const struct vt_thread_issue *
+vt_thread_issue_of(const struct vt_thread_marks *m, const char *thread_id)
+{
+	size_t lo = 0, hi = m->n_issues;
+
+	while (thread_id != NULL && lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(m->issues[mid].thread, thread_id);
+
+		if (c == 0)
+			return &m->issues[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 const struct vt_thread_amount *
@@ -974,4 +1047,11 @@ vt_thread_marks_clear(struct vt_thread_marks *m)
 	free(m->amounts);
 	m->amounts = NULL;
 	m->n_amounts = 0;
+	for (size_t i = 0; i < m->n_issues; i++) {
+		free(m->issues[i].thread);
+		free(m->issues[i].title);
+	}
+	free(m->issues);
+	m->issues = NULL;
+	m->n_issues = 0;
 }

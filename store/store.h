@@ -403,11 +403,23 @@ struct vt_thread_amount {
 	struct mail_money total;
 	bool flagged; /* a bill the bill check flagged */
 };
+/* The open issue a thread is linked to (the oldest, when several). */
+struct vt_thread_issue {
+	char *thread;
+	int64_t id;
+	time_t opened;
+	char *title; /* the user's words */
+};
 struct vt_thread_marks {
 	struct vt_thread_set waiting_vendor, waiting_me, open_issue, suspicious;
 	struct vt_thread_amount *amounts; /* by thread id */
 	size_t n_amounts;
+	struct vt_thread_issue *issues; /* by thread id */
+	size_t n_issues;
 };
+/* The thread's open issue, or NULL. */
+const struct vt_thread_issue *vt_thread_issue_of(const struct vt_thread_marks *m,
+						 const char *thread_id);
 /* The thread's amount, or NULL. */
 const struct vt_thread_amount *vt_thread_amount_of(const struct vt_thread_marks *m,
 						   const char *thread_id);

@@ -269,6 +269,18 @@ thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, "%s ", vendor);
 	if (l->authors_w > 0 && n < len)
 		n += (size_t)snprintf(buf + n, len - n, "%s ", authors);
+	/* in the issues' folder: the issue, its age and title, first */
+	if (n < len && t->folder_query != NULL && strncmp(t->folder_query, "issue:", 6) == 0) {
+		const struct vt_thread_issue *is = vt_thread_issue_of(&t->threads.marks,
+								      th->thread_id);
+
+		if (is != NULL) {
+			long days = (long)((time(NULL) - is->opened) / 86400);
+
+			n += (size_t)snprintf(buf + n, len - n, "#%lld %ldd %.40s | ",
+					      (long long)is->id, days < 0 ? 0 : days, is->title);
+		}
+	}
 	/* in a Waiting folder: how long the thread has waited, first */
 	if (n < len && t->folder_query != NULL && strncmp(t->folder_query, "waiting:", 8) == 0) {
 		long days = (long)((time(NULL) - th->newest) / 86400);

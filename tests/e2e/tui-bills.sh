@@ -10,6 +10,8 @@
 copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
 write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
 $VTRIAGE --config "$TMP/conf" index --quiet
+$VTRIAGE --config "$TMP/conf" issue open acmetel "Wrong October bill" \
+	--thread id:acmetel-inv-2026-10@mail.acmetel.example >/dev/null
 
 tmux_session 160 45 "env TERM=xterm-256color $VTRIAGE --config $TMP/conf"
 ok "the first screen paints" wait_for "Inbox"
@@ -50,6 +52,13 @@ contains "then the renewal" "$(screen | sed -n 3p)" "\$18,400.00"
 keys : 'sort date' Enter
 ok ":sort date orders it by date again" wait_for "newest first"
 lacks "and the status bar says no more" "$(screen)" "by amount"
+# the issues' folder names each thread's issue, its age and title
+keys / 'issue:open' Enter
+ok "the threads with open issues" wait_for "1 thread"
+contains "the issue before the subject" "$(screen | grep -F 'Invoice AT-2026-10 from')" \
+	"#1 0d Wrong October bill | Invoice AT-2026-10"
+keys q
+
 # a Waiting folder says how long each thread has waited
 keys / 'waiting:vendor' Enter
 ok "the threads waiting on vendors" wait_for "thread"
