@@ -398,3 +398,40 @@ tui_act_sort(struct tui *t, const char *how)
 	t->need_count = true;
 	tui_say(t, false, by_amount ? "largest quote or bill first" : "newest first");
 }
+
+/* In the pager: the next (dir 1) or previous (-1) message of the thread
+ * at the top. */
+void
+tui_act_message(struct tui *t, int dir)
+{
+	long at;
+
+	if (t->screen != SCREEN_PAGER)
+		return;
+	at = tui_pager_message(&t->pager, t->pager.cursor.top, dir);
+	if (at < 0)
+		tui_say(t, false, dir > 0 ? "the last message" : "the first message");
+	else
+		t->pager.cursor.top = at;
+}
+
+/* To, Cc and Date, shown or not: the thread is laid out again. */
+void
+tui_act_toggle_headers(struct tui *t)
+{
+	char *thread, *org;
+	long top = t->pager.cursor.top, count = (long)t->pager.count;
+
+	if (t->screen != SCREEN_PAGER || t->pager.thread_id == NULL)
+		return;
+	thread = strdup(t->pager.thread_id);
+	org = t->pager.vendor_org ? strdup(t->pager.vendor_org) : NULL;
+	t->pager.brief = !t->pager.brief;
+	if (thread != NULL) {
+		tui_open_thread_id(t, thread, org);
+		if (count > 0)
+			t->pager.cursor.top = top * (long)t->pager.count / count;
+	}
+	free(thread);
+	free(org);
+}

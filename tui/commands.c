@@ -248,43 +248,19 @@ run_toggle_flag(struct tui *t, enum km_action a, const char *arg)
 	tui_act_toggle_flag(t);
 }
 
-/* In the pager: the next or previous message of the thread at the top. */
 static void
 run_message(struct tui *t, enum km_action a, const char *arg)
 {
-	long at;
-
 	(void)arg;
-	if (t->screen != SCREEN_PAGER)
-		return;
-	at = tui_pager_message(&t->pager, t->pager.cursor.top, a == KM_NEXT_MESSAGE ? 1 : -1);
-	if (at < 0)
-		tui_say(t, false, a == KM_NEXT_MESSAGE ? "the last message" : "the first message");
-	else
-		t->pager.cursor.top = at;
+	tui_act_message(t, a == KM_NEXT_MESSAGE ? 1 : -1);
 }
 
-/* To, Cc and Date, shown or not: the thread is laid out again. */
 static void
 run_toggle_headers(struct tui *t, enum km_action a, const char *arg)
 {
-	char *thread, *org;
-	long top = t->pager.cursor.top, count = (long)t->pager.count;
-
 	(void)a;
 	(void)arg;
-	if (t->screen != SCREEN_PAGER || t->pager.thread_id == NULL)
-		return;
-	thread = strdup(t->pager.thread_id);
-	org = t->pager.vendor_org ? strdup(t->pager.vendor_org) : NULL;
-	t->pager.brief = !t->pager.brief;
-	if (thread != NULL) {
-		tui_open_thread_id(t, thread, org);
-		if (count > 0)
-			t->pager.cursor.top = top * (long)t->pager.count / count;
-	}
-	free(thread);
-	free(org);
+	tui_act_toggle_headers(t);
 }
 
 static void

@@ -141,176 +141,6 @@ draw_folders(struct tui *t)
 		tui_put_text(l->main_top + row, l->folders_w, 1, t->vline, A_NORMAL);
 }
 
-/* s cut or padded to exactly width columns (UTF-8, wide characters
- * counted as two), into out. */
-static void
-fit_columns(char *out, size_t outlen, const char *s, int width)
-{
-	mbstate_t ps = { 0 };
-	size_t used = 0, left = strlen(s);
-	int cols = 0;
-
-	while (left > 0 && cols < width) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s, left, &ps);
-		int w;
-
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
-			break;
-		w = wcwidth(wc);
-		if (w < 0)
-			w = 1;
-		if (cols + w > width || used + n + 1 >= outlen)
-			break;
-		memcpy(out + used, s, n);
-		used += n;
-		cols += w;
-		s += n;
-		left -= n;
-	}
-	for (; cols < width && used + 1 < outlen; cols++)
-		out[used++] = ' ';
-	out[used] = '\0';
-}
-
-/* The thread row's columns, as wide as the layout says (0: not shown):
- * date, marks, vendor, authors (where a quote's or bill's amount goes
- * first), then the subject. */
-#define ROW_MARKS_COLS 4
-#define ROW_AMOUNT_COLS 11
-
-/* Where the authors' column starts in a row. */
-static int
-authors_x(const struct tui_layout *l)
-{
-	return (l->date_w ? l->date_w + 1 : 0) + ROW_MARKS_COLS + 1 +
-	       (l->vendor_w ? l->vendor_w + 1 : 0);
-}
-
-/* "  $7,800.00" right-aligned in width columns (at most the amount's own
- * width and ROW_AMOUNT_COLS), "!" before a bill the bill check flagged;
- * false when the thread has none. */
-static bool
-amount_text(struct tui *t, const struct mail_thread *th, int width, char *out, size_t len,
-	    bool *flagged)
-{
-	const struct vt_thread_amount *a = vt_thread_amount_of(&t->threads.marks, th->thread_id);
-	char money[48], shown[52];
-	int cols = 0;
-
-	if (a == NULL)
-		return false;
-	if (width > ROW_AMOUNT_COLS)
-		width = ROW_AMOUNT_COLS;
-	mail_money_format(&a->total, money, sizeof money);
-	snprintf(shown, sizeof shown, "%s%s", a->flagged ? "!" : "", money);
-	for (const char *p = shown; *p; p++)
-		cols += ((unsigned char)*p & 0xC0) != 0x80;
-	snprintf(out, len, "%*s%s", cols < width ? width - cols : 0, "", shown);
-	*flagged = a->flagged;
-	return true;
-}
-
-static void
-thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len)
-{
-	const struct tui_layout *l = &t->layout;
-	char date[16], *slug = tui_vendor_slug_of(t, th);
-	char vendor[160] = "", authors[256] = "", marks[ROW_MARKS_COLS + 1] = "    ";
-	char *clean_authors = mail_sanitize_str(th->authors);
-	struct tm tm;
-	bool unread = false;
-	size_t n = 0;
-
-	if (localtime_r(&th->newest, &tm) == NULL || strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
-		snprintf(date, sizeof date, "?");
-	else if (l->date_w < 10) /* YY-MM-DD */
-		memmove(date, date + 2, strlen(date + 2) + 1);
-	bool flagged = false;
-
-	for (size_t i = 0; i < th->n_tags; i++) {
-		if (strcmp(th->tags[i], "unread") == 0)
-			unread = true;
-		else if (strcmp(th->tags[i], "flagged") == 0)
-			flagged = true;
-	}
-	/* a flagged thread shows it; unread rows are bold anyway */
-	marks[0] = flagged ? 'F' : unread ? 'N' : ' ';
-	if (vt_thread_set_has(&t->threads.marks.waiting_vendor, th->thread_id))
-		marks[1] = 'W';
-	else if (vt_thread_set_has(&t->threads.marks.waiting_me, th->thread_id))
-		marks[1] = 'R';
-	if (vt_thread_set_has(&t->threads.marks.open_issue, th->thread_id))
-		marks[2] = '!';
-	if (vt_thread_set_has(&t->threads.marks.suspicious, th->thread_id))
-		marks[3] = 'S';
-	/* columns by display width: "Müller" is six columns, seven bytes */
-	if (l->vendor_w > 0)
-		fit_columns(vendor, sizeof vendor, slug ? slug : "-", l->vendor_w);
-	if (l->authors_w > 0) {
-		char amount[96], both[512];
-		bool bill_flagged;
-
-		/* the amount takes the authors' first columns, not the subject's */
-		if (amount_text(t, th, l->authors_w, amount, sizeof amount, &bill_flagged)) {
-			snprintf(both, sizeof both, "%s %s", amount,
-				 clean_authors ? clean_authors : "");
-			fit_columns(authors, sizeof authors, both, l->authors_w);
-		} else
-			fit_columns(authors, sizeof authors, clean_authors ? clean_authors : "",
-				    l->authors_w);
-	}
-	buf[0] = '\0';
-	if (l->date_w > 0)
-		n += (size_t)snprintf(buf + n, len - n, "%s ", date);
-	if (n < len)
-		n += (size_t)snprintf(buf + n, len - n, "%s ", marks);
-	if (l->vendor_w > 0 && n < len)
-		n += (size_t)snprintf(buf + n, len - n, "%s ", vendor);
-	if (l->authors_w > 0 && n < len)
-		n += (size_t)snprintf(buf + n, len - n, "%s ", authors);
-	/* in the issues' folder: the issue, its age and title, first */
-	if (n < len && t->folder_query != NULL && strncmp(t->folder_query, "issue:", 6) == 0) {
-		const struct vt_thread_issue *is = vt_thread_issue_of(&t->threads.marks,
-								      th->thread_id);
-
-		if (is != NULL) {
-			long days = (long)((time(NULL) - is->opened) / 86400);
-
-			n += (size_t)snprintf(buf + n, len - n, "#%lld %ldd %.40s | ",
-					      (long long)is->id, days < 0 ? 0 : days, is->title);
-		}
-	}
-	/* in a Waiting folder: how long the thread has waited, first */
-	if (n < len && t->folder_query != NULL && strncmp(t->folder_query, "waiting:", 8) == 0) {
-		long days = (long)((time(NULL) - th->newest) / 86400);
-
-		n += (size_t)snprintf(buf + n, len - n, "[%ldd] ", days < 0 ? 0 : days);
-	}
-	if (n < len)
-		snprintf(buf + n, len - n, "%s (%d)", th->subject, th->total);
-	free(clean_authors);
-	free(slug);
-}
-
-/* A flagged bill's amount again, in the error colour. */
-static void
-draw_amount(struct tui *t, const struct mail_thread *th, int y, attr_t attr)
-{
-	const struct tui_layout *l = &t->layout;
-	char amount[96];
-	bool flagged;
-	int x = authors_x(l);
-
-	if (attr & A_REVERSE || l->authors_w == 0 ||
-	    !amount_text(t, th, l->authors_w, amount, sizeof amount, &flagged) || !flagged ||
-	    l->threads_w < x + l->authors_w)
-		return;
-	tui_put_text(y, l->threads_x + x, l->authors_w < ROW_AMOUNT_COLS ? l->authors_w
-									: ROW_AMOUNT_COLS,
-		     amount, tui_colour(t, C_ERROR, A_BOLD));
-}
-
 static void
 draw_threads(struct tui *t)
 {
@@ -342,14 +172,14 @@ draw_threads(struct tui *t)
 					  row == 0 && i == 0 ? "  (no mail here)" : "", A_NORMAL);
 			continue;
 		}
-		thread_row(t, th, line, sizeof line);
+		tui_thread_row(t, th, line, sizeof line);
 		for (size_t k = 0; k < th->n_tags; k++)
 			if (strcmp(th->tags[k], "unread") == 0)
 				attr = A_BOLD;
 		if (i == t->tcur.sel)
 			attr = focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_REVERSE;
 		tui_put_mail_text(l->main_top + row, l->threads_x, l->threads_w, line, attr);
-		draw_amount(t, th, l->main_top + row, attr);
+		tui_draw_amount(t, th, l->main_top + row, attr);
 	}
 	/* The count of a big folder comes after the first paint. */
 	if (t->threads.total < 0 && t->threads.at_end)

@@ -108,7 +108,7 @@ struct tui_pane_rows {
  * A pane is an entry of tui_pane_kinds: a title and the loader that
  * makes its lines from the store for a vendor. Drawing, focus, cursors
  * and the layout read the table: adding a pane (quotes, bills,
- * contracts) is an entry here and its loader in model.c.
+ * contracts) is an entry here and its loader in panes.c.
  */
 enum tui_pane {
 	TUI_PANE_HISTORY,

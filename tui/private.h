@@ -147,6 +147,10 @@ void tui_act_undo(struct tui *t);
 void tui_act_toggle_flag(struct tui *t);
 /* The selected thread, just opened, read ([ui] mark_read). */
 void tui_act_mark_read_on_open(struct tui *t);
+/* The pager at the next (dir 1) or previous (-1) message of its thread. */
+void tui_act_message(struct tui *t, int dir);
+/* To, Cc and Date in the pager, shown or hidden (held for next threads). */
+void tui_act_toggle_headers(struct tui *t);
 /* Orders the list: "date", "amount", or (NULL) the other way. */
 void tui_act_sort(struct tui *t, const char *how);
 void tui_act_issue_open(struct tui *t, const char *title_arg);
@@ -160,6 +164,13 @@ void tui_run_search(struct tui *t, const char *query);
 
 void tui_open_folder(struct tui *t, long i);
 void tui_open_thread(struct tui *t);
+/* ---- rows.c ---- */
+
+/* The row of a thread in the list, as the layout sizes its columns. */
+void tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len);
+/* A flagged bill's amount over its row, in the error colour. */
+void tui_draw_amount(struct tui *t, const struct mail_thread *th, int y, attr_t attr);
+
 /* The pager on one thread (from a pane row); vendor_org may be NULL. */
 void tui_open_thread_id(struct tui *t, const char *thread_id, const char *vendor_org);
 void tui_find_next(struct tui *t, int dir);
