@@ -980,17 +980,20 @@ vt_thread_marks_load(struct vt_store *s, struct vt_thread_marks *out, struct vt_
 	return rc;
 }
 
-const struct vt_thread_issue *
-vt_thread_issue_of(const struct vt_thread_marks *m, const char *thread_id)
+/* The element of a by-thread sorted array (its first member the thread
+ * id) for thread_id, or NULL. */
+static const void *
+find_by_thread(const void *items, size_t n, size_t size, const char *thread_id)
 {
-	size_t lo = 0, hi = m->n_issues;
+	size_t lo = 0, hi = n;
 
 	while (thread_id != NULL && lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(m->issues[mid].thread, thread_id);
+		const char *const *at = (const char *const *)((const char *)items + mid * size);
+		int c = strcmp(*at, thread_id);
 
 		if (c == 0)
-			return &m->issues[mid];
+			return at;
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -999,23 +1002,16 @@ vt_thread_issue_of(const struct vt_thread_marks *m, const char *thread_id)
 	return NULL;
 }
 
+const struct vt_thread_issue *
+vt_thread_issue_of(const struct vt_thread_marks *m, const char *thread_id)
+{
+	return find_by_thread(m->issues, m->n_issues, sizeof *m->issues, thread_id);
+}
+
 const struct vt_thread_amount *
 vt_thread_amount_of(const struct vt_thread_marks *m, const char *thread_id)
 {
-	size_t lo = 0, hi = m->n_amounts;
-
-	while (thread_id != NULL && lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(m->amounts[mid].thread, thread_id);
-
-		if (c == 0)
-			return &m->amounts[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return find_by_thread(m->amounts, m->n_amounts, sizeof *m->amounts, thread_id);
 }
 
 bool
