@@ -81,8 +81,9 @@ void mail_progress_parse(const char *line, struct mail_progress_event *ev);
  * Returns a malloc'd copy of len bytes of untrusted text that is valid
  * UTF-8 and carries no control characters: C0/C1 controls, DEL, ESC,
  * bidi overrides/isolates and invalid bytes become visible placeholders
- * (U+FFFD for invalid bytes, "^X" for C0, U+2426-style symbols are not
- * used because they need fonts). Newlines and tabs are kept only when
+ * (U+FFFD for invalid bytes, "^X" for C0, "<U+202E>" for C1 and bidi
+ * controls, named so as not to look like a charset bug; U+2426-style
+ * symbols are not used because they need fonts). Newlines and tabs are kept only when
  * keep_newlines is true; otherwise they become single spaces. Never NULL
  * unless out of memory.
  */

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,8 +70,8 @@ mail_sanitize(const char *text, size_t len, bool keep_newlines)
 	size_t i = 0, n;
 	uint32_t cp;
 
-	/* Worst case: every byte becomes a 3-byte replacement. */
-	out = malloc(len * 3 + 1);
+	/* Worst case: a 2-byte C1 control becomes the 8 bytes "<U+009B>". */
+	out = malloc(len * 4 + 1);
 	if (out == NULL)
 		return NULL;
 	o = out;
@@ -93,8 +94,9 @@ mail_sanitize(const char *text, size_t len, bool keep_newlines)
 			*o++ = '^';
 			*o++ = cp == 0x7F ? '?' : (char)(cp + 0x40);
 		} else if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp)) {
-			memcpy(o, REPLACEMENT, 3);
-			o += 3;
+			/* named, so that it reads as what it is, not as a
+			 * charset bug (U+FFFD is for bytes that are no text) */
+			o += sprintf(o, "<U+%04X>", (unsigned)cp);
 		} else if (cp == 0x2028 || cp == 0x2029) {
 			*o++ = keep_newlines ? '\n' : ' ';
 		} else {

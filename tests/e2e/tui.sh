@@ -108,6 +108,7 @@ lacks "no title change reached the terminal" "$title" "pwned"
 lacks "no clipboard write reached the terminal" "$(T show-buffer 2>/dev/null)" "p.sh"
 contains "the top bar is still there (no clear screen)" "$(screen | head -1)" "vtriage"
 contains "control characters are visible placeholders" "$(screen)" "^["
+contains "a right-to-left override is named, not drawn as U+FFFD" "$(screen)" "<U+202E>"
 keys q
 
 # a query notmuch refuses: said on the status line, not as a row
