@@ -53,7 +53,7 @@ static const struct {
 	[KM_UNDO] = { "undo", "undo the last triage action" },
 	[KM_SYNC] = { "sync", "sync IMAP accounts (else index) in the background" },
 	[KM_REDRAW] = { "redraw", "redraw the screen" },
-	[KM_SORT] = { "sort", "order the list by date or by amount (largest quote or bill first)" },
+	[KM_SORT] = { "sort", "order the list by date or amount (:sort vendor, sender, subject too)" },
 	[KM_TOGGLE_FOLDERS] = { "toggle-folders", "show or hide the folder list" },
 	[KM_TOGGLE_FLAG] = { "toggle-flag", "flag the thread or unflag it (F in the list)" },
 	[KM_NEXT_MESSAGE] = { "next-message", "the next message of the thread" },

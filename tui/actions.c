@@ -381,22 +381,22 @@ tui_run_search(struct tui *t, const char *query)
 void
 tui_act_sort(struct tui *t, const char *how)
 {
-	bool by_amount;
+	static const char *const said[TUI_SORTS] = {
+		"newest first", "largest quote or bill first", "by vendor, A to Z",
+		"by sender, A to Z", "by subject, A to Z",
+	};
+	int sort;
 
-	if (how == NULL || *how == '\0')
-		by_amount = !t->threads.by_amount; /* the key toggles */
-	else if (strcmp(how, "amount") == 0)
-		by_amount = true;
-	else if (strcmp(how, "date") == 0)
-		by_amount = false;
-	else {
-		tui_say(t, true, "sort by date or amount, not '%s'", how);
+	if (how == NULL || *how == '\0') /* the key: amount, and back */
+		sort = t->threads.sort == TUI_SORT_DATE ? TUI_SORT_AMOUNT : TUI_SORT_DATE;
+	else if ((sort = tui_sort_from_name(how)) < 0) {
+		tui_say(t, true, "sort by date, amount, vendor, sender or subject, not '%s'", how);
 		return;
 	}
-	tui_threads_sort(&t->threads, by_amount);
+	tui_threads_sort(&t->threads, (enum tui_sort)sort);
 	tui_cursor_set(&t->tcur, 0);
 	t->need_count = true;
-	tui_say(t, false, by_amount ? "largest quote or bill first" : "newest first");
+	tui_say(t, false, "%s", said[sort]);
 }
 
 /* In the pager: the next (dir 1) or previous (-1) message of the thread

@@ -403,7 +403,11 @@ tui_draw(struct tui *t)
 	else
 		snprintf(count, sizeof count, "%ld/?", t->tcur.sel + 1);
 	snprintf(bar, sizeof bar, " %s  [%s]%s  %s%s%s", count,
-		 t->folder_query ? t->folder_query : "", t->threads.by_amount ? " by amount" : "",
+		 t->folder_query ? t->folder_query : "",
+		 t->threads.sort == TUI_SORT_DATE ? ""
+		 : t->threads.sort == TUI_SORT_AMOUNT ? " by amount"
+		 : t->threads.sort == TUI_SORT_VENDOR ? " by vendor"
+		 : t->threads.sort == TUI_SORT_SENDER ? " by sender" : " by subject",
 		 t->n_pending ? "keys: " : "", t->n_pending ? ",  " : "", t->sync.status);
 	tui_put_mail_text(LINES - 2, 0, COLS, bar, tui_colour(t, C_BAR, A_REVERSE));
 	tui_put_text(LINES - 1, 0, COLS, t->message,

@@ -179,21 +179,46 @@ drop_order(struct tui_threads *t)
 	t->n_order = 0;
 }
 
+static const char *const sort_names[TUI_SORTS] = { "date", "amount", "vendor", "sender",
+						    "subject" };
+
+const char *
+tui_sort_name(enum tui_sort sort)
+{
+	return (unsigned)sort < TUI_SORTS ? sort_names[sort] : "";
+}
+
+int
+tui_sort_from_name(const char *name)
+{
+	for (int i = 0; i < TUI_SORTS; i++)
+		if (strcmp(name, sort_names[i]) == 0)
+			return i;
+	return -1;
+}
+
 void
-tui_threads_sort(struct tui_threads *t, bool by_amount)
+tui_threads_sort(struct tui_threads *t, enum tui_sort sort)
 {
 	drop_cache(t);
 	drop_order(t);
-	t->by_amount = by_amount;
+	t->sort = sort;
 	t->total = -1;
 }
 
 struct ranked {
 	char *id;
-	size_t pos;   /* in date order */
-	bool has;     /* holds a quote or bill */
+	size_t pos;    /* in date order */
+	bool has;      /* holds a quote or bill */
 	int64_t milli; /* its amount in thousandths of a unit, any currency */
+	char *key;     /* vendor, sender or subject, lower case */
 };
+
+static int
+by_date(const struct ranked *x, const struct ranked *y)
+{
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
 
 static int
 by_amount_desc(const void *a, const void *b)
@@ -204,14 +229,60 @@ by_amount_desc(const void *a, const void *b)
 		return x->has ? -1 : 1;
 	if (x->has && x->milli != y->milli)
 		return x->milli > y->milli ? -1 : 1;
-	return (x->pos > y->pos) - (x->pos < y->pos);
+	return by_date(x, y);
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	int c = strcmp(x->key ? x->key : "", y->key ? y->key : "");
+
+	return c != 0 ? c : by_date(x, y);
 }
 
 struct collect {
 	struct ranked *items;
 	size_t count;
 	const struct vt_thread_marks *marks;
+	enum tui_sort sort;
 };
+
+/* What a thread sorts by, lower case: its vendor (organisation), its
+ * first author, or its subject without "Re:", "Fwd:", "AW:"... */
+static char *
+sort_key(const struct mail_thread *th, enum tui_sort sort)
+{
+	const char *s = sort == TUI_SORT_VENDOR	 ? (th->vendor_org ? th->vendor_org : "~")
+			: sort == TUI_SORT_SENDER ? th->authors
+						  : th->subject;
+	char *key;
+
+	if (s == NULL)
+		s = "";
+	if (sort == TUI_SORT_SUBJECT)
+		for (;;) {
+			size_t n = strspn(s, " \t");
+			const char *colon = strchr(s + n, ':');
+
+			s += n;
+			if (colon == NULL || colon - s > 4 || colon == s)
+				break;
+			/* a short word and a colon: a reply or forward mark */
+			bool word = true;
+			for (const char *p = s; p < colon; p++)
+				word = word && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'));
+			if (!word)
+				break;
+			s = colon + 1;
+		}
+	if ((key = strdup(s)) != NULL) {
+		if (sort == TUI_SORT_SENDER)
+			key[strcspn(key, ",|")] = '\0'; /* the first author */
+		mail_ascii_lower(key);
+	}
+	return key;
+}
 
 static vt_status
 collect_thread(void *ctx, const struct mail_thread *th, struct vt_error *err)
@@ -230,6 +301,7 @@ collect_thread(void *ctx, const struct mail_thread *th, struct vt_error *err)
 	grown[c->count].pos = c->count;
 	grown[c->count].has = a != NULL;
 	grown[c->count].milli = 0;
+	grown[c->count].key = c->sort != TUI_SORT_AMOUNT ? sort_key(th, c->sort) : NULL;
 	if (a != NULL) {
 		int digits = mail_currency_digits(a->total.currency);
 		int64_t v = a->total.minor * 1000;
@@ -246,11 +318,12 @@ collect_thread(void *ctx, const struct mail_thread *th, struct vt_error *err)
 static vt_status
 make_order(struct tui_threads *t, struct mail_db *db, struct vt_error *err)
 {
-	struct collect c = { .marks = &t->marks };
+	struct collect c = { .marks = &t->marks, .sort = t->sort };
 	vt_status rc = mail_search_threads(db, t->nm_query, 0, -1, collect_thread, &c, err);
 
 	if (rc == VT_OK && c.count > 1)
-		qsort(c.items, c.count, sizeof *c.items, by_amount_desc);
+		qsort(c.items, c.count, sizeof *c.items,
+		      t->sort == TUI_SORT_AMOUNT ? by_amount_desc : by_key);
 	if (rc == VT_OK && (t->order = malloc((c.count ? c.count : 1) * sizeof *t->order)) == NULL)
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < c.count; i++) {
@@ -258,6 +331,7 @@ make_order(struct tui_threads *t, struct mail_db *db, struct vt_error *err)
 			t->order[t->n_order++] = c.items[i].id;
 		else
 			free(c.items[i].id);
+		free(c.items[i].key);
 	}
 	free(c.items);
 	if (rc == VT_OK)
@@ -279,7 +353,7 @@ tui_threads_open(struct tui_threads *t, struct vt_store *s, const char *query,
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	tui_threads_close(t);
-	t->by_amount = false;
+	t->sort = TUI_SORT_DATE;
 	t->query = copy;
 	t->nm_query = nm;
 	t->total = -1;
@@ -323,7 +397,7 @@ tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt
 	long start, window = t->window > 0 && t->window < TUI_THREAD_WINDOW ? t->window
 									   : TUI_THREAD_WINDOW;
 
-	if (t->by_amount && t->order == NULL && t->nm_query != NULL &&
+	if (t->sort != TUI_SORT_DATE && t->order == NULL && t->nm_query != NULL &&
 	    make_order(t, db, err) != VT_OK)
 		return NULL;
 	if (index < 0 || t->nm_query == NULL || (t->total >= 0 && index >= t->total))
@@ -338,7 +412,7 @@ tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt
 		start = 0;
 	drop_cache(t);
 	t->offset = start;
-	if (t->by_amount) {
+	if (t->sort != TUI_SORT_DATE) {
 		/* thread by thread, in the order made */
 		for (long k = start; k < start + window && k < (long)t->n_order; k++) {
 			char *q = NULL;
@@ -387,7 +461,7 @@ tui_threads_count(struct tui_threads *t, struct mail_db *db, struct vt_error *er
 
 	if (t->nm_query == NULL)
 		return VT_OK;
-	if (t->by_amount) {
+	if (t->sort != TUI_SORT_DATE) {
 		if (t->order == NULL && (rc = make_order(t, db, err)) != VT_OK)
 			return rc;
 		t->total = (long)t->n_order;

@@ -56,6 +56,8 @@ long tui_folders_find(const struct tui_folders *f, const char *slug, const char 
 void tui_folders_clear(struct tui_folders *f);
 
 /* ---- the thread list: a window of threads loaded on demand ---- */
+enum tui_sort { TUI_SORT_DATE, TUI_SORT_AMOUNT, TUI_SORT_VENDOR, TUI_SORT_SENDER,
+		TUI_SORT_SUBJECT, TUI_SORTS };
 #define TUI_THREAD_WINDOW 200
 struct tui_threads {
 	char *query;   /* the user's query */
@@ -67,16 +69,20 @@ struct tui_threads {
 	struct vt_thread_marks marks;
 	bool at_end; /* the last load came up short: no threads after it */
 	int window;  /* threads per load (<= TUI_THREAD_WINDOW); 0: the most */
-	/* largest quote or bill first (then newest): the matching threads'
-	 * ids in that order, made when first needed */
-	bool by_amount;
+	/* any order but the newest first notmuch gives: the matching
+	 * threads' ids in that order, made when first needed */
+	enum tui_sort sort;
 	char **order;
 	size_t n_order;
 };
-/* Orders the list by date (newest first) or by the amount of the quote
- * or bill each thread holds (largest first; threads without one last, in
- * date order), with the marks as loaded. */
-void tui_threads_sort(struct tui_threads *t, bool by_amount);
+/* Orders the list: by date (newest first, notmuch's), by the amount of the
+ * quote or bill each thread holds (largest first; threads without one
+ * last), by vendor, by sender or by subject (A to Z, ignoring case and
+ * "Re:"); ties newest first. The amounts are the marks as loaded. */
+void tui_threads_sort(struct tui_threads *t, enum tui_sort sort);
+/* "date", "amount", "vendor", "sender", "subject"; and back (-1 unknown). */
+const char *tui_sort_name(enum tui_sort sort);
+int tui_sort_from_name(const char *name);
 /* Opens a query (translating vendor:, bucket: ...); no thread is loaded,
  * nothing counted and no mark read until asked. */
 vt_status tui_threads_open(struct tui_threads *t, struct vt_store *s, const char *query,

@@ -151,7 +151,8 @@ void tui_act_mark_read_on_open(struct tui *t);
 void tui_act_message(struct tui *t, int dir);
 /* To, Cc and Date in the pager, shown or hidden (held for next threads). */
 void tui_act_toggle_headers(struct tui *t);
-/* Orders the list: "date", "amount", or (NULL) the other way. */
+/* Orders the list by "date", "amount", "vendor", "sender" or "subject";
+ * NULL (the key): by amount, and back. */
 void tui_act_sort(struct tui *t, const char *how);
 void tui_act_issue_open(struct tui *t, const char *title_arg);
 void tui_act_issue_close(struct tui *t, const char *number_arg);

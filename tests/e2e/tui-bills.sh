@@ -49,9 +49,18 @@ keys o
 ok "o orders the list by amount" wait_for "by amount"
 contains "the largest quote first" "$(screen | sed -n 2p)" "\$447,000.00"
 contains "then the renewal" "$(screen | sed -n 3p)" "\$18,400.00"
+keys : 'sort subject' Enter
+ok ":sort subject orders it by subject" wait_for "by subject, A to Z"
+contains "A first (Angebot)" "$(screen | sed -n 2p)" "Angebot"
+contains "then the maintenance agreement" "$(screen | sed -n 3p)" "Maintenance agreement"
+contains "then the quote request, its RE: left out" "$(screen | sed -n 4p)" "Quote request"
+keys : 'sort vendor' Enter
+ok ":sort vendor orders it by vendor" wait_for "by vendor, A to Z"
+contains "globex before mueller-buero" "$(screen | sed -n 2p)" "globex"
+contains "mueller-buero last" "$(screen | sed -n 4p)" "mueller-b"
 keys : 'sort date' Enter
 ok ":sort date orders it by date again" wait_for "newest first"
-lacks "and the status bar says no more" "$(screen)" "by amount"
+lacks "and the status bar says no more" "$(screen)" "by vendor"
 # the issues' folder names each thread's issue, its age and title
 keys / 'issue:open' Enter
 ok "the threads with open issues" wait_for "1 thread"
