@@ -185,6 +185,24 @@ keys q
 ok "q quits" wait_for "EXITED 0"
 is "the alternate screen is left" "$(T display-message -p -t vt '#{alternate_on}')" 0
 
+# 200x60: folders, list and panes together, the wide columns, and the
+# subject still wide
+start 200 60
+ok "200x60 paints" wait_for "Inbox"
+contains "the folder list shows" "$(screen)" "Generic ("
+keys j
+ok "the panes show beside the list" wait_for "History:"
+row=$(screen | grep "Invoice AT-2026-11 from")
+contains "the wide columns: full dates" "$row" "2026-11-03"
+subject_cols=$(printf '%s\n' "$row" | python3 -c '
+import sys
+row = sys.stdin.read()
+start = row.index("Invoice AT-2026-11")
+end = row.index("\u2502", start) if "\u2502" in row[start:] else len(row.rstrip())
+print(end - start)')
+ok "the subject column is $subject_cols wide (>= 40)" test "$subject_cols" -ge 40
+keys Q
+
 # SIGTERM: restored too
 start 100 30
 ok "second start paints" wait_for "Inbox"
