@@ -237,6 +237,51 @@ breaks_line(const char *tag, size_t len)
 	return false;
 }
 
+/* Whether text[from, to) is blank: spaces, tabs and no-break spaces. */
+static bool
+blank_line(const char *text, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		if (text[i] == ' ' || text[i] == '\t')
+			continue;
+		if (i + 1 < to && (unsigned char)text[i] == 0xC2 && (unsigned char)text[i + 1] == 0xA0) {
+			i++;
+			continue;
+		}
+		return false;
+	}
+	return true;
+}
+
+/* HTML mail lays out with empty blocks: a run of blank lines (and of
+ * lines of &nbsp;) becomes one, and none lead or trail. */
+static void
+collapse_blank_lines(GString *text)
+{
+	size_t in = 0, o = 0;
+	bool blank_pending = false;
+
+	while (in < text->len) {
+		char *nl = memchr(text->str + in, '\n', text->len - in);
+		size_t end = nl ? (size_t)(nl - text->str) : text->len;
+
+		if (blank_line(text->str, in, end)) {
+			blank_pending = o > 0;
+		} else {
+			if (blank_pending)
+				text->str[o++] = '\n';
+			blank_pending = false;
+			memmove(text->str + o, text->str + in, end - in);
+			o += end - in;
+			text->str[o++] = '\n';
+		}
+		in = end + 1;
+	}
+	if (o > 0)
+		o--; /* the last line's newline */
+	g_string_truncate(text, o);
+}
+
 static char *
 html_to_text(const char *html)
 {
@@ -304,6 +349,7 @@ html_to_text(const char *html)
 		}
 		g_string_append_c(out, *p++);
 	}
+	collapse_blank_lines(out);
 	return g_string_free(out, FALSE);
 }
 

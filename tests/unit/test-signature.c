@@ -494,6 +494,14 @@ bodies_are_text(void **state)
 	assert_null(strstr(text, "color"));
 	assert_null(strchr(text, 'T'));
 	free(text);
+	/* the empty blocks of HTML mail lay-out: one blank line, not screens */
+	text = BODY(dir, "blank",
+		    "Content-Type: text/html\n\n<div><br><br></div><p>&nbsp;</p><p>Hello</p>"
+		    "<div></div><div><br></div><p>&nbsp;&nbsp;</p><br><br><br><p>World</p>"
+		    "<div><br></div><br>\n",
+		    1024);
+	assert_string_equal(text, "Hello\n\nWorld");
+	free(text);
 
 	/* ISO-8859-1 quoted-printable decoded to UTF-8 */
 	text = fixture_body("vertrieb@mueller-buero.example");
