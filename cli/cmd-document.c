@@ -54,7 +54,10 @@ document_json(const struct vt_document *d)
 	json_object_set_new(o, "due", date_or_null(d->due));
 	json_object_set_new(o, "net_days", d->net_days ? json_integer(d->net_days) : json_null());
 	json_object_set_new(o, "valid_until", date_or_null(d->valid_until));
-	json_object_set_new(o, "note", *d->note ? json_string(d->note) : json_null());
+	if (*d->note) /* read back from the PDF reader's answer */
+		cli_json_set_text(o, "note", d->note);
+	else
+		json_object_set_new(o, "note", json_null());
 	json_object_set_new(o, "usual",
 			    d->has_usual ? money_json(d->usual, d->total.currency) : json_null());
 	json_object_set_new(o, "usual_count", json_integer(d->usual_count));
@@ -130,8 +133,12 @@ print_documents(struct cli *cli, const struct vt_document_list *list, bool verdi
 		fprintf(cli->out, "%s  %-16s %-*s %*s  %-4s %s  %s\n", date, d->vendor_slug,
 			pad_for(ref ? ref : "", 16), ref ? ref : "", pad_for(amount, 14), amount,
 			d->source, d->thread, subject ? subject : "");
-		if (*d->note)
-			fprintf(cli->out, "    %s\n", d->note);
+		if (*d->note) {
+			char *note = cli_text(d->note);
+
+			fprintf(cli->out, "    %s\n", note ? note : "");
+			free(note);
+		}
 		free(ref);
 		free(subject);
 	}

@@ -195,6 +195,10 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 			    " JOIN vendors v ON v.id = vd.vendor_id"
 			    " JOIN messages m ON m.message_id = d.message_id"
 			    " WHERE d.kind = 2 AND d.total IS NOT NULL"
+			    /* a forger's bill (failed authentication, someone
+			     * else's name) is not the vendor's: it moves no usual */
+			    " AND d.message_id NOT IN (SELECT message_id FROM suspicions"
+			    "  WHERE reason IN ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "'))"
 			    " ORDER BY vd.vendor_id, d.currency, m.date, d.message_id",
 			    err);
 	up = vt_sql_prepare(s,
@@ -347,6 +351,10 @@ vt_documents_list(struct vt_store *s, const struct vt_document_filter *f,
 		" FROM documents d JOIN messages m ON m.message_id = d.message_id"
 		" JOIN vendor_domains vd ON vd.domain = d.org JOIN vendors v ON v.id = vd.vendor_id"
 		" WHERE (?1 = 0 OR d.kind = ?1) AND (?2 < 0 OR vd.vendor_id = ?2)"
+		/* one vendor's documents, as vendor: has its mail: not a
+		 * forger's (failed authentication, someone else's name) */
+		" AND (?2 < 0 OR d.message_id NOT IN (SELECT message_id FROM suspicions"
+		"  WHERE reason IN ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "')))"
 		" AND (?3 IS NULL OR d.total * 1000 >= ?3 * d.scale)"
 		" AND (?4 IS NULL OR d.total * 1000 <= ?4 * d.scale)"
 		" AND m.date >= ?5 AND (?6 = 0 OR d.flag <> '')"

@@ -169,6 +169,39 @@ documents_go_with_their_message(void **state)
 			 (unsigned long)sql_long(f, "SELECT count(*) FROM documents WHERE kind IN (1, 2)"));
 }
 
+/* A bill forged in the vendor's name (failed authentication at the user's
+ * server) is not the vendor's: not in its list, and it moves no usual. */
+static void
+a_forged_bill_is_not_the_vendors(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_document_filter filter = { .kind = MAIL_DOC_BILL, .vendor = "hooli" };
+	struct vt_document_list list;
+	struct vt_error err = { 0 };
+	char *flag;
+
+	close_all(f);
+	load_config(f, "[trust]\nauthserv_id = mx.northwind.example\n");
+	open_all(f);
+	monthly_bills(f);
+	test_write_message(f->mail, "forged", "Hooli Billing <billing@hooli.example>",
+			   "Rich Miller <rich@northwind.example>", "Invoice AT-9", "forged",
+			   "Date: Sat, 10 Oct 2026 10:00:00 +0000\n"
+			   "Authentication-Results: mx.northwind.example; dkim=fail"
+			   " header.d=hooli.example; dmarc=fail header.from=hooli.example\n",
+			   "Amount due: $9,900.00\n");
+	index_ok(f);
+	assert_int_equal(vt_documents_list(f->store, &filter, &list, &err), VT_OK);
+	for (size_t i = 0; i < list.count; i++)
+		if (strcmp(list.items[i].message_id, "forged") == 0)
+			fail_msg("the forged bill is listed as hooli's");
+	vt_document_list_clear(&list);
+	/* November's usual is still the real bills' median */
+	assert_string_equal((flag = flag_of(f, "b5")), "");
+	free(flag);
+	assert_int_equal(sql_long(f, "SELECT usual FROM documents WHERE message_id = 'b5'"), 250000);
+}
+
 static void
 bad_terms_say_what_they_take(void **state)
 {
@@ -199,6 +232,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(the_vendors_habit_reads_an_ambiguous_total, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(documents_go_with_their_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_forged_bill_is_not_the_vendors, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_terms_say_what_they_take, setup, teardown),
 	};
 
