@@ -65,6 +65,8 @@ static const struct config_key config_keys[] = {
 	  .field = FIELD(pdf_memory_mb), .min = 64, .max = 65536 },
 	{ .section = "ui", .key = "folders", .type = CONFIG_AUTO, .field = FIELD(ui_folders) },
 	{ .section = "ui", .key = "mark_read", .type = CONFIG_BOOL, .field = FIELD(ui_mark_read) },
+	{ .section = "ui", .key = "highlight_row", .type = CONFIG_BOOL,
+	  .field = FIELD(ui_highlight_row) },
 	{ .section = "ui", .key = "date_width", .type = CONFIG_NUMBER, .field = FIELD(ui_date_w),
 	  .min = 0, .max = 10 },
 	{ .section = "ui", .key = "vendor_width", .type = CONFIG_NUMBER,

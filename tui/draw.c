@@ -24,9 +24,12 @@
 /* ---- text ---- */
 
 /* Draws utf8 (already safe for the terminal) at y,x in at most width
- * columns, padding with spaces; wide characters never straddle the edge. */
+ * columns: its first head_cols columns in head_attr, the rest in attr,
+ * padding with spaces in pad_attr; wide characters never straddle the
+ * edge. */
 void
-tui_put_text(int y, int x, int width, const char *utf8, attr_t attr)
+tui_put_text_spans(int y, int x, int width, const char *utf8, int head_cols, attr_t head_attr,
+		   attr_t attr, attr_t pad_attr)
 {
 	mbstate_t ps = { 0 };
 	const char *p = utf8 ? utf8 : "";
@@ -35,7 +38,7 @@ tui_put_text(int y, int x, int width, const char *utf8, attr_t attr)
 
 	if (width <= 0)
 		return;
-	attron(attr);
+	attrset(used < head_cols ? head_attr : attr);
 	move(y, x);
 	while (left > 0 && used < width) {
 		wchar_t wc;
@@ -58,20 +61,36 @@ tui_put_text(int y, int x, int width, const char *utf8, attr_t attr)
 		used += w;
 		p += n;
 		left -= n;
+		if (used == head_cols)
+			attrset(attr);
 	}
+	attrset(pad_attr);
 	for (; used < width; used++)
 		addch(' ');
-	attroff(attr);
+	attrset(A_NORMAL);
+}
+
+void
+tui_put_text(int y, int x, int width, const char *utf8, attr_t attr)
+{
+	tui_put_text_spans(y, x, width, utf8, 0, attr, attr, attr);
 }
 
 /* put_text of mail text that has not been sanitised yet. */
 void
-tui_put_mail_text(int y, int x, int width, const char *untrusted, attr_t attr)
+tui_put_mail_text_spans(int y, int x, int width, const char *untrusted, int head_cols,
+			attr_t head_attr, attr_t attr, attr_t pad_attr)
 {
 	char *clean = mail_sanitize_str(untrusted);
 
-	tui_put_text(y, x, width, clean ? clean : "?", attr);
+	tui_put_text_spans(y, x, width, clean ? clean : "?", head_cols, head_attr, attr, pad_attr);
 	free(clean);
+}
+
+void
+tui_put_mail_text(int y, int x, int width, const char *untrusted, attr_t attr)
+{
+	tui_put_mail_text_spans(y, x, width, untrusted, 0, attr, attr, attr);
 }
 
 attr_t
@@ -176,10 +195,21 @@ draw_threads(struct tui *t)
 		for (size_t k = 0; k < th->n_tags; k++)
 			if (strcmp(th->tags[k], "unread") == 0)
 				attr = A_BOLD;
-		if (i == t->tcur.sel)
-			attr = focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_REVERSE;
-		tui_put_mail_text(l->main_top + row, l->threads_x, l->threads_w, line, attr);
-		tui_draw_amount(t, th, l->main_top + row, attr);
+		if (i != t->tcur.sel) {
+			tui_put_mail_text(l->main_top + row, l->threads_x, l->threads_w, line, attr);
+			tui_draw_amount(t, th, l->main_top + row);
+		} else if (t->layout_prefs.highlight_row) {
+			tui_put_mail_text(l->main_top + row, l->threads_x, l->threads_w, line,
+					  focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_REVERSE);
+		} else {
+			/* The cursor covers the authors and the subject, up to
+			 * the text's end: moving it rewrites that much of two
+			 * rows, not two full widths, each key over SSH. */
+			tui_put_mail_text_spans(
+				l->main_top + row, l->threads_x, l->threads_w, line,
+				tui_row_authors_x(l), attr,
+				focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_REVERSE, A_NORMAL);
+		}
 	}
 	/* The count of a big folder comes after the first paint. */
 	if (t->threads.total < 0 && t->threads.at_end)
@@ -226,7 +256,7 @@ draw_panes(struct tui *t)
 	if (!l->panes_overlay)
 		for (int row = 0; row < rows; row++)
 			tui_put_text(l->main_top + row, l->panes_x - 1, 1, t->vline, A_NORMAL);
-	if (t->panes.slug == NULL || t->panes_pending) {
+	if (t->panes.slug == NULL) {
 		for (int row = 0; row < rows; row++)
 			tui_put_text(l->main_top + row, l->panes_x, l->panes_w,
 				     row > 0		? ""
@@ -235,10 +265,15 @@ draw_panes(struct tui *t)
 				     A_NORMAL);
 		return;
 	}
+	/* While the selection's panes wait to load, the last ones stay under
+	 * a title that names no vendor: blanking them first would send every
+	 * pane cell twice per key over SSH. */
 	for (int i = 0; i < TUI_PANES; i++) {
 		int h = i + 1 < TUI_PANES ? each : rows - each * (TUI_PANES - 1);
 
-		if (i == 0)
+		if (i == 0 && t->panes_pending)
+			snprintf(title, sizeof title, "%s: ...", tui_pane_kinds[i].title);
+		else if (i == 0)
 			snprintf(title, sizeof title, "%s: %s [%s]", tui_pane_kinds[i].title,
 				 t->panes.vendor.name, vt_bucket_name(t->panes.vendor.bucket));
 		else

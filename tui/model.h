@@ -208,8 +208,9 @@ struct tui_layout {
 struct tui_layout_prefs {
 	int folders;   /* -1, 0 hidden, 1 shown */
 	int date_w, vendor_w, authors_w; /* -1, or a width (0 hides) */
+	bool highlight_row; /* the cursor's highlight spans the row, not its text */
 };
-#define TUI_LAYOUT_AUTO { -1, -1, -1, -1 }
+#define TUI_LAYOUT_AUTO { -1, -1, -1, -1, false }
 /*
  * The screen's parts at this size. Narrow screens first: at 80x24 the
  * folder list hides (a key shows it) and the row's columns narrow so that

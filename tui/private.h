@@ -49,6 +49,10 @@ struct tui_sync {
 
 #define TUI_HISTORY_MAX 50
 
+/* Keys that pause this long (ms) load the selected vendor's panes: longer
+ * than a held key's repeat (25-30 a second), short enough to feel at once. */
+#define TUI_PANES_PAUSE_MS 100
+
 struct tui {
 	/* the lines entered at prompts, oldest first (Up and Down recall) */
 	char *history[TUI_HISTORY_MAX];
@@ -98,6 +102,10 @@ struct tui {
 /* Draws utf8 (already safe for the terminal) at y,x in at most width
  * columns, padding with spaces; wide characters never straddle the edge. */
 void tui_put_text(int y, int x, int width, const char *utf8, attr_t attr);
+void tui_put_text_spans(int y, int x, int width, const char *utf8, int head_cols,
+			attr_t head_attr, attr_t attr, attr_t pad_attr);
+void tui_put_mail_text_spans(int y, int x, int width, const char *untrusted, int head_cols,
+			     attr_t head_attr, attr_t attr, attr_t pad_attr);
 /* The same for untrusted text: sanitised first. */
 void tui_put_mail_text(int y, int x, int width, const char *untrusted, attr_t attr);
 /* A colour pair, or mono where the terminal has no colours. */
@@ -170,7 +178,8 @@ void tui_open_thread(struct tui *t);
 /* The row of a thread in the list, as the layout sizes its columns. */
 void tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t len);
 /* A flagged bill's amount over its row, in the error colour. */
-void tui_draw_amount(struct tui *t, const struct mail_thread *th, int y, attr_t attr);
+int tui_row_authors_x(const struct tui_layout *l);
+void tui_draw_amount(struct tui *t, const struct mail_thread *th, int y);
 
 /* The pager on one thread (from a pane row); vendor_org may be NULL. */
 void tui_open_thread_id(struct tui *t, const char *thread_id, const char *vendor_org);

@@ -83,6 +83,7 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 	len = set_line(buf, cap, initial != NULL ? initial : "");
 	pos = len;
 	curs_set(1);
+	leaveok(stdscr, FALSE);
 	for (;;) {
 		wint_t ch;
 		int kind, at;
@@ -242,6 +243,7 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 			len++;
 		}
 	}
-	curs_set(0);
+	if (curs_set(0) != ERR)
+		leaveok(stdscr, TRUE);
 	return out;
 }

@@ -54,8 +54,8 @@ fit_columns(char *out, size_t outlen, const char *s, int width)
 #define ROW_AMOUNT_COLS 11
 
 /* Where the authors' column starts in a row. */
-static int
-authors_x(const struct tui_layout *l)
+int
+tui_row_authors_x(const struct tui_layout *l)
 {
 	return (l->date_w ? l->date_w + 1 : 0) + ROW_MARKS_COLS + 1 +
 	       (l->vendor_w ? l->vendor_w + 1 : 0);
@@ -167,16 +167,17 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 	free(slug);
 }
 
-/* A flagged bill's amount again, in the error colour. */
+/* A flagged bill's amount again, in the error colour, on a row the cursor
+ * is not on. */
 void
-tui_draw_amount(struct tui *t, const struct mail_thread *th, int y, attr_t attr)
+tui_draw_amount(struct tui *t, const struct mail_thread *th, int y)
 {
 	const struct tui_layout *l = &t->layout;
 	char amount[96];
 	bool flagged;
-	int x = authors_x(l);
+	int x = tui_row_authors_x(l);
 
-	if (attr & A_REVERSE || l->authors_w == 0 ||
+	if (l->authors_w == 0 ||
 	    !amount_text(t, th, l->authors_w, amount, sizeof amount, &flagged) || !flagged ||
 	    l->threads_w < x + l->authors_w)
 		return;

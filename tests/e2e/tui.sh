@@ -133,6 +133,25 @@ import sys
 row = sys.stdin.read().rstrip("\n")
 print(len(row) - row.index("Maintenance"))')
 ok "the subject column is $subject_cols wide (>= 40)" test "$subject_cols" -ge 40
+# Each key over SSH is a round trip of what it repaints: j rewrites the
+# text the cursor leaves and the text it reaches (authors and subject),
+# not two full reversed widths (neomutt sends about 180-220 bytes here)
+: >"$TMP/pane.out"
+T pipe-pane -t vt -o "cat >>'$TMP/pane.out'"
+keys j
+keys j
+keys j
+keys j
+T pipe-pane -t vt
+per_key=$(($(wc -c <"$TMP/pane.out") / 4))
+ok "j sends $per_key bytes at 80x24 (< 180)" test "$per_key" -lt 180 -a "$per_key" -gt 20
+# the fifth row is the cursor's: its date plain, then the highlight
+T capture-pane -p -e -t vt | sed -n 6p >"$TMP/row.esc"
+ok "the cursor covers authors and subject, not the date" python3 -c '
+import re, sys
+row = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+m = re.match(r"\d\d-\d\d-\d\d[^\x1b]*(\x1b\[[0-9;]*m)+[A-Za-z]", row)
+sys.exit(0 if m else 1)' "$TMP/row.esc"
 # the pager wraps long lines: the quote's validity is read whole
 keys / 'subject:"Quote request"' Enter
 ok "the quote thread is found" wait_for "1 thread"

@@ -131,9 +131,12 @@ numbers_and_layout_keys(void **state)
 	assert_int_equal(cfg->pdf_timeout, 10);
 	assert_int_equal(cfg->ui_folders, -1);
 	assert_int_equal(cfg->ui_vendor_w, -1);
+	assert_false(cfg->ui_highlight_row);
 	vt_config_free(&cfg);
 	cfg = parse_ok("[bills]\njump_percent = 30\nrate_tolerance = 0\n[pdf]\nread = no\n"
-		       "memory_mb = 256\n[ui]\nfolders = yes\nvendor_width = 0\nauthors_width = 16\n");
+		       "memory_mb = 256\n[ui]\nfolders = yes\nvendor_width = 0\nauthors_width = 16\n"
+		       "highlight_row = yes\n");
+	assert_true(cfg->ui_highlight_row);
 	assert_int_equal(cfg->bill_jump_percent, 30);
 	assert_int_equal(cfg->bill_rate_tolerance, 0);
 	assert_false(cfg->pdf_read);
