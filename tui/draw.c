@@ -227,9 +227,11 @@ draw_pane(struct tui *t, int i, int y, int rows, const char *title)
 	char head[340];
 
 	snprintf(head, sizeof head, " %.300s (%zu)", title, r->count);
-	tui_put_text(y, l->panes_x, l->panes_w, head,
-		     focused ? tui_colour(t, C_SELECTED, A_REVERSE)
-			     : tui_colour(t, C_TITLE, A_BOLD | A_UNDERLINE));
+	/* a title's colour ends with its text: no coloured blanks to send */
+	tui_put_text_spans(y, l->panes_x, l->panes_w, head, 0, A_NORMAL,
+			   focused ? tui_colour(t, C_SELECTED, A_REVERSE)
+				   : tui_colour(t, C_TITLE, A_BOLD | A_UNDERLINE),
+			   focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_NORMAL);
 	c->height = rows - 1;
 	c->count = (long)r->count;
 	tui_cursor_fix(c);
