@@ -321,69 +321,87 @@ draw_pager(struct tui *t)
 	}
 }
 
+static void
+help_push(struct tui *t, char *line)
+{
+	char **grown;
+
+	if (line == NULL)
+		return;
+	grown = realloc(t->help_lines, (t->n_help + 1) * sizeof *grown);
+	if (grown == NULL) {
+		free(line);
+		return;
+	}
+	t->help_lines = grown;
+	t->help_lines[t->n_help++] = line;
+}
+
+/* One help entry, wrapped to the screen's width; its continuation lines
+ * start at column hang, under the entry's text. */
+static void
+help_add(struct tui *t, int hang, const char *text)
+{
+	size_t len = strlen(text), start = 0;
+	int width = COLS > 20 ? COLS - 1 : 20;
+
+	if (hang > width / 2)
+		hang = width / 2;
+	if (len == 0)
+		help_push(t, strdup(""));
+	while (start < len) {
+		int room = start == 0 ? width : width - hang;
+		size_t next, fit = tui_wrap_piece(text, len, start, room, &next);
+		char *line = NULL;
+
+		if (asprintf(&line, "%*s%.*s", start == 0 ? 0 : hang, "", (int)(fit - start),
+			     text + start) < 0)
+			line = NULL;
+		help_push(t, line);
+		start = next;
+	}
+}
+
 void
 tui_build_help(struct tui *t)
 {
 	enum km_context ctx = t->help_from == SCREEN_PAGER ? KM_PAGER : KM_MAIN;
+	char line[1024], commands[800];
 
 	for (size_t i = 0; i < t->n_help; i++)
 		free(t->help_lines[i]);
 	free(t->help_lines);
 	t->help_lines = NULL;
 	t->n_help = 0;
-	t->help_lines = calloc(KM_ACTIONS + 24, sizeof *t->help_lines);
-	if (t->help_lines == NULL)
-		return;
-	asprintf(&t->help_lines[t->n_help++], "Keys of the %s screen (from the keymap;"
-					      " rebind in [keys] of the config)",
+	snprintf(line, sizeof line,
+		 "Keys of the %s screen (from the keymap; rebind in [keys] of the config)",
 		 km_context_name(ctx));
-	asprintf(&t->help_lines[t->n_help++], "%s", "");
+	help_add(t, 0, line);
+	help_add(t, 0, "");
 	/* what the list's marks mean, first: the keys follow */
-	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "Marks: N unread, F flagged, W waiting on the vendor, R waiting on you, ! open issue,");
-	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "       S suspicious: a look-alike sender domain, failed DKIM/SPF/DMARC, a name or");
-	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "       address that is not the sender's, or new bank details (the thread's first");
-	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "       lines say why; the Suspicious folder lists them all; `vtriage check`).");
-	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "       $1,234.00 a quote's or bill's total; !$7,800.00 a bill the bill check flagged.");
-	asprintf(&t->help_lines[t->n_help++], "%s", "");
+	help_add(t, 7, "Marks: N unread, F flagged, W waiting on the vendor, R waiting on you, "
+		       "! open issue, S suspicious: a look-alike sender domain, failed "
+		       "DKIM/SPF/DMARC, a name or address that is not the sender's, or new bank "
+		       "details (the thread's first lines say why; the Suspicious folder lists "
+		       "them all; `vtriage check`); $1,234.00 a quote's or bill's total; "
+		       "!$7,800.00 a bill the bill check flagged.");
+	help_add(t, 0, "");
 	for (int a = 1; a < KM_ACTIONS; a++) {
 		char keys[128];
 
 		km_describe(&t->km, ctx, (enum km_action)a, keys, sizeof keys);
 		if (keys[0] == '\0')
 			continue;
-		asprintf(&t->help_lines[t->n_help++], "  %-18s %-16s %s", keys,
+		snprintf(line, sizeof line, "  %-18s %-16s %s", keys,
 			 km_action_name((enum km_action)a), km_action_help((enum km_action)a));
+		help_add(t, 38, line);
 	}
-	{
-		/* the ':' commands from the command table, a few per line */
-		char commands[800], *p = commands;
-
-		tui_commands_help(commands, sizeof commands);
-		while (*p != '\0' && t->n_help + 2 < KM_ACTIONS + 24) {
-			size_t take = strlen(p);
-
-			/* cut at a gap between two commands before 64 columns */
-			if (take > 64) {
-				char *gap = p + 64;
-
-				while (gap > p && strncmp(gap, "  ", 2) != 0)
-					gap--;
-				take = gap > p ? (size_t)(gap - p) : take;
-			}
-			asprintf(&t->help_lines[t->n_help++], "%-14s%.*s",
-				 p == commands ? "Commands (:):" : "", (int)take, p);
-			p += take;
-			p += strspn(p, " ");
-		}
-	}
-	asprintf(&t->help_lines[t->n_help++], "%s",
-		 "Sync runs in the background: progress on the status bar, the list reloads"
-		 " when mail arrives.");
+	/* the ':' commands from the command table */
+	tui_commands_help(commands, sizeof commands);
+	snprintf(line, sizeof line, "Commands (:): %s", commands);
+	help_add(t, 14, line);
+	help_add(t, 0, "Sync runs in the background: progress on the status bar, the list "
+		       "reloads when mail arrives.");
 	t->help_cur.count = (long)t->n_help;
 	t->help_cur.sel = t->help_cur.top = 0;
 }
@@ -434,6 +452,8 @@ tui_draw(struct tui *t)
 	}
 	if (t->screen == SCREEN_PAGER)
 		snprintf(count, sizeof count, "line %ld/%zu", t->pager.cursor.top + 1, t->pager.count);
+	else if (t->screen == SCREEN_HELP)
+		snprintf(count, sizeof count, "line %ld/%zu", t->help_cur.top + 1, t->n_help);
 	else if (t->threads.total >= 0)
 		snprintf(count, sizeof count, "%ld/%ld", t->threads.total ? t->tcur.sel + 1 : 0,
 			 t->threads.total);

@@ -180,6 +180,9 @@ vt_status tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_sto
 			  struct vt_error *err);
 /* The indent of a pager line of that depth on a screen this wide. */
 int tui_pager_indent(int depth, int width);
+/* Where the piece of text from start that fits in room columns ends,
+ * broken after a space; *next: where the next piece starts. */
+size_t tui_wrap_piece(const char *text, size_t len, size_t start, int room, size_t *next);
 /* Line index of the next (dir 1) or previous (-1) line containing needle
  * (case-insensitive) from `from`, or -1. */
 long tui_pager_find(const struct tui_pager *p, const char *needle, long from, int dir);

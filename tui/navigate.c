@@ -22,8 +22,6 @@
 static struct tui_cursor *
 focused_cursor(struct tui *t)
 {
-	if (t->screen == SCREEN_HELP)
-		return &t->help_cur;
 	switch (t->focus) {
 	case FOCUS_FOLDERS: return &t->fcur;
 	case FOCUS_THREADS: return &t->tcur;
@@ -71,11 +69,11 @@ tui_open_thread_id(struct tui *t, const char *thread_id, const char *vendor_org)
 	t->message[0] = '\0';
 }
 
+/* A text view (the pager, the help) scrolls: its top line moves. */
 static void
-pager_scroll(struct tui *t, long delta)
+scroll_view(struct tui *t, struct tui_cursor *c, long count, long delta)
 {
-	struct tui_cursor *c = &t->pager.cursor;
-	long max = (long)t->pager.count - t->layout.main_rows;
+	long max = count - t->layout.main_rows;
 
 	c->top += delta;
 	if (c->top > max)
@@ -109,16 +107,19 @@ tui_move_by(struct tui *t, enum km_action a)
 	struct tui_cursor *c = focused_cursor(t);
 	long page = t->layout.main_rows > 1 ? t->layout.main_rows - 1 : 1;
 
-	if (t->screen == SCREEN_PAGER) {
+	if (t->screen == SCREEN_PAGER || t->screen == SCREEN_HELP) {
+		struct tui_cursor *view = t->screen == SCREEN_PAGER ? &t->pager.cursor : &t->help_cur;
+		long count = t->screen == SCREEN_PAGER ? (long)t->pager.count : (long)t->n_help;
+
 		switch (a) {
-		case KM_UP: pager_scroll(t, -1); break;
-		case KM_DOWN: pager_scroll(t, 1); break;
-		case KM_PAGE_UP: pager_scroll(t, -page); break;
-		case KM_PAGE_DOWN: pager_scroll(t, page); break;
-		case KM_HALF_UP: pager_scroll(t, -page / 2); break;
-		case KM_HALF_DOWN: pager_scroll(t, page / 2); break;
-		case KM_TOP: t->pager.cursor.top = 0; break;
-		case KM_BOTTOM: pager_scroll(t, (long)t->pager.count); break;
+		case KM_UP: scroll_view(t, view, count, -1); break;
+		case KM_DOWN: scroll_view(t, view, count, 1); break;
+		case KM_PAGE_UP: scroll_view(t, view, count, -page); break;
+		case KM_PAGE_DOWN: scroll_view(t, view, count, page); break;
+		case KM_HALF_UP: scroll_view(t, view, count, -page / 2); break;
+		case KM_HALF_DOWN: scroll_view(t, view, count, page / 2); break;
+		case KM_TOP: view->top = 0; break;
+		case KM_BOTTOM: scroll_view(t, view, count, count); break;
 		default: break;
 		}
 		return;

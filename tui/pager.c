@@ -51,58 +51,63 @@ char_cols(uint32_t cp)
 }
 
 /*
- * A long line becomes several, each at most p->width - indent columns,
- * broken after the last space that fits (or inside a word longer than a
- * line, such as a URL): a quote's "valid until 2026-12-15" is read whole
- * instead of cut at the edge of the screen.
+ * The end of the piece of s from start that fits in room columns, broken
+ * after the last space that fits (or inside a word longer than the room,
+ * such as a URL); *next is where the next piece starts, the space it broke
+ * at left out.
  */
+size_t
+tui_wrap_piece(const char *text, size_t len, size_t start, int room, size_t *next)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = start, fit = start, last_space = 0;
+	int cols = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t n = mail_utf8_decode(s + i, len - i, &cp);
+
+		if (n == 0)
+			n = 1;
+		if (cols + char_cols(cp) > room)
+			break;
+		cols += char_cols(cp);
+		if (s[i] == ' ')
+			last_space = i;
+		i += n;
+		fit = i;
+	}
+	if (fit < len && last_space > start)
+		fit = last_space + 1;
+	if (fit == start && start < len) /* one character wider than the room */
+		fit = start + 1;
+	*next = fit;
+	while (*next < len && text[*next] == ' ' && fit < len)
+		(*next)++;
+	return fit;
+}
+
+/* A long line becomes several, each at most p->width - indent columns: a
+ * quote's "valid until 2026-12-15" is read whole instead of cut at the
+ * edge of the screen. */
 static bool
 add_wrapped(struct tui_pager *p, enum tui_line_kind kind, int indent, char *clean)
 {
 	int room = p->width - tui_pager_indent(indent, p->width);
-	const unsigned char *s = (const unsigned char *)clean;
 	size_t len = strlen(clean), start = 0;
 
-	if (p->width <= 0 || room < 10)
+	if (p->width <= 0 || room < 10 || len == 0)
 		return push_line(p, kind, indent, clean);
 	while (start < len) {
-		size_t i = start, fit = start, last_space = 0;
-		int cols = 0;
-
-		while (i < len) {
-			uint32_t cp;
-			size_t n = mail_utf8_decode(s + i, len - i, &cp);
-
-			if (n == 0)
-				n = 1;
-			if (cols + char_cols(cp) > room)
-				break;
-			cols += char_cols(cp);
-			if (s[i] == ' ')
-				last_space = i;
-			i += n;
-			fit = i;
-		}
-		if (fit >= len) {
-			/* the rest fits */
-		} else if (last_space > start) {
-			fit = last_space + 1;
-		}
-		if (fit == start) /* one character wider than the room */
-			fit = start + 1;
+		size_t next, fit = tui_wrap_piece(clean, len, start, room, &next);
 		char *piece = strndup(clean + start, fit - start);
 
 		if (piece == NULL || !push_line(p, kind, indent, piece)) {
 			free(clean);
 			return false;
 		}
-		start = fit;
-		/* a continuation does not start with the space it broke at */
-		while (start < len && clean[start] == ' ' && fit < len)
-			start++;
+		start = next;
 	}
-	if (len == 0)
-		return push_line(p, kind, indent, clean);
 	free(clean);
 	return true;
 }

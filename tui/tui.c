@@ -261,7 +261,10 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			if (tui_layout_panes_by_default(COLS) != tui_layout_panes_by_default(t.cols))
 				t.panes_wanted = tui_layout_panes_by_default(COLS);
 			t.cols = COLS;
-			/* the pager's lines are wrapped to the width: again */
+			/* the help's and the pager's lines are wrapped to the
+			 * width: again */
+			if (t.screen == SCREEN_HELP)
+				tui_build_help(&t);
 			if (t.screen == SCREEN_PAGER && t.pager.thread_id != NULL &&
 			    t.pager.width != COLS) {
 				char *thread = strdup(t.pager.thread_id);

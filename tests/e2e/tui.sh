@@ -152,6 +152,16 @@ import re, sys
 row = open(sys.argv[1], encoding="utf-8", errors="replace").read()
 m = re.match(r"\d\d-\d\d-\d\d[^\x1b]*(\x1b\[[0-9;]*m)+[A-Za-z]", row)
 sys.exit(0 if m else 1)' "$TMP/row.esc"
+# help at 80 columns: lines wrap, under their text; Space and j scroll
+keys '?'
+ok "help opens at 80 columns" wait_for "Keys of the main screen"
+contains "the marks' explanation wraps to its end" "$(screen)" "bill check flagged."
+ok "a long key's text goes on under itself" sh -c "printf '%s\n' \"\$1\" | grep -Eq '^ {38}[a-z(]'" - "$(screen)"
+keys ' '
+lacks "Space scrolls the help" "$(screen)" "Keys of the main screen"
+keys g j
+lacks "j scrolls it by a line" "$(screen | sed -n 2p)" "Keys of the main screen"
+keys q
 # the pager wraps long lines: the quote's validity is read whole
 keys / 'subject:"Quote request"' Enter
 ok "the quote thread is found" wait_for "1 thread"
