@@ -39,6 +39,12 @@ extern volatile sig_atomic_t cli_wake;
 vt_status cli_open(struct cli *cli, enum mail_db_mode mode, struct vt_error *err);
 void cli_close(struct cli *cli);
 
+/* Opens the index and translates the operands into a notmuch query
+ * (vendor:, bucket: ...), or NULL after reporting (*exit_code); *user
+ * gets the query as written, for messages. */
+char *cli_prepare_query(struct cli *cli, int n, char **argv, char **user, int *exit_code);
+/* A query's error, naming the query as the user wrote it; the exit code. */
+int cli_query_error(const struct vt_error *err, const char *query);
 /* Prints "vtriage: <msg>" to stderr and returns the exit code for st. */
 int cli_error(const struct vt_error *err);
 /* Prints a usage error for the current command and returns 2. */
@@ -109,6 +115,8 @@ int cmd_vendor_remove_domain(struct cli *cli, const struct cli_command *self, in
 			     char **argv);
 int cmd_undo(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_contact_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_attachment_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_contact_show(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_contact_set(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_issue_open(struct cli *cli, const struct cli_command *self, int argc, char **argv);

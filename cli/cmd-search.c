@@ -27,8 +27,8 @@ cli_join(int n, char **argv)
 }
 
 /* Errors in the query name the query as the user wrote it. */
-static int
-query_error(const struct vt_error *err, const char *query)
+int
+cli_query_error(const struct vt_error *err, const char *query)
 {
 	if (err->status != VT_ERR_USAGE)
 		return cli_error(err);
@@ -38,8 +38,8 @@ query_error(const struct vt_error *err, const char *query)
 
 /* The notmuch query for the operands, or NULL after reporting (*exit).
  * *user gets the query as the user wrote it. */
-static char *
-prepare(struct cli *cli, int n, char **argv, char **user, int *exit_code)
+char *
+cli_prepare_query(struct cli *cli, int n, char **argv, char **user, int *exit_code)
 {
 	struct vt_error err = { 0 };
 	char *query, *translated = NULL;
@@ -57,7 +57,7 @@ prepare(struct cli *cli, int n, char **argv, char **user, int *exit_code)
 	}
 	rc = vt_query_translate(cli->store, query, &translated, &err);
 	if (rc != VT_OK) {
-		*exit_code = query_error(&err, query);
+		*exit_code = cli_query_error(&err, query);
 		free(query);
 		return NULL;
 	}
@@ -84,10 +84,10 @@ cmd_count(struct cli *cli, const struct cli_command *self, int argc, char **argv
 		else if (strcmp(output, "messages") != 0)
 			return cli_usage_error(cli, "--output must be messages or threads");
 	}
-	if ((query = prepare(cli, n, argv, &user, &code)) == NULL)
+	if ((query = cli_prepare_query(cli, n, argv, &user, &code)) == NULL)
 		return code;
 	if (mail_count(cli->db, query, threads, &count, &err) != VT_OK)
-		code = query_error(&err, user);
+		code = cli_query_error(&err, user);
 	else
 		fprintf(cli->out, "%lu\n", count); /* a bare number is valid JSON too */
 	free(query);
@@ -199,13 +199,13 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		return cli_usage_error(cli, "--limit needs a number >= 0, not '%s'", limit_s);
 	if (offset_s && !parse_count(offset_s, &offset))
 		return cli_usage_error(cli, "--offset needs a number >= 0, not '%s'", offset_s);
-	if ((query = prepare(cli, n, argv, &user, &code)) == NULL)
+	if ((query = cli_prepare_query(cli, n, argv, &user, &code)) == NULL)
 		return code;
 	if (vt_thread_marks_load(cli->store, &so.marks, &err) != VT_OK)
 		code = cli_error(&err);
 	else if (mail_search_threads(cli->db, query, offset, limit, print_thread, &so, &err) !=
 		 VT_OK)
-		code = query_error(&err, user);
+		code = cli_query_error(&err, user);
 	vt_thread_marks_clear(&so.marks);
 	/* Only a whole array is printed: nothing at all for a bad query. */
 	if (cli->format == CLI_JSON && (code == 0 || so.printed))

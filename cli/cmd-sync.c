@@ -273,17 +273,6 @@ on_mirrored(void *ctx, const char *account, const char *vendor,
 	free(name);
 }
 
-static void
-format_bytes(uint64_t b, char *out, size_t len)
-{
-	if (b >= 1000000)
-		snprintf(out, len, "%.1f MB", b / 1e6);
-	else if (b >= 1000)
-		snprintf(out, len, "%.1f kB", b / 1e3);
-	else
-		snprintf(out, len, "%u bytes", (unsigned)b);
-}
-
 /* What a round did, in a sentence (ends with ".\n"). */
 static void
 write_summary(FILE *out, const struct vt_sync_round *r)
@@ -293,7 +282,7 @@ write_summary(FILE *out, const struct vt_sync_round *r)
 	unsigned accounts = r->accounts;
 	char bytes[32];
 
-	format_bytes(st->bytes, bytes, sizeof bytes);
+	mail_format_bytes(st->bytes, bytes, sizeof bytes);
 	fprintf(out,
 		"Synced %u folder%s of %u account%s in %.1f s: %u new message%s (%s), "
 		"flags %u up, %u down, %u removed",

@@ -181,6 +181,27 @@ static const struct cli_command issue_commands[] = {
 	{ 0 },
 };
 
+static const struct cli_command attachment_commands[] = {
+	{ .name = "list",
+	  .args = "QUERY... [--format=text|json]",
+	  .summary = "The attachments of the messages a query matches, with types and sizes.",
+	  .help = "One line per attachment: Message-ID, PART (its number in the message),\n"
+		  "size, type, file name. QUERY as for search (id:MSGID, thread:...,\n"
+		  "vendor:acme and attachment:pdf ...). JSON: message_id, part, filename (as\n"
+		  "the mail names it, or null), save_as (the name save gives it), type, size\n"
+		  "(bytes).\n",
+	  .run = cmd_attachment_list },
+	{ .name = "save",
+	  .args = "QUERY... PART [--to DIR|FILE] [--force]",
+	  .summary = "Save attachment PART of the one message QUERY matches.",
+	  .help = "Into DIR (default: the current directory) under the mail's file name made\n"
+		  "safe (no directories, no leading dot, no control characters), or as FILE.\n"
+		  "An existing file is not overwritten (exit 2) unless --force. The file is\n"
+		  "written under a temporary name, synced, then renamed: never half there.\n",
+	  .run = cmd_attachment_save },
+	{ 0 },
+};
+
 static const struct cli_command commands[] = {
 	{ .name = "index",
 	  .args = "[--full-scan] [--quiet] [--progress=lines]",
@@ -258,6 +279,10 @@ static const struct cli_command commands[] = {
 	  .args = "COMMAND ...",
 	  .summary = "Bills read from vendor mail: list, check.",
 	  .subcommands = bill_commands },
+	{ .name = "attachment",
+	  .args = "COMMAND ...",
+	  .summary = "Attachments of mail: list, save.",
+	  .subcommands = attachment_commands },
 	{ .name = "history",
 	  .args = "SLUG [--limit N] [--format=text|json]",
 	  .summary = "A vendor's timeline: mail in and out, issues, triage, newest first.",

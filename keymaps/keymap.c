@@ -59,9 +59,11 @@ static const struct {
 	[KM_NEXT_MESSAGE] = { "next-message", "the next message of the thread" },
 	[KM_PREV_MESSAGE] = { "prev-message", "the previous message of the thread" },
 	[KM_TOGGLE_HEADERS] = { "toggle-headers", "show or hide To, Cc and Date" },
+	[KM_ATTACHMENTS] = { "attachments", "the thread's attachments: type, size; save, open" },
+	[KM_SAVE] = { "save", "save the attachment to a file (Tab completes the path)" },
 };
 
-static const char *const contexts[KM_CONTEXTS] = { "main", "pager", "help" };
+static const char *const contexts[KM_CONTEXTS] = { "main", "pager", "help", "attachments" };
 
 /* The defaults, as text: the same notation users write. */
 static const struct {
@@ -103,6 +105,7 @@ static const struct {
 	{ KM_MAIN, KM_SORT, "o" },
 	{ KM_MAIN, KM_TOGGLE_FOLDERS, "B" },
 	{ KM_MAIN, KM_TOGGLE_FLAG, "F" },
+	{ KM_MAIN, KM_ATTACHMENTS, "v" },
 	{ KM_PAGER, KM_UP, "k <Up>" },
 	{ KM_PAGER, KM_DOWN, "j <Down> <Enter>" },
 	{ KM_PAGER, KM_PAGE_UP, "<PageUp> <C-b> -" },
@@ -120,6 +123,7 @@ static const struct {
 	{ KM_PAGER, KM_SEARCH_NEXT, "n" },
 	{ KM_PAGER, KM_SEARCH_PREV, "N" },
 	{ KM_PAGER, KM_HELP_SHOW, "? <F1>" },
+	{ KM_PAGER, KM_ATTACHMENTS, "v" },
 	{ KM_PAGER, KM_COMMAND, ":" },
 	{ KM_PAGER, KM_PROMOTE, ",t" },
 	{ KM_PAGER, KM_DEMOTE, ",g" },
@@ -137,6 +141,19 @@ static const struct {
 	{ KM_HELP, KM_BACK, "q ? <Esc> <Enter>" },
 	{ KM_HELP, KM_QUIT, "Q" },
 	{ KM_HELP, KM_REDRAW, "<C-l>" },
+	{ KM_ATTACH, KM_UP, "k <Up>" },
+	{ KM_ATTACH, KM_DOWN, "j <Down>" },
+	{ KM_ATTACH, KM_PAGE_UP, "<PageUp> <C-b>" },
+	{ KM_ATTACH, KM_PAGE_DOWN, "<PageDown> <C-f> <Space>" },
+	{ KM_ATTACH, KM_TOP, "g <Home>" },
+	{ KM_ATTACH, KM_BOTTOM, "G <End>" },
+	{ KM_ATTACH, KM_OPEN, "<Enter> o" },
+	{ KM_ATTACH, KM_SAVE, "s" },
+	{ KM_ATTACH, KM_BACK, "q <Left>" },
+	{ KM_ATTACH, KM_QUIT, "Q" },
+	{ KM_ATTACH, KM_HELP_SHOW, "? <F1>" },
+	{ KM_ATTACH, KM_COMMAND, ":" },
+	{ KM_ATTACH, KM_REDRAW, "<C-l>" },
 };
 
 static const struct {

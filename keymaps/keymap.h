@@ -27,6 +27,7 @@ enum km_context {
 	KM_MAIN,  /* folders, thread list and side panes */
 	KM_PAGER, /* a thread opened */
 	KM_HELP,  /* the help overlay */
+	KM_ATTACH, /* a thread's attachments */
 	KM_CONTEXTS
 };
 
@@ -69,6 +70,8 @@ enum km_action {
 	KM_NEXT_MESSAGE,
 	KM_PREV_MESSAGE,
 	KM_TOGGLE_HEADERS,
+	KM_ATTACHMENTS,
+	KM_SAVE,
 	KM_ACTIONS
 };
 

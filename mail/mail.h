@@ -834,9 +834,38 @@ typedef vt_status (*mail_shown_fn)(void *ctx, const struct mail_shown *m, struct
 /* The messages of a thread, oldest first in thread order. */
 vt_status mail_thread_show(struct mail_db *db, const char *thread_id, mail_shown_fn fn, void *ctx,
 			   struct vt_error *err);
-/* "name (type)" of each attachment of a message file (malloc'd array of
- * malloc'd strings, unsanitised). */
-vt_status mail_attachments(const char *path, char ***names, size_t *n, struct vt_error *err);
+
+/* ---- attachments (mail/attachment.c) ---- */
+
+struct mail_attachment {
+	char *filename; /* as the mail names it (unsanitised), or NULL */
+	char *type;     /* "application/pdf" */
+	size_t size;    /* decoded bytes */
+	int part;       /* its number among the message's attachments, from 1 */
+};
+struct mail_attachment_list {
+	struct mail_attachment *items;
+	size_t count;
+};
+/* The attachments of the message in file path (a part with a file name
+ * or marked as an attachment), in the message's order. A file that is
+ * not a message has none; one that cannot be read is VT_ERR_IO. */
+vt_status mail_attachment_list(const char *path, struct mail_attachment_list *out,
+			       struct vt_error *err);
+void mail_attachment_list_clear(struct mail_attachment_list *l);
+/* Decodes attachment `part` (as numbered by the list) into the file dest:
+ * written beside it under another name, synced, then renamed, so that no
+ * half file is ever left under dest. An existing dest is VT_ERR_CONFLICT
+ * unless overwrite; an unknown part VT_ERR_NOT_FOUND. */
+vt_status mail_attachment_save(const char *path, int part, const char *dest, bool overwrite,
+			       struct vt_error *err);
+/* A name for the disk from an attachment's file name: no directories
+ * (of either slash), no leading dot, no control characters, at most 200
+ * bytes on a character boundary; "attachment-PART" when nothing is left.
+ * Malloc'd. */
+char *mail_attachment_safe_name(const char *filename, int part);
+/* "512 bytes", "12.3 kB", "4.1 MB". */
+void mail_format_bytes(uint64_t bytes, char *out, size_t len);
 
 /* ---- greetings (mail/greeting.c) ---- */
 

@@ -62,6 +62,8 @@ void mail_prefetch_stop(struct mail_prefetch *p);
 /* A message file parsed by GMime (NULL after err: VT_ERR_IO unreadable,
  * VT_ERR_PROTOCOL unparsable); g_object_unref() it. */
 GMimeMessage *mail_parse_file(const char *path, struct vt_error *err);
+vt_status mail_attachment_list_of(GMimeMessage *message, struct mail_attachment_list *out,
+				  struct vt_error *err);
 /* The readable text of a parsed message (see mail_body_text); message may
  * be NULL (empty text). malloc'd. */
 char *mail_body_text_of(GMimeMessage *message, size_t max_bytes);

@@ -62,6 +62,7 @@ struct vt_config {
 	long ui_folders, ui_date_w, ui_vendor_w, ui_authors_w;
 	bool ui_mark_read; /* [ui] mark_read: opening a thread reads it */
 	bool ui_highlight_row; /* [ui] highlight_row: the cursor spans the row */
+	char *ui_opener;       /* [ui] opener: program (and words) opening files */
 	/* not a key: the vtriage-pdf program, found by the front end (NULL:
 	 * $VTRIAGE_PDF_HELPER, else PDFs are not read) */
 	char *pdf_helper;

@@ -23,6 +23,7 @@ enum tui_arg {
 	ARG_ROLE,    /* a contact role (Tab completes) */
 	ARG_ACCOUNT, /* an [account NAME] (Tab completes) */
 	ARG_NUMBER,  /* an issue number */
+	ARG_PATH,    /* a file's path (Tab completes) */
 };
 
 struct tui_command {
@@ -47,7 +48,9 @@ run_open(struct tui *t, enum km_action a, const char *arg)
 {
 	(void)a;
 	(void)arg;
-	if (t->focus == FOCUS_FOLDERS) {
+	if (t->screen == SCREEN_ATTACH) {
+		tui_attachments_open(t);
+	} else if (t->focus == FOCUS_FOLDERS) {
 		tui_open_folder(t, t->fcur.sel);
 		t->focus = FOCUS_THREADS;
 	} else if (t->focus == FOCUS_THREADS) {
@@ -71,6 +74,8 @@ run_back(struct tui *t, enum km_action a, const char *arg)
 	(void)arg;
 	if (t->screen == SCREEN_HELP)
 		t->screen = t->help_from;
+	else if (t->screen == SCREEN_ATTACH)
+		t->screen = t->attach_from;
 	else if (t->screen == SCREEN_PAGER)
 		t->screen = SCREEN_MAIN;
 	else if (t->searching) {
@@ -295,6 +300,9 @@ static const struct tui_command commands[] = {
 	{ .action = KM_NEXT_MESSAGE, .run = run_message },
 	{ .action = KM_PREV_MESSAGE, .run = run_message },
 	{ .action = KM_TOGGLE_HEADERS, .run = run_toggle_headers, .colon = true },
+	{ .action = KM_ATTACHMENTS, .run = tui_attachments_command, .colon = true },
+	{ .action = KM_SAVE, .run = tui_attachments_command, .colon = true, .arg = ARG_PATH,
+	  .usage = "[PATH]" },
 	{ .action = KM_FOLDER_NEXT, .run = run_folder },
 	{ .action = KM_FOLDER_PREV, .run = run_folder },
 	{ .action = KM_PROMOTE, .run = run_bucket, .colon = true, .arg = ARG_VENDOR, .usage = "[SLUG]" },
@@ -428,6 +436,15 @@ tui_complete_command(struct tui *t, const char *line, char ***out)
 			push_words(out, &n, line, len, space + 1,
 				   (const char *const *)&list.items[i].slug, 1);
 		vt_vendor_list_clear(&list);
+	} else if (c->arg == ARG_PATH) {
+		char **paths = NULL;
+		size_t k = tui_complete_path(t, space + 1, &paths);
+
+		for (size_t i = 0; i < k; i++) {
+			push_words(out, &n, line, len, "", (const char *const *)&paths[i], 1);
+			free(paths[i]);
+		}
+		free(paths);
 	} else if (c->arg == ARG_ROLE) {
 		const char *const *roles = vt_role_names();
 		size_t k = 0;

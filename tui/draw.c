@@ -365,7 +365,9 @@ help_add(struct tui *t, int hang, const char *text)
 void
 tui_build_help(struct tui *t)
 {
-	enum km_context ctx = t->help_from == SCREEN_PAGER ? KM_PAGER : KM_MAIN;
+	enum km_context ctx = t->help_from == SCREEN_PAGER    ? KM_PAGER
+			      : t->help_from == SCREEN_ATTACH ? KM_ATTACH
+							      : KM_MAIN;
 	char line[1024], commands[800];
 
 	for (size_t i = 0; i < t->n_help; i++)
@@ -428,7 +430,10 @@ tui_draw(struct tui *t)
 	tui_layout_compute(COLS, LINES, t->panes_wanted, &t->layout_prefs, &t->layout);
 	erase();
 	snprintf(bar, sizeof bar, " vtriage  %s%s%s", t->folder_label ? t->folder_label : "",
-		 t->screen == SCREEN_PAGER ? "  > thread" : t->screen == SCREEN_HELP ? "  > help" : "",
+		 t->screen == SCREEN_PAGER    ? "  > thread"
+		 : t->screen == SCREEN_HELP   ? "  > help"
+		 : t->screen == SCREEN_ATTACH ? "  > attachments"
+					      : "",
 		 "      ?:help  q:back  ,t:promote  ,u:undo");
 	tui_put_mail_text(0, 0, COLS, bar, tui_colour(t, C_BAR, A_REVERSE));
 	if (t->screen == SCREEN_MAIN) {
@@ -447,6 +452,8 @@ tui_draw(struct tui *t)
 		}
 	} else if (t->screen == SCREEN_PAGER) {
 		draw_pager(t);
+	} else if (t->screen == SCREEN_ATTACH) {
+		tui_attachments_draw(t);
 	} else {
 		draw_help(t);
 	}
@@ -454,6 +461,8 @@ tui_draw(struct tui *t)
 		snprintf(count, sizeof count, "line %ld/%zu", t->pager.cursor.top + 1, t->pager.count);
 	else if (t->screen == SCREEN_HELP)
 		snprintf(count, sizeof count, "line %ld/%zu", t->help_cur.top + 1, t->n_help);
+	else if (t->screen == SCREEN_ATTACH)
+		snprintf(count, sizeof count, "%ld/%zu", t->attach_cur.sel + 1, t->attachments.count);
 	else if (t->threads.total >= 0)
 		snprintf(count, sizeof count, "%ld/%ld", t->threads.total ? t->tcur.sel + 1 : 0,
 			 t->threads.total);

@@ -22,6 +22,8 @@
 static struct tui_cursor *
 focused_cursor(struct tui *t)
 {
+	if (t->screen == SCREEN_ATTACH)
+		return &t->attach_cur;
 	switch (t->focus) {
 	case FOCUS_FOLDERS: return &t->fcur;
 	case FOCUS_THREADS: return &t->tcur;

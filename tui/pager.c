@@ -303,8 +303,8 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 	struct pager_build *b = ctx;
 	struct tui_pager *p = b->p;
 	int indent = m->depth > 8 ? 8 : m->depth;
-	char date[64], *text = NULL, **attachments = NULL, *line = NULL;
-	size_t n_attachments = 0;
+	char date[64], *text = NULL, *line = NULL;
+	struct mail_attachment_list attachments = { 0 };
 	struct tm tm;
 	struct vt_error body_err = { 0 };
 	bool ok = true;
@@ -355,15 +355,20 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 					body_err.msg[0] ? body_err.msg : "(no readable text)");
 	}
 	if (ok && m->path != NULL &&
-	    mail_attachments(m->path, &attachments, &n_attachments, &body_err) == VT_OK) {
-		for (size_t i = 0; i < n_attachments; i++) {
-			if (ok && asprintf(&line, "[attachment: %s]", attachments[i]) >= 0) {
+	    mail_attachment_list(m->path, &attachments, &body_err) == VT_OK) {
+		for (size_t i = 0; i < attachments.count; i++) {
+			const struct mail_attachment *a = &attachments.items[i];
+			char size[32];
+
+			mail_format_bytes(a->size, size, sizeof size);
+			if (ok && asprintf(&line, "[attachment %d: %s, %s, %s]  (v: list, save, open)",
+					   a->part, a->filename ? a->filename : "unnamed", a->type,
+					   size) >= 0) {
 				ok = add_line(p, TUI_LINE_ATTACHMENT, indent, line, strlen(line));
 				free(line);
 			}
-			free(attachments[i]);
 		}
-		free(attachments);
+		mail_attachment_list_clear(&attachments);
 	}
 	if (!ok)
 		b->failed = true;

@@ -18,13 +18,14 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "../keymaps/keymap.h"
 #include "background.h"
 #include "model.h"
 #include "tui.h"
 
-enum tui_screen { SCREEN_MAIN, SCREEN_PAGER, SCREEN_HELP };
+enum tui_screen { SCREEN_MAIN, SCREEN_PAGER, SCREEN_HELP, SCREEN_ATTACH };
 /* The folders, the thread list, then each pane of tui_pane_kinds. */
 enum focus { FOCUS_FOLDERS, FOCUS_THREADS, FOCUS_PANE, FOCUS_COUNT = FOCUS_PANE + TUI_PANES };
 
@@ -49,6 +50,21 @@ struct tui_sync {
 
 #define TUI_HISTORY_MAX 50
 
+/* One attachment of the thread shown (tui/attach.c). */
+struct tui_attachment {
+	char *path;      /* the message's file */
+	int part;        /* its number in the message */
+	char *filename;  /* as the mail names it, or NULL */
+	char *type;
+	size_t size;
+	char *from;      /* the message's sender */
+	time_t date;
+};
+struct tui_attachments {
+	struct tui_attachment *items;
+	size_t count;
+};
+
 /* Keys that pause this long (ms) load the selected vendor's panes: longer
  * than a held key's repeat (25-30 a second), short enough to feel at once. */
 #define TUI_PANES_PAUSE_MS 100
@@ -72,6 +88,10 @@ struct tui {
 	struct tui_cursor pane_cur[TUI_PANES];
 	struct tui_pager pager;
 	struct tui_cursor help_cur;
+	struct tui_attachments attachments;
+	struct tui_cursor attach_cur;
+	enum tui_screen attach_from; /* where q goes back to */
+	char *open_dir; /* private directory of opened attachments, or NULL */
 	char **help_lines;
 	size_t n_help;
 
@@ -127,6 +147,25 @@ typedef size_t (*complete_fn)(struct tui *t, const char *line, char ***out);
 /* Reads a line on the message row; NULL when cancelled (Esc, C-g).
  * malloc'd. complete (may be NULL) answers Tab. */
 char *tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn complete);
+
+/* ---- attach.c ---- */
+
+/* The attachments of the thread's messages, as a screen (says so when
+ * there are none). */
+void tui_attachments_show(struct tui *t, const char *thread_id);
+/* v (the selected thread's, or the pager's) and s, from a key or ':'. */
+void tui_attachments_command(struct tui *t, enum km_action a, const char *arg);
+void tui_attachments_draw(struct tui *t);
+/* s: to a path prompted for (arg: given on the ':' line); an existing
+ * file is overwritten only after a yes. */
+void tui_attachments_save(struct tui *t, const char *arg);
+/* Enter: through [ui] opener, else run-mailcap, else xdg-open, with the
+ * terminal handed over. */
+void tui_attachments_open(struct tui *t);
+void tui_attachments_clear(struct tui_attachments *a);
+/* Removes the files opened (at exit). */
+void tui_attachments_cleanup(struct tui *t);
+size_t tui_complete_path(struct tui *t, const char *line, char ***out);
 
 /* ---- sync.c ---- */
 

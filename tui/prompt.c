@@ -210,7 +210,11 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 			if (n == 1) {
 				char done[600];
 
-				snprintf(done, sizeof done, "%s ", options[0]);
+				/* a directory goes on: no space after its '/' */
+				snprintf(done, sizeof done, "%s%s", options[0],
+					 options[0][0] && options[0][strlen(options[0]) - 1] == '/'
+						 ? ""
+						 : " ");
 				len = set_line(buf, cap, done);
 				pos = len;
 			} else if (n > 1) {
@@ -218,10 +222,16 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 				size_t shared = common_prefix(options, n);
 
 				for (size_t i = 0; i < n && strlen(list) < 400; i++) {
-					const char *word = strrchr(options[i], ' ');
+					/* the last word, or a path's last part */
+					size_t end = strlen(options[i]), from;
 
-					strncat(list, word ? word + 1 : options[i],
-						sizeof list - strlen(list) - 2);
+					if (end > 0 && options[i][end - 1] == '/')
+						end--;
+					from = end;
+					while (from > 0 && options[i][from - 1] != ' ' &&
+					       options[i][from - 1] != '/')
+						from--;
+					strncat(list, options[i] + from, sizeof list - strlen(list) - 2);
 					strcat(list, " ");
 				}
 				if (shared > strlen(mb)) {

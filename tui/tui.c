@@ -287,6 +287,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		a = km_feed(&t.km,
 			    t.screen == SCREEN_PAGER ? KM_PAGER
 			    : t.screen == SCREEN_HELP ? KM_HELP
+			    : t.screen == SCREEN_ATTACH ? KM_ATTACH
 						      : KM_MAIN,
 			    key, t.pending, &t.n_pending);
 		if (a != KM_NONE)
@@ -313,6 +314,8 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		bench_log = NULL;
 	}
 	tui_pager_clear(&t.pager);
+	tui_attachments_clear(&t.attachments);
+	tui_attachments_cleanup(&t);
 	for (size_t i = 0; i < t.n_history; i++)
 		free(t.history[i]);
 	tui_panes_clear(&t.panes);

@@ -1,0 +1,293 @@
+/*
+ * A message's attachments: listed with their types and decoded sizes,
+ * saved to a file (never over another one unless asked, never half
+ * written), and named safely for the disk. GMime parses and decodes;
+ * what is ours is the numbering and the care with the file system.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gmime/gmime.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mail.h"
+#include "private.h"
+
+/* Which parts are attachments: a named part, or one marked so. The
+ * message's first readable text is the body, not an attachment. */
+static bool
+is_attachment(GMimeObject *part)
+{
+	return GMIME_IS_PART(part) && (g_mime_part_get_filename(GMIME_PART(part)) != NULL ||
+				       g_mime_part_is_attachment(GMIME_PART(part)));
+}
+
+struct walk {
+	struct mail_attachment_list *list;
+	int want;          /* the part to find (walk_find), else 0 */
+	int seen;          /* attachments met so far */
+	GMimePart *found;  /* walk_find's result (borrowed) */
+	bool failed;
+};
+
+static size_t
+decoded_size(GMimePart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeStream *null;
+	ssize_t n;
+
+	if (content == NULL)
+		return 0;
+	null = g_mime_stream_null_new();
+	n = g_mime_data_wrapper_write_to_stream(content, null);
+	g_object_unref(null);
+	return n > 0 ? (size_t)n : 0;
+}
+
+static void
+walk_list(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	struct walk *w = data;
+	struct mail_attachment *grown, *a;
+	const char *filename;
+	char *type;
+
+	(void)parent;
+	if (w->failed || !is_attachment(part))
+		return;
+	grown = realloc(w->list->items, (w->list->count + 1) * sizeof *grown);
+	if (grown == NULL) {
+		w->failed = true;
+		return;
+	}
+	w->list->items = grown;
+	a = &grown[w->list->count];
+	memset(a, 0, sizeof *a);
+	filename = g_mime_part_get_filename(GMIME_PART(part));
+	type = g_mime_content_type_get_mime_type(g_mime_object_get_content_type(part));
+	a->filename = filename ? strdup(filename) : NULL;
+	a->type = strdup(type ? type : "application/octet-stream");
+	g_free(type);
+	a->size = decoded_size(GMIME_PART(part));
+	a->part = ++w->seen;
+	w->list->count++;
+	if ((filename && a->filename == NULL) || a->type == NULL)
+		w->failed = true;
+}
+
+static void
+walk_find(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	struct walk *w = data;
+
+	(void)parent;
+	if (w->found == NULL && is_attachment(part) && ++w->seen == w->want)
+		w->found = GMIME_PART(part);
+}
+
+void
+mail_attachment_list_clear(struct mail_attachment_list *l)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		free(l->items[i].filename);
+		free(l->items[i].type);
+	}
+	free(l->items);
+	l->items = NULL;
+	l->count = 0;
+}
+
+vt_status
+mail_attachment_list_of(GMimeMessage *message, struct mail_attachment_list *out,
+			struct vt_error *err)
+{
+	struct walk w = { .list = out };
+
+	out->items = NULL;
+	out->count = 0;
+	g_mime_message_foreach(message, walk_list, &w);
+	if (w.failed) {
+		mail_attachment_list_clear(out);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	return VT_OK;
+}
+
+vt_status
+mail_attachment_list(const char *path, struct mail_attachment_list *out, struct vt_error *err)
+{
+	struct vt_error parse_err = { 0 };
+	GMimeMessage *message;
+	vt_status rc;
+
+	out->items = NULL;
+	out->count = 0;
+	message = mail_parse_file(path, &parse_err);
+	/* an unreadable file is an error; an unparsable one has none */
+	if (message == NULL) {
+		if (parse_err.status != VT_ERR_IO)
+			return VT_OK;
+		if (err)
+			*err = parse_err;
+		return parse_err.status;
+	}
+	rc = mail_attachment_list_of(message, out, err);
+	g_object_unref(message);
+	return rc;
+}
+
+char *
+mail_attachment_safe_name(const char *filename, int part)
+{
+	const char *base = filename ? strrchr(filename, '/') : NULL;
+	char *out;
+	size_t n = 0;
+
+	base = base ? base + 1 : filename ? filename : "";
+	/* a Windows path's last part too */
+	if (strrchr(base, '\\') != NULL)
+		base = strrchr(base, '\\') + 1;
+	out = malloc(strlen(base) + 32);
+	if (out == NULL)
+		return NULL;
+	const unsigned char *p = (const unsigned char *)base;
+
+	for (; *p && n < 200; p++) {
+		/* no controls, no DEL; no leading dot (a hidden file, "..") */
+		if (*p < 0x20 || *p == 0x7f || (*p == '.' && n == 0))
+			continue;
+		out[n++] = (char)*p;
+	}
+	/* a name cut at 200 bytes does not end inside a UTF-8 sequence */
+	if (*p != '\0' && (*p & 0xc0) == 0x80) {
+		while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0x80)
+			n--;
+		if (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0xc0)
+			n--;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	if (n == 0)
+		snprintf(out, strlen(base) + 32, "attachment-%d", part);
+	return out;
+}
+
+/* Decodes part to the open file fd; false with errno on a write error. */
+static bool
+write_part(GMimePart *part, int fd)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeStream *stream;
+	ssize_t n;
+
+	if (content == NULL)
+		return true;
+	stream = g_mime_stream_fs_new(fd);
+	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(stream), FALSE);
+	n = g_mime_data_wrapper_write_to_stream(content, stream);
+	if (n >= 0 && g_mime_stream_flush(stream) != 0)
+		n = -1;
+	g_object_unref(stream);
+	if (n < 0 && errno == 0)
+		errno = EIO;
+	return n >= 0;
+}
+
+vt_status
+mail_attachment_save(const char *path, int part, const char *dest, bool overwrite,
+		     struct vt_error *err)
+{
+	struct vt_error parse_err = { 0 };
+	struct walk w = { .want = part };
+	GMimeMessage *message;
+	char *tmp = NULL;
+	int fd, saved_errno, made;
+	struct stat st;
+	mode_t mode;
+
+	if (!overwrite && lstat(dest, &st) == 0)
+		return vt_fail(err, VT_ERR_CONFLICT, "%s exists (not overwritten)", dest);
+	message = mail_parse_file(path, &parse_err);
+	if (message == NULL) {
+		if (err)
+			*err = parse_err;
+		return parse_err.status;
+	}
+	g_mime_message_foreach(message, walk_find, &w);
+	if (w.found == NULL) {
+		g_object_unref(message);
+		return vt_fail(err, VT_ERR_NOT_FOUND, "%s: no attachment %d (it has %d)", path, part,
+			       w.seen);
+	}
+	/* Written beside the destination under another name, flushed to
+	 * the disk, then renamed: a full disk or a kill leaves no half file
+	 * under the name the user asked for. */
+	if (asprintf(&tmp, "%s.vtriage-XXXXXX", dest) < 0) {
+		g_object_unref(message);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		vt_fail(err, VT_ERR_IO, "%s: %s", dest, strerror(errno));
+		free(tmp);
+		g_object_unref(message);
+		return VT_ERR_IO;
+	}
+	errno = 0;
+	mode = umask(0);
+	umask(mode);
+	if (!write_part(w.found, fd) || fsync(fd) != 0 || fchmod(fd, 0666 & ~mode) != 0) {
+		saved_errno = errno;
+		close(fd);
+		unlink(tmp);
+		vt_fail(err, VT_ERR_IO, "%s: %s", dest, strerror(saved_errno ? saved_errno : EIO));
+		free(tmp);
+		g_object_unref(message);
+		return VT_ERR_IO;
+	}
+	g_object_unref(message);
+	if (close(fd) != 0) {
+		made = -1;
+	} else if (overwrite) {
+		made = rename(tmp, dest);
+	} else {
+		/* link() makes the name only if no file took it meanwhile;
+		 * a file system without hard links gets the checked rename */
+		made = link(tmp, dest);
+		if (made != 0 && errno != EEXIST && lstat(dest, &st) != 0)
+			made = rename(tmp, dest);
+		else if (made != 0 && errno != EEXIST)
+			errno = EEXIST;
+	}
+	if (made != 0) {
+		saved_errno = errno;
+		unlink(tmp);
+		free(tmp);
+		if (saved_errno == EEXIST)
+			return vt_fail(err, VT_ERR_CONFLICT, "%s exists (not overwritten)", dest);
+		return vt_fail(err, VT_ERR_IO, "%s: %s", dest, strerror(saved_errno));
+	}
+	/* link() made the name without replacing one that came meanwhile */
+	if (!overwrite)
+		unlink(tmp);
+	free(tmp);
+	return VT_OK;
+}
+
+void
+mail_format_bytes(uint64_t b, char *out, size_t len)
+{
+	if (b >= 1000000)
+		snprintf(out, len, "%.1f MB", b / 1e6);
+	else if (b >= 1000)
+		snprintf(out, len, "%.1f kB", b / 1e3);
+	else
+		snprintf(out, len, "%u bytes", (unsigned)b);
+}

@@ -1,0 +1,134 @@
+#!/bin/sh
+# Attachments, from the command line and the interface: listed with type
+# and size, saved whole (never over a file without a yes, never under a
+# hostile name), opened through the configured opener with argv only.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+. "$top_srcdir/tests/lib-tmux.sh"
+
+copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
+# a message whose attachments are named to escape: a path, a terminal
+# escape, a hidden file, and no name at all
+python3 - "$TMP/mail/INBOX/cur/hostile-names:2,S" <<'PY'
+import sys
+from email.message import EmailMessage
+m = EmailMessage()
+m["From"] = "Sam Sender <sam@parts.example>"
+m["To"] = "rich@northwind.example"
+m["Subject"] = "Drawings attached"
+m["Message-ID"] = "<drawings@parts.example>"
+m["Date"] = "Mon, 02 Nov 2026 10:00:00 +0000"
+m.set_content("The drawings, as promised.\n")
+m.add_attachment(b"%PDF-1.4 first\n", maintype="application", subtype="pdf",
+                 filename="../../etc/passwd")
+m.add_attachment(b"second\n", maintype="text", subtype="plain",
+                 filename="\x1b]0;owned\x07;rm -rf ~.txt")
+m.add_attachment(b"third\n", maintype="text", subtype="plain", filename=".bashrc")
+m.add_attachment(b"\x00\x01fourth", maintype="application", subtype="octet-stream")
+del m.get_payload()[-1]["Content-Disposition"]
+m.get_payload()[-1]["Content-Disposition"] = "attachment"
+open(sys.argv[1], "wb").write(bytes(m))
+PY
+cat >"$TMP/opener" <<EOF
+#!/bin/sh
+printf '%s\n' "\$#" "\$@" >"$TMP/opened.args"
+for last; do :; done
+cp "\$last" "$TMP/opened.file"
+EOF
+chmod +x "$TMP/opener"
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data" "[ui]
+opener = $TMP/opener --flag"
+$VTRIAGE --config "$TMP/conf" index --quiet
+
+# ---- the command line ----
+list=$($VTRIAGE --config "$TMP/conf" attachment list id:drawings@parts.example)
+is "four attachments are listed" "$(printf '%s\n' "$list" | wc -l | tr -d ' ')" 4
+contains "with type and size" "$list" "15 bytes  application/pdf"
+lacks "no escape reaches the terminal" "$list" "$(printf '\033')"
+json=$($VTRIAGE --config "$TMP/conf" attachment list --format=json id:drawings@parts.example)
+names=$(printf '%s' "$json" | python3 -c '
+import json, sys
+for a in json.load(sys.stdin):
+    print(a["part"], a["save_as"], a["size"], a["type"])')
+contains "a path keeps only its last part" "$names" "1 passwd 15 application/pdf"
+contains "control characters leave the name" "$names" "2 ]0;owned;rm -rf ~.txt 7 text/plain"
+contains "a hidden name loses its dot" "$names" "3 bashrc 6 text/plain"
+contains "no name: attachment-N" "$names" "4 attachment-4 8 application/octet-stream"
+mkdir "$TMP/out"
+ok "save writes the part into a directory" \
+	$VTRIAGE --config "$TMP/conf" attachment save id:drawings@parts.example 1 --to "$TMP/out"
+is "whole, decoded" "$(cat "$TMP/out/passwd")" "%PDF-1.4 first"
+ok "nothing escaped the directory" test ! -e "$TMP/etc/passwd"
+is "an existing file is not overwritten (exit 2)" \
+	"$(status $VTRIAGE --config "$TMP/conf" attachment save id:drawings@parts.example 2 --to "$TMP/out/passwd")" 2
+is "and kept as it was" "$(cat "$TMP/out/passwd")" "%PDF-1.4 first"
+ok "--force overwrites" \
+	$VTRIAGE --config "$TMP/conf" attachment save id:drawings@parts.example 2 --to "$TMP/out/passwd" --force
+is "with the other part" "$(cat "$TMP/out/passwd")" "second"
+is "an unknown part is an error (exit 2)" \
+	"$(status $VTRIAGE --config "$TMP/conf" attachment save id:drawings@parts.example 9 --to "$TMP/out")" 2
+is "a query of many messages is refused (exit 2)" \
+	"$(status $VTRIAGE --config "$TMP/conf" attachment save '*' 1 --to "$TMP/out")" 2
+ls -A "$TMP/out" >"$TMP/out.list"
+is "no temporary file is left" "$(cat "$TMP/out.list")" "passwd"
+chmod 500 "$TMP/out"
+if [ "$(id -u)" != 0 ]; then
+	is "a directory without write access is an I/O error (exit 1)" \
+		"$(status $VTRIAGE --config "$TMP/conf" attachment save id:drawings@parts.example 3 --to "$TMP/out")" 1
+fi
+chmod 700 "$TMP/out"
+
+# ---- the interface ----
+mkdir -p "$TMP/home/Downloads"
+tmux_session 100 30 "env HOME=$TMP/home TERM=xterm-256color $VTRIAGE --config $TMP/conf"
+ok "the interface paints" wait_for "Inbox"
+keys / 'id:drawings@parts.example' Enter
+keys Enter
+ok "the thread opens" wait_for "> thread"
+keys G
+contains "the pager lists each attachment with type and size" "$(screen)" \
+	"[attachment 1: ../../etc/passwd, application/pdf, 15 bytes]"
+contains "the escape is shown as a placeholder" "$(screen)" "^[]0;owned^G;rm -rf ~.txt"
+ok "and did not reach the terminal (no title change)" \
+	test "$(T display-message -p -t vt '#{pane_title}')" != owned
+keys v
+ok "v lists the attachments" wait_for "> attachments"
+contains "the first, with size and type" "$(screen)" "15 bytes  application/pdf"
+contains "the unnamed one" "$(screen)" "(unnamed)"
+keys s
+ok "s asks where, in ~/Downloads under the safe name" wait_for "Save to: ~/Downloads/passwd"
+keys Enter
+ok "and saves there" wait_for "saved $TMP/home/Downloads/passwd"
+is "the file is the attachment" "$(cat "$TMP/home/Downloads/passwd")" "%PDF-1.4 first"
+keys s Enter
+ok "saving over it asks" wait_for "Overwrite? (type yes)"
+keys no Enter
+ok "no is no" wait_for "not saved"
+is "the file is untouched" "$(cat "$TMP/home/Downloads/passwd")" "%PDF-1.4 first"
+# Tab completes the path, a directory with its '/' and no space
+keys s C-u "$TMP/ho" Tab
+ok "Tab completes a directory" wait_for "Save to: $TMP/home/"
+keys Dow Tab
+ok "and the next one" wait_for "Save to: $TMP/home/Downloads/"
+keys renamed.pdf Enter
+ok "a typed name is used" wait_for "saved $TMP/home/Downloads/renamed.pdf"
+keys j
+keys Enter
+ok "Enter opens it through [ui] opener" wait_for "opened "
+is "the opener got its words and one file name" "$(sed -n 1,2p "$TMP/opened.args" | tr '\n' ' ')" "2 --flag "
+opened=$(sed -n 3p "$TMP/opened.args")
+case $opened in
+*/attachment-2.txt) ok "named attachment-2.txt, not by the mail" true ;;
+*) ok "named attachment-2.txt, not by the mail (got $opened)" false ;;
+esac
+is "the file it got is the attachment" "$(cat "$TMP/opened.file")" "second"
+keys q
+ok "q goes back to the thread" wait_for "> thread"
+keys q q
+keys / 'subject:"lunch thursday"' Enter
+keys v
+ok "a thread without attachments says so" wait_for "this thread has no attachments"
+keys Q
+ok "the interface quits" wait_for "EXITED 0"
+ok "the opened files are removed" test ! -e "$opened"
+done_testing

@@ -1,0 +1,166 @@
+/* Attachments: their numbering, sizes, names for the disk, and saving
+ * that never leaves half a file nor replaces one without being asked. */
+#include "config.h"
+
+#include "helpers.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mail/mail.h"
+
+static void
+name_is(const char *filename, int part, const char *want)
+{
+	char *got = mail_attachment_safe_name(filename, part);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+safe_names_keep_only_a_plain_last_part(void **state)
+{
+	(void)state;
+	name_is("bill.pdf", 1, "bill.pdf");
+	name_is("../../etc/passwd", 1, "passwd");
+	name_is("C:\\Users\\x\\evil.exe", 1, "evil.exe");
+	name_is("..hidden", 1, "hidden");
+	name_is("a\x1b]0;t\x07" "b.txt", 1, "a]0;tb.txt");
+	name_is("dir/", 3, "attachment-3");
+	name_is("...", 2, "attachment-2");
+	name_is(NULL, 4, "attachment-4");
+	name_is("name  ", 1, "name");
+}
+
+static void
+a_long_name_is_cut_on_a_character(void **state)
+{
+	char in[600] = "", *got;
+
+	(void)state;
+	/* 1 + 150 two-byte characters: a cut at 200 bytes would split one */
+	strcat(in, "x");
+	for (int i = 0; i < 150; i++)
+		strcat(in, "\xc3\xa9");
+	got = mail_attachment_safe_name(in, 1);
+	assert_non_null(got);
+	assert_int_equal(strlen(got), 199);
+	assert_true(((unsigned char)got[197] & 0xc0) == 0xc0);
+	free(got);
+	/* a name of whole characters under the limit keeps its last one */
+	name_is("caf\xc3\xa9", 1, "caf\xc3\xa9");
+}
+
+static const char message[] =
+	"From: a@vendor.example\nTo: b@buyer.example\nSubject: parts\n"
+	"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n"
+	"--B\nContent-Type: text/plain\n\nbody\n"
+	"--B\nContent-Type: application/pdf; name=bill.pdf\n"
+	"Content-Disposition: attachment; filename=bill.pdf\n"
+	"Content-Transfer-Encoding: base64\n\nJVBERi0xLjQKaGVsbG8K\n"
+	"--B\nContent-Type: application/octet-stream\nContent-Disposition: attachment\n\n"
+	"raw bytes\n"
+	"--B--\n";
+
+static void
+list_numbers_types_and_decoded_sizes(void **state)
+{
+	char *dir = test_mkdtemp(), path[4096];
+	struct mail_attachment_list list;
+	struct vt_error err = { 0 };
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/m", dir);
+	test_write_file(path, message, sizeof message - 1);
+	assert_int_equal(mail_attachment_list(path, &list, &err), VT_OK);
+	assert_int_equal(list.count, 2);
+	assert_int_equal(list.items[0].part, 1);
+	assert_string_equal(list.items[0].filename, "bill.pdf");
+	assert_string_equal(list.items[0].type, "application/pdf");
+	assert_int_equal(list.items[0].size, 15); /* "%PDF-1.4\nhello\n" */
+	assert_int_equal(list.items[1].part, 2);
+	assert_null(list.items[1].filename);
+	mail_attachment_list_clear(&list);
+	/* a file that is not there is an error, not an empty list */
+	snprintf(path, sizeof path, "%s/none", dir);
+	assert_int_equal(mail_attachment_list(path, &list, &err), VT_ERR_IO);
+	test_rmdir(dir);
+}
+
+static size_t
+entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	while (d && (e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void
+save_writes_whole_files_and_replaces_only_when_asked(void **state)
+{
+	char *dir = test_mkdtemp(), path[4096], dest[4096], got[64] = "";
+	struct vt_error err = { 0 };
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/m", dir);
+	test_write_file(path, message, sizeof message - 1);
+	snprintf(dest, sizeof dest, "%s/bill.pdf", dir);
+	assert_int_equal(mail_attachment_save(path, 1, dest, false, &err), VT_OK);
+	f = fopen(dest, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(got, 1, sizeof got - 1, f), 15);
+	fclose(f);
+	assert_string_equal(got, "%PDF-1.4\nhello\n");
+	/* there already: refused, and the file is as it was */
+	assert_int_equal(mail_attachment_save(path, 2, dest, false, &err), VT_ERR_CONFLICT);
+	assert_non_null(strstr(err.msg, "exists"));
+	assert_int_equal(mail_attachment_save(path, 2, dest, true, &err), VT_OK);
+	assert_int_equal(mail_attachment_save(path, 3, dest, true, &err), VT_ERR_NOT_FOUND);
+	/* the message, the saved file: no temporary file left behind */
+	assert_int_equal(entries(dir), 2);
+	/* a directory that does not exist: an I/O error naming the file */
+	snprintf(dest, sizeof dest, "%s/no/such/dir/x", dir);
+	assert_int_equal(mail_attachment_save(path, 1, dest, false, &err), VT_ERR_IO);
+	assert_non_null(strstr(err.msg, "no/such/dir/x"));
+	test_rmdir(dir);
+}
+
+static void
+sizes_read_as_people_read_them(void **state)
+{
+	char out[32];
+
+	(void)state;
+	mail_format_bytes(512, out, sizeof out);
+	assert_string_equal(out, "512 bytes");
+	mail_format_bytes(12345, out, sizeof out);
+	assert_string_equal(out, "12.3 kB");
+	mail_format_bytes(4100000, out, sizeof out);
+	assert_string_equal(out, "4.1 MB");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(safe_names_keep_only_a_plain_last_part),
+		cmocka_unit_test(a_long_name_is_cut_on_a_character),
+		cmocka_unit_test(list_numbers_types_and_decoded_sizes),
+		cmocka_unit_test(save_writes_whole_files_and_replaces_only_when_asked),
+		cmocka_unit_test(sizes_read_as_people_read_them),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
