@@ -812,6 +812,8 @@ char *mail_query_quote(const char *value);
  */
 vt_status mail_tag_messages(struct mail_db *db, const char *query, const char *add,
 			    const char *remove, char **changed_ids, struct vt_error *err);
+/* Every tag in the index, sorted (malloc'd array of malloc'd strings). */
+vt_status mail_all_tags(struct mail_db *db, char ***out, size_t *n, struct vt_error *err);
 /* Sets property key to value (NULL: removes it) on the messages matching
  * query. Needs a read-write handle. */
 vt_status mail_set_property(struct mail_db *db, const char *query, const char *key,

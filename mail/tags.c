@@ -117,3 +117,33 @@ mail_set_property(struct mail_db *db, const char *query_string, const char *key,
 	notmuch_query_destroy(q);
 	return rc;
 }
+
+vt_status
+mail_all_tags(struct mail_db *db, char ***out, size_t *n, struct vt_error *err)
+{
+	notmuch_tags_t *tags = notmuch_database_get_all_tags(db->nm);
+
+	*out = NULL;
+	*n = 0;
+	if (tags == NULL)
+		return vt_fail(err, VT_ERR_DB, "cannot read the index's tags");
+	for (; notmuch_tags_valid(tags); notmuch_tags_move_to_next(tags)) {
+		char **grown = realloc(*out, (*n + 1) * sizeof *grown);
+
+		if (grown == NULL || (grown[*n] = strdup(notmuch_tags_get(tags))) == NULL) {
+			if (grown != NULL)
+				*out = grown;
+			notmuch_tags_destroy(tags);
+			for (size_t i = 0; i < *n; i++)
+				free((*out)[i]);
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		}
+		*out = grown;
+		(*n)++;
+	}
+	notmuch_tags_destroy(tags);
+	return VT_OK;
+}

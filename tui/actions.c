@@ -44,8 +44,32 @@ tui_current_thread_id(struct tui *t)
 	return th ? th->thread_id : NULL;
 }
 
-static void
-report(struct tui *t, vt_status rc, const struct vt_action *a, const struct vt_error *err)
+/*
+ * A request the store refused for a likeness (a look-alike would gain a
+ * trusted vendor's standing): the reason, cut before `cut` and to leave
+ * the question on the line, then the question; true when the user typed
+ * yes.
+ */
+bool
+tui_confirm_force(struct tui *t, const char *reason, const char *cut, const char *question)
+{
+	char label[VT_ERROR_MAX + 64], *answer, *why = mail_sanitize_str(reason);
+	int room = COLS - (int)strlen(question) - 1;
+	bool yes;
+
+	if (why != NULL && strstr(why, cut) != NULL)
+		*strstr(why, cut) = '\0';
+	snprintf(label, sizeof label, "%.*s%s%s", room > 10 ? room : 10, why ? why : "a look-alike",
+		 why && (int)strlen(why) > room ? "..." : "", question);
+	free(why);
+	answer = tui_prompt(t, label, NULL, NULL);
+	yes = answer != NULL && strcmp(answer, "yes") == 0;
+	free(answer);
+	return yes;
+}
+
+void
+tui_report(struct tui *t, vt_status rc, const struct vt_action *a, const struct vt_error *err)
 {
 	if (rc != VT_OK) {
 		tui_say(t, true, "%s", err->msg);
@@ -74,29 +98,15 @@ tui_act_bucket(struct tui *t, const char *slug_arg, enum vt_bucket bucket)
 	/* A look-alike is promoted only when the user says so, knowing why
 	 * it was refused. */
 	if (rc == VT_ERR_CONFLICT && bucket == VT_BUCKET_TRUSTED) {
-		char label[VT_ERROR_MAX + 64], *answer, *why = mail_sanitize_str(err.msg);
-		const char *question = " Promote anyway? (type yes) ";
-		int room = COLS - (int)strlen(question) - 1;
-
-		/* the likeness, cut to leave the question on the line */
-		if (why != NULL && strstr(why, ": promoting") != NULL)
-			*strstr(why, ": promoting") = '\0';
-		snprintf(label, sizeof label, "%.*s%s%s", room > 10 ? room : 10,
-			 why ? why : "a look-alike", why && (int)strlen(why) > room ? "..." : "",
-			 question);
-		free(why);
-		answer = tui_prompt(t, label, NULL, NULL);
-		if (answer == NULL || strcmp(answer, "yes") != 0) {
+		if (!tui_confirm_force(t, err.msg, ": promoting", " Promote anyway? (type yes) ")) {
 			tui_say(t, false, "not promoted");
-			free(answer);
 			free(slug);
 			return;
 		}
-		free(answer);
 		memset(&err, 0, sizeof err);
 		rc = vt_vendor_set_bucket(t->store, slug, bucket, flags | VT_TRIAGE_FORCE, &a, &err);
 	}
-	report(t, rc, &a, &err);
+	tui_report(t, rc, &a, &err);
 	free(slug);
 }
 
@@ -145,7 +155,7 @@ tui_act_undo(struct tui *t)
 
 	if (rc == VT_OK && a.retag_ids != NULL)
 		rc = while_writable(t, retag_in, &a, &err);
-	report(t, rc, &a, &err);
+	tui_report(t, rc, &a, &err);
 	vt_action_clear(&a);
 }
 
@@ -166,7 +176,7 @@ tui_act_issue_open(struct tui *t, const char *title_arg)
 	if (title != NULL && *title != '\0') {
 		if (tid != NULL && asprintf(&thread, "thread:%s", tid) < 0)
 			thread = NULL;
-		report(t, vt_issue_open(t->store, *t->db, slug, title, thread, &id, &a, &err), &a,
+		tui_report(t, vt_issue_open(t->store, *t->db, slug, title, thread, &id, &a, &err), &a,
 		       &err);
 	} else {
 		tui_say(t, false, "cancelled");
@@ -190,13 +200,31 @@ tui_act_issue_close(struct tui *t, const char *number_arg)
 	vt_issue_list_clear(&list);
 	number = number_arg ? strdup(number_arg) : tui_prompt(t, "Close issue #: ", initial, NULL);
 	if (number != NULL && *number != '\0') {
-		char *end;
+		char *end, *note = NULL;
 		long long n = strtoll(number[0] == '#' ? number + 1 : number, &end, 10);
 
-		if (*end != '\0' || n <= 0)
+		/* ":issue-close 3 credited in full": the rest is the note;
+		 * from the key it is asked for */
+		if (n <= 0 || (*end != '\0' && *end != ' ')) {
 			tui_say(t, true, "not an issue number: %s", number);
-		else
-			report(t, vt_issue_close(t->store, n, NULL, &a, &err), &a, &err);
+		} else {
+			bool cancelled = false;
+
+			if (*end == ' ') {
+				note = strdup(end + strspn(end, " "));
+			} else if (number_arg == NULL) {
+				note = tui_prompt(t, "Closing note (Enter: none): ", NULL, NULL);
+				cancelled = note == NULL;
+			}
+			if (cancelled)
+				tui_say(t, false, "cancelled");
+			else
+				tui_report(t,
+					   vt_issue_close(t->store, n, note && *note ? note : NULL,
+							  &a, &err),
+					   &a, &err);
+			free(note);
+		}
 	} else {
 		tui_say(t, false, "cancelled");
 	}
@@ -229,7 +257,7 @@ tui_act_role(struct tui *t, const char *role_arg)
 	if (who != NULL && *who != '\0')
 		role = role_arg ? strdup(role_arg) : tui_prompt(t, "Role (Tab completes): ", NULL, tui_complete_role);
 	if (who != NULL && *who && role != NULL && *role)
-		report(t, vt_contact_set_role(t->store, who, role, &a, &err), &a, &err);
+		tui_report(t, vt_contact_set_role(t->store, who, role, &a, &err), &a, &err);
 	else
 		tui_say(t, false, "cancelled");
 	free(who);

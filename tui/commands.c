@@ -311,6 +311,18 @@ static const struct tui_command commands[] = {
 	{ .action = KM_ISSUE_CLOSE, .run = run_issue, .colon = true, .arg = ARG_NUMBER, .usage = "[N]" },
 	{ .action = KM_CONTACT_ROLE, .run = run_role, .colon = true, .arg = ARG_ROLE, .usage = "[ROLE]",
 	  .alias = "role" },
+	{ .action = KM_ISSUE_LINK, .run = tui_triage_command, .colon = true, .arg = ARG_NUMBER,
+	  .usage = "[N]", .alias = "link" },
+	{ .action = KM_RENAME, .run = tui_triage_command, .colon = true, .arg = ARG_TEXT,
+	  .usage = "[NAME]" },
+	{ .action = KM_MERGE, .run = tui_triage_command, .colon = true, .arg = ARG_VENDOR,
+	  .usage = "[INTO-SLUG]" },
+	{ .action = KM_ADD_DOMAIN, .run = tui_triage_command, .colon = true, .arg = ARG_TEXT,
+	  .usage = "[DOMAIN]" },
+	{ .action = KM_TAG_ADD, .run = tui_triage_command, .colon = true, .arg = ARG_TEXT,
+	  .usage = "[TAG]" },
+	{ .action = KM_TAG_REMOVE, .run = tui_triage_command, .colon = true, .arg = ARG_TEXT,
+	  .usage = "[TAG]" },
 	{ .action = KM_ARCHIVE, .run = run_archive, .colon = true },
 	{ .action = KM_TOGGLE_READ, .run = run_toggle_read, .colon = true },
 	{ .action = KM_UNDO, .run = run_undo, .colon = true },
@@ -463,21 +475,6 @@ tui_complete_command(struct tui *t, const char *line, char ***out)
 					   (const char *const *)&e->name, 1);
 		}
 	}
-	return n;
-}
-
-size_t
-tui_complete_role(struct tui *t, const char *line, char ***out)
-{
-	char *with = NULL;
-	size_t n, skip = strlen(km_action_name(KM_CONTACT_ROLE)) + 1;
-
-	if (asprintf(&with, "%s %s", km_action_name(KM_CONTACT_ROLE), line) < 0)
-		return 0;
-	n = tui_complete_command(t, with, out);
-	free(with);
-	for (size_t i = 0; i < n; i++)
-		memmove((*out)[i], (*out)[i] + skip, strlen((*out)[i] + skip) + 1);
 	return n;
 }
 

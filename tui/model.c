@@ -104,6 +104,7 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, struct tui_fo
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Waiting on vendors", "waiting:vendor", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Waiting on me", "waiting:me", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Open issues", "issue:open", NULL);
+	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Closed issues", "issue:closed", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Bills to check", "bill:flagged", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Quotes", "kind:quote", NULL);
 	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Suspicious", "suspicious:yes", NULL);

@@ -167,6 +167,12 @@ void tui_attachments_clear(struct tui_attachments *a);
 void tui_attachments_cleanup(struct tui *t);
 size_t tui_complete_path(struct tui *t, const char *line, char ***out);
 
+/* ---- triage.c ---- */
+
+/* issue-link, rename, merge, add-domain, tag-add, tag-remove: from a key
+ * (asked for) or the ':' line (arg). */
+void tui_triage_command(struct tui *t, enum km_action a, const char *arg);
+
 /* ---- sync.c ---- */
 
 /* Shows query's threads under label. */
@@ -206,6 +212,10 @@ void tui_act_issue_close(struct tui *t, const char *number_arg);
 void tui_act_role(struct tui *t, const char *role_arg);
 void tui_act_tags(struct tui *t, const char *add, const char *remove, const char *what);
 void tui_act_toggle_read(struct tui *t);
+void tui_report(struct tui *t, vt_status rc, const struct vt_action *a, const struct vt_error *err);
+/* The store refused for a likeness: its reason (cut before `cut`) and
+ * question asked; true when answered yes. */
+bool tui_confirm_force(struct tui *t, const char *reason, const char *cut, const char *question);
 void tui_run_search(struct tui *t, const char *query);
 
 /* ---- navigate.c ---- */

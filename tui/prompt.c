@@ -18,6 +18,12 @@
 
 /* ---- prompts ---- */
 
+static int
+by_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* The longest prefix all options share. */
 static size_t
 common_prefix(char **options, size_t n)
@@ -207,6 +213,8 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 				buf[pos] = keep;
 			}
 			n = complete(t, mb, &options);
+			if (n > 1)
+				qsort(options, n, sizeof *options, by_text);
 			if (n == 1) {
 				char done[600];
 

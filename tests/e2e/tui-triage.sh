@@ -1,0 +1,102 @@
+#!/bin/sh
+# Every triage action from the interface, not only the command line:
+# link a thread to an issue, rename a vendor, add a domain and merge
+# (a look-alike asks first), tags added and removed with completion, an
+# issue closed with a note, and the closed issues' folder.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+. "$top_srcdir/tests/lib-tmux.sh"
+
+copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
+$VTRIAGE --config "$TMP/conf" index --quiet
+vt() { $VTRIAGE --config "$TMP/conf" "$@"; }
+
+tmux_session 160 45 "env TERM=xterm-256color $VTRIAGE --config $TMP/conf"
+ok "the interface paints" wait_for "Inbox"
+contains "a folder of closed issues" "$(screen)" "Closed issues"
+keys / 'vendor:acmetel' Enter
+ok "acmetel's threads" wait_for "Invoice AT-2026-11"
+keys : 'issue-open Wrong bill' Enter
+ok "an issue is opened" wait_for "opened issue #1"
+
+# ,l links the selected thread, the vendor's open issue offered
+keys j
+keys ,l
+ok ",l asks which issue, offering the open one" wait_for "Link the thread to issue #: 1"
+keys Enter
+ok "and links the thread" wait_for "to issue #1"
+links=$(vt issue list --format=json | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)[0]["messages"]))')
+contains "the issue has the invoice's mail" "$links" "acmetel-inv-2026-11@mail.acmetel.example"
+contains "and the linked thread's" "$links" "rich-dispute@northwind.example"
+
+# ,n renames, its name offered; ,u undoes it
+keys ,n
+ok ",n asks for the name" wait_for "Rename acmetel to: acmetel.example"
+keys C-u 'AcmeTel Inc' Enter
+ok "and renames" wait_for "renamed acmetel.example to AcmeTel Inc"
+contains "the vendor has its name" "$(vt vendor show acmetel)" "AcmeTel Inc"
+keys ,u
+ok ",u undoes the rename" wait_for "undone: renamed"
+
+# a look-alike domain asks before taking the vendor's standing
+keys : 'add-domain acmetel-billing.example' Enter
+ok "a look-alike domain asks first" wait_for "Add anyway? (type yes)"
+keys no Enter
+ok "no is no" wait_for "not added"
+lacks "the domain stays apart" "$(vt vendor show acmetel)" "acmetel-billing.example"
+keys ,d
+ok ",d asks for the domain" wait_for "Domain to add to acmetel:"
+keys acmetel-billing.example Enter
+ok "asks again" wait_for "Add anyway? (type yes)"
+keys yes Enter
+ok "yes adds it" wait_for "added domain acmetel-billing.example to acmetel.example (forced"
+contains "the vendor has the domain" "$(vt vendor show acmetel)" "acmetel-billing.example"
+keys ,u
+ok ",u undoes it" wait_for "undone: added domain"
+
+# ,m merges, the target completed with Tab
+# (vendor: leaves out mail forged in another's name: from: finds it)
+keys / 'from:billing@acmetel-billing.example' Enter
+ok "the look-alike's thread" wait_for "1 thread"
+keys ,m
+ok ",m asks into which vendor" wait_for "Merge acmetel-billing into (Tab completes):"
+keys acmetel Tab
+ok "Tab lists the vendors that start so" wait_for "acmetel acmetel-billing"
+keys Enter
+ok "a look-alike merge asks" wait_for "Merge anyway? (type yes)"
+keys yes Enter
+ok "and merges" wait_for "merged"
+lacks "one vendor is left" "$(vt vendor list)" "acmetel-billing "
+
+# + and - edit the thread's tags, Tab completing the index's
+keys / 'subject:"Invoice AT-2026-11"' Enter
+keys +
+ok "+ asks for a tag" wait_for "Add tag:"
+keys inb Tab
+ok "Tab completes a tag" wait_for "Add tag: inbox"
+keys C-u quote-2026 Enter
+ok "+ tags the thread" wait_for "tagged quote-2026"
+is "the index has the tag" "$(vt count tag:quote-2026)" 1
+keys - quo Tab
+ok "- completes the thread's tag" wait_for "Remove tag: quote-2026"
+keys Enter
+ok "- removes it" wait_for "untagged quote-2026"
+is "the index has it no more" "$(vt count tag:quote-2026)" 0
+keys + 'two words' Enter
+ok "a tag is one word" wait_for "a tag is one word"
+
+# ,c closes with a note
+keys ,c
+ok ",c asks which issue" wait_for "Close issue #: 1"
+keys Enter
+ok "then for a note" wait_for "Closing note (Enter: none):"
+keys 'credited in full' Enter
+ok "and closes the issue with it" wait_for "closed issue #1: Wrong bill (credited in full)"
+keys / 'issue:closed' Enter
+ok "the closed issue's threads are found" wait_for "Invoice AT-2026-11"
+keys '?'
+contains "help names the new actions" "$(screen)" "issue-link"
+keys q Q
+ok "quits" wait_for "EXITED 0"
+done_testing

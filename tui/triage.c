@@ -1,0 +1,241 @@
+/*
+ * Triage that the command line has and the keys did not: linking a thread
+ * to an issue, renaming a vendor, merging it into another, giving it a
+ * domain, and adding or removing a thread's tags. Each asks for what it
+ * needs (or takes it from the ':' line), runs the store's own function
+ * (journalled: ,u undoes it) and reports as the other triage keys do.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+/* Tab for a prompt that asks for the argument of a ':' command: what
+ * the command line would complete after the command's name. */
+static size_t
+complete_argument(struct tui *t, enum km_action action, const char *line, char ***out)
+{
+	char *with = NULL;
+	size_t n, skip = strlen(km_action_name(action)) + 1;
+
+	if (asprintf(&with, "%s %s", km_action_name(action), line) < 0)
+		return 0;
+	n = tui_complete_command(t, with, out);
+	free(with);
+	for (size_t i = 0; i < n; i++)
+		memmove((*out)[i], (*out)[i] + skip, strlen((*out)[i] + skip) + 1);
+	return n;
+}
+
+size_t
+tui_complete_role(struct tui *t, const char *line, char ***out)
+{
+	return complete_argument(t, KM_CONTACT_ROLE, line, out);
+}
+
+static size_t
+complete_vendor(struct tui *t, const char *line, char ***out)
+{
+	return complete_argument(t, KM_MERGE, line, out);
+}
+
+/* The argument from the ':' line, else the answer to a prompt; NULL when
+ * cancelled or empty (and says so). */
+static char *
+ask(struct tui *t, const char *arg, const char *label, const char *initial, complete_fn complete)
+{
+	char *answer = arg && *arg ? strdup(arg) : tui_prompt(t, label, initial, complete);
+	size_t len = answer ? strlen(answer) : 0;
+
+	/* the space Tab adds after a completed word */
+	while (len > 0 && answer[len - 1] == ' ')
+		answer[--len] = '\0';
+	if (answer == NULL || *answer == '\0') {
+		free(answer);
+		tui_say(t, false, "cancelled");
+		return NULL;
+	}
+	return answer;
+}
+
+static char *
+vendor_or_say(struct tui *t)
+{
+	char *slug = tui_current_vendor(t);
+
+	if (slug == NULL)
+		tui_say(t, true, "no vendor here: select a vendor's thread or folder");
+	return slug;
+}
+
+static void
+link_issue(struct tui *t, const char *arg)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	struct vt_issue_list list = { 0 };
+	const char *tid = tui_current_thread_id(t);
+	char *slug = tui_current_vendor(t), *number, initial[32] = "", thread[64], *end;
+	long long n;
+
+	if (tid == NULL) {
+		free(slug);
+		tui_say(t, true, "no thread selected");
+		return;
+	}
+	/* the vendor's oldest open issue is offered */
+	if (slug != NULL && vt_issue_list(t->store, slug, false, &list, &err) == VT_OK &&
+	    list.count > 0)
+		snprintf(initial, sizeof initial, "%lld", (long long)list.items[0].id);
+	vt_issue_list_clear(&list);
+	free(slug);
+	if ((number = ask(t, arg, "Link the thread to issue #: ", initial, NULL)) == NULL)
+		return;
+	n = strtoll(number[0] == '#' ? number + 1 : number, &end, 10);
+	if (*end != '\0' || n <= 0) {
+		tui_say(t, true, "not an issue number: %s", number);
+	} else {
+		snprintf(thread, sizeof thread, "thread:%s", tid);
+		memset(&err, 0, sizeof err);
+		tui_report(t, vt_issue_link(t->store, *t->db, n, thread, &a, &err), &a, &err);
+	}
+	free(number);
+}
+
+static void
+rename_vendor(struct tui *t, const char *arg)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	struct vt_vendor v = { 0 };
+	char *slug = vendor_or_say(t), *name, label[200];
+
+	if (slug == NULL)
+		return;
+	snprintf(label, sizeof label, "Rename %.60s to: ", slug);
+	name = ask(t, arg, label,
+		   vt_vendor_get(t->store, slug, &v, &err) == VT_OK ? v.name : NULL, NULL);
+	if (name != NULL) {
+		memset(&err, 0, sizeof err);
+		tui_report(t, vt_vendor_rename(t->store, slug, name, &a, &err), &a, &err);
+	}
+	vt_vendor_clear(&v);
+	free(name);
+	free(slug);
+}
+
+static void
+merge_vendor(struct tui *t, const char *arg)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	char *slug = vendor_or_say(t), *into, label[200];
+
+	if (slug == NULL)
+		return;
+	snprintf(label, sizeof label, "Merge %.60s into (Tab completes): ", slug);
+	into = ask(t, arg, label, NULL, complete_vendor);
+	if (into != NULL) {
+		vt_status rc = vt_vendor_merge(t->store, slug, into, 0, &a, &err);
+
+		if (rc == VT_ERR_CONFLICT && strstr(err.msg, "looks like") != NULL) {
+			if (!tui_confirm_force(t, err.msg, ": merging", " Merge anyway? (type yes) ")) {
+				tui_say(t, false, "not merged");
+				goto out;
+			}
+			memset(&err, 0, sizeof err);
+			rc = vt_vendor_merge(t->store, slug, into, VT_TRIAGE_FORCE, &a, &err);
+		}
+		tui_report(t, rc, &a, &err);
+	}
+out:
+	free(into);
+	free(slug);
+}
+
+static void
+add_domain(struct tui *t, const char *arg)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	char *slug = vendor_or_say(t), *domain, label[200];
+
+	if (slug == NULL)
+		return;
+	snprintf(label, sizeof label, "Domain to add to %.60s: ", slug);
+	domain = ask(t, arg, label, NULL, NULL);
+	if (domain != NULL) {
+		vt_status rc = vt_vendor_add_domain(t->store, slug, domain, 0, &a, &err);
+
+		if (rc == VT_ERR_CONFLICT && strstr(err.msg, "looks like") != NULL) {
+			if (!tui_confirm_force(t, err.msg, ": adding", " Add anyway? (type yes) ")) {
+				tui_say(t, false, "not added");
+				goto out;
+			}
+			memset(&err, 0, sizeof err);
+			rc = vt_vendor_add_domain(t->store, slug, domain, VT_TRIAGE_FORCE, &a, &err);
+		}
+		tui_report(t, rc, &a, &err);
+	}
+out:
+	free(domain);
+	free(slug);
+}
+
+/* Tab in the tag prompts: the index's tags that start so. */
+static size_t
+complete_tag(struct tui *t, const char *line, char ***out)
+{
+	struct vt_error err = { 0 };
+	char **tags = NULL;
+	size_t n = 0, kept = 0;
+
+	*out = NULL;
+	if (mail_all_tags(*t->db, &tags, &n, &err) != VT_OK)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(tags[i], line, strlen(line)) == 0)
+			tags[kept++] = tags[i];
+		else
+			free(tags[i]);
+	}
+	*out = tags;
+	return kept;
+}
+
+static void
+edit_tag(struct tui *t, enum km_action action, const char *arg)
+{
+	bool adding = action == KM_TAG_ADD;
+	char *tag = ask(t, arg, adding ? "Add tag: " : "Remove tag: ", NULL, complete_tag), what[80];
+
+	if (tag == NULL)
+		return;
+	/* one word: notmuch tags have no spaces in vtriage's queries */
+	if (strpbrk(tag, " \t\"()") != NULL || tag[0] == '-' || tag[0] == '+') {
+		tui_say(t, true, "a tag is one word: %s", tag);
+		free(tag);
+		return;
+	}
+	snprintf(what, sizeof what, "%s %.40s", adding ? "tagged" : "untagged", tag);
+	tui_act_tags(t, adding ? tag : NULL, adding ? NULL : tag, what);
+	free(tag);
+}
+
+void
+tui_triage_command(struct tui *t, enum km_action a, const char *arg)
+{
+	switch (a) {
+	case KM_ISSUE_LINK: link_issue(t, arg); break;
+	case KM_RENAME: rename_vendor(t, arg); break;
+	case KM_MERGE: merge_vendor(t, arg); break;
+	case KM_ADD_DOMAIN: add_domain(t, arg); break;
+	case KM_TAG_ADD:
+	case KM_TAG_REMOVE: edit_tag(t, a, arg); break;
+	default: break;
+	}
+}
