@@ -67,6 +67,7 @@ static const struct {
 	[KM_ADD_DOMAIN] = { "add-domain", "add a domain to the vendor (:add-domain DOMAIN)" },
 	[KM_TAG_ADD] = { "tag-add", "add a tag to the thread (Tab completes)" },
 	[KM_TAG_REMOVE] = { "tag-remove", "remove a tag from the thread (Tab completes)" },
+	[KM_TOGGLE_QUOTES] = { "toggle-quotes", "fold quoted text to one line, or show it" },
 };
 
 static const char *const contexts[KM_CONTEXTS] = { "main", "pager", "help", "attachments" };
@@ -131,6 +132,7 @@ static const struct {
 	{ KM_PAGER, KM_NEXT_MESSAGE, "J" },
 	{ KM_PAGER, KM_PREV_MESSAGE, "K" },
 	{ KM_PAGER, KM_TOGGLE_HEADERS, "h" },
+	{ KM_PAGER, KM_TOGGLE_QUOTES, "T" },
 	{ KM_PAGER, KM_SEARCH, "/" },
 	{ KM_PAGER, KM_SEARCH_NEXT, "n" },
 	{ KM_PAGER, KM_SEARCH_PREV, "N" },

@@ -78,6 +78,7 @@ enum km_action {
 	KM_ADD_DOMAIN,
 	KM_TAG_ADD,
 	KM_TAG_REMOVE,
+	KM_TOGGLE_QUOTES,
 	KM_ACTIONS
 };
 

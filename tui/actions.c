@@ -445,7 +445,7 @@ tui_act_message(struct tui *t, int dir)
 
 /* To, Cc and Date, shown or not: the thread is laid out again. */
 void
-tui_act_toggle_headers(struct tui *t)
+tui_act_toggle_headers(struct tui *t, bool quotes)
 {
 	char *thread, *org;
 	long top = t->pager.cursor.top, count = (long)t->pager.count;
@@ -454,7 +454,10 @@ tui_act_toggle_headers(struct tui *t)
 		return;
 	thread = strdup(t->pager.thread_id);
 	org = t->pager.vendor_org ? strdup(t->pager.vendor_org) : NULL;
-	t->pager.brief = !t->pager.brief;
+	if (quotes)
+		t->pager.fold_quotes = !t->pager.fold_quotes;
+	else
+		t->pager.brief = !t->pager.brief;
 	if (thread != NULL) {
 		tui_open_thread_id(t, thread, org);
 		if (count > 0)

@@ -263,9 +263,8 @@ run_message(struct tui *t, enum km_action a, const char *arg)
 static void
 run_toggle_headers(struct tui *t, enum km_action a, const char *arg)
 {
-	(void)a;
 	(void)arg;
-	tui_act_toggle_headers(t);
+	tui_act_toggle_headers(t, a == KM_TOGGLE_QUOTES);
 }
 
 static void
@@ -300,6 +299,7 @@ static const struct tui_command commands[] = {
 	{ .action = KM_NEXT_MESSAGE, .run = run_message },
 	{ .action = KM_PREV_MESSAGE, .run = run_message },
 	{ .action = KM_TOGGLE_HEADERS, .run = run_toggle_headers, .colon = true },
+	{ .action = KM_TOGGLE_QUOTES, .run = run_toggle_headers, .colon = true },
 	{ .action = KM_ATTACHMENTS, .run = tui_attachments_command, .colon = true },
 	{ .action = KM_SAVE, .run = tui_attachments_command, .colon = true, .arg = ARG_PATH,
 	  .usage = "[PATH]" },

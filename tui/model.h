@@ -165,6 +165,7 @@ struct tui_pager {
 	char *vendor_org; /* of the thread, for the triage keys */
 	int width; /* lines are wrapped to it (0: not wrapped) */
 	bool brief; /* From and Subject only: no To, Cc, Date */
+	bool fold_quotes; /* each run of quoted lines as one line saying how many */
 };
 /* The first line of the next (dir 1) or previous (-1) message from line
  * `from`, or -1 when there is none. */

@@ -185,6 +185,8 @@ add_body(struct tui_pager *p, int indent, const char *body)
 {
 	bool signature = false, history = false;
 	const char *line = body;
+	long folded = 0; /* quoted lines not shown yet (fold_quotes) */
+	char note[96];
 
 	while (*line != '\0') {
 		size_t len = strcspn(line, "\n");
@@ -198,11 +200,27 @@ add_body(struct tui_pager *p, int indent, const char *body)
 			kind = TUI_LINE_SIGNATURE;
 		else if (history || is_quoted(line, len))
 			kind = TUI_LINE_QUOTED;
-		if (!add_line(p, kind, indent, line, len))
-			return false;
+		if (p->fold_quotes && kind == TUI_LINE_QUOTED) {
+			folded++;
+		} else {
+			if (folded > 0) {
+				snprintf(note, sizeof note, "[%ld quoted line%s: T shows them]", folded,
+					 folded == 1 ? "" : "s");
+				if (!add_line(p, TUI_LINE_QUOTED, indent, note, strlen(note)))
+					return false;
+				folded = 0;
+			}
+			if (!add_line(p, kind, indent, line, len))
+				return false;
+		}
 		line += len;
 		if (*line == '\n')
 			line++;
+	}
+	if (folded > 0) {
+		snprintf(note, sizeof note, "[%ld quoted line%s: T shows them]", folded,
+			 folded == 1 ? "" : "s");
+		return add_line(p, TUI_LINE_QUOTED, indent, note, strlen(note));
 	}
 	return true;
 }
@@ -419,11 +437,12 @@ tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
 	struct pager_build b = { .p = p, .cfg = cfg };
 	vt_status rc;
 
-	bool brief = p->brief;
+	bool brief = p->brief, fold_quotes = p->fold_quotes;
 
 	tui_pager_clear(p);
 	p->width = width;
 	p->brief = brief;
+	p->fold_quotes = fold_quotes;
 	if ((p->thread_id = strdup(thread_id)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	/* A store that cannot say is no reason not to show the mail. */

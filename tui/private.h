@@ -202,8 +202,9 @@ void tui_act_toggle_flag(struct tui *t);
 void tui_act_mark_read_on_open(struct tui *t);
 /* The pager at the next (dir 1) or previous (-1) message of its thread. */
 void tui_act_message(struct tui *t, int dir);
-/* To, Cc and Date in the pager, shown or hidden (held for next threads). */
-void tui_act_toggle_headers(struct tui *t);
+/* To, Cc and Date in the pager (quotes: quoted text instead), shown or
+ * hidden, held for the next threads. */
+void tui_act_toggle_headers(struct tui *t, bool quotes);
 /* Orders the list by "date", "amount", "vendor", "sender" or "subject";
  * NULL (the key): by amount, and back. */
 void tui_act_sort(struct tui *t, const char *how);

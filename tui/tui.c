@@ -170,6 +170,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 	}
 	start_curses(&t);
 	t.cols = COLS;
+	t.pager.fold_quotes = cfg->ui_fold_quotes;
 	t.panes_wanted = tui_layout_panes_by_default(COLS);
 	t.layout_prefs = (struct tui_layout_prefs){
 		.folders = (int)cfg->ui_folders,

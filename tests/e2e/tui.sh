@@ -189,6 +189,10 @@ lacks "h hides To, Cc and Date" "$(screen)" "Date: "
 contains "but keeps From" "$(screen)" "From: "
 keys h
 contains "h shows them again" "$(screen)" "Date: "
+keys T G
+contains "T folds each run of quoted text to a line" "$(screen)" "quoted lines: T shows them]"
+keys T
+lacks "T shows it again" "$(screen)" "quoted lines: T shows them]"
 keys q q
 keys B
 ok "B shows the folder list" wait_for "Generic ("
