@@ -68,9 +68,12 @@ static const struct {
 	[KM_TAG_ADD] = { "tag-add", "add a tag to the thread (Tab completes)" },
 	[KM_TAG_REMOVE] = { "tag-remove", "remove a tag from the thread (Tab completes)" },
 	[KM_TOGGLE_QUOTES] = { "toggle-quotes", "fold quoted text to one line, or show it" },
+	[KM_LINKS] = { "links", "the thread's links: open (Enter), copy (y)" },
+	[KM_COPY] = { "copy", "copy the link to the terminal's clipboard (OSC 52)" },
 };
 
-static const char *const contexts[KM_CONTEXTS] = { "main", "pager", "help", "attachments" };
+static const char *const contexts[KM_CONTEXTS] = { "main", "pager", "help", "attachments",
+								  "links" };
 
 /* The defaults, as text: the same notation users write. */
 static const struct {
@@ -133,6 +136,7 @@ static const struct {
 	{ KM_PAGER, KM_PREV_MESSAGE, "K" },
 	{ KM_PAGER, KM_TOGGLE_HEADERS, "h" },
 	{ KM_PAGER, KM_TOGGLE_QUOTES, "T" },
+	{ KM_PAGER, KM_LINKS, "u" },
 	{ KM_PAGER, KM_SEARCH, "/" },
 	{ KM_PAGER, KM_SEARCH_NEXT, "n" },
 	{ KM_PAGER, KM_SEARCH_PREV, "N" },
@@ -173,6 +177,19 @@ static const struct {
 	{ KM_ATTACH, KM_HELP_SHOW, "? <F1>" },
 	{ KM_ATTACH, KM_COMMAND, ":" },
 	{ KM_ATTACH, KM_REDRAW, "<C-l>" },
+	{ KM_LINK_LIST, KM_UP, "k <Up>" },
+	{ KM_LINK_LIST, KM_DOWN, "j <Down>" },
+	{ KM_LINK_LIST, KM_PAGE_UP, "<PageUp> <C-b>" },
+	{ KM_LINK_LIST, KM_PAGE_DOWN, "<PageDown> <C-f> <Space>" },
+	{ KM_LINK_LIST, KM_TOP, "g <Home>" },
+	{ KM_LINK_LIST, KM_BOTTOM, "G <End>" },
+	{ KM_LINK_LIST, KM_OPEN, "<Enter> o" },
+	{ KM_LINK_LIST, KM_COPY, "y" },
+	{ KM_LINK_LIST, KM_BACK, "q <Left>" },
+	{ KM_LINK_LIST, KM_QUIT, "Q" },
+	{ KM_LINK_LIST, KM_HELP_SHOW, "? <F1>" },
+	{ KM_LINK_LIST, KM_COMMAND, ":" },
+	{ KM_LINK_LIST, KM_REDRAW, "<C-l>" },
 };
 
 static const struct {

@@ -28,6 +28,7 @@ enum km_context {
 	KM_PAGER, /* a thread opened */
 	KM_HELP,  /* the help overlay */
 	KM_ATTACH, /* a thread's attachments */
+	KM_LINK_LIST, /* a thread's links */
 	KM_CONTEXTS
 };
 
@@ -79,6 +80,8 @@ enum km_action {
 	KM_TAG_ADD,
 	KM_TAG_REMOVE,
 	KM_TOGGLE_QUOTES,
+	KM_LINKS,
+	KM_COPY,
 	KM_ACTIONS
 };
 

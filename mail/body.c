@@ -282,12 +282,64 @@ collapse_blank_lines(GString *text)
 	g_string_truncate(text, o);
 }
 
+/* The href of an <a ...> tag (text between < and >, len bytes), its
+ * &amp; decoded, when it is a link a reader can follow (http, https,
+ * ftp, mailto); else NULL. malloc'd. */
 static char *
-html_to_text(const char *html)
+link_target(const char *tag, size_t len)
+{
+	static const char *const schemes[] = { "http://", "https://", "ftp://", "mailto:" };
+	const char *end = tag + len, *p = tag;
+	char quote = 0, *out;
+	size_t n = 0;
+	bool known = false;
+
+	while (p + 5 <= end && strncasecmp(p, "href", 4) != 0)
+		p++;
+	if (p + 5 > end)
+		return NULL;
+	p += 4;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	if (p >= end || *p++ != '=')
+		return NULL;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	if (p < end && (*p == '"' || *p == '\''))
+		quote = *p++;
+	out = malloc((size_t)(end - p) + 1);
+	if (out == NULL)
+		return NULL;
+	while (p < end && (quote ? *p != quote : (*p != ' ' && *p != '\t' && *p != '>'))) {
+		if (strncmp(p, "&amp;", 5) == 0) {
+			out[n++] = '&';
+			p += 5;
+		} else if ((unsigned char)*p < 0x20) {
+			p++; /* a URL has no controls; a line break inside is layout */
+		} else {
+			out[n++] = *p++;
+		}
+	}
+	out[n] = '\0';
+	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+		known = known || strncasecmp(out, schemes[i], strlen(schemes[i])) == 0;
+	if (!known || n > 2048) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* links: a link's target follows its text as " <URL>" (for reading; the
+ * index's text leaves them out: their digits are no amounts or dates). */
+static char *
+html_to_text(const char *html, bool links)
 {
 	GString *out = g_string_sized_new(strlen(html) / 2 + 1);
 	const char *p = html, *skip_until = NULL;
 	bool space = false;
+	char *href = NULL;
+	size_t link_start = 0;
 
 	while (*p != '\0') {
 		if (*p == '<' && strncmp(p, "<!--", 4) == 0) {
@@ -321,6 +373,22 @@ html_to_text(const char *html)
 				space = false;
 			} else if (tag_is(p + 1, len, "td") || tag_is(p + 1, len, "th")) {
 				space = true;
+			} else if (links && tag_is(p + 1, len, "a")) {
+				free(href);
+				href = link_target(p + 2, len - 1);
+				link_start = out->len;
+			} else if (links && tag_is(p + 1, len, "/a") && href != NULL) {
+				const char *bare = strstr(href, "://") ? strstr(href, "://") + 3
+								       : strchr(href, ':') + 1;
+
+				/* a link whose text is its address says it once */
+				if (strstr(out->str + link_start, bare) == NULL) {
+					g_string_append(out, " <");
+					g_string_append(out, href);
+					g_string_append_c(out, '>');
+				}
+				free(href);
+				href = NULL;
 			}
 			p = end + 1;
 			continue;
@@ -349,6 +417,7 @@ html_to_text(const char *html)
 		}
 		g_string_append_c(out, *p++);
 	}
+	free(href);
 	collapse_blank_lines(out);
 	return g_string_free(out, FALSE);
 }
@@ -388,8 +457,8 @@ finish(const char *text, size_t len, size_t max)
 	return out;
 }
 
-char *
-mail_body_text_of(GMimeMessage *message, size_t max_bytes)
+static char *
+body_text(GMimeMessage *message, size_t max_bytes, bool links)
 {
 	struct find f = { 0 };
 	GMimeObject *part = NULL;
@@ -417,7 +486,7 @@ mail_body_text_of(GMimeMessage *message, size_t max_bytes)
 			    g_mime_object_get_content_type_parameter(part, "charset"));
 	g_byte_array_free(bytes, TRUE);
 	if (f.plain == NULL) {
-		char *reduced = html_to_text(text->str);
+		char *reduced = html_to_text(text->str, links);
 
 		out = finish(reduced, strlen(reduced), max_bytes);
 		g_free(reduced);
@@ -426,6 +495,12 @@ mail_body_text_of(GMimeMessage *message, size_t max_bytes)
 	}
 	g_string_free(text, TRUE);
 	return out;
+}
+
+char *
+mail_body_text_of(GMimeMessage *message, size_t max_bytes)
+{
+	return body_text(message, max_bytes, false);
 }
 
 GMimeMessage *
@@ -469,7 +544,7 @@ mail_body_text(const char *path, size_t max_bytes, char **out, struct vt_error *
 			*err = parse_err;
 		return parse_err.status;
 	}
-	*out = mail_body_text_of(message, max_bytes);
+	*out = body_text(message, max_bytes, true);
 	if (message != NULL)
 		g_object_unref(message);
 	return *out ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");

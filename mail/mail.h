@@ -877,14 +877,26 @@ void mail_format_bytes(uint64_t bytes, char *out, size_t len);
  * not wrong. */
 bool mail_wrong_greeting(const char *body, const char *user_name, char *greeted, size_t len);
 
+/* ---- links in text (mail/urls.c) ---- */
+
+/*
+ * The next link in text[*pos, len): http://, https://, ftp://, mailto:
+ * or www. starting a word, up to a space, a quote or an angle bracket,
+ * trailing punctuation (".,;:!?'") and an unbalanced ")" or "]" left
+ * out; at most 2048 bytes. *start and *end delimit it; *pos moves past
+ * it. False when there is none.
+ */
+bool mail_url_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *end);
+
 /* ---- bodies and signatures (mail/body.c, mail/signature.c) ---- */
 
 
 /*
  * The readable text of the message in file `path`: its first text/plain
- * part, else its first text/html part reduced to text; decoded to UTF-8
- * with the part's charset (invalid bytes replaced). At most max_bytes
- * are returned. *out is malloc'd, caller frees.
+ * part, else its first text/html part reduced to text, each link's
+ * target after its text as " <URL>"; decoded to UTF-8 with the part's
+ * charset (invalid bytes replaced). At most max_bytes are returned. *out
+ * is malloc'd, caller frees.
  */
 vt_status mail_body_text(const char *path, size_t max_bytes, char **out, struct vt_error *err);
 

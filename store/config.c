@@ -68,6 +68,7 @@ static const struct config_key config_keys[] = {
 	{ .section = "ui", .key = "highlight_row", .type = CONFIG_BOOL,
 	  .field = FIELD(ui_highlight_row) },
 	{ .section = "ui", .key = "opener", .type = CONFIG_STRING, .field = FIELD(ui_opener) },
+	{ .section = "ui", .key = "browser", .type = CONFIG_STRING, .field = FIELD(ui_browser) },
 	{ .section = "ui", .key = "fold_quotes", .type = CONFIG_BOOL, .field = FIELD(ui_fold_quotes) },
 	{ .section = "ui", .key = "date_width", .type = CONFIG_NUMBER, .field = FIELD(ui_date_w),
 	  .min = 0, .max = 10 },
@@ -489,6 +490,7 @@ vt_config_free(struct vt_config **cfgp)
 	free(cfg->notmuch_db);
 	free(cfg->identity_name);
 	free(cfg->ui_opener);
+	free(cfg->ui_browser);
 	free_list(cfg->addresses, cfg->n_addresses);
 	free_list(cfg->own_domains, cfg->n_own_domains);
 	free_list(cfg->personal_domains, cfg->n_personal_domains);

@@ -63,6 +63,7 @@ struct vt_config {
 	bool ui_mark_read; /* [ui] mark_read: opening a thread reads it */
 	bool ui_highlight_row; /* [ui] highlight_row: the cursor spans the row */
 	char *ui_opener;       /* [ui] opener: program (and words) opening files */
+	char *ui_browser;      /* [ui] browser: program (and words) opening links */
 	bool ui_fold_quotes;   /* [ui] fold_quotes: the pager starts with quotes folded */
 	/* not a key: the vtriage-pdf program, found by the front end (NULL:
 	 * $VTRIAGE_PDF_HELPER, else PDFs are not read) */

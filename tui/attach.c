@@ -356,8 +356,8 @@ safe_extension(const char *filename)
 }
 
 /* Whether a program is on $PATH. */
-static bool
-on_path(const char *name)
+bool
+tui_on_path(const char *name)
 {
 	const char *path = getenv("PATH");
 	char full[4096];
@@ -375,8 +375,8 @@ on_path(const char *name)
 
 /* Runs argv with the terminal handed over (a viewer may be a terminal
  * program, as mailcap's often are), and takes it back. */
-static int
-run_in_terminal(char *const argv[])
+int
+tui_run_in_terminal(char *const argv[])
 {
 	pid_t pid;
 	int status = -1;
@@ -434,7 +434,7 @@ tui_attachments_open(struct tui *t)
 		for (char *w = strtok(words, " \t"); w != NULL && argc < 38; w = strtok(NULL, " \t"))
 			argv[argc++] = w;
 		argv[argc++] = file;
-	} else if (on_path("run-mailcap") && asprintf(&typed_file, "%s:%s", a->type, file) >= 0) {
+	} else if (tui_on_path("run-mailcap") && asprintf(&typed_file, "%s:%s", a->type, file) >= 0) {
 		argv[argc++] = "run-mailcap";
 		argv[argc++] = "--action=view";
 		argv[argc++] = typed_file;
@@ -443,7 +443,7 @@ tui_attachments_open(struct tui *t)
 		argv[argc++] = file;
 	}
 	argv[argc] = NULL;
-	rc = run_in_terminal(argv);
+	rc = tui_run_in_terminal(argv);
 	if (rc != 0)
 		tui_say(t, true, "%s ended with status %d (set [ui] opener)", argv[0], rc);
 	else

@@ -50,6 +50,8 @@ run_open(struct tui *t, enum km_action a, const char *arg)
 	(void)arg;
 	if (t->screen == SCREEN_ATTACH) {
 		tui_attachments_open(t);
+	} else if (t->screen == SCREEN_LINKS) {
+		tui_links_command(t, KM_OPEN, NULL);
 	} else if (t->focus == FOCUS_FOLDERS) {
 		tui_open_folder(t, t->fcur.sel);
 		t->focus = FOCUS_THREADS;
@@ -76,6 +78,8 @@ run_back(struct tui *t, enum km_action a, const char *arg)
 		t->screen = t->help_from;
 	else if (t->screen == SCREEN_ATTACH)
 		t->screen = t->attach_from;
+	else if (t->screen == SCREEN_LINKS)
+		t->screen = SCREEN_PAGER;
 	else if (t->screen == SCREEN_PAGER)
 		t->screen = SCREEN_MAIN;
 	else if (t->searching) {
@@ -300,6 +304,8 @@ static const struct tui_command commands[] = {
 	{ .action = KM_PREV_MESSAGE, .run = run_message },
 	{ .action = KM_TOGGLE_HEADERS, .run = run_toggle_headers, .colon = true },
 	{ .action = KM_TOGGLE_QUOTES, .run = run_toggle_headers, .colon = true },
+	{ .action = KM_LINKS, .run = tui_links_command, .colon = true },
+	{ .action = KM_COPY, .run = tui_links_command },
 	{ .action = KM_ATTACHMENTS, .run = tui_attachments_command, .colon = true },
 	{ .action = KM_SAVE, .run = tui_attachments_command, .colon = true, .arg = ARG_PATH,
 	  .usage = "[PATH]" },

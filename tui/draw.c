@@ -367,6 +367,7 @@ tui_build_help(struct tui *t)
 {
 	enum km_context ctx = t->help_from == SCREEN_PAGER    ? KM_PAGER
 			      : t->help_from == SCREEN_ATTACH ? KM_ATTACH
+			      : t->help_from == SCREEN_LINKS  ? KM_LINK_LIST
 							      : KM_MAIN;
 	char line[1024], commands[800];
 
@@ -433,6 +434,7 @@ tui_draw(struct tui *t)
 		 t->screen == SCREEN_PAGER    ? "  > thread"
 		 : t->screen == SCREEN_HELP   ? "  > help"
 		 : t->screen == SCREEN_ATTACH ? "  > attachments"
+		 : t->screen == SCREEN_LINKS  ? "  > links"
 					      : "",
 		 "      ?:help  q:back  ,t:promote  ,u:undo");
 	tui_put_mail_text(0, 0, COLS, bar, tui_colour(t, C_BAR, A_REVERSE));
@@ -454,6 +456,8 @@ tui_draw(struct tui *t)
 		draw_pager(t);
 	} else if (t->screen == SCREEN_ATTACH) {
 		tui_attachments_draw(t);
+	} else if (t->screen == SCREEN_LINKS) {
+		tui_links_draw(t);
 	} else {
 		draw_help(t);
 	}
@@ -463,6 +467,8 @@ tui_draw(struct tui *t)
 		snprintf(count, sizeof count, "line %ld/%zu", t->help_cur.top + 1, t->n_help);
 	else if (t->screen == SCREEN_ATTACH)
 		snprintf(count, sizeof count, "%ld/%zu", t->attach_cur.sel + 1, t->attachments.count);
+	else if (t->screen == SCREEN_LINKS)
+		snprintf(count, sizeof count, "%ld/%zu", t->links_cur.sel + 1, t->pager.n_links);
 	else if (t->threads.total >= 0)
 		snprintf(count, sizeof count, "%ld/%ld", t->threads.total ? t->tcur.sel + 1 : 0,
 			 t->threads.total);

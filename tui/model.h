@@ -166,6 +166,8 @@ struct tui_pager {
 	int width; /* lines are wrapped to it (0: not wrapped) */
 	bool brief; /* From and Subject only: no To, Cc, Date */
 	bool fold_quotes; /* each run of quoted lines as one line saying how many */
+	char **links;     /* the thread's links, each once, in reading order */
+	size_t n_links;
 };
 /* The first line of the next (dir 1) or previous (-1) message from line
  * `from`, or -1 when there is none. */
@@ -179,6 +181,8 @@ long tui_pager_message(const struct tui_pager *p, long from, int dir);
 vt_status tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
 			  const char *thread_id, const struct vt_config *cfg, int width,
 			  struct vt_error *err);
+/* Adds the links of text (mail_url_next) not yet in p->links. */
+bool tui_pager_collect_links(struct tui_pager *p, const char *text);
 /* The indent of a pager line of that depth on a screen this wide. */
 int tui_pager_indent(int depth, int width);
 /* Where the piece of text from start that fits in room columns ends,

@@ -24,6 +24,8 @@ focused_cursor(struct tui *t)
 {
 	if (t->screen == SCREEN_ATTACH)
 		return &t->attach_cur;
+	if (t->screen == SCREEN_LINKS)
+		return &t->links_cur;
 	switch (t->focus) {
 	case FOCUS_FOLDERS: return &t->fcur;
 	case FOCUS_THREADS: return &t->tcur;

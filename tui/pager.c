@@ -366,7 +366,7 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 			ok = add_line(p, TUI_LINE_NOTE, indent, note, strlen(note));
 			free(note);
 		}
-		ok = ok && add_body(p, indent, text);
+		ok = ok && add_body(p, indent, text) && tui_pager_collect_links(p, text);
 		free(text);
 	} else if (ok) {
 		ok = tui_pager_add_text(p, TUI_LINE_NOTE, indent,
@@ -510,6 +510,9 @@ tui_pager_clear(struct tui_pager *p)
 	for (size_t i = 0; i < p->count; i++)
 		free(p->lines[i].text);
 	free(p->lines);
+	for (size_t i = 0; i < p->n_links; i++)
+		free(p->links[i]);
+	free(p->links);
 	free(p->thread_id);
 	free(p->vendor_org);
 	memset(p, 0, sizeof *p);

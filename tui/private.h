@@ -25,7 +25,7 @@
 #include "model.h"
 #include "tui.h"
 
-enum tui_screen { SCREEN_MAIN, SCREEN_PAGER, SCREEN_HELP, SCREEN_ATTACH };
+enum tui_screen { SCREEN_MAIN, SCREEN_PAGER, SCREEN_HELP, SCREEN_ATTACH, SCREEN_LINKS };
 /* The folders, the thread list, then each pane of tui_pane_kinds. */
 enum focus { FOCUS_FOLDERS, FOCUS_THREADS, FOCUS_PANE, FOCUS_COUNT = FOCUS_PANE + TUI_PANES };
 
@@ -92,6 +92,7 @@ struct tui {
 	struct tui_cursor attach_cur;
 	enum tui_screen attach_from; /* where q goes back to */
 	char *open_dir; /* private directory of opened attachments, or NULL */
+	struct tui_cursor links_cur; /* over t->pager.links */
 	char **help_lines;
 	size_t n_help;
 
@@ -166,6 +167,18 @@ void tui_attachments_clear(struct tui_attachments *a);
 /* Removes the files opened (at exit). */
 void tui_attachments_cleanup(struct tui *t);
 size_t tui_complete_path(struct tui *t, const char *line, char ***out);
+/* Whether a program is on $PATH. */
+bool tui_on_path(const char *name);
+/* Runs argv (no shell) with the terminal handed over and taken back;
+ * its exit status (127: could not run, 128: killed). */
+int tui_run_in_terminal(char *const argv[]);
+
+/* ---- links.c ---- */
+
+/* u: the thread's links, to open (Enter) or copy (y, to the terminal's
+ * clipboard). */
+void tui_links_command(struct tui *t, enum km_action a, const char *arg);
+void tui_links_draw(struct tui *t);
 
 /* ---- triage.c ---- */
 

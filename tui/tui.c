@@ -289,6 +289,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			    t.screen == SCREEN_PAGER ? KM_PAGER
 			    : t.screen == SCREEN_HELP ? KM_HELP
 			    : t.screen == SCREEN_ATTACH ? KM_ATTACH
+			    : t.screen == SCREEN_LINKS ? KM_LINK_LIST
 						      : KM_MAIN,
 			    key, t.pending, &t.n_pending);
 		if (a != KM_NONE)

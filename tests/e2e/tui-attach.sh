@@ -1,7 +1,8 @@
 #!/bin/sh
 # Attachments, from the command line and the interface: listed with type
 # and size, saved whole (never over a file without a yes, never under a
-# hostile name), opened through the configured opener with argv only.
+# hostile name), opened through the configured opener with argv only;
+# and the links of a thread (u), opened as one argv word or copied.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 . "$top_srcdir/tests/lib-tmux.sh"
@@ -35,9 +36,14 @@ printf '%s\n' "\$#" "\$@" >"$TMP/opened.args"
 for last; do :; done
 cp "\$last" "$TMP/opened.file"
 EOF
-chmod +x "$TMP/opener"
+cat >"$TMP/browser" <<EOF
+#!/bin/sh
+printf '%s\n' "\$#" "\$@" >"$TMP/browsed.args"
+EOF
+chmod +x "$TMP/opener" "$TMP/browser"
 write_config "$TMP/conf" "$TMP/mail" "$TMP/data" "[ui]
-opener = $TMP/opener --flag"
+opener = $TMP/opener --flag
+browser = $TMP/browser"
 $VTRIAGE --config "$TMP/conf" index --quiet
 
 # ---- the command line ----
@@ -128,6 +134,31 @@ keys q q
 keys / 'subject:"lunch thursday"' Enter
 keys v
 ok "a thread without attachments says so" wait_for "this thread has no attachments"
+
+# u: the links of an HTML mail, its hrefs included
+T set-option -t vt set-clipboard on 2>/dev/null
+keys q
+keys / 'subject:"Introducing Initech Cloud Vault"' Enter
+keys Enter
+ok "the HTML mail opens" wait_for "> thread"
+keys G
+contains "a link's address follows its text" "$(screen)" "<https://www.initech.example/preferences>"
+keys u
+ok "u lists the thread's links" wait_for "> links"
+contains "with the campaign link whole" "$(screen)" \
+	"https://www.initech.example/vault?utm_source=email&utm_campaign=vault-launch"
+contains "and the preferences link" "$(screen)" "https://www.initech.example/preferences"
+keys Enter
+ok "Enter opens the first through [ui] browser" wait_for "opened https://www.initech.example/vault"
+is "as one argument, the link whole" "$(cat "$TMP/browsed.args")" \
+	"1
+https://www.initech.example/vault?utm_source=email&utm_campaign=vault-launch"
+keys j y
+ok "y copies the second" wait_for "copied https://www.initech.example/preferences"
+is "to the terminal's clipboard (OSC 52)" "$(T show-buffer 2>/dev/null)" \
+	"https://www.initech.example/preferences"
+keys q
+ok "q goes back to the thread" wait_for "> thread"
 keys Q
 ok "the interface quits" wait_for "EXITED 0"
 ok "the opened files are removed" test ! -e "$opened"

@@ -477,8 +477,12 @@ bodies_are_text(void **state)
 	/* HTML only: reduced to text, scripts and styles dropped */
 	text = fixture_body("Introducing Initech Cloud Vault");
 	assert_non_null(strstr(text, "Introducing Initech Cloud Vault"));
-	assert_null(strchr(text, '<'));
+	/* no tag is left; a link's target follows its text, &amp; decoded */
+	assert_null(strstr(text, "<a "));
+	assert_null(strstr(text, "</"));
 	assert_null(strstr(text, "&amp;"));
+	assert_non_null(
+		strstr(text, " <https://www.initech.example/vault?utm_source=email&utm_campaign"));
 	free(text);
 	text = BODY(dir, "html",
 		    "Content-Type: text/html\n\n<html><head><title>T</title><style>p{color:red}"
@@ -493,6 +497,13 @@ bodies_are_text(void **state)
 	assert_null(strstr(text, "alert"));
 	assert_null(strstr(text, "color"));
 	assert_null(strchr(text, 'T'));
+	free(text);
+	/* a link's address once when its text already is the address */
+	text = BODY(dir, "links",
+		    "Content-Type: text/html\n\n<p><a href=\"https://a.example/x\">a.example/x</a> and "
+		    "<a href='mailto:b@b.example'>write</a> and <a href=\"javascript:evil()\">no</a></p>\n",
+		    1024);
+	assert_string_equal(text, "a.example/x and write <mailto:b@b.example> and no");
 	free(text);
 	/* the empty blocks of HTML mail lay-out: one blank line, not screens */
 	text = BODY(dir, "blank",

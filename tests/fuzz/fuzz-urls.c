@@ -1,0 +1,39 @@
+/*
+ * Links in raw bytes: every one lies inside the text, starts with a known
+ * scheme or www., holds no space, quote or angle bracket, is at most 2048
+ * bytes, and the scan always moves forward.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fuzz.h"
+#include "mail/mail.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data;
+	size_t pos = 0, start, end, last = 0;
+
+	while (mail_url_next(text, size, &pos, &start, &end)) {
+		if (start >= end || end > size || pos != end || (last > 0 && start < last) ||
+		    end - start > 2048 + 8)
+			abort();
+		if (strncasecmp(text + start, "http://", 7) != 0 &&
+		    strncasecmp(text + start, "https://", 8) != 0 &&
+		    strncasecmp(text + start, "ftp://", 6) != 0 &&
+		    strncasecmp(text + start, "mailto:", 7) != 0 && strncasecmp(text + start, "www.", 4) != 0)
+			abort();
+		for (size_t i = start; i < end; i++)
+			if ((unsigned char)text[i] <= ' ' || text[i] == '<' || text[i] == '>' ||
+			    text[i] == '"')
+				abort();
+		last = end;
+	}
+	if (pos != size)
+		abort();
+	return 0;
+}

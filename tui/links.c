@@ -1,0 +1,165 @@
+/*
+ * The links of the thread in the pager (u, as urlview and mutt users
+ * expect): listed once each in reading order, opened (Enter) by the
+ * user's browser with the link as one argv word, never through a shell,
+ * or copied (y) to the terminal's clipboard with OSC 52, base64-encoded
+ * so that nothing of the mail reaches the terminal raw.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "private.h"
+
+bool
+tui_pager_collect_links(struct tui_pager *p, const char *text)
+{
+	size_t pos = 0, start, end, len = strlen(text);
+
+	while (mail_url_next(text, len, &pos, &start, &end)) {
+		bool seen = false;
+		char **grown;
+
+		for (size_t i = 0; i < p->n_links && !seen; i++)
+			seen = strlen(p->links[i]) == end - start &&
+			       strncmp(p->links[i], text + start, end - start) == 0;
+		if (seen)
+			continue;
+		grown = realloc(p->links, (p->n_links + 1) * sizeof *grown);
+		if (grown == NULL)
+			return false;
+		p->links = grown;
+		if ((grown[p->n_links] = strndup(text + start, end - start)) == NULL)
+			return false;
+		p->n_links++;
+	}
+	return true;
+}
+
+void
+tui_links_draw(struct tui *t)
+{
+	const struct tui_layout *l = &t->layout;
+	struct tui_cursor *c = &t->links_cur;
+
+	c->height = l->main_rows - 1;
+	c->count = (long)t->pager.n_links;
+	tui_cursor_fix(c);
+	tui_put_text(l->main_top, 0, COLS, "  #  link  (Enter opens, y copies, q back)",
+		     tui_colour(t, C_TITLE, A_BOLD));
+	for (int row = 0; row < c->height; row++) {
+		long i = c->top + row;
+		char line[2200];
+
+		if (i >= c->count) {
+			tui_put_text(l->main_top + 1 + row, 0, COLS, "", A_NORMAL);
+			continue;
+		}
+		snprintf(line, sizeof line, "%3ld  %s", i + 1, t->pager.links[i]);
+		tui_put_mail_text_spans(l->main_top + 1 + row, 0, COLS, line, 0, A_NORMAL,
+					i == c->sel ? tui_colour(t, C_SELECTED, A_REVERSE) : A_NORMAL,
+					A_NORMAL);
+	}
+}
+
+static const char *
+selected(struct tui *t)
+{
+	long i = t->links_cur.sel;
+
+	return i >= 0 && i < (long)t->pager.n_links ? t->pager.links[i] : NULL;
+}
+
+/* "www.x" has no scheme a browser is sure of. */
+static char *
+with_scheme(const char *link)
+{
+	char *out = NULL;
+
+	if (strncasecmp(link, "www.", 4) == 0) {
+		if (asprintf(&out, "https://%s", link) < 0)
+			out = NULL;
+		return out;
+	}
+	return strdup(link);
+}
+
+static void
+open_link(struct tui *t)
+{
+	const char *link = selected(t), *browser = t->cfg ? t->cfg->ui_browser : NULL;
+	char *words = NULL, *url, *argv[40];
+	int argc = 0, rc;
+
+	if (link == NULL || (url = with_scheme(link)) == NULL)
+		return;
+	/* [ui] browser (words, the link appended), $BROWSER (one program),
+	 * else xdg-open */
+	if (browser == NULL || *browser == '\0')
+		browser = getenv("BROWSER");
+	if (browser != NULL && *browser != '\0' && (words = strdup(browser)) != NULL) {
+		for (char *w = strtok(words, " \t"); w != NULL && argc < 38; w = strtok(NULL, " \t"))
+			argv[argc++] = w;
+	} else {
+		argv[argc++] = "xdg-open";
+	}
+	argv[argc++] = url;
+	argv[argc] = NULL;
+	rc = tui_run_in_terminal(argv);
+	if (rc != 0)
+		tui_say(t, true, "%s ended with status %d (set [ui] browser)", argv[0], rc);
+	else
+		tui_say(t, false, "opened %s", url);
+	free(words);
+	free(url);
+}
+
+/* OSC 52: the terminal (and tmux, and a terminal over SSH) puts the
+ * base64 text on the clipboard; the link itself never reaches it raw. */
+static void
+copy_link(struct tui *t)
+{
+	const char *link = selected(t);
+	gchar *encoded;
+
+	if (link == NULL)
+		return;
+	encoded = g_base64_encode((const guchar *)link, strlen(link));
+	if (encoded == NULL)
+		return;
+	refresh();
+	printf("\033]52;c;%s\a", encoded);
+	fflush(stdout);
+	g_free(encoded);
+	tui_say(t, false, "copied %s (to the terminal's clipboard)", link);
+}
+
+void
+tui_links_command(struct tui *t, enum km_action a, const char *arg)
+{
+	(void)arg;
+	if (a == KM_COPY) {
+		if (t->screen == SCREEN_LINKS)
+			copy_link(t);
+		return;
+	}
+	if (t->screen == SCREEN_LINKS) {
+		open_link(t);
+		return;
+	}
+	if (t->screen != SCREEN_PAGER) {
+		tui_say(t, true, "links: open a thread first (Enter), then u");
+		return;
+	}
+	if (t->pager.n_links == 0) {
+		tui_say(t, false, "this thread has no links");
+		return;
+	}
+	t->links_cur.sel = t->links_cur.top = 0;
+	t->screen = SCREEN_LINKS;
+}
