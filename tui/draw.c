@@ -149,11 +149,19 @@ draw_folders(struct tui *t)
 			tui_put_text(l->main_top + row, 0, l->folders_w, "", A_NORMAL);
 			continue;
 		}
+		/* a folder with unread mail stands out and says how much */
+		if (t->folders.items[i].unread > 0)
+			attr = A_BOLD;
 		if (i == t->fcur.sel)
 			attr = focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_BOLD;
-		snprintf(label, sizeof label, "%s%s",
-			 t->folders.items[i].kind == TUI_FOLDER_VENDOR ? "  " : "",
-			 t->folders.items[i].label);
+		if (t->folders.items[i].unread > 0)
+			snprintf(label, sizeof label, "%s%.200s (%ld)",
+				 t->folders.items[i].kind == TUI_FOLDER_VENDOR ? "  " : "",
+				 t->folders.items[i].label, t->folders.items[i].unread);
+		else
+			snprintf(label, sizeof label, "%s%s",
+				 t->folders.items[i].kind == TUI_FOLDER_VENDOR ? "  " : "",
+				 t->folders.items[i].label);
 		tui_put_mail_text(l->main_top + row, 0, l->folders_w, label, attr);
 	}
 	for (int row = 0; row < l->main_rows; row++)

@@ -48,9 +48,9 @@ tui_cursor_set(struct tui_cursor *c, long index)
 
 /* ---- folders ---- */
 
-static bool
-add_folder(struct tui_folders *f, enum tui_folder_kind kind, const char *label, const char *query,
-	   const char *slug)
+bool
+tui_folders_add(struct tui_folders *f, enum tui_folder_kind kind, const char *label,
+		const char *query, const char *slug)
 {
 	struct tui_folder *grown = realloc(f->items, (f->count + 1) * sizeof *grown), *n;
 
@@ -60,6 +60,7 @@ add_folder(struct tui_folders *f, enum tui_folder_kind kind, const char *label, 
 	n = &grown[f->count];
 	memset(n, 0, sizeof *n);
 	n->kind = kind;
+	n->unread = -1;
 	n->label = strdup(label);
 	n->query = strdup(query);
 	n->slug = slug ? strdup(slug) : NULL;
@@ -68,8 +69,8 @@ add_folder(struct tui_folders *f, enum tui_folder_kind kind, const char *label, 
 }
 
 vt_status
-tui_folders_build(struct vt_store *s, const struct vt_config *cfg, struct tui_folders *out,
-		  struct vt_error *err)
+tui_folders_build(struct vt_store *s, const struct vt_config *cfg, const char *mail_root,
+		  struct tui_folders *out, struct vt_error *err)
 {
 	enum vt_bucket trusted = VT_BUCKET_TRUSTED;
 	struct vt_vendor_list list = { 0 };
@@ -79,7 +80,7 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, struct tui_fo
 	char label[64];
 
 	memset(out, 0, sizeof *out);
-	ok = add_folder(out, TUI_FOLDER_INBOX, "Inbox", "tag:inbox", NULL);
+	ok = tui_folders_add(out, TUI_FOLDER_INBOX, "Inbox", "tag:inbox", NULL);
 	if ((rc = vt_vendor_list(s, &trusted, &list, err)) != VT_OK)
 		goto fail;
 	for (size_t i = 0; ok && i < list.count; i++) {
@@ -89,7 +90,7 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, struct tui_fo
 			ok = false;
 			break;
 		}
-		ok = add_folder(out, TUI_FOLDER_VENDOR, list.items[i].name, query,
+		ok = tui_folders_add(out, TUI_FOLDER_VENDOR, list.items[i].name, query,
 				list.items[i].slug);
 		free(query);
 	}
@@ -97,17 +98,17 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, struct tui_fo
 	if ((rc = vt_vendor_count(s, VT_BUCKET_GENERIC, &generic, err)) != VT_OK)
 		goto fail;
 	snprintf(label, sizeof label, "Generic (%ld vendors)", generic);
-	ok = ok && add_folder(out, TUI_FOLDER_GENERIC, label, "bucket:generic", NULL);
+	ok = ok && tui_folders_add(out, TUI_FOLDER_GENERIC, label, "bucket:generic", NULL);
 	if (ok)
 		out->items[out->count - 1].vendors = generic;
-	ok = ok && add_folder(out, TUI_FOLDER_NONE, "Not vendor mail", "bucket:none", NULL);
-	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Waiting on vendors", "waiting:vendor", NULL);
-	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Waiting on me", "waiting:me", NULL);
-	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Open issues", "issue:open", NULL);
-	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Closed issues", "issue:closed", NULL);
-	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Bills to check", "bill:flagged", NULL);
-	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Quotes", "kind:quote", NULL);
-	ok = ok && add_folder(out, TUI_FOLDER_SEARCH, "Suspicious", "suspicious:yes", NULL);
+	ok = ok && tui_folders_add(out, TUI_FOLDER_NONE, "Not vendor mail", "bucket:none", NULL);
+	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Waiting on vendors", "waiting:vendor", NULL);
+	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Waiting on me", "waiting:me", NULL);
+	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Open issues", "issue:open", NULL);
+	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Closed issues", "issue:closed", NULL);
+	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Bills to check", "bill:flagged", NULL);
+	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Quotes", "kind:quote", NULL);
+	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Suspicious", "suspicious:yes", NULL);
 	for (size_t i = 0; ok && cfg != NULL && i < cfg->n_entries; i++) {
 		const struct vt_config_entry *e = &cfg->entries[i];
 		char *translated = NULL;
@@ -123,8 +124,9 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, struct tui_fo
 			goto fail;
 		}
 		free(translated);
-		ok = add_folder(out, TUI_FOLDER_SEARCH, e->key, e->value, NULL);
+		ok = tui_folders_add(out, TUI_FOLDER_SEARCH, e->key, e->value, NULL);
 	}
+	ok = ok && tui_folders_add_maildirs(out, mail_root);
 	if (ok)
 		return VT_OK;
 	rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");

@@ -33,6 +33,7 @@ enum tui_folder_kind {
 	TUI_FOLDER_GENERIC, /* the generic bucket */
 	TUI_FOLDER_NONE,    /* not vendor mail */
 	TUI_FOLDER_SEARCH,  /* a saved or typed search */
+	TUI_FOLDER_MAILDIR, /* a Maildir folder on disk (folder:"...") */
 };
 struct tui_folder {
 	enum tui_folder_kind kind;
@@ -40,6 +41,7 @@ struct tui_folder {
 	char *query; /* vtriage query */
 	char *slug;  /* TUI_FOLDER_VENDOR */
 	long vendors; /* TUI_FOLDER_GENERIC: vendors in the bucket */
+	long unread;  /* unread messages, -1 until counted */
 };
 struct tui_folders {
 	struct tui_folder *items;
@@ -48,9 +50,18 @@ struct tui_folders {
 /* Inbox, the trusted vendors by name, Generic (n vendors), Not vendor
  * mail, then the saved searches: built-in (waiting, open issues) and the
  * [searches] of cfg (may be NULL), whose queries are checked: a bad one
- * is an error naming the file, line and label. */
+ * is an error naming the file, line and label; then the Maildir folders
+ * under mail_root (may be NULL: none). */
 vt_status tui_folders_build(struct vt_store *s, const struct vt_config *cfg,
-			    struct tui_folders *out, struct vt_error *err);
+			    const char *mail_root, struct tui_folders *out, struct vt_error *err);
+/* Adds one folder; false when out of memory. */
+bool tui_folders_add(struct tui_folders *f, enum tui_folder_kind kind, const char *label,
+		     const char *query, const char *slug);
+/* The Maildir folders under mail_root (tui/maildirs.c). */
+bool tui_folders_add_maildirs(struct tui_folders *f, const char *mail_root);
+/* Each folder's unread messages (the buckets' left uncounted). */
+vt_status tui_folders_count_unread(struct tui_folders *f, struct vt_store *s, struct mail_db *db,
+				   struct vt_error *err);
 /* The index of the folder with this slug or query, or -1. */
 long tui_folders_find(const struct tui_folders *f, const char *slug, const char *query);
 void tui_folders_clear(struct tui_folders *f);

@@ -103,6 +103,7 @@ struct tui {
 	bool colours;
 	bool need_count;
 	bool need_marks; /* the marks (waiting, issues) come after the first paint */
+	bool need_unread; /* the folders' unread counts, when the keys pause */
 	bool panes_pending; /* the panes shown are not the selection's */
 	bool quit;
 	char *search;     /* the last / query, for n and N */

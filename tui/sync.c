@@ -52,13 +52,14 @@ tui_refresh_folders(struct tui *t)
 			      ? strdup(t->folders.items[t->fcur.sel].query)
 			      : NULL;
 
-	if (tui_folders_build(t->store, t->cfg, &fresh, &err) != VT_OK) {
+	if (tui_folders_build(t->store, t->cfg, mail_db_mail_root(*t->db), &fresh, &err) != VT_OK) {
 		tui_say(t, true, "%s", err.msg);
 		free(query);
 		return;
 	}
 	tui_folders_clear(&t->folders);
 	t->folders = fresh;
+	t->need_unread = true;
 	if (query != NULL) {
 		long i = tui_folders_find(&t->folders, NULL, query);
 

@@ -164,11 +164,12 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			       "the interface needs a terminal (for scripts: vtriage --help)");
 	if ((rc = km_load(cfg, &t.km, err)) != VT_OK)
 		return rc;
-	if ((rc = tui_folders_build(store, cfg, &t.folders, err)) != VT_OK) {
+	if ((rc = tui_folders_build(store, cfg, mail_db_mail_root(*db), &t.folders, err)) != VT_OK) {
 		km_free(&t.km);
 		return rc;
 	}
 	start_curses(&t);
+	t.need_unread = true;
 	t.cols = COLS;
 	t.pager.fold_quotes = cfg->ui_fold_quotes;
 	t.panes_wanted = tui_layout_panes_by_default(COLS);
@@ -200,7 +201,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		/* Back for the panes when the keys pause (longer than a held
 		 * key's repeat, so a held j never loads each vendor's panes),
 		 * for the marks soon, for a sync's report at leisure. */
-		timeout(t.need_marks	       ? 30
+		timeout(t.need_marks || t.need_unread ? 30
 			: t.panes_pending ? TUI_PANES_PAUSE_MS
 			: tui_bg_running(&t.sync.bg) ? 100
 						       : 250);
@@ -240,6 +241,14 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 						now_ns(CLOCK_MONOTONIC) - panes_start);
 				t.panes_pending = false;
 				free(slug);
+				continue;
+			}
+			if (t.need_unread) {
+				struct vt_error uerr = { 0 };
+
+				t.need_unread = false;
+				if (tui_folders_count_unread(&t.folders, t.store, *t.db, &uerr) != VT_OK)
+					tui_say(&t, true, "%s", uerr.msg);
 				continue;
 			}
 			if (t.need_count && t.screen == SCREEN_MAIN) {

@@ -23,6 +23,11 @@ start 160 45
 ok "the first screen paints" wait_for "Inbox"
 contains "folders are listed" "$(screen)" "Generic ("
 contains "not vendor mail has a folder" "$(screen)" "Not vendor mail"
+ok "the Maildir folders are listed, with their unread counts" wait_for "INBOX ("
+contains "Sent and Archive too" "$(screen | cut -c1-26)" "Sent"
+is "the count is INBOX's unread mail" \
+	"$(screen | sed -n 's/^INBOX (\([0-9]*\)).*/\1/p')" \
+	"$($VTRIAGE --config "$TMP/conf" count 'folder:INBOX and tag:unread')"
 contains "the position is shown" "$(screen)" "1/"
 aligned=$(screen | python3 -c '
 import sys

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "keymaps/keymap.h"
 #include "store-fixture.h"
@@ -228,6 +229,56 @@ user_bindings_override_and_are_validated(void **state)
 }
 
 static void
+mkdirs(const char *root, const char *rel)
+{
+	char path[4096];
+
+	for (const char *sub = ""; sub != NULL; sub = *sub == '\0' ? "/cur" : NULL) {
+		snprintf(path, sizeof path, "%s/%s%s", root, rel, sub);
+		for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
+			*p = '\0';
+			mkdir(path, 0700);
+			*p = '/';
+		}
+		mkdir(path, 0700);
+	}
+}
+
+static void
+maildir_folders_are_listed_inbox_first(void **state)
+{
+	char *root = test_mkdtemp();
+	struct tui_folders folders = { 0 };
+
+	(void)state;
+	/* Maildir++ at the top (INBOX is the root, .Sent beside it) and an
+	 * account's tree below; notmuch's own directory is no folder */
+	mkdirs(root, ".Sent");
+	mkdirs(root, "work/Archive");
+	mkdirs(root, "work/INBOX");
+	mkdirs(root, ".notmuch/xapian"); /* has a cur/ here, and still is no folder */
+	{
+		char notes[4096];
+
+		snprintf(notes, sizeof notes, "%s/notes", root);
+		mkdir(notes, 0700); /* no cur/: not a folder */
+	}
+	mkdirs(root, "");
+	assert_true(tui_folders_add_maildirs(&folders, root));
+	assert_int_equal(folders.count, 4);
+	assert_string_equal(folders.items[0].label, "INBOX");
+	assert_string_equal(folders.items[0].query, "folder:\"\"");
+	assert_string_equal(folders.items[1].label, "Sent");
+	assert_string_equal(folders.items[1].query, "folder:\".Sent\"");
+	assert_string_equal(folders.items[2].label, "work/Archive");
+	assert_string_equal(folders.items[3].label, "work/INBOX");
+	assert_int_equal(folders.items[3].kind, TUI_FOLDER_MAILDIR);
+	assert_int_equal(folders.items[3].unread, -1);
+	tui_folders_clear(&folders);
+	test_rmdir(root);
+}
+
+static void
 folders_follow_the_buckets(void **state)
 {
 	struct fixture *f = *state;
@@ -236,7 +287,7 @@ folders_follow_the_buckets(void **state)
 	struct vt_action a;
 
 	index_ok(f);
-	assert_int_equal(tui_folders_build(f->store, f->cfg, &folders, &err), VT_OK);
+	assert_int_equal(tui_folders_build(f->store, f->cfg, NULL, &folders, &err), VT_OK);
 	assert_string_equal(folders.items[0].label, "Inbox");
 	assert_int_equal(folders.items[1].kind, TUI_FOLDER_GENERIC);
 	assert_string_equal(folders.items[1].label, "Generic (3 vendors)");
@@ -247,7 +298,7 @@ folders_follow_the_buckets(void **state)
 
 	assert_int_equal(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err),
 			 VT_OK);
-	assert_int_equal(tui_folders_build(f->store, f->cfg, &folders, &err), VT_OK);
+	assert_int_equal(tui_folders_build(f->store, f->cfg, NULL, &folders, &err), VT_OK);
 	assert_int_equal(tui_folders_find(&folders, "acmetel", NULL), 1);
 	assert_string_equal(folders.items[1].query, "vendor:acmetel");
 	assert_string_equal(folders.items[2].label, "Generic (2 vendors)");
@@ -257,14 +308,14 @@ folders_follow_the_buckets(void **state)
 	close_all(f);
 	load_config(f, "[searches]\nQuotes = subject:quote\nBig bills = vendor:acmetel and tag:unread\n");
 	open_all(f);
-	assert_int_equal(tui_folders_build(f->store, f->cfg, &folders, &err), VT_OK);
+	assert_int_equal(tui_folders_build(f->store, f->cfg, NULL, &folders, &err), VT_OK);
 	assert_string_equal(folders.items[folders.count - 2].label, "Quotes");
 	assert_string_equal(folders.items[folders.count - 1].query, "vendor:acmetel and tag:unread");
 	tui_folders_clear(&folders);
 	close_all(f);
 	load_config(f, "[searches]\nBroken = vendor:nobody\n");
 	open_all(f);
-	assert_int_equal(tui_folders_build(f->store, f->cfg, &folders, &err), VT_ERR_CONFIG);
+	assert_int_equal(tui_folders_build(f->store, f->cfg, NULL, &folders, &err), VT_ERR_CONFIG);
 	assert_non_null(strstr(err.msg, "[searches] Broken"));
 	assert_non_null(strstr(err.msg, "nobody"));
 }
@@ -526,6 +577,7 @@ main(void)
 		cmocka_unit_test(pager_lines_wrap),
 		cmocka_unit_test(keys_parse_format_and_feed),
 		cmocka_unit_test(user_bindings_override_and_are_validated),
+		cmocka_unit_test(maildir_folders_are_listed_inbox_first),
 		cmocka_unit_test_setup_teardown(folders_follow_the_buckets, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_list_loads_windows_lazily, setup, teardown),
 		cmocka_unit_test_setup_teardown(panes_show_the_vendor, setup, teardown),
