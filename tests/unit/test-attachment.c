@@ -90,6 +90,7 @@ list_numbers_types_and_decoded_sizes(void **state)
 	snprintf(path, sizeof path, "%s/none", dir);
 	assert_int_equal(mail_attachment_list(path, &list, &err), VT_ERR_IO);
 	test_rmdir(dir);
+	free(dir);
 }
 
 static size_t
@@ -135,6 +136,7 @@ save_writes_whole_files_and_replaces_only_when_asked(void **state)
 	assert_int_equal(mail_attachment_save(path, 1, dest, false, &err), VT_ERR_IO);
 	assert_non_null(strstr(err.msg, "no/such/dir/x"));
 	test_rmdir(dir);
+	free(dir);
 }
 
 static void

@@ -276,6 +276,7 @@ maildir_folders_are_listed_inbox_first(void **state)
 	assert_int_equal(folders.items[3].unread, -1);
 	tui_folders_clear(&folders);
 	test_rmdir(root);
+	free(root);
 }
 
 static void
