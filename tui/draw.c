@@ -314,6 +314,7 @@ draw_pager(struct tui *t)
 		}
 		switch (line->kind) {
 		case TUI_LINE_HEADER: attr = tui_colour(t, C_HEADER, A_BOLD); break;
+		case TUI_LINE_TREE: attr = tui_colour(t, C_TITLE, A_NORMAL); break;
 		case TUI_LINE_SUBJECT: attr = tui_colour(t, C_HEADER, A_BOLD) | A_BOLD; break;
 		case TUI_LINE_QUOTED:
 		case TUI_LINE_SIGNATURE: attr = tui_colour(t, C_DIM, A_DIM); break;

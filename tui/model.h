@@ -162,6 +162,7 @@ enum tui_line_kind {
 	TUI_LINE_NOTE, /* our own remarks: unreadable part, wrong greeting */
 	TUI_LINE_WARNING, /* why the thread's mail is suspicious: first lines */
 	TUI_LINE_SEPARATOR,
+	TUI_LINE_TREE, /* the thread's shape, on top */
 };
 struct tui_line {
 	enum tui_line_kind kind;
@@ -192,6 +193,10 @@ long tui_pager_message(const struct tui_pager *p, long from, int dir);
 vt_status tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
 			  const char *thread_id, const struct vt_config *cfg, int width,
 			  struct vt_error *err);
+/* The thread's messages as a tree (├─ └─ by reply depth, sender, date,
+ * subject where it changes), one line each, when it has more than one
+ * (tui/tree.c). */
+bool tui_pager_add_tree(struct tui_pager *p, struct mail_db *db, const char *thread_id);
 /* Adds the links of text (mail_url_next) not yet in p->links. */
 bool tui_pager_collect_links(struct tui_pager *p, const char *text);
 /* The indent of a pager line of that depth on a screen this wide. */

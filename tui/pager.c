@@ -468,6 +468,11 @@ tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
 		tui_pager_clear(p);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
+	if (!tui_pager_add_tree(p, db, thread_id)) {
+		vt_suspect_list_clear(&suspects);
+		tui_pager_clear(p);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
 	rc = mail_thread_show(db, thread_id, add_message, &b, err);
 	vt_suspect_list_clear(&suspects);
 	p->cursor.count = (long)p->count;

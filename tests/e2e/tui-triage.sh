@@ -95,6 +95,15 @@ keys 'credited in full' Enter
 ok "and closes the issue with it" wait_for "closed issue #1: Wrong bill (credited in full)"
 keys / 'issue:closed' Enter
 ok "the closed issue's threads are found" wait_for "Invoice AT-2026-11"
+# the pager opens with the thread's tree
+keys / 'subject:Dispute' Enter
+keys Enter
+ok "a thread of four opens" wait_for "> thread"
+contains "its tree: the first message, then each reply under it" "$(screen)" "└─ Dana Whitfield"
+contains "a reply to the reply one step further" "$(screen)" "  └─ Rich Miller"
+keys J
+contains "J goes from the tree to the first message" "$(screen | sed -n 2p)" "From: Rich Miller"
+keys q
 keys '?'
 contains "help names the new actions" "$(screen)" "issue-link"
 keys q Q

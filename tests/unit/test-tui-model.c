@@ -517,7 +517,10 @@ pager_opens_with_why_the_thread_is_suspicious(void **state)
 	th = tui_threads_get(&t, f->db, 0, &err);
 	assert_int_equal(tui_pager_build(&p, f->db, NULL, th->thread_id, f->cfg, 0, &err), VT_OK);
 	tui_threads_close(&t);
-	assert_int_equal(p.lines[0].kind, TUI_LINE_HEADER);
+	/* the two messages' tree, then the first one */
+	assert_int_equal(p.lines[0].kind, TUI_LINE_TREE);
+	assert_non_null(strstr(p.lines[1].text, "\xe2\x94\x94\xe2\x94\x80 Rich Miller"));
+	assert_int_equal(p.lines[tui_pager_message(&p, 0, 1)].kind, TUI_LINE_HEADER);
 	tui_pager_clear(&p);
 }
 
