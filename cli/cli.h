@@ -115,6 +115,7 @@ int cmd_vendor_remove_domain(struct cli *cli, const struct cli_command *self, in
 			     char **argv);
 int cmd_undo(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_contact_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_tag(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_attachment_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_contact_show(struct cli *cli, const struct cli_command *self, int argc, char **argv);

@@ -187,3 +187,55 @@ cmd_undo(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	vt_action_clear(&a);
 	return code;
 }
+
+/* "+flagged" or "-inbox" before the query: a tag to add or remove. */
+static bool
+is_tag_op(const char *arg)
+{
+	return (arg[0] == '+' || arg[0] == '-') && arg[1] != '\0' && arg[1] != '-' &&
+	       strpbrk(arg + 1, ":\"() \t") == NULL;
+}
+
+int
+cmd_tag(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	struct vt_error err = { 0 };
+	char *query = NULL, *translated = NULL;
+	int n, ops = 0, code = 0;
+
+	if ((n = cli_parse_options(cli, self, argc, argv, NULL)) < 0)
+		return n == -2 ? 0 : 2;
+	while (ops < n && is_tag_op(argv[ops]))
+		ops++;
+	if (ops == 0 || ops == n)
+		return cli_usage_error(cli, "needs +TAG or -TAG, then a QUERY");
+	if (cli_open(cli, MAIL_DB_READ_WRITE, &err) != VT_OK)
+		return cli_error(&err);
+	if ((query = cli_join(n - ops, argv + ops)) == NULL) {
+		vt_fail(&err, VT_ERR_NOMEM, "out of memory");
+		return cli_error(&err);
+	}
+	if (vt_query_translate(cli->store, query, &translated, &err) != VT_OK) {
+		code = cli_query_error(&err, query);
+		free(query);
+		return code;
+	}
+	/* one journal entry per tag: ,u (vtriage undo) takes back the last */
+	for (int i = 0; i < ops && code == 0; i++) {
+		struct vt_action a = { 0 };
+		const char *tag = argv[i] + 1;
+		char what[300];
+
+		snprintf(what, sizeof what, "%s %.100s on %.150s", argv[i][0] == '+' ? "tagged" : "untagged",
+			 tag, query);
+		if (vt_tag(cli->store, cli->db, translated, argv[i][0] == '+' ? tag : NULL,
+			   argv[i][0] == '-' ? tag : NULL, what, &a, &err) != VT_OK)
+			code = cli_error(&err);
+		else
+			code = cli_print_action(cli, &a);
+		vt_action_clear(&a);
+	}
+	free(translated);
+	free(query);
+	return code;
+}

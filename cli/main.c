@@ -312,6 +312,16 @@ static const struct cli_command commands[] = {
 		  "Exit status 0 whatever is found. JSON: message_id, thread, date, vendor,\n"
 		  "from, subject, reasons (reason, text, imitates).\n",
 	  .run = cmd_check },
+	{ .name = "tag",
+	  .args = "+TAG|-TAG... QUERY...",
+	  .summary = "Add or remove tags of the messages a query matches (undoable).",
+	  .help = "As `notmuch tag`, with vtriage's query terms: `vtriage tag +deleted\n"
+		  "thread:0000000000000112`, `vtriage tag -inbox vendor:acme`. Maildir flags follow\n"
+		  "(flagged, unread, replied), and sync takes them to the server. Each tag is\n"
+		  "one entry of the undo journal. Mail tagged deleted is left out of every\n"
+		  "search and folder unless the query names tag:deleted (the interface's\n"
+		  "Trash); it stays on disk and on the server.\n",
+	  .run = cmd_tag },
 	{ .name = "undo",
 	  .args = "",
 	  .summary = "Revert the last triage action (promote, merge, rename, role, issue ...).",

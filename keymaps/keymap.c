@@ -70,6 +70,7 @@ static const struct {
 	[KM_TOGGLE_QUOTES] = { "toggle-quotes", "fold quoted text to one line, or show it" },
 	[KM_LINKS] = { "links", "the thread's links: open (Enter), copy (y)" },
 	[KM_COPY] = { "copy", "copy the link to the terminal's clipboard (OSC 52)" },
+	[KM_DELETE] = { "delete", "move the thread to the Trash (tag deleted; ,u undoes)" },
 };
 
 static const char *const contexts[KM_CONTEXTS] = { "main", "pager", "help", "attachments",
@@ -113,6 +114,7 @@ static const struct {
 	{ KM_MAIN, KM_ADD_DOMAIN, ",d" },
 	{ KM_MAIN, KM_TAG_ADD, "+" },
 	{ KM_MAIN, KM_TAG_REMOVE, "-" },
+	{ KM_MAIN, KM_DELETE, "d" },
 	{ KM_MAIN, KM_ARCHIVE, ",a" },
 	{ KM_MAIN, KM_TOGGLE_READ, ",s" },
 	{ KM_MAIN, KM_UNDO, ",u" },
@@ -137,6 +139,7 @@ static const struct {
 	{ KM_PAGER, KM_TOGGLE_HEADERS, "h" },
 	{ KM_PAGER, KM_TOGGLE_QUOTES, "T" },
 	{ KM_PAGER, KM_LINKS, "u" },
+	{ KM_PAGER, KM_DELETE, "d" },
 	{ KM_PAGER, KM_SEARCH, "/" },
 	{ KM_PAGER, KM_SEARCH_NEXT, "n" },
 	{ KM_PAGER, KM_SEARCH_PREV, "N" },

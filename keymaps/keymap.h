@@ -82,6 +82,7 @@ enum km_action {
 	KM_TOGGLE_QUOTES,
 	KM_LINKS,
 	KM_COPY,
+	KM_DELETE,
 	KM_ACTIONS
 };
 

@@ -803,6 +803,10 @@ char *mail_query_quote(const char *value);
 
 /* ---- tags (mail/tags.c) ---- */
 
+/* The tag of mail deleted in vtriage: left out of searches and counts
+ * unless a query names it; never a Maildir flag, so never the server's. */
+#define MAIL_TAG_DELETED "deleted"
+
 /*
  * Adds tag `add` and removes tag `remove` (either may be NULL) on the
  * messages matching query, renaming their files to match (Maildir flags).

@@ -41,8 +41,14 @@ make_query(struct mail_db *db, const char *query_string)
 {
 	notmuch_query_t *q = notmuch_query_create(db->nm, query_string);
 
-	if (q != NULL)
-		notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	if (q == NULL)
+		return NULL;
+	/* Mail deleted in vtriage (tag deleted: the Trash) is out of every
+	 * list and count unless the query names the tag (notmuch then drops
+	 * the exclusion), as notmuch's search.exclude_tags would have it;
+	 * nothing else is excluded. */
+	(void)notmuch_query_add_tag_exclude(q, MAIL_TAG_DELETED);
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_TRUE);
 	return q;
 }
 

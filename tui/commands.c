@@ -210,22 +210,6 @@ run_role(struct tui *t, enum km_action a, const char *arg)
 }
 
 static void
-run_archive(struct tui *t, enum km_action a, const char *arg)
-{
-	(void)a;
-	(void)arg;
-	tui_act_tags(t, NULL, "inbox", "archived");
-}
-
-static void
-run_toggle_read(struct tui *t, enum km_action a, const char *arg)
-{
-	(void)a;
-	(void)arg;
-	tui_act_toggle_read(t);
-}
-
-static void
 run_undo(struct tui *t, enum km_action a, const char *arg)
 {
 	(void)a;
@@ -329,8 +313,9 @@ static const struct tui_command commands[] = {
 	  .usage = "[TAG]" },
 	{ .action = KM_TAG_REMOVE, .run = tui_triage_command, .colon = true, .arg = ARG_TEXT,
 	  .usage = "[TAG]" },
-	{ .action = KM_ARCHIVE, .run = run_archive, .colon = true },
-	{ .action = KM_TOGGLE_READ, .run = run_toggle_read, .colon = true },
+	{ .action = KM_DELETE, .run = tui_triage_command, .colon = true },
+	{ .action = KM_ARCHIVE, .run = tui_triage_command, .colon = true },
+	{ .action = KM_TOGGLE_READ, .run = tui_triage_command, .colon = true },
 	{ .action = KM_UNDO, .run = run_undo, .colon = true },
 	{ .action = KM_SYNC, .run = run_sync, .colon = true, .arg = ARG_ACCOUNT, .usage = "[ACCOUNT]" },
 	{ .action = KM_REDRAW, .run = run_redraw, .colon = true },

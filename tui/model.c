@@ -109,6 +109,7 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, const char *m
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Bills to check", "bill:flagged", NULL);
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Quotes", "kind:quote", NULL);
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Suspicious", "suspicious:yes", NULL);
+	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Trash", "tag:" MAIL_TAG_DELETED, NULL);
 	for (size_t i = 0; ok && cfg != NULL && i < cfg->n_entries; i++) {
 		const struct vt_config_entry *e = &cfg->entries[i];
 		char *translated = NULL;

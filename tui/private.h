@@ -183,7 +183,8 @@ void tui_links_draw(struct tui *t);
 
 /* ---- triage.c ---- */
 
-/* issue-link, rename, merge, add-domain, tag-add, tag-remove: from a key
+/* issue-link, rename, merge, add-domain, tag-add, tag-remove, delete,
+ * archive, toggle-read: from a key
  * (asked for) or the ':' line (arg). */
 void tui_triage_command(struct tui *t, enum km_action a, const char *arg);
 

@@ -236,6 +236,14 @@ tui_triage_command(struct tui *t, enum km_action a, const char *arg)
 	case KM_ADD_DOMAIN: add_domain(t, arg); break;
 	case KM_TAG_ADD:
 	case KM_TAG_REMOVE: edit_tag(t, a, arg); break;
+	case KM_ARCHIVE: tui_act_tags(t, NULL, "inbox", "archived"); break;
+	case KM_TOGGLE_READ: tui_act_toggle_read(t); break;
+	case KM_DELETE:
+		/* from the pager, back to the list the thread has left */
+		tui_act_tags(t, MAIL_TAG_DELETED, NULL, "moved to the Trash");
+		if (t->screen == SCREEN_PAGER)
+			t->screen = SCREEN_MAIN;
+		break;
 	default: break;
 	}
 }

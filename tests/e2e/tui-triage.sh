@@ -95,6 +95,19 @@ keys 'credited in full' Enter
 ok "and closes the issue with it" wait_for "closed issue #1: Wrong bill (credited in full)"
 keys / 'issue:closed' Enter
 ok "the closed issue's threads are found" wait_for "Invoice AT-2026-11"
+# d moves a thread to the Trash; ,u brings it back
+keys / 'subject:"lunch thursday"' Enter
+ok "the lunch thread" wait_for "1 thread"
+keys d
+ok "d moves it to the Trash" wait_for "moved to the Trash"
+ok "it leaves the list" wait_for "(no mail here)"
+is "the index has it tagged deleted" "$(vt count 'tag:deleted and subject:"lunch thursday"')" 1
+keys / 'tag:deleted' Enter
+ok "the Trash folder's query lists it" wait_for "lunch thursday"
+keys ,u
+ok ",u takes it out of the Trash" wait_for "undone:"
+is "not deleted any more" "$(vt count 'tag:deleted')" 0
+
 # the pager opens with the thread's tree
 keys / 'subject:Dispute' Enter
 keys Enter

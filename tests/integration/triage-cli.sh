@@ -124,5 +124,22 @@ state=$($V vendor show initech --format=json | json 'd["bucket"]')
 # every recorded change alternates the bucket: the last one tells the state
 last=$(sqlite3 "$TMP/data/vtriage.db" "SELECT after FROM journal WHERE target = 'initech' ORDER BY id DESC LIMIT 1")
 is "the journal agrees with the bucket ($journal changes)" "$state" "$last"
+# tag: +TAG and -TAG on a query, journalled; deleted mail leaves every
+# search and count unless the query names the tag
+inv='subject:"Invoice AT-2026-11"'
+before=$($V count '*')
+ok "tag adds and removes in one run" $V tag +deleted -inbox "$inv"
+is "the deleted thread leaves the count of everything" "$($V count '*')" "$((before - 1))"
+is "and every search" "$($V count "$inv")" 0
+is "tag:deleted finds it (the Trash)" "$($V count "tag:deleted and $inv")" 1
+is "its inbox tag is gone too" "$($V count "tag:deleted and tag:inbox and $inv")" 0
+contains "undo takes back the last tag (-inbox)" "$($V undo)" "untagged inbox"
+contains "and then the first" "$($V undo)" "tagged deleted"
+is "the thread is back" "$($V count "$inv and tag:inbox")" 1
+is "a tag without a query is a usage error (exit 2)" "$(status $V tag +x)" 2
+is "a query without a tag too" "$(status $V tag "$inv")" 2
+ls "$TMP/mail"/*/cur/* | sort >"$TMP/files.after"
+ok "no file was touched by the deleted tag (not a Maildir flag)" \
+	sh -c "! grep -q ':2,.*T' '$TMP/files.after'"
 
 done_testing
