@@ -121,10 +121,12 @@ cmd_attachment_list(struct cli *cli, const struct cli_command *self, int argc, c
 				cli_json_set_text(o, "save_as", safe ? safe : "");
 				cli_json_set_text(o, "type", a->type);
 				json_object_set_new(o, "size", json_integer((json_int_t)a->size));
+				json_object_set_new(o, "body", json_boolean(a->body));
 				json_array_append_new(array, o);
 			} else {
 				char size[32], *id = cli_text(found.items[i].id);
-				char *name = cli_text(a->filename ? a->filename : "(unnamed)");
+				char *name = cli_text(a->body ? "(the HTML body)"
+						      : a->filename ? a->filename : "(unnamed)");
 				char *type = cli_text(a->type);
 
 				mail_format_bytes(a->size, size, sizeof size);
@@ -154,6 +156,7 @@ cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, c
 					      { 0 } };
 	struct found_list found;
 	struct mail_attachment_list list = { 0 };
+	const struct mail_attachment *chosen = NULL;
 	struct vt_error err = { 0 };
 	struct stat st;
 	char *end, *dest = NULL;
@@ -166,8 +169,8 @@ cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, c
 		return cli_usage_error(cli, "needs a message QUERY and a PART number");
 	errno = 0;
 	part = strtol(argv[n - 1], &end, 10);
-	if (errno || *end != '\0' || end == argv[n - 1] || part < 1 || part > 100000)
-		return cli_usage_error(cli, "PART '%s' is not a number from 1 (see attachment list)",
+	if (errno || *end != '\0' || end == argv[n - 1] || part < 0 || part > 100000)
+		return cli_usage_error(cli, "PART '%s' is not a number from 0 (see attachment list)",
 				       argv[n - 1]);
 	if ((code = find_messages(cli, n - 1, argv, &found)) >= 0)
 		return code;
@@ -181,16 +184,22 @@ cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, c
 		found_clear(&found);
 		return cli_error(&err);
 	}
-	if ((size_t)part > list.count) {
-		vt_fail(&err, VT_ERR_NOT_FOUND, "%s has %zu attachment%s, no %ld", found.items[0].id,
-			list.count, list.count == 1 ? "" : "s", part);
+	for (size_t i = 0; i < list.count; i++)
+		if (list.items[i].part == part)
+			chosen = &list.items[i];
+	if (chosen == NULL) {
+		size_t attachments = list.count - (list.count > 0 && list.items[0].body);
+
+		vt_fail(&err, VT_ERR_NOT_FOUND, "%s has %s%zu attachment%s, no %ld", found.items[0].id,
+			list.count > attachments ? "an HTML body (0) and " : "", attachments,
+			attachments == 1 ? "" : "s", part);
 		code = cli_error(&err);
 		goto out;
 	}
 	/* --to a directory (or none: the current one): the mail's name for
 	 * the file, made safe; else the path as given */
 	if (to == NULL || (stat(to, &st) == 0 && S_ISDIR(st.st_mode))) {
-		char *safe = mail_attachment_safe_name(list.items[part - 1].filename, (int)part);
+		char *safe = mail_attachment_safe_name(chosen->filename, (int)part);
 
 		if (safe == NULL || asprintf(&dest, "%s/%s", to ? to : ".", safe) < 0)
 			dest = NULL;

@@ -186,14 +186,14 @@ static const struct cli_command attachment_commands[] = {
 	  .args = "QUERY... [--format=text|json]",
 	  .summary = "The attachments of the messages a query matches, with types and sizes.",
 	  .help = "One line per attachment: Message-ID, PART (its number in the message),\n"
-		  "size, type, file name. QUERY as for search (id:MSGID, thread:...,\n"
-		  "vendor:acme and attachment:pdf ...). JSON: message_id, part, filename (as\n"
-		  "the mail names it, or null), save_as (the name save gives it), type, size\n"
-		  "(bytes).\n",
+		  "size, type, file name; an HTML message's body first, as PART 0 (save it\n"
+		  "to open it in a browser). QUERY as for search (id:MSGID, thread:...).\n"
+		  "JSON: message_id, part, filename (as the mail names it, or null), save_as\n"
+		  "(the name save gives it), type, size (bytes), body (part 0).\n",
 	  .run = cmd_attachment_list },
 	{ .name = "save",
 	  .args = "QUERY... PART [--to DIR|FILE] [--force]",
-	  .summary = "Save attachment PART of the one message QUERY matches.",
+	  .summary = "Save attachment PART (0: the HTML body) of the one message QUERY matches.",
 	  .help = "Into DIR (default: the current directory) under the mail's file name made\n"
 		  "safe (no directories, no leading dot, no control characters), or as FILE.\n"
 		  "An existing file is not overwritten (exit 2) unless --force. The file is\n"

@@ -27,9 +27,23 @@ is_attachment(GMimeObject *part)
 				       g_mime_part_is_attachment(GMIME_PART(part)));
 }
 
+/* The message's HTML body (part 0): its first text/html part that is no
+ * attachment, so that it can be saved or opened in a browser. */
+static bool
+is_html_body(GMimeObject *part)
+{
+	GMimeContentType *type;
+
+	if (!GMIME_IS_PART(part) || is_attachment(part))
+		return false;
+	type = g_mime_object_get_content_type(part);
+	return type != NULL && g_mime_content_type_is_type(type, "text", "html");
+}
+
 struct walk {
 	struct mail_attachment_list *list;
-	int want;          /* the part to find (walk_find), else 0 */
+	int want;          /* the part to find (walk_find): 0 the HTML body */
+	bool html_seen;    /* the HTML body met */
 	int seen;          /* attachments met so far */
 	GMimePart *found;  /* walk_find's result (borrowed) */
 	bool failed;
@@ -59,7 +73,9 @@ walk_list(GMimeObject *parent, GMimeObject *part, gpointer data)
 	char *type;
 
 	(void)parent;
-	if (w->failed || !is_attachment(part))
+	if (w->failed)
+		return;
+	if (!is_attachment(part) && (w->html_seen || !is_html_body(part)))
 		return;
 	grown = realloc(w->list->items, (w->list->count + 1) * sizeof *grown);
 	if (grown == NULL) {
@@ -75,7 +91,13 @@ walk_list(GMimeObject *parent, GMimeObject *part, gpointer data)
 	a->type = strdup(type ? type : "application/octet-stream");
 	g_free(type);
 	a->size = decoded_size(GMIME_PART(part));
-	a->part = ++w->seen;
+	if (is_attachment(part)) {
+		a->part = ++w->seen;
+	} else {
+		a->part = 0;
+		a->body = true;
+		w->html_seen = true;
+	}
 	w->list->count++;
 	if ((filename && a->filename == NULL) || a->type == NULL)
 		w->failed = true;
@@ -87,7 +109,9 @@ walk_find(GMimeObject *parent, GMimeObject *part, gpointer data)
 	struct walk *w = data;
 
 	(void)parent;
-	if (w->found == NULL && is_attachment(part) && ++w->seen == w->want)
+	if (w->found != NULL)
+		return;
+	if (w->want == 0 ? is_html_body(part) : is_attachment(part) && ++w->seen == w->want)
 		w->found = GMIME_PART(part);
 }
 
@@ -174,7 +198,9 @@ mail_attachment_safe_name(const char *filename, int part)
 	while (n > 0 && out[n - 1] == ' ')
 		n--;
 	out[n] = '\0';
-	if (n == 0)
+	if (n == 0 && part == 0)
+		snprintf(out, strlen(base) + 32, "message.html");
+	else if (n == 0)
 		snprintf(out, strlen(base) + 32, "attachment-%d", part);
 	return out;
 }
@@ -223,8 +249,9 @@ mail_attachment_save(const char *path, int part, const char *dest, bool overwrit
 	g_mime_message_foreach(message, walk_find, &w);
 	if (w.found == NULL) {
 		g_object_unref(message);
-		return vt_fail(err, VT_ERR_NOT_FOUND, "%s: no attachment %d (it has %d)", path, part,
-			       w.seen);
+		return part == 0 ? vt_fail(err, VT_ERR_NOT_FOUND, "%s: no HTML body (part 0)", path)
+				 : vt_fail(err, VT_ERR_NOT_FOUND, "%s: no attachment %d (it has %d)",
+					   path, part, w.seen);
 	}
 	/* Written beside the destination under another name, flushed to
 	 * the disk, then renamed: a full disk or a kill leaves no half file

@@ -847,15 +847,19 @@ struct mail_attachment {
 	char *filename; /* as the mail names it (unsanitised), or NULL */
 	char *type;     /* "application/pdf" */
 	size_t size;    /* decoded bytes */
-	int part;       /* its number among the message's attachments, from 1 */
+	int part;       /* its number among the message's attachments, from 1;
+			   0: the message's HTML body (body is true) */
+	bool body;
 };
 struct mail_attachment_list {
 	struct mail_attachment *items;
 	size_t count;
 };
 /* The attachments of the message in file path (a part with a file name
- * or marked as an attachment), in the message's order. A file that is
- * not a message has none; one that cannot be read is VT_ERR_IO. */
+ * or marked as an attachment), in the message's order, with its HTML
+ * body as part 0 when it has one (to save, or open in a browser). A
+ * file that is not a message has none; one that cannot be read is
+ * VT_ERR_IO. */
 vt_status mail_attachment_list(const char *path, struct mail_attachment_list *out,
 			       struct vt_error *err);
 void mail_attachment_list_clear(struct mail_attachment_list *l);
@@ -867,7 +871,8 @@ vt_status mail_attachment_save(const char *path, int part, const char *dest, boo
 			       struct vt_error *err);
 /* A name for the disk from an attachment's file name: no directories
  * (of either slash), no leading dot, no control characters, at most 200
- * bytes on a character boundary; "attachment-PART" when nothing is left.
+ * bytes on a character boundary; "attachment-PART" when nothing is left
+ * ("message.html" for part 0).
  * Malloc'd. */
 char *mail_attachment_safe_name(const char *filename, int part);
 /* "512 bytes", "12.3 kB", "4.1 MB". */

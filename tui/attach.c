@@ -148,7 +148,10 @@ tui_attachments_draw(struct tui *t)
 		else
 			snprintf(date, sizeof date, "-");
 		snprintf(line, sizeof line, "%3ld %10s  %-24s  %s  (%s, %s)", i + 1, size, a->type,
-			 a->filename ? a->filename : "(unnamed)", a->from, date);
+			 a->part == 0 ? "(the message as HTML: Enter opens it in a browser)"
+			 : a->filename ? a->filename
+				       : "(unnamed)",
+			 a->from, date);
 		tui_put_mail_text_spans(l->main_top + 1 + row, 0, COLS, line, 0, A_NORMAL,
 					i == c->sel ? tui_colour(t, C_SELECTED, A_REVERSE) : A_NORMAL,
 					A_NORMAL);
@@ -418,7 +421,7 @@ tui_attachments_open(struct tui *t)
 	/* "attachment-2.pdf": the mail's name keeps only its extension, so
 	 * no mailcap entry's shell line ever sees a hostile file name */
 	if (asprintf(&file, "%s/attachment-%ld%s", dir, t->attach_cur.sel + 1,
-		     safe_extension(a->filename)) < 0)
+		     a->part == 0 ? ".html" : safe_extension(a->filename)) < 0)
 		file = NULL;
 	if (file == NULL)
 		return;

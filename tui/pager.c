@@ -378,6 +378,8 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 			const struct mail_attachment *a = &attachments.items[i];
 			char size[32];
 
+			if (a->body)
+				continue; /* the text above is its reading */
 			mail_format_bytes(a->size, size, sizeof size);
 			if (ok && asprintf(&line, "[attachment %d: %s, %s, %s]  (v: list, save, open)",
 					   a->part, a->filename ? a->filename : "unnamed", a->type,

@@ -159,6 +159,24 @@ is "to the terminal's clipboard (OSC 52)" "$(T show-buffer 2>/dev/null)" \
 	"https://www.initech.example/preferences"
 keys q
 ok "q goes back to the thread" wait_for "> thread"
+# v offers the HTML body itself, to open in a browser
+keys v
+ok "v lists the HTML body" wait_for "(the message as HTML: Enter opens it in a browser)"
+keys Enter
+ok "Enter opens it" wait_for "opened "
+case $(sed -n 3p "$TMP/opened.args") in
+*/attachment-1.html) ok "as an .html file" true ;;
+*) ok "as an .html file (got $(sed -n 3p "$TMP/opened.args"))" false ;;
+esac
+ok "the HTML itself" grep -q "Initech Cloud Vault" "$TMP/opened.file"
+keys q
+vault=$($VTRIAGE --config "$TMP/conf" search --format=json 'subject:"Introducing Initech Cloud Vault"' |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["thread"])')
+contains "attachment list names the HTML body as part 0" \
+	"$($VTRIAGE --config "$TMP/conf" attachment list "thread:$vault")" "0 "
+ok "attachment save 0 saves it" \
+	$VTRIAGE --config "$TMP/conf" attachment save "thread:$vault" 0 --to "$TMP/out"
+ok "as message.html" grep -q "<html" "$TMP/out/message.html"
 keys Q
 ok "the interface quits" wait_for "EXITED 0"
 ok "the opened files are removed" test ! -e "$opened"

@@ -1,7 +1,7 @@
 /*
  * Attachments of raw bytes taken as a message (GMime parses; ours is the
  * numbering and the names for the disk): the parts are numbered 1..n in
- * order, every one has a type, and every name made for the disk, of the
+ * order (an HTML body is 0), every one has a type, and every name made for the disk, of the
  * mail's names and of the raw bytes as a name, has no slash, no control
  * character, no leading dot, at most 200 bytes and is never empty.
  */
@@ -57,8 +57,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct vt_error err = { 0 };
 
 		if (mail_attachment_list_of(message, &list, &err) == VT_OK) {
+			/* at most one HTML body, part 0; the others 1..n in order */
+			int next = 1, bodies = 0;
+
 			for (size_t i = 0; i < list.count; i++) {
-				if (list.items[i].part != (int)i + 1 || list.items[i].type == NULL)
+				if (list.items[i].type == NULL ||
+				    list.items[i].part != (list.items[i].body ? 0 : next++) ||
+				    (bodies += list.items[i].body) > 1)
 					abort();
 				check_name(list.items[i].filename, list.items[i].part);
 			}
