@@ -173,70 +173,6 @@ text_to_utf8(const char *in, size_t len, const char *charset)
 	return out;
 }
 
-/* &amp; &lt; &gt; &quot; &apos; &nbsp; &#NNN; &#xHH; — others stay as written. */
-static size_t
-entity(const char *p, char *out)
-{
-	static const struct {
-		const char *name;
-		const char *text;
-	} named[] = { { "amp;", "&" },	 { "lt;", "<" },   { "gt;", ">" },
-		      { "quot;", "\"" }, { "apos;", "'" }, { "nbsp;", " " } };
-	unsigned long cp;
-	const char *digits;
-	bool hex;
-	char *end;
-
-	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
-		if (strncasecmp(p + 1, named[i].name, strlen(named[i].name)) == 0) {
-			strcpy(out, named[i].text);
-			return 1 + strlen(named[i].name);
-		}
-	if (p[1] != '#')
-		return 0;
-	hex = p[2] == 'x' || p[2] == 'X';
-	digits = p + 2 + hex;
-	/* strtoul would also take spaces and signs */
-	if (!isxdigit((unsigned char)*digits))
-		return 0;
-	errno = 0;
-	cp = strtoul(digits, &end, hex ? 16 : 10);
-	if (errno != 0 || *end != ';')
-		return 0;
-	/* NUL, surrogates and beyond Unicode would make invalid UTF-8 */
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		strcpy(out, REPLACEMENT);
-	else
-		out[g_unichar_to_utf8((gunichar)cp, out)] = '\0';
-	return (size_t)(end + 1 - p);
-}
-
-static bool
-tag_is(const char *tag, size_t len, const char *name)
-{
-	size_t n = strlen(name);
-
-	return len >= n && strncasecmp(tag, name, n) == 0 &&
-	       (len == n || tag[n] == ' ' || tag[n] == '>' || tag[n] == '/' || tag[n] == '\t' ||
-		tag[n] == '\n' || tag[n] == '\r');
-}
-
-/* Tags that end a line of text. */
-static bool
-breaks_line(const char *tag, size_t len)
-{
-	static const char *const names[] = {
-		"br", "p", "/p", "div", "/div", "tr", "/tr", "li", "/li", "h1", "h2", "h3", "h4",
-		"h5", "h6", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6", "table", "/table", "ul",
-		"/ul", "ol", "/ol", "blockquote", "/blockquote", "hr", "pre", "/pre", NULL,
-	};
-
-	for (size_t i = 0; names[i]; i++)
-		if (tag_is(tag, len, names[i]))
-			return true;
-	return false;
-}
-
 /* Whether text[from, to) is blank: spaces, tabs and no-break spaces. */
 static bool
 blank_line(const char *text, size_t from, size_t to)
@@ -282,142 +218,16 @@ collapse_blank_lines(GString *text)
 	g_string_truncate(text, o);
 }
 
-/* The href of an <a ...> tag (text between < and >, len bytes), its
- * &amp; decoded, when it is a link a reader can follow (http, https,
- * ftp, mailto); else NULL. malloc'd. */
-static char *
-link_target(const char *tag, size_t len)
-{
-	static const char *const schemes[] = { "http://", "https://", "ftp://", "mailto:" };
-	const char *end = tag + len, *p = tag;
-	char quote = 0, *out;
-	size_t n = 0;
-	bool known = false;
-
-	while (p + 5 <= end && strncasecmp(p, "href", 4) != 0)
-		p++;
-	if (p + 5 > end)
-		return NULL;
-	p += 4;
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	if (p >= end || *p++ != '=')
-		return NULL;
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	if (p < end && (*p == '"' || *p == '\''))
-		quote = *p++;
-	out = malloc((size_t)(end - p) + 1);
-	if (out == NULL)
-		return NULL;
-	while (p < end && (quote ? *p != quote : (*p != ' ' && *p != '\t' && *p != '>'))) {
-		if (strncmp(p, "&amp;", 5) == 0) {
-			out[n++] = '&';
-			p += 5;
-		} else if ((unsigned char)*p < 0x20) {
-			p++; /* a URL has no controls; a line break inside is layout */
-		} else {
-			out[n++] = *p++;
-		}
-	}
-	out[n] = '\0';
-	for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
-		known = known || strncasecmp(out, schemes[i], strlen(schemes[i])) == 0;
-	if (!known || n > 2048) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
 /* links: a link's target follows its text as " <URL>" (for reading; the
  * index's text leaves them out: their digits are no amounts or dates). */
 static char *
 html_to_text(const char *html, bool links)
 {
-	GString *out = g_string_sized_new(strlen(html) / 2 + 1);
-	const char *p = html, *skip_until = NULL;
-	bool space = false;
-	char *href = NULL;
-	size_t link_start = 0;
+	struct vt_error err = { 0 };
+	GString *out = mail_html_text(html, strlen(html), links, &err);
 
-	while (*p != '\0') {
-		if (*p == '<' && strncmp(p, "<!--", 4) == 0) {
-			const char *end = strstr(p + 4, "-->");
-
-			if (end == NULL)
-				break;
-			p = end + 3;
-			continue;
-		}
-		if (*p == '<') {
-			const char *end = strchr(p, '>');
-			size_t len;
-
-			if (end == NULL)
-				break; /* a tag cut off: nothing readable follows */
-			len = (size_t)(end - p - 1);
-			if (skip_until != NULL) {
-				if (tag_is(p + 1, len, skip_until))
-					skip_until = NULL;
-			} else if (tag_is(p + 1, len, "script")) {
-				skip_until = "/script";
-			} else if (tag_is(p + 1, len, "style")) {
-				skip_until = "/style";
-			} else if (tag_is(p + 1, len, "head")) {
-				skip_until = "/head";
-			} else if (tag_is(p + 1, len, "title")) {
-				skip_until = "/title";
-			} else if (breaks_line(p + 1, len)) {
-				g_string_append_c(out, '\n');
-				space = false;
-			} else if (tag_is(p + 1, len, "td") || tag_is(p + 1, len, "th")) {
-				space = true;
-			} else if (links && tag_is(p + 1, len, "a")) {
-				free(href);
-				href = link_target(p + 2, len - 1);
-				link_start = out->len;
-			} else if (links && tag_is(p + 1, len, "/a") && href != NULL) {
-				const char *bare = strstr(href, "://") ? strstr(href, "://") + 3
-								       : strchr(href, ':') + 1;
-
-				/* a link whose text is its address says it once */
-				if (strstr(out->str + link_start, bare) == NULL) {
-					g_string_append(out, " <");
-					g_string_append(out, href);
-					g_string_append_c(out, '>');
-				}
-				free(href);
-				href = NULL;
-			}
-			p = end + 1;
-			continue;
-		}
-		if (skip_until != NULL) {
-			p++;
-			continue;
-		}
-		if (*p == '\r' || *p == '\n' || *p == '\t' || *p == ' ') {
-			space = true;
-			p++;
-			continue;
-		}
-		if (space && out->len > 0 && out->str[out->len - 1] != '\n')
-			g_string_append_c(out, ' ');
-		space = false;
-		if (*p == '&') {
-			char text[8];
-			size_t used = entity(p, text);
-
-			if (used > 0) {
-				g_string_append(out, text);
-				p += used;
-				continue;
-			}
-		}
-		g_string_append_c(out, *p++);
-	}
-	free(href);
+	if (out == NULL)
+		return g_strdup_printf("(HTML mail that cannot be read here: %s)", err.msg);
 	collapse_blank_lines(out);
 	return g_string_free(out, FALSE);
 }

@@ -62,6 +62,11 @@ void mail_prefetch_stop(struct mail_prefetch *p);
 /* A message file parsed by GMime (NULL after err: VT_ERR_IO unreadable,
  * VT_ERR_PROTOCOL unparsable); g_object_unref() it. */
 GMimeMessage *mail_parse_file(const char *path, struct vt_error *err);
+/* HTML as text through libxml2's HTML parser, loaded on first use
+ * (mail/html.c): blocks on their own lines, list items as "* ", with
+ * links each link's target after its text as " <URL>"; NULL (err says
+ * why) when libxml2 cannot be loaded. */
+GString *mail_html_text(const char *html, size_t len, bool links, struct vt_error *err);
 vt_status mail_attachment_list_of(GMimeMessage *message, struct mail_attachment_list *out,
 				  struct vt_error *err);
 /* The readable text of a parsed message (see mail_body_text); message may
