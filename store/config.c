@@ -70,6 +70,7 @@ static const struct config_key config_keys[] = {
 	{ .section = "ui", .key = "opener", .type = CONFIG_STRING, .field = FIELD(ui_opener) },
 	{ .section = "ui", .key = "browser", .type = CONFIG_STRING, .field = FIELD(ui_browser) },
 	{ .section = "ui", .key = "fold_quotes", .type = CONFIG_BOOL, .field = FIELD(ui_fold_quotes) },
+	{ .section = "ui", .key = "mouse", .type = CONFIG_BOOL, .field = FIELD(ui_mouse) },
 	{ .section = "ui", .key = "date_width", .type = CONFIG_NUMBER, .field = FIELD(ui_date_w),
 	  .min = 0, .max = 10 },
 	{ .section = "ui", .key = "vendor_width", .type = CONFIG_NUMBER,

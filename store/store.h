@@ -65,6 +65,7 @@ struct vt_config {
 	char *ui_opener;       /* [ui] opener: program (and words) opening files */
 	char *ui_browser;      /* [ui] browser: program (and words) opening links */
 	bool ui_fold_quotes;   /* [ui] fold_quotes: the pager starts with quotes folded */
+	bool ui_mouse;         /* [ui] mouse: clicks and the wheel */
 	/* not a key: the vtriage-pdf program, found by the front end (NULL:
 	 * $VTRIAGE_PDF_HELPER, else PDFs are not read) */
 	char *pdf_helper;

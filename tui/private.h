@@ -174,6 +174,13 @@ bool tui_on_path(const char *name);
  * its exit status (127: could not run, 128: killed). */
 int tui_run_in_terminal(char *const argv[]);
 
+/* ---- mouse.c ---- */
+
+/* Asks the terminal for clicks and the wheel when [ui] mouse = yes. */
+void tui_mouse_start(struct tui *t);
+/* KEY_MOUSE: what the click or the wheel means here. */
+void tui_mouse_event(struct tui *t);
+
 /* ---- links.c ---- */
 
 /* u: the thread's links, to open (Enter) or copy (y, to the terminal's

@@ -172,6 +172,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 	t.need_unread = true;
 	t.cols = COLS;
 	t.pager.fold_quotes = cfg->ui_fold_quotes;
+	tui_mouse_start(&t);
 	t.panes_wanted = tui_layout_panes_by_default(COLS);
 	t.layout_prefs = (struct tui_layout_prefs){
 		.folders = (int)cfg->ui_folders,
@@ -266,6 +267,10 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		}
 		if (key == -2)
 			break;
+		if (key == KEY_MOUSE) {
+			tui_mouse_event(&t);
+			continue;
+		}
 		if (key == KEY_RESIZE) {
 			/* Crossing the wide/narrow line resets the panes. */
 			if (tui_layout_panes_by_default(COLS) != tui_layout_panes_by_default(t.cols))

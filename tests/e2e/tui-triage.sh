@@ -8,7 +8,8 @@
 . "$top_srcdir/tests/lib-tmux.sh"
 
 copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
-write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data" "[ui]
+mouse = yes"
 $VTRIAGE --config "$TMP/conf" index --quiet
 vt() { $VTRIAGE --config "$TMP/conf" "$@"; }
 
@@ -116,6 +117,19 @@ contains "its tree: the first message, then each reply under it" "$(screen)" "�
 contains "a reply to the reply one step further" "$(screen)" "  └─ Rich Miller"
 keys J
 contains "J goes from the tree to the first message" "$(screen | sed -n 2p)" "From: Rich Miller"
+keys q
+# [ui] mouse = yes: a click selects, a second click opens, the wheel moves
+keys / 'tag:inbox' Enter
+# a click is a press and a release, as terminals send them
+click() { keys -l "$(printf '\033[<0;%d;%dM\033[<0;%d;%dm' "$1" "$2" "$1" "$2")"; }
+click 80 4
+contains "a click on the third row selects it" "$(screen | tail -2)" " 3/"
+keys -l "$(printf '\033[<65;80;10M')"
+contains "the wheel moves three rows down" "$(screen | tail -2)" " 6/"
+keys -l "$(printf '\033[<64;80;10M')"
+contains "and up" "$(screen | tail -2)" " 3/"
+click 80 4
+ok "a click on the selected thread opens it" wait_for "> thread"
 keys q
 keys '?'
 contains "help names the new actions" "$(screen)" "issue-link"
