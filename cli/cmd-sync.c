@@ -301,6 +301,8 @@ write_summary(FILE *out, const struct vt_sync_round *r)
 		fprintf(out, ", %u moved to vendor folders", st->mirrored);
 	if (st->mirror_kept)
 		fprintf(out, " (%u kept in place)", st->mirror_kept);
+	if (st->trashed)
+		fprintf(out, ", %u deleted here moved to the server's trash", st->trashed);
 	if (st->folders_failed)
 		fprintf(out, "; %u folder%s FAILED", st->folders_failed,
 			st->folders_failed == 1 ? "" : "s");
@@ -337,7 +339,7 @@ on_round_done(void *ctx, const struct vt_sync_round *r)
 		fflush(cli->out); /* a watch goes on */
 		return;
 	}
-	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
+	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
 			      "accounts", (json_int_t)accounts,
 			      "folders", (json_int_t)st->folders,
 			      "folders_failed", (json_int_t)st->folders_failed,
@@ -352,6 +354,7 @@ on_round_done(void *ctx, const struct vt_sync_round *r)
 			      "indexed", (json_int_t)(idx ? idx->mail.added : 0),
 			      "mirrored", (json_int_t)st->mirrored,
 			      "mirror_kept", (json_int_t)st->mirror_kept,
+			      "trashed", (json_int_t)st->trashed,
 			      "seconds", st->elapsed);
 	cli_json_print(cli, o);
 	json_decref(o);

@@ -320,7 +320,8 @@ static const struct cli_command commands[] = {
 		  "(flagged, unread, replied), and sync takes them to the server. Each tag is\n"
 		  "one entry of the undo journal. Mail tagged deleted is left out of every\n"
 		  "search and folder unless the query names tag:deleted (the interface's\n"
-		  "Trash); it stays on disk and on the server.\n",
+		  "Trash); the next sync moves it to the server's trash ([triage]\n"
+		  "trash_on_server, default yes).\n",
 	  .run = cmd_tag },
 	{ .name = "undo",
 	  .args = "",

@@ -98,6 +98,7 @@ struct mail_sync_stats {
 	unsigned mirrored;      /* moved into vendors' server folders (filled by
 				   the caller from mail_mirror_account) */
 	unsigned mirror_kept;   /* vendors' mail left in place (ditto) */
+	unsigned trashed;       /* mail deleted here moved to the server's trash */
 	double elapsed;         /* seconds */
 };
 
@@ -160,6 +161,9 @@ vt_status mail_sync_account(const struct mail_imap_account *acct,
 struct mail_mirror_vendor {
 	const char *key;  /* slug, for messages */
 	const char *name; /* display name: the folder's name */
+	/* the target is the server's trash (a folder named Trash, Deleted
+	 * Messages or Deleted Items, else a new Trash), not Vendors/name */
+	bool trash;
 	const char *const *paths;
 	size_t n_paths;
 };

@@ -179,3 +179,53 @@ out:
 	vt_mirror_list_clear(&list);
 	return first;
 }
+
+vt_status
+vt_sync_trash(const struct vt_sync_request *req, struct mail_db *db, struct vt_store *store,
+	      struct mail_sync_stats *stats)
+{
+	const struct vt_sync_hooks *h = req->hooks;
+	struct path_vec paths = { .db_root = mail_db_mail_root(db),
+				  .mail_root = req->cfg->maildir };
+	struct mail_mirror_vendor trash = { .key = "trash", .name = "Trash", .trash = true };
+	struct vt_error err = { 0 };
+	vt_status first = VT_OK, rc;
+	unsigned moved = 0;
+
+	/* the query names the tag: deleted mail is not left out of it */
+	if (mail_for_each_file(db, "tag:" MAIL_TAG_DELETED, collect_path, &paths, &err) != VT_OK) {
+		fail(req, &first, NULL, &err);
+		path_vec_clear(&paths);
+		return first;
+	}
+	if (paths.count == 0)
+		return VT_OK;
+	trash.paths = (const char *const *)paths.items;
+	trash.n_paths = paths.count;
+	for (size_t a = 0; a < req->n_accts && !*req->interrupted; a++) {
+		const struct mail_imap_account *acct = req->accts[a];
+		struct mail_sync_options opts = { .mail_root = req->cfg->maildir,
+						  .data_dir = req->cfg->data_dir,
+						  .interrupted = req->interrupted };
+		struct mail_mirror_result r = { 0 };
+
+		rc = mail_mirror_account(acct, &opts, &h->imap, &trash, 1, &r, &err);
+		if (rc != VT_OK)
+			fail(req, &first, acct->name, &err);
+		stats->trashed += r.moved;
+		moved += r.moved;
+		if ((r.moved || r.kept) && h->mirrored)
+			h->mirrored(h->imap.ctx, acct->name, "Trash", &r);
+	}
+	/* the files moved: the index follows them */
+	if (moved && !*req->interrupted) {
+		struct vt_index_ui iui = { .ctx = h->imap.ctx, .warning = h->index_warning };
+		struct vt_index_report again;
+
+		if (vt_index(store, db, req->cfg, false, req->interrupted, &iui, &again, &err) !=
+		    VT_OK)
+			fail(req, &first, NULL, &err);
+	}
+	path_vec_clear(&paths);
+	return first;
+}

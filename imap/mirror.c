@@ -808,6 +808,26 @@ excluded(const char *name, char delim)
 	return false;
 }
 
+/* The server's trash: its folder by one of the usual names, else "Trash"
+ * (created by the mirror when missing). */
+static void
+trash_mailbox(char **names, const char *delims, size_t n, char *out, size_t len)
+{
+	static const char *const usual[] = { "Trash", "Deleted Messages", "Deleted Items" };
+
+	for (size_t u = 0; u < sizeof usual / sizeof usual[0]; u++)
+		for (size_t k = 0; k < n; k++) {
+			const char *last = delims[k] ? strrchr(names[k], delims[k]) : NULL;
+
+			last = last ? last + 1 : names[k];
+			if (strcasecmp(last, usual[u]) == 0 && strlen(names[k]) < len) {
+				snprintf(out, len, "%s", names[k]);
+				return;
+			}
+		}
+	snprintf(out, len, "Trash");
+}
+
 struct pref {
 	const char *path;
 	size_t vendor;
@@ -899,8 +919,11 @@ mail_mirror_account(const struct mail_imap_account *acct, const struct mail_sync
 		goto out;
 	m.delim = nnames ? delims[0] : '/';
 	for (size_t i = 0; i < n; i++)
-		if (!mail_imap_vendor_mailbox(vendors[i].name, vendors[i].key, m.delim,
-					      results[i].mailbox, sizeof results[i].mailbox))
+		if (vendors[i].trash)
+			trash_mailbox(names, delims, nnames, results[i].mailbox,
+				      sizeof results[i].mailbox);
+		else if (!mail_imap_vendor_mailbox(vendors[i].name, vendors[i].key, m.delim,
+						   results[i].mailbox, sizeof results[i].mailbox))
 			results[i].mailbox[0] = '\0';
 	for (size_t k = 0; k < nnames; k++) {
 		struct hit *hits = NULL;

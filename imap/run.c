@@ -363,6 +363,12 @@ round_run(const struct vt_sync_request *req, const bool *sync)
 	    (rc = vt_sync_mirror_vendors(req, *req->db, *req->store, &round.stats)) != VT_OK &&
 	    first == VT_OK)
 		first = rc;
+	/* Mail deleted here goes to the server's trash, as a move: the
+	 * server keeps it there, as the user's client would. */
+	if (req->cfg->trash_on_server && !req->no_mirror && indexed && !*req->interrupted &&
+	    (rc = vt_sync_trash(req, *req->db, *req->store, &round.stats)) != VT_OK &&
+	    first == VT_OK)
+		first = rc;
 	/* The index is closed before the round is told over: the interface
 	 * writes to it again once it hears so. */
 	mail_db_close(req->db);

@@ -111,6 +111,12 @@ vt_status vt_sync_run(const struct vt_sync_request *req);
  * renames to the index: tags stay). db open for writing. Adds to
  * stats->mirrored and mirror_kept; returns the first failure.
  */
+/* Mail deleted here (tag deleted) moved to each account's trash on the
+ * server, by the mirror's verified move, its files into the local trash
+ * folder; [triage] trash_on_server = no leaves the server as it is.
+ * stats->trashed counts it; returns the first failure. */
+vt_status vt_sync_trash(const struct vt_sync_request *req, struct mail_db *db,
+			struct vt_store *store, struct mail_sync_stats *stats);
 vt_status vt_sync_mirror_vendors(const struct vt_sync_request *req, struct mail_db *db,
 				 struct vt_store *store, struct mail_sync_stats *stats);
 

@@ -50,6 +50,8 @@ static const struct config_key config_keys[] = {
 	  .field = FIELD(personal_domains), .count_field = FIELD(n_personal_domains) },
 	{ .section = "triage", .key = "mirror_folders", .type = CONFIG_BOOL,
 	  .field = FIELD(mirror_folders) },
+	{ .section = "triage", .key = "trash_on_server", .type = CONFIG_BOOL,
+	  .field = FIELD(trash_on_server) },
 	{ .section = "trust", .key = "authserv_id", .type = CONFIG_DOMAINS,
 	  .field = FIELD(authserv_ids), .count_field = FIELD(n_authserv_ids) },
 	{ .section = "bills", .key = "jump_percent", .type = CONFIG_NUMBER,
@@ -359,6 +361,7 @@ vt_config_parse(const char *text, const char *name, struct vt_config **out, stru
 	cfg->pdf_memory_mb = 512;
 	cfg->ui_folders = cfg->ui_date_w = cfg->ui_vendor_w = cfg->ui_authors_w = -1;
 	cfg->ui_mark_read = true;
+	cfg->trash_on_server = true;
 	ps.cfg = cfg;
 	ps.file = name ? name : "<config>";
 	if (name != NULL) {

@@ -45,6 +45,7 @@ struct vt_config {
 	char **personal_domains; /* [vendors] personal_domains */
 	size_t n_personal_domains;
 	bool mirror_folders; /* [triage] mirror_folders */
+	bool trash_on_server; /* [triage] trash_on_server: deleted mail to the server's trash */
 	/* [trust] authserv_id: the user's receiving servers, whose
 	 * Authentication-Results alone are believed; none: learned */
 	char **authserv_ids;
