@@ -407,10 +407,8 @@ tui_attachments_open(struct tui *t)
 {
 	const struct tui_attachment *a = selected(t);
 	const char *dir = open_dir(t), *opener = t->cfg ? t->cfg->ui_opener : NULL;
-	char *file = NULL, *typed_file = NULL, *argv[40];
-	char *words = NULL;
+	char *file = NULL, *typed_file = NULL;
 	struct vt_error err = { 0 };
-	int argc = 0, rc;
 
 	if (a == NULL)
 		return;
@@ -431,27 +429,41 @@ tui_attachments_open(struct tui *t)
 		free(file);
 		return;
 	}
-	/* [ui] opener (words, the file appended), else mailcap by the type,
-	 * else xdg-open: always argv, never a shell line */
-	if (opener != NULL && *opener != '\0' && (words = strdup(opener)) != NULL) {
-		for (char *w = strtok(words, " \t"); w != NULL && argc < 38; w = strtok(NULL, " \t"))
-			argv[argc++] = w;
-		argv[argc++] = file;
-	} else if (tui_on_path("run-mailcap") && asprintf(&typed_file, "%s:%s", a->type, file) >= 0) {
-		argv[argc++] = "run-mailcap";
-		argv[argc++] = "--action=view";
-		argv[argc++] = typed_file;
+	/* [ui] opener, else mailcap by the type, else xdg-open */
+	if (tui_on_path("run-mailcap") && asprintf(&typed_file, "%s:%s", a->type, file) >= 0) {
+		char *mailcap[] = { "run-mailcap", "--action=view", typed_file, NULL };
+
+		tui_open_with(t, opener, mailcap, file, "opener");
 	} else {
-		argv[argc++] = "xdg-open";
-		argv[argc++] = file;
+		char *xdg[] = { "xdg-open", file, NULL };
+
+		tui_open_with(t, opener, xdg, file, "opener");
 	}
-	argv[argc] = NULL;
-	rc = tui_run_in_terminal(argv);
-	if (rc != 0)
-		tui_say(t, true, "%s ended with status %d (set [ui] opener)", argv[0], rc);
-	else
-		tui_say(t, false, "opened %s", file);
-	free(words);
 	free(typed_file);
 	free(file);
+}
+
+void
+tui_open_with(struct tui *t, const char *words, char *const fallback[], const char *target,
+	      const char *key)
+{
+	char *copy = NULL, *argv[40];
+	char *const *run = fallback;
+	int argc = 0, rc;
+
+	/* the configured program and its words, the target appended: always
+	 * argv, never a shell line */
+	if (words != NULL && *words != '\0' && (copy = strdup(words)) != NULL) {
+		for (char *w = strtok(copy, " \t"); w != NULL && argc < 38; w = strtok(NULL, " \t"))
+			argv[argc++] = w;
+		argv[argc++] = (char *)target;
+		argv[argc] = NULL;
+		run = argv;
+	}
+	rc = tui_run_in_terminal(run);
+	if (rc != 0)
+		tui_say(t, true, "%s ended with status %d (set [ui] %s)", run[0], rc, key);
+	else
+		tui_say(t, false, "opened %s", target);
+	free(copy);
 }

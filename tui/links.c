@@ -93,29 +93,18 @@ static void
 open_link(struct tui *t)
 {
 	const char *link = selected(t), *browser = t->cfg ? t->cfg->ui_browser : NULL;
-	char *words = NULL, *url, *argv[40];
-	int argc = 0, rc;
+	char *url;
 
 	if (link == NULL || (url = with_scheme(link)) == NULL)
 		return;
-	/* [ui] browser (words, the link appended), $BROWSER (one program),
-	 * else xdg-open */
+	/* [ui] browser, else $BROWSER (one program), else xdg-open */
 	if (browser == NULL || *browser == '\0')
 		browser = getenv("BROWSER");
-	if (browser != NULL && *browser != '\0' && (words = strdup(browser)) != NULL) {
-		for (char *w = strtok(words, " \t"); w != NULL && argc < 38; w = strtok(NULL, " \t"))
-			argv[argc++] = w;
-	} else {
-		argv[argc++] = "xdg-open";
+	{
+		char *xdg[] = { "xdg-open", url, NULL };
+
+		tui_open_with(t, browser, xdg, url, "browser");
 	}
-	argv[argc++] = url;
-	argv[argc] = NULL;
-	rc = tui_run_in_terminal(argv);
-	if (rc != 0)
-		tui_say(t, true, "%s ended with status %d (set [ui] browser)", argv[0], rc);
-	else
-		tui_say(t, false, "opened %s", url);
-	free(words);
 	free(url);
 }
 

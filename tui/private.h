@@ -173,6 +173,11 @@ bool tui_on_path(const char *name);
 /* Runs argv (no shell) with the terminal handed over and taken back;
  * its exit status (127: could not run, 128: killed). */
 int tui_run_in_terminal(char *const argv[]);
+/* Opens target with "PROGRAM [WORDS...]" (words, split at blanks, the
+ * target appended) or, without words, with fallback (argv); says on the
+ * status line what came of it, naming [ui] key when it failed. */
+void tui_open_with(struct tui *t, const char *words, char *const fallback[], const char *target,
+		   const char *key);
 
 /* ---- mouse.c ---- */
 

@@ -128,61 +128,38 @@ rename_vendor(struct tui *t, const char *arg)
 	free(slug);
 }
 
+/* merge and add-domain: the store refuses one that would lend a vendor's
+ * standing to a look-alike until asked again, forced, after a yes. */
+typedef vt_status (*vendor_change)(struct vt_store *s, const char *slug, const char *what,
+				   unsigned flags, struct vt_action *out, struct vt_error *err);
+
 static void
-merge_vendor(struct tui *t, const char *arg)
+change_vendor(struct tui *t, const char *arg, const char *label_head, const char *label_tail,
+	      complete_fn complete, vendor_change change, const char *cut, const char *question,
+	      const char *refused)
 {
 	struct vt_error err = { 0 };
 	struct vt_action a = { 0 };
-	char *slug = vendor_or_say(t), *into, label[200];
+	char *slug = vendor_or_say(t), *what, label[200];
+	vt_status rc;
 
 	if (slug == NULL)
 		return;
-	snprintf(label, sizeof label, "Merge %.60s into (Tab completes): ", slug);
-	into = ask(t, arg, label, NULL, complete_vendor);
-	if (into != NULL) {
-		vt_status rc = vt_vendor_merge(t->store, slug, into, 0, &a, &err);
-
+	snprintf(label, sizeof label, "%s%.60s%s", label_head, slug, label_tail);
+	if ((what = ask(t, arg, label, NULL, complete)) != NULL) {
+		rc = change(t->store, slug, what, 0, &a, &err);
 		if (rc == VT_ERR_CONFLICT && strstr(err.msg, "looks like") != NULL) {
-			if (!tui_confirm_force(t, err.msg, ": merging", " Merge anyway? (type yes) ")) {
-				tui_say(t, false, "not merged");
+			if (!tui_confirm_force(t, err.msg, cut, question)) {
+				tui_say(t, false, "%s", refused);
 				goto out;
 			}
 			memset(&err, 0, sizeof err);
-			rc = vt_vendor_merge(t->store, slug, into, VT_TRIAGE_FORCE, &a, &err);
+			rc = change(t->store, slug, what, VT_TRIAGE_FORCE, &a, &err);
 		}
 		tui_report(t, rc, &a, &err);
 	}
 out:
-	free(into);
-	free(slug);
-}
-
-static void
-add_domain(struct tui *t, const char *arg)
-{
-	struct vt_error err = { 0 };
-	struct vt_action a = { 0 };
-	char *slug = vendor_or_say(t), *domain, label[200];
-
-	if (slug == NULL)
-		return;
-	snprintf(label, sizeof label, "Domain to add to %.60s: ", slug);
-	domain = ask(t, arg, label, NULL, NULL);
-	if (domain != NULL) {
-		vt_status rc = vt_vendor_add_domain(t->store, slug, domain, 0, &a, &err);
-
-		if (rc == VT_ERR_CONFLICT && strstr(err.msg, "looks like") != NULL) {
-			if (!tui_confirm_force(t, err.msg, ": adding", " Add anyway? (type yes) ")) {
-				tui_say(t, false, "not added");
-				goto out;
-			}
-			memset(&err, 0, sizeof err);
-			rc = vt_vendor_add_domain(t->store, slug, domain, VT_TRIAGE_FORCE, &a, &err);
-		}
-		tui_report(t, rc, &a, &err);
-	}
-out:
-	free(domain);
+	free(what);
 	free(slug);
 }
 
@@ -232,8 +209,14 @@ tui_triage_command(struct tui *t, enum km_action a, const char *arg)
 	switch (a) {
 	case KM_ISSUE_LINK: link_issue(t, arg); break;
 	case KM_RENAME: rename_vendor(t, arg); break;
-	case KM_MERGE: merge_vendor(t, arg); break;
-	case KM_ADD_DOMAIN: add_domain(t, arg); break;
+	case KM_MERGE:
+		change_vendor(t, arg, "Merge ", " into (Tab completes): ", complete_vendor,
+			      vt_vendor_merge, ": merging", " Merge anyway? (type yes) ", "not merged");
+		break;
+	case KM_ADD_DOMAIN:
+		change_vendor(t, arg, "Domain to add to ", ": ", NULL, vt_vendor_add_domain,
+			      ": adding", " Add anyway? (type yes) ", "not added");
+		break;
 	case KM_TAG_ADD:
 	case KM_TAG_REMOVE: edit_tag(t, a, arg); break;
 	case KM_ARCHIVE: tui_act_tags(t, NULL, "inbox", "archived"); break;
