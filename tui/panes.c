@@ -60,6 +60,8 @@ load_history(struct vt_store *s, const char *slug, struct tui_pane_rows *out, st
 {
 	struct vt_event_list list;
 	vt_status rc = vt_history(s, slug, 200, &list, err);
+	const char *last_who = NULL; /* "from rep@x.example: " of the row above */
+	size_t last_len = 0;
 
 	for (size_t i = 0; rc == VT_OK && i < list.count; i++) {
 		const struct vt_event *e = &list.items[i];
@@ -67,10 +69,25 @@ load_history(struct vt_store *s, const char *slug, struct tui_pane_rows *out, st
 		int n;
 
 		short_date(e->date, date, sizeof date);
-		if (strcmp(e->kind, "message") == 0)
+		if (strcmp(e->kind, "message") == 0) {
+			/* the same correspondent as the row above is not named
+			 * again: 40 columns show the subject instead */
+			const char *colon = strstr(e->summary, ": ");
+			const char *text = e->summary;
+			size_t who = colon ? (size_t)(colon - e->summary) + 2 : 0;
+
+			if (who && (strncmp(text, "from ", 5) == 0 || strncmp(text, "to ", 3) == 0)) {
+				if (last_who != NULL && who == last_len &&
+				    strncmp(last_who, text, who) == 0)
+					text += who;
+				last_who = e->summary;
+				last_len = who;
+			} else {
+				last_who = NULL;
+			}
 			n = asprintf(&line, "%s %s %s", date, e->direction == MAIL_DIR_OUT ? ">" : "<",
-				     e->summary);
-		else
+				     text);
+		} else
 			n = asprintf(&line, "%s [%s] %s", date, e->kind, e->summary);
 		if (n < 0 || !rows_add(out, line, e->ref))
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");

@@ -25,6 +25,11 @@ contains "September's is not marked" "$row" "acmetel     \$2,480.00  Invoice AT-
 contains "the Quotes & bills pane lists the vendor's bills" "$(screen)" "Quotes & bills (5)"
 contains "with the flagged one" "$(screen)" "26-10-02 bill  \$7,800.00 AT-2026-10 !"
 contains "and the year's total" "$(screen)" "2026 bills: \$15,290.00 (4)"
+# the history pane names billing@ once for its run of bills
+keys Tab G
+contains "the history names the sender of a run" "$(screen)" "2026-10-02 < from billing@billing.acme"
+contains "and not again below it" "$(screen)" "2026-09-02 < Invoice AT-2026-09 from"
+keys g BTab
 # Enter on a row of the pane opens its thread
 keys Tab Tab Tab Tab j Enter
 ok "Enter on the pane's October bill opens its thread" wait_for "> thread"

@@ -379,6 +379,15 @@ panes_show_the_vendor(void **state)
 	assert_int_equal(tui_panes_load(&p, f->store, "acmetel", false, &err), VT_OK);
 	assert_string_equal(p.vendor.slug, "acmetel");
 	assert_int_equal(p.rows[TUI_PANE_HISTORY].count, 3);
+	/* a correspondent is named once for a run of their mail */
+	for (size_t i = 1; i < p.rows[TUI_PANE_HISTORY].count; i++) {
+		const char *above = strstr(p.rows[TUI_PANE_HISTORY].items[i - 1].text, " from ");
+		const char *here = p.rows[TUI_PANE_HISTORY].items[i].text;
+
+		if (above != NULL && strstr(here, " < ") != NULL &&
+		    strncmp(strstr(here, " < ") + 3, above + 1, strcspn(above + 1, ":")) == 0)
+			fail_msg("named twice in a row: %s", here);
+	}
 	assert_int_equal(p.rows[TUI_PANE_CONTACTS].count, 2);
 	assert_non_null(p.rows[TUI_PANE_CONTACTS].items[0].ref);
 	assert_int_equal(p.rows[TUI_PANE_ISSUES].count, 1);
