@@ -14,6 +14,8 @@
 
 #include "model.h"
 
+#define TREE_MAX 40
+
 struct node {
 	int depth;
 	char *who, *subject;
@@ -103,6 +105,15 @@ tui_pager_add_tree(struct tui_pager *p, struct mail_db *db, const char *thread_i
 	if (mail_thread_show(db, thread_id, collect, &n, &err) != VT_OK || n.failed)
 		ok = !n.failed; /* a thread that cannot be walked shows without */
 	for (size_t i = 0; ok && n.count > 1 && i < n.count; i++) {
+		/* a long thread's tree stops before it buries its first message */
+		if (i == TREE_MAX && n.count > TREE_MAX + 1) {
+			char more[64];
+
+			snprintf(more, sizeof more, "... and %zu more (J goes through them)",
+				 n.count - TREE_MAX);
+			ok = tui_pager_add_text(p, TUI_LINE_TREE, 0, more);
+			break;
+		}
 		const struct node *m = &n.items[i];
 		char prefix[128] = "", date[16] = "", line[1024];
 		struct tm tm;

@@ -458,6 +458,42 @@ pager_marks_quotes_signatures_and_hostile_text(void **state)
 }
 
 static void
+pager_tree_of_a_long_thread_stops(void **state)
+{
+	struct fixture *f = *state;
+	struct tui_pager p = { 0 };
+	struct tui_threads t = { .total = -1 };
+	struct vt_error err = { 0 };
+	const struct mail_thread *th;
+	size_t tree = 0;
+
+	/* 45 messages, each a reply to the one before */
+	for (int i = 0; i < 45; i++) {
+		char name[32], id[64], headers[256];
+
+		snprintf(name, sizeof name, "long-%02d:2,S", i);
+		snprintf(id, sizeof id, "long%d@parts.example", i);
+		snprintf(headers, sizeof headers,
+			 "Date: Mon, 02 Nov 2026 %02d:%02d:00 +0000\nIn-Reply-To: <long%d@parts.example>\n",
+			 10 + i / 60, i % 60, i > 0 ? i - 1 : 0);
+		test_write_message(f->mail, name, "Sam <sam@parts.example>", "rich@northwind.example",
+				   "Re: parts", id, i > 0 ? headers : NULL, "more\n");
+	}
+	index_ok(f);
+	assert_int_equal(tui_threads_open(&t, f->store, "id:long0@parts.example", &err), VT_OK);
+	th = tui_threads_get(&t, f->db, 0, &err);
+	assert_non_null(th);
+	assert_int_equal(tui_pager_build(&p, f->db, f->store, th->thread_id, NULL, 0, &err), VT_OK);
+	tui_threads_close(&t);
+	for (size_t i = 0; i < p.count && p.lines[i].kind == TUI_LINE_TREE; i++)
+		tree++;
+	/* 40 messages, then how many more: the first message is near */
+	assert_int_equal(tree, 41);
+	assert_string_equal(p.lines[40].text, "... and 5 more (J goes through them)");
+	tui_pager_clear(&p);
+}
+
+static void
 pager_opens_with_why_the_thread_is_suspicious(void **state)
 {
 	struct fixture *f = *state;
@@ -596,6 +632,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(panes_show_the_vendor, setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_marks_quotes_signatures_and_hostile_text, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(pager_tree_of_a_long_thread_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_opens_with_why_the_thread_is_suspicious, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(commands_complete_from_one_table, setup, teardown),
