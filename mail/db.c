@@ -46,8 +46,8 @@ mail_nm_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st,
 		       detail ? ": " : "", detail ? detail : "");
 }
 
-static vt_status
-make_dirs(const char *path, struct vt_error *err)
+vt_status
+mail_make_dirs(const char *path, struct vt_error *err)
 {
 	char buf[PATH_MAX];
 	size_t len = strlen(path);
@@ -121,13 +121,13 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 		return vt_fail(err, VT_ERR_IO, "mail root %s: %s", loc->mail_root, strerror(errno));
 	if (stat(root, &sb) != 0 || !S_ISDIR(sb.st_mode))
 		return vt_fail(err, VT_ERR_IO, "mail root %s: not a directory", root);
-	if ((rc = make_dirs(loc->data_dir, err)) != VT_OK)
+	if ((rc = mail_make_dirs(loc->data_dir, err)) != VT_OK)
 		return rc;
 	if (snprintf(xapian_dir, sizeof xapian_dir, "%s/notmuch", loc->data_dir) >=
 		    (int)sizeof xapian_dir ||
 	    snprintf(xapian, sizeof xapian, "%s/xapian", xapian_dir) >= (int)sizeof xapian)
 		return vt_fail(err, VT_ERR_IO, "%s: path too long", loc->data_dir);
-	if ((rc = make_dirs(xapian_dir, err)) != VT_OK)
+	if ((rc = mail_make_dirs(xapian_dir, err)) != VT_OK)
 		return rc;
 	if (asprintf(&db->config_path, "%s/notmuch-config", loc->data_dir) < 0) {
 		db->config_path = NULL;

@@ -206,6 +206,8 @@ vt_status mail_db_open(const struct mail_db_location *loc, enum mail_db_mode mod
 void mail_db_close(struct mail_db **db);
 /* The mail root notmuch indexes (owned by db). */
 const char *mail_db_mail_root(const struct mail_db *db);
+/* mkdir -p path (0700 for what it creates). */
+vt_status mail_make_dirs(const char *path, struct vt_error *err);
 /* Path of the notmuch config file describing our own database, or NULL for
  * a reused database: lets tools run "NOTMUCH_CONFIG=... notmuch ...". */
 const char *mail_db_config_path(const struct mail_db *db);

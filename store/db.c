@@ -471,6 +471,9 @@ vt_data_open(const struct vt_config *cfg, enum mail_db_mode mode, struct mail_db
 	if (*store == NULL) {
 		if (snprintf(path, sizeof path, "%s/vtriage.db", cfg->data_dir) >= (int)sizeof path)
 			return vt_fail(err, VT_ERR_CONFIG, "data directory path too long");
+		/* with [store] notmuch_db nothing else made the data directory */
+		if ((rc = mail_make_dirs(cfg->data_dir, err)) != VT_OK)
+			return rc;
 		return vt_store_open(path, store, err);
 	}
 	return VT_OK;

@@ -114,4 +114,18 @@ is "search --limit needs a number" "$($V $C search --limit=x '*' >/dev/null 2>&1
 is "search of nothing is an empty JSON array" "$($V $C search --format=json '*')" "[]"
 is "bad --format exits 2" "$(status $V $C search --format=xml '*')" 2
 
+# [store] notmuch_db: the user's own notmuch database; vtriage's data
+# directory is made when missing (nothing else makes it then)
+nmconf=$(notmuch_new "$TMP/mail" "$TMP/nm")
+cat >"$TMP/nmdb.conf" <<EOF
+[store]
+maildir = $TMP/mail
+data = $TMP/fresh/data
+notmuch_db = $TMP/nm/db
+EOF
+is "notmuch_db: a count works with no data directory yet" \
+	"$(NOTMUCH_CONFIG=$nmconf $V --config "$TMP/nmdb.conf" count '*')" \
+	"$(NOTMUCH_CONFIG=$nmconf notmuch count '*')"
+ok "and the data directory was made" test -f "$TMP/fresh/data/vtriage.db"
+
 done_testing
