@@ -40,53 +40,6 @@ push_line(struct tui_pager *p, enum tui_line_kind kind, int indent, char *text)
 	return true;
 }
 
-/* The display width of one character (1 for what wcwidth does not know,
- * as the sanitised text has no controls). */
-static int
-char_cols(uint32_t cp)
-{
-	int w = cp < 0x80 ? 1 : wcwidth((wchar_t)cp);
-
-	return w < 0 ? 1 : w;
-}
-
-/*
- * The end of the piece of s from start that fits in room columns, broken
- * after the last space that fits (or inside a word longer than the room,
- * such as a URL); *next is where the next piece starts, the space it broke
- * at left out.
- */
-size_t
-tui_wrap_piece(const char *text, size_t len, size_t start, int room, size_t *next)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	size_t i = start, fit = start, last_space = 0;
-	int cols = 0;
-
-	while (i < len) {
-		uint32_t cp;
-		size_t n = mail_utf8_decode(s + i, len - i, &cp);
-
-		if (n == 0)
-			n = 1;
-		if (cols + char_cols(cp) > room)
-			break;
-		cols += char_cols(cp);
-		if (s[i] == ' ')
-			last_space = i;
-		i += n;
-		fit = i;
-	}
-	if (fit < len && last_space > start)
-		fit = last_space + 1;
-	if (fit == start && start < len) /* one character wider than the room */
-		fit = start + 1;
-	*next = fit;
-	while (*next < len && text[*next] == ' ' && fit < len)
-		(*next)++;
-	return fit;
-}
-
 /* A long line becomes several, each at most p->width - indent columns: a
  * quote's "valid until 2026-12-15" is read whole instead of cut at the
  * edge of the screen. */
