@@ -1,7 +1,8 @@
 #!/bin/sh
 # The main paths under valgrind's memcheck, on the demo mailbox: index
 # (the read-ahead thread, attribution, trust), search, check, history,
-# contacts, a refused and a forced merge, undo. Any invalid read or
+# contacts, a refused and a forced merge, undo, attachments listed and
+# saved, a tag and its undo. Any invalid read or
 # write, use of uninitialised memory or bad free fails the test (leaks
 # are the sanitizer run's: GLib, GMime and Xapian keep caches by design).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -24,4 +25,9 @@ is "a refused merge" "$(status vg vendor merge acmetel-billing acmetel)" 2
 ok "a forced merge" vg vendor merge acmetel-billing acmetel --force
 ok "undo" vg undo
 ok "a second index" vg index --quiet
+ok "attachments (and an HTML body) listed" vg attachment list '*'
+mkdir "$TMP/saved"
+ok "an attachment saved" vg attachment save id:3DA3C96B.7050007@eecs.berkeley.edu 2 --to "$TMP/saved"
+ok "a thread moved to the Trash" vg tag +deleted 'subject:"lunch thursday"'
+ok "and back" vg undo
 done_testing
