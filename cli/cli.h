@@ -115,6 +115,21 @@ int cmd_vendor_remove_domain(struct cli *cli, const struct cli_command *self, in
 			     char **argv);
 int cmd_undo(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_contact_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+/* One file of each message a query matches. */
+struct cli_found {
+	char *id, *path;
+};
+struct cli_found_list {
+	struct cli_found *items;
+	size_t count;
+	bool failed;
+};
+/* The messages the operands' query matches, ordered by Message-ID; the
+ * exit code on failure (reported), else -1. Opens the index read-only. */
+int cli_find_messages(struct cli *cli, int n, char **argv, struct cli_found_list *out);
+void cli_found_clear(struct cli_found_list *l);
+int cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_compose(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_tag(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_attachment_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, char **argv);

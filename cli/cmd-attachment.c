@@ -8,21 +8,12 @@
 
 #include "cli.h"
 
-/* One message's file, as found by the query. */
-struct found {
-	char *id, *path;
-};
-struct found_list {
-	struct found *items;
-	size_t count;
-	bool failed;
-};
 
 static vt_status
 collect_file(void *ctx, const char *id, const char *path, struct vt_error *err)
 {
-	struct found_list *l = ctx;
-	struct found *grown;
+	struct cli_found_list *l = ctx;
+	struct cli_found *grown;
 
 	(void)err;
 	for (size_t i = 0; i < l->count; i++)
@@ -43,11 +34,11 @@ collect_file(void *ctx, const char *id, const char *path, struct vt_error *err)
 static int
 by_id(const void *a, const void *b)
 {
-	return strcmp(((const struct found *)a)->id, ((const struct found *)b)->id);
+	return strcmp(((const struct cli_found *)a)->id, ((const struct cli_found *)b)->id);
 }
 
-static void
-found_clear(struct found_list *l)
+void
+cli_found_clear(struct cli_found_list *l)
 {
 	for (size_t i = 0; i < l->count; i++) {
 		free(l->items[i].id);
@@ -56,10 +47,8 @@ found_clear(struct found_list *l)
 	free(l->items);
 }
 
-/* The messages the operands' query matches, ordered by Message-ID; the
- * exit code on failure (reported), else -1. */
-static int
-find_messages(struct cli *cli, int n, char **argv, struct found_list *out)
+int
+cli_find_messages(struct cli *cli, int n, char **argv, struct cli_found_list *out)
 {
 	struct vt_error err = { 0 };
 	char *query, *user = NULL;
@@ -75,7 +64,7 @@ find_messages(struct cli *cli, int n, char **argv, struct found_list *out)
 	free(query);
 	free(user);
 	if (code >= 0)
-		found_clear(out);
+		cli_found_clear(out);
 	else
 		qsort(out->items, out->count, sizeof *out->items, by_id);
 	return code;
@@ -84,7 +73,7 @@ find_messages(struct cli *cli, int n, char **argv, struct found_list *out)
 int
 cmd_attachment_list(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	struct found_list found;
+	struct cli_found_list found;
 	json_t *array;
 	int n, code = 0;
 
@@ -92,7 +81,7 @@ cmd_attachment_list(struct cli *cli, const struct cli_command *self, int argc, c
 		return n == -2 ? 0 : 2;
 	if (n == 0)
 		return cli_usage_error(cli, "needs a QUERY (id:MSGID, thread:..., vendor:...)");
-	if ((code = find_messages(cli, n, argv, &found)) >= 0)
+	if ((code = cli_find_messages(cli, n, argv, &found)) >= 0)
 		return code;
 	code = 0;
 	array = cli->format == CLI_JSON ? json_array() : NULL;
@@ -144,7 +133,7 @@ cmd_attachment_list(struct cli *cli, const struct cli_command *self, int argc, c
 		cli_json_print(cli, array);
 		json_decref(array);
 	}
-	found_clear(&found);
+	cli_found_clear(&found);
 	return code;
 }
 
@@ -154,7 +143,7 @@ cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, c
 	const char *to = NULL, *force = NULL;
 	const struct cli_option options[] = { { "to", true, &to }, { "force", false, &force },
 					      { 0 } };
-	struct found_list found;
+	struct cli_found_list found;
 	struct mail_attachment_list list = { 0 };
 	const struct mail_attachment *chosen = NULL;
 	struct vt_error err = { 0 };
@@ -172,16 +161,16 @@ cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, c
 	if (errno || *end != '\0' || end == argv[n - 1] || part < 0 || part > 100000)
 		return cli_usage_error(cli, "PART '%s' is not a number from 0 (see attachment list)",
 				       argv[n - 1]);
-	if ((code = find_messages(cli, n - 1, argv, &found)) >= 0)
+	if ((code = cli_find_messages(cli, n - 1, argv, &found)) >= 0)
 		return code;
 	if (found.count != 1) {
 		code = cli_usage_error(cli, "the query matches %zu messages, not one (id:MSGID names one)",
 				       found.count);
-		found_clear(&found);
+		cli_found_clear(&found);
 		return code;
 	}
 	if (mail_attachment_list(found.items[0].path, &list, &err) != VT_OK) {
-		found_clear(&found);
+		cli_found_clear(&found);
 		return cli_error(&err);
 	}
 	for (size_t i = 0; i < list.count; i++)
@@ -226,6 +215,6 @@ cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, c
 out:
 	free(dest);
 	mail_attachment_list_clear(&list);
-	found_clear(&found);
+	cli_found_clear(&found);
 	return code;
 }

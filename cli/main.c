@@ -312,6 +312,24 @@ static const struct cli_command commands[] = {
 		  "Exit status 0 whatever is found. JSON: message_id, thread, date, vendor,\n"
 		  "from, subject, reasons (reason, text, imitates).\n",
 	  .run = cmd_check },
+	{ .name = "reply",
+	  .args = "QUERY... [--all]",
+	  .summary = "Answer the one message QUERY matches: a draft in $VISUAL/$EDITOR, then sent.",
+	  .help = "The draft has its headers on top (From, To: the message's Reply-To or\n"
+		  "sender, Cc: with --all its other recipients but you, Subject: Re: once,\n"
+		  "In-Reply-To, References), a blank line, and the original quoted after an\n"
+		  "attribution line. It is sent through [send] command (default sendmail -t;\n"
+		  "msmtp -t works) when the editor exits 0; on a terminal you are asked:\n"
+		  "send, edit again, postpone (the draft stays in <data>/drafts) or abandon.\n"
+		  "Without a terminal an unchanged draft is dropped. A copy goes to the\n"
+		  "Maildir's Sent folder ([send] sent_folder) and is indexed. A failed send\n"
+		  "keeps the draft and says why (exit 1).\n",
+	  .run = cmd_reply },
+	{ .name = "compose",
+	  .args = "[--to ADDRESS] [--subject TEXT]",
+	  .summary = "Write a new message: a draft in $VISUAL/$EDITOR, then sent.",
+	  .help = "As reply, with an empty body.\n",
+	  .run = cmd_compose },
 	{ .name = "tag",
 	  .args = "+TAG|-TAG... QUERY...",
 	  .summary = "Add or remove tags of the messages a query matches (undoable).",

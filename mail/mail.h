@@ -888,6 +888,46 @@ void mail_format_bytes(uint64_t bytes, char *out, size_t len);
  * not wrong. */
 bool mail_wrong_greeting(const char *body, const char *user_name, char *greeted, size_t len);
 
+/* ---- writing mail (mail/compose.c) ---- */
+
+struct mail_sender {
+	const char *name;    /* may be NULL */
+	const char *address;
+};
+/* A message built from a draft, as sendmail -t takes it. */
+struct mail_outgoing {
+	char *text;       /* the whole message, headers and body */
+	size_t len;
+	char *message_id; /* without <> */
+	char *recipients; /* To and Cc, as text, for what is said */
+};
+/* The draft of a new message: From (me), To, Cc, Subject, a blank line.
+ * Malloc'd; values from outside lose their line breaks and controls. */
+char *mail_draft_new(const struct mail_sender *me, const char *to, const char *subject);
+/*
+ * The draft of a reply to the message in file path: From (me), To (its
+ * Reply-To, else its sender), Cc (all: its other recipients, never the
+ * user's addresses of mine), Subject "Re: " once (RE:, AW:, SV: ... of
+ * the original dropped), In-Reply-To and References (the last 20), then
+ * an attribution line and the original's text quoted with "> ". Nothing
+ * from the original keeps a line break or control in a header. *out
+ * malloc'd.
+ */
+vt_status mail_draft_reply(const char *path, const struct mail_sender *me,
+			   const char *const *mine, size_t n_mine, bool all, char **out,
+			   struct vt_error *err);
+/*
+ * The message of an edited draft (GMime builds it: RFC 2047 where names
+ * and subjects need it, the body UTF-8 in the lightest encoding, a
+ * Message-ID under the sender's domain, the Date). A header line that is
+ * not "Name: value", a control character in one, an address list without
+ * an address, or no recipient at all is VT_ERR_USAGE naming the draft's
+ * line.
+ */
+vt_status mail_draft_build(const char *draft, const struct mail_sender *me,
+			   struct mail_outgoing *out, struct vt_error *err);
+void mail_outgoing_clear(struct mail_outgoing *o);
+
 /* ---- links in text (mail/urls.c) ---- */
 
 /*

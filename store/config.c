@@ -52,6 +52,9 @@ static const struct config_key config_keys[] = {
 	  .field = FIELD(mirror_folders) },
 	{ .section = "triage", .key = "trash_on_server", .type = CONFIG_BOOL,
 	  .field = FIELD(trash_on_server) },
+	{ .section = "send", .key = "command", .type = CONFIG_STRING, .field = FIELD(send_command) },
+	{ .section = "send", .key = "sent_folder", .type = CONFIG_STRING,
+	  .field = FIELD(send_sent_folder) },
 	{ .section = "trust", .key = "authserv_id", .type = CONFIG_DOMAINS,
 	  .field = FIELD(authserv_ids), .count_field = FIELD(n_authserv_ids) },
 	{ .section = "bills", .key = "jump_percent", .type = CONFIG_NUMBER,
@@ -494,6 +497,8 @@ vt_config_free(struct vt_config **cfgp)
 	free(cfg->notmuch_db);
 	free(cfg->identity_name);
 	free(cfg->ui_opener);
+	free(cfg->send_command);
+	free(cfg->send_sent_folder);
 	free(cfg->ui_browser);
 	free_list(cfg->addresses, cfg->n_addresses);
 	free_list(cfg->own_domains, cfg->n_own_domains);

@@ -46,6 +46,8 @@ struct vt_config {
 	size_t n_personal_domains;
 	bool mirror_folders; /* [triage] mirror_folders */
 	bool trash_on_server; /* [triage] trash_on_server: deleted mail to the server's trash */
+	char *send_command;     /* [send] command: sendmail -t compatible, words */
+	char *send_sent_folder; /* [send] sent_folder: under the maildir, default Sent */
 	/* [trust] authserv_id: the user's receiving servers, whose
 	 * Authentication-Results alone are believed; none: learned */
 	char **authserv_ids;
@@ -383,6 +385,15 @@ struct vt_index_ui {
 vt_status vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg,
 		   bool full_scan, volatile const sig_atomic_t *interrupted, const struct vt_index_ui *ui,
 		   struct vt_index_report *report, struct vt_error *err);
+
+/* ---- sending (store/send.c) ----------------------------------------------- */
+
+/* Sends o through [send] command (default "sendmail -t"; its text on
+ * standard input, no shell; what it says on failure is the error), then
+ * keeps a copy in <maildir>/<[send] sent_folder, default Sent> and indexes
+ * it (when db and store are given). */
+vt_status vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
+		  const struct mail_outgoing *o, struct vt_error *err);
 
 /* ---- queries -------------------------------------------------------------- */
 

@@ -1,0 +1,287 @@
+/* vtriage reply, vtriage compose: a draft in $VISUAL/$EDITOR, then sent. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* The draft's file, kept in <data>/drafts until sent or dropped (a
+ * failed send leaves it there: postponed, not lost). */
+static char *
+write_draft(const struct vt_config *cfg, const char *text, struct vt_error *err)
+{
+	char *path = NULL, dir[4096];
+	int fd;
+	size_t len = strlen(text), done = 0;
+
+	snprintf(dir, sizeof dir, "%s/drafts", cfg->data_dir);
+	if (mail_make_dirs(dir, err) != VT_OK)
+		return NULL;
+	if (asprintf(&path, "%s/draft-XXXXXX", dir) < 0)
+		return NULL;
+	if ((fd = mkstemp(path)) < 0) {
+		vt_fail(err, VT_ERR_IO, "%s: %s", path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	while (done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+
+		if (n <= 0) {
+			vt_fail(err, VT_ERR_IO, "%s: %s", path, strerror(errno));
+			close(fd);
+			unlink(path);
+			free(path);
+			return NULL;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	return path;
+}
+
+static char *
+read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t cap = 0, len = 0, n;
+	char buf[8192];
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		if (len + n + 1 > cap) {
+			char *grown = realloc(text, (cap = (len + n + 1) * 2));
+
+			if (grown == NULL) {
+				free(text);
+				fclose(f);
+				return NULL;
+			}
+			text = grown;
+		}
+		memcpy(text + len, buf, n);
+		len += n;
+	}
+	fclose(f);
+	if (text == NULL)
+		text = calloc(1, 1);
+	else
+		text[len] = '\0';
+	return text;
+}
+
+/* $VISUAL, else $EDITOR, else vi, on the draft; its exit status. */
+static int
+edit(const char *path)
+{
+	const char *editor = getenv("VISUAL");
+	char *words, *argv[40];
+	int argc = 0, status = 0;
+	pid_t pid;
+
+	if (editor == NULL || *editor == '\0')
+		editor = getenv("EDITOR");
+	if (editor == NULL || *editor == '\0')
+		editor = "vi";
+	if ((words = strdup(editor)) == NULL)
+		return -1;
+	for (char *w = strtok(words, " \t"); w != NULL && argc < 38; w = strtok(NULL, " \t"))
+		argv[argc++] = w;
+	argv[argc++] = (char *)path;
+	argv[argc] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "vtriage: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	free(words);
+	return pid < 0 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* On a terminal: send, edit again, postpone or abandon. */
+static char
+ask(void)
+{
+	char line[64];
+
+	fprintf(stderr, "Send? [y]es, [e]dit, [p]ostpone, [a]bandon: ");
+	fflush(stderr);
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return 'p';
+	return strchr("yepa", line[0]) && line[0] ? line[0] : '?';
+}
+
+/* Edits the draft at path until it is sent, postponed or dropped. */
+static int
+edit_and_send(struct cli *cli, char *path, const char *original)
+{
+	bool terminal = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+	struct mail_sender me = { cli->cfg->identity_name,
+				  cli->cfg->n_addresses ? cli->cfg->addresses[0] : NULL };
+
+	for (;;) {
+		struct vt_error err = { 0 };
+		struct mail_outgoing o;
+		char *text, choice = 'y';
+		int rc = edit(path);
+
+		if (rc != 0) {
+			fprintf(stderr, "vtriage: the editor ended with status %d: not sent (the draft is %s)\n",
+				rc, path);
+			return 1;
+		}
+		text = read_file(path);
+		if (text == NULL) {
+			fprintf(stderr, "vtriage: %s: %s\n", path, strerror(errno));
+			return 1;
+		}
+		if (strcmp(text, original) == 0 && !terminal) {
+			fprintf(cli->out, "not sent: the draft was not changed (dropped)\n");
+			unlink(path);
+			free(text);
+			return 0;
+		}
+		while (terminal && (choice = ask()) == '?')
+			;
+		if (choice == 'e') {
+			free(text);
+			continue;
+		}
+		if (choice == 'p' || choice == 'a') {
+			if (choice == 'a')
+				unlink(path);
+			fprintf(cli->out, choice == 'a' ? "abandoned\n" : "postponed: %s\n", path);
+			free(text);
+			return 0;
+		}
+		if (mail_draft_build(text, &me, &o, &err) != VT_OK) {
+			free(text);
+			cli_print_error(path, &err);
+			if (terminal)
+				continue; /* back to the editor to fix it */
+			return 2;
+		}
+		free(text);
+		/* the index is opened for writing only now, not while editing */
+		if (cli_open(cli, MAIL_DB_READ_WRITE, &err) != VT_OK ||
+		    vt_send(cli->cfg, cli->store, cli->db, &o, &err) != VT_OK) {
+			cli_print_error(NULL, &err);
+			fprintf(stderr, "vtriage: the draft is kept: %s\n", path);
+			mail_outgoing_clear(&o);
+			return 1;
+		}
+		{
+			char *to = cli_text(o.recipients);
+
+			fprintf(cli->out, "sent to %s <%s>\n", to ? to : "", o.message_id);
+			free(to);
+		}
+		mail_outgoing_clear(&o);
+		unlink(path);
+		return 0;
+	}
+}
+
+static int
+start(struct cli *cli, const char *draft_text)
+{
+	struct vt_error err = { 0 };
+	char *path = write_draft(cli->cfg, draft_text, &err);
+	int code;
+
+	if (path == NULL)
+		return cli_error(&err);
+	code = edit_and_send(cli, path, draft_text);
+	free(path);
+	return code;
+}
+
+static bool
+have_identity(struct cli *cli)
+{
+	if (cli->cfg->n_addresses > 0)
+		return true;
+	fprintf(stderr, "vtriage: %s: [identity] addresses: needed to send (your address)\n",
+		cli->cfg->path ? cli->cfg->path : "config");
+	return false;
+}
+
+int
+cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *all = NULL;
+	const struct cli_option options[] = { { "all", false, &all }, { 0 } };
+	struct cli_found_list found;
+	struct vt_error err = { 0 };
+	struct mail_sender me;
+	char *draft = NULL;
+	int n, code;
+
+	if ((n = cli_parse_options(cli, self, argc, argv, options)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n == 0)
+		return cli_usage_error(cli, "needs the message to answer (id:MSGID)");
+	if ((code = cli_find_messages(cli, n, argv, &found)) >= 0)
+		return code;
+	if (found.count != 1) {
+		code = cli_usage_error(cli, "the query matches %zu messages, not one (id:MSGID names one)",
+				       found.count);
+		cli_found_clear(&found);
+		return code;
+	}
+	if (!have_identity(cli)) {
+		cli_found_clear(&found);
+		return 2;
+	}
+	me = (struct mail_sender){ cli->cfg->identity_name, cli->cfg->addresses[0] };
+	if (mail_draft_reply(found.items[0].path, &me, (const char *const *)cli->cfg->addresses,
+			     cli->cfg->n_addresses, all != NULL, &draft, &err) != VT_OK) {
+		cli_found_clear(&found);
+		return cli_error(&err);
+	}
+	cli_found_clear(&found);
+	/* the editor may take long: no index held open meanwhile */
+	vt_store_close(&cli->store);
+	mail_db_close(&cli->db);
+	code = start(cli, draft);
+	free(draft);
+	return code;
+}
+
+int
+cmd_compose(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *to = NULL, *subject = NULL;
+	const struct cli_option options[] = { { "to", true, &to }, { "subject", true, &subject },
+					      { 0 } };
+	struct vt_error err = { 0 };
+	struct mail_sender me;
+	char *draft;
+	int n, code;
+
+	if ((n = cli_parse_options(cli, self, argc, argv, options)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 0)
+		return cli_usage_error(cli, "takes options only (--to, --subject)");
+	if (cli->cfg == NULL && vt_config_load(cli->config_path, &cli->cfg, &err) != VT_OK)
+		return cli_error(&err);
+	if (!have_identity(cli))
+		return 2;
+	me = (struct mail_sender){ cli->cfg->identity_name, cli->cfg->addresses[0] };
+	if ((draft = mail_draft_new(&me, to ? to : "", subject ? subject : "")) == NULL)
+		return 1;
+	code = start(cli, draft);
+	free(draft);
+	return code;
+}

@@ -1,0 +1,412 @@
+/*
+ * Writing mail: the draft a user edits (headers on top, as mutt's
+ * edit_headers, a blank line, the body) for a reply or a new message,
+ * and the message built from the edited draft with GMime: addresses and
+ * subjects encoded by RFC 2047 where they need it, the body UTF-8 in the
+ * lightest transfer encoding that carries it, a Message-ID under the
+ * sender's domain, a Date. Nothing of the original mail reaches a header
+ * with a line break or a control character in it.
+ */
+#include "config.h"
+
+#include <gmime/gmime.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "ascii.h"
+#include "mail.h"
+#include "private.h"
+
+#define REFERENCES_MAX 20
+
+/* A header value from mail, on one line: controls (CR, LF, ESC...) are
+ * spaces, runs of them one. */
+static void
+append_clean(GString *out, const char *value)
+{
+	bool space = false;
+
+	for (const unsigned char *p = (const unsigned char *)(value ? value : ""); *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			space = true;
+			continue;
+		}
+		if (space && out->len > 0 && out->str[out->len - 1] != ' ')
+			g_string_append_c(out, ' ');
+		space = false;
+		g_string_append_c(out, (char)*p);
+	}
+}
+
+/* "Re: x" of "RE: AW: Re: x": one Re:, the others' prefixes dropped. */
+static const char *
+bare_subject(const char *s)
+{
+	static const char *const prefixes[] = { "re:", "aw:", "sv:", "antw:", "vs:", "r:" };
+	bool again = true;
+
+	while (again) {
+		again = false;
+		while (*s == ' ')
+			s++;
+		for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+			if (strncasecmp(s, prefixes[i], strlen(prefixes[i])) == 0) {
+				s += strlen(prefixes[i]);
+				again = true;
+			}
+	}
+	return s;
+}
+
+/* Whether address is one of the user's. */
+static bool
+is_mine(const char *address, const char *const *mine, size_t n)
+{
+	for (size_t i = 0; address != NULL && i < n; i++)
+		if (strcasecmp(address, mine[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Adds the mailboxes of list to out (no groups), skipping the user's and
+ * those already there. */
+static void
+add_addresses(InternetAddressList *out, InternetAddressList *list, const char *const *mine,
+	      size_t n_mine)
+{
+	for (int i = 0; list != NULL && i < internet_address_list_length(list); i++) {
+		InternetAddress *a = internet_address_list_get_address(list, i);
+		const char *addr;
+		bool seen = false;
+
+		if (!INTERNET_ADDRESS_IS_MAILBOX(a))
+			continue;
+		addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
+		if (addr == NULL || *addr == '\0' || is_mine(addr, mine, n_mine))
+			continue;
+		for (int k = 0; k < internet_address_list_length(out) && !seen; k++) {
+			InternetAddress *b = internet_address_list_get_address(out, k);
+
+			seen = INTERNET_ADDRESS_IS_MAILBOX(b) &&
+			       strcasecmp(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(b)),
+					  addr) == 0;
+		}
+		if (!seen)
+			internet_address_list_add(out, a);
+	}
+}
+
+static void
+header_line(GString *draft, const char *name, InternetAddressList *list)
+{
+	char *text = list ? internet_address_list_to_string(list, NULL, FALSE) : NULL;
+
+	g_string_append_printf(draft, "%s: ", name);
+	append_clean(draft, text);
+	g_string_append_c(draft, '\n');
+	g_free(text);
+}
+
+static void
+me_line(GString *draft, const struct mail_sender *me)
+{
+	InternetAddressList *list = internet_address_list_new();
+
+	internet_address_list_add(list, internet_address_mailbox_new(me->name, me->address));
+	header_line(draft, "From", list);
+	g_object_unref(list);
+}
+
+char *
+mail_draft_new(const struct mail_sender *me, const char *to, const char *subject)
+{
+	GString *draft = g_string_new(NULL);
+	char *out;
+
+	g_mime_init();
+	me_line(draft, me);
+	g_string_append(draft, "To: ");
+	append_clean(draft, to);
+	g_string_append(draft, "\nCc: \nSubject: ");
+	append_clean(draft, subject);
+	g_string_append(draft, "\n\n\n");
+	out = strdup(draft->str);
+	g_string_free(draft, TRUE);
+	return out;
+}
+
+vt_status
+mail_draft_reply(const char *path, const struct mail_sender *me, const char *const *mine,
+		 size_t n_mine, bool all, char **out, struct vt_error *err)
+{
+	struct vt_error perr = { 0 };
+	GMimeMessage *msg = mail_parse_file(path, &perr);
+	InternetAddressList *to, *cc, *reply_to, *from;
+	GString *draft;
+	const char *id, *refs, *subject;
+	char *body, date[64] = "";
+	GDateTime *when;
+
+	*out = NULL;
+	if (msg == NULL) {
+		if (err)
+			*err = perr;
+		return perr.status;
+	}
+	to = internet_address_list_new();
+	cc = internet_address_list_new();
+	reply_to = g_mime_message_get_reply_to(msg);
+	from = g_mime_message_get_from(msg);
+	/* to its Reply-To, else its sender; all: its other recipients too.
+	 * The user's own message is answered to its recipients. */
+	{
+		InternetAddress *first = internet_address_list_length(from) > 0
+						 ? internet_address_list_get_address(from, 0)
+						 : NULL;
+		bool own = first != NULL && INTERNET_ADDRESS_IS_MAILBOX(first) &&
+			   is_mine(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(first)),
+				   mine, n_mine);
+
+		add_addresses(to,
+			      own ? g_mime_message_get_to(msg)
+			      : internet_address_list_length(reply_to) > 0 ? reply_to
+									 : from,
+			      own ? mine : NULL, own ? n_mine : 0);
+	}
+	if (all) {
+		add_addresses(cc, g_mime_message_get_to(msg), mine, n_mine);
+		add_addresses(cc, g_mime_message_get_cc(msg), mine, n_mine);
+		for (int i = internet_address_list_length(cc) - 1; i >= 0; i--) {
+			InternetAddress *a = internet_address_list_get_address(cc, i);
+
+			for (int k = 0; k < internet_address_list_length(to); k++)
+				if (strcasecmp(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)),
+					       internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(
+						       internet_address_list_get_address(to, k)))) == 0) {
+					internet_address_list_remove_at(cc, i);
+					break;
+				}
+		}
+	}
+	draft = g_string_new(NULL);
+	me_line(draft, me);
+	header_line(draft, "To", to);
+	header_line(draft, "Cc", cc);
+	subject = g_mime_message_get_subject(msg);
+	g_string_append(draft, "Subject: Re: ");
+	append_clean(draft, bare_subject(subject ? subject : ""));
+	g_string_append_c(draft, '\n');
+	id = g_mime_message_get_message_id(msg);
+	if (id != NULL && *id != '\0') {
+		GMimeReferences *r = g_mime_references_parse(
+			NULL, (refs = g_mime_object_get_header(GMIME_OBJECT(msg), "References")) ? refs : "");
+		int n = g_mime_references_length(r), first = n > REFERENCES_MAX ? n - REFERENCES_MAX : 0;
+
+		g_string_append(draft, "In-Reply-To: <");
+		append_clean(draft, id);
+		g_string_append(draft, ">\nReferences:");
+		for (int i = first; i < n; i++) {
+			g_string_append(draft, " <");
+			append_clean(draft, g_mime_references_get_message_id(r, i));
+			g_string_append_c(draft, '>');
+		}
+		g_string_append(draft, " <");
+		append_clean(draft, id);
+		g_string_append(draft, ">\n");
+		g_mime_references_free(r);
+	}
+	g_string_append_c(draft, '\n');
+	/* the attribution, then the original quoted */
+	when = g_mime_message_get_date(msg);
+	if (when != NULL) {
+		gchar *s = g_date_time_format(when, "%a, %d %b %Y %H:%M");
+
+		snprintf(date, sizeof date, "On %s, ", s ? s : "");
+		g_free(s);
+	}
+	{
+		char *who = NULL;
+		InternetAddress *a = internet_address_list_length(from) > 0
+					     ? internet_address_list_get_address(from, 0)
+					     : NULL;
+		const char *name = a ? internet_address_get_name(a) : NULL;
+
+		if (name == NULL || *name == '\0')
+			name = a && INTERNET_ADDRESS_IS_MAILBOX(a)
+				       ? internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a))
+				       : "you";
+		who = strdup(name);
+		g_string_append_printf(draft, "\n\n%s", date);
+		append_clean(draft, who);
+		g_string_append(draft, " wrote:\n");
+		free(who);
+	}
+	body = mail_body_text_of(msg, 256 * 1024);
+	for (const char *line = body ? body : ""; *line != '\0';) {
+		size_t len = strcspn(line, "\n");
+
+		g_string_append(draft, len ? "> " : ">");
+		for (size_t i = 0; i < len; i++)
+			/* a quoted line keeps its tabs; other controls go */
+			g_string_append_c(draft, (unsigned char)line[i] < 0x20 && line[i] != '\t'
+							 ? ' '
+							 : line[i]);
+		g_string_append_c(draft, '\n');
+		line += len;
+		if (*line == '\n')
+			line++;
+	}
+	free(body);
+	g_object_unref(to);
+	g_object_unref(cc);
+	g_object_unref(msg);
+	*out = strdup(draft->str);
+	g_string_free(draft, TRUE);
+	return *out ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+}
+
+/* The domain of an address, for the Message-ID. */
+static const char *
+domain_of(const char *address)
+{
+	const char *at = address ? strrchr(address, '@') : NULL;
+
+	return at && at[1] ? at + 1 : "localhost";
+}
+
+vt_status
+mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_outgoing *out,
+		 struct vt_error *err)
+{
+	GMimeMessage *msg = g_mime_message_new(TRUE);
+	GMimeTextPart *body;
+	const char *p = draft;
+	int line_no = 0;
+	bool have_to = false, have_from = false;
+	vt_status rc = VT_OK;
+	char *id;
+	GDateTime *now;
+
+	memset(out, 0, sizeof *out);
+	g_mime_init();
+	/* the headers, up to the first empty line */
+	while (*p != '\0' && *p != '\n') {
+		size_t len = strcspn(p, "\n"), name_len = 0;
+		char *line = strndup(p, len), *value;
+
+		line_no++;
+		p += len + (p[len] == '\n');
+		if (line == NULL) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		while (ascii_alnum((unsigned char)line[name_len]) || line[name_len] == '-')
+			name_len++;
+		if (name_len == 0 || line[name_len] != ':') {
+			rc = vt_fail(err, VT_ERR_USAGE, "draft line %d: not a header (Name: value): %.60s",
+				     line_no, line);
+			free(line);
+			break;
+		}
+		line[name_len] = '\0';
+		value = line + name_len + 1;
+		value += strspn(value, " \t");
+		for (char *c = value; *c; c++)
+			if ((unsigned char)*c < 0x20 && *c != '\t') {
+				rc = vt_fail(err, VT_ERR_USAGE, "draft line %d: a control character in %s",
+					     line_no, line);
+				break;
+			}
+		if (rc == VT_OK && *value != '\0') {
+			if (strcasecmp(line, "From") == 0 || strcasecmp(line, "To") == 0 ||
+			    strcasecmp(line, "Cc") == 0 || strcasecmp(line, "Bcc") == 0 ||
+			    strcasecmp(line, "Reply-To") == 0) {
+				InternetAddressList *list = internet_address_list_parse(NULL, value);
+				GMimeAddressType type = strcasecmp(line, "From") == 0 ? GMIME_ADDRESS_TYPE_FROM
+							: strcasecmp(line, "To") == 0 ? GMIME_ADDRESS_TYPE_TO
+							: strcasecmp(line, "Cc") == 0 ? GMIME_ADDRESS_TYPE_CC
+							: strcasecmp(line, "Bcc") == 0 ? GMIME_ADDRESS_TYPE_BCC
+										: GMIME_ADDRESS_TYPE_REPLY_TO;
+
+				if (list == NULL || internet_address_list_length(list) == 0) {
+					rc = vt_fail(err, VT_ERR_USAGE, "draft line %d: %s: no address in '%.80s'",
+						     line_no, line, value);
+				} else {
+					internet_address_list_append(
+						g_mime_message_get_addresses(msg, type), list);
+					have_to = have_to || type == GMIME_ADDRESS_TYPE_TO ||
+						  type == GMIME_ADDRESS_TYPE_CC ||
+						  type == GMIME_ADDRESS_TYPE_BCC;
+					have_from = have_from || type == GMIME_ADDRESS_TYPE_FROM;
+				}
+				if (list != NULL)
+					g_object_unref(list);
+			} else if (strcasecmp(line, "Subject") == 0) {
+				g_mime_message_set_subject(msg, value, "utf-8");
+			} else {
+				g_mime_object_set_header(GMIME_OBJECT(msg), line, value, "utf-8");
+			}
+		}
+		free(line);
+		if (rc != VT_OK)
+			break;
+	}
+	if (rc == VT_OK && !have_to)
+		rc = vt_fail(err, VT_ERR_USAGE, "the draft has no recipient (To, Cc or Bcc)");
+	if (rc != VT_OK) {
+		g_object_unref(msg);
+		return rc;
+	}
+	if (!have_from)
+		internet_address_list_add(g_mime_message_get_from(msg),
+					  internet_address_mailbox_new(me->name, me->address));
+	if (*p == '\n')
+		p++;
+	id = g_mime_utils_generate_message_id(domain_of(me->address));
+	g_mime_message_set_message_id(msg, id);
+	now = g_date_time_new_now_local();
+	g_mime_message_set_date(msg, now);
+	g_date_time_unref(now);
+	body = g_mime_text_part_new_with_subtype("plain");
+	g_mime_text_part_set_text(body, p);
+	g_mime_part_set_content_encoding(
+		GMIME_PART(body),
+		g_mime_part_get_best_content_encoding(GMIME_PART(body), GMIME_ENCODING_CONSTRAINT_7BIT));
+	g_mime_message_set_mime_part(msg, GMIME_OBJECT(body));
+	g_object_unref(body);
+	{
+		/* Bcc is for the envelope: sendmail -t reads it and drops it */
+		char *text = g_mime_object_to_string(GMIME_OBJECT(msg), NULL);
+		InternetAddressList *rcpt = internet_address_list_new();
+
+		out->text = text ? strdup(text) : NULL;
+		out->len = text ? strlen(text) : 0;
+		g_free(text);
+		out->message_id = strdup(id);
+		add_addresses(rcpt, g_mime_message_get_to(msg), NULL, 0);
+		add_addresses(rcpt, g_mime_message_get_cc(msg), NULL, 0);
+		text = internet_address_list_to_string(rcpt, NULL, FALSE);
+		out->recipients = strdup(text ? text : "");
+		g_free(text);
+		g_object_unref(rcpt);
+	}
+	g_free(id);
+	g_object_unref(msg);
+	if (out->text == NULL || out->message_id == NULL || out->recipients == NULL) {
+		mail_outgoing_clear(out);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	return VT_OK;
+}
+
+void
+mail_outgoing_clear(struct mail_outgoing *o)
+{
+	free(o->text);
+	free(o->message_id);
+	free(o->recipients);
+	memset(o, 0, sizeof *o);
+}

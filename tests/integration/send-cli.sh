@@ -1,0 +1,100 @@
+#!/bin/sh
+# vtriage reply and compose: the draft through a fake $EDITOR, sent
+# through a sendmail stand-in that records what it gets; the recorded
+# message parsed by Python's email package header by header (threading,
+# Re: once, reply-all without the user, quoting, UTF-8 and RFC 2047, no
+# header injected from a hostile original); an unchanged draft is not
+# sent; a failing command keeps the draft; the Sent copy is indexed.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
+# a hostile original: escapes and an injection attempt in its headers
+python3 - "$TMP/mail/INBOX/cur/hostile-reply:2,S" <<'PY'
+import sys
+open(sys.argv[1], "wb").write(
+    b"From: =?utf-8?q?Eve=0D=0ABcc=3A_all=40evil=2Eexample?= <eve@vendor.example>\n"
+    b"To: Rich Miller <rich@northwind.example>, Ann <ann@vendor.example>\n"
+    b"Subject: =?utf-8?q?RE=3A_AW=3A_Preis=C3=A4nderung=0D=0AX-Injected=3A_1_=1B=5B31m?=\n"
+    b"Message-ID: <hostile@vendor.example>\n"
+    b"References: <a@vendor.example> <b@vendor.example>\n"
+    b"Date: Mon, 02 Nov 2026 10:00:00 +0000\n"
+    b"\n"
+    b"Neue Preise ab Dezember.\n")
+PY
+cat >"$TMP/editor" <<'EOF2'
+#!/bin/sh
+# writes the answer between the headers and the quote
+python3 - "$1" <<'PY'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+head, body = text.split("\n\n", 1)
+open(sys.argv[1], "w", encoding="utf-8").write(head + "\n\nDanke — einverstanden.\n" + body)
+PY
+EOF2
+cat >"$TMP/sendmail" <<EOF2
+#!/bin/sh
+cat >"$TMP/sent.eml"
+EOF2
+printf '#!/bin/sh\necho "relay refused" >&2\nexit 75\n' >"$TMP/failing"
+printf '#!/bin/sh\nexit 0\n' >"$TMP/noedit"
+chmod +x "$TMP/editor" "$TMP/sendmail" "$TMP/failing" "$TMP/noedit"
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data" "[send]
+command = $TMP/sendmail"
+V="$VTRIAGE --config $TMP/conf"
+$V index --quiet
+header() { # FILE NAME: the decoded header, as Python's email reads it
+	python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(m.get(sys.argv[2], ""))' "$1" "$2"
+}
+
+out=$(EDITOR=$TMP/editor $V reply --all id:hostile@vendor.example </dev/null)
+is "reply exits 0" "$?" 0
+contains "and says to whom" "$out" "sent to"
+ok "the sendmail stand-in got a message" test -s "$TMP/sent.eml"
+is "Subject: Re: once, the others' prefixes gone" "$(header "$TMP/sent.eml" Subject)" \
+	"Re: Preisänderung X-Injected: 1 [31m"
+is "no header was injected" "$(header "$TMP/sent.eml" X-Injected)" ""
+is "nor a Bcc" "$(header "$TMP/sent.eml" Bcc)" ""
+is "In-Reply-To names the original" "$(header "$TMP/sent.eml" In-Reply-To)" "<hostile@vendor.example>"
+is "References keep the thread" "$(header "$TMP/sent.eml" References)" \
+	"<a@vendor.example> <b@vendor.example> <hostile@vendor.example>"
+contains "To is the sender" "$(header "$TMP/sent.eml" To)" "<eve@vendor.example>"
+is "Cc: the others, not the user" "$(header "$TMP/sent.eml" Cc)" "Ann <ann@vendor.example>"
+is "From: the identity" "$(header "$TMP/sent.eml" From)" "Rich Miller <rich@northwind.example>"
+contains "a Message-ID under the user's domain" "$(header "$TMP/sent.eml" Message-ID)" "@northwind.example>"
+ok "no control byte in the headers" python3 -c '
+import sys
+head = open(sys.argv[1], "rb").read().split(b"\n\n", 1)[0]
+sys.exit(1 if any(c < 0x20 and c not in (9, 10) for c in head) else 0)' "$TMP/sent.eml"
+body=$(python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(m.get_content())' "$TMP/sent.eml")
+contains "the answer, UTF-8 intact" "$body" "Danke — einverstanden."
+contains "the original quoted" "$body" "> Neue Preise ab Dezember."
+contains "after an attribution line" "$body" "wrote:"
+ok "the Sent copy is kept" sh -c "grep -l 'Danke' '$TMP/mail/Sent/cur/'* | grep -q ."
+is "and indexed, in the thread" "$($V count 'id:hostile@vendor.example or subject:Preisänderung')" 2
+
+rm -f "$TMP/sent.eml"
+out=$(EDITOR=$TMP/noedit $V reply id:hostile@vendor.example </dev/null)
+contains "an unchanged draft is not sent" "$out" "not sent"
+ok "nothing reached the command" test ! -e "$TMP/sent.eml"
+is "and the draft is dropped" "$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')" 0
+
+write_config "$TMP/fail.conf" "$TMP/mail" "$TMP/data" "[send]
+command = $TMP/failing"
+err=$(EDITOR=$TMP/editor $VTRIAGE --config "$TMP/fail.conf" reply id:hostile@vendor.example </dev/null 2>&1)
+is "a failing command: exit 1" "$(EDITOR=$TMP/editor status $VTRIAGE --config "$TMP/fail.conf" reply id:hostile@vendor.example </dev/null)" 1
+contains "its words are said" "$err" "relay refused"
+contains "and the draft is kept" "$err" "the draft is kept"
+ok "in the drafts folder" test "$(ls "$TMP/data/drafts" | wc -l)" -ge 1
+
+out=$(EDITOR=$TMP/editor $V compose --to 'Sam <sam@parts.example>' --subject 'Order 42' </dev/null)
+contains "compose sends a new message" "$out" "sam@parts.example"
+is "its subject" "$(header "$TMP/sent.eml" Subject)" "Order 42"
+is "no In-Reply-To" "$(header "$TMP/sent.eml" In-Reply-To)" ""
+is "a reply to many messages is refused (exit 2)" "$(EDITOR=$TMP/editor status $V reply '*')" 2
+done_testing
