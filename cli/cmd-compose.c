@@ -11,86 +11,15 @@
 
 #include "cli.h"
 
-/* The draft's file, kept in <data>/drafts until sent or dropped (a
- * failed send leaves it there: postponed, not lost). */
-static char *
-write_draft(const struct vt_config *cfg, const char *text, struct vt_error *err)
-{
-	char *path = NULL, dir[4096];
-	int fd;
-	size_t len = strlen(text), done = 0;
-
-	snprintf(dir, sizeof dir, "%s/drafts", cfg->data_dir);
-	if (mail_make_dirs(dir, err) != VT_OK)
-		return NULL;
-	if (asprintf(&path, "%s/draft-XXXXXX", dir) < 0)
-		return NULL;
-	if ((fd = mkstemp(path)) < 0) {
-		vt_fail(err, VT_ERR_IO, "%s: %s", path, strerror(errno));
-		free(path);
-		return NULL;
-	}
-	while (done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-
-		if (n <= 0) {
-			vt_fail(err, VT_ERR_IO, "%s: %s", path, strerror(errno));
-			close(fd);
-			unlink(path);
-			free(path);
-			return NULL;
-		}
-		done += (size_t)n;
-	}
-	close(fd);
-	return path;
-}
-
-static char *
-read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	size_t cap = 0, len = 0, n;
-	char buf[8192];
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		if (len + n + 1 > cap) {
-			char *grown = realloc(text, (cap = (len + n + 1) * 2));
-
-			if (grown == NULL) {
-				free(text);
-				fclose(f);
-				return NULL;
-			}
-			text = grown;
-		}
-		memcpy(text + len, buf, n);
-		len += n;
-	}
-	fclose(f);
-	if (text == NULL)
-		text = calloc(1, 1);
-	else
-		text[len] = '\0';
-	return text;
-}
-
 /* $VISUAL, else $EDITOR, else vi, on the draft; its exit status. */
 static int
 edit(const char *path)
 {
-	const char *editor = getenv("VISUAL");
+	const char *editor = vt_editor();
 	char *words, *argv[40];
 	int argc = 0, status = 0;
 	pid_t pid;
 
-	if (editor == NULL || *editor == '\0')
-		editor = getenv("EDITOR");
-	if (editor == NULL || *editor == '\0')
-		editor = "vi";
 	if ((words = strdup(editor)) == NULL)
 		return -1;
 	for (char *w = strtok(words, " \t"); w != NULL && argc < 38; w = strtok(NULL, " \t"))
@@ -141,7 +70,7 @@ edit_and_send(struct cli *cli, char *path, const char *original)
 				rc, path);
 			return 1;
 		}
-		text = read_file(path);
+		text = vt_draft_read(path);
 		if (text == NULL) {
 			fprintf(stderr, "vtriage: %s: %s\n", path, strerror(errno));
 			return 1;
@@ -197,7 +126,7 @@ static int
 start(struct cli *cli, const char *draft_text)
 {
 	struct vt_error err = { 0 };
-	char *path = write_draft(cli->cfg, draft_text, &err);
+	char *path = vt_draft_save(cli->cfg, draft_text, &err);
 	int code;
 
 	if (path == NULL)

@@ -83,6 +83,9 @@ enum km_action {
 	KM_LINKS,
 	KM_COPY,
 	KM_DELETE,
+	KM_REPLY,
+	KM_REPLY_ALL,
+	KM_COMPOSE,
 	KM_ACTIONS
 };
 

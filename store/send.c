@@ -169,3 +169,80 @@ vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
 		return vt_fail(err, rc, "sent and kept, but not indexed: %s", err ? err->msg : "");
 	return VT_OK;
 }
+
+/* The draft's file, kept in <data>/drafts until sent or dropped (a
+ * failed send leaves it there: postponed, not lost). */
+char *
+vt_draft_save(const struct vt_config *cfg, const char *text, struct vt_error *err)
+{
+	char *path = NULL, dir[4096];
+	int fd;
+	size_t len = strlen(text), done = 0;
+
+	snprintf(dir, sizeof dir, "%s/drafts", cfg->data_dir);
+	if (mail_make_dirs(dir, err) != VT_OK)
+		return NULL;
+	if (asprintf(&path, "%s/draft-XXXXXX", dir) < 0)
+		return NULL;
+	if ((fd = mkstemp(path)) < 0) {
+		vt_fail(err, VT_ERR_IO, "%s: %s", path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	while (done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+
+		if (n <= 0) {
+			vt_fail(err, VT_ERR_IO, "%s: %s", path, strerror(errno));
+			close(fd);
+			unlink(path);
+			free(path);
+			return NULL;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	return path;
+}
+
+char *
+vt_draft_read(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t cap = 0, len = 0, n;
+	char buf[8192];
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		if (len + n + 1 > cap) {
+			char *grown = realloc(text, (cap = (len + n + 1) * 2));
+
+			if (grown == NULL) {
+				free(text);
+				fclose(f);
+				return NULL;
+			}
+			text = grown;
+		}
+		memcpy(text + len, buf, n);
+		len += n;
+	}
+	fclose(f);
+	if (text == NULL)
+		text = calloc(1, 1);
+	else
+		text[len] = '\0';
+	return text;
+}
+
+const char *
+vt_editor(void)
+{
+	const char *editor = getenv("VISUAL");
+
+	if (editor == NULL || *editor == '\0')
+		editor = getenv("EDITOR");
+	return editor != NULL && *editor != '\0' ? editor : "vi";
+}

@@ -395,6 +395,14 @@ vt_status vt_index(struct vt_store *s, struct mail_db *db, const struct vt_confi
 vt_status vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
 		  const struct mail_outgoing *o, struct vt_error *err);
 
+/* A draft kept in <data>/drafts (made 0700) until sent or dropped: its
+ * path, malloc'd, or NULL (err says why). */
+char *vt_draft_save(const struct vt_config *cfg, const char *text, struct vt_error *err);
+/* A draft's text, malloc'd; NULL with errno. */
+char *vt_draft_read(const char *path);
+/* The user's editor: $VISUAL, else $EDITOR, else vi (words, no shell). */
+const char *vt_editor(void);
+
 /* ---- queries -------------------------------------------------------------- */
 
 /*

@@ -115,9 +115,10 @@ tui_act_bucket(struct tui *t, const char *slug_arg, enum vt_bucket bucket)
  * read-only handle (a writer would lock out the background sync): it is
  * closed meanwhile and opened again after, whatever fn did.
  */
-static vt_status
-while_writable(struct tui *t, vt_status (*fn)(struct mail_db *rw, void *ctx, struct vt_error *err),
-	       void *ctx, struct vt_error *err)
+vt_status
+tui_while_writable(struct tui *t,
+		   vt_status (*fn)(struct mail_db *rw, void *ctx, struct vt_error *err), void *ctx,
+		   struct vt_error *err)
 {
 	struct mail_db *rw = NULL;
 	struct vt_error reopen = { 0 };
@@ -154,7 +155,7 @@ tui_act_undo(struct tui *t)
 	rc = vt_undo(t->store, &a, &err);
 
 	if (rc == VT_OK && a.retag_ids != NULL)
-		rc = while_writable(t, retag_in, &a, &err);
+		rc = tui_while_writable(t, retag_in, &a, &err);
 	tui_report(t, rc, &a, &err);
 	vt_action_clear(&a);
 }
@@ -302,7 +303,7 @@ tui_act_tags(struct tui *t, const char *add, const char *remove, const char *wha
 	}
 	g.query = query;
 	g.what = summary;
-	if (while_writable(t, tag_in, &g, &err) != VT_OK)
+	if (tui_while_writable(t, tag_in, &g, &err) != VT_OK)
 		tui_say(t, true, "%s", err.msg);
 	else
 		tui_say(t, false, "%s", g.a.summary);
@@ -350,7 +351,7 @@ tui_act_mark_read_on_open(struct tui *t)
 		return;
 	/* reading is not a triage action: not in the undo journal (`,s` and
 	 * toggle-read mark it unread again) */
-	if (while_writable(t, read_in, query, &err) != VT_OK)
+	if (tui_while_writable(t, read_in, query, &err) != VT_OK)
 		tui_say(t, true, "%s", err.msg);
 	tui_refresh_after_change(t);
 	free(query);

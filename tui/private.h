@@ -179,6 +179,11 @@ int tui_run_in_terminal(char *const argv[]);
 void tui_open_with(struct tui *t, const char *words, char *const fallback[], const char *target,
 		   const char *key);
 
+/* ---- compose.c ---- */
+
+/* r, g (reply to all), m (new): the draft in the editor, then send. */
+void tui_compose_command(struct tui *t, enum km_action a, const char *arg);
+
 /* ---- mouse.c ---- */
 
 /* Asks the terminal for clicks and the wheel when [ui] mouse = yes. */
@@ -241,6 +246,11 @@ void tui_act_role(struct tui *t, const char *role_arg);
 void tui_act_tags(struct tui *t, const char *add, const char *remove, const char *what);
 void tui_act_toggle_read(struct tui *t);
 void tui_report(struct tui *t, vt_status rc, const struct vt_action *a, const struct vt_error *err);
+/* Runs fn on the index opened for writing (the read-only handle closed
+ * meanwhile, opened again after). */
+vt_status tui_while_writable(struct tui *t,
+			     vt_status (*fn)(struct mail_db *rw, void *ctx, struct vt_error *err),
+			     void *ctx, struct vt_error *err);
 /* The store refused for a likeness: its reason (cut before `cut`) and
  * question asked; true when answered yes. */
 bool tui_confirm_force(struct tui *t, const char *reason, const char *cut, const char *question);

@@ -1,0 +1,69 @@
+#!/bin/sh
+# Answering from the interface: r replies to the thread's newest message
+# (the draft in $EDITOR, then "Send?" on the message row), R to all, a
+# draft postponed stays, m writes a new message; what the sendmail
+# stand-in got is parsed by Python's email package.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+. "$top_srcdir/tests/lib-tmux.sh"
+
+copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
+cat >"$TMP/editor" <<'EOF2'
+#!/bin/sh
+python3 - "$1" <<'PY'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+head, body = text.split("\n\n", 1)
+open(sys.argv[1], "w", encoding="utf-8").write(head + "\n\nThursday works.\n" + body)
+PY
+EOF2
+cat >"$TMP/sendmail" <<EOF2
+#!/bin/sh
+cat >"$TMP/sent.eml"
+EOF2
+chmod +x "$TMP/editor" "$TMP/sendmail"
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data" "[send]
+command = $TMP/sendmail"
+$VTRIAGE --config "$TMP/conf" index --quiet
+header() {
+	python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(m.get(sys.argv[2], ""))' "$TMP/sent.eml" "$1"
+}
+
+tmux_session 120 35 "env EDITOR=$TMP/editor TERM=xterm-256color $VTRIAGE --config $TMP/conf"
+ok "the interface paints" wait_for "Inbox"
+keys / 'subject:"lunch thursday"' Enter
+keys Enter
+ok "the lunch thread opens" wait_for "> thread"
+keys r
+ok "r: after the editor, the message row asks" wait_for "Send? y(es) e(dit) p(ostpone) a(bandon):"
+keys y Enter
+ok "y sends it" wait_for "sent to"
+is "to the sender" "$(header To)" "$(sed -n 's/^From: //p' "$(grep -l 'lunch thursday' "$TMP"/mail/*/cur/* | head -1)" | head -1)"
+is "Re: once" "$(header Subject)" "Re: lunch thursday?"
+ok "the answer is in the body" python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+sys.exit(0 if "Thursday works." in m.get_content() else 1)' "$TMP/sent.eml"
+ok "the Sent copy is indexed in the thread" \
+	test "$($VTRIAGE --config "$TMP/conf" count 'subject:"lunch thursday"')" -ge 2
+keys q
+keys / 'subject:Dispute' Enter
+keys Enter
+keys R
+ok "R asks too" wait_for "Send?"
+keys p Enter
+ok "p postpones" wait_for "postponed:"
+is "the draft is kept" "$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')" 1
+keys q
+rm -f "$TMP/sent.eml"
+keys : 'compose Sam <sam@parts.example>' Enter
+ok ":compose asks after the editor" wait_for "Send?"
+keys y Enter
+ok "and sends" wait_for "sent to"
+contains "to the address given" "$(header To)" "sam@parts.example"
+keys Q
+ok "quits" wait_for "EXITED 0"
+done_testing

@@ -1,0 +1,158 @@
+/*
+ * Answering from the interface: r replies to the thread's newest message,
+ * g to all its recipients, m writes a new message. The draft opens in the
+ * user's editor with the terminal handed over; then the message row asks:
+ * send, edit again, postpone (the draft stays in <data>/drafts) or
+ * abandon. Sending is store/send.c's, as `vtriage reply` does it.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "private.h"
+
+struct newest {
+	char *path;
+};
+
+static vt_status
+keep_newest(void *ctx, const struct mail_shown *m, struct vt_error *err)
+{
+	struct newest *n = ctx;
+
+	(void)err;
+	if (m->path != NULL) {
+		free(n->path);
+		n->path = strdup(m->path);
+	}
+	return VT_OK;
+}
+
+struct sending {
+	const struct vt_config *cfg;
+	struct vt_store *store;
+	const struct mail_outgoing *o;
+};
+
+static vt_status
+send_in(struct mail_db *rw, void *ctx, struct vt_error *err)
+{
+	struct sending *s = ctx;
+
+	return vt_send(s->cfg, s->store, rw, s->o, err);
+}
+
+/* The editor on path, then the question, until sent, kept or dropped. */
+static void
+edit_and_send(struct tui *t, char *path)
+{
+	struct mail_sender me = { t->cfg->identity_name, t->cfg->addresses[0] };
+
+	for (;;) {
+		char *words = strdup(vt_editor()), *argv[40], *text, *answer;
+		struct vt_error err = { 0 };
+		struct mail_outgoing o;
+		int argc = 0, rc;
+
+		if (words == NULL)
+			return;
+		for (char *w = strtok(words, " \t"); w != NULL && argc < 38; w = strtok(NULL, " \t"))
+			argv[argc++] = w;
+		argv[argc++] = path;
+		argv[argc] = NULL;
+		rc = tui_run_in_terminal(argv);
+		free(words);
+		if (rc != 0) {
+			tui_say(t, true, "the editor ended with status %d: the draft is kept (%s)", rc, path);
+			return;
+		}
+		answer = tui_prompt(t, "Send? y(es) e(dit) p(ostpone) a(bandon): ", NULL, NULL);
+		if (answer == NULL || answer[0] == 'p') {
+			tui_say(t, false, "postponed: %s", path);
+			free(answer);
+			return;
+		}
+		if (answer[0] == 'a') {
+			unlink(path);
+			tui_say(t, false, "abandoned");
+			free(answer);
+			return;
+		}
+		if (answer[0] != 'y') {
+			free(answer);
+			continue; /* e, or anything else: the editor again */
+		}
+		free(answer);
+		if ((text = vt_draft_read(path)) == NULL) {
+			tui_say(t, true, "%s: cannot read the draft", path);
+			return;
+		}
+		if (mail_draft_build(text, &me, &o, &err) != VT_OK) {
+			free(text);
+			tui_say(t, true, "%s (e: edit again)", err.msg);
+			continue;
+		}
+		free(text);
+		{
+			struct sending s = { t->cfg, t->store, &o };
+
+			if (tui_index_busy(t) ||
+			    (rc = (int)tui_while_writable(t, send_in, &s, &err)) != VT_OK) {
+				if (err.msg[0])
+					tui_say(t, true, "%s: the draft is kept (%s)", err.msg, path);
+				mail_outgoing_clear(&o);
+				return;
+			}
+		}
+		tui_say(t, false, "sent to %s", o.recipients);
+		mail_outgoing_clear(&o);
+		unlink(path);
+		tui_refresh_after_change(t);
+		return;
+	}
+}
+
+void
+tui_compose_command(struct tui *t, enum km_action a, const char *arg)
+{
+	struct mail_sender me;
+	struct vt_error err = { 0 };
+	char *draft = NULL, *path;
+
+	if (t->cfg->n_addresses == 0) {
+		tui_say(t, true, "set [identity] addresses to send mail");
+		return;
+	}
+	me = (struct mail_sender){ t->cfg->identity_name, t->cfg->addresses[0] };
+	if (a == KM_COMPOSE) {
+		draft = mail_draft_new(&me, arg ? arg : "", "");
+	} else {
+		const char *tid = tui_current_thread_id(t);
+		struct newest n = { 0 };
+
+		if (tid == NULL || mail_thread_show(*t->db, tid, keep_newest, &n, &err) != VT_OK ||
+		    n.path == NULL) {
+			tui_say(t, true, "%s", err.msg[0] ? err.msg : "no message to answer here");
+			free(n.path);
+			return;
+		}
+		if (mail_draft_reply(n.path, &me, (const char *const *)t->cfg->addresses,
+				     t->cfg->n_addresses, a == KM_REPLY_ALL, &draft, &err) != VT_OK)
+			tui_say(t, true, "%s", err.msg);
+		free(n.path);
+	}
+	if (draft == NULL)
+		return;
+	path = vt_draft_save(t->cfg, draft, &err);
+	free(draft);
+	if (path == NULL) {
+		tui_say(t, true, "%s", err.msg);
+		return;
+	}
+	edit_and_send(t, path);
+	free(path);
+}
