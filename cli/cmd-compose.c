@@ -1,4 +1,4 @@
-/* vtriage reply, vtriage compose: a draft in $VISUAL/$EDITOR, then sent. */
+/* vtriage reply, forward, compose: a draft in $VISUAL/$EDITOR, then sent. */
 #include "config.h"
 
 #include <errno.h>
@@ -149,8 +149,11 @@ have_identity(struct cli *cli)
 int
 cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *all = NULL;
-	const struct cli_option options[] = { { "all", false, &all }, { 0 } };
+	const char *all = NULL, *to = NULL;
+	const struct cli_option reply_options[] = { { "all", false, &all }, { 0 } };
+	const struct cli_option forward_options[] = { { "to", true, &to }, { 0 } };
+	bool forward = strcmp(self->name, "forward") == 0;
+	const struct cli_option *options = forward ? forward_options : reply_options;
 	struct cli_found_list found;
 	struct vt_error err = { 0 };
 	struct mail_sender me;
@@ -160,7 +163,8 @@ cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 	if ((n = cli_parse_options(cli, self, argc, argv, options)) < 0)
 		return n == -2 ? 0 : 2;
 	if (n == 0)
-		return cli_usage_error(cli, "needs the message to answer (id:MSGID)");
+		return cli_usage_error(cli, "needs the message to %s (id:MSGID)",
+				       forward ? "forward" : "answer");
 	if ((code = cli_find_messages(cli, n, argv, &found)) >= 0)
 		return code;
 	if (found.count != 1) {
@@ -174,8 +178,10 @@ cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 		return 2;
 	}
 	me = (struct mail_sender){ cli->cfg->identity_name, cli->cfg->addresses[0] };
-	if (mail_draft_reply(found.items[0].path, &me, (const char *const *)cli->cfg->addresses,
-			     cli->cfg->n_addresses, all != NULL, &draft, &err) != VT_OK) {
+	if ((forward ? mail_draft_forward(found.items[0].path, &me, to ? to : "", &draft, &err)
+		     : mail_draft_reply(found.items[0].path, &me,
+					(const char *const *)cli->cfg->addresses,
+					cli->cfg->n_addresses, all != NULL, &draft, &err)) != VT_OK) {
 		cli_found_clear(&found);
 		return cli_error(&err);
 	}

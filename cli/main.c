@@ -325,6 +325,12 @@ static const struct cli_command commands[] = {
 		  "Maildir's Sent folder ([send] sent_folder) and is indexed. A failed send\n"
 		  "keeps the draft and says why (exit 1).\n",
 	  .run = cmd_reply },
+	{ .name = "forward",
+	  .args = "QUERY... [--to ADDRESS]",
+	  .summary = "Forward the one message QUERY matches inline: a draft in $VISUAL/$EDITOR.",
+	  .help = "Subject: Fwd:, then the original's From, Date, Subject, To and text under\n"
+		  "a \"Forwarded message\" line; sent as reply sends.\n",
+	  .run = cmd_reply },
 	{ .name = "compose",
 	  .args = "[--to ADDRESS] [--subject TEXT]",
 	  .summary = "Write a new message: a draft in $VISUAL/$EDITOR, then sent.",

@@ -74,6 +74,7 @@ static const struct {
 	[KM_REPLY] = { "reply", "answer the thread's newest message (in $EDITOR, then send)" },
 	[KM_REPLY_ALL] = { "reply-all", "answer it to all its recipients but you" },
 	[KM_COMPOSE] = { "compose", "write a new message (:compose ADDRESS)" },
+	[KM_FORWARD] = { "forward", "forward the thread's newest message inline (:forward ADDRESS)" },
 };
 
 static const char *const contexts[KM_CONTEXTS] = { "main", "pager", "help", "attachments",
@@ -121,6 +122,7 @@ static const struct {
 	{ KM_MAIN, KM_REPLY, "r" },
 	{ KM_MAIN, KM_REPLY_ALL, "R" },
 	{ KM_MAIN, KM_COMPOSE, "m" },
+	{ KM_MAIN, KM_FORWARD, "f" },
 	{ KM_MAIN, KM_ARCHIVE, ",a" },
 	{ KM_MAIN, KM_TOGGLE_READ, ",s" },
 	{ KM_MAIN, KM_UNDO, ",u" },
@@ -149,6 +151,7 @@ static const struct {
 	{ KM_PAGER, KM_REPLY, "r" },
 	{ KM_PAGER, KM_REPLY_ALL, "R" },
 	{ KM_PAGER, KM_COMPOSE, "m" },
+	{ KM_PAGER, KM_FORWARD, "f" },
 	{ KM_PAGER, KM_SEARCH, "/" },
 	{ KM_PAGER, KM_SEARCH_NEXT, "n" },
 	{ KM_PAGER, KM_SEARCH_PREV, "N" },

@@ -86,6 +86,7 @@ enum km_action {
 	KM_REPLY,
 	KM_REPLY_ALL,
 	KM_COMPOSE,
+	KM_FORWARD,
 	KM_ACTIONS
 };
 

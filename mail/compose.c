@@ -268,6 +268,65 @@ mail_draft_reply(const char *path, const struct mail_sender *me, const char *con
 	return *out ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 }
 
+vt_status
+mail_draft_forward(const char *path, const struct mail_sender *me, const char *to, char **out,
+		   struct vt_error *err)
+{
+	struct vt_error perr = { 0 };
+	GMimeMessage *msg = mail_parse_file(path, &perr);
+	GString *draft;
+	const char *subject;
+	char *body, *text;
+	GDateTime *when;
+
+	*out = NULL;
+	if (msg == NULL) {
+		if (err)
+			*err = perr;
+		return perr.status;
+	}
+	draft = g_string_new(NULL);
+	me_line(draft, me);
+	g_string_append(draft, "To: ");
+	append_clean(draft, to);
+	subject = g_mime_message_get_subject(msg);
+	/* "Fwd:" once: a forward of a forward keeps its one */
+	g_string_append(draft, subject && (strncasecmp(subject, "fwd:", 4) == 0 ||
+					   strncasecmp(subject, "fw:", 3) == 0)
+				       ? "\nCc: \nSubject: "
+				       : "\nCc: \nSubject: Fwd: ");
+	append_clean(draft, subject ? subject : "");
+	/* the original's own headers, on their lines, then its text */
+	g_string_append(draft, "\n\n\n---------- Forwarded message ----------\nFrom: ");
+	text = internet_address_list_to_string(g_mime_message_get_from(msg), NULL, FALSE);
+	append_clean(draft, text);
+	g_free(text);
+	g_string_append(draft, "\nDate: ");
+	if ((when = g_mime_message_get_date(msg)) != NULL) {
+		gchar *d = g_date_time_format(when, "%a, %d %b %Y %H:%M %z");
+
+		append_clean(draft, d);
+		g_free(d);
+	}
+	g_string_append(draft, "\nSubject: ");
+	append_clean(draft, subject ? subject : "");
+	g_string_append(draft, "\nTo: ");
+	text = internet_address_list_to_string(g_mime_message_get_to(msg), NULL, FALSE);
+	append_clean(draft, text);
+	g_free(text);
+	g_string_append(draft, "\n\n");
+	body = mail_body_text_of(msg, 256 * 1024);
+	for (const char *p = body ? body : ""; *p; p++)
+		/* the text as it was, its controls but newlines and tabs gone */
+		g_string_append_c(draft, (unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' ? ' ' : *p);
+	g_string_append_c(draft, '\n');
+	free(body);
+	g_object_unref(msg);
+	*out = strdup(draft->str);
+	g_string_free(draft, TRUE);
+	return *out ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+}
+
 /* The domain of an address, for the Message-ID. */
 static const char *
 domain_of(const char *address)

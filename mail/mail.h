@@ -916,6 +916,11 @@ char *mail_draft_new(const struct mail_sender *me, const char *to, const char *s
 vt_status mail_draft_reply(const char *path, const struct mail_sender *me,
 			   const char *const *mine, size_t n_mine, bool all, char **out,
 			   struct vt_error *err);
+/* The draft forwarding the message in file path inline: Subject "Fwd: ",
+ * To to, then a "Forwarded message" block with the original's From, Date,
+ * Subject, To and text. *out malloc'd. */
+vt_status mail_draft_forward(const char *path, const struct mail_sender *me, const char *to,
+			     char **out, struct vt_error *err);
 /*
  * The message of an edited draft (GMime builds it: RFC 2047 where names
  * and subjects need it, the body UTF-8 in the lightest encoding, a

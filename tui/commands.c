@@ -318,6 +318,8 @@ static const struct tui_command commands[] = {
 	{ .action = KM_REPLY_ALL, .run = tui_compose_command, .colon = true },
 	{ .action = KM_COMPOSE, .run = tui_compose_command, .colon = true, .arg = ARG_TEXT,
 	  .usage = "[ADDRESS]" },
+	{ .action = KM_FORWARD, .run = tui_compose_command, .colon = true, .arg = ARG_TEXT,
+	  .usage = "[ADDRESS]" },
 	{ .action = KM_ARCHIVE, .run = tui_triage_command, .colon = true },
 	{ .action = KM_TOGGLE_READ, .run = tui_triage_command, .colon = true },
 	{ .action = KM_UNDO, .run = run_undo, .colon = true },

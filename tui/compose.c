@@ -1,6 +1,6 @@
 /*
  * Answering from the interface: r replies to the thread's newest message,
- * g to all its recipients, m writes a new message. The draft opens in the
+ * R to all its recipients, f forwards it inline, m writes a new message. The draft opens in the
  * user's editor with the terminal handed over; then the message row asks:
  * send, edit again, postpone (the draft stays in <data>/drafts) or
  * abandon. Sending is store/send.c's, as `vtriage reply` does it.
@@ -140,9 +140,18 @@ tui_compose_command(struct tui *t, enum km_action a, const char *arg)
 			free(n.path);
 			return;
 		}
-		if (mail_draft_reply(n.path, &me, (const char *const *)t->cfg->addresses,
-				     t->cfg->n_addresses, a == KM_REPLY_ALL, &draft, &err) != VT_OK)
+		if (a == KM_FORWARD) {
+			char *to = arg && *arg ? strdup(arg) : tui_prompt(t, "Forward to: ", NULL, NULL);
+
+			if (to != NULL && *to != '\0' &&
+			    mail_draft_forward(n.path, &me, to, &draft, &err) != VT_OK)
+				tui_say(t, true, "%s", err.msg);
+			free(to);
+		} else if (mail_draft_reply(n.path, &me, (const char *const *)t->cfg->addresses,
+					    t->cfg->n_addresses, a == KM_REPLY_ALL, &draft,
+					    &err) != VT_OK) {
 			tui_say(t, true, "%s", err.msg);
+		}
 		free(n.path);
 	}
 	if (draft == NULL)

@@ -181,7 +181,8 @@ void tui_open_with(struct tui *t, const char *words, char *const fallback[], con
 
 /* ---- compose.c ---- */
 
-/* r, g (reply to all), m (new): the draft in the editor, then send. */
+/* r, R (reply to all), f (forward), m (new): the draft in the editor,
+ * then send. */
 void tui_compose_command(struct tui *t, enum km_action a, const char *arg);
 
 /* ---- mouse.c ---- */

@@ -64,6 +64,15 @@ ok ":compose asks after the editor" wait_for "Send?"
 keys y Enter
 ok "and sends" wait_for "sent to"
 contains "to the address given" "$(header To)" "sam@parts.example"
+rm -f "$TMP/sent.eml"
+keys / 'subject:"lunch thursday"' Enter
+keys f
+ok "f asks where to forward" wait_for "Forward to:"
+keys 'Pat <pat@northwind.example>' Enter
+ok "then the editor, then Send?" wait_for "Send?"
+keys y Enter
+ok "and it goes" wait_for "sent to"
+is "Fwd: before the newest message's subject (the reply sent above)" "$(header Subject)" "Fwd: Re: lunch thursday?"
 keys Q
 ok "quits" wait_for "EXITED 0"
 done_testing

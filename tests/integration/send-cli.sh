@@ -97,4 +97,14 @@ contains "compose sends a new message" "$out" "sam@parts.example"
 is "its subject" "$(header "$TMP/sent.eml" Subject)" "Order 42"
 is "no In-Reply-To" "$(header "$TMP/sent.eml" In-Reply-To)" ""
 is "a reply to many messages is refused (exit 2)" "$(EDITOR=$TMP/editor status $V reply '*')" 2
+out=$(EDITOR=$TMP/editor $V forward id:hostile@vendor.example --to 'Pat <pat@northwind.example>' </dev/null)
+contains "forward sends" "$out" "pat@northwind.example"
+is "Fwd: before the subject, cleaned" "$(header "$TMP/sent.eml" Subject)" \
+	"Fwd: RE: AW: Preisänderung X-Injected: 1 [31m"
+is "no In-Reply-To: a new thread" "$(header "$TMP/sent.eml" In-Reply-To)" ""
+ok "the original's text and sender go along" python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+b = m.get_content()
+sys.exit(0 if "Forwarded message" in b and "Neue Preise ab Dezember." in b and "eve@vendor.example" in b else 1)' "$TMP/sent.eml"
 done_testing
