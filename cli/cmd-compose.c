@@ -136,6 +136,19 @@ start(struct cli *cli, const char *draft_text)
 	return code;
 }
 
+static vt_status
+keep_newest(void *ctx, const struct mail_shown *m, struct vt_error *err)
+{
+	char **newest = ctx;
+
+	(void)err;
+	if (m->path != NULL) {
+		free(*newest);
+		*newest = strdup(m->path);
+	}
+	return VT_OK;
+}
+
 static bool
 have_identity(struct cli *cli)
 {
@@ -167,6 +180,23 @@ cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 				       forward ? "forward" : "answer");
 	if ((code = cli_find_messages(cli, n, argv, &found)) >= 0)
 		return code;
+	/* a thread: its newest message, as the interface's r answers */
+	if (found.count > 1 && n == 1 && strncmp(argv[0], "thread:", 7) == 0) {
+		char *newest = NULL;
+
+		if (mail_thread_show(cli->db, argv[0] + 7, keep_newest, &newest, &err) == VT_OK &&
+		    newest != NULL) {
+			free(found.items[0].path);
+			found.items[0].path = newest;
+			for (size_t i = 1; i < found.count; i++) {
+				free(found.items[i].id);
+				free(found.items[i].path);
+			}
+			found.count = 1;
+		} else {
+			free(newest);
+		}
+	}
 	if (found.count != 1) {
 		code = cli_usage_error(cli, "the query matches %zu messages, not one (id:MSGID names one)",
 				       found.count);

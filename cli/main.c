@@ -314,7 +314,7 @@ static const struct cli_command commands[] = {
 	  .run = cmd_check },
 	{ .name = "reply",
 	  .args = "QUERY... [--all]",
-	  .summary = "Answer the one message QUERY matches: a draft in $VISUAL/$EDITOR, then sent.",
+	  .summary = "Answer the message QUERY matches (thread:...: its newest): a draft, then sent.",
 	  .help = "The draft has its headers on top (From, To: the message's Reply-To or\n"
 		  "sender, Cc: with --all its other recipients but you, Subject: Re: once,\n"
 		  "In-Reply-To, References), a blank line, and the original quoted after an\n"

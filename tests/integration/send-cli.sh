@@ -97,6 +97,12 @@ contains "compose sends a new message" "$out" "sam@parts.example"
 is "its subject" "$(header "$TMP/sent.eml" Subject)" "Order 42"
 is "no In-Reply-To" "$(header "$TMP/sent.eml" In-Reply-To)" ""
 is "a reply to many messages is refused (exit 2)" "$(EDITOR=$TMP/editor status $V reply '*')" 2
+# a thread waiting on the user: answering it (thread: names its newest
+# message) makes it wait on the vendor
+tid=$($V search --format=json waiting:me | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["thread"])')
+EDITOR=$TMP/editor $V reply "thread:$tid" </dev/null >/dev/null
+is "the answered thread no longer waits on the user" "$($V count "waiting:me and thread:$tid")" 0
+is "it waits on the vendor now" "$($V count --output=threads "waiting:vendor and thread:$tid")" 1
 out=$(EDITOR=$TMP/editor $V forward id:hostile@vendor.example --to 'Pat <pat@northwind.example>' </dev/null)
 contains "forward sends" "$out" "pat@northwind.example"
 is "Fwd: before the subject, cleaned" "$(header "$TMP/sent.eml" Subject)" \
