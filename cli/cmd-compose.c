@@ -227,8 +227,10 @@ cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 int
 cmd_compose(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *to = NULL, *subject = NULL;
-	const struct cli_option options[] = { { "to", true, &to }, { "subject", true, &subject },
+	const char *to = NULL, *subject = NULL, *resume = NULL;
+	const struct cli_option options[] = { { "to", true, &to },
+					      { "subject", true, &subject },
+					      { "draft", true, &resume },
 					      { 0 } };
 	struct vt_error err = { 0 };
 	struct mail_sender me;
@@ -243,6 +245,20 @@ cmd_compose(struct cli *cli, const struct cli_command *self, int argc, char **ar
 		return cli_error(&err);
 	if (!have_identity(cli))
 		return 2;
+	/* a postponed draft (or one a failed send kept), taken up again */
+	if (resume != NULL) {
+		char *path = strdup(resume);
+
+		if (path == NULL || (draft = vt_draft_read(resume)) == NULL) {
+			fprintf(stderr, "vtriage: %s: %s\n", resume, strerror(errno));
+			free(path);
+			return 1;
+		}
+		code = edit_and_send(cli, path, "");
+		free(draft);
+		free(path);
+		return code;
+	}
 	me = (struct mail_sender){ cli->cfg->identity_name, cli->cfg->addresses[0] };
 	if ((draft = mail_draft_new(&me, to ? to : "", subject ? subject : "")) == NULL)
 		return 1;

@@ -332,9 +332,10 @@ static const struct cli_command commands[] = {
 		  "a \"Forwarded message\" line; sent as reply sends.\n",
 	  .run = cmd_reply },
 	{ .name = "compose",
-	  .args = "[--to ADDRESS] [--subject TEXT]",
+	  .args = "[--to ADDRESS] [--subject TEXT] [--draft PATH]",
 	  .summary = "Write a new message: a draft in $VISUAL/$EDITOR, then sent.",
-	  .help = "As reply, with an empty body.\n",
+	  .help = "As reply, with an empty body. --draft takes up a postponed draft (or one\n"
+		  "a failed send kept in <data>/drafts) in the editor again.\n",
 	  .run = cmd_compose },
 	{ .name = "tag",
 	  .args = "+TAG|-TAG... QUERY...",

@@ -340,7 +340,7 @@ vt_status
 mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_outgoing *out,
 		 struct vt_error *err)
 {
-	GMimeMessage *msg = g_mime_message_new(TRUE);
+	GMimeMessage *msg;
 	GMimeTextPart *body;
 	const char *p = draft;
 	int line_no = 0;
@@ -351,6 +351,7 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 
 	memset(out, 0, sizeof *out);
 	g_mime_init();
+	msg = g_mime_message_new(TRUE);
 	/* the headers, up to the first empty line */
 	while (*p != '\0' && *p != '\n') {
 		size_t len = strcspn(p, "\n"), name_len = 0;

@@ -91,6 +91,12 @@ is "a failing command: exit 1" "$(EDITOR=$TMP/editor status $VTRIAGE --config "$
 contains "its words are said" "$err" "relay refused"
 contains "and the draft is kept" "$err" "the draft is kept"
 ok "in the drafts folder" test "$(ls "$TMP/data/drafts" | wc -l)" -ge 1
+kept=$(ls "$TMP/data/drafts"/* | head -1)
+rm -f "$TMP/sent.eml"
+out=$(EDITOR=$TMP/noedit $V compose --draft "$kept" </dev/null)
+contains "compose --draft sends the kept draft" "$out" "sent to"
+is "the answer it held" "$(header "$TMP/sent.eml" In-Reply-To)" "<hostile@vendor.example>"
+ok "and it is gone from the drafts" test ! -e "$kept"
 
 out=$(EDITOR=$TMP/editor $V compose --to 'Sam <sam@parts.example>' --subject 'Order 42' </dev/null)
 contains "compose sends a new message" "$out" "sam@parts.example"
