@@ -44,11 +44,11 @@ ask(void)
 {
 	char line[64];
 
-	fprintf(stderr, "Send? [y]es, [e]dit, [p]ostpone, [a]bandon: ");
+	fprintf(stderr, "Send? [y]es, [e]dit, [a]ttach, [p]ostpone, [q]uit (dropped): ");
 	fflush(stderr);
 	if (fgets(line, sizeof line, stdin) == NULL)
 		return 'p';
-	return strchr("yepa", line[0]) && line[0] ? line[0] : '?';
+	return strchr("yeapq", line[0]) && line[0] ? line[0] : '?';
 }
 
 /* Edits the draft at path until it is sent, postponed or dropped. */
@@ -87,12 +87,24 @@ edit_and_send(struct cli *cli, char *path, const char *original)
 			free(text);
 			continue;
 		}
-		if (choice == 'p' || choice == 'a') {
-			if (choice == 'a')
+		if (choice == 'p' || choice == 'q') {
+			if (choice == 'q')
 				unlink(path);
-			fprintf(cli->out, choice == 'a' ? "abandoned\n" : "postponed: %s\n", path);
+			fprintf(cli->out, choice == 'q' ? "abandoned\n" : "postponed: %s\n", path);
 			free(text);
 			return 0;
+		}
+		if (choice == 'a') {
+			char file[4096];
+
+			fprintf(stderr, "Attach file: ");
+			if (fgets(file, sizeof file, stdin) != NULL) {
+				file[strcspn(file, "\n")] = '\0';
+				if (*file && vt_draft_attach(path, file, &err) != VT_OK)
+					cli_print_error(NULL, &err);
+			}
+			free(text);
+			continue; /* the editor shows it in the draft */
 		}
 		if (mail_draft_build(text, &me, &o, &err) != VT_OK) {
 			free(text);

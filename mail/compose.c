@@ -9,12 +9,16 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <gmime/gmime.h>
+#include <magic.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <fcntl.h>
 
 #include "ascii.h"
 #include "mail.h"
@@ -327,6 +331,78 @@ mail_draft_forward(const char *path, const struct mail_sender *me, const char *t
 	return *out ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 }
 
+/* ---- attachments out ---- */
+
+/* libmagic, loaded on the first attachment (as ICU and libxml2 are: a
+ * library every command would load and only sending needs). */
+static struct {
+	__typeof__(&magic_open) open;
+	__typeof__(&magic_load) load;
+	__typeof__(&magic_file) file;
+} magic;
+static magic_t cookie;
+static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
+
+static void
+magic_start(void)
+{
+	void *h = dlopen("libmagic.so.1", RTLD_NOW | RTLD_LOCAL);
+
+	if (h == NULL)
+		return;
+	*(void **)&magic.open = dlsym(h, "magic_open");
+	*(void **)&magic.load = dlsym(h, "magic_load");
+	*(void **)&magic.file = dlsym(h, "magic_file");
+	if (magic.open == NULL || magic.load == NULL || magic.file == NULL)
+		return;
+	cookie = magic.open(MAGIC_MIME_TYPE | MAGIC_SYMLINK);
+	if (cookie != NULL && magic.load(cookie, NULL) != 0)
+		cookie = NULL;
+}
+
+/* The MIME type of a file by its content; application/octet-stream when
+ * libmagic cannot say. */
+static char *
+type_of(const char *path)
+{
+	const char *t;
+
+	pthread_once(&magic_once, magic_start);
+	t = cookie != NULL ? magic.file(cookie, path) : NULL;
+	return g_strdup(t != NULL && strchr(t, '/') != NULL ? t : "application/octet-stream");
+}
+
+/* The file at path as an attachment part. */
+static GMimePart *
+attachment_part(const char *path, struct vt_error *err)
+{
+	GError *gerr = NULL;
+	GMimeStream *stream = g_mime_stream_fs_open(path, O_RDONLY, 0, &gerr);
+	GMimeDataWrapper *content;
+	GMimePart *part;
+	char *type, *slash;
+	const char *base = strrchr(path, '/');
+
+	if (stream == NULL) {
+		vt_fail(err, VT_ERR_USAGE, "Attach: %s: %s", path, gerr ? gerr->message : "cannot open");
+		if (gerr)
+			g_error_free(gerr);
+		return NULL;
+	}
+	type = type_of(path);
+	slash = strchr(type, '/');
+	*slash = '\0';
+	part = g_mime_part_new_with_type(type, slash + 1);
+	g_free(type);
+	content = g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT);
+	g_object_unref(stream);
+	g_mime_part_set_content(part, content);
+	g_object_unref(content);
+	g_mime_part_set_filename(part, base ? base + 1 : path);
+	g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
+	return part;
+}
+
 /* The domain of an address, for the Message-ID. */
 static const char *
 domain_of(const char *address)
@@ -342,6 +418,7 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 {
 	GMimeMessage *msg;
 	GMimeTextPart *body;
+	GPtrArray *attachments = NULL;
 	const char *p = draft;
 	int line_no = 0;
 	bool have_to = false, have_from = false;
@@ -406,6 +483,20 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 					g_object_unref(list);
 			} else if (strcasecmp(line, "Subject") == 0) {
 				g_mime_message_set_subject(msg, value, "utf-8");
+			} else if (strcasecmp(line, "Attach") == 0) {
+				/* ours, not the message's: a file to attach */
+				GMimePart *part = attachment_part(value, err);
+
+				if (part == NULL) {
+					char why[VT_ERROR_MAX / 2];
+
+					snprintf(why, sizeof why, "%.400s", err ? err->msg : "");
+					rc = vt_fail(err, VT_ERR_USAGE, "draft line %d: %s", line_no, why);
+				} else {
+					if (attachments == NULL)
+						attachments = g_ptr_array_new_with_free_func(g_object_unref);
+					g_ptr_array_add(attachments, part);
+				}
 			} else {
 				g_mime_object_set_header(GMIME_OBJECT(msg), line, value, "utf-8");
 			}
@@ -417,6 +508,8 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 	if (rc == VT_OK && !have_to)
 		rc = vt_fail(err, VT_ERR_USAGE, "the draft has no recipient (To, Cc or Bcc)");
 	if (rc != VT_OK) {
+		if (attachments != NULL)
+			g_ptr_array_free(attachments, TRUE);
 		g_object_unref(msg);
 		return rc;
 	}
@@ -435,7 +528,18 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 	g_mime_part_set_content_encoding(
 		GMIME_PART(body),
 		g_mime_part_get_best_content_encoding(GMIME_PART(body), GMIME_ENCODING_CONSTRAINT_7BIT));
-	g_mime_message_set_mime_part(msg, GMIME_OBJECT(body));
+	if (attachments == NULL) {
+		g_mime_message_set_mime_part(msg, GMIME_OBJECT(body));
+	} else {
+		GMimeMultipart *mixed = g_mime_multipart_new_with_subtype("mixed");
+
+		g_mime_multipart_add(mixed, GMIME_OBJECT(body));
+		for (guint i = 0; i < attachments->len; i++)
+			g_mime_multipart_add(mixed, GMIME_OBJECT(g_ptr_array_index(attachments, i)));
+		g_mime_message_set_mime_part(msg, GMIME_OBJECT(mixed));
+		g_object_unref(mixed);
+		g_ptr_array_free(attachments, TRUE);
+	}
 	g_object_unref(body);
 	{
 		/* Bcc is for the envelope: sendmail -t reads it and drops it */

@@ -924,7 +924,9 @@ vt_status mail_draft_forward(const char *path, const struct mail_sender *me, con
 /*
  * The message of an edited draft (GMime builds it: RFC 2047 where names
  * and subjects need it, the body UTF-8 in the lightest encoding, a
- * Message-ID under the sender's domain, the Date). A header line that is
+ * Message-ID under the sender's domain, the Date). Each "Attach: PATH"
+ * line of the draft attaches that file (base64, its type by libmagic,
+ * loaded on first use) and is not a header of the message. A header line that is
  * not "Name: value", a control character in one, an address list without
  * an address, or no recipient at all is VT_ERR_USAGE naming the draft's
  * line.

@@ -246,3 +246,32 @@ vt_editor(void)
 		editor = getenv("EDITOR");
 	return editor != NULL && *editor != '\0' ? editor : "vi";
 }
+
+vt_status
+vt_draft_attach(const char *draft_path, const char *file, struct vt_error *err)
+{
+	char *text = vt_draft_read(draft_path), *blank, *fresh = NULL;
+	struct stat st;
+	FILE *f;
+
+	if (text == NULL)
+		return vt_fail(err, VT_ERR_IO, "%s: %s", draft_path, strerror(errno));
+	if (stat(file, &st) != 0 || !S_ISREG(st.st_mode) || strpbrk(file, "\r\n") != NULL) {
+		free(text);
+		return vt_fail(err, VT_ERR_USAGE, "%s: not a file to attach", file);
+	}
+	/* a header line of the draft, before the blank line ending them */
+	blank = strstr(text, "\n\n");
+	if (asprintf(&fresh, "%.*sAttach: %s\n%s", blank ? (int)(blank - text + 1) : (int)strlen(text),
+		     text, file, blank ? blank + 1 : "\n") < 0)
+		fresh = NULL;
+	free(text);
+	if (fresh == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if ((f = fopen(draft_path, "w")) == NULL || fputs(fresh, f) < 0 || fclose(f) != 0) {
+		free(fresh);
+		return vt_fail(err, VT_ERR_IO, "%s: %s", draft_path, strerror(errno));
+	}
+	free(fresh);
+	return VT_OK;
+}

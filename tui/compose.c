@@ -53,7 +53,7 @@ edit_and_send(struct tui *t, char *path)
 	struct mail_sender me = { t->cfg->identity_name, t->cfg->addresses[0] };
 
 	for (;;) {
-		char *words = strdup(vt_editor()), *argv[40], *text, *answer;
+		char *words = strdup(vt_editor()), *argv[40], *text, *answer, note[300], label[512];
 		struct vt_error err = { 0 };
 		struct mail_outgoing o;
 		int argc = 0, rc;
@@ -70,17 +70,36 @@ edit_and_send(struct tui *t, char *path)
 			tui_say(t, true, "the editor ended with status %d: the draft is kept (%s)", rc, path);
 			return;
 		}
-		answer = tui_prompt(t, "Send? y(es) e(dit) p(ostpone) a(bandon): ", NULL, NULL);
+		note[0] = '\0';
+	ask:
+		snprintf(label, sizeof label, "%sSend? y(es) e(dit) a(ttach) p(ostpone) q(uit, dropped): ",
+			 note);
+		answer = tui_prompt(t, label, NULL, NULL);
 		if (answer == NULL || answer[0] == 'p') {
 			tui_say(t, false, "postponed: %s", path);
 			free(answer);
 			return;
 		}
-		if (answer[0] == 'a') {
+		if (answer[0] == 'q') {
 			unlink(path);
 			tui_say(t, false, "abandoned");
 			free(answer);
 			return;
+		}
+		if (answer[0] == 'a') {
+			char *file = tui_prompt(t, "Attach file: ", NULL, tui_complete_path);
+			size_t len = file ? strlen(file) : 0;
+
+			while (len > 0 && file[len - 1] == ' ') /* Tab's space */
+				file[--len] = '\0';
+			/* what came of it leads the question (the same row) */
+			if (file != NULL && *file != '\0' && vt_draft_attach(path, file, &err) != VT_OK)
+				snprintf(note, sizeof note, "%.200s. ", err.msg);
+			else if (file != NULL && *file != '\0')
+				snprintf(note, sizeof note, "attached %.200s. ", file);
+			free(file);
+			free(answer);
+			goto ask;
 		}
 		if (answer[0] != 'y') {
 			free(answer);

@@ -38,7 +38,7 @@ keys / 'subject:"lunch thursday"' Enter
 keys Enter
 ok "the lunch thread opens" wait_for "> thread"
 keys r
-ok "r: after the editor, the message row asks" wait_for "Send? y(es) e(dit) p(ostpone) a(bandon):"
+ok "r: after the editor, the message row asks" wait_for "Send? y(es) e(dit) a(ttach) p(ostpone) q(uit, dropped):"
 keys y Enter
 ok "y sends it" wait_for "sent to"
 is "to the sender" "$(header To)" "$(sed -n 's/^From: //p' "$(grep -l 'lunch thursday' "$TMP"/mail/*/cur/* | head -1)" | head -1)"
@@ -73,6 +73,23 @@ ok "then the editor, then Send?" wait_for "Send?"
 keys y Enter
 ok "and it goes" wait_for "sent to"
 is "Fwd: before the newest message's subject (the reply sent above)" "$(header Subject)" "Fwd: Re: lunch thursday?"
+# a(ttach) at the question: the path asked (Tab completes), then sent along
+printf '%%PDF-1.4\n%%%%EOF\n' >"$TMP/quote.pdf"
+rm -f "$TMP/sent.eml"
+keys : 'compose sam@parts.example' Enter
+ok "the question again" wait_for "Send?"
+keys a Enter
+ok "a asks for the file" wait_for "Attach file:"
+keys "$TMP/quote.pdf" Enter
+ok "and says it is attached" wait_for "attached $TMP/quote.pdf"
+ok "then asks again" wait_for "Send?"
+keys y Enter
+ok "sent" wait_for "sent to"
+is "with the PDF" "$(python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(" ".join(p.get_content_type() + ":" + p.get_filename() for p in m.iter_attachments()))' "$TMP/sent.eml")" \
+	"application/pdf:quote.pdf"
 keys Q
 ok "quits" wait_for "EXITED 0"
 done_testing

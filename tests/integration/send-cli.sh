@@ -102,6 +102,31 @@ out=$(EDITOR=$TMP/editor $V compose --to 'Sam <sam@parts.example>' --subject 'Or
 contains "compose sends a new message" "$out" "sam@parts.example"
 is "its subject" "$(header "$TMP/sent.eml" Subject)" "Order 42"
 is "no In-Reply-To" "$(header "$TMP/sent.eml" In-Reply-To)" ""
+# Attach: PATH in the draft: the file goes along, its type by libmagic
+printf '%%PDF-1.4\n%%%%EOF\n' >"$TMP/quote.pdf"
+cat >"$TMP/attach-editor" <<EOF2
+#!/bin/sh
+python3 - "\$1" "$TMP/quote.pdf" <<'PYEND'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+head, body = text.split("\n\n", 1)
+open(sys.argv[1], "w", encoding="utf-8").write(head + "\nAttach: " + sys.argv[2] + "\n\nThe quote.\n" + body)
+PYEND
+EOF2
+chmod +x "$TMP/attach-editor"
+out=$(EDITOR=$TMP/attach-editor $V compose --to sam@parts.example --subject 'Quote' </dev/null)
+contains "a draft with Attach: is sent" "$out" "sent to"
+is "with the file attached, typed by its content" "$(python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+parts = [(p.get_content_type(), p.get_filename(), p.get_content()) for p in m.iter_attachments()]
+print(m.get_content_type(), parts[0][0], parts[0][1], parts[0][2][:8] == b"%PDF-1.4")' "$TMP/sent.eml")" \
+	"multipart/mixed application/pdf quote.pdf True"
+is "Attach is no header of the message" "$(header "$TMP/sent.eml" Attach)" ""
+printf '#!/bin/sh\nprintf "To: x@y.example\\nAttach: /no/such/file\\n\\nhi\\n" >"$1"\n' >"$TMP/bad-editor"
+chmod +x "$TMP/bad-editor"
+err=$(EDITOR=$TMP/bad-editor $V compose </dev/null 2>&1)
+contains "a missing attachment names the draft's line" "$err" "draft line 2: Attach: /no/such/file"
 is "a reply to many messages is refused (exit 2)" "$(EDITOR=$TMP/editor status $V reply '*')" 2
 # a thread waiting on the user: answering it (thread: names its newest
 # message) makes it wait on the vendor
