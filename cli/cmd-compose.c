@@ -115,8 +115,33 @@ edit_and_send(struct cli *cli, char *path, const char *original)
 		}
 		free(text);
 		/* the index is opened for writing only now, not while editing */
-		if (cli_open(cli, MAIL_DB_READ_WRITE, &err) != VT_OK ||
-		    vt_send(cli->cfg, cli->store, cli->db, &o, &err) != VT_OK) {
+		if (cli_open(cli, MAIL_DB_READ_WRITE, &err) != VT_OK) {
+			cli_print_error(NULL, &err);
+			mail_outgoing_clear(&o);
+			return 1;
+		}
+		/* mail to a look-alike of a known domain: asked on a terminal,
+		 * refused without one */
+		{
+			char why[VT_ERROR_MAX], *clean, line[16] = "";
+
+			if (vt_send_lookalike(cli->store, &o, why, sizeof why)) {
+				clean = cli_text(why);
+				fprintf(stderr, "vtriage: warning: %s\n", clean ? clean : why);
+				free(clean);
+				if (terminal) {
+					fprintf(stderr, "Send anyway? (type yes) ");
+					if (fgets(line, sizeof line, stdin) == NULL)
+						line[0] = '\0';
+				}
+				if (strcmp(line, "yes\n") != 0) {
+					fprintf(stderr, "vtriage: not sent: the draft is kept: %s\n", path);
+					mail_outgoing_clear(&o);
+					return 2;
+				}
+			}
+		}
+		if (vt_send(cli->cfg, cli->store, cli->db, &o, &err) != VT_OK) {
 			cli_print_error(NULL, &err);
 			fprintf(stderr, "vtriage: the draft is kept: %s\n", path);
 			mail_outgoing_clear(&o);

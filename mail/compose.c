@@ -555,6 +555,16 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 		text = internet_address_list_to_string(rcpt, NULL, FALSE);
 		out->recipients = strdup(text ? text : "");
 		g_free(text);
+		add_addresses(rcpt, g_mime_message_get_bcc(msg), NULL, 0);
+		out->addresses = calloc((size_t)internet_address_list_length(rcpt) + 1,
+					sizeof *out->addresses);
+		for (int i = 0; out->addresses && i < internet_address_list_length(rcpt); i++) {
+			InternetAddress *a = internet_address_list_get_address(rcpt, i);
+			char *addr = strdup(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
+
+			if (addr != NULL)
+				out->addresses[out->n_addresses++] = addr;
+		}
 		g_object_unref(rcpt);
 	}
 	g_free(id);
@@ -572,5 +582,8 @@ mail_outgoing_clear(struct mail_outgoing *o)
 	free(o->text);
 	free(o->message_id);
 	free(o->recipients);
+	for (size_t i = 0; i < o->n_addresses; i++)
+		free(o->addresses[i]);
+	free(o->addresses);
 	memset(o, 0, sizeof *o);
 }

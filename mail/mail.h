@@ -900,6 +900,8 @@ struct mail_outgoing {
 	size_t len;
 	char *message_id; /* without <> */
 	char *recipients; /* To and Cc, as text, for what is said */
+	char **addresses; /* every recipient's address (To, Cc, Bcc) */
+	size_t n_addresses;
 };
 /* The draft of a new message: From (me), To, Cc, Subject, a blank line.
  * Malloc'd; values from outside lose their line breaks and controls. */

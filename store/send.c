@@ -275,3 +275,33 @@ vt_draft_attach(const char *draft_path, const char *file, struct vt_error *err)
 	free(fresh);
 	return VT_OK;
 }
+
+bool
+vt_send_lookalike(struct vt_store *s, const struct mail_outgoing *o, char *why, size_t len)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s, "SELECT text FROM lookalikes WHERE org = ?", NULL);
+
+	for (size_t i = 0; st != NULL && i < o->n_addresses; i++) {
+		char org[256];
+		bool hit;
+
+		if (!mail_org_domain(o->addresses[i], org, sizeof org))
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, org, -1, SQLITE_TRANSIENT);
+		hit = sqlite3_step(st) == SQLITE_ROW;
+		if (hit) {
+			const char *text = (const char *)sqlite3_column_text(st, 0);
+
+			/* the judgement speaks of a sender; here it is a recipient */
+			if (text != NULL && strncmp(text, "sender domain ", 14) == 0)
+				text += 14;
+			snprintf(why, len, "%s: %s", o->addresses[i], text ? text : org);
+			sqlite3_reset(st);
+			return true;
+		}
+	}
+	if (st != NULL)
+		sqlite3_reset(st);
+	return false;
+}

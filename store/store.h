@@ -400,6 +400,9 @@ vt_status vt_send(const struct vt_config *cfg, struct vt_store *store, struct ma
 char *vt_draft_save(const struct vt_config *cfg, const char *text, struct vt_error *err);
 /* A draft's text, malloc'd; NULL with errno. */
 char *vt_draft_read(const char *path);
+/* Whether a recipient's domain is judged a look-alike of one the user
+ * knows (the lookalikes the trust pass recorded): why says which. */
+bool vt_send_lookalike(struct vt_store *s, const struct mail_outgoing *o, char *why, size_t len);
 /* Adds "Attach: FILE" to the draft's headers (a regular file). */
 vt_status vt_draft_attach(const char *draft_path, const char *file, struct vt_error *err);
 /* The user's editor: $VISUAL, else $EDITOR, else vi (words, no shell). */

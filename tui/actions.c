@@ -59,6 +59,9 @@ tui_confirm_force(struct tui *t, const char *reason, const char *cut, const char
 
 	if (why != NULL && strstr(why, cut) != NULL)
 		*strstr(why, cut) = '\0';
+	/* a cut reason ends with "...", within the room */
+	if (why != NULL && (int)strlen(why) > room)
+		room -= 3;
 	snprintf(label, sizeof label, "%.*s%s%s", room > 10 ? room : 10, why ? why : "a look-alike",
 		 why && (int)strlen(why) > room ? "..." : "", question);
 	free(why);

@@ -117,6 +117,17 @@ edit_and_send(struct tui *t, char *path)
 		}
 		free(text);
 		{
+			char why[VT_ERROR_MAX];
+
+			/* mail to a look-alike of a known domain: only after a yes */
+			if (vt_send_lookalike(t->store, &o, why, sizeof why) &&
+			    !tui_confirm_force(t, why, "\n", " Send anyway? (type yes) ")) {
+				tui_say(t, false, "not sent: the draft is kept (%s)", path);
+				mail_outgoing_clear(&o);
+				return;
+			}
+		}
+		{
 			struct sending s = { t->cfg, t->store, &o };
 
 			if (tui_index_busy(t) ||

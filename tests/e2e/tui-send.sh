@@ -90,6 +90,16 @@ import sys, email, email.policy
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
 print(" ".join(p.get_content_type() + ":" + p.get_filename() for p in m.iter_attachments()))' "$TMP/sent.eml")" \
 	"application/pdf:quote.pdf"
+# a look-alike recipient asks before sending
+rm -f "$TMP/sent.eml"
+keys : 'compose billing@acmetel-billing.example' Enter
+ok "the question" wait_for "Send?"
+keys y Enter
+ok "a look-alike recipient asks again" wait_for "Send anyway? (type yes)"
+contains "naming the likeness" "$(screen | tail -1)" "looks like acmetel.example"
+keys no Enter
+ok "no keeps the draft" wait_for "not sent: the draft is kept"
+ok "and nothing went" test ! -e "$TMP/sent.eml"
 keys Q
 ok "quits" wait_for "EXITED 0"
 done_testing

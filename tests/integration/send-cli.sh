@@ -127,6 +127,13 @@ printf '#!/bin/sh\nprintf "To: x@y.example\\nAttach: /no/such/file\\n\\nhi\\n" >
 chmod +x "$TMP/bad-editor"
 err=$(EDITOR=$TMP/bad-editor $V compose </dev/null 2>&1)
 contains "a missing attachment names the draft's line" "$err" "draft line 2: Attach: /no/such/file"
+# mail to a look-alike of a vendor's domain: refused without a terminal
+rm -f "$TMP/sent.eml"
+err=$(EDITOR=$TMP/editor $V compose --to billing@acmetel-billing.example --subject 'Bank details' </dev/null 2>&1)
+is "a look-alike recipient: not sent (exit 2)" \
+	"$(EDITOR=$TMP/editor status $V compose --to billing@acmetel-billing.example --subject x </dev/null)" 2
+contains "the warning says which domain it imitates" "$err" "acmetel-billing.example looks like acmetel.example"
+ok "nothing reached the command" test ! -e "$TMP/sent.eml"
 is "a reply to many messages is refused (exit 2)" "$(EDITOR=$TMP/editor status $V reply '*')" 2
 # a thread waiting on the user: answering it (thread: names its newest
 # message) makes it wait on the vendor
