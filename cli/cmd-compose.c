@@ -199,9 +199,11 @@ have_identity(struct cli *cli)
 int
 cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *all = NULL, *to = NULL;
+	const char *all = NULL, *to = NULL, *attach = NULL;
 	const struct cli_option reply_options[] = { { "all", false, &all }, { 0 } };
-	const struct cli_option forward_options[] = { { "to", true, &to }, { 0 } };
+	const struct cli_option forward_options[] = { { "to", true, &to },
+						      { "attach", false, &attach },
+						      { 0 } };
 	bool forward = strcmp(self->name, "forward") == 0;
 	const struct cli_option *options = forward ? forward_options : reply_options;
 	struct cli_found_list found;
@@ -245,7 +247,8 @@ cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 		return 2;
 	}
 	me = (struct mail_sender){ cli->cfg->identity_name, cli->cfg->addresses[0] };
-	if ((forward ? mail_draft_forward(found.items[0].path, &me, to ? to : "", &draft, &err)
+	if ((forward ? mail_draft_forward(found.items[0].path, &me, to ? to : "", attach != NULL,
+					  &draft, &err)
 		     : mail_draft_reply(found.items[0].path, &me,
 					(const char *const *)cli->cfg->addresses,
 					cli->cfg->n_addresses, all != NULL, &draft, &err)) != VT_OK) {

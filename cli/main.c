@@ -326,10 +326,12 @@ static const struct cli_command commands[] = {
 		  "keeps the draft and says why (exit 1).\n",
 	  .run = cmd_reply },
 	{ .name = "forward",
-	  .args = "QUERY... [--to ADDRESS]",
-	  .summary = "Forward the one message QUERY matches inline: a draft in $VISUAL/$EDITOR.",
+	  .args = "QUERY... [--to ADDRESS] [--attach]",
+	  .summary = "Forward the one message QUERY matches: a draft in $VISUAL/$EDITOR.",
 	  .help = "Subject: Fwd:, then the original's From, Date, Subject, To and text under\n"
-		  "a \"Forwarded message\" line; sent as reply sends.\n",
+		  "a \"Forwarded message\" line; with --attach the original goes whole, as a\n"
+		  "message/rfc822 attachment (the draft's Attach-Message: line); sent as\n"
+		  "reply sends.\n",
 	  .run = cmd_reply },
 	{ .name = "compose",
 	  .args = "[--to ADDRESS] [--subject TEXT] [--draft PATH]",

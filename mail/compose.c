@@ -273,8 +273,8 @@ mail_draft_reply(const char *path, const struct mail_sender *me, const char *con
 }
 
 vt_status
-mail_draft_forward(const char *path, const struct mail_sender *me, const char *to, char **out,
-		   struct vt_error *err)
+mail_draft_forward(const char *path, const struct mail_sender *me, const char *to, bool attach,
+		   char **out, struct vt_error *err)
 {
 	struct vt_error perr = { 0 };
 	GMimeMessage *msg = mail_parse_file(path, &perr);
@@ -300,6 +300,16 @@ mail_draft_forward(const char *path, const struct mail_sender *me, const char *t
 				       ? "\nCc: \nSubject: "
 				       : "\nCc: \nSubject: Fwd: ");
 	append_clean(draft, subject ? subject : "");
+	if (attach) {
+		/* the original whole, as message/rfc822: the draft names its file */
+		g_string_append(draft, "\nAttach-Message: ");
+		g_string_append(draft, path);
+		g_string_append(draft, "\n\n\n");
+		g_object_unref(msg);
+		*out = strdup(draft->str);
+		g_string_free(draft, TRUE);
+		return *out ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
 	/* the original's own headers, on their lines, then its text */
 	g_string_append(draft, "\n\n\n---------- Forwarded message ----------\nFrom: ");
 	text = internet_address_list_to_string(g_mime_message_get_from(msg), NULL, FALSE);
@@ -483,6 +493,26 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 					g_object_unref(list);
 			} else if (strcasecmp(line, "Subject") == 0) {
 				g_mime_message_set_subject(msg, value, "utf-8");
+			} else if (strcasecmp(line, "Attach-Message") == 0) {
+				/* ours: a mail file forwarded whole, as message/rfc822 */
+				struct vt_error perr = { 0 };
+				GMimeMessage *inner = mail_parse_file(value, &perr);
+
+				if (inner == NULL) {
+					rc = vt_fail(err, VT_ERR_USAGE, "draft line %d: Attach-Message: %.300s",
+						     line_no, perr.msg);
+				} else {
+					GMimeMessagePart *part =
+						g_mime_message_part_new_with_message("rfc822", inner);
+
+					g_mime_object_set_content_disposition(
+						GMIME_OBJECT(part),
+						g_mime_content_disposition_parse(NULL, "attachment"));
+					g_object_unref(inner);
+					if (attachments == NULL)
+						attachments = g_ptr_array_new_with_free_func(g_object_unref);
+					g_ptr_array_add(attachments, part);
+				}
 			} else if (strcasecmp(line, "Attach") == 0) {
 				/* ours, not the message's: a file to attach */
 				GMimePart *part = attachment_part(value, err);

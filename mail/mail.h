@@ -918,17 +918,19 @@ char *mail_draft_new(const struct mail_sender *me, const char *to, const char *s
 vt_status mail_draft_reply(const char *path, const struct mail_sender *me,
 			   const char *const *mine, size_t n_mine, bool all, char **out,
 			   struct vt_error *err);
-/* The draft forwarding the message in file path inline: Subject "Fwd: ",
- * To to, then a "Forwarded message" block with the original's From, Date,
- * Subject, To and text. *out malloc'd. */
+/* The draft forwarding the message in file path: Subject "Fwd: " once,
+ * To to, then inline a "Forwarded message" block with the original's
+ * From, Date, Subject, To and text, or (attach) an "Attach-Message: PATH"
+ * line sending it whole as message/rfc822. *out malloc'd. */
 vt_status mail_draft_forward(const char *path, const struct mail_sender *me, const char *to,
-			     char **out, struct vt_error *err);
+			     bool attach, char **out, struct vt_error *err);
 /*
  * The message of an edited draft (GMime builds it: RFC 2047 where names
  * and subjects need it, the body UTF-8 in the lightest encoding, a
  * Message-ID under the sender's domain, the Date). Each "Attach: PATH"
  * line of the draft attaches that file (base64, its type by libmagic,
- * loaded on first use) and is not a header of the message. A header line that is
+ * loaded on first use), each "Attach-Message: PATH" that mail file whole
+ * as message/rfc822; neither is a header of the message. A header line that is
  * not "Name: value", a control character in one, an address list without
  * an address, or no recipient at all is VT_ERR_USAGE naming the draft's
  * line.

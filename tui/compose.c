@@ -174,7 +174,7 @@ tui_compose_command(struct tui *t, enum km_action a, const char *arg)
 			char *to = arg && *arg ? strdup(arg) : tui_prompt(t, "Forward to: ", NULL, NULL);
 
 			if (to != NULL && *to != '\0' &&
-			    mail_draft_forward(n.path, &me, to, &draft, &err) != VT_OK)
+			    mail_draft_forward(n.path, &me, to, false, &draft, &err) != VT_OK)
 				tui_say(t, true, "%s", err.msg);
 			free(to);
 		} else if (mail_draft_reply(n.path, &me, (const char *const *)t->cfg->addresses,

@@ -102,6 +102,16 @@ out=$(EDITOR=$TMP/editor $V compose --to 'Sam <sam@parts.example>' --subject 'Or
 contains "compose sends a new message" "$out" "sam@parts.example"
 is "its subject" "$(header "$TMP/sent.eml" Subject)" "Order 42"
 is "no In-Reply-To" "$(header "$TMP/sent.eml" In-Reply-To)" ""
+out=$(EDITOR=$TMP/editor $V forward --attach id:hostile@vendor.example --to 'Pat <pat@northwind.example>' </dev/null)
+contains "forward --attach sends" "$out" "sent to"
+is "the original whole, as message/rfc822" "$(python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+a = list(m.iter_attachments())
+inner = a[0].get_content()
+print(a[0].get_content_type(), inner["Message-ID"])' "$TMP/sent.eml")" \
+	"message/rfc822 <hostile@vendor.example>"
+is "Attach-Message is no header of the message" "$(header "$TMP/sent.eml" Attach-Message)" ""
 # Attach: PATH in the draft: the file goes along, its type by libmagic
 printf '%%PDF-1.4\n%%%%EOF\n' >"$TMP/quote.pdf"
 cat >"$TMP/attach-editor" <<EOF2
