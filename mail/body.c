@@ -26,6 +26,7 @@
 #include "private.h"
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD in UTF-8 */
+#define HTML_MAX (8u << 20)
 
 /*
  * What unlabelled or mislabelled 8-bit text most often is. windows-1252
@@ -287,8 +288,10 @@ body_text(GMimeMessage *message, size_t max_bytes, bool links)
 	if (part == NULL)
 		return finish("", 0, max_bytes);
 	/* Plain text never shrinks below a quarter in UTF-8 (UTF-32 input),
-	 * so more input than that cannot show; HTML can shrink any amount. */
-	limit = f.plain != NULL && max_bytes < (SIZE_MAX - 64) / 4 ? max_bytes * 4 + 64 : SIZE_MAX;
+	 * so more input than that cannot show; HTML can shrink any amount,
+	 * but libxml2 builds a tree of what it reads, several times its size:
+	 * an HTML body is read up to HTML_MAX, the rest of a giant left out. */
+	limit = f.plain != NULL && max_bytes < (SIZE_MAX - 64) / 4 ? max_bytes * 4 + 64 : HTML_MAX;
 	if (limit > G_MAXUINT)
 		limit = G_MAXUINT;
 	bytes = decoded_content(GMIME_PART(part), limit);

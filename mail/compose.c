@@ -232,7 +232,6 @@ mail_draft_reply(const char *path, const struct mail_sender *me, const char *con
 		g_free(s);
 	}
 	{
-		char *who = NULL;
 		InternetAddress *a = internet_address_list_length(from) > 0
 					     ? internet_address_list_get_address(from, 0)
 					     : NULL;
@@ -242,11 +241,9 @@ mail_draft_reply(const char *path, const struct mail_sender *me, const char *con
 			name = a && INTERNET_ADDRESS_IS_MAILBOX(a)
 				       ? internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a))
 				       : "you";
-		who = strdup(name);
 		g_string_append_printf(draft, "\n\n%s", date);
-		append_clean(draft, who);
+		append_clean(draft, name);
 		g_string_append(draft, " wrote:\n");
-		free(who);
 	}
 	body = mail_body_text_of(msg, 256 * 1024);
 	for (const char *line = body ? body : ""; *line != '\0';) {

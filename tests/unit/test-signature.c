@@ -498,6 +498,25 @@ bodies_are_text(void **state)
 	assert_null(strstr(text, "color"));
 	assert_null(strchr(text, 'T'));
 	free(text);
+	/* a giant HTML body is read up to 8 MB: libxml2's tree stays bounded */
+	{
+		size_t big = 9u << 20, used;
+		char *mail = malloc(big + 200), path_big[4200];
+
+		assert_non_null(mail);
+		used = (size_t)sprintf(mail, "Content-Type: text/html\n\n<p>start</p><p>");
+		memset(mail + used, 'x', big);
+		strcpy(mail + used + big, " tail-marker</p>\n");
+		snprintf(path_big, sizeof path_big, "%s/big", dir);
+		test_write_file(path_big, mail, strlen(mail));
+		free(mail);
+		assert_int_equal(mail_body_text(path_big, 64, &text, &err), VT_OK);
+		assert_non_null(strstr(text, "start"));
+		free(text);
+		assert_int_equal(mail_body_text(path_big, 20u << 20, &text, &err), VT_OK);
+		assert_null(strstr(text, "tail-marker"));
+		free(text);
+	}
 	/* a link's address once when its text already is the address */
 	text = BODY(dir, "links",
 		    "Content-Type: text/html\n\n<p><a href=\"https://a.example/x\">a.example/x</a> and "
