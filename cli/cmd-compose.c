@@ -51,16 +51,41 @@ ask(void)
 	return strchr("yeapq", line[0]) && line[0] ? line[0] : '?';
 }
 
+static int edit_loop(struct cli *cli, char *path, const char *original, bool terminal,
+		     const struct mail_sender *me_p);
+
 /* Edits the draft at path until it is sent, postponed or dropped. */
 static int
 edit_and_send(struct cli *cli, char *path, const char *original)
 {
 	bool terminal = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
-	struct mail_sender me = { cli->cfg->identity_name,
-				  cli->cfg->n_addresses ? cli->cfg->addresses[0] : NULL };
+	struct vt_sender me_s;
+	struct mail_sender me;
+	int code;
+
+	{
+		struct vt_error err = { 0 };
+
+		if (vt_sender_for(cli->cfg, NULL, &me_s, &err) != VT_OK) {
+			cli_print_error(NULL, &err);
+			return 2;
+		}
+	}
+	me = (struct mail_sender){ me_s.name, me_s.address };
+	code = edit_loop(cli, path, original, terminal, &me);
+	vt_sender_clear(&me_s);
+	return code;
+}
+
+static int
+edit_loop(struct cli *cli, char *path, const char *original, bool terminal,
+	  const struct mail_sender *me_p)
+{
+	struct mail_sender me = *me_p;
 
 	for (;;) {
 		struct vt_error err = { 0 };
+		struct vt_send_result sent;
 		struct mail_outgoing o;
 		char *text, choice = 'y';
 		int rc = edit(path);
@@ -141,7 +166,7 @@ edit_and_send(struct cli *cli, char *path, const char *original)
 				}
 			}
 		}
-		if (vt_send(cli->cfg, cli->store, cli->db, &o, &err) != VT_OK) {
+		if (vt_send(cli->cfg, cli->store, cli->db, &o, &sent, &err) != VT_OK) {
 			cli_print_error(NULL, &err);
 			fprintf(stderr, "vtriage: the draft is kept: %s\n", path);
 			mail_outgoing_clear(&o);
@@ -151,6 +176,10 @@ edit_and_send(struct cli *cli, char *path, const char *original)
 			char *to = cli_text(o.recipients);
 
 			fprintf(cli->out, "sent to %s <%s>\n", to ? to : "", o.message_id);
+			if (sent.account[0])
+				fprintf(cli->out,
+					"the copy goes to the Sent folder of account %s at the next sync\n",
+					sent.account);
 			free(to);
 		}
 		mail_outgoing_clear(&o);
@@ -186,16 +215,6 @@ keep_newest(void *ctx, const struct mail_shown *m, struct vt_error *err)
 	return VT_OK;
 }
 
-static bool
-have_identity(struct cli *cli)
-{
-	if (cli->cfg->n_addresses > 0)
-		return true;
-	fprintf(stderr, "vtriage: %s: [identity] addresses: needed to send (your address)\n",
-		cli->cfg->path ? cli->cfg->path : "config");
-	return false;
-}
-
 int
 cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
@@ -208,8 +227,8 @@ cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 	const struct cli_option *options = forward ? forward_options : reply_options;
 	struct cli_found_list found;
 	struct vt_error err = { 0 };
-	struct mail_sender me;
 	char *draft = NULL;
+	vt_status rc;
 	int n, code;
 
 	if ((n = cli_parse_options(cli, self, argc, argv, options)) < 0)
@@ -242,18 +261,13 @@ cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 		cli_found_clear(&found);
 		return code;
 	}
-	if (!have_identity(cli)) {
+	if ((rc = vt_draft_begin(cli->cfg, cli->store,
+				 forward ? (attach ? VT_DRAFT_FORWARD_ATTACHED : VT_DRAFT_FORWARD)
+				 : all	 ? VT_DRAFT_REPLY_ALL
+					 : VT_DRAFT_REPLY,
+				 found.items[0].path, to, NULL, &draft, &err)) != VT_OK) {
 		cli_found_clear(&found);
-		return 2;
-	}
-	me = (struct mail_sender){ cli->cfg->identity_name, cli->cfg->addresses[0] };
-	if ((forward ? mail_draft_forward(found.items[0].path, &me, to ? to : "", attach != NULL,
-					  &draft, &err)
-		     : mail_draft_reply(found.items[0].path, &me,
-					(const char *const *)cli->cfg->addresses,
-					cli->cfg->n_addresses, all != NULL, &draft, &err)) != VT_OK) {
-		cli_found_clear(&found);
-		return cli_error(&err);
+		return rc == VT_ERR_CONFIG ? (cli_print_error(NULL, &err), 2) : cli_error(&err);
 	}
 	cli_found_clear(&found);
 	/* the editor may take long: no index held open meanwhile */
@@ -273,7 +287,6 @@ cmd_compose(struct cli *cli, const struct cli_command *self, int argc, char **ar
 					      { "draft", true, &resume },
 					      { 0 } };
 	struct vt_error err = { 0 };
-	struct mail_sender me;
 	char *draft;
 	int n, code;
 
@@ -283,8 +296,6 @@ cmd_compose(struct cli *cli, const struct cli_command *self, int argc, char **ar
 		return cli_usage_error(cli, "takes options only (--to, --subject)");
 	if (cli->cfg == NULL && vt_config_load(cli->config_path, &cli->cfg, &err) != VT_OK)
 		return cli_error(&err);
-	if (!have_identity(cli))
-		return 2;
 	/* a postponed draft (or one a failed send kept), taken up again */
 	if (resume != NULL) {
 		char *path = strdup(resume);
@@ -299,9 +310,16 @@ cmd_compose(struct cli *cli, const struct cli_command *self, int argc, char **ar
 		free(path);
 		return code;
 	}
-	me = (struct mail_sender){ cli->cfg->identity_name, cli->cfg->addresses[0] };
-	if ((draft = mail_draft_new(&me, to ? to : "", subject ? subject : "")) == NULL)
-		return 1;
+	/* the store, when there is one, offers a vendor's people for Cc */
+	if (to != NULL && *to != '\0' && cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK)
+		err = (struct vt_error){ 0 };
+	if (vt_draft_begin(cli->cfg, cli->store, VT_DRAFT_NEW, NULL, to, subject, &draft, &err) !=
+	    VT_OK) {
+		cli_print_error(NULL, &err);
+		return err.status == VT_ERR_CONFIG ? 2 : 1;
+	}
+	vt_store_close(&cli->store);
+	mail_db_close(&cli->db);
 	code = start(cli, draft);
 	free(draft);
 	return code;

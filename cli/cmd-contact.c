@@ -182,3 +182,51 @@ cmd_contact_set(struct cli *cli, const struct cli_command *self, int argc, char 
 		return cli_error(&err);
 	return cli_print_action(cli, &a);
 }
+
+/* vtriage contact complete PREFIX: what Tab offers in To: and Cc: */
+int
+cmd_contact_complete(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	struct vt_address_hits hits;
+	struct vt_error err = { 0 };
+	int n;
+
+	if ((n = cli_parse_options(cli, self, argc, argv, NULL)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 1)
+		return cli_usage_error(cli, "needs one PREFIX (of an address, a name or a name's word)");
+	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
+	    vt_address_complete(cli->store, argv[0], 20, &hits, &err) != VT_OK)
+		return cli_error(&err);
+	if (cli->format == CLI_JSON) {
+		json_t *arr = json_array();
+
+		for (size_t i = 0; i < hits.count; i++) {
+			json_t *o = json_object();
+
+			cli_json_set_text(o, "name", hits.items[i].name);
+			cli_json_set_text(o, "address", hits.items[i].address);
+			json_object_set_new(o, "vendor", hits.items[i].vendor
+								 ? json_string(hits.items[i].vendor)
+								 : json_null());
+			json_object_set_new(o, "written_to", json_boolean(hits.items[i].written_to));
+			json_object_set_new(o, "last_seen", json_integer((json_int_t)hits.items[i].last));
+			json_array_append_new(arr, o);
+		}
+		cli_json_print(cli, arr);
+		json_decref(arr);
+	} else {
+		for (size_t i = 0; i < hits.count; i++) {
+			char *name = cli_text(hits.items[i].name), *addr = cli_text(hits.items[i].address);
+
+			if (name && *name)
+				fprintf(cli->out, "%s <%s>\n", name, addr ? addr : "");
+			else
+				fprintf(cli->out, "%s\n", addr ? addr : "");
+			free(name);
+			free(addr);
+		}
+	}
+	vt_address_hits_clear(&hits);
+	return 0;
+}

@@ -303,6 +303,8 @@ write_summary(FILE *out, const struct vt_sync_round *r)
 		fprintf(out, " (%u kept in place)", st->mirror_kept);
 	if (st->trashed)
 		fprintf(out, ", %u deleted here moved to the server's trash", st->trashed);
+	if (st->sent_uploaded)
+		fprintf(out, ", %u sent here copied to the server's Sent", st->sent_uploaded);
 	if (st->folders_failed)
 		fprintf(out, "; %u folder%s FAILED", st->folders_failed,
 			st->folders_failed == 1 ? "" : "s");
@@ -339,7 +341,7 @@ on_round_done(void *ctx, const struct vt_sync_round *r)
 		fflush(cli->out); /* a watch goes on */
 		return;
 	}
-	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
+	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
 			      "accounts", (json_int_t)accounts,
 			      "folders", (json_int_t)st->folders,
 			      "folders_failed", (json_int_t)st->folders_failed,
@@ -354,7 +356,8 @@ on_round_done(void *ctx, const struct vt_sync_round *r)
 			      "indexed", (json_int_t)(idx ? idx->mail.added : 0),
 			      "mirrored", (json_int_t)st->mirrored,
 			      "mirror_kept", (json_int_t)st->mirror_kept,
-			      "trashed", (json_int_t)st->trashed,
+			      "trashed", (json_int_t)st->trashed, "sent_uploaded",
+			      (json_int_t)st->sent_uploaded,
 			      "seconds", st->elapsed);
 	cli_json_print(cli, o);
 	json_decref(o);

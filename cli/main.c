@@ -154,6 +154,14 @@ static const struct cli_command contact_commands[] = {
 	  .summary = "Set a contact's role (undoable).",
 	  .help = "ROLE: account-rep, manager, support, billing, engineering, other.\n",
 	  .run = cmd_contact_set },
+	{ .name = "complete",
+	  .args = "PREFIX [--format=text|json]",
+	  .summary = "Addresses for To and Cc: what the interface's Tab offers.",
+	  .help = "People whose address, name or a word of their name starts with PREFIX:\n"
+		  "those you wrote to first, then the newest. One \"Name <address>\" a line,\n"
+		  "for an editor's completion. JSON: name, address, vendor, written_to,\n"
+		  "last_seen.\n",
+	  .run = cmd_contact_complete },
 	{ 0 },
 };
 

@@ -99,6 +99,31 @@ set_idle(struct parse_ctx *p, const struct mail_imap_setting *s)
 }
 
 static vt_status
+set_save_sent(struct parse_ctx *p, const struct mail_imap_setting *s)
+{
+	return mail_bool_parse(s->value, &p->acct->save_sent) ? VT_OK
+							       : bad(p, s, "is not yes or no");
+}
+
+static vt_status
+set_sent_folder(struct parse_ctx *p, const struct mail_imap_setting *s)
+{
+	if (s->value[0] == '\0' || strpbrk(s->value, "\r\n\"") != NULL)
+		return bad(p, s, "must be a server folder name (no quotes or line breaks)");
+	return dup_to(p, s, &p->acct->sent_folder);
+}
+
+/* The account's From is the sending side's (store/config.c checks it);
+ * the engine only knows the key. */
+static vt_status
+set_from(struct parse_ctx *p, const struct mail_imap_setting *s)
+{
+	(void)p;
+	(void)s;
+	return VT_OK;
+}
+
+static vt_status
 set_tls(struct parse_ctx *p, const struct mail_imap_setting *s)
 {
 	static const struct {
@@ -213,6 +238,9 @@ static const struct {
 	{ "cert_fingerprint", set_fingerprint },
 	{ "timeout", set_timeout },
 	{ "idle", set_idle },
+	{ "from", set_from },
+	{ "save_sent", set_save_sent },
+	{ "sent_folder", set_sent_folder },
 };
 
 void
@@ -273,6 +301,7 @@ mail_imap_account_parse(const char *file, const char *name,
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	p.acct = a;
 	a->timeout = 60;
+	a->save_sent = true;
 	a->line = first.line;
 	if ((a->name = strdup(name)) == NULL || (a->file = strdup(p.file)) == NULL) {
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -302,7 +331,8 @@ mail_imap_account_parse(const char *file, const char *name,
 		if (k == sizeof account_keys / sizeof account_keys[0]) {
 			rc = bad(&p, s, "unknown key (known: host, port, tls, user, "
 					"password_command, folders, maildir_subdir, "
-					"cert_fingerprint, timeout, idle)");
+					"cert_fingerprint, timeout, idle, from, save_sent, "
+					"sent_folder)");
 			goto out;
 		}
 		if ((rc = account_keys[k].set(&p, s)) != VT_OK)
@@ -344,6 +374,7 @@ mail_imap_account_free(struct mail_imap_account **acct)
 	free(a->password_command);
 	imap_names_free(a->folders, a->n_folders);
 	free(a->maildir_subdir);
+	free(a->sent_folder);
 	free(a);
 	*acct = NULL;
 }

@@ -61,6 +61,10 @@ struct mail_imap_account {
 	uint8_t pin_sha256[32];
 	int timeout;            /* seconds per network operation */
 	bool idle;              /* idle = yes: sync --watch waits on its INBOX */
+	bool save_sent;         /* save_sent = yes: mail sent here is uploaded to
+				   the server's sent folder (no: the server or
+				   the sending relay keeps its own copy) */
+	char *sent_folder;      /* sent_folder: that folder; NULL: found by name */
 };
 
 /*
@@ -68,7 +72,8 @@ struct mail_imap_account {
  * (implicit|starttls|none), user (required), password_command, folders
  * (comma-separated server names), maildir_subdir (default: NAME),
  * cert_fingerprint (sha256:HEX, colons optional), timeout (seconds),
- * idle (yes|no).
+ * idle (yes|no), from (the sender's, checked by the configuration),
+ * save_sent (yes|no, default yes), sent_folder (a server folder name).
  * Errors are VT_ERR_CONFIG "FILE:LINE: [account NAME] KEY: why"; a
  * password is never echoed. file may be NULL.
  */
@@ -99,6 +104,7 @@ struct mail_sync_stats {
 				   the caller from mail_mirror_account) */
 	unsigned mirror_kept;   /* vendors' mail left in place (ditto) */
 	unsigned trashed;       /* mail deleted here moved to the server's trash */
+	unsigned sent_uploaded; /* mail sent here uploaded to the server's sent folder */
 	double elapsed;         /* seconds */
 };
 
@@ -148,6 +154,28 @@ struct mail_sync_options {
 vt_status mail_sync_account(const struct mail_imap_account *acct,
 			    const struct mail_sync_options *opts, const struct mail_sync_hooks *hooks,
 			    struct mail_sync_stats *stats, struct vt_error *err);
+
+/* ---- the server's copy of mail sent here (outbox.c) ----------------- */
+
+struct mail_outbox_result {
+	char mailbox[512]; /* the server's sent folder */
+	unsigned appended; /* uploaded by this run */
+	unsigned kept;     /* still queued (a failure: for the next run) */
+};
+
+/*
+ * Uploads the messages queued in outbox_dir (one file each, sent from
+ * this account) to the server's sent folder: sent_folder when set, else
+ * the folder marked \Sent (RFC 6154), else one named Sent, Sent Messages,
+ * Sent Items or Sent Mail, else a new "Sent". Each is APPENDed with
+ * \Seen, found there by its Message-ID, and only then removed from the
+ * queue; one already there is not appended again. No connection when
+ * nothing is queued. Takes the account's sync lock (VT_ERR_BUSY).
+ */
+vt_status mail_outbox_account(const struct mail_imap_account *acct,
+			      const struct mail_sync_options *opts,
+			      const struct mail_sync_hooks *hooks, const char *outbox_dir,
+			      struct mail_outbox_result *result, struct vt_error *err);
 
 /* ---- server folders for trusted vendors (mirror.c) ----------------- */
 

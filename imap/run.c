@@ -337,6 +337,27 @@ round_run(const struct vt_sync_request *req, const bool *sync)
 
 		if (sync != NULL && !sync[i])
 			continue;
+		/* mail sent here first, so that this sync brings its copy */
+		if (req->accts[i]->save_sent) {
+			struct mail_outbox_result sent;
+			char *outbox = NULL;
+
+			if (asprintf(&outbox, "%s/outbox/%s", req->cfg->data_dir,
+				     req->accts[i]->name) < 0)
+				outbox = NULL;
+			rc = outbox ? mail_outbox_account(req->accts[i], &opts, &h->imap, outbox, &sent,
+							  &err)
+				    : vt_fail(&err, VT_ERR_NOMEM, "out of memory");
+			free(outbox);
+			round.stats.sent_uploaded += rc == VT_OK ? sent.appended : 0;
+			if (rc != VT_OK) {
+				fail(req, &first, VT_SYNC_STAGE_SYNC, req->accts[i]->name, &err);
+				if (rc == VT_ERR_INTERRUPTED)
+					break;
+				if (rc == VT_ERR_AUTH || rc == VT_ERR_TLS)
+					continue; /* the sync would fail the same way */
+			}
+		}
 		rc = mail_sync_account(req->accts[i], &opts, &h->imap, &round.stats, &err);
 		if (rc != VT_OK) {
 			fail(req, &first, VT_SYNC_STAGE_SYNC, req->accts[i]->name, &err);

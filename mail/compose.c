@@ -447,6 +447,11 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 			break;
 		}
+		/* our comments among the headers (suggestions): never sent */
+		if (line[0] == '#') {
+			free(line);
+			continue;
+		}
 		while (ascii_alnum((unsigned char)line[name_len]) || line[name_len] == '-')
 			name_len++;
 		if (name_len == 0 || line[name_len] != ':') {
@@ -545,7 +550,18 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 					  internet_address_mailbox_new(me->name, me->address));
 	if (*p == '\n')
 		p++;
-	id = g_mime_utils_generate_message_id(domain_of(me->address));
+	/* under the domain of the address it is sent from */
+	{
+		InternetAddressList *from = g_mime_message_get_from(msg);
+		InternetAddress *a = internet_address_list_length(from) > 0
+					     ? internet_address_list_get_address(from, 0)
+					     : NULL;
+
+		id = g_mime_utils_generate_message_id(
+			domain_of(a && INTERNET_ADDRESS_IS_MAILBOX(a)
+					  ? internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a))
+					  : me->address));
+	}
 	g_mime_message_set_message_id(msg, id);
 	now = g_date_time_new_now_local();
 	g_mime_message_set_date(msg, now);
@@ -577,6 +593,19 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 		out->len = text ? strlen(text) : 0;
 		g_free(text);
 		out->message_id = strdup(id);
+		{
+			InternetAddressList *from = g_mime_message_get_from(msg);
+			InternetAddress *a = internet_address_list_length(from) > 0
+						     ? internet_address_list_get_address(from, 0)
+						     : NULL;
+
+			out->from = strdup(a && INTERNET_ADDRESS_IS_MAILBOX(a)
+						   ? internet_address_mailbox_get_addr(
+							     INTERNET_ADDRESS_MAILBOX(a))
+						   : "");
+			if (out->from != NULL)
+				mail_ascii_lower(out->from);
+		}
 		add_addresses(rcpt, g_mime_message_get_to(msg), NULL, 0);
 		add_addresses(rcpt, g_mime_message_get_cc(msg), NULL, 0);
 		text = internet_address_list_to_string(rcpt, NULL, FALSE);
@@ -596,7 +625,8 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 	}
 	g_free(id);
 	g_object_unref(msg);
-	if (out->text == NULL || out->message_id == NULL || out->recipients == NULL) {
+	if (out->text == NULL || out->message_id == NULL || out->recipients == NULL ||
+	    out->from == NULL) {
 		mail_outgoing_clear(out);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
@@ -609,8 +639,57 @@ mail_outgoing_clear(struct mail_outgoing *o)
 	free(o->text);
 	free(o->message_id);
 	free(o->recipients);
+	free(o->from);
 	for (size_t i = 0; i < o->n_addresses; i++)
 		free(o->addresses[i]);
 	free(o->addresses);
 	memset(o, 0, sizeof *o);
+}
+
+char *
+mail_draft_insert_line(const char *draft, const char *line)
+{
+	const char *blank = strstr(draft, "\n\n");
+	size_t head = blank ? (size_t)(blank - draft) + 1 : strlen(draft);
+	size_t n = strlen(line);
+	bool newline = n > 0 && line[n - 1] == '\n';
+	char *out = NULL;
+
+	/* a draft without its blank line gets one: what follows is body */
+	if (asprintf(&out, "%.*s%s%s%s%s", (int)head, draft,
+		     head > 0 && draft[head - 1] != '\n' ? "\n" : "", line, newline ? "" : "\n",
+		     blank ? blank + 1 : "\n") < 0)
+		return NULL;
+	return out;
+}
+
+bool
+mail_file_addressed_to(const char *path, const char *address)
+{
+	static const char *const fields[] = { "To", "Cc", "Delivered-To", "X-Original-To" };
+	struct vt_error perr = { 0 };
+	GMimeMessage *msg = mail_parse_file(path, &perr);
+	bool found = false;
+
+	if (msg == NULL)
+		return false;
+	for (size_t f = 0; f < sizeof fields / sizeof fields[0] && !found; f++) {
+		GMimeHeaderList *headers = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+		int count = g_mime_header_list_get_count(headers);
+
+		for (int h = 0; h < count && !found; h++) {
+			GMimeHeader *header = g_mime_header_list_get_header_at(headers, h);
+			struct mail_address_list list = { 0 };
+
+			if (strcasecmp(g_mime_header_get_name(header), fields[f]) != 0)
+				continue;
+			mail_address_list_parse(g_mime_header_get_raw_value(header), &list);
+			for (size_t i = 0; i < list.count && !found; i++)
+				found = list.items[i].address &&
+					strcasecmp(list.items[i].address, address) == 0;
+			mail_address_list_clear(&list);
+		}
+	}
+	g_object_unref(msg);
+	return found;
 }

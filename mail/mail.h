@@ -899,6 +899,7 @@ struct mail_outgoing {
 	char *text;       /* the whole message, headers and body */
 	size_t len;
 	char *message_id; /* without <> */
+	char *from;       /* the sender's address, lower case */
 	char *recipients; /* To and Cc, as text, for what is said */
 	char **addresses; /* every recipient's address (To, Cc, Bcc) */
 	size_t n_addresses;
@@ -938,6 +939,13 @@ vt_status mail_draft_forward(const char *path, const struct mail_sender *me, con
 vt_status mail_draft_build(const char *draft, const struct mail_sender *me,
 			   struct mail_outgoing *out, struct vt_error *err);
 void mail_outgoing_clear(struct mail_outgoing *o);
+/* The draft with line added at the end of its headers (malloc'd, NULL
+ * when out of memory). Lines starting with '#' there are comments: the
+ * built message leaves them out. */
+char *mail_draft_insert_line(const char *draft, const char *line);
+/* Whether the mail file at path was sent to address (To, Cc,
+ * Delivered-To, X-Original-To): which of the user's addresses it reached. */
+bool mail_file_addressed_to(const char *path, const char *address);
 
 /* ---- links in text (mail/urls.c) ---- */
 

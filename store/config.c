@@ -331,6 +331,30 @@ finish(struct vt_config *cfg, struct vt_error *err)
 	if (!normalise_domains(cfg->own_domains, cfg->n_own_domains) ||
 	    !normalise_domains(cfg->personal_domains, cfg->n_personal_domains))
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	/* An account's From (from = Name <address>) is one of the user's
+	 * addresses: their mail from it is theirs, a reply-all leaves it out. */
+	for (i = 0; i < cfg->n_entries; i++) {
+		const struct vt_config_entry *e = &cfg->entries[i];
+		struct mail_address_list from = { 0 };
+
+		if (strcmp(e->section, "account") != 0 || strcmp(e->key, "from") != 0)
+			continue;
+		mail_address_list_parse(e->value, &from);
+		if (from.count != 1) {
+			mail_address_list_clear(&from);
+			return vt_fail(err, VT_ERR_CONFIG,
+				       "%s:%d: [account %s] from: must be one address "
+				       "(Name <you@example.com>)",
+				       cfg->path ? cfg->path : "<config>", e->line,
+				       e->name ? e->name : "");
+		}
+		if (!list_has(cfg->addresses, cfg->n_addresses, from.items[0].address) &&
+		    list_push(&cfg->addresses, &cfg->n_addresses, from.items[0].address) != VT_OK) {
+			mail_address_list_clear(&from);
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		}
+		mail_address_list_clear(&from);
+	}
 	/* The user's own organisations: never vendors. A webmail address
 	 * says nothing about an organisation. */
 	for (i = 0; i < cfg->n_addresses; i++) {
@@ -545,6 +569,21 @@ vt_config_has_account(const struct vt_config *cfg, const char *name, size_t befo
 			return true;
 	}
 	return false;
+}
+
+const char *
+vt_config_account_value(const struct vt_config *cfg, const char *name, const char *key)
+{
+	const char *value = NULL;
+
+	for (size_t i = 0; i < cfg->n_entries; i++) {
+		const struct vt_config_entry *e = &cfg->entries[i];
+
+		if (strcmp(e->section, "account") == 0 && e->name != NULL &&
+		    strcmp(e->name, name) == 0 && strcmp(e->key, key) == 0)
+			value = e->value;
+	}
+	return value;
 }
 
 bool

@@ -103,9 +103,10 @@ run_command(const char *command, const struct mail_outgoing *o, struct vt_error 
 /* The sent copy, as a Maildir delivery: written in tmp/, then linked
  * into cur/ as seen. */
 static vt_status
-save_sent(const struct vt_config *cfg, const struct mail_outgoing *o, struct vt_error *err)
+save_sent(const struct vt_config *cfg, const struct mail_outgoing *o, char *cur, size_t cur_len,
+	  struct vt_error *err)
 {
-	char dir[4096], tmp[4300], cur[4300], host[128] = "localhost";
+	char dir[4096], tmp[4300], host[128] = "localhost";
 	struct timespec now;
 	FILE *f;
 	vt_status rc;
@@ -128,7 +129,7 @@ save_sent(const struct vt_config *cfg, const struct mail_outgoing *o, struct vt_
 	clock_gettime(CLOCK_REALTIME, &now);
 	snprintf(tmp, sizeof tmp, "%s/tmp/%lld.M%ldP%d.%s", dir, (long long)now.tv_sec,
 		 now.tv_nsec / 1000, (int)getpid(), host);
-	snprintf(cur, sizeof cur, "%s/cur/%lld.M%ldP%d.%s:2,S", dir, (long long)now.tv_sec,
+	snprintf(cur, cur_len, "%s/cur/%lld.M%ldP%d.%s:2,S", dir, (long long)now.tv_sec,
 		 now.tv_nsec / 1000, (int)getpid(), host);
 	if ((f = fopen(tmp, "wx")) == NULL)
 		return vt_fail(err, VT_ERR_IO, "%s: %s", tmp, strerror(errno));
@@ -149,21 +150,66 @@ save_sent(const struct vt_config *cfg, const struct mail_outgoing *o, struct vt_
 	return VT_OK;
 }
 
+/* The sent copy queued for the account's server: a link in
+ * <data>/outbox/<account>/, which the next sync appends to the server's
+ * sent folder and then removes (imap/outbox.c). */
+static vt_status
+queue_for_server(const struct vt_config *cfg, const char *account, const char *copy,
+		 struct vt_error *err)
+{
+	char dir[4096], path[8500];
+	const char *base = strrchr(copy, '/');
+	vt_status rc;
+
+	snprintf(dir, sizeof dir, "%s/outbox/%s", cfg->data_dir, account);
+	if ((rc = mail_make_dirs(dir, err)) != VT_OK)
+		return rc;
+	snprintf(path, sizeof path, "%s/%s", dir, base ? base + 1 : copy);
+	if (link(copy, path) == 0)
+		return VT_OK;
+	/* another file system: a copy of the copy */
+	{
+		char *text = vt_draft_read(copy);
+		FILE *f = text ? fopen(path, "wx") : NULL;
+		bool ok = f != NULL && fputs(text, f) >= 0;
+
+		if (f != NULL && fclose(f) != 0)
+			ok = false;
+		free(text);
+		if (!ok) {
+			unlink(path);
+			return vt_fail(err, VT_ERR_IO, "%s: %s", path, strerror(errno));
+		}
+	}
+	return VT_OK;
+}
+
 vt_status
 vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
-	const struct mail_outgoing *o, struct vt_error *err)
+	const struct mail_outgoing *o, struct vt_send_result *result, struct vt_error *err)
 {
 	static volatile sig_atomic_t never;
 	struct vt_index_report report;
 	struct vt_index_ui ui = { 0 };
+	char copy[4300];
+	const char *account;
 	vt_status rc;
 
+	if (result != NULL)
+		memset(result, 0, sizeof *result);
 	if ((rc = run_command(cfg->send_command ? cfg->send_command : "sendmail -t", o, err)) !=
 	    VT_OK)
 		return rc;
 	/* sent: from here a failure loses no mail, it only leaves no copy */
-	if ((rc = save_sent(cfg, o, err)) != VT_OK)
+	if ((rc = save_sent(cfg, o, copy, sizeof copy, err)) != VT_OK)
 		return vt_fail(err, rc, "sent, but no copy kept: %s", err ? err->msg : "");
+	if ((account = vt_sent_account(cfg, o->from)) != NULL) {
+		if ((rc = queue_for_server(cfg, account, copy, err)) != VT_OK)
+			return vt_fail(err, rc, "sent and kept, but not queued for the server: %s",
+				       err ? err->msg : "");
+		if (result != NULL)
+			snprintf(result->account, sizeof result->account, "%s", account);
+	}
 	if (db != NULL && store != NULL &&
 	    (rc = vt_index(store, db, cfg, false, &never, &ui, &report, err)) != VT_OK)
 		return vt_fail(err, rc, "sent and kept, but not indexed: %s", err ? err->msg : "");
@@ -250,9 +296,9 @@ vt_editor(void)
 vt_status
 vt_draft_attach(const char *draft_path, const char *file, struct vt_error *err)
 {
-	char *text = vt_draft_read(draft_path), *blank, *fresh = NULL;
+	char *text = vt_draft_read(draft_path), *line = NULL;
 	struct stat st;
-	FILE *f;
+	vt_status rc;
 
 	if (text == NULL)
 		return vt_fail(err, VT_ERR_IO, "%s: %s", draft_path, strerror(errno));
@@ -260,11 +306,27 @@ vt_draft_attach(const char *draft_path, const char *file, struct vt_error *err)
 		free(text);
 		return vt_fail(err, VT_ERR_USAGE, "%s: not a file to attach", file);
 	}
-	/* a header line of the draft, before the blank line ending them */
-	blank = strstr(text, "\n\n");
-	if (asprintf(&fresh, "%.*sAttach: %s\n%s", blank ? (int)(blank - text + 1) : (int)strlen(text),
-		     text, file, blank ? blank + 1 : "\n") < 0)
-		fresh = NULL;
+	free(text);
+	if (asprintf(&line, "Attach: %s", file) < 0)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	rc = vt_draft_add_line(draft_path, line, err);
+	free(line);
+	return rc;
+}
+
+vt_status
+vt_draft_add_line(const char *draft_path, const char *line, struct vt_error *err)
+{
+	char *text = vt_draft_read(draft_path), *fresh;
+	FILE *f;
+
+	if (text == NULL)
+		return vt_fail(err, VT_ERR_IO, "%s: %s", draft_path, strerror(errno));
+	if (strpbrk(line, "\r\n") != NULL) {
+		free(text);
+		return vt_fail(err, VT_ERR_USAGE, "a header line may not hold a line break");
+	}
+	fresh = mail_draft_insert_line(text, line);
 	free(text);
 	if (fresh == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -304,4 +366,187 @@ vt_send_lookalike(struct vt_store *s, const struct mail_outgoing *o, char *why, 
 	if (st != NULL)
 		sqlite3_reset(st);
 	return false;
+}
+
+/* Each [account NAME] once, in the order the configuration names them. */
+static const char *
+next_account(const struct vt_config *cfg, size_t *i)
+{
+	for (; *i < cfg->n_entries; (*i)++) {
+		const struct vt_config_entry *e = &cfg->entries[*i];
+
+		if (strcmp(e->section, "account") == 0 && e->name != NULL &&
+		    !vt_config_has_account(cfg, e->name, *i))
+			return cfg->entries[(*i)++].name;
+	}
+	return NULL;
+}
+
+/* [account name] from, parsed into out (NULL name when none). */
+static bool
+account_from(const struct vt_config *cfg, const char *name, struct vt_sender *out)
+{
+	const char *from = vt_config_account_value(cfg, name, "from");
+	struct mail_address_list list = { 0 };
+	bool ok = false;
+
+	memset(out, 0, sizeof *out);
+	if (from == NULL)
+		return false;
+	mail_address_list_parse(from, &list);
+	if (list.count == 1 && list.items[0].address != NULL) {
+		out->name = *list.items[0].name ? strdup(list.items[0].name) : NULL;
+		out->address = strdup(list.items[0].address);
+		out->account = strdup(name);
+		ok = out->address != NULL && out->account != NULL;
+		if (!ok)
+			vt_sender_clear(out);
+	}
+	mail_address_list_clear(&list);
+	return ok;
+}
+
+/* Whether path lies in the account's part of the Maildir tree. */
+static bool
+in_account_maildir(const struct vt_config *cfg, const char *name, const char *path)
+{
+	const char *subdir = vt_config_account_value(cfg, name, "maildir_subdir");
+	char dir[4096];
+	size_t n;
+
+	if (subdir == NULL)
+		subdir = name;
+	if (*subdir == '\0' || strcmp(subdir, ".") == 0)
+		return false; /* the whole tree: says nothing */
+	n = (size_t)snprintf(dir, sizeof dir, "%s/%s/", cfg->maildir, subdir);
+	return n < sizeof dir && strncmp(path, dir, n) == 0;
+}
+
+vt_status
+vt_sender_for(const struct vt_config *cfg, const char *original, struct vt_sender *out,
+	      struct vt_error *err)
+{
+	const char *name;
+	size_t i = 0;
+
+	memset(out, 0, sizeof *out);
+	if (original != NULL) {
+		/* the account the answered mail came through, then the one
+		 * whose address it was sent to */
+		for (int pass = 0; pass < 2; pass++)
+			for (i = 0; (name = next_account(cfg, &i)) != NULL;) {
+				struct vt_sender s;
+
+				if (!account_from(cfg, name, &s))
+					continue;
+				if (pass == 0 ? in_account_maildir(cfg, name, original)
+					      : mail_file_addressed_to(original, s.address)) {
+					*out = s;
+					return VT_OK;
+				}
+				vt_sender_clear(&s);
+			}
+	}
+	if (cfg->n_addresses > 0) {
+		/* [identity]'s first address, or an account's when [identity]
+		 * has none (the account's then comes first in the list) */
+		for (i = 0; (name = next_account(cfg, &i)) != NULL;) {
+			struct vt_sender s;
+
+			if (!account_from(cfg, name, &s))
+				continue;
+			if (strcmp(s.address, cfg->addresses[0]) == 0) {
+				*out = s;
+				return VT_OK;
+			}
+			vt_sender_clear(&s);
+		}
+		out->name = cfg->identity_name ? strdup(cfg->identity_name) : NULL;
+		out->address = strdup(cfg->addresses[0]);
+		if (out->address == NULL || (cfg->identity_name && out->name == NULL)) {
+			vt_sender_clear(out);
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		}
+		return VT_OK;
+	}
+	return vt_fail(err, VT_ERR_CONFIG,
+		       "%s: [identity] addresses (or an [account] from): needed to send (your address)",
+		       cfg->path ? cfg->path : "config");
+}
+
+void
+vt_sender_clear(struct vt_sender *s)
+{
+	free(s->name);
+	free(s->address);
+	free(s->account);
+	memset(s, 0, sizeof *s);
+}
+
+const char *
+vt_sent_account(const struct vt_config *cfg, const char *address)
+{
+	const char *name, *chosen = NULL, *only = NULL;
+	size_t i = 0, n = 0;
+	bool save = true;
+
+	while ((name = next_account(cfg, &i)) != NULL) {
+		struct vt_sender s;
+
+		n++;
+		only = name;
+		if (chosen == NULL && address != NULL && account_from(cfg, name, &s)) {
+			if (strcasecmp(s.address, address) == 0)
+				chosen = name;
+			vt_sender_clear(&s);
+		}
+	}
+	if (chosen == NULL && n == 1)
+		chosen = only;
+	if (chosen != NULL && vt_config_account_value(cfg, chosen, "save_sent") != NULL)
+		mail_bool_parse(vt_config_account_value(cfg, chosen, "save_sent"), &save);
+	return save ? chosen : NULL;
+}
+
+vt_status
+vt_draft_begin(const struct vt_config *cfg, struct vt_store *store, enum vt_draft_kind kind,
+	       const char *original, const char *to, const char *subject, char **out,
+	       struct vt_error *err)
+{
+	struct vt_sender me_s;
+	struct mail_sender me;
+	vt_status rc;
+
+	*out = NULL;
+	if ((rc = vt_sender_for(cfg, kind == VT_DRAFT_NEW ? NULL : original, &me_s, err)) != VT_OK)
+		return rc;
+	me = (struct mail_sender){ me_s.name, me_s.address };
+	switch (kind) {
+	case VT_DRAFT_NEW:
+		if ((*out = mail_draft_new(&me, to ? to : "", subject ? subject : "")) == NULL)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		break;
+	case VT_DRAFT_REPLY:
+	case VT_DRAFT_REPLY_ALL:
+		rc = mail_draft_reply(original, &me, (const char *const *)cfg->addresses,
+				      cfg->n_addresses, kind == VT_DRAFT_REPLY_ALL, out, err);
+		break;
+	case VT_DRAFT_FORWARD:
+	case VT_DRAFT_FORWARD_ATTACHED:
+		rc = mail_draft_forward(original, &me, to ? to : "",
+					kind == VT_DRAFT_FORWARD_ATTACHED, out, err);
+		break;
+	}
+	vt_sender_clear(&me_s);
+	/* writing to a vendor: its account rep and billing, offered */
+	if (rc == VT_OK && store != NULL) {
+		char *lines = vt_draft_cc_suggestions(store, *out), *fresh;
+
+		if (lines != NULL && (fresh = mail_draft_insert_line(*out, lines)) != NULL) {
+			free(*out);
+			*out = fresh;
+		}
+		free(lines);
+	}
+	return rc;
 }

@@ -95,6 +95,9 @@ void vt_config_mail_location(const struct vt_config *cfg, struct mail_db_locatio
 /* Whether an [account NAME] (any, name NULL) is among cfg's first
  * `before` entries (cfg->n_entries: all of them). */
 bool vt_config_has_account(const struct vt_config *cfg, const char *name, size_t before);
+/* The last value of key in [account name], or NULL (borrowed). */
+const char *vt_config_account_value(const struct vt_config *cfg, const char *name,
+				    const char *key);
 /* Whether account name (any, name NULL) has idle = yes (its last idle
  * line counts; the sync engine validates the value). */
 bool vt_config_account_idle(const struct vt_config *cfg, const char *name);
@@ -390,10 +393,16 @@ vt_status vt_index(struct vt_store *s, struct mail_db *db, const struct vt_confi
 
 /* Sends o through [send] command (default "sendmail -t"; its text on
  * standard input, no shell; what it says on failure is the error), then
- * keeps a copy in <maildir>/<[send] sent_folder, default Sent> and indexes
- * it (when db and store are given). */
+ * keeps a copy in <maildir>/<[send] sent_folder, default Sent>, queues it
+ * for the server of the account it was sent from (vt_sent_account; the
+ * next sync appends it to that server's sent folder) and indexes it (when
+ * db and store are given). result may be NULL. */
+struct vt_send_result {
+	char account[128]; /* the copy is queued for this account's server ("": none) */
+};
 vt_status vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
-		  const struct mail_outgoing *o, struct vt_error *err);
+		  const struct mail_outgoing *o, struct vt_send_result *result,
+		  struct vt_error *err);
 
 /* A draft kept in <data>/drafts (made 0700) until sent or dropped: its
  * path, malloc'd, or NULL (err says why). */
@@ -405,6 +414,72 @@ char *vt_draft_read(const char *path);
 bool vt_send_lookalike(struct vt_store *s, const struct mail_outgoing *o, char *why, size_t len);
 /* Adds "Attach: FILE" to the draft's headers (a regular file). */
 vt_status vt_draft_attach(const char *draft_path, const char *file, struct vt_error *err);
+/* Adds a header line ("Cc: ...") to the draft's headers (no line break). */
+vt_status vt_draft_add_line(const char *draft_path, const char *line, struct vt_error *err);
+/* ---- addresses for writing mail (store/addresses.c) ---------------------- */
+
+struct vt_address_hit {
+	char *name;     /* "" when none; unsanitised mail text */
+	char *address;
+	char *vendor;   /* slug of its organisation's vendor, or NULL */
+	time_t last;    /* newest mail naming it */
+	bool written_to; /* in To or Cc of the user's own mail */
+};
+struct vt_address_hits {
+	struct vt_address_hit *items;
+	size_t count;
+};
+/* People whose address, name or a word of their name starts with prefix
+ * (ASCII case-insensitive), those the user wrote to first, then the
+ * newest; at most limit (0: 20). */
+vt_status vt_address_complete(struct vt_store *s, const char *prefix, size_t limit,
+			      struct vt_address_hits *out, struct vt_error *err);
+void vt_address_hits_clear(struct vt_address_hits *h);
+/* For a draft to a vendor (its To): the vendor's account rep and billing
+ * contacts not yet addressed, as comment lines to put among the draft's
+ * headers ("#Cc: ..." that the user uncomments). Malloc'd; NULL: none. */
+char *vt_draft_cc_suggestions(struct vt_store *s, const char *draft);
+
+/* ---- who the user writes as ---------------------------------------------- */
+
+struct vt_sender {
+	char *name;    /* NULL when none */
+	char *address;
+	char *account; /* the [account NAME] whose from it is; NULL: [identity] */
+};
+/*
+ * Who a message is written as: for a reply (original: the answered mail's
+ * file), the account whose Maildir holds it, else the account whose from
+ * address it was sent to; otherwise (and for new mail) [identity] name
+ * and first address, else the first account's from. VT_ERR_CONFIG when
+ * the configuration gives no address at all.
+ */
+vt_status vt_sender_for(const struct vt_config *cfg, const char *original, struct vt_sender *out,
+			struct vt_error *err);
+void vt_sender_clear(struct vt_sender *s);
+/* The account whose server keeps a copy of mail sent from address: the
+ * one whose from it is, else the only account; NULL when none, or when
+ * that account has save_sent = no. Borrowed from cfg. */
+const char *vt_sent_account(const struct vt_config *cfg, const char *address);
+
+enum vt_draft_kind {
+	VT_DRAFT_NEW,
+	VT_DRAFT_REPLY,
+	VT_DRAFT_REPLY_ALL,
+	VT_DRAFT_FORWARD,          /* inline */
+	VT_DRAFT_FORWARD_ATTACHED, /* the original whole, as message/rfc822 */
+};
+/*
+ * A draft as the user starts writing it: from the identity vt_sender_for
+ * picks (original: the mail file answered or forwarded), and when it goes
+ * to a vendor, its account rep and billing offered for Cc
+ * (vt_draft_cc_suggestions; store may be NULL). to: the recipient of a
+ * forward or new message, subject: a new message's. *out malloc'd.
+ */
+vt_status vt_draft_begin(const struct vt_config *cfg, struct vt_store *store,
+			 enum vt_draft_kind kind, const char *original, const char *to,
+			 const char *subject, char **out, struct vt_error *err);
+
 /* The user's editor: $VISUAL, else $EDITOR, else vi (words, no shell). */
 const char *vt_editor(void);
 

@@ -19,7 +19,7 @@
 #   ... put mail into $M (Maildir++: $M/.Folder) ...
 #   imap_start      starts dovecot (stopped at exit) and defines
 #                   IMAP CMD ARGS...          as user buyer
-#                   IMAP_AS USER CMD ARGS...  (hashes|allhashes|where|count|
+#                   IMAP_AS USER CMD ARGS...  (hashes|allhashes|where|count|create|fetch|
 #                        folders|subscribed|append|store|flags|expunge|
 #                        delete-flag|deleted|uidvalidity|recreate|subscribe)
 #                   start_proxy CUT RATE [KEY=VALUE...]  (sets PROXY_PORT,
@@ -248,6 +248,15 @@ elif cmd == "recreate":      # same mail, a new UIDVALIDITY
 elif cmd == "subscribe":
     for f in args:
         m.subscribe(f)
+elif cmd == "create":        # FOLDER
+    m.create('"%s"' % args[0])
+elif cmd == "fetch":         # FOLDER TEXT: the first message whose body has TEXT, with its flags
+    for u, b in bodies(args[0]):
+        if args[1].encode() in b:
+            typ, data = m.uid("FETCH", str(u), "(FLAGS)")
+            print(data[0].decode().split("FLAGS", 1)[1])
+            sys.stdout.write(b.replace(b"\r\n", b"\n").decode("utf-8", "replace"))
+            break
 else:
     sys.exit("imap.py: unknown command " + cmd)
 m.logout()

@@ -178,3 +178,32 @@ corpus_maildir() {
 		n=$((n + 1))
 	done
 }
+
+# fake_mailer ANSWER: the stand-ins of a user writing mail. $TMP/editor
+# (as $EDITOR) writes ANSWER between a draft's headers and its body;
+# $TMP/sendmail (as [send] command) records the message it is given in
+# $TMP/sent.eml.
+fake_mailer() {
+	printf '%s\n' "$1" >"$TMP/answer"
+	cat >"$TMP/editor" <<EOF2
+#!/bin/sh
+python3 - "\$1" "$TMP/answer" <<'PY'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+answer = open(sys.argv[2], encoding="utf-8").read()
+head, body = text.split("\n\n", 1)
+open(sys.argv[1], "w", encoding="utf-8").write(head + "\n\n" + answer + body)
+PY
+EOF2
+	printf '#!/bin/sh\ncat >"%s/sent.eml"\n' "$TMP" >"$TMP/sendmail"
+	chmod +x "$TMP/editor" "$TMP/sendmail"
+}
+
+# mail_header FILE NAME: a header of a mail file, decoded as Python's
+# email package reads it ("" when absent).
+mail_header() {
+	python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(m.get(sys.argv[2], ""))' "$1" "$2"
+}

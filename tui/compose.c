@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ struct sending {
 	const struct vt_config *cfg;
 	struct vt_store *store;
 	const struct mail_outgoing *o;
+	struct vt_send_result result;
 };
 
 static vt_status
@@ -43,14 +45,67 @@ send_in(struct mail_db *rw, void *ctx, struct vt_error *err)
 {
 	struct sending *s = ctx;
 
-	return vt_send(s->cfg, s->store, rw, s->o, err);
+	return vt_send(s->cfg, s->store, rw, s->o, &s->result, err);
+}
+
+static void edit_loop(struct tui *t, char *path, const struct mail_sender *me_p);
+
+/* Tab in To:, Cc: and Forward to: the last address of the line
+ * completed from the people the index knows (vt_address_complete). */
+size_t
+tui_complete_address(struct tui *t, const char *line, char ***out)
+{
+	const char *comma = strrchr(line, ',');
+	size_t head = comma ? (size_t)(comma - line) + 1 : 0, n = 0;
+	const char *word = line + head;
+	struct vt_address_hits hits = { 0 };
+
+	*out = NULL;
+	word += strspn(word, " ");
+	if (t->store == NULL || *word == '\0' ||
+	    vt_address_complete(t->store, word, 20, &hits, NULL) != VT_OK ||
+	    (*out = calloc(hits.count + 1, sizeof **out)) == NULL) {
+		vt_address_hits_clear(&hits);
+		return 0;
+	}
+	for (size_t i = 0; i < hits.count; i++) {
+		char name[200] = "";
+		size_t o = 0;
+
+		/* a name from mail, made fit for a header: no quotes or controls */
+		for (const char *c = hits.items[i].name; *c && o + 1 < sizeof name; c++)
+			if ((unsigned char)*c >= 0x20 && *c != '"' && *c != '\\' && *c != 0x7f)
+				name[o++] = *c;
+		name[o] = '\0';
+		if (asprintf(&(*out)[n], "%.*s%s%s%s%s<%s>", (int)head, line, head ? " " : "",
+			     *name ? "\"" : "", name, *name ? "\" " : "", hits.items[i].address) >= 0)
+			n++;
+	}
+	vt_address_hits_clear(&hits);
+	return n;
 }
 
 /* The editor on path, then the question, until sent, kept or dropped. */
 static void
 edit_and_send(struct tui *t, char *path)
 {
-	struct mail_sender me = { t->cfg->identity_name, t->cfg->addresses[0] };
+	struct vt_sender me_s;
+	struct mail_sender me;
+	struct vt_error serr = { 0 };
+
+	if (vt_sender_for(t->cfg, NULL, &me_s, &serr) != VT_OK) {
+		tui_say(t, true, "%s", serr.msg);
+		return;
+	}
+	me = (struct mail_sender){ me_s.name, me_s.address };
+	edit_loop(t, path, &me);
+	vt_sender_clear(&me_s);
+}
+
+static void
+edit_loop(struct tui *t, char *path, const struct mail_sender *me_p)
+{
+	struct mail_sender me = *me_p;
 
 	for (;;) {
 		char *words = strdup(vt_editor()), *argv[40], *text, *answer, note[300], label[512];
@@ -72,8 +127,8 @@ edit_and_send(struct tui *t, char *path)
 		}
 		note[0] = '\0';
 	ask:
-		snprintf(label, sizeof label, "%sSend? y(es) e(dit) a(ttach) p(ostpone) q(uit, dropped): ",
-			 note);
+		snprintf(label, sizeof label,
+			 "%sSend? y(es) e(dit) a(ttach) c(c) p(ostpone) q(uit, dropped): ", note);
 		answer = tui_prompt(t, label, NULL, NULL);
 		if (answer == NULL || answer[0] == 'p') {
 			tui_say(t, false, "postponed: %s", path);
@@ -98,6 +153,19 @@ edit_and_send(struct tui *t, char *path)
 			else if (file != NULL && *file != '\0')
 				snprintf(note, sizeof note, "attached %.200s. ", file);
 			free(file);
+			free(answer);
+			goto ask;
+		}
+		if (answer[0] == 'c') {
+			char *cc = tui_prompt(t, "Cc: ", NULL, tui_complete_address), *line = NULL;
+
+			if (cc != NULL && *cc != '\0' && asprintf(&line, "Cc: %s", cc) >= 0 &&
+			    vt_draft_add_line(path, line, &err) != VT_OK)
+				snprintf(note, sizeof note, "%.200s. ", err.msg);
+			else if (line != NULL)
+				snprintf(note, sizeof note, "Cc %.200s. ", cc);
+			free(line);
+			free(cc);
 			free(answer);
 			goto ask;
 		}
@@ -128,7 +196,7 @@ edit_and_send(struct tui *t, char *path)
 			}
 		}
 		{
-			struct sending s = { t->cfg, t->store, &o };
+			struct sending s = { t->cfg, t->store, &o, { { 0 } } };
 
 			if (tui_index_busy(t) ||
 			    (rc = (int)tui_while_writable(t, send_in, &s, &err)) != VT_OK) {
@@ -137,8 +205,16 @@ edit_and_send(struct tui *t, char *path)
 				mail_outgoing_clear(&o);
 				return;
 			}
+			if (s.result.account[0] != '\0') {
+				/* a watching sync uploads the copy now */
+				if (t->sync.job == SYNC_WATCH && tui_bg_running(&t->sync.bg))
+					tui_bg_signal(&t->sync.bg, SIGUSR1);
+				tui_say(t, false, "sent to %s; its copy goes to %s's Sent at the next sync",
+					o.recipients, s.result.account);
+			} else {
+				tui_say(t, false, "sent to %s", o.recipients);
+			}
 		}
-		tui_say(t, false, "sent to %s", o.recipients);
 		mail_outgoing_clear(&o);
 		unlink(path);
 		tui_refresh_after_change(t);
@@ -149,17 +225,22 @@ edit_and_send(struct tui *t, char *path)
 void
 tui_compose_command(struct tui *t, enum km_action a, const char *arg)
 {
-	struct mail_sender me;
 	struct vt_error err = { 0 };
 	char *draft = NULL, *path;
 
-	if (t->cfg->n_addresses == 0) {
-		tui_say(t, true, "set [identity] addresses to send mail");
-		return;
-	}
-	me = (struct mail_sender){ t->cfg->identity_name, t->cfg->addresses[0] };
 	if (a == KM_COMPOSE) {
-		draft = mail_draft_new(&me, arg ? arg : "", "");
+		/* as mutt asks: the recipient (Tab completes), the subject */
+		bool asked = arg == NULL || *arg == '\0';
+		char *to = asked ? tui_prompt(t, "To: ", NULL, tui_complete_address) : strdup(arg);
+		char *subject = to == NULL ? NULL : asked ? tui_prompt(t, "Subject: ", NULL, NULL)
+							  : strdup("");
+
+		if (to != NULL && subject != NULL &&
+		    vt_draft_begin(t->cfg, t->store, VT_DRAFT_NEW, NULL, to, subject, &draft,
+				   &err) != VT_OK)
+			tui_say(t, true, "%s", err.msg);
+		free(to);
+		free(subject);
 	} else {
 		const char *tid = tui_current_thread_id(t);
 		struct newest n = { 0 };
@@ -171,15 +252,17 @@ tui_compose_command(struct tui *t, enum km_action a, const char *arg)
 			return;
 		}
 		if (a == KM_FORWARD) {
-			char *to = arg && *arg ? strdup(arg) : tui_prompt(t, "Forward to: ", NULL, NULL);
+			char *to = arg && *arg ? strdup(arg)
+					       : tui_prompt(t, "Forward to: ", NULL, tui_complete_address);
 
 			if (to != NULL && *to != '\0' &&
-			    mail_draft_forward(n.path, &me, to, false, &draft, &err) != VT_OK)
+			    vt_draft_begin(t->cfg, t->store, VT_DRAFT_FORWARD, n.path, to, NULL, &draft,
+					   &err) != VT_OK)
 				tui_say(t, true, "%s", err.msg);
 			free(to);
-		} else if (mail_draft_reply(n.path, &me, (const char *const *)t->cfg->addresses,
-					    t->cfg->n_addresses, a == KM_REPLY_ALL, &draft,
-					    &err) != VT_OK) {
+		} else if (vt_draft_begin(t->cfg, t->store,
+					  a == KM_REPLY_ALL ? VT_DRAFT_REPLY_ALL : VT_DRAFT_REPLY, n.path,
+					  NULL, NULL, &draft, &err) != VT_OK) {
 			tui_say(t, true, "%s", err.msg);
 		}
 		free(n.path);

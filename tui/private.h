@@ -168,6 +168,8 @@ void tui_attachments_clear(struct tui_attachments *a);
 /* Removes the files opened (at exit). */
 void tui_attachments_cleanup(struct tui *t);
 size_t tui_complete_path(struct tui *t, const char *line, char ***out);
+/* compose.c: Tab on an address line (To:, Cc:) */
+size_t tui_complete_address(struct tui *t, const char *line, char ***out);
 /* Whether a program is on $PATH. */
 bool tui_on_path(const char *name);
 /* Runs argv (no shell) with the terminal handed over and taken back;

@@ -8,29 +8,11 @@
 . "$top_srcdir/tests/lib-tmux.sh"
 
 copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
-cat >"$TMP/editor" <<'EOF2'
-#!/bin/sh
-python3 - "$1" <<'PY'
-import sys
-text = open(sys.argv[1], encoding="utf-8").read()
-head, body = text.split("\n\n", 1)
-open(sys.argv[1], "w", encoding="utf-8").write(head + "\n\nThursday works.\n" + body)
-PY
-EOF2
-cat >"$TMP/sendmail" <<EOF2
-#!/bin/sh
-cat >"$TMP/sent.eml"
-EOF2
-chmod +x "$TMP/editor" "$TMP/sendmail"
+fake_mailer "Thursday works."
 write_config "$TMP/conf" "$TMP/mail" "$TMP/data" "[send]
 command = $TMP/sendmail"
 $VTRIAGE --config "$TMP/conf" index --quiet
-header() {
-	python3 -c '
-import sys, email, email.policy
-m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
-print(m.get(sys.argv[2], ""))' "$TMP/sent.eml" "$1"
-}
+header() { mail_header "$TMP/sent.eml" "$1"; }
 
 tmux_session 120 35 "env EDITOR=$TMP/editor TERM=xterm-256color $VTRIAGE --config $TMP/conf"
 ok "the interface paints" wait_for "Inbox"
@@ -38,7 +20,7 @@ keys / 'subject:"lunch thursday"' Enter
 keys Enter
 ok "the lunch thread opens" wait_for "> thread"
 keys r
-ok "r: after the editor, the message row asks" wait_for "Send? y(es) e(dit) a(ttach) p(ostpone) q(uit, dropped):"
+ok "r: after the editor, the message row asks" wait_for "Send? y(es) e(dit) a(ttach) c(c) p(ostpone) q(uit, dropped):"
 keys y Enter
 ok "y sends it" wait_for "sent to"
 is "to the sender" "$(header To)" "$(sed -n 's/^From: //p' "$(grep -l 'lunch thursday' "$TMP"/mail/*/cur/* | head -1)" | head -1)"

@@ -21,33 +21,15 @@ open(sys.argv[1], "wb").write(
     b"\n"
     b"Neue Preise ab Dezember.\n")
 PY
-cat >"$TMP/editor" <<'EOF2'
-#!/bin/sh
-# writes the answer between the headers and the quote
-python3 - "$1" <<'PY'
-import sys
-text = open(sys.argv[1], encoding="utf-8").read()
-head, body = text.split("\n\n", 1)
-open(sys.argv[1], "w", encoding="utf-8").write(head + "\n\nDanke — einverstanden.\n" + body)
-PY
-EOF2
-cat >"$TMP/sendmail" <<EOF2
-#!/bin/sh
-cat >"$TMP/sent.eml"
-EOF2
+fake_mailer "Danke — einverstanden."
 printf '#!/bin/sh\necho "relay refused" >&2\nexit 75\n' >"$TMP/failing"
 printf '#!/bin/sh\nexit 0\n' >"$TMP/noedit"
-chmod +x "$TMP/editor" "$TMP/sendmail" "$TMP/failing" "$TMP/noedit"
+chmod +x "$TMP/failing" "$TMP/noedit"
 write_config "$TMP/conf" "$TMP/mail" "$TMP/data" "[send]
 command = $TMP/sendmail"
 V="$VTRIAGE --config $TMP/conf"
 $V index --quiet
-header() { # FILE NAME: the decoded header, as Python's email reads it
-	python3 -c '
-import sys, email, email.policy
-m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
-print(m.get(sys.argv[2], ""))' "$1" "$2"
-}
+header() { mail_header "$@"; }
 
 out=$(EDITOR=$TMP/editor $V reply --all id:hostile@vendor.example </dev/null)
 is "reply exits 0" "$?" 0
