@@ -129,6 +129,7 @@ struct cli_found_list {
 int cli_find_messages(struct cli *cli, int n, char **argv, struct cli_found_list *out);
 void cli_found_clear(struct cli_found_list *l);
 int cmd_contact_complete(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_draft_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_compose(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_tag(struct cli *cli, const struct cli_command *self, int argc, char **argv);

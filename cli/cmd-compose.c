@@ -324,3 +324,49 @@ cmd_compose(struct cli *cli, const struct cli_command *self, int argc, char **ar
 	free(draft);
 	return code;
 }
+
+/* vtriage draft list: the postponed drafts, newest first */
+int
+cmd_draft_list(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	struct vt_draft_list list;
+	struct vt_error err = { 0 };
+	int n;
+
+	if ((n = cli_parse_options(cli, self, argc, argv, NULL)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 0)
+		return cli_usage_error(cli, "takes no arguments");
+	if (cli->cfg == NULL && vt_config_load(cli->config_path, &cli->cfg, &err) != VT_OK)
+		return cli_error(&err);
+	if (vt_drafts_list(cli->cfg, &list, &err) != VT_OK)
+		return cli_error(&err);
+	if (cli->format == CLI_JSON) {
+		json_t *arr = json_array();
+
+		for (size_t i = 0; i < list.count; i++) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "path", json_string(list.items[i].path));
+			json_object_set_new(o, "modified", json_integer((json_int_t)list.items[i].modified));
+			cli_json_set_text(o, "to", list.items[i].to);
+			cli_json_set_text(o, "subject", list.items[i].subject);
+			json_array_append_new(arr, o);
+		}
+		cli_json_print(cli, arr);
+		json_decref(arr);
+	} else {
+		for (size_t i = 0; i < list.count; i++) {
+			char date[32], *to = cli_text(list.items[i].to);
+			char *subject = cli_text(list.items[i].subject);
+
+			cli_format_date(list.items[i].modified, date, sizeof date);
+			fprintf(cli->out, "%s  %-30.30s  %s\n  %s\n", date, to ? to : "",
+				subject ? subject : "", list.items[i].path);
+			free(to);
+			free(subject);
+		}
+	}
+	vt_draft_list_clear(&list);
+	return 0;
+}

@@ -165,6 +165,16 @@ static const struct cli_command contact_commands[] = {
 	{ 0 },
 };
 
+static const struct cli_command draft_commands[] = {
+	{ .name = "list",
+	  .args = "[--format=text|json]",
+	  .summary = "Postponed drafts (and those a failed send kept), newest first.",
+	  .help = "Each with its date, To, Subject and path; `vtriage compose --draft PATH`\n"
+		  "takes one up again. JSON: path, modified, to, subject.\n",
+	  .run = cmd_draft_list },
+	{ 0 },
+};
+
 static const struct cli_command issue_commands[] = {
 	{ .name = "open",
 	  .args = "SLUG TITLE... [--thread THREAD]",
@@ -273,7 +283,7 @@ static const struct cli_command commands[] = {
 	  .subcommands = vendor_commands },
 	{ .name = "contact",
 	  .args = "COMMAND ...",
-	  .summary = "Contacts: list, show, set a role.",
+	  .summary = "Contacts: list, show, set a role, complete an address.",
 	  .subcommands = contact_commands },
 	{ .name = "issue",
 	  .args = "COMMAND ...",
@@ -341,6 +351,10 @@ static const struct cli_command commands[] = {
 		  "message/rfc822 attachment (the draft's Attach-Message: line); sent as\n"
 		  "reply sends.\n",
 	  .run = cmd_reply },
+	{ .name = "draft",
+	  .args = "COMMAND ...",
+	  .summary = "Postponed drafts: list.",
+	  .subcommands = draft_commands },
 	{ .name = "compose",
 	  .args = "[--to ADDRESS] [--subject TEXT] [--draft PATH]",
 	  .summary = "Write a new message: a draft in $VISUAL/$EDITOR, then sent.",

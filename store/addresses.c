@@ -206,12 +206,15 @@ vt_draft_cc_suggestions(struct vt_store *s, const char *draft)
 				 * quotes, breaks or controls of its own */
 				fprintf(cc_f, "%s", n ? ", " : "");
 				if (c->name && *c->name) {
+					char *clean = mail_sanitize_str(c->name);
+
 					fputc('"', cc_f);
-					for (const char *q = c->name; *q; q++)
+					for (const char *q = clean ? clean : ""; *q; q++)
 						if ((unsigned char)*q >= 0x20 && *q != '"' && *q != '\\' &&
 						    *q != 0x7f)
 							fputc(*q, cc_f);
 					fputs("\" ", cc_f);
+					free(clean);
 				}
 				fprintf(cc_f, "<%s>", c->addresses[0]);
 				fprintf(who_f, "%s%s", n ? " and " : "", strcmp(c->role, "billing") == 0

@@ -8,12 +8,14 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -549,4 +551,87 @@ vt_draft_begin(const struct vt_config *cfg, struct vt_store *store, enum vt_draf
 		free(lines);
 	}
 	return rc;
+}
+
+static int
+newest_first(const void *a, const void *b)
+{
+	const struct vt_draft *x = a, *y = b;
+
+	return x->modified < y->modified ? 1 : x->modified > y->modified ? -1 : 0;
+}
+
+/* A header's value in a draft's headers ("" when absent; malloc'd). */
+static char *
+draft_header(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text; *p != '\0' && *p != '\n';) {
+		size_t len = strcspn(p, "\n");
+
+		if (len > n && strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			const char *v = p + n + 1;
+
+			v += strspn(v, " \t");
+			return strndup(v, len - (size_t)(v - p));
+		}
+		p += len + (p[len] == '\n');
+	}
+	return strdup("");
+}
+
+vt_status
+vt_drafts_list(const struct vt_config *cfg, struct vt_draft_list *out, struct vt_error *err)
+{
+	char dir[4096];
+	DIR *d;
+	struct dirent *e;
+
+	memset(out, 0, sizeof *out);
+	snprintf(dir, sizeof dir, "%s/drafts", cfg->data_dir);
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? VT_OK : vt_fail(err, VT_ERR_IO, "%s: %s", dir, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		struct vt_draft *grown, *dr;
+		struct stat st;
+		char *path = NULL, *text;
+
+		if (strncmp(e->d_name, "draft-", 6) != 0 ||
+		    asprintf(&path, "%s/%s", dir, e->d_name) < 0)
+			continue;
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+		    (text = vt_draft_read(path)) == NULL) {
+			free(path);
+			continue;
+		}
+		if ((grown = realloc(out->items, (out->count + 1) * sizeof *grown)) == NULL) {
+			free(text);
+			free(path);
+			continue;
+		}
+		out->items = grown;
+		dr = &grown[out->count++];
+		dr->path = path;
+		dr->modified = st.st_mtime;
+		dr->to = draft_header(text, "To");
+		dr->subject = draft_header(text, "Subject");
+		free(text);
+	}
+	closedir(d);
+	if (out->count > 1)
+		qsort(out->items, out->count, sizeof *out->items, newest_first);
+	return VT_OK;
+}
+
+void
+vt_draft_list_clear(struct vt_draft_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		free(list->items[i].path);
+		free(list->items[i].to);
+		free(list->items[i].subject);
+	}
+	free(list->items);
+	memset(list, 0, sizeof *list);
 }

@@ -407,6 +407,20 @@ vt_status vt_send(const struct vt_config *cfg, struct vt_store *store, struct ma
 /* A draft kept in <data>/drafts (made 0700) until sent or dropped: its
  * path, malloc'd, or NULL (err says why). */
 char *vt_draft_save(const struct vt_config *cfg, const char *text, struct vt_error *err);
+/* The postponed drafts of <data>/drafts, newest first. To and subject
+ * are as the draft says (unsanitised: mail text may be quoted there). */
+struct vt_draft {
+	char *path;
+	time_t modified;
+	char *to, *subject;
+};
+struct vt_draft_list {
+	struct vt_draft *items;
+	size_t count;
+};
+vt_status vt_drafts_list(const struct vt_config *cfg, struct vt_draft_list *out,
+			 struct vt_error *err);
+void vt_draft_list_clear(struct vt_draft_list *list);
 /* A draft's text, malloc'd; NULL with errno. */
 char *vt_draft_read(const char *path);
 /* Whether a recipient's domain is judged a look-alike of one the user

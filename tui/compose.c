@@ -69,14 +69,16 @@ tui_complete_address(struct tui *t, const char *line, char ***out)
 		return 0;
 	}
 	for (size_t i = 0; i < hits.count; i++) {
-		char name[200] = "";
+		char name[200] = "", *clean = mail_sanitize_str(hits.items[i].name);
 		size_t o = 0;
 
-		/* a name from mail, made fit for a header: no quotes or controls */
-		for (const char *c = hits.items[i].name; *c && o + 1 < sizeof name; c++)
+		/* a name from mail, made fit for a header: sanitised (controls
+		 * and bidi overrides shown, not kept), no quotes */
+		for (const char *c = clean ? clean : ""; *c && o + 1 < sizeof name; c++)
 			if ((unsigned char)*c >= 0x20 && *c != '"' && *c != '\\' && *c != 0x7f)
 				name[o++] = *c;
 		name[o] = '\0';
+		free(clean);
 		if (asprintf(&(*out)[n], "%.*s%s%s%s%s<%s>", (int)head, line, head ? " " : "",
 			     *name ? "\"" : "", name, *name ? "\" " : "", hits.items[i].address) >= 0)
 			n++;
@@ -222,12 +224,59 @@ edit_loop(struct tui *t, char *path, const struct mail_sender *me_p)
 	}
 }
 
+/* m with postponed drafts: as mutt, offers them first (their number
+ * resumes one, Enter writes a new message). True when m is done. */
+static bool
+recall(struct tui *t)
+{
+	struct vt_draft_list drafts;
+	char label[1200], *pick, *end;
+	size_t o = 0;
+	long k;
+
+	if (vt_drafts_list(t->cfg, &drafts, NULL) != VT_OK || drafts.count == 0)
+		return false;
+	o = (size_t)snprintf(label, sizeof label, "Postponed:");
+	for (size_t i = 0; i < drafts.count && i < 5 && o < sizeof label - 200; i++) {
+		char *subject = mail_sanitize_str(drafts.items[i].subject);
+		char *to = mail_sanitize_str(drafts.items[i].to);
+
+		o += (size_t)snprintf(label + o, sizeof label - o, " %zu) %.40s (to %.40s)", i + 1,
+				      subject && *subject ? subject : "no subject", to ? to : "");
+		free(subject);
+		free(to);
+	}
+	snprintf(label + o, sizeof label - o, "%s. Number resumes, Enter: new message: ",
+		 drafts.count > 5 ? " ..." : "");
+	pick = tui_prompt(t, label, NULL, NULL);
+	if (pick == NULL) { /* Esc: nothing */
+		vt_draft_list_clear(&drafts);
+		return true;
+	}
+	k = strtol(pick, &end, 10);
+	if (end != pick && k >= 1 && (size_t)k <= drafts.count) {
+		char *path = strdup(drafts.items[k - 1].path);
+
+		vt_draft_list_clear(&drafts);
+		free(pick);
+		if (path != NULL)
+			edit_and_send(t, path);
+		free(path);
+		return true;
+	}
+	free(pick);
+	vt_draft_list_clear(&drafts);
+	return false;
+}
+
 void
 tui_compose_command(struct tui *t, enum km_action a, const char *arg)
 {
 	struct vt_error err = { 0 };
 	char *draft = NULL, *path;
 
+	if (a == KM_COMPOSE && (arg == NULL || *arg == '\0') && recall(t))
+		return;
 	if (a == KM_COMPOSE) {
 		/* as mutt asks: the recipient (Tab completes), the subject */
 		bool asked = arg == NULL || *arg == '\0';

@@ -82,6 +82,39 @@ contains "naming the likeness" "$(screen | tail -1)" "looks like acmetel.example
 keys no Enter
 ok "no keeps the draft" wait_for "not sent: the draft is kept"
 ok "and nothing went" test ! -e "$TMP/sent.eml"
+# m asks To (Tab completes from the people the index knows), then
+# Subject; c at the question adds a Cc, completed the same way
+rm -f "$TMP/sent.eml"
+keys m
+# two drafts are kept (R postponed, the look-alike refused): offered first
+ok "m offers the postponed drafts first" wait_for "Postponed: 1) no subject (to billing@acmetel-billing.example)"
+contains "the newest first, with their subjects" "$(screen | tail -1)" "2) Re: Dispute: invoice AT-2026-10"
+keys Enter
+ok "Enter: a new message, m asks for the recipient" wait_for "To:"
+keys Dana Tab
+ok "Tab completes the address" wait_for 'To: "Dana Whitfield" <dana.whitfield@mail.acmetel.example>'
+keys Enter
+ok "then the subject" wait_for "Subject:"
+keys Renewal Enter
+ok "then the editor and the question" wait_for "Send?"
+keys c Enter
+ok "c asks for a Cc" wait_for "Cc:"
+keys 'AcmeTel B' Tab Enter
+ok "and says it is added" wait_for 'Cc "AcmeTel Billing" <billing@billing.acmetel.example>'
+keys y Enter
+ok "sent" wait_for "sent to"
+is "to the completed address" "$(header To)" "Dana Whitfield <dana.whitfield@mail.acmetel.example>"
+is "copied to the one added" "$(header Cc)" "AcmeTel Billing <billing@billing.acmetel.example>"
+is "with the subject asked" "$(header Subject)" "Renewal"
+# a postponed draft resumed: its number, the editor, the question
+keys m
+ok "the drafts again" wait_for "Postponed:"
+keys 2 Enter
+ok "2 resumes the reply postponed" wait_for "Send?"
+keys y Enter
+ok "and sends it" wait_for "sent to"
+is "the postponed reply" "$(header Subject)" 'Re: Dispute: invoice AT-2026-10 ($7,800.00) - account 8812-004417'
+is "one draft is left" "$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')" 1
 keys Q
 ok "quits" wait_for "EXITED 0"
 done_testing

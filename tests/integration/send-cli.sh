@@ -74,6 +74,12 @@ contains "its words are said" "$err" "relay refused"
 contains "and the draft is kept" "$err" "the draft is kept"
 ok "in the drafts folder" test "$(ls "$TMP/data/drafts" | wc -l)" -ge 1
 kept=$(ls "$TMP/data/drafts"/* | head -1)
+is "draft list names it, with its subject" "$($V draft list --format=json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(len(d), d[0]["path"], d[0]["subject"].startswith("Re: "), "eve@vendor.example" in d[0]["to"])')" \
+	"$(ls "$TMP/data/drafts" | wc -l | tr -d ' ') $kept True True"
+contains "in text too" "$($V draft list)" "$kept"
 rm -f "$TMP/sent.eml"
 out=$(EDITOR=$TMP/noedit $V compose --draft "$kept" </dev/null)
 contains "compose --draft sends the kept draft" "$out" "sent to"
@@ -143,4 +149,72 @@ import sys, email, email.policy
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
 b = m.get_content()
 sys.exit(0 if "Forwarded message" in b and "Neue Preise ab Dezember." in b and "eve@vendor.example" in b else 1)' "$TMP/sent.eml"
+# a reply to a vendor offers its account rep and billing for Cc: a
+# commented line among the headers, sent only once uncommented
+printf '#!/bin/sh\ncp "$1" "%s/draft-seen"\n' "$TMP" >"$TMP/peek"
+chmod +x "$TMP/peek"
+EDITOR=$TMP/peek $V reply from:support@mail.acmetel.example </dev/null >/dev/null
+contains "the rep and billing are offered" "$(cat "$TMP/draft-seen")" \
+	'#Cc: "Dana Whitfield" <dana.whitfield@mail.acmetel.example>, "AcmeTel Billing" <billing@billing.acmetel.example>'
+rm -f "$TMP/sent.eml"
+EDITOR=$TMP/editor $V reply from:support@mail.acmetel.example </dev/null >/dev/null
+is "left commented, no Cc" "$(header "$TMP/sent.eml" Cc)" ""
+ok "and no comment line in the message" sh -c "! grep -q '^#' '$TMP/sent.eml'"
+cat >"$TMP/take-cc" <<EOF2
+#!/bin/sh
+sed -i 's/^#Cc:/Cc:/' "\$1"
+$TMP/editor "\$1"
+EOF2
+chmod +x "$TMP/take-cc"
+EDITOR=$TMP/take-cc $V reply from:support@mail.acmetel.example </dev/null >/dev/null
+is "uncommented, both are copied" "$(header "$TMP/sent.eml" Cc)" \
+	"Dana Whitfield <dana.whitfield@mail.acmetel.example>, AcmeTel Billing <billing@billing.acmetel.example>"
+EDITOR=$TMP/peek $V compose --to billing@billing.acmetel.example --subject x </dev/null >/dev/null
+is "new mail to a vendor: who is not addressed yet is offered" "$(grep '^#Cc:' "$TMP/draft-seen")" \
+	'#Cc: "Dana Whitfield" <dana.whitfield@mail.acmetel.example>'
+is "a private sender gets no suggestion" \
+	"$(EDITOR=$TMP/peek $V reply 'id:CAJr8pQ+lunch-7c1e@mail.gmail.com' </dev/null >/dev/null; grep -c '^#' "$TMP/draft-seen")" 0
+
+# completion of To and Cc: the people the index knows, those written to first
+out=$($V contact complete dana)
+is "a name's word completes" "$out" "Dana Whitfield <dana.whitfield@mail.acmetel.example>"
+# "d": Dana, copied above, before the newer newsletters never written to
+first=$($V contact complete --format=json d | python3 -c '
+import json, sys
+h = json.load(sys.stdin)
+print(len(h), h[0]["address"], h[0]["written_to"], h[0]["vendor"], h[1]["written_to"],
+      h[1]["last_seen"] > h[0]["last_seen"] or h[1]["written_to"] is False)')
+is "the address written to comes first" "$first" \
+	"20 dana.whitfield@mail.acmetel.example True acmetel False True"
+is "a LIKE wildcard is literal" "$($V contact complete '%')" ""
+is "completion needs a prefix" "$(status $V contact complete)" 2
+
+# reply-all to 10,000 recipients: a well-formed message, every one in Cc
+python3 - "$TMP/mail/INBOX/cur/crowd:2,S" <<'PY'
+import sys
+cc = ", ".join("p%d <p%d@crowd.example>" % (i, i) for i in range(10000))
+open(sys.argv[1], "w").write(
+    "From: Boss <boss@crowd.example>\nTo: Rich Miller <rich@northwind.example>\n"
+    "Cc: " + cc + "\nSubject: everyone\nMessage-ID: <crowd@crowd.example>\n"
+    "Date: Mon, 02 Nov 2026 10:00:00 +0000\n\nHello all.\n")
+PY
+$V index --quiet
+rm -f "$TMP/sent.eml"
+EDITOR=$TMP/editor $V reply --all id:crowd@crowd.example </dev/null >/dev/null
+is "reply-all to 10,000: every recipient in Cc, the user not" "$(python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+cc = m["Cc"].addresses
+print(len(cc), any(a.addr_spec == "rich@northwind.example" for a in cc), m["To"], len(m.defects))' "$TMP/sent.eml")" \
+	"10000 False Boss <boss@crowd.example> 0"
+ok "no header line longer than 998 bytes" python3 -c '
+import sys
+head = open(sys.argv[1], "rb").read().split(b"\n\n", 1)[0]
+sys.exit(0 if max(len(l) for l in head.split(b"\n")) <= 998 else 1)' "$TMP/sent.eml"
+
+# [account] from must be one address
+printf '[account a]\nfrom = not an address\n' >>"$TMP/conf"
+err=$($V count '*' 2>&1)
+contains "a bad from names file and line" "$err" "conf:"
+contains "and the key" "$err" "[account a] from: must be one address"
 done_testing
