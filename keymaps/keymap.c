@@ -73,7 +73,7 @@ static const struct {
 	[KM_DELETE] = { "delete", "move the thread to the Trash (tag deleted; ,u undoes)" },
 	[KM_REPLY] = { "reply", "answer the thread's newest message (in $EDITOR, then send)" },
 	[KM_REPLY_ALL] = { "reply-all", "answer it to all its recipients but you" },
-	[KM_COMPOSE] = { "compose", "write a new message (:compose ADDRESS)" },
+	[KM_COMPOSE] = { "compose", "write a new message, or resume a postponed draft (:compose ADDRESS)" },
 	[KM_FORWARD] = { "forward", "forward the thread's newest message inline (:forward ADDRESS)" },
 };
 
