@@ -55,6 +55,12 @@ import sys, email, email.policy
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
 print(m.get_content())' "$TMP/sent.eml")
 contains "the answer, UTF-8 intact" "$body" "Danke — einverstanden."
+is "text/plain in UTF-8, not format=flowed, quoted-printable for its few 8-bit bytes" "$(python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(m.get_content_type(), m.get_param("charset"), m.get_param("format"), m["Content-Transfer-Encoding"])' "$TMP/sent.eml")" \
+	"text/plain utf-8 None quoted-printable"
+ok "the subject's umlaut as an RFC 2047 word" grep -q "^Subject: .*=?[Uu][Tt][Ff]-8?" "$TMP/sent.eml"
 contains "the original quoted" "$body" "> Neue Preise ab Dezember."
 contains "after an attribution line" "$body" "wrote:"
 ok "the Sent copy is kept" sh -c "grep -l 'Danke' '$TMP/mail/Sent/cur/'* | grep -q ."
