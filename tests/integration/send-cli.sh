@@ -83,8 +83,9 @@ kept=$(ls "$TMP/data/drafts"/* | head -1)
 is "draft list names it, with its subject" "$($V draft list --format=json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print(len(d), d[0]["path"], d[0]["subject"].startswith("Re: "), "eve@vendor.example" in d[0]["to"])')" \
-	"$(ls "$TMP/data/drafts" | wc -l | tr -d ' ') $kept True True"
+print(" ".join(sorted(x["path"] for x in d)), d[0]["subject"].startswith("Re: "),
+      "eve@vendor.example" in d[0]["to"], d == sorted(d, key=lambda x: -x["modified"]))')" \
+	"$(ls "$TMP/data/drafts"/* | sort | tr '\n' ' ')True True True"
 contains "in text too" "$($V draft list)" "$kept"
 rm -f "$TMP/sent.eml"
 out=$(EDITOR=$TMP/noedit $V compose --draft "$kept" </dev/null)
