@@ -76,31 +76,41 @@ is_mine(const char *address, const char *const *mine, size_t n)
 }
 
 /* Adds the mailboxes of list to out (no groups), skipping the user's and
- * those already there. */
+ * those already there (a set of them: a reply to all of 10,000 must not
+ * compare every pair). */
 static void
 add_addresses(InternetAddressList *out, InternetAddressList *list, const char *const *mine,
 	      size_t n_mine)
 {
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (int k = 0; k < internet_address_list_length(out); k++) {
+		InternetAddress *b = internet_address_list_get_address(out, k);
+
+		if (INTERNET_ADDRESS_IS_MAILBOX(b))
+			g_hash_table_add(seen, g_ascii_strdown(internet_address_mailbox_get_addr(
+								  INTERNET_ADDRESS_MAILBOX(b)),
+							  -1));
+	}
 	for (int i = 0; list != NULL && i < internet_address_list_length(list); i++) {
 		InternetAddress *a = internet_address_list_get_address(list, i);
 		const char *addr;
-		bool seen = false;
+		char *key;
 
 		if (!INTERNET_ADDRESS_IS_MAILBOX(a))
 			continue;
 		addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
 		if (addr == NULL || *addr == '\0' || is_mine(addr, mine, n_mine))
 			continue;
-		for (int k = 0; k < internet_address_list_length(out) && !seen; k++) {
-			InternetAddress *b = internet_address_list_get_address(out, k);
-
-			seen = INTERNET_ADDRESS_IS_MAILBOX(b) &&
-			       strcasecmp(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(b)),
-					  addr) == 0;
+		key = g_ascii_strdown(addr, -1);
+		if (g_hash_table_contains(seen, key)) {
+			g_free(key);
+			continue;
 		}
-		if (!seen)
-			internet_address_list_add(out, a);
+		g_hash_table_add(seen, key);
+		internet_address_list_add(out, a);
 	}
+	g_hash_table_destroy(seen);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,27 +63,45 @@ run_command(const char *command, const struct mail_outgoing *o, struct vt_error 
 	}
 	/* a command that stops reading must not kill us with SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
-	while (written < o->len) {
-		ssize_t n = write(in[1], o->text + written, o->len - written);
+	/* its input written while what it says is read: a command that
+	 * talks before it has read everything must not stall both of us;
+	 * the first words are kept, the rest read and dropped */
+	fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
+	for (bool writing = o->len > 0, reading = true; writing || reading;) {
+		struct pollfd fds[2] = { { .fd = writing ? in[1] : -1, .events = POLLOUT },
+					 { .fd = reading ? errp[0] : -1, .events = POLLIN } };
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
 			break;
-		written += (size_t)n;
-	}
-	close(in[1]);
-	for (;;) {
-		ssize_t n = read(errp[0], said + said_len, sizeof said - 1 - said_len);
+		}
+		if (writing && fds[0].revents) {
+			ssize_t n = write(in[1], o->text + written, o->len - written);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		said_len += (size_t)n;
-		if (said_len == sizeof said - 1)
-			break;
+			if (n > 0)
+				written += (size_t)n;
+			else if (n < 0 && errno != EINTR && errno != EAGAIN)
+				writing = false; /* it stopped reading: its status says why */
+			if (written == o->len)
+				writing = false;
+			if (!writing)
+				close(in[1]);
+		}
+		if (reading && fds[1].revents) {
+			char sink[4096];
+			bool keep = said_len < sizeof said - 1;
+			ssize_t n = read(errp[0], keep ? said + said_len : sink,
+					 keep ? sizeof said - 1 - said_len : sizeof sink);
+
+			if (n > 0 && keep)
+				said_len += (size_t)n;
+			else if (n == 0 || (n < 0 && errno != EINTR))
+				reading = false;
+		}
 	}
+	if (o->len == 0)
+		close(in[1]);
 	said[said_len] = '\0';
 	close(errp[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
