@@ -368,6 +368,47 @@ bool mail_date_next(const char *text, size_t len, size_t *pos, enum mail_date_or
 /* "2026-12-15" */
 void mail_date_iso(const struct mail_date *d, char out[11]);
 
+/* -- contract dates in vendor mail, mail/contract.c -- */
+
+enum mail_contract_kind {
+	MAIL_CONTRACT_CONTRACT = 0,
+	MAIL_CONTRACT_MAINTENANCE,
+	MAIL_CONTRACT_LICENSE,
+	MAIL_CONTRACT_SUBSCRIPTION,
+};
+/* What the date is to the contract. */
+enum mail_contract_event {
+	MAIL_CONTRACT_EXPIRES = 0, /* "expires on", "gültig bis", "valid until" */
+	MAIL_CONTRACT_RENEWS,      /* "auto-renews on", "renewal date" */
+	MAIL_CONTRACT_TERM,        /* the end of a term "01.02.2026 – 31.01.2027" */
+};
+const char *mail_contract_kind_name(enum mail_contract_kind kind);
+bool mail_contract_kind_parse(const char *name, enum mail_contract_kind *out);
+const char *mail_contract_event_name(enum mail_contract_event event);
+
+#define MAIL_CONTRACT_DATES_MAX 4
+struct mail_contract_date {
+	char date[11]; /* "YYYY-MM-DD" */
+	enum mail_contract_event event;
+	bool ambiguous; /* a slashed date that reads both ways */
+	char phrase[120]; /* its line, controls blanked (unsanitised otherwise) */
+};
+struct mail_contract_facts {
+	enum mail_contract_kind kind; /* what the message names */
+	struct mail_contract_date items[MAIL_CONTRACT_DATES_MAX];
+	size_t count;
+};
+/*
+ * The contract dates of a message's text (quoted replies left out): a date
+ * after an expiry, renewal or term phrase on its line, in English, German,
+ * French, Spanish, Dutch or Italian, when the text names a contract,
+ * subscription, licence or maintenance at all. Slashed dates follow order
+ * (else are read month first, ambiguous when both readings are dates);
+ * invalid dates are none. Each date once.
+ */
+void mail_contract_scan(const char *text, size_t len, enum mail_date_order order,
+			struct mail_contract_facts *out);
+
 /* -- quotes and bills, mail/document.c -- */
 
 enum mail_doc_kind {

@@ -4,7 +4,7 @@
 # overflow or undefined behaviour fails here. Real fuzzing: scripts/fuzz.
 . "$(dirname "$0")/../lib.sh"
 
-for target in authres payment progress document invoice-xml attachment urls html reply; do
+for target in authres payment progress document invoice-xml attachment urls html reply contract; do
 	bin=$top_builddir/tests/fuzz/fuzz-$target
 	corpus=$top_srcdir/tests/fuzz/corpus/$target
 	# a reply writes its message to a file each time: fewer, as slow
