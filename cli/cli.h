@@ -130,6 +130,11 @@ int cli_find_messages(struct cli *cli, int n, char **argv, struct cli_found_list
 void cli_found_clear(struct cli_found_list *l);
 int cmd_contact_complete(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_draft_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_contract_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_contract_decide(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_contract_set(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_contract_remove(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_compose(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_tag(struct cli *cli, const struct cli_command *self, int argc, char **argv);

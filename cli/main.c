@@ -165,6 +165,39 @@ static const struct cli_command contact_commands[] = {
 	{ 0 },
 };
 
+static const struct cli_command contract_commands[] = {
+	{ .name = "list",
+	  .args = "[SLUG] [--expiring DAYS] [--suggested [--all]] [--format=text|json]",
+	  .summary = "Contracts (of one vendor), soonest end first; or dates mail suggests.",
+	  .help = "--expiring DAYS: only those ending within DAYS, or in their notice period\n"
+		  "(and not ended longer ago than it). --suggested: the expiry, renewal and\n"
+		  "term dates found in vendor mail, to accept or reject (--all: decided ones\n"
+		  "too); an ambiguous one is a slashed date that reads both ways.\n"
+		  "JSON: id, vendor, vendor_name, kind, ends, notice_days, days_left, due,\n"
+		  "note; suggestions: id, vendor, vendor_name, message_id, ends, event\n"
+		  "(expires, renews, term-ends), kind, ambiguous, phrase, date, state.\n",
+	  .run = cmd_contract_list },
+	{ .name = "accept",
+	  .args = "N [--kind KIND] [--notice DAYS]",
+	  .summary = "Make suggestion N a contract (notice: 30 days unless given).",
+	  .help = "KIND: contract, maintenance, license or subscription (default: what the\n"
+		  "mail named).\n",
+	  .run = cmd_contract_decide },
+	{ .name = "reject",
+	  .args = "N",
+	  .summary = "Reject suggestion N: it is not offered again.",
+	  .run = cmd_contract_decide },
+	{ .name = "set",
+	  .args = "SLUG --ends YYYY-MM-DD [--kind KIND] [--notice DAYS] [--note TEXT]",
+	  .summary = "Record a contract of a vendor by hand.",
+	  .run = cmd_contract_set },
+	{ .name = "remove",
+	  .args = "N",
+	  .summary = "Remove contract N.",
+	  .run = cmd_contract_remove },
+	{ 0 },
+};
+
 static const struct cli_command draft_commands[] = {
 	{ .name = "list",
 	  .args = "[--format=text|json]",
@@ -351,6 +384,17 @@ static const struct cli_command commands[] = {
 		  "message/rfc822 attachment (the draft's Attach-Message: line); sent as\n"
 		  "reply sends.\n",
 	  .run = cmd_reply },
+	{ .name = "contract",
+	  .args = "COMMAND ...",
+	  .summary = "Contracts and renewals: list, accept, reject, set, remove.",
+	  .subcommands = contract_commands },
+	{ .name = "remind",
+	  .args = "[--format=text|json]",
+	  .summary = "What needs attention today: for a cron job or a login script.",
+	  .help = "Contracts in their notice period (or just ended), bills the check flagged\n"
+		  "in the last 30 days, and how many contract dates wait for a verdict.\n"
+		  "Prints nothing when nothing is due; exits 0 always.\n",
+	  .run = cmd_remind },
 	{ .name = "draft",
 	  .args = "COMMAND ...",
 	  .summary = "Postponed drafts: list.",

@@ -243,6 +243,39 @@ line_date(const char *line, size_t n, const char *low, enum mail_date_order orde
 	return false;
 }
 
+/* Maintenance that is work on a system, not a contract: blanked before
+ * the topic is looked for ("the maintenance window ends on ..."). */
+static void
+blank_not_contracts(char *low)
+{
+	static const char *const work[] = {
+		"maintenance window", "scheduled maintenance", "planned maintenance",
+		"maintenance work", "emergency maintenance", "wartungsfenster", "wartungsarbeiten",
+		"fen\xC3\xAAtre de maintenance", "ventana de mantenimiento", "finestra di manutenzione",
+		"onderhoudsvenster",
+	};
+
+	for (size_t i = 0; i < sizeof work / sizeof work[0]; i++)
+		for (char *hit = strstr(low, work[i]); hit != NULL; hit = strstr(hit, work[i]))
+			memset(hit, ' ', strlen(work[i]));
+}
+
+/* A line about a quote or an offer: its date is the offer's (a quote's
+ * validity is followed up as a quote, not a contract). */
+static bool
+about_an_offer(const char *low)
+{
+	static const char *const words[] = {
+		"quote", "quotation", "offer", "coupon", "discount", "promo", "sale ", "angebot",
+		"devis", "offre", "presupuesto", "oferta", "preventivo", "offerta", "offerte",
+	};
+
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strstr(low, words[i]) != NULL)
+			return true;
+	return false;
+}
+
 void
 mail_contract_scan(const char *text, size_t len, enum mail_date_order order,
 		   struct mail_contract_facts *out)
@@ -260,6 +293,7 @@ mail_contract_scan(const char *text, size_t len, enum mail_date_order order,
 		if (n > LINE_MAX_READ)
 			n = LINE_MAX_READ;
 		lower(low, text + i, n);
+		blank_not_contracts(low);
 		for (size_t k = 0; k < sizeof topics / sizeof topics[0] && !topic; k++)
 			if (strstr(low, topics[k].word) != NULL) {
 				topic = true;
@@ -278,7 +312,7 @@ mail_contract_scan(const char *text, size_t len, enum mail_date_order order,
 		if (n > LINE_MAX_READ)
 			n = LINE_MAX_READ;
 		lower(low, text + i, n);
-		if (text[i] != '>' && line_date(text + i, n, low, order, &d)) {
+		if (text[i] != '>' && !about_an_offer(low) && line_date(text + i, n, low, order, &d)) {
 			for (size_t k = 0; k < out->count && !seen; k++)
 				seen = strcmp(out->items[k].date, d.date) == 0;
 			if (!seen)

@@ -684,6 +684,8 @@ struct mail_message_info {
 	/* a quote, bill, order or payment, read from vendor mail to the user
 	 * only (kind MAIL_DOC_NONE otherwise) */
 	struct mail_document document;
+	/* contract dates, from vendor mail to the user only */
+	struct mail_contract_facts contract;
 };
 
 struct mail_index_stats {

@@ -263,6 +263,28 @@ read_document(GMimeMessage *file, const char *body, const struct mail_pdf_option
 	memcpy(doc->note, note, sizeof doc->note);
 }
 
+/* How the sender writes a slashed date, as far as its country says: a
+ * vendor in the United States month first, one in most of the rest of the
+ * world day first; a .com says nothing. */
+static enum mail_date_order
+date_order_of(const char *address)
+{
+	static const char *const day_first[] = {
+		"de", "at", "ch", "fr", "be", "nl", "lu", "es", "pt", "it", "uk", "ie", "dk",
+		"se", "no", "fi", "pl", "cz", "au", "nz", "in", "br", "mx", "ar", "za",
+	};
+	const char *dot = address ? strrchr(address, '.') : NULL;
+
+	if (dot == NULL)
+		return MAIL_DATE_ORDER_UNKNOWN;
+	if (strcasecmp(dot + 1, "us") == 0)
+		return MAIL_DATE_MDY;
+	for (size_t i = 0; i < sizeof day_first / sizeof day_first[0]; i++)
+		if (strcasecmp(dot + 1, day_first[i]) == 0)
+			return MAIL_DATE_DMY;
+	return MAIL_DATE_ORDER_UNKNOWN;
+}
+
 /* Attribution, addresses and signature from these headers (and the
  * parsed file, for the body; may be NULL). */
 static void
@@ -294,6 +316,7 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 	out->has_signature = mail_signature_parse(body, out->from.name, &out->signature);
 	mail_payment_scan(body, strlen(body), &out->trust.payment);
 	read_document(file, body, opts->pdf, &out->document);
+	mail_contract_scan(body, strlen(body), date_order_of(out->from.address), &out->contract);
 	free(body);
 }
 
@@ -367,6 +390,7 @@ mail_message_describe_with(notmuch_message_t *msg, const struct mail_identity *i
 	info->signature = facts->signature;
 	info->trust = facts->trust;
 	info->document = facts->document;
+	info->contract = facts->contract;
 	memset(facts, 0, sizeof *facts);
 }
 

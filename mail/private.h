@@ -17,7 +17,7 @@ struct mail_db {
 
 /* Attribution algorithm version, stored on each message as MAIL_PROP_REV.
  * Bump it when mail_attribute() changes so existing mail is redone. */
-#define MAIL_ATTRIBUTION_REV "3"
+#define MAIL_ATTRIBUTION_REV "4"
 
 /* Translates a notmuch status into ours, with the database's message. */
 vt_status mail_nm_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st,
@@ -41,6 +41,7 @@ struct mail_file_facts {
 	struct mail_signature signature;
 	struct mail_trust_facts trust;
 	struct mail_document document;
+	struct mail_contract_facts contract;
 };
 void mail_file_facts_read(const char *path, const struct mail_index_options *opts,
 			  struct mail_file_facts *out);

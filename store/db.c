@@ -247,6 +247,34 @@ static const char *const migrations[] = {
 	"ALTER TABLE vendors ADD COLUMN rate INTEGER;"
 	"ALTER TABLE vendors ADD COLUMN rate_currency TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE vendors ADD COLUMN rate_per TEXT NOT NULL DEFAULT '';",
+	/* 5 -> 6: contracts (store/contracts.c). Dates mined from vendor
+	 * mail are suggestions (attribution revision 4 rereads every file);
+	 * the user's verdict on each (state: 0 open, 1 accepted, 2 rejected)
+	 * outlives the message's derived rows, so a suggestion is keyed by
+	 * what it says, not tied to them. Contracts are the user's word. */
+	"CREATE TABLE contract_suggestions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_id TEXT NOT NULL,"
+	"  org TEXT NOT NULL,"
+	"  ends TEXT NOT NULL,"
+	"  event TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  ambiguous INTEGER NOT NULL DEFAULT 0,"
+	"  phrase TEXT NOT NULL DEFAULT '',"
+	"  date INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (message_id, ends, event));"
+	"CREATE INDEX contract_suggestions_org ON contract_suggestions(org, state);"
+	"CREATE TABLE contracts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  vendor_id INTEGER NOT NULL REFERENCES vendors(id),"
+	"  kind TEXT NOT NULL,"
+	"  ends TEXT NOT NULL,"
+	"  notice_days INTEGER NOT NULL DEFAULT 30,"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  suggestion_id INTEGER,"
+	"  created INTEGER NOT NULL);"
+	"CREATE INDEX contracts_ends ON contracts(ends);",
 };
 
 int

@@ -315,7 +315,15 @@ refresh_threads(struct vt_store *s, struct mail_db *db, struct vt_error *err)
 static vt_status
 forget_message(struct vt_store *s, const char *id, struct vt_error *err)
 {
-	/* what it told (sightings, signatures, trust facts) cascades */
+	/* what it told (sightings, signatures, trust facts) cascades; of
+	 * its contract dates, those the user decided stay (the verdict holds
+	 * for every mail naming the date) */
+	vt_status rc = vt_sql_run(s,
+				  "DELETE FROM contract_suggestions WHERE message_id = ? AND state = 0",
+				  "forget message", err, "t", id);
+
+	if (rc != VT_OK)
+		return rc;
 	return vt_sql_run(s, "DELETE FROM messages WHERE message_id = ?", "forget message", err, "t",
 			  id);
 }
@@ -374,7 +382,8 @@ again:
 	if (info->thread_id != NULL && (vs = touch_thread(r->s, info->thread_id, err)) != VT_OK)
 		return vs;
 	if ((vs = vt_trust_record(r->s, info, err)) != VT_OK ||
-	    (vs = vt_document_record(r->s, info, err)) != VT_OK)
+	    (vs = vt_document_record(r->s, info, err)) != VT_OK ||
+	    (vs = vt_contract_record(r->s, info, err)) != VT_OK)
 		return vs;
 	if (a->kind != MAIL_KIND_VENDOR)
 		return VT_OK;

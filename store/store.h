@@ -389,6 +389,62 @@ vt_status vt_index(struct vt_store *s, struct mail_db *db, const struct vt_confi
 		   bool full_scan, volatile const sig_atomic_t *interrupted, const struct vt_index_ui *ui,
 		   struct vt_index_report *report, struct vt_error *err);
 
+/* ---- contracts (store/contracts.c) -------------------------------------- */
+
+/* A date vendor mail names, for the user to accept or reject. Text is
+ * unsanitised mail text. */
+struct vt_contract_suggestion {
+	int64_t id;
+	char *slug, *vendor_name, *message_id;
+	char ends[11];
+	char *event;   /* expires, renews, term-ends */
+	char *kind;    /* contract, maintenance, license, subscription */
+	bool ambiguous; /* a slashed date that reads both ways */
+	char *phrase;  /* the line it was read from */
+	time_t date;   /* the message's */
+	int state;     /* 0 open, 1 accepted, 2 rejected */
+};
+struct vt_contract_suggestion_list {
+	struct vt_contract_suggestion *items;
+	size_t count;
+};
+struct vt_contract {
+	int64_t id;
+	char *slug, *vendor_name, *kind, *note;
+	char ends[11];
+	int notice_days;
+	int days_left; /* from today to its end (negative: ended) */
+	bool due;      /* within its notice period, or ended */
+};
+struct vt_contract_list {
+	struct vt_contract *items;
+	size_t count;
+};
+/* Open suggestions of one vendor (slug) or all, soonest end first, one per
+ * date a vendor names (its newest message's): those not ended before today
+ * (YYYY-MM-DD), or with decided, every one, decided or not. */
+vt_status vt_contract_suggestions(struct vt_store *s, const char *slug, bool decided,
+				  const char *today, struct vt_contract_suggestion_list *out,
+				  struct vt_error *err);
+void vt_contract_suggestion_list_clear(struct vt_contract_suggestion_list *list);
+/* Accepts (a contract of kind, else the kind the mail named, with notice
+ * days; *id its number) or rejects an open suggestion. */
+vt_status vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept,
+			     const char *kind, long notice, int64_t *id, struct vt_error *err);
+/* A contract the user states: ends YYYY-MM-DD, kind NULL: contract. */
+vt_status vt_contract_set(struct vt_store *s, const char *slug, const char *ends,
+			  const char *kind, long notice, const char *note, int64_t *id,
+			  struct vt_error *err);
+vt_status vt_contract_remove(struct vt_store *s, int64_t id, struct vt_error *err);
+/* Contracts of one vendor (slug) or all, soonest end first; within >= 0:
+ * only those ending within so many days of today (YYYY-MM-DD) or in
+ * their notice period, and not ended longer ago than their notice. */
+vt_status vt_contract_list(struct vt_store *s, const char *slug, const char *today, long within,
+			   struct vt_contract_list *out, struct vt_error *err);
+void vt_contract_list_clear(struct vt_contract_list *list);
+/* Today, local time: "YYYY-MM-DD". */
+void vt_today(char out[11]);
+
 /* ---- sending (store/send.c) ----------------------------------------------- */
 
 /* Sends o through [send] command (default "sendmail -t"; its text on

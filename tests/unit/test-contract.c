@@ -58,6 +58,10 @@ static const struct row rows[] = {
 	  MAIL_CONTRACT_EXPIRES, false },
 	/* nothing */
 	{ "Your password expires on 31 January 2027.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
+	{ "Subscribers: this special offer expires on 13 December 2026.", MAIL_DATE_ORDER_UNKNOWN,
+	  NULL, 0, false },
+	{ "The scheduled maintenance window ends on 2026-12-06 at 04:00.",
+	  MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "This quote is valid until 15.12.2026.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "Your licence expires on 29 February 2027.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "Contract term: 12 months from 2026-02-01.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },

@@ -221,7 +221,7 @@ new_mail_is_indexed_attributed_and_tagged(void **state)
 	assert_int_equal(count(f, "property:vtriage.org=acmetel.example"), 1);
 	assert_int_equal(count(f, "property:vtriage.kind=personal"), 1);
 	assert_int_equal(count(f, "property:vtriage.kind=list"), 1);
-	assert_int_equal(count(f, "property:vtriage.rev=3"), 3);
+	assert_int_equal(count(f, "property:vtriage.rev=4"), 3);
 	assert_int_equal(count(f, "tag:inbox"), 3);
 	/* ":2,S" is seen mail: not unread, as notmuch new does it */
 	assert_int_equal(count(f, "tag:unread"), 2);
@@ -345,7 +345,7 @@ an_interrupted_run_resumes_without_loss(void **state)
 	f->interrupted = 0;
 	assert_int_equal(run(f, &st), VT_OK);
 	assert_int_equal(count(f, "*"), 3);
-	assert_int_equal(count(f, "property:vtriage.rev=3"), 3);
+	assert_int_equal(count(f, "property:vtriage.rev=4"), 3);
 }
 
 static void
@@ -404,11 +404,11 @@ messages_lacking_attribution_are_attributed(void **state)
 	drop_vtriage_properties(f->data);
 	struct mail_db_location loc = { .data_dir = f->data, .mail_root = f->mail };
 	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err), VT_OK);
-	assert_int_equal(count(f, "property:vtriage.rev=3"), 0);
+	assert_int_equal(count(f, "property:vtriage.rev=4"), 0);
 	assert_int_equal(run(f, &st), VT_OK);
 	assert_int_equal(st.attributed, 3);
 	assert_int_equal(f->messages, 3);
-	assert_int_equal(count(f, "property:vtriage.rev=3"), 3);
+	assert_int_equal(count(f, "property:vtriage.rev=4"), 3);
 	/* and re-attribution of chosen mail on request */
 	const struct mail_index_options opts = { 0 };
 	assert_int_equal(mail_reattribute(f->db, "property:vtriage.kind=personal", &opts, NULL, &n,

@@ -310,7 +310,8 @@ a_forgotten_message_leaves_no_row_anywhere(void **state)
 			   " header.d=acmetel.example; dmarc=fail header.from=acmetel.example\n",
 			   "Hi Rich,\n\nour bank details have changed. Please pay the amount due of"
 			   " $2,500.00 to\nIBAN: GB82 WEST 1234 5698 7654 32\n\n-- \nDana Whitfield\n"
-			   "Account Executive\nMy manager is Tom Becker.\n");
+			   "Account Executive\nMy manager is Tom Becker.\n"
+			   "Our support contract expires on 2027-01-31.\n");
 	index_ok(f);
 	assert_int_equal(sqlite3_prepare_v2(f->store->db,
 					    "SELECT t.name FROM sqlite_master t, pragma_table_info(t.name) c"

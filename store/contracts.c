@@ -1,0 +1,325 @@
+/*
+ * Contracts: the dates vendor mail names (mail/contract.c) kept as
+ * suggestions, each accepted or rejected by the user once; accepted ones
+ * and those the user sets by hand are contracts, with a notice period
+ * before their end in which they are due for attention.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "private.h"
+
+vt_status
+vt_contract_record(struct vt_store *s, const struct mail_message_info *info, struct vt_error *err)
+{
+	const struct mail_attribution *a = &info->attribution;
+
+	if (info->contract.count == 0 || a->kind != MAIL_KIND_VENDOR || a->direction != MAIL_DIR_IN)
+		return VT_OK;
+	for (size_t i = 0; i < info->contract.count; i++) {
+		const struct mail_contract_date *d = &info->contract.items[i];
+		vt_status rc;
+
+		/* what the user said of it already stays, and a date decided
+		 * once is decided for every message repeating it */
+		rc = vt_sql_run(s,
+				"INSERT OR IGNORE INTO contract_suggestions (message_id, org, ends,"
+				" event, kind, ambiguous, phrase, date, state) VALUES (?1, ?2, ?3, ?4,"
+				" ?5, ?6, ?7, ?8, coalesce((SELECT max(state) FROM contract_suggestions"
+				" WHERE org = ?2 AND ends = ?3 AND event = ?4), 0))",
+				"record a contract date", err, "tttttiti", info->message_id, a->org,
+				d->date, mail_contract_event_name(d->event),
+				mail_contract_kind_name(info->contract.kind), (int64_t)d->ambiguous,
+				d->phrase, (int64_t)info->date);
+		if (rc != VT_OK)
+			return rc;
+	}
+	return VT_OK;
+}
+
+/* The vendor of an org, following merges: a subquery on column org. */
+#define VENDOR_OF(org)                                                                      \
+	"(SELECT coalesce(w.id, v.id) FROM vendor_domains d JOIN vendors v ON v.id = d.vendor_id" \
+	" LEFT JOIN vendors w ON w.id = v.merged_into WHERE d.domain = " org ")"
+
+static char *
+column_dup(sqlite3_stmt *st, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(st, i);
+
+	return strdup(t ? t : "");
+}
+
+vt_status
+vt_contract_suggestions(struct vt_store *s, const char *slug, bool decided, const char *today,
+			struct vt_contract_suggestion_list *out, struct vt_error *err)
+{
+	int64_t vendor = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (slug != NULL && (rc = vt_vendor_find(s, slug, &vendor, err)) != VT_OK)
+		return (vt_status)rc;
+	st = vt_sql_prepare(s,
+			    "SELECT c.id, v.slug, v.name, c.message_id, c.ends, c.event, c.kind,"
+			    " c.ambiguous, c.phrase, c.date, c.state"
+			    " FROM contract_suggestions c JOIN vendors v ON v.id = " VENDOR_OF("c.org")
+			    " WHERE (?1 = 0 OR v.id = ?1) AND (?2 OR (c.state = 0 AND c.ends >= ?3))"
+			    " AND c.message_id IN (SELECT message_id FROM messages)"
+			    /* one row per date a vendor names: the newest message's */
+			    " AND c.id = (SELECT x.id FROM contract_suggestions x WHERE x.org = c.org"
+			    "  AND x.ends = c.ends AND x.event = c.event"
+			    "  AND x.message_id IN (SELECT message_id FROM messages)"
+			    "  ORDER BY x.date DESC, x.id DESC LIMIT 1)"
+			    " ORDER BY c.ends, c.id",
+			    err);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_int64(st, 1, vendor);
+	sqlite3_bind_int(st, 2, decided);
+	sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct vt_contract_suggestion *g = realloc(out->items, (out->count + 1) * sizeof *g), *c;
+
+		if (g == NULL) {
+			sqlite3_reset(st);
+			vt_contract_suggestion_list_clear(out);
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		}
+		out->items = g;
+		c = &g[out->count++];
+		c->id = sqlite3_column_int64(st, 0);
+		c->slug = column_dup(st, 1);
+		c->vendor_name = column_dup(st, 2);
+		c->message_id = column_dup(st, 3);
+		snprintf(c->ends, sizeof c->ends, "%s", (const char *)sqlite3_column_text(st, 4));
+		c->event = column_dup(st, 5);
+		c->kind = column_dup(st, 6);
+		c->ambiguous = sqlite3_column_int(st, 7) != 0;
+		c->phrase = column_dup(st, 8);
+		c->date = (time_t)sqlite3_column_int64(st, 9);
+		c->state = sqlite3_column_int(st, 10);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		vt_contract_suggestion_list_clear(out);
+		return vt_sql_fail(s, err, rc, "list contract suggestions");
+	}
+	return VT_OK;
+}
+
+void
+vt_contract_suggestion_list_clear(struct vt_contract_suggestion_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		struct vt_contract_suggestion *c = &list->items[i];
+
+		free(c->slug);
+		free(c->vendor_name);
+		free(c->message_id);
+		free(c->event);
+		free(c->kind);
+		free(c->phrase);
+	}
+	free(list->items);
+	memset(list, 0, sizeof *list);
+}
+
+static bool
+valid_iso(const char *date)
+{
+	int y, m, d;
+	char tail;
+
+	return strlen(date) == 10 && sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
+	       date[4] == '-' && date[7] == '-' && mail_date_valid(y, m, d);
+}
+
+static vt_status
+insert_contract(struct vt_store *s, int64_t vendor, const char *kind, const char *ends,
+		long notice, const char *note, int64_t suggestion, int64_t *id, struct vt_error *err)
+{
+	vt_status rc = vt_sql_run(s,
+				  "INSERT INTO contracts (vendor_id, kind, ends, notice_days, note,"
+				  " suggestion_id, created) VALUES (?, ?, ?, ?, ?, ?,"
+				  " strftime('%s', 'now'))",
+				  "add a contract", err, suggestion ? "ittiti" : "ittitn", vendor, kind,
+				  ends, (int64_t)notice, note ? note : "", suggestion);
+
+	if (rc == VT_OK && id != NULL)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+vt_status
+vt_contract_set(struct vt_store *s, const char *slug, const char *ends, const char *kind,
+		long notice, const char *note, int64_t *id, struct vt_error *err)
+{
+	enum mail_contract_kind k;
+	int64_t vendor;
+	vt_status rc;
+
+	if (!valid_iso(ends))
+		return vt_fail(err, VT_ERR_USAGE, "--ends %s: not a date (YYYY-MM-DD)", ends);
+	if (kind != NULL && !mail_contract_kind_parse(kind, &k))
+		return vt_fail(err, VT_ERR_USAGE,
+			       "--kind %s: one of contract, maintenance, license, subscription", kind);
+	if (notice < 0 || notice > 3650)
+		return vt_fail(err, VT_ERR_USAGE, "--notice %ld: days, 0 to 3650", notice);
+	if ((rc = vt_vendor_find(s, slug, &vendor, err)) != VT_OK)
+		return rc;
+	return insert_contract(s, vendor, kind ? kind : "contract", ends, notice, note, 0, id, err);
+}
+
+vt_status
+vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept, const char *kind,
+		   long notice, int64_t *id, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT " VENDOR_OF("c.org") ", c.ends, c.kind, c.state, c.ambiguous"
+		" FROM contract_suggestions c WHERE c.id = ?",
+		err);
+	char ends[11] = "", found_kind[32] = "";
+	int64_t vendor = 0;
+	int state = -1, rc;
+	enum mail_contract_kind k;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_int64(st, 1, suggestion);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		vendor = sqlite3_column_int64(st, 0);
+		snprintf(ends, sizeof ends, "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(found_kind, sizeof found_kind, "%s", (const char *)sqlite3_column_text(st, 2));
+		state = sqlite3_column_int(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? vt_fail(err, VT_ERR_NOT_FOUND,
+						   "no contract suggestion %lld (see: vtriage contract "
+						   "list --suggested)",
+						   (long long)suggestion)
+					 : vt_sql_fail(s, err, rc, "find a contract suggestion");
+	if (state != 0)
+		return vt_fail(err, VT_ERR_USAGE, "contract suggestion %lld was %s already",
+			       (long long)suggestion, state == 1 ? "accepted" : "rejected");
+	if (vendor == 0)
+		return vt_fail(err, VT_ERR_NOT_FOUND, "contract suggestion %lld: its vendor is gone",
+			       (long long)suggestion);
+	if (kind != NULL && !mail_contract_kind_parse(kind, &k))
+		return vt_fail(err, VT_ERR_USAGE,
+			       "--kind %s: one of contract, maintenance, license, subscription", kind);
+	if ((rc = vt_store_begin(s, err)) != VT_OK)
+		return (vt_status)rc;
+	/* every message naming the same date of the same vendor with it */
+	rc = vt_sql_run(s,
+			"UPDATE contract_suggestions SET state = ?1 WHERE id = ?2 OR id IN"
+			" (SELECT x.id FROM contract_suggestions x, contract_suggestions c"
+			"  WHERE c.id = ?2 AND x.org = c.org AND x.ends = c.ends AND x.event = c.event)",
+			"decide a contract suggestion", err, "ii", (int64_t)(accept ? 1 : 2),
+			suggestion);
+	if (rc == VT_OK && accept)
+		rc = insert_contract(s, vendor, kind ? kind : found_kind, ends, notice, NULL,
+				     suggestion, id, err);
+	if (rc != VT_OK) {
+		vt_store_rollback(s);
+		return (vt_status)rc;
+	}
+	return vt_store_commit(s, err);
+}
+
+vt_status
+vt_contract_remove(struct vt_store *s, int64_t id, struct vt_error *err)
+{
+	vt_status rc = vt_sql_run(s, "DELETE FROM contracts WHERE id = ?", "remove a contract", err,
+				  "i", id);
+
+	if (rc == VT_OK && sqlite3_changes(s->db) == 0)
+		return vt_fail(err, VT_ERR_NOT_FOUND, "no contract %lld (see: vtriage contract list)",
+			       (long long)id);
+	return rc;
+}
+
+vt_status
+vt_contract_list(struct vt_store *s, const char *slug, const char *today, long within,
+		 struct vt_contract_list *out, struct vt_error *err)
+{
+	int64_t vendor = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (slug != NULL && (rc = vt_vendor_find(s, slug, &vendor, err)) != VT_OK)
+		return (vt_status)rc;
+	/* within < 0: all; else those ending within that many days (or in
+	 * their notice period) and not ended more than a notice ago */
+	st = vt_sql_prepare(s,
+			    "SELECT c.id, v.slug, v.name, c.kind, c.ends, c.notice_days, c.note,"
+			    " CAST(julianday(c.ends) - julianday(?2) AS INTEGER)"
+			    " FROM contracts c JOIN vendors v ON v.id = c.vendor_id"
+			    " WHERE (?1 = 0 OR v.id = ?1) AND (?3 < 0 OR"
+			    "  (julianday(c.ends) - julianday(?2) <= max(?3, c.notice_days)"
+			    "   AND julianday(c.ends) - julianday(?2) >= -c.notice_days))"
+			    " ORDER BY c.ends, c.id",
+			    err);
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_int64(st, 1, vendor);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, within);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct vt_contract *g = realloc(out->items, (out->count + 1) * sizeof *g), *c;
+
+		if (g == NULL) {
+			sqlite3_reset(st);
+			vt_contract_list_clear(out);
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		}
+		out->items = g;
+		c = &g[out->count++];
+		c->id = sqlite3_column_int64(st, 0);
+		c->slug = column_dup(st, 1);
+		c->vendor_name = column_dup(st, 2);
+		c->kind = column_dup(st, 3);
+		snprintf(c->ends, sizeof c->ends, "%s", (const char *)sqlite3_column_text(st, 4));
+		c->notice_days = sqlite3_column_int(st, 5);
+		c->note = column_dup(st, 6);
+		c->days_left = sqlite3_column_int(st, 7);
+		c->due = c->days_left <= c->notice_days;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		vt_contract_list_clear(out);
+		return vt_sql_fail(s, err, rc, "list contracts");
+	}
+	return VT_OK;
+}
+
+void
+vt_contract_list_clear(struct vt_contract_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		free(list->items[i].slug);
+		free(list->items[i].vendor_name);
+		free(list->items[i].kind);
+		free(list->items[i].note);
+	}
+	free(list->items);
+	memset(list, 0, sizeof *list);
+}
+
+void
+vt_today(char out[11])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}

@@ -1,0 +1,101 @@
+#!/bin/sh
+# Contracts through the command line, on vendor mail written relative to
+# today (so the test holds whatever the date): dates mined from the
+# vendors' own text are suggestions (a German vendor's 03/04 is 3 April, a
+# US vendor's 4 March), none from a quoted reply, an offer or a mail that
+# names no contract; accepted ones are contracts, due in their notice
+# period, which `vtriage remind` reports (and nothing when nothing is
+# due); a rejected date is not offered again by another mail.
+. "$(dirname "$0")/../lib.sh"
+
+M=$TMP/mail
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+n=0
+in_days() { date -d "+$1 days" +%Y-%m-%d; }
+Y=$(($(date +%Y) + 1)) # a slashed date next year: 03/04/Y
+# mail FROM SUBJECT BODY: vendor mail to the user, sent today
+mail() {
+	n=$((n + 1))
+	printf 'From: %s\nTo: Rich Miller <rich@northwind.example>\nSubject: %s\nDate: %s\nMessage-ID: <c%d@test>\n\n%b\n' \
+		"$1" "$2" "$(date -R)" "$n" "$3" >"$M/cur/$n:2,S"
+}
+mail "Vertrieb <vertrieb@kraus.de>" "Wartungsvertrag" \
+	"Guten Tag,\n\nIhr Wartungsvertrag l\303\244uft ab am 03/04/$Y.\n"
+mail "Sales <sales@pinecrest.us>" "Support contract" "Hello,\n\nyour support contract expires 03/04/$Y.\n"
+mail "Billing <billing@cloudco.example>" "Your subscription" \
+	"Hi,\n\nyour subscription auto-renews on $(in_days 20) unless cancelled.\n"
+mail "Ann <ann@cloudco.example>" "Re: licences" \
+	"Noted.\n\nOn Mon, 2 Nov 2026, Rich wrote:\n> our licence expires on $(in_days 40)\n"
+mail "News <news@shop.example>" "Deals" "Subscribers only: this offer expires on $(in_days 5).\n"
+mail "Ops <ops@hosting.example>" "Maintenance window" "The maintenance window ends on $(in_days 3).\n"
+mail "Ops <ops@hosting.example>" "Old contract" "Your hosting contract expired on 2001-01-31.\n"
+write_config "$TMP/conf" "$M" "$TMP/data"
+V="$VTRIAGE --config $TMP/conf"
+$V index --quiet
+
+s=$($V contract list --suggested --format=json)
+is "three suggestions" "$(echo "$s" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 3
+field() { # VENDOR FIELD: the field of that vendor's suggestion
+	echo "$s" | python3 -c '
+import json, sys
+for x in json.load(sys.stdin):
+    if x["vendor"] == sys.argv[1]:
+        print(x[sys.argv[2]])' "$1" "$2"
+}
+is "a German vendor's 03/04 is 3 April" "$(field kraus ends)" "$Y-04-03"
+is "a US vendor's 03/04 is 4 March" "$(field pinecrest ends)" "$Y-03-04"
+is "neither ambiguous" "$(field kraus ambiguous) $(field pinecrest ambiguous)" "False False"
+is "a renewal" "$(field cloudco event) $(field cloudco kind) $(field cloudco ends)" \
+	"renews subscription $(in_days 20)"
+is "the kind the mail names" "$(field kraus kind)" "maintenance"
+contains "with the line it came from" "$(field cloudco phrase)" "auto-renews on"
+is "nothing from a quote, an offer, a window, or a contract long ended" \
+	"$(field shop ends)$(field hosting ends)" ""
+contains "text lists it" "$($V contract list --suggested)" "renews $(in_days 20) (subscription)"
+
+# accepted: a contract, due in its notice period (20 days left, notice 30)
+id=$(field cloudco id)
+is "accept makes a contract" "$($V contract accept "$id")" "contract 1 (from suggestion $id)"
+c=$($V contract list --format=json)
+is "listed, due" "$(echo "$c" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)[0]
+print(c["vendor"], c["kind"], c["ends"], c["days_left"], c["notice_days"], c["due"])')" \
+	"cloudco subscription $(in_days 20) 20 30 True"
+is "accepted once" "$(status $V contract accept "$id")" 2
+out=$($V remind)
+contains "remind names it" "$out" "subscription ends in 20 days ($(in_days 20)), notice 30 days"
+contains "and the suggestions waiting" "$out" "2 contract dates found in vendor mail"
+is "remind exits 0" "$(status $V remind)" 0
+
+# rejected: gone, and another mail with the same date does not bring it back
+kid=$(field kraus id)
+$V contract reject "$kid" >/dev/null
+mail "Vertrieb <vertrieb@kraus.de>" "Erinnerung" "Ihr Wartungsvertrag l\303\244uft ab am 03/04/$Y.\n"
+$V index --quiet
+lacks "a rejected date is not offered again" "$($V contract list --suggested)" "kraus"
+is "it is kept as rejected" "$($V contract list --suggested --all --format=json | python3 -c '
+import json, sys
+print(sorted(set(x["state"] for x in json.load(sys.stdin) if x["vendor"] == "kraus")))')" "['rejected']"
+
+# by hand
+is "a bad date is refused (exit 2)" "$(status $V contract set pinecrest --ends $Y-02-30)" 2
+contains "naming it" "$($V contract set pinecrest --ends $Y-02-30 2>&1)" "--ends $Y-02-30: not a date"
+is "an unknown kind is refused" "$(status $V contract set pinecrest --ends $Y-02-01 --kind lease)" 2
+$V contract set pinecrest --ends "$(in_days 200)" --kind license --notice 60 --note 'PO 4411' >/dev/null
+is "two contracts" "$($V contract list --format=json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 2
+is "--expiring 30: the one ending within 30 days" \
+	"$($V contract list --expiring 30 --format=json | python3 -c 'import json,sys; print([c["vendor"] for c in json.load(sys.stdin)])')" \
+	"['cloudco']"
+contains "one vendor's" "$($V contract list pinecrest)" "PO 4411"
+$V contract remove 1 >/dev/null
+lacks "remove" "$($V contract list)" "cloudco"
+lacks "remind: nothing due now" "$($V remind)" "ends in"
+is "an unknown suggestion" "$(status $V contract accept 999)" 2
+
+# nothing due at all: remind prints nothing
+write_config "$TMP/empty.conf" "$TMP/none" "$TMP/empty-data"
+mkdir -p "$TMP/none/cur" "$TMP/none/new" "$TMP/none/tmp"
+$VTRIAGE --config "$TMP/empty.conf" index --quiet
+is "remind says nothing when nothing is due" "$($VTRIAGE --config "$TMP/empty.conf" remind 2>&1)" ""
+done_testing
