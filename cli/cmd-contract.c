@@ -234,6 +234,7 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	struct vt_contract_suggestion_list open;
 	struct vt_document_filter filter = { .kind = MAIL_DOC_BILL, .flagged = true };
 	struct vt_document_list flagged;
+	struct vt_waiting_list overdue;
 	char today[11];
 	int n;
 
@@ -250,9 +251,11 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	memset(&due, 0, sizeof due);
 	memset(&open, 0, sizeof open);
 	memset(&flagged, 0, sizeof flagged);
+	memset(&overdue, 0, sizeof overdue);
 	if (vt_contract_list(cli->store, NULL, today, 0, &due, &err) != VT_OK ||
 	    vt_contract_suggestions(cli->store, NULL, false, today, &open, &err) != VT_OK ||
-	    vt_documents_list(cli->store, &filter, &flagged, &err) != VT_OK)
+	    vt_documents_list(cli->store, &filter, &flagged, &err) != VT_OK ||
+	    vt_waiting_list(cli->store, NULL, true, &overdue, &err) != VT_OK)
 		cli_print_error(NULL, &err);
 	if (cli->format == CLI_JSON) {
 		json_t *o = json_object(), *c = json_array(), *b = json_array();
@@ -271,6 +274,11 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 			cli_json_set_text(d, "check", line);
 			json_array_append_new(b, d);
 		}
+		json_t *w = json_array();
+
+		for (size_t i = 0; i < overdue.count; i++)
+			json_array_append_new(w, cli_waiting_json(&overdue.items[i]));
+		json_object_set_new(o, "waiting_overdue", w);
 		json_object_set_new(o, "contracts_due", c);
 		json_object_set_new(o, "bills_flagged", b);
 		json_object_set_new(o, "contract_suggestions", json_integer((json_int_t)open.count));
@@ -298,6 +306,10 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 			free(name);
 			free(clean);
 		}
+		for (size_t i = 0; i < overdue.count; i++) {
+			fputs("waiting on the vendor: ", cli->out);
+			cli_waiting_line(cli->out, &overdue.items[i]);
+		}
 		if (open.count > 0)
 			fprintf(cli->out,
 				"%zu contract date%s found in vendor mail to accept or reject "
@@ -307,5 +319,6 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	vt_contract_list_clear(&due);
 	vt_contract_suggestion_list_clear(&open);
 	vt_document_list_clear(&flagged);
+	vt_waiting_list_clear(&overdue);
 	return 0;
 }

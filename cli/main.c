@@ -16,9 +16,12 @@
 	"  vendor:SLUG                      a vendor's mail (slug or domain)\n"         \
 	"  bucket:trusted|generic|none      mail by the vendor's bucket; none: not\n"  \
 	"                                   vendor mail\n"                              \
-	"  waiting:vendor|me                your conversations with vendors by who\n"  \
-	"                                   wrote last (you: waiting on the vendor)\n"  \
+	"  waiting:vendor|me|overdue        your conversations with vendors by who\n"  \
+	"                                   wrote last (you: waiting on the vendor;\n"  \
+	"                                   overdue: for over [followup] days)\n"       \
 	"  issue:open|closed|N              threads linked to issues\n"                  \
+	"  contract:suggested|due|any       mail naming contract dates: to accept or\n" \
+	"                                   reject, of contracts due, any\n"             \
 	"  suspicious:yes|no|lookalike|auth|name|replyto|bank\n"                        \
 	"                                   mail judged to borrow a vendor's standing\n"  \
 	"                                   (see: vtriage check --help)\n"          \
@@ -388,11 +391,20 @@ static const struct cli_command commands[] = {
 	  .args = "COMMAND ...",
 	  .summary = "Contracts and renewals: list, accept, reject, set, remove.",
 	  .subcommands = contract_commands },
+	{ .name = "waiting",
+	  .args = "[SLUG] [--overdue] [--format=text|json]",
+	  .summary = "Conversations waiting on the vendor (you wrote last), the longest first.",
+	  .help = "Each with the days since your last message; --overdue: only those\n"
+		  "waiting more than [followup] days working days (default 5), as the query\n"
+		  "term waiting:overdue finds them. JSON: thread, vendor, vendor_name,\n"
+		  "subject, last, days, overdue.\n",
+	  .run = cmd_waiting },
 	{ .name = "remind",
 	  .args = "[--format=text|json]",
 	  .summary = "What needs attention today: for a cron job or a login script.",
 	  .help = "Contracts in their notice period (or just ended), bills the check flagged\n"
-		  "in the last 30 days, and how many contract dates wait for a verdict.\n"
+		  "in the last 30 days, conversations overdue on the vendor's side, and how\n"
+		  "many contract dates wait for a verdict.\n"
 		  "Prints nothing when nothing is due; exits 0 always.\n",
 	  .run = cmd_remind },
 	{ .name = "draft",

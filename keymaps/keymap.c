@@ -74,6 +74,7 @@ static const struct {
 	[KM_REPLY] = { "reply", "answer the thread's newest message (in $EDITOR, then send)" },
 	[KM_REPLY_ALL] = { "reply-all", "answer it to all its recipients but you" },
 	[KM_COMPOSE] = { "compose", "write a new message, or resume a postponed draft (:compose ADDRESS)" },
+	[KM_CONTRACT] = { "contract", "accept or reject the contract dates the thread's mail names" },
 	[KM_FORWARD] = { "forward", "forward the thread's newest message inline (:forward ADDRESS)" },
 };
 
@@ -123,6 +124,7 @@ static const struct {
 	{ KM_MAIN, KM_REPLY_ALL, "R" },
 	{ KM_MAIN, KM_COMPOSE, "m" },
 	{ KM_MAIN, KM_FORWARD, "f" },
+	{ KM_MAIN, KM_CONTRACT, ",e" },
 	{ KM_MAIN, KM_ARCHIVE, ",a" },
 	{ KM_MAIN, KM_TOGGLE_READ, ",s" },
 	{ KM_MAIN, KM_UNDO, ",u" },
@@ -167,6 +169,7 @@ static const struct {
 	{ KM_PAGER, KM_RENAME, ",n" },
 	{ KM_PAGER, KM_MERGE, ",m" },
 	{ KM_PAGER, KM_ADD_DOMAIN, ",d" },
+	{ KM_PAGER, KM_CONTRACT, ",e" },
 	{ KM_PAGER, KM_TAG_ADD, "+" },
 	{ KM_PAGER, KM_UNDO, ",u" },
 	{ KM_PAGER, KM_REDRAW, "<C-l>" },

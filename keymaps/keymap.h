@@ -87,6 +87,7 @@ enum km_action {
 	KM_REPLY_ALL,
 	KM_COMPOSE,
 	KM_FORWARD,
+	KM_CONTRACT,
 	KM_ACTIONS
 };
 

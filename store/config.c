@@ -63,6 +63,8 @@ static const struct config_key config_keys[] = {
 	  .field = FIELD(bill_min_history), .min = 1, .max = 100 },
 	{ .section = "bills", .key = "rate_tolerance", .type = CONFIG_NUMBER,
 	  .field = FIELD(bill_rate_tolerance), .min = 0, .max = 100 },
+	{ .section = "followup", .key = "days", .type = CONFIG_NUMBER,
+	  .field = FIELD(followup_days), .min = 1, .max = 365 },
 	{ .section = "pdf", .key = "read", .type = CONFIG_BOOL, .field = FIELD(pdf_read) },
 	{ .section = "pdf", .key = "timeout", .type = CONFIG_NUMBER, .field = FIELD(pdf_timeout),
 	  .min = 1, .max = 600 },
@@ -381,6 +383,7 @@ vt_config_parse(const char *text, const char *name, struct vt_config **out, stru
 	if (cfg == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	cfg->bill_jump_percent = 50;
+	cfg->followup_days = 5;
 	cfg->bill_min_history = 2;
 	cfg->bill_rate_tolerance = 5;
 	cfg->pdf_read = true;

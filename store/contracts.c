@@ -58,6 +58,14 @@ vt_status
 vt_contract_suggestions(struct vt_store *s, const char *slug, bool decided, const char *today,
 			struct vt_contract_suggestion_list *out, struct vt_error *err)
 {
+	return vt_contract_suggestions_in(s, slug, NULL, decided, today, out, err);
+}
+
+vt_status
+vt_contract_suggestions_in(struct vt_store *s, const char *slug, const char *thread, bool decided,
+			   const char *today, struct vt_contract_suggestion_list *out,
+			   struct vt_error *err)
+{
 	int64_t vendor = 0;
 	sqlite3_stmt *st;
 	int rc;
@@ -70,7 +78,8 @@ vt_contract_suggestions(struct vt_store *s, const char *slug, bool decided, cons
 			    " c.ambiguous, c.phrase, c.date, c.state"
 			    " FROM contract_suggestions c JOIN vendors v ON v.id = " VENDOR_OF("c.org")
 			    " WHERE (?1 = 0 OR v.id = ?1) AND (?2 OR (c.state = 0 AND c.ends >= ?3))"
-			    " AND c.message_id IN (SELECT message_id FROM messages)"
+			    " AND c.message_id IN (SELECT message_id FROM messages"
+			    "  WHERE ?4 IS NULL OR thread = ?4)"
 			    /* one row per date a vendor names: the newest message's */
 			    " AND c.id = (SELECT x.id FROM contract_suggestions x WHERE x.org = c.org"
 			    "  AND x.ends = c.ends AND x.event = c.event"
@@ -83,6 +92,10 @@ vt_contract_suggestions(struct vt_store *s, const char *slug, bool decided, cons
 	sqlite3_bind_int64(st, 1, vendor);
 	sqlite3_bind_int(st, 2, decided);
 	sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
+	if (thread != NULL)
+		sqlite3_bind_text(st, 4, thread, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vt_contract_suggestion *g = realloc(out->items, (out->count + 1) * sizeof *g), *c;
 

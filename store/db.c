@@ -457,6 +457,7 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	s = &p->pub;
 	s->path = strdup(path);
+	s->followup_days = 5;
 	rc = sqlite3_open_v2(path, &s->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK || s->path == NULL) {
@@ -502,7 +503,9 @@ vt_data_open(const struct vt_config *cfg, enum mail_db_mode mode, struct mail_db
 		/* with [store] notmuch_db nothing else made the data directory */
 		if ((rc = mail_make_dirs(cfg->data_dir, err)) != VT_OK)
 			return rc;
-		return vt_store_open(path, store, err);
+		if ((rc = vt_store_open(path, store, err)) == VT_OK)
+			vt_store_set_followup_days(*store, cfg->followup_days);
+		return rc;
 	}
 	return VT_OK;
 }

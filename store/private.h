@@ -10,6 +10,7 @@ struct vt_store {
 	sqlite3 *db;
 	char *path;
 	int tx_depth; /* nesting of vt_store_begin()/commit() */
+	long followup_days; /* waiting:overdue: working days ([followup] days) */
 };
 
 /* ---- ini.c ---- */
@@ -81,6 +82,8 @@ vt_status vt_as_not_found(vt_status rc, struct vt_error *err);
 /* money_text(MINOR, CURRENCY) in SQL: "$7,800.00". */
 void vt_sql_money_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 /* Records a vendor message's document, if it is one (in a batch). */
+/* The thread ids waiting on the vendor longer than the follow-up days. */
+sqlite3_stmt *vt_waiting_overdue_stmt(struct vt_store *s, struct vt_error *err);
 vt_status vt_contract_record(struct vt_store *s, const struct mail_message_info *info,
 			      struct vt_error *err);
 vt_status vt_document_record(struct vt_store *s, const struct mail_message_info *info,

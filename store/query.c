@@ -22,7 +22,7 @@
 
 static const char *const our_prefixes[] = { "vendor", "bucket", "waiting", "issue", "suspicious",
 					     "kind", "amount", "currency", "ref", "due", "bill",
-					     NULL };
+					     "contract", NULL };
 
 struct strbuf {
 	char *data;
@@ -341,12 +341,18 @@ threads_query(struct vt_store *s, sqlite3_stmt *st, struct vt_error *err)
 static char *
 expand_waiting(struct vt_store *s, const char *value, struct vt_error *err)
 {
-	(void)s;
 	if (strcmp(value, "vendor") == 0)
 		return strdup("property:\"" MAIL_PROP_WAITING "=vendor\"");
 	if (strcmp(value, "me") == 0)
 		return strdup("property:\"" MAIL_PROP_WAITING "=me\"");
-	vt_fail(err, VT_ERR_USAGE, "no 'waiting:%s' (waiting:vendor or waiting:me)", value);
+	if (strcmp(value, "overdue") == 0) {
+		/* depends on the clock: the threads, listed */
+		sqlite3_stmt *st = vt_waiting_overdue_stmt(s, err);
+
+		return st ? threads_query(s, st, err) : NULL;
+	}
+	vt_fail(err, VT_ERR_USAGE, "no 'waiting:%s' (waiting:vendor, waiting:me or waiting:overdue)",
+		value);
 	return NULL;
 }
 
@@ -404,6 +410,42 @@ issue_stmt(struct vt_store *s, int state, long long number, struct vt_error *err
 		sqlite3_bind_int64(st, 2, number);
 	}
 	return st;
+}
+
+/*
+ * The threads of mail naming contract dates: contract:suggested (dates
+ * still to accept or reject, not past), contract:due (accepted ones whose
+ * contract is in its notice period or just ended), contract:any.
+ */
+static char *
+expand_contract(struct vt_store *s, const char *value, struct vt_error *err)
+{
+	int which = strcmp(value, "suggested") == 0 ? 0
+		    : strcmp(value, "due") == 0	    ? 1
+		    : strcmp(value, "any") == 0	    ? 2
+						    : -1;
+	char today[11];
+	sqlite3_stmt *st;
+
+	if (which < 0) {
+		vt_fail(err, VT_ERR_USAGE,
+			"no 'contract:%s' (contract:suggested, contract:due or contract:any)", value);
+		return NULL;
+	}
+	st = vt_sql_prepare(s,
+			    "SELECT DISTINCT m.thread FROM contract_suggestions c"
+			    " JOIN messages m ON m.message_id = c.message_id"
+			    " WHERE ?1 = 2 OR (?1 = 0 AND c.state = 0 AND c.ends >= ?2)"
+			    " OR (?1 = 1 AND c.id IN (SELECT k.suggestion_id FROM contracts k"
+			    "  WHERE julianday(k.ends) - julianday(?2) <= k.notice_days"
+			    "  AND julianday(k.ends) - julianday(?2) >= -k.notice_days))",
+			    err);
+	if (st == NULL)
+		return NULL;
+	vt_today(today);
+	sqlite3_bind_int(st, 1, which);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_TRANSIENT);
+	return threads_query(s, st, err);
 }
 
 /* ---- quotes and bills (store/documents.c) ---- */
@@ -778,6 +820,8 @@ expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
 		out = expand_waiting(s, lower, err);
 	else if (strcmp(prefix, "issue") == 0)
 		out = expand_issue(s, lower, err);
+	else if (strcmp(prefix, "contract") == 0)
+		out = expand_contract(s, lower, err);
 	else if (strcmp(prefix, "suspicious") == 0)
 		out = expand_suspicious(s, lower, err);
 	else if (strcmp(prefix, "ref") == 0)

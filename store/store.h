@@ -56,6 +56,9 @@ struct vt_config {
 	 * vendor's last bills (at least min_history of them) is flagged, and
 	 * one more than rate_tolerance percent off a contracted rate */
 	long bill_jump_percent, bill_min_history, bill_rate_tolerance;
+	/* [followup] days: working days a thread may wait on the vendor
+	 * before it is overdue (waiting:overdue) */
+	long followup_days;
 	/* [pdf]: read PDF attachments (a child per file, killed after
 	 * timeout seconds, its memory capped at memory_mb) */
 	bool pdf_read;
@@ -426,6 +429,10 @@ struct vt_contract_list {
 vt_status vt_contract_suggestions(struct vt_store *s, const char *slug, bool decided,
 				  const char *today, struct vt_contract_suggestion_list *out,
 				  struct vt_error *err);
+/* The same, of one thread's mail (thread NULL: any). */
+vt_status vt_contract_suggestions_in(struct vt_store *s, const char *slug, const char *thread,
+				     bool decided, const char *today,
+				     struct vt_contract_suggestion_list *out, struct vt_error *err);
 void vt_contract_suggestion_list_clear(struct vt_contract_suggestion_list *list);
 /* Accepts (a contract of kind, else the kind the mail named, with notice
  * days; *id its number) or rejects an open suggestion. */
@@ -444,6 +451,30 @@ vt_status vt_contract_list(struct vt_store *s, const char *slug, const char *tod
 void vt_contract_list_clear(struct vt_contract_list *list);
 /* Today, local time: "YYYY-MM-DD". */
 void vt_today(char out[11]);
+
+/* ---- follow-ups (store/followups.c) ---------------------------------------- */
+
+/* A conversation waiting on the vendor: the user wrote last. */
+struct vt_waiting {
+	char *thread, *slug, *vendor_name, *subject; /* subject: unsanitised */
+	time_t last;   /* the user's last message */
+	int days;      /* since then */
+	bool overdue;  /* more than [followup] days working days ago */
+};
+struct vt_waiting_list {
+	struct vt_waiting *items;
+	size_t count;
+};
+/* The moment N working days (Monday to Friday) before now. */
+time_t vt_working_days_ago(time_t now, long days);
+/* Threads waiting on the vendor (of one vendor, slug), the longest
+ * waiting first; overdue_only: those waiting more than the store's
+ * follow-up days (vt_store_set_followup_days, default 5). */
+vt_status vt_waiting_list(struct vt_store *s, const char *slug, bool overdue_only,
+			  struct vt_waiting_list *out, struct vt_error *err);
+void vt_waiting_list_clear(struct vt_waiting_list *list);
+/* vt_data_open sets it from [followup] days. */
+void vt_store_set_followup_days(struct vt_store *s, long days);
 
 /* ---- sending (store/send.c) ----------------------------------------------- */
 

@@ -439,13 +439,14 @@ tui_draw(struct tui *t)
 
 	tui_layout_compute(COLS, LINES, t->panes_wanted, &t->layout_prefs, &t->layout);
 	erase();
-	snprintf(bar, sizeof bar, " vtriage  %s%s%s", t->folder_label ? t->folder_label : "",
+	snprintf(bar, sizeof bar, " vtriage  %s%s%s      ?:help  q:back  ,t:promote  ,u:undo",
+		 t->folder_label ? t->folder_label : "",
 		 t->screen == SCREEN_PAGER    ? "  > thread"
 		 : t->screen == SCREEN_HELP   ? "  > help"
 		 : t->screen == SCREEN_ATTACH ? "  > attachments"
 		 : t->screen == SCREEN_LINKS  ? "  > links"
 					      : "",
-		 "      ?:help  q:back  ,t:promote  ,u:undo");
+		 t->renewals);
 	tui_put_mail_text(0, 0, COLS, bar, tui_colour(t, C_BAR, A_REVERSE));
 	if (t->screen == SCREEN_MAIN) {
 		if (t->layout.folders_w > 0)

@@ -73,7 +73,11 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, const char *m
 		out->items[out->count - 1].vendors = generic;
 	ok = ok && tui_folders_add(out, TUI_FOLDER_NONE, "Not vendor mail", "bucket:none", NULL);
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Waiting on vendors", "waiting:vendor", NULL);
+	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Overdue on vendors", "waiting:overdue",
+				   NULL);
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Waiting on me", "waiting:me", NULL);
+	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Renewals",
+				   "contract:due or contract:suggested", NULL);
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Open issues", "issue:open", NULL);
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Closed issues", "issue:closed", NULL);
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Bills to check", "bill:flagged", NULL);

@@ -139,6 +139,28 @@ load_issues(struct vt_store *s, const char *slug, struct tui_pane_rows *out, str
 		free(line);
 	}
 	vt_issue_list_clear(&list);
+	/* then its contracts, soonest end first */
+	{
+		struct vt_contract_list contracts = { 0 };
+		char today[11];
+
+		vt_today(today);
+		if (rc == VT_OK)
+			rc = vt_contract_list(s, slug, today, -1, &contracts, err);
+		for (size_t i = 0; rc == VT_OK && i < contracts.count; i++) {
+			const struct vt_contract *c = &contracts.items[i];
+			char *line = NULL;
+
+			if ((c->days_left < 0
+				     ? asprintf(&line, "%s ended %s", c->kind, c->ends)
+				     : asprintf(&line, "%s ends %s, in %dd%s", c->kind, c->ends,
+						c->days_left, c->due ? " DUE" : "")) < 0 ||
+			    !rows_add(out, line, NULL))
+				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			free(line);
+		}
+		vt_contract_list_clear(&contracts);
+	}
 	return rc;
 }
 
@@ -222,7 +244,7 @@ load_documents(struct vt_store *s, const char *slug, struct tui_pane_rows *out,
 const struct tui_pane_kind tui_pane_kinds[TUI_PANES] = {
 	[TUI_PANE_HISTORY] = { .title = "History", .load = load_history },
 	[TUI_PANE_CONTACTS] = { .title = "Contacts", .load = load_contacts },
-	[TUI_PANE_ISSUES] = { .title = "Open issues", .load = load_issues },
+	[TUI_PANE_ISSUES] = { .title = "Issues & contracts", .load = load_issues },
 	[TUI_PANE_DOCUMENTS] = { .title = "Quotes & bills", .load = load_documents },
 };
 

@@ -112,6 +112,7 @@ struct tui {
 	char *folder_label;
 	char message[512];
 	bool message_is_error;
+	char renewals[48]; /* "  [2 renewals due]" on the bar, or "" */
 	int pending[KM_SEQ_MAX], n_pending;
 	struct tui_layout layout;
 	int cols;          /* width the panes default was chosen for */
@@ -168,6 +169,10 @@ void tui_attachments_clear(struct tui_attachments *a);
 /* Removes the files opened (at exit). */
 void tui_attachments_cleanup(struct tui *t);
 size_t tui_complete_path(struct tui *t, const char *line, char ***out);
+/* contracts.c: ,e and :contract, the thread's contract dates decided */
+void tui_contract_command(struct tui *t, enum km_action a, const char *arg);
+/* "2 renewals due" (or "") for the bar, from the store, after changes */
+void tui_renewals_count(struct tui *t);
 /* compose.c: Tab on an address line (To:, Cc:) */
 size_t tui_complete_address(struct tui *t, const char *line, char ***out);
 /* Whether a program is on $PATH. */

@@ -60,6 +60,7 @@ tui_refresh_folders(struct tui *t)
 	tui_folders_clear(&t->folders);
 	t->folders = fresh;
 	t->need_unread = true;
+	tui_renewals_count(t);
 	if (query != NULL) {
 		long i = tui_folders_find(&t->folders, NULL, query);
 

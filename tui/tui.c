@@ -170,6 +170,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 	}
 	start_curses(&t);
 	t.need_unread = true;
+	tui_renewals_count(&t);
 	t.cols = COLS;
 	t.pager.fold_quotes = cfg->ui_fold_quotes;
 	tui_mouse_start(&t);

@@ -1,0 +1,67 @@
+#!/bin/sh
+# Contracts and follow-ups in the interface, on mail written relative to
+# today: the Renewals and Overdue folders, ,e accepting one vendor's
+# renewal date and rejecting another's, the bar counting the renewal
+# due, and the vendor's issues pane listing the contract.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+. "$top_srcdir/tests/lib-tmux.sh"
+
+M=$TMP/mail
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+in_days() { date -d "+$1 days" +%Y-%m-%d; }
+# msg ID FROM TO SUBJECT DAYS-AGO BODY [IN-REPLY-TO]
+msg() {
+	printf 'From: %s\nTo: %s\nSubject: %s\nDate: %s\nMessage-ID: <%s@test>\n%s\n%b\n' \
+		"$2" "$3" "$4" "$(date -R -d "-$5 days")" "$1" \
+		"${7:+In-Reply-To: <$7@test>
+References: <$7@test>
+}" "$6" >"$M/cur/$1:2,S"
+}
+ME="Rich Miller <rich@northwind.example>"
+msg r1 "CloudCo Billing <billing@cloudco.example>" "$ME" "Your subscription" 2 \
+	"Hi,\n\nyour subscription auto-renews on $(in_days 20) unless cancelled.\n"
+msg r2 "Hosting <sales@hostco.example>" "$ME" "Hosting contract" 3 \
+	"Your hosting contract expires on $(in_days 90).\n"
+msg w1 "Ann <ann@acme.example>" "$ME" "Order 77 delivery date" 20 "When?"
+msg w2 "$ME" "Ann <ann@acme.example>" "Re: Order 77 delivery date" 10 "Any news?" w1
+write_config "$TMP/conf" "$M" "$TMP/data"
+V="$VTRIAGE --config $TMP/conf"
+$V index --quiet
+
+tmux_session 160 40 "env TERM=xterm-256color $V"
+ok "the interface paints" wait_for "Inbox"
+contains "a Renewals folder" "$(screen)" "Renewals"
+contains "an Overdue folder" "$(screen)" "Overdue on vendors"
+lacks "no renewal due yet" "$(screen | head -1)" "renewal"
+keys / 'waiting:overdue' Enter
+ok "waiting:overdue lists the order chased ten days ago" wait_for "Order 77 delivery date"
+contains "alone" "$(screen)" "1 thread"
+keys / 'contract:suggested' Enter
+ok "the mail naming contract dates" wait_for "2 threads"
+keys / 'from:cloudco.example' Enter
+ok "the subscription's thread" wait_for "1 thread"
+keys , e
+ok ",e asks about its date" wait_for "subscription renews $(in_days 20)"
+contains "quoting the line" "$(screen | tail -1)" "auto-renews on"
+keys a Enter
+ok "accepted" wait_for "1 contract accepted, 0 dates rejected"
+ok "the bar counts the renewal due" wait_for "[1 renewal due]"
+contains "the vendor's pane lists the contract" "$(screen)" "subscription ends $(in_days 20), in 20d DUE"
+contains "under its title" "$(screen)" "Issues & contracts"
+keys , e
+ok "nothing left to decide in this thread" wait_for "no contract date to decide in this thread"
+keys / 'from:hostco.example' Enter
+ok "the hosting thread" wait_for "1 thread"
+keys , e
+ok ",e asks" wait_for "contract expires $(in_days 90)"
+keys r Enter
+ok "rejected" wait_for "0 contracts accepted, 1 date rejected"
+is "nothing left to decide" "$($V contract list --suggested)" ""
+is "one contract" "$($V contract list --format=json | python3 -c 'import json,sys; print([c["vendor"] for c in json.load(sys.stdin)])')" \
+	"['cloudco']"
+keys / 'contract:due' Enter
+ok "contract:due finds the accepted renewal's mail" wait_for "Your subscription"
+keys Q
+ok "quits" wait_for "EXITED 0"
+done_testing

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Follow-ups through the command line, on conversations written relative
+# to today: one waiting on the vendor for ten days (overdue at five
+# working days), one for a day, one waiting on the user. vtriage waiting
+# lists the first two, the longest first; --overdue, waiting:overdue and
+# remind the first alone; [followup] days moves the line.
+. "$(dirname "$0")/../lib.sh"
+
+M=$TMP/mail
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+ago() { date -R -d "-$1 days"; }
+# msg ID FROM TO SUBJECT DAYS-AGO [IN-REPLY-TO]
+msg() {
+	printf 'From: %s\nTo: %s\nSubject: %s\nDate: %s\nMessage-ID: <%s@test>\n%s\nHello.\n' \
+		"$2" "$3" "$4" "$(ago "$5")" "$1" \
+		"${6:+In-Reply-To: <$6@test>
+References: <$6@test>
+}" >"$M/cur/$1:2,S"
+}
+ME="Rich Miller <rich@northwind.example>"
+ACME="Ann <ann@acme.example>"
+GLOBEX="Sam <sam@globex.example>"
+msg a1 "$ACME" "$ME" "Order 77 delivery date" 20
+msg a2 "$ME" "$ACME" "Re: Order 77 delivery date" 10 a1
+msg b1 "$GLOBEX" "$ME" "Quote for racks" 3
+msg b2 "$ME" "$GLOBEX" "Re: Quote for racks" 1 b1
+msg c1 "$ME" "$ACME" "Invoice question" 10
+msg c2 "$ACME" "$ME" "Re: Invoice question" 2 c1
+write_config "$TMP/conf" "$M" "$TMP/data"
+V="$VTRIAGE --config $TMP/conf"
+$V index --quiet
+
+w=$($V waiting --format=json)
+is "two conversations wait on the vendor, the longest first" "$(echo "$w" | python3 -c '
+import json, sys
+print([(x["vendor"], x["days"], x["overdue"], x["subject"]) for x in json.load(sys.stdin)])')" \
+	"[('acme', 10, True, 'Re: Order 77 delivery date'), ('globex', 1, False, 'Re: Quote for racks')]"
+contains "text shows the age" "$($V waiting)" "10 days OVERDUE"
+is "--overdue: the one waiting ten days" \
+	"$($V waiting --overdue --format=json | python3 -c 'import json,sys; print([x["vendor"] for x in json.load(sys.stdin)])')" \
+	"['acme']"
+is "one vendor's" "$($V waiting globex --format=json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 1
+is "waiting:overdue finds its thread" "$($V count --output=threads waiting:overdue)" 1
+is "its two messages" "$($V count 'waiting:overdue')" 2
+is "waiting:me is the other" "$($V count --output=threads waiting:me)" 1
+contains "remind names it" "$($V remind)" "waiting on the vendor:   10 days OVERDUE"
+is "a bad waiting: term names the choices" "$(status $V count waiting:later)" 2
+contains "naming them" "$($V count waiting:later 2>&1)" "waiting:overdue"
+
+write_config "$TMP/slow.conf" "$M" "$TMP/data" "[followup]
+days = 15"
+is "[followup] days = 15: nothing overdue" "$($VTRIAGE --config "$TMP/slow.conf" count waiting:overdue)" 0
+lacks "and remind is quiet about it" "$($VTRIAGE --config "$TMP/slow.conf" remind)" "waiting on the vendor"
+write_config "$TMP/bad.conf" "$M" "$TMP/data" "[followup]
+days = 0"
+contains "days = 0 is refused, naming the key" "$($VTRIAGE --config "$TMP/bad.conf" count '*' 2>&1)" "days"
+done_testing

@@ -1,0 +1,84 @@
+/*
+ * Contracts in the interface: ,e (or :contract) asks, for each date the
+ * thread's mail names and the user has not decided, accept (a contract,
+ * due 30 days before its end) or reject (never offered again); the bar
+ * counts the contracts due, and the vendor's issues pane lists them.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+void
+tui_renewals_count(struct tui *t)
+{
+	struct vt_contract_list due = { 0 };
+	char today[11];
+
+	t->renewals[0] = '\0';
+	vt_today(today);
+	if (vt_contract_list(t->store, NULL, today, 0, &due, NULL) == VT_OK && due.count > 0)
+		snprintf(t->renewals, sizeof t->renewals, "  [%zu renewal%s due]", due.count,
+			 due.count == 1 ? "" : "s");
+	vt_contract_list_clear(&due);
+}
+
+void
+tui_contract_command(struct tui *t, enum km_action a, const char *arg)
+{
+	const char *tid = tui_current_thread_id(t);
+	struct vt_contract_suggestion_list list = { 0 };
+	struct vt_error err = { 0 };
+	char today[11];
+	int accepted = 0, rejected = 0;
+
+	(void)a;
+	(void)arg;
+	vt_today(today);
+	if (tid == NULL ||
+	    vt_contract_suggestions_in(t->store, NULL, tid, false, today, &list, &err) != VT_OK) {
+		tui_say(t, true, "%s", err.msg[0] ? err.msg : "no thread here");
+		return;
+	}
+	if (list.count == 0) {
+		tui_say(t, false, "no contract date to decide in this thread");
+		return;
+	}
+	for (size_t i = 0; i < list.count; i++) {
+		const struct vt_contract_suggestion *c = &list.items[i];
+		char label[600], *phrase = mail_sanitize_str(c->phrase);
+		char *name = mail_sanitize_str(c->vendor_name), *answer;
+		int64_t id;
+
+		snprintf(label, sizeof label, "%s %s %s %s%s (\"%.120s\"): a(ccept) r(eject) s(kip) ",
+			 name ? name : "", c->kind, c->event, c->ends,
+			 c->ambiguous ? " (day and month may be swapped)" : "", phrase ? phrase : "");
+		free(phrase);
+		free(name);
+		answer = tui_prompt(t, label, NULL, NULL);
+		if (answer == NULL)
+			break; /* Esc: the rest stay open */
+		if (answer[0] == 'a' || answer[0] == 'r') {
+			if (vt_contract_decide(t->store, c->id, answer[0] == 'a', NULL, 30, &id, &err) !=
+			    VT_OK) {
+				tui_say(t, true, "%s", err.msg);
+				free(answer);
+				break;
+			}
+			if (answer[0] == 'a')
+				accepted++;
+			else
+				rejected++;
+		}
+		free(answer);
+	}
+	vt_contract_suggestion_list_clear(&list);
+	if (accepted + rejected > 0) {
+		tui_refresh_after_change(t);
+		tui_say(t, false, "%d contract%s accepted, %d date%s rejected", accepted,
+			accepted == 1 ? "" : "s", rejected, rejected == 1 ? "" : "s");
+	}
+}
