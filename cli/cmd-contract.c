@@ -235,6 +235,9 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	struct vt_document_filter filter = { .kind = MAIL_DOC_BILL, .flagged = true };
 	struct vt_document_list flagged;
 	struct vt_waiting_list overdue;
+	struct vt_snoozed_list back;
+	time_t now = time(NULL);
+	struct tm midnight;
 	char today[11];
 	int n;
 
@@ -252,10 +255,15 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	memset(&open, 0, sizeof open);
 	memset(&flagged, 0, sizeof flagged);
 	memset(&overdue, 0, sizeof overdue);
+	memset(&back, 0, sizeof back);
+	localtime_r(&now, &midnight);
+	midnight.tm_hour = midnight.tm_min = midnight.tm_sec = 0;
+	midnight.tm_isdst = -1;
 	if (vt_contract_list(cli->store, NULL, today, 0, &due, &err) != VT_OK ||
 	    vt_contract_suggestions(cli->store, NULL, false, today, &open, &err) != VT_OK ||
 	    vt_documents_list(cli->store, &filter, &flagged, &err) != VT_OK ||
-	    vt_waiting_list(cli->store, NULL, true, &overdue, &err) != VT_OK)
+	    vt_waiting_list(cli->store, NULL, true, &overdue, &err) != VT_OK ||
+	    vt_snoozed_list(cli->store, mktime(&midnight) - 1, now, &back, &err) != VT_OK)
 		cli_print_error(NULL, &err);
 	if (cli->format == CLI_JSON) {
 		json_t *o = json_object(), *c = json_array(), *b = json_array();
@@ -279,6 +287,15 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		for (size_t i = 0; i < overdue.count; i++)
 			json_array_append_new(w, cli_waiting_json(&overdue.items[i]));
 		json_object_set_new(o, "waiting_overdue", w);
+		w = json_array();
+		for (size_t i = 0; i < back.count; i++) {
+			json_t *z = json_object();
+
+			json_object_set_new(z, "thread", json_string(back.items[i].thread));
+			cli_json_set_text(z, "subject", back.items[i].subject);
+			json_array_append_new(w, z);
+		}
+		json_object_set_new(o, "back_from_snooze", w);
 		json_object_set_new(o, "contracts_due", c);
 		json_object_set_new(o, "bills_flagged", b);
 		json_object_set_new(o, "contract_suggestions", json_integer((json_int_t)open.count));
@@ -310,6 +327,13 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 			fputs("waiting on the vendor: ", cli->out);
 			cli_waiting_line(cli->out, &overdue.items[i]);
 		}
+		for (size_t i = 0; i < back.count; i++) {
+			char *subject = cli_text(back.items[i].subject);
+
+			fprintf(cli->out, "back from snooze: %s  thread:%s\n", subject ? subject : "",
+				back.items[i].thread);
+			free(subject);
+		}
 		if (open.count > 0)
 			fprintf(cli->out,
 				"%zu contract date%s found in vendor mail to accept or reject "
@@ -320,5 +344,6 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	vt_contract_suggestion_list_clear(&open);
 	vt_document_list_clear(&flagged);
 	vt_waiting_list_clear(&overdue);
+	vt_snoozed_list_clear(&back);
 	return 0;
 }

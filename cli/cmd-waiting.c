@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -60,5 +61,80 @@ cmd_waiting(struct cli *cli, const struct cli_command *self, int argc, char **ar
 			cli_waiting_line(cli->out, &list.items[i]);
 	}
 	vt_waiting_list_clear(&list);
+	return 0;
+}
+
+/* vtriage snooze QUERY --until WHEN | --list, vtriage unsnooze QUERY */
+int
+cmd_snooze(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *until_text = NULL, *list = NULL;
+	const struct cli_option options[] = { { "until", true, &until_text },
+					      { "list", false, &list },
+					      { 0 } };
+	bool wake = strcmp(self->name, "unsnooze") == 0;
+	struct cli_found_list found;
+	struct vt_error err = { 0 };
+	time_t until = 0;
+	int n, code;
+
+	if ((n = cli_parse_options(cli, self, argc, argv, wake ? NULL : options)) < 0)
+		return n == -2 ? 0 : 2;
+	if (list != NULL) {
+		struct vt_snoozed_list all;
+
+		if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
+		    vt_snoozed_list(cli->store, time(NULL), (time_t)1 << 40, &all, &err) != VT_OK)
+			return cli_error(&err);
+		if (cli->format == CLI_JSON) {
+			json_t *arr = json_array();
+
+			for (size_t i = 0; i < all.count; i++) {
+				json_t *o = json_object();
+
+				json_object_set_new(o, "thread", json_string(all.items[i].thread));
+				cli_json_set_text(o, "subject", all.items[i].subject);
+				json_object_set_new(o, "until", json_integer((json_int_t)all.items[i].until));
+				json_array_append_new(arr, o);
+			}
+			cli_json_print(cli, arr);
+			json_decref(arr);
+		}
+		for (size_t i = 0; cli->format == CLI_TEXT && i < all.count; i++) {
+			char when[32], *subject = cli_text(all.items[i].subject);
+
+			cli_format_date(all.items[i].until, when, sizeof when);
+			fprintf(cli->out, "until %s  %s  thread:%s\n", when, subject ? subject : "",
+				all.items[i].thread);
+			free(subject);
+		}
+		vt_snoozed_list_clear(&all);
+		return 0;
+	}
+	if (n == 0)
+		return cli_usage_error(cli, "needs the conversations to %s (thread:ID, or a query)",
+				       wake ? "wake" : "snooze");
+	if (!wake && (until_text == NULL || !vt_snooze_parse_until(until_text, time(NULL), &until)))
+		return cli_usage_error(cli, "--until %s: a future date (YYYY-MM-DD), 3d, 2w or a "
+					    "weekday (mon)",
+				       until_text ? until_text : "is needed");
+	if ((code = cli_find_messages(cli, n, argv, &found)) >= 0)
+		return code;
+	for (size_t i = 0; i < found.count; i++)
+		if ((wake ? vt_unsnooze_message(cli->store, found.items[i].id, &err)
+			  : vt_snooze(cli->store, found.items[i].id, until, &err)) != VT_OK) {
+			cli_found_clear(&found);
+			return cli_error(&err);
+		}
+	if (wake) {
+		fprintf(cli->out, "%zu message%s back\n", found.count, found.count == 1 ? "" : "s");
+	} else {
+		char when[32];
+
+		cli_format_date(until, when, sizeof when);
+		fprintf(cli->out, "%zu message%s snoozed until %s\n", found.count,
+			found.count == 1 ? "" : "s", when);
+	}
+	cli_found_clear(&found);
 	return 0;
 }

@@ -20,6 +20,7 @@
 	"                                   wrote last (you: waiting on the vendor;\n"  \
 	"                                   overdue: for over [followup] days)\n"       \
 	"  issue:open|closed|N              threads linked to issues\n"                  \
+	"  snoozed:yes                      conversations snoozed now\n"               \
 	"  contract:suggested|due|any       mail naming contract dates: to accept or\n" \
 	"                                   reject, of contracts due, any\n"             \
 	"  suspicious:yes|no|lookalike|auth|name|replyto|bank\n"                        \
@@ -399,6 +400,19 @@ static const struct cli_command commands[] = {
 		  "term waiting:overdue finds them. JSON: thread, vendor, vendor_name,\n"
 		  "subject, last, days, overdue.\n",
 	  .run = cmd_waiting },
+	{ .name = "snooze",
+	  .args = "QUERY... --until WHEN | --list [--format=text|json]",
+	  .summary = "Put conversations away until a date: out of every list, then back.",
+	  .help = "WHEN: YYYY-MM-DD, 3d, 2w or a weekday (mon): at 8:00 that day. Until then\n"
+		  "the threads are out of every search, count and folder unless the query\n"
+		  "names them (id:, thread:, snoozed:yes); the day they return, `vtriage\n"
+		  "remind` names them. --list: those snoozed now. JSON: thread, subject,\n"
+		  "until.\n",
+	  .run = cmd_snooze },
+	{ .name = "unsnooze",
+	  .args = "QUERY...",
+	  .summary = "Bring snoozed conversations back now (thread:ID, or snoozed:yes and ...).",
+	  .run = cmd_snooze },
 	{ .name = "remind",
 	  .args = "[--format=text|json]",
 	  .summary = "What needs attention today: for a cron job or a login script.",

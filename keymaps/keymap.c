@@ -75,6 +75,8 @@ static const struct {
 	[KM_REPLY_ALL] = { "reply-all", "answer it to all its recipients but you" },
 	[KM_COMPOSE] = { "compose", "write a new message, or resume a postponed draft (:compose ADDRESS)" },
 	[KM_CONTRACT] = { "contract", "accept or reject the contract dates the thread's mail names" },
+	[KM_SNOOZE] = { "snooze", "put the thread away until a date (3d, 2w, mon, YYYY-MM-DD); "
+			    "empty: back now" },
 	[KM_FORWARD] = { "forward", "forward the thread's newest message inline (:forward ADDRESS)" },
 };
 
@@ -125,6 +127,7 @@ static const struct {
 	{ KM_MAIN, KM_COMPOSE, "m" },
 	{ KM_MAIN, KM_FORWARD, "f" },
 	{ KM_MAIN, KM_CONTRACT, ",e" },
+	{ KM_MAIN, KM_SNOOZE, "z" },
 	{ KM_MAIN, KM_ARCHIVE, ",a" },
 	{ KM_MAIN, KM_TOGGLE_READ, ",s" },
 	{ KM_MAIN, KM_UNDO, ",u" },
@@ -170,6 +173,7 @@ static const struct {
 	{ KM_PAGER, KM_MERGE, ",m" },
 	{ KM_PAGER, KM_ADD_DOMAIN, ",d" },
 	{ KM_PAGER, KM_CONTRACT, ",e" },
+	{ KM_PAGER, KM_SNOOZE, "z" },
 	{ KM_PAGER, KM_TAG_ADD, "+" },
 	{ KM_PAGER, KM_UNDO, ",u" },
 	{ KM_PAGER, KM_REDRAW, "<C-l>" },

@@ -88,6 +88,7 @@ enum km_action {
 	KM_COMPOSE,
 	KM_FORWARD,
 	KM_CONTRACT,
+	KM_SNOOZE,
 	KM_ACTIONS
 };
 

@@ -275,6 +275,13 @@ static const char *const migrations[] = {
 	"  suggestion_id INTEGER,"
 	"  created INTEGER NOT NULL);"
 	"CREATE INDEX contracts_ends ON contracts(ends);",
+	/* 6 -> 7: snoozed conversations (store/snooze.c): the user's word,
+	 * kept by a message of the thread (thread ids change when notmuch
+	 * merges threads), out of every list until the time given. */
+	"CREATE TABLE snoozes ("
+	"  message_id TEXT PRIMARY KEY,"
+	"  until INTEGER NOT NULL,"
+	"  created INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 int

@@ -84,6 +84,8 @@ void vt_sql_money_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 /* Records a vendor message's document, if it is one (in a batch). */
 /* The thread ids waiting on the vendor longer than the follow-up days. */
 sqlite3_stmt *vt_waiting_overdue_stmt(struct vt_store *s, struct vt_error *err);
+/* The threads snoozed now. */
+sqlite3_stmt *vt_snoozed_now_stmt(struct vt_store *s, struct vt_error *err);
 vt_status vt_contract_record(struct vt_store *s, const struct mail_message_info *info,
 			      struct vt_error *err);
 vt_status vt_document_record(struct vt_store *s, const struct mail_message_info *info,

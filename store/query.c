@@ -22,7 +22,7 @@
 
 static const char *const our_prefixes[] = { "vendor", "bucket", "waiting", "issue", "suspicious",
 					     "kind", "amount", "currency", "ref", "due", "bill",
-					     "contract", NULL };
+					     "contract", "snoozed", NULL };
 
 struct strbuf {
 	char *data;
@@ -822,6 +822,13 @@ expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
 		out = expand_issue(s, lower, err);
 	else if (strcmp(prefix, "contract") == 0)
 		out = expand_contract(s, lower, err);
+	else if (strcmp(prefix, "snoozed") == 0) {
+		sqlite3_stmt *st = strcmp(lower, "yes") == 0 ? vt_snoozed_now_stmt(s, err) : NULL;
+
+		if (st == NULL && strcmp(lower, "yes") != 0)
+			vt_fail(err, VT_ERR_USAGE, "no 'snoozed:%s' (snoozed:yes)", lower);
+		out = st ? threads_query(s, st, err) : NULL;
+	}
 	else if (strcmp(prefix, "suspicious") == 0)
 		out = expand_suspicious(s, lower, err);
 	else if (strcmp(prefix, "ref") == 0)
@@ -851,6 +858,30 @@ vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_
 		return rc;
 	rc = mail_query_rewrite(joint ? joint : query, our_prefixes, expand, s, out, err);
 	free(joint);
+	/* snoozed threads are out of every list until their time, unless
+	 * the query names them (a message, a thread, snoozed:yes) */
+	if (rc == VT_OK && strstr(query, "id:") == NULL && strstr(query, "thread:") == NULL &&
+	    strstr(query, "snoozed:") == NULL) {
+		sqlite3_stmt *st = vt_snoozed_now_stmt(s, err);
+		char *threads = st ? threads_query(s, st, err) : NULL, *wrapped = NULL;
+
+		if (threads == NULL) {
+			free(*out);
+			*out = NULL;
+			return err ? err->status : VT_ERR_DB;
+		}
+		if (strcmp(threads, NO_MAIL) != 0) {
+			if (asprintf(&wrapped, "(%s) AND NOT (%s)", *out, threads) < 0) {
+				free(threads);
+				free(*out);
+				*out = NULL;
+				return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			}
+			free(*out);
+			*out = wrapped;
+		}
+		free(threads);
+	}
 	return rc;
 }
 

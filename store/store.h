@@ -476,6 +476,32 @@ void vt_waiting_list_clear(struct vt_waiting_list *list);
 /* vt_data_open sets it from [followup] days. */
 void vt_store_set_followup_days(struct vt_store *s, long days);
 
+/* ---- snoozed conversations (store/snooze.c) ------------------------------- */
+
+struct vt_snoozed {
+	char *thread, *subject; /* subject: unsanitised */
+	time_t until;
+};
+struct vt_snoozed_list {
+	struct vt_snoozed *items;
+	size_t count;
+};
+/* "2026-12-10", "3d", "2w", "mon": the next such time (8:00 local), after
+ * now; false when text is none of them or not in the future. */
+bool vt_snooze_parse_until(const char *text, time_t now, time_t *out);
+/* The message's thread is out of every list and count until then
+ * (unless a query names it: id:, thread:, snoozed:yes). */
+vt_status vt_snooze(struct vt_store *s, const char *message_id, time_t until,
+		    struct vt_error *err);
+/* Back now: the thread, or the thread of the message. */
+vt_status vt_unsnooze_thread(struct vt_store *s, const char *thread, struct vt_error *err);
+vt_status vt_unsnooze_message(struct vt_store *s, const char *message_id, struct vt_error *err);
+/* Threads whose snooze ends in (from, to], soonest first, each with its
+ * first subject. */
+vt_status vt_snoozed_list(struct vt_store *s, time_t from, time_t to, struct vt_snoozed_list *out,
+			  struct vt_error *err);
+void vt_snoozed_list_clear(struct vt_snoozed_list *list);
+
 /* ---- sending (store/send.c) ----------------------------------------------- */
 
 /* Sends o through [send] command (default "sendmail -t"; its text on

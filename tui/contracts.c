@@ -3,12 +3,14 @@
  * thread's mail names and the user has not decided, accept (a contract,
  * due 30 days before its end) or reject (never offered again); the bar
  * counts the contracts due, and the vendor's issues pane lists them.
+ * z snoozes the thread (store/snooze.c).
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "private.h"
 
@@ -81,4 +83,63 @@ tui_contract_command(struct tui *t, enum km_action a, const char *arg)
 		tui_say(t, false, "%d contract%s accepted, %d date%s rejected", accepted,
 			accepted == 1 ? "" : "s", rejected, rejected == 1 ? "" : "s");
 	}
+}
+
+struct snoozing {
+	struct vt_store *store;
+	time_t until;
+};
+
+static vt_status
+snooze_one(void *ctx, const struct mail_shown *m, struct vt_error *err)
+{
+	struct snoozing *z = ctx;
+
+	return vt_snooze(z->store, m->message_id, z->until, err);
+}
+
+void
+tui_snooze_command(struct tui *t, enum km_action a, const char *arg)
+{
+	const char *tid = tui_current_thread_id(t);
+	char *thread = tid ? strdup(tid) : NULL, *when;
+	struct vt_error err = { 0 };
+	struct snoozing z = { t->store, 0 };
+	vt_status rc = VT_OK;
+
+	(void)a;
+	if (thread == NULL) {
+		tui_say(t, true, "no thread here");
+		return;
+	}
+	when = arg && *arg ? strdup(arg)
+			   : tui_prompt(t, "Snooze until (3d, 2w, mon, YYYY-MM-DD; empty: back now): ",
+					NULL, NULL);
+	if (when == NULL) { /* Esc */
+		free(when);
+		free(thread);
+		return;
+	}
+	if (*when == '\0') {
+		if ((rc = vt_unsnooze_thread(t->store, thread, &err)) == VT_OK) {
+			tui_refresh_after_change(t);
+			tui_say(t, false, "the thread is back");
+		}
+	} else if (!vt_snooze_parse_until(when, time(NULL), &z.until)) {
+		tui_say(t, true, "%.80s: a future date (YYYY-MM-DD), 3d, 2w or a weekday (mon)", when);
+		rc = VT_ERR_USAGE;
+	} else if ((rc = mail_thread_show(*t->db, thread, snooze_one, &z, &err)) == VT_OK) {
+		/* kept by every message of the thread: one survives a merge */
+		char date[32];
+		struct tm tm;
+
+		localtime_r(&z.until, &tm);
+		strftime(date, sizeof date, "%a %Y-%m-%d %H:%M", &tm);
+		tui_refresh_after_change(t);
+		tui_say(t, false, "snoozed until %s", date);
+	}
+	if (rc != VT_OK && err.msg[0])
+		tui_say(t, true, "%s", err.msg);
+	free(when);
+	free(thread);
 }

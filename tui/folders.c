@@ -78,6 +78,7 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, const char *m
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Waiting on me", "waiting:me", NULL);
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Renewals",
 				   "contract:due or contract:suggested", NULL);
+	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Snoozed", "snoozed:yes", NULL);
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Open issues", "issue:open", NULL);
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Closed issues", "issue:closed", NULL);
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Bills to check", "bill:flagged", NULL);

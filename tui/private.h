@@ -171,6 +171,8 @@ void tui_attachments_cleanup(struct tui *t);
 size_t tui_complete_path(struct tui *t, const char *line, char ***out);
 /* contracts.c: ,e and :contract, the thread's contract dates decided */
 void tui_contract_command(struct tui *t, enum km_action a, const char *arg);
+/* z and :snooze WHEN: the thread away until then (empty: back now) */
+void tui_snooze_command(struct tui *t, enum km_action a, const char *arg);
 /* "2 renewals due" (or "") for the bar, from the store, after changes */
 void tui_renewals_count(struct tui *t);
 /* compose.c: Tab on an address line (To:, Cc:) */

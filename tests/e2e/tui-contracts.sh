@@ -62,6 +62,29 @@ is "one contract" "$($V contract list --format=json | python3 -c 'import json,sy
 	"['cloudco']"
 keys / 'contract:due' Enter
 ok "contract:due finds the accepted renewal's mail" wait_for "Your subscription"
+# z: the thread away until a date, the Snoozed folder, empty z: back now
+contains "a Snoozed folder" "$(screen)" "Snoozed"
+keys / 'from:hostco.example' Enter
+ok "the hosting thread again" wait_for "1 thread"
+keys z
+ok "z asks until when" wait_for "Snooze until"
+keys 3d Enter
+ok "z says until when" wait_for "snoozed until"
+lacks "and the thread leaves the list" "$(screen)" "Hosting contract"
+is "out of every count" "$($V count from:hostco.example)" 0
+keys / 'snoozed:yes' Enter
+ok "snoozed:yes lists it" wait_for "Hosting contract"
+keys z
+ok "z asks again" wait_for "Snooze until"
+keys Enter
+ok "empty: the thread is back" wait_for "the thread is back"
+is "in every count again" "$($V count from:hostco.example)" 1
+keys z
+ok "z without a thread says so" wait_for "no thread here"
+keys / 'from:cloudco.example' Enter
+ok "a thread again" wait_for "1 thread"
+keys z someday Enter
+ok "a date it cannot read is said" wait_for "someday: a future date"
 keys Q
 ok "quits" wait_for "EXITED 0"
 done_testing

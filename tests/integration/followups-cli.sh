@@ -47,6 +47,26 @@ contains "remind names it" "$($V remind)" "waiting on the vendor:   10 days OVER
 is "a bad waiting: term names the choices" "$(status $V count waiting:later)" 2
 contains "naming them" "$($V count waiting:later 2>&1)" "waiting:overdue"
 
+# snoozed: out of every list until its day, then back and named by remind
+out=$($V snooze 'subject:"Order 77"' --until 3d)
+contains "snooze says until when" "$out" "2 messages snoozed until"
+is "out of waiting:overdue" "$($V count waiting:overdue)" 0
+is "out of a plain search" "$($V count 'subject:"Order 77"')" 0
+is "snoozed:yes finds it" "$($V count --output=threads snoozed:yes)" 1
+is "thread: names it, snoozed or not" "$($V count 'id:a1@test')" 1
+contains "snooze --list shows it" "$($V snooze --list)" "Order 77 delivery date  thread:"
+lacks "remind does not name it before its day" "$($V remind)" "back from snooze"
+is "a past date is refused (exit 2)" "$(status $V snooze 'id:b1@test' --until 2001-01-01)" 2
+is "no date at all is refused" "$(status $V snooze 'id:b1@test' --until someday)" 2
+# its time comes (the store's clock moved back by hand): back, and reminded
+sqlite3 "$TMP/data/vtriage.db" "UPDATE snoozes SET until = strftime('%s', 'now') - 60"
+is "back once its time has come" "$($V count 'subject:"Order 77"')" 2
+contains "remind names it the day it returns" "$($V remind)" "back from snooze: Order 77"
+$V snooze 'id:b1@test' --until 2w >/dev/null
+is "snoozed again" "$($V count 'from:globex.example')" 0
+$V unsnooze 'snoozed:yes and from:globex.example' >/dev/null
+is "unsnooze brings it back now" "$($V count 'from:globex.example')" 1
+
 write_config "$TMP/slow.conf" "$M" "$TMP/data" "[followup]
 days = 15"
 is "[followup] days = 15: nothing overdue" "$($VTRIAGE --config "$TMP/slow.conf" count waiting:overdue)" 0
