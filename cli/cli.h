@@ -136,6 +136,7 @@ int cmd_contract_set(struct cli *cli, const struct cli_command *self, int argc, 
 int cmd_contract_remove(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_snooze(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_waiting(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 /* a thread waiting on the vendor, as waiting and remind show it */
 json_t *cli_waiting_json(const struct vt_waiting *w);

@@ -400,6 +400,18 @@ static const struct cli_command commands[] = {
 		  "term waiting:overdue finds them. JSON: thread, vendor, vendor_name,\n"
 		  "subject, last, days, overdue.\n",
 	  .run = cmd_waiting },
+	{ .name = "report",
+	  .args = "SLUG [--since YYYY-MM-DD] [--format=text|json|html]",
+	  .summary = "Everything about one vendor over time, for you or a manager.",
+	  .help = "Mail per month in and out, quotes and bills with totals per year and\n"
+		  "currency, flagged bills, suspicious mail, issues open and closed with\n"
+		  "their ages, contracts, contacts with roles and titles (and who moved\n"
+		  "away). --format=html: one self-contained page (inline CSS and an SVG\n"
+		  "chart of bills per month, no script, nothing fetched), fit to print.\n"
+		  "JSON: vendor, name, bucket, domains, generated, since, messages, months,\n"
+		  "totals, bills_flagged, spend_currency, spend_by_month, suspicious,\n"
+		  "issues, contracts, contacts.\n",
+	  .run = cmd_report },
 	{ .name = "snooze",
 	  .args = "QUERY... --until WHEN | --list [--format=text|json]",
 	  .summary = "Put conversations away until a date: out of every list, then back.",

@@ -502,6 +502,22 @@ vt_status vt_snoozed_list(struct vt_store *s, time_t from, time_t to, struct vt_
 			  struct vt_error *err);
 void vt_snoozed_list_clear(struct vt_snoozed_list *list);
 
+/* ---- the vendor report (store/report.c) ----------------------------------- */
+
+struct vt_month {
+	char month[8]; /* "2026-11" */
+	long in, out;  /* mail from the vendor, mail to it */
+};
+struct vt_month_list {
+	struct vt_month *items;
+	size_t count;
+};
+/* The vendor's mail per month since a time, oldest month first (months
+ * without mail left out). */
+vt_status vt_vendor_months(struct vt_store *s, const char *slug, time_t since,
+			   struct vt_month_list *out, struct vt_error *err);
+void vt_month_list_clear(struct vt_month_list *list);
+
 /* ---- sending (store/send.c) ----------------------------------------------- */
 
 /* Sends o through [send] command (default "sendmail -t"; its text on
