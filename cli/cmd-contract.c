@@ -324,7 +324,9 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 			free(clean);
 		}
 		for (size_t i = 0; i < overdue.count; i++) {
-			fputs("waiting on the vendor: ", cli->out);
+			fputs(strcmp(overdue.items[i].what, "quote") == 0 ? "to decide: "
+									   : "waiting on the vendor: ",
+			      cli->out);
 			cli_waiting_line(cli->out, &overdue.items[i]);
 		}
 		for (size_t i = 0; i < back.count; i++) {

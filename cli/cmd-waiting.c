@@ -12,6 +12,7 @@ cli_waiting_json(const struct vt_waiting *w)
 {
 	json_t *o = json_object();
 
+	json_object_set_new(o, "what", json_string(w->what));
 	json_object_set_new(o, "thread", json_string(w->thread));
 	json_object_set_new(o, "vendor", json_string(w->slug));
 	cli_json_set_text(o, "vendor_name", w->vendor_name);
@@ -19,6 +20,8 @@ cli_waiting_json(const struct vt_waiting *w)
 	json_object_set_new(o, "last", json_integer((json_int_t)w->last));
 	json_object_set_new(o, "days", json_integer(w->days));
 	json_object_set_new(o, "overdue", json_boolean(w->overdue));
+	json_object_set_new(o, "valid_until", *w->valid_until ? json_string(w->valid_until)
+							      : json_null());
 	return o;
 }
 
@@ -27,8 +30,14 @@ cli_waiting_line(FILE *f, const struct vt_waiting *w)
 {
 	char *name = cli_text(w->vendor_name), *subject = cli_text(w->subject);
 
-	fprintf(f, "%4d days%s  %-20.20s %s  thread:%s\n", w->days, w->overdue ? " OVERDUE" : "        ",
-		name ? name : "", subject ? subject : "", w->thread);
+	if (strcmp(w->what, "quote") == 0)
+		fprintf(f, "quote valid until %s (%d days left)  %-20.20s %s  thread:%s\n",
+			w->valid_until, w->days, name ? name : "", subject ? subject : "", w->thread);
+	else
+		fprintf(f, "%4d days%s  %-20.20s %s%s  thread:%s\n", w->days,
+			w->overdue ? " OVERDUE" : "        ", name ? name : "",
+			strcmp(w->what, "order") == 0 ? "no news since the order: " : "",
+			subject ? subject : "", w->thread);
 	free(name);
 	free(subject);
 }

@@ -397,8 +397,10 @@ static const struct cli_command commands[] = {
 	  .summary = "Conversations waiting on the vendor (you wrote last), the longest first.",
 	  .help = "Each with the days since your last message; --overdue: only those\n"
 		  "waiting more than [followup] days working days (default 5), as the query\n"
-		  "term waiting:overdue finds them. JSON: thread, vendor, vendor_name,\n"
-		  "subject, last, days, overdue.\n",
+		  "term waiting:overdue finds them. Then orders without news from the vendor\n"
+		  "for as long, and quotes whose validity ends within 7 days. JSON: what\n"
+		  "(reply, order, quote), thread, vendor, vendor_name, subject, last, days,\n"
+		  "overdue, valid_until.\n",
 	  .run = cmd_waiting },
 	{ .name = "report",
 	  .args = "SLUG [--since YYYY-MM-DD] [--format=text|json|html]",

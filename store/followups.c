@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -53,6 +54,71 @@ vt_waiting_overdue_stmt(struct vt_store *s, struct vt_error *err)
 	return st;
 }
 
+/* Orders without news and quotes running out (see store.h). */
+static vt_status
+waiting_documents(struct vt_store *s, int64_t vendor, time_t now, time_t cutoff,
+		  struct vt_waiting_list *out, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT m.thread, m.date, v.slug, v.name, m.subject, d.kind, d.valid_until,"
+		" CAST(julianday(d.valid_until) - julianday(?4) AS INTEGER)"
+		" FROM documents d JOIN messages m ON m.message_id = d.message_id"
+		" JOIN vendor_domains o ON o.domain = d.org"
+		" JOIN vendors v ON v.id = coalesce((SELECT merged_into FROM vendors x"
+		"  WHERE x.id = o.vendor_id), o.vendor_id)"
+		" WHERE (?1 = 0 OR v.id = ?1) AND ("
+		"  (d.kind = 3 AND m.date < ?2 AND m.date > ?3 - 60 * 86400 AND NOT EXISTS"
+		"   (SELECT 1 FROM messages y WHERE y.thread = m.thread AND y.kind = 1"
+		"    AND y.direction = 0 AND y.date > m.date))"
+		"  OR (d.kind = 1 AND d.valid_until <> '' AND d.valid_until >= ?4"
+		"   AND d.valid_until <= date(?4, '+7 days')))"
+		" ORDER BY d.kind DESC, m.date",
+		err);
+	char today[11];
+	int step;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	vt_today(today);
+	sqlite3_bind_int64(st, 1, vendor);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)cutoff);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 4, today, -1, SQLITE_TRANSIENT);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct vt_waiting *g = realloc(out->items, (out->count + 1) * sizeof *g), *w;
+		const char *subject = (const char *)sqlite3_column_text(st, 4);
+		bool quote = sqlite3_column_int(st, 5) == MAIL_DOC_QUOTE;
+
+		if (g == NULL) {
+			sqlite3_reset(st);
+			vt_waiting_list_clear(out);
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		}
+		out->items = g;
+		w = &g[out->count++];
+		memset(w, 0, sizeof *w);
+		w->what = quote ? "quote" : "order";
+		w->thread = strdup((const char *)sqlite3_column_text(st, 0));
+		w->last = (time_t)sqlite3_column_int64(st, 1);
+		w->slug = strdup((const char *)sqlite3_column_text(st, 2));
+		w->vendor_name = strdup((const char *)sqlite3_column_text(st, 3));
+		w->subject = strdup(subject ? subject : "");
+		w->days = quote ? sqlite3_column_int(st, 7)
+				: w->last < now ? (int)((now - w->last) / 86400) : 0;
+		w->overdue = true;
+		if (quote)
+			snprintf(w->valid_until, sizeof w->valid_until, "%s",
+				 (const char *)sqlite3_column_text(st, 6));
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		vt_waiting_list_clear(out);
+		return vt_sql_fail(s, err, step, "list orders and quotes waiting");
+	}
+	return VT_OK;
+}
+
 vt_status
 vt_waiting_list(struct vt_store *s, const char *slug, bool overdue_only,
 		struct vt_waiting_list *out, struct vt_error *err)
@@ -91,6 +157,8 @@ vt_waiting_list(struct vt_store *s, const char *slug, bool overdue_only,
 		}
 		out->items = g;
 		w = &g[out->count++];
+		memset(w, 0, sizeof *w);
+		w->what = "reply";
 		w->thread = strdup((const char *)sqlite3_column_text(st, 0));
 		w->last = (time_t)sqlite3_column_int64(st, 1);
 		w->slug = strdup((const char *)sqlite3_column_text(st, 2));
@@ -104,7 +172,7 @@ vt_waiting_list(struct vt_store *s, const char *slug, bool overdue_only,
 		vt_waiting_list_clear(out);
 		return vt_sql_fail(s, err, step, "list waiting threads");
 	}
-	return VT_OK;
+	return waiting_documents(s, vendor, now, cutoff, out, err);
 }
 
 void

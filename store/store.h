@@ -454,12 +454,17 @@ void vt_today(char out[11]);
 
 /* ---- follow-ups (store/followups.c) ---------------------------------------- */
 
-/* A conversation waiting on the vendor: the user wrote last. */
+/* Something waiting on the vendor: a conversation the user wrote last in
+ * ("reply"), an order confirmation or shipping notice with no news from
+ * the vendor since ("order"), a quote whose validity ends within a week
+ * ("quote"). */
 struct vt_waiting {
+	const char *what; /* "reply", "order", "quote" */
 	char *thread, *slug, *vendor_name, *subject; /* subject: unsanitised */
-	time_t last;   /* the user's last message */
-	int days;      /* since then */
-	bool overdue;  /* more than [followup] days working days ago */
+	time_t last;   /* the user's last message; the order's; the quote's */
+	int days;      /* since then; for a quote, days left */
+	bool overdue;  /* more than [followup] days working days ago; a quote: always */
+	char valid_until[11]; /* a quote's, else "" */
 };
 struct vt_waiting_list {
 	struct vt_waiting *items;
@@ -469,7 +474,9 @@ struct vt_waiting_list {
 time_t vt_working_days_ago(time_t now, long days);
 /* Threads waiting on the vendor (of one vendor, slug), the longest
  * waiting first; overdue_only: those waiting more than the store's
- * follow-up days (vt_store_set_followup_days, default 5). */
+ * follow-up days (vt_store_set_followup_days, default 5). Then the orders
+ * of the last 60 days without news from the vendor for longer than that,
+ * and the quotes whose validity ends within 7 days, soonest first. */
 vt_status vt_waiting_list(struct vt_store *s, const char *slug, bool overdue_only,
 			  struct vt_waiting_list *out, struct vt_error *err);
 void vt_waiting_list_clear(struct vt_waiting_list *list);

@@ -26,6 +26,16 @@ msg b1 "$GLOBEX" "$ME" "Quote for racks" 3
 msg b2 "$ME" "$GLOBEX" "Re: Quote for racks" 1 b1
 msg c1 "$ME" "$ACME" "Invoice question" 10
 msg c2 "$ACME" "$ME" "Re: Invoice question" 2 c1
+# an order confirmed eight days ago with no news since, one answered
+# since; a quote running out in three days, one in a month
+in_days() { date -d "+$1 days" +%Y-%m-%d; }
+msg o1 "Orders <orders@initech.example>" "$ME" "Order confirmation 5521" 8
+msg p1 "Orders <orders@umbrella.example>" "$ME" "Order confirmation 7001" 8
+msg p2 "Orders <orders@umbrella.example>" "$ME" "Re: Order confirmation 7001: shipped" 2 p1
+printf 'From: Sales <sales@hooli.example>\nTo: %s\nSubject: Quote Q-77\nDate: %s\nMessage-ID: <q1@test>\n\nOur quote Q-77.\nTotal: $1,000.00\nValid until %s\n' \
+	"$ME" "$(ago 1)" "$(in_days 3)" >"$M/cur/q1:2,S"
+printf 'From: Sales <sales@vandelay.example>\nTo: %s\nSubject: Quote Q-88\nDate: %s\nMessage-ID: <q2@test>\n\nOur quote Q-88.\nTotal: $2,000.00\nValid until %s\n' \
+	"$ME" "$(ago 1)" "$(in_days 30)" >"$M/cur/q2:2,S"
 write_config "$TMP/conf" "$M" "$TMP/data"
 V="$VTRIAGE --config $TMP/conf"
 $V index --quiet
@@ -33,12 +43,22 @@ $V index --quiet
 w=$($V waiting --format=json)
 is "two conversations wait on the vendor, the longest first" "$(echo "$w" | python3 -c '
 import json, sys
-print([(x["vendor"], x["days"], x["overdue"], x["subject"]) for x in json.load(sys.stdin)])')" \
+print([(x["vendor"], x["days"], x["overdue"], x["subject"]) for x in json.load(sys.stdin) if x["what"] == "reply"])')" \
 	"[('acme', 10, True, 'Re: Order 77 delivery date'), ('globex', 1, False, 'Re: Quote for racks')]"
+is "the order without news, not the one answered since" "$(echo "$w" | python3 -c '
+import json, sys
+print([(x["vendor"], x["days"], x["subject"]) for x in json.load(sys.stdin) if x["what"] == "order"])')" \
+	"[('initech', 8, 'Order confirmation 5521')]"
+is "the quote running out, not the one good for a month" "$(echo "$w" | python3 -c '
+import json, sys
+print([(x["vendor"], x["days"], x["valid_until"]) for x in json.load(sys.stdin) if x["what"] == "quote"])')" \
+	"[('hooli', 3, '$(in_days 3)')]"
+contains "text says what each is" "$($V waiting)" "no news since the order: Order confirmation 5521"
+contains "and when a quote runs out" "$($V waiting)" "quote valid until $(in_days 3) (3 days left)"
 contains "text shows the age" "$($V waiting)" "10 days OVERDUE"
-is "--overdue: the one waiting ten days" \
+is "--overdue: the one waiting ten days, the order and the quote" \
 	"$($V waiting --overdue --format=json | python3 -c 'import json,sys; print([x["vendor"] for x in json.load(sys.stdin)])')" \
-	"['acme']"
+	"['acme', 'initech', 'hooli']"
 is "one vendor's" "$($V waiting globex --format=json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 1
 is "waiting:overdue finds its thread" "$($V count --output=threads waiting:overdue)" 1
 is "its two messages" "$($V count 'waiting:overdue')" 2
