@@ -77,6 +77,7 @@ static const struct {
 	[KM_CONTRACT] = { "contract", "accept or reject the contract dates the thread's mail names" },
 	[KM_SNOOZE] = { "snooze", "put the thread away until a date (3d, 2w, mon, YYYY-MM-DD); "
 			    "empty: back now" },
+	[KM_REPORT] = { "report", "the vendor's report in the pager (:report [SLUG])" },
 	[KM_FORWARD] = { "forward", "forward the thread's newest message inline (:forward ADDRESS)" },
 };
 

@@ -89,6 +89,7 @@ enum km_action {
 	KM_FORWARD,
 	KM_CONTRACT,
 	KM_SNOOZE,
+	KM_REPORT,
 	KM_ACTIONS
 };
 

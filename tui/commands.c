@@ -321,6 +321,8 @@ static const struct tui_command commands[] = {
 	{ .action = KM_FORWARD, .run = tui_compose_command, .colon = true, .arg = ARG_TEXT,
 	  .usage = "[ADDRESS]" },
 	{ .action = KM_CONTRACT, .run = tui_contract_command, .colon = true },
+	{ .action = KM_REPORT, .run = tui_report_command, .colon = true, .arg = ARG_VENDOR,
+	  .usage = "[SLUG]" },
 	{ .action = KM_SNOOZE, .run = tui_snooze_command, .colon = true, .arg = ARG_TEXT,
 	  .usage = "[WHEN]" },
 	{ .action = KM_ARCHIVE, .run = tui_triage_command, .colon = true },

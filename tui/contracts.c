@@ -3,14 +3,18 @@
  * thread's mail names and the user has not decided, accept (a contract,
  * due 30 days before its end) or reject (never offered again); the bar
  * counts the contracts due, and the vendor's issues pane lists them.
- * z snoozes the thread (store/snooze.c).
+ * z snoozes the thread (store/snooze.c); :report shows `vtriage report`.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "private.h"
 
@@ -142,4 +146,92 @@ tui_snooze_command(struct tui *t, enum km_action a, const char *arg)
 		tui_say(t, true, "%s", err.msg);
 	free(when);
 	free(thread);
+}
+
+/* What `vtriage report SLUG` prints (the same program, as a child: the
+ * report is the command line's), at most 4 MB; NULL when it failed (why
+ * in err). */
+static char *
+report_text(struct tui *t, const char *slug, struct vt_error *err)
+{
+	char *argv[8], *text = NULL;
+	size_t k = 0, len = 0, cap = 0;
+	int fds[2], status = 0;
+	pid_t pid;
+
+	argv[k++] = "/proc/self/exe";
+	if (t->cfg->path != NULL) {
+		argv[k++] = "--config";
+		argv[k++] = t->cfg->path;
+	}
+	argv[k++] = "report";
+	argv[k++] = (char *)slug;
+	argv[k] = NULL;
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		vt_fail(err, VT_ERR_IO, "cannot run report: %s", strerror(errno));
+		return NULL;
+	}
+	if ((pid = fork()) == 0) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		ssize_t n;
+
+		if (len + 4096 + 1 > cap) {
+			char *grown = cap < 4 << 20 ? realloc(text, cap = cap ? cap * 2 : 16384) : NULL;
+
+			if (grown == NULL)
+				break;
+			text = grown;
+		}
+		n = read(fds[0], text + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fds[0]);
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (text != NULL)
+		text[len] = '\0';
+	if (pid < 0 || text == NULL || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		vt_fail(err, VT_ERR_IO, "%.200s", text && *text ? text : "the report failed");
+		err->msg[strcspn(err->msg, "\n")] = '\0';
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+void
+tui_report_command(struct tui *t, enum km_action a, const char *arg)
+{
+	const char *slug = arg && *arg ? arg : t->panes.slug;
+	struct vt_error err = { 0 };
+	char *text;
+
+	(void)a;
+	if (slug == NULL) {
+		tui_say(t, true, "no vendor here (:report SLUG)");
+		return;
+	}
+	if ((text = report_text(t, slug, &err)) == NULL) {
+		tui_say(t, true, "%s", err.msg);
+		return;
+	}
+	tui_pager_clear(&t->pager);
+	t->pager.width = COLS;
+	t->pager.thread_id = strdup(""); /* no thread: r, f and the like say so */
+	if (t->pager.thread_id == NULL || !tui_pager_add_text(&t->pager, TUI_LINE_BODY, 0, text))
+		tui_say(t, true, "out of memory");
+	free(text);
+	t->pager.cursor.top = t->pager.cursor.sel = 0;
+	t->screen = SCREEN_PAGER;
+	t->message[0] = '\0';
 }

@@ -284,8 +284,9 @@ draw_panes(struct tui *t)
 		if (i == 0 && t->panes_pending)
 			snprintf(title, sizeof title, "%s: ...", tui_pane_kinds[i].title);
 		else if (i == 0)
-			snprintf(title, sizeof title, "%s: %s [%s]", tui_pane_kinds[i].title,
-				 t->panes.vendor.name, vt_bucket_name(t->panes.vendor.bucket));
+			snprintf(title, sizeof title, "%s:%s %s [%s]", tui_pane_kinds[i].title,
+				 t->panes.rows[i].note, t->panes.vendor.name,
+				 vt_bucket_name(t->panes.vendor.bucket));
 		else
 			snprintf(title, sizeof title, "%s", tui_pane_kinds[i].title);
 		draw_pane(t, i, y, h, title);

@@ -54,6 +54,74 @@ short_date(time_t t, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
+/* The vendor's bills of the last 12 months, a block a month in the
+ * currency most of them are in, and their sum: "  ▁▃█▂ $15,290.00"
+ * (" .:-=+*#" where the locale has no such blocks). */
+static void
+spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
+{
+	static const char *const blocks[] = { "\u2581", "\u2582", "\u2583", "\u2584",
+					      "\u2585", "\u2586", "\u2587", "\u2588" };
+	static const char ascii[] = " .:-=+*#";
+	time_t now = time(NULL);
+	struct vt_document_filter f = { .kind = MAIL_DOC_BILL, .vendor = slug,
+					.since = now - 366 * 86400 };
+	struct vt_document_list docs;
+	int64_t month[12] = { 0 }, max = 0;
+	struct mail_money total = { 0, "" };
+	struct tm today, tm;
+	size_t o;
+	int best = 0;
+
+	out[0] = '\0';
+	if (vt_documents_list(s, &f, &docs, NULL) != VT_OK)
+		return;
+	for (size_t i = 0; i < docs.count; i++) {
+		int n = 0;
+
+		for (size_t k = 0; k < docs.count; k++)
+			n += docs.items[k].has_total &&
+			     strcmp(docs.items[k].total.currency, docs.items[i].total.currency) == 0;
+		if (n > best) {
+			best = n;
+			memcpy(total.currency, docs.items[i].total.currency, 4);
+		}
+	}
+	localtime_r(&now, &today);
+	for (size_t i = 0; i < docs.count; i++) {
+		int back;
+
+		if (!docs.items[i].has_total || strcmp(docs.items[i].total.currency, total.currency))
+			continue;
+		localtime_r(&docs.items[i].date, &tm);
+		back = (today.tm_year - tm.tm_year) * 12 + today.tm_mon - tm.tm_mon;
+		if (back < 0 || back > 11)
+			continue;
+		month[11 - back] += docs.items[i].total.minor;
+		total.minor += docs.items[i].total.minor;
+	}
+	vt_document_list_clear(&docs);
+	for (int m = 0; m < 12; m++)
+		max = month[m] > max ? month[m] : max;
+	if (max == 0)
+		return;
+	o = (size_t)snprintf(out, len, " ");
+	for (int m = 0; m < 12 && o + 4 < len; m++) {
+		int level = month[m] == 0 ? -1 : (int)(month[m] * 7 / max);
+
+		char ascii_block[2] = { level < 0 ? '_' : ascii[level], '\0' };
+
+		o += (size_t)snprintf(out + o, len - o, "%s",
+				      MB_CUR_MAX == 1 ? ascii_block : level < 0 ? " " : blocks[level]);
+	}
+	if (o + 4 < len) {
+		out[o++] = ' ';
+		o += mail_money_format(&total, out + o, len - o);
+		if (o + 2 < len)
+			snprintf(out + o, len - o, " \xC2\xB7"); /* a middle dot before the name */
+	}
+}
+
 /* The vendor's timeline: "< " mail in, "> " mail out, "[kind]" the rest. */
 static vt_status
 load_history(struct vt_store *s, const char *slug, struct tui_pane_rows *out, struct vt_error *err)
@@ -62,6 +130,8 @@ load_history(struct vt_store *s, const char *slug, struct tui_pane_rows *out, st
 	vt_status rc = vt_history(s, slug, 200, &list, err);
 	const char *last_who = NULL; /* "from rep@x.example: " of the row above */
 	size_t last_len = 0;
+
+	spend_sparkline(s, slug, out->note, sizeof out->note);
 
 	for (size_t i = 0; rc == VT_OK && i < list.count; i++) {
 		const struct vt_event *e = &list.items[i];

@@ -171,6 +171,9 @@ void tui_attachments_cleanup(struct tui *t);
 size_t tui_complete_path(struct tui *t, const char *line, char ***out);
 /* contracts.c: ,e and :contract, the thread's contract dates decided */
 void tui_contract_command(struct tui *t, enum km_action a, const char *arg);
+/* :report [SLUG]: `vtriage report` of the vendor under the cursor, in
+ * the pager */
+void tui_report_command(struct tui *t, enum km_action a, const char *arg);
 /* z and :snooze WHEN: the thread away until then (empty: back now) */
 void tui_snooze_command(struct tui *t, enum km_action a, const char *arg);
 /* "2 renewals due" (or "") for the bar, from the store, after changes */

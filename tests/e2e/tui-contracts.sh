@@ -23,6 +23,12 @@ msg r1 "CloudCo Billing <billing@cloudco.example>" "$ME" "Your subscription" 2 \
 	"Hi,\n\nyour subscription auto-renews on $(in_days 20) unless cancelled.\n"
 msg r2 "Hosting <sales@hostco.example>" "$ME" "Hosting contract" 3 \
 	"Your hosting contract expires on $(in_days 90).\n"
+# CloudCo's bills: $100 last month, $300 this month
+last_month=$(date -d "$(date +%Y-%m-15) -1 month" -R)
+printf 'From: CloudCo Billing <billing@cloudco.example>\nTo: %s\nSubject: Invoice CC-1\nDate: %s\nMessage-ID: <b1@test>\n\nInvoice CC-1\nAmount due: $100.00\n' \
+	"$ME" "$last_month" >"$M/cur/b1:2,S"
+printf 'From: CloudCo Billing <billing@cloudco.example>\nTo: %s\nSubject: Invoice CC-2\nDate: %s\nMessage-ID: <b2@test>\n\nInvoice CC-2\nAmount due: $300.00\n' \
+	"$ME" "$(date -R)" >"$M/cur/b2:2,S"
 msg w1 "Ann <ann@acme.example>" "$ME" "Order 77 delivery date" 20 "When?"
 msg w2 "$ME" "Ann <ann@acme.example>" "Re: Order 77 delivery date" 10 "Any news?" w1
 write_config "$TMP/conf" "$M" "$TMP/data"
@@ -39,7 +45,7 @@ ok "waiting:overdue lists the order chased ten days ago" wait_for "Order 77 deli
 contains "alone" "$(screen)" "1 thread"
 keys / 'contract:suggested' Enter
 ok "the mail naming contract dates" wait_for "2 threads"
-keys / 'from:cloudco.example' Enter
+keys / 'subject:"Your subscription"' Enter
 ok "the subscription's thread" wait_for "1 thread"
 keys , e
 ok ",e asks about its date" wait_for "subscription renews $(in_days 20)"
@@ -49,6 +55,12 @@ ok "accepted" wait_for "1 contract accepted, 0 dates rejected"
 ok "the bar counts the renewal due" wait_for "[1 renewal due]"
 contains "the vendor's pane lists the contract" "$(screen)" "subscription ends $(in_days 20), in 20d DUE"
 contains "under its title" "$(screen)" "Issues & contracts"
+contains "the history's title: a year of bills, a block a month, and their sum" "$(screen)" \
+	"$(printf '\342\226\203\342\226\210') \$400.00 · cloudco"
+keys : report Enter
+ok ":report shows the vendor's report in the pager" wait_for "Quotes and bills per year"
+contains "with the contract just accepted" "$(screen)" "subscription ends $(in_days 20) (notice 30 days) DUE"
+keys q
 keys , e
 ok "nothing left to decide in this thread" wait_for "no contract date to decide in this thread"
 keys / 'from:hostco.example' Enter
@@ -81,7 +93,7 @@ ok "empty: the thread is back" wait_for "the thread is back"
 is "in every count again" "$($V count from:hostco.example)" 1
 keys z
 ok "z without a thread says so" wait_for "no thread here"
-keys / 'from:cloudco.example' Enter
+keys / 'subject:"Your subscription"' Enter
 ok "a thread again" wait_for "1 thread"
 keys z someday Enter
 ok "a date it cannot read is said" wait_for "someday: a future date"
