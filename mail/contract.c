@@ -196,8 +196,11 @@ line_date(const char *line, size_t n, const char *low, enum mail_date_order orde
 
 			while (after < lim && (line[after] == ' ' || line[after] == '\t'))
 				after++;
-			if (after < lim && (line[after] == '-' || strncmp(line + after, "\xE2\x80\x93", 3) == 0 ||
-					    strncmp(line + after, "\xE2\x80\x94", 3) == 0))
+			/* the line is not NUL-terminated: a dash's bytes must fit */
+			if (after < lim &&
+			    (line[after] == '-' ||
+			     (after + 3 <= n && (memcmp(line + after, "\xE2\x80\x93", 3) == 0 ||
+						 memcmp(line + after, "\xE2\x80\x94", 3) == 0))))
 				joined = true;
 			else
 				for (const char *w = "to\0bis\0au\0al\0tot\0until\0through\0"; *w;

@@ -10,6 +10,7 @@
 #include "helpers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mail/mail.h"
@@ -138,6 +139,24 @@ a_long_line_is_cut_whole(void **state)
 	assert_true(((unsigned char)f.items[0].phrase[strlen(f.items[0].phrase) - 1] & 0xC0) != 0xC0);
 }
 
+/* Found by fuzz-contract: a date at the very end of the text, followed
+ * by the first byte of an en dash, made the range check read past it. */
+static void
+a_range_cut_at_the_end(void **state)
+{
+	static const char text[] = "contract term: 2026-01-01 \xE2";
+	size_t n = sizeof text - 1;
+	char *exact = malloc(n); /* no NUL after it: ASan sees any read beyond */
+	struct mail_contract_facts f;
+
+	(void)state;
+	assert_non_null(exact);
+	memcpy(exact, text, n);
+	mail_contract_scan(exact, n, MAIL_DATE_ORDER_UNKNOWN, &f);
+	assert_int_equal(f.count, 0); /* a term with one date */
+	free(exact);
+}
+
 int
 main(void)
 {
@@ -145,6 +164,7 @@ main(void)
 		cmocka_unit_test(the_table),
 		cmocka_unit_test(kind_and_phrase),
 		cmocka_unit_test(a_long_line_is_cut_whole),
+		cmocka_unit_test(a_range_cut_at_the_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
