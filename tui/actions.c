@@ -415,14 +415,14 @@ tui_act_sort(struct tui *t, const char *how)
 {
 	static const char *const said[TUI_SORTS] = {
 		"newest first", "largest quote or bill first", "by vendor, A to Z",
-		"by sender, A to Z", "by subject, A to Z",
+		"by sender, A to Z", "by subject, A to Z", "the longest waiting first",
 	};
 	int sort;
 
 	if (how == NULL || *how == '\0') /* the key: amount, and back */
 		sort = t->threads.sort == TUI_SORT_DATE ? TUI_SORT_AMOUNT : TUI_SORT_DATE;
 	else if ((sort = tui_sort_from_name(how)) < 0) {
-		tui_say(t, true, "sort by date, amount, vendor, sender or subject, not '%s'", how);
+		tui_say(t, true, "sort by date, amount, vendor, sender, subject or age, not '%s'", how);
 		return;
 	}
 	tui_threads_sort(&t->threads, (enum tui_sort)sort);

@@ -331,7 +331,7 @@ static const struct tui_command commands[] = {
 	{ .action = KM_SYNC, .run = run_sync, .colon = true, .arg = ARG_ACCOUNT, .usage = "[ACCOUNT]" },
 	{ .action = KM_REDRAW, .run = run_redraw, .colon = true },
 	{ .action = KM_SORT, .run = run_sort, .colon = true, .arg = ARG_TEXT,
-	  .usage = "[date|amount|vendor|sender|subject]" },
+	  .usage = "[date|amount|vendor|sender|subject|age]" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -69,7 +69,7 @@ drop_order(struct tui_threads *t)
 }
 
 static const char *const sort_names[TUI_SORTS] = { "date", "amount", "vendor", "sender",
-						    "subject" };
+						    "subject", "age" };
 
 const char *
 tui_sort_name(enum tui_sort sort)
@@ -119,6 +119,12 @@ by_amount_desc(const void *a, const void *b)
 	if (x->has && x->milli != y->milli)
 		return x->milli > y->milli ? -1 : 1;
 	return by_date(x, y);
+}
+
+static int
+by_age(const void *a, const void *b)
+{
+	return -by_date(a, b);
 }
 
 static int
@@ -190,7 +196,9 @@ collect_thread(void *ctx, const struct mail_thread *th, struct vt_error *err)
 	grown[c->count].pos = c->count;
 	grown[c->count].has = a != NULL;
 	grown[c->count].milli = 0;
-	grown[c->count].key = c->sort != TUI_SORT_AMOUNT ? sort_key(th, c->sort) : NULL;
+	grown[c->count].key = c->sort != TUI_SORT_AMOUNT && c->sort != TUI_SORT_AGE
+				      ? sort_key(th, c->sort)
+				      : NULL;
 	if (a != NULL) {
 		int digits = mail_currency_digits(a->total.currency);
 		int64_t v = a->total.minor * 1000;
@@ -212,7 +220,9 @@ make_order(struct tui_threads *t, struct mail_db *db, struct vt_error *err)
 
 	if (rc == VT_OK && c.count > 1)
 		qsort(c.items, c.count, sizeof *c.items,
-		      t->sort == TUI_SORT_AMOUNT ? by_amount_desc : by_key);
+		      t->sort == TUI_SORT_AMOUNT ? by_amount_desc
+		      : t->sort == TUI_SORT_AGE	 ? by_age
+						 : by_key);
 	if (rc == VT_OK && (t->order = malloc((c.count ? c.count : 1) * sizeof *t->order)) == NULL)
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < c.count; i++) {

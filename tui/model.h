@@ -68,7 +68,7 @@ void tui_folders_clear(struct tui_folders *f);
 
 /* ---- the thread list: a window of threads loaded on demand ---- */
 enum tui_sort { TUI_SORT_DATE, TUI_SORT_AMOUNT, TUI_SORT_VENDOR, TUI_SORT_SENDER,
-		TUI_SORT_SUBJECT, TUI_SORTS };
+		TUI_SORT_SUBJECT, TUI_SORT_AGE, TUI_SORTS };
 #define TUI_THREAD_WINDOW 200
 struct tui_threads {
 	char *query;   /* the user's query */
@@ -89,9 +89,10 @@ struct tui_threads {
 /* Orders the list: by date (newest first, notmuch's), by the amount of the
  * quote or bill each thread holds (largest first; threads without one
  * last), by vendor, by sender or by subject (A to Z, ignoring case and
- * "Re:"); ties newest first. The amounts are the marks as loaded. */
+ * "Re:"), or by age (the longest quiet first: what waits longest); ties
+ * newest first. The amounts are the marks as loaded. */
 void tui_threads_sort(struct tui_threads *t, enum tui_sort sort);
-/* "date", "amount", "vendor", "sender", "subject"; and back (-1 unknown). */
+/* "date", "amount", "vendor", "sender", "subject", "age"; and back (-1 unknown). */
 const char *tui_sort_name(enum tui_sort sort);
 int tui_sort_from_name(const char *name);
 /* Opens a query (translating vendor:, bucket: ...); no thread is loaded,

@@ -96,7 +96,12 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 	bool unread = false;
 	size_t n = 0;
 
-	if (localtime_r(&th->newest, &tm) == NULL || strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
+	if (t->threads.sort == TUI_SORT_AGE) /* how long it has been quiet */
+		snprintf(date, sizeof date, "%dd ago",
+			 th->newest < time(NULL) ? (int)((time(NULL) - th->newest) / 86400 % 100000)
+						 : 0);
+	else if (localtime_r(&th->newest, &tm) == NULL ||
+		 strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
 		snprintf(date, sizeof date, "?");
 	else if (l->date_w < 10) /* YY-MM-DD */
 		memmove(date, date + 2, strlen(date + 2) + 1);

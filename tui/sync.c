@@ -41,6 +41,9 @@ tui_open_query(struct tui *t, const char *query, const char *label)
 	t->tcur.sel = t->tcur.top = 0;
 	t->need_count = true;
 	t->need_marks = true;
+	/* what waits: the longest waiting first, its age shown */
+	if (strncmp(query, "waiting:", 8) == 0)
+		tui_threads_sort(&t->threads, TUI_SORT_AGE);
 }
 
 void

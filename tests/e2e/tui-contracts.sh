@@ -31,6 +31,8 @@ printf 'From: CloudCo Billing <billing@cloudco.example>\nTo: %s\nSubject: Invoic
 	"$ME" "$(date -R)" >"$M/cur/b2:2,S"
 msg w1 "Ann <ann@acme.example>" "$ME" "Order 77 delivery date" 20 "When?"
 msg w2 "$ME" "Ann <ann@acme.example>" "Re: Order 77 delivery date" 10 "Any news?" w1
+msg w4 "Sam <sam@globex.example>" "$ME" "Racks" 5 "Racks next week."
+msg w3 "$ME" "Sam <sam@globex.example>" "Re: Racks" 3 "And the racks?" w4
 write_config "$TMP/conf" "$M" "$TMP/data"
 V="$VTRIAGE --config $TMP/conf"
 $V index --quiet
@@ -43,6 +45,18 @@ lacks "no renewal due yet" "$(screen | head -1)" "renewal"
 keys / 'waiting:overdue' Enter
 ok "waiting:overdue lists the order chased ten days ago" wait_for "Order 77 delivery date"
 contains "alone" "$(screen)" "1 thread"
+contains "a waiting list shows how long it has waited" "$(screen | grep 'Order 77')" "10d ago"
+keys / 'waiting:vendor' Enter
+ok "waiting:vendor: both" wait_for "2 threads"
+first=$(screen | grep -n "Order 77" | cut -d: -f1)
+second=$(screen | grep -n "Racks" | cut -d: -f1)
+ok "the order chased ten days ago above the racks asked three days ago" test "$first" -lt "$second"
+contains "3 days for the racks" "$(screen | grep 'Racks')" "3d ago"
+keys : 'sort date' Enter
+ok ":sort date: newest first again" wait_for "newest first"
+first=$(screen | grep -n "Order 77" | cut -d: -f1)
+second=$(screen | grep -n "Racks" | cut -d: -f1)
+ok "the racks first now" test "$second" -lt "$first"
 keys / 'contract:suggested' Enter
 ok "the mail naming contract dates" wait_for "2 threads"
 keys / 'subject:"Your subscription"' Enter
