@@ -54,6 +54,30 @@ vt_waiting_overdue_stmt(struct vt_store *s, struct vt_error *err)
 	return st;
 }
 
+/* A row's first columns (thread, time, vendor slug and name, subject)
+ * as a new item of out; NULL when out of memory (out cleared). */
+static struct vt_waiting *
+add_row(struct vt_waiting_list *out, sqlite3_stmt *st, const char *what)
+{
+	struct vt_waiting *g = realloc(out->items, (out->count + 1) * sizeof *g), *w;
+	const char *subject = (const char *)sqlite3_column_text(st, 4);
+
+	if (g == NULL) {
+		vt_waiting_list_clear(out);
+		return NULL;
+	}
+	out->items = g;
+	w = &g[out->count++];
+	memset(w, 0, sizeof *w);
+	w->what = what;
+	w->thread = strdup((const char *)sqlite3_column_text(st, 0));
+	w->last = (time_t)sqlite3_column_int64(st, 1);
+	w->slug = strdup((const char *)sqlite3_column_text(st, 2));
+	w->vendor_name = strdup((const char *)sqlite3_column_text(st, 3));
+	w->subject = strdup(subject ? subject : "");
+	return w;
+}
+
 /* Orders without news and quotes running out (see store.h). */
 static vt_status
 waiting_documents(struct vt_store *s, int64_t vendor, time_t now, time_t cutoff,
@@ -86,24 +110,13 @@ waiting_documents(struct vt_store *s, int64_t vendor, time_t now, time_t cutoff,
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
 	sqlite3_bind_text(st, 4, today, -1, SQLITE_TRANSIENT);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct vt_waiting *g = realloc(out->items, (out->count + 1) * sizeof *g), *w;
-		const char *subject = (const char *)sqlite3_column_text(st, 4);
 		bool quote = sqlite3_column_int(st, 5) == MAIL_DOC_QUOTE;
+		struct vt_waiting *w = add_row(out, st, quote ? "quote" : "order");
 
-		if (g == NULL) {
+		if (w == NULL) {
 			sqlite3_reset(st);
-			vt_waiting_list_clear(out);
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		}
-		out->items = g;
-		w = &g[out->count++];
-		memset(w, 0, sizeof *w);
-		w->what = quote ? "quote" : "order";
-		w->thread = strdup((const char *)sqlite3_column_text(st, 0));
-		w->last = (time_t)sqlite3_column_int64(st, 1);
-		w->slug = strdup((const char *)sqlite3_column_text(st, 2));
-		w->vendor_name = strdup((const char *)sqlite3_column_text(st, 3));
-		w->subject = strdup(subject ? subject : "");
 		w->days = quote ? sqlite3_column_int(st, 7)
 				: w->last < now ? (int)((now - w->last) / 86400) : 0;
 		w->overdue = true;
@@ -147,23 +160,12 @@ vt_waiting_list(struct vt_store *s, const char *slug, bool overdue_only,
 	sqlite3_bind_int64(st, 1, vendor);
 	sqlite3_bind_int64(st, 2, overdue_only ? (sqlite3_int64)cutoff : 0);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct vt_waiting *g = realloc(out->items, (out->count + 1) * sizeof *g), *w;
-		const char *subject = (const char *)sqlite3_column_text(st, 4);
+		struct vt_waiting *w = add_row(out, st, "reply");
 
-		if (g == NULL) {
+		if (w == NULL) {
 			sqlite3_reset(st);
-			vt_waiting_list_clear(out);
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		}
-		out->items = g;
-		w = &g[out->count++];
-		memset(w, 0, sizeof *w);
-		w->what = "reply";
-		w->thread = strdup((const char *)sqlite3_column_text(st, 0));
-		w->last = (time_t)sqlite3_column_int64(st, 1);
-		w->slug = strdup((const char *)sqlite3_column_text(st, 2));
-		w->vendor_name = strdup((const char *)sqlite3_column_text(st, 3));
-		w->subject = strdup(subject ? subject : "");
 		w->days = w->last < now ? (int)((now - w->last) / 86400) : 0;
 		w->overdue = w->last < cutoff;
 	}
