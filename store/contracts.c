@@ -22,7 +22,34 @@ vt_contract_record(struct vt_store *s, const struct mail_message_info *info, str
 		return VT_OK;
 	for (size_t i = 0; i < info->contract.count; i++) {
 		const struct mail_contract_date *d = &info->contract.items[i];
+		char ends[11];
+		bool ambiguous = d->ambiguous;
 		vt_status rc;
+
+		memcpy(ends, d->date, sizeof ends);
+		/* a slashed date that reads both ways (read month first): the
+		 * vendor's own habit decides, as its amounts show it (a
+		 * decimal comma writes day first) */
+		if (ambiguous) {
+			int64_t comma = 0, dot = 0;
+
+			vt_sql_int(s, "SELECT count(*) FROM documents WHERE org = ? AND decimal = ?",
+				   &comma, NULL, "ti", a->org, (int64_t)MAIL_DECIMAL_COMMA);
+			vt_sql_int(s, "SELECT count(*) FROM documents WHERE org = ? AND decimal = ?",
+				   &dot, NULL, "ti", a->org, (int64_t)MAIL_DECIMAL_DOT);
+			if (comma > dot) {
+				/* "YYYY-MM-DD" read as MM/DD: swap month and day */
+				char mm[3] = { ends[5], ends[6], 0 };
+
+				ends[5] = ends[8];
+				ends[6] = ends[9];
+				ends[8] = mm[0];
+				ends[9] = mm[1];
+				ambiguous = false;
+			} else if (dot > comma) {
+				ambiguous = false;
+			}
+		}
 
 		/* what the user said of it already stays, and a date decided
 		 * once is decided for every message repeating it */
@@ -32,8 +59,8 @@ vt_contract_record(struct vt_store *s, const struct mail_message_info *info, str
 				" ?5, ?6, ?7, ?8, coalesce((SELECT max(state) FROM contract_suggestions"
 				" WHERE org = ?2 AND ends = ?3 AND event = ?4), 0))",
 				"record a contract date", err, "tttttiti", info->message_id, a->org,
-				d->date, mail_contract_event_name(d->event),
-				mail_contract_kind_name(info->contract.kind), (int64_t)d->ambiguous,
+				ends, mail_contract_event_name(d->event),
+				mail_contract_kind_name(info->contract.kind), (int64_t)ambiguous,
 				d->phrase, (int64_t)info->date);
 		if (rc != VT_OK)
 			return rc;
@@ -174,7 +201,7 @@ vt_contract_set(struct vt_store *s, const char *slug, const char *ends, const ch
 		long notice, const char *note, int64_t *id, struct vt_error *err)
 {
 	enum mail_contract_kind k;
-	int64_t vendor;
+	int64_t vendor, made = 0;
 	vt_status rc;
 
 	if (!valid_iso(ends))
@@ -186,7 +213,23 @@ vt_contract_set(struct vt_store *s, const char *slug, const char *ends, const ch
 		return vt_fail(err, VT_ERR_USAGE, "--notice %ld: days, 0 to 3650", notice);
 	if ((rc = vt_vendor_find(s, slug, &vendor, err)) != VT_OK)
 		return rc;
-	return insert_contract(s, vendor, kind ? kind : "contract", ends, notice, note, 0, id, err);
+	if ((rc = vt_store_begin(s, err)) != VT_OK)
+		return rc;
+	rc = insert_contract(s, vendor, kind ? kind : "contract", ends, notice, note, 0, &made, err);
+	if (rc == VT_OK) {
+		char target[24], summary[160];
+
+		snprintf(target, sizeof target, "%lld", (long long)made);
+		snprintf(summary, sizeof summary, "%s contract ends %s", kind ? kind : "a", ends);
+		rc = vt_journal_add(s, "contract-set", vendor, target, "", target, summary, err);
+	}
+	if (rc != VT_OK) {
+		vt_store_rollback(s);
+		return rc;
+	}
+	if (id != NULL)
+		*id = made;
+	return vt_store_commit(s, err);
 }
 
 vt_status
@@ -199,7 +242,7 @@ vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept, const ch
 		" FROM contract_suggestions c WHERE c.id = ?",
 		err);
 	char ends[11] = "", found_kind[32] = "";
-	int64_t vendor = 0;
+	int64_t vendor = 0, made_id = 0;
 	int state = -1, rc;
 	enum mail_contract_kind k;
 
@@ -239,11 +282,26 @@ vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept, const ch
 			suggestion);
 	if (rc == VT_OK && accept)
 		rc = insert_contract(s, vendor, kind ? kind : found_kind, ends, notice, NULL,
-				     suggestion, id, err);
+				     suggestion, &made_id, err);
+	/* undoable: the journal keeps the suggestion and the contract made */
+	if (rc == VT_OK) {
+		char target[24], made[24] = "", summary[160];
+
+		snprintf(target, sizeof target, "%lld", (long long)suggestion);
+		if (accept)
+			snprintf(made, sizeof made, "%lld", (long long)made_id);
+		snprintf(summary, sizeof summary, "%s the %s date %s%s",
+			 accept ? "accepted" : "rejected", kind ? kind : found_kind, ends,
+			 accept ? " as a contract" : "");
+		rc = vt_journal_add(s, accept ? "contract-accepted" : "contract-rejected", vendor,
+				    target, "", made, summary, err);
+	}
 	if (rc != VT_OK) {
 		vt_store_rollback(s);
 		return (vt_status)rc;
 	}
+	if (id != NULL)
+		*id = made_id;
 	return vt_store_commit(s, err);
 }
 

@@ -22,6 +22,8 @@ journal_kind(const char *action)
 		{ "issue-opened", "issue-opened" }, { "issue-closed", "issue-closed" },
 		{ "message", "message" },	    { "mirrored", "mirrored" },
 		{ "suspicious", "suspicious" },	    { "bill-check", "bill-check" },
+		{ "contract-accepted", "contract" }, { "contract-rejected", "contract" },
+		{ "contract-set", "contract" },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)

@@ -349,7 +349,7 @@ struct vt_event {
 	const char *kind; /* "message", "issue-opened", "issue-closed", "promoted",
 			     "demoted", "renamed", "merged", "domain-added",
 			     "domain-removed", "contact-changed", "issue-linked",
-			     "mirrored", "suspicious" */
+			     "mirrored", "suspicious", "contract" */
 	int direction;    /* messages: enum mail_direction; else -1 */
 	char *summary;    /* unsanitised */
 	char *ref;        /* message id, issue number or slug */

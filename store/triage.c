@@ -470,6 +470,23 @@ undo_entry(struct vt_store *s, const struct journal_entry *e, struct vt_error *e
 					(int64_t)strtoll(e->after, NULL, 10));
 		return rc;
 	}
+	if (strncmp(e->action, "contract-", 9) == 0) {
+		/* the contract made goes; the suggestion (of every mail naming
+		 * that date) is open again */
+		vt_status rc = *e->after == '\0' ? VT_OK
+						 : vt_sql_run(s, "DELETE FROM contracts WHERE id = ?",
+							      "undo", err, "i",
+							      (int64_t)strtoll(e->after, NULL, 10));
+
+		if (rc == VT_OK && strcmp(e->action, "contract-set") != 0)
+			rc = vt_sql_run(s,
+					"UPDATE contract_suggestions SET state = 0 WHERE id IN"
+					" (SELECT x.id FROM contract_suggestions x, contract_suggestions c"
+					"  WHERE c.id = ? AND x.org = c.org AND x.ends = c.ends"
+					"  AND x.event = c.event)",
+					"undo", err, "i", (int64_t)strtoll(e->target, NULL, 10));
+		return rc;
+	}
 	if (strcmp(e->action, "role-set") == 0) {
 		if (*e->before == '\0')
 			return vt_sql_run(s, "DELETE FROM contact_roles WHERE address = ?", "undo",
@@ -550,7 +567,7 @@ vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err)
 				e.id);
 	/* buckets and domains are back as they were, and so are look-alikes */
 	if (rc == VT_OK && strcmp(e.action, "tagged") != 0 && strncmp(e.action, "issue", 5) != 0 &&
-	    strcmp(e.action, "role-set") != 0)
+	    strcmp(e.action, "role-set") != 0 && strncmp(e.action, "contract-", 9) != 0)
 		rc = vt_trust_judge_domains(s, err);
 	if (rc == VT_OK)
 		rc = vt_store_commit(s, err);

@@ -29,12 +29,18 @@ mail "Ann <ann@cloudco.example>" "Re: licences" \
 mail "News <news@shop.example>" "Deals" "Subscribers only: this offer expires on $(in_days 5).\n"
 mail "Ops <ops@hosting.example>" "Maintenance window" "The maintenance window ends on $(in_days 3).\n"
 mail "Ops <ops@hosting.example>" "Old contract" "Your hosting contract expired on 2001-01-31.\n"
+# .com vendors: their own amounts say how they write dates
+mail "Billing <billing@eurocorp.com>" "Invoice 77" "Invoice 77\nAmount due: \342\202\2541.234,50\n"
+mail "Billing <billing@eurocorp.com>" "Support contract" "Your support contract expires 03/04/$Y.\n"
+mail "Billing <billing@yankee.com>" "Invoice 78" "Invoice 78\nAmount due: \$1,234.50\n"
+mail "Billing <billing@yankee.com>" "Support contract" "Your support contract expires 03/04/$Y.\n"
+mail "Sales <sales@nohabit.com>" "Support contract" "Your support contract expires 03/04/$Y.\n"
 write_config "$TMP/conf" "$M" "$TMP/data"
 V="$VTRIAGE --config $TMP/conf"
 $V index --quiet
 
 s=$($V contract list --suggested --format=json)
-is "three suggestions" "$(echo "$s" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 3
+is "six suggestions" "$(echo "$s" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 6
 field() { # VENDOR FIELD: the field of that vendor's suggestion
 	echo "$s" | python3 -c '
 import json, sys
@@ -45,6 +51,13 @@ for x in json.load(sys.stdin):
 is "a German vendor's 03/04 is 3 April" "$(field kraus ends)" "$Y-04-03"
 is "a US vendor's 03/04 is 4 March" "$(field pinecrest ends)" "$Y-03-04"
 is "neither ambiguous" "$(field kraus ambiguous) $(field pinecrest ambiguous)" "False False"
+is "a .com vendor writing decimal commas: day first" "$(field eurocorp ends) $(field eurocorp ambiguous)" \
+	"$Y-04-03 False"
+is "one writing decimal points: month first" "$(field yankee ends) $(field yankee ambiguous)" \
+	"$Y-03-04 False"
+is "one with no habit known: ambiguous" "$(field nohabit ends) $(field nohabit ambiguous)" \
+	"$Y-03-04 True"
+contains "text says so" "$($V contract list --suggested nohabit)" "ambiguous"
 is "a renewal" "$(field cloudco event) $(field cloudco kind) $(field cloudco ends)" \
 	"renews subscription $(in_days 20)"
 is "the kind the mail names" "$(field kraus kind)" "maintenance"
@@ -65,8 +78,15 @@ print(c["vendor"], c["kind"], c["ends"], c["days_left"], c["notice_days"], c["du
 is "accepted once" "$(status $V contract accept "$id")" 2
 out=$($V remind)
 contains "remind names it" "$out" "subscription ends in 20 days ($(in_days 20)), notice 30 days"
-contains "and the suggestions waiting" "$out" "2 contract dates found in vendor mail"
+contains "and the suggestions waiting" "$out" "5 contract dates found in vendor mail"
 is "remind exits 0" "$(status $V remind)" 0
+
+# undo takes an accept back: the contract goes, the date is offered again
+contains "undo names it" "$($V undo)" "undone: accepted the subscription date $(in_days 20) as a contract"
+is "no contract left" "$($V contract list)" ""
+contains "the date is offered again" "$($V contract list --suggested)" "renews $(in_days 20)"
+$V contract accept "$id" >/dev/null
+contains "the vendor's history shows the accept" "$($V history cloudco)" "accepted the subscription date"
 
 # rejected: gone, and another mail with the same date does not bring it back
 kid=$(field kraus id)
@@ -82,6 +102,9 @@ print(sorted(set(x["state"] for x in json.load(sys.stdin) if x["vendor"] == "kra
 is "a bad date is refused (exit 2)" "$(status $V contract set pinecrest --ends $Y-02-30)" 2
 contains "naming it" "$($V contract set pinecrest --ends $Y-02-30 2>&1)" "--ends $Y-02-30: not a date"
 is "an unknown kind is refused" "$(status $V contract set pinecrest --ends $Y-02-01 --kind lease)" 2
+$V contract set pinecrest --ends "$(in_days 300)" >/dev/null
+contains "undo takes a contract set by hand back" "$($V undo)" "undone: a contract ends $(in_days 300)"
+lacks "gone" "$($V contract list pinecrest)" "$(in_days 300)"
 $V contract set pinecrest --ends "$(in_days 200)" --kind license --notice 60 --note 'PO 4411' >/dev/null
 is "two contracts" "$($V contract list --format=json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 2
 is "--expiring 30: the one ending within 30 days" \
