@@ -68,8 +68,31 @@ tui_contract_command(struct tui *t, enum km_action a, const char *arg)
 		if (answer == NULL)
 			break; /* Esc: the rest stay open */
 		if (answer[0] == 'a' || answer[0] == 'r') {
-			if (vt_contract_decide(t->store, c->id, answer[0] == 'a', NULL, 30, &id, &err) !=
-			    VT_OK) {
+			long notice = 30;
+
+			/* how long before the end it is due: asked, 30 days by default */
+			if (answer[0] == 'a') {
+				char *days = tui_prompt(t, "Notice (days before the end; Enter: 30): ",
+							NULL, NULL);
+				char *end = NULL;
+
+				if (days == NULL) {
+					free(answer);
+					break;
+				}
+				if (*days != '\0' && ((notice = strtol(days, &end, 10)) < 0 ||
+						       notice > 3650 || *end != '\0')) {
+					tui_say(t, true, "%.40s: a number of days, 0 to 3650", days);
+					free(days);
+					free(answer);
+					break;
+				}
+				if (*days == '\0')
+					notice = 30;
+				free(days);
+			}
+			if (vt_contract_decide(t->store, c->id, answer[0] == 'a', NULL, notice, &id,
+					       &err) != VT_OK) {
 				tui_say(t, true, "%s", err.msg);
 				free(answer);
 				break;

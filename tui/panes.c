@@ -118,7 +118,8 @@ spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
 		out[o++] = ' ';
 		o += mail_money_format(&total, out + o, len - o);
 		if (o + 2 < len)
-			snprintf(out + o, len - o, " \xC2\xB7"); /* a middle dot before the name */
+			/* a middle dot before the name */
+			snprintf(out + o, len - o, MB_CUR_MAX > 1 ? " \xC2\xB7" : " -");
 	}
 }
 

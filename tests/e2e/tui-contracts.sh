@@ -65,7 +65,10 @@ keys , e
 ok ",e asks about its date" wait_for "subscription renews $(in_days 20)"
 contains "quoting the line" "$(screen | tail -1)" "auto-renews on"
 keys a Enter
+ok "a asks the notice" wait_for "Notice (days before the end; Enter: 30):"
+keys 45 Enter
 ok "accepted" wait_for "1 contract accepted, 0 dates rejected"
+is "with the notice given" "$($V contract list --format=json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["notice_days"])')" 45
 ok "the bar counts the renewal due" wait_for "[1 renewal due]"
 contains "the vendor's pane lists the contract" "$(screen)" "subscription ends $(in_days 20), in 20d DUE"
 contains "under its title" "$(screen)" "Issues & contracts"
@@ -73,7 +76,7 @@ contains "the history's title: a year of bills, a block a month, and their sum" 
 	"$(printf '\342\226\203\342\226\210') \$400.00 · cloudco"
 keys : report Enter
 ok ":report shows the vendor's report in the pager" wait_for "Quotes and bills per year"
-contains "with the contract just accepted" "$(screen)" "subscription ends $(in_days 20) (notice 30 days) DUE"
+contains "with the contract just accepted" "$(screen)" "subscription ends $(in_days 20) (notice 45 days) DUE"
 keys q
 keys , e
 ok "nothing left to decide in this thread" wait_for "no contract date to decide in this thread"
@@ -111,6 +114,14 @@ keys / 'subject:"Your subscription"' Enter
 ok "a thread again" wait_for "1 thread"
 keys z someday Enter
 ok "a date it cannot read is said" wait_for "someday: a future date"
+keys Q
+ok "quits" wait_for "EXITED 0"
+# a locale without block characters: the sparkline in ASCII
+tmux_session 160 40 "env LC_ALL=C LANG=C TERM=xterm-256color $V"
+ok "the interface paints in the C locale" wait_for "Inbox"
+keys / 'subject:"Your subscription"' Enter
+ok "the subscription's thread" wait_for "1 thread"
+contains "the sparkline in ASCII" "$(screen)" "__________:# \$400.00 - cloudco"
 keys Q
 ok "quits" wait_for "EXITED 0"
 done_testing
