@@ -82,8 +82,9 @@ vt_status vt_as_not_found(vt_status rc, struct vt_error *err);
 /* money_text(MINOR, CURRENCY) in SQL: "$7,800.00". */
 void vt_sql_money_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 /* Records a vendor message's document, if it is one (in a batch). */
-/* The thread ids waiting on the vendor longer than the follow-up days. */
-sqlite3_stmt *vt_waiting_overdue_stmt(struct vt_store *s, struct vt_error *err);
+/* The thread ids waiting on the vendor, but not yet for the follow-up
+ * days (waiting:overdue is the others). */
+sqlite3_stmt *vt_waiting_recent_stmt(struct vt_store *s, struct vt_error *err);
 /* The threads snoozed now. */
 sqlite3_stmt *vt_snoozed_now_stmt(struct vt_store *s, struct vt_error *err);
 vt_status vt_contract_record(struct vt_store *s, const struct mail_message_info *info,

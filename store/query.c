@@ -346,10 +346,19 @@ expand_waiting(struct vt_store *s, const char *value, struct vt_error *err)
 	if (strcmp(value, "me") == 0)
 		return strdup("property:\"" MAIL_PROP_WAITING "=me\"");
 	if (strcmp(value, "overdue") == 0) {
-		/* depends on the clock: the threads, listed */
-		sqlite3_stmt *st = vt_waiting_overdue_stmt(s, err);
+		/* depends on the clock: waiting on the vendor, less the
+		 * threads still within their time (listed: few) */
+		sqlite3_stmt *st = vt_waiting_recent_stmt(s, err);
+		char *recent = st ? threads_query(s, st, err) : NULL, *out = NULL;
 
-		return st ? threads_query(s, st, err) : NULL;
+		if (recent != NULL &&
+		    asprintf(&out, "(property:\"" MAIL_PROP_WAITING "=vendor\" AND NOT (%s))",
+			     recent) < 0)
+			out = NULL;
+		if (recent != NULL && out == NULL)
+			vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(recent);
+		return out;
 	}
 	vt_fail(err, VT_ERR_USAGE, "no 'waiting:%s' (waiting:vendor, waiting:me or waiting:overdue)",
 		value);
