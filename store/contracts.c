@@ -305,15 +305,87 @@ vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept, const ch
 	return vt_store_commit(s, err);
 }
 
+/* Undoable: the journal keeps the contract as it was, in the order
+ * vt_contract_restore reads it. */
 vt_status
 vt_contract_remove(struct vt_store *s, int64_t id, struct vt_error *err)
 {
-	vt_status rc = vt_sql_run(s, "DELETE FROM contracts WHERE id = ?", "remove a contract", err,
-				  "i", id);
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT vendor_id, printf('%s\t%s\t%d\t%s\t%d\t%s', kind, ends, notice_days,"
+		" coalesce(suggestion_id, ''), created, note), kind, ends FROM contracts WHERE id = ?",
+		err);
+	char target[24], summary[160];
+	int64_t vendor = 0;
+	char *was = NULL;
+	vt_status rc;
+	int step;
 
-	if (rc == VT_OK && sqlite3_changes(s->db) == 0)
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_int64(st, 1, id);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		vendor = sqlite3_column_int64(st, 0);
+		was = vt_strdup0((const char *)sqlite3_column_text(st, 1));
+		snprintf(summary, sizeof summary, "removed the %s contract ending %s",
+			 (const char *)sqlite3_column_text(st, 2),
+			 (const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_reset(st);
+	if (step == SQLITE_DONE)
 		return vt_fail(err, VT_ERR_NOT_FOUND, "no contract %lld (see: vtriage contract list)",
 			       (long long)id);
+	if (step != SQLITE_ROW)
+		return vt_sql_fail(s, err, step, "find a contract");
+	if (was == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	snprintf(target, sizeof target, "%lld", (long long)id);
+	if ((rc = vt_store_begin(s, err)) == VT_OK) {
+		rc = vt_sql_run(s, "DELETE FROM contracts WHERE id = ?", "remove a contract", err,
+				"i", id);
+		if (rc == VT_OK)
+			rc = vt_journal_add(s, "contract-removed", vendor, target, was, "", summary,
+					    err);
+		rc = rc == VT_OK ? vt_store_commit(s, err) : (vt_store_rollback(s), rc);
+	}
+	free(was);
+	return rc;
+}
+
+/* Puts back a removed contract from its journal entry (before: kind,
+ * ends, notice, suggestion, created, note; tab-separated, the note last
+ * as it may hold tabs), under its old number unless that was taken. */
+vt_status
+vt_contract_restore(struct vt_store *s, int64_t vendor, const char *target, const char *before,
+		    struct vt_error *err)
+{
+	char *copy = strdup(before), *field[6] = { 0 }, *p;
+	int64_t id = (int64_t)strtoll(target, NULL, 10);
+	vt_status rc;
+
+	if (copy == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	p = copy;
+	for (int i = 0; i < 6; i++) {
+		field[i] = p;
+		if (i < 5 && (p = strchr(p, '\t')) == NULL)
+			break;
+		if (i < 5)
+			*p++ = '\0';
+	}
+	if (field[5] == NULL) {
+		free(copy);
+		return vt_fail(err, VT_ERR_INTERNAL, "journal: a removed contract without its fields");
+	}
+	/* a NULL id takes the next free one */
+	rc = vt_sql_run(s,
+			"INSERT INTO contracts (id, vendor_id, kind, ends, notice_days, note,"
+			" suggestion_id, created) VALUES ((SELECT CASE WHEN count(*) THEN NULL"
+			" ELSE ?1 END FROM contracts WHERE id = ?1), ?2, ?3, ?4, ?5, ?6,"
+			" nullif(?7, ''), ?8)",
+			"undo", err, "iittittt", id, vendor, field[0], field[1],
+			(int64_t)strtoll(field[2], NULL, 10), field[5], field[3], field[4]);
+	free(copy);
 	return rc;
 }
 

@@ -23,7 +23,7 @@ journal_kind(const char *action)
 		{ "message", "message" },	    { "mirrored", "mirrored" },
 		{ "suspicious", "suspicious" },	    { "bill-check", "bill-check" },
 		{ "contract-accepted", "contract" }, { "contract-rejected", "contract" },
-		{ "contract-set", "contract" },
+		{ "contract-set", "contract" },	     { "contract-removed", "contract" },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)

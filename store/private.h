@@ -42,14 +42,17 @@ vt_status vt_sql_run(struct vt_store *s, const char *sql, const char *what, stru
  * (err untouched) when there is no row. */
 vt_status vt_sql_int(struct vt_store *s, const char *sql, int64_t *out, struct vt_error *err,
 		     const char *types, ...);
-/* One undoable action in the journal (inside the caller's transaction). */
 /* Ends an action's transaction: commits it (rolls it back after an
  * error) and reports it in out. */
 vt_status vt_action_end(struct vt_store *s, vt_status rc, const char *summary,
 		       struct vt_action *out, struct vt_error *err);
+/* One undoable action in the journal (inside the caller's transaction). */
 vt_status vt_journal_add(struct vt_store *s, const char *action, int64_t vendor_id,
 			 const char *target, const char *before, const char *after,
 			 const char *summary, struct vt_error *err);
+/* Undoes vt_contract_remove from its journal entry (store/contracts.c). */
+vt_status vt_contract_restore(struct vt_store *s, int64_t vendor, const char *target,
+			      const char *before, struct vt_error *err);
 
 /* Reads a meta value (malloc'd, NULL when absent) / writes one. */
 char *vt_meta_get(struct vt_store *s, const char *key);

@@ -424,7 +424,9 @@ issue_stmt(struct vt_store *s, int state, long long number, struct vt_error *err
 /*
  * The threads of mail naming contract dates: contract:suggested (dates
  * still to accept or reject, not past), contract:due (accepted ones whose
- * contract is in its notice period or just ended), contract:any.
+ * contract is in its notice period or just ended), contract:any. A
+ * contract the user set by hand has no mail naming it: it brings the
+ * vendor's latest conversation, the one to renew or cancel in.
  */
 static char *
 expand_contract(struct vt_store *s, const char *value, struct vt_error *err)
@@ -447,6 +449,13 @@ expand_contract(struct vt_store *s, const char *value, struct vt_error *err)
 			    " WHERE ?1 = 2 OR (?1 = 0 AND c.state = 0 AND c.ends >= ?2)"
 			    " OR (?1 = 1 AND c.id IN (SELECT k.suggestion_id FROM contracts k"
 			    "  WHERE julianday(k.ends) - julianday(?2) <= k.notice_days"
+			    "  AND julianday(k.ends) - julianday(?2) >= -k.notice_days))"
+			    " UNION SELECT (SELECT m.thread FROM messages m"
+			    "  JOIN vendor_domains d ON d.domain = m.org"
+			    "  WHERE d.vendor_id = k.vendor_id AND m.kind = 1"
+			    "  ORDER BY m.date DESC LIMIT 1)"
+			    " FROM contracts k WHERE k.suggestion_id IS NULL AND (?1 = 2 OR (?1 = 1"
+			    "  AND julianday(k.ends) - julianday(?2) <= k.notice_days"
 			    "  AND julianday(k.ends) - julianday(?2) >= -k.notice_days))",
 			    err);
 	if (st == NULL)

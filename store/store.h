@@ -442,6 +442,7 @@ vt_status vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept
 vt_status vt_contract_set(struct vt_store *s, const char *slug, const char *ends,
 			  const char *kind, long notice, const char *note, int64_t *id,
 			  struct vt_error *err);
+/* Removes contract id; undoable (vt_undo). */
 vt_status vt_contract_remove(struct vt_store *s, int64_t id, struct vt_error *err);
 /* Contracts of one vendor (slug) or all, soonest end first; within >= 0:
  * only those ending within so many days of today (YYYY-MM-DD) or in

@@ -470,6 +470,8 @@ undo_entry(struct vt_store *s, const struct journal_entry *e, struct vt_error *e
 					(int64_t)strtoll(e->after, NULL, 10));
 		return rc;
 	}
+	if (strcmp(e->action, "contract-removed") == 0)
+		return vt_contract_restore(s, e->vendor_id, e->target, e->before, err);
 	if (strncmp(e->action, "contract-", 9) == 0) {
 		/* the contract made goes; the suggestion (of every mail naming
 		 * that date) is open again */

@@ -113,7 +113,32 @@ is "--expiring 30: the one ending within 30 days" \
 contains "one vendor's" "$($V contract list pinecrest)" "PO 4411"
 $V contract remove 1 >/dev/null
 lacks "remove" "$($V contract list)" "cloudco"
+contains "the history says so" "$($V history cloudco)" "removed the subscription contract ending"
+contains "undo puts a removed contract back" "$($V undo)" \
+	"undone: removed the subscription contract ending $(in_days 20)"
+is "as it was, under its number" "$($V contract list --format=json | python3 -c '
+import json, sys
+c = [c for c in json.load(sys.stdin) if c["vendor"] == "cloudco"][0]
+print(c["id"], c["kind"], c["ends"], c["notice_days"])')" "1 subscription $(in_days 20) 30"
+tab=$(printf 'PO\t4412\tline 2')
+$V contract set shop --ends "$(in_days 500)" --notice 45 --note "$tab" >/dev/null
+before=$($V contract list shop --format=json)
+n3=$(echo "$before" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+$V contract remove "$n3" >/dev/null
+$V undo >/dev/null
+is "a note holding tabs comes back whole" "$($V contract list shop --format=json)" "$before"
+contains "(the note)" "$before" "4412 line 2"
+$V contract remove 1 >/dev/null
+$V contract remove "$n3" >/dev/null
+is "removing an unknown contract: exit 2" "$(status $V contract remove 999)" 2
 lacks "remind: nothing due now" "$($V remind)" "ends in"
+
+# a contract set by hand has no mail of its own: when due, the Renewals
+# folder (contract:due) brings the vendor's latest conversation
+lacks "not due: not in contract:due" "$($V search contract:due)" "Support contract"
+$V contract set pinecrest --ends "$(in_days 10)" >/dev/null
+contains "due: the vendor's latest conversation" "$($V search contract:due)" "Support contract"
+contains "and in contract:any" "$($V search contract:any)" "Support contract"
 is "an unknown suggestion" "$(status $V contract accept 999)" 2
 
 # nothing due at all: remind prints nothing
