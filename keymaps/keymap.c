@@ -74,7 +74,8 @@ static const struct {
 	[KM_REPLY] = { "reply", "answer the thread's newest message (in $EDITOR, then send)" },
 	[KM_REPLY_ALL] = { "reply-all", "answer it to all its recipients but you" },
 	[KM_COMPOSE] = { "compose", "write a new message, or resume a postponed draft (:compose ADDRESS)" },
-	[KM_CONTRACT] = { "contract", "accept or reject the contract dates the thread's mail names" },
+	[KM_CONTRACT] = { "contract",
+			  "accept or reject the thread's contract dates (:contract set DATE, remove N)" },
 	[KM_SNOOZE] = { "snooze", "put the thread away until a date (3d, 2w, mon, YYYY-MM-DD); "
 			    "empty: back now" },
 	[KM_REPORT] = { "report", "the vendor's report in the pager (:report [SLUG])" },

@@ -1,7 +1,8 @@
 /*
  * Contracts in the interface: ,e (or :contract) asks, for each date the
  * thread's mail names and the user has not decided, accept (a contract,
- * due 30 days before its end) or reject (never offered again); the bar
+ * due 30 days before its end) or reject (never offered again);
+ * :contract set and remove work by hand; the bar
  * counts the contracts due, and the vendor's issues pane lists them.
  * z snoozes the thread (store/snooze.c); :report shows `vtriage report`.
  */
@@ -32,6 +33,59 @@ tui_renewals_count(struct tui *t)
 	vt_contract_list_clear(&due);
 }
 
+/*
+ * :contract set YYYY-MM-DD [KIND] [NOTICE-DAYS] records a contract of the
+ * selected mail's vendor by hand; :contract remove N removes one (both
+ * undoable with ,u), as `vtriage contract set|remove` do.
+ */
+static void
+contract_by_hand(struct tui *t, const char *arg)
+{
+	char verb[16] = "", first[64] = "", kind[32] = "", days[16] = "", extra;
+	int words = sscanf(arg, "%15s %63s %31s %15s %c", verb, first, kind, days, &extra);
+	struct vt_error err = { 0 };
+	char *slug = NULL, *end = NULL;
+	int64_t id = 0;
+	long notice = 30;
+	vt_status rc;
+
+	if (strcmp(verb, "remove") == 0 && words == 2) {
+		id = strtoll(first, &end, 10);
+		if (*end != '\0' || id <= 0) {
+			tui_say(t, true, "%.40s: a contract number (see the Issues & contracts pane)",
+				first);
+			return;
+		}
+		rc = vt_contract_remove(t->store, id, &err);
+	} else if (strcmp(verb, "set") == 0 && words >= 2 && words <= 4) {
+		if (words == 4 && ((notice = strtol(days, &end, 10)) < 0 || *end != '\0')) {
+			tui_say(t, true, "%.15s: a number of days", days);
+			return;
+		}
+		if ((slug = tui_current_vendor(t)) == NULL) {
+			tui_say(t, true, "no vendor here: select a vendor's mail first");
+			return;
+		}
+		rc = vt_contract_set(t->store, slug, first, words >= 3 ? kind : NULL, notice, NULL,
+				     &id, &err);
+	} else {
+		tui_say(t, true, "usage: :contract [set YYYY-MM-DD [KIND] [NOTICE] | remove N]");
+		return;
+	}
+	if (rc != VT_OK) {
+		tui_say(t, true, "%s", err.msg);
+		free(slug);
+		return;
+	}
+	tui_refresh_after_change(t);
+	if (slug != NULL)
+		tui_say(t, false, "contract %lld of %s ends %s, due %ld days before (,u undoes)",
+			(long long)id, slug, first, notice);
+	else
+		tui_say(t, false, "contract %lld removed (,u undoes)", (long long)id);
+	free(slug);
+}
+
 void
 tui_contract_command(struct tui *t, enum km_action a, const char *arg)
 {
@@ -42,7 +96,10 @@ tui_contract_command(struct tui *t, enum km_action a, const char *arg)
 	int accepted = 0, rejected = 0;
 
 	(void)a;
-	(void)arg;
+	if (arg != NULL && arg[strspn(arg, " ")] != '\0') {
+		contract_by_hand(t, arg);
+		return;
+	}
 	vt_today(today);
 	if (tid == NULL ||
 	    vt_contract_suggestions_in(t->store, NULL, tid, false, today, &list, &err) != VT_OK) {

@@ -210,7 +210,8 @@ load_issues(struct vt_store *s, const char *slug, struct tui_pane_rows *out, str
 		free(line);
 	}
 	vt_issue_list_clear(&list);
-	/* then its contracts, soonest end first */
+	/* then its contracts, soonest end first, C and their number; short
+	 * enough for a side pane: "C1 subscription to 2026-12-23, 20d DUE" */
 	{
 		struct vt_contract_list contracts = { 0 };
 		char today[11];
@@ -223,9 +224,10 @@ load_issues(struct vt_store *s, const char *slug, struct tui_pane_rows *out, str
 			char *line = NULL;
 
 			if ((c->days_left < 0
-				     ? asprintf(&line, "%s ended %s", c->kind, c->ends)
-				     : asprintf(&line, "%s ends %s, in %dd%s", c->kind, c->ends,
-						c->days_left, c->due ? " DUE" : "")) < 0 ||
+				     ? asprintf(&line, "C%lld %s ended %s", (long long)c->id, c->kind,
+						c->ends)
+				     : asprintf(&line, "C%lld %s to %s, %dd%s", (long long)c->id,
+						c->kind, c->ends, c->days_left, c->due ? " DUE" : "")) < 0 ||
 			    !rows_add(out, line, NULL))
 				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 			free(line);

@@ -70,7 +70,7 @@ keys 45 Enter
 ok "accepted" wait_for "1 contract accepted, 0 dates rejected"
 is "with the notice given" "$($V contract list --format=json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["notice_days"])')" 45
 ok "the bar counts the renewal due" wait_for "[1 renewal due]"
-contains "the vendor's pane lists the contract" "$(screen)" "subscription ends $(in_days 20), in 20d DUE"
+contains "the vendor's pane lists the contract" "$(screen)" "C1 subscription to $(in_days 20), 20d DUE"
 contains "under its title" "$(screen)" "Issues & contracts"
 contains "the history's title: a year of bills, a block a month, and their sum" "$(screen)" \
 	"$(printf '\342\226\203\342\226\210') \$400.00 · cloudco"
@@ -91,6 +91,25 @@ is "one contract" "$($V contract list --format=json | python3 -c 'import json,sy
 	"['cloudco']"
 keys / 'contract:due' Enter
 ok "contract:due finds the accepted renewal's mail" wait_for "Your subscription"
+# by hand: :contract set for the selected mail's vendor, undone, removed
+keys / 'from:hostco.example' Enter
+ok "the hosting thread" wait_for "1 thread"
+keys : "contract set $(in_days 10) maintenance 15" Enter
+ok ":contract set records one" wait_for "contract 2 of hostco ends $(in_days 10), due 15 days before"
+ok "the bar counts it" wait_for "[2 renewals due]"
+contains "the pane lists it, numbered" "$(screen)" "C2 maintenance to $(in_days 10), 10d DUE"
+keys , u
+ok ",u undoes it" wait_for "[1 renewal due]"
+keys : "contract set 2027-02-29" Enter
+ok "an invalid date is refused" wait_for "--ends 2027-02-29: not a date"
+keys : "contract remove 1" Enter
+ok ":contract remove" wait_for "contract 1 removed (,u undoes)"
+is "gone" "$($V contract list)" ""
+lacks "no renewal due" "$(screen | head -1)" "renewal"
+keys , u
+ok ",u brings it back" wait_for "[1 renewal due]"
+keys : "contract frobnicate" Enter
+ok "a bad :contract says how" wait_for "usage: :contract [set YYYY-MM-DD"
 # z: the thread away until a date, the Snoozed folder, empty z: back now
 contains "a Snoozed folder" "$(screen)" "Snoozed"
 keys / 'from:hostco.example' Enter
