@@ -2,7 +2,8 @@
 # A year of one vendor's mail, written relative to today: a bill a month
 # (one of them double the usual), a maintenance contract's term, quotes,
 # an order confirmed without news since, the user's questions (one
-# unanswered for twelve days). Contracts, waiting and the report read it:
+# unanswered for twelve days), an account manager who moved to another
+# vendor. Contracts, waiting and the report read it:
 # text and JSON field by field, the HTML page parsed.
 . "$(dirname "$0")/../lib.sh"
 
@@ -55,6 +56,12 @@ mail(ME, "Dana <dana@contoso.example>", "Re: what about the new racks?",
      today - datetime.timedelta(days=12), "Which week in March?", q)
 mail("Orders <orders@contoso.example>", ME, "Order confirmation 9001",
      today - datetime.timedelta(days=9), "Order 9001 confirmed.\nTotal: $3,000.00\n")
+# Sam signs as Contoso's account manager, then writes from Fabrikam
+SAM = "\n\nBest regards,\n\nSam Berg\n%s\n%s\nPhone: +1 555 0100\n"
+mail("Sam Berg <sam@contoso.example>", ME, "Your account", month_back(9),
+     "Hello Rich," + SAM % ("Account Manager", "Contoso Ltd"))
+mail("Sam Berg <sam@fabrikam.example>", ME, "New role", today - datetime.timedelta(days=30),
+     "Hello Rich, I have moved on." + SAM % ("Sales Director", "Fabrikam Inc"))
 PY
 write_config "$TMP/conf" "$M" "$TMP/data"
 V="$VTRIAGE --config $TMP/conf"
@@ -81,7 +88,10 @@ import json, sys
 print([(x["what"], x["days"], x["overdue"]) for x in json.load(sys.stdin)])')" \
 	"[('reply', 12, True), ('order', 9, True)]"
 
-# the report
+# the report: one issue closed, one open
+$V issue open contoso "Double bill" >/dev/null
+$V issue close 1 --note "credit note received" >/dev/null
+$V issue open contoso "Racks late" >/dev/null
 r=$($V report contoso --format=json)
 get() { echo "$r" | python3 -c "import json, sys; r = json.load(sys.stdin); print($1)"; }
 is "a year of months, mail in each" "$(get 'len(r["months"]), all(m["in"] >= 1 for m in r["months"])')" "12 True"
@@ -96,12 +106,19 @@ is "bills by month, in dollars" "$(get 'r["spend_currency"], len(r["spend_by_mon
 is "the contract in the report" "$(get '[(c["kind"], c["ends"], c["notice_days"]) for c in r["contracts"]]')" \
 	"[('maintenance', '$end', 60)]"
 is "its people" "$(get 'sorted(c["address"] for c in r["contacts"])')" \
-	"['billing@contoso.example', 'dana@contoso.example', 'orders@contoso.example']"
+	"['billing@contoso.example', 'dana@contoso.example', 'orders@contoso.example', 'sam@fabrikam.example']"
+is "who moved away: where they write from now, their title there" \
+	"$(get '[(c["address"], c["title"], c["moved_to"]) for c in r["contacts"] if c["name"] == "Sam Berg"]')" \
+	"[('sam@fabrikam.example', 'Sales Director', 'fabrikam')]"
+is "issues, open and closed, with their ages" \
+	"$(get '[(i["id"], i["title"], i["closed"] is not None, i["age_days"], i["note"]) for i in r["issues"]]')" \
+	"[(1, 'Double bill', True, 0, 'credit note received'), (2, 'Racks late', False, 0, '')]"
 text=$($V report contoso)
+contains "text: where Sam is now" "$text" "now at fabrikam"
 contains "text: the flagged bill" "$text" "\$2,400.00: +100% against the usual \$1,200.00"
 contains "text: the contract" "$text" "maintenance ends $end (notice 60 days)"
 $V report contoso --format=html >"$TMP/r.html"
-is "html: twelve bars, five tables (no suspicious mail, no issue), no script" "$(python3 - "$TMP/r.html" <<'PY'
+is "html: twelve bars, six tables (no suspicious mail), no script" "$(python3 - "$TMP/r.html" <<'PY'
 import sys
 from html.parser import HTMLParser
 class P(HTMLParser):
@@ -113,5 +130,5 @@ class P(HTMLParser):
 p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
 print(p.bars, p.tables, p.scripts)
 PY
-)" "12 5 0"
+)" "12 6 0"
 done_testing
