@@ -17,13 +17,13 @@ struct index_ui_state {
 static void
 on_warning(void *ctx, const char *path, const char *why)
 {
-	char *clean = cli_text(path);
+	char *clean = cli_text(path), *reason = cli_text(why);
 
-	(void)ctx;
 	fprintf(stderr, "%svtriage: warning: %s: %s\n",
 		((struct index_ui_state *)ctx)->progress_shown ? "\r\033[K" : "", clean ? clean : "?",
-		why);
+		reason ? reason : "?");
 	free(clean);
+	free(reason);
 }
 
 static void

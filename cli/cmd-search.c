@@ -26,13 +26,20 @@ cli_join(int n, char **argv)
 	return q;
 }
 
-/* Errors in the query name the query as the user wrote it. */
+/* Errors in the query name the query as the user wrote it, sanitised:
+ * it may be pasted from mail (bidi overrides, C1 controls). */
 int
 cli_query_error(const struct vt_error *err, const char *query)
 {
+	char *shown, *why;
+
 	if (err->status != VT_ERR_USAGE)
 		return cli_error(err);
-	fprintf(stderr, "vtriage: bad query '%s': %s\n", query, err->msg);
+	shown = cli_text(query);
+	why = cli_text(err->msg);
+	fprintf(stderr, "vtriage: bad query '%s': %s\n", shown ? shown : "", why ? why : "");
+	free(shown);
+	free(why);
 	return 2;
 }
 

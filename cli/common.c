@@ -78,13 +78,19 @@ cli_error(const struct vt_error *err)
 int
 cli_usage_error(const struct cli *cli, const char *fmt, ...)
 {
+	char said[1024], *shown;
 	va_list ap;
 
-	fprintf(stderr, "vtriage %s: ", cli->command ? cli->command : "");
+	/* usage errors quote the user's arguments, which may be pasted from
+	 * mail: sanitised like the rest */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(said, sizeof said, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n(see: vtriage %s --help)\n", cli->command ? cli->command : "");
+	shown = cli_text(said);
+	fprintf(stderr, "vtriage %s: %s\n(see: vtriage %s --help)\n",
+		cli->command ? cli->command : "", shown ? shown : said,
+		cli->command ? cli->command : "");
+	free(shown);
 	return 2;
 }
 

@@ -505,8 +505,12 @@ dispatch(struct cli *cli, const struct cli_command *table, const char *parent, i
 	const struct cli_command *cmd = find(table, argv[0]);
 
 	if (cmd == NULL) {
+		char *shown = cli_text(argv[0]);
+
 		fprintf(stderr, "vtriage: unknown command '%s%s%s' (see: vtriage %s--help)\n",
-			parent ? parent : "", parent ? " " : "", argv[0], parent ? parent : "");
+			parent ? parent : "", parent ? " " : "", shown ? shown : "",
+			parent ? parent : "");
+		free(shown);
 		return 2;
 	}
 	snprintf(cli->command_buf, sizeof cli->command_buf, "%s%s%s", parent ? parent : "",
@@ -565,7 +569,11 @@ main(int argc, char **argv)
 			cli.config_path = argv[i] + 9;
 			continue;
 		}
-		fprintf(stderr, "vtriage: unknown option '%s' (see: vtriage --help)\n", argv[i]);
+		char *shown = cli_text(argv[i]);
+
+		fprintf(stderr, "vtriage: unknown option '%s' (see: vtriage --help)\n",
+			shown ? shown : "");
+		free(shown);
 		return 2;
 	}
 	if (i == argc) {

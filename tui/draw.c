@@ -51,7 +51,7 @@ tui_put_text_spans(int y, int x, int width, const char *utf8, int head_cols, att
 			n = 1;
 		}
 		w = wcwidth(wc);
-		if (w < 0) {
+		if (w < 0 || !tui_char_safe(wc)) {
 			wc = L'?';
 			w = 1;
 		}
@@ -236,7 +236,7 @@ draw_pane(struct tui *t, int i, int y, int rows, const char *title)
 
 	snprintf(head, sizeof head, " %.300s (%zu)", title, r->count);
 	/* a title's colour ends with its text: no coloured blanks to send */
-	tui_put_text_spans(y, l->panes_x, l->panes_w, head, 0, A_NORMAL,
+	tui_put_mail_text_spans(y, l->panes_x, l->panes_w, head, 0, A_NORMAL,
 			   focused ? tui_colour(t, C_SELECTED, A_REVERSE)
 				   : tui_colour(t, C_TITLE, A_BOLD | A_UNDERLINE),
 			   focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_NORMAL);

@@ -206,6 +206,8 @@ int tui_pager_indent(int depth, int width);
 /* Where the piece of text from start that fits in room columns ends,
  * broken after a space; *next: where the next piece starts. */
 size_t tui_wrap_piece(const char *text, size_t len, size_t start, int room, size_t *next);
+/* Whether wc may reach the terminal as it is (tui/wrap.c). */
+bool tui_char_safe(wchar_t wc);
 /* Line index of the next (dir 1) or previous (-1) line containing needle
  * (case-insensitive) from `from`, or -1. */
 long tui_pager_find(const struct tui_pager *p, const char *needle, long from, int dir);

@@ -57,3 +57,14 @@ tui_wrap_piece(const char *text, size_t len, size_t start, int room, size_t *nex
 		(*next)++;
 	return fit;
 }
+
+/* Whether the terminal may be sent wc as it is: the last guard on every
+ * path to the screen, whatever was or was not sanitised before it. C0 and
+ * C1 controls and the bidirectional overrides and isolates (which reorder
+ * what follows them, U+202A..E, U+2066..9, U+200E/F, U+061C) are not. */
+bool
+tui_char_safe(wchar_t wc)
+{
+	return !(wc < 0x20 || (wc >= 0x7f && wc < 0xa0) || wc == 0x61c || wc == 0x200e ||
+		 wc == 0x200f || (wc >= 0x202a && wc <= 0x202e) || (wc >= 0x2066 && wc <= 0x2069));
+}

@@ -104,4 +104,32 @@ is "the error carries no raw ESC" "$(grep -c "$(printf '\033')" "$TMP/err1")" 0
 $V search "subject:(\"$evil" 2>"$TMP/err2" >/dev/null
 is "a bad query's error carries no raw ESC" "$(grep -c "$(printf '\033')" "$TMP/err2")" 0
 
+# domains from mail carry bidi overrides and C1 controls (U+009B is a CSI
+# on terminals that read C1): every output path names them instead
+RLO=$(printf '\342\200\256') LRI=$(printf '\342\201\246') CSI=$(printf '\302\233')
+printf 'From: %s <a@ev%sil.example>\nTo: rich@northwind.example\nSubject: s1\nMessage-ID: <bidi1@t>\n\nx\n' \
+	"Ev${LRI}il" "$RLO" >"$M/cur/bidi1:2,S"
+printf 'From: C1 <a@c%s31m.example>\nTo: rich@northwind.example\nSubject: s2\nMessage-ID: <bidi2@t>\n\nx\n' \
+	"$CSI" >"$M/cur/bidi2:2,S"
+$V index --quiet
+raw() { # TEXT: how many raw bidi or C1 characters it holds
+	printf '%s' "$1" | grep -c -e "$RLO" -e "$LRI" -e "$CSI"
+}
+out=$($V vendor list 2>&1)
+is "vendor list: no raw bidi or C1 character" "$(raw "$out")" 0
+contains "vendor list names the override" "$out" "ev<U+202E>il.example"
+contains "and the C1 CSI" "$out" "c<U+009B>31m.example"
+out=$($V vendor list --format=json 2>&1)
+is "vendor list JSON: none either" "$(raw "$out")" 0
+for slug in $($V vendor list --format=json | python3 -c 'import json,sys; [print(v["slug"]) for v in json.load(sys.stdin)]'); do
+	out="$out$($V vendor show "$slug" 2>&1)$($V vendor show "$slug" --format=json 2>&1)$($V history "$slug" 2>&1)"
+done
+is "vendor show and history, text and JSON: none" "$(raw "$out")" 0
+contains "vendor show names it" "$out" "domains:  ev<U+202E>il.example"
+out=$($V search "vendor:x${RLO}y" 2>&1)
+is "a bad query echoed on stderr: no raw override" "$(raw "$out")" 0
+contains "named" "$out" "bad query 'vendor:x<U+202E>y'"
+out=$($V search "kind:${CSI}31m" 2>&1)$($V "no${CSI}such" 2>&1)$($V "--no${RLO}pe" 2>&1)
+is "an unknown command or option: none" "$(raw "$out")" 0
+
 done_testing
