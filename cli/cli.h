@@ -35,6 +35,8 @@ extern volatile sig_atomic_t cli_interrupted;
 /* SIGUSR1 came: `sync --watch` syncs its accounts now (cmd-sync.c). */
 extern volatile sig_atomic_t cli_wake;
 
+/* Loads the configuration (once; every section checked, accounts too). */
+vt_status cli_load_config(struct cli *cli, struct vt_error *err);
 /* Loads the configuration and opens the store and the index as needed. */
 vt_status cli_open(struct cli *cli, enum mail_db_mode mode, struct vt_error *err);
 void cli_close(struct cli *cli);

@@ -294,7 +294,7 @@ cmd_compose(struct cli *cli, const struct cli_command *self, int argc, char **ar
 		return n == -2 ? 0 : 2;
 	if (n != 0)
 		return cli_usage_error(cli, "takes options only (--to, --subject)");
-	if (cli->cfg == NULL && vt_config_load(cli->config_path, &cli->cfg, &err) != VT_OK)
+	if (cli_load_config(cli, &err) != VT_OK)
 		return cli_error(&err);
 	/* a postponed draft (or one a failed send kept), taken up again */
 	if (resume != NULL) {
@@ -337,7 +337,7 @@ cmd_draft_list(struct cli *cli, const struct cli_command *self, int argc, char *
 		return n == -2 ? 0 : 2;
 	if (n != 0)
 		return cli_usage_error(cli, "takes no arguments");
-	if (cli->cfg == NULL && vt_config_load(cli->config_path, &cli->cfg, &err) != VT_OK)
+	if (cli_load_config(cli, &err) != VT_OK)
 		return cli_error(&err);
 	if (vt_drafts_list(cli->cfg, &list, &err) != VT_OK)
 		return cli_error(&err);

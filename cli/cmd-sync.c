@@ -426,7 +426,7 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	if (progress != NULL && strcmp(progress, "lines") != 0)
 		return cli_usage_error(cli, "--progress takes 'lines'");
 	ui.lines = progress != NULL;
-	if (cli->cfg == NULL && (rc = vt_config_load(cli->config_path, &cli->cfg, &err)) != VT_OK)
+	if ((rc = cli_load_config(cli, &err)) != VT_OK)
 		return cli_error(&err);
 	/* every account named (or all), all parsed before any connection */
 	if ((rc = vt_sync_accounts_load(cli->cfg, argv, (size_t)n, &accts, &n_accts, &err)) != VT_OK)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../imap/run.h"
 
 volatile sig_atomic_t cli_interrupted;
 volatile sig_atomic_t cli_wake;
@@ -33,13 +34,28 @@ cli_find_program(const char *name, char *path, size_t size)
 	return (size_t)snprintf(path, size, "%s/%s", VT_PKGLIBEXECDIR, name) < size;
 }
 
+/* The configuration, every section checked (the [account] ones too,
+ * whatever the command), once per process. */
+vt_status
+cli_load_config(struct cli *cli, struct vt_error *err)
+{
+	vt_status rc;
+
+	if (cli->cfg != NULL)
+		return VT_OK;
+	if ((rc = vt_config_load(cli->config_path, &cli->cfg, err)) == VT_OK &&
+	    (rc = vt_accounts_check(cli->cfg, err)) != VT_OK)
+		vt_config_free(&cli->cfg);
+	return rc;
+}
+
 vt_status
 cli_open(struct cli *cli, enum mail_db_mode mode, struct vt_error *err)
 {
 	char helper[PATH_MAX];
 	vt_status rc;
 
-	if (cli->cfg == NULL && (rc = vt_config_load(cli->config_path, &cli->cfg, err)) != VT_OK)
+	if ((rc = cli_load_config(cli, err)) != VT_OK)
 		return rc;
 	/* the PDF reader of indexing: $VTRIAGE_PDF_HELPER, else ours */
 	if (cli->cfg->pdf_helper == NULL && getenv("VTRIAGE_PDF_HELPER") == NULL &&

@@ -79,6 +79,9 @@ struct vt_sync_request {
 	const struct vt_sync_hooks *hooks;
 };
 
+/* Every [account NAME] of cfg parsed and dropped: the first error, with
+ * its file and line (imap/accounts.c, which needs no libetpan). */
+vt_status vt_accounts_check(const struct vt_config *cfg, struct vt_error *err);
 /*
  * The accounts of cfg named in names (n of them; every [account NAME]
  * when n is 0), all parsed before any connection: an unknown name is

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "private.h"
 
@@ -430,37 +432,56 @@ default_config_path(void)
 	return asprintf(&out, "%s/.config/vtriage/config", home ? home : ".") < 0 ? NULL : out;
 }
 
+/* A config is a few kilobytes; a bigger file is not one (and /dev/zero
+ * would be read until memory runs out). */
+#define CONFIG_MAX_BYTES (1 << 20)
+
+/*
+ * Only a regular file: a FIFO with no writer would hang the open (hence
+ * O_NONBLOCK, cleared for the read), a device never end.
+ */
 static vt_status
 read_file(const char *path, char **out, struct vt_error *err)
 {
-	FILE *f = fopen(path, "rb");
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
 	char *text = NULL;
-	size_t len = 0, cap = 0, got;
+	size_t len = 0;
+	ssize_t got;
 
 	*out = NULL;
-	if (f == NULL)
+	if (fd < 0)
 		return vt_fail(err, errno == ENOENT ? VT_ERR_NOT_FOUND : VT_ERR_CONFIG,
 			       "%s: %s", path, strerror(errno));
-	do {
-		if (len + 4096 + 1 > cap) {
-			char *grown = realloc(text, cap = (len + 4096 + 1) * 2);
-
-			if (grown == NULL) {
-				free(text);
-				fclose(f);
-				return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-			}
-			text = grown;
-		}
-		got = fread(text + len, 1, 4096, f);
-		len += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		free(text);
-		fclose(f);
-		return vt_fail(err, VT_ERR_CONFIG, "%s: read error", path);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return vt_fail(err, VT_ERR_CONFIG, "%s: not a regular file", path);
 	}
-	fclose(f);
+	if (st.st_size > CONFIG_MAX_BYTES) {
+		close(fd);
+		return vt_fail(err, VT_ERR_CONFIG, "%s: %lld bytes, more than a config's %d",
+			       path, (long long)st.st_size, CONFIG_MAX_BYTES);
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if ((text = malloc(CONFIG_MAX_BYTES + 2)) == NULL) {
+		close(fd);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	/* the size may change under us: read one byte past the cap at most */
+	while (len <= CONFIG_MAX_BYTES &&
+	       ((got = read(fd, text + len, CONFIG_MAX_BYTES + 1 - len)) > 0 ||
+		(got < 0 && errno == EINTR)))
+		len += got > 0 ? (size_t)got : 0;
+	if (got < 0 || len > CONFIG_MAX_BYTES) {
+		int saved = errno;
+
+		free(text);
+		close(fd);
+		return got < 0 ? vt_fail(err, VT_ERR_CONFIG, "%s: %s", path, strerror(saved))
+			       : vt_fail(err, VT_ERR_CONFIG, "%s: more than a config's %d bytes",
+					 path, CONFIG_MAX_BYTES);
+	}
+	close(fd);
 	if (memchr(text, '\0', len) != NULL) {
 		free(text);
 		return vt_fail(err, VT_ERR_CONFIG, "%s: binary file, not a config", path);

@@ -89,11 +89,42 @@ parse_header(char *line, const char *file, int lineno, char **section, char **na
 	return VT_OK;
 }
 
+/* A section given twice would let its second half silently win (or mix
+ * two accounts' keys): an error, as a key set twice is. */
+struct header_seen {
+	const char *section, *name;
+	int line;
+};
+
+static vt_status
+note_header(struct header_seen **seen, size_t *n, const char *section, const char *name,
+	    const char *file, int lineno, struct vt_error *err)
+{
+	struct header_seen *grown;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*seen)[i].section, section) == 0 &&
+		    ((*seen)[i].name == NULL ? name == NULL
+					     : name != NULL && strcmp((*seen)[i].name, name) == 0))
+			return vt_fail(err, VT_ERR_CONFIG,
+				       "%s:%d: [%s%s%s] again (first at line %d): write each "
+				       "section once",
+				       file, lineno, section, name ? " " : "", name ? name : "",
+				       (*seen)[i].line);
+	if ((grown = realloc(*seen, (*n + 1) * sizeof *grown)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	*seen = grown;
+	grown[(*n)++] = (struct header_seen){ section, name, lineno };
+	return VT_OK;
+}
+
 vt_status
 vt_ini_parse(const char *text, const char *file, vt_ini_handler handler, void *ctx,
 	     struct vt_error *err)
 {
 	char *copy = strdup(text), *line, *next, *section = NULL, *name = NULL;
+	struct header_seen *seen = NULL;
+	size_t n_seen = 0;
 	int lineno = 0;
 	vt_status rc = VT_OK;
 
@@ -114,6 +145,8 @@ vt_ini_parse(const char *text, const char *file, vt_ini_handler handler, void *c
 			continue;
 		if (*s == '[') {
 			rc = parse_header(s, file, lineno, &section, &name, err);
+			if (rc == VT_OK)
+				rc = note_header(&seen, &n_seen, section, name, file, lineno, err);
 			continue;
 		}
 		eq = strchr(s, '=');
@@ -136,6 +169,7 @@ vt_ini_parse(const char *text, const char *file, vt_ini_handler handler, void *c
 		}
 		rc = handler(ctx, section, name, key, value, lineno, err);
 	}
+	free(seen);
 	free(copy);
 	return rc;
 }

@@ -58,6 +58,33 @@ is "missing --config file exits 2" "$(status $V --config "$TMP/nope.conf" count 
 contains "missing --config file is named" "$($V --config "$TMP/nope.conf" count '*' 2>&1)" \
 	"nope.conf"
 
+# what is not a config is refused quickly, whatever the command
+out=$(timeout 10 $V --config /dev/zero count '*' 2>&1)
+is "/dev/zero: refused, not read for ever (exit 2)" "$?" 2
+contains "as not a regular file" "$out" "/dev/zero: not a regular file"
+mkfifo "$TMP/fifo.conf"
+out=$(timeout 10 $V --config "$TMP/fifo.conf" count '*' 2>&1)
+is "a FIFO with no writer: refused, no hang" "$?" 2
+contains "named" "$out" "fifo.conf: not a regular file"
+head -c 1100000 /dev/zero | tr '\0' '#' >"$TMP/huge.conf"
+contains "a config over 1 MB is refused" "$($V --config "$TMP/huge.conf" count '*' 2>&1)" \
+	"huge.conf: 1100000 bytes, more than a config's 1048576"
+printf '[store]\nmaildir = x\n[account a]\nhost = h\nuser = u\n[account a]\nhost = evil\n' >"$TMP/dup.conf"
+out=$($V --config "$TMP/dup.conf" count '*' 2>&1)
+is "a section written twice exits 2" "$(status $V --config "$TMP/dup.conf" count '*')" 2
+contains "naming both lines" "$out" "dup.conf:6: [account a] again (first at line 3)"
+# an account's mistakes are every command's, not only sync's
+printf '[store]\nmaildir = x\n[account a]\nhost = h\nuser = u\npassword = hunter2\n' >"$TMP/pw.conf"
+for cmd in "count *" "vendor list" "draft list" "contract list"; do
+	is "a password in [account a]: '$cmd' exits 2" "$(status $V --config "$TMP/pw.conf" $cmd)" 2
+done
+out=$($V --config "$TMP/pw.conf" vendor list 2>&1)
+contains "naming the line" "$out" "pw.conf:6: [account a] password: passwords are not kept"
+lacks "never echoing it" "$out" "hunter2"
+printf '[store]\nmaildir = x\n[account a]\nhost = h\nuser = u\nfolderz = INBOX\n' >"$TMP/acct.conf"
+contains "an unknown account key too" "$($V --config "$TMP/acct.conf" count '*' 2>&1)" \
+	"acct.conf:6: [account a] folderz: unknown key"
+
 # VTRIAGE_CONFIG and XDG_CONFIG_HOME are honoured
 write_config "$TMP/good.conf" "$TMP/mail" "$TMP/data"
 is "VTRIAGE_CONFIG is read" "$(VTRIAGE_CONFIG=$TMP/good.conf status $V index --quiet)" 0
