@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +33,23 @@ cli_find_program(const char *name, char *path, size_t size)
 		}
 	}
 	return (size_t)snprintf(path, size, "%s/%s", VT_PKGLIBEXECDIR, name) < size;
+}
+
+/* Made 0700 by vtriage, but one that was there before may let others
+ * read the store (vendors, contacts, amounts): said, not changed. */
+static void
+warn_if_shared(const char *dir)
+{
+	struct stat st;
+	char *shown;
+
+	if (dir == NULL || stat(dir, &st) != 0 || (st.st_mode & 077) == 0)
+		return;
+	shown = cli_text(dir);
+	fprintf(stderr,
+		"vtriage: warning: %s is open to other users (mode %03o): chmod 700 it\n",
+		shown ? shown : "the data directory", (unsigned)(st.st_mode & 0777));
+	free(shown);
 }
 
 /* The configuration, every section checked (the [account] ones too,
@@ -61,7 +79,9 @@ cli_open(struct cli *cli, enum mail_db_mode mode, struct vt_error *err)
 	if (cli->cfg->pdf_helper == NULL && getenv("VTRIAGE_PDF_HELPER") == NULL &&
 	    cli_find_program("vtriage-pdf", helper, sizeof helper) && access(helper, X_OK) == 0)
 		cli->cfg->pdf_helper = strdup(helper);
-	return vt_data_open(cli->cfg, mode, &cli->db, &cli->store, err);
+	if ((rc = vt_data_open(cli->cfg, mode, &cli->db, &cli->store, err)) == VT_OK)
+		warn_if_shared(cli->cfg->data_dir);
+	return rc;
 }
 
 void

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -533,6 +534,10 @@ main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	int i = 1, rc;
 
+	/* Mail, the index and the store are the user's alone, whatever the
+	 * umask: files 0600, directories 0700 (notmuch and Xapian create
+	 * theirs by the umask). What is saved for the user is chmod-able. */
+	umask(077);
 	setlocale(LC_ALL, "");
 	/* A dropped pipe or connection is an error return, not a death. */
 	signal(SIGPIPE, SIG_IGN);

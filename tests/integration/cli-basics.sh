@@ -85,6 +85,26 @@ printf '[store]\nmaildir = x\n[account a]\nhost = h\nuser = u\nfolderz = INBOX\n
 contains "an unknown account key too" "$($V --config "$TMP/acct.conf" count '*' 2>&1)" \
 	"acct.conf:6: [account a] folderz: unknown key"
 
+# files 0600 and directories 0700 whatever the umask; a data directory
+# others can read is said
+mkdir -p "$TMP/modes/mail/cur" "$TMP/modes/mail/new" "$TMP/modes/mail/tmp"
+cp "$FIXTURES"/demo/Maildir/INBOX/cur/* "$TMP/modes/mail/cur/" 2>/dev/null
+write_config "$TMP/modes.conf" "$TMP/modes/mail" "$TMP/modes/data"
+for u in 022 000; do
+	rm -rf "$TMP/modes/data"
+	(umask $u && $V --config "$TMP/modes.conf" index --quiet)
+	is "umask $u: the store, the index and notmuch's config are the user's alone" \
+		"$(find "$TMP/modes/data" \( -perm -g=r -o -perm -o=r -o -perm -o=x \) | head -3)" ""
+done
+is "vtriage.db 0600" "$(stat -c %a "$TMP/modes/data/vtriage.db")" 600
+is "the data directory 0700" "$(stat -c %a "$TMP/modes/data")" 700
+chmod 755 "$TMP/modes/data"
+contains "a data directory open to others is said" \
+	"$($V --config "$TMP/modes.conf" count '*' 2>&1 >/dev/null)" \
+	"modes/data is open to other users (mode 755): chmod 700 it"
+chmod 700 "$TMP/modes/data"
+is "and not when it is the user's" "$($V --config "$TMP/modes.conf" count '*' 2>&1 >/dev/null)" ""
+
 # VTRIAGE_CONFIG and XDG_CONFIG_HOME are honoured
 write_config "$TMP/good.conf" "$TMP/mail" "$TMP/data"
 is "VTRIAGE_CONFIG is read" "$(VTRIAGE_CONFIG=$TMP/good.conf status $V index --quiet)" 0
