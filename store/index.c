@@ -35,16 +35,22 @@ is_own(const struct vt_config *cfg, const char *address, const char *org)
 	return false;
 }
 
+/* The people one message can add to the contacts: a real Cc line names a
+ * few dozen at most, and one mail with 20,000 addresses must not make
+ * 20,000 contacts (nor write as many rows). */
+#define SIGHTINGS_PER_MESSAGE 50
+
+/* *budget: how many more this message may record. */
 static vt_status
 record_sightings(struct index_run *r, const struct mail_message_info *info,
 		 enum sighting_field field, const struct mail_address *items, size_t n,
-		 struct vt_error *err)
+		 size_t *budget, struct vt_error *err)
 {
 	sqlite3_stmt *st;
 	char org[MAIL_DOMAIN_MAX];
 	int rc;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && *budget > 0; i++) {
 		const struct mail_address *a = &items[i];
 
 		/* Contacts are people at organisations: not the user, not
@@ -69,6 +75,7 @@ record_sightings(struct index_run *r, const struct mail_message_info *info,
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
 			return vt_sql_fail(r->s, err, rc, "record contact");
+		(*budget)--;
 	}
 	return VT_OK;
 }
@@ -335,6 +342,7 @@ on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err
 	const struct mail_attribution *a = &info->attribution;
 	sqlite3_stmt *st;
 	int64_t vendor_id;
+	size_t budget = SIGHTINGS_PER_MESSAGE;
 	bool created, replaced = false;
 	int rc;
 	vt_status vs;
@@ -392,14 +400,17 @@ again:
 	if (created)
 		r->vendors_new++;
 	if (info->from.address != NULL &&
-	    (vs = record_sightings(r, info, SIGHT_FROM, &info->from, 1, err)) != VT_OK)
+	    (vs = record_sightings(r, info, SIGHT_FROM, &info->from, 1, &budget, err)) != VT_OK)
 		return vs;
-	if ((vs = record_sightings(r, info, SIGHT_CC, info->cc.items, info->cc.count, err)) != VT_OK)
+	/* What the user wrote names the vendor's people in To, first. */
+	if (a->direction == MAIL_DIR_OUT &&
+	    (vs = record_sightings(r, info, SIGHT_TO, info->to.items, info->to.count, &budget,
+				   err)) != VT_OK)
 		return vs;
-	/* What the user wrote names the vendor's people in To. */
-	if (a->direction == MAIL_DIR_OUT)
-		vs = record_sightings(r, info, SIGHT_TO, info->to.items, info->to.count, err);
-	else if (info->from.address != NULL)
+	if ((vs = record_sightings(r, info, SIGHT_CC, info->cc.items, info->cc.count, &budget,
+				   err)) != VT_OK)
+		return vs;
+	if (a->direction != MAIL_DIR_OUT && info->from.address != NULL)
 		vs = record_signature(r, info, err);
 	return vs;
 }

@@ -104,6 +104,18 @@ is "the error carries no raw ESC" "$(grep -c "$(printf '\033')" "$TMP/err1")" 0
 $V search "subject:(\"$evil" 2>"$TMP/err2" >/dev/null
 is "a bad query's error carries no raw ESC" "$(grep -c "$(printf '\033')" "$TMP/err2")" 0
 
+# one vendor mail Cc'ing 20,000 people makes 50 contacts, not 20,000
+python3 - "$M/cur/cc20k:2,S" <<'PY'
+import sys
+cc = ", ".join("p%d@flood.example" % i for i in range(20000))
+open(sys.argv[1], "w").write("From: Sales <sales@flood.example>\nTo: rich@northwind.example\n"
+    "Cc: %s\nSubject: all hands\nMessage-ID: <cc20k@t>\n\nhello\n" % cc)
+PY
+$V index --quiet
+is "a 20,000-address Cc: 50 contacts from the message, its sender among them" \
+	"$($V contact list flood --format=json | python3 -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin) for a in c["addresses"]))')" 50
+contains "the sender among them" "$($V contact list flood)" "sales@flood.example"
+
 # domains from mail carry bidi overrides and C1 controls (U+009B is a CSI
 # on terminals that read C1): every output path names them instead
 RLO=$(printf '\342\200\256') LRI=$(printf '\342\201\246') CSI=$(printf '\302\233')
