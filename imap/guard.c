@@ -39,6 +39,8 @@
 /* Bytes per message of the folder that an answer may add (a FETCH of
  * flags for every message). */
 #define ANSWER_PER_MESSAGE 160
+/* A UID in a list: up to 10 digits and a space or a colon. */
+#define UID_LIST_BYTES 12
 /* A server's word for a folder's size, as far as it makes answers
  * longer: beyond this, it has to be a lie or a folder no one reads. */
 #define FOLDER_BELIEVED (1u << 20)
@@ -60,10 +62,43 @@ imap_body_allowance(const struct mail_imap_account *a, uint64_t declared)
 	return allowed < a->max_message ? allowed : a->max_message;
 }
 
+/* Untagged responses that list UIDs of the folder, one line for all. */
+static bool
+uid_list_line(const struct imap_guard *g)
+{
+	static const char *const lists[] = { "* SEARCH", "* ESEARCH", "* VANISHED" };
+
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+		if (g->head_len >= strlen(lists[i]) &&
+		    strncasecmp(g->head, lists[i], strlen(lists[i])) == 0)
+			return true;
+	return false;
+}
+
 static uint64_t
 line_cap(const struct imap_guard *g)
 {
-	return g->answer.line_cap > g->acct->max_line ? g->answer.line_cap : g->acct->max_line;
+	uint64_t cap = g->answer.line_cap > g->acct->max_line ? g->answer.line_cap
+							     : g->acct->max_line;
+	uint64_t uids = (uint64_t)g->folder_size * UID_LIST_BYTES;
+
+	return uids > cap && uid_list_line(g) ? uids : cap;
+}
+
+/* "* 123 EXISTS": the folder's size, for what its answers may hold. */
+static void
+note_exists(struct imap_guard *g)
+{
+	uint64_t n = 0;
+	size_t i = 2;
+
+	if (g->head_len < 10 || g->head[0] != '*' || g->head[1] != ' ')
+		return;
+	for (; i < g->head_len && g->head[i] >= '0' && g->head[i] <= '9' && n <= UINT32_MAX; i++)
+		n = n * 10 + (uint64_t)(g->head[i] - '0');
+	if (i > 2 && g->head_len - i >= 7 && strncasecmp(g->head + i, " EXISTS", 7) == 0 &&
+	    n > g->folder_size)
+		imap_guard_folder_size(g, n);
 }
 
 static uint64_t
@@ -214,6 +249,9 @@ end_of_line(struct imap_guard *g)
 {
 	uint64_t len;
 
+	if (g->line_len == g->head_len)
+		note_exists(g);
+	g->head_len = 0;
 	g->line_len = 0;
 	g->word_len = 0;
 	g->uid_digits = false;
@@ -248,6 +286,7 @@ end_of_line(struct imap_guard *g)
 static bool
 scan(struct imap_guard *g, const char *buf, size_t len)
 {
+	/* the line's kind (a UID list?) is known once its head is in */
 	uint64_t cap = line_cap(g);
 
 	for (size_t i = 0; i < len && !g->why[0];) {
@@ -273,6 +312,10 @@ scan(struct imap_guard *g, const char *buf, size_t len)
 			if (ch == '\n')
 				check_greeting(g);
 			continue;
+		}
+		if (g->head_len < sizeof g->head) {
+			g->head[g->head_len++] = ch;
+			cap = line_cap(g);
 		}
 		if (++g->line_len > cap) {
 			cut(g, VT_ERR_PROTOCOL, "refused a response line of more than %llu bytes "

@@ -61,6 +61,8 @@ struct imap_guard {
 	uint64_t received;
 	enum imap_guard_mode mode;
 	uint64_t line_len;
+	char head[24]; /* the line's first bytes: "* SEARCH", "* 12 EXISTS" */
+	size_t head_len;
 	char tail[24]; /* the line's last bytes: "{123}\r\n" */
 	size_t tail_len;
 	char word[4];

@@ -639,12 +639,7 @@ server_uids(struct folder_sync *fs, struct vt_error *err)
 		return VT_OK;
 	if ((key = mailimap_search_key_new_all()) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	/* one line of every UID: up to 11 bytes each */
-	imap_guard_expect(&fs->conn->guard,
-			  &(struct imap_answer){ .line_cap = (uint64_t)fs->conn->guard.folder_size *
-							     12 });
 	r = mailimap_uid_search(fs->conn->imap, NULL, key, &result);
-	imap_guard_expect(&fs->conn->guard, NULL);
 	mailimap_search_key_free(key);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(fs->conn, r, err, "%s/%s: UID SEARCH", fs->acct->name, fs->name);
@@ -1485,8 +1480,6 @@ select_folder(struct folder_sync *fs, struct vt_error *err)
 
 	/* VANISHED (EARLIER) lists what went of the messages we know */
 	imap_guard_folder_size(&fs->conn->guard, st->n);
-	imap_guard_expect(&fs->conn->guard,
-			  &(struct imap_answer){ .line_cap = (uint64_t)st->n * 12 });
 	r = MAILIMAP_ERROR_INVAL;
 	if (qr)
 		r = select_qresync(fs->conn->imap, fs->name, st->uidvalidity, st->highestmodseq,
@@ -1498,7 +1491,6 @@ select_folder(struct folder_sync *fs, struct vt_error *err)
 		else
 			r = mailimap_select(fs->conn->imap, fs->name);
 	}
-	imap_guard_expect(&fs->conn->guard, NULL);
 	if (r != MAILIMAP_NO_ERROR)
 		return imap_fail(fs->conn, r, err, "%s/%s: SELECT", fs->acct->name, fs->name);
 	sel = fs->conn->imap->imap_selection_info;
