@@ -371,9 +371,10 @@ imap_conn_open(struct imap_conn *c, const struct mail_imap_account *a,
 	if ((c->imap = mailimap_new(0, NULL)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	mailimap_set_timeout(c->imap, a->timeout);
-	c->alive = true;
+	/* alive only with a session to log out of */
 	if ((rc = open_session(c, &r, err)) != VT_OK)
 		goto fail;
+	c->alive = true;
 	if (a->tls == MAIL_IMAP_TLS_STARTTLS) {
 		int s = mailimap_socket_starttls_with_callback(c->imap, tls_setup, a->host);
 
