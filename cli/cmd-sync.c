@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -297,6 +299,8 @@ write_summary(FILE *out, const struct vt_sync_round *r)
 		fprintf(out, ", %u no longer on the server (kept here, unsynced)", st->orphaned);
 	if (st->missing)
 		fprintf(out, ", %u deleted here only", st->missing);
+	if (st->unfetched)
+		fprintf(out, ", %u NOT FETCHED", st->unfetched);
 	if (st->mirrored || st->mirror_kept)
 		fprintf(out, ", %u moved to vendor folders", st->mirrored);
 	if (st->mirror_kept)
@@ -308,6 +312,9 @@ write_summary(FILE *out, const struct vt_sync_round *r)
 	if (st->folders_failed)
 		fprintf(out, "; %u folder%s FAILED", st->folders_failed,
 			st->folders_failed == 1 ? "" : "s");
+	if (r->accounts_failed)
+		fprintf(out, "; %u account%s FAILED", r->accounts_failed,
+			r->accounts_failed == 1 ? "" : "s");
 	if (idx)
 		fprintf(out, "; indexed %u new message%s (%u new vendor%s)", idx->mail.added,
 			idx->mail.added == 1 ? "" : "s", idx->vendors_new,
@@ -341,7 +348,7 @@ on_round_done(void *ctx, const struct vt_sync_round *r)
 		fflush(cli->out); /* a watch goes on */
 		return;
 	}
-	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
+	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
 			      "accounts", (json_int_t)accounts,
 			      "folders", (json_int_t)st->folders,
 			      "folders_failed", (json_int_t)st->folders_failed,
@@ -356,6 +363,7 @@ on_round_done(void *ctx, const struct vt_sync_round *r)
 			      "indexed", (json_int_t)(idx ? idx->mail.added : 0),
 			      "mirrored", (json_int_t)st->mirrored,
 			      "mirror_kept", (json_int_t)st->mirror_kept,
+			      "unfetched", (json_int_t)st->unfetched,
 			      "trashed", (json_int_t)st->trashed, "sent_uploaded",
 			      (json_int_t)st->sent_uploaded,
 			      "seconds", st->elapsed);
@@ -386,6 +394,19 @@ on_reconnecting(void *ctx, const struct vt_error *err, unsigned seconds)
 	fprintf(stderr, "vtriage: sync --watch: %s; trying again in %u s\n", clean ? clean : "",
 		seconds);
 	free(clean);
+}
+
+/* This process holds passwords (typed, or from password_command): no
+ * core dump may carry them to disk, and no other process of the user's
+ * may read its memory (ptrace, /proc/PID/mem). Before anything secret
+ * is read. */
+static void
+keep_secrets_in(void)
+{
+	const struct rlimit none = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 int
@@ -419,6 +440,7 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	int n;
 	vt_status rc;
 
+	keep_secrets_in();
 	n = cli_parse_options(cli, self, argc, argv, options);
 	if (n < 0)
 		return n == -2 ? 0 : 2;

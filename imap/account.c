@@ -92,6 +92,86 @@ set_timeout(struct parse_ctx *p, const struct mail_imap_setting *s)
 	return VT_OK;
 }
 
+/* seconds, 1 to 24 hours */
+static vt_status
+set_command_timeout(struct parse_ctx *p, const struct mail_imap_setting *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s->value, &end, 10);
+	if (errno || end == s->value || *end || v < 1 || v > 86400)
+		return bad(p, s, "not a number of seconds (1-86400)");
+	p->acct->command_timeout = (unsigned)v;
+	return VT_OK;
+}
+
+/* A byte count, with an optional K, M or G (powers of 1024) after it;
+ * between min and max. */
+static bool
+parse_size(const char *text, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (text[0] < '0' || text[0] > '9')
+		return false;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno)
+		return false;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if ((*end == 'b' || *end == 'B') && shift)
+		end++;
+	if (*end || v > (max >> shift))
+		return false;
+	v <<= shift;
+	if (v < min)
+		return false;
+	*out = v;
+	return true;
+}
+
+static vt_status
+set_min_rate(struct parse_ctx *p, const struct mail_imap_setting *s)
+{
+	uint64_t v;
+
+	if (!parse_size(s->value, 1, UINT32_MAX, &v))
+		return bad(p, s, "not a number of bytes per second (at least 1; K, M allowed)");
+	p->acct->min_rate = (uint32_t)v;
+	return VT_OK;
+}
+
+static vt_status
+set_max_line(struct parse_ctx *p, const struct mail_imap_setting *s)
+{
+	uint64_t v;
+
+	if (!parse_size(s->value, 1024, (uint64_t)1 << 30, &v))
+		return bad(p, s, "not a size from 1K to 1G (a number of bytes; K, M, G allowed)");
+	p->acct->max_line = v;
+	return VT_OK;
+}
+
+static vt_status
+set_max_message(struct parse_ctx *p, const struct mail_imap_setting *s)
+{
+	uint64_t v;
+
+	if (!parse_size(s->value, 1024, (uint64_t)1 << 40, &v))
+		return bad(p, s, "not a size from 1K to 1024G (a number of bytes; K, M, G allowed)");
+	p->acct->max_message = v;
+	return VT_OK;
+}
+
 static vt_status
 set_idle(struct parse_ctx *p, const struct mail_imap_setting *s)
 {
@@ -237,6 +317,10 @@ static const struct {
 	{ "maildir_subdir", set_subdir },
 	{ "cert_fingerprint", set_fingerprint },
 	{ "timeout", set_timeout },
+	{ "command_timeout", set_command_timeout },
+	{ "min_rate", set_min_rate },
+	{ "max_line", set_max_line },
+	{ "max_message", set_max_message },
 	{ "idle", set_idle },
 	{ "from", set_from },
 	{ "save_sent", set_save_sent },
@@ -301,6 +385,10 @@ mail_imap_account_parse(const char *file, const char *name,
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	p.acct = a;
 	a->timeout = 60;
+	a->command_timeout = MAIL_IMAP_COMMAND_TIMEOUT;
+	a->min_rate = MAIL_IMAP_MIN_RATE;
+	a->max_line = MAIL_IMAP_MAX_LINE;
+	a->max_message = MAIL_IMAP_MAX_MESSAGE;
 	a->save_sent = true;
 	a->line = first.line;
 	if ((a->name = strdup(name)) == NULL || (a->file = strdup(p.file)) == NULL) {
@@ -331,7 +419,8 @@ mail_imap_account_parse(const char *file, const char *name,
 		if (k == sizeof account_keys / sizeof account_keys[0]) {
 			rc = bad(&p, s, "unknown key (known: host, port, tls, user, "
 					"password_command, folders, maildir_subdir, "
-					"cert_fingerprint, timeout, idle, from, save_sent, "
+					"cert_fingerprint, timeout, command_timeout, min_rate, "
+					"max_line, max_message, idle, from, save_sent, "
 					"sent_folder)");
 			goto out;
 		}

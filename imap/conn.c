@@ -6,14 +6,18 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "private.h"
 
@@ -87,6 +91,29 @@ server_text(const struct imap_conn *c, char *out, size_t len)
 	free(clean);
 }
 
+/* The line libetpan could not parse, made safe to print. */
+static void
+unreadable_text(const struct imap_conn *c, char *out, size_t len)
+{
+	const MMAPString *line = c->imap ? c->imap->imap_stream_buffer : NULL;
+	size_t n = line && line->str ? strnlen(line->str, line->len) : 0;
+	const char *start;
+	char *clean;
+
+	out[0] = '\0';
+
+	while (n && (line->str[n - 1] == '\n' || line->str[n - 1] == '\r'))
+		n--;
+	/* the buffer holds the whole response: its last line failed */
+	start = n ? memrchr(line->str, '\n', n) : NULL;
+	start = start ? start + 1 : line->str;
+	n -= (size_t)(start - line->str);
+	if (n == 0 || (clean = mail_sanitize(start, n > 80 ? 80 : n, false)) == NULL)
+		return;
+	snprintf(out, len, "%s%s", clean, n > 80 ? "..." : "");
+	free(clean);
+}
+
 vt_status
 imap_fail(struct imap_conn *c, int r, struct vt_error *err, const char *fmt, ...)
 {
@@ -99,9 +126,18 @@ imap_fail(struct imap_conn *c, int r, struct vt_error *err, const char *fmt, ...
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	said[0] = '\0';
+	if (c->guard.why[0] && r != MAILIMAP_NO_ERROR) {
+		/* the guard cut the stream and knows why */
+		c->alive = false;
+		return vt_fail(err, c->guard.why_status, "%s: %s", what, c->guard.why);
+	}
 	switch (r) {
-	case MAILIMAP_ERROR_STREAM:
 	case MAILIMAP_ERROR_PARSE:
+		c->alive = false;
+		unreadable_text(c, said, sizeof said);
+		return vt_fail(err, VT_ERR_PROTOCOL, "%s: the server's answer is not IMAP%s%s%s",
+			       what, said[0] ? ": \"" : "", said, said[0] ? "\"" : "");
+	case MAILIMAP_ERROR_STREAM:
 	case MAILIMAP_ERROR_FATAL:
 		c->alive = false;
 		st = VT_ERR_NET;
@@ -137,27 +173,110 @@ imap_fail(struct imap_conn *c, int r, struct vt_error *err, const char *fmt, ...
 		       said[0] ? "\")" : "");
 }
 
-static ssize_t
-eof_read(mailstream_low *s, void *buf, size_t len)
+/* A TCP connection within timeout seconds to the first address of host
+ * that takes it; -1 and err otherwise. */
+static int
+tcp_connect(const char *host, uint16_t port, int timeout, struct vt_error *err)
 {
-	const struct imap_eof_driver *d = (const struct imap_eof_driver *)s->driver;
-	ssize_t r = d->orig_read(s, buf, len);
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+	char service[8];
+	int fd = -1, r, last = ECONNREFUSED;
 
-	return r == 0 && len > 0 ? -1 : r;
+	snprintf(service, sizeof service, "%u", (unsigned)port);
+	if ((r = getaddrinfo(host, service, &hints, &res)) != 0) {
+		vt_fail(err, VT_ERR_NET, "%s: %s", host, gai_strerror(r));
+		return -1;
+	}
+	for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+		struct pollfd p;
+		socklen_t len = sizeof last;
+
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			    ai->ai_protocol);
+		if (fd < 0) {
+			last = errno;
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		last = errno;
+		if (errno == EINPROGRESS) {
+			p = (struct pollfd){ .fd = fd, .events = POLLOUT };
+			do
+				r = poll(&p, 1, timeout * 1000);
+			while (r < 0 && errno == EINTR);
+			last = r == 0 ? ETIMEDOUT : r < 0 ? errno : 0;
+			if (r > 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &last, &len) != 0)
+				last = errno;
+			if (last == 0)
+				break;
+		}
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		vt_fail(err, VT_ERR_NET, "%s port %u: cannot connect: %s", host, (unsigned)port,
+			strerror(last));
+		return -1;
+	}
+	/* libetpan's streams wait with poll themselves */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
 }
 
-/* Puts eof_read under the session's current stream (after TLS is up). */
-static void
-guard_eof(struct imap_conn *c)
+/* Connects and reads the greeting through the guard: libetpan's own
+ * connect reads it unguarded and calls every failure "cannot connect". */
+static vt_status
+open_session(struct imap_conn *c, int *greeting, struct vt_error *err)
 {
-	mailstream_low *low = mailstream_get_low(c->imap->imap_stream);
+	const struct mail_imap_account *a = c->acct;
+	mailstream *stream;
+	int fd;
 
-	if (low == NULL || low->driver == &c->eof.drv)
-		return;
-	c->eof.drv = *low->driver;
-	c->eof.orig_read = low->driver->mailstream_read;
-	c->eof.drv.mailstream_read = eof_read;
-	low->driver = &c->eof.drv;
+	if ((fd = tcp_connect(a->host, a->port, a->timeout, err)) < 0)
+		return err ? err->status : VT_ERR_NET;
+	if (a->tls == MAIL_IMAP_TLS_IMPLICIT)
+		stream = mailstream_ssl_open_with_callback_timeout(fd, a->timeout, tls_setup,
+								   a->host);
+	else
+		stream = mailstream_socket_open_timeout(fd, a->timeout);
+	if (stream == NULL) {
+		close(fd);
+		if (a->tls == MAIL_IMAP_TLS_IMPLICIT)
+			return vt_fail(err, VT_ERR_TLS, "%s port %u: TLS negotiation failed", a->host,
+				       (unsigned)a->port);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	imap_guard_begin(&c->guard, a);
+	imap_guard_install(&c->guard, stream);
+	/* mailimap_connect owns the stream from here, whatever it returns */
+	*greeting = mailimap_connect(c->imap, stream);
+	if (*greeting == MAILIMAP_NO_ERROR_AUTHENTICATED ||
+	    *greeting == MAILIMAP_NO_ERROR_NON_AUTHENTICATED)
+		return VT_OK;
+	c->alive = false;
+	if (c->guard.why[0])
+		return vt_fail(err, c->guard.why_status, "%s port %u: %s", a->host,
+			       (unsigned)a->port, c->guard.why);
+	if (*greeting == MAILIMAP_ERROR_PARSE)
+		return imap_fail(c, *greeting, err, "%s port %u: greeting", a->host,
+				 (unsigned)a->port);
+	return imap_fail(c, *greeting, err, "%s port %u", a->host, (unsigned)a->port);
+}
+
+/* The password is needed for LOGIN only: a core dump or a swapped-out
+ * page later should not hold it. libetpan keeps the last command in its
+ * stream's write buffer. */
+static void
+forget_password(struct imap_conn *c)
+{
+	mailstream *s = c->imap ? c->imap->imap_stream : NULL;
+
+	imap_secret_free(&c->password);
+	if (s && s->write_buffer)
+		explicit_bzero(s->write_buffer, s->buffer_max_size);
 }
 
 void
@@ -233,7 +352,7 @@ imap_conn_open(struct imap_conn *c, const struct mail_imap_account *a,
 {
 	struct mailimap_capability_data *cap = NULL;
 	const char *where = a->host;
-	int r;
+	int r = MAILIMAP_ERROR_STREAM;
 	vt_status rc;
 
 	imap_conn_drop(c);
@@ -252,18 +371,10 @@ imap_conn_open(struct imap_conn *c, const struct mail_imap_account *a,
 	if ((c->imap = mailimap_new(0, NULL)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	mailimap_set_timeout(c->imap, a->timeout);
-	c->alive = true;
-	if (a->tls == MAIL_IMAP_TLS_IMPLICIT)
-		r = mailimap_ssl_connect_with_callback(c->imap, a->host, a->port, tls_setup, a->host);
-	else
-		r = mailimap_socket_connect(c->imap, a->host, a->port);
-	if (r != MAILIMAP_NO_ERROR && r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
-	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
-		c->alive = false;
-		rc = imap_fail(c, r == MAILIMAP_ERROR_SSL ? r : MAILIMAP_ERROR_CONNECTION_REFUSED,
-			       err, "%s port %u", where, (unsigned)a->port);
+	/* alive only with a session to log out of */
+	if ((rc = open_session(c, &r, err)) != VT_OK)
 		goto fail;
-	}
+	c->alive = true;
 	if (a->tls == MAIL_IMAP_TLS_STARTTLS) {
 		int s = mailimap_socket_starttls_with_callback(c->imap, tls_setup, a->host);
 
@@ -272,15 +383,16 @@ imap_conn_open(struct imap_conn *c, const struct mail_imap_account *a,
 				       err, "%s: STARTTLS", where);
 			goto fail;
 		}
+		imap_guard_install(&c->guard, c->imap->imap_stream);
 		/* Anything learnt before TLS may have been forged. */
 		r = MAILIMAP_NO_ERROR_NON_AUTHENTICATED;
 	}
 	if (a->tls != MAIL_IMAP_TLS_NONE &&
 	    (rc = imap_tls_verify(c->imap->imap_stream, a, err)) != VT_OK)
 		goto fail;
-	guard_eof(c);
 	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED) {
 		r = mailimap_login(c->imap, a->user, c->password);
+		forget_password(c);
 		if (r != MAILIMAP_NO_ERROR) {
 			rc = imap_fail(c, r, err, "%s: login as %s", where, a->user);
 			if (rc == VT_ERR_PROTOCOL)
@@ -288,6 +400,7 @@ imap_conn_open(struct imap_conn *c, const struct mail_imap_account *a,
 			goto fail;
 		}
 	}
+	forget_password(c);
 	r = mailimap_capability(c->imap, &cap);
 	if (r != MAILIMAP_NO_ERROR) {
 		rc = imap_fail(c, r, err, "%s: CAPABILITY", where);

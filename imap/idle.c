@@ -214,6 +214,8 @@ mail_imap_idle_wait(struct mail_imap_idle *const *sessions, size_t n, unsigned m
 
 			if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
+			/* a wait is no slow answer: the line's time starts now */
+			imap_guard_restart(&sessions[i]->conn.guard);
 			line = mailimap_read_line(sessions[i]->conn.imap);
 			if (line == NULL) {
 				rc = idle_fail(sessions[i], MAILIMAP_ERROR_STREAM, err, "IDLE");

@@ -37,6 +37,12 @@ enum mail_imap_tls {
 	MAIL_IMAP_TLS_NONE,         /* plain text: loopback servers only */
 };
 
+/* Defaults of the limits on what a server may cost us. */
+#define MAIL_IMAP_COMMAND_TIMEOUT 120u           /* seconds */
+#define MAIL_IMAP_MIN_RATE 1024u                 /* bytes per second */
+#define MAIL_IMAP_MAX_LINE (1u << 20)            /* bytes */
+#define MAIL_IMAP_MAX_MESSAGE ((uint64_t)256 << 20) /* bytes */
+
 /* One "key = value" line of an [account NAME] section. */
 struct mail_imap_setting {
 	const char *key;
@@ -59,7 +65,16 @@ struct mail_imap_account {
 	char *maildir_subdir;   /* below the mail root; "" for the root itself */
 	bool pinned;            /* cert_fingerprint given */
 	uint8_t pin_sha256[32];
-	int timeout;            /* seconds per network operation */
+	int timeout;            /* seconds without a byte from the server */
+	/* What one command may cost (see guard.c): its answer gets
+	 * command_timeout seconds plus one per min_rate bytes received; a
+	 * response line at most max_line bytes (more in folders whose UID
+	 * lists are longer); a message at most max_message bytes, and at
+	 * most half again the size the server announced for it. */
+	unsigned command_timeout;
+	uint32_t min_rate;
+	uint64_t max_line;
+	uint64_t max_message;
 	bool idle;              /* idle = yes: sync --watch waits on its INBOX */
 	bool save_sent;         /* save_sent = yes: mail sent here is uploaded to
 				   the server's sent folder (no: the server or
@@ -72,6 +87,8 @@ struct mail_imap_account {
  * (implicit|starttls|none), user (required), password_command, folders
  * (comma-separated server names), maildir_subdir (default: NAME),
  * cert_fingerprint (sha256:HEX, colons optional), timeout (seconds),
+ * command_timeout (seconds), min_rate (bytes per second), max_line and
+ * max_message (bytes; K, M, G suffixes),
  * idle (yes|no), from (the sender's, checked by the configuration),
  * save_sent (yes|no, default yes), sent_folder (a server folder name).
  * Errors are VT_ERR_CONFIG "FILE:LINE: [account NAME] KEY: why"; a
@@ -100,6 +117,9 @@ struct mail_sync_stats {
 				   UIDVALIDITY change: kept, no longer synced */
 	unsigned missing;       /* deleted here, still on the server (not fetched
 				   again, not deleted there) */
+	unsigned unfetched;     /* new on the server but not fetched: the server
+				   sent no body, another UID, too many bytes,
+				   or no size (the next sync tries again) */
 	unsigned mirrored;      /* moved into vendors' server folders (filled by
 				   the caller from mail_mirror_account) */
 	unsigned mirror_kept;   /* vendors' mail left in place (ditto) */

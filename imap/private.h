@@ -25,20 +25,80 @@ enum {
 
 /* ---- connection (conn.c) ---------------------------------------- */
 
-/* The stream driver of a session, copied with a read that turns end of
- * file into an error: libetpan 1.9.4 loops forever when the connection
- * ends inside a literal (a read of 0 bytes is retried). */
-struct imap_eof_driver {
-	mailstream_low_driver drv; /* first: libetpan sees only this */
-	ssize_t (*orig_read)(mailstream_low *, void *, size_t);
+/* ---- what a server may cost us (guard.c) ------------------------- */
+
+/* One message an answer may carry: the most its literal may hold. */
+struct imap_expect {
+	uint32_t uid;
+	uint64_t max;
 };
 
+/* What the answer to the next commands may hold beyond the defaults
+ * (lines of max_line, literals of max_line). msgs (sorted by UID) is
+ * borrowed until the next imap_guard_expect. */
+struct imap_answer {
+	uint64_t line_cap;    /* a longer line allowed (0: max_line) */
+	uint64_t literal_cap; /* a literal of no message in msgs (0: max_line) */
+	const struct imap_expect *msgs;
+	size_t n_msgs;
+	uint64_t literals;    /* bytes of literals the answer may add */
+};
+
+enum imap_guard_mode { GUARD_GREETING, GUARD_LINE, GUARD_LITERAL };
+
+/* The session's stream driver, wrapped: every byte the server sends is
+ * seen here first (see guard.c). */
+struct imap_guard {
+	mailstream_low_driver drv; /* first: libetpan sees only this */
+	ssize_t (*orig_read)(mailstream_low *, void *, size_t);
+	ssize_t (*orig_write)(mailstream_low *, const void *, size_t);
+	const struct mail_imap_account *acct;
+	struct imap_answer answer;
+	uint32_t folder_size; /* messages of the selected folder: longer
+				 answers are fair (imap_guard_folder_size) */
+	/* the answer in flight: since our last write */
+	double start;
+	uint64_t received;
+	enum imap_guard_mode mode;
+	uint64_t line_len;
+	char head[24]; /* the line's first bytes: "* SEARCH", "* 12 EXISTS" */
+	size_t head_len;
+	char tail[24]; /* the line's last bytes: "{123}\r\n" */
+	size_t tail_len;
+	char word[4];
+	size_t word_len;
+	bool uid_digits;
+	uint64_t uid_acc;
+	uint32_t uid;  /* "UID n" of the response being read; 0: none yet */
+	uint64_t literal_len, literal_left;
+	uint32_t literal_uid;
+	char greeting[4096];
+	size_t greeting_len;
+	/* why the stream was cut; every read fails once it is set */
+	vt_status why_status;
+	char why[400];
+};
+
+/* Ready for a new connection: the greeting comes first. */
+void imap_guard_begin(struct imap_guard *g, const struct mail_imap_account *acct);
+/* Puts the guard under stream's current driver (again after STARTTLS). */
+void imap_guard_install(struct imap_guard *g, mailstream *stream);
+/* What the next answers may hold; NULL: the defaults. */
+void imap_guard_expect(struct imap_guard *g, const struct imap_answer *answer);
+/* The clock of an answer starts again (a wait of IDLE is not slowness). */
+void imap_guard_restart(struct imap_guard *g);
+/* The folder selected holds about n messages (what the server says is
+ * believed up to a million). */
+void imap_guard_folder_size(struct imap_guard *g, uint64_t n);
+/* The most a message body of declared bytes may arrive as. */
+uint64_t imap_body_allowance(const struct mail_imap_account *a, uint64_t declared);
+
 struct imap_conn {
-	struct imap_eof_driver eof;
+	struct imap_guard guard;
 	mailimap *imap;
 	const struct mail_imap_account *acct;
 	const struct mail_sync_hooks *hooks;
-	char *password; /* malloc'd; wiped and freed by imap_conn_close */
+	char *password; /* malloc'd; wiped and freed right after LOGIN */
 	bool condstore;
 	/* Set by the caller before imap_conn_open: ENABLE QRESYNC (RFC 7162)
 	 * where offered. The session then gets VANISHED instead of EXPUNGE
@@ -52,8 +112,8 @@ struct imap_conn {
 };
 
 /* Connects, verifies TLS, logs in and reads capabilities. On failure the
- * connection is closed again. The password is asked for once and kept
- * for reconnections. */
+ * connection is closed again. The password is asked for (or its command
+ * run) for every connection and wiped as soon as LOGIN is sent. */
 vt_status imap_conn_open(struct imap_conn *c, const struct mail_imap_account *acct,
 			 const struct mail_sync_hooks *hooks, struct vt_error *err);
 /* Logs out (when alive) and frees the session; keeps the password. */
@@ -79,6 +139,7 @@ void imap_names_free(char **names, size_t n);
 struct imap_fetched {
 	uint32_t uid;
 	bool has_flags, has_size, has_body;
+	bool body_nil; /* BODY[] NIL: a body section without a body */
 	unsigned flags;
 	uint32_t size;
 	const char *body;

@@ -247,6 +247,7 @@ round_run(const struct vt_sync_request *req, const bool *sync)
 	bool indexed = false;
 
 	for (size_t i = 0; i < req->n_accts; i++) {
+		unsigned folders_before;
 		struct mail_sync_options opts = {
 			.mail_root = req->cfg->maildir,
 			.data_dir = req->cfg->data_dir,
@@ -276,7 +277,10 @@ round_run(const struct vt_sync_request *req, const bool *sync)
 					continue; /* the sync would fail the same way */
 			}
 		}
+		folders_before = round.stats.folders;
 		rc = mail_sync_account(req->accts[i], &opts, &h->imap, &round.stats, &err);
+		if (rc != VT_OK && round.stats.folders == folders_before)
+			round.accounts_failed++;
 		if (rc != VT_OK) {
 			fail(req, &first, VT_SYNC_STAGE_SYNC, req->accts[i]->name, &err);
 			if (rc == VT_ERR_INTERRUPTED)

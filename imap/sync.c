@@ -35,6 +35,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,9 @@ struct folder_sync {
 	} *supersede;
 	size_t n_supersede;
 	bool saving; /* records match the disk: a failure saves them */
+	/* new messages the server did not give us, and why the first not */
+	unsigned unfetched;
+	char unfetched_why[300];
 };
 
 static double
@@ -160,6 +164,24 @@ search(const void *key, const void *base, size_t n, size_t size,
        int (*cmp)(const void *, const void *))
 {
 	return n ? bsearch(key, base, n, size, cmp) : NULL;
+}
+
+/* A new message the server did not give us: never recorded, so the
+ * next sync asks again; the first reason is what the user reads. */
+static void __attribute__((format(printf, 3, 4)))
+not_fetched(struct folder_sync *fs, uint32_t uid, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	fs->unfetched++;
+	fs->st->unfetched++;
+	if (fs->unfetched > 1)
+		return;
+	n = snprintf(fs->unfetched_why, sizeof fs->unfetched_why, "UID %u: ", uid);
+	va_start(ap, fmt);
+	vsnprintf(fs->unfetched_why + n, sizeof fs->unfetched_why - (size_t)n, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- libetpan helpers ---------------------------------------------------- */
@@ -216,6 +238,7 @@ imap_parse_att(const struct mailimap_msg_att *m, struct imap_fetched *out)
 			if (s->att_data.att_body_section) {
 				/* sec_length, never strlen: mail may hold NULs. */
 				out->has_body = s->att_data.att_body_section->sec_body_part != NULL;
+				out->body_nil = !out->has_body;
 				out->body = s->att_data.att_body_section->sec_body_part;
 				out->body_len = s->att_data.att_body_section->sec_length;
 			}
@@ -1008,14 +1031,47 @@ delivered(struct folder_sync *fs, struct md_writer *w, uint32_t uid, unsigned fl
 	return VT_OK;
 }
 
+/* Messages asked for and not sent: those the server still lists were
+ * not fetched (why says why); the others were expunged meanwhile, and
+ * the next sync sees them gone. */
+static vt_status
+confirm_missing(struct folder_sync *fs, const uint32_t *uids, size_t n, const char *why,
+		struct vt_error *err)
+{
+	struct mailimap_set *set = imap_uid_set(uids, n);
+	struct mailimap_search_key *key = set ? mailimap_search_key_new_uid(set) : NULL;
+	clist *result = NULL;
+	int r;
+
+	if (key == NULL) {
+		if (set)
+			mailimap_set_free(set);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	r = mailimap_uid_search(fs->conn->imap, NULL, key, &result);
+	mailimap_search_key_free(key);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_fail(fs->conn, r, err, "%s/%s: UID SEARCH", fs->acct->name, fs->name);
+	for (clistiter *it = clist_begin(result); it; it = clist_next(it)) {
+		uint32_t uid = *(uint32_t *)clist_content(it);
+
+		if (search(&uid, uids, n, sizeof *uids, cmp_u32) && find_rec(fs, uid) == NULL)
+			not_fetched(fs, uid, "%s", why);
+	}
+	mailimap_search_result_free(result);
+	return VT_OK;
+}
+
 /* One big message in slices, so that it is never whole in memory. */
 static vt_status
-fetch_large(struct folder_sync *fs, uint32_t uid, struct vt_error *err)
+fetch_large(struct folder_sync *fs, const struct meta *m, struct vt_error *err)
 {
+	const struct imap_expect slice = { .uid = m->uid, .max = SLICE };
+	uint64_t allowed = imap_body_allowance(fs->acct, m->size);
 	struct md_writer w;
 	bool hashing = stale_left(fs);
 	unsigned flags = 0;
-	uint32_t offset = 0;
+	uint32_t offset = 0, uid = m->uid;
 	vt_status rc;
 
 	if ((rc = md_writer_begin(&fs->md, fs->uv, uid, hashing, &w, err)) != VT_OK)
@@ -1025,10 +1081,15 @@ fetch_large(struct folder_sync *fs, uint32_t uid, struct vt_error *err)
 		bool got = false;
 		size_t len = 0;
 
-		if ((rc = uid_fetch(fs, &uid, 1, FW_FLAGS | FW_SLICE, offset, SLICE, 0, &res, err)) !=
-		    VT_OK)
+		imap_guard_expect(&fs->conn->guard,
+				  &(struct imap_answer){ .literal_cap = SLICE, .msgs = &slice,
+							 .n_msgs = 1, .literals = SLICE });
+		rc = uid_fetch(fs, &uid, 1, FW_FLAGS | FW_SLICE, offset, SLICE, 0, &res, err);
+		imap_guard_expect(&fs->conn->guard, NULL);
+		if (rc != VT_OK)
 			goto fail;
-		for (clistiter *it = clist_begin(res); it && rc == VT_OK; it = clist_next(it)) {
+		for (clistiter *it = clist_begin(res); it && rc == VT_OK && !got;
+		     it = clist_next(it)) {
 			struct imap_fetched f;
 
 			imap_parse_att(clist_content(it), &f);
@@ -1038,14 +1099,22 @@ fetch_large(struct folder_sync *fs, uint32_t uid, struct vt_error *err)
 			if (f.has_flags)
 				flags = f.flags;
 			len = f.body_len;
+			if (offset + (uint64_t)len > allowed)
+				break;
 			rc = md_writer_write(&w, f.body, f.body_len, err);
 		}
 		mailimap_fetch_list_free(res);
 		if (rc != VT_OK)
 			goto fail;
 		if (!got) {
-			/* expunged meanwhile: next run will see it gone */
+			/* expunged meanwhile (the next run sees it gone), or not */
 			md_writer_abort(&w);
+			return confirm_missing(fs, &uid, 1, "the server sent no body for a slice", err);
+		}
+		if (offset + (uint64_t)len > allowed) {
+			md_writer_abort(&w);
+			not_fetched(fs, uid, "the server sent more than %llu bytes for a message it "
+				    "said is %u bytes (refused)", (unsigned long long)allowed, m->size);
 			return VT_OK;
 		}
 		if (len < SLICE)
@@ -1074,34 +1143,82 @@ struct pending {
 	unsigned flags;
 };
 
-static vt_status
-fetch_batch(struct folder_sync *fs, const uint32_t *uids, size_t n, struct vt_error *err)
+/* What the server failed to send of a batch, said for the messages it
+ * did not send (the others were expunged meanwhile). */
+static const char *
+batch_gap(bool nil, uint32_t stray, char *buf, size_t len)
 {
-	bool hashing = stale_left(fs);
-	struct pending *p;
-	size_t np = 0, i;
-	clist *res;
+	if (nil)
+		return "the server sent no body (BODY[] NIL)";
+	if (stray) {
+		snprintf(buf, len, "the server answered with UID %u, which was not asked for",
+			 stray);
+		return buf;
+	}
+	return "the server left it out of its answer";
+}
+
+static vt_status
+fetch_batch(struct folder_sync *fs, const struct meta *batch, size_t n, struct vt_error *err)
+{
+	bool hashing = stale_left(fs), nil = false;
+	struct imap_expect *expect = NULL;
+	struct imap_answer answer = { .n_msgs = n };
+	struct pending *p = NULL;
+	uint32_t *uids = NULL, *missing = NULL, stray = 0;
+	size_t np = 0, nmissing = 0, i;
+	clist *res = NULL;
+	char gap[120];
 	vt_status rc;
 
-	if ((p = calloc(n, sizeof *p)) == NULL)
-		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	if ((rc = uid_fetch(fs, uids, n, FW_FLAGS | FW_BODY, 0, 0, 0, &res, err)) != VT_OK) {
-		free(p);
-		return rc;
+	if ((p = calloc(n, sizeof *p)) == NULL || (uids = calloc(n, sizeof *uids)) == NULL ||
+	    (missing = calloc(n, sizeof *missing)) == NULL ||
+	    (expect = calloc(n, sizeof *expect)) == NULL) {
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		goto out;
 	}
+	for (i = 0; i < n; i++) {
+		uids[i] = batch[i].uid;
+		expect[i] = (struct imap_expect){ batch[i].uid,
+						  imap_body_allowance(fs->acct, batch[i].size) };
+		answer.literals += expect[i].max;
+		if (expect[i].max > answer.literal_cap)
+			answer.literal_cap = expect[i].max;
+	}
+	answer.msgs = expect;
+	imap_guard_expect(&fs->conn->guard, &answer);
+	rc = uid_fetch(fs, uids, n, FW_FLAGS | FW_BODY, 0, 0, 0, &res, err);
+	imap_guard_expect(&fs->conn->guard, NULL);
+	if (rc != VT_OK)
+		goto out;
 	for (clistiter *it = clist_begin(res); it && rc == VT_OK; it = clist_next(it)) {
 		struct imap_fetched f;
+		const struct meta *m;
 		bool seen = false;
 
 		imap_parse_att(clist_content(it), &f);
+		m = f.uid ? search(&f.uid, batch, n, sizeof *batch, cmp_u32) : NULL;
+		if (f.uid && m == NULL && f.has_body && !stray)
+			stray = f.uid;
 		/* unsolicited FETCH responses (flag changes) carry no body */
-		if (!f.has_body || f.uid == 0 || !search(&f.uid, uids, n, sizeof *uids, cmp_u32) ||
-		    find_rec(fs, f.uid) || np == n)
+		if (m == NULL || find_rec(fs, f.uid) || np == n)
 			continue;
+		if (!f.has_body) {
+			nil = nil || f.body_nil;
+			continue;
+		}
 		for (i = 0; i < np && !seen; i++)
 			seen = p[i].uid == f.uid;
 		if (seen)
 			continue;
+		/* the UID came after the literal: the guard could not tell */
+		if (f.body_len > imap_body_allowance(fs->acct, m->size)) {
+			not_fetched(fs, f.uid, "the server sent %zu bytes for a message it said is "
+				    "%u bytes (refused)", f.body_len, m->size);
+			p[np++].uid = f.uid; /* accounted for, not written */
+			p[np - 1].w.fd = -1;
+			continue;
+		}
 		if ((rc = md_writer_begin(&fs->md, fs->uv, f.uid, hashing, &p[np].w, err)) != VT_OK)
 			break;
 		if ((rc = md_writer_write(&p[np].w, f.body, f.body_len, err)) != VT_OK) {
@@ -1115,19 +1232,38 @@ fetch_batch(struct folder_sync *fs, const uint32_t *uids, size_t n, struct vt_er
 	}
 	mailimap_fetch_list_free(res);
 	for (i = 0; i < np && rc == VT_OK; i++)
-		rc = delivered(fs, &p[i].w, p[i].uid, p[i].flags, hashing, err);
+		if (p[i].w.fd >= 0)
+			rc = delivered(fs, &p[i].w, p[i].uid, p[i].flags, hashing, err);
 	/* what an error left uncommitted stays out of the Maildir */
 	for (; i < np; i++)
-		md_writer_abort(&p[i].w);
+		if (p[i].w.fd >= 0)
+			md_writer_abort(&p[i].w);
+	if (rc != VT_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < np && !seen; k++)
+			seen = p[k].uid == uids[i];
+		if (!seen && find_rec(fs, uids[i]) == NULL)
+			missing[nmissing++] = uids[i];
+	}
+	if (nmissing)
+		rc = confirm_missing(fs, missing, nmissing, batch_gap(nil, stray, gap, sizeof gap),
+				     err);
+out:
 	free(p);
+	free(uids);
+	free(missing);
+	free(expect);
 	return rc;
 }
 
 static vt_status
 download(struct folder_sync *fs, struct vt_error *err)
 {
-	struct meta *meta = NULL;
-	uint32_t *batch = NULL;
+	struct meta *meta = NULL, *batch = NULL;
+	uint32_t *unsized = NULL;
 	vt_status rc = VT_OK;
 
 	fs->to_fetch = (unsigned)fs->n_new;
@@ -1135,13 +1271,15 @@ download(struct folder_sync *fs, struct vt_error *err)
 		return VT_OK;
 	meta = malloc(META_CHUNK * sizeof *meta);
 	batch = malloc(BATCH_MSGS * sizeof *batch);
-	if (meta == NULL || batch == NULL) {
+	unsized = malloc(META_CHUNK * sizeof *unsized);
+	if (meta == NULL || batch == NULL || unsized == NULL) {
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	progress(fs, true);
 	for (size_t i = 0; i < fs->n_new && rc == VT_OK; i += META_CHUNK) {
 		size_t k = fs->n_new - i < META_CHUNK ? fs->n_new - i : META_CHUNK, nm = 0, nb = 0;
+		size_t nu = 0, m = 0;
 		uint64_t bytes = 0;
 		clist *res;
 
@@ -1150,14 +1288,30 @@ download(struct folder_sync *fs, struct vt_error *err)
 			break;
 		for (clistiter *it = clist_begin(res); it; it = clist_next(it)) {
 			struct imap_fetched f;
+			bool dup = false;
 
 			imap_parse_att(clist_content(it), &f);
-			if (f.uid && f.has_size && nm < META_CHUNK &&
-			    search(&f.uid, fs->new_uids + i, k, sizeof *fs->new_uids, cmp_u32))
+			if (!f.uid || !f.has_size || nm == META_CHUNK ||
+			    !search(&f.uid, fs->new_uids + i, k, sizeof *fs->new_uids, cmp_u32))
+				continue;
+			for (size_t d = 0; d < nm && !dup; d++)
+				dup = meta[d].uid == f.uid;
+			if (!dup)
 				meta[nm++] = (struct meta){ f.uid, f.size };
 		}
 		mailimap_fetch_list_free(res);
 		sort(meta, nm, sizeof *meta, cmp_u32);
+		/* asked for and not sized: not fetched blind */
+		for (size_t u = 0; u < k; u++) {
+			while (m < nm && meta[m].uid < fs->new_uids[i + u])
+				m++;
+			if (m == nm || meta[m].uid != fs->new_uids[i + u])
+				unsized[nu++] = fs->new_uids[i + u];
+		}
+		if (nu && (rc = confirm_missing(fs, unsized, nu,
+						"the server gave no size (RFC822.SIZE) for it",
+						err)) != VT_OK)
+			break;
 		for (size_t j = 0; j <= nm && rc == VT_OK; j++) {
 			bool flush = j == nm || nb == BATCH_MSGS ||
 				     (nb && bytes + meta[j].size > BATCH_BYTES) ||
@@ -1178,20 +1332,27 @@ download(struct folder_sync *fs, struct vt_error *err)
 			}
 			if (j == nm)
 				break;
+			if (meta[j].size > fs->acct->max_message) {
+				not_fetched(fs, meta[j].uid, "%u bytes, more than max_message (%llu); "
+					    "not fetched", meta[j].size,
+					    (unsigned long long)fs->acct->max_message);
+				continue;
+			}
 			if (meta[j].size > LARGE_MSG) {
-				if ((rc = fetch_large(fs, meta[j].uid, err)) != VT_OK)
+				if ((rc = fetch_large(fs, &meta[j], err)) != VT_OK)
 					break;
 				if ((rc = maybe_checkpoint(fs, err)) != VT_OK)
 					break;
 				continue;
 			}
-			batch[nb++] = meta[j].uid;
+			batch[nb++] = meta[j];
 			bytes += meta[j].size;
 		}
 	}
 out:
 	free(meta);
 	free(batch);
+	free(unsized);
 	return rc;
 }
 
@@ -1317,6 +1478,8 @@ select_folder(struct folder_sync *fs, struct vt_error *err)
 	bool qr = fs->conn->qresync && st->uidvalidity && st->uidnext && st->highestmodseq;
 	int r;
 
+	/* VANISHED (EARLIER) lists what went of the messages we know */
+	imap_guard_folder_size(&fs->conn->guard, st->n);
 	r = MAILIMAP_ERROR_INVAL;
 	if (qr)
 		r = select_qresync(fs->conn->imap, fs->name, st->uidvalidity, st->highestmodseq,
@@ -1341,6 +1504,7 @@ select_folder(struct folder_sync *fs, struct vt_error *err)
 	fs->uidnext = sel->sel_uidnext;
 	fs->exists = sel->sel_exists;
 	fs->hms = hms;
+	imap_guard_folder_size(&fs->conn->guard, fs->exists > st->n ? fs->exists : st->n);
 	/* another UIDVALIDITY: the server ignored our QRESYNC data */
 	if (qr && fs->uv == st->uidvalidity && hms) {
 		fs->qresynced = true;
@@ -1503,7 +1667,15 @@ sync_folder(struct folder_sync *fs, const char *state_dir, struct vt_error *err)
 				goto out;
 			fs->st->orphaned++;
 		}
-	rc = checkpoint(fs, true, err);
+	/* what was not fetched stays ahead of the state's UIDNEXT and
+	 * HIGHESTMODSEQ, so that the next sync asks for it again */
+	rc = checkpoint(fs, fs->unfetched == 0, err);
+	if (rc == VT_OK && fs->unfetched)
+		rc = vt_fail(err, VT_ERR_PROTOCOL,
+			     "%s/%s: %u new message%s not fetched (%s%s); the next sync asks "
+			     "again", fs->acct->name, fs->name, fs->unfetched,
+			     fs->unfetched == 1 ? "" : "s", fs->unfetched > 1 ? "first: " : "",
+			     fs->unfetched_why);
 out:
 	if (rc != VT_OK && fs->saving) {
 		/* keep what is safely here */
@@ -1552,6 +1724,7 @@ add_stats(struct mail_sync_stats *to, const struct mail_sync_stats *from)
 	to->orphaned += from->orphaned;
 	to->replaced += from->replaced;
 	to->missing += from->missing;
+	to->unfetched += from->unfetched;
 }
 
 vt_status

@@ -184,7 +184,7 @@ wait $fpid 2>/dev/null
 ok "the lost connection is reported" within 50 eval '[ "$(retries)" -ge 1 ]'
 # the wait is IDLE, or the NOOP that starts each wait: either is named
 ok "naming the account and what was lost" sh -c "head -n 1 '$TMP/err' |
-	grep -Eq 'sync --watch: work: (IDLE|NOOP): the connection was lost'"
+	grep -Eq 'sync --watch: work: (IDLE|NOOP): (the connection was lost|server closed the connection)'"
 sed 's/ZX91/ZX94/g; s/zx91/zx94/g' "$TMP/new.eml" >"$TMP/new4.eml"
 IMAP append INBOX "$TMP/new4.eml"
 ok "while the server is away, it tries again on its own" within 80 eval '[ "$(retries)" -ge 2 ]'
