@@ -78,8 +78,7 @@ uid_list_line(const struct imap_guard *g)
 static uint64_t
 line_cap(const struct imap_guard *g)
 {
-	uint64_t cap = g->answer.line_cap > g->acct->max_line ? g->answer.line_cap
-							     : g->acct->max_line;
+	uint64_t cap = g->acct->max_line;
 	uint64_t uids = (uint64_t)g->folder_size * UID_LIST_BYTES;
 
 	return uids > cap && uid_list_line(g) ? uids : cap;

@@ -37,7 +37,6 @@ struct imap_expect {
  * (lines of max_line, literals of max_line). msgs (sorted by UID) is
  * borrowed until the next imap_guard_expect. */
 struct imap_answer {
-	uint64_t line_cap;    /* a longer line allowed (0: max_line) */
 	uint64_t literal_cap; /* a literal of no message in msgs (0: max_line) */
 	const struct imap_expect *msgs;
 	size_t n_msgs;
