@@ -197,9 +197,17 @@ void
 md_info_build(const char *old_info, unsigned flags, char *out, size_t len)
 {
 	char buf[64];
-	size_t n = 0;
+	size_t n = 0, ours = 0, room;
 
-	for (const char *c = old_info ? old_info : ""; *c && n < sizeof buf - 6; c++)
+	/* the flags vtriage syncs always fit: other tools' letters give way
+	 * when out is short (a name with thirty of them lost its S) */
+	for (unsigned f = flags & (MF_SEEN | MF_FLAGGED | MF_ANSWERED | MF_DRAFT | MF_DELETED); f;
+	     f &= f - 1)
+		ours++;
+	room = len > ours + 1 ? len - ours - 1 : 0;
+	if (room > sizeof buf - 6)
+		room = sizeof buf - 6;
+	for (const char *c = old_info ? old_info : ""; *c && n < room; c++)
 		if (*c != 'S' && *c != 'F' && *c != 'R' && !(*c == 'D' && (flags & MF_DRAFT)) &&
 		    !(*c == 'T' && (flags & MF_DELETED)) && !memchr(buf, *c, n))
 			buf[n++] = *c;
