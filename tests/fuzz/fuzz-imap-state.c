@@ -101,7 +101,7 @@ cmp_u32(const void *a, const void *b)
 static void
 check_sets(const uint8_t *data, size_t size)
 {
-	size_t n_pairs = size / 8 < 64 ? size / 8 : 64, n = 0, marked;
+	size_t n_pairs = size / 8 < 64 ? size / 8 : 64, n = 0, marked, runs = 0;
 	struct mailimap_set *set = mailimap_set_new_empty(), *ours;
 	uint32_t uids[128];
 	bool in[128] = { false }, all[128] = { false };
@@ -127,7 +127,7 @@ check_sets(const uint8_t *data, size_t size)
 		n = o;
 	}
 	marked = imap_set_mark(set, uids, n, in);
-	for (size_t i = 0, count = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		bool want = false;
 
 		for (size_t k = 0; k < n_pairs && !want; k++) {
@@ -139,21 +139,19 @@ check_sets(const uint8_t *data, size_t size)
 		}
 		if (in[i] != want)
 			abort();
-		count += want;
-		if (i + 1 == n && count != marked)
-			abort();
+		marked -= want;
 	}
-	/* our own set of the UIDs covers each of them, in as few ranges */
+	if (marked != 0)
+		abort();
+	/* our own set of the UIDs covers each of them, one range per run */
 	if ((ours = imap_uid_set(uids, n)) == NULL)
 		goto out;
 	if (imap_set_mark(ours, uids, n, all) != n)
 		abort();
-	for (size_t i = 1, runs = n > 0; i <= n; i++) {
-		if (i < n)
-			runs += uids[i] != uids[i - 1] + 1;
-		else if ((size_t)clist_count(ours->set_list) != runs)
-			abort();
-	}
+	for (size_t i = 0; i < n; i++)
+		runs += i == 0 || uids[i] != uids[i - 1] + 1;
+	if ((size_t)clist_count(ours->set_list) != runs)
+		abort();
 	mailimap_set_free(ours);
 out:
 	mailimap_set_free(set);

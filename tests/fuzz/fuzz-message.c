@@ -129,13 +129,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	unlink(path);
 
-	/* the bytes as an address header (To: of a draft, [account] from) */
+	/* the bytes as an address header (To: of a draft, [account] from),
+	 * and as every header attribution reads when GMime cannot read the
+	 * file and notmuch's decoded values are all there is */
 	if ((value = malloc(size + 1)) != NULL) {
+		struct mail_headers h = { value, value, value, value, value };
+		struct mail_attribution attr;
+
 		memcpy(value, data, size);
 		value[size] = '\0';
 		mail_address_list_parse(value, &list);
 		check_list(&list);
 		mail_address_list_clear(&list);
+		mail_attribute(&me, &h, &attr);
+		check_string(attr.org, sizeof attr.org);
+		check_string(attr.list_org, sizeof attr.list_org);
 		free(value);
 	}
 	return 0;
