@@ -9,11 +9,10 @@ for target in authres payment progress document invoice-xml attachment urls html
 	message sanitize signature greeting amount date query config imap-state; do
 	bin=$top_builddir/tests/fuzz/fuzz-$target
 	corpus=$top_srcdir/tests/fuzz/corpus/$target
-	# fewer for those that write a file each time (a reply, a message,
-	# a sync state saved with fsync) and for the whole indexer's read
+	# fewer for the slow: those that write a file each time (a reply, a
+	# message, a sync state saved with fsync) and the signature heuristics
 	case $target in
-	reply | signature) n=5000 ;;
-	message | imap-state) n=2000 ;;
+	reply | message | signature | imap-state) n=5000 ;;
 	*) n=20000 ;;
 	esac
 	ok "fuzz-$target replays its corpus and $n mutations" \
