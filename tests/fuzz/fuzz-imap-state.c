@@ -178,7 +178,10 @@ static void
 check_flags(const char *info)
 {
 	for (unsigned flags = 0; flags < 32; flags += 7) {
-		char out[32];
+		/* room for all it keeps: a md_entry's info[32] cuts the
+		 * letters of a name with some thirty others sorting before
+		 * S, and S with them (reported, imap/maildir.c) */
+		char out[64];
 		unsigned got;
 
 		md_info_build(info, flags, out, sizeof out);
