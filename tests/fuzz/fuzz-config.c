@@ -25,8 +25,9 @@ check_error(vt_status rc, const struct vt_error *err)
 		return;
 	if (err->msg[0] == '\0' || memchr(err->msg, '\0', sizeof err->msg) == NULL)
 		abort();
-	/* a configuration error says where; running out of memory need not */
-	if (rc == VT_ERR_CONFIG && strstr(err->msg, "config") == NULL)
+	/* a configuration error names the file and its line; running out of
+	 * memory need not */
+	if (rc == VT_ERR_CONFIG && strstr(err->msg, FILE_NAME ":") == NULL)
 		abort();
 }
 
