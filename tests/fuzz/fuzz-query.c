@@ -3,8 +3,8 @@
  * alone (mail/query-terms.c) and vtriage's whole translation against an
  * empty store (store/query.c: vendor:, bucket:, waiting:, suspicious:,
  * the quote and bill terms answered in sqlite). A query is typed by the
- * user, but also pasted, saved in [searches] and built from a mail's
- * words by the interface. The scanner with no prefixes of ours gives the
+ * user, but also pasted, and saved in [searches] of a config copied from
+ * elsewhere. The scanner with no prefixes of ours gives the
  * query back unchanged; each term it hands over has a value; the
  * translation gives a query or an error that says why.
  */
