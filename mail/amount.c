@@ -334,6 +334,12 @@ token_value(const struct token *tk, char dec, int digits, int64_t *out)
 			den *= 10;
 		minor_frac = (num * scale * 2 + den) / (den * 2);
 	}
+	/* Rounding may carry into a 16th integer digit
+	 * (999999999999999.999 is 1,000,000,000,000,000.00): refused like
+	 * one written, or vtriage would print an amount it cannot read
+	 * back (found by tests/fuzz/fuzz-amount.c). */
+	if (major + minor_frac / scale > 999999999999999u)
+		return false;
 	*out = (int64_t)(major * scale + minor_frac);
 	return true;
 }

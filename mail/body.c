@@ -148,6 +148,11 @@ text_to_utf8(const char *in, size_t len, const char *charset)
 	GIConv cd = (GIConv)-1;
 	const char *from = FALLBACK_CHARSET;
 
+	/* A part with no content (headers only) comes as a GByteArray whose
+	 * data is NULL, and in + len below would be NULL + 0: undefined
+	 * (found by tests/fuzz/fuzz-message.c). */
+	if (len == 0)
+		return out;
 	if (is_utf8_label(charset) || is_ascii_label(charset) ||
 	    (cd = g_iconv_open("UTF-8", g_mime_charset_iconv_name(charset))) == (GIConv)-1) {
 		/* declared UTF-8 stays UTF-8 even where it is broken */

@@ -866,6 +866,9 @@ vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_
 	char *joint = NULL;
 	vt_status rc;
 
+	/* as mail_query_rewrite does: a bad quote or bill term returns
+	 * before it, and a caller freeing *out on error must find NULL */
+	*out = NULL;
 	while (*q == ' ' || *q == '\t')
 		q++;
 	/* notmuch reads an empty query as "match nothing"; vtriage, like

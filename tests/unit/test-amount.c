@@ -136,6 +136,9 @@ numbers_that_are_not_amounts(void **state)
 	expect_none("No.5 and A4", false);
 	expect_none("account 8812-004417", false);
 	expect_none("1234567890123456 EUR", false);
+	/* fifteen digits, but rounded to sixteen */
+	expect_none("999999999999999.999 EUR", false);
+	expect_none("999999999999999.995", false);
 	expect_none("size 24in and 3,000 x Monitor", true);
 	expect_none("0171", false);
 }
@@ -169,6 +172,11 @@ amounts_in_running_text(void **state)
 	assert_true(mail_amount_parse("  $12.5  ", MAIL_DECIMAL_UNKNOWN, &a));
 	assert_int_equal(a.money.minor, 1250);
 	assert_false(mail_amount_parse("$12.50 and more", MAIL_DECIMAL_UNKNOWN, &a));
+	/* the largest amount, and the largest that rounds within it */
+	assert_true(mail_amount_parse("999999999999999.99", MAIL_DECIMAL_DOT, &a));
+	assert_int_equal(a.money.minor, INT64_C(99999999999999999));
+	assert_true(mail_amount_parse("999999999999999.994", MAIL_DECIMAL_DOT, &a));
+	assert_int_equal(a.money.minor, INT64_C(99999999999999999));
 }
 
 static void

@@ -220,6 +220,16 @@ bad_terms_say_what_they_take(void **state)
 	assert_int_equal(vt_query_translate(f->store, "\"kind:quote\"", &out, &err), VT_OK);
 	assert_null(strstr(out, "vtriage.doc"));
 	free(out);
+	/* terms answered together in sqlite fail before the rewriting:
+	 * nothing is left in *out for the caller to free */
+	out = (char *)"not ours";
+	assert_int_not_equal(vt_query_translate(f->store, "kind:bill amount:lots", &out, &err),
+			     VT_OK);
+	assert_null(out);
+	out = (char *)"not ours";
+	assert_int_not_equal(vt_query_translate(f->store, "kind:bill vendor:nosuch", &out, &err),
+			     VT_OK);
+	assert_null(out);
 }
 
 int

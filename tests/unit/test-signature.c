@@ -533,6 +533,15 @@ bodies_are_text(void **state)
 	assert_string_equal(text, "Hello\n\nWorld");
 	free(text);
 
+	/* headers and no body at all: no text, nothing read at NULL */
+	text = BODY(dir, "headers-only", "From: a@acme.example\nSubject: x", 1024);
+	assert_string_equal(text, "");
+	free(text);
+	text = BODY(dir, "headers-only-latin1",
+		    "Content-Type: text/plain; charset=iso-8859-1\nSubject: x\n", 1024);
+	assert_string_equal(text, "");
+	free(text);
+
 	/* ISO-8859-1 quoted-printable decoded to UTF-8 */
 	text = fixture_body("vertrieb@mueller-buero.example");
 	assert_non_null(strstr(text, "Mit freundlichen Gr\xc3\xbc\xc3\x9f"
