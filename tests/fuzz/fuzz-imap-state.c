@@ -18,12 +18,12 @@
 #include "fuzz.h"
 #include "imap/private.h"
 
-static char dir[64];
+static char dir[512];
 
 static void
 remove_dir(void)
 {
-	char path[128];
+	char path[600];
 
 	snprintf(path, sizeof path, "%s/in.state", dir);
 	unlink(path);
@@ -35,10 +35,13 @@ remove_dir(void)
 static const char *
 scratch(const char *name)
 {
-	static char path[128];
+	static char path[600];
 
 	if (dir[0] == '\0') {
-		snprintf(dir, sizeof dir, "/tmp/fuzz-imap-state.XXXXXX");
+		const char *tmp = getenv("TMPDIR");
+
+		/* scripts/fuzz gives its own: libFuzzer ends without atexit */
+		snprintf(dir, sizeof dir, "%s/fuzz-imap-state.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 		if (mkdtemp(dir) == NULL)
 			abort();
 		atexit(remove_dir);
@@ -52,7 +55,7 @@ check_state(const uint8_t *data, size_t size)
 {
 	struct sync_state st, back;
 	struct vt_error err = { 0 };
-	char in[128];
+	char in[600];
 	FILE *f;
 
 	snprintf(in, sizeof in, "%s", scratch("in.state"));

@@ -95,7 +95,7 @@ check_facts(const struct mail_file_facts *f)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char path[64];
+	static char path[512];
 	/* the demo's user: mail from anyone else is vendor mail to them, so
 	 * that signatures, payment details and documents are read too */
 	static const char *const addresses[] = { "rich@northwind.example" };
@@ -110,8 +110,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = NULL, *value;
 	FILE *f;
 
-	if (path[0] == '\0')
-		snprintf(path, sizeof path, "/tmp/fuzz-message.%d", (int)getpid());
+	if (path[0] == '\0') {
+		const char *tmp = getenv("TMPDIR");
+
+		snprintf(path, sizeof path, "%s/fuzz-message.%d", tmp && *tmp ? tmp : "/tmp",
+			 (int)getpid());
+	}
 	if ((f = fopen(path, "wb")) == NULL)
 		return 0;
 	fwrite(data, 1, size, f);

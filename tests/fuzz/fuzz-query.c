@@ -38,13 +38,13 @@ expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
 }
 
 static struct vt_store *store;
-static char dir[64];
+static char dir[512];
 
 static void
 remove_store(void)
 {
 	static const char *const files[] = { "vtriage.db", "vtriage.db-wal", "vtriage.db-shm" };
-	char path[128];
+	char path[600];
 
 	vt_store_close(&store);
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -58,11 +58,13 @@ static struct vt_store *
 empty_store(void)
 {
 	struct vt_error err = { 0 };
-	char path[128];
+	const char *tmp = getenv("TMPDIR");
+	char path[600];
 
 	if (store != NULL || dir[0] != '\0')
 		return store;
-	snprintf(dir, sizeof dir, "/tmp/fuzz-query.XXXXXX");
+	/* scripts/fuzz gives its own: libFuzzer ends without atexit */
+	snprintf(dir, sizeof dir, "%s/fuzz-query.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL)
 		abort();
 	snprintf(path, sizeof path, "%s/vtriage.db", dir);

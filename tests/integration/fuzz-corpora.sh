@@ -2,7 +2,7 @@
 # The fuzz targets replay their seed corpus and 20,000 mutations of it
 # (tests/fuzz/driver.c): run under ASan+UBSan by scripts/test, any crash,
 # overflow or undefined behaviour fails here. Real fuzzing: scripts/fuzz
-# (make fuzz). About 30 s in the plain build.
+# (make fuzz). About 20 s in the plain build, a minute under ASan.
 . "$(dirname "$0")/../lib.sh"
 
 for target in authres payment progress document invoice-xml attachment urls html reply contract \
