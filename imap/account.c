@@ -438,6 +438,15 @@ mail_imap_account_parse(const char *file, const char *name,
 	}
 	if (a->port == 0)
 		a->port = a->tls == MAIL_IMAP_TLS_IMPLICIT ? 993 : 143;
+	/* the name as the folder, held to what maildir_subdir is held to */
+	if (a->maildir_subdir == NULL &&
+	    (strcmp(name, "cur") == 0 || strcmp(name, "new") == 0 || strcmp(name, "tmp") == 0)) {
+		rc = vt_fail(err, VT_ERR_CONFIG,
+			     "%s:%d: [account %s]: a Maildir's own directory name; give it a "
+			     "maildir_subdir",
+			     p.file, first.line, name);
+		goto out;
+	}
 	if (a->maildir_subdir == NULL && (a->maildir_subdir = strdup(name)) == NULL) {
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		goto out;

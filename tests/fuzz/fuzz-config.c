@@ -81,14 +81,7 @@ load_accounts(const struct vt_config *cfg)
 			if (acct == NULL || acct->host == NULL || acct->user == NULL ||
 			    acct->maildir_subdir == NULL || acct->port == 0)
 				abort();
-			/* known, reported: an account named cur, new or tmp takes
-			 * its name as its folder unchecked (imap/account.c) */
-			bool named_like_maildir = strcmp(acct->maildir_subdir, acct->name) == 0 &&
-						  (strcmp(acct->name, "cur") == 0 ||
-						   strcmp(acct->name, "new") == 0 ||
-						   strcmp(acct->name, "tmp") == 0);
-
-			if (!below_mail_root(acct->maildir_subdir) && !named_like_maildir)
+			if (!below_mail_root(acct->maildir_subdir))
 				abort();
 			mail_imap_account_free(&acct);
 		}

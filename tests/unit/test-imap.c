@@ -153,16 +153,23 @@ static void
 account_names_must_be_directory_names(void **state)
 {
 	const struct mail_imap_setting s[] = { { "host", "h", 1 }, { "user", "u", 2 } };
-	const char *bad[] = { "", ".hidden", "a/b" };
+	const struct mail_imap_setting own[] = { { "host", "h", 1 },
+						 { "user", "u", 2 },
+						 { "maildir_subdir", "mail-new", 3 } };
+	/* cur, new, tmp: the Maildir's own directories, as the folder */
+	const char *bad[] = { "", ".hidden", "a/b", "cur", "new", "tmp" };
+	struct mail_imap_account *a = NULL;
+	struct vt_error err = { 0 };
 
 	for (size_t i = 0; i < N(bad); i++) {
-		struct mail_imap_account *a = NULL;
-		struct vt_error err = { 0 };
-
 		assert_int_equal(mail_imap_account_parse("c", bad[i], s, N(s), &a, &err),
 				 VT_ERR_CONFIG);
 		assert_null(a);
 	}
+	/* with a folder of its own, "new" is a name like any */
+	assert_int_equal(mail_imap_account_parse("c", "new", own, N(own), &a, &err), VT_OK);
+	assert_string_equal(a->maildir_subdir, "mail-new");
+	mail_imap_account_free(&a);
 }
 
 static void
