@@ -208,11 +208,13 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		return cli_usage_error(cli, "--offset needs a number >= 0, not '%s'", offset_s);
 	if ((query = cli_prepare_query(cli, n, argv, &user, &code)) == NULL)
 		return code;
+	vt_store_read_begin(cli->store);
 	if (vt_thread_marks_load(cli->store, &so.marks, &err) != VT_OK)
 		code = cli_error(&err);
 	else if (mail_search_threads(cli->db, query, offset, limit, print_thread, &so, &err) !=
 		 VT_OK)
 		code = cli_query_error(&err, user);
+	vt_store_read_end(cli->store);
 	vt_thread_marks_clear(&so.marks);
 	/* Only a whole array is printed: nothing at all for a bad query. */
 	if (cli->format == CLI_JSON && (code == 0 || so.printed))

@@ -517,6 +517,27 @@ vt_data_open(const struct vt_config *cfg, enum mail_db_mode mode, struct mail_db
 	return VT_OK;
 }
 
+/*
+ * One read snapshot for many small reads (a search's vendor column, a
+ * row a thread): outside a transaction each statement takes and drops
+ * sqlite's shared lock and looks at the WAL again, two fcntl and an
+ * fstat a row (5,000 rows: 15,000 system calls, a tenth of the search).
+ * Nothing may be written until vt_store_read_end.
+ */
+void
+vt_store_read_begin(struct vt_store *s)
+{
+	if (s->tx_depth++ == 0 && vt_sql_exec(s, "BEGIN DEFERRED", NULL) != VT_OK)
+		s->tx_depth = 0;
+}
+
+void
+vt_store_read_end(struct vt_store *s)
+{
+	if (s->tx_depth > 0 && --s->tx_depth == 0)
+		vt_sql_exec(s, "COMMIT", NULL);
+}
+
 void
 vt_store_set_busy_timeout(struct vt_store *s, int milliseconds)
 {

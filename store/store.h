@@ -121,6 +121,10 @@ void vt_store_close(struct vt_store **store);
 vt_status vt_data_open(const struct vt_config *cfg, enum mail_db_mode mode, struct mail_db **db,
 		       struct vt_store **store, struct vt_error *err);
 /* How long a write waits for another process's write lock (default 10 s). */
+/* Many reads under one snapshot (and one lock), nothing written until
+ * the end: a search's rows, say. */
+void vt_store_read_begin(struct vt_store *s);
+void vt_store_read_end(struct vt_store *s);
 void vt_store_set_busy_timeout(struct vt_store *store, int milliseconds);
 /* Schema version (PRAGMA user_version) this build writes. */
 int vt_store_schema_version(void);
