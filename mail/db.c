@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -77,6 +78,7 @@ write_if_changed(const char *path, const char *content, struct vt_error *err)
 	char old[8192];
 	size_t len = strlen(content), got;
 	FILE *f;
+	int fd;
 
 	f = fopen(path, "r");
 	if (f != NULL) {
@@ -85,11 +87,21 @@ write_if_changed(const char *path, const char *content, struct vt_error *err)
 		if (got == len && memcmp(old, content, len) == 0)
 			return VT_OK;
 	}
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+	/* a name of its own: two vtriage processes starting at once (an
+	 * index and a count) each write the file, and one's rename took the
+	 * other's temporary file from under it */
+	if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp)
 		return vt_fail(err, VT_ERR_IO, "%s: path too long", path);
-	f = fopen(tmp, "w");
-	if (f == NULL)
-		return vt_fail(err, VT_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+	fd = mkstemp(tmp);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		int e = errno;
+
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return vt_fail(err, VT_ERR_IO, "cannot write %s: %s", tmp, strerror(e));
+	}
 	if (fwrite(content, 1, len, f) != len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
 		int e = errno;
 
@@ -99,20 +111,48 @@ write_if_changed(const char *path, const char *content, struct vt_error *err)
 	}
 	fclose(f);
 	if (rename(tmp, path) != 0) {
+		int e = errno;
+
 		unlink(tmp);
-		return vt_fail(err, VT_ERR_IO, "cannot rename %s: %s", tmp, strerror(errno));
+		return vt_fail(err, VT_ERR_IO, "cannot rename %s: %s", tmp, strerror(e));
 	}
 	return VT_OK;
+}
+
+/* Xapian writes iamglass last when it makes a database. */
+static bool
+index_complete(const char *xapian)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	return (size_t)snprintf(path, sizeof path, "%s/iamglass", xapian) < sizeof path &&
+	       stat(path, &sb) == 0;
+}
+
+/* The creation lock, held until the descriptor is closed; -1 if it could
+ * not be had (then go on without: creating twice only fails one). */
+static int
+lock_creation(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd >= 0 && flock(fd, LOCK_EX) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
 }
 
 static vt_status
 open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error *err)
 {
-	char root[PATH_MAX], xapian_dir[PATH_MAX], xapian[PATH_MAX];
+	char root[PATH_MAX], xapian_dir[PATH_MAX], xapian[PATH_MAX], lock_path[PATH_MAX];
 	char *content = NULL, *msg = NULL;
 	notmuch_database_mode_t mode;
 	notmuch_status_t st;
 	struct stat sb;
+	int lock = -1;
 	vt_status rc;
 
 	if (loc->mail_root == NULL || *loc->mail_root == '\0')
@@ -157,12 +197,26 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 	if (rc != VT_OK)
 		return rc;
 
-	if (stat(xapian, &sb) != 0) {
+	/* Two vtriage processes may find no index at once (an index and a
+	 * count started together): the one creating it holds a lock, the
+	 * other waits for the whole of it rather than opening a half-made
+	 * Xapian directory ("Cannot open database"). */
+	if (snprintf(lock_path, sizeof lock_path, "%s/create.lock", xapian_dir) >=
+	    (int)sizeof lock_path)
+		return vt_fail(err, VT_ERR_IO, "%s: path too long", xapian_dir);
+	if (!index_complete(xapian) && (lock = lock_creation(lock_path)) >= 0 &&
+	    index_complete(xapian)) {
+		close(lock); /* made by the other meanwhile */
+		lock = -1;
+	}
+	if (!index_complete(xapian)) {
 		st = notmuch_database_create_with_config(NULL, db->config_path, NULL, &db->nm, &msg);
 		if (st != NOTMUCH_STATUS_SUCCESS && st != NOTMUCH_STATUS_DATABASE_EXISTS) {
 			rc = vt_fail(err, VT_ERR_DB, "cannot create index in %s: %s", xapian_dir,
 				     msg ? msg : notmuch_status_to_string(st));
 			free(msg);
+			if (lock >= 0)
+				close(lock);
 			return rc;
 		}
 		free(msg);
@@ -171,6 +225,8 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 			notmuch_database_destroy(db->nm);
 		db->nm = NULL;
 	}
+	if (lock >= 0)
+		close(lock); /* and with it the flock */
 	mode = db->mode == MAIL_DB_READ_WRITE ? NOTMUCH_DATABASE_MODE_READ_WRITE
 					      : NOTMUCH_DATABASE_MODE_READ_ONLY;
 	st = notmuch_database_open_with_config(NULL, mode, db->config_path, NULL, &db->nm, &msg);

@@ -394,18 +394,29 @@ vt_store_rollback(struct vt_store *s)
 }
 
 static vt_status
-migrate(struct vt_store *s, struct vt_error *err)
+schema_version(struct vt_store *s, int *version, struct vt_error *err)
 {
 	sqlite3_stmt *stmt;
+	int rc;
+
+	*version = 0;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+		return vt_sql_fail(s, err, sqlite3_errcode(s->db), "read schema version");
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		*version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? VT_OK : vt_sql_fail(s, err, rc, "read schema version");
+}
+
+static vt_status
+migrate(struct vt_store *s, struct vt_error *err)
+{
 	int version = 0, target = vt_store_schema_version();
 	char pragma[64];
 	vt_status rc;
 
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
-		return vt_sql_fail(s, err, sqlite3_errcode(s->db), "read schema version");
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		version = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
+	if ((rc = schema_version(s, &version, err)) != VT_OK)
+		return rc;
 	if (version > target)
 		return vt_fail(err, VT_ERR_DB,
 			       "%s: schema version %d is newer than this vtriage (%d); upgrade vtriage",
@@ -414,6 +425,17 @@ migrate(struct vt_store *s, struct vt_error *err)
 		return VT_OK;
 	if ((rc = vt_store_begin(s, err)) != VT_OK)
 		return rc;
+	/* Read again under the write lock: two vtriage processes opening a
+	 * new store at once (an index and a count) both saw version 0, and
+	 * the second to migrate failed on "table meta already exists". */
+	if ((rc = schema_version(s, &version, err)) != VT_OK) {
+		vt_store_rollback(s);
+		return rc;
+	}
+	if (version >= target) {
+		vt_store_rollback(s);
+		return VT_OK;
+	}
 	for (; version < target; version++) {
 		if ((rc = vt_sql_exec(s, migrations[version], err)) != VT_OK) {
 			vt_store_rollback(s);

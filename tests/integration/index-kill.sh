@@ -24,12 +24,12 @@ PY
 write_config "$TMP/conf" "$M" "$TMP/data"
 V="$VTRIAGE --config $TMP/conf"
 
-$V index --quiet &
+$V index --quiet 2>"$TMP/index.err" &
 pid=$!
 # kill it once the index holds a commit, long before the end
 n=0 t=0
 while [ "$t" -lt 600 ]; do
-	n=$($V count '*' 2>/dev/null || echo 0)
+	n=$($V count '*' 2>>"$TMP/count.err" || echo 0)
 	[ "${n:-0}" -ge 2048 ] && break
 	kill -0 "$pid" 2>/dev/null || break
 	sleep 0.1
@@ -38,6 +38,7 @@ done
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 kept=$($V count '*')
+echo "# polled $t times, last count $n; $(sort -u "$TMP/count.err" 2>/dev/null | head -3) index: $(head -3 "$TMP/index.err")"
 ok "killed part-way with work committed ($kept of $N messages)" \
 	test "$kept" -ge 2048 -a "$kept" -lt "$N"
 out=$($V index 2>&1)
