@@ -45,8 +45,9 @@
  * longer: beyond this, it has to be a lie or a folder no one reads. */
 #define FOLDER_BELIEVED (1u << 20)
 
-static double
-now_seconds(void)
+/* Seconds on the monotonic clock (the guard's deadlines, IDLE's waits). */
+double
+imap_now(void)
 {
 	struct timespec t;
 
@@ -355,7 +356,7 @@ guard_read(mailstream_low *s, void *buf, size_t len)
 
 	if (g->why[0])
 		return -1;
-	before = now_seconds();
+	before = imap_now();
 	elapsed = before - g->start;
 	/* a second more for every min_rate bytes: big answers at a fair
 	 * rate always finish, a drip never does */
@@ -369,7 +370,7 @@ guard_read(mailstream_low *s, void *buf, size_t len)
 	wait = left < a->timeout ? (unsigned long)(left + 0.999) : (unsigned long)a->timeout;
 	s->timeout = wait ? wait : 1;
 	r = g->orig_read(s, buf, len);
-	elapsed = now_seconds() - g->start;
+	elapsed = imap_now() - g->start;
 	if (r > 0) {
 		if (!scan(g, buf, (size_t)r))
 			return -1;
@@ -386,7 +387,7 @@ guard_read(mailstream_low *s, void *buf, size_t len)
 			cut(g, VT_ERR_NET, "server closed the connection without a greeting");
 		else
 			cut(g, VT_ERR_NET, "server closed the connection %s", where);
-	} else if (now_seconds() - before + 0.5 >= (double)s->timeout) {
+	} else if (imap_now() - before + 0.5 >= (double)s->timeout) {
 		if (elapsed + 0.5 >= allowed)
 			cut_slow(g, where);
 		else
@@ -401,7 +402,7 @@ guard_write(mailstream_low *s, const void *buf, size_t len)
 	struct imap_guard *g = (struct imap_guard *)s->driver;
 
 	/* a command: its answer's time starts now */
-	g->start = now_seconds();
+	g->start = imap_now();
 	g->received = 0;
 	return g->orig_write(s, buf, len);
 }
@@ -412,7 +413,7 @@ imap_guard_begin(struct imap_guard *g, const struct mail_imap_account *acct)
 	memset(g, 0, sizeof *g);
 	g->acct = acct;
 	g->mode = GUARD_GREETING;
-	g->start = now_seconds();
+	g->start = imap_now();
 }
 
 void
@@ -441,7 +442,7 @@ imap_guard_expect(struct imap_guard *g, const struct imap_answer *answer)
 void
 imap_guard_restart(struct imap_guard *g)
 {
-	g->start = now_seconds();
+	g->start = imap_now();
 	g->received = 0;
 }
 

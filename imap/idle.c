@@ -126,15 +126,6 @@ idle_fail(struct mail_imap_idle *s, int r, struct vt_error *err, const char *wha
 	return imap_fail(&s->conn, r, err, "%s: %s", s->conn.acct->name, what);
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 vt_status
 mail_imap_idle_wait(struct mail_imap_idle *const *sessions, size_t n, unsigned max_seconds,
 		    const struct mail_imap_idle_stop *stop, bool *changed, struct vt_error *err)
@@ -142,7 +133,7 @@ mail_imap_idle_wait(struct mail_imap_idle *const *sessions, size_t n, unsigned m
 	volatile const sig_atomic_t *interrupted = stop ? stop->interrupted : NULL;
 	volatile const sig_atomic_t *wake = stop ? stop->wake : NULL;
 	struct pollfd *fds = NULL;
-	double deadline = now() + max_seconds;
+	double deadline = imap_now() + max_seconds;
 	bool any = false;
 	vt_status rc = VT_OK;
 	int r;
@@ -184,7 +175,7 @@ mail_imap_idle_wait(struct mail_imap_idle *const *sessions, size_t n, unsigned m
 		fds[i].events = POLLIN;
 	}
 	while (!any) {
-		double left = deadline - now();
+		double left = deadline - imap_now();
 		bool buffered = false;
 
 		if (interrupted && *interrupted) {

@@ -43,6 +43,9 @@ struct imap_answer {
 	uint64_t literals;    /* bytes of literals the answer may add */
 };
 
+/* Seconds on the monotonic clock (guard.c). */
+double imap_now(void);
+
 enum imap_guard_mode { GUARD_GREETING, GUARD_LINE, GUARD_LITERAL };
 
 /* The session's stream driver, wrapped: every byte the server sends is

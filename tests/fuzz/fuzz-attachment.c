@@ -36,15 +36,13 @@ check_name(const char *filename, int part)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *name = malloc(size + 1);
+	char *name = fuzz_text(data, size);
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *message;
 
 	if (name == NULL)
 		return 0;
-	memcpy(name, data, size);
-	name[size] = '\0';
 	check_name(name, 1);
 	free(name);
 

@@ -92,15 +92,13 @@ load_accounts(const struct vt_config *cfg)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = fuzz_text(data, size);
 	struct vt_config *cfg = NULL;
 	struct vt_error err = { 0 };
 	vt_status rc;
 
 	if (text == NULL)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	rc = vt_config_parse(text, FILE_NAME, &cfg, &err);
 	check_error(rc, &err);
 	if (rc == VT_OK) {

@@ -32,12 +32,10 @@ check(const char *body, const char *user)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1), *nl;
+	char *text = fuzz_text(data, size), *nl;
 
 	if (text == NULL)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	check(text, "Rich Miller");
 	check(text, "Patricia");
 	check(text, "Dr. Ana-María O'Neil");

@@ -234,12 +234,10 @@ check_folder(const char *name)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
+	char *text = fuzz_text(data, size);
 
 	if (text == NULL)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	check_state(data, size);
 	check_sets(data, size);
 	check_message_id(data, size);

@@ -46,12 +46,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct mail_lookalike_index *idx;
-	char *host = malloc(size + 1), *shown, *nl;
+	char *host = fuzz_text(data, size), *shown, *nl;
 
 	if (host == NULL)
 		return 0;
-	memcpy(host, data, size);
-	host[size] = '\0';
 	if ((shown = mail_domain_display(host)) == NULL)
 		abort();
 	for (const unsigned char *p = (const unsigned char *)shown; *p; p++)

@@ -26,12 +26,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mail_progress_event ev, back;
-	char *line = malloc(size + 1), *again;
+	char *line = fuzz_text(data, size), *again;
 
 	if (line == NULL)
 		return 0;
-	memcpy(line, data, size);
-	line[size] = '\0';
 	mail_progress_parse(line, &ev);
 	check_field(&ev, ev.stage);
 	check_field(&ev, ev.account);

@@ -78,14 +78,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const none[] = { NULL };
-	char *query = malloc(size + 1), *out = NULL;
+	char *query = fuzz_text(data, size), *out = NULL;
 	struct vt_error err = { 0 };
 	vt_status rc;
 
 	if (query == NULL)
 		return 0;
-	memcpy(query, data, size);
-	query[size] = '\0';
 
 	if (mail_query_rewrite(query, none, expand, NULL, &out, &err) != VT_OK ||
 	    strcmp(out, query) != 0)

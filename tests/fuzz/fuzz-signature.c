@@ -47,12 +47,10 @@ check(const char *body, const char *from_name)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1), *nl;
+	char *text = fuzz_text(data, size), *nl;
 
 	if (text == NULL)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	check(text, NULL);
 	check(text, "Dana Whitfield");
 	if ((nl = strchr(text, '\n')) != NULL) {
