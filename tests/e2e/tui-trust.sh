@@ -25,7 +25,17 @@ import re, sys
 m = re.search(r"\d\d-\d\d-\d\d (....)", sys.stdin.read())
 print(m.group(1) if m else "?")'
 }
-marks=$(printf '%s\n' "$row" | marks_of)
+# the row may be painted before its marks under a slow build (ASan):
+# give them the time wait_for gives text
+i=0
+while :; do
+	row=$(screen | grep -F "Updated bank det" | head -1)
+	marks=$(printf '%s\n' "$row" | marks_of)
+	case $marks in *S*) break ;; esac
+	[ $i -ge 50 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
 contains "and marked S" "$marks" "S"
 lacks "an honest bill is not marked" \
 	"$(screen | grep -F "Invoice AT-2026-09" | marks_of)" "S"
