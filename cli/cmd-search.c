@@ -188,10 +188,11 @@ parse_count(const char *s, long *out)
 int
 cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *limit_s = NULL, *offset_s = NULL;
+	const char *limit_s = NULL, *offset_s = NULL, *as_notmuch = NULL;
 	const struct cli_option options[] = {
 		{ "limit", true, &limit_s },
 		{ "offset", true, &offset_s },
+		{ "notmuch-query", false, &as_notmuch },
 		{ 0 },
 	};
 	struct search_out so = { .cli = cli };
@@ -208,6 +209,22 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		return cli_usage_error(cli, "--offset needs a number >= 0, not '%s'", offset_s);
 	if ((query = cli_prepare_query(cli, n, argv, &user, &code)) == NULL)
 		return code;
+	if (as_notmuch != NULL) {
+		/* Our terms resolved now, for notmuch or neomutt on the same
+		 * database (the benchmarks compare the two on it). */
+		if (cli->format == CLI_JSON) {
+			json_t *q = json_string(query);
+
+			json_dumpf(q, cli->out, JSON_ENCODE_ANY);
+			fputc('\n', cli->out);
+			json_decref(q);
+		} else {
+			fprintf(cli->out, "%s\n", query);
+		}
+		free(query);
+		free(user);
+		return 0;
+	}
 	vt_store_read_begin(cli->store);
 	if (vt_thread_marks_load(cli->store, &so.marks, &err) != VT_OK)
 		code = cli_error(&err);

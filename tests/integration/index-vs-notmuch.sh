@@ -78,6 +78,20 @@ is "flag tags are compared" "$(grep -c 'flags-' "$TMP/tags.nm")" 13
 nm_nonmail=$(grep -c "Ignoring non-mail file" "$TMP/nm/new.log")
 is "the same files are refused as not mail" "$(grep -c 'not mail' "$TMP/warnings")" "$nm_nonmail"
 
+# vtriage's own terms, as notmuch queries on vtriage's database
+VNM() { NOTMUCH_CONFIG="$TMP/data/notmuch-config" notmuch "$@"; }
+slug=$($V vendor list | awk 'NR == 1 { print $1 }')
+[ -n "$slug" ] || slug=none
+for q in "vendor:$slug" "bucket:generic" "vendor:$slug and tag:unread"; do
+	nq=$($V search --notmuch-query "$q")
+	is "--notmuch-query '$q' finds the same messages with notmuch" "$(VNM count "$nq")" "$($V count "$q")"
+done
+is "--notmuch-query of a vendor names its mail, not all mail" \
+	"$([ "$(VNM count "$($V search --notmuch-query "vendor:$slug")")" -lt "$($V count '*')" ] && echo fewer)" fewer
+is "--notmuch-query of an unknown vendor is a bad query" \
+	"$($V search --notmuch-query vendor:no-such-vendor >/dev/null 2>&1; echo $?)" 2
+is "--notmuch-query in JSON is a string" "$($V search --format=json --notmuch-query bucket:generic | cut -c1)" '"'
+
 # renames (flags), moves between folders, removals, additions
 i=0
 for f in $(find "$TMP/mail" -path '*/cur/*:2,S' -type f | sort | head -40); do
