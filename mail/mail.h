@@ -812,6 +812,32 @@ struct mail_thread {
 	size_t n_tags;
 };
 
+/*
+ * The threads of a query in mail_search_threads' order (newest first),
+ * found a slice at a time: knowing a thread's place means reading which
+ * thread every message before it is in (about 10 µs a message), so an
+ * interface spreads it over its idle time and a search with an offset
+ * stops once it has the threads it wants. The order keeps the database
+ * open for reading; free it before the database.
+ */
+struct mail_thread_order;
+vt_status mail_thread_order_start(struct mail_db *db, const char *query,
+				  struct mail_thread_order **out, struct vt_error *err);
+/* Reads up to `messages` more messages. */
+vt_status mail_thread_order_step(struct mail_thread_order *o, long messages,
+				 struct vt_error *err);
+/* All read: the count is the number of threads. */
+bool mail_thread_order_done(const struct mail_thread_order *o);
+/* Threads placed so far (places never change once given). */
+long mail_thread_order_count(const struct mail_thread_order *o);
+/* Threads [from, from + n) of those placed, in order, through fn; a thread
+ * gone since is left out. One query: n of a few hundred at most. */
+vt_status mail_thread_order_emit(struct mail_thread_order *o, long from, long n,
+				 vt_status (*fn)(void *ctx, const struct mail_thread *t,
+						 struct vt_error *err),
+				 void *ctx, struct vt_error *err);
+void mail_thread_order_free(struct mail_thread_order *o);
+
 /* A deep copy (to keep a thread beyond the search callback), and the
  * release of one. */
 vt_status mail_thread_copy(const struct mail_thread *from, struct mail_thread *to,

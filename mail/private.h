@@ -19,6 +19,11 @@ struct mail_db {
  * Bump it when mail_attribute() changes so existing mail is redone. */
 #define MAIL_ATTRIBUTION_REV "4"
 
+/* A query with the exclusions every list and count has (mail/query.c),
+ * and the error for one that fails, naming a malformed query. */
+notmuch_query_t *mail_query_create(struct mail_db *db, const char *query);
+vt_status mail_query_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st,
+			  const char *query);
 /* Translates a notmuch status into ours, with the database's message. */
 vt_status mail_nm_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st,
 		       const char *what);

@@ -13,8 +13,8 @@
  * exception in the handle's life, so a stale text from an earlier,
  * unrelated exception must not be passed off as the reason.
  */
-static vt_status
-query_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st, const char *query)
+vt_status
+mail_query_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st, const char *query)
 {
 	static const char prefix[] = "A Xapian exception occurred parsing query: ";
 	static const char echo[] = "Query string was: ";
@@ -36,8 +36,8 @@ query_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st, const 
 	return mail_nm_fail(db, err, st, query);
 }
 
-static notmuch_query_t *
-make_query(struct mail_db *db, const char *query_string)
+notmuch_query_t *
+mail_query_create(struct mail_db *db, const char *query_string)
 {
 	notmuch_query_t *q = notmuch_query_create(db->nm, query_string);
 
@@ -61,13 +61,13 @@ mail_count(struct mail_db *db, const char *query_string, bool count_threads,
 	unsigned n = 0;
 
 	*out = 0;
-	q = make_query(db, query_string);
+	q = mail_query_create(db, query_string);
 	if (q == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	st = count_threads ? notmuch_query_count_threads(q, &n) : notmuch_query_count_messages(q, &n);
 	notmuch_query_destroy(q);
 	if (st != NOTMUCH_STATUS_SUCCESS)
-		return query_fail(db, err, st, query_string);
+		return mail_query_fail(db, err, st, query_string);
 	*out = n;
 	return VT_OK;
 }
@@ -141,6 +141,30 @@ fill_thread(notmuch_thread_t *nt, struct mail_thread *t)
 	return 0;
 }
 
+/* Threads [offset, offset + limit) (limit < 0: all the rest). */
+static vt_status
+search_from(struct mail_db *db, const char *query, long offset, long limit,
+	    vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
+	    void *ctx, struct vt_error *err)
+{
+	struct mail_thread_order *o;
+	vt_status rc = mail_thread_order_start(db, query, &o, err);
+
+	while (rc == VT_OK && !mail_thread_order_done(o) &&
+	       (limit < 0 || mail_thread_order_count(o) < offset + limit))
+		rc = mail_thread_order_step(o, 4096, err);
+	/* a query naming a few hundred threads at a time */
+	for (long at = offset; rc == VT_OK && at < mail_thread_order_count(o) &&
+			       (limit < 0 || at < offset + limit);
+	     at += 256) {
+		long n = limit < 0 || offset + limit - at > 256 ? 256 : offset + limit - at;
+
+		rc = mail_thread_order_emit(o, at, n, fn, ctx, err);
+	}
+	mail_thread_order_free(o);
+	return rc;
+}
+
 vt_status
 mail_search_threads(struct mail_db *db, const char *query_string, long offset, long limit,
 		    vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
@@ -153,13 +177,17 @@ mail_search_threads(struct mail_db *db, const char *query_string, long offset, l
 	long index = 0, emitted = 0;
 	vt_status rc = VT_OK;
 
-	q = make_query(db, query_string);
+	/* notmuch skips an offset message by message, not thread by
+	 * thread: the threads' order is read instead (thread-order.c) */
+	if (offset > 0)
+		return search_from(db, query_string, offset, limit, fn, ctx, err);
+	q = mail_query_create(db, query_string);
 	if (q == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	notmuch_query_set_sort(q, NOTMUCH_SORT_NEWEST_FIRST);
 	st = notmuch_query_search_threads(q, &threads);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
-		rc = query_fail(db, err, st, query_string);
+		rc = mail_query_fail(db, err, st, query_string);
 		goto out;
 	}
 	for (; rc == VT_OK && notmuch_threads_valid(threads); notmuch_threads_move_to_next(threads)) {
@@ -229,7 +257,7 @@ each_message(struct mail_db *db, const char *query_string, message_visit visit, 
 	notmuch_query_set_sort(query, NOTMUCH_SORT_UNSORTED);
 	st = notmuch_query_search_messages(query, &msgs);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
-		rc = query_fail(db, err, st, query_string);
+		rc = mail_query_fail(db, err, st, query_string);
 		goto out;
 	}
 	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {

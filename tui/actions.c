@@ -127,6 +127,7 @@ tui_while_writable(struct tui *t,
 	struct vt_error reopen = { 0 };
 	vt_status rc;
 
+	tui_threads_release_db(&t->threads);
 	mail_db_close(t->db);
 	rc = mail_db_open(t->loc, MAIL_DB_READ_WRITE, &rw, err);
 	if (rc == VT_OK)
@@ -397,16 +398,10 @@ tui_run_search(struct tui *t, const char *query)
 	t->screen = SCREEN_MAIN;
 	t->focus = FOCUS_THREADS;
 	if (t->threads.nm_query) {
-		unsigned long n = 0;
-
-		if (mail_count(*t->db, t->threads.nm_query, true, &n, &err) == VT_OK) {
-			t->threads.total = (long)n;
-			tui_say(t, false, "%lu thread%s", n, n == 1 ? "" : "s");
-		} else {
-			/* said on the status line; the list is empty, not "1/?" */
-			t->threads.total = 0;
-			tui_say(t, true, "bad query: %s", err.msg);
-		}
+		/* counted between keys (a search of a million messages takes
+		 * seconds to count), said when known */
+		t->need_count = true;
+		t->count_say = true;
 	}
 }
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,14 @@ drop_cache(struct tui_threads *t)
 	t->cached = 0;
 	t->offset = 0;
 	t->at_end = false;
+}
+
+static void
+drop_placed(struct tui_threads *t)
+{
+	mail_thread_order_free(t->placed);
+	t->placed = NULL;
+	t->placed_db = NULL;
 }
 
 static void
@@ -290,6 +299,32 @@ keep_thread(void *ctx, const struct mail_thread *th, struct vt_error *err)
 	return VT_OK;
 }
 
+/* Reads where threads are until `want` are placed (or all are), at most
+ * `messages` messages. */
+static vt_status
+place(struct tui_threads *t, struct mail_db *db, long want, long messages, struct vt_error *err)
+{
+	vt_status rc = VT_OK;
+
+	if (t->placed != NULL && t->placed_db != db)
+		drop_placed(t); /* the database was opened again */
+	if (t->placed == NULL) {
+		if ((rc = mail_thread_order_start(db, t->nm_query, &t->placed, err)) != VT_OK)
+			return rc;
+		t->placed_db = db;
+	}
+	while (rc == VT_OK && messages > 0 && !mail_thread_order_done(t->placed) &&
+	       mail_thread_order_count(t->placed) < want) {
+		long slice = messages < 2048 ? messages : 2048;
+
+		rc = mail_thread_order_step(t->placed, slice, err);
+		messages -= slice;
+	}
+	if (rc == VT_OK && mail_thread_order_done(t->placed))
+		t->total = mail_thread_order_count(t->placed);
+	return rc;
+}
+
 const struct mail_thread *
 tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt_error *err)
 {
@@ -340,8 +375,22 @@ tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt
 		t->at_end = start + (long)t->cached >= (long)t->n_order;
 		return index < t->offset + (long)t->cached ? &t->cache[index - t->offset] : NULL;
 	}
-	if (mail_search_threads(db, t->nm_query, start, window, keep_thread, t, err) != VT_OK) {
+	/* The first window straight from notmuch; the others by their
+	 * places (notmuch would skip an offset message by message). */
+	if (start == 0 ? mail_search_threads(db, t->nm_query, 0, window, keep_thread, t, err) != VT_OK
+		       : place(t, db, start + window, LONG_MAX, err) != VT_OK ||
+				 mail_thread_order_emit(t->placed, start, window, keep_thread, t,
+							err) != VT_OK) {
 		drop_cache(t);
+		return NULL;
+	}
+	if (start > 0 && t->cached < (size_t)(mail_thread_order_count(t->placed) - start < window
+						      ? mail_thread_order_count(t->placed) - start
+						      : window)) {
+		/* a thread gone since: placed again at the next look */
+		drop_cache(t);
+		drop_placed(t);
+		t->total = -1;
 		return NULL;
 	}
 	t->at_end = t->cached < (size_t)window;
@@ -353,9 +402,8 @@ tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt
 }
 
 vt_status
-tui_threads_count(struct tui_threads *t, struct mail_db *db, struct vt_error *err)
+tui_threads_count(struct tui_threads *t, struct mail_db *db, long messages, struct vt_error *err)
 {
-	unsigned long n = 0;
 	vt_status rc;
 
 	if (t->nm_query == NULL)
@@ -366,9 +414,13 @@ tui_threads_count(struct tui_threads *t, struct mail_db *db, struct vt_error *er
 		t->total = (long)t->n_order;
 		return VT_OK;
 	}
-	if ((rc = mail_count(db, t->nm_query, true, &n, err)) == VT_OK)
-		t->total = (long)n;
-	return rc;
+	return place(t, db, LONG_MAX, messages, err);
+}
+
+void
+tui_threads_release_db(struct tui_threads *t)
+{
+	drop_placed(t);
 }
 
 void
@@ -376,6 +428,7 @@ tui_threads_invalidate(struct tui_threads *t)
 {
 	drop_cache(t);
 	drop_order(t);
+	drop_placed(t);
 	t->total = -1;
 }
 
@@ -384,6 +437,7 @@ tui_threads_close(struct tui_threads *t)
 {
 	drop_cache(t);
 	drop_order(t);
+	drop_placed(t);
 	free(t->query);
 	free(t->nm_query);
 	vt_thread_marks_clear(&t->marks);

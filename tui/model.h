@@ -85,6 +85,10 @@ struct tui_threads {
 	enum tui_sort sort;
 	char **order;
 	size_t n_order;
+	/* newest first: where each thread is, read a slice at a time (the
+	 * count, and any window past the first, come from it) */
+	struct mail_thread_order *placed;
+	struct mail_db *placed_db;
 };
 /* Orders the list: by date (newest first, notmuch's), by the amount of the
  * quote or bill each thread holds (largest first; threads without one
@@ -105,8 +109,14 @@ vt_status tui_threads_load_marks(struct tui_threads *t, struct vt_store *s, stru
  * the end. */
 const struct mail_thread *tui_threads_get(struct tui_threads *t, struct mail_db *db, long index,
 					  struct vt_error *err);
-/* Counts the matching threads (slow on big folders: done after paint). */
-vt_status tui_threads_count(struct tui_threads *t, struct mail_db *db, struct vt_error *err);
+/* Counts the matching threads, reading up to `messages` of them (about
+ * 10 µs each: a folder of a million is counted over many idle slices);
+ * total stays < 0 until all are read. LONG_MAX: all now. */
+vt_status tui_threads_count(struct tui_threads *t, struct mail_db *db, long messages,
+			    struct vt_error *err);
+/* Lets go of the database (the count under way starts again): before it
+ * is closed, which frees what was read from it. */
+void tui_threads_release_db(struct tui_threads *t);
 /* Forgets what was loaded (after a change), keeping the query. */
 void tui_threads_invalidate(struct tui_threads *t);
 void tui_threads_close(struct tui_threads *t);

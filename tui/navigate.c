@@ -106,6 +106,21 @@ tui_find_next(struct tui *t, int dir)
 }
 
 void
+tui_counted(struct tui *t)
+{
+	long n = t->threads.total;
+
+	if (t->count_say)
+		tui_say(t, false, "%ld thread%s", n, n == 1 ? "" : "s");
+	t->count_say = false;
+	if (t->bottom_pending) {
+		t->tcur.count = n;
+		tui_cursor_set(&t->tcur, n > 0 ? n - 1 : 0);
+	}
+	t->bottom_pending = false;
+}
+
+void
 tui_move_by(struct tui *t, enum km_action a)
 {
 	struct tui_cursor *c = focused_cursor(t);
@@ -128,6 +143,8 @@ tui_move_by(struct tui *t, enum km_action a)
 		}
 		return;
 	}
+	if (c == &t->tcur)
+		t->bottom_pending = false; /* another move wins over a G waiting */
 	switch (a) {
 	case KM_UP: tui_cursor_move(c, -1); break;
 	case KM_DOWN: tui_cursor_move(c, 1); break;
@@ -140,8 +157,15 @@ tui_move_by(struct tui *t, enum km_action a)
 		if (c == &t->tcur && t->threads.total < 0) {
 			struct vt_error err = { 0 };
 
-			if (tui_threads_count(&t->threads, *t->db, &err) != VT_OK)
+			/* as much as fits a keystroke; a big folder's count goes
+			 * on between keys, and G lands when it is done */
+			if (tui_threads_count(&t->threads, *t->db, TUI_BOTTOM_NOW, &err) != VT_OK)
 				tui_say(t, true, "%s", err.msg);
+			else if (t->threads.total < 0) {
+				t->bottom_pending = true;
+				tui_say(t, false, "counting the threads: G goes to the last when done");
+				return;
+			}
 			c->count = t->threads.total;
 		}
 		tui_cursor_set(c, c->count > 0 ? c->count - 1 : 0);

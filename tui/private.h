@@ -68,6 +68,10 @@ struct tui_attachments {
 /* Keys that pause this long (ms) load the selected vendor's panes: longer
  * than a held key's repeat (25-30 a second), short enough to feel at once. */
 #define TUI_PANES_PAUSE_MS 100
+/* Messages read between keys to count a folder's threads (~10 µs each:
+ * a slice well inside a frame), and at once for G before giving up. */
+#define TUI_COUNT_SLICE 1000
+#define TUI_BOTTOM_NOW 6000
 
 struct tui {
 	/* the lines entered at prompts, oldest first (Up and Down recall) */
@@ -102,6 +106,8 @@ struct tui {
 	struct tui_layout_prefs layout_prefs; /* [ui], and the folders key */
 	bool colours;
 	bool need_count;
+	bool bottom_pending; /* G before the count: the end once counted */
+	bool count_say;      /* say the count once known (after a search) */
 	bool need_marks; /* the marks (waiting, issues) come after the first paint */
 	bool need_unread; /* the folders' unread counts, when the keys pause */
 	bool panes_pending; /* the panes shown are not the selection's */
@@ -284,6 +290,9 @@ void tui_draw_amount(struct tui *t, const struct mail_thread *th, int y);
 /* The pager on one thread (from a pane row); vendor_org may be NULL. */
 void tui_open_thread_id(struct tui *t, const char *thread_id, const char *vendor_org);
 void tui_find_next(struct tui *t, int dir);
+/* The thread count is known: said after a search, and a G waiting for it
+ * goes to the last thread. */
+void tui_counted(struct tui *t);
 /* The movement actions (up, down, pages, top, bottom) on what has focus. */
 void tui_move_by(struct tui *t, enum km_action a);
 void tui_cycle_focus(struct tui *t, int dir);

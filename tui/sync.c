@@ -97,6 +97,7 @@ tui_refresh_after_change(struct tui *t)
 static vt_status
 reopen_index(struct tui *t, struct vt_error *err)
 {
+	tui_threads_release_db(&t->threads);
 	mail_db_close(t->db);
 	return mail_db_open(t->loc, MAIL_DB_READ_ONLY, t->db, err);
 }

@@ -205,6 +205,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		 * for the marks soon, for a sync's report at leisure. */
 		timeout(t.need_marks || t.need_unread ? 30
 			: t.panes_pending ? TUI_PANES_PAUSE_MS
+			: t.need_count && t.screen == SCREEN_MAIN ? 0 /* a slice at a time */
 			: tui_bg_running(&t.sync.bg) ? 100
 						       : 250);
 		if (bench_log != NULL) {
@@ -256,10 +257,13 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			if (t.need_count && t.screen == SCREEN_MAIN) {
 				struct vt_error cerr = { 0 };
 
-				t.need_count = false;
-				if (tui_threads_count(&t.threads, *t.db, &cerr) != VT_OK) {
+				if (tui_threads_count(&t.threads, *t.db, TUI_COUNT_SLICE, &cerr) != VT_OK) {
+					t.need_count = t.bottom_pending = t.count_say = false;
 					t.threads.total = 0;
 					tui_say(&t, true, "bad query: %s", cerr.msg);
+				} else if (t.threads.total >= 0) {
+					t.need_count = false;
+					tui_counted(&t);
 				}
 				continue;
 			}

@@ -78,6 +78,17 @@ is "flag tags are compared" "$(grep -c 'flags-' "$TMP/tags.nm")" 13
 nm_nonmail=$(grep -c "Ignoring non-mail file" "$TMP/nm/new.log")
 is "the same files are refused as not mail" "$(grep -c 'not mail' "$TMP/warnings")" "$nm_nonmail"
 
+# --offset skips threads, not messages (threads of several messages come
+# before the offset here), as notmuch's own search does
+all_threads=$($V search '*' | cut -d' ' -f1)
+for k in 3 17 40; do
+	is "search --offset $k --limit 10 lists threads $((k + 1)) to $((k + 10))" \
+		"$($V search --offset $k --limit 10 '*' | cut -d' ' -f1)" \
+		"$(echo "$all_threads" | sed -n "$((k + 1)),$((k + 10))p")"
+	is "search --offset $k lists as many threads as notmuch's" \
+		"$($V search --offset $k '*' | wc -l)" "$(NM search --offset=$k '*' | wc -l)"
+done
+
 # vtriage's own terms, as notmuch queries on vtriage's database
 VNM() { NOTMUCH_CONFIG="$TMP/data/notmuch-config" notmuch "$@"; }
 slug=$($V vendor list | awk 'NR == 1 { print $1 }')

@@ -321,6 +321,26 @@ folders_follow_the_buckets(void **state)
 	assert_non_null(strstr(err.msg, "nobody"));
 }
 
+struct collected {
+	char **ids;
+	size_t count;
+};
+
+static vt_status
+collect_ids(void *ctx, const struct mail_thread *th, struct vt_error *err)
+{
+	struct collected *c = ctx;
+	char **grown = realloc(c->ids, (c->count + 1) * sizeof *grown);
+
+	(void)err;
+	assert_non_null(grown);
+	c->ids = grown;
+	c->ids[c->count] = strdup(th->thread_id);
+	assert_non_null(c->ids[c->count]);
+	c->count++;
+	return VT_OK;
+}
+
 static void
 thread_list_loads_windows_lazily(void **state)
 {
@@ -328,9 +348,11 @@ thread_list_loads_windows_lazily(void **state)
 	struct tui_threads t = { .total = -1 };
 	const struct mail_thread *th;
 	struct vt_error err = { 0 };
-	char name[32], id[64], date[80];
+	char name[32], id[64], date[160];
+	struct collected all = { 0 };
 
-	/* enough threads for several windows */
+	/* enough threads for several windows; one in three answered later,
+	 * so that places count threads, not messages */
 	for (int i = 0; i < 450; i++) {
 		snprintf(name, sizeof name, "bulk%d:2,S", i);
 		snprintf(id, sizeof id, "bulk%d@globex.example", i);
@@ -338,8 +360,21 @@ thread_list_loads_windows_lazily(void **state)
 			 i % 60);
 		test_write_message(f->mail, name, "Sales <sales@globex.example>",
 				   "rich@northwind.example", "Offer", id, date, NULL);
+		if (i % 3 != 0)
+			continue;
+		snprintf(name, sizeof name, "re%d:2,S", i);
+		snprintf(date, sizeof date,
+			 "Date: Fri, 02 Jan 2026 %02d:%02d:00 +0000\nIn-Reply-To: <%s>\n",
+			 (449 - i) / 60, (449 - i) % 60, id);
+		snprintf(id, sizeof id, "re%d@globex.example", i);
+		test_write_message(f->mail, name, "Sales <sales@globex.example>",
+				   "rich@northwind.example", "Re: Offer", id, date, NULL);
 	}
 	index_ok(f);
+	assert_int_equal(mail_search_threads(f->db, "property:\"vtriage.org=globex.example\"", 0, -1,
+					     collect_ids, &all, &err),
+			 VT_OK);
+	assert_int_equal(all.count, 451);
 	assert_int_equal(tui_threads_open(&t, f->store, "vendor:globex", &err), VT_OK);
 	assert_int_equal(t.cached, 0); /* nothing before it is asked for */
 	assert_int_equal(t.total, -1);
@@ -355,11 +390,35 @@ thread_list_loads_windows_lazily(void **state)
 	th = tui_threads_get(&t, f->db, 400, &err);
 	assert_non_null(th);
 	assert_true(t.offset > 0 && t.offset <= 400);
+	/* every window holds the threads notmuch lists at those places */
+	for (long i = 0; i < 451; i += 37) {
+		th = tui_threads_get(&t, f->db, i, &err);
+		assert_non_null(th);
+		assert_string_equal(th->thread_id, all.ids[i]);
+	}
 	assert_null(tui_threads_get(&t, f->db, 451, &err));
 	assert_int_equal(t.total, 451); /* the short window told the end */
-	assert_int_equal(tui_threads_count(&t, f->db, &err), VT_OK);
-	assert_int_equal(t.total, 451);
 	tui_threads_close(&t);
+
+	/* counted a slice at a time: unknown until the last message is read */
+	assert_int_equal(tui_threads_open(&t, f->store, "vendor:globex", &err), VT_OK);
+	assert_int_equal(tui_threads_count(&t, f->db, 100, &err), VT_OK);
+	assert_int_equal(t.total, -1);
+	for (int k = 0; k < 10 && t.total < 0; k++)
+		assert_int_equal(tui_threads_count(&t, f->db, 100, &err), VT_OK);
+	assert_int_equal(t.total, 451);
+	th = tui_threads_get(&t, f->db, 450, &err); /* the last: by its place */
+	assert_non_null(th);
+	assert_string_equal(th->thread_id, all.ids[450]);
+	/* the database closed under it: let go first, counted again after */
+	tui_threads_release_db(&t);
+	th = tui_threads_get(&t, f->db, 300, &err);
+	assert_non_null(th);
+	assert_string_equal(th->thread_id, all.ids[300]);
+	tui_threads_close(&t);
+	for (size_t i = 0; i < all.count; i++)
+		free(all.ids[i]);
+	free(all.ids);
 
 	assert_int_equal(tui_threads_open(&t, f->store, "vendor:nobody", &err), VT_ERR_USAGE);
 	tui_threads_close(&t);

@@ -1,0 +1,253 @@
+/*
+ * The threads of a query in the order mail_search_threads gives them,
+ * found a slice at a time.
+ *
+ * notmuch skips to an offset one matching message at a time, not one
+ * thread at a time, and knows a thread's place only by reading which
+ * thread each message before it is in (about 10 µs a message, seconds in
+ * a folder of a million). This reads the messages newest first, as
+ * notmuch's own thread search does, and keeps each thread id where it
+ * first appears: that is the thread's place. An interface spreads the
+ * reading over its idle time; a script stops once it has the threads it
+ * wants. Any stretch of the order is then one query naming its threads.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+#define EMPTY UINT64_MAX
+
+struct mail_thread_order {
+	struct mail_db *db;
+	char *query;
+	notmuch_query_t *nq;
+	notmuch_messages_t *msgs; /* NULL once all are read */
+	bool done;
+	uint64_t *ids; /* in order */
+	long n, cap;
+	uint64_t *slots; /* a set of the ids seen: open addressing */
+	size_t n_slots;
+};
+
+/* notmuch's thread ids are 16 hex digits (a 64-bit counter). */
+static bool
+parse_id(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		char c = s[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+		if (d < 0)
+			return false;
+		v = v << 4 | (uint64_t)d;
+	}
+	if (s[i] != '\0' || v == EMPTY)
+		return false;
+	*out = v;
+	return true;
+}
+
+static size_t
+slot_of(uint64_t id, size_t n_slots)
+{
+	id ^= id >> 33;
+	id *= 0xff51afd7ed558ccdULL;
+	id ^= id >> 33;
+	return (size_t)id & (n_slots - 1);
+}
+
+/* Adds id to the set; false if it was there. */
+static bool
+set_add(uint64_t *slots, size_t n_slots, uint64_t id)
+{
+	for (size_t i = slot_of(id, n_slots);; i = (i + 1) & (n_slots - 1)) {
+		if (slots[i] == id)
+			return false;
+		if (slots[i] == EMPTY) {
+			slots[i] = id;
+			return true;
+		}
+	}
+}
+
+static bool
+grow(struct mail_thread_order *o)
+{
+	if (o->n + 1 > o->cap) {
+		long cap = o->cap ? o->cap * 2 : 1024;
+		uint64_t *ids = realloc(o->ids, (size_t)cap * sizeof *ids);
+
+		if (ids == NULL)
+			return false;
+		o->ids = ids;
+		o->cap = cap;
+	}
+	/* at most half full */
+	if ((size_t)(o->n + 1) * 2 > o->n_slots) {
+		size_t n_slots = o->n_slots ? o->n_slots * 2 : 2048;
+		uint64_t *slots = malloc(n_slots * sizeof *slots);
+
+		if (slots == NULL)
+			return false;
+		memset(slots, 0xff, n_slots * sizeof *slots);
+		for (long i = 0; i < o->n; i++)
+			set_add(slots, n_slots, o->ids[i]);
+		free(o->slots);
+		o->slots = slots;
+		o->n_slots = n_slots;
+	}
+	return true;
+}
+
+vt_status
+mail_thread_order_start(struct mail_db *db, const char *query, struct mail_thread_order **out,
+			struct vt_error *err)
+{
+	struct mail_thread_order *o = calloc(1, sizeof *o);
+	notmuch_status_t st;
+
+	*out = NULL;
+	if (o == NULL || (o->query = strdup(query)) == NULL ||
+	    (o->nq = mail_query_create(db, query)) == NULL) {
+		mail_thread_order_free(o);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	o->db = db;
+	notmuch_query_set_sort(o->nq, NOTMUCH_SORT_NEWEST_FIRST);
+	st = notmuch_query_search_messages(o->nq, &o->msgs);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		vt_status rc = mail_query_fail(db, err, st, query);
+
+		mail_thread_order_free(o);
+		return rc;
+	}
+	*out = o;
+	return VT_OK;
+}
+
+vt_status
+mail_thread_order_step(struct mail_thread_order *o, long messages, struct vt_error *err)
+{
+	for (long k = 0; !o->done && k < messages; k++) {
+		notmuch_message_t *msg;
+		const char *tid;
+		uint64_t id;
+
+		if (!notmuch_messages_valid(o->msgs)) {
+			notmuch_messages_destroy(o->msgs);
+			o->msgs = NULL;
+			o->done = true;
+			break;
+		}
+		msg = notmuch_messages_get(o->msgs);
+		tid = msg ? notmuch_message_get_thread_id(msg) : NULL;
+		if (tid == NULL || !parse_id(tid, &id)) {
+			if (msg)
+				notmuch_message_destroy(msg);
+			return vt_fail(err, VT_ERR_DB, "the index has a message without a thread id "
+							 "(run vtriage index)");
+		}
+		notmuch_message_destroy(msg);
+		if (!grow(o))
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		if (set_add(o->slots, o->n_slots, id))
+			o->ids[o->n++] = id;
+		notmuch_messages_move_to_next(o->msgs);
+	}
+	return VT_OK;
+}
+
+bool
+mail_thread_order_done(const struct mail_thread_order *o)
+{
+	return o->done;
+}
+
+long
+mail_thread_order_count(const struct mail_thread_order *o)
+{
+	return o->n;
+}
+
+struct found {
+	const struct mail_thread_order *o;
+	long from, n;
+	struct mail_thread *at; /* n slots, thread_id NULL where none came */
+};
+
+static vt_status
+keep_found(void *ctx, const struct mail_thread *t, struct vt_error *err)
+{
+	struct found *f = ctx;
+	uint64_t id;
+
+	if (!parse_id(t->thread_id, &id))
+		return VT_OK;
+	for (long i = 0; i < f->n; i++)
+		if (f->o->ids[f->from + i] == id && f->at[i].thread_id == NULL)
+			return mail_thread_copy(t, &f->at[i], err);
+	return VT_OK;
+}
+
+vt_status
+mail_thread_order_emit(struct mail_thread_order *o, long from, long n,
+		       vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
+		       void *ctx, struct vt_error *err)
+{
+	struct found f = { .o = o, .from = from };
+	size_t len;
+	char *q, *p;
+	vt_status rc = VT_OK;
+
+	if (from < 0 || from >= o->n || n <= 0)
+		return VT_OK;
+	f.n = n < o->n - from ? n : o->n - from;
+	/* "(thread:ID or ...) and (QUERY)": 28 bytes a thread */
+	len = (size_t)f.n * 28 + strlen(o->query) + 16;
+	if ((q = malloc(len)) == NULL || (f.at = calloc((size_t)f.n, sizeof *f.at)) == NULL) {
+		free(q);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	p = q;
+	*p++ = '(';
+	for (long i = 0; i < f.n; i++)
+		p += sprintf(p, "%sthread:%016" PRIx64, i ? " or " : "", o->ids[from + i]);
+	/* notmuch reads "*" as all mail only as the whole query */
+	if (strcmp(o->query, "*") == 0 || o->query[strspn(o->query, " ")] == '\0')
+		strcpy(p, ")");
+	else
+		sprintf(p, ") and (%s)", o->query);
+	rc = mail_search_threads(o->db, q, 0, -1, keep_found, &f, err);
+	/* In order; a thread gone since (deleted, merged) is left out. */
+	for (long i = 0; i < f.n; i++) {
+		if (rc == VT_OK && f.at[i].thread_id != NULL)
+			rc = fn(ctx, &f.at[i], err);
+		mail_thread_clear(&f.at[i]);
+	}
+	free(f.at);
+	free(q);
+	return rc;
+}
+
+void
+mail_thread_order_free(struct mail_thread_order *o)
+{
+	if (o == NULL)
+		return;
+	if (o->msgs)
+		notmuch_messages_destroy(o->msgs);
+	if (o->nq)
+		notmuch_query_destroy(o->nq);
+	free(o->query);
+	free(o->ids);
+	free(o->slots);
+	free(o);
+}
