@@ -191,7 +191,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		tui_start_sync(&t, SYNC_WATCH, NULL);
 	if (getenv("VTRIAGE_BENCH_LOG") != NULL)
 		bench_log = fopen(getenv("VTRIAGE_BENCH_LOG"), "a");
-	long long key_start = 0;
+	long long key_start = 0, bottom_asked = 0;
 	int last_key = 0;
 
 	for (bool first = true; !t.quit && !(interrupted && *interrupted); first = false) {
@@ -262,8 +262,13 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 					t.threads.total = 0;
 					tui_say(&t, true, "bad query: %s", cerr.msg);
 				} else if (t.threads.total >= 0) {
+					bool landing = t.bottom_pending;
+
 					t.need_count = false;
 					tui_counted(&t);
+					if (landing && bench_log != NULL)
+						fprintf(bench_log, "bottom-landed %lld\n",
+							now_ns(CLOCK_MONOTONIC) - bottom_asked);
 				}
 				continue;
 			}
@@ -311,8 +316,13 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			    : t.screen == SCREEN_LINKS ? KM_LINK_LIST
 						      : KM_MAIN,
 			    key, t.pending, &t.n_pending);
-		if (a != KM_NONE)
+		if (a != KM_NONE) {
+			bool pending = t.bottom_pending;
+
 			tui_handle(&t, a);
+			if (t.bottom_pending && !pending)
+				bottom_asked = key_start ? key_start : now_ns(CLOCK_MONOTONIC);
+		}
 		else if (t.n_pending == 0)
 			tui_say(&t, false, "key not bound (? for help)");
 		/* A sync the user started is not cut short by one stray q. */

