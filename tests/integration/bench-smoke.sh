@@ -33,6 +33,7 @@ if [ -f "$tgz" ]; then
 	run index-vs-notmuch --smoke
 	run extraction-cost --smoke
 	run sync --smoke
+	run sync --smoke --big-folder 300
 	run keystroke-bytes --smoke
 else
 	echo "# the corpus benchmarks skipped: no corpus at $tgz"
