@@ -56,6 +56,7 @@ struct walk {
 	 * mtimes the index records before and after this run */
 	uint64_t dirs_before, dirs_after;
 	bool rescanned;                   /* a directory changed on disk */
+	time_t newest, newest_stored;     /* MAIL_CONFIG_NEWEST */
 	bool in_batch;
 	unsigned batch_size;
 	struct timespec start, last_progress;
@@ -152,6 +153,22 @@ batch_open(struct walk *w)
 }
 
 static vt_status
+store_newest(struct walk *w)
+{
+	char when[32];
+	notmuch_status_t st;
+
+	if (w->newest <= w->newest_stored)
+		return VT_OK;
+	snprintf(when, sizeof when, "%lld", (long long)w->newest);
+	st = notmuch_database_set_config(w->db->nm, MAIL_CONFIG_NEWEST, when);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return mail_nm_fail(w->db, w->err, st, MAIL_CONFIG_NEWEST);
+	w->newest_stored = w->newest;
+	return VT_OK;
+}
+
+static vt_status
 batch_close(struct walk *w)
 {
 	notmuch_status_t st;
@@ -162,6 +179,8 @@ batch_close(struct walk *w)
 	w->in_batch = false;
 	if (w->hooks->batch_end)
 		rc = w->hooks->batch_end(w->hooks->ctx, w->err);
+	if (rc == VT_OK)
+		rc = store_newest(w);
 	st = notmuch_database_end_atomic(w->db->nm);
 	if (rc == VT_OK && st != NOTMUCH_STATUS_SUCCESS)
 		rc = mail_nm_fail(w->db, w->err, st, "commit index transaction");
@@ -271,13 +290,18 @@ add_file(struct walk *w, const char *path, struct mail_file_facts *facts)
 	w->stats->files_seen++;
 	st = notmuch_database_index_file(w->db->nm, path, NULL, &msg);
 	switch (st) {
-	case NOTMUCH_STATUS_SUCCESS:
+	case NOTMUCH_STATUS_SUCCESS: {
+		time_t date = notmuch_message_get_date(msg);
+
+		if (date > w->newest && date <= time(NULL) + 86400)
+			w->newest = date;
 		w->stats->added++;
 		notmuch_message_freeze(msg);
 		tag_new_message(w, msg, path);
 		rc = attribute_message(w, msg, facts);
 		notmuch_message_thaw(msg);
 		break;
+	}
 	case NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID:
 		w->stats->duplicates++;
 		if (w->sync_flags)
@@ -850,6 +874,33 @@ out:
 	return rc;
 }
 
+/* The newest date up to tomorrow among the mail indexed, or 0: one
+ * sorted query (a second at a million messages), once per database. */
+static time_t
+newest_in_index(struct mail_db *db)
+{
+	notmuch_query_t *q = notmuch_query_create(db->nm, "*");
+	notmuch_messages_t *msgs = NULL;
+	time_t found = 0, cap = time(NULL) + 86400;
+
+	if (q == NULL)
+		return 0;
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	notmuch_query_set_sort(q, NOTMUCH_SORT_NEWEST_FIRST);
+	if (notmuch_query_search_messages(q, &msgs) == NOTMUCH_STATUS_SUCCESS)
+		for (int n = 0; found == 0 && n < 10000 && notmuch_messages_valid(msgs);
+		     n++, notmuch_messages_move_to_next(msgs)) {
+			notmuch_message_t *m = notmuch_messages_get(msgs);
+			time_t date = notmuch_message_get_date(m);
+
+			if (date <= cap)
+				found = date;
+			notmuch_message_destroy(m);
+		}
+	notmuch_query_destroy(q);
+	return found;
+}
+
 static vt_status
 walk_init(struct walk *w, struct mail_db *db, const struct mail_index_options *opts,
 	  const struct mail_index_hooks *hooks, struct mail_index_stats *stats,
@@ -873,6 +924,9 @@ walk_init(struct walk *w, struct mail_db *db, const struct mail_index_options *o
 	st = notmuch_config_get_bool(db->nm, NOTMUCH_CONFIG_SYNC_MAILDIR_FLAGS, &w->sync_flags);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		return mail_nm_fail(db, err, st, "maildir.synchronize_flags");
+	w->newest_stored = w->newest = mail_db_newest(db);
+	if (w->newest == 0)
+		w->newest = newest_in_index(db); /* a database from before it was kept */
 	return setup_ignore(w);
 }
 
@@ -884,6 +938,8 @@ walk_finish(struct walk *w, vt_status rc)
 
 	if (rc == VT_OK)
 		rc = closed;
+	if (rc == VT_OK)
+		rc = store_newest(w); /* a run that added nothing, on an old database */
 	if (rc == VT_OK && interrupted(w))
 		rc = vt_fail(w->err, VT_ERR_INTERRUPTED,
 			     "interrupted; the index is consistent and the next run resumes");

@@ -786,6 +786,10 @@ vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *fou
  */
 #define MAIL_PROP_ORG "vtriage.org"
 #define MAIL_PROP_KIND "vtriage.kind"
+/* In the database's own config: the date of the newest mail indexed
+ * (none after tomorrow: spam dated 2038 says nothing of the mailbox),
+ * where lists newest first start reading (mail/thread-order.c). */
+#define MAIL_CONFIG_NEWEST "vtriage.newest"
 #define MAIL_PROP_DIR "vtriage.dir"
 #define MAIL_PROP_REV "vtriage.rev"
 /* the kind of document a vendor message is: quote, bill, order, payment */

@@ -150,9 +150,11 @@ search_from(struct mail_db *db, const char *query, long offset, long limit,
 	struct mail_thread_order *o;
 	vt_status rc = mail_thread_order_start(db, query, &o, err);
 
+	/* no further than needed: a message is ~10 µs (its thread id) */
 	while (rc == VT_OK && !mail_thread_order_done(o) &&
 	       (limit < 0 || mail_thread_order_count(o) < offset + limit))
-		rc = mail_thread_order_step(o, 4096, err);
+		rc = mail_thread_order_step(
+			o, limit < 0 ? 4096 : 16 + offset + limit - mail_thread_order_count(o), err);
 	/* a query naming a few hundred threads at a time */
 	for (long at = offset; rc == VT_OK && at < mail_thread_order_count(o) &&
 			       (limit < 0 || at < offset + limit);
@@ -178,8 +180,10 @@ mail_search_threads(struct mail_db *db, const char *query_string, long offset, l
 	vt_status rc = VT_OK;
 
 	/* notmuch skips an offset message by message, not thread by
-	 * thread: the threads' order is read instead (thread-order.c) */
-	if (offset > 0)
+	 * thread, and sorts every match before the first thread: the
+	 * threads' order is read instead, the newest mail first
+	 * (thread-order.c) */
+	if (offset > 0 || limit >= 0)
 		return search_from(db, query_string, offset, limit, fn, ctx, err);
 	q = mail_query_create(db, query_string);
 	if (q == NULL)

@@ -10,6 +10,14 @@
  * first appears: that is the thread's place. An interface spreads the
  * reading over its idle time; a script stops once it has the threads it
  * wants. Any stretch of the order is then one query naming its threads.
+ *
+ * The messages are read a span of dates at a time, newest first: the 32
+ * days up to the newest mail indexed (MAIL_CONFIG_NEWEST) and all after,
+ * then spans twice as long back, then all older. Sorting
+ * by date is most of what a query costs notmuch (it sorts every match
+ * before giving the first), so the first screen of a folder of a million
+ * sorts a month of mail, not ten years. The spans partition the
+ * messages, so the order is the same as one query's.
  */
 #include "config.h"
 
@@ -17,16 +25,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "private.h"
 
 #define EMPTY UINT64_MAX
+#define FIRST_SPAN (32 * 86400LL)
+/* past this, the rest in one span: all older mail */
+#define LONGEST_SPAN (40 * 366 * 86400LL)
 
 struct mail_thread_order {
 	struct mail_db *db;
 	char *query;
-	notmuch_query_t *nq;
-	notmuch_messages_t *msgs; /* NULL once all are read */
+	notmuch_query_t *nq;      /* the span being read */
+	notmuch_messages_t *msgs; /* NULL between spans */
+	long long since, span;    /* the span: [since, since + span), open above at first */
+	int spans;                /* spans opened */
+	bool last_span;           /* open below */
 	bool done;
 	uint64_t *ids; /* in order */
 	long n, cap;
@@ -107,25 +122,98 @@ grow(struct mail_thread_order *o)
 	return true;
 }
 
+time_t
+mail_db_newest(struct mail_db *db)
+{
+	char *value = NULL;
+	long long when = 0;
+
+	if (notmuch_database_get_config(db->nm, MAIL_CONFIG_NEWEST, &value) ==
+		    NOTMUCH_STATUS_SUCCESS &&
+	    value != NULL)
+		when = strtoll(value, NULL, 10);
+	free(value);
+	return when > 0 ? (time_t)when : 0;
+}
+
+static bool
+all_mail(const char *query)
+{
+	return strcmp(query, "*") == 0 || query[strspn(query, " ")] == '\0';
+}
+
+static void
+close_span(struct mail_thread_order *o)
+{
+	if (o->msgs)
+		notmuch_messages_destroy(o->msgs);
+	if (o->nq)
+		notmuch_query_destroy(o->nq);
+	o->msgs = NULL;
+	o->nq = NULL;
+}
+
+/* The next span of dates, older than the last. */
+static vt_status
+open_span(struct mail_thread_order *o, struct vt_error *err)
+{
+	char range[80], *q = NULL;
+	notmuch_status_t st;
+
+	close_span(o);
+	if (o->spans == 0) {
+		time_t newest = mail_db_newest(o->db);
+
+		o->span = FIRST_SPAN;
+		o->since = (long long)(newest > 0 ? newest : time(NULL)) - o->span;
+		snprintf(range, sizeof range, "date:@%lld..", o->since);
+	} else {
+		long long until = o->since - 1;
+
+		o->span *= 2;
+		o->since -= o->span;
+		o->last_span = o->span > LONGEST_SPAN;
+		/* all the rest: mail without a date has none to be in a range */
+		if (o->last_span)
+			snprintf(range, sizeof range, "not date:@%lld..", until + 1);
+		else
+			snprintf(range, sizeof range, "date:@%lld..@%lld", o->since, until);
+	}
+	o->spans++;
+	if (all_mail(o->query) ? asprintf(&q, "%s", range) < 0
+			       : asprintf(&q, "(%s) and %s", o->query, range) < 0)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if ((o->nq = mail_query_create(o->db, q)) == NULL) {
+		free(q);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	notmuch_query_set_sort(o->nq, NOTMUCH_SORT_NEWEST_FIRST);
+	st = notmuch_query_search_messages(o->nq, &o->msgs);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		/* the user's query is the one at fault: named as typed */
+		vt_status rc = mail_query_fail(o->db, err, st, o->query);
+
+		free(q);
+		return rc;
+	}
+	free(q);
+	return VT_OK;
+}
+
 vt_status
 mail_thread_order_start(struct mail_db *db, const char *query, struct mail_thread_order **out,
 			struct vt_error *err)
 {
 	struct mail_thread_order *o = calloc(1, sizeof *o);
-	notmuch_status_t st;
+	vt_status rc;
 
 	*out = NULL;
-	if (o == NULL || (o->query = strdup(query)) == NULL ||
-	    (o->nq = mail_query_create(db, query)) == NULL) {
+	if (o == NULL || (o->query = strdup(query)) == NULL) {
 		mail_thread_order_free(o);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	o->db = db;
-	notmuch_query_set_sort(o->nq, NOTMUCH_SORT_NEWEST_FIRST);
-	st = notmuch_query_search_messages(o->nq, &o->msgs);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
-		vt_status rc = mail_query_fail(db, err, st, query);
-
+	if ((rc = open_span(o, err)) != VT_OK) {
 		mail_thread_order_free(o);
 		return rc;
 	}
@@ -142,10 +230,16 @@ mail_thread_order_step(struct mail_thread_order *o, long messages, struct vt_err
 		uint64_t id;
 
 		if (!notmuch_messages_valid(o->msgs)) {
-			notmuch_messages_destroy(o->msgs);
-			o->msgs = NULL;
-			o->done = true;
-			break;
+			vt_status rc;
+
+			if (o->last_span) {
+				close_span(o);
+				o->done = true;
+				break;
+			}
+			if ((rc = open_span(o, err)) != VT_OK)
+				return rc;
+			continue;
 		}
 		msg = notmuch_messages_get(o->msgs);
 		tid = msg ? notmuch_message_get_thread_id(msg) : NULL;
@@ -221,7 +315,7 @@ mail_thread_order_emit(struct mail_thread_order *o, long from, long n,
 	for (long i = 0; i < f.n; i++)
 		p += sprintf(p, "%sthread:%016" PRIx64, i ? " or " : "", o->ids[from + i]);
 	/* notmuch reads "*" as all mail only as the whole query */
-	if (strcmp(o->query, "*") == 0 || o->query[strspn(o->query, " ")] == '\0')
+	if (all_mail(o->query))
 		strcpy(p, ")");
 	else
 		sprintf(p, ") and (%s)", o->query);
@@ -242,10 +336,7 @@ mail_thread_order_free(struct mail_thread_order *o)
 {
 	if (o == NULL)
 		return;
-	if (o->msgs)
-		notmuch_messages_destroy(o->msgs);
-	if (o->nq)
-		notmuch_query_destroy(o->nq);
+	close_span(o);
 	free(o->query);
 	free(o->ids);
 	free(o->slots);

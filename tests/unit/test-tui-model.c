@@ -424,6 +424,45 @@ thread_list_loads_windows_lazily(void **state)
 	tui_threads_close(&t);
 }
 
+/* Lists read newest first a span of dates at a time: mail from any
+ * date, from none, from the future, comes once and in notmuch's order. */
+static void
+every_date_has_its_place(void **state)
+{
+	struct fixture *f = *state;
+	struct collected all = { 0 }, from1 = { 0 }, first2 = { 0 };
+	struct vt_error err = { 0 };
+	static const char *const dates[] = {
+		NULL, "Date: Mon, 01 Jan 1973 10:00:00 +0000\n",
+		"Date: Sat, 01 Jan 2000 10:00:00 +0000\n", "Date: Wed, 01 Jan 2099 10:00:00 +0000\n",
+		"Date: not a date at all\n",
+	};
+	char name[32], id[64];
+
+	for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
+		snprintf(name, sizeof name, "dated%zu:2,S", i);
+		snprintf(id, sizeof id, "dated%zu@initech.example", i);
+		test_write_message(f->mail, name, "Bob <bob@initech.example>", "rich@northwind.example",
+				   "Dates", id, dates[i], NULL);
+	}
+	index_ok(f);
+	assert_int_equal(mail_search_threads(f->db, "*", 0, -1, collect_ids, &all, &err), VT_OK);
+	assert_true(all.count > 5);
+	assert_int_equal(mail_search_threads(f->db, "*", 1, -1, collect_ids, &from1, &err), VT_OK);
+	assert_int_equal(mail_search_threads(f->db, "*", 0, 2, collect_ids, &first2, &err), VT_OK);
+	assert_int_equal(from1.count, all.count - 1);
+	for (size_t i = 0; i < from1.count; i++)
+		assert_string_equal(from1.ids[i], all.ids[i + 1]);
+	assert_int_equal(first2.count, 2);
+	assert_string_equal(first2.ids[0], all.ids[0]);
+	assert_string_equal(first2.ids[1], all.ids[1]);
+	for (struct collected *c = &all; c <= &first2; c++) {
+		for (size_t i = 0; i < c->count; i++)
+			free(c->ids[i]);
+		free(c->ids);
+	}
+}
+
 static void
 panes_show_the_vendor(void **state)
 {
@@ -688,6 +727,7 @@ main(void)
 		cmocka_unit_test(maildir_folders_are_listed_inbox_first),
 		cmocka_unit_test_setup_teardown(folders_follow_the_buckets, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_list_loads_windows_lazily, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_date_has_its_place, setup, teardown),
 		cmocka_unit_test_setup_teardown(panes_show_the_vendor, setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_marks_quotes_signatures_and_hostile_text, setup,
 						teardown),
