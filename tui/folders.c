@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "model.h"
@@ -230,13 +231,22 @@ tui_folders_add_maildirs(struct tui_folders *f, const char *mail_root)
 
 vt_status
 tui_folders_count_unread(struct tui_folders *f, struct vt_store *s, struct mail_db *db,
-			 struct vt_error *err)
+			 int budget_ms, bool *done, struct vt_error *err)
 {
-	for (size_t i = 0; i < f->count; i++) {
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	*done = false;
+	for (; f->unread_next < f->count; f->unread_next++) {
+		size_t i = f->unread_next;
 		char *query = NULL, *translated = NULL;
 		unsigned long n = 0;
 		vt_status rc;
 
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >=
+		    budget_ms)
+			return VT_OK; /* the rest between the next keys */
 		if (f->items[i].kind == TUI_FOLDER_GENERIC || f->items[i].kind == TUI_FOLDER_NONE)
 			continue; /* buckets of strangers: their unread is no news */
 		if (asprintf(&query, "(%s) and tag:unread", f->items[i].query) < 0)
@@ -250,5 +260,6 @@ tui_folders_count_unread(struct tui_folders *f, struct vt_store *s, struct mail_
 			return rc;
 		f->items[i].unread = (long)n;
 	}
+	*done = true;
 	return VT_OK;
 }

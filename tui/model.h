@@ -46,6 +46,7 @@ struct tui_folder {
 struct tui_folders {
 	struct tui_folder *items;
 	size_t count;
+	size_t unread_next; /* the next folder whose unread to count */
 };
 /* Inbox, the trusted vendors by name, Generic (n vendors), Not vendor
  * mail, then the saved searches: built-in (waiting, open issues) and the
@@ -59,9 +60,11 @@ bool tui_folders_add(struct tui_folders *f, enum tui_folder_kind kind, const cha
 		     const char *query, const char *slug);
 /* The Maildir folders under mail_root (tui/maildirs.c). */
 bool tui_folders_add_maildirs(struct tui_folders *f, const char *mail_root);
-/* Each folder's unread messages (the buckets' left uncounted). */
+/* Each folder's unread messages (the buckets' left uncounted), for about
+ * budget_ms at a time (a hundred folders of a million messages take a
+ * second: counted between keys); *done when every folder is. */
 vt_status tui_folders_count_unread(struct tui_folders *f, struct vt_store *s, struct mail_db *db,
-				   struct vt_error *err);
+				   int budget_ms, bool *done, struct vt_error *err);
 /* The index of the folder with this slug or query, or -1. */
 long tui_folders_find(const struct tui_folders *f, const char *slug, const char *query);
 void tui_folders_clear(struct tui_folders *f);

@@ -71,6 +71,7 @@ struct tui_attachments {
 /* Messages read between keys to count a folder's threads (~10 µs each:
  * a slice well inside a frame), and at once for G before giving up. */
 #define TUI_COUNT_SLICE 1000
+#define TUI_UNREAD_SLICE_MS 8
 #define TUI_BOTTOM_NOW 6000
 
 struct tui {

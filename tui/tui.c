@@ -249,9 +249,12 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			if (t.need_unread) {
 				struct vt_error uerr = { 0 };
 
-				t.need_unread = false;
-				if (tui_folders_count_unread(&t.folders, t.store, *t.db, &uerr) != VT_OK)
-					tui_say(&t, true, "%s", uerr.msg);
+				bool done = true;
+
+				if (tui_folders_count_unread(&t.folders, t.store, *t.db, TUI_UNREAD_SLICE_MS,
+							     &done, &uerr) != VT_OK)
+					tui_say(&t, true, "%s", uerr.msg); /* not again */
+				t.need_unread = !done && uerr.msg[0] == '\0';
 				continue;
 			}
 			if (t.need_count && t.screen == SCREEN_MAIN) {

@@ -302,6 +302,21 @@ folders_follow_the_buckets(void **state)
 	assert_int_equal(tui_folders_build(f->store, f->cfg, NULL, &folders, &err), VT_OK);
 	assert_int_equal(tui_folders_find(&folders, "acmetel", NULL), 1);
 	assert_string_equal(folders.items[1].query, "vendor:acmetel");
+	/* unread counted a slice at a time: none in no time, all in time */
+	{
+		bool done = true;
+
+		assert_int_equal(tui_folders_count_unread(&folders, f->store, f->db, 0, &done, &err),
+				 VT_OK);
+		assert_false(done);
+		assert_int_equal(folders.items[0].unread, -1);
+		assert_int_equal(tui_folders_count_unread(&folders, f->store, f->db, 10000, &done,
+							  &err),
+				 VT_OK);
+		assert_true(done);
+		assert_true(folders.items[0].unread > 0);
+		assert_true(folders.items[1].unread >= 0);
+	}
 	assert_string_equal(folders.items[2].label, "Generic (2 vendors)");
 	tui_folders_clear(&folders);
 
