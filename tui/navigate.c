@@ -163,6 +163,7 @@ tui_move_by(struct tui *t, enum km_action a)
 				tui_say(t, true, "%s", err.msg);
 			else if (t->threads.total < 0) {
 				t->bottom_pending = true;
+				t->need_count = true;
 				tui_say(t, false, "counting the threads: G goes to the last when done");
 				return;
 			}
