@@ -226,7 +226,9 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		return 0;
 	}
 	vt_store_read_begin(cli->store);
-	if (vt_thread_marks_load(cli->store, &so.marks, &err) != VT_OK)
+	/* the marks (waiting, open issue) are JSON's: every waiting thread
+	 * of a big mailbox is not read for a text list */
+	if (cli->format == CLI_JSON && vt_thread_marks_load(cli->store, &so.marks, &err) != VT_OK)
 		code = cli_error(&err);
 	else if (mail_search_threads(cli->db, query, offset, limit, print_thread, &so, &err) !=
 		 VT_OK)
