@@ -471,10 +471,12 @@ every_date_has_its_place(void **state)
 	assert_int_equal(first2.count, 2);
 	assert_string_equal(first2.ids[0], all.ids[0]);
 	assert_string_equal(first2.ids[1], all.ids[1]);
-	for (struct collected *c = &all; c <= &first2; c++) {
-		for (size_t i = 0; i < c->count; i++)
-			free(c->ids[i]);
-		free(c->ids);
+	struct collected *lists[] = { &all, &from1, &first2 };
+
+	for (size_t k = 0; k < 3; k++) {
+		for (size_t i = 0; i < lists[k]->count; i++)
+			free(lists[k]->ids[i]);
+		free(lists[k]->ids);
 	}
 }
 
