@@ -743,9 +743,9 @@ judge_names(struct vt_store *s, struct vt_error *err)
 				int64_t before = 0;
 
 				rc = vt_sql_int(s,
-						"SELECT EXISTS (SELECT 1 FROM messages e JOIN messages m"
-						" ON m.message_id = ?1 WHERE e.from_addr = m.from_addr"
-						" AND e.date < m.date)",
+						"SELECT EXISTS (SELECT 1 FROM messages m CROSS JOIN"
+						" messages e ON e.from_addr = m.from_addr"
+						" AND e.date < m.date WHERE m.message_id = ?1)",
 						&before, err, "t", id);
 				if (before) {
 					free(contact_org);
