@@ -323,8 +323,11 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			bool pending = t.bottom_pending;
 
 			tui_handle(&t, a);
-			if (t.bottom_pending && !pending)
+			if (t.bottom_pending && !pending) {
 				bottom_asked = key_start ? key_start : now_ns(CLOCK_MONOTONIC);
+				if (bench_log != NULL)
+					fputs("bottom-pending\n", bench_log);
+			}
 		}
 		else if (t.n_pending == 0)
 			tui_say(&t, false, "key not bound (? for help)");
