@@ -13,7 +13,7 @@
  *
  * The messages are read a span of dates at a time, newest first: the 32
  * days up to the newest mail indexed (MAIL_CONFIG_NEWEST) and all after,
- * then spans twice as long back, then all older. Sorting
+ * then spans twice as long back (a year at most), then all before 1980. Sorting
  * by date is most of what a query costs notmuch (it sorts every match
  * before giving the first), so the first screen of a folder of a million
  * sorts a month of mail, not ten years. The spans partition the
@@ -30,9 +30,14 @@
 #include "private.h"
 
 #define EMPTY UINT64_MAX
+#define BITS_MAX (1ULL << 26)
 #define FIRST_SPAN (32 * 86400LL)
-/* past this, the rest in one span: all older mail */
-#define LONGEST_SPAN (40 * 366 * 86400LL)
+/* Spans grow to a year at most: notmuch holds a span's matches at once
+ * (Xapian's MSet, ~100 bytes a message), and five years of a mailbox of
+ * a million took 55 MB. */
+#define LONGEST_SPAN (366 * 86400LL)
+/* before this (1980-01-01), the rest in one span */
+#define OLDEST_SPAN 315532800LL
 
 struct mail_thread_order {
 	struct mail_db *db;
@@ -45,8 +50,14 @@ struct mail_thread_order {
 	bool done;
 	uint64_t *ids; /* in order */
 	long n, cap;
-	uint64_t *slots; /* a set of the ids seen: open addressing */
+	/* the ids seen: notmuch numbers threads from a counter, so a bit
+	 * per number (a million threads: 128 KB) while they stay below
+	 * BITS_MAX; past it (ids from elsewhere) a hash set */
+	unsigned char *bits;
+	size_t n_bits_bytes;
+	uint64_t *slots; /* open addressing, at most half full */
 	size_t n_slots;
+	bool hashed;
 };
 
 /* notmuch's thread ids are 16 hex digits (a 64-bit counter). */
@@ -93,6 +104,7 @@ set_add(uint64_t *slots, size_t n_slots, uint64_t id)
 	}
 }
 
+/* Room for one more id in the order and in the hash set. */
 static bool
 grow(struct mail_thread_order *o)
 {
@@ -105,8 +117,7 @@ grow(struct mail_thread_order *o)
 		o->ids = ids;
 		o->cap = cap;
 	}
-	/* at most half full */
-	if ((size_t)(o->n + 1) * 2 > o->n_slots) {
+	if (o->hashed && (size_t)(o->n + 1) * 2 > o->n_slots) {
 		size_t n_slots = o->n_slots ? o->n_slots * 2 : 2048;
 		uint64_t *slots = malloc(n_slots * sizeof *slots);
 
@@ -120,6 +131,43 @@ grow(struct mail_thread_order *o)
 		o->n_slots = n_slots;
 	}
 	return true;
+}
+
+/* 1: id is new (and now seen), 0: seen before, -1: out of memory. */
+static int
+seen_add(struct mail_thread_order *o, uint64_t id)
+{
+	if (!o->hashed && id < BITS_MAX) {
+		size_t byte = (size_t)(id / 8);
+		unsigned char bit = (unsigned char)(1u << (id % 8));
+
+		if (byte >= o->n_bits_bytes) {
+			size_t n = o->n_bits_bytes ? o->n_bits_bytes : 4096;
+			unsigned char *bits;
+
+			while (n <= byte)
+				n *= 2;
+			if ((bits = realloc(o->bits, n)) == NULL)
+				return -1;
+			memset(bits + o->n_bits_bytes, 0, n - o->n_bits_bytes);
+			o->bits = bits;
+			o->n_bits_bytes = n;
+		}
+		if (o->bits[byte] & bit)
+			return 0;
+		o->bits[byte] |= bit;
+		return 1;
+	}
+	if (!o->hashed) {
+		/* the hash set from the ids placed so far (all seen) */
+		free(o->bits);
+		o->bits = NULL;
+		o->n_bits_bytes = 0;
+		o->hashed = true;
+		if (!grow(o))
+			return -1;
+	}
+	return set_add(o->slots, o->n_slots, id) ? 1 : 0;
 }
 
 time_t
@@ -170,9 +218,10 @@ open_span(struct mail_thread_order *o, struct vt_error *err)
 	} else {
 		long long until = o->since - 1;
 
-		o->span *= 2;
+		if (o->span < LONGEST_SPAN)
+			o->span = o->span * 2 < LONGEST_SPAN ? o->span * 2 : LONGEST_SPAN;
 		o->since -= o->span;
-		o->last_span = o->span > LONGEST_SPAN;
+		o->last_span = o->since < OLDEST_SPAN;
 		/* all the rest: mail without a date has none to be in a range */
 		if (o->last_span)
 			snprintf(range, sizeof range, "not date:@%lld..", until + 1);
@@ -228,6 +277,7 @@ mail_thread_order_step(struct mail_thread_order *o, long messages, struct vt_err
 		notmuch_message_t *msg;
 		const char *tid;
 		uint64_t id;
+		int added;
 
 		if (!notmuch_messages_valid(o->msgs)) {
 			vt_status rc;
@@ -250,9 +300,9 @@ mail_thread_order_step(struct mail_thread_order *o, long messages, struct vt_err
 							 "(run vtriage index)");
 		}
 		notmuch_message_destroy(msg);
-		if (!grow(o))
+		if (!grow(o) || (added = seen_add(o, id)) < 0)
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		if (set_add(o->slots, o->n_slots, id))
+		if (added)
 			o->ids[o->n++] = id;
 		notmuch_messages_move_to_next(o->msgs);
 	}
@@ -340,5 +390,6 @@ mail_thread_order_free(struct mail_thread_order *o)
 	free(o->query);
 	free(o->ids);
 	free(o->slots);
+	free(o->bits);
 	free(o);
 }
