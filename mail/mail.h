@@ -830,6 +830,8 @@ vt_status mail_thread_order_start(struct mail_db *db, const char *query,
 /* Reads up to `messages` more messages. */
 vt_status mail_thread_order_step(struct mail_thread_order *o, long messages,
 				 struct vt_error *err);
+/* Spans of dates opened so far (1: the newest month). */
+int mail_thread_order_spans(const struct mail_thread_order *o);
 /* All read: the count is the number of threads. */
 bool mail_thread_order_done(const struct mail_thread_order *o);
 /* Threads placed so far (places never change once given). */

@@ -309,6 +309,12 @@ mail_thread_order_step(struct mail_thread_order *o, long messages, struct vt_err
 	return VT_OK;
 }
 
+int
+mail_thread_order_spans(const struct mail_thread_order *o)
+{
+	return o->spans;
+}
+
 bool
 mail_thread_order_done(const struct mail_thread_order *o)
 {
