@@ -49,8 +49,13 @@ static const char timeline[] =
 	"   || coalesce(' ' || money_text(x.total, x.currency), '') || ']'"
 	"   FROM documents x WHERE x.message_id = m.message_id), ''),"
 	"  m.message_id, 0"
-	" FROM messages m JOIN vendor_domains d ON d.domain = m.org"
-	" WHERE d.vendor_id = ?1 AND m.kind = 1"
+	/* the newest first from the (org, kind, date) index alone, and the
+	 * text made for those: a vendor of 100,000 messages is not worded
+	 * whole to show 200 (3 s at a million) */
+	" FROM (SELECT n.message_id FROM vendor_domains d CROSS JOIN messages n"
+	"  ON n.org = d.domain AND n.kind = 1 WHERE d.vendor_id = ?1"
+	"  ORDER BY n.date DESC, n.message_id DESC LIMIT ?2) r"
+	" JOIN messages m ON m.message_id = r.message_id"
 	/* bills the bill check flagged */
 	" UNION ALL SELECT m.date, 'bill-check', 0,"
 	"  money_text(x.total, x.currency) || ': ' || CASE WHEN x.flag LIKE '%jump%'"
@@ -82,7 +87,7 @@ static const char timeline[] =
 	" FROM lookalikes l CROSS JOIN messages m ON m.org = l.org AND m.direction = 0"
 	" WHERE l.like_org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
 	"  OR l.org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
-	" ORDER BY 1 DESC, 6 DESC LIMIT ?2";
+	" ORDER BY 1 DESC, 6 DESC, 5 DESC LIMIT ?2";
 
 vt_status
 vt_history(struct vt_store *s, const char *slug, long limit, struct vt_event_list *out,
