@@ -364,3 +364,17 @@ mail_db_writer_busy(const struct mail_db *db)
 	}
 	return false;
 }
+
+time_t
+mail_db_newest(struct mail_db *db)
+{
+	char *value = NULL;
+	long long when = 0;
+
+	if (notmuch_database_get_config(db->nm, MAIL_CONFIG_NEWEST, &value) ==
+		    NOTMUCH_STATUS_SUCCESS &&
+	    value != NULL)
+		when = strtoll(value, NULL, 10);
+	free(value);
+	return when > 0 ? (time_t)when : 0;
+}

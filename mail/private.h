@@ -19,7 +19,7 @@ struct mail_db {
  * Bump it when mail_attribute() changes so existing mail is redone. */
 #define MAIL_ATTRIBUTION_REV "4"
 
-/* MAIL_CONFIG_NEWEST, or 0 (thread-order.c). */
+/* MAIL_CONFIG_NEWEST, or 0 (db.c). */
 time_t mail_db_newest(struct mail_db *db);
 /* A query with the exclusions every list and count has (mail/query.c),
  * and the error for one that fails, naming a malformed query. */

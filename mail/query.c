@@ -227,10 +227,12 @@ search_from(struct mail_db *db, const char *query, long offset, long limit,
 static bool
 narrow(const char *query)
 {
-	/* vendor: and bucket:trusted as store/query.c writes them; not
-	 * bucket:generic's "AND NOT (...)" */
-	return strstr(query, "AND (property:\"" MAIL_PROP_ORG "=") != NULL ||
-	       strstr(query, "thread:") != NULL || strncmp(query, "id:", 3) == 0;
+	/* a thread or message asked for by name; vendor: and
+	 * bucket:trusted as store/query.c writes them, not bucket:generic's
+	 * "AND NOT (...)" nor the snoozed threads' "AND NOT (thread:...)"
+	 * that any query may carry */
+	return strncmp(query, "thread:", 7) == 0 || strncmp(query, "id:", 3) == 0 ||
+	       strstr(query, "AND (property:\"" MAIL_PROP_ORG "=") != NULL;
 }
 
 vt_status

@@ -170,20 +170,6 @@ seen_add(struct mail_thread_order *o, uint64_t id)
 	return set_add(o->slots, o->n_slots, id) ? 1 : 0;
 }
 
-time_t
-mail_db_newest(struct mail_db *db)
-{
-	char *value = NULL;
-	long long when = 0;
-
-	if (notmuch_database_get_config(db->nm, MAIL_CONFIG_NEWEST, &value) ==
-		    NOTMUCH_STATUS_SUCCESS &&
-	    value != NULL)
-		when = strtoll(value, NULL, 10);
-	free(value);
-	return when > 0 ? (time_t)when : 0;
-}
-
 static bool
 all_mail(const char *query)
 {

@@ -892,7 +892,11 @@ vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_
 			return err ? err->status : VT_ERR_DB;
 		}
 		if (strcmp(threads, NO_MAIL) != 0) {
-			if (asprintf(&wrapped, "(%s) AND NOT (%s)", *out, threads) < 0) {
+			/* notmuch reads "*" as all mail only as the whole query:
+			 * "(*)" matches nothing */
+			if (strcmp(*out, "*") == 0 ? asprintf(&wrapped, "NOT (%s)", threads) < 0
+						   : asprintf(&wrapped, "(%s) AND NOT (%s)", *out,
+							      threads) < 0) {
 				free(threads);
 				free(*out);
 				*out = NULL;

@@ -72,6 +72,10 @@ out=$($V snooze 'subject:"Order 77"' --until 3d)
 contains "snooze says until when" "$out" "2 messages snoozed until"
 is "out of waiting:overdue" "$($V count waiting:overdue)" 0
 is "out of a plain search" "$($V count 'subject:"Order 77"')" 0
+# "*" is all mail only as a whole query: all mail but the snoozed thread
+all=$($V count '*')
+is "all mail is all mail but the snoozed" "$([ "$all" -gt 0 ] && echo "$all")" "$($V count 'not subject:"Order 77"')"
+is "an empty query too" "$($V count)" "$all"
 is "snoozed:yes finds it" "$($V count --output=threads snoozed:yes)" 1
 is "thread: names it, snoozed or not" "$($V count 'id:a1@test')" 1
 contains "snooze --list shows it" "$($V snooze --list)" "Order 77 delivery date  thread:"
