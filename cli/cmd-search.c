@@ -212,15 +212,19 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	if (as_notmuch != NULL) {
 		/* Our terms resolved now, for notmuch or neomutt on the same
 		 * database (the benchmarks compare the two on it). */
+		/* it names domains and Message-IDs from mail: sanitised */
+		char *shown = cli_text(query);
+
 		if (cli->format == CLI_JSON) {
-			json_t *q = json_string(query);
+			json_t *q = json_string(shown ? shown : "");
 
 			json_dumpf(q, cli->out, JSON_ENCODE_ANY);
 			fputc('\n', cli->out);
 			json_decref(q);
 		} else {
-			fprintf(cli->out, "%s\n", query);
+			fprintf(cli->out, "%s\n", shown ? shown : "");
 		}
+		free(shown);
 		free(query);
 		free(user);
 		return 0;

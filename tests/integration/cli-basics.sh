@@ -160,6 +160,8 @@ is "unknown bucket exits 2" "$(status $V $C count 'bucket:shiny')" 2
 is "search --limit needs a number" "$($V $C search --limit=x '*' >/dev/null 2>&1; echo $?)" 2
 is "search of nothing is an empty JSON array" "$($V $C search --format=json '*')" "[]"
 is "bad --format exits 2" "$(status $V $C search --format=xml '*')" 2
+is "--notmuch-query echoes no control characters" \
+	"$($V $C search --notmuch-query "$(printf 'subject:x\033]0;t\007')" | tr -d '[:print:]' | wc -c | tr -d ' ')" 1
 
 # [store] notmuch_db: the user's own notmuch database; vtriage's data
 # directory is made when missing (nothing else makes it then)
