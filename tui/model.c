@@ -60,14 +60,6 @@ drop_cache(struct tui_threads *t)
 }
 
 static void
-drop_placed(struct tui_threads *t)
-{
-	mail_thread_order_free(t->placed);
-	t->placed = NULL;
-	t->placed_db = NULL;
-}
-
-static void
 drop_order(struct tui_threads *t)
 {
 	for (size_t i = 0; i < t->n_order; i++)
@@ -306,13 +298,9 @@ place(struct tui_threads *t, struct mail_db *db, long want, long messages, struc
 {
 	vt_status rc = VT_OK;
 
-	if (t->placed != NULL && t->placed_db != db)
-		drop_placed(t); /* the database was opened again */
-	if (t->placed == NULL) {
-		if ((rc = mail_thread_order_start(db, t->nm_query, &t->placed, err)) != VT_OK)
-			return rc;
-		t->placed_db = db;
-	}
+	if (t->placed == NULL &&
+	    (rc = mail_thread_order_start(db, t->nm_query, &t->placed, err)) != VT_OK)
+		return rc;
 	while (rc == VT_OK && messages > 0 && !mail_thread_order_done(t->placed) &&
 	       mail_thread_order_count(t->placed) < want) {
 		long slice = messages < 2048 ? messages : 2048;
@@ -389,7 +377,7 @@ tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt
 						      : window)) {
 		/* a thread gone since: placed again at the next look */
 		drop_cache(t);
-		drop_placed(t);
+		tui_threads_release_db(t);
 		t->total = -1;
 		return NULL;
 	}
@@ -420,7 +408,8 @@ tui_threads_count(struct tui_threads *t, struct mail_db *db, long messages, stru
 void
 tui_threads_release_db(struct tui_threads *t)
 {
-	drop_placed(t);
+	mail_thread_order_free(t->placed);
+	t->placed = NULL;
 }
 
 void
@@ -428,7 +417,7 @@ tui_threads_invalidate(struct tui_threads *t)
 {
 	drop_cache(t);
 	drop_order(t);
-	drop_placed(t);
+	tui_threads_release_db(t);
 	t->total = -1;
 }
 
@@ -437,7 +426,7 @@ tui_threads_close(struct tui_threads *t)
 {
 	drop_cache(t);
 	drop_order(t);
-	drop_placed(t);
+	tui_threads_release_db(t);
 	free(t->query);
 	free(t->nm_query);
 	vt_thread_marks_clear(&t->marks);

@@ -91,7 +91,6 @@ struct tui_threads {
 	/* newest first: where each thread is, read a slice at a time (the
 	 * count, and any window past the first, come from it) */
 	struct mail_thread_order *placed;
-	struct mail_db *placed_db;
 };
 /* Orders the list: by date (newest first, notmuch's), by the amount of the
  * quote or bill each thread holds (largest first; threads without one
