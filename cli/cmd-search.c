@@ -188,16 +188,17 @@ parse_count(const char *s, long *out)
 int
 cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *limit_s = NULL, *offset_s = NULL, *as_notmuch = NULL;
+	const char *limit_s = NULL, *offset_s = NULL, *last_s = NULL, *as_notmuch = NULL;
 	const struct cli_option options[] = {
 		{ "limit", true, &limit_s },
 		{ "offset", true, &offset_s },
+		{ "last", true, &last_s },
 		{ "notmuch-query", false, &as_notmuch },
 		{ 0 },
 	};
 	struct search_out so = { .cli = cli };
 	struct vt_error err = { 0 };
-	long limit = -1, offset = 0;
+	long limit = -1, offset = 0, last = -1, total;
 	char *query, *user = NULL;
 	int n, code = 0;
 
@@ -207,6 +208,10 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		return cli_usage_error(cli, "--limit needs a number >= 0, not '%s'", limit_s);
 	if (offset_s && !parse_count(offset_s, &offset))
 		return cli_usage_error(cli, "--offset needs a number >= 0, not '%s'", offset_s);
+	if (last_s && !parse_count(last_s, &last))
+		return cli_usage_error(cli, "--last needs a number >= 0, not '%s'", last_s);
+	if (last_s && (limit_s || offset_s))
+		return cli_usage_error(cli, "--last is the end of the list: not with --limit or --offset");
 	if ((query = cli_prepare_query(cli, n, argv, &user, &code)) == NULL)
 		return code;
 	if (as_notmuch != NULL) {
@@ -234,8 +239,9 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	 * of a big mailbox is not read for a text list */
 	if (cli->format == CLI_JSON && vt_thread_marks_load(cli->store, &so.marks, &err) != VT_OK)
 		code = cli_error(&err);
-	else if (mail_search_threads(cli->db, query, offset, limit, print_thread, &so, &err) !=
-		 VT_OK)
+	else if (last >= 0 ? mail_thread_tail(cli->db, query, last, print_thread, &so, &total, &err)
+			   : mail_search_threads(cli->db, query, offset, limit, print_thread, &so, &err)
+			   != VT_OK)
 		code = cli_query_error(&err, user);
 	vt_store_read_end(cli->store);
 	vt_thread_marks_clear(&so.marks);

@@ -308,12 +308,15 @@ static const struct cli_command commands[] = {
 	  .help = QUERY_HELP,
 	  .run = cmd_count },
 	{ .name = "search",
-	  .args = "[--format=text|json] [--limit N] [--offset N] [--notmuch-query] QUERY...",
+	  .args = "[--format=text|json] [--limit N] [--offset N | --last N] [--notmuch-query] "
+		  "QUERY...",
 	  .summary = "List threads matching a query, newest first.",
 	  .help = QUERY_HELP
 		  "JSON: an array of objects with thread, subject, authors, date (unix\n"
 		  "seconds of the newest message), oldest, vendor (slug or null), matched,\n"
 		  "total, tags, waiting (\"vendor\", \"me\" or null) and open_issue.\n"
+		  "--last N prints the last N threads of the list (what G shows), read\n"
+		  "from the oldest mail up: no count of the whole list.\n"
 		  "--notmuch-query prints the notmuch query QUERY stands for now (vendor:,\n"
 		  "bucket: and the other terms of vtriage resolved), for notmuch or neomutt\n"
 		  "on the same database, and searches nothing.\n",

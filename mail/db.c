@@ -378,3 +378,20 @@ mail_db_newest(struct mail_db *db)
 	free(value);
 	return when > 0 ? (time_t)when : 0;
 }
+
+long long
+mail_db_oldest(struct mail_db *db)
+{
+	char *value = NULL, *end = NULL;
+	long long when = -1;
+
+	if (notmuch_database_get_config(db->nm, MAIL_CONFIG_OLDEST, &value) ==
+		    NOTMUCH_STATUS_SUCCESS &&
+	    value != NULL && *value != '\0') {
+		when = strtoll(value, &end, 10);
+		if (*end != '\0' || when < 0)
+			when = -1;
+	}
+	free(value);
+	return when;
+}

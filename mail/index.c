@@ -57,6 +57,7 @@ struct walk {
 	uint64_t dirs_before, dirs_after;
 	bool rescanned;                   /* a directory changed on disk */
 	time_t newest, newest_stored;     /* MAIL_CONFIG_NEWEST */
+	long long oldest, oldest_stored;  /* MAIL_CONFIG_OLDEST, -1: none yet */
 	bool in_batch;
 	unsigned batch_size;
 	struct timespec start, last_progress;
@@ -153,19 +154,32 @@ batch_open(struct walk *w)
 }
 
 static vt_status
-store_newest(struct walk *w)
+store_date(struct walk *w, const char *key, long long when)
 {
-	char when[32];
+	char value[32];
 	notmuch_status_t st;
 
-	if (w->newest <= w->newest_stored)
-		return VT_OK;
-	snprintf(when, sizeof when, "%lld", (long long)w->newest);
-	st = notmuch_database_set_config(w->db->nm, MAIL_CONFIG_NEWEST, when);
-	if (st != NOTMUCH_STATUS_SUCCESS)
-		return mail_nm_fail(w->db, w->err, st, MAIL_CONFIG_NEWEST);
-	w->newest_stored = w->newest;
-	return VT_OK;
+	snprintf(value, sizeof value, "%lld", when);
+	st = notmuch_database_set_config(w->db->nm, key, value);
+	return st == NOTMUCH_STATUS_SUCCESS ? VT_OK : mail_nm_fail(w->db, w->err, st, key);
+}
+
+/* The dates lists start reading from, at either end (mail/thread-order.c,
+ * mail/thread-tail.c): they only ever widen, so mail removed since
+ * leaves a span read for nothing, never a message unread. */
+static vt_status
+store_ends(struct walk *w)
+{
+	vt_status rc = VT_OK;
+
+	if (w->newest > w->newest_stored &&
+	    (rc = store_date(w, MAIL_CONFIG_NEWEST, (long long)w->newest)) == VT_OK)
+		w->newest_stored = w->newest;
+	if (rc == VT_OK && w->oldest >= 0 &&
+	    (w->oldest_stored < 0 || w->oldest < w->oldest_stored) &&
+	    (rc = store_date(w, MAIL_CONFIG_OLDEST, w->oldest)) == VT_OK)
+		w->oldest_stored = w->oldest;
+	return rc;
 }
 
 static vt_status
@@ -180,7 +194,7 @@ batch_close(struct walk *w)
 	if (w->hooks->batch_end)
 		rc = w->hooks->batch_end(w->hooks->ctx, w->err);
 	if (rc == VT_OK)
-		rc = store_newest(w);
+		rc = store_ends(w);
 	st = notmuch_database_end_atomic(w->db->nm);
 	if (rc == VT_OK && st != NOTMUCH_STATUS_SUCCESS)
 		rc = mail_nm_fail(w->db, w->err, st, "commit index transaction");
@@ -295,6 +309,8 @@ add_file(struct walk *w, const char *path, struct mail_file_facts *facts)
 
 		if (date > w->newest && date <= time(NULL) + 86400)
 			w->newest = date;
+		if (w->oldest < 0 || (long long)date < w->oldest)
+			w->oldest = date;
 		w->stats->added++;
 		notmuch_message_freeze(msg);
 		tag_new_message(w, msg, path);
@@ -901,6 +917,32 @@ newest_in_index(struct mail_db *db)
 	return found;
 }
 
+/* The oldest date in the index (0 for mail without one), or -1 for an
+ * empty index: once per database from before it was kept. */
+static long long
+oldest_in_index(struct mail_db *db)
+{
+	notmuch_query_t *q = notmuch_query_create(db->nm, "*");
+	notmuch_messages_t *msgs = NULL;
+	long long found = -1;
+
+	if (q == NULL)
+		return -1;
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);
+	if (notmuch_query_search_messages(q, &msgs) == NOTMUCH_STATUS_SUCCESS &&
+	    notmuch_messages_valid(msgs)) {
+		notmuch_message_t *m = notmuch_messages_get(msgs);
+
+		found = (long long)notmuch_message_get_date(m);
+		notmuch_message_destroy(m);
+	}
+	if (msgs)
+		notmuch_messages_destroy(msgs);
+	notmuch_query_destroy(q);
+	return found;
+}
+
 static vt_status
 walk_init(struct walk *w, struct mail_db *db, const struct mail_index_options *opts,
 	  const struct mail_index_hooks *hooks, struct mail_index_stats *stats,
@@ -927,6 +969,9 @@ walk_init(struct walk *w, struct mail_db *db, const struct mail_index_options *o
 	w->newest_stored = w->newest = mail_db_newest(db);
 	if (w->newest == 0)
 		w->newest = newest_in_index(db); /* a database from before it was kept */
+	w->oldest_stored = w->oldest = mail_db_oldest(db);
+	if (w->oldest < 0)
+		w->oldest = oldest_in_index(db);
 	return setup_ignore(w);
 }
 
@@ -939,7 +984,7 @@ walk_finish(struct walk *w, vt_status rc)
 	if (rc == VT_OK)
 		rc = closed;
 	if (rc == VT_OK)
-		rc = store_newest(w); /* a run that added nothing, on an old database */
+		rc = store_ends(w); /* a run that added nothing, on an old database */
 	if (rc == VT_OK && interrupted(w))
 		rc = vt_fail(w->err, VT_ERR_INTERRUPTED,
 			     "interrupted; the index is consistent and the next run resumes");

@@ -790,6 +790,9 @@ vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *fou
  * (none after tomorrow: spam dated 2038 says nothing of the mailbox),
  * where lists newest first start reading (mail/thread-order.c). */
 #define MAIL_CONFIG_NEWEST "vtriage.newest"
+/* ... and of the oldest (0 for mail without a date), where the end of
+ * a list is found from (mail/thread-tail.c) */
+#define MAIL_CONFIG_OLDEST "vtriage.oldest"
 #define MAIL_PROP_DIR "vtriage.dir"
 #define MAIL_PROP_REV "vtriage.rev"
 /* the kind of document a vendor message is: quote, bill, order, payment */
@@ -843,6 +846,16 @@ vt_status mail_thread_order_emit(struct mail_thread_order *o, long from, long n,
 						 struct vt_error *err),
 				 void *ctx, struct vt_error *err);
 void mail_thread_order_free(struct mail_thread_order *o);
+/*
+ * The last `want` threads of a query in mail_search_threads' order, to fn
+ * in that order, read from the oldest mail up (G in a folder of a million
+ * before its count: a month or so of mail, not all of it). *total is the
+ * number of threads when reading them meant reading them all, else -1.
+ */
+vt_status mail_thread_tail(struct mail_db *db, const char *query, long want,
+			   vt_status (*fn)(void *ctx, const struct mail_thread *t,
+					   struct vt_error *err),
+			   void *ctx, long *total, struct vt_error *err);
 
 /* A deep copy (to keep a thread beyond the search callback), and the
  * release of one. */

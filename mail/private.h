@@ -21,6 +21,8 @@ struct mail_db {
 
 /* MAIL_CONFIG_NEWEST, or 0 (db.c). */
 time_t mail_db_newest(struct mail_db *db);
+/* MAIL_CONFIG_OLDEST, or -1 where not kept yet */
+long long mail_db_oldest(struct mail_db *db);
 /* A query with the exclusions every list and count has (mail/query.c),
  * and the error for one that fails, naming a malformed query. */
 notmuch_query_t *mail_query_create(struct mail_db *db, const char *query);

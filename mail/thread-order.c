@@ -18,10 +18,17 @@
  * before giving the first), so the first screen of a folder of a million
  * sorts a month of mail, not ten years. The spans partition the
  * messages, so the order is the same as one query's.
+ *
+ * The end of a list (G before the count) is found from the other side:
+ * the spans read upwards from the oldest mail (MAIL_CONFIG_OLDEST),
+ * oldest first. Once every message before some date has been read,
+ * every thread whose newest match is older than that date is among the
+ * threads seen; when enough of them are, they are the list's last.
  */
 #include "config.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +53,9 @@ struct mail_thread_order {
 	notmuch_messages_t *msgs; /* NULL between spans */
 	long long since, span;    /* the span: [since, since + span), open above at first */
 	int spans;                /* spans opened */
-	bool last_span;           /* open below */
+	bool last_span;           /* open below (open above, upward) */
+	bool upward;              /* oldest first: mail_thread_tail */
+	long long last_date;      /* of the message read last, upward */
 	bool done;
 	uint64_t *ids; /* in order */
 	long n, cap;
@@ -187,6 +196,40 @@ close_span(struct mail_thread_order *o)
 	o->nq = NULL;
 }
 
+/* The next span of dates upwards: all before 1980 first where the index
+ * has mail from then (or without a date), then from the oldest a month,
+ * spans twice as long after (a year at most), open above past the
+ * newest. */
+static void
+upward_range(struct mail_thread_order *o, char *range, size_t len)
+{
+	long long oldest = mail_db_oldest(o->db), newest = (long long)mail_db_newest(o->db);
+
+	if (newest <= 0)
+		newest = (long long)time(NULL);
+	if (o->spans == 0 && oldest < OLDEST_SPAN) {
+		/* the order's last span, as it is there; an index that does
+		 * not say its oldest mail (-1) may have some too */
+		o->since = OLDEST_SPAN;
+		o->span = 0;
+		snprintf(range, len, "not date:@%lld..", o->since);
+		return;
+	}
+	if (o->spans == 0) {
+		o->since = oldest;
+		o->span = FIRST_SPAN;
+	} else {
+		o->since += o->span;
+		o->span = o->span == 0 ? FIRST_SPAN
+			  : o->span * 2 < LONGEST_SPAN ? o->span * 2 : LONGEST_SPAN;
+	}
+	o->last_span = o->since + o->span > newest;
+	if (o->last_span)
+		snprintf(range, len, "date:@%lld..", o->since);
+	else
+		snprintf(range, len, "date:@%lld..@%lld", o->since, o->since + o->span - 1);
+}
+
 /* The next span of dates, older than the last. */
 static vt_status
 open_span(struct mail_thread_order *o, struct vt_error *err)
@@ -195,7 +238,9 @@ open_span(struct mail_thread_order *o, struct vt_error *err)
 	notmuch_status_t st;
 
 	close_span(o);
-	if (o->spans == 0) {
+	if (o->upward) {
+		upward_range(o, range, sizeof range);
+	} else if (o->spans == 0) {
 		time_t newest = mail_db_newest(o->db);
 
 		o->span = FIRST_SPAN;
@@ -222,7 +267,8 @@ open_span(struct mail_thread_order *o, struct vt_error *err)
 		free(q);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
-	notmuch_query_set_sort(o->nq, NOTMUCH_SORT_NEWEST_FIRST);
+	notmuch_query_set_sort(o->nq, o->upward ? NOTMUCH_SORT_OLDEST_FIRST
+						: NOTMUCH_SORT_NEWEST_FIRST);
 	st = notmuch_query_search_messages(o->nq, &o->msgs);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
 		/* the user's query is the one at fault: named as typed */
@@ -235,9 +281,9 @@ open_span(struct mail_thread_order *o, struct vt_error *err)
 	return VT_OK;
 }
 
-vt_status
-mail_thread_order_start(struct mail_db *db, const char *query, struct mail_thread_order **out,
-			struct vt_error *err)
+static vt_status
+start(struct mail_db *db, const char *query, bool upward, struct mail_thread_order **out,
+      struct vt_error *err)
 {
 	struct mail_thread_order *o = calloc(1, sizeof *o);
 	vt_status rc;
@@ -248,12 +294,20 @@ mail_thread_order_start(struct mail_db *db, const char *query, struct mail_threa
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	o->db = db;
+	o->upward = upward;
 	if ((rc = open_span(o, err)) != VT_OK) {
 		mail_thread_order_free(o);
 		return rc;
 	}
 	*out = o;
 	return VT_OK;
+}
+
+vt_status
+mail_thread_order_start(struct mail_db *db, const char *query, struct mail_thread_order **out,
+			struct vt_error *err)
+{
+	return start(db, query, false, out, err);
 }
 
 vt_status
@@ -285,6 +339,8 @@ mail_thread_order_step(struct mail_thread_order *o, long messages, struct vt_err
 			return vt_fail(err, VT_ERR_DB, "the index has a message without a thread id "
 							 "(run vtriage index)");
 		}
+		if (o->upward)
+			o->last_date = (long long)notmuch_message_get_date(msg);
 		notmuch_message_destroy(msg);
 		if (!grow(o) || (added = seen_add(o, id)) < 0)
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -333,34 +389,44 @@ keep_found(void *ctx, const struct mail_thread *t, struct vt_error *err)
 	return VT_OK;
 }
 
-vt_status
-mail_thread_order_emit(struct mail_thread_order *o, long from, long n,
-		       vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
-		       void *ctx, struct vt_error *err)
+/* "(thread:ID or ...) and (QUERY)" for threads [from, from + n) of
+ * those read, or NULL when out of memory. */
+static char *
+naming(const struct mail_thread_order *o, long from, long n)
 {
-	struct found f = { .o = o, .from = from };
-	size_t len;
-	char *q, *p;
-	vt_status rc = VT_OK;
+	/* 28 bytes a thread */
+	size_t len = (size_t)n * 28 + strlen(o->query) + 16;
+	char *q = malloc(len), *p = q;
 
-	if (from < 0 || from >= o->n || n <= 0)
-		return VT_OK;
-	f.n = n < o->n - from ? n : o->n - from;
-	/* "(thread:ID or ...) and (QUERY)": 28 bytes a thread */
-	len = (size_t)f.n * 28 + strlen(o->query) + 16;
-	if ((q = malloc(len)) == NULL || (f.at = calloc((size_t)f.n, sizeof *f.at)) == NULL) {
-		free(q);
-		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	}
-	p = q;
+	if (q == NULL)
+		return NULL;
 	*p++ = '(';
-	for (long i = 0; i < f.n; i++)
+	for (long i = 0; i < n; i++)
 		p += sprintf(p, "%sthread:%016" PRIx64, i ? " or " : "", o->ids[from + i]);
 	/* notmuch reads "*" as all mail only as the whole query */
 	if (all_mail(o->query))
 		strcpy(p, ")");
 	else
 		sprintf(p, ") and (%s)", o->query);
+	return q;
+}
+
+vt_status
+mail_thread_order_emit(struct mail_thread_order *o, long from, long n,
+		       vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
+		       void *ctx, struct vt_error *err)
+{
+	struct found f = { .o = o, .from = from };
+	char *q;
+	vt_status rc = VT_OK;
+
+	if (from < 0 || from >= o->n || n <= 0)
+		return VT_OK;
+	f.n = n < o->n - from ? n : o->n - from;
+	if ((q = naming(o, from, f.n)) == NULL || (f.at = calloc((size_t)f.n, sizeof *f.at)) == NULL) {
+		free(q);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
 	rc = mail_search_threads(o->db, q, 0, -1, keep_found, &f, err);
 	/* In order; a thread gone since (deleted, merged) is left out. */
 	for (long i = 0; i < f.n; i++) {
@@ -370,6 +436,71 @@ mail_thread_order_emit(struct mail_thread_order *o, long from, long n,
 	}
 	free(f.at);
 	free(q);
+	return rc;
+}
+
+/* The threads seen so far whose newest match is before `before`, in
+ * the list's order. */
+struct ending {
+	long long before;
+	struct mail_thread *at;
+	long n;
+};
+
+static vt_status
+keep_ended(void *ctx, const struct mail_thread *t, struct vt_error *err)
+{
+	struct ending *e = ctx;
+
+	if ((long long)t->newest >= e->before)
+		return VT_OK;
+	return mail_thread_copy(t, &e->at[e->n++], err);
+}
+
+vt_status
+mail_thread_tail(struct mail_db *db, const char *query, long want,
+		 vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
+		 void *ctx, long *total, struct vt_error *err)
+{
+	struct mail_thread_order *o = NULL;
+	struct ending e = { 0 };
+	long check = want > 0 ? 2 * want : 1;
+	vt_status rc = start(db, query, true, &o, err);
+
+	*total = -1;
+	while (rc == VT_OK && want > 0) {
+		char *q;
+
+		while (rc == VT_OK && !o->done && o->n < check)
+			rc = mail_thread_order_step(o, 1, err);
+		if (rc != VT_OK)
+			break;
+		/* every message older than the last read has been read: so
+		 * has every thread whose newest match is older */
+		e.before = o->done ? LLONG_MAX : o->last_date;
+		if ((q = naming(o, 0, o->n)) == NULL ||
+		    (e.at = calloc((size_t)o->n + 1, sizeof *e.at)) == NULL) {
+			free(q);
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		e.n = 0;
+		rc = o->n > 0 ? mail_search_threads(db, q, 0, -1, keep_ended, &e, err) : VT_OK;
+		free(q);
+		if (rc == VT_OK && (e.n >= want || o->done)) {
+			for (long i = e.n > want ? e.n - want : 0; rc == VT_OK && i < e.n; i++)
+				rc = fn(ctx, &e.at[i], err);
+			if (o->done)
+				*total = e.n;
+			want = 0;
+		}
+		for (long i = 0; i < e.n; i++)
+			mail_thread_clear(&e.at[i]);
+		free(e.at);
+		e.at = NULL;
+		check *= 2;
+	}
+	mail_thread_order_free(o);
 	return rc;
 }
 

@@ -176,7 +176,7 @@ draw_threads(struct tui *t)
 	struct vt_error err = { 0 };
 
 	t->tcur.height = l->main_rows;
-	t->tcur.count = t->threads.total;
+	t->tcur.count = t->threads.tail_want > 0 ? t->threads.n_tail : t->threads.total;
 	/* The first paint loads one screen; later loads two screens' worth
 	 * around the selection, so j and k rarely wait. */
 	t->threads.window = t->threads.cached == 0 && t->tcur.top == 0 ? l->main_rows + 1
@@ -220,7 +220,7 @@ draw_threads(struct tui *t)
 		}
 	}
 	/* The count of a big folder comes after the first paint. */
-	if (t->threads.total < 0 && t->threads.at_end)
+	if (t->threads.total < 0 && t->threads.at_end && t->threads.tail_want == 0)
 		t->threads.total = t->threads.offset + (long)t->threads.cached;
 }
 
@@ -480,11 +480,8 @@ tui_draw(struct tui *t)
 		snprintf(count, sizeof count, "%ld/%zu", t->attach_cur.sel + 1, t->attachments.count);
 	else if (t->screen == SCREEN_LINKS)
 		snprintf(count, sizeof count, "%ld/%zu", t->links_cur.sel + 1, t->pager.n_links);
-	else if (t->threads.total >= 0)
-		snprintf(count, sizeof count, "%ld/%ld", t->threads.total ? t->tcur.sel + 1 : 0,
-			 t->threads.total);
 	else
-		snprintf(count, sizeof count, "%ld/?", t->tcur.sel + 1);
+		tui_threads_where(&t->threads, t->tcur.sel, count, sizeof count);
 	snprintf(bar, sizeof bar, " %s  [%s]%s  %s%s%s", count,
 		 t->folder_query ? t->folder_query : "",
 		 t->threads.sort == TUI_SORT_DATE ? ""

@@ -90,6 +90,7 @@ tui_sort_from_name(const char *name)
 void
 tui_threads_sort(struct tui_threads *t, enum tui_sort sort)
 {
+	tui_threads_tail_end(t);
 	drop_cache(t);
 	drop_order(t);
 	t->sort = sort;
@@ -319,6 +320,8 @@ tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt
 	long start, window = t->window > 0 && t->window < TUI_THREAD_WINDOW ? t->window
 									   : TUI_THREAD_WINDOW;
 
+	if (t->tail_want > 0)
+		return tui_threads_tail_get(t, db, index, err);
 	if (t->sort != TUI_SORT_DATE && t->order == NULL && t->nm_query != NULL &&
 	    make_order(t, db, err) != VT_OK)
 		return NULL;
@@ -415,6 +418,7 @@ tui_threads_release_db(struct tui_threads *t)
 void
 tui_threads_invalidate(struct tui_threads *t)
 {
+	tui_threads_tail_drop(t);
 	drop_cache(t);
 	drop_order(t);
 	tui_threads_release_db(t);
@@ -424,6 +428,7 @@ tui_threads_invalidate(struct tui_threads *t)
 void
 tui_threads_close(struct tui_threads *t)
 {
+	tui_threads_tail_end(t);
 	drop_cache(t);
 	drop_order(t);
 	tui_threads_release_db(t);

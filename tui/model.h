@@ -91,6 +91,12 @@ struct tui_threads {
 	/* newest first: where each thread is, read a slice at a time (the
 	 * count, and any window past the first, come from it) */
 	struct mail_thread_order *placed;
+	/* G before the count: the last tail_want threads alone (0: not at
+	 * the end), indexes from the first of them (tui/tail.c) */
+	long tail_want;
+	struct mail_thread *tail;
+	long n_tail;
+	bool tail_loaded;
 };
 /* Orders the list: by date (newest first, notmuch's), by the amount of the
  * quote or bill each thread holds (largest first; threads without one
@@ -122,6 +128,22 @@ void tui_threads_release_db(struct tui_threads *t);
 /* Forgets what was loaded (after a change), keeping the query. */
 void tui_threads_invalidate(struct tui_threads *t);
 void tui_threads_close(struct tui_threads *t);
+
+/* The list's last `want` threads, before the count knows where they are
+ * (tui/tail.c): until tui_threads_tail_end, tui_threads_get(i) is the
+ * tail's thread i. Sets total when the tail took reading them all. */
+vt_status tui_threads_tail(struct tui_threads *t, struct mail_db *db, long want,
+			   struct vt_error *err);
+const struct mail_thread *tui_threads_tail_get(struct tui_threads *t, struct mail_db *db,
+					       long index, struct vt_error *err);
+/* Leaves the tail: where its first thread is in the list once counted
+ * (total - threads in the tail), 0 before. */
+long tui_threads_tail_end(struct tui_threads *t);
+/* Forgets the tail's threads, not that the list shows its end. */
+void tui_threads_tail_drop(struct tui_threads *t);
+/* Where thread `sel` is, for the status line: "12/340", "12/?" while
+ * counting, "last-3/?" in the tail. */
+void tui_threads_where(const struct tui_threads *t, long sel, char *buf, size_t len);
 
 /* ---- the vendor side panes ---- */
 /* A line of a pane: its text (unsanitised mail text) and what an action

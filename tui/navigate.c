@@ -113,11 +113,62 @@ tui_counted(struct tui *t)
 	if (t->count_say)
 		tui_say(t, false, "%ld thread%s", n, n == 1 ? "" : "s");
 	t->count_say = false;
+	if (t->threads.tail_want > 0) {
+		/* the tail's place is known: the same threads, counted from
+		 * the top now */
+		long base = tui_threads_tail_end(&t->threads);
+
+		t->tcur.count = n;
+		t->tcur.top += base;
+		tui_cursor_set(&t->tcur, t->tcur.sel + base);
+	}
 	if (t->bottom_pending) {
 		t->tcur.count = n;
 		tui_cursor_set(&t->tcur, n > 0 ? n - 1 : 0);
 	}
 	t->bottom_pending = false;
+}
+
+/* The last threads before the count ends, read from the oldest mail up;
+ * false when even that failed (said). */
+static bool
+show_tail(struct tui *t, long want)
+{
+	struct vt_error err = { 0 };
+	long had = t->threads.tail_want > 0 ? t->threads.n_tail : 0;
+
+	if (tui_threads_tail(&t->threads, *t->db, want, &err) != VT_OK) {
+		tui_say(t, true, "%s", err.msg);
+		return false;
+	}
+	if (t->threads.total >= 0) {
+		/* reading the tail read them all */
+		tui_counted(t);
+		return true;
+	}
+	t->need_count = true;
+	t->tcur.count = t->threads.n_tail;
+	if (had > 0) {
+		/* the threads added above keep the ones shown where they were */
+		t->tcur.top += t->threads.n_tail - had;
+		t->tcur.sel += t->threads.n_tail - had;
+	} else {
+		t->tcur.top = t->tcur.sel = 0;
+	}
+	return true;
+}
+
+/* Threads a load of the tail adds: a screen and more, doubling as k and
+ * PageUp climb. */
+static long
+tail_want(const struct tui *t, long above)
+{
+	long want = t->threads.tail_want > 0 ? t->threads.tail_want * 2
+					       : 2 * (long)t->layout.main_rows + 20;
+
+	while (want < t->threads.n_tail + above)
+		want *= 2;
+	return want;
 }
 
 void
@@ -145,6 +196,18 @@ tui_move_by(struct tui *t, enum km_action a)
 	}
 	if (c == &t->tcur)
 		t->bottom_pending = false; /* another move wins over a G waiting */
+	if (c == &t->tcur && t->threads.tail_want > 0) {
+		long up = a == KM_UP ? 1 : a == KM_PAGE_UP ? page : a == KM_HALF_UP ? page / 2 : 0;
+
+		if (a == KM_TOP) {
+			/* the top is where it always is */
+			tui_threads_tail_end(&t->threads);
+			c->count = -1;
+			c->top = 0;
+		} else if (up > c->sel && !show_tail(t, tail_want(t, up - c->sel))) {
+			return;
+		}
+	}
 	switch (a) {
 	case KM_UP: tui_cursor_move(c, -1); break;
 	case KM_DOWN: tui_cursor_move(c, 1); break;
@@ -154,11 +217,14 @@ tui_move_by(struct tui *t, enum km_action a)
 	case KM_HALF_DOWN: tui_cursor_move(c, page / 2); break;
 	case KM_TOP: tui_cursor_set(c, 0); break;
 	case KM_BOTTOM:
-		if (c == &t->tcur && t->threads.total < 0) {
+		if (c == &t->tcur && t->threads.total < 0 && t->threads.tail_want == 0 &&
+		    (t->threads.sort != TUI_SORT_DATE || !show_tail(t, tail_want(t, 0)))) {
 			struct vt_error err = { 0 };
 
-			/* as much as fits a keystroke; a big folder's count goes
-			 * on between keys, and G lands when it is done */
+			/* Not newest first (or the tail failed): as much of
+			 * the count as fits a keystroke; a big folder's goes
+			 * on between keys, and G lands when it is done. Newest
+			 * first, the end was read from the oldest mail up. */
 			if (tui_threads_count(&t->threads, *t->db, TUI_BOTTOM_NOW, &err) != VT_OK)
 				tui_say(t, true, "%s", err.msg);
 			else if (t->threads.total < 0) {
@@ -167,8 +233,9 @@ tui_move_by(struct tui *t, enum km_action a)
 				tui_say(t, false, "counting the threads: G goes to the last when done");
 				return;
 			}
-			c->count = t->threads.total;
 		}
+		if (c == &t->tcur)
+			c->count = t->threads.total >= 0 ? t->threads.total : t->threads.n_tail;
 		tui_cursor_set(c, c->count > 0 ? c->count - 1 : 0);
 		break;
 	default: break;

@@ -320,7 +320,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 						      : KM_MAIN,
 			    key, t.pending, &t.n_pending);
 		if (a != KM_NONE) {
-			bool pending = t.bottom_pending;
+			bool pending = t.bottom_pending, tail = t.threads.tail_want > 0;
 
 			tui_handle(&t, a);
 			if (t.bottom_pending && !pending) {
@@ -328,6 +328,8 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 				if (bench_log != NULL)
 					fputs("bottom-pending\n", bench_log);
 			}
+			if (t.threads.tail_want > 0 && !tail && bench_log != NULL)
+				fputs("bottom-tail\n", bench_log);
 		}
 		else if (t.n_pending == 0)
 			tui_say(&t, false, "key not bound (? for help)");

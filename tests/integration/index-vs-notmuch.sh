@@ -89,6 +89,22 @@ for k in 3 17 40; do
 		"$($V search --offset $k '*' | wc -l)" "$(NM search --offset=$k '*' | wc -l)"
 done
 
+# --last: the end of the list, read from the oldest mail up, is the end
+# notmuch lists (the corpus's dates run from undated spam to 2038)
+total_threads=$(echo "$all_threads" | wc -l)
+for k in 1 9 60 "$total_threads"; do
+	is "search --last $k lists the last $k threads" \
+		"$($V search --last "$k" '*' | cut -d' ' -f1)" "$(echo "$all_threads" | tail -n "$k")"
+done
+is "search --last 7 tag:unread: the list's last 7" \
+	"$($V search --last 7 tag:unread | cut -d' ' -f1)" \
+	"$($V search tag:unread | cut -d' ' -f1 | tail -n 7)"
+is "search --last 0 prints nothing" "$($V search --last 0 '*')" ""
+$V search --last 3 --offset 2 '*' >/dev/null 2>"$TMP/err"
+is "--last with --offset is refused" "$?:$(cat "$TMP/err")" \
+	"2:vtriage search: --last is the end of the list: not with --limit or --offset
+(see: vtriage search --help)"
+
 # vtriage's own terms, as notmuch queries on vtriage's database
 VNM() { NOTMUCH_CONFIG="$TMP/data/notmuch-config" notmuch "$@"; }
 slug=$($V vendor list | awk 'NR == 1 { print $1 }')

@@ -5,6 +5,7 @@
 #include "helpers.h"
 
 #include <curses.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,18 +357,13 @@ collect_ids(void *ctx, const struct mail_thread *th, struct vt_error *err)
 	return VT_OK;
 }
 
+/* Enough threads from Globex for several windows; one in three answered
+ * later, so that places count threads, not messages. */
 static void
-thread_list_loads_windows_lazily(void **state)
+write_offers(struct fixture *f)
 {
-	struct fixture *f = *state;
-	struct tui_threads t = { .total = -1 };
-	const struct mail_thread *th;
-	struct vt_error err = { 0 };
 	char name[32], id[64], date[160];
-	struct collected all = { 0 };
 
-	/* enough threads for several windows; one in three answered later,
-	 * so that places count threads, not messages */
 	for (int i = 0; i < 450; i++) {
 		snprintf(name, sizeof name, "bulk%d:2,S", i);
 		snprintf(id, sizeof id, "bulk%d@globex.example", i);
@@ -385,6 +381,27 @@ thread_list_loads_windows_lazily(void **state)
 		test_write_message(f->mail, name, "Sales <sales@globex.example>",
 				   "rich@northwind.example", "Re: Offer", id, date, NULL);
 	}
+}
+
+static void
+collected_clear(struct collected *c)
+{
+	for (size_t i = 0; i < c->count; i++)
+		free(c->ids[i]);
+	free(c->ids);
+	memset(c, 0, sizeof *c);
+}
+
+static void
+thread_list_loads_windows_lazily(void **state)
+{
+	struct fixture *f = *state;
+	struct tui_threads t = { .total = -1 };
+	const struct mail_thread *th;
+	struct vt_error err = { 0 };
+	struct collected all = { 0 };
+
+	write_offers(f);
 	index_ok(f);
 	assert_int_equal(mail_search_threads(f->db, "property:\"vtriage.org=globex.example\"", 0, -1,
 					     collect_ids, &all, &err),
@@ -431,12 +448,129 @@ thread_list_loads_windows_lazily(void **state)
 	assert_non_null(th);
 	assert_string_equal(th->thread_id, all.ids[300]);
 	tui_threads_close(&t);
-	for (size_t i = 0; i < all.count; i++)
-		free(all.ids[i]);
-	free(all.ids);
+	collected_clear(&all);
 
 	assert_int_equal(tui_threads_open(&t, f->store, "vendor:nobody", &err), VT_ERR_USAGE);
 	tui_threads_close(&t);
+}
+
+/* G before the count: the last threads, read from the oldest mail up,
+ * are the list's last whatever the dates (none, 1973, 2099) and however
+ * many are asked for; once counted they are where the list has them. */
+static void
+the_end_is_found_from_the_oldest_mail(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const queries[] = { "*", "property:\"vtriage.org=globex.example\"",
+					       "subject:Offer", "subject:Dates", "from:bob",
+					       "subject:nothing-has-this" };
+	static const char *const dates[] = {
+		NULL, "Date: Mon, 01 Jan 1973 10:00:00 +0000\n",
+		"Date: Sat, 01 Jan 2000 10:00:00 +0000\n", "Date: Wed, 01 Jan 2099 10:00:00 +0000\n",
+		"Date: not a date at all\n",
+	};
+	struct tui_threads t = { .total = -1 };
+	struct vt_error err = { 0 };
+	char name[32], id[64];
+
+	write_offers(f);
+	/* conversations begun before all the rest and answered after it:
+	 * seen first from the oldest mail up, yet at the top of the list */
+	for (int i = 0; i < 40; i++) {
+		char when[160];
+
+		snprintf(name, sizeof name, "long%d:2,S", i);
+		snprintf(id, sizeof id, "long%d@initech.example", i);
+		snprintf(when, sizeof when, "Date: Fri, 01 Jan 1999 10:%02d:00 +0000\n", i);
+		test_write_message(f->mail, name, "Bob <bob@initech.example>", "rich@northwind.example",
+				   "Long", id, when, NULL);
+		snprintf(name, sizeof name, "longre%d:2,S", i);
+		snprintf(when, sizeof when,
+			 "Date: Fri, 01 Jan 2027 10:%02d:00 +0000\nIn-Reply-To: <%s>\n", i, id);
+		snprintf(id, sizeof id, "longre%d@initech.example", i);
+		test_write_message(f->mail, name, "Bob <bob@initech.example>", "rich@northwind.example",
+				   "Re: Long", id, when, NULL);
+	}
+	for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
+		snprintf(name, sizeof name, "dated%zu:2,S", i);
+		snprintf(id, sizeof id, "dated%zu@initech.example", i);
+		test_write_message(f->mail, name, "Bob <bob@initech.example>", "rich@northwind.example",
+				   "Dates", id, dates[i], NULL);
+	}
+	index_ok(f);
+	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+		struct collected all = { 0 };
+		static const long wants[] = { 1, 2, 5, 37, 150, 451, 1000 };
+
+		assert_int_equal(mail_search_threads(f->db, queries[q], 0, -1, collect_ids, &all, &err),
+				 VT_OK);
+		if (q == 0)
+			assert_true(all.count >= 451 + 40 + 5);
+		for (size_t w = 0; w < sizeof wants / sizeof *wants; w++) {
+			struct collected tail = { 0 };
+			long total = -2, want = wants[w];
+			size_t expect = (size_t)want < all.count ? (size_t)want : all.count;
+
+			assert_int_equal(mail_thread_tail(f->db, queries[q], want, collect_ids, &tail,
+							  &total, &err),
+					 VT_OK);
+			if (tail.count != expect)
+				fail_msg("%s, %ld wanted: %zu threads, not %zu", queries[q], want,
+					 tail.count, expect);
+			for (size_t i = 0; i < tail.count; i++)
+				if (strcmp(tail.ids[i], all.ids[all.count - expect + i]) != 0)
+					fail_msg("%s, %ld wanted: thread %zu is not the list's", queries[q],
+						 want, i);
+			/* told only when it meant reading them all */
+			assert_true(total == -1 || total == (long)all.count);
+			if ((size_t)want >= all.count)
+				assert_int_equal(total, (long)all.count);
+			collected_clear(&tail);
+		}
+		collected_clear(&all);
+	}
+
+	/* in the interface: the tail alone, then where it is once counted */
+	struct collected all = { 0 };
+	const struct mail_thread *th;
+
+	assert_int_equal(mail_search_threads(f->db, "property:\"vtriage.org=globex.example\"", 0, -1,
+					     collect_ids, &all, &err),
+			 VT_OK);
+	assert_int_equal(all.count, 451);
+	assert_int_equal(tui_threads_open(&t, f->store, "vendor:globex", &err), VT_OK);
+	assert_int_equal(tui_threads_tail(&t, f->db, 30, &err), VT_OK);
+	assert_int_equal(t.total, -1);
+	assert_int_equal(t.n_tail, 30);
+	th = tui_threads_get(&t, f->db, 29, &err);
+	assert_non_null(th);
+	assert_string_equal(th->thread_id, all.ids[450]);
+	assert_string_equal(tui_threads_get(&t, f->db, 0, &err)->thread_id, all.ids[421]);
+	assert_null(tui_threads_get(&t, f->db, 30, &err));
+	char where[32];
+
+	tui_threads_where(&t, 29, where, sizeof where);
+	assert_string_equal(where, "last/?");
+	tui_threads_where(&t, 26, where, sizeof where);
+	assert_string_equal(where, "last-3/?");
+	/* mail moved meanwhile: the tail is read again when next shown */
+	tui_threads_invalidate(&t);
+	assert_string_equal(tui_threads_get(&t, f->db, 29, &err)->thread_id, all.ids[450]);
+	assert_int_equal(tui_threads_count(&t, f->db, LONG_MAX, &err), VT_OK);
+	assert_int_equal(t.total, 451);
+	assert_int_equal(tui_threads_tail_end(&t), 421);
+	assert_int_equal(t.tail_want, 0);
+	assert_string_equal(tui_threads_get(&t, f->db, 426, &err)->thread_id, all.ids[426]);
+	tui_threads_where(&t, 426, where, sizeof where);
+	assert_string_equal(where, "427/451");
+	/* a tail that takes all of a small list counts it */
+	tui_threads_close(&t);
+	assert_int_equal(tui_threads_open(&t, f->store, "subject:Dates", &err), VT_OK);
+	assert_int_equal(tui_threads_tail(&t, f->db, 30, &err), VT_OK);
+	assert_int_equal(t.total, 5);
+	tui_threads_close(&t);
+	assert_int_equal(t.tail_want, 0);
+	collected_clear(&all);
 }
 
 /* Lists read newest first a span of dates at a time: mail from any
@@ -745,6 +879,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(folders_follow_the_buckets, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_list_loads_windows_lazily, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_date_has_its_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_end_is_found_from_the_oldest_mail, setup, teardown),
 		cmocka_unit_test_setup_teardown(panes_show_the_vendor, setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_marks_quotes_signatures_and_hostile_text, setup,
 						teardown),
