@@ -791,7 +791,10 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	if (rc == VT_OK)
 		rc = refresh_threads(s, db, err);
 	if (rc == VT_OK)
-		rc = vt_trust_refresh(s, cfg, !report->mail.unchanged, full_scan, err);
+		/* a run that died in the middle took its scope with it:
+		 * all mail is judged again */
+		rc = vt_trust_refresh(s, cfg, !report->mail.unchanged, full_scan || after_crash,
+				      interrupted, err);
 	if (rc == VT_OK && !report->mail.unchanged)
 		rc = vt_documents_judge(s, cfg, err);
 	if (rc != VT_OK) {

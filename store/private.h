@@ -104,9 +104,12 @@ vt_status vt_trust_record(struct vt_store *s, const struct mail_message_info *in
 /* After indexing: compares new sender domains with the known ones, judges
  * look-alikes, and judges the mail in scope (all incoming mail when full,
  * or when the rules or the believed authserv-ids changed). mail_changed:
- * the run changed the index (false: nothing to judge, unless full). */
+ * the run changed the index (false: nothing to judge, unless full).
+ * Stops between its steps when *interrupted (VT_ERR_INTERRUPTED, nothing
+ * kept: the caller's run is left unfinished, and the next judges all). */
 vt_status vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool mail_changed,
-			   bool full, struct vt_error *err);
+			   bool full, volatile const sig_atomic_t *interrupted,
+			   struct vt_error *err);
 /* Judges which resembling domains imitate which, from the user's standing
  * with each (after any triage action: a few rows). */
 vt_status vt_trust_judge_domains(struct vt_store *s, struct vt_error *err);

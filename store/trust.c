@@ -865,9 +865,20 @@ judge_money(struct vt_store *s, struct vt_error *err)
 
 /* ---- the refresh after indexing ---- */
 
+/* A kill asked for (SIGTERM, ^C) between the steps of a pass that takes
+ * a minute at a million messages. */
+static vt_status
+stop_if(volatile const sig_atomic_t *interrupted, struct vt_error *err)
+{
+	if (interrupted == NULL || !*interrupted)
+		return VT_OK;
+	return vt_fail(err, VT_ERR_INTERRUPTED,
+		       "interrupted while judging the mail; the next run judges it all again");
+}
+
 vt_status
 vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool mail_changed, bool full,
-		 struct vt_error *err)
+		 volatile const sig_atomic_t *interrupted, struct vt_error *err)
 {
 	char *learned = NULL, *believed = NULL, *context = NULL, *before = NULL;
 	vt_status rc = VT_OK;
@@ -894,8 +905,10 @@ vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool mail_chan
 		goto out;
 	if (rc == VT_OK)
 		rc = compare_new_domains(s, err);
-	if (rc == VT_OK)
+	if (rc == VT_OK && (rc = stop_if(interrupted, err)) == VT_OK)
 		rc = vt_trust_judge_domains(s, err);
+	if (rc == VT_OK)
+		rc = stop_if(interrupted, err);
 	if (rc == VT_OK && (rc = vt_store_begin(s, err)) == VT_OK) {
 		if (full)
 			rc = vt_sql_exec(s,
@@ -910,12 +923,14 @@ vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool mail_chan
 					 err);
 		if (rc == VT_OK)
 			rc = judge_auth(s, believed, err);
-		if (rc == VT_OK)
+		if (rc == VT_OK && (rc = stop_if(interrupted, err)) == VT_OK)
 			rc = judge_headers(s, err);
-		if (rc == VT_OK)
+		if (rc == VT_OK && (rc = stop_if(interrupted, err)) == VT_OK)
 			rc = judge_names(s, err);
-		if (rc == VT_OK)
+		if (rc == VT_OK && (rc = stop_if(interrupted, err)) == VT_OK)
 			rc = judge_money(s, err);
+		if (rc == VT_OK)
+			rc = stop_if(interrupted, err);
 		if (rc == VT_OK)
 			rc = vt_meta_set(s, "trust_context", context, err);
 		if (rc == VT_OK)

@@ -73,6 +73,12 @@ lacks "upper case is no look-alike" "$check" "ACME"
 is "six look-alike domains" "$(vt count suspicious:lookalike)" 6
 is "one forgery" "$(vt count suspicious:auth)" 1
 is "suspicious:yes is all of them" "$(vt count suspicious:yes)" 8
+# a run killed while judging: what it had indexed was never judged, and
+# nothing new comes to the next run; it judges all the mail again
+sqlite3 "$TMP/data/vtriage.db" "DELETE FROM suspicions; UPDATE meta SET value = '1' WHERE key = 'index_dirty'"
+is "(the killed run's verdicts are gone)" "$(vt count suspicious:auth) $(vt count suspicious:yes)" "0 6"
+ok "the next run" vt index --quiet
+is "judges the mail the killed run left" "$(vt count suspicious:auth) $(vt count suspicious:yes)" "1 8"
 is "the trusted folder holds only the real mail" "$(vt count bucket:trusted)" 4
 is "and so does the vendor's" "$(vt count vendor:acme-networks)" 4
 json=$(vt check acme-networks --format=json)
