@@ -357,6 +357,26 @@ collect_ids(void *ctx, const struct mail_thread *th, struct vt_error *err)
 	return VT_OK;
 }
 
+/* Mail from any date, from none, from the future: one thread each,
+ * subject "Dates". */
+static void
+write_dated(struct fixture *f)
+{
+	static const char *const dates[] = {
+		NULL, "Date: Mon, 01 Jan 1973 10:00:00 +0000\n",
+		"Date: Sat, 01 Jan 2000 10:00:00 +0000\n", "Date: Wed, 01 Jan 2099 10:00:00 +0000\n",
+		"Date: not a date at all\n",
+	};
+	char name[32], id[64];
+
+	for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
+		snprintf(name, sizeof name, "dated%zu:2,S", i);
+		snprintf(id, sizeof id, "dated%zu@initech.example", i);
+		test_write_message(f->mail, name, "Bob <bob@initech.example>", "rich@northwind.example",
+				   "Dates", id, dates[i], NULL);
+	}
+}
+
 /* Enough threads from Globex for several windows; one in three answered
  * later, so that places count threads, not messages. */
 static void
@@ -464,11 +484,6 @@ the_end_is_found_from_the_oldest_mail(void **state)
 	static const char *const queries[] = { "*", "property:\"vtriage.org=globex.example\"",
 					       "subject:Offer", "subject:Dates", "from:bob",
 					       "subject:nothing-has-this" };
-	static const char *const dates[] = {
-		NULL, "Date: Mon, 01 Jan 1973 10:00:00 +0000\n",
-		"Date: Sat, 01 Jan 2000 10:00:00 +0000\n", "Date: Wed, 01 Jan 2099 10:00:00 +0000\n",
-		"Date: not a date at all\n",
-	};
 	struct tui_threads t = { .total = -1 };
 	struct vt_error err = { 0 };
 	char name[32], id[64];
@@ -491,12 +506,7 @@ the_end_is_found_from_the_oldest_mail(void **state)
 		test_write_message(f->mail, name, "Bob <bob@initech.example>", "rich@northwind.example",
 				   "Re: Long", id, when, NULL);
 	}
-	for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
-		snprintf(name, sizeof name, "dated%zu:2,S", i);
-		snprintf(id, sizeof id, "dated%zu@initech.example", i);
-		test_write_message(f->mail, name, "Bob <bob@initech.example>", "rich@northwind.example",
-				   "Dates", id, dates[i], NULL);
-	}
+	write_dated(f);
 	index_ok(f);
 	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
 		struct collected all = { 0 };
@@ -581,19 +591,8 @@ every_date_has_its_place(void **state)
 	struct fixture *f = *state;
 	struct collected all = { 0 }, from1 = { 0 }, first2 = { 0 };
 	struct vt_error err = { 0 };
-	static const char *const dates[] = {
-		NULL, "Date: Mon, 01 Jan 1973 10:00:00 +0000\n",
-		"Date: Sat, 01 Jan 2000 10:00:00 +0000\n", "Date: Wed, 01 Jan 2099 10:00:00 +0000\n",
-		"Date: not a date at all\n",
-	};
-	char name[32], id[64];
 
-	for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
-		snprintf(name, sizeof name, "dated%zu:2,S", i);
-		snprintf(id, sizeof id, "dated%zu@initech.example", i);
-		test_write_message(f->mail, name, "Bob <bob@initech.example>", "rich@northwind.example",
-				   "Dates", id, dates[i], NULL);
-	}
+	write_dated(f);
 	index_ok(f);
 	assert_int_equal(mail_search_threads(f->db, "*", 0, -1, collect_ids, &all, &err), VT_OK);
 	assert_true(all.count > 5);
