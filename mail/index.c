@@ -164,9 +164,9 @@ store_date(struct walk *w, const char *key, long long when)
 	return st == NOTMUCH_STATUS_SUCCESS ? VT_OK : mail_nm_fail(w->db, w->err, st, key);
 }
 
-/* The dates lists start reading from, at either end (mail/thread-order.c,
- * mail/thread-tail.c): they only ever widen, so mail removed since
- * leaves a span read for nothing, never a message unread. */
+/* The dates lists start reading from, at either end (mail/thread-order.c):
+ * they only ever widen, so mail removed since leaves a span read for
+ * nothing, never a message unread. */
 static vt_status
 store_ends(struct walk *w)
 {

@@ -791,7 +791,7 @@ vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *fou
  * where lists newest first start reading (mail/thread-order.c). */
 #define MAIL_CONFIG_NEWEST "vtriage.newest"
 /* ... and of the oldest (0 for mail without a date), where the end of
- * a list is found from (mail/thread-tail.c) */
+ * a list is found from (mail_thread_tail) */
 #define MAIL_CONFIG_OLDEST "vtriage.oldest"
 #define MAIL_PROP_DIR "vtriage.dir"
 #define MAIL_PROP_REV "vtriage.rev"

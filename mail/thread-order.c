@@ -58,6 +58,7 @@ struct mail_thread_order {
 	int spans;                /* spans opened */
 	bool last_span;           /* open below (open above, upward) */
 	bool upward;              /* oldest first: mail_thread_tail */
+	long long oldest, newest; /* the index's ends, read once, upward */
 	long long last_date;      /* of the message read last, upward */
 	bool done;
 	uint64_t *ids; /* in order */
@@ -206,11 +207,7 @@ close_span(struct mail_thread_order *o)
 static void
 upward_range(struct mail_thread_order *o, char *range, size_t len)
 {
-	long long oldest = mail_db_oldest(o->db), newest = (long long)mail_db_newest(o->db);
-
-	if (newest <= 0)
-		newest = (long long)time(NULL);
-	if (o->spans == 0 && oldest < OLDEST_SPAN) {
+	if (o->spans == 0 && o->oldest < OLDEST_SPAN) {
 		/* the order's last span, as it is there; an index that does
 		 * not say its oldest mail (-1) may have some too */
 		o->since = OLDEST_SPAN;
@@ -219,14 +216,14 @@ upward_range(struct mail_thread_order *o, char *range, size_t len)
 		return;
 	}
 	if (o->spans == 0) {
-		o->since = oldest;
+		o->since = o->oldest;
 		o->span = FIRST_SPAN;
 	} else {
 		o->since += o->span;
 		o->span = o->span == 0 ? FIRST_SPAN
 			  : o->span * 2 < LONGEST_SPAN ? o->span * 2 : LONGEST_SPAN;
 	}
-	o->last_span = o->since + o->span > newest;
+	o->last_span = o->since + o->span > o->newest;
 	if (o->last_span)
 		snprintf(range, len, "date:@%lld..", o->since);
 	else
@@ -298,6 +295,12 @@ start(struct mail_db *db, const char *query, bool upward, struct mail_thread_ord
 	}
 	o->db = db;
 	o->upward = upward;
+	if (upward) {
+		o->oldest = mail_db_oldest(db);
+		o->newest = (long long)mail_db_newest(db);
+		if (o->newest <= 0)
+			o->newest = (long long)time(NULL);
+	}
 	if ((rc = open_span(o, err)) != VT_OK) {
 		mail_thread_order_free(o);
 		return rc;

@@ -100,6 +100,8 @@ is "search --last 7 tag:unread: the list's last 7" \
 	"$($V search --last 7 tag:unread | cut -d' ' -f1)" \
 	"$($V search tag:unread | cut -d' ' -f1 | tail -n 7)"
 is "search --last 0 prints nothing" "$($V search --last 0 '*')" ""
+$V search --last -3 '*' >/dev/null 2>"$TMP/err"
+is "--last needs a count" "$?:$(head -1 "$TMP/err")" "2:vtriage search: --last needs a number >= 0, not '-3'"
 $V search --last 3 --offset 2 '*' >/dev/null 2>"$TMP/err"
 is "--last with --offset is refused" "$?:$(cat "$TMP/err")" \
 	"2:vtriage search: --last is the end of the list: not with --limit or --offset
