@@ -144,6 +144,59 @@ lock_creation(const char *path)
 	return fd;
 }
 
+/*
+ * Xapian keeps a writer's changes in memory until this many documents
+ * were added or replaced (default 10,000), then merges them into its
+ * tables; a commit writes them too. The pending posting and position
+ * maps of thousands of documents are slow to grow and to merge: while
+ * the index is small, merging every 250 writes (about 125 new messages:
+ * each is written twice, once indexed, once tagged) indexes in about 0.8
+ * of the time for 3-5% more disk (bench/RESULTS.md).
+ *
+ * In a large index the sum turns. A merge rewrites every table block
+ * the pending terms fall in, and a position list is keyed by its term
+ * first, so each message touches a block per word, all over tables of
+ * hundreds of megabytes: 1,000 new messages into 300,000 spent a third
+ * of their time in eight such merges (4,000 writes: one merge, at the
+ * end, as notmuch new does: 0.87 of the time). At 100,000 messages the
+ * two cost the same, and the pending maps 40 MB: past this size of the
+ * posting table (about 200,000 messages) an index merges every 4,000
+ * writes.
+ *
+ * Only the environment sets it, read when Xapian opens a writer: a value
+ * the user exported wins. A merge is no commit: a crash still rolls
+ * back to the last commit.
+ */
+#define XAPIAN_FLUSH_WRITES_SMALL "250"
+#define XAPIAN_FLUSH_WRITES_LARGE "4000"
+#define LARGE_POSTING_TABLE_BYTES (512LL << 20)
+
+const char *
+mail_db_flush_writes(const char *xapian_dir)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (snprintf(path, sizeof path, "%s/postlist.glass", xapian_dir) < (int)sizeof path &&
+	    stat(path, &sb) == 0 && sb.st_size >= LARGE_POSTING_TABLE_BYTES)
+		return XAPIAN_FLUSH_WRITES_LARGE;
+	return XAPIAN_FLUSH_WRITES_SMALL;
+}
+
+/* Before a writer opens the Xapian files in xapian_dir; our own earlier
+ * choice (another database opened before) is no user's. */
+static void
+choose_flush_writes(enum mail_db_mode mode, const char *xapian_dir)
+{
+	const char *now = getenv("XAPIAN_FLUSH_THRESHOLD");
+
+	if (mode != MAIL_DB_READ_WRITE)
+		return;
+	if (now == NULL || strcmp(now, XAPIAN_FLUSH_WRITES_SMALL) == 0 ||
+	    strcmp(now, XAPIAN_FLUSH_WRITES_LARGE) == 0)
+		setenv("XAPIAN_FLUSH_THRESHOLD", mail_db_flush_writes(xapian_dir), 1);
+}
+
 static vt_status
 open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error *err)
 {
@@ -184,7 +237,7 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 		      * on from there. Left at notmuch's default (8,000
 		      * transactions) a whole mailbox would pile up in memory
 		      * (30,000 messages: 15% slower, 30 MB more) and a kill
-		      * would lose it all. Merges (XAPIAN_FLUSH_WRITES) write
+		      * would lose it all. Merges (choose_flush_writes) write
 		      * the data anyway: a commit adds little beyond fsync. */
 		     "autocommit=8\n\n"
 		     "[new]\ntags=inbox;unread\nignore=\n\n"
@@ -210,6 +263,7 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 		lock = -1;
 	}
 	if (!index_complete(xapian)) {
+		choose_flush_writes(MAIL_DB_READ_WRITE, xapian);
 		st = notmuch_database_create_with_config(NULL, db->config_path, NULL, &db->nm, &msg);
 		if (st != NOTMUCH_STATUS_SUCCESS && st != NOTMUCH_STATUS_DATABASE_EXISTS) {
 			rc = vt_fail(err, VT_ERR_DB, "cannot create index in %s: %s", xapian_dir,
@@ -229,6 +283,7 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 		close(lock); /* and with it the flock */
 	mode = db->mode == MAIL_DB_READ_WRITE ? NOTMUCH_DATABASE_MODE_READ_WRITE
 					      : NOTMUCH_DATABASE_MODE_READ_ONLY;
+	choose_flush_writes(db->mode, xapian);
 	st = notmuch_database_open_with_config(NULL, mode, db->config_path, NULL, &db->nm, &msg);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
 		rc = vt_fail(err, VT_ERR_DB, "cannot open index %s: %s", xapian_dir,
@@ -248,10 +303,15 @@ open_existing(struct mail_db *db, const char *path, struct vt_error *err)
 					       ? NOTMUCH_DATABASE_MODE_READ_WRITE
 					       : NOTMUCH_DATABASE_MODE_READ_ONLY;
 	const char *root;
-	char *msg = NULL;
+	char *msg = NULL, xapian[PATH_MAX];
 	notmuch_status_t st;
 	vt_status rc;
 
+	/* its Xapian files: under .notmuch in the mail, or beside it */
+	if (snprintf(xapian, sizeof xapian, "%s/.notmuch/xapian", path) < (int)sizeof xapian &&
+	    access(xapian, F_OK) != 0)
+		snprintf(xapian, sizeof xapian, "%s/xapian", path);
+	choose_flush_writes(db->mode, xapian);
 	/* NULL config: the user's own notmuch configuration applies (its
 	 * mail root, new.tags, new.ignore), as it does for `notmuch new`. */
 	st = notmuch_database_open_with_config(path, mode, NULL, NULL, &db->nm, &msg);
@@ -269,18 +329,6 @@ open_existing(struct mail_db *db, const char *path, struct vt_error *err)
 	return db->mail_root ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 }
 
-/*
- * Xapian keeps a writer's changes in memory until this many documents
- * were added or replaced (default 10,000), then merges them into its
- * tables; a commit writes them too. The pending posting and position
- * maps of thousands of documents are slow to grow and to merge: merging
- * every 250 writes (about 125 new messages: each is written twice, once
- * indexed, once tagged) indexes in about 0.8 of the time, fresh or into
- * a large index, for 3-5% more disk (bench/RESULTS.md). Only the
- * environment sets it, so a value the user exported wins. A merge is no
- * commit: a crash still rolls back to the last commit.
- */
-#define XAPIAN_FLUSH_WRITES "250"
 
 vt_status
 mail_db_open(const struct mail_db_location *loc, enum mail_db_mode mode, struct mail_db **out,
@@ -294,9 +342,6 @@ mail_db_open(const struct mail_db_location *loc, enum mail_db_mode mode, struct 
 	if (db == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	db->mode = mode;
-	/* read when Xapian opens a writer; no thread of ours runs yet */
-	if (mode == MAIL_DB_READ_WRITE)
-		setenv("XAPIAN_FLUSH_THRESHOLD", XAPIAN_FLUSH_WRITES, 0);
 	if (loc->notmuch_db != NULL && *loc->notmuch_db != '\0')
 		rc = open_existing(db, loc->notmuch_db, err);
 	else

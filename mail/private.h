@@ -23,6 +23,9 @@ struct mail_db {
 time_t mail_db_newest(struct mail_db *db);
 /* MAIL_CONFIG_OLDEST, or -1 where not kept yet */
 long long mail_db_oldest(struct mail_db *db);
+/* How many writes a writer on the Xapian files in xapian_dir keeps
+ * before merging them, as XAPIAN_FLUSH_THRESHOLD: by the index's size. */
+const char *mail_db_flush_writes(const char *xapian_dir);
 /* A query with the exclusions every list and count has (mail/query.c),
  * and the error for one that fails, naming a malformed query. */
 notmuch_query_t *mail_query_create(struct mail_db *db, const char *query);

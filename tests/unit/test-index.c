@@ -4,6 +4,7 @@
 #include "helpers.h"
 #include <notmuch.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -610,7 +611,34 @@ pending_changes_are_merged_every_few_hundred_writes(void **state)
 	setenv("XAPIAN_FLUSH_THRESHOLD", "10000", 1);
 	assert_false(postings_written_before_the_commit());
 	assert_string_equal(getenv("XAPIAN_FLUSH_THRESHOLD"), "10000");
+	/* ours for a large index opened before is no user's: this small
+	 * one merges every 250 again */
+	setenv("XAPIAN_FLUSH_THRESHOLD", "4000", 1);
+	assert_true(postings_written_before_the_commit());
+	assert_string_equal(getenv("XAPIAN_FLUSH_THRESHOLD"), "250");
 	unsetenv("XAPIAN_FLUSH_THRESHOLD");
+}
+
+/* A large index merges seldom: its posting table decides (a sparse file
+ * stands in for one of 200,000 messages). */
+static void
+a_large_index_merges_every_few_thousand_writes(void **state)
+{
+	char dir[] = "/tmp/vt-flushXXXXXX", table[PATH_MAX];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_string_equal(mail_db_flush_writes(dir), "250"); /* none yet */
+	snprintf(table, sizeof table, "%s/postlist.glass", dir);
+	assert_non_null(f = fopen(table, "w"));
+	assert_int_equal(ftruncate(fileno(f), (512 << 20) - 1), 0);
+	fclose(f);
+	assert_string_equal(mail_db_flush_writes(dir), "250");
+	assert_int_equal(truncate(table, 512 << 20), 0);
+	assert_string_equal(mail_db_flush_writes(dir), "4000");
+	unlink(table);
+	rmdir(dir);
 }
 
 int
@@ -638,6 +666,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(a_read_ahead_stopped_early_frees_what_it_read, setup,
 						teardown),
 		cmocka_unit_test(pending_changes_are_merged_every_few_hundred_writes),
+		cmocka_unit_test(a_large_index_merges_every_few_thousand_writes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
