@@ -28,6 +28,15 @@ if [ -f "$tgz" ]; then
 	out=$("$B/gen-mailbox" --messages 200 "$TMP/gen" 2>&1)
 	contains "bench/gen-mailbox writes what it says" "$out" "200 messages, 1 folders"
 	is "and the files are there" "$(find "$TMP/gen" -type f | wc -l | tr -d ' ')" 200
+	mkdir -p "$TMP/arr"
+	printf '[store]\nmaildir = %s\ndata = %s\n' "$TMP/gen" "$TMP/arr/vt" >"$TMP/arr/vt.conf"
+	printf '[database]\npath=%s\nmail_root=%s\n[new]\ntags=inbox;unread;\n' \
+		"$TMP/arr/nm" "$TMP/gen" >"$TMP/arr/nm.conf"
+	run arrivals --mailbox "$TMP/gen" --vt-config "$TMP/arr/vt.conf" \
+		--nm-config "$TMP/arr/nm.conf" --new 20 --rounds 1 --prepare
+	contains "bench/arrivals: both index the 20 new" "$out" "Both index 200 messages after"
+	is "and the mailbox is left whole" "$(find "$TMP/gen" -type f | wc -l | tr -d ' ')" 200
+	is "and no copy of a database is left" "$(ls "$TMP/arr")" "$(printf 'nm\nnm.conf\nvt\nvt.conf')"
 	run growth --smoke
 	run search --smoke
 	run index-vs-notmuch --smoke
