@@ -291,6 +291,15 @@ static const char *const migrations[] = {
 	 * the organisation, ninety thousand for a big vendor: the user's own
 	 * mail, indexed apart, answers it at once. */
 	"CREATE INDEX messages_written ON messages(org, kind) WHERE direction = 1;",
+	/* 9 -> 10: a vendor's impostors (store/query.c: every vendor: and
+	 * bucket: query leaves them out) were found through every
+	 * suspicion's message, 7,465 lookups at a million messages for a
+	 * query notmuch answers in 20 ms: each suspicion now names its
+	 * message's organisation, the message's when judged. */
+	"ALTER TABLE suspicions ADD COLUMN org TEXT NOT NULL DEFAULT '';"
+	"UPDATE suspicions SET org = coalesce((SELECT m.org FROM messages m"
+	" WHERE m.message_id = suspicions.message_id), '');"
+	"CREATE INDEX suspicions_org ON suspicions(org, reason);",
 };
 
 int

@@ -118,20 +118,26 @@ add_ids(struct vt_store *s, sqlite3_stmt *st, struct strbuf *b, long *n, struct 
 static bool
 exclude_impostors(struct vt_store *s, int64_t vendor_id, struct strbuf *b, struct vt_error *err)
 {
+	/* from the vendor's few domains to their suspicions (suspicions_org),
+	 * never through every suspicion of a reason: CROSS JOIN keeps that
+	 * order (sqlite, without statistics, would start from the reason) */
 	sqlite3_stmt *st = vt_sql_prepare(
 		s,
-		"SELECT DISTINCT x.message_id FROM suspicions x"
-		" JOIN messages m ON m.message_id = x.message_id"
-		" JOIN vendor_domains d ON d.domain = m.org JOIN vendors v ON v.id = d.vendor_id"
-		" WHERE x.reason IN ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "')"
-		"  AND (d.vendor_id = ?1 OR (?1 = 0 AND v.bucket = 1 AND v.merged_into IS NULL))"
-		" ORDER BY 1",
+		vendor_id ? "SELECT DISTINCT x.message_id FROM vendor_domains d"
+			    " CROSS JOIN suspicions x ON x.org = d.domain"
+			    " AND x.reason IN ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "')"
+			    " WHERE d.vendor_id = ?1 ORDER BY 1"
+			  : "SELECT DISTINCT x.message_id FROM vendors v"
+			    " CROSS JOIN vendor_domains d ON d.vendor_id = v.id"
+			    " CROSS JOIN suspicions x ON x.org = d.domain"
+			    " AND x.reason IN ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "')"
+			    " WHERE v.bucket = 1 AND v.merged_into IS NULL ORDER BY 1",
 		err);
 	struct strbuf ids = { 0 };
 	long n;
 	bool ok;
 
-	if (st != NULL)
+	if (st != NULL && vendor_id)
 		sqlite3_bind_int64(st, 1, vendor_id);
 	ok = add_ids(s, st, &ids, &n, err) && !ids.failed;
 	if (ok && n > 0) {

@@ -409,8 +409,9 @@ suspect(struct vt_store *s, const char *message_id, const char *reason, const ch
 	const char *like_org, struct vt_error *err)
 {
 	return vt_sql_run(s,
-			  "INSERT OR IGNORE INTO suspicions (message_id, reason, detail, like_org)"
-			  " VALUES (?, ?, ?, ?)",
+			  "INSERT OR IGNORE INTO suspicions (message_id, reason, detail, like_org, org)"
+			  " SELECT ?1, ?2, ?3, ?4, coalesce((SELECT org FROM messages"
+			  "  WHERE message_id = ?1), '')",
 			  "record suspicion", err, "tttt", message_id, reason, detail,
 			  like_org ? like_org : "");
 }

@@ -30,6 +30,37 @@ schema_is_versioned(void **state)
 	assert_non_null(strstr(err.msg, "no/such/dir"));
 }
 
+/* Schema 10 names each suspicion's organisation: a store of 9 gets it
+ * from the suspicions' messages, and impostors still leave vendor:. */
+static void
+suspicions_learn_their_organisation(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	char path[4200], *query = NULL;
+
+	index_ok(f);
+	assert_int_equal(vt_sql_exec(f->store,
+				     "INSERT INTO suspicions (message_id, reason, detail)"
+				     " SELECT message_id, 'name', 'test' FROM messages"
+				     " WHERE org = 'acmetel.example' AND direction = 0 LIMIT 1;"
+				     "DROP INDEX suspicions_org;"
+				     "ALTER TABLE suspicions DROP COLUMN org;"
+				     "PRAGMA user_version = 9",
+				     &err),
+			 VT_OK);
+	vt_store_close(&f->store);
+	snprintf(path, sizeof path, "%s/vtriage.db", f->data);
+	assert_int_equal(vt_store_open(path, &f->store, &err), VT_OK);
+	assert_int_equal(sql_long(f, "PRAGMA user_version"), vt_store_schema_version());
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM suspicions WHERE reason = 'name'"
+				     " AND org = 'acmetel.example'"),
+			 1);
+	assert_int_equal(vt_query_translate(f->store, "vendor:acmetel", &query, &err), VT_OK);
+	assert_non_null(strstr(query, "AND NOT (id:"));
+	free(query);
+}
+
 static void
 indexing_finds_vendors_and_nothing_else(void **state)
 {
@@ -420,6 +451,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
+		cmocka_unit_test_setup_teardown(suspicions_learn_their_organisation, setup, teardown),
 		cmocka_unit_test_setup_teardown(indexing_finds_vendors_and_nothing_else, setup, teardown),
 		cmocka_unit_test_setup_teardown(queries_resolve_vendors_and_buckets, setup, teardown),
 		cmocka_unit_test_setup_teardown(bucket_queries_do_not_grow_with_generic_vendors, setup,
