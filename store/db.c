@@ -300,6 +300,10 @@ static const char *const migrations[] = {
 	"UPDATE suspicions SET org = coalesce((SELECT m.org FROM messages m"
 	" WHERE m.message_id = suspicions.message_id), '');"
 	"CREATE INDEX suspicions_org ON suspicions(org, reason);",
+	/* 10 -> 11: how many organisations a name was seen at (contacts.c:
+	 * a name at many is not one person's trail), from the index alone. */
+	"DROP INDEX sightings_name;"
+	"CREATE INDEX sightings_name ON sightings(name, org);",
 };
 
 int

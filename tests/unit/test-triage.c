@@ -342,6 +342,35 @@ find_contact(const struct vt_contact_list *l, const char *name)
 	return NULL;
 }
 
+/* A name seen at more organisations than a person moves between is
+ * namesakes, not one trail: followed, it pulled every namesake's address
+ * into a vendor's contacts (74,000 for one vendor of a million messages). */
+static void
+contacts_do_not_follow_a_common_name(void **state)
+{
+	static const char *const orgs[] = { "initech", "hooli", "umbrella", "cyberdyne" };
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_contact_list list;
+	const struct vt_contact *c;
+	char file[32], from[64], id[64];
+
+	for (size_t i = 0; i < sizeof orgs / sizeof orgs[0]; i++) {
+		snprintf(file, sizeof file, "sam%zu:2,", i);
+		snprintf(from, sizeof from, "Sam Lee <sam.lee@%s.example>", orgs[i]);
+		snprintf(id, sizeof id, "hello@%s.example", orgs[i]);
+		test_write_message(f->mail, file, from, "rich@northwind.example", "Hello", id,
+				   "Date: Mon, 03 Aug 2026 09:00:00 +0000\n", NULL);
+		index_ok(f);
+		assert_int_equal(vt_contact_list(f->store, "globex", &list, &err), VT_OK);
+		assert_non_null(c = find_contact(&list, "Sam Lee"));
+		/* globex and up to three more: one person who moved */
+		assert_int_equal(c->n_addresses, i < 3 ? i + 2 : 1);
+		assert_string_equal(c->vendor, "globex");
+		vt_contact_list_clear(&list);
+	}
+}
+
 static void
 contacts_follow_people_across_vendors(void **state)
 {
@@ -582,6 +611,7 @@ main(void)
 		T(manual_overrides_survive_rebuilding_the_index),
 		T(issues_open_close_link_and_undo),
 		T(contacts_follow_people_across_vendors),
+		T(contacts_do_not_follow_a_common_name),
 		T(history_is_one_timeline_newest_first),
 		T(waiting_tells_who_wrote_last),
 		T(threads_merged_by_late_mail_are_followed),
