@@ -71,15 +71,17 @@ static const char timeline[] =
 	"  (SELECT id FROM vendors WHERE id = ?1 OR merged_into = ?1)"
 	/* mail judged to borrow this vendor's standing, or the vendor's own
 	 * mail judged suspicious (store/trust.c); each branch starts from
-	 * the vendor's domains, never from all suspicious mail */
+	 * the vendor's domains, never from all suspicious mail, nor from
+	 * all the vendor's mail (35,000 messages walked for 4,900
+	 * suspicions: 0.25 s of a pane at a million; suspicions_org) */
 	" UNION ALL SELECT m.date, 'suspicious', m.direction,"
 	"  display_address(m.from_addr) || ': ' || x.detail, m.message_id, 1"
 	" FROM suspicions x JOIN messages m ON m.message_id = x.message_id"
 	" WHERE x.like_org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
 	" UNION ALL SELECT m.date, 'suspicious', m.direction,"
 	"  display_address(m.from_addr) || ': ' || x.detail, m.message_id, 1"
-	" FROM vendor_domains d CROSS JOIN messages m ON m.org = d.domain"
-	" JOIN suspicions x ON x.message_id = m.message_id"
+	" FROM vendor_domains d CROSS JOIN suspicions x ON x.org = d.domain"
+	" JOIN messages m ON m.message_id = x.message_id"
 	" WHERE d.vendor_id = ?1 AND x.like_org NOT IN"
 	"  (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
 	" UNION ALL SELECT m.date, 'suspicious', m.direction,"
