@@ -183,8 +183,9 @@ mail_db_flush_writes(const char *xapian_dir)
 	return XAPIAN_FLUSH_WRITES_SMALL;
 }
 
-/* Before a writer opens the Xapian files in xapian_dir; our own earlier
- * choice (another database opened before) is no user's. */
+/* Before a writer opens the Xapian files in xapian_dir (setenv: no thread
+ * of ours runs while a database opens); our own earlier choice, for
+ * another database opened before, is no user's. */
 static void
 choose_flush_writes(enum mail_db_mode mode, const char *xapian_dir)
 {
@@ -328,7 +329,6 @@ open_existing(struct mail_db *db, const char *path, struct vt_error *err)
 	db->mail_root = strdup(root);
 	return db->mail_root ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 }
-
 
 vt_status
 mail_db_open(const struct mail_db_location *loc, enum mail_db_mode mode, struct mail_db **out,
