@@ -59,6 +59,8 @@ write_summary(FILE *out, const struct vt_index_report *r, unsigned vendors)
 	if (r->pdfs.read + r->pdfs.cached > 0)
 		fprintf(out, "PDF attachments: %u read, %u known already.\n", r->pdfs.read,
 			r->pdfs.cached);
+	if (r->compacted)
+		fprintf(out, "The index was compacted after so much new mail.\n");
 }
 
 /* The summary as the protocol's last line, the index closed by then (the
@@ -95,7 +97,7 @@ print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors
 	const struct mail_index_stats *m = &r->mail;
 
 	if (cli->format == CLI_JSON) {
-		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I}",
+		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:b}",
 				      "files", (json_int_t)m->files_seen,
 				      "added", (json_int_t)m->added,
 				      "duplicates", (json_int_t)m->duplicates,
@@ -109,7 +111,8 @@ print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors
 				      "vendors_new", (json_int_t)r->vendors_new,
 				      "seconds", m->elapsed,
 				      "pdfs_read", (json_int_t)r->pdfs.read,
-				      "pdfs_cached", (json_int_t)r->pdfs.cached);
+				      "pdfs_cached", (json_int_t)r->pdfs.cached,
+				      "compacted", r->compacted);
 		cli_json_print(cli, o);
 		json_decref(o);
 		return;

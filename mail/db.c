@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,6 +199,115 @@ choose_flush_writes(enum mail_db_mode mode, const char *xapian_dir)
 		setenv("XAPIAN_FLUSH_THRESHOLD", mail_db_flush_writes(xapian_dir), 1);
 }
 
+/* ---- compaction ---- */
+
+static int
+remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int
+remove_tree(const char *path)
+{
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 && errno != ENOENT ? -1 : 0;
+}
+
+/*
+ * notmuch_database_compact_db writes the compacted copy to xapian.compact,
+ * then renames xapian to xapian.old and the copy to xapian. A compaction
+ * that died between the two renames left the index only under
+ * xapian.old: it goes back (under the creation lock, which the
+ * compaction holds throughout), and would otherwise be taken for no
+ * index at all and made anew, empty.
+ */
+static vt_status
+finish_swap(const char *xapian, struct vt_error *err)
+{
+	char old[PATH_MAX];
+
+	if (snprintf(old, sizeof old, "%s.old", xapian) >= (int)sizeof old || !index_complete(old))
+		return VT_OK;
+	if (remove_tree(xapian) != 0 || rename(old, xapian) != 0)
+		return vt_fail(err, VT_ERR_IO, "cannot put back the index %s from %s: %s", xapian, old,
+			       strerror(errno));
+	return VT_OK;
+}
+
+static vt_status
+reopen_own(struct mail_db *db, notmuch_database_mode_t mode, struct vt_error *err)
+{
+	char *msg = NULL;
+	notmuch_status_t st =
+		notmuch_database_open_with_config(NULL, mode, db->config_path, NULL, &db->nm, &msg);
+	vt_status rc = VT_OK;
+
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		rc = vt_fail(err, VT_ERR_DB, "cannot open index %s: %s", db->own_dir,
+			     msg ? msg : notmuch_status_to_string(st));
+	free(msg);
+	return rc;
+}
+
+vt_status
+mail_db_compact(struct mail_db *db, struct vt_error *err)
+{
+	char xapian[PATH_MAX], old[PATH_MAX], lock_path[PATH_MAX];
+	notmuch_status_t st;
+	vt_status rc;
+	int lock;
+
+	if (db->own_dir == NULL || db->mode != MAIL_DB_READ_WRITE)
+		return VT_OK;
+	if (snprintf(xapian, sizeof xapian, "%s/xapian", db->own_dir) >= (int)sizeof xapian ||
+	    snprintf(old, sizeof old, "%s.old", xapian) >= (int)sizeof old ||
+	    snprintf(lock_path, sizeof lock_path, "%s/create.lock", db->own_dir) >=
+		    (int)sizeof lock_path)
+		return vt_fail(err, VT_ERR_IO, "%s: path too long", db->own_dir);
+	lock = lock_creation(lock_path);
+	/* closing commits what the run wrote: the copy is of the committed */
+	st = notmuch_database_close(db->nm);
+	notmuch_database_destroy(db->nm);
+	db->nm = NULL;
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		rc = vt_fail(err, VT_ERR_DB, "cannot commit the index %s: %s", db->own_dir,
+			     notmuch_status_to_string(st));
+		goto out;
+	}
+	/* a copy left by a compaction that died after its swap */
+	if (index_complete(xapian) && remove_tree(old) != 0) {
+		rc = vt_fail(err, VT_ERR_IO, "cannot remove %s: %s", old, strerror(errno));
+		goto out;
+	}
+	if ((rc = reopen_own(db, NOTMUCH_DATABASE_MODE_READ_WRITE, err)) != VT_OK)
+		goto out;
+	st = notmuch_database_compact_db(db->nm, NULL, NULL, NULL); /* and destroys it */
+	db->nm = NULL;
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		char copy[PATH_MAX];
+
+		rc = vt_fail(err, VT_ERR_DB, "cannot compact the index %s: %s", db->own_dir,
+			     notmuch_status_to_string(st));
+		/* the index itself is untouched; its half-made copy goes */
+		if (snprintf(copy, sizeof copy, "%s.compact", xapian) < (int)sizeof copy)
+			remove_tree(copy);
+	}
+out:
+	if (db->nm == NULL) {
+		vt_status again = reopen_own(db, NOTMUCH_DATABASE_MODE_READ_WRITE,
+					     rc == VT_OK ? err : NULL);
+
+		if (rc == VT_OK)
+			rc = again;
+	}
+	if (lock >= 0)
+		close(lock);
+	return rc;
+}
+
 static vt_status
 open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error *err)
 {
@@ -223,6 +333,8 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 		return vt_fail(err, VT_ERR_IO, "%s: path too long", loc->data_dir);
 	if ((rc = mail_make_dirs(xapian_dir, err)) != VT_OK)
 		return rc;
+	if ((db->own_dir = strdup(xapian_dir)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	if (asprintf(&db->config_path, "%s/notmuch-config", loc->data_dir) < 0) {
 		db->config_path = NULL;
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -262,6 +374,11 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 	    index_complete(xapian)) {
 		close(lock); /* made by the other meanwhile */
 		lock = -1;
+	}
+	if (!index_complete(xapian) && (rc = finish_swap(xapian, err)) != VT_OK) {
+		if (lock >= 0)
+			close(lock);
+		return rc;
 	}
 	if (!index_complete(xapian)) {
 		choose_flush_writes(MAIL_DB_READ_WRITE, xapian);
@@ -365,6 +482,7 @@ mail_db_close(struct mail_db **dbp)
 		notmuch_database_destroy(db->nm);
 	free(db->mail_root);
 	free(db->config_path);
+	free(db->own_dir);
 	free(db);
 	*dbp = NULL;
 }

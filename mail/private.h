@@ -13,6 +13,7 @@ struct mail_db {
 	enum mail_db_mode mode;
 	char *mail_root;
 	char *config_path; /* NULL for a reused database */
+	char *own_dir;     /* our own database's directory (xapian/, create.lock); NULL for a reused one */
 };
 
 /* Attribution algorithm version, stored on each message as MAIL_PROP_REV.

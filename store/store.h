@@ -374,7 +374,12 @@ struct vt_index_report {
 	unsigned vendors_new;  /* vendors first seen in this run */
 	unsigned reconciled;   /* store rows repaired after an interruption */
 	struct mail_pdf_stats pdfs; /* PDF attachments read, and from the cache */
+	bool compacted;             /* the index was compacted after (vt_index_worth_compacting) */
 };
+
+/* Whether a run that added `added` messages to an index of `total` wrote
+ * enough of it to compact it after (mail_db_compact). */
+bool vt_index_worth_compacting(unsigned long added, unsigned long total);
 
 /* Vendors with mail: one lookup per vendor domain (4 ms for 700 of them,
  * a third of a run that finds nothing new), so asked for apart. */

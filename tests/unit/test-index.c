@@ -601,6 +601,87 @@ postings_written_before_the_commit(void)
 }
 
 static void
+reopen(struct fixture *f)
+{
+	struct mail_db_location loc = { .data_dir = f->data, .mail_root = f->mail };
+	struct vt_error err = { 0 };
+
+	mail_db_close(&f->db);
+	if (mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err) != VT_OK)
+		fail_msg("open: %s", err.msg);
+}
+
+static bool
+exists(struct fixture *f, const char *name)
+{
+	char path[4200];
+
+	snprintf(path, sizeof path, "%s/notmuch/%s", f->data, name);
+	return access(path, F_OK) == 0;
+}
+
+/* Compacted, the index holds what it held, the user's tags too, and
+ * stays open for writing; no copy is left beside it. */
+static void
+compaction_keeps_the_index_and_its_tags(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+	struct vt_error err = { 0 };
+	notmuch_message_t *msg = NULL;
+
+	write_three(f);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(notmuch_database_find_message(f->db->nm, "lunch@gmail.com", &msg),
+			 NOTMUCH_STATUS_SUCCESS);
+	assert_non_null(msg);
+	assert_int_equal(notmuch_message_add_tag(msg, "keep-me"), NOTMUCH_STATUS_SUCCESS);
+	notmuch_message_destroy(msg);
+	assert_int_equal(mail_db_compact(f->db, &err), VT_OK);
+	assert_int_equal(count(f, "*"), 3);
+	assert_int_equal(count(f, "tag:keep-me"), 1);
+	assert_int_equal(count(f, "property:vtriage.org=acmetel.example"), 1);
+	assert_false(exists(f, "xapian.old"));
+	assert_false(exists(f, "xapian.compact"));
+	test_write_message(f->mail, "4:2,", "Dana <dana@mail.acmetel.example>",
+			   "rich@northwind.example", "Invoice AT-2026-11", "inv-11@acmetel.example",
+			   NULL, NULL);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.added, 1);
+	reopen(f);
+	assert_int_equal(count(f, "*"), 4);
+	assert_int_equal(count(f, "tag:keep-me"), 1);
+}
+
+/* A compaction killed between its two renames left the index only as
+ * xapian.old (and a finished copy beside): it is put back, never taken
+ * for no index and made anew, empty. */
+static void
+a_compaction_killed_halfway_loses_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+	char from[4200], to[4200];
+
+	write_three(f);
+	assert_int_equal(run(f, &st), VT_OK);
+	mail_db_close(&f->db);
+	snprintf(from, sizeof from, "%s/notmuch/xapian", f->data);
+	snprintf(to, sizeof to, "%s/notmuch/xapian.old", f->data);
+	assert_int_equal(rename(from, to), 0);
+	snprintf(to, sizeof to, "%s/notmuch/xapian.compact", f->data);
+	assert_int_equal(mkdir(to, 0700), 0);
+	reopen(f);
+	assert_int_equal(count(f, "*"), 3);
+	assert_false(exists(f, "xapian.old"));
+	/* and the next compaction clears what the dead one left */
+	struct vt_error err = { 0 };
+	assert_int_equal(mail_db_compact(f->db, &err), VT_OK);
+	assert_false(exists(f, "xapian.compact"));
+	assert_int_equal(count(f, "*"), 3);
+}
+
+static void
 pending_changes_are_merged_every_few_hundred_writes(void **state)
 {
 	/* vtriage's setting: postings reach the table mid-batch */
@@ -667,6 +748,10 @@ main(void)
 						teardown),
 		cmocka_unit_test(pending_changes_are_merged_every_few_hundred_writes),
 		cmocka_unit_test(a_large_index_merges_every_few_thousand_writes),
+		cmocka_unit_test_setup_teardown(compaction_keeps_the_index_and_its_tags, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_compaction_killed_halfway_loses_nothing, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,6 +61,18 @@ suspicions_learn_their_organisation(void **state)
 	free(query);
 }
 
+/* A first index or a big import is compacted after; arrivals are not. */
+static void
+big_runs_compact_the_index_small_ones_do_not(void **state)
+{
+	(void)state;
+	assert_true(vt_index_worth_compacting(298424, 298424)); /* a first index */
+	assert_true(vt_index_worth_compacting(10000, 40000));  /* a big import */
+	assert_false(vt_index_worth_compacting(1000, 299424)); /* new mail */
+	assert_false(vt_index_worth_compacting(9999, 9999));   /* small: no gain */
+	assert_false(vt_index_worth_compacting(20000, 100000));
+}
+
 static void
 indexing_finds_vendors_and_nothing_else(void **state)
 {
@@ -451,6 +463,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
+		cmocka_unit_test(big_runs_compact_the_index_small_ones_do_not),
 		cmocka_unit_test_setup_teardown(suspicions_learn_their_organisation, setup, teardown),
 		cmocka_unit_test_setup_teardown(indexing_finds_vendors_and_nothing_else, setup, teardown),
 		cmocka_unit_test_setup_teardown(queries_resolve_vendors_and_buckets, setup, teardown),
