@@ -218,33 +218,63 @@ remove_tree(const char *path)
 
 /*
  * notmuch_database_compact_db writes the compacted copy to xapian.compact,
- * then renames xapian to xapian.old and the copy to xapian. A compaction
- * that died between the two renames left the index only under
- * xapian.old: it goes back (under the creation lock, which the
- * compaction holds throughout), and would otherwise be taken for no
- * index at all and made anew, empty.
+ * then renames xapian to xapian.old and the copy to xapian, then removes
+ * xapian.old. A compaction that died between the two renames left the
+ * index only under xapian.old: it goes back, or it would be taken for no
+ * index at all and made anew, empty. One that died after them left the
+ * whole old index beside the new: it goes. Called under the creation
+ * lock, which a compaction holds throughout.
  */
 static vt_status
 finish_swap(const char *xapian, struct vt_error *err)
 {
 	char old[PATH_MAX];
 
-	if (snprintf(old, sizeof old, "%s.old", xapian) >= (int)sizeof old || !index_complete(old))
+	if (snprintf(old, sizeof old, "%s.old", xapian) >= (int)sizeof old ||
+	    access(old, F_OK) != 0)
 		return VT_OK;
-	if (remove_tree(xapian) != 0 || rename(old, xapian) != 0)
+	if (index_complete(xapian)) {
+		if (remove_tree(old) != 0)
+			return vt_fail(err, VT_ERR_IO, "cannot remove %s: %s", old, strerror(errno));
+	} else if (index_complete(old) && (remove_tree(xapian) != 0 || rename(old, xapian) != 0)) {
 		return vt_fail(err, VT_ERR_IO, "cannot put back the index %s from %s: %s", xapian, old,
 			       strerror(errno));
+	}
 	return VT_OK;
 }
 
+/* finish_swap, when a compaction left anything to finish */
 static vt_status
-reopen_own(struct mail_db *db, notmuch_database_mode_t mode, struct vt_error *err)
+finish_swap_locked(const char *xapian, const char *lock_path, struct vt_error *err)
 {
-	char *msg = NULL;
-	notmuch_status_t st =
-		notmuch_database_open_with_config(NULL, mode, db->config_path, NULL, &db->nm, &msg);
+	char old[PATH_MAX];
+	vt_status rc;
+	int lock;
+
+	if (snprintf(old, sizeof old, "%s.old", xapian) >= (int)sizeof old ||
+	    access(old, F_OK) != 0)
+		return VT_OK; /* the one stat every open pays */
+	lock = lock_creation(lock_path);
+	rc = finish_swap(xapian, err);
+	if (lock >= 0)
+		close(lock);
+	return rc;
+}
+
+/* Opens our own index, described by db->config_path, into db->nm. */
+static vt_status
+open_own_index(struct mail_db *db, struct vt_error *err)
+{
+	notmuch_database_mode_t mode = db->mode == MAIL_DB_READ_WRITE
+					       ? NOTMUCH_DATABASE_MODE_READ_WRITE
+					       : NOTMUCH_DATABASE_MODE_READ_ONLY;
+	char *msg = NULL, xapian[PATH_MAX];
+	notmuch_status_t st;
 	vt_status rc = VT_OK;
 
+	snprintf(xapian, sizeof xapian, "%s/xapian", db->own_dir);
+	choose_flush_writes(db->mode, xapian);
+	st = notmuch_database_open_with_config(NULL, mode, db->config_path, NULL, &db->nm, &msg);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		rc = vt_fail(err, VT_ERR_DB, "cannot open index %s: %s", db->own_dir,
 			     msg ? msg : notmuch_status_to_string(st));
@@ -255,7 +285,7 @@ reopen_own(struct mail_db *db, notmuch_database_mode_t mode, struct vt_error *er
 vt_status
 mail_db_compact(struct mail_db *db, struct vt_error *err)
 {
-	char xapian[PATH_MAX], old[PATH_MAX], lock_path[PATH_MAX];
+	char xapian[PATH_MAX], lock_path[PATH_MAX];
 	notmuch_status_t st;
 	vt_status rc;
 	int lock;
@@ -263,7 +293,6 @@ mail_db_compact(struct mail_db *db, struct vt_error *err)
 	if (db->own_dir == NULL || db->mode != MAIL_DB_READ_WRITE)
 		return VT_OK;
 	if (snprintf(xapian, sizeof xapian, "%s/xapian", db->own_dir) >= (int)sizeof xapian ||
-	    snprintf(old, sizeof old, "%s.old", xapian) >= (int)sizeof old ||
 	    snprintf(lock_path, sizeof lock_path, "%s/create.lock", db->own_dir) >=
 		    (int)sizeof lock_path)
 		return vt_fail(err, VT_ERR_IO, "%s: path too long", db->own_dir);
@@ -277,12 +306,8 @@ mail_db_compact(struct mail_db *db, struct vt_error *err)
 			     notmuch_status_to_string(st));
 		goto out;
 	}
-	/* a copy left by a compaction that died after its swap */
-	if (index_complete(xapian) && remove_tree(old) != 0) {
-		rc = vt_fail(err, VT_ERR_IO, "cannot remove %s: %s", old, strerror(errno));
-		goto out;
-	}
-	if ((rc = reopen_own(db, NOTMUCH_DATABASE_MODE_READ_WRITE, err)) != VT_OK)
+	/* what a compaction that died left (notmuch refuses to start with it) */
+	if ((rc = finish_swap(xapian, err)) != VT_OK || (rc = open_own_index(db, err)) != VT_OK)
 		goto out;
 	st = notmuch_database_compact_db(db->nm, NULL, NULL, NULL); /* and destroys it */
 	db->nm = NULL;
@@ -297,8 +322,7 @@ mail_db_compact(struct mail_db *db, struct vt_error *err)
 	}
 out:
 	if (db->nm == NULL) {
-		vt_status again = reopen_own(db, NOTMUCH_DATABASE_MODE_READ_WRITE,
-					     rc == VT_OK ? err : NULL);
+		vt_status again = open_own_index(db, rc == VT_OK ? err : NULL);
 
 		if (rc == VT_OK)
 			rc = again;
@@ -313,7 +337,6 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 {
 	char root[PATH_MAX], xapian_dir[PATH_MAX], xapian[PATH_MAX], lock_path[PATH_MAX];
 	char *content = NULL, *msg = NULL;
-	notmuch_database_mode_t mode;
 	notmuch_status_t st;
 	struct stat sb;
 	int lock = -1;
@@ -370,15 +393,12 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 	if (snprintf(lock_path, sizeof lock_path, "%s/create.lock", xapian_dir) >=
 	    (int)sizeof lock_path)
 		return vt_fail(err, VT_ERR_IO, "%s: path too long", xapian_dir);
+	if ((rc = finish_swap_locked(xapian, lock_path, err)) != VT_OK)
+		return rc;
 	if (!index_complete(xapian) && (lock = lock_creation(lock_path)) >= 0 &&
 	    index_complete(xapian)) {
 		close(lock); /* made by the other meanwhile */
 		lock = -1;
-	}
-	if (!index_complete(xapian) && (rc = finish_swap(xapian, err)) != VT_OK) {
-		if (lock >= 0)
-			close(lock);
-		return rc;
 	}
 	if (!index_complete(xapian)) {
 		choose_flush_writes(MAIL_DB_READ_WRITE, xapian);
@@ -399,17 +419,8 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 	}
 	if (lock >= 0)
 		close(lock); /* and with it the flock */
-	mode = db->mode == MAIL_DB_READ_WRITE ? NOTMUCH_DATABASE_MODE_READ_WRITE
-					      : NOTMUCH_DATABASE_MODE_READ_ONLY;
-	choose_flush_writes(db->mode, xapian);
-	st = notmuch_database_open_with_config(NULL, mode, db->config_path, NULL, &db->nm, &msg);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
-		rc = vt_fail(err, VT_ERR_DB, "cannot open index %s: %s", xapian_dir,
-			     msg ? msg : notmuch_status_to_string(st));
-		free(msg);
+	if ((rc = open_own_index(db, err)) != VT_OK)
 		return rc;
-	}
-	free(msg);
 	db->mail_root = strdup(root);
 	return db->mail_root ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 }

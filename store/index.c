@@ -740,6 +740,7 @@ compact_if_worth_it(struct mail_db *db, const struct vt_index_ui *ui,
 	struct vt_error err = { 0 };
 	unsigned long total = 0;
 
+	/* too few even were they the whole index: no count needed */
 	if (!vt_index_worth_compacting(report->mail.added, report->mail.added) ||
 	    mail_count(db, "*", false, &total, &err) != VT_OK ||
 	    !vt_index_worth_compacting(report->mail.added, total))
