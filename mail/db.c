@@ -282,6 +282,48 @@ open_own_index(struct mail_db *db, struct vt_error *err)
 	return rc;
 }
 
+static void *
+commit_in_background(void *arg)
+{
+	struct mail_db *db = arg;
+
+	db->commit_status = notmuch_database_close(db->nm);
+	return NULL;
+}
+
+void
+mail_db_commit_begin(struct mail_db *db)
+{
+	if (db == NULL || db->committing || db->own_dir == NULL || db->nm == NULL ||
+	    db->mode != MAIL_DB_READ_WRITE)
+		return;
+	/* no thread to be had: the commit waits for the close */
+	db->committing = pthread_create(&db->committer, NULL, commit_in_background, db) == 0;
+}
+
+vt_status
+mail_db_commit_wait(struct mail_db *db, struct vt_error *err)
+{
+	vt_status rc = VT_OK, opened;
+	notmuch_status_t st;
+
+	if (db == NULL || !db->committing)
+		return VT_OK;
+	pthread_join(db->committer, NULL);
+	db->committing = false;
+	st = db->commit_status;
+	notmuch_database_destroy(db->nm);
+	db->nm = NULL;
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		rc = vt_fail(err, VT_ERR_DB, "cannot commit the index %s: %s", db->own_dir,
+			     notmuch_status_to_string(st));
+	/* Another writer may have taken the index in the moment it stood
+	 * closed (the interface marking mail read): notmuch waits for its
+	 * lock (tests/unit/test-index.c). */
+	opened = open_own_index(db, rc == VT_OK ? err : NULL);
+	return rc != VT_OK ? rc : opened;
+}
+
 vt_status
 mail_db_compact(struct mail_db *db, struct vt_error *err)
 {
@@ -296,6 +338,8 @@ mail_db_compact(struct mail_db *db, struct vt_error *err)
 	    snprintf(lock_path, sizeof lock_path, "%s/create.lock", db->own_dir) >=
 		    (int)sizeof lock_path)
 		return vt_fail(err, VT_ERR_IO, "%s: path too long", db->own_dir);
+	if ((rc = mail_db_commit_wait(db, err)) != VT_OK)
+		return rc;
 	lock = lock_creation(lock_path);
 	/* closing commits what the run wrote: the copy is of the committed */
 	st = notmuch_database_close(db->nm);
@@ -489,6 +533,10 @@ mail_db_close(struct mail_db **dbp)
 
 	if (db == NULL)
 		return;
+	if (db->committing) {
+		pthread_join(db->committer, NULL);
+		db->committing = false;
+	}
 	if (db->nm != NULL)
 		notmuch_database_destroy(db->nm);
 	free(db->mail_root);

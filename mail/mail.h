@@ -212,6 +212,16 @@ void mail_db_close(struct mail_db **db);
  * (notmuch_db) is left as it is. An error leaves the index as it was.
  */
 vt_status mail_db_compact(struct mail_db *db, struct vt_error *err);
+/*
+ * Commits what was written to our own index on a thread of its own, so
+ * that the caller can go on with work that needs no index (the store's)
+ * while Xapian merges and syncs its tables: nothing may touch db until
+ * mail_db_commit_wait, which joins the thread, says whether the commit
+ * held, and opens the index again, writable. A database the user brought
+ * is committed when closed, as before; for it both do nothing.
+ */
+void mail_db_commit_begin(struct mail_db *db);
+vt_status mail_db_commit_wait(struct mail_db *db, struct vt_error *err);
 /* The mail root notmuch indexes (owned by db). */
 const char *mail_db_mail_root(const struct mail_db *db);
 /* mkdir -p path (0700 for what it creates). */

@@ -3,6 +3,8 @@
 #define VT_MAIL_PRIVATE_H
 
 #include <notmuch.h>
+#include <pthread.h>
+#include <stdbool.h>
 
 #include <gmime/gmime.h>
 
@@ -14,6 +16,10 @@ struct mail_db {
 	char *mail_root;
 	char *config_path; /* NULL for a reused database */
 	char *own_dir;     /* our own database's directory (xapian/, create.lock); NULL for a reused one */
+	/* mail_db_commit_begin's thread, closing nm; nm untouchable till joined */
+	pthread_t committer;
+	bool committing;
+	notmuch_status_t commit_status;
 };
 
 /* Attribution algorithm version, stored on each message as MAIL_PROP_REV.

@@ -770,14 +770,14 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		.warning = on_warning,
 		.progress = on_progress,
 	};
-	char *dirty, *rederive, *token, *pdf_cache = NULL;
+	char *dirty, *rederive, *token, *pdf_cache = NULL, *now = NULL;
 	struct mail_pdf_options pdf = { .helper = cfg->pdf_helper ? cfg->pdf_helper
 								 : getenv("VTRIAGE_PDF_HELPER"),
 					.timeout_s = (unsigned)cfg->pdf_timeout,
 					.memory_mb = (unsigned)cfg->pdf_memory_mb,
 					.stats = &report->pdfs };
 	bool after_crash;
-	vt_status rc;
+	vt_status rc, committed;
 
 	memset(report, 0, sizeof *report);
 	/* what each PDF said, by its hash: none is read twice */
@@ -826,6 +826,13 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		rc = reconcile(&run, db, after_crash, &opts, &hooks, report, err);
 	if (rc == VT_OK)
 		rc = refresh_threads(s, db, err);
+	/* The run's last read and write of the index: Xapian commits on a
+	 * thread of its own while the store judges what came (the judging
+	 * needs no index), and the token names the index as committed. */
+	if (rc == VT_OK && (now = mail_index_token(db, &report->mail)) == NULL)
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if (rc == VT_OK && !report->mail.unchanged)
+		mail_db_commit_begin(db);
 	if (rc == VT_OK)
 		/* a run that died in the middle took its scope with it:
 		 * all mail is judged again */
@@ -833,30 +840,27 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 				      interrupted, err);
 	if (rc == VT_OK && !report->mail.unchanged)
 		rc = vt_documents_judge(s, cfg, err);
-	if (rc != VT_OK) {
-		vt_store_rollback(s);
-	} else {
-		/* after the run's last write to the index */
-		char *now = mail_index_token(db, &report->mail);
-
-		rc = now ? vt_meta_set(s, "index_token", now, err)
-			 : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	/* what the store says of the mail holds only once the mail is in */
+	committed = mail_db_commit_wait(db, rc == VT_OK ? err : NULL);
+	if (rc == VT_OK)
+		rc = committed;
+	if (rc == VT_OK)
+		rc = vt_meta_set(s, "index_token", now, err);
+	if (rc == VT_OK)
+		rc = vt_meta_set(s, "index_dirty", "0", err);
+	/* after all is recorded: a compaction killed halfway costs nothing
+	 * but itself; one done is a new database (uuid) */
+	if (rc == VT_OK && compact_if_worth_it(db, ui, report)) {
 		free(now);
-		if (rc == VT_OK)
-			rc = vt_meta_set(s, "index_dirty", "0", err);
-		/* after all is recorded: a compaction killed halfway costs
-		 * nothing but itself; one done is a new database (uuid) */
-		if (rc == VT_OK && compact_if_worth_it(db, ui, report) &&
-		    (now = mail_index_token(db, &report->mail)) != NULL) {
+		if ((now = mail_index_token(db, &report->mail)) != NULL)
 			vt_meta_set(s, "index_token", now, NULL);
-			free(now);
-		}
 	}
 out:
 	if (rc != VT_OK)
 		vt_store_rollback(s);
 	free(rederive);
 	free(token);
+	free(now);
 	free(pdf_cache);
 	report->vendors_new = run.vendors_new;
 	return rc;

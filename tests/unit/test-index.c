@@ -5,6 +5,8 @@
 #include <notmuch.h>
 
 #include <limits.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -653,6 +655,116 @@ compaction_keeps_the_index_and_its_tags(void **state)
 	assert_int_equal(count(f, "tag:keep-me"), 1);
 }
 
+static void
+tag_one(struct mail_db *db, const char *id, const char *tag)
+{
+	notmuch_message_t *msg = NULL;
+
+	assert_int_equal(notmuch_database_find_message(db->nm, id, &msg), NOTMUCH_STATUS_SUCCESS);
+	assert_non_null(msg);
+	assert_int_equal(notmuch_message_add_tag(msg, tag), NOTMUCH_STATUS_SUCCESS);
+	notmuch_message_destroy(msg);
+}
+
+/* What another process sees of the index, opened anew. */
+static unsigned long
+count_from_outside(struct fixture *f, const char *query)
+{
+	struct mail_db_location loc = { .data_dir = f->data, .mail_root = f->mail };
+	struct vt_error err = { 0 };
+	struct mail_db *other = NULL;
+	unsigned long n = 0;
+
+	if (mail_db_open(&loc, MAIL_DB_READ_ONLY, &other, &err) != VT_OK ||
+	    mail_count(other, query, false, &n, &err) != VT_OK)
+		fail_msg("%s: %s", query, err.msg);
+	mail_db_close(&other);
+	return n;
+}
+
+/* The commit on a thread of its own: once waited for, what was written
+ * is on disk for everyone, and the index is open and writable again. */
+static void
+a_commit_in_the_background_holds_once_waited_for(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+	struct vt_error err = { 0 };
+
+	write_three(f);
+	assert_int_equal(run(f, &st), VT_OK);
+	tag_one(f->db, "lunch@gmail.com", "seen-by-others");
+	/* uncommitted: another process does not see it yet */
+	assert_int_equal(count_from_outside(f, "tag:seen-by-others"), 0);
+	mail_db_commit_begin(f->db);
+	assert_int_equal(mail_db_commit_wait(f->db, &err), VT_OK);
+	assert_int_equal(count_from_outside(f, "*"), 3);
+	assert_int_equal(count_from_outside(f, "tag:seen-by-others"), 1);
+	tag_one(f->db, "patch@intel.com", "after");
+	assert_int_equal(count(f, "tag:after"), 1);
+	/* waiting with nothing begun is nothing */
+	assert_int_equal(mail_db_commit_wait(f->db, &err), VT_OK);
+	mail_db_close(&f->db);
+	assert_int_equal(count_from_outside(f, "tag:after"), 1);
+}
+
+/* The other writer: another process (Xapian's lock is per process),
+ * this same program run as `--hold-writer DATA MAIL`: it takes the index
+ * as soon as it can, says so, holds it a moment and lets go. */
+static int
+hold_writer(const char *data, const char *mail)
+{
+	struct mail_db_location loc = { .data_dir = data, .mail_root = mail };
+	struct vt_error err = { 0 };
+	struct mail_db *db = NULL;
+
+	for (int tries = 0; mail_db_open(&loc, MAIL_DB_READ_WRITE, &db, &err) != VT_OK; tries++) {
+		if (tries == 500)
+			return 1;
+		usleep(10000);
+	}
+	printf("held\n");
+	fflush(stdout);
+	usleep(300000);
+	mail_db_close(&db);
+	return 0;
+}
+
+/* Another writer that takes the index in the moment it stands closed
+ * (the interface marking mail read) is waited for, not an error. */
+static void
+a_writer_slipping_in_during_the_commit_is_waited_for(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+	struct vt_error err = { 0 };
+	char *argv[] = { "/proc/self/exe", "--hold-writer", f->data, f->mail, NULL };
+	posix_spawn_file_actions_t actions;
+	char said[16] = "";
+	int out[2], status = -1;
+	pid_t pid;
+
+	write_three(f);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(pipe(out), 0);
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&actions, out[0]);
+	mail_db_commit_begin(f->db);
+	assert_int_equal(posix_spawn(&pid, argv[0], &actions, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&actions);
+	close(out[1]);
+	/* it has the index: ours stands closed, and cannot open till it goes */
+	assert_true(read(out[0], said, sizeof said - 1) > 0);
+	assert_string_equal(said, "held\n");
+	assert_int_equal(mail_db_commit_wait(f->db, &err), VT_OK);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+	close(out[0]);
+	tag_one(f->db, "lunch@gmail.com", "mine");
+	assert_int_equal(count(f, "tag:mine"), 1);
+}
+
 /* A compaction killed between its two renames left the index only as
  * xapian.old (and a finished copy beside): it is put back, never taken
  * for no index and made anew, empty. */
@@ -734,9 +846,14 @@ a_large_index_merges_every_few_thousand_writes(void **state)
 	rmdir(dir);
 }
 
+extern char **environ;
+
 int
-main(void)
+main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "--hold-writer") == 0)
+		return hold_writer(argv[2], argv[3]);
+
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(open_fails_clearly_without_a_mail_root),
 		cmocka_unit_test_setup_teardown(own_database_is_described_for_the_notmuch_cli, setup,
@@ -764,6 +881,10 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_compaction_killed_halfway_loses_nothing, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(a_commit_in_the_background_holds_once_waited_for,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(a_writer_slipping_in_during_the_commit_is_waited_for,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
