@@ -60,6 +60,8 @@ struct walk {
 	long long oldest, oldest_stored;  /* MAIL_CONFIG_OLDEST, -1: none yet */
 	bool in_batch;
 	unsigned batch_size;
+	/* the store's hooks, on a thread of their own (mail_index_run) */
+	struct mail_hook_queue *queue;
 	struct timespec start, last_progress;
 };
 
@@ -133,7 +135,7 @@ warn(struct walk *w, const char *path, const char *why)
 		w->hooks->warning(w->hooks->ctx, path, why);
 }
 
-/* ---- batches: store first, then index ---- */
+/* ---- batches: the store's transaction beside the index's ---- */
 
 static vt_status
 batch_open(struct walk *w)
@@ -143,7 +145,11 @@ batch_open(struct walk *w)
 
 	if (w->in_batch)
 		return VT_OK;
-	if (w->hooks->batch_begin && (rc = w->hooks->batch_begin(w->hooks->ctx, w->err)) != VT_OK)
+	if (w->queue != NULL)
+		rc = mail_hook_queue_batch(w->queue, true, w->err);
+	else
+		rc = w->hooks->batch_begin ? w->hooks->batch_begin(w->hooks->ctx, w->err) : VT_OK;
+	if (rc != VT_OK)
 		return rc;
 	st = notmuch_database_begin_atomic(w->db->nm);
 	if (st != NOTMUCH_STATUS_SUCCESS)
@@ -191,7 +197,9 @@ batch_close(struct walk *w)
 	if (!w->in_batch)
 		return VT_OK;
 	w->in_batch = false;
-	if (w->hooks->batch_end)
+	if (w->queue != NULL)
+		rc = mail_hook_queue_batch(w->queue, false, w->err);
+	else if (w->hooks->batch_end)
 		rc = w->hooks->batch_end(w->hooks->ctx, w->err);
 	if (rc == VT_OK)
 		rc = store_ends(w);
@@ -217,23 +225,35 @@ batch_step(struct walk *w)
 
 /* facts: the file's, read ahead, given only for mail add_file has just
  * indexed (no properties yet); NULL to read them now, for mail indexed
- * before. */
+ * before. The description is left in info for the hook. */
 static vt_status
-attribute_message(struct walk *w, notmuch_message_t *msg, struct mail_file_facts *facts)
+describe_and_mark(struct walk *w, notmuch_message_t *msg, struct mail_file_facts *facts,
+		  struct mail_message_info *info)
 {
-	struct mail_message_info info;
 	notmuch_status_t st;
-	vt_status rc = VT_OK;
 
 	if (facts != NULL)
-		mail_message_describe_with(msg, w->opts->identity, facts, &info);
+		mail_message_describe_with(msg, w->opts->identity, facts, info);
 	else
-		mail_message_describe(msg, w->opts, &info);
-	st = mail_message_store_attribution(msg, &info.attribution, info.document.kind,
-						    facts != NULL);
-	if (st != NOTMUCH_STATUS_SUCCESS)
-		rc = mail_nm_fail(w->db, w->err, st, "record attribution");
-	else if (w->hooks->message != NULL)
+		mail_message_describe(msg, w->opts, info);
+	st = mail_message_store_attribution(msg, &info->attribution, info->document.kind,
+					    facts != NULL);
+	return st == NOTMUCH_STATUS_SUCCESS ? VT_OK
+					    : mail_nm_fail(w->db, w->err, st, "record attribution");
+}
+
+/* Mail indexed before: the hooks handed over so far run first, so that
+ * the store sees every message in order. */
+static vt_status
+attribute_message(struct walk *w, notmuch_message_t *msg)
+{
+	struct mail_message_info info;
+	vt_status rc;
+
+	if (w->queue != NULL && (rc = mail_hook_queue_drain(w->queue, w->err)) != VT_OK)
+		return rc;
+	rc = describe_and_mark(w, msg, NULL, &info);
+	if (rc == VT_OK && w->hooks->message != NULL)
 		rc = w->hooks->message(w->hooks->ctx, &info, w->err);
 	mail_message_info_clear(&info);
 	return rc;
@@ -295,6 +315,7 @@ tag_new_message(struct walk *w, notmuch_message_t *msg, const char *path)
 static vt_status
 add_file(struct walk *w, const char *path, struct mail_file_facts *facts)
 {
+	struct mail_message_info info;
 	notmuch_message_t *msg = NULL;
 	notmuch_status_t st;
 	vt_status rc = VT_OK;
@@ -314,8 +335,17 @@ add_file(struct walk *w, const char *path, struct mail_file_facts *facts)
 		w->stats->added++;
 		notmuch_message_freeze(msg);
 		tag_new_message(w, msg, path);
-		rc = attribute_message(w, msg, facts);
+		rc = describe_and_mark(w, msg, facts, &info);
 		notmuch_message_thaw(msg);
+		if (rc != VT_OK || w->hooks->message == NULL) {
+			mail_message_info_clear(&info);
+		} else if (w->queue != NULL) {
+			rc = mail_hook_queue_message(w->queue, msg, &info, w->err);
+			msg = NULL; /* the queue's now */
+		} else {
+			rc = w->hooks->message(w->hooks->ctx, &info, w->err);
+			mail_message_info_clear(&info);
+		}
 		break;
 	}
 	case NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID:
@@ -379,7 +409,9 @@ remove_file(struct walk *w, const char *path)
 			notmuch_message_maildir_flags_to_tags(msg);
 	} else if (st == NOTMUCH_STATUS_SUCCESS) {
 		w->stats->removed++;
-		if (w->hooks->removed != NULL)
+		if (w->queue != NULL)
+			rc = mail_hook_queue_drain(w->queue, w->err);
+		if (rc == VT_OK && w->hooks->removed != NULL)
 			rc = w->hooks->removed(w->hooks->ctx, id, w->err);
 	} else {
 		rc = mail_nm_fail(w->db, w->err, st, path);
@@ -874,7 +906,7 @@ attribute_matching(struct walk *w, const char *query_string, unsigned *count)
 		msg = notmuch_messages_get(msgs);
 		if ((rc = batch_open(w)) == VT_OK) {
 			notmuch_message_freeze(msg);
-			rc = attribute_message(w, msg, NULL);
+			rc = attribute_message(w, msg);
 			notmuch_message_thaw(msg);
 		}
 		notmuch_message_destroy(msg);
@@ -978,11 +1010,19 @@ walk_init(struct walk *w, struct mail_db *db, const struct mail_index_options *o
 static vt_status
 walk_finish(struct walk *w, vt_status rc)
 {
-	vt_status closed = batch_close(w);
+	vt_status closed = batch_close(w), drained = VT_OK;
 	struct timespec now;
 
+	/* every hook handed over has run by the time the walk returns */
+	if (w->queue != NULL) {
+		drained = mail_hook_queue_drain(w->queue, rc == VT_OK ? w->err : NULL);
+		mail_hook_queue_stop(w->queue);
+		w->queue = NULL;
+	}
 	if (rc == VT_OK)
 		rc = closed;
+	if (rc == VT_OK)
+		rc = drained;
 	if (rc == VT_OK)
 		rc = store_ends(w); /* a run that added nothing, on an old database */
 	if (rc == VT_OK && interrupted(w))
@@ -1026,6 +1066,9 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 
 	if ((rc = walk_init(&w, db, opts, hooks, stats, err)) != VT_OK)
 		return walk_finish(&w, rc);
+	/* NULL (out of memory): the hooks run on this thread */
+	if (w.hooks->message != NULL)
+		w.queue = mail_hook_queue_start(w.hooks);
 	w.revision_at_start = notmuch_database_get_revision(db->nm, &w.uuid);
 	if (w.revision_at_start == 0)
 		count_files(&w, db->mail_root, &stats->files_total);

@@ -727,14 +727,18 @@ struct mail_index_stats {
 struct mail_index_hooks {
 	void *ctx;
 	/* A message was added or needs its attribution (re)recorded.
-	 * Called inside a batch; returning an error aborts the run. */
+	 * Called inside a batch; returning an error aborts the run. In
+	 * mail_index_run, message, batch_begin and batch_end run on a thread
+	 * of their own, in order, while the walk indexes on (never two at
+	 * once, all done when it returns); the others on the caller's. */
 	vt_status (*message)(void *ctx, const struct mail_message_info *info,
 			     struct vt_error *err);
-	/* A message left the index (its last file was removed). */
+	/* A message left the index (its last file was removed): every hook
+	 * before it has run. */
 	vt_status (*removed)(void *ctx, const char *message_id, struct vt_error *err);
-	/* Bracket a batch: the store commits its side in batch_end before the
-	 * index commits its own, so that a crash leaves at most
-	 * re-doable work. */
+	/* Bracket a batch. The store's side may commit before or after the
+	 * index's: a crash leaves either ahead, and the next run (the
+	 * store's index_dirty mark) reconciles the two both ways. */
 	vt_status (*batch_begin)(void *ctx, struct vt_error *err);
 	vt_status (*batch_end)(void *ctx, struct vt_error *err);
 	/* A file that is not indexed, and why. */

@@ -70,6 +70,20 @@ void mail_file_facts_clear(struct mail_file_facts *facts);
 void mail_message_describe_with(notmuch_message_t *msg, const struct mail_identity *identity,
 				struct mail_file_facts *facts, struct mail_message_info *info);
 
+/* The hooks of a walk (message, batch_begin, batch_end) run on a thread
+ * of their own, in order (hook-queue.c). NULL when out of memory. */
+struct mail_hook_queue;
+struct mail_hook_queue *mail_hook_queue_start(const struct mail_index_hooks *hooks);
+/* Hands a message to the message hook: msg is destroyed and info cleared
+ * (taken over at once) once it ran. The first hook failure so far, if
+ * any, with its error. */
+vt_status mail_hook_queue_message(struct mail_hook_queue *q, notmuch_message_t *msg,
+				  struct mail_message_info *info, struct vt_error *err);
+vt_status mail_hook_queue_batch(struct mail_hook_queue *q, bool begin, struct vt_error *err);
+/* Waits until every hook handed over ran: the first failure, if any. */
+vt_status mail_hook_queue_drain(struct mail_hook_queue *q, struct vt_error *err);
+void mail_hook_queue_stop(struct mail_hook_queue *q);
+
 /* Files read ahead on a worker thread, taken in order 0..n-1; paths and
  * opts must outlive it. Never NULL but when out of memory. */
 struct mail_prefetch;

@@ -591,9 +591,10 @@ mark_present(void *ctx, const char *id, const char *thread_id, struct vt_error *
 }
 
 /*
- * The store commits a batch before the index does, so after a crash the
- * store may remember messages the index lost (and whose files are gone
- * now), and a notmuch run by someone else may have added or dropped mail
+ * The store commits a batch beside the index (on the hooks' thread), so
+ * after a crash either may hold messages the other lost (files gone
+ * since, or mail indexed whose rows were not yet written), and a notmuch
+ * run by someone else may have added or dropped mail
  * behind our back. After a run that did not finish (the "index_dirty"
  * mark) we compare the two sets of ids; otherwise counts tell whether
  * someone else changed the index. Counting reads every message: vt_index
@@ -718,8 +719,8 @@ vt_count_vendors_with_mail(struct vt_store *s, unsigned *out, struct vt_error *e
 
 /*
  * A run that wrote much of the index (a first index, a big import)
- * leaves Xapian's tables about half full: merged every 250 writes, their
- * blocks split and are never packed. Compacting them then costs a little
+ * leaves Xapian's tables about half full: merged every few hundred
+ * writes, their blocks split and are never packed. Compacting them then costs a little
  * of the run (10 s after 721 s at 300,000 messages), halves the disk
  * (3.4 GB -> 1.7 GB) and every later run reads and writes fewer blocks
  * (1,000 new into 300,000: 2.51 -> 2.32 s). A small run would copy the

@@ -5,6 +5,7 @@
 #include <notmuch.h>
 
 #include <limits.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <stdio.h>
@@ -35,6 +36,10 @@ struct fixture {
 	long long watched_first, watched_late;
 	volatile sig_atomic_t interrupted;
 	vt_status fail_with;
+	/* the walk's thread, and what the message hook saw of it and of
+	 * the order of ids "q<N>@..." */
+	pthread_t walker;
+	int off_walker, out_of_order, last_q;
 };
 
 static vt_status
@@ -48,6 +53,14 @@ on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err
 		f->kinds[f->messages] = info->attribution.kind;
 	f->messages++;
 	snprintf(f->last_org, sizeof f->last_org, "%s", info->attribution.org);
+	if (!pthread_equal(pthread_self(), f->walker))
+		f->off_walker++;
+	if (info->message_id[0] == 'q') {
+		int q = atoi(info->message_id + 1);
+
+		f->out_of_order += q <= f->last_q;
+		f->last_q = q;
+	}
 	if (f->stop_after && f->messages >= f->stop_after)
 		f->interrupted = 1;
 	if (f->watch[0] != '\0' && (f->messages == 1 || f->messages == f->watch_late)) {
@@ -141,6 +154,7 @@ run(struct fixture *f, struct mail_index_stats *stats)
 	vt_status rc;
 
 	f->messages = f->removed = f->warnings = 0;
+	f->walker = pthread_self();
 	rc = mail_index_run(f->db, &opts, &hooks, stats, &err);
 	assert_int_equal(f->batches_open, 0);
 	return rc;
@@ -574,8 +588,8 @@ a_read_ahead_stopped_early_frees_what_it_read(void **state)
 	free_paths(paths, n);
 }
 
-/* Indexes 300 messages in one batch (no commit until the end) and says
- * whether Xapian wrote postings to its table while the batch ran. */
+/* Indexes 700 messages in three batches (no commit until the end) and
+ * says whether Xapian wrote postings to its table while they ran. */
 static bool
 postings_written_before_the_commit(void)
 {
@@ -584,7 +598,7 @@ postings_written_before_the_commit(void)
 	bool written;
 
 	setup((void **)&f);
-	for (int i = 0; i < 300; i++) {
+	for (int i = 0; i < 700; i++) {
 		char name[32], id[64], body[128];
 
 		snprintf(name, sizeof name, "%d:2,S", i);
@@ -594,9 +608,9 @@ postings_written_before_the_commit(void)
 				   "rich@northwind.example", "Quote", id, NULL, body);
 	}
 	snprintf(f->watch, sizeof f->watch, "%s/notmuch/xapian/postlist.glass", f->data);
-	f->watch_late = 290;
+	f->watch_late = 650;
 	assert_int_equal(run(f, &st), VT_OK);
-	assert_int_equal(st.added, 300);
+	assert_int_equal(st.added, 700);
 	written = f->watched_late > f->watched_first;
 	teardown((void **)&f);
 	return written;
@@ -765,6 +779,31 @@ a_writer_slipping_in_during_the_commit_is_waited_for(void **state)
 	assert_int_equal(count(f, "tag:mine"), 1);
 }
 
+/* The store's hooks run beside the walk, on a thread of their own, in the
+ * order the files were indexed, and all have run when the walk returns. */
+static void
+the_store_hooks_run_beside_the_walk_in_order(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_index_stats st;
+
+	for (int i = 0; i < 600; i++) {
+		char name[32], id[64];
+
+		snprintf(name, sizeof name, "%04d:2,S", i);
+		snprintf(id, sizeof id, "q%04d@acmetel.example", i);
+		test_write_message(f->mail, name, "Dana <dana@acmetel.example>",
+				   "rich@northwind.example", "Quote", id, NULL, "Quote for w1x.");
+	}
+	f->last_q = -1;
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.added, 600);
+	assert_int_equal(f->messages, 600);
+	assert_int_equal(f->off_walker, 600);
+	assert_int_equal(f->out_of_order, 0);
+	assert_int_equal(f->batches_open, 0);
+}
+
 /* A compaction killed between its two renames left the index only as
  * xapian.old (and a finished copy beside): it is put back, never taken
  * for no index and made anew, empty. */
@@ -811,16 +850,16 @@ pending_changes_are_merged_every_few_hundred_writes(void **state)
 	/* vtriage's setting: postings reach the table mid-batch */
 	unsetenv("XAPIAN_FLUSH_THRESHOLD");
 	assert_true(postings_written_before_the_commit());
-	assert_string_equal(getenv("XAPIAN_FLUSH_THRESHOLD"), "250");
+	assert_string_equal(getenv("XAPIAN_FLUSH_THRESHOLD"), "600");
 	/* a value the user exported wins: Xapian's default keeps all */
 	setenv("XAPIAN_FLUSH_THRESHOLD", "10000", 1);
 	assert_false(postings_written_before_the_commit());
 	assert_string_equal(getenv("XAPIAN_FLUSH_THRESHOLD"), "10000");
 	/* ours for a large index opened before is no user's: this small
-	 * one merges every 250 again */
+	 * one merges every 600 again */
 	setenv("XAPIAN_FLUSH_THRESHOLD", "4000", 1);
 	assert_true(postings_written_before_the_commit());
-	assert_string_equal(getenv("XAPIAN_FLUSH_THRESHOLD"), "250");
+	assert_string_equal(getenv("XAPIAN_FLUSH_THRESHOLD"), "600");
 	unsetenv("XAPIAN_FLUSH_THRESHOLD");
 }
 
@@ -834,12 +873,12 @@ a_large_index_merges_every_few_thousand_writes(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	assert_string_equal(mail_db_flush_writes(dir), "250"); /* none yet */
+	assert_string_equal(mail_db_flush_writes(dir), "600"); /* none yet */
 	snprintf(table, sizeof table, "%s/postlist.glass", dir);
 	assert_non_null(f = fopen(table, "w"));
 	assert_int_equal(ftruncate(fileno(f), (512 << 20) - 1), 0);
 	fclose(f);
-	assert_string_equal(mail_db_flush_writes(dir), "250");
+	assert_string_equal(mail_db_flush_writes(dir), "600");
 	assert_int_equal(truncate(table, 512 << 20), 0);
 	assert_string_equal(mail_db_flush_writes(dir), "4000");
 	unlink(table);
@@ -880,6 +919,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(compaction_keeps_the_index_and_its_tags, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_compaction_killed_halfway_loses_nothing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(the_store_hooks_run_beside_the_walk_in_order, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_commit_in_the_background_holds_once_waited_for,
 						setup, teardown),
