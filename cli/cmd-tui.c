@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "../tui/tui.h"
+#include <locale.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -17,6 +18,8 @@ cli_run_tui(struct cli *cli)
 				" vtriage --help\n");
 		return 2;
 	}
+	/* the pager's and the panes' day and month names in the user's words */
+	setlocale(LC_TIME, "");
 	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK)
 		return cli_error(&err);
 	vt_config_mail_location(cli->cfg, &loc);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/private.h"
@@ -28,6 +29,39 @@ schema_is_versioned(void **state)
 	snprintf(path, sizeof path, "%s/no/such/dir/vtriage.db", f->data);
 	assert_int_equal(vt_store_open(path, &f->store, &err), VT_ERR_IO);
 	assert_non_null(strstr(err.msg, "no/such/dir"));
+}
+
+/* The WAL outlives the connection (no files made and unlinked at every
+ * command) but is emptied at the last close: vtriage.db alone, copied
+ * by a backup, holds every write. */
+static void
+the_wal_stays_empty_and_the_database_file_holds_everything(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	char path[4200], wal[4300], copy[4300], cmd[13000];
+	struct stat st;
+	struct vt_store *alone = NULL;
+
+	assert_int_equal(vt_sql_exec(f->store,
+				     "CREATE TABLE probe (x); INSERT INTO probe VALUES (42)", &err),
+			 VT_OK);
+	snprintf(path, sizeof path, "%s/vtriage.db", f->data);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	assert_int_equal(stat(wal, &st), 0);
+	assert_true(st.st_size > 0); /* the write went to the WAL first */
+	vt_store_close(&f->store);
+	assert_int_equal(stat(wal, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	snprintf(copy, sizeof copy, "%s/alone", f->data);
+	snprintf(cmd, sizeof cmd, "mkdir '%s' && cp '%s' '%s/'", copy, path, copy);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof cmd, "%s/vtriage.db", copy);
+	assert_int_equal(vt_store_open(cmd, &alone, &err), VT_OK);
+	f->store = alone;
+	assert_int_equal(sql_long(f, "SELECT x FROM probe"), 42);
+	vt_store_close(&f->store);
+	assert_int_equal(vt_store_open(path, &f->store, &err), VT_OK);
 }
 
 /* Schema 10 names each suspicion's organisation: a store of 9 gets it
@@ -463,6 +497,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_wal_stays_empty_and_the_database_file_holds_everything,
+						setup, teardown),
 		cmocka_unit_test(big_runs_compact_the_index_small_ones_do_not),
 		cmocka_unit_test_setup_teardown(suspicions_learn_their_organisation, setup, teardown),
 		cmocka_unit_test_setup_teardown(indexing_finds_vendors_and_nothing_else, setup, teardown),
