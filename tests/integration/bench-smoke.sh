@@ -37,6 +37,12 @@ if [ -f "$tgz" ]; then
 	contains "bench/arrivals: both index the 20 new" "$out" "Both index 200 messages after"
 	is "and the mailbox is left whole" "$(find "$TMP/gen" -type f | wc -l | tr -d ' ')" 200
 	is "and no copy of a database is left" "$(ls "$TMP/arr")" "$(printf 'nm\nnm.conf\nvt\nvt.conf')"
+	run arrivals --mailbox "$TMP/gen" --vt-config "$TMP/arr/vt.conf" \
+		--nm-config "$TMP/arr/nm.conf" --new 20 --rounds 1 --settle
+	contains "bench/arrivals --settle: the 20 before the newest leave and come back first" "$out" \
+		"Settled first: 20 messages left both databases and came back."
+	contains "and the 20 new are indexed after" "$out" "Both index 200 messages after"
+	is "and the mailbox is left whole again" "$(find "$TMP/gen" -type f | wc -l | tr -d ' ')" 200
 	run growth --smoke
 	run search --smoke
 	run index-vs-notmuch --smoke
