@@ -25,6 +25,11 @@
 #include "private.h"
 
 #define QUEUE_JOBS 64
+/* A hook is shorter than the walk's next file, so the worker sleeps
+ * between jobs, and waking it is a system call (a fortieth of the time
+ * notmuch new takes for 1,000 new messages into 300,000, one wake-up a
+ * message): it is woken once this many wait, or when the walk waits. */
+#define WAKE_AT 16
 
 enum job_kind { JOB_MESSAGE, JOB_BATCH_BEGIN, JOB_BATCH_END };
 
@@ -182,7 +187,7 @@ hand_over(struct mail_hook_queue *q, struct hook_job *job, struct vt_error *err)
 	pthread_mutex_lock(&q->lock);
 	q->jobs[q->queued % QUEUE_JOBS] = *job;
 	q->queued++;
-	if (q->worker_asleep)
+	if (q->worker_asleep && q->queued - q->ran >= WAKE_AT)
 		pthread_cond_signal(&q->changed);
 	pthread_mutex_unlock(&q->lock);
 	return failure(q, err);
@@ -211,6 +216,8 @@ mail_hook_queue_drain(struct mail_hook_queue *q, struct vt_error *err)
 {
 	if (q->threaded) {
 		pthread_mutex_lock(&q->lock);
+		if (q->worker_asleep && q->ran != q->queued)
+			pthread_cond_signal(&q->changed);
 		while (q->ran != q->queued) {
 			q->walk_asleep = true;
 			pthread_cond_wait(&q->changed, &q->lock);

@@ -1080,15 +1080,17 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 		rc = remove_file(&w, w.removed_files.paths[i]);
 	for (i = 0; rc == VT_OK && i < w.removed_dirs.count && !interrupted(&w); i++)
 		rc = remove_directory(&w, w.removed_dirs.paths[i]);
-	if (rc == VT_OK && !interrupted(&w) && opts->unchanged_since != NULL && !w.rescanned) {
+	if (rc == VT_OK && !interrupted(&w) && opts->unchanged_since != NULL) {
 		char *before = index_token(w.uuid, w.revision_at_start, w.dirs_before);
 
-		stats->unchanged = before != NULL && strcmp(before, opts->unchanged_since) == 0;
+		stats->only_ours = before != NULL && strcmp(before, opts->unchanged_since) == 0;
+		stats->unchanged = stats->only_ours && !w.rescanned;
 		free(before);
 	}
 	/* Mail someone else indexed, or attributed by an older version: a
-	 * query over the whole index, needless when nobody wrote to it. */
-	if (rc == VT_OK && !interrupted(&w) && !stats->unchanged)
+	 * query over the whole index, needless when nobody else wrote to it
+	 * (what this run added it attributed). */
+	if (rc == VT_OK && !interrupted(&w) && !stats->only_ours)
 		rc = attribute_matching(&w, "NOT property:" MAIL_PROP_REV "=" MAIL_ATTRIBUTION_REV,
 					&stats->attributed);
 	if (rc == VT_OK)

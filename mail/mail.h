@@ -718,8 +718,12 @@ struct mail_index_stats {
 	unsigned attributed;      /* older messages given (new) attribution */
 	double elapsed;           /* seconds */
 	/* The index was as the run that wrote options.unchanged_since left
-	 * it, and no directory changed on disk: the query for unattributed
-	 * mail was skipped, and so may the caller's consistency checks. */
+	 * it: nobody else wrote to it, every change since is this run's and
+	 * went through the hooks. The query for unattributed mail was
+	 * skipped, and so may the caller's consistency checks. */
+	bool only_ours;
+	/* only_ours, and no directory changed on disk: the run changed
+	 * nothing. */
 	bool unchanged;
 	uint64_t dir_fingerprint; /* for mail_index_token */
 };

@@ -822,8 +822,9 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	if (rc == VT_OK)
 		rc = reattribute_identity_changes(&run, db, &opts, &hooks, report, err);
 	/* Nobody else wrote to the index since our last run: the store
-	 * already mirrors it, and counting every message is skipped. */
-	if (rc == VT_OK && !report->mail.unchanged)
+	 * mirrors it and saw every change of this run through the hooks,
+	 * and counting every message (35 ms at 300,000) is skipped. */
+	if (rc == VT_OK && !report->mail.only_ours)
 		rc = reconcile(&run, db, after_crash, &opts, &hooks, report, err);
 	if (rc == VT_OK)
 		rc = refresh_threads(s, db, err);

@@ -357,6 +357,7 @@ mail_removed_behind_our_back_is_forgotten(void **state)
 	assert_int_equal(external_notmuch(f, "new"), 0);
 	assert_int_equal(count(f, "id:lunch@gmail.com"), 0);
 	r = index_ok(f);
+	assert_false(r.mail.only_ours);
 	assert_false(r.mail.unchanged);
 	assert_int_equal(r.reconciled, 1);
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE message_id = 'lunch@gmail.com'"),
@@ -428,22 +429,30 @@ a_run_after_any_outside_write_checks_the_whole_index(void **state)
 	/* a tag changed by someone else */
 	assert_int_equal(external_notmuch(f, "tag +seen-elsewhere -- id:lunch@gmail.com"), 0);
 	r = index_ok(f);
+	assert_false(r.mail.only_ours);
 	assert_false(r.mail.unchanged);
 	r = index_ok(f);
+	assert_true(r.mail.only_ours);
 	assert_true(r.mail.unchanged);
-	/* a file dropped into a folder, not yet indexed by anyone */
+	/* a file dropped into a folder, not yet indexed by anyone: the run
+	 * changes the index, but nobody else did (the whole index is not
+	 * counted), and the store has the new mail from the hooks */
 	test_write_message(f->mail, "8:2,", "Jordan <jordan.r@gmail.com>", "rich@northwind.example",
 			   "Dinner?", "dinner@gmail.com", NULL, NULL);
 	age_mail_dirs(f, 8);
 	r = index_ok(f);
+	assert_true(r.mail.only_ours);
 	assert_false(r.mail.unchanged);
 	assert_int_equal(r.mail.added, 1);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE message_id = 'dinner@gmail.com'"),
+			 1);
 	/* a run that died: the next checks everything, token or not */
 	r = index_ok(f);
 	assert_true(r.mail.unchanged);
 	struct vt_error err = { 0 };
 	assert_int_equal(vt_meta_set(f->store, "index_dirty", "1", &err), VT_OK);
 	r = index_ok(f);
+	assert_false(r.mail.only_ours);
 	assert_false(r.mail.unchanged);
 }
 
