@@ -523,6 +523,8 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 				   NULL, NULL, NULL);
 	sqlite3_create_function_v2(s->db, "money_text", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 				   NULL, vt_sql_money_text, NULL, NULL, NULL);
+	sqlite3_create_function_v2(s->db, "person_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				   vt_sql_person_key, NULL, NULL, NULL);
 	/* Waiting a while for another vtriage's short write is better than
 	 * failing at once; after that the error says who holds the lock. */
 	sqlite3_busy_timeout(s->db, 10000);
