@@ -106,7 +106,23 @@ struct search_out {
 	struct cli *cli;
 	long printed;
 	struct vt_thread_marks marks;
+	/* the vendor column: a list is mostly one vendor's, looked up once */
+	char *last_org, *last_slug;
 };
+
+static const char *
+slug_for(struct search_out *so, const char *org)
+{
+	if (org == NULL)
+		return NULL;
+	if (so->last_org == NULL || strcmp(so->last_org, org) != 0) {
+		free(so->last_org);
+		free(so->last_slug);
+		so->last_org = strdup(org);
+		so->last_slug = vt_vendor_slug_for_org(so->cli->store, org);
+	}
+	return so->last_slug;
+}
 
 static const char *
 waiting_on(const struct search_out *so, const char *thread_id)
@@ -123,7 +139,7 @@ print_thread(void *ctx, const struct mail_thread *t, struct vt_error *err)
 {
 	struct search_out *so = ctx;
 	struct cli *cli = so->cli;
-	char *slug = t->vendor_org ? vt_vendor_slug_for_org(cli->store, t->vendor_org) : NULL;
+	const char *slug = slug_for(so, t->vendor_org);
 
 	(void)err;
 	if (cli->format == CLI_JSON) {
@@ -169,7 +185,6 @@ print_thread(void *ctx, const struct mail_thread *t, struct vt_error *err)
 		free(subject);
 		free(authors);
 	}
-	free(slug);
 	so->printed++;
 	return ferror(cli->out) ? vt_fail(err, VT_ERR_IO, "write error: %s", strerror(errno))
 				: VT_OK;
@@ -245,6 +260,8 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		code = cli_query_error(&err, user);
 	vt_store_read_end(cli->store);
 	vt_thread_marks_clear(&so.marks);
+	free(so.last_org);
+	free(so.last_slug);
 	/* Only a whole array is printed: nothing at all for a bad query. */
 	if (cli->format == CLI_JSON && (code == 0 || so.printed))
 		fputs(so.printed ? "\n]\n" : "[]\n", cli->out);
