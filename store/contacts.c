@@ -547,8 +547,8 @@ set_person_keys(struct vt_store *s, const struct builder *from, const char *key,
 	return rc;
 }
 
-/* The key of the person the address belongs to, or NULL (no such row, or
- * out of memory: b->failed). */
+/* The key of the person the address belongs to, or NULL: no such address
+ * (*rc VT_OK) or a failure (*rc says which). */
 static char *
 key_of_address(struct vt_store *s, const char *address, struct vt_error *err, vt_status *rc)
 {
