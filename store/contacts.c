@@ -547,40 +547,30 @@ set_person_keys(struct vt_store *s, const struct builder *from, const char *key,
 	return rc;
 }
 
-/* The key of the person the address belongs to, or NULL: no such address
- * (*rc VT_OK) or a failure (*rc says which). */
+/* The key of the person in b the address belongs to: NULL if none, or
+ * out of memory (b->failed). */
 static char *
-key_of_address(struct vt_store *s, const char *address, struct vt_error *err, vt_status *rc)
+key_of_address(struct builder *b, const char *address)
 {
-	sqlite3_stmt *st;
-	struct builder b;
-	char *key = NULL;
+	for (size_t i = 0; i < b->list.count; i++)
+		if (has(b->list.items[i].addresses, b->list.items[i].n_addresses, address)) {
+			char *key = strdup(b->keys[i]);
 
-	/* the table first: the statement names it */
-	if ((*rc = set_person_keys(s, NULL, NULL, err)) != VT_OK)
-		return NULL;
-	if ((st = vt_sql_prepare(s, person_address_rows, err)) == NULL) {
-		*rc = err ? err->status : VT_ERR_DB;
-		return NULL;
-	}
-	sqlite3_bind_text(st, 1, address, -1, SQLITE_STATIC);
-	sqlite3_bind_null(st, 2);
-	if ((*rc = build_from(s, st, &b, err)) == VT_OK) {
-		for (size_t i = 0; key == NULL && i < b.list.count; i++)
-			if (has(b.list.items[i].addresses, b.list.items[i].n_addresses, address) &&
-			    (key = strdup(b.keys[i])) == NULL)
-				*rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	}
-	builder_clear(&b);
-	return key;
+			b->failed = key == NULL;
+			return key;
+		}
+	return NULL;
 }
 
 /*
  * One person, built whole without building everybody (2.9 s at a
- * million messages): the rows that can be the person (key, or the
- * address's person), then again with the keys of every person those rows
- * made, so that each of them is whole too, those naming the person as
- * manager above all (their manager is their newest signature's).
+ * million messages), asked by key or by address. Each round reads the
+ * rows that can make up the people of the round before (the address
+ * alone at first when the key is not known): an address's row says
+ * whose it is, the key's rows who the person is, and the keys of every
+ * person those made make each of them whole too, above all those naming
+ * the person as manager (a person's manager is their newest
+ * signature's).
  */
 static vt_status
 build_person(struct vt_store *s, const char *address, const char *key, struct builder *b,
@@ -591,12 +581,17 @@ build_person(struct vt_store *s, const char *address, const char *key, struct bu
 	vt_status rc = VT_OK;
 
 	memset(b, 0, sizeof *b);
-	if (key == NULL && (key = found = key_of_address(s, address, err, &rc)) == NULL)
-		return rc;
-	for (int round = 0; rc == VT_OK && round < 2; round++) {
-		struct builder first = *b;
+	for (int round = key ? 1 : 0; rc == VT_OK && round < 3; round++) {
+		struct builder before = *b;
 
-		rc = set_person_keys(s, round ? &first : NULL, key, err);
+		if (round == 1 && key == NULL) {
+			if ((key = found = key_of_address(&before, address)) == NULL) {
+				rc = before.failed ? vt_fail(err, VT_ERR_NOMEM, "out of memory") : VT_OK;
+				break; /* nobody: b stays empty */
+			}
+		}
+		/* the table before the statement that names it */
+		rc = set_person_keys(s, round > 1 || found != NULL ? &before : NULL, key, err);
 		if (rc == VT_OK && (st = vt_sql_prepare(s, person_address_rows, err)) == NULL)
 			rc = err ? err->status : VT_ERR_DB;
 		if (rc != VT_OK)
@@ -605,10 +600,12 @@ build_person(struct vt_store *s, const char *address, const char *key, struct bu
 			sqlite3_bind_text(st, 1, address, -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(st, 1);
-		sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+		if (key != NULL)
+			sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 2);
 		rc = build_from(s, st, b, err);
-		if (round)
-			builder_clear(&first);
+		builder_clear(&before);
 	}
 	if (st != NULL)
 		sqlite3_clear_bindings(st);

@@ -84,6 +84,8 @@ vt_status vt_as_not_found(vt_status rc, struct vt_error *err);
 
 /* money_text(MINOR, CURRENCY) in SQL: "$7,800.00". */
 void vt_sql_money_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+/* person_key(NAME) in SQL: the contact key of a name that names a person,
+ * else NULL (store/contacts.c). */
 void vt_sql_person_key(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 /* Records a vendor message's document, if it is one (in a batch). */
 /* The thread ids waiting on the vendor, but not yet for the follow-up
