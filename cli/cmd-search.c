@@ -255,7 +255,8 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	if (cli->format == CLI_JSON && vt_thread_marks_load(cli->store, &so.marks, &err) != VT_OK)
 		code = cli_error(&err);
 	else if (last >= 0 ? mail_thread_tail(cli->db, query, last, print_thread, &so, &total, &err)
-			   : mail_search_threads(cli->db, query, offset, limit, print_thread, &so, &err)
+			   : vt_search_threads(cli->store, cli->db, user, query, offset, limit,
+					     print_thread, &so, &err)
 			   != VT_OK)
 		code = cli_query_error(&err, user);
 	vt_store_read_end(cli->store);

@@ -1054,6 +1054,19 @@ mail_index_token(struct mail_db *db, const struct mail_index_stats *stats)
 	return index_token(uuid, revision, stats->dir_fingerprint);
 }
 
+bool
+mail_index_token_current(struct mail_db *db, const char *token)
+{
+	char *now = token ? mail_index_token(db, &(struct mail_index_stats){ 0 }) : NULL;
+	/* all but the directories' fingerprint, the last field */
+	const char *dirs = now ? strrchr(now, ' ') : NULL;
+	size_t n = dirs ? (size_t)(dirs - now) + 1 : 0;
+	bool same = n > 0 && strncmp(now, token, n) == 0 && strchr(token + n, ' ') == NULL;
+
+	free(now);
+	return same;
+}
+
 vt_status
 mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 	       const struct mail_index_hooks *hooks, struct mail_index_stats *stats,

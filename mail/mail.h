@@ -780,6 +780,9 @@ vt_status mail_index_run(struct mail_db *db, const struct mail_index_options *op
  * every write of the run; NULL when out of memory.
  */
 char *mail_index_token(struct mail_db *db, const struct mail_index_stats *stats);
+/* Whether the index is as a token describes it, its directories aside:
+ * nothing was written to it since (no mail, no tag, no property). */
+bool mail_index_token_current(struct mail_db *db, const char *token);
 
 /* Re-attributes the messages matching a notmuch query (after identity or
  * personal-domain changes), reporting each through hooks->message. */
@@ -899,6 +902,37 @@ vt_status mail_search_threads(struct mail_db *db, const char *query, long offset
 					      struct vt_error *err),
 			      void *ctx, struct vt_error *err);
 
+/*
+ * Threads that may match a query, newest first, from somewhere that knows
+ * them without asking the index (the store knows each vendor's): every
+ * thread with a match is among them, and none has a match newer than its
+ * `newest`. Each call makes up to `want` of them known, points *at to all
+ * known so far (the source's own) and sets *rest: no thread not among
+ * them has a match newer (LLONG_MIN: there is none). A source that cannot
+ * tell more stops growing, its *rest where it stopped.
+ */
+/* A thread id's number (notmuch's are 16 hex digits of a counter):
+ * false for anything else. */
+bool mail_thread_number(const char *s, uint64_t *out);
+struct mail_candidate {
+	uint64_t thread; /* thread:%016x */
+	long long newest;
+};
+typedef vt_status (*mail_candidates_fn)(void *ctx, long want, const struct mail_candidate **at,
+					long *n, long long *rest, struct vt_error *err);
+/*
+ * The first `limit` threads of a query (> 0), as mail_search_threads
+ * gives them, found among candidates: a query naming the newest few,
+ * then more, so that a vendor's newest threads cost a query over those
+ * threads, not a sort of all the vendor's mail. A thread is given once
+ * no thread not yet named can come before it.
+ */
+vt_status mail_search_threads_among(struct mail_db *db, const char *query, long limit,
+				    mail_candidates_fn more, void *more_ctx,
+				    vt_status (*fn)(void *ctx, const struct mail_thread *t,
+						    struct vt_error *err),
+				    void *ctx, struct vt_error *err);
+
 /* ---- query language helpers -------------------------------------------- */
 
 /*
@@ -916,6 +950,10 @@ vt_status mail_query_rewrite(const char *query, const char *const *prefixes,
 
 /* Quotes a value for use in a notmuch query term (property:k=v). */
 char *mail_query_quote(const char *value);
+/* The value of a query that is one prefix:VALUE term and nothing else
+ * ("vendor:acme", "vendor:\"acme inc\""), unquoted; NULL for any other
+ * query (or when out of memory). */
+char *mail_query_sole_term(const char *query, const char *prefix);
 
 /* ---- tags (mail/tags.c) ---- */
 

@@ -122,4 +122,8 @@ notmuch_status_t mail_message_store_attribution(notmuch_message_t *msg,
 						const struct mail_attribution *attr,
 						enum mail_doc_kind doc, bool fresh);
 
+/* "(thread:ID or ...) and (QUERY)" for n thread numbers, or with `but`
+ * "(QUERY) and not (thread:ID or ...)"; NULL when out of memory. */
+char *mail_threads_naming(const uint64_t *ids, long n, const char *query, bool but);
+
 #endif

@@ -216,3 +216,42 @@ mail_query_quote(const char *value)
 	}
 	return b.data;
 }
+
+/* Whether the quoted string of quoted_len() n at s ends in its closing
+ * quote (not a doubled one, not the end of the text). */
+static bool
+closed_quote(const char *s, size_t n)
+{
+	size_t i = 1;
+
+	while (i < n) {
+		if (s[i] == '"' && s[i + 1] == '"')
+			i += 2;
+		else if (s[i] == '"')
+			return i + 1 == n;
+		else
+			i++;
+	}
+	return false;
+}
+
+char *
+mail_query_sole_term(const char *query, const char *prefix)
+{
+	const char *p = query + strspn(query, " \t"), *value;
+	size_t plen = strlen(prefix), vlen;
+
+	if (strncmp(p, prefix, plen) != 0 || p[plen] != ':')
+		return NULL;
+	value = p + plen + 1;
+	vlen = *value == '"' ? quoted_len(value) : 0;
+	/* an unterminated quote is not one term */
+	if (vlen > 0 && !closed_quote(value, vlen))
+		return NULL;
+	if (vlen == 0)
+		while (!token_end(value[vlen]))
+			vlen++;
+	if (vlen == 0 || value[vlen + strspn(value + vlen, " \t")] != '\0')
+		return NULL;
+	return unquote(value, vlen);
+}

@@ -1,6 +1,7 @@
 /* Counting and thread search over the notmuch index. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,11 +142,12 @@ fill_thread(notmuch_thread_t *nt, struct mail_thread *t)
 	return 0;
 }
 
-/* The first `limit` threads (< 0: all), straight from notmuch. */
+/* The first `limit` threads (< 0: all), straight from notmuch; no
+ * further once *stop (if given) is set. */
 static vt_status
 search_all(struct mail_db *db, const char *query_string, long limit,
 	   vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
-	   void *ctx, struct vt_error *err)
+	   void *ctx, const bool *stop, struct vt_error *err)
 {
 	notmuch_query_t *q;
 	notmuch_threads_t *threads;
@@ -166,7 +168,7 @@ search_all(struct mail_db *db, const char *query_string, long limit,
 	for (; rc == VT_OK && notmuch_threads_valid(threads); notmuch_threads_move_to_next(threads)) {
 		notmuch_thread_t *nt;
 
-		if (limit >= 0 && emitted >= limit)
+		if ((limit >= 0 && emitted >= limit) || (stop != NULL && *stop))
 			break;
 		nt = notmuch_threads_get(threads);
 		if (fill_thread(nt, &t) != 0)
@@ -203,7 +205,7 @@ search_from(struct mail_db *db, const char *query, long offset, long limit,
 		if (rc == VT_OK && offset == 0 && mail_thread_order_spans(o) > 1 &&
 		    mail_thread_order_count(o) < limit) {
 			mail_thread_order_free(o);
-			return search_all(db, query, limit, fn, ctx, err);
+			return search_all(db, query, limit, fn, ctx, NULL, err);
 		}
 	}
 	/* a query naming a few hundred threads at a time */
@@ -246,7 +248,132 @@ mail_search_threads(struct mail_db *db, const char *query_string, long offset, l
 	 * (thread-order.c) */
 	if (offset > 0 || (limit >= 0 && !narrow(query_string)))
 		return search_from(db, query_string, offset, limit, fn, ctx, err);
-	return search_all(db, query_string, limit, fn, ctx, err);
+	return search_all(db, query_string, limit, fn, ctx, NULL, err);
+}
+
+/* Past this many threads named in one query, a query naming them costs
+ * more than notmuch's sort of every match. */
+#define AMONG_NAMED_MAX 2048
+
+struct among {
+	long long bound; /* no thread not yet named has a match newer */
+	long limit;
+	uint64_t *given; /* thread numbers, limit slots */
+	long n_given;
+	bool stop, lost;
+	vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err);
+	void *ctx;
+};
+
+static vt_status
+give_if_placed(void *ctx, const struct mail_thread *t, struct vt_error *err)
+{
+	struct among *a = ctx;
+	uint64_t id;
+
+	/* at or below the bound a thread not yet named may come first:
+	 * this one and all after it wait for the next round */
+	if ((long long)t->newest <= a->bound || !mail_thread_number(t->thread_id, &id)) {
+		a->lost = (long long)t->newest > a->bound;
+		a->stop = true;
+		return VT_OK;
+	}
+	a->given[a->n_given++] = id;
+	a->stop = a->n_given >= a->limit;
+	return a->fn(a->ctx, t, err);
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Keeps those of named[0, n) not given: they are named again. */
+static long
+drop_given(uint64_t *named, long n, const struct among *a, uint64_t *sorted)
+{
+	long kept = 0;
+
+	memcpy(sorted, a->given, (size_t)a->n_given * sizeof *sorted);
+	qsort(sorted, (size_t)a->n_given, sizeof *sorted, cmp_u64);
+	for (long i = 0; i < n; i++)
+		if (bsearch(&named[i], sorted, (size_t)a->n_given, sizeof *sorted, cmp_u64) == NULL)
+			named[kept++] = named[i];
+	return kept;
+}
+
+vt_status
+mail_search_threads_among(struct mail_db *db, const char *query, long limit,
+			  mail_candidates_fn more, void *more_ctx,
+			  vt_status (*fn)(void *ctx, const struct mail_thread *t,
+					  struct vt_error *err),
+			  void *ctx, struct vt_error *err)
+{
+	struct among a = { .limit = limit, .fn = fn, .ctx = ctx };
+	const struct mail_candidate *c;
+	uint64_t *named = NULL, *sorted = NULL;
+	long n_named = 0, pos = 0, batch = limit + 16, n = 0;
+	vt_status rc = VT_OK;
+	char *q;
+
+	if (limit <= 0)
+		return VT_OK;
+	if (batch > AMONG_NAMED_MAX)
+		return search_all(db, query, limit, fn, ctx, NULL, err);
+	a.given = calloc((size_t)limit, sizeof *a.given);
+	sorted = calloc((size_t)limit, sizeof *sorted);
+	named = malloc(AMONG_NAMED_MAX * sizeof *named);
+	if (a.given == NULL || sorted == NULL || named == NULL) {
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (;;) {
+		long long rest;
+		long end;
+
+		if ((rc = more(more_ctx, pos + batch, &c, &n, &rest, err)) != VT_OK)
+			goto out;
+		end = pos + batch < n ? pos + batch : n;
+		a.bound = end < n ? c[end].newest : rest;
+		/* the source knows no more, yet there is more */
+		if (end == pos && rest != LLONG_MIN)
+			break;
+		for (; pos < end; pos++)
+			named[n_named++] = c[pos].thread;
+		if (n_named == 0)
+			goto out;
+		if ((q = mail_threads_naming(named, n_named, query, false)) == NULL) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		a.stop = false;
+		rc = search_all(db, q, -1, give_if_placed, &a, &a.stop, err);
+		free(q);
+		if (rc != VT_OK || a.n_given >= limit || (a.bound == LLONG_MIN && !a.lost))
+			goto out;
+		n_named = drop_given(named, n_named, &a, sorted);
+		batch *= 4;
+		if (a.lost || n_named + batch > AMONG_NAMED_MAX)
+			break;
+	}
+	/* Too many to name: the rest of the list is every thread but those
+	 * given, all of which come before it. */
+	if (a.n_given == 0)
+		rc = search_all(db, query, limit, fn, ctx, NULL, err);
+	else if ((q = mail_threads_naming(a.given, a.n_given, query, true)) == NULL)
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	else {
+		rc = search_all(db, q, limit - a.n_given, fn, ctx, NULL, err);
+		free(q);
+	}
+out:
+	free(named);
+	free(sorted);
+	free(a.given);
+	return rc;
 }
 
 vt_status

@@ -74,8 +74,8 @@ struct mail_thread_order {
 };
 
 /* notmuch's thread ids are 16 hex digits (a 64-bit counter). */
-static bool
-parse_id(const char *s, uint64_t *out)
+bool
+mail_thread_number(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
 	int i;
@@ -339,7 +339,7 @@ mail_thread_order_step(struct mail_thread_order *o, long messages, struct vt_err
 		}
 		msg = notmuch_messages_get(o->msgs);
 		tid = msg ? notmuch_message_get_thread_id(msg) : NULL;
-		if (tid == NULL || !parse_id(tid, &id)) {
+		if (tid == NULL || !mail_thread_number(tid, &id)) {
 			if (msg)
 				notmuch_message_destroy(msg);
 			return vt_fail(err, VT_ERR_DB, "the index has a message without a thread id "
@@ -387,7 +387,7 @@ keep_found(void *ctx, const struct mail_thread *t, struct vt_error *err)
 	struct found *f = ctx;
 	uint64_t id;
 
-	if (!parse_id(t->thread_id, &id))
+	if (!mail_thread_number(t->thread_id, &id))
 		return VT_OK;
 	for (long i = 0; i < f->n; i++)
 		if (f->o->ids[f->from + i] == id && f->at[i].thread_id == NULL)
@@ -395,26 +395,34 @@ keep_found(void *ctx, const struct mail_thread *t, struct vt_error *err)
 	return VT_OK;
 }
 
-/* "(thread:ID or ...) and (QUERY)" for threads [from, from + n) of
- * those read, or NULL when out of memory. */
-static char *
-naming(const struct mail_thread_order *o, long from, long n)
+char *
+mail_threads_naming(const uint64_t *ids, long n, const char *query, bool but)
 {
 	/* 28 bytes a thread */
-	size_t len = (size_t)n * 28 + strlen(o->query) + 16;
+	size_t len = (size_t)n * 28 + strlen(query) + 24;
 	char *q = malloc(len), *p = q;
 
 	if (q == NULL)
 		return NULL;
-	*p++ = '(';
-	for (long i = 0; i < n; i++)
-		p += sprintf(p, "%sthread:%016" PRIx64, i ? " or " : "", o->ids[from + i]);
 	/* notmuch reads "*" as all mail only as the whole query */
-	if (all_mail(o->query))
+	if (but)
+		p += all_mail(query) ? sprintf(p, "not (") : sprintf(p, "(%s) and not (", query);
+	else
+		*p++ = '(';
+	for (long i = 0; i < n; i++)
+		p += sprintf(p, "%sthread:%016" PRIx64, i ? " or " : "", ids[i]);
+	if (but || all_mail(query))
 		strcpy(p, ")");
 	else
-		sprintf(p, ") and (%s)", o->query);
+		sprintf(p, ") and (%s)", query);
 	return q;
+}
+
+/* The query for threads [from, from + n) of those read. */
+static char *
+naming(const struct mail_thread_order *o, long from, long n)
+{
+	return mail_threads_naming(o->ids + from, n, o->query, false);
 }
 
 vt_status

@@ -655,6 +655,19 @@ const char *vt_editor(void);
 vt_status vt_query_translate(struct vt_store *s, const char *query, char **out,
 			     struct vt_error *err);
 
+/*
+ * The threads of a translated query, as mail_search_threads gives them;
+ * user_query is the query as the user wrote it. The first threads of a
+ * lone vendor:SLUG come from the store's threads of the vendor while the
+ * store mirrors the index (store/search.c): no sort of all the vendor's
+ * mail for a screen of it.
+ */
+vt_status vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query,
+			    const char *query, long offset, long limit,
+			    vt_status (*fn)(void *ctx, const struct mail_thread *t,
+					    struct vt_error *err),
+			    void *ctx, struct vt_error *err);
+
 /* Which threads wait on whom and which have open issues, for marking
  * thread lists (one load per refresh, then lookups). */
 struct vt_thread_set {

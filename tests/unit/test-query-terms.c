@@ -89,6 +89,36 @@ quoting_doubles_quotes(void **state)
 	free(q);
 }
 
+/* What a lone term is: one vendor:VALUE, nothing before or after. */
+static void
+a_sole_term_is_the_whole_query(void **state)
+{
+	static const char *const sole[][2] = {
+		{ "vendor:acme", "acme" },
+		{ "  vendor:acme\t", "acme" },
+		{ "vendor:\"acme inc\"", "acme inc" },
+		{ "vendor:\"say \"\"hi\"\"\"", "say \"hi\"" },
+	};
+	static const char *const not_sole[] = {
+		"vendor:acme and invoice", "vendor:acme invoice", "invoice vendor:acme",
+		"-vendor:acme", "+vendor:acme", "not vendor:acme", "(vendor:acme)",
+		"vendor:acme)", "vendor:", "vendor:\"acme", "vendor:\"acme\"\"", "vendors:acme",
+		"xvendor:acme", "bucket:generic", "", "vendor:\"a\" or b",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof sole / sizeof *sole; i++) {
+		char *v = mail_query_sole_term(sole[i][0], "vendor");
+
+		if (v == NULL)
+			fail_msg("'%s': no sole term", sole[i][0]);
+		assert_string_equal(v, sole[i][1]);
+		free(v);
+	}
+	for (size_t i = 0; i < sizeof not_sole / sizeof *not_sole; i++)
+		if (mail_query_sole_term(not_sole[i], "vendor") != NULL)
+			fail_msg("'%s' read as one vendor: term", not_sole[i]);
+}
+
 int
 main(void)
 {
@@ -98,6 +128,7 @@ main(void)
 		cmocka_unit_test(signs_become_operators),
 		cmocka_unit_test(errors_name_the_problem),
 		cmocka_unit_test(quoting_doubles_quotes),
+		cmocka_unit_test(a_sole_term_is_the_whole_query),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 
 #include "helpers.h"
 #include "store-fixture.h"
+#include "store/private.h"
 
 struct ids {
 	char **at;
@@ -114,11 +115,249 @@ places_past_the_bitmap_are_hashed(void **state)
 	ids_clear(&all);
 }
 
+/* A thread as a list shows it, all of it. */
+static vt_status
+collect_whole(void *ctx, const struct mail_thread *th, struct vt_error *err)
+{
+	struct ids *c = ctx;
+	char **grown = realloc(c->at, (c->n + 1) * sizeof *grown);
+
+	(void)err;
+	assert_non_null(grown);
+	c->at = grown;
+	assert_true(asprintf(&c->at[c->n], "%s %lld %lld [%d/%d] %s; %s (%s)", th->thread_id,
+			     (long long)th->newest, (long long)th->oldest, th->matched, th->total,
+			     th->authors, th->subject, th->vendor_org ? th->vendor_org : "-") > 0);
+	c->n++;
+	return VT_OK;
+}
+
+static void
+same_lists(const struct ids *a, const struct ids *b, const char *what)
+{
+	for (size_t i = 0; i < a->n && i < b->n; i++)
+		if (strcmp(a->at[i], b->at[i]) != 0)
+			fail_msg("%s, thread %zu: %s; notmuch lists %s", what, i, a->at[i], b->at[i]);
+	if (a->n != b->n)
+		fail_msg("%s: %zu threads; notmuch lists %zu", what, a->n, b->n);
+}
+
+/* The first `limit` threads of a vtriage query, vt_search_threads' way
+ * and notmuch's; whether they are the same. */
+static bool
+both_ways(struct fixture *f, const char *query, long limit, bool must_match)
+{
+	struct ids ours = { 0 }, theirs = { 0 };
+	struct vt_error err = { 0 };
+	char *q = NULL, what[200];
+	bool same;
+
+	if (vt_query_translate(f->store, query, &q, &err) != VT_OK)
+		fail_msg("%s: %s", query, err.msg);
+	assert_int_equal(vt_search_threads(f->store, f->db, query, q, 0, limit, collect_whole,
+					   &ours, &err),
+			 VT_OK);
+	assert_int_equal(mail_search_threads(f->db, q, 0, limit, collect_whole, &theirs, &err),
+			 VT_OK);
+	snprintf(what, sizeof what, "%s --limit %ld", query, limit);
+
+	if (must_match)
+		same_lists(&ours, &theirs, what);
+	same = ours.n == theirs.n;
+	for (size_t i = 0; same && i < ours.n; i++)
+		same = strcmp(ours.at[i], theirs.at[i]) == 0;
+	ids_clear(&ours);
+	ids_clear(&theirs);
+	free(q);
+	return same;
+}
+
+/* Mail of a vendor over three years, replied to now and then, some of it
+ * in one second; another vendor's between. */
+static void
+write_vendor_mail(struct fixture *f)
+{
+	char name[32], id[64], date[200];
+
+	for (int i = 0; i < 160; i++) {
+		const char *org = i % 5 == 0 ? "initech.example" : i % 7 == 0 ? "globex-eu.example"
+									 : "globex.example";
+		char from[100];
+
+		snprintf(from, sizeof from, "Sales <sales@%s>", org);
+		snprintf(name, sizeof name, "v%d:2,S", i);
+		snprintf(id, sizeof id, "v%d@%s", i, org);
+		/* threads 100..105 in the same second */
+		if (i >= 100 && i < 106)
+			snprintf(date, sizeof date, "Date: 01 Jun 2024 10:00:00 +0000\n");
+		else
+			snprintf(date, sizeof date, "Date: %02d %s %d 10:%02d:00 +0000\n", 1 + i % 28,
+				 i % 2 ? "Mar" : "Sep", 2022 + i % 3, i % 60);
+		test_write_message(f->mail, name, from, "rich@northwind.example",
+				   i % 37 == 3 ? "Rare offer" : "Offer", id, date, NULL);
+		if (i % 4 != 1)
+			continue;
+		snprintf(name, sizeof name, "w%d:2,S", i);
+		snprintf(date, sizeof date, "Date: %02d Oct %d 11:%02d:00 +0000\nIn-Reply-To: <%s>\n",
+			 1 + i % 28, 2022 + i % 3, i % 60, id);
+		snprintf(id, sizeof id, "w%d@northwind.example", i);
+		test_write_message(f->mail, name, "Rich <rich@northwind.example>", from, "Re: Offer",
+				   id, date, NULL);
+	}
+}
+
+static void
+a_vendors_first_threads_are_notmuchs_first(void **state)
+{
+	struct fixture *f = *state;
+	static const long limits[] = { 1, 2, 5, 7, 30, 200 };
+	struct vt_action act = { 0 };
+	struct vt_error err = { 0 };
+
+	write_vendor_mail(f);
+	index_ok(f);
+	/* two domains, one vendor: two streams merged */
+	assert_int_equal(vt_vendor_add_domain(f->store, "globex", "globex-eu.example",
+					      VT_TRIAGE_FORCE, &act, &err),
+			 VT_OK);
+	vt_action_clear(&act);
+	/* a forgery of the newest: named, but not the vendor's */
+	assert_int_equal(vt_sql_exec(f->store,
+				     "INSERT INTO suspicions (message_id, reason, detail, org)"
+				     " SELECT message_id, 'name', 'test', org FROM messages"
+				     " WHERE org = 'globex.example' AND kind = 1"
+				     " ORDER BY date DESC LIMIT 2",
+				     &err),
+			 VT_OK);
+	/* every limit: the round's end falls among the threads of one
+	 * second, which notmuch orders its own way */
+	for (long limit = 1; limit <= 60; limit++)
+		both_ways(f, "vendor:globex", limit, true);
+	for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
+		both_ways(f, "vendor:initech", limits[i], true);
+		both_ways(f, "  vendor:\"globex\" ", limits[i], true);
+		both_ways(f, "vendor:globex and subject:rare", limits[i], true);
+	}
+
+	/* The store is what it reads: a thread it forgot is not listed
+	 * (the store is never so wrong; this shows whose list it is)... */
+	assert_int_equal(vt_sql_exec(f->store,
+				     "DELETE FROM messages WHERE thread = (SELECT thread"
+				     " FROM messages WHERE org = 'initech.example' AND kind = 1"
+				     " ORDER BY date DESC LIMIT 1)",
+				     &err),
+			 VT_OK);
+	assert_false(both_ways(f, "vendor:initech", 5, false));
+	/* ...while it mirrors the index: once anything else wrote to the
+	 * index, notmuch lists them */
+	assert_int_equal(external_notmuch(f, "tag +seen -- id:v1@globex.example"), 0);
+	assert_true(both_ways(f, "vendor:initech", 5, false));
+}
+
+/* Candidates from a list of the index's threads, cut short at `stuck`. */
+struct listed {
+	struct mail_candidate *at;
+	long n, stuck;
+};
+
+static vt_status
+listed_more(void *ctx, long want, const struct mail_candidate **at, long *n, long long *rest,
+	    struct vt_error *err)
+{
+	struct listed *l = ctx;
+	long known = want < l->n ? want : l->n;
+
+	(void)err;
+	if (known > l->stuck)
+		known = l->stuck;
+	*at = l->at;
+	*n = known;
+	*rest = known < l->n ? l->at[known].newest : LLONG_MIN;
+	return VT_OK;
+}
+
+static vt_status
+keep_candidate(void *ctx, const struct mail_thread *th, struct vt_error *err)
+{
+	struct listed *l = ctx;
+
+	(void)err;
+	l->at = realloc(l->at, (size_t)(l->n + 1) * sizeof *l->at);
+	assert_non_null(l->at);
+	assert_true(mail_thread_number(th->thread_id, &l->at[l->n].thread));
+	l->at[l->n++].newest = (long long)th->newest;
+	return VT_OK;
+}
+
+static void
+threads_among_candidates_are_the_querys(void **state)
+{
+	struct fixture *f = *state;
+	struct listed all = { 0 };
+	struct vt_error err = { 0 };
+	static const char *const queries[] = { "subject:rare", "subject:offer", "*",
+					       "subject:nowhere" };
+
+	write_vendor_mail(f);
+	index_ok(f);
+	/* every thread a candidate, by its newest message: rare matches
+	 * take rounds of more, none a round of all */
+	assert_int_equal(mail_search_threads(f->db, "*", 0, -1, keep_candidate, &all, &err), VT_OK);
+	/* threads of one second in another order than notmuch's (the
+	 * store's is its own), and the source stopping among them */
+	long tie = -1;
+
+	for (long i = 0; i + 1 < all.n; i++) {
+		long j = i;
+
+		while (j + 1 < all.n && all.at[j + 1].newest == all.at[i].newest)
+			j++;
+		for (long a = i, b = j; a < b; a++, b--) {
+			struct mail_candidate t = all.at[a];
+
+			all.at[a] = all.at[b];
+			all.at[b] = t;
+		}
+		if (j > i + 1 && tie < 0)
+			tie = i;
+		i = j;
+	}
+	assert_true(tie > 0);
+	const long stucks[] = { 3, tie + 1, tie + 2, all.n - 1, LONG_MAX };
+
+	for (size_t q = 0; q < sizeof queries / sizeof *queries; q++)
+		for (long limit = 1; limit < 400; limit = limit * 3 + 1)
+			for (size_t k = 0; k < sizeof stucks / sizeof *stucks; k++) {
+				struct ids ours = { 0 }, theirs = { 0 };
+				char what[120];
+				long stuck = stucks[k];
+
+				all.stuck = stuck;
+				assert_int_equal(mail_search_threads_among(f->db, queries[q], limit,
+									   listed_more, &all,
+									   collect_whole, &ours, &err),
+						 VT_OK);
+				assert_int_equal(mail_search_threads(f->db, queries[q], 0, limit,
+								     collect_whole, &theirs, &err),
+						 VT_OK);
+				snprintf(what, sizeof what, "%s, %ld, known up to %ld", queries[q],
+					 limit, stuck);
+				same_lists(&ours, &theirs, what);
+				ids_clear(&ours);
+				ids_clear(&theirs);
+			}
+	free(all.at);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(places_past_the_bitmap_are_hashed, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_vendors_first_threads_are_notmuchs_first, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(threads_among_candidates_are_the_querys, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

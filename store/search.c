@@ -1,0 +1,239 @@
+/*
+ * A vendor's newest threads from the store's threads of the vendor.
+ *
+ * notmuch lists a query's first threads by sorting every match first: a
+ * vendor of 30,000 messages is 30,000 dates sorted for a screen of 50
+ * threads. The store knows each vendor message's thread and date
+ * (messages, mirrored at index time), so it names the threads that can
+ * come first and notmuch sorts only theirs (mail_search_threads_among).
+ *
+ * That holds only while the store mirrors the index: after an index run
+ * that completed and before anything else wrote to the index (a tag set,
+ * `notmuch new`, which may merge threads). Otherwise, and for any query
+ * but a lone vendor:SLUG (the threads of "vendor:acme and invoice" are
+ * found among the vendor's only slowly when the word is rare), notmuch
+ * lists the threads as always.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+/* A vendor of more domains is searched as notmuch would: the streams are
+ * merged by hand (one sqlite statement per domain reads them in date
+ * order; one over all of them would sort them all). */
+#define STREAMS_MAX 8
+
+struct vendor_threads {
+	struct vt_store *s;
+	sqlite3_stmt *st[STREAMS_MAX];
+	bool has_row[STREAMS_MAX];
+	int n_st;
+	struct mail_candidate *at;
+	long n, cap;
+	uint64_t *slots; /* thread numbers seen, open addressing, half full at most */
+	size_t n_slots, n_seen;
+	bool stuck; /* a row without a thread: nothing past it is known */
+};
+
+static size_t
+slot_of(uint64_t id, size_t n_slots)
+{
+	id ^= id >> 33;
+	id *= 0xff51afd7ed558ccdULL;
+	id ^= id >> 33;
+	return (size_t)id & (n_slots - 1);
+}
+
+/* Adds id to the set: false when it was there. Numbers are never 0
+ * (notmuch counts from 1), so 0 marks a free slot. */
+static bool
+seen_add(uint64_t *slots, size_t n_slots, uint64_t id)
+{
+	size_t i = slot_of(id, n_slots);
+
+	while (slots[i] != 0) {
+		if (slots[i] == id)
+			return false;
+		i = (i + 1) & (n_slots - 1);
+	}
+	slots[i] = id;
+	return true;
+}
+
+static bool
+seen_grow(struct vendor_threads *v)
+{
+	size_t n_slots = v->n_slots ? v->n_slots * 2 : 256;
+	uint64_t *slots = calloc(n_slots, sizeof *slots);
+
+	if (slots == NULL)
+		return false;
+	for (size_t i = 0; i < v->n_slots; i++)
+		if (v->slots[i] != 0)
+			seen_add(slots, n_slots, v->slots[i]);
+	free(v->slots);
+	v->slots = slots;
+	v->n_slots = n_slots;
+	return true;
+}
+
+static vt_status
+step(struct vendor_threads *v, int i, struct vt_error *err)
+{
+	int rc = sqlite3_step(v->st[i]);
+
+	v->has_row[i] = rc == SQLITE_ROW;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? VT_OK
+						    : vt_sql_fail(v->s, err, rc, "vendor threads");
+}
+
+/* The stream whose row is newest, or -1 when all are read. */
+static int
+newest_stream(const struct vendor_threads *v)
+{
+	int best = -1;
+
+	for (int i = 0; i < v->n_st; i++)
+		if (v->has_row[i] &&
+		    (best < 0 || sqlite3_column_int64(v->st[i], 1) >
+					 sqlite3_column_int64(v->st[best], 1)))
+			best = i;
+	return best;
+}
+
+static vt_status
+more_threads(void *ctx, long want, const struct mail_candidate **at, long *n, long long *rest,
+	     struct vt_error *err)
+{
+	struct vendor_threads *v = ctx;
+	vt_status rc = VT_OK;
+	int i;
+
+	while (!v->stuck && v->n < want && (i = newest_stream(v)) >= 0) {
+		const char *thread = (const char *)sqlite3_column_text(v->st[i], 0);
+		long long date = sqlite3_column_int64(v->st[i], 1);
+		uint64_t id;
+
+		if (thread == NULL || !mail_thread_number(thread, &id) || id == 0) {
+			v->stuck = true;
+			break;
+		}
+		if ((v->n_seen + 1) * 2 > v->n_slots && !seen_grow(v))
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		if (seen_add(v->slots, v->n_slots, id)) {
+			v->n_seen++;
+			if (v->n == v->cap) {
+				long cap = v->cap ? v->cap * 2 : 128;
+				struct mail_candidate *grown = realloc(v->at, (size_t)cap * sizeof *grown);
+
+				if (grown == NULL)
+					return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+				v->at = grown;
+				v->cap = cap;
+			}
+			v->at[v->n++] = (struct mail_candidate){ .thread = id, .newest = date };
+		}
+		if ((rc = step(v, i, err)) != VT_OK)
+			return rc;
+	}
+	*at = v->at;
+	*n = v->n;
+	i = newest_stream(v);
+	*rest = i >= 0 ? sqlite3_column_int64(v->st[i], 1) : LLONG_MIN;
+	return VT_OK;
+}
+
+static void
+vendor_threads_clear(struct vendor_threads *v)
+{
+	for (int i = 0; i < v->n_st; i++)
+		sqlite3_finalize(v->st[i]);
+	free(v->at);
+	free(v->slots);
+}
+
+/* One stream of the vendor's mail, newest first, for each of its
+ * domains; false when the vendor is not searched so (unknown, too many
+ * domains: notmuch says what is wrong with the query). */
+static bool
+vendor_threads_open(struct vt_store *s, const char *value, struct vendor_threads *v)
+{
+	char *slug = strdup(value);
+	sqlite3_stmt *domains;
+	int64_t id;
+	bool ok;
+
+	memset(v, 0, sizeof *v);
+	v->s = s;
+	if (slug == NULL)
+		return false;
+	mail_ascii_lower(slug);
+	ok = vt_vendor_find(s, slug, &id, NULL) == VT_OK &&
+	     (domains = vt_sql_prepare(
+		      s, "SELECT domain FROM vendor_domains WHERE vendor_id = ? ORDER BY domain",
+		      NULL)) != NULL;
+	free(slug);
+	if (!ok)
+		return false;
+	sqlite3_bind_int64(domains, 1, id);
+	while (ok && sqlite3_step(domains) == SQLITE_ROW) {
+		sqlite3_stmt *st = NULL;
+
+		/* messages_org (org, kind, date) read backwards: no sort */
+		ok = v->n_st < STREAMS_MAX &&
+		     sqlite3_prepare_v2(s->db,
+					"SELECT thread, date FROM messages WHERE org = ?1 AND kind = ?2"
+					" ORDER BY date DESC",
+					-1, &st, NULL) == SQLITE_OK;
+		if (!ok)
+			break;
+		v->st[v->n_st++] = st;
+		sqlite3_bind_text(st, 1, (const char *)sqlite3_column_text(domains, 0), -1,
+				  SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 2, MAIL_KIND_VENDOR);
+	}
+	sqlite3_reset(domains);
+	for (int i = 0; ok && i < v->n_st; i++)
+		ok = step(v, i, NULL) == VT_OK;
+	if (!ok)
+		vendor_threads_clear(v);
+	return ok;
+}
+
+/* Whether the store says of the mail what the index holds now: the last
+ * index run completed and nothing wrote to the index since. */
+static bool
+mirrors_index(struct vt_store *s, struct mail_db *db)
+{
+	char *dirty = vt_meta_get(s, "index_dirty"), *token = vt_meta_get(s, "index_token");
+	bool same = (dirty == NULL || strcmp(dirty, "1") != 0) &&
+		    mail_index_token_current(db, token);
+
+	free(dirty);
+	free(token);
+	return same;
+}
+
+vt_status
+vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query,
+		  const char *query, long offset, long limit,
+		  vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
+		  void *ctx, struct vt_error *err)
+{
+	struct vendor_threads v;
+	char *vendor = offset == 0 && limit > 0 ? mail_query_sole_term(user_query, "vendor") : NULL;
+	vt_status rc;
+
+	if (vendor != NULL && mirrors_index(s, db) && vendor_threads_open(s, vendor, &v)) {
+		rc = mail_search_threads_among(db, query, limit, more_threads, &v, fn, ctx, err);
+		vendor_threads_clear(&v);
+	} else {
+		rc = mail_search_threads(db, query, offset, limit, fn, ctx, err);
+	}
+	free(vendor);
+	return rc;
+}
