@@ -199,22 +199,22 @@ mail_query_rewrite(const char *query, const char *const *prefixes, mail_term_exp
 char *
 mail_query_quote(const char *value)
 {
-	struct buf b = { 0 };
-	const char *p;
+	size_t n = strlen(value), quotes = 0;
+	char *out, *o;
 
-	buf_adds(&b, "\"");
-	for (p = value; *p; p++) {
-		if (*p == '"')
-			buf_adds(&b, "\"\"");
-		else
-			buf_add(&b, p, 1);
-	}
-	buf_adds(&b, "\"");
-	if (b.failed) {
-		free(b.data);
+	for (const char *p = strchr(value, '"'); p != NULL; p = strchr(p + 1, '"'))
+		quotes++;
+	if ((o = out = malloc(n + quotes + 3)) == NULL)
 		return NULL;
+	*o++ = '"';
+	for (const char *p = value; *p; p++) {
+		if (*p == '"')
+			*o++ = '"';
+		*o++ = *p;
 	}
-	return b.data;
+	*o++ = '"';
+	*o = '\0';
+	return out;
 }
 
 /* Whether the quoted string of quoted_len() n at s ends in its closing

@@ -257,6 +257,7 @@ tui_threads_open(struct tui_threads *t, struct vt_store *s, const char *query,
 	t->sort = TUI_SORT_DATE;
 	t->query = copy;
 	t->nm_query = nm;
+	t->store = s;
 	t->total = -1;
 	return VT_OK;
 }
@@ -273,10 +274,6 @@ tui_threads_load_marks(struct tui_threads *t, struct vt_store *s, struct vt_erro
 	}
 	return rc;
 }
-
-struct window_fill {
-	struct tui_threads *t;
-};
 
 static vt_status
 keep_thread(void *ctx, const struct mail_thread *th, struct vt_error *err)
@@ -366,9 +363,11 @@ tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt
 		t->at_end = start + (long)t->cached >= (long)t->n_order;
 		return index < t->offset + (long)t->cached ? &t->cache[index - t->offset] : NULL;
 	}
-	/* The first window straight from notmuch; the others by their
-	 * places (notmuch would skip an offset message by message). */
-	if (start == 0 ? mail_search_threads(db, t->nm_query, 0, window, keep_thread, t, err) != VT_OK
+	/* The first window straight from notmuch (a vendor's through the
+	 * store); the others by their places (notmuch would skip an offset
+	 * message by message). */
+	if (start == 0 ? vt_search_threads(t->store, db, t->query, t->nm_query, 0, window,
+					   keep_thread, t, err) != VT_OK
 		       : place(t, db, start + window, LONG_MAX, err) != VT_OK ||
 				 mail_thread_order_emit(t->placed, start, window, keep_thread, t,
 							err) != VT_OK) {

@@ -76,6 +76,7 @@ enum tui_sort { TUI_SORT_DATE, TUI_SORT_AMOUNT, TUI_SORT_VENDOR, TUI_SORT_SENDER
 struct tui_threads {
 	char *query;   /* the user's query */
 	char *nm_query; /* translated for notmuch */
+	struct vt_store *store; /* translated it; a vendor's first window (borrowed) */
 	long total;    /* threads matching; -1 until counted */
 	long offset;   /* of cache[0] */
 	size_t cached;

@@ -93,6 +93,18 @@ suspicions_learn_their_organisation(void **state)
 	assert_int_equal(vt_query_translate(f->store, "vendor:acmetel", &query, &err), VT_OK);
 	assert_non_null(strstr(query, "AND NOT (id:"));
 	free(query);
+	/* each forgery once, whatever its reasons, in order */
+	assert_int_equal(vt_sql_exec(f->store,
+				     "INSERT OR IGNORE INTO suspicions (message_id, reason, detail, org)"
+				     " SELECT message_id, r.value, 'test', org FROM messages"
+				     " CROSS JOIN (SELECT 'name' AS value UNION SELECT 'auth') r"
+				     " WHERE org = 'acmetel.example'",
+				     &err),
+			 VT_OK);
+	assert_int_equal(vt_query_translate(f->store, "vendor:acmetel", &query, &err), VT_OK);
+	assert_non_null(strstr(query, " AND NOT (id:\"inv-10@acmetel.example\""
+				      " OR id:\"re-inv-10@northwind.example\")"));
+	free(query);
 }
 
 /* A first index or a big import is compacted after; arrivals are not. */
