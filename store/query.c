@@ -153,7 +153,7 @@ add_sorted_ids(struct vt_store *s, sqlite3_stmt *st, struct strbuf *b, long *n,
 		vt_sql_fail(s, err, rc, "resolve query");
 		ok = false;
 	}
-	if (ok)
+	if (ok && count > 1)
 		qsort(ids, count, sizeof *ids, cmp_str);
 	for (size_t i = 0; ok && i < count; i++) {
 		char *quoted;
