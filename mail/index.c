@@ -1054,6 +1054,19 @@ mail_index_token(struct mail_db *db, const struct mail_index_stats *stats)
 	return index_token(uuid, revision, stats->dir_fingerprint);
 }
 
+char *
+mail_index_token_renewed(struct mail_db *db, const char *token)
+{
+	const char *dirs = token ? strrchr(token, ' ') : NULL;
+	char *now = dirs ? mail_index_token(db, &(struct mail_index_stats){ 0 }) : NULL;
+	char *at = now ? strrchr(now, ' ') : NULL, *renewed = NULL;
+
+	if (at != NULL && asprintf(&renewed, "%.*s%s", (int)(at - now), now, dirs) < 0)
+		renewed = NULL;
+	free(now);
+	return renewed;
+}
+
 bool
 mail_index_token_current(struct mail_db *db, const char *token)
 {

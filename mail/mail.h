@@ -783,6 +783,10 @@ char *mail_index_token(struct mail_db *db, const struct mail_index_stats *stats)
 /* Whether the index is as a token describes it, its directories aside:
  * nothing was written to it since (no mail, no tag, no property). */
 bool mail_index_token_current(struct mail_db *db, const char *token);
+/* The token of the index as it is now, its directories as the token
+ * says: after a write that changed no message's thread or attribution
+ * (tags), the store still mirrors the index. NULL when out of memory. */
+char *mail_index_token_renewed(struct mail_db *db, const char *token);
 
 /* Re-attributes the messages matching a notmuch query (after identity or
  * personal-domain changes), reporting each through hooks->message. */

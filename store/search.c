@@ -204,10 +204,8 @@ vendor_threads_open(struct vt_store *s, const char *value, struct vendor_threads
 	return ok;
 }
 
-/* Whether the store says of the mail what the index holds now: the last
- * index run completed and nothing wrote to the index since. */
-static bool
-mirrors_index(struct vt_store *s, struct mail_db *db)
+bool
+vt_store_mirrors_index(struct vt_store *s, struct mail_db *db)
 {
 	char *dirty = vt_meta_get(s, "index_dirty"), *token = vt_meta_get(s, "index_token");
 	bool same = (dirty == NULL || strcmp(dirty, "1") != 0) &&
@@ -228,7 +226,7 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 	char *vendor = offset == 0 && limit > 0 ? mail_query_sole_term(user_query, "vendor") : NULL;
 	vt_status rc;
 
-	if (vendor != NULL && mirrors_index(s, db) && vendor_threads_open(s, vendor, &v)) {
+	if (vendor != NULL && vt_store_mirrors_index(s, db) && vendor_threads_open(s, vendor, &v)) {
 		rc = mail_search_threads_among(db, query, limit, more_threads, &v, fn, ctx, err);
 		vendor_threads_clear(&v);
 	} else {
@@ -236,4 +234,16 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 	}
 	free(vendor);
 	return rc;
+}
+
+void
+vt_store_still_mirrors(struct vt_store *s, struct mail_db *db)
+{
+	char *token = vt_meta_get(s, "index_token"), *renewed = mail_index_token_renewed(db, token);
+
+	/* not recorded: the next search asks notmuch, as it must */
+	if (renewed != NULL)
+		vt_meta_set(s, "index_token", renewed, NULL);
+	free(token);
+	free(renewed);
 }

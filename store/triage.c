@@ -621,8 +621,12 @@ vt_tag(struct vt_store *s, struct mail_db *rw, const char *query, const char *ad
 	char *ids = NULL;
 	vt_status rc;
 
+	bool mirrored = vt_store_mirrors_index(s, rw);
+
 	memset(out, 0, sizeof *out);
 	rc = mail_tag_messages(rw, query, add, remove, &ids, err);
+	if (rc == VT_OK && mirrored)
+		vt_store_still_mirrors(s, rw);
 	if (rc == VT_OK && ids != NULL)
 		rc = vt_journal_tagging(s, ids, add, remove, what, err);
 	if (rc == VT_OK)

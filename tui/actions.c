@@ -331,10 +331,21 @@ tui_act_toggle_flag(struct tui *t)
 		tui_act_tags(t, "flagged", NULL, "flagged");
 }
 
+struct reading {
+	struct vt_store *store;
+	const char *query;
+};
+
 static vt_status
 read_in(struct mail_db *rw, void *ctx, struct vt_error *err)
 {
-	return mail_tag_messages(rw, ctx, NULL, "unread", NULL, err);
+	struct reading *r = ctx;
+	bool mirrored = vt_store_mirrors_index(r->store, rw);
+	vt_status rc = mail_tag_messages(rw, r->query, NULL, "unread", NULL, err);
+
+	if (rc == VT_OK && mirrored)
+		vt_store_still_mirrors(r->store, rw);
+	return rc;
 }
 
 void
@@ -355,7 +366,7 @@ tui_act_mark_read_on_open(struct tui *t)
 		return;
 	/* reading is not a triage action: not in the undo journal (`,s` and
 	 * toggle-read mark it unread again) */
-	if (tui_while_writable(t, read_in, query, &err) != VT_OK)
+	if (tui_while_writable(t, read_in, &(struct reading){ t->store, query }, &err) != VT_OK)
 		tui_say(t, true, "%s", err.msg);
 	tui_refresh_after_change(t);
 	free(query);
