@@ -918,6 +918,19 @@ vt_status mail_search_threads(struct mail_db *db, const char *query, long offset
 /* A thread id's number (notmuch's are 16 hex digits of a counter):
  * false for anything else. */
 bool mail_thread_number(const char *s, uint64_t *out);
+/* A set of thread numbers: a bit a number while they stay below 2^26
+ * (notmuch counts from 1: a million threads, 128 KB), past that a hash
+ * set. Zeroed is empty. */
+struct mail_thread_set {
+	unsigned char *bits;
+	size_t n_bits_bytes;
+	uint64_t *slots; /* open addressing, at most half full */
+	size_t n_slots, n;
+	bool hashed;
+};
+/* 1: id is new (and now in), 0: in before, -1: out of memory. */
+int mail_thread_set_add(struct mail_thread_set *s, uint64_t id);
+void mail_thread_set_clear(struct mail_thread_set *s);
 struct mail_candidate {
 	uint64_t thread; /* thread:%016x */
 	long long newest;

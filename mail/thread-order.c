@@ -63,14 +63,7 @@ struct mail_thread_order {
 	bool done;
 	uint64_t *ids; /* in order */
 	long n, cap;
-	/* the ids seen: notmuch numbers threads from a counter, so a bit
-	 * per number (a million threads: 128 KB) while they stay below
-	 * BITS_MAX; past it (ids from elsewhere) a hash set */
-	unsigned char *bits;
-	size_t n_bits_bytes;
-	uint64_t *slots; /* open addressing, at most half full */
-	size_t n_slots;
-	bool hashed;
+	struct mail_thread_set seen;
 };
 
 /* notmuch's thread ids are 16 hex digits (a 64-bit counter). */
@@ -103,9 +96,9 @@ slot_of(uint64_t id, size_t n_slots)
 	return (size_t)id & (n_slots - 1);
 }
 
-/* Adds id to the set; false if it was there. */
+/* Adds id to the slots; false if it was there. */
 static bool
-set_add(uint64_t *slots, size_t n_slots, uint64_t id)
+slots_add(uint64_t *slots, size_t n_slots, uint64_t id)
 {
 	for (size_t i = slot_of(id, n_slots);; i = (i + 1) & (n_slots - 1)) {
 		if (slots[i] == id)
@@ -117,7 +110,79 @@ set_add(uint64_t *slots, size_t n_slots, uint64_t id)
 	}
 }
 
-/* Room for one more id in the order and in the hash set. */
+/* Twice the slots, with every member so far: those of the old slots, or
+ * of the bits the first time. */
+static bool
+set_rehash(struct mail_thread_set *s)
+{
+	size_t n_slots = s->n_slots ? s->n_slots * 2 : 2048;
+	uint64_t *slots;
+
+	while (n_slots < (s->n + 1) * 2)
+		n_slots *= 2;
+	if ((slots = malloc(n_slots * sizeof *slots)) == NULL)
+		return false;
+	memset(slots, 0xff, n_slots * sizeof *slots);
+	for (size_t i = 0; i < s->n_slots; i++)
+		if (s->slots[i] != EMPTY)
+			slots_add(slots, n_slots, s->slots[i]);
+	for (size_t byte = 0; byte < s->n_bits_bytes; byte++)
+		for (unsigned bit = 0; s->bits[byte] != 0 && bit < 8; bit++)
+			if (s->bits[byte] & (1u << bit))
+				slots_add(slots, n_slots, (uint64_t)byte * 8 + bit);
+	free(s->slots);
+	free(s->bits);
+	s->bits = NULL;
+	s->n_bits_bytes = 0;
+	s->slots = slots;
+	s->n_slots = n_slots;
+	s->hashed = true;
+	return true;
+}
+
+int
+mail_thread_set_add(struct mail_thread_set *s, uint64_t id)
+{
+	if (!s->hashed && id < BITS_MAX) {
+		size_t byte = (size_t)(id / 8);
+		unsigned char bit = (unsigned char)(1u << (id % 8));
+
+		if (byte >= s->n_bits_bytes) {
+			size_t n = s->n_bits_bytes ? s->n_bits_bytes : 4096;
+			unsigned char *bits;
+
+			while (n <= byte)
+				n *= 2;
+			if ((bits = realloc(s->bits, n)) == NULL)
+				return -1;
+			memset(bits + s->n_bits_bytes, 0, n - s->n_bits_bytes);
+			s->bits = bits;
+			s->n_bits_bytes = n;
+		}
+		if (s->bits[byte] & bit)
+			return 0;
+		s->bits[byte] |= bit;
+		s->n++;
+		return 1;
+	}
+	/* past the bits (or the first id beyond them): a hash set of all */
+	if ((!s->hashed || (s->n + 1) * 2 > s->n_slots) && !set_rehash(s))
+		return -1;
+	if (!slots_add(s->slots, s->n_slots, id))
+		return 0;
+	s->n++;
+	return 1;
+}
+
+void
+mail_thread_set_clear(struct mail_thread_set *s)
+{
+	free(s->bits);
+	free(s->slots);
+	memset(s, 0, sizeof *s);
+}
+
+/* Room for one more id in the order. */
 static bool
 grow(struct mail_thread_order *o)
 {
@@ -130,57 +195,7 @@ grow(struct mail_thread_order *o)
 		o->ids = ids;
 		o->cap = cap;
 	}
-	if (o->hashed && (size_t)(o->n + 1) * 2 > o->n_slots) {
-		size_t n_slots = o->n_slots ? o->n_slots * 2 : 2048;
-		uint64_t *slots = malloc(n_slots * sizeof *slots);
-
-		if (slots == NULL)
-			return false;
-		memset(slots, 0xff, n_slots * sizeof *slots);
-		for (long i = 0; i < o->n; i++)
-			set_add(slots, n_slots, o->ids[i]);
-		free(o->slots);
-		o->slots = slots;
-		o->n_slots = n_slots;
-	}
 	return true;
-}
-
-/* 1: id is new (and now seen), 0: seen before, -1: out of memory. */
-static int
-seen_add(struct mail_thread_order *o, uint64_t id)
-{
-	if (!o->hashed && id < BITS_MAX) {
-		size_t byte = (size_t)(id / 8);
-		unsigned char bit = (unsigned char)(1u << (id % 8));
-
-		if (byte >= o->n_bits_bytes) {
-			size_t n = o->n_bits_bytes ? o->n_bits_bytes : 4096;
-			unsigned char *bits;
-
-			while (n <= byte)
-				n *= 2;
-			if ((bits = realloc(o->bits, n)) == NULL)
-				return -1;
-			memset(bits + o->n_bits_bytes, 0, n - o->n_bits_bytes);
-			o->bits = bits;
-			o->n_bits_bytes = n;
-		}
-		if (o->bits[byte] & bit)
-			return 0;
-		o->bits[byte] |= bit;
-		return 1;
-	}
-	if (!o->hashed) {
-		/* the hash set from the ids placed so far (all seen) */
-		free(o->bits);
-		o->bits = NULL;
-		o->n_bits_bytes = 0;
-		o->hashed = true;
-		if (!grow(o))
-			return -1;
-	}
-	return set_add(o->slots, o->n_slots, id) ? 1 : 0;
 }
 
 static bool
@@ -348,7 +363,7 @@ mail_thread_order_step(struct mail_thread_order *o, long messages, struct vt_err
 		if (o->upward)
 			o->last_date = (long long)notmuch_message_get_date(msg);
 		notmuch_message_destroy(msg);
-		if (!grow(o) || (added = seen_add(o, id)) < 0)
+		if (!grow(o) || (added = mail_thread_set_add(&o->seen, id)) < 0)
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		if (added)
 			o->ids[o->n++] = id;
@@ -526,7 +541,6 @@ mail_thread_order_free(struct mail_thread_order *o)
 	close_span(o);
 	free(o->query);
 	free(o->ids);
-	free(o->slots);
-	free(o->bits);
+	mail_thread_set_clear(&o->seen);
 	free(o);
 }

@@ -34,52 +34,9 @@ struct vendor_threads {
 	int n_st;
 	struct mail_candidate *at;
 	long n, cap;
-	uint64_t *slots; /* thread numbers seen, open addressing, half full at most */
-	size_t n_slots, n_seen;
+	struct mail_thread_set seen;
 	bool stuck; /* a row without a thread: nothing past it is known */
 };
-
-static size_t
-slot_of(uint64_t id, size_t n_slots)
-{
-	id ^= id >> 33;
-	id *= 0xff51afd7ed558ccdULL;
-	id ^= id >> 33;
-	return (size_t)id & (n_slots - 1);
-}
-
-/* Adds id to the set: false when it was there. Numbers are never 0
- * (notmuch counts from 1), so 0 marks a free slot. */
-static bool
-seen_add(uint64_t *slots, size_t n_slots, uint64_t id)
-{
-	size_t i = slot_of(id, n_slots);
-
-	while (slots[i] != 0) {
-		if (slots[i] == id)
-			return false;
-		i = (i + 1) & (n_slots - 1);
-	}
-	slots[i] = id;
-	return true;
-}
-
-static bool
-seen_grow(struct vendor_threads *v)
-{
-	size_t n_slots = v->n_slots ? v->n_slots * 2 : 256;
-	uint64_t *slots = calloc(n_slots, sizeof *slots);
-
-	if (slots == NULL)
-		return false;
-	for (size_t i = 0; i < v->n_slots; i++)
-		if (v->slots[i] != 0)
-			seen_add(slots, n_slots, v->slots[i]);
-	free(v->slots);
-	v->slots = slots;
-	v->n_slots = n_slots;
-	return true;
-}
 
 static vt_status
 step(struct vendor_threads *v, int i, struct vt_error *err)
@@ -117,15 +74,15 @@ more_threads(void *ctx, long want, const struct mail_candidate **at, long *n, lo
 		const char *thread = (const char *)sqlite3_column_text(v->st[i], 0);
 		long long date = sqlite3_column_int64(v->st[i], 1);
 		uint64_t id;
+		int added;
 
-		if (thread == NULL || !mail_thread_number(thread, &id) || id == 0) {
+		if (thread == NULL || !mail_thread_number(thread, &id)) {
 			v->stuck = true;
 			break;
 		}
-		if ((v->n_seen + 1) * 2 > v->n_slots && !seen_grow(v))
+		if ((added = mail_thread_set_add(&v->seen, id)) < 0)
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		if (seen_add(v->slots, v->n_slots, id)) {
-			v->n_seen++;
+		if (added) {
 			if (v->n == v->cap) {
 				long cap = v->cap ? v->cap * 2 : 128;
 				struct mail_candidate *grown = realloc(v->at, (size_t)cap * sizeof *grown);
@@ -153,7 +110,7 @@ vendor_threads_clear(struct vendor_threads *v)
 	for (int i = 0; i < v->n_st; i++)
 		sqlite3_finalize(v->st[i]);
 	free(v->at);
-	free(v->slots);
+	mail_thread_set_clear(&v->seen);
 }
 
 /* One stream of the vendor's mail, newest first, for each of its

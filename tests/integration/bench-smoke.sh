@@ -45,6 +45,8 @@ if [ -f "$tgz" ]; then
 	is "and the mailbox is left whole again" "$(find "$TMP/gen" -type f | wc -l | tr -d ' ')" 200
 	run growth --smoke
 	run search --smoke
+	is "bench/search: every list is notmuch's, thread for thread" \
+		"$(grep -c FAIL "$TMP/search.err")" 0
 	run index-vs-notmuch --smoke
 	run extraction-cost --smoke
 	run sync --smoke

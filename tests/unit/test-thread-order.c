@@ -80,7 +80,7 @@ places_past_the_bitmap_are_hashed(void **state)
 	assert_int_equal(mail_thread_order_start(f->db, "*", &o, &err), VT_OK);
 	while (!mail_thread_order_done(o))
 		assert_int_equal(mail_thread_order_step(o, 50, &err), VT_OK);
-	assert_true(o->hashed);
+	assert_true(o->seen.hashed);
 	assert_int_equal(mail_thread_order_count(o), (long)all.n);
 	for (long i = 0; i < o->n; i++) {
 		char hex[17];
