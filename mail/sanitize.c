@@ -76,6 +76,15 @@ mail_sanitize(const char *text, size_t len, bool keep_newlines)
 		return NULL;
 	o = out;
 	while (i < len) {
+		/* printable ASCII, most of any text, passes as it is */
+		for (n = i; n < len && s[n] >= 0x20 && s[n] < 0x7F; n++)
+			;
+		if (n > i) {
+			memcpy(o, s + i, n - i);
+			o += n - i;
+			i = n;
+			continue;
+		}
 		n = mail_utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {
 			memcpy(o, REPLACEMENT, 3);
