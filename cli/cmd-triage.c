@@ -180,7 +180,7 @@ cmd_undo(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		return cli_error(&err);
 	if (vt_undo(cli->store, &a, &err) != VT_OK)
 		return cli_error(&err);
-	if (vt_apply_retag(cli->db, &a, &err) != VT_OK)
+	if (vt_apply_retag(cli->store, cli->db, &a, &err) != VT_OK)
 		code = cli_error(&err);
 	else
 		code = cli_print_action(cli, &a);

@@ -188,7 +188,8 @@ void vt_action_clear(struct vt_action *a);
 
 /* Applies to the index (a writable handle) the tag changes an undo asks
  * for in a->retag_*; nothing when there are none. */
-vt_status vt_apply_retag(struct mail_db *db, const struct vt_action *a, struct vt_error *err);
+vt_status vt_apply_retag(struct vt_store *s, struct mail_db *db, const struct vt_action *a,
+			 struct vt_error *err);
 
 /* Journals a tag change the caller made in the index (archive, read), so
  * that undo can revert it. ids: the messages changed, newline-separated. */

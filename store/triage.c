@@ -636,15 +636,18 @@ vt_tag(struct vt_store *s, struct mail_db *rw, const char *query, const char *ad
 }
 
 vt_status
-vt_apply_retag(struct mail_db *db, const struct vt_action *a, struct vt_error *err)
+vt_apply_retag(struct vt_store *s, struct mail_db *db, const struct vt_action *a,
+	       struct vt_error *err)
 {
 	char *copy, *tok, *save = NULL;
 	vt_status rc = VT_OK;
+	bool mirrored;
 
 	if (a->retag_ids == NULL)
 		return VT_OK;
 	if ((copy = strdup(a->retag_ids)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	mirrored = vt_store_mirrors_index(s, db);
 	for (tok = strtok_r(copy, "\n", &save); rc == VT_OK && tok;
 	     tok = strtok_r(NULL, "\n", &save)) {
 		char *id = mail_query_quote(tok), *query = NULL;
@@ -658,6 +661,8 @@ vt_apply_retag(struct mail_db *db, const struct vt_action *a, struct vt_error *e
 		free(id);
 		free(query);
 	}
+	if (rc == VT_OK && mirrored)
+		vt_store_still_mirrors(s, db);
 	free(copy);
 	return rc;
 }

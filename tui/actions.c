@@ -140,10 +140,17 @@ tui_while_writable(struct tui *t,
 	return rc;
 }
 
+struct retagging {
+	struct vt_store *store;
+	const struct vt_action *action;
+};
+
 static vt_status
 retag_in(struct mail_db *rw, void *ctx, struct vt_error *err)
 {
-	return vt_apply_retag(rw, ctx, err);
+	const struct retagging *r = ctx;
+
+	return vt_apply_retag(r->store, rw, r->action, err);
 }
 
 void
@@ -159,7 +166,7 @@ tui_act_undo(struct tui *t)
 	rc = vt_undo(t->store, &a, &err);
 
 	if (rc == VT_OK && a.retag_ids != NULL)
-		rc = tui_while_writable(t, retag_in, &a, &err);
+		rc = tui_while_writable(t, retag_in, &(struct retagging){ t->store, &a }, &err);
 	tui_report(t, rc, &a, &err);
 	vt_action_clear(&a);
 }

@@ -697,7 +697,7 @@ a_tag_change_is_journalled_and_undone(void **state)
 	/* undo says what to tag back; the caller applies it to the index */
 	a = act_ok(vt_undo(f->store, &a, &err), &a, &err);
 	assert_non_null(a.retag_ids);
-	assert_int_equal(vt_apply_retag(f->db, &a, &err), VT_OK);
+	assert_int_equal(vt_apply_retag(f->store, f->db, &a, &err), VT_OK);
 	vt_action_clear(&a);
 	assert_int_equal(count(f, "tag:inbox and from:acmetel.example"), 1);
 }
