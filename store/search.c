@@ -8,11 +8,12 @@
  * come first and notmuch sorts only theirs (mail_search_threads_among).
  *
  * That holds only while the store mirrors the index: after an index run
- * that completed and before anything else wrote to the index (a tag set,
- * `notmuch new`, which may merge threads). Otherwise, and for any query
- * but a lone vendor:SLUG (the threads of "vendor:acme and invoice" are
- * found among the vendor's only slowly when the word is rare), notmuch
- * lists the threads as always.
+ * that completed and before anything but vtriage's own tag changes
+ * (which record the run's token again: tags move no thread) wrote to the
+ * index (`notmuch tag`, `notmuch new`, which may merge threads).
+ * Otherwise, and for any query but a lone vendor:SLUG (the threads of
+ * "vendor:acme and invoice" are found among the vendor's only slowly
+ * when the word is rare), notmuch lists the threads as always.
  */
 #include "config.h"
 
