@@ -248,6 +248,11 @@ a_vendors_first_threads_are_notmuchs_first(void **state)
 				     &err),
 			 VT_OK);
 	assert_false(both_ways(f, "vendor:initech", 5, false));
+	/* (an index run under way: the store is behind, notmuch lists) */
+	assert_int_equal(vt_meta_set(f->store, "index_dirty", "1", &err), VT_OK);
+	assert_true(both_ways(f, "vendor:initech", 5, false));
+	assert_int_equal(vt_meta_set(f->store, "index_dirty", "0", &err), VT_OK);
+	assert_false(both_ways(f, "vendor:initech", 5, false));
 	/* ...while it mirrors the index, which its own tags leave so... */
 	assert_int_equal(vt_tag(f->store, f->db, "id:v2@globex.example", "seen", NULL, "read", &act,
 				&err),
