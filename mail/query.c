@@ -354,7 +354,9 @@ mail_search_threads_among(struct mail_db *db, const char *query, long limit,
 		free(q);
 		if (rc != VT_OK || a.n_given >= limit || (a.bound == LLONG_MIN && !a.lost))
 			goto out;
-		n_named = drop_given(named, n_named, &a, sorted);
+		/* stopped at the bound: the named not given are named again;
+		 * read to the end: those not given have no match at all */
+		n_named = a.stop ? drop_given(named, n_named, &a, sorted) : 0;
 		batch *= 4;
 		if (a.lost || n_named + batch > AMONG_NAMED_MAX)
 			break;
