@@ -240,6 +240,7 @@ mail_query_sole_term(const char *query, const char *prefix)
 {
 	const char *p = query + strspn(query, " \t"), *value;
 	size_t plen = strlen(prefix), vlen;
+	char *v;
 
 	if (strncmp(p, prefix, plen) != 0 || p[plen] != ':')
 		return NULL;
@@ -253,5 +254,10 @@ mail_query_sole_term(const char *query, const char *prefix)
 			vlen++;
 	if (vlen == 0 || value[vlen + strspn(value + vlen, " \t")] != '\0')
 		return NULL;
-	return unquote(value, vlen);
+	/* vendor:"" is no term but an error (mail_query_rewrite says so) */
+	if ((v = unquote(value, vlen)) != NULL && *v == '\0') {
+		free(v);
+		v = NULL;
+	}
+	return v;
 }

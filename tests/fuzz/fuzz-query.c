@@ -6,7 +6,9 @@
  * user, but also pasted, and saved in [searches] of a config copied from
  * elsewhere. The scanner with no prefixes of ours gives the
  * query back unchanged; each term it hands over has a value; the
- * translation gives a query or an error that says why.
+ * translation gives a query or an error that says why. A query read as
+ * one vendor: term alone (the store's way to a vendor's threads) is one
+ * the scanner finds that term in, with that value, and no other.
  */
 #include "config.h"
 
@@ -20,12 +22,21 @@
 
 static const char *const prefixes[] = { "vendor", "bucket", "waiting", NULL };
 
+/* The terms the scanner handed over: a lone vendor: term must be the
+ * one vendor term it finds, with the same value. */
+struct handed {
+	int n;
+	char *vendor;
+};
+
 static char *
 expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
 {
+	struct handed *h = ctx;
 	bool known = false;
 
-	(void)ctx;
+	if (h != NULL && h->n++ == 0 && strcmp(prefix, "vendor") == 0)
+		h->vendor = strdup(value);
 	for (size_t i = 0; prefixes[i] != NULL; i++)
 		known = known || strcmp(prefix, prefixes[i]) == 0;
 	if (!known || value[0] == '\0')
@@ -89,9 +100,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strcmp(out, query) != 0)
 		abort();
 	free(out);
-	rc = mail_query_rewrite(query, prefixes, expand, NULL, &out, &err);
+	struct handed h = { 0 };
+	char *sole = mail_query_sole_term(query, "vendor");
+
+	rc = mail_query_rewrite(query, prefixes, expand, &h, &out, &err);
 	if ((rc == VT_OK) != (out != NULL) || (rc != VT_OK && err.msg[0] == '\0'))
 		abort();
+	if (sole != NULL && (h.n != 1 || h.vendor == NULL || strcmp(h.vendor, sole) != 0))
+		abort();
+	free(sole);
+	free(h.vendor);
 	free(out);
 
 	memset(&err, 0, sizeof err);

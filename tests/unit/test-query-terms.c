@@ -103,7 +103,7 @@ a_sole_term_is_the_whole_query(void **state)
 		"vendor:acme and invoice", "vendor:acme invoice", "invoice vendor:acme",
 		"-vendor:acme", "+vendor:acme", "not vendor:acme", "(vendor:acme)",
 		"vendor:acme)", "vendor:", "vendor:\"acme", "vendor:\"acme\"\"", "vendors:acme",
-		"xvendor:acme", "bucket:generic", "", "vendor:\"a\" or b",
+		"xvendor:acme", "bucket:generic", "", "vendor:\"a\" or b", "vendor:\"\"",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof sole / sizeof *sole; i++) {
