@@ -1057,6 +1057,7 @@ mail_index_token(struct mail_db *db, const struct mail_index_stats *stats)
 char *
 mail_index_token_renewed(struct mail_db *db, const char *token)
 {
+	/* the directories' fingerprint is the token's last field */
 	const char *dirs = token ? strrchr(token, ' ') : NULL;
 	char *now = dirs ? mail_index_token(db, &(struct mail_index_stats){ 0 }) : NULL;
 	char *at = now ? strrchr(now, ' ') : NULL, *renewed = NULL;
@@ -1070,11 +1071,9 @@ mail_index_token_renewed(struct mail_db *db, const char *token)
 bool
 mail_index_token_current(struct mail_db *db, const char *token)
 {
-	char *now = token ? mail_index_token(db, &(struct mail_index_stats){ 0 }) : NULL;
-	/* all but the directories' fingerprint, the last field */
-	const char *dirs = now ? strrchr(now, ' ') : NULL;
-	size_t n = dirs ? (size_t)(dirs - now) + 1 : 0;
-	bool same = n > 0 && strncmp(now, token, n) == 0 && strchr(token + n, ' ') == NULL;
+	/* the token again with the index as it is now: the same, or not */
+	char *now = mail_index_token_renewed(db, token);
+	bool same = now != NULL && strcmp(now, token) == 0;
 
 	free(now);
 	return same;

@@ -906,15 +906,6 @@ vt_status mail_search_threads(struct mail_db *db, const char *query, long offset
 					      struct vt_error *err),
 			      void *ctx, struct vt_error *err);
 
-/*
- * Threads that may match a query, newest first, from somewhere that knows
- * them without asking the index (the store knows each vendor's): every
- * thread with a match is among them, and none has a match newer than its
- * `newest`. Each call makes up to `want` of them known, points *at to all
- * known so far (the source's own) and sets *rest: no thread not among
- * them has a match newer (LLONG_MIN: there is none). A source that cannot
- * tell more stops growing, its *rest where it stopped.
- */
 /* A thread id's number (notmuch's are 16 hex digits of a counter):
  * false for anything else. */
 bool mail_thread_number(const char *s, uint64_t *out);
@@ -931,6 +922,15 @@ struct mail_thread_set {
 /* 1: id is new (and now in), 0: in before, -1: out of memory. */
 int mail_thread_set_add(struct mail_thread_set *s, uint64_t id);
 void mail_thread_set_clear(struct mail_thread_set *s);
+/*
+ * Threads that may match a query, newest first, from somewhere that knows
+ * them without asking the index (the store knows each vendor's): every
+ * thread with a match is among them, and none has a match newer than its
+ * `newest`. Each call makes up to `want` of them known, points *at to all
+ * known so far (the source's own) and sets *rest: no thread not among
+ * them has a match newer (LLONG_MIN: there is none). A source that cannot
+ * tell more stops growing, its *rest where it stopped.
+ */
 struct mail_candidate {
 	uint64_t thread; /* thread:%016x */
 	long long newest;

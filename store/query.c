@@ -86,6 +86,23 @@ add_domains(struct vt_store *s, sqlite3_stmt *st, struct strbuf *b, struct vt_er
 	return n;
 }
 
+/* Appends " OR id:ID" (the first: "id:ID"), counting in *n; false
+ * when out of memory (b failed). */
+static bool
+add_id(struct strbuf *b, const char *id, long *n)
+{
+	char *quoted = mail_query_quote(id);
+
+	if (quoted == NULL) {
+		b->failed = true;
+		return false;
+	}
+	sb_add(b, (*n)++ ? " OR id:" : "id:");
+	sb_add(b, quoted);
+	free(quoted);
+	return true;
+}
+
 /* "id:A OR id:B ..." for the message ids st yields; *n gets how many. */
 static bool
 add_ids(struct vt_store *s, sqlite3_stmt *st, struct strbuf *b, long *n, struct vt_error *err)
@@ -95,17 +112,9 @@ add_ids(struct vt_store *s, sqlite3_stmt *st, struct strbuf *b, long *n, struct 
 	*n = 0;
 	if (st == NULL)
 		return false;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char *quoted = mail_query_quote((const char *)sqlite3_column_text(st, 0));
-
-		if (quoted == NULL) {
-			b->failed = true;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!add_id(b, (const char *)sqlite3_column_text(st, 0), n))
 			break;
-		}
-		sb_add(b, (*n)++ ? " OR id:" : "id:");
-		sb_add(b, quoted);
-		free(quoted);
-	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		vt_sql_fail(s, err, rc, "resolve query");
@@ -155,19 +164,9 @@ add_sorted_ids(struct vt_store *s, sqlite3_stmt *st, struct strbuf *b, long *n,
 	}
 	if (ok && count > 1)
 		qsort(ids, count, sizeof *ids, cmp_str);
-	for (size_t i = 0; ok && i < count; i++) {
-		char *quoted;
-
-		if (i > 0 && strcmp(ids[i], ids[i - 1]) == 0)
-			continue;
-		if ((quoted = mail_query_quote(ids[i])) == NULL) {
-			b->failed = true;
+	for (size_t i = 0; ok && i < count; i++)
+		if ((i == 0 || strcmp(ids[i], ids[i - 1]) != 0) && !add_id(b, ids[i], n))
 			break;
-		}
-		sb_add(b, (*n)++ ? " OR id:" : "id:");
-		sb_add(b, quoted);
-		free(quoted);
-	}
 	for (size_t i = 0; i < count; i++)
 		free(ids[i]);
 	free(ids);

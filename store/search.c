@@ -194,14 +194,23 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 	return rc;
 }
 
-void
-vt_store_still_mirrors(struct vt_store *s, struct mail_db *db)
+vt_status
+vt_tag_messages(struct vt_store *s, struct mail_db *rw, const char *query, const char *add,
+		const char *remove, char **changed_ids, struct vt_error *err)
 {
-	char *token = vt_meta_get(s, "index_token"), *renewed = mail_index_token_renewed(db, token);
+	/* rw holds the index's write lock: nobody else writes between the
+	 * look and the tags */
+	bool mirrored = vt_store_mirrors_index(s, rw);
+	vt_status rc = mail_tag_messages(rw, query, add, remove, changed_ids, err);
+	char *token, *renewed;
 
+	if (rc != VT_OK || !mirrored)
+		return rc;
+	token = vt_meta_get(s, "index_token");
 	/* not recorded: the next search asks notmuch, as it must */
-	if (renewed != NULL)
+	if ((renewed = mail_index_token_renewed(rw, token)) != NULL)
 		vt_meta_set(s, "index_token", renewed, NULL);
 	free(token);
 	free(renewed);
+	return rc;
 }

@@ -656,6 +656,16 @@ const char *vt_editor(void);
 vt_status vt_query_translate(struct vt_store *s, const char *query, char **out,
 			     struct vt_error *err);
 
+/* Whether the store says of the mail what the index holds now: the last
+ * index run completed and nothing but vt_tag_messages wrote to the index
+ * since. */
+bool vt_store_mirrors_index(struct vt_store *s, struct mail_db *db);
+/* mail_tag_messages on a handle open for writing, after which the store
+ * mirrors the index still if it did before: tags move no thread and no
+ * attribution (store/search.c). Every tag change of vtriage's own. */
+vt_status vt_tag_messages(struct vt_store *s, struct mail_db *rw, const char *query,
+			  const char *add, const char *remove, char **changed_ids,
+			  struct vt_error *err);
 /*
  * The threads of a translated query, as mail_search_threads gives them;
  * user_query is the query as the user wrote it. The first threads of a
@@ -663,13 +673,6 @@ vt_status vt_query_translate(struct vt_store *s, const char *query, char **out,
  * store mirrors the index (store/search.c): no sort of all the vendor's
  * mail for a screen of it.
  */
-/* Whether the store says of the mail what the index holds now: the last
- * index run completed and nothing wrote to the index since. */
-bool vt_store_mirrors_index(struct vt_store *s, struct mail_db *db);
-/* After the caller's own tag writes to db (open for writing since before
- * vt_store_mirrors_index said yes: nobody else wrote between), which move
- * no thread and no attribution: the store mirrors the index still. */
-void vt_store_still_mirrors(struct vt_store *s, struct mail_db *db);
 vt_status vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query,
 			    const char *query, long offset, long limit,
 			    vt_status (*fn)(void *ctx, const struct mail_thread *t,

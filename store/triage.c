@@ -621,12 +621,8 @@ vt_tag(struct vt_store *s, struct mail_db *rw, const char *query, const char *ad
 	char *ids = NULL;
 	vt_status rc;
 
-	bool mirrored = vt_store_mirrors_index(s, rw);
-
 	memset(out, 0, sizeof *out);
-	rc = mail_tag_messages(rw, query, add, remove, &ids, err);
-	if (rc == VT_OK && mirrored)
-		vt_store_still_mirrors(s, rw);
+	rc = vt_tag_messages(s, rw, query, add, remove, &ids, err);
 	if (rc == VT_OK && ids != NULL)
 		rc = vt_journal_tagging(s, ids, add, remove, what, err);
 	if (rc == VT_OK)
@@ -641,13 +637,11 @@ vt_apply_retag(struct vt_store *s, struct mail_db *db, const struct vt_action *a
 {
 	char *copy, *tok, *save = NULL;
 	vt_status rc = VT_OK;
-	bool mirrored;
 
 	if (a->retag_ids == NULL)
 		return VT_OK;
 	if ((copy = strdup(a->retag_ids)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	mirrored = vt_store_mirrors_index(s, db);
 	for (tok = strtok_r(copy, "\n", &save); rc == VT_OK && tok;
 	     tok = strtok_r(NULL, "\n", &save)) {
 		char *id = mail_query_quote(tok), *query = NULL;
@@ -655,14 +649,11 @@ vt_apply_retag(struct vt_store *s, struct mail_db *db, const struct vt_action *a
 		if (id == NULL || asprintf(&query, "id:%s", id) < 0)
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		else
-			rc = mail_tag_messages(db, query, a->retag_add[0] ? a->retag_add : NULL,
-					       a->retag_remove[0] ? a->retag_remove : NULL, NULL,
-					       err);
+			rc = vt_tag_messages(s, db, query, a->retag_add[0] ? a->retag_add : NULL,
+					     a->retag_remove[0] ? a->retag_remove : NULL, NULL, err);
 		free(id);
 		free(query);
 	}
-	if (rc == VT_OK && mirrored)
-		vt_store_still_mirrors(s, db);
 	free(copy);
 	return rc;
 }

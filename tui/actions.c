@@ -347,12 +347,8 @@ static vt_status
 read_in(struct mail_db *rw, void *ctx, struct vt_error *err)
 {
 	struct reading *r = ctx;
-	bool mirrored = vt_store_mirrors_index(r->store, rw);
-	vt_status rc = mail_tag_messages(rw, r->query, NULL, "unread", NULL, err);
 
-	if (rc == VT_OK && mirrored)
-		vt_store_still_mirrors(r->store, rw);
-	return rc;
+	return vt_tag_messages(r->store, rw, r->query, NULL, "unread", NULL, err);
 }
 
 void
