@@ -125,5 +125,13 @@ notmuch_status_t mail_message_store_attribution(notmuch_message_t *msg,
 /* "(thread:ID or ...) and (QUERY)" for n thread numbers, or with `but`
  * "(QUERY) and not (thread:ID or ...)"; NULL when out of memory. */
 char *mail_threads_naming(const uint64_t *ids, long n, const char *query, bool but);
+/* The first `limit` threads of a query (< 0: all), straight from
+ * notmuch, newest first; no further once *stop (if given) is set. */
+vt_status mail_list_threads(struct mail_db *db, const char *query_string, long limit,
+			    vt_status (*fn)(void *ctx, const struct mail_thread *t,
+					    struct vt_error *err),
+			    void *ctx, const bool *stop, struct vt_error *err);
+/* The vendor organisation msg is attributed to, or NULL. malloc'd. */
+char *mail_message_vendor_org(notmuch_message_t *msg);
 
 #endif

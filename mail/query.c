@@ -73,6 +73,19 @@ mail_count(struct mail_db *db, const char *query_string, bool count_threads,
 	return VT_OK;
 }
 
+char *
+mail_message_vendor_org(notmuch_message_t *msg)
+{
+	const char *kind = NULL, *org = NULL;
+
+	notmuch_message_get_property(msg, MAIL_PROP_KIND, &kind);
+	if (kind != NULL && strcmp(kind, "vendor") == 0 &&
+	    notmuch_message_get_property(msg, MAIL_PROP_ORG, &org) == NOTMUCH_STATUS_SUCCESS &&
+	    org != NULL)
+		return strdup(org);
+	return NULL;
+}
+
 /* The organisation of a thread's vendor mail: its first message, in
  * thread order, attributed to a vendor. */
 static char *
@@ -82,15 +95,8 @@ thread_vendor_org(notmuch_messages_t *msgs, int depth)
 
 	for (; found == NULL && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *msg = notmuch_messages_get(msgs);
-		const char *kind = NULL, *org = NULL;
 
-		notmuch_message_get_property(msg, MAIL_PROP_KIND, &kind);
-		if (kind != NULL && strcmp(kind, "vendor") == 0 &&
-		    notmuch_message_get_property(msg, MAIL_PROP_ORG, &org) ==
-			    NOTMUCH_STATUS_SUCCESS &&
-		    org != NULL)
-			found = strdup(org);
-		else if (depth < 64)
+		if ((found = mail_message_vendor_org(msg)) == NULL && depth < 64)
 			found = thread_vendor_org(notmuch_message_get_replies(msg), depth + 1);
 	}
 	return found;
@@ -142,10 +148,8 @@ fill_thread(notmuch_thread_t *nt, struct mail_thread *t)
 	return 0;
 }
 
-/* The first `limit` threads (< 0: all), straight from notmuch; no
- * further once *stop (if given) is set. */
-static vt_status
-search_all(struct mail_db *db, const char *query_string, long limit,
+vt_status
+mail_list_threads(struct mail_db *db, const char *query_string, long limit,
 	   vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
 	   void *ctx, const bool *stop, struct vt_error *err)
 {
@@ -205,7 +209,7 @@ search_from(struct mail_db *db, const char *query, long offset, long limit,
 		if (rc == VT_OK && offset == 0 && mail_thread_order_spans(o) > 1 &&
 		    mail_thread_order_count(o) < limit) {
 			mail_thread_order_free(o);
-			return search_all(db, query, limit, fn, ctx, NULL, err);
+			return mail_list_threads(db, query, limit, fn, ctx, NULL, err);
 		}
 	}
 	/* a query naming a few hundred threads at a time */
@@ -248,7 +252,7 @@ mail_search_threads(struct mail_db *db, const char *query_string, long offset, l
 	 * (thread-order.c) */
 	if (offset > 0 || (limit >= 0 && !narrow(query_string)))
 		return search_from(db, query_string, offset, limit, fn, ctx, err);
-	return search_all(db, query_string, limit, fn, ctx, NULL, err);
+	return mail_list_threads(db, query_string, limit, fn, ctx, NULL, err);
 }
 
 /* Past this many threads named in one query, a query naming them costs
@@ -322,7 +326,7 @@ mail_search_threads_among(struct mail_db *db, const char *query, long limit,
 	if (limit <= 0)
 		return VT_OK;
 	if (batch > AMONG_NAMED_MAX)
-		return search_all(db, query, limit, fn, ctx, NULL, err);
+		return mail_list_threads(db, query, limit, fn, ctx, NULL, err);
 	a.given = calloc((size_t)limit, sizeof *a.given);
 	sorted = calloc((size_t)limit, sizeof *sorted);
 	named = malloc(AMONG_NAMED_MAX * sizeof *named);
@@ -350,7 +354,7 @@ mail_search_threads_among(struct mail_db *db, const char *query, long limit,
 			goto out;
 		}
 		a.stop = false;
-		rc = search_all(db, q, -1, give_if_placed, &a, &a.stop, err);
+		rc = mail_list_threads(db, q, -1, give_if_placed, &a, &a.stop, err);
 		free(q);
 		if (rc != VT_OK || a.n_given >= limit || (a.bound == LLONG_MIN && !a.lost))
 			goto out;
@@ -364,11 +368,11 @@ mail_search_threads_among(struct mail_db *db, const char *query, long limit,
 	/* Too many to name: the rest of the list is every thread but those
 	 * given, all of which come before it. */
 	if (a.n_given == 0)
-		rc = search_all(db, query, limit, fn, ctx, NULL, err);
+		rc = mail_list_threads(db, query, limit, fn, ctx, NULL, err);
 	else if ((q = mail_threads_naming(a.given, a.n_given, query, true)) == NULL)
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	else {
-		rc = search_all(db, q, limit - a.n_given, fn, ctx, NULL, err);
+		rc = mail_list_threads(db, q, limit - a.n_given, fn, ctx, NULL, err);
 		free(q);
 	}
 out:

@@ -14,6 +14,10 @@
  * Otherwise, and for any query but a lone vendor:SLUG (the threads of
  * "vendor:acme and invoice" are found among the vendor's only slowly
  * when the word is rare), notmuch lists the threads as always.
+ *
+ * A whole list, under the same condition, takes each message's thread
+ * and the thread's size from the store: a thread of one message is
+ * written from the message (mail_search_threads_known).
  */
 #include "config.h"
 
@@ -174,6 +178,29 @@ vt_store_mirrors_index(struct vt_store *s, struct mail_db *db)
 	return same;
 }
 
+/* A message's thread and its size, as the store has them. */
+static bool
+thread_of(void *ctx, const char *message_id, uint64_t *thread, long *messages)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		ctx,
+		"SELECT m.thread, (SELECT count(*) FROM messages t WHERE t.thread = m.thread)"
+		" FROM messages m WHERE m.message_id = ?",
+		NULL);
+	bool known = false;
+
+	if (st == NULL)
+		return false;
+	sqlite3_bind_text(st, 1, message_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    mail_thread_number((const char *)sqlite3_column_text(st, 0), thread)) {
+		*messages = (long)sqlite3_column_int64(st, 1);
+		known = true;
+	}
+	sqlite3_reset(st);
+	return known;
+}
+
 vt_status
 vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query,
 		  const char *query, long offset, long limit,
@@ -187,6 +214,8 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 	if (vendor != NULL && vt_store_mirrors_index(s, db) && vendor_threads_open(s, vendor, &v)) {
 		rc = mail_search_threads_among(db, query, limit, more_threads, &v, fn, ctx, err);
 		vendor_threads_clear(&v);
+	} else if (offset == 0 && limit < 0 && vt_store_mirrors_index(s, db)) {
+		rc = mail_search_threads_known(db, query, thread_of, s, fn, ctx, err);
 	} else {
 		rc = mail_search_threads(db, query, offset, limit, fn, ctx, err);
 	}

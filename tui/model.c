@@ -218,7 +218,8 @@ static vt_status
 make_order(struct tui_threads *t, struct mail_db *db, struct vt_error *err)
 {
 	struct collect c = { .marks = &t->marks, .sort = t->sort };
-	vt_status rc = mail_search_threads(db, t->nm_query, 0, -1, collect_thread, &c, err);
+	vt_status rc =
+		vt_search_threads(t->store, db, t->query, t->nm_query, 0, -1, collect_thread, &c, err);
 
 	if (rc == VT_OK && c.count > 1)
 		qsort(c.items, c.count, sizeof *c.items,

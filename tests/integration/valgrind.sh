@@ -18,6 +18,7 @@ vg() {
 }
 ok "index" vg index --quiet
 ok "search" vg search vendor:acmetel
+ok "a whole list, threads of one message written from the store" vg search --format=json '*'
 ok "a vendor's first threads, from the store" vg search --limit 2 vendor:acmetel
 ok "check" vg check --format=json
 ok "history" vg history acmetel

@@ -128,6 +128,13 @@ collect_whole(void *ctx, const struct mail_thread *th, struct vt_error *err)
 	assert_true(asprintf(&c->at[c->n], "%s %lld %lld [%d/%d] %s; %s (%s)", th->thread_id,
 			     (long long)th->newest, (long long)th->oldest, th->matched, th->total,
 			     th->authors, th->subject, th->vendor_org ? th->vendor_org : "-") > 0);
+	for (size_t i = 0; i < th->n_tags; i++) {
+		char *more;
+
+		assert_true(asprintf(&more, "%s %s", c->at[c->n], th->tags[i]) > 0);
+		free(c->at[c->n]);
+		c->at[c->n] = more;
+	}
 	c->n++;
 	return VT_OK;
 }
@@ -269,6 +276,125 @@ a_vendors_first_threads_are_notmuchs_first(void **state)
 	assert_true(both_ways(f, "vendor:initech", 5, false));
 }
 
+/* Mail whose thread summary notmuch makes its own way: names turned
+ * round, replies' subjects, no name, no From, no Subject, the Trash. */
+static void
+write_odd_mail(struct fixture *f)
+{
+	static const struct {
+		const char *from, *subject;
+	} odd[] = {
+		{ "\"Doe, John\" <john.doe@doe.example>", "Quote 7" },
+		{ "\"Smith, Ann\" <sales@smith.example>", "Re: Quote 7" },
+		{ "\"Lee,  Kim\" <kim.lee@lee.example>", "RE: Re: Quote 8" },
+		{ "\"Roe,\" <roe@roe.example>", "Aw: Angebot" },
+		{ "<bob@bob.example>", "=?UTF-8?Q?Re:_?=" },
+		{ "\"\" <empty@empty.example>", "sv: offert" },
+		{ "Undisclosed recipients:;", "Vs:  tarjous" },
+		{ "not an address at all", "Re:Quote 9" },
+		{ "=?UTF-8?B?w4FuZ2VsIFDDqXJleg==?= <angel@perez.example>",
+		  "=?UTF-8?Q?Re:_Presupuesto_=C3=BAnico?=" },
+	};
+	char path[4200], name[32], id[64];
+
+	for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+		snprintf(name, sizeof name, "odd%zu:2,S", i);
+		snprintf(id, sizeof id, "odd%zu@odd.example", i);
+		test_write_message(f->mail, name, odd[i].from, "rich@northwind.example",
+				   odd[i].subject, id, "Date: 03 Jan 2025 09:00:00 +0000\n", NULL);
+	}
+	assert_true(strlen(f->mail) < 4096);
+	snprintf(path, sizeof path, "%s/cur/nofrom:2,S", f->mail);
+	test_write_text(path, "To: rich@northwind.example\nMessage-ID: <nofrom@odd.example>\n"
+			      "Date: 04 Jan 2025 09:00:00 +0000\n\nNo sender.\n");
+	snprintf(path, sizeof path, "%s/cur/nosubject:2,S", f->mail);
+	test_write_text(path, "From: Sales <sales@globex.example>\nTo: rich@northwind.example\n"
+			      "Message-ID: <nosubject@globex.example>\n"
+			      "Date: 05 Jan 2025 09:00:00 +0000\n\nNo subject.\n");
+	/* one of a thread in the Trash, and a thread all in it */
+	test_write_message(f->mail, "trash1:2,S", "Sales <sales@globex.example>",
+			   "rich@northwind.example", "Binned", "trash1@globex.example",
+			   "Date: 06 Jan 2025 09:00:00 +0000\n", NULL);
+	test_write_message(f->mail, "trash2:2,S", "Rich <rich@northwind.example>",
+			   "sales@globex.example", "Re: Binned", "trash2@northwind.example",
+			   "Date: 07 Jan 2025 09:00:00 +0000\nIn-Reply-To: <trash1@globex.example>\n",
+			   NULL);
+	test_write_message(f->mail, "trash3:2,S", "Sales <sales@globex.example>",
+			   "rich@northwind.example", "Binned alone", "trash3@globex.example",
+			   "Date: 08 Jan 2025 09:00:00 +0000\n", NULL);
+}
+
+/* Threads of two messages, enough of them that a list of their
+ * replies starts with more than 128 threads of several messages. */
+static void
+write_conversations(struct fixture *f, int n)
+{
+	char name[32], id[64], date[200];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "c%d:2,S", i);
+		snprintf(id, sizeof id, "c%d@initech.example", i);
+		snprintf(date, sizeof date, "Date: %02d Feb 2021 08:%02d:00 +0000\n", 1 + i % 28,
+			 i % 60);
+		test_write_message(f->mail, name, "Bill <bill@initech.example>",
+				   "rich@northwind.example", "Delivery", id, date, NULL);
+		snprintf(name, sizeof name, "d%d:2,S", i);
+		snprintf(date, sizeof date,
+			 "Date: %02d Apr 2021 08:%02d:00 +0000\nIn-Reply-To: <c%d@initech.example>\n",
+			 1 + i % 28, i % 60, i);
+		snprintf(id, sizeof id, "d%d@northwind.example", i);
+		test_write_message(f->mail, name, "Rich <rich@northwind.example>",
+				   "bill@initech.example", "Re: Delivery", id, date, NULL);
+	}
+}
+
+static void
+a_whole_list_is_notmuchs(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const queries[] = {
+		"*", "vendor:globex", "offer", "from:doe or from:smith or from:lee", "quote",
+		"tag:deleted", "vendor:globex and subject:rare", "subject:delivery",
+		"from:rich and subject:delivery", "from:bill or subject:offer", "nosuchword",
+	};
+	struct vt_error err = { 0 };
+
+	write_vendor_mail(f);
+	write_odd_mail(f);
+	write_conversations(f, 140);
+	index_ok(f);
+	assert_int_equal(external_notmuch(f, "tag +deleted -- id:trash1@globex.example or"
+					     " id:trash3@globex.example"),
+			 0);
+	assert_int_equal(vt_sql_exec(f->store, "DELETE FROM meta WHERE key = 'index_token'", &err),
+			 VT_OK);
+	index_ok(f); /* the store mirrors the index again */
+	assert_true(vt_store_mirrors_index(f->store, f->db));
+	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+		both_ways(f, queries[i], -1, true);
+
+	/* The store's word is taken: a thread it holds one message of is
+	 * written from that message (this shows whose list it is)... */
+	assert_int_equal(vt_sql_exec(f->store,
+				     "DELETE FROM messages WHERE message_id = 'v1@globex.example'",
+				     &err),
+			 VT_OK);
+	assert_false(both_ways(f, "vendor:globex", -1, false));
+	/* ...but not past the first threads of a list mostly of threads of
+	 * several messages: notmuch lists the rest (the last thread of
+	 * "subject:delivery" is c0's, its reply the oldest) */
+	assert_true(both_ways(f, "subject:delivery", -1, false));
+	assert_int_equal(vt_sql_exec(f->store,
+				     "DELETE FROM messages WHERE message_id = 'c0@initech.example'",
+				     &err),
+			 VT_OK);
+	assert_true(both_ways(f, "subject:delivery", -1, false));
+	assert_false(both_ways(f, "subject:delivery and date:2021-04-01..2021-04-01", -1, false));
+	/* ...and once anything else wrote to the index, notmuch lists all */
+	assert_int_equal(external_notmuch(f, "tag +seen -- id:v1@globex.example"), 0);
+	assert_true(both_ways(f, "vendor:globex", -1, false));
+}
+
 /* Candidates from a list of the index's threads, cut short at `stuck`. */
 struct listed {
 	struct mail_candidate *at;
@@ -373,6 +499,7 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(threads_among_candidates_are_the_querys, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(a_whole_list_is_notmuchs, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

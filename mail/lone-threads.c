@@ -1,0 +1,317 @@
+/*
+ * Whole lists in which a thread of one message is written from that
+ * message (mail_search_threads_known in mail.h). notmuch builds every
+ * thread of a list with a query of its own over the thread (a third of
+ * the list's time at 300,000 messages) and reads its first message twice
+ * over; most threads of a vendor's mail are one message, and what the
+ * list shows of such a thread is that message: its thread, its date,
+ * its tags, its author and subject as notmuch's thread summary makes
+ * them.
+ */
+#include "config.h"
+
+#include <gmime/gmime.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "private.h"
+
+/* Threads asked of notmuch in one query; threads held before asking. */
+#define ASKED_MAX 256
+#define QUEUE_MAX 1024
+/* The first threads read tell whether this list has many of one message. */
+#define PROBE_THREADS 128
+
+/*
+ * "Last, First" as "First Last" when the address spells it so
+ * ("first.last@"), else the name as it is: notmuch's thread summary
+ * (lib/thread.cc, _thread_cleanup_author, notmuch 0.37) does this to
+ * every author, and a list must read the same whoever wrote it. No
+ * library knows this rule; it is notmuch's own.
+ */
+static char *
+cleanup_author(const char *author, const char *from)
+{
+	const char *comma = strchr(author, ',');
+	size_t len = strlen(author), last, first;
+	char *clean = strdup(author), *test;
+
+	if (clean == NULL || comma == NULL || comma[1] == '\0')
+		return clean;
+	last = (size_t)(comma - author);
+	first = len - last - 1;
+	for (comma++; *comma == ' '; comma++)
+		first--;
+	memcpy(clean, comma, first);
+	clean[first] = ' ';
+	memcpy(clean + first + 1, author, last);
+	clean[first + 1 + last] = '\0';
+	if ((test = strdup(clean)) == NULL) {
+		free(clean);
+		return NULL;
+	}
+	for (char *p = test; *p; p++)
+		if (*p == ' ')
+			*p = '.';
+	if (strcasestr(from, test) == NULL)
+		strcpy(clean, author);
+	free(test);
+	return clean;
+}
+
+/* The author notmuch's summary gives a message: its first address's
+ * name, or the address where the name is empty. NULL: none. */
+static char *
+thread_author(const char *from)
+{
+	InternetAddressList *list;
+	InternetAddress *address;
+	const char *author;
+	char *clean = NULL;
+
+	if (from == NULL)
+		return NULL;
+	g_mime_init();
+	if ((list = internet_address_list_parse(NULL, from)) == NULL)
+		return NULL;
+	if (internet_address_list_length(list) > 0 &&
+	    (address = internet_address_list_get_address(list, 0)) != NULL) {
+		author = internet_address_get_name(address);
+		if ((author == NULL || *author == '\0') && INTERNET_ADDRESS_IS_MAILBOX(address))
+			author = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(address));
+		if (author != NULL && *author != '\0')
+			clean = cleanup_author(author, from);
+		else if (author != NULL)
+			clean = strdup("");
+	}
+	g_object_unref(list);
+	return clean;
+}
+
+/* The subject notmuch gives a thread of one message: its own, one
+ * "Re: " (or Aw:, Vs:, Sv:) off unless nothing would be left. */
+static char *
+thread_subject(const char *subject)
+{
+	static const char *const replies[] = { "Re: ", "Aw: ", "Vs: ", "Sv: " };
+
+	if (subject == NULL)
+		return strdup("");
+	for (size_t i = 0; i < sizeof replies / sizeof *replies; i++)
+		if (strncasecmp(subject, replies[i], 4) == 0 && subject[4] != '\0')
+			return strdup(subject + 4);
+	return strdup(subject);
+}
+
+/* A thread of one message, as notmuch's thread summary has it. */
+static int
+fill_lone(notmuch_message_t *msg, const char *thread_id, struct mail_thread *t)
+{
+	char *author = thread_author(notmuch_message_get_header(msg, "from"));
+
+	memset(t, 0, sizeof *t);
+	t->thread_id = strdup(thread_id);
+	t->subject = thread_subject(notmuch_message_get_header(msg, "subject"));
+	t->authors = author ? author : strdup("");
+	t->newest = t->oldest = notmuch_message_get_date(msg);
+	t->matched = t->total = 1;
+	t->vendor_org = mail_message_vendor_org(msg);
+	if (t->thread_id == NULL || t->subject == NULL || t->authors == NULL)
+		return -1;
+	for (notmuch_tags_t *tags = notmuch_message_get_tags(msg); notmuch_tags_valid(tags);
+	     notmuch_tags_move_to_next(tags)) {
+		char **grown = realloc(t->tags, (t->n_tags + 1) * sizeof *grown);
+
+		if (grown == NULL)
+			return -1;
+		t->tags = grown;
+		if ((t->tags[t->n_tags] = strdup(notmuch_tags_get(tags))) == NULL)
+			return -1;
+		t->n_tags++;
+	}
+	return 0;
+}
+
+struct queued {
+	uint64_t thread;
+	notmuch_message_t *lone; /* the thread's one message; NULL: asked */
+};
+
+struct known {
+	struct mail_db *db;
+	const char *query;
+	vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err);
+	void *ctx;
+	struct mail_thread_set seen;
+	uint64_t probed[PROBE_THREADS];
+	long n_threads, n_lone;
+	struct queued queue[QUEUE_MAX];
+	long n_queued;
+	uint64_t asked[ASKED_MAX];
+	struct mail_thread answers[ASKED_MAX];
+	long n_asked;
+};
+
+static vt_status
+keep_answer(void *ctx, const struct mail_thread *t, struct vt_error *err)
+{
+	struct known *k = ctx;
+	uint64_t id;
+
+	if (!mail_thread_number(t->thread_id, &id))
+		return VT_OK;
+	for (long i = 0; i < k->n_asked; i++)
+		if (k->asked[i] == id && k->answers[i].thread_id == NULL)
+			return mail_thread_copy(t, &k->answers[i], err);
+	return VT_OK;
+}
+
+static vt_status
+emit_lone(struct known *k, notmuch_message_t *msg, uint64_t thread, struct vt_error *err)
+{
+	const char *thread_id = notmuch_message_get_thread_id(msg);
+	struct mail_thread t;
+	uint64_t id;
+	vt_status rc;
+
+	if (thread_id == NULL || !mail_thread_number(thread_id, &id))
+		return VT_OK; /* not a thread notmuch would list */
+	if (id != thread) {
+		/* the index has it in another thread than the caller said:
+		 * notmuch lists that one, unless it was listed */
+		char *q;
+
+		if (mail_thread_set_add(&k->seen, id) == 0)
+			return VT_OK;
+		if ((q = mail_threads_naming(&id, 1, k->query, false)) == NULL)
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		rc = mail_list_threads(k->db, q, -1, k->fn, k->ctx, NULL, err);
+		free(q);
+		return rc;
+	}
+	rc = fill_lone(msg, thread_id, &t) == 0 ? k->fn(k->ctx, &t, err)
+						: vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	mail_thread_clear(&t);
+	return rc;
+}
+
+/* Writes the threads held, in order: the asked in one query. */
+static vt_status
+flush(struct known *k, vt_status rc, struct vt_error *err)
+{
+	char *q = NULL;
+
+	if (rc == VT_OK && k->n_asked > 0) {
+		if ((q = mail_threads_naming(k->asked, k->n_asked, k->query, false)) == NULL)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		else
+			rc = mail_list_threads(k->db, q, -1, keep_answer, k, NULL, err);
+		free(q);
+	}
+	for (long i = 0, a = 0; i < k->n_queued; i++) {
+		struct queued *e = &k->queue[i];
+
+		if (e->lone != NULL) {
+			if (rc == VT_OK)
+				rc = emit_lone(k, e->lone, e->thread, err);
+			notmuch_message_destroy(e->lone);
+			continue;
+		}
+		/* a thread gone since (deleted, merged) is left out */
+		for (; a < k->n_asked && k->asked[a] != e->thread; a++)
+			;
+		if (rc == VT_OK && a < k->n_asked && k->answers[a].thread_id != NULL)
+			rc = k->fn(k->ctx, &k->answers[a], err);
+	}
+	for (long a = 0; a < k->n_asked; a++)
+		mail_thread_clear(&k->answers[a]);
+	k->n_queued = k->n_asked = 0;
+	return rc;
+}
+
+/* Holds a message's thread, the first time it comes. */
+static vt_status
+take(struct known *k, notmuch_message_t *msg, mail_thread_of_fn thread_of, void *of_ctx,
+     struct vt_error *err)
+{
+	const char *id = notmuch_message_get_header(msg, "message-id");
+	uint64_t thread;
+	long size = 0;
+	int added;
+
+	if (id == NULL || !thread_of(of_ctx, id, &thread, &size)) {
+		const char *thread_id = notmuch_message_get_thread_id(msg);
+
+		size = 0;
+		if (thread_id == NULL || !mail_thread_number(thread_id, &thread)) {
+			notmuch_message_destroy(msg);
+			return VT_OK;
+		}
+	}
+	if ((added = mail_thread_set_add(&k->seen, thread)) <= 0) {
+		notmuch_message_destroy(msg);
+		return added < 0 ? vt_fail(err, VT_ERR_NOMEM, "out of memory") : VT_OK;
+	}
+	if (k->n_threads < PROBE_THREADS)
+		k->probed[k->n_threads] = thread;
+	k->n_threads++;
+	k->queue[k->n_queued].thread = thread;
+	if (size == 1) {
+		k->queue[k->n_queued].lone = msg;
+		k->n_lone++;
+	} else {
+		k->queue[k->n_queued].lone = NULL;
+		k->asked[k->n_asked++] = thread;
+		notmuch_message_destroy(msg);
+	}
+	k->n_queued++;
+	return k->n_asked == ASKED_MAX || k->n_queued == QUEUE_MAX ? flush(k, VT_OK, err) : VT_OK;
+}
+
+vt_status
+mail_search_threads_known(struct mail_db *db, const char *query, mail_thread_of_fn thread_of,
+			  void *of_ctx,
+			  vt_status (*fn)(void *ctx, const struct mail_thread *t,
+					  struct vt_error *err),
+			  void *ctx, struct vt_error *err)
+{
+	struct known *k = calloc(1, sizeof *k);
+	notmuch_query_t *q = k ? mail_query_create(db, query) : NULL;
+	notmuch_messages_t *msgs = NULL;
+	notmuch_status_t st;
+	bool rest = false;
+	vt_status rc = VT_OK;
+
+	if (q == NULL) {
+		free(k);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	*k = (struct known){ .db = db, .query = query, .fn = fn, .ctx = ctx };
+	notmuch_query_set_sort(q, NOTMUCH_SORT_NEWEST_FIRST);
+	if ((st = notmuch_query_search_messages(q, &msgs)) != NOTMUCH_STATUS_SUCCESS)
+		rc = mail_query_fail(db, err, st, query);
+	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		rc = take(k, notmuch_messages_get(msgs), thread_of, of_ctx, err);
+		/* threads of many messages: notmuch's own list costs less
+		 * than asking for them here after reading their mail */
+		if (k->n_threads == PROBE_THREADS && 2 * k->n_lone < k->n_threads) {
+			rest = true;
+			break;
+		}
+	}
+	rc = flush(k, rc, err);
+	if (rc == VT_OK && rest) {
+		char *but = mail_threads_naming(k->probed, PROBE_THREADS, query, true);
+
+		rc = but ? mail_list_threads(db, but, -1, fn, ctx, NULL, err)
+			 : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(but);
+	}
+	if (msgs != NULL)
+		notmuch_messages_destroy(msgs);
+	notmuch_query_destroy(q);
+	mail_thread_set_clear(&k->seen);
+	free(k);
+	return rc;
+}
