@@ -1,9 +1,8 @@
 /*
- * Whole lists in which a thread of one message is written from that
- * message (mail_search_threads_known in mail.h). notmuch builds every
- * thread of a list with a query of its own over the thread (a third of
- * the list's time at 300,000 messages) and reads its first message twice
- * over; most threads of a vendor's mail are one message, and what the
+ * Lists in which a thread of one message is written from that message
+ * (mail_search_threads_known in mail.h). notmuch builds every thread of
+ * a list with a query of its own over the thread (a third of the list's
+ * time at 300,000 messages) and reads its first message twice over; most threads of a vendor's mail are one message, and what the
  * list shows of such a thread is that message: its thread, its date,
  * its tags, its author and subject as notmuch's thread summary makes
  * them.
@@ -143,6 +142,7 @@ struct known {
 	const char *query;
 	vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err);
 	void *ctx;
+	long limit, given; /* limit < 0: all */
 	struct mail_thread_set seen;
 	uint64_t probed[PROBE_THREADS];
 	long n_threads, n_lone;
@@ -168,6 +168,17 @@ keep_answer(void *ctx, const struct mail_thread *t, struct vt_error *err)
 }
 
 static vt_status
+give(void *ctx, const struct mail_thread *t, struct vt_error *err)
+{
+	struct known *k = ctx;
+
+	if (k->limit >= 0 && k->given >= k->limit)
+		return VT_OK;
+	k->given++;
+	return k->fn(k->ctx, t, err);
+}
+
+static vt_status
 emit_lone(struct known *k, notmuch_message_t *msg, uint64_t thread, struct vt_error *err)
 {
 	const char *thread_id = notmuch_message_get_thread_id(msg);
@@ -186,11 +197,11 @@ emit_lone(struct known *k, notmuch_message_t *msg, uint64_t thread, struct vt_er
 			return VT_OK;
 		if ((q = mail_threads_naming(&id, 1, k->query, false)) == NULL)
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		rc = mail_list_threads(k->db, q, -1, k->fn, k->ctx, NULL, err);
+		rc = mail_list_threads(k->db, q, -1, give, k, NULL, err);
 		free(q);
 		return rc;
 	}
-	rc = fill_lone(msg, thread_id, &t) == 0 ? k->fn(k->ctx, &t, err)
+	rc = fill_lone(msg, thread_id, &t) == 0 ? give(k, &t, err)
 						: vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	mail_thread_clear(&t);
 	return rc;
@@ -222,7 +233,7 @@ flush(struct known *k, vt_status rc, struct vt_error *err)
 		for (; a < k->n_asked && k->asked[a] != e->thread; a++)
 			;
 		if (rc == VT_OK && a < k->n_asked && k->answers[a].thread_id != NULL)
-			rc = k->fn(k->ctx, &k->answers[a], err);
+			rc = give(k, &k->answers[a], err);
 	}
 	for (long a = 0; a < k->n_asked; a++)
 		mail_thread_clear(&k->answers[a]);
@@ -270,28 +281,45 @@ take(struct known *k, notmuch_message_t *msg, mail_thread_of_fn thread_of, void 
 }
 
 vt_status
-mail_search_threads_known(struct mail_db *db, const char *query, mail_thread_of_fn thread_of,
-			  void *of_ctx,
+mail_search_threads_known(struct mail_db *db, const char *query, long limit,
+			  mail_thread_of_fn thread_of, void *of_ctx,
 			  vt_status (*fn)(void *ctx, const struct mail_thread *t,
 					  struct vt_error *err),
 			  void *ctx, struct vt_error *err)
 {
+	/* the first threads of a broad query: the newest mail's threads
+	 * are read first (thread-order.c), not every match sorted */
+	if (limit >= 0 && !mail_query_narrow(query))
+		return mail_search_from(db, query, 0, limit, fn, ctx, thread_of, of_ctx, err);
+	return mail_list_threads_known(db, query, limit, thread_of, of_ctx, fn, ctx, err);
+}
+
+vt_status
+mail_list_threads_known(struct mail_db *db, const char *query, long limit,
+			mail_thread_of_fn thread_of, void *of_ctx,
+			vt_status (*fn)(void *ctx, const struct mail_thread *t,
+					struct vt_error *err),
+			void *ctx, struct vt_error *err)
+{
 	struct known *k = calloc(1, sizeof *k);
-	notmuch_query_t *q = k ? mail_query_create(db, query) : NULL;
+	notmuch_query_t *q;
 	notmuch_messages_t *msgs = NULL;
 	notmuch_status_t st;
 	bool rest = false;
 	vt_status rc = VT_OK;
 
-	if (q == NULL) {
+
+	if (k == NULL || (q = mail_query_create(db, query)) == NULL) {
 		free(k);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
-	*k = (struct known){ .db = db, .query = query, .fn = fn, .ctx = ctx };
+	*k = (struct known){ .db = db, .query = query, .fn = fn, .ctx = ctx, .limit = limit };
 	notmuch_query_set_sort(q, NOTMUCH_SORT_NEWEST_FIRST);
 	if ((st = notmuch_query_search_messages(q, &msgs)) != NOTMUCH_STATUS_SUCCESS)
 		rc = mail_query_fail(db, err, st, query);
-	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+	for (; rc == VT_OK && notmuch_messages_valid(msgs) &&
+	       (limit < 0 || k->given + k->n_queued < limit);
+	     notmuch_messages_move_to_next(msgs)) {
 		rc = take(k, notmuch_messages_get(msgs), thread_of, of_ctx, err);
 		/* threads of many messages: notmuch's own list costs less
 		 * than asking for them here after reading their mail */
@@ -304,7 +332,8 @@ mail_search_threads_known(struct mail_db *db, const char *query, mail_thread_of_
 	if (rc == VT_OK && rest) {
 		char *but = mail_threads_naming(k->probed, PROBE_THREADS, query, true);
 
-		rc = but ? mail_list_threads(db, but, -1, fn, ctx, NULL, err)
+		rc = but ? mail_list_threads(db, but, limit < 0 ? -1 : limit - k->given, give, k,
+					     NULL, err)
 			 : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		free(but);
 	}

@@ -131,6 +131,30 @@ vt_status mail_list_threads(struct mail_db *db, const char *query_string, long l
 			    vt_status (*fn)(void *ctx, const struct mail_thread *t,
 					    struct vt_error *err),
 			    void *ctx, const bool *stop, struct vt_error *err);
+/* mail_thread_order_step returns as a span of dates is read to its end
+ * (a query with few recent matches is then sorted whole instead). */
+void mail_thread_order_pause_at_span_ends(struct mail_thread_order *o);
+/* Spans read to their end so far, when pausing there. */
+int mail_thread_order_spans_read(const struct mail_thread_order *o);
+/* Threads [offset, offset + limit) (limit < 0: all the rest) from the
+ * newest mail's threads read first; a first screen the newest month
+ * does not fill comes from a sort of every match: with `thread_of`, a
+ * thread of one message written from the message (mail_search_threads_known). */
+vt_status mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
+			   vt_status (*fn)(void *ctx, const struct mail_thread *t,
+					   struct vt_error *err),
+			   void *ctx, mail_thread_of_fn thread_of, void *of_ctx,
+			   struct vt_error *err);
+/* The first `limit` threads (< 0: all) by a sort of every match, a thread
+ * of one message written from the message. */
+vt_status mail_list_threads_known(struct mail_db *db, const char *query, long limit,
+				  mail_thread_of_fn thread_of, void *of_ctx,
+				  vt_status (*fn)(void *ctx, const struct mail_thread *t,
+						  struct vt_error *err),
+				  void *ctx, struct vt_error *err);
+/* Whether notmuch sorts every match of the query sooner than the newest
+ * mail's threads are read (a thread, a message, a vendor's mail). */
+bool mail_query_narrow(const char *query);
 /* The vendor organisation msg is attributed to, or NULL. malloc'd. */
 char *mail_message_vendor_org(notmuch_message_t *msg);
 

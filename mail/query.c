@@ -189,27 +189,31 @@ out:
 	return rc;
 }
 
-/* Threads [offset, offset + limit) (limit < 0: all the rest). */
-static vt_status
-search_from(struct mail_db *db, const char *query, long offset, long limit,
-	    vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
-	    void *ctx, struct vt_error *err)
+vt_status
+mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
+		 vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
+		 void *ctx, mail_thread_of_fn thread_of, void *of_ctx, struct vt_error *err)
 {
 	struct mail_thread_order *o;
 	vt_status rc = mail_thread_order_start(db, query, &o, err);
 
+	if (rc == VT_OK)
+		mail_thread_order_pause_at_span_ends(o);
 	/* no further than needed: a message is ~10 µs (its thread id) */
 	while (rc == VT_OK && !mail_thread_order_done(o) &&
 	       (limit < 0 || mail_thread_order_count(o) < offset + limit)) {
 		rc = mail_thread_order_step(
 			o, limit < 0 ? 4096 : 16 + offset + limit - mail_thread_order_count(o), err);
 		/* The first screen not in the newest month: a query with few
-		 * recent matches, which notmuch sorts cheaply whole (spans
-		 * back to 1980 would cost more than they save). */
-		if (rc == VT_OK && offset == 0 && mail_thread_order_spans(o) > 1 &&
+		 * recent matches, which notmuch sorts cheaply whole (each
+		 * span is a pass over the dates of all mail, 70 ms at a
+		 * million messages, whatever the query). */
+		if (rc == VT_OK && offset == 0 && mail_thread_order_spans_read(o) > 0 &&
 		    mail_thread_order_count(o) < limit) {
 			mail_thread_order_free(o);
-			return mail_list_threads(db, query, limit, fn, ctx, NULL, err);
+			return thread_of != NULL ? mail_list_threads_known(db, query, limit, thread_of,
+									   of_ctx, fn, ctx, err)
+						 : mail_list_threads(db, query, limit, fn, ctx, NULL, err);
 		}
 	}
 	/* a query naming a few hundred threads at a time */
@@ -230,15 +234,24 @@ search_from(struct mail_db *db, const char *query, long offset, long limit,
  * the match: a vendor's mail (or a thread's, a message's) is sorted
  * whole sooner than a month of it is found.
  */
-static bool
-narrow(const char *query)
+bool
+mail_query_narrow(const char *query)
 {
 	/* a thread or message asked for by name; vendor: and
 	 * bucket:trusted as store/query.c writes them, not bucket:generic's
 	 * "AND NOT (...)" nor the snoozed threads' "AND NOT (thread:...)"
-	 * that any query may carry */
-	return strncmp(query, "thread:", 7) == 0 || strncmp(query, "id:", 3) == 0 ||
-	       strstr(query, "AND (property:\"" MAIL_PROP_ORG "=") != NULL;
+	 * that any query may carry; quotes and bills (kind:), amounts (the
+	 * documents named), threads waiting: a few in a hundred of all mail */
+	static const char *const first[] = {
+		"thread:", "id:", "property:\"" MAIL_PROP_DOC "=",
+		"property:\"" MAIL_PROP_WAITING "=",
+	};
+
+	query += strspn(query, "( ");
+	for (size_t i = 0; i < sizeof first / sizeof *first; i++)
+		if (strncmp(query, first[i], strlen(first[i])) == 0)
+			return true;
+	return strstr(query, "AND (property:\"" MAIL_PROP_ORG "=") != NULL;
 }
 
 vt_status
@@ -250,8 +263,8 @@ mail_search_threads(struct mail_db *db, const char *query_string, long offset, l
 	 * thread, and sorts every match before the first thread: the
 	 * threads' order is read instead, the newest mail first
 	 * (thread-order.c) */
-	if (offset > 0 || (limit >= 0 && !narrow(query_string)))
-		return search_from(db, query_string, offset, limit, fn, ctx, err);
+	if (offset > 0 || (limit >= 0 && !mail_query_narrow(query_string)))
+		return mail_search_from(db, query_string, offset, limit, fn, ctx, NULL, NULL, err);
 	return mail_list_threads(db, query_string, limit, fn, ctx, NULL, err);
 }
 

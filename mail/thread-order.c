@@ -56,6 +56,8 @@ struct mail_thread_order {
 	notmuch_messages_t *msgs; /* NULL between spans */
 	long long since, span;    /* the span: [since, since + span), open above at first */
 	int spans;                /* spans opened */
+	int spans_read;           /* to their end, when pausing there */
+	bool pause;               /* step returns as a span ends */
 	bool last_span;           /* open below (open above, upward) */
 	bool upward;              /* oldest first: mail_thread_tail */
 	long long oldest, newest; /* the index's ends, read once, upward */
@@ -348,6 +350,10 @@ mail_thread_order_step(struct mail_thread_order *o, long messages, struct vt_err
 				o->done = true;
 				break;
 			}
+			if (o->pause && o->spans_read < o->spans) {
+				o->spans_read = o->spans;
+				break;
+			}
 			if ((rc = open_span(o, err)) != VT_OK)
 				return rc;
 			continue;
@@ -376,6 +382,18 @@ int
 mail_thread_order_spans(const struct mail_thread_order *o)
 {
 	return o->spans;
+}
+
+void
+mail_thread_order_pause_at_span_ends(struct mail_thread_order *o)
+{
+	o->pause = true;
+}
+
+int
+mail_thread_order_spans_read(const struct mail_thread_order *o)
+{
+	return o->spans_read;
 }
 
 bool

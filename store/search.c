@@ -15,9 +15,9 @@
  * "vendor:acme and invoice" are found among the vendor's only slowly
  * when the word is rare), notmuch lists the threads as always.
  *
- * A whole list, under the same condition, takes each message's thread
- * and the thread's size from the store: a thread of one message is
- * written from the message (mail_search_threads_known).
+ * Other lists, under the same condition, take each message's thread and
+ * the thread's size from the store: a thread of one message is written
+ * from the message (mail_search_threads_known).
  */
 #include "config.h"
 
@@ -214,8 +214,8 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 	if (vendor != NULL && vt_store_mirrors_index(s, db) && vendor_threads_open(s, vendor, &v)) {
 		rc = mail_search_threads_among(db, query, limit, more_threads, &v, fn, ctx, err);
 		vendor_threads_clear(&v);
-	} else if (offset == 0 && limit < 0 && vt_store_mirrors_index(s, db)) {
-		rc = mail_search_threads_known(db, query, thread_of, s, fn, ctx, err);
+	} else if (offset == 0 && vt_store_mirrors_index(s, db)) {
+		rc = mail_search_threads_known(db, query, limit, thread_of, s, fn, ctx, err);
 	} else {
 		rc = mail_search_threads(db, query, offset, limit, fn, ctx, err);
 	}

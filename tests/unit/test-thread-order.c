@@ -356,6 +356,7 @@ a_whole_list_is_notmuchs(void **state)
 		"*", "vendor:globex", "offer", "from:doe or from:smith or from:lee", "quote",
 		"tag:deleted", "vendor:globex and subject:rare", "subject:delivery",
 		"from:rich and subject:delivery", "from:bill or subject:offer", "nosuchword",
+		"vendor:globex and (offer or quote)", "vendor:initech or vendor:globex",
 	};
 	struct vt_error err = { 0 };
 
@@ -371,7 +372,8 @@ a_whole_list_is_notmuchs(void **state)
 	index_ok(f); /* the store mirrors the index again */
 	assert_true(vt_store_mirrors_index(f->store, f->db));
 	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
-		both_ways(f, queries[i], -1, true);
+		for (long limit = -1; limit <= 8; limit++)
+			both_ways(f, queries[i], limit ? limit : 60, true);
 
 	/* The store's word is taken: a thread it holds one message of is
 	 * written from that message (this shows whose list it is)... */
@@ -380,6 +382,7 @@ a_whole_list_is_notmuchs(void **state)
 				     &err),
 			 VT_OK);
 	assert_false(both_ways(f, "vendor:globex", -1, false));
+	assert_false(both_ways(f, "vendor:globex and offer", 200, false));
 	/* ...but not past the first threads of a list mostly of threads of
 	 * several messages: notmuch lists the rest (the last thread of
 	 * "subject:delivery" is c0's, its reply the oldest) */
@@ -393,6 +396,37 @@ a_whole_list_is_notmuchs(void **state)
 	/* ...and once anything else wrote to the index, notmuch lists all */
 	assert_int_equal(external_notmuch(f, "tag +seen -- id:v1@globex.example"), 0);
 	assert_true(both_ways(f, "vendor:globex", -1, false));
+}
+
+/* Paused at span ends, a step stops as the newest month is read: a
+ * first screen that month does not fill is sorted whole, not found by
+ * a pass over every date for each span back to 1980. */
+static void
+a_step_pauses_where_a_span_ends(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_thread_order *o = NULL, *all = NULL;
+	struct vt_error err = { 0 };
+
+	write_vendor_mail(f);
+	write_odd_mail(f); /* the newest month: the Trash's mail */
+	index_ok(f);
+	assert_int_equal(mail_thread_order_start(f->db, "offer", &o, &err), VT_OK);
+	mail_thread_order_pause_at_span_ends(o);
+	assert_int_equal(mail_thread_order_step(o, 100000, &err), VT_OK);
+	assert_int_equal(mail_thread_order_spans_read(o), 1);
+	assert_int_equal(mail_thread_order_spans(o), 1);
+	assert_false(mail_thread_order_done(o));
+	while (!mail_thread_order_done(o))
+		assert_int_equal(mail_thread_order_step(o, 100000, &err), VT_OK);
+	assert_true(mail_thread_order_spans_read(o) > 1);
+	/* unpaused, one step reads all */
+	assert_int_equal(mail_thread_order_start(f->db, "offer", &all, &err), VT_OK);
+	assert_int_equal(mail_thread_order_step(all, 100000, &err), VT_OK);
+	assert_true(mail_thread_order_done(all));
+	assert_int_equal(mail_thread_order_count(all), mail_thread_order_count(o));
+	mail_thread_order_free(all);
+	mail_thread_order_free(o);
 }
 
 /* Candidates from a list of the index's threads, cut short at `stuck`. */
@@ -500,6 +534,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(threads_among_candidates_are_the_querys, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_whole_list_is_notmuchs, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_step_pauses_where_a_span_ends, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
