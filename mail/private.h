@@ -136,6 +136,13 @@ vt_status mail_list_threads(struct mail_db *db, const char *query_string, long l
 void mail_thread_order_pause_at_span_ends(struct mail_thread_order *o);
 /* Spans read to their end so far, when pausing there. */
 int mail_thread_order_spans_read(const struct mail_thread_order *o);
+/* mail_thread_order_emit, a thread of one message written from the
+ * message (mail_search_threads_known). */
+vt_status mail_thread_order_emit_known(struct mail_thread_order *o, long from, long n,
+				       mail_thread_of_fn thread_of, void *of_ctx,
+				       vt_status (*fn)(void *ctx, const struct mail_thread *t,
+						       struct vt_error *err),
+				       void *ctx, struct vt_error *err);
 /* Threads [offset, offset + limit) (limit < 0: all the rest) from the
  * newest mail's threads read first; a first screen the newest month
  * does not fill comes from a sort of every match: with `thread_of`, a

@@ -222,7 +222,7 @@ mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
 	     at += 256) {
 		long n = limit < 0 || offset + limit - at > 256 ? 256 : offset + limit - at;
 
-		rc = mail_thread_order_emit(o, at, n, fn, ctx, err);
+		rc = mail_thread_order_emit_known(o, at, n, thread_of, of_ctx, fn, ctx, err);
 	}
 	mail_thread_order_free(o);
 	return rc;

@@ -463,6 +463,16 @@ mail_thread_order_emit(struct mail_thread_order *o, long from, long n,
 		       vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
 		       void *ctx, struct vt_error *err)
 {
+	return mail_thread_order_emit_known(o, from, n, NULL, NULL, fn, ctx, err);
+}
+
+vt_status
+mail_thread_order_emit_known(struct mail_thread_order *o, long from, long n,
+			     mail_thread_of_fn thread_of, void *of_ctx,
+			     vt_status (*fn)(void *ctx, const struct mail_thread *t,
+					     struct vt_error *err),
+			     void *ctx, struct vt_error *err)
+{
 	struct found f = { .o = o, .from = from };
 	char *q;
 	vt_status rc = VT_OK;
@@ -474,7 +484,9 @@ mail_thread_order_emit(struct mail_thread_order *o, long from, long n,
 		free(q);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
-	rc = mail_search_threads(o->db, q, 0, -1, keep_found, &f, err);
+	rc = thread_of != NULL
+		     ? mail_list_threads_known(o->db, q, -1, thread_of, of_ctx, keep_found, &f, err)
+		     : mail_search_threads(o->db, q, 0, -1, keep_found, &f, err);
 	/* In order; a thread gone since (deleted, merged) is left out. */
 	for (long i = 0; i < f.n; i++) {
 		if (rc == VT_OK && f.at[i].thread_id != NULL)
