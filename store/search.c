@@ -211,6 +211,9 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 	char *vendor = offset == 0 && limit > 0 ? mail_query_sole_term(user_query, "vendor") : NULL;
 	vt_status rc;
 
+	/* one snapshot for the reads of every thread (the interface's
+	 * window is not in one already) */
+	vt_store_read_begin(s);
 	if (vendor != NULL && vt_store_mirrors_index(s, db) && vendor_threads_open(s, vendor, &v)) {
 		rc = mail_search_threads_among(db, query, limit, more_threads, &v, fn, ctx, err);
 		vendor_threads_clear(&v);
@@ -219,6 +222,7 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 	} else {
 		rc = mail_search_threads(db, query, offset, limit, fn, ctx, err);
 	}
+	vt_store_read_end(s);
 	free(vendor);
 	return rc;
 }
