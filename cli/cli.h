@@ -80,6 +80,8 @@ void cli_print_error(const char *context, const struct vt_error *err);
 char *cli_text(const char *untrusted);
 /* Takes ownership of value; adds a sanitised string member. */
 void cli_json_set_text(json_t *obj, const char *key, const char *untrusted);
+/* Writes value as json_dumpf would (flags as jansson's). */
+void cli_json_put(json_t *value, size_t flags, FILE *out);
 /* Writes one JSON value on its own line(s). */
 void cli_json_print(struct cli *cli, json_t *value);
 /* One line of the progress protocol (mail.h) on cli->out, flushed at

@@ -56,7 +56,7 @@ cmd_check(struct cli *cli, const struct cli_command *self, int argc, char **argv
 
 		for (size_t i = 0; i < list.count; i++)
 			json_array_append_new(arr, suspect_json(cli, &list.items[i]));
-		json_dumpf(arr, cli->out, JSON_INDENT(1));
+		cli_json_put(arr, JSON_INDENT(1), cli->out);
 		fputc('\n', cli->out);
 		json_decref(arr);
 	}

@@ -115,7 +115,7 @@ print_documents(struct cli *cli, const struct vt_document_list *list, bool verdi
 
 		for (size_t i = 0; i < list->count; i++)
 			json_array_append_new(arr, document_json(&list->items[i]));
-		json_dumpf(arr, cli->out, JSON_INDENT(1));
+		cli_json_put(arr, JSON_INDENT(1), cli->out);
 		fputc('\n', cli->out);
 		json_decref(arr);
 		return;

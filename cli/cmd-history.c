@@ -48,7 +48,7 @@ cmd_history(struct cli *cli, const struct cli_command *self, int argc, char **ar
 			cli_json_set_text(o, "ref", e->ref);
 			json_array_append_new(arr, o);
 		}
-		json_dumpf(arr, cli->out, JSON_INDENT(1));
+		cli_json_put(arr, JSON_INDENT(1), cli->out);
 		fputc('\n', cli->out);
 		json_decref(arr);
 	} else {

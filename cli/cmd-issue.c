@@ -156,7 +156,7 @@ cmd_issue_list(struct cli *cli, const struct cli_command *self, int argc, char *
 
 		for (size_t i = 0; i < list.count; i++)
 			json_array_append_new(arr, issue_json(&list.items[i], now));
-		json_dumpf(arr, cli->out, JSON_INDENT(1));
+		cli_json_put(arr, JSON_INDENT(1), cli->out);
 		fputc('\n', cli->out);
 		json_decref(arr);
 	} else {

@@ -166,7 +166,7 @@ print_thread(void *ctx, const struct mail_thread *t, struct vt_error *err)
 		}
 		json_object_set_new(o, "tags", tags);
 		fputs(so->printed ? ",\n" : "[\n", cli->out);
-		json_dumpf(o, cli->out, JSON_COMPACT);
+		cli_json_put(o, JSON_COMPACT, cli->out);
 		json_decref(o);
 	} else {
 		char date[32], *subject = cli_text(t->subject), *authors = cli_text(t->authors);
@@ -238,7 +238,7 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		if (cli->format == CLI_JSON) {
 			json_t *q = json_string(shown ? shown : "");
 
-			json_dumpf(q, cli->out, JSON_ENCODE_ANY);
+			cli_json_put(q, JSON_ENCODE_ANY, cli->out);
 			fputc('\n', cli->out);
 			json_decref(q);
 		} else {
@@ -250,9 +250,12 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		return 0;
 	}
 	vt_store_read_begin(cli->store);
-	/* the marks (waiting, open issue) are JSON's: every waiting thread
-	 * of a big mailbox is not read for a text list */
-	if (cli->format == CLI_JSON && vt_thread_marks_load(cli->store, &so.marks, &err) != VT_OK)
+	/* the marks JSON shows (waiting, open issue), and only those: a
+	 * list of 50 threads paid 16 ms at 300,000 messages for the
+	 * suspicious threads it never printed */
+	if (cli->format == CLI_JSON &&
+	    vt_thread_marks_load(cli->store, VT_MARKS_WAITING | VT_MARKS_OPEN_ISSUE, &so.marks,
+				 &err) != VT_OK)
 		code = cli_error(&err);
 	else if (last >= 0 ? mail_thread_tail(cli->db, query, last, print_thread, &so, &total, &err)
 			   : vt_search_threads(cli->store, cli->db, user, query, offset, limit,

@@ -65,7 +65,7 @@ cmd_vendor_list(struct cli *cli, const struct cli_command *self, int argc, char 
 
 		for (size_t i = 0; i < list.count; i++)
 			json_array_append_new(arr, vendor_json(&list.items[i]));
-		json_dumpf(arr, cli->out, JSON_INDENT(1));
+		cli_json_put(arr, JSON_INDENT(1), cli->out);
 		fputc('\n', cli->out);
 		json_decref(arr);
 	} else {

@@ -712,7 +712,17 @@ const struct vt_thread_issue *vt_thread_issue_of(const struct vt_thread_marks *m
 /* The thread's amount, or NULL. */
 const struct vt_thread_amount *vt_thread_amount_of(const struct vt_thread_marks *m,
 						   const char *thread_id);
-vt_status vt_thread_marks_load(struct vt_store *s, struct vt_thread_marks *out,
+/* Which marks to read: each is read for the whole store (the suspicious
+ * threads of a big mailbox are thousands), so a list reads those it shows. */
+enum {
+	VT_MARKS_WAITING = 1 << 0,
+	VT_MARKS_OPEN_ISSUE = 1 << 1,
+	VT_MARKS_SUSPICIOUS = 1 << 2,
+	VT_MARKS_AMOUNTS = 1 << 3,
+	VT_MARKS_ISSUES = 1 << 4,
+	VT_MARKS_ALL = (1 << 5) - 1,
+};
+vt_status vt_thread_marks_load(struct vt_store *s, unsigned what, struct vt_thread_marks *out,
 			       struct vt_error *err);
 bool vt_thread_set_has(const struct vt_thread_set *set, const char *thread_id);
 void vt_thread_marks_clear(struct vt_thread_marks *m);

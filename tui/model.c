@@ -267,7 +267,7 @@ vt_status
 tui_threads_load_marks(struct tui_threads *t, struct vt_store *s, struct vt_error *err)
 {
 	struct vt_thread_marks marks;
-	vt_status rc = vt_thread_marks_load(s, &marks, err);
+	vt_status rc = vt_thread_marks_load(s, VT_MARKS_ALL, &marks, err);
 
 	if (rc == VT_OK) {
 		vt_thread_marks_clear(&t->marks);

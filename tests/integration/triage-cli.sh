@@ -83,6 +83,8 @@ thread=$($V search --format=json --limit 1 'vendor:acmetel and subject:Dispute' 
 id=$($V issue open acmetel "October bill is wrong" --thread "$thread" --format=json | json 'd["id"]')
 is "issue open returns its number" "$id" 1
 is "its thread is issue:open" "$($V count --output=threads issue:open)" 1
+is "a list's JSON says which thread has an open issue" "$($V search --format=json vendor:acmetel |
+	json '[t["thread"] for t in d if t["open_issue"]]')" "['$thread']"
 issues=$($V issue list --format=json)
 is "issue JSON has dates, age and links" "$(printf '%s' "$issues" | json '
 d[0]["state"]=="open" and d[0]["age_days"]==0 and len(d[0]["messages"])==4 and d[0]["vendor"]=="acmetel"')" True
@@ -108,6 +110,14 @@ waiting=$($V search --format=json waiting:vendor | json '" | ".join(sorted(t["su
 contains "the dispute waits on AcmeTel" "$waiting" "Dispute"
 contains "the outage waits on Initech" "$waiting" "outage"
 lacks "newsletters wait on nobody" "$waiting" "newsletter"
+all=$($V search --format=json '*')
+for who in vendor me; do
+	expect=$($V search --format=json "waiting:$who" | json 'sorted(t["thread"] for t in d)')
+	is "a list's JSON says which threads wait on $who" \
+		"$(printf '%s' "$all" | json "sorted(t['thread'] for t in d if t['waiting'] == '$who')")" "$expect"
+	lacks "some thread waits on $who" "$expect" "[]"
+done
+is "the closed issue leaves the list's JSON" "$($V search --format=json vendor:acmetel | json 'any(t["open_issue"] for t in d)')" False
 
 # two processes at once: nothing lost, the database stays consistent
 i=0

@@ -140,7 +140,7 @@ a_lookalike_domain_never_takes_a_known_vendors_place(void **state)
 	assert_int_equal(count(f, "suspicious:no and from:acrnetel.example"), 0);
 	/* the real vendor's history says someone imitates it */
 	assert_true(history_has(f, "acmetel", "suspicious", "looks like acmetel.example"));
-	assert_int_equal(vt_thread_marks_load(f->store, &marks, &err), VT_OK);
+	assert_int_equal(vt_thread_marks_load(f->store, VT_MARKS_ALL, &marks, &err), VT_OK);
 	assert_int_equal(marks.suspicious.count, 1);
 	vt_thread_marks_clear(&marks);
 
