@@ -921,6 +921,7 @@ struct mail_thread_set {
 };
 /* 1: id is new (and now in), 0: in before, -1: out of memory. */
 int mail_thread_set_add(struct mail_thread_set *s, uint64_t id);
+bool mail_thread_set_has(const struct mail_thread_set *s, uint64_t id);
 void mail_thread_set_clear(struct mail_thread_set *s);
 /*
  * Threads that may match a query, newest first, from somewhere that knows

@@ -176,6 +176,20 @@ mail_thread_set_add(struct mail_thread_set *s, uint64_t id)
 	return 1;
 }
 
+bool
+mail_thread_set_has(const struct mail_thread_set *s, uint64_t id)
+{
+	if (!s->hashed)
+		return id < BITS_MAX && id / 8 < s->n_bits_bytes &&
+		       (s->bits[id / 8] & (1u << (id % 8))) != 0;
+	for (size_t i = slot_of(id, s->n_slots);; i = (i + 1) & (s->n_slots - 1)) {
+		if (s->slots[i] == id)
+			return true;
+		if (s->slots[i] == EMPTY)
+			return false;
+	}
+}
+
 void
 mail_thread_set_clear(struct mail_thread_set *s)
 {

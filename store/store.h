@@ -700,7 +700,11 @@ struct vt_thread_issue {
 	char *title; /* the user's words */
 };
 struct vt_thread_marks {
-	struct vt_thread_set waiting_vendor, waiting_me, open_issue, suspicious;
+	struct vt_thread_set waiting_vendor, waiting_me, open_issue;
+	/* the suspicious threads are thousands in a big mailbox: asked of
+	 * the store a thread at a time, as a list shows them, the answers
+	 * kept (vt_thread_marks_suspicious) */
+	struct mail_thread_set suspicious_asked, suspicious_yes;
 	struct vt_thread_amount *amounts; /* by thread id */
 	size_t n_amounts;
 	struct vt_thread_issue *issues; /* by thread id */
@@ -712,19 +716,23 @@ const struct vt_thread_issue *vt_thread_issue_of(const struct vt_thread_marks *m
 /* The thread's amount, or NULL. */
 const struct vt_thread_amount *vt_thread_amount_of(const struct vt_thread_marks *m,
 						   const char *thread_id);
-/* Which marks to read: each is read for the whole store (the suspicious
- * threads of a big mailbox are thousands), so a list reads those it shows. */
+/* Which marks to read: each is read for the whole store, so a list reads
+ * those it shows. */
 enum {
 	VT_MARKS_WAITING = 1 << 0,
 	VT_MARKS_OPEN_ISSUE = 1 << 1,
-	VT_MARKS_SUSPICIOUS = 1 << 2,
-	VT_MARKS_AMOUNTS = 1 << 3,
-	VT_MARKS_ISSUES = 1 << 4,
-	VT_MARKS_ALL = (1 << 5) - 1,
+	VT_MARKS_AMOUNTS = 1 << 2,
+	VT_MARKS_ISSUES = 1 << 3,
+	VT_MARKS_ALL = (1 << 4) - 1,
 };
 vt_status vt_thread_marks_load(struct vt_store *s, unsigned what, struct vt_thread_marks *out,
 			       struct vt_error *err);
 bool vt_thread_set_has(const struct vt_thread_set *set, const char *thread_id);
+/* Whether the thread holds mail judged suspicious (store/trust.c: a
+ * reason against a message, or a look-alike sender's domain), as
+ * suspicious:yes finds it; asked once a thread, the answer kept in m. */
+vt_status vt_thread_marks_suspicious(struct vt_store *s, struct vt_thread_marks *m,
+				     const char *thread_id, bool *out, struct vt_error *err);
 void vt_thread_marks_clear(struct vt_thread_marks *m);
 
 /* ---- trust: mail that borrows a vendor's standing (store/trust.c) -------- */

@@ -93,7 +93,7 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 	char vendor[160] = "", authors[256] = "", marks[ROW_MARKS_COLS + 1] = "    ";
 	char *clean_authors = mail_sanitize_str(th->authors);
 	struct tm tm;
-	bool unread = false;
+	bool unread = false, suspicious;
 	size_t n = 0;
 
 	if (t->threads.sort == TUI_SORT_AGE) /* how long it has been quiet */
@@ -121,7 +121,10 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 		marks[1] = 'R';
 	if (vt_thread_set_has(&t->threads.marks.open_issue, th->thread_id))
 		marks[2] = '!';
-	if (vt_thread_set_has(&t->threads.marks.suspicious, th->thread_id))
+	/* a store that fails here shows no S: the row is still drawn */
+	if (vt_thread_marks_suspicious(t->store, &t->threads.marks, th->thread_id, &suspicious,
+				       NULL) == VT_OK &&
+	    suspicious)
 		marks[3] = 'S';
 	/* columns by display width: "Müller" is six columns, seven bytes */
 	if (l->vendor_w > 0)

@@ -73,6 +73,10 @@ lacks "upper case is no look-alike" "$check" "ACME"
 is "six look-alike domains" "$(vt count suspicious:lookalike)" 6
 is "one forgery" "$(vt count suspicious:auth)" 1
 is "suspicious:yes is all of them" "$(vt count suspicious:yes)" 8
+threads_of() { python3 -c 'import json, sys; print(sorted(t["thread"] for t in json.load(sys.stdin) if "suspicious" not in sys.argv[1:] or t["suspicious"]))' "$@"; }
+is "a list's JSON marks the threads suspicious:yes finds" \
+	"$(vt search --format=json '*' | threads_of suspicious)" "$(vt search --format=json suspicious:yes | threads_of)"
+lacks "(and those are some)" "$(vt search --format=json suspicious:yes | threads_of)" "[]"
 # a run killed while judging: what it had indexed was never judged, and
 # nothing new comes to the next run; it judges all the mail again
 sqlite3 "$TMP/data/vtriage.db" "DELETE FROM suspicions; UPDATE meta SET value = '1' WHERE key = 'index_dirty'"

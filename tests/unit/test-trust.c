@@ -51,6 +51,53 @@ reasons_of(struct fixture *f, const char *id)
 	return out;
 }
 
+struct thread_ids {
+	char *ids[64];
+	int n;
+};
+
+static vt_status
+keep_thread_id(void *ctx, const struct mail_thread *t, struct vt_error *err)
+{
+	struct thread_ids *ids = ctx;
+
+	(void)err;
+	assert_true(ids->n < 64);
+	ids->ids[ids->n++] = strdup(t->thread_id);
+	return VT_OK;
+}
+
+/* How many threads a list marks suspicious, each asked twice (the second
+ * answer is the one kept), and each as suspicious:yes finds it. */
+static int
+suspicious_threads_marked(struct fixture *f)
+{
+	struct thread_ids ids = { .n = 0 };
+	struct vt_thread_marks marks;
+	struct vt_error err = { 0 };
+	int marked = 0;
+
+	assert_int_equal(mail_search_threads(f->db, "*", 0, -1, keep_thread_id, &ids, &err), VT_OK);
+	assert_int_equal(vt_thread_marks_load(f->store, VT_MARKS_ALL, &marks, &err), VT_OK);
+	for (int i = 0; i < ids.n; i++) {
+		char query[128];
+		bool first, again;
+
+		assert_int_equal(vt_thread_marks_suspicious(f->store, &marks, ids.ids[i], &first, &err),
+				 VT_OK);
+		assert_int_equal(vt_thread_marks_suspicious(f->store, &marks, ids.ids[i], &again, &err),
+				 VT_OK);
+		assert_int_equal(first, again);
+		snprintf(query, sizeof query, "thread:%s and suspicious:yes", ids.ids[i]);
+		if (first != (count(f, query) > 0))
+			fail_msg("thread %s: marked %d, suspicious:yes says otherwise", ids.ids[i], first);
+		marked += first;
+		free(ids.ids[i]);
+	}
+	vt_thread_marks_clear(&marks);
+	return marked;
+}
+
 static void
 assert_reason(struct fixture *f, const char *id, const char *needle)
 {
@@ -122,7 +169,6 @@ a_lookalike_domain_never_takes_a_known_vendors_place(void **state)
 	struct vt_contact c;
 	struct vt_error err = { 0 };
 	struct vt_action a;
-	struct vt_thread_marks marks;
 	const struct vt_contact *dana;
 
 	add_real_dana(f);
@@ -140,9 +186,7 @@ a_lookalike_domain_never_takes_a_known_vendors_place(void **state)
 	assert_int_equal(count(f, "suspicious:no and from:acrnetel.example"), 0);
 	/* the real vendor's history says someone imitates it */
 	assert_true(history_has(f, "acmetel", "suspicious", "looks like acmetel.example"));
-	assert_int_equal(vt_thread_marks_load(f->store, VT_MARKS_ALL, &marks, &err), VT_OK);
-	assert_int_equal(marks.suspicious.count, 1);
-	vt_thread_marks_clear(&marks);
+	assert_int_equal(suspicious_threads_marked(f), 1);
 
 	/* Dana and her manager stay at AcmeTel: not "moved" */
 	assert_int_equal(vt_contact_list(f->store, "acmetel", &contacts, &err), VT_OK);
@@ -248,6 +292,8 @@ failed_authentication_at_the_users_server_is_not_the_vendors_mail(void **state)
 	assert_int_equal(count(f, "vendor:acmetel"), vendor + 2);
 	assert_int_equal(count(f, "suspicious:auth"), 1);
 	assert_int_equal(count(f, "suspicious:auth and from:billing@acmetel.example"), 1);
+	/* a list marks just those threads */
+	assert_true(suspicious_threads_marked(f) >= 1);
 	assert_int_equal(count(f, "bucket:trusted and id:forged@acmetel.example"), 0);
 	/* nor moved into the vendor's server folder */
 	assert_int_equal(vt_mirror_vendors(f->store, &mirror, &err), VT_OK);
@@ -320,6 +366,8 @@ an_encoded_display_name_is_not_a_sender(void **state)
 		      "evil.example");
 	assert_reason(f, "enc2@evil.example", "name: From's address is hidden in an encoded word");
 	assert_int_equal(count(f, "suspicious:name"), 2);
+	/* a list marks just those threads */
+	assert_true(suspicious_threads_marked(f) >= 1);
 }
 
 static void
@@ -398,6 +446,8 @@ bank_details_unlike_the_vendors_earlier_ones_are_flagged(void **state)
 		      "bank: the first mail from new-supplier.example asks to be paid");
 	/* the vendor's own earlier payment mail asks nothing new */
 	assert_int_equal(count(f, "suspicious:bank"), 3);
+	/* a list marks just those threads */
+	assert_true(suspicious_threads_marked(f) >= 1);
 	/* a vendor's bill is no stranger's first mail */
 	assert_clean(f, "inv-10@acmetel.example");
 }
