@@ -105,12 +105,15 @@ vt_contract_suggestions_in(struct vt_store *s, const char *slug, const char *thr
 			    " c.ambiguous, c.phrase, c.date, c.state"
 			    " FROM contract_suggestions c JOIN vendors v ON v.id = " VENDOR_OF("c.org")
 			    " WHERE (?1 = 0 OR v.id = ?1) AND (?2 OR (c.state = 0 AND c.ends >= ?3))"
-			    " AND c.message_id IN (SELECT message_id FROM messages"
-			    "  WHERE ?4 IS NULL OR thread = ?4)"
+			    /* the message still there, each by its key: "IN (SELECT
+			     * ... WHERE ?4 IS NULL OR ...)" copied every message id
+			     * into a temporary table first (0.5 s at 300,000) */
+			    " AND EXISTS (SELECT 1 FROM messages m WHERE m.message_id = c.message_id"
+			    "  AND (?4 IS NULL OR m.thread = ?4))"
 			    /* one row per date a vendor names: the newest message's */
 			    " AND c.id = (SELECT x.id FROM contract_suggestions x WHERE x.org = c.org"
 			    "  AND x.ends = c.ends AND x.event = c.event"
-			    "  AND x.message_id IN (SELECT message_id FROM messages)"
+			    "  AND EXISTS (SELECT 1 FROM messages y WHERE y.message_id = x.message_id)"
 			    "  ORDER BY x.date DESC, x.id DESC LIMIT 1)"
 			    " ORDER BY c.ends, c.id",
 			    err);

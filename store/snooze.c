@@ -74,11 +74,14 @@ vt_status
 vt_snoozed_list(struct vt_store *s, time_t from, time_t to, struct vt_snoozed_list *out,
 		struct vt_error *err)
 {
+	/* CROSS JOIN: from the few snoozes to their messages; for the
+	 * GROUP BY sqlite walked every message in thread order (20 ms at
+	 * 300,000 with no snooze at all) */
 	sqlite3_stmt *st = vt_sql_prepare(
 		s,
 		"SELECT m.thread, max(z.until), (SELECT x.subject FROM messages x"
 		"  WHERE x.thread = m.thread ORDER BY x.date, x.message_id LIMIT 1) FROM snoozes z"
-		" JOIN messages m ON m.message_id = z.message_id"
+		" CROSS JOIN messages m ON m.message_id = z.message_id"
 		" WHERE z.until > ?1 AND z.until <= ?2 GROUP BY m.thread ORDER BY 2",
 		err);
 	int rc;
