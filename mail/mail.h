@@ -833,6 +833,11 @@ vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *fou
 /* On every message of a conversation with a vendor that waits: "vendor"
  * (the user wrote last) or "me". Derived by the store after indexing. */
 #define MAIL_PROP_WAITING "vtriage.waiting"
+/* On every message judged suspicious (store/trust.c), one value a
+ * reason: auth, name, replyto, bank; suspicious: is then a term a
+ * reason, not the messages one by one. Written by the store after its
+ * judging. */
+#define MAIL_PROP_SUSPECT "vtriage.suspect"
 
 /* Counts messages (threads when count_threads) matching a notmuch query.
  * A malformed query is VT_ERR_USAGE with notmuch's explanation. */
@@ -1015,6 +1020,11 @@ vt_status mail_all_tags(struct mail_db *db, char ***out, size_t *n, struct vt_er
  * query. Needs a read-write handle. */
 vt_status mail_set_property(struct mail_db *db, const char *query, const char *key,
 			    const char *value, struct vt_error *err);
+/* The message's values of key become values (space-separated; NULL or ""
+ * for none). A message no longer in the index is no error. Read-write. */
+vt_status mail_message_set_property_values(struct mail_db *db, const char *message_id,
+					   const char *key, const char *values,
+					   struct vt_error *err);
 
 /* ---- showing a thread (mail/show.c) ---- */
 

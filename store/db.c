@@ -305,6 +305,13 @@ static const char *const migrations[] = {
 	 * a name at many is not one person's trail), from the index alone. */
 	"DROP INDEX sightings_name;"
 	"CREATE INDEX sightings_name ON sightings(name, org);",
+	/* 11 -> 12: the reasons each message's index document carries
+	 * (MAIL_PROP_SUSPECT), as last written and committed: suspicious:
+	 * named the messages one by one, which Xapian takes time quadratic
+	 * in (1.1 s for 14,328 at 300,000 messages). */
+	"CREATE TABLE suspect_marks ("
+	"  message_id TEXT PRIMARY KEY REFERENCES messages(message_id) ON DELETE CASCADE,"
+	"  reasons TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 int

@@ -777,7 +777,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 					.timeout_s = (unsigned)cfg->pdf_timeout,
 					.memory_mb = (unsigned)cfg->pdf_memory_mb,
 					.stats = &report->pdfs };
-	bool after_crash;
+	bool after_crash, marked = false;
 	vt_status rc, committed;
 
 	memset(report, 0, sizeof *report);
@@ -846,6 +846,18 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	committed = mail_db_commit_wait(db, rc == VT_OK ? err : NULL);
 	if (rc == VT_OK)
 		rc = committed;
+	/* the verdicts that changed onto the messages (suspicious: is a
+	 * term a reason), in a commit of their own: the token is the index
+	 * after it */
+	if (rc == VT_OK && (rc = vt_trust_mirror(s, db, interrupted, &marked, err)) == VT_OK &&
+	    marked) {
+		char *renewed = mail_index_token_renewed(db, now);
+
+		if (renewed == NULL)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(now);
+		now = renewed;
+	}
 	if (rc == VT_OK)
 		rc = vt_meta_set(s, "index_token", now, err);
 	if (rc == VT_OK)

@@ -113,6 +113,14 @@ vt_status vt_trust_record(struct vt_store *s, const struct mail_message_info *in
 vt_status vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool mail_changed,
 			   bool full, volatile const sig_atomic_t *interrupted,
 			   struct vt_error *err);
+/* After a judging (vt_trust_refresh), the verdicts onto the messages'
+ * documents (MAIL_PROP_SUSPECT), those that changed, committed; *wrote
+ * when any was (the index changed: a token taken before is renewed). */
+vt_status vt_trust_mirror(struct vt_store *s, struct mail_db *db,
+			  volatile const sig_atomic_t *interrupted, bool *wrote,
+			  struct vt_error *err);
+/* Whether the documents say the verdicts (suspicious: may ask them). */
+bool vt_trust_marks_current(struct vt_store *s);
 /* Judges which resembling domains imitate which, from the user's standing
  * with each (after any triage action: a few rows). */
 vt_status vt_trust_judge_domains(struct vt_store *s, struct vt_error *err);

@@ -292,7 +292,9 @@ expand_bucket(struct vt_store *s, const char *value, struct vt_error *err)
 
 /*
  * Mail judged suspicious (store/trust.c): look-alike senders by their
- * domain, the rest by message. suspicious:yes is any reason, :no none.
+ * domain, the rest by the reasons on the messages (MAIL_PROP_SUSPECT),
+ * or, while those are not written yet, by message. suspicious:yes is any
+ * reason, :no none.
  */
 static char *
 expand_suspicious(struct vt_store *s, const char *value, struct vt_error *err)
@@ -327,7 +329,19 @@ expand_suspicious(struct vt_store *s, const char *value, struct vt_error *err)
 			memset(&b, 0, sizeof b);
 		}
 	}
-	if (all || reason != NULL) {
+	if ((all || reason != NULL) && vt_trust_marks_current(s)) {
+		/* the verdicts are on the messages: a term a reason */
+		sb_add(&b, n_orgs > 0 ? " OR (" : "(");
+		for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
+			if (!all && reason != reasons[i])
+				continue;
+			sb_add(&b, n_ids++ ? " OR property:\"" MAIL_PROP_SUSPECT "="
+					   : "property:\"" MAIL_PROP_SUSPECT "=");
+			sb_add(&b, reasons[i]);
+			sb_add(&b, "\"");
+		}
+		sb_add(&b, ")");
+	} else if (all || reason != NULL) {
 		struct strbuf ids = { 0 };
 
 		st = vt_sql_prepare(s,

@@ -944,6 +944,10 @@ vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool mail_chan
 			rc = stop_if(interrupted, err);
 		if (rc == VT_OK)
 			rc = vt_meta_set(s, "trust_context", context, err);
+		/* the messages' documents say the old verdicts until
+		 * vt_trust_mirror */
+		if (rc == VT_OK)
+			rc = vt_meta_set(s, "suspect_marks", "judged", err);
 		if (rc == VT_OK)
 			rc = vt_sql_exec(s, "DELETE FROM temp.trust_scope", err);
 		if (rc == VT_OK)
@@ -957,6 +961,215 @@ out:
 	free(context);
 	free(before);
 	return rc;
+}
+
+/* ---- the verdicts on the messages' documents ---- */
+
+struct marks {
+	char **ids, **reasons; /* by message id, as sqlite orders them */
+	size_t n, cap;
+};
+
+static void
+marks_clear(struct marks *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->ids[i]);
+		free(m->reasons[i]);
+	}
+	free(m->ids);
+	free(m->reasons);
+	memset(m, 0, sizeof *m);
+}
+
+static bool
+marks_add(struct marks *m, const char *id, const char *reasons)
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		char **ids = realloc(m->ids, cap * sizeof *ids), **reasons_grown;
+
+		if (ids == NULL)
+			return false;
+		m->ids = ids;
+		if ((reasons_grown = realloc(m->reasons, cap * sizeof *reasons_grown)) == NULL)
+			return false;
+		m->reasons = reasons_grown;
+		m->cap = cap;
+	}
+	m->ids[m->n] = strdup(id);
+	m->reasons[m->n] = reasons ? strdup(reasons) : NULL;
+	if (m->ids[m->n] == NULL || (reasons && m->reasons[m->n] == NULL)) {
+		free(m->ids[m->n]);
+		free(m->reasons[m->n]);
+		return false;
+	}
+	m->n++;
+	return true;
+}
+
+/* Each suspicious message with its reasons ("bank replyto": sorted, each
+ * once), in message id order. */
+static vt_status
+judged_marks(struct vt_store *s, struct marks *out, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s, "SELECT DISTINCT message_id, reason FROM suspicions ORDER BY message_id, reason", err);
+	char reasons[256] = "";
+	char *id = NULL;
+	vt_status rc = VT_OK;
+	int step;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *row_id = (const char *)sqlite3_column_text(st, 0);
+		const char *reason = (const char *)sqlite3_column_text(st, 1);
+
+		if (id != NULL && strcmp(id, row_id) != 0) {
+			if (!marks_add(out, id, reasons))
+				break;
+			free(id);
+			id = NULL;
+		}
+		if (id == NULL) {
+			if ((id = strdup(row_id)) == NULL)
+				break;
+			reasons[0] = '\0';
+		}
+		/* the reasons are few and short (VT_SUSPECT_*) */
+		snprintf(reasons + strlen(reasons), sizeof reasons - strlen(reasons), "%s%s",
+			 reasons[0] ? " " : "", reason);
+	}
+	if (step == SQLITE_ROW)
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	else if (step != SQLITE_DONE)
+		rc = vt_sql_fail(s, err, step, "read suspicions");
+	else if (id != NULL && !marks_add(out, id, reasons))
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	sqlite3_reset(st);
+	free(id);
+	return rc;
+}
+
+static vt_status
+written_marks(struct vt_store *s, struct marks *out, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s, "SELECT message_id, reasons FROM suspect_marks ORDER BY message_id", err);
+	vt_status rc = VT_OK;
+	int step;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (!marks_add(out, (const char *)sqlite3_column_text(st, 0),
+			       (const char *)sqlite3_column_text(st, 1))) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+	if (rc == VT_OK && step != SQLITE_DONE)
+		rc = vt_sql_fail(s, err, step, "read suspect marks");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* What differs between the verdicts and the documents: each message
+ * whose reasons are not those written (NULL reasons: none now). */
+static bool
+marks_diff(const struct marks *judged, const struct marks *written, struct marks *out)
+{
+	size_t j = 0, w = 0;
+
+	while (j < judged->n || w < written->n) {
+		int c = j == judged->n	 ? 1
+			: w == written->n ? -1
+					  : strcmp(judged->ids[j], written->ids[w]);
+
+		if (c < 0) {
+			if (!marks_add(out, judged->ids[j], judged->reasons[j]))
+				return false;
+			j++;
+		} else if (c > 0) {
+			if (!marks_add(out, written->ids[w], NULL))
+				return false;
+			w++;
+		} else {
+			if (strcmp(judged->reasons[j], written->reasons[w]) != 0 &&
+			    !marks_add(out, judged->ids[j], judged->reasons[j]))
+				return false;
+			j++;
+			w++;
+		}
+	}
+	return true;
+}
+
+vt_status
+vt_trust_mirror(struct vt_store *s, struct mail_db *db, volatile const sig_atomic_t *interrupted,
+		bool *wrote, struct vt_error *err)
+{
+	struct marks judged = { 0 }, written = { 0 }, change = { 0 };
+	char *state = vt_meta_get(s, "suspect_marks");
+	vt_status rc = VT_OK;
+
+	*wrote = false;
+	if (state != NULL && strcmp(state, "current") == 0) {
+		free(state);
+		return VT_OK;
+	}
+	free(state);
+	if ((rc = judged_marks(s, &judged, err)) == VT_OK &&
+	    (rc = written_marks(s, &written, err)) == VT_OK &&
+	    !marks_diff(&judged, &written, &change))
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; rc == VT_OK && i < change.n; i++) {
+		if ((i & 255) == 0)
+			rc = stop_if(interrupted, err);
+		if (rc == VT_OK)
+			rc = mail_message_set_property_values(db, change.ids[i], MAIL_PROP_SUSPECT,
+							      change.reasons[i], err);
+	}
+	/* the documents first, committed; then what they say is recorded: a
+	 * kill between the two writes the same values again next time */
+	if (rc == VT_OK && change.n > 0) {
+		mail_db_commit_begin(db);
+		rc = mail_db_commit_wait(db, err);
+		*wrote = true;
+	}
+	if (rc == VT_OK && (rc = vt_store_begin(s, err)) == VT_OK) {
+		for (size_t i = 0; rc == VT_OK && i < change.n; i++)
+			rc = change.reasons[i]
+				     ? vt_sql_run(s,
+						  "INSERT OR REPLACE INTO suspect_marks (message_id, reasons)"
+						  " VALUES (?, ?)",
+						  "record suspect marks", err, "tt", change.ids[i],
+						  change.reasons[i])
+				     : vt_sql_run(s, "DELETE FROM suspect_marks WHERE message_id = ?",
+						  "record suspect marks", err, "t", change.ids[i]);
+		if (rc == VT_OK)
+			rc = vt_meta_set(s, "suspect_marks", "current", err);
+		if (rc == VT_OK)
+			rc = vt_store_commit(s, err);
+		else
+			vt_store_rollback(s);
+	}
+	marks_clear(&judged);
+	marks_clear(&written);
+	marks_clear(&change);
+	return rc;
+}
+
+bool
+vt_trust_marks_current(struct vt_store *s)
+{
+	char *state = vt_meta_get(s, "suspect_marks"), *dirty = vt_meta_get(s, "index_dirty");
+	bool current = state != NULL && strcmp(state, "current") == 0 &&
+		       (dirty == NULL || strcmp(dirty, "1") != 0);
+
+	free(state);
+	free(dirty);
+	return current;
 }
 
 /* ---- asked before merging and adding domains ---- */

@@ -255,10 +255,12 @@ tui_folders_count_unread(struct tui_folders *f, struct vt_store *s, struct mail_
 		if (asprintf(&query, "(%s) and tag:unread", f->items[i].query) < 0)
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		rc = vt_query_translate(s, query, &translated, err);
-		/* suspicious: and waiting: name their threads one by one: in a
-		 * big mailbox tens of thousands of terms, which Xapian holds
-		 * open at once (a hundred megabytes for 50,000): such a folder
-		 * shows no unread count rather than the interface that much */
+		/* a query that names its threads or messages one by one (an
+		 * issue's, suspicious: until an index run wrote its verdicts
+		 * onto the messages) can be tens of thousands of terms in a big
+		 * mailbox, which Xapian holds open at once (a hundred megabytes
+		 * for 50,000) and takes time quadratic in: such a folder shows
+		 * no unread count rather than the interface that much */
 		if (rc == VT_OK && strlen(translated) > TUI_UNREAD_QUERY_MAX) {
 			free(query);
 			free(translated);

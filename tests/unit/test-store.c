@@ -80,6 +80,7 @@ suspicions_learn_their_organisation(void **state)
 				     " WHERE org = 'acmetel.example' AND direction = 0 LIMIT 1;"
 				     "DROP INDEX suspicions_org;"
 				     "ALTER TABLE suspicions DROP COLUMN org;"
+				     "DROP TABLE suspect_marks;"
 				     "PRAGMA user_version = 9",
 				     &err),
 			 VT_OK);

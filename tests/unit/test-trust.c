@@ -98,6 +98,49 @@ suspicious_threads_marked(struct fixture *f)
 	return marked;
 }
 
+/* Each suspicious: query finds the same mail by the reasons on the
+ * messages as by the messages named one by one. */
+static void
+assert_marks_agree(struct fixture *f)
+{
+	static const char *const queries[] = { "suspicious:yes",     "suspicious:no",
+						"suspicious:auth",    "suspicious:name",
+						"suspicious:replyto", "suspicious:bank" };
+	struct vt_error err = { 0 };
+
+	for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+		unsigned long by_marks, by_ids;
+		char *q = NULL;
+
+		assert_true(vt_trust_marks_current(f->store));
+		assert_int_equal(vt_query_translate(f->store, queries[i], &q, &err), VT_OK);
+		assert_non_null(strstr(q, "property:\"" MAIL_PROP_SUSPECT "="));
+		assert_null(strstr(q, "id:"));
+		free(q);
+		by_marks = count(f, queries[i]);
+		assert_int_equal(vt_meta_set(f->store, "suspect_marks", "judged", &err), VT_OK);
+		by_ids = count(f, queries[i]);
+		assert_int_equal(vt_meta_set(f->store, "suspect_marks", "current", &err), VT_OK);
+		if (by_marks != by_ids)
+			fail_msg("%s: %lu by the marks, %lu by the messages", queries[i], by_marks,
+				 by_ids);
+	}
+}
+
+/* A verdict the store changes (sql) reaches the messages' documents. */
+static bool
+mirror(struct fixture *f, const char *sql)
+{
+	struct vt_error err = { 0 };
+	bool wrote = false;
+
+	if (sql != NULL)
+		assert_int_equal(vt_sql_exec(f->store, sql, &err), VT_OK);
+	assert_int_equal(vt_meta_set(f->store, "suspect_marks", "judged", &err), VT_OK);
+	assert_int_equal(vt_trust_mirror(f->store, f->db, NULL, &wrote, &err), VT_OK);
+	return wrote;
+}
+
 static void
 assert_reason(struct fixture *f, const char *id, const char *needle)
 {
@@ -450,6 +493,52 @@ bank_details_unlike_the_vendors_earlier_ones_are_flagged(void **state)
 	assert_true(suspicious_threads_marked(f) >= 1);
 	/* a vendor's bill is no stranger's first mail */
 	assert_clean(f, "inv-10@acmetel.example");
+	assert_marks_agree(f);
+}
+
+static void
+verdicts_are_kept_on_the_messages(void **state)
+{
+	struct fixture *f = *state;
+	char body[512];
+
+	snprintf(body, sizeof body, bill_body, "08", "DE89 3704 0044 0532 0130 00");
+	add(f, "b1:2,", "AcmeTel Billing <billing@acmetel.example>", "Invoice 08",
+	    "b1@acmetel.example", "Date: Thu, 06 Aug 2026 09:00:00 +0000\n", body);
+	snprintf(body, sizeof body, bill_body, "09", "DE89 3704 0044 0532 0130 00");
+	add(f, "b2:2,", "AcmeTel Billing <billing@acmetel.example>", "Invoice 09",
+	    "b2@acmetel.example", "Date: Sun, 06 Sep 2026 09:00:00 +0000\n", body);
+	add(f, "b4:2,", "AcmeTel Billing <billing@acmetel.example>", "Bank change",
+	    "b4@acmetel.example", "Date: Tue, 06 Oct 2026 09:00:00 +0000\n",
+	    "Dear Customer,\n\nplease note that our bank details have changed. Please pay all\n"
+	    "open invoices to the new account from now on.\n");
+	index_ok(f);
+	assert_int_equal(count(f, "suspicious:bank"), 1);
+	assert_marks_agree(f);
+	/* written once: a judging that changed nothing writes nothing */
+	assert_false(mirror(f, NULL));
+	/* a verdict gone leaves its message, one come reaches it */
+	assert_true(mirror(f, "DELETE FROM suspicions WHERE message_id = 'b4@acmetel.example'"));
+	assert_int_equal(count(f, "suspicious:bank"), 0);
+	assert_true(mirror(f, "INSERT INTO suspicions (message_id, reason, detail, org)"
+			      " VALUES ('b1@acmetel.example', 'auth', 'test', 'acmetel.example'),"
+			      " ('b1@acmetel.example', 'replyto', 'test', 'acmetel.example'),"
+			      " ('b2@acmetel.example', 'auth', 'test', 'acmetel.example')"));
+	assert_int_equal(count(f, "suspicious:auth"), 2);
+	assert_int_equal(count(f, "suspicious:replyto"), 1);
+	assert_int_equal(count(f, "suspicious:yes"), 2);
+	assert_true(mirror(f, "DELETE FROM suspicions WHERE message_id = 'b1@acmetel.example'"
+			      " AND reason = 'auth'"));
+	assert_int_equal(count(f, "suspicious:auth"), 1);
+	assert_int_equal(count(f, "suspicious:replyto"), 1);
+	assert_marks_agree(f);
+	/* an index run judges again (the bank verdicts on every run): the
+	 * messages say what it found */
+	index_ok(f);
+	assert_int_equal(count(f, "suspicious:yes"),
+			 sql_long(f, "SELECT count(DISTINCT message_id) FROM suspicions"));
+	assert_int_equal(count(f, "suspicious:bank"), 1);
+	assert_marks_agree(f);
 }
 
 int
@@ -472,6 +561,7 @@ main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			bank_details_unlike_the_vendors_earlier_ones_are_flagged, setup, teardown),
+		cmocka_unit_test_setup_teardown(verdicts_are_kept_on_the_messages, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
