@@ -457,10 +457,11 @@ static const char bill_body[] =
 	"Dear Customer,\n\nInvoice AT-%s. Amount due: $2,500.00\n\nBank details:\n"
 	"IBAN: %s\nBIC: DEUTDEFF\n";
 
+/* Three bills of AcmeTel (the last to a new account), its note that the
+ * bank details changed, and a stranger's first mail asking for money. */
 static void
-bank_details_unlike_the_vendors_earlier_ones_are_flagged(void **state)
+add_payment_mail(struct fixture *f)
 {
-	struct fixture *f = *state;
 	char body[512];
 
 	snprintf(body, sizeof body, bill_body, "08", "DE89 3704 0044 0532 0130 00");
@@ -479,6 +480,14 @@ bank_details_unlike_the_vendors_earlier_ones_are_flagged(void **state)
 	add(f, "b5:2,", "Billing <billing@new-supplier.example>", "Invoice 1",
 	    "b5@new-supplier.example", "Date: Sat, 03 Oct 2026 10:00:00 +0000\n",
 	    "Please pay the amount due: $4,100.00 within 7 days.\n");
+}
+
+static void
+bank_details_unlike_the_vendors_earlier_ones_are_flagged(void **state)
+{
+	struct fixture *f = *state;
+
+	add_payment_mail(f);
 	index_ok(f);
 	assert_clean(f, "b1@acmetel.example");
 	assert_clean(f, "b2@acmetel.example");
@@ -500,33 +509,23 @@ static void
 verdicts_are_kept_on_the_messages(void **state)
 {
 	struct fixture *f = *state;
-	char body[512];
 
-	snprintf(body, sizeof body, bill_body, "08", "DE89 3704 0044 0532 0130 00");
-	add(f, "b1:2,", "AcmeTel Billing <billing@acmetel.example>", "Invoice 08",
-	    "b1@acmetel.example", "Date: Thu, 06 Aug 2026 09:00:00 +0000\n", body);
-	snprintf(body, sizeof body, bill_body, "09", "DE89 3704 0044 0532 0130 00");
-	add(f, "b2:2,", "AcmeTel Billing <billing@acmetel.example>", "Invoice 09",
-	    "b2@acmetel.example", "Date: Sun, 06 Sep 2026 09:00:00 +0000\n", body);
-	add(f, "b4:2,", "AcmeTel Billing <billing@acmetel.example>", "Bank change",
-	    "b4@acmetel.example", "Date: Tue, 06 Oct 2026 09:00:00 +0000\n",
-	    "Dear Customer,\n\nplease note that our bank details have changed. Please pay all\n"
-	    "open invoices to the new account from now on.\n");
+	add_payment_mail(f);
 	index_ok(f);
-	assert_int_equal(count(f, "suspicious:bank"), 1);
+	assert_int_equal(count(f, "suspicious:bank"), 3);
 	assert_marks_agree(f);
 	/* written once: a judging that changed nothing writes nothing */
 	assert_false(mirror(f, NULL));
 	/* a verdict gone leaves its message, one come reaches it */
 	assert_true(mirror(f, "DELETE FROM suspicions WHERE message_id = 'b4@acmetel.example'"));
-	assert_int_equal(count(f, "suspicious:bank"), 0);
+	assert_int_equal(count(f, "suspicious:bank"), 2);
 	assert_true(mirror(f, "INSERT INTO suspicions (message_id, reason, detail, org)"
 			      " VALUES ('b1@acmetel.example', 'auth', 'test', 'acmetel.example'),"
 			      " ('b1@acmetel.example', 'replyto', 'test', 'acmetel.example'),"
 			      " ('b2@acmetel.example', 'auth', 'test', 'acmetel.example')"));
 	assert_int_equal(count(f, "suspicious:auth"), 2);
 	assert_int_equal(count(f, "suspicious:replyto"), 1);
-	assert_int_equal(count(f, "suspicious:yes"), 2);
+	assert_int_equal(count(f, "suspicious:yes"), 4);
 	assert_true(mirror(f, "DELETE FROM suspicions WHERE message_id = 'b1@acmetel.example'"
 			      " AND reason = 'auth'"));
 	assert_int_equal(count(f, "suspicious:auth"), 1);
@@ -537,7 +536,7 @@ verdicts_are_kept_on_the_messages(void **state)
 	index_ok(f);
 	assert_int_equal(count(f, "suspicious:yes"),
 			 sql_long(f, "SELECT count(DISTINCT message_id) FROM suspicions"));
-	assert_int_equal(count(f, "suspicious:bank"), 1);
+	assert_int_equal(count(f, "suspicious:bank"), 3);
 	assert_marks_agree(f);
 }
 
