@@ -118,18 +118,7 @@ fill_lone(notmuch_message_t *msg, const char *thread_id, struct mail_thread *t)
 	t->vendor_org = mail_message_vendor_org(msg);
 	if (t->thread_id == NULL || t->subject == NULL || t->authors == NULL)
 		return -1;
-	for (notmuch_tags_t *tags = notmuch_message_get_tags(msg); notmuch_tags_valid(tags);
-	     notmuch_tags_move_to_next(tags)) {
-		char **grown = realloc(t->tags, (t->n_tags + 1) * sizeof *grown);
-
-		if (grown == NULL)
-			return -1;
-		t->tags = grown;
-		if ((t->tags[t->n_tags] = strdup(notmuch_tags_get(tags))) == NULL)
-			return -1;
-		t->n_tags++;
-	}
-	return 0;
+	return mail_thread_add_tags(t, notmuch_message_get_tags(msg));
 }
 
 struct queued {
@@ -157,14 +146,8 @@ static vt_status
 keep_answer(void *ctx, const struct mail_thread *t, struct vt_error *err)
 {
 	struct known *k = ctx;
-	uint64_t id;
 
-	if (!mail_thread_number(t->thread_id, &id))
-		return VT_OK;
-	for (long i = 0; i < k->n_asked; i++)
-		if (k->asked[i] == id && k->answers[i].thread_id == NULL)
-			return mail_thread_copy(t, &k->answers[i], err);
-	return VT_OK;
+	return mail_thread_put(k->asked, k->n_asked, k->answers, t, err);
 }
 
 static vt_status

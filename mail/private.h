@@ -162,6 +162,13 @@ vt_status mail_list_threads_known(struct mail_db *db, const char *query, long li
 /* Whether notmuch sorts every match of the query sooner than the newest
  * mail's threads are read (a thread, a message, a vendor's mail). */
 bool mail_query_narrow(const char *query);
+/* A copy of t into the first empty slot (thread_id NULL) whose id in ids
+ * is t's; nothing when none is: threads asked for by name, put back in
+ * the order they were named. */
+vt_status mail_thread_put(const uint64_t *ids, long n, struct mail_thread *slots,
+			  const struct mail_thread *t, struct vt_error *err);
+/* Appends the tags the iterator gives to t's: -1 when out of memory. */
+int mail_thread_add_tags(struct mail_thread *t, notmuch_tags_t *tags);
 /* The vendor organisation msg is attributed to, or NULL. malloc'd. */
 char *mail_message_vendor_org(notmuch_message_t *msg);
 

@@ -115,10 +115,25 @@ mail_thread_clear(struct mail_thread *t)
 	memset(t, 0, sizeof *t);
 }
 
+int
+mail_thread_add_tags(struct mail_thread *t, notmuch_tags_t *tags)
+{
+	for (; notmuch_tags_valid(tags); notmuch_tags_move_to_next(tags)) {
+		char **grown = realloc(t->tags, (t->n_tags + 1) * sizeof *grown);
+
+		if (grown == NULL)
+			return -1;
+		t->tags = grown;
+		if ((t->tags[t->n_tags] = strdup(notmuch_tags_get(tags))) == NULL)
+			return -1;
+		t->n_tags++;
+	}
+	return 0;
+}
+
 static int
 fill_thread(notmuch_thread_t *nt, struct mail_thread *t)
 {
-	notmuch_tags_t *tags;
 	const char *s;
 
 	memset(t, 0, sizeof *t);
@@ -134,18 +149,7 @@ fill_thread(notmuch_thread_t *nt, struct mail_thread *t)
 	t->vendor_org = thread_vendor_org(notmuch_thread_get_toplevel_messages(nt), 0);
 	if (t->thread_id == NULL || t->subject == NULL || t->authors == NULL)
 		return -1;
-	for (tags = notmuch_thread_get_tags(nt); notmuch_tags_valid(tags);
-	     notmuch_tags_move_to_next(tags)) {
-		char **grown = realloc(t->tags, (t->n_tags + 1) * sizeof *grown);
-
-		if (grown == NULL)
-			return -1;
-		t->tags = grown;
-		if ((t->tags[t->n_tags] = strdup(notmuch_tags_get(tags))) == NULL)
-			return -1;
-		t->n_tags++;
-	}
-	return 0;
+	return mail_thread_add_tags(t, notmuch_thread_get_tags(nt));
 }
 
 vt_status

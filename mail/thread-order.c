@@ -428,18 +428,26 @@ struct found {
 	struct mail_thread *at; /* n slots, thread_id NULL where none came */
 };
 
-static vt_status
-keep_found(void *ctx, const struct mail_thread *t, struct vt_error *err)
+vt_status
+mail_thread_put(const uint64_t *ids, long n, struct mail_thread *slots, const struct mail_thread *t,
+		struct vt_error *err)
 {
-	struct found *f = ctx;
 	uint64_t id;
 
 	if (!mail_thread_number(t->thread_id, &id))
 		return VT_OK;
-	for (long i = 0; i < f->n; i++)
-		if (f->o->ids[f->from + i] == id && f->at[i].thread_id == NULL)
-			return mail_thread_copy(t, &f->at[i], err);
+	for (long i = 0; i < n; i++)
+		if (ids[i] == id && slots[i].thread_id == NULL)
+			return mail_thread_copy(t, &slots[i], err);
 	return VT_OK;
+}
+
+static vt_status
+keep_found(void *ctx, const struct mail_thread *t, struct vt_error *err)
+{
+	struct found *f = ctx;
+
+	return mail_thread_put(f->o->ids + f->from, f->n, f->at, t, err);
 }
 
 char *

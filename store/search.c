@@ -209,15 +209,17 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 {
 	struct vendor_threads v;
 	char *vendor = offset == 0 && limit > 0 ? mail_query_sole_term(user_query, "vendor") : NULL;
+	bool mirrored;
 	vt_status rc;
 
 	/* one snapshot for the reads of every thread (the interface's
 	 * window is not in one already) */
 	vt_store_read_begin(s);
-	if (vendor != NULL && vt_store_mirrors_index(s, db) && vendor_threads_open(s, vendor, &v)) {
+	mirrored = offset == 0 && vt_store_mirrors_index(s, db);
+	if (vendor != NULL && mirrored && vendor_threads_open(s, vendor, &v)) {
 		rc = mail_search_threads_among(db, query, limit, more_threads, &v, fn, ctx, err);
 		vendor_threads_clear(&v);
-	} else if (offset == 0 && vt_store_mirrors_index(s, db)) {
+	} else if (mirrored) {
 		rc = mail_search_threads_known(db, query, limit, thread_of, s, fn, ctx, err);
 	} else {
 		rc = mail_search_threads(db, query, offset, limit, fn, ctx, err);
