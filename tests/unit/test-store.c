@@ -81,6 +81,7 @@ suspicions_learn_their_organisation(void **state)
 				     "DROP INDEX suspicions_org;"
 				     "ALTER TABLE suspicions DROP COLUMN org;"
 				     "DROP TABLE suspect_marks;"
+				     "DELETE FROM meta WHERE key = 'suspect_marks';"
 				     "PRAGMA user_version = 9",
 				     &err),
 			 VT_OK);
