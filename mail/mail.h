@@ -958,21 +958,20 @@ vt_status mail_search_threads_among(struct mail_db *db, const char *query, long 
 
 /*
  * The first `limit` threads of a query (< 0: all), as mail_search_threads
- * gives them, where something beside the index knows each message's
- * thread and how many messages the index holds in it (the store does).
- * notmuch builds every thread of a list with a query of its own; a
- * thread of one message is written here from that message alone, and
- * the others are asked of notmuch a few hundred at a time. `thread_of`
- * sets, for a message id, its thread's number (thread:%016x) and the
- * thread's size, or returns false where it does not know (the message's
- * thread is then read from the index). A list whose first threads are
- * mostly of several messages is listed by notmuch from there on; the
- * first threads of a broad query as mail_search_threads finds them.
+ * gives them, where something beside the index knows how many messages
+ * the index holds in each thread (the store does). notmuch builds every
+ * thread of a list with a query of its own; a thread of one message is
+ * written here from that message alone, and the others are asked of
+ * notmuch a few hundred at a time. `thread_size` returns, for a thread
+ * (thread_id as notmuch names it), 1 for one message, 2 for more, 0
+ * where it does not know (the thread is then asked of notmuch). A list
+ * whose first threads are mostly of several messages is listed by
+ * notmuch from there on; the first threads of a broad query as
+ * mail_search_threads finds them.
  */
-typedef bool (*mail_thread_of_fn)(void *ctx, const char *message_id, uint64_t *thread,
-				  long *messages);
+typedef long (*mail_thread_size_fn)(void *ctx, const char *thread_id);
 vt_status mail_search_threads_known(struct mail_db *db, const char *query, long limit,
-				    mail_thread_of_fn thread_of, void *of_ctx,
+				    mail_thread_size_fn thread_size, void *size_ctx,
 				    vt_status (*fn)(void *ctx, const struct mail_thread *t,
 						    struct vt_error *err),
 				    void *ctx, struct vt_error *err);

@@ -196,7 +196,7 @@ out:
 vt_status
 mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
 		 vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
-		 void *ctx, mail_thread_of_fn thread_of, void *of_ctx, struct vt_error *err)
+		 void *ctx, mail_thread_size_fn thread_size, void *size_ctx, struct vt_error *err)
 {
 	struct mail_thread_order *o;
 	vt_status rc = mail_thread_order_start(db, query, &o, err);
@@ -215,8 +215,8 @@ mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
 		if (rc == VT_OK && offset == 0 && mail_thread_order_spans_read(o) > 0 &&
 		    mail_thread_order_count(o) < limit) {
 			mail_thread_order_free(o);
-			return thread_of != NULL ? mail_list_threads_known(db, query, limit, thread_of,
-									   of_ctx, fn, ctx, err)
+			return thread_size != NULL ? mail_list_threads_known(db, query, limit, thread_size,
+									   size_ctx, fn, ctx, err)
 						 : mail_list_threads(db, query, limit, fn, ctx, NULL, err);
 		}
 	}
@@ -226,7 +226,7 @@ mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
 	     at += 256) {
 		long n = limit < 0 || offset + limit - at > 256 ? 256 : offset + limit - at;
 
-		rc = mail_thread_order_emit_known(o, at, n, thread_of, of_ctx, fn, ctx, err);
+		rc = mail_thread_order_emit_known(o, at, n, thread_size, size_ctx, fn, ctx, err);
 	}
 	mail_thread_order_free(o);
 	return rc;

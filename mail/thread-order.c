@@ -490,25 +490,29 @@ mail_thread_order_emit(struct mail_thread_order *o, long from, long n,
 
 vt_status
 mail_thread_order_emit_known(struct mail_thread_order *o, long from, long n,
-			     mail_thread_of_fn thread_of, void *of_ctx,
+			     mail_thread_size_fn thread_size, void *size_ctx,
 			     vt_status (*fn)(void *ctx, const struct mail_thread *t,
 					     struct vt_error *err),
 			     void *ctx, struct vt_error *err)
 {
 	struct found f = { .o = o, .from = from };
-	char *q;
+	char *q = NULL;
 	vt_status rc = VT_OK;
 
 	if (from < 0 || from >= o->n || n <= 0)
 		return VT_OK;
 	f.n = n < o->n - from ? n : o->n - from;
-	if ((q = naming(o, from, f.n)) == NULL || (f.at = calloc((size_t)f.n, sizeof *f.at)) == NULL) {
-		free(q);
+	if ((f.at = calloc((size_t)f.n, sizeof *f.at)) == NULL ||
+	    (thread_size == NULL && (q = naming(o, from, f.n)) == NULL)) {
+		free(f.at);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
-	rc = thread_of != NULL
-		     ? mail_list_threads_known(o->db, q, -1, thread_of, of_ctx, keep_found, &f, err)
-		     : mail_search_threads(o->db, q, 0, -1, keep_found, &f, err);
+	/* the threads are known: a thread of one message is read alone,
+	 * not found among every message of the others */
+	rc = thread_size != NULL ? mail_list_named_threads_known(o->db, o->ids + from, f.n, o->query,
+								 thread_size, size_ctx, keep_found,
+								 &f, err)
+				 : mail_search_threads(o->db, q, 0, -1, keep_found, &f, err);
 	/* In order; a thread gone since (deleted, merged) is left out. */
 	for (long i = 0; i < f.n; i++) {
 		if (rc == VT_OK && f.at[i].thread_id != NULL)

@@ -178,27 +178,22 @@ vt_store_mirrors_index(struct vt_store *s, struct mail_db *db)
 	return same;
 }
 
-/* A message's thread and its size, as the store has them. */
-static bool
-thread_of(void *ctx, const char *message_id, uint64_t *thread, long *messages)
+/* A thread's size as the store has it: 1, 2 for more (the index of
+ * messages by thread read no further than a second one), 0 unknown. */
+static long
+thread_size(void *ctx, const char *thread_id)
 {
 	sqlite3_stmt *st = vt_sql_prepare(
-		ctx,
-		"SELECT m.thread, (SELECT count(*) FROM messages t WHERE t.thread = m.thread)"
-		" FROM messages m WHERE m.message_id = ?",
-		NULL);
-	bool known = false;
+		ctx, "SELECT count(*) FROM (SELECT 1 FROM messages WHERE thread = ? LIMIT 2)", NULL);
+	long size = 0;
 
 	if (st == NULL)
-		return false;
-	sqlite3_bind_text(st, 1, message_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    mail_thread_number((const char *)sqlite3_column_text(st, 0), thread)) {
-		*messages = (long)sqlite3_column_int64(st, 1);
-		known = true;
-	}
+		return 0;
+	sqlite3_bind_text(st, 1, thread_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		size = (long)sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return known;
+	return size;
 }
 
 vt_status
@@ -220,7 +215,7 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 		rc = mail_search_threads_among(db, query, limit, more_threads, &v, fn, ctx, err);
 		vendor_threads_clear(&v);
 	} else if (mirrored) {
-		rc = mail_search_threads_known(db, query, limit, thread_of, s, fn, ctx, err);
+		rc = mail_search_threads_known(db, query, limit, thread_size, s, fn, ctx, err);
 	} else {
 		rc = mail_search_threads(db, query, offset, limit, fn, ctx, err);
 	}

@@ -348,10 +348,21 @@ write_conversations(struct fixture *f, int n)
 	}
 }
 
+/* A store that holds every thread to be of one message. */
+static long
+says_one(void *ctx, const char *thread_id)
+{
+	(void)ctx;
+	(void)thread_id;
+	return 1;
+}
+
 static void
 a_whole_list_is_notmuchs(void **state)
 {
 	struct fixture *f = *state;
+	struct ids pair = { 0 };
+	uint64_t thread;
 	static const char *const queries[] = {
 		"*", "vendor:globex", "offer", "from:doe or from:smith or from:lee", "quote",
 		"tag:deleted", "vendor:globex and subject:rare", "subject:delivery",
@@ -396,6 +407,39 @@ a_whole_list_is_notmuchs(void **state)
 	/* ...and once anything else wrote to the index, notmuch lists all */
 	assert_int_equal(external_notmuch(f, "tag +seen -- id:v1@globex.example"), 0);
 	assert_true(both_ways(f, "vendor:globex", -1, false));
+
+	/* Threads known by name (a first screen of a broad query): the
+	 * index may show the store wrong, two messages matching of a
+	 * thread it holds one of; notmuch writes that thread */
+	test_write_message(f->mail, "pair1:2,S", "Sales <sales@globex.example>",
+			   "rich@northwind.example", "Pair", "pair1@globex.example",
+			   "Date: 10 Jan 2025 09:00:00 +0000\n", NULL);
+	test_write_message(f->mail, "pair2:2,S", "Rich <rich@northwind.example>",
+			   "sales@globex.example", "Re: Pair", "pair2@northwind.example",
+			   "Date: 11 Jan 2025 09:00:00 +0000\nIn-Reply-To: <pair1@globex.example>\n",
+			   NULL);
+	index_ok(f);
+	assert_true(both_ways(f, "subject:pair", 1, true));
+	assert_int_equal(mail_search_threads(f->db, "id:pair1@globex.example", 0, -1, collect_whole,
+					     &pair, &err),
+			 VT_OK);
+	assert_int_equal(pair.n, 1);
+	pair.at[0][strcspn(pair.at[0], " ")] = '\0';
+	assert_true(mail_thread_number(pair.at[0], &thread));
+	ids_clear(&pair);
+	assert_int_equal(mail_list_named_threads_known(f->db, &thread, 1, "subject:pair", says_one,
+						       NULL, collect_whole, &pair, &err),
+			 VT_OK);
+	assert_int_equal(pair.n, 1);
+	assert_non_null(strstr(pair.at[0], " [2/2] Sales, Rich; Pair "));
+	ids_clear(&pair);
+	/* (where one matches, the store's word is taken) */
+	assert_int_equal(mail_list_named_threads_known(f->db, &thread, 1, "subject:pair and from:rich",
+						       says_one, NULL, collect_whole, &pair, &err),
+			 VT_OK);
+	assert_int_equal(pair.n, 1);
+	assert_non_null(strstr(pair.at[0], " [1/1] Rich; Pair "));
+	ids_clear(&pair);
 }
 
 /* Paused at span ends, a step stops as the newest month is read: a
