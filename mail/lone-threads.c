@@ -309,13 +309,16 @@ mail_list_named_threads_known(struct mail_db *db, const uint64_t *ids, long n, c
 					      struct vt_error *err),
 			      void *ctx, struct vt_error *err)
 {
-	uint64_t *lone = malloc((size_t)n * 2 * sizeof *lone), *asked = lone + n;
+	uint64_t *lone, *asked;
 	long n_lone = 0, n_asked = 0;
 	char thread_id[17], *q;
 	vt_status rc;
 
-	if (lone == NULL)
+	if (n <= 0)
+		return VT_OK;
+	if ((lone = malloc((size_t)n * 2 * sizeof *lone)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	asked = lone + n;
 	for (long i = 0; i < n; i++) {
 		snprintf(thread_id, sizeof thread_id, "%016" PRIx64, ids[i]);
 		if (thread_size(size_ctx, thread_id) == 1)
