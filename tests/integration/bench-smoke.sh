@@ -19,6 +19,7 @@ run() { # NAME ARGS...: exit 0 and a markdown table in the report
 	contains "bench/$name reports a table" "$out" "|---"
 }
 run tui --smoke
+run alternate --smoke
 run quotes --smoke
 run promote --smoke
 run pdf-accuracy --smoke
