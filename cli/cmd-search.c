@@ -158,7 +158,7 @@ print_thread(void *ctx, const struct mail_thread *t, struct vt_error *err)
 								 : json_null());
 		json_object_set_new(o, "open_issue",
 				    json_boolean(vt_thread_set_has(&so->marks.open_issue, t->thread_id)));
-		vt_status rc = vt_thread_marks_suspicious(cli->store, &so->marks, t->thread_id,
+		vt_status rc = vt_thread_marks_suspicious(cli->store, &so->marks, t,
 							  &suspicious, err);
 
 		if (rc != VT_OK) {

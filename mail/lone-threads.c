@@ -118,7 +118,8 @@ fill_lone(notmuch_message_t *msg, const char *thread_id, struct mail_thread *t)
 	t->newest = t->oldest = notmuch_message_get_date(msg);
 	t->matched = t->total = 1;
 	t->vendor_org = mail_message_vendor_org(msg);
-	if (t->thread_id == NULL || t->subject == NULL || t->authors == NULL)
+	if (t->thread_id == NULL || t->subject == NULL || t->authors == NULL ||
+	    mail_thread_add_suspicion(t, msg) != 0)
 		return -1;
 	return mail_thread_add_tags(t, notmuch_message_get_tags(msg));
 }

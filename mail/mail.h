@@ -855,6 +855,15 @@ struct mail_thread {
 	char *vendor_org; /* organisation domain of the thread's vendor mail, or NULL */
 	char **tags;
 	size_t n_tags;
+	/* Suspicion as the messages carry it, read with the thread where
+	 * notmuch's thread or the lone message was at hand (suspect_read):
+	 * whether one carries MAIL_PROP_SUSPECT, and the organisations of
+	 * those that came in (MAIL_PROP_DIR "in"), for look-alike senders.
+	 * The store judges; this is what its last index run wrote. */
+	bool suspect_read;
+	bool suspect_marked;
+	char **in_orgs;
+	size_t n_in_orgs;
 };
 
 /*

@@ -177,6 +177,9 @@ vt_status mail_thread_put(const uint64_t *ids, long n, struct mail_thread *slots
 			  const struct mail_thread *t, struct vt_error *err);
 /* Appends the tags the iterator gives to t's: -1 when out of memory. */
 int mail_thread_add_tags(struct mail_thread *t, notmuch_tags_t *tags);
+/* Adds what msg carries of suspicion to t's (struct mail_thread): -1
+ * when out of memory. */
+int mail_thread_add_suspicion(struct mail_thread *t, notmuch_message_t *msg);
 /* The vendor organisation msg is attributed to, or NULL. malloc'd. */
 char *mail_message_vendor_org(notmuch_message_t *msg);
 

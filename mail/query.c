@@ -112,6 +112,9 @@ mail_thread_clear(struct mail_thread *t)
 	for (size_t i = 0; i < t->n_tags; i++)
 		free(t->tags[i]);
 	free(t->tags);
+	for (size_t i = 0; i < t->n_in_orgs; i++)
+		free(t->in_orgs[i]);
+	free(t->in_orgs);
 	memset(t, 0, sizeof *t);
 }
 
@@ -131,9 +134,39 @@ mail_thread_add_tags(struct mail_thread *t, notmuch_tags_t *tags)
 	return 0;
 }
 
+int
+mail_thread_add_suspicion(struct mail_thread *t, notmuch_message_t *msg)
+{
+	const char *marked = NULL, *dir = NULL, *org = NULL;
+	char **grown;
+
+	t->suspect_read = true;
+	if (notmuch_message_get_property(msg, MAIL_PROP_SUSPECT, &marked) ==
+		    NOTMUCH_STATUS_SUCCESS &&
+	    marked != NULL)
+		t->suspect_marked = true;
+	if (notmuch_message_get_property(msg, MAIL_PROP_DIR, &dir) != NOTMUCH_STATUS_SUCCESS ||
+	    dir == NULL || strcmp(dir, "in") != 0 ||
+	    notmuch_message_get_property(msg, MAIL_PROP_ORG, &org) != NOTMUCH_STATUS_SUCCESS ||
+	    org == NULL || *org == '\0')
+		return 0;
+	for (size_t i = 0; i < t->n_in_orgs; i++)
+		if (strcmp(t->in_orgs[i], org) == 0)
+			return 0;
+	if ((grown = realloc(t->in_orgs, (t->n_in_orgs + 1) * sizeof *grown)) == NULL)
+		return -1;
+	t->in_orgs = grown;
+	if ((t->in_orgs[t->n_in_orgs] = strdup(org)) == NULL)
+		return -1;
+	t->n_in_orgs++;
+	return 0;
+}
+
 static int
 fill_thread(notmuch_thread_t *nt, struct mail_thread *t)
 {
+	notmuch_messages_t *msgs;
+
 	const char *s;
 
 	memset(t, 0, sizeof *t);
@@ -149,6 +182,11 @@ fill_thread(notmuch_thread_t *nt, struct mail_thread *t)
 	t->vendor_org = thread_vendor_org(notmuch_thread_get_toplevel_messages(nt), 0);
 	if (t->thread_id == NULL || t->subject == NULL || t->authors == NULL)
 		return -1;
+	/* every message's terms are read already: notmuch built the thread */
+	for (msgs = notmuch_thread_get_messages(nt); notmuch_messages_valid(msgs);
+	     notmuch_messages_move_to_next(msgs))
+		if (mail_thread_add_suspicion(t, notmuch_messages_get(msgs)) != 0)
+			return -1;
 	return mail_thread_add_tags(t, notmuch_thread_get_tags(nt));
 }
 
@@ -410,14 +448,23 @@ mail_thread_copy(const struct mail_thread *from, struct mail_thread *to, struct 
 	to->vendor_org = from->vendor_org ? strdup(from->vendor_org) : NULL;
 	to->tags = from->n_tags ? calloc(from->n_tags, sizeof *to->tags) : NULL;
 	to->n_tags = 0;
+	to->in_orgs = from->n_in_orgs ? calloc(from->n_in_orgs, sizeof *to->in_orgs) : NULL;
+	to->n_in_orgs = 0;
 	bool failed = !to->thread_id || !to->subject || !to->authors ||
-		      (from->vendor_org && !to->vendor_org) || (from->n_tags && !to->tags);
+		      (from->vendor_org && !to->vendor_org) || (from->n_tags && !to->tags) ||
+		      (from->n_in_orgs && !to->in_orgs);
 
 	for (size_t i = 0; !failed && i < from->n_tags; i++) {
 		if ((to->tags[i] = strdup(from->tags[i])) == NULL)
 			failed = true;
 		else
 			to->n_tags++;
+	}
+	for (size_t i = 0; !failed && i < from->n_in_orgs; i++) {
+		if ((to->in_orgs[i] = strdup(from->in_orgs[i])) == NULL)
+			failed = true;
+		else
+			to->n_in_orgs++;
 	}
 	if (failed) {
 		mail_thread_clear(to);

@@ -705,6 +705,11 @@ struct vt_thread_marks {
 	 * the store a thread at a time, as a list shows them, the answers
 	 * kept (vt_thread_marks_suspicious) */
 	struct mail_thread_set suspicious_asked, suspicious_yes;
+	/* or, while the verdicts on the messages are current, from what
+	 * the thread's messages carry (struct mail_thread) and the
+	 * look-alike domains, read once: 1 so, -1 not, 0 not asked yet */
+	int by_messages;
+	struct vt_thread_set lookalikes; /* sorted organisation domains */
 	struct vt_thread_amount *amounts; /* by thread id */
 	size_t n_amounts;
 	struct vt_thread_issue *issues; /* by thread id */
@@ -730,9 +735,12 @@ vt_status vt_thread_marks_load(struct vt_store *s, unsigned what, struct vt_thre
 bool vt_thread_set_has(const struct vt_thread_set *set, const char *thread_id);
 /* Whether the thread holds mail judged suspicious (store/trust.c: a
  * reason against a message, or a look-alike sender's domain), as
- * suspicious:yes finds it; asked once a thread, the answer kept in m. */
+ * suspicious:yes finds it: from what its messages carry where the list
+ * read that and the verdicts on them are current, else asked of the
+ * store once a thread, the answer kept in m. */
 vt_status vt_thread_marks_suspicious(struct vt_store *s, struct vt_thread_marks *m,
-				     const char *thread_id, bool *out, struct vt_error *err);
+				     const struct mail_thread *t, bool *out,
+				     struct vt_error *err);
 void vt_thread_marks_clear(struct vt_thread_marks *m);
 
 /* ---- trust: mail that borrows a vendor's standing (store/trust.c) -------- */

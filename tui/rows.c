@@ -122,7 +122,7 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 	if (vt_thread_set_has(&t->threads.marks.open_issue, th->thread_id))
 		marks[2] = '!';
 	/* a store that fails here shows no S: the row is still drawn */
-	if (vt_thread_marks_suspicious(t->store, &t->threads.marks, th->thread_id, &suspicious,
+	if (vt_thread_marks_suspicious(t->store, &t->threads.marks, th, &suspicious,
 				       NULL) == VT_OK &&
 	    suspicious)
 		marks[3] = 'S';

@@ -51,50 +51,59 @@ reasons_of(struct fixture *f, const char *id)
 	return out;
 }
 
-struct thread_ids {
-	char *ids[64];
+struct thread_list {
+	struct mail_thread at[64];
 	int n;
 };
 
 static vt_status
-keep_thread_id(void *ctx, const struct mail_thread *t, struct vt_error *err)
+keep_thread(void *ctx, const struct mail_thread *t, struct vt_error *err)
 {
-	struct thread_ids *ids = ctx;
+	struct thread_list *list = ctx;
 
-	(void)err;
-	assert_true(ids->n < 64);
-	ids->ids[ids->n++] = strdup(t->thread_id);
-	return VT_OK;
+	assert_true(list->n < 64);
+	return mail_thread_copy(t, &list->at[list->n++], err);
 }
 
 /* How many threads a list marks suspicious, each asked twice (the second
- * answer is the one kept), and each as suspicious:yes finds it. */
+ * answer is the one kept), each as suspicious:yes finds it, and the
+ * same by what its messages carry as by the store. */
 static int
 suspicious_threads_marked(struct fixture *f)
 {
-	struct thread_ids ids = { .n = 0 };
-	struct vt_thread_marks marks;
+	struct thread_list list = { .n = 0 };
+	struct vt_thread_marks marks, by_store;
 	struct vt_error err = { 0 };
 	int marked = 0;
 
-	assert_int_equal(mail_search_threads(f->db, "*", 0, -1, keep_thread_id, &ids, &err), VT_OK);
+	/* threads of one message written from it, the others notmuch's */
+	assert_int_equal(vt_search_threads(f->store, f->db, "*", "*", 0, -1, keep_thread, &list,
+					   &err),
+			 VT_OK);
 	assert_int_equal(vt_thread_marks_load(f->store, VT_MARKS_ALL, &marks, &err), VT_OK);
-	for (int i = 0; i < ids.n; i++) {
+	assert_int_equal(vt_thread_marks_load(f->store, VT_MARKS_ALL, &by_store, &err), VT_OK);
+	for (int i = 0; i < list.n; i++) {
+		struct mail_thread *t = &list.at[i];
 		char query[128];
-		bool first, again;
+		bool first, again, stored;
 
-		assert_int_equal(vt_thread_marks_suspicious(f->store, &marks, ids.ids[i], &first, &err),
-				 VT_OK);
-		assert_int_equal(vt_thread_marks_suspicious(f->store, &marks, ids.ids[i], &again, &err),
-				 VT_OK);
+		assert_true(t->suspect_read);
+		assert_int_equal(vt_thread_marks_suspicious(f->store, &marks, t, &first, &err), VT_OK);
+		assert_int_equal(vt_thread_marks_suspicious(f->store, &marks, t, &again, &err), VT_OK);
 		assert_int_equal(first, again);
-		snprintf(query, sizeof query, "thread:%s and suspicious:yes", ids.ids[i]);
-		if (first != (count(f, query) > 0))
-			fail_msg("thread %s: marked %d, suspicious:yes says otherwise", ids.ids[i], first);
+		t->suspect_read = false;
+		assert_int_equal(vt_thread_marks_suspicious(f->store, &by_store, t, &stored, &err),
+				 VT_OK);
+		snprintf(query, sizeof query, "thread:%s and suspicious:yes", t->thread_id);
+		if (first != (count(f, query) > 0) || first != stored)
+			fail_msg("thread %s: marked %d (%d by the store), suspicious:yes says %d",
+				 t->thread_id, first, stored, count(f, query) > 0);
 		marked += first;
-		free(ids.ids[i]);
+		mail_thread_clear(t);
 	}
+	assert_int_equal(marks.by_messages, vt_trust_marks_current(f->store) ? 1 : -1);
 	vt_thread_marks_clear(&marks);
+	vt_thread_marks_clear(&by_store);
 	return marked;
 }
 
