@@ -80,6 +80,15 @@ vt_status vt_vendor_get_brief(struct vt_store *s, const char *slug, struct vt_ve
  * an argument it is VT_ERR_NOT_FOUND. Keeps the message. */
 vt_status vt_as_not_found(vt_status rc, struct vt_error *err);
 
+/* ---- search.c ---- */
+
+/* One domain's vendor mail (?1 the domain, ?2 MAIL_KIND_VENDOR), newest
+ * first: (thread, date) from the index messages_org alone, no row of the
+ * table read (test-store checks the plan). */
+#define VT_SQL_DOMAIN_THREADS \
+	"SELECT thread, date FROM messages WHERE org = ?1 AND kind = ?2" \
+	" ORDER BY date DESC"
+
 /* ---- documents.c ---- */
 
 /* money_text(MINOR, CURRENCY) in SQL: "$7,800.00". */
@@ -87,7 +96,6 @@ void vt_sql_money_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 /* person_key(NAME) in SQL: the contact key of a name that names a person,
  * else NULL (store/contacts.c). */
 void vt_sql_person_key(sqlite3_context *ctx, int argc, sqlite3_value **argv);
-/* Records a vendor message's document, if it is one (in a batch). */
 /* The thread ids waiting on the vendor, but not yet for the follow-up
  * days (waiting:overdue is the others). */
 sqlite3_stmt *vt_waiting_recent_stmt(struct vt_store *s, struct vt_error *err);
@@ -95,6 +103,7 @@ sqlite3_stmt *vt_waiting_recent_stmt(struct vt_store *s, struct vt_error *err);
 sqlite3_stmt *vt_snoozed_now_stmt(struct vt_store *s, struct vt_error *err);
 vt_status vt_contract_record(struct vt_store *s, const struct mail_message_info *info,
 			      struct vt_error *err);
+/* Records a vendor message's document, if it is one (in a batch). */
 vt_status vt_document_record(struct vt_store *s, const struct mail_message_info *info,
 			     struct vt_error *err);
 

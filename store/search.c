@@ -145,12 +145,8 @@ vendor_threads_open(struct vt_store *s, const char *value, struct vendor_threads
 	while (ok && sqlite3_step(domains) == SQLITE_ROW) {
 		sqlite3_stmt *st = NULL;
 
-		/* messages_org (org, kind, date) read backwards: no sort */
 		ok = v->n_st < STREAMS_MAX &&
-		     sqlite3_prepare_v2(s->db,
-					"SELECT thread, date FROM messages WHERE org = ?1 AND kind = ?2"
-					" ORDER BY date DESC",
-					-1, &st, NULL) == SQLITE_OK;
+		     sqlite3_prepare_v2(s->db, VT_SQL_DOMAIN_THREADS, -1, &st, NULL) == SQLITE_OK;
 		if (!ok)
 			break;
 		v->st[v->n_st++] = st;

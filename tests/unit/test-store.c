@@ -31,6 +31,27 @@ schema_is_versioned(void **state)
 	assert_non_null(strstr(err.msg, "no/such/dir"));
 }
 
+/* A screen of a vendor's newest threads reads the index of its mail in
+ * date order alone: a row of the table a message was a page each. */
+static void
+a_vendors_newest_threads_come_from_one_index(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3_stmt *st;
+	char plan[1024] = "";
+
+	assert_int_equal(sqlite3_prepare_v2(f->store->db, "EXPLAIN QUERY PLAN " VT_SQL_DOMAIN_THREADS,
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		strncat(plan, (const char *)sqlite3_column_text(st, 3), sizeof plan - strlen(plan) - 2);
+		strcat(plan, "\n");
+	}
+	sqlite3_finalize(st);
+	if (strstr(plan, "COVERING INDEX messages_org ") == NULL || strstr(plan, "TEMP B-TREE"))
+		fail_msg("the plan reads more than messages_org:\n%s", plan);
+}
+
 /* The WAL outlives the connection (no files made and unlinked at every
  * command) but is emptied at the last close: vtriage.db alone, copied
  * by a backup, holds every write. */
@@ -520,6 +541,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_vendors_newest_threads_come_from_one_index, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(the_wal_stays_empty_and_the_database_file_holds_everything,
 						setup, teardown),
 		cmocka_unit_test(big_runs_compact_the_index_small_ones_do_not),
