@@ -258,6 +258,9 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		free(user);
 		return 0;
 	}
+	/* before the snapshot: it may record that the store still mirrors
+	 * the index after another program's tags */
+	vt_store_keep_mirror(cli->store, cli->db);
 	vt_store_read_begin(cli->store);
 	/* the marks JSON shows (waiting, open issue; suspicious is asked
 	 * thread by thread), and only those: amounts and issues' titles

@@ -1068,6 +1068,72 @@ mail_index_token_renewed(struct mail_db *db, const char *token)
 	return renewed;
 }
 
+/* A token's database and revision ("1 ATTRIBUTION UUID REVISION DIRS"),
+ * if it is one of this version's. */
+static bool
+token_revision(const char *token, char *uuid, size_t uuid_len, unsigned long *revision)
+{
+	char version[8], attribution[16], id[64];
+
+	if (token == NULL || sscanf(token, "%7s %15s %63s %lu", version, attribution, id, revision) != 4 ||
+	    strcmp(version, "1") != 0 || strcmp(attribution, MAIL_ATTRIBUTION_REV) != 0 ||
+	    strlen(id) >= uuid_len)
+		return false;
+	strcpy(uuid, id);
+	return true;
+}
+
+vt_status
+mail_index_changes_since(struct mail_db *db, const char *token, long max,
+			 bool (*known)(void *ctx, const char *message_id, const char *thread_id),
+			 void *ctx, bool *all_known, struct vt_error *err)
+{
+	const char *uuid_now = NULL;
+	unsigned long since, now = notmuch_database_get_revision(db->nm, &uuid_now);
+	char uuid[64], *query = NULL;
+	notmuch_query_t *q = NULL;
+	notmuch_messages_t *msgs = NULL;
+	notmuch_status_t st;
+	vt_status rc = VT_OK;
+	long n = 0;
+
+	*all_known = false;
+	/* another database (a compaction, a new index): nothing to compare */
+	if (!token_revision(token, uuid, sizeof uuid, &since) || uuid_now == NULL ||
+	    strcmp(uuid, uuid_now) != 0 || now < since)
+		return VT_OK;
+	if (now == since) {
+		*all_known = true;
+		return VT_OK;
+	}
+	/* no exclusions: a message tagged deleted changed all the same */
+	if (asprintf(&query, "lastmod:%lu..%lu", since + 1, now) < 0 ||
+	    (q = notmuch_query_create(db->nm, query)) == NULL) {
+		free(query);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	notmuch_query_set_sort(q, NOTMUCH_SORT_UNSORTED);
+	if ((st = notmuch_query_search_messages(q, &msgs)) != NOTMUCH_STATUS_SUCCESS)
+		rc = mail_query_fail(db, err, st, query);
+	*all_known = rc == VT_OK;
+	for (; rc == VT_OK && *all_known && notmuch_messages_valid(msgs);
+	     notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *msg = notmuch_messages_get(msgs);
+		const char *id = notmuch_message_get_message_id(msg);
+		const char *thread = notmuch_message_get_thread_id(msg);
+
+		*all_known = ++n <= max && id != NULL && thread != NULL && known(ctx, id, thread);
+		notmuch_message_destroy(msg);
+	}
+	if (msgs != NULL)
+		notmuch_messages_destroy(msgs);
+	notmuch_query_destroy(q);
+	free(query);
+	if (rc != VT_OK)
+		*all_known = false;
+	return rc;
+}
+
 bool
 mail_index_token_current(struct mail_db *db, const char *token)
 {

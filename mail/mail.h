@@ -788,6 +788,18 @@ bool mail_index_token_current(struct mail_db *db, const char *token);
  * (tags), the store still mirrors the index. NULL when out of memory. */
 char *mail_index_token_renewed(struct mail_db *db, const char *token);
 
+/*
+ * Whether every message written to the index since a token's revision
+ * (another program's `notmuch tag`, say) is one known() accepts, at most
+ * max of them: false when the index is another database than the
+ * token's (a compaction, a new index) or more were written. Looks at
+ * each message's revision (lastmod:), a read of the whole index.
+ */
+vt_status mail_index_changes_since(struct mail_db *db, const char *token, long max,
+				   bool (*known)(void *ctx, const char *message_id,
+						 const char *thread_id),
+				   void *ctx, bool *all_known, struct vt_error *err);
+
 /* Re-attributes the messages matching a notmuch query (after identity or
  * personal-domain changes), reporting each through hooks->message. */
 vt_status mail_reattribute(struct mail_db *db, const char *query,

@@ -554,7 +554,7 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 				   vt_sql_person_key, NULL, NULL, NULL);
 	/* Waiting a while for another vtriage's short write is better than
 	 * failing at once; after that the error says who holds the lock. */
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_timeout(s->db, VT_STORE_BUSY_MS);
 	/* The WAL and its index stay between runs (emptied at the last
 	 * close): creating, chowning and unlinking both at every command
 	 * cost more than a search's vendor column. */

@@ -80,6 +80,9 @@ vt_status vt_vendor_get_brief(struct vt_store *s, const char *slug, struct vt_ve
  * an argument it is VT_ERR_NOT_FOUND. Keeps the message. */
 vt_status vt_as_not_found(vt_status rc, struct vt_error *err);
 
+/* How long a statement waits for another vtriage's write lock. */
+#define VT_STORE_BUSY_MS 10000
+
 /* ---- search.c ---- */
 
 /* One domain's vendor mail (?1 the domain, ?2 MAIL_KIND_VENDOR), newest

@@ -10,8 +10,9 @@
  * That holds only while the store mirrors the index: after an index run
  * that completed and before anything but vtriage's own tag changes
  * (which record the run's token again: tags move no thread) wrote to the
- * index (`notmuch tag`, `notmuch new`, which may merge threads).
- * Otherwise, and for any query but a lone vendor:SLUG (the threads of
+ * index (`notmuch new`, which may merge threads), or after writes of
+ * others that moved no message the store has (`notmuch tag`: a list
+ * looks, mirror_despite_foreign_writes). Otherwise, and for any query but a lone vendor:SLUG (the threads of
  * "vendor:acme and invoice" are found among the vendor's only slowly
  * when the word is rare), notmuch lists the threads as always.
  *
@@ -22,6 +23,7 @@
 #include "config.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,16 +164,110 @@ vendor_threads_open(struct vt_store *s, const char *value, struct vendor_threads
 	return ok;
 }
 
+/* A renewed token of the index another program wrote to whose changes
+ * moved no message from its thread: lists may use the store, and the
+ * index run still looks at the whole index ("index_token" stays). One
+ * that looked and found otherwise is kept behind FOREIGN_UNKNOWN. */
+#define LISTS_TOKEN "index_token_lists"
+#define FOREIGN_UNKNOWN "unknown "
+/* Messages written by others a list looks at, at most, before leaving
+ * the store to the next index run (a `notmuch tag` of a whole folder). */
+#define FOREIGN_CHANGES_MAX 2000
+
+/* Which of the tokens says the store mirrors the index, or NULL. */
+static const char *
+mirror_token_key(struct vt_store *s, struct mail_db *db)
+{
+	char *dirty = vt_meta_get(s, "index_dirty"), *token = NULL;
+	const char *key = NULL;
+
+	if (dirty == NULL || strcmp(dirty, "1") != 0) {
+		token = vt_meta_get(s, "index_token");
+		if (mail_index_token_current(db, token)) {
+			key = "index_token";
+		} else {
+			free(token);
+			token = vt_meta_get(s, LISTS_TOKEN);
+			if (token != NULL && strncmp(token, FOREIGN_UNKNOWN, strlen(FOREIGN_UNKNOWN)) != 0 &&
+			    mail_index_token_current(db, token))
+				key = LISTS_TOKEN;
+		}
+	}
+	free(dirty);
+	free(token);
+	return key;
+}
+
 bool
 vt_store_mirrors_index(struct vt_store *s, struct mail_db *db)
 {
-	char *dirty = vt_meta_get(s, "index_dirty"), *token = vt_meta_get(s, "index_token");
-	bool same = (dirty == NULL || strcmp(dirty, "1") != 0) &&
-		    mail_index_token_current(db, token);
+	return mirror_token_key(s, db) != NULL;
+}
 
+/* A message another program changed, in the store in the same thread. */
+static bool
+in_same_thread(void *ctx, const char *message_id, const char *thread_id)
+{
+	sqlite3_stmt *st = vt_sql_prepare(ctx, "SELECT thread FROM messages WHERE message_id = ?", NULL);
+	bool same = false;
+
+	if (st == NULL)
+		return false;
+	sqlite3_bind_text(st, 1, message_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		same = strcmp((const char *)sqlite3_column_text(st, 0), thread_id) == 0;
+	sqlite3_reset(st);
+	return same;
+}
+
+/*
+ * Another program wrote to the index since our last run (a `notmuch tag`,
+ * an afew run on a shared index): its revision moved, and every list
+ * would ask notmuch for each thread until the next index run. Tags move
+ * no message between threads: when every message written since is the
+ * store's, in the thread the store has it in, the store still mirrors
+ * the index for lists (LISTS_TOKEN). Looking reads every message's
+ * revision (lastmod:, 12 ms at 300,000), once a foreign write: what it
+ * found either way is recorded, if the store is free to write at once.
+ */
+static void
+mirror_despite_foreign_writes(struct vt_store *s, struct mail_db *db)
+{
+	char *dirty = vt_meta_get(s, "index_dirty"), *token = vt_meta_get(s, "index_token");
+	char *lists = vt_meta_get(s, LISTS_TOKEN), *now = NULL, *unknown = NULL;
+	bool known = false;
+
+	if ((dirty == NULL || strcmp(dirty, "1") != 0) && token != NULL &&
+	    (now = mail_index_token_renewed(db, token)) != NULL &&
+	    asprintf(&unknown, FOREIGN_UNKNOWN "%s", now) >= 0 &&
+	    (lists == NULL || (strcmp(lists, now) != 0 && strcmp(lists, unknown) != 0)) &&
+	    mail_index_changes_since(db, token, FOREIGN_CHANGES_MAX, in_same_thread, s, &known,
+				     NULL) == VT_OK) {
+		/* an index run holding the store writes the tokens itself */
+		vt_store_set_busy_timeout(s, 0);
+		vt_meta_set(s, LISTS_TOKEN, known ? now : unknown, NULL);
+		vt_store_set_busy_timeout(s, VT_STORE_BUSY_MS);
+	}
 	free(dirty);
 	free(token);
-	return same;
+	free(lists);
+	free(now);
+	free(unknown);
+}
+
+void
+vt_store_keep_mirror(struct vt_store *s, struct mail_db *db)
+{
+	bool mirrored;
+
+	/* it may write: never inside a read snapshot */
+	if (s->tx_depth > 0)
+		return;
+	vt_store_read_begin(s);
+	mirrored = vt_store_mirrors_index(s, db);
+	vt_store_read_end(s);
+	if (!mirrored)
+		mirror_despite_foreign_writes(s, db);
 }
 
 /* A thread's size as the store has it: 1, 2 for more (the index of
@@ -205,6 +301,8 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 
 	/* one snapshot for the reads of every thread (the interface's
 	 * window is not in one already) */
+	if (offset == 0)
+		vt_store_keep_mirror(s, db);
 	vt_store_read_begin(s);
 	mirrored = offset == 0 && vt_store_mirrors_index(s, db);
 	if (vendor != NULL && mirrored && vendor_threads_open(s, vendor, &v)) {
@@ -226,16 +324,18 @@ vt_tag_messages(struct vt_store *s, struct mail_db *rw, const char *query, const
 {
 	/* rw holds the index's write lock: nobody else writes between the
 	 * look and the tags */
-	bool mirrored = vt_store_mirrors_index(s, rw);
+	const char *key = mirror_token_key(s, rw);
 	vt_status rc = mail_tag_messages(rw, query, add, remove, changed_ids, err);
 	char *token, *renewed;
 
-	if (rc != VT_OK || !mirrored)
+	if (rc != VT_OK || key == NULL)
 		return rc;
-	token = vt_meta_get(s, "index_token");
+	/* the token that held: the run's own, or the lists' after
+	 * another program's writes (the next run still looks at them) */
+	token = vt_meta_get(s, key);
 	/* not recorded: the next search asks notmuch, as it must */
 	if ((renewed = mail_index_token_renewed(rw, token)) != NULL)
-		vt_meta_set(s, "index_token", renewed, NULL);
+		vt_meta_set(s, key, renewed, NULL);
 	free(token);
 	free(renewed);
 	return rc;

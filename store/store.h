@@ -658,8 +658,15 @@ vt_status vt_query_translate(struct vt_store *s, const char *query, char **out,
 
 /* Whether the store says of the mail what the index holds now: the last
  * index run completed and nothing but vt_tag_messages wrote to the index
- * since. */
+ * since, or vt_store_keep_mirror found that what others wrote since moved
+ * no message the store has and added none. */
 bool vt_store_mirrors_index(struct vt_store *s, struct mail_db *db);
+/* Before a list, outside any read snapshot (it may write the store):
+ * after another program's writes to the index (a `notmuch tag`), looks
+ * once whether the store still mirrors it (a read of every message's
+ * revision) and records what it found. Nothing when the store mirrors
+ * the index, or inside a snapshot. */
+void vt_store_keep_mirror(struct vt_store *s, struct mail_db *db);
 /* mail_tag_messages on a handle open for writing, after which the store
  * mirrors the index still if it did before: tags move no thread and no
  * attribution (store/search.c). Every tag change of vtriage's own. */

@@ -491,6 +491,74 @@ a_run_after_any_outside_write_checks_the_whole_index(void **state)
 	assert_false(r.mail.unchanged);
 }
 
+static vt_status
+count_thread(void *ctx, const struct mail_thread *t, struct vt_error *err)
+{
+	(void)t;
+	(void)err;
+	++*(int *)ctx;
+	return VT_OK;
+}
+
+static int
+threads_listed(struct fixture *f)
+{
+	struct vt_error err = { 0 };
+	int n = 0;
+
+	assert_int_equal(vt_search_threads(f->store, f->db, "*", "*", 0, 50, count_thread, &n, &err),
+			 VT_OK);
+	return n;
+}
+
+/* Someone else's `notmuch tag` moves the index's revision but no message
+ * between threads: a list looks at what changed and keeps using the
+ * store, while the next index run still looks at the whole index. Mail
+ * the store does not have, or has in another thread, ends that. */
+static void
+lists_keep_the_store_after_others_only_tag(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_index_report r;
+	int threads;
+
+	age_mail_dirs(f, 9);
+	index_ok(f);
+	assert_true(vt_store_mirrors_index(f->store, f->db));
+	threads = threads_listed(f);
+	assert_int_equal(external_notmuch(f, "tag +seen-elsewhere -- id:lunch@gmail.com"), 0);
+	assert_false(vt_store_mirrors_index(f->store, f->db));
+	assert_int_equal(threads_listed(f), threads);
+	assert_true(vt_store_mirrors_index(f->store, f->db));
+	r = index_ok(f);
+	assert_false(r.mail.only_ours);
+	assert_true(vt_store_mirrors_index(f->store, f->db));
+
+	/* mail someone else indexed */
+	test_write_message(f->mail, "9:2,", "Jordan <jordan.r@gmail.com>", "rich@northwind.example",
+			   "Lunch again?", "lunch-again@gmail.com", NULL, NULL);
+	age_mail_dirs(f, 8);
+	assert_int_equal(external_notmuch(f, "new"), 0);
+	assert_int_equal(threads_listed(f), threads + 1);
+	assert_false(vt_store_mirrors_index(f->store, f->db));
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM meta WHERE key = 'index_token_lists'"
+				     " AND value LIKE 'unknown %'"),
+			 1);
+	index_ok(f);
+	assert_true(vt_store_mirrors_index(f->store, f->db));
+
+	/* a message the store has in another thread than the index does */
+	assert_int_equal(vt_sql_exec(f->store,
+				     "UPDATE messages SET thread = 'elsewhere'"
+				     " WHERE message_id = 'lunch@gmail.com'",
+				     &err),
+			 VT_OK);
+	assert_int_equal(external_notmuch(f, "tag -seen-elsewhere -- id:lunch@gmail.com"), 0);
+	assert_int_equal(threads_listed(f), threads + 1);
+	assert_false(vt_store_mirrors_index(f->store, f->db));
+}
+
 static void
 identity_changes_reattribute_affected_mail(void **state)
 {
@@ -560,6 +628,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(a_run_after_any_outside_write_checks_the_whole_index,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(mail_added_behind_our_back_is_attributed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(lists_keep_the_store_after_others_only_tag, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(identity_changes_reattribute_affected_mail, setup,
 						teardown),

@@ -271,8 +271,15 @@ a_vendors_first_threads_are_notmuchs_first(void **state)
 	assert_int_equal(vt_apply_retag(f->store, f->db, &act, &err), VT_OK);
 	vt_action_clear(&act);
 	assert_false(both_ways(f, "vendor:initech", 5, false));
-	/* ...but once anything else wrote to the index, notmuch lists them */
+	/* ...and another program's tags leave so (the list looks at what
+	 * they changed: vt_store_keep_mirror)... */
 	assert_int_equal(external_notmuch(f, "tag +seen -- id:v1@globex.example"), 0);
+	assert_false(both_ways(f, "vendor:initech", 5, false));
+	/* ...but once it added mail the store lacks, notmuch lists them */
+	test_write_message(f->mail, "n1:2,", "Sam <sam@globex.example>", "rich@northwind.example",
+			   "Offer", "n1@globex.example", NULL, NULL);
+	age_mail_dirs(f, 3);
+	assert_int_equal(external_notmuch(f, "new"), 0);
 	assert_true(both_ways(f, "vendor:initech", 5, false));
 }
 
