@@ -12,9 +12,10 @@
  * (which record the run's token again: tags move no thread) wrote to the
  * index (`notmuch new`, which may merge threads), or after writes of
  * others that moved no message the store has (`notmuch tag`: a list
- * looks, mirror_despite_foreign_writes). Otherwise, and for any query but a lone vendor:SLUG (the threads of
- * "vendor:acme and invoice" are found among the vendor's only slowly
- * when the word is rare), notmuch lists the threads as always.
+ * looks, mirror_despite_foreign_writes). Otherwise, and for any query
+ * but a lone vendor:SLUG (the threads of "vendor:acme and invoice" are
+ * found among the vendor's only slowly when the word is rare), notmuch
+ * lists the threads as always.
  *
  * Other lists, under the same condition, take each message's thread and
  * the thread's size from the store: a thread of one message is written
