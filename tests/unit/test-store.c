@@ -153,6 +153,8 @@ indexing_finds_vendors_and_nothing_else(void **state)
 
 	assert_int_equal(r.mail.added, 6);
 	assert_int_equal(r.vendors_new, 3);
+	/* the run's big page cache is the run's: a list keeps sqlite's 2 MB */
+	assert_int_equal(sql_long(f, "PRAGMA cache_size"), -2000);
 	unsigned with_mail = 0;
 	assert_int_equal(vt_count_vendors_with_mail(f->store, &with_mail, &err), VT_OK);
 	assert_int_equal(with_mail, 3);
