@@ -92,6 +92,17 @@ vt_status vt_as_not_found(vt_status rc, struct vt_error *err);
 	"SELECT thread, date FROM messages WHERE org = ?1 AND kind = ?2" \
 	" ORDER BY date DESC"
 
+/* ---- trust.c ---- */
+
+/* Whether the user ever wrote to the organisation in the SQL expression
+ * domain (alias w). The planner would rather walk messages_org, two
+ * columns equal against one, reading all of a big vendor's mail for a
+ * "no": the user's own mail to vendors has an index of its own (schema
+ * 14; test-store counts the steps). */
+#define VT_SQL_WROTE_TO(domain)                                                         \
+	"EXISTS (SELECT 1 FROM messages w INDEXED BY messages_written_to WHERE w.org = " \
+	domain " AND w.kind = 1 AND w.direction = 1)"
+
 /* ---- documents.c ---- */
 
 /* money_text(MINOR, CURRENCY) in SQL: "$7,800.00". */

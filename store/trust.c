@@ -314,8 +314,7 @@ static const char judge_pairs[] =
 	"  vk.id, vk.bucket,"
 	"  (SELECT min(date) FROM messages m WHERE m.org = l.org AND m.kind = 1),"
 	"  (SELECT min(date) FROM messages m WHERE m.org = l.like_org AND m.kind = 1),"
-	"  EXISTS (SELECT 1 FROM messages m WHERE m.org = l.like_org AND m.kind = 1"
-	"   AND m.direction = 1),"
+	"  " VT_SQL_WROTE_TO("l.like_org") ","
 	"  (SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.org = l.like_org"
 	"   AND m.kind = 1 LIMIT 2))"
 	" FROM domain_likeness l"
@@ -595,9 +594,7 @@ cmp_name(const void *a, const void *b)
  * whose people's names) a stranger must not use. Mere history is not
  * enough here: newsletters name other companies all the time
  * ("Lockergnome Apple Core"), and people write from work and from home. */
-#define RELATIONSHIP(domain)                                                                \
-	"(v.bucket = 1 OR EXISTS (SELECT 1 FROM messages m WHERE m.org = " domain           \
-	" AND m.kind = 1 AND m.direction = 1))"
+#define RELATIONSHIP(domain) "(v.bucket = 1 OR " VT_SQL_WROTE_TO(domain) ")"
 static const char anchors[] =
 	"SELECT d.domain FROM vendor_domains d JOIN vendors v ON v.id = d.vendor_id"
 	" WHERE " RELATIONSHIP("d.domain");
@@ -817,7 +814,7 @@ judge_money(struct vt_store *s, struct vt_error *err)
 		" JOIN vendor_domains d ON d.domain = m.org JOIN vendors v ON v.id = d.vendor_id"
 		" WHERE g.asks_payment = 1 AND m.kind = 1 AND m.direction = 0 AND v.bucket = 0"
 		"  AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.org = m.org AND e.kind = 1"
-		"   AND (e.date < m.date OR e.direction = 1))";
+		"   AND e.date < m.date) AND NOT " VT_SQL_WROTE_TO("m.org");
 	struct row *rows = NULL;
 	size_t n = 0;
 	vt_status rc = vt_sql_run(s, "DELETE FROM suspicions WHERE reason = ?", "judge payments",

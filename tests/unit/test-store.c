@@ -52,6 +52,47 @@ a_vendors_newest_threads_come_from_one_index(void **state)
 		fail_msg("the plan reads more than messages_org:\n%s", plan);
 }
 
+/* Whether the user ever wrote to an organisation costs a step or two
+ * however much mail it sent: judging a freemail sender under a contact's
+ * name asks it of every organisation the name was seen at. */
+static void
+whether_the_user_wrote_to_an_org_reads_no_mail_of_theirs(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	sqlite3_stmt *st;
+	const char *orgs[] = { "big.example", "answered.example" };
+	int wrote[2];
+
+	assert_int_equal(vt_sql_exec(f->store,
+				     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+				     " WHERE i < 5000)"
+				     " INSERT INTO messages (message_id, org, kind, direction, date)"
+				     " SELECT 'm' || i || '@big.example', 'big.example', 1, 0, i FROM n;"
+				     "INSERT INTO messages (message_id, org, kind, direction, date)"
+				     " VALUES ('r@answered.example', 'answered.example', 1, 1, 7)",
+				     &err),
+			 VT_OK);
+	assert_int_equal(sqlite3_prepare_v2(f->store->db, "SELECT " VT_SQL_WROTE_TO("?1"), -1, &st,
+					    NULL),
+			 SQLITE_OK);
+	for (int i = 0; i < 2; i++) {
+		sqlite3_bind_text(st, 1, orgs[i], -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		wrote[i] = sqlite3_column_int(st, 0);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	/* the walk through big.example's 5,000 was some 30,000 steps */
+	int steps = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0);
+
+	sqlite3_finalize(st);
+	assert_int_equal(wrote[0], 0);
+	assert_int_equal(wrote[1], 1);
+	if (steps > 100)
+		fail_msg("%d steps for two organisations", steps);
+}
+
 /* The WAL outlives the connection (no files made and unlinked at every
  * command) but is emptied at the last close: vtriage.db alone, copied
  * by a backup, holds every write. */
@@ -103,6 +144,7 @@ suspicions_learn_their_organisation(void **state)
 				     "ALTER TABLE suspicions DROP COLUMN org;"
 				     "DROP TABLE suspect_marks;"
 				     "DELETE FROM meta WHERE key = 'suspect_marks';"
+				     "DROP INDEX messages_written_to;"
 				     "PRAGMA user_version = 9",
 				     &err),
 			 VT_OK);
@@ -622,6 +664,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_vendors_newest_threads_come_from_one_index, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(whether_the_user_wrote_to_an_org_reads_no_mail_of_theirs, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(the_wal_stays_empty_and_the_database_file_holds_everything,
 						setup, teardown),
