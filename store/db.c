@@ -326,6 +326,12 @@ static const char *const migrations[] = {
 	 * through, and a first index of 100,000 spent 29 s on it. The
 	 * user's own mail to vendors is a few percent of the table. */
 	"CREATE INDEX messages_written_to ON messages(org) WHERE kind = 1 AND direction = 1;",
+	/* 14 -> 15: the payment mail judged again at every run
+	 * (store/trust.c judge_money) was found by reading every message's
+	 * signals. */
+	"CREATE INDEX trust_signals_bank_change ON trust_signals(message_id) WHERE bank_change = 1;"
+	"CREATE INDEX trust_signals_asks_payment ON trust_signals(message_id)"
+	" WHERE asks_payment = 1;",
 };
 
 int
@@ -519,10 +525,38 @@ sql_display_address(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 /* sqlite counts every allocation's bytes under a mutex, for
  * sqlite3_memory_used() we never ask: a tenth of reading the schema at
  * open. Before sqlite's first use, or not at all (SQLITE_MISUSE). */
+/* VTRIAGE_SLOW_SQL_MS, read once: below zero, statements are not timed */
+static double slow_sql_ms = -1;
+
 static void
 configure_sqlite(void)
 {
+	const char *v = getenv("VTRIAGE_SLOW_SQL_MS");
+	char *end;
+
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (v != NULL && *v != '\0') {
+		double ms = strtod(v, &end);
+
+		if (*end == '\0' && ms >= 0)
+			slow_sql_ms = ms;
+	}
+}
+
+/* VTRIAGE_SLOW_SQL_MS=N: each statement that ran N ms or more, to
+ * stderr, for whoever profiles a run (a plan that walks a table shows
+ * up at once). The text as prepared: the values bound, taken from mail,
+ * are not printed. */
+static int
+report_slow_statement(unsigned type, void *ctx, void *stmt, void *nanoseconds)
+{
+	double ms = (double)*(sqlite3_int64 *)nanoseconds / 1e6;
+
+	(void)ctx;
+	if (type == SQLITE_TRACE_PROFILE && ms >= slow_sql_ms)
+		fprintf(stderr, "vtriage: slow SQL (%.1f ms): %s\n", ms,
+			sqlite3_sql((sqlite3_stmt *)stmt));
+	return 0;
 }
 
 vt_status
@@ -552,6 +586,8 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 		return st;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
+	if (slow_sql_ms >= 0)
+		sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, report_slow_statement, NULL);
 	sqlite3_create_function_v2(s->db, "display_address", 1,
 				   SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_display_address,
 				   NULL, NULL, NULL);

@@ -163,6 +163,16 @@ is "bad --format exits 2" "$(status $V $C search --format=xml '*')" 2
 is "--notmuch-query echoes no control characters" \
 	"$($V $C search --notmuch-query "$(printf 'subject:x\033]0;t\007')" | tr -d '[:print:]' | wc -c | tr -d ' ')" 1
 
+# VTRIAGE_SLOW_SQL_MS: the store's statements that took that long, as
+# prepared (no value bound from mail in them); nothing without it
+slow=$(VTRIAGE_SLOW_SQL_MS=0 $V $C count 'vendor:nobody' 2>&1 >/dev/null | grep 'slow SQL')
+contains "VTRIAGE_SLOW_SQL_MS=0 prints every statement with its time" "$slow" "vtriage: slow SQL ("
+contains "the vendor looked up among them" "$slow" "FROM vendors"
+lacks "the values bound are not in it" "$slow" "nobody"
+lacks "without it, nothing" "$($V $C count 'vendor:nobody' 2>&1 >/dev/null)" "slow SQL"
+lacks "a value that is no number is ignored" \
+	"$(VTRIAGE_SLOW_SQL_MS=soon $V $C count 'vendor:nobody' 2>&1 >/dev/null)" "slow SQL"
+
 # [store] notmuch_db: the user's own notmuch database; vtriage's data
 # directory is made when missing (nothing else makes it then)
 nmconf=$(notmuch_new "$TMP/mail" "$TMP/nm")

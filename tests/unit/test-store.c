@@ -145,6 +145,8 @@ suspicions_learn_their_organisation(void **state)
 				     "DROP TABLE suspect_marks;"
 				     "DELETE FROM meta WHERE key = 'suspect_marks';"
 				     "DROP INDEX messages_written_to;"
+				     "DROP INDEX trust_signals_bank_change;"
+				     "DROP INDEX trust_signals_asks_payment;"
 				     "PRAGMA user_version = 9",
 				     &err),
 			 VT_OK);
