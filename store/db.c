@@ -319,14 +319,7 @@ static const char *const migrations[] = {
 	 * (5 pages). */
 	"DROP INDEX messages_org;"
 	"CREATE INDEX messages_org ON messages(org, kind, date, thread);",
-	/* 13 -> 14: whether the user ever wrote to an organisation (the
-	 * standing store/trust.c judges senders by) walked all of its mail
-	 * for the one answer: a freemail sender under a contact's name
-	 * looked at every organisation the name was seen at, each one read
-	 * through, and a first index of 100,000 spent 29 s on it. The
-	 * user's own mail to vendors is a few percent of the table. */
-	"CREATE INDEX messages_written_to ON messages(org) WHERE kind = 1 AND direction = 1;",
-	/* 14 -> 15: the payment mail judged again at every run
+	/* 13 -> 14: the payment mail judged again at every run
 	 * (store/trust.c judge_money) was found by reading every message's
 	 * signals. */
 	"CREATE INDEX trust_signals_bank_change ON trust_signals(message_id) WHERE bank_change = 1;"

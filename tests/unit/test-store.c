@@ -144,7 +144,6 @@ suspicions_learn_their_organisation(void **state)
 				     "ALTER TABLE suspicions DROP COLUMN org;"
 				     "DROP TABLE suspect_marks;"
 				     "DELETE FROM meta WHERE key = 'suspect_marks';"
-				     "DROP INDEX messages_written_to;"
 				     "DROP INDEX trust_signals_bank_change;"
 				     "DROP INDEX trust_signals_asks_payment;"
 				     "PRAGMA user_version = 9",
