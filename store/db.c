@@ -515,12 +515,12 @@ sql_display_address(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, shown, -1, free);
 }
 
-/* sqlite counts every allocation's bytes under a mutex, for
- * sqlite3_memory_used() we never ask: a tenth of reading the schema at
- * open. Before sqlite's first use, or not at all (SQLITE_MISUSE). */
 /* VTRIAGE_SLOW_SQL_MS, read once: below zero, statements are not timed */
 static double slow_sql_ms = -1;
 
+/* sqlite counts every allocation's bytes under a mutex, for
+ * sqlite3_memory_used() we never ask: a tenth of reading the schema at
+ * open. Before sqlite's first use, or not at all (SQLITE_MISUSE). */
 static void
 configure_sqlite(void)
 {
