@@ -236,8 +236,10 @@ describe_and_mark(struct walk *w, notmuch_message_t *msg, struct mail_file_facts
 		mail_message_describe_with(msg, w->opts->identity, facts, info);
 	else
 		mail_message_describe(msg, w->opts, info);
+	if (w->hooks->judge != NULL && w->hooks->message != NULL)
+		w->hooks->judge(w->hooks->ctx, info, info->marked, sizeof info->marked);
 	st = mail_message_store_attribution(msg, &info->attribution, info->document.kind,
-					    facts != NULL);
+					    info->marked, facts != NULL);
 	return st == NOTMUCH_STATUS_SUCCESS ? VT_OK
 					    : mail_nm_fail(w->db, w->err, st, "record attribution");
 }

@@ -704,6 +704,9 @@ struct mail_message_info {
 	struct mail_document document;
 	/* contract dates, from vendor mail to the user only */
 	struct mail_contract_facts contract;
+	/* the reasons for suspicion written onto the message's document as
+	 * it was indexed (mail_index_hooks.judge), space-separated; "" */
+	char marked[64];
 };
 
 struct mail_index_stats {
@@ -745,6 +748,13 @@ struct mail_index_hooks {
 	 * store's index_dirty mark) reconciles the two both ways. */
 	vt_status (*batch_begin)(void *ctx, struct vt_error *err);
 	vt_status (*batch_end)(void *ctx, struct vt_error *err);
+	/* The reasons for suspicion a message gives by itself (its headers,
+	 * its text), space-separated and sorted, into out ("" for none):
+	 * written onto its document as it is indexed or attributed again,
+	 * and left in info->marked for the message hook, which records
+	 * them. On the walk's thread, beside the message hook: it reads
+	 * info alone. Only with a message hook. */
+	void (*judge)(void *ctx, const struct mail_message_info *info, char *out, size_t len);
 	/* A file that is not indexed, and why. */
 	void (*warning)(void *ctx, const char *path, const char *why);
 	/* Called about twice a second while work goes on. */

@@ -416,9 +416,10 @@ mail_message_info_clear(struct mail_message_info *info)
 
 notmuch_status_t
 mail_message_store_attribution(notmuch_message_t *msg, const struct mail_attribution *attr,
-			       enum mail_doc_kind doc, bool fresh)
+			       enum mail_doc_kind doc, const char *suspect, bool fresh)
 {
 	notmuch_status_t st = NOTMUCH_STATUS_SUCCESS;
+	char reason[64];
 
 	/* mail just indexed has no properties to replace */
 	if (!fresh)
@@ -434,5 +435,18 @@ mail_message_store_attribution(notmuch_message_t *msg, const struct mail_attribu
 		st = notmuch_message_add_property(msg, MAIL_PROP_DOC, mail_doc_kind_name(doc));
 	if (st == NOTMUCH_STATUS_SUCCESS)
 		st = notmuch_message_add_property(msg, MAIL_PROP_REV, MAIL_ATTRIBUTION_REV);
+	/* Here the document is written anyway; the same verdict written
+	 * after a first index cost a millisecond a message (Xapian reads
+	 * every term and position of a document it changes) */
+	for (const char *p = suspect; st == NOTMUCH_STATUS_SUCCESS && p && *p;) {
+		size_t len = strcspn(p, " ");
+
+		if (len > 0 && len < sizeof reason) {
+			memcpy(reason, p, len);
+			reason[len] = '\0';
+			st = notmuch_message_add_property(msg, MAIL_PROP_SUSPECT, reason);
+		}
+		p += len + (p[len] == ' ');
+	}
 	return st;
 }

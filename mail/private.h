@@ -116,11 +116,13 @@ size_t mail_attachment_names(GMimeMessage *message, const char **names, size_t m
  * each cut at max_bytes); how many. Free each with g_byte_array_free. */
 size_t mail_attachment_pdfs(GMimeMessage *message, GByteArray **out, size_t max,
 			    size_t max_bytes);
-/* Writes info's attribution, and the kind of document it is, as
- * properties of msg (fresh: just indexed, no properties yet). */
+/* Writes info's attribution, the kind of document it is and the reasons
+ * for suspicion it gives by itself (space-separated, MAIL_PROP_SUSPECT)
+ * as properties of msg (fresh: just indexed, no properties yet). */
 notmuch_status_t mail_message_store_attribution(notmuch_message_t *msg,
 						const struct mail_attribution *attr,
-						enum mail_doc_kind doc, bool fresh);
+						enum mail_doc_kind doc, const char *suspect,
+						bool fresh);
 
 /* "(thread:ID or ...) and (QUERY)" for n thread numbers, or with `but`
  * "(QUERY) and not (thread:ID or ...)"; NULL when out of memory. */

@@ -415,6 +415,13 @@ again:
 	return vs;
 }
 
+static void
+on_judge(void *ctx, const struct mail_message_info *info, char *out, size_t len)
+{
+	(void)ctx;
+	vt_trust_message_reasons(info, out, len);
+}
+
 static vt_status
 on_removed(void *ctx, const char *message_id, struct vt_error *err)
 {
@@ -769,6 +776,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	const struct mail_index_hooks hooks = {
 		.ctx = &run,
 		.message = on_message,
+		.judge = on_judge,
 		.removed = on_removed,
 		.batch_begin = on_batch_begin,
 		.batch_end = on_batch_end,
@@ -781,7 +789,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 					.timeout_s = (unsigned)cfg->pdf_timeout,
 					.memory_mb = (unsigned)cfg->pdf_memory_mb,
 					.stats = &report->pdfs };
-	bool after_crash, marked = false;
+	bool after_crash;
 	vt_status rc, committed;
 
 	memset(report, 0, sizeof *report);
@@ -860,8 +868,9 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	/* the verdicts that changed onto the messages (suspicious: is a
 	 * term a reason), in a commit of their own: the token is the index
 	 * after it */
-	if (rc == VT_OK && (rc = vt_trust_mirror(s, db, interrupted, &marked, err)) == VT_OK &&
-	    marked) {
+	if (rc == VT_OK &&
+	    (rc = vt_trust_mirror(s, db, interrupted, &report->verdicts_written, err)) == VT_OK &&
+	    report->verdicts_written > 0) {
 		char *renewed = mail_index_token_renewed(db, now);
 
 		if (renewed == NULL)

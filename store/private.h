@@ -127,6 +127,12 @@ vt_status vt_document_record(struct vt_store *s, const struct mail_message_info 
  * puts it in scope of the next vt_trust_refresh (temp.trust_scope). */
 vt_status vt_trust_record(struct vt_store *s, const struct mail_message_info *info,
 			  struct vt_error *err);
+/* The reasons for suspicion an incoming message gives by itself, as the
+ * judgement of all the mail would give them (names and addresses in
+ * From, replies going astray): space-separated, in the order of
+ * MAIL_PROP_SUSPECT's values; "" for none. Reads info alone: the index
+ * writes them onto the document as it adds it (mail_index_hooks.judge). */
+void vt_trust_message_reasons(const struct mail_message_info *info, char *out, size_t len);
 /* After indexing: compares new sender domains with the known ones, judges
  * look-alikes, and judges the mail in scope (all incoming mail when full,
  * or when the rules or the believed authserv-ids changed). mail_changed:
@@ -137,10 +143,11 @@ vt_status vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool
 			   bool full, volatile const sig_atomic_t *interrupted,
 			   struct vt_error *err);
 /* After a judging (vt_trust_refresh), the verdicts onto the messages'
- * documents (MAIL_PROP_SUSPECT), those that changed, committed; *wrote
- * when any was (the index changed: a token taken before is renewed). */
+ * documents (MAIL_PROP_SUSPECT), those that changed, committed; *written:
+ * how many documents changed (the index changed when any did: a token
+ * taken before is renewed). */
 vt_status vt_trust_mirror(struct vt_store *s, struct mail_db *db,
-			  volatile const sig_atomic_t *interrupted, bool *wrote,
+			  volatile const sig_atomic_t *interrupted, unsigned *written,
 			  struct vt_error *err);
 /* Whether the documents say the verdicts (suspicious: may ask them). */
 bool vt_trust_marks_current(struct vt_store *s);

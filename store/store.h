@@ -376,6 +376,10 @@ struct vt_index_report {
 	unsigned reconciled;   /* store rows repaired after an interruption */
 	struct mail_pdf_stats pdfs; /* PDF attachments read, and from the cache */
 	bool compacted;             /* the index was compacted after (vt_index_worth_compacting) */
+	/* documents given changed verdicts after the judging of all the mail
+	 * (vt_trust_mirror); those a message gives by itself were written as
+	 * it was indexed */
+	unsigned verdicts_written;
 };
 
 /* Whether a run that added `added` messages to an index of `total` wrote

@@ -66,6 +66,14 @@ vt_trust_record(struct vt_store *s, const struct mail_message_info *info, struct
 	if ((rc = vt_sql_run(s, "INSERT OR IGNORE INTO temp.trust_scope VALUES (?)", "record trust",
 			     err, "t", info->message_id)) != VT_OK)
 		return rc;
+	/* what its document says already: the verdicts only need writing
+	 * where the judgement of all the mail finds otherwise */
+	if (info->marked[0] != '\0' &&
+	    (rc = vt_sql_run(s,
+			     "INSERT OR REPLACE INTO suspect_marks (message_id, reasons) VALUES (?, ?)",
+			     "record suspect marks", err, "tt", info->message_id, info->marked)) !=
+		    VT_OK)
+		return rc;
 	/* A freemail sender's name is kept: it may be a contact's. */
 	notable = t->name_address[0] || t->several_from || t->from_encoded || t->reply_org[0] ||
 		  t->payment.bank_change || t->payment.asks_payment ||
@@ -504,6 +512,45 @@ judge_auth(struct vt_store *s, const char *authserv, struct vt_error *err)
 	return rc;
 }
 
+/* From names an organisation its address is not of, several of them, or
+ * hides its address in an encoded word (judge_headers gives a suspicion
+ * for each). */
+static bool
+from_misleads(const char *name_address, bool several_from, bool from_encoded)
+{
+	return *name_address != '\0' || several_from || from_encoded;
+}
+
+/* Vendors reply from elsewhere often (a helpdesk, a mailer); it matters
+ * when money, a freemail box or a look-alike is involved (money: the
+ * mail asks to be paid, changes bank details, or replies go to a
+ * look-alike). */
+static bool
+replies_go_astray(const char *reply_org, const char *org, bool vendor_mail, bool money)
+{
+	return *reply_org != '\0' && *org != '\0' && vendor_mail &&
+	       (money || mail_org_is_personal(reply_org));
+}
+
+void
+vt_trust_message_reasons(const struct mail_message_info *info, char *out, size_t len)
+{
+	const struct mail_trust_facts *t = &info->trust;
+	const struct mail_attribution *a = &info->attribution;
+	/* in the order judged_marks lists them */
+	bool name = from_misleads(t->name_address, t->several_from, t->from_encoded);
+	bool reply = replies_go_astray(t->reply_org, a->org, a->kind == MAIL_KIND_VENDOR,
+				       t->payment.asks_payment || t->payment.bank_change);
+
+	if (len == 0)
+		return;
+	*out = '\0';
+	if (a->direction != MAIL_DIR_IN)
+		return;
+	snprintf(out, len, "%s%s%s", name ? VT_SUSPECT_NAME : "", name && reply ? " " : "",
+		 reply ? VT_SUSPECT_REPLYTO : "");
+}
+
 /* What From says that its address does not, and where replies go. */
 static vt_status
 judge_headers(struct vt_store *s, struct vt_error *err)
@@ -548,11 +595,7 @@ judge_headers(struct vt_store *s, struct vt_error *err)
 		if (rc == VT_OK && encoded)
 			rc = suspect(s, id, VT_SUSPECT_NAME,
 				     "From's address is hidden in an encoded word", NULL, err);
-		/* Vendors reply from elsewhere often (a helpdesk, a mailer);
-		 * it matters when money, a freemail box or a look-alike is
-		 * involved. */
-		if (rc == VT_OK && *reply != '\0' && *org != '\0' && vendor_mail &&
-		    (money || mail_org_is_personal(reply))) {
+		if (rc == VT_OK && replies_go_astray(reply, org, vendor_mail, money)) {
 			a = mail_domain_display(reply);
 			b = mail_domain_display(org);
 			if (a && b && asprintf(&text, "replies go to %s, not %s", a, b) >= 0)
@@ -1144,14 +1187,14 @@ by_date(struct vt_store *s, const struct marks *change, struct dated *order,
 
 vt_status
 vt_trust_mirror(struct vt_store *s, struct mail_db *db, volatile const sig_atomic_t *interrupted,
-		bool *wrote, struct vt_error *err)
+		unsigned *written_now, struct vt_error *err)
 {
 	struct marks judged = { 0 }, written = { 0 }, change = { 0 };
 	struct dated *order = NULL;
 	char *state = vt_meta_get(s, "suspect_marks");
 	vt_status rc = VT_OK;
 
-	*wrote = false;
+	*written_now = 0;
 	if (state != NULL && strcmp(state, "current") == 0) {
 		free(state);
 		return VT_OK;
@@ -1180,7 +1223,7 @@ vt_trust_mirror(struct vt_store *s, struct mail_db *db, volatile const sig_atomi
 	if (rc == VT_OK && change.n > 0) {
 		mail_db_commit_begin(db);
 		rc = mail_db_commit_wait(db, err);
-		*wrote = true;
+		*written_now = (unsigned)change.n;
 	}
 	if (rc == VT_OK && (rc = vt_store_begin(s, err)) == VT_OK) {
 		for (size_t i = 0; rc == VT_OK && i < change.n; i++)
