@@ -97,7 +97,7 @@ print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors
 	const struct mail_index_stats *m = &r->mail;
 
 	if (cli->format == CLI_JSON) {
-		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:b}",
+		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:b,s:I}",
 				      "files", (json_int_t)m->files_seen,
 				      "added", (json_int_t)m->added,
 				      "duplicates", (json_int_t)m->duplicates,
@@ -112,7 +112,8 @@ print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors
 				      "seconds", m->elapsed,
 				      "pdfs_read", (json_int_t)r->pdfs.read,
 				      "pdfs_cached", (json_int_t)r->pdfs.cached,
-				      "compacted", r->compacted);
+				      "compacted", r->compacted,
+				      "verdicts_written", (json_int_t)r->verdicts_written);
 		cli_json_print(cli, o);
 		json_decref(o);
 		return;

@@ -51,7 +51,11 @@ addresses = rich@northwind.example
 authserv_id = mx.northwind.example
 CONF
 vt() { "$VTRIAGE" --config "$TMP/conf" "$@"; }
-ok "the mailbox indexes" vt index --quiet
+indexed=$(vt index --format=json)
+# the encoded display name shows in the message itself: written onto it
+# as it was indexed; the forgery is known once the user's server is
+contains "the mailbox indexes, one verdict written after the judging" "$indexed" \
+	'"verdicts_written":1}'
 ok "the vendor is promoted" vt vendor promote acme-networks
 
 check=$(vt check)
