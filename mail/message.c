@@ -419,7 +419,6 @@ mail_message_store_attribution(notmuch_message_t *msg, const struct mail_attribu
 			       enum mail_doc_kind doc, const char *suspect, bool fresh)
 {
 	notmuch_status_t st = NOTMUCH_STATUS_SUCCESS;
-	char reason[64];
 
 	/* mail just indexed has no properties to replace */
 	if (!fresh)
@@ -438,15 +437,24 @@ mail_message_store_attribution(notmuch_message_t *msg, const struct mail_attribu
 	/* Here the document is written anyway; the same verdict written
 	 * after a first index cost a millisecond a message (Xapian reads
 	 * every term and position of a document it changes) */
-	for (const char *p = suspect; st == NOTMUCH_STATUS_SUCCESS && p && *p;) {
-		size_t len = strcspn(p, " ");
+	if (st == NOTMUCH_STATUS_SUCCESS)
+		st = mail_message_add_property_values(msg, MAIL_PROP_SUSPECT, suspect);
+	return st;
+}
 
-		if (len > 0 && len < sizeof reason) {
-			memcpy(reason, p, len);
-			reason[len] = '\0';
-			st = notmuch_message_add_property(msg, MAIL_PROP_SUSPECT, reason);
-		}
-		p += len + (p[len] == ' ');
-	}
+notmuch_status_t
+mail_message_add_property_values(notmuch_message_t *msg, const char *key, const char *values)
+{
+	notmuch_status_t st = NOTMUCH_STATUS_SUCCESS;
+	char *copy, *value, *save = NULL;
+
+	if (values == NULL || *values == '\0')
+		return st;
+	if ((copy = strdup(values)) == NULL)
+		return NOTMUCH_STATUS_OUT_OF_MEMORY;
+	for (value = strtok_r(copy, " ", &save); st == NOTMUCH_STATUS_SUCCESS && value != NULL;
+	     value = strtok_r(NULL, " ", &save))
+		st = notmuch_message_add_property(msg, key, value);
+	free(copy);
 	return st;
 }

@@ -123,6 +123,10 @@ notmuch_status_t mail_message_store_attribution(notmuch_message_t *msg,
 						const struct mail_attribution *attr,
 						enum mail_doc_kind doc, const char *suspect,
 						bool fresh);
+/* Adds each space-separated value of values (NULL: none) as a property
+ * key of msg. */
+notmuch_status_t mail_message_add_property_values(notmuch_message_t *msg, const char *key,
+						  const char *values);
 
 /* "(thread:ID or ...) and (QUERY)" for n thread numbers, or with `but`
  * "(QUERY) and not (thread:ID or ...)"; NULL when out of memory. */

@@ -124,7 +124,6 @@ mail_message_set_property_values(struct mail_db *db, const char *message_id, con
 {
 	notmuch_message_t *msg = NULL;
 	notmuch_status_t st;
-	char *copy, *value, *save = NULL;
 
 	if (db->mode != MAIL_DB_READ_WRITE)
 		return vt_fail(err, VT_ERR_INTERNAL, "properties need the index open for writing");
@@ -133,21 +132,15 @@ mail_message_set_property_values(struct mail_db *db, const char *message_id, con
 		return mail_nm_fail(db, err, st, message_id);
 	if (msg == NULL)
 		return VT_OK; /* gone from the index: nothing carries the values */
-	if ((copy = strdup(values ? values : "")) == NULL) {
-		notmuch_message_destroy(msg);
-		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	}
 	/* The thaw writes the document: removing alone would not. */
 	notmuch_message_freeze(msg);
 	st = notmuch_message_remove_all_properties(msg, key);
-	for (value = strtok_r(copy, " ", &save); st == NOTMUCH_STATUS_SUCCESS && value != NULL;
-	     value = strtok_r(NULL, " ", &save))
-		st = notmuch_message_add_property(msg, key, value);
+	if (st == NOTMUCH_STATUS_SUCCESS)
+		st = mail_message_add_property_values(msg, key, values);
 	if (st == NOTMUCH_STATUS_SUCCESS)
 		st = notmuch_message_thaw(msg);
 	else
 		notmuch_message_thaw(msg);
-	free(copy);
 	notmuch_message_destroy(msg);
 	return st == NOTMUCH_STATUS_SUCCESS ? VT_OK : mail_nm_fail(db, err, st, message_id);
 }
