@@ -75,8 +75,10 @@ cli_open(struct cli *cli, enum mail_db_mode mode, struct vt_error *err)
 
 	if ((rc = cli_load_config(cli, err)) != VT_OK)
 		return rc;
-	/* the PDF reader of indexing: $VTRIAGE_PDF_HELPER, else ours */
-	if (cli->cfg->pdf_helper == NULL && getenv("VTRIAGE_PDF_HELPER") == NULL &&
+	/* the PDF reader of indexing (only writers index):
+	 * $VTRIAGE_PDF_HELPER, else ours */
+	if (mode == MAIL_DB_READ_WRITE && cli->cfg->pdf_helper == NULL &&
+	    getenv("VTRIAGE_PDF_HELPER") == NULL &&
 	    cli_find_program("vtriage-pdf", helper, sizeof helper) && access(helper, X_OK) == 0)
 		cli->cfg->pdf_helper = strdup(helper);
 	if ((rc = vt_data_open(cli->cfg, mode, &cli->db, &cli->store, err)) == VT_OK)

@@ -57,6 +57,9 @@ mail_make_dirs(const char *path, struct vt_error *err)
 
 	if (len >= sizeof buf)
 		return vt_fail(err, VT_ERR_IO, "%s: path too long", path);
+	/* nearly always there already: one call, not one per component */
+	if (mkdir(path, 0700) == 0 || errno == EEXIST)
+		return VT_OK;
 	memcpy(buf, path, len + 1);
 	for (p = buf + 1; *p; p++) {
 		if (*p != '/')

@@ -659,6 +659,15 @@ vt_store_set_busy_timeout(struct vt_store *s, int milliseconds)
 }
 
 void
+vt_store_set_page_cache(struct vt_store *s, int kib)
+{
+	char pragma[48];
+
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", kib);
+	vt_sql_exec(s, pragma, NULL);
+}
+
+void
 vt_store_close(struct vt_store **sp)
 {
 	struct vt_store_private *p = (struct vt_store_private *)*sp;

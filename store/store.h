@@ -126,6 +126,8 @@ vt_status vt_data_open(const struct vt_config *cfg, enum mail_db_mode mode, stru
 void vt_store_read_begin(struct vt_store *s);
 void vt_store_read_end(struct vt_store *s);
 void vt_store_set_busy_timeout(struct vt_store *store, int milliseconds);
+/* sqlite's page cache of this connection, in KiB (default 2 MB) */
+void vt_store_set_page_cache(struct vt_store *store, int kib);
 /* Schema version (PRAGMA user_version) this build writes. */
 int vt_store_schema_version(void);
 
