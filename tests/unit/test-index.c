@@ -201,6 +201,33 @@ open_fails_clearly_without_a_mail_root(void **state)
 	assert_non_null(strstr(err.msg, "/nonexistent/notmuch"));
 }
 
+/* The data directory and whatever of its path is missing are made
+ * (private); a file in the way is named. */
+static void
+opening_makes_the_data_directory_and_its_parents(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_db_location loc = { .mail_root = f->mail };
+	struct vt_error err = { 0 };
+	struct mail_db *db = NULL;
+	char data[4200], blocked[4200];
+	struct stat sb;
+
+	snprintf(data, sizeof data, "%s/deep/er/data", f->dir);
+	loc.data_dir = data;
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &db, &err), VT_OK);
+	mail_db_close(&db);
+	assert_int_equal(stat(data, &sb), 0);
+	assert_true(S_ISDIR(sb.st_mode));
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	/* there already: nothing to do */
+	assert_int_equal(mail_make_dirs(data, &err), VT_OK);
+	snprintf(blocked, sizeof blocked, "%s/deep/er/data/vtriage.db/x", f->dir);
+	assert_int_equal(test_sh("touch '%s/deep/er/data/vtriage.db'", f->dir), 0);
+	assert_int_equal(mail_make_dirs(blocked, &err), VT_ERR_IO);
+	assert_non_null(strstr(err.msg, "vtriage.db"));
+}
+
 static void
 own_database_is_described_for_the_notmuch_cli(void **state)
 {
@@ -916,6 +943,8 @@ main(int argc, char **argv)
 						teardown),
 		cmocka_unit_test(pending_changes_are_merged_every_few_hundred_writes),
 		cmocka_unit_test(a_large_index_merges_every_few_thousand_writes),
+		cmocka_unit_test_setup_teardown(opening_makes_the_data_directory_and_its_parents, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(compaction_keeps_the_index_and_its_tags, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_compaction_killed_halfway_loses_nothing, setup,
