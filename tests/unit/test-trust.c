@@ -666,6 +666,30 @@ verdicts_are_kept_on_the_messages(void **state)
 	assert_marks_agree(f);
 }
 
+/* Mail attributed again (a newer version's rules, a changed identity)
+ * has its document's properties written anew: the verdicts the judging
+ * of all the mail gave it come back with it, not only those it gives by
+ * itself. */
+static void
+verdicts_survive_the_mail_being_attributed_again(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+
+	add_payment_mail(f);
+	add(f, "rt1:2,", "AcmeTel Billing <billing@acmetel.example>", "Invoice", "rt1@acmetel.example",
+	    "Reply-To: accounts@acmetel-payments.example\n",
+	    "Please pay the amount due: $2,500.00 by Friday.\n");
+	index_ok(f);
+	assert_int_equal(count(f, "suspicious:bank"), 3);
+	assert_int_equal(count(f, "suspicious:replyto"), 1);
+	assert_int_equal(vt_meta_set(f->store, "rederive", "1", &err), VT_OK);
+	index_ok(f);
+	assert_int_equal(count(f, "suspicious:bank"), 3);
+	assert_int_equal(count(f, "suspicious:replyto"), 1);
+	assert_marks_agree(f);
+}
+
 int
 main(void)
 {
@@ -691,6 +715,8 @@ main(void)
 			verdicts_a_message_gives_itself_are_written_as_it_is_indexed, setup,
 			teardown),
 		cmocka_unit_test_setup_teardown(judging_a_run_reads_no_table_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(verdicts_survive_the_mail_being_attributed_again,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
