@@ -450,7 +450,9 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 		lock = -1;
 	}
 	if (!index_complete(xapian)) {
-		choose_flush_writes(MAIL_DB_READ_WRITE, xapian);
+		/* a reader's new index is written empty: no threshold (and
+		 * no setenv beside the thread opening the store) */
+		choose_flush_writes(db->mode, xapian);
 		st = notmuch_database_create_with_config(NULL, db->config_path, NULL, &db->nm, &msg);
 		if (st != NOTMUCH_STATUS_SUCCESS && st != NOTMUCH_STATUS_DATABASE_EXISTS) {
 			rc = vt_fail(err, VT_ERR_DB, "cannot create index in %s: %s", xapian_dir,

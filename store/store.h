@@ -114,9 +114,10 @@ vt_status vt_store_open(const char *path, struct vt_store **out, struct vt_error
 void vt_store_close(struct vt_store **store);
 /*
  * Opens what of the user's data is not open yet (each pointer that is
- * NULL): the notmuch index in mode, first (it creates the data
- * directory), then the store, <data_dir>/vtriage.db. Whatever opened
- * stays open on failure: the caller closes both as usual.
+ * NULL): the notmuch index in mode and the store, <data_dir>/vtriage.db
+ * (each makes the data directory if missing; a reader opens the two at
+ * once). Whatever opened stays open on failure: the caller closes both
+ * as usual.
  */
 vt_status vt_data_open(const struct vt_config *cfg, enum mail_db_mode mode, struct mail_db **db,
 		       struct vt_store **store, struct vt_error *err);

@@ -31,6 +31,58 @@ schema_is_versioned(void **state)
 	assert_non_null(strstr(err.msg, "no/such/dir"));
 }
 
+/* A reader opens the index and the store at once (the store on a thread
+ * of its own): each works, either's failure is reported (the index's
+ * first), and what did open is left to the caller to close. */
+static void
+a_reader_opens_the_index_and_the_store_at_once(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_config *cfg = NULL;
+	struct mail_db *db = NULL;
+	struct vt_store *store = NULL;
+	unsigned long n = 0;
+	char *text = NULL, *q = NULL;
+
+	index_ok(f);
+	close_all(f);
+	assert_int_equal(vt_data_open(f->cfg, MAIL_DB_READ_ONLY, &db, &store, &err), VT_OK);
+	assert_int_equal(vt_query_translate(store, "vendor:acmetel", &q, &err), VT_OK);
+	assert_int_equal(mail_count(db, q, false, &n, &err), VT_OK);
+	assert_int_equal(n, 2);
+	free(q);
+	vt_store_close(&store);
+	mail_db_close(&db);
+
+	/* the store in the way of a directory: named; the index opened */
+	assert_int_equal(test_sh("mkdir -p '%s/other/vtriage.db'", f->dir), 0);
+	assert_true(asprintf(&text, "[store]\nmaildir = %s\ndata = %s/other\n", f->mail, f->dir) > 0);
+	assert_int_equal(vt_config_parse(text, "test-config", &cfg, &err), VT_OK);
+	free(text);
+	memset(&err, 0, sizeof err);
+	assert_int_not_equal(vt_data_open(cfg, MAIL_DB_READ_ONLY, &db, &store, &err), VT_OK);
+	assert_non_null(strstr(err.msg, "other/vtriage.db"));
+	assert_non_null(db);
+	assert_null(store);
+	mail_db_close(&db);
+	vt_config_free(&cfg);
+
+	/* the index failing (no mail root) is what is reported; the store
+	 * opened all the same */
+	assert_true(asprintf(&text, "[store]\nmaildir = %s/gone\ndata = %s\n", f->dir, f->data) > 0);
+	assert_int_equal(vt_config_parse(text, "test-config", &cfg, &err), VT_OK);
+	free(text);
+	memset(&err, 0, sizeof err);
+	assert_int_equal(vt_data_open(cfg, MAIL_DB_READ_ONLY, &db, &store, &err), VT_ERR_IO);
+	assert_non_null(strstr(err.msg, "/gone"));
+	assert_null(db);
+	assert_non_null(store);
+	vt_store_close(&store);
+	vt_config_free(&cfg);
+	open_all(f);
+}
+
 /* A screen of a vendor's newest threads reads the index of its mail in
  * date order alone: a row of the table a message was a page each. */
 static void
@@ -664,6 +716,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_reader_opens_the_index_and_the_store_at_once, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(a_vendors_newest_threads_come_from_one_index, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(whether_the_user_wrote_to_an_org_reads_no_mail_of_theirs, setup,
