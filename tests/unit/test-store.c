@@ -31,6 +31,24 @@ schema_is_versioned(void **state)
 	assert_non_null(strstr(err.msg, "no/such/dir"));
 }
 
+/* vt_data_open for a reader, with a config of these [store] lines. */
+static vt_status
+open_reader(const char *store_lines, struct mail_db **db, struct vt_store **store,
+	    struct vt_error *err)
+{
+	struct vt_config *cfg = NULL;
+	char *text = NULL;
+	vt_status rc;
+
+	assert_true(asprintf(&text, "[store]\n%s", store_lines) > 0);
+	assert_int_equal(vt_config_parse(text, "test-config", &cfg, err), VT_OK);
+	free(text);
+	memset(err, 0, sizeof *err);
+	rc = vt_data_open(cfg, MAIL_DB_READ_ONLY, db, store, err);
+	vt_config_free(&cfg);
+	return rc;
+}
+
 /* A reader opens the index and the store at once (the store on a thread
  * of its own): each works, either's failure is reported (the index's
  * first), and what did open is left to the caller to close. */
@@ -39,15 +57,15 @@ a_reader_opens_the_index_and_the_store_at_once(void **state)
 {
 	struct fixture *f = *state;
 	struct vt_error err = { 0 };
-	struct vt_config *cfg = NULL;
 	struct mail_db *db = NULL;
 	struct vt_store *store = NULL;
 	unsigned long n = 0;
-	char *text = NULL, *q = NULL;
+	char lines[9000], *q = NULL;
 
 	index_ok(f);
 	close_all(f);
-	assert_int_equal(vt_data_open(f->cfg, MAIL_DB_READ_ONLY, &db, &store, &err), VT_OK);
+	snprintf(lines, sizeof lines, "maildir = %s\ndata = %s\n", f->mail, f->data);
+	assert_int_equal(open_reader(lines, &db, &store, &err), VT_OK);
 	assert_int_equal(vt_query_translate(store, "vendor:acmetel", &q, &err), VT_OK);
 	assert_int_equal(mail_count(db, q, false, &n, &err), VT_OK);
 	assert_int_equal(n, 2);
@@ -57,29 +75,21 @@ a_reader_opens_the_index_and_the_store_at_once(void **state)
 
 	/* the store in the way of a directory: named; the index opened */
 	assert_int_equal(test_sh("mkdir -p '%s/other/vtriage.db'", f->dir), 0);
-	assert_true(asprintf(&text, "[store]\nmaildir = %s\ndata = %s/other\n", f->mail, f->dir) > 0);
-	assert_int_equal(vt_config_parse(text, "test-config", &cfg, &err), VT_OK);
-	free(text);
-	memset(&err, 0, sizeof err);
-	assert_int_not_equal(vt_data_open(cfg, MAIL_DB_READ_ONLY, &db, &store, &err), VT_OK);
+	snprintf(lines, sizeof lines, "maildir = %s\ndata = %s/other\n", f->mail, f->dir);
+	assert_int_not_equal(open_reader(lines, &db, &store, &err), VT_OK);
 	assert_non_null(strstr(err.msg, "other/vtriage.db"));
 	assert_non_null(db);
 	assert_null(store);
 	mail_db_close(&db);
-	vt_config_free(&cfg);
 
 	/* the index failing (no mail root) is what is reported; the store
 	 * opened all the same */
-	assert_true(asprintf(&text, "[store]\nmaildir = %s/gone\ndata = %s\n", f->dir, f->data) > 0);
-	assert_int_equal(vt_config_parse(text, "test-config", &cfg, &err), VT_OK);
-	free(text);
-	memset(&err, 0, sizeof err);
-	assert_int_equal(vt_data_open(cfg, MAIL_DB_READ_ONLY, &db, &store, &err), VT_ERR_IO);
+	snprintf(lines, sizeof lines, "maildir = %s/gone\ndata = %s\n", f->dir, f->data);
+	assert_int_equal(open_reader(lines, &db, &store, &err), VT_ERR_IO);
 	assert_non_null(strstr(err.msg, "/gone"));
 	assert_null(db);
 	assert_non_null(store);
 	vt_store_close(&store);
-	vt_config_free(&cfg);
 	open_all(f);
 }
 
