@@ -189,9 +189,11 @@ mail_db_flush_writes(const char *xapian_dir)
 	return XAPIAN_FLUSH_WRITES_SMALL;
 }
 
-/* Before a writer opens the Xapian files in xapian_dir (setenv: no thread
- * of ours runs while a database opens); our own earlier choice, for
- * another database opened before, is no user's. */
+/* Before a writer opens the Xapian files in xapian_dir; our own earlier
+ * choice, for another database opened before, is no user's. setenv: no
+ * other thread of ours runs while a writer opens. A reader's open runs
+ * beside the store's (store/data-open.c): nothing on its way may change
+ * the environment, the locale or the time zone. */
 static void
 choose_flush_writes(enum mail_db_mode mode, const char *xapian_dir)
 {

@@ -14,7 +14,6 @@
 
 #include <limits.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -554,6 +553,12 @@ report_slow_statement(unsigned type, void *ctx, void *stmt, void *nanoseconds)
 	return 0;
 }
 
+void
+vt_sqlite_configure(void)
+{
+	pthread_once(&sqlite_configured, configure_sqlite);
+}
+
 vt_status
 vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 {
@@ -563,7 +568,7 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 	vt_status st;
 
 	*out = NULL;
-	pthread_once(&sqlite_configured, configure_sqlite);
+	vt_sqlite_configure();
 	p = calloc(1, sizeof *p);
 	if (p == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -604,103 +609,6 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 		return st;
 	}
 	*out = s;
-	return VT_OK;
-}
-
-/* The store of cfg's data directory, made if missing. */
-static vt_status
-open_data_store(const struct vt_config *cfg, struct vt_store **store, struct vt_error *err)
-{
-	char path[PATH_MAX];
-	vt_status rc;
-
-	if (snprintf(path, sizeof path, "%s/vtriage.db", cfg->data_dir) >= (int)sizeof path)
-		return vt_fail(err, VT_ERR_CONFIG, "data directory path too long");
-	/* with [store] notmuch_db nothing else made the data directory */
-	if ((rc = mail_make_dirs(cfg->data_dir, err)) != VT_OK)
-		return rc;
-	if ((rc = vt_store_open(path, store, err)) == VT_OK)
-		vt_store_set_followup_days(*store, cfg->followup_days);
-	return rc;
-}
-
-struct store_opening {
-	const struct vt_config *cfg;
-	struct vt_store *store;
-	struct vt_error err;
-	vt_status rc;
-};
-
-static void *
-open_store_aside(void *arg)
-{
-	struct store_opening *o = arg;
-
-	o->rc = open_data_store(o->cfg, &o->store, &o->err);
-	return NULL;
-}
-
-/*
- * The scheduler puts a new thread on its parent's CPU, to run when the
- * parent sleeps (here: when the index is open, the overlap lost); it runs
- * at once on another. With every other CPU busy it waits its turn there
- * as it would have here (both CPUs of the bench machine held by loops:
- * no slower than opening the two in turn; bench/RESULTS.md).
- */
-static bool
-start_aside(pthread_t *thread, struct store_opening *o)
-{
-	int here = sched_getcpu();
-	pthread_attr_t attr;
-	cpu_set_t cpus;
-	bool started;
-
-	if (pthread_attr_init(&attr) != 0)
-		return false;
-	if (here >= 0 && sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) > 1) {
-		CPU_CLR(here, &cpus);
-		pthread_attr_setaffinity_np(&attr, sizeof cpus, &cpus);
-	}
-	started = pthread_create(thread, &attr, open_store_aside, o) == 0;
-	pthread_attr_destroy(&attr);
-	return started;
-}
-
-vt_status
-vt_data_open(const struct vt_config *cfg, enum mail_db_mode mode, struct mail_db **db,
-	     struct vt_store **store, struct vt_error *err)
-{
-	struct store_opening aside = { .cfg = cfg };
-	struct mail_db_location loc;
-	pthread_t opener;
-	vt_status rc;
-
-	vt_config_mail_location(cfg, &loc);
-	/*
-	 * The store (sqlite opening its WAL and reading a schema of 52
-	 * objects: 0.5 ms) and the index (0.5 ms) wait on different files:
-	 * a one-shot reader (a search of 50 threads at 6,000 messages: 5 ms)
-	 * opens both at once. Not a writer: opening the index for writing
-	 * sets Xapian's flush threshold in the environment, which no other
-	 * thread may read meanwhile (configure_sqlite reads it: first).
-	 */
-	pthread_once(&sqlite_configured, configure_sqlite);
-	if (*db == NULL && *store == NULL && mode == MAIL_DB_READ_ONLY &&
-	    start_aside(&opener, &aside)) {
-		rc = mail_db_open(&loc, mode, db, err);
-		pthread_join(opener, NULL);
-		*store = aside.store;
-		if (rc == VT_OK && aside.rc != VT_OK) {
-			if (err != NULL)
-				*err = aside.err;
-			rc = aside.rc;
-		}
-		return rc;
-	}
-	if (*db == NULL && (rc = mail_db_open(&loc, mode, db, err)) != VT_OK)
-		return rc;
-	if (*store == NULL)
-		return open_data_store(cfg, store, err);
 	return VT_OK;
 }
 

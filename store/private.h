@@ -22,6 +22,10 @@ vt_status vt_ini_parse(const char *text, const char *file, vt_ini_handler handle
 
 /* ---- db.c: sqlite helpers ---- */
 
+/* sqlite's process-wide settings (it reads the environment), once, before
+ * its first use; any thread. */
+void vt_sqlite_configure(void);
+
 /* Translates an sqlite failure (busy, full disk, ...) into our status. */
 vt_status vt_sql_fail(struct vt_store *s, struct vt_error *err, int rc, const char *what);
 /* Prepares a statement (cached for the store's lifetime: do not finalize). */

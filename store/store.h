@@ -116,8 +116,9 @@ void vt_store_close(struct vt_store **store);
  * Opens what of the user's data is not open yet (each pointer that is
  * NULL): the notmuch index in mode and the store, <data_dir>/vtriage.db
  * (each makes the data directory if missing; a reader opens the two at
- * once). Whatever opened stays open on failure: the caller closes both
- * as usual.
+ * once: store/data-open.c). The index's failure is the one reported, and
+ * leaves no store open. Whatever opened stays open on other failures:
+ * the caller closes both as usual.
  */
 vt_status vt_data_open(const struct vt_config *cfg, enum mail_db_mode mode, struct mail_db **db,
 		       struct vt_store **store, struct vt_error *err);

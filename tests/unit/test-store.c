@@ -50,8 +50,9 @@ open_reader(const char *store_lines, struct mail_db **db, struct vt_store **stor
 }
 
 /* A reader opens the index and the store at once (the store on a thread
- * of its own): each works, either's failure is reported (the index's
- * first), and what did open is left to the caller to close. */
+ * of its own): each works; the store's failure is named with the index
+ * open; the index's failure is the one reported, and leaves no store
+ * open, nor a new one made. */
 static void
 a_reader_opens_the_index_and_the_store_at_once(void **state)
 {
@@ -60,7 +61,8 @@ a_reader_opens_the_index_and_the_store_at_once(void **state)
 	struct mail_db *db = NULL;
 	struct vt_store *store = NULL;
 	unsigned long n = 0;
-	char lines[9000], *q = NULL;
+	char lines[9000], made[4200], *q = NULL;
+	struct stat sb;
 
 	index_ok(f);
 	close_all(f);
@@ -82,14 +84,19 @@ a_reader_opens_the_index_and_the_store_at_once(void **state)
 	assert_null(store);
 	mail_db_close(&db);
 
-	/* the index failing (no mail root) is what is reported; the store
-	 * opened all the same */
+	/* the index failing (no mail root): reported, nothing left open */
 	snprintf(lines, sizeof lines, "maildir = %s/gone\ndata = %s\n", f->dir, f->data);
 	assert_int_equal(open_reader(lines, &db, &store, &err), VT_ERR_IO);
 	assert_non_null(strstr(err.msg, "/gone"));
 	assert_null(db);
-	assert_non_null(store);
-	vt_store_close(&store);
+	assert_null(store);
+
+	/* and where there was no store, none is made */
+	snprintf(lines, sizeof lines, "maildir = %s/gone\ndata = %s/new\n", f->dir, f->dir);
+	assert_int_equal(open_reader(lines, &db, &store, &err), VT_ERR_IO);
+	snprintf(made, sizeof made, "%s/new/vtriage.db", f->dir);
+	assert_int_not_equal(stat(made, &sb), 0);
+	assert_null(store);
 	open_all(f);
 }
 
