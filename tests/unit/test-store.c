@@ -91,6 +91,13 @@ a_reader_opens_the_index_and_the_store_at_once(void **state)
 	assert_null(db);
 	assert_null(store);
 
+	/* both failing: the index's is said */
+	snprintf(lines, sizeof lines, "maildir = %s/gone\ndata = %s/other\n", f->dir, f->dir);
+	assert_int_equal(open_reader(lines, &db, &store, &err), VT_ERR_IO);
+	assert_non_null(strstr(err.msg, "/gone"));
+	assert_null(db);
+	assert_null(store);
+
 	/* and where there was no store, none is made */
 	snprintf(lines, sizeof lines, "maildir = %s/gone\ndata = %s/new\n", f->dir, f->dir);
 	assert_int_equal(open_reader(lines, &db, &store, &err), VT_ERR_IO);
