@@ -23,6 +23,13 @@
 
 #include "private.h"
 
+/* <data_dir>/vtriage.db into path; false when it does not fit. */
+static bool
+store_path(const struct vt_config *cfg, char *path, size_t len)
+{
+	return snprintf(path, len, "%s/vtriage.db", cfg->data_dir) < (int)len;
+}
+
 /* The store of cfg's data directory, made if missing. */
 static vt_status
 open_data_store(const struct vt_config *cfg, struct vt_store **store, struct vt_error *err)
@@ -30,7 +37,7 @@ open_data_store(const struct vt_config *cfg, struct vt_store **store, struct vt_
 	char path[PATH_MAX];
 	vt_status rc;
 
-	if (snprintf(path, sizeof path, "%s/vtriage.db", cfg->data_dir) >= (int)sizeof path)
+	if (!store_path(cfg, path, sizeof path))
 		return vt_fail(err, VT_ERR_CONFIG, "data directory path too long");
 	/* with [store] notmuch_db nothing else made the data directory */
 	if ((rc = mail_make_dirs(cfg->data_dir, err)) != VT_OK)
@@ -69,8 +76,7 @@ open_store_aside(void *arg)
 	 * priority */
 	if (o->placed)
 		pthread_setaffinity_np(pthread_self(), sizeof o->cpus, &o->cpus);
-	if (snprintf(path, sizeof path, "%s/vtriage.db", o->cfg->data_dir) < (int)sizeof path &&
-	    stat(path, &sb) != 0 && errno == ENOENT)
+	if (store_path(o->cfg, path, sizeof path) && stat(path, &sb) != 0 && errno == ENOENT)
 		o->absent = true;
 	else
 		o->rc = open_data_store(o->cfg, &o->store, &o->err);
