@@ -37,6 +37,9 @@ on_progress(void *ctx, const struct mail_index_stats *st)
 	if (st->files_total)
 		fprintf(stderr, "\r\033[KIndexing: %u/%u files (%.0f files/s)", st->files_seen,
 			st->files_total, rate);
+	else if (st->dated)
+		fprintf(stderr, "\r\033[KIndexing: %u new files, %u attributed, %u dated (once)",
+			st->files_seen, st->attributed, st->dated);
 	else
 		fprintf(stderr, "\r\033[KIndexing: %u new files (%.0f files/s), %u attributed",
 			st->files_seen, rate, st->attributed);
@@ -97,7 +100,7 @@ print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors
 	const struct mail_index_stats *m = &r->mail;
 
 	if (cli->format == CLI_JSON) {
-		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:b,s:I}",
+		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:b,s:I}",
 				      "files", (json_int_t)m->files_seen,
 				      "added", (json_int_t)m->added,
 				      "duplicates", (json_int_t)m->duplicates,
@@ -106,6 +109,7 @@ print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors
 				      "removed", (json_int_t)m->removed,
 				      "renamed", (json_int_t)m->renamed,
 				      "attributed", (json_int_t)m->attributed,
+				      "dated", (json_int_t)m->dated,
 				      "reconciled", (json_int_t)r->reconciled,
 				      "vendors", (json_int_t)vendors,
 				      "vendors_new", (json_int_t)r->vendors_new,

@@ -285,6 +285,8 @@ open_own_index(struct mail_db *db, struct vt_error *err)
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		rc = vt_fail(err, VT_ERR_DB, "cannot open index %s: %s", db->own_dir,
 			     msg ? msg : notmuch_status_to_string(st));
+	else if (db->mode == MAIL_DB_READ_WRITE)
+		db->months_whole = mail_db_months_sealed(db);
 	free(msg);
 	return rc;
 }
@@ -305,6 +307,7 @@ mail_db_commit_begin(struct mail_db *db)
 	    db->mode != MAIL_DB_READ_WRITE)
 		return;
 	/* no thread to be had: the commit waits for the close */
+	mail_db_months_seal(db);
 	db->committing = pthread_create(&db->committer, NULL, commit_in_background, db) == 0;
 }
 
@@ -348,6 +351,7 @@ mail_db_compact(struct mail_db *db, struct vt_error *err)
 	if ((rc = mail_db_commit_wait(db, err)) != VT_OK)
 		return rc;
 	lock = lock_creation(lock_path);
+	mail_db_months_seal(db);
 	/* closing commits what the run wrote: the copy is of the committed */
 	st = notmuch_database_close(db->nm);
 	notmuch_database_destroy(db->nm);
@@ -504,6 +508,8 @@ open_existing(struct mail_db *db, const char *path, struct vt_error *err)
 		return rc;
 	}
 	free(msg);
+	if (db->mode == MAIL_DB_READ_WRITE)
+		db->months_whole = mail_db_months_sealed(db);
 	root = notmuch_config_get(db->nm, NOTMUCH_CONFIG_MAIL_ROOT);
 	if (root == NULL || *root == '\0')
 		return vt_fail(err, VT_ERR_CONFIG, "notmuch database %s has no mail root", path);
@@ -543,8 +549,11 @@ mail_db_close(struct mail_db **dbp)
 	if (db == NULL)
 		return;
 	if (db->committing) {
+		/* sealed as the commit began, and closed since */
 		pthread_join(db->committer, NULL);
 		db->committing = false;
+	} else if (db->nm != NULL) {
+		mail_db_months_seal(db);
 	}
 	if (db->nm != NULL)
 		notmuch_database_destroy(db->nm);

@@ -58,6 +58,7 @@ struct walk {
 	bool rescanned;                   /* a directory changed on disk */
 	time_t newest, newest_stored;     /* MAIL_CONFIG_NEWEST */
 	long long oldest, oldest_stored;  /* MAIL_CONFIG_OLDEST, -1: none yet */
+	long long latest, latest_stored;  /* MAIL_CONFIG_LATEST, LLONG_MIN: none yet */
 	bool in_batch;
 	unsigned batch_size;
 	/* the store's hooks, on a thread of their own (mail_index_run) */
@@ -185,6 +186,9 @@ store_ends(struct walk *w)
 	    (w->oldest_stored < 0 || w->oldest < w->oldest_stored) &&
 	    (rc = store_date(w, MAIL_CONFIG_OLDEST, w->oldest)) == VT_OK)
 		w->oldest_stored = w->oldest;
+	if (rc == VT_OK && w->latest > w->latest_stored &&
+	    (rc = store_date(w, MAIL_CONFIG_LATEST, w->latest)) == VT_OK)
+		w->latest_stored = w->latest;
 	return rc;
 }
 
@@ -223,6 +227,20 @@ batch_step(struct walk *w)
 
 /* ---- attribution ---- */
 
+/* A message given its month: the ends of the index's dates widen to it. */
+static void
+note_date(struct walk *w, notmuch_message_t *msg)
+{
+	time_t date = notmuch_message_get_date(msg);
+
+	if (date > w->newest && date <= time(NULL) + 86400)
+		w->newest = date;
+	if (w->oldest < 0 || (long long)date < w->oldest)
+		w->oldest = date;
+	if ((long long)date > w->latest)
+		w->latest = date;
+}
+
 /* facts: the file's, read ahead, given only for mail add_file has just
  * indexed (no properties yet); NULL to read them now, for mail indexed
  * before. The description is left in info for the hook. */
@@ -238,6 +256,7 @@ describe_and_mark(struct walk *w, notmuch_message_t *msg, struct mail_file_facts
 		mail_message_describe(msg, w->opts, info);
 	if (w->hooks->judge != NULL && w->hooks->message != NULL)
 		w->hooks->judge(w->hooks->ctx, info, info->marked, sizeof info->marked);
+	note_date(w, msg);
 	st = mail_message_store_attribution(msg, &info->attribution, info->document.kind,
 					    info->marked, facts != NULL);
 	return st == NOTMUCH_STATUS_SUCCESS ? VT_OK
@@ -328,12 +347,6 @@ add_file(struct walk *w, const char *path, struct mail_file_facts *facts)
 	st = notmuch_database_index_file(w->db->nm, path, NULL, &msg);
 	switch (st) {
 	case NOTMUCH_STATUS_SUCCESS: {
-		time_t date = notmuch_message_get_date(msg);
-
-		if (date > w->newest && date <= time(NULL) + 86400)
-			w->newest = date;
-		if (w->oldest < 0 || (long long)date < w->oldest)
-			w->oldest = date;
 		w->stats->added++;
 		notmuch_message_freeze(msg);
 		tag_new_message(w, msg, path);
@@ -924,6 +937,59 @@ out:
 	return rc;
 }
 
+/* Mail the version before attributed: the same attribution, without
+ * the month. Written without reading the mail again (0.8-1 ms a message,
+ * Xapian rewriting each document), once. */
+static vt_status
+date_older_mail(struct walk *w, unsigned *count)
+{
+	static const char query_string[] = "property:" MAIL_PROP_REV "=" MAIL_ATTRIBUTION_REV_BEFORE;
+	notmuch_query_t *query = notmuch_query_create(w->db->nm, query_string);
+	notmuch_messages_t *msgs;
+	notmuch_status_t st;
+	vt_status rc = VT_OK;
+
+	if (query == NULL)
+		return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+	notmuch_query_set_omit_excluded(query, NOTMUCH_EXCLUDE_FALSE);
+	notmuch_query_set_sort(query, NOTMUCH_SORT_UNSORTED);
+	if ((st = notmuch_query_search_messages(query, &msgs)) != NOTMUCH_STATUS_SUCCESS) {
+		notmuch_query_destroy(query);
+		return mail_nm_fail(w->db, w->err, st, query_string);
+	}
+	for (; rc == VT_OK && notmuch_messages_valid(msgs) && !interrupted(w);
+	     notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *msg = notmuch_messages_get(msgs);
+
+		if ((rc = batch_open(w)) == VT_OK) {
+			notmuch_message_freeze(msg);
+			note_date(w, msg);
+			st = mail_message_add_month(msg);
+			if (st == NOTMUCH_STATUS_SUCCESS)
+				st = notmuch_message_remove_property(msg, MAIL_PROP_REV,
+								     MAIL_ATTRIBUTION_REV_BEFORE);
+			if (st == NOTMUCH_STATUS_SUCCESS)
+				st = notmuch_message_add_property(msg, MAIL_PROP_REV,
+								  MAIL_ATTRIBUTION_REV);
+			if (st == NOTMUCH_STATUS_SUCCESS)
+				st = notmuch_message_thaw(msg);
+			else
+				notmuch_message_thaw(msg);
+			if (st != NOTMUCH_STATUS_SUCCESS)
+				rc = mail_nm_fail(w->db, w->err, st, "record the month");
+		}
+		notmuch_message_destroy(msg);
+		if (rc == VT_OK) {
+			(*count)++;
+			rc = batch_step(w);
+		}
+		maybe_progress(w, false);
+	}
+	notmuch_messages_destroy(msgs);
+	notmuch_query_destroy(query);
+	return rc;
+}
+
 /* The newest date up to tomorrow among the mail indexed, or 0: one
  * sorted query (a second at a million messages), once per database. */
 static time_t
@@ -1006,6 +1072,7 @@ walk_init(struct walk *w, struct mail_db *db, const struct mail_index_options *o
 	w->oldest_stored = w->oldest = mail_db_oldest(db);
 	if (w->oldest < 0)
 		w->oldest = oldest_in_index(db);
+	w->latest_stored = w->latest = mail_db_latest(db);
 	return setup_ignore(w);
 }
 
@@ -1180,14 +1247,21 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 		stats->unchanged = stats->only_ours && !w.rescanned;
 		free(before);
 	}
-	/* Mail someone else indexed, or attributed by an older version: a
-	 * query over the whole index, needless when nobody else wrote to it
-	 * (what this run added it attributed). */
+	/* Mail the version before attributed (one term: nothing to do in
+	 * a moment), then mail someone else indexed, or attributed by an
+	 * older version: a query over the whole index, needless when nobody
+	 * else wrote to it (what this run added it attributed). */
+	if (rc == VT_OK && !interrupted(&w))
+		rc = date_older_mail(&w, &stats->dated);
 	if (rc == VT_OK && !interrupted(&w) && !stats->only_ours)
 		rc = attribute_matching(&w, "NOT property:" MAIL_PROP_REV "=" MAIL_ATTRIBUTION_REV,
 					&stats->attributed);
 	if (rc == VT_OK)
 		rc = batch_close(&w);
+	/* every message now carries its month: the writer seals it so as
+	 * it closes (mail/months.c) */
+	if (rc == VT_OK && !interrupted(&w))
+		db->months_whole = true;
 	/* Directory mtimes last: an interrupted run rescans what it missed. */
 	w.dirs_after = w.dirs_before;
 	for (i = 0; rc == VT_OK && i < w.dir_mtimes.count && !interrupted(&w); i++) {

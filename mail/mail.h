@@ -719,6 +719,7 @@ struct mail_index_stats {
 	unsigned removed;         /* messages whose last file went away */
 	unsigned renamed;         /* files gone whose message lives on */
 	unsigned attributed;      /* older messages given (new) attribution */
+	unsigned dated;           /* older messages given their month (once) */
 	double elapsed;           /* seconds */
 	/* The index was as the run that wrote options.unchanged_since left
 	 * it: nobody else wrote to it, every change since is this run's and
@@ -848,6 +849,13 @@ vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *fou
 /* ... and of the oldest (0 for mail without a date), where the end of
  * a list is found from (mail_thread_tail) */
 #define MAIL_CONFIG_OLDEST "vtriage.oldest"
+/* ... and of the latest, however far ahead (where a list's first span
+ * of months ends) */
+#define MAIL_CONFIG_LATEST "vtriage.latest"
+/* The revision at which every message carried its month (mail/months.c) */
+#define MAIL_CONFIG_MONTHS "vtriage.months"
+/* each message's month, YYYY-MM in UTC: lists read spans of months */
+#define MAIL_PROP_MONTH "vtriage.month"
 #define MAIL_PROP_DIR "vtriage.dir"
 #define MAIL_PROP_REV "vtriage.rev"
 /* the kind of document a vendor message is: quote, bill, order, payment */

@@ -433,6 +433,8 @@ mail_message_store_attribution(notmuch_message_t *msg, const struct mail_attribu
 	if (st == NOTMUCH_STATUS_SUCCESS && doc != MAIL_DOC_NONE)
 		st = notmuch_message_add_property(msg, MAIL_PROP_DOC, mail_doc_kind_name(doc));
 	if (st == NOTMUCH_STATUS_SUCCESS)
+		st = mail_message_add_month(msg);
+	if (st == NOTMUCH_STATUS_SUCCESS)
 		st = notmuch_message_add_property(msg, MAIL_PROP_REV, MAIL_ATTRIBUTION_REV);
 	/* Here the document is written anyway; the same verdict written
 	 * after a first index cost a millisecond a message (Xapian reads

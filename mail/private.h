@@ -20,11 +20,32 @@ struct mail_db {
 	pthread_t committer;
 	bool committing;
 	notmuch_status_t commit_status;
+	/* a writer's: every message carries its month (months.c), so the
+	 * revision it leaves is recorded as whole when it closes */
+	bool months_whole;
 };
 
 /* Attribution algorithm version, stored on each message as MAIL_PROP_REV.
  * Bump it when mail_attribute() changes so existing mail is redone. */
-#define MAIL_ATTRIBUTION_REV "4"
+#define MAIL_ATTRIBUTION_REV "5"
+/* The one before: the same attribution without the month term, which
+ * mail_index_run adds to such mail without reading it again. */
+#define MAIL_ATTRIBUTION_REV_BEFORE "4"
+
+/* Months (months.c): a month is year * 12 + (month - 1), in UTC. */
+#define MAIL_MONTH_NAME_LEN 24
+long mail_month_of(long long when);
+long long mail_month_start(long month);
+void mail_month_name(long month, char out[MAIL_MONTH_NAME_LEN]);
+notmuch_status_t mail_message_add_month(notmuch_message_t *msg);
+/* Whether every message of the index, as it is open, carries its month. */
+bool mail_db_months_whole(struct mail_db *db);
+/* Whether the last writer recorded the index, as it is open, as whole. */
+bool mail_db_months_sealed(struct mail_db *db);
+/* A writer about to close records its revision as whole, if it is. */
+void mail_db_months_seal(struct mail_db *db);
+/* MAIL_CONFIG_LATEST, or LLONG_MIN where not kept. */
+long long mail_db_latest(struct mail_db *db);
 
 /* MAIL_CONFIG_NEWEST, or 0 (db.c). */
 time_t mail_db_newest(struct mail_db *db);
@@ -142,6 +163,8 @@ vt_status mail_list_threads(struct mail_db *db, const char *query_string, long l
 void mail_thread_order_pause_at_span_ends(struct mail_thread_order *o);
 /* Spans read to their end so far, when pausing there. */
 int mail_thread_order_spans_read(const struct mail_thread_order *o);
+/* The months those spans cover, where spans are months (else 0). */
+long mail_thread_order_months_read(const struct mail_thread_order *o);
 /* mail_thread_order_emit, a thread of one message written from the
  * message (mail_search_threads_known). */
 vt_status mail_thread_order_emit_known(struct mail_thread_order *o, long from, long n,

@@ -231,6 +231,18 @@ out:
 	return rc;
 }
 
+/* Months more of spans a list reads rather than sort every match. */
+#define MONTHS_AHEAD_MAX 12
+
+static bool
+screen_fills_soon(const struct mail_thread_order *o, long limit)
+{
+	long months = mail_thread_order_months_read(o), found = mail_thread_order_count(o);
+
+	/* at the rate found so far (none: a query without recent mail) */
+	return months > 0 && found > 0 && (limit - found) * months <= found * MONTHS_AHEAD_MAX;
+}
+
 vt_status
 mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
 		 vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
@@ -248,10 +260,13 @@ mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
 			o, limit < 0 ? 4096 : 16 + offset + limit - mail_thread_order_count(o), err);
 		/* The first screen not in the newest month: a query with few
 		 * recent matches, which notmuch sorts cheaply whole (each
-		 * span is a pass over the dates of all mail, 70 ms at a
-		 * million messages, whatever the query). */
+		 * span of dates is a pass over the dates of all mail, 70 ms
+		 * at a million messages, whatever the query). A span of
+		 * months costs ~1 ms: spans go on while the threads found
+		 * so far say the screen fills within a year more. */
 		if (rc == VT_OK && offset == 0 && mail_thread_order_spans_read(o) > 0 &&
-		    mail_thread_order_count(o) < limit) {
+		    mail_thread_order_count(o) < limit &&
+		    !screen_fills_soon(o, limit)) {
 			mail_thread_order_free(o);
 			return thread_size != NULL ? mail_list_threads_known(db, query, limit, thread_size,
 									   size_ctx, fn, ctx, err)

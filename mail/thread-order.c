@@ -19,6 +19,14 @@
  * sorts a month of mail, not ten years. The spans partition the
  * messages, so the order is the same as one query's.
  *
+ * Where every message of the index carries its month as a term
+ * (months.c), a span is the months it covers instead: the first from the
+ * month 15 days before the newest mail to the latest month any mail is
+ * dated (spam from the future is in it, as in the open span above), then
+ * spans of twice as many months (a year at most) down to the oldest mail;
+ * what is before 1980 is one span of dates, as above. An OR of a few
+ * terms costs a third of a range of dates, and a tenth at a million.
+ *
  * The end of a list (G before the count) is found from the other side:
  * the spans read upwards from the oldest mail (MAIL_CONFIG_OLDEST),
  * oldest first. Once every message before some date has been read,
@@ -48,6 +56,13 @@
 #define LONGEST_SPAN (366 * 86400LL)
 /* before this (1980-01-01), the rest in one span */
 #define OLDEST_SPAN 315532800LL
+/* a first span of months reaches back 15 days from the newest mail */
+#define FIRST_MONTHS_BACK (15 * 86400LL)
+/* more months than this in a first span (mail dated years ahead): dates */
+#define FIRST_MONTHS_MAX 24
+#define LONGEST_MONTHS 12
+/* " or property:vtriage.month=" and a month's name */
+#define MONTH_TERM_LEN (28 + MAIL_MONTH_NAME_LEN)
 
 struct mail_thread_order {
 	struct mail_db *db;
@@ -62,6 +77,10 @@ struct mail_thread_order {
 	bool upward;              /* oldest first: mail_thread_tail */
 	long long oldest, newest; /* the index's ends, read once, upward */
 	long long last_date;      /* of the message read last, upward */
+	/* spans of months (months.c): the span being read, the index's
+	 * latest and oldest months (-1: the oldest unknown) */
+	bool months;
+	long month_lo, month_hi, months_long, month_top, month_bottom;
 	bool done;
 	uint64_t *ids; /* in order */
 	long n, cap;
@@ -231,6 +250,105 @@ close_span(struct mail_thread_order *o)
 	o->nq = NULL;
 }
 
+/* The span of months [lo, hi] as a query: an OR of their terms. */
+static char *
+month_terms(long lo, long hi)
+{
+	size_t len = (size_t)(hi - lo + 1) * MONTH_TERM_LEN + 8;
+	char *q = malloc(len), *p = q;
+
+	if (q == NULL)
+		return NULL;
+	*p++ = '(';
+	for (long m = lo; m <= hi; m++) {
+		char name[MAIL_MONTH_NAME_LEN];
+
+		mail_month_name(m, name);
+		p += sprintf(p, "%sproperty:" MAIL_PROP_MONTH "=%s", m > lo ? " or " : "", name);
+	}
+	strcpy(p, ")");
+	return q;
+}
+
+/* Whether this index's spans can be months, and where they end. */
+static void
+choose_months(struct mail_thread_order *o)
+{
+	long long latest;
+	long newest_month;
+
+	if (!mail_db_months_whole(o->db))
+		return;
+	latest = mail_db_latest(o->db);
+	o->oldest = mail_db_oldest(o->db);
+	if (o->newest <= 0)
+		o->newest = (long long)mail_db_newest(o->db);
+	if (o->newest <= 0)
+		o->newest = (long long)time(NULL);
+	newest_month = mail_month_of(o->newest);
+	o->month_top = latest > o->newest ? mail_month_of(latest) : newest_month;
+	o->month_bottom = o->oldest >= 0 ? mail_month_of(o->oldest) : -1;
+	/* mail dated years ahead: the first span as dates, open above */
+	o->months = o->month_top - newest_month < FIRST_MONTHS_MAX;
+}
+
+/* The next span of months downwards, or all before 1980 as dates. */
+static char *
+downward_months(struct mail_thread_order *o)
+{
+	char *q;
+
+	if (o->spans == 0) {
+		o->month_hi = o->month_top;
+		o->month_lo = mail_month_of(o->newest - FIRST_MONTHS_BACK);
+		o->months_long = 1;
+	} else {
+		o->months_long = o->months_long * 2 < LONGEST_MONTHS ? o->months_long * 2
+								     : LONGEST_MONTHS;
+		o->month_hi = o->month_lo - 1;
+		o->month_lo = o->month_hi - o->months_long + 1;
+	}
+	if (o->month_bottom >= 0 && mail_month_start(o->month_bottom) >= OLDEST_SPAN &&
+	    o->month_lo <= o->month_bottom) {
+		o->month_lo = o->month_bottom; /* nothing older */
+		o->last_span = true;
+	} else if (mail_month_start(o->month_lo) < OLDEST_SPAN) {
+		o->last_span = true;
+		return asprintf(&q, "not date:@%lld..", mail_month_start(o->month_hi + 1)) < 0
+			       ? NULL
+			       : q;
+	}
+	return month_terms(o->month_lo, o->month_hi);
+}
+
+/* The next span of months upwards, after all before 1980 as dates. */
+static char *
+upward_months(struct mail_thread_order *o)
+{
+	char *q;
+
+	if (o->spans == 0 && (o->month_bottom < 0 || mail_month_start(o->month_bottom) < OLDEST_SPAN)) {
+		o->month_hi = mail_month_of(OLDEST_SPAN) - 1;
+		o->months_long = 0;
+		return asprintf(&q, "not date:@%lld..", OLDEST_SPAN) < 0 ? NULL : q;
+	}
+	if (o->spans == 0) {
+		o->month_lo = o->month_bottom;
+		o->months_long = 1;
+	} else {
+		o->month_lo = o->month_hi + 1;
+		o->months_long = o->months_long == 0 ? 1
+			       : o->months_long * 2 < LONGEST_MONTHS ? o->months_long * 2
+								     : LONGEST_MONTHS;
+	}
+	o->month_hi = o->month_lo + o->months_long - 1;
+	if (o->month_hi >= o->month_top) {
+		o->month_hi = o->month_top;
+		o->last_span = true;
+	}
+	return month_terms(o->month_lo, o->month_hi);
+}
+
 /* The next span of dates upwards: all before 1980 first where the index
  * has mail from then (or without a date), then from the oldest a month,
  * spans twice as long after (a year at most), open above past the
@@ -265,11 +383,14 @@ upward_range(struct mail_thread_order *o, char *range, size_t len)
 static vt_status
 open_span(struct mail_thread_order *o, struct vt_error *err)
 {
-	char range[80], *q = NULL;
+	char range[80], *q = NULL, *months = NULL;
 	notmuch_status_t st;
 
 	close_span(o);
-	if (o->upward) {
+	if (o->months) {
+		if ((months = o->upward ? upward_months(o) : downward_months(o)) == NULL)
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	} else if (o->upward) {
 		upward_range(o, range, sizeof range);
 	} else if (o->spans == 0) {
 		time_t newest = mail_db_newest(o->db);
@@ -291,9 +412,17 @@ open_span(struct mail_thread_order *o, struct vt_error *err)
 			snprintf(range, sizeof range, "date:@%lld..@%lld", o->since, until);
 	}
 	o->spans++;
-	if (all_mail(o->query) ? asprintf(&q, "%s", range) < 0
-			       : asprintf(&q, "(%s) and %s", o->query, range) < 0)
+	if (months != NULL) {
+		int made = all_mail(o->query) ? asprintf(&q, "%s", months)
+					      : asprintf(&q, "(%s) and %s", o->query, months);
+
+		free(months);
+		if (made < 0)
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	} else if (all_mail(o->query) ? asprintf(&q, "%s", range) < 0
+				      : asprintf(&q, "(%s) and %s", o->query, range) < 0) {
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
 	if ((o->nq = mail_query_create(o->db, q)) == NULL) {
 		free(q);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -332,6 +461,7 @@ start(struct mail_db *db, const char *query, bool upward, struct mail_thread_ord
 		if (o->newest <= 0)
 			o->newest = (long long)time(NULL);
 	}
+	choose_months(o);
 	if ((rc = open_span(o, err)) != VT_OK) {
 		mail_thread_order_free(o);
 		return rc;
@@ -408,6 +538,12 @@ int
 mail_thread_order_spans_read(const struct mail_thread_order *o)
 {
 	return o->spans_read;
+}
+
+long
+mail_thread_order_months_read(const struct mail_thread_order *o)
+{
+	return o->months && !o->upward && o->spans_read > 0 ? o->month_top - o->month_lo + 1 : 0;
 }
 
 bool

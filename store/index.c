@@ -747,11 +747,13 @@ compact_if_worth_it(struct mail_db *db, const struct vt_index_ui *ui,
 {
 	struct vt_error err = { 0 };
 	unsigned long total = 0;
+	/* mail given its month is a document written again, as new mail's */
+	unsigned long written = (unsigned long)report->mail.added + report->mail.dated;
 
 	/* too few even were they the whole index: no count needed */
-	if (!vt_index_worth_compacting(report->mail.added, report->mail.added) ||
+	if (!vt_index_worth_compacting(written, written) ||
 	    mail_count(db, "*", false, &total, &err) != VT_OK ||
-	    !vt_index_worth_compacting(report->mail.added, total))
+	    !vt_index_worth_compacting(written, total))
 		return false;
 	if (mail_db_compact(db, &err) == VT_OK)
 		return report->compacted = true;

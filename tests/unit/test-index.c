@@ -265,7 +265,7 @@ new_mail_is_indexed_attributed_and_tagged(void **state)
 	assert_int_equal(count(f, "property:vtriage.org=acmetel.example"), 1);
 	assert_int_equal(count(f, "property:vtriage.kind=personal"), 1);
 	assert_int_equal(count(f, "property:vtriage.kind=list"), 1);
-	assert_int_equal(count(f, "property:vtriage.rev=4"), 3);
+	assert_int_equal(count(f, "property:vtriage.rev=5"), 3);
 	assert_int_equal(count(f, "tag:inbox"), 3);
 	/* ":2,S" is seen mail: not unread, as notmuch new does it */
 	assert_int_equal(count(f, "tag:unread"), 2);
@@ -389,7 +389,7 @@ an_interrupted_run_resumes_without_loss(void **state)
 	f->interrupted = 0;
 	assert_int_equal(run(f, &st), VT_OK);
 	assert_int_equal(count(f, "*"), 3);
-	assert_int_equal(count(f, "property:vtriage.rev=4"), 3);
+	assert_int_equal(count(f, "property:vtriage.rev=5"), 3);
 }
 
 static void
@@ -432,6 +432,124 @@ drop_vtriage_properties(const char *data_dir)
 	assert_int_equal(notmuch_database_destroy(nm), NOTMUCH_STATUS_SUCCESS);
 }
 
+/* The index as the version before left it: attributed, without months. */
+static void
+make_it_the_version_befores(const char *data_dir)
+{
+	char path[4200], *msg = NULL;
+	notmuch_database_t *nm = NULL;
+	notmuch_query_t *q;
+	notmuch_messages_t *all;
+
+	snprintf(path, sizeof path, "%s/notmuch", data_dir);
+	assert_int_equal(notmuch_database_open_with_config(path, NOTMUCH_DATABASE_MODE_READ_WRITE, "",
+							   NULL, &nm, &msg),
+			 NOTMUCH_STATUS_SUCCESS);
+	q = notmuch_query_create(nm, "*");
+	assert_int_equal(notmuch_query_search_messages(q, &all), NOTMUCH_STATUS_SUCCESS);
+	for (; notmuch_messages_valid(all); notmuch_messages_move_to_next(all)) {
+		notmuch_message_t *m = notmuch_messages_get(all);
+
+		assert_int_equal(notmuch_message_freeze(m), NOTMUCH_STATUS_SUCCESS);
+		assert_int_equal(notmuch_message_remove_all_properties(m, MAIL_PROP_MONTH),
+				 NOTMUCH_STATUS_SUCCESS);
+		assert_int_equal(notmuch_message_remove_property(m, MAIL_PROP_REV, "5"),
+				 NOTMUCH_STATUS_SUCCESS);
+		assert_int_equal(notmuch_message_add_property(m, MAIL_PROP_REV, "4"),
+				 NOTMUCH_STATUS_SUCCESS);
+		assert_int_equal(notmuch_message_thaw(m), NOTMUCH_STATUS_SUCCESS);
+	}
+	notmuch_query_destroy(q);
+	assert_int_equal(notmuch_database_destroy(nm), NOTMUCH_STATUS_SUCCESS);
+}
+
+static bool
+reader_finds_months_whole(struct fixture *f)
+{
+	struct mail_db_location loc = { .data_dir = f->data, .mail_root = f->mail };
+	struct vt_error err = { 0 };
+	struct mail_db *reader = NULL;
+	bool whole;
+
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_ONLY, &reader, &err), VT_OK);
+	whole = mail_db_months_whole(reader);
+	mail_db_close(&reader);
+	return whole;
+}
+
+/* Every message carries its month, and a reader is told so only while
+ * nobody else has written to the index since vtriage left it whole;
+ * mail the version before attributed is given its month, not read
+ * again. */
+static void
+every_message_carries_its_month(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_db_location loc = { .data_dir = f->data, .mail_root = f->mail };
+	struct mail_index_stats st;
+	struct vt_error err = { 0 };
+	char path[4200];
+
+	write_three(f);
+	test_write_message(f->mail, "4:2,", "Old <old@oldco.example>", "rich@northwind.example",
+			   "Telex", "telex@oldco.example", "Date: Sat, 31 Dec 1977 23:59:59 +0000\n",
+			   NULL);
+	test_write_message(f->mail, "5:2,", "Spam <spam@spam.example>", "rich@northwind.example",
+			   "From the future", "future@spam.example",
+			   "Date: Thu, 01 Jan 2037 00:00:00 +0000\n", NULL);
+	snprintf(path, sizeof path, "%s/cur/6:2,", f->mail);
+	test_write_text(path, "From: Nodate <x@nodate.example>\nTo: rich@northwind.example\n"
+			      "Message-ID: <nodate@nodate.example>\nSubject: No date\n\nBody.\n");
+	assert_false(reader_finds_months_whole(f)); /* an empty index, not sealed yet */
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.added, 6);
+	assert_int_equal(st.dated, 0);
+	assert_int_equal(count(f, "property:vtriage.month=2026-11"), 3);
+	assert_int_equal(count(f, "property:vtriage.month=1977-12"), 1);
+	assert_int_equal(count(f, "property:vtriage.month=2037-01"), 1);
+	assert_int_equal(count(f, "property:vtriage.month=1970-01"), 1);
+	assert_int_equal(mail_db_latest(f->db), 2114380800LL);
+	mail_db_close(&f->db);
+	assert_true(reader_finds_months_whole(f));
+
+	/* vtriage's own writes keep it whole */
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err), VT_OK);
+	assert_int_equal(mail_tag_messages(f->db, "subject:lunch", "flagged", NULL, NULL, &err),
+			 VT_OK);
+	mail_db_close(&f->db);
+	assert_true(reader_finds_months_whole(f));
+
+	/* another program's write: no longer, until vtriage indexes */
+	make_it_the_version_befores(f->data);
+	assert_false(reader_finds_months_whole(f));
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err), VT_OK);
+	assert_int_equal(count(f, "property:vtriage.month=2026-11"), 0);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.dated, 6);
+	assert_int_equal(st.attributed, 0);
+	assert_int_equal(f->messages, 0); /* nothing read again */
+	assert_int_equal(count(f, "property:vtriage.month=2026-11"), 3);
+	assert_int_equal(count(f, "property:vtriage.rev=5"), 6);
+	assert_int_equal(count(f, "property:vtriage.rev=4"), 0);
+	mail_db_close(&f->db);
+	assert_true(reader_finds_months_whole(f));
+
+	/* a run cut short leaves it to the next */
+	make_it_the_version_befores(f->data);
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err), VT_OK);
+	f->interrupted = 1;
+	assert_int_equal(run(f, &st), VT_ERR_INTERRUPTED);
+	f->interrupted = 0;
+	mail_db_close(&f->db);
+	assert_false(reader_finds_months_whole(f));
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err), VT_OK);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.dated, 6);
+	mail_db_close(&f->db);
+	assert_true(reader_finds_months_whole(f));
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err), VT_OK);
+}
+
 static void
 messages_lacking_attribution_are_attributed(void **state)
 {
@@ -448,11 +566,11 @@ messages_lacking_attribution_are_attributed(void **state)
 	drop_vtriage_properties(f->data);
 	struct mail_db_location loc = { .data_dir = f->data, .mail_root = f->mail };
 	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err), VT_OK);
-	assert_int_equal(count(f, "property:vtriage.rev=4"), 0);
+	assert_int_equal(count(f, "property:vtriage.rev=5"), 0);
 	assert_int_equal(run(f, &st), VT_OK);
 	assert_int_equal(st.attributed, 3);
 	assert_int_equal(f->messages, 3);
-	assert_int_equal(count(f, "property:vtriage.rev=4"), 3);
+	assert_int_equal(count(f, "property:vtriage.rev=5"), 3);
 	/* and re-attribution of chosen mail on request */
 	const struct mail_index_options opts = { 0 };
 	assert_int_equal(mail_reattribute(f->db, "property:vtriage.kind=personal", &opts, NULL, &n,
@@ -934,6 +1052,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(walk_follows_notmuch_new_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_interrupted_run_resumes_without_loss, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_failing_hook_stops_the_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_message_carries_its_month, setup, teardown),
 		cmocka_unit_test_setup_teardown(messages_lacking_attribution_are_attributed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(searches_report_threads_and_bad_queries, setup, teardown),

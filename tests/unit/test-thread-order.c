@@ -480,6 +480,108 @@ a_step_pauses_where_a_span_ends(void **state)
 	mail_thread_order_free(o);
 }
 
+/* A query's whole order, read a few messages a step, and its end read
+ * from the oldest mail up, are notmuch's; spans of months or not as
+ * expected (-1: either). */
+static void
+order_is_notmuchs(struct fixture *f, const char *query, int months)
+{
+	struct ids all = { 0 };
+	struct vt_error err = { 0 };
+	struct mail_thread_order *o = NULL;
+
+	assert_int_equal(mail_search_threads(f->db, query, 0, -1, collect, &all, &err), VT_OK);
+	assert_int_equal(mail_thread_order_start(f->db, query, &o, &err), VT_OK);
+	if (months >= 0 && o->months != (months != 0))
+		fail_msg("%s: spans of %s", query, o->months ? "months" : "dates");
+	while (!mail_thread_order_done(o))
+		assert_int_equal(mail_thread_order_step(o, 7, &err), VT_OK);
+	for (long i = 0; i < o->n && i < (long)all.n; i++) {
+		char hex[17];
+
+		snprintf(hex, sizeof hex, "%016" PRIx64, o->ids[i]);
+		if (strcmp(hex, all.at[i]) != 0)
+			fail_msg("%s, place %ld: %s, notmuch lists %s", query, i, hex, all.at[i]);
+	}
+	if (o->n != (long)all.n)
+		fail_msg("%s: %ld threads, notmuch lists %zu", query, o->n, all.n);
+	mail_thread_order_free(o);
+	for (long want = 1; want <= (long)all.n; want = want * 3 + 1) {
+		struct ids tail = { 0 };
+		long total;
+
+		assert_int_equal(mail_thread_tail(f->db, query, want, collect, &tail, &total, &err),
+				 VT_OK);
+		assert_int_equal(tail.n, (size_t)want);
+		for (size_t i = 0; i < tail.n; i++)
+			if (strcmp(tail.at[i], all.at[all.n - (size_t)want + i]) != 0)
+				fail_msg("%s, the last %ld: %s, notmuch lists %s", query, want,
+					 tail.at[i], all.at[all.n - (size_t)want + i]);
+		ids_clear(&tail);
+	}
+	ids_clear(&all);
+}
+
+static void
+write_dated(struct fixture *f, const char *name, const char *subject, const char *date)
+{
+	char id[64], header[120];
+
+	snprintf(id, sizeof id, "%s@dates.example", name);
+	snprintf(header, sizeof header, "Date: %s\n", date);
+	test_write_message(f->mail, name, "Sales <sales@dates.example>", "rich@northwind.example",
+			   subject, id, header, NULL);
+}
+
+/* Where every message carries its month, lists read spans of months:
+ * they list what spans of dates list, mail of every date (before 1980,
+ * without one, months ahead, either side of a month's end in UTC); mail
+ * dated years ahead, or added by another program, has them read dates. */
+static void
+spans_of_months_list_mail_of_every_date(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const queries[] = { "*", "offer", "subject:edge", "from:dates.example",
+					       "subject:edge or subject:ancient", "nosuchword" };
+	char path[4200];
+	long long newest;
+
+	write_vendor_mail(f);
+	write_dated(f, "e1:2,S", "Edge", "Thu, 31 Oct 2024 23:59:59 +0000");
+	write_dated(f, "e2:2,S", "Edge", "Fri, 01 Nov 2024 00:00:00 +0000");
+	write_dated(f, "e3:2,S", "Edge", "Fri, 01 Nov 2024 00:30:00 +0100");
+	write_dated(f, "e4:2,S", "Edge", "Mon, 02 Nov 2026 10:00:00 +0000");
+	write_dated(f, "a1:2,S", "Ancient", "Sat, 31 Dec 1977 23:59:59 +0000");
+	write_dated(f, "a2:2,S", "Ancient", "Tue, 01 Jan 1980 00:00:00 +0000");
+	write_dated(f, "f1:2,S", "Edge ahead", "Tue, 01 Jun 2027 10:00:00 +0000");
+	snprintf(path, sizeof path, "%s/cur/nodate:2,S", f->mail);
+	test_write_text(path, "From: Sales <sales@dates.example>\nTo: rich@northwind.example\n"
+			      "Message-ID: <nodate@dates.example>\nSubject: Edge undated\n\nBody.\n");
+	index_ok(f);
+	assert_true(mail_db_months_whole(f->db));
+	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+		order_is_notmuchs(f, queries[i], 1);
+
+	/* another program's mail: dates, and that mail listed */
+	write_dated(f, "n1:2,S", "Edge", "Sun, 01 Nov 2026 12:00:00 +0000");
+	assert_int_equal(external_notmuch(f, "new"), 0);
+	assert_false(mail_db_months_whole(f->db));
+	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+		order_is_notmuchs(f, queries[i], 0);
+	index_ok(f);
+	assert_true(mail_db_months_whole(f->db));
+	order_is_notmuchs(f, "subject:edge", 1);
+
+	/* spam dated ten years ahead: a first span of months would name
+	 * them all */
+	write_dated(f, "f2:2,S", "Edge far ahead", "Thu, 01 Jan 2037 00:00:00 +0000");
+	index_ok(f);
+	newest = (long long)mail_db_newest(f->db);
+	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+		order_is_notmuchs(f, queries[i],
+				  mail_month_of(2114380800LL) - mail_month_of(newest) < 24);
+}
+
 /* Candidates from a list of the index's threads, cut short at `stuck`. */
 struct listed {
 	struct mail_candidate *at;
@@ -586,6 +688,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_whole_list_is_notmuchs, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_step_pauses_where_a_span_ends, setup, teardown),
+		cmocka_unit_test_setup_teardown(spans_of_months_list_mail_of_every_date, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
