@@ -165,6 +165,9 @@ void mail_thread_order_pause_at_span_ends(struct mail_thread_order *o);
 int mail_thread_order_spans_read(const struct mail_thread_order *o);
 /* The months those spans cover, where spans are months (else 0). */
 long mail_thread_order_months_read(const struct mail_thread_order *o);
+/* The query's matches in all the index's months, guessed from those read
+ * (where spans are months, else 0). */
+long mail_thread_order_matches_guess(const struct mail_thread_order *o);
 /* mail_thread_order_emit, a thread of one message written from the
  * message (mail_search_threads_known). */
 vt_status mail_thread_order_emit_known(struct mail_thread_order *o, long from, long n,

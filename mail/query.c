@@ -233,6 +233,11 @@ out:
 
 /* Months more of spans a list reads rather than sort every match. */
 #define MONTHS_AHEAD_MAX 12
+/* Fewer matches than this (as guessed from the days read) are sorted
+ * sooner than spans are read: at 6,046 messages `money` (guessed ~1,000)
+ * 1.9 ms sooner, at 99,820 (guessed ~4,000 of ~11,000) 3.1 ms later
+ * (bench/RESULTS.md, "Spans of months"). */
+#define SPANS_MATCHES_MIN 2000
 
 static bool
 screen_fills_soon(const struct mail_thread_order *o, long limit)
@@ -240,7 +245,8 @@ screen_fills_soon(const struct mail_thread_order *o, long limit)
 	long months = mail_thread_order_months_read(o), found = mail_thread_order_count(o);
 
 	/* at the rate found so far (none: a query without recent mail) */
-	return months > 0 && found > 0 && (limit - found) * months <= found * MONTHS_AHEAD_MAX;
+	return months > 0 && found > 0 && (limit - found) * months <= found * MONTHS_AHEAD_MAX &&
+	       mail_thread_order_matches_guess(o) >= SPANS_MATCHES_MIN;
 }
 
 vt_status

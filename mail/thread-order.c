@@ -81,6 +81,7 @@ struct mail_thread_order {
 	 * latest and oldest months (-1: the oldest unknown) */
 	bool months;
 	long month_lo, month_hi, months_long, month_top, month_bottom;
+	long messages; /* read */
 	bool done;
 	uint64_t *ids; /* in order */
 	long n, cap;
@@ -510,6 +511,7 @@ mail_thread_order_step(struct mail_thread_order *o, long messages, struct vt_err
 			return vt_fail(err, VT_ERR_DB, "the index has a message without a thread id "
 							 "(run vtriage index)");
 		}
+		o->messages++;
 		if (o->upward)
 			o->last_date = (long long)notmuch_message_get_date(msg);
 		notmuch_message_destroy(msg);
@@ -544,6 +546,20 @@ long
 mail_thread_order_months_read(const struct mail_thread_order *o)
 {
 	return o->months && !o->upward && o->spans_read > 0 ? o->month_top - o->month_lo + 1 : 0;
+}
+
+long
+mail_thread_order_matches_guess(const struct mail_thread_order *o)
+{
+	long long since = mail_month_start(o->month_lo);
+	long long oldest = o->oldest > OLDEST_SPAN ? o->oldest : OLDEST_SPAN;
+
+	/* the days read (the newest month is read in part), as dense as
+	 * the rest of the index's */
+	if (mail_thread_order_months_read(o) == 0 || o->newest <= since)
+		return 0;
+	return (long)((double)o->messages * (double)(o->newest - oldest) /
+		      (double)(o->newest - since));
 }
 
 bool

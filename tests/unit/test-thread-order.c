@@ -557,10 +557,42 @@ spans_of_months_list_mail_of_every_date(void **state)
 	snprintf(path, sizeof path, "%s/cur/nodate:2,S", f->mail);
 	test_write_text(path, "From: Sales <sales@dates.example>\nTo: rich@northwind.example\n"
 			      "Message-ID: <nodate@dates.example>\nSubject: Edge undated\n\nBody.\n");
+	for (int i = 0; i < 20; i++) {
+		char name[32], date[64];
+
+		snprintf(name, sizeof name, "r%d:2,S", i);
+		snprintf(date, sizeof date, "%02d Oct 2026 09:%02d:00 +0000", 5 + i, i);
+		write_dated(f, name, "Recent", date);
+	}
 	index_ok(f);
 	assert_true(mail_db_months_whole(f->db));
 	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
 		order_is_notmuchs(f, queries[i], 1);
+	/* a first span of 20 threads of a screen of 30, the index dense
+	 * enough (~10,000 such matches guessed over its 46 years): spans
+	 * go on instead of every match being sorted, and list as notmuch */
+	struct mail_thread_order *o = NULL;
+	struct vt_error err = { 0 };
+	struct ids ours = { 0 }, theirs = { 0 };
+
+	assert_int_equal(mail_thread_order_start(f->db, "recent or offer", &o, &err), VT_OK);
+	mail_thread_order_pause_at_span_ends(o);
+	assert_int_equal(mail_thread_order_step(o, 1000, &err), VT_OK);
+	assert_int_equal(mail_thread_order_count(o), 20);
+	assert_true(mail_thread_order_matches_guess(o) > 5000);
+	mail_thread_order_free(o);
+	for (long limit = 20; limit <= 40; limit += 5) {
+		assert_int_equal(mail_search_threads(f->db, "recent or offer", 0, limit, collect_whole,
+						     &ours, &err),
+				 VT_OK);
+		assert_int_equal(mail_list_threads(f->db, "recent or offer", limit, collect_whole,
+						   &theirs, NULL, &err),
+				 VT_OK);
+		same_lists(&ours, &theirs, "recent or offer");
+		assert_int_equal(ours.n, (size_t)limit);
+		ids_clear(&ours);
+		ids_clear(&theirs);
+	}
 
 	/* another program's mail: dates, and that mail listed */
 	write_dated(f, "n1:2,S", "Edge", "Sun, 01 Nov 2026 12:00:00 +0000");
