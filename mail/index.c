@@ -58,7 +58,10 @@ struct walk {
 	bool rescanned;                   /* a directory changed on disk */
 	time_t newest, newest_stored;     /* MAIL_CONFIG_NEWEST */
 	long long oldest, oldest_stored;  /* MAIL_CONFIG_OLDEST, -1: none yet */
-	long long latest, latest_stored;  /* MAIL_CONFIG_LATEST, LLONG_MIN: none yet */
+	/* MAIL_CONFIG_AHEAD: months of mail dated ahead; more than fit */
+	long ahead[MAIL_MONTHS_AHEAD_MAX];
+	int n_ahead;
+	bool ahead_many, ahead_changed;
 	bool in_batch;
 	unsigned batch_size;
 	/* the store's hooks, on a thread of their own (mail_index_run) */
@@ -171,6 +174,26 @@ store_date(struct walk *w, const char *key, long long when)
 	return st == NOTMUCH_STATUS_SUCCESS ? VT_OK : mail_nm_fail(w->db, w->err, st, key);
 }
 
+static vt_status
+store_ahead(struct walk *w)
+{
+	char value[MAIL_MONTHS_AHEAD_MAX * MAIL_MONTH_NAME_LEN + 8], *p = value;
+	notmuch_status_t st;
+
+	*p = '\0';
+	if (w->ahead_many)
+		strcpy(value, "many");
+	for (int i = 0; !w->ahead_many && i < w->n_ahead; i++) {
+		char name[MAIL_MONTH_NAME_LEN];
+
+		mail_month_name(w->ahead[i], name);
+		p += sprintf(p, "%s%s", i ? " " : "", name);
+	}
+	st = notmuch_database_set_config(w->db->nm, MAIL_CONFIG_AHEAD, value);
+	return st == NOTMUCH_STATUS_SUCCESS ? VT_OK
+					    : mail_nm_fail(w->db, w->err, st, MAIL_CONFIG_AHEAD);
+}
+
 /* The dates lists start reading from, at either end (mail/thread-order.c):
  * they only ever widen, so mail removed since leaves a span read for
  * nothing, never a message unread. */
@@ -186,9 +209,8 @@ store_ends(struct walk *w)
 	    (w->oldest_stored < 0 || w->oldest < w->oldest_stored) &&
 	    (rc = store_date(w, MAIL_CONFIG_OLDEST, w->oldest)) == VT_OK)
 		w->oldest_stored = w->oldest;
-	if (rc == VT_OK && w->latest > w->latest_stored &&
-	    (rc = store_date(w, MAIL_CONFIG_LATEST, w->latest)) == VT_OK)
-		w->latest_stored = w->latest;
+	if (rc == VT_OK && w->ahead_changed && (rc = store_ahead(w)) == VT_OK)
+		w->ahead_changed = false;
 	return rc;
 }
 
@@ -237,8 +259,20 @@ note_date(struct walk *w, notmuch_message_t *msg)
 		w->newest = date;
 	if (w->oldest < 0 || (long long)date < w->oldest)
 		w->oldest = date;
-	if ((long long)date > w->latest)
-		w->latest = date;
+	if (date > time(NULL) + 86400 && !w->ahead_many) {
+		long month = mail_month_of((long long)date);
+		int i;
+
+		for (i = 0; i < w->n_ahead && w->ahead[i] != month; i++)
+			;
+		if (i == w->n_ahead) {
+			if (w->n_ahead == MAIL_MONTHS_AHEAD_MAX)
+				w->ahead_many = true;
+			else
+				w->ahead[w->n_ahead++] = month;
+			w->ahead_changed = true;
+		}
+	}
 }
 
 /* facts: the file's, read ahead, given only for mail add_file has just
@@ -937,6 +971,41 @@ out:
 	return rc;
 }
 
+/* The months of mail dated ahead, counted again (once the index is whole
+ * again: another program's mail, an index from before they were kept):
+ * one range of dates, a pass over the dates of all mail. */
+static vt_status
+count_ahead(struct walk *w)
+{
+	char query_string[64];
+	notmuch_query_t *query;
+	notmuch_messages_t *msgs;
+	notmuch_status_t st;
+
+	snprintf(query_string, sizeof query_string, "date:@%lld..",
+		 (long long)time(NULL) + 86400 + 1);
+	if ((query = notmuch_query_create(w->db->nm, query_string)) == NULL)
+		return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+	notmuch_query_set_omit_excluded(query, NOTMUCH_EXCLUDE_FALSE);
+	notmuch_query_set_sort(query, NOTMUCH_SORT_UNSORTED);
+	if ((st = notmuch_query_search_messages(query, &msgs)) != NOTMUCH_STATUS_SUCCESS) {
+		notmuch_query_destroy(query);
+		return mail_nm_fail(w->db, w->err, st, query_string);
+	}
+	w->n_ahead = 0;
+	w->ahead_many = false;
+	w->ahead_changed = true;
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *msg = notmuch_messages_get(msgs);
+
+		note_date(w, msg);
+		notmuch_message_destroy(msg);
+	}
+	notmuch_messages_destroy(msgs);
+	notmuch_query_destroy(query);
+	return VT_OK;
+}
+
 /* Mail the version before attributed: the same attribution, without
  * the month. Written without reading the mail again (0.8-1 ms a message,
  * Xapian rewriting each document), once. */
@@ -1072,7 +1141,9 @@ walk_init(struct walk *w, struct mail_db *db, const struct mail_index_options *o
 	w->oldest_stored = w->oldest = mail_db_oldest(db);
 	if (w->oldest < 0)
 		w->oldest = oldest_in_index(db);
-	w->latest_stored = w->latest = mail_db_latest(db);
+	w->n_ahead = mail_db_months_ahead(db, w->ahead, MAIL_MONTHS_AHEAD_MAX);
+	if ((w->ahead_many = w->n_ahead < 0))
+		w->n_ahead = 0;
 	return setup_ignore(w);
 }
 
@@ -1256,6 +1327,8 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 	if (rc == VT_OK && !interrupted(&w) && !stats->only_ours)
 		rc = attribute_matching(&w, "NOT property:" MAIL_PROP_REV "=" MAIL_ATTRIBUTION_REV,
 					&stats->attributed);
+	if (rc == VT_OK && !interrupted(&w) && !db->months_whole)
+		rc = count_ahead(&w);
 	if (rc == VT_OK)
 		rc = batch_close(&w);
 	/* every message now carries its month: the writer seals it so as

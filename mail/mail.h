@@ -849,11 +849,13 @@ vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *fou
 /* ... and of the oldest (0 for mail without a date), where the end of
  * a list is found from (mail_thread_tail) */
 #define MAIL_CONFIG_OLDEST "vtriage.oldest"
-/* ... and of the latest, however far ahead (where a list's first span
- * of months ends) */
-#define MAIL_CONFIG_LATEST "vtriage.latest"
-/* The revision at which every message carried its month (mail/months.c) */
-#define MAIL_CONFIG_MONTHS "vtriage.months"
+/* ... and the months of mail dated past the day after it was indexed
+ * ("2037-01 2099-12", or "many"): a list's first span of months names
+ * them with its own */
+#define MAIL_CONFIG_AHEAD "vtriage.ahead"
+/* The revision at which every message carried its month and
+ * MAIL_CONFIG_AHEAD named every month ahead (mail/months.c) */
+#define MAIL_CONFIG_MONTHS "vtriage.whole-months"
 /* each message's month, YYYY-MM in UTC: lists read spans of months */
 #define MAIL_PROP_MONTH "vtriage.month"
 #define MAIL_PROP_DIR "vtriage.dir"

@@ -22,7 +22,6 @@
  */
 #include "config.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -90,7 +89,7 @@ mail_db_months_sealed(struct mail_db *db)
 		    NOTMUCH_STATUS_SUCCESS &&
 	    value != NULL && *value != '\0') {
 		at = strtoul(value, &end, 10);
-		whole = *end == '\0' && at == revision;
+		whole = *end == '\0' && at == revision && revision > 0;
 	}
 	free(value);
 	return whole;
@@ -99,29 +98,52 @@ mail_db_months_sealed(struct mail_db *db)
 void
 mail_db_months_seal(struct mail_db *db)
 {
+	unsigned long revision;
 	char value[32];
 
 	if (db->nm == NULL || db->mode != MAIL_DB_READ_WRITE || !db->months_whole)
 		return;
-	snprintf(value, sizeof value, "%lu", notmuch_database_get_revision(db->nm, NULL));
+	/* 0: an empty index, or one of a notmuch that kept no revisions
+	 * (changes would not show): never sealed */
+	if ((revision = notmuch_database_get_revision(db->nm, NULL)) == 0)
+		return;
+	snprintf(value, sizeof value, "%lu", revision);
 	/* not written: the next reader reads dates, and the next index
 	 * run writes it again */
 	(void)notmuch_database_set_config(db->nm, MAIL_CONFIG_MONTHS, value);
 }
 
-long long
-mail_db_latest(struct mail_db *db)
+int
+mail_months_ahead_parse(const char *value, long *months, int max)
 {
-	char *value = NULL, *end = NULL;
-	long long when = LLONG_MIN;
+	int n = 0;
 
-	if (notmuch_database_get_config(db->nm, MAIL_CONFIG_LATEST, &value) ==
-		    NOTMUCH_STATUS_SUCCESS &&
-	    value != NULL && *value != '\0') {
-		when = strtoll(value, &end, 10);
-		if (*end != '\0')
-			when = LLONG_MIN;
+	while (value != NULL && *value != '\0') {
+		int year, month, used;
+
+		if (*value == ' ') {
+			value++;
+			continue;
+		}
+		if (sscanf(value, "%4d-%2d%n", &year, &month, &used) != 2 || month < 1 ||
+		    month > 12 || year < 1 || n == max)
+			return -1; /* "many", or not ours */
+		months[n++] = (long)year * 12 + month - 1;
+		value += used;
 	}
+	return n;
+}
+
+int
+mail_db_months_ahead(struct mail_db *db, long *months, int max)
+{
+	char *value = NULL;
+	int n = 0;
+
+	if (notmuch_database_get_config(db->nm, MAIL_CONFIG_AHEAD, &value) ==
+		    NOTMUCH_STATUS_SUCCESS &&
+	    value != NULL)
+		n = mail_months_ahead_parse(value, months, max);
 	free(value);
-	return when;
+	return n;
 }

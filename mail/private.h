@@ -44,8 +44,11 @@ bool mail_db_months_whole(struct mail_db *db);
 bool mail_db_months_sealed(struct mail_db *db);
 /* A writer about to close records its revision as whole, if it is. */
 void mail_db_months_seal(struct mail_db *db);
-/* MAIL_CONFIG_LATEST, or LLONG_MIN where not kept. */
-long long mail_db_latest(struct mail_db *db);
+/* MAIL_CONFIG_AHEAD's months, at most max: how many, -1 for more (or
+ * a value not understood). */
+#define MAIL_MONTHS_AHEAD_MAX 48
+int mail_months_ahead_parse(const char *value, long *months, int max);
+int mail_db_months_ahead(struct mail_db *db, long *months, int max);
 
 /* MAIL_CONFIG_NEWEST, or 0 (db.c). */
 time_t mail_db_newest(struct mail_db *db);

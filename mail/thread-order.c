@@ -21,11 +21,12 @@
  *
  * Where every message of the index carries its month as a term
  * (months.c), a span is the months it covers instead: the first from the
- * month 15 days before the newest mail to the latest month any mail is
- * dated (spam from the future is in it, as in the open span above), then
- * spans of twice as many months (a year at most) down to the oldest mail;
- * what is before 1980 is one span of dates, as above. An OR of a few
- * terms costs a third of a range of dates, and a tenth at a million.
+ * month 15 days before the newest mail to the newest's, and the months
+ * of any mail dated ahead (MAIL_CONFIG_AHEAD: spam from the future is in
+ * it, as in the open span above), then spans of twice as many months (a
+ * year at most) down to the oldest mail; what is before 1980 is one span
+ * of dates, as above. An OR of a few terms costs a third of a range of
+ * dates, and a tenth at a million.
  *
  * The end of a list (G before the count) is found from the other side:
  * the spans read upwards from the oldest mail (MAIL_CONFIG_OLDEST),
@@ -58,8 +59,6 @@
 #define OLDEST_SPAN 315532800LL
 /* a first span of months reaches back 15 days from the newest mail */
 #define FIRST_MONTHS_BACK (15 * 86400LL)
-/* more months than this in a first span (mail dated years ahead): dates */
-#define FIRST_MONTHS_MAX 24
 #define LONGEST_MONTHS 12
 /* " or property:vtriage.month=" and a month's name */
 #define MONTH_TERM_LEN (28 + MAIL_MONTH_NAME_LEN)
@@ -77,10 +76,13 @@ struct mail_thread_order {
 	bool upward;              /* oldest first: mail_thread_tail */
 	long long oldest, newest; /* the index's ends, read once, upward */
 	long long last_date;      /* of the message read last, upward */
-	/* spans of months (months.c): the span being read, the index's
-	 * latest and oldest months (-1: the oldest unknown) */
+	/* spans of months (months.c): the span being read, the newest
+	 * and oldest mail's months (-1: the oldest unknown), and those of
+	 * mail dated after the newest */
 	bool months;
 	long month_lo, month_hi, months_long, month_top, month_bottom;
+	long ahead[MAIL_MONTHS_AHEAD_MAX];
+	int n_ahead;
 	long messages; /* read */
 	bool done;
 	uint64_t *ids; /* in order */
@@ -251,21 +253,26 @@ close_span(struct mail_thread_order *o)
 	o->nq = NULL;
 }
 
-/* The span of months [lo, hi] as a query: an OR of their terms. */
+/* The span of months [lo, hi] as a query: an OR of their terms, and of
+ * the months ahead where the span is the newest. */
 static char *
-month_terms(long lo, long hi)
+month_terms(const struct mail_thread_order *o, long lo, long hi, bool ahead)
 {
-	size_t len = (size_t)(hi - lo + 1) * MONTH_TERM_LEN + 8;
+	int extra = ahead ? o->n_ahead : 0;
+	size_t len = (size_t)(hi - lo + 1 + extra) * MONTH_TERM_LEN + 8;
 	char *q = malloc(len), *p = q;
+	char name[MAIL_MONTH_NAME_LEN];
 
 	if (q == NULL)
 		return NULL;
 	*p++ = '(';
 	for (long m = lo; m <= hi; m++) {
-		char name[MAIL_MONTH_NAME_LEN];
-
 		mail_month_name(m, name);
 		p += sprintf(p, "%sproperty:" MAIL_PROP_MONTH "=%s", m > lo ? " or " : "", name);
+	}
+	for (int i = 0; i < extra; i++) {
+		mail_month_name(o->ahead[i], name);
+		p += sprintf(p, " or property:" MAIL_PROP_MONTH "=%s", name);
 	}
 	strcpy(p, ")");
 	return q;
@@ -275,22 +282,25 @@ month_terms(long lo, long hi)
 static void
 choose_months(struct mail_thread_order *o)
 {
-	long long latest;
-	long newest_month;
+	long ahead[MAIL_MONTHS_AHEAD_MAX];
+	int n;
 
-	if (!mail_db_months_whole(o->db))
-		return;
-	latest = mail_db_latest(o->db);
+	if (!mail_db_months_whole(o->db) ||
+	    (n = mail_db_months_ahead(o->db, ahead, MAIL_MONTHS_AHEAD_MAX)) < 0)
+		return; /* mail dated ahead in too many months: dates */
 	o->oldest = mail_db_oldest(o->db);
 	if (o->newest <= 0)
 		o->newest = (long long)mail_db_newest(o->db);
 	if (o->newest <= 0)
 		o->newest = (long long)time(NULL);
-	newest_month = mail_month_of(o->newest);
-	o->month_top = latest > o->newest ? mail_month_of(latest) : newest_month;
+	o->month_top = mail_month_of(o->newest);
 	o->month_bottom = o->oldest >= 0 ? mail_month_of(o->oldest) : -1;
-	/* mail dated years ahead: the first span as dates, open above */
-	o->months = o->month_top - newest_month < FIRST_MONTHS_MAX;
+	/* those since overtaken by the newest mail are in the spans */
+	for (int i = 0; i < n; i++)
+		if (ahead[i] > o->month_top)
+			o->ahead[o->n_ahead++] = ahead[i];
+	/* an index of mail before 1980: one span of dates from the first */
+	o->months = mail_month_start(mail_month_of(o->newest - FIRST_MONTHS_BACK)) >= OLDEST_SPAN;
 }
 
 /* The next span of months downwards, or all before 1980 as dates. */
@@ -319,7 +329,7 @@ downward_months(struct mail_thread_order *o)
 			       ? NULL
 			       : q;
 	}
-	return month_terms(o->month_lo, o->month_hi);
+	return month_terms(o, o->month_lo, o->month_hi, o->spans == 0);
 }
 
 /* The next span of months upwards, after all before 1980 as dates. */
@@ -334,7 +344,8 @@ upward_months(struct mail_thread_order *o)
 		return asprintf(&q, "not date:@%lld..", OLDEST_SPAN) < 0 ? NULL : q;
 	}
 	if (o->spans == 0) {
-		o->month_lo = o->month_bottom;
+		/* (all the mail dated ahead: the span is those months) */
+		o->month_lo = o->month_bottom < o->month_top ? o->month_bottom : o->month_top;
 		o->months_long = 1;
 	} else {
 		o->month_lo = o->month_hi + 1;
@@ -347,7 +358,7 @@ upward_months(struct mail_thread_order *o)
 		o->month_hi = o->month_top;
 		o->last_span = true;
 	}
-	return month_terms(o->month_lo, o->month_hi);
+	return month_terms(o, o->month_lo, o->month_hi, o->last_span);
 }
 
 /* The next span of dates upwards: all before 1980 first where the index

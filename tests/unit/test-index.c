@@ -460,6 +460,9 @@ make_it_the_version_befores(const char *data_dir)
 		assert_int_equal(notmuch_message_thaw(m), NOTMUCH_STATUS_SUCCESS);
 	}
 	notmuch_query_destroy(q);
+	/* nor did it keep the months of mail dated ahead */
+	assert_int_equal(notmuch_database_set_config(nm, MAIL_CONFIG_AHEAD, ""),
+			 NOTMUCH_STATUS_SUCCESS);
 	assert_int_equal(notmuch_database_destroy(nm), NOTMUCH_STATUS_SUCCESS);
 }
 
@@ -496,7 +499,7 @@ every_message_carries_its_month(void **state)
 			   NULL);
 	test_write_message(f->mail, "5:2,", "Spam <spam@spam.example>", "rich@northwind.example",
 			   "From the future", "future@spam.example",
-			   "Date: Thu, 01 Jan 2037 00:00:00 +0000\n", NULL);
+			   "Date: Thu, 01 Jan 2099 00:00:00 +0000\n", NULL);
 	snprintf(path, sizeof path, "%s/cur/6:2,", f->mail);
 	test_write_text(path, "From: Nodate <x@nodate.example>\nTo: rich@northwind.example\n"
 			      "Message-ID: <nodate@nodate.example>\nSubject: No date\n\nBody.\n");
@@ -506,9 +509,19 @@ every_message_carries_its_month(void **state)
 	assert_int_equal(st.dated, 0);
 	assert_int_equal(count(f, "property:vtriage.month=2026-11"), 3);
 	assert_int_equal(count(f, "property:vtriage.month=1977-12"), 1);
-	assert_int_equal(count(f, "property:vtriage.month=2037-01"), 1);
+	assert_int_equal(count(f, "property:vtriage.month=2099-01"), 1);
 	assert_int_equal(count(f, "property:vtriage.month=1970-01"), 1);
-	assert_int_equal(mail_db_latest(f->db), 2114380800LL);
+	/* the months of mail dated ahead, for a list's first span */
+	long ahead[MAIL_MONTHS_AHEAD_MAX];
+
+	assert_int_equal(mail_db_months_ahead(f->db, ahead, MAIL_MONTHS_AHEAD_MAX), 1);
+	assert_int_equal(ahead[0], 2099 * 12);
+	assert_int_equal(mail_months_ahead_parse("2037-01 2099-12", ahead, 2), 2);
+	assert_int_equal(ahead[1], 2099 * 12 + 11);
+	assert_int_equal(mail_months_ahead_parse("2037-01 2099-12", ahead, 1), -1);
+	assert_int_equal(mail_months_ahead_parse("many", ahead, 2), -1);
+	assert_int_equal(mail_months_ahead_parse("2037-13", ahead, 2), -1);
+	assert_int_equal(mail_months_ahead_parse("", ahead, 2), 0);
 	mail_db_close(&f->db);
 	assert_true(reader_finds_months_whole(f));
 
@@ -516,6 +529,24 @@ every_message_carries_its_month(void **state)
 	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err), VT_OK);
 	assert_int_equal(mail_tag_messages(f->db, "subject:lunch", "flagged", NULL, NULL, &err),
 			 VT_OK);
+	mail_db_close(&f->db);
+	assert_true(reader_finds_months_whole(f));
+
+	/* another program's tag, and an index whose months ahead were not
+	 * kept (a build before they were): counted again as it is sealed */
+	mail_db_close(&f->db);
+	assert_int_equal(test_sh("NOTMUCH_CONFIG='%s/notmuch-config' notmuch tag +x -- "
+				 "id:lunch@gmail.com && NOTMUCH_CONFIG='%s/notmuch-config' "
+				 "notmuch config set --database " MAIL_CONFIG_AHEAD " ''",
+				 f->data, f->data),
+			 0);
+	assert_false(reader_finds_months_whole(f));
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err), VT_OK);
+	assert_int_equal(mail_db_months_ahead(f->db, ahead, MAIL_MONTHS_AHEAD_MAX), 0);
+	assert_int_equal(run(f, &st), VT_OK);
+	assert_int_equal(st.dated + st.attributed, 0);
+	assert_int_equal(mail_db_months_ahead(f->db, ahead, MAIL_MONTHS_AHEAD_MAX), 1);
+	assert_int_equal(ahead[0], 2099 * 12);
 	mail_db_close(&f->db);
 	assert_true(reader_finds_months_whole(f));
 
@@ -531,6 +562,8 @@ every_message_carries_its_month(void **state)
 	assert_int_equal(count(f, "property:vtriage.month=2026-11"), 3);
 	assert_int_equal(count(f, "property:vtriage.rev=5"), 6);
 	assert_int_equal(count(f, "property:vtriage.rev=4"), 0);
+	assert_int_equal(mail_db_months_ahead(f->db, ahead, MAIL_MONTHS_AHEAD_MAX), 1);
+	assert_int_equal(ahead[0], 2099 * 12);
 	mail_db_close(&f->db);
 	assert_true(reader_finds_months_whole(f));
 
