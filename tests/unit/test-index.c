@@ -404,63 +404,67 @@ a_failing_hook_stops_the_run(void **state)
 	f->fail_with = VT_OK;
 }
 
+/* Another program's change to every message, straight through
+ * libnotmuch; the database is left open for more. */
+static notmuch_database_t *
+change_every_message(const char *data_dir, void (*change)(notmuch_message_t *m))
+{
+	char path[4200], *msg = NULL;
+	notmuch_database_t *nm = NULL;
+	notmuch_query_t *q;
+	notmuch_messages_t *all;
+
+	snprintf(path, sizeof path, "%s/notmuch", data_dir);
+	assert_int_equal(notmuch_database_open_with_config(path, NOTMUCH_DATABASE_MODE_READ_WRITE, "",
+							   NULL, &nm, &msg),
+			 NOTMUCH_STATUS_SUCCESS);
+	q = notmuch_query_create(nm, "*");
+	assert_int_equal(notmuch_query_search_messages(q, &all), NOTMUCH_STATUS_SUCCESS);
+	for (; notmuch_messages_valid(all); notmuch_messages_move_to_next(all)) {
+		notmuch_message_t *m = notmuch_messages_get(all);
+
+		/* removing properties alone never writes the document
+		 * (notmuch 0.37): the thaw does. */
+		assert_int_equal(notmuch_message_freeze(m), NOTMUCH_STATUS_SUCCESS);
+		change(m);
+		assert_int_equal(notmuch_message_thaw(m), NOTMUCH_STATUS_SUCCESS);
+	}
+	notmuch_query_destroy(q);
+	return nm;
+}
+
+static void
+without_vtriage_properties(notmuch_message_t *m)
+{
+	assert_int_equal(notmuch_message_remove_all_properties_with_prefix(m, "vtriage."),
+			 NOTMUCH_STATUS_SUCCESS);
+}
+
 static void
 drop_vtriage_properties(const char *data_dir)
 {
-	char path[4200], *msg = NULL;
-	notmuch_database_t *nm = NULL;
-	notmuch_query_t *q;
-	notmuch_messages_t *all;
-
-	snprintf(path, sizeof path, "%s/notmuch", data_dir);
-	assert_int_equal(notmuch_database_open_with_config(path, NOTMUCH_DATABASE_MODE_READ_WRITE, "",
-							   NULL, &nm, &msg),
+	assert_int_equal(notmuch_database_destroy(
+				 change_every_message(data_dir, without_vtriage_properties)),
 			 NOTMUCH_STATUS_SUCCESS);
-	q = notmuch_query_create(nm, "*");
-	assert_int_equal(notmuch_query_search_messages(q, &all), NOTMUCH_STATUS_SUCCESS);
-	for (; notmuch_messages_valid(all); notmuch_messages_move_to_next(all)) {
-		notmuch_message_t *m = notmuch_messages_get(all);
-
-		/* remove_all_properties alone never writes the document
-		 * (notmuch 0.37): the thaw does. */
-		assert_int_equal(notmuch_message_freeze(m), NOTMUCH_STATUS_SUCCESS);
-		assert_int_equal(notmuch_message_remove_all_properties_with_prefix(m, "vtriage."),
-				 NOTMUCH_STATUS_SUCCESS);
-		assert_int_equal(notmuch_message_thaw(m), NOTMUCH_STATUS_SUCCESS);
-	}
-	notmuch_query_destroy(q);
-	assert_int_equal(notmuch_database_destroy(nm), NOTMUCH_STATUS_SUCCESS);
 }
 
-/* The index as the version before left it: attributed, without months. */
+static void
+as_the_version_before(notmuch_message_t *m)
+{
+	assert_int_equal(notmuch_message_remove_all_properties(m, MAIL_PROP_MONTH),
+			 NOTMUCH_STATUS_SUCCESS);
+	assert_int_equal(notmuch_message_remove_property(m, MAIL_PROP_REV, "5"),
+			 NOTMUCH_STATUS_SUCCESS);
+	assert_int_equal(notmuch_message_add_property(m, MAIL_PROP_REV, "4"), NOTMUCH_STATUS_SUCCESS);
+}
+
+/* The index as the version before left it: attributed, without months,
+ * nor the months of mail dated ahead. */
 static void
 make_it_the_version_befores(const char *data_dir)
 {
-	char path[4200], *msg = NULL;
-	notmuch_database_t *nm = NULL;
-	notmuch_query_t *q;
-	notmuch_messages_t *all;
+	notmuch_database_t *nm = change_every_message(data_dir, as_the_version_before);
 
-	snprintf(path, sizeof path, "%s/notmuch", data_dir);
-	assert_int_equal(notmuch_database_open_with_config(path, NOTMUCH_DATABASE_MODE_READ_WRITE, "",
-							   NULL, &nm, &msg),
-			 NOTMUCH_STATUS_SUCCESS);
-	q = notmuch_query_create(nm, "*");
-	assert_int_equal(notmuch_query_search_messages(q, &all), NOTMUCH_STATUS_SUCCESS);
-	for (; notmuch_messages_valid(all); notmuch_messages_move_to_next(all)) {
-		notmuch_message_t *m = notmuch_messages_get(all);
-
-		assert_int_equal(notmuch_message_freeze(m), NOTMUCH_STATUS_SUCCESS);
-		assert_int_equal(notmuch_message_remove_all_properties(m, MAIL_PROP_MONTH),
-				 NOTMUCH_STATUS_SUCCESS);
-		assert_int_equal(notmuch_message_remove_property(m, MAIL_PROP_REV, "5"),
-				 NOTMUCH_STATUS_SUCCESS);
-		assert_int_equal(notmuch_message_add_property(m, MAIL_PROP_REV, "4"),
-				 NOTMUCH_STATUS_SUCCESS);
-		assert_int_equal(notmuch_message_thaw(m), NOTMUCH_STATUS_SUCCESS);
-	}
-	notmuch_query_destroy(q);
-	/* nor did it keep the months of mail dated ahead */
 	assert_int_equal(notmuch_database_set_config(nm, MAIL_CONFIG_AHEAD, ""),
 			 NOTMUCH_STATUS_SUCCESS);
 	assert_int_equal(notmuch_database_destroy(nm), NOTMUCH_STATUS_SUCCESS);
