@@ -619,13 +619,13 @@ mail_db_newest(struct mail_db *db)
 	return when > 0 ? (time_t)when : 0;
 }
 
-long long
-mail_db_oldest(struct mail_db *db)
+static long long
+config_date(struct mail_db *db, const char *key)
 {
 	char *value = NULL, *end = NULL;
 	long long when = -1;
 
-	if (notmuch_database_get_config(db->nm, MAIL_CONFIG_OLDEST, &value) ==
+	if (notmuch_database_get_config(db->nm, key, &value) ==
 		    NOTMUCH_STATUS_SUCCESS &&
 	    value != NULL && *value != '\0') {
 		when = strtoll(value, &end, 10);
@@ -634,4 +634,18 @@ mail_db_oldest(struct mail_db *db)
 	}
 	free(value);
 	return when;
+}
+
+long long
+mail_db_oldest(struct mail_db *db)
+{
+	return config_date(db, MAIL_CONFIG_OLDEST);
+}
+
+long long
+mail_db_oldest_dated(struct mail_db *db)
+{
+	long long when = config_date(db, MAIL_CONFIG_OLDEST_DATED);
+
+	return when >= MAIL_DATED_SINCE ? when : -1;
 }

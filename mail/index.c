@@ -58,6 +58,7 @@ struct walk {
 	bool rescanned;                   /* a directory changed on disk */
 	time_t newest, newest_stored;     /* MAIL_CONFIG_NEWEST */
 	long long oldest, oldest_stored;  /* MAIL_CONFIG_OLDEST, -1: none yet */
+	long long oldest_dated, oldest_dated_stored; /* MAIL_CONFIG_OLDEST_DATED */
 	/* MAIL_CONFIG_AHEAD: months of mail dated ahead; more than fit */
 	long ahead[MAIL_MONTHS_AHEAD_MAX];
 	int n_ahead;
@@ -209,6 +210,10 @@ store_ends(struct walk *w)
 	    (w->oldest_stored < 0 || w->oldest < w->oldest_stored) &&
 	    (rc = store_date(w, MAIL_CONFIG_OLDEST, w->oldest)) == VT_OK)
 		w->oldest_stored = w->oldest;
+	if (rc == VT_OK && w->oldest_dated >= 0 &&
+	    (w->oldest_dated_stored < 0 || w->oldest_dated < w->oldest_dated_stored) &&
+	    (rc = store_date(w, MAIL_CONFIG_OLDEST_DATED, w->oldest_dated)) == VT_OK)
+		w->oldest_dated_stored = w->oldest_dated;
 	if (rc == VT_OK && w->ahead_changed && (rc = store_ahead(w)) == VT_OK)
 		w->ahead_changed = false;
 	return rc;
@@ -259,6 +264,8 @@ note_date(struct walk *w, notmuch_message_t *msg)
 		w->newest = date;
 	if (w->oldest < 0 || (long long)date < w->oldest)
 		w->oldest = date;
+	if ((long long)date >= MAIL_DATED_SINCE && (w->oldest_dated < 0 || date < w->oldest_dated))
+		w->oldest_dated = date;
 	if (date > time(NULL) + 86400 && !w->ahead_many) {
 		long month = mail_month_of((long long)date);
 		int i;
@@ -982,9 +989,37 @@ attribute_matching(struct walk *w, const char *query_string, unsigned *count)
 	return each_matching(w, query_string, attribute_message, count);
 }
 
+/* The oldest date among a query's mail (0 for mail without one), or -1
+ * for none: a sort of every date, once per database from before it was
+ * kept. */
+static long long
+oldest_of(struct mail_db *db, const char *query_string)
+{
+	notmuch_query_t *q = notmuch_query_create(db->nm, query_string);
+	notmuch_messages_t *msgs = NULL;
+	long long found = -1;
+
+	if (q == NULL)
+		return -1;
+	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
+	notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);
+	if (notmuch_query_search_messages(q, &msgs) == NOTMUCH_STATUS_SUCCESS &&
+	    notmuch_messages_valid(msgs)) {
+		notmuch_message_t *m = notmuch_messages_get(msgs);
+
+		found = (long long)notmuch_message_get_date(m);
+		notmuch_message_destroy(m);
+	}
+	if (msgs)
+		notmuch_messages_destroy(msgs);
+	notmuch_query_destroy(q);
+	return found;
+}
+
 /* The months of mail dated ahead, counted again (once the index is whole
  * again: another program's mail, an index from before they were kept):
- * one range of dates, a pass over the dates of all mail. */
+ * one range of dates, a pass over the dates of all mail; and the oldest
+ * dated mail, where not kept. */
 static vt_status
 count_ahead(struct walk *w)
 {
@@ -1006,6 +1041,12 @@ count_ahead(struct walk *w)
 	w->n_ahead = 0;
 	w->ahead_many = false;
 	w->ahead_changed = true;
+	/* (an index from before the oldest dated mail was kept: a sort of
+	 * every date, once) */
+	if (w->oldest_dated < 0) {
+		snprintf(query_string, sizeof query_string, "date:@%lld..", MAIL_DATED_SINCE);
+		w->oldest_dated = oldest_of(w->db, query_string);
+	}
 	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *msg = notmuch_messages_get(msgs);
 
@@ -1068,32 +1109,6 @@ newest_in_index(struct mail_db *db)
 	return found;
 }
 
-/* The oldest date in the index (0 for mail without one), or -1 for an
- * empty index: once per database from before it was kept. */
-static long long
-oldest_in_index(struct mail_db *db)
-{
-	notmuch_query_t *q = notmuch_query_create(db->nm, "*");
-	notmuch_messages_t *msgs = NULL;
-	long long found = -1;
-
-	if (q == NULL)
-		return -1;
-	notmuch_query_set_omit_excluded(q, NOTMUCH_EXCLUDE_FALSE);
-	notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);
-	if (notmuch_query_search_messages(q, &msgs) == NOTMUCH_STATUS_SUCCESS &&
-	    notmuch_messages_valid(msgs)) {
-		notmuch_message_t *m = notmuch_messages_get(msgs);
-
-		found = (long long)notmuch_message_get_date(m);
-		notmuch_message_destroy(m);
-	}
-	if (msgs)
-		notmuch_messages_destroy(msgs);
-	notmuch_query_destroy(q);
-	return found;
-}
-
 static vt_status
 walk_init(struct walk *w, struct mail_db *db, const struct mail_index_options *opts,
 	  const struct mail_index_hooks *hooks, struct mail_index_stats *stats,
@@ -1122,7 +1137,8 @@ walk_init(struct walk *w, struct mail_db *db, const struct mail_index_options *o
 		w->newest = newest_in_index(db); /* a database from before it was kept */
 	w->oldest_stored = w->oldest = mail_db_oldest(db);
 	if (w->oldest < 0)
-		w->oldest = oldest_in_index(db);
+		w->oldest = oldest_of(db, "*");
+	w->oldest_dated_stored = w->oldest_dated = mail_db_oldest_dated(db);
 	w->n_ahead = mail_db_months_ahead(db, w->ahead, MAIL_MONTHS_AHEAD_MAX);
 	if ((w->ahead_many = w->n_ahead < 0))
 		w->n_ahead = 0;

@@ -849,6 +849,9 @@ vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *fou
 /* ... and of the oldest (0 for mail without a date), where the end of
  * a list is found from (mail_thread_tail) */
 #define MAIL_CONFIG_OLDEST "vtriage.oldest"
+/* ... and of the oldest dated 1980 or after: lists need not read the
+ * years between it and the undated */
+#define MAIL_CONFIG_OLDEST_DATED "vtriage.oldest-dated"
 /* ... and the months of mail dated past the day after it was indexed
  * ("2037-01 2099-12", or "many"): a list's first span of months names
  * them with its own */

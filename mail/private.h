@@ -54,6 +54,10 @@ int mail_db_months_ahead(struct mail_db *db, long *months, int max);
 time_t mail_db_newest(struct mail_db *db);
 /* MAIL_CONFIG_OLDEST, or -1 where not kept yet */
 long long mail_db_oldest(struct mail_db *db);
+/* Lists read all mail before this (1980-01-01) as one span. */
+#define MAIL_DATED_SINCE 315532800LL
+/* MAIL_CONFIG_OLDEST_DATED (at or after MAIL_DATED_SINCE), or -1 */
+long long mail_db_oldest_dated(struct mail_db *db);
 /* How many writes a writer on the Xapian files in xapian_dir keeps
  * before merging them, as XAPIAN_FLUSH_THRESHOLD: by the index's size. */
 const char *mail_db_flush_writes(const char *xapian_dir);

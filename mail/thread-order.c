@@ -56,7 +56,7 @@
  * a million took 55 MB. */
 #define LONGEST_SPAN (366 * 86400LL)
 /* before this (1980-01-01), the rest in one span */
-#define OLDEST_SPAN 315532800LL
+#define OLDEST_SPAN MAIL_DATED_SINCE
 /* a first span of months reaches back 15 days from the newest mail */
 #define FIRST_MONTHS_BACK (15 * 86400LL)
 #define LONGEST_MONTHS 12
@@ -81,6 +81,8 @@ struct mail_thread_order {
 	 * mail dated after the newest */
 	bool months;
 	long month_lo, month_hi, months_long, month_top, month_bottom;
+	long month_dated; /* the oldest dated mail's (-1: not known) */
+	bool rest_next;   /* all before the last span, as dates */
 	long ahead[MAIL_MONTHS_AHEAD_MAX];
 	int n_ahead;
 	long messages; /* read */
@@ -295,6 +297,8 @@ choose_months(struct mail_thread_order *o)
 		o->newest = (long long)time(NULL);
 	o->month_top = mail_month_of(o->newest);
 	o->month_bottom = o->oldest >= 0 ? mail_month_of(o->oldest) : -1;
+	o->month_dated = mail_db_oldest_dated(o->db);
+	o->month_dated = o->month_dated >= 0 ? mail_month_of(o->month_dated) : -1;
 	/* those since overtaken by the newest mail are in the spans */
 	for (int i = 0; i < n; i++)
 		if (ahead[i] > o->month_top)
@@ -309,6 +313,11 @@ downward_months(struct mail_thread_order *o)
 {
 	char *q;
 
+	if (o->rest_next) {
+		/* all older than the oldest dated mail: the undated, before 1980 */
+		o->last_span = true;
+		return asprintf(&q, "not date:@%lld..", mail_month_start(o->month_lo)) < 0 ? NULL : q;
+	}
 	if (o->spans == 0) {
 		o->month_hi = o->month_top;
 		o->month_lo = mail_month_of(o->newest - FIRST_MONTHS_BACK);
@@ -323,6 +332,11 @@ downward_months(struct mail_thread_order *o)
 	    o->month_lo <= o->month_bottom) {
 		o->month_lo = o->month_bottom; /* nothing older */
 		o->last_span = true;
+	} else if (o->month_dated >= 0 && o->month_lo <= o->month_dated) {
+		/* then the undated: not the years between (a span of no
+		 * month where only mail dated ahead is dated) */
+		o->month_lo = o->month_dated < o->month_hi ? o->month_dated : o->month_hi;
+		o->rest_next = true;
 	} else if (mail_month_start(o->month_lo) < OLDEST_SPAN) {
 		o->last_span = true;
 		return asprintf(&q, "not date:@%lld..", mail_month_start(o->month_hi + 1)) < 0
@@ -339,16 +353,19 @@ upward_months(struct mail_thread_order *o)
 	char *q;
 
 	if (o->spans == 0 && (o->month_bottom < 0 || mail_month_start(o->month_bottom) < OLDEST_SPAN)) {
-		o->month_hi = mail_month_of(OLDEST_SPAN) - 1;
+		/* the undated and before 1980, up to the oldest dated mail */
+		o->month_hi = (o->month_dated >= 0 ? o->month_dated : mail_month_of(OLDEST_SPAN)) - 1;
 		o->months_long = 0;
-		return asprintf(&q, "not date:@%lld..", OLDEST_SPAN) < 0 ? NULL : q;
+		return asprintf(&q, "not date:@%lld..", mail_month_start(o->month_hi + 1)) < 0 ? NULL
+											  : q;
 	}
 	if (o->spans == 0) {
 		/* (all the mail dated ahead: the span is those months) */
 		o->month_lo = o->month_bottom < o->month_top ? o->month_bottom : o->month_top;
 		o->months_long = 1;
 	} else {
-		o->month_lo = o->month_hi + 1;
+		/* (the oldest dated mail dated ahead: the newest month, empty) */
+		o->month_lo = o->month_hi < o->month_top ? o->month_hi + 1 : o->month_top;
 		o->months_long = o->months_long == 0 ? 1
 			       : o->months_long * 2 < LONGEST_MONTHS ? o->months_long * 2
 								     : LONGEST_MONTHS;

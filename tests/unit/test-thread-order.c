@@ -616,6 +616,34 @@ spans_of_months_list_mail_of_every_date(void **state)
 	mail_thread_order_free(o);
 }
 
+/* Undated mail, and the rest from 2022 on: a list read whole (and its
+ * end from the oldest up) reads the undated as one span, not each year
+ * since 1980. */
+static void
+undated_mail_costs_one_span(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_thread_order *o = NULL;
+	struct vt_error err = { 0 };
+	char path[4200];
+
+	write_vendor_mail(f);
+	write_dated(f, "a1:2,S", "Ancient", "Sat, 31 Dec 1977 23:59:59 +0000");
+	snprintf(path, sizeof path, "%s/cur/nodate:2,S", f->mail);
+	test_write_text(path, "From: Sales <sales@dates.example>\nTo: rich@northwind.example\n"
+			      "Message-ID: <nodate@dates.example>\nSubject: Offer undated\n\nBody.\n");
+	index_ok(f);
+	order_is_notmuchs(f, "*", 1);
+	order_is_notmuchs(f, "offer", 1);
+	order_is_notmuchs(f, "subject:ancient or subject:undated", 1);
+	assert_int_equal(mail_thread_order_start(f->db, "*", &o, &err), VT_OK);
+	while (!mail_thread_order_done(o))
+		assert_int_equal(mail_thread_order_step(o, 1000, &err), VT_OK);
+	if (mail_thread_order_spans(o) > 12)
+		fail_msg("%d spans", mail_thread_order_spans(o));
+	mail_thread_order_free(o);
+}
+
 /* Candidates from a list of the index's threads, cut short at `stuck`. */
 struct listed {
 	struct mail_candidate *at;
@@ -724,6 +752,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(a_step_pauses_where_a_span_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(spans_of_months_list_mail_of_every_date, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(undated_mail_costs_one_span, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
