@@ -1018,8 +1018,7 @@ oldest_of(struct mail_db *db, const char *query_string)
 
 /* The months of mail dated ahead, counted again (once the index is whole
  * again: another program's mail, an index from before they were kept):
- * one range of dates, a pass over the dates of all mail; and the oldest
- * dated mail, where not kept. */
+ * one range of dates, a pass over the dates of all mail. */
 static vt_status
 count_ahead(struct walk *w)
 {
@@ -1041,12 +1040,6 @@ count_ahead(struct walk *w)
 	w->n_ahead = 0;
 	w->ahead_many = false;
 	w->ahead_changed = true;
-	/* (an index from before the oldest dated mail was kept: a sort of
-	 * every date, once) */
-	if (w->oldest_dated < 0) {
-		snprintf(query_string, sizeof query_string, "date:@%lld..", MAIL_DATED_SINCE);
-		w->oldest_dated = oldest_of(w->db, query_string);
-	}
 	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *msg = notmuch_messages_get(msgs);
 
@@ -1138,7 +1131,15 @@ walk_init(struct walk *w, struct mail_db *db, const struct mail_index_options *o
 	w->oldest_stored = w->oldest = mail_db_oldest(db);
 	if (w->oldest < 0)
 		w->oldest = oldest_of(db, "*");
+	/* a bound for all the index's mail, or none: never the oldest of
+	 * this run's alone */
 	w->oldest_dated_stored = w->oldest_dated = mail_db_oldest_dated(db);
+	if (w->oldest_dated < 0) {
+		char query[64];
+
+		snprintf(query, sizeof query, "date:@%lld..", MAIL_DATED_SINCE);
+		w->oldest_dated = oldest_of(db, query);
+	}
 	w->n_ahead = mail_db_months_ahead(db, w->ahead, MAIL_MONTHS_AHEAD_MAX);
 	if ((w->ahead_many = w->n_ahead < 0))
 		w->n_ahead = 0;

@@ -515,6 +515,7 @@ every_message_carries_its_month(void **state)
 	assert_int_equal(count(f, "property:vtriage.month=1977-12"), 1);
 	assert_int_equal(count(f, "property:vtriage.month=2099-01"), 1);
 	assert_int_equal(count(f, "property:vtriage.month=1970-01"), 1);
+	assert_int_equal(mail_db_oldest_dated(f->db), 1793613600LL); /* not 1977's */
 	/* the months of mail dated ahead, for a list's first span */
 	long ahead[MAIL_MONTHS_AHEAD_MAX];
 
@@ -541,14 +542,18 @@ every_message_carries_its_month(void **state)
 	mail_db_close(&f->db);
 	assert_int_equal(test_sh("NOTMUCH_CONFIG='%s/notmuch-config' notmuch tag +x -- "
 				 "id:lunch@gmail.com && NOTMUCH_CONFIG='%s/notmuch-config' "
-				 "notmuch config set --database " MAIL_CONFIG_AHEAD " ''",
-				 f->data, f->data),
+				 "notmuch config set --database " MAIL_CONFIG_AHEAD " '' && "
+				 "NOTMUCH_CONFIG='%s/notmuch-config' notmuch config set --database "
+				 MAIL_CONFIG_OLDEST_DATED " ''",
+				 f->data, f->data, f->data),
 			 0);
 	assert_false(reader_finds_months_whole(f));
 	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err), VT_OK);
 	assert_int_equal(mail_db_months_ahead(f->db, ahead, MAIL_MONTHS_AHEAD_MAX), 0);
 	assert_int_equal(run(f, &st), VT_OK);
 	assert_int_equal(st.dated + st.attributed, 0);
+	/* the oldest dated mail of all, not of the run's (none) */
+	assert_int_equal(mail_db_oldest_dated(f->db), 1793613600LL);
 	assert_int_equal(mail_db_months_ahead(f->db, ahead, MAIL_MONTHS_AHEAD_MAX), 1);
 	assert_int_equal(ahead[0], 2099 * 12);
 	mail_db_close(&f->db);
