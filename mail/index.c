@@ -258,15 +258,15 @@ batch_step(struct walk *w)
 static void
 note_date(struct walk *w, notmuch_message_t *msg)
 {
-	time_t date = notmuch_message_get_date(msg);
+	time_t date = notmuch_message_get_date(msg), tomorrow = time(NULL) + 86400;
 
-	if (date > w->newest && date <= time(NULL) + 86400)
+	if (date > w->newest && date <= tomorrow)
 		w->newest = date;
 	if (w->oldest < 0 || (long long)date < w->oldest)
 		w->oldest = date;
 	if ((long long)date >= MAIL_DATED_SINCE && (w->oldest_dated < 0 || date < w->oldest_dated))
 		w->oldest_dated = date;
-	if (date > time(NULL) + 86400 && !w->ahead_many) {
+	if (date > tomorrow && !w->ahead_many) {
 		long month = mail_month_of((long long)date);
 		int i;
 

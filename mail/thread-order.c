@@ -74,14 +74,13 @@ struct mail_thread_order {
 	bool pause;               /* step returns as a span ends */
 	bool last_span;           /* open below (open above, upward) */
 	bool upward;              /* oldest first: mail_thread_tail */
-	long long oldest, newest; /* the index's ends, read once, upward */
+	long long oldest, newest; /* the index's ends, read once */
 	long long last_date;      /* of the message read last, upward */
 	/* spans of months (months.c): the span being read, the newest
-	 * and oldest mail's months (-1: the oldest unknown), and those of
-	 * mail dated after the newest */
+	 * mail's month, the oldest dated 1980 or after's (-1: not known),
+	 * and those of mail dated after the newest */
 	bool months;
-	long month_lo, month_hi, months_long, month_top, month_bottom;
-	long month_dated; /* the oldest dated mail's (-1: not known) */
+	long month_lo, month_hi, months_long, month_top, month_dated;
 	bool rest_next;   /* all before the last span, as dates */
 	long ahead[MAIL_MONTHS_AHEAD_MAX];
 	int n_ahead;
@@ -285,20 +284,18 @@ static void
 choose_months(struct mail_thread_order *o)
 {
 	long ahead[MAIL_MONTHS_AHEAD_MAX];
+	long long dated;
 	int n;
 
 	if (!mail_db_months_whole(o->db) ||
 	    (n = mail_db_months_ahead(o->db, ahead, MAIL_MONTHS_AHEAD_MAX)) < 0)
 		return; /* mail dated ahead in too many months: dates */
-	o->oldest = mail_db_oldest(o->db);
-	if (o->newest <= 0)
-		o->newest = (long long)mail_db_newest(o->db);
-	if (o->newest <= 0)
-		o->newest = (long long)time(NULL);
+	dated = mail_db_oldest_dated(o->db);
+	/* (all mail dated 1980 or after: the oldest is the oldest dated) */
+	if (dated < 0 && o->oldest >= OLDEST_SPAN)
+		dated = o->oldest;
+	o->month_dated = dated >= 0 ? mail_month_of(dated) : -1;
 	o->month_top = mail_month_of(o->newest);
-	o->month_bottom = o->oldest >= 0 ? mail_month_of(o->oldest) : -1;
-	o->month_dated = mail_db_oldest_dated(o->db);
-	o->month_dated = o->month_dated >= 0 ? mail_month_of(o->month_dated) : -1;
 	/* those since overtaken by the newest mail are in the spans */
 	for (int i = 0; i < n; i++)
 		if (ahead[i] > o->month_top)
@@ -328,15 +325,15 @@ downward_months(struct mail_thread_order *o)
 		o->month_hi = o->month_lo - 1;
 		o->month_lo = o->month_hi - o->months_long + 1;
 	}
-	if (o->month_bottom >= 0 && mail_month_start(o->month_bottom) >= OLDEST_SPAN &&
-	    o->month_lo <= o->month_bottom) {
-		o->month_lo = o->month_bottom; /* nothing older */
-		o->last_span = true;
-	} else if (o->month_dated >= 0 && o->month_lo <= o->month_dated) {
-		/* then the undated: not the years between (a span of no
-		 * month where only mail dated ahead is dated) */
+	if (o->month_dated >= 0 && o->month_lo <= o->month_dated) {
+		/* nothing older, or then the undated and before 1980: not
+		 * the years between (a span of no month where only mail
+		 * dated ahead is dated) */
 		o->month_lo = o->month_dated < o->month_hi ? o->month_dated : o->month_hi;
-		o->rest_next = true;
+		if (o->oldest >= OLDEST_SPAN)
+			o->last_span = true;
+		else
+			o->rest_next = true;
 	} else if (mail_month_start(o->month_lo) < OLDEST_SPAN) {
 		o->last_span = true;
 		return asprintf(&q, "not date:@%lld..", mail_month_start(o->month_hi + 1)) < 0
@@ -352,7 +349,7 @@ upward_months(struct mail_thread_order *o)
 {
 	char *q;
 
-	if (o->spans == 0 && (o->month_bottom < 0 || mail_month_start(o->month_bottom) < OLDEST_SPAN)) {
+	if (o->spans == 0 && o->oldest < OLDEST_SPAN) {
 		/* the undated and before 1980, up to the oldest dated mail */
 		o->month_hi = (o->month_dated >= 0 ? o->month_dated : mail_month_of(OLDEST_SPAN)) - 1;
 		o->months_long = 0;
@@ -360,8 +357,9 @@ upward_months(struct mail_thread_order *o)
 											  : q;
 	}
 	if (o->spans == 0) {
-		/* (all the mail dated ahead: the span is those months) */
-		o->month_lo = o->month_bottom < o->month_top ? o->month_bottom : o->month_top;
+		/* (mail dated 1980 or after only: its oldest is known; all
+		 * of it dated ahead: the span is those months) */
+		o->month_lo = o->month_dated < o->month_top ? o->month_dated : o->month_top;
 		o->months_long = 1;
 	} else {
 		/* (the oldest dated mail dated ahead: the newest month, empty) */
@@ -422,10 +420,8 @@ open_span(struct mail_thread_order *o, struct vt_error *err)
 	} else if (o->upward) {
 		upward_range(o, range, sizeof range);
 	} else if (o->spans == 0) {
-		time_t newest = mail_db_newest(o->db);
-
 		o->span = FIRST_SPAN;
-		o->since = (long long)(newest > 0 ? newest : time(NULL)) - o->span;
+		o->since = o->newest - o->span;
 		snprintf(range, sizeof range, "date:@%lld..", o->since);
 	} else {
 		long long until = o->since - 1;
@@ -484,12 +480,10 @@ start(struct mail_db *db, const char *query, bool upward, struct mail_thread_ord
 	}
 	o->db = db;
 	o->upward = upward;
-	if (upward) {
-		o->oldest = mail_db_oldest(db);
-		o->newest = (long long)mail_db_newest(db);
-		if (o->newest <= 0)
-			o->newest = (long long)time(NULL);
-	}
+	o->oldest = mail_db_oldest(db);
+	o->newest = (long long)mail_db_newest(db);
+	if (o->newest <= 0)
+		o->newest = (long long)time(NULL);
 	choose_months(o);
 	if ((rc = open_span(o, err)) != VT_OK) {
 		mail_thread_order_free(o);
@@ -580,10 +574,10 @@ long
 mail_thread_order_matches_guess(const struct mail_thread_order *o)
 {
 	long long since = mail_month_start(o->month_lo);
-	long long oldest = o->oldest > OLDEST_SPAN ? o->oldest : OLDEST_SPAN;
+	long long oldest = o->month_dated >= 0 ? mail_month_start(o->month_dated) : OLDEST_SPAN;
 
 	/* the days read (the newest month is read in part), as dense as
-	 * the rest of the index's */
+	 * the rest of the index's dated mail */
 	if (mail_thread_order_months_read(o) == 0 || o->newest <= since)
 		return 0;
 	return (long)((double)o->messages * (double)(o->newest - oldest) /
