@@ -11,7 +11,28 @@ struct vt_store {
 	char *path;
 	int tx_depth; /* nesting of vt_store_begin()/commit() */
 	long followup_days; /* waiting:overdue: working days ([followup] days) */
+	/* a lone vendor: list from this many messages on has its newest
+	 * threads named from the store (search.c); tests lower it */
+	long among_min_messages;
 };
+
+/* ---- search.c ---- */
+
+/*
+ * A vendor's newest threads are named from the store when it has this
+ * many messages or more; a smaller vendor's mail is sorted whole, with
+ * the store's thread sizes: at --limit 50 that is 6% faster for vendors
+ * of 44 and 209 messages at 6,046, 3.5% for one of 845 at 99,820, while
+ * naming wins from ~1,000 (1,176 and 1,704 at 99,820, 1,024 to 2,593 at
+ * 298,424; bench/RESULTS.md, "A small vendor's mail sorted whole").
+ */
+#define VT_AMONG_MIN_MESSAGES 1000
+/* Counts the vendor ?1's mail of kind ?2 (MAIL_KIND_VENDOR), no
+ * further than ?3: from its few domains into the index of messages by
+ * organisation, which holds the count. */
+#define VT_SQL_VENDOR_MAIL_COUNT                                                          \
+	"SELECT count(*) FROM (SELECT 1 FROM vendor_domains d CROSS JOIN messages m"      \
+	" ON m.org = d.domain AND m.kind = ?2 WHERE d.vendor_id = ?1 LIMIT ?3)"
 
 /* ---- ini.c ---- */
 typedef vt_status (*vt_ini_handler)(void *ctx, const char *section, const char *name,

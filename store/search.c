@@ -6,6 +6,7 @@
  * threads. The store knows each vendor message's thread and date
  * (messages, mirrored at index time), so it names the threads that can
  * come first and notmuch sorts only theirs (mail_search_threads_among).
+ * Below VT_AMONG_MIN_MESSAGES the sort is the cheaper of the two.
  *
  * That holds only while the store mirrors the index: after an index run
  * that completed and before anything but vtriage's own tag changes
@@ -121,27 +122,55 @@ vendor_threads_clear(struct vendor_threads *v)
 	mail_thread_set_clear(&v->seen);
 }
 
-/* One stream of the vendor's mail, newest first, for each of its
- * domains; false when the vendor is not searched so (unknown, too many
- * domains: notmuch says what is wrong with the query). */
+/* The vendor a list's vendor: term names, or false (unknown: notmuch
+ * says what is wrong with the query). */
 static bool
-vendor_threads_open(struct vt_store *s, const char *value, struct vendor_threads *v)
+vendor_id(struct vt_store *s, const char *value, int64_t *id)
 {
 	char *slug = strdup(value);
+	bool found;
+
+	if (slug == NULL)
+		return false;
+	mail_ascii_lower(slug);
+	found = vt_vendor_find(s, slug, id, NULL) == VT_OK;
+	free(slug);
+	return found;
+}
+
+/* Whether the vendor has at least s->among_min_messages messages,
+ * counted no further. */
+static bool
+vendor_mail_many(struct vt_store *s, int64_t id)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s, VT_SQL_VENDOR_MAIL_COUNT, NULL);
+	bool many = false;
+
+	if (st == NULL)
+		return true; /* the store's way, as before this count */
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, MAIL_KIND_VENDOR);
+	sqlite3_bind_int64(st, 3, s->among_min_messages);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		many = sqlite3_column_int64(st, 0) >= s->among_min_messages;
+	sqlite3_reset(st);
+	return many;
+}
+
+/* One stream of the vendor's mail, newest first, for each of its
+ * domains; false when the vendor is not searched so (too many
+ * domains). */
+static bool
+vendor_threads_open(struct vt_store *s, int64_t id, struct vendor_threads *v)
+{
 	sqlite3_stmt *domains;
-	int64_t id;
 	bool ok;
 
 	memset(v, 0, sizeof *v);
 	v->s = s;
-	if (slug == NULL)
-		return false;
-	mail_ascii_lower(slug);
-	ok = vt_vendor_find(s, slug, &id, NULL) == VT_OK &&
-	     (domains = vt_sql_prepare(
+	ok = (domains = vt_sql_prepare(
 		      s, "SELECT domain FROM vendor_domains WHERE vendor_id = ? ORDER BY domain",
 		      NULL)) != NULL;
-	free(slug);
 	if (!ok)
 		return false;
 	sqlite3_bind_int64(domains, 1, id);
@@ -297,6 +326,7 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 {
 	struct vendor_threads v;
 	char *vendor = offset == 0 && limit > 0 ? mail_query_sole_term(user_query, "vendor") : NULL;
+	int64_t id;
 	bool mirrored;
 	vt_status rc;
 
@@ -306,7 +336,8 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 		vt_store_keep_mirror(s, db);
 	vt_store_read_begin(s);
 	mirrored = offset == 0 && vt_store_mirrors_index(s, db);
-	if (vendor != NULL && mirrored && vendor_threads_open(s, vendor, &v)) {
+	if (vendor != NULL && mirrored && vendor_id(s, vendor, &id) && vendor_mail_many(s, id) &&
+	    vendor_threads_open(s, id, &v)) {
 		rc = mail_search_threads_among(db, query, limit, more_threads, &v, fn, ctx, err);
 		vendor_threads_clear(&v);
 	} else if (mirrored) {

@@ -126,6 +126,24 @@ a_vendors_newest_threads_come_from_one_index(void **state)
 	sqlite3_finalize(st);
 	if (strstr(plan, "COVERING INDEX messages_org ") == NULL || strstr(plan, "TEMP B-TREE"))
 		fail_msg("the plan reads more than messages_org:\n%s", plan);
+
+	/* and whether a vendor is big enough for that: its domains, then
+	 * the same index, counted no further than asked */
+	plan[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(f->store->db,
+					    "EXPLAIN QUERY PLAN " VT_SQL_VENDOR_MAIL_COUNT, -1, &st,
+					    NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		strncat(plan, (const char *)sqlite3_column_text(st, 3), sizeof plan - strlen(plan) - 2);
+		strcat(plan, "\n");
+	}
+	sqlite3_finalize(st);
+	if (strstr(plan, "SEARCH d USING COVERING INDEX vendor_domains_vendor") == NULL ||
+	    strstr(plan, "SEARCH m USING COVERING INDEX messages_org ") == NULL ||
+	    strstr(plan, "TEMP B-TREE"))
+		fail_msg("the vendor's count reads more than its domains and messages_org:\n%s",
+			 plan);
 }
 
 /* Whether the user ever wrote to an organisation costs a step or two

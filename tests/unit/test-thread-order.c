@@ -221,6 +221,9 @@ a_vendors_first_threads_are_notmuchs_first(void **state)
 	struct vt_action act = { 0 };
 	struct vt_error err = { 0 };
 
+	/* every vendor's newest threads named from the store, however
+	 * small (a_small_vendors_mail_is_sorted_whole) */
+	f->store->among_min_messages = 1;
 	write_vendor_mail(f);
 	index_ok(f);
 	/* two domains, one vendor: two streams merged */
@@ -274,13 +277,54 @@ a_vendors_first_threads_are_notmuchs_first(void **state)
 	/* ...and another program's tags leave so (the list looks at what
 	 * they changed: vt_store_keep_mirror)... */
 	assert_int_equal(external_notmuch(f, "tag +seen -- id:v1@globex.example"), 0);
+	f->store->among_min_messages = 1; /* the store opened again */
 	assert_false(both_ways(f, "vendor:initech", 5, false));
 	/* ...but once it added mail the store lacks, notmuch lists them */
 	test_write_message(f->mail, "n1:2,", "Sam <sam@globex.example>", "rich@northwind.example",
 			   "Offer", "n1@globex.example", NULL, NULL);
 	age_mail_dirs(f, 3);
 	assert_int_equal(external_notmuch(f, "new"), 0);
+	f->store->among_min_messages = 1;
 	assert_true(both_ways(f, "vendor:initech", 5, false));
+}
+
+/* A vendor of fewer messages than VT_AMONG_MIN_MESSAGES is listed from
+ * its mail sorted whole (the store giving only thread sizes), not from
+ * the threads the store names: the store forgetting a thread shows
+ * which way a list went. */
+static void
+a_small_vendors_mail_is_sorted_whole(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	sqlite3_stmt *st;
+	long initech;
+
+	write_vendor_mail(f);
+	index_ok(f);
+	assert_int_equal(vt_sql_exec(f->store,
+				     "DELETE FROM messages WHERE thread = (SELECT thread"
+				     " FROM messages WHERE org = 'initech.example' AND kind = 1"
+				     " ORDER BY date DESC LIMIT 1)",
+				     &err),
+			 VT_OK);
+	assert_int_equal(sqlite3_prepare_v2(f->store->db,
+					    "SELECT count(*) FROM messages"
+					    " WHERE org = 'initech.example' AND kind = 1",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	initech = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	assert_true(initech > 10 && initech < VT_AMONG_MIN_MESSAGES);
+	/* as it comes (below VT_AMONG_MIN_MESSAGES), and one message short
+	 * of the bound: notmuch's list, the forgotten thread in it */
+	assert_true(both_ways(f, "vendor:initech", 5, false));
+	f->store->among_min_messages = initech + 1;
+	assert_true(both_ways(f, "vendor:initech", 5, false));
+	/* at the bound: the store's threads, the forgotten one not among them */
+	f->store->among_min_messages = initech;
+	assert_false(both_ways(f, "vendor:initech", 5, false));
 }
 
 /* Mail whose thread summary notmuch makes its own way: names turned
@@ -744,6 +788,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(places_past_the_bitmap_are_hashed, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_small_vendors_mail_is_sorted_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_vendors_first_threads_are_notmuchs_first, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(threads_among_candidates_are_the_querys, setup,
