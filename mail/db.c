@@ -177,16 +177,30 @@ lock_creation(const char *path)
 #define XAPIAN_FLUSH_WRITES_LARGE "4000"
 #define LARGE_POSTING_TABLE_BYTES (512LL << 20)
 
-const char *
-mail_db_flush_writes(const char *xapian_dir)
+static long long
+posting_bytes(const char *xapian_dir)
 {
 	char path[PATH_MAX];
 	struct stat sb;
 
-	if (snprintf(path, sizeof path, "%s/postlist.glass", xapian_dir) < (int)sizeof path &&
-	    stat(path, &sb) == 0 && sb.st_size >= LARGE_POSTING_TABLE_BYTES)
-		return XAPIAN_FLUSH_WRITES_LARGE;
-	return XAPIAN_FLUSH_WRITES_SMALL;
+	if (xapian_dir == NULL ||
+	    snprintf(path, sizeof path, "%s/postlist.glass", xapian_dir) >= (int)sizeof path ||
+	    stat(path, &sb) != 0)
+		return 0;
+	return (long long)sb.st_size;
+}
+
+const char *
+mail_db_flush_writes(const char *xapian_dir)
+{
+	return posting_bytes(xapian_dir) >= LARGE_POSTING_TABLE_BYTES ? XAPIAN_FLUSH_WRITES_LARGE
+								      : XAPIAN_FLUSH_WRITES_SMALL;
+}
+
+long long
+mail_db_posting_bytes(const struct mail_db *db)
+{
+	return posting_bytes(db->xapian_dir);
 }
 
 /* Before a writer opens the Xapian files in xapian_dir; our own earlier
@@ -411,7 +425,7 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 		return vt_fail(err, VT_ERR_IO, "%s: path too long", loc->data_dir);
 	if ((rc = mail_make_dirs(xapian_dir, err)) != VT_OK)
 		return rc;
-	if ((db->own_dir = strdup(xapian_dir)) == NULL)
+	if ((db->own_dir = strdup(xapian_dir)) == NULL || (db->xapian_dir = strdup(xapian)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	if (asprintf(&db->config_path, "%s/notmuch-config", loc->data_dir) < 0) {
 		db->config_path = NULL;
@@ -497,6 +511,8 @@ open_existing(struct mail_db *db, const char *path, struct vt_error *err)
 	if (snprintf(xapian, sizeof xapian, "%s/.notmuch/xapian", path) < (int)sizeof xapian &&
 	    access(xapian, F_OK) != 0)
 		snprintf(xapian, sizeof xapian, "%s/xapian", path);
+	if ((db->xapian_dir = strdup(xapian)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	choose_flush_writes(db->mode, xapian);
 	/* NULL config: the user's own notmuch configuration applies (its
 	 * mail root, new.tags, new.ignore), as it does for `notmuch new`. */
@@ -560,6 +576,7 @@ mail_db_close(struct mail_db **dbp)
 	free(db->mail_root);
 	free(db->config_path);
 	free(db->own_dir);
+	free(db->xapian_dir);
 	free(db);
 	*dbp = NULL;
 }

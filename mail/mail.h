@@ -224,6 +224,10 @@ void mail_db_commit_begin(struct mail_db *db);
 vt_status mail_db_commit_wait(struct mail_db *db, struct vt_error *err);
 /* The mail root notmuch indexes (owned by db). */
 const char *mail_db_mail_root(const struct mail_db *db);
+/* The size of the index's posting table in bytes, 0 if unknown: how big
+ * the index is, for choosing between ways of reading it, without a read
+ * of it (a count of its messages reads every one). */
+long long mail_db_posting_bytes(const struct mail_db *db);
 /* mkdir -p path (0700 for what it creates). */
 vt_status mail_make_dirs(const char *path, struct vt_error *err);
 /* Path of the notmuch config file describing our own database, or NULL for

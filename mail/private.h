@@ -16,6 +16,7 @@ struct mail_db {
 	char *mail_root;
 	char *config_path; /* NULL for a reused database */
 	char *own_dir;     /* our own database's directory (xapian/, create.lock); NULL for a reused one */
+	char *xapian_dir;  /* its Xapian files */
 	/* mail_db_commit_begin's thread, closing nm; nm untouchable till joined */
 	pthread_t committer;
 	bool committing;

@@ -575,7 +575,6 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 	s = &p->pub;
 	s->path = strdup(path);
 	s->followup_days = 5;
-	s->among_min_messages = VT_AMONG_MIN_MESSAGES;
 	rc = sqlite3_open_v2(path, &s->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK || s->path == NULL) {

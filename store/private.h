@@ -12,7 +12,8 @@ struct vt_store {
 	int tx_depth; /* nesting of vt_store_begin()/commit() */
 	long followup_days; /* waiting:overdue: working days ([followup] days) */
 	/* a lone vendor: list from this many messages on has its newest
-	 * threads named from the store (search.c); tests lower it */
+	 * threads named from the store (search.c); 0: by the index's size
+	 * (VT_AMONG_MIN_MESSAGES...); tests set it */
 	long among_min_messages;
 };
 
@@ -21,12 +22,18 @@ struct vt_store {
 /*
  * A vendor's newest threads are named from the store when it has this
  * many messages or more; a smaller vendor's mail is sorted whole, with
- * the store's thread sizes: at --limit 50 that is 6% faster for vendors
- * of 44 and 209 messages at 6,046, 3.5% for one of 845 at 99,820, while
- * naming wins from ~1,000 (1,176 and 1,704 at 99,820, 1,024 to 2,593 at
- * 298,424; bench/RESULTS.md, "A small vendor's mail sorted whole").
+ * the store's thread sizes. Sorting costs by the vendor's mail, and each
+ * of its dates costs more the bigger the index: at --limit 50 sorting
+ * wins by 3-7% for vendors of 44 and 209 messages at 6,046 and 845 at
+ * 99,820, naming from 1,176 there; at 298,424 sorting wins up to 382
+ * messages, naming from 505, and at 998,032 sorting at 515, naming at
+ * 804 (bench/RESULTS.md, "A small vendor's mail sorted whole"). The
+ * posting table tells the index's size: 121 MB at 99,820, 356 MB at
+ * 298,424.
  */
 #define VT_AMONG_MIN_MESSAGES 1000
+#define VT_AMONG_MIN_MESSAGES_BIG 500
+#define VT_AMONG_BIG_POSTING_BYTES (256LL << 20)
 /* Counts the vendor ?1's mail of kind ?2 (MAIL_KIND_VENDOR), no
  * further than ?3: from its few domains into the index of messages by
  * organisation, which holds the count. */

@@ -6,7 +6,8 @@
  * threads. The store knows each vendor message's thread and date
  * (messages, mirrored at index time), so it names the threads that can
  * come first and notmuch sorts only theirs (mail_search_threads_among).
- * Below VT_AMONG_MIN_MESSAGES the sort is the cheaper of the two.
+ * For a vendor of less mail (VT_AMONG_MIN_MESSAGES) the sort is the
+ * cheaper of the two.
  *
  * That holds only while the store mirrors the index: after an index run
  * that completed and before anything but vtriage's own tag changes
@@ -138,21 +139,24 @@ vendor_id(struct vt_store *s, const char *value, int64_t *id)
 	return found;
 }
 
-/* Whether the vendor has at least s->among_min_messages messages,
- * counted no further. */
+/* Whether the vendor has enough mail for its threads to be named from
+ * the store (VT_AMONG_MIN_MESSAGES), counted no further. */
 static bool
-vendor_mail_many(struct vt_store *s, int64_t id)
+vendor_mail_many(struct vt_store *s, struct mail_db *db, int64_t id)
 {
 	sqlite3_stmt *st = vt_sql_prepare(s, VT_SQL_VENDOR_MAIL_COUNT, NULL);
+	long enough = s->among_min_messages > 0 ? s->among_min_messages
+			: mail_db_posting_bytes(db) >= VT_AMONG_BIG_POSTING_BYTES ? VT_AMONG_MIN_MESSAGES_BIG
+										    : VT_AMONG_MIN_MESSAGES;
 	bool many = false;
 
 	if (st == NULL)
 		return true; /* the store's way, as before this count */
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, MAIL_KIND_VENDOR);
-	sqlite3_bind_int64(st, 3, s->among_min_messages);
+	sqlite3_bind_int64(st, 3, enough);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		many = sqlite3_column_int64(st, 0) >= s->among_min_messages;
+		many = sqlite3_column_int64(st, 0) >= enough;
 	sqlite3_reset(st);
 	return many;
 }
@@ -336,7 +340,7 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 		vt_store_keep_mirror(s, db);
 	vt_store_read_begin(s);
 	mirrored = offset == 0 && vt_store_mirrors_index(s, db);
-	if (vendor != NULL && mirrored && vendor_id(s, vendor, &id) && vendor_mail_many(s, id) &&
+	if (vendor != NULL && mirrored && vendor_id(s, vendor, &id) && vendor_mail_many(s, db, id) &&
 	    vendor_threads_open(s, id, &v)) {
 		rc = mail_search_threads_among(db, query, limit, more_threads, &v, fn, ctx, err);
 		vendor_threads_clear(&v);

@@ -302,10 +302,10 @@ a_vendors_first_threads_are_notmuchs_first(void **state)
 	assert_true(both_ways(f, "vendor:initech", 5, false));
 }
 
-/* A vendor of fewer messages than VT_AMONG_MIN_MESSAGES is listed from
- * its mail sorted whole (the store giving only thread sizes), not from
- * the threads the store names: the store forgetting a thread shows
- * which way a list went. */
+/* A vendor of less mail than VT_AMONG_MIN_MESSAGES (_BIG in a big
+ * index) is listed from its mail sorted whole (the store giving only
+ * thread sizes), not from the threads the store names: the store
+ * forgetting a thread shows which way a list went. */
 static void
 a_small_vendors_mail_is_sorted_whole(void **state)
 {
@@ -324,9 +324,13 @@ a_small_vendors_mail_is_sorted_whole(void **state)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	initech = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	assert_true(initech > 10 && initech < VT_AMONG_MIN_MESSAGES);
-	/* as it comes (below VT_AMONG_MIN_MESSAGES), and one message short
-	 * of the bound: notmuch's list, the forgotten thread in it */
+	assert_true(initech > 10 && initech < VT_AMONG_MIN_MESSAGES_BIG);
+	/* the index's size, as the bound's choice reads it: a small one */
+	assert_true(mail_db_posting_bytes(f->db) > 0);
+	assert_true(mail_db_posting_bytes(f->db) < VT_AMONG_BIG_POSTING_BYTES);
+	/* as it comes, and one message short of the bound: notmuch's list,
+	 * the forgotten thread in it */
+	assert_int_equal(f->store->among_min_messages, 0);
 	assert_true(both_ways(f, "vendor:initech", 5, false));
 	f->store->among_min_messages = initech + 1;
 	assert_true(both_ways(f, "vendor:initech", 5, false));
