@@ -203,6 +203,12 @@ mail_db_posting_bytes(const struct mail_db *db)
 	return posting_bytes(db->xapian_dir);
 }
 
+void
+mail_db_set_spans_min_posting_bytes(struct mail_db *db, long long bytes)
+{
+	db->spans_min_posting_bytes = bytes;
+}
+
 /* Before a writer opens the Xapian files in xapian_dir; our own earlier
  * choice, for another database opened before, is no user's. setenv: no
  * other thread of ours runs while a writer opens. A reader's open runs
@@ -544,6 +550,7 @@ mail_db_open(const struct mail_db_location *loc, enum mail_db_mode mode, struct 
 	db = calloc(1, sizeof *db);
 	if (db == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	db->spans_min_posting_bytes = SPANS_MIN_POSTING_BYTES;
 	db->mode = mode;
 	if (loc->notmuch_db != NULL && *loc->notmuch_db != '\0')
 		rc = open_existing(db, loc->notmuch_db, err);

@@ -349,7 +349,7 @@ mail_search_threads_known(struct mail_db *db, const char *query, long limit,
 {
 	/* the first threads of a broad query: the newest mail's threads
 	 * are read first (thread-order.c), not every match sorted */
-	if (limit >= 0 && !mail_query_narrow(query))
+	if (limit >= 0 && mail_query_spans_pay(db, query))
 		return mail_search_from(db, query, 0, limit, fn, ctx, thread_size, size_ctx, err);
 	return mail_list_threads_known(db, query, limit, thread_size, size_ctx, fn, ctx, err);
 }

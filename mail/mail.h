@@ -228,6 +228,10 @@ const char *mail_db_mail_root(const struct mail_db *db);
  * the index is, for choosing between ways of reading it, without a read
  * of it (a count of its messages reads every one). */
 long long mail_db_posting_bytes(const struct mail_db *db);
+/* Lists read the newest mail's spans first only in an index whose
+ * posting table is this big (a smaller one sorts its few matches
+ * sooner); tests of the spans on a small index set 0. */
+void mail_db_set_spans_min_posting_bytes(struct mail_db *db, long long bytes);
 /* mkdir -p path (0700 for what it creates). */
 vt_status mail_make_dirs(const char *path, struct vt_error *err);
 /* Path of the notmuch config file describing our own database, or NULL for

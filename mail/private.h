@@ -17,6 +17,8 @@ struct mail_db {
 	char *config_path; /* NULL for a reused database */
 	char *own_dir;     /* our own database's directory (xapian/, create.lock); NULL for a reused one */
 	char *xapian_dir;  /* its Xapian files */
+	/* lists read spans from a posting table this big (SPANS_MIN_POSTING_BYTES) */
+	long long spans_min_posting_bytes;
 	/* mail_db_commit_begin's thread, closing nm; nm untouchable till joined */
 	pthread_t committer;
 	bool committing;
@@ -25,6 +27,18 @@ struct mail_db {
 	 * revision it leaves is recorded as whole when it closes */
 	bool months_whole;
 };
+
+/*
+ * Spans pay where sorting every match costs: in a small index the
+ * matches of any query are few and cheap to sort, and a thin first span
+ * is lost before they are. At 6,046 messages (a posting table of 24 MB)
+ * a --limit 50 list without spans: money 1.185 -> 1.140 of notmuch
+ * search, tag:unread 1.194 -> 1.180, bucket:generic 1.234 -> 1.143; at
+ * 29,956 (39 MB) spans win for tag:unread (1.060 against 1.134) and
+ * bucket:generic (1.032 against 1.124), and by far from 99,820 on
+ * (bench/RESULTS.md, "Spans in a small index").
+ */
+#define SPANS_MIN_POSTING_BYTES (32LL << 20)
 
 /* Attribution algorithm version, stored on each message as MAIL_PROP_REV.
  * Bump it when mail_attribute() changes so existing mail is redone. */
@@ -210,6 +224,10 @@ vt_status mail_list_threads_known(struct mail_db *db, const char *query, long li
 /* Whether notmuch sorts every match of the query sooner than the newest
  * mail's threads are read (a thread, a message, a vendor's mail). */
 bool mail_query_narrow(const char *query);
+/* Whether a list's first threads are read from the newest mail's spans
+ * rather than from every match sorted: a broad query in an index big
+ * enough for the sort to cost (its posting table's size). */
+bool mail_query_spans_pay(struct mail_db *db, const char *query);
 /* A copy of t into the first empty slot (thread_id NULL) whose id in ids
  * is t's; nothing when none is: threads asked for by name, put back in
  * the order they were named. */

@@ -297,6 +297,13 @@ mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
  * the match: a vendor's mail (or a thread's, a message's) is sorted
  * whole sooner than a month of it is found.
  */
+
+bool
+mail_query_spans_pay(struct mail_db *db, const char *query)
+{
+	return !mail_query_narrow(query) && mail_db_posting_bytes(db) >= db->spans_min_posting_bytes;
+}
+
 bool
 mail_query_narrow(const char *query)
 {
@@ -326,7 +333,7 @@ mail_search_threads(struct mail_db *db, const char *query_string, long offset, l
 	 * thread, and sorts every match before the first thread: the
 	 * threads' order is read instead, the newest mail first
 	 * (thread-order.c) */
-	if (offset > 0 || (limit >= 0 && !mail_query_narrow(query_string)))
+	if (offset > 0 || (limit >= 0 && mail_query_spans_pay(db, query_string)))
 		return mail_search_from(db, query_string, offset, limit, fn, ctx, NULL, NULL, err);
 	return mail_list_threads(db, query_string, limit, fn, ctx, NULL, err);
 }

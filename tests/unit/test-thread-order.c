@@ -339,6 +339,38 @@ a_small_vendors_mail_is_sorted_whole(void **state)
 	assert_false(both_ways(f, "vendor:initech", 5, false));
 }
 
+/* A list's first threads come from the newest mail's spans only where
+ * sorting every match costs: not in an index as small as a test's (its
+ * posting table a few megabytes), nor for a narrow query anywhere. */
+static void
+spans_only_where_the_sort_costs(void **state)
+{
+	struct fixture *f = *state;
+	long long bytes;
+
+	write_vendor_mail(f);
+	index_ok(f);
+	bytes = mail_db_posting_bytes(f->db);
+	assert_true(bytes > 0 && bytes < SPANS_MIN_POSTING_BYTES);
+	/* the fixture's setting: spans as in a big index */
+	assert_true(mail_query_spans_pay(f->db, "offer"));
+	assert_false(mail_query_spans_pay(f->db, "id:v1@globex.example"));
+	assert_false(mail_query_spans_pay(f->db, "property:\"vtriage.doc=quote\""));
+	/* as a user's index of this size is opened */
+	mail_db_set_spans_min_posting_bytes(f->db, SPANS_MIN_POSTING_BYTES);
+	assert_false(mail_query_spans_pay(f->db, "offer"));
+	assert_false(mail_query_spans_pay(f->db, "*"));
+	mail_db_set_spans_min_posting_bytes(f->db, bytes);
+	assert_true(mail_query_spans_pay(f->db, "*"));
+	/* either way, notmuch's first threads */
+	for (long limit = 1; limit <= 60; limit += 7) {
+		mail_db_set_spans_min_posting_bytes(f->db, SPANS_MIN_POSTING_BYTES);
+		both_ways(f, "offer", limit, true);
+		mail_db_set_spans_min_posting_bytes(f->db, 0);
+		both_ways(f, "offer", limit, true);
+	}
+}
+
 /* Mail whose thread summary notmuch makes its own way: names turned
  * round, replies' subjects, no name, no From, no Subject, the Trash. */
 static void
@@ -801,6 +833,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(places_past_the_bitmap_are_hashed, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_small_vendors_mail_is_sorted_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(spans_only_where_the_sort_costs, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_vendors_first_threads_are_notmuchs_first, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(threads_among_candidates_are_the_querys, setup,
