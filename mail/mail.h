@@ -881,6 +881,11 @@ vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *fou
  * reason, not the messages one by one. Written by the store after its
  * judging. */
 #define MAIL_PROP_SUSPECT "vtriage.suspect"
+/* On every message of a snoozed conversation: when the snooze ends (its
+ * time_t). Lists leave out the ends still ahead, one term each, however
+ * many threads share one. Written by the store after indexing
+ * (store/snooze.c). */
+#define MAIL_PROP_SNOOZED "vtriage.snoozed"
 
 /* Counts messages (threads when count_threads) matching a notmuch query.
  * A malformed query is VT_ERR_USAGE with notmuch's explanation. */

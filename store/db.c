@@ -325,6 +325,18 @@ static const char *const migrations[] = {
 	"CREATE INDEX trust_signals_bank_change ON trust_signals(message_id) WHERE bank_change = 1;"
 	"CREATE INDEX trust_signals_asks_payment ON trust_signals(message_id)"
 	" WHERE asks_payment = 1;",
+	/* 14 -> 15: every query named each snoozed thread (thread:A OR ...),
+	 * a posting list each: 500 snoozed threads doubled every list. The
+	 * index run now writes a snooze's end onto its thread's messages
+	 * (MAIL_PROP_SNOOZED), one term for every thread snoozed to the same
+	 * time; snooze_marks is what it wrote, snooze_changed the threads
+	 * snoozed or woken since, which queries still name one by one. */
+	"CREATE TABLE snooze_marks ("
+	"  message_id TEXT PRIMARY KEY REFERENCES messages(message_id) ON DELETE CASCADE,"
+	"  until INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE snooze_changed (id INTEGER PRIMARY KEY, thread TEXT NOT NULL);"
+	"INSERT INTO snooze_changed (thread) SELECT DISTINCT m.thread FROM snoozes z"
+	" CROSS JOIN messages m ON m.message_id = z.message_id;",
 };
 
 int

@@ -793,6 +793,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 					.stats = &report->pdfs };
 	bool after_crash;
 	vt_status rc, committed;
+	unsigned snoozes_written = 0;
 
 	memset(report, 0, sizeof *report);
 	/* The run's lookups (a message's row, its sightings by name, the
@@ -868,11 +869,12 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	if (rc == VT_OK)
 		rc = committed;
 	/* the verdicts that changed onto the messages (suspicious: is a
-	 * term a reason), in a commit of their own: the token is the index
-	 * after it */
+	 * term a reason), and the snoozes' ends, in commits of their own:
+	 * the token is the index after them */
 	if (rc == VT_OK &&
 	    (rc = vt_trust_mirror(s, db, interrupted, &report->verdicts_written, err)) == VT_OK &&
-	    report->verdicts_written > 0) {
+	    (rc = vt_snooze_mirror(s, db, &snoozes_written, err)) == VT_OK &&
+	    report->verdicts_written + snoozes_written > 0) {
 		char *renewed = mail_index_token_renewed(db, now);
 
 		if (renewed == NULL)

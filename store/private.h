@@ -147,6 +147,14 @@ void vt_sql_person_key(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 sqlite3_stmt *vt_waiting_recent_stmt(struct vt_store *s, struct vt_error *err);
 /* The threads snoozed now. */
 sqlite3_stmt *vt_snoozed_now_stmt(struct vt_store *s, struct vt_error *err);
+/* The clause a query is ANDed with to leave snoozed conversations out,
+ * NULL (*out) when none is (store/query.c). */
+vt_status vt_snooze_exclusion(struct vt_store *s, char **out, struct vt_error *err);
+/* Each active snooze's end onto every message of its thread in the index
+ * (rw), and off those no longer snoozed; committed, then recorded
+ * (snooze_marks). *written_now: the messages written. */
+vt_status vt_snooze_mirror(struct vt_store *s, struct mail_db *rw, unsigned *written_now,
+			   struct vt_error *err);
 vt_status vt_contract_record(struct vt_store *s, const struct mail_message_info *info,
 			      struct vt_error *err);
 /* Records a vendor message's document, if it is one (in a batch). */

@@ -959,6 +959,79 @@ expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
 	return out;
 }
 
+/* The clause leaving snoozed conversations out (store/snooze.c): the
+ * ends ahead their messages carry, and the threads changed since the
+ * index run wrote them; NULL when nothing is snoozed. */
+static void
+sb_add3(struct strbuf *b, const char *a, const char *c, const char *d)
+{
+	sb_add(b, a);
+	sb_add(b, c);
+	if (d != NULL)
+		sb_add(b, d);
+}
+
+vt_status
+vt_snooze_exclusion(struct vt_store *s, char **out, struct vt_error *err)
+{
+	/* 1: an end ahead the index carries; 2: a thread changed since and
+	 * snoozed now (left out); 3: one changed and not (let in even if
+	 * its messages still carry an end ahead) */
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT 1, until, NULL FROM (SELECT DISTINCT until FROM snooze_marks WHERE until > ?1)"
+		" UNION ALL SELECT CASE WHEN EXISTS (SELECT 1 FROM messages m CROSS JOIN snoozes z"
+		"  ON z.message_id = m.message_id WHERE m.thread = c.thread AND z.until > ?1)"
+		"  THEN 2 ELSE 3 END, 0, c.thread FROM (SELECT DISTINCT thread FROM snooze_changed) c",
+		err);
+	struct strbuf ends = { 0 }, out_threads = { 0 }, in_threads = { 0 }, all = { 0 };
+	char until[32];
+	int rc;
+
+	*out = NULL;
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *thread = (const char *)sqlite3_column_text(st, 2);
+
+		switch (sqlite3_column_int(st, 0)) {
+		case 1:
+			snprintf(until, sizeof until, "%lld", (long long)sqlite3_column_int64(st, 1));
+			sb_add3(&ends, ends.data ? " OR property:\"" : "property:\"",
+			    MAIL_PROP_SNOOZED "=", until);
+			sb_add(&ends, "\"");
+			break;
+		case 2:
+			sb_add3(&out_threads, out_threads.data ? " OR thread:" : "thread:", thread, NULL);
+			break;
+		default:
+			sb_add3(&in_threads, " OR thread:", thread, NULL);
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		rc = vt_sql_fail(s, err, rc, "snoozed threads");
+	else
+		rc = VT_OK;
+	if (rc == VT_OK && out_threads.data)
+		sb_add3(&all, "NOT (", out_threads.data, ")");
+	if (rc == VT_OK && ends.data) {
+		sb_add3(&all, all.data ? " AND (NOT (" : "(NOT (", ends.data, ")");
+		sb_add3(&all, in_threads.data ? in_threads.data : "", ")", NULL);
+	}
+	if (ends.failed || out_threads.failed || in_threads.failed || all.failed) {
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(all.data);
+		all.data = NULL;
+	}
+	free(ends.data);
+	free(out_threads.data);
+	free(in_threads.data);
+	*out = rc == VT_OK ? all.data : NULL;
+	return rc;
+}
+
 vt_status
 vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_error *err)
 {
@@ -983,21 +1056,20 @@ vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_
 	 * the query names them (a message, a thread, snoozed:yes) */
 	if (rc == VT_OK && strstr(query, "id:") == NULL && strstr(query, "thread:") == NULL &&
 	    strstr(query, "snoozed:") == NULL) {
-		sqlite3_stmt *st = vt_snoozed_now_stmt(s, err);
-		char *threads = st ? threads_query(s, st, err) : NULL, *wrapped = NULL;
+		char *snoozed = NULL, *wrapped = NULL;
 
-		if (threads == NULL) {
+		if ((rc = vt_snooze_exclusion(s, &snoozed, err)) != VT_OK) {
 			free(*out);
 			*out = NULL;
-			return err ? err->status : VT_ERR_DB;
+			return rc;
 		}
-		if (strcmp(threads, NO_MAIL) != 0) {
+		if (snoozed != NULL) {
 			/* notmuch reads "*" as all mail only as the whole query:
 			 * "(*)" matches nothing */
-			if (strcmp(*out, "*") == 0 ? asprintf(&wrapped, "NOT (%s)", threads) < 0
-						   : asprintf(&wrapped, "(%s) AND NOT (%s)", *out,
-							      threads) < 0) {
-				free(threads);
+			if (strcmp(*out, "*") == 0 ? asprintf(&wrapped, "%s", snoozed) < 0
+						   : asprintf(&wrapped, "(%s) AND %s", *out,
+							      snoozed) < 0) {
+				free(snoozed);
 				free(*out);
 				*out = NULL;
 				return vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -1005,7 +1077,7 @@ vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_
 			free(*out);
 			*out = wrapped;
 		}
-		free(threads);
+		free(snoozed);
 	}
 	return rc;
 }

@@ -3,6 +3,14 @@
  * back, and named by `vtriage remind` the day they return. Kept by a
  * message of the thread, so that a thread notmuch merges with another
  * stays snoozed.
+ *
+ * A query leaves them out by a term on their messages: the index run
+ * writes each snooze's end onto every message of its thread
+ * (MAIL_PROP_SNOOZED, vt_snooze_mirror), and a query names the ends
+ * still ahead, one term for all the threads snoozed to the same time.
+ * An end passed is named no more: the thread is back with no write. The
+ * threads snoozed or woken since the last run (snooze_changed) are named
+ * one by one, left out or let in, as every snoozed thread once was.
  */
 #include "config.h"
 
@@ -52,22 +60,46 @@ vt_snooze_parse_until(const char *text, time_t now, time_t *out)
 	return *out > now;
 }
 
+/* The write, and the thread it changed (named one by one until the
+ * next index run marks it), in one transaction. */
+static vt_status
+change(struct vt_store *s, const char *changed_sql, const char *key, const char *write_sql,
+       const char *what, int64_t until, struct vt_error *err)
+{
+	vt_status rc = vt_store_begin(s, err);
+
+	if (rc != VT_OK)
+		return rc;
+	rc = vt_sql_run(s, changed_sql, what, err, "t", key);
+	if (rc == VT_OK)
+		rc = until ? vt_sql_run(s, write_sql, what, err, "ti", key, until)
+			   : vt_sql_run(s, write_sql, what, err, "t", key);
+	if (rc == VT_OK)
+		return vt_store_commit(s, err);
+	vt_store_rollback(s);
+	return rc;
+}
+
+#define CHANGED_BY_MESSAGE                                                                         \
+	"INSERT INTO snooze_changed (thread) SELECT thread FROM messages"                         \
+	" WHERE message_id = ?1 AND thread <> ''"
+
 vt_status
 vt_snooze(struct vt_store *s, const char *message_id, time_t until, struct vt_error *err)
 {
-	return vt_sql_run(s,
-			  "INSERT OR REPLACE INTO snoozes (message_id, until, created)"
-			  " VALUES (?, ?, strftime('%s', 'now'))",
-			  "snooze", err, "ti", message_id, (int64_t)until);
+	return change(s, CHANGED_BY_MESSAGE, message_id,
+		      "INSERT OR REPLACE INTO snoozes (message_id, until, created)"
+		      " VALUES (?1, ?2, strftime('%s', 'now'))",
+		      "snooze", (int64_t)until, err);
 }
 
 vt_status
 vt_unsnooze_thread(struct vt_store *s, const char *thread, struct vt_error *err)
 {
-	return vt_sql_run(s,
-			  "DELETE FROM snoozes WHERE message_id IN"
-			  " (SELECT message_id FROM messages WHERE thread = ?)",
-			  "wake a thread", err, "t", thread);
+	return change(s, "INSERT INTO snooze_changed (thread) VALUES (?1)", thread,
+		      "DELETE FROM snoozes WHERE message_id IN"
+		      " (SELECT message_id FROM messages WHERE thread = ?1)",
+		      "wake a thread", 0, err);
 }
 
 vt_status
@@ -145,9 +177,127 @@ vt_snoozed_now_stmt(struct vt_store *s, struct vt_error *err)
 vt_status
 vt_unsnooze_message(struct vt_store *s, const char *message_id, struct vt_error *err)
 {
-	return vt_sql_run(s,
-			  "DELETE FROM snoozes WHERE message_id = ?1 OR message_id IN"
-			  " (SELECT message_id FROM messages WHERE thread ="
-			  "  (SELECT thread FROM messages WHERE message_id = ?1))",
-			  "wake a thread", err, "t", message_id);
+	return change(s, CHANGED_BY_MESSAGE, message_id,
+		      "DELETE FROM snoozes WHERE message_id = ?1 OR message_id IN"
+		      " (SELECT message_id FROM messages WHERE thread ="
+		      "  (SELECT thread FROM messages WHERE message_id = ?1))",
+		      "wake a thread", 0, err);
+}
+
+struct mark {
+	char *id;
+	int64_t until; /* 0: the end comes off */
+};
+
+static void
+marks_clear(struct mark *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(m[i].id);
+	free(m);
+}
+
+/* The messages whose mark differs from what their thread's snoozes say
+ * now: each message of a thread snoozed now gets the latest end of its
+ * thread's snoozes, any other mark comes off. */
+static vt_status
+marks_to_write(struct vt_store *s, time_t now, struct mark **out, size_t *n, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"WITH want (id, until) AS (SELECT m.message_id, max(z.until) FROM snoozes z"
+		"  CROSS JOIN messages t ON t.message_id = z.message_id"
+		"  CROSS JOIN messages m ON m.thread = t.thread"
+		"  WHERE z.until > ?1 AND t.thread <> '' GROUP BY m.message_id)"
+		" SELECT w.id, w.until FROM want w LEFT JOIN snooze_marks k ON k.message_id = w.id"
+		"  WHERE k.until IS NOT w.until"
+		" UNION ALL SELECT k.message_id, 0 FROM snooze_marks k"
+		"  WHERE k.message_id NOT IN (SELECT id FROM want)",
+		err);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			struct mark *grown = realloc(*out, (cap = cap ? cap * 2 : 64) * sizeof *grown);
+
+			if (grown == NULL)
+				break;
+			*out = grown;
+		}
+		(*out)[*n].until = sqlite3_column_int64(st, 1);
+		if (((*out)[*n].id = strdup((const char *)sqlite3_column_text(st, 0))) == NULL)
+			break;
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW) {
+		marks_clear(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "snoozes to write");
+}
+
+vt_status
+vt_snooze_mirror(struct vt_store *s, struct mail_db *rw, unsigned *written_now,
+		 struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s, "SELECT max(id) FROM snooze_changed", err);
+	struct mark *marks = NULL;
+	time_t now = time(NULL);
+	int64_t changed_upto = 0;
+	size_t n = 0;
+	vt_status rc;
+
+	*written_now = 0;
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	/* the threads changed from here on stay named by queries until the
+	 * next run: a snooze of the interface's while this one writes */
+	if (sqlite3_step(st) == SQLITE_ROW)
+		changed_upto = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if ((rc = marks_to_write(s, now, &marks, &n, err)) != VT_OK)
+		return rc;
+	for (size_t i = 0; rc == VT_OK && i < n; i++) {
+		char until[32];
+
+		snprintf(until, sizeof until, "%lld", (long long)marks[i].until);
+		rc = mail_message_set_property_values(rw, marks[i].id, MAIL_PROP_SNOOZED,
+						      marks[i].until ? until : NULL, err);
+	}
+	/* the messages first, committed; then what they carry is recorded:
+	 * a kill between the two writes the same ends again next time */
+	if (rc == VT_OK && n > 0) {
+		mail_db_commit_begin(rw);
+		rc = mail_db_commit_wait(rw, err);
+	}
+	if (rc == VT_OK && (n > 0 || changed_upto > 0) && (rc = vt_store_begin(s, err)) == VT_OK) {
+		for (size_t i = 0; rc == VT_OK && i < n; i++)
+			rc = marks[i].until ? vt_sql_run(s,
+							 "INSERT OR REPLACE INTO snooze_marks"
+							 " (message_id, until) VALUES (?, ?)",
+							 "record snoozes", err, "ti", marks[i].id,
+							 marks[i].until)
+					    : vt_sql_run(s, "DELETE FROM snooze_marks WHERE message_id = ?",
+							 "record snoozes", err, "t", marks[i].id);
+		if (rc == VT_OK)
+			rc = vt_sql_run(s, "DELETE FROM snooze_changed WHERE id <= ?", "record snoozes",
+					err, "i", changed_upto);
+		if (rc == VT_OK)
+			rc = vt_store_commit(s, err);
+		else
+			vt_store_rollback(s);
+	}
+	if (rc == VT_OK)
+		*written_now = (unsigned)n;
+	marks_clear(marks, n);
+	return rc;
 }

@@ -371,6 +371,112 @@ spans_only_where_the_sort_costs(void **state)
 	}
 }
 
+/* How many messages a vtriage query finds, and how many of them the
+ * snoozed threads would have. */
+static unsigned long
+count_translated(struct fixture *f, const char *query, char **translated)
+{
+	struct vt_error err = { 0 };
+	unsigned long n = 0;
+	char *q = NULL;
+
+	if (vt_query_translate(f->store, query, &q, &err) != VT_OK)
+		fail_msg("%s: %s", query, err.msg);
+	assert_int_equal(mail_count(f->db, q, false, &n, &err), VT_OK);
+	if (translated != NULL)
+		*translated = q;
+	else
+		free(q);
+	return n;
+}
+
+static unsigned long
+count_raw(struct fixture *f, const char *query)
+{
+	struct vt_error err = { 0 };
+	unsigned long n = 0;
+
+	assert_int_equal(mail_count(f->db, query, false, &n, &err), VT_OK);
+	return n;
+}
+
+static size_t
+occurrences(const char *haystack, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = haystack; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* Snoozed conversations are left out by the ends their messages carry,
+ * one term for every thread snoozed to the same time, once an index run
+ * wrote them; until then, and after a thread is woken, by the thread. */
+static void
+snoozes_are_one_term_an_end(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	time_t soon = time(NULL) + 7 * 86400, later = time(NULL) + 14 * 86400;
+	unsigned long offers, left;
+	char *q = NULL, reply[300];
+
+	write_vendor_mail(f);
+	index_ok(f);
+	offers = count_raw(f, "offer");
+	/* v1, v5 and v9 (each with its reply) until soon, v13 later */
+	assert_int_equal(vt_snooze(f->store, "v1@globex.example", soon, &err), VT_OK);
+	assert_int_equal(vt_snooze(f->store, "v5@initech.example", soon, &err), VT_OK);
+	assert_int_equal(vt_snooze(f->store, "w9@northwind.example", soon, &err), VT_OK);
+	assert_int_equal(vt_snooze(f->store, "v13@globex.example", later, &err), VT_OK);
+	left = offers - count_raw(f, "offer and (thread:{id:v1@globex.example} or"
+				     " thread:{id:v5@initech.example} or thread:{id:v9@globex.example}"
+				     " or thread:{id:v13@globex.example})");
+	assert_true(left < offers);
+	/* not yet written onto the messages: named by thread */
+	assert_int_equal(count_translated(f, "offer", &q), left);
+	assert_int_equal(occurrences(q, "thread:"), 4);
+	assert_null(strstr(q, MAIL_PROP_SNOOZED));
+	free(q);
+	/* written: one term an end */
+	index_ok(f);
+	assert_int_equal(count_translated(f, "offer", &q), left);
+	assert_int_equal(occurrences(q, MAIL_PROP_SNOOZED "="), 2);
+	assert_null(strstr(q, "thread:"));
+	free(q);
+	assert_int_equal(count_translated(f, "*", NULL),
+			 count_raw(f, "*") - (offers - left) - count_raw(f, "thread:{id:v1@globex.example}"
+									  " and not offer"));
+	/* a reply arriving in a snoozed thread stays out with it */
+	snprintf(reply, sizeof reply, "Date: 02 Oct 2026 10:00:00 +0000\nIn-Reply-To: <v1@globex.example>\n");
+	test_write_message(f->mail, "late:2,S", "Sales <sales@globex.example>",
+			   "rich@northwind.example", "Offer", "late@globex.example", reply, NULL);
+	index_ok(f);
+	assert_int_equal(count_translated(f, "offer", NULL), left);
+	assert_int_equal(count_raw(f, "property:\"" MAIL_PROP_SNOOZED "=0\""), 0);
+	/* woken: back at once, its thread named until the next run takes
+	 * the ends off its messages */
+	assert_int_equal(vt_unsnooze_message(f->store, "v5@initech.example", &err), VT_OK);
+	left += count_raw(f, "offer and thread:{id:v5@initech.example}");
+	assert_int_equal(count_translated(f, "offer", &q), left);
+	assert_int_equal(occurrences(q, "thread:"), 1);
+	free(q);
+	index_ok(f);
+	assert_int_equal(count_translated(f, "offer", &q), left);
+	assert_null(strstr(q, "thread:"));
+	free(q);
+	assert_int_equal(count_raw(f, "thread:{id:v5@initech.example} and property:\"" MAIL_PROP_SNOOZED
+				      "=*\""), 0);
+	/* an end passed names nothing, with no write */
+	assert_int_equal(vt_sql_exec(f->store, "UPDATE snooze_marks SET until = 1000;"
+					       "UPDATE snoozes SET until = 1000", &err),
+			 VT_OK);
+	assert_int_equal(count_translated(f, "offer", &q), offers + 1);
+	assert_null(strstr(q, MAIL_PROP_SNOOZED));
+	free(q);
+}
+
 /* Mail whose thread summary notmuch makes its own way: names turned
  * round, replies' subjects, no name, no From, no Subject, the Trash. */
 static void
@@ -834,6 +940,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(places_past_the_bitmap_are_hashed, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_small_vendors_mail_is_sorted_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(spans_only_where_the_sort_costs, setup, teardown),
+		cmocka_unit_test_setup_teardown(snoozes_are_one_term_an_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_vendors_first_threads_are_notmuchs_first, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(threads_among_candidates_are_the_querys, setup,
