@@ -10,7 +10,10 @@
  * still ahead, one term for all the threads snoozed to the same time.
  * An end passed is named no more: the thread is back with no write. The
  * threads snoozed or woken since the last run (snooze_changed) are named
- * one by one, left out or let in, as every snoozed thread once was.
+ * one by one, left out or let in, as every snoozed thread once was. Mail
+ * arriving in a snoozed thread is marked by the run that indexes it (by
+ * another program's `notmuch new`: by vtriage's next run, and listed
+ * until then).
  */
 #include "config.h"
 
