@@ -974,22 +974,36 @@ sb_add3(struct strbuf *b, const char *a, const char *c, const char *d)
 vt_status
 vt_snooze_exclusion(struct vt_store *s, char **out, struct vt_error *err)
 {
+	/* before every query: most have nothing snoozed, and this is
+	 * cheaper to prepare than the statement below (~40 us) */
+	sqlite3_stmt *any = vt_sql_prepare(s,
+					   "SELECT 1 FROM snooze_changed UNION ALL"
+					   " SELECT 1 FROM snooze_marks WHERE until > ?1 LIMIT 1",
+					   err);
 	/* 1: an end ahead the index carries; 2: a thread changed since and
 	 * snoozed now (left out); 3: one changed and not (let in even if
 	 * its messages still carry an end ahead) */
-	sqlite3_stmt *st = vt_sql_prepare(
-		s,
+	sqlite3_stmt *st;
+	static const char snoozed_sql[] =
 		"SELECT 1, until, NULL FROM (SELECT DISTINCT until FROM snooze_marks WHERE until > ?1)"
 		" UNION ALL SELECT CASE WHEN EXISTS (SELECT 1 FROM messages m CROSS JOIN snoozes z"
 		"  ON z.message_id = m.message_id WHERE m.thread = c.thread AND z.until > ?1)"
-		"  THEN 2 ELSE 3 END, 0, c.thread FROM (SELECT DISTINCT thread FROM snooze_changed) c",
-		err);
+		"  THEN 2 ELSE 3 END, 0, c.thread FROM (SELECT DISTINCT thread FROM snooze_changed) c";
 	struct strbuf ends = { 0 }, out_threads = { 0 }, in_threads = { 0 }, all = { 0 };
 	char until[32];
 	int rc;
 
 	*out = NULL;
-	if (st == NULL)
+	if (any == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_int64(any, 1, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(any);
+	sqlite3_reset(any);
+	if (rc == SQLITE_DONE)
+		return VT_OK;
+	if (rc != SQLITE_ROW)
+		return vt_sql_fail(s, err, rc, "snoozed threads");
+	if ((st = vt_sql_prepare(s, snoozed_sql, err)) == NULL)
 		return err ? err->status : VT_ERR_DB;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
