@@ -145,8 +145,6 @@ void vt_sql_person_key(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 /* The thread ids waiting on the vendor, but not yet for the follow-up
  * days (waiting:overdue is the others). */
 sqlite3_stmt *vt_waiting_recent_stmt(struct vt_store *s, struct vt_error *err);
-/* The threads snoozed now. */
-sqlite3_stmt *vt_snoozed_now_stmt(struct vt_store *s, struct vt_error *err);
 /* The clause a query is ANDed with to leave snoozed conversations out,
  * NULL (*out) when none is (store/query.c). */
 vt_status vt_snooze_exclusion(struct vt_store *s, char **out, struct vt_error *err);

@@ -53,6 +53,18 @@ sb_add(struct strbuf *b, const char *s)
 	b->len += n;
 }
 
+static void
+sb_add3(struct strbuf *b, const char *a, const char *c, const char *d)
+{
+	sb_add(b, a);
+	sb_add(b, c);
+	if (d != NULL)
+		sb_add(b, d);
+}
+
+static vt_status snoozed_clause(struct vt_store *s, bool snoozed, char **out,
+				struct vt_error *err);
+
 /* Appends "property:vtriage.org=D OR ..." for each domain row of st;
  * returns how many. */
 static long
@@ -941,11 +953,11 @@ expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
 	else if (strcmp(prefix, "contract") == 0)
 		out = expand_contract(s, lower, err);
 	else if (strcmp(prefix, "snoozed") == 0) {
-		sqlite3_stmt *st = strcmp(lower, "yes") == 0 ? vt_snoozed_now_stmt(s, err) : NULL;
-
-		if (st == NULL && strcmp(lower, "yes") != 0)
+		out = NULL;
+		if (strcmp(lower, "yes") != 0)
 			vt_fail(err, VT_ERR_USAGE, "no 'snoozed:%s' (snoozed:yes)", lower);
-		out = st ? threads_query(s, st, err) : NULL;
+		else
+			snoozed_clause(s, true, &out, err);
 	}
 	else if (strcmp(prefix, "suspicious") == 0)
 		out = expand_suspicious(s, lower, err);
@@ -959,20 +971,15 @@ expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
 	return out;
 }
 
-/* The clause leaving snoozed conversations out (store/snooze.c): the
- * ends ahead their messages carry, and the threads changed since the
- * index run wrote them; NULL when nothing is snoozed. */
-static void
-sb_add3(struct strbuf *b, const char *a, const char *c, const char *d)
-{
-	sb_add(b, a);
-	sb_add(b, c);
-	if (d != NULL)
-		sb_add(b, d);
-}
-
-vt_status
-vt_snooze_exclusion(struct vt_store *s, char **out, struct vt_error *err)
+/*
+ * The snoozed conversations as a query (store/snooze.c): the ends ahead
+ * their messages carry, and the threads changed since the index run
+ * wrote them, named one by one. With snoozed, the clause matching them
+ * (NO_MAIL for none); without, the clause leaving them out (*out NULL
+ * for none).
+ */
+static vt_status
+snoozed_clause(struct vt_store *s, bool snoozed, char **out, struct vt_error *err)
 {
 	/* before every query: most have nothing snoozed, and this is
 	 * cheaper to prepare than the statement below (~40 us) */
@@ -981,15 +988,15 @@ vt_snooze_exclusion(struct vt_store *s, char **out, struct vt_error *err)
 					   " SELECT 1 FROM snooze_marks WHERE until > ?1 LIMIT 1",
 					   err);
 	/* 1: an end ahead the index carries; 2: a thread changed since and
-	 * snoozed now (left out); 3: one changed and not (let in even if
-	 * its messages still carry an end ahead) */
-	sqlite3_stmt *st;
+	 * snoozed now; 3: one changed and not (not snoozed even if its
+	 * messages still carry an end ahead) */
 	static const char snoozed_sql[] =
 		"SELECT 1, until, NULL FROM (SELECT DISTINCT until FROM snooze_marks WHERE until > ?1)"
 		" UNION ALL SELECT CASE WHEN EXISTS (SELECT 1 FROM messages m CROSS JOIN snoozes z"
 		"  ON z.message_id = m.message_id WHERE m.thread = c.thread AND z.until > ?1)"
 		"  THEN 2 ELSE 3 END, 0, c.thread FROM (SELECT DISTINCT thread FROM snooze_changed) c";
-	struct strbuf ends = { 0 }, out_threads = { 0 }, in_threads = { 0 }, all = { 0 };
+	struct strbuf ends = { 0 }, now_in = { 0 }, now_out = { 0 }, all = { 0 };
+	sqlite3_stmt *st;
 	char until[32];
 	int rc;
 
@@ -1000,7 +1007,9 @@ vt_snooze_exclusion(struct vt_store *s, char **out, struct vt_error *err)
 	rc = sqlite3_step(any);
 	sqlite3_reset(any);
 	if (rc == SQLITE_DONE)
-		return VT_OK;
+		return snoozed && (*out = strdup(NO_MAIL)) == NULL
+			       ? vt_fail(err, VT_ERR_NOMEM, "out of memory")
+			       : VT_OK;
 	if (rc != SQLITE_ROW)
 		return vt_sql_fail(s, err, rc, "snoozed threads");
 	if ((st = vt_sql_prepare(s, snoozed_sql, err)) == NULL)
@@ -1008,42 +1017,58 @@ vt_snooze_exclusion(struct vt_store *s, char **out, struct vt_error *err)
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *thread = (const char *)sqlite3_column_text(st, 2);
+		int row = sqlite3_column_int(st, 0);
+		struct strbuf *threads = row == 2 ? &now_in : &now_out;
 
-		switch (sqlite3_column_int(st, 0)) {
-		case 1:
+		if (row == 1) {
 			snprintf(until, sizeof until, "%lld", (long long)sqlite3_column_int64(st, 1));
 			sb_add3(&ends, ends.data ? " OR property:\"" : "property:\"",
-			    MAIL_PROP_SNOOZED "=", until);
+				MAIL_PROP_SNOOZED "=", until);
 			sb_add(&ends, "\"");
-			break;
-		case 2:
-			sb_add3(&out_threads, out_threads.data ? " OR thread:" : "thread:", thread, NULL);
-			break;
-		default:
-			sb_add3(&in_threads, " OR thread:", thread, NULL);
+		} else {
+			sb_add3(threads, threads->data ? " OR thread:" : "thread:", thread, NULL);
 		}
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		rc = vt_sql_fail(s, err, rc, "snoozed threads");
-	else
-		rc = VT_OK;
-	if (rc == VT_OK && out_threads.data)
-		sb_add3(&all, "NOT (", out_threads.data, ")");
-	if (rc == VT_OK && ends.data) {
-		sb_add3(&all, all.data ? " AND (NOT (" : "(NOT (", ends.data, ")");
-		sb_add3(&all, in_threads.data ? in_threads.data : "", ")", NULL);
+	rc = rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "snoozed threads");
+	if (rc == VT_OK && snoozed) {
+		/* (ends AND NOT changed and woken) OR changed and snoozed */
+		if (ends.data)
+			sb_add3(&all, "((", ends.data, now_out.data ? ") AND NOT (" : ")");
+		if (ends.data && now_out.data)
+			sb_add3(&all, now_out.data, ")", NULL);
+		if (ends.data)
+			sb_add(&all, ")");
+		if (now_in.data)
+			sb_add3(&all, all.data ? " OR (" : "(", now_in.data, ")");
+		if (all.data == NULL)
+			sb_add(&all, NO_MAIL);
+	} else if (rc == VT_OK) {
+		/* NOT changed and snoozed AND (NOT ends OR changed and woken) */
+		if (now_in.data)
+			sb_add3(&all, "NOT (", now_in.data, ")");
+		if (ends.data) {
+			sb_add3(&all, all.data ? " AND (NOT (" : "(NOT (", ends.data, ")");
+			sb_add3(&all, now_out.data ? " OR " : "", now_out.data ? now_out.data : "",
+				")");
+		}
 	}
-	if (ends.failed || out_threads.failed || in_threads.failed || all.failed) {
+	if (ends.failed || now_in.failed || now_out.failed || all.failed) {
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		free(all.data);
 		all.data = NULL;
 	}
 	free(ends.data);
-	free(out_threads.data);
-	free(in_threads.data);
+	free(now_in.data);
+	free(now_out.data);
 	*out = rc == VT_OK ? all.data : NULL;
 	return rc;
+}
+
+vt_status
+vt_snooze_exclusion(struct vt_store *s, char **out, struct vt_error *err)
+{
+	return snoozed_clause(s, false, out, err);
 }
 
 vt_status

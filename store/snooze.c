@@ -160,23 +160,6 @@ vt_snoozed_list_clear(struct vt_snoozed_list *list)
 	memset(list, 0, sizeof *list);
 }
 
-sqlite3_stmt *
-vt_snoozed_now_stmt(struct vt_store *s, struct vt_error *err)
-{
-	/* CROSS JOIN: from the few snoozes to their messages; sqlite would
-	 * otherwise walk every message's thread for the DISTINCT (a
-	 * million rows before every list) */
-	sqlite3_stmt *st = vt_sql_prepare(s,
-					  "SELECT DISTINCT m.thread FROM snoozes z"
-					  " CROSS JOIN messages m ON m.message_id = z.message_id"
-					  " WHERE z.until > ?",
-					  err);
-
-	if (st != NULL)
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
-	return st;
-}
-
 vt_status
 vt_unsnooze_message(struct vt_store *s, const char *message_id, struct vt_error *err)
 {

@@ -435,12 +435,14 @@ snoozes_are_one_term_an_end(void **state)
 				     " or thread:{id:v13@globex.example})");
 	assert_true(left < offers);
 	/* not yet written onto the messages: named by thread */
+	assert_int_equal(count_translated(f, "snoozed:yes", NULL), offers - left);
 	assert_int_equal(count_translated(f, "offer", &q), left);
 	assert_int_equal(occurrences(q, "thread:"), 4);
 	assert_null(strstr(q, MAIL_PROP_SNOOZED));
 	free(q);
 	/* written: one term an end */
 	index_ok(f);
+	assert_int_equal(count_translated(f, "snoozed:yes", NULL), offers - left);
 	assert_int_equal(count_translated(f, "offer", &q), left);
 	assert_int_equal(occurrences(q, MAIL_PROP_SNOOZED "="), 2);
 	assert_null(strstr(q, "thread:"));
@@ -462,6 +464,7 @@ snoozes_are_one_term_an_end(void **state)
 	assert_int_equal(count_translated(f, "offer", &q), left);
 	assert_int_equal(occurrences(q, "thread:"), 1);
 	free(q);
+	assert_int_equal(count_translated(f, "snoozed:yes", NULL), offers + 1 - left);
 	index_ok(f);
 	assert_int_equal(count_translated(f, "offer", &q), left);
 	assert_null(strstr(q, "thread:"));
@@ -475,6 +478,7 @@ snoozes_are_one_term_an_end(void **state)
 	assert_int_equal(count_translated(f, "offer", &q), offers + 1);
 	assert_null(strstr(q, MAIL_PROP_SNOOZED));
 	free(q);
+	assert_int_equal(count_translated(f, "snoozed:yes", NULL), 0);
 }
 
 /* Mail whose thread summary notmuch makes its own way: names turned
