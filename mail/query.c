@@ -297,21 +297,15 @@ mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
  * the match: a vendor's mail (or a thread's, a message's) is sorted
  * whole sooner than a month of it is found.
  */
-
-bool
-mail_query_spans_pay(struct mail_db *db, const char *query)
-{
-	return !mail_query_narrow(query) && mail_db_posting_bytes(db) >= db->spans_min_posting_bytes;
-}
-
 bool
 mail_query_narrow(const char *query)
 {
 	/* a thread or message asked for by name; vendor: and
 	 * bucket:trusted as store/query.c writes them, not bucket:generic's
-	 * "AND NOT (...)" nor the snoozed threads' "AND NOT (thread:...)"
-	 * that any query may carry; quotes and bills (kind:), amounts (the
-	 * documents named), threads waiting: a few in a hundred of all mail */
+	 * "AND NOT (...)" nor the snoozed threads' clause (their ends,
+	 * their threads) that any query may carry; quotes and bills
+	 * (kind:), amounts (the documents named), threads waiting: a few in
+	 * a hundred of all mail */
 	static const char *const first[] = {
 		"thread:", "id:", "property:\"" MAIL_PROP_DOC "=",
 		"property:\"" MAIL_PROP_WAITING "=",
@@ -322,6 +316,12 @@ mail_query_narrow(const char *query)
 		if (strncmp(query, first[i], strlen(first[i])) == 0)
 			return true;
 	return strstr(query, "AND (property:\"" MAIL_PROP_ORG "=") != NULL;
+}
+
+bool
+mail_query_spans_pay(struct mail_db *db, const char *query)
+{
+	return !mail_query_narrow(query) && mail_db_posting_bytes(db) >= db->spans_min_posting_bytes;
 }
 
 vt_status

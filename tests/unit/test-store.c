@@ -107,38 +107,37 @@ a_reader_opens_the_index_and_the_store_at_once(void **state)
 	open_all(f);
 }
 
+/* sqlite's plan for sql, a line a step. */
+static void
+query_plan(struct fixture *f, const char *sql, char *plan, size_t size)
+{
+	char explain[2048];
+	sqlite3_stmt *st;
+
+	snprintf(explain, sizeof explain, "EXPLAIN QUERY PLAN %s", sql);
+	assert_int_equal(sqlite3_prepare_v2(f->store->db, explain, -1, &st, NULL), SQLITE_OK);
+	plan[0] = '\0';
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		strncat(plan, (const char *)sqlite3_column_text(st, 3), size - strlen(plan) - 2);
+		strcat(plan, "\n");
+	}
+	sqlite3_finalize(st);
+}
+
 /* A screen of a vendor's newest threads reads the index of its mail in
  * date order alone: a row of the table a message was a page each. */
 static void
 a_vendors_newest_threads_come_from_one_index(void **state)
 {
 	struct fixture *f = *state;
-	sqlite3_stmt *st;
-	char plan[1024] = "";
+	char plan[1024];
 
-	assert_int_equal(sqlite3_prepare_v2(f->store->db, "EXPLAIN QUERY PLAN " VT_SQL_DOMAIN_THREADS,
-					    -1, &st, NULL),
-			 SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		strncat(plan, (const char *)sqlite3_column_text(st, 3), sizeof plan - strlen(plan) - 2);
-		strcat(plan, "\n");
-	}
-	sqlite3_finalize(st);
+	query_plan(f, VT_SQL_DOMAIN_THREADS, plan, sizeof plan);
 	if (strstr(plan, "COVERING INDEX messages_org ") == NULL || strstr(plan, "TEMP B-TREE"))
 		fail_msg("the plan reads more than messages_org:\n%s", plan);
-
 	/* and whether a vendor is big enough for that: its domains, then
 	 * the same index, counted no further than asked */
-	plan[0] = '\0';
-	assert_int_equal(sqlite3_prepare_v2(f->store->db,
-					    "EXPLAIN QUERY PLAN " VT_SQL_VENDOR_MAIL_COUNT, -1, &st,
-					    NULL),
-			 SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		strncat(plan, (const char *)sqlite3_column_text(st, 3), sizeof plan - strlen(plan) - 2);
-		strcat(plan, "\n");
-	}
-	sqlite3_finalize(st);
+	query_plan(f, VT_SQL_VENDOR_MAIL_COUNT, plan, sizeof plan);
 	if (strstr(plan, "SEARCH d USING COVERING INDEX vendor_domains_vendor") == NULL ||
 	    strstr(plan, "SEARCH m USING COVERING INDEX messages_org ") == NULL ||
 	    strstr(plan, "TEMP B-TREE"))

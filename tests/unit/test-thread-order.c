@@ -465,6 +465,11 @@ snoozes_are_one_term_an_end(void **state)
 	assert_int_equal(occurrences(q, "thread:"), 1);
 	free(q);
 	assert_int_equal(count_translated(f, "snoozed:yes", NULL), offers + 1 - left);
+	/* all mail, as the whole query: the woken thread in, the rest out */
+	assert_int_equal(count_translated(f, "*", NULL),
+			 count_raw(f, "*") - count_raw(f, "thread:{id:v1@globex.example} or"
+							  " thread:{id:v9@globex.example} or"
+							  " thread:{id:v13@globex.example}"));
 	index_ok(f);
 	assert_int_equal(count_translated(f, "offer", &q), left);
 	assert_null(strstr(q, "thread:"));
