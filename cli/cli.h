@@ -20,6 +20,8 @@ struct cli {
 	FILE *out;
 	const char *command; /* "vendor list", for messages */
 	char command_buf[128];
+	/* queries match snoozed conversations too (snooze, unsnooze) */
+	bool with_snoozed;
 };
 
 struct cli_command {

@@ -69,7 +69,8 @@ cli_prepare_query(struct cli *cli, int n, char **argv, char **user, int *exit_co
 		*exit_code = cli_error(&err);
 		return NULL;
 	}
-	rc = vt_query_translate(cli->store, query, &translated, &err);
+	rc = cli->with_snoozed ? vt_query_translate_with_snoozed(cli->store, query, &translated, &err)
+			       : vt_query_translate(cli->store, query, &translated, &err);
 	if (rc != VT_OK) {
 		*exit_code = cli_query_error(&err, query);
 		free(query);

@@ -73,6 +73,29 @@ cmd_waiting(struct cli *cli, const struct cli_command *self, int argc, char **ar
 	return 0;
 }
 
+/*
+ * A query's worth of threads snoozed or woken is named in every list and
+ * count until the next index run: their marks are written now, unless
+ * another vtriage holds the index for writing (its run writes them).
+ */
+static void
+write_marks_if_due(struct cli *cli)
+{
+	struct mail_db_location loc;
+	struct mail_db *rw = NULL;
+	struct vt_error err = { 0 };
+	unsigned written = 0;
+
+	if (!vt_snooze_marks_due(cli->store) || mail_db_writer_busy(cli->db))
+		return;
+	vt_config_mail_location(cli->cfg, &loc);
+	/* a writer that came meanwhile: left to it, said nothing */
+	if (mail_db_open(&loc, MAIL_DB_READ_WRITE, &rw, &err) == VT_OK &&
+	    vt_snooze_write_marks(cli->store, rw, &written, &err) != VT_OK)
+		cli_print_error("snoozes kept; their marks are left to the next index run", &err);
+	mail_db_close(&rw);
+}
+
 /* vtriage snooze QUERY --until WHEN | --list, vtriage unsnooze QUERY */
 int
 cmd_snooze(struct cli *cli, const struct cli_command *self, int argc, char **argv)
@@ -84,7 +107,9 @@ cmd_snooze(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	bool wake = strcmp(self->name, "unsnooze") == 0;
 	struct cli_found_list found;
 	struct vt_error err = { 0 };
+	const char **ids;
 	time_t until = 0;
+	vt_status rc;
 	int n, code;
 
 	if ((n = cli_parse_options(cli, self, argc, argv, wake ? NULL : options)) < 0)
@@ -127,14 +152,39 @@ cmd_snooze(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		return cli_usage_error(cli, "--until %s: a future date (YYYY-MM-DD), 3d, 2w or a "
 					    "weekday (mon)",
 				       until_text ? until_text : "is needed");
-	if ((code = cli_find_messages(cli, n, argv, &found)) >= 0)
-		return code;
-	for (size_t i = 0; i < found.count; i++)
-		if ((wake ? vt_unsnooze_message(cli->store, found.items[i].id, &err)
-			  : vt_snooze(cli->store, found.items[i].id, until, &err)) != VT_OK) {
-			cli_found_clear(&found);
+	/* snoozed again: a new end; woken: only what is snoozed (a thread
+	 * woken is named by every query until the next index run) */
+	cli->with_snoozed = true;
+	if (wake) {
+		char *query = cli_join(n, argv), *only = NULL;
+
+		if (query == NULL || asprintf(&only, "snoozed:yes and (%s)", query) < 0) {
+			free(query);
+			vt_fail(&err, VT_ERR_NOMEM, "out of memory");
 			return cli_error(&err);
 		}
+		free(query);
+		code = cli_find_messages(cli, 1, &only, &found);
+		free(only);
+	} else {
+		code = cli_find_messages(cli, n, argv, &found);
+	}
+	if (code >= 0)
+		return code;
+	if ((ids = calloc(found.count + 1, sizeof *ids)) == NULL) {
+		cli_found_clear(&found);
+		vt_fail(&err, VT_ERR_NOMEM, "out of memory");
+		return cli_error(&err);
+	}
+	for (size_t i = 0; i < found.count; i++)
+		ids[i] = found.items[i].id;
+	rc = vt_snooze_messages(cli->store, ids, found.count, wake ? 0 : until, &err);
+	free(ids);
+	if (rc != VT_OK) {
+		cli_found_clear(&found);
+		return cli_error(&err);
+	}
+	write_marks_if_due(cli);
 	if (wake) {
 		fprintf(cli->out, "%zu message%s back\n", found.count, found.count == 1 ? "" : "s");
 	} else {

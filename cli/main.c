@@ -427,12 +427,13 @@ static const struct cli_command commands[] = {
 	  .help = "WHEN: YYYY-MM-DD, 3d, 2w or a weekday (mon): at 8:00 that day. Until then\n"
 		  "the threads are out of every search, count and folder unless the query\n"
 		  "names them (id:, thread:, snoozed:yes); the day they return, `vtriage\n"
-		  "remind` names them. --list: those snoozed now. JSON: thread, subject,\n"
-		  "until.\n",
+		  "remind` names them. The query matches snoozed threads too (a new end for\n"
+		  "them); all of them are snoozed, or none. --list: those snoozed now. JSON:\n"
+		  "thread, subject, until.\n",
 	  .run = cmd_snooze },
 	{ .name = "unsnooze",
 	  .args = "QUERY...",
-	  .summary = "Bring snoozed conversations back now (thread:ID, or snoozed:yes and ...).",
+	  .summary = "Bring the snoozed conversations the query matches back now.",
 	  .run = cmd_snooze },
 	{ .name = "remind",
 	  .args = "[--format=text|json]",

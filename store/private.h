@@ -148,11 +148,23 @@ sqlite3_stmt *vt_waiting_recent_stmt(struct vt_store *s, struct vt_error *err);
 /* The clause a query is ANDed with to leave snoozed conversations out,
  * NULL (*out) when none is (store/query.c). */
 vt_status vt_snooze_exclusion(struct vt_store *s, char **out, struct vt_error *err);
+/* Threads snoozed or woken since the last index run (each named in every
+ * query) from which writing their marks at once (an index commit, tens
+ * of ms) costs less than naming them: at 99,820 messages 50 named threads
+ * added 7-12% to every list (bench/RESULTS.md, "Snoozed threads and every
+ * list"). */
+#define VT_SNOOZE_NAMED_MAX 32
 /* Each active snooze's end onto every message of its thread in the index
  * (rw), and off those no longer snoozed; committed, then recorded
  * (snooze_marks). *written_now: the messages written. */
 vt_status vt_snooze_mirror(struct vt_store *s, struct mail_db *rw, unsigned *written_now,
 			   struct vt_error *err);
+/* Which of the store's tokens says it mirrors the index (db), or NULL
+ * (store/search.c). */
+const char *vt_mirror_token_key(struct vt_store *s, struct mail_db *db);
+/* After vtriage's own writes to rw that move no message between threads
+ * (tags, snoozes' marks): the token key named before them renewed. */
+void vt_mirror_token_renew(struct vt_store *s, struct mail_db *rw, const char *key);
 vt_status vt_contract_record(struct vt_store *s, const struct mail_message_info *info,
 			      struct vt_error *err);
 /* Records a vendor message's document, if it is one (in a batch). */

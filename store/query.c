@@ -1071,8 +1071,9 @@ vt_snooze_exclusion(struct vt_store *s, char **out, struct vt_error *err)
 	return snoozed_clause(s, false, out, err);
 }
 
-vt_status
-vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_error *err)
+static vt_status
+translate(struct vt_store *s, const char *query, bool leave_snoozed_out, char **out,
+	  struct vt_error *err)
 {
 	const char *q = query;
 	char *joint = NULL;
@@ -1093,8 +1094,8 @@ vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_
 	free(joint);
 	/* snoozed threads are out of every list until their time, unless
 	 * the query names them (a message, a thread, snoozed:yes) */
-	if (rc == VT_OK && strstr(query, "id:") == NULL && strstr(query, "thread:") == NULL &&
-	    strstr(query, "snoozed:") == NULL) {
+	if (rc == VT_OK && leave_snoozed_out && strstr(query, "id:") == NULL &&
+	    strstr(query, "thread:") == NULL && strstr(query, "snoozed:") == NULL) {
 		char *snoozed = NULL, *wrapped = NULL;
 
 		if ((rc = vt_snooze_exclusion(s, &snoozed, err)) != VT_OK) {
@@ -1119,6 +1120,19 @@ vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_
 		free(snoozed);
 	}
 	return rc;
+}
+
+vt_status
+vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_error *err)
+{
+	return translate(s, query, true, out, err);
+}
+
+vt_status
+vt_query_translate_with_snoozed(struct vt_store *s, const char *query, char **out,
+				struct vt_error *err)
+{
+	return translate(s, query, false, out, err);
 }
 
 /* ---- marks for thread lists ---- */

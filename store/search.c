@@ -208,9 +208,8 @@ vendor_threads_open(struct vt_store *s, int64_t id, struct vendor_threads *v)
  * the store to the next index run (a `notmuch tag` of a whole folder). */
 #define FOREIGN_CHANGES_MAX 2000
 
-/* Which of the tokens says the store mirrors the index, or NULL. */
-static const char *
-mirror_token_key(struct vt_store *s, struct mail_db *db)
+const char *
+vt_mirror_token_key(struct vt_store *s, struct mail_db *db)
 {
 	char *dirty = vt_meta_get(s, "index_dirty"), *token = NULL;
 	const char *key = NULL;
@@ -235,7 +234,7 @@ mirror_token_key(struct vt_store *s, struct mail_db *db)
 bool
 vt_store_mirrors_index(struct vt_store *s, struct mail_db *db)
 {
-	return mirror_token_key(s, db) != NULL;
+	return vt_mirror_token_key(s, db) != NULL;
 }
 
 /* A message another program changed, in the store in the same thread. */
@@ -354,25 +353,30 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 	return rc;
 }
 
+void
+vt_mirror_token_renew(struct vt_store *s, struct mail_db *rw, const char *key)
+{
+	/* the token that held: the run's own, or the lists' after another
+	 * program's writes (the next run still looks at them) */
+	char *token = vt_meta_get(s, key), *renewed;
+
+	/* not recorded: the next search asks notmuch, as it must */
+	if ((renewed = mail_index_token_renewed(rw, token)) != NULL)
+		vt_meta_set(s, key, renewed, NULL);
+	free(token);
+	free(renewed);
+}
+
 vt_status
 vt_tag_messages(struct vt_store *s, struct mail_db *rw, const char *query, const char *add,
 		const char *remove, char **changed_ids, struct vt_error *err)
 {
 	/* rw holds the index's write lock: nobody else writes between the
 	 * look and the tags */
-	const char *key = mirror_token_key(s, rw);
+	const char *key = vt_mirror_token_key(s, rw);
 	vt_status rc = mail_tag_messages(rw, query, add, remove, changed_ids, err);
-	char *token, *renewed;
 
-	if (rc != VT_OK || key == NULL)
-		return rc;
-	/* the token that held: the run's own, or the lists' after
-	 * another program's writes (the next run still looks at them) */
-	token = vt_meta_get(s, key);
-	/* not recorded: the next search asks notmuch, as it must */
-	if ((renewed = mail_index_token_renewed(rw, token)) != NULL)
-		vt_meta_set(s, key, renewed, NULL);
-	free(token);
-	free(renewed);
+	if (rc == VT_OK && key != NULL)
+		vt_mirror_token_renew(s, rw, key);
 	return rc;
 }

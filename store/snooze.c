@@ -10,7 +10,9 @@
  * still ahead, one term for all the threads snoozed to the same time.
  * An end passed is named no more: the thread is back with no write. The
  * threads snoozed or woken since the last run (snooze_changed) are named
- * one by one, left out or let in, as every snoozed thread once was. Mail
+ * one by one, left out or let in, as every snoozed thread once was; a
+ * query's worth of them (VT_SNOOZE_NAMED_MAX) is written by the snooze
+ * itself when the index is free (vt_snooze_write_marks). Mail
  * arriving in a snoozed thread is marked by the run that indexes it (by
  * another program's `notmuch new`: by vtriage's next run, and listed
  * until then).
@@ -170,6 +172,21 @@ vt_unsnooze_message(struct vt_store *s, const char *message_id, struct vt_error 
 		      "wake a thread", 0, err);
 }
 
+vt_status
+vt_snooze_messages(struct vt_store *s, const char *const *message_ids, size_t n, time_t until,
+		   struct vt_error *err)
+{
+	vt_status rc = vt_store_begin(s, err);
+
+	for (size_t i = 0; rc == VT_OK && i < n; i++)
+		rc = until ? vt_snooze(s, message_ids[i], until, err)
+			   : vt_unsnooze_message(s, message_ids[i], err);
+	if (rc == VT_OK)
+		return vt_store_commit(s, err);
+	vt_store_rollback(s);
+	return rc;
+}
+
 struct mark {
 	char *id;
 	int64_t until; /* 0: the end comes off */
@@ -287,3 +304,36 @@ vt_snooze_mirror(struct vt_store *s, struct mail_db *rw, unsigned *written_now,
 	marks_clear(marks, n);
 	return rc;
 }
+
+bool
+vt_snooze_marks_due(struct vt_store *s)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s,
+					  "SELECT count(*) FROM (SELECT DISTINCT thread FROM snooze_changed"
+					  " LIMIT ?)",
+					  NULL);
+	bool due = false;
+
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int(st, 1, VT_SNOOZE_NAMED_MAX);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		due = sqlite3_column_int(st, 0) >= VT_SNOOZE_NAMED_MAX;
+	sqlite3_reset(st);
+	return due;
+}
+
+vt_status
+vt_snooze_write_marks(struct vt_store *s, struct mail_db *rw, unsigned *written,
+		      struct vt_error *err)
+{
+	/* marks move no message between threads: a store mirroring the
+	 * index before mirrors it after, as after vtriage's tags */
+	const char *key = vt_mirror_token_key(s, rw);
+	vt_status rc = vt_snooze_mirror(s, rw, written, err);
+
+	if (rc == VT_OK && key != NULL && *written > 0)
+		vt_mirror_token_renew(s, rw, key);
+	return rc;
+}
+

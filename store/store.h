@@ -522,11 +522,21 @@ vt_status vt_snooze(struct vt_store *s, const char *message_id, time_t until,
 /* Back now: the thread, or the thread of the message. */
 vt_status vt_unsnooze_thread(struct vt_store *s, const char *thread, struct vt_error *err);
 vt_status vt_unsnooze_message(struct vt_store *s, const char *message_id, struct vt_error *err);
+/* Each message's thread snoozed until then (0: woken), all or none. */
+vt_status vt_snooze_messages(struct vt_store *s, const char *const *message_ids, size_t n,
+			     time_t until, struct vt_error *err);
 /* Threads whose snooze ends in (from, to], soonest first, each with its
  * first subject. */
 vt_status vt_snoozed_list(struct vt_store *s, time_t from, time_t to, struct vt_snoozed_list *out,
 			  struct vt_error *err);
 void vt_snoozed_list_clear(struct vt_snoozed_list *list);
+/* Whether enough threads were snoozed or woken since the last index run
+ * that every query names (slowly) for their marks to be written now. */
+bool vt_snooze_marks_due(struct vt_store *s);
+/* The snoozes' ends written onto their threads' messages in the index
+ * (rw, held for writing), as the index run does; *written: messages. */
+vt_status vt_snooze_write_marks(struct vt_store *s, struct mail_db *rw, unsigned *written,
+				struct vt_error *err);
 
 /* ---- the vendor report (store/report.c) ----------------------------------- */
 
@@ -663,6 +673,10 @@ const char *vt_editor(void);
  */
 vt_status vt_query_translate(struct vt_store *s, const char *query, char **out,
 			     struct vt_error *err);
+/* The same with snoozed conversations in (as if the query named them):
+ * snoozing again by a query moves their end. */
+vt_status vt_query_translate_with_snoozed(struct vt_store *s, const char *query, char **out,
+					  struct vt_error *err);
 
 /* Whether the store says of the mail what the index holds now: the last
  * index run completed and nothing but vt_tag_messages wrote to the index

@@ -182,6 +182,30 @@ snooze_one(void *ctx, const struct mail_shown *m, struct vt_error *err)
 	return vt_snooze(z->store, m->message_id, z->until, err);
 }
 
+static vt_status
+write_marks_in(struct mail_db *rw, void *ctx, struct vt_error *err)
+{
+	unsigned written;
+
+	return vt_snooze_write_marks(ctx, rw, &written, err);
+}
+
+/* Threads snoozed or woken since the last index run are each named in
+ * every query: from a few dozen of them (vt_snooze_marks_due; no sync
+ * ran meanwhile) their marks are written now; quietly not while another
+ * writer holds the index (its run writes them). */
+static void
+write_marks_if_due(struct tui *t)
+{
+	struct vt_error err = { 0 };
+
+	tui_poll_sync(t, false);
+	if (!vt_snooze_marks_due(t->store) || t->sync.indexing || mail_db_writer_busy(*t->db))
+		return;
+	if (tui_while_writable(t, write_marks_in, t->store, &err) != VT_OK)
+		tui_say(t, true, "%s", err.msg);
+}
+
 void
 tui_snooze_command(struct tui *t, enum km_action a, const char *arg)
 {
@@ -206,6 +230,7 @@ tui_snooze_command(struct tui *t, enum km_action a, const char *arg)
 	}
 	if (*when == '\0') {
 		if ((rc = vt_unsnooze_thread(t->store, thread, &err)) == VT_OK) {
+			write_marks_if_due(t);
 			tui_refresh_after_change(t);
 			tui_say(t, false, "the thread is back");
 		}
@@ -219,6 +244,7 @@ tui_snooze_command(struct tui *t, enum km_action a, const char *arg)
 
 		localtime_r(&z.until, &tm);
 		strftime(date, sizeof date, "%a %Y-%m-%d %H:%M", &tm);
+		write_marks_if_due(t);
 		tui_refresh_after_change(t);
 		tui_say(t, false, "snoozed until %s", date);
 	}

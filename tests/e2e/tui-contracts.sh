@@ -114,10 +114,18 @@ ok "a bad :contract says how" wait_for "usage: :contract [set YYYY-MM-DD"
 contains "a Snoozed folder" "$(screen)" "Snoozed"
 keys / 'from:hostco.example' Enter
 ok "the hosting thread again" wait_for "1 thread"
+# 31 threads snoozed or woken since the last index run (named in every
+# query): the 32nd snooze writes their marks itself
+DB=$TMP/data/vtriage.db
+sqlite3 "$DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 31)
+	INSERT INTO snooze_changed (thread) SELECT printf('%016x', 900000 + i) FROM n"
 keys z
 ok "z asks until when" wait_for "Snooze until"
 keys 3d Enter
 ok "z says until when" wait_for "snoozed until"
+is "the 32nd snooze leaves none named" "$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_changed')" 0
+is "its end is on its message in the index" \
+	"$(NOTMUCH_CONFIG=$TMP/data/notmuch-config notmuch count "property:vtriage.snoozed=$(sqlite3 "$DB" 'SELECT until FROM snoozes')")" 1
 lacks "and the thread leaves the list" "$(screen)" "Hosting contract"
 is "out of every count" "$($V count from:hostco.example)" 0
 keys / 'snoozed:yes' Enter
@@ -126,6 +134,7 @@ keys z
 ok "z asks again" wait_for "Snooze until"
 keys Enter
 ok "empty: the thread is back" wait_for "the thread is back"
+is "one wake is named, not written" "$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_changed')" 1
 is "in every count again" "$($V count from:hostco.example)" 1
 keys z
 ok "z without a thread says so" wait_for "no thread here"
