@@ -158,7 +158,10 @@ cmd_snooze(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	if (wake) {
 		char *query = cli_join(n, argv), *only = NULL;
 
-		if (query == NULL || asprintf(&only, "snoozed:yes and (%s)", query) < 0) {
+		/* notmuch reads "*" as all mail only as the whole query */
+		if (query == NULL || (strcmp(query, "*") == 0
+					      ? (only = strdup("snoozed:yes")) == NULL
+					      : asprintf(&only, "snoozed:yes and (%s)", query) < 0)) {
 			free(query);
 			vt_fail(&err, VT_ERR_NOMEM, "out of memory");
 			return cli_error(&err);

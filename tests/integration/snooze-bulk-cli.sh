@@ -102,5 +102,7 @@ is "still out of lists" "$($V count '*')" 1
 $V index --quiet
 is "the next run writes them" "$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_changed')" 0
 is "and lists still leave them out" "$($V count '*')" 1
+contains "unsnooze '*' wakes every snoozed one" "$($V unsnooze '*')" "41 messages back"
+is "all mail is back" "$($V count '*')" 42
 
 done_testing

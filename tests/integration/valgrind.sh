@@ -2,7 +2,8 @@
 # The main paths under valgrind's memcheck, on the demo mailbox: index
 # (the read-ahead thread, attribution, trust), search, check, history,
 # contacts, a refused and a forced merge, undo, attachments listed and
-# saved, a tag and its undo. Any invalid read or
+# saved, a tag and its undo, a query's worth of threads snoozed (their
+# marks written onto the index) and woken. Any invalid read or
 # write, use of uninitialised memory or bad free fails the test (leaks
 # are the sanitizer run's: GLib, GMime and Xapian keep caches by design).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -32,4 +33,7 @@ mkdir "$TMP/saved"
 ok "an attachment saved" vg attachment save id:3DA3C96B.7050007@eecs.berkeley.edu 2 --to "$TMP/saved"
 ok "a thread moved to the Trash" vg tag +deleted 'subject:"lunch thursday"'
 ok "and back" vg undo
+ok "every thread snoozed, the marks written" vg snooze '*' --until 2w
+is "nothing left named" "$(sqlite3 "$TMP/data/vtriage.db" 'SELECT count(*) FROM snooze_changed')" 0
+ok "and woken" vg unsnooze '*'
 done_testing
