@@ -336,4 +336,3 @@ vt_snooze_write_marks(struct vt_store *s, struct mail_db *rw, unsigned *written,
 		vt_mirror_token_renew(s, rw, key);
 	return rc;
 }
-
