@@ -22,6 +22,9 @@ struct cli {
 	char command_buf[128];
 	/* queries match snoozed conversations too (snooze, unsnooze) */
 	bool with_snoozed;
+	/* ANDed with the operands' query, both translated (unsnooze's
+	 * snoozed:yes); errors still quote the operands */
+	const char *and_query;
 };
 
 struct cli_command {

@@ -43,6 +43,13 @@ cli_query_error(const struct vt_error *err, const char *query)
 	return 2;
 }
 
+static vt_status
+translate(struct cli *cli, const char *query, char **out, struct vt_error *err)
+{
+	return cli->with_snoozed ? vt_query_translate_with_snoozed(cli->store, query, out, err)
+				 : vt_query_translate(cli->store, query, out, err);
+}
+
 /* The notmuch query for the operands, or NULL after reporting (*exit).
  * *user gets the query as the user wrote it. */
 char *
@@ -69,8 +76,18 @@ cli_prepare_query(struct cli *cli, int n, char **argv, char **user, int *exit_co
 		*exit_code = cli_error(&err);
 		return NULL;
 	}
-	rc = cli->with_snoozed ? vt_query_translate_with_snoozed(cli->store, query, &translated, &err)
-			       : vt_query_translate(cli->store, query, &translated, &err);
+	rc = translate(cli, query, &translated, &err);
+	if (rc == VT_OK && cli->and_query != NULL) {
+		char *also = NULL, *both = NULL;
+
+		if ((rc = translate(cli, cli->and_query, &also, &err)) == VT_OK &&
+		    (strcmp(translated, "*") == 0 ? (both = strdup(also)) == NULL
+						  : asprintf(&both, "(%s) AND (%s)", translated, also) < 0))
+			rc = vt_fail(&err, VT_ERR_NOMEM, "out of memory");
+		free(also);
+		free(translated);
+		translated = rc == VT_OK ? both : NULL;
+	}
 	if (rc != VT_OK) {
 		*exit_code = cli_query_error(&err, query);
 		free(query);

@@ -76,7 +76,7 @@ cmd_waiting(struct cli *cli, const struct cli_command *self, int argc, char **ar
 /*
  * A query's worth of threads snoozed or woken is named in every list and
  * count until the next index run: their marks are written now, unless
- * another vtriage holds the index for writing (its run writes them).
+ * another program holds the index for writing (its run writes them).
  */
 static void
 write_marks_if_due(struct cli *cli)
@@ -89,8 +89,11 @@ write_marks_if_due(struct cli *cli)
 	if (!vt_snooze_marks_due(cli->store) || mail_db_writer_busy(cli->db))
 		return;
 	vt_config_mail_location(cli->cfg, &loc);
-	/* a writer that came meanwhile: left to it, said nothing */
-	if (mail_db_open(&loc, MAIL_DB_READ_WRITE, &rw, &err) == VT_OK &&
+	/* A writer taking the index between the look and the open is waited
+	 * for (notmuch waits for the lock; the commit's opening again too):
+	 * rare, the look is just before. An error leaves the snoozes named
+	 * and kept, said. */
+	if (mail_db_open(&loc, MAIL_DB_READ_WRITE, &rw, &err) != VT_OK ||
 	    vt_snooze_write_marks(cli->store, rw, &written, &err) != VT_OK)
 		cli_print_error("snoozes kept; their marks are left to the next index run", &err);
 	mail_db_close(&rw);
@@ -155,23 +158,8 @@ cmd_snooze(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	/* snoozed again: a new end; woken: only what is snoozed (a thread
 	 * woken is named by every query until the next index run) */
 	cli->with_snoozed = true;
-	if (wake) {
-		char *query = cli_join(n, argv), *only = NULL;
-
-		/* notmuch reads "*" as all mail only as the whole query */
-		if (query == NULL || (strcmp(query, "*") == 0
-					      ? (only = strdup("snoozed:yes")) == NULL
-					      : asprintf(&only, "snoozed:yes and (%s)", query) < 0)) {
-			free(query);
-			vt_fail(&err, VT_ERR_NOMEM, "out of memory");
-			return cli_error(&err);
-		}
-		free(query);
-		code = cli_find_messages(cli, 1, &only, &found);
-		free(only);
-	} else {
-		code = cli_find_messages(cli, n, argv, &found);
-	}
+	cli->and_query = wake ? "snoozed:yes" : NULL;
+	code = cli_find_messages(cli, n, argv, &found);
 	if (code >= 0)
 		return code;
 	if ((ids = calloc(found.count + 1, sizeof *ids)) == NULL) {

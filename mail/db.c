@@ -311,6 +311,17 @@ open_own_index(struct mail_db *db, struct vt_error *err)
 	return rc;
 }
 
+/* The index's revision as this handle sees it, and its uuid into uuid. */
+static unsigned long
+revision_now(struct mail_db *db, char *uuid, size_t len)
+{
+	const char *id = NULL;
+	unsigned long revision = notmuch_database_get_revision(db->nm, &id);
+
+	snprintf(uuid, len, "%s", id ? id : "");
+	return revision;
+}
+
 static void *
 commit_in_background(void *arg)
 {
@@ -328,6 +339,7 @@ mail_db_commit_begin(struct mail_db *db)
 		return;
 	/* no thread to be had: the commit waits for the close */
 	mail_db_months_seal(db);
+	db->commit_revision = revision_now(db, db->commit_uuid, sizeof db->commit_uuid);
 	db->committing = pthread_create(&db->committer, NULL, commit_in_background, db) == 0;
 }
 
@@ -351,13 +363,27 @@ mail_db_commit_wait(struct mail_db *db, struct vt_error *err)
 	 * closed (the interface marking mail read): notmuch waits for its
 	 * lock (tests/unit/test-index.c). */
 	opened = open_own_index(db, rc == VT_OK ? err : NULL);
+	if (opened == VT_OK) {
+		char uuid[sizeof db->commit_uuid];
+
+		if (revision_now(db, uuid, sizeof uuid) != db->commit_revision ||
+		    strcmp(uuid, db->commit_uuid) != 0)
+			db->others_wrote++;
+	}
 	return rc != VT_OK ? rc : opened;
+}
+
+unsigned long
+mail_db_others_wrote(const struct mail_db *db)
+{
+	return db->others_wrote;
 }
 
 vt_status
 mail_db_compact(struct mail_db *db, struct vt_error *err)
 {
 	char xapian[PATH_MAX], lock_path[PATH_MAX];
+	unsigned long revision;
 	notmuch_status_t st;
 	vt_status rc;
 	int lock;
@@ -370,6 +396,9 @@ mail_db_compact(struct mail_db *db, struct vt_error *err)
 		return vt_fail(err, VT_ERR_IO, "%s: path too long", db->own_dir);
 	if ((rc = mail_db_commit_wait(db, err)) != VT_OK)
 		return rc;
+	/* the copy keeps the revision (not the uuid): another writer's
+	 * change while the index stood closed moves it */
+	revision = notmuch_database_get_revision(db->nm, NULL);
 	lock = lock_creation(lock_path);
 	mail_db_months_seal(db);
 	/* closing commits what the run wrote: the copy is of the committed */
@@ -402,6 +431,8 @@ out:
 		if (rc == VT_OK)
 			rc = again;
 	}
+	if (db->nm != NULL && notmuch_database_get_revision(db->nm, NULL) != revision)
+		db->others_wrote++;
 	if (lock >= 0)
 		close(lock);
 	return rc;

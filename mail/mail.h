@@ -222,6 +222,11 @@ vt_status mail_db_compact(struct mail_db *db, struct vt_error *err);
  */
 void mail_db_commit_begin(struct mail_db *db);
 vt_status mail_db_commit_wait(struct mail_db *db, struct vt_error *err);
+/* How many of db's commits found, opening the index again, that another
+ * writer had changed it while it stood closed (the lock is let go for
+ * the moment): a caller saying "the index is as my writes left it"
+ * compares this before and after them. */
+unsigned long mail_db_others_wrote(const struct mail_db *db);
 /* The mail root notmuch indexes (owned by db). */
 const char *mail_db_mail_root(const struct mail_db *db);
 /* The size of the index's posting table in bytes, 0 if unknown: how big
@@ -1040,7 +1045,8 @@ vt_status mail_search_threads_known(struct mail_db *db, const char *query, long 
  * "bucket:trusted") inside a notmuch query. For each term whose prefix is
  * in prefixes, expand(ctx, prefix, value) returns a malloc'd notmuch
  * sub-query (it is wrapped in parentheses) or NULL with err set. Quoted
- * strings are left alone. The result is malloc'd.
+ * strings are left alone. Parentheses must pair (VT_ERR_USAGE): every
+ * caller wraps the query. The result is malloc'd.
  */
 typedef char *(*mail_term_expander)(void *ctx, const char *prefix, const char *value,
 				    struct vt_error *err);

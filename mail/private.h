@@ -23,6 +23,12 @@ struct mail_db {
 	pthread_t committer;
 	bool committing;
 	notmuch_status_t commit_status;
+	/* the index as this handle's writes left it when a commit closed
+	 * it, and how many times it was not so when opened again: another
+	 * writer took the lock in between (mail_db_others_wrote) */
+	unsigned long commit_revision;
+	char commit_uuid[64];
+	unsigned long others_wrote;
 	/* a writer's: every message carries its month (months.c), so the
 	 * revision it leaves is recorded as whole when it closes */
 	bool months_whole;

@@ -125,11 +125,21 @@ mail_query_rewrite(const char *query, const char *const *prefixes, mail_term_exp
 {
 	struct buf b = { 0 };
 	const char *p = query, *which = NULL;
+	long depth = 0;
 	size_t n;
 
 	*out = NULL;
 	buf_adds(&b, "");
 	while (*p) {
+		/* every query is wrapped, "(query) AND ...", to leave the
+		 * snoozed out, to name threads: a ")" of its own would let
+		 * its rest out of the wrapper (notmuch reads it leniently) */
+		if (*p == '(' || (*p == ')' && --depth < 0)) {
+			if (*p == '(')
+				depth++;
+			else
+				break;
+		}
 		if (isspace((unsigned char)*p) || *p == '(' || *p == ')') {
 			buf_add(&b, p++, 1);
 			continue;
@@ -191,6 +201,11 @@ mail_query_rewrite(const char *query, const char *const *prefixes, mail_term_exp
 	if (b.failed) {
 		free(b.data);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	if (depth != 0) {
+		free(b.data);
+		return vt_fail(err, VT_ERR_USAGE, "%s", depth < 0 ? "a ')' with no '(' before it"
+								 : "a '(' never closed");
 	}
 	*out = b.data;
 	return VT_OK;

@@ -794,6 +794,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	bool after_crash;
 	vt_status rc, committed;
 	unsigned snoozes_written = 0;
+	unsigned long others = 0;
 
 	memset(report, 0, sizeof *report);
 	/* The run's lookups (a message's row, its sightings by name, the
@@ -855,6 +856,10 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	 * needs no index), and the token names the index as committed. */
 	if (rc == VT_OK && (now = mail_index_token(db, &report->mail)) == NULL)
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	/* each commit lets the index's lock go for a moment: a writer that
+	 * came in then leaves the token as it was, behind the index (the
+	 * next list looks, the next run reconciles) */
+	others = mail_db_others_wrote(db);
 	if (rc == VT_OK && !report->mail.unchanged)
 		mail_db_commit_begin(db);
 	if (rc == VT_OK)
@@ -874,7 +879,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	if (rc == VT_OK &&
 	    (rc = vt_trust_mirror(s, db, interrupted, &report->verdicts_written, err)) == VT_OK &&
 	    (rc = vt_snooze_mirror(s, db, &snoozes_written, err)) == VT_OK &&
-	    report->verdicts_written + snoozes_written > 0) {
+	    report->verdicts_written + snoozes_written > 0 && mail_db_others_wrote(db) == others) {
 		char *renewed = mail_index_token_renewed(db, now);
 
 		if (renewed == NULL)
@@ -888,7 +893,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		rc = vt_meta_set(s, "index_dirty", "0", err);
 	/* after all is recorded: a compaction killed halfway costs nothing
 	 * but itself; one done is a new database (uuid) */
-	if (rc == VT_OK && compact_if_worth_it(db, ui, report)) {
+	if (rc == VT_OK && compact_if_worth_it(db, ui, report) && mail_db_others_wrote(db) == others) {
 		free(now);
 		if ((now = mail_index_token(db, &report->mail)) != NULL)
 			vt_meta_set(s, "index_token", now, NULL);

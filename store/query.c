@@ -1085,8 +1085,10 @@ translate(struct vt_store *s, const char *query, bool leave_snoozed_out, char **
 	while (*q == ' ' || *q == '\t')
 		q++;
 	/* notmuch reads an empty query as "match nothing"; vtriage, like
-	 * notmuch's own command line, reads it as everything. */
-	if (*q == '\0')
+	 * notmuch's own command line, reads it as everything. And "*" is
+	 * all mail to notmuch only as the whole query: " * " is made "*",
+	 * which wrapped below is not "( * )", no mail. */
+	if (*q == '\0' || (*q == '*' && q[1 + strspn(q + 1, " \t")] == '\0'))
 		query = "*";
 	if ((rc = joint_document_terms(s, query, &joint, err)) != VT_OK)
 		return rc;

@@ -65,20 +65,25 @@ vt_snooze_parse_until(const char *text, time_t now, time_t *out)
 	return *out > now;
 }
 
-/* The write, and the thread it changed (named one by one until the
- * next index run marks it), in one transaction. */
+/* The writes (the second may be NULL), and the thread they changed
+ * (named one by one until the next index run marks it), in one
+ * transaction. */
 static vt_status
 change(struct vt_store *s, const char *changed_sql, const char *key, const char *write_sql,
-       const char *what, int64_t until, struct vt_error *err)
+       const char *then_sql, const char *what, int64_t until, struct vt_error *err)
 {
 	vt_status rc = vt_store_begin(s, err);
 
 	if (rc != VT_OK)
 		return rc;
 	rc = vt_sql_run(s, changed_sql, what, err, "t", key);
-	if (rc == VT_OK)
-		rc = until ? vt_sql_run(s, write_sql, what, err, "ti", key, until)
-			   : vt_sql_run(s, write_sql, what, err, "t", key);
+	for (int i = 0; i < 2 && rc == VT_OK; i++) {
+		const char *sql = i == 0 ? write_sql : then_sql;
+
+		if (sql != NULL)
+			rc = until ? vt_sql_run(s, sql, what, err, "ti", key, until)
+				   : vt_sql_run(s, sql, what, err, "t", key);
+	}
 	if (rc == VT_OK)
 		return vt_store_commit(s, err);
 	vt_store_rollback(s);
@@ -92,7 +97,13 @@ change(struct vt_store *s, const char *changed_sql, const char *key, const char 
 vt_status
 vt_snooze(struct vt_store *s, const char *message_id, time_t until, struct vt_error *err)
 {
+	/* the thread's end is its snoozes' latest: the others of the thread
+	 * (kept by each message, one survives a merge) move with this one,
+	 * earlier as well as later */
 	return change(s, CHANGED_BY_MESSAGE, message_id,
+		      "UPDATE snoozes SET until = ?2 WHERE message_id IN"
+		      " (SELECT message_id FROM messages WHERE thread ="
+		      "  (SELECT thread FROM messages WHERE message_id = ?1 AND thread <> ''))",
 		      "INSERT OR REPLACE INTO snoozes (message_id, until, created)"
 		      " VALUES (?1, ?2, strftime('%s', 'now'))",
 		      "snooze", (int64_t)until, err);
@@ -104,7 +115,7 @@ vt_unsnooze_thread(struct vt_store *s, const char *thread, struct vt_error *err)
 	return change(s, "INSERT INTO snooze_changed (thread) VALUES (?1)", thread,
 		      "DELETE FROM snoozes WHERE message_id IN"
 		      " (SELECT message_id FROM messages WHERE thread = ?1)",
-		      "wake a thread", 0, err);
+		      NULL, "wake a thread", 0, err);
 }
 
 vt_status
@@ -169,7 +180,7 @@ vt_unsnooze_message(struct vt_store *s, const char *message_id, struct vt_error 
 		      "DELETE FROM snoozes WHERE message_id = ?1 OR message_id IN"
 		      " (SELECT message_id FROM messages WHERE thread ="
 		      "  (SELECT thread FROM messages WHERE message_id = ?1))",
-		      "wake a thread", 0, err);
+		      NULL, "wake a thread", 0, err);
 }
 
 vt_status
@@ -328,11 +339,13 @@ vt_snooze_write_marks(struct vt_store *s, struct mail_db *rw, unsigned *written,
 		      struct vt_error *err)
 {
 	/* marks move no message between threads: a store mirroring the
-	 * index before mirrors it after, as after vtriage's tags */
+	 * index before mirrors it after, as after vtriage's tags, unless
+	 * another writer came in while the commit had the index closed */
 	const char *key = vt_mirror_token_key(s, rw);
+	unsigned long others = mail_db_others_wrote(rw);
 	vt_status rc = vt_snooze_mirror(s, rw, written, err);
 
-	if (rc == VT_OK && key != NULL && *written > 0)
+	if (rc == VT_OK && key != NULL && *written > 0 && mail_db_others_wrote(rw) == others)
 		vt_mirror_token_renew(s, rw, key);
 	return rc;
 }

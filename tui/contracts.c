@@ -192,18 +192,24 @@ write_marks_in(struct mail_db *rw, void *ctx, struct vt_error *err)
 
 /* Threads snoozed or woken since the last index run are each named in
  * every query: from a few dozen of them (vt_snooze_marks_due; no sync
- * ran meanwhile) their marks are written now; quietly not while another
- * writer holds the index (its run writes them). */
-static void
-write_marks_if_due(struct tui *t)
+ * ran meanwhile) their marks are written now; not while another writer
+ * holds the index (its run writes them). One that takes it between the
+ * look and the open is waited for, as for a tag. */
+static vt_status
+write_marks_if_due(struct tui *t, struct vt_error *err)
 {
-	struct vt_error err = { 0 };
-
 	tui_poll_sync(t, false);
 	if (!vt_snooze_marks_due(t->store) || t->sync.indexing || mail_db_writer_busy(*t->db))
-		return;
-	if (tui_while_writable(t, write_marks_in, t->store, &err) != VT_OK)
-		tui_say(t, true, "%s", err.msg);
+		return VT_OK;
+	return tui_while_writable(t, write_marks_in, t->store, err);
+}
+
+/* After the snooze's own message: what writing the marks met. */
+static void
+say_marks_failed(struct tui *t, vt_status marks, const struct vt_error *err)
+{
+	if (marks != VT_OK)
+		tui_say(t, true, "marks left to the next index run: %s", err->msg);
 }
 
 void
@@ -213,7 +219,8 @@ tui_snooze_command(struct tui *t, enum km_action a, const char *arg)
 	char *thread = tid ? strdup(tid) : NULL, *when;
 	struct vt_error err = { 0 };
 	struct snoozing z = { t->store, 0 };
-	vt_status rc = VT_OK;
+	struct vt_error marks_err = { 0 };
+	vt_status rc = VT_OK, marks;
 
 	(void)a;
 	if (thread == NULL) {
@@ -230,9 +237,10 @@ tui_snooze_command(struct tui *t, enum km_action a, const char *arg)
 	}
 	if (*when == '\0') {
 		if ((rc = vt_unsnooze_thread(t->store, thread, &err)) == VT_OK) {
-			write_marks_if_due(t);
+			marks = write_marks_if_due(t, &marks_err);
 			tui_refresh_after_change(t);
 			tui_say(t, false, "the thread is back");
+			say_marks_failed(t, marks, &marks_err);
 		}
 	} else if (!vt_snooze_parse_until(when, time(NULL), &z.until)) {
 		tui_say(t, true, "%.80s: a future date (YYYY-MM-DD), 3d, 2w or a weekday (mon)", when);
@@ -244,9 +252,10 @@ tui_snooze_command(struct tui *t, enum km_action a, const char *arg)
 
 		localtime_r(&z.until, &tm);
 		strftime(date, sizeof date, "%a %Y-%m-%d %H:%M", &tm);
-		write_marks_if_due(t);
+		marks = write_marks_if_due(t, &marks_err);
 		tui_refresh_after_change(t);
 		tui_say(t, false, "snoozed until %s", date);
+		say_marks_failed(t, marks, &marks_err);
 	}
 	if (rc != VT_OK && err.msg[0])
 		tui_say(t, true, "%s", err.msg);

@@ -23,6 +23,8 @@ while [ $i -le 40 ]; do
 done
 msg k1 "Sam <sam@globex.example>" "Quote for racks" 1
 msg k2 "Sam <sam@globex.example>" "Delivery of racks" 1
+printf 'From: %s\nTo: Sam <sam@globex.example>\nSubject: Re: Quote for racks\nDate: %s\nMessage-ID: <k1r@test>\nIn-Reply-To: <k1@test>\nReferences: <k1@test>\n\nThanks.\n' \
+	"$ME" "$(date -R)" >"$M/cur/k1r:2,S"
 write_config "$TMP/conf" "$M" "$TMP/data"
 V="$VTRIAGE --config $TMP/conf"
 export NOTMUCH_CONFIG="$TMP/data/notmuch-config"
@@ -46,18 +48,18 @@ out=$($V snooze 'subject:Newsletter' --until 2w)
 contains "snooze says how many" "$out" "40 messages snoozed until"
 is "nothing is named any more" "$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_changed')" 0
 is "every snoozed message is recorded as marked" \
-	"$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_marks')" 41
+	"$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_marks')" 42
 until=$(sqlite3 "$DB" "SELECT DISTINCT until FROM snooze_marks WHERE message_id = 'n1@test'")
 is "the index carries each end on its messages" \
 	"$(notmuch count "property:vtriage.snoozed=$until")" 40
 is "the thread snoozed before is written with them" \
-	"$(notmuch search --output=messages "property:vtriage.snoozed=$k1_until")" "id:k1@test"
+	"$(notmuch search --output=messages "property:vtriage.snoozed=$k1_until" | sort | tr '\n' ' ')" "id:k1@test id:k1r@test "
 is "the lists leave all of them out" "$($V count '*')" 1
 contains "the query is one term an end" "$($V search --notmuch-query '*')" "vtriage.snoozed=$until"
 lacks "no thread named" "$($V search --notmuch-query '*')" "thread:"
 is "snoozed:yes finds them" "$($V count --output=threads snoozed:yes)" 41
 is "the store still mirrors the index" "$(token_revision)" "$(index_revision)"
-is "a list is the store's (same threads as notmuch's)" \
+is "a list shows the one thread not snoozed" \
 	"$($V search --format=json '*' | python3 -c 'import json,sys; print([t["subject"] for t in json.load(sys.stdin)])')" \
 	"['Delivery of racks']"
 
@@ -73,9 +75,9 @@ until=$later
 # woken in bulk: the marks come off now too
 contains "unsnooze finds the snoozed by a plain query" "$($V unsnooze 'subject:Newsletter')" "40 messages back"
 is "woken: nothing named" "$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_changed')" 0
-is "the marks came off but the one still snoozed" "$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_marks')" 1
+is "the marks came off but the thread still snoozed" "$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_marks')" 2
 is "the index carries none of the woken" "$(notmuch count "property:vtriage.snoozed=$until")" 0
-is "but still the one snoozed" "$(notmuch count "property:vtriage.snoozed=$k1_until")" 1
+is "but still the thread snoozed" "$(notmuch count "property:vtriage.snoozed=$k1_until")" 2
 is "they are back in lists" "$($V count '*')" 41
 is "the store still mirrors the index after the wake" "$(token_revision)" "$(index_revision)"
 
@@ -102,7 +104,23 @@ is "still out of lists" "$($V count '*')" 1
 $V index --quiet
 is "the next run writes them" "$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_changed')" 0
 is "and lists still leave them out" "$($V count '*')" 1
-contains "unsnooze '*' wakes every snoozed one" "$($V unsnooze '*')" "41 messages back"
-is "all mail is back" "$($V count '*')" 42
+is "a ')' of its own cannot let a query out of the snoozed:yes it is held to" \
+	"$(status $V unsnooze 'subject:Newsletter) or (from:globex.example')" 2
+contains "said so, of the query as written" \
+	"$($V unsnooze 'subject:Newsletter) or (from:globex.example' 2>&1)" \
+	"bad query 'subject:Newsletter) or (from:globex.example': a ')' with no '(' before it"
+is "nothing woken by it" "$($V count '*')" 1
+is "' * ' is all mail, as '*'" "$($V count ' * ')" 1
+contains "unsnooze ' * ' wakes every snoozed one" "$($V unsnooze ' * ')" "42 messages back"
+is "all mail is back" "$($V count '*')" 43
+
+# a thread's end is the one snoozed last, earlier as well as later
+$V snooze 'id:k1@test' --until 3w >/dev/null
+far=$(sqlite3 "$DB" "SELECT until FROM snoozes WHERE message_id = 'k1@test'")
+contains "snoozed by its other message" "$($V snooze 'id:k1r@test' --until 3d)" "1 message snoozed until"
+near=$(sqlite3 "$DB" "SELECT until FROM snoozes WHERE message_id = 'k1r@test'")
+ok "sooner than the first" [ "$near" -lt "$far" ]
+is "the thread's snoozes all end then" "$(sqlite3 "$DB" 'SELECT DISTINCT until FROM snoozes')" "$near"
+is "--list says the sooner end" "$($V snooze --list --format=json | python3 -c 'import json,sys; print([t["until"] for t in json.load(sys.stdin)])')" "[$near]"
 
 done_testing

@@ -899,6 +899,7 @@ a_commit_in_the_background_holds_once_waited_for(void **state)
 	assert_int_equal(count_from_outside(f, "tag:seen-by-others"), 0);
 	mail_db_commit_begin(f->db);
 	assert_int_equal(mail_db_commit_wait(f->db, &err), VT_OK);
+	assert_int_equal(mail_db_others_wrote(f->db), 0);
 	assert_int_equal(count_from_outside(f, "*"), 3);
 	assert_int_equal(count_from_outside(f, "tag:seen-by-others"), 1);
 	tag_one(f->db, "patch@intel.com", "after");
@@ -910,10 +911,11 @@ a_commit_in_the_background_holds_once_waited_for(void **state)
 }
 
 /* The other writer: another process (Xapian's lock is per process),
- * this same program run as `--hold-writer DATA MAIL`: it takes the index
- * as soon as it can, says so, holds it a moment and lets go. */
+ * this same program run as `--hold-writer DATA MAIL [TAG]`: it takes the
+ * index as soon as it can, tags a message with TAG if given, says so,
+ * holds it a moment and lets go. */
 static int
-hold_writer(const char *data, const char *mail)
+hold_writer(const char *data, const char *mail, const char *tag)
 {
 	struct mail_db_location loc = { .data_dir = data, .mail_root = mail };
 	struct vt_error err = { 0 };
@@ -924,6 +926,8 @@ hold_writer(const char *data, const char *mail)
 			return 1;
 		usleep(10000);
 	}
+	if (tag != NULL)
+		tag_one(db, "lunch@gmail.com", tag);
 	printf("held\n");
 	fflush(stdout);
 	usleep(300000);
@@ -932,14 +936,14 @@ hold_writer(const char *data, const char *mail)
 }
 
 /* Another writer that takes the index in the moment it stands closed
- * (the interface marking mail read) is waited for, not an error. */
+ * (the interface marking mail read) is waited for, not an error; what it
+ * wrote meanwhile is told (mail_db_others_wrote), what it only held not. */
 static void
-a_writer_slipping_in_during_the_commit_is_waited_for(void **state)
+slip_in_during_a_commit(struct fixture *f, const char *tag)
 {
-	struct fixture *f = *state;
 	struct mail_index_stats st;
 	struct vt_error err = { 0 };
-	char *argv[] = { "/proc/self/exe", "--hold-writer", f->data, f->mail, NULL };
+	char *argv[] = { "/proc/self/exe", "--hold-writer", f->data, f->mail, (char *)tag, NULL };
 	posix_spawn_file_actions_t actions;
 	char said[16] = "";
 	int out[2], status = -1;
@@ -962,8 +966,25 @@ a_writer_slipping_in_during_the_commit_is_waited_for(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(status, 0);
 	close(out[0]);
+	assert_int_equal(mail_db_others_wrote(f->db), tag != NULL ? 1 : 0);
 	tag_one(f->db, "lunch@gmail.com", "mine");
 	assert_int_equal(count(f, "tag:mine"), 1);
+	if (tag != NULL)
+		assert_int_equal(count(f, "tag:theirs"), 1);
+}
+
+static void
+a_writer_slipping_in_during_the_commit_is_waited_for(void **state)
+{
+	slip_in_during_a_commit(*state, NULL);
+}
+
+/* A tag written in the moment the index stood closed: a caller that
+ * would say "the index is as my writes left it" is told otherwise. */
+static void
+a_write_slipping_in_during_the_commit_is_told(void **state)
+{
+	slip_in_during_a_commit(*state, "theirs");
 }
 
 /* The store's hooks run beside the walk, on a thread of their own, in the
@@ -1077,8 +1098,8 @@ extern char **environ;
 int
 main(int argc, char **argv)
 {
-	if (argc == 4 && strcmp(argv[1], "--hold-writer") == 0)
-		return hold_writer(argv[2], argv[3]);
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "--hold-writer") == 0)
+		return hold_writer(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(open_fails_clearly_without_a_mail_root),
@@ -1116,6 +1137,8 @@ main(int argc, char **argv)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_writer_slipping_in_during_the_commit_is_waited_for,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(a_write_slipping_in_during_the_commit_is_told, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -80,6 +80,28 @@ errors_name_the_problem(void **state)
 	assert_non_null(strstr(err.msg, "no vendor 'unknown'"));
 }
 
+/* Every query is wrapped ("(query) AND ..."): a ')' of its own would let
+ * the rest of it out, so parentheses must pair; quoted ones are text. */
+static void
+parentheses_must_pair(void **state)
+{
+	struct vt_error err = { 0 };
+	char *out = NULL;
+
+	assert_int_equal(mail_query_rewrite("subject:a) or (from:b", prefixes, expand, NULL, &out,
+					    &err),
+			 VT_ERR_USAGE);
+	assert_null(out);
+	assert_non_null(strstr(err.msg, "')' with no '('"));
+	assert_int_equal(mail_query_rewrite("(vendor:acme or tag:x", prefixes, expand, NULL, &out,
+					    &err),
+			 VT_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "'(' never closed"));
+	assert_int_equal(mail_query_rewrite(")(", prefixes, expand, NULL, &out, &err), VT_ERR_USAGE);
+	check("subject:\"a (b\" (tag:x)", "subject:\"a (b\" (tag:x)");
+	check("\"x)\" and (vendor:acme)", "\"x)\" and ((X-vendor=acme))");
+}
+
 static void
 quoting_doubles_quotes(void **state)
 {
@@ -127,6 +149,7 @@ main(void)
 		cmocka_unit_test(our_terms_are_expanded_in_place),
 		cmocka_unit_test(signs_become_operators),
 		cmocka_unit_test(errors_name_the_problem),
+		cmocka_unit_test(parentheses_must_pair),
 		cmocka_unit_test(quoting_doubles_quotes),
 		cmocka_unit_test(a_sole_term_is_the_whole_query),
 	};
