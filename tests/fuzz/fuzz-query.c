@@ -5,7 +5,8 @@
  * the quote and bill terms answered in sqlite). A query is typed by the
  * user, but also pasted, and saved in [searches] of a config copied from
  * elsewhere. The scanner with no prefixes of ours gives the
- * query back unchanged; each term it hands over has a value; the
+ * query back unchanged, or refuses it when its parentheses do not pair
+ * (every caller wraps it); each term it hands over has a value; the
  * translation gives a query or an error that says why. A query read as
  * one vendor: term alone (the store's way to a vendor's threads) is one
  * the scanner finds that term in, with that value, and no other.
@@ -96,17 +97,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (query == NULL)
 		return 0;
 
-	if (mail_query_rewrite(query, none, expand, NULL, &out, &err) != VT_OK ||
-	    strcmp(out, query) != 0)
+	/* unchanged, or refused for its parentheses (they must pair) */
+	rc = mail_query_rewrite(query, none, expand, NULL, &out, &err);
+	if (rc == VT_OK ? strcmp(out, query) != 0
+			: rc != VT_ERR_USAGE || out != NULL || strstr(err.msg, "'('") == NULL)
 		abort();
 	free(out);
+	memset(&err, 0, sizeof err);
 	struct handed h = { 0 };
 	char *sole = mail_query_sole_term(query, "vendor");
 
 	rc = mail_query_rewrite(query, prefixes, expand, &h, &out, &err);
 	if ((rc == VT_OK) != (out != NULL) || (rc != VT_OK && err.msg[0] == '\0'))
 		abort();
-	if (sole != NULL && (h.n != 1 || h.vendor == NULL || strcmp(h.vendor, sole) != 0))
+	if (rc == VT_OK && sole != NULL &&
+	    (h.n != 1 || h.vendor == NULL || strcmp(h.vendor, sole) != 0))
 		abort();
 	free(sole);
 	free(h.vendor);
