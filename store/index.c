@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +317,73 @@ refresh_threads(struct vt_store *s, struct mail_db *db, struct vt_error *err)
 		rc = update_waiting(s, db, err);
 	if (rc == VT_OK)
 		rc = vt_sql_exec(s, "DELETE FROM temp.touched", err);
+	return rc;
+}
+
+/* A message changed since the last run: the store follows it to its
+ * thread now, the threads it left and joined touched (their waiting
+ * state is written again). */
+struct moved {
+	struct vt_store *s;
+	struct vt_error *err;
+	vt_status rc;
+};
+
+static bool
+follow_thread(void *ctx, const char *id, const char *thread_id)
+{
+	struct moved *m = ctx;
+	sqlite3_stmt *st = vt_sql_prepare(m->s, "SELECT thread FROM messages WHERE message_id = ?",
+					  m->err);
+	char *was = NULL;
+
+	if (st == NULL) {
+		m->rc = m->err ? m->err->status : VT_ERR_DB;
+		return false;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0),
+						     thread_id) != 0)
+		was = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (was != NULL &&
+	    ((m->rc = set_thread(m->s, id, thread_id, m->err)) != VT_OK ||
+	     (*was != '\0' && (m->rc = touch_thread(m->s, was, m->err)) != VT_OK) ||
+	     (m->rc = touch_thread(m->s, thread_id, m->err)) != VT_OK)) {
+		free(was);
+		return false;
+	}
+	free(was);
+	return true;
+}
+
+/*
+ * Another program's writes, or a run that died, may have moved messages
+ * between threads with no message of this run's in either (notmuch new
+ * indexing a reply that joins two threads, then its file deleted; a
+ * notmuch reindex; a merge the dead run made after its last hook): a
+ * moved message is written again, so every message changed since the
+ * last completed run's token is followed to its thread. Without a token
+ * (a first index that died) every message is.
+ */
+static vt_status
+follow_moved_threads(struct vt_store *s, struct mail_db *db, const char *since,
+		     struct vt_error *err)
+{
+	struct moved m = { .s = s, .err = err, .rc = VT_OK };
+	bool all = false;
+	vt_status rc = vt_store_begin(s, err);
+
+	if (rc != VT_OK)
+		return rc;
+	rc = since != NULL ? mail_index_changes_since(db, since, LONG_MAX, follow_thread, &m, &all,
+						      err)
+			   : mail_for_each_message(db, "*", set_thread, s, err);
+	if (rc == VT_OK)
+		rc = m.rc;
+	if (rc == VT_OK)
+		return vt_store_commit(s, err);
+	vt_store_rollback(s);
 	return rc;
 }
 
@@ -785,7 +853,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		.warning = on_warning,
 		.progress = on_progress,
 	};
-	char *dirty, *rederive, *token, *pdf_cache = NULL, *now = NULL;
+	char *dirty, *rederive, *token, *last_token = NULL, *pdf_cache = NULL, *now = NULL;
 	struct mail_pdf_options pdf = { .helper = cfg->pdf_helper ? cfg->pdf_helper
 								 : getenv("VTRIAGE_PDF_HELPER"),
 					.timeout_s = (unsigned)cfg->pdf_timeout,
@@ -817,7 +885,8 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	free(dirty);
 	rederive = vt_meta_get(s, "rederive");
 	/* After a crash the index may hold what the store never saw. */
-	token = after_crash ? NULL : vt_meta_get(s, "index_token");
+	last_token = vt_meta_get(s, "index_token");
+	token = after_crash || last_token == NULL ? NULL : strdup(last_token);
 	opts.unchanged_since = token;
 	if ((rc = vt_sql_exec(s,
 			      "CREATE TEMP TABLE IF NOT EXISTS touched (thread TEXT PRIMARY KEY);"
@@ -849,6 +918,9 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	 * and counting every message (35 ms at 300,000) is skipped. */
 	if (rc == VT_OK && !report->mail.only_ours)
 		rc = reconcile(&run, db, after_crash, &opts, &hooks, report, err);
+	/* (a first index has no token: its hooks saw every message) */
+	if (rc == VT_OK && ((!report->mail.only_ours && last_token != NULL) || after_crash))
+		rc = follow_moved_threads(s, db, last_token, err);
 	if (rc == VT_OK)
 		rc = refresh_threads(s, db, err);
 	/* The run's last read and write of the index: Xapian commits on a
@@ -904,6 +976,7 @@ out:
 	vt_sql_exec(s, "PRAGMA cache_size = " DEFAULT_CACHE_KIB, NULL);
 	free(rederive);
 	free(token);
+	free(last_token);
 	free(now);
 	free(pdf_cache);
 	report->vendors_new = run.vendors_new;

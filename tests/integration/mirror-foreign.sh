@@ -1,0 +1,52 @@
+#!/bin/sh
+# The store beside an index another program writes to: `notmuch new`
+# indexes a reply that joins two threads, then the reply's file goes and
+# `notmuch new` runs again. The joined messages keep their new thread in
+# the index (notmuch never splits a thread) though no message of
+# vtriage's next run is in it; that run follows every message changed
+# since its last to its thread, so lists (whose thread sizes come from
+# the store) say what notmuch says.
+. "$(dirname "$0")/../lib.sh"
+
+command -v notmuch >/dev/null || skip_all "notmuch not installed"
+M=$TMP/mail
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+ME="Rich Miller <rich@northwind.example>"
+# msg ID FROM SUBJECT [REFERENCES]
+msg() {
+	printf 'From: %s\nTo: %s\nSubject: %s\nDate: %s\nMessage-ID: <%s@test>\n%s\nHello.\n' \
+		"$2" "$ME" "$3" "$(date -R -d '-2 days')" "$1" \
+		"${4:+References: $4
+}" >"$M/cur/$1:2,S"
+}
+msg a1 "Ann <ann@acme.example>" "Invoice 1"
+msg b1 "Ann <ann@acme.example>" "Invoice 2"
+msg c1 "Sam <sam@globex.example>" "Racks"
+write_config "$TMP/conf" "$M" "$TMP/data"
+V="$VTRIAGE --config $TMP/conf"
+export NOTMUCH_CONFIG="$TMP/data/notmuch-config"
+$V index --quiet
+
+# notmuch's own [matched/total] of the thread of a message, and vtriage's
+sizes() { notmuch search --format=json "$1" | python3 -c 'import json,sys; print([(t["matched"], t["total"]) for t in json.load(sys.stdin)])'; }
+vt_sizes() { $V search --format=json "$1" | python3 -c 'import json,sys; print([(t["matched"], t["total"]) for t in json.load(sys.stdin)])'; }
+is "two threads to begin with" "$(vt_sizes 'subject:"Invoice 1"')" "[(1, 1)]"
+
+sleep 1.1
+msg r1 "$ME" "Re: both invoices" "<a1@test> <b1@test>"
+notmuch new --quiet
+is "notmuch joins them" "$(sizes 'subject:"Invoice 1"')" "[(1, 3)]"
+sleep 1.1
+rm "$M/cur/r1:2,S"
+notmuch new --quiet
+is "and keeps them joined without the reply" "$(sizes 'subject:"Invoice 1"')" "[(1, 2)]"
+
+$V index --quiet
+is "vtriage's list says the same after its next run" "$(vt_sizes 'subject:"Invoice 1"')" "[(1, 2)]"
+is "the store has the message in its new thread" \
+	"$(sqlite3 "$TMP/data/vtriage.db" "SELECT count(DISTINCT thread) FROM messages WHERE message_id IN ('a1@test', 'b1@test')")" 1
+is "the reply is gone from the store too" \
+	"$(sqlite3 "$TMP/data/vtriage.db" "SELECT count(*) FROM messages WHERE message_id = 'r1@test'")" 0
+is "a list of all mail: the same threads and sizes as notmuch's" "$(vt_sizes '*')" "$(sizes '*')"
+
+done_testing
