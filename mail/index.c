@@ -56,6 +56,10 @@ struct walk {
 	 * mtimes the index records before and after this run */
 	uint64_t dirs_before, dirs_after;
 	bool rescanned;                   /* a directory changed on disk */
+	/* one changed on disk since the index recorded it, with nothing to
+	 * add or take out: another program indexed the change (notmuch new
+	 * records no mtime of the second it runs in) */
+	bool indexed_by_others;
 	time_t newest, newest_stored;     /* MAIL_CONFIG_NEWEST */
 	long long oldest, oldest_stored;  /* MAIL_CONFIG_OLDEST, -1: none yet */
 	long long oldest_dated, oldest_dated_stored; /* MAIL_CONFIG_OLDEST_DATED */
@@ -778,6 +782,7 @@ walk_dir(struct walk *w, const char *path)
 	struct stat sb;
 	time_t db_mtime, now;
 	unsigned seen;
+	size_t removals;
 	int n = 0, i;
 	vt_status rc = VT_OK;
 
@@ -816,6 +821,7 @@ walk_dir(struct walk *w, const char *path)
 	/* Changed on disk, unless it is a directory the index never held a
 	 * file of (an empty new/, say) and still holds none. */
 	seen = w->stats->files_seen;
+	removals = w->removed_files.count + w->removed_dirs.count;
 	if (dir) {
 		w->rescanned = true;
 		db_files = notmuch_directory_get_child_files(dir);
@@ -824,14 +830,20 @@ walk_dir(struct walk *w, const char *path)
 	rc = scan_files(w, path, entries, n, db_files, db_dirs);
 	if (w->stats->files_seen != seen)
 		w->rescanned = true;
+	else if (dir && sb.st_mtime != db_mtime && db_mtime != sb.st_mtime - 1 &&
+		 removals == w->removed_files.count + w->removed_dirs.count)
+		w->indexed_by_others = true;
 	if (rc != VT_OK || interrupted(w))
 		goto out;
 	/* Mail delivered later within this same second must not be missed:
-	 * only record an mtime that is safely in the past.  File timestamps
-	 * come from the kernel's coarse clock, which can lag time() by a
-	 * tick, so "a different second" is not enough. */
-	if (sb.st_mtime < now - 1)
-		rc = path_list_add(&w->dir_mtimes, path, sb.st_mtime, w->err);
+	 * only an mtime safely in the past is recorded as it is (file
+	 * timestamps come from the kernel's coarse clock, which can lag
+	 * time() by a tick, so "a different second" is not enough). A newer
+	 * one is recorded a second short: the next run lists the directory
+	 * again, and knows the difference for its own, not another
+	 * program's indexing (indexed_by_others). */
+	rc = path_list_add(&w->dir_mtimes, path,
+			   sb.st_mtime < now - 1 ? sb.st_mtime : sb.st_mtime - 1, w->err);
 out:
 	if (db_files)
 		notmuch_filenames_destroy(db_files);
@@ -1313,7 +1325,10 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 	if (rc == VT_OK && !interrupted(&w) && opts->unchanged_since != NULL) {
 		char *before = index_token(w.uuid, w.revision_at_start, w.dirs_before);
 
-		stats->only_ours = before != NULL && strcmp(before, opts->unchanged_since) == 0;
+		/* a message deleted alone moves no revision: a directory the
+		 * walk found changed yet already indexed says who did */
+		stats->only_ours = before != NULL && strcmp(before, opts->unchanged_since) == 0 &&
+				   !w.indexed_by_others;
 		stats->unchanged = stats->only_ours && !w.rescanned;
 		free(before);
 	}

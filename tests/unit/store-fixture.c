@@ -146,8 +146,13 @@ age_mail_dirs(struct fixture *f, int minutes)
 
 	if (when == last)
 		when--;
+	/* only those whose content changed since the last call, as on a
+	 * real disk: a directory changed but with nothing new to index
+	 * says another program indexed it (mail/index.c) */
+	assert_int_equal(test_sh("find '%s' -type d -newermt @%lld -exec touch -d @%lld {} +",
+				 f->mail, last, when),
+			 0);
 	last = when;
-	assert_int_equal(test_sh("find '%s' -type d -exec touch -d @%lld {} +", f->mail, when), 0);
 }
 
 int
