@@ -1276,6 +1276,10 @@ mail_index_changes_since(struct mail_db *db, const char *token, long max,
 		*all_known = ++n <= max && id != NULL && thread != NULL && known(ctx, id, thread);
 		notmuch_message_destroy(msg);
 	}
+	/* the revision moved and no message shows it: one was deleted from
+	 * a thread of several (its ghost is no message a search finds) */
+	if (n == 0)
+		*all_known = false;
 	if (msgs != NULL)
 		notmuch_messages_destroy(msgs);
 	notmuch_query_destroy(q);
