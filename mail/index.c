@@ -1235,7 +1235,7 @@ token_revision(const char *token, char *uuid, size_t uuid_len, unsigned long *re
 }
 
 vt_status
-mail_index_changes_since(struct mail_db *db, const char *token, long max,
+mail_index_changes_since(struct mail_db *db, const char *token, unsigned long upto, long max,
 			 bool (*known)(void *ctx, const char *message_id, const char *thread_id),
 			 void *ctx, bool *all_known, struct vt_error *err)
 {
@@ -1253,7 +1253,9 @@ mail_index_changes_since(struct mail_db *db, const char *token, long max,
 	if (!token_revision(token, uuid, sizeof uuid, &since) || uuid_now == NULL ||
 	    strcmp(uuid, uuid_now) != 0 || now < since)
 		return VT_OK;
-	if (now == since) {
+	if (upto != 0 && upto < now)
+		now = upto;
+	if (now <= since) {
 		*all_known = true;
 		return VT_OK;
 	}
@@ -1290,6 +1292,18 @@ mail_index_changes_since(struct mail_db *db, const char *token, long max,
 }
 
 bool
+mail_index_token_same_database(struct mail_db *db, const char *token)
+{
+	const char *uuid_now = NULL;
+	unsigned long since;
+	char uuid[64];
+
+	(void)notmuch_database_get_revision(db->nm, &uuid_now);
+	return token_revision(token, uuid, sizeof uuid, &since) && uuid_now != NULL &&
+	       strcmp(uuid, uuid_now) == 0;
+}
+
+bool
 mail_index_token_current(struct mail_db *db, const char *token)
 {
 	/* the token again with the index as it is now: the same, or not */
@@ -1316,6 +1330,7 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 	if (w.hooks->message != NULL)
 		w.queue = mail_hook_queue_start(w.hooks);
 	w.revision_at_start = notmuch_database_get_revision(db->nm, &w.uuid);
+	stats->revision_at_start = w.revision_at_start;
 	if (w.revision_at_start == 0)
 		count_files(&w, db->mail_root, &stats->files_total);
 

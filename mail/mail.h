@@ -743,6 +743,9 @@ struct mail_index_stats {
 	 * nothing. */
 	bool unchanged;
 	uint64_t dir_fingerprint; /* for mail_index_token */
+	/* the index's revision when the run began: what changed after is
+	 * the run's own */
+	unsigned long revision_at_start;
 };
 
 struct mail_index_hooks {
@@ -813,16 +816,22 @@ bool mail_index_token_current(struct mail_db *db, const char *token);
 char *mail_index_token_renewed(struct mail_db *db, const char *token);
 
 /*
- * Whether every message written to the index since a token's revision
- * (another program's `notmuch tag`, say) is one known() accepts, at most
- * max of them: false when the index is another database than the
- * token's (a compaction, a new index) or more were written. Looks at
- * each message's revision (lastmod:), a read of the whole index.
+ * Whether every message written to the index since a token's revision,
+ * up to revision upto (0: the index's now), is one known() accepts, at
+ * most max of them: false when the index is another database than the
+ * token's (a compaction, a new index; mail_index_token_same_database),
+ * more were written, or the revision moved with no message to show why
+ * (one deleted from a thread of several). Looks at each message's
+ * revision (lastmod:), a read of the whole index.
  */
-vt_status mail_index_changes_since(struct mail_db *db, const char *token, long max,
+vt_status mail_index_changes_since(struct mail_db *db, const char *token, unsigned long upto,
+				   long max,
 				   bool (*known)(void *ctx, const char *message_id,
 						 const char *thread_id),
 				   void *ctx, bool *all_known, struct vt_error *err);
+/* Whether a token is of the index's database as it is (not before a
+ * compaction, or of another index). */
+bool mail_index_token_same_database(struct mail_db *db, const char *token);
 
 /* Re-attributes the messages matching a notmuch query (after identity or
  * personal-domain changes), reporting each through hooks->message. */

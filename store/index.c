@@ -329,32 +329,38 @@ struct moved {
 	vt_status rc;
 };
 
+/* A message followed to its thread in the store, the threads it left
+ * and joined touched (their waiting state is written again). */
+static vt_status
+follow_thread(void *ctx, const char *id, const char *thread_id, struct vt_error *err)
+{
+	struct vt_store *s = ctx;
+	sqlite3_stmt *st = vt_sql_prepare(s, "SELECT thread FROM messages WHERE message_id = ?", err);
+	char *was = NULL;
+	vt_status rc = VT_OK;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    strcmp((const char *)sqlite3_column_text(st, 0), thread_id) != 0 &&
+	    (was = strdup((const char *)sqlite3_column_text(st, 0))) == NULL)
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	sqlite3_reset(st);
+	if (rc == VT_OK && was != NULL &&
+	    (rc = set_thread(s, id, thread_id, err)) == VT_OK &&
+	    (*was == '\0' || (rc = touch_thread(s, was, err)) == VT_OK))
+		rc = touch_thread(s, thread_id, err);
+	free(was);
+	return rc;
+}
+
 static bool
-follow_thread(void *ctx, const char *id, const char *thread_id)
+follow_changed(void *ctx, const char *id, const char *thread_id)
 {
 	struct moved *m = ctx;
-	sqlite3_stmt *st = vt_sql_prepare(m->s, "SELECT thread FROM messages WHERE message_id = ?",
-					  m->err);
-	char *was = NULL;
 
-	if (st == NULL) {
-		m->rc = m->err ? m->err->status : VT_ERR_DB;
-		return false;
-	}
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0),
-						     thread_id) != 0)
-		was = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	if (was != NULL &&
-	    ((m->rc = set_thread(m->s, id, thread_id, m->err)) != VT_OK ||
-	     (*was != '\0' && (m->rc = touch_thread(m->s, was, m->err)) != VT_OK) ||
-	     (m->rc = touch_thread(m->s, thread_id, m->err)) != VT_OK)) {
-		free(was);
-		return false;
-	}
-	free(was);
-	return true;
+	return (m->rc = follow_thread(m->s, id, thread_id, m->err)) == VT_OK;
 }
 
 /*
@@ -363,12 +369,14 @@ follow_thread(void *ctx, const char *id, const char *thread_id)
  * indexing a reply that joins two threads, then its file deleted; a
  * notmuch reindex; a merge the dead run made after its last hook): a
  * moved message is written again, so every message changed since the
- * last completed run's token is followed to its thread. Without a token
- * (a first index that died) every message is.
+ * last completed run's token, up to the revision this run began at
+ * (what it wrote since went through its hooks), is followed to its
+ * thread. Without a token of this database (a first index that died; a
+ * `notmuch compact` since, a new uuid) every message is.
  */
 static vt_status
 follow_moved_threads(struct vt_store *s, struct mail_db *db, const char *since,
-		     struct vt_error *err)
+		     unsigned long upto, struct vt_error *err)
 {
 	struct moved m = { .s = s, .err = err, .rc = VT_OK };
 	bool all = false;
@@ -376,11 +384,14 @@ follow_moved_threads(struct vt_store *s, struct mail_db *db, const char *since,
 
 	if (rc != VT_OK)
 		return rc;
-	rc = since != NULL ? mail_index_changes_since(db, since, LONG_MAX, follow_thread, &m, &all,
-						      err)
-			   : mail_for_each_message(db, "*", set_thread, s, err);
-	if (rc == VT_OK)
-		rc = m.rc;
+	if (since != NULL && mail_index_token_same_database(db, since)) {
+		rc = mail_index_changes_since(db, since, upto, LONG_MAX, follow_changed, &m, &all,
+					      err);
+		if (rc == VT_OK)
+			rc = m.rc;
+	} else {
+		rc = mail_for_each_message(db, "*", follow_thread, s, err);
+	}
 	if (rc == VT_OK)
 		return vt_store_commit(s, err);
 	vt_store_rollback(s);
@@ -920,7 +931,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		rc = reconcile(&run, db, after_crash, &opts, &hooks, report, err);
 	/* (a first index has no token: its hooks saw every message) */
 	if (rc == VT_OK && ((!report->mail.only_ours && last_token != NULL) || after_crash))
-		rc = follow_moved_threads(s, db, last_token, err);
+		rc = follow_moved_threads(s, db, last_token, report->mail.revision_at_start, err);
 	if (rc == VT_OK)
 		rc = refresh_threads(s, db, err);
 	/* The run's last read and write of the index: Xapian commits on a

@@ -274,7 +274,7 @@ mirror_despite_foreign_writes(struct vt_store *s, struct mail_db *db)
 	    (now = mail_index_token_renewed(db, token)) != NULL &&
 	    asprintf(&unknown, FOREIGN_UNKNOWN "%s", now) >= 0 &&
 	    (lists == NULL || (strcmp(lists, now) != 0 && strcmp(lists, unknown) != 0)) &&
-	    mail_index_changes_since(db, token, FOREIGN_CHANGES_MAX, in_same_thread, s, &known,
+	    mail_index_changes_since(db, token, 0, FOREIGN_CHANGES_MAX, in_same_thread, s, &known,
 				     NULL) == VT_OK) {
 		/* an index run holding the store writes the tokens itself */
 		vt_store_set_busy_timeout(s, 0);

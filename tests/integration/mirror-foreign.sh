@@ -93,4 +93,22 @@ $V index --quiet
 is "the run lets it go from the store" \
 	"$(sqlite3 "$TMP/data/vtriage.db" "SELECT count(*) FROM messages WHERE message_id = 'b1@test'")" 0
 
+# the same join, then `notmuch compact` (a new database id: the changes
+# since vtriage's last run can no longer be read by revision) before
+# vtriage's next run: every message is followed to its thread
+msg d1 "Ann <ann@acme.example>" "Invoice 3"
+msg e1 "Ann <ann@acme.example>" "Invoice 4"
+$V index --quiet
+sleep 1.1
+msg r2 "$ME" "Re: invoices 3 and 4" "<d1@test> <e1@test>"
+notmuch new --quiet
+sleep 1.1
+rm "$M/cur/r2:2,S"
+notmuch new --quiet
+notmuch compact --quiet >/dev/null 2>&1 || notmuch compact >/dev/null
+is "notmuch keeps them joined, compacted" "$(sizes 'subject:"Invoice 3"')" "[(1, 2)]"
+$V index --quiet
+is "vtriage's list says the same" "$(vt_sizes 'subject:"Invoice 3"')" "[(1, 2)]"
+is "all mail the same as notmuch's, after the compaction" "$(vt_sizes '*')" "$(sizes '*')"
+
 done_testing
