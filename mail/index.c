@@ -1234,14 +1234,25 @@ token_revision(const char *token, char *uuid, size_t uuid_len, unsigned long *re
 	return true;
 }
 
+/* A token of the index's database as it is, and its revision. */
+static bool
+token_of_database(struct mail_db *db, const char *token, unsigned long *revision)
+{
+	const char *uuid_now = NULL;
+	char uuid[64];
+
+	(void)notmuch_database_get_revision(db->nm, &uuid_now);
+	return token_revision(token, uuid, sizeof uuid, revision) && uuid_now != NULL &&
+	       strcmp(uuid, uuid_now) == 0;
+}
+
 vt_status
 mail_index_changes_since(struct mail_db *db, const char *token, unsigned long upto, long max,
 			 bool (*known)(void *ctx, const char *message_id, const char *thread_id),
 			 void *ctx, bool *all_known, struct vt_error *err)
 {
-	const char *uuid_now = NULL;
-	unsigned long since, now = notmuch_database_get_revision(db->nm, &uuid_now);
-	char uuid[64], *query = NULL;
+	unsigned long since, now = notmuch_database_get_revision(db->nm, NULL);
+	char *query = NULL;
 	notmuch_query_t *q = NULL;
 	notmuch_messages_t *msgs = NULL;
 	notmuch_status_t st;
@@ -1250,8 +1261,7 @@ mail_index_changes_since(struct mail_db *db, const char *token, unsigned long up
 
 	*all_known = false;
 	/* another database (a compaction, a new index): nothing to compare */
-	if (!token_revision(token, uuid, sizeof uuid, &since) || uuid_now == NULL ||
-	    strcmp(uuid, uuid_now) != 0 || now < since)
+	if (!token_of_database(db, token, &since) || now < since)
 		return VT_OK;
 	if (upto != 0 && upto < now)
 		now = upto;
@@ -1294,13 +1304,9 @@ mail_index_changes_since(struct mail_db *db, const char *token, unsigned long up
 bool
 mail_index_token_same_database(struct mail_db *db, const char *token)
 {
-	const char *uuid_now = NULL;
 	unsigned long since;
-	char uuid[64];
 
-	(void)notmuch_database_get_revision(db->nm, &uuid_now);
-	return token_revision(token, uuid, sizeof uuid, &since) && uuid_now != NULL &&
-	       strcmp(uuid, uuid_now) == 0;
+	return token_of_database(db, token, &since);
 }
 
 bool

@@ -134,12 +134,10 @@ mail_query_rewrite(const char *query, const char *const *prefixes, mail_term_exp
 		/* every query is wrapped, "(query) AND ...", to leave the
 		 * snoozed out, to name threads: a ")" of its own would let
 		 * its rest out of the wrapper (notmuch reads it leniently) */
-		if (*p == '(' || (*p == ')' && --depth < 0)) {
-			if (*p == '(')
-				depth++;
-			else
-				break;
-		}
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth < 0)
+			break;
 		if (isspace((unsigned char)*p) || *p == '(' || *p == ')') {
 			buf_add(&b, p++, 1);
 			continue;

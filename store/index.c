@@ -320,9 +320,7 @@ refresh_threads(struct vt_store *s, struct mail_db *db, struct vt_error *err)
 	return rc;
 }
 
-/* A message changed since the last run: the store follows it to its
- * thread now, the threads it left and joined touched (their waiting
- * state is written again). */
+/* follow_thread as mail_index_changes_since's callback */
 struct moved {
 	struct vt_store *s;
 	struct vt_error *err;
@@ -864,7 +862,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		.warning = on_warning,
 		.progress = on_progress,
 	};
-	char *dirty, *rederive, *token, *last_token = NULL, *pdf_cache = NULL, *now = NULL;
+	char *dirty, *rederive, *last_token = NULL, *pdf_cache = NULL, *now = NULL;
 	struct mail_pdf_options pdf = { .helper = cfg->pdf_helper ? cfg->pdf_helper
 								 : getenv("VTRIAGE_PDF_HELPER"),
 					.timeout_s = (unsigned)cfg->pdf_timeout,
@@ -897,8 +895,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	rederive = vt_meta_get(s, "rederive");
 	/* After a crash the index may hold what the store never saw. */
 	last_token = vt_meta_get(s, "index_token");
-	token = after_crash || last_token == NULL ? NULL : strdup(last_token);
-	opts.unchanged_since = token;
+	opts.unchanged_since = after_crash ? NULL : last_token;
 	if ((rc = vt_sql_exec(s,
 			      "CREATE TEMP TABLE IF NOT EXISTS touched (thread TEXT PRIMARY KEY);"
 			      "CREATE TEMP TABLE IF NOT EXISTS trust_scope (message_id TEXT PRIMARY KEY)",
@@ -986,7 +983,6 @@ out:
 		vt_store_rollback(s);
 	vt_sql_exec(s, "PRAGMA cache_size = " DEFAULT_CACHE_KIB, NULL);
 	free(rederive);
-	free(token);
 	free(last_token);
 	free(now);
 	free(pdf_cache);

@@ -65,6 +65,15 @@ vt_snooze_parse_until(const char *text, time_t now, time_t *out)
 	return *out > now;
 }
 
+/* sql with ?1 the key and, when not 0, ?2 the end */
+static vt_status
+run_keyed(struct vt_store *s, const char *sql, const char *what, const char *key, int64_t until,
+	  struct vt_error *err)
+{
+	return until ? vt_sql_run(s, sql, what, err, "ti", key, until)
+		     : vt_sql_run(s, sql, what, err, "t", key);
+}
+
 /* The writes (the second may be NULL), and the thread they changed
  * (named one by one until the next index run marks it), in one
  * transaction. */
@@ -77,13 +86,10 @@ change(struct vt_store *s, const char *changed_sql, const char *key, const char 
 	if (rc != VT_OK)
 		return rc;
 	rc = vt_sql_run(s, changed_sql, what, err, "t", key);
-	for (int i = 0; i < 2 && rc == VT_OK; i++) {
-		const char *sql = i == 0 ? write_sql : then_sql;
-
-		if (sql != NULL)
-			rc = until ? vt_sql_run(s, sql, what, err, "ti", key, until)
-				   : vt_sql_run(s, sql, what, err, "t", key);
-	}
+	if (rc == VT_OK)
+		rc = run_keyed(s, write_sql, what, key, until, err);
+	if (rc == VT_OK && then_sql != NULL)
+		rc = run_keyed(s, then_sql, what, key, until, err);
 	if (rc == VT_OK)
 		return vt_store_commit(s, err);
 	vt_store_rollback(s);
