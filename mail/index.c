@@ -53,13 +53,17 @@ struct walk {
 	unsigned long revision_at_start;
 	const char *uuid;
 	/* sums of dir_fingerprint() over the directories walked, of the
-	 * mtimes the index records before and after this run */
+	 * mtimes the index records before and after this run (none: not
+	 * in the sum) */
 	uint64_t dirs_before, dirs_after;
 	bool rescanned;                   /* a directory changed on disk */
-	/* one changed on disk since the index recorded it, with nothing to
-	 * add or take out: another program indexed the change (notmuch new
-	 * records no mtime of the second it runs in) */
+	/* a directory listed with other files in the index than the last
+	 * run left there (dirs_known): another program indexed it */
 	bool indexed_by_others;
+	struct mail_dir_files dirs_known, dir_changes;
+	/* the directory being listed: the index's files of it, those this
+	 * run indexed and those it takes out */
+	unsigned dir_listed, dir_indexed, dir_vanished;
 	time_t newest, newest_stored;     /* MAIL_CONFIG_NEWEST */
 	long long oldest, oldest_stored;  /* MAIL_CONFIG_OLDEST, -1: none yet */
 	long long oldest_dated, oldest_dated_stored; /* MAIL_CONFIG_OLDEST_DATED */
@@ -393,6 +397,7 @@ add_file(struct walk *w, const char *path, struct mail_file_facts *facts)
 	switch (st) {
 	case NOTMUCH_STATUS_SUCCESS: {
 		w->stats->added++;
+		w->dir_indexed++;
 		notmuch_message_freeze(msg);
 		tag_new_message(w, msg, path);
 		rc = describe_and_mark(w, msg, facts, &info);
@@ -410,6 +415,7 @@ add_file(struct walk *w, const char *path, struct mail_file_facts *facts)
 	}
 	case NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID:
 		w->stats->duplicates++;
+		w->dir_indexed++;
 		if (w->sync_flags)
 			notmuch_message_maildir_flags_to_tags(msg);
 		break;
@@ -518,6 +524,8 @@ remove_directory(struct walk *w, const char *path)
 		}
 	}
 	notmuch_filenames_destroy(names);
+	if (rc == VT_OK)
+		rc = mail_dir_files_set(&w->dir_changes, path, -1, w->err);
 	if (rc == VT_OK) {
 		st = notmuch_directory_delete(dir);
 		if (st != NOTMUCH_STATUS_SUCCESS)
@@ -601,11 +609,8 @@ looks_like_maildir(const char *dir, struct dirent **entries, int n)
 static uint64_t
 dir_fingerprint(const char *path, time_t mtime)
 {
-	const unsigned char *p = (const unsigned char *)path;
-	uint64_t h = 0xcbf29ce484222325ULL, m = (uint64_t)mtime;
+	uint64_t h = mail_path_hash(path), m = (uint64_t)mtime;
 
-	for (; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ULL;
 	for (int i = 0; i < 8; i++, m >>= 8)
 		h = (h ^ (m & 0xff)) * 0x100000001b3ULL;
 	return h;
@@ -659,6 +664,8 @@ queue_vanished_files(struct walk *w, const char *path, notmuch_filenames_t *db_f
 		free(abs);
 		if (rc != VT_OK)
 			return rc;
+		w->dir_listed++;
+		w->dir_vanished++;
 		notmuch_filenames_move_to_next(db_files);
 	}
 	return VT_OK;
@@ -749,6 +756,7 @@ scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
 			continue;
 		if (notmuch_filenames_valid(db_files) &&
 		    strcmp(notmuch_filenames_get(db_files), name) == 0) {
+			w->dir_listed++;
 			notmuch_filenames_move_to_next(db_files);
 			continue;
 		}
@@ -782,7 +790,7 @@ walk_dir(struct walk *w, const char *path)
 	struct stat sb;
 	time_t db_mtime, now;
 	unsigned seen;
-	size_t removals;
+	long recorded;
 	int n = 0, i;
 	vt_status rc = VT_OK;
 
@@ -796,7 +804,9 @@ walk_dir(struct walk *w, const char *path)
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		return mail_nm_fail(w->db, w->err, st, path);
 	db_mtime = dir ? notmuch_directory_get_mtime(dir) : 0;
-	w->dirs_before += dir_fingerprint(path, db_mtime);
+	/* (a directory no one recorded, a new empty folder, is nothing) */
+	if (db_mtime != 0)
+		w->dirs_before += dir_fingerprint(path, db_mtime);
 
 	/* A leaf directory unchanged since the last scan needs no listing. */
 	if (dir && !w->opts->full_scan && sb.st_mtime == db_mtime && sb.st_nlink == 2) {
@@ -821,7 +831,7 @@ walk_dir(struct walk *w, const char *path)
 	/* Changed on disk, unless it is a directory the index never held a
 	 * file of (an empty new/, say) and still holds none. */
 	seen = w->stats->files_seen;
-	removals = w->removed_files.count + w->removed_dirs.count;
+	w->dir_listed = w->dir_indexed = w->dir_vanished = 0;
 	if (dir) {
 		w->rescanned = true;
 		db_files = notmuch_directory_get_child_files(dir);
@@ -830,18 +840,23 @@ walk_dir(struct walk *w, const char *path)
 	rc = scan_files(w, path, entries, n, db_files, db_dirs);
 	if (w->stats->files_seen != seen)
 		w->rescanned = true;
-	else if (dir && sb.st_mtime != db_mtime && db_mtime != sb.st_mtime - 1 &&
-		 removals == w->removed_files.count + w->removed_dirs.count)
-		w->indexed_by_others = true;
 	if (rc != VT_OK || interrupted(w))
+		goto out;
+	/* (a directory the index has none of was never indexed, unless the
+	 * last run left files there) */
+	recorded = mail_dir_files_get(&w->dirs_known, path);
+	if (dir ? recorded != (long)w->dir_listed : recorded > 0)
+		w->indexed_by_others = true;
+	rc = mail_dir_files_set(&w->dir_changes, path,
+				(long)w->dir_listed + w->dir_indexed - w->dir_vanished, w->err);
+	if (rc != VT_OK)
 		goto out;
 	/* Mail delivered later within this same second must not be missed:
 	 * only an mtime safely in the past is recorded as it is (file
 	 * timestamps come from the kernel's coarse clock, which can lag
 	 * time() by a tick, so "a different second" is not enough). A newer
 	 * one is recorded a second short: the next run lists the directory
-	 * again, and knows the difference for its own, not another
-	 * program's indexing (indexed_by_others). */
+	 * again. */
 	rc = path_list_add(&w->dir_mtimes, path,
 			   sb.st_mtime < now - 1 ? sb.st_mtime : sb.st_mtime - 1, w->err);
 out:
@@ -946,6 +961,8 @@ walk_clear(struct walk *w)
 	path_list_clear(&w->removed_files);
 	path_list_clear(&w->removed_dirs);
 	path_list_clear(&w->dir_mtimes);
+	mail_dir_files_clear(&w->dirs_known);
+	mail_dir_files_clear(&w->dir_changes);
 }
 
 /* Does `one` to every message matching query, in batches. */
@@ -1152,6 +1169,7 @@ walk_init(struct walk *w, struct mail_db *db, const struct mail_index_options *o
 		snprintf(query, sizeof query, "date:@%lld..", MAIL_DATED_SINCE);
 		w->oldest_dated = oldest_of(db, query);
 	}
+	(void)mail_dir_files_parse(opts->dirs_known, &w->dirs_known);
 	w->n_ahead = mail_db_months_ahead(db, w->ahead, MAIL_MONTHS_AHEAD_MAX);
 	if ((w->ahead_many = w->n_ahead < 0))
 		w->n_ahead = 0;
@@ -1380,9 +1398,11 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 		if (notmuch_database_get_directory(db->nm, w.dir_mtimes.paths[i], &dir) ==
 			    NOTMUCH_STATUS_SUCCESS &&
 		    dir != NULL) {
+			time_t was = notmuch_directory_get_mtime(dir);
+
 			/* unsigned: wraps around as the sum did */
-			w.dirs_after -= dir_fingerprint(w.dir_mtimes.paths[i],
-							notmuch_directory_get_mtime(dir));
+			if (was != 0)
+				w.dirs_after -= dir_fingerprint(w.dir_mtimes.paths[i], was);
 			notmuch_directory_set_mtime(dir, w.dir_mtimes.mtimes[i]);
 			w.dirs_after += dir_fingerprint(w.dir_mtimes.paths[i],
 							w.dir_mtimes.mtimes[i]);
@@ -1390,6 +1410,9 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 		}
 	}
 	stats->dir_fingerprint = w.dirs_after;
+	if (rc == VT_OK && !interrupted(&w) && opts->dirs_recorded != NULL &&
+	    (*opts->dirs_recorded = mail_dir_files_text(&w.dirs_known, &w.dir_changes)) == NULL)
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	maybe_progress(&w, true);
 	return walk_finish(&w, rc);
 }

@@ -785,6 +785,13 @@ struct mail_index_options {
 	volatile const sig_atomic_t *interrupted; /* checked between files; may be NULL */
 	/* mail_index_token() after the last run that completed, or NULL */
 	const char *unchanged_since;
+	/* what *dirs_recorded was after that run, or NULL: the index's file
+	 * count of each directory it listed. A directory listed again with
+	 * another count was indexed by another program (only_ours false). */
+	const char *dirs_known;
+	/* where a run that completes leaves the record for the next
+	 * (malloc'd; the caller frees it), or NULL */
+	char **dirs_recorded;
 };
 
 /*

@@ -247,4 +247,31 @@ int mail_thread_add_suspicion(struct mail_thread *t, notmuch_message_t *msg);
 /* The vendor organisation msg is attributed to, or NULL. malloc'd. */
 char *mail_message_vendor_org(notmuch_message_t *msg);
 
+/* ---- dir-files.c: the index's file count of each directory, as the
+ * last completed run left it ---- */
+struct mail_dir_count {
+	uint64_t key; /* mail_path_hash of the directory */
+	long files;   /* -1: the directory left the index */
+	size_t order; /* of changes, the last wins */
+};
+struct mail_dir_files {
+	struct mail_dir_count *v;
+	size_t count, cap;
+	bool known; /* parsed from a last run's record */
+};
+/* FNV-1a of a path. */
+uint64_t mail_path_hash(const char *path);
+/* The record text (mail_index_options.dirs_known) sorted for lookups;
+ * false, and known unset, when there is none or it is malformed. */
+bool mail_dir_files_parse(const char *text, struct mail_dir_files *m);
+/* The files the record gives a directory; -1 when it has none. */
+long mail_dir_files_get(const struct mail_dir_files *m, const char *path);
+/* A directory's count after this run (-1: it left the index). */
+vt_status mail_dir_files_set(struct mail_dir_files *m, const char *path, long files,
+			     struct vt_error *err);
+/* The record of before with the changes made (changes is sorted in the
+ * process); NULL when out of memory. malloc'd. */
+char *mail_dir_files_text(const struct mail_dir_files *before, struct mail_dir_files *changes);
+void mail_dir_files_clear(struct mail_dir_files *m);
+
 #endif

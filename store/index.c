@@ -863,6 +863,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		.progress = on_progress,
 	};
 	char *dirty, *rederive, *last_token = NULL, *pdf_cache = NULL, *now = NULL;
+	char *dirs_known = NULL, *dirs_recorded = NULL;
 	struct mail_pdf_options pdf = { .helper = cfg->pdf_helper ? cfg->pdf_helper
 								 : getenv("VTRIAGE_PDF_HELPER"),
 					.timeout_s = (unsigned)cfg->pdf_timeout,
@@ -896,6 +897,10 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	/* After a crash the index may hold what the store never saw. */
 	last_token = vt_meta_get(s, "index_token");
 	opts.unchanged_since = after_crash ? NULL : last_token;
+	/* the index's files of each directory as the last run left them */
+	dirs_known = vt_meta_get(s, "index_dirs");
+	opts.dirs_known = dirs_known;
+	opts.dirs_recorded = &dirs_recorded;
 	if ((rc = vt_sql_exec(s,
 			      "CREATE TEMP TABLE IF NOT EXISTS touched (thread TEXT PRIMARY KEY);"
 			      "CREATE TEMP TABLE IF NOT EXISTS trust_scope (message_id TEXT PRIMARY KEY)",
@@ -924,6 +929,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	/* Nobody else wrote to the index since our last run: the store
 	 * mirrors it and saw every change of this run through the hooks,
 	 * and counting every message (35 ms at 300,000) is skipped. */
+	report->others_wrote = !report->mail.only_ours && last_token != NULL;
 	if (rc == VT_OK && !report->mail.only_ours)
 		rc = reconcile(&run, db, after_crash, &opts, &hooks, report, err);
 	/* (a first index has no token: its hooks saw every message) */
@@ -967,6 +973,9 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		free(now);
 		now = renewed;
 	}
+	if (rc == VT_OK && dirs_recorded != NULL &&
+	    (dirs_known == NULL || strcmp(dirs_known, dirs_recorded) != 0))
+		rc = vt_meta_set(s, "index_dirs", dirs_recorded, err);
 	if (rc == VT_OK)
 		rc = vt_meta_set(s, "index_token", now, err);
 	if (rc == VT_OK)
@@ -984,6 +993,8 @@ out:
 	vt_sql_exec(s, "PRAGMA cache_size = " DEFAULT_CACHE_KIB, NULL);
 	free(rederive);
 	free(last_token);
+	free(dirs_known);
+	free(dirs_recorded);
 	free(now);
 	free(pdf_cache);
 	report->vendors_new = run.vendors_new;

@@ -378,6 +378,9 @@ struct vt_index_report {
 	struct mail_index_stats mail;
 	unsigned vendors_new;  /* vendors first seen in this run */
 	unsigned reconciled;   /* store rows repaired after an interruption */
+	/* another program wrote to the index since the last run (or one
+	 * died): the store was checked against the index whole */
+	bool others_wrote;
 	struct mail_pdf_stats pdfs; /* PDF attachments read, and from the cache */
 	bool compacted;             /* the index was compacted after (vt_index_worth_compacting) */
 	/* documents given changed verdicts after the judging of all the mail

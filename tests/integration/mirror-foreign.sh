@@ -10,7 +10,11 @@
 # program leaves the directory's mtime unrecorded (notmuch new in the
 # second it runs in; here libnotmuch's remove_message, which never
 # records one), the walk finds the directory changed yet already
-# indexed, and the store lets the message go too.
+# indexed, and the store lets the message go too. vtriage's runs tell
+# another program's indexing from their own by the index's files of each
+# directory they list (none else's changes them), not by its mtime: new
+# mail beside a deletion, or a directory changed with nothing to index,
+# does not mislead them.
 . "$(dirname "$0")/../lib.sh"
 
 command -v notmuch >/dev/null || skip_all "notmuch not installed"
@@ -35,6 +39,22 @@ $V index --quiet
 # notmuch's own [matched/total] of the thread of a message, and vtriage's
 sizes() { notmuch search --format=json "$1" | python3 -c 'import json,sys; print([(t["matched"], t["total"]) for t in json.load(sys.stdin)])'; }
 vt_sizes() { $V search --format=json "$1" | python3 -c 'import json,sys; print([(t["matched"], t["total"]) for t in json.load(sys.stdin)])'; }
+# libnotmuch's remove_message, which moves no revision and records no
+# directory mtime
+nm_remove() {
+	python3 - "$1" <<'EOF2'
+import ctypes, os, sys
+nm = ctypes.CDLL("libnotmuch.so.5")
+db = ctypes.c_void_p()
+READ_WRITE = 1
+if nm.notmuch_database_open_with_config(None, READ_WRITE, os.environ["NOTMUCH_CONFIG"].encode(),
+                                        None, ctypes.byref(db), None) != 0:
+    sys.exit("cannot open the index")
+status = nm.notmuch_database_remove_message(db, sys.argv[1].encode())
+nm.notmuch_database_destroy(db)
+sys.exit(0 if status == 0 else "remove_message: %d" % status)
+EOF2
+}
 is "two threads to begin with" "$(vt_sizes 'subject:"Invoice 1"')" "[(1, 1)]"
 
 sleep 1.1
@@ -59,18 +79,7 @@ rev=$(notmuch count --lastmod '*' | cut -f3)
 # looks like the run's own)
 sleep 1.1
 rm "$M/cur/c1:2,S"
-python3 - "$M/cur/c1:2,S" <<'EOF2'
-import ctypes, os, sys
-nm = ctypes.CDLL("libnotmuch.so.5")
-db = ctypes.c_void_p()
-READ_WRITE = 1
-if nm.notmuch_database_open_with_config(None, READ_WRITE, os.environ["NOTMUCH_CONFIG"].encode(),
-                                        None, ctypes.byref(db), None) != 0:
-    sys.exit("cannot open the index")
-status = nm.notmuch_database_remove_message(db, sys.argv[1].encode())
-nm.notmuch_database_destroy(db)
-sys.exit(0 if status == 0 else "remove_message: %d" % status)
-EOF2
+nm_remove "$M/cur/c1:2,S"
 is "libnotmuch lets it go" "$(notmuch count 'id:c1@test')" 0
 is "with no revision moved" "$(notmuch count --lastmod '*' | cut -f3)" "$rev"
 $V index --quiet
@@ -110,5 +119,39 @@ is "notmuch keeps them joined, compacted" "$(sizes 'subject:"Invoice 3"')" "[(1,
 $V index --quiet
 is "vtriage's list says the same" "$(vt_sizes 'subject:"Invoice 3"')" "[(1, 2)]"
 is "all mail the same as notmuch's, after the compaction" "$(vt_sizes '*')" "$(sizes '*')"
+
+# the same deletion, and before vtriage's next run new mail lands in the
+# same directory: the directory has something to index, yet the index
+# holds other files of it than vtriage's last run left there
+others() { $V index --format=json | python3 -c 'import json,sys; print(json.load(sys.stdin)["others_wrote"])'; }
+msg f1 "Sam <sam@globex.example>" "Racks again"
+is "a run of vtriage's own arrivals finds no other writer" "$(others)" False
+sleep 1.1
+rm "$M/cur/f1:2,S"
+nm_remove "$M/cur/f1:2,S"
+msg g1 "Ann <ann@acme.example>" "Invoice 5"
+is "a run with new mail in the directory still finds the other writer" "$(others)" True
+is "and lets the message go" \
+	"$(sqlite3 "$TMP/data/vtriage.db" "SELECT count(*) FROM messages WHERE message_id = 'f1@test'")" 0
+is "the new mail is in" "$($V count id:g1@test)" 1
+is "all mail the same as notmuch's, new and deleted" "$(vt_sizes '*')" "$(sizes '*')"
+
+# a new empty folder changes its parent's mtime (as a file the index
+# ignores, such as mbsync's state, would): nobody indexed anything
+sleep 1.1
+mkdir "$M/Archive"
+is "an empty folder made is no other writer" "$(others)" False
+sleep 1.1
+mkdir "$M/Archive2"
+msg h1 "Ann <ann@acme.example>" "Invoice 6"
+is "nor with new mail beside it" "$(others)" False
+
+# a store without the record (made by an older version): once checked
+sqlite3 "$TMP/data/vtriage.db" "DELETE FROM meta WHERE key = 'index_dirs'"
+sleep 1.1
+msg i1 "Ann <ann@acme.example>" "Invoice 7"
+is "without the record, the index is checked whole once" "$(others)" True
+msg j1 "Ann <ann@acme.example>" "Invoice 8"
+is "and not again" "$(others)" False
 
 done_testing

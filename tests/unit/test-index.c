@@ -330,6 +330,100 @@ removed_files_leave_the_index(void **state)
 	assert_int_equal(f->removed, 2);
 }
 
+/* the files the index holds in a directory under the mail root */
+static long
+index_files_in(struct fixture *f, const char *sub)
+{
+	notmuch_directory_t *dir = NULL;
+	notmuch_filenames_t *names;
+	char path[4200];
+	long n = 0;
+
+	snprintf(path, sizeof path, "%s/%s", f->mail, sub);
+	assert_int_equal(notmuch_database_get_directory(f->db->nm, path, &dir), NOTMUCH_STATUS_SUCCESS);
+	if (dir == NULL)
+		return -1;
+	for (names = notmuch_directory_get_child_files(dir); notmuch_filenames_valid(names);
+	     notmuch_filenames_move_to_next(names))
+		n++;
+	notmuch_filenames_destroy(names);
+	notmuch_directory_destroy(dir);
+	return n;
+}
+
+/* a run given the last one's record of directories, leaving its own */
+static void
+run_recording(struct fixture *f, char **record)
+{
+	static const char *const addrs[] = { "rich@northwind.example" };
+	const struct mail_identity id = { .addresses = addrs, .n_addresses = 1 };
+	char *next = NULL;
+	const struct mail_index_options opts = { .identity = &id, .dirs_known = *record,
+						 .dirs_recorded = &next };
+	struct mail_index_stats st;
+	struct vt_error err = { 0 };
+
+	assert_int_equal(mail_index_run(f->db, &opts, NULL, &st, &err), VT_OK);
+	assert_non_null(next);
+	free(*record);
+	*record = next;
+}
+
+static long
+recorded_files(const char *record, const char *root, const char *sub)
+{
+	struct mail_dir_files m;
+	char path[4200];
+	long n;
+
+	snprintf(path, sizeof path, "%s/%s", root, sub);
+	assert_true(mail_dir_files_parse(record, &m));
+	n = mail_dir_files_get(&m, path);
+	mail_dir_files_clear(&m);
+	return n;
+}
+
+static void
+every_run_records_the_index_files_of_each_directory(void **state)
+{
+	struct fixture *f = *state;
+	struct mail_dir_files m;
+	char *record = NULL, from[4200], to[4200];
+
+	write_three(f);
+	run_recording(f, &record);
+	assert_int_equal(recorded_files(record, f->mail, "cur"), 3);
+	/* a rename, a second file of a message, a file gone, one not mail
+	 * and a message in new/: counted as the index holds them after */
+	snprintf(from, sizeof from, "%s/cur/1:2,", f->mail);
+	snprintf(to, sizeof to, "%s/cur/1:2,S", f->mail);
+	assert_int_equal(rename(from, to), 0);
+	assert_int_equal(test_sh("cp '%s/cur/2:2,S' '%s/cur/2b:2,S' && rm '%s/cur/3:2,' && "
+				 "echo 'not mail' >'%s/cur/junk'",
+				 f->mail, f->mail, f->mail, f->mail),
+			 0);
+	test_write_message(f->mail, "../new/5", "Dana <dana@mail.acmetel.example>",
+			   "rich@northwind.example", "Invoice AT-2026-11", "inv-11@acmetel.example",
+			   NULL, NULL);
+	run_recording(f, &record);
+	assert_int_equal(index_files_in(f, "cur"), 3);
+	assert_int_equal(recorded_files(record, f->mail, "cur"), 3);
+	assert_int_equal(recorded_files(record, f->mail, "new"), index_files_in(f, "new"));
+	assert_int_equal(index_files_in(f, "new"), 1);
+	/* a directory unchanged since keeps its count; a folder gone, none */
+	assert_int_equal(test_sh("rm -rf '%s/new'", f->mail), 0);
+	run_recording(f, &record);
+	assert_int_equal(recorded_files(record, f->mail, "cur"), 3);
+	assert_int_equal(recorded_files(record, f->mail, "new"), -1);
+	/* a record that is not one is none: every directory unknown */
+	assert_false(mail_dir_files_parse("0123456789abcdef 3\ngarbage", &m));
+	assert_false(m.known);
+	assert_true(mail_dir_files_parse("", &m));
+	assert_int_equal(mail_dir_files_get(&m, f->mail), -1);
+	mail_dir_files_clear(&m);
+	free(record);
+}
+
 static void
 duplicates_and_non_mail_are_counted_and_named(void **state)
 {
@@ -1110,6 +1204,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(renames_keep_the_message_and_its_flags_follow, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(removed_files_leave_the_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_run_records_the_index_files_of_each_directory,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(duplicates_and_non_mail_are_counted_and_named, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(walk_follows_notmuch_new_rules, setup, teardown),
