@@ -75,7 +75,8 @@ mail_dir_files_parse(const char *text, struct mail_dir_files *m)
 		}
 		p += used;
 	}
-	qsort(m->v, m->count, sizeof *m->v, by_key);
+	if (m->count > 1)
+		qsort(m->v, m->count, sizeof *m->v, by_key);
 	m->known = true;
 	return true;
 }
@@ -106,7 +107,8 @@ mail_dir_files_text(const struct mail_dir_files *before, struct mail_dir_files *
 	/* the last change of a directory wins: a stable sort, read backwards */
 	for (size_t k = 0; k < changes->count; k++)
 		changes->v[k].order = k;
-	qsort(changes->v, changes->count, sizeof *changes->v, by_key);
+	if (changes->count > 1)
+		qsort(changes->v, changes->count, sizeof *changes->v, by_key);
 	text = malloc((before->count + changes->count) * 40 + 1);
 	if (text == NULL)
 		return NULL;
