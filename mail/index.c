@@ -61,6 +61,12 @@ struct walk {
 	 * run left there (dirs_known): another program indexed it */
 	bool indexed_by_others;
 	struct mail_dir_files dirs_known, dir_changes;
+	/* the index's files of each directory listed less the record's, by
+	 * folder (count_group): summed after the walk */
+	struct mail_dir_files count_deltas;
+	/* dir_fingerprint()s of the directories removed: in the index as
+	 * the last run left it, in it no longer */
+	uint64_t dirs_removed;
 	/* the directory being listed: the index's files of it, those this
 	 * run indexed and those it takes out */
 	unsigned dir_listed, dir_indexed, dir_vanished;
@@ -441,6 +447,9 @@ add_file(struct walk *w, const char *path, struct mail_file_facts *facts)
 
 /* ---- removing ---- */
 
+static uint64_t dir_fingerprint(const char *path, time_t mtime);
+static vt_status compare_listed(struct walk *w, bool in_index, const char *path, long listed);
+
 static vt_status
 remove_file(struct walk *w, const char *path)
 {
@@ -496,7 +505,9 @@ remove_directory(struct walk *w, const char *path)
 	notmuch_directory_t *dir = NULL;
 	notmuch_filenames_t *names;
 	notmuch_status_t st;
+	time_t mtime;
 	char *child;
+	long files = 0;
 	vt_status rc = VT_OK;
 
 	st = notmuch_database_get_directory(w->db->nm, path, &dir);
@@ -504,6 +515,12 @@ remove_directory(struct walk *w, const char *path)
 		return mail_nm_fail(w->db, w->err, st, path);
 	if (dir == NULL)
 		return VT_OK;
+	/* never walked: its part of the fingerprint and of the counts as
+	 * the last run left them is compared here */
+	if ((mtime = notmuch_directory_get_mtime(dir)) != 0) {
+		w->dirs_before += dir_fingerprint(path, mtime);
+		w->dirs_removed += dir_fingerprint(path, mtime);
+	}
 	for (names = notmuch_directory_get_child_files(dir);
 	     rc == VT_OK && notmuch_filenames_valid(names); notmuch_filenames_move_to_next(names)) {
 		if (asprintf(&child, "%s/%s", path, notmuch_filenames_get(names)) < 0)
@@ -511,9 +528,12 @@ remove_directory(struct walk *w, const char *path)
 		else {
 			rc = remove_file(w, child);
 			free(child);
+			files++;
 		}
 	}
 	notmuch_filenames_destroy(names);
+	if (rc == VT_OK)
+		rc = compare_listed(w, true, path, files);
 	for (names = notmuch_directory_get_child_directories(dir);
 	     rc == VT_OK && notmuch_filenames_valid(names); notmuch_filenames_move_to_next(names)) {
 		if (asprintf(&child, "%s/%s", path, notmuch_filenames_get(names)) < 0)
@@ -617,6 +637,79 @@ dir_fingerprint(const char *path, time_t mtime)
 }
 
 static vt_status walk_dir(struct walk *w, const char *path);
+
+/*
+ * The record's key a directory's count is compared under: a maildir's
+ * cur/ and new/ are one, since notmuch itself moves files from new/ to
+ * cur/ when vtriage's tags change their flags (the index then holds one
+ * file fewer in new/ and one more in cur/, with no walk to see it).
+ */
+static uint64_t
+count_group(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char group[4200];
+
+	if (slash != NULL && (strcmp(slash + 1, "cur") == 0 || strcmp(slash + 1, "new") == 0) &&
+	    snprintf(group, sizeof group, "%.*s/cur+new", (int)(slash - path), path) <
+		    (int)sizeof group)
+		return mail_path_hash(group);
+	return mail_path_hash(path);
+}
+
+/* The index's files in a directory the walk does not list, into the
+ * record: a run without one records every directory, not only those
+ * changed, or each would be taken for another program's the first time
+ * it changed. */
+static vt_status
+record_unlisted(struct walk *w, notmuch_directory_t *dir, const char *path)
+{
+	notmuch_filenames_t *names;
+	long n = 0;
+
+	if (w->dirs_known.known || dir == NULL)
+		return VT_OK;
+	for (names = notmuch_directory_get_child_files(dir); notmuch_filenames_valid(names);
+	     notmuch_filenames_move_to_next(names))
+		n++;
+	notmuch_filenames_destroy(names);
+	return mail_dir_files_set(&w->dir_changes, path, n, w->err);
+}
+
+/* A directory listed: the index's files of it against the record's. */
+static vt_status
+compare_listed(struct walk *w, bool in_index, const char *path, long listed)
+{
+	long recorded = mail_dir_files_get(&w->dirs_known, path);
+
+	/* one the index holds that no run of ours left there */
+	if (in_index && recorded < 0) {
+		w->indexed_by_others = true;
+		return VT_OK;
+	}
+	return mail_dir_files_set_key(&w->count_deltas, count_group(path),
+				      (in_index ? listed : 0) - (recorded < 0 ? 0 : recorded), w->err);
+}
+
+/* After the walk and its removals: a folder whose counts do not add up
+ * was indexed by another program. */
+static void
+compare_groups(struct walk *w)
+{
+	struct mail_dir_files *d = &w->count_deltas;
+
+	mail_dir_files_sort(d);
+	for (size_t i = 0; i < d->count;) {
+		long sum = 0;
+		size_t j = i;
+
+		for (; j < d->count && d->v[j].key == d->v[i].key; j++)
+			sum += d->v[j].files;
+		if (sum != 0)
+			w->indexed_by_others = true;
+		i = j;
+	}
+}
 
 static vt_status
 walk_subdirs(struct walk *w, const char *path, struct dirent **entries, int n)
@@ -790,7 +883,6 @@ walk_dir(struct walk *w, const char *path)
 	struct stat sb;
 	time_t db_mtime, now;
 	unsigned seen;
-	long recorded;
 	int n = 0, i;
 	vt_status rc = VT_OK;
 
@@ -815,8 +907,10 @@ walk_dir(struct walk *w, const char *path)
 
 		notmuch_filenames_destroy(db_dirs);
 		db_dirs = NULL;
-		if (!has_subdirs)
+		if (!has_subdirs) {
+			rc = record_unlisted(w, dir, path);
 			goto out;
+		}
 	}
 	n = scandir(path, &entries, NULL, by_name);
 	if (n < 0) {
@@ -826,8 +920,10 @@ walk_dir(struct walk *w, const char *path)
 	}
 	if ((rc = walk_subdirs(w, path, entries, n)) != VT_OK || interrupted(w))
 		goto out;
-	if (dir && !w->opts->full_scan && sb.st_mtime == db_mtime)
+	if (dir && !w->opts->full_scan && sb.st_mtime == db_mtime) {
+		rc = record_unlisted(w, dir, path);
 		goto out;
+	}
 	/* Changed on disk, unless it is a directory the index never held a
 	 * file of (an empty new/, say) and still holds none. */
 	seen = w->stats->files_seen;
@@ -842,11 +938,8 @@ walk_dir(struct walk *w, const char *path)
 		w->rescanned = true;
 	if (rc != VT_OK || interrupted(w))
 		goto out;
-	/* (a directory the index has none of was never indexed, unless the
-	 * last run left files there) */
-	recorded = mail_dir_files_get(&w->dirs_known, path);
-	if (dir ? recorded != (long)w->dir_listed : recorded > 0)
-		w->indexed_by_others = true;
+	if ((rc = compare_listed(w, dir != NULL, path, (long)w->dir_listed)) != VT_OK)
+		goto out;
 	rc = mail_dir_files_set(&w->dir_changes, path,
 				(long)w->dir_listed + w->dir_indexed - w->dir_vanished, w->err);
 	if (rc != VT_OK)
@@ -963,6 +1056,7 @@ walk_clear(struct walk *w)
 	path_list_clear(&w->dir_mtimes);
 	mail_dir_files_clear(&w->dirs_known);
 	mail_dir_files_clear(&w->dir_changes);
+	mail_dir_files_clear(&w->count_deltas);
 }
 
 /* Does `one` to every message matching query, in batches. */
@@ -1365,6 +1459,8 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 		rc = remove_file(&w, w.removed_files.paths[i]);
 	for (i = 0; rc == VT_OK && i < w.removed_dirs.count && !interrupted(&w); i++)
 		rc = remove_directory(&w, w.removed_dirs.paths[i]);
+	if (rc == VT_OK && !interrupted(&w))
+		compare_groups(&w);
 	if (rc == VT_OK && !interrupted(&w) && opts->unchanged_since != NULL) {
 		char *before = index_token(w.uuid, w.revision_at_start, w.dirs_before);
 
@@ -1393,7 +1489,7 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 	if (rc == VT_OK && !interrupted(&w))
 		db->months_whole = true;
 	/* Directory mtimes last: an interrupted run rescans what it missed. */
-	w.dirs_after = w.dirs_before;
+	w.dirs_after = w.dirs_before - w.dirs_removed;
 	for (i = 0; rc == VT_OK && i < w.dir_mtimes.count && !interrupted(&w); i++) {
 		if (notmuch_database_get_directory(db->nm, w.dir_mtimes.paths[i], &dir) ==
 			    NOTMUCH_STATUS_SUCCESS &&

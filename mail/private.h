@@ -269,6 +269,10 @@ long mail_dir_files_get(const struct mail_dir_files *m, const char *path);
 /* A directory's count after this run (-1: it left the index). */
 vt_status mail_dir_files_set(struct mail_dir_files *m, const char *path, long files,
 			     struct vt_error *err);
+/* An entry by its key; the entries sorted by key. */
+vt_status mail_dir_files_set_key(struct mail_dir_files *m, uint64_t key, long files,
+				 struct vt_error *err);
+void mail_dir_files_sort(struct mail_dir_files *m);
 /* The record of before with the changes made (changes is sorted in the
  * process); NULL when out of memory. malloc'd. */
 char *mail_dir_files_text(const struct mail_dir_files *before, struct mail_dir_files *changes);

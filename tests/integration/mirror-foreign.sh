@@ -150,12 +150,45 @@ mkdir "$M/Archive2"
 msg h1 "Ann <ann@acme.example>" "Invoice 6"
 is "nor with new mail beside it" "$(others)" False
 
-# a store without the record (made by an older version): once checked
+# vtriage's own tag moves a message from new/ to cur/ (its flags): the
+# index's files of each change with no walk to see them, and no other
+# writer either
+printf 'From: Ann <ann@acme.example>\nTo: %s\nSubject: Invoice 9\nDate: %s\nMessage-ID: <k1@test>\n\nHello.\n' \
+	"$ME" "$(date -R -d '-2 days')" >"$M/new/k1"
+$V index --quiet
+$V tag +replied id:k1@test >/dev/null
+is "the tag moved the file to cur/" "$(ls "$M/new" | wc -l) $(ls "$M/cur" | grep -c '^k1:2,R')" "0 1"
+is "which is no other writer" "$(others)" False
+
+# a folder with mail removed whole: no other writer
+mkdir -p "$M/Old/cur" "$M/Old/new" "$M/Old/tmp"
+printf 'From: Ann <ann@acme.example>\nTo: %s\nSubject: Old one\nDate: %s\nMessage-ID: <o1@test>\n\nHello.\n' \
+	"$ME" "$(date -R -d '-2 days')" >"$M/Old/cur/o1:2,S"
+$V index --quiet
+sleep 1.1
+rm -rf "$M/Old"
+is "a folder removed is no other writer" "$(others)" False
+is "its mail is gone from the store" \
+	"$(sqlite3 "$TMP/data/vtriage.db" "SELECT count(*) FROM messages WHERE message_id = 'o1@test'")" 0
+
+# a store without the record (made by an older version): checked once,
+# whichever folder changes after
+mkdir -p "$M/Lists/cur" "$M/Lists/new" "$M/Lists/tmp"
+printf 'From: Sam <sam@globex.example>\nTo: %s\nSubject: List one\nDate: %s\nMessage-ID: <l1@test>\n\nHello.\n' \
+	"$ME" "$(date -R -d '-2 days')" >"$M/Lists/cur/l1:2,S"
+# (its mtime recorded as it is, not a second short: no run lists it again)
+sleep 2.1
+$V index --quiet
 sqlite3 "$TMP/data/vtriage.db" "DELETE FROM meta WHERE key = 'index_dirs'"
 sleep 1.1
 msg i1 "Ann <ann@acme.example>" "Invoice 7"
 is "without the record, the index is checked whole once" "$(others)" True
 msg j1 "Ann <ann@acme.example>" "Invoice 8"
 is "and not again" "$(others)" False
+sleep 1.1
+printf 'From: Sam <sam@globex.example>\nTo: %s\nSubject: List two\nDate: %s\nMessage-ID: <l2@test>\n\nHello.\n' \
+	"$ME" "$(date -R -d '-2 days')" >"$M/Lists/cur/l2:2,S"
+is "nor when another folder changes" "$(others)" False
+is "all mail the same as notmuch's at the end" "$(vt_sizes '*')" "$(sizes '*')"
 
 done_testing

@@ -418,10 +418,44 @@ every_run_records_the_index_files_of_each_directory(void **state)
 	/* a record that is not one is none: every directory unknown */
 	assert_false(mail_dir_files_parse("0123456789abcdef 3\ngarbage", &m));
 	assert_false(m.known);
+	assert_false(mail_dir_files_parse("0123456789abcdef 3\n0123456789abcdef 4\n", &m));
+	assert_false(mail_dir_files_parse("0123456789abcdef 3", &m));
 	assert_true(mail_dir_files_parse("", &m));
 	assert_int_equal(mail_dir_files_get(&m, f->mail), -1);
 	mail_dir_files_clear(&m);
 	free(record);
+}
+
+/* The record after a run: the last change of a directory wins, -1 takes
+ * it out, the others stay as they were. */
+static void
+a_record_takes_each_directorys_last_change(void **state)
+{
+	struct mail_dir_files before, changes = { 0 };
+	char *text;
+
+	(void)state;
+	assert_int_equal(mail_dir_files_set(&changes, "/m/a", 5, NULL), VT_OK);
+	assert_int_equal(mail_dir_files_set(&changes, "/m/a", -1, NULL), VT_OK);
+	assert_int_equal(mail_dir_files_set(&changes, "/m/b", -1, NULL), VT_OK);
+	assert_int_equal(mail_dir_files_set(&changes, "/m/b", 2, NULL), VT_OK);
+	assert_int_equal(mail_dir_files_set(&changes, "/m/d", 7, NULL), VT_OK);
+	assert_true(mail_dir_files_parse("", &before));
+	assert_int_equal(mail_dir_files_set(&before, "/m/a", 3, NULL), VT_OK);
+	assert_int_equal(mail_dir_files_set(&before, "/m/c", 4, NULL), VT_OK);
+	mail_dir_files_sort(&before);
+	text = mail_dir_files_text(&before, &changes);
+	assert_non_null(text);
+	mail_dir_files_clear(&before);
+	assert_true(mail_dir_files_parse(text, &before));
+	assert_int_equal(mail_dir_files_get(&before, "/m/a"), -1);
+	assert_int_equal(mail_dir_files_get(&before, "/m/b"), 2);
+	assert_int_equal(mail_dir_files_get(&before, "/m/c"), 4);
+	assert_int_equal(mail_dir_files_get(&before, "/m/d"), 7);
+	assert_int_equal(before.count, 3);
+	mail_dir_files_clear(&before);
+	mail_dir_files_clear(&changes);
+	free(text);
 }
 
 static void
@@ -1206,6 +1240,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(removed_files_leave_the_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_run_records_the_index_files_of_each_directory,
 						setup, teardown),
+		cmocka_unit_test(a_record_takes_each_directorys_last_change),
 		cmocka_unit_test_setup_teardown(duplicates_and_non_mail_are_counted_and_named, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(walk_follows_notmuch_new_rules, setup, teardown),
