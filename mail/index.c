@@ -667,7 +667,7 @@ record_unlisted(struct walk *w, notmuch_directory_t *dir, const char *path)
 	notmuch_filenames_t *names;
 	long n = 0;
 
-	if (w->dirs_known.known || dir == NULL)
+	if (w->dirs_known.known || dir == NULL || w->opts->dirs_recorded == NULL)
 		return VT_OK;
 	for (names = notmuch_directory_get_child_files(dir); notmuch_filenames_valid(names);
 	     notmuch_filenames_move_to_next(names))
