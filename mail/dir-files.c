@@ -14,6 +14,7 @@
  * Kept by the caller between runs as text, a line a directory:
  * "<path hash, 16 hex digits> <files>\n", sorted by hash.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -72,11 +73,16 @@ mail_dir_files_parse(const char *text, struct mail_dir_files *m)
 		unsigned long long key;
 		unsigned long files;
 
+		/* (strtoull would take a sign or spaces first) */
+		if (!isxdigit((unsigned char)p[0]))
+			goto malformed;
 		errno = 0;
 		key = strtoull(p, &end, 16);
 		if (end != p + 16 || *end != ' ' || errno != 0)
 			goto malformed;
 		p = end + 1;
+		if (!isdigit((unsigned char)p[0]))
+			goto malformed;
 		files = strtoul(p, &end, 10);
 		if (end == p || *end != '\n' || errno != 0 || files > LONG_MAX ||
 		    push(m, key, (long)files, NULL) != VT_OK)

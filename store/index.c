@@ -839,6 +839,8 @@ compact_if_worth_it(struct mail_db *db, const struct vt_index_ui *ui,
 	return false;
 }
 
+#define DIRS_KEY "index_dir_files"
+
 /* sqlite's page cache during an index run, and after (negative: KiB) */
 #define INDEX_CACHE_KIB "-65536"
 #define DEFAULT_CACHE_KIB "-2000"
@@ -897,8 +899,10 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	/* After a crash the index may hold what the store never saw. */
 	last_token = vt_meta_get(s, "index_token");
 	opts.unchanged_since = after_crash ? NULL : last_token;
-	/* the index's files of each directory as the last run left them */
-	dirs_known = vt_meta_get(s, "index_dirs");
+	/* the index's files of each directory as the last run left them
+	 * (a record complete from its first run on: builds before ce1aebf
+	 * wrote one of the directories they listed alone, "index_dirs") */
+	dirs_known = vt_meta_get(s, DIRS_KEY);
 	opts.dirs_known = dirs_known;
 	opts.dirs_recorded = &dirs_recorded;
 	if ((rc = vt_sql_exec(s,
@@ -975,7 +979,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	}
 	if (rc == VT_OK && dirs_recorded != NULL &&
 	    (dirs_known == NULL || strcmp(dirs_known, dirs_recorded) != 0))
-		rc = vt_meta_set(s, "index_dirs", dirs_recorded, err);
+		rc = vt_meta_set(s, DIRS_KEY, dirs_recorded, err);
 	if (rc == VT_OK)
 		rc = vt_meta_set(s, "index_token", now, err);
 	if (rc == VT_OK)

@@ -179,7 +179,7 @@ printf 'From: Sam <sam@globex.example>\nTo: %s\nSubject: List one\nDate: %s\nMes
 # (its mtime recorded as it is, not a second short: no run lists it again)
 sleep 2.1
 $V index --quiet
-sqlite3 "$TMP/data/vtriage.db" "DELETE FROM meta WHERE key = 'index_dirs'"
+sqlite3 "$TMP/data/vtriage.db" "DELETE FROM meta WHERE key = 'index_dir_files'"
 sleep 1.1
 msg i1 "Ann <ann@acme.example>" "Invoice 7"
 is "without the record, the index is checked whole once" "$(others)" True

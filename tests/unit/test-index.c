@@ -420,6 +420,9 @@ every_run_records_the_index_files_of_each_directory(void **state)
 	assert_false(m.known);
 	assert_false(mail_dir_files_parse("0123456789abcdef 3\n0123456789abcdef 4\n", &m));
 	assert_false(mail_dir_files_parse("0123456789abcdef 3", &m));
+	assert_false(mail_dir_files_parse(" 123456789abcdef 3\n", &m));
+	assert_false(mail_dir_files_parse("0123456789abcdef -3\n", &m));
+	assert_false(mail_dir_files_parse("0123456789abcdef \n5\n", &m));
 	assert_true(mail_dir_files_parse("", &m));
 	assert_int_equal(mail_dir_files_get(&m, f->mail), -1);
 	mail_dir_files_clear(&m);
