@@ -58,6 +58,13 @@ push(struct mail_dir_files *m, uint64_t key, long files, struct vt_error *err)
 	return VT_OK;
 }
 
+void
+mail_dir_files_sort(struct mail_dir_files *m)
+{
+	if (m->count > 1)
+		qsort(m->v, m->count, sizeof *m->v, by_key);
+}
+
 bool
 mail_dir_files_parse(const char *text, struct mail_dir_files *m)
 {
@@ -89,8 +96,7 @@ mail_dir_files_parse(const char *text, struct mail_dir_files *m)
 			goto malformed;
 		p = end + 1;
 	}
-	if (m->count > 1)
-		qsort(m->v, m->count, sizeof *m->v, by_key);
+	mail_dir_files_sort(m);
 	for (size_t i = 1; i < m->count; i++)
 		if (m->v[i].key == m->v[i - 1].key)
 			goto malformed; /* which one would be right? */
@@ -113,22 +119,15 @@ mail_dir_files_get(const struct mail_dir_files *m, const char *path)
 }
 
 vt_status
-mail_dir_files_set(struct mail_dir_files *m, const char *path, long files, struct vt_error *err)
-{
-	return push(m, mail_path_hash(path), files, err);
-}
-
-vt_status
 mail_dir_files_set_key(struct mail_dir_files *m, uint64_t key, long files, struct vt_error *err)
 {
 	return push(m, key, files, err);
 }
 
-void
-mail_dir_files_sort(struct mail_dir_files *m)
+vt_status
+mail_dir_files_set(struct mail_dir_files *m, const char *path, long files, struct vt_error *err)
 {
-	if (m->count > 1)
-		qsort(m->v, m->count, sizeof *m->v, by_key);
+	return mail_dir_files_set_key(m, mail_path_hash(path), files, err);
 }
 
 char *
@@ -137,11 +136,11 @@ mail_dir_files_text(const struct mail_dir_files *before, struct mail_dir_files *
 	size_t i = 0, j = 0;
 	char *text, *p;
 
-	/* the last change of a directory wins: a stable sort, read backwards */
+	/* the last change of a directory wins: qsort is not stable, so each
+	 * change keeps its place in order */
 	for (size_t k = 0; k < changes->count; k++)
 		changes->v[k].order = k;
-	if (changes->count > 1)
-		qsort(changes->v, changes->count, sizeof *changes->v, by_key);
+	mail_dir_files_sort(changes);
 	text = malloc((before->count + changes->count) * 40 + 1);
 	if (text == NULL)
 		return NULL;
