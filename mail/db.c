@@ -438,11 +438,51 @@ out:
 	return rc;
 }
 
+/*
+ * The index's walk reads the user's [store] ignore from here; notmuch
+ * reads it with other mail programs' files from new.ignore (*value,
+ * malloc'd), so that `notmuch new` on this index passes by the same.
+ */
+static vt_status
+keep_ignore(struct mail_db *db, const struct mail_db_location *loc, char **value,
+	    struct vt_error *err)
+{
+	char *builtin = mail_sync_state_ignore();
+	size_t len;
+	FILE *f;
+
+	*value = NULL;
+	f = builtin != NULL ? open_memstream(value, &len) : NULL;
+	if (f == NULL) {
+		free(builtin);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	fputs(builtin, f);
+	free(builtin);
+	if (loc->n_ignore > 0 && (db->ignore = calloc(loc->n_ignore, sizeof *db->ignore)) == NULL) {
+		fclose(f);
+		free(*value);
+		*value = NULL;
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < loc->n_ignore; i++) {
+		fprintf(f, ";%s", loc->ignore[i]);
+		if ((db->ignore[db->n_ignore] = strdup(loc->ignore[i])) != NULL)
+			db->n_ignore++;
+	}
+	if (fclose(f) != 0 || db->n_ignore < loc->n_ignore) {
+		free(*value);
+		*value = NULL;
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	return VT_OK;
+}
+
 static vt_status
 open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error *err)
 {
 	char root[PATH_MAX], xapian_dir[PATH_MAX], xapian[PATH_MAX], lock_path[PATH_MAX];
-	char *content = NULL, *msg = NULL;
+	char *content = NULL, *msg = NULL, *ignore = NULL;
 	notmuch_status_t st;
 	struct stat sb;
 	int lock = -1;
@@ -468,6 +508,8 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 		db->config_path = NULL;
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
+	if ((rc = keep_ignore(db, loc, &ignore, err)) != VT_OK)
+		return rc;
 	if (asprintf(&content,
 		     "# Written by vtriage: notmuch's view of vtriage's own index.\n"
 		     "# Use it with: NOTMUCH_CONFIG=%s notmuch ...\n"
@@ -482,11 +524,14 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 		      * would lose it all. Merges (choose_flush_writes) write
 		      * the data anyway: a commit adds little beyond fsync. */
 		     "autocommit=8\n\n"
-		     "[new]\ntags=inbox;unread\nignore=\n\n"
+		     "[new]\ntags=inbox;unread\nignore=%s\n\n"
 		     "[search]\nexclude_tags=\n\n"
 		     "[maildir]\nsynchronize_flags=true\n",
-		     db->config_path, xapian_dir, root) < 0)
+		     db->config_path, xapian_dir, root, ignore) < 0) {
+		free(ignore);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	free(ignore);
 	rc = write_if_changed(db->config_path, content, err);
 	free(content);
 	if (rc != VT_OK)
@@ -611,6 +656,9 @@ mail_db_close(struct mail_db **dbp)
 	}
 	if (db->nm != NULL)
 		notmuch_database_destroy(db->nm);
+	for (size_t i = 0; i < db->n_ignore; i++)
+		free(db->ignore[i]);
+	free(db->ignore);
 	free(db->mail_root);
 	free(db->config_path);
 	free(db->own_dir);

@@ -564,6 +564,8 @@ ignored(const struct walk *w, const char *dir, const char *name)
 	char path[4096];
 	size_t i;
 
+	if (mail_sync_state_name(name))
+		return true;
 	for (i = 0; i < w->n_ignore_names; i++)
 		if (strcmp(name, w->ignore_names[i]) == 0)
 			return true;
@@ -993,51 +995,63 @@ count_files(struct walk *w, const char *path, unsigned *count)
 	free(entries);
 }
 
-/* new.ignore: plain names, or /regex/ over the path below the mail root. */
+/* A plain name, or /regex/ over the path below the mail root. */
+static vt_status
+add_ignore(struct walk *w, const char *s, const char *setting)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || mail_sync_state_name(s))
+		return VT_OK; /* passed by anyway */
+	if (s[0] == '/' && len > 2 && s[len - 1] == '/') {
+		regex_t *grown = realloc(w->ignore_regex, (w->n_ignore_regex + 1) * sizeof *grown);
+		char *pattern;
+		int bad;
+
+		if (grown == NULL)
+			return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+		w->ignore_regex = grown;
+		pattern = strndup(s + 1, len - 2);
+		if (pattern == NULL)
+			return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+		bad = regcomp(&w->ignore_regex[w->n_ignore_regex], pattern, REG_EXTENDED | REG_NOSUB);
+		free(pattern);
+		if (bad)
+			return vt_fail(w->err, VT_ERR_CONFIG, "%s: invalid regex '%s'", setting, s);
+		w->n_ignore_regex++;
+	} else {
+		char **grown = realloc(w->ignore_names, (w->n_ignore_names + 1) * sizeof *grown);
+
+		if (grown == NULL)
+			return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+		w->ignore_names = grown;
+		if ((w->ignore_names[w->n_ignore_names] = strdup(s)) == NULL)
+			return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+		w->n_ignore_names++;
+	}
+	return VT_OK;
+}
+
+/*
+ * Our own index: the user's [store] ignore (its notmuch-config adds other
+ * mail programs' files as a pattern, for notmuch; ignored() knows them
+ * cheaper). A reused one: notmuch's new.ignore, as `notmuch new` reads it.
+ */
 static vt_status
 setup_ignore(struct walk *w)
 {
 	notmuch_config_values_t *v;
+	vt_status rc = VT_OK;
 
-	for (v = notmuch_config_get_values(w->db->nm, NOTMUCH_CONFIG_NEW_IGNORE);
-	     notmuch_config_values_valid(v); notmuch_config_values_move_to_next(v)) {
-		const char *s = notmuch_config_values_get(v);
-		size_t len = strlen(s);
-
-		if (len == 0)
-			continue;
-		if (s[0] == '/' && len > 2 && s[len - 1] == '/') {
-			regex_t *grown = realloc(w->ignore_regex,
-						 (w->n_ignore_regex + 1) * sizeof *grown);
-			char *pattern;
-			int bad;
-
-			if (grown == NULL)
-				return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
-			w->ignore_regex = grown;
-			pattern = strndup(s + 1, len - 2);
-			if (pattern == NULL)
-				return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
-			bad = regcomp(&w->ignore_regex[w->n_ignore_regex], pattern,
-				      REG_EXTENDED | REG_NOSUB);
-			free(pattern);
-			if (bad)
-				return vt_fail(w->err, VT_ERR_CONFIG,
-					       "notmuch new.ignore: invalid regex '%s'", s);
-			w->n_ignore_regex++;
-		} else {
-			char **grown = realloc(w->ignore_names,
-					       (w->n_ignore_names + 1) * sizeof *grown);
-
-			if (grown == NULL)
-				return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
-			w->ignore_names = grown;
-			if ((w->ignore_names[w->n_ignore_names] = strdup(s)) == NULL)
-				return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
-			w->n_ignore_names++;
-		}
+	if (w->db->own_dir != NULL) {
+		for (size_t i = 0; rc == VT_OK && i < w->db->n_ignore; i++)
+			rc = add_ignore(w, w->db->ignore[i], "[store] ignore");
+		return rc;
 	}
-	return VT_OK;
+	for (v = notmuch_config_get_values(w->db->nm, NOTMUCH_CONFIG_NEW_IGNORE);
+	     rc == VT_OK && notmuch_config_values_valid(v); notmuch_config_values_move_to_next(v))
+		rc = add_ignore(w, notmuch_config_values_get(v), "notmuch new.ignore");
+	return rc;
 }
 
 static void

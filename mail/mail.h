@@ -196,6 +196,11 @@ struct mail_db_location {
 	 * xapian files under data_dir, mail under mail_root) ... */
 	const char *data_dir;
 	const char *mail_root;
+	/* with names or /regex/ (over the path below mail_root) the index
+	 * passes by, as notmuch's new.ignore; other mail programs' files
+	 * are passed by in either database (mail_sync_state_name) */
+	const char *const *ignore;
+	size_t n_ignore;
 	/* ... or an existing notmuch database (its path; the user's notmuch
 	 * config supplies its mail root). Takes precedence when set. */
 	const char *notmuch_db;

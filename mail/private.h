@@ -17,6 +17,10 @@ struct mail_db {
 	char *config_path; /* NULL for a reused database */
 	char *own_dir;     /* our own database's directory (xapian/, create.lock); NULL for a reused one */
 	char *xapian_dir;  /* its Xapian files */
+	/* our own database's [store] ignore (names and /regex/); a reused
+	 * one's is notmuch's new.ignore */
+	char **ignore;
+	size_t n_ignore;
 	/* lists read spans from a posting table this big (SPANS_MIN_POSTING_BYTES) */
 	long long spans_min_posting_bytes;
 	/* mail_db_commit_begin's thread, closing nm; nm untouchable till joined */
@@ -277,5 +281,13 @@ void mail_dir_files_sort(struct mail_dir_files *m);
  * process); NULL when out of memory. malloc'd. */
 char *mail_dir_files_text(const struct mail_dir_files *before, struct mail_dir_files *changes);
 void mail_dir_files_clear(struct mail_dir_files *m);
+
+/* ---- other mail programs' files in the Maildir tree (sync-state.c) ---- */
+
+/* A file or directory name another mail program keeps beside the mail. */
+bool mail_sync_state_name(const char *name);
+/* The same as a notmuch new.ignore value ("name;...;/regex/"); malloc'd,
+ * NULL when out of memory. */
+char *mail_sync_state_ignore(void);
 
 #endif

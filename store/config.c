@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <regex.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ enum config_type {
 	CONFIG_STRING,
 	CONFIG_ADDRESSES, /* comma-separated mail addresses */
 	CONFIG_DOMAINS,   /* comma-separated domain names */
+	CONFIG_IGNORE,    /* as notmuch's new.ignore: names and /regex/, separated by ; */
 	CONFIG_BOOL,
 	CONFIG_NUMBER, /* a whole number in [min, max] */
 	CONFIG_AUTO,   /* auto, or yes/no: -1, 1, 0 in a long */
@@ -43,6 +45,8 @@ static const struct config_key config_keys[] = {
 	{ .section = "store", .key = "maildir", .type = CONFIG_PATH, .field = FIELD(maildir) },
 	{ .section = "store", .key = "data", .type = CONFIG_PATH, .field = FIELD(data_dir) },
 	{ .section = "store", .key = "notmuch_db", .type = CONFIG_PATH, .field = FIELD(notmuch_db) },
+	{ .section = "store", .key = "ignore", .type = CONFIG_IGNORE, .field = FIELD(ignore),
+	  .count_field = FIELD(n_ignore) },
 	{ .section = "identity", .key = "name", .type = CONFIG_STRING, .field = FIELD(identity_name) },
 	{ .section = "identity", .key = "addresses", .type = CONFIG_ADDRESSES,
 	  .field = FIELD(addresses), .count_field = FIELD(n_addresses) },
@@ -129,7 +133,7 @@ expand_path(const char *value, const char *base_dir)
 }
 
 static vt_status
-list_push(char ***items, size_t *count, const char *value)
+list_push(char ***items, size_t *count, const char *value, bool lower)
 {
 	char **grown = realloc(*items, (*count + 1) * sizeof *grown);
 
@@ -138,7 +142,8 @@ list_push(char ***items, size_t *count, const char *value)
 	*items = grown;
 	if ((grown[*count] = strdup(value)) == NULL)
 		return VT_ERR_NOMEM;
-	mail_ascii_lower(grown[*count]);
+	if (lower)
+		mail_ascii_lower(grown[*count]);
 	(*count)++;
 	return VT_OK;
 }
@@ -181,7 +186,56 @@ parse_list(struct parse_state *ps, const struct config_key *k, const char *value
 		else if (k->type == CONFIG_DOMAINS && !mail_org_domain(tok, org, sizeof org))
 			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: '%s' is not a domain name",
 				     ps->file, line, k->section, k->key, tok);
-		else if (!list_has(*items, *count, tok) && list_push(items, count, tok) != VT_OK)
+		else if (!list_has(*items, *count, tok) && list_push(items, count, tok, true) != VT_OK)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	free(copy);
+	return rc;
+}
+
+/*
+ * Names and patterns as notmuch's new.ignore takes them, and written
+ * into it as they are (vtriage's own notmuch-config): ';' between them,
+ * a name of a file or directory anywhere, a /regex/ over the path below
+ * the mail root. Checked here so that a mistake names its line.
+ */
+static vt_status
+parse_ignore(struct parse_state *ps, const struct config_key *k, const char *value, int line,
+	     struct vt_error *err)
+{
+	char ***items = (char ***)((char *)ps->cfg + k->field);
+	size_t *count = (size_t *)((char *)ps->cfg + k->count_field);
+	char *copy = strdup(value), *tok, *save = NULL;
+	vt_status rc = VT_OK;
+
+	if (copy == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	for (tok = strtok_r(copy, ";", &save); rc == VT_OK && tok; tok = strtok_r(NULL, ";", &save)) {
+		size_t len;
+		regex_t re;
+
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		len = strlen(tok);
+		while (len > 0 && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
+			tok[--len] = '\0';
+		if (len == 0)
+			continue;
+		if (tok[0] == '/' && len > 2 && tok[len - 1] == '/') {
+			tok[len - 1] = '\0';
+			if (regcomp(&re, tok + 1, REG_EXTENDED | REG_NOSUB) != 0)
+				rc = vt_fail(err, VT_ERR_CONFIG,
+					     "%s:%d: [%s] %s: '%s/' is not a regular expression",
+					     ps->file, line, k->section, k->key, tok);
+			else
+				regfree(&re);
+			tok[len - 1] = '/';
+		} else if (strchr(tok, '/') != NULL) {
+			rc = vt_fail(err, VT_ERR_CONFIG,
+				     "%s:%d: [%s] %s: '%s' is neither a name nor a /regex/",
+				     ps->file, line, k->section, k->key, tok);
+		}
+		if (rc == VT_OK && list_push(items, count, tok, false) != VT_OK)
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	free(copy);
@@ -256,6 +310,8 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 		case CONFIG_ADDRESSES:
 		case CONFIG_DOMAINS:
 			return parse_list(ps, k, value, line, err);
+		case CONFIG_IGNORE:
+			return parse_ignore(ps, k, value, line, err);
 		case CONFIG_BOOL:
 			if (!mail_bool_parse(value, (bool *)((char *)ps->cfg + k->field)))
 				return vt_fail(err, VT_ERR_CONFIG,
@@ -353,7 +409,7 @@ finish(struct vt_config *cfg, struct vt_error *err)
 				       e->name ? e->name : "");
 		}
 		if (!list_has(cfg->addresses, cfg->n_addresses, from.items[0].address) &&
-		    list_push(&cfg->addresses, &cfg->n_addresses, from.items[0].address) != VT_OK) {
+		    list_push(&cfg->addresses, &cfg->n_addresses, from.items[0].address, true) != VT_OK) {
 			mail_address_list_clear(&from);
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		}
@@ -366,7 +422,7 @@ finish(struct vt_config *cfg, struct vt_error *err)
 		    list_has(cfg->personal_domains, cfg->n_personal_domains, org) ||
 		    list_has(cfg->own_domains, cfg->n_own_domains, org))
 			continue;
-		if (list_push(&cfg->own_domains, &cfg->n_own_domains, org) != VT_OK)
+		if (list_push(&cfg->own_domains, &cfg->n_own_domains, org, true) != VT_OK)
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	return VT_OK;
@@ -552,6 +608,7 @@ vt_config_free(struct vt_config **cfgp)
 	free_list(cfg->own_domains, cfg->n_own_domains);
 	free_list(cfg->personal_domains, cfg->n_personal_domains);
 	free_list(cfg->authserv_ids, cfg->n_authserv_ids);
+	free_list(cfg->ignore, cfg->n_ignore);
 	for (size_t i = 0; i < cfg->n_entries; i++) {
 		free(cfg->entries[i].section);
 		free(cfg->entries[i].name);
@@ -580,6 +637,8 @@ vt_config_mail_location(const struct vt_config *cfg, struct mail_db_location *ou
 	out->data_dir = cfg->data_dir;
 	out->mail_root = cfg->maildir;
 	out->notmuch_db = cfg->notmuch_db;
+	out->ignore = (const char *const *)cfg->ignore;
+	out->n_ignore = cfg->n_ignore;
 }
 
 bool

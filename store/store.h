@@ -37,6 +37,11 @@ struct vt_config {
 	char *maildir;    /* [store] maildir: the mail root */
 	char *data_dir;   /* [store] data */
 	char *notmuch_db; /* [store] notmuch_db: reuse this notmuch database */
+	/* [store] ignore: names and /regex/ the index passes by, as
+	 * notmuch's new.ignore (vtriage's own index; a reused one keeps
+	 * notmuch's setting) */
+	char **ignore;
+	size_t n_ignore;
 	char *identity_name;
 	char **addresses; /* [identity] addresses, lower case */
 	size_t n_addresses;

@@ -117,6 +117,31 @@ errors_name_file_line_and_key(void **state)
 	parse_fails("[ui]\nvendor_width = -2\n", "[ui] vendor_width: '-2' is not a whole number");
 }
 
+/* [store] ignore: notmuch's new.ignore syntax, names kept as written. */
+static void
+ignore_takes_names_and_patterns(void **state)
+{
+	struct vt_config *cfg = parse_ok("[store]\nmaildir = /m\n");
+	struct mail_db_location loc;
+
+	(void)state;
+	assert_int_equal(cfg->n_ignore, 0);
+	vt_config_free(&cfg);
+	cfg = parse_ok("[store]\nignore = Notes.txt ; ;/^Archive/.*\\.bak$/;.keep\n");
+	assert_int_equal(cfg->n_ignore, 3);
+	assert_string_equal(cfg->ignore[0], "Notes.txt");
+	assert_string_equal(cfg->ignore[1], "/^Archive/.*\\.bak$/");
+	assert_string_equal(cfg->ignore[2], ".keep");
+	vt_config_mail_location(cfg, &loc);
+	assert_int_equal(loc.n_ignore, 3);
+	assert_string_equal(loc.ignore[2], ".keep");
+	vt_config_free(&cfg);
+	parse_fails("[store]\nmaildir = /m\nignore = a;Archive/old\n",
+		    "/etc/vt/config:3: [store] ignore: 'Archive/old' is neither a name nor a /regex/");
+	parse_fails("[store]\n\nignore = /(unclosed/\n",
+		    "/etc/vt/config:3: [store] ignore: '/(unclosed/' is not a regular expression");
+}
+
 /* The sections of quotes and bills, PDFs and the layout: defaults, then
  * the user's values. */
 static void
@@ -196,6 +221,7 @@ main(void)
 		cmocka_unit_test(values_are_read_and_paths_resolved),
 		cmocka_unit_test(errors_name_file_line_and_key),
 		cmocka_unit_test(numbers_and_layout_keys),
+		cmocka_unit_test(ignore_takes_names_and_patterns),
 		cmocka_unit_test(load_reads_files_and_reports_missing_ones),
 	};
 
