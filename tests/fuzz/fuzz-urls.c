@@ -5,12 +5,22 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "fuzz.h"
 #include "mail/mail.h"
+
+/* The link's own bytes only: the input has no NUL after it. */
+static bool
+starts(const char *link, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && strncasecmp(link, prefix, n) == 0;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -22,10 +32,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (start >= end || end > size || pos != end || (last > 0 && start < last) ||
 		    end - start > 2048 + 8)
 			abort();
-		if (strncasecmp(text + start, "http://", 7) != 0 &&
-		    strncasecmp(text + start, "https://", 8) != 0 &&
-		    strncasecmp(text + start, "ftp://", 6) != 0 &&
-		    strncasecmp(text + start, "mailto:", 7) != 0 && strncasecmp(text + start, "www.", 4) != 0)
+		if (!starts(text + start, end - start, "http://") &&
+		    !starts(text + start, end - start, "https://") &&
+		    !starts(text + start, end - start, "ftp://") &&
+		    !starts(text + start, end - start, "mailto:") &&
+		    !starts(text + start, end - start, "www."))
 			abort();
 		for (size_t i = start; i < end; i++)
 			if ((unsigned char)text[i] <= ' ' || text[i] == '<' || text[i] == '>' ||
