@@ -100,7 +100,7 @@ print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors
 	const struct mail_index_stats *m = &r->mail;
 
 	if (cli->format == CLI_JSON) {
-		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:I,s:I,s:f,s:I,s:I,s:b,s:I}",
+		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:b,s:I,s:I,s:f,s:I,s:I,s:b,s:I}",
 				      "files", (json_int_t)m->files_seen,
 				      "added", (json_int_t)m->added,
 				      "duplicates", (json_int_t)m->duplicates,
@@ -112,6 +112,7 @@ print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors
 				      "dated", (json_int_t)m->dated,
 				      "reconciled", (json_int_t)r->reconciled,
 				      "others_wrote", r->others_wrote,
+				      "ignore_changed", m->ignore_changed,
 				      "vendors", (json_int_t)vendors,
 				      "vendors_new", (json_int_t)r->vendors_new,
 				      "seconds", m->elapsed,

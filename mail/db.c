@@ -80,15 +80,21 @@ write_if_changed(const char *path, const char *content, struct vt_error *err)
 {
 	char tmp[PATH_MAX];
 	char old[8192];
-	size_t len = strlen(content), got;
+	size_t len = strlen(content), got, at = 0;
+	bool same;
 	FILE *f;
 	int fd;
 
 	f = fopen(path, "r");
 	if (f != NULL) {
-		got = fread(old, 1, sizeof old, f);
+		/* the whole file (a long [store] ignore may make it long) */
+		do {
+			got = fread(old, 1, sizeof old, f);
+			same = got <= len - at && memcmp(old, content + at, got) == 0;
+			at += got;
+		} while (same && got == sizeof old);
 		fclose(f);
-		if (got == len && memcmp(old, content, len) == 0)
+		if (same && at == len)
 			return VT_OK;
 	}
 	/* a name of its own: two vtriage processes starting at once (an
@@ -438,27 +444,34 @@ out:
 	return rc;
 }
 
+/* notmuch reads its config as a GLib key file, which takes \\, \s, \t,
+ * \n and \r in a value for what they escape: a pattern's backslashes
+ * are written doubled to reach it as they are. */
+static void
+key_file_value(FILE *f, const char *value)
+{
+	for (const char *c = value; *c; c++) {
+		if (*c == '\\')
+			fputc('\\', f);
+		fputc(*c, f);
+	}
+}
+
 /*
  * The index's walk reads the user's [store] ignore from here; notmuch
- * reads it with other mail programs' files from new.ignore (*value,
- * malloc'd), so that `notmuch new` on this index passes by the same.
+ * reads it from new.ignore (*value, malloc'd), so that `notmuch new` on
+ * this index passes by the same.
  */
 static vt_status
 keep_ignore(struct mail_db *db, const struct mail_db_location *loc, char **value,
 	    struct vt_error *err)
 {
-	char *builtin = mail_sync_state_ignore();
 	size_t len;
 	FILE *f;
 
 	*value = NULL;
-	f = builtin != NULL ? open_memstream(value, &len) : NULL;
-	if (f == NULL) {
-		free(builtin);
+	if ((f = open_memstream(value, &len)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	}
-	fputs(builtin, f);
-	free(builtin);
 	if (loc->n_ignore > 0 && (db->ignore = calloc(loc->n_ignore, sizeof *db->ignore)) == NULL) {
 		fclose(f);
 		free(*value);
@@ -466,7 +479,9 @@ keep_ignore(struct mail_db *db, const struct mail_db_location *loc, char **value
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < loc->n_ignore; i++) {
-		fprintf(f, ";%s", loc->ignore[i]);
+		if (i > 0)
+			fputc(';', f);
+		key_file_value(f, loc->ignore[i]);
 		if ((db->ignore[db->n_ignore] = strdup(loc->ignore[i])) != NULL)
 			db->n_ignore++;
 	}

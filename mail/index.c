@@ -47,6 +47,12 @@ struct walk {
 	size_t n_ignore_regex;
 	char **ignore_names;
 	size_t n_ignore_names;
+	/* what is passed by, as text (ignore_recorded); every directory is
+	 * listed again when it is not the last run's */
+	char *ignore_text;
+	size_t ignore_text_len;
+	FILE *ignore_out;
+	bool full_scan;
 
 	struct path_list removed_files, removed_dirs, dir_mtimes;
 	/* what the walk found: the index as the last run left it? */
@@ -558,13 +564,46 @@ remove_directory(struct walk *w, const char *path)
 
 /* ---- the walk ---- */
 
-static bool
-ignored(const struct walk *w, const char *dir, const char *name)
+/* File type following symlinks, as notmuch does; -1 when it cannot tell. */
+static int
+entry_type(const char *dir, const struct dirent *e)
 {
+	char path[4096];
+	struct stat sb;
+
+	if (e->d_type == DT_DIR)
+		return S_IFDIR;
+	if (e->d_type == DT_REG)
+		return S_IFREG;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
+		return -1;
+	if (stat(path, &sb) != 0)
+		return -1;
+	return (int)(sb.st_mode & S_IFMT);
+}
+
+/* Another mail program's file (or directory), by its name and type. */
+static bool
+others_state(const struct walk *w, const char *dir, const struct dirent *e)
+{
+	switch (mail_sync_state_entry(e->d_name, strcmp(dir, w->db->mail_root) == 0)) {
+	case MAIL_STATE_FILE:
+		return entry_type(dir, e) == S_IFREG;
+	case MAIL_STATE_DIR:
+		return entry_type(dir, e) == S_IFDIR;
+	default:
+		return false;
+	}
+}
+
+static bool
+ignored(const struct walk *w, const char *dir, const struct dirent *e)
+{
+	const char *name = e->d_name;
 	char path[4096];
 	size_t i;
 
-	if (mail_sync_state_name(name))
+	if (others_state(w, dir, e))
 		return true;
 	for (i = 0; i < w->n_ignore_names; i++)
 		if (strcmp(name, w->ignore_names[i]) == 0)
@@ -583,23 +622,6 @@ ignored(const struct walk *w, const char *dir, const char *name)
 	return false;
 }
 
-/* File type following symlinks, as notmuch does; -1 when it cannot tell. */
-static int
-entry_type(const char *dir, const struct dirent *e)
-{
-	char path[4096];
-	struct stat sb;
-
-	if (e->d_type == DT_DIR)
-		return S_IFDIR;
-	if (e->d_type == DT_REG)
-		return S_IFREG;
-	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
-		return -1;
-	if (stat(path, &sb) != 0)
-		return -1;
-	return (int)(sb.st_mode & S_IFMT);
-}
 
 static int
 by_name(const struct dirent **a, const struct dirent **b)
@@ -725,7 +747,7 @@ walk_subdirs(struct walk *w, const char *path, struct dirent **entries, int n)
 	for (i = 0; i < n && !interrupted(w); i++) {
 		const char *name = entries[i]->d_name;
 
-		if (is_special(name) || ignored(w, path, name))
+		if (is_special(name) || ignored(w, path, entries[i]))
 			continue;
 		type = entry_type(path, entries[i]);
 		/* A dangling link or an entry that vanished: the file pass
@@ -825,7 +847,7 @@ scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
 	for (i = 0; i < n && !interrupted(w); i++) {
 		const char *name = entries[i]->d_name;
 
-		if (is_special(name) || ignored(w, path, name))
+		if (is_special(name) || ignored(w, path, entries[i]))
 			continue;
 		if ((rc = queue_vanished_files(w, path, db_files, name)) != VT_OK ||
 		    (rc = queue_vanished_dirs(w, path, db_dirs, name)) != VT_OK)
@@ -903,7 +925,7 @@ walk_dir(struct walk *w, const char *path)
 		w->dirs_before += dir_fingerprint(path, db_mtime);
 
 	/* A leaf directory unchanged since the last scan needs no listing. */
-	if (dir && !w->opts->full_scan && sb.st_mtime == db_mtime && sb.st_nlink == 2) {
+	if (dir && !w->full_scan && sb.st_mtime == db_mtime && sb.st_nlink == 2) {
 		db_dirs = notmuch_directory_get_child_directories(dir);
 		bool has_subdirs = notmuch_filenames_valid(db_dirs);
 
@@ -922,7 +944,7 @@ walk_dir(struct walk *w, const char *path)
 	}
 	if ((rc = walk_subdirs(w, path, entries, n)) != VT_OK || interrupted(w))
 		goto out;
-	if (dir && !w->opts->full_scan && sb.st_mtime == db_mtime) {
+	if (dir && !w->full_scan && sb.st_mtime == db_mtime) {
 		rc = record_unlisted(w, dir, path);
 		goto out;
 	}
@@ -980,7 +1002,7 @@ count_files(struct walk *w, const char *path, unsigned *count)
 	for (i = 0; i < n; i++) {
 		const char *name = entries[i]->d_name;
 
-		if (is_special(name) || strcmp(name, ".notmuch") == 0 || ignored(w, path, name))
+		if (is_special(name) || strcmp(name, ".notmuch") == 0 || ignored(w, path, entries[i]))
 			continue;
 		type = entry_type(path, entries[i]);
 		if (type == S_IFREG)
@@ -1001,8 +1023,9 @@ add_ignore(struct walk *w, const char *s, const char *setting)
 {
 	size_t len = strlen(s);
 
-	if (len == 0 || mail_sync_state_name(s))
-		return VT_OK; /* passed by anyway */
+	if (len == 0)
+		return VT_OK;
+	fprintf(w->ignore_out, "%s;", s);
 	if (s[0] == '/' && len > 2 && s[len - 1] == '/') {
 		regex_t *grown = realloc(w->ignore_regex, (w->n_ignore_regex + 1) * sizeof *grown);
 		char *pattern;
@@ -1033,9 +1056,9 @@ add_ignore(struct walk *w, const char *s, const char *setting)
 }
 
 /*
- * Our own index: the user's [store] ignore (its notmuch-config adds other
- * mail programs' files as a pattern, for notmuch; ignored() knows them
- * cheaper). A reused one: notmuch's new.ignore, as `notmuch new` reads it.
+ * Our own index: the user's [store] ignore (written into its
+ * notmuch-config too). A reused one: notmuch's new.ignore, as `notmuch
+ * new` reads it. Other mail programs' files beside either (others_state).
  */
 static vt_status
 setup_ignore(struct walk *w)
@@ -1043,15 +1066,32 @@ setup_ignore(struct walk *w)
 	notmuch_config_values_t *v;
 	vt_status rc = VT_OK;
 
+	w->ignore_out = open_memstream(&w->ignore_text, &w->ignore_text_len);
+	if (w->ignore_out == NULL)
+		return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+	/* the built-in names are part of what changes the walk */
+	fputs("others " MAIL_SYNC_STATE_REV "\n", w->ignore_out);
 	if (w->db->own_dir != NULL) {
 		for (size_t i = 0; rc == VT_OK && i < w->db->n_ignore; i++)
 			rc = add_ignore(w, w->db->ignore[i], "[store] ignore");
-		return rc;
+	} else {
+		for (v = notmuch_config_get_values(w->db->nm, NOTMUCH_CONFIG_NEW_IGNORE);
+		     rc == VT_OK && notmuch_config_values_valid(v);
+		     notmuch_config_values_move_to_next(v))
+			rc = add_ignore(w, notmuch_config_values_get(v), "notmuch new.ignore");
 	}
-	for (v = notmuch_config_get_values(w->db->nm, NOTMUCH_CONFIG_NEW_IGNORE);
-	     rc == VT_OK && notmuch_config_values_valid(v); notmuch_config_values_move_to_next(v))
-		rc = add_ignore(w, notmuch_config_values_get(v), "notmuch new.ignore");
-	return rc;
+	if (fclose(w->ignore_out) != 0 && rc == VT_OK)
+		rc = vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+	w->ignore_out = NULL;
+	if (rc != VT_OK)
+		return rc;
+	/* A name or pattern more: mail indexed under it leaves the index,
+	 * one less: what it passed by comes in, wherever it lies, as when
+	 * notmuch new runs with a new new.ignore and --full-scan. */
+	w->full_scan = w->opts->full_scan ||
+		       (w->opts->ignore_known != NULL && strcmp(w->opts->ignore_known, w->ignore_text) != 0);
+	w->stats->ignore_changed = w->full_scan && !w->opts->full_scan;
+	return VT_OK;
 }
 
 static void
@@ -1065,6 +1105,7 @@ walk_clear(struct walk *w)
 	for (i = 0; i < w->n_ignore_names; i++)
 		free(w->ignore_names[i]);
 	free(w->ignore_names);
+	free(w->ignore_text);
 	path_list_clear(&w->removed_files);
 	path_list_clear(&w->removed_dirs);
 	path_list_clear(&w->dir_mtimes);
@@ -1522,6 +1563,9 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 	stats->dir_fingerprint = w.dirs_after;
 	if (rc == VT_OK && !interrupted(&w) && opts->dirs_recorded != NULL &&
 	    (*opts->dirs_recorded = mail_dir_files_text(&w.dirs_known, &w.dir_changes)) == NULL)
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if (rc == VT_OK && !interrupted(&w) && opts->ignore_recorded != NULL &&
+	    (*opts->ignore_recorded = strdup(w.ignore_text)) == NULL)
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	maybe_progress(&w, true);
 	return walk_finish(&w, rc);

@@ -747,6 +747,8 @@ struct mail_index_stats {
 	/* only_ours, and no directory changed on disk: the run changed
 	 * nothing. */
 	bool unchanged;
+	/* what is passed by (ignore_known) changed: every directory listed */
+	bool ignore_changed;
 	uint64_t dir_fingerprint; /* for mail_index_token */
 	/* the index's revision when the run began: what changed after is
 	 * the run's own */
@@ -797,6 +799,11 @@ struct mail_index_options {
 	/* where a run that completes leaves the record for the next
 	 * (malloc'd; the caller frees it), or NULL */
 	char **dirs_recorded;
+	/* what the last run that completed passed by (its *ignore_recorded),
+	 * or NULL: unknown, taken as this run's. Another list lists every
+	 * directory again, as full_scan. */
+	const char *ignore_known;
+	char **ignore_recorded;
 };
 
 /*

@@ -284,10 +284,11 @@ void mail_dir_files_clear(struct mail_dir_files *m);
 
 /* ---- other mail programs' files in the Maildir tree (sync-state.c) ---- */
 
-/* A file or directory name another mail program keeps beside the mail. */
-bool mail_sync_state_name(const char *name);
-/* The same as a notmuch new.ignore value ("name;...;/regex/"); malloc'd,
- * NULL when out of memory. */
-char *mail_sync_state_ignore(void);
+enum mail_state_entry { MAIL_STATE_NONE, MAIL_STATE_FILE, MAIL_STATE_DIR };
+/* Whether a file or a directory of this name (in the mail root's own
+ * directory: at_root) would be another mail program's, not mail. */
+enum mail_state_entry mail_sync_state_entry(const char *name, bool at_root);
+/* Bump when those names change: every directory is listed again once. */
+#define MAIL_SYNC_STATE_REV "1"
 
 #endif

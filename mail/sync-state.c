@@ -1,11 +1,18 @@
 /*
  * Files other mail programs keep beside the mail of a Maildir tree: a
  * syncer's state (mbsync), a server's indexes, lists and quota (dovecot,
- * Courier), an MH folder's sequences, an indexer's markers (mu). None is
- * mail. The index walk passes them by, and vtriage's own notmuch-config
- * names them in new.ignore so that notmuch agrees: a Maildir that mbsync
- * or a server also keeps indexes without a "not an email message"
- * warning for each of them whenever its folder changes.
+ * Courier), an MH folder's sequences. None is mail. The index walk passes
+ * them by: a Maildir that mbsync or a server also keeps indexes without a
+ * "not an email message" warning for each of them whenever its folder
+ * changes.
+ *
+ * Files only (but two directories of Courier's), by their exact names or
+ * a prefix only those programs use: a folder may be called anything
+ * ("subscriptions", "dovecot-users"), and a folder passed by would take
+ * its mail out of the index. So they are not in the new.ignore of the
+ * notmuch-config vtriage writes, whose names match folders too (notmuch
+ * run on vtriage's index notes these files as no mail, and indexes
+ * none of them, as it does for every mbsync user).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,65 +20,56 @@
 
 #include "private.h"
 
-static const char *const state_names[] = {
+static const char *const state_files[] = {
 	/* mbsync (isync) */
 	".uidvalidity", ".isyncuidmap.db",
-	/* Maildir++ (dovecot, Courier) */
-	"maildirfolder", "maildirsize", "subscriptions",
+	/* dovecot */
+	"dovecot-uidlist", "dovecot-keywords", "dovecot-uidvalidity", "dovecot.mailbox.log",
+	"dovecot-acl", "dovecot-acl-list",
+	/* Courier */
+	"courierimapuiddb", "courierimapacl", "courierpop3dsizelist",
+	/* Maildir++ (both servers) */
+	"maildirfolder",
 	/* nmh's sequences (an MH folder) */
 	".mh_sequences",
-	/* mu's markers, empty files */
-	".noindex", ".noupdate",
 };
 
-/* .mbsyncstate.journal, dovecot-uidlist, dovecot.index.log,
- * dovecot-uidvalidity.5f3a1b2c, courierimapuiddb, courierimapkeywords/
- * ...: each program names its files by a prefix no Maildir file name
- * starts with (those start with their delivery time). */
+/* .mbsyncstate.journal, dovecot.index.log.2, dovecot-uidvalidity.5f3a1b2c */
 static const char *const state_prefixes[] = {
-	".mbsyncstate", "dovecot-", "dovecot.", "courierimap", "courierpop3d",
+	".mbsyncstate", "dovecot.index", "dovecot.list.index", "dovecot-uidvalidity.",
 };
 
-bool
-mail_sync_state_name(const char *name)
-{
-	size_t i;
+/* At the mail root alone: the server's list of subscribed folders and
+ * its quota. */
+static const char *const root_files[] = {
+	"subscriptions", "maildirsize", "courierimapsubscribed",
+};
 
-	/* a Maildir's mail: its delivery time first */
-	if (name[0] >= '0' && name[0] <= '9')
-		return false;
-	for (i = 0; i < sizeof state_names / sizeof *state_names; i++)
-		if (strcmp(name, state_names[i]) == 0)
-			return true;
-	for (i = 0; i < sizeof state_prefixes / sizeof *state_prefixes; i++)
-		if (strncmp(name, state_prefixes[i], strlen(state_prefixes[i])) == 0)
+static const char *const state_dirs[] = {
+	"courierimapkeywords", "courierimaphieracl",
+};
+
+static bool
+among(const char *name, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, names[i]) == 0)
 			return true;
 	return false;
 }
 
-char *
-mail_sync_state_ignore(void)
-{
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
+#define AMONG(name, names) among(name, names, sizeof names / sizeof *names)
 
-	if (f == NULL)
-		return NULL;
-	for (size_t i = 0; i < sizeof state_names / sizeof *state_names; i++)
-		fprintf(f, "%s;", state_names[i]);
-	/* the prefixes as one pattern over the path below the mail root */
-	fputs("/(^|/)(", f);
-	for (size_t i = 0; i < sizeof state_prefixes / sizeof *state_prefixes; i++) {
-		if (i > 0)
-			fputc('|', f);
-		for (const char *c = state_prefixes[i]; *c; c++)
-			fprintf(f, *c == '.' ? "\\%c" : "%c", *c);
-	}
-	fputs(")[^/]*$/", f);
-	if (fclose(f) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
+enum mail_state_entry
+mail_sync_state_entry(const char *name, bool at_root)
+{
+	/* a Maildir's mail: its delivery time first; MH's: a number */
+	if (name[0] >= '0' && name[0] <= '9')
+		return MAIL_STATE_NONE;
+	if (AMONG(name, state_files) || (at_root && AMONG(name, root_files)))
+		return MAIL_STATE_FILE;
+	for (size_t i = 0; i < sizeof state_prefixes / sizeof *state_prefixes; i++)
+		if (strncmp(name, state_prefixes[i], strlen(state_prefixes[i])) == 0)
+			return MAIL_STATE_FILE;
+	return AMONG(name, state_dirs) ? MAIL_STATE_DIR : MAIL_STATE_NONE;
 }

@@ -107,6 +107,7 @@ struct parse_state {
 	const char *file;
 	char *base_dir; /* for relative paths */
 	bool seen[sizeof config_keys / sizeof config_keys[0]];
+	int ignore_line;
 };
 
 char *
@@ -210,6 +211,7 @@ parse_ignore(struct parse_state *ps, const struct config_key *k, const char *val
 
 	if (copy == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	ps->ignore_line = line;
 	for (tok = strtok_r(copy, ";", &save); rc == VT_OK && tok; tok = strtok_r(NULL, ";", &save)) {
 		size_t len;
 		regex_t re;
@@ -233,6 +235,10 @@ parse_ignore(struct parse_state *ps, const struct config_key *k, const char *val
 		} else if (strchr(tok, '/') != NULL) {
 			rc = vt_fail(err, VT_ERR_CONFIG,
 				     "%s:%d: [%s] %s: '%s' is neither a name nor a /regex/",
+				     ps->file, line, k->section, k->key, tok);
+		} else if (strcmp(tok, "cur") == 0 || strcmp(tok, "new") == 0) {
+			rc = vt_fail(err, VT_ERR_CONFIG,
+				     "%s:%d: [%s] %s: '%s' would pass by the mail of every Maildir folder",
 				     ps->file, line, k->section, k->key, tok);
 		}
 		if (rc == VT_OK && list_push(items, count, tok, false) != VT_OK)
@@ -463,6 +469,11 @@ vt_config_parse(const char *text, const char *name, struct vt_config **out, stru
 		}
 	}
 	rc = vt_ini_parse(text, ps.file, handle_line, &ps, err);
+	if (rc == VT_OK && cfg->notmuch_db != NULL && cfg->n_ignore > 0)
+		rc = vt_fail(err, VT_ERR_CONFIG,
+			     "%s:%d: [store] ignore: with notmuch_db, what the index passes by is "
+			     "notmuch's new.ignore: set it there",
+			     ps.file, ps.ignore_line);
 	if (rc == VT_OK)
 		rc = finish(cfg, err);
 	free(ps.base_dir);

@@ -840,6 +840,8 @@ compact_if_worth_it(struct mail_db *db, const struct vt_index_ui *ui,
 }
 
 #define DIRS_KEY "index_dir_files"
+/* what the last run that completed passed by (mail_index_options) */
+#define IGNORE_KEY "index_ignore"
 
 /* sqlite's page cache during an index run, and after (negative: KiB) */
 #define INDEX_CACHE_KIB "-65536"
@@ -865,7 +867,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		.progress = on_progress,
 	};
 	char *dirty, *rederive, *last_token = NULL, *pdf_cache = NULL, *now = NULL;
-	char *dirs_known = NULL, *dirs_recorded = NULL;
+	char *dirs_known = NULL, *dirs_recorded = NULL, *ignore_known = NULL, *ignore_recorded = NULL;
 	struct mail_pdf_options pdf = { .helper = cfg->pdf_helper ? cfg->pdf_helper
 								 : getenv("VTRIAGE_PDF_HELPER"),
 					.timeout_s = (unsigned)cfg->pdf_timeout,
@@ -905,6 +907,9 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	dirs_known = vt_meta_get(s, DIRS_KEY);
 	opts.dirs_known = dirs_known;
 	opts.dirs_recorded = &dirs_recorded;
+	ignore_known = vt_meta_get(s, IGNORE_KEY);
+	opts.ignore_known = ignore_known;
+	opts.ignore_recorded = &ignore_recorded;
 	if ((rc = vt_sql_exec(s,
 			      "CREATE TEMP TABLE IF NOT EXISTS touched (thread TEXT PRIMARY KEY);"
 			      "CREATE TEMP TABLE IF NOT EXISTS trust_scope (message_id TEXT PRIMARY KEY)",
@@ -980,6 +985,9 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	if (rc == VT_OK && dirs_recorded != NULL &&
 	    (dirs_known == NULL || strcmp(dirs_known, dirs_recorded) != 0))
 		rc = vt_meta_set(s, DIRS_KEY, dirs_recorded, err);
+	if (rc == VT_OK && ignore_recorded != NULL &&
+	    (ignore_known == NULL || strcmp(ignore_known, ignore_recorded) != 0))
+		rc = vt_meta_set(s, IGNORE_KEY, ignore_recorded, err);
 	if (rc == VT_OK)
 		rc = vt_meta_set(s, "index_token", now, err);
 	if (rc == VT_OK)
@@ -999,6 +1007,8 @@ out:
 	free(last_token);
 	free(dirs_known);
 	free(dirs_recorded);
+	free(ignore_known);
+	free(ignore_recorded);
 	free(now);
 	free(pdf_cache);
 	report->vendors_new = run.vendors_new;

@@ -140,6 +140,16 @@ ignore_takes_names_and_patterns(void **state)
 		    "/etc/vt/config:3: [store] ignore: 'Archive/old' is neither a name nor a /regex/");
 	parse_fails("[store]\n\nignore = /(unclosed/\n",
 		    "/etc/vt/config:3: [store] ignore: '/(unclosed/' is not a regular expression");
+	parse_fails("[store]\nignore = notes.txt; new\n",
+		    "/etc/vt/config:2: [store] ignore: 'new' would pass by the mail of every Maildir folder");
+	parse_fails("[store]\nignore = /\n", "'/' is neither a name nor a /regex/");
+	parse_fails("[store]\nignore = //\n", "'//' is neither a name nor a /regex/");
+	parse_fails("[store]\nignore = a\nnotmuch_db = /nm\n",
+		    "/etc/vt/config:2: [store] ignore: with notmuch_db, what the index passes by is "
+		    "notmuch's new.ignore");
+	cfg = parse_ok("[store]\nignore = ; ;  \n");
+	assert_int_equal(cfg->n_ignore, 0);
+	vt_config_free(&cfg);
 }
 
 /* The sections of quotes and bills, PDFs and the layout: defaults, then
