@@ -158,6 +158,28 @@ list_has(char *const *items, size_t count, const char *value)
 	return false;
 }
 
+/* The next item of a list split at sep (text the first time, NULL
+ * after, as strtok_r), blanks trimmed, empty items skipped; NULL at
+ * the end. */
+static char *
+next_item(char *text, const char *sep, char **save)
+{
+	char *tok;
+
+	while ((tok = strtok_r(text, sep, save)) != NULL) {
+		size_t len;
+
+		text = NULL;
+		tok += strspn(tok, " \t");
+		len = strlen(tok);
+		while (len > 0 && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
+			tok[--len] = '\0';
+		if (len > 0)
+			return tok;
+	}
+	return NULL;
+}
+
 static vt_status
 parse_list(struct parse_state *ps, const struct config_key *k, const char *value, int line,
 	   struct vt_error *err)
@@ -170,15 +192,7 @@ parse_list(struct parse_state *ps, const struct config_key *k, const char *value
 
 	if (copy == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	for (tok = strtok_r(copy, ",", &save); rc == VT_OK && tok; tok = strtok_r(NULL, ",", &save)) {
-		while (*tok == ' ' || *tok == '\t')
-			tok++;
-		size_t len = strlen(tok);
-
-		while (len > 0 && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
-			tok[--len] = '\0';
-		if (len == 0)
-			continue;
+	for (tok = next_item(copy, ",", &save); rc == VT_OK && tok; tok = next_item(NULL, ",", &save)) {
 		if (k->type == CONFIG_ADDRESSES &&
 		    (strchr(tok, '@') == NULL || strchr(tok, ' ') || tok[0] == '@' ||
 		     !mail_org_domain(tok, org, sizeof org)))
@@ -212,17 +226,10 @@ parse_ignore(struct parse_state *ps, const struct config_key *k, const char *val
 	if (copy == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	ps->ignore_line = line;
-	for (tok = strtok_r(copy, ";", &save); rc == VT_OK && tok; tok = strtok_r(NULL, ";", &save)) {
-		size_t len;
+	for (tok = next_item(copy, ";", &save); rc == VT_OK && tok; tok = next_item(NULL, ";", &save)) {
+		size_t len = strlen(tok);
 		regex_t re;
 
-		while (*tok == ' ' || *tok == '\t')
-			tok++;
-		len = strlen(tok);
-		while (len > 0 && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
-			tok[--len] = '\0';
-		if (len == 0)
-			continue;
 		if (tok[0] == '/' && len > 2 && tok[len - 1] == '/') {
 			tok[len - 1] = '\0';
 			if (regcomp(&re, tok + 1, REG_EXTENDED | REG_NOSUB) != 0)
