@@ -735,6 +735,14 @@ compare_groups(struct walk *w)
 	}
 }
 
+/* A subdirectory the walk does not enter: a Maildir's tmp/ (mail still
+ * being delivered), the index's own .notmuch at the mail root. */
+static bool
+passed_dir(bool maildir, bool at_root, const char *name)
+{
+	return (maildir && strcmp(name, "tmp") == 0) || (at_root && strcmp(name, ".notmuch") == 0);
+}
+
 static vt_status
 walk_subdirs(struct walk *w, const char *path, struct dirent **entries, int n)
 {
@@ -754,7 +762,7 @@ walk_subdirs(struct walk *w, const char *path, struct dirent **entries, int n)
 		 * names it. */
 		if (type != S_IFDIR)
 			continue;
-		if ((maildir && strcmp(name, "tmp") == 0) || (at_root && strcmp(name, ".notmuch") == 0))
+		if (passed_dir(maildir, at_root, name))
 			continue;
 		if (asprintf(&child, "%s/%s", path, name) < 0)
 			return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
@@ -993,21 +1001,24 @@ static void
 count_files(struct walk *w, const char *path, unsigned *count)
 {
 	struct dirent **entries = NULL;
+	bool maildir, at_root = strcmp(path, w->db->mail_root) == 0;
 	char *child;
 	int n, i, type;
 
 	n = scandir(path, &entries, NULL, NULL);
 	if (n < 0)
 		return;
+	maildir = looks_like_maildir(path, entries, n);
 	for (i = 0; i < n; i++) {
 		const char *name = entries[i]->d_name;
 
-		if (is_special(name) || strcmp(name, ".notmuch") == 0 || ignored(w, path, entries[i]))
+		if (is_special(name) || ignored(w, path, entries[i]))
 			continue;
 		type = entry_type(path, entries[i]);
 		if (type == S_IFREG)
 			(*count)++;
-		else if (type == S_IFDIR && asprintf(&child, "%s/%s", path, name) >= 0) {
+		else if (type == S_IFDIR && !passed_dir(maildir, at_root, name) &&
+			 asprintf(&child, "%s/%s", path, name) >= 0) {
 			count_files(w, child, count);
 			free(child);
 		}

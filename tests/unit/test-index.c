@@ -255,9 +255,15 @@ new_mail_is_indexed_attributed_and_tagged(void **state)
 	struct mail_index_stats st;
 
 	write_three(f);
+	/* neither a delivery under way nor mbsync's state is counted or seen */
+	assert_int_equal(test_sh("mkdir -p '%s/new' '%s/tmp' && echo partial >'%s/tmp/4.host' && "
+				 "echo 'FarUidValidity 1' >'%s/.mbsyncstate'",
+				 f->mail, f->mail, f->mail, f->mail),
+			 0);
 	assert_int_equal(run(f, &st), VT_OK);
 	assert_int_equal(st.files_total, 3);
 	assert_int_equal(st.files_seen, 3);
+	assert_int_equal(st.not_mail, 0);
 	assert_int_equal(st.added, 3);
 	assert_int_equal(st.attributed, 0);
 	assert_int_equal(f->messages, 3);
