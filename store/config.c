@@ -180,75 +180,77 @@ next_item(char *text, const char *sep, char **save)
 	return NULL;
 }
 
+/*
+ * [store] ignore takes names and patterns as notmuch's new.ignore does,
+ * and is written into it as it is (vtriage's own notmuch-config): a name
+ * of a file or directory anywhere, a /regex/ over the path below the
+ * mail root. Checked here so that a mistake names its line.
+ */
+static const char *
+ignore_item_error(char *tok)
+{
+	size_t len = strlen(tok);
+	const char *why = NULL;
+	regex_t re;
+
+	if (tok[0] == '/' && len > 2 && tok[len - 1] == '/') {
+		tok[len - 1] = '\0';
+		if (regcomp(&re, tok + 1, REG_EXTENDED | REG_NOSUB) != 0)
+			why = "is not a regular expression";
+		else
+			regfree(&re);
+		tok[len - 1] = '/';
+	} else if (strchr(tok, '/') != NULL) {
+		why = "is neither a name nor a /regex/";
+	} else if (strcmp(tok, "cur") == 0 || strcmp(tok, "new") == 0) {
+		why = "would pass by the mail of every Maildir folder";
+	}
+	return why;
+}
+
+/* Why tok cannot be an item of k's list, or NULL. */
+static const char *
+item_error(const struct config_key *k, char *tok)
+{
+	char org[MAIL_DOMAIN_MAX];
+
+	switch (k->type) {
+	case CONFIG_ADDRESSES:
+		return strchr(tok, '@') == NULL || strchr(tok, ' ') || tok[0] == '@' ||
+				       !mail_org_domain(tok, org, sizeof org)
+			       ? "is not a mail address"
+			       : NULL;
+	case CONFIG_DOMAINS:
+		return mail_org_domain(tok, org, sizeof org) ? NULL : "is not a domain name";
+	case CONFIG_IGNORE:
+		return ignore_item_error(tok);
+	default:
+		return NULL;
+	}
+}
+
 static vt_status
 parse_list(struct parse_state *ps, const struct config_key *k, const char *value, int line,
 	   struct vt_error *err)
 {
 	char ***items = (char ***)((char *)ps->cfg + k->field);
 	size_t *count = (size_t *)((char *)ps->cfg + k->count_field);
-	char *copy = strdup(value), *tok, *save = NULL;
-	char org[MAIL_DOMAIN_MAX];
-	vt_status rc = VT_OK;
-
-	if (copy == NULL)
-		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	for (tok = next_item(copy, ",", &save); rc == VT_OK && tok; tok = next_item(NULL, ",", &save)) {
-		if (k->type == CONFIG_ADDRESSES &&
-		    (strchr(tok, '@') == NULL || strchr(tok, ' ') || tok[0] == '@' ||
-		     !mail_org_domain(tok, org, sizeof org)))
-			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: '%s' is not a mail address",
-				     ps->file, line, k->section, k->key, tok);
-		else if (k->type == CONFIG_DOMAINS && !mail_org_domain(tok, org, sizeof org))
-			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: '%s' is not a domain name",
-				     ps->file, line, k->section, k->key, tok);
-		else if (!list_has(*items, *count, tok) && list_push(items, count, tok, true) != VT_OK)
-			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	}
-	free(copy);
-	return rc;
-}
-
-/*
- * Names and patterns as notmuch's new.ignore takes them, and written
- * into it as they are (vtriage's own notmuch-config): ';' between them,
- * a name of a file or directory anywhere, a /regex/ over the path below
- * the mail root. Checked here so that a mistake names its line.
- */
-static vt_status
-parse_ignore(struct parse_state *ps, const struct config_key *k, const char *value, int line,
-	     struct vt_error *err)
-{
-	char ***items = (char ***)((char *)ps->cfg + k->field);
-	size_t *count = (size_t *)((char *)ps->cfg + k->count_field);
+	/* file names, kept as written, between ';' as notmuch's */
+	bool names = k->type == CONFIG_IGNORE;
+	const char *sep = names ? ";" : ",", *why;
 	char *copy = strdup(value), *tok, *save = NULL;
 	vt_status rc = VT_OK;
 
 	if (copy == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	ps->ignore_line = line;
-	for (tok = next_item(copy, ";", &save); rc == VT_OK && tok; tok = next_item(NULL, ";", &save)) {
-		size_t len = strlen(tok);
-		regex_t re;
-
-		if (tok[0] == '/' && len > 2 && tok[len - 1] == '/') {
-			tok[len - 1] = '\0';
-			if (regcomp(&re, tok + 1, REG_EXTENDED | REG_NOSUB) != 0)
-				rc = vt_fail(err, VT_ERR_CONFIG,
-					     "%s:%d: [%s] %s: '%s/' is not a regular expression",
-					     ps->file, line, k->section, k->key, tok);
-			else
-				regfree(&re);
-			tok[len - 1] = '/';
-		} else if (strchr(tok, '/') != NULL) {
-			rc = vt_fail(err, VT_ERR_CONFIG,
-				     "%s:%d: [%s] %s: '%s' is neither a name nor a /regex/",
-				     ps->file, line, k->section, k->key, tok);
-		} else if (strcmp(tok, "cur") == 0 || strcmp(tok, "new") == 0) {
-			rc = vt_fail(err, VT_ERR_CONFIG,
-				     "%s:%d: [%s] %s: '%s' would pass by the mail of every Maildir folder",
-				     ps->file, line, k->section, k->key, tok);
-		}
-		if (rc == VT_OK && list_push(items, count, tok, false) != VT_OK)
+	if (names)
+		ps->ignore_line = line;
+	for (tok = next_item(copy, sep, &save); rc == VT_OK && tok; tok = next_item(NULL, sep, &save)) {
+		if ((why = item_error(k, tok)) != NULL)
+			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: '%s' %s", ps->file, line,
+				     k->section, k->key, tok, why);
+		else if ((names || !list_has(*items, *count, tok)) &&
+			 list_push(items, count, tok, !names) != VT_OK)
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	free(copy);
@@ -322,9 +324,8 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 			return *str ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		case CONFIG_ADDRESSES:
 		case CONFIG_DOMAINS:
-			return parse_list(ps, k, value, line, err);
 		case CONFIG_IGNORE:
-			return parse_ignore(ps, k, value, line, err);
+			return parse_list(ps, k, value, line, err);
 		case CONFIG_BOOL:
 			if (!mail_bool_parse(value, (bool *)((char *)ps->cfg + k->field)))
 				return vt_fail(err, VT_ERR_CONFIG,
