@@ -622,7 +622,6 @@ ignored(const struct walk *w, const char *dir, const struct dirent *e)
 	return false;
 }
 
-
 static int
 by_name(const struct dirent **a, const struct dirent **b)
 {
