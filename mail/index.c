@@ -50,8 +50,6 @@ struct walk {
 	/* what is passed by, as text (ignore_recorded); every directory is
 	 * listed again when it is not the last run's */
 	char *ignore_text;
-	size_t ignore_text_len;
-	FILE *ignore_out;
 	bool full_scan;
 
 	struct path_list removed_files, removed_dirs, dir_mtimes;
@@ -1035,7 +1033,6 @@ add_ignore(struct walk *w, const char *s, const char *setting)
 
 	if (len == 0)
 		return VT_OK;
-	fprintf(w->ignore_out, "%s;", s);
 	if (s[0] == '/' && len > 2 && s[len - 1] == '/') {
 		regex_t *grown = realloc(w->ignore_regex, (w->n_ignore_regex + 1) * sizeof *grown);
 		char *pattern;
@@ -1065,36 +1062,73 @@ add_ignore(struct walk *w, const char *s, const char *setting)
 	return VT_OK;
 }
 
-/*
- * Our own index: the user's [store] ignore (written into its
- * notmuch-config too). A reused one: notmuch's new.ignore, as `notmuch
- * new` reads it. Other mail programs' files beside either (others_state).
- */
+/* The user's list: [store] ignore in our own index (written into its
+ * notmuch-config too), notmuch's new.ignore in a reused one, as `notmuch
+ * new` reads it. Other mail programs' files beside either (others_state). */
 static vt_status
-setup_ignore(struct walk *w)
+each_ignore(struct mail_db *db, vt_status (*fn)(void *ctx, const char *s), void *ctx)
 {
 	notmuch_config_values_t *v;
 	vt_status rc = VT_OK;
 
-	w->ignore_out = open_memstream(&w->ignore_text, &w->ignore_text_len);
-	if (w->ignore_out == NULL)
-		return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
-	/* the built-in names are part of what changes the walk */
-	fputs("others " MAIL_SYNC_STATE_REV "\n", w->ignore_out);
-	if (w->db->own_dir != NULL) {
-		for (size_t i = 0; rc == VT_OK && i < w->db->n_ignore; i++)
-			rc = add_ignore(w, w->db->ignore[i], "[store] ignore");
-	} else {
-		for (v = notmuch_config_get_values(w->db->nm, NOTMUCH_CONFIG_NEW_IGNORE);
-		     rc == VT_OK && notmuch_config_values_valid(v);
-		     notmuch_config_values_move_to_next(v))
-			rc = add_ignore(w, notmuch_config_values_get(v), "notmuch new.ignore");
+	if (db->own_dir != NULL) {
+		for (size_t i = 0; rc == VT_OK && i < db->n_ignore; i++)
+			rc = fn(ctx, db->ignore[i]);
+		return rc;
 	}
-	if (fclose(w->ignore_out) != 0 && rc == VT_OK)
-		rc = vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
-	w->ignore_out = NULL;
+	for (v = notmuch_config_get_values(db->nm, NOTMUCH_CONFIG_NEW_IGNORE);
+	     rc == VT_OK && notmuch_config_values_valid(v); notmuch_config_values_move_to_next(v))
+		rc = fn(ctx, notmuch_config_values_get(v));
+	return rc;
+}
+
+static vt_status
+print_ignore(void *ctx, const char *s)
+{
+	if (*s != '\0')
+		fprintf(ctx, "%s;", s);
+	return VT_OK;
+}
+
+char *
+mail_index_ignore_text(struct mail_db *db, bool as_before)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL)
+		return NULL;
+	/* the built-in names are part of what changes the walk (those of
+	 * before: files never indexed, nothing to list again for) */
+	fputs("others " MAIL_SYNC_STATE_REV "\n", f);
+	/* a version before had no [store] ignore */
+	if (!as_before || db->own_dir == NULL)
+		each_ignore(db, print_ignore, f);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static vt_status
+compile_ignore(void *ctx, const char *s)
+{
+	struct walk *w = ctx;
+
+	return add_ignore(w, s, w->db->own_dir != NULL ? "[store] ignore" : "notmuch new.ignore");
+}
+
+static vt_status
+setup_ignore(struct walk *w)
+{
+	vt_status rc = each_ignore(w->db, compile_ignore, w);
+
 	if (rc != VT_OK)
 		return rc;
+	if ((w->ignore_text = mail_index_ignore_text(w->db, false)) == NULL)
+		return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
 	/* A name or pattern more: mail indexed under it leaves the index,
 	 * one less: what it passed by comes in, wherever it lies, as when
 	 * notmuch new runs with a new new.ignore and --full-scan. */

@@ -95,6 +95,8 @@ char *mail_sanitize_str(const char *text);
  * or 0 when invalid (overlong, surrogate, beyond U+10FFFF, truncated).
  * The project's one hand-written decoder (sanitize.c). */
 size_t mail_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+/* Whether a NUL-terminated string is valid UTF-8 throughout. */
+bool mail_utf8_valid(const char *s);
 
 /* Lower-cases ASCII letters in place (addresses, domains). */
 void mail_ascii_lower(char *s);
@@ -805,6 +807,15 @@ struct mail_index_options {
 	const char *ignore_known;
 	char **ignore_recorded;
 };
+
+/*
+ * What the index passes by, as text for options.ignore_known (malloc'd;
+ * NULL when out of memory): other mail programs' files, and the user's
+ * [store] ignore (vtriage's own database) or notmuch's new.ignore (one
+ * the user brought). as_before: as a version that did not record it
+ * would have passed by (no [store] ignore, which it did not have).
+ */
+char *mail_index_ignore_text(struct mail_db *db, bool as_before);
 
 /*
  * Brings the index up to date with the mail root, as `notmuch new` would:

@@ -54,6 +54,18 @@ mail_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
+bool
+mail_utf8_valid(const char *s)
+{
+	size_t len = strlen(s), n;
+	uint32_t cp;
+
+	for (; len > 0; s += n, len -= n)
+		if ((n = mail_utf8_decode((const unsigned char *)s, len, &cp)) == 0)
+			return false;
+	return true;
+}
+
 static bool
 is_bidi_control(uint32_t cp)
 {

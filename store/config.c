@@ -193,6 +193,9 @@ ignore_item_error(char *tok)
 	const char *why = NULL;
 	regex_t re;
 
+	/* notmuch reads its config with GLib, which takes UTF-8 alone */
+	if (!mail_utf8_valid(tok))
+		return "is not UTF-8";
 	if (tok[0] == '/' && len > 2 && tok[len - 1] == '/') {
 		tok[len - 1] = '\0';
 		if (regcomp(&re, tok + 1, REG_EXTENDED | REG_NOSUB) != 0)

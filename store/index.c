@@ -847,6 +847,20 @@ compact_if_worth_it(struct mail_db *db, const struct vt_index_ui *ui,
 #define INDEX_CACHE_KIB "-65536"
 #define DEFAULT_CACHE_KIB "-2000"
 
+static vt_status
+mark_ignore_changing(struct vt_store *s, struct mail_db *db, const char *known, struct vt_error *err)
+{
+	char *now = mail_index_ignore_text(db, false);
+	vt_status rc = VT_OK;
+
+	if (now == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if (*known != '\0' && strcmp(known, now) != 0)
+		rc = vt_meta_set(s, IGNORE_KEY, "", err);
+	free(now);
+	return rc;
+}
+
 vt_status
 vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bool full_scan,
 	 volatile const sig_atomic_t *interrupted, const struct vt_index_ui *ui,
@@ -873,7 +887,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 					.timeout_s = (unsigned)cfg->pdf_timeout,
 					.memory_mb = (unsigned)cfg->pdf_memory_mb,
 					.stats = &report->pdfs };
-	bool after_crash;
+	bool after_crash, ignore_stored;
 	vt_status rc, committed;
 	unsigned snoozes_written = 0;
 	unsigned long others = 0;
@@ -907,7 +921,13 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	dirs_known = vt_meta_get(s, DIRS_KEY);
 	opts.dirs_known = dirs_known;
 	opts.dirs_recorded = &dirs_recorded;
-	ignore_known = vt_meta_get(s, IGNORE_KEY);
+	/* a store of a version that recorded none: as that version would
+	 * have passed by (its own index's [store] ignore did not exist) */
+	ignore_stored = (ignore_known = vt_meta_get(s, IGNORE_KEY)) != NULL;
+	if (!ignore_stored && (ignore_known = mail_index_ignore_text(db, true)) == NULL) {
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	opts.ignore_known = ignore_known;
 	opts.ignore_recorded = &ignore_recorded;
 	if ((rc = vt_sql_exec(s,
@@ -916,6 +936,11 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 			      err)) != VT_OK)
 		goto out;
 	if (!after_crash && (rc = vt_meta_set(s, "index_dirty", "1", err)) != VT_OK)
+		goto out;
+	/* Under another list a run takes mail out of the index (or puts
+	 * some in) as it goes: till one completes, every run lists every
+	 * directory, whatever the list (no list's text is empty). */
+	if ((rc = mark_ignore_changing(s, db, ignore_known, err)) != VT_OK)
 		goto out;
 	/* A newer schema records more per message: derive it again for the
 	 * mail indexed before (an empty store has nothing to redo). */
@@ -986,7 +1011,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	    (dirs_known == NULL || strcmp(dirs_known, dirs_recorded) != 0))
 		rc = vt_meta_set(s, DIRS_KEY, dirs_recorded, err);
 	if (rc == VT_OK && ignore_recorded != NULL &&
-	    (ignore_known == NULL || strcmp(ignore_known, ignore_recorded) != 0))
+	    (!ignore_stored || strcmp(ignore_known, ignore_recorded) != 0))
 		rc = vt_meta_set(s, IGNORE_KEY, ignore_recorded, err);
 	if (rc == VT_OK)
 		rc = vt_meta_set(s, "index_token", now, err);

@@ -143,6 +143,8 @@ ignore_takes_names_and_patterns(void **state)
 	parse_fails("[store]\nignore = notes.txt; new\n",
 		    "/etc/vt/config:2: [store] ignore: 'new' would pass by the mail of every Maildir folder");
 	parse_fails("[store]\nignore = /\n", "'/' is neither a name nor a /regex/");
+	/* notmuch could not read its config again */
+	parse_fails("[store]\nignore = Sp\xe9m\n", "/etc/vt/config:2: [store] ignore: 'Sp\xe9m' is not UTF-8");
 	parse_fails("[store]\nignore = //\n", "'//' is neither a name nor a /regex/");
 	parse_fails("[store]\nignore = a\nnotmuch_db = /nm\n",
 		    "/etc/vt/config:2: [store] ignore: with notmuch_db, what the index passes by is "

@@ -738,6 +738,105 @@ identity_changes_reattribute_affected_mail(void **state)
 	assert_int_equal(r.mail.attributed, 0);
 }
 
+/* The fixture's config with [store] ignore, and its data opened again
+ * (the list is read as the index opens). */
+static void
+reopen_ignoring(struct fixture *f, const char *ignore)
+{
+	struct vt_error err = { 0 };
+	char *text = NULL;
+
+	close_all(f);
+	vt_config_free(&f->cfg);
+	assert_true(asprintf(&text,
+			     "[store]\nmaildir = %s\ndata = %s\nignore = %s\n"
+			     "[identity]\naddresses = rich@northwind.example\n",
+			     f->mail, f->data, ignore) > 0);
+	if (vt_config_parse(text, "test-config", &f->cfg, &err) != VT_OK)
+		fail_msg("config: %s", err.msg);
+	free(text);
+	open_all(f);
+}
+
+/* The text a run recorded of what the index passes by ("" for none). */
+static char *
+ignore_recorded(struct fixture *f)
+{
+	char *v = vt_meta_get(f->store, "index_ignore");
+
+	return v != NULL ? v : strdup("<none>");
+}
+
+/* A run under a changed [store] ignore takes mail out of the index (or
+ * puts some in) as it goes: one that stops before it completes leaves a
+ * mark that no list's text matches, so that the next run, whatever its
+ * list, lists every directory, and mail the changed list took out comes
+ * back with the list of before. */
+static void
+a_changed_ignore_list_is_applied_whole_or_again(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_index_report r;
+	struct vt_error err = { 0 };
+	volatile sig_atomic_t stop = 1;
+	char *before, *v;
+
+	r = index_ok(f);
+	assert_int_equal(count(f, "*"), 6);
+	before = ignore_recorded(f);
+	assert_non_null(strstr(before, "others "));
+
+	/* another list; the run stopped at once */
+	reopen_ignoring(f, "3:2,");
+	(void)vt_index(f->store, f->db, f->cfg, false, &stop, NULL, &r, &err);
+	v = ignore_recorded(f);
+	assert_string_equal(v, "");
+	free(v);
+
+	/* the next run under it lists every directory: the quote leaves */
+	r = index_ok(f);
+	assert_true(r.mail.ignore_changed);
+	assert_int_equal(count(f, "*"), 5);
+	v = ignore_recorded(f);
+	assert_non_null(strstr(v, "3:2,;"));
+	free(v);
+	/* the same list again: nothing listed for it */
+	r = index_ok(f);
+	assert_false(r.mail.ignore_changed);
+
+	/* the list of before, with no folder changed: the quote is back */
+	reopen_ignoring(f, "");
+	r = index_ok(f);
+	assert_true(r.mail.ignore_changed);
+	assert_int_equal(count(f, "*"), 6);
+	v = ignore_recorded(f);
+	assert_string_equal(v, before);
+	free(v);
+	free(before);
+}
+
+/* A store of a version that recorded no list: its index passed by none
+ * of [store] ignore, which the next run applies to every directory. */
+static void
+a_store_of_before_applies_a_new_list_everywhere(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_index_report r;
+	struct vt_error err = { 0 };
+
+	index_ok(f);
+	assert_int_equal(vt_sql_exec(f->store, "DELETE FROM meta WHERE key = 'index_ignore'", &err),
+			 VT_OK);
+	r = index_ok(f);
+	assert_false(r.mail.ignore_changed); /* no list: as before */
+	assert_int_equal(vt_sql_exec(f->store, "DELETE FROM meta WHERE key = 'index_ignore'", &err),
+			 VT_OK);
+	reopen_ignoring(f, "3:2,");
+	r = index_ok(f);
+	assert_true(r.mail.ignore_changed);
+	assert_int_equal(count(f, "*"), 5);
+}
+
 static void
 a_second_writer_gets_a_clear_busy_error(void **state)
 {
@@ -792,6 +891,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(identity_changes_reattribute_affected_mail, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_second_writer_gets_a_clear_busy_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_changed_ignore_list_is_applied_whole_or_again, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_store_of_before_applies_a_new_list_everywhere, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
