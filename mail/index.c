@@ -47,10 +47,7 @@ struct walk {
 	size_t n_ignore_regex;
 	char **ignore_names;
 	size_t n_ignore_names;
-	/* what is passed by, as text (ignore_recorded); every directory is
-	 * listed again when it is not the last run's */
-	char *ignore_text;
-	bool full_scan;
+	bool full_scan; /* options.full_scan or .ignore_changed */
 
 	struct path_list removed_files, removed_dirs, dir_mtimes;
 	/* what the walk found: the index as the last run left it? */
@@ -1127,14 +1124,11 @@ setup_ignore(struct walk *w)
 
 	if (rc != VT_OK)
 		return rc;
-	if ((w->ignore_text = mail_index_ignore_text(w->db, false)) == NULL)
-		return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
 	/* A name or pattern more: mail indexed under it leaves the index,
 	 * one less: what it passed by comes in, wherever it lies, as when
 	 * notmuch new runs with a new new.ignore and --full-scan. */
-	w->full_scan = w->opts->full_scan ||
-		       (w->opts->ignore_known != NULL && strcmp(w->opts->ignore_known, w->ignore_text) != 0);
-	w->stats->ignore_changed = w->full_scan && !w->opts->full_scan;
+	w->full_scan = w->opts->full_scan || w->opts->ignore_changed;
+	w->stats->ignore_changed = w->opts->ignore_changed;
 	return VT_OK;
 }
 
@@ -1149,7 +1143,6 @@ walk_clear(struct walk *w)
 	for (i = 0; i < w->n_ignore_names; i++)
 		free(w->ignore_names[i]);
 	free(w->ignore_names);
-	free(w->ignore_text);
 	path_list_clear(&w->removed_files);
 	path_list_clear(&w->removed_dirs);
 	path_list_clear(&w->dir_mtimes);
@@ -1607,9 +1600,6 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 	stats->dir_fingerprint = w.dirs_after;
 	if (rc == VT_OK && !interrupted(&w) && opts->dirs_recorded != NULL &&
 	    (*opts->dirs_recorded = mail_dir_files_text(&w.dirs_known, &w.dir_changes)) == NULL)
-		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	if (rc == VT_OK && !interrupted(&w) && opts->ignore_recorded != NULL &&
-	    (*opts->ignore_recorded = strdup(w.ignore_text)) == NULL)
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	maybe_progress(&w, true);
 	return walk_finish(&w, rc);

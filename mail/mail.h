@@ -200,7 +200,7 @@ struct mail_db_location {
 	const char *mail_root;
 	/* with names or /regex/ (over the path below mail_root) the index
 	 * passes by, as notmuch's new.ignore; other mail programs' files
-	 * are passed by in either database (mail_sync_state_name) */
+	 * are passed by in either database (sync-state.c) */
 	const char *const *ignore;
 	size_t n_ignore;
 	/* ... or an existing notmuch database (its path; the user's notmuch
@@ -749,7 +749,7 @@ struct mail_index_stats {
 	/* only_ours, and no directory changed on disk: the run changed
 	 * nothing. */
 	bool unchanged;
-	/* what is passed by (ignore_known) changed: every directory listed */
+	/* options.ignore_changed: every directory listed */
 	bool ignore_changed;
 	uint64_t dir_fingerprint; /* for mail_index_token */
 	/* the index's revision when the run began: what changed after is
@@ -801,16 +801,15 @@ struct mail_index_options {
 	/* where a run that completes leaves the record for the next
 	 * (malloc'd; the caller frees it), or NULL */
 	char **dirs_recorded;
-	/* what the last run that completed passed by (its *ignore_recorded),
-	 * or NULL: unknown, taken as this run's. Another list lists every
-	 * directory again, as full_scan. */
-	const char *ignore_known;
-	char **ignore_recorded;
+	/* what is passed by (mail_index_ignore_text) is not what the last
+	 * run that completed passed by: every directory is listed, as with
+	 * full_scan */
+	bool ignore_changed;
 };
 
 /*
- * What the index passes by, as text for options.ignore_known (malloc'd;
- * NULL when out of memory): other mail programs' files, and the user's
+ * What the index passes by, as text to compare with the last run's
+ * (options.ignore_changed; malloc'd, NULL when out of memory): other mail programs' files, and the user's
  * [store] ignore (vtriage's own database) or notmuch's new.ignore (one
  * the user brought). as_before: as a version that did not record it
  * would have passed by (no [store] ignore, which it did not have).

@@ -847,20 +847,6 @@ compact_if_worth_it(struct mail_db *db, const struct vt_index_ui *ui,
 #define INDEX_CACHE_KIB "-65536"
 #define DEFAULT_CACHE_KIB "-2000"
 
-static vt_status
-mark_ignore_changing(struct vt_store *s, struct mail_db *db, const char *known, struct vt_error *err)
-{
-	char *now = mail_index_ignore_text(db, false);
-	vt_status rc = VT_OK;
-
-	if (now == NULL)
-		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	if (*known != '\0' && strcmp(known, now) != 0)
-		rc = vt_meta_set(s, IGNORE_KEY, "", err);
-	free(now);
-	return rc;
-}
-
 vt_status
 vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bool full_scan,
 	 volatile const sig_atomic_t *interrupted, const struct vt_index_ui *ui,
@@ -881,7 +867,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		.progress = on_progress,
 	};
 	char *dirty, *rederive, *last_token = NULL, *pdf_cache = NULL, *now = NULL;
-	char *dirs_known = NULL, *dirs_recorded = NULL, *ignore_known = NULL, *ignore_recorded = NULL;
+	char *dirs_known = NULL, *dirs_recorded = NULL, *ignore_known = NULL, *ignore_now = NULL;
 	struct mail_pdf_options pdf = { .helper = cfg->pdf_helper ? cfg->pdf_helper
 								 : getenv("VTRIAGE_PDF_HELPER"),
 					.timeout_s = (unsigned)cfg->pdf_timeout,
@@ -924,12 +910,12 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	/* a store of a version that recorded none: as that version would
 	 * have passed by (its own index's [store] ignore did not exist) */
 	ignore_stored = (ignore_known = vt_meta_get(s, IGNORE_KEY)) != NULL;
-	if (!ignore_stored && (ignore_known = mail_index_ignore_text(db, true)) == NULL) {
+	if ((!ignore_stored && (ignore_known = mail_index_ignore_text(db, true)) == NULL) ||
+	    (ignore_now = mail_index_ignore_text(db, false)) == NULL) {
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	opts.ignore_known = ignore_known;
-	opts.ignore_recorded = &ignore_recorded;
+	opts.ignore_changed = strcmp(ignore_known, ignore_now) != 0;
 	if ((rc = vt_sql_exec(s,
 			      "CREATE TEMP TABLE IF NOT EXISTS touched (thread TEXT PRIMARY KEY);"
 			      "CREATE TEMP TABLE IF NOT EXISTS trust_scope (message_id TEXT PRIMARY KEY)",
@@ -940,7 +926,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	/* Under another list a run takes mail out of the index (or puts
 	 * some in) as it goes: till one completes, every run lists every
 	 * directory, whatever the list (no list's text is empty). */
-	if ((rc = mark_ignore_changing(s, db, ignore_known, err)) != VT_OK)
+	if (opts.ignore_changed && (rc = vt_meta_set(s, IGNORE_KEY, "", err)) != VT_OK)
 		goto out;
 	/* A newer schema records more per message: derive it again for the
 	 * mail indexed before (an empty store has nothing to redo). */
@@ -1010,9 +996,8 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	if (rc == VT_OK && dirs_recorded != NULL &&
 	    (dirs_known == NULL || strcmp(dirs_known, dirs_recorded) != 0))
 		rc = vt_meta_set(s, DIRS_KEY, dirs_recorded, err);
-	if (rc == VT_OK && ignore_recorded != NULL &&
-	    (!ignore_stored || strcmp(ignore_known, ignore_recorded) != 0))
-		rc = vt_meta_set(s, IGNORE_KEY, ignore_recorded, err);
+	if (rc == VT_OK && (!ignore_stored || opts.ignore_changed))
+		rc = vt_meta_set(s, IGNORE_KEY, ignore_now, err);
 	if (rc == VT_OK)
 		rc = vt_meta_set(s, "index_token", now, err);
 	if (rc == VT_OK)
@@ -1033,7 +1018,7 @@ out:
 	free(dirs_known);
 	free(dirs_recorded);
 	free(ignore_known);
-	free(ignore_recorded);
+	free(ignore_now);
 	free(now);
 	free(pdf_cache);
 	report->vendors_new = run.vendors_new;
