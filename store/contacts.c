@@ -283,25 +283,22 @@ set_text(struct builder *b, char **field, const char *value)
 		b->failed = true;
 }
 
-/* Mail judged to be someone pretending (failed authentication, a name
- * that is not the sender's) names nobody's people. (A list, computed once
- * per query: a CTE of the trusted sightings would be materialised whole,
- * every sighting of every vendor read for one vendor's contacts.) */
-#define NOT_IMPOSTOR(column)                                                                \
-	column " NOT IN (SELECT message_id FROM suspicions WHERE reason IN ('"              \
-	VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "'))"
+#define NOT_IMPOSTOR(column) VT_SQL_NOT_IMPOSTOR(column)
 
 /*
- * One row per address of the sightings matching cond, newest first: its
- * latest name (from a signature when the header had none), counts,
- * dates, vendor, the latest signature's title, phones and manager, the
- * role the user gave, and whether its organisation is a look-alike.
+ * One row per address whose address_counts row matches cond, newest
+ * first: its latest name (from a signature when the header had none),
+ * counts, dates, vendor, the latest signature's title, phones and
+ * manager, the role the user gave, and whether its organisation is a
+ * look-alike. A row the triggers left stale (store/db.c, 15 -> 16) is
+ * counted here from its sightings.
  */
 #define ADDRESS_ROWS(cond)                                                                  \
-	"WITH a AS ("                                                                       \
-	"  SELECT address, org, count(DISTINCT message_id) AS n, min(date) AS first,"       \
-	"   max(date) AS last FROM sightings WHERE " NOT_IMPOSTOR("message_id")              \
-	"   AND (" cond ") GROUP BY address)"                                               \
+	"WITH c AS (SELECT address, org, n, first, last FROM address_counts WHERE " cond "),"  \
+	" a AS (SELECT address, org, n, first, last FROM c WHERE n > 0"                     \
+	"  UNION ALL SELECT c.address, c.org, count(DISTINCT g.message_id), min(g.date),"    \
+	"   max(g.date) FROM c CROSS JOIN sightings g ON g.address = c.address"             \
+	"   WHERE c.n IS NULL AND " NOT_IMPOSTOR("g.message_id") " GROUP BY c.address)"       \
 	" SELECT a.address,"                                                                \
 	"  coalesce((SELECT name FROM sightings x WHERE x.address = a.address"              \
 	"   AND x.name <> '' AND " NOT_IMPOSTOR("x.message_id")                              \
@@ -336,11 +333,12 @@ static const char address_rows[] = ADDRESS_ROWS("1");
 #define MOVES_MAX "4"
 static const char vendor_address_rows[] = ADDRESS_ROWS(
 	"org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
-	" OR name IN (SELECT n.name FROM (SELECT DISTINCT name FROM sightings WHERE org IN"
-	"  (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)"
-	"  AND name GLOB '?* ?*' AND name NOT GLOB '*[0-9@]*') n"
+	" OR address IN (SELECT k.address FROM address_names k WHERE k.name IN"
+	"  (SELECT n.name FROM (SELECT DISTINCT h.name FROM address_counts v"
+	"   CROSS JOIN address_names h ON h.address = v.address"
+	"   WHERE v.org IN (SELECT domain FROM vendor_domains WHERE vendor_id = ?1)) n"
 	"  WHERE (SELECT count(*) FROM (SELECT DISTINCT org FROM sightings s"
-	"   WHERE s.name = n.name LIMIT " MOVES_MAX " + 1)) <= " MOVES_MAX ")");
+	"   WHERE s.name = n.name LIMIT " MOVES_MAX " + 1)) <= " MOVES_MAX "))");
 
 /*
  * The rows that can make up the people whose keys are in
@@ -358,6 +356,54 @@ static const char person_address_rows[] = ADDRESS_ROWS(
 	" OR address IN (SELECT address FROM signatures"
 	"  WHERE (name <> '' AND person_key(name) IN temp.person_keys)"
 	"  OR (manager <> '' AND person_key(manager) = ?2))");
+
+/*
+ * The stale rows of address_counts counted again from their sightings,
+ * and their names listed again (a name whose mail is gone goes with it).
+ * After an index run's judging: the triggers mark a row stale when a
+ * message at one of its ends goes, which a list would otherwise count
+ * again each time it is read.
+ */
+vt_status
+vt_contacts_refresh(struct vt_store *s, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s, "SELECT EXISTS (SELECT 1 FROM address_counts"
+					     " INDEXED BY address_counts_stale WHERE n IS NULL)",
+					  err);
+	bool stale;
+	vt_status rc;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	stale = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (!stale)
+		return VT_OK;
+	if ((rc = vt_store_begin(s, err)) != VT_OK)
+		return rc;
+	rc = vt_sql_exec(
+		s,
+		"CREATE TEMP TABLE IF NOT EXISTS address_stale (address TEXT PRIMARY KEY);"
+		"DELETE FROM temp.address_stale;"
+		"INSERT INTO temp.address_stale SELECT address FROM address_counts WHERE n IS NULL;"
+		"DELETE FROM address_names WHERE address IN temp.address_stale;"
+		"INSERT OR IGNORE INTO address_names (address, name)"
+		" SELECT g.address, g.name FROM temp.address_stale t"
+		" CROSS JOIN sightings g ON g.address = t.address"
+		" WHERE " VT_SQL_PERSON_NAME("g.name") ";"
+		"UPDATE address_counts SET (n, first, last) = (SELECT count(DISTINCT g.message_id),"
+		" min(g.date), max(g.date) FROM sightings g WHERE g.address = address_counts.address"
+		" AND " NOT_IMPOSTOR("g.message_id") ") WHERE n IS NULL;"
+		"DELETE FROM address_counts WHERE address IN temp.address_stale AND NOT EXISTS"
+		" (SELECT 1 FROM sightings g WHERE g.address = address_counts.address);"
+		"DELETE FROM temp.address_stale;",
+		err);
+	if (rc != VT_OK) {
+		vt_store_rollback(s);
+		return rc;
+	}
+	return vt_store_commit(s, err);
+}
 
 static void
 add_address_row(struct builder *b, sqlite3_stmt *st)

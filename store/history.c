@@ -32,6 +32,8 @@ journal_kind(const char *action)
 	return NULL;
 }
 
+#define OLDEST "-9223372036854775808"
+
 /*
  * One query, one row shape: (date, kind, direction, summary, ref, seq).
  * The vendor's mail is found through its domains' (org, kind, date)
@@ -51,9 +53,15 @@ static const char timeline[] =
 	"  m.message_id, 0"
 	/* the newest first from the (org, kind, date) index alone, and the
 	 * text made for those: a vendor of 100,000 messages is not worded
-	 * whole to show 200 (3 s at a million) */
+	 * whole to show 200 (3 s at a million). Of each domain only the
+	 * mail from its ?2-th newest date on: the newest ?2 of the vendor
+	 * are among them, and the sort is of those, not of all its mail
+	 * (0.1 s at a million) */
 	" FROM (SELECT n.message_id FROM vendor_domains d CROSS JOIN messages n"
-	"  ON n.org = d.domain AND n.kind = 1 WHERE d.vendor_id = ?1"
+	"  ON n.org = d.domain AND n.kind = 1 AND n.date >= CASE WHEN ?2 < 0 THEN " OLDEST
+	"   ELSE coalesce((SELECT o.date FROM messages o WHERE o.org = d.domain AND o.kind = 1"
+	"   ORDER BY o.date DESC LIMIT 1 OFFSET ?2 - 1), " OLDEST ") END"
+	"  WHERE d.vendor_id = ?1"
 	"  ORDER BY n.date DESC, n.message_id DESC LIMIT ?2) r"
 	" JOIN messages m ON m.message_id = r.message_id"
 	/* bills the bill check flagged */

@@ -60,9 +60,14 @@ record_sightings(struct index_run *r, const struct mail_message_info *info,
 		    is_own(r->cfg, a->address, org) || mail_org_is_personal(org))
 			continue;
 		st = vt_sql_prepare(r->s,
-				    "INSERT OR REPLACE INTO sightings"
-				    " (message_id, address, field, name, org, date)"
-				    " VALUES (?, ?, ?, ?, ?, ?)",
+				    /* an update, not a replacement: the
+				     * counts' triggers (store/db.c) see a
+				     * sighting met again as one */
+				    "INSERT INTO sightings (message_id, address, field, name, org, date)"
+				    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE"
+				    " SET name = excluded.name, org = excluded.org, date = excluded.date"
+				    " WHERE name <> excluded.name OR org <> excluded.org"
+				    " OR date <> excluded.date",
 				    err);
 		if (st == NULL)
 			return err ? err->status : VT_ERR_DB;
@@ -975,6 +980,8 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 				      interrupted, err);
 	if (rc == VT_OK && !report->mail.unchanged)
 		rc = vt_documents_judge(s, cfg, err);
+	if (rc == VT_OK)
+		rc = vt_contacts_refresh(s, err);
 	/* what the store says of the mail holds only once the mail is in */
 	committed = mail_db_commit_wait(db, rc == VT_OK ? err : NULL);
 	if (rc == VT_OK)

@@ -211,6 +211,23 @@ vt_status vt_trust_domain_resembles(struct vt_store *s, const char *domain, int6
 				    bool *resembles, char *why, size_t why_len,
 				    struct vt_error *err);
 
+/*
+ * SQL the schema's triggers are written with (store/db.c, 15 -> 16) and
+ * the contacts read by (store/contacts.c): a change is a new migration.
+ * Mail judged to be someone pretending (failed authentication, a name
+ * that is not the sender's) names nobody's people; a name like "Jane
+ * Doe" (not a desk's, "Sales 2", nor an address) may be one person's
+ * trail across organisations.
+ */
+#define VT_SQL_IMPOSTOR_REASONS "('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "')"
+#define VT_SQL_NOT_IMPOSTOR(column)                                                         \
+	column " NOT IN (SELECT message_id FROM suspicions WHERE reason IN "                 \
+	VT_SQL_IMPOSTOR_REASONS ")"
+#define VT_SQL_PERSON_NAME(column) column " GLOB '?* ?*' AND " column " NOT GLOB '*[0-9@]*'"
+
+/* address_counts' stale rows counted again (store/contacts.c). */
+vt_status vt_contacts_refresh(struct vt_store *s, struct vt_error *err);
+
 /* strdup that never returns NULL silently: NULL in, NULL out. */
 char *vt_strdup0(const char *s);
 

@@ -241,6 +241,15 @@ suspicions_learn_their_organisation(void **state)
 				     "DROP INDEX trust_signals_asks_payment;"
 				     "DROP TABLE snooze_marks;"
 				     "DROP TABLE snooze_changed;"
+				     "DROP TABLE address_counts;"
+				     "DROP TABLE address_names;"
+				     "DROP TRIGGER address_counts_sighted;"
+				     "DROP TRIGGER address_counts_unsighted;"
+				     "DROP TRIGGER address_counts_moved;"
+				     "DROP TRIGGER address_counts_renamed;"
+				     "DROP TRIGGER address_counts_impostor;"
+				     "DROP TRIGGER address_counts_pardoned;"
+				     "DROP TRIGGER address_counts_rejudged;"
 				     "PRAGMA user_version = 9",
 				     &err),
 			 VT_OK);
@@ -555,6 +564,212 @@ mail_removed_behind_our_back_is_forgotten(void **state)
  * the user's own word: issue links, snoozes): a
  * contact, a signature, trust facts, a failed authentication, payment
  * details, a suspicion, a bill, the snooze's end written onto it. */
+/* Each address's messages, first and last, from its sightings whole. */
+#define EXPECTED_COUNTS                                                                     \
+	"(SELECT address, count(DISTINCT message_id) FILTER (WHERE " VT_SQL_NOT_IMPOSTOR(     \
+		"message_id") ") AS n,"                                                     \
+	" min(date) FILTER (WHERE " VT_SQL_NOT_IMPOSTOR("message_id") ") AS f,"               \
+	" max(date) FILTER (WHERE " VT_SQL_NOT_IMPOSTOR("message_id") ") AS l"                \
+	" FROM sightings GROUP BY address)"
+
+/* Rows of address_counts that say otherwise than the sightings, or
+ * addresses with mail it lacks; a stale row (n NULL) is neither. */
+static long
+address_counts_wrong(struct fixture *f)
+{
+	return sql_long(f, "SELECT (SELECT count(*) FROM " EXPECTED_COUNTS " e WHERE e.n > 0"
+			   " AND NOT EXISTS (SELECT 1 FROM address_counts c WHERE c.address = e.address"
+			   " AND (c.n IS NULL OR (c.n = e.n AND c.first = e.f AND c.last = e.l))))"
+			   " + (SELECT count(*) FROM address_counts c WHERE c.n IS NOT NULL"
+			   " AND c.n <> coalesce((SELECT e.n FROM " EXPECTED_COUNTS
+			   " e WHERE e.address = c.address), -1)"
+			   " OR (c.n > 0 AND NOT EXISTS (SELECT 1 FROM " EXPECTED_COUNTS
+			   " e WHERE e.address = c.address AND e.f = c.first AND e.l = c.last)))");
+}
+
+/* Person-like names of the sightings address_names lacks, or (exact)
+ * holds with no sighting. */
+static long
+address_names_wrong(struct fixture *f, bool exact)
+{
+	return sql_long(f, exact ? "SELECT (SELECT count(*) FROM (SELECT address, name FROM sightings"
+				   " WHERE " VT_SQL_PERSON_NAME("name") " EXCEPT SELECT address, name"
+				   " FROM address_names)) + (SELECT count(*) FROM (SELECT address, name"
+				   " FROM address_names EXCEPT SELECT address, name FROM sightings))"
+				 : "SELECT count(*) FROM (SELECT address, name FROM sightings"
+				   " WHERE " VT_SQL_PERSON_NAME("name") " EXCEPT SELECT address, name"
+				   " FROM address_names)");
+}
+
+/* Sam Lee's messages as address_counts says, -1 when stale. */
+static long
+sam_count(struct fixture *f)
+{
+	return sql_long(f, "SELECT coalesce(n, -1) FROM address_counts"
+			   " WHERE address = 'sam.lee@globex.example'");
+}
+
+/* The messages of contact `address` in a vendor's list. */
+static long
+contact_messages(struct fixture *f, const char *slug, const char *address)
+{
+	struct vt_contact_list list;
+	struct vt_error err = { 0 };
+	long n = -1;
+
+	assert_int_equal(vt_contact_list(f->store, slug, &list, &err), VT_OK);
+	for (size_t i = 0; i < list.count; i++)
+		for (size_t k = 0; k < list.items[i].n_addresses; k++)
+			if (strcmp(list.items[i].addresses[k], address) == 0)
+				n = list.items[i].messages;
+	vt_contact_list_clear(&list);
+	return n;
+}
+
+/*
+ * The contacts' counts (address_counts, kept by triggers) are the
+ * sightings' whatever happens to them: mail in, an address twice in one
+ * message, a message judged an impostor's and pardoned, mail forgotten,
+ * a sighting redated; stale rows are counted by the list that meets
+ * them and again by the next run; a store of before gets them whole.
+ */
+static void
+contact_counts_follow_the_sightings(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	char path[4200];
+
+	for (int i = 0; i < 4; i++) {
+		char name[32], id[64], date[80];
+
+		snprintf(name, sizeof name, "s%d:2,", i);
+		snprintf(id, sizeof id, "sam-%d@globex.example", i);
+		snprintf(date, sizeof date, "Date: Tue, 0%d Nov 2026 10:00:00 +0000\n", 3 + i);
+		test_write_message(f->mail, name, "Sam Lee <sam.lee@globex.example>",
+				   "rich@northwind.example", "Quote", id, date, NULL);
+	}
+	/* From and Cc in one message: one message */
+	test_write_message(f->mail, "twice:2,", "Sam Lee <sam.lee@globex.example>",
+			   "rich@northwind.example", "Again", "twice@globex.example",
+			   "Date: Mon, 09 Nov 2026 10:00:00 +0000\nCc: sam.lee@globex.example\n", NULL);
+	/* named twice in one field, by someone else: one message */
+	test_write_message(f->mail, "cc:2,", "Dana <dana@mail.acmetel.example>",
+			   "rich@northwind.example", "Intro", "cc@acmetel.example",
+			   "Date: Mon, 02 Nov 2026 09:00:00 +0000\n"
+			   "Cc: sam.lee@globex.example, Sam Lee <sam.lee@globex.example>\n",
+			   NULL);
+	index_ok(f);
+	assert_int_equal(sam_count(f), 7);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM sightings"
+				     " WHERE message_id = 'twice@globex.example'"),
+			 2);
+	assert_true(sql_long(f, "SELECT count(*) FROM address_counts") >= 4);
+	assert_int_equal(address_counts_wrong(f), 0);
+	assert_int_equal(address_names_wrong(f, true), 0);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM address_counts WHERE n IS NULL"), 0);
+	/* every message derived again (a newer schema's rederive): each
+	 * sighting met again, counted once */
+	assert_int_equal(vt_meta_set(f->store, "rederive", "1", &err), VT_OK);
+	index_ok(f);
+	assert_int_equal(sam_count(f), 7);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM address_counts WHERE n IS NULL"), 0);
+	assert_int_equal(address_counts_wrong(f), 0);
+
+	/* judged an impostor's twice over, then pardoned reason by reason:
+	 * a middle message, exactly; the newest, stale till counted */
+	assert_int_equal(vt_sql_exec(f->store,
+				     "INSERT INTO suspicions (message_id, reason, detail) VALUES"
+				     " ('sam-1@globex.example', 'auth', 't'),"
+				     " ('sam-1@globex.example', 'name', 't')",
+				     &err),
+			 VT_OK);
+	assert_int_equal(address_counts_wrong(f), 0);
+	assert_int_equal(sam_count(f), 6);
+	assert_int_equal(vt_sql_exec(f->store,
+				     "DELETE FROM suspicions WHERE message_id = 'sam-1@globex.example'"
+				     " AND reason = 'auth'",
+				     &err),
+			 VT_OK);
+	assert_int_equal(sam_count(f), 6);
+	assert_int_equal(vt_sql_exec(f->store,
+				     "DELETE FROM suspicions WHERE message_id = 'sam-1@globex.example'",
+				     &err),
+			 VT_OK);
+	assert_int_equal(sam_count(f), 7);
+	assert_int_equal(address_counts_wrong(f), 0);
+	assert_int_equal(vt_sql_exec(f->store,
+				     "INSERT INTO suspicions (message_id, reason, detail)"
+				     " VALUES ('sam-1@globex.example', 'name', 't'),"
+				     " ('twice@globex.example', 'auth', 't')",
+				     &err),
+			 VT_OK);
+	assert_int_equal(sam_count(f), -1); /* stale */
+	assert_int_equal(address_counts_wrong(f), 0);
+	assert_int_equal(contact_messages(f, "globex", "sam.lee@globex.example"), 5);
+	assert_int_equal(vt_sql_exec(f->store,
+				     "DELETE FROM suspicions WHERE message_id IN"
+				     " ('sam-1@globex.example', 'twice@globex.example')",
+				     &err),
+			 VT_OK);
+	assert_int_equal(address_counts_wrong(f), 0);
+	assert_int_equal(contact_messages(f, "globex", "sam.lee@globex.example"), 7);
+	assert_int_equal(vt_contacts_refresh(f->store, &err), VT_OK);
+	assert_int_equal(sam_count(f), 7);
+
+	/* the oldest forgotten, a sighting redated: stale, the list counts
+	 * them, the next run too */
+	assert_int_equal(vt_sql_exec(f->store,
+				     "DELETE FROM messages WHERE message_id = 'q-1187@globex.example';"
+				     "UPDATE sightings SET date = date + 60"
+				     " WHERE message_id = 'inv-10@acmetel.example'",
+				     &err),
+			 VT_OK);
+	assert_true(sql_long(f, "SELECT count(*) FROM address_counts WHERE n IS NULL") >= 2);
+	assert_int_equal(address_counts_wrong(f), 0);
+	assert_int_equal(contact_messages(f, "globex", "sam.lee@globex.example"), 6);
+	assert_int_equal(vt_contacts_refresh(f->store, &err), VT_OK);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM address_counts WHERE n IS NULL"), 0);
+	assert_int_equal(address_counts_wrong(f), 0);
+	assert_int_equal(address_names_wrong(f, false), 0);
+	assert_int_equal(contact_messages(f, "globex", "sam.lee@globex.example"), 6);
+
+	/* mail gone from the Maildir: the run forgets it and its address */
+	snprintf(path, sizeof path, "%s/cur/6:2,", f->mail);
+	assert_int_equal(unlink(path), 0);
+	index_ok(f);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM address_counts WHERE n IS NULL"), 0);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM address_counts"
+				     " WHERE address = 'pat@northwind-labs.example'"),
+			 0);
+	assert_int_equal(address_counts_wrong(f), 0);
+	assert_int_equal(address_names_wrong(f, true), 0);
+
+	/* a store of before: counted whole as it opens */
+	assert_int_equal(vt_sql_exec(f->store,
+				     "DROP TABLE address_counts;"
+				     "DROP TABLE address_names;"
+				     "DROP TRIGGER address_counts_sighted;"
+				     "DROP TRIGGER address_counts_unsighted;"
+				     "DROP TRIGGER address_counts_moved;"
+				     "DROP TRIGGER address_counts_renamed;"
+				     "DROP TRIGGER address_counts_impostor;"
+				     "DROP TRIGGER address_counts_pardoned;"
+				     "DROP TRIGGER address_counts_rejudged;"
+				     "INSERT INTO suspicions (message_id, reason, detail)"
+				     " VALUES ('sam-2@globex.example', 'name', 't');"
+				     "PRAGMA user_version = 15",
+				     &err),
+			 VT_OK);
+	vt_store_close(&f->store);
+	snprintf(path, sizeof path, "%s/vtriage.db", f->data);
+	assert_int_equal(vt_store_open(path, &f->store, &err), VT_OK);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM address_counts WHERE n IS NULL"), 0);
+	assert_int_equal(address_counts_wrong(f), 0);
+	assert_int_equal(address_names_wrong(f, true), 0);
+	assert_int_equal(contact_messages(f, "globex", "sam.lee@globex.example"), 5);
+}
+
 static void
 a_forgotten_message_leaves_no_row_anywhere(void **state)
 {
@@ -880,6 +1095,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(a_crash_between_the_stores_heals, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_forgotten_message_leaves_no_row_anywhere, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(contact_counts_follow_the_sightings, setup, teardown),
 		cmocka_unit_test_setup_teardown(mail_removed_behind_our_back_is_forgotten, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_run_after_any_outside_write_checks_the_whole_index,

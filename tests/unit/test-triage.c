@@ -567,6 +567,57 @@ history_is_one_timeline_newest_first(void **state)
 	assert_int_equal(vt_history(f->store, "nope", -1, &h, &err), VT_ERR_NOT_FOUND);
 }
 
+/* The newest n of a vendor of two domains, their mail interleaved and
+ * some of it in the same second: the first n of its whole timeline,
+ * whatever n (each domain's mail is cut at its n-th newest date). */
+static void
+history_of_several_domains_cuts_each_right(void **state)
+{
+	/* acmetel's newest first, two pairs in the same second; globex's
+	 * older, but one in the same second as one of acmetel's */
+	static const char *const mail[][2] = {
+		{ "acmetel", "13 Nov 2026 10:00" }, { "acmetel", "13 Nov 2026 10:00" },
+		{ "acmetel", "13 Nov 2026 09:00" }, { "acmetel", "13 Nov 2026 08:00" },
+		{ "acmetel", "13 Nov 2026 07:00" }, { "acmetel", "13 Nov 2026 07:00" },
+		{ "acmetel", "13 Nov 2026 06:00" }, { "globex", "12 Nov 2026 10:00" },
+		{ "globex", "12 Nov 2026 09:00" },  { "globex", "13 Nov 2026 08:00" },
+	};
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_event_list whole, part;
+	struct vt_action a;
+
+	for (size_t i = 0; i < sizeof mail / sizeof mail[0]; i++) {
+		char name[32], id[64], date[80];
+
+		snprintf(name, sizeof name, "h%zu:2,", i);
+		snprintf(id, sizeof id, "h%zu@%s.example", i, mail[i][0]);
+		snprintf(date, sizeof date, "Date: Fri, %s:00 +0000\n", mail[i][1]);
+		test_write_message(f->mail, name,
+				   strcmp(mail[i][0], "globex") == 0 ? "Sam Lee <sam.lee@globex.example>"
+								     : "Dana <dana@mail.acmetel.example>",
+				   "rich@northwind.example", "Hello", id, date, NULL);
+	}
+	index_ok(f);
+	act_ok(vt_vendor_merge(f->store, "globex", "acmetel", 0, &a, &err), &a, &err);
+	/* the merge's entry last: the mail alone makes the newest n */
+	assert_int_equal(vt_sql_exec(f->store, "UPDATE journal SET date = 1", &err), VT_OK);
+	assert_int_equal(vt_history(f->store, "acmetel", -1, &whole, &err), VT_OK);
+	assert_string_equal(whole.items[whole.count - 1].kind, "merged");
+	assert_true(whole.count >= 13);
+	for (long n = 0; n <= (long)whole.count + 1; n++) {
+		assert_int_equal(vt_history(f->store, "acmetel", n, &part, &err), VT_OK);
+		assert_int_equal(part.count, n < (long)whole.count ? (size_t)n : whole.count);
+		for (size_t i = 0; i < part.count; i++) {
+			assert_string_equal(part.items[i].kind, whole.items[i].kind);
+			assert_string_equal(part.items[i].ref, whole.items[i].ref);
+			assert_int_equal(part.items[i].date, whole.items[i].date);
+		}
+		vt_event_list_clear(&part);
+	}
+	vt_event_list_clear(&whole);
+}
+
 static void
 waiting_tells_who_wrote_last(void **state)
 {
@@ -721,6 +772,7 @@ main(void)
 		T(contacts_do_not_follow_a_common_name),
 		T(one_contact_is_the_person_of_the_whole_list),
 		T(history_is_one_timeline_newest_first),
+		T(history_of_several_domains_cuts_each_right),
 		T(waiting_tells_who_wrote_last),
 		T(threads_merged_by_late_mail_are_followed),
 		T(a_second_process_gets_a_clear_busy_error),
