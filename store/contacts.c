@@ -319,7 +319,7 @@ set_text(struct builder *b, char **field, const char *value)
 	" FROM a LEFT JOIN vendor_domains d ON d.domain = a.org"                            \
 	" LEFT JOIN vendors v ON v.id = d.vendor_id"                                        \
 	" LEFT JOIN vendors m ON m.id = v.merged_into"                                      \
-	" ORDER BY a.last DESC"
+	" ORDER BY a.last DESC, a.address"
 
 static const char address_rows[] = ADDRESS_ROWS("1");
 /*
@@ -358,8 +358,7 @@ static const char person_address_rows[] = ADDRESS_ROWS(
 	"  OR (manager <> '' AND person_key(manager) = ?2))");
 
 /*
- * The stale rows of address_counts counted again from their sightings,
- * and their names listed again (a name whose mail is gone goes with it).
+ * The stale rows of address_counts counted again from their sightings.
  * After an index run's judging: the triggers mark a row stale when a
  * message at one of its ends goes, which a list would otherwise count
  * again each time it is read.
@@ -386,16 +385,12 @@ vt_contacts_refresh(struct vt_store *s, struct vt_error *err)
 		"CREATE TEMP TABLE IF NOT EXISTS address_stale (address TEXT PRIMARY KEY);"
 		"DELETE FROM temp.address_stale;"
 		"INSERT INTO temp.address_stale SELECT address FROM address_counts WHERE n IS NULL;"
-		"DELETE FROM address_names WHERE address IN temp.address_stale;"
-		"INSERT OR IGNORE INTO address_names (address, name)"
-		" SELECT g.address, g.name FROM temp.address_stale t"
-		" CROSS JOIN sightings g ON g.address = t.address"
-		" WHERE " VT_SQL_PERSON_NAME("g.name") ";"
 		"UPDATE address_counts SET (n, first, last) = (SELECT count(DISTINCT g.message_id),"
 		" min(g.date), max(g.date) FROM sightings g WHERE g.address = address_counts.address"
 		" AND " NOT_IMPOSTOR("g.message_id") ") WHERE n IS NULL;"
-		"DELETE FROM address_counts WHERE address IN temp.address_stale AND NOT EXISTS"
-		" (SELECT 1 FROM sightings g WHERE g.address = address_counts.address);"
+		/* an address of no mail left */
+		"DELETE FROM address_counts WHERE address IN temp.address_stale AND n = 0"
+		" AND NOT EXISTS (SELECT 1 FROM sightings g WHERE g.address = address_counts.address);"
 		"DELETE FROM temp.address_stale;",
 		err);
 	if (rc != VT_OK) {

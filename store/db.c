@@ -341,12 +341,13 @@ static const char *const migrations[] = {
 	 * from its sightings whole (113,753 rows for the biggest vendor of
 	 * a million messages: 0.42 s of its pane). address_counts keeps,
 	 * per address, its messages that are not an impostor's, first and
-	 * last; address_names the person-like names it was seen under (a
-	 * vendor's names, whose people may have moved). The triggers keep
-	 * them as sightings and suspicions change; what they cannot keep
-	 * exactly (a message at an address's first or last date gone) they
-	 * mark stale (n NULL), counted again by the next index run or the
-	 * list that finds it so (store/contacts.c). */
+	 * last; address_names the person-like names it was seen under and
+	 * how often (a vendor's names, whose people may have moved). The
+	 * triggers keep them as sightings and suspicions change; what they
+	 * cannot keep exactly (a message at an address's first or last date
+	 * gone) they mark stale (n NULL), counted again by the next index
+	 * run or the list that finds it so (store/contacts.c). No OR IGNORE
+	 * in a trigger: the statement that fires it decides conflicts. */
 	"CREATE TABLE address_counts ("
 	"  address TEXT PRIMARY KEY,"
 	"  org TEXT NOT NULL DEFAULT '',"
@@ -358,6 +359,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE address_names ("
 	"  address TEXT NOT NULL,"
 	"  name TEXT NOT NULL,"
+	"  n INTEGER NOT NULL," /* its sightings */
 	"  PRIMARY KEY (address, name)) WITHOUT ROWID;"
 	"CREATE INDEX address_names_name ON address_names(name);"
 	"INSERT INTO address_counts (address, org, n, first, last)"
@@ -366,11 +368,11 @@ static const char *const migrations[] = {
 	"  min(date) FILTER (WHERE " VT_SQL_NOT_IMPOSTOR("message_id") "),"
 	"  max(date) FILTER (WHERE " VT_SQL_NOT_IMPOSTOR("message_id") ")"
 	" FROM sightings GROUP BY address;"
-	"INSERT OR IGNORE INTO address_names (address, name)"
-	" SELECT address, name FROM sightings WHERE " VT_SQL_PERSON_NAME("name") ";"
+	"INSERT INTO address_names (address, name, n)"
+	" SELECT address, name, count(*) FROM sightings WHERE " VT_SQL_PERSON_NAME("name")
+	" GROUP BY address, name;"
 	/* a sighting counts once for its message (an address in From and
-	 * Cc), and not for an impostor's. (No OR IGNORE in a trigger: the
-	 * statement that fires it decides conflicts, an upsert's too.) */
+	 * Cc), and not for an impostor's */
 	"CREATE TRIGGER address_counts_sighted AFTER INSERT ON sightings BEGIN"
 	"  INSERT INTO address_counts (address, org, n, first, last)"
 	"   SELECT NEW.address, NEW.org, counted AND NOT again, CASE WHEN counted THEN NEW.date END,"
@@ -379,12 +381,12 @@ static const char *const migrations[] = {
 	"     AND reason IN " VT_SQL_IMPOSTOR_REASONS ") AS counted,"
 	"    EXISTS (SELECT 1 FROM sightings WHERE message_id = NEW.message_id"
 	"     AND address = NEW.address AND field <> NEW.field) AS again) WHERE 1"
-	"   ON CONFLICT (address) DO UPDATE SET n = n + excluded.n,"
+	"   ON CONFLICT (address) DO UPDATE SET n = n + excluded.n, org = excluded.org,"
 	"    first = min(coalesce(first, excluded.first), coalesce(excluded.first, first)),"
 	"    last = max(coalesce(last, excluded.last), coalesce(excluded.last, last));"
-	"  INSERT INTO address_names (address, name) SELECT NEW.address, NEW.name"
-	"   WHERE " VT_SQL_PERSON_NAME("NEW.name") " AND NOT EXISTS (SELECT 1 FROM address_names"
-	"    WHERE address = NEW.address AND name = NEW.name);"
+	"  INSERT INTO address_names (address, name, n) SELECT NEW.address, NEW.name, 1"
+	"   WHERE " VT_SQL_PERSON_NAME("NEW.name")
+	"   ON CONFLICT (address, name) DO UPDATE SET n = n + 1;"
 	" END;"
 	"CREATE TRIGGER address_counts_unsighted AFTER DELETE ON sightings"
 	" WHEN NOT EXISTS (SELECT 1 FROM suspicions WHERE message_id = OLD.message_id"
@@ -393,17 +395,27 @@ static const char *const migrations[] = {
 	"   WHEN EXISTS (SELECT 1 FROM sightings WHERE message_id = OLD.message_id"
 	"    AND address = OLD.address) THEN n ELSE n - 1 END WHERE address = OLD.address;"
 	" END;"
+	"CREATE TRIGGER address_names_unsighted AFTER DELETE ON sightings"
+	" WHEN " VT_SQL_PERSON_NAME("OLD.name") " BEGIN"
+	"  UPDATE address_names SET n = n - 1 WHERE address = OLD.address AND name = OLD.name;"
+	"  DELETE FROM address_names WHERE address = OLD.address AND name = OLD.name AND n <= 0;"
+	" END;"
 	"CREATE TRIGGER address_counts_moved AFTER UPDATE OF message_id, address, field, date"
-	" ON sightings BEGIN"
+	" ON sightings WHEN OLD.message_id IS NOT NEW.message_id OR OLD.address IS NOT NEW.address"
+	" OR OLD.field IS NOT NEW.field OR OLD.date IS NOT NEW.date BEGIN"
 	"  INSERT INTO address_counts (address, org, n) VALUES (NEW.address, NEW.org, NULL)"
 	"   ON CONFLICT (address) DO UPDATE SET n = NULL;"
 	"  UPDATE address_counts SET n = NULL WHERE address = OLD.address;"
 	" END;"
-	"CREATE TRIGGER address_counts_renamed AFTER UPDATE OF name, org ON sightings BEGIN"
+	"CREATE TRIGGER address_names_renamed AFTER UPDATE OF address, name, org ON sightings"
+	" WHEN OLD.address IS NOT NEW.address OR OLD.name IS NOT NEW.name OR OLD.org IS NOT NEW.org"
+	" BEGIN"
 	"  UPDATE address_counts SET org = NEW.org WHERE address = NEW.address AND org <> NEW.org;"
-	"  INSERT INTO address_names (address, name) SELECT NEW.address, NEW.name"
-	"   WHERE " VT_SQL_PERSON_NAME("NEW.name") " AND NOT EXISTS (SELECT 1 FROM address_names"
-	"    WHERE address = NEW.address AND name = NEW.name);"
+	"  UPDATE address_names SET n = n - 1 WHERE address = OLD.address AND name = OLD.name;"
+	"  DELETE FROM address_names WHERE address = OLD.address AND name = OLD.name AND n <= 0;"
+	"  INSERT INTO address_names (address, name, n) SELECT NEW.address, NEW.name, 1"
+	"   WHERE " VT_SQL_PERSON_NAME("NEW.name")
+	"   ON CONFLICT (address, name) DO UPDATE SET n = n + 1;"
 	" END;"
 	/* a message judged an impostor's leaves its addresses' counts, and
 	 * comes back when no longer judged so */

@@ -64,7 +64,8 @@ record_sightings(struct index_run *r, const struct mail_message_info *info,
 				     * counts' triggers (store/db.c) see a
 				     * sighting met again as one */
 				    "INSERT INTO sightings (message_id, address, field, name, org, date)"
-				    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE"
+				    " VALUES (?, ?, ?, ?, ?, ?)"
+				    " ON CONFLICT (message_id, address, field) DO UPDATE"
 				    " SET name = excluded.name, org = excluded.org, date = excluded.date"
 				    " WHERE name <> excluded.name OR org <> excluded.org"
 				    " OR date <> excluded.date",

@@ -223,7 +223,8 @@ vt_status vt_trust_domain_resembles(struct vt_store *s, const char *domain, int6
 #define VT_SQL_NOT_IMPOSTOR(column)                                                         \
 	column " NOT IN (SELECT message_id FROM suspicions WHERE reason IN "                 \
 	VT_SQL_IMPOSTOR_REASONS ")"
-#define VT_SQL_PERSON_NAME(column) column " GLOB '?* ?*' AND " column " NOT GLOB '*[0-9@]*'"
+#define VT_SQL_PERSON_NAME(column)                                                          \
+	"(" column " GLOB '?* ?*' AND " column " NOT GLOB '*[0-9@]*')"
 
 /* address_counts' stale rows counted again (store/contacts.c). */
 vt_status vt_contacts_refresh(struct vt_store *s, struct vt_error *err);

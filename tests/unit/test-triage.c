@@ -465,6 +465,46 @@ assert_same_contact(const struct vt_contact *a, const struct vt_contact *b)
 /* `contact show` builds one person, not everybody (2.9 s at a million
  * messages): whoever is asked for, by address or by name, is the person
  * the whole list has, with every address, vendor, manager and role. */
+/* A name a vendor's address went by only in mail since gone leads to
+ * nobody: the person who moved is followed by the names of the mail
+ * there is (here "Jane Doe" at acmetel, the same person as its "jane
+ * doe", then only "jane doe"). */
+static void
+contacts_follow_only_names_of_mail_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	struct vt_contact_list list;
+	char path[4200];
+	bool newco;
+
+	test_write_message(f->mail, "j1:2,", "jane doe <jane@acmetel.example>", "rich@northwind.example",
+			   "One", "j1@acmetel.example", "Date: Sun, 01 Nov 2026 10:00:00 +0000\n", NULL);
+	test_write_message(f->mail, "j2:2,", "Jane Doe <jane@acmetel.example>",
+			   "rich@northwind.example", "Two", "j2@acmetel.example",
+			   "Date: Mon, 02 Nov 2026 10:00:00 +0000\n", NULL);
+	test_write_message(f->mail, "j3:2,", "jane doe <jane@acmetel.example>", "rich@northwind.example",
+			   "Three", "j3@acmetel.example", "Date: Thu, 05 Nov 2026 10:00:00 +0000\n",
+			   NULL);
+	test_write_message(f->mail, "j4:2,", "Jane Doe <jane@hooli.example>", "rich@northwind.example",
+			   "Hello from Hooli", "j4@hooli.example",
+			   "Date: Tue, 03 Nov 2026 10:00:00 +0000\n", NULL);
+	for (int pass = 0; pass < 2; pass++) {
+		index_ok(f);
+		assert_int_equal(vt_contact_list(f->store, "acmetel", &list, &err), VT_OK);
+		newco = false;
+		for (size_t i = 0; i < list.count; i++)
+			for (size_t k = 0; k < list.items[i].n_addresses; k++)
+				newco |= strcmp(list.items[i].addresses[k], "jane@hooli.example") == 0;
+		vt_contact_list_clear(&list);
+		/* Jane Doe at acmetel, then no more */
+		assert_true(newco == (pass == 0));
+		snprintf(path, sizeof path, "%s/cur/j2:2,", f->mail);
+		if (pass == 0)
+			assert_int_equal(unlink(path), 0);
+	}
+}
+
 static void
 one_contact_is_the_person_of_the_whole_list(void **state)
 {
@@ -770,6 +810,7 @@ main(void)
 		T(issues_open_close_link_and_undo),
 		T(contacts_follow_people_across_vendors),
 		T(contacts_do_not_follow_a_common_name),
+		T(contacts_follow_only_names_of_mail_kept),
 		T(one_contact_is_the_person_of_the_whole_list),
 		T(history_is_one_timeline_newest_first),
 		T(history_of_several_domains_cuts_each_right),
