@@ -447,6 +447,36 @@ static const char *const migrations[] = {
 	"   WHERE message_id IN (OLD.message_id, NEW.message_id) GROUP BY address"
 	"   ON CONFLICT (address) DO UPDATE SET n = NULL;"
 	" END;",
+	/* 16 -> 17: a vendor's messages, first and last (its pane's header,
+	 * `vendor list`, and whether a list names its threads from the
+	 * store: store/search.c) were counted from the index of its mail
+	 * (107,528 entries, 30 ms, for the biggest vendor of a million).
+	 * org_mail keeps each organisation's vendor mail (kind 1) the way
+	 * address_counts keeps an address's: exact, or stale (n NULL) when
+	 * a message at its first or last date goes. */
+	"CREATE TABLE org_mail ("
+	"  org TEXT PRIMARY KEY,"
+	"  n INTEGER," /* NULL: stale */
+	"  first INTEGER,"
+	"  last INTEGER) WITHOUT ROWID;"
+	"CREATE INDEX org_mail_stale ON org_mail(org) WHERE n IS NULL;"
+	"INSERT INTO org_mail (org, n, first, last)"
+	" SELECT org, count(*), min(date), max(date) FROM messages WHERE kind = 1 GROUP BY org;"
+	"CREATE TRIGGER org_mail_added AFTER INSERT ON messages WHEN NEW.kind = 1 BEGIN"
+	"  INSERT INTO org_mail (org, n, first, last) VALUES (NEW.org, 1, NEW.date, NEW.date)"
+	"   ON CONFLICT (org) DO UPDATE SET n = n + 1, first = min(first, excluded.first),"
+	"   last = max(last, excluded.last);"
+	" END;"
+	"CREATE TRIGGER org_mail_removed AFTER DELETE ON messages WHEN OLD.kind = 1 BEGIN"
+	"  UPDATE org_mail SET n = CASE WHEN first >= OLD.date OR last <= OLD.date THEN NULL"
+	"   ELSE n - 1 END WHERE org = OLD.org;"
+	" END;"
+	"CREATE TRIGGER org_mail_moved AFTER UPDATE OF org, kind, date ON messages"
+	" WHEN OLD.org IS NOT NEW.org OR OLD.kind IS NOT NEW.kind OR OLD.date IS NOT NEW.date BEGIN"
+	"  UPDATE org_mail SET n = NULL WHERE org IN (OLD.org, NEW.org);"
+	"  INSERT INTO org_mail (org, n) SELECT NEW.org, NULL WHERE NEW.kind = 1"
+	"   ON CONFLICT (org) DO UPDATE SET n = NULL;"
+	" END;",
 };
 
 int

@@ -983,6 +983,8 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		rc = vt_documents_judge(s, cfg, err);
 	if (rc == VT_OK)
 		rc = vt_contacts_refresh(s, err);
+	if (rc == VT_OK)
+		rc = vt_vendor_counts_refresh(s, err);
 	/* what the store says of the mail holds only once the mail is in */
 	committed = mail_db_commit_wait(db, rc == VT_OK ? err : NULL);
 	if (rc == VT_OK)

@@ -34,12 +34,13 @@ struct vt_store {
 #define VT_AMONG_MIN_MESSAGES 1000
 #define VT_AMONG_MIN_MESSAGES_BIG 500
 #define VT_AMONG_BIG_POSTING_BYTES (256LL << 20)
-/* Counts the vendor ?1's mail of kind ?2 (MAIL_KIND_VENDOR), no
- * further than ?3: from its few domains into the index of messages by
- * organisation, which holds the count. */
+/* Counts the vendor ?1's mail (MAIL_KIND_VENDOR): from its few domains'
+ * rows of org_mail; a stale one counted from the index of messages by
+ * organisation, no further than ?2. */
 #define VT_SQL_VENDOR_MAIL_COUNT                                                          \
-	"SELECT count(*) FROM (SELECT 1 FROM vendor_domains d CROSS JOIN messages m"      \
-	" ON m.org = d.domain AND m.kind = ?2 WHERE d.vendor_id = ?1 LIMIT ?3)"
+	"SELECT coalesce(sum(coalesce(o.n, (SELECT count(*) FROM (SELECT 1 FROM messages m" \
+	" WHERE m.org = o.org AND m.kind = 1 LIMIT ?2)))), 0) FROM vendor_domains d"        \
+	" CROSS JOIN org_mail o ON o.org = d.domain WHERE d.vendor_id = ?1"
 
 /* ---- ini.c ---- */
 typedef vt_status (*vt_ini_handler)(void *ctx, const char *section, const char *name,
@@ -228,6 +229,8 @@ vt_status vt_trust_domain_resembles(struct vt_store *s, const char *domain, int6
 
 /* address_counts' stale rows counted again (store/contacts.c). */
 vt_status vt_contacts_refresh(struct vt_store *s, struct vt_error *err);
+/* org_mail's stale rows counted again (store/vendors.c). */
+vt_status vt_vendor_counts_refresh(struct vt_store *s, struct vt_error *err);
 
 /* strdup that never returns NULL silently: NULL in, NULL out. */
 char *vt_strdup0(const char *s);

@@ -153,8 +153,7 @@ vendor_mail_many(struct vt_store *s, struct mail_db *db, int64_t id)
 	if (st == NULL)
 		return true; /* the store's way, as before this count */
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, MAIL_KIND_VENDOR);
-	sqlite3_bind_int64(st, 3, enough);
+	sqlite3_bind_int64(st, 2, enough);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		many = sqlite3_column_int64(st, 0) >= enough;
 	sqlite3_reset(st);
