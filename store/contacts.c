@@ -366,18 +366,14 @@ static const char person_address_rows[] = ADDRESS_ROWS(
 vt_status
 vt_contacts_refresh(struct vt_store *s, struct vt_error *err)
 {
-	sqlite3_stmt *st = vt_sql_prepare(s, "SELECT EXISTS (SELECT 1 FROM address_counts"
-					     " INDEXED BY address_counts_stale WHERE n IS NULL)",
-					  err);
 	bool stale;
-	vt_status rc;
+	vt_status rc = vt_sql_test(s,
+				   "SELECT EXISTS (SELECT 1 FROM address_counts"
+				   " INDEXED BY address_counts_stale WHERE n IS NULL)",
+				   &stale, err);
 
-	if (st == NULL)
-		return err ? err->status : VT_ERR_DB;
-	stale = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (!stale)
-		return VT_OK;
+	if (rc != VT_OK || !stale)
+		return rc;
 	if ((rc = vt_store_begin(s, err)) != VT_OK)
 		return rc;
 	rc = vt_sql_exec(

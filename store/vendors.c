@@ -423,17 +423,13 @@ vt_vendor_count(struct vt_store *s, enum vt_bucket bucket, long *out, struct vt_
 vt_status
 vt_vendor_counts_refresh(struct vt_store *s, struct vt_error *err)
 {
-	sqlite3_stmt *st = vt_sql_prepare(
-		s, "SELECT EXISTS (SELECT 1 FROM org_mail INDEXED BY org_mail_stale WHERE n IS NULL)",
-		err);
 	bool stale;
+	vt_status rc = vt_sql_test(
+		s, "SELECT EXISTS (SELECT 1 FROM org_mail INDEXED BY org_mail_stale WHERE n IS NULL)",
+		&stale, err);
 
-	if (st == NULL)
-		return err ? err->status : VT_ERR_DB;
-	stale = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (!stale)
-		return VT_OK;
+	if (rc != VT_OK || !stale)
+		return rc;
 	return vt_sql_exec(s,
 			   "UPDATE org_mail SET (n, first, last) = (SELECT count(*), min(date),"
 			   " max(date) FROM messages m WHERE m.org = org_mail.org AND m.kind = 1)"
