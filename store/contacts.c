@@ -366,11 +366,11 @@ static const char person_address_rows[] = ADDRESS_ROWS(
 vt_status
 vt_contacts_refresh(struct vt_store *s, struct vt_error *err)
 {
-	bool stale;
-	vt_status rc = vt_sql_test(s,
-				   "SELECT EXISTS (SELECT 1 FROM address_counts"
-				   " INDEXED BY address_counts_stale WHERE n IS NULL)",
-				   &stale, err);
+	int64_t stale = 0;
+	vt_status rc = vt_sql_int(s,
+				  "SELECT EXISTS (SELECT 1 FROM address_counts"
+				  " INDEXED BY address_counts_stale WHERE n IS NULL)",
+				  &stale, err, "");
 
 	if (rc != VT_OK || !stale)
 		return rc;
@@ -386,8 +386,7 @@ vt_contacts_refresh(struct vt_store *s, struct vt_error *err)
 		" AND " NOT_IMPOSTOR("g.message_id") ") WHERE n IS NULL;"
 		/* an address of no mail left */
 		"DELETE FROM address_counts WHERE address IN temp.address_stale AND n = 0"
-		" AND NOT EXISTS (SELECT 1 FROM sightings g WHERE g.address = address_counts.address);"
-		"DELETE FROM temp.address_stale;",
+		" AND NOT EXISTS (SELECT 1 FROM sightings g WHERE g.address = address_counts.address);",
 		err);
 	if (rc != VT_OK) {
 		vt_store_rollback(s);

@@ -552,21 +552,6 @@ vt_sql_exec(struct vt_store *s, const char *sql, struct vt_error *err)
 }
 
 vt_status
-vt_sql_test(struct vt_store *s, const char *sql, bool *out, struct vt_error *err)
-{
-	sqlite3_stmt *st = vt_sql_prepare(s, sql, err);
-	int rc;
-
-	*out = false;
-	if (st == NULL)
-		return err ? err->status : VT_ERR_DB;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*out = sqlite3_column_int(st, 0) != 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "read");
-}
-
-vt_status
 vt_store_begin(struct vt_store *s, struct vt_error *err)
 {
 	vt_status rc;

@@ -61,9 +61,6 @@ vt_status vt_sql_fail(struct vt_store *s, struct vt_error *err, int rc, const ch
 sqlite3_stmt *vt_sql_prepare(struct vt_store *s, const char *sql, struct vt_error *err);
 /* Runs SQL without results. */
 vt_status vt_sql_exec(struct vt_store *s, const char *sql, struct vt_error *err);
-/* Whether sql's first row says so (its first column not 0); false when
- * it has none. sql: a string literal (a cached statement). */
-vt_status vt_sql_test(struct vt_store *s, const char *sql, bool *out, struct vt_error *err);
 /* A write transaction (BEGIN IMMEDIATE: the write lock is taken up front so
  * that two vtriage processes never deadlock upgrading a read lock). Nests. */
 vt_status vt_store_begin(struct vt_store *s, struct vt_error *err);

@@ -176,10 +176,10 @@ load_domains(struct vt_store *s, struct vt_vendor *v, struct vt_error *err)
 	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "read vendor domains");
 }
 
-/* One row per vendor with its mail counted over the (org, kind, date)
- * index; the WHERE clause goes between the joins and the GROUP BY. */
-/* A vendor's mail from its domains' rows of org_mail (store/db.c, 16 ->
- * 17); a stale row counted from the index of messages by organisation. */
+/* One row per vendor with its mail from its domains' rows of org_mail
+ * (store/db.c, 16 -> 17), a stale row counted from the index of messages
+ * by organisation; the WHERE clause goes between the joins and the
+ * GROUP BY. */
 #define ORG_MAIL(what, column)                                                   \
 	"CASE WHEN o.n IS NULL AND o.org IS NOT NULL THEN (SELECT " what         \
 	" FROM messages x WHERE x.org = o.org AND x.kind = 1) ELSE o." column " END"
@@ -423,10 +423,10 @@ vt_vendor_count(struct vt_store *s, enum vt_bucket bucket, long *out, struct vt_
 vt_status
 vt_vendor_counts_refresh(struct vt_store *s, struct vt_error *err)
 {
-	bool stale;
-	vt_status rc = vt_sql_test(
+	int64_t stale = 0;
+	vt_status rc = vt_sql_int(
 		s, "SELECT EXISTS (SELECT 1 FROM org_mail INDEXED BY org_mail_stale WHERE n IS NULL)",
-		&stale, err);
+		&stale, err, "");
 
 	if (rc != VT_OK || !stale)
 		return rc;
