@@ -1057,21 +1057,30 @@ vt_status mail_search_threads_among(struct mail_db *db, const char *query, long 
 				    void *ctx, struct vt_error *err);
 
 /*
- * The first `limit` threads of a query (< 0: all), as mail_search_threads
- * gives them, where something beside the index knows how many messages
- * the index holds in each thread (the store does). notmuch builds every
- * thread of a list with a query of its own; a thread of one message is
- * written here from that message alone, and the others are asked of
- * notmuch a few hundred at a time. `thread_size` returns, for a thread
- * (thread_id as notmuch names it), 1 for one message, 2 for more, 0
- * where it does not know (the thread is then asked of notmuch). A list
- * whose first threads are mostly of several messages is listed by
- * notmuch from there on; the first threads of a broad query as
- * mail_search_threads finds them.
+ * What something beside the index (the store) knows of its threads'
+ * sizes: 1 for one message, 2 for more, 0 where it does not know.
+ * of_thread asks by the thread (thread_id as notmuch names it);
+ * of_message, which may be NULL, by a message's Message-ID, and names
+ * the message's thread in *thread (mail_thread_number's way).
  */
-typedef long (*mail_thread_size_fn)(void *ctx, const char *thread_id);
+struct mail_thread_sizes {
+	long (*of_thread)(void *ctx, const char *thread_id);
+	long (*of_message)(void *ctx, const char *message_id, uint64_t *thread);
+	void *ctx;
+};
+
+/*
+ * The first `limit` threads of a query (< 0: all), as mail_search_threads
+ * gives them, where `sizes` knows how many messages the index holds in
+ * each thread. notmuch builds every thread of a list with a query of its
+ * own; a thread of one message is written here from that message alone,
+ * and the others are asked of notmuch a few hundred at a time (a thread
+ * of unknown size too). A list whose first threads are mostly of
+ * several messages is listed by notmuch from there on; the first
+ * threads of a broad query as mail_search_threads finds them.
+ */
 vt_status mail_search_threads_known(struct mail_db *db, const char *query, long limit,
-				    mail_thread_size_fn thread_size, void *size_ctx,
+				    const struct mail_thread_sizes *sizes,
 				    vt_status (*fn)(void *ctx, const struct mail_thread *t,
 						    struct vt_error *err),
 				    void *ctx, struct vt_error *err);

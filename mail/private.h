@@ -203,31 +203,29 @@ long mail_thread_order_matches_guess(const struct mail_thread_order *o);
 /* mail_thread_order_emit, a thread of one message written from the
  * message (mail_search_threads_known). */
 vt_status mail_thread_order_emit_known(struct mail_thread_order *o, long from, long n,
-				       mail_thread_size_fn thread_size, void *size_ctx,
+				       const struct mail_thread_sizes *sizes,
 				       vt_status (*fn)(void *ctx, const struct mail_thread *t,
 						       struct vt_error *err),
 				       void *ctx, struct vt_error *err);
 /* Threads [offset, offset + limit) (limit < 0: all the rest) from the
  * newest mail's threads read first; a first screen the newest month
- * does not fill comes from a sort of every match: with `thread_size`, a
- * thread of one message written from the message (mail_search_threads_known). */
+ * does not fill comes from a sort of every match: with `sizes`, a thread
+ * of one message written from the message (mail_search_threads_known). */
 vt_status mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
 			   vt_status (*fn)(void *ctx, const struct mail_thread *t,
 					   struct vt_error *err),
-			   void *ctx, mail_thread_size_fn thread_size, void *size_ctx,
-			   struct vt_error *err);
+			   void *ctx, const struct mail_thread_sizes *sizes, struct vt_error *err);
 /* The threads named (ids, n) that have a message matching query, in no
- * order; a thread of one message, by thread_size, written from it. */
+ * order; a thread of one message, by sizes->of_thread, written from it. */
 vt_status mail_list_named_threads_known(struct mail_db *db, const uint64_t *ids, long n,
-					const char *query, mail_thread_size_fn thread_size,
-					void *size_ctx,
+					const char *query, const struct mail_thread_sizes *sizes,
 					vt_status (*fn)(void *ctx, const struct mail_thread *t,
 							struct vt_error *err),
 					void *ctx, struct vt_error *err);
 /* The first `limit` threads (< 0: all) by a sort of every match, a thread
  * of one message written from the message. */
 vt_status mail_list_threads_known(struct mail_db *db, const char *query, long limit,
-				  mail_thread_size_fn thread_size, void *size_ctx,
+				  const struct mail_thread_sizes *sizes,
 				  vt_status (*fn)(void *ctx, const struct mail_thread *t,
 						  struct vt_error *err),
 				  void *ctx, struct vt_error *err);

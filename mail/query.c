@@ -252,7 +252,7 @@ screen_fills_soon(const struct mail_thread_order *o, long limit)
 vt_status
 mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
 		 vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
-		 void *ctx, mail_thread_size_fn thread_size, void *size_ctx, struct vt_error *err)
+		 void *ctx, const struct mail_thread_sizes *sizes, struct vt_error *err)
 {
 	struct mail_thread_order *o;
 	vt_status rc = mail_thread_order_start(db, query, &o, err);
@@ -274,9 +274,9 @@ mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
 		    mail_thread_order_count(o) < limit &&
 		    !screen_fills_soon(o, limit)) {
 			mail_thread_order_free(o);
-			return thread_size != NULL ? mail_list_threads_known(db, query, limit, thread_size,
-									   size_ctx, fn, ctx, err)
-						 : mail_list_threads(db, query, limit, fn, ctx, NULL, err);
+			return sizes != NULL ? mail_list_threads_known(db, query, limit, sizes, fn,
+								     ctx, err)
+					     : mail_list_threads(db, query, limit, fn, ctx, NULL, err);
 		}
 	}
 	/* a query naming a few hundred threads at a time */
@@ -285,7 +285,7 @@ mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
 	     at += 256) {
 		long n = limit < 0 || offset + limit - at > 256 ? 256 : offset + limit - at;
 
-		rc = mail_thread_order_emit_known(o, at, n, thread_size, size_ctx, fn, ctx, err);
+		rc = mail_thread_order_emit_known(o, at, n, sizes, fn, ctx, err);
 	}
 	mail_thread_order_free(o);
 	return rc;
@@ -334,7 +334,7 @@ mail_search_threads(struct mail_db *db, const char *query_string, long offset, l
 	 * threads' order is read instead, the newest mail first
 	 * (thread-order.c) */
 	if (offset > 0 || (limit >= 0 && mail_query_spans_pay(db, query_string)))
-		return mail_search_from(db, query_string, offset, limit, fn, ctx, NULL, NULL, err);
+		return mail_search_from(db, query_string, offset, limit, fn, ctx, NULL, err);
 	return mail_list_threads(db, query_string, limit, fn, ctx, NULL, err);
 }
 

@@ -659,12 +659,12 @@ mail_thread_order_emit(struct mail_thread_order *o, long from, long n,
 		       vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
 		       void *ctx, struct vt_error *err)
 {
-	return mail_thread_order_emit_known(o, from, n, NULL, NULL, fn, ctx, err);
+	return mail_thread_order_emit_known(o, from, n, NULL, fn, ctx, err);
 }
 
 vt_status
 mail_thread_order_emit_known(struct mail_thread_order *o, long from, long n,
-			     mail_thread_size_fn thread_size, void *size_ctx,
+			     const struct mail_thread_sizes *sizes,
 			     vt_status (*fn)(void *ctx, const struct mail_thread *t,
 					     struct vt_error *err),
 			     void *ctx, struct vt_error *err)
@@ -677,16 +677,15 @@ mail_thread_order_emit_known(struct mail_thread_order *o, long from, long n,
 		return VT_OK;
 	f.n = n < o->n - from ? n : o->n - from;
 	if ((f.at = calloc((size_t)f.n, sizeof *f.at)) == NULL ||
-	    (thread_size == NULL && (q = naming(o, from, f.n)) == NULL)) {
+	    (sizes == NULL && (q = naming(o, from, f.n)) == NULL)) {
 		free(f.at);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	/* the threads are known: a thread of one message is read alone,
 	 * not found among every message of the others */
-	rc = thread_size != NULL ? mail_list_named_threads_known(o->db, o->ids + from, f.n, o->query,
-								 thread_size, size_ctx, keep_found,
-								 &f, err)
-				 : mail_search_threads(o->db, q, 0, -1, keep_found, &f, err);
+	rc = sizes != NULL ? mail_list_named_threads_known(o->db, o->ids + from, f.n, o->query,
+							   sizes, keep_found, &f, err)
+			   : mail_search_threads(o->db, q, 0, -1, keep_found, &f, err);
 	/* In order; a thread gone since (deleted, merged) is left out. */
 	for (long i = 0; i < f.n; i++) {
 		if (rc == VT_OK && f.at[i].thread_id != NULL)

@@ -320,6 +320,30 @@ thread_size(void *ctx, const char *thread_id)
 	return size;
 }
 
+/* The thread of a message (by its Message-ID) and its size, as above:
+ * the message's row and the thread's first two in one statement. */
+static long
+message_thread_size(void *ctx, const char *message_id, uint64_t *thread)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		ctx,
+		"SELECT m.thread, (SELECT count(*) FROM (SELECT 1 FROM messages t"
+		" WHERE t.thread = m.thread LIMIT 2)) FROM messages m WHERE m.message_id = ?",
+		NULL);
+	const char *named;
+	long size = 0;
+
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_text(st, 1, message_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (named = (const char *)sqlite3_column_text(st, 0)) != NULL &&
+	    mail_thread_number(named, thread))
+		size = (long)sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return size;
+}
+
 vt_status
 vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query,
 		  const char *query, long offset, long limit,
@@ -343,7 +367,11 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 		rc = mail_search_threads_among(db, query, limit, more_threads, &v, fn, ctx, err);
 		vendor_threads_clear(&v);
 	} else if (mirrored) {
-		rc = mail_search_threads_known(db, query, limit, thread_size, s, fn, ctx, err);
+		struct mail_thread_sizes sizes = {
+			.of_thread = thread_size, .of_message = message_thread_size, .ctx = s
+		};
+
+		rc = mail_search_threads_known(db, query, limit, &sizes, fn, ctx, err);
 	} else {
 		rc = mail_search_threads(db, query, offset, limit, fn, ctx, err);
 	}
