@@ -31,7 +31,115 @@ struct stmt_cache {
 struct vt_store_private {
 	struct vt_store pub;
 	struct stmt_cache *stmts;
+	/* writes of the counted tables guarded (from the end of the open:
+	 * migrations write them before the counts exist); the counts'
+	 * triggers made on this connection; a write that needed them was
+	 * refused (counts_guard) */
+	bool guarded, counts_kept, counts_wanted;
 };
+
+/*
+ * The triggers that keep address_counts and address_names (schema 16)
+ * and org_mail (17) as messages, sightings and suspicions change: made
+ * by migrations 16 and 17 in the store, since 18 made by each connection
+ * that writes those tables (TEMP), as it first does: sqlite parses every
+ * statement of a store's schema at each open, and these were a third of
+ * it (0.2 ms of every command's start, most of it waited for).
+ */
+#define VT_ADDRESS_COUNTS_TRIGGERS(temp)                                                    \
+	/* a sighting counts once for its message (an address in From and                   \
+	 * Cc), and not for an impostor's */                                                \
+	"CREATE " temp "TRIGGER address_counts_sighted AFTER INSERT ON sightings BEGIN"     \
+	"  INSERT INTO address_counts (address, org, n, first, last)"                       \
+	"   SELECT NEW.address, NEW.org, counted AND NOT again, CASE WHEN counted THEN NEW.date END," \
+	"    CASE WHEN counted THEN NEW.date END"                                           \
+	"   FROM (SELECT NOT EXISTS (SELECT 1 FROM suspicions WHERE message_id = NEW.message_id" \
+	"     AND reason IN " VT_SQL_IMPOSTOR_REASONS ") AS counted,"                       \
+	"    EXISTS (SELECT 1 FROM sightings WHERE message_id = NEW.message_id"             \
+	"     AND address = NEW.address AND field <> NEW.field) AS again) WHERE 1"          \
+	"   ON CONFLICT (address) DO UPDATE SET n = n + excluded.n, org = excluded.org,"    \
+	"    first = min(coalesce(first, excluded.first), coalesce(excluded.first, first))," \
+	"    last = max(coalesce(last, excluded.last), coalesce(excluded.last, last));"     \
+	"  INSERT INTO address_names (address, name, n) SELECT NEW.address, NEW.name, 1"    \
+	"   WHERE " VT_SQL_PERSON_NAME("NEW.name")                                          \
+	"   ON CONFLICT (address, name) DO UPDATE SET n = n + 1;"                           \
+	" END;"                                                                             \
+	"CREATE " temp "TRIGGER address_counts_unsighted AFTER DELETE ON sightings"         \
+	" WHEN NOT EXISTS (SELECT 1 FROM suspicions WHERE message_id = OLD.message_id"      \
+	"  AND reason IN " VT_SQL_IMPOSTOR_REASONS ") BEGIN"                                \
+	"  UPDATE address_counts SET n = CASE WHEN first >= OLD.date OR last <= OLD.date THEN NULL" \
+	"   WHEN EXISTS (SELECT 1 FROM sightings WHERE message_id = OLD.message_id"         \
+	"    AND address = OLD.address) THEN n ELSE n - 1 END WHERE address = OLD.address;" \
+	" END;"                                                                             \
+	"CREATE " temp "TRIGGER address_names_unsighted AFTER DELETE ON sightings"          \
+	" WHEN " VT_SQL_PERSON_NAME("OLD.name") " BEGIN"                                    \
+	"  UPDATE address_names SET n = n - 1 WHERE address = OLD.address AND name = OLD.name;" \
+	"  DELETE FROM address_names WHERE address = OLD.address AND name = OLD.name AND n <= 0;" \
+	" END;"                                                                             \
+	"CREATE " temp "TRIGGER address_counts_moved AFTER UPDATE OF message_id, address, field, date" \
+	" ON sightings WHEN OLD.message_id IS NOT NEW.message_id OR OLD.address IS NOT NEW.address" \
+	" OR OLD.field IS NOT NEW.field OR OLD.date IS NOT NEW.date BEGIN"                  \
+	"  INSERT INTO address_counts (address, org, n) VALUES (NEW.address, NEW.org, NULL)" \
+	"   ON CONFLICT (address) DO UPDATE SET n = NULL;"                                  \
+	"  UPDATE address_counts SET n = NULL WHERE address = OLD.address;"                 \
+	" END;"                                                                             \
+	"CREATE " temp "TRIGGER address_names_renamed AFTER UPDATE OF address, name, org ON sightings" \
+	" WHEN OLD.address IS NOT NEW.address OR OLD.name IS NOT NEW.name OR OLD.org IS NOT NEW.org" \
+	" BEGIN"                                                                            \
+	"  UPDATE address_counts SET org = NEW.org WHERE address = NEW.address AND org <> NEW.org;" \
+	"  UPDATE address_names SET n = n - 1 WHERE address = OLD.address AND name = OLD.name;" \
+	"  DELETE FROM address_names WHERE address = OLD.address AND name = OLD.name AND n <= 0;" \
+	"  INSERT INTO address_names (address, name, n) SELECT NEW.address, NEW.name, 1"    \
+	"   WHERE " VT_SQL_PERSON_NAME("NEW.name")                                          \
+	"   ON CONFLICT (address, name) DO UPDATE SET n = n + 1;"                           \
+	" END;"                                                                             \
+	/* a message judged an impostor's leaves its addresses' counts, and                 \
+	 * comes back when no longer judged so */                                           \
+	"CREATE " temp "TRIGGER address_counts_impostor AFTER INSERT ON suspicions"         \
+	" WHEN NEW.reason IN " VT_SQL_IMPOSTOR_REASONS                                      \
+	" AND (SELECT count(*) FROM suspicions WHERE message_id = NEW.message_id"           \
+	"  AND reason IN " VT_SQL_IMPOSTOR_REASONS ") = 1 BEGIN"                            \
+	"  UPDATE address_counts SET n = CASE WHEN first >= (SELECT min(date) FROM sightings" \
+	"    WHERE message_id = NEW.message_id AND address = address_counts.address)"       \
+	"   OR last <= (SELECT max(date) FROM sightings WHERE message_id = NEW.message_id"  \
+	"    AND address = address_counts.address) THEN NULL ELSE n - 1 END"                \
+	"   WHERE address IN (SELECT address FROM sightings WHERE message_id = NEW.message_id);" \
+	" END;"                                                                             \
+	"CREATE " temp "TRIGGER address_counts_pardoned AFTER DELETE ON suspicions"         \
+	" WHEN OLD.reason IN " VT_SQL_IMPOSTOR_REASONS                                      \
+	" AND NOT EXISTS (SELECT 1 FROM suspicions WHERE message_id = OLD.message_id"       \
+	"  AND reason IN " VT_SQL_IMPOSTOR_REASONS ") BEGIN"                                \
+	"  INSERT INTO address_counts (address, org, n, first, last)"                       \
+	"   SELECT address, min(org), 1, min(date), max(date) FROM sightings"               \
+	"   WHERE message_id = OLD.message_id GROUP BY address"                             \
+	"   ON CONFLICT (address) DO UPDATE SET n = n + 1,"                                 \
+	"    first = min(coalesce(first, excluded.first), excluded.first),"                 \
+	"    last = max(coalesce(last, excluded.last), excluded.last);"                     \
+	" END;"                                                                             \
+	"CREATE " temp "TRIGGER address_counts_rejudged AFTER UPDATE OF message_id, reason ON suspicions" \
+	" BEGIN"                                                                            \
+	"  INSERT INTO address_counts (address, org, n)"                                    \
+	"   SELECT address, min(org), NULL FROM sightings"                                  \
+	"   WHERE message_id IN (OLD.message_id, NEW.message_id) GROUP BY address"          \
+	"   ON CONFLICT (address) DO UPDATE SET n = NULL;"                                  \
+	" END;"
+
+#define VT_ORG_MAIL_TRIGGERS(temp)                                                          \
+	"CREATE " temp "TRIGGER org_mail_added AFTER INSERT ON messages WHEN NEW.kind = 1 BEGIN" \
+	"  INSERT INTO org_mail (org, n, first, last) VALUES (NEW.org, 1, NEW.date, NEW.date)" \
+	"   ON CONFLICT (org) DO UPDATE SET n = n + 1, first = min(first, excluded.first)," \
+	"   last = max(last, excluded.last);"                                               \
+	" END;"                                                                             \
+	"CREATE " temp "TRIGGER org_mail_removed AFTER DELETE ON messages WHEN OLD.kind = 1 BEGIN" \
+	"  UPDATE org_mail SET n = CASE WHEN first >= OLD.date OR last <= OLD.date THEN NULL" \
+	"   ELSE n - 1 END WHERE org = OLD.org;"                                            \
+	" END;"                                                                             \
+	"CREATE " temp "TRIGGER org_mail_moved AFTER UPDATE OF org, kind, date ON messages" \
+	" WHEN OLD.org IS NOT NEW.org OR OLD.kind IS NOT NEW.kind OR OLD.date IS NOT NEW.date BEGIN" \
+	"  UPDATE org_mail SET n = NULL WHERE org IN (OLD.org, NEW.org);"                   \
+	"  INSERT INTO org_mail (org, n) SELECT NEW.org, NULL WHERE NEW.kind = 1"           \
+	"   ON CONFLICT (org) DO UPDATE SET n = NULL;"                                      \
+	" END;"
 
 /* Each entry moves the schema from version i to i + 1. Never edit an
  * entry once released: add a new one. */
@@ -371,82 +479,7 @@ static const char *const migrations[] = {
 	"INSERT INTO address_names (address, name, n)"
 	" SELECT address, name, count(*) FROM sightings WHERE " VT_SQL_PERSON_NAME("name")
 	" GROUP BY address, name;"
-	/* a sighting counts once for its message (an address in From and
-	 * Cc), and not for an impostor's */
-	"CREATE TRIGGER address_counts_sighted AFTER INSERT ON sightings BEGIN"
-	"  INSERT INTO address_counts (address, org, n, first, last)"
-	"   SELECT NEW.address, NEW.org, counted AND NOT again, CASE WHEN counted THEN NEW.date END,"
-	"    CASE WHEN counted THEN NEW.date END"
-	"   FROM (SELECT NOT EXISTS (SELECT 1 FROM suspicions WHERE message_id = NEW.message_id"
-	"     AND reason IN " VT_SQL_IMPOSTOR_REASONS ") AS counted,"
-	"    EXISTS (SELECT 1 FROM sightings WHERE message_id = NEW.message_id"
-	"     AND address = NEW.address AND field <> NEW.field) AS again) WHERE 1"
-	"   ON CONFLICT (address) DO UPDATE SET n = n + excluded.n, org = excluded.org,"
-	"    first = min(coalesce(first, excluded.first), coalesce(excluded.first, first)),"
-	"    last = max(coalesce(last, excluded.last), coalesce(excluded.last, last));"
-	"  INSERT INTO address_names (address, name, n) SELECT NEW.address, NEW.name, 1"
-	"   WHERE " VT_SQL_PERSON_NAME("NEW.name")
-	"   ON CONFLICT (address, name) DO UPDATE SET n = n + 1;"
-	" END;"
-	"CREATE TRIGGER address_counts_unsighted AFTER DELETE ON sightings"
-	" WHEN NOT EXISTS (SELECT 1 FROM suspicions WHERE message_id = OLD.message_id"
-	"  AND reason IN " VT_SQL_IMPOSTOR_REASONS ") BEGIN"
-	"  UPDATE address_counts SET n = CASE WHEN first >= OLD.date OR last <= OLD.date THEN NULL"
-	"   WHEN EXISTS (SELECT 1 FROM sightings WHERE message_id = OLD.message_id"
-	"    AND address = OLD.address) THEN n ELSE n - 1 END WHERE address = OLD.address;"
-	" END;"
-	"CREATE TRIGGER address_names_unsighted AFTER DELETE ON sightings"
-	" WHEN " VT_SQL_PERSON_NAME("OLD.name") " BEGIN"
-	"  UPDATE address_names SET n = n - 1 WHERE address = OLD.address AND name = OLD.name;"
-	"  DELETE FROM address_names WHERE address = OLD.address AND name = OLD.name AND n <= 0;"
-	" END;"
-	"CREATE TRIGGER address_counts_moved AFTER UPDATE OF message_id, address, field, date"
-	" ON sightings WHEN OLD.message_id IS NOT NEW.message_id OR OLD.address IS NOT NEW.address"
-	" OR OLD.field IS NOT NEW.field OR OLD.date IS NOT NEW.date BEGIN"
-	"  INSERT INTO address_counts (address, org, n) VALUES (NEW.address, NEW.org, NULL)"
-	"   ON CONFLICT (address) DO UPDATE SET n = NULL;"
-	"  UPDATE address_counts SET n = NULL WHERE address = OLD.address;"
-	" END;"
-	"CREATE TRIGGER address_names_renamed AFTER UPDATE OF address, name, org ON sightings"
-	" WHEN OLD.address IS NOT NEW.address OR OLD.name IS NOT NEW.name OR OLD.org IS NOT NEW.org"
-	" BEGIN"
-	"  UPDATE address_counts SET org = NEW.org WHERE address = NEW.address AND org <> NEW.org;"
-	"  UPDATE address_names SET n = n - 1 WHERE address = OLD.address AND name = OLD.name;"
-	"  DELETE FROM address_names WHERE address = OLD.address AND name = OLD.name AND n <= 0;"
-	"  INSERT INTO address_names (address, name, n) SELECT NEW.address, NEW.name, 1"
-	"   WHERE " VT_SQL_PERSON_NAME("NEW.name")
-	"   ON CONFLICT (address, name) DO UPDATE SET n = n + 1;"
-	" END;"
-	/* a message judged an impostor's leaves its addresses' counts, and
-	 * comes back when no longer judged so */
-	"CREATE TRIGGER address_counts_impostor AFTER INSERT ON suspicions"
-	" WHEN NEW.reason IN " VT_SQL_IMPOSTOR_REASONS
-	" AND (SELECT count(*) FROM suspicions WHERE message_id = NEW.message_id"
-	"  AND reason IN " VT_SQL_IMPOSTOR_REASONS ") = 1 BEGIN"
-	"  UPDATE address_counts SET n = CASE WHEN first >= (SELECT min(date) FROM sightings"
-	"    WHERE message_id = NEW.message_id AND address = address_counts.address)"
-	"   OR last <= (SELECT max(date) FROM sightings WHERE message_id = NEW.message_id"
-	"    AND address = address_counts.address) THEN NULL ELSE n - 1 END"
-	"   WHERE address IN (SELECT address FROM sightings WHERE message_id = NEW.message_id);"
-	" END;"
-	"CREATE TRIGGER address_counts_pardoned AFTER DELETE ON suspicions"
-	" WHEN OLD.reason IN " VT_SQL_IMPOSTOR_REASONS
-	" AND NOT EXISTS (SELECT 1 FROM suspicions WHERE message_id = OLD.message_id"
-	"  AND reason IN " VT_SQL_IMPOSTOR_REASONS ") BEGIN"
-	"  INSERT INTO address_counts (address, org, n, first, last)"
-	"   SELECT address, min(org), 1, min(date), max(date) FROM sightings"
-	"   WHERE message_id = OLD.message_id GROUP BY address"
-	"   ON CONFLICT (address) DO UPDATE SET n = n + 1,"
-	"    first = min(coalesce(first, excluded.first), excluded.first),"
-	"    last = max(coalesce(last, excluded.last), excluded.last);"
-	" END;"
-	"CREATE TRIGGER address_counts_rejudged AFTER UPDATE OF message_id, reason ON suspicions"
-	" BEGIN"
-	"  INSERT INTO address_counts (address, org, n)"
-	"   SELECT address, min(org), NULL FROM sightings"
-	"   WHERE message_id IN (OLD.message_id, NEW.message_id) GROUP BY address"
-	"   ON CONFLICT (address) DO UPDATE SET n = NULL;"
-	" END;",
+	VT_ADDRESS_COUNTS_TRIGGERS(""),
 	/* 16 -> 17: a vendor's messages, first and last (its pane's header,
 	 * `vendor list`, and whether a list names its threads from the
 	 * store: store/search.c) were counted from the index of its mail
@@ -462,21 +495,20 @@ static const char *const migrations[] = {
 	"CREATE INDEX org_mail_stale ON org_mail(org) WHERE n IS NULL;"
 	"INSERT INTO org_mail (org, n, first, last)"
 	" SELECT org, count(*), min(date), max(date) FROM messages WHERE kind = 1 GROUP BY org;"
-	"CREATE TRIGGER org_mail_added AFTER INSERT ON messages WHEN NEW.kind = 1 BEGIN"
-	"  INSERT INTO org_mail (org, n, first, last) VALUES (NEW.org, 1, NEW.date, NEW.date)"
-	"   ON CONFLICT (org) DO UPDATE SET n = n + 1, first = min(first, excluded.first),"
-	"   last = max(last, excluded.last);"
-	" END;"
-	"CREATE TRIGGER org_mail_removed AFTER DELETE ON messages WHEN OLD.kind = 1 BEGIN"
-	"  UPDATE org_mail SET n = CASE WHEN first >= OLD.date OR last <= OLD.date THEN NULL"
-	"   ELSE n - 1 END WHERE org = OLD.org;"
-	" END;"
-	"CREATE TRIGGER org_mail_moved AFTER UPDATE OF org, kind, date ON messages"
-	" WHEN OLD.org IS NOT NEW.org OR OLD.kind IS NOT NEW.kind OR OLD.date IS NOT NEW.date BEGIN"
-	"  UPDATE org_mail SET n = NULL WHERE org IN (OLD.org, NEW.org);"
-	"  INSERT INTO org_mail (org, n) SELECT NEW.org, NULL WHERE NEW.kind = 1"
-	"   ON CONFLICT (org) DO UPDATE SET n = NULL;"
-	" END;",
+	VT_ORG_MAIL_TRIGGERS(""),
+	/* 17 -> 18: the counts' triggers made by the connections that write
+	 * (VT_ADDRESS_COUNTS_TRIGGERS), not parsed at every open */
+	"DROP TRIGGER address_counts_sighted;"
+	"DROP TRIGGER address_counts_unsighted;"
+	"DROP TRIGGER address_names_unsighted;"
+	"DROP TRIGGER address_counts_moved;"
+	"DROP TRIGGER address_names_renamed;"
+	"DROP TRIGGER address_counts_impostor;"
+	"DROP TRIGGER address_counts_pardoned;"
+	"DROP TRIGGER address_counts_rejudged;"
+	"DROP TRIGGER org_mail_added;"
+	"DROP TRIGGER org_mail_removed;"
+	"DROP TRIGGER org_mail_moved;",
 };
 
 int
@@ -509,6 +541,76 @@ vt_sql_fail(struct vt_store *s, struct vt_error *err, int rc, const char *what)
 	}
 }
 
+/* The tables the counts' triggers watch. */
+static bool
+counted_table(const char *table)
+{
+	return table != NULL && (strcmp(table, "messages") == 0 || strcmp(table, "sightings") == 0 ||
+				 strcmp(table, "suspicions") == 0);
+}
+
+/*
+ * An authorizer: a statement that writes a counted table is refused
+ * while this connection has not made the counts' triggers (they are
+ * TEMP: VT_ADDRESS_COUNTS_TRIGGERS), so that no write can miss them;
+ * prepare_counted makes them and prepares it again.
+ */
+static int
+counts_guard(void *ctx, int action, const char *table, const char *column, const char *db,
+	     const char *trigger)
+{
+	struct vt_store_private *p = ctx;
+
+	(void)column;
+	(void)trigger;
+	if (p->counts_kept ||
+	    (action != SQLITE_INSERT && action != SQLITE_UPDATE && action != SQLITE_DELETE) ||
+	    db == NULL || strcmp(db, "main") != 0 || !counted_table(table))
+		return SQLITE_OK;
+	p->counts_wanted = true;
+	return SQLITE_DENY;
+}
+
+/* The counts' triggers made on this connection, once. Never inside a
+ * transaction: its rollback would take them away unseen. */
+static int
+keep_counts(struct vt_store *s)
+{
+	struct vt_store_private *p = (struct vt_store_private *)s;
+	int rc;
+
+	if (!p->guarded || p->counts_kept)
+		return SQLITE_OK;
+	if (!sqlite3_get_autocommit(s->db))
+		return SQLITE_AUTH;
+	p->counts_kept = true;
+	rc = sqlite3_exec(s->db,
+			  VT_ADDRESS_COUNTS_TRIGGERS("TEMP ") VT_ORG_MAIL_TRIGGERS("TEMP "),
+			  NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		p->counts_kept = false;
+		sqlite3_exec(s->db, "DROP TRIGGER IF EXISTS temp.address_counts_sighted", NULL,
+			     NULL, NULL);
+	}
+	return rc;
+}
+
+/* sqlite3_prepare_v3, the counts' triggers made first where the
+ * statement writes a table they watch (counts_guard). */
+static int
+prepare_counted(struct vt_store *s, const char *sql, unsigned flags, sqlite3_stmt **stmt,
+		const char **tail)
+{
+	struct vt_store_private *p = (struct vt_store_private *)s;
+	int rc;
+
+	p->counts_wanted = false;
+	rc = sqlite3_prepare_v3(s->db, sql, -1, flags, stmt, tail);
+	if (rc == SQLITE_AUTH && p->counts_wanted && keep_counts(s) == SQLITE_OK)
+		rc = sqlite3_prepare_v3(s->db, sql, -1, flags, stmt, tail);
+	return rc;
+}
+
 sqlite3_stmt *
 vt_sql_prepare(struct vt_store *s, const char *sql, struct vt_error *err)
 {
@@ -523,7 +625,7 @@ vt_sql_prepare(struct vt_store *s, const char *sql, struct vt_error *err)
 			sqlite3_clear_bindings(c->stmt);
 			return c->stmt;
 		}
-	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+	rc = prepare_counted(s, sql, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
 	if (rc != SQLITE_OK) {
 		vt_sql_fail(s, err, rc, "prepare");
 		return NULL;
@@ -541,13 +643,25 @@ vt_sql_prepare(struct vt_store *s, const char *sql, struct vt_error *err)
 	return stmt;
 }
 
+/* sqlite3_exec, each statement prepared by prepare_counted. */
 vt_status
 vt_sql_exec(struct vt_store *s, const char *sql, struct vt_error *err)
 {
-	char *msg = NULL;
-	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+	sqlite3_stmt *stmt;
+	const char *tail = sql;
+	int rc = SQLITE_OK;
 
-	sqlite3_free(msg);
+	while (rc == SQLITE_OK && *tail != '\0') {
+		if ((rc = prepare_counted(s, tail, 0, &stmt, &tail)) != SQLITE_OK)
+			break;
+		if (stmt == NULL) /* a comment, white space */
+			continue;
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			;
+		sqlite3_finalize(stmt);
+		if (rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
 	return rc == SQLITE_OK ? VT_OK : vt_sql_fail(s, err, rc, "exec");
 }
 
@@ -555,9 +669,15 @@ vt_status
 vt_store_begin(struct vt_store *s, struct vt_error *err)
 {
 	vt_status rc;
+	int src;
 
 	if (s->tx_depth++ > 0)
 		return VT_OK;
+	/* a write may come: the triggers first, outside the transaction */
+	if ((src = keep_counts(s)) != SQLITE_OK) {
+		s->tx_depth = 0;
+		return vt_sql_fail(s, err, src, "keep counts");
+	}
 	rc = vt_sql_exec(s, "BEGIN IMMEDIATE", err);
 	if (rc != VT_OK)
 		s->tx_depth = 0;
@@ -760,6 +880,8 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 		vt_store_close(&s);
 		return st;
 	}
+	sqlite3_set_authorizer(s->db, counts_guard, p);
+	p->guarded = true;
 	*out = s;
 	return VT_OK;
 }

@@ -221,7 +221,8 @@ the_wal_stays_empty_and_the_database_file_holds_everything(void **state)
 
 /* Schema 10 names each suspicion's organisation: a store of 9 gets it
  * from the suspicions' messages, and impostors still leave vendor:. */
-/* What migration 15 -> 16 made, undone: a store of before it. */
+/* What migration 15 -> 16 made, undone: a store of before it. (Since
+ * 18 its triggers are the connection's, TEMP, made by its writes.) */
 #define UNDO_SCHEMA_16                                                                      \
 	"DROP TABLE address_counts;"                                                        \
 	"DROP TABLE address_names;"                                                         \
@@ -673,6 +674,70 @@ contact_messages(struct fixture *f, const char *slug, const char *address)
  * rows are counted by the list that meets them and again by the next
  * run; a store of before gets them whole.
  */
+/* The counts' triggers are a connection's own (TEMP: no open parses
+ * them), made as it first writes what they watch; no write goes
+ * without them: one prepared where they cannot be made (inside a
+ * transaction, whose rollback would take them) is refused. */
+static void
+counts_triggers_are_made_by_their_writers(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	sqlite3_stmt *st = NULL;
+	char path[4200];
+	long n;
+	const char *sam = "SELECT n FROM address_counts WHERE address = 'sam.lee@globex.example'";
+	const char *suspect = "INSERT INTO suspicions (message_id, reason, detail)"
+			      " VALUES ('sam-1@globex.example', 'name', 'test')";
+
+	for (int i = 0; i < 4; i++) {
+		char name[32], id[64], date[80];
+
+		snprintf(name, sizeof name, "s%d:2,", i);
+		snprintf(id, sizeof id, "sam-%d@globex.example", i);
+		snprintf(date, sizeof date, "Date: Tue, 0%d Nov 2026 10:00:00 +0000\n", 3 + i);
+		test_write_message(f->mail, name, "Sam Lee <sam.lee@globex.example>",
+				   "rich@northwind.example", "Quote", id, date, NULL);
+	}
+	index_ok(f);
+	assert_true((n = sql_long(f, sam)) >= 4);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"),
+			 0);
+	/* a reader makes none */
+	vt_store_close(&f->store);
+	snprintf(path, sizeof path, "%s/vtriage.db", f->data);
+	assert_int_equal(vt_store_open(path, &f->store, &err), VT_OK);
+	assert_int_equal(sql_long(f, sam), n);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM sqlite_temp_master"), 0);
+	/* a write inside a read snapshot: refused, nothing written */
+	vt_store_read_begin(f->store);
+	assert_int_not_equal(vt_sql_exec(f->store, suspect, &err), VT_OK);
+	vt_store_read_end(f->store);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM suspicions"), 0);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM sqlite_temp_master"), 0);
+	/* outside one: the triggers first, and the count follows the
+	 * impostor's message out (not the first nor the last: exact) */
+	assert_int_equal(vt_sql_exec(f->store, suspect, &err), VT_OK);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM sqlite_temp_master"
+				     " WHERE type = 'trigger'"),
+			 11);
+	assert_int_equal(sql_long(f, sam), n - 1);
+	/* a statement prepared past the store's functions is refused too */
+	vt_store_close(&f->store);
+	assert_int_equal(vt_store_open(path, &f->store, &err), VT_OK);
+	assert_int_equal(sqlite3_prepare_v2(f->store->db, "DELETE FROM suspicions", -1, &st, NULL),
+			 SQLITE_AUTH);
+	assert_null(st);
+	/* a write transaction makes them as it begins */
+	assert_int_equal(vt_store_begin(f->store, &err), VT_OK);
+	assert_int_equal(sqlite3_prepare_v2(f->store->db, "DELETE FROM suspicions", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(vt_store_commit(f->store, &err), VT_OK);
+	assert_int_equal(sql_long(f, sam), n);
+}
+
 static void
 contact_counts_follow_the_sightings(void **state)
 {
@@ -1263,6 +1328,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
+		cmocka_unit_test_setup_teardown(counts_triggers_are_made_by_their_writers, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(a_reader_opens_the_index_and_the_store_at_once, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_vendors_newest_threads_come_from_one_index, setup,
