@@ -674,6 +674,21 @@ contact_messages(struct fixture *f, const char *slug, const char *address)
  * rows are counted by the list that meets them and again by the next
  * run; a store of before gets them whole.
  */
+/* Four quotes from Sam at globex, 3 to 6 November (sam-0 .. sam-3). */
+static void
+write_sams_quotes(struct fixture *f)
+{
+	for (int i = 0; i < 4; i++) {
+		char name[32], id[64], date[80];
+
+		snprintf(name, sizeof name, "s%d:2,", i);
+		snprintf(id, sizeof id, "sam-%d@globex.example", i);
+		snprintf(date, sizeof date, "Date: Tue, 0%d Nov 2026 10:00:00 +0000\n", 3 + i);
+		test_write_message(f->mail, name, "Sam Lee <sam.lee@globex.example>",
+				   "rich@northwind.example", "Quote", id, date, NULL);
+	}
+}
+
 /* The counts' triggers are a connection's own (TEMP: no open parses
  * them), made as it first writes what they watch; no write goes
  * without them: one prepared where they cannot be made (inside a
@@ -690,15 +705,7 @@ counts_triggers_are_made_by_their_writers(void **state)
 	const char *suspect = "INSERT INTO suspicions (message_id, reason, detail)"
 			      " VALUES ('sam-1@globex.example', 'name', 'test')";
 
-	for (int i = 0; i < 4; i++) {
-		char name[32], id[64], date[80];
-
-		snprintf(name, sizeof name, "s%d:2,", i);
-		snprintf(id, sizeof id, "sam-%d@globex.example", i);
-		snprintf(date, sizeof date, "Date: Tue, 0%d Nov 2026 10:00:00 +0000\n", 3 + i);
-		test_write_message(f->mail, name, "Sam Lee <sam.lee@globex.example>",
-				   "rich@northwind.example", "Quote", id, date, NULL);
-	}
+	write_sams_quotes(f);
 	index_ok(f);
 	assert_true((n = sql_long(f, sam)) >= 4);
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"),
@@ -745,15 +752,7 @@ contact_counts_follow_the_sightings(void **state)
 	struct vt_error err = { 0 };
 	char path[4200];
 
-	for (int i = 0; i < 4; i++) {
-		char name[32], id[64], date[80];
-
-		snprintf(name, sizeof name, "s%d:2,", i);
-		snprintf(id, sizeof id, "sam-%d@globex.example", i);
-		snprintf(date, sizeof date, "Date: Tue, 0%d Nov 2026 10:00:00 +0000\n", 3 + i);
-		test_write_message(f->mail, name, "Sam Lee <sam.lee@globex.example>",
-				   "rich@northwind.example", "Quote", id, date, NULL);
-	}
+	write_sams_quotes(f);
 	/* From and Cc in one message: one message */
 	test_write_message(f->mail, "twice:2,", "Sam Lee <sam.lee@globex.example>",
 			   "rich@northwind.example", "Again", "twice@globex.example",
