@@ -36,6 +36,7 @@ struct vt_store_private {
 	 * triggers made on this connection; a write that needed them was
 	 * refused (counts_guard) */
 	bool guarded, counts_kept, counts_wanted;
+	const char *counts_table; /* the table of the write refused last */
 };
 
 /*
@@ -140,6 +141,12 @@ struct vt_store_private {
 	"  INSERT INTO org_mail (org, n) SELECT NEW.org, NULL WHERE NEW.kind = 1"           \
 	"   ON CONFLICT (org) DO UPDATE SET n = NULL;"                                      \
 	" END;"
+
+/* A write of a counted table fails where vt_counts_kept() is unknown:
+ * migration 18. */
+#define VT_COUNTS_TRIPWIRE(table, event)                                                    \
+	"CREATE TRIGGER " table "_" event "_needs_counts BEFORE " event " ON " table          \
+	" BEGIN SELECT vt_counts_kept(); END;"
 
 /* Each entry moves the schema from version i to i + 1. Never edit an
  * entry once released: add a new one. */
@@ -497,18 +504,32 @@ static const char *const migrations[] = {
 	" SELECT org, count(*), min(date), max(date) FROM messages WHERE kind = 1 GROUP BY org;"
 	VT_ORG_MAIL_TRIGGERS(""),
 	/* 17 -> 18: the counts' triggers made by the connections that write
-	 * (VT_ADDRESS_COUNTS_TRIGGERS), not parsed at every open */
-	"DROP TRIGGER address_counts_sighted;"
-	"DROP TRIGGER address_counts_unsighted;"
-	"DROP TRIGGER address_names_unsighted;"
-	"DROP TRIGGER address_counts_moved;"
-	"DROP TRIGGER address_names_renamed;"
-	"DROP TRIGGER address_counts_impostor;"
-	"DROP TRIGGER address_counts_pardoned;"
-	"DROP TRIGGER address_counts_rejudged;"
-	"DROP TRIGGER org_mail_added;"
-	"DROP TRIGGER org_mail_removed;"
-	"DROP TRIGGER org_mail_moved;",
+	 * (VT_ADDRESS_COUNTS_TRIGGERS), not parsed at every open. In their
+	 * place a tripwire each write of the counted tables meets: it calls
+	 * vt_counts_kept(), which only vtriage registers (and only once it
+	 * guards its writes), so that a writer without the triggers (a
+	 * vtriage of before still running on a store this one migrated, the
+	 * sqlite3 shell) fails instead of leaving the counts wrong for good. */
+	"DROP TRIGGER IF EXISTS address_counts_sighted;"
+	"DROP TRIGGER IF EXISTS address_counts_unsighted;"
+	"DROP TRIGGER IF EXISTS address_names_unsighted;"
+	"DROP TRIGGER IF EXISTS address_counts_moved;"
+	"DROP TRIGGER IF EXISTS address_names_renamed;"
+	"DROP TRIGGER IF EXISTS address_counts_impostor;"
+	"DROP TRIGGER IF EXISTS address_counts_pardoned;"
+	"DROP TRIGGER IF EXISTS address_counts_rejudged;"
+	"DROP TRIGGER IF EXISTS org_mail_added;"
+	"DROP TRIGGER IF EXISTS org_mail_removed;"
+	"DROP TRIGGER IF EXISTS org_mail_moved;"
+	VT_COUNTS_TRIPWIRE("messages", "INSERT")
+	VT_COUNTS_TRIPWIRE("messages", "UPDATE")
+	VT_COUNTS_TRIPWIRE("messages", "DELETE")
+	VT_COUNTS_TRIPWIRE("sightings", "INSERT")
+	VT_COUNTS_TRIPWIRE("sightings", "UPDATE")
+	VT_COUNTS_TRIPWIRE("sightings", "DELETE")
+	VT_COUNTS_TRIPWIRE("suspicions", "INSERT")
+	VT_COUNTS_TRIPWIRE("suspicions", "UPDATE")
+	VT_COUNTS_TRIPWIRE("suspicions", "DELETE"),
 };
 
 int
@@ -568,47 +589,71 @@ counts_guard(void *ctx, int action, const char *table, const char *column, const
 	    db == NULL || strcmp(db, "main") != 0 || !counted_table(table))
 		return SQLITE_OK;
 	p->counts_wanted = true;
+	p->counts_table = strcmp(table, "messages") == 0    ? "messages"
+			  : strcmp(table, "sightings") == 0 ? "sightings"
+							    : "suspicions";
 	return SQLITE_DENY;
 }
 
 /* The counts' triggers made on this connection, once. Never inside a
  * transaction: its rollback would take them away unseen. */
-static int
-keep_counts(struct vt_store *s)
+static vt_status
+keep_counts(struct vt_store *s, struct vt_error *err)
 {
 	struct vt_store_private *p = (struct vt_store_private *)s;
+	vt_status st = VT_OK;
 	int rc;
 
 	if (!p->guarded || p->counts_kept)
-		return SQLITE_OK;
+		return VT_OK;
 	if (!sqlite3_get_autocommit(s->db))
-		return SQLITE_AUTH;
-	p->counts_kept = true;
+		return vt_fail(err, VT_ERR_DB,
+			       "%s: %s written inside a read snapshot (the counts' triggers are"
+			       " made outside transactions: vt_store_begin)",
+			       s->path, p->counts_table ? p->counts_table : "a counted table");
+	/* all or none: one that failed half way would stay, and the next
+	 * attempt fail on it ("already exists") */
 	rc = sqlite3_exec(s->db,
-			  VT_ADDRESS_COUNTS_TRIGGERS("TEMP ") VT_ORG_MAIL_TRIGGERS("TEMP "),
+			  "BEGIN;" VT_ADDRESS_COUNTS_TRIGGERS("TEMP ") VT_ORG_MAIL_TRIGGERS("TEMP ")
+			  "COMMIT",
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		p->counts_kept = false;
-		sqlite3_exec(s->db, "DROP TRIGGER IF EXISTS temp.address_counts_sighted", NULL,
-			     NULL, NULL);
+		st = vt_sql_fail(s, err, rc, "making the counts' triggers");
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	}
-	return rc;
+	p->counts_kept = st == VT_OK;
+	return st;
+}
+
+/* The tripwire's function (migration 18): nothing to do where it is
+ * known, that is where the counts' triggers are made before a write. */
+static void
+sql_counts_kept(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_null(ctx);
 }
 
 /* sqlite3_prepare_v3, the counts' triggers made first where the
  * statement writes a table they watch (counts_guard). */
-static int
+static vt_status
 prepare_counted(struct vt_store *s, const char *sql, unsigned flags, sqlite3_stmt **stmt,
-		const char **tail)
+		const char **tail, struct vt_error *err)
 {
 	struct vt_store_private *p = (struct vt_store_private *)s;
+	vt_status st;
 	int rc;
 
 	p->counts_wanted = false;
 	rc = sqlite3_prepare_v3(s->db, sql, -1, flags, stmt, tail);
-	if (rc == SQLITE_AUTH && p->counts_wanted && keep_counts(s) == SQLITE_OK)
+	if (rc == SQLITE_AUTH && p->counts_wanted) {
+		if ((st = keep_counts(s, err)) != VT_OK)
+			return st;
 		rc = sqlite3_prepare_v3(s->db, sql, -1, flags, stmt, tail);
-	return rc;
+	}
+	return rc == SQLITE_OK ? VT_OK : vt_sql_fail(s, err, rc, "prepare");
 }
 
 sqlite3_stmt *
@@ -617,7 +662,6 @@ vt_sql_prepare(struct vt_store *s, const char *sql, struct vt_error *err)
 	struct vt_store_private *p = (struct vt_store_private *)s;
 	struct stmt_cache *c;
 	sqlite3_stmt *stmt = NULL;
-	int rc;
 
 	for (c = p->stmts; c != NULL; c = c->next)
 		if (c->sql == sql) {
@@ -625,11 +669,8 @@ vt_sql_prepare(struct vt_store *s, const char *sql, struct vt_error *err)
 			sqlite3_clear_bindings(c->stmt);
 			return c->stmt;
 		}
-	rc = prepare_counted(s, sql, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-	if (rc != SQLITE_OK) {
-		vt_sql_fail(s, err, rc, "prepare");
+	if (prepare_counted(s, sql, SQLITE_PREPARE_PERSISTENT, &stmt, NULL, err) != VT_OK)
 		return NULL;
-	}
 	c = malloc(sizeof *c);
 	if (c == NULL) {
 		sqlite3_finalize(stmt);
@@ -649,11 +690,12 @@ vt_sql_exec(struct vt_store *s, const char *sql, struct vt_error *err)
 {
 	sqlite3_stmt *stmt;
 	const char *tail = sql;
+	vt_status st;
 	int rc = SQLITE_OK;
 
 	while (rc == SQLITE_OK && *tail != '\0') {
-		if ((rc = prepare_counted(s, tail, 0, &stmt, &tail)) != SQLITE_OK)
-			break;
+		if ((st = prepare_counted(s, tail, 0, &stmt, &tail, err)) != VT_OK)
+			return st;
 		if (stmt == NULL) /* a comment, white space */
 			continue;
 		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
@@ -669,14 +711,13 @@ vt_status
 vt_store_begin(struct vt_store *s, struct vt_error *err)
 {
 	vt_status rc;
-	int src;
 
 	if (s->tx_depth++ > 0)
 		return VT_OK;
 	/* a write may come: the triggers first, outside the transaction */
-	if ((src = keep_counts(s)) != SQLITE_OK) {
+	if ((rc = keep_counts(s, err)) != VT_OK) {
 		s->tx_depth = 0;
-		return vt_sql_fail(s, err, src, "keep counts");
+		return rc;
 	}
 	rc = vt_sql_exec(s, "BEGIN IMMEDIATE", err);
 	if (rc != VT_OK)
@@ -881,6 +922,8 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 		return st;
 	}
 	sqlite3_set_authorizer(s->db, counts_guard, p);
+	sqlite3_create_function_v2(s->db, "vt_counts_kept", 0, SQLITE_UTF8, NULL, sql_counts_kept,
+				   NULL, NULL, NULL);
 	p->guarded = true;
 	*out = s;
 	return VT_OK;

@@ -91,8 +91,15 @@ is "a list's JSON marks the threads suspicious:yes finds" \
 	"$(vt search --format=json '*' | threads_of suspicious)" "$(vt search --format=json suspicious:yes | threads_of)"
 lacks "(and those are some)" "$(vt search --format=json suspicious:yes | threads_of)" "[]"
 # a run killed while judging: what it had indexed was never judged, and
-# nothing new comes to the next run; it judges all the mail again
-sqlite3 "$TMP/data/vtriage.db" "DELETE FROM suspicions; UPDATE meta SET value = '1' WHERE key = 'index_dirty'"
+# nothing new comes to the next run; it judges all the mail again. (The
+# shell passes the store's tripwire only by lifting it: it has not the
+# triggers that keep the contacts' counts, which it marks to be counted
+# again.)
+sqlite3 "$TMP/data/vtriage.db" "DROP TRIGGER suspicions_DELETE_needs_counts;
+	DELETE FROM suspicions; UPDATE address_counts SET n = NULL;
+	CREATE TRIGGER suspicions_DELETE_needs_counts BEFORE DELETE ON suspicions
+	 BEGIN SELECT vt_counts_kept(); END;
+	UPDATE meta SET value = '1' WHERE key = 'index_dirty'"
 is "(the killed run's verdicts are gone)" "$(vt count suspicious:auth) $(vt count suspicious:yes)" "0 6"
 ok "the next run" vt index --quiet
 is "judges the mail the killed run left" "$(vt count suspicious:auth) $(vt count suspicious:yes)" "1 8"

@@ -240,6 +240,17 @@ the_wal_stays_empty_and_the_database_file_holds_everything(void **state)
 	"DROP TRIGGER org_mail_added;"                                                      \
 	"DROP TRIGGER org_mail_removed;"                                                    \
 	"DROP TRIGGER org_mail_moved;"
+/* and 17 -> 18's tripwires */
+#define UNDO_SCHEMA_18                                                                      \
+	"DROP TRIGGER messages_INSERT_needs_counts;"                                        \
+	"DROP TRIGGER messages_UPDATE_needs_counts;"                                        \
+	"DROP TRIGGER messages_DELETE_needs_counts;"                                        \
+	"DROP TRIGGER sightings_INSERT_needs_counts;"                                       \
+	"DROP TRIGGER sightings_UPDATE_needs_counts;"                                       \
+	"DROP TRIGGER sightings_DELETE_needs_counts;"                                       \
+	"DROP TRIGGER suspicions_INSERT_needs_counts;"                                      \
+	"DROP TRIGGER suspicions_UPDATE_needs_counts;"                                      \
+	"DROP TRIGGER suspicions_DELETE_needs_counts;"
 
 static void
 suspicions_learn_their_organisation(void **state)
@@ -261,7 +272,7 @@ suspicions_learn_their_organisation(void **state)
 				     "DROP INDEX trust_signals_asks_payment;"
 				     "DROP TABLE snooze_marks;"
 				     "DROP TABLE snooze_changed;"
-				     UNDO_SCHEMA_16 UNDO_SCHEMA_17
+				     UNDO_SCHEMA_16 UNDO_SCHEMA_17 UNDO_SCHEMA_18
 				     "PRAGMA user_version = 9",
 				     &err),
 			 VT_OK);
@@ -692,7 +703,8 @@ write_sams_quotes(struct fixture *f)
 /* The counts' triggers are a connection's own (TEMP: no open parses
  * them), made as it first writes what they watch; no write goes
  * without them: one prepared where they cannot be made (inside a
- * transaction, whose rollback would take them) is refused. */
+ * transaction, whose rollback would take them) is refused, and a
+ * writer without them trips on the store's tripwires. */
 static void
 counts_triggers_are_made_by_their_writers(void **state)
 {
@@ -708,7 +720,9 @@ counts_triggers_are_made_by_their_writers(void **state)
 	write_sams_quotes(f);
 	index_ok(f);
 	assert_true((n = sql_long(f, sam)) >= 4);
-	assert_int_equal(sql_long(f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"),
+	/* in the file only the tripwires, each a statement */
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+				     " AND sql NOT LIKE '%BEGIN SELECT vt_counts_kept(); END'"),
 			 0);
 	/* a reader makes none */
 	vt_store_close(&f->store);
@@ -719,9 +733,23 @@ counts_triggers_are_made_by_their_writers(void **state)
 	/* a write inside a read snapshot: refused, nothing written */
 	vt_store_read_begin(f->store);
 	assert_int_not_equal(vt_sql_exec(f->store, suspect, &err), VT_OK);
+	assert_non_null(strstr(err.msg, "suspicions written inside a read snapshot"));
 	vt_store_read_end(f->store);
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM suspicions"), 0);
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM sqlite_temp_master"), 0);
+	/* the triggers are made all or none: the last one's name taken,
+	 * the write fails and leaves none of the others behind */
+	assert_int_equal(sqlite3_exec(f->store->db,
+				      "CREATE TEMP TRIGGER org_mail_moved AFTER INSERT ON vendors"
+				      " BEGIN SELECT 1; END",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_not_equal(vt_sql_exec(f->store, suspect, &err), VT_OK);
+	assert_non_null(strstr(err.msg, "making the counts' triggers"));
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM sqlite_temp_master"), 1);
+	assert_int_equal(sqlite3_exec(f->store->db, "DROP TRIGGER temp.org_mail_moved", NULL, NULL,
+				      NULL),
+			 SQLITE_OK);
 	/* outside one: the triggers first, and the count follows the
 	 * impostor's message out (not the first nor the last: exact) */
 	assert_int_equal(vt_sql_exec(f->store, suspect, &err), VT_OK);
@@ -742,6 +770,29 @@ counts_triggers_are_made_by_their_writers(void **state)
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
 	assert_int_equal(vt_store_commit(f->store, &err), VT_OK);
+	assert_int_equal(sql_long(f, sam), n);
+	/* a writer that knows nothing of them (a vtriage of before still
+	 * running on a store this one migrated, the sqlite3 shell) meets
+	 * a tripwire: it may read, not write what they watch */
+	{
+		sqlite3 *plain = NULL;
+
+		assert_int_equal(sqlite3_open(path, &plain), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(plain, "SELECT count(*) FROM messages", NULL, NULL,
+					      NULL),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_exec(plain, "UPDATE vendors SET name = name", NULL, NULL,
+					      NULL),
+				 SQLITE_OK);
+		assert_int_not_equal(sqlite3_exec(plain, suspect, NULL, NULL, NULL), SQLITE_OK);
+		assert_non_null(strstr(sqlite3_errmsg(plain), "vt_counts_kept"));
+		assert_int_not_equal(sqlite3_exec(plain, "DELETE FROM sightings", NULL, NULL, NULL),
+				     SQLITE_OK);
+		assert_int_not_equal(sqlite3_exec(plain, "UPDATE messages SET date = date + 1",
+						  NULL, NULL, NULL),
+				     SQLITE_OK);
+		sqlite3_close(plain);
+	}
 	assert_int_equal(sql_long(f, sam), n);
 }
 
@@ -872,7 +923,7 @@ contact_counts_follow_the_sightings(void **state)
 
 	/* a store of before: counted whole as it opens */
 	assert_int_equal(vt_sql_exec(f->store,
-				     UNDO_SCHEMA_16 UNDO_SCHEMA_17
+				     UNDO_SCHEMA_16 UNDO_SCHEMA_17 UNDO_SCHEMA_18
 				     "INSERT INTO suspicions (message_id, reason, detail)"
 				     " VALUES ('sam-2@globex.example', 'name', 't');"
 				     "PRAGMA user_version = 15",
