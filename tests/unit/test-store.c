@@ -12,6 +12,44 @@
 #include "store/private.h"
 #include "store-fixture.h"
 
+/* vt_sql_exec runs its statements one by one as sqlite3_exec does
+ * (it prepares each itself, for the counts' triggers): comments and
+ * empty statements are nothing, an error stops it there with sqlite's
+ * message, and what ran before it stays. */
+static void
+exec_runs_statements_in_turn(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+
+	assert_int_equal(vt_sql_exec(f->store, "", &err), VT_OK);
+	assert_int_equal(vt_sql_exec(f->store, " ; ;\n-- a comment\n/* another */ ", &err), VT_OK);
+	assert_int_equal(vt_sql_exec(f->store,
+				     "CREATE TEMP TABLE probe (x CHECK (x < 50));;"
+				     "INSERT INTO probe VALUES (1); -- the first\n"
+				     "INSERT INTO probe VALUES (2)",
+				     &err),
+			 VT_OK);
+	assert_int_equal(sql_long(f, "SELECT sum(x) FROM probe"), 3);
+	assert_int_equal(vt_sql_exec(f->store,
+				     "INSERT INTO probe VALUES (4);"
+				     "INSERT INTO no_such_table VALUES (8);"
+				     "INSERT INTO probe VALUES (16)",
+				     &err),
+			 VT_ERR_DB);
+	assert_non_null(strstr(err.msg, "no such table: no_such_table"));
+	assert_int_equal(sql_long(f, "SELECT sum(x) FROM probe"), 7);
+	/* the same for an error as it runs, not as it is prepared */
+	assert_int_equal(vt_sql_exec(f->store,
+				     "INSERT INTO probe VALUES (32);"
+				     "INSERT INTO probe VALUES (64);"
+				     "INSERT INTO probe VALUES (1)",
+				     &err),
+			 VT_ERR_DB);
+	assert_non_null(strstr(err.msg, "CHECK constraint failed"));
+	assert_int_equal(sql_long(f, "SELECT sum(x) FROM probe"), 39);
+}
+
 static void
 schema_is_versioned(void **state)
 {
@@ -1378,6 +1416,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
+		cmocka_unit_test_setup_teardown(exec_runs_statements_in_turn, setup, teardown),
 		cmocka_unit_test_setup_teardown(counts_triggers_are_made_by_their_writers, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_reader_opens_the_index_and_the_store_at_once, setup,
