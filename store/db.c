@@ -33,10 +33,11 @@ struct vt_store_private {
 	struct stmt_cache *stmts;
 	/* writes of the counted tables guarded (from the end of the open:
 	 * migrations write them before the counts exist); the counts'
-	 * triggers made on this connection; a write that needed them was
-	 * refused (counts_guard) */
-	bool guarded, counts_kept, counts_wanted;
-	const char *counts_table; /* the table of the write refused last */
+	 * triggers made on this connection */
+	bool guarded, counts_kept;
+	/* the counted table whose write the last prepare was refused for
+	 * without them (counts_guard), or NULL */
+	const char *refused;
 };
 
 /*
@@ -562,12 +563,16 @@ vt_sql_fail(struct vt_store *s, struct vt_error *err, int rc, const char *what)
 	}
 }
 
-/* The tables the counts' triggers watch. */
-static bool
+/* The name of a table the counts' triggers watch, or NULL. */
+static const char *
 counted_table(const char *table)
 {
-	return table != NULL && (strcmp(table, "messages") == 0 || strcmp(table, "sightings") == 0 ||
-				 strcmp(table, "suspicions") == 0);
+	static const char *const counted[] = { "messages", "sightings", "suspicions" };
+
+	for (size_t i = 0; table != NULL && i < sizeof counted / sizeof *counted; i++)
+		if (strcmp(table, counted[i]) == 0)
+			return counted[i];
+	return NULL;
 }
 
 /*
@@ -581,17 +586,15 @@ counts_guard(void *ctx, int action, const char *table, const char *column, const
 	     const char *trigger)
 {
 	struct vt_store_private *p = ctx;
+	const char *counted;
 
 	(void)column;
 	(void)trigger;
 	if (p->counts_kept ||
 	    (action != SQLITE_INSERT && action != SQLITE_UPDATE && action != SQLITE_DELETE) ||
-	    db == NULL || strcmp(db, "main") != 0 || !counted_table(table))
+	    db == NULL || strcmp(db, "main") != 0 || (counted = counted_table(table)) == NULL)
 		return SQLITE_OK;
-	p->counts_wanted = true;
-	p->counts_table = strcmp(table, "messages") == 0    ? "messages"
-			  : strcmp(table, "sightings") == 0 ? "sightings"
-							    : "suspicions";
+	p->refused = counted;
 	return SQLITE_DENY;
 }
 
@@ -610,7 +613,7 @@ keep_counts(struct vt_store *s, struct vt_error *err)
 		return vt_fail(err, VT_ERR_DB,
 			       "%s: %s written inside a read snapshot (the counts' triggers are"
 			       " made outside transactions: vt_store_begin)",
-			       s->path, p->counts_table ? p->counts_table : "a counted table");
+			       s->path, p->refused ? p->refused : "a counted table");
 	/* all or none: one that failed half way would stay, and the next
 	 * attempt fail on it ("already exists") */
 	rc = sqlite3_exec(s->db,
@@ -646,9 +649,9 @@ prepare_counted(struct vt_store *s, const char *sql, unsigned flags, sqlite3_stm
 	vt_status st;
 	int rc;
 
-	p->counts_wanted = false;
+	p->refused = NULL;
 	rc = sqlite3_prepare_v3(s->db, sql, -1, flags, stmt, tail);
-	if (rc == SQLITE_AUTH && p->counts_wanted) {
+	if (rc == SQLITE_AUTH && p->refused != NULL) {
 		if ((st = keep_counts(s, err)) != VT_OK)
 			return st;
 		rc = sqlite3_prepare_v3(s->db, sql, -1, flags, stmt, tail);
