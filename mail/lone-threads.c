@@ -2,129 +2,28 @@
  * Lists in which a thread of one message is written from that message
  * (mail_search_threads_known in mail.h). notmuch builds every thread of
  * a list with a query of its own over the thread (a third of the list's
- * time at 300,000 messages) and reads its first message twice over; most threads of a vendor's mail are one message, and what the
- * list shows of such a thread is that message: its thread, its date,
- * its tags, its author and subject as notmuch's thread summary makes
- * them.
+ * time at 300,000 messages) and reads its first message twice over;
+ * most threads of a vendor's mail are one message, and what the list
+ * shows of such a thread is that message: its thread, its date, its
+ * tags, its author and subject as notmuch's thread summary makes them.
+ * Threads of several are built together once named (thread-summary.c).
  */
 #include "config.h"
 
-#include <gmime/gmime.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "private.h"
 
-/* Threads asked of notmuch in one query; threads held before asking. */
+/* Threads of several built together; threads held before building. */
 #define ASKED_MAX 256
 #define QUEUE_MAX 1024
 /* The first threads read tell whether this list has many of one message. */
 #define PROBE_THREADS 128
 /* Messages read before their threads are asked of the store instead. */
 #define STORE_AFTER 8
-
-/*
- * "Last, First" as "First Last" when the address spells it so
- * ("first.last@"), else the name as it is: notmuch's thread summary
- * (lib/thread.cc, _thread_cleanup_author, notmuch 0.37) does this to
- * every author, and a list must read the same whoever wrote it. No
- * library knows this rule; it is notmuch's own.
- */
-static char *
-cleanup_author(const char *author, const char *from)
-{
-	const char *comma = strchr(author, ',');
-	size_t len = strlen(author), last, first;
-	char *clean = strdup(author), *test;
-
-	if (clean == NULL || comma == NULL || comma[1] == '\0')
-		return clean;
-	last = (size_t)(comma - author);
-	first = len - last - 1;
-	for (comma++; *comma == ' '; comma++)
-		first--;
-	memcpy(clean, comma, first);
-	clean[first] = ' ';
-	memcpy(clean + first + 1, author, last);
-	clean[first + 1 + last] = '\0';
-	if ((test = strdup(clean)) == NULL) {
-		free(clean);
-		return NULL;
-	}
-	for (char *p = test; *p; p++)
-		if (*p == ' ')
-			*p = '.';
-	if (strcasestr(from, test) == NULL)
-		strcpy(clean, author);
-	free(test);
-	return clean;
-}
-
-/* The author notmuch's summary gives a message: its first address's
- * name, or the address where the name is empty. NULL: none. */
-static char *
-thread_author(const char *from)
-{
-	InternetAddressList *list;
-	InternetAddress *address;
-	const char *author;
-	char *clean = NULL;
-
-	if (from == NULL)
-		return NULL;
-	g_mime_init();
-	if ((list = internet_address_list_parse(NULL, from)) == NULL)
-		return NULL;
-	if (internet_address_list_length(list) > 0 &&
-	    (address = internet_address_list_get_address(list, 0)) != NULL) {
-		author = internet_address_get_name(address);
-		if ((author == NULL || *author == '\0') && INTERNET_ADDRESS_IS_MAILBOX(address))
-			author = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(address));
-		if (author != NULL && *author != '\0')
-			clean = cleanup_author(author, from);
-		else if (author != NULL)
-			clean = strdup("");
-	}
-	g_object_unref(list);
-	return clean;
-}
-
-/* The subject notmuch gives a thread of one message: its own, one
- * "Re: " (or Aw:, Vs:, Sv:) off unless nothing would be left. */
-static char *
-thread_subject(const char *subject)
-{
-	static const char *const replies[] = { "Re: ", "Aw: ", "Vs: ", "Sv: " };
-
-	if (subject == NULL)
-		return strdup("");
-	for (size_t i = 0; i < sizeof replies / sizeof *replies; i++)
-		if (strncasecmp(subject, replies[i], 4) == 0 && subject[4] != '\0')
-			return strdup(subject + 4);
-	return strdup(subject);
-}
-
-/* A thread of one message, as notmuch's thread summary has it. */
-static int
-fill_lone(notmuch_message_t *msg, const char *thread_id, struct mail_thread *t)
-{
-	char *author = thread_author(notmuch_message_get_header(msg, "from"));
-
-	memset(t, 0, sizeof *t);
-	t->thread_id = strdup(thread_id);
-	t->subject = thread_subject(notmuch_message_get_header(msg, "subject"));
-	t->authors = author ? author : strdup("");
-	t->newest = t->oldest = notmuch_message_get_date(msg);
-	t->matched = t->total = 1;
-	t->vendor_org = mail_message_vendor_org(msg);
-	if (t->thread_id == NULL || t->subject == NULL || t->authors == NULL ||
-	    mail_thread_add_suspicion(t, msg) != 0)
-		return -1;
-	return mail_thread_add_tags(t, notmuch_message_get_tags(msg));
-}
 
 struct queued {
 	uint64_t thread;
@@ -176,26 +75,20 @@ emit_lone(struct known *k, notmuch_message_t *msg, struct vt_error *err)
 	struct mail_thread t;
 	vt_status rc;
 
-	rc = fill_lone(msg, notmuch_message_get_thread_id(msg), &t) == 0
+	rc = mail_thread_fill_lone(msg, notmuch_message_get_thread_id(msg), &t) == 0
 		     ? give(k, &t, err)
 		     : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	mail_thread_clear(&t);
 	return rc;
 }
 
-/* Writes the threads held, in order: the asked in one query. */
+/* Writes the threads held, in order: the asked built together. */
 static vt_status
 flush(struct known *k, vt_status rc, struct vt_error *err)
 {
-	char *q = NULL;
-
-	if (rc == VT_OK && k->n_asked > 0) {
-		if ((q = mail_threads_naming(k->asked, k->n_asked, k->query, false)) == NULL)
-			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		else
-			rc = mail_list_threads(k->db, q, -1, keep_answer, k, NULL, err);
-		free(q);
-	}
+	if (rc == VT_OK && k->n_asked > 0)
+		rc = mail_summarise_threads(k->db, k->asked, k->n_asked, k->query, keep_answer, k,
+					    err);
 	for (long i = 0, a = 0; i < k->n_queued; i++) {
 		struct queued *e = &k->queue[i];
 
@@ -325,7 +218,7 @@ write_lone(struct mail_db *db, const uint64_t *ids, long n, const char *query,
 				mail_thread_clear(&slots[i]);
 				slots[i].total = 2; /* the store was wrong */
 				asked[(*n_asked)++] = id;
-			} else if (fill_lone(msg, thread_id, &slots[i]) != 0) {
+			} else if (mail_thread_fill_lone(msg, thread_id, &slots[i]) != 0) {
 				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 			}
 		}
@@ -354,7 +247,7 @@ mail_list_named_threads_known(struct mail_db *db, const uint64_t *ids, long n, c
 {
 	uint64_t *lone, *asked;
 	long n_lone = 0, n_asked = 0;
-	char thread_id[17], *q;
+	char thread_id[17];
 	vt_status rc;
 
 	if (n <= 0)
@@ -371,13 +264,8 @@ mail_list_named_threads_known(struct mail_db *db, const uint64_t *ids, long n, c
 	}
 	rc = n_lone > 0 ? write_lone(db, lone, n_lone, query, fn, ctx, asked, &n_asked, err)
 			: VT_OK;
-	if (rc == VT_OK && n_asked > 0) {
-		if ((q = mail_threads_naming(asked, n_asked, query, false)) == NULL)
-			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		else
-			rc = mail_list_threads(db, q, -1, fn, ctx, NULL, err);
-		free(q);
-	}
+	if (rc == VT_OK && n_asked > 0)
+		rc = mail_summarise_threads(db, asked, n_asked, query, fn, ctx, err);
 	free(lone);
 	return rc;
 }

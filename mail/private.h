@@ -241,6 +241,18 @@ bool mail_query_spans_pay(struct mail_db *db, const char *query);
  * the order they were named. */
 vt_status mail_thread_put(const uint64_t *ids, long n, struct mail_thread *slots,
 			  const struct mail_thread *t, struct vt_error *err);
+/* ---- thread-summary.c: threads as notmuch's thread summary writes
+ * them, for a list sorted newest first ---- */
+/* A thread of one message, from that message: -1 when out of memory. */
+int mail_thread_fill_lone(notmuch_message_t *msg, const char *thread_id, struct mail_thread *t);
+/* The threads named (ids, n) that have a message matching query, in no
+ * order, each as notmuch would list it, built from one query over their
+ * messages and one for their matches. */
+vt_status mail_summarise_threads(struct mail_db *db, const uint64_t *ids, long n,
+				 const char *query,
+				 vt_status (*fn)(void *ctx, const struct mail_thread *t,
+						 struct vt_error *err),
+				 void *ctx, struct vt_error *err);
 /* Appends the tags the iterator gives to t's: -1 when out of memory. */
 int mail_thread_add_tags(struct mail_thread *t, notmuch_tags_t *tags);
 /* Adds what msg carries of suspicion to t's (struct mail_thread): -1

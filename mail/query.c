@@ -86,19 +86,17 @@ mail_message_vendor_org(notmuch_message_t *msg)
 	return NULL;
 }
 
-/* The organisation of a thread's vendor mail: its first message, in
- * thread order, attributed to a vendor. */
+/* The organisation of a thread's vendor mail: its oldest message
+ * attributed to a vendor (the thread's messages, oldest first). The
+ * date, not the replies' tree: a list that builds threads itself
+ * (thread-summary.c) knows the one and not the other. */
 static char *
-thread_vendor_org(notmuch_messages_t *msgs, int depth)
+thread_vendor_org(notmuch_messages_t *msgs)
 {
 	char *found = NULL;
 
-	for (; found == NULL && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		notmuch_message_t *msg = notmuch_messages_get(msgs);
-
-		if ((found = mail_message_vendor_org(msg)) == NULL && depth < 64)
-			found = thread_vendor_org(notmuch_message_get_replies(msg), depth + 1);
-	}
+	for (; found == NULL && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs))
+		found = mail_message_vendor_org(notmuch_messages_get(msgs));
 	return found;
 }
 
@@ -179,7 +177,7 @@ fill_thread(notmuch_thread_t *nt, struct mail_thread *t)
 	t->oldest = notmuch_thread_get_oldest_date(nt);
 	t->matched = notmuch_thread_get_matched_messages(nt);
 	t->total = notmuch_thread_get_total_messages(nt);
-	t->vendor_org = thread_vendor_org(notmuch_thread_get_toplevel_messages(nt), 0);
+	t->vendor_org = thread_vendor_org(notmuch_thread_get_messages(nt));
 	if (t->thread_id == NULL || t->subject == NULL || t->authors == NULL)
 		return -1;
 	/* every message's terms are read already: notmuch built the thread */

@@ -699,6 +699,167 @@ a_whole_list_is_notmuchs(void **state)
 	ids_clear(&pair);
 }
 
+/* Conversations whose summaries notmuch makes its own way: names turned
+ * round, no From, a group, an empty name, encoded words, replies' marks
+ * with nothing after them, messages of one second, a reply dated before
+ * what it answers, two vendors in a thread, mail in the Trash. */
+static void
+write_odd_conversations(struct fixture *f)
+{
+	static const struct {
+		const char *name, *from, *subject, *id, *parent, *date, *body;
+	} odd[] = {
+		{ "t1", "\"Doe, John\" <john.doe@doe.example>", "Quote 7", "t1@doe.example", NULL,
+		  "03 Jan 2025 09:00:00", NULL },
+		{ "t2", "\"Smith, Ann\" <sales@smith.example>", "Re: Quote 7", "t2@smith.example",
+		  "t1@doe.example", "04 Jan 2025 09:00:00", "An invoice." },
+		{ "t3", NULL, "Re: Re: Quote 7", "t3@odd.example", "t2@smith.example",
+		  "04 Jan 2025 09:00:00", "The invoice, again." },
+		{ "t4", "Undisclosed recipients:;", "Re: ", "t4@odd.example", "t1@doe.example",
+		  "05 Jan 2025 09:00:00", NULL },
+		{ "t5", "\"\" <empty@empty.example>", "Aw: Angebot", "t5@odd.example",
+		  "t3@odd.example", "02 Jan 2025 09:00:00", "invoice" },
+		{ "t6", "=?UTF-8?B?w4FuZ2VsIFDDqXJleg==?= <angel@perez.example>",
+		  "=?UTF-8?Q?Re:_Presupuesto_=C3=BAnico?=", "t6@perez.example", "t1@doe.example",
+		  "06 Jan 2025 09:00:00", NULL },
+		{ "t7", "Sales <sales@globex.example>", "Re: Quote 7", "t7@globex.example",
+		  "t4@odd.example", "06 Jan 2025 09:00:00", "invoice" },
+		{ "p1", "not an address at all", "Offer", "p1@odd.example", NULL,
+		  "03 Jan 2025 10:00:00", NULL },
+		{ "p2", "\"Lee,  Kim\" <kim.lee@lee.example>", "Sv: Offer", "p2@lee.example",
+		  "p1@odd.example", "07 Jan 2025 10:00:00", "invoice" },
+		{ "p3", "\"Roe,\" <roe@roe.example>", "RE: Offer, revised", "p3@roe.example",
+		  "p1@odd.example", "07 Jan 2025 10:00:00", NULL },
+		{ "p4", "Sales <sales@initech.example>", "Re: Offer", "p4@initech.example",
+		  "p3@roe.example", "08 Jan 2025 10:00:00", NULL },
+		{ "p5", "Sales <sales@globex.example>", "Vs:  Offer", "p5@globex.example",
+		  "p4@initech.example", "01 Jan 2025 10:00:00", "invoice" },
+		{ "q1", "Rich <rich@northwind.example>", "Pay", "q1@northwind.example", NULL,
+		  "03 Jan 2025 11:00:00", NULL },
+		{ "q2", NULL, "Re: Pay", "q2@odd.example", "q1@northwind.example",
+		  "04 Jan 2025 11:00:00", "invoice" },
+		{ "q3", "Sales <sales@globex.example>", "", "q3@globex.example",
+		  "q1@northwind.example", "04 Jan 2025 11:00:00", NULL },
+	};
+	char path[4200], headers[400];
+
+	for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) {
+		snprintf(headers, sizeof headers, "%s%s%sMessage-ID: <%s>\nDate: %s +0000\n",
+			 odd[i].parent ? "In-Reply-To: <" : "", odd[i].parent ? odd[i].parent : "",
+			 odd[i].parent ? ">\n" : "", odd[i].id, odd[i].date);
+		snprintf(path, sizeof path, "%s/cur/%s:2,S", f->mail, odd[i].name);
+		assert_true(strlen(path) < 4096);
+		if (odd[i].from != NULL)
+			test_write_text(path, "From: %s\nTo: rich@northwind.example\nSubject: %s\n%s\n%s\n",
+					odd[i].from, odd[i].subject, headers,
+					odd[i].body ? odd[i].body : "Hello.");
+		else
+			test_write_text(path, "To: rich@northwind.example\nSubject: %s\n%s\n%s\n",
+					odd[i].subject, headers, odd[i].body ? odd[i].body : "Hello.");
+	}
+}
+
+/* The threads (numbers) of a query's list. */
+static void
+thread_numbers(struct fixture *f, const char *query, uint64_t **ids, long *n)
+{
+	struct ids found = { 0 };
+	struct vt_error err = { 0 };
+
+	assert_int_equal(mail_list_threads(f->db, query, -1, collect_whole, &found, NULL, &err),
+			 VT_OK);
+	*ids = calloc(found.n + 1, sizeof **ids);
+	assert_non_null(*ids);
+	for (size_t i = 0; i < found.n; i++) {
+		found.at[i][strcspn(found.at[i], " ")] = '\0';
+		assert_true(mail_thread_number(found.at[i], &(*ids)[i]));
+	}
+	*n = (long)found.n;
+	ids_clear(&found);
+}
+
+static int
+by_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Threads built from their messages read as notmuch's own: every
+ * field, every thread, for queries matching all of a thread, part of
+ * it, mail without an author, mail in the Trash. */
+static void
+threads_built_from_their_messages_are_notmuchs(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const queries[] = {
+		"*", "invoice", "subject:quote", "from:smith or from:roe", "tag:deleted",
+		"not from:doe", "tag:quote", "from:globex", "invoice and not tag:deleted",
+		"id:q2@odd.example", "nosuchword",
+	};
+	struct vt_error err = { 0 };
+
+	write_odd_conversations(f);
+	write_conversations(f, 3);
+	index_ok(f);
+	assert_int_equal(external_notmuch(f, "tag +deleted -- id:t6@perez.example or"
+					     " id:p4@initech.example"),
+			 0);
+	assert_int_equal(external_notmuch(f, "tag +quote +a-tag -- id:t2@smith.example or"
+					     " id:p5@globex.example"),
+			 0);
+	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+		struct ids ours = { 0 }, theirs = { 0 };
+		uint64_t *ids, other = 0;
+		char *naming, what[100];
+		long n;
+
+		thread_numbers(f, "*", &ids, &n);
+		assert_true(n >= 6);
+		/* a thread named that holds no match is left out */
+		naming = mail_threads_naming(ids, n, queries[i], false);
+		assert_int_equal(mail_list_threads(f->db, naming, -1, collect_whole, &theirs, NULL,
+						   &err),
+				 VT_OK);
+		assert_int_equal(mail_summarise_threads(f->db, ids, n, queries[i], collect_whole,
+							&ours, &err),
+				 VT_OK);
+		qsort(ours.at, ours.n, sizeof *ours.at, by_text);
+		qsort(theirs.at, theirs.n, sizeof *theirs.at, by_text);
+		snprintf(what, sizeof what, "built for %s", queries[i]);
+		same_lists(&ours, &theirs, what);
+		ids_clear(&ours);
+		/* a thread not named is not built */
+		assert_int_equal(mail_summarise_threads(f->db, &ids[n - 1], 1, queries[i],
+							collect_whole, &ours, &err),
+				 VT_OK);
+		assert_true(ours.n <= 1);
+		assert_int_equal(mail_summarise_threads(f->db, &other, 1, queries[i],
+							collect_whole, &ours, &err),
+				 VT_OK);
+		assert_true(ours.n <= 1);
+		ids_clear(&ours);
+		ids_clear(&theirs);
+		free(naming);
+		free(ids);
+	}
+	/* the odd summaries are there to be held to */
+	{
+		struct ids theirs = { 0 };
+		bool null_author = false, turned = false, second = false;
+
+		assert_int_equal(mail_list_threads(f->db, "invoice", -1, collect_whole, &theirs,
+						   NULL, &err),
+				 VT_OK);
+		for (size_t i = 0; i < theirs.n; i++) {
+			null_author |= strstr(theirs.at[i], "(null)| Rich, Sales") != NULL;
+			turned |= strstr(theirs.at[i], "Kim Lee") != NULL;
+			second |= strstr(theirs.at[i], "John Doe") != NULL;
+		}
+		assert_true(null_author && turned && second);
+		ids_clear(&theirs);
+	}
+}
+
 /* Paused at span ends, a step stops as the newest month is read: a
  * first screen that month does not fill is sorted whole, not found by
  * a pass over every date for each span back to 1980. */
@@ -1002,6 +1163,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(threads_among_candidates_are_the_querys, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_whole_list_is_notmuchs, setup, teardown),
+		cmocka_unit_test_setup_teardown(threads_built_from_their_messages_are_notmuchs, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(a_step_pauses_where_a_span_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(spans_of_months_list_mail_of_every_date, setup,
 						teardown),

@@ -1,0 +1,384 @@
+/*
+ * Threads written as notmuch's thread summary writes them (lib/thread.cc,
+ * notmuch 0.37): their authors, subject, dates, counts and tags.
+ *
+ * notmuch builds each thread of a list with a query of its own over the
+ * thread, after reading again the message that named it; a list whose
+ * threads are named already (lone-threads.c) builds them here instead,
+ * all of them from two queries: one over their messages, oldest first,
+ * one for those that match. No library knows these rules; they are
+ * notmuch's own, and a list must read the same whoever wrote it (the
+ * tests hold them to notmuch's lists, odd mail included). The thread's
+ * vendor is its oldest vendor mail's, as query.c has it.
+ */
+#include "config.h"
+
+#include <gmime/gmime.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "private.h"
+
+/*
+ * "Last, First" as "First Last" when the address spells it so
+ * ("first.last@"), else the name as it is: notmuch's summary
+ * (_thread_cleanup_author) does this to every author.
+ */
+static char *
+cleanup_author(const char *author, const char *from)
+{
+	const char *comma = strchr(author, ',');
+	size_t len = strlen(author), last, first;
+	char *clean = strdup(author), *test;
+
+	if (clean == NULL || comma == NULL || comma[1] == '\0')
+		return clean;
+	last = (size_t)(comma - author);
+	first = len - last - 1;
+	for (comma++; *comma == ' '; comma++)
+		first--;
+	memcpy(clean, comma, first);
+	clean[first] = ' ';
+	memcpy(clean + first + 1, author, last);
+	clean[first + 1 + last] = '\0';
+	if ((test = strdup(clean)) == NULL) {
+		free(clean);
+		return NULL;
+	}
+	for (char *p = test; *p; p++)
+		if (*p == ' ')
+			*p = '.';
+	if (strcasestr(from, test) == NULL)
+		strcpy(clean, author);
+	free(test);
+	return clean;
+}
+
+/* The author notmuch's summary gives a message: its first address's
+ * name, or the address where the name is empty; *out NULL where it
+ * gives none (no From, no address, a group without a name). -1: out
+ * of memory. */
+static int
+thread_author(const char *from, char **out)
+{
+	InternetAddressList *list;
+	InternetAddress *address;
+	const char *author;
+	int rc = 0;
+
+	*out = NULL;
+	if (from == NULL)
+		return 0;
+	g_mime_init();
+	if ((list = internet_address_list_parse(NULL, from)) == NULL)
+		return 0;
+	if (internet_address_list_length(list) > 0 &&
+	    (address = internet_address_list_get_address(list, 0)) != NULL) {
+		author = internet_address_get_name(address);
+		if (author == NULL || *author == '\0')
+			author = INTERNET_ADDRESS_IS_MAILBOX(address)
+					 ? internet_address_mailbox_get_addr(
+						   INTERNET_ADDRESS_MAILBOX(address))
+					 : NULL;
+		if (author != NULL && (*out = cleanup_author(author, from)) == NULL)
+			rc = -1;
+	}
+	g_object_unref(list);
+	return rc;
+}
+
+/* A subject with one "Re: " (or Aw:, Vs:, Sv:) off. */
+static const char *
+reply_stripped(const char *subject)
+{
+	static const char *const replies[] = { "Re: ", "Aw: ", "Vs: ", "Sv: " };
+
+	for (size_t i = 0; i < sizeof replies / sizeof *replies; i++)
+		if (strncasecmp(subject, replies[i], 4) == 0)
+			return subject + 4;
+	return subject;
+}
+
+int
+mail_thread_fill_lone(notmuch_message_t *msg, const char *thread_id, struct mail_thread *t)
+{
+	const char *subject = notmuch_message_get_header(msg, "subject");
+	char *author;
+
+	memset(t, 0, sizeof *t);
+	if (thread_author(notmuch_message_get_header(msg, "from"), &author) != 0)
+		return -1;
+	t->authors = author ? author : strdup("");
+	t->thread_id = strdup(thread_id);
+	/* its own, the reply's mark off unless nothing would be left */
+	if (subject == NULL)
+		subject = "";
+	else if (*reply_stripped(subject) != '\0')
+		subject = reply_stripped(subject);
+	t->subject = strdup(subject);
+	t->newest = t->oldest = notmuch_message_get_date(msg);
+	t->matched = t->total = 1;
+	t->vendor_org = mail_message_vendor_org(msg);
+	if (t->thread_id == NULL || t->subject == NULL || t->authors == NULL ||
+	    mail_thread_add_suspicion(t, msg) != 0)
+		return -1;
+	return mail_thread_add_tags(t, notmuch_message_get_tags(msg));
+}
+
+/* A thread being built from its messages, oldest first. */
+struct building {
+	struct mail_thread t;
+	char **authors, **matched_authors; /* each once, as they come */
+	size_t n_authors, n_matched_authors;
+};
+
+static int
+add_once(char ***v, size_t *n, const char *s)
+{
+	char **grown;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return 0;
+	if ((grown = realloc(*v, (*n + 1) * sizeof *grown)) == NULL)
+		return -1;
+	*v = grown;
+	if ((grown[*n] = strdup(s)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static void
+strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static bool
+among(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* A matched message's subject, for a list newest first: the newest
+ * match's, its reply's mark off, unless nothing would be left. */
+static int
+take_subject(struct mail_thread *t, const char *subject)
+{
+	char *s;
+
+	if (subject == NULL || *reply_stripped(subject) == '\0')
+		return 0;
+	if ((s = strdup(reply_stripped(subject))) == NULL)
+		return -1;
+	free(t->subject);
+	t->subject = s;
+	return 0;
+}
+
+/* _thread_add_message, then _thread_add_matched_message where it
+ * matched, for a list sorted newest first. */
+static int
+add_message(struct building *b, notmuch_message_t *msg, bool matched)
+{
+	struct mail_thread *t = &b->t;
+	const char *subject = notmuch_message_get_header(msg, "subject");
+	notmuch_tags_t *tags;
+	char *author;
+	int rc = 0;
+
+	if (thread_author(notmuch_message_get_header(msg, "from"), &author) != 0)
+		return -1;
+	t->total++;
+	if (author != NULL)
+		rc |= add_once(&b->authors, &b->n_authors, author);
+	if (t->subject == NULL && (t->subject = strdup(subject ? subject : "")) == NULL)
+		rc = -1;
+	for (tags = notmuch_message_get_tags(msg); rc == 0 && notmuch_tags_valid(tags);
+	     notmuch_tags_move_to_next(tags))
+		rc |= add_once(&t->tags, &t->n_tags, notmuch_tags_get(tags));
+	rc |= mail_thread_add_suspicion(t, msg);
+	/* the oldest vendor mail's (thread_vendor_org in query.c) */
+	if (t->vendor_org == NULL)
+		t->vendor_org = mail_message_vendor_org(msg);
+	if (matched) {
+		time_t date = notmuch_message_get_date(msg);
+
+		if (date < t->oldest || t->matched == 0)
+			t->oldest = date;
+		if (date > t->newest || t->matched == 0) {
+			t->newest = date;
+			rc |= take_subject(t, subject);
+		}
+		t->matched++;
+		if (author != NULL)
+			rc |= add_once(&b->matched_authors, &b->n_matched_authors, author);
+	}
+	free(author);
+	return rc;
+}
+
+/*
+ * "matched, authors| the others, ..." (_resolve_thread_authors_string).
+ * Where no match has an author and another message has, notmuch prints
+ * a NULL there through printf's "%s" (glibc writes "(null)"): so here.
+ */
+static char *
+authors_string(const struct building *b)
+{
+	size_t len = sizeof "(null)";
+	char *s, *p;
+	bool first = true;
+
+	for (size_t i = 0; i < b->n_authors; i++)
+		len += strlen(b->authors[i]) + 2;
+	for (size_t i = 0; i < b->n_matched_authors; i++)
+		len += strlen(b->matched_authors[i]) + 2;
+	if ((s = p = malloc(len)) == NULL)
+		return NULL;
+	*p = '\0';
+	for (size_t i = 0; i < b->n_matched_authors; i++)
+		p += sprintf(p, "%s%s", i ? ", " : "", b->matched_authors[i]);
+	for (size_t i = 0; i < b->n_authors; i++) {
+		if (among(b->matched_authors, b->n_matched_authors, b->authors[i]))
+			continue;
+		p += sprintf(p, "%s%s%s", first && b->n_matched_authors == 0 ? "(null)" : "",
+			     first ? "| " : ", ", b->authors[i]);
+		first = false;
+	}
+	return s;
+}
+
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The Message-IDs of the query's matches among the threads, sorted. */
+static vt_status
+matches_of(struct mail_db *db, const char *query, char ***ids, size_t *n, struct vt_error *err)
+{
+	notmuch_query_t *q = mail_query_create(db, query);
+	notmuch_messages_t *msgs = NULL;
+	notmuch_status_t st;
+	vt_status rc = VT_OK;
+
+	if (q == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	notmuch_query_set_sort(q, NOTMUCH_SORT_UNSORTED);
+	if ((st = notmuch_query_search_messages(q, &msgs)) != NOTMUCH_STATUS_SUCCESS)
+		rc = mail_query_fail(db, err, st, query);
+	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *msg = notmuch_messages_get(msgs);
+		/* a value of the index: the term list is not read */
+		const char *id = notmuch_message_get_header(msg, "message-id");
+		char **grown = realloc(*ids, (*n + 1) * sizeof *grown);
+
+		if (grown == NULL || (*ids = grown, grown[*n] = strdup(id ? id : "")) == NULL)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		else
+			(*n)++;
+		notmuch_message_destroy(msg);
+	}
+	if (msgs != NULL)
+		notmuch_messages_destroy(msgs);
+	notmuch_query_destroy(q);
+	if (*n > 1)
+		qsort(*ids, *n, sizeof **ids, compare_strings);
+	return rc;
+}
+
+/* Every message of the threads, oldest first, into their builds. */
+static vt_status
+build(struct mail_db *db, const uint64_t *ids, long n, struct building *b, char **matches,
+      size_t n_matches, struct vt_error *err)
+{
+	/* no exclusion: notmuch's query over a thread has none */
+	char *all = mail_threads_naming(ids, n, "*", false);
+	notmuch_query_t *q = all ? notmuch_query_create(db->nm, all) : NULL;
+	notmuch_messages_t *msgs = NULL;
+	notmuch_status_t st;
+	vt_status rc = VT_OK;
+
+	if (q == NULL) {
+		free(all);
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	/* notmuch's order within a thread: the same sort, ties by document */
+	notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);
+	if ((st = notmuch_query_search_messages(q, &msgs)) != NOTMUCH_STATUS_SUCCESS)
+		rc = mail_query_fail(db, err, st, all);
+	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *msg = notmuch_messages_get(msgs);
+		const char *thread_id = notmuch_message_get_thread_id(msg);
+		const char *id = notmuch_message_get_header(msg, "message-id");
+		uint64_t thread;
+		long i = n;
+
+		if (thread_id != NULL && mail_thread_number(thread_id, &thread))
+			for (i = 0; i < n && ids[i] != thread; i++)
+				;
+		if (i < n && b[i].t.thread_id == NULL &&
+		    (b[i].t.thread_id = strdup(thread_id)) == NULL)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		else if (i < n &&
+			 add_message(&b[i], msg,
+				     bsearch(&(const char *){ id ? id : "" }, matches, n_matches,
+					     sizeof *matches, compare_strings) != NULL) != 0)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		notmuch_message_destroy(msg);
+	}
+	if (msgs != NULL)
+		notmuch_messages_destroy(msgs);
+	notmuch_query_destroy(q);
+	free(all);
+	return rc;
+}
+
+vt_status
+mail_summarise_threads(struct mail_db *db, const uint64_t *ids, long n, const char *query,
+		       vt_status (*fn)(void *ctx, const struct mail_thread *t,
+				       struct vt_error *err),
+		       void *ctx, struct vt_error *err)
+{
+	struct building *b = calloc((size_t)n, sizeof *b);
+	char *naming = mail_threads_naming(ids, n, query, false), **matches = NULL;
+	size_t n_matches = 0;
+	vt_status rc = VT_OK;
+
+	if (b == NULL || naming == NULL)
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if (rc == VT_OK)
+		rc = matches_of(db, naming, &matches, &n_matches, err);
+	if (rc == VT_OK && n_matches > 0)
+		rc = build(db, ids, n, b, matches, n_matches, err);
+	for (long i = 0; b != NULL && i < n; i++) {
+		struct mail_thread *t = &b[i].t;
+
+		/* a thread without a match is not this list's */
+		if (rc != VT_OK || t->matched == 0) {
+		} else if ((t->authors = authors_string(&b[i])) == NULL) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		} else {
+			qsort(t->tags, t->n_tags, sizeof *t->tags, compare_strings);
+			rc = fn(ctx, t, err);
+		}
+		strings_free(b[i].authors, b[i].n_authors);
+		strings_free(b[i].matched_authors, b[i].n_matched_authors);
+		mail_thread_clear(t);
+	}
+	strings_free(matches, n_matches);
+	free(naming);
+	free(b);
+	return rc;
+}
