@@ -243,6 +243,12 @@ vt_status mail_thread_put(const uint64_t *ids, long n, struct mail_thread *slots
 			  const struct mail_thread *t, struct vt_error *err);
 /* ---- thread-summary.c: threads as notmuch's thread summary writes
  * them, for a list sorted newest first ---- */
+/* The author notmuch's summary gives a message of this From: its first
+ * address's name, "Last, First" turned round where the address spells
+ * it so, or the address where the name is empty; *out (malloc'd) NULL
+ * where it gives none (no From, no address, a group without a name).
+ * -1: out of memory. */
+int mail_summary_author(const char *from, char **out);
 /* A thread of one message, from that message: -1 when out of memory. */
 int mail_thread_fill_lone(notmuch_message_t *msg, const char *thread_id, struct mail_thread *t);
 /* The threads named (ids, n) that have a message matching query, in no

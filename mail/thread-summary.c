@@ -57,12 +57,8 @@ cleanup_author(const char *author, const char *from)
 	return clean;
 }
 
-/* The author notmuch's summary gives a message: its first address's
- * name, or the address where the name is empty; *out NULL where it
- * gives none (no From, no address, a group without a name). -1: out
- * of memory. */
-static int
-thread_author(const char *from, char **out)
+int
+mail_summary_author(const char *from, char **out)
 {
 	InternetAddressList *list;
 	InternetAddress *address;
@@ -109,7 +105,7 @@ mail_thread_fill_lone(notmuch_message_t *msg, const char *thread_id, struct mail
 	char *author;
 
 	memset(t, 0, sizeof *t);
-	if (thread_author(notmuch_message_get_header(msg, "from"), &author) != 0)
+	if (mail_summary_author(notmuch_message_get_header(msg, "from"), &author) != 0)
 		return -1;
 	t->authors = author ? author : strdup("");
 	t->thread_id = strdup(thread_id);
@@ -196,7 +192,7 @@ add_message(struct building *b, notmuch_message_t *msg, bool matched)
 	char *author;
 	int rc = 0;
 
-	if (thread_author(notmuch_message_get_header(msg, "from"), &author) != 0)
+	if (mail_summary_author(notmuch_message_get_header(msg, "from"), &author) != 0)
 		return -1;
 	t->total++;
 	if (author != NULL)

@@ -6,7 +6,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 for target in authres payment progress document invoice-xml attachment urls html reply contract \
-	message sanitize signature greeting amount date query config imap-state lookalike; do
+	message sanitize signature greeting amount date query config imap-state lookalike \
+	thread-author; do
 	bin=$top_builddir/tests/fuzz/fuzz-$target
 	corpus=$top_srcdir/tests/fuzz/corpus/$target
 	# fewer for the slow: those that write a file each time (a reply, a
