@@ -131,14 +131,22 @@ struct building {
 	size_t n_authors, n_matched_authors;
 };
 
+static bool
+among(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
 static int
 add_once(char ***v, size_t *n, const char *s)
 {
 	char **grown;
 
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*v)[i], s) == 0)
-			return 0;
+	if (among(*v, *n, s))
+		return 0;
 	if ((grown = realloc(*v, (*n + 1) * sizeof *grown)) == NULL)
 		return -1;
 	*v = grown;
@@ -154,15 +162,6 @@ strings_free(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
-}
-
-static bool
-among(char *const *v, size_t n, const char *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i], s) == 0)
-			return true;
-	return false;
 }
 
 /* A matched message's subject, for a list newest first: the newest
@@ -366,7 +365,8 @@ mail_summarise_threads(struct mail_db *db, const uint64_t *ids, long n, const ch
 		} else if ((t->authors = authors_string(&b[i])) == NULL) {
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		} else {
-			qsort(t->tags, t->n_tags, sizeof *t->tags, compare_strings);
+			if (t->n_tags > 1)
+				qsort(t->tags, t->n_tags, sizeof *t->tags, compare_strings);
 			rc = fn(ctx, t, err);
 		}
 		strings_free(b[i].authors, b[i].n_authors);
