@@ -1124,17 +1124,34 @@ translate(struct vt_store *s, const char *query, bool leave_snoozed_out, char **
 	return rc;
 }
 
+/* A translation reads a few rows a term (a vendor, its domains, its
+ * impostors, the snoozes): in one read snapshot, not a transaction a
+ * statement (each takes sqlite's read lock, looks at the WAL and drops
+ * the lock: a tenth of a millisecond of a 7 ms search). It writes
+ * nothing. */
+static vt_status
+translate_in_snapshot(struct vt_store *s, const char *query, bool leave_snoozed_out, char **out,
+		      struct vt_error *err)
+{
+	vt_status rc;
+
+	vt_store_read_begin(s);
+	rc = translate(s, query, leave_snoozed_out, out, err);
+	vt_store_read_end(s);
+	return rc;
+}
+
 vt_status
 vt_query_translate(struct vt_store *s, const char *query, char **out, struct vt_error *err)
 {
-	return translate(s, query, true, out, err);
+	return translate_in_snapshot(s, query, true, out, err);
 }
 
 vt_status
 vt_query_translate_with_snoozed(struct vt_store *s, const char *query, char **out,
 				struct vt_error *err)
 {
-	return translate(s, query, false, out, err);
+	return translate_in_snapshot(s, query, false, out, err);
 }
 
 /* ---- marks for thread lists ---- */
