@@ -183,57 +183,65 @@ take(struct known *k, notmuch_message_t *msg, struct vt_error *err)
 	return k->n_asked == ASKED_MAX || k->n_queued == QUEUE_MAX ? flush(k, VT_OK, err) : VT_OK;
 }
 
+/* The threads named whose store size is one, each written from its
+ * message as it comes. */
+struct lone_slots {
+	const uint64_t *ids;
+	long n;
+	struct mail_thread *slots;
+	uint64_t *asked;
+	long *n_asked;
+};
+
+static vt_status
+fill_slot(void *ctx, notmuch_message_t *msg, struct vt_error *err)
+{
+	struct lone_slots *w = ctx;
+	const char *thread_id = notmuch_message_get_thread_id(msg);
+	uint64_t id;
+	long i;
+
+	if (thread_id == NULL || !mail_thread_number(thread_id, &id))
+		return VT_OK;
+	for (i = 0; i < w->n && w->ids[i] != id; i++)
+		;
+	if (i == w->n || w->slots[i].total > 1) {
+		/* not named: not this list's */
+	} else if (w->slots[i].thread_id != NULL) {
+		mail_thread_clear(&w->slots[i]);
+		w->slots[i].total = 2; /* the store was wrong */
+		w->asked[(*w->n_asked)++] = id;
+	} else if (mail_thread_fill_lone(msg, thread_id, &w->slots[i]) != 0) {
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
+	return VT_OK;
+}
+
 /* Writes the threads named whose store size is one from their one
  * message, where it matches; a thread the index holds more of than
- * the store said is asked of notmuch after (*asked). */
+ * the store said is built after (*asked). */
 static vt_status
 write_lone(struct mail_db *db, const uint64_t *ids, long n, const char *query,
 	   vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
 	   void *ctx, uint64_t *asked, long *n_asked, struct vt_error *err)
 {
-	struct mail_thread *slots = calloc((size_t)n, sizeof *slots);
+	struct lone_slots w = {
+		.ids = ids, .n = n, .slots = calloc((size_t)n, sizeof *w.slots),
+		.asked = asked, .n_asked = n_asked
+	};
 	char *q = mail_threads_naming(ids, n, query, false);
-	notmuch_messages_t *msgs = NULL;
-	notmuch_query_t *nq = NULL;
-	notmuch_status_t st;
-	vt_status rc = VT_OK;
-	long i;
+	vt_status rc;
 
-	if (slots == NULL || q == NULL || (nq = mail_query_create(db, q)) == NULL)
-		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	else if (notmuch_query_set_sort(nq, NOTMUCH_SORT_UNSORTED),
-		 (st = notmuch_query_search_messages(nq, &msgs)) != NOTMUCH_STATUS_SUCCESS)
-		rc = mail_query_fail(db, err, st, q);
-	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		notmuch_message_t *msg = notmuch_messages_get(msgs);
-		const char *thread_id = notmuch_message_get_thread_id(msg);
-		uint64_t id;
-
-		if (thread_id != NULL && mail_thread_number(thread_id, &id)) {
-			for (i = 0; i < n && ids[i] != id; i++)
-				;
-			if (i == n || slots[i].total > 1) {
-				/* not named: not this list's */
-			} else if (slots[i].thread_id != NULL) {
-				mail_thread_clear(&slots[i]);
-				slots[i].total = 2; /* the store was wrong */
-				asked[(*n_asked)++] = id;
-			} else if (mail_thread_fill_lone(msg, thread_id, &slots[i]) != 0) {
-				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-			}
-		}
-		notmuch_message_destroy(msg);
+	rc = w.slots == NULL || q == NULL
+		     ? vt_fail(err, VT_ERR_NOMEM, "out of memory")
+		     : mail_query_visit(db, mail_query_create(db, q), q, NOTMUCH_SORT_UNSORTED,
+					fill_slot, &w, err);
+	for (long i = 0; i < n && w.slots != NULL; i++) {
+		if (rc == VT_OK && w.slots[i].thread_id != NULL)
+			rc = fn(ctx, &w.slots[i], err);
+		mail_thread_clear(&w.slots[i]);
 	}
-	for (i = 0; i < n && slots != NULL; i++) {
-		if (rc == VT_OK && slots[i].thread_id != NULL)
-			rc = fn(ctx, &slots[i], err);
-		mail_thread_clear(&slots[i]);
-	}
-	if (msgs != NULL)
-		notmuch_messages_destroy(msgs);
-	if (nq != NULL)
-		notmuch_query_destroy(nq);
-	free(slots);
+	free(w.slots);
 	free(q);
 	return rc;
 }

@@ -1074,10 +1074,11 @@ struct mail_thread_sizes {
  * gives them, where `sizes` knows how many messages the index holds in
  * each thread. notmuch builds every thread of a list with a query of its
  * own; a thread of one message is written here from that message alone,
- * and the others are asked of notmuch a few hundred at a time (a thread
- * of unknown size too). A list whose first threads are mostly of
- * several messages is listed by notmuch from there on; the first
- * threads of a broad query as mail_search_threads finds them.
+ * and the others (a thread of unknown size too) are built here a few
+ * hundred at a time, from their messages, by notmuch's rules. A list
+ * whose first threads are mostly of several messages is listed by
+ * notmuch from there on; the first threads of a broad query as
+ * mail_search_threads finds them.
  */
 vt_status mail_search_threads_known(struct mail_db *db, const char *query, long limit,
 				    const struct mail_thread_sizes *sizes,

@@ -241,6 +241,14 @@ bool mail_query_spans_pay(struct mail_db *db, const char *query);
  * the order they were named. */
 vt_status mail_thread_put(const uint64_t *ids, long n, struct mail_thread *slots,
 			  const struct mail_thread *t, struct vt_error *err);
+/* Calls visit for every message of query (made by the caller, with its
+ * exclusions; destroyed here, NULL: out of memory) in the order `sort`
+ * gives, until it fails. query_string names it in errors. */
+typedef vt_status (*mail_message_visit)(void *ctx, notmuch_message_t *msg,
+					struct vt_error *err);
+vt_status mail_query_visit(struct mail_db *db, notmuch_query_t *query, const char *query_string,
+			   notmuch_sort_t sort, mail_message_visit visit, void *ctx,
+			   struct vt_error *err);
 /* ---- thread-summary.c: threads as notmuch's thread summary writes
  * them, for a list sorted newest first ---- */
 /* The author notmuch's summary gives a message of this From: its first

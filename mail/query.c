@@ -499,37 +499,43 @@ mail_thread_copy(const struct mail_thread *from, struct mail_thread *to, struct 
 	return VT_OK;
 }
 
-/* Visits every message of a query, excluded ones too, unsorted. */
-typedef vt_status (*message_visit)(void *ctx, notmuch_message_t *msg, struct vt_error *err);
-
-static vt_status
-each_message(struct mail_db *db, const char *query_string, message_visit visit, void *ctx,
-	     struct vt_error *err)
+vt_status
+mail_query_visit(struct mail_db *db, notmuch_query_t *query, const char *query_string,
+		 notmuch_sort_t sort, mail_message_visit visit, void *ctx, struct vt_error *err)
 {
-	notmuch_query_t *query = notmuch_query_create(db->nm, query_string);
 	notmuch_messages_t *msgs;
 	notmuch_status_t st;
 	vt_status rc = VT_OK;
 
 	if (query == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	notmuch_query_set_omit_excluded(query, NOTMUCH_EXCLUDE_FALSE);
-	notmuch_query_set_sort(query, NOTMUCH_SORT_UNSORTED);
-	st = notmuch_query_search_messages(query, &msgs);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
+	notmuch_query_set_sort(query, sort);
+	if ((st = notmuch_query_search_messages(query, &msgs)) != NOTMUCH_STATUS_SUCCESS) {
 		rc = mail_query_fail(db, err, st, query_string);
-		goto out;
-	}
-	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		notmuch_message_t *msg = notmuch_messages_get(msgs);
+	} else {
+		for (; rc == VT_OK && notmuch_messages_valid(msgs);
+		     notmuch_messages_move_to_next(msgs)) {
+			notmuch_message_t *msg = notmuch_messages_get(msgs);
 
-		rc = visit(ctx, msg, err);
-		notmuch_message_destroy(msg);
+			rc = visit(ctx, msg, err);
+			notmuch_message_destroy(msg);
+		}
+		notmuch_messages_destroy(msgs);
 	}
-	notmuch_messages_destroy(msgs);
-out:
 	notmuch_query_destroy(query);
 	return rc;
+}
+
+/* Visits every message of a query, excluded ones too, unsorted. */
+static vt_status
+each_message(struct mail_db *db, const char *query_string, mail_message_visit visit, void *ctx,
+	     struct vt_error *err)
+{
+	notmuch_query_t *query = notmuch_query_create(db->nm, query_string);
+
+	if (query != NULL)
+		notmuch_query_set_omit_excluded(query, NOTMUCH_EXCLUDE_FALSE);
+	return mail_query_visit(db, query, query_string, NOTMUCH_SORT_UNSORTED, visit, ctx, err);
 }
 
 struct message_visitor {

@@ -280,83 +280,58 @@ compare_strings(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The Message-IDs of the query's matches among the threads, sorted. */
+/* The Message-IDs of a query's matches, in the order they come. */
+struct matches {
+	char **ids;
+	size_t n;
+};
+
 static vt_status
-matches_of(struct mail_db *db, const char *query, char ***ids, size_t *n, struct vt_error *err)
+keep_match(void *ctx, notmuch_message_t *msg, struct vt_error *err)
 {
-	notmuch_query_t *q = mail_query_create(db, query);
-	notmuch_messages_t *msgs = NULL;
-	notmuch_status_t st;
-	vt_status rc = VT_OK;
+	struct matches *m = ctx;
+	char **grown = realloc(m->ids, (m->n + 1) * sizeof *grown);
 
-	if (q == NULL)
+	if (grown == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	notmuch_query_set_sort(q, NOTMUCH_SORT_UNSORTED);
-	if ((st = notmuch_query_search_messages(q, &msgs)) != NOTMUCH_STATUS_SUCCESS)
-		rc = mail_query_fail(db, err, st, query);
-	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		notmuch_message_t *msg = notmuch_messages_get(msgs);
-		char **grown = realloc(*ids, (*n + 1) * sizeof *grown);
-
-		if (grown == NULL || (*ids = grown, grown[*n] = strdup(message_key(msg))) == NULL)
-			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		else
-			(*n)++;
-		notmuch_message_destroy(msg);
-	}
-	if (msgs != NULL)
-		notmuch_messages_destroy(msgs);
-	notmuch_query_destroy(q);
-	if (*n > 1)
-		qsort(*ids, *n, sizeof **ids, compare_strings);
-	return rc;
+	m->ids = grown;
+	if ((grown[m->n] = strdup(message_key(msg))) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	m->n++;
+	return VT_OK;
 }
 
-/* Every message of the threads, oldest first, into their builds. */
+/* The threads being built, and the matches (sorted) among them. */
+struct builds {
+	const uint64_t *ids;
+	long n;
+	struct building *b;
+	const struct matches *matches;
+};
+
+/* A message of the threads, oldest first, into its thread's build. */
 static vt_status
-build(struct mail_db *db, const uint64_t *ids, long n, struct building *b, char **matches,
-      size_t n_matches, struct vt_error *err)
+build_message(void *ctx, notmuch_message_t *msg, struct vt_error *err)
 {
-	/* no exclusion: notmuch's query over a thread has none */
-	char *all = mail_threads_naming(ids, n, "*", false);
-	notmuch_query_t *q = all ? notmuch_query_create(db->nm, all) : NULL;
-	notmuch_messages_t *msgs = NULL;
-	notmuch_status_t st;
-	vt_status rc = VT_OK;
+	struct builds *w = ctx;
+	const char *thread_id = notmuch_message_get_thread_id(msg);
+	const char *id = message_key(msg);
+	struct building *b;
+	uint64_t thread;
+	long i = w->n;
 
-	if (q == NULL) {
-		free(all);
+	if (thread_id != NULL && mail_thread_number(thread_id, &thread))
+		for (i = 0; i < w->n && w->ids[i] != thread; i++)
+			;
+	if (i == w->n)
+		return VT_OK;
+	b = &w->b[i];
+	if ((b->t.thread_id == NULL && (b->t.thread_id = strdup(thread_id)) == NULL) ||
+	    add_message(b, msg,
+			bsearch(&id, w->matches->ids, w->matches->n, sizeof *w->matches->ids,
+				compare_strings) != NULL) != 0)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	}
-	/* notmuch's order within a thread: the same sort, ties by document */
-	notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);
-	if ((st = notmuch_query_search_messages(q, &msgs)) != NOTMUCH_STATUS_SUCCESS)
-		rc = mail_query_fail(db, err, st, all);
-	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		notmuch_message_t *msg = notmuch_messages_get(msgs);
-		const char *thread_id = notmuch_message_get_thread_id(msg);
-		const char *id = message_key(msg);
-		uint64_t thread;
-		long i = n;
-
-		if (thread_id != NULL && mail_thread_number(thread_id, &thread))
-			for (i = 0; i < n && ids[i] != thread; i++)
-				;
-		if (i < n && b[i].t.thread_id == NULL &&
-		    (b[i].t.thread_id = strdup(thread_id)) == NULL)
-			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		else if (i < n &&
-			 add_message(&b[i], msg,
-				     bsearch(&id, matches, n_matches,
-					     sizeof *matches, compare_strings) != NULL) != 0)
-			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		notmuch_message_destroy(msg);
-	}
-	if (msgs != NULL)
-		notmuch_messages_destroy(msgs);
-	notmuch_query_destroy(q);
-	free(all);
-	return rc;
+	return VT_OK;
 }
 
 vt_status
@@ -366,16 +341,24 @@ mail_summarise_threads(struct mail_db *db, const uint64_t *ids, long n, const ch
 		       void *ctx, struct vt_error *err)
 {
 	struct building *b = calloc((size_t)n, sizeof *b);
-	char *naming = mail_threads_naming(ids, n, query, false), **matches = NULL;
-	size_t n_matches = 0;
+	char *naming = mail_threads_naming(ids, n, query, false);
+	/* notmuch's query over a thread has no exclusion */
+	char *all = mail_threads_naming(ids, n, "*", false);
+	struct matches matches = { 0 };
+	struct builds w = { .ids = ids, .n = n, .b = b, .matches = &matches };
 	vt_status rc = VT_OK;
 
-	if (b == NULL || naming == NULL)
+	if (b == NULL || naming == NULL || all == NULL)
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	if (rc == VT_OK)
-		rc = matches_of(db, naming, &matches, &n_matches, err);
-	if (rc == VT_OK && n_matches > 0)
-		rc = build(db, ids, n, b, matches, n_matches, err);
+		rc = mail_query_visit(db, mail_query_create(db, naming), naming,
+				      NOTMUCH_SORT_UNSORTED, keep_match, &matches, err);
+	if (matches.n > 1)
+		qsort(matches.ids, matches.n, sizeof *matches.ids, compare_strings);
+	/* notmuch's order within a thread: the same sort, ties by document */
+	if (rc == VT_OK && matches.n > 0)
+		rc = mail_query_visit(db, notmuch_query_create(db->nm, all), all,
+				      NOTMUCH_SORT_OLDEST_FIRST, build_message, &w, err);
 	for (long i = 0; b != NULL && i < n; i++) {
 		struct mail_thread *t = &b[i].t;
 
@@ -392,7 +375,8 @@ mail_summarise_threads(struct mail_db *db, const uint64_t *ids, long n, const ch
 		strings_free(b[i].matched_authors, b[i].n_matched_authors);
 		mail_thread_clear(t);
 	}
-	strings_free(matches, n_matches);
+	strings_free(matches.ids, matches.n);
+	free(all);
 	free(naming);
 	free(b);
 	return rc;
