@@ -68,7 +68,7 @@ int cli_usage_error(const struct cli *cli, const char *fmt, ...)
  * printed (exit 0).
  */
 struct cli_option {
-	const char *name;   /* long option name, without -- */
+	const char *name; /* long option name, without -- */
 	bool has_arg;
 	const char **value; /* where the argument (or "1") goes */
 };

@@ -8,7 +8,6 @@
 
 #include "cli.h"
 
-
 static vt_status
 collect_file(void *ctx, const char *id, const char *path, struct vt_error *err)
 {
@@ -114,13 +113,14 @@ cmd_attachment_list(struct cli *cli, const struct cli_command *self, int argc, c
 				json_array_append_new(array, o);
 			} else {
 				char size[32], *id = cli_text(found.items[i].id);
-				char *name = cli_text(a->body ? "(the HTML body)"
-						      : a->filename ? a->filename : "(unnamed)");
+				char *name = cli_text(a->body       ? "(the HTML body)"
+						      : a->filename ? a->filename
+								    : "(unnamed)");
 				char *type = cli_text(a->type);
 
 				mail_format_bytes(a->size, size, sizeof size);
-				fprintf(cli->out, "%s %d %10s  %-24s %s\n", id ? id : "", a->part, size,
-					type ? type : "", name ? name : "");
+				fprintf(cli->out, "%s %d %10s  %-24s %s\n", id ? id : "", a->part,
+					size, type ? type : "", name ? name : "");
 				free(id);
 				free(name);
 				free(type);
@@ -141,7 +141,8 @@ int
 cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	const char *to = NULL, *force = NULL;
-	const struct cli_option options[] = { { "to", true, &to }, { "force", false, &force },
+	const struct cli_option options[] = { { "to", true, &to },
+					      { "force", false, &force },
 					      { 0 } };
 	struct cli_found_list found;
 	struct mail_attachment_list list = { 0 };
@@ -159,13 +160,15 @@ cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, c
 	errno = 0;
 	part = strtol(argv[n - 1], &end, 10);
 	if (errno || *end != '\0' || end == argv[n - 1] || part < 0 || part > 100000)
-		return cli_usage_error(cli, "PART '%s' is not a number from 0 (see attachment list)",
+		return cli_usage_error(cli,
+				       "PART '%s' is not a number from 0 (see attachment list)",
 				       argv[n - 1]);
 	if ((code = cli_find_messages(cli, n - 1, argv, &found)) >= 0)
 		return code;
 	if (found.count != 1) {
-		code = cli_usage_error(cli, "the query matches %zu messages, not one (id:MSGID names one)",
-				       found.count);
+		code = cli_usage_error(
+			cli, "the query matches %zu messages, not one (id:MSGID names one)",
+			found.count);
 		cli_found_clear(&found);
 		return code;
 	}
@@ -179,9 +182,9 @@ cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, c
 	if (chosen == NULL) {
 		size_t attachments = list.count - (list.count > 0 && list.items[0].body);
 
-		vt_fail(&err, VT_ERR_NOT_FOUND, "%s has %s%zu attachment%s, no %ld", found.items[0].id,
-			list.count > attachments ? "an HTML body (0) and " : "", attachments,
-			attachments == 1 ? "" : "s", part);
+		vt_fail(&err, VT_ERR_NOT_FOUND, "%s has %s%zu attachment%s, no %ld",
+			found.items[0].id, list.count > attachments ? "an HTML body (0) and " : "",
+			attachments, attachments == 1 ? "" : "s", part);
 		code = cli_error(&err);
 		goto out;
 	}
@@ -201,7 +204,8 @@ cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, c
 		code = cli_error(&err);
 		goto out;
 	}
-	if (mail_attachment_save(found.items[0].path, (int)part, dest, force != NULL, &err) != VT_OK) {
+	if (mail_attachment_save(found.items[0].path, (int)part, dest, force != NULL, &err) !=
+	    VT_OK) {
 		code = cli_error(&err);
 		goto out;
 	}

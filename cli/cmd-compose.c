@@ -91,7 +91,8 @@ edit_loop(struct cli *cli, char *path, const char *original, bool terminal,
 		int rc = edit(path);
 
 		if (rc != 0) {
-			fprintf(stderr, "vtriage: the editor ended with status %d: not sent (the draft is %s)\n",
+			fprintf(stderr,
+				"vtriage: the editor ended with status %d: not sent (the draft is %s)\n",
 				rc, path);
 			return 1;
 		}
@@ -160,7 +161,8 @@ edit_loop(struct cli *cli, char *path, const char *original, bool terminal,
 						line[0] = '\0';
 				}
 				if (strcmp(line, "yes\n") != 0) {
-					fprintf(stderr, "vtriage: not sent: the draft is kept: %s\n", path);
+					fprintf(stderr,
+						"vtriage: not sent: the draft is kept: %s\n", path);
 					mail_outgoing_clear(&o);
 					return 2;
 				}
@@ -256,14 +258,15 @@ cmd_reply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 		}
 	}
 	if (found.count != 1) {
-		code = cli_usage_error(cli, "the query matches %zu messages, not one (id:MSGID names one)",
-				       found.count);
+		code = cli_usage_error(
+			cli, "the query matches %zu messages, not one (id:MSGID names one)",
+			found.count);
 		cli_found_clear(&found);
 		return code;
 	}
 	if ((rc = vt_draft_begin(cli->cfg, cli->store,
 				 forward ? (attach ? VT_DRAFT_FORWARD_ATTACHED : VT_DRAFT_FORWARD)
-				 : all	 ? VT_DRAFT_REPLY_ALL
+				 : all   ? VT_DRAFT_REPLY_ALL
 					 : VT_DRAFT_REPLY,
 				 found.items[0].path, to, NULL, &draft, &err)) != VT_OK) {
 		cli_found_clear(&found);
@@ -348,7 +351,8 @@ cmd_draft_list(struct cli *cli, const struct cli_command *self, int argc, char *
 			json_t *o = json_object();
 
 			json_object_set_new(o, "path", json_string(list.items[i].path));
-			json_object_set_new(o, "modified", json_integer((json_int_t)list.items[i].modified));
+			json_object_set_new(o, "modified",
+					    json_integer((json_int_t)list.items[i].modified));
 			cli_json_set_text(o, "to", list.items[i].to);
 			cli_json_set_text(o, "subject", list.items[i].subject);
 			json_array_append_new(arr, o);

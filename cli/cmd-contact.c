@@ -146,8 +146,8 @@ cmd_contact_show(struct cli *cli, const struct cli_command *self, int argc, char
 		print_joined(cli->out, c.addresses, c.n_addresses, ", ");
 		fprintf(cli->out, "\ntitle:     %s\nphones:    ", title ? title : "-");
 		print_joined(cli->out, c.phones, c.n_phones, ", ");
-		fprintf(cli->out, "\nrole:      %s%s\nvendor:    %s\nvendors:   ",
-			c.role ? c.role : "-",
+		fprintf(cli->out,
+			"\nrole:      %s%s\nvendor:    %s\nvendors:   ", c.role ? c.role : "-",
 			c.role ? (c.role_set_by_user ? " (set by you)" : " (guessed)") : "",
 			c.vendor ? c.vendor : "-");
 		print_joined(cli->out, c.vendors, c.n_vendors, " -> ");
@@ -194,7 +194,8 @@ cmd_contact_complete(struct cli *cli, const struct cli_command *self, int argc, 
 	if ((n = cli_parse_options(cli, self, argc, argv, NULL)) < 0)
 		return n == -2 ? 0 : 2;
 	if (n != 1)
-		return cli_usage_error(cli, "needs one PREFIX (of an address, a name or a name's word)");
+		return cli_usage_error(cli,
+				       "needs one PREFIX (of an address, a name or a name's word)");
 	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
 	    vt_address_complete(cli->store, argv[0], 20, &hits, &err) != VT_OK)
 		return cli_error(&err);
@@ -206,18 +207,21 @@ cmd_contact_complete(struct cli *cli, const struct cli_command *self, int argc, 
 
 			cli_json_set_text(o, "name", hits.items[i].name);
 			cli_json_set_text(o, "address", hits.items[i].address);
-			json_object_set_new(o, "vendor", hits.items[i].vendor
-								 ? json_string(hits.items[i].vendor)
+			json_object_set_new(o, "vendor",
+					    hits.items[i].vendor ? json_string(hits.items[i].vendor)
 								 : json_null());
-			json_object_set_new(o, "written_to", json_boolean(hits.items[i].written_to));
-			json_object_set_new(o, "last_seen", json_integer((json_int_t)hits.items[i].last));
+			json_object_set_new(o, "written_to",
+					    json_boolean(hits.items[i].written_to));
+			json_object_set_new(o, "last_seen",
+					    json_integer((json_int_t)hits.items[i].last));
 			json_array_append_new(arr, o);
 		}
 		cli_json_print(cli, arr);
 		json_decref(arr);
 	} else {
 		for (size_t i = 0; i < hits.count; i++) {
-			char *name = cli_text(hits.items[i].name), *addr = cli_text(hits.items[i].address);
+			char *name = cli_text(hits.items[i].name),
+			     *addr = cli_text(hits.items[i].address);
 
 			if (name && *name)
 				fprintf(cli->out, "%s <%s>\n", name, addr ? addr : "");

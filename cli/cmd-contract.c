@@ -44,9 +44,9 @@ print_contract(FILE *f, const struct vt_contract *c)
 
 	fprintf(f, "%4lld  %-20.20s %-12s ends %s  %s%s%s\n", (long long)c->id, name ? name : "",
 		c->kind, c->ends,
-		c->days_left < 0   ? "ended"
-		: c->due	   ? "DUE: in its notice period"
-				   : "",
+		c->days_left < 0 ? "ended"
+		: c->due         ? "DUE: in its notice period"
+				 : "",
 		note && *note ? "  " : "", note ? note : "");
 	if (c->days_left >= 0)
 		fprintf(f, "      in %d days (notice %d days)\n", c->days_left, c->notice_days);
@@ -70,8 +70,8 @@ suggestion_json(const struct vt_contract_suggestion *c)
 	json_object_set_new(o, "ambiguous", json_boolean(c->ambiguous));
 	cli_json_set_text(o, "phrase", c->phrase);
 	json_object_set_new(o, "date", json_integer((json_int_t)c->date));
-	json_object_set_new(o, "state", json_string(states[c->state >= 0 && c->state <= 2 ? c->state
-											  : 0]));
+	json_object_set_new(o, "state",
+			    json_string(states[c->state >= 0 && c->state <= 2 ? c->state : 0]));
 	return o;
 }
 
@@ -119,7 +119,10 @@ cmd_contract_list(struct cli *cli, const struct cli_command *self, int argc, cha
 				(long long)c->id, name ? name : "", c->event, c->ends,
 				c->ambiguous ? " (ambiguous: day and month may be the other way)"
 					     : "",
-				c->kind, c->state == 1 ? " accepted" : c->state == 2 ? " rejected" : "",
+				c->kind,
+				c->state == 1   ? " accepted"
+				: c->state == 2 ? " rejected"
+						: "",
 				phrase ? phrase : "");
 			free(name);
 			free(phrase);
@@ -276,9 +279,10 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 
 			vt_document_check_line(&flagged.items[i], line, sizeof line);
 			cli_json_set_text(d, "message_id", flagged.items[i].message_id);
-			json_object_set_new(d, "vendor", flagged.items[i].vendor_slug
-								 ? json_string(flagged.items[i].vendor_slug)
-								 : json_null());
+			json_object_set_new(d, "vendor",
+					    flagged.items[i].vendor_slug
+						    ? json_string(flagged.items[i].vendor_slug)
+						    : json_null());
 			cli_json_set_text(d, "check", line);
 			json_array_append_new(b, d);
 		}
@@ -298,7 +302,8 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		json_object_set_new(o, "back_from_snooze", w);
 		json_object_set_new(o, "contracts_due", c);
 		json_object_set_new(o, "bills_flagged", b);
-		json_object_set_new(o, "contract_suggestions", json_integer((json_int_t)open.count));
+		json_object_set_new(o, "contract_suggestions",
+				    json_integer((json_int_t)open.count));
 		cli_json_print(cli, o);
 		json_decref(o);
 	} else {
@@ -307,11 +312,13 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 			char *name = cli_text(c->vendor_name);
 
 			if (c->days_left < 0)
-				fprintf(cli->out, "%s: %s %s ended %d days ago (%s)\n", name ? name : "",
-					c->kind, "contract", -c->days_left, c->ends);
+				fprintf(cli->out, "%s: %s %s ended %d days ago (%s)\n",
+					name ? name : "", c->kind, "contract", -c->days_left,
+					c->ends);
 			else
 				fprintf(cli->out, "%s: %s ends in %d days (%s), notice %d days\n",
-					name ? name : "", c->kind, c->days_left, c->ends, c->notice_days);
+					name ? name : "", c->kind, c->days_left, c->ends,
+					c->notice_days);
 			free(name);
 		}
 		for (size_t i = 0; i < flagged.count; i++) {
@@ -319,21 +326,23 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 
 			vt_document_check_line(&flagged.items[i], line, sizeof line);
 			clean = cli_text(line);
-			fprintf(cli->out, "%s: bill flagged: %s\n", name ? name : "", clean ? clean : "");
+			fprintf(cli->out, "%s: bill flagged: %s\n", name ? name : "",
+				clean ? clean : "");
 			free(name);
 			free(clean);
 		}
 		for (size_t i = 0; i < overdue.count; i++) {
-			fputs(strcmp(overdue.items[i].what, "quote") == 0 ? "to decide: "
-									   : "waiting on the vendor: ",
+			fputs(strcmp(overdue.items[i].what, "quote") == 0
+				      ? "to decide: "
+				      : "waiting on the vendor: ",
 			      cli->out);
 			cli_waiting_line(cli->out, &overdue.items[i]);
 		}
 		for (size_t i = 0; i < back.count; i++) {
 			char *subject = cli_text(back.items[i].subject);
 
-			fprintf(cli->out, "back from snooze: %s  thread:%s\n", subject ? subject : "",
-				back.items[i].thread);
+			fprintf(cli->out, "back from snooze: %s  thread:%s\n",
+				subject ? subject : "", back.items[i].thread);
 			free(subject);
 		}
 		if (open.count > 0)

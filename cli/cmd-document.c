@@ -42,14 +42,16 @@ document_json(const struct vt_document *d)
 	cli_json_set_text(o, "ref", d->ref);
 	cli_json_set_text(o, "subject", d->subject);
 	json_object_set_new(o, "total",
-			    d->has_total ? money_json(d->total.minor, d->total.currency) : json_null());
+			    d->has_total ? money_json(d->total.minor, d->total.currency)
+					 : json_null());
 	json_object_set_new(o, "subtotal",
 			    d->has_subtotal ? money_json(d->subtotal, d->total.currency)
 					    : json_null());
-	json_object_set_new(o, "tax", d->has_tax ? money_json(d->tax, d->total.currency) : json_null());
-	json_object_set_new(o, "totals_agree", d->has_subtotal && d->has_tax
-						       ? json_boolean(d->totals_agree)
-						       : json_null());
+	json_object_set_new(o, "tax",
+			    d->has_tax ? money_json(d->tax, d->total.currency) : json_null());
+	json_object_set_new(o, "totals_agree",
+			    d->has_subtotal && d->has_tax ? json_boolean(d->totals_agree)
+							  : json_null());
 	json_object_set_new(o, "issued", date_or_null(d->issued));
 	json_object_set_new(o, "due", date_or_null(d->due));
 	json_object_set_new(o, "net_days", d->net_days ? json_integer(d->net_days) : json_null());
@@ -151,8 +153,8 @@ list_documents(struct cli *cli, const struct cli_command *self, int argc, char *
 	const char *min_s = NULL, *max_s = NULL, *since_s = NULL, *sort_s = NULL,
 		   *currency_s = NULL;
 	const struct cli_option options[] = {
-		{ "min", true, &min_s },   { "max", true, &max_s },
-		{ "since", true, &since_s }, { "sort", true, &sort_s },
+		{ "min", true, &min_s },           { "max", true, &max_s },
+		{ "since", true, &since_s },       { "sort", true, &sort_s },
 		{ "currency", true, &currency_s }, { 0 },
 	};
 	const struct cli_option check_options[] = { { "since", true, &since_s }, { 0 } };
@@ -211,7 +213,9 @@ cmd_vendor_set(struct cli *cli, const struct cli_command *self, int argc, char *
 {
 	const char *rate_s = NULL, *per_s = NULL, *no_rate = NULL;
 	const struct cli_option options[] = {
-		{ "rate", true, &rate_s }, { "per", true, &per_s }, { "no-rate", false, &no_rate },
+		{ "rate", true, &rate_s },
+		{ "per", true, &per_s },
+		{ "no-rate", false, &no_rate },
 		{ 0 },
 	};
 	static const char *const pers[] = { "month", "quarter", "year", "bill" };
@@ -228,15 +232,16 @@ cmd_vendor_set(struct cli *cli, const struct cli_command *self, int argc, char *
 		return cli_usage_error(cli, "needs --rate AMOUNT or --no-rate");
 	if (rate_s != NULL &&
 	    (!mail_amount_parse(rate_s, MAIL_DECIMAL_DOT, &rate) || rate.money.minor <= 0))
-		return cli_usage_error(cli, "--rate needs an amount such as 2500 or 'EUR 2500', not '%s'",
-				       rate_s);
+		return cli_usage_error(
+			cli, "--rate needs an amount such as 2500 or 'EUR 2500', not '%s'", rate_s);
 	if (per_s != NULL) {
 		bool known = false;
 
 		for (size_t i = 0; i < sizeof pers / sizeof pers[0]; i++)
 			known = known || strcmp(per_s, pers[i]) == 0;
 		if (!known)
-			return cli_usage_error(cli, "--per is month, quarter, year or bill, not '%s'",
+			return cli_usage_error(cli,
+					       "--per is month, quarter, year or bill, not '%s'",
 					       per_s);
 	}
 	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||

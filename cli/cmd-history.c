@@ -42,8 +42,9 @@ cmd_history(struct cli *cli, const struct cli_command *self, int argc, char **ar
 			json_object_set_new(o, "kind", json_string(e->kind));
 			if (e->direction >= 0)
 				json_object_set_new(o, "direction",
-						    json_string(e->direction == MAIL_DIR_OUT ? "out"
-											     : "in"));
+						    json_string(e->direction == MAIL_DIR_OUT
+									? "out"
+									: "in"));
 			cli_json_set_text(o, "summary", e->summary);
 			cli_json_set_text(o, "ref", e->ref);
 			json_array_append_new(arr, o);

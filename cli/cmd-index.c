@@ -20,8 +20,8 @@ on_warning(void *ctx, const char *path, const char *why)
 	char *clean = cli_text(path), *reason = cli_text(why);
 
 	fprintf(stderr, "%svtriage: warning: %s: %s\n",
-		((struct index_ui_state *)ctx)->progress_shown ? "\r\033[K" : "", clean ? clean : "?",
-		reason ? reason : "?");
+		((struct index_ui_state *)ctx)->progress_shown ? "\r\033[K" : "",
+		clean ? clean : "?", reason ? reason : "?");
 	free(clean);
 	free(reason);
 }
@@ -100,26 +100,19 @@ print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors
 	const struct mail_index_stats *m = &r->mail;
 
 	if (cli->format == CLI_JSON) {
-		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:b,s:I,s:I,s:f,s:I,s:I,s:b,s:I}",
-				      "files", (json_int_t)m->files_seen,
-				      "added", (json_int_t)m->added,
-				      "duplicates", (json_int_t)m->duplicates,
-				      "not_mail", (json_int_t)m->not_mail,
-				      "vanished", (json_int_t)m->vanished,
-				      "removed", (json_int_t)m->removed,
-				      "renamed", (json_int_t)m->renamed,
-				      "attributed", (json_int_t)m->attributed,
-				      "dated", (json_int_t)m->dated,
-				      "reconciled", (json_int_t)r->reconciled,
-				      "others_wrote", r->others_wrote,
-				      "ignore_changed", m->ignore_changed,
-				      "vendors", (json_int_t)vendors,
-				      "vendors_new", (json_int_t)r->vendors_new,
-				      "seconds", m->elapsed,
-				      "pdfs_read", (json_int_t)r->pdfs.read,
-				      "pdfs_cached", (json_int_t)r->pdfs.cached,
-				      "compacted", r->compacted,
-				      "verdicts_written", (json_int_t)r->verdicts_written);
+		json_t *o = json_pack(
+			"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:b,s:I,s:I,s:f,s:I,s:I,s:b,s:I}",
+			"files", (json_int_t)m->files_seen, "added", (json_int_t)m->added,
+			"duplicates", (json_int_t)m->duplicates, "not_mail",
+			(json_int_t)m->not_mail, "vanished", (json_int_t)m->vanished, "removed",
+			(json_int_t)m->removed, "renamed", (json_int_t)m->renamed, "attributed",
+			(json_int_t)m->attributed, "dated", (json_int_t)m->dated, "reconciled",
+			(json_int_t)r->reconciled, "others_wrote", r->others_wrote,
+			"ignore_changed", m->ignore_changed, "vendors", (json_int_t)vendors,
+			"vendors_new", (json_int_t)r->vendors_new, "seconds", m->elapsed,
+			"pdfs_read", (json_int_t)r->pdfs.read, "pdfs_cached",
+			(json_int_t)r->pdfs.cached, "compacted", r->compacted, "verdicts_written",
+			(json_int_t)r->verdicts_written);
 		cli_json_print(cli, o);
 		json_decref(o);
 		return;

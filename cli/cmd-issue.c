@@ -121,7 +121,8 @@ issue_json(const struct vt_issue *i, time_t now)
 	cli_json_set_text(o, "title", i->title);
 	json_object_set_new(o, "state", json_string(i->closed ? "closed" : "open"));
 	json_object_set_new(o, "opened", json_integer((json_int_t)i->opened));
-	json_object_set_new(o, "closed", i->closed ? json_integer((json_int_t)i->closed) : json_null());
+	json_object_set_new(o, "closed",
+			    i->closed ? json_integer((json_int_t)i->closed) : json_null());
 	json_object_set_new(o, "age_days", json_integer(age_days(i, now)));
 	cli_json_set_text(o, "note", i->note);
 	for (size_t k = 0; k < i->n_links; k++) {

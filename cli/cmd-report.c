@@ -46,7 +46,8 @@ add_documents(json_t *r, const struct vt_document_list *docs)
 
 		for (size_t k = 0; k < docs->count; k++)
 			n += docs->items[k].kind == MAIL_DOC_BILL && docs->items[k].has_total &&
-			     strcmp(docs->items[k].total.currency, docs->items[i].total.currency) == 0;
+			     strcmp(docs->items[k].total.currency, docs->items[i].total.currency) ==
+				     0;
 		if (n > best) {
 			best = n;
 			memcpy(main_currency, docs->items[i].total.currency, 4);
@@ -54,8 +55,9 @@ add_documents(json_t *r, const struct vt_document_list *docs)
 	}
 	for (size_t i = 0; i < docs->count; i++) {
 		const struct vt_document *d = &docs->items[i];
-		const char *kind = d->kind == MAIL_DOC_BILL ? "bill" : d->kind == MAIL_DOC_QUOTE ? "quote"
-											 : NULL;
+		const char *kind = d->kind == MAIL_DOC_BILL    ? "bill"
+				   : d->kind == MAIL_DOC_QUOTE ? "quote"
+							       : NULL;
 		char date[11], key[16];
 		json_t *row = NULL;
 		struct tm tm;
@@ -69,24 +71,27 @@ add_documents(json_t *r, const struct vt_document_list *docs)
 
 			if (strcmp(json_string_value(json_object_get(t, "year")), key) == 0 &&
 			    strcmp(json_string_value(json_object_get(t, "kind")), kind) == 0 &&
-			    strcmp(json_string_value(json_object_get(t, "currency")), d->total.currency) ==
-				    0)
+			    strcmp(json_string_value(json_object_get(t, "currency")),
+				   d->total.currency) == 0)
 				row = t;
 		}
 		if (row == NULL) {
-			row = json_pack("{s:s,s:s,s:s,s:I,s:i}", "year", key, "kind", kind, "currency",
-					d->total.currency, "minor", (json_int_t)0, "count", 0);
+			row = json_pack("{s:s,s:s,s:s,s:I,s:i}", "year", key, "kind", kind,
+					"currency", d->total.currency, "minor", (json_int_t)0,
+					"count", 0);
 			json_array_append_new(totals, row);
 		}
 		json_object_set_new(row, "minor",
 				    json_integer(json_integer_value(json_object_get(row, "minor")) +
 						 d->total.minor));
 		json_object_set_new(row, "count",
-				    json_integer(json_integer_value(json_object_get(row, "count")) + 1));
+				    json_integer(json_integer_value(json_object_get(row, "count")) +
+						 1));
 		if (d->kind == MAIL_DOC_BILL && strcmp(d->total.currency, main_currency) == 0) {
 			strftime(key, sizeof key, "%Y-%m", &tm);
 			json_object_set_new(spend, key,
-					    json_integer(json_integer_value(json_object_get(spend, key)) +
+					    json_integer(json_integer_value(
+								 json_object_get(spend, key)) +
 							 d->total.minor));
 		}
 		if (*d->flag) {
@@ -146,8 +151,8 @@ gather(struct cli *cli, const char *slug, time_t since, json_t **out, struct vt_
 		goto out;
 	json_object_set_new(r, "vendor", json_string(v.slug));
 	cli_json_set_text(r, "name", v.name);
-	json_object_set_new(r, "bucket", json_string(v.bucket == VT_BUCKET_TRUSTED ? "trusted"
-										    : "generic"));
+	json_object_set_new(r, "bucket",
+			    json_string(v.bucket == VT_BUCKET_TRUSTED ? "trusted" : "generic"));
 	a = json_array();
 	for (size_t i = 0; i < v.n_domains; i++)
 		json_array_append_new(a, json_string(v.domains[i]));
@@ -159,8 +164,8 @@ gather(struct cli *cli, const char *slug, time_t since, json_t **out, struct vt_
 	json_object_set_new(r, "messages", json_integer(v.messages));
 	a = json_array();
 	for (size_t i = 0; i < months.count; i++)
-		json_array_append_new(a, json_pack("{s:s,s:I,s:I}", "month", months.items[i].month, "in",
-						   (json_int_t)months.items[i].in, "out",
+		json_array_append_new(a, json_pack("{s:s,s:I,s:I}", "month", months.items[i].month,
+						   "in", (json_int_t)months.items[i].in, "out",
 						   (json_int_t)months.items[i].out));
 	json_object_set_new(r, "months", a);
 	add_documents(r, &docs);
@@ -201,7 +206,8 @@ gather(struct cli *cli, const char *slug, time_t since, json_t **out, struct vt_
 			json_object_set_new(o, "closed", json_null());
 		}
 		json_object_set_new(o, "age_days",
-				    json_integer(((is->closed ? is->closed : now) - is->opened) / 86400));
+				    json_integer(((is->closed ? is->closed : now) - is->opened) /
+						 86400));
 		cli_json_set_text(o, "note", is->note);
 		json_array_append_new(a, o);
 	}
@@ -231,8 +237,9 @@ gather(struct cli *cli, const char *slug, time_t since, json_t **out, struct vt_
 			json_object_set_new(o, "title", json_null());
 		/* who moved away: their newest mail is another vendor's */
 		json_object_set_new(o, "moved_to",
-				    c->vendor && strcmp(c->vendor, v.slug) != 0 ? json_string(c->vendor)
-										: json_null());
+				    c->vendor && strcmp(c->vendor, v.slug) != 0
+					    ? json_string(c->vendor)
+					    : json_null());
 		json_object_set_new(o, "messages", json_integer(c->messages));
 		json_array_append_new(a, o);
 	}
@@ -274,10 +281,8 @@ print_text(FILE *f, json_t *r)
 	json_t *x;
 
 	fprintf(f, "%s (%s, %s) — report of %s%s%s\n", str(r, "name"), str(r, "vendor"),
-		str(r, "bucket"), str(r, "generated"), json_is_string(json_object_get(r, "since"))
-							      ? ", since "
-							      : "",
-		str(r, "since"));
+		str(r, "bucket"), str(r, "generated"),
+		json_is_string(json_object_get(r, "since")) ? ", since " : "", str(r, "since"));
 	section(f, "Mail per month (in / out)", json_object_get(r, "months"));
 	json_array_foreach(json_object_get(r, "months"), i, x)
 		fprintf(f, "  %s  %4lld in  %4lld out\n", str(x, "month"),
@@ -291,7 +296,8 @@ print_text(FILE *f, json_t *r)
 	json_array_foreach(json_object_get(r, "bills_flagged"), i, x)
 		fprintf(f, "  %s  %s\n", str(x, "date"), str(x, "check"));
 	section(f, "Suspicious mail", json_object_get(r, "suspicious"));
-	json_array_foreach(json_object_get(r, "suspicious"), i, x) {
+	json_array_foreach(json_object_get(r, "suspicious"), i, x)
+	{
 		size_t k;
 		json_t *why;
 
@@ -303,8 +309,10 @@ print_text(FILE *f, json_t *r)
 	json_array_foreach(json_object_get(r, "issues"), i, x)
 		fprintf(f, "  #%lld %s  opened %s, %s%s (%lld days)%s%s\n",
 			(long long)json_integer_value(json_object_get(x, "id")), str(x, "title"),
-			str(x, "opened"), json_is_null(json_object_get(x, "closed")) ? "open" : "closed ",
-			str(x, "closed"), (long long)json_integer_value(json_object_get(x, "age_days")),
+			str(x, "opened"),
+			json_is_null(json_object_get(x, "closed")) ? "open" : "closed ",
+			str(x, "closed"),
+			(long long)json_integer_value(json_object_get(x, "age_days")),
 			*str(x, "note") ? ": " : "", str(x, "note"));
 	section(f, "Contracts", json_object_get(r, "contracts"));
 	json_array_foreach(json_object_get(r, "contracts"), i, x)
@@ -315,7 +323,8 @@ print_text(FILE *f, json_t *r)
 	json_array_foreach(json_object_get(r, "contacts"), i, x)
 		fprintf(f, "  %-24s %-32s %-12s %s%s%s\n", str(x, "name"), str(x, "address"),
 			json_is_string(json_object_get(x, "role")) ? str(x, "role") : "-",
-			str(x, "title"), json_is_string(json_object_get(x, "moved_to")) ? "  now at " : "",
+			str(x, "title"),
+			json_is_string(json_object_get(x, "moved_to")) ? "  now at " : "",
 			str(x, "moved_to"));
 }
 
@@ -326,12 +335,23 @@ html(FILE *f, const char *s)
 {
 	for (; s && *s; s++)
 		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f);
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
+		default:
+			fputc(*s, f);
 		}
 }
 
@@ -353,7 +373,8 @@ print_chart(FILE *f, json_t *r)
 	keys = calloc(n, sizeof *keys);
 	if (keys == NULL)
 		return;
-	json_object_foreach(spend, key, v) {
+	json_object_foreach(spend, key, v)
+	{
 		keys[i++] = key;
 		if (json_integer_value(v) > max)
 			max = json_integer_value(v);
@@ -366,8 +387,9 @@ print_chart(FILE *f, json_t *r)
 			keys[b] = keys[b - 1];
 			keys[b - 1] = t;
 		}
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%zu\" "
-		   "height=\"170\" viewBox=\"0 0 %zu 170\"><title>Bills per month (",
+	fprintf(f,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%zu\" "
+		"height=\"170\" viewBox=\"0 0 %zu 170\"><title>Bills per month (",
 		n * 40 + 20, n * 40 + 20);
 	html(f, str(r, "spend_currency"));
 	fputs(")</title>\n", f);
@@ -379,8 +401,9 @@ print_chart(FILE *f, json_t *r)
 
 		snprintf(m.currency, sizeof m.currency, "%s", str(r, "spend_currency"));
 		mail_money_format(&m, text, sizeof text);
-		fprintf(f, "<rect class=\"bar\" x=\"%zu\" y=\"%d\" width=\"28\" height=\"%d\">"
-			   "<title>%s: ",
+		fprintf(f,
+			"<rect class=\"bar\" x=\"%zu\" y=\"%d\" width=\"28\" height=\"%d\">"
+			"<title>%s: ",
 			i * 40 + 16, 130 - h, h, keys[i]);
 		html(f, text);
 		fprintf(f, "</title></rect><text x=\"%zu\" y=\"150\" font-size=\"9\">%s</text>\n",
@@ -412,7 +435,8 @@ print_table(FILE *f, const char *title, json_t *rows, const char *const *heads,
 		fputs("</th>", f);
 	}
 	fputs("</tr>\n", f);
-	json_array_foreach(rows, i, x) {
+	json_array_foreach(rows, i, x)
+	{
 		fputs("<tr>", f);
 		for (size_t k = 0; keys[k]; k++) {
 			json_t *v = json_object_get(x, keys[k]);
@@ -428,7 +452,8 @@ print_table(FILE *f, const char *title, json_t *rows, const char *const *heads,
 				size_t j;
 				json_t *e;
 
-				json_array_foreach(v, j, e) {
+				json_array_foreach(v, j, e)
+				{
 					html(f, json_string_value(e));
 					fputs(j + 1 < json_array_size(v) ? "; " : "", f);
 				}
@@ -455,8 +480,11 @@ print_html(FILE *f, json_t *r)
 	static const char *const flag_k[] = { "date", "ref", "amount", "check", NULL };
 	static const char *const sus_h[] = { "Date", "From", "Subject", "Why", NULL };
 	static const char *const sus_k[] = { "date", "from", "subject", "reasons", NULL };
-	static const char *const iss_h[] = { "#", "Title", "Opened", "Closed", "Days", "Note", NULL };
-	static const char *const iss_k[] = { "id", "title", "opened", "closed", "age_days", "note", NULL };
+	static const char *const iss_h[] = {
+		"#", "Title", "Opened", "Closed", "Days", "Note", NULL
+	};
+	static const char *const iss_k[] = { "id",       "title", "opened", "closed",
+					     "age_days", "note",  NULL };
 	static const char *const con_h[] = { "Kind", "Ends", "Notice (days)", "Due", "Note", NULL };
 	static const char *const con_k[] = { "kind", "ends", "notice_days", "due", "note", NULL };
 	static const char *const ppl_h[] = { "Name", "Address", "Role", "Title", "Now at", NULL };
@@ -527,7 +555,8 @@ cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **arg
 
 		if (sscanf(since_text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
 		    !mail_date_valid(y, m, d))
-			return cli_usage_error(cli, "--since %s: not a date (YYYY-MM-DD)", since_text);
+			return cli_usage_error(cli, "--since %s: not a date (YYYY-MM-DD)",
+					       since_text);
 		tm.tm_year = y - 1900;
 		tm.tm_mon = m - 1;
 		tm.tm_mday = d;

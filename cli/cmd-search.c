@@ -81,8 +81,9 @@ cli_prepare_query(struct cli *cli, int n, char **argv, char **user, int *exit_co
 		char *also = NULL, *both = NULL;
 
 		if ((rc = translate(cli, cli->and_query, &also, &err)) == VT_OK &&
-		    (strcmp(translated, "*") == 0 ? (both = strdup(also)) == NULL
-						  : asprintf(&both, "(%s) AND (%s)", translated, also) < 0))
+		    (strcmp(translated, "*") == 0
+			     ? (both = strdup(also)) == NULL
+			     : asprintf(&both, "(%s) AND (%s)", translated, also) < 0))
 			rc = vt_fail(&err, VT_ERR_NOMEM, "out of memory");
 		free(also);
 		free(translated);
@@ -179,12 +180,14 @@ print_thread(void *ctx, const struct mail_thread *t, struct vt_error *err)
 		json_object_set_new(o, "matched", json_integer(t->matched));
 		json_object_set_new(o, "total", json_integer(t->total));
 		json_object_set_new(o, "waiting",
-				    waiting_on(so, t->thread_id) ? json_string(waiting_on(so, t->thread_id))
-								 : json_null());
+				    waiting_on(so, t->thread_id)
+					    ? json_string(waiting_on(so, t->thread_id))
+					    : json_null());
 		json_object_set_new(o, "open_issue",
-				    json_boolean(vt_thread_set_has(&so->marks.open_issue, t->thread_id)));
-		vt_status rc = vt_thread_marks_suspicious(cli->store, &so->marks, t,
-							  &suspicious, err);
+				    json_boolean(vt_thread_set_has(&so->marks.open_issue,
+								   t->thread_id)));
+		vt_status rc =
+			vt_thread_marks_suspicious(cli->store, &so->marks, t, &suspicious, err);
 
 		if (rc != VT_OK) {
 			json_decref(o);
@@ -260,7 +263,8 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	if (last_s && !parse_count(last_s, &last))
 		return cli_usage_error(cli, "--last needs a number >= 0, not '%s'", last_s);
 	if (last_s && (limit_s || offset_s))
-		return cli_usage_error(cli, "--last is the end of the list: not with --limit or --offset");
+		return cli_usage_error(
+			cli, "--last is the end of the list: not with --limit or --offset");
 	if ((query = cli_prepare_query(cli, n, argv, &user, &code)) == NULL)
 		return code;
 	if (as_notmuch != NULL) {
@@ -296,8 +300,7 @@ cmd_search(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		code = cli_error(&err);
 	else if (last >= 0 ? mail_thread_tail(cli->db, query, last, print_thread, &so, &total, &err)
 			   : vt_search_threads(cli->store, cli->db, user, query, offset, limit,
-					     print_thread, &so, &err)
-			   != VT_OK)
+					       print_thread, &so, &err) != VT_OK)
 		code = cli_query_error(&err, user);
 	vt_store_read_end(cli->store);
 	vt_thread_marks_clear(&so.marks);

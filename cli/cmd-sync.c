@@ -31,7 +31,7 @@ struct sync_ui {
 	struct typed_password {
 		char *account;
 		char *secret;
-	} *typed;
+	} * typed;
 	size_t n_typed;
 };
 
@@ -124,7 +124,8 @@ ask_password(void *ctx, const struct mail_imap_account *acct, char *buf, size_t 
 		free(host);
 		return vt_fail(err, VT_ERR_AUTH,
 			       "[account %s] has no password_command and there is no terminal "
-			       "to ask for the password on", acct->name);
+			       "to ask for the password on",
+			       acct->name);
 	}
 	fprintf(tty, "Password for %s at %s (account %s): ", user ? user : "?", host ? host : "?",
 		acct->name);
@@ -175,8 +176,8 @@ on_progress(void *ctx, const struct mail_sync_progress *p)
 }
 
 static void
-on_folder_done(void *ctx, const char *account, const char *folder,
-	       const struct mail_sync_stats *st, const struct vt_error *err)
+on_folder_done(void *ctx, const char *account, const char *folder, const struct mail_sync_stats *st,
+	       const struct vt_error *err)
 {
 	struct sync_ui *ui = ctx;
 	char *clean, *context;
@@ -190,7 +191,8 @@ on_folder_done(void *ctx, const char *account, const char *folder,
 					      .status = err->status,
 					      .account = account,
 					      .folder = folder,
-					      .text = err->msg[0] ? err->msg : vt_status_name(err->status) });
+					      .text = err->msg[0] ? err->msg
+								  : vt_status_name(err->status) });
 		return;
 	}
 	clear_progress(ui);
@@ -218,8 +220,10 @@ static void
 on_failed(void *ctx, enum vt_sync_stage stage, const char *account, const struct vt_error *err)
 {
 	static const char *const stage_names[] = {
-		[VT_SYNC_STAGE_SYNC] = "sync", [VT_SYNC_STAGE_INDEX] = "index",
-		[VT_SYNC_STAGE_MIRROR] = "mirror", [VT_SYNC_STAGE_WATCH] = "watch",
+		[VT_SYNC_STAGE_SYNC] = "sync",
+		[VT_SYNC_STAGE_INDEX] = "index",
+		[VT_SYNC_STAGE_MIRROR] = "mirror",
+		[VT_SYNC_STAGE_WATCH] = "watch",
 	};
 	struct sync_ui *ui = ctx;
 	char *context = NULL;
@@ -233,7 +237,8 @@ on_failed(void *ctx, enum vt_sync_stage stage, const char *account, const struct
 					      .status = err->status,
 					      .stage = stage_names[stage],
 					      .account = account,
-					      .text = err->msg[0] ? err->msg : vt_status_name(err->status) });
+					      .text = err->msg[0] ? err->msg
+								  : vt_status_name(err->status) });
 		return;
 	}
 	if (account != NULL && asprintf(&context, "%s %s", stage_names[stage], account) < 0)
@@ -248,12 +253,12 @@ on_indexing(void *ctx)
 	struct sync_ui *ui = ctx;
 
 	if (ui->lines) /* the interface holds back its own index writes */
-		cli_progress(ui->cli, &(struct mail_progress_event){ .kind = MAIL_PROGRESS_INDEXING });
+		cli_progress(ui->cli,
+			     &(struct mail_progress_event){ .kind = MAIL_PROGRESS_INDEXING });
 }
 
 static void
-on_mirrored(void *ctx, const char *account, const char *vendor,
-	    const struct mail_mirror_result *r)
+on_mirrored(void *ctx, const char *account, const char *vendor, const struct mail_mirror_result *r)
 {
 	struct sync_ui *ui = ctx;
 	FILE *out = ui->cli->out;
@@ -267,7 +272,8 @@ on_mirrored(void *ctx, const char *account, const char *vendor,
 	fprintf(out, "Mirror %s: %s: %u moved to %s", account, name ? name : "?", r->moved,
 		box ? box : "?");
 	if (r->kept)
-		fprintf(out, ", %u kept where %s (%s)", r->kept, r->kept == 1 ? "it was" : "they were",
+		fprintf(out, ", %u kept where %s (%s)", r->kept,
+			r->kept == 1 ? "it was" : "they were",
 			r->unsupported ? "the server offers neither MOVE nor UIDPLUS"
 				       : "no verified copy, or no Message-ID");
 	fprintf(out, ".\n");
@@ -348,25 +354,18 @@ on_round_done(void *ctx, const struct vt_sync_round *r)
 		fflush(cli->out); /* a watch goes on */
 		return;
 	}
-	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
-			      "accounts", (json_int_t)accounts,
-			      "folders", (json_int_t)st->folders,
-			      "folders_failed", (json_int_t)st->folders_failed,
-			      "fetched", (json_int_t)st->fetched,
-			      "bytes", (json_int_t)st->bytes,
-			      "flags_pushed", (json_int_t)st->flags_pushed,
-			      "flags_pulled", (json_int_t)st->flags_pulled,
-			      "removed", (json_int_t)st->removed,
-			      "relinked", (json_int_t)st->relinked,
-			      "replaced", (json_int_t)st->replaced,
-			      "orphaned", (json_int_t)st->orphaned,
-			      "indexed", (json_int_t)(idx ? idx->mail.added : 0),
-			      "mirrored", (json_int_t)st->mirrored,
-			      "mirror_kept", (json_int_t)st->mirror_kept,
-			      "unfetched", (json_int_t)st->unfetched,
-			      "trashed", (json_int_t)st->trashed, "sent_uploaded",
-			      (json_int_t)st->sent_uploaded,
-			      "seconds", st->elapsed);
+	json_t *o = json_pack(
+		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
+		"accounts", (json_int_t)accounts, "folders", (json_int_t)st->folders,
+		"folders_failed", (json_int_t)st->folders_failed, "fetched",
+		(json_int_t)st->fetched, "bytes", (json_int_t)st->bytes, "flags_pushed",
+		(json_int_t)st->flags_pushed, "flags_pulled", (json_int_t)st->flags_pulled,
+		"removed", (json_int_t)st->removed, "relinked", (json_int_t)st->relinked,
+		"replaced", (json_int_t)st->replaced, "orphaned", (json_int_t)st->orphaned,
+		"indexed", (json_int_t)(idx ? idx->mail.added : 0), "mirrored",
+		(json_int_t)st->mirrored, "mirror_kept", (json_int_t)st->mirror_kept, "unfetched",
+		(json_int_t)st->unfetched, "trashed", (json_int_t)st->trashed, "sent_uploaded",
+		(json_int_t)st->sent_uploaded, "seconds", st->elapsed);
 	cli_json_print(cli, o);
 	json_decref(o);
 	fflush(cli->out);
@@ -378,8 +377,8 @@ on_waiting(void *ctx, const char *account)
 	struct sync_ui *ui = ctx;
 
 	if (ui->lines)
-		cli_progress(ui->cli,
-			     &(struct mail_progress_event){ .kind = MAIL_PROGRESS_IDLE, .account = account });
+		cli_progress(ui->cli, &(struct mail_progress_event){ .kind = MAIL_PROGRESS_IDLE,
+								     .account = account });
 	else if (ui->tty && !ui->quiet)
 		fprintf(stderr, "Waiting for new mail in %s/INBOX (IDLE)...\n", account);
 }
@@ -415,16 +414,15 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	const char *no_index = NULL, *quiet = NULL, *progress = NULL, *no_mirror = NULL;
 	const char *watch = NULL;
 	const struct cli_option options[] = {
-		{ "no-index", false, &no_index },
-		{ "no-mirror", false, &no_mirror },
-		{ "quiet", false, &quiet },
-		{ "progress", true, &progress },
-		{ "watch", false, &watch },
-		{ 0 },
+		{ "no-index", false, &no_index }, { "no-mirror", false, &no_mirror },
+		{ "quiet", false, &quiet },       { "progress", true, &progress },
+		{ "watch", false, &watch },       { 0 },
 	};
 	struct sync_ui ui = { .cli = cli, .tty = isatty(STDERR_FILENO) };
 	const struct vt_sync_hooks hooks = {
-		.imap = { .ctx = &ui, .password = ask_password, .progress = on_progress,
+		.imap = { .ctx = &ui,
+			  .password = ask_password,
+			  .progress = on_progress,
 			  .folder_done = on_folder_done },
 		.failed = on_failed,
 		.indexing = on_indexing,
@@ -451,7 +449,8 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	if ((rc = cli_load_config(cli, &err)) != VT_OK)
 		return cli_error(&err);
 	/* every account named (or all), all parsed before any connection */
-	if ((rc = vt_sync_accounts_load(cli->cfg, argv, (size_t)n, &accts, &n_accts, &err)) != VT_OK)
+	if ((rc = vt_sync_accounts_load(cli->cfg, argv, (size_t)n, &accts, &n_accts, &err)) !=
+	    VT_OK)
 		return cli_error(&err);
 	rc = vt_sync_run(&(struct vt_sync_request){
 		.cfg = cli->cfg,

@@ -98,7 +98,7 @@ cmd_vendor_demote(struct cli *cli, const struct cli_command *self, int argc, cha
 }
 
 typedef vt_status (*vendor_pair_fn)(struct vt_store *s, const char *a, const char *b,
-				   unsigned flags, struct vt_action *out, struct vt_error *err);
+				    unsigned flags, struct vt_action *out, struct vt_error *err);
 
 /* The commands of two operands; domains are compared in lower case.
  * can_force: the command takes --force (a look-alike domain). */
@@ -226,8 +226,8 @@ cmd_tag(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		const char *tag = argv[i] + 1;
 		char what[300];
 
-		snprintf(what, sizeof what, "%s %.100s on %.150s", argv[i][0] == '+' ? "tagged" : "untagged",
-			 tag, query);
+		snprintf(what, sizeof what, "%s %.100s on %.150s",
+			 argv[i][0] == '+' ? "tagged" : "untagged", tag, query);
 		if (vt_tag(cli->store, cli->db, translated, argv[i][0] == '+' ? tag : NULL,
 			   argv[i][0] == '-' ? tag : NULL, what, &a, &err) != VT_OK)
 			code = cli_error(&err);

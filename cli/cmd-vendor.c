@@ -56,7 +56,8 @@ cmd_vendor_list(struct cli *cli, const struct cli_command *self, int argc, char 
 	if (n > 0)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
 	if (bucket_s && !vt_bucket_parse(bucket_s, &bucket))
-		return cli_usage_error(cli, "--bucket must be trusted or generic, not '%s'", bucket_s);
+		return cli_usage_error(cli, "--bucket must be trusted or generic, not '%s'",
+				       bucket_s);
 	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
 	    vt_vendor_list(cli->store, bucket_s ? &bucket : NULL, &list, &err) != VT_OK)
 		return cli_error(&err);
@@ -147,8 +148,8 @@ cmd_vendor_show(struct cli *cli, const struct cli_command *self, int argc, char 
 		fprintf(cli->out, "vendor:   %s\nname:     %s\nbucket:   %s\ndomains:  ", v.slug,
 			name ? name : "", vt_bucket_name(v.bucket));
 		print_domains(cli->out, &v);
-		fprintf(cli->out, "\nmessages: %ld\nfirst:    %s\nlast:     %s\n", v.messages, first,
-			last);
+		fprintf(cli->out, "\nmessages: %ld\nfirst:    %s\nlast:     %s\n", v.messages,
+			first, last);
 		if (lookalike) {
 			char *text = cli_text(likeness);
 
@@ -161,10 +162,10 @@ cmd_vendor_show(struct cli *cli, const struct cli_command *self, int argc, char 
 			cli_format_date(mirror.last, when, sizeof when);
 			if (mirror.mailbox != NULL)
 				fprintf(cli->out, "server:   %s, %ld moved, last %s%s\n", mailbox,
-					mirror.moved, when,
-					mirror.due ? " (a pass is due)" : "");
+					mirror.moved, when, mirror.due ? " (a pass is due)" : "");
 			else
-				fprintf(cli->out, "server:   moved into Vendors/ by the next sync\n");
+				fprintf(cli->out,
+					"server:   moved into Vendors/ by the next sync\n");
 			free(mailbox);
 		}
 		free(name);

@@ -20,8 +20,8 @@ cli_waiting_json(const struct vt_waiting *w)
 	json_object_set_new(o, "last", json_integer((json_int_t)w->last));
 	json_object_set_new(o, "days", json_integer(w->days));
 	json_object_set_new(o, "overdue", json_boolean(w->overdue));
-	json_object_set_new(o, "valid_until", *w->valid_until ? json_string(w->valid_until)
-							      : json_null());
+	json_object_set_new(o, "valid_until",
+			    *w->valid_until ? json_string(w->valid_until) : json_null());
 	return o;
 }
 
@@ -32,7 +32,8 @@ cli_waiting_line(FILE *f, const struct vt_waiting *w)
 
 	if (strcmp(w->what, "quote") == 0)
 		fprintf(f, "quote valid until %s (%d days left)  %-20.20s %s  thread:%s\n",
-			w->valid_until, w->days, name ? name : "", subject ? subject : "", w->thread);
+			w->valid_until, w->days, name ? name : "", subject ? subject : "",
+			w->thread);
 	else
 		fprintf(f, "%4d days%s  %-20.20s %s%s  thread:%s\n", w->days,
 			w->overdue ? " OVERDUE" : "        ", name ? name : "",
@@ -131,7 +132,8 @@ cmd_snooze(struct cli *cli, const struct cli_command *self, int argc, char **arg
 
 				json_object_set_new(o, "thread", json_string(all.items[i].thread));
 				cli_json_set_text(o, "subject", all.items[i].subject);
-				json_object_set_new(o, "until", json_integer((json_int_t)all.items[i].until));
+				json_object_set_new(o, "until",
+						    json_integer((json_int_t)all.items[i].until));
 				json_array_append_new(arr, o);
 			}
 			cli_json_print(cli, arr);
@@ -152,8 +154,9 @@ cmd_snooze(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		return cli_usage_error(cli, "needs the conversations to %s (thread:ID, or a query)",
 				       wake ? "wake" : "snooze");
 	if (!wake && (until_text == NULL || !vt_snooze_parse_until(until_text, time(NULL), &until)))
-		return cli_usage_error(cli, "--until %s: a future date (YYYY-MM-DD), 3d, 2w or a "
-					    "weekday (mon)",
+		return cli_usage_error(cli,
+				       "--until %s: a future date (YYYY-MM-DD), 3d, 2w or a "
+				       "weekday (mon)",
 				       until_text ? until_text : "is needed");
 	/* snoozed again: a new end; woken: only what is snoozed (a thread
 	 * woken is named by every query until the next index run) */

@@ -46,8 +46,7 @@ warn_if_shared(const char *dir)
 	if (dir == NULL || stat(dir, &st) != 0 || (st.st_mode & 077) == 0)
 		return;
 	shown = cli_text(dir);
-	fprintf(stderr,
-		"vtriage: warning: %s is open to other users (mode %03o): chmod 700 it\n",
+	fprintf(stderr, "vtriage: warning: %s is open to other users (mode %03o): chmod 700 it\n",
 		shown ? shown : "the data directory", (unsigned)(st.st_mode & 0777));
 	free(shown);
 }
@@ -135,8 +134,8 @@ cli_usage_error(const struct cli *cli, const char *fmt, ...)
 void
 cli_print_help(FILE *f, const struct cli_command *cmd, const char *full_name)
 {
-	fprintf(f, "usage: vtriage [--config FILE] %s%s%s\n\n%s\n", full_name,
-		cmd->args ? " " : "", cmd->args ? cmd->args : "", cmd->summary);
+	fprintf(f, "usage: vtriage [--config FILE] %s%s%s\n\n%s\n", full_name, cmd->args ? " " : "",
+		cmd->args ? cmd->args : "", cmd->summary);
 	if (cmd->help)
 		fprintf(f, "\n%s", cmd->help);
 	if (cmd->subcommands) {

@@ -12,27 +12,27 @@
 
 #include "cli.h"
 
-#define QUERY_HELP                                                                      \
-	"QUERY is notmuch syntax (notmuch-search-terms(7)) plus vtriage's terms:\n"     \
-	"  vendor:SLUG                      a vendor's mail (slug or domain)\n"         \
-	"  bucket:trusted|generic|none      mail by the vendor's bucket; none: not\n"  \
-	"                                   vendor mail\n"                              \
-	"  waiting:vendor|me|overdue        your conversations with vendors by who\n"  \
-	"                                   wrote last (you: waiting on the vendor;\n"  \
-	"                                   overdue: for over [followup] days)\n"       \
-	"  issue:open|closed|N              threads linked to issues\n"                  \
-	"  snoozed:yes                      conversations snoozed now\n"               \
-	"  contract:suggested|due|any       mail naming contract dates: to accept or\n" \
-	"                                   reject, of contracts due, any\n"             \
-	"  suspicious:yes|no|lookalike|auth|name|replyto|bank\n"                        \
-	"                                   mail judged to borrow a vendor's standing\n"  \
-	"                                   (see: vtriage check --help)\n"          \
-	"  kind:quote|bill|order|payment|any  vendor mail that is such a document\n"  \
-	"  amount:>1000 amount:<50 amount:500..2000\n"                                 \
-	"                                   documents by their total\n"                \
-	"  currency:EUR                     documents in that currency\n"               \
-	"  ref:INV-1007                     documents with that reference\n"            \
-	"  due:<30d due:>30d due:overdue    documents by their due date\n"              \
+#define QUERY_HELP                                                                                 \
+	"QUERY is notmuch syntax (notmuch-search-terms(7)) plus vtriage's terms:\n"                \
+	"  vendor:SLUG                      a vendor's mail (slug or domain)\n"                    \
+	"  bucket:trusted|generic|none      mail by the vendor's bucket; none: not\n"              \
+	"                                   vendor mail\n"                                         \
+	"  waiting:vendor|me|overdue        your conversations with vendors by who\n"              \
+	"                                   wrote last (you: waiting on the vendor;\n"             \
+	"                                   overdue: for over [followup] days)\n"                  \
+	"  issue:open|closed|N              threads linked to issues\n"                            \
+	"  snoozed:yes                      conversations snoozed now\n"                           \
+	"  contract:suggested|due|any       mail naming contract dates: to accept or\n"            \
+	"                                   reject, of contracts due, any\n"                       \
+	"  suspicious:yes|no|lookalike|auth|name|replyto|bank\n"                                   \
+	"                                   mail judged to borrow a vendor's standing\n"           \
+	"                                   (see: vtriage check --help)\n"                         \
+	"  kind:quote|bill|order|payment|any  vendor mail that is such a document\n"               \
+	"  amount:>1000 amount:<50 amount:500..2000\n"                                             \
+	"                                   documents by their total\n"                            \
+	"  currency:EUR                     documents in that currency\n"                          \
+	"  ref:INV-1007                     documents with that reference\n"                       \
+	"  due:<30d due:>30d due:overdue    documents by their due date\n"                         \
 	"  bill:flagged                     bills the bill check flagged\n"
 
 static const struct cli_command vendor_commands[] = {
@@ -93,20 +93,20 @@ static const struct cli_command vendor_commands[] = {
 	{ 0 },
 };
 
-#define DOCUMENT_LIST_HELP                                                                   \
-	"Read from vendor mail when it is indexed: the subject, the text (quoted replies\n"  \
-	"left out), schema.org data in HTML, attachment names, and PDF attachments (their\n" \
-	"text, and Factur-X/ZUGFeRD/XRechnung invoice XML), in English, German, French,\n"   \
-	"Spanish, Dutch and Italian. Newest first.\n\n"                                     \
-	"  --min X, --max Y  totals from X, up to Y (in the document's currency)\n"          \
-	"  --currency CODE   totals in that currency\n"                                       \
-	"  --since DATE      mail from that date (2026-01-31) on\n"                          \
-	"  --sort=amount     largest first\n"                                                \
-	"Columns: date, vendor, reference, total, source (body, data, pdf, xml), thread,\n"  \
-	"subject.\n"                                                                         \
-	"JSON: message_id, thread, date, vendor, kind, source, ref, subject, total,\n"       \
-	"subtotal, tax ({minor, currency, text} or null), totals_agree (subtotal + tax =\n"  \
-	"total, when all three were read), issued, due, net_days,\n"                         \
+#define DOCUMENT_LIST_HELP                                                                         \
+	"Read from vendor mail when it is indexed: the subject, the text (quoted replies\n"        \
+	"left out), schema.org data in HTML, attachment names, and PDF attachments (their\n"       \
+	"text, and Factur-X/ZUGFeRD/XRechnung invoice XML), in English, German, French,\n"         \
+	"Spanish, Dutch and Italian. Newest first.\n\n"                                            \
+	"  --min X, --max Y  totals from X, up to Y (in the document's currency)\n"                \
+	"  --currency CODE   totals in that currency\n"                                            \
+	"  --since DATE      mail from that date (2026-01-31) on\n"                                \
+	"  --sort=amount     largest first\n"                                                      \
+	"Columns: date, vendor, reference, total, source (body, data, pdf, xml), thread,\n"        \
+	"subject.\n"                                                                               \
+	"JSON: message_id, thread, date, vendor, kind, source, ref, subject, total,\n"             \
+	"subtotal, tax ({minor, currency, text} or null), totals_agree (subtotal + tax =\n"        \
+	"total, when all three were read), issued, due, net_days,\n"                               \
 	"valid_until, note, usual, usual_count, flag.\n"
 
 static const struct cli_command quote_commands[] = {
@@ -312,14 +312,14 @@ static const struct cli_command commands[] = {
 		  "QUERY...",
 	  .summary = "List threads matching a query, newest first.",
 	  .help = QUERY_HELP
-		  "JSON: an array of objects with thread, subject, authors, date (unix\n"
-		  "seconds of the newest message), oldest, vendor (slug or null), matched,\n"
-		  "total, tags, waiting (\"vendor\", \"me\" or null) and open_issue.\n"
-		  "--last N prints the last N threads of the list (what G shows), read\n"
-		  "from the oldest mail up: no count of the whole list.\n"
-		  "--notmuch-query prints the notmuch query QUERY stands for now (vendor:,\n"
-		  "bucket: and the other terms of vtriage resolved), for notmuch or neomutt\n"
-		  "on the same database, and searches nothing.\n",
+	  "JSON: an array of objects with thread, subject, authors, date (unix\n"
+	  "seconds of the newest message), oldest, vendor (slug or null), matched,\n"
+	  "total, tags, waiting (\"vendor\", \"me\" or null) and open_issue.\n"
+	  "--last N prints the last N threads of the list (what G shows), read\n"
+	  "from the oldest mail up: no count of the whole list.\n"
+	  "--notmuch-query prints the notmuch query QUERY stands for now (vendor:,\n"
+	  "bucket: and the other terms of vtriage resolved), for notmuch or neomutt\n"
+	  "on the same database, and searches nothing.\n",
 	  .run = cmd_search },
 	{ .name = "vendor",
 	  .args = "COMMAND ...",
@@ -376,7 +376,8 @@ static const struct cli_command commands[] = {
 	  .run = cmd_check },
 	{ .name = "reply",
 	  .args = "QUERY... [--all]",
-	  .summary = "Answer the message QUERY matches (thread:...: its newest): a draft, then sent.",
+	  .summary =
+		  "Answer the message QUERY matches (thread:...: its newest): a draft, then sent.",
 	  .help = "The draft has its headers on top (From, To: the message's Reply-To or\n"
 		  "sender, Cc: with --all its other recipients but you, Subject: Re: once,\n"
 		  "In-Reply-To, References), a blank line, and the original quoted after an\n"
@@ -474,18 +475,16 @@ static const struct cli_command commands[] = {
 static void
 print_main_help(FILE *f)
 {
-	fprintf(f,
-		"usage: vtriage [--config FILE]            the interface (on a terminal)\n"
-		"       vtriage [--config FILE] COMMAND [ARGS...]\n"
-		"       vtriage --help | --version\n\n"
-		"A terminal inbox and vendor-triage client over notmuch.\n\n"
-		"commands:\n");
+	fprintf(f, "usage: vtriage [--config FILE]            the interface (on a terminal)\n"
+		   "       vtriage [--config FILE] COMMAND [ARGS...]\n"
+		   "       vtriage --help | --version\n\n"
+		   "A terminal inbox and vendor-triage client over notmuch.\n\n"
+		   "commands:\n");
 	for (const struct cli_command *c = commands; c->name; c++)
 		fprintf(f, "  %-14s %s\n", c->name, c->summary);
-	fprintf(f,
-		"\nThe configuration is read from --config FILE, $VTRIAGE_CONFIG or\n"
-		"$XDG_CONFIG_HOME/vtriage/config. See vtriage(1).\n"
-		"Exit status: 0 success, 1 failure, 2 bad usage, query or configuration.\n");
+	fprintf(f, "\nThe configuration is read from --config FILE, $VTRIAGE_CONFIG or\n"
+		   "$XDG_CONFIG_HOME/vtriage/config. See vtriage(1).\n"
+		   "Exit status: 0 success, 1 failure, 2 bad usage, query or configuration.\n");
 }
 
 static const struct cli_command *

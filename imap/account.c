@@ -123,10 +123,23 @@ parse_size(const char *text, uint64_t min, uint64_t max, uint64_t *out)
 	if (errno)
 		return false;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	default: break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if ((*end == 'b' || *end == 'B') && shift)
 		end++;
@@ -167,7 +180,8 @@ set_max_message(struct parse_ctx *p, const struct mail_imap_setting *s)
 	uint64_t v;
 
 	if (!parse_size(s->value, 1024, (uint64_t)1 << 40, &v))
-		return bad(p, s, "not a size from 1K to 1024G (a number of bytes; K, M, G allowed)");
+		return bad(p, s,
+			   "not a size from 1K to 1024G (a number of bytes; K, M, G allowed)");
 	p->acct->max_message = v;
 	return VT_OK;
 }
@@ -182,7 +196,7 @@ static vt_status
 set_save_sent(struct parse_ctx *p, const struct mail_imap_setting *s)
 {
 	return mail_bool_parse(s->value, &p->acct->save_sent) ? VT_OK
-							       : bad(p, s, "is not yes or no");
+							      : bad(p, s, "is not yes or no");
 }
 
 static vt_status
@@ -265,8 +279,9 @@ set_folders(struct parse_ctx *p, const struct mail_imap_setting *s)
 	}
 	free(copy);
 	if (a->n_folders == 0)
-		return bad(p, s, "names no folder (leave it out to sync INBOX and the subscribed "
-				 "folders)");
+		return bad(p, s,
+			   "names no folder (leave it out to sync INBOX and the subscribed "
+			   "folders)");
 	return VT_OK;
 }
 
@@ -298,8 +313,9 @@ static vt_status
 set_fingerprint(struct parse_ctx *p, const struct mail_imap_setting *s)
 {
 	if (!mail_imap_fingerprint_parse(s->value, p->acct->pin_sha256))
-		return bad(p, s, "must be sha256: and 64 hex digits (colons allowed), "
-				 "as the certificate error prints it");
+		return bad(p, s,
+			   "must be sha256: and 64 hex digits (colons allowed), "
+			   "as the certificate error prints it");
 	p->acct->pinned = true;
 	return VT_OK;
 }
@@ -400,7 +416,8 @@ mail_imap_account_parse(const char *file, const char *name,
 	if (name[0] == '\0' || name[0] == '.' || strpbrk(name, "/\\") != NULL) {
 		rc = vt_fail(err, VT_ERR_CONFIG,
 			     "%s:%d: [account %s]: a name may not be empty, start with '.' or "
-			     "contain '/'", p.file, first.line, name);
+			     "contain '/'",
+			     p.file, first.line, name);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -409,19 +426,21 @@ mail_imap_account_parse(const char *file, const char *name,
 
 		if (strcmp(s->key, "password") == 0) {
 			/* Never echo the value. */
-			rc = bad(&p, s, "passwords are not kept in the configuration; use "
-					"password_command (or leave it out to be asked)");
+			rc = bad(&p, s,
+				 "passwords are not kept in the configuration; use "
+				 "password_command (or leave it out to be asked)");
 			goto out;
 		}
 		for (k = 0; k < sizeof account_keys / sizeof account_keys[0]; k++)
 			if (strcmp(s->key, account_keys[k].key) == 0)
 				break;
 		if (k == sizeof account_keys / sizeof account_keys[0]) {
-			rc = bad(&p, s, "unknown key (known: host, port, tls, user, "
-					"password_command, folders, maildir_subdir, "
-					"cert_fingerprint, timeout, command_timeout, min_rate, "
-					"max_line, max_message, idle, from, save_sent, "
-					"sent_folder)");
+			rc = bad(&p, s,
+				 "unknown key (known: host, port, tls, user, "
+				 "password_command, folders, maildir_subdir, "
+				 "cert_fingerprint, timeout, command_timeout, min_rate, "
+				 "max_line, max_message, idle, from, save_sent, "
+				 "sent_folder)");
 			goto out;
 		}
 		if ((rc = account_keys[k].set(&p, s)) != VT_OK)
@@ -549,8 +568,8 @@ run_password_command(const struct mail_imap_account *a, char **out, struct vt_er
 		}
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		rc = vt_fail(err, VT_ERR_AUTH,
-			     "%s:%d: [account %s] password_command failed (%s %d)", a->file, a->line,
-			     a->name, WIFEXITED(status) ? "exit status" : "signal",
+			     "%s:%d: [account %s] password_command failed (%s %d)", a->file,
+			     a->line, a->name, WIFEXITED(status) ? "exit status" : "signal",
 			     WIFEXITED(status) ? WEXITSTATUS(status)
 					       : (WIFSIGNALED(status) ? WTERMSIG(status) : -1));
 		goto out;
@@ -570,8 +589,8 @@ out:
 }
 
 vt_status
-imap_password(const struct mail_imap_account *acct, const struct mail_sync_hooks *hooks,
-	      char **out, struct vt_error *err)
+imap_password(const struct mail_imap_account *acct, const struct mail_sync_hooks *hooks, char **out,
+	      struct vt_error *err)
 {
 	char buf[PASSWORD_MAX + 1] = "";
 	vt_status rc;
@@ -582,7 +601,8 @@ imap_password(const struct mail_imap_account *acct, const struct mail_sync_hooks
 	if (hooks == NULL || hooks->password == NULL)
 		return vt_fail(err, VT_ERR_AUTH,
 			       "[account %s] has no password_command and there is no terminal to "
-			       "ask for the password on", acct->name);
+			       "ask for the password on",
+			       acct->name);
 	rc = hooks->password(hooks->ctx, acct, buf, sizeof buf, err);
 	if (rc == VT_OK && (*out = strdup(buf)) == NULL)
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");

@@ -245,8 +245,8 @@ open_session(struct imap_conn *c, int *greeting, struct vt_error *err)
 	if (stream == NULL) {
 		close(fd);
 		if (a->tls == MAIL_IMAP_TLS_IMPLICIT)
-			return vt_fail(err, VT_ERR_TLS, "%s port %u: TLS negotiation failed", a->host,
-				       (unsigned)a->port);
+			return vt_fail(err, VT_ERR_TLS, "%s port %u: TLS negotiation failed",
+				       a->host, (unsigned)a->port);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	imap_guard_begin(&c->guard, a);

@@ -131,7 +131,8 @@ position(const struct imap_guard *g, double elapsed, char *out, size_t len)
 		snprintf(out, len, "before a complete greeting (%llu bytes after %.0f s)",
 			 (unsigned long long)g->received, elapsed);
 	else if (g->mode == GUARD_LITERAL && g->literal_uid)
-		snprintf(out, len, "in the middle of message UID %u (%llu of %llu bytes after %.0f s)",
+		snprintf(out, len,
+			 "in the middle of message UID %u (%llu of %llu bytes after %.0f s)",
 			 g->literal_uid, (unsigned long long)(g->literal_len - g->literal_left),
 			 (unsigned long long)g->literal_len, elapsed);
 	else if (g->mode == GUARD_LITERAL)
@@ -318,8 +319,10 @@ scan(struct imap_guard *g, const char *buf, size_t len)
 			cap = line_cap(g);
 		}
 		if (++g->line_len > cap) {
-			cut(g, VT_ERR_PROTOCOL, "refused a response line of more than %llu bytes "
-			    "(max_line)", (unsigned long long)cap);
+			cut(g, VT_ERR_PROTOCOL,
+			    "refused a response line of more than %llu bytes "
+			    "(max_line)",
+			    (unsigned long long)cap);
 			break;
 		}
 		if (g->tail_len == sizeof g->tail) {
@@ -340,8 +343,10 @@ scan(struct imap_guard *g, const char *buf, size_t len)
 static void
 cut_slow(struct imap_guard *g, const char *where)
 {
-	cut(g, VT_ERR_NET, "server too slow %s; allowed: command_timeout %u s, plus 1 s per "
-	    "min_rate %u bytes", where, g->acct->command_timeout, g->acct->min_rate);
+	cut(g, VT_ERR_NET,
+	    "server too slow %s; allowed: command_timeout %u s, plus 1 s per "
+	    "min_rate %u bytes",
+	    where, g->acct->command_timeout, g->acct->min_rate);
 }
 
 static ssize_t

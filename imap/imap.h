@@ -38,9 +38,9 @@ enum mail_imap_tls {
 };
 
 /* Defaults of the limits on what a server may cost us. */
-#define MAIL_IMAP_COMMAND_TIMEOUT 120u           /* seconds */
-#define MAIL_IMAP_MIN_RATE 1024u                 /* bytes per second */
-#define MAIL_IMAP_MAX_LINE (1u << 20)            /* bytes */
+#define MAIL_IMAP_COMMAND_TIMEOUT 120u              /* seconds */
+#define MAIL_IMAP_MIN_RATE 1024u                    /* bytes per second */
+#define MAIL_IMAP_MAX_LINE (1u << 20)               /* bytes */
 #define MAIL_IMAP_MAX_MESSAGE ((uint64_t)256 << 20) /* bytes */
 
 /* One "key = value" line of an [account NAME] section. */
@@ -52,20 +52,20 @@ struct mail_imap_setting {
 
 struct mail_imap_account {
 	char *name;
-	char *file;      /* configuration file, for messages ("config" if none) */
-	int line;        /* line of the first setting */
+	char *file; /* configuration file, for messages ("config" if none) */
+	int line;   /* line of the first setting */
 	char *host;
 	uint16_t port;
 	enum mail_imap_tls tls;
-	int tls_line;    /* where tls was set (0: default) */
+	int tls_line; /* where tls was set (0: default) */
 	char *user;
 	char *password_command; /* NULL: ask through the hooks */
-	char **folders;  /* server names; NULL: INBOX + all subscribed */
+	char **folders;         /* server names; NULL: INBOX + all subscribed */
 	size_t n_folders;
-	char *maildir_subdir;   /* below the mail root; "" for the root itself */
-	bool pinned;            /* cert_fingerprint given */
+	char *maildir_subdir; /* below the mail root; "" for the root itself */
+	bool pinned;          /* cert_fingerprint given */
 	uint8_t pin_sha256[32];
-	int timeout;            /* seconds without a byte from the server */
+	int timeout; /* seconds without a byte from the server */
 	/* What one command may cost (see guard.c): its answer gets
 	 * command_timeout seconds plus one per min_rate bytes received; a
 	 * response line at most max_line bytes (more in folders whose UID
@@ -75,11 +75,11 @@ struct mail_imap_account {
 	uint32_t min_rate;
 	uint64_t max_line;
 	uint64_t max_message;
-	bool idle;              /* idle = yes: sync --watch waits on its INBOX */
-	bool save_sent;         /* save_sent = yes: mail sent here is uploaded to
+	bool idle;         /* idle = yes: sync --watch waits on its INBOX */
+	bool save_sent;    /* save_sent = yes: mail sent here is uploaded to
 				   the server's sent folder (no: the server or
 				   the sending relay keeps its own copy) */
-	char *sent_folder;      /* sent_folder: that folder; NULL: found by name */
+	char *sent_folder; /* sent_folder: that folder; NULL: found by name */
 };
 
 /*
@@ -102,7 +102,7 @@ void mail_imap_account_free(struct mail_imap_account **acct);
 /* ---- sync -------------------------------------------------------------- */
 
 struct mail_sync_stats {
-	unsigned folders;       /* folders looked at */
+	unsigned folders; /* folders looked at */
 	unsigned folders_failed;
 	unsigned fetched;       /* messages downloaded */
 	uint64_t bytes;         /* bytes written for them */
@@ -130,13 +130,13 @@ struct mail_sync_stats {
 
 struct mail_sync_progress {
 	const char *account;
-	const char *folder;     /* server name */
-	unsigned folder_index;  /* 1-based */
+	const char *folder;    /* server name */
+	unsigned folder_index; /* 1-based */
 	unsigned n_folders;
-	unsigned to_fetch;      /* new messages in this folder */
-	unsigned fetched;       /* of which done */
+	unsigned to_fetch; /* new messages in this folder */
+	unsigned fetched;  /* of which done */
 	uint64_t bytes;
-	double elapsed;         /* since the account's sync began */
+	double elapsed; /* since the account's sync began */
 };
 
 struct mail_sync_hooks {
@@ -156,8 +156,8 @@ struct mail_sync_hooks {
 };
 
 struct mail_sync_options {
-	const char *mail_root; /* the Maildir tree notmuch indexes */
-	const char *data_dir;  /* sync state goes below <data_dir>/sync/ */
+	const char *mail_root;                    /* the Maildir tree notmuch indexes */
+	const char *data_dir;                     /* sync state goes below <data_dir>/sync/ */
 	volatile const sig_atomic_t *interrupted; /* checked between batches; may be NULL */
 };
 
@@ -172,8 +172,9 @@ struct mail_sync_options {
  * at once: the second gets VT_ERR_BUSY.
  */
 vt_status mail_sync_account(const struct mail_imap_account *acct,
-			    const struct mail_sync_options *opts, const struct mail_sync_hooks *hooks,
-			    struct mail_sync_stats *stats, struct vt_error *err);
+			    const struct mail_sync_options *opts,
+			    const struct mail_sync_hooks *hooks, struct mail_sync_stats *stats,
+			    struct vt_error *err);
 
 /* ---- the server's copy of mail sent here (outbox.c) ----------------- */
 
@@ -217,16 +218,16 @@ struct mail_mirror_vendor {
 };
 
 struct mail_mirror_result {
-	char mailbox[512];   /* its server folder (modified UTF-7, RFC 3501) */
-	unsigned found;      /* its messages in this account's source folders */
-	unsigned moved;      /* now only in the vendor's folder, on the server */
-	unsigned relocated;  /* of which the local file was moved along */
-	unsigned kept;       /* left where they were (see mail_mirror_account) */
-	bool created;        /* the server folder was created by this run */
-	bool unsupported;    /* some were kept: the server offers neither MOVE nor
+	char mailbox[512];  /* its server folder (modified UTF-7, RFC 3501) */
+	unsigned found;     /* its messages in this account's source folders */
+	unsigned moved;     /* now only in the vendor's folder, on the server */
+	unsigned relocated; /* of which the local file was moved along */
+	unsigned kept;      /* left where they were (see mail_mirror_account) */
+	bool created;       /* the server folder was created by this run */
+	bool unsupported;   /* some were kept: the server offers neither MOVE nor
 				UIDPLUS (or MOVE without UIDPLUS for a copy made
 				earlier) */
-	bool failed;         /* an error cut this vendor's pass short */
+	bool failed;        /* an error cut this vendor's pass short */
 };
 
 /*

@@ -32,8 +32,8 @@
 
 /* State files of other syncers, found in the Maildir folder itself. */
 static const char *const foreign_files[] = {
-	".mbsyncstate", ".mbsyncstate.journal", ".mbsyncstate.new", ".mbsyncstate.lock",
-	".uidvalidity", ".isyncuidmap.db",
+	".mbsyncstate",      ".mbsyncstate.journal", ".mbsyncstate.new",
+	".mbsyncstate.lock", ".uidvalidity",         ".isyncuidmap.db",
 };
 
 void
@@ -117,7 +117,8 @@ md_check_owner(struct md_folder *f, const char *account, struct vt_error *err)
 
 		vt_fail(err, VT_ERR_CONFLICT,
 			"%s is synced by account '%s'; two accounts cannot share a folder (give "
-			"each its own maildir_subdir)", f->path, clean ? clean : "?");
+			"each its own maildir_subdir)",
+			f->path, clean ? clean : "?");
 		free(clean);
 		return VT_ERR_CONFLICT;
 	}
@@ -177,12 +178,23 @@ md_info_flags(const char *info)
 
 	for (; *info; info++)
 		switch (*info) {
-		case 'S': f |= MF_SEEN; break;
-		case 'F': f |= MF_FLAGGED; break;
-		case 'R': f |= MF_ANSWERED; break;
-		case 'D': f |= MF_DRAFT; break;
-		case 'T': f |= MF_DELETED; break;
-		default: break;
+		case 'S':
+			f |= MF_SEEN;
+			break;
+		case 'F':
+			f |= MF_FLAGGED;
+			break;
+		case 'R':
+			f |= MF_ANSWERED;
+			break;
+		case 'D':
+			f |= MF_DRAFT;
+			break;
+		case 'T':
+			f |= MF_DELETED;
+			break;
+		default:
+			break;
 		}
 	return f;
 }
@@ -312,8 +324,8 @@ md_scan(struct md_folder *f, struct md_entry **out, size_t *n, struct vt_error *
 
 /* Renames e to base + info in new/ or cur/. */
 static vt_status
-move_entry(struct md_folder *f, struct md_entry *e, const char *base, const char *info,
-	   bool to_new, struct vt_error *err)
+move_entry(struct md_folder *f, struct md_entry *e, const char *base, const char *info, bool to_new,
+	   struct vt_error *err)
 {
 	char from[PATH_MAX], to[PATH_MAX], name[PATH_MAX];
 	char *copy;
@@ -366,8 +378,8 @@ md_set_flags(struct md_folder *f, struct md_entry *e, unsigned flags, struct vt_
 }
 
 vt_status
-md_rename_uid(struct md_folder *f, struct md_entry *e, uint32_t uv, uint32_t uid,
-	      unsigned flags, struct vt_error *err)
+md_rename_uid(struct md_folder *f, struct md_entry *e, uint32_t uv, uint32_t uid, unsigned flags,
+	      struct vt_error *err)
 {
 	char base[PATH_MAX], info[32];
 	char *m;
@@ -722,7 +734,7 @@ md_entry_digest(const struct md_folder *f, struct md_entry *e, struct vt_error *
 		gnutls_hash(h, buf, (size_t)r);
 		if (head_len < sizeof head) {
 			size_t take = (size_t)r < sizeof head - head_len ? (size_t)r
-									  : sizeof head - head_len;
+									 : sizeof head - head_len;
 
 			memcpy(head + head_len, buf, take);
 			head_len += take;

@@ -82,9 +82,10 @@ record_pass(const struct vt_sync_request *req, struct vt_store *store,
 	struct vt_error err = { 0 };
 	char summary[768];
 
-	snprintf(summary, sizeof summary, "mirrored %s: %u message%s moved to %s on account %s%s%s%s",
-		 v->name, r->moved, r->moved == 1 ? "" : "s", r->mailbox, account,
-		 r->kept ? ", " : "", r->kept ? "some kept in place" : "",
+	snprintf(summary, sizeof summary,
+		 "mirrored %s: %u message%s moved to %s on account %s%s%s%s", v->name, r->moved,
+		 r->moved == 1 ? "" : "s", r->mailbox, account, r->kept ? ", " : "",
+		 r->kept ? "some kept in place" : "",
 		 r->unsupported ? " (the server offers neither MOVE nor UIDPLUS)" : "");
 	if (vt_mirror_record(store, v->id, r->mailbox, r->moved, summary, false, &err) != VT_OK)
 		fail(req, first, NULL, &err);

@@ -62,11 +62,11 @@ mail_imap_utf7_encode(const char *utf8, char *out, size_t len)
 	const unsigned char *p = (const unsigned char *)utf8;
 	size_t o = 0;
 
-#define PUT(c)                          \
-	do {                            \
-		if (o + 1 >= len)       \
-			return false;   \
-		out[o++] = (char)(c);   \
+#define PUT(c)                                                                                     \
+	do {                                                                                       \
+		if (o + 1 >= len)                                                                  \
+			return false;                                                              \
+		out[o++] = (char)(c);                                                              \
 	} while (0)
 
 	if (len == 0)
@@ -157,8 +157,7 @@ clean_name(const char *name, char delim, char *out, size_t len)
 }
 
 bool
-mail_imap_vendor_mailbox(const char *name, const char *fallback, char delim, char *out,
-			 size_t len)
+mail_imap_vendor_mailbox(const char *name, const char *fallback, char delim, char *out, size_t len)
 {
 	char clean[NAME_MAX_BYTES + 1], enc[8 * NAME_MAX_BYTES];
 
@@ -191,18 +190,18 @@ struct mirror {
 	struct imap_conn conn;
 	const struct mail_imap_account *acct;
 	const struct mail_sync_options *opts;
-	char *dir;   /* the account's sync state directory */
-	char delim;  /* the server's hierarchy delimiter */
+	char *dir;  /* the account's sync state directory */
+	char delim; /* the server's hierarchy delimiter */
 };
 
 /* A message of a vendor in a source folder. */
 struct cand {
-	struct md_entry *e;  /* the file (in the folder's scan) */
-	uint32_t uid;        /* in the source */
-	uint32_t size;       /* RFC822.SIZE there */
-	uint32_t target;     /* UID in the target, 0: not known */
-	bool had_copy;       /* the target had it before this run's COPY */
-	bool gone;           /* no longer in the source on the server */
+	struct md_entry *e; /* the file (in the folder's scan) */
+	uint32_t uid;       /* in the source */
+	uint32_t size;      /* RFC822.SIZE there */
+	uint32_t target;    /* UID in the target, 0: not known */
+	bool had_copy;      /* the target had it before this run's COPY */
+	bool gone;          /* no longer in the source on the server */
 };
 
 /* A message on the server: UID, size, Message-ID. */
@@ -421,7 +420,8 @@ move_local(struct mirror *m, struct md_folder *sf, const char *source, const cha
 		any = any || (c[i].gone && c[i].target);
 	if (!any)
 		return VT_OK;
-	if ((rc = imap_local_path(m->acct, m->opts->mail_root, box, m->delim, &tpath, err)) != VT_OK)
+	if ((rc = imap_local_path(m->acct, m->opts->mail_root, box, m->delim, &tpath, err)) !=
+	    VT_OK)
 		goto out;
 	if ((rc = md_open(&tf, tpath, err)) != VT_OK)
 		goto out;
@@ -584,8 +584,8 @@ mirror_group(struct mirror *m, struct md_folder *sf, const char *source, uint32_
 		goto out;
 	if ((rc = select_box(m, box, &uvt, &uidnext, &exists, err)) != VT_OK)
 		goto out;
-	if (exists && (rc = fetch_ids(m, box, mailimap_set_new_interval(1, 0), 0, &tgt, &ntgt,
-				      err)) != VT_OK)
+	if (exists &&
+	    (rc = fetch_ids(m, box, mailimap_set_new_interval(1, 0), 0, &tgt, &ntgt, err)) != VT_OK)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct smsg *t = find_copy(tgt, ntgt, c[i].e->message_id, c[i].size);
@@ -620,8 +620,8 @@ mirror_group(struct mirror *m, struct md_folder *sf, const char *source, uint32_
 			r = mailimap_uid_copy(m->conn.imap, set, box);
 		mailimap_set_free(set);
 		if (r != MAILIMAP_NO_ERROR) {
-			rc = imap_fail(&m->conn, r, err, "%s/%s: UID %s to %s", m->acct->name, source,
-				       m->conn.move ? "MOVE" : "COPY", box);
+			rc = imap_fail(&m->conn, r, err, "%s/%s: UID %s to %s", m->acct->name,
+				       source, m->conn.move ? "MOVE" : "COPY", box);
 			goto out;
 		}
 		moved = m->conn.move;
@@ -790,8 +790,9 @@ static bool
 excluded(const char *name, char delim)
 {
 	static const char *const skip[] = {
-		"Trash", "Deleted Messages", "Deleted Items", "Junk", "Junk E-mail", "Spam",
-		"Drafts", "Sent", "Sent Messages", "Sent Items", "Sent Mail", "Outbox", "Templates",
+		"Trash",     "Deleted Messages", "Deleted Items", "Junk",          "Junk E-mail",
+		"Spam",      "Drafts",           "Sent",          "Sent Messages", "Sent Items",
+		"Sent Mail", "Outbox",           "Templates",
 	};
 	const char *last = delim ? strrchr(name, delim) : NULL;
 	size_t v = strlen(VENDORS);
@@ -938,14 +939,16 @@ mail_mirror_account(const struct mail_imap_account *acct, const struct mail_sync
 		if (excluded(names[k], delims[k]))
 			continue;
 		/* a folder that cannot be a directory is not synced either */
-		if (imap_local_path(acct, opts->mail_root, names[k], delims[k], &path, NULL) != VT_OK)
+		if (imap_local_path(acct, opts->mail_root, names[k], delims[k], &path, NULL) !=
+		    VT_OK)
 			continue;
 		frc = folder_hits(refs, nrefs, path, &hits, &nhits, &ferr);
 		if (frc == VT_OK && nhits) {
 			if (!m.conn.alive)
 				frc = imap_conn_open(&m.conn, acct, hooks, &ferr);
 			if (frc == VT_OK)
-				frc = mirror_folder(&m, names[k], path, hits, nhits, results, &ferr);
+				frc = mirror_folder(&m, names[k], path, hits, nhits, results,
+						    &ferr);
 		}
 		free(hits);
 		free(path);

@@ -92,7 +92,8 @@ sent_mailbox(struct imap_conn *c, const struct mail_imap_account *acct, char *ou
 		for (clistiter *it = list ? clist_begin(list) : NULL; it; it = clist_next(it)) {
 			const struct mailimap_mailbox_list *mb = clist_content(it);
 
-			if (pass == 0 ? has_sent_flag(mb) : is_sent_name(mb->mb_name, mb->mb_delimiter)) {
+			if (pass == 0 ? has_sent_flag(mb)
+				      : is_sent_name(mb->mb_name, mb->mb_delimiter)) {
 				snprintf(out, len, "%s", mb->mb_name);
 				break;
 			}
@@ -111,8 +112,7 @@ sent_mailbox(struct imap_conn *c, const struct mail_imap_account *acct, char *ou
 
 /* Whether the selected folder holds a message with this Message-ID. */
 static vt_status
-on_server(struct imap_conn *c, const char *box, const char *id, bool *found,
-	  struct vt_error *err)
+on_server(struct imap_conn *c, const char *box, const char *id, bool *found, struct vt_error *err)
 {
 	char *name = strdup("Message-ID"), *value = NULL;
 	struct mailimap_search_key *key;
@@ -257,14 +257,16 @@ mail_outbox_account(const struct mail_imap_account *acct, const struct mail_sync
 
 	memset(result, 0, sizeof *result);
 	if (d == NULL)
-		return errno == ENOENT ? VT_OK : vt_fail(err, VT_ERR_IO, "%s: %s", outbox_dir,
-							 strerror(errno));
+		return errno == ENOENT
+			       ? VT_OK
+			       : vt_fail(err, VT_ERR_IO, "%s: %s", outbox_dir, strerror(errno));
 	while ((e = readdir(d)) != NULL) {
 		char **grown;
 
 		if (e->d_name[0] == '.')
 			continue;
-		if (n == cap && (grown = realloc(files, (cap = cap ? cap * 2 : 8) * sizeof *files)) != NULL)
+		if (n == cap &&
+		    (grown = realloc(files, (cap = cap ? cap * 2 : 8) * sizeof *files)) != NULL)
 			files = grown;
 		if (n < cap && asprintf(&files[n], "%s/%s", outbox_dir, e->d_name) >= 0)
 			n++;

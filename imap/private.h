@@ -40,7 +40,7 @@ struct imap_answer {
 	uint64_t literal_cap; /* a literal of no message in msgs (0: max_line) */
 	const struct imap_expect *msgs;
 	size_t n_msgs;
-	uint64_t literals;    /* bytes of literals the answer may add */
+	uint64_t literals; /* bytes of literals the answer may add */
 };
 
 /* Seconds on the monotonic clock (guard.c). */
@@ -71,7 +71,7 @@ struct imap_guard {
 	size_t word_len;
 	bool uid_digits;
 	uint64_t uid_acc;
-	uint32_t uid;  /* "UID n" of the response being read; 0: none yet */
+	uint32_t uid; /* "UID n" of the response being read; 0: none yet */
 	uint64_t literal_len, literal_left;
 	uint32_t literal_uid;
 	char greeting[4096];
@@ -107,10 +107,10 @@ struct imap_conn {
 	 * responses, which only the sync reads; IDLE and the mirror leave it
 	 * off. */
 	bool want_qresync;
-	bool qresync;   /* QRESYNC enabled on this session */
-	bool move;      /* MOVE (RFC 6851) offered */
-	bool uidplus;   /* UIDPLUS (RFC 4315) offered: UID EXPUNGE, COPYUID */
-	bool alive;     /* false after a stream error: reconnect before reuse */
+	bool qresync; /* QRESYNC enabled on this session */
+	bool move;    /* MOVE (RFC 6851) offered */
+	bool uidplus; /* UIDPLUS (RFC 4315) offered: UID EXPUNGE, COPYUID */
+	bool alive;   /* false after a stream error: reconnect before reuse */
 };
 
 /* Connects, verifies TLS, logs in and reads capabilities. On failure the
@@ -200,15 +200,15 @@ struct md_folder {
 	char *path; /* <root>/<subdir>/<folder>: holds cur/ new/ tmp/ */
 	char host[64];
 	unsigned seq;
-	int dirty;  /* renames/creates since the last md_sync_dirs */
+	int dirty; /* renames/creates since the last md_sync_dirs */
 };
 
 /* One of our files: its name carries ",vt=<uv>-<uid>". */
 struct md_entry {
 	uint32_t uv, uid;
-	char *name;       /* file name in new/ or cur/ */
+	char *name; /* file name in new/ or cur/ */
 	bool in_new;
-	char info[32];    /* the flag letters after ":2," (sorted) */
+	char info[32]; /* the flag letters after ":2," (sorted) */
 	/* for UIDVALIDITY matching (sync.c) */
 	char *message_id;
 	uint64_t crlf_size;
@@ -243,8 +243,8 @@ vt_status md_unmark(struct md_folder *f, struct md_entry *e, struct vt_error *er
 vt_status md_remove(struct md_folder *f, struct md_entry *e, struct vt_error *err);
 /* Renames e from folder from into folder to (same file system: atomic),
  * giving it uv and uid; flags and new/ or cur/ are kept. */
-vt_status md_move_to(struct md_folder *from, struct md_entry *e, struct md_folder *to,
-		     uint32_t uv, uint32_t uid, struct vt_error *err);
+vt_status md_move_to(struct md_folder *from, struct md_entry *e, struct md_folder *to, uint32_t uv,
+		     uint32_t uid, struct vt_error *err);
 /* fsyncs cur/ and new/ when something changed in them. */
 vt_status md_sync_dirs(struct md_folder *f, struct vt_error *err);
 /* Path of e (static buffer of the caller). */
@@ -258,14 +258,13 @@ struct md_writer {
 	char base[256];
 	bool pending_cr;
 	uint64_t bytes;
-	void *hash;      /* gnutls_hash_hd_t when hashing */
+	void *hash; /* gnutls_hash_hd_t when hashing */
 	bool failed;
 	int error;
 };
 vt_status md_writer_begin(struct md_folder *f, uint32_t uv, uint32_t uid, bool hash,
 			  struct md_writer *w, struct vt_error *err);
-vt_status md_writer_write(struct md_writer *w, const char *buf, size_t len,
-			  struct vt_error *err);
+vt_status md_writer_write(struct md_writer *w, const char *buf, size_t len, struct vt_error *err);
 /* fsyncs, renames into place and fills e (name and info malloc'd/owned
  * by e); sha256 gets the content hash when the writer hashed. */
 vt_status md_writer_commit(struct md_folder *f, struct md_writer *w, unsigned flags,

@@ -188,7 +188,8 @@ watch_next(struct watch *w)
 		for (size_t k = 0; k < w->n && h->waiting; k++)
 			h->waiting(h->imap.ctx, req->accts[w->acct_of[k]]->name);
 		rc = mail_imap_idle_wait(w->sessions, w->n,
-					 seconds_at_most("VTRIAGE_IDLE_SECONDS", WATCH_IDLE_SECONDS),
+					 seconds_at_most("VTRIAGE_IDLE_SECONDS",
+							 WATCH_IDLE_SECONDS),
 					 &stop, w->changed, &err);
 		if (rc == VT_ERR_INTERRUPTED || *req->interrupted)
 			return false;
@@ -197,10 +198,11 @@ watch_next(struct watch *w)
 				any = w->sync[w->acct_of[k]] = true;
 		if (rc == VT_OK && any && !*req->wake)
 			return true;
-		if (rc == VT_OK) /* a wake: taken above, with what changed; */
+		if (rc == VT_OK)  /* a wake: taken above, with what changed; */
 			continue; /* or quiet for WATCH_IDLE_SECONDS: IDLE again */
 		for (;;) {
-			unsigned retry = seconds_at_most("VTRIAGE_RETRY_SECONDS", WATCH_RETRY_SECONDS);
+			unsigned retry =
+				seconds_at_most("VTRIAGE_RETRY_SECONDS", WATCH_RETRY_SECONDS);
 
 			if (h->reconnecting)
 				h->reconnecting(h->imap.ctx, &err, retry);
@@ -264,8 +266,8 @@ round_run(const struct vt_sync_request *req, const bool *sync)
 			if (asprintf(&outbox, "%s/outbox/%s", req->cfg->data_dir,
 				     req->accts[i]->name) < 0)
 				outbox = NULL;
-			rc = outbox ? mail_outbox_account(req->accts[i], &opts, &h->imap, outbox, &sent,
-							  &err)
+			rc = outbox ? mail_outbox_account(req->accts[i], &opts, &h->imap, outbox,
+							  &sent, &err)
 				    : vt_fail(&err, VT_ERR_NOMEM, "out of memory");
 			free(outbox);
 			round.stats.sent_uploaded += rc == VT_OK ? sent.appended : 0;
@@ -293,9 +295,10 @@ round_run(const struct vt_sync_request *req, const bool *sync)
 
 		if (h->indexing)
 			h->indexing(h->imap.ctx);
-		if (vt_data_open(req->cfg, MAIL_DB_READ_WRITE, req->db, req->store, &err) != VT_OK ||
-		    vt_index(*req->store, *req->db, req->cfg, false, req->interrupted, &iui, &report,
-			     &err) != VT_OK) {
+		if (vt_data_open(req->cfg, MAIL_DB_READ_WRITE, req->db, req->store, &err) !=
+			    VT_OK ||
+		    vt_index(*req->store, *req->db, req->cfg, false, req->interrupted, &iui,
+			     &report, &err) != VT_OK) {
 			fail(req, &first, VT_SYNC_STAGE_INDEX, NULL, &err);
 		} else
 			indexed = true;

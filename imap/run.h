@@ -29,9 +29,9 @@ enum vt_sync_stage {
 
 /* What one round did, for its summary. */
 struct vt_sync_round {
-	struct mail_sync_stats stats; /* mirrored, mirror_kept filled too */
-	unsigned accounts;            /* taking part in the run */
-	unsigned accounts_failed;     /* of which none of whose folders could be
+	struct mail_sync_stats stats;        /* mirrored, mirror_kept filled too */
+	unsigned accounts;                   /* taking part in the run */
+	unsigned accounts_failed;            /* of which none of whose folders could be
 					 synced (no connection, no login) */
 	const struct vt_index_report *index; /* NULL: not indexed (asked, or failed) */
 };

@@ -139,7 +139,8 @@ damaged:
 	/* Losing the file loses nothing: file names carry the UIDs. */
 	rc = vt_fail(err, VT_ERR_IO,
 		     "%s:%d: damaged sync state; move the file away and sync again (mail already "
-		     "here is recognised, not fetched twice)", path, lineno);
+		     "here is recognised, not fetched twice)",
+		     path, lineno);
 out:
 	fclose(f);
 	if (rc != VT_OK)
@@ -182,8 +183,9 @@ state_save(const char *path, const struct sync_state *st, struct vt_error *err)
 		unlink(tmp);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
-	fprintf(f, STATE_MAGIC "\nuidvalidity %" PRIu32 "\nuidnext %" PRIu32
-		   "\nhighestmodseq %" PRIu64 "\n",
+	fprintf(f,
+		STATE_MAGIC "\nuidvalidity %" PRIu32 "\nuidnext %" PRIu32 "\nhighestmodseq %" PRIu64
+			    "\n",
 		st->uidvalidity, st->uidnext, st->highestmodseq);
 	for (size_t i = 0; i < st->n; i++) {
 		unsigned fl = st->msgs[i].flags;
@@ -227,7 +229,7 @@ imap_mkdirs(const char *path, struct vt_error *err)
 	if (len >= sizeof buf)
 		return vt_fail(err, VT_ERR_IO, "%s: path too long", path);
 	memcpy(buf, path, len + 1);
-	for (char *p = buf + 1; ; p++) {
+	for (char *p = buf + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		{
@@ -316,7 +318,8 @@ state_lock(const char *dir, const char *account, int *fd, struct vt_error *err)
 		if (e == EWOULDBLOCK)
 			return vt_fail(err, VT_ERR_BUSY,
 				       "another vtriage is syncing account %s; try again when it "
-				       "is done", account);
+				       "is done",
+				       account);
 		return vt_fail(err, VT_ERR_IO, "lock %s: %s", path, strerror(e));
 	}
 	return VT_OK;

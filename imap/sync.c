@@ -43,12 +43,12 @@
 
 #include "private.h"
 
-#define META_CHUNK 1000          /* UIDs per metadata FETCH */
-#define FLAGS_CHUNK 5000         /* UIDs per flags FETCH */
-#define STORE_CHUNK 1000         /* UIDs per STORE */
-#define BATCH_MSGS 200           /* messages per body FETCH */
-#define BATCH_BYTES (8u << 20)   /* bytes per body FETCH */
-#define LARGE_MSG (2u << 20)     /* fetched alone, in slices of: */
+#define META_CHUNK 1000        /* UIDs per metadata FETCH */
+#define FLAGS_CHUNK 5000       /* UIDs per flags FETCH */
+#define STORE_CHUNK 1000       /* UIDs per STORE */
+#define BATCH_MSGS 200         /* messages per body FETCH */
+#define BATCH_BYTES (8u << 20) /* bytes per body FETCH */
+#define LARGE_MSG (2u << 20)   /* fetched alone, in slices of: */
 #define SLICE (1u << 20)
 #define CHECKPOINT_SECONDS 1.0
 
@@ -105,7 +105,7 @@ struct folder_sync {
 		uint32_t uid;
 		char *id;
 		struct md_entry *old;
-	} *supersede;
+	} * supersede;
 	size_t n_supersede;
 	bool saving; /* records match the disk: a failure saves them */
 	/* new messages the server did not give us, and why the first not */
@@ -199,12 +199,23 @@ flags_of(const struct mailimap_msg_att_dynamic *dyn)
 		if (ff->fl_type != MAILIMAP_FLAG_FETCH_OTHER || ff->fl_flag == NULL)
 			continue;
 		switch (ff->fl_flag->fl_type) {
-		case MAILIMAP_FLAG_SEEN: f |= MF_SEEN; break;
-		case MAILIMAP_FLAG_FLAGGED: f |= MF_FLAGGED; break;
-		case MAILIMAP_FLAG_ANSWERED: f |= MF_ANSWERED; break;
-		case MAILIMAP_FLAG_DRAFT: f |= MF_DRAFT; break;
-		case MAILIMAP_FLAG_DELETED: f |= MF_DELETED; break;
-		default: break;
+		case MAILIMAP_FLAG_SEEN:
+			f |= MF_SEEN;
+			break;
+		case MAILIMAP_FLAG_FLAGGED:
+			f |= MF_FLAGGED;
+			break;
+		case MAILIMAP_FLAG_ANSWERED:
+			f |= MF_ANSWERED;
+			break;
+		case MAILIMAP_FLAG_DRAFT:
+			f |= MF_DRAFT;
+			break;
+		case MAILIMAP_FLAG_DELETED:
+			f |= MF_DELETED;
+			break;
+		default:
+			break;
 		}
 	}
 	return f;
@@ -325,8 +336,9 @@ imap_fetch_type(unsigned what, uint32_t offset, uint32_t length)
 	if (what & FW_BODY)
 		att[n++] = mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL));
 	else if (what & FW_SLICE)
-		att[n++] = mailimap_fetch_att_new_body_peek_section_partial(
-			mailimap_section_new(NULL), offset, length);
+		att[n++] =
+			mailimap_fetch_att_new_body_peek_section_partial(mailimap_section_new(NULL),
+									 offset, length);
 	else if (what & FW_MSGID) {
 		clist *names = clist_new();
 		char *h = strdup("MESSAGE-ID");
@@ -389,9 +401,8 @@ imap_uid_fetch(struct imap_conn *c, struct mailimap_set *set, unsigned what, uin
 
 /* UID FETCH of uids (sorted; none: all) for what. */
 static vt_status
-uid_fetch(struct folder_sync *fs, const uint32_t *uids, size_t n, unsigned what,
-	  uint32_t offset, uint32_t length, uint64_t changedsince, clist **result,
-	  struct vt_error *err)
+uid_fetch(struct folder_sync *fs, const uint32_t *uids, size_t n, unsigned what, uint32_t offset,
+	  uint32_t length, uint64_t changedsince, clist **result, struct vt_error *err)
 {
 	return imap_uid_fetch(fs->conn, n ? imap_uid_set(uids, n) : mailimap_set_new_interval(1, 0),
 			      what, offset, length, changedsince, result, fs->acct->name, fs->name,
@@ -474,7 +485,8 @@ add_fresh(struct folder_sync *fs)
 			return NULL;
 		/* re-point recs at the moved array */
 		for (size_t i = 0; i < fs->n_recs; i++)
-			if (fs->recs[i].file >= fs->fresh && fs->recs[i].file < fs->fresh + fs->n_fresh)
+			if (fs->recs[i].file >= fs->fresh &&
+			    fs->recs[i].file < fs->fresh + fs->n_fresh)
 				fs->recs[i].file = g + (fs->recs[i].file - fs->fresh);
 		fs->fresh = g;
 		fs->cap_fresh = cap;
@@ -543,7 +555,7 @@ imap_local_path(const struct mail_imap_account *acct, const char *mail_root, con
 	fputs(mail_root, m);
 	if (acct->maildir_subdir[0])
 		fprintf(m, "/%s", acct->maildir_subdir);
-	for (const char *c = name; ;) {
+	for (const char *c = name;;) {
 		const char *end = delim ? strchr(c, delim) : NULL;
 		size_t n = end ? (size_t)(end - c) : strlen(c);
 
@@ -592,7 +604,8 @@ load_local(struct folder_sync *fs, bool *adopted, struct vt_error *err)
 			continue;
 		}
 		/* Two files of one UID: the same message twice; keep one. */
-		if (fs->n_recs && fs->recs[fs->n_recs - 1].uid == e->uid && fs->recs[fs->n_recs - 1].file) {
+		if (fs->n_recs && fs->recs[fs->n_recs - 1].uid == e->uid &&
+		    fs->recs[fs->n_recs - 1].file) {
 			if ((rc = md_remove(&fs->md, e, err)) != VT_OK)
 				return rc;
 			continue;
@@ -996,8 +1009,8 @@ struct meta {
 /* A message written: into the records, unless an old file has the same
  * bytes (a new UIDVALIDITY), which then takes its place. */
 static vt_status
-delivered(struct folder_sync *fs, struct md_writer *w, uint32_t uid, unsigned flags,
-	  bool hashing, struct vt_error *err)
+delivered(struct folder_sync *fs, struct md_writer *w, uint32_t uid, unsigned flags, bool hashing,
+	  struct vt_error *err)
 {
 	struct md_entry *e = add_fresh(fs), *old;
 	uint8_t sha[32];
@@ -1081,9 +1094,10 @@ fetch_large(struct folder_sync *fs, const struct meta *m, struct vt_error *err)
 		bool got = false;
 		size_t len = 0;
 
-		imap_guard_expect(&fs->conn->guard,
-				  &(struct imap_answer){ .literal_cap = SLICE, .msgs = &slice,
-							 .n_msgs = 1, .literals = SLICE });
+		imap_guard_expect(&fs->conn->guard, &(struct imap_answer){ .literal_cap = SLICE,
+									   .msgs = &slice,
+									   .n_msgs = 1,
+									   .literals = SLICE });
 		rc = uid_fetch(fs, &uid, 1, FW_FLAGS | FW_SLICE, offset, SLICE, 0, &res, err);
 		imap_guard_expect(&fs->conn->guard, NULL);
 		if (rc != VT_OK)
@@ -1109,12 +1123,15 @@ fetch_large(struct folder_sync *fs, const struct meta *m, struct vt_error *err)
 		if (!got) {
 			/* expunged meanwhile (the next run sees it gone), or not */
 			md_writer_abort(&w);
-			return confirm_missing(fs, &uid, 1, "the server sent no body for a slice", err);
+			return confirm_missing(fs, &uid, 1, "the server sent no body for a slice",
+					       err);
 		}
 		if (offset + (uint64_t)len > allowed) {
 			md_writer_abort(&w);
-			not_fetched(fs, uid, "the server sent more than %llu bytes for a message it "
-				    "said is %u bytes (refused)", (unsigned long long)allowed, m->size);
+			not_fetched(fs, uid,
+				    "the server sent more than %llu bytes for a message it "
+				    "said is %u bytes (refused)",
+				    (unsigned long long)allowed, m->size);
 			return VT_OK;
 		}
 		if (len < SLICE)
@@ -1213,8 +1230,10 @@ fetch_batch(struct folder_sync *fs, const struct meta *batch, size_t n, struct v
 			continue;
 		/* the UID came after the literal: the guard could not tell */
 		if (f.body_len > imap_body_allowance(fs->acct, m->size)) {
-			not_fetched(fs, f.uid, "the server sent %zu bytes for a message it said is "
-				    "%u bytes (refused)", f.body_len, m->size);
+			not_fetched(fs, f.uid,
+				    "the server sent %zu bytes for a message it said is "
+				    "%u bytes (refused)",
+				    f.body_len, m->size);
 			p[np++].uid = f.uid; /* accounted for, not written */
 			p[np - 1].w.fd = -1;
 			continue;
@@ -1333,8 +1352,10 @@ download(struct folder_sync *fs, struct vt_error *err)
 			if (j == nm)
 				break;
 			if (meta[j].size > fs->acct->max_message) {
-				not_fetched(fs, meta[j].uid, "%u bytes, more than max_message (%llu); "
-					    "not fetched", meta[j].size,
+				not_fetched(fs, meta[j].uid,
+					    "%u bytes, more than max_message (%llu); "
+					    "not fetched",
+					    meta[j].size,
 					    (unsigned long long)fs->acct->max_message);
 				continue;
 			}
@@ -1366,7 +1387,7 @@ take_vanished(struct folder_sync *fs, struct vt_error *err)
 	const struct mailimap_response_info *ri = fs->conn->imap->imap_response_info;
 
 	for (clistiter *it = ri && ri->rsp_extension_list ? clist_begin(ri->rsp_extension_list)
-							   : NULL;
+							  : NULL;
 	     it; it = clist_next(it)) {
 		struct mailimap_extension_data *ext = clist_content(it);
 		struct mailimap_qresync_vanished **g;
@@ -1631,7 +1652,8 @@ sync_folder(struct folder_sync *fs, const char *state_dir, struct vt_error *err)
 	if (!fast && (rc = server_uids(fs, err)) != VT_OK)
 		goto out;
 	if (fs->n_recs) {
-		bool changes = fs->conn->condstore && fs->hms && fs->state.highestmodseq && !adopted;
+		bool changes =
+			fs->conn->condstore && fs->hms && fs->state.highestmodseq && !adopted;
 
 		/* with QRESYNC the changes came with SELECT */
 		if ((!changes || fs->hms != fs->state.highestmodseq) && !(changes && fs->qresynced))
@@ -1673,9 +1695,9 @@ sync_folder(struct folder_sync *fs, const char *state_dir, struct vt_error *err)
 	if (rc == VT_OK && fs->unfetched)
 		rc = vt_fail(err, VT_ERR_PROTOCOL,
 			     "%s/%s: %u new message%s not fetched (%s%s); the next sync asks "
-			     "again", fs->acct->name, fs->name, fs->unfetched,
-			     fs->unfetched == 1 ? "" : "s", fs->unfetched > 1 ? "first: " : "",
-			     fs->unfetched_why);
+			     "again",
+			     fs->acct->name, fs->name, fs->unfetched, fs->unfetched == 1 ? "" : "s",
+			     fs->unfetched > 1 ? "first: " : "", fs->unfetched_why);
 out:
 	if (rc != VT_OK && fs->saving) {
 		/* keep what is safely here */
@@ -1753,9 +1775,15 @@ mail_sync_account(const struct mail_imap_account *acct, const struct mail_sync_o
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct folder_sync fs = {
-			.conn = &conn, .acct = acct, .opts = opts, .hooks = hooks,
-			.name = names[i], .delim = delims[i], .index = (unsigned)i + 1,
-			.n_folders = (unsigned)n, .t0 = t0,
+			.conn = &conn,
+			.acct = acct,
+			.opts = opts,
+			.hooks = hooks,
+			.name = names[i],
+			.delim = delims[i],
+			.index = (unsigned)i + 1,
+			.n_folders = (unsigned)n,
+			.t0 = t0,
 		};
 		struct mail_sync_stats fst = { .folders = 1 };
 		struct vt_error ferr = { 0 };

@@ -41,7 +41,8 @@ imap_tls_verify(mailstream *s, const struct mail_imap_account *acct, struct vt_e
 		MMAPString *der = carray_get(chain, 0);
 
 		if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der->str, der->len, leaf) < 0) {
-			rc = vt_fail(err, VT_ERR_TLS, "%s: cannot hash the certificate", acct->host);
+			rc = vt_fail(err, VT_ERR_TLS, "%s: cannot hash the certificate",
+				     acct->host);
 			goto out;
 		}
 		mail_imap_fingerprint_format(leaf, fp, sizeof fp);
@@ -61,7 +62,8 @@ imap_tls_verify(mailstream *s, const struct mail_imap_account *acct, struct vt_e
 	}
 	for (n = 0; n < carray_count(chain); n++) {
 		MMAPString *der = carray_get(chain, n);
-		gnutls_datum_t d = { .data = (unsigned char *)der->str, .size = (unsigned)der->len };
+		gnutls_datum_t d = { .data = (unsigned char *)der->str,
+				     .size = (unsigned)der->len };
 
 		if (gnutls_x509_crt_init(&certs[n]) < 0) {
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -69,8 +71,8 @@ imap_tls_verify(mailstream *s, const struct mail_imap_account *acct, struct vt_e
 		}
 		if (gnutls_x509_crt_import(certs[n], &d, GNUTLS_X509_FMT_DER) < 0) {
 			n++;
-			rc = vt_fail(err, VT_ERR_TLS, "%s: the server sent an unreadable certificate",
-				     acct->host);
+			rc = vt_fail(err, VT_ERR_TLS,
+				     "%s: the server sent an unreadable certificate", acct->host);
 			goto out;
 		}
 	}
@@ -96,15 +98,16 @@ imap_tls_verify(mailstream *s, const struct mail_imap_account *acct, struct vt_e
 		r = gnutls_x509_trust_list_verify_crt2(trust, certs, n, data, 2, 0, &verify, NULL);
 	}
 	if (r < 0) {
-		rc = vt_fail(err, VT_ERR_TLS, "%s: certificate verification failed: %s",
-			     acct->host, gnutls_strerror(r));
+		rc = vt_fail(err, VT_ERR_TLS, "%s: certificate verification failed: %s", acct->host,
+			     gnutls_strerror(r));
 		goto out;
 	}
 	if (verify != 0) {
 		const char *why = "not trusted";
 
 		if (gnutls_certificate_verification_status_print(verify, GNUTLS_CRT_X509, &reason,
-								 0) == 0 && reason.data)
+								 0) == 0 &&
+		    reason.data)
 			why = (const char *)reason.data;
 		rc = vt_fail(err, VT_ERR_TLS,
 			     "%s: the server's certificate is refused: %s. If you know this "

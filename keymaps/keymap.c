@@ -15,7 +15,7 @@
 
 #include "keymap.h"
 
-#define CTRL(c) ((c) & 0x1f)
+#define CTRL(c) (0x1f & (c))
 
 static const struct {
 	const char *name;
@@ -53,7 +53,8 @@ static const struct {
 	[KM_UNDO] = { "undo", "undo the last triage action" },
 	[KM_SYNC] = { "sync", "sync IMAP accounts (else index) in the background" },
 	[KM_REDRAW] = { "redraw", "redraw the screen" },
-	[KM_SORT] = { "sort", "order the list by date or amount (:sort vendor, sender, subject too)" },
+	[KM_SORT] = { "sort",
+		      "order the list by date or amount (:sort vendor, sender, subject too)" },
 	[KM_TOGGLE_FOLDERS] = { "toggle-folders", "show or hide the folder list" },
 	[KM_TOGGLE_FLAG] = { "toggle-flag", "flag the thread or unflag it (F in the list)" },
 	[KM_NEXT_MESSAGE] = { "next-message", "the next message of the thread" },
@@ -73,17 +74,19 @@ static const struct {
 	[KM_DELETE] = { "delete", "move the thread to the Trash (tag deleted; ,u undoes)" },
 	[KM_REPLY] = { "reply", "answer the thread's newest message (in $EDITOR, then send)" },
 	[KM_REPLY_ALL] = { "reply-all", "answer it to all its recipients but you" },
-	[KM_COMPOSE] = { "compose", "write a new message, or resume a postponed draft (:compose ADDRESS)" },
+	[KM_COMPOSE] = { "compose",
+			 "write a new message, or resume a postponed draft (:compose ADDRESS)" },
 	[KM_CONTRACT] = { "contract",
 			  "accept or reject the thread's contract dates (:contract set DATE, remove N)" },
 	[KM_SNOOZE] = { "snooze", "put the thread away until a date (3d, 2w, mon, YYYY-MM-DD); "
-			    "empty: back now" },
+				  "empty: back now" },
 	[KM_REPORT] = { "report", "the vendor's report in the pager (:report [SLUG])" },
-	[KM_FORWARD] = { "forward", "forward the thread's newest message inline (:forward ADDRESS)" },
+	[KM_FORWARD] = { "forward",
+			 "forward the thread's newest message inline (:forward ADDRESS)" },
 };
 
 static const char *const contexts[KM_CONTEXTS] = { "main", "pager", "help", "attachments",
-								  "links" };
+						   "links" };
 
 /* The defaults, as text: the same notation users write. */
 static const struct {
@@ -220,11 +223,11 @@ static const struct {
 	const char *name;
 	int code;
 } named_keys[] = {
-	{ "Enter", '\n' },	      { "Tab", '\t' },		{ "BTab", KEY_BTAB },
-	{ "Esc", 27 },		      { "Space", ' ' },		{ "Backspace", KEY_BACKSPACE },
-	{ "Up", KEY_UP },	      { "Down", KEY_DOWN },	{ "Left", KEY_LEFT },
-	{ "Right", KEY_RIGHT },	      { "PageUp", KEY_PPAGE },	{ "PageDown", KEY_NPAGE },
-	{ "Home", KEY_HOME },	      { "End", KEY_END },	{ "Delete", KEY_DC },
+	{ "Enter", '\n' },      { "Tab", '\t' },         { "BTab", KEY_BTAB },
+	{ "Esc", 27 },          { "Space", ' ' },        { "Backspace", KEY_BACKSPACE },
+	{ "Up", KEY_UP },       { "Down", KEY_DOWN },    { "Left", KEY_LEFT },
+	{ "Right", KEY_RIGHT }, { "PageUp", KEY_PPAGE }, { "PageDown", KEY_NPAGE },
+	{ "Home", KEY_HOME },   { "End", KEY_END },      { "Delete", KEY_DC },
 	{ "lt", '<' },
 };
 
@@ -367,8 +370,8 @@ add(struct keymap *km, enum km_context ctx, const int keys[KM_SEQ_MAX], enum km_
 /* Binds every space-separated key of text to action; the bad key is
  * copied to *bad. */
 static bool
-bind_all(struct keymap *km, enum km_context ctx, const char *text, enum km_action action,
-	 char *bad, size_t bad_len)
+bind_all(struct keymap *km, enum km_context ctx, const char *text, enum km_action action, char *bad,
+	 size_t bad_len)
 {
 	char *copy = strdup(text), *tok, *save = NULL;
 	bool ok = copy != NULL;
@@ -439,18 +442,20 @@ km_load(const struct vt_config *cfg, struct keymap *out, struct vt_error *err)
 					ctx = (enum km_context)c;
 			if (ctx == KM_CONTEXTS) {
 				km_free(out);
-				return vt_fail(err, VT_ERR_CONFIG,
-					       "%s:%d: [keys] %s: unknown screen '%.*s' (main, pager,"
-					       " help)",
-					       file, e->line, e->key, (int)(dot - e->key), e->key);
+				return vt_fail(
+					err, VT_ERR_CONFIG,
+					"%s:%d: [keys] %s: unknown screen '%.*s' (main, pager,"
+					" help)",
+					file, e->line, e->key, (int)(dot - e->key), e->key);
 			}
 			name = dot + 1;
 		}
 		if ((action = km_action_parse(name)) == KM_ACTIONS) {
 			km_free(out);
-			return vt_fail(err, VT_ERR_CONFIG,
-				       "%s:%d: [keys] %s: unknown action '%s' (see the help screen, ?)",
-				       file, e->line, e->key, name);
+			return vt_fail(
+				err, VT_ERR_CONFIG,
+				"%s:%d: [keys] %s: unknown action '%s' (see the help screen, ?)",
+				file, e->line, e->key, name);
 		}
 		bad[0] = '\0';
 		if (!bind_all(out, ctx, e->value, action, bad, sizeof bad)) {
@@ -467,8 +472,8 @@ km_load(const struct vt_config *cfg, struct keymap *out, struct vt_error *err)
 		km_format_keys(hidden->keys, a, sizeof a);
 		km_format_keys(by->keys, b, sizeof b);
 		vt_fail(err, VT_ERR_CONFIG,
-			"%s: [keys]: '%s' (%s) can never be typed: '%s' (%s) comes first in %s", file,
-			a, km_action_name(hidden->action), b, km_action_name(by->action),
+			"%s: [keys]: '%s' (%s) can never be typed: '%s' (%s) comes first in %s",
+			file, a, km_action_name(hidden->action), b, km_action_name(by->action),
 			km_context_name(hidden->context));
 		km_free(out);
 		return VT_ERR_CONFIG;

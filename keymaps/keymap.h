@@ -24,10 +24,10 @@
 #include "../store/store.h"
 
 enum km_context {
-	KM_MAIN,  /* folders, thread list and side panes */
-	KM_PAGER, /* a thread opened */
-	KM_HELP,  /* the help overlay */
-	KM_ATTACH, /* a thread's attachments */
+	KM_MAIN,      /* folders, thread list and side panes */
+	KM_PAGER,     /* a thread opened */
+	KM_HELP,      /* the help overlay */
+	KM_ATTACH,    /* a thread's attachments */
 	KM_LINK_LIST, /* a thread's links */
 	KM_CONTEXTS
 };

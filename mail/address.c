@@ -48,8 +48,8 @@ flatten(InternetAddressList *list, struct mail_address_list *out, int depth)
 			append(out, internet_address_get_name(ia),
 			       internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
 		else if (INTERNET_ADDRESS_IS_GROUP(ia))
-			flatten(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
-				out, depth + 1);
+			flatten(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), out,
+				depth + 1);
 	}
 }
 

@@ -57,13 +57,29 @@ static const struct {
 	const char *symbol;
 	const char *code;
 } symbols[] = {
-	{ "US$", "USD" }, { "C$", "CAD" },  { "CA$", "CAD" },    { "A$", "AUD" },
-	{ "AU$", "AUD" }, { "NZ$", "NZD" }, { "HK$", "HKD" },    { "S$", "SGD" },
-	{ "R$", "BRL" },  { "MX$", "MXN" }, { "$", "USD" },      { "\xE2\x82\xAC", "EUR" },
-	{ "\xC2\xA3", "GBP" },		    { "\xC2\xA5", "JPY" },  { "\xEF\xBF\xA5", "JPY" },
-	{ "\xE2\x82\xB9", "INR" },	    { "\xE2\x82\xA9", "KRW" }, { "\xE2\x82\xBD", "RUB" },
-	{ "\xE2\x82\xBA", "TRY" },	    { "\xE2\x82\xAA", "ILS" }, { "z\xC5\x82", "PLN" },
-	{ "Fr.", "CHF" }, { "Rs.", "INR" },
+	{ "US$", "USD" },
+	{ "C$", "CAD" },
+	{ "CA$", "CAD" },
+	{ "A$", "AUD" },
+	{ "AU$", "AUD" },
+	{ "NZ$", "NZD" },
+	{ "HK$", "HKD" },
+	{ "S$", "SGD" },
+	{ "R$", "BRL" },
+	{ "MX$", "MXN" },
+	{ "$", "USD" },
+	{ "\xE2\x82\xAC", "EUR" },
+	{ "\xC2\xA3", "GBP" },
+	{ "\xC2\xA5", "JPY" },
+	{ "\xEF\xBF\xA5", "JPY" },
+	{ "\xE2\x82\xB9", "INR" },
+	{ "\xE2\x82\xA9", "KRW" },
+	{ "\xE2\x82\xBD", "RUB" },
+	{ "\xE2\x82\xBA", "TRY" },
+	{ "\xE2\x82\xAA", "ILS" },
+	{ "z\xC5\x82", "PLN" },
+	{ "Fr.", "CHF" },
+	{ "Rs.", "INR" },
 };
 
 #define MINUS_SIGN "\xE2\x88\x92" /* U+2212 */
@@ -82,8 +98,8 @@ const char *
 mail_currency_symbol(const char *code)
 {
 	static const char *const preferred[][2] = {
-		{ "USD", "$" },		  { "EUR", "\xE2\x82\xAC" }, { "GBP", "\xC2\xA3" },
-		{ "JPY", "\xC2\xA5" },	  { "INR", "\xE2\x82\xB9" },
+		{ "USD", "$" },        { "EUR", "\xE2\x82\xAC" }, { "GBP", "\xC2\xA3" },
+		{ "JPY", "\xC2\xA5" }, { "INR", "\xE2\x82\xB9" },
 	};
 
 	for (size_t i = 0; i < sizeof preferred / sizeof preferred[0]; i++)
@@ -124,7 +140,7 @@ group_space_at(const char *t, size_t len, size_t i)
 	if (starts_with(t, len, i, "\xC2\xA0")) /* no-break space */
 		return 2;
 	if (starts_with(t, len, i, "\xE2\x80\xAF") || /* narrow no-break space */
-	    starts_with(t, len, i, "\xE2\x80\x89"))    /* thin space */
+	    starts_with(t, len, i, "\xE2\x80\x89"))   /* thin space */
 		return 3;
 	return 0;
 }
@@ -193,12 +209,12 @@ currency_before(const char *t, size_t end, size_t *start, const char **code)
 }
 
 struct token {
-	size_t start, end;     /* the digits and separators */
-	size_t n;              /* groups */
+	size_t start, end; /* the digits and separators */
+	size_t n;          /* groups */
 	size_t glen[GROUPS_MAX];
 	uint64_t gval[GROUPS_MAX];
-	char sep[GROUPS_MAX];  /* sep[k] before group k+1: ',', '.', ' ' or '\'' */
-	bool dash_decimals;    /* "1.899,-" */
+	char sep[GROUPS_MAX]; /* sep[k] before group k+1: ',', '.', ' ' or '\'' */
+	bool dash_decimals;   /* "1.899,-" */
 };
 
 /* Reads the digit groups at t[i] (a digit). False when too many groups
@@ -231,7 +247,8 @@ read_token(const char *t, size_t len, size_t i, struct token *tk)
 				i++;
 				continue;
 			}
-			if (i + 1 < len && (t[i + 1] == '-' || starts_with(t, len, i + 1, EN_DASH)) &&
+			if (i + 1 < len &&
+			    (t[i + 1] == '-' || starts_with(t, len, i + 1, EN_DASH)) &&
 			    (i + 2 >= len || !ascii_digit(t[i + 1 + (t[i + 1] == '-' ? 1 : 3)]))) {
 				tk->dash_decimals = true;
 				tk->sep[tk->n - 1] = t[i];
@@ -251,9 +268,9 @@ read_token(const char *t, size_t len, size_t i, struct token *tk)
 		}
 		/* spaces group only a group of exactly three digits */
 		size_t w = group_space_at(t, len, i);
-		if (w > 0 && i + w + 3 <= len && ascii_digit(t[i + w]) && ascii_digit(t[i + w + 1]) &&
-		    ascii_digit(t[i + w + 2]) && (i + w + 3 == len || !ascii_digit(t[i + w + 3])) &&
-		    tk->glen[0] <= 3) {
+		if (w > 0 && i + w + 3 <= len && ascii_digit(t[i + w]) &&
+		    ascii_digit(t[i + w + 1]) && ascii_digit(t[i + w + 2]) &&
+		    (i + w + 3 == len || !ascii_digit(t[i + w + 3])) && tk->glen[0] <= 3) {
 			tk->sep[tk->n - 1] = ' ';
 			i += w;
 			continue;
@@ -349,10 +366,10 @@ token_value(const struct token *tk, char dec, int digits, int64_t *out)
 static bool
 point_currency(const char *code)
 {
-	static const char *const codes[] = { "USD", "GBP", "JPY", "INR", "CNY", "AUD", "CAD", "NZD",
-					     "HKD", "SGD", "KRW", "MXN", "ILS", "THB", "TWD", "MYR",
-					     "PHP", "AED", "SAR", "QAR", "EGP", "NGN", "KWD", "BHD",
-					     "OMR", "JOD", "IQD" };
+	static const char *const codes[] = { "USD", "GBP", "JPY", "INR", "CNY", "AUD", "CAD",
+					     "NZD", "HKD", "SGD", "KRW", "MXN", "ILS", "THB",
+					     "TWD", "MYR", "PHP", "AED", "SAR", "QAR", "EGP",
+					     "NGN", "KWD", "BHD", "OMR", "JOD", "IQD" };
 
 	for (size_t i = 0; code != NULL && i < sizeof codes / sizeof codes[0]; i++)
 		if (strcmp(code, codes[i]) == 0)
@@ -406,8 +423,8 @@ fill(const struct token *tk, const char *code, enum mail_decimal hint, struct ma
 			 * separators group (few write 2.500 for 2.50), but
 			 * for a currency of three decimals. */
 			char hinted = hint == MAIL_DECIMAL_COMMA ? ','
-				    : hint == MAIL_DECIMAL_DOT	 ? '.'
-				    : digits == 3		 ? last
+				      : hint == MAIL_DECIMAL_DOT ? '.'
+				      : digits == 3              ? last
 								 : 0;
 
 			ambiguous = true;
@@ -453,7 +470,8 @@ bad_follower(const char *t, size_t len, size_t i)
 
 		if (currency_at(t, len, i, &code) > 0)
 			return false;
-		if ((t[i] == 'c' || t[i] == 'C') && i + 1 < len && (t[i + 1] == 'r' || t[i + 1] == 'R') &&
+		if ((t[i] == 'c' || t[i] == 'C') && i + 1 < len &&
+		    (t[i + 1] == 'r' || t[i + 1] == 'R') &&
 		    (i + 2 == len || !is_wordish(t, len, i + 2)))
 			return false;
 		return true;
@@ -525,7 +543,7 @@ amount_at(const char *t, size_t len, size_t i, bool require_currency, enum mail_
 		if (before < i && cstart < before) {
 			size_t sign = before;
 
-			if (t[sign] == '(' )
+			if (t[sign] == '(')
 				code = NULL; /* "USD (45)": not our form */
 			else if (t[sign] == '-' || (unsigned char)t[sign] == 0xE2) {
 				start = cstart;
@@ -555,7 +573,8 @@ amount_at(const char *t, size_t len, size_t i, bool require_currency, enum mail_
 	/* signs: -$5, −45,00 €, ($1.00), 1,234.56-, $108.43 cr */
 	if (negative)
 		;
-	else if (start > 0 && t[start - 1] == '-' && !(start >= 2 && is_wordish(t, len, start - 2))) {
+	else if (start > 0 && t[start - 1] == '-' &&
+		 !(start >= 2 && is_wordish(t, len, start - 2))) {
 		negative = true;
 		start--;
 	} else if (start >= 3 && starts_with(t, len, start - 3, MINUS_SIGN)) {
@@ -574,7 +593,8 @@ amount_at(const char *t, size_t len, size_t i, bool require_currency, enum mail_
 	if (!negative) {
 		size_t a = end + space_at(t, len, end);
 
-		if (a + 2 <= len && (t[a] == 'c' || t[a] == 'C') && (t[a + 1] == 'r' || t[a + 1] == 'R') &&
+		if (a + 2 <= len && (t[a] == 'c' || t[a] == 'C') &&
+		    (t[a + 1] == 'r' || t[a + 1] == 'R') &&
 		    (a + 2 == len || !is_wordish(t, len, a + 2))) {
 			negative = true;
 			end = a + 2;

@@ -42,10 +42,10 @@ is_html_body(GMimeObject *part)
 
 struct walk {
 	struct mail_attachment_list *list;
-	int want;          /* the part to find (walk_find): 0 the HTML body */
-	bool html_seen;    /* the HTML body met */
-	int seen;          /* attachments met so far */
-	GMimePart *found;  /* walk_find's result (borrowed) */
+	int want;         /* the part to find (walk_find): 0 the HTML body */
+	bool html_seen;   /* the HTML body met */
+	int seen;         /* attachments met so far */
+	GMimePart *found; /* walk_find's result (borrowed) */
 	bool failed;
 };
 
@@ -250,8 +250,8 @@ mail_attachment_save(const char *path, int part, const char *dest, bool overwrit
 	if (w.found == NULL) {
 		g_object_unref(message);
 		return part == 0 ? vt_fail(err, VT_ERR_NOT_FOUND, "%s: no HTML body (part 0)", path)
-				 : vt_fail(err, VT_ERR_NOT_FOUND, "%s: no attachment %d (it has %d)",
-					   path, part, w.seen);
+				 : vt_fail(err, VT_ERR_NOT_FOUND,
+					   "%s: no attachment %d (it has %d)", path, part, w.seen);
 	}
 	/* Written beside the destination under another name, flushed to
 	 * the disk, then renamed: a full disk or a kill leaves no half file

@@ -22,10 +22,10 @@
 /* List-Id namespaces of bulk mail providers: a list id there identifies a
  * sender's audience, not a discussion forum. */
 static const char *const bulk_provider_orgs[] = {
-	"cmail19.com", "cmail20.com", "createsend.com", "exacttarget.com",
-	"hubspotemail.net", "list-manage.com", "mailchimpapp.net",
-	"mailgun.org", "mandrillapp.com", "mcsv.net", "rsgsv.net",
-	"sendgrid.net", "sparkpostmail.com",
+	"cmail19.com",       "cmail20.com",     "createsend.com",   "exacttarget.com",
+	"hubspotemail.net",  "list-manage.com", "mailchimpapp.net", "mailgun.org",
+	"mandrillapp.com",   "mcsv.net",        "rsgsv.net",        "sendgrid.net",
+	"sparkpostmail.com",
 };
 
 const char *
@@ -50,8 +50,7 @@ bool
 mail_kind_parse(const char *name, enum mail_kind *out)
 {
 	static const enum mail_kind kinds[] = {
-		MAIL_KIND_NONE, MAIL_KIND_VENDOR, MAIL_KIND_PERSONAL,
-		MAIL_KIND_LIST, MAIL_KIND_OWN,
+		MAIL_KIND_NONE, MAIL_KIND_VENDOR, MAIL_KIND_PERSONAL, MAIL_KIND_LIST, MAIL_KIND_OWN,
 	};
 	size_t i;
 
@@ -195,8 +194,7 @@ mail_attribute(const struct mail_identity *id, const struct mail_headers *h,
 		out->kind = MAIL_KIND_PERSONAL;
 		goto out;
 	}
-	if (list_org(h, out->list_org, sizeof out->list_org) &&
-	    strcmp(out->list_org, org) != 0 &&
+	if (list_org(h, out->list_org, sizeof out->list_org) && strcmp(out->list_org, org) != 0 &&
 	    !(in_list(out->list_org, bulk_provider_orgs,
 		      sizeof bulk_provider_orgs / sizeof bulk_provider_orgs[0]) &&
 	      !has_value(h->list_post))) {

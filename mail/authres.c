@@ -31,21 +31,18 @@
  * keyword does. In a result, "x-bits=2048" or "action=none" are
  * properties, not results. */
 static const char *const known_methods[] = {
-	"arc", "auth", "bimi", "compauth", "dkim", "dkim-adsp", "dkim-atps", "dmarc",
-	"dnswl", "domainkeys", "iprev", "rrvs", "sender-id", "smime", "spf", "vbr",
+	"arc",   "auth",       "bimi",  "compauth", "dkim",      "dkim-adsp", "dkim-atps", "dmarc",
+	"dnswl", "domainkeys", "iprev", "rrvs",     "sender-id", "smime",     "spf",       "vbr",
 };
 
 static const struct {
 	const char *word;
 	enum mail_auth_result result;
 } result_words[] = {
-	{ "pass", MAIL_AUTH_PASS },
-	{ "fail", MAIL_AUTH_FAIL },
+	{ "pass", MAIL_AUTH_PASS },           { "fail", MAIL_AUTH_FAIL },
 	{ "hardfail", MAIL_AUTH_FAIL }, /* RFC 5451's name for an SPF fail */
-	{ "softfail", MAIL_AUTH_SOFTFAIL },
-	{ "neutral", MAIL_AUTH_NEUTRAL },
-	{ "temperror", MAIL_AUTH_TEMPERROR },
-	{ "permerror", MAIL_AUTH_PERMERROR },
+	{ "softfail", MAIL_AUTH_SOFTFAIL },   { "neutral", MAIL_AUTH_NEUTRAL },
+	{ "temperror", MAIL_AUTH_TEMPERROR }, { "permerror", MAIL_AUTH_PERMERROR },
 	{ "policy", MAIL_AUTH_POLICY },
 };
 
@@ -56,11 +53,8 @@ static const struct {
 	const char *property;
 	int rank;
 } domain_sources[] = {
-	{ "dkim", "header.d", 2 },
-	{ "dkim", "header.i", 1 },
-	{ "spf", "smtp.mailfrom", 2 },
-	{ "spf", "smtp.helo", 1 },
-	{ "dmarc", "header.from", 2 },
+	{ "dkim", "header.d", 2 }, { "dkim", "header.i", 1 },     { "spf", "smtp.mailfrom", 2 },
+	{ "spf", "smtp.helo", 1 }, { "dmarc", "header.from", 2 },
 };
 
 struct lex {
@@ -180,8 +174,8 @@ method_len(const struct tok *t)
 
 	if (t->kind != TOK_WORD)
 		return 0;
-	while (n < t->len && (ascii_alnum((unsigned char)t->s[n]) || t->s[n] == '-' ||
-			      t->s[n] == '_'))
+	while (n < t->len &&
+	       (ascii_alnum((unsigned char)t->s[n]) || t->s[n] == '-' || t->s[n] == '_'))
 		n++;
 	return n == t->len || (n > 0 && t->s[n] == '/') ? n : 0;
 }
@@ -260,8 +254,7 @@ take_domain(char *dst, const struct tok *v)
 }
 
 static void
-take_property(struct mail_authres_item *it, int *rank, const struct tok *name,
-	      const struct tok *v)
+take_property(struct mail_authres_item *it, int *rank, const struct tok *name, const struct tok *v)
 {
 	for (size_t i = 0; i < sizeof domain_sources / sizeof domain_sources[0]; i++) {
 		const char *prop = domain_sources[i].property;
@@ -278,7 +271,7 @@ parse_results(struct lex *lx, struct mail_authres *out)
 {
 	struct mail_authres_item *cur = NULL;
 	bool fresh = true; /* at the start or after ';': any keyword= is a result */
-	int rank = 0;	   /* of the property cur's domain came from */
+	int rank = 0;      /* of the property cur's domain came from */
 	struct tok t;
 
 	while ((t = lex(lx, false)).kind != TOK_END) {
@@ -397,8 +390,7 @@ aligned(const char *domain, const char *from_org)
  * mailing services sign with their own domain.
  */
 enum mail_auth_verdict
-mail_authres_verdict(const struct mail_authres *ar, const char *from_org, char *why,
-		     size_t why_len)
+mail_authres_verdict(const struct mail_authres *ar, const char *from_org, char *why, size_t why_len)
 {
 	const struct mail_authres_item *other_dmarc = NULL, *unaligned = NULL;
 	bool failed[3] = { false, false, false }, pass = false;

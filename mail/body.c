@@ -186,7 +186,8 @@ blank_line(const char *text, size_t from, size_t to)
 	for (size_t i = from; i < to; i++) {
 		if (text[i] == ' ' || text[i] == '\t')
 			continue;
-		if (i + 1 < to && (unsigned char)text[i] == 0xC2 && (unsigned char)text[i + 1] == 0xA0) {
+		if (i + 1 < to && (unsigned char)text[i] == 0xC2 &&
+		    (unsigned char)text[i + 1] == 0xA0) {
 			i++;
 			continue;
 		}

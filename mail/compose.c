@@ -89,8 +89,8 @@ add_addresses(InternetAddressList *out, InternetAddressList *list, const char *c
 
 		if (INTERNET_ADDRESS_IS_MAILBOX(b))
 			g_hash_table_add(seen, g_ascii_strdown(internet_address_mailbox_get_addr(
-								  INTERNET_ADDRESS_MAILBOX(b)),
-							  -1));
+								       INTERNET_ADDRESS_MAILBOX(b)),
+							       -1));
 	}
 	for (int i = 0; list != NULL && i < internet_address_list_length(list); i++) {
 		InternetAddress *a = internet_address_list_get_address(list, i);
@@ -180,14 +180,15 @@ mail_draft_reply(const char *path, const struct mail_sender *me, const char *con
 		InternetAddress *first = internet_address_list_length(from) > 0
 						 ? internet_address_list_get_address(from, 0)
 						 : NULL;
-		bool own = first != NULL && INTERNET_ADDRESS_IS_MAILBOX(first) &&
-			   is_mine(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(first)),
-				   mine, n_mine);
+		bool own =
+			first != NULL && INTERNET_ADDRESS_IS_MAILBOX(first) &&
+			is_mine(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(first)),
+				mine, n_mine);
 
 		add_addresses(to,
 			      own ? g_mime_message_get_to(msg)
 			      : internet_address_list_length(reply_to) > 0 ? reply_to
-									 : from,
+									   : from,
 			      own ? mine : NULL, own ? n_mine : 0);
 	}
 	if (all) {
@@ -197,9 +198,12 @@ mail_draft_reply(const char *path, const struct mail_sender *me, const char *con
 			InternetAddress *a = internet_address_list_get_address(cc, i);
 
 			for (int k = 0; k < internet_address_list_length(to); k++)
-				if (strcasecmp(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)),
-					       internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(
-						       internet_address_list_get_address(to, k)))) == 0) {
+				if (strcasecmp(internet_address_mailbox_get_addr(
+						       INTERNET_ADDRESS_MAILBOX(a)),
+					       internet_address_mailbox_get_addr(
+						       INTERNET_ADDRESS_MAILBOX(
+							       internet_address_list_get_address(
+								       to, k)))) == 0) {
 					internet_address_list_remove_at(cc, i);
 					break;
 				}
@@ -215,9 +219,14 @@ mail_draft_reply(const char *path, const struct mail_sender *me, const char *con
 	g_string_append_c(draft, '\n');
 	id = g_mime_message_get_message_id(msg);
 	if (id != NULL && *id != '\0') {
-		GMimeReferences *r = g_mime_references_parse(
-			NULL, (refs = g_mime_object_get_header(GMIME_OBJECT(msg), "References")) ? refs : "");
-		int n = g_mime_references_length(r), first = n > REFERENCES_MAX ? n - REFERENCES_MAX : 0;
+		GMimeReferences *r =
+			g_mime_references_parse(NULL,
+						(refs = g_mime_object_get_header(GMIME_OBJECT(msg),
+										 "References"))
+							? refs
+							: "");
+		int n = g_mime_references_length(r),
+		    first = n > REFERENCES_MAX ? n - REFERENCES_MAX : 0;
 
 		g_string_append(draft, "In-Reply-To: <");
 		append_clean(draft, id);
@@ -249,7 +258,8 @@ mail_draft_reply(const char *path, const struct mail_sender *me, const char *con
 
 		if (name == NULL || *name == '\0')
 			name = a && INTERNET_ADDRESS_IS_MAILBOX(a)
-				       ? internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a))
+				       ? internet_address_mailbox_get_addr(
+						 INTERNET_ADDRESS_MAILBOX(a))
 				       : "you";
 		g_string_append_printf(draft, "\n\n%s", date);
 		append_clean(draft, name);
@@ -339,7 +349,8 @@ mail_draft_forward(const char *path, const struct mail_sender *me, const char *t
 	body = mail_body_text_of(msg, 256 * 1024);
 	for (const char *p = body ? body : ""; *p; p++)
 		/* the text as it was, its controls but newlines and tabs gone */
-		g_string_append_c(draft, (unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' ? ' ' : *p);
+		g_string_append_c(draft,
+				  (unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' ? ' ' : *p);
 	g_string_append_c(draft, '\n');
 	free(body);
 	g_object_unref(msg);
@@ -401,7 +412,8 @@ attachment_part(const char *path, struct vt_error *err)
 	const char *base = strrchr(path, '/');
 
 	if (stream == NULL) {
-		vt_fail(err, VT_ERR_USAGE, "Attach: %s: %s", path, gerr ? gerr->message : "cannot open");
+		vt_fail(err, VT_ERR_USAGE, "Attach: %s: %s", path,
+			gerr ? gerr->message : "cannot open");
 		if (gerr)
 			g_error_free(gerr);
 		return NULL;
@@ -465,8 +477,9 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 		while (ascii_alnum((unsigned char)line[name_len]) || line[name_len] == '-')
 			name_len++;
 		if (name_len == 0 || line[name_len] != ':') {
-			rc = vt_fail(err, VT_ERR_USAGE, "draft line %d: not a header (Name: value): %.60s",
-				     line_no, line);
+			rc = vt_fail(err, VT_ERR_USAGE,
+				     "draft line %d: not a header (Name: value): %.60s", line_no,
+				     line);
 			free(line);
 			break;
 		}
@@ -475,23 +488,28 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 		value += strspn(value, " \t");
 		for (char *c = value; *c; c++)
 			if ((unsigned char)*c < 0x20 && *c != '\t') {
-				rc = vt_fail(err, VT_ERR_USAGE, "draft line %d: a control character in %s",
-					     line_no, line);
+				rc = vt_fail(err, VT_ERR_USAGE,
+					     "draft line %d: a control character in %s", line_no,
+					     line);
 				break;
 			}
 		if (rc == VT_OK && *value != '\0') {
 			if (strcasecmp(line, "From") == 0 || strcasecmp(line, "To") == 0 ||
 			    strcasecmp(line, "Cc") == 0 || strcasecmp(line, "Bcc") == 0 ||
 			    strcasecmp(line, "Reply-To") == 0) {
-				InternetAddressList *list = internet_address_list_parse(NULL, value);
-				GMimeAddressType type = strcasecmp(line, "From") == 0 ? GMIME_ADDRESS_TYPE_FROM
-							: strcasecmp(line, "To") == 0 ? GMIME_ADDRESS_TYPE_TO
-							: strcasecmp(line, "Cc") == 0 ? GMIME_ADDRESS_TYPE_CC
-							: strcasecmp(line, "Bcc") == 0 ? GMIME_ADDRESS_TYPE_BCC
-										: GMIME_ADDRESS_TYPE_REPLY_TO;
+				InternetAddressList *list =
+					internet_address_list_parse(NULL, value);
+				GMimeAddressType type =
+					strcasecmp(line, "From") == 0 ? GMIME_ADDRESS_TYPE_FROM
+					: strcasecmp(line, "To") == 0 ? GMIME_ADDRESS_TYPE_TO
+					: strcasecmp(line, "Cc") == 0 ? GMIME_ADDRESS_TYPE_CC
+					: strcasecmp(line, "Bcc") == 0
+						? GMIME_ADDRESS_TYPE_BCC
+						: GMIME_ADDRESS_TYPE_REPLY_TO;
 
 				if (list == NULL || internet_address_list_length(list) == 0) {
-					rc = vt_fail(err, VT_ERR_USAGE, "draft line %d: %s: no address in '%.80s'",
+					rc = vt_fail(err, VT_ERR_USAGE,
+						     "draft line %d: %s: no address in '%.80s'",
 						     line_no, line, value);
 				} else {
 					internet_address_list_append(
@@ -511,18 +529,22 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 				GMimeMessage *inner = mail_parse_file(value, &perr);
 
 				if (inner == NULL) {
-					rc = vt_fail(err, VT_ERR_USAGE, "draft line %d: Attach-Message: %.300s",
+					rc = vt_fail(err, VT_ERR_USAGE,
+						     "draft line %d: Attach-Message: %.300s",
 						     line_no, perr.msg);
 				} else {
 					GMimeMessagePart *part =
-						g_mime_message_part_new_with_message("rfc822", inner);
+						g_mime_message_part_new_with_message("rfc822",
+										     inner);
 
 					g_mime_object_set_content_disposition(
 						GMIME_OBJECT(part),
-						g_mime_content_disposition_parse(NULL, "attachment"));
+						g_mime_content_disposition_parse(NULL,
+										 "attachment"));
 					g_object_unref(inner);
 					if (attachments == NULL)
-						attachments = g_ptr_array_new_with_free_func(g_object_unref);
+						attachments = g_ptr_array_new_with_free_func(
+							g_object_unref);
 					g_ptr_array_add(attachments, part);
 				}
 			} else if (strcasecmp(line, "Attach") == 0) {
@@ -533,10 +555,12 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 					char why[VT_ERROR_MAX / 2];
 
 					snprintf(why, sizeof why, "%.400s", err ? err->msg : "");
-					rc = vt_fail(err, VT_ERR_USAGE, "draft line %d: %s", line_no, why);
+					rc = vt_fail(err, VT_ERR_USAGE, "draft line %d: %s",
+						     line_no, why);
 				} else {
 					if (attachments == NULL)
-						attachments = g_ptr_array_new_with_free_func(g_object_unref);
+						attachments = g_ptr_array_new_with_free_func(
+							g_object_unref);
 					g_ptr_array_add(attachments, part);
 				}
 			} else {
@@ -567,10 +591,10 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 					     ? internet_address_list_get_address(from, 0)
 					     : NULL;
 
-		id = g_mime_utils_generate_message_id(
-			domain_of(a && INTERNET_ADDRESS_IS_MAILBOX(a)
-					  ? internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a))
-					  : me->address));
+		id = g_mime_utils_generate_message_id(domain_of(
+			a && INTERNET_ADDRESS_IS_MAILBOX(a)
+				? internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a))
+				: me->address));
 	}
 	g_mime_message_set_message_id(msg, id);
 	now = g_date_time_new_now_local();
@@ -578,9 +602,9 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 	g_date_time_unref(now);
 	body = g_mime_text_part_new_with_subtype("plain");
 	g_mime_text_part_set_text(body, p);
-	g_mime_part_set_content_encoding(
-		GMIME_PART(body),
-		g_mime_part_get_best_content_encoding(GMIME_PART(body), GMIME_ENCODING_CONSTRAINT_7BIT));
+	g_mime_part_set_content_encoding(GMIME_PART(body),
+					 g_mime_part_get_best_content_encoding(
+						 GMIME_PART(body), GMIME_ENCODING_CONSTRAINT_7BIT));
 	if (attachments == NULL) {
 		g_mime_message_set_mime_part(msg, GMIME_OBJECT(body));
 	} else {
@@ -588,7 +612,8 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 
 		g_mime_multipart_add(mixed, GMIME_OBJECT(body));
 		for (guint i = 0; i < attachments->len; i++)
-			g_mime_multipart_add(mixed, GMIME_OBJECT(g_ptr_array_index(attachments, i)));
+			g_mime_multipart_add(mixed,
+					     GMIME_OBJECT(g_ptr_array_index(attachments, i)));
 		g_mime_message_set_mime_part(msg, GMIME_OBJECT(mixed));
 		g_object_unref(mixed);
 		g_ptr_array_free(attachments, TRUE);
@@ -626,7 +651,8 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 					sizeof *out->addresses);
 		for (int i = 0; out->addresses && i < internet_address_list_length(rcpt); i++) {
 			InternetAddress *a = internet_address_list_get_address(rcpt, i);
-			char *addr = strdup(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
+			char *addr = strdup(
+				internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
 
 			if (addr != NULL)
 				out->addresses[out->n_addresses++] = addr;

@@ -75,7 +75,9 @@ static const struct phrase phrases[] = {
 	{ "valable jusqu'au", MAIL_CONTRACT_EXPIRES },
 	{ "prend fin le", MAIL_CONTRACT_EXPIRES },
 	{ "p\xC3\xA9riode", MAIL_CONTRACT_TERM },
-	{ "dur\xC3\xA9" "e", MAIL_CONTRACT_TERM },
+	{ "dur\xC3\xA9"
+	  "e",
+	  MAIL_CONTRACT_TERM },
 	/* Spanish */
 	{ "se renueva el", MAIL_CONTRACT_RENEWS },
 	{ "fecha de renovaci\xC3\xB3n", MAIL_CONTRACT_RENEWS },
@@ -106,26 +108,42 @@ static const struct {
 	const char *word;
 	enum mail_contract_kind kind;
 } topics[] = {
-	{ "maintenance", MAIL_CONTRACT_MAINTENANCE }, { "wartung", MAIL_CONTRACT_MAINTENANCE },
-	{ "mantenimiento", MAIL_CONTRACT_MAINTENANCE }, { "manutenzione", MAIL_CONTRACT_MAINTENANCE },
-	{ "onderhoud", MAIL_CONTRACT_MAINTENANCE },   { "support plan", MAIL_CONTRACT_MAINTENANCE },
-	{ "support contract", MAIL_CONTRACT_MAINTENANCE }, { "warranty", MAIL_CONTRACT_MAINTENANCE },
-	{ "licence", MAIL_CONTRACT_LICENSE },	      { "license", MAIL_CONTRACT_LICENSE },
-	{ "lizenz", MAIL_CONTRACT_LICENSE },	      { "licencia", MAIL_CONTRACT_LICENSE },
-	{ "licenza", MAIL_CONTRACT_LICENSE },	      { "licentie", MAIL_CONTRACT_LICENSE },
-	{ "subscription", MAIL_CONTRACT_SUBSCRIPTION }, { "abonnement", MAIL_CONTRACT_SUBSCRIPTION },
-	{ "abo ", MAIL_CONTRACT_SUBSCRIPTION },	      { "suscripci", MAIL_CONTRACT_SUBSCRIPTION },
-	{ "abbonamento", MAIL_CONTRACT_SUBSCRIPTION }, { "contract", MAIL_CONTRACT_CONTRACT },
-	{ "agreement", MAIL_CONTRACT_CONTRACT },      { "vertrag", MAIL_CONTRACT_CONTRACT },
-	{ "contrat", MAIL_CONTRACT_CONTRACT },	      { "contrato", MAIL_CONTRACT_CONTRACT },
-	{ "contratto", MAIL_CONTRACT_CONTRACT },      { "overeenkomst", MAIL_CONTRACT_CONTRACT },
-	{ "renewal", MAIL_CONTRACT_CONTRACT },	      { "verl\xC3\xA4ngerung", MAIL_CONTRACT_CONTRACT },
-	{ "renouvellement", MAIL_CONTRACT_CONTRACT }, { "renovaci", MAIL_CONTRACT_CONTRACT },
-	{ "rinnovo", MAIL_CONTRACT_CONTRACT },	      { "verlenging", MAIL_CONTRACT_CONTRACT },
+	{ "maintenance", MAIL_CONTRACT_MAINTENANCE },
+	{ "wartung", MAIL_CONTRACT_MAINTENANCE },
+	{ "mantenimiento", MAIL_CONTRACT_MAINTENANCE },
+	{ "manutenzione", MAIL_CONTRACT_MAINTENANCE },
+	{ "onderhoud", MAIL_CONTRACT_MAINTENANCE },
+	{ "support plan", MAIL_CONTRACT_MAINTENANCE },
+	{ "support contract", MAIL_CONTRACT_MAINTENANCE },
+	{ "warranty", MAIL_CONTRACT_MAINTENANCE },
+	{ "licence", MAIL_CONTRACT_LICENSE },
+	{ "license", MAIL_CONTRACT_LICENSE },
+	{ "lizenz", MAIL_CONTRACT_LICENSE },
+	{ "licencia", MAIL_CONTRACT_LICENSE },
+	{ "licenza", MAIL_CONTRACT_LICENSE },
+	{ "licentie", MAIL_CONTRACT_LICENSE },
+	{ "subscription", MAIL_CONTRACT_SUBSCRIPTION },
+	{ "abonnement", MAIL_CONTRACT_SUBSCRIPTION },
+	{ "abo ", MAIL_CONTRACT_SUBSCRIPTION },
+	{ "suscripci", MAIL_CONTRACT_SUBSCRIPTION },
+	{ "abbonamento", MAIL_CONTRACT_SUBSCRIPTION },
+	{ "contract", MAIL_CONTRACT_CONTRACT },
+	{ "agreement", MAIL_CONTRACT_CONTRACT },
+	{ "vertrag", MAIL_CONTRACT_CONTRACT },
+	{ "contrat", MAIL_CONTRACT_CONTRACT },
+	{ "contrato", MAIL_CONTRACT_CONTRACT },
+	{ "contratto", MAIL_CONTRACT_CONTRACT },
+	{ "overeenkomst", MAIL_CONTRACT_CONTRACT },
+	{ "renewal", MAIL_CONTRACT_CONTRACT },
+	{ "verl\xC3\xA4ngerung", MAIL_CONTRACT_CONTRACT },
+	{ "renouvellement", MAIL_CONTRACT_CONTRACT },
+	{ "renovaci", MAIL_CONTRACT_CONTRACT },
+	{ "rinnovo", MAIL_CONTRACT_CONTRACT },
+	{ "verlenging", MAIL_CONTRACT_CONTRACT },
 };
 
 #define LINE_MAX_READ 400 /* of a line, what is read: phrases sit near its start */
-#define PHRASE_REACH 60	  /* bytes from the phrase's end to its date */
+#define PHRASE_REACH 60   /* bytes from the phrase's end to its date */
 
 const char *
 mail_contract_kind_name(enum mail_contract_kind kind)
@@ -231,11 +249,11 @@ line_date(const char *line, size_t n, const char *low, enum mail_date_order orde
 			while (s < n && (line[s] == ' ' || line[s] == '\t'))
 				s++;
 			for (; s < n && o + 1 < sizeof out->phrase; s++)
-				out->phrase[o++] =
-					(unsigned char)line[s] < 0x20 || line[s] == 0x7f ? ' ' : line[s];
+				out->phrase[o++] = (unsigned char)line[s] < 0x20 || line[s] == 0x7f
+							   ? ' '
+							   : line[s];
 			/* never half a UTF-8 sequence at the cut */
-			while (o > 0 && ((unsigned char)out->phrase[o - 1] & 0xC0) == 0x80 &&
-			       s < n)
+			while (o > 0 && ((unsigned char)out->phrase[o - 1] & 0xC0) == 0x80 && s < n)
 				o--;
 			if (o > 0 && (unsigned char)out->phrase[o - 1] >= 0xC0)
 				o--;
@@ -252,9 +270,11 @@ static void
 blank_not_contracts(char *low)
 {
 	static const char *const work[] = {
-		"maintenance window", "scheduled maintenance", "planned maintenance",
-		"maintenance work", "emergency maintenance", "wartungsfenster", "wartungsarbeiten",
-		"fen\xC3\xAAtre de maintenance", "ventana de mantenimiento", "finestra di manutenzione",
+		"maintenance window",       "scheduled maintenance",
+		"planned maintenance",      "maintenance work",
+		"emergency maintenance",    "wartungsfenster",
+		"wartungsarbeiten",         "fen\xC3\xAAtre de maintenance",
+		"ventana de mantenimiento", "finestra di manutenzione",
 		"onderhoudsvenster",
 	};
 
@@ -269,8 +289,9 @@ static bool
 about_an_offer(const char *low)
 {
 	static const char *const words[] = {
-		"quote", "quotation", "offer", "coupon", "discount", "promo", "sale ", "angebot",
-		"devis", "offre", "presupuesto", "oferta", "preventivo", "offerta", "offerte",
+		"quote",       "quotation", "offer",      "coupon",  "discount",
+		"promo",       "sale ",     "angebot",    "devis",   "offre",
+		"presupuesto", "oferta",    "preventivo", "offerta", "offerte",
 	};
 
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
@@ -315,7 +336,8 @@ mail_contract_scan(const char *text, size_t len, enum mail_date_order order,
 		if (n > LINE_MAX_READ)
 			n = LINE_MAX_READ;
 		lower(low, text + i, n);
-		if (text[i] != '>' && !about_an_offer(low) && line_date(text + i, n, low, order, &d)) {
+		if (text[i] != '>' && !about_an_offer(low) &&
+		    line_date(text + i, n, low, order, &d)) {
 			for (size_t k = 0; k < out->count && !seen; k++)
 				seen = strcmp(out->items[k].date, d.date) == 0;
 			if (!seen)

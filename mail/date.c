@@ -28,25 +28,83 @@ struct month_name {
 /* English, German, French, Spanish, Dutch and Italian, lower case;
  * longer names before their prefixes. */
 static const struct month_name months[] = {
-	{ "january", 1 },   { "januar", 1 },	{ "januari", 1 },     { "janvier", 1 },
-	{ "enero", 1 },	    { "gennaio", 1 },	{ "jan", 1 },	      { "february", 2 },
-	{ "februar", 2 },   { "februari", 2 },	{ "f\xC3\xA9vrier", 2 }, { "fevrier", 2 },
-	{ "febrero", 2 },   { "febbraio", 2 },	{ "feb", 2 },	      { "march", 3 },
-	{ "m\xC3\xA4rz", 3 }, { "maerz", 3 },	{ "mars", 3 },	      { "marzo", 3 },
-	{ "maart", 3 },	    { "mar", 3 },	{ "april", 4 },	      { "avril", 4 },
-	{ "abril", 4 },	    { "aprile", 4 },	{ "apr", 4 },	      { "mayo", 5 },
-	{ "maggio", 5 },    { "may", 5 },	{ "mai", 5 },	      { "mei", 5 },
-	{ "june", 6 },	    { "juni", 6 },	{ "juin", 6 },	      { "junio", 6 },
-	{ "giugno", 6 },    { "jun", 6 },	{ "july", 7 },	      { "juli", 7 },
-	{ "juillet", 7 },   { "julio", 7 },	{ "luglio", 7 },      { "jul", 7 },
-	{ "august", 8 },    { "augustus", 8 },	{ "ao\xC3\xBBt", 8 }, { "aout", 8 },
-	{ "agosto", 8 },    { "aug", 8 },	{ "september", 9 },   { "septembre", 9 },
-	{ "septiembre", 9 }, { "settembre", 9 }, { "sept", 9 },	      { "sep", 9 },
-	{ "october", 10 },  { "oktober", 10 },	{ "octobre", 10 },    { "octubre", 10 },
-	{ "ottobre", 10 },  { "oct", 10 },	{ "okt", 10 },	      { "november", 11 },
-	{ "novembre", 11 }, { "noviembre", 11 }, { "nov", 11 },	      { "december", 12 },
-	{ "dezember", 12 }, { "d\xC3\xA9" "cembre", 12 }, { "decembre", 12 },
-	{ "diciembre", 12 }, { "dicembre", 12 }, { "dec", 12 },	      { "dez", 12 },
+	{ "january", 1 },
+	{ "januar", 1 },
+	{ "januari", 1 },
+	{ "janvier", 1 },
+	{ "enero", 1 },
+	{ "gennaio", 1 },
+	{ "jan", 1 },
+	{ "february", 2 },
+	{ "februar", 2 },
+	{ "februari", 2 },
+	{ "f\xC3\xA9vrier", 2 },
+	{ "fevrier", 2 },
+	{ "febrero", 2 },
+	{ "febbraio", 2 },
+	{ "feb", 2 },
+	{ "march", 3 },
+	{ "m\xC3\xA4rz", 3 },
+	{ "maerz", 3 },
+	{ "mars", 3 },
+	{ "marzo", 3 },
+	{ "maart", 3 },
+	{ "mar", 3 },
+	{ "april", 4 },
+	{ "avril", 4 },
+	{ "abril", 4 },
+	{ "aprile", 4 },
+	{ "apr", 4 },
+	{ "mayo", 5 },
+	{ "maggio", 5 },
+	{ "may", 5 },
+	{ "mai", 5 },
+	{ "mei", 5 },
+	{ "june", 6 },
+	{ "juni", 6 },
+	{ "juin", 6 },
+	{ "junio", 6 },
+	{ "giugno", 6 },
+	{ "jun", 6 },
+	{ "july", 7 },
+	{ "juli", 7 },
+	{ "juillet", 7 },
+	{ "julio", 7 },
+	{ "luglio", 7 },
+	{ "jul", 7 },
+	{ "august", 8 },
+	{ "augustus", 8 },
+	{ "ao\xC3\xBBt", 8 },
+	{ "aout", 8 },
+	{ "agosto", 8 },
+	{ "aug", 8 },
+	{ "september", 9 },
+	{ "septembre", 9 },
+	{ "septiembre", 9 },
+	{ "settembre", 9 },
+	{ "sept", 9 },
+	{ "sep", 9 },
+	{ "october", 10 },
+	{ "oktober", 10 },
+	{ "octobre", 10 },
+	{ "octubre", 10 },
+	{ "ottobre", 10 },
+	{ "oct", 10 },
+	{ "okt", 10 },
+	{ "november", 11 },
+	{ "novembre", 11 },
+	{ "noviembre", 11 },
+	{ "nov", 11 },
+	{ "december", 12 },
+	{ "dezember", 12 },
+	{ "d\xC3\xA9"
+	  "cembre",
+	  12 },
+	{ "decembre", 12 },
+	{ "diciembre", 12 },
+	{ "dicembre", 12 },
+	{ "dec", 12 },
+	{ "dez", 12 },
 	{ "dic", 12 },
 };
 
@@ -114,7 +172,8 @@ skip_spaces(const char *t, size_t len, size_t i)
 	for (;;) {
 		if (i < len && (t[i] == ' ' || t[i] == '\t'))
 			i++;
-		else if (i + 1 < len && (unsigned char)t[i] == 0xC2 && (unsigned char)t[i + 1] == 0xA0)
+		else if (i + 1 < len && (unsigned char)t[i] == 0xC2 &&
+			 (unsigned char)t[i + 1] == 0xA0)
 			i += 2;
 		else
 			return i;
@@ -183,8 +242,7 @@ named_month_first(const char *t, size_t len, size_t i, struct mail_date *out)
 
 /* Dates starting with a number at t[i]. */
 static bool
-number_first(const char *t, size_t len, size_t i, enum mail_date_order order,
-	     struct mail_date *out)
+number_first(const char *t, size_t len, size_t i, enum mail_date_order order, struct mail_date *out)
 {
 	size_t n, n2, n3, j;
 	int a = number_at(t, len, i, 4, &n), b, c;
@@ -258,8 +316,9 @@ mail_date_next(const char *text, size_t len, size_t *pos, enum mail_date_order o
 	       struct mail_date *out)
 {
 	for (size_t i = *pos; i < len; i++) {
-		bool word_start = i == 0 || !(ascii_alpha(text[i - 1]) || ascii_digit(text[i - 1]) ||
-					      (unsigned char)text[i - 1] >= 0x80);
+		bool word_start =
+			i == 0 || !(ascii_alpha(text[i - 1]) || ascii_digit(text[i - 1]) ||
+				    (unsigned char)text[i - 1] >= 0x80);
 
 		if (!word_start)
 			continue;

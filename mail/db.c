@@ -23,8 +23,7 @@
 #include "private.h"
 
 vt_status
-mail_nm_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st,
-	     const char *what)
+mail_nm_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st, const char *what)
 {
 	const char *detail = db && db->nm ? notmuch_database_status_string(db->nm) : NULL;
 	vt_status ours;
@@ -66,7 +65,8 @@ mail_make_dirs(const char *path, struct vt_error *err)
 			continue;
 		*p = '\0';
 		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-			return vt_fail(err, VT_ERR_IO, "cannot create %s: %s", buf, strerror(errno));
+			return vt_fail(err, VT_ERR_IO, "cannot create %s: %s", buf,
+				       strerror(errno));
 		*p = '/';
 	}
 	if (mkdir(buf, 0700) != 0 && errno != EEXIST)
@@ -268,10 +268,11 @@ finish_swap(const char *xapian, struct vt_error *err)
 		return VT_OK;
 	if (index_complete(xapian)) {
 		if (remove_tree(old) != 0)
-			return vt_fail(err, VT_ERR_IO, "cannot remove %s: %s", old, strerror(errno));
+			return vt_fail(err, VT_ERR_IO, "cannot remove %s: %s", old,
+				       strerror(errno));
 	} else if (index_complete(old) && (remove_tree(xapian) != 0 || rename(old, xapian) != 0)) {
-		return vt_fail(err, VT_ERR_IO, "cannot put back the index %s from %s: %s", xapian, old,
-			       strerror(errno));
+		return vt_fail(err, VT_ERR_IO, "cannot put back the index %s from %s: %s", xapian,
+			       old, strerror(errno));
 	}
 	return VT_OK;
 }
@@ -570,7 +571,8 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 		/* a reader's new index is written empty: no threshold (and
 		 * no setenv beside the thread opening the store) */
 		choose_flush_writes(db->mode, xapian);
-		st = notmuch_database_create_with_config(NULL, db->config_path, NULL, &db->nm, &msg);
+		st = notmuch_database_create_with_config(NULL, db->config_path, NULL, &db->nm,
+							 &msg);
 		if (st != NOTMUCH_STATUS_SUCCESS && st != NOTMUCH_STATUS_DATABASE_EXISTS) {
 			rc = vt_fail(err, VT_ERR_DB, "cannot create index in %s: %s", xapian_dir,
 				     msg ? msg : notmuch_status_to_string(st));
@@ -711,7 +713,8 @@ mail_db_writer_busy(const struct mail_db *db)
 		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 		int fd;
 
-		if (snprintf(lock, sizeof lock, "%s/%s/flintlock", path, where[i]) >= (int)sizeof lock)
+		if (snprintf(lock, sizeof lock, "%s/%s/flintlock", path, where[i]) >=
+		    (int)sizeof lock)
 			continue;
 		if ((fd = open(lock, O_RDONLY | O_CLOEXEC)) < 0)
 			continue;
@@ -743,8 +746,7 @@ config_date(struct mail_db *db, const char *key)
 	char *value = NULL, *end = NULL;
 	long long when = -1;
 
-	if (notmuch_database_get_config(db->nm, key, &value) ==
-		    NOTMUCH_STATUS_SUCCESS &&
+	if (notmuch_database_get_config(db->nm, key, &value) == NOTMUCH_STATUS_SUCCESS &&
 	    value != NULL && *value != '\0') {
 		when = strtoll(value, &end, 10);
 		if (*end != '\0' || when < 0)

@@ -37,7 +37,8 @@ mail_path_hash(const char *path)
 static int
 by_key(const void *a, const void *b)
 {
-	uint64_t x = ((const struct mail_dir_count *)a)->key, y = ((const struct mail_dir_count *)b)->key;
+	uint64_t x = ((const struct mail_dir_count *)a)->key,
+		 y = ((const struct mail_dir_count *)b)->key;
 
 	return x < y ? -1 : x > y;
 }
@@ -148,7 +149,8 @@ mail_dir_files_text(const struct mail_dir_files *before, struct mail_dir_files *
 	while (i < before->count || j < changes->count) {
 		const struct mail_dir_count *c;
 
-		if (j < changes->count && (i == before->count || changes->v[j].key <= before->v[i].key)) {
+		if (j < changes->count &&
+		    (i == before->count || changes->v[j].key <= before->v[i].key)) {
 			size_t last = j;
 
 			for (; j < changes->count && changes->v[j].key == changes->v[last].key; j++)

@@ -110,9 +110,30 @@ static const struct keyword keywords[] = {
 /* Words between a document word and its reference: "Invoice number:
  * INV-1", "Rechnung Nr. 5", "Facture n° 7". */
 static const char *const ref_fillers[] = {
-	"number", "numero", "n\xC3\xBAmero", "num\xC3\xA9ro", "nummer", "no.", "no", "nr.", "nr",
-	"n\xC2\xB0", "n\xC2\xBA", "n.", "#", "ref.", "ref", "reference", "id", "de", "di",
-	"van", ":", "-", "for", "f\xC3\xBCr",
+	"number",
+	"numero",
+	"n\xC3\xBAmero",
+	"num\xC3\xA9ro",
+	"nummer",
+	"no.",
+	"no",
+	"nr.",
+	"nr",
+	"n\xC2\xB0",
+	"n\xC2\xBA",
+	"n.",
+	"#",
+	"ref.",
+	"ref",
+	"reference",
+	"id",
+	"de",
+	"di",
+	"van",
+	":",
+	"-",
+	"for",
+	"f\xC3\xBCr",
 };
 
 struct label {
@@ -121,46 +142,61 @@ struct label {
 };
 
 static const struct label total_labels[] = {
-	{ "grand total", 3 },	   { "total amount due", 3 }, { "total due", 3 },
-	{ "amount due", 3 },	   { "balance due", 3 },      { "amount payable", 3 },
-	{ "total to pay", 3 },	   { "gesamtbetrag", 3 },     { "rechnungsbetrag", 3 },
-	{ "endbetrag", 3 },	   { "zu zahlen", 3 },	      { "zahlbetrag", 3 },
-	{ "montant ttc", 3 },	   { "total ttc", 3 },	      { "net \xC3\xA0 payer", 3 },
-	{ "montant total", 3 },	   { "total a pagar", 3 },    { "importe total", 3 },
-	{ "total factura", 3 },	   { "totale da pagare", 3 }, { "importo totale", 3 },
-	{ "totale fattura", 3 },   { "te betalen", 3 },	      { "totaalbedrag", 3 },
-	{ "total", 2 },		   { "totale", 2 },	      { "totaal", 2 },
-	{ "summe", 2 },		   { "gesamt", 2 },
+	{ "grand total", 3 },    { "total amount due", 3 }, { "total due", 3 },
+	{ "amount due", 3 },     { "balance due", 3 },      { "amount payable", 3 },
+	{ "total to pay", 3 },   { "gesamtbetrag", 3 },     { "rechnungsbetrag", 3 },
+	{ "endbetrag", 3 },      { "zu zahlen", 3 },        { "zahlbetrag", 3 },
+	{ "montant ttc", 3 },    { "total ttc", 3 },        { "net \xC3\xA0 payer", 3 },
+	{ "montant total", 3 },  { "total a pagar", 3 },    { "importe total", 3 },
+	{ "total factura", 3 },  { "totale da pagare", 3 }, { "importo totale", 3 },
+	{ "totale fattura", 3 }, { "te betalen", 3 },       { "totaalbedrag", 3 },
+	{ "total", 2 },          { "totale", 2 },           { "totaal", 2 },
+	{ "summe", 2 },          { "gesamt", 2 },
 };
 
 static const char *const subtotal_labels[] = {
-	"subtotal",   "sub-total",   "sub total", "zwischensumme", "nettobetrag", "netto",
-	"net amount", "total ht",    "montant ht", "sous-total",   "base imponible",
-	"imponibile", "subtotaal",   "excl. vat", "excl. btw",     "total net",
+	"subtotal",   "sub-total", "sub total",  "zwischensumme", "nettobetrag",    "netto",
+	"net amount", "total ht",  "montant ht", "sous-total",    "base imponible", "imponibile",
+	"subtotaal",  "excl. vat", "excl. btw",  "total net",
 };
 
 static const char *const tax_labels[] = {
-	"sales tax", "tax", "vat", "mwst", "ust", "umsatzsteuer", "mehrwertsteuer", "tva",
-	"iva",	     "btw", "gst", "hst",
+	"sales tax",      "tax", "vat", "mwst", "ust", "umsatzsteuer",
+	"mehrwertsteuer", "tva", "iva", "btw",  "gst", "hst",
 };
 
 static const char *const issued_labels[] = {
-	"invoice date", "date of issue", "issue date", "issued", "rechnungsdatum", "angebotsdatum",
-	"date de facture", "fecha de factura", "fecha", "data fattura", "factuurdatum", "datum",
+	"invoice date",   "date of issue", "issue date",      "issued",
+	"rechnungsdatum", "angebotsdatum", "date de facture", "fecha de factura",
+	"fecha",          "data fattura",  "factuurdatum",    "datum",
 	"date",
 };
 
 static const char *const due_labels[] = {
-	"due date", "due by", "due on", "payment due", "pay by", "please pay by", "due",
-	"f\xC3\xA4llig", "zahlbar bis", "\xC3\xA9" "ch\xC3\xA9" "ance", "date limite",
-	"vencimiento", "scadenza", "vervaldatum", "te betalen voor",
+	"due date",
+	"due by",
+	"due on",
+	"payment due",
+	"pay by",
+	"please pay by",
+	"due",
+	"f\xC3\xA4llig",
+	"zahlbar bis",
+	"\xC3\xA9"
+	"ch\xC3\xA9"
+	"ance",
+	"date limite",
+	"vencimiento",
+	"scadenza",
+	"vervaldatum",
+	"te betalen voor",
 };
 
 static const char *const valid_labels[] = {
-	"valid until", "valid through", "valid till", "valid to", "expires", "offer expires",
-	"g\xC3\xBCltig bis", "g\xC3\xBCltig", "valable jusqu", "validit\xC3\xA9",
-	"v\xC3\xA1lido hasta", "valido hasta", "valida fino", "valido fino", "geldig tot",
-	"geldig t/m",
+	"valid until",   "valid through",   "valid till",          "valid to",
+	"expires",       "offer expires",   "g\xC3\xBCltig bis",   "g\xC3\xBCltig",
+	"valable jusqu", "validit\xC3\xA9", "v\xC3\xA1lido hasta", "valido hasta",
+	"valida fino",   "valido fino",     "geldig tot",          "geldig t/m",
 };
 
 const char *
@@ -264,7 +300,8 @@ ref_at(const char *t, size_t len, size_t i)
 		size_t letters = 0, dashes = 0;
 
 		for (size_t k = 0; k < n; k++) {
-			letters += (t[i + k] >= 'a' && t[i + k] <= 'z') || (t[i + k] >= 'A' && t[i + k] <= 'Z');
+			letters += (t[i + k] >= 'a' && t[i + k] <= 'z') ||
+				   (t[i + k] >= 'A' && t[i + k] <= 'Z');
 			dashes += t[i + k] == '-';
 		}
 		if (letters <= 2 && dashes >= 2)
@@ -318,8 +355,10 @@ size_t
 mail_text_unquoted_len(const char *text, size_t len)
 {
 	static const char *const attributions[] = {
-		"-----original message-----", "-----urspr\xC3\xBCngliche nachricht-----",
-		"-------- forwarded message", "-----message d'origine-----",
+		"-----original message-----",
+		"-----urspr\xC3\xBCngliche nachricht-----",
+		"-------- forwarded message",
+		"-----message d'origine-----",
 	};
 	size_t i = 0;
 
@@ -357,8 +396,8 @@ mail_text_unquoted_len(const char *text, size_t len)
 static bool
 is_reply(const char *subject)
 {
-	static const char *const prefixes[] = { "re:", "aw:", "sv:", "antw:", "r:", "rv:", "ref:",
-						"re :", "tr:" };
+	static const char *const prefixes[] = { "re:", "aw:",  "sv:",  "antw:", "r:",
+						"rv:", "ref:", "re :", "tr:" };
 	char low[8];
 	size_t n;
 
@@ -532,10 +571,17 @@ line_date(const char *line, size_t n, size_t from, enum mail_date_order order, c
 static int
 net_days(const char *low, size_t n)
 {
-	static const char *const before[] = { "net ", "within ", "innerhalb von ", "innerhalb ",
-					      "\xC3\xA0 ", "a ", "entro ", "binnen " };
-	static const char *const after[] = { " days", " tage", " jours", " d\xC3\xAD" "as",
-					     " dias", " giorni", " dagen" };
+	static const char *const before[] = { "net ",       "within ",   "innerhalb von ",
+					      "innerhalb ", "\xC3\xA0 ", "a ",
+					      "entro ",     "binnen " };
+	static const char *const after[] = { " days",
+					     " tage",
+					     " jours",
+					     " d\xC3\xAD"
+					     "as",
+					     " dias",
+					     " giorni",
+					     " dagen" };
 
 	for (size_t k = 0; k < sizeof before / sizeof before[0]; k++) {
 		size_t from = 0, end;
@@ -551,7 +597,8 @@ net_days(const char *low, size_t n)
 				digits++;
 				i++;
 			}
-			if (digits == 0 || days == 0 || days > 180 || (i < n && ascii_alnum(low[i])))
+			if (digits == 0 || days == 0 || days > 180 ||
+			    (i < n && ascii_alnum(low[i])))
 				continue;
 			/* "net 30" alone; the others name days after */
 			if (k == 0)
@@ -593,7 +640,8 @@ read_line(struct reading *r, const char *line, size_t n, const char *next, size_
 		int rank = 0;
 		size_t tend = 0;
 
-		for (size_t k = 0; k < sizeof total_labels / sizeof total_labels[0] && rank == 0; k++)
+		for (size_t k = 0; k < sizeof total_labels / sizeof total_labels[0] && rank == 0;
+		     k++)
 			if (find_word(low, n, 0, total_labels[k].word, true, &tend) != NULL)
 				rank = total_labels[k].rank;
 		if (rank > 0 && rank >= r->total_rank) {
@@ -653,7 +701,8 @@ find_ref(const char *subject, const char *text, size_t len, char *out, size_t ou
 			size_t from = 0, end, start, rn;
 			const char *p;
 
-			while ((p = find_word(low, n, from, keywords[k].word, true, &end)) != NULL) {
+			while ((p = find_word(low, n, from, keywords[k].word, true, &end)) !=
+			       NULL) {
 				from = (size_t)(p - low) + 1;
 				if ((rn = ref_after(t, low, n, end, &start)) > 0) {
 					snprintf(out, out_len, "%.*s", (int)rn, t + start);
@@ -668,9 +717,11 @@ find_ref(const char *subject, const char *text, size_t len, char *out, size_t ou
 		for (size_t i = 0; i < n; i++) {
 			size_t rn;
 
-			if ((i > 0 && is_wordch(subject[i - 1])) || !(subject[i] >= 'A' && subject[i] <= 'Z'))
+			if ((i > 0 && is_wordch(subject[i - 1])) ||
+			    !(subject[i] >= 'A' && subject[i] <= 'Z'))
 				continue;
-			if ((rn = ref_at(subject, n, i)) > 0 && memchr(subject + i, '-', rn) != NULL) {
+			if ((rn = ref_at(subject, n, i)) > 0 &&
+			    memchr(subject + i, '-', rn) != NULL) {
 				snprintf(out, out_len, "%.*s", (int)rn, subject + i);
 				return;
 			}
@@ -704,8 +755,9 @@ mail_doc_read_text(const char *subject, const char *text, size_t len, enum mail_
 				break;
 			}
 	}
-	doc->decimal = dot > comma ? MAIL_DECIMAL_DOT : comma > dot ? MAIL_DECIMAL_COMMA
-								 : MAIL_DECIMAL_UNKNOWN;
+	doc->decimal = dot > comma   ? MAIL_DECIMAL_DOT
+		       : comma > dot ? MAIL_DECIMAL_COMMA
+				     : MAIL_DECIMAL_UNKNOWN;
 	r.hint = hint != MAIL_DECIMAL_UNKNOWN ? hint : doc->decimal;
 	{
 		size_t n = len < sizeof low ? len : sizeof low;
@@ -721,8 +773,8 @@ mail_doc_read_text(const char *subject, const char *text, size_t len, enum mail_
 	if (r.hint == MAIL_DECIMAL_UNKNOWN && lang >= 0)
 		r.hint = lang == EN ? MAIL_DECIMAL_DOT : MAIL_DECIMAL_COMMA;
 	r.order = r.hint == MAIL_DECIMAL_COMMA || (lang > EN) ? MAIL_DATE_DMY
-		: r.hint == MAIL_DECIMAL_DOT			? MAIL_DATE_MDY
-								: MAIL_DATE_ORDER_UNKNOWN;
+		  : r.hint == MAIL_DECIMAL_DOT                ? MAIL_DATE_MDY
+							      : MAIL_DATE_ORDER_UNKNOWN;
 	for (size_t k = 1; k < 4; k++)
 		if (code_count[k] > code_count[0]) {
 			memcpy(codes[0], codes[k], 4);
@@ -767,7 +819,8 @@ mail_doc_read_text(const char *subject, const char *text, size_t len, enum mail_
 			/* both readings, for the vendor's habit to decide */
 			bool read_as_comma = r.hint == MAIL_DECIMAL_COMMA;
 			doc->ambiguous = true;
-			doc->total_if_comma = read_as_comma ? r.total.money.minor : r.total.alt_minor;
+			doc->total_if_comma =
+				read_as_comma ? r.total.money.minor : r.total.alt_minor;
 			doc->total_if_dot = read_as_comma ? r.total.alt_minor : r.total.money.minor;
 		}
 	}

@@ -18,18 +18,19 @@
 #include "private.h"
 
 static const char *const salutations[] = {
-	"good morning", "good afternoon", "good evening", "greetings", "hello", "hallo",
-	"dear", "hiya", "hey", "hi", "morning",
+	"good morning", "good afternoon", "good evening", "greetings", "hello",   "hallo",
+	"dear",         "hiya",           "hey",          "hi",        "morning",
 };
 
 /* Words that greet a role or a crowd, not a person. */
 static const char *const generic_words[] = {
-	"account", "accounts", "all", "buyer", "buyers", "client", "clients", "colleague",
-	"colleagues", "customer", "customers", "everybody", "everyone", "folks", "friend",
-	"friends", "guys", "holder", "madam", "member", "members", "partner", "partners",
-	"payable", "purchaser", "purchasing", "reader", "readers", "sales", "shopper", "sir",
-	"sirs", "subscriber", "subscribers", "supplier", "support", "team", "there", "user",
-	"users", "valued", "whom", "world",
+	"account",   "accounts",   "all",      "buyer",     "buyers",     "client",      "clients",
+	"colleague", "colleagues", "customer", "customers", "everybody",  "everyone",    "folks",
+	"friend",    "friends",    "guys",     "holder",    "madam",      "member",      "members",
+	"partner",   "partners",   "payable",  "purchaser", "purchasing", "reader",      "readers",
+	"sales",     "shopper",    "sir",      "sirs",      "subscriber", "subscribers", "supplier",
+	"support",   "team",       "there",    "user",      "users",      "valued",      "whom",
+	"world",
 };
 
 /*
@@ -234,8 +235,8 @@ found:
 		    (lens[n_words - 1] == last_len &&
 		     strncasecmp(words[n_words - 1], last_name, last_len) == 0))
 			return false;
-		snprintf(greeted, len, "%.*s", (int)(words[n_words - 1] + lens[n_words - 1] - words[0]),
-			 words[0]);
+		snprintf(greeted, len, "%.*s",
+			 (int)(words[n_words - 1] + lens[n_words - 1] - words[0]), words[0]);
 		return true;
 	}
 	if (same_first_name(words[0], lens[0], first_name, first_len))

@@ -62,8 +62,8 @@ load(void)
 struct render {
 	GString *out;
 	bool links;
-	bool space;  /* whitespace seen since the last text */
-	int pre;     /* inside <pre>: whitespace kept */
+	bool space; /* whitespace seen since the last text */
+	int pre;    /* inside <pre>: whitespace kept */
 };
 
 static bool
@@ -75,13 +75,13 @@ name_is(const xmlNode *n, const char *const *names)
 	return false;
 }
 
-static const char *const skipped[] = { "script", "style", "head", "title", "template",
-				       "noscript", NULL };
+static const char *const skipped[] = { "script",   "style",    "head", "title",
+				       "template", "noscript", NULL };
 static const char *const blocks[] = {
-	"p",	  "div",     "tr",     "li",	 "h1",	  "h2",	     "h3",  "h4", "h5",
-	"h6",	  "table",   "ul",     "ol",	 "blockquote", "hr", "pre", "dl", "dt",
-	"dd",	  "section", "article", "header", "footer", "address", "center", "form",
-	"tbody", "thead",   "tfoot",  "nav",	 "aside", "figure", "main", NULL,
+	"p",     "div",     "tr",      "li",     "h1",         "h2",      "h3",     "h4",   "h5",
+	"h6",    "table",   "ul",      "ol",     "blockquote", "hr",      "pre",    "dl",   "dt",
+	"dd",    "section", "article", "header", "footer",     "address", "center", "form", "tbody",
+	"thead", "tfoot",   "nav",     "aside",  "figure",     "main",    NULL,
 };
 
 static void
@@ -215,7 +215,8 @@ mail_html_text(const char *html, size_t len, bool links, struct vt_error *err)
 		/* the text is UTF-8 already: a <meta charset> must not redo it */
 		doc = xml.read(html, (int)len, NULL, "UTF-8",
 			       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-				       HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+				       HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC |
+				       HTML_PARSE_COMPACT);
 		if (doc != NULL) {
 			walk(&r, xml.root(doc), 0);
 			xml.free_doc(doc);

@@ -38,11 +38,11 @@ load(void)
 				 dlerror());
 			return;
 		}
-#define MAIL_ICU_LOOKUP(f)                                                                 \
-	if ((*(void **)&table.f = dlsym(handles[0], STR(f))) == NULL &&                    \
-	    (*(void **)&table.f = dlsym(handles[1], STR(f))) == NULL) {                    \
-		snprintf(load_error, sizeof load_error, "ICU has no %s", STR(f));          \
-		return;                                                                    \
+#define MAIL_ICU_LOOKUP(f)                                                                         \
+	if ((*(void **)&table.f = dlsym(handles[0], STR(f))) == NULL &&                            \
+	    (*(void **)&table.f = dlsym(handles[1], STR(f))) == NULL) {                            \
+		snprintf(load_error, sizeof load_error, "ICU has no %s", STR(f));                  \
+		return;                                                                            \
 	}
 	MAIL_ICU_FUNCTIONS(MAIL_ICU_LOOKUP)
 #undef MAIL_ICU_LOOKUP

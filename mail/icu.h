@@ -22,20 +22,20 @@
 /* Every ICU function mail/ calls. (ICU's headers rename each to its
  * versioned symbol, u_strFromUTF8_72: the fields and the names looked up
  * follow.) */
-#define MAIL_ICU_FUNCTIONS(X)                                                              \
-	X(u_foldCase)                                                                      \
-	X(u_hasBinaryProperty)                                                             \
-	X(u_isUWhiteSpace)                                                                 \
-	X(u_strFromUTF8)                                                                   \
-	X(u_strToLower)                                                                    \
-	X(u_strToUTF8)                                                                     \
-	X(u_tolower)                                                                       \
-	X(unorm2_getNFCInstance)                                                           \
-	X(unorm2_normalize)                                                                \
-	X(uscript_getName)                                                                 \
-	X(uscript_getScript)                                                               \
-	X(uspoof_close)                                                                    \
-	X(uspoof_getSkeleton)                                                              \
+#define MAIL_ICU_FUNCTIONS(X)                                                                      \
+	X(u_foldCase)                                                                              \
+	X(u_hasBinaryProperty)                                                                     \
+	X(u_isUWhiteSpace)                                                                         \
+	X(u_strFromUTF8)                                                                           \
+	X(u_strToLower)                                                                            \
+	X(u_strToUTF8)                                                                             \
+	X(u_tolower)                                                                               \
+	X(unorm2_getNFCInstance)                                                                   \
+	X(unorm2_normalize)                                                                        \
+	X(uscript_getName)                                                                         \
+	X(uscript_getScript)                                                                       \
+	X(uspoof_close)                                                                            \
+	X(uspoof_getSkeleton)                                                                      \
 	X(uspoof_open)
 
 struct mail_icu {

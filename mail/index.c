@@ -57,7 +57,7 @@ struct walk {
 	 * mtimes the index records before and after this run (none: not
 	 * in the sum) */
 	uint64_t dirs_before, dirs_after;
-	bool rescanned;                   /* a directory changed on disk */
+	bool rescanned; /* a directory changed on disk */
 	/* a directory listed with other files in the index than the last
 	 * run left there (dirs_known): another program indexed it */
 	bool indexed_by_others;
@@ -71,8 +71,8 @@ struct walk {
 	/* the directory being listed: the index's files of it, those this
 	 * run indexed and those it takes out */
 	unsigned dir_listed, dir_indexed, dir_vanished;
-	time_t newest, newest_stored;     /* MAIL_CONFIG_NEWEST */
-	long long oldest, oldest_stored;  /* MAIL_CONFIG_OLDEST, -1: none yet */
+	time_t newest, newest_stored;                /* MAIL_CONFIG_NEWEST */
+	long long oldest, oldest_stored;             /* MAIL_CONFIG_OLDEST, -1: none yet */
 	long long oldest_dated, oldest_dated_stored; /* MAIL_CONFIG_OLDEST_DATED */
 	/* MAIL_CONFIG_AHEAD: months of mail dated ahead; more than fit */
 	long ahead[MAIL_MONTHS_AHEAD_MAX];
@@ -352,7 +352,7 @@ static const struct {
 	bool inverse;
 	const char *tag;
 } flag_tags[] = {
-	{ 'D', false, "draft" }, { 'F', false, "flagged" }, { 'P', false, "passed" },
+	{ 'D', false, "draft" },   { 'F', false, "flagged" }, { 'P', false, "passed" },
 	{ 'R', false, "replied" }, { 'S', true, "unread" },
 };
 
@@ -375,8 +375,8 @@ tag_new_message(struct walk *w, notmuch_message_t *msg, const char *path)
 	const char *flags = maildir_flags(path);
 	bool seen = flags != NULL && strchr(flags, 'S') != NULL;
 
-	for (size_t i = 0; w->sync_flags && flags != NULL && i < sizeof flag_tags / sizeof flag_tags[0];
-	     i++)
+	for (size_t i = 0;
+	     w->sync_flags && flags != NULL && i < sizeof flag_tags / sizeof flag_tags[0]; i++)
 		if ((strchr(flags, flag_tags[i].flag) != NULL) != flag_tags[i].inverse)
 			notmuch_message_add_tag(msg, flag_tags[i].tag);
 	for (notmuch_config_values_start(w->new_tags); notmuch_config_values_valid(w->new_tags);
@@ -635,7 +635,8 @@ looks_like_maildir(const char *dir, struct dirent **entries, int n)
 	int i, found = 0;
 
 	for (i = 0; i < n; i++)
-		if ((strcmp(entries[i]->d_name, "cur") == 0 || strcmp(entries[i]->d_name, "new") == 0 ||
+		if ((strcmp(entries[i]->d_name, "cur") == 0 ||
+		     strcmp(entries[i]->d_name, "new") == 0 ||
 		     strcmp(entries[i]->d_name, "tmp") == 0) &&
 		    entry_type(dir, entries[i]) == S_IFDIR)
 			found++;
@@ -706,7 +707,8 @@ compare_listed(struct walk *w, bool in_index, const char *path, long listed)
 		return VT_OK;
 	}
 	return mail_dir_files_set_key(&w->count_deltas, count_group(path),
-				      (in_index ? listed : 0) - (recorded < 0 ? 0 : recorded), w->err);
+				      (in_index ? listed : 0) - (recorded < 0 ? 0 : recorded),
+				      w->err);
 }
 
 /* After the walk and its removals: a folder whose counts do not add up
@@ -866,8 +868,9 @@ scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
 				goto out;
 			}
 			w->stats->vanished++;
-			warn(w, entry, errno == ENOENT ? "dangling link or vanished: not indexed"
-						       : strerror(errno));
+			warn(w, entry,
+			     errno == ENOENT ? "dangling link or vanished: not indexed"
+					     : strerror(errno));
 			free(entry);
 			continue;
 		}
@@ -941,7 +944,8 @@ walk_dir(struct walk *w, const char *path)
 	n = scandir(path, &entries, NULL, by_name);
 	if (n < 0) {
 		n = 0;
-		rc = vt_fail(w->err, VT_ERR_IO, "cannot list directory %s: %s", path, strerror(errno));
+		rc = vt_fail(w->err, VT_ERR_IO, "cannot list directory %s: %s", path,
+			     strerror(errno));
 		goto out;
 	}
 	if ((rc = walk_subdirs(w, path, entries, n)) != VT_OK || interrupted(w))
@@ -1041,7 +1045,8 @@ add_ignore(struct walk *w, const char *s, const char *setting)
 		pattern = strndup(s + 1, len - 2);
 		if (pattern == NULL)
 			return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
-		bad = regcomp(&w->ignore_regex[w->n_ignore_regex], pattern, REG_EXTENDED | REG_NOSUB);
+		bad = regcomp(&w->ignore_regex[w->n_ignore_regex], pattern,
+			      REG_EXTENDED | REG_NOSUB);
 		free(pattern);
 		if (bad)
 			return vt_fail(w->err, VT_ERR_CONFIG, "%s: invalid regex '%s'", setting, s);
@@ -1181,7 +1186,8 @@ each_matching(struct walk *w, const char *query_string,
 			/* the thaw writes the document */
 			st = notmuch_message_thaw(msg);
 			if (rc == VT_OK && st != NOTMUCH_STATUS_SUCCESS)
-				rc = mail_nm_fail(w->db, w->err, st, "write a message's properties");
+				rc = mail_nm_fail(w->db, w->err, st,
+						  "write a message's properties");
 		}
 		notmuch_message_destroy(msg);
 		if (rc == VT_OK) {
@@ -1277,10 +1283,12 @@ date_message(struct walk *w, notmuch_message_t *msg)
 	note_date(w, msg);
 	st = mail_message_add_month(msg);
 	if (st == NOTMUCH_STATUS_SUCCESS)
-		st = notmuch_message_remove_property(msg, MAIL_PROP_REV, MAIL_ATTRIBUTION_REV_BEFORE);
+		st = notmuch_message_remove_property(msg, MAIL_PROP_REV,
+						     MAIL_ATTRIBUTION_REV_BEFORE);
 	if (st == NOTMUCH_STATUS_SUCCESS)
 		st = notmuch_message_add_property(msg, MAIL_PROP_REV, MAIL_ATTRIBUTION_REV);
-	return st == NOTMUCH_STATUS_SUCCESS ? VT_OK : mail_nm_fail(w->db, w->err, st, "record the month");
+	return st == NOTMUCH_STATUS_SUCCESS ? VT_OK
+					    : mail_nm_fail(w->db, w->err, st, "record the month");
 }
 
 static vt_status
@@ -1394,8 +1402,8 @@ index_token(const char *uuid, unsigned long revision, uint64_t dirs)
 {
 	char *token;
 
-	if (asprintf(&token, "1 %s %s %lu %016llx", MAIL_ATTRIBUTION_REV, uuid ? uuid : "-", revision,
-		     (unsigned long long)dirs) < 0)
+	if (asprintf(&token, "1 %s %s %lu %016llx", MAIL_ATTRIBUTION_REV, uuid ? uuid : "-",
+		     revision, (unsigned long long)dirs) < 0)
 		return NULL;
 	return token;
 }
@@ -1430,7 +1438,8 @@ token_revision(const char *token, char *uuid, size_t uuid_len, unsigned long *re
 {
 	char version[8], attribution[16], id[64];
 
-	if (token == NULL || sscanf(token, "%7s %15s %63s %lu", version, attribution, id, revision) != 4 ||
+	if (token == NULL ||
+	    sscanf(token, "%7s %15s %63s %lu", version, attribution, id, revision) != 4 ||
 	    strcmp(version, "1") != 0 || strcmp(attribution, MAIL_ATTRIBUTION_REV) != 0 ||
 	    strlen(id) >= uuid_len)
 		return false;
@@ -1592,8 +1601,8 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 			if (was != 0)
 				w.dirs_after -= dir_fingerprint(w.dir_mtimes.paths[i], was);
 			notmuch_directory_set_mtime(dir, w.dir_mtimes.mtimes[i]);
-			w.dirs_after += dir_fingerprint(w.dir_mtimes.paths[i],
-							w.dir_mtimes.mtimes[i]);
+			w.dirs_after +=
+				dir_fingerprint(w.dir_mtimes.paths[i], w.dir_mtimes.mtimes[i]);
 			notmuch_directory_destroy(dir);
 		}
 	}

@@ -127,8 +127,8 @@ read_cii(const xmlNode *root, struct mail_document *doc)
 	text_of(find(root, "InvoiceCurrencyCode", 0), currency, sizeof currency);
 	doc->has_total = amount_of(child(summation, "DuePayableAmount"), currency, &doc->total) ||
 			 amount_of(child(summation, "GrandTotalAmount"), currency, &doc->total);
-	doc->has_subtotal = amount_of(child(summation, "TaxBasisTotalAmount"), currency,
-				      &doc->subtotal);
+	doc->has_subtotal =
+		amount_of(child(summation, "TaxBasisTotalAmount"), currency, &doc->subtotal);
 	doc->has_tax = amount_of(child(summation, "TaxTotalAmount"), currency, &doc->tax);
 	text_of(child(find(root, "ExchangedDocument", 0), "ID"), doc->ref, sizeof doc->ref);
 	date_of(find(find(root, "IssueDateTime", 0), "DateTimeString", 0), doc->issued);
@@ -145,7 +145,8 @@ read_ubl(const xmlNode *root, struct mail_document *doc)
 	text_of(child(root, "DocumentCurrencyCode"), currency, sizeof currency);
 	doc->has_total = amount_of(child(totals, "PayableAmount"), currency, &doc->total) ||
 			 amount_of(child(totals, "TaxInclusiveAmount"), currency, &doc->total);
-	doc->has_subtotal = amount_of(child(totals, "TaxExclusiveAmount"), currency, &doc->subtotal);
+	doc->has_subtotal =
+		amount_of(child(totals, "TaxExclusiveAmount"), currency, &doc->subtotal);
 	doc->has_tax = amount_of(child(child(root, "TaxTotal"), "TaxAmount"), currency, &doc->tax);
 	text_of(child(root, "ID"), doc->ref, sizeof doc->ref);
 	date_of(child(root, "IssueDate"), doc->issued);
@@ -189,8 +190,8 @@ mail_doc_read_invoice_xml(const char *xml, size_t len, struct mail_document *doc
 	d.kind = MAIL_DOC_BILL;
 	d.source = MAIL_DOC_FROM_XML;
 	d.total_labelled = true;
-	d.totals_agree = d.has_subtotal && d.has_tax &&
-			 d.subtotal.minor + d.tax.minor == d.total.minor;
+	d.totals_agree =
+		d.has_subtotal && d.has_tax && d.subtotal.minor + d.tax.minor == d.total.minor;
 	*doc = d;
 	return true;
 }

@@ -222,13 +222,14 @@ fill_slot(void *ctx, notmuch_message_t *msg, struct vt_error *err)
  * the store said is built after (*asked). */
 static vt_status
 write_lone(struct mail_db *db, const uint64_t *ids, long n, const char *query,
-	   vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
-	   void *ctx, uint64_t *asked, long *n_asked, struct vt_error *err)
+	   vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err), void *ctx,
+	   uint64_t *asked, long *n_asked, struct vt_error *err)
 {
-	struct lone_slots w = {
-		.ids = ids, .n = n, .slots = calloc((size_t)n, sizeof *w.slots),
-		.asked = asked, .n_asked = n_asked
-	};
+	struct lone_slots w = { .ids = ids,
+				.n = n,
+				.slots = calloc((size_t)n, sizeof *w.slots),
+				.asked = asked,
+				.n_asked = n_asked };
 	char *q = mail_threads_naming(ids, n, query, false);
 	vt_status rc;
 

@@ -108,7 +108,8 @@ keys_of(const struct dom *d, bool query, struct keys *ks)
 			continue;
 		for (size_t e = s + MIN_WORD; e <= n; e++)
 			if (e == n || d->cps[e] == '-')
-				key_push(ks, lookalike_hash(KEY_NAME, d->cps + s, e - s, NO_POS, NO_POS));
+				key_push(ks, lookalike_hash(KEY_NAME, d->cps + s, e - s, NO_POS,
+							    NO_POS));
 	}
 	for (const char *p = d->host, *dot; p < d->org && (dot = strchr(p, '.')) != NULL;
 	     p = dot + 1) {
@@ -222,7 +223,8 @@ mail_lookalike_index_add(struct mail_lookalike_index *idx, const char *org)
 		return true; /* no domain: nothing to imitate */
 	if (idx->n_slots > 0 &&
 	    (s = slot_of(idx->slots, idx->n_slots,
-			 lookalike_hash(KEY_NAME, b.d.cps, b.d.n, NO_POS, NO_POS)))->key != 0)
+			 lookalike_hash(KEY_NAME, b.d.cps, b.d.n, NO_POS, NO_POS)))
+			    ->key != 0)
 		for (uint32_t e = s->head; e != END; e = idx->entries[e].next) {
 			struct dom d;
 

@@ -47,7 +47,7 @@
 static const struct visual {
 	const char *fake, *real;
 } visual_pairs[] = {
-	{ "rn", "m" }, { "vv", "w" }, { "cl", "d" },	  { "0", "o" },
+	{ "rn", "m" }, { "vv", "w" }, { "cl", "d" },       { "0", "o" },
 	{ "1", "l" },  { "1", "i" },  { "\xd3\x8f", "l" }, /* U+04CF */
 };
 
@@ -251,7 +251,8 @@ loose_hash(const USpoofChecker *sc, const UChar32 *cps, size_t n)
 {
 	UChar32 sk[SKEL_MAX];
 
-	return lookalike_hash(KEY_SKEL, sk, skeleton(sc, cps, n, true, sk, SKEL_MAX), NO_POS, NO_POS);
+	return lookalike_hash(KEY_SKEL, sk, skeleton(sc, cps, n, true, sk, SKEL_MAX), NO_POS,
+			      NO_POS);
 }
 
 /* The name without hyphens. */
@@ -422,12 +423,12 @@ cps_are(const UChar32 *c, size_t n, const char *s)
 	UChar32 t[4];
 	size_t tn;
 
-	return lookalike_decode(s, strlen(s), t, 4, &tn) && tn == n && memcmp(c, t, n * sizeof *c) == 0;
+	return lookalike_decode(s, strlen(s), t, 4, &tn) && tn == n &&
+	       memcmp(c, t, n * sizeof *c) == 0;
 }
 
 static bool
-skeletons_equal(const USpoofChecker *sc, const UChar32 *a, size_t an, const UChar32 *b,
-		size_t bn)
+skeletons_equal(const USpoofChecker *sc, const UChar32 *a, size_t an, const UChar32 *b, size_t bn)
 {
 	UChar32 x[SKEL_MAX], y[SKEL_MAX];
 	size_t xn = skeleton(sc, a, an, false, x, SKEL_MAX);
@@ -619,7 +620,9 @@ hyphenation(const struct dom *h, const struct dom *k, struct why *w)
 
 	if (xn != yn || memcmp(x, y, xn * sizeof *x) != 0)
 		return false;
-	why_put(w, h->n > k->n ? "hyphen inserted" : h->n < k->n ? "hyphen removed" : "hyphen moved");
+	why_put(w, h->n > k->n   ? "hyphen inserted"
+		   : h->n < k->n ? "hyphen removed"
+				 : "hyphen moved");
 	return true;
 }
 
@@ -659,7 +662,7 @@ subdomain(const struct dom *h, const struct dom *k, struct why *w)
 }
 
 bool lookalike_classify(const USpoofChecker *sc, const struct dom *h, const struct dom *k,
-		     struct mail_lookalike *out);
+			struct mail_lookalike *out);
 
 /* h holds invisible characters: without them, is it k or a look-alike? */
 static bool
@@ -726,7 +729,7 @@ numbered_siblings(const struct dom *h, const struct dom *k)
 
 bool
 lookalike_classify(const USpoofChecker *sc, const struct dom *h, const struct dom *k,
-	 struct mail_lookalike *out)
+		   struct mail_lookalike *out)
 {
 	struct why w = { out->why, sizeof out->why, 0 };
 	enum mail_lookalike_kind kind = MAIL_LOOKALIKE_NONE;
@@ -745,7 +748,8 @@ lookalike_classify(const USpoofChecker *sc, const struct dom *h, const struct do
 
 		if (lookalike_decode(hs, strlen(hs), x, NAME_CPS, &xn) &&
 		    lookalike_decode(ks, strlen(ks), y, NAME_CPS, &yn) &&
-		    loose_hash(sc, x, xn) == loose_hash(sc, y, yn) && homoglyph(sc, x, xn, y, yn, &w))
+		    loose_hash(sc, x, xn) == loose_hash(sc, y, yn) &&
+		    homoglyph(sc, x, xn, y, yn, &w))
 			kind = MAIL_LOOKALIKE_HOMOGLYPH;
 		else if (kn >= MIN_TYPO) {
 			why_suffix(&w, h, k);
@@ -763,7 +767,7 @@ lookalike_classify(const USpoofChecker *sc, const struct dom *h, const struct do
 	else if ((d = edit_distance(h->cps, h->n, k->cps, kn)) == 1)
 		kind = one_edit(h->cps, h->n, k->cps, kn, &w);
 	else if (d == 2 && kn >= MIN_EDIT2) {
-		kind = h->n == kn + 2 ? MAIL_LOOKALIKE_INSERTION
+		kind = h->n == kn + 2   ? MAIL_LOOKALIKE_INSERTION
 		       : h->n + 2 == kn ? MAIL_LOOKALIKE_OMISSION
 					: MAIL_LOOKALIKE_REPLACEMENT;
 		why_put(&w, "2 letters changed");

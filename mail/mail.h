@@ -58,12 +58,12 @@ enum mail_progress_kind {
 
 struct mail_progress_event {
 	enum mail_progress_kind kind;
-	unsigned fetched, to_fetch;  /* FETCH */
-	vt_status status;            /* FOLDER_FAILED, ERROR */
-	const char *stage;           /* ERROR */
-	const char *account;         /* FETCH, FOLDER_FAILED, ERROR, IDLE */
-	const char *folder;          /* FETCH, FOLDER_FAILED */
-	const char *text;            /* WHY, TEXT, or the whole OTHER line */
+	unsigned fetched, to_fetch;        /* FETCH */
+	vt_status status;                  /* FOLDER_FAILED, ERROR */
+	const char *stage;                 /* ERROR */
+	const char *account;               /* FETCH, FOLDER_FAILED, ERROR, IDLE */
+	const char *folder;                /* FETCH, FOLDER_FAILED */
+	const char *text;                  /* WHY, TEXT, or the whole OTHER line */
 	char line[MAIL_PROGRESS_LINE_MAX]; /* parsed events point into it */
 };
 
@@ -121,7 +121,7 @@ bool mail_kind_parse(const char *name, enum mail_kind *out);
 
 /* The user, as attribution needs to know them. All strings lower case. */
 struct mail_identity {
-	const char *const *addresses;   /* the user's own addresses */
+	const char *const *addresses; /* the user's own addresses */
 	size_t n_addresses;
 	const char *const *own_domains; /* organisation domains of the user */
 	size_t n_own_domains;
@@ -163,8 +163,7 @@ bool mail_org_is_personal(const char *org);
 /*
  * Decides whose mail this is. Pure: no I/O. identity may be NULL.
  */
-void mail_attribute(const struct mail_identity *identity,
-		    const struct mail_headers *headers,
+void mail_attribute(const struct mail_identity *identity, const struct mail_headers *headers,
 		    struct mail_attribution *out);
 
 /* ---- addresses --------------------------------------------------------- */
@@ -428,7 +427,7 @@ const char *mail_contract_event_name(enum mail_contract_event event);
 struct mail_contract_date {
 	char date[11]; /* "YYYY-MM-DD" */
 	enum mail_contract_event event;
-	bool ambiguous; /* a slashed date that reads both ways */
+	bool ambiguous;   /* a slashed date that reads both ways */
 	char phrase[120]; /* its line, controls blanked (unsanitised otherwise) */
 };
 struct mail_contract_facts {
@@ -488,11 +487,11 @@ struct mail_document {
 	int64_t total_if_dot, total_if_comma;
 	/* the convention the document's unambiguous amounts show */
 	enum mail_decimal decimal;
-	char ref[MAIL_DOC_REF_MAX]; /* as written: "INV-1007", "2026-077" */
+	char ref[MAIL_DOC_REF_MAX];                /* as written: "INV-1007", "2026-077" */
 	char issued[11], due[11], valid_until[11]; /* "YYYY-MM-DD" or "" */
-	int net_days;       /* "Net 30": due so many days after issue; 0 */
-	char iban[35];      /* the payee's IBAN, from invoice XML only */
-	char note[64];      /* why a PDF was not read ("timed out"), or "" */
+	int net_days;                              /* "Net 30": due so many days after issue; 0 */
+	char iban[35];                             /* the payee's IBAN, from invoice XML only */
+	char note[64];                             /* why a PDF was not read ("timed out"), or "" */
 };
 
 /*
@@ -513,8 +512,8 @@ enum mail_doc_kind mail_doc_classify(const char *subject, const char *text, size
  * set; fields already set are kept (call with the most exact source
  * first). Returns whether it found a total.
  */
-bool mail_doc_read_text(const char *subject, const char *text, size_t len,
-			enum mail_decimal hint, struct mail_document *doc);
+bool mail_doc_read_text(const char *subject, const char *text, size_t len, enum mail_decimal hint,
+			struct mail_document *doc);
 
 /* -- PDF attachments, read by a child (mail/pdf.c, vtriage-pdf) -- */
 
@@ -524,10 +523,10 @@ struct mail_pdf_stats {
 };
 
 struct mail_pdf_options {
-	const char *helper;    /* the vtriage-pdf program; NULL: PDFs are not read */
-	const char *cache_dir; /* results by the PDF's SHA-256; NULL: no cache */
-	unsigned timeout_s;    /* wall clock and CPU seconds per PDF */
-	unsigned memory_mb;    /* the reader's address space */
+	const char *helper;           /* the vtriage-pdf program; NULL: PDFs are not read */
+	const char *cache_dir;        /* results by the PDF's SHA-256; NULL: no cache */
+	unsigned timeout_s;           /* wall clock and CPU seconds per PDF */
+	unsigned memory_mb;           /* the reader's address space */
 	struct mail_pdf_stats *stats; /* counted atomically; may be NULL */
 };
 
@@ -567,11 +566,11 @@ size_t mail_text_unquoted_len(const char *text, size_t len);
 /* -- payment details, mail/payment.c -- */
 
 enum mail_payment_kind {
-	MAIL_PAY_IBAN = 0,   /* validated: length per country and mod-97 */
-	MAIL_PAY_BIC,        /* SWIFT/BIC, 8 or 11 characters, near "BIC"/"SWIFT" */
-	MAIL_PAY_ACCOUNT,    /* a bank account number near bank words */
-	MAIL_PAY_ROUTING,    /* a US ABA routing number (checksum valid) */
-	MAIL_PAY_SORT_CODE,  /* a UK sort code, near "sort code" */
+	MAIL_PAY_IBAN = 0,  /* validated: length per country and mod-97 */
+	MAIL_PAY_BIC,       /* SWIFT/BIC, 8 or 11 characters, near "BIC"/"SWIFT" */
+	MAIL_PAY_ACCOUNT,   /* a bank account number near bank words */
+	MAIL_PAY_ROUTING,   /* a US ABA routing number (checksum valid) */
+	MAIL_PAY_SORT_CODE, /* a UK sort code, near "sort code" */
 };
 const char *mail_payment_kind_name(enum mail_payment_kind kind);
 
@@ -730,17 +729,17 @@ struct mail_message_info {
 };
 
 struct mail_index_stats {
-	unsigned files_total;     /* known only on a first run, else 0 */
-	unsigned files_seen;      /* new files looked at */
-	unsigned added;           /* new messages */
-	unsigned duplicates;      /* new files of an already indexed message */
-	unsigned not_mail;        /* files notmuch would not index */
-	unsigned vanished;        /* files gone between listing and reading */
-	unsigned removed;         /* messages whose last file went away */
-	unsigned renamed;         /* files gone whose message lives on */
-	unsigned attributed;      /* older messages given (new) attribution */
-	unsigned dated;           /* older messages given their month (once) */
-	double elapsed;           /* seconds */
+	unsigned files_total; /* known only on a first run, else 0 */
+	unsigned files_seen;  /* new files looked at */
+	unsigned added;       /* new messages */
+	unsigned duplicates;  /* new files of an already indexed message */
+	unsigned not_mail;    /* files notmuch would not index */
+	unsigned vanished;    /* files gone between listing and reading */
+	unsigned removed;     /* messages whose last file went away */
+	unsigned renamed;     /* files gone whose message lives on */
+	unsigned attributed;  /* older messages given (new) attribution */
+	unsigned dated;       /* older messages given their month (once) */
+	double elapsed;       /* seconds */
 	/* The index was as the run that wrote options.unchanged_since left
 	 * it: nobody else wrote to it, every change since is this run's and
 	 * went through the hooks. The query for unattributed mail was
@@ -764,8 +763,7 @@ struct mail_index_hooks {
 	 * mail_index_run, message, batch_begin and batch_end run on a thread
 	 * of their own, in order, while the walk indexes on (never two at
 	 * once, all done when it returns); the others on the caller's. */
-	vt_status (*message)(void *ctx, const struct mail_message_info *info,
-			     struct vt_error *err);
+	vt_status (*message)(void *ctx, const struct mail_message_info *info, struct vt_error *err);
 	/* A message left the index (its last file was removed): every hook
 	 * before it has run. */
 	vt_status (*removed)(void *ctx, const char *message_id, struct vt_error *err);
@@ -789,8 +787,8 @@ struct mail_index_hooks {
 
 struct mail_index_options {
 	const struct mail_identity *identity;
-	const struct mail_pdf_options *pdf; /* NULL: PDFs are not read */
-	bool full_scan;              /* ignore directory mtimes */
+	const struct mail_pdf_options *pdf;       /* NULL: PDFs are not read */
+	bool full_scan;                           /* ignore directory mtimes */
 	volatile const sig_atomic_t *interrupted; /* checked between files; may be NULL */
 	/* mail_index_token() after the last run that completed, or NULL */
 	const char *unchanged_since;
@@ -824,8 +822,8 @@ char *mail_index_ignore_text(struct mail_db *db, bool as_before);
  * options.unchanged_since describes it. Hooks see every change.
  */
 vt_status mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
-			 const struct mail_index_hooks *hooks,
-			 struct mail_index_stats *stats, struct vt_error *err);
+			 const struct mail_index_hooks *hooks, struct mail_index_stats *stats,
+			 struct vt_error *err);
 
 /*
  * The state of the index as a completed run leaves it, to be passed as
@@ -932,8 +930,8 @@ vt_status mail_has_message(struct mail_db *db, const char *message_id, bool *fou
 
 /* Counts messages (threads when count_threads) matching a notmuch query.
  * A malformed query is VT_ERR_USAGE with notmuch's explanation. */
-vt_status mail_count(struct mail_db *db, const char *query, bool count_threads,
-		     unsigned long *out, struct vt_error *err);
+vt_status mail_count(struct mail_db *db, const char *query, bool count_threads, unsigned long *out,
+		     struct vt_error *err);
 
 struct mail_thread {
 	char *thread_id;
@@ -969,8 +967,7 @@ struct mail_thread_order;
 vt_status mail_thread_order_start(struct mail_db *db, const char *query,
 				  struct mail_thread_order **out, struct vt_error *err);
 /* Reads up to `messages` more messages. */
-vt_status mail_thread_order_step(struct mail_thread_order *o, long messages,
-				 struct vt_error *err);
+vt_status mail_thread_order_step(struct mail_thread_order *o, long messages, struct vt_error *err);
 /* Spans of dates opened so far (1: the newest month). */
 int mail_thread_order_spans(const struct mail_thread_order *o);
 /* All read: the count is the number of threads. */
@@ -1005,8 +1002,7 @@ void mail_thread_clear(struct mail_thread *t);
  * Runs a thread search, newest first. Calls fn for each thread; the thread
  * is borrowed for the call. offset/limit window the result (limit < 0: all).
  */
-vt_status mail_search_threads(struct mail_db *db, const char *query, long offset,
-			      long limit,
+vt_status mail_search_threads(struct mail_db *db, const char *query, long offset, long limit,
 			      vt_status (*fn)(void *ctx, const struct mail_thread *t,
 					      struct vt_error *err),
 			      void *ctx, struct vt_error *err);
@@ -1202,12 +1198,12 @@ bool mail_wrong_greeting(const char *body, const char *user_name, char *greeted,
 /* ---- writing mail (mail/compose.c) ---- */
 
 struct mail_sender {
-	const char *name;    /* may be NULL */
+	const char *name; /* may be NULL */
 	const char *address;
 };
 /* A message built from a draft, as sendmail -t takes it. */
 struct mail_outgoing {
-	char *text;       /* the whole message, headers and body */
+	char *text; /* the whole message, headers and body */
 	size_t len;
 	char *message_id; /* without <> */
 	char *from;       /* the sender's address, lower case */
@@ -1227,9 +1223,8 @@ char *mail_draft_new(const struct mail_sender *me, const char *to, const char *s
  * from the original keeps a line break or control in a header. *out
  * malloc'd.
  */
-vt_status mail_draft_reply(const char *path, const struct mail_sender *me,
-			   const char *const *mine, size_t n_mine, bool all, char **out,
-			   struct vt_error *err);
+vt_status mail_draft_reply(const char *path, const struct mail_sender *me, const char *const *mine,
+			   size_t n_mine, bool all, char **out, struct vt_error *err);
 /* The draft forwarding the message in file path: Subject "Fwd: " once,
  * To to, then inline a "Forwarded message" block with the original's
  * From, Date, Subject, To and text, or (attach) an "Attach-Message: PATH"
@@ -1270,7 +1265,6 @@ bool mail_file_addressed_to(const char *path, const char *address);
 bool mail_url_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *end);
 
 /* ---- bodies and signatures (mail/body.c, mail/signature.c) ---- */
-
 
 /*
  * The readable text of the message in file `path`: its first text/plain

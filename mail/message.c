@@ -76,7 +76,8 @@ address_in_name(const char *name, char *out, size_t len)
 		while (start > name && !isspace((unsigned char)start[-1]) &&
 		       strchr("<>\"'(),;:[]", start[-1]) == NULL)
 			start--;
-		while (*end && !isspace((unsigned char)*end) && strchr("<>\"'(),;:[]", *end) == NULL)
+		while (*end && !isspace((unsigned char)*end) &&
+		       strchr("<>\"'(),;:[]", *end) == NULL)
 			end++;
 		if (start < at && memchr(at, '.', (size_t)(end - at)) != NULL && end[-1] != '.') {
 			snprintf(out, len, "%.*s", (int)(end - start), start);
@@ -140,8 +141,8 @@ trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_f
 		struct mail_auth_header *a = &out->auth[out->n_auth];
 		struct mail_authres ar;
 
-		if (raw == NULL || g_ascii_strcasecmp(g_mime_header_get_name(h),
-						      "Authentication-Results") != 0 ||
+		if (raw == NULL ||
+		    g_ascii_strcasecmp(g_mime_header_get_name(h), "Authentication-Results") != 0 ||
 		    !mail_authres_parse(raw, strlen(raw), &ar))
 			continue;
 		copy_str(a->authserv_id, sizeof a->authserv_id, ar.authserv_id);
@@ -310,8 +311,9 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 	trust_from_headers(file, h->from, out, &out->trust);
 	/* Who signed, and where to pay: only the vendor's own mail to the
 	 * user names the vendor's people and bank details. */
-	if (out->attribution.kind != MAIL_KIND_VENDOR || out->attribution.direction != MAIL_DIR_IN ||
-	    out->from.address == NULL || (body = mail_body_text_of(file, BODY_READ_MAX)) == NULL)
+	if (out->attribution.kind != MAIL_KIND_VENDOR ||
+	    out->attribution.direction != MAIL_DIR_IN || out->from.address == NULL ||
+	    (body = mail_body_text_of(file, BODY_READ_MAX)) == NULL)
 		return;
 	out->has_signature = mail_signature_parse(body, out->from.name, &out->signature);
 	mail_payment_scan(body, strlen(body), &out->trust.payment);
@@ -337,7 +339,11 @@ mail_file_facts_read(const char *path, const struct mail_index_options *opts,
 	for (size_t i = 0; i < 5; i++)
 		raw[i] = raw_header(file, names[i]);
 	h = (struct mail_headers){
-		.from = raw[0], .to = raw[1], .cc = raw[2], .list_id = raw[3], .list_post = raw[4],
+		.from = raw[0],
+		.to = raw[1],
+		.cc = raw[2],
+		.list_id = raw[3],
+		.list_post = raw[4],
 	};
 	facts_from_headers(&h, file, opts, out);
 	for (size_t i = 0; i < 5; i++)

@@ -20,22 +20,21 @@
 /* Organisation domains whose senders are people, not vendors: webmail,
  * ISPs and throwaway-address services. */
 static const char *const personal_orgs[] = {
-	"aim.com", "aol.com", "att.net", "bellsouth.net", "bigpond.com",
-	"bigpond.net.au", "blueyonder.co.uk", "btinternet.com", "canada.com",
-	"charter.net", "comcast.net", "compuserve.com", "cox.net",
-	"earthlink.net", "eircom.net", "email.com", "excite.com", "fastmail.com",
-	"fastmail.fm", "free.fr", "freenet.de", "gmail.com", "gmx.at", "gmx.com",
-	"gmx.de", "gmx.net", "googlemail.com", "hey.com", "home.com",
-	"hotmail.com", "hushmail.com", "icloud.com", "inbox.com", "juno.com",
-	"laposte.net", "lycos.com", "mac.com", "mail.com", "mail.ru",
-	"mailinator.com", "mailshell.com", "me.com", "mindspring.com", "msn.com",
-	"netscape.net", "netzero.net", "ntlworld.com", "optonline.net",
-	"optusnet.com.au", "orange.fr", "outlook.com", "prodigy.net",
-	"proton.me", "protonmail.com", "qq.com", "rambler.ru", "rediffmail.com",
-	"rocketmail.com", "rogers.com", "rr.com", "sbcglobal.net", "shaw.ca",
-	"sneakemail.com", "snet.net", "sympatico.ca", "t-online.de",
-	"telus.net", "tutanota.com", "verizon.net", "wanadoo.fr", "web.de",
-	"yandex.com", "yandex.ru", "ymail.com", "zoho.com",
+	"aim.com",        "aol.com",          "att.net",        "bellsouth.net",   "bigpond.com",
+	"bigpond.net.au", "blueyonder.co.uk", "btinternet.com", "canada.com",      "charter.net",
+	"comcast.net",    "compuserve.com",   "cox.net",        "earthlink.net",   "eircom.net",
+	"email.com",      "excite.com",       "fastmail.com",   "fastmail.fm",     "free.fr",
+	"freenet.de",     "gmail.com",        "gmx.at",         "gmx.com",         "gmx.de",
+	"gmx.net",        "googlemail.com",   "hey.com",        "home.com",        "hotmail.com",
+	"hushmail.com",   "icloud.com",       "inbox.com",      "juno.com",        "laposte.net",
+	"lycos.com",      "mac.com",          "mail.com",       "mail.ru",         "mailinator.com",
+	"mailshell.com",  "me.com",           "mindspring.com", "msn.com",         "netscape.net",
+	"netzero.net",    "ntlworld.com",     "optonline.net",  "optusnet.com.au", "orange.fr",
+	"outlook.com",    "prodigy.net",      "proton.me",      "protonmail.com",  "qq.com",
+	"rambler.ru",     "rediffmail.com",   "rocketmail.com", "rogers.com",      "rr.com",
+	"sbcglobal.net",  "shaw.ca",          "sneakemail.com", "snet.net",        "sympatico.ca",
+	"t-online.de",    "telus.net",        "tutanota.com",   "verizon.net",     "wanadoo.fr",
+	"web.de",         "yandex.com",       "yandex.ru",      "ymail.com",       "zoho.com",
 };
 
 /* Providers that operate under many country suffixes (yahoo.co.uk,
@@ -87,8 +86,7 @@ mail_org_domain(const char *host_or_address, char *out, size_t outlen)
 	while (len > 0 && host[len - 1] == '.')
 		host[--len] = '\0';
 	mail_ascii_lower(host);
-	if (host[0] == '[' || host[0] == '.' || strstr(host, "..") ||
-	    all_numeric_labels(host))
+	if (host[0] == '[' || host[0] == '.' || strstr(host, "..") || all_numeric_labels(host))
 		return false;
 	for (end = host; *end; end++)
 		if (!(isalnum((unsigned char)*end) || *end == '-' || *end == '.' ||

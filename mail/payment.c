@@ -97,30 +97,66 @@ static const struct keyword {
 	const char *word;
 	unsigned kinds;
 } keywords[] = {
-	{ "bic", K(BIC) | K(BANK) }, { "swift", K(BIC) | K(BANK) },
-	{ "routing", K(ROUTING) | K(BANK) }, { "aba", K(ROUTING) | K(BANK) }, { "rtn", K(ROUTING) },
-	{ "sort code", K(SORT) | K(BANK) }, { "sort-code", K(SORT) | K(BANK) },
-	{ "sortcode", K(SORT) | K(BANK) }, { "acct", K(ALONE) }, { "a/c", K(ALONE) },
-	{ "kontonummer", K(ALONE) }, { "konto-nr*", K(ALONE) }, { "kontonr*", K(ALONE) },
-	{ "bankkonto", K(ALONE) | K(BANK) }, { "numéro de compte", K(ALONE) },
-	{ "n° de compte", K(ALONE) }, { "cuenta*", K(ALONE) }, { "rekeningnummer", K(ALONE) },
-	{ "rekeningnr*", K(ALONE) }, { "bankrekening", K(ALONE) | K(BANK) }, { "conto", K(ALONE) },
-	{ "account*", K(ACCOUNT) }, { "konto", K(ACCOUNT) }, { "compte*", K(ACCOUNT) },
-	{ "rekening", K(ACCOUNT) }, { "bank*", K(BANK) }, { "banc*", K(BANK) },
-	{ "beneficiar*", K(BANK) }, { "iban", K(BANK) }, { "blz", K(BANK) }, { "phone*", K(PHONE) },
-	{ "tel", K(PHONE) }, { "telephone", K(PHONE) }, { "fax", K(PHONE) }, { "call*", K(PHONE) },
-	{ "mobile", K(PHONE) }, { "bank details", K(HEADING) }, { "banking details", K(HEADING) },
-	{ "bank account details", K(HEADING) }, { "bank information", K(HEADING) },
-	{ "banking information", K(HEADING) }, { "wire instructions", K(HEADING) },
-	{ "wiring instructions", K(HEADING) }, { "wire transfer instructions", K(HEADING) },
-	{ "wire transfer details", K(HEADING) }, { "wire details", K(HEADING) },
-	{ "remit to", K(HEADING) }, { "remittance details", K(HEADING) },
-	{ "remittance information", K(HEADING) }, { "payment details", K(HEADING) },
-	{ "payment information", K(HEADING) }, { "payment instructions", K(HEADING) },
-	{ "beneficiary details", K(HEADING) }, { "bankverbindung", K(HEADING) },
-	{ "kontoverbindung", K(HEADING) }, { "bankdaten", K(HEADING) },
-	{ "coordonnées bancaires", K(HEADING) }, { "datos bancarios", K(HEADING) },
-	{ "bankgegevens", K(HEADING) }, { "coordinate bancarie", K(HEADING) },
+	{ "bic", K(BIC) | K(BANK) },
+	{ "swift", K(BIC) | K(BANK) },
+	{ "routing", K(ROUTING) | K(BANK) },
+	{ "aba", K(ROUTING) | K(BANK) },
+	{ "rtn", K(ROUTING) },
+	{ "sort code", K(SORT) | K(BANK) },
+	{ "sort-code", K(SORT) | K(BANK) },
+	{ "sortcode", K(SORT) | K(BANK) },
+	{ "acct", K(ALONE) },
+	{ "a/c", K(ALONE) },
+	{ "kontonummer", K(ALONE) },
+	{ "konto-nr*", K(ALONE) },
+	{ "kontonr*", K(ALONE) },
+	{ "bankkonto", K(ALONE) | K(BANK) },
+	{ "numéro de compte", K(ALONE) },
+	{ "n° de compte", K(ALONE) },
+	{ "cuenta*", K(ALONE) },
+	{ "rekeningnummer", K(ALONE) },
+	{ "rekeningnr*", K(ALONE) },
+	{ "bankrekening", K(ALONE) | K(BANK) },
+	{ "conto", K(ALONE) },
+	{ "account*", K(ACCOUNT) },
+	{ "konto", K(ACCOUNT) },
+	{ "compte*", K(ACCOUNT) },
+	{ "rekening", K(ACCOUNT) },
+	{ "bank*", K(BANK) },
+	{ "banc*", K(BANK) },
+	{ "beneficiar*", K(BANK) },
+	{ "iban", K(BANK) },
+	{ "blz", K(BANK) },
+	{ "phone*", K(PHONE) },
+	{ "tel", K(PHONE) },
+	{ "telephone", K(PHONE) },
+	{ "fax", K(PHONE) },
+	{ "call*", K(PHONE) },
+	{ "mobile", K(PHONE) },
+	{ "bank details", K(HEADING) },
+	{ "banking details", K(HEADING) },
+	{ "bank account details", K(HEADING) },
+	{ "bank information", K(HEADING) },
+	{ "banking information", K(HEADING) },
+	{ "wire instructions", K(HEADING) },
+	{ "wiring instructions", K(HEADING) },
+	{ "wire transfer instructions", K(HEADING) },
+	{ "wire transfer details", K(HEADING) },
+	{ "wire details", K(HEADING) },
+	{ "remit to", K(HEADING) },
+	{ "remittance details", K(HEADING) },
+	{ "remittance information", K(HEADING) },
+	{ "payment details", K(HEADING) },
+	{ "payment information", K(HEADING) },
+	{ "payment instructions", K(HEADING) },
+	{ "beneficiary details", K(HEADING) },
+	{ "bankverbindung", K(HEADING) },
+	{ "kontoverbindung", K(HEADING) },
+	{ "bankdaten", K(HEADING) },
+	{ "coordonnées bancaires", K(HEADING) },
+	{ "datos bancarios", K(HEADING) },
+	{ "bankgegevens", K(HEADING) },
+	{ "coordinate bancarie", K(HEADING) },
 	{ "dati bancari", K(HEADING) },
 };
 
@@ -148,36 +184,77 @@ static const char *const change_phrases[] = {
 	"geänderte|geänderten|geaenderte bankverbindung|kontoverbindung|bankdaten",
 	"änderung|aenderung der|unserer bankverbindung|kontoverbindung|bankdaten",
 	"nouvelles|nouvelle coordonn* bancaire|bancaires",
-	"nouveau|nouvel rib|iban", "nouveau compte bancaire",
+	"nouveau|nouvel rib|iban",
+	"nouveau compte bancaire",
 	"changement|modification de|des coordonn* bancaire|bancaires",
 	"coordonn* bancaires ont été| chang*|modifi*",
-	"nuevos datos bancarios", "nueva cuenta bancaria", "nuevo iban",
+	"nuevos datos bancarios",
+	"nueva cuenta bancaria",
+	"nuevo iban",
 	"datos bancarios|cuenta bancaria han|ha sido| cambiado|modificado|modificada",
 	"cambio de cuenta|datos bancaria|bancarios",
 	"nieuwe bankgegevens|bankrekening|rekeningnummer|iban",
 	"gewijzigde bankgegevens|bankrekening|rekeningnummer",
 	"bankgegevens|rekeningnummer zijn|is gewijzigd|veranderd",
-	"nuove coordinate bancarie", "nuovo iban", "nuovo conto corrente|bancario",
+	"nuove coordinate bancarie",
+	"nuovo iban",
+	"nuovo conto corrente|bancario",
 	"coordinate bancarie sono cambiate|variate|state",
 	"cambio|variazione delle|di coordinate bancarie|iban",
 };
 static const char *const negations[] = {
-	"never", "unchanged", "not been| changed|updated", "will not", "won t", "won’t",
-	"if you receive|get|ever", "beware", "phishing", "scam|scams",
-	"nie", "niemals", "unverändert", "unveraendert", "nicht geändert|verändert",
-	"jamais", "inchang*", "pas chang*|modifi*",
-	"nunca", "sin cambios", "no han|ha cambiado", "nooit", "ongewijzigd",
-	"niet gewijzigd|veranderd", "mai", "invariat*", "non sono cambiate|variate",
+	"never",
+	"unchanged",
+	"not been| changed|updated",
+	"will not",
+	"won t",
+	"won’t",
+	"if you receive|get|ever",
+	"beware",
+	"phishing",
+	"scam|scams",
+	"nie",
+	"niemals",
+	"unverändert",
+	"unveraendert",
+	"nicht geändert|verändert",
+	"jamais",
+	"inchang*",
+	"pas chang*|modifi*",
+	"nunca",
+	"sin cambios",
+	"no han|ha cambiado",
+	"nooit",
+	"ongewijzigd",
+	"niet gewijzigd|veranderd",
+	"mai",
+	"invariat*",
+	"non sono cambiate|variate",
 };
 static const char *const request_phrases[] = {
 	"please|kindly pay|remit|settle|transfer|wire",
-	"process|make|arrange|effect the|a| payment|transfer", "payment of", "remit",
-	"wire|bank transfer", "amount|balance|total due|owing|payable",
-	"outstanding invoice|invoices|balance|amount", "overdue", "past due",
-	"bitte überweisen|zahlen|begleichen", "zahlung", "überweisen sie",
-	"veuillez régler|payer|virer", "paiement", "virement",
-	"por favor pague|pagar|transfiera", "pago", "transferencia",
-	"betaling", "te betalen", "over te maken", "pagamento", "bonifico",
+	"process|make|arrange|effect the|a| payment|transfer",
+	"payment of",
+	"remit",
+	"wire|bank transfer",
+	"amount|balance|total due|owing|payable",
+	"outstanding invoice|invoices|balance|amount",
+	"overdue",
+	"past due",
+	"bitte überweisen|zahlen|begleichen",
+	"zahlung",
+	"überweisen sie",
+	"veuillez régler|payer|virer",
+	"paiement",
+	"virement",
+	"por favor pague|pagar|transfiera",
+	"pago",
+	"transferencia",
+	"betaling",
+	"te betalen",
+	"over te maken",
+	"pagamento",
+	"bonifico",
 	"si prega di pagare|saldare",
 };
 
@@ -323,8 +400,8 @@ take_iban(struct scan *sc, const struct line *l, size_t i)
 	char b[IBAN_MAX];
 	size_t want, len = 0, j = i;
 
-	if (i + 4 > l->n || !ascii_alpha(s[i]) || !ascii_alpha(s[i + 1]) || !ascii_digit(s[i + 2]) ||
-	    !ascii_digit(s[i + 3]))
+	if (i + 4 > l->n || !ascii_alpha(s[i]) || !ascii_alpha(s[i + 1]) ||
+	    !ascii_digit(s[i + 2]) || !ascii_digit(s[i + 3]))
 		return i;
 	b[0] = ascii_upper(s[i]);
 	b[1] = ascii_upper(s[i + 1]);
@@ -419,11 +496,12 @@ number_glued(const char *s, size_t n, size_t i, size_t j)
 	char p = i > 0 ? s[i - 1] : ' ', pp = i > 1 ? s[i - 2] : ' ';
 
 	if (p == '+' || ((p == '-' || p == '/') && ascii_alnum(pp)) ||
-	    ((p == '.' || p == ',') && ascii_digit(pp)) || (i > 0 && currency_at(s, n, i - 1) == 1) ||
-	    (i > 1 && currency_at(s, n, i - 2) == 2) || (i > 2 && currency_at(s, n, i - 3) == 3))
+	    ((p == '.' || p == ',') && ascii_digit(pp)) ||
+	    (i > 0 && currency_at(s, n, i - 1) == 1) || (i > 1 && currency_at(s, n, i - 2) == 2) ||
+	    (i > 2 && currency_at(s, n, i - 3) == 3))
 		return true;
-	return j < n && (ascii_alnum(s[j]) || ((s[j] == '.' || s[j] == ',') && j + 1 < n &&
-					    ascii_digit(s[j + 1])));
+	return j < n && (ascii_alnum(s[j]) ||
+			 ((s[j] == '.' || s[j] == ',') && j + 1 < n && ascii_digit(s[j + 1])));
 }
 
 /* A number at word start i: digits in groups parted by one space or '-',
@@ -697,8 +775,8 @@ scan_sentences(struct scan *sc, const char *text, size_t len)
 			st.gap = true;
 			i++;
 		} else if ((c == '.' || c == '!' || c == '?') &&
-			   (i + 1 == len || u[i + 1] == ' ' || u[i + 1] == '\n' || u[i + 1] == '\r' ||
-			    u[i + 1] == '\t')) {
+			   (i + 1 == len || u[i + 1] == ' ' || u[i + 1] == '\n' ||
+			    u[i + 1] == '\r' || u[i + 1] == '\t')) {
 			end_sentence(sc, &st);
 		} else if (c == 0xC3 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9E &&
 			   u[i + 1] != 0x97) {
@@ -718,7 +796,7 @@ scan_sentences(struct scan *sc, const char *text, size_t len)
 static bool
 has_amount(const char *s, size_t n)
 {
-	for (size_t i = 0, k; i < n; i += k > 0 ? k : 1) {
+	for (size_t i = 0, k; i<n; i += k> 0 ? k : 1) {
 		size_t after;
 
 		if ((k = currency_at(s, n, i)) == 0)
@@ -735,10 +813,8 @@ const char *
 mail_payment_kind_name(enum mail_payment_kind kind)
 {
 	static const char *const names[] = {
-		[MAIL_PAY_IBAN] = "iban",
-		[MAIL_PAY_BIC] = "bic",
-		[MAIL_PAY_ACCOUNT] = "account",
-		[MAIL_PAY_ROUTING] = "routing",
+		[MAIL_PAY_IBAN] = "iban",           [MAIL_PAY_BIC] = "bic",
+		[MAIL_PAY_ACCOUNT] = "account",     [MAIL_PAY_ROUTING] = "routing",
 		[MAIL_PAY_SORT_CODE] = "sort-code",
 	};
 

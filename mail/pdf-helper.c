@@ -106,7 +106,8 @@ embedded_invoice(const char *pdf)
 	if (run(list_argv, "list.out", "list.err") != 0 ||
 	    (listing = slurp("list.out", 65536, &len)) == NULL)
 		return;
-	for (line = strtok_r(listing, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(listing, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
 		char *colon = strchr(line, ':'), *name;
 		int number = atoi(line), rank = 0;
 		size_t n;
@@ -117,7 +118,8 @@ embedded_invoice(const char *pdf)
 		n = strlen(name);
 		if (n >= 4 && strcasecmp(name + n - 4, ".xml") == 0)
 			rank = 1;
-		if (strcasecmp(name, "factur-x.xml") == 0 || strcasecmp(name, "zugferd-invoice.xml") == 0 ||
+		if (strcasecmp(name, "factur-x.xml") == 0 ||
+		    strcasecmp(name, "zugferd-invoice.xml") == 0 ||
 		    strcasecmp(name, "xrechnung.xml") == 0 || strcasecmp(name, "zugferd.xml") == 0)
 			rank = 2;
 		if (rank > best_rank) {
@@ -130,8 +132,8 @@ embedded_invoice(const char *pdf)
 		return;
 	char number[16];
 	snprintf(number, sizeof number, "%d", best);
-	char *const save_argv[] = { "pdfdetach", "-save", number, "-o", "invoice.xml", (char *)pdf,
-				    NULL };
+	char *const save_argv[] = { "pdfdetach",   "-save",     number, "-o",
+				    "invoice.xml", (char *)pdf, NULL };
 	char *xml;
 	struct mail_document doc;
 
@@ -146,8 +148,8 @@ embedded_invoice(const char *pdf)
 int
 main(int argc, char **argv)
 {
-	char *text_argv[] = { "pdftotext", "-layout", "-enc", "UTF-8", "-l", PAGES_MAX, NULL,
-			      "text.out", NULL };
+	char *text_argv[] = { "pdftotext", "-layout", "-enc",     "UTF-8", "-l",
+			      PAGES_MAX,   NULL,      "text.out", NULL };
 	char *text, *errors;
 	size_t text_len = 0, err_len = 0;
 	int status;
@@ -164,7 +166,8 @@ main(int argc, char **argv)
 		argc -= 2;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: vtriage-pdf [--memory-mb MB] FILE (run by vtriage's index)\n");
+		fprintf(stderr,
+			"usage: vtriage-pdf [--memory-mb MB] FILE (run by vtriage's index)\n");
 		return 2;
 	}
 #ifndef __SANITIZE_ADDRESS__

@@ -176,8 +176,9 @@ run_helper(const struct mail_pdf_options *opts, const char *dir, GString *out)
 	if (!killed && WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return "the PDF reader (vtriage-pdf) cannot run";
 	if (strncmp(out->str, HELPER_MAGIC, strlen(HELPER_MAGIC)) != 0)
-		return WIFEXITED(status) && WEXITSTATUS(status) != 0 ? "out of memory"
-								       : "the PDF reader said nothing";
+		return WIFEXITED(status) && WEXITSTATUS(status) != 0
+			       ? "out of memory"
+			       : "the PDF reader said nothing";
 	return NULL;
 }
 
@@ -257,7 +258,8 @@ parse_result(const GString *answer, struct mail_pdf_result *res)
 			res->text_len = (size_t)(end - text);
 			return;
 		}
-		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), p);
+		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1),
+			 p);
 		if (strncmp(line, "status ", 7) == 0) {
 			snprintf(res->status, sizeof res->status, "%.*s",
 				 (int)sizeof res->status - 1, line + 7);

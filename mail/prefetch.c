@@ -33,9 +33,9 @@ struct mail_prefetch {
 
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
-	size_t done;  /* files [0, done) are read */
-	size_t taken; /* files [0, taken) were handed out */
-	size_t resume_at;    /* wake the sleeping worker once taken reaches it */
+	size_t done;      /* files [0, done) are read */
+	size_t taken;     /* files [0, taken) were handed out */
+	size_t resume_at; /* wake the sleeping worker once taken reaches it */
 	bool worker_asleep;
 	bool consumer_asleep;
 	bool stop;

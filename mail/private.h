@@ -15,8 +15,8 @@ struct mail_db {
 	enum mail_db_mode mode;
 	char *mail_root;
 	char *config_path; /* NULL for a reused database */
-	char *own_dir;     /* our own database's directory (xapian/, create.lock); NULL for a reused one */
-	char *xapian_dir;  /* its Xapian files */
+	char *own_dir; /* our own database's directory (xapian/, create.lock); NULL for a reused one */
+	char *xapian_dir; /* its Xapian files */
 	/* our own database's [store] ignore (names and /regex/); a reused
 	 * one's is notmuch's new.ignore */
 	char **ignore;
@@ -167,8 +167,7 @@ char *mail_body_html_of(GMimeMessage *message, size_t max_bytes);
 size_t mail_attachment_names(GMimeMessage *message, const char **names, size_t max);
 /* The decoded bytes of a message's PDF attachments (at most max of them,
  * each cut at max_bytes); how many. Free each with g_byte_array_free. */
-size_t mail_attachment_pdfs(GMimeMessage *message, GByteArray **out, size_t max,
-			    size_t max_bytes);
+size_t mail_attachment_pdfs(GMimeMessage *message, GByteArray **out, size_t max, size_t max_bytes);
 /* Writes info's attribution, the kind of document it is and the reasons
  * for suspicion it gives by itself (space-separated, MAIL_PROP_SUSPECT)
  * as properties of msg (fresh: just indexed, no properties yet). */
@@ -244,8 +243,7 @@ vt_status mail_thread_put(const uint64_t *ids, long n, struct mail_thread *slots
 /* Calls visit for every message of query (made by the caller, with its
  * exclusions; destroyed here, NULL: out of memory) in the order `sort`
  * gives, until it fails. query_string names it in errors. */
-typedef vt_status (*mail_message_visit)(void *ctx, notmuch_message_t *msg,
-					struct vt_error *err);
+typedef vt_status (*mail_message_visit)(void *ctx, notmuch_message_t *msg, struct vt_error *err);
 vt_status mail_query_visit(struct mail_db *db, notmuch_query_t *query, const char *query_string,
 			   notmuch_sort_t sort, mail_message_visit visit, void *ctx,
 			   struct vt_error *err);
@@ -262,8 +260,7 @@ int mail_thread_fill_lone(notmuch_message_t *msg, const char *thread_id, struct 
 /* The threads named (ids, n) that have a message matching query, in no
  * order, each as notmuch would list it, built from one query over their
  * messages and one for their matches. */
-vt_status mail_summarise_threads(struct mail_db *db, const uint64_t *ids, long n,
-				 const char *query,
+vt_status mail_summarise_threads(struct mail_db *db, const uint64_t *ids, long n, const char *query,
 				 vt_status (*fn)(void *ctx, const struct mail_thread *t,
 						 struct vt_error *err),
 				 void *ctx, struct vt_error *err);

@@ -25,7 +25,10 @@ static const struct {
 	size_t text_at[3];
 } kinds[] = {
 	{ MAIL_PROGRESS_FETCH, "progress", "NNTT", { AT(account), AT(folder) } },
-	{ MAIL_PROGRESS_FOLDER_FAILED, "folder-failed", "STTT", { AT(account), AT(folder), AT(text) } },
+	{ MAIL_PROGRESS_FOLDER_FAILED,
+	  "folder-failed",
+	  "STTT",
+	  { AT(account), AT(folder), AT(text) } },
 	{ MAIL_PROGRESS_ERROR, "error", "STTT", { AT(stage), AT(account), AT(text) } },
 	{ MAIL_PROGRESS_INDEXING, "indexing", "", { 0 } },
 	{ MAIL_PROGRESS_SUMMARY, "summary", "T", { AT(text) } },

@@ -202,8 +202,8 @@ mail_query_rewrite(const char *query, const char *const *prefixes, mail_term_exp
 	}
 	if (depth != 0) {
 		free(b.data);
-		return vt_fail(err, VT_ERR_USAGE, "%s", depth < 0 ? "a ')' with no '(' before it"
-								 : "a '(' never closed");
+		return vt_fail(err, VT_ERR_USAGE, "%s",
+			       depth < 0 ? "a ')' with no '(' before it" : "a '(' never closed");
 	}
 	*out = b.data;
 	return VT_OK;

@@ -54,8 +54,8 @@ mail_query_create(struct mail_db *db, const char *query_string)
 }
 
 vt_status
-mail_count(struct mail_db *db, const char *query_string, bool count_threads,
-	   unsigned long *out, struct vt_error *err)
+mail_count(struct mail_db *db, const char *query_string, bool count_threads, unsigned long *out,
+	   struct vt_error *err)
 {
 	notmuch_query_t *q;
 	notmuch_status_t st;
@@ -65,7 +65,8 @@ mail_count(struct mail_db *db, const char *query_string, bool count_threads,
 	q = mail_query_create(db, query_string);
 	if (q == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	st = count_threads ? notmuch_query_count_threads(q, &n) : notmuch_query_count_messages(q, &n);
+	st = count_threads ? notmuch_query_count_threads(q, &n)
+			   : notmuch_query_count_messages(q, &n);
 	notmuch_query_destroy(q);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		return mail_query_fail(db, err, st, query_string);
@@ -190,8 +191,8 @@ fill_thread(notmuch_thread_t *nt, struct mail_thread *t)
 
 vt_status
 mail_list_threads(struct mail_db *db, const char *query_string, long limit,
-	   vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
-	   void *ctx, const bool *stop, struct vt_error *err)
+		  vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
+		  void *ctx, const bool *stop, struct vt_error *err)
 {
 	notmuch_query_t *q;
 	notmuch_threads_t *threads;
@@ -209,7 +210,8 @@ mail_list_threads(struct mail_db *db, const char *query_string, long limit,
 		rc = mail_query_fail(db, err, st, query_string);
 		goto out;
 	}
-	for (; rc == VT_OK && notmuch_threads_valid(threads); notmuch_threads_move_to_next(threads)) {
+	for (; rc == VT_OK && notmuch_threads_valid(threads);
+	     notmuch_threads_move_to_next(threads)) {
 		notmuch_thread_t *nt;
 
 		if ((limit >= 0 && emitted >= limit) || (stop != NULL && *stop))
@@ -260,8 +262,11 @@ mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
 	/* no further than needed: a message is ~10 µs (its thread id) */
 	while (rc == VT_OK && !mail_thread_order_done(o) &&
 	       (limit < 0 || mail_thread_order_count(o) < offset + limit)) {
-		rc = mail_thread_order_step(
-			o, limit < 0 ? 4096 : 16 + offset + limit - mail_thread_order_count(o), err);
+		rc = mail_thread_order_step(o,
+					    limit < 0 ? 4096
+						      : 16 + offset + limit -
+								mail_thread_order_count(o),
+					    err);
 		/* The first screen not in the newest month: a query with few
 		 * recent matches, which notmuch sorts cheaply whole (each
 		 * span of dates is a pass over the dates of all mail, 70 ms
@@ -269,17 +274,17 @@ mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
 		 * months costs ~1 ms: spans go on while the threads found
 		 * so far say the screen fills within a year more. */
 		if (rc == VT_OK && offset == 0 && mail_thread_order_spans_read(o) > 0 &&
-		    mail_thread_order_count(o) < limit &&
-		    !screen_fills_soon(o, limit)) {
+		    mail_thread_order_count(o) < limit && !screen_fills_soon(o, limit)) {
 			mail_thread_order_free(o);
-			return sizes != NULL ? mail_list_threads_known(db, query, limit, sizes, fn,
-								     ctx, err)
-					     : mail_list_threads(db, query, limit, fn, ctx, NULL, err);
+			return sizes != NULL
+				       ? mail_list_threads_known(db, query, limit, sizes, fn, ctx,
+								 err)
+				       : mail_list_threads(db, query, limit, fn, ctx, NULL, err);
 		}
 	}
 	/* a query naming a few hundred threads at a time */
-	for (long at = offset; rc == VT_OK && at < mail_thread_order_count(o) &&
-			       (limit < 0 || at < offset + limit);
+	for (long at = offset;
+	     rc == VT_OK && at < mail_thread_order_count(o) && (limit < 0 || at < offset + limit);
 	     at += 256) {
 		long n = limit < 0 || offset + limit - at > 256 ? 256 : offset + limit - at;
 
@@ -305,7 +310,9 @@ mail_query_narrow(const char *query)
 	 * (kind:), amounts (the documents named), threads waiting: a few in
 	 * a hundred of all mail */
 	static const char *const first[] = {
-		"thread:", "id:", "property:\"" MAIL_PROP_DOC "=",
+		"thread:",
+		"id:",
+		"property:\"" MAIL_PROP_DOC "=",
 		"property:\"" MAIL_PROP_WAITING "=",
 	};
 
@@ -319,7 +326,8 @@ mail_query_narrow(const char *query)
 bool
 mail_query_spans_pay(struct mail_db *db, const char *query)
 {
-	return !mail_query_narrow(query) && mail_db_posting_bytes(db) >= db->spans_min_posting_bytes;
+	return !mail_query_narrow(query) &&
+	       mail_db_posting_bytes(db) >= db->spans_min_posting_bytes;
 }
 
 vt_status
@@ -575,8 +583,8 @@ visit_files(void *ctx, notmuch_message_t *msg, struct vt_error *err)
 
 	for (; rc == VT_OK && files && notmuch_filenames_valid(files);
 	     notmuch_filenames_move_to_next(files))
-		rc = v->fn(v->ctx, notmuch_message_get_message_id(msg), notmuch_filenames_get(files),
-			   err);
+		rc = v->fn(v->ctx, notmuch_message_get_message_id(msg),
+			   notmuch_filenames_get(files), err);
 	if (files)
 		notmuch_filenames_destroy(files);
 	return rc;

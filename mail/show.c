@@ -85,7 +85,8 @@ mail_thread_show(struct mail_db *db, const char *thread_id, mail_shown_fn fn, vo
 		rc = vt_fail(err, VT_ERR_NOT_FOUND, "no thread %s", thread_id);
 	else
 		rc = show_messages(&sh,
-				   notmuch_thread_get_toplevel_messages(notmuch_threads_get(threads)),
+				   notmuch_thread_get_toplevel_messages(
+					   notmuch_threads_get(threads)),
 				   0);
 	notmuch_query_destroy(q);
 	free(query);

@@ -30,8 +30,8 @@
 
 #include "mail.h"
 
-#define BLOCK_MAX 12   /* lines a signature block may span */
-#define COLUMNS_MAX 8  /* fields of one signature line */
+#define BLOCK_MAX 12  /* lines a signature block may span */
+#define COLUMNS_MAX 8 /* fields of one signature line */
 #define CANDIDATES_MAX 4
 
 struct line {
@@ -107,7 +107,8 @@ static bool
 contains_word_ci(const char *s, size_t len, const char *word, size_t n)
 {
 	for (size_t i = 0; n > 0 && i + n <= len; i++)
-		if (strncasecmp(s + i, word, n) == 0 && (i == 0 || !isalnum((unsigned char)s[i - 1])) &&
+		if (strncasecmp(s + i, word, n) == 0 &&
+		    (i == 0 || !isalnum((unsigned char)s[i - 1])) &&
 		    (i + n == len || !isalnum((unsigned char)s[i + n])))
 			return true;
 	return false;
@@ -192,10 +193,17 @@ is_rule(const struct line *l)
 }
 
 static const char *const history_openers[] = {
-	"-----original message",      "----- original message",    "-------- original message",
-	"---------- forwarded message", "-------- forwarded message", "----- forwarded message",
-	"begin forwarded message",    "----- forwarded by",        "-----ursprüngliche nachricht",
-	"-----message d'origine",     NULL,
+	"-----original message",
+	"----- original message",
+	"-------- original message",
+	"---------- forwarded message",
+	"-------- forwarded message",
+	"----- forwarded message",
+	"begin forwarded message",
+	"----- forwarded by",
+	"-----ursprüngliche nachricht",
+	"-----message d'origine",
+	NULL,
 };
 
 /* The header block of a quoted or forwarded message: "From: ..." with
@@ -203,8 +211,9 @@ static const char *const history_openers[] = {
  * French versions). */
 static const char *const header_from[] = { "from:", "*from:*", "von:", "de :", "de:", NULL };
 static const char *const header_next[] = {
-	"sent:", "date:", "to:", "subject:", "cc:", "*sent:*", "*date:*", "*to:*", "*subject:*",
-	"gesendet:", "an:", "betreff:", "datum:", "envoyé :", "à :", "objet :", NULL,
+	"sent:",   "date:",    "to:",        "subject:",  "cc:", "*sent:*",
+	"*date:*", "*to:*",    "*subject:*", "gesendet:", "an:", "betreff:",
+	"datum:",  "envoyé :", "à :",        "objet :",   NULL,
 };
 
 static bool
@@ -229,7 +238,8 @@ history_starts(const struct line *lines, size_t i, size_t n)
 }
 
 static const char *const attribution_ends[] = {
-	"wrote:", "writes:", "said:", "schrieb:", "a écrit :", "a écrit:", "escribió:", "scrisse:", NULL,
+	"wrote:",   "writes:",   "said:",    "schrieb:", "a écrit :",
+	"a écrit:", "escribió:", "scrisse:", NULL,
 };
 
 /* Lines [i, i + *span) introduce a quote: "On Tue, ... Rich <r@x> wrote:",
@@ -262,11 +272,13 @@ is_attribution(const struct line *lines, size_t i, size_t n, size_t *span)
 
 /* Words of what lists and mail servers append to the writer's text. */
 static const char *const footer_cues[] = {
-	"mailing list", "listinfo", "unsubscribe", "list maintainer", "mailman", "subscription",
-	"lists.sourceforge.net", "sponsored by", "you are receiving this", "you received this",
-	"confidential", "intended recipient", "intended solely", "privileged", "disclaimer",
-	"sent from my", "get outlook for", "scanned for viruses", "before printing",
-	"yahoo! groups", NULL,
+	"mailing list",          "listinfo",        "unsubscribe",
+	"list maintainer",       "mailman",         "subscription",
+	"lists.sourceforge.net", "sponsored by",    "you are receiving this",
+	"you received this",     "confidential",    "intended recipient",
+	"intended solely",       "privileged",      "disclaimer",
+	"sent from my",          "get outlook for", "scanned for viruses",
+	"before printing",       "yahoo! groups",   NULL,
 };
 
 static bool
@@ -372,13 +384,43 @@ cut_footers(const struct line *own, size_t n)
 /* ---- closings, names and titles ----------------------------------------- */
 
 static const char *const closings[] = {
-	"best regards", "kind regards", "warm regards", "warmest regards", "with regards",
-	"regards", "best wishes", "all the best", "best", "many thanks", "thanks again", "thanks",
-	"thank you", "thx", "cheers", "sincerely", "yours", "respectfully", "cordially",
-	"take care", "have fun", "good luck", "mit freundlichen grüßen", "mit freundlichen grüssen",
-	"mit freundlichen gruessen", "freundliche grüße", "viele grüße", "beste grüße",
-	"liebe grüße", "gruß", "grüße", "cordialement", "bien à vous", "saludos", "atentamente",
-	"met vriendelijke groet", NULL,
+	"best regards",
+	"kind regards",
+	"warm regards",
+	"warmest regards",
+	"with regards",
+	"regards",
+	"best wishes",
+	"all the best",
+	"best",
+	"many thanks",
+	"thanks again",
+	"thanks",
+	"thank you",
+	"thx",
+	"cheers",
+	"sincerely",
+	"yours",
+	"respectfully",
+	"cordially",
+	"take care",
+	"have fun",
+	"good luck",
+	"mit freundlichen grüßen",
+	"mit freundlichen grüssen",
+	"mit freundlichen gruessen",
+	"freundliche grüße",
+	"viele grüße",
+	"beste grüße",
+	"liebe grüße",
+	"gruß",
+	"grüße",
+	"cordialement",
+	"bien à vous",
+	"saludos",
+	"atentamente",
+	"met vriendelijke groet",
+	NULL,
 };
 
 /* "Best regards,", "Thanks!", "Mit freundlichen Grüßen": a short line, or
@@ -399,7 +441,8 @@ is_closing(const struct line *l)
 	for (size_t i = 0; closings[i]; i++) {
 		size_t n = strlen(closings[i]);
 
-		if (starts_with_ci(s, len, closings[i]) && (len == n || !isalpha((unsigned char)s[n])) &&
+		if (starts_with_ci(s, len, closings[i]) &&
+		    (len == n || !isalpha((unsigned char)s[n])) &&
 		    (comma || count_words(s, len) <= 4))
 			return true;
 	}
@@ -410,23 +453,26 @@ is_closing(const struct line *l)
  * "Engineering"), the short ones whole, and German ones anywhere in a
  * compound ("Vertriebsinnendienst"). */
 static const char *const job_words[] = {
-	"manager", "management", "executive", "director", "engineer", "specialist",
-	"representative", "officer", "sales", "support", "account", "consultant", "president",
-	"coordinator", "analyst", "administrator", "architect", "developer", "founder",
-	"programmer", "scientist", "professor", "editor", "partner", "associate", "agent",
-	"advisor", "adviser", "technician", "chairman", "principal", "counsel", "attorney",
-	"accountant", "buyer", "purchasing", "procurement", "controller", "supervisor",
-	"assistant", "secretary", "designer", "researcher", "operations", "marketing", "chief",
-	"directeur", "responsable", "ingénieur", "commercial", NULL,
+	"manager",        "management",  "executive",  "director",      "engineer",   "specialist",
+	"representative", "officer",     "sales",      "support",       "account",    "consultant",
+	"president",      "coordinator", "analyst",    "administrator", "architect",  "developer",
+	"founder",        "programmer",  "scientist",  "professor",     "editor",     "partner",
+	"associate",      "agent",       "advisor",    "adviser",       "technician", "chairman",
+	"principal",      "counsel",     "attorney",   "accountant",    "buyer",      "purchasing",
+	"procurement",    "controller",  "supervisor", "assistant",     "secretary",  "designer",
+	"researcher",     "operations",  "marketing",  "chief",         "directeur",  "responsable",
+	"ingénieur",      "commercial",  NULL,
 };
 static const char *const job_words_whole[] = {
-	"vp", "svp", "evp", "avp", "rep", "lead", "ceo", "cto", "cfo", "coo", "cio", "ciso",
-	"head of", "vice president", "owner", "admin", NULL,
+	"vp",    "svp",   "evp", "avp", "rep",  "lead",    "ceo",
+	"cto",   "cfo",   "coo", "cio", "ciso", "head of", "vice president",
+	"owner", "admin", NULL,
 };
 static const char *const job_stems[] = {
-	"vertrieb", "leiter", "leitung", "berater", "betreuer", "referent", "sachbearbeit",
-	"geschäftsführ", "ingenieur", "entwickler", "innendienst", "außendienst", "kundendienst",
-	"einkauf", "verkauf", "prokurist", "inhaber", "assistenz", NULL,
+	"vertrieb",    "leiter",       "leitung",       "berater",   "betreuer",
+	"referent",    "sachbearbeit", "geschäftsführ", "ingenieur", "entwickler",
+	"innendienst", "außendienst",  "kundendienst",  "einkauf",   "verkauf",
+	"prokurist",   "inhaber",      "assistenz",     NULL,
 };
 
 static bool
@@ -453,25 +499,32 @@ has_job_word(const char *s, size_t len)
  * greetings and closings, function words, organisations and
  * departments, months and weekdays (not April, May, June or August). */
 static const char *const not_name_words[] = {
-	"hi", "hello", "hey", "dear", "thanks", "thank", "regards", "best", "cheers",
-	"sincerely", "yours", "kind", "warm", "greetings", "have", "fun", "good", "luck",
-	"again", "the", "a", "an", "and", "or", "of",
-	"for", "by", "with", "from", "to", "in", "on", "at", "all", "your", "our", "my", "this",
-	"that", "is", "are", "be", "not", "no", "please", "new", "services", "service", "inc",
-	"ltd", "llc", "gmbh", "ag", "corp", "corporation", "company", "co", "department",
-	"dept", "team", "group", "groups", "supplies", "management", "billing", "support",
-	"sales", "news", "newsletter", "updates", "update", "store", "shop", "online",
-	"systems", "solutions", "technologies", "technology", "network", "networks",
-	"foundation", "alert", "alerts", "reserved", "rights", "copyright", "click", "here",
-	"email", "e-mail", "mail", "information", "list", "website", "office", "university",
-	"institute", "college", "school", "center", "centre", "bank", "association", "society",
-	"council", "banks", "customer", "customers", "order", "orders", "invoice", "account",
-	"january", "february", "march", "september", "october", "november", "december",
-	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", NULL,
+	"hi",          "hello",       "hey",        "dear",       "thanks",       "thank",
+	"regards",     "best",        "cheers",     "sincerely",  "yours",        "kind",
+	"warm",        "greetings",   "have",       "fun",        "good",         "luck",
+	"again",       "the",         "a",          "an",         "and",          "or",
+	"of",          "for",         "by",         "with",       "from",         "to",
+	"in",          "on",          "at",         "all",        "your",         "our",
+	"my",          "this",        "that",       "is",         "are",          "be",
+	"not",         "no",          "please",     "new",        "services",     "service",
+	"inc",         "ltd",         "llc",        "gmbh",       "ag",           "corp",
+	"corporation", "company",     "co",         "department", "dept",         "team",
+	"group",       "groups",      "supplies",   "management", "billing",      "support",
+	"sales",       "news",        "newsletter", "updates",    "update",       "store",
+	"shop",        "online",      "systems",    "solutions",  "technologies", "technology",
+	"network",     "networks",    "foundation", "alert",      "alerts",       "reserved",
+	"rights",      "copyright",   "click",      "here",       "email",        "e-mail",
+	"mail",        "information", "list",       "website",    "office",       "university",
+	"institute",   "college",     "school",     "center",     "centre",       "bank",
+	"association", "society",     "council",    "banks",      "customer",     "customers",
+	"order",       "orders",      "invoice",    "account",    "january",      "february",
+	"march",       "september",   "october",    "november",   "december",     "monday",
+	"tuesday",     "wednesday",   "thursday",   "friday",     "saturday",     "sunday",
+	NULL,
 };
 static const char *const name_particles[] = {
-	"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "bin",
-	"al", "el", "y", "ten", "ter", NULL,
+	"van", "von",   "de",  "der", "den", "da", "di",  "du",  "la", "le",
+	"del", "della", "bin", "al",  "el",  "y",  "ten", "ter", NULL,
 };
 
 static bool
@@ -562,8 +615,9 @@ next_sender_word(const char **p, const char **word, size_t *len)
 			(*p)++;
 			continue;
 		}
-		for (w = *p; **p != '\0' && (isalpha((unsigned char)**p) ||
-					     (unsigned char)**p >= 0x80 || **p == '-' || **p == '\'');
+		for (w = *p;
+		     **p != '\0' && (isalpha((unsigned char)**p) || (unsigned char)**p >= 0x80 ||
+				     **p == '-' || **p == '\'');
 		     (*p)++)
 			;
 		if (depth > 0 || *p - w < 2)
@@ -673,7 +727,8 @@ split_columns(const char *s, size_t len, struct column *cols)
 			gap = 1;
 		else if (s[i] == ' ' && i + 2 < len && s[i + 1] == ' ' && s[i + 2] == ' ')
 			gap = 3;
-		else if (i + 2 <= len && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xB7)
+		else if (i + 2 <= len && (unsigned char)s[i] == 0xC2 &&
+			 (unsigned char)s[i + 1] == 0xB7)
 			gap = 2; /* · */
 		else if (i + 3 <= len && memcmp(s + i, "\xE2\x80\xA2", 3) == 0)
 			gap = 3; /* • */
@@ -693,9 +748,10 @@ split_columns(const char *s, size_t len, struct column *cols)
 }
 
 static const char *const phone_labels[] = {
-	"tel", "telephone", "phone", "ph", "direct", "dir", "mobile", "mob", "cell", "cellphone",
-	"office", "work", "home", "main", "voice", "desk", "t", "m", "p", "o", "d", "c", "w", "h",
-	"telefon", "handy", "mobil", "tél", "portable", NULL,
+	"tel",     "telephone", "phone",  "ph",   "direct",   "dir",  "mobile", "mob",
+	"cell",    "cellphone", "office", "work", "home",     "main", "voice",  "desk",
+	"t",       "m",         "p",      "o",    "d",        "c",    "w",      "h",
+	"telefon", "handy",     "mobil",  "tél",  "portable", NULL,
 };
 static const char *const fax_labels[] = { "fax", "f", "telefax", "facsimile", "pager", NULL };
 
@@ -732,8 +788,8 @@ label_of(const char *s, size_t len)
 			i++;
 			continue;
 		}
-		for (start = i; i < len && (isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80);
-		     i++)
+		for (start = i;
+		     i < len && (isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80); i++)
 			;
 		if (is_label(s, len, start, i, fax_labels))
 			last = LABEL_FAX;
@@ -794,8 +850,9 @@ date_or_address(const char *s, size_t len)
 			continue;
 		if (digits[g] == 4 && digits[g + 1] <= 2 && digits[g + 2] <= 2 && b >= 1 && b <= 12)
 			return true;
-		if (digits[g] <= 2 && digits[g + 1] <= 2 && (digits[g + 2] == 2 || digits[g + 2] == 4) &&
-		    a >= 1 && b >= 1 && ((a <= 31 && b <= 12) || (a <= 12 && b <= 31)))
+		if (digits[g] <= 2 && digits[g + 1] <= 2 &&
+		    (digits[g + 2] == 2 || digits[g + 2] == 4) && a >= 1 && b >= 1 &&
+		    ((a <= 31 && b <= 12) || (a <= 12 && b <= 31)))
 			return true;
 	}
 	return false;
@@ -830,8 +887,10 @@ find_phones_in(const char *s, size_t len, struct mail_signature *sig)
 		enum label label;
 
 		if (!(isdigit((unsigned char)s[i]) ||
-		      (s[i] == '+' && i + 1 < len && (isdigit((unsigned char)s[i + 1]) || s[i + 1] == ' ')) ||
-		      (s[i] == '(' && i + 1 < len && (isdigit((unsigned char)s[i + 1]) || s[i + 1] == '+')))) {
+		      (s[i] == '+' && i + 1 < len &&
+		       (isdigit((unsigned char)s[i + 1]) || s[i + 1] == ' ')) ||
+		      (s[i] == '(' && i + 1 < len &&
+		       (isdigit((unsigned char)s[i + 1]) || s[i + 1] == '+')))) {
 			i++;
 			continue;
 		}
@@ -852,7 +911,8 @@ find_phones_in(const char *s, size_t len, struct mail_signature *sig)
 		i = end;
 		/* "(24x7)", "5x500": a number glued to a word after it is no
 		 * phone; what came before a space still may be */
-		if (end < len && isalpha((unsigned char)s[end]) && isdigit((unsigned char)s[end - 1])) {
+		if (end < len && isalpha((unsigned char)s[end]) &&
+		    isdigit((unsigned char)s[end - 1])) {
 			while (end > start && s[end - 1] != ' ')
 				end--;
 		}
@@ -887,7 +947,8 @@ find_phones_in(const char *s, size_t len, struct mail_signature *sig)
 static bool
 take_name_and_title(const char *s, size_t len, const char *from_name, struct mail_signature *sig)
 {
-	static const char *const separators[] = { ", ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", NULL };
+	static const char *const separators[] = { ", ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
+						  NULL };
 
 	for (size_t k = 0; separators[k]; k++) {
 		size_t n = strlen(separators[k]);
@@ -935,7 +996,8 @@ take_name(const struct line *l, const char *from_name, struct mail_signature *si
 			if (looks_like_name(s, len))
 				copy_field(sig->name, sizeof sig->name, s, len);
 			else if (looks_like_name(from_name, strlen(from_name)))
-				copy_field(sig->name, sizeof sig->name, from_name, strlen(from_name));
+				copy_field(sig->name, sizeof sig->name, from_name,
+					   strlen(from_name));
 			else
 				continue;
 			return true;
@@ -1012,11 +1074,17 @@ parse_block(const struct line *lines, size_t first, size_t last, const char *fro
 /* ---- the manager ------------------------------------------------------- */
 
 static const char *const manager_cues[] = {
-	"my line manager is", "my line manager,", "my line manager", "my manager is",
-	"my manager,", "my manager", "my supervisor is", "my supervisor,", "my supervisor",
-	"my boss is", "my boss,", "my team lead is", "my team leader is", NULL,
+	"my line manager is", "my line manager,",
+	"my line manager",    "my manager is",
+	"my manager,",        "my manager",
+	"my supervisor is",   "my supervisor,",
+	"my supervisor",      "my boss is",
+	"my boss,",           "my team lead is",
+	"my team leader is",  NULL,
 };
-static const char *const honorifics[] = { "mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr", NULL };
+static const char *const honorifics[] = {
+	"mr.", "mrs.", "ms.", "dr.", "mr", "mrs", "ms", "dr", NULL
+};
 
 /* Where cue ends in text at i (a space in the cue matches any run of
  * white space, line ends included), or 0. */
@@ -1135,7 +1203,9 @@ candidate_blocks(const struct line *own, size_t n, struct block *blocks)
 
 	for (k = n; k-- > 0;)
 		if (is_delimiter(&own[k])) {
-			blocks[count++] = (struct block){ k + 1, k + 1 + BLOCK_MAX < n ? k + 1 + BLOCK_MAX : n };
+			blocks[count++] =
+				(struct block){ k + 1,
+						k + 1 + BLOCK_MAX < n ? k + 1 + BLOCK_MAX : n };
 			break;
 		}
 	for (k = n; k-- > 0 && n - k <= BLOCK_MAX + 1;)

@@ -83,8 +83,7 @@ vt_fail(struct vt_error *err, vt_status st, const char *fmt, ...)
 const char *
 vt_status_name(vt_status st)
 {
-	if ((size_t)st >= sizeof status_names / sizeof status_names[0] ||
-	    status_names[st] == NULL)
+	if ((size_t)st >= sizeof status_names / sizeof status_names[0] || status_names[st] == NULL)
 		return "unknown status";
 	return status_names[st];
 }

@@ -11,10 +11,10 @@
 
 typedef enum vt_status {
 	VT_OK = 0,
-	VT_ERR_USAGE,       /* bad arguments or query (exit 2) */
-	VT_ERR_CONFIG,      /* bad configuration file (exit 2) */
-	VT_ERR_NOT_FOUND,   /* unknown vendor, contact, issue (exit 2) */
-	VT_ERR_CONFLICT,    /* the request contradicts stored state (exit 2) */
+	VT_ERR_USAGE,     /* bad arguments or query (exit 2) */
+	VT_ERR_CONFIG,    /* bad configuration file (exit 2) */
+	VT_ERR_NOT_FOUND, /* unknown vendor, contact, issue (exit 2) */
+	VT_ERR_CONFLICT,  /* the request contradicts stored state (exit 2) */
 	VT_ERR_NOMEM,
 	VT_ERR_IO,          /* a file or directory could not be read/written */
 	VT_ERR_DB,          /* notmuch or sqlite failed */

@@ -22,12 +22,19 @@
 
 static const char *const state_files[] = {
 	/* mbsync (isync) */
-	".uidvalidity", ".isyncuidmap.db",
+	".uidvalidity",
+	".isyncuidmap.db",
 	/* dovecot */
-	"dovecot-uidlist", "dovecot-keywords", "dovecot-uidvalidity", "dovecot.mailbox.log",
-	"dovecot-acl", "dovecot-acl-list",
+	"dovecot-uidlist",
+	"dovecot-keywords",
+	"dovecot-uidvalidity",
+	"dovecot.mailbox.log",
+	"dovecot-acl",
+	"dovecot-acl-list",
 	/* Courier */
-	"courierimapuiddb", "courierimapacl", "courierpop3dsizelist",
+	"courierimapuiddb",
+	"courierimapacl",
+	"courierpop3dsizelist",
 	/* Maildir++ (both servers) */
 	"maildirfolder",
 	/* nmh's sequences (an MH folder) */
@@ -36,17 +43,23 @@ static const char *const state_files[] = {
 
 /* .mbsyncstate.journal, dovecot.index.log.2, dovecot-uidvalidity.5f3a1b2c */
 static const char *const state_prefixes[] = {
-	".mbsyncstate", "dovecot.index", "dovecot.list.index", "dovecot-uidvalidity.",
+	".mbsyncstate",
+	"dovecot.index",
+	"dovecot.list.index",
+	"dovecot-uidvalidity.",
 };
 
 /* At the mail root alone: the server's list of subscribed folders and
  * its quota. */
 static const char *const root_files[] = {
-	"subscriptions", "maildirsize", "courierimapsubscribed",
+	"subscriptions",
+	"maildirsize",
+	"courierimapsubscribed",
 };
 
 static const char *const state_dirs[] = {
-	"courierimapkeywords", "courierimaphieracl",
+	"courierimapkeywords",
+	"courierimaphieracl",
 };
 
 static bool

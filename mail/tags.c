@@ -23,8 +23,8 @@ has_tag(notmuch_message_t *msg, const char *tag)
 }
 
 vt_status
-mail_tag_messages(struct mail_db *db, const char *query_string, const char *add,
-		  const char *remove, char **changed_ids, struct vt_error *err)
+mail_tag_messages(struct mail_db *db, const char *query_string, const char *add, const char *remove,
+		  char **changed_ids, struct vt_error *err)
 {
 	notmuch_messages_t *msgs;
 	notmuch_query_t *q;
@@ -65,9 +65,8 @@ mail_tag_messages(struct mail_db *db, const char *query_string, const char *add,
 			st = notmuch_message_tags_to_maildir_flags(msg);
 		if (st != NOTMUCH_STATUS_SUCCESS)
 			rc = mail_nm_fail(db, err, st, notmuch_message_get_message_id(msg));
-		else if (changed_ids &&
-			 asprintf(&grown, "%s%s%s", ids ? ids : "", ids ? "\n" : "",
-				  notmuch_message_get_message_id(msg)) >= 0) {
+		else if (changed_ids && asprintf(&grown, "%s%s%s", ids ? ids : "", ids ? "\n" : "",
+						 notmuch_message_get_message_id(msg)) >= 0) {
 			free(ids);
 			ids = grown;
 		}
@@ -84,8 +83,8 @@ mail_tag_messages(struct mail_db *db, const char *query_string, const char *add,
 }
 
 vt_status
-mail_set_property(struct mail_db *db, const char *query_string, const char *key,
-		  const char *value, struct vt_error *err)
+mail_set_property(struct mail_db *db, const char *query_string, const char *key, const char *value,
+		  struct vt_error *err)
 {
 	notmuch_messages_t *msgs;
 	notmuch_query_t *q;

@@ -81,7 +81,7 @@ struct mail_thread_order {
 	 * and those of mail dated after the newest */
 	bool months;
 	long month_lo, month_hi, months_long, month_top, month_dated;
-	bool rest_next;   /* all before the last span, as dates */
+	bool rest_next; /* all before the last span, as dates */
 	long ahead[MAIL_MONTHS_AHEAD_MAX];
 	int n_ahead;
 	long messages; /* read */
@@ -313,15 +313,16 @@ downward_months(struct mail_thread_order *o)
 	if (o->rest_next) {
 		/* all older than the oldest dated mail: the undated, before 1980 */
 		o->last_span = true;
-		return asprintf(&q, "not date:@%lld..", mail_month_start(o->month_lo)) < 0 ? NULL : q;
+		return asprintf(&q, "not date:@%lld..", mail_month_start(o->month_lo)) < 0 ? NULL
+											   : q;
 	}
 	if (o->spans == 0) {
 		o->month_hi = o->month_top;
 		o->month_lo = mail_month_of(o->newest - FIRST_MONTHS_BACK);
 		o->months_long = 1;
 	} else {
-		o->months_long = o->months_long * 2 < LONGEST_MONTHS ? o->months_long * 2
-								     : LONGEST_MONTHS;
+		o->months_long =
+			o->months_long * 2 < LONGEST_MONTHS ? o->months_long * 2 : LONGEST_MONTHS;
 		o->month_hi = o->month_lo - 1;
 		o->month_lo = o->month_hi - o->months_long + 1;
 	}
@@ -351,10 +352,12 @@ upward_months(struct mail_thread_order *o)
 
 	if (o->spans == 0 && o->oldest < OLDEST_SPAN) {
 		/* the undated and before 1980, up to the oldest dated mail */
-		o->month_hi = (o->month_dated >= 0 ? o->month_dated : mail_month_of(OLDEST_SPAN)) - 1;
+		o->month_hi =
+			(o->month_dated >= 0 ? o->month_dated : mail_month_of(OLDEST_SPAN)) - 1;
 		o->months_long = 0;
-		return asprintf(&q, "not date:@%lld..", mail_month_start(o->month_hi + 1)) < 0 ? NULL
-											  : q;
+		return asprintf(&q, "not date:@%lld..", mail_month_start(o->month_hi + 1)) < 0
+			       ? NULL
+			       : q;
 	}
 	if (o->spans == 0) {
 		/* (mail dated 1980 or after only: its oldest is known; all
@@ -364,9 +367,9 @@ upward_months(struct mail_thread_order *o)
 	} else {
 		/* (the oldest dated mail dated ahead: the newest month, empty) */
 		o->month_lo = o->month_hi < o->month_top ? o->month_hi + 1 : o->month_top;
-		o->months_long = o->months_long == 0 ? 1
-			       : o->months_long * 2 < LONGEST_MONTHS ? o->months_long * 2
-								     : LONGEST_MONTHS;
+		o->months_long = o->months_long == 0                   ? 1
+				 : o->months_long * 2 < LONGEST_MONTHS ? o->months_long * 2
+								       : LONGEST_MONTHS;
 	}
 	o->month_hi = o->month_lo + o->months_long - 1;
 	if (o->month_hi >= o->month_top) {
@@ -396,8 +399,9 @@ upward_range(struct mail_thread_order *o, char *range, size_t len)
 		o->span = FIRST_SPAN;
 	} else {
 		o->since += o->span;
-		o->span = o->span == 0 ? FIRST_SPAN
-			  : o->span * 2 < LONGEST_SPAN ? o->span * 2 : LONGEST_SPAN;
+		o->span = o->span == 0                 ? FIRST_SPAN
+			  : o->span * 2 < LONGEST_SPAN ? o->span * 2
+						       : LONGEST_SPAN;
 	}
 	o->last_span = o->since + o->span > o->newest;
 	if (o->last_span)
@@ -452,8 +456,8 @@ open_span(struct mail_thread_order *o, struct vt_error *err)
 		free(q);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
-	notmuch_query_set_sort(o->nq, o->upward ? NOTMUCH_SORT_OLDEST_FIRST
-						: NOTMUCH_SORT_NEWEST_FIRST);
+	notmuch_query_set_sort(o->nq,
+			       o->upward ? NOTMUCH_SORT_OLDEST_FIRST : NOTMUCH_SORT_NEWEST_FIRST);
 	st = notmuch_query_search_messages(o->nq, &o->msgs);
 	if (st != NOTMUCH_STATUS_SUCCESS) {
 		/* the user's query is the one at fault: named as typed */
@@ -530,8 +534,9 @@ mail_thread_order_step(struct mail_thread_order *o, long messages, struct vt_err
 		if (tid == NULL || !mail_thread_number(tid, &id)) {
 			if (msg)
 				notmuch_message_destroy(msg);
-			return vt_fail(err, VT_ERR_DB, "the index has a message without a thread id "
-							 "(run vtriage index)");
+			return vt_fail(err, VT_ERR_DB,
+				       "the index has a message without a thread id "
+				       "(run vtriage index)");
 		}
 		o->messages++;
 		if (o->upward)
@@ -656,7 +661,8 @@ naming(const struct mail_thread_order *o, long from, long n)
 
 vt_status
 mail_thread_order_emit(struct mail_thread_order *o, long from, long n,
-		       vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
+		       vt_status (*fn)(void *ctx, const struct mail_thread *t,
+				       struct vt_error *err),
 		       void *ctx, struct vt_error *err)
 {
 	return mail_thread_order_emit_known(o, from, n, NULL, fn, ctx, err);

@@ -136,12 +136,14 @@ draft_recipients(const char *draft, struct mail_address_list *to, struct mail_ad
 					struct mail_address *grown;
 
 					if (lists[l] == NULL ||
-					    (grown = realloc(lists[l]->items, (lists[l]->count + 1) *
-											sizeof *grown)) == NULL)
+					    (grown = realloc(lists[l]->items,
+							     (lists[l]->count + 1) *
+								     sizeof *grown)) == NULL)
 						continue;
 					lists[l]->items = grown;
 					grown[lists[l]->count].name = strdup(got.items[i].name);
-					grown[lists[l]->count].address = strdup(got.items[i].address);
+					grown[lists[l]->count].address =
+						strdup(got.items[i].address);
 					lists[l]->count++;
 				}
 			}
@@ -210,16 +212,16 @@ vt_draft_cc_suggestions(struct vt_store *s, const char *draft)
 
 					fputc('"', cc_f);
 					for (const char *q = clean ? clean : ""; *q; q++)
-						if ((unsigned char)*q >= 0x20 && *q != '"' && *q != '\\' &&
-						    *q != 0x7f)
+						if ((unsigned char)*q >= 0x20 && *q != '"' &&
+						    *q != '\\' && *q != 0x7f)
 							fputc(*q, cc_f);
 					fputs("\" ", cc_f);
 					free(clean);
 				}
 				fprintf(cc_f, "<%s>", c->addresses[0]);
-				fprintf(who_f, "%s%s", n ? " and " : "", strcmp(c->role, "billing") == 0
-									      ? "billing"
-									      : "account rep");
+				fprintf(who_f, "%s%s", n ? " and " : "",
+					strcmp(c->role, "billing") == 0 ? "billing"
+									: "account rep");
 				n++;
 			}
 		vt_contact_list_clear(&people);

@@ -19,6 +19,7 @@
  * suspicious mail. Columns: message id, reason, detail, like_org, thread,
  * sender, subject, org, the sender's vendor, date, rank of the reason.
  */
+/* clang-format off */
 #define SUSPECT_COLUMNS(reason, detail, like_org)                                           \
 	"SELECT m.message_id, " reason ", " detail ", " like_org ", m.thread, m.from_addr,"  \
 	" m.subject, m.org, (SELECT v.slug FROM vendor_domains d JOIN vendors v"             \
@@ -60,6 +61,7 @@ static const char thread_rows[] =
 	" FROM messages m JOIN lookalikes l ON l.org = m.org"
 	" WHERE m.thread = ?2 AND m.direction = 0"
 	SUSPECT_ORDER("ASC");
+/* clang-format on */
 
 static const char *
 reason_name(const char *reason)
@@ -80,7 +82,8 @@ add_reason(struct vt_suspect *m, sqlite3_stmt *st)
 {
 	const char *reason = (const char *)sqlite3_column_text(st, 1);
 	const char *like_org = (const char *)sqlite3_column_text(st, 3);
-	struct vt_suspect_reason *grown = realloc(m->reasons, (m->n_reasons + 1) * sizeof *grown), *r;
+	struct vt_suspect_reason *grown = realloc(m->reasons, (m->n_reasons + 1) * sizeof *grown),
+				 *r;
 
 	if (grown == NULL)
 		return false;
@@ -111,7 +114,8 @@ read_list(struct vt_store *s, const char *sql, int64_t vendor_id, const char *th
 		struct vt_suspect *m = out->count ? &out->items[out->count - 1] : NULL;
 
 		if (m == NULL || strcmp(m->message_id, id) != 0) {
-			struct vt_suspect *grown = realloc(out->items, (out->count + 1) * sizeof *grown);
+			struct vt_suspect *grown =
+				realloc(out->items, (out->count + 1) * sizeof *grown);
 
 			if (grown == NULL) {
 				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -212,6 +216,7 @@ vt_vendor_lookalike(struct vt_store *s, int64_t vendor_id, bool *is_lookalike, c
 			snprintf(why, why_len, "%s", (const char *)sqlite3_column_text(st, 0));
 	}
 	sqlite3_reset(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? VT_OK
-							 : vt_sql_fail(s, err, step, "read look-alikes");
+	return step == SQLITE_ROW || step == SQLITE_DONE
+		       ? VT_OK
+		       : vt_sql_fail(s, err, step, "read look-alikes");
 }

@@ -20,7 +20,7 @@
 #include "private.h"
 
 enum config_type {
-	CONFIG_PATH,      /* ~ and relative paths resolved */
+	CONFIG_PATH, /* ~ and relative paths resolved */
 	CONFIG_STRING,
 	CONFIG_ADDRESSES, /* comma-separated mail addresses */
 	CONFIG_DOMAINS,   /* comma-separated domain names */
@@ -41,6 +41,7 @@ struct config_key {
 
 #define FIELD(f) offsetof(struct vt_config, f)
 
+/* clang-format off */
 static const struct config_key config_keys[] = {
 	{ .section = "store", .key = "maildir", .type = CONFIG_PATH, .field = FIELD(maildir) },
 	{ .section = "store", .key = "data", .type = CONFIG_PATH, .field = FIELD(data_dir) },
@@ -91,6 +92,7 @@ static const struct config_key config_keys[] = {
 	{ .section = "ui", .key = "authors_width", .type = CONFIG_NUMBER,
 	  .field = FIELD(ui_authors_w), .min = 0, .max = 60 },
 };
+/* clang-format on */
 
 /* Sections whose lines belong to another module, which validates them. */
 static const struct {
@@ -248,7 +250,8 @@ parse_list(struct parse_state *ps, const struct config_key *k, const char *value
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	if (names)
 		ps->ignore_line = line;
-	for (tok = next_item(copy, sep, &save); rc == VT_OK && tok; tok = next_item(NULL, sep, &save)) {
+	for (tok = next_item(copy, sep, &save); rc == VT_OK && tok;
+	     tok = next_item(NULL, sep, &save)) {
 		if ((why = item_error(k, tok)) != NULL)
 			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: '%s' %s", ps->file, line,
 				     k->section, k->key, tok, why);
@@ -310,8 +313,8 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 			return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] takes no name (got '%s')",
 				       ps->file, line, section, name);
 		if (ps->seen[i])
-			return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: set twice", ps->file, line,
-				       section, key);
+			return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: set twice", ps->file,
+				       line, section, key);
 		ps->seen[i] = true;
 		switch (k->type) {
 		case CONFIG_PATH:
@@ -340,9 +343,10 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 			long v = strtol(value, &end, 10);
 
 			if (*value == '\0' || *end != '\0' || v < k->min || v > k->max)
-				return vt_fail(err, VT_ERR_CONFIG,
-					       "%s:%d: [%s] %s: '%s' is not a whole number from %ld to %ld",
-					       ps->file, line, section, key, value, k->min, k->max);
+				return vt_fail(
+					err, VT_ERR_CONFIG,
+					"%s:%d: [%s] %s: '%s' is not a whole number from %ld to %ld",
+					ps->file, line, section, key, value, k->min, k->max);
 			*(long *)((char *)ps->cfg + k->field) = v;
 			return VT_OK;
 		}
@@ -355,8 +359,8 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 				*(long *)((char *)ps->cfg + k->field) = b;
 			else
 				return vt_fail(err, VT_ERR_CONFIG,
-					       "%s:%d: [%s] %s: '%s' is not auto, yes or no", ps->file,
-					       line, section, key, value);
+					       "%s:%d: [%s] %s: '%s' is not auto, yes or no",
+					       ps->file, line, section, key, value);
 			return VT_OK;
 		}
 		}
@@ -426,7 +430,8 @@ finish(struct vt_config *cfg, struct vt_error *err)
 				       e->name ? e->name : "");
 		}
 		if (!list_has(cfg->addresses, cfg->n_addresses, from.items[0].address) &&
-		    list_push(&cfg->addresses, &cfg->n_addresses, from.items[0].address, true) != VT_OK) {
+		    list_push(&cfg->addresses, &cfg->n_addresses, from.items[0].address, true) !=
+			    VT_OK) {
 			mail_address_list_clear(&from);
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		}
@@ -435,7 +440,8 @@ finish(struct vt_config *cfg, struct vt_error *err)
 	/* The user's own organisations: never vendors. A webmail address
 	 * says nothing about an organisation. */
 	for (i = 0; i < cfg->n_addresses; i++) {
-		if (!mail_org_domain(cfg->addresses[i], org, sizeof org) || mail_org_is_personal(org) ||
+		if (!mail_org_domain(cfg->addresses[i], org, sizeof org) ||
+		    mail_org_is_personal(org) ||
 		    list_has(cfg->personal_domains, cfg->n_personal_domains, org) ||
 		    list_has(cfg->own_domains, cfg->n_own_domains, org))
 			continue;
@@ -529,16 +535,16 @@ read_file(const char *path, char **out, struct vt_error *err)
 
 	*out = NULL;
 	if (fd < 0)
-		return vt_fail(err, errno == ENOENT ? VT_ERR_NOT_FOUND : VT_ERR_CONFIG,
-			       "%s: %s", path, strerror(errno));
+		return vt_fail(err, errno == ENOENT ? VT_ERR_NOT_FOUND : VT_ERR_CONFIG, "%s: %s",
+			       path, strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return vt_fail(err, VT_ERR_CONFIG, "%s: not a regular file", path);
 	}
 	if (st.st_size > CONFIG_MAX_BYTES) {
 		close(fd);
-		return vt_fail(err, VT_ERR_CONFIG, "%s: %lld bytes, more than a config's %d",
-			       path, (long long)st.st_size, CONFIG_MAX_BYTES);
+		return vt_fail(err, VT_ERR_CONFIG, "%s: %lld bytes, more than a config's %d", path,
+			       (long long)st.st_size, CONFIG_MAX_BYTES);
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if ((text = malloc(CONFIG_MAX_BYTES + 2)) == NULL) {

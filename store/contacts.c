@@ -41,10 +41,16 @@ vt_role_parse(const char *s)
 
 /* Mailboxes that are a function, not a person. */
 static const char *const role_mailboxes[] = {
-	"billing", "accounts", "invoice", "invoices", "ar", "support", "help", "helpdesk",
-	"noc", "sales", "info", "news", "newsletter", "marketing", "noreply", "no-reply",
-	"donotreply", "notifications", "notify", "service", "customerservice", "orders",
-	"shipping", "admin", "webmaster", "postmaster", "team", "hello", "contact", NULL,
+	"billing",    "accounts",   "invoice",
+	"invoices",   "ar",         "support",
+	"help",       "helpdesk",   "noc",
+	"sales",      "info",       "news",
+	"newsletter", "marketing",  "noreply",
+	"no-reply",   "donotreply", "notifications",
+	"notify",     "service",    "customerservice",
+	"orders",     "shipping",   "admin",
+	"webmaster",  "postmaster", "team",
+	"hello",      "contact",    NULL,
 };
 
 static bool
@@ -133,9 +139,9 @@ guess_role(const char *address, const char *title)
 		const char *word;
 		const char *role;
 	} by_title[] = {
-		{ "account", "account-rep" }, { "sales", "account-rep" },
-		{ "billing", "billing" },     { "accounts receivable", "billing" },
-		{ "support", "support" },     { "engineer", "engineering" },
+		{ "account", "account-rep" },   { "sales", "account-rep" },
+		{ "billing", "billing" },       { "accounts receivable", "billing" },
+		{ "support", "support" },       { "engineer", "engineering" },
 		{ "developer", "engineering" }, { "architect", "engineering" },
 	};
 	char lower[160];
@@ -293,6 +299,7 @@ set_text(struct builder *b, char **field, const char *value)
  * look-alike. A row the triggers left stale (store/db.c, 15 -> 16) is
  * counted here from its sightings.
  */
+/* clang-format off */
 #define ADDRESS_ROWS(cond)                                                                  \
 	"WITH c AS (SELECT address, org, n, first, last FROM address_counts WHERE " cond "),"  \
 	" a AS (SELECT address, org, n, first, last FROM c WHERE n > 0"                     \
@@ -356,6 +363,7 @@ static const char person_address_rows[] = ADDRESS_ROWS(
 	" OR address IN (SELECT address FROM signatures"
 	"  WHERE (name <> '' AND person_key(name) IN temp.person_keys)"
 	"  OR (manager <> '' AND person_key(manager) = ?2))");
+/* clang-format on */
 
 /*
  * The stale rows of address_counts counted again from their sightings.
@@ -376,6 +384,7 @@ vt_contacts_refresh(struct vt_store *s, struct vt_error *err)
 		return rc;
 	if ((rc = vt_store_begin(s, err)) != VT_OK)
 		return rc;
+	/* clang-format off */
 	rc = vt_sql_exec(
 		s,
 		"CREATE TEMP TABLE IF NOT EXISTS address_stale (address TEXT PRIMARY KEY);"
@@ -388,6 +397,7 @@ vt_contacts_refresh(struct vt_store *s, struct vt_error *err)
 		"DELETE FROM address_counts WHERE address IN temp.address_stale AND n = 0"
 		" AND NOT EXISTS (SELECT 1 FROM sightings g WHERE g.address = address_counts.address);",
 		err);
+	/* clang-format on */
 	if (rc != VT_OK) {
 		vt_store_rollback(s);
 		return rc;
@@ -408,7 +418,8 @@ add_address_row(struct builder *b, sqlite3_stmt *st)
 	/* A look-alike domain's sender is not the person whose name it
 	 * shows: kept apart, by address, and names no manager. */
 	bool lookalike = sqlite3_column_int(st, 10) != 0;
-	time_t first = (time_t)sqlite3_column_int64(st, 3), last = (time_t)sqlite3_column_int64(st, 4);
+	time_t first = (time_t)sqlite3_column_int64(st, 3),
+	       last = (time_t)sqlite3_column_int64(st, 4);
 	char *key = NULL, *copy, *tok, *save = NULL;
 	struct vt_contact *c;
 
@@ -494,8 +505,10 @@ finish(struct builder *b)
 static void
 apply_name_roles(struct vt_store *s, struct builder *b)
 {
-	sqlite3_stmt *st = vt_sql_prepare(
-		s, "SELECT address, role FROM contact_roles WHERE address LIKE 'n:%'", NULL);
+	sqlite3_stmt *st =
+		vt_sql_prepare(s,
+			       "SELECT address, role FROM contact_roles WHERE address LIKE 'n:%'",
+			       NULL);
 
 	if (st == NULL)
 		return;
@@ -622,7 +635,8 @@ build_person(struct vt_store *s, const char *address, const char *key, struct bu
 
 		if (round == 1 && key == NULL) {
 			if ((key = found = key_of_address(&before, address)) == NULL) {
-				rc = before.failed ? vt_fail(err, VT_ERR_NOMEM, "out of memory") : VT_OK;
+				rc = before.failed ? vt_fail(err, VT_ERR_NOMEM, "out of memory")
+						   : VT_OK;
 				break; /* nobody: b stays empty */
 			}
 		}
@@ -764,8 +778,8 @@ vt_contact_set_role(struct vt_store *s, const char *address, const char *role_s,
 	if ((rc = vt_store_begin(s, err)) != VT_OK)
 		goto out;
 	{
-		sqlite3_stmt *st = vt_sql_prepare(
-			s, "SELECT role FROM contact_roles WHERE address = ?", err);
+		sqlite3_stmt *st =
+			vt_sql_prepare(s, "SELECT role FROM contact_roles WHERE address = ?", err);
 
 		if (st != NULL) {
 			sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);

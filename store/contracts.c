@@ -33,9 +33,11 @@ vt_contract_record(struct vt_store *s, const struct mail_message_info *info, str
 		if (ambiguous) {
 			int64_t comma = 0, dot = 0;
 
-			vt_sql_int(s, "SELECT count(*) FROM documents WHERE org = ? AND decimal = ?",
+			vt_sql_int(s,
+				   "SELECT count(*) FROM documents WHERE org = ? AND decimal = ?",
 				   &comma, NULL, "ti", a->org, (int64_t)MAIL_DECIMAL_COMMA);
-			vt_sql_int(s, "SELECT count(*) FROM documents WHERE org = ? AND decimal = ?",
+			vt_sql_int(s,
+				   "SELECT count(*) FROM documents WHERE org = ? AND decimal = ?",
 				   &dot, NULL, "ti", a->org, (int64_t)MAIL_DECIMAL_DOT);
 			if (comma > dot) {
 				/* "YYYY-MM-DD" read as MM/DD: swap month and day */
@@ -53,15 +55,16 @@ vt_contract_record(struct vt_store *s, const struct mail_message_info *info, str
 
 		/* what the user said of it already stays, and a date decided
 		 * once is decided for every message repeating it */
-		rc = vt_sql_run(s,
-				"INSERT OR IGNORE INTO contract_suggestions (message_id, org, ends,"
-				" event, kind, ambiguous, phrase, date, state) VALUES (?1, ?2, ?3, ?4,"
-				" ?5, ?6, ?7, ?8, coalesce((SELECT max(state) FROM contract_suggestions"
-				" WHERE org = ?2 AND ends = ?3 AND event = ?4), 0))",
-				"record a contract date", err, "tttttiti", info->message_id, a->org,
-				ends, mail_contract_event_name(d->event),
-				mail_contract_kind_name(info->contract.kind), (int64_t)ambiguous,
-				d->phrase, (int64_t)info->date);
+		rc = vt_sql_run(
+			s,
+			"INSERT OR IGNORE INTO contract_suggestions (message_id, org, ends,"
+			" event, kind, ambiguous, phrase, date, state) VALUES (?1, ?2, ?3, ?4,"
+			" ?5, ?6, ?7, ?8, coalesce((SELECT max(state) FROM contract_suggestions"
+			" WHERE org = ?2 AND ends = ?3 AND event = ?4), 0))",
+			"record a contract date", err, "tttttiti", info->message_id, a->org, ends,
+			mail_contract_event_name(d->event),
+			mail_contract_kind_name(info->contract.kind), (int64_t)ambiguous, d->phrase,
+			(int64_t)info->date);
 		if (rc != VT_OK)
 			return rc;
 	}
@@ -69,9 +72,11 @@ vt_contract_record(struct vt_store *s, const struct mail_message_info *info, str
 }
 
 /* The vendor of an org, following merges: a subquery on column org. */
+/* clang-format off */
 #define VENDOR_OF(org)                                                                      \
 	"(SELECT coalesce(w.id, v.id) FROM vendor_domains d JOIN vendors v ON v.id = d.vendor_id" \
 	" LEFT JOIN vendors w ON w.id = v.merged_into WHERE d.domain = " org ")"
+/* clang-format on */
 
 static char *
 column_dup(sqlite3_stmt *st, int i)
@@ -100,6 +105,7 @@ vt_contract_suggestions_in(struct vt_store *s, const char *slug, const char *thr
 	memset(out, 0, sizeof *out);
 	if (slug != NULL && (rc = vt_vendor_find(s, slug, &vendor, err)) != VT_OK)
 		return (vt_status)rc;
+	/* clang-format off */
 	st = vt_sql_prepare(s,
 			    "SELECT c.id, v.slug, v.name, c.message_id, c.ends, c.event, c.kind,"
 			    " c.ambiguous, c.phrase, c.date, c.state"
@@ -117,6 +123,7 @@ vt_contract_suggestions_in(struct vt_store *s, const char *slug, const char *thr
 			    "  ORDER BY x.date DESC, x.id DESC LIMIT 1)"
 			    " ORDER BY c.ends, c.id",
 			    err);
+	/* clang-format on */
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
 	sqlite3_bind_int64(st, 1, vendor);
@@ -127,7 +134,9 @@ vt_contract_suggestions_in(struct vt_store *s, const char *slug, const char *thr
 	else
 		sqlite3_bind_null(st, 4);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct vt_contract_suggestion *g = realloc(out->items, (out->count + 1) * sizeof *g), *c;
+		struct vt_contract_suggestion *g = realloc(out->items,
+							   (out->count + 1) * sizeof *g),
+					      *c;
 
 		if (g == NULL) {
 			sqlite3_reset(st);
@@ -184,15 +193,15 @@ valid_iso(const char *date)
 }
 
 static vt_status
-insert_contract(struct vt_store *s, int64_t vendor, const char *kind, const char *ends,
-		long notice, const char *note, int64_t suggestion, int64_t *id, struct vt_error *err)
+insert_contract(struct vt_store *s, int64_t vendor, const char *kind, const char *ends, long notice,
+		const char *note, int64_t suggestion, int64_t *id, struct vt_error *err)
 {
 	vt_status rc = vt_sql_run(s,
 				  "INSERT INTO contracts (vendor_id, kind, ends, notice_days, note,"
 				  " suggestion_id, created) VALUES (?, ?, ?, ?, ?, ?,"
 				  " strftime('%s', 'now'))",
-				  "add a contract", err, suggestion ? "ittiti" : "ittitn", vendor, kind,
-				  ends, (int64_t)notice, note ? note : "", suggestion);
+				  "add a contract", err, suggestion ? "ittiti" : "ittitn", vendor,
+				  kind, ends, (int64_t)notice, note ? note : "", suggestion);
 
 	if (rc == VT_OK && id != NULL)
 		*id = sqlite3_last_insert_rowid(s->db);
@@ -211,14 +220,16 @@ vt_contract_set(struct vt_store *s, const char *slug, const char *ends, const ch
 		return vt_fail(err, VT_ERR_USAGE, "--ends %s: not a date (YYYY-MM-DD)", ends);
 	if (kind != NULL && !mail_contract_kind_parse(kind, &k))
 		return vt_fail(err, VT_ERR_USAGE,
-			       "--kind %s: one of contract, maintenance, license, subscription", kind);
+			       "--kind %s: one of contract, maintenance, license, subscription",
+			       kind);
 	if (notice < 0 || notice > 3650)
 		return vt_fail(err, VT_ERR_USAGE, "--notice %ld: days, 0 to 3650", notice);
 	if ((rc = vt_vendor_find(s, slug, &vendor, err)) != VT_OK)
 		return rc;
 	if ((rc = vt_store_begin(s, err)) != VT_OK)
 		return rc;
-	rc = insert_contract(s, vendor, kind ? kind : "contract", ends, notice, note, 0, &made, err);
+	rc = insert_contract(s, vendor, kind ? kind : "contract", ends, notice, note, 0, &made,
+			     err);
 	if (rc == VT_OK) {
 		char target[24], summary[160];
 
@@ -239,11 +250,13 @@ vt_status
 vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept, const char *kind,
 		   long notice, int64_t *id, struct vt_error *err)
 {
+	/* clang-format off */
 	sqlite3_stmt *st = vt_sql_prepare(
 		s,
 		"SELECT " VENDOR_OF("c.org") ", c.ends, c.kind, c.state, c.ambiguous"
 		" FROM contract_suggestions c WHERE c.id = ?",
 		err);
+	/* clang-format on */
 	char ends[11] = "", found_kind[32] = "";
 	int64_t vendor = 0, made_id = 0;
 	int state = -1, rc;
@@ -255,34 +268,38 @@ vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept, const ch
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		vendor = sqlite3_column_int64(st, 0);
 		snprintf(ends, sizeof ends, "%s", (const char *)sqlite3_column_text(st, 1));
-		snprintf(found_kind, sizeof found_kind, "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(found_kind, sizeof found_kind, "%s",
+			 (const char *)sqlite3_column_text(st, 2));
 		state = sqlite3_column_int(st, 3);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? vt_fail(err, VT_ERR_NOT_FOUND,
-						   "no contract suggestion %lld (see: vtriage contract "
-						   "list --suggested)",
-						   (long long)suggestion)
-					 : vt_sql_fail(s, err, rc, "find a contract suggestion");
+		return rc == SQLITE_DONE
+			       ? vt_fail(err, VT_ERR_NOT_FOUND,
+					 "no contract suggestion %lld (see: vtriage contract "
+					 "list --suggested)",
+					 (long long)suggestion)
+			       : vt_sql_fail(s, err, rc, "find a contract suggestion");
 	if (state != 0)
 		return vt_fail(err, VT_ERR_USAGE, "contract suggestion %lld was %s already",
 			       (long long)suggestion, state == 1 ? "accepted" : "rejected");
 	if (vendor == 0)
-		return vt_fail(err, VT_ERR_NOT_FOUND, "contract suggestion %lld: its vendor is gone",
+		return vt_fail(err, VT_ERR_NOT_FOUND,
+			       "contract suggestion %lld: its vendor is gone",
 			       (long long)suggestion);
 	if (kind != NULL && !mail_contract_kind_parse(kind, &k))
 		return vt_fail(err, VT_ERR_USAGE,
-			       "--kind %s: one of contract, maintenance, license, subscription", kind);
+			       "--kind %s: one of contract, maintenance, license, subscription",
+			       kind);
 	if ((rc = vt_store_begin(s, err)) != VT_OK)
 		return (vt_status)rc;
 	/* every message naming the same date of the same vendor with it */
-	rc = vt_sql_run(s,
-			"UPDATE contract_suggestions SET state = ?1 WHERE id = ?2 OR id IN"
-			" (SELECT x.id FROM contract_suggestions x, contract_suggestions c"
-			"  WHERE c.id = ?2 AND x.org = c.org AND x.ends = c.ends AND x.event = c.event)",
-			"decide a contract suggestion", err, "ii", (int64_t)(accept ? 1 : 2),
-			suggestion);
+	rc = vt_sql_run(
+		s,
+		"UPDATE contract_suggestions SET state = ?1 WHERE id = ?2 OR id IN"
+		" (SELECT x.id FROM contract_suggestions x, contract_suggestions c"
+		"  WHERE c.id = ?2 AND x.org = c.org AND x.ends = c.ends AND x.event = c.event)",
+		"decide a contract suggestion", err, "ii", (int64_t)(accept ? 1 : 2), suggestion);
 	if (rc == VT_OK && accept)
 		rc = insert_contract(s, vendor, kind ? kind : found_kind, ends, notice, NULL,
 				     suggestion, &made_id, err);
@@ -336,8 +353,8 @@ vt_contract_remove(struct vt_store *s, int64_t id, struct vt_error *err)
 	}
 	sqlite3_reset(st);
 	if (step == SQLITE_DONE)
-		return vt_fail(err, VT_ERR_NOT_FOUND, "no contract %lld (see: vtriage contract list)",
-			       (long long)id);
+		return vt_fail(err, VT_ERR_NOT_FOUND,
+			       "no contract %lld (see: vtriage contract list)", (long long)id);
 	if (step != SQLITE_ROW)
 		return vt_sql_fail(s, err, step, "find a contract");
 	if (was == NULL)
@@ -378,7 +395,8 @@ vt_contract_restore(struct vt_store *s, int64_t vendor, const char *target, cons
 	}
 	if (field[5] == NULL) {
 		free(copy);
-		return vt_fail(err, VT_ERR_INTERNAL, "journal: a removed contract without its fields");
+		return vt_fail(err, VT_ERR_INTERNAL,
+			       "journal: a removed contract without its fields");
 	}
 	/* a NULL id takes the next free one */
 	rc = vt_sql_run(s,

@@ -48,6 +48,7 @@ struct vt_store_private {
  * statement of a store's schema at each open, and these were a third of
  * it (0.2 ms of every command's start, most of it waited for).
  */
+/* clang-format off */
 #define VT_ADDRESS_COUNTS_TRIGGERS(temp)                                                    \
 	/* a sighting counts once for its message (an address in From and                   \
 	 * Cc), and not for an impostor's */                                                \
@@ -148,9 +149,11 @@ struct vt_store_private {
 #define VT_COUNTS_TRIPWIRE(table, event)                                                    \
 	"CREATE TRIGGER " table "_" event "_needs_counts BEFORE " event " ON " table          \
 	" BEGIN SELECT vt_counts_kept(); END;"
+/* clang-format on */
 
 /* Each entry moves the schema from version i to i + 1. Never edit an
  * entry once released: add a new one. */
+/* clang-format off */
 static const char *const migrations[] = {
 	/* 0 -> 1: vendors, their domains, and what indexing derives */
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -532,6 +535,7 @@ static const char *const migrations[] = {
 	VT_COUNTS_TRIPWIRE("suspicions", "UPDATE")
 	VT_COUNTS_TRIPWIRE("suspicions", "DELETE"),
 };
+/* clang-format on */
 
 int
 vt_store_schema_version(void)
@@ -553,7 +557,8 @@ vt_sql_fail(struct vt_store *s, struct vt_error *err, int rc, const char *what)
 	case SQLITE_NOMEM:
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	case SQLITE_FULL:
-		return vt_fail(err, VT_ERR_IO, "%s: %s: disk full; nothing was changed", path, what);
+		return vt_fail(err, VT_ERR_IO, "%s: %s: disk full; nothing was changed", path,
+			       what);
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
 	case SQLITE_READONLY:
@@ -616,10 +621,12 @@ keep_counts(struct vt_store *s, struct vt_error *err)
 			       s->path, p->refused ? p->refused : "a counted table");
 	/* all or none: one that failed half way would stay, and the next
 	 * attempt fail on it ("already exists") */
+	/* clang-format off */
 	rc = sqlite3_exec(s->db,
 			  "BEGIN;" VT_ADDRESS_COUNTS_TRIGGERS("TEMP ") VT_ORG_MAIL_TRIGGERS("TEMP ")
 			  "COMMIT",
 			  NULL, NULL, NULL);
+	/* clang-format on */
 	if (rc != SQLITE_OK) {
 		st = vt_sql_fail(s, err, rc, "making the counts' triggers");
 		if (!sqlite3_get_autocommit(s->db))
@@ -777,9 +784,10 @@ migrate(struct vt_store *s, struct vt_error *err)
 	if ((rc = schema_version(s, &version, err)) != VT_OK)
 		return rc;
 	if (version > target)
-		return vt_fail(err, VT_ERR_DB,
-			       "%s: schema version %d is newer than this vtriage (%d); upgrade vtriage",
-			       s->path, version, target);
+		return vt_fail(
+			err, VT_ERR_DB,
+			"%s: schema version %d is newer than this vtriage (%d); upgrade vtriage",
+			s->path, version, target);
 	if (version == target)
 		return VT_OK;
 	if ((rc = vt_store_begin(s, err)) != VT_OK)
@@ -892,7 +900,8 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 	s->path = strdup(path);
 	s->followup_days = 5;
 	rc = sqlite3_open_v2(path, &s->db,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			     NULL);
 	if (rc != SQLITE_OK || s->path == NULL) {
 		st = vt_fail(err, VT_ERR_IO, "cannot open %s: %s", path,
 			     s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
@@ -902,11 +911,10 @@ vt_store_open(const char *path, struct vt_store **out, struct vt_error *err)
 	sqlite3_extended_result_codes(s->db, 1);
 	if (slow_sql_ms >= 0)
 		sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, report_slow_statement, NULL);
-	sqlite3_create_function_v2(s->db, "display_address", 1,
-				   SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_display_address,
-				   NULL, NULL, NULL);
-	sqlite3_create_function_v2(s->db, "money_text", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-				   NULL, vt_sql_money_text, NULL, NULL, NULL);
+	sqlite3_create_function_v2(s->db, "display_address", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+				   NULL, sql_display_address, NULL, NULL, NULL);
+	sqlite3_create_function_v2(s->db, "money_text", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				   vt_sql_money_text, NULL, NULL, NULL);
 	sqlite3_create_function_v2(s->db, "person_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				   vt_sql_person_key, NULL, NULL, NULL);
 	/* Waiting a while for another vtriage's short write is better than
@@ -1006,9 +1014,10 @@ vt_meta_get(struct vt_store *s, const char *key)
 vt_status
 vt_meta_set(struct vt_store *s, const char *key, const char *value, struct vt_error *err)
 {
-	sqlite3_stmt *st = vt_sql_prepare(
-		s, "INSERT INTO meta (key, value) VALUES (?, ?) "
-		   "ON CONFLICT (key) DO UPDATE SET value = excluded.value", err);
+	sqlite3_stmt *st = vt_sql_prepare(s,
+					  "INSERT INTO meta (key, value) VALUES (?, ?) "
+					  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+					  err);
 	int rc;
 
 	if (st == NULL)
@@ -1026,7 +1035,8 @@ bind_args(sqlite3_stmt *st, const char *types, va_list ap)
 	for (int i = 0; types[i] != '\0'; i++) {
 		switch (types[i]) {
 		case 't':
-			sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1,
+					  SQLITE_TRANSIENT);
 			break;
 		case 'i':
 			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
@@ -1100,9 +1110,10 @@ vt_status
 vt_journal_add(struct vt_store *s, const char *action, int64_t vendor_id, const char *target,
 	       const char *before, const char *after, const char *summary, struct vt_error *err)
 {
-	return vt_sql_run(s,
-			  "INSERT INTO journal (date, action, vendor_id, target, before, after, summary)"
-			  " VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?)",
-			  "record action", err, "ititttt", (int64_t)time(NULL), action, vendor_id,
-			  target ? target : "", before ? before : "", after ? after : "", summary);
+	return vt_sql_run(
+		s,
+		"INSERT INTO journal (date, action, vendor_id, target, before, after, summary)"
+		" VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?)",
+		"record action", err, "ititttt", (int64_t)time(NULL), action, vendor_id,
+		target ? target : "", before ? before : "", after ? after : "", summary);
 }

@@ -41,13 +41,14 @@ vt_document_record(struct vt_store *s, const struct mail_message_info *info, str
 
 	if (d->kind == MAIL_DOC_NONE || a->kind != MAIL_KIND_VENDOR || a->direction != MAIL_DIR_IN)
 		return VT_OK;
-	st = vt_sql_prepare(s,
-			    "INSERT OR REPLACE INTO documents (message_id, org, kind, source, total,"
-			    " currency, scale, subtotal, tax, labelled, totals_agree, if_dot, if_comma,"
-			    " decimal, ref, issued, due, valid_until, net_days, note)"
-			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-			    " ?16, ?17, ?18, ?19, ?20)",
-			    err);
+	st = vt_sql_prepare(
+		s,
+		"INSERT OR REPLACE INTO documents (message_id, org, kind, source, total,"
+		" currency, scale, subtotal, tax, labelled, totals_agree, if_dot, if_comma,"
+		" decimal, ref, issued, due, valid_until, net_days, note)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+		" ?16, ?17, ?18, ?19, ?20)",
+		err);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
 	sqlite3_bind_text(st, 1, info->message_id, -1, SQLITE_STATIC);
@@ -106,8 +107,9 @@ median(const int64_t *values, size_t n)
 
 	memcpy(sorted, values, n * sizeof *values);
 	qsort(sorted, n, sizeof *sorted, cmp_int64);
-	return n % 2 ? sorted[n / 2] : sorted[n / 2 - 1] / 2 + sorted[n / 2] / 2 +
-					       (sorted[n / 2 - 1] % 2 + sorted[n / 2] % 2) / 2;
+	return n % 2 ? sorted[n / 2]
+		     : sorted[n / 2 - 1] / 2 + sorted[n / 2] / 2 +
+			       (sorted[n / 2 - 1] % 2 + sorted[n / 2] % 2) / 2;
 }
 
 /* |a - b| more than percent of b */
@@ -306,13 +308,14 @@ vt_vendor_set_rate(struct vt_store *s, const char *slug, const struct mail_money
 	if (rc != VT_OK)
 		return vt_as_not_found(rc, err);
 	if (rate == NULL)
-		return vt_sql_run(s,
-				  "UPDATE vendors SET rate = NULL, rate_currency = '', rate_per = ''"
-				  " WHERE id = ?",
-				  "set rate", err, "i", id);
-	return vt_sql_run(s, "UPDATE vendors SET rate = ?, rate_currency = ?, rate_per = ? WHERE id = ?",
-			  "set rate", err, "itti", rate->minor, rate->currency,
-			  per ? per : "", id);
+		return vt_sql_run(
+			s,
+			"UPDATE vendors SET rate = NULL, rate_currency = '', rate_per = ''"
+			" WHERE id = ?",
+			"set rate", err, "i", id);
+	return vt_sql_run(
+		s, "UPDATE vendors SET rate = ?, rate_currency = ?, rate_per = ? WHERE id = ?",
+		"set rate", err, "itti", rate->minor, rate->currency, per ? per : "", id);
 }
 
 static char *
@@ -343,32 +346,32 @@ vt_documents_list(struct vt_store *s, const struct vt_document_filter *f,
 	memset(out, 0, sizeof *out);
 	if (f->vendor != NULL && (rc = vt_vendor_find(s, f->vendor, &vendor_id, err)) != VT_OK)
 		return vt_as_not_found(rc, err);
-#define DOCUMENTS_SELECT                                                                    \
-	"SELECT d.message_id, m.thread, m.subject, v.slug, v.name, m.date, d.kind, d.source,"    \
-	" d.total, d.currency, d.subtotal, d.tax, d.ref, d.issued, d.due, d.valid_until,"        \
-	" d.net_days, d.note, d.usual, d.usual_count, d.flag, m.from_addr, d.totals_agree"       \
-	" FROM documents d JOIN messages m ON m.message_id = d.message_id"                       \
-	" JOIN vendor_domains vd ON vd.domain = d.org JOIN vendors v ON v.id = vd.vendor_id"     \
+#define DOCUMENTS_SELECT                                                                           \
+	"SELECT d.message_id, m.thread, m.subject, v.slug, v.name, m.date, d.kind, d.source,"      \
+	" d.total, d.currency, d.subtotal, d.tax, d.ref, d.issued, d.due, d.valid_until,"          \
+	" d.net_days, d.note, d.usual, d.usual_count, d.flag, m.from_addr, d.totals_agree"         \
+	" FROM documents d JOIN messages m ON m.message_id = d.message_id"                         \
+	" JOIN vendor_domains vd ON vd.domain = d.org JOIN vendors v ON v.id = vd.vendor_id"       \
 	" WHERE (?1 = 0 OR d.kind = ?1)"
-#define DOCUMENTS_REST                                                                      \
-	" AND (?3 IS NULL OR d.total * 1000 >= ?3 * d.scale)"                                    \
-	" AND (?4 IS NULL OR d.total * 1000 <= ?4 * d.scale)"                                    \
-	" AND m.date >= ?5 AND (?6 = 0 OR d.flag <> '')"                                         \
-	" AND (?7 IS NULL OR d.currency = ?7) AND (?10 IS NULL OR m.thread = ?10)"               \
-	" ORDER BY CASE WHEN ?8 THEN d.total * 1000 / d.scale END DESC, m.date DESC,"            \
+#define DOCUMENTS_REST                                                                             \
+	" AND (?3 IS NULL OR d.total * 1000 >= ?3 * d.scale)"                                      \
+	" AND (?4 IS NULL OR d.total * 1000 <= ?4 * d.scale)"                                      \
+	" AND m.date >= ?5 AND (?6 = 0 OR d.flag <> '')"                                           \
+	" AND (?7 IS NULL OR d.currency = ?7) AND (?10 IS NULL OR m.thread = ?10)"                 \
+	" ORDER BY CASE WHEN ?8 THEN d.total * 1000 / d.scale END DESC, m.date DESC,"              \
 	" d.message_id LIMIT ?9"
 	/* One vendor's: a plain vd.vendor_id = ?2 lets sqlite start from the
 	 * vendor's domains (an OR with ?2 < 0 made it read every document:
 	 * 50 ms at 100,000 messages for each pane load). As vendor: has its
 	 * mail, not a forger's (failed authentication, someone else's name). */
 	st = vt_sql_prepare(s,
-			    vendor_id >= 0
-				    ? DOCUMENTS_SELECT " AND vd.vendor_id = ?2"
-						       " AND d.message_id NOT IN (SELECT message_id"
-						       " FROM suspicions WHERE reason IN"
-						       " ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME
-						       "'))" DOCUMENTS_REST
-				    : DOCUMENTS_SELECT " AND ?2 < 0" DOCUMENTS_REST,
+			    vendor_id >= 0 ? DOCUMENTS_SELECT
+				    " AND vd.vendor_id = ?2"
+				    " AND d.message_id NOT IN (SELECT message_id"
+				    " FROM suspicions WHERE reason IN"
+				    " ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME
+				    "'))" DOCUMENTS_REST
+					   : DOCUMENTS_SELECT " AND ?2 < 0" DOCUMENTS_REST,
 			    err);
 #undef DOCUMENTS_SELECT
 #undef DOCUMENTS_REST
@@ -397,7 +400,8 @@ vt_documents_list(struct vt_store *s, const struct vt_document_filter *f,
 	else
 		sqlite3_bind_null(st, 10);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct vt_document *grown = realloc(out->items, (out->count + 1) * sizeof *grown), *d;
+		struct vt_document *grown = realloc(out->items, (out->count + 1) * sizeof *grown),
+				   *d;
 
 		if (grown == NULL) {
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");

@@ -36,9 +36,9 @@ vt_working_days_ago(time_t now, long days)
 
 /* The waiting threads and their last vendor-conversation message, of
  * vendor ?1 (0: all) and last before ?2 (a time; 0: any). */
-#define WAITING_ROWS                                                                         \
-	"SELECT t.thread, max(m.date) AS last FROM thread_state t"                          \
-	" JOIN messages m ON m.thread = t.thread AND m.kind = 1"                            \
+#define WAITING_ROWS                                                                               \
+	"SELECT t.thread, max(m.date) AS last FROM thread_state t"                                 \
+	" JOIN messages m ON m.thread = t.thread AND m.kind = 1"                                   \
 	" WHERE t.waiting = 1 GROUP BY t.thread HAVING (?2 = 0 OR last < ?2)"
 
 sqlite3_stmt *
@@ -46,15 +46,17 @@ vt_waiting_recent_stmt(struct vt_store *s, struct vt_error *err)
 {
 	/* the few still within their time, not the many overdue: a query
 	 * naming thousands of threads costs notmuch megabytes */
-	sqlite3_stmt *st = vt_sql_prepare(s,
-					  "SELECT t.thread FROM thread_state t"
-					  " JOIN messages m ON m.thread = t.thread AND m.kind = 1"
-					  " WHERE t.waiting = 1 GROUP BY t.thread HAVING max(m.date) >= ?",
-					  err);
+	sqlite3_stmt *st =
+		vt_sql_prepare(s,
+			       "SELECT t.thread FROM thread_state t"
+			       " JOIN messages m ON m.thread = t.thread AND m.kind = 1"
+			       " WHERE t.waiting = 1 GROUP BY t.thread HAVING max(m.date) >= ?",
+			       err);
 
 	if (st != NULL)
 		sqlite3_bind_int64(st, 1,
-				   (sqlite3_int64)vt_working_days_ago(time(NULL), s->followup_days));
+				   (sqlite3_int64)vt_working_days_ago(time(NULL),
+								      s->followup_days));
 	return st;
 }
 
@@ -121,8 +123,9 @@ waiting_documents(struct vt_store *s, int64_t vendor, time_t now, time_t cutoff,
 			sqlite3_reset(st);
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		}
-		w->days = quote ? sqlite3_column_int(st, 7)
-				: w->last < now ? (int)((now - w->last) / 86400) : 0;
+		w->days = quote           ? sqlite3_column_int(st, 7)
+			  : w->last < now ? (int)((now - w->last) / 86400)
+					  : 0;
 		w->overdue = true;
 		if (quote)
 			snprintf(w->valid_until, sizeof w->valid_until, "%s",

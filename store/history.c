@@ -15,15 +15,24 @@ static const char *
 journal_kind(const char *action)
 {
 	static const char *const kinds[][2] = {
-		{ "promoted", "promoted" },	    { "demoted", "demoted" },
-		{ "renamed", "renamed" },	    { "merged", "merged" },
-		{ "domain-added", "domain-added" }, { "domain-removed", "domain-removed" },
-		{ "role-set", "contact-changed" },  { "issue-linked", "issue-linked" },
-		{ "issue-opened", "issue-opened" }, { "issue-closed", "issue-closed" },
-		{ "message", "message" },	    { "mirrored", "mirrored" },
-		{ "suspicious", "suspicious" },	    { "bill-check", "bill-check" },
-		{ "contract-accepted", "contract" }, { "contract-rejected", "contract" },
-		{ "contract-set", "contract" },	     { "contract-removed", "contract" },
+		{ "promoted", "promoted" },
+		{ "demoted", "demoted" },
+		{ "renamed", "renamed" },
+		{ "merged", "merged" },
+		{ "domain-added", "domain-added" },
+		{ "domain-removed", "domain-removed" },
+		{ "role-set", "contact-changed" },
+		{ "issue-linked", "issue-linked" },
+		{ "issue-opened", "issue-opened" },
+		{ "issue-closed", "issue-closed" },
+		{ "message", "message" },
+		{ "mirrored", "mirrored" },
+		{ "suspicious", "suspicious" },
+		{ "bill-check", "bill-check" },
+		{ "contract-accepted", "contract" },
+		{ "contract-rejected", "contract" },
+		{ "contract-set", "contract" },
+		{ "contract-removed", "contract" },
 	};
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)

@@ -51,7 +51,7 @@ record_sightings(struct index_run *r, const struct mail_message_info *info,
 	char org[MAIL_DOMAIN_MAX];
 	int rc;
 
-	for (size_t i = 0; i < n && *budget > 0; i++) {
+	for (size_t i = 0; i<n && * budget> 0; i++) {
 		const struct mail_address *a = &items[i];
 
 		/* Contacts are people at organisations: not the user, not
@@ -59,17 +59,18 @@ record_sightings(struct index_run *r, const struct mail_message_info *info,
 		if (a->address == NULL || !mail_org_domain(a->address, org, sizeof org) ||
 		    is_own(r->cfg, a->address, org) || mail_org_is_personal(org))
 			continue;
-		st = vt_sql_prepare(r->s,
-				    /* an update, not a replacement: the
+		st = vt_sql_prepare(
+			r->s,
+			/* an update, not a replacement: the
 				     * counts' triggers (store/db.c) see a
 				     * sighting met again as one */
-				    "INSERT INTO sightings (message_id, address, field, name, org, date)"
-				    " VALUES (?, ?, ?, ?, ?, ?)"
-				    " ON CONFLICT (message_id, address, field) DO UPDATE"
-				    " SET name = excluded.name, org = excluded.org, date = excluded.date"
-				    " WHERE name <> excluded.name OR org <> excluded.org"
-				    " OR date <> excluded.date",
-				    err);
+			"INSERT INTO sightings (message_id, address, field, name, org, date)"
+			" VALUES (?, ?, ?, ?, ?, ?)"
+			" ON CONFLICT (message_id, address, field) DO UPDATE"
+			" SET name = excluded.name, org = excluded.org, date = excluded.date"
+			" WHERE name <> excluded.name OR org <> excluded.org"
+			" OR date <> excluded.date",
+			err);
 		if (st == NULL)
 			return err ? err->status : VT_ERR_DB;
 		sqlite3_bind_text(st, 1, info->message_id, -1, SQLITE_STATIC);
@@ -101,12 +102,12 @@ record_signature(struct index_run *r, const struct mail_message_info *info, stru
 			strcat(phones, "\n");
 		strcat(phones, sig->phones[i]);
 	}
-	return vt_sql_run(r->s,
-			  "INSERT OR REPLACE INTO signatures (message_id, address, org, name, title,"
-			  " phones, manager, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			  "record signature", err, "ttttttti", info->message_id,
-			  info->from.address, org, sig->name, sig->title, phones, sig->manager,
-			  (int64_t)info->date);
+	return vt_sql_run(
+		r->s,
+		"INSERT OR REPLACE INTO signatures (message_id, address, org, name, title,"
+		" phones, manager, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		"record signature", err, "ttttttti", info->message_id, info->from.address, org,
+		sig->name, sig->title, phones, sig->manager, (int64_t)info->date);
 }
 
 /* Threads that gained mail this run: their older messages' thread ids
@@ -155,9 +156,10 @@ update_waiting(struct vt_store *s, struct mail_db *db, struct vt_error *err)
 		return err ? err->status : VT_ERR_DB;
 	/* A message (re)written lost its waiting property: a touched thread's
 	 * state must be written again, changed or not. */
-	if ((rc = vt_sql_exec(s,
-			      "DELETE FROM thread_state WHERE thread IN (SELECT thread FROM temp.touched)",
-			      err)) != VT_OK)
+	if ((rc = vt_sql_exec(
+		     s,
+		     "DELETE FROM thread_state WHERE thread IN (SELECT thread FROM temp.touched)",
+		     err)) != VT_OK)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int state = sqlite3_column_int(st, 1), before = sqlite3_column_int(st, 2);
@@ -173,7 +175,8 @@ update_waiting(struct vt_store *s, struct mail_db *db, struct vt_error *err)
 		}
 		changes = grown;
 		changes[n].state = state;
-		if ((changes[n].thread = strdup((const char *)sqlite3_column_text(st, 0))) == NULL) {
+		if ((changes[n].thread = strdup((const char *)sqlite3_column_text(st, 0))) ==
+		    NULL) {
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 			break;
 		}
@@ -193,11 +196,12 @@ update_waiting(struct vt_store *s, struct mail_db *db, struct vt_error *err)
 						       values[changes[i].state], err);
 			free(query);
 			if (rc == VT_OK)
-				rc = vt_sql_run(s,
-						"INSERT OR REPLACE INTO thread_state (thread, waiting)"
-						" VALUES (?, ?)",
-						"thread state", err, "ti", changes[i].thread,
-						(int64_t)changes[i].state);
+				rc = vt_sql_run(
+					s,
+					"INSERT OR REPLACE INTO thread_state (thread, waiting)"
+					" VALUES (?, ?)",
+					"thread state", err, "ti", changes[i].thread,
+					(int64_t)changes[i].state);
 		}
 		/* thread ids merged away */
 		if (rc == VT_OK && n > 0)
@@ -256,10 +260,11 @@ refresh_threads(struct vt_store *s, struct mail_db *db, struct vt_error *err)
 	vt_status rc = VT_OK;
 	int step;
 
-	st = vt_sql_prepare(s,
-			    "SELECT t.thread, (SELECT count(*) FROM messages m WHERE m.thread = t.thread)"
-			    " FROM temp.touched t",
-			    err);
+	st = vt_sql_prepare(
+		s,
+		"SELECT t.thread, (SELECT count(*) FROM messages m WHERE m.thread = t.thread)"
+		" FROM temp.touched t",
+		err);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
 	while (rc == VT_OK && (step = sqlite3_step(st)) == SQLITE_ROW && n <= THREAD_REFRESH_ALL) {
@@ -339,7 +344,8 @@ static vt_status
 follow_thread(void *ctx, const char *id, const char *thread_id, struct vt_error *err)
 {
 	struct vt_store *s = ctx;
-	sqlite3_stmt *st = vt_sql_prepare(s, "SELECT thread FROM messages WHERE message_id = ?", err);
+	sqlite3_stmt *st =
+		vt_sql_prepare(s, "SELECT thread FROM messages WHERE message_id = ?", err);
 	char *was = NULL;
 	vt_status rc = VT_OK;
 
@@ -351,8 +357,7 @@ follow_thread(void *ctx, const char *id, const char *thread_id, struct vt_error 
 	    (was = strdup((const char *)sqlite3_column_text(st, 0))) == NULL)
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	sqlite3_reset(st);
-	if (rc == VT_OK && was != NULL &&
-	    (rc = set_thread(s, id, thread_id, err)) == VT_OK &&
+	if (rc == VT_OK && was != NULL && (rc = set_thread(s, id, thread_id, err)) == VT_OK &&
 	    (*was == '\0' || (rc = touch_thread(s, was, err)) == VT_OK))
 		rc = touch_thread(s, thread_id, err);
 	free(was);
@@ -379,8 +384,8 @@ follow_changed(void *ctx, const char *id, const char *thread_id)
  * `notmuch compact` since, a new uuid) every message is.
  */
 static vt_status
-follow_moved_threads(struct vt_store *s, struct mail_db *db, const char *since,
-		     unsigned long upto, struct vt_error *err)
+follow_moved_threads(struct vt_store *s, struct mail_db *db, const char *since, unsigned long upto,
+		     struct vt_error *err)
 {
 	struct moved m = { .s = s, .err = err, .rc = VT_OK };
 	bool all = false;
@@ -408,14 +413,14 @@ forget_message(struct vt_store *s, const char *id, struct vt_error *err)
 	/* what it told (sightings, signatures, trust facts) cascades; of
 	 * its contract dates, those the user decided stay (the verdict holds
 	 * for every mail naming the date) */
-	vt_status rc = vt_sql_run(s,
-				  "DELETE FROM contract_suggestions WHERE message_id = ? AND state = 0",
-				  "forget message", err, "t", id);
+	vt_status rc =
+		vt_sql_run(s, "DELETE FROM contract_suggestions WHERE message_id = ? AND state = 0",
+			   "forget message", err, "t", id);
 
 	if (rc != VT_OK)
 		return rc;
-	return vt_sql_run(s, "DELETE FROM messages WHERE message_id = ?", "forget message", err, "t",
-			  id);
+	return vt_sql_run(s, "DELETE FROM messages WHERE message_id = ?", "forget message", err,
+			  "t", id);
 }
 
 static vt_status
@@ -430,11 +435,12 @@ on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err
 	int rc;
 	vt_status vs;
 
-	st = vt_sql_prepare(r->s,
-			    "INSERT INTO messages (message_id, org, kind, direction, date, from_addr,"
-			    " thread, subject, authserv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			    " ON CONFLICT (message_id) DO NOTHING",
-			    err);
+	st = vt_sql_prepare(
+		r->s,
+		"INSERT INTO messages (message_id, org, kind, direction, date, from_addr,"
+		" thread, subject, authserv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (message_id) DO NOTHING",
+		err);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
 again:
@@ -715,15 +721,18 @@ reconcile(struct index_run *r, struct mail_db *db, bool after_crash,
 	if (!after_crash && (unsigned long)in_store == in_index)
 		return VT_OK;
 
-	if ((rc = vt_sql_exec(r->s, "CREATE TEMP TABLE IF NOT EXISTS present (id TEXT PRIMARY KEY);"
-				    "DELETE FROM temp.present;", err)) != VT_OK ||
+	if ((rc = vt_sql_exec(r->s,
+			      "CREATE TEMP TABLE IF NOT EXISTS present (id TEXT PRIMARY KEY);"
+			      "DELETE FROM temp.present;",
+			      err)) != VT_OK ||
 	    (rc = vt_store_begin(r->s, err)) != VT_OK)
 		return rc;
 	rc = mail_for_each_message(db, "*", mark_present, r->s, err);
 	if (rc == VT_OK) {
-		rc = vt_sql_exec(r->s,
-				 "DELETE FROM messages WHERE message_id NOT IN (SELECT id FROM temp.present)",
-				 err);
+		rc = vt_sql_exec(
+			r->s,
+			"DELETE FROM messages WHERE message_id NOT IN (SELECT id FROM temp.present)",
+			err);
 		report->reconciled += (unsigned)sqlite3_changes(r->s->db);
 	}
 	if (rc == VT_OK)
@@ -736,19 +745,22 @@ reconcile(struct index_run *r, struct mail_db *db, bool after_crash,
 	/* Messages in the index the store lacks: attribute them again, in
 	 * queries of a few hundred ids (read first: no statement stays open
 	 * across the writes). */
-	st = vt_sql_prepare(r->s,
-			    "SELECT id FROM temp.present WHERE id NOT IN (SELECT message_id FROM messages)",
-			    err);
+	st = vt_sql_prepare(
+		r->s,
+		"SELECT id FROM temp.present WHERE id NOT IN (SELECT message_id FROM messages)",
+		err);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
-	struct { char **ids; size_t n; } missing = { 0 };
+	struct {
+		char **ids;
+		size_t n;
+	} missing = { 0 };
 
 	while (rc == VT_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		char **grown = realloc(missing.ids, (missing.n + 1) * sizeof *grown);
 
-		if (grown == NULL ||
-		    (grown[missing.n] = mail_query_quote((const char *)sqlite3_column_text(st, 0))) ==
-			    NULL)
+		if (grown == NULL || (grown[missing.n] = mail_query_quote(
+					      (const char *)sqlite3_column_text(st, 0))) == NULL)
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		if (grown != NULL)
 			missing.ids = grown;
@@ -796,8 +808,9 @@ vt_status
 vt_count_vendors_with_mail(struct vt_store *s, unsigned *out, struct vt_error *err)
 {
 	sqlite3_stmt *st = vt_sql_prepare(
-		s, "SELECT count(DISTINCT d.vendor_id) FROM vendor_domains d"
-		   " WHERE EXISTS (SELECT 1 FROM messages m WHERE m.org = d.domain AND m.kind = 1)",
+		s,
+		"SELECT count(DISTINCT d.vendor_id) FROM vendor_domains d"
+		" WHERE EXISTS (SELECT 1 FROM messages m WHERE m.org = d.domain AND m.kind = 1)",
 		err);
 
 	if (st == NULL)
@@ -860,7 +873,8 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 {
 	struct index_run run = { .s = s, .cfg = cfg, .ui = ui };
 	struct mail_identity identity;
-	struct mail_index_options opts = { .identity = &identity, .full_scan = full_scan,
+	struct mail_index_options opts = { .identity = &identity,
+					   .full_scan = full_scan,
 					   .interrupted = interrupted };
 	const struct mail_index_hooks hooks = {
 		.ctx = &run,
@@ -875,7 +889,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	char *dirty, *rederive, *last_token = NULL, *pdf_cache = NULL, *now = NULL;
 	char *dirs_known = NULL, *dirs_recorded = NULL, *ignore_known = NULL, *ignore_now = NULL;
 	struct mail_pdf_options pdf = { .helper = cfg->pdf_helper ? cfg->pdf_helper
-								 : getenv("VTRIAGE_PDF_HELPER"),
+								  : getenv("VTRIAGE_PDF_HELPER"),
 					.timeout_s = (unsigned)cfg->pdf_timeout,
 					.memory_mb = (unsigned)cfg->pdf_memory_mb,
 					.stats = &report->pdfs };
@@ -922,10 +936,11 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		goto out;
 	}
 	opts.ignore_changed = strcmp(ignore_known, ignore_now) != 0;
-	if ((rc = vt_sql_exec(s,
-			      "CREATE TEMP TABLE IF NOT EXISTS touched (thread TEXT PRIMARY KEY);"
-			      "CREATE TEMP TABLE IF NOT EXISTS trust_scope (message_id TEXT PRIMARY KEY)",
-			      err)) != VT_OK)
+	if ((rc = vt_sql_exec(
+		     s,
+		     "CREATE TEMP TABLE IF NOT EXISTS touched (thread TEXT PRIMARY KEY);"
+		     "CREATE TEMP TABLE IF NOT EXISTS trust_scope (message_id TEXT PRIMARY KEY)",
+		     err)) != VT_OK)
 		goto out;
 	if (!after_crash && (rc = vt_meta_set(s, "index_dirty", "1", err)) != VT_OK)
 		goto out;
@@ -1014,7 +1029,8 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		rc = vt_meta_set(s, "index_dirty", "0", err);
 	/* after all is recorded: a compaction killed halfway costs nothing
 	 * but itself; one done is a new database (uuid) */
-	if (rc == VT_OK && compact_if_worth_it(db, ui, report) && mail_db_others_wrote(db) == others) {
+	if (rc == VT_OK && compact_if_worth_it(db, ui, report) &&
+	    mail_db_others_wrote(db) == others) {
 		free(now);
 		if ((now = mail_index_token(db, &report->mail)) != NULL)
 			vt_meta_set(s, "index_token", now, NULL);

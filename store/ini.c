@@ -50,7 +50,8 @@ valid_key(const char *s)
 	if (*s == '\0')
 		return false;
 	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.' || *s == ' '))
+		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.' ||
+		      *s == ' '))
 			return false;
 	return true;
 }
@@ -159,12 +160,13 @@ vt_ini_parse(const char *text, const char *file, vt_ini_handler handler, void *c
 		key = trim(s);
 		value = trim(eq + 1);
 		if (!valid_key(key)) {
-			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: malformed key '%s'", file, lineno, key);
+			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: malformed key '%s'", file, lineno,
+				     key);
 			continue;
 		}
 		if (section == NULL) {
-			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: key '%s' outside any [section]", file,
-				     lineno, key);
+			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: key '%s' outside any [section]",
+				     file, lineno, key);
 			continue;
 		}
 		rc = handler(ctx, section, name, key, value, lineno, err);

@@ -26,7 +26,8 @@ link_one(void *ctx, const char *id, const char *thread_id, struct vt_error *err)
 	vt_status rc;
 
 	(void)thread_id;
-	rc = vt_sql_run(l->s, "INSERT OR IGNORE INTO issue_links (issue_id, message_id) VALUES (?, ?)",
+	rc = vt_sql_run(l->s,
+			"INSERT OR IGNORE INTO issue_links (issue_id, message_id) VALUES (?, ?)",
 			"link issue", err, "it", l->issue, id);
 	if (rc != VT_OK)
 		return rc;
@@ -85,9 +86,9 @@ link_thread(struct vt_store *s, struct mail_db *db, int64_t issue, const char *t
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		free(found);
 		if (rc != VT_OK)
-			return rc == VT_ERR_USAGE
-				       ? vt_fail(err, VT_ERR_USAGE, "'%s' is not a message id", thread)
-				       : rc;
+			return rc == VT_ERR_USAGE ? vt_fail(err, VT_ERR_USAGE,
+							    "'%s' is not a message id", thread)
+						  : rc;
 	}
 	linked->s = s;
 	linked->issue = issue;
@@ -170,8 +171,8 @@ find_issue(struct vt_store *s, int64_t id, int64_t *vendor_id, bool *open, char 
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
-		return vt_fail(err, VT_ERR_NOT_FOUND, "no issue #%lld (see: vtriage issue list --all)",
-			       (long long)id);
+		return vt_fail(err, VT_ERR_NOT_FOUND,
+			       "no issue #%lld (see: vtriage issue list --all)", (long long)id);
 	return rc == SQLITE_ROW ? VT_OK : vt_sql_fail(s, err, rc, "read issue");
 }
 
@@ -192,14 +193,15 @@ vt_issue_close(struct vt_store *s, int64_t id, const char *note, struct vt_actio
 		rc = vt_fail(err, VT_ERR_CONFLICT, "issue #%lld is closed already", (long long)id);
 	if (rc == VT_OK)
 		rc = vt_sql_run(s, "UPDATE issues SET closed = ?, note = ? WHERE id = ?",
-				"close issue", err, "iti", (int64_t)time(NULL), note ? note : "", id);
+				"close issue", err, "iti", (int64_t)time(NULL), note ? note : "",
+				id);
 	if (rc == VT_OK) {
 		snprintf(target, sizeof target, "%lld", (long long)id);
-		snprintf(summary, sizeof summary, "closed issue #%lld: %.200s%s%.200s%s", (long long)id,
-			 title ? title : "", note && *note ? " (" : "", note ? note : "",
-			 note && *note ? ")" : "");
-		rc = vt_journal_add(s, "issue-closed", vendor_id, target,
-				    old_note ? old_note : "", note ? note : "", summary, err);
+		snprintf(summary, sizeof summary, "closed issue #%lld: %.200s%s%.200s%s",
+			 (long long)id, title ? title : "", note && *note ? " (" : "",
+			 note ? note : "", note && *note ? ")" : "");
+		rc = vt_journal_add(s, "issue-closed", vendor_id, target, old_note ? old_note : "",
+				    note ? note : "", summary, err);
 	}
 	rc = vt_action_end(s, rc, summary, out, err);
 	free(old_note);
@@ -225,10 +227,10 @@ vt_issue_link(struct vt_store *s, struct mail_db *db, int64_t id, const char *th
 		rc = link_thread(s, db, id, thread, &linked, err);
 	if (rc == VT_OK) {
 		snprintf(target, sizeof target, "%lld", (long long)id);
-		snprintf(summary, sizeof summary, "linked %zu message%s to issue #%lld", linked.count,
-			 linked.count == 1 ? "" : "s", (long long)id);
-		rc = vt_journal_add(s, "issue-linked", vendor_id, target, "", linked.joined, summary,
-				    err);
+		snprintf(summary, sizeof summary, "linked %zu message%s to issue #%lld",
+			 linked.count, linked.count == 1 ? "" : "s", (long long)id);
+		rc = vt_journal_add(s, "issue-linked", vendor_id, target, "", linked.joined,
+				    summary, err);
 	}
 	rc = vt_action_end(s, rc, summary, out, err);
 	free(linked.joined);
@@ -262,7 +264,8 @@ static vt_status
 load_links(struct vt_store *s, struct vt_issue *i, struct vt_error *err)
 {
 	sqlite3_stmt *st = vt_sql_prepare(
-		s, "SELECT message_id FROM issue_links WHERE issue_id = ? ORDER BY message_id", err);
+		s, "SELECT message_id FROM issue_links WHERE issue_id = ? ORDER BY message_id",
+		err);
 	int rc;
 
 	if (st == NULL)
@@ -274,7 +277,8 @@ load_links(struct vt_store *s, struct vt_issue *i, struct vt_error *err)
 		if (grown == NULL)
 			break;
 		i->message_ids = grown;
-		if ((grown[i->n_links] = vt_strdup0((const char *)sqlite3_column_text(st, 0))) == NULL)
+		if ((grown[i->n_links] = vt_strdup0((const char *)sqlite3_column_text(st, 0))) ==
+		    NULL)
 			break;
 		i->n_links++;
 	}
@@ -284,10 +288,10 @@ load_links(struct vt_store *s, struct vt_issue *i, struct vt_error *err)
 	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "read issue links");
 }
 
-#define ISSUE_SELECT                                                                     \
-	"SELECT i.id, coalesce(m.slug, v.slug), coalesce(m.name, v.name), i.title,"     \
-	" i.opened, coalesce(i.closed, 0), i.note"                                      \
-	" FROM issues i JOIN vendors v ON v.id = i.vendor_id"                           \
+#define ISSUE_SELECT                                                                               \
+	"SELECT i.id, coalesce(m.slug, v.slug), coalesce(m.name, v.name), i.title,"                \
+	" i.opened, coalesce(i.closed, 0), i.note"                                                 \
+	" FROM issues i JOIN vendors v ON v.id = i.vendor_id"                                      \
 	" LEFT JOIN vendors m ON m.id = v.merged_into WHERE i.withdrawn = 0"
 
 static vt_status

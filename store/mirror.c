@@ -34,7 +34,8 @@ vt_mirror_vendors(struct vt_store *s, struct vt_mirror_list *out, struct vt_erro
 	if ((st = vt_sql_prepare(s, select_trusted, err)) == NULL)
 		return err ? err->status : VT_ERR_DB;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct vt_mirror_vendor *grown = realloc(out->items, (out->count + 1) * sizeof *grown),
+		struct vt_mirror_vendor *grown = realloc(out->items,
+							 (out->count + 1) * sizeof *grown),
 					*v;
 
 		if (grown == NULL) {

@@ -9,7 +9,7 @@
 struct vt_store {
 	sqlite3 *db;
 	char *path;
-	int tx_depth; /* nesting of vt_store_begin()/commit() */
+	int tx_depth;       /* nesting of vt_store_begin()/commit() */
 	long followup_days; /* waiting:overdue: working days ([followup] days) */
 	/* a lone vendor: list from this many messages on has its newest
 	 * threads named from the store (search.c); 0: by the index's size
@@ -37,9 +37,9 @@ struct vt_store {
 /* Counts the vendor ?1's mail (MAIL_KIND_VENDOR): from its few domains'
  * rows of org_mail; a stale one counted from the index of messages by
  * organisation, no further than ?2. */
-#define VT_SQL_VENDOR_MAIL_COUNT                                                          \
-	"SELECT coalesce(sum(coalesce(o.n, (SELECT count(*) FROM (SELECT 1 FROM messages m" \
-	" WHERE m.org = o.org AND m.kind = 1 LIMIT ?2)))), 0) FROM vendor_domains d"        \
+#define VT_SQL_VENDOR_MAIL_COUNT                                                                   \
+	"SELECT coalesce(sum(coalesce(o.n, (SELECT count(*) FROM (SELECT 1 FROM messages m"        \
+	" WHERE m.org = o.org AND m.kind = 1 LIMIT ?2)))), 0) FROM vendor_domains d"               \
 	" CROSS JOIN org_mail o ON o.org = d.domain WHERE d.vendor_id = ?1"
 
 /* ---- ini.c ---- */
@@ -78,7 +78,7 @@ vt_status vt_sql_int(struct vt_store *s, const char *sql, int64_t *out, struct v
 /* Ends an action's transaction: commits it (rolls it back after an
  * error) and reports it in out. */
 vt_status vt_action_end(struct vt_store *s, vt_status rc, const char *summary,
-		       struct vt_action *out, struct vt_error *err);
+			struct vt_action *out, struct vt_error *err);
 /* One undoable action in the journal (inside the caller's transaction). */
 vt_status vt_journal_add(struct vt_store *s, const char *action, int64_t vendor_id,
 			 const char *target, const char *before, const char *after,
@@ -89,15 +89,14 @@ vt_status vt_contract_restore(struct vt_store *s, int64_t vendor, const char *ta
 
 /* Reads a meta value (malloc'd, NULL when absent) / writes one. */
 char *vt_meta_get(struct vt_store *s, const char *key);
-vt_status vt_meta_set(struct vt_store *s, const char *key, const char *value,
-		      struct vt_error *err);
+vt_status vt_meta_set(struct vt_store *s, const char *key, const char *value, struct vt_error *err);
 
 /* ---- vendors.c ---- */
 
 /* The vendor that owns org, created in the generic bucket when new
  * (*created tells). */
-vt_status vt_vendor_for_org(struct vt_store *s, const char *org, int64_t *vendor_id,
-			    bool *created, struct vt_error *err);
+vt_status vt_vendor_for_org(struct vt_store *s, const char *org, int64_t *vendor_id, bool *created,
+			    struct vt_error *err);
 
 /* The vendor with this slug or domain, following merges (VT_ERR_USAGE
  * naming the value when there is none). */
@@ -121,8 +120,8 @@ vt_status vt_as_not_found(vt_status rc, struct vt_error *err);
 /* One domain's vendor mail (?1 the domain, ?2 MAIL_KIND_VENDOR), newest
  * first: (thread, date) from the index messages_org alone, no row of the
  * table read (test-store checks the plan). */
-#define VT_SQL_DOMAIN_THREADS \
-	"SELECT thread, date FROM messages WHERE org = ?1 AND kind = ?2" \
+#define VT_SQL_DOMAIN_THREADS                                                                      \
+	"SELECT thread, date FROM messages WHERE org = ?1 AND kind = ?2"                           \
 	" ORDER BY date DESC"
 
 /* ---- trust.c ---- */
@@ -132,9 +131,11 @@ vt_status vt_as_not_found(vt_status rc, struct vt_error *err);
  * schema 13 widened messages_org the planner took that one instead and
  * read all of a big vendor's mail for a "no" (29 s of a first index of
  * 100,000): named here, and test-store counts the steps. */
+/* clang-format off */
 #define VT_SQL_WROTE_TO(domain)                                                         \
 	"EXISTS (SELECT 1 FROM messages w INDEXED BY messages_written WHERE w.org = " \
 	domain " AND w.kind = 1 AND w.direction = 1)"
+/* clang-format on */
 
 /* ---- documents.c ---- */
 
@@ -167,7 +168,7 @@ const char *vt_mirror_token_key(struct vt_store *s, struct mail_db *db);
  * (tags, snoozes' marks): the token key named before them renewed. */
 void vt_mirror_token_renew(struct vt_store *s, struct mail_db *rw, const char *key);
 vt_status vt_contract_record(struct vt_store *s, const struct mail_message_info *info,
-			      struct vt_error *err);
+			     struct vt_error *err);
 /* Records a vendor message's document, if it is one (in a batch). */
 vt_status vt_document_record(struct vt_store *s, const struct mail_message_info *info,
 			     struct vt_error *err);
@@ -221,11 +222,13 @@ vt_status vt_trust_domain_resembles(struct vt_store *s, const char *domain, int6
  * trail across organisations.
  */
 #define VT_SQL_IMPOSTOR_REASONS "('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "')"
+/* clang-format off */
 #define VT_SQL_NOT_IMPOSTOR(column)                                                         \
 	column " NOT IN (SELECT message_id FROM suspicions WHERE reason IN "                 \
 	VT_SQL_IMPOSTOR_REASONS ")"
 #define VT_SQL_PERSON_NAME(column)                                                          \
 	"(" column " GLOB '?* ?*' AND " column " NOT GLOB '*[0-9@]*')"
+/* clang-format on */
 
 /* address_counts' stale rows counted again (store/contacts.c). */
 vt_status vt_contacts_refresh(struct vt_store *s, struct vt_error *err);

@@ -20,9 +20,9 @@
 #define VENDOR_MAIL "property:\"" MAIL_PROP_KIND "=vendor\""
 #define NO_MAIL "property:\"" MAIL_PROP_KIND "=no-such-kind\""
 
-static const char *const our_prefixes[] = { "vendor", "bucket", "waiting", "issue", "suspicious",
-					     "kind", "amount", "currency", "ref", "due", "bill",
-					     "contract", "snoozed", NULL };
+static const char *const our_prefixes[] = { "vendor", "bucket",   "waiting",  "issue", "suspicious",
+					    "kind",   "amount",   "currency", "ref",   "due",
+					    "bill",   "contract", "snoozed",  NULL };
 
 struct strbuf {
 	char *data;
@@ -62,8 +62,7 @@ sb_add3(struct strbuf *b, const char *a, const char *c, const char *d)
 		sb_add(b, d);
 }
 
-static vt_status snoozed_clause(struct vt_store *s, bool snoozed, char **out,
-				struct vt_error *err);
+static vt_status snoozed_clause(struct vt_store *s, bool snoozed, char **out, struct vt_error *err);
 
 /* Appends "property:vtriage.org=D OR ..." for each domain row of st;
  * returns how many. */
@@ -164,7 +163,8 @@ add_sorted_ids(struct vt_store *s, sqlite3_stmt *st, struct strbuf *b, long *n,
 			ids = grown ? grown : ids;
 		}
 		if (ok)
-			ok = (ids[count] = strdup((const char *)sqlite3_column_text(st, 0))) != NULL;
+			ok = (ids[count] = strdup((const char *)sqlite3_column_text(st, 0))) !=
+			     NULL;
 		count += ok;
 	}
 	sqlite3_reset(st);
@@ -201,18 +201,20 @@ exclude_impostors(struct vt_store *s, int64_t vendor_id, struct strbuf *b, struc
 	/* from the vendor's few domains to their suspicions (suspicions_org),
 	 * never through every suspicion of a reason: CROSS JOIN keeps that
 	 * order (sqlite, without statistics, would start from the reason) */
-	sqlite3_stmt *st = vt_sql_prepare(
-		s,
-		vendor_id ? "SELECT x.message_id FROM vendor_domains d"
-			    " CROSS JOIN suspicions x ON x.org = d.domain"
-			    " AND x.reason IN ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "')"
-			    " WHERE d.vendor_id = ?1"
-			  : "SELECT x.message_id FROM vendors v"
-			    " CROSS JOIN vendor_domains d ON d.vendor_id = v.id"
-			    " CROSS JOIN suspicions x ON x.org = d.domain"
-			    " AND x.reason IN ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "')"
-			    " WHERE v.bucket = 1 AND v.merged_into IS NULL",
-		err);
+	sqlite3_stmt *st =
+		vt_sql_prepare(s,
+			       vendor_id ? "SELECT x.message_id FROM vendor_domains d"
+					   " CROSS JOIN suspicions x ON x.org = d.domain"
+					   " AND x.reason IN ('" VT_SUSPECT_AUTH
+					   "', '" VT_SUSPECT_NAME "')"
+					   " WHERE d.vendor_id = ?1"
+					 : "SELECT x.message_id FROM vendors v"
+					   " CROSS JOIN vendor_domains d ON d.vendor_id = v.id"
+					   " CROSS JOIN suspicions x ON x.org = d.domain"
+					   " AND x.reason IN ('" VT_SUSPECT_AUTH
+					   "', '" VT_SUSPECT_NAME "')"
+					   " WHERE v.bucket = 1 AND v.merged_into IS NULL",
+			       err);
 	struct strbuf ids = { 0 };
 	long n;
 	bool ok;
@@ -253,7 +255,8 @@ expand_vendor(struct vt_store *s, const char *value, struct vt_error *err)
 
 	if (vt_vendor_find(s, value, &id, err) != VT_OK)
 		return NULL;
-	st = vt_sql_prepare(s, "SELECT domain FROM vendor_domains WHERE vendor_id = ? ORDER BY domain",
+	st = vt_sql_prepare(s,
+			    "SELECT domain FROM vendor_domains WHERE vendor_id = ? ORDER BY domain",
 			    err);
 	if (st == NULL)
 		return NULL;
@@ -285,14 +288,14 @@ expand_bucket(struct vt_store *s, const char *value, struct vt_error *err)
 	if (strcmp(value, "none") == 0)
 		return strdup("NOT " VENDOR_MAIL);
 	if (!vt_bucket_parse(value, &bucket)) {
-		vt_fail(err, VT_ERR_USAGE, "no bucket '%s' (trusted, generic or none)",
-			value);
+		vt_fail(err, VT_ERR_USAGE, "no bucket '%s' (trusted, generic or none)", value);
 		return NULL;
 	}
-	st = vt_sql_prepare(s,
-			    "SELECT d.domain FROM vendor_domains d JOIN vendors v ON v.id = d.vendor_id"
-			    " WHERE v.bucket = 1 AND v.merged_into IS NULL ORDER BY d.domain",
-			    err);
+	st = vt_sql_prepare(
+		s,
+		"SELECT d.domain FROM vendor_domains d JOIN vendors v ON v.id = d.vendor_id"
+		" WHERE v.bucket = 1 AND v.merged_into IS NULL ORDER BY d.domain",
+		err);
 	if (st == NULL)
 		return NULL;
 	sb_add(&b, VENDOR_MAIL);
@@ -341,7 +344,8 @@ expand_suspicious(struct vt_store *s, const char *value, struct vt_error *err)
 			reason = reasons[i];
 	if (!all && reason == NULL && strcmp(value, VT_SUSPECT_LOOKALIKE) != 0) {
 		vt_fail(err, VT_ERR_USAGE,
-			"no 'suspicious:%s' (yes, no, lookalike, auth, name, replyto or bank)", value);
+			"no 'suspicious:%s' (yes, no, lookalike, auth, name, replyto or bank)",
+			value);
 		return NULL;
 	}
 	if (all || reason == NULL) {
@@ -395,7 +399,8 @@ expand_suspicious(struct vt_store *s, const char *value, struct vt_error *err)
 		goto out;
 	}
 	if (strcmp(value, "no") == 0)
-		out = n_orgs + n_ids > 0 && asprintf(&out, "NOT (%s)", b.data) >= 0 ? out : strdup("*");
+		out = n_orgs + n_ids > 0 && asprintf(&out, "NOT (%s)", b.data) >= 0 ? out
+										    : strdup("*");
 	else
 		out = n_orgs + n_ids > 0 ? strdup(b.data) : strdup(NO_MAIL);
 	if (out == NULL)
@@ -472,8 +477,8 @@ expand_waiting(struct vt_store *s, const char *value, struct vt_error *err)
 		free(recent);
 		return out;
 	}
-	vt_fail(err, VT_ERR_USAGE, "no 'waiting:%s' (waiting:vendor, waiting:me or waiting:overdue)",
-		value);
+	vt_fail(err, VT_ERR_USAGE,
+		"no 'waiting:%s' (waiting:vendor, waiting:me or waiting:overdue)", value);
 	return NULL;
 }
 
@@ -481,7 +486,8 @@ expand_waiting(struct vt_store *s, const char *value, struct vt_error *err)
 static sqlite3_stmt *
 waiting_stmt(struct vt_store *s, int state, struct vt_error *err)
 {
-	sqlite3_stmt *st = vt_sql_prepare(s, "SELECT thread FROM thread_state WHERE waiting = ?", err);
+	sqlite3_stmt *st =
+		vt_sql_prepare(s, "SELECT thread FROM thread_state WHERE waiting = ?", err);
 
 	if (st != NULL)
 		sqlite3_bind_int(st, 1, state);
@@ -519,12 +525,12 @@ static sqlite3_stmt *
 issue_stmt(struct vt_store *s, int state, long long number, struct vt_error *err)
 {
 	sqlite3_stmt *st = vt_sql_prepare(s,
-			    "SELECT DISTINCT m.thread FROM issue_links l"
-			    " JOIN issues i ON i.id = l.issue_id"
-			    " JOIN messages m ON m.message_id = l.message_id"
-			    " WHERE i.withdrawn = 0 AND (i.id = ?2 OR (?2 < 0 AND"
-			    "  (i.closed IS NULL) = ?1))",
-			    err);
+					  "SELECT DISTINCT m.thread FROM issue_links l"
+					  " JOIN issues i ON i.id = l.issue_id"
+					  " JOIN messages m ON m.message_id = l.message_id"
+					  " WHERE i.withdrawn = 0 AND (i.id = ?2 OR (?2 < 0 AND"
+					  "  (i.closed IS NULL) = ?1))",
+					  err);
 
 	if (st != NULL) {
 		sqlite3_bind_int(st, 1, state);
@@ -544,15 +550,16 @@ static char *
 expand_contract(struct vt_store *s, const char *value, struct vt_error *err)
 {
 	int which = strcmp(value, "suggested") == 0 ? 0
-		    : strcmp(value, "due") == 0	    ? 1
-		    : strcmp(value, "any") == 0	    ? 2
+		    : strcmp(value, "due") == 0     ? 1
+		    : strcmp(value, "any") == 0     ? 2
 						    : -1;
 	char today[11];
 	sqlite3_stmt *st;
 
 	if (which < 0) {
 		vt_fail(err, VT_ERR_USAGE,
-			"no 'contract:%s' (contract:suggested, contract:due or contract:any)", value);
+			"no 'contract:%s' (contract:suggested, contract:due or contract:any)",
+			value);
 		return NULL;
 	}
 	st = vt_sql_prepare(s,
@@ -716,9 +723,10 @@ due_term(struct doc_terms *q, const char *value, struct vt_error *err)
 	}
 	if ((value[0] == '<' || value[0] == '>') && (days = strtol(value + 1, &end, 10)) >= 0 &&
 	    end != value + 1 && (strcmp(end, "d") == 0 || *end == '\0')) {
-		clause(q, value[0] == '<'
-				  ? "d.due <> '' AND d.due <= date('now', 'localtime', '+' || ? || ' days')"
-				  : "d.due <> '' AND d.due > date('now', 'localtime', '+' || ? || ' days')");
+		clause(q,
+		       value[0] == '<'
+			       ? "d.due <> '' AND d.due <= date('now', 'localtime', '+' || ? || ' days')"
+			       : "d.due <> '' AND d.due > date('now', 'localtime', '+' || ? || ' days')");
 		arg_int(q, days);
 		return true;
 	}
@@ -763,7 +771,8 @@ doc_term(struct vt_store *s, struct doc_terms *q, const char *prefix, const char
 			return false;
 		}
 		for (int i = 0; i < 4; i++)
-			upper[i] = value[i] >= 'a' && value[i] <= 'z' ? (char)(value[i] - 32) : value[i];
+			upper[i] = value[i] >= 'a' && value[i] <= 'z' ? (char)(value[i] - 32)
+								      : value[i];
 		clause(q, "d.currency = ?");
 		arg_text(q, upper);
 		return true;
@@ -827,9 +836,10 @@ expand_document(struct vt_store *s, const char *prefix, const char *value, struc
 		char *out = NULL;
 
 		if (strcmp(value, "any") == 0)
-			return strdup("property:\"" MAIL_PROP_DOC "=quote\" OR property:\"" MAIL_PROP_DOC
-				      "=bill\" OR property:\"" MAIL_PROP_DOC "=order\" OR property:\""
-				      MAIL_PROP_DOC "=payment\"");
+			return strdup("property:\"" MAIL_PROP_DOC
+				      "=quote\" OR property:\"" MAIL_PROP_DOC
+				      "=bill\" OR property:\"" MAIL_PROP_DOC
+				      "=order\" OR property:\"" MAIL_PROP_DOC "=payment\"");
 		if (mail_doc_kind_from_name(value) == MAIL_DOC_NONE) {
 			vt_fail(err, VT_ERR_USAGE,
 				"no 'kind:%s' (kind:quote, kind:bill, kind:order, kind:payment or"
@@ -858,8 +868,8 @@ expand_document(struct vt_store *s, const char *prefix, const char *value, struc
 static vt_status
 joint_document_terms(struct vt_store *s, const char *query, char **out, struct vt_error *err)
 {
-	static const char *const doc_prefixes[] = { "kind", "amount", "currency", "ref", "due",
-						    "bill" };
+	static const char *const doc_prefixes[] = { "kind", "amount", "currency",
+						    "ref",  "due",    "bill" };
 	struct doc_terms q = { 0 };
 	struct strbuf rest = { 0 };
 	char *copy, *save = NULL, *ids = NULL;
@@ -870,7 +880,8 @@ joint_document_terms(struct vt_store *s, const char *query, char **out, struct v
 	if (strpbrk(query, "\"()") != NULL || (copy = strdup(query)) == NULL)
 		return VT_OK;
 	/* first pass: the shape */
-	for (char *tok = strtok_r(copy, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
+	for (char *tok = strtok_r(copy, " \t", &save); tok != NULL;
+	     tok = strtok_r(NULL, " \t", &save)) {
 		const char *colon = strchr(tok, ':');
 
 		if (tok[0] == '-' || strcasecmp(tok, "or") == 0 || strcasecmp(tok, "not") == 0 ||
@@ -878,7 +889,8 @@ joint_document_terms(struct vt_store *s, const char *query, char **out, struct v
 			free(copy);
 			return VT_OK;
 		}
-		for (size_t k = 0; colon != NULL && k < sizeof doc_prefixes / sizeof doc_prefixes[0]; k++)
+		for (size_t k = 0;
+		     colon != NULL && k < sizeof doc_prefixes / sizeof doc_prefixes[0]; k++)
 			if ((size_t)(colon - tok) == strlen(doc_prefixes[k]) &&
 			    strncasecmp(tok, doc_prefixes[k], strlen(doc_prefixes[k])) == 0)
 				doc_terms++;
@@ -958,8 +970,7 @@ expand(void *ctx, const char *prefix, const char *value, struct vt_error *err)
 			vt_fail(err, VT_ERR_USAGE, "no 'snoozed:%s' (snoozed:yes)", lower);
 		else
 			snoozed_clause(s, true, &out, err);
-	}
-	else if (strcmp(prefix, "suspicious") == 0)
+	} else if (strcmp(prefix, "suspicious") == 0)
 		out = expand_suspicious(s, lower, err);
 	else if (strcmp(prefix, "ref") == 0)
 		out = expand_document(s, prefix, value, err); /* as written */
@@ -1021,7 +1032,8 @@ snoozed_clause(struct vt_store *s, bool snoozed, char **out, struct vt_error *er
 		struct strbuf *threads = row == 2 ? &now_in : &now_out;
 
 		if (row == 1) {
-			snprintf(until, sizeof until, "%lld", (long long)sqlite3_column_int64(st, 1));
+			snprintf(until, sizeof until, "%lld",
+				 (long long)sqlite3_column_int64(st, 1));
 			sb_add3(&ends, ends.data ? " OR property:\"" : "property:\"",
 				MAIL_PROP_SNOOZED "=", until);
 			sb_add(&ends, "\"");
@@ -1108,9 +1120,9 @@ translate(struct vt_store *s, const char *query, bool leave_snoozed_out, char **
 		if (snoozed != NULL) {
 			/* notmuch reads "*" as all mail only as the whole query:
 			 * "(*)" matches nothing */
-			if (strcmp(*out, "*") == 0 ? asprintf(&wrapped, "%s", snoozed) < 0
-						   : asprintf(&wrapped, "(%s) AND %s", *out,
-							      snoozed) < 0) {
+			if (strcmp(*out, "*") == 0
+				    ? asprintf(&wrapped, "%s", snoozed) < 0
+				    : asprintf(&wrapped, "(%s) AND %s", *out, snoozed) < 0) {
 				free(snoozed);
 				free(*out);
 				*out = NULL;
@@ -1228,13 +1240,15 @@ load_amounts(struct vt_store *s, struct vt_thread_marks *out, struct vt_error *e
 		struct vt_thread_amount *a;
 
 		/* rows of one thread come together: the last one stays */
-		if (out->n_amounts > 0 && strcmp(out->amounts[out->n_amounts - 1].thread, thread) == 0) {
+		if (out->n_amounts > 0 &&
+		    strcmp(out->amounts[out->n_amounts - 1].thread, thread) == 0) {
 			a = &out->amounts[out->n_amounts - 1];
 		} else {
 			struct vt_thread_amount *grown =
 				realloc(out->amounts, (out->n_amounts + 1) * sizeof *grown);
 
-			if (grown == NULL || (grown[out->n_amounts].thread = strdup(thread)) == NULL) {
+			if (grown == NULL ||
+			    (grown[out->n_amounts].thread = strdup(thread)) == NULL) {
 				if (grown != NULL)
 					out->amounts = grown;
 				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -1278,14 +1292,16 @@ load_issues(struct vt_store *s, struct vt_thread_marks *out, struct vt_error *er
 
 		/* rows of one thread come together, newest issue first: the
 		 * last one (the oldest) stays */
-		if (out->n_issues > 0 && strcmp(out->issues[out->n_issues - 1].thread, thread) == 0) {
+		if (out->n_issues > 0 &&
+		    strcmp(out->issues[out->n_issues - 1].thread, thread) == 0) {
 			is = &out->issues[out->n_issues - 1];
 			free(is->title);
 		} else {
 			struct vt_thread_issue *grown =
 				realloc(out->issues, (out->n_issues + 1) * sizeof *grown);
 
-			if (grown == NULL || (grown[out->n_issues].thread = strdup(thread)) == NULL) {
+			if (grown == NULL ||
+			    (grown[out->n_issues].thread = strdup(thread)) == NULL) {
 				if (grown != NULL)
 					out->issues = grown;
 				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -1384,7 +1400,8 @@ suspicious_by_messages(struct vt_store *s, struct vt_thread_marks *m, const stru
 	if (m->by_messages == 0) {
 		m->by_messages = -1;
 		if (vt_trust_marks_current(s) &&
-		    (st = vt_sql_prepare(s, "SELECT org FROM lookalikes ORDER BY org", err)) != NULL &&
+		    (st = vt_sql_prepare(s, "SELECT org FROM lookalikes ORDER BY org", err)) !=
+			    NULL &&
 		    collect(s, st, &m->lookalikes, err) == VT_OK)
 			m->by_messages = 1;
 	}

@@ -55,7 +55,7 @@ step(struct vendor_threads *v, int i, struct vt_error *err)
 
 	v->has_row[i] = rc == SQLITE_ROW;
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? VT_OK
-						    : vt_sql_fail(v->s, err, rc, "vendor threads");
+						     : vt_sql_fail(v->s, err, rc, "vendor threads");
 }
 
 /* The stream whose row is newest, or -1 when all are read. */
@@ -65,9 +65,8 @@ newest_stream(const struct vendor_threads *v)
 	int best = -1;
 
 	for (int i = 0; i < v->n_st; i++)
-		if (v->has_row[i] &&
-		    (best < 0 || sqlite3_column_int64(v->st[i], 1) >
-					 sqlite3_column_int64(v->st[best], 1)))
+		if (v->has_row[i] && (best < 0 || sqlite3_column_int64(v->st[i], 1) >
+							  sqlite3_column_int64(v->st[best], 1)))
 			best = i;
 	return best;
 }
@@ -95,7 +94,8 @@ more_threads(void *ctx, long want, const struct mail_candidate **at, long *n, lo
 		if (added) {
 			if (v->n == v->cap) {
 				long cap = v->cap ? v->cap * 2 : 128;
-				struct mail_candidate *grown = realloc(v->at, (size_t)cap * sizeof *grown);
+				struct mail_candidate *grown =
+					realloc(v->at, (size_t)cap * sizeof *grown);
 
 				if (grown == NULL)
 					return vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -146,8 +146,9 @@ vendor_mail_many(struct vt_store *s, struct mail_db *db, int64_t id)
 {
 	sqlite3_stmt *st = vt_sql_prepare(s, VT_SQL_VENDOR_MAIL_COUNT, NULL);
 	long enough = s->among_min_messages > 0 ? s->among_min_messages
-			: mail_db_posting_bytes(db) >= VT_AMONG_BIG_POSTING_BYTES ? VT_AMONG_MIN_MESSAGES_BIG
-										    : VT_AMONG_MIN_MESSAGES;
+		      : mail_db_posting_bytes(db) >= VT_AMONG_BIG_POSTING_BYTES
+			      ? VT_AMONG_MIN_MESSAGES_BIG
+			      : VT_AMONG_MIN_MESSAGES;
 	bool many = false;
 
 	if (st == NULL)
@@ -220,7 +221,8 @@ vt_mirror_token_key(struct vt_store *s, struct mail_db *db)
 		} else {
 			free(token);
 			token = vt_meta_get(s, LISTS_TOKEN);
-			if (token != NULL && strncmp(token, FOREIGN_UNKNOWN, strlen(FOREIGN_UNKNOWN)) != 0 &&
+			if (token != NULL &&
+			    strncmp(token, FOREIGN_UNKNOWN, strlen(FOREIGN_UNKNOWN)) != 0 &&
 			    mail_index_token_current(db, token))
 				key = LISTS_TOKEN;
 		}
@@ -240,7 +242,8 @@ vt_store_mirrors_index(struct vt_store *s, struct mail_db *db)
 static bool
 in_same_thread(void *ctx, const char *message_id, const char *thread_id)
 {
-	sqlite3_stmt *st = vt_sql_prepare(ctx, "SELECT thread FROM messages WHERE message_id = ?", NULL);
+	sqlite3_stmt *st =
+		vt_sql_prepare(ctx, "SELECT thread FROM messages WHERE message_id = ?", NULL);
 	bool same = false;
 
 	if (st == NULL)
@@ -308,7 +311,8 @@ static long
 thread_size(void *ctx, const char *thread_id)
 {
 	sqlite3_stmt *st = vt_sql_prepare(
-		ctx, "SELECT count(*) FROM (SELECT 1 FROM messages WHERE thread = ? LIMIT 2)", NULL);
+		ctx, "SELECT count(*) FROM (SELECT 1 FROM messages WHERE thread = ? LIMIT 2)",
+		NULL);
 	long size = 0;
 
 	if (st == NULL)
@@ -345,8 +349,8 @@ message_thread_size(void *ctx, const char *message_id, uint64_t *thread)
 }
 
 vt_status
-vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query,
-		  const char *query, long offset, long limit,
+vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query, const char *query,
+		  long offset, long limit,
 		  vt_status (*fn)(void *ctx, const struct mail_thread *t, struct vt_error *err),
 		  void *ctx, struct vt_error *err)
 {
@@ -362,14 +366,14 @@ vt_search_threads(struct vt_store *s, struct mail_db *db, const char *user_query
 		vt_store_keep_mirror(s, db);
 	vt_store_read_begin(s);
 	mirrored = offset == 0 && vt_store_mirrors_index(s, db);
-	if (vendor != NULL && mirrored && vendor_id(s, vendor, &id) && vendor_mail_many(s, db, id) &&
-	    vendor_threads_open(s, id, &v)) {
+	if (vendor != NULL && mirrored && vendor_id(s, vendor, &id) &&
+	    vendor_mail_many(s, db, id) && vendor_threads_open(s, id, &v)) {
 		rc = mail_search_threads_among(db, query, limit, more_threads, &v, fn, ctx, err);
 		vendor_threads_clear(&v);
 	} else if (mirrored) {
-		struct mail_thread_sizes sizes = {
-			.of_thread = thread_size, .of_message = message_thread_size, .ctx = s
-		};
+		struct mail_thread_sizes sizes = { .of_thread = thread_size,
+						   .of_message = message_thread_size,
+						   .ctx = s };
 
 		rc = mail_search_threads_known(db, query, limit, &sizes, fn, ctx, err);
 	} else {

@@ -135,8 +135,9 @@ save_sent(const struct vt_config *cfg, const struct mail_outgoing *o, char *cur,
 	if (snprintf(dir, sizeof dir, "%s/%s", cfg->maildir,
 		     cfg->send_sent_folder ? cfg->send_sent_folder : "Sent") >= (int)sizeof dir)
 		return vt_fail(err, VT_ERR_CONFIG, "[send] sent_folder: path too long");
-	for (const char *sub = "cur"; sub != NULL;
-	     sub = strcmp(sub, "cur") == 0 ? "new" : strcmp(sub, "new") == 0 ? "tmp" : NULL) {
+	for (const char *sub = "cur"; sub != NULL; sub = strcmp(sub, "cur") == 0   ? "new"
+							 : strcmp(sub, "new") == 0 ? "tmp"
+										   : NULL) {
 		char path[4200];
 
 		snprintf(path, sizeof path, "%s/%s", dir, sub);
@@ -490,9 +491,10 @@ vt_sender_for(const struct vt_config *cfg, const char *original, struct vt_sende
 		}
 		return VT_OK;
 	}
-	return vt_fail(err, VT_ERR_CONFIG,
-		       "%s: [identity] addresses (or an [account] from): needed to send (your address)",
-		       cfg->path ? cfg->path : "config");
+	return vt_fail(
+		err, VT_ERR_CONFIG,
+		"%s: [identity] addresses (or an [account] from): needed to send (your address)",
+		cfg->path ? cfg->path : "config");
 }
 
 void
@@ -610,7 +612,8 @@ vt_drafts_list(const struct vt_config *cfg, struct vt_draft_list *out, struct vt
 	memset(out, 0, sizeof *out);
 	snprintf(dir, sizeof dir, "%s/drafts", cfg->data_dir);
 	if ((d = opendir(dir)) == NULL)
-		return errno == ENOENT ? VT_OK : vt_fail(err, VT_ERR_IO, "%s: %s", dir, strerror(errno));
+		return errno == ENOENT ? VT_OK
+				       : vt_fail(err, VT_ERR_IO, "%s: %s", dir, strerror(errno));
 	while ((e = readdir(d)) != NULL) {
 		struct vt_draft *grown, *dr;
 		struct stat st;

@@ -48,7 +48,9 @@ vt_snooze_parse_until(const char *text, time_t now, time_t *out)
 		tm.tm_mday = d;
 	} else {
 		/* a weekday: its next one ("mon", "monday") */
-		static const char *const days[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
+		static const char *const days[] = {
+			"sun", "mon", "tue", "wed", "thu", "fri", "sat"
+		};
 		int want = -1;
 
 		for (int k = 0; k < 7; k++)
@@ -97,7 +99,7 @@ change(struct vt_store *s, const char *changed_sql, const char *key, const char 
 }
 
 #define CHANGED_BY_MESSAGE                                                                         \
-	"INSERT INTO snooze_changed (thread) SELECT thread FROM messages"                         \
+	"INSERT INTO snooze_changed (thread) SELECT thread FROM messages"                          \
 	" WHERE message_id = ?1 AND thread <> ''"
 
 vt_status
@@ -244,7 +246,8 @@ marks_to_write(struct vt_store *s, time_t now, struct mark **out, size_t *n, str
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
-			struct mark *grown = realloc(*out, (cap = cap ? cap * 2 : 64) * sizeof *grown);
+			struct mark *grown =
+				realloc(*out, (cap = cap ? cap * 2 : 64) * sizeof *grown);
 
 			if (grown == NULL)
 				break;
@@ -301,16 +304,18 @@ vt_snooze_mirror(struct vt_store *s, struct mail_db *rw, unsigned *written_now,
 	}
 	if (rc == VT_OK && (n > 0 || changed_upto > 0) && (rc = vt_store_begin(s, err)) == VT_OK) {
 		for (size_t i = 0; rc == VT_OK && i < n; i++)
-			rc = marks[i].until ? vt_sql_run(s,
-							 "INSERT OR REPLACE INTO snooze_marks"
-							 " (message_id, until) VALUES (?, ?)",
-							 "record snoozes", err, "ti", marks[i].id,
-							 marks[i].until)
-					    : vt_sql_run(s, "DELETE FROM snooze_marks WHERE message_id = ?",
-							 "record snoozes", err, "t", marks[i].id);
+			rc = marks[i].until
+				     ? vt_sql_run(s,
+						  "INSERT OR REPLACE INTO snooze_marks"
+						  " (message_id, until) VALUES (?, ?)",
+						  "record snoozes", err, "ti", marks[i].id,
+						  marks[i].until)
+				     : vt_sql_run(s,
+						  "DELETE FROM snooze_marks WHERE message_id = ?",
+						  "record snoozes", err, "t", marks[i].id);
 		if (rc == VT_OK)
-			rc = vt_sql_run(s, "DELETE FROM snooze_changed WHERE id <= ?", "record snoozes",
-					err, "i", changed_upto);
+			rc = vt_sql_run(s, "DELETE FROM snooze_changed WHERE id <= ?",
+					"record snoozes", err, "i", changed_upto);
 		if (rc == VT_OK)
 			rc = vt_store_commit(s, err);
 		else
@@ -325,10 +330,11 @@ vt_snooze_mirror(struct vt_store *s, struct mail_db *rw, unsigned *written_now,
 bool
 vt_snooze_marks_due(struct vt_store *s)
 {
-	sqlite3_stmt *st = vt_sql_prepare(s,
-					  "SELECT count(*) FROM (SELECT DISTINCT thread FROM snooze_changed"
-					  " LIMIT ?)",
-					  NULL);
+	sqlite3_stmt *st =
+		vt_sql_prepare(s,
+			       "SELECT count(*) FROM (SELECT DISTINCT thread FROM snooze_changed"
+			       " LIMIT ?)",
+			       NULL);
 	bool due = false;
 
 	if (st == NULL)

@@ -49,8 +49,8 @@ struct vt_config {
 	size_t n_own_domains;
 	char **personal_domains; /* [vendors] personal_domains */
 	size_t n_personal_domains;
-	bool mirror_folders; /* [triage] mirror_folders */
-	bool trash_on_server; /* [triage] trash_on_server: deleted mail to the server's trash */
+	bool mirror_folders;    /* [triage] mirror_folders */
+	bool trash_on_server;   /* [triage] trash_on_server: deleted mail to the server's trash */
 	char *send_command;     /* [send] command: sendmail -t compatible, words */
 	char *send_sent_folder; /* [send] sent_folder: under the maildir, default Sent */
 	/* [trust] authserv_id: the user's receiving servers, whose
@@ -71,7 +71,7 @@ struct vt_config {
 	/* [ui]: the folder list (-1 auto, 0 hidden, 1 shown) and the widths
 	 * of the thread row's columns (-1: as the screen allows; 0 hides) */
 	long ui_folders, ui_date_w, ui_vendor_w, ui_authors_w;
-	bool ui_mark_read; /* [ui] mark_read: opening a thread reads it */
+	bool ui_mark_read;     /* [ui] mark_read: opening a thread reads it */
 	bool ui_highlight_row; /* [ui] highlight_row: the cursor spans the row */
 	char *ui_opener;       /* [ui] opener: program (and words) opening files */
 	char *ui_browser;      /* [ui] browser: program (and words) opening links */
@@ -104,8 +104,7 @@ void vt_config_mail_location(const struct vt_config *cfg, struct mail_db_locatio
  * `before` entries (cfg->n_entries: all of them). */
 bool vt_config_has_account(const struct vt_config *cfg, const char *name, size_t before);
 /* The last value of key in [account name], or NULL (borrowed). */
-const char *vt_config_account_value(const struct vt_config *cfg, const char *name,
-				    const char *key);
+const char *vt_config_account_value(const struct vt_config *cfg, const char *name, const char *key);
 /* Whether account name (any, name NULL) has idle = yes (its last idle
  * line counts; the sync engine validates the value). */
 bool vt_config_account_idle(const struct vt_config *cfg, const char *name);
@@ -245,8 +244,8 @@ struct vt_mirror_vendor {
 	int64_t id;
 	char *slug;
 	char *name;
-	bool queued;  /* promoted with mirror_folders on: first pass still due */
-	char *query;  /* notmuch query of the mail it sent */
+	bool queued; /* promoted with mirror_folders on: first pass still due */
+	char *query; /* notmuch query of the mail it sent */
 };
 struct vt_mirror_list {
 	struct vt_mirror_vendor *items;
@@ -254,8 +253,7 @@ struct vt_mirror_list {
 };
 /* Every trusted vendor (all are mirrored when [triage] mirror_folders is
  * on), by name. */
-vt_status vt_mirror_vendors(struct vt_store *s, struct vt_mirror_list *out,
-			    struct vt_error *err);
+vt_status vt_mirror_vendors(struct vt_store *s, struct vt_mirror_list *out, struct vt_error *err);
 void vt_mirror_list_clear(struct vt_mirror_list *list);
 /* Records one vendor's pass: with a summary, a journal line ("mirrored",
  * in the vendor's history; never undone, the server keeps what moved);
@@ -284,8 +282,8 @@ struct vt_issue {
 	char *vendor_name;
 	char *title;
 	time_t opened;
-	time_t closed; /* 0 while open */
-	char *note;    /* closing note */
+	time_t closed;      /* 0 while open */
+	char *note;         /* closing note */
 	char **message_ids; /* linked mail, as Message-IDs (stable across re-indexing) */
 	size_t n_links;
 };
@@ -298,9 +296,9 @@ struct vt_issue_list {
  * thread: a notmuch thread id ("thread:0000…" or bare), or "id:MSGID";
  * all its messages are linked. NULL: no link yet.
  */
-vt_status vt_issue_open(struct vt_store *s, struct mail_db *db, const char *slug,
-			const char *title, const char *thread, int64_t *id,
-			struct vt_action *out, struct vt_error *err);
+vt_status vt_issue_open(struct vt_store *s, struct mail_db *db, const char *slug, const char *title,
+			const char *thread, int64_t *id, struct vt_action *out,
+			struct vt_error *err);
 vt_status vt_issue_close(struct vt_store *s, int64_t id, const char *note, struct vt_action *out,
 			 struct vt_error *err);
 vt_status vt_issue_link(struct vt_store *s, struct mail_db *db, int64_t id, const char *thread,
@@ -324,14 +322,14 @@ struct vt_contact {
 	char *name;
 	char **addresses; /* newest first; none for a person only named ("my manager is") */
 	size_t n_addresses;
-	char *title;      /* from the newest signature that has one, or NULL */
-	char **phones;    /* as written */
+	char *title;   /* from the newest signature that has one, or NULL */
+	char **phones; /* as written */
 	size_t n_phones;
 	char *manager;    /* "my manager is ..." or NULL */
 	const char *role; /* static string or NULL */
 	bool role_set_by_user;
-	char *vendor;     /* slug of the newest mail's vendor, or NULL */
-	char **vendors;   /* every vendor, in the order first seen */
+	char *vendor;   /* slug of the newest mail's vendor, or NULL */
+	char **vendors; /* every vendor, in the order first seen */
 	size_t n_vendors;
 	long messages;
 	time_t first_seen, last_seen;
@@ -381,8 +379,8 @@ void vt_event_list_clear(struct vt_event_list *list);
 
 struct vt_index_report {
 	struct mail_index_stats mail;
-	unsigned vendors_new;  /* vendors first seen in this run */
-	unsigned reconciled;   /* store rows repaired after an interruption */
+	unsigned vendors_new; /* vendors first seen in this run */
+	unsigned reconciled;  /* store rows repaired after an interruption */
 	/* another program wrote to the index since the last run (or one
 	 * died): the store was checked against the index whole */
 	bool others_wrote;
@@ -415,8 +413,9 @@ struct vt_index_ui {
  * any difference a crash left between the two.
  */
 vt_status vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg,
-		   bool full_scan, volatile const sig_atomic_t *interrupted, const struct vt_index_ui *ui,
-		   struct vt_index_report *report, struct vt_error *err);
+		   bool full_scan, volatile const sig_atomic_t *interrupted,
+		   const struct vt_index_ui *ui, struct vt_index_report *report,
+		   struct vt_error *err);
 
 /* ---- contracts (store/contracts.c) -------------------------------------- */
 
@@ -426,12 +425,12 @@ struct vt_contract_suggestion {
 	int64_t id;
 	char *slug, *vendor_name, *message_id;
 	char ends[11];
-	char *event;   /* expires, renews, term-ends */
-	char *kind;    /* contract, maintenance, license, subscription */
+	char *event;    /* expires, renews, term-ends */
+	char *kind;     /* contract, maintenance, license, subscription */
 	bool ambiguous; /* a slashed date that reads both ways */
-	char *phrase;  /* the line it was read from */
-	time_t date;   /* the message's */
-	int state;     /* 0 open, 1 accepted, 2 rejected */
+	char *phrase;   /* the line it was read from */
+	time_t date;    /* the message's */
+	int state;      /* 0 open, 1 accepted, 2 rejected */
 };
 struct vt_contract_suggestion_list {
 	struct vt_contract_suggestion *items;
@@ -462,12 +461,11 @@ vt_status vt_contract_suggestions_in(struct vt_store *s, const char *slug, const
 void vt_contract_suggestion_list_clear(struct vt_contract_suggestion_list *list);
 /* Accepts (a contract of kind, else the kind the mail named, with notice
  * days; *id its number) or rejects an open suggestion. */
-vt_status vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept,
-			     const char *kind, long notice, int64_t *id, struct vt_error *err);
+vt_status vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept, const char *kind,
+			     long notice, int64_t *id, struct vt_error *err);
 /* A contract the user states: ends YYYY-MM-DD, kind NULL: contract. */
-vt_status vt_contract_set(struct vt_store *s, const char *slug, const char *ends,
-			  const char *kind, long notice, const char *note, int64_t *id,
-			  struct vt_error *err);
+vt_status vt_contract_set(struct vt_store *s, const char *slug, const char *ends, const char *kind,
+			  long notice, const char *note, int64_t *id, struct vt_error *err);
 /* Removes contract id; undoable (vt_undo). */
 vt_status vt_contract_remove(struct vt_store *s, int64_t id, struct vt_error *err);
 /* Contracts of one vendor (slug) or all, soonest end first; within >= 0:
@@ -486,11 +484,11 @@ void vt_today(char out[11]);
  * the vendor since ("order"), a quote whose validity ends within a week
  * ("quote"). */
 struct vt_waiting {
-	const char *what; /* "reply", "order", "quote" */
+	const char *what;                            /* "reply", "order", "quote" */
 	char *thread, *slug, *vendor_name, *subject; /* subject: unsanitised */
-	time_t last;   /* the user's last message; the order's; the quote's */
-	int days;      /* since then; for a quote, days left */
-	bool overdue;  /* more than [followup] days working days ago; a quote: always */
+	time_t last;          /* the user's last message; the order's; the quote's */
+	int days;             /* since then; for a quote, days left */
+	bool overdue;         /* more than [followup] days working days ago; a quote: always */
 	char valid_until[11]; /* a quote's, else "" */
 };
 struct vt_waiting_list {
@@ -525,8 +523,7 @@ struct vt_snoozed_list {
 bool vt_snooze_parse_until(const char *text, time_t now, time_t *out);
 /* The message's thread is out of every list and count until then
  * (unless a query names it: id:, thread:, snoozed:yes). */
-vt_status vt_snooze(struct vt_store *s, const char *message_id, time_t until,
-		    struct vt_error *err);
+vt_status vt_snooze(struct vt_store *s, const char *message_id, time_t until, struct vt_error *err);
 /* Back now: the thread, or the thread of the message. */
 vt_status vt_unsnooze_thread(struct vt_store *s, const char *thread, struct vt_error *err);
 vt_status vt_unsnooze_message(struct vt_store *s, const char *message_id, struct vt_error *err);
@@ -606,10 +603,10 @@ vt_status vt_draft_add_line(const char *draft_path, const char *line, struct vt_
 /* ---- addresses for writing mail (store/addresses.c) ---------------------- */
 
 struct vt_address_hit {
-	char *name;     /* "" when none; unsanitised mail text */
+	char *name; /* "" when none; unsanitised mail text */
 	char *address;
-	char *vendor;   /* slug of its organisation's vendor, or NULL */
-	time_t last;    /* newest mail naming it */
+	char *vendor;    /* slug of its organisation's vendor, or NULL */
+	time_t last;     /* newest mail naming it */
 	bool written_to; /* in To or Cc of the user's own mail */
 };
 struct vt_address_hits {
@@ -630,7 +627,7 @@ char *vt_draft_cc_suggestions(struct vt_store *s, const char *draft);
 /* ---- who the user writes as ---------------------------------------------- */
 
 struct vt_sender {
-	char *name;    /* NULL when none */
+	char *name; /* NULL when none */
 	char *address;
 	char *account; /* the [account NAME] whose from it is; NULL: [identity] */
 };
@@ -746,7 +743,7 @@ struct vt_thread_marks {
 	 * the thread's messages carry (struct mail_thread) and the
 	 * look-alike domains, read once: 1 so, -1 not, 0 not asked yet */
 	int by_messages;
-	struct vt_thread_set lookalikes; /* sorted organisation domains */
+	struct vt_thread_set lookalikes;  /* sorted organisation domains */
 	struct vt_thread_amount *amounts; /* by thread id */
 	size_t n_amounts;
 	struct vt_thread_issue *issues; /* by thread id */
@@ -776,8 +773,7 @@ bool vt_thread_set_has(const struct vt_thread_set *set, const char *thread_id);
  * read that and the verdicts on them are current, else asked of the
  * store once a thread, the answer kept in m. */
 vt_status vt_thread_marks_suspicious(struct vt_store *s, struct vt_thread_marks *m,
-				     const struct mail_thread *t, bool *out,
-				     struct vt_error *err);
+				     const struct mail_thread *t, bool *out, struct vt_error *err);
 void vt_thread_marks_clear(struct vt_thread_marks *m);
 
 /* ---- trust: mail that borrows a vendor's standing (store/trust.c) -------- */
@@ -872,8 +868,7 @@ void vt_document_list_clear(struct vt_document_list *list);
 size_t vt_document_check_line(const struct vt_document *d, char *buf, size_t len);
 /* Judges every bill again (ambiguous totals by the vendor's habit, the
  * jump against its usual, the contracted rate); run after indexing. */
-vt_status vt_documents_judge(struct vt_store *s, const struct vt_config *cfg,
-			     struct vt_error *err);
+vt_status vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_error *err);
 /* The rate a vendor bills by contract (NULL: none), per "month",
  * "quarter", "year" or "" (each bill). The caller judges again. */
 vt_status vt_vendor_set_rate(struct vt_store *s, const char *slug, const struct mail_money *rate,
@@ -889,8 +884,8 @@ vt_status vt_check_thread(struct vt_store *s, const char *thread_id, struct vt_s
 void vt_suspect_list_clear(struct vt_suspect_list *list);
 /* Whether any domain of the vendor is judged a look-alike; why (may be
  * NULL) gets the reason text. */
-vt_status vt_vendor_lookalike(struct vt_store *s, int64_t vendor_id, bool *is_lookalike,
-			      char *why, size_t why_len, struct vt_error *err);
+vt_status vt_vendor_lookalike(struct vt_store *s, int64_t vendor_id, bool *is_lookalike, char *why,
+			      size_t why_len, struct vt_error *err);
 /* The authserv-ids believed now: [trust] authserv_id, else the one
  * learned from the topmost header of the user's incoming mail (comma
  * separated, malloc'd; "" when none is known yet). */

@@ -15,8 +15,7 @@
 
 #include "private.h"
 
-static void
-say(struct vt_action *out, bool changed, const char *fmt, ...)
+static void say(struct vt_action *out, bool changed, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static void
@@ -38,15 +37,15 @@ load(struct vt_store *s, const char *slug, struct vt_vendor *v, struct vt_error 
 }
 
 /* Runs body inside a transaction; rolls back on failure. */
-#define IN_TRANSACTION(s, err, rc, body)                  \
-	do {                                              \
-		if (((rc) = vt_store_begin((s), (err))) != VT_OK) \
-			break;                            \
-		body;                                     \
-		if ((rc) == VT_OK)                        \
-			(rc) = vt_store_commit((s), (err)); \
-		else                                      \
-			vt_store_rollback(s);             \
+#define IN_TRANSACTION(s, err, rc, body)                                                           \
+	do {                                                                                       \
+		if (((rc) = vt_store_begin((s), (err))) != VT_OK)                                  \
+			break;                                                                     \
+		body;                                                                              \
+		if ((rc) == VT_OK)                                                                 \
+			(rc) = vt_store_commit((s), (err));                                        \
+		else                                                                               \
+			vt_store_rollback(s);                                                      \
 	} while (0)
 
 /* Whether any of the vendor's domains takes part in a resemblance: only
@@ -73,18 +72,19 @@ check_likeness(struct vt_store *s, const char *domain, int64_t vendor_id, unsign
 {
 	char why[256];
 	bool resembles;
-	vt_status rc = vt_trust_domain_resembles(s, domain, vendor_id, &resembles, why, sizeof why,
-						 err);
+	vt_status rc =
+		vt_trust_domain_resembles(s, domain, vendor_id, &resembles, why, sizeof why, err);
 
 	if (rc == VT_OK && !resembles && vendor_id != 0)
 		rc = vt_trust_domain_resembles(s, domain, 0, &resembles, why, sizeof why, err);
 	if (rc != VT_OK || !resembles)
 		return rc;
 	if (!(flags & VT_TRIAGE_FORCE))
-		return vt_fail(err, VT_ERR_CONFLICT,
-			       "%s: %s would give it that standing; if it really is who it claims to"
-			       " be, use --force",
-			       why, what);
+		return vt_fail(
+			err, VT_ERR_CONFLICT,
+			"%s: %s would give it that standing; if it really is who it claims to"
+			" be, use --force",
+			why, what);
 	snprintf(forced, forced_len, " (forced: %s)", why);
 	return VT_OK;
 }
@@ -293,8 +293,8 @@ vt_vendor_add_domain(struct vt_store *s, const char *slug, const char *domain, u
 		return rc;
 	if ((rc = load(s, slug, &v, err)) != VT_OK)
 		return rc;
-	rc = vt_sql_int(s, "SELECT vendor_id FROM vendor_domains WHERE domain = ?", &owner, err, "t",
-			org);
+	rc = vt_sql_int(s, "SELECT vendor_id FROM vendor_domains WHERE domain = ?", &owner, err,
+			"t", org);
 	if (rc == VT_OK && owner == v.id) {
 		say(out, false, "%s already has %s", v.slug, org);
 		goto out;
@@ -314,10 +314,11 @@ vt_vendor_add_domain(struct vt_store *s, const char *slug, const char *domain, u
 				"add domain", err, "ti", org, v.id);
 		/* A vendor left without domains was this one all along. */
 		if (rc == VT_OK && owner != 0)
-			rc = vt_sql_run(s,
-					"UPDATE vendors SET merged_into = ?1 WHERE id = ?2 AND NOT EXISTS"
-					" (SELECT 1 FROM vendor_domains WHERE vendor_id = ?2)",
-					"add domain", err, "ii", v.id, owner);
+			rc = vt_sql_run(
+				s,
+				"UPDATE vendors SET merged_into = ?1 WHERE id = ?2 AND NOT EXISTS"
+				" (SELECT 1 FROM vendor_domains WHERE vendor_id = ?2)",
+				"add domain", err, "ii", v.id, owner);
 		if (rc == VT_OK)
 			rc = vt_journal_add(s, "domain-added", v.id, org, before, "", summary, err);
 		if (rc == VT_OK)
@@ -345,8 +346,8 @@ vt_vendor_remove_domain(struct vt_store *s, const char *slug, const char *domain
 		domain = org;
 	if ((rc = load(s, slug, &v, err)) != VT_OK)
 		return rc;
-	rc = vt_sql_int(s, "SELECT vendor_id FROM vendor_domains WHERE domain = ?", &owner, err, "t",
-			domain);
+	rc = vt_sql_int(s, "SELECT vendor_id FROM vendor_domains WHERE domain = ?", &owner, err,
+			"t", domain);
 	if (rc == VT_ERR_NOT_FOUND || (rc == VT_OK && owner != v.id)) {
 		rc = vt_fail(err, VT_ERR_NOT_FOUND, "%s has no domain '%s'", v.slug, domain);
 		goto out;
@@ -414,8 +415,8 @@ undo_merge(struct vt_store *s, const struct journal_entry *e, struct vt_error *e
 	if (rc == VT_ERR_NOT_FOUND)
 		rc = vt_fail(err, VT_ERR_INTERNAL, "journal names unknown vendor %s", e->target);
 	if (rc == VT_OK)
-		rc = vt_sql_run(s, "UPDATE vendors SET merged_into = NULL WHERE id = ?", "undo merge",
-				err, "i", from_id);
+		rc = vt_sql_run(s, "UPDATE vendors SET merged_into = NULL WHERE id = ?",
+				"undo merge", err, "i", from_id);
 	for (tok = strtok_r(domains, ",", &save); rc == VT_OK && tok;
 	     tok = strtok_r(NULL, ",", &save))
 		rc = vt_sql_run(s, "UPDATE vendor_domains SET vendor_id = ? WHERE domain = ?",
@@ -432,8 +433,8 @@ undo_entry(struct vt_store *s, const struct journal_entry *e, struct vt_error *e
 	if (strcmp(e->action, "promoted") == 0 || strcmp(e->action, "demoted") == 0) {
 		if (!vt_bucket_parse(e->before, &bucket))
 			return vt_fail(err, VT_ERR_INTERNAL, "journal: bad bucket '%s'", e->before);
-		return vt_sql_run(s, "UPDATE vendors SET bucket = ? WHERE id = ?", "undo", err, "ii",
-				  (int64_t)bucket, e->vendor_id);
+		return vt_sql_run(s, "UPDATE vendors SET bucket = ? WHERE id = ?", "undo", err,
+				  "ii", (int64_t)bucket, e->vendor_id);
 	}
 	if (strcmp(e->action, "renamed") == 0)
 		/* The name the user replaced was theirs too, or the domain. */
@@ -453,20 +454,21 @@ undo_entry(struct vt_store *s, const struct journal_entry *e, struct vt_error *e
 					  "undo", err, "i", owner);
 
 		if (rc == VT_OK)
-			rc = vt_sql_run(s, "UPDATE vendor_domains SET vendor_id = ? WHERE domain = ?",
+			rc = vt_sql_run(s,
+					"UPDATE vendor_domains SET vendor_id = ? WHERE domain = ?",
 					"undo", err, "it", owner, e->target);
 		return rc;
 	}
 	if (strcmp(e->action, "domain-removed") == 0) {
-		vt_status rc = vt_sql_run(s,
-					  "UPDATE vendor_domains SET vendor_id = ? WHERE domain = ?",
-					  "undo", err, "it", e->vendor_id, e->target);
+		vt_status rc =
+			vt_sql_run(s, "UPDATE vendor_domains SET vendor_id = ? WHERE domain = ?",
+				   "undo", err, "it", e->vendor_id, e->target);
 
 		/* The vendor the domain had on its own goes back to being
 		 * part of the one it came from. */
 		if (rc == VT_OK)
-			rc = vt_sql_run(s, "UPDATE vendors SET merged_into = ? WHERE id = ?", "undo",
-					err, "ii", e->vendor_id,
+			rc = vt_sql_run(s, "UPDATE vendors SET merged_into = ? WHERE id = ?",
+					"undo", err, "ii", e->vendor_id,
 					(int64_t)strtoll(e->after, NULL, 10));
 		return rc;
 	}
@@ -475,18 +477,19 @@ undo_entry(struct vt_store *s, const struct journal_entry *e, struct vt_error *e
 	if (strncmp(e->action, "contract-", 9) == 0) {
 		/* the contract made goes; the suggestion (of every mail naming
 		 * that date) is open again */
-		vt_status rc = *e->after == '\0' ? VT_OK
-						 : vt_sql_run(s, "DELETE FROM contracts WHERE id = ?",
-							      "undo", err, "i",
-							      (int64_t)strtoll(e->after, NULL, 10));
+		vt_status rc = *e->after == '\0'
+				       ? VT_OK
+				       : vt_sql_run(s, "DELETE FROM contracts WHERE id = ?", "undo",
+						    err, "i", (int64_t)strtoll(e->after, NULL, 10));
 
 		if (rc == VT_OK && strcmp(e->action, "contract-set") != 0)
-			rc = vt_sql_run(s,
-					"UPDATE contract_suggestions SET state = 0 WHERE id IN"
-					" (SELECT x.id FROM contract_suggestions x, contract_suggestions c"
-					"  WHERE c.id = ? AND x.org = c.org AND x.ends = c.ends"
-					"  AND x.event = c.event)",
-					"undo", err, "i", (int64_t)strtoll(e->target, NULL, 10));
+			rc = vt_sql_run(
+				s,
+				"UPDATE contract_suggestions SET state = 0 WHERE id IN"
+				" (SELECT x.id FROM contract_suggestions x, contract_suggestions c"
+				"  WHERE c.id = ? AND x.org = c.org AND x.ends = c.ends"
+				"  AND x.event = c.event)",
+				"undo", err, "i", (int64_t)strtoll(e->target, NULL, 10));
 		return rc;
 	}
 	if (strcmp(e->action, "role-set") == 0) {
@@ -502,16 +505,18 @@ undo_entry(struct vt_store *s, const struct journal_entry *e, struct vt_error *e
 		return vt_sql_run(s, "UPDATE issues SET withdrawn = 1 WHERE id = ?", "undo", err,
 				  "i", (int64_t)strtoll(e->target, NULL, 10));
 	if (strcmp(e->action, "issue-closed") == 0)
-		return vt_sql_run(s, "UPDATE issues SET closed = NULL, note = ? WHERE id = ?", "undo",
-				  err, "ti", e->before, (int64_t)strtoll(e->target, NULL, 10));
+		return vt_sql_run(s, "UPDATE issues SET closed = NULL, note = ? WHERE id = ?",
+				  "undo", err, "ti", e->before,
+				  (int64_t)strtoll(e->target, NULL, 10));
 	if (strcmp(e->action, "issue-linked") == 0) {
 		char *ids = strdup(e->after), *tok, *save = NULL;
 		vt_status rc = ids ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 
 		for (tok = ids ? strtok_r(ids, "\n", &save) : NULL; rc == VT_OK && tok;
 		     tok = strtok_r(NULL, "\n", &save))
-			rc = vt_sql_run(s, "DELETE FROM issue_links WHERE issue_id = ? AND message_id = ?",
-					"undo", err, "it", (int64_t)strtoll(e->target, NULL, 10), tok);
+			rc = vt_sql_run(
+				s, "DELETE FROM issue_links WHERE issue_id = ? AND message_id = ?",
+				"undo", err, "it", (int64_t)strtoll(e->target, NULL, 10), tok);
 		free(ids);
 		return rc;
 	}
@@ -531,11 +536,12 @@ vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err)
 	 * once must not revert the same entry twice. */
 	if ((rc = vt_store_begin(s, err)) != VT_OK)
 		return rc;
-	st = vt_sql_prepare(s,
-			    "SELECT id, coalesce(vendor_id, 0), action, target, before, after, summary"
-			    " FROM journal WHERE undone = 0 AND action <> 'mirrored'"
-			    " ORDER BY id DESC LIMIT 1",
-			    err);
+	st = vt_sql_prepare(
+		s,
+		"SELECT id, coalesce(vendor_id, 0), action, target, before, after, summary"
+		" FROM journal WHERE undone = 0 AND action <> 'mirrored'"
+		" ORDER BY id DESC LIMIT 1",
+		err);
 	if (st == NULL) {
 		vt_store_rollback(s);
 		return err ? err->status : VT_ERR_DB;
@@ -650,7 +656,8 @@ vt_apply_retag(struct vt_store *s, struct mail_db *db, const struct vt_action *a
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		else
 			rc = vt_tag_messages(s, db, query, a->retag_add[0] ? a->retag_add : NULL,
-					     a->retag_remove[0] ? a->retag_remove : NULL, NULL, err);
+					     a->retag_remove[0] ? a->retag_remove : NULL, NULL,
+					     err);
 		free(id);
 		free(query);
 	}

@@ -120,7 +120,8 @@ vt_vendor_for_org(struct vt_store *s, const char *org, int64_t *vendor_id, bool 
 	 * for an a. */
 	if ((name = mail_domain_display(org)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	st = vt_sql_prepare(s, "INSERT INTO vendors (slug, name, bucket, created) VALUES (?, ?, 0, ?)",
+	st = vt_sql_prepare(s,
+			    "INSERT INTO vendors (slug, name, bucket, created) VALUES (?, ?, 0, ?)",
 			    err);
 	if (st == NULL) {
 		free(name);
@@ -161,9 +162,8 @@ load_domains(struct vt_store *s, struct vt_vendor *v, struct vt_error *err)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char **grown = realloc(v->domains, (v->n_domains + 1) * sizeof *grown);
 
-		if (grown == NULL ||
-		    (grown[v->n_domains] = vt_strdup0((const char *)sqlite3_column_text(st, 0))) ==
-			    NULL) {
+		if (grown == NULL || (grown[v->n_domains] = vt_strdup0(
+					      (const char *)sqlite3_column_text(st, 0))) == NULL) {
 			if (grown)
 				v->domains = grown;
 			sqlite3_reset(st);
@@ -180,6 +180,7 @@ load_domains(struct vt_store *s, struct vt_vendor *v, struct vt_error *err)
  * (store/db.c, 16 -> 17), a stale row counted from the index of messages
  * by organisation; the WHERE clause goes between the joins and the
  * GROUP BY. */
+/* clang-format off */
 #define ORG_MAIL(what, column)                                                   \
 	"CASE WHEN o.n IS NULL AND o.org IS NOT NULL THEN (SELECT " what         \
 	" FROM messages x WHERE x.org = o.org AND x.kind = 1) ELSE o." column " END"
@@ -190,6 +191,7 @@ load_domains(struct vt_store *s, struct vt_vendor *v, struct vt_error *err)
 	" coalesce(max(" ORG_MAIL("max(x.date)", "last") "), 0)"                 \
 	" FROM vendors v LEFT JOIN vendor_domains d ON d.vendor_id = v.id"       \
 	" LEFT JOIN org_mail o ON o.org = d.domain"
+/* clang-format on */
 #define VENDOR_GROUP " GROUP BY v.id"
 
 static vt_status
@@ -246,11 +248,12 @@ vt_vendor_get_brief(struct vt_store *s, const char *slug, struct vt_vendor *out,
 static vt_status
 get_by_id(struct vt_store *s, int64_t id, bool brief, struct vt_vendor *out, struct vt_error *err)
 {
-	sqlite3_stmt *st = brief ? vt_sql_prepare(s,
-						  "SELECT v.id, v.slug, v.name, v.bucket, 0, 0, 0"
-						  " FROM vendors v WHERE v.id = ?",
-						  err)
-				 : vt_sql_prepare(s, VENDOR_SELECT " WHERE v.id = ?" VENDOR_GROUP, err);
+	sqlite3_stmt *st =
+		brief ? vt_sql_prepare(s,
+				       "SELECT v.id, v.slug, v.name, v.bucket, 0, 0, 0"
+				       " FROM vendors v WHERE v.id = ?",
+				       err)
+		      : vt_sql_prepare(s, VENDOR_SELECT " WHERE v.id = ?" VENDOR_GROUP, err);
 	int rc;
 	vt_status vs;
 
@@ -280,8 +283,11 @@ vt_vendor_list(struct vt_store *s, const enum vt_bucket *bucket, struct vt_vendo
 {
 	/* Vendors with no mail left are shown only when trusted. */
 	sqlite3_stmt *st = vt_sql_prepare(
-		s, VENDOR_SELECT " WHERE v.merged_into IS NULL AND (?1 < 0 OR v.bucket = ?1)"
-		   VENDOR_GROUP " ORDER BY v.name COLLATE NOCASE, v.slug", err);
+		s,
+		VENDOR_SELECT
+		" WHERE v.merged_into IS NULL AND (?1 < 0 OR v.bucket = ?1)" VENDOR_GROUP
+		" ORDER BY v.name COLLATE NOCASE, v.slug",
+		err);
 	int rc;
 	vt_status vs = VT_OK;
 
@@ -339,8 +345,10 @@ char *
 vt_vendor_slug_for_org(struct vt_store *s, const char *org)
 {
 	sqlite3_stmt *st = vt_sql_prepare(
-		s, "SELECT v.slug FROM vendor_domains d JOIN vendors v ON v.id = d.vendor_id"
-		   " WHERE d.domain = ?", NULL);
+		s,
+		"SELECT v.slug FROM vendor_domains d JOIN vendors v ON v.id = d.vendor_id"
+		" WHERE d.domain = ?",
+		NULL);
 	char *out = NULL;
 
 	if (st == NULL || org == NULL)
@@ -425,7 +433,8 @@ vt_vendor_counts_refresh(struct vt_store *s, struct vt_error *err)
 {
 	int64_t stale = 0;
 	vt_status rc = vt_sql_int(
-		s, "SELECT EXISTS (SELECT 1 FROM org_mail INDEXED BY org_mail_stale WHERE n IS NULL)",
+		s,
+		"SELECT EXISTS (SELECT 1 FROM org_mail INDEXED BY org_mail_stale WHERE n IS NULL)",
 		&stale, err, "");
 
 	if (rc != VT_OK || !stale)

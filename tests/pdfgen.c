@@ -67,7 +67,8 @@ pdf_string(const char *s, char *out, size_t cap)
 		int n = 1;
 
 		if (c >= 0xE0 && s[1] && s[2]) {
-			cp = (unsigned)(c & 0x0F) << 12 | (unsigned)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+			cp = (unsigned)(c & 0x0F) << 12 | (unsigned)(s[1] & 0x3F) << 6 |
+			     (s[2] & 0x3F);
 			n = 3;
 		} else if (c >= 0xC0 && s[1]) {
 			cp = (unsigned)(c & 0x1F) << 6 | (s[1] & 0x3F);
@@ -186,8 +187,9 @@ main(int argc, char **argv)
 		char grey[64];
 
 		memset(grey, 0x80, sizeof grey);
-		stream(&p, "/Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray"
-			   " /BitsPerComponent 8",
+		stream(&p,
+		       "/Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray"
+		       " /BitsPerComponent 8",
 		       grey, sizeof grey);
 	}
 	/* 5 the embedded file's stream, 6 its file specification */
@@ -228,8 +230,9 @@ main(int argc, char **argv)
 	fprintf(p.f, "xref\n0 %d\n0000000000 65535 f \n", p.n + 1);
 	for (int i = 1; i <= p.n; i++)
 		fprintf(p.f, "%010ld 00000 n \n", p.offsets[i]);
-	fprintf(p.f, "trailer\n<< /Size %d /Root %d 0 R /ID [<0123456789abcdef0123456789abcdef>"
-		     " <0123456789abcdef0123456789abcdef>] >>\nstartxref\n%ld\n%%%%EOF\n",
+	fprintf(p.f,
+		"trailer\n<< /Size %d /Root %d 0 R /ID [<0123456789abcdef0123456789abcdef>"
+		" <0123456789abcdef0123456789abcdef>] >>\nstartxref\n%ld\n%%%%EOF\n",
 		p.n + 1, catalog, xref);
 	(void)pages_id;
 	return fclose(p.f) == 0 ? 0 : 1;

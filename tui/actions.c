@@ -107,7 +107,8 @@ tui_act_bucket(struct tui *t, const char *slug_arg, enum vt_bucket bucket)
 			return;
 		}
 		memset(&err, 0, sizeof err);
-		rc = vt_vendor_set_bucket(t->store, slug, bucket, flags | VT_TRIAGE_FORCE, &a, &err);
+		rc = vt_vendor_set_bucket(t->store, slug, bucket, flags | VT_TRIAGE_FORCE, &a,
+					  &err);
 	}
 	tui_report(t, rc, &a, &err);
 	free(slug);
@@ -188,8 +189,8 @@ tui_act_issue_open(struct tui *t, const char *title_arg)
 	if (title != NULL && *title != '\0') {
 		if (tid != NULL && asprintf(&thread, "thread:%s", tid) < 0)
 			thread = NULL;
-		tui_report(t, vt_issue_open(t->store, *t->db, slug, title, thread, &id, &a, &err), &a,
-		       &err);
+		tui_report(t, vt_issue_open(t->store, *t->db, slug, title, thread, &id, &a, &err),
+			   &a, &err);
 	} else {
 		tui_say(t, false, "cancelled");
 	}
@@ -267,7 +268,8 @@ tui_act_role(struct tui *t, const char *role_arg)
 		initial = contacts->items[0].ref;
 	who = tui_prompt(t, "Contact: ", initial, NULL);
 	if (who != NULL && *who != '\0')
-		role = role_arg ? strdup(role_arg) : tui_prompt(t, "Role (Tab completes): ", NULL, tui_complete_role);
+		role = role_arg ? strdup(role_arg)
+				: tui_prompt(t, "Role (Tab completes): ", NULL, tui_complete_role);
 	if (who != NULL && *who && role != NULL && *role)
 		tui_report(t, vt_contact_set_role(t->store, who, role, &a, &err), &a, &err);
 	else
@@ -423,15 +425,16 @@ void
 tui_act_sort(struct tui *t, const char *how)
 {
 	static const char *const said[TUI_SORTS] = {
-		"newest first", "largest quote or bill first", "by vendor, A to Z",
-		"by sender, A to Z", "by subject, A to Z", "the longest waiting first",
+		"newest first",      "largest quote or bill first", "by vendor, A to Z",
+		"by sender, A to Z", "by subject, A to Z",          "the longest waiting first",
 	};
 	int sort;
 
 	if (how == NULL || *how == '\0') /* the key: amount, and back */
 		sort = t->threads.sort == TUI_SORT_DATE ? TUI_SORT_AMOUNT : TUI_SORT_DATE;
 	else if ((sort = tui_sort_from_name(how)) < 0) {
-		tui_say(t, true, "sort by date, amount, vendor, sender, subject or age, not '%s'", how);
+		tui_say(t, true, "sort by date, amount, vendor, sender, subject or age, not '%s'",
+			how);
 		return;
 	}
 	tui_threads_sort(&t->threads, (enum tui_sort)sort);

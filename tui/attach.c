@@ -52,7 +52,8 @@ gather_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 	if (m->path == NULL || mail_attachment_list(m->path, &list, &aerr) != VT_OK)
 		return VT_OK; /* an unreadable message has none to offer */
 	for (size_t i = 0; i < list.count && !g->failed; i++) {
-		struct tui_attachment *grown = realloc(g->a->items, (g->a->count + 1) * sizeof *grown);
+		struct tui_attachment *grown =
+			realloc(g->a->items, (g->a->count + 1) * sizeof *grown);
 		struct tui_attachment *it;
 
 		if (grown == NULL) {
@@ -128,9 +129,10 @@ tui_attachments_draw(struct tui *t)
 	c->height = l->main_rows - 1;
 	c->count = (long)t->attachments.count;
 	tui_cursor_fix(c);
-	tui_put_text(l->main_top, 0, COLS,
-		     "  #       size  type                      name  (Enter opens, s saves, q back)",
-		     tui_colour(t, C_TITLE, A_BOLD));
+	tui_put_text(
+		l->main_top, 0, COLS,
+		"  #       size  type                      name  (Enter opens, s saves, q back)",
+		tui_colour(t, C_TITLE, A_BOLD));
 	for (int row = 0; row < c->height; row++) {
 		long i = c->top + row;
 		const struct tui_attachment *a;
@@ -148,12 +150,13 @@ tui_attachments_draw(struct tui *t)
 		else
 			snprintf(date, sizeof date, "-");
 		snprintf(line, sizeof line, "%3ld %10s  %-24s  %s  (%s, %s)", i + 1, size, a->type,
-			 a->part == 0 ? "(the message as HTML: Enter opens it in a browser)"
+			 a->part == 0  ? "(the message as HTML: Enter opens it in a browser)"
 			 : a->filename ? a->filename
 				       : "(unnamed)",
 			 a->from, date);
 		tui_put_mail_text_spans(l->main_top + 1 + row, 0, COLS, line, 0, A_NORMAL,
-					i == c->sel ? tui_colour(t, C_SELECTED, A_REVERSE) : A_NORMAL,
+					i == c->sel ? tui_colour(t, C_SELECTED, A_REVERSE)
+						    : A_NORMAL,
 					A_NORMAL);
 	}
 }
@@ -318,7 +321,9 @@ open_dir(struct tui *t)
 	if (t->open_dir != NULL)
 		return t->open_dir;
 	snprintf(tmpl, sizeof tmpl, "%s/vtriage-open-XXXXXX",
-		 runtime && *runtime == '/' ? runtime : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		 runtime && *runtime == '/' ? runtime
+		 : getenv("TMPDIR")         ? getenv("TMPDIR")
+					    : "/tmp");
 	if (mkdtemp(tmpl) != NULL)
 		t->open_dir = strdup(tmpl);
 	return t->open_dir;
@@ -353,7 +358,8 @@ safe_extension(const char *filename)
 	if (dot == NULL || (n = strlen(dot + 1)) == 0 || n > 8)
 		return "";
 	for (const char *p = dot + 1; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9')))
 			return "";
 	return dot;
 }

@@ -184,7 +184,7 @@ tui_bg_poll(struct tui_bg *bg, tui_bg_line_fn fn, void *ctx, int *exit_code)
 	}
 	if (bg->len > 0)
 		emit(bg, fn, ctx);
-	code = WIFEXITED(bg->status)	 ? WEXITSTATUS(bg->status)
+	code = WIFEXITED(bg->status)     ? WEXITSTATUS(bg->status)
 	       : WIFSIGNALED(bg->status) ? 128 + WTERMSIG(bg->status)
 					 : 1;
 	if (exit_code)

@@ -30,10 +30,10 @@ struct tui_command {
 	enum km_action action;
 	/* arg: the ':' line's argument, NULL from a key (the command asks) */
 	void (*run)(struct tui *t, enum km_action a, const char *arg);
-	bool colon;         /* offered on the ':' line */
-	enum tui_arg arg;   /* what follows the name there */
-	const char *usage;  /* the argument, for ? help: "[SLUG]" */
-	const char *alias;  /* another ':' name, kept for old habits */
+	bool colon;        /* offered on the ':' line */
+	enum tui_arg arg;  /* what follows the name there */
+	const char *usage; /* the argument, for ? help: "[SLUG]" */
+	const char *alias; /* another ':' name, kept for old habits */
 };
 
 static void
@@ -262,6 +262,7 @@ run_sort(struct tui *t, enum km_action a, const char *arg)
 	tui_act_sort(t, arg);
 }
 
+/* clang-format off */
 static const struct tui_command commands[] = {
 	{ .action = KM_UP, .run = run_move },
 	{ .action = KM_DOWN, .run = run_move },
@@ -333,6 +334,7 @@ static const struct tui_command commands[] = {
 	{ .action = KM_SORT, .run = run_sort, .colon = true, .arg = ARG_TEXT,
 	  .usage = "[date|amount|vendor|sender|subject|age]" },
 };
+/* clang-format on */
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -367,29 +369,24 @@ void
 tui_run_command(struct tui *t, const char *line)
 {
 	const struct tui_command *c;
-	const char *arg;
-	size_t len;
+	char *arg;
+	size_t len, n;
 
 	line += strspn(line, " ");
-	len = strcspn(line, " ");
-	if (len == 0)
+	if ((len = strcspn(line, " ")) == 0)
 		return;
-	arg = line + len;
-	arg += strspn(arg, " ");
 	if ((c = find_colon(line, len)) == NULL) {
-		tui_say(t, true, "unknown command '%.*s' (Tab completes; ? for help)", (int)len, line);
+		tui_say(t, true, "unknown command '%.*s' (Tab completes; ? for help)", (int)len,
+			line);
 		return;
 	}
-	{
-		/* completion leaves a space after the word */
-		char *trimmed = strdup(arg);
-		size_t n = trimmed ? strlen(trimmed) : 0;
-
-		while (n > 0 && trimmed[n - 1] == ' ')
-			trimmed[--n] = '\0';
-		c->run(t, c->action, trimmed != NULL && *trimmed != '\0' ? trimmed : NULL);
-		free(trimmed);
-	}
+	/* completion leaves a space after the word */
+	arg = strdup(line + len + strspn(line + len, " "));
+	n = arg ? strlen(arg) : 0;
+	while (n > 0 && arg[n - 1] == ' ')
+		arg[--n] = '\0';
+	c->run(t, c->action, arg != NULL && *arg != '\0' ? arg : NULL);
+	free(arg);
 }
 
 static void

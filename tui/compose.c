@@ -80,7 +80,8 @@ tui_complete_address(struct tui *t, const char *line, char ***out)
 		name[o] = '\0';
 		free(clean);
 		if (asprintf(&(*out)[n], "%.*s%s%s%s%s<%s>", (int)head, line, head ? " " : "",
-			     *name ? "\"" : "", name, *name ? "\" " : "", hits.items[i].address) >= 0)
+			     *name ? "\"" : "", name, *name ? "\" " : "",
+			     hits.items[i].address) >= 0)
 			n++;
 	}
 	vt_address_hits_clear(&hits);
@@ -117,18 +118,20 @@ edit_loop(struct tui *t, char *path, const struct mail_sender *me_p)
 
 		if (words == NULL)
 			return;
-		for (char *w = strtok(words, " \t"); w != NULL && argc < 38; w = strtok(NULL, " \t"))
+		for (char *w = strtok(words, " \t"); w != NULL && argc < 38;
+		     w = strtok(NULL, " \t"))
 			argv[argc++] = w;
 		argv[argc++] = path;
 		argv[argc] = NULL;
 		rc = tui_run_in_terminal(argv);
 		free(words);
 		if (rc != 0) {
-			tui_say(t, true, "the editor ended with status %d: the draft is kept (%s)", rc, path);
+			tui_say(t, true, "the editor ended with status %d: the draft is kept (%s)",
+				rc, path);
 			return;
 		}
 		note[0] = '\0';
-	ask:
+ask:
 		snprintf(label, sizeof label,
 			 "%sSend? y(es) e(dit) a(ttach) c(c) p(ostpone) q(uit, dropped): ", note);
 		answer = tui_prompt(t, label, NULL, NULL);
@@ -150,7 +153,8 @@ edit_loop(struct tui *t, char *path, const struct mail_sender *me_p)
 			while (len > 0 && file[len - 1] == ' ') /* Tab's space */
 				file[--len] = '\0';
 			/* what came of it leads the question (the same row) */
-			if (file != NULL && *file != '\0' && vt_draft_attach(path, file, &err) != VT_OK)
+			if (file != NULL && *file != '\0' &&
+			    vt_draft_attach(path, file, &err) != VT_OK)
 				snprintf(note, sizeof note, "%.200s. ", err.msg);
 			else if (file != NULL && *file != '\0')
 				snprintf(note, sizeof note, "attached %.200s. ", file);
@@ -203,7 +207,8 @@ edit_loop(struct tui *t, char *path, const struct mail_sender *me_p)
 			if (tui_index_busy(t) ||
 			    (rc = (int)tui_while_writable(t, send_in, &s, &err)) != VT_OK) {
 				if (err.msg[0])
-					tui_say(t, true, "%s: the draft is kept (%s)", err.msg, path);
+					tui_say(t, true, "%s: the draft is kept (%s)", err.msg,
+						path);
 				mail_outgoing_clear(&o);
 				return;
 			}
@@ -211,7 +216,8 @@ edit_loop(struct tui *t, char *path, const struct mail_sender *me_p)
 				/* a watching sync uploads the copy now */
 				if (t->sync.job == SYNC_WATCH && tui_bg_running(&t->sync.bg))
 					tui_bg_signal(&t->sync.bg, SIGUSR1);
-				tui_say(t, false, "sent to %s; its copy goes to %s's Sent at the next sync",
+				tui_say(t, false,
+					"sent to %s; its copy goes to %s's Sent at the next sync",
 					o.recipients, s.result.account);
 			} else {
 				tui_say(t, false, "sent to %s", o.recipients);
@@ -246,8 +252,8 @@ recall(struct tui *t)
 		free(subject);
 		free(to);
 	}
-	snprintf(label + o, sizeof label - o, "%s. Number resumes, Enter: new message: ",
-		 drafts.count > 5 ? " ..." : "");
+	snprintf(label + o, sizeof label - o,
+		 "%s. Number resumes, Enter: new message: ", drafts.count > 5 ? " ..." : "");
 	pick = tui_prompt(t, label, NULL, NULL);
 	if (pick == NULL) { /* Esc: nothing */
 		vt_draft_list_clear(&drafts);
@@ -281,8 +287,9 @@ tui_compose_command(struct tui *t, enum km_action a, const char *arg)
 		/* as mutt asks: the recipient (Tab completes), the subject */
 		bool asked = arg == NULL || *arg == '\0';
 		char *to = asked ? tui_prompt(t, "To: ", NULL, tui_complete_address) : strdup(arg);
-		char *subject = to == NULL ? NULL : asked ? tui_prompt(t, "Subject: ", NULL, NULL)
-							  : strdup("");
+		char *subject = to == NULL ? NULL
+				: asked    ? tui_prompt(t, "Subject: ", NULL, NULL)
+					   : strdup("");
 
 		if (to != NULL && subject != NULL &&
 		    vt_draft_begin(t->cfg, t->store, VT_DRAFT_NEW, NULL, to, subject, &draft,
@@ -302,16 +309,17 @@ tui_compose_command(struct tui *t, enum km_action a, const char *arg)
 		}
 		if (a == KM_FORWARD) {
 			char *to = arg && *arg ? strdup(arg)
-					       : tui_prompt(t, "Forward to: ", NULL, tui_complete_address);
+					       : tui_prompt(t, "Forward to: ", NULL,
+							    tui_complete_address);
 
 			if (to != NULL && *to != '\0' &&
-			    vt_draft_begin(t->cfg, t->store, VT_DRAFT_FORWARD, n.path, to, NULL, &draft,
-					   &err) != VT_OK)
+			    vt_draft_begin(t->cfg, t->store, VT_DRAFT_FORWARD, n.path, to, NULL,
+					   &draft, &err) != VT_OK)
 				tui_say(t, true, "%s", err.msg);
 			free(to);
 		} else if (vt_draft_begin(t->cfg, t->store,
-					  a == KM_REPLY_ALL ? VT_DRAFT_REPLY_ALL : VT_DRAFT_REPLY, n.path,
-					  NULL, NULL, &draft, &err) != VT_OK) {
+					  a == KM_REPLY_ALL ? VT_DRAFT_REPLY_ALL : VT_DRAFT_REPLY,
+					  n.path, NULL, NULL, &draft, &err) != VT_OK) {
 			tui_say(t, true, "%s", err.msg);
 		}
 		free(n.path);

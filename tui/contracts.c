@@ -52,7 +52,8 @@ contract_by_hand(struct tui *t, const char *arg)
 	if (strcmp(verb, "remove") == 0 && words == 2) {
 		id = strtoll(first, &end, 10);
 		if (*end != '\0' || id <= 0) {
-			tui_say(t, true, "%.40s: a contract number (see the Issues & contracts pane)",
+			tui_say(t, true,
+				"%.40s: a contract number (see the Issues & contracts pane)",
 				first);
 			return;
 		}
@@ -116,9 +117,11 @@ tui_contract_command(struct tui *t, enum km_action a, const char *arg)
 		char *name = mail_sanitize_str(c->vendor_name), *answer;
 		int64_t id;
 
-		snprintf(label, sizeof label, "%s %s %s %s%s (\"%.120s\"): a(ccept) r(eject) s(kip) ",
-			 name ? name : "", c->kind, c->event, c->ends,
-			 c->ambiguous ? " (day and month may be swapped)" : "", phrase ? phrase : "");
+		snprintf(label, sizeof label,
+			 "%s %s %s %s%s (\"%.120s\"): a(ccept) r(eject) s(kip) ", name ? name : "",
+			 c->kind, c->event, c->ends,
+			 c->ambiguous ? " (day and month may be swapped)" : "",
+			 phrase ? phrase : "");
 		free(phrase);
 		free(name);
 		answer = tui_prompt(t, label, NULL, NULL);
@@ -129,8 +132,9 @@ tui_contract_command(struct tui *t, enum km_action a, const char *arg)
 
 			/* how long before the end it is due: asked, 30 days by default */
 			if (answer[0] == 'a') {
-				char *days = tui_prompt(t, "Notice (days before the end; Enter: 30): ",
-							NULL, NULL);
+				char *days =
+					tui_prompt(t, "Notice (days before the end; Enter: 30): ",
+						   NULL, NULL);
 				char *end = NULL;
 
 				if (days == NULL) {
@@ -138,8 +142,9 @@ tui_contract_command(struct tui *t, enum km_action a, const char *arg)
 					break;
 				}
 				if (*days != '\0' && ((notice = strtol(days, &end, 10)) < 0 ||
-						       notice > 3650 || *end != '\0')) {
-					tui_say(t, true, "%.40s: a number of days, 0 to 3650", days);
+						      notice > 3650 || *end != '\0')) {
+					tui_say(t, true, "%.40s: a number of days, 0 to 3650",
+						days);
 					free(days);
 					free(answer);
 					break;
@@ -227,9 +232,10 @@ tui_snooze_command(struct tui *t, enum km_action a, const char *arg)
 		tui_say(t, true, "no thread here");
 		return;
 	}
-	when = arg && *arg ? strdup(arg)
-			   : tui_prompt(t, "Snooze until (3d, 2w, mon, YYYY-MM-DD; empty: back now): ",
-					NULL, NULL);
+	when = arg && *arg
+		       ? strdup(arg)
+		       : tui_prompt(t, "Snooze until (3d, 2w, mon, YYYY-MM-DD; empty: back now): ",
+				    NULL, NULL);
 	if (when == NULL) { /* Esc */
 		free(when);
 		free(thread);
@@ -243,7 +249,8 @@ tui_snooze_command(struct tui *t, enum km_action a, const char *arg)
 			say_marks_failed(t, marks, &marks_err);
 		}
 	} else if (!vt_snooze_parse_until(when, time(NULL), &z.until)) {
-		tui_say(t, true, "%.80s: a future date (YYYY-MM-DD), 3d, 2w or a weekday (mon)", when);
+		tui_say(t, true, "%.80s: a future date (YYYY-MM-DD), 3d, 2w or a weekday (mon)",
+			when);
 		rc = VT_ERR_USAGE;
 	} else if ((rc = mail_thread_show(*t->db, thread, snooze_one, &z, &err)) == VT_OK) {
 		/* kept by every message of the thread: one survives a merge */
@@ -297,7 +304,8 @@ report_text(struct tui *t, const char *slug, struct vt_error *err)
 		ssize_t n;
 
 		if (len + 4096 + 1 > cap) {
-			char *grown = cap < 4 << 20 ? realloc(text, cap = cap ? cap * 2 : 16384) : NULL;
+			char *grown =
+				cap < 4 << 20 ? realloc(text, cap = cap ? cap * 2 : 16384) : NULL;
 
 			if (grown == NULL)
 				break;

@@ -1,8 +1,8 @@
 /*
  * Drawing: text that never breaks the screen, the frame of folders,
- * threads and vendor panes, the pager and the help overlay. Repaints the
- * whole frame into curses' buffer and lets curses send only the cells
- * that changed (what matters over SSH).
+ * threads and vendor panes, and the pager (the help overlay: help.c).
+ * Repaints the whole frame into curses' buffer and lets curses send only
+ * the cells that changed (what matters over SSH).
  */
 #include "config.h"
 
@@ -180,7 +180,7 @@ draw_threads(struct tui *t)
 	/* The first paint loads one screen; later loads two screens' worth
 	 * around the selection, so j and k rarely wait. */
 	t->threads.window = t->threads.cached == 0 && t->tcur.top == 0 ? l->main_rows + 1
-									: 2 * l->main_rows + 20;
+								       : 2 * l->main_rows + 20;
 	tui_cursor_fix(&t->tcur);
 	for (int row = 0; row < l->main_rows; row++) {
 		long i = t->tcur.top + row;
@@ -204,19 +204,22 @@ draw_threads(struct tui *t)
 			if (strcmp(th->tags[k], "unread") == 0)
 				attr = A_BOLD;
 		if (i != t->tcur.sel) {
-			tui_put_mail_text(l->main_top + row, l->threads_x, l->threads_w, line, attr);
+			tui_put_mail_text(l->main_top + row, l->threads_x, l->threads_w, line,
+					  attr);
 			tui_draw_amount(t, th, l->main_top + row);
 		} else if (t->layout_prefs.highlight_row) {
 			tui_put_mail_text(l->main_top + row, l->threads_x, l->threads_w, line,
-					  focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_REVERSE);
+					  focused ? tui_colour(t, C_SELECTED, A_REVERSE)
+						  : A_REVERSE);
 		} else {
 			/* The cursor covers the authors and the subject, up to
 			 * the text's end: moving it rewrites that much of two
 			 * rows, not two full widths, each key over SSH. */
-			tui_put_mail_text_spans(
-				l->main_top + row, l->threads_x, l->threads_w, line,
-				tui_row_authors_x(l), attr,
-				focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_REVERSE, A_NORMAL);
+			tui_put_mail_text_spans(l->main_top + row, l->threads_x, l->threads_w, line,
+						tui_row_authors_x(l), attr,
+						focused ? tui_colour(t, C_SELECTED, A_REVERSE)
+							: A_REVERSE,
+						A_NORMAL);
 		}
 	}
 	/* The count of a big folder comes after the first paint. */
@@ -237,9 +240,9 @@ draw_pane(struct tui *t, int i, int y, int rows, const char *title)
 	snprintf(head, sizeof head, " %.300s (%zu)", title, r->count);
 	/* a title's colour ends with its text: no coloured blanks to send */
 	tui_put_mail_text_spans(y, l->panes_x, l->panes_w, head, 0, A_NORMAL,
-			   focused ? tui_colour(t, C_SELECTED, A_REVERSE)
-				   : tui_colour(t, C_TITLE, A_BOLD | A_UNDERLINE),
-			   focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_NORMAL);
+				focused ? tui_colour(t, C_SELECTED, A_REVERSE)
+					: tui_colour(t, C_TITLE, A_BOLD | A_UNDERLINE),
+				focused ? tui_colour(t, C_SELECTED, A_REVERSE) : A_NORMAL);
 	c->height = rows - 1;
 	c->count = (long)r->count;
 	tui_cursor_fix(c);
@@ -269,7 +272,7 @@ draw_panes(struct tui *t)
 	if (t->panes.slug == NULL) {
 		for (int row = 0; row < rows; row++)
 			tui_put_text(l->main_top + row, l->panes_x, l->panes_w,
-				     row > 0		? ""
+				     row > 0            ? ""
 				     : t->panes_pending ? " ..."
 							: " No vendor: not vendor mail",
 				     A_NORMAL);
@@ -314,122 +317,35 @@ draw_pager(struct tui *t)
 			continue;
 		}
 		switch (line->kind) {
-		case TUI_LINE_HEADER: attr = tui_colour(t, C_HEADER, A_BOLD); break;
-		case TUI_LINE_TREE: attr = tui_colour(t, C_TITLE, A_NORMAL); break;
-		case TUI_LINE_SUBJECT: attr = tui_colour(t, C_HEADER, A_BOLD) | A_BOLD; break;
+		case TUI_LINE_HEADER:
+			attr = tui_colour(t, C_HEADER, A_BOLD);
+			break;
+		case TUI_LINE_TREE:
+			attr = tui_colour(t, C_TITLE, A_NORMAL);
+			break;
+		case TUI_LINE_SUBJECT:
+			attr = tui_colour(t, C_HEADER, A_BOLD) | A_BOLD;
+			break;
 		case TUI_LINE_QUOTED:
-		case TUI_LINE_SIGNATURE: attr = tui_colour(t, C_DIM, A_DIM); break;
-		case TUI_LINE_ATTACHMENT: attr = tui_colour(t, C_MARK, A_UNDERLINE); break;
-		case TUI_LINE_NOTE: attr = tui_colour(t, C_ERROR, A_BOLD); break;
-		case TUI_LINE_WARNING: attr = tui_colour(t, C_ERROR, A_BOLD) | A_REVERSE; break;
-		default: break;
+		case TUI_LINE_SIGNATURE:
+			attr = tui_colour(t, C_DIM, A_DIM);
+			break;
+		case TUI_LINE_ATTACHMENT:
+			attr = tui_colour(t, C_MARK, A_UNDERLINE);
+			break;
+		case TUI_LINE_NOTE:
+			attr = tui_colour(t, C_ERROR, A_BOLD);
+			break;
+		case TUI_LINE_WARNING:
+			attr = tui_colour(t, C_ERROR, A_BOLD) | A_REVERSE;
+			break;
+		default:
+			break;
 		}
 		indent = tui_pager_indent(line->indent, COLS);
 		tui_put_text(l->main_top + row, 0, indent, "", A_NORMAL);
 		tui_put_text(l->main_top + row, indent, COLS - indent,
-			 line->kind == TUI_LINE_SEPARATOR ? "----" : line->text, attr);
-	}
-}
-
-static void
-help_push(struct tui *t, char *line)
-{
-	char **grown;
-
-	if (line == NULL)
-		return;
-	grown = realloc(t->help_lines, (t->n_help + 1) * sizeof *grown);
-	if (grown == NULL) {
-		free(line);
-		return;
-	}
-	t->help_lines = grown;
-	t->help_lines[t->n_help++] = line;
-}
-
-/* One help entry, wrapped to the screen's width; its continuation lines
- * start at column hang, under the entry's text. */
-static void
-help_add(struct tui *t, int hang, const char *text)
-{
-	size_t len = strlen(text), start = 0;
-	int width = COLS > 20 ? COLS - 1 : 20;
-
-	if (hang > width / 2)
-		hang = width / 2;
-	if (len == 0)
-		help_push(t, strdup(""));
-	while (start < len) {
-		int room = start == 0 ? width : width - hang;
-		size_t next, fit = tui_wrap_piece(text, len, start, room, &next);
-		char *line = NULL;
-
-		if (asprintf(&line, "%*s%.*s", start == 0 ? 0 : hang, "", (int)(fit - start),
-			     text + start) < 0)
-			line = NULL;
-		help_push(t, line);
-		start = next;
-	}
-}
-
-void
-tui_build_help(struct tui *t)
-{
-	enum km_context ctx = t->help_from == SCREEN_PAGER    ? KM_PAGER
-			      : t->help_from == SCREEN_ATTACH ? KM_ATTACH
-			      : t->help_from == SCREEN_LINKS  ? KM_LINK_LIST
-							      : KM_MAIN;
-	char line[1024], commands[800];
-
-	for (size_t i = 0; i < t->n_help; i++)
-		free(t->help_lines[i]);
-	free(t->help_lines);
-	t->help_lines = NULL;
-	t->n_help = 0;
-	snprintf(line, sizeof line,
-		 "Keys of the %s screen (from the keymap; rebind in [keys] of the config)",
-		 km_context_name(ctx));
-	help_add(t, 0, line);
-	help_add(t, 0, "");
-	/* what the list's marks mean, first: the keys follow */
-	help_add(t, 7, "Marks: N unread, F flagged, W waiting on the vendor, R waiting on you, "
-		       "! open issue, S suspicious: a look-alike sender domain, failed "
-		       "DKIM/SPF/DMARC, a name or address that is not the sender's, or new bank "
-		       "details (the thread's first lines say why; the Suspicious folder lists "
-		       "them all; `vtriage check`); $1,234.00 a quote's or bill's total; "
-		       "!$7,800.00 a bill the bill check flagged.");
-	help_add(t, 0, "");
-	for (int a = 1; a < KM_ACTIONS; a++) {
-		char keys[128];
-
-		km_describe(&t->km, ctx, (enum km_action)a, keys, sizeof keys);
-		if (keys[0] == '\0')
-			continue;
-		snprintf(line, sizeof line, "  %-18s %-16s %s", keys,
-			 km_action_name((enum km_action)a), km_action_help((enum km_action)a));
-		help_add(t, 38, line);
-	}
-	/* the ':' commands from the command table */
-	tui_commands_help(commands, sizeof commands);
-	snprintf(line, sizeof line, "Commands (:): %s", commands);
-	help_add(t, 14, line);
-	help_add(t, 0, "Sync runs in the background: progress on the status bar, the list "
-		       "reloads when mail arrives.");
-	t->help_cur.count = (long)t->n_help;
-	t->help_cur.sel = t->help_cur.top = 0;
-}
-
-static void
-draw_help(struct tui *t)
-{
-	const struct tui_layout *l = &t->layout;
-
-	t->help_cur.height = l->main_rows;
-	for (int row = 0; row < l->main_rows; row++) {
-		long i = t->help_cur.top + row;
-
-		tui_put_text(l->main_top + row, 0, COLS,
-			 i < (long)t->n_help && t->help_lines[i] ? t->help_lines[i] : "", A_NORMAL);
+			     line->kind == TUI_LINE_SEPARATOR ? "----" : line->text, attr);
 	}
 }
 
@@ -458,8 +374,9 @@ tui_draw(struct tui *t)
 
 			/* Moving through threads of many vendors must not wait
 			 * for each one's panes: they load when the keys pause. */
-			t->panes_pending = !((slug == NULL && t->panes.slug == NULL) ||
-					     (slug && t->panes.slug && strcmp(slug, t->panes.slug) == 0));
+			t->panes_pending =
+				!((slug == NULL && t->panes.slug == NULL) ||
+				  (slug && t->panes.slug && strcmp(slug, t->panes.slug) == 0));
 			free(slug);
 			draw_panes(t);
 		}
@@ -470,27 +387,30 @@ tui_draw(struct tui *t)
 	} else if (t->screen == SCREEN_LINKS) {
 		tui_links_draw(t);
 	} else {
-		draw_help(t);
+		tui_draw_help(t);
 	}
 	if (t->screen == SCREEN_PAGER)
-		snprintf(count, sizeof count, "line %ld/%zu", t->pager.cursor.top + 1, t->pager.count);
+		snprintf(count, sizeof count, "line %ld/%zu", t->pager.cursor.top + 1,
+			 t->pager.count);
 	else if (t->screen == SCREEN_HELP)
 		snprintf(count, sizeof count, "line %ld/%zu", t->help_cur.top + 1, t->n_help);
 	else if (t->screen == SCREEN_ATTACH)
-		snprintf(count, sizeof count, "%ld/%zu", t->attach_cur.sel + 1, t->attachments.count);
+		snprintf(count, sizeof count, "%ld/%zu", t->attach_cur.sel + 1,
+			 t->attachments.count);
 	else if (t->screen == SCREEN_LINKS)
 		snprintf(count, sizeof count, "%ld/%zu", t->links_cur.sel + 1, t->pager.n_links);
 	else
 		tui_threads_where(&t->threads, t->tcur.sel, count, sizeof count);
 	snprintf(bar, sizeof bar, " %s  [%s]%s  %s%s%s", count,
 		 t->folder_query ? t->folder_query : "",
-		 t->threads.sort == TUI_SORT_DATE ? ""
+		 t->threads.sort == TUI_SORT_DATE     ? ""
 		 : t->threads.sort == TUI_SORT_AMOUNT ? " by amount"
 		 : t->threads.sort == TUI_SORT_VENDOR ? " by vendor"
-		 : t->threads.sort == TUI_SORT_SENDER ? " by sender" : " by subject",
+		 : t->threads.sort == TUI_SORT_SENDER ? " by sender"
+						      : " by subject",
 		 t->n_pending ? "keys: " : "", t->n_pending ? ",  " : "", t->sync.status);
 	tui_put_mail_text(LINES - 2, 0, COLS, bar, tui_colour(t, C_BAR, A_REVERSE));
 	tui_put_text(LINES - 1, 0, COLS, t->message,
-		 t->message_is_error ? tui_colour(t, C_ERROR, A_BOLD) : A_NORMAL);
+		     t->message_is_error ? tui_colour(t, C_ERROR, A_BOLD) : A_NORMAL);
 	refresh();
 }

@@ -62,7 +62,7 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, const char *m
 			break;
 		}
 		ok = tui_folders_add(out, TUI_FOLDER_VENDOR, list.items[i].name, query,
-				list.items[i].slug);
+				     list.items[i].slug);
 		free(query);
 	}
 	vt_vendor_list_clear(&list);
@@ -73,9 +73,10 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, const char *m
 	if (ok)
 		out->items[out->count - 1].vendors = generic;
 	ok = ok && tui_folders_add(out, TUI_FOLDER_NONE, "Not vendor mail", "bucket:none", NULL);
-	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Waiting on vendors", "waiting:vendor", NULL);
-	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Overdue on vendors", "waiting:overdue",
-				   NULL);
+	ok = ok &&
+	     tui_folders_add(out, TUI_FOLDER_SEARCH, "Waiting on vendors", "waiting:vendor", NULL);
+	ok = ok &&
+	     tui_folders_add(out, TUI_FOLDER_SEARCH, "Overdue on vendors", "waiting:overdue", NULL);
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Waiting on me", "waiting:me", NULL);
 	ok = ok && tui_folders_add(out, TUI_FOLDER_SEARCH, "Renewals",
 				   "contract:due or contract:suggested", NULL);
@@ -217,7 +218,9 @@ tui_folders_add_maildirs(struct tui_folders *f, const char *mail_root)
 		/* Maildir++: ".Sent" is Sent */
 		last = last ? last + 1 : rel;
 		snprintf(label, sizeof label, "%.*s%s", (int)(last - rel), rel,
-			 *rel == '\0' ? "INBOX" : last[0] == '.' ? last + 1 : last);
+			 *rel == '\0'     ? "INBOX"
+			 : last[0] == '.' ? last + 1
+					  : last);
 		if (ok && quoted != NULL && asprintf(&query, "folder:%s", quoted) >= 0)
 			ok = tui_folders_add(f, TUI_FOLDER_MAILDIR, label, query, NULL);
 		else

@@ -62,7 +62,8 @@ tui_links_draw(struct tui *t)
 		}
 		snprintf(line, sizeof line, "%3ld  %s", i + 1, t->pager.links[i]);
 		tui_put_mail_text_spans(l->main_top + 1 + row, 0, COLS, line, 0, A_NORMAL,
-					i == c->sel ? tui_colour(t, C_SELECTED, A_REVERSE) : A_NORMAL,
+					i == c->sel ? tui_colour(t, C_SELECTED, A_REVERSE)
+						    : A_NORMAL,
 					A_NORMAL);
 	}
 }

@@ -69,8 +69,8 @@ drop_order(struct tui_threads *t)
 	t->n_order = 0;
 }
 
-static const char *const sort_names[TUI_SORTS] = { "date", "amount", "vendor", "sender",
-						    "subject", "age" };
+static const char *const sort_names[TUI_SORTS] = { "date",   "amount",  "vendor",
+						   "sender", "subject", "age" };
 
 const char *
 tui_sort_name(enum tui_sort sort)
@@ -150,7 +150,7 @@ struct collect {
 static char *
 sort_key(const struct mail_thread *th, enum tui_sort sort)
 {
-	const char *s = sort == TUI_SORT_VENDOR	 ? (th->vendor_org ? th->vendor_org : "~")
+	const char *s = sort == TUI_SORT_VENDOR   ? (th->vendor_org ? th->vendor_org : "~")
 			: sort == TUI_SORT_SENDER ? th->authors
 						  : th->subject;
 	char *key;
@@ -168,7 +168,8 @@ sort_key(const struct mail_thread *th, enum tui_sort sort)
 			/* a short word and a colon: a reply or forward mark */
 			bool word = true;
 			for (const char *p = s; p < colon; p++)
-				word = word && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'));
+				word = word &&
+				       ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'));
 			if (!word)
 				break;
 			s = colon + 1;
@@ -218,13 +219,13 @@ static vt_status
 make_order(struct tui_threads *t, struct mail_db *db, struct vt_error *err)
 {
 	struct collect c = { .marks = &t->marks, .sort = t->sort };
-	vt_status rc =
-		vt_search_threads(t->store, db, t->query, t->nm_query, 0, -1, collect_thread, &c, err);
+	vt_status rc = vt_search_threads(t->store, db, t->query, t->nm_query, 0, -1, collect_thread,
+					 &c, err);
 
 	if (rc == VT_OK && c.count > 1)
 		qsort(c.items, c.count, sizeof *c.items,
 		      t->sort == TUI_SORT_AMOUNT ? by_amount_desc
-		      : t->sort == TUI_SORT_AGE	 ? by_age
+		      : t->sort == TUI_SORT_AGE  ? by_age
 						 : by_key);
 	if (rc == VT_OK && (t->order = malloc((c.count ? c.count : 1) * sizeof *t->order)) == NULL)
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -242,8 +243,7 @@ make_order(struct tui_threads *t, struct mail_db *db, struct vt_error *err)
 }
 
 vt_status
-tui_threads_open(struct tui_threads *t, struct vt_store *s, const char *query,
-		 struct vt_error *err)
+tui_threads_open(struct tui_threads *t, struct vt_store *s, const char *query, struct vt_error *err)
 {
 	char *nm = NULL, *copy;
 	vt_status rc;
@@ -316,7 +316,7 @@ const struct mail_thread *
 tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt_error *err)
 {
 	long start, window = t->window > 0 && t->window < TUI_THREAD_WINDOW ? t->window
-									   : TUI_THREAD_WINDOW;
+									    : TUI_THREAD_WINDOW;
 
 	if (t->tail_want > 0)
 		return tui_threads_tail_get(t, db, index, err);
@@ -462,8 +462,8 @@ chosen(int pref, int automatic)
 }
 
 void
-tui_layout_compute(int cols, int lines, bool panes_wanted,
-		   const struct tui_layout_prefs *prefs, struct tui_layout *out)
+tui_layout_compute(int cols, int lines, bool panes_wanted, const struct tui_layout_prefs *prefs,
+		   struct tui_layout *out)
 {
 	static const struct tui_layout_prefs automatic = TUI_LAYOUT_AUTO;
 	bool folders, wide;
@@ -473,8 +473,8 @@ tui_layout_compute(int cols, int lines, bool panes_wanted,
 	memset(out, 0, sizeof *out);
 	out->main_top = 1;
 	out->main_rows = lines > 4 ? lines - 3 : 1;
-	folders = prefs->folders >= 0 ? prefs->folders > 0 && cols >= 60
-				      : cols >= FOLDERS_BY_DEFAULT;
+	folders =
+		prefs->folders >= 0 ? prefs->folders > 0 && cols >= 60 : cols >= FOLDERS_BY_DEFAULT;
 	out->folders_w = folders ? (cols >= 100 ? 26 : 20) : 0;
 	out->threads_x = out->folders_w ? out->folders_w + 1 : 0;
 	out->threads_w = cols - out->threads_x;

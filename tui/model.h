@@ -15,10 +15,10 @@
 
 /* ---- a cursor over a list shown in a window of `height` lines ---- */
 struct tui_cursor {
-	long count;  /* items; < 0 while unknown */
-	long sel;    /* selected item */
-	long top;    /* first item shown */
-	int height;  /* lines available */
+	long count; /* items; < 0 while unknown */
+	long sel;   /* selected item */
+	long top;   /* first item shown */
+	int height; /* lines available */
 };
 /* Moves the selection by delta (clamped) and scrolls to keep it shown. */
 void tui_cursor_move(struct tui_cursor *c, long delta);
@@ -37,9 +37,9 @@ enum tui_folder_kind {
 };
 struct tui_folder {
 	enum tui_folder_kind kind;
-	char *label; /* unsanitised (vendor names come from the user, searches too) */
-	char *query; /* vtriage query */
-	char *slug;  /* TUI_FOLDER_VENDOR */
+	char *label;  /* unsanitised (vendor names come from the user, searches too) */
+	char *query;  /* vtriage query */
+	char *slug;   /* TUI_FOLDER_VENDOR */
 	long vendors; /* TUI_FOLDER_GENERIC: vendors in the bucket */
 	long unread;  /* unread messages, -1 until counted */
 };
@@ -53,8 +53,8 @@ struct tui_folders {
  * [searches] of cfg (may be NULL), whose queries are checked: a bad one
  * is an error naming the file, line and label; then the Maildir folders
  * under mail_root (may be NULL: none). */
-vt_status tui_folders_build(struct vt_store *s, const struct vt_config *cfg,
-			    const char *mail_root, struct tui_folders *out, struct vt_error *err);
+vt_status tui_folders_build(struct vt_store *s, const struct vt_config *cfg, const char *mail_root,
+			    struct tui_folders *out, struct vt_error *err);
 /* Adds one folder; false when out of memory. */
 bool tui_folders_add(struct tui_folders *f, enum tui_folder_kind kind, const char *label,
 		     const char *query, const char *slug);
@@ -70,15 +70,22 @@ long tui_folders_find(const struct tui_folders *f, const char *slug, const char 
 void tui_folders_clear(struct tui_folders *f);
 
 /* ---- the thread list: a window of threads loaded on demand ---- */
-enum tui_sort { TUI_SORT_DATE, TUI_SORT_AMOUNT, TUI_SORT_VENDOR, TUI_SORT_SENDER,
-		TUI_SORT_SUBJECT, TUI_SORT_AGE, TUI_SORTS };
+enum tui_sort {
+	TUI_SORT_DATE,
+	TUI_SORT_AMOUNT,
+	TUI_SORT_VENDOR,
+	TUI_SORT_SENDER,
+	TUI_SORT_SUBJECT,
+	TUI_SORT_AGE,
+	TUI_SORTS
+};
 #define TUI_THREAD_WINDOW 200
 struct tui_threads {
-	char *query;   /* the user's query */
-	char *nm_query; /* translated for notmuch */
+	char *query;            /* the user's query */
+	char *nm_query;         /* translated for notmuch */
 	struct vt_store *store; /* translated it; a vendor's first window (borrowed) */
-	long total;    /* threads matching; -1 until counted */
-	long offset;   /* of cache[0] */
+	long total;             /* threads matching; -1 until counted */
+	long offset;            /* of cache[0] */
 	size_t cached;
 	struct mail_thread cache[TUI_THREAD_WINDOW];
 	struct vt_thread_marks marks;
@@ -196,7 +203,7 @@ enum tui_line_kind {
 	TUI_LINE_QUOTED,
 	TUI_LINE_SIGNATURE,
 	TUI_LINE_ATTACHMENT,
-	TUI_LINE_NOTE, /* our own remarks: unreadable part, wrong greeting */
+	TUI_LINE_NOTE,    /* our own remarks: unreadable part, wrong greeting */
 	TUI_LINE_WARNING, /* why the thread's mail is suspicious: first lines */
 	TUI_LINE_SEPARATOR,
 	TUI_LINE_TREE, /* the thread's shape, on top */
@@ -212,8 +219,8 @@ struct tui_pager {
 	struct tui_cursor cursor; /* sel is the top line */
 	char *thread_id;
 	char *vendor_org; /* of the thread, for the triage keys */
-	int width; /* lines are wrapped to it (0: not wrapped) */
-	bool brief; /* From and Subject only: no To, Cc, Date */
+	int width;        /* lines are wrapped to it (0: not wrapped) */
+	bool brief;       /* From and Subject only: no To, Cc, Date */
 	bool fold_quotes; /* each run of quoted lines as one line saying how many */
 	char **links;     /* the thread's links, each once, in reading order */
 	size_t n_links;
@@ -260,8 +267,8 @@ struct tui_layout {
 	int main_top, main_rows; /* rows of the main area */
 	int folders_w;           /* 0: folders hidden */
 	int threads_x, threads_w;
-	int panes_x, panes_w;    /* panes_w 0: not shown */
-	bool panes_overlay;      /* the whole main area, over the thread list */
+	int panes_x, panes_w; /* panes_w 0: not shown */
+	bool panes_overlay;   /* the whole main area, over the thread list */
 	/* the thread row's columns before the subject (0: not shown); the
 	 * date is YY-MM-DD when 8 wide, YYYY-MM-DD when 10 */
 	int date_w, vendor_w, authors_w;
@@ -269,11 +276,14 @@ struct tui_layout {
 /* What the user chose ([ui], and the keys that toggle): -1 is "as the
  * width allows". */
 struct tui_layout_prefs {
-	int folders;   /* -1, 0 hidden, 1 shown */
+	int folders;                     /* -1, 0 hidden, 1 shown */
 	int date_w, vendor_w, authors_w; /* -1, or a width (0 hides) */
-	bool highlight_row; /* the cursor's highlight spans the row, not its text */
+	bool highlight_row;              /* the cursor's highlight spans the row, not its text */
 };
-#define TUI_LAYOUT_AUTO { -1, -1, -1, -1, false }
+#define TUI_LAYOUT_AUTO                                                                            \
+	{                                                                                          \
+		-1, -1, -1, -1, false                                                              \
+	}
 /*
  * The screen's parts at this size. Narrow screens first: at 80x24 the
  * folder list hides (a key shows it) and the row's columns narrow so that

@@ -27,9 +27,12 @@ focused_cursor(struct tui *t)
 	if (t->screen == SCREEN_LINKS)
 		return &t->links_cur;
 	switch (t->focus) {
-	case FOCUS_FOLDERS: return &t->fcur;
-	case FOCUS_THREADS: return &t->tcur;
-	default: return &t->pane_cur[t->focus - FOCUS_PANE];
+	case FOCUS_FOLDERS:
+		return &t->fcur;
+	case FOCUS_THREADS:
+		return &t->tcur;
+	default:
+		return &t->pane_cur[t->focus - FOCUS_PANE];
 	}
 }
 
@@ -164,7 +167,7 @@ static long
 tail_want(const struct tui *t, long above)
 {
 	long want = t->threads.tail_want > 0 ? t->threads.tail_want * 2
-					       : 2 * (long)t->layout.main_rows + 20;
+					     : 2 * (long)t->layout.main_rows + 20;
 
 	while (want < t->threads.n_tail + above)
 		want *= 2;
@@ -178,19 +181,37 @@ tui_move_by(struct tui *t, enum km_action a)
 	long page = t->layout.main_rows > 1 ? t->layout.main_rows - 1 : 1;
 
 	if (t->screen == SCREEN_PAGER || t->screen == SCREEN_HELP) {
-		struct tui_cursor *view = t->screen == SCREEN_PAGER ? &t->pager.cursor : &t->help_cur;
+		struct tui_cursor *view =
+			t->screen == SCREEN_PAGER ? &t->pager.cursor : &t->help_cur;
 		long count = t->screen == SCREEN_PAGER ? (long)t->pager.count : (long)t->n_help;
 
 		switch (a) {
-		case KM_UP: scroll_view(t, view, count, -1); break;
-		case KM_DOWN: scroll_view(t, view, count, 1); break;
-		case KM_PAGE_UP: scroll_view(t, view, count, -page); break;
-		case KM_PAGE_DOWN: scroll_view(t, view, count, page); break;
-		case KM_HALF_UP: scroll_view(t, view, count, -page / 2); break;
-		case KM_HALF_DOWN: scroll_view(t, view, count, page / 2); break;
-		case KM_TOP: view->top = 0; break;
-		case KM_BOTTOM: scroll_view(t, view, count, count); break;
-		default: break;
+		case KM_UP:
+			scroll_view(t, view, count, -1);
+			break;
+		case KM_DOWN:
+			scroll_view(t, view, count, 1);
+			break;
+		case KM_PAGE_UP:
+			scroll_view(t, view, count, -page);
+			break;
+		case KM_PAGE_DOWN:
+			scroll_view(t, view, count, page);
+			break;
+		case KM_HALF_UP:
+			scroll_view(t, view, count, -page / 2);
+			break;
+		case KM_HALF_DOWN:
+			scroll_view(t, view, count, page / 2);
+			break;
+		case KM_TOP:
+			view->top = 0;
+			break;
+		case KM_BOTTOM:
+			scroll_view(t, view, count, count);
+			break;
+		default:
+			break;
 		}
 		return;
 	}
@@ -209,13 +230,27 @@ tui_move_by(struct tui *t, enum km_action a)
 		}
 	}
 	switch (a) {
-	case KM_UP: tui_cursor_move(c, -1); break;
-	case KM_DOWN: tui_cursor_move(c, 1); break;
-	case KM_PAGE_UP: tui_cursor_move(c, -page); break;
-	case KM_PAGE_DOWN: tui_cursor_move(c, page); break;
-	case KM_HALF_UP: tui_cursor_move(c, -page / 2); break;
-	case KM_HALF_DOWN: tui_cursor_move(c, page / 2); break;
-	case KM_TOP: tui_cursor_set(c, 0); break;
+	case KM_UP:
+		tui_cursor_move(c, -1);
+		break;
+	case KM_DOWN:
+		tui_cursor_move(c, 1);
+		break;
+	case KM_PAGE_UP:
+		tui_cursor_move(c, -page);
+		break;
+	case KM_PAGE_DOWN:
+		tui_cursor_move(c, page);
+		break;
+	case KM_HALF_UP:
+		tui_cursor_move(c, -page / 2);
+		break;
+	case KM_HALF_DOWN:
+		tui_cursor_move(c, page / 2);
+		break;
+	case KM_TOP:
+		tui_cursor_set(c, 0);
+		break;
 	case KM_BOTTOM:
 		if (c == &t->tcur && t->threads.total < 0 && t->threads.tail_want == 0 &&
 		    (t->threads.sort != TUI_SORT_DATE || !show_tail(t, tail_want(t, 0)))) {
@@ -230,7 +265,8 @@ tui_move_by(struct tui *t, enum km_action a)
 			else if (t->threads.total < 0) {
 				t->bottom_pending = true;
 				t->need_count = true;
-				tui_say(t, false, "counting the threads: G goes to the last when done");
+				tui_say(t, false,
+					"counting the threads: G goes to the last when done");
 				return;
 			}
 		}
@@ -238,7 +274,8 @@ tui_move_by(struct tui *t, enum km_action a)
 			c->count = t->threads.total >= 0 ? t->threads.total : t->threads.n_tail;
 		tui_cursor_set(c, c->count > 0 ? c->count - 1 : 0);
 		break;
-	default: break;
+	default:
+		break;
 	}
 	/* The folder under the cursor is the folder shown. */
 	if (c == &t->fcur)

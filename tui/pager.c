@@ -145,7 +145,8 @@ add_body(struct tui_pager *p, int indent, const char *body)
 		size_t len = strcspn(line, "\n");
 		enum tui_line_kind kind = TUI_LINE_BODY;
 
-		if ((len == 3 && strncmp(line, "-- ", 3) == 0) || (len == 2 && strncmp(line, "--", 2) == 0))
+		if ((len == 3 && strncmp(line, "-- ", 3) == 0) ||
+		    (len == 2 && strncmp(line, "--", 2) == 0))
 			signature = true;
 		if (!signature && starts_history(line, len))
 			history = true;
@@ -157,8 +158,8 @@ add_body(struct tui_pager *p, int indent, const char *body)
 			folded++;
 		} else {
 			if (folded > 0) {
-				snprintf(note, sizeof note, "[%ld quoted line%s: T shows them]", folded,
-					 folded == 1 ? "" : "s");
+				snprintf(note, sizeof note, "[%ld quoted line%s: T shows them]",
+					 folded, folded == 1 ? "" : "s");
 				if (!add_line(p, TUI_LINE_QUOTED, indent, note, strlen(note)))
 					return false;
 				folded = 0;
@@ -310,10 +311,12 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 	}
 	ok = ok && add_line(p, TUI_LINE_BODY, indent, "", 0);
 	/* A body we cannot read is a note in the pager, not a failure. */
-	if (ok && m->path != NULL && mail_body_text(m->path, 256 * 1024, &text, &body_err) == VT_OK) {
+	if (ok && m->path != NULL &&
+	    mail_body_text(m->path, 256 * 1024, &text, &body_err) == VT_OK) {
 		char greeted[64], *note = NULL;
 
-		if (b->cfg != NULL && b->cfg->identity_name != NULL && !from_user(b->cfg, m->from) &&
+		if (b->cfg != NULL && b->cfg->identity_name != NULL &&
+		    !from_user(b->cfg, m->from) &&
 		    mail_wrong_greeting(text, b->cfg->identity_name, greeted, sizeof greeted) &&
 		    asprintf(&note, "[this mail greets you as %s: not your name]", greeted) >= 0) {
 			ok = add_line(p, TUI_LINE_NOTE, indent, note, strlen(note));
@@ -334,9 +337,10 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 			if (a->body)
 				continue; /* the text above is its reading */
 			mail_format_bytes(a->size, size, sizeof size);
-			if (ok && asprintf(&line, "[attachment %d: %s, %s, %s]  (v: list, save, open)",
-					   a->part, a->filename ? a->filename : "unnamed", a->type,
-					   size) >= 0) {
+			if (ok &&
+			    asprintf(&line, "[attachment %d: %s, %s, %s]  (v: list, save, open)",
+				     a->part, a->filename ? a->filename : "unnamed", a->type,
+				     size) >= 0) {
 				ok = add_line(p, TUI_LINE_ATTACHMENT, indent, line, strlen(line));
 				free(line);
 			}
@@ -365,10 +369,11 @@ add_documents(struct tui_pager *p, struct vt_store *store, const char *thread_id
 
 		if (d->has_total)
 			vt_document_check_line(d, amount, sizeof amount);
-		n = asprintf(&line, "$ %s%s%s: %s%s%s%s%s%s%s", d->kind == MAIL_DOC_QUOTE ? "Quote"
-							 : d->kind == MAIL_DOC_BILL  ? "Bill"
-							 : d->kind == MAIL_DOC_ORDER ? "Order"
-										     : "Payment",
+		n = asprintf(&line, "$ %s%s%s: %s%s%s%s%s%s%s",
+			     d->kind == MAIL_DOC_QUOTE   ? "Quote"
+			     : d->kind == MAIL_DOC_BILL  ? "Bill"
+			     : d->kind == MAIL_DOC_ORDER ? "Order"
+							 : "Payment",
 			     *d->ref ? " " : "", d->ref, amount, *d->due ? ", due " : "", d->due,
 			     *d->valid_until ? ", valid until " : "", d->valid_until,
 			     *d->note ? "; " : "", d->note);

@@ -64,7 +64,8 @@ spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
 					      "\u2585", "\u2586", "\u2587", "\u2588" };
 	static const char ascii[] = " .:-=+*#";
 	time_t now = time(NULL);
-	struct vt_document_filter f = { .kind = MAIL_DOC_BILL, .vendor = slug,
+	struct vt_document_filter f = { .kind = MAIL_DOC_BILL,
+					.vendor = slug,
 					.since = now - 366 * 86400 };
 	struct vt_document_list docs;
 	int64_t month[12] = { 0 }, max = 0;
@@ -80,8 +81,8 @@ spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
 		int n = 0;
 
 		for (size_t k = 0; k < docs.count; k++)
-			n += docs.items[k].has_total &&
-			     strcmp(docs.items[k].total.currency, docs.items[i].total.currency) == 0;
+			n += docs.items[k].has_total && strcmp(docs.items[k].total.currency,
+							       docs.items[i].total.currency) == 0;
 		if (n > best) {
 			best = n;
 			memcpy(total.currency, docs.items[i].total.currency, 4);
@@ -91,7 +92,8 @@ spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
 	for (size_t i = 0; i < docs.count; i++) {
 		int back;
 
-		if (!docs.items[i].has_total || strcmp(docs.items[i].total.currency, total.currency))
+		if (!docs.items[i].has_total ||
+		    strcmp(docs.items[i].total.currency, total.currency))
 			continue;
 		localtime_r(&docs.items[i].date, &tm);
 		back = (today.tm_year - tm.tm_year) * 12 + today.tm_mon - tm.tm_mon;
@@ -112,7 +114,9 @@ spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
 		char ascii_block[2] = { level < 0 ? '_' : ascii[level], '\0' };
 
 		o += (size_t)snprintf(out + o, len - o, "%s",
-				      MB_CUR_MAX == 1 ? ascii_block : level < 0 ? " " : blocks[level]);
+				      MB_CUR_MAX == 1 ? ascii_block
+				      : level < 0     ? " "
+						      : blocks[level]);
 	}
 	if (o + 4 < len) {
 		out[o++] = ' ';
@@ -147,7 +151,8 @@ load_history(struct vt_store *s, const char *slug, struct tui_pane_rows *out, st
 			const char *text = e->summary;
 			size_t who = colon ? (size_t)(colon - e->summary) + 2 : 0;
 
-			if (who && (strncmp(text, "from ", 5) == 0 || strncmp(text, "to ", 3) == 0)) {
+			if (who &&
+			    (strncmp(text, "from ", 5) == 0 || strncmp(text, "to ", 3) == 0)) {
 				if (last_who != NULL && who == last_len &&
 				    strncmp(last_who, text, who) == 0)
 					text += who;
@@ -156,8 +161,8 @@ load_history(struct vt_store *s, const char *slug, struct tui_pane_rows *out, st
 			} else {
 				last_who = NULL;
 			}
-			n = asprintf(&line, "%s %s %s", date, e->direction == MAIL_DIR_OUT ? ">" : "<",
-				     text);
+			n = asprintf(&line, "%s %s %s", date,
+				     e->direction == MAIL_DIR_OUT ? ">" : "<", text);
 		} else
 			n = asprintf(&line, "%s [%s] %s", date, e->kind, e->summary);
 		if (n < 0 || !rows_add(out, line, e->ref))
@@ -180,8 +185,9 @@ load_contacts(struct vt_store *s, const char *slug, struct tui_pane_rows *out, s
 		const struct vt_contact *c = &list.items[i];
 		char *line = NULL;
 
-		if (asprintf(&line, "%s%s%s%s%s", c->name, c->role ? " [" : "", c->role ? c->role : "",
-			     c->role ? "]" : "", c->n_vendors > 1 ? " (moved)" : "") < 0 ||
+		if (asprintf(&line, "%s%s%s%s%s", c->name, c->role ? " [" : "",
+			     c->role ? c->role : "", c->role ? "]" : "",
+			     c->n_vendors > 1 ? " (moved)" : "") < 0 ||
 		    !rows_add(out, line, c->n_addresses ? c->addresses[0] : c->name))
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		free(line);
@@ -223,11 +229,11 @@ load_issues(struct vt_store *s, const char *slug, struct tui_pane_rows *out, str
 			const struct vt_contract *c = &contracts.items[i];
 			char *line = NULL;
 
-			if ((c->days_left < 0
-				     ? asprintf(&line, "C%lld %s ended %s", (long long)c->id, c->kind,
-						c->ends)
-				     : asprintf(&line, "C%lld %s to %s, %dd%s", (long long)c->id,
-						c->kind, c->ends, c->days_left, c->due ? " DUE" : "")) < 0 ||
+			if ((c->days_left < 0 ? asprintf(&line, "C%lld %s ended %s",
+							 (long long)c->id, c->kind, c->ends)
+					      : asprintf(&line, "C%lld %s to %s, %dd%s",
+							 (long long)c->id, c->kind, c->ends,
+							 c->days_left, c->due ? " DUE" : "")) < 0 ||
 			    !rows_add(out, line, NULL))
 				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 			free(line);
@@ -271,8 +277,8 @@ load_documents(struct vt_store *s, const char *slug, struct tui_pane_rows *out,
 			for (size_t k = 0; ok && k < n_sums; k++) {
 				mail_money_format(&sums[k].money, amount, sizeof amount);
 				ok = asprintf(&line, "  %d %s: %s (%d)", year,
-					      sums[k].kind == MAIL_DOC_BILL ? "bills" : "quotes", amount,
-					      sums[k].count) >= 0 &&
+					      sums[k].kind == MAIL_DOC_BILL ? "bills" : "quotes",
+					      amount, sums[k].count) >= 0 &&
 				     rows_add(out, line, NULL);
 				free(line);
 				line = NULL;
@@ -367,4 +373,3 @@ tui_panes_load(struct tui_panes *p, struct vt_store *s, const char *slug, bool f
 	}
 	return VT_OK;
 }
-

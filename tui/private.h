@@ -2,7 +2,8 @@
  * Internals shared by the files of the interface (tui/): its state and
  * the functions one job calls of another. Never included outside tui/.
  *
- *   draw.c     text on the screen, the frame, the help overlay
+ *   draw.c     text on the screen, the frame
+ *   help.c     the help overlay
  *   prompt.c   the message-row prompt and its completion
  *   sync.c     the background sync child and reloading after changes
  *   actions.c  what the keys and ':' commands do (triage, tags, search)
@@ -38,26 +39,26 @@ enum sync_job { SYNC_NONE, SYNC_ONCE, SYNC_WATCH, SYNC_INDEX };
 struct tui_sync {
 	struct tui_bg bg;
 	enum sync_job job;
-	bool indexing;      /* the child writes the index: our writes wait */
-	bool reload;        /* new mail: reopen the index when it is safe */
-	bool summary_seen;  /* this run reported a finished round */
-	bool quit_asked;    /* q once while it runs: warned */
-	bool waiting;       /* SYNC_WATCH between rounds (IDLE): ,y syncs at once */
-	char status[320];   /* on the status bar: "sync: INBOX 120/400" */
-	char summary[TUI_BG_LINE_MAX + 1];  /* what its last round did */
-	char error[TUI_BG_LINE_MAX + 512];  /* its last complaint */
+	bool indexing;                     /* the child writes the index: our writes wait */
+	bool reload;                       /* new mail: reopen the index when it is safe */
+	bool summary_seen;                 /* this run reported a finished round */
+	bool quit_asked;                   /* q once while it runs: warned */
+	bool waiting;                      /* SYNC_WATCH between rounds (IDLE): ,y syncs at once */
+	char status[320];                  /* on the status bar: "sync: INBOX 120/400" */
+	char summary[TUI_BG_LINE_MAX + 1]; /* what its last round did */
+	char error[TUI_BG_LINE_MAX + 512]; /* its last complaint */
 };
 
 #define TUI_HISTORY_MAX 50
 
 /* One attachment of the thread shown (tui/attach.c). */
 struct tui_attachment {
-	char *path;      /* the message's file */
-	int part;        /* its number in the message */
-	char *filename;  /* as the mail names it, or NULL */
+	char *path;     /* the message's file */
+	int part;       /* its number in the message */
+	char *filename; /* as the mail names it, or NULL */
 	char *type;
 	size_t size;
-	char *from;      /* the message's sender */
+	char *from; /* the message's sender */
 	time_t date;
 };
 struct tui_attachments {
@@ -96,7 +97,7 @@ struct tui {
 	struct tui_attachments attachments;
 	struct tui_cursor attach_cur;
 	enum tui_screen attach_from; /* where q goes back to */
-	char *open_dir; /* private directory of opened attachments, or NULL */
+	char *open_dir;              /* private directory of opened attachments, or NULL */
 	struct tui_cursor links_cur; /* over t->pager.links */
 	char **help_lines;
 	size_t n_help;
@@ -109,11 +110,11 @@ struct tui {
 	bool need_count;
 	bool bottom_pending; /* G before the count: the end once counted */
 	bool count_say;      /* say the count once known (after a search) */
-	bool need_marks; /* the marks (waiting, issues) come after the first paint */
-	bool need_unread; /* the folders' unread counts, when the keys pause */
-	bool panes_pending; /* the panes shown are not the selection's */
+	bool need_marks;     /* the marks (waiting, issues) come after the first paint */
+	bool need_unread;    /* the folders' unread counts, when the keys pause */
+	bool panes_pending;  /* the panes shown are not the selection's */
 	bool quit;
-	char *search;     /* the last / query, for n and N */
+	char *search;       /* the last / query, for n and N */
 	char *folder_query; /* the query of the thread list (folder or search) */
 	bool searching;     /* the list is a search: q goes back to the folder */
 	char *folder_label;
@@ -132,8 +133,8 @@ struct tui {
 /* Draws utf8 (already safe for the terminal) at y,x in at most width
  * columns, padding with spaces; wide characters never straddle the edge. */
 void tui_put_text(int y, int x, int width, const char *utf8, attr_t attr);
-void tui_put_text_spans(int y, int x, int width, const char *utf8, int head_cols,
-			attr_t head_attr, attr_t attr, attr_t pad_attr);
+void tui_put_text_spans(int y, int x, int width, const char *utf8, int head_cols, attr_t head_attr,
+			attr_t attr, attr_t pad_attr);
 void tui_put_mail_text_spans(int y, int x, int width, const char *untrusted, int head_cols,
 			     attr_t head_attr, attr_t attr, attr_t pad_attr);
 /* The same for untrusted text: sanitised first. */
@@ -148,8 +149,10 @@ const struct mail_thread *tui_selected_thread(struct tui *t);
 char *tui_vendor_slug_of(struct tui *t, const struct mail_thread *th);
 /* Repaints the whole frame into curses' buffer and refreshes. */
 void tui_draw(struct tui *t);
-/* The help overlay's lines, for the screen it was opened from. */
+/* The help overlay's lines, for the screen it was opened from (help.c). */
 void tui_build_help(struct tui *t);
+/* Draws them from help_cur's top, in the main area. */
+void tui_draw_help(struct tui *t);
 
 /* ---- prompt.c ---- */
 

@@ -124,10 +124,18 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 		}
 		if (kind == KEY_CODE_YES) {
 			switch (ch) {
-			case KEY_LEFT: pos -= pos > 0; break;
-			case KEY_RIGHT: pos += pos < len; break;
-			case KEY_HOME: pos = 0; break;
-			case KEY_END: pos = len; break;
+			case KEY_LEFT:
+				pos -= pos > 0;
+				break;
+			case KEY_RIGHT:
+				pos += pos < len;
+				break;
+			case KEY_HOME:
+				pos = 0;
+				break;
+			case KEY_END:
+				pos = len;
+				break;
 			case KEY_BACKSPACE:
 				if (pos > 0) {
 					wmemmove(buf + pos - 1, buf + pos, len - pos + 1);
@@ -157,28 +165,40 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 					len = set_line(buf, cap, t->history[browsing]);
 				pos = len;
 				break;
-			default: break;
+			default:
+				break;
 			}
 			continue;
 		}
 		switch (ch) {
-		case 1: pos = 0; continue;                 /* C-a */
-		case 5: pos = len; continue;               /* C-e */
-		case 2: pos -= pos > 0; continue;          /* C-b */
-		case 6: pos += pos < len; continue;        /* C-f */
-		case 4:                                    /* C-d */
+		case 1:
+			pos = 0;
+			continue; /* C-a */
+		case 5:
+			pos = len;
+			continue; /* C-e */
+		case 2:
+			pos -= pos > 0;
+			continue; /* C-b */
+		case 6:
+			pos += pos < len;
+			continue; /* C-f */
+		case 4:           /* C-d */
 			if (pos < len) {
 				wmemmove(buf + pos, buf + pos + 1, len - pos);
 				len--;
 			}
 			continue;
-		case 11: buf[pos] = L'\0'; len = pos; continue; /* C-k */
-		case 21:                                   /* C-u */
+		case 11:
+			buf[pos] = L'\0';
+			len = pos;
+			continue; /* C-k */
+		case 21:          /* C-u */
 			wmemmove(buf, buf + pos, len - pos + 1);
 			len -= pos;
 			pos = 0;
 			continue;
-		case 23: {                                 /* C-w */
+		case 23: { /* C-w */
 			size_t from = pos;
 
 			while (from > 0 && buf[from - 1] == L' ')
@@ -198,7 +218,8 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 				len--;
 			}
 			continue;
-		default: break;
+		default:
+			break;
 		}
 		if (ch == '\t' && complete != NULL) {
 			char **options = NULL;
@@ -239,7 +260,8 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 					while (from > 0 && options[i][from - 1] != ' ' &&
 					       options[i][from - 1] != '/')
 						from--;
-					strncat(list, options[i] + from, sizeof list - strlen(list) - 2);
+					strncat(list, options[i] + from,
+						sizeof list - strlen(list) - 2);
 					strcat(list, " ");
 				}
 				if (shared > strlen(mb)) {

@@ -122,8 +122,8 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 	if (vt_thread_set_has(&t->threads.marks.open_issue, th->thread_id))
 		marks[2] = '!';
 	/* a store that fails here shows no S: the row is still drawn */
-	if (vt_thread_marks_suspicious(t->store, &t->threads.marks, th, &suspicious,
-				       NULL) == VT_OK &&
+	if (vt_thread_marks_suspicious(t->store, &t->threads.marks, th, &suspicious, NULL) ==
+		    VT_OK &&
 	    suspicious)
 		marks[3] = 'S';
 	/* columns by display width: "Müller" is six columns, seven bytes */
@@ -153,8 +153,8 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 		n += (size_t)snprintf(buf + n, len - n, "%s ", authors);
 	/* in the issues' folder: the issue, its age and title, first */
 	if (n < len && t->folder_query != NULL && strncmp(t->folder_query, "issue:", 6) == 0) {
-		const struct vt_thread_issue *is = vt_thread_issue_of(&t->threads.marks,
-								      th->thread_id);
+		const struct vt_thread_issue *is =
+			vt_thread_issue_of(&t->threads.marks, th->thread_id);
 
 		if (is != NULL) {
 			long days = (long)((time(NULL) - is->opened) / 86400);
@@ -189,8 +189,7 @@ tui_draw_amount(struct tui *t, const struct mail_thread *th, int y)
 	    !amount_text(t, th, l->authors_w, amount, sizeof amount, &flagged) || !flagged ||
 	    l->threads_w < x + l->authors_w)
 		return;
-	tui_put_text(y, l->threads_x + x, l->authors_w < ROW_AMOUNT_COLS ? l->authors_w
-									: ROW_AMOUNT_COLS,
-		     amount, tui_colour(t, C_ERROR, A_BOLD));
+	tui_put_text(y, l->threads_x + x,
+		     l->authors_w < ROW_AMOUNT_COLS ? l->authors_w : ROW_AMOUNT_COLS, amount,
+		     tui_colour(t, C_ERROR, A_BOLD));
 }
-

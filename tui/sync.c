@@ -28,7 +28,8 @@ tui_open_query(struct tui *t, const char *query, const char *label)
 	struct vt_error err = { 0 };
 	char *q = strdup(query), *lb = strdup(label);
 
-	if (q == NULL || lb == NULL || tui_threads_open(&t->threads, t->store, query, &err) != VT_OK) {
+	if (q == NULL || lb == NULL ||
+	    tui_threads_open(&t->threads, t->store, query, &err) != VT_OK) {
 		tui_say(t, true, "%s", err.msg[0] ? err.msg : "out of memory");
 		free(q);
 		free(lb);
@@ -104,7 +105,6 @@ reopen_index(struct tui *t, struct vt_error *err)
 
 /* ---- background sync ---- */
 
-
 /* Starts `vtriage [--config FILE] ARGS...` (this very binary) beside us. */
 static vt_status
 spawn_self(struct tui *t, const char *const *args, size_t n, struct vt_error *err)
@@ -138,8 +138,7 @@ on_sync_line(void *ctx, const char *line)
 			 ev.to_fetch);
 		break;
 	case MAIL_PROGRESS_FOLDER_FAILED:
-		snprintf(sy->error, sizeof sy->error, "%s/%s: %s", ev.account, ev.folder,
-			 ev.text);
+		snprintf(sy->error, sizeof sy->error, "%s/%s: %s", ev.account, ev.folder, ev.text);
 		break;
 	case MAIL_PROGRESS_ERROR:
 		/* what went wrong decides the words, not how the child
@@ -149,7 +148,8 @@ on_sync_line(void *ctx, const char *line)
 			 strcmp(ev.stage, "sync") == 0 ? "" : ev.stage,
 			 strcmp(ev.stage, "sync") != 0 && ev.account[0] ? " " : "", ev.account,
 			 ev.account[0] || strcmp(ev.stage, "sync") != 0 ? ": " : "", ev.text,
-			 ev.status == VT_ERR_AUTH ? " (check the account's user and password)" : "");
+			 ev.status == VT_ERR_AUTH ? " (check the account's user and password)"
+						  : "");
 		break;
 	case MAIL_PROGRESS_INDEXING:
 		sy->waiting = false;
@@ -202,13 +202,15 @@ tui_poll_sync(struct tui *t, bool reload_ok)
 		sy->reload = true; /* whatever arrived before a failure */
 		if (code == 0)
 			tui_say(t, false, "%s%s", job == SYNC_INDEX ? "indexed: " : "",
-			    sy->summary[0] ? sy->summary : "done");
+				sy->summary[0] ? sy->summary : "done");
 		else
 			tui_say(t, true, "%s: %s",
-			    job == SYNC_INDEX ? "index failed"
-			    : job == SYNC_WATCH ? "watching for new mail stopped"
-						: "sync failed",
-			    sy->error[0] ? sy->error : sy->summary[0] ? sy->summary : "no reason given");
+				job == SYNC_INDEX   ? "index failed"
+				: job == SYNC_WATCH ? "watching for new mail stopped"
+						    : "sync failed",
+				sy->error[0]     ? sy->error
+				: sy->summary[0] ? sy->summary
+						 : "no reason given");
 	}
 	if (sy->reload && reload_ok) {
 		struct vt_error err = { 0 };
@@ -236,7 +238,8 @@ tui_index_busy(struct tui *t)
 	tui_poll_sync(t, false);
 	if (t->sync.indexing || mail_db_writer_busy(*t->db)) {
 		tui_say(t, true, "database busy (%s), try again",
-		    tui_bg_running(&t->sync.bg) ? "sync running" : "another program is indexing");
+			tui_bg_running(&t->sync.bg) ? "sync running"
+						    : "another program is indexing");
 		return true;
 	}
 	return false;
@@ -257,7 +260,7 @@ tui_start_sync(struct tui *t, enum sync_job job, const char *account)
 	    (account == NULL || vt_config_account_idle(t->cfg, account)) &&
 	    tui_bg_signal(&sy->bg, SIGUSR1)) {
 		tui_say(t, false, "sync: checking now%s",
-		    sy->waiting ? "" : " (after the round in progress)");
+			sy->waiting ? "" : " (after the round in progress)");
 		if (sy->waiting)
 			snprintf(sy->status, sizeof sy->status, "sync: checking now");
 		sy->waiting = false;
@@ -265,7 +268,7 @@ tui_start_sync(struct tui *t, enum sync_job job, const char *account)
 	}
 	if (tui_bg_running(&sy->bg)) {
 		tui_say(t, true, "sync already running%s",
-		    sy->job == SYNC_WATCH ? " (watching for new mail)" : "");
+			sy->job == SYNC_WATCH ? " (watching for new mail)" : "");
 		return;
 	}
 	if (account != NULL && !vt_config_has_account(t->cfg, account, t->cfg->n_entries)) {
@@ -296,7 +299,8 @@ tui_start_sync(struct tui *t, enum sync_job job, const char *account)
 	snprintf(sy->status, sizeof sy->status, "%s",
 		 job == SYNC_INDEX ? "indexing new mail..." : "sync: connecting...");
 	if (job != SYNC_WATCH)
-		tui_say(t, false, "%s in the background", job == SYNC_INDEX ? "indexing" : "syncing");
+		tui_say(t, false, "%s in the background",
+			job == SYNC_INDEX ? "indexing" : "syncing");
 }
 
 /* ,y and :sync [ACCOUNT]: IMAP accounts when there are any, else the
@@ -304,6 +308,8 @@ tui_start_sync(struct tui *t, enum sync_job job, const char *account)
 void
 tui_act_sync(struct tui *t, const char *account)
 {
-	tui_start_sync(t, vt_config_has_account(t->cfg, NULL, t->cfg->n_entries) ? SYNC_ONCE : SYNC_INDEX,
-		   account);
+	tui_start_sync(t,
+		       vt_config_has_account(t->cfg, NULL, t->cfg->n_entries) ? SYNC_ONCE
+									      : SYNC_INDEX,
+		       account);
 }

@@ -127,8 +127,8 @@ tui_pager_add_tree(struct tui_pager *p, struct mail_db *db, const char *thread_i
 		if (m->date > 0 && localtime_r(&m->date, &tm) != NULL)
 			strftime(date, sizeof date, "%Y-%m-%d", &tm);
 		/* the subject only where it changes from the message above */
-		snprintf(line, sizeof line, "%s%s%.30s  %s%s%.200s", prefix, depth ? " " : "", m->who,
-			 date, "  ",
+		snprintf(line, sizeof line, "%s%s%.30s  %s%s%.200s", prefix, depth ? " " : "",
+			 m->who, date, "  ",
 			 i > 0 && strcmp(bare_subject(m->subject),
 					 bare_subject(n.items[i - 1].subject)) == 0
 				 ? ""

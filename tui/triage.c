@@ -117,8 +117,8 @@ rename_vendor(struct tui *t, const char *arg)
 	if (slug == NULL)
 		return;
 	snprintf(label, sizeof label, "Rename %.60s to: ", slug);
-	name = ask(t, arg, label,
-		   vt_vendor_get(t->store, slug, &v, &err) == VT_OK ? v.name : NULL, NULL);
+	name = ask(t, arg, label, vt_vendor_get(t->store, slug, &v, &err) == VT_OK ? v.name : NULL,
+		   NULL);
 	if (name != NULL) {
 		memset(&err, 0, sizeof err);
 		tui_report(t, vt_vendor_rename(t->store, slug, name, &a, &err), &a, &err);
@@ -188,7 +188,8 @@ static void
 edit_tag(struct tui *t, enum km_action action, const char *arg)
 {
 	bool adding = action == KM_TAG_ADD;
-	char *tag = ask(t, arg, adding ? "Add tag: " : "Remove tag: ", NULL, complete_tag), what[80];
+	char *tag = ask(t, arg, adding ? "Add tag: " : "Remove tag: ", NULL, complete_tag),
+	     what[80];
 
 	if (tag == NULL)
 		return;
@@ -207,26 +208,38 @@ void
 tui_triage_command(struct tui *t, enum km_action a, const char *arg)
 {
 	switch (a) {
-	case KM_ISSUE_LINK: link_issue(t, arg); break;
-	case KM_RENAME: rename_vendor(t, arg); break;
+	case KM_ISSUE_LINK:
+		link_issue(t, arg);
+		break;
+	case KM_RENAME:
+		rename_vendor(t, arg);
+		break;
 	case KM_MERGE:
 		change_vendor(t, arg, "Merge ", " into (Tab completes): ", complete_vendor,
-			      vt_vendor_merge, ": merging", " Merge anyway? (type yes) ", "not merged");
+			      vt_vendor_merge, ": merging", " Merge anyway? (type yes) ",
+			      "not merged");
 		break;
 	case KM_ADD_DOMAIN:
 		change_vendor(t, arg, "Domain to add to ", ": ", NULL, vt_vendor_add_domain,
 			      ": adding", " Add anyway? (type yes) ", "not added");
 		break;
 	case KM_TAG_ADD:
-	case KM_TAG_REMOVE: edit_tag(t, a, arg); break;
-	case KM_ARCHIVE: tui_act_tags(t, NULL, "inbox", "archived"); break;
-	case KM_TOGGLE_READ: tui_act_toggle_read(t); break;
+	case KM_TAG_REMOVE:
+		edit_tag(t, a, arg);
+		break;
+	case KM_ARCHIVE:
+		tui_act_tags(t, NULL, "inbox", "archived");
+		break;
+	case KM_TOGGLE_READ:
+		tui_act_toggle_read(t);
+		break;
 	case KM_DELETE:
 		/* from the pager, back to the list the thread has left */
 		tui_act_tags(t, MAIL_TAG_DELETED, NULL, "moved to the Trash");
 		if (t->screen == SCREEN_PAGER)
 			t->screen = SCREEN_MAIN;
 		break;
-	default: break;
+	default:
+		break;
 	}
 }

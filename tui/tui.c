@@ -91,7 +91,7 @@ start_curses(struct tui *t)
 	atexit(restore_terminal);
 	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
 		signal(fatal[i], on_fatal_signal);
-	raw();      /* C-c arrives as a key, not a signal: q and Q quit */
+	raw(); /* C-c arrives as a key, not a signal: q and Q quit */
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
@@ -101,8 +101,8 @@ start_curses(struct tui *t)
 		const char *seq;
 		int key;
 	} also[] = {
-		{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END },  { "\033[H", KEY_HOME },
-		{ "\033[F", KEY_END },	  { "\033OH", KEY_HOME }, { "\033OF", KEY_END },
+		{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END }, { "\033[H", KEY_HOME },
+		{ "\033[F", KEY_END },   { "\033OH", KEY_HOME }, { "\033OF", KEY_END },
 		{ "\033[7~", KEY_HOME }, { "\033[8~", KEY_END },
 	};
 	for (size_t i = 0; i < sizeof also / sizeof also[0]; i++)
@@ -153,8 +153,12 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 	const struct mail_db_location *loc, volatile sig_atomic_t *interrupted,
 	struct vt_error *err)
 {
-	struct tui t = { .cfg = cfg, .store = store, .db = db, .loc = loc,
-			 .interrupted = interrupted, .focus = FOCUS_THREADS };
+	struct tui t = { .cfg = cfg,
+			 .store = store,
+			 .db = db,
+			 .loc = loc,
+			 .interrupted = interrupted,
+			 .focus = FOCUS_THREADS };
 	vt_status rc;
 
 	tui_bg_init(&t.sync.bg);
@@ -164,7 +168,8 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			       "the interface needs a terminal (for scripts: vtriage --help)");
 	if ((rc = km_load(cfg, &t.km, err)) != VT_OK)
 		return rc;
-	if ((rc = tui_folders_build(store, cfg, mail_db_mail_root(*db), &t.folders, err)) != VT_OK) {
+	if ((rc = tui_folders_build(store, cfg, mail_db_mail_root(*db), &t.folders, err)) !=
+	    VT_OK) {
 		km_free(&t.km);
 		return rc;
 	}
@@ -203,11 +208,11 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		/* Back for the panes when the keys pause (longer than a held
 		 * key's repeat, so a held j never loads each vendor's panes),
 		 * for the marks soon, for a sync's report at leisure. */
-		timeout(t.need_marks || t.need_unread ? 30
-			: t.panes_pending ? TUI_PANES_PAUSE_MS
+		timeout(t.need_marks || t.need_unread             ? 30
+			: t.panes_pending                         ? TUI_PANES_PAUSE_MS
 			: t.need_count && t.screen == SCREEN_MAIN ? 0 /* a slice at a time */
-			: tui_bg_running(&t.sync.bg) ? 100
-						       : 250);
+			: tui_bg_running(&t.sync.bg)              ? 100
+								  : 250);
 		if (bench_log != NULL) {
 			if (first)
 				fprintf(bench_log, "first-paint %lld\n", now_ns(CLOCK_REALTIME));
@@ -251,8 +256,9 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 
 				bool done = true;
 
-				if (tui_folders_count_unread(&t.folders, t.store, *t.db, TUI_UNREAD_SLICE_MS,
-							     &done, &uerr) != VT_OK)
+				if (tui_folders_count_unread(&t.folders, t.store, *t.db,
+							     TUI_UNREAD_SLICE_MS, &done,
+							     &uerr) != VT_OK)
 					tui_say(&t, true, "%s", uerr.msg); /* not again */
 				t.need_unread = !done && uerr.msg[0] == '\0';
 				continue;
@@ -260,7 +266,8 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			if (t.need_count && t.screen == SCREEN_MAIN) {
 				struct vt_error cerr = { 0 };
 
-				if (tui_threads_count(&t.threads, *t.db, TUI_COUNT_SLICE, &cerr) != VT_OK) {
+				if (tui_threads_count(&t.threads, *t.db, TUI_COUNT_SLICE, &cerr) !=
+				    VT_OK) {
 					t.need_count = t.bottom_pending = t.count_say = false;
 					t.threads.total = 0;
 					tui_say(&t, true, "bad query: %s", cerr.msg);
@@ -286,7 +293,8 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		}
 		if (key == KEY_RESIZE) {
 			/* Crossing the wide/narrow line resets the panes. */
-			if (tui_layout_panes_by_default(COLS) != tui_layout_panes_by_default(t.cols))
+			if (tui_layout_panes_by_default(COLS) !=
+			    tui_layout_panes_by_default(t.cols))
 				t.panes_wanted = tui_layout_panes_by_default(COLS);
 			t.cols = COLS;
 			/* the help's and the pager's lines are wrapped to the
@@ -313,11 +321,11 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		}
 		t.message[0] = '\0';
 		a = km_feed(&t.km,
-			    t.screen == SCREEN_PAGER ? KM_PAGER
-			    : t.screen == SCREEN_HELP ? KM_HELP
+			    t.screen == SCREEN_PAGER    ? KM_PAGER
+			    : t.screen == SCREEN_HELP   ? KM_HELP
 			    : t.screen == SCREEN_ATTACH ? KM_ATTACH
-			    : t.screen == SCREEN_LINKS ? KM_LINK_LIST
-						      : KM_MAIN,
+			    : t.screen == SCREEN_LINKS  ? KM_LINK_LIST
+							: KM_MAIN,
 			    key, t.pending, &t.n_pending);
 		if (a != KM_NONE) {
 			bool pending = t.bottom_pending, tail = t.threads.tail_want > 0;
@@ -330,16 +338,16 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			}
 			if (t.threads.tail_want > 0 && !tail && bench_log != NULL)
 				fputs("bottom-tail\n", bench_log);
-		}
-		else if (t.n_pending == 0)
+		} else if (t.n_pending == 0)
 			tui_say(&t, false, "key not bound (? for help)");
 		/* A sync the user started is not cut short by one stray q. */
 		if (t.quit && tui_bg_running(&t.sync.bg) && t.sync.job != SYNC_WATCH &&
 		    !t.sync.quit_asked) {
 			t.quit = false;
 			t.sync.quit_asked = true;
-			tui_say(&t, true, "sync running: q again stops it and quits (mail already "
-				      "fetched is kept)");
+			tui_say(&t, true,
+				"sync running: q again stops it and quits (mail already "
+				"fetched is kept)");
 		}
 	}
 	/* The sync engine and the indexer stop cleanly on SIGTERM (state and

@@ -188,7 +188,8 @@ main(int argc, char **argv)
 
 		for (long m = 0; m < mutations; m++) {
 			/* sometimes mutate the last mutant further */
-			struct input next = mutate(last.data && below(2) ? &last : &inputs[below(n_inputs)]);
+			struct input next =
+				mutate(last.data && below(2) ? &last : &inputs[below(n_inputs)]);
 
 			LLVMFuzzerTestOneInput(next.data, next.len);
 			free(last.data);

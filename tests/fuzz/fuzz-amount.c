@@ -54,7 +54,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				last_start = a.start;
 				if (need && a.money.currency[0] == '\0')
 					abort();
-				if (strnlen(a.money.currency, sizeof a.money.currency) == sizeof a.money.currency)
+				if (strnlen(a.money.currency, sizeof a.money.currency) ==
+				    sizeof a.money.currency)
 					abort();
 				last = pos;
 				check_printed(&a.money);

@@ -71,7 +71,8 @@ load_accounts(const struct vt_config *cfg)
 			continue;
 		for (size_t k = i; k < cfg->n_entries; k++)
 			if (strcmp(cfg->entries[k].section, "account") == 0 &&
-			    cfg->entries[k].name != NULL && strcmp(cfg->entries[k].name, e->name) == 0)
+			    cfg->entries[k].name != NULL &&
+			    strcmp(cfg->entries[k].name, e->name) == 0)
 				settings[n++] = (struct mail_imap_setting){ cfg->entries[k].key,
 									    cfg->entries[k].value,
 									    cfg->entries[k].line };

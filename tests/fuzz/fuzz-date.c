@@ -40,9 +40,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			last = pos;
 			mail_date_iso(&d, iso);
-			if (!mail_date_next(iso, 10, &at, orders[o], &back) || back.year != d.year ||
-			    back.month != d.month || back.day != d.day || back.start != 0 ||
-			    back.end != 10)
+			if (!mail_date_next(iso, 10, &at, orders[o], &back) ||
+			    back.year != d.year || back.month != d.month || back.day != d.day ||
+			    back.start != 0 || back.end != 10)
 				abort();
 		}
 		if (pos != size)

@@ -26,7 +26,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strlen(text->str) != text->len && memchr(data, 0, size) == NULL)
 			abort(); /* no NUL appears from text that has none */
 		for (const char *p = text->str; links && (p = strstr(p, " <")) != NULL; p += 2) {
-			if (strncmp(p + 2, "http://", 7) != 0 && strncmp(p + 2, "https://", 8) != 0 &&
+			if (strncmp(p + 2, "http://", 7) != 0 &&
+			    strncmp(p + 2, "https://", 8) != 0 &&
 			    strncmp(p + 2, "ftp://", 6) != 0 && strncmp(p + 2, "mailto:", 7) != 0)
 				continue; /* text of the mail's own */
 			if (strchr(p + 2, '>') == NULL)

@@ -217,7 +217,8 @@ check_folder(const char *name)
 		for (const char *c = path + 1; *c;) {
 			size_t len = strcspn(c, "/");
 
-			if (len == 0 || (len == 1 && c[0] == '.') || (len == 2 && !strncmp(c, "..", 2)) ||
+			if (len == 0 || (len == 1 && c[0] == '.') ||
+			    (len == 2 && !strncmp(c, "..", 2)) ||
 			    (len == 3 && (!strncmp(c, "cur", 3) || !strncmp(c, "new", 3) ||
 					  !strncmp(c, "tmp", 3))))
 				abort();

@@ -28,10 +28,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	mail_invoice_xml_print(f, &doc);
 	fclose(f);
-	for (line = strtok_r(printed, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+	for (line = strtok_r(printed, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save))
 		if (strncmp(line, "xml-", 4) == 0)
 			(void)mail_invoice_xml_field(line + 4, &back);
-	if (back.total.minor != doc.total.minor || strcmp(back.total.currency, doc.total.currency) != 0 ||
+	if (back.total.minor != doc.total.minor ||
+	    strcmp(back.total.currency, doc.total.currency) != 0 ||
 	    strcmp(back.issued, doc.issued) != 0 || strcmp(back.due, doc.due) != 0)
 		abort();
 	free(printed);

@@ -14,8 +14,8 @@
 #include "mail/mail.h"
 
 static const char *const known[] = {
-	"acmetel.example", "globex.example", "initech.example", "ibm.com", "paypal.com",
-	"mueller-buero.example", "xn--mller-kva.example",
+	"acmetel.example", "globex.example",        "initech.example",       "ibm.com",
+	"paypal.com",      "mueller-buero.example", "xn--mller-kva.example",
 };
 #define N_KNOWN (sizeof known / sizeof known[0])
 
@@ -25,7 +25,8 @@ check_compare(const char *host, const char *org)
 	struct mail_lookalike how;
 	bool imitates = mail_lookalike_compare(host, org, &how);
 
-	if ((unsigned)how.kind > MAIL_LOOKALIKE_SUBDOMAIN || imitates != (how.kind != MAIL_LOOKALIKE_NONE) ||
+	if ((unsigned)how.kind > MAIL_LOOKALIKE_SUBDOMAIN ||
+	    imitates != (how.kind != MAIL_LOOKALIKE_NONE) ||
 	    memchr(how.why, '\0', sizeof how.why) == NULL)
 		abort();
 }

@@ -101,7 +101,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const addresses[] = { "rich@northwind.example" };
 	static const char *const own[] = { "northwind.example" };
 	static const struct mail_identity me = {
-		.addresses = addresses, .n_addresses = 1, .own_domains = own, .n_own_domains = 1,
+		.addresses = addresses,
+		.n_addresses = 1,
+		.own_domains = own,
+		.n_own_domains = 1,
 	};
 	const struct mail_index_options opts = { .identity = &me };
 	struct mail_file_facts facts;

@@ -17,8 +17,8 @@ static void
 check_field(const struct mail_progress_event *ev, const char *field)
 {
 	/* "" or inside ev->line */
-	if (field == NULL || (field[0] != '\0' && (field < ev->line ||
-						   field >= ev->line + sizeof ev->line)))
+	if (field == NULL ||
+	    (field[0] != '\0' && (field < ev->line || field >= ev->line + sizeof ev->line)))
 		abort();
 }
 

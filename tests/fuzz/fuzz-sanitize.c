@@ -51,7 +51,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strlen(out) > size * 4)
 			abort();
 		check_safe(out, keep);
-		if ((again = mail_sanitize(out, strlen(out), keep)) == NULL || strcmp(again, out) != 0)
+		if ((again = mail_sanitize(out, strlen(out), keep)) == NULL ||
+		    strcmp(again, out) != 0)
 			abort();
 		free(again);
 		free(out);
@@ -61,7 +62,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint32_t cp = 0;
 		size_t n = mail_utf8_decode((const unsigned char *)text, size, &cp);
 
-		if (n > 4 || n > size || (n > 0 && (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))))
+		if (n > 4 || n > size ||
+		    (n > 0 && (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))))
 			abort();
 	}
 	free(text);

@@ -108,9 +108,9 @@ test_write_message(const char *maildir, const char *name, const char *from, cons
 	snprintf(path, sizeof path, "%s/cur/%s", maildir, name);
 	test_write_text(path, "From: %s\nTo: %s\nSubject: %s\n%s%s%s%s%s\n%s\n", from, to, subject,
 			dated ? "" : "Date: Mon, 02 Nov 2026 10:00:00 +0000\n",
-			message_id ? "Message-ID: <" : "",
-			message_id ? message_id : "", message_id ? ">\n" : "",
-			extra_headers ? extra_headers : "", body ? body : "Hello.");
+			message_id ? "Message-ID: <" : "", message_id ? message_id : "",
+			message_id ? ">\n" : "", extra_headers ? extra_headers : "",
+			body ? body : "Hello.");
 }
 
 const char *

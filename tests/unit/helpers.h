@@ -16,8 +16,7 @@ void test_make_maildir(const char *dir);
 /* Writes len bytes to path (parents created); returns path. */
 void test_write_file(const char *path, const void *data, size_t len);
 /* printf-style text file. */
-void test_write_text(const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void test_write_text(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A message file in maildir/cur named name, with the given headers and
  * body; dated 2026-11-02 10:00 unless extra_headers starts with "Date:". */
 void test_write_message(const char *maildir, const char *name, const char *from, const char *to,

@@ -61,25 +61,28 @@ setup(void **state)
 	snprintf(f->mail, sizeof f->mail, "%s/mail", f->dir);
 	snprintf(f->data, sizeof f->data, "%s/data", f->dir);
 	test_make_maildir(f->mail);
-	test_write_message(f->mail, "1:2,", "Dana <dana@mail.acmetel.example>", "rich@northwind.example",
-			   "Invoice AT-2026-10", "inv-10@acmetel.example",
-			   "Cc: Tom Becker <tom.becker@mail.acmetel.example>, rich@northwind.example\n",
-			   "Amount due: $7,800.00");
-	test_write_message(f->mail, "2:2,", "Rich Miller <rich@northwind.example>",
-			   "Dana <dana@mail.acmetel.example>", "Re: Invoice AT-2026-10",
-			   "re-inv-10@northwind.example",
-			   "Date: Tue, 03 Nov 2026 10:00:00 +0000\nIn-Reply-To: <inv-10@acmetel.example>\n",
-			   "This bill is wrong.");
-	test_write_message(f->mail, "3:2,", "Sam Lee <sam.lee@globex.example>", "rich@northwind.example",
-			   "Quote Q-2026-1187", "q-1187@globex.example", NULL, NULL);
+	test_write_message(
+		f->mail, "1:2,", "Dana <dana@mail.acmetel.example>", "rich@northwind.example",
+		"Invoice AT-2026-10", "inv-10@acmetel.example",
+		"Cc: Tom Becker <tom.becker@mail.acmetel.example>, rich@northwind.example\n",
+		"Amount due: $7,800.00");
+	test_write_message(
+		f->mail, "2:2,", "Rich Miller <rich@northwind.example>",
+		"Dana <dana@mail.acmetel.example>", "Re: Invoice AT-2026-10",
+		"re-inv-10@northwind.example",
+		"Date: Tue, 03 Nov 2026 10:00:00 +0000\nIn-Reply-To: <inv-10@acmetel.example>\n",
+		"This bill is wrong.");
+	test_write_message(f->mail, "3:2,", "Sam Lee <sam.lee@globex.example>",
+			   "rich@northwind.example", "Quote Q-2026-1187", "q-1187@globex.example",
+			   NULL, NULL);
 	test_write_message(f->mail, "4:2,", "Jordan <jordan.r@gmail.com>", "rich@northwind.example",
 			   "Lunch?", "lunch@gmail.com", NULL, NULL);
 	test_write_message(f->mail, "5:2,", "Dev <dev@intel.com>", "linux-kernel@vger.kernel.org",
 			   "[PATCH] fix", "patch@intel.com",
 			   "List-Id: Linux Kernel <linux-kernel.vger.kernel.org>\n", NULL);
 	test_write_message(f->mail, "6:2,", "Pat Gomez <pat@northwind-labs.example>",
-			   "rich@northwind.example", "Lab report", "lab@northwind-labs.example", NULL,
-			   NULL);
+			   "rich@northwind.example", "Lab report", "lab@northwind-labs.example",
+			   NULL, NULL);
 	load_config(f, NULL);
 	open_all(f);
 	*state = f;

@@ -56,13 +56,21 @@ the_formats_of_the_issue(void **state)
 	expect("USD 2500", 250000, "USD");
 	expect("2.500,00 €", 250000, "EUR");
 	expect("1 234,56 €", 123456, "EUR");
-	expect("1\xC2\xA0" "234,56\xC2\xA0€", 123456, "EUR");	   /* no-break spaces */
-	expect("1\xE2\x80\xAF" "234,56\xE2\x80\xAF€", 123456, "EUR"); /* narrow no-break */
+	expect("1\xC2\xA0"
+	       "234,56\xC2\xA0€",
+	       123456, "EUR"); /* no-break spaces */
+	expect("1\xE2\x80\xAF"
+	       "234,56\xE2\x80\xAF€",
+	       123456, "EUR"); /* narrow no-break */
 	expect("CHF 1'049.95", 104995, "CHF");
-	expect("CHF 1\xE2\x80\x99" "049.95", 104995, "CHF");
+	expect("CHF 1\xE2\x80\x99"
+	       "049.95",
+	       104995, "CHF");
 	expect("£1,200", 120000, "GBP");
 	expect("1.899,- €", 189900, "EUR");
-	expect("\xE2\x82\xB9" "1,23,456.00", 12345600, "INR");
+	expect("\xE2\x82\xB9"
+	       "1,23,456.00",
+	       12345600, "INR");
 	expect("¥12,000", 12000, "JPY");
 	expect("KWD 1,250.500", 1250500, "KWD");
 	expect("€2.500", 250000, "EUR");
@@ -78,7 +86,9 @@ negatives(void **state)
 	expect("-$1,716.96", -171696, "USD");
 	expect("($1,234.56)", -123456, "USD");
 	expect("$1,234.56-", -123456, "USD");
-	expect("\xE2\x88\x92" "45,00 €", -4500, "EUR");
+	expect("\xE2\x88\x92"
+	       "45,00 €",
+	       -4500, "EUR");
 	expect("$108.43 cr", -10843, "USD");
 	expect("$108.43CR", -10843, "USD");
 	expect("USD -45.00", -4500, "USD");
@@ -103,7 +113,9 @@ ambiguous_amounts_follow_the_hint(void **state)
 	/* currencies written with a point everywhere ignore the hint */
 	a = only("$12,500", true, MAIL_DECIMAL_COMMA);
 	assert_int_equal(a.money.minor, 1250000);
-	a = only("\xC2\xA5" "12,526", true, MAIL_DECIMAL_COMMA);
+	a = only("\xC2\xA5"
+		 "12,526",
+		 true, MAIL_DECIMAL_COMMA);
 	assert_int_equal(a.money.minor, 12526);
 	assert_false(a.ambiguous);
 	a = only("1.899 €", true, MAIL_DECIMAL_COMMA);
@@ -190,13 +202,15 @@ formatting(void **state)
 	assert_string_equal(buf, "$7,800.00");
 	m = (struct mail_money){ -4500, "EUR" };
 	mail_money_format(&m, buf, sizeof buf);
-	assert_string_equal(buf, "-\xE2\x82\xAC" "45.00");
+	assert_string_equal(buf, "-\xE2\x82\xAC"
+				 "45.00");
 	m = (struct mail_money){ 104995, "CHF" };
 	mail_money_format(&m, buf, sizeof buf);
 	assert_string_equal(buf, "CHF 1,049.95");
 	m = (struct mail_money){ 12000, "JPY" };
 	mail_money_format(&m, buf, sizeof buf);
-	assert_string_equal(buf, "\xC2\xA5" "12,000");
+	assert_string_equal(buf, "\xC2\xA5"
+				 "12,000");
 	m = (struct mail_money){ 1250500, "KWD" };
 	mail_money_format(&m, buf, sizeof buf);
 	assert_string_equal(buf, "KWD 1,250.500");

@@ -30,7 +30,9 @@ safe_names_keep_only_a_plain_last_part(void **state)
 	name_is("../../etc/passwd", 1, "passwd");
 	name_is("C:\\Users\\x\\evil.exe", 1, "evil.exe");
 	name_is("..hidden", 1, "hidden");
-	name_is("a\x1b]0;t\x07" "b.txt", 1, "a]0;tb.txt");
+	name_is("a\x1b]0;t\x07"
+		"b.txt",
+		1, "a]0;tb.txt");
 	name_is("dir/", 3, "attachment-3");
 	name_is("...", 2, "attachment-2");
 	name_is(NULL, 4, "attachment-4");

@@ -11,9 +11,12 @@ static const char *const own_addresses[] = { "rich@northwind.example" };
 static const char *const own_domains[] = { "northwind.example" };
 static const char *const personal[] = { "myfamily.example" };
 static const struct mail_identity identity = {
-	.addresses = own_addresses, .n_addresses = 1,
-	.own_domains = own_domains, .n_own_domains = 1,
-	.personal_domains = personal, .n_personal_domains = 1,
+	.addresses = own_addresses,
+	.n_addresses = 1,
+	.own_domains = own_domains,
+	.n_own_domains = 1,
+	.personal_domains = personal,
+	.n_personal_domains = 1,
 };
 
 static struct mail_attribution
@@ -153,7 +156,8 @@ addresses_parse_with_groups_and_encoded_names(void **state)
 {
 	struct mail_address_list l;
 
-	mail_address_list_parse("Team: A <a@x.example>, b@y.example;, \"Doe, J\" <J.Doe@Z.example>", &l);
+	mail_address_list_parse("Team: A <a@x.example>, b@y.example;, \"Doe, J\" <J.Doe@Z.example>",
+				&l);
 	assert_int_equal(l.count, 3);
 	assert_string_equal(l.items[0].address, "a@x.example");
 	assert_string_equal(l.items[1].address, "b@y.example");

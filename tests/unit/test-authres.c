@@ -9,22 +9,25 @@
 
 #include "mail/mail.h"
 
-#define GMAIL "mx.google.com;\r\n       dkim=pass header.i=@example.com header.s=20230601 " \
-	"header.b=Abc;\r\n       spf=pass (google.com: domain of x@example.com designates " \
-	"203.0.113.5 as permitted sender) smtp.mailfrom=x@example.com;\r\n       dmarc=pass " \
+#define GMAIL                                                                                      \
+	"mx.google.com;\r\n       dkim=pass header.i=@example.com header.s=20230601 "              \
+	"header.b=Abc;\r\n       spf=pass (google.com: domain of x@example.com designates "        \
+	"203.0.113.5 as permitted sender) smtp.mailfrom=x@example.com;\r\n       dmarc=pass "      \
 	"(p=REJECT sp=REJECT dis=NONE) header.from=example.com"
-#define OFFICE365 "spf=pass (sender IP is 203.0.113.9) smtp.mailfrom=example.com; dkim=pass " \
-	"(signature was verified) header.d=example.com;dmarc=pass action=none " \
+#define OFFICE365                                                                                  \
+	"spf=pass (sender IP is 203.0.113.9) smtp.mailfrom=example.com; dkim=pass "                \
+	"(signature was verified) header.d=example.com;dmarc=pass action=none "                    \
 	"header.from=example.com;compauth=pass reason=100"
-#define FASTMAIL "mx5.messagingengine.com;\n    arc=none (no signatures found);\n" \
-	"    dkim=pass (2048-bit rsa key sha256) header.d=example.com header.i=@example.com " \
-	"header.b=xyz header.a=rsa-sha256 header.s=fm1 x-bits=2048;\n    dmarc=pass " \
-	"policy.published-domain-policy=none policy.published-subdomain-policy=none " \
-	"policy.applied-disposition=none policy.evaluated-disposition=none " \
-	"(p=none,sp=none,d=none,d.eval=none) policy.policy-from=p header.from=example.com;\n" \
-	"    iprev=pass smtp.remote-ip=203.0.113.7 (out.example.com);\n" \
-	"    spf=pass smtp.mailfrom=bounce@mail.example.com smtp.helo=out.example.com;\n" \
-	"    x-aligned-from=pass (Address match);\n    x-me-sender=none;\n" \
+#define FASTMAIL                                                                                   \
+	"mx5.messagingengine.com;\n    arc=none (no signatures found);\n"                          \
+	"    dkim=pass (2048-bit rsa key sha256) header.d=example.com header.i=@example.com "      \
+	"header.b=xyz header.a=rsa-sha256 header.s=fm1 x-bits=2048;\n    dmarc=pass "              \
+	"policy.published-domain-policy=none policy.published-subdomain-policy=none "              \
+	"policy.applied-disposition=none policy.evaluated-disposition=none "                       \
+	"(p=none,sp=none,d=none,d.eval=none) policy.policy-from=p header.from=example.com;\n"      \
+	"    iprev=pass smtp.remote-ip=203.0.113.7 (out.example.com);\n"                           \
+	"    spf=pass smtp.mailfrom=bounce@mail.example.com smtp.helo=out.example.com;\n"          \
+	"    x-aligned-from=pass (Address match);\n    x-me-sender=none;\n"                        \
 	"    x-vs=clean score=-100 state=0"
 
 static struct mail_authres
@@ -167,8 +170,9 @@ office365_header_has_no_authserv_id(void **state)
 	item_is(&ar, 1, "dkim", MAIL_AUTH_PASS, "example.com");
 	item_is(&ar, 2, "dmarc", MAIL_AUTH_PASS, "example.com");
 	item_is(&ar, 3, "compauth", MAIL_AUTH_PASS, "");
-	ar = parse_ok("  (leading comment)\r\n dkim=none (message not signed) header.d=none;"
-		      "dmarc=fail action=quarantine header.from=acme.example;compauth=fail reason=001");
+	ar = parse_ok(
+		"  (leading comment)\r\n dkim=none (message not signed) header.d=none;"
+		"dmarc=fail action=quarantine header.from=acme.example;compauth=fail reason=001");
 	assert_string_equal(ar.authserv_id, "");
 	assert_int_equal(ar.count, 3);
 	item_is(&ar, 0, "dkim", MAIL_AUTH_NONE, "none");
@@ -216,10 +220,10 @@ forged_header_names_the_forger_and_its_comments_say_nothing(void **state)
 static void
 milter_headers_with_reasons_parse(void **state)
 {
-	struct mail_authres ar = parse_ok(
-		"mail.buyer.example; dkim=fail reason=\"signature verification failed\" "
-		"(1024-bit key; unprotected) header.d=acme-networks.example "
-		"header.i=@acme-networks.example header.b=\"kL0p9aQ2\"");
+	struct mail_authres ar =
+		parse_ok("mail.buyer.example; dkim=fail reason=\"signature verification failed\" "
+			 "(1024-bit key; unprotected) header.d=acme-networks.example "
+			 "header.i=@acme-networks.example header.b=\"kL0p9aQ2\"");
 
 	assert_string_equal(ar.authserv_id, "mail.buyer.example");
 	assert_int_equal(ar.count, 1);
@@ -232,7 +236,8 @@ milter_headers_with_reasons_parse(void **state)
 		      "smtp.mailfrom=billing@acme-networks.example smtp.helo=smtp.evil.example");
 	item_is(&ar, 0, "spf", MAIL_AUTH_SOFTFAIL, "acme-networks.example");
 	/* header.i first, header.d later: header.d wins */
-	ar = parse_ok("mail.buyer.example; dkim=pass header.i=@sub.acme.example header.d=acme.example");
+	ar = parse_ok(
+		"mail.buyer.example; dkim=pass header.i=@sub.acme.example header.d=acme.example");
 	item_is(&ar, 0, "dkim", MAIL_AUTH_PASS, "acme.example");
 	/* smtp.helo only when there is no mail from */
 	ar = parse_ok("mail.buyer.example; spf=pass smtp.mailfrom=<> smtp.helo=Out.Acme.Example");
@@ -247,7 +252,8 @@ versions_none_and_folding_are_understood(void **state)
 	assert_string_equal(ar.authserv_id, "mx.example.org");
 	assert_int_equal(ar.count, 1);
 	item_is(&ar, 0, "spf", MAIL_AUTH_PASS, "example.org");
-	ar = parse_ok("mx.example.org (version follows) 1 (done);\r\n\tdkim/1=pass header.d=example.org");
+	ar = parse_ok(
+		"mx.example.org (version follows) 1 (done);\r\n\tdkim/1=pass header.d=example.org");
 	item_is(&ar, 0, "dkim", MAIL_AUTH_PASS, "example.org");
 	ar = parse_ok("mx.example.org; none");
 	assert_int_equal(ar.count, 0);
@@ -318,16 +324,16 @@ static void
 values_give_clean_domains_or_none(void **state)
 {
 	char longer[300], exact[400];
-	struct mail_authres ar = parse_ok(
-		"mx.example.org; dkim=pass header.d=\"Example.COM\"; "
-		"spf=pass smtp.mailfrom=\"john \\\"q\\\" smith\"@Example.NET; "
-		"spf=pass smtp.mailfrom=SRS0=abcd=XY=acme.example=bill@fwd.example; "
-		"dkim=pass header.d= header.i=@sub.example.com; "
-		"dmarc=pass header.from=; "
-		"spf=pass smtp.mailfrom=<bounce@lists.example.org>; "
-		"dkim=pass header.d=exa\\mple.com; "
-		"dkim=pass header.d=\"evil.example acme.example\"; "
-		"dmarc=pass header.from=ex(comment)ample.com");
+	struct mail_authres ar =
+		parse_ok("mx.example.org; dkim=pass header.d=\"Example.COM\"; "
+			 "spf=pass smtp.mailfrom=\"john \\\"q\\\" smith\"@Example.NET; "
+			 "spf=pass smtp.mailfrom=SRS0=abcd=XY=acme.example=bill@fwd.example; "
+			 "dkim=pass header.d= header.i=@sub.example.com; "
+			 "dmarc=pass header.from=; "
+			 "spf=pass smtp.mailfrom=<bounce@lists.example.org>; "
+			 "dkim=pass header.d=exa\\mple.com; "
+			 "dkim=pass header.d=\"evil.example acme.example\"; "
+			 "dmarc=pass header.from=ex(comment)ample.com");
 
 	assert_int_equal(ar.count, 9);
 	item_is(&ar, 0, "dkim", MAIL_AUTH_PASS, "example.com");
@@ -386,18 +392,21 @@ more_than_sixteen_results_are_cut_not_overflowed(void **state)
 
 	n += (size_t)snprintf(value + n, sizeof value - n, "mx.example.org");
 	for (int i = 0; i < MAIL_AUTHRES_ITEMS; i++)
-		n += (size_t)snprintf(value + n, sizeof value - n, "; dkim=pass header.d=d%d.example", i);
+		n += (size_t)snprintf(value + n, sizeof value - n,
+				      "; dkim=pass header.d=d%d.example", i);
 	ar = parse_ok(value);
 	assert_int_equal(ar.count, MAIL_AUTHRES_ITEMS);
 	assert_false(ar.truncated);
 	for (int i = 0; i < 4; i++)
-		n += (size_t)snprintf(value + n, sizeof value - n, "; dmarc=fail header.from=x.example");
+		n += (size_t)snprintf(value + n, sizeof value - n,
+				      "; dmarc=fail header.from=x.example");
 	ar = parse_ok(value);
 	assert_int_equal(ar.count, MAIL_AUTHRES_ITEMS);
 	assert_true(ar.truncated);
 	item_is(&ar, 15, "dkim", MAIL_AUTH_PASS, "d15.example");
 	/* what was cut is not judged */
-	assert_int_equal(mail_authres_verdict(&ar, "x.example", NULL, 0), MAIL_AUTH_VERDICT_UNKNOWN);
+	assert_int_equal(mail_authres_verdict(&ar, "x.example", NULL, 0),
+			 MAIL_AUTH_VERDICT_UNKNOWN);
 }
 
 static void
@@ -434,8 +443,9 @@ unterminated_comments_and_quotes_end_the_header(void **state)
 static void
 nul_bytes_are_bytes_and_len_is_the_end(void **state)
 {
-	static const char with_nul[] = "mx.example.org; dkim=fail (\0dkim=pass)\0 header.d=a.example;"
-				       "\0spf=fail smtp.mailfrom=a.ex\0ample";
+	static const char with_nul[] =
+		"mx.example.org; dkim=fail (\0dkim=pass)\0 header.d=a.example;"
+		"\0spf=fail smtp.mailfrom=a.ex\0ample";
 	const char *full = "mx.example.org; spf=pass smtp.mailfrom=acme.example; dkim=fail";
 	struct mail_authres ar;
 
@@ -491,9 +501,10 @@ huge_values_parse_quickly(void **state)
 static void
 dmarc_failure_fails_naming_every_failure(void **state)
 {
-	verdict_is("mail.buyer.example; dkim=fail header.d=acme.example; "
-		   "spf=fail smtp.mailfrom=billing@acme.example; dmarc=fail header.from=acme.example",
-		   "acme.example", MAIL_AUTH_VERDICT_FAIL, "DKIM, SPF and DMARC failed");
+	verdict_is(
+		"mail.buyer.example; dkim=fail header.d=acme.example; "
+		"spf=fail smtp.mailfrom=billing@acme.example; dmarc=fail header.from=acme.example",
+		"acme.example", MAIL_AUTH_VERDICT_FAIL, "DKIM, SPF and DMARC failed");
 	verdict_is("mail.buyer.example; dkim=fail header.d=acme.example; spf=pass "
 		   "smtp.mailfrom=evil.example; dmarc=fail header.from=acme.example",
 		   "acme.example", MAIL_AUTH_VERDICT_FAIL, "DKIM and DMARC failed");
@@ -501,7 +512,8 @@ dmarc_failure_fails_naming_every_failure(void **state)
 		   "acme.example", MAIL_AUTH_VERDICT_FAIL, "SPF and DMARC failed");
 	/* DMARC fails even with an aligned pass beside it */
 	verdict_is("mail.buyer.example; dkim=pass header.d=acme.example; dmarc=fail "
-		   "header.from=acme.example", "acme.example", MAIL_AUTH_VERDICT_FAIL, "DMARC failed");
+		   "header.from=acme.example",
+		   "acme.example", MAIL_AUTH_VERDICT_FAIL, "DMARC failed");
 	verdict_is("mail.buyer.example; dmarc=fail", NULL, MAIL_AUTH_VERDICT_FAIL, "DMARC failed");
 }
 
@@ -515,7 +527,8 @@ dmarc_pass_passes_only_for_the_from_organisation(void **state)
 	verdict_is("mx.example.org; dmarc=pass", "example.com", MAIL_AUTH_VERDICT_PASS, "");
 	/* the server judged another From than the one shown */
 	verdict_is("mx.example.org; dkim=pass header.d=acme.example; dmarc=pass "
-		   "header.from=other.example", "acme.example", MAIL_AUTH_VERDICT_FAIL,
+		   "header.from=other.example",
+		   "acme.example", MAIL_AUTH_VERDICT_FAIL,
 		   "DMARC passed for other.example, not acme.example");
 	verdict_is("mx.example.org; dmarc=pass header.from=acme.example", "",
 		   MAIL_AUTH_VERDICT_FAIL, "DMARC passed for acme.example, not the From domain");
@@ -533,11 +546,14 @@ aligned_dkim_or_spf_pass_passes(void **state)
 	verdict_is("mx.example.org; spf=pass smtp.helo=out.acme.example", "ACME.example",
 		   MAIL_AUTH_VERDICT_PASS, "");
 	/* an aligned pass outweighs another signature's failure */
-	verdict_is("mx.example.org; dkim=fail header.d=esp.example; dkim=pass header.d=acme.example; "
-		   "spf=fail smtp.mailfrom=esp.example", "acme.example", MAIL_AUTH_VERDICT_PASS, "");
+	verdict_is(
+		"mx.example.org; dkim=fail header.d=esp.example; dkim=pass header.d=acme.example; "
+		"spf=fail smtp.mailfrom=esp.example",
+		"acme.example", MAIL_AUTH_VERDICT_PASS, "");
 	/* the public suffix list decides, not string ends */
 	verdict_is("mx.example.org; dkim=pass header.d=acme.example.evil.net", "acme.example",
-		   MAIL_AUTH_VERDICT_UNKNOWN, "DKIM passed for acme.example.evil.net, not acme.example");
+		   MAIL_AUTH_VERDICT_UNKNOWN,
+		   "DKIM passed for acme.example.evil.net, not acme.example");
 	verdict_is("mx.example.org; dkim=pass header.d=evilacme.example", "acme.example",
 		   MAIL_AUTH_VERDICT_UNKNOWN, "DKIM passed for evilacme.example, not acme.example");
 	verdict_is("mx.example.org; spf=pass smtp.mailfrom=a@theregister.co.uk", "co.uk",
@@ -555,7 +571,8 @@ dkim_or_spf_failure_without_alignment_fails(void **state)
 		   MAIL_AUTH_VERDICT_FAIL, "DKIM and SPF failed");
 	/* a third party's pass does not save a failure */
 	verdict_is("mx.example.org; dkim=pass header.d=evil.example; spf=fail "
-		   "smtp.mailfrom=acme.example", "acme.example", MAIL_AUTH_VERDICT_FAIL, "SPF failed");
+		   "smtp.mailfrom=acme.example",
+		   "acme.example", MAIL_AUTH_VERDICT_FAIL, "SPF failed");
 	/* softfail is no DKIM result, temperror no failure */
 	verdict_is("mx.example.org; dkim=softfail; spf=temperror", "acme.example",
 		   MAIL_AUTH_VERDICT_UNKNOWN, "no DKIM, SPF or DMARC verdict");
@@ -565,7 +582,8 @@ static void
 unaligned_pass_alone_is_unknown(void **state)
 {
 	verdict_is("mx.example.org; dkim=pass header.d=sendgrid.example; spf=pass "
-		   "smtp.mailfrom=bounces@sendgrid.example", "acme.example", MAIL_AUTH_VERDICT_UNKNOWN,
+		   "smtp.mailfrom=bounces@sendgrid.example",
+		   "acme.example", MAIL_AUTH_VERDICT_UNKNOWN,
 		   "DKIM passed for sendgrid.example, not acme.example");
 	verdict_is("mx.example.org; spf=pass smtp.mailfrom=evil.example", "acme.example",
 		   MAIL_AUTH_VERDICT_UNKNOWN, "SPF passed for evil.example, not acme.example");
@@ -574,8 +592,8 @@ unaligned_pass_alone_is_unknown(void **state)
 	/* with no From organisation nothing aligns */
 	verdict_is("mx.example.org; dkim=pass header.d=acme.example", NULL,
 		   MAIL_AUTH_VERDICT_UNKNOWN, "DKIM passed for acme.example, not the From domain");
-	verdict_is("mx.example.org; dkim=pass header.d=acme.example", "",
-		   MAIL_AUTH_VERDICT_UNKNOWN, "DKIM passed for acme.example, not the From domain");
+	verdict_is("mx.example.org; dkim=pass header.d=acme.example", "", MAIL_AUTH_VERDICT_UNKNOWN,
+		   "DKIM passed for acme.example, not the From domain");
 }
 
 static void

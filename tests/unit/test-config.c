@@ -100,20 +100,24 @@ errors_name_file_line_and_key(void **state)
 	parse_fails("maildir = /m\n", "/etc/vt/config:1: key 'maildir' outside any [section]");
 	parse_fails("[store]\nmaildir /m\n", "/etc/vt/config:2: expected 'key = value'");
 	parse_fails("[store\n", "/etc/vt/config:1: malformed section header");
-	parse_fails("[identity]\naddresses = rich@x.example, not-an-address\n",
-		    "/etc/vt/config:2: [identity] addresses: 'not-an-address' is not a mail address");
+	parse_fails(
+		"[identity]\naddresses = rich@x.example, not-an-address\n",
+		"/etc/vt/config:2: [identity] addresses: 'not-an-address' is not a mail address");
 	parse_fails("[vendors]\n\n\npersonal_domains = a b\n",
 		    "/etc/vt/config:4: [vendors] personal_domains: 'a b' is not a domain name");
 	parse_fails("[triage]\nmirror_folders = maybe\n",
 		    "/etc/vt/config:2: [triage] mirror_folders: 'maybe' is not yes or no");
-	parse_fails("[store]\nmaildir = /a\nmaildir = /b\n", "/etc/vt/config:3: [store] maildir: set twice");
+	parse_fails("[store]\nmaildir = /a\nmaildir = /b\n",
+		    "/etc/vt/config:3: [store] maildir: set twice");
 	parse_fails("[store]\nmaildir =\n", "/etc/vt/config:2: [store] maildir: empty path");
 	parse_fails("[account]\nhost = x\n", "/etc/vt/config:2: [account] needs a name");
 	parse_fails("[store x]\nmaildir = /a\n", "[store] takes no name");
-	parse_fails("[bills]\njump_percent = 0\n",
-		    "/etc/vt/config:2: [bills] jump_percent: '0' is not a whole number from 1 to 10000");
+	parse_fails(
+		"[bills]\njump_percent = 0\n",
+		"/etc/vt/config:2: [bills] jump_percent: '0' is not a whole number from 1 to 10000");
 	parse_fails("[pdf]\ntimeout = 10s\n", "[pdf] timeout: '10s' is not a whole number");
-	parse_fails("[ui]\nfolders = maybe\n", "/etc/vt/config:2: [ui] folders: 'maybe' is not auto, yes or no");
+	parse_fails("[ui]\nfolders = maybe\n",
+		    "/etc/vt/config:2: [ui] folders: 'maybe' is not auto, yes or no");
 	parse_fails("[ui]\nvendor_width = -2\n", "[ui] vendor_width: '-2' is not a whole number");
 }
 
@@ -136,19 +140,23 @@ ignore_takes_names_and_patterns(void **state)
 	assert_int_equal(loc.n_ignore, 3);
 	assert_string_equal(loc.ignore[2], ".keep");
 	vt_config_free(&cfg);
-	parse_fails("[store]\nmaildir = /m\nignore = a;Archive/old\n",
-		    "/etc/vt/config:3: [store] ignore: 'Archive/old' is neither a name nor a /regex/");
+	parse_fails(
+		"[store]\nmaildir = /m\nignore = a;Archive/old\n",
+		"/etc/vt/config:3: [store] ignore: 'Archive/old' is neither a name nor a /regex/");
 	parse_fails("[store]\n\nignore = /(unclosed/\n",
 		    "/etc/vt/config:3: [store] ignore: '/(unclosed/' is not a regular expression");
-	parse_fails("[store]\nignore = notes.txt; new\n",
-		    "/etc/vt/config:2: [store] ignore: 'new' would pass by the mail of every Maildir folder");
+	parse_fails(
+		"[store]\nignore = notes.txt; new\n",
+		"/etc/vt/config:2: [store] ignore: 'new' would pass by the mail of every Maildir folder");
 	parse_fails("[store]\nignore = /\n", "'/' is neither a name nor a /regex/");
 	/* notmuch could not read its config again */
-	parse_fails("[store]\nignore = Sp\xe9m\n", "/etc/vt/config:2: [store] ignore: 'Sp\xe9m' is not UTF-8");
+	parse_fails("[store]\nignore = Sp\xe9m\n",
+		    "/etc/vt/config:2: [store] ignore: 'Sp\xe9m' is not UTF-8");
 	parse_fails("[store]\nignore = //\n", "'//' is neither a name nor a /regex/");
-	parse_fails("[store]\nignore = a\nnotmuch_db = /nm\n",
-		    "/etc/vt/config:2: [store] ignore: with notmuch_db, what the index passes by is "
-		    "notmuch's new.ignore");
+	parse_fails(
+		"[store]\nignore = a\nnotmuch_db = /nm\n",
+		"/etc/vt/config:2: [store] ignore: with notmuch_db, what the index passes by is "
+		"notmuch's new.ignore");
 	cfg = parse_ok("[store]\nignore = ; ;  \n");
 	assert_int_equal(cfg->n_ignore, 0);
 	vt_config_free(&cfg);
@@ -170,9 +178,10 @@ numbers_and_layout_keys(void **state)
 	assert_int_equal(cfg->ui_vendor_w, -1);
 	assert_false(cfg->ui_highlight_row);
 	vt_config_free(&cfg);
-	cfg = parse_ok("[bills]\njump_percent = 30\nrate_tolerance = 0\n[pdf]\nread = no\n"
-		       "memory_mb = 256\n[ui]\nfolders = yes\nvendor_width = 0\nauthors_width = 16\n"
-		       "highlight_row = yes\n");
+	cfg = parse_ok(
+		"[bills]\njump_percent = 30\nrate_tolerance = 0\n[pdf]\nread = no\n"
+		"memory_mb = 256\n[ui]\nfolders = yes\nvendor_width = 0\nauthors_width = 16\n"
+		"highlight_row = yes\n");
 	assert_true(cfg->ui_highlight_row);
 	assert_int_equal(cfg->bill_jump_percent, 30);
 	assert_int_equal(cfg->bill_rate_tolerance, 0);

@@ -36,14 +36,14 @@ static const struct row rows[] = {
 	  "2027-01-31", MAIL_CONTRACT_TERM, false },
 	{ "Contract term: 1 Feb 2026 to 31 Jan 2027", MAIL_DATE_ORDER_UNKNOWN, "2027-01-31",
 	  MAIL_CONTRACT_TERM, false },
-	{ "Your subscription auto-renews on 2027-02-01 unless cancelled.",
-	  MAIL_DATE_ORDER_UNKNOWN, "2027-02-01", MAIL_CONTRACT_RENEWS, false },
+	{ "Your subscription auto-renews on 2027-02-01 unless cancelled.", MAIL_DATE_ORDER_UNKNOWN,
+	  "2027-02-01", MAIL_CONTRACT_RENEWS, false },
 	{ "Der Vertrag verl\xC3\xA4ngert sich automatisch am 01.03.2027 um ein Jahr.",
 	  MAIL_DATE_ORDER_UNKNOWN, "2027-03-01", MAIL_CONTRACT_RENEWS, false },
 	{ "Votre contrat de maintenance expire le 30 novembre 2026.", MAIL_DATE_ORDER_UNKNOWN,
 	  "2026-11-30", MAIL_CONTRACT_EXPIRES, false },
-	{ "Su contrato de mantenimiento vence el 15 de diciembre de 2026.",
-	  MAIL_DATE_ORDER_UNKNOWN, "2026-12-15", MAIL_CONTRACT_EXPIRES, false },
+	{ "Su contrato de mantenimiento vence el 15 de diciembre de 2026.", MAIL_DATE_ORDER_UNKNOWN,
+	  "2026-12-15", MAIL_CONTRACT_EXPIRES, false },
 	{ "Il contratto di manutenzione scade il 31 gennaio 2027.", MAIL_DATE_ORDER_UNKNOWN,
 	  "2027-01-31", MAIL_CONTRACT_EXPIRES, false },
 	{ "Uw onderhoudscontract verloopt op 31 januari 2027.", MAIL_DATE_ORDER_UNKNOWN,
@@ -51,8 +51,8 @@ static const struct row rows[] = {
 	/* slashed: the vendor's order, else ambiguous */
 	{ "Wartungsvertrag: l\xC3\xA4uft ab am 03/04/2027", MAIL_DATE_DMY, "2027-04-03",
 	  MAIL_CONTRACT_EXPIRES, false },
-	{ "Support contract expires 03/04/2027", MAIL_DATE_MDY, "2027-03-04",
-	  MAIL_CONTRACT_EXPIRES, false },
+	{ "Support contract expires 03/04/2027", MAIL_DATE_MDY, "2027-03-04", MAIL_CONTRACT_EXPIRES,
+	  false },
 	{ "Support contract expires 03/04/2027", MAIL_DATE_ORDER_UNKNOWN, "2027-03-04",
 	  MAIL_CONTRACT_EXPIRES, true },
 	{ "Support contract expires 03/24/2027", MAIL_DATE_ORDER_UNKNOWN, "2027-03-24",
@@ -61,8 +61,8 @@ static const struct row rows[] = {
 	{ "Your password expires on 31 January 2027.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "Subscribers: this special offer expires on 13 December 2026.", MAIL_DATE_ORDER_UNKNOWN,
 	  NULL, 0, false },
-	{ "The scheduled maintenance window ends on 2026-12-06 at 04:00.",
-	  MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
+	{ "The scheduled maintenance window ends on 2026-12-06 at 04:00.", MAIL_DATE_ORDER_UNKNOWN,
+	  NULL, 0, false },
 	{ "This quote is valid until 15.12.2026.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "Your licence expires on 29 February 2027.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "Contract term: 12 months from 2026-02-01.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
@@ -87,7 +87,8 @@ the_table(void **state)
 		mail_contract_scan(r->text, strlen(r->text), r->order, &f);
 		if (r->date == NULL) {
 			if (f.count != 0)
-				fail_msg("\"%s\": found %s, expected nothing", r->text, f.items[0].date);
+				fail_msg("\"%s\": found %s, expected nothing", r->text,
+					 f.items[0].date);
 			continue;
 		}
 		if (f.count != 1)
@@ -97,16 +98,18 @@ the_table(void **state)
 			fail_msg("\"%s\": %s %s%s, expected %s %s%s", r->text, f.items[0].date,
 				 mail_contract_event_name(f.items[0].event),
 				 f.items[0].ambiguous ? " (ambiguous)" : "", r->date,
-				 mail_contract_event_name(r->event), r->ambiguous ? " (ambiguous)" : "");
+				 mail_contract_event_name(r->event),
+				 r->ambiguous ? " (ambiguous)" : "");
 	}
 }
 
 static void
 kind_and_phrase(void **state)
 {
-	static const char text[] = "Hello,\n\n  Your Pro subscription \x1b[31m renews on 2027-02-01.\n"
-				   "Our support contract with you expires on 2027-06-30.\n"
-				   "Your subscription renews on 2027-02-01 (again).\n";
+	static const char text[] =
+		"Hello,\n\n  Your Pro subscription \x1b[31m renews on 2027-02-01.\n"
+		"Our support contract with you expires on 2027-06-30.\n"
+		"Your subscription renews on 2027-02-01 (again).\n";
 	struct mail_contract_facts f;
 	enum mail_contract_kind k;
 
@@ -136,7 +139,8 @@ a_long_line_is_cut_whole(void **state)
 	mail_contract_scan(text, sizeof text, MAIL_DATE_ORDER_UNKNOWN, &f);
 	assert_int_equal(f.count, 1);
 	assert_true(strlen(f.items[0].phrase) < sizeof f.items[0].phrase);
-	assert_true(((unsigned char)f.items[0].phrase[strlen(f.items[0].phrase) - 1] & 0xC0) != 0xC0);
+	assert_true(((unsigned char)f.items[0].phrase[strlen(f.items[0].phrase) - 1] & 0xC0) !=
+		    0xC0);
 }
 
 /* Found by fuzz-contract: a date at the very end of the text, followed

@@ -60,7 +60,8 @@ what_is_not_a_document(void **state)
 				  "receive a credit memo and a corrected invoice.\n",
 				  NULL),
 			 MAIL_DOC_NONE);
-	assert_int_equal(classify("Globex Monthly: Q4 deals", "Docks from $25.00 this month.\n", NULL),
+	assert_int_equal(classify("Globex Monthly: Q4 deals", "Docks from $25.00 this month.\n",
+				  NULL),
 			 MAIL_DOC_NONE);
 	/* words that need a number after them */
 	assert_int_equal(classify("In order to serve you better", NULL, NULL), MAIL_DOC_NONE);
@@ -72,7 +73,8 @@ what_is_not_a_document(void **state)
 	assert_int_equal(classify("RE: Quote request", "Thanks, see attached.\n",
 				  "quote-Q-2026-1187.txt"),
 			 MAIL_DOC_QUOTE);
-	assert_int_equal(classify("RE: your request", "Invoice number: INV-88\nTotal: $5.00\n", NULL),
+	assert_int_equal(classify("RE: your request", "Invoice number: INV-88\nTotal: $5.00\n",
+				  NULL),
 			 MAIL_DOC_BILL);
 	/* quoted history does not make a reply a bill */
 	assert_int_equal(classify("RE: thanks", "Got it.\n\n> Invoice number: INV-88\n", NULL),
@@ -91,17 +93,16 @@ read_doc(const char *subject, const char *text)
 static void
 a_us_invoice(void **state)
 {
-	struct mail_document d = read_doc(
-		"Invoice INV-1007",
-		"Invoice number: INV-1007\n"
-		"Invoice date: Aug 3, 2026\n"
-		"Terms: Net 30\n\n"
-		"  Fiber 1G (2 sites)                  $1,980.00\n"
-		"  SIP trunks                            $420.00\n"
-		"  Subtotal                            $2,400.00\n"
-		"  Sales tax                             $100.00\n"
-		"  Total                               $2,500.00\n"
-		"Questions? Call +1 (555) 010-2000.\n");
+	struct mail_document d =
+		read_doc("Invoice INV-1007", "Invoice number: INV-1007\n"
+					     "Invoice date: Aug 3, 2026\n"
+					     "Terms: Net 30\n\n"
+					     "  Fiber 1G (2 sites)                  $1,980.00\n"
+					     "  SIP trunks                            $420.00\n"
+					     "  Subtotal                            $2,400.00\n"
+					     "  Sales tax                             $100.00\n"
+					     "  Total                               $2,500.00\n"
+					     "Questions? Call +1 (555) 010-2000.\n");
 
 	(void)state;
 	assert_true(d.has_total);
@@ -120,13 +121,12 @@ a_us_invoice(void **state)
 static void
 a_german_invoice(void **state)
 {
-	struct mail_document d = read_doc(
-		"Rechnung Nr. 2026-077",
-		"Rechnungsdatum: 02.11.2026\n"
-		"Nettobetrag            1.037,39 \xE2\x82\xAC\n"
-		"zzgl. 19 % MwSt          197,11 \xE2\x82\xAC\n"
-		"Gesamtbetrag           1.234,50 \xE2\x82\xAC\n"
-		"Zahlbar bis 16.11.2026 ohne Abzug.\n");
+	struct mail_document d =
+		read_doc("Rechnung Nr. 2026-077", "Rechnungsdatum: 02.11.2026\n"
+						  "Nettobetrag            1.037,39 \xE2\x82\xAC\n"
+						  "zzgl. 19 % MwSt          197,11 \xE2\x82\xAC\n"
+						  "Gesamtbetrag           1.234,50 \xE2\x82\xAC\n"
+						  "Zahlbar bis 16.11.2026 ohne Abzug.\n");
 
 	(void)state;
 	assert_int_equal(d.total.minor, 123450);
@@ -145,35 +145,38 @@ french_spanish_dutch_italian_totals(void **state)
 {
 	(void)state;
 	assert_int_equal(read_doc("Facture F-12", "Total HT : 1 000,00 \xE2\x82\xAC\n"
-						 "TVA 20 % : 200,00 \xE2\x82\xAC\n"
-						 "Montant TTC : 1 200,00 \xE2\x82\xAC\n")
+						  "TVA 20 % : 200,00 \xE2\x82\xAC\n"
+						  "Montant TTC : 1 200,00 \xE2\x82\xAC\n")
 				 .total.minor,
 			 120000);
 	assert_int_equal(read_doc("Factura 7", "Base imponible: 100,00 EUR\nIVA: 21,00 EUR\n"
 					       "Total a pagar: 121,00 EUR\n")
 				 .total.minor,
 			 12100);
-	assert_int_equal(read_doc("Factuur 9", "Subtotaal \xE2\x82\xAC 50,00\nBTW \xE2\x82\xAC 10,50\n"
-					       "Te betalen \xE2\x82\xAC 60,50\n")
+	assert_int_equal(read_doc("Factuur 9",
+				  "Subtotaal \xE2\x82\xAC 50,00\nBTW \xE2\x82\xAC 10,50\n"
+				  "Te betalen \xE2\x82\xAC 60,50\n")
 				 .total.minor,
 			 6050);
-	assert_int_equal(read_doc("Fattura 3", "Imponibile 80,00 \xE2\x82\xAC\nIVA 17,60 \xE2\x82\xAC\n"
-					       "Totale da pagare 97,60 \xE2\x82\xAC\n")
+	assert_int_equal(read_doc("Fattura 3",
+				  "Imponibile 80,00 \xE2\x82\xAC\nIVA 17,60 \xE2\x82\xAC\n"
+				  "Totale da pagare 97,60 \xE2\x82\xAC\n")
 				 .total.minor,
 			 9760);
 	/* the label on one line, the amount on the next (two columns) */
 	assert_int_equal(read_doc("Invoice 5", "Amount due\n   $1,716.96\n").total.minor, 171696);
 	/* a quote without labels: its largest amount */
-	struct mail_document q = read_doc(
-		"Quote Q-2026-1187",
-		"3,000 x Monitor 24in @ $149.00 = $447,000.00, valid until 2026-12-15.\n");
+	struct mail_document q =
+		read_doc("Quote Q-2026-1187",
+			 "3,000 x Monitor 24in @ $149.00 = $447,000.00, valid until 2026-12-15.\n");
 	assert_int_equal(q.total.minor, 44700000);
 	assert_false(q.total_labelled);
 	assert_string_equal(q.valid_until, "2026-12-15");
 	assert_string_equal(q.ref, "Q-2026-1187");
 	/* a German quote's validity, a credit note's negative total */
-	assert_string_equal(read_doc("Angebot 5", "Das Angebot ist g\xC3\xBCltig bis zum 30.11.2026.\n"
-						  "Gesamtbetrag 1.234,50 EUR\n")
+	assert_string_equal(read_doc("Angebot 5",
+				     "Das Angebot ist g\xC3\xBCltig bis zum 30.11.2026.\n"
+				     "Gesamtbetrag 1.234,50 EUR\n")
 				    .valid_until,
 			    "2026-11-30");
 	assert_int_equal(read_doc("Credit note CN-5", "Total: ($1,234.56)\n").total.minor, -123456);
@@ -220,8 +223,7 @@ schema_org_data(void **state)
 	assert_string_equal(d.ref, "INV-55");
 	assert_string_equal(d.due, "2026-12-01");
 	memset(&d, 0, sizeof d);
-	assert_false(mail_doc_read_html_data("<script type=\"application/ld+json\">{",
-					     36, &d));
+	assert_false(mail_doc_read_html_data("<script type=\"application/ld+json\">{", 36, &d));
 }
 
 static void
@@ -258,11 +260,12 @@ dates(void **state)
 			fail_msg("no date in \"%s\"", cases[i].text);
 		mail_date_iso(&d, iso);
 		if (strcmp(iso, cases[i].iso) != 0 || d.ambiguous != cases[i].ambiguous)
-			fail_msg("\"%s\": %s%s", cases[i].text, iso, d.ambiguous ? " (ambiguous)" : "");
+			fail_msg("\"%s\": %s%s", cases[i].text, iso,
+				 d.ambiguous ? " (ambiguous)" : "");
 	}
 	/* not dates */
-	static const char *const none[] = { "29 February 2027", "31.04.2026", "2026-13-01",
-					    "INV-2026-77", "version 1.2.3", "30 Mayday 2026" };
+	static const char *const none[] = { "29 February 2027", "31.04.2026",    "2026-13-01",
+					    "INV-2026-77",      "version 1.2.3", "30 Mayday 2026" };
 	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
 		size_t pos = 0;
 
@@ -295,8 +298,10 @@ the_demo_mailbox(void **state)
 	free(path);
 	/* real mail from the public corpus: O'Reilly's book announcement gives
 	 * an "Order Number: 317X" and prices, and is no order */
-	assert_true(asprintf(&path, "%s/demo/Maildir/Archive/cur/00220.11f0abf371588687744d151b46903087:2,S",
-			     test_fixtures()) > 0);
+	assert_true(
+		asprintf(&path,
+			 "%s/demo/Maildir/Archive/cur/00220.11f0abf371588687744d151b46903087:2,S",
+			 test_fixtures()) > 0);
 	assert_int_equal(mail_body_text(path, 65536, &text, &err), VT_OK);
 	assert_int_equal(classify("JavaServer Pages updated", text, NULL), MAIL_DOC_NONE);
 	free(text);

@@ -22,8 +22,8 @@ bill(struct fixture *f, const char *name, const char *from, const char *subject,
 	char headers[128];
 
 	snprintf(headers, sizeof headers, "Date: %s\n", date);
-	test_write_message(f->mail, name, from, "Rich Miller <rich@northwind.example>", subject, name,
-			   headers, body);
+	test_write_message(f->mail, name, from, "Rich Miller <rich@northwind.example>", subject,
+			   name, headers, body);
 }
 
 /* The flag of the bill with message id id ("" when not flagged). */
@@ -50,13 +50,17 @@ monthly_bills(struct fixture *f)
 {
 	const char *from = "Hooli Billing <billing@hooli.example>";
 
-	bill(f, "b1", from, "Invoice AT-1", "Mon, 03 Aug 2026 10:00:00 +0000", "Amount due: $2,500.00\n");
-	bill(f, "b2", from, "Invoice AT-2", "Wed, 02 Sep 2026 10:00:00 +0000", "Amount due: $2,480.00\n");
-	bill(f, "b3", from, "Invoice AT-3", "Fri, 02 Oct 2026 10:00:00 +0000", "Amount due: $7,800.00\n");
+	bill(f, "b1", from, "Invoice AT-1", "Mon, 03 Aug 2026 10:00:00 +0000",
+	     "Amount due: $2,500.00\n");
+	bill(f, "b2", from, "Invoice AT-2", "Wed, 02 Sep 2026 10:00:00 +0000",
+	     "Amount due: $2,480.00\n");
+	bill(f, "b3", from, "Invoice AT-3", "Fri, 02 Oct 2026 10:00:00 +0000",
+	     "Amount due: $7,800.00\n");
 	/* a reminder repeating the October bill's reference: counted once */
 	bill(f, "b4", from, "Invoice AT-3 (reminder copy)", "Mon, 19 Oct 2026 10:00:00 +0000",
 	     "Amount due: $7,800.00\n");
-	bill(f, "b5", from, "Invoice AT-4", "Tue, 03 Nov 2026 10:00:00 +0000", "Amount due: $2,510.00\n");
+	bill(f, "b5", from, "Invoice AT-4", "Tue, 03 Nov 2026 10:00:00 +0000",
+	     "Amount due: $2,510.00\n");
 }
 
 static void
@@ -144,7 +148,8 @@ the_vendors_habit_reads_an_ambiguous_total(void **state)
 	     "Mon, 07 Sep 2026 10:00:00 +0000", "Total: 12,500 EUR\n");
 	age_mail_dirs(f, 5);
 	index_ok(f);
-	assert_int_equal(sql_long(f, "SELECT total FROM documents WHERE message_id = 'u2'"), 1250000);
+	assert_int_equal(sql_long(f, "SELECT total FROM documents WHERE message_id = 'u2'"),
+			 1250000);
 }
 
 static void
@@ -166,7 +171,9 @@ documents_go_with_their_message(void **state)
 				     " USING (message_id) WHERE m.direction = 1"),
 			 0);
 	assert_int_equal(count(f, "kind:bill") + count(f, "kind:quote"),
-			 (unsigned long)sql_long(f, "SELECT count(*) FROM documents WHERE kind IN (1, 2)"));
+			 (unsigned long)
+				 sql_long(f,
+					  "SELECT count(*) FROM documents WHERE kind IN (1, 2)"));
 }
 
 /* A bill forged in the vendor's name (failed authentication at the user's
@@ -199,7 +206,8 @@ a_forged_bill_is_not_the_vendors(void **state)
 	/* November's usual is still the real bills' median */
 	assert_string_equal((flag = flag_of(f, "b5")), "");
 	free(flag);
-	assert_int_equal(sql_long(f, "SELECT usual FROM documents WHERE message_id = 'b5'"), 250000);
+	assert_int_equal(sql_long(f, "SELECT usual FROM documents WHERE message_id = 'b5'"),
+			 250000);
 }
 
 static void
@@ -237,8 +245,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(a_bill_that_jumps_is_flagged, setup, teardown),
-		cmocka_unit_test_setup_teardown(the_threshold_and_the_rate_come_from_the_user, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(the_threshold_and_the_rate_come_from_the_user,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(the_vendors_habit_reads_an_ambiguous_total, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(documents_go_with_their_message, setup, teardown),

@@ -91,12 +91,27 @@ static void
 generic_greetings_name_nobody(void **state)
 {
 	static const char *const generic[] = {
-		"Dear Valued Customer,\n", "Dear Sir or Madam,\n", "Dear Sir/Madam,\n",
-		"Hello there,\n", "Hello There!\n", "Dear Customer,\n", "Dear customer,\n",
-		"Dear Client,\n", "Dear Team,\n", "Hi team,\n", "Hi all,\n", "Hello All,\n",
-		"Dear Northwind Team,\n", "Dear Accounts Payable,\n", "Hi everyone,\n",
-		"Dear Friends,\n", "Dear Subscriber,\n", "Dear Valued Partner:\n",
-		"Hello World,\n", "Dear Sirs,\n", "Greetings Buyer,\n",
+		"Dear Valued Customer,\n",
+		"Dear Sir or Madam,\n",
+		"Dear Sir/Madam,\n",
+		"Hello there,\n",
+		"Hello There!\n",
+		"Dear Customer,\n",
+		"Dear customer,\n",
+		"Dear Client,\n",
+		"Dear Team,\n",
+		"Hi team,\n",
+		"Hi all,\n",
+		"Hello All,\n",
+		"Dear Northwind Team,\n",
+		"Dear Accounts Payable,\n",
+		"Hi everyone,\n",
+		"Dear Friends,\n",
+		"Dear Subscriber,\n",
+		"Dear Valued Partner:\n",
+		"Hello World,\n",
+		"Dear Sirs,\n",
+		"Greetings Buyer,\n",
 	};
 	char name[64];
 

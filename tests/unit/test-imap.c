@@ -73,7 +73,8 @@ account_keys_are_read(void **state)
 		{ "timeout", "5", 9 },
 		{ "cert_fingerprint",
 		  "sha256:00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:"
-		  "00112233445566778899AABBCCDDEEFF", 10 },
+		  "00112233445566778899AABBCCDDEEFF",
+		  10 },
 	};
 	struct mail_imap_account *a;
 	struct vt_error err;
@@ -600,8 +601,8 @@ vanished_uids_are_marked_among_the_known(void **state)
 	static const uint32_t uids[] = { 2, 3, 5, 8, 13, 21, 34, 55 };
 	static const uint32_t none[][2] = { { 100, 200 } };
 	static const uint32_t some[][2] = { { 1, 3 }, { 8, 8 }, { 14, 20 }, { 30, 40 } };
-	static const uint32_t back[][2] = { { 21, 13 } };     /* reversed: 13:21 */
-	static const uint32_t star[][2] = { { 50, 0 } };      /* 50:* */
+	static const uint32_t back[][2] = { { 21, 13 } };        /* reversed: 13:21 */
+	static const uint32_t star[][2] = { { 50, 0 } };         /* 50:* */
 	static const uint32_t dup[][2] = { { 1, 5 }, { 3, 8 } }; /* overlapping */
 	struct mailimap_set *set;
 	bool in[N(uids)];

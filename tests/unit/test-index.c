@@ -143,12 +143,17 @@ run(struct fixture *f, struct mail_index_stats *stats)
 {
 	static const char *const addrs[] = { "rich@northwind.example" };
 	static const char *const own[] = { "northwind.example" };
-	const struct mail_identity id = { .addresses = addrs, .n_addresses = 1,
-					  .own_domains = own, .n_own_domains = 1 };
+	const struct mail_identity id = {
+		.addresses = addrs, .n_addresses = 1, .own_domains = own, .n_own_domains = 1
+	};
 	const struct mail_index_options opts = { .identity = &id, .interrupted = &f->interrupted };
 	const struct mail_index_hooks hooks = {
-		.ctx = f, .message = on_message, .removed = on_removed, .batch_begin = on_begin,
-		.batch_end = on_end, .warning = on_warning,
+		.ctx = f,
+		.message = on_message,
+		.removed = on_removed,
+		.batch_begin = on_begin,
+		.batch_end = on_end,
+		.warning = on_warning,
 	};
 	struct vt_error err = { 0 };
 	vt_status rc;
@@ -174,10 +179,11 @@ count(struct fixture *f, const char *query)
 static void
 write_three(struct fixture *f)
 {
-	test_write_message(f->mail, "1:2,", "Dana <dana@mail.acmetel.example>", "rich@northwind.example",
-			   "Invoice AT-2026-10", "inv-10@acmetel.example", NULL, "Amount due: $7,800.00");
-	test_write_message(f->mail, "2:2,S", "Jordan <jordan.r@gmail.com>", "rich@northwind.example",
-			   "Lunch?", "lunch@gmail.com", NULL, NULL);
+	test_write_message(f->mail, "1:2,", "Dana <dana@mail.acmetel.example>",
+			   "rich@northwind.example", "Invoice AT-2026-10", "inv-10@acmetel.example",
+			   NULL, "Amount due: $7,800.00");
+	test_write_message(f->mail, "2:2,S", "Jordan <jordan.r@gmail.com>",
+			   "rich@northwind.example", "Lunch?", "lunch@gmail.com", NULL, NULL);
 	test_write_message(f->mail, "3:2,", "Dev <dev@intel.com>", "linux-kernel@vger.kernel.org",
 			   "[PATCH] fix", "patch@intel.com",
 			   "List-Id: Linux Kernel <linux-kernel.vger.kernel.org>\n", NULL);
@@ -346,7 +352,8 @@ index_files_in(struct fixture *f, const char *sub)
 	long n = 0;
 
 	snprintf(path, sizeof path, "%s/%s", f->mail, sub);
-	assert_int_equal(notmuch_database_get_directory(f->db->nm, path, &dir), NOTMUCH_STATUS_SUCCESS);
+	assert_int_equal(notmuch_database_get_directory(f->db->nm, path, &dir),
+			 NOTMUCH_STATUS_SUCCESS);
 	if (dir == NULL)
 		return -1;
 	for (names = notmuch_directory_get_child_files(dir); notmuch_filenames_valid(names);
@@ -364,7 +371,8 @@ run_recording(struct fixture *f, char **record)
 	static const char *const addrs[] = { "rich@northwind.example" };
 	const struct mail_identity id = { .addresses = addrs, .n_addresses = 1 };
 	char *next = NULL;
-	const struct mail_index_options opts = { .identity = &id, .dirs_known = *record,
+	const struct mail_index_options opts = { .identity = &id,
+						 .dirs_known = *record,
 						 .dirs_recorded = &next };
 	struct mail_index_stats st;
 	struct vt_error err = { 0 };
@@ -475,8 +483,9 @@ duplicates_and_non_mail_are_counted_and_named(void **state)
 	char path[4200];
 
 	write_three(f);
-	test_write_message(f->mail, "4:2,", "Dana <dana@mail.acmetel.example>", "rich@northwind.example",
-			   "Invoice AT-2026-10 (copy)", "inv-10@acmetel.example", NULL, NULL);
+	test_write_message(f->mail, "4:2,", "Dana <dana@mail.acmetel.example>",
+			   "rich@northwind.example", "Invoice AT-2026-10 (copy)",
+			   "inv-10@acmetel.example", NULL, NULL);
 	snprintf(path, sizeof path, "%s/cur/empty", f->mail);
 	test_write_file(path, "", 0);
 	snprintf(path, sizeof path, "%s/cur/binary", f->mail);
@@ -552,8 +561,8 @@ change_every_message(const char *data_dir, void (*change)(notmuch_message_t *m))
 	notmuch_messages_t *all;
 
 	snprintf(path, sizeof path, "%s/notmuch", data_dir);
-	assert_int_equal(notmuch_database_open_with_config(path, NOTMUCH_DATABASE_MODE_READ_WRITE, "",
-							   NULL, &nm, &msg),
+	assert_int_equal(notmuch_database_open_with_config(path, NOTMUCH_DATABASE_MODE_READ_WRITE,
+							   "", NULL, &nm, &msg),
 			 NOTMUCH_STATUS_SUCCESS);
 	q = notmuch_query_create(nm, "*");
 	assert_int_equal(notmuch_query_search_messages(q, &all), NOTMUCH_STATUS_SUCCESS);
@@ -592,7 +601,8 @@ as_the_version_before(notmuch_message_t *m)
 			 NOTMUCH_STATUS_SUCCESS);
 	assert_int_equal(notmuch_message_remove_property(m, MAIL_PROP_REV, "5"),
 			 NOTMUCH_STATUS_SUCCESS);
-	assert_int_equal(notmuch_message_add_property(m, MAIL_PROP_REV, "4"), NOTMUCH_STATUS_SUCCESS);
+	assert_int_equal(notmuch_message_add_property(m, MAIL_PROP_REV, "4"),
+			 NOTMUCH_STATUS_SUCCESS);
 }
 
 /* The index as the version before left it: attributed, without months,
@@ -636,8 +646,8 @@ every_message_carries_its_month(void **state)
 
 	write_three(f);
 	test_write_message(f->mail, "4:2,", "Old <old@oldco.example>", "rich@northwind.example",
-			   "Telex", "telex@oldco.example", "Date: Sat, 31 Dec 1977 23:59:59 +0000\n",
-			   NULL);
+			   "Telex", "telex@oldco.example",
+			   "Date: Sat, 31 Dec 1977 23:59:59 +0000\n", NULL);
 	test_write_message(f->mail, "5:2,", "Spam <spam@spam.example>", "rich@northwind.example",
 			   "From the future", "future@spam.example",
 			   "Date: Thu, 01 Jan 2099 00:00:00 +0000\n", NULL);
@@ -677,13 +687,14 @@ every_message_carries_its_month(void **state)
 	/* another program's tag, and an index whose months ahead were not
 	 * kept (a build before they were): counted again as it is sealed */
 	mail_db_close(&f->db);
-	assert_int_equal(test_sh("NOTMUCH_CONFIG='%s/notmuch-config' notmuch tag +x -- "
-				 "id:lunch@gmail.com && NOTMUCH_CONFIG='%s/notmuch-config' "
-				 "notmuch config set --database " MAIL_CONFIG_AHEAD " '' && "
-				 "NOTMUCH_CONFIG='%s/notmuch-config' notmuch config set --database "
-				 MAIL_CONFIG_OLDEST_DATED " ''",
-				 f->data, f->data, f->data),
-			 0);
+	assert_int_equal(
+		test_sh("NOTMUCH_CONFIG='%s/notmuch-config' notmuch tag +x -- "
+			"id:lunch@gmail.com && NOTMUCH_CONFIG='%s/notmuch-config' "
+			"notmuch config set --database " MAIL_CONFIG_AHEAD " '' && "
+			"NOTMUCH_CONFIG='%s/notmuch-config' notmuch config set --database " MAIL_CONFIG_OLDEST_DATED
+			" ''",
+			f->data, f->data, f->data),
+		0);
 	assert_false(reader_finds_months_whole(f));
 	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_WRITE, &f->db, &err), VT_OK);
 	assert_int_equal(mail_db_months_ahead(f->db, ahead, MAIL_MONTHS_AHEAD_MAX), 0);
@@ -785,7 +796,8 @@ searches_report_threads_and_bad_queries(void **state)
 
 	write_three(f);
 	assert_int_equal(run(f, &st), VT_OK);
-	assert_int_equal(mail_search_threads(f->db, "*", 0, -1, collect_thread, &seen, &err), VT_OK);
+	assert_int_equal(mail_search_threads(f->db, "*", 0, -1, collect_thread, &seen, &err),
+			 VT_OK);
 	assert_int_equal(seen, 3);
 	seen = 0;
 	assert_int_equal(mail_search_threads(f->db, "*", 1, 1, collect_thread, &seen, &err), VT_OK);
@@ -797,7 +809,8 @@ searches_report_threads_and_bad_queries(void **state)
 	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_ONLY, &f->db, &err), VT_OK);
 	assert_int_equal(mail_count(f->db, "date:nonsense..x", false, &n, &err), VT_ERR_USAGE);
 	assert_non_null(strstr(err.msg, "date"));
-	assert_int_equal(mail_count(f->db, "date:yesterday..nonsense", false, &n, &err), VT_ERR_USAGE);
+	assert_int_equal(mail_count(f->db, "date:yesterday..nonsense", false, &n, &err),
+			 VT_ERR_USAGE);
 	assert_null(strstr(err.msg, "Kreplied"));
 	assert_true(strlen(err.msg) > 0);
 	assert_int_equal(mail_count(f->db, "*", true, &n, &err), VT_OK);
@@ -826,16 +839,19 @@ write_ahead_files(const char *dir, size_t n)
 		fp = fopen(paths[i], "w");
 		assert_non_null(fp);
 		if (i % 5 == 1)
-			fprintf(fp, "From: Rich Miller <rich@northwind.example>\n"
-				    "To: Dana Smith <dana@acme-supplies.com>, ops@acme-supplies.com\n");
+			fprintf(fp,
+				"From: Rich Miller <rich@northwind.example>\n"
+				"To: Dana Smith <dana@acme-supplies.com>, ops@acme-supplies.com\n");
 		else if (i % 5 == 2)
-			fprintf(fp, "From: Pat <pat%zu@gmail.com>\nTo: rich@northwind.example\n", i);
+			fprintf(fp, "From: Pat <pat%zu@gmail.com>\nTo: rich@northwind.example\n",
+				i);
 		else
 			fprintf(fp, "From: Dana Smith <dana@acme-supplies.com>\n"
 				    "To: rich@northwind.example\nCc: sales@acme-supplies.com\n");
-		fprintf(fp, "Subject: quote %zu\nMessage-ID: <ahead-%zu@example>\n\n"
-			    "Hi Rich,\n\nhere is quote %zu.\n\nBest regards,\nDana Smith\n"
-			    "Account Manager\nAcme Supplies\nPhone: +1 555 0100\n",
+		fprintf(fp,
+			"Subject: quote %zu\nMessage-ID: <ahead-%zu@example>\n\n"
+			"Hi Rich,\n\nhere is quote %zu.\n\nBest regards,\nDana Smith\n"
+			"Account Manager\nAcme Supplies\nPhone: +1 555 0100\n",
 			i, i, i);
 		fclose(fp);
 	}
@@ -927,7 +943,8 @@ postings_written_before_the_commit(void)
 
 		snprintf(name, sizeof name, "%d:2,S", i);
 		snprintf(id, sizeof id, "m%d@acmetel.example", i);
-		snprintf(body, sizeof body, "Quote %d for item w%dx and part p%dq.", i, i * 7, i * 13);
+		snprintf(body, sizeof body, "Quote %d for item w%dx and part p%dq.", i, i * 7,
+			 i * 13);
 		test_write_message(f->mail, name, "Dana <dana@acmetel.example>",
 				   "rich@northwind.example", "Quote", id, NULL, body);
 	}
@@ -1240,33 +1257,36 @@ main(int argc, char **argv)
 
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(open_fails_clearly_without_a_mail_root),
-		cmocka_unit_test_setup_teardown(own_database_is_described_for_the_notmuch_cli, setup,
+		cmocka_unit_test_setup_teardown(own_database_is_described_for_the_notmuch_cli,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(new_mail_is_indexed_attributed_and_tagged, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(new_mail_is_indexed_attributed_and_tagged, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_second_run_finds_nothing_to_do, setup, teardown),
-		cmocka_unit_test_setup_teardown(renames_keep_the_message_and_its_flags_follow, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(renames_keep_the_message_and_its_flags_follow,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(removed_files_leave_the_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_run_records_the_index_files_of_each_directory,
 						setup, teardown),
 		cmocka_unit_test(a_record_takes_each_directorys_last_change),
-		cmocka_unit_test_setup_teardown(duplicates_and_non_mail_are_counted_and_named, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(duplicates_and_non_mail_are_counted_and_named,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(walk_follows_notmuch_new_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(an_interrupted_run_resumes_without_loss, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_interrupted_run_resumes_without_loss, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(a_failing_hook_stops_the_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_message_carries_its_month, setup, teardown),
 		cmocka_unit_test_setup_teardown(messages_lacking_attribution_are_attributed, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(searches_report_threads_and_bad_queries, setup, teardown),
+		cmocka_unit_test_setup_teardown(searches_report_threads_and_bad_queries, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(files_read_ahead_match_files_read_in_place, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(a_read_ahead_stopped_early_frees_what_it_read, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(a_read_ahead_stopped_early_frees_what_it_read,
+						setup, teardown),
 		cmocka_unit_test(pending_changes_are_merged_every_few_hundred_writes),
 		cmocka_unit_test(a_large_index_merges_every_few_thousand_writes),
-		cmocka_unit_test_setup_teardown(opening_makes_the_data_directory_and_its_parents, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(opening_makes_the_data_directory_and_its_parents,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(compaction_keeps_the_index_and_its_tags, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_compaction_killed_halfway_loses_nothing, setup,
@@ -1275,10 +1295,10 @@ main(int argc, char **argv)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_commit_in_the_background_holds_once_waited_for,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(a_writer_slipping_in_during_the_commit_is_waited_for,
+		cmocka_unit_test_setup_teardown(
+			a_writer_slipping_in_during_the_commit_is_waited_for, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_write_slipping_in_during_the_commit_is_told,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(a_write_slipping_in_during_the_commit_is_told, setup,
-						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,8 +30,9 @@ expect(const char *host, const char *known, enum mail_lookalike_kind kind, const
 	if (!mail_lookalike_compare(host, known, &how))
 		fail_msg("%s should look like %s", host, known);
 	if (how.kind != kind)
-		fail_msg("%s vs %s: %s (%s), not %s", host, known, mail_lookalike_kind_name(how.kind),
-			 how.why, mail_lookalike_kind_name(kind));
+		fail_msg("%s vs %s: %s (%s), not %s", host, known,
+			 mail_lookalike_kind_name(how.kind), how.why,
+			 mail_lookalike_kind_name(kind));
 	if (why != NULL && strcmp(how.why, why) != 0)
 		fail_msg("%s vs %s: why \"%s\", not \"%s\"", host, known, how.why, why);
 }
@@ -42,7 +43,8 @@ expect_none(const char *host, const char *known)
 	struct mail_lookalike how;
 
 	if (mail_lookalike_compare(host, known, &how))
-		fail_msg("%s vs %s: %s (%s)", host, known, mail_lookalike_kind_name(how.kind), how.why);
+		fail_msg("%s vs %s: %s (%s)", host, known, mail_lookalike_kind_name(how.kind),
+			 how.why);
 	assert_int_equal(how.kind, MAIL_LOOKALIKE_NONE);
 	assert_string_equal(how.why, "");
 }
@@ -64,7 +66,8 @@ elapsed_ms(const struct timespec *start)
 	struct timespec now;
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-	return (double)(now.tv_sec - start->tv_sec) * 1e3 + (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+	return (double)(now.tv_sec - start->tv_sec) * 1e3 +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
 static void
@@ -77,7 +80,8 @@ kind_names_are_stable(void **state)
 	assert_string_equal(mail_lookalike_kind_name(MAIL_LOOKALIKE_TLD), "tld");
 	assert_string_equal(mail_lookalike_kind_name(MAIL_LOOKALIKE_HYPHENATION), "hyphenation");
 	assert_string_equal(mail_lookalike_kind_name(MAIL_LOOKALIKE_REPETITION), "repetition");
-	assert_string_equal(mail_lookalike_kind_name(MAIL_LOOKALIKE_TRANSPOSITION), "transposition");
+	assert_string_equal(mail_lookalike_kind_name(MAIL_LOOKALIKE_TRANSPOSITION),
+			    "transposition");
 	assert_string_equal(mail_lookalike_kind_name(MAIL_LOOKALIKE_OMISSION), "omission");
 	assert_string_equal(mail_lookalike_kind_name(MAIL_LOOKALIKE_INSERTION), "insertion");
 	assert_string_equal(mail_lookalike_kind_name(MAIL_LOOKALIKE_REPLACEMENT), "replacement");
@@ -108,7 +112,8 @@ confusable_characters_are_homoglyphs(void **state)
 	/* in the suffix */
 	expect("paypal.corn", "paypal.com", MAIL_LOOKALIKE_HOMOGLYPH, "rn for m");
 	/* and with another suffix too */
-	expect("arnazon.co.uk", "amazon.com", MAIL_LOOKALIKE_HOMOGLYPH, "rn for m, .co.uk for .com");
+	expect("arnazon.co.uk", "amazon.com", MAIL_LOOKALIKE_HOMOGLYPH,
+	       "rn for m, .co.uk for .com");
 	/* i for l is no confusion in lower case: one letter replaced */
 	expect("paypai.com", "paypal.com", MAIL_LOOKALIKE_REPLACEMENT, "i for l");
 }
@@ -134,8 +139,9 @@ other_scripts_are_named(void **state)
 	assert_non_null(strstr(how.why, "Cyrillic U+04CF for l"));
 	assert_null(strstr(how.why, "mixed"));
 	/* Greek omicron */
-	expect("g\xce\xbf" "ogle.com", "google.com", MAIL_LOOKALIKE_HOMOGLYPH,
-	       "Greek U+03BF for o, mixed scripts");
+	expect("g\xce\xbf"
+	       "ogle.com",
+	       "google.com", MAIL_LOOKALIKE_HOMOGLYPH, "Greek U+03BF for o, mixed scripts");
 }
 
 static void
@@ -146,10 +152,13 @@ invisible_characters_are_found(void **state)
 	/* without it, a look-alike of another kind */
 	expect("acme" ZWJ "networks.example", "acme-networks.example", MAIL_LOOKALIKE_INVISIBLE,
 	       "U+200D inside, hyphen removed");
-	expect("acm\xc2\xad" "etel.example", "acmetel.example", MAIL_LOOKALIKE_INVISIBLE,
-	       "U+00AD inside");
-	expect("\xef\xbb\xbf" "acme\xe2\x80\x8b" "tel.example", "acmetel.example",
-	       MAIL_LOOKALIKE_INVISIBLE, "U+FEFF, U+200B inside");
+	expect("acm\xc2\xad"
+	       "etel.example",
+	       "acmetel.example", MAIL_LOOKALIKE_INVISIBLE, "U+00AD inside");
+	expect("\xef\xbb\xbf"
+	       "acme\xe2\x80\x8b"
+	       "tel.example",
+	       "acmetel.example", MAIL_LOOKALIKE_INVISIBLE, "U+FEFF, U+200B inside");
 	expect("acmetel.exam" ZWJ "ple", "acmetel.example", MAIL_LOOKALIKE_INVISIBLE, NULL);
 	expect("acrne" ZWJ "tel.example", "acmetel.example", MAIL_LOOKALIKE_INVISIBLE,
 	       "U+200D inside, rn for m");
@@ -298,7 +307,9 @@ odd_input_is_no_lookalike(void **state)
 	expect_none("acme..example", "acme.example");
 	expect_none("acme tel.example", "acmetel.example");
 	expect_none("acme@tel.example", "acmetel.example");
-	expect_none("acme\xff" "tel.example", "acmetel.example");
+	expect_none("acme\xff"
+		    "tel.example",
+		    "acmetel.example");
 	expect_none("xn--.example", "acmetel.example");
 	assert_false(mail_lookalike_compare(NULL, "acmetel.example", &how));
 	assert_false(mail_lookalike_compare("acrnetel.example", NULL, &how));
@@ -317,9 +328,15 @@ display_forms_show_the_difference(void **state)
 	expect_display("m\xc3\xbcller-b\xc3\xbcro.example", "xn--mller-bro-q9ag.example");
 	/* IDNA would drop or map these away: shown by number */
 	expect_display("acme" ZWJ "networks.example", "acme<U+200D>networks.example");
-	expect_display("acm\xc2\xad" "etel.example", "acm<U+00AD>etel.example");
-	expect_display("\xef\xbd\x81" "cme.example", "<U+FF41>cme.example");
-	expect_display("stra\xc3\x9f" "e.example", "xn--strae-oqa.example");
+	expect_display("acm\xc2\xad"
+		       "etel.example",
+		       "acm<U+00AD>etel.example");
+	expect_display("\xef\xbd\x81"
+		       "cme.example",
+		       "<U+FF41>cme.example");
+	expect_display("stra\xc3\x9f"
+		       "e.example",
+		       "xn--strae-oqa.example");
 	/* not UTF-8, or control characters */
 	expect_display("acme\xff.example", "acme<FF>.example");
 	expect_display("acme\x01tel.example", "acme<U+0001>tel.example");
@@ -336,9 +353,11 @@ display_names_mention_organisations(void **state)
 	assert_true(mail_name_mentions_org("AcmeTel Billing", "acmetel.example"));
 	assert_true(mail_name_mentions_org("Acme Networks Accounts", "acme-networks.example"));
 	assert_true(mail_name_mentions_org("ACME_NETWORKS", "acme-networks.example"));
-	assert_true(mail_name_mentions_org("billing@acme-networks.example", "acme-networks.example"));
+	assert_true(
+		mail_name_mentions_org("billing@acme-networks.example", "acme-networks.example"));
 	assert_true(mail_name_mentions_org("Acme Tel", "mail.acmetel.example"));
-	assert_true(mail_name_mentions_org("M\xc3\xbcller B\xc3\xbcro GmbH", "xn--mller-bro-q9ag.example"));
+	assert_true(mail_name_mentions_org("M\xc3\xbcller B\xc3\xbcro GmbH",
+					   "xn--mller-bro-q9ag.example"));
 	assert_false(mail_name_mentions_org("Rich", "rich.example"));
 	assert_false(mail_name_mentions_org("Rich Hickey", "rich.example"));
 	assert_false(mail_name_mentions_org("Accounts Payable", "acmetel.example"));
@@ -407,8 +426,10 @@ static void
 the_index_finds_each_kind(void **state)
 {
 	static const char *const known[] = {
-		"acmetel.example", "acme-networks.example", "paypal.com", "apple.com",
-		"google.com",	   "ibm.com",		    "sun.com",	  "amazon.com",
+		"acmetel.example", "acme-networks.example",
+		"paypal.com",      "apple.com",
+		"google.com",      "ibm.com",
+		"sun.com",         "amazon.com",
 	};
 	static const struct {
 		const char *host, *expect;
@@ -430,9 +451,14 @@ the_index_finds_each_kind(void **state)
 		  "acme-networks.example subdomain inside billing-portal.net" },
 	};
 	static const char *const nothing[] = {
-		"acmetel.example", "billing.acmetel.example", "ACMETEL.EXAMPLE",
-		"ibn.com",	   "sun.net",		      "globex.example",
-		"",		   "not a domain",
+		"acmetel.example",
+		"billing.acmetel.example",
+		"ACMETEL.EXAMPLE",
+		"ibn.com",
+		"sun.net",
+		"globex.example",
+		"",
+		"not a domain",
 	};
 	struct mail_lookalike_index *idx = mail_lookalike_index_new();
 
@@ -570,8 +596,10 @@ random_domains(uint32_t *seed, size_t count, size_t min_len, size_t spread)
 	assert_non_null(d);
 	for (size_t i = 0; i < count; i++) {
 		random_name(seed, min_len + next(seed) % spread, name);
-		assert_true(asprintf(&d[i], "%s.%s", name,
-				     suffixes[next(seed) % (sizeof suffixes / sizeof suffixes[0])]) > 0);
+		assert_true(
+			asprintf(&d[i], "%s.%s", name,
+				 suffixes[next(seed) % (sizeof suffixes / sizeof suffixes[0])]) >
+			0);
 	}
 	return d;
 }
@@ -599,11 +627,15 @@ static void
 the_index_finds_what_comparing_each_with_each_finds(void **state)
 {
 	static const char *const real[] = {
-		"acmetel.example", "acme-networks.example", "paypal.com",	"microsoft.com",
-		"amazon.com",	   "amazon.co.uk",	    "apple.com",	"google.com",
-		"facebook.com",	   "ibm.com",		    "sun.com",		"sun.net",
-		"contoso.com",	   "northwind.example",	    "southwind.example", "hooli.io",
-		"acme.example",	   "acmetel-billing.example",
+		"acmetel.example",   "acme-networks.example",
+		"paypal.com",        "microsoft.com",
+		"amazon.com",        "amazon.co.uk",
+		"apple.com",         "google.com",
+		"facebook.com",      "ibm.com",
+		"sun.com",           "sun.net",
+		"contoso.com",       "northwind.example",
+		"southwind.example", "hooli.io",
+		"acme.example",      "acmetel-billing.example",
 	};
 	size_t n_random = 180, n_known = n_random + sizeof real / sizeof real[0], pairs = 0;
 	uint32_t seed = 2463534242u;
@@ -647,8 +679,8 @@ the_index_finds_what_comparing_each_with_each_finds(void **state)
 			qsort(brute.items, brute.n, sizeof *brute.items, by_text);
 		by_index = find(idx, host);
 		if (by_index.n != brute.n)
-			fail_msg("%s: index %zu, each with each %zu (%s)", host, by_index.n, brute.n,
-				 brute.n ? brute.items[0] : by_index.items[0]);
+			fail_msg("%s: index %zu, each with each %zu (%s)", host, by_index.n,
+				 brute.n, brute.n ? brute.items[0] : by_index.items[0]);
 		for (size_t i = 0; i < brute.n; i++)
 			assert_string_equal(by_index.items[i], brute.items[i]);
 		pairs += brute.n;

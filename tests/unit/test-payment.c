@@ -128,18 +128,37 @@ static void
 registry_example_ibans_are_valid(void **state)
 {
 	static const char *const valid[] = {
-		"GB82WEST12345698765432", "DE89370400440532013000",
-		"FR1420041010050500013M02606", "NL91ABNA0417164300", "CH9300762011623852957",
-		"BE68539007547034", "NO9386011117947", "IT60X0542811101000000123456",
-		"ES9121000418450200051332", "AT611904300234573201", "DK5000400440116243",
-		"FI2112345600000785", "IE29AIBK93115212345678", "LU280019400644750000",
-		"PL61109010140000071219812874", "PT50000201231234567890154",
-		"SE4550000000058398257466", "MT84MALT011000012345MTLCAST001S",
-		"LC55HEMM000100010012001200023015", "RU0304452522540817810538091310419",
-		"SA0380000000608010167519", "BR1800360305000010009795493C1",
+		"GB82WEST12345698765432",
+		"DE89370400440532013000",
+		"FR1420041010050500013M02606",
+		"NL91ABNA0417164300",
+		"CH9300762011623852957",
+		"BE68539007547034",
+		"NO9386011117947",
+		"IT60X0542811101000000123456",
+		"ES9121000418450200051332",
+		"AT611904300234573201",
+		"DK5000400440116243",
+		"FI2112345600000785",
+		"IE29AIBK93115212345678",
+		"LU280019400644750000",
+		"PL61109010140000071219812874",
+		"PT50000201231234567890154",
+		"SE4550000000058398257466",
+		"MT84MALT011000012345MTLCAST001S",
+		"LC55HEMM000100010012001200023015",
+		"RU0304452522540817810538091310419",
+		"SA0380000000608010167519",
+		"BR1800360305000010009795493C1",
 		/* written the ways people write them */
-		"GB82 WEST 1234 5698 7654 32", "gb82 west 1234 5698 7654 32",
-		"de89-3704-0044-0532-0130-00", "NL91\xc2\xa0" "ABNA\xc2\xa0" "0417\xc2\xa0" "1643\xc2\xa0" "00",
+		"GB82 WEST 1234 5698 7654 32",
+		"gb82 west 1234 5698 7654 32",
+		"de89-3704-0044-0532-0130-00",
+		"NL91\xc2\xa0"
+		"ABNA\xc2\xa0"
+		"0417\xc2\xa0"
+		"1643\xc2\xa0"
+		"00",
 		" BE68 5390 0754 7034 ",
 	};
 
@@ -152,18 +171,24 @@ static void
 ibans_with_a_wrong_digit_length_or_country_are_invalid(void **state)
 {
 	static const char *const invalid[] = {
-		"GB82WEST12345698765433",      /* last digit changed */
-		"GB83WEST12345698765432",      /* check digits changed */
-		"DE89370400440532013001", "FR1420041010050500013M02607",
-		"DE8937040044053201300",       /* one short */
-		"DE893704004405320130000",     /* one long */
-		"NO93860111179470",            /* NO is 15 */
-		"BE6853900754703",             /* BE is 16 */
-		"US64SVBKUS6S3300958879",      /* US has no IBAN */
-		"ZZ68539007547034", "1234567890123456", "GB", "GB82",
-		"GB82WEST1234569876543!",      /* not a letter or digit */
-		"GB82\tWEST12345698765432",    /* tab is no separator */
-		"GB00WEST12345698765432", "GB01WEST12345698765432", "GB99WEST12345698765432",
+		"GB82WEST12345698765433", /* last digit changed */
+		"GB83WEST12345698765432", /* check digits changed */
+		"DE89370400440532013001",
+		"FR1420041010050500013M02607",
+		"DE8937040044053201300",   /* one short */
+		"DE893704004405320130000", /* one long */
+		"NO93860111179470",        /* NO is 15 */
+		"BE6853900754703",         /* BE is 16 */
+		"US64SVBKUS6S3300958879",  /* US has no IBAN */
+		"ZZ68539007547034",
+		"1234567890123456",
+		"GB",
+		"GB82",
+		"GB82WEST1234569876543!",   /* not a letter or digit */
+		"GB82\tWEST12345698765432", /* tab is no separator */
+		"GB00WEST12345698765432",
+		"GB01WEST12345698765432",
+		"GB99WEST12345698765432",
 		"GB82WEST12345698765432GB82WEST12345698765432", /* longer than any IBAN */
 	};
 
@@ -182,7 +207,11 @@ ibans_are_found_grouped_unbroken_and_in_lower_case(void **state)
 		"Please pay to GB82WEST12345698765432.",
 		"iban gb82 west 1234 5698 7654 32",
 		"(GB82-WEST-1234-5698-7654-32)",
-		"IBAN:GB82\xc2\xa0WEST\xc2\xa0" "1234\xc2\xa0" "5698\xc2\xa0" "7654\xc2\xa0" "32",
+		"IBAN:GB82\xc2\xa0WEST\xc2\xa0"
+		"1234\xc2\xa0"
+		"5698\xc2\xa0"
+		"7654\xc2\xa0"
+		"32",
 	};
 	struct mail_payment_facts f;
 
@@ -215,19 +244,19 @@ invalid_or_odd_iban_candidates_are_dropped(void **state)
 		if (scan(texts[i]).n_details != 0)
 			fail_msg("\"%s\" gave a detail", texts[i]);
 	/* a rejected IBAN's digits are not an account number */
-	assert_int_equal(scan("Bank details:\nAccount IBAN DE89 3704 0044 0532 0130 01\n").n_details,
-			 0);
+	assert_int_equal(
+		scan("Bank details:\nAccount IBAN DE89 3704 0044 0532 0130 01\n").n_details, 0);
 }
 
 static void
 phone_order_numbers_dates_and_amounts_are_not_ibans(void **state)
 {
-	struct mail_payment_facts f = scan(
-		"Call +1 (555) 010-2000 or +44 20 7946 0958 about order ORD-77120,\n"
-		"invoice AT-2026-10, ticket TKT-1029384, case AT44871, ref DE12345678.\n"
-		"Dated 2026-10-09, 09/10/2026 and 9 Oct 2026 at 10:15.\n"
-		"Total $7,800.00, EUR 1.250,00, GB 22 pages, NL18 shirts, ES24 boxes.\n"
-		"Part numbers: FR14 2004 1010 0505 0001 3M02 607, IT60 X054.\n");
+	struct mail_payment_facts f =
+		scan("Call +1 (555) 010-2000 or +44 20 7946 0958 about order ORD-77120,\n"
+		     "invoice AT-2026-10, ticket TKT-1029384, case AT44871, ref DE12345678.\n"
+		     "Dated 2026-10-09, 09/10/2026 and 9 Oct 2026 at 10:15.\n"
+		     "Total $7,800.00, EUR 1.250,00, GB 22 pages, NL18 shirts, ES24 boxes.\n"
+		     "Part numbers: FR14 2004 1010 0505 0001 3M02 607, IT60 X054.\n");
 
 	assert_int_equal(f.n_details, 0);
 }
@@ -276,7 +305,9 @@ static void
 sort_codes_need_sort_code_on_their_line(void **state)
 {
 	static const char *const texts[] = {
-		"Sort code: 20-00-00\n", "sort code 20 00 00\n", "Sort-code: 200000\n",
+		"Sort code: 20-00-00\n",
+		"sort code 20 00 00\n",
+		"Sort-code: 200000\n",
 	};
 	struct mail_payment_facts f;
 
@@ -298,10 +329,15 @@ static void
 account_numbers_need_bank_words_on_their_line(void **state)
 {
 	static const char *const texts[] = {
-		"Bank account: 12345678\n", "Beneficiary account no. 1234 5678\n",
-		"Acct #12-345-678\n", "Kontonummer: 12345678\n", "Numéro de compte : 12345678\n",
-		"Número de cuenta: 12345678\n", "Rekeningnummer 12345678\n",
-		"Conto 12345678\n", "Account 12345678 at Example Trust Bank\n",
+		"Bank account: 12345678\n",
+		"Beneficiary account no. 1234 5678\n",
+		"Acct #12-345-678\n",
+		"Kontonummer: 12345678\n",
+		"Numéro de compte : 12345678\n",
+		"Número de cuenta: 12345678\n",
+		"Rekeningnummer 12345678\n",
+		"Conto 12345678\n",
+		"Account 12345678 at Example Trust Bank\n",
 	};
 	struct mail_payment_facts f;
 
@@ -354,8 +390,8 @@ accounts_in_a_bank_details_block_count_up_to_a_blank_line(void **state)
 	f = scan("Coordonnées bancaires :\nCompte 00012345678\n");
 	assert_string_equal(detail(&f, MAIL_PAY_ACCOUNT), "00012345678");
 	/* a mention in prose heads no block */
-	assert_int_equal(scan("Our bank details are on the invoice.\nAccount: 12345678\n").n_details,
-			 0);
+	assert_int_equal(
+		scan("Our bank details are on the invoice.\nAccount: 12345678\n").n_details, 0);
 	/* a line of spaces ends the block */
 	assert_int_equal(scan("Payment details:\n \t\nAccount: 12345678\n").n_details, 0);
 }
@@ -468,18 +504,25 @@ static void
 payment_requests_need_an_amount_or_a_detail(void **state)
 {
 	static const char *const asks[] = {
-		"Amount due: $2,500.00", "Please pay the balance of 120 EUR.",
-		"Kindly process the payment of £7,800.00 today.", "Balance due 500 GBP",
-		"Your invoice is overdue (€ 99,00).", "Total due: USD 1,200",
+		"Amount due: $2,500.00",
+		"Please pay the balance of 120 EUR.",
+		"Kindly process the payment of £7,800.00 today.",
+		"Balance due 500 GBP",
+		"Your invoice is overdue (€ 99,00).",
+		"Total due: USD 1,200",
 		"Please remit to IBAN GB82 WEST 1234 5698 7654 32.",
-		"Wire transfer to ABA 021000021.", "Outstanding invoice: ¥12000",
-		"Make payment of 1.000,00 CHF", "Please make a payment of $50.",
+		"Wire transfer to ABA 021000021.",
+		"Outstanding invoice: ¥12000",
+		"Make payment of 1.000,00 CHF",
+		"Please make a payment of $50.",
 	};
 	static const char *const no[] = {
-		"Please pay attention to the new terms.",     /* no amount */
-		"We received $2,500.00, thank you.",           /* no request */
-		"Amount due: see attached.", "Overdue? Call us on 555 0100.",
-		"amount due: USD", "Amount due: 2,500.00 dollars",
+		"Please pay attention to the new terms.", /* no amount */
+		"We received $2,500.00, thank you.",      /* no request */
+		"Amount due: see attached.",
+		"Overdue? Call us on 555 0100.",
+		"amount due: USD",
+		"Amount due: 2,500.00 dollars",
 		"Please pay by the due date. Save 20% with AutoPay.",
 	};
 
@@ -616,8 +659,16 @@ static void
 a_256_kb_body_of_near_matches_is_scanned_fast(void **state)
 {
 	static const char *const units[] = {
-		"IBAN GB82 ", "SWIFT EXTBGB2 ", "Sort code 20-00-0 ", "Bank account 12345 ",
-		"our bank details have ", "new bank ", "a", "1 ", "\n", "Bank details:\nAccount ",
+		"IBAN GB82 ",
+		"SWIFT EXTBGB2 ",
+		"Sort code 20-00-0 ",
+		"Bank account 12345 ",
+		"our bank details have ",
+		"new bank ",
+		"a",
+		"1 ",
+		"\n",
+		"Bank details:\nAccount ",
 	};
 	size_t size = 256 * 1024;
 	char *text = malloc(size);

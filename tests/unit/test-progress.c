@@ -51,7 +51,8 @@ each_kind_reads_back_as_written(void **state)
 							 .folder = "Archive/2001",
 							 .text = "the connection was lost" },
 			  &back);
-	assert_string_equal(line, "folder-failed\tnet\twork\tArchive/2001\tthe connection was lost");
+	assert_string_equal(line,
+			    "folder-failed\tnet\twork\tArchive/2001\tthe connection was lost");
 	assert_int_equal(back.kind, MAIL_PROGRESS_FOLDER_FAILED);
 	assert_int_equal(back.status, VT_ERR_NET);
 	assert_string_equal(back.folder, "Archive/2001");
@@ -155,17 +156,17 @@ static void
 malformed_and_foreign_lines_are_other(void **state)
 {
 	static const char *const other[] = {
-		"progress\tx\t400\twork\tINBOX",       /* not a number */
-		"progress\t1\t2\twork",                /* a field short */
-		"progress\t99999999999\t2\tw\tf",      /* too big */
+		"progress\tx\t400\twork\tINBOX",  /* not a number */
+		"progress\t1\t2\twork",           /* a field short */
+		"progress\t99999999999\t2\tw\tf", /* too big */
 		"progress\t-1\t2\tw\tf",
-		"folder-failed\twork\tArchive\twhy",   /* no status (the old form) */
+		"folder-failed\twork\tArchive\twhy",       /* no status (the old form) */
 		"folder-failed\tsoon\twork\tArchive\twhy", /* not a status */
-		"error\tnet\tsync\twork",              /* no WHY */
-		"indexing\tnow",                       /* indexing takes nothing */
-		"summary",                             /* summary takes its text */
+		"error\tnet\tsync\twork",                  /* no WHY */
+		"indexing\tnow",                           /* indexing takes nothing */
+		"summary",                                 /* summary takes its text */
 		"idle",
-		"progressive\t1\t2\tw\tf",             /* a word is a whole word */
+		"progressive\t1\t2\tw\tf", /* a word is a whole word */
 		"vtriage: sync work: login as buyer: login refused",
 		"",
 	};

@@ -97,7 +97,8 @@ parentheses_must_pair(void **state)
 					    &err),
 			 VT_ERR_USAGE);
 	assert_non_null(strstr(err.msg, "'(' never closed"));
-	assert_int_equal(mail_query_rewrite(")(", prefixes, expand, NULL, &out, &err), VT_ERR_USAGE);
+	assert_int_equal(mail_query_rewrite(")(", prefixes, expand, NULL, &out, &err),
+			 VT_ERR_USAGE);
 	check("subject:\"a (b\" (tag:x)", "subject:\"a (b\" (tag:x)");
 	check("\"x)\" and (vendor:acme)", "\"x)\" and ((X-vendor=acme))");
 }
@@ -122,10 +123,23 @@ a_sole_term_is_the_whole_query(void **state)
 		{ "vendor:\"say \"\"hi\"\"\"", "say \"hi\"" },
 	};
 	static const char *const not_sole[] = {
-		"vendor:acme and invoice", "vendor:acme invoice", "invoice vendor:acme",
-		"-vendor:acme", "+vendor:acme", "not vendor:acme", "(vendor:acme)",
-		"vendor:acme)", "vendor:", "vendor:\"acme", "vendor:\"acme\"\"", "vendors:acme",
-		"xvendor:acme", "bucket:generic", "", "vendor:\"a\" or b", "vendor:\"\"",
+		"vendor:acme and invoice",
+		"vendor:acme invoice",
+		"invoice vendor:acme",
+		"-vendor:acme",
+		"+vendor:acme",
+		"not vendor:acme",
+		"(vendor:acme)",
+		"vendor:acme)",
+		"vendor:",
+		"vendor:\"acme",
+		"vendor:\"acme\"\"",
+		"vendors:acme",
+		"xvendor:acme",
+		"bucket:generic",
+		"",
+		"vendor:\"a\" or b",
+		"vendor:\"\"",
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof sole / sizeof *sole; i++) {

@@ -51,17 +51,22 @@ static void
 c1_controls_and_bidi_are_replaced(void **state)
 {
 	/* U+009B is the 8-bit CSI */
-	CHECK("x\xc2\x9b" "2Jy", "x<U+009B>2Jy");
+	CHECK("x\xc2\x9b"
+	      "2Jy",
+	      "x<U+009B>2Jy");
 	/* U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LRI */
-	CHECK("a\xe2\x80\xae" "b\xe2\x81\xa6" "c", "a<U+202E>b<U+2066>c");
+	CHECK("a\xe2\x80\xae"
+	      "b\xe2\x81\xa6"
+	      "c",
+	      "a<U+202E>b<U+2066>c");
 }
 
 static void
 invalid_utf8_is_replaced_per_byte(void **state)
 {
 	CHECK("\xff", "\xef\xbf\xbd");
-	CHECK("caf\xe9", "caf\xef\xbf\xbd");          /* Latin-1 e-acute */
-	CHECK("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"); /* overlong '/' */
+	CHECK("caf\xe9", "caf\xef\xbf\xbd");                           /* Latin-1 e-acute */
+	CHECK("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");                 /* overlong '/' */
 	CHECK("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* surrogate */
 	CHECK("\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	CHECK("\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd"); /* truncated */

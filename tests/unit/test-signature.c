@@ -76,8 +76,8 @@ nothing_is_found_where_there_is_nothing(void **state)
 		  NULL, false);
 	assert_int_equal(s.n_phones, 0);
 	/* real text that once looped the phone finder (hard-ham-1) */
-	s = parse("Bye\n\nMalcolm in the Middle(TM) and (c)2002 Twentieth Century Fox Film\n",
-		  NULL, false);
+	s = parse("Bye\n\nMalcolm in the Middle(TM) and (c)2002 Twentieth Century Fox Film\n", NULL,
+		  false);
 	/* hard-ham-1/00211.1ca67c3677fa0051ccfa27c756d32b5a.txt: "f_test(1,9)"
 	 * once looped it too: a "(" right after a word */
 	s = parse("Try this:\n\n-- \nselect f_test(1,9);\n", NULL, false);
@@ -135,12 +135,11 @@ static const char colm_buckley[] =
 	"http://www.linux.ie/mailman/listinfo/ilug for (un)subscription information.\n";
 
 /* easy-ham-1/00940.2d6167e70e2aaa01e531409f1dbdd551.txt: "|" columns */
-static const char gregory_bolcer[] =
-	"I've given up trying to report bugs and any changes to the\n"
-	"source I send always get lost.\n\nGreg\n\n\n-- \n"
-	"Gregory Alan Bolcer, CTO  | work: +1.949.833.2800\n"
-	"gbolcer at endeavors.com  | http://endeavors.com\n"
-	"Endeavors Technology, Inc.| cell: +1.714.928.5476\n";
+static const char gregory_bolcer[] = "I've given up trying to report bugs and any changes to the\n"
+				     "source I send always get lost.\n\nGreg\n\n\n-- \n"
+				     "Gregory Alan Bolcer, CTO  | work: +1.949.833.2800\n"
+				     "gbolcer at endeavors.com  | http://endeavors.com\n"
+				     "Endeavors Technology, Inc.| cell: +1.714.928.5476\n";
 
 /* easy-ham-2/00018.3b6a8c5da4043f2a6a63a1ae12bd9824.txt: a rule line,
  * trailing commas, and an Outlook "Original Message" below */
@@ -518,10 +517,11 @@ bodies_are_text(void **state)
 		free(text);
 	}
 	/* a link's address once when its text already is the address */
-	text = BODY(dir, "links",
-		    "Content-Type: text/html\n\n<p><a href=\"https://a.example/x\">a.example/x</a> and "
-		    "<a href='mailto:b@b.example'>write</a> and <a href=\"javascript:evil()\">no</a></p>\n",
-		    1024);
+	text = BODY(
+		dir, "links",
+		"Content-Type: text/html\n\n<p><a href=\"https://a.example/x\">a.example/x</a> and "
+		"<a href='mailto:b@b.example'>write</a> and <a href=\"javascript:evil()\">no</a></p>\n",
+		1024);
 	assert_string_equal(text, "a.example/x and write <mailto:b@b.example> and no");
 	free(text);
 	/* the empty blocks of HTML mail lay-out: one blank line, not screens */
@@ -551,7 +551,8 @@ bodies_are_text(void **state)
 
 	/* an unknown charset is read as latin1/windows-1252, never fails */
 	text = BODY(dir, "unknown",
-		    "Content-Type: text/plain; charset=x-no-such-charset\n\ncaf\xe9 \x93q\x94\n", 1024);
+		    "Content-Type: text/plain; charset=x-no-such-charset\n\ncaf\xe9 \x93q\x94\n",
+		    1024);
 	assert_string_equal(text, "caf\xc3\xa9 \xe2\x80\x9cq\xe2\x80\x9d\n");
 	free(text);
 	/* so is undeclared 8-bit text that is not UTF-8 ... */
@@ -576,16 +577,17 @@ bodies_are_text(void **state)
 	assert_string_equal(text, "h\xc3\xa9llo\n");
 	free(text);
 	/* no text part at all: empty, not an error */
-	text = BODY(dir, "image",
-		    "MIME-Version: 1.0\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\n"
-		    "iVBORw0KGgo=\n",
-		    1024);
+	text = BODY(
+		dir, "image",
+		"MIME-Version: 1.0\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\n"
+		"iVBORw0KGgo=\n",
+		1024);
 	assert_string_equal(text, "");
 	free(text);
 
 	/* CRLF folded, and the size bounded on a character boundary */
-	text = BODY(dir, "crlf", "From: a@b.example\r\nSubject: x\r\n\r\nline\r\n\xc3\xa9\xc3\xa9\r\n",
-		    8);
+	text = BODY(dir, "crlf",
+		    "From: a@b.example\r\nSubject: x\r\n\r\nline\r\n\xc3\xa9\xc3\xa9\r\n", 8);
 	assert_string_equal(text, "line\n\xc3\xa9");
 	free(text);
 	text = BODY(dir, "cut", "Subject: x\n\nab\xe2\x82\xac", 4);
@@ -609,7 +611,8 @@ bodies_are_text(void **state)
 	assert_non_null(strstr(text, "caf\xc3\xa9"));
 	free(text);
 	text = BODY(dir, "badbase64",
-		    "Content-Type: text/html\nContent-Transfer-Encoding: base64\n\n!!!!<<<<\n", 1024);
+		    "Content-Type: text/html\nContent-Transfer-Encoding: base64\n\n!!!!<<<<\n",
+		    1024);
 	free(text);
 	text = BODY(dir, "opentag", "Content-Type: text/html\n\nbefore <b unclosed\n", 1024);
 	assert_string_equal(text, "before"); /* nothing readable after the cut tag */

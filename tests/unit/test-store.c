@@ -195,18 +195,21 @@ whether_the_user_wrote_to_an_org_reads_no_mail_of_theirs(void **state)
 	const char *orgs[] = { "big.example", "answered.example" };
 	int wrote[2];
 
-	assert_int_equal(vt_sql_exec(f->store,
-				     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
-				     " WHERE i < 5000)"
-				     " INSERT INTO messages (message_id, org, kind, direction, date)"
-				     " SELECT 'm' || i || '@big.example', 'big.example', 1, 0, i FROM n;"
-				     "INSERT INTO messages (message_id, org, kind, direction, date)"
-				     " VALUES ('r@answered.example', 'answered.example', 1, 1, 7)",
-				     &err),
-			 VT_OK);
+	assert_int_equal(
+		vt_sql_exec(f->store,
+			    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+			    " WHERE i < 5000)"
+			    " INSERT INTO messages (message_id, org, kind, direction, date)"
+			    " SELECT 'm' || i || '@big.example', 'big.example', 1, 0, i FROM n;"
+			    "INSERT INTO messages (message_id, org, kind, direction, date)"
+			    " VALUES ('r@answered.example', 'answered.example', 1, 1, 7)",
+			    &err),
+		VT_OK);
+	/* clang-format off */
 	assert_int_equal(sqlite3_prepare_v2(f->store->db, "SELECT " VT_SQL_WROTE_TO("?1"), -1, &st,
 					    NULL),
 			 SQLITE_OK);
+	/* clang-format on */
 	for (int i = 0; i < 2; i++) {
 		sqlite3_bind_text(st, 1, orgs[i], -1, SQLITE_STATIC);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -261,33 +264,33 @@ the_wal_stays_empty_and_the_database_file_holds_everything(void **state)
  * from the suspicions' messages, and impostors still leave vendor:. */
 /* What migration 15 -> 16 made, undone: a store of before it. (Since
  * 18 its triggers are the connection's, TEMP, made by its writes.) */
-#define UNDO_SCHEMA_16                                                                      \
-	"DROP TABLE address_counts;"                                                        \
-	"DROP TABLE address_names;"                                                         \
-	"DROP TRIGGER address_counts_sighted;"                                              \
-	"DROP TRIGGER address_counts_unsighted;"                                            \
-	"DROP TRIGGER address_counts_moved;"                                                \
-	"DROP TRIGGER address_names_unsighted;"                                             \
-	"DROP TRIGGER address_names_renamed;"                                               \
-	"DROP TRIGGER address_counts_impostor;"                                             \
-	"DROP TRIGGER address_counts_pardoned;"                                             \
+#define UNDO_SCHEMA_16                                                                             \
+	"DROP TABLE address_counts;"                                                               \
+	"DROP TABLE address_names;"                                                                \
+	"DROP TRIGGER address_counts_sighted;"                                                     \
+	"DROP TRIGGER address_counts_unsighted;"                                                   \
+	"DROP TRIGGER address_counts_moved;"                                                       \
+	"DROP TRIGGER address_names_unsighted;"                                                    \
+	"DROP TRIGGER address_names_renamed;"                                                      \
+	"DROP TRIGGER address_counts_impostor;"                                                    \
+	"DROP TRIGGER address_counts_pardoned;"                                                    \
 	"DROP TRIGGER address_counts_rejudged;"
 /* and 16 -> 17's */
-#define UNDO_SCHEMA_17                                                                      \
-	"DROP TABLE org_mail;"                                                              \
-	"DROP TRIGGER org_mail_added;"                                                      \
-	"DROP TRIGGER org_mail_removed;"                                                    \
+#define UNDO_SCHEMA_17                                                                             \
+	"DROP TABLE org_mail;"                                                                     \
+	"DROP TRIGGER org_mail_added;"                                                             \
+	"DROP TRIGGER org_mail_removed;"                                                           \
 	"DROP TRIGGER org_mail_moved;"
 /* and 17 -> 18's tripwires */
-#define UNDO_SCHEMA_18                                                                      \
-	"DROP TRIGGER messages_INSERT_needs_counts;"                                        \
-	"DROP TRIGGER messages_UPDATE_needs_counts;"                                        \
-	"DROP TRIGGER messages_DELETE_needs_counts;"                                        \
-	"DROP TRIGGER sightings_INSERT_needs_counts;"                                       \
-	"DROP TRIGGER sightings_UPDATE_needs_counts;"                                       \
-	"DROP TRIGGER sightings_DELETE_needs_counts;"                                       \
-	"DROP TRIGGER suspicions_INSERT_needs_counts;"                                      \
-	"DROP TRIGGER suspicions_UPDATE_needs_counts;"                                      \
+#define UNDO_SCHEMA_18                                                                             \
+	"DROP TRIGGER messages_INSERT_needs_counts;"                                               \
+	"DROP TRIGGER messages_UPDATE_needs_counts;"                                               \
+	"DROP TRIGGER messages_DELETE_needs_counts;"                                               \
+	"DROP TRIGGER sightings_INSERT_needs_counts;"                                              \
+	"DROP TRIGGER sightings_UPDATE_needs_counts;"                                              \
+	"DROP TRIGGER sightings_DELETE_needs_counts;"                                              \
+	"DROP TRIGGER suspicions_INSERT_needs_counts;"                                             \
+	"DROP TRIGGER suspicions_UPDATE_needs_counts;"                                             \
 	"DROP TRIGGER suspicions_DELETE_needs_counts;"
 
 static void
@@ -309,9 +312,8 @@ suspicions_learn_their_organisation(void **state)
 				     "DROP INDEX trust_signals_bank_change;"
 				     "DROP INDEX trust_signals_asks_payment;"
 				     "DROP TABLE snooze_marks;"
-				     "DROP TABLE snooze_changed;"
-				     UNDO_SCHEMA_16 UNDO_SCHEMA_17 UNDO_SCHEMA_18
-				     "PRAGMA user_version = 9",
+				     "DROP TABLE snooze_changed;" UNDO_SCHEMA_16 UNDO_SCHEMA_17
+					     UNDO_SCHEMA_18 "PRAGMA user_version = 9",
 				     &err),
 			 VT_OK);
 	vt_store_close(&f->store);
@@ -325,13 +327,14 @@ suspicions_learn_their_organisation(void **state)
 	assert_non_null(strstr(query, "AND NOT (id:"));
 	free(query);
 	/* each forgery once, whatever its reasons, in order */
-	assert_int_equal(vt_sql_exec(f->store,
-				     "INSERT OR IGNORE INTO suspicions (message_id, reason, detail, org)"
-				     " SELECT message_id, r.value, 'test', org FROM messages"
-				     " CROSS JOIN (SELECT 'name' AS value UNION SELECT 'auth') r"
-				     " WHERE org = 'acmetel.example'",
-				     &err),
-			 VT_OK);
+	assert_int_equal(
+		vt_sql_exec(f->store,
+			    "INSERT OR IGNORE INTO suspicions (message_id, reason, detail, org)"
+			    " SELECT message_id, r.value, 'test', org FROM messages"
+			    " CROSS JOIN (SELECT 'name' AS value UNION SELECT 'auth') r"
+			    " WHERE org = 'acmetel.example'",
+			    &err),
+		VT_OK);
 	assert_int_equal(vt_query_translate(f->store, "vendor:acmetel", &query, &err), VT_OK);
 	assert_non_null(strstr(query, " AND NOT (id:\"inv-10@acmetel.example\""
 				      " OR id:\"re-inv-10@northwind.example\")"));
@@ -344,9 +347,9 @@ big_runs_compact_the_index_small_ones_do_not(void **state)
 {
 	(void)state;
 	assert_true(vt_index_worth_compacting(298424, 298424)); /* a first index */
-	assert_true(vt_index_worth_compacting(10000, 40000));  /* a big import */
-	assert_false(vt_index_worth_compacting(1000, 299424)); /* new mail */
-	assert_false(vt_index_worth_compacting(9999, 9999));   /* small: no gain */
+	assert_true(vt_index_worth_compacting(10000, 40000));   /* a big import */
+	assert_false(vt_index_worth_compacting(1000, 299424));  /* new mail */
+	assert_false(vt_index_worth_compacting(9999, 9999));    /* small: no gain */
 	assert_false(vt_index_worth_compacting(20000, 100000));
 }
 
@@ -387,9 +390,11 @@ indexing_finds_vendors_and_nothing_else(void **state)
 
 	/* contacts: the vendor's people, not the user */
 	assert_int_equal(sql_long(f, "SELECT count(DISTINCT address) FROM sightings"
-				     " WHERE org = 'acmetel.example'"), 2);
+				     " WHERE org = 'acmetel.example'"),
+			 2);
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM sightings"
-				     " WHERE address LIKE '%northwind.example'"), 0);
+				     " WHERE address LIKE '%northwind.example'"),
+			 0);
 	/* a second run changes nothing */
 	r = index_ok(f);
 	assert_int_equal(r.vendors_new, 0);
@@ -416,8 +421,8 @@ queries_resolve_vendors_and_buckets(void **state)
 	assert_int_equal(count(f, "-bucket:generic"), 2);
 
 	/* promotion is one row: every past message follows at once */
-	assert_int_equal(vt_sql_exec(f->store, "UPDATE vendors SET bucket = 1 WHERE slug = 'acmetel'",
-				     &err),
+	assert_int_equal(vt_sql_exec(f->store,
+				     "UPDATE vendors SET bucket = 1 WHERE slug = 'acmetel'", &err),
 			 VT_OK);
 	assert_int_equal(count(f, "bucket:trusted"), 2);
 	assert_int_equal(count(f, "bucket:generic"), 2);
@@ -498,13 +503,15 @@ a_crash_between_the_stores_heals(void **state)
 
 	index_ok(f);
 	/* the store lost rows the index kept ... */
-	assert_int_equal(vt_sql_exec(f->store, "DELETE FROM messages WHERE org = 'globex.example';"
-					       "DELETE FROM sightings",
+	assert_int_equal(vt_sql_exec(f->store,
+				     "DELETE FROM messages WHERE org = 'globex.example';"
+				     "DELETE FROM sightings",
 				     &err),
 			 VT_OK);
 	/* ... and remembers a message the index never committed */
-	assert_int_equal(vt_sql_exec(f->store, "INSERT INTO messages (message_id, org, kind, direction,"
-					       " date) VALUES ('ghost@x.example', 'x.example', 1, 0, 1)",
+	assert_int_equal(vt_sql_exec(f->store,
+				     "INSERT INTO messages (message_id, org, kind, direction,"
+				     " date) VALUES ('ghost@x.example', 'x.example', 1, 0, 1)",
 				     &err),
 			 VT_OK);
 	/* ... because that run died before it finished */
@@ -512,9 +519,11 @@ a_crash_between_the_stores_heals(void **state)
 	r = index_ok(f);
 	assert_true(r.reconciled >= 2);
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages"), 6);
-	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE message_id = 'ghost@x.example'"),
-			 0);
-	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE org = 'globex.example'"), 1);
+	assert_int_equal(
+		sql_long(f, "SELECT count(*) FROM messages WHERE message_id = 'ghost@x.example'"),
+		0);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE org = 'globex.example'"),
+			 1);
 	assert_true(sql_long(f, "SELECT count(*) FROM sightings") > 0);
 	assert_int_equal(count(f, "vendor:globex"), 1);
 }
@@ -529,15 +538,16 @@ mail_added_behind_our_back_is_attributed(void **state)
 	index_ok(f);
 	/* the user's own `notmuch new` indexes a message we never saw */
 	test_write_message(f->mail, "7:2,", "Sam Lee <sam.lee@globex.example>",
-			   "rich@northwind.example", "Quote Q-2026-1190", "q-1190@globex.example", NULL,
-			   NULL);
+			   "rich@northwind.example", "Quote Q-2026-1190", "q-1190@globex.example",
+			   NULL, NULL);
 	age_mail_dirs(f, 8);
 	assert_int_equal(external_notmuch(f, "new"), 0);
 	r = index_ok(f);
 	assert_false(r.mail.unchanged);
 	assert_int_equal(r.mail.added, 0);
 	assert_int_equal(r.mail.attributed, 1);
-	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE org = 'globex.example'"), 2);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE org = 'globex.example'"),
+			 2);
 	assert_int_equal(count(f, "vendor:globex"), 2);
 	r = index_ok(f);
 	assert_true(r.mail.unchanged);
@@ -549,9 +559,10 @@ orphans_in(struct fixture *f, const char *table)
 {
 	char sql[256];
 
-	snprintf(sql, sizeof sql,
-		 "SELECT count(*) FROM %s WHERE message_id NOT IN (SELECT message_id FROM messages)",
-		 table);
+	snprintf(
+		sql, sizeof sql,
+		"SELECT count(*) FROM %s WHERE message_id NOT IN (SELECT message_id FROM messages)",
+		table);
 	return sql_long(f, sql);
 }
 
@@ -564,12 +575,13 @@ assert_no_orphans(struct fixture *f)
 	sqlite3_stmt *st;
 	int tables = 0;
 
-	assert_int_equal(sqlite3_prepare_v2(f->store->db,
-					    "SELECT t.name FROM sqlite_master t, pragma_table_info(t.name) c"
-					    " WHERE t.type = 'table' AND c.name = 'message_id'"
-					    " AND t.name NOT IN ('messages', 'issue_links', 'snoozes')",
-					    -1, &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(f->store->db,
+				   "SELECT t.name FROM sqlite_master t, pragma_table_info(t.name) c"
+				   " WHERE t.type = 'table' AND c.name = 'message_id'"
+				   " AND t.name NOT IN ('messages', 'issue_links', 'snoozes')",
+				   -1, &st, NULL),
+		SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *table = (const char *)sqlite3_column_text(st, 0);
 
@@ -615,8 +627,9 @@ mail_removed_behind_our_back_is_forgotten(void **state)
 	free(token);
 	assert_false(r.mail.unchanged);
 	assert_int_equal(r.reconciled, 1);
-	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE message_id = 'lunch@gmail.com'"),
-			 0);
+	assert_int_equal(
+		sql_long(f, "SELECT count(*) FROM messages WHERE message_id = 'lunch@gmail.com'"),
+		0);
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages"), 5);
 	assert_no_orphans(f);
 }
@@ -626,12 +639,14 @@ mail_removed_behind_our_back_is_forgotten(void **state)
  * contact, a signature, trust facts, a failed authentication, payment
  * details, a suspicion, a bill, the snooze's end written onto it. */
 /* Each address's messages, first and last, from its sightings whole. */
+/* clang-format off */
 #define EXPECTED_COUNTS                                                                     \
-	"(SELECT address, count(DISTINCT message_id) FILTER (WHERE " VT_SQL_NOT_IMPOSTOR(     \
-		"message_id") ") AS n,"                                                     \
+	"(SELECT address,"                                                                   \
+	" count(DISTINCT message_id) FILTER (WHERE " VT_SQL_NOT_IMPOSTOR("message_id") ") AS n," \
 	" min(date) FILTER (WHERE " VT_SQL_NOT_IMPOSTOR("message_id") ") AS f,"               \
 	" max(date) FILTER (WHERE " VT_SQL_NOT_IMPOSTOR("message_id") ") AS l"                \
 	" FROM sightings GROUP BY address)"
+/* clang-format on */
 
 /* Rows of address_counts that say otherwise than the sightings, or
  * addresses with mail it lacks; a stale row (n NULL) is neither, a row of
@@ -639,6 +654,7 @@ mail_removed_behind_our_back_is_forgotten(void **state)
 static long
 address_counts_wrong(struct fixture *f)
 {
+	/* clang-format off */
 	return sql_long(f, "SELECT (SELECT count(*) FROM " EXPECTED_COUNTS " e WHERE e.n > 0"
 			   " AND NOT EXISTS (SELECT 1 FROM address_counts c WHERE c.address = e.address"
 			   " AND (c.n IS NULL OR (c.n = e.n AND c.first = e.f AND c.last = e.l))))"
@@ -647,6 +663,7 @@ address_counts_wrong(struct fixture *f)
 			   " e WHERE e.address = c.address), 0)"
 			   " OR (c.n > 0 AND NOT EXISTS (SELECT 1 FROM " EXPECTED_COUNTS
 			   " e WHERE e.address = c.address AND e.f = c.first AND e.l = c.last)))");
+	/* clang-format on */
 }
 
 /* Person-like names of the sightings, with how often each address went
@@ -654,12 +671,14 @@ address_counts_wrong(struct fixture *f)
 static long
 address_names_wrong(struct fixture *f)
 {
+	/* clang-format off */
 	return sql_long(f, "SELECT (SELECT count(*) FROM (SELECT address, name, count(*)"
 			   " FROM sightings WHERE " VT_SQL_PERSON_NAME("name") " GROUP BY address, name"
 			   " EXCEPT SELECT address, name, n FROM address_names))"
 			   " + (SELECT count(*) FROM (SELECT address, name, n FROM address_names"
 			   " EXCEPT SELECT address, name, count(*) FROM sightings"
 			   " WHERE " VT_SQL_PERSON_NAME("name") " GROUP BY address, name))");
+	/* clang-format on */
 }
 
 /* Rows of org_mail that say otherwise than the vendor mail (kind 1) of
@@ -668,12 +687,13 @@ address_names_wrong(struct fixture *f)
 static long
 org_mail_wrong(struct fixture *f)
 {
-	return sql_long(f, "SELECT (SELECT count(*) FROM (SELECT org, count(*) AS n, min(date) AS f,"
-			   " max(date) AS l FROM messages WHERE kind = 1 GROUP BY org) e"
-			   " WHERE NOT EXISTS (SELECT 1 FROM org_mail o WHERE o.org = e.org"
-			   " AND (o.n IS NULL OR (o.n = e.n AND o.first = e.f AND o.last = e.l))))"
-			   " + (SELECT count(*) FROM org_mail o WHERE o.n > 0 AND NOT EXISTS"
-			   " (SELECT 1 FROM messages m WHERE m.org = o.org AND m.kind = 1))");
+	return sql_long(f,
+			"SELECT (SELECT count(*) FROM (SELECT org, count(*) AS n, min(date) AS f,"
+			" max(date) AS l FROM messages WHERE kind = 1 GROUP BY org) e"
+			" WHERE NOT EXISTS (SELECT 1 FROM org_mail o WHERE o.org = e.org"
+			" AND (o.n IS NULL OR (o.n = e.n AND o.first = e.f AND o.last = e.l))))"
+			" + (SELECT count(*) FROM org_mail o WHERE o.n > 0 AND NOT EXISTS"
+			" (SELECT 1 FROM messages m WHERE m.org = o.org AND m.kind = 1))");
 }
 
 /* The vendor's messages as `vendor show` says. */
@@ -845,7 +865,8 @@ contact_counts_follow_the_sightings(void **state)
 	/* From and Cc in one message: one message */
 	test_write_message(f->mail, "twice:2,", "Sam Lee <sam.lee@globex.example>",
 			   "rich@northwind.example", "Again", "twice@globex.example",
-			   "Date: Mon, 09 Nov 2026 10:00:00 +0000\nCc: sam.lee@globex.example\n", NULL);
+			   "Date: Mon, 09 Nov 2026 10:00:00 +0000\nCc: sam.lee@globex.example\n",
+			   NULL);
 	/* named twice in one field, by someone else: one message */
 	test_write_message(f->mail, "cc:2,", "Dana <dana@mail.acmetel.example>",
 			   "rich@northwind.example", "Intro", "cc@acmetel.example",
@@ -881,16 +902,18 @@ contact_counts_follow_the_sightings(void **state)
 			 VT_OK);
 	assert_int_equal(address_counts_wrong(f), 0);
 	assert_int_equal(sam_count(f), 6);
-	assert_int_equal(vt_sql_exec(f->store,
-				     "DELETE FROM suspicions WHERE message_id = 'sam-1@globex.example'"
-				     " AND reason = 'auth'",
-				     &err),
-			 VT_OK);
+	assert_int_equal(
+		vt_sql_exec(f->store,
+			    "DELETE FROM suspicions WHERE message_id = 'sam-1@globex.example'"
+			    " AND reason = 'auth'",
+			    &err),
+		VT_OK);
 	assert_int_equal(sam_count(f), 6);
-	assert_int_equal(vt_sql_exec(f->store,
-				     "DELETE FROM suspicions WHERE message_id = 'sam-1@globex.example'",
-				     &err),
-			 VT_OK);
+	assert_int_equal(
+		vt_sql_exec(f->store,
+			    "DELETE FROM suspicions WHERE message_id = 'sam-1@globex.example'",
+			    &err),
+		VT_OK);
 	assert_int_equal(sam_count(f), 7);
 	assert_int_equal(address_counts_wrong(f), 0);
 	assert_int_equal(vt_sql_exec(f->store,
@@ -923,16 +946,18 @@ contact_counts_follow_the_sightings(void **state)
 
 	/* the oldest forgotten, a sighting redated: stale, the list counts
 	 * them, the next run too */
-	assert_int_equal(vt_sql_exec(f->store,
-				     "DELETE FROM messages WHERE message_id = 'q-1187@globex.example';"
-				     "UPDATE sightings SET date = date + 60"
-				     " WHERE message_id = 'inv-10@acmetel.example'",
-				     &err),
-			 VT_OK);
+	assert_int_equal(
+		vt_sql_exec(f->store,
+			    "DELETE FROM messages WHERE message_id = 'q-1187@globex.example';"
+			    "UPDATE sightings SET date = date + 60"
+			    " WHERE message_id = 'inv-10@acmetel.example'",
+			    &err),
+		VT_OK);
 	assert_true(sql_long(f, "SELECT count(*) FROM address_counts WHERE n IS NULL") >= 2);
 	assert_int_equal(address_counts_wrong(f), 0);
 	/* the vendor's mail: q-1187 was globex's oldest */
-	assert_int_equal(sql_long(f, "SELECT n IS NULL FROM org_mail WHERE org = 'globex.example'"), 1);
+	assert_int_equal(sql_long(f, "SELECT n IS NULL FROM org_mail WHERE org = 'globex.example'"),
+			 1);
 	assert_int_equal(org_mail_wrong(f), 0);
 	assert_int_equal(vendor_messages(f, "globex"),
 			 sql_long(f, "SELECT count(*) FROM messages WHERE org = 'globex.example'"
@@ -993,7 +1018,8 @@ change_some(struct fixture *f, const char *pick, unsigned long n, const char *ch
 	for (long i = 0; count > 0 && i <= (long)(n % (unsigned long)count); i++)
 		assert_int_equal(sqlite3_step(rows), SQLITE_ROW);
 	if (count > 0) {
-		assert_int_equal(sqlite3_prepare_v2(f->store->db, change, -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(f->store->db, change, -1, &st, NULL),
+				 SQLITE_OK);
 		for (int c = 0; c < sqlite3_column_count(rows); c++)
 			sqlite3_bind_value(st, c + 1, sqlite3_column_value(rows, c));
 		sqlite3_bind_int64(st, 9, (sqlite3_int64)(n >> 8));
@@ -1022,10 +1048,11 @@ contact_counts_survive_random_changes(void **state)
 
 		snprintf(name, sizeof name, "r%d:2,", i);
 		snprintf(id, sizeof id, "r%d@example.com", i);
-		snprintf(extra, sizeof extra,
-			 "Date: Mon, %02d Nov 2026 1%d:00:00 +0000\nCc: Pat Gomez <pat@northwind-labs.example>,"
-			 " Sam Lee <sam.lee@globex.example>, tom.becker@mail.acmetel.example\n",
-			 1 + i % 9, i % 3);
+		snprintf(
+			extra, sizeof extra,
+			"Date: Mon, %02d Nov 2026 1%d:00:00 +0000\nCc: Pat Gomez <pat@northwind-labs.example>,"
+			" Sam Lee <sam.lee@globex.example>, tom.becker@mail.acmetel.example\n",
+			1 + i % 9, i % 3);
 		test_write_message(f->mail, name,
 				   i % 2 ? "Dana <dana@mail.acmetel.example>"
 					 : "Sam Lee <sam.lee@globex.example>",
@@ -1041,9 +1068,10 @@ contact_counts_survive_random_changes(void **state)
 		switch (r % 9) {
 		case 0:
 		case 1:
-			change_some(f, "SELECT message_id FROM messages ORDER BY message_id", r / 9,
-				    "INSERT OR IGNORE INTO suspicions (message_id, reason, detail)"
-				    " VALUES (?1, CASE WHEN ?9 % 2 THEN 'auth' ELSE 'name' END, 'test')");
+			change_some(
+				f, "SELECT message_id FROM messages ORDER BY message_id", r / 9,
+				"INSERT OR IGNORE INTO suspicions (message_id, reason, detail)"
+				" VALUES (?1, CASE WHEN ?9 % 2 THEN 'auth' ELSE 'name' END, 'test')");
 			break;
 		case 2:
 			change_some(f, "SELECT message_id FROM messages ORDER BY message_id", r / 9,
@@ -1051,20 +1079,25 @@ contact_counts_survive_random_changes(void **state)
 				    " VALUES (?1, 'replyto', 'test')");
 			break;
 		case 3:
-			change_some(f, "SELECT message_id, reason, detail FROM suspicions"
-				       " ORDER BY message_id, reason, detail",
-				    r / 9, "DELETE FROM suspicions WHERE message_id = ?1 AND reason = ?2"
+			change_some(f,
+				    "SELECT message_id, reason, detail FROM suspicions"
+				    " ORDER BY message_id, reason, detail",
+				    r / 9,
+				    "DELETE FROM suspicions WHERE message_id = ?1 AND reason = ?2"
 				    " AND detail = ?3");
 			break;
 		case 4:
 			if (step % 7 == 0)
-				change_some(f, "SELECT message_id FROM messages ORDER BY message_id", r / 9,
-					    "DELETE FROM messages WHERE message_id = ?1");
+				change_some(f,
+					    "SELECT message_id FROM messages ORDER BY message_id",
+					    r / 9, "DELETE FROM messages WHERE message_id = ?1");
 			else if (step % 7 < 3)
-				change_some(f, "SELECT message_id FROM messages ORDER BY message_id", r / 9,
-					    "UPDATE messages SET date = date + 3600 * (?9 % 48 - 24),"
-					    " kind = CASE WHEN ?9 % 5 = 0 THEN 1 - kind ELSE kind END"
-					    " WHERE message_id = ?1");
+				change_some(
+					f, "SELECT message_id FROM messages ORDER BY message_id",
+					r / 9,
+					"UPDATE messages SET date = date + 3600 * (?9 % 48 - 24),"
+					" kind = CASE WHEN ?9 % 5 = 0 THEN 1 - kind ELSE kind END"
+					" WHERE message_id = ?1");
 			break;
 		case 5:
 			change_some(f, "SELECT message_id FROM messages ORDER BY message_id", r / 9,
@@ -1072,36 +1105,47 @@ contact_counts_survive_random_changes(void **state)
 				    " WHERE message_id = ?1");
 			break;
 		case 6:
-			change_some(f, "SELECT m.message_id, s.address, s.org, m.date FROM messages m"
-				       " CROSS JOIN (SELECT DISTINCT address, org FROM sightings) s"
-				       " ORDER BY m.message_id, s.address",
-				    r / 9, "INSERT INTO sightings (message_id, address, field, name, org, date)"
-				    " VALUES (?1, ?2, ?9 % 3, 'Jane Doe', ?3, ?4 + 60 * (?9 / 3 % 2))"
-				    " ON CONFLICT (message_id, address, field) DO UPDATE SET date = excluded.date"
-				    " WHERE date <> excluded.date");
+			change_some(
+				f,
+				"SELECT m.message_id, s.address, s.org, m.date FROM messages m"
+				" CROSS JOIN (SELECT DISTINCT address, org FROM sightings) s"
+				" ORDER BY m.message_id, s.address",
+				r / 9,
+				"INSERT INTO sightings (message_id, address, field, name, org, date)"
+				" VALUES (?1, ?2, ?9 % 3, 'Jane Doe', ?3, ?4 + 60 * (?9 / 3 % 2))"
+				" ON CONFLICT (message_id, address, field) DO UPDATE SET date = excluded.date"
+				" WHERE date <> excluded.date");
 			break;
 		case 7:
-			change_some(f, "SELECT message_id, address, field FROM sightings"
-				       " ORDER BY message_id, address, field",
-				    r / 9, "DELETE FROM sightings WHERE message_id = ?1 AND address = ?2"
+			change_some(f,
+				    "SELECT message_id, address, field FROM sightings"
+				    " ORDER BY message_id, address, field",
+				    r / 9,
+				    "DELETE FROM sightings WHERE message_id = ?1 AND address = ?2"
 				    " AND field = ?3");
 			break;
 		default:
-			change_some(f, "SELECT message_id FROM messages ORDER BY message_id", r / 9,
-				    "UPDATE sightings SET name = CASE WHEN name = '' THEN 'Lee Park' ELSE ''"
-				    " END WHERE message_id = ?1");
+			change_some(
+				f, "SELECT message_id FROM messages ORDER BY message_id", r / 9,
+				"UPDATE sightings SET name = CASE WHEN name = '' THEN 'Lee Park' ELSE ''"
+				" END WHERE message_id = ?1");
 			break;
 		}
 		if (address_counts_wrong(f) != 0 || address_names_wrong(f) != 0 ||
 		    org_mail_wrong(f) != 0)
-			fail_msg("change %d (kind %lu): %ld counts, %ld names, %ld organisations wrong",
-				 step, r % 9, address_counts_wrong(f), address_names_wrong(f),
-				 org_mail_wrong(f));
+			fail_msg(
+				"change %d (kind %lu): %ld counts, %ld names, %ld organisations wrong",
+				step, r % 9, address_counts_wrong(f), address_names_wrong(f),
+				org_mail_wrong(f));
 		if (step % 25 == 0) {
 			assert_int_equal(vt_contacts_refresh(f->store, &err), VT_OK);
 			assert_int_equal(vt_vendor_counts_refresh(f->store, &err), VT_OK);
-			assert_int_equal(sql_long(f, "SELECT count(*) FROM org_mail WHERE n IS NULL"), 0);
-			assert_int_equal(sql_long(f, "SELECT count(*) FROM address_counts WHERE n IS NULL"), 0);
+			assert_int_equal(sql_long(f,
+						  "SELECT count(*) FROM org_mail WHERE n IS NULL"),
+					 0);
+			assert_int_equal(
+				sql_long(f, "SELECT count(*) FROM address_counts WHERE n IS NULL"),
+				0);
 			assert_int_equal(address_counts_wrong(f), 0);
 			assert_int_equal(address_names_wrong(f), 0);
 		}
@@ -1120,42 +1164,49 @@ a_forgotten_message_leaves_no_row_anywhere(void **state)
 	close_all(f);
 	load_config(f, "[trust]\nauthserv_id = mx.northwind.example\n");
 	open_all(f);
-	test_write_message(f->mail, "full:2,", "Dana Whitfield <dana@acmetel.example>",
-			   "rich@northwind.example", "New bank details for invoice INV-77",
-			   "full@acmetel.example",
-			   "Cc: Tom Becker <tom@acmetel.example>\n"
-			   "Reply-To: payments@acmetel-pay.example\n"
-			   "Authentication-Results: mx.northwind.example; dkim=fail"
-			   " header.d=acmetel.example; dmarc=fail header.from=acmetel.example\n",
-			   "Hi Rich,\n\nour bank details have changed. Please pay the amount due of"
-			   " $2,500.00 to\nIBAN: GB82 WEST 1234 5698 7654 32\n\n-- \nDana Whitfield\n"
-			   "Account Executive\nMy manager is Tom Becker.\n"
-			   "Our support contract expires on 2027-01-31.\n");
+	test_write_message(
+		f->mail, "full:2,", "Dana Whitfield <dana@acmetel.example>",
+		"rich@northwind.example", "New bank details for invoice INV-77",
+		"full@acmetel.example",
+		"Cc: Tom Becker <tom@acmetel.example>\n"
+		"Reply-To: payments@acmetel-pay.example\n"
+		"Authentication-Results: mx.northwind.example; dkim=fail"
+		" header.d=acmetel.example; dmarc=fail header.from=acmetel.example\n",
+		"Hi Rich,\n\nour bank details have changed. Please pay the amount due of"
+		" $2,500.00 to\nIBAN: GB82 WEST 1234 5698 7654 32\n\n-- \nDana Whitfield\n"
+		"Account Executive\nMy manager is Tom Becker.\n"
+		"Our support contract expires on 2027-01-31.\n");
 	index_ok(f);
 	/* snoozed: the next run writes its end onto it (snooze_marks) */
-	assert_int_equal(vt_snooze(f->store, "full@acmetel.example", time(NULL) + 86400, &err), VT_OK);
+	assert_int_equal(vt_snooze(f->store, "full@acmetel.example", time(NULL) + 86400, &err),
+			 VT_OK);
 	index_ok(f);
-	assert_int_equal(sqlite3_prepare_v2(f->store->db,
-					    "SELECT t.name FROM sqlite_master t, pragma_table_info(t.name) c"
-					    " WHERE t.type = 'table' AND c.name = 'message_id'"
-					    " AND t.name NOT IN ('messages', 'issue_links', 'snoozes')",
-					    -1, &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(f->store->db,
+				   "SELECT t.name FROM sqlite_master t, pragma_table_info(t.name) c"
+				   " WHERE t.type = 'table' AND c.name = 'message_id'"
+				   " AND t.name NOT IN ('messages', 'issue_links', 'snoozes')",
+				   -1, &st, NULL),
+		SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		char sql[256];
 
-		snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE message_id = 'full@acmetel.example'",
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM %s WHERE message_id = 'full@acmetel.example'",
 			 (const char *)sqlite3_column_text(st, 0));
 		if (sql_long(f, sql) == 0)
-			fail_msg("the test message left no row in %s: make it", sqlite3_column_text(st, 0));
+			fail_msg("the test message left no row in %s: make it",
+				 sqlite3_column_text(st, 0));
 	}
 	sqlite3_finalize(st);
 	snprintf(path, sizeof path, "%s/cur/full:2,", f->mail);
 	assert_int_equal(unlink(path), 0);
 	age_mail_dirs(f, 7);
 	index_ok(f);
-	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE message_id = 'full@acmetel.example'"),
-			 0);
+	assert_int_equal(
+		sql_long(f,
+			 "SELECT count(*) FROM messages WHERE message_id = 'full@acmetel.example'"),
+		0);
 	assert_no_orphans(f);
 }
 
@@ -1187,8 +1238,9 @@ a_run_after_any_outside_write_checks_the_whole_index(void **state)
 	assert_true(r.mail.only_ours);
 	assert_false(r.mail.unchanged);
 	assert_int_equal(r.mail.added, 1);
-	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE message_id = 'dinner@gmail.com'"),
-			 1);
+	assert_int_equal(
+		sql_long(f, "SELECT count(*) FROM messages WHERE message_id = 'dinner@gmail.com'"),
+		1);
 	/* a run that died: the next checks everything, token or not */
 	r = index_ok(f);
 	assert_true(r.mail.unchanged);
@@ -1214,7 +1266,8 @@ threads_listed(struct fixture *f)
 	struct vt_error err = { 0 };
 	int n = 0;
 
-	assert_int_equal(vt_search_threads(f->store, f->db, "*", "*", 0, 50, count_thread, &n, &err),
+	assert_int_equal(vt_search_threads(f->store, f->db, "*", "*", 0, 50, count_thread, &n,
+					   &err),
 			 VT_OK);
 	return n;
 }
@@ -1419,41 +1472,48 @@ main(void)
 		cmocka_unit_test_setup_teardown(exec_runs_statements_in_turn, setup, teardown),
 		cmocka_unit_test_setup_teardown(counts_triggers_are_made_by_their_writers, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(a_reader_opens_the_index_and_the_store_at_once, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(a_reader_opens_the_index_and_the_store_at_once,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_vendors_newest_threads_come_from_one_index, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(whether_the_user_wrote_to_an_org_reads_no_mail_of_theirs, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(the_wal_stays_empty_and_the_database_file_holds_everything,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			whether_the_user_wrote_to_an_org_reads_no_mail_of_theirs, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			the_wal_stays_empty_and_the_database_file_holds_everything, setup,
+			teardown),
 		cmocka_unit_test(big_runs_compact_the_index_small_ones_do_not),
-		cmocka_unit_test_setup_teardown(suspicions_learn_their_organisation, setup, teardown),
-		cmocka_unit_test_setup_teardown(indexing_finds_vendors_and_nothing_else, setup, teardown),
-		cmocka_unit_test_setup_teardown(queries_resolve_vendors_and_buckets, setup, teardown),
-		cmocka_unit_test_setup_teardown(bucket_queries_do_not_grow_with_generic_vendors, setup,
+		cmocka_unit_test_setup_teardown(suspicions_learn_their_organisation, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(indexing_finds_vendors_and_nothing_else, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(queries_resolve_vendors_and_buckets, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(bucket_queries_do_not_grow_with_generic_vendors,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(slugs_stay_unique, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_crash_between_the_stores_heals, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_forgotten_message_leaves_no_row_anywhere, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(contact_counts_follow_the_sightings, setup, teardown),
-		cmocka_unit_test_setup_teardown(contact_counts_survive_random_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(contact_counts_follow_the_sightings, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(contact_counts_survive_random_changes, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(mail_removed_behind_our_back_is_forgotten, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(a_run_after_any_outside_write_checks_the_whole_index,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_run_after_any_outside_write_checks_the_whole_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(mail_added_behind_our_back_is_attributed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(lists_keep_the_store_after_others_only_tag, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(identity_changes_reattribute_affected_mail, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(a_second_writer_gets_a_clear_busy_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_changed_ignore_list_is_applied_whole_or_again, setup,
+		cmocka_unit_test_setup_teardown(a_second_writer_gets_a_clear_busy_error, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(a_store_of_before_applies_a_new_list_everywhere, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(a_changed_ignore_list_is_applied_whole_or_again,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(a_store_of_before_applies_a_new_list_everywhere,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,8 +66,9 @@ places_past_the_bitmap_are_hashed(void **state)
 		if (i % 4 != 0)
 			continue;
 		snprintf(name, sizeof name, "r%d:2,S", i);
-		snprintf(date, sizeof date, "Date: %02d Apr %d 10:%02d:00 +0000\nIn-Reply-To: <%s>\n",
-			 1 + i % 28, 2022 + i % 3, i % 60, id);
+		snprintf(date, sizeof date,
+			 "Date: %02d Apr %d 10:%02d:00 +0000\nIn-Reply-To: <%s>\n", 1 + i % 28,
+			 2022 + i % 3, i % 60, id);
 		snprintf(id, sizeof id, "r%d@globex.example", i);
 		test_write_message(f->mail, name, "Sales <sales@globex.example>",
 				   "rich@northwind.example", "Re: Offer", id, date, NULL);
@@ -95,7 +96,8 @@ places_past_the_bitmap_are_hashed(void **state)
 	for (long from = 1; from < (long)all.n; from += 61) {
 		struct ids part = { 0 };
 
-		assert_int_equal(mail_search_threads(f->db, "*", from, 40, collect, &part, &err), VT_OK);
+		assert_int_equal(mail_search_threads(f->db, "*", from, 40, collect, &part, &err),
+				 VT_OK);
 		for (size_t i = 0; i < part.n; i++)
 			assert_string_equal(part.at[i], all.at[from + (long)i]);
 		assert_int_equal(part.n, (size_t)from + 40 <= all.n ? 40 : all.n - (size_t)from);
@@ -144,7 +146,8 @@ same_lists(const struct ids *a, const struct ids *b, const char *what)
 {
 	for (size_t i = 0; i < a->n && i < b->n; i++)
 		if (strcmp(a->at[i], b->at[i]) != 0)
-			fail_msg("%s, thread %zu: %s; notmuch lists %s", what, i, a->at[i], b->at[i]);
+			fail_msg("%s, thread %zu: %s; notmuch lists %s", what, i, a->at[i],
+				 b->at[i]);
 	if (a->n != b->n)
 		fail_msg("%s: %zu threads; notmuch lists %zu", what, a->n, b->n);
 }
@@ -187,8 +190,9 @@ write_vendor_mail(struct fixture *f)
 	char name[32], id[64], date[200];
 
 	for (int i = 0; i < 160; i++) {
-		const char *org = i % 5 == 0 ? "initech.example" : i % 7 == 0 ? "globex-eu.example"
-									 : "globex.example";
+		const char *org = i % 5 == 0   ? "initech.example"
+				  : i % 7 == 0 ? "globex-eu.example"
+					       : "globex.example";
 		char from[100];
 
 		snprintf(from, sizeof from, "Sales <sales@%s>", org);
@@ -198,18 +202,19 @@ write_vendor_mail(struct fixture *f)
 		if (i >= 100 && i < 106)
 			snprintf(date, sizeof date, "Date: 01 Jun 2024 10:00:00 +0000\n");
 		else
-			snprintf(date, sizeof date, "Date: %02d %s %d 10:%02d:00 +0000\n", 1 + i % 28,
-				 i % 2 ? "Mar" : "Sep", 2022 + i % 3, i % 60);
+			snprintf(date, sizeof date, "Date: %02d %s %d 10:%02d:00 +0000\n",
+				 1 + i % 28, i % 2 ? "Mar" : "Sep", 2022 + i % 3, i % 60);
 		test_write_message(f->mail, name, from, "rich@northwind.example",
 				   i % 37 == 3 ? "Rare offer" : "Offer", id, date, NULL);
 		if (i % 4 != 1)
 			continue;
 		snprintf(name, sizeof name, "w%d:2,S", i);
-		snprintf(date, sizeof date, "Date: %02d Oct %d 11:%02d:00 +0000\nIn-Reply-To: <%s>\n",
-			 1 + i % 28, 2022 + i % 3, i % 60, id);
+		snprintf(date, sizeof date,
+			 "Date: %02d Oct %d 11:%02d:00 +0000\nIn-Reply-To: <%s>\n", 1 + i % 28,
+			 2022 + i % 3, i % 60, id);
 		snprintf(id, sizeof id, "w%d@northwind.example", i);
-		test_write_message(f->mail, name, "Rich <rich@northwind.example>", from, "Re: Offer",
-				   id, date, NULL);
+		test_write_message(f->mail, name, "Rich <rich@northwind.example>", from,
+				   "Re: Offer", id, date, NULL);
 	}
 }
 
@@ -430,9 +435,10 @@ snoozes_are_one_term_an_end(void **state)
 	assert_int_equal(vt_snooze(f->store, "v5@initech.example", soon, &err), VT_OK);
 	assert_int_equal(vt_snooze(f->store, "w9@northwind.example", soon, &err), VT_OK);
 	assert_int_equal(vt_snooze(f->store, "v13@globex.example", later, &err), VT_OK);
-	left = offers - count_raw(f, "offer and (thread:{id:v1@globex.example} or"
-				     " thread:{id:v5@initech.example} or thread:{id:v9@globex.example}"
-				     " or thread:{id:v13@globex.example})");
+	left = offers - count_raw(f,
+				  "offer and (thread:{id:v1@globex.example} or"
+				  " thread:{id:v5@initech.example} or thread:{id:v9@globex.example}"
+				  " or thread:{id:v13@globex.example})");
 	assert_true(left < offers);
 	/* not yet written onto the messages: named by thread */
 	assert_int_equal(count_translated(f, "snoozed:yes", NULL), offers - left);
@@ -448,10 +454,12 @@ snoozes_are_one_term_an_end(void **state)
 	assert_null(strstr(q, "thread:"));
 	free(q);
 	assert_int_equal(count_translated(f, "*", NULL),
-			 count_raw(f, "*") - (offers - left) - count_raw(f, "thread:{id:v1@globex.example}"
-									  " and not offer"));
+			 count_raw(f, "*") - (offers - left) -
+				 count_raw(f, "thread:{id:v1@globex.example}"
+					      " and not offer"));
 	/* a reply arriving in a snoozed thread stays out with it */
-	snprintf(reply, sizeof reply, "Date: 02 Oct 2026 10:00:00 +0000\nIn-Reply-To: <v1@globex.example>\n");
+	snprintf(reply, sizeof reply,
+		 "Date: 02 Oct 2026 10:00:00 +0000\nIn-Reply-To: <v1@globex.example>\n");
 	test_write_message(f->mail, "late:2,S", "Sales <sales@globex.example>",
 			   "rich@northwind.example", "Offer", "late@globex.example", reply, NULL);
 	index_ok(f);
@@ -474,11 +482,15 @@ snoozes_are_one_term_an_end(void **state)
 	assert_int_equal(count_translated(f, "offer", &q), left);
 	assert_null(strstr(q, "thread:"));
 	free(q);
-	assert_int_equal(count_raw(f, "thread:{id:v5@initech.example} and property:\"" MAIL_PROP_SNOOZED
-				      "=*\""), 0);
+	assert_int_equal(
+		count_raw(f, "thread:{id:v5@initech.example} and property:\"" MAIL_PROP_SNOOZED
+			     "=*\""),
+		0);
 	/* an end passed names nothing, with no write */
-	assert_int_equal(vt_sql_exec(f->store, "UPDATE snooze_marks SET until = 1000;"
-					       "UPDATE snoozes SET until = 1000", &err),
+	assert_int_equal(vt_sql_exec(f->store,
+				     "UPDATE snooze_marks SET until = 1000;"
+				     "UPDATE snoozes SET until = 1000",
+				     &err),
 			 VT_OK);
 	assert_int_equal(count_translated(f, "offer", &q), offers + 1);
 	assert_null(strstr(q, MAIL_PROP_SNOOZED));
@@ -525,10 +537,10 @@ write_odd_mail(struct fixture *f)
 	test_write_message(f->mail, "trash1:2,S", "Sales <sales@globex.example>",
 			   "rich@northwind.example", "Binned", "trash1@globex.example",
 			   "Date: 06 Jan 2025 09:00:00 +0000\n", NULL);
-	test_write_message(f->mail, "trash2:2,S", "Rich <rich@northwind.example>",
-			   "sales@globex.example", "Re: Binned", "trash2@northwind.example",
-			   "Date: 07 Jan 2025 09:00:00 +0000\nIn-Reply-To: <trash1@globex.example>\n",
-			   NULL);
+	test_write_message(
+		f->mail, "trash2:2,S", "Rich <rich@northwind.example>", "sales@globex.example",
+		"Re: Binned", "trash2@northwind.example",
+		"Date: 07 Jan 2025 09:00:00 +0000\nIn-Reply-To: <trash1@globex.example>\n", NULL);
 	test_write_message(f->mail, "trash3:2,S", "Sales <sales@globex.example>",
 			   "rich@northwind.example", "Binned alone", "trash3@globex.example",
 			   "Date: 08 Jan 2025 09:00:00 +0000\n", NULL);
@@ -549,9 +561,10 @@ write_conversations(struct fixture *f, int n)
 		test_write_message(f->mail, name, "Bill <bill@initech.example>",
 				   "rich@northwind.example", "Delivery", id, date, NULL);
 		snprintf(name, sizeof name, "d%d:2,S", i);
-		snprintf(date, sizeof date,
-			 "Date: %02d Apr 2021 08:%02d:00 +0000\nIn-Reply-To: <c%d@initech.example>\n",
-			 1 + i % 28, i % 60, i);
+		snprintf(
+			date, sizeof date,
+			"Date: %02d Apr 2021 08:%02d:00 +0000\nIn-Reply-To: <c%d@initech.example>\n",
+			1 + i % 28, i % 60, i);
 		snprintf(id, sizeof id, "d%d@northwind.example", i);
 		test_write_message(f->mail, name, "Rich <rich@northwind.example>",
 				   "bill@initech.example", "Re: Delivery", id, date, NULL);
@@ -575,10 +588,19 @@ a_whole_list_is_notmuchs(void **state)
 	const struct mail_thread_sizes one = { .of_thread = says_one };
 	uint64_t thread;
 	static const char *const queries[] = {
-		"*", "vendor:globex", "offer", "from:doe or from:smith or from:lee", "quote",
-		"tag:deleted", "vendor:globex and subject:rare", "subject:delivery",
-		"from:rich and subject:delivery", "from:bill or subject:offer", "nosuchword",
-		"vendor:globex and (offer or quote)", "vendor:initech or vendor:globex",
+		"*",
+		"vendor:globex",
+		"offer",
+		"from:doe or from:smith or from:lee",
+		"quote",
+		"tag:deleted",
+		"vendor:globex and subject:rare",
+		"subject:delivery",
+		"from:rich and subject:delivery",
+		"from:bill or subject:offer",
+		"nosuchword",
+		"vendor:globex and (offer or quote)",
+		"vendor:initech or vendor:globex",
 	};
 	struct vt_error err = { 0 };
 
@@ -603,16 +625,17 @@ a_whole_list_is_notmuchs(void **state)
 	 * Two replies (past the first eight messages) swap threads, the
 	 * threads' sizes the same. */
 	assert_true(both_ways(f, "subject:delivery", 60, false));
-	assert_int_equal(vt_sql_exec(f->store,
-				     "UPDATE messages SET thread = CASE message_id"
-				     " WHEN 'd24@northwind.example' THEN (SELECT thread FROM messages"
-				     "  WHERE message_id = 'c100@initech.example')"
-				     " ELSE (SELECT thread FROM messages"
-				     "  WHERE message_id = 'c24@initech.example') END"
-				     " WHERE message_id IN ('d24@northwind.example',"
-				     "  'd100@northwind.example')",
-				     &err),
-			 VT_OK);
+	assert_int_equal(
+		vt_sql_exec(f->store,
+			    "UPDATE messages SET thread = CASE message_id"
+			    " WHEN 'd24@northwind.example' THEN (SELECT thread FROM messages"
+			    "  WHERE message_id = 'c100@initech.example')"
+			    " ELSE (SELECT thread FROM messages"
+			    "  WHERE message_id = 'c24@initech.example') END"
+			    " WHERE message_id IN ('d24@northwind.example',"
+			    "  'd100@northwind.example')",
+			    &err),
+		VT_OK);
 	assert_false(both_ways(f, "subject:delivery", 60, false));
 	assert_int_equal(vt_sql_exec(f->store,
 				     "UPDATE messages SET thread = (SELECT thread FROM messages c"
@@ -626,14 +649,15 @@ a_whole_list_is_notmuchs(void **state)
 	/* ...not in a list mostly of threads of one message, whose term
 	 * lists serve to write them: the 15th newest message from a
 	 * vendor's sales named in the 16th's thread changes nothing */
-	assert_int_equal(vt_sql_exec(f->store,
-				     "CREATE TEMP TABLE told AS SELECT message_id, thread FROM messages"
-				     " WHERE from_addr LIKE 'sales@%' ORDER BY date DESC LIMIT 2 OFFSET 14;"
-				     "UPDATE messages SET thread = (SELECT max(thread) FROM told)"
-				     " WHERE message_id = (SELECT message_id FROM told"
-				     "  WHERE thread = (SELECT min(thread) FROM told))",
-				     &err),
-			 VT_OK);
+	assert_int_equal(
+		vt_sql_exec(f->store,
+			    "CREATE TEMP TABLE told AS SELECT message_id, thread FROM messages"
+			    " WHERE from_addr LIKE 'sales@%' ORDER BY date DESC LIMIT 2 OFFSET 14;"
+			    "UPDATE messages SET thread = (SELECT max(thread) FROM told)"
+			    " WHERE message_id = (SELECT message_id FROM told"
+			    "  WHERE thread = (SELECT min(thread) FROM told))",
+			    &err),
+		VT_OK);
 	assert_true(both_ways(f, "from:sales", 30, false));
 	assert_int_equal(vt_sql_exec(f->store,
 				     "UPDATE messages SET thread = (SELECT min(thread) FROM told)"
@@ -671,10 +695,10 @@ a_whole_list_is_notmuchs(void **state)
 	test_write_message(f->mail, "pair1:2,S", "Sales <sales@globex.example>",
 			   "rich@northwind.example", "Pair", "pair1@globex.example",
 			   "Date: 10 Jan 2025 09:00:00 +0000\n", NULL);
-	test_write_message(f->mail, "pair2:2,S", "Rich <rich@northwind.example>",
-			   "sales@globex.example", "Re: Pair", "pair2@northwind.example",
-			   "Date: 11 Jan 2025 09:00:00 +0000\nIn-Reply-To: <pair1@globex.example>\n",
-			   NULL);
+	test_write_message(
+		f->mail, "pair2:2,S", "Rich <rich@northwind.example>", "sales@globex.example",
+		"Re: Pair", "pair2@northwind.example",
+		"Date: 11 Jan 2025 09:00:00 +0000\nIn-Reply-To: <pair1@globex.example>\n", NULL);
 	index_ok(f);
 	assert_true(both_ways(f, "subject:pair", 1, true));
 	assert_int_equal(mail_search_threads(f->db, "id:pair1@globex.example", 0, -1, collect_whole,
@@ -691,8 +715,9 @@ a_whole_list_is_notmuchs(void **state)
 	assert_non_null(strstr(pair.at[0], " [2/2] Sales, Rich; Pair "));
 	ids_clear(&pair);
 	/* (where one matches, the store's word is taken) */
-	assert_int_equal(mail_list_named_threads_known(f->db, &thread, 1, "subject:pair and from:rich",
-						       &one, collect_whole, &pair, &err),
+	assert_int_equal(mail_list_named_threads_known(f->db, &thread, 1,
+						       "subject:pair and from:rich", &one,
+						       collect_whole, &pair, &err),
 			 VT_OK);
 	assert_int_equal(pair.n, 1);
 	assert_non_null(strstr(pair.at[0], " [1/1] Rich; Pair "));
@@ -750,12 +775,14 @@ write_odd_conversations(struct fixture *f)
 		snprintf(path, sizeof path, "%s/cur/%s:2,S", f->mail, odd[i].name);
 		assert_true(strlen(path) < 4096);
 		if (odd[i].from != NULL)
-			test_write_text(path, "From: %s\nTo: rich@northwind.example\nSubject: %s\n%s\n%s\n",
-					odd[i].from, odd[i].subject, headers,
-					odd[i].body ? odd[i].body : "Hello.");
+			test_write_text(
+				path, "From: %s\nTo: rich@northwind.example\nSubject: %s\n%s\n%s\n",
+				odd[i].from, odd[i].subject, headers,
+				odd[i].body ? odd[i].body : "Hello.");
 		else
 			test_write_text(path, "To: rich@northwind.example\nSubject: %s\n%s\n%s\n",
-					odd[i].subject, headers, odd[i].body ? odd[i].body : "Hello.");
+					odd[i].subject, headers,
+					odd[i].body ? odd[i].body : "Hello.");
 	}
 }
 
@@ -792,9 +819,17 @@ threads_built_from_their_messages_are_notmuchs(void **state)
 {
 	struct fixture *f = *state;
 	static const char *const queries[] = {
-		"*", "invoice", "subject:quote", "from:smith or from:roe", "tag:deleted",
-		"not from:doe", "tag:quote", "from:globex", "invoice and not tag:deleted",
-		"id:q2@odd.example", "nosuchword",
+		"*",
+		"invoice",
+		"subject:quote",
+		"from:smith or from:roe",
+		"tag:deleted",
+		"not from:doe",
+		"tag:quote",
+		"from:globex",
+		"invoice and not tag:deleted",
+		"id:q2@odd.example",
+		"nosuchword",
 	};
 	struct vt_error err = { 0 };
 
@@ -839,8 +874,8 @@ threads_built_from_their_messages_are_notmuchs(void **state)
 							collect_whole, &ours, &err),
 				 VT_OK);
 		assert_true(ours.n <= 1);
-		assert_int_equal(mail_summarise_threads(f->db, &other, 1, queries[i],
-							collect_whole, &ours, &err),
+		assert_int_equal(mail_summarise_threads(f->db, &other, 1, queries[i], collect_whole,
+							&ours, &err),
 				 VT_OK);
 		assert_true(ours.n <= 1);
 		ids_clear(&ours);
@@ -857,8 +892,8 @@ threads_built_from_their_messages_are_notmuchs(void **state)
 						   NULL, &err),
 				 VT_OK);
 		for (size_t i = 0; i < theirs.n; i++) {
-			null_author |= strstr(theirs.at[i], "(null)| Rich, Sales; Pay (globex.example)") !=
-				       NULL;
+			null_author |= strstr(theirs.at[i],
+					      "(null)| Rich, Sales; Pay (globex.example)") != NULL;
 			turned |= strstr(theirs.at[i], "Kim Lee") != NULL;
 			second |= strstr(theirs.at[i], "John Doe") != NULL;
 		}
@@ -959,8 +994,12 @@ static void
 spans_of_months_list_mail_of_every_date(void **state)
 {
 	struct fixture *f = *state;
-	static const char *const queries[] = { "*", "offer", "subject:edge", "from:dates.example",
-					       "subject:edge or subject:ancient", "nosuchword" };
+	static const char *const queries[] = { "*",
+					       "offer",
+					       "subject:edge",
+					       "from:dates.example",
+					       "subject:edge or subject:ancient",
+					       "nosuchword" };
 	char path[4200];
 
 	write_vendor_mail(f);
@@ -972,8 +1011,9 @@ spans_of_months_list_mail_of_every_date(void **state)
 	write_dated(f, "a2:2,S", "Ancient", "Tue, 01 Jan 1980 00:00:00 +0000");
 	write_dated(f, "f1:2,S", "Edge ahead", "Tue, 01 Jun 2027 10:00:00 +0000");
 	snprintf(path, sizeof path, "%s/cur/nodate:2,S", f->mail);
-	test_write_text(path, "From: Sales <sales@dates.example>\nTo: rich@northwind.example\n"
-			      "Message-ID: <nodate@dates.example>\nSubject: Edge undated\n\nBody.\n");
+	test_write_text(path,
+			"From: Sales <sales@dates.example>\nTo: rich@northwind.example\n"
+			"Message-ID: <nodate@dates.example>\nSubject: Edge undated\n\nBody.\n");
 	for (int i = 0; i < 20; i++) {
 		char name[32], date[64];
 
@@ -999,8 +1039,8 @@ spans_of_months_list_mail_of_every_date(void **state)
 	assert_true(mail_thread_order_matches_guess(o) > 5000);
 	mail_thread_order_free(o);
 	for (long limit = 20; limit <= 40; limit += 5) {
-		assert_int_equal(mail_search_threads(f->db, "recent or offer", 0, limit, collect_whole,
-						     &ours, &err),
+		assert_int_equal(mail_search_threads(f->db, "recent or offer", 0, limit,
+						     collect_whole, &ours, &err),
 				 VT_OK);
 		assert_int_equal(mail_list_threads(f->db, "recent or offer", limit, collect_whole,
 						   &theirs, NULL, &err),
@@ -1048,8 +1088,9 @@ undated_mail_costs_one_span(void **state)
 	write_vendor_mail(f);
 	write_dated(f, "a1:2,S", "Ancient", "Sat, 31 Dec 1977 23:59:59 +0000");
 	snprintf(path, sizeof path, "%s/cur/nodate:2,S", f->mail);
-	test_write_text(path, "From: Sales <sales@dates.example>\nTo: rich@northwind.example\n"
-			      "Message-ID: <nodate@dates.example>\nSubject: Offer undated\n\nBody.\n");
+	test_write_text(path,
+			"From: Sales <sales@dates.example>\nTo: rich@northwind.example\n"
+			"Message-ID: <nodate@dates.example>\nSubject: Offer undated\n\nBody.\n");
 	index_ok(f);
 	order_is_notmuchs(f, "*", 1);
 	order_is_notmuchs(f, "offer", 1);
@@ -1143,7 +1184,8 @@ threads_among_candidates_are_the_querys(void **state)
 				all.stuck = stuck;
 				assert_int_equal(mail_search_threads_among(f->db, queries[q], limit,
 									   listed_more, &all,
-									   collect_whole, &ours, &err),
+									   collect_whole, &ours,
+									   &err),
 						 VT_OK);
 				assert_int_equal(mail_search_threads(f->db, queries[q], 0, limit,
 								     collect_whole, &theirs, &err),
@@ -1162,7 +1204,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(places_past_the_bitmap_are_hashed, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_small_vendors_mail_is_sorted_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_small_vendors_mail_is_sorted_whole, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(spans_only_where_the_sort_costs, setup, teardown),
 		cmocka_unit_test_setup_teardown(snoozes_are_one_term_an_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_vendors_first_threads_are_notmuchs_first, setup,
@@ -1170,8 +1213,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(threads_among_candidates_are_the_querys, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_whole_list_is_notmuchs, setup, teardown),
-		cmocka_unit_test_setup_teardown(threads_built_from_their_messages_are_notmuchs, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(threads_built_from_their_messages_are_notmuchs,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(a_step_pauses_where_a_span_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(spans_of_months_list_mail_of_every_date, setup,
 						teardown),

@@ -45,14 +45,14 @@ promotion_moves_all_past_mail_and_rewrites_none(void **state)
 	/* a second globex mail: the buckets' sizes differ after the
 	 * promotion, so that swapping them cannot pass unseen */
 	test_write_message(f->mail, "q2:2,", "Sam Lee <sam.lee@globex.example>",
-			   "rich@northwind.example", "Quote Q-2026-1188", "q-1188@globex.example", NULL,
-			   NULL);
+			   "rich@northwind.example", "Quote Q-2026-1188", "q-1188@globex.example",
+			   NULL, NULL);
 	index_ok(f);
 	assert_int_equal(count(f, "bucket:trusted"), 0);
 	assert_int_equal(count(f, "bucket:generic"), 5);
 	revision = notmuch_database_get_revision(f->db->nm, NULL);
-	a = act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a,
-		   &err);
+	a = act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err),
+		   &a, &err);
 	assert_true(a.changed);
 	assert_non_null(strstr(a.summary, "generic -> trusted"));
 	/* the invoice and the user's reply to it; globex (2) and
@@ -64,8 +64,8 @@ promotion_moves_all_past_mail_and_rewrites_none(void **state)
 	/* not one message of the index was written */
 	assert_int_equal(notmuch_database_get_revision(f->db->nm, NULL), revision);
 	/* promoting again changes nothing and journals nothing */
-	a = act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a,
-		   &err);
+	a = act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err),
+		   &a, &err);
 	assert_false(a.changed);
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM journal"), 1);
 	/* future mail of the vendor lands in the bucket too */
@@ -75,11 +75,12 @@ promotion_moves_all_past_mail_and_rewrites_none(void **state)
 	index_ok(f);
 	assert_int_equal(count(f, "bucket:trusted"), 3);
 	assert_int_equal(count(f, "bucket:generic"), 3);
-	a = act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_GENERIC, false, &a, &err), &a,
-		   &err);
+	a = act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_GENERIC, false, &a, &err),
+		   &a, &err);
 	assert_int_equal(count(f, "bucket:trusted"), 0);
 	assert_int_equal(count(f, "bucket:generic"), 6);
-	assert_int_equal(vt_vendor_set_bucket(f->store, "nobody", VT_BUCKET_TRUSTED, false, &a, &err),
+	assert_int_equal(vt_vendor_set_bucket(f->store, "nobody", VT_BUCKET_TRUSTED, false, &a,
+					      &err),
 			 VT_ERR_NOT_FOUND);
 	assert_non_null(strstr(err.msg, "nobody"));
 }
@@ -92,9 +93,11 @@ promotion_queues_the_mirror_only_when_asked(void **state)
 	struct vt_action a;
 
 	index_ok(f);
-	act_ok(vt_vendor_set_bucket(f->store, "globex", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
+	act_ok(vt_vendor_set_bucket(f->store, "globex", VT_BUCKET_TRUSTED, false, &a, &err), &a,
+	       &err);
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM jobs"), 0);
-	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, true, &a, &err), &a, &err);
+	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, true, &a, &err), &a,
+	       &err);
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM jobs WHERE kind = 'mirror-folder'"
 				     " AND done IS NULL"),
 			 1);
@@ -114,8 +117,10 @@ mirror_passes_are_listed_recorded_and_never_undone(void **state)
 	assert_int_equal(vt_mirror_vendors(f->store, &list, &err), VT_OK);
 	assert_int_equal(list.count, 0);
 	vt_mirror_list_clear(&list);
-	act_ok(vt_vendor_set_bucket(f->store, "globex", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
-	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, true, &a, &err), &a, &err);
+	act_ok(vt_vendor_set_bucket(f->store, "globex", VT_BUCKET_TRUSTED, false, &a, &err), &a,
+	       &err);
+	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, true, &a, &err), &a,
+	       &err);
 	/* every trusted vendor; the queued one marked */
 	assert_int_equal(vt_mirror_vendors(f->store, &list, &err), VT_OK);
 	assert_int_equal(list.count, 2);
@@ -164,7 +169,8 @@ undo_reverts_actions_newest_first(void **state)
 	struct vt_action a;
 
 	index_ok(f);
-	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
+	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a,
+	       &err);
 	act_ok(vt_vendor_rename(f->store, "acmetel", "AcmeTel", &a, &err), &a, &err);
 	act_ok(vt_vendor_merge(f->store, "globex", "acmetel", 0, &a, &err), &a, &err);
 	assert_int_equal(count(f, "vendor:acmetel"), 3);
@@ -198,17 +204,21 @@ impossible_requests_are_refused(void **state)
 	struct vt_action a;
 
 	index_ok(f);
-	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "acmetel", 0, &a, &err), VT_ERR_CONFLICT);
-	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "nope", 0, &a, &err), VT_ERR_NOT_FOUND);
+	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "acmetel", 0, &a, &err),
+			 VT_ERR_CONFLICT);
+	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "nope", 0, &a, &err),
+			 VT_ERR_NOT_FOUND);
 	act_ok(vt_vendor_merge(f->store, "acmetel", "globex", 0, &a, &err), &a, &err);
 	/* a duplicate merge: they are one vendor already */
-	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "globex", 0, &a, &err), VT_ERR_CONFLICT);
+	assert_int_equal(vt_vendor_merge(f->store, "acmetel", "globex", 0, &a, &err),
+			 VT_ERR_CONFLICT);
 	assert_non_null(strstr(err.msg, "same vendor"));
-	assert_int_equal(vt_vendor_add_domain(f->store, "globex", "mail.globex.example", 0, &a, &err),
+	assert_int_equal(vt_vendor_add_domain(f->store, "globex", "mail.globex.example", 0, &a,
+					      &err),
 			 VT_ERR_USAGE);
 	assert_non_null(strstr(err.msg, "globex.example"));
-	assert_int_equal(vt_vendor_remove_domain(f->store, "northwind-labs", "northwind-labs.example",
-						 &a, &err),
+	assert_int_equal(vt_vendor_remove_domain(f->store, "northwind-labs",
+						 "northwind-labs.example", &a, &err),
 			 VT_ERR_CONFLICT);
 	assert_int_equal(vt_vendor_remove_domain(f->store, "globex", "nope.example", &a, &err),
 			 VT_ERR_NOT_FOUND);
@@ -250,7 +260,8 @@ manual_overrides_survive_rebuilding_the_index(void **state)
 	index_ok(f);
 	act_ok(vt_vendor_merge(f->store, "globex", "acmetel", 0, &a, &err), &a, &err);
 	act_ok(vt_vendor_rename(f->store, "acmetel", "AcmeTel Group", &a, &err), &a, &err);
-	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
+	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a,
+	       &err);
 	act_ok(vt_issue_open(f->store, f->db, "acmetel", "Wrong bill", "id:inv-10@acmetel.example",
 			     &id, &a, &err),
 	       &a, &err);
@@ -294,10 +305,11 @@ issues_open_close_link_and_undo(void **state)
 	assert_int_equal(count(f, "issue:closed"), 0);
 	assert_int_equal(count(f, "issue:open and from:rich@northwind.example"), 1);
 
-	act_ok(vt_issue_open(f->store, f->db, "globex", "Quote too high", NULL, &other, &a, &err), &a,
-	       &err);
+	act_ok(vt_issue_open(f->store, f->db, "globex", "Quote too high", NULL, &other, &a, &err),
+	       &a, &err);
 	assert_int_equal(count(f, "issue:open"), 2);
-	act_ok(vt_issue_link(f->store, f->db, other, "id:q-1187@globex.example", &a, &err), &a, &err);
+	act_ok(vt_issue_link(f->store, f->db, other, "id:q-1187@globex.example", &a, &err), &a,
+	       &err);
 	assert_int_equal(count(f, "issue:open"), 3);
 	assert_int_equal(count(f, "issue:2"), 1);
 
@@ -410,15 +422,16 @@ contacts_follow_people_across_vendors(void **state)
 	vt_contact_list_clear(&list);
 
 	/* roles: set, shown, undone; bad role and unknown address refused */
-	act_ok(vt_contact_set_role(f->store, "tom.becker@mail.acmetel.example", "manager", &a, &err),
+	act_ok(vt_contact_set_role(f->store, "tom.becker@mail.acmetel.example", "manager", &a,
+				   &err),
 	       &a, &err);
 	assert_int_equal(vt_contact_get(f->store, "tom.becker@mail.acmetel.example", &one, &err),
 			 VT_OK);
 	assert_string_equal(one.role, "manager");
 	assert_true(one.role_set_by_user);
 	vt_contact_clear(&one);
-	assert_int_equal(vt_contact_set_role(f->store, "tom.becker@mail.acmetel.example", "boss", &a,
-					     &err),
+	assert_int_equal(vt_contact_set_role(f->store, "tom.becker@mail.acmetel.example", "boss",
+					     &a, &err),
 			 VT_ERR_USAGE);
 	assert_int_equal(vt_contact_set_role(f->store, "who@nowhere.example", "manager", &a, &err),
 			 VT_ERR_NOT_FOUND);
@@ -478,16 +491,17 @@ contacts_follow_only_names_of_mail_kept(void **state)
 	char path[4200];
 	bool newco;
 
-	test_write_message(f->mail, "j1:2,", "jane doe <jane@acmetel.example>", "rich@northwind.example",
-			   "One", "j1@acmetel.example", "Date: Sun, 01 Nov 2026 10:00:00 +0000\n", NULL);
+	test_write_message(f->mail, "j1:2,", "jane doe <jane@acmetel.example>",
+			   "rich@northwind.example", "One", "j1@acmetel.example",
+			   "Date: Sun, 01 Nov 2026 10:00:00 +0000\n", NULL);
 	test_write_message(f->mail, "j2:2,", "Jane Doe <jane@acmetel.example>",
 			   "rich@northwind.example", "Two", "j2@acmetel.example",
 			   "Date: Mon, 02 Nov 2026 10:00:00 +0000\n", NULL);
-	test_write_message(f->mail, "j3:2,", "jane doe <jane@acmetel.example>", "rich@northwind.example",
-			   "Three", "j3@acmetel.example", "Date: Thu, 05 Nov 2026 10:00:00 +0000\n",
-			   NULL);
-	test_write_message(f->mail, "j4:2,", "Jane Doe <jane@hooli.example>", "rich@northwind.example",
-			   "Hello from Hooli", "j4@hooli.example",
+	test_write_message(f->mail, "j3:2,", "jane doe <jane@acmetel.example>",
+			   "rich@northwind.example", "Three", "j3@acmetel.example",
+			   "Date: Thu, 05 Nov 2026 10:00:00 +0000\n", NULL);
+	test_write_message(f->mail, "j4:2,", "Jane Doe <jane@hooli.example>",
+			   "rich@northwind.example", "Hello from Hooli", "j4@hooli.example",
 			   "Date: Tue, 03 Nov 2026 10:00:00 +0000\n", NULL);
 	for (int pass = 0; pass < 2; pass++) {
 		index_ok(f);
@@ -495,7 +509,8 @@ contacts_follow_only_names_of_mail_kept(void **state)
 		newco = false;
 		for (size_t i = 0; i < list.count; i++)
 			for (size_t k = 0; k < list.items[i].n_addresses; k++)
-				newco |= strcmp(list.items[i].addresses[k], "jane@hooli.example") == 0;
+				newco |= strcmp(list.items[i].addresses[k], "jane@hooli.example") ==
+					 0;
 		vt_contact_list_clear(&list);
 		/* Jane Doe at acmetel, then no more */
 		assert_true(newco == (pass == 0));
@@ -552,7 +567,8 @@ one_contact_is_the_person_of_the_whole_list(void **state)
 		const struct vt_contact *c = &list.items[i];
 
 		for (size_t j = 0; j < c->n_addresses; j++, checked++) {
-			assert_int_equal(vt_contact_get(f->store, c->addresses[j], &one, &err), VT_OK);
+			assert_int_equal(vt_contact_get(f->store, c->addresses[j], &one, &err),
+					 VT_OK);
 			assert_same_contact(&one, c);
 			vt_contact_clear(&one);
 		}
@@ -586,7 +602,8 @@ history_is_one_timeline_newest_first(void **state)
 	int64_t id;
 
 	index_ok(f);
-	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
+	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a,
+	       &err);
 	act_ok(vt_issue_open(f->store, f->db, "acmetel", "Bill", NULL, &id, &a, &err), &a, &err);
 	act_ok(vt_issue_close(f->store, id, NULL, &a, &err), &a, &err);
 	assert_int_equal(vt_history(f->store, "acmetel", -1, &h, &err), VT_OK);
@@ -634,8 +651,9 @@ history_of_several_domains_cuts_each_right(void **state)
 		snprintf(id, sizeof id, "h%zu@%s.example", i, mail[i][0]);
 		snprintf(date, sizeof date, "Date: Fri, %s:00 +0000\n", mail[i][1]);
 		test_write_message(f->mail, name,
-				   strcmp(mail[i][0], "globex") == 0 ? "Sam Lee <sam.lee@globex.example>"
-								     : "Dana <dana@mail.acmetel.example>",
+				   strcmp(mail[i][0], "globex") == 0
+					   ? "Sam Lee <sam.lee@globex.example>"
+					   : "Dana <dana@mail.acmetel.example>",
 				   "rich@northwind.example", "Hello", id, date, NULL);
 	}
 	index_ok(f);
@@ -672,7 +690,8 @@ waiting_tells_who_wrote_last(void **state)
 	assert_int_equal(count(f, "waiting:vendor and vendor:globex"), 0);
 	/* the vendor answers: now it waits on the user */
 	test_write_message(f->mail, "8:2,", "Dana <dana@mail.acmetel.example>",
-			   "rich@northwind.example", "Re: Invoice AT-2026-10", "re-re@acmetel.example",
+			   "rich@northwind.example", "Re: Invoice AT-2026-10",
+			   "re-re@acmetel.example",
 			   "Date: Fri, 01 Jan 2027 09:00:00 +0000\n"
 			   "In-Reply-To: <re-inv-10@northwind.example>\n"
 			   "References: <inv-10@acmetel.example> <re-inv-10@northwind.example>\n",
@@ -690,7 +709,8 @@ threads_merged_by_late_mail_are_followed(void **state)
 	/* the reply arrives before the message it answers: two threads,
 	 * which notmuch joins when the parent arrives */
 	test_write_message(f->mail, "9:2,", "Rich Miller <rich@northwind.example>",
-			   "Sam Lee <sam.lee@globex.example>", "Re: Quote", "re-q@northwind.example",
+			   "Sam Lee <sam.lee@globex.example>", "Re: Quote",
+			   "re-q@northwind.example",
 			   "Date: Fri, 01 Jan 2027 09:00:00 +0000\n"
 			   "In-Reply-To: <late@globex.example>\n",
 			   NULL);
@@ -757,7 +777,8 @@ a_second_process_gets_a_clear_busy_error(void **state)
 			 VT_ERR_BUSY);
 	assert_int_equal(vt_undo(other, &a, &err), VT_ERR_BUSY);
 	assert_int_equal(vt_store_commit(f->store, &err), VT_OK);
-	act_ok(vt_vendor_set_bucket(other, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a, &err);
+	act_ok(vt_vendor_set_bucket(other, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a,
+	       &err);
 	/* the first process sees the second's change at once */
 	assert_int_equal(count(f, "bucket:trusted"), 2);
 	vt_store_close(&other);
@@ -772,15 +793,15 @@ a_tag_change_is_journalled_and_undone(void **state)
 
 	index_ok(f);
 	assert_int_equal(count(f, "tag:inbox and from:acmetel.example"), 1);
-	a = act_ok(vt_tag(f->store, f->db, "from:acmetel.example", NULL, "inbox", "archived acmetel",
-			  &a, &err),
+	a = act_ok(vt_tag(f->store, f->db, "from:acmetel.example", NULL, "inbox",
+			  "archived acmetel", &a, &err),
 		   &a, &err);
 	assert_true(a.changed);
 	assert_string_equal(a.summary, "archived acmetel");
 	assert_int_equal(count(f, "tag:inbox and from:acmetel.example"), 0);
 	/* again: nothing to change, nothing journalled */
-	a = act_ok(vt_tag(f->store, f->db, "from:acmetel.example", NULL, "inbox", "archived acmetel",
-			  &a, &err),
+	a = act_ok(vt_tag(f->store, f->db, "from:acmetel.example", NULL, "inbox",
+			  "archived acmetel", &a, &err),
 		   &a, &err);
 	assert_false(a.changed);
 	assert_string_equal(a.summary, "nothing to change");
@@ -797,7 +818,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(a_tag_change_is_journalled_and_undone, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_tag_change_is_journalled_and_undone, setup,
+						teardown),
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(promotion_moves_all_past_mail_and_rewrites_none),
 		T(threads_joined_by_a_later_message_are_followed),

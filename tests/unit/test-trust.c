@@ -88,8 +88,10 @@ suspicious_threads_marked(struct fixture *f)
 		bool first, again, stored;
 
 		assert_true(t->suspect_read);
-		assert_int_equal(vt_thread_marks_suspicious(f->store, &marks, t, &first, &err), VT_OK);
-		assert_int_equal(vt_thread_marks_suspicious(f->store, &marks, t, &again, &err), VT_OK);
+		assert_int_equal(vt_thread_marks_suspicious(f->store, &marks, t, &first, &err),
+				 VT_OK);
+		assert_int_equal(vt_thread_marks_suspicious(f->store, &marks, t, &again, &err),
+				 VT_OK);
 		assert_int_equal(first, again);
 		t->suspect_read = false;
 		assert_int_equal(vt_thread_marks_suspicious(f->store, &by_store, t, &stored, &err),
@@ -114,9 +116,9 @@ static void
 assert_marks_agree(struct fixture *f)
 {
 	static const char *const queries[] = { "suspicious:yes",     "suspicious:no",
-						"suspicious:auth",    "suspicious:name",
-						"suspicious:replyto", "suspicious:bank",
-						"vendor:acmetel",     "bucket:trusted" };
+					       "suspicious:auth",    "suspicious:name",
+					       "suspicious:replyto", "suspicious:bank",
+					       "vendor:acmetel",     "bucket:trusted" };
 	struct vt_error err = { 0 };
 
 	for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
@@ -252,7 +254,8 @@ a_lookalike_domain_never_takes_a_known_vendors_place(void **state)
 	assert_non_null(find_contact(&contacts, "Tom Becker"));
 	assert_int_equal(find_contact(&contacts, "Tom Becker")->n_vendors, 1);
 	vt_contact_list_clear(&contacts);
-	assert_int_equal(vt_contact_get(f->store, "dana.whitfield@acrnetel.example", &c, &err), VT_OK);
+	assert_int_equal(vt_contact_get(f->store, "dana.whitfield@acrnetel.example", &c, &err),
+			 VT_OK);
 	assert_int_equal(c.n_vendors, 1);
 	assert_string_equal(c.vendor, "acrnetel");
 	assert_null(c.manager);
@@ -271,7 +274,8 @@ a_lookalike_domain_never_takes_a_known_vendors_place(void **state)
 	assert_int_equal(count(f, "vendor:acmetel"), 3);
 
 	/* the user's word, with --force, is taken and kept in the journal */
-	act_ok(vt_vendor_merge(f->store, "acrnetel", "acmetel", VT_TRIAGE_FORCE, &a, &err), &a, &err);
+	act_ok(vt_vendor_merge(f->store, "acrnetel", "acmetel", VT_TRIAGE_FORCE, &a, &err), &a,
+	       &err);
 	assert_non_null(strstr(a.summary, "forced"));
 	assert_int_equal(count(f, "suspicious:lookalike"), 0);
 	assert_int_equal(count(f, "vendor:acmetel"), 4);
@@ -339,8 +343,9 @@ failed_authentication_at_the_users_server_is_not_the_vendors_mail(void **state)
 	    " spf=pass smtp.mailfrom=billing.acmetel.example; dmarc=pass header.from=acmetel.example\n",
 	    NULL);
 	index_ok(f);
-	assert_reason(f, "forged@acmetel.example", "auth: DKIM, SPF and DMARC failed at "
-						   "mx.northwind.example");
+	assert_reason(f, "forged@acmetel.example",
+		      "auth: DKIM, SPF and DMARC failed at "
+		      "mx.northwind.example");
 	assert_clean(f, "unsure@acmetel.example");
 	assert_clean(f, "genuine@acmetel.example");
 	/* kept out of the trusted folder and the vendor's mail, but found */
@@ -366,9 +371,11 @@ failed_authentication_at_the_users_server_is_not_the_vendors_mail(void **state)
 	assert_int_equal(vt_contact_list(f->store, "acmetel", &contacts, &err), VT_OK);
 	for (size_t i = 0; i < contacts.count; i++)
 		for (size_t j = 0; j < contacts.items[i].n_addresses; j++)
-			assert_string_not_equal(contacts.items[i].addresses[j], "billing@acmetel.example");
+			assert_string_not_equal(contacts.items[i].addresses[j],
+						"billing@acmetel.example");
 	vt_contact_list_clear(&contacts);
-	assert_true(history_has(f, "acmetel", "suspicious", "DMARC failed at mx.northwind.example"));
+	assert_true(
+		history_has(f, "acmetel", "suspicious", "DMARC failed at mx.northwind.example"));
 }
 
 static void
@@ -388,7 +395,8 @@ the_users_server_is_learned_from_the_topmost_header(void **state)
 		    NULL);
 	}
 	add(f, "bad:2,", "AcmeTel <billing@acmetel.example>", "Pay now", "bad@acmetel.example",
-	    "Authentication-Results: mx.buyer.example; dmarc=fail header.from=acmetel.example\n", NULL);
+	    "Authentication-Results: mx.buyer.example; dmarc=fail header.from=acmetel.example\n",
+	    NULL);
 	index_ok(f);
 	believed = vt_trust_authserv(f->store, f->cfg);
 	assert_string_equal(believed, "mx.buyer.example");
@@ -457,13 +465,14 @@ replies_to_another_organisation_matter_with_money(void **state)
 {
 	struct fixture *f = *state;
 
-	add(f, "rt1:2,", "AcmeTel Billing <billing@acmetel.example>", "Invoice", "rt1@acmetel.example",
-	    "Reply-To: accounts@acmetel-payments.example\n",
+	add(f, "rt1:2,", "AcmeTel Billing <billing@acmetel.example>", "Invoice",
+	    "rt1@acmetel.example", "Reply-To: accounts@acmetel-payments.example\n",
 	    "Please pay the amount due: $2,500.00 by Friday.\n");
 	add(f, "rt2:2,", "AcmeTel News <news@acmetel.example>", "News", "rt2@acmetel.example",
 	    "Reply-To: helpdesk@acmetel-support.example\n", "Our new fibre plans are here.\n");
-	add(f, "rt3:2,", "AcmeTel Support <support@acmetel.example>", "Ticket", "rt3@acmetel.example",
-	    "Reply-To: acmetel.support@gmail.com\n", "Your ticket is open.\n");
+	add(f, "rt3:2,", "AcmeTel Support <support@acmetel.example>", "Ticket",
+	    "rt3@acmetel.example", "Reply-To: acmetel.support@gmail.com\n",
+	    "Your ticket is open.\n");
 	index_ok(f);
 	assert_reason(f, "rt1@acmetel.example",
 		      "replyto: replies go to acmetel-payments.example, not acmetel.example");
@@ -482,11 +491,12 @@ verdicts_a_message_gives_itself_are_written_as_it_is_indexed(void **state)
 	struct fixture *f = *state;
 	struct vt_index_report r;
 
-	add(f, "rt1:2,", "AcmeTel Billing <billing@acmetel.example>", "Invoice", "rt1@acmetel.example",
-	    "Reply-To: accounts@acmetel-payments.example\n",
+	add(f, "rt1:2,", "AcmeTel Billing <billing@acmetel.example>", "Invoice",
+	    "rt1@acmetel.example", "Reply-To: accounts@acmetel-payments.example\n",
 	    "Please pay the amount due: $2,500.00 by Friday.\n");
-	add(f, "rt3:2,", "AcmeTel Support <support@acmetel.example>", "Ticket", "rt3@acmetel.example",
-	    "Reply-To: acmetel.support@gmail.com\n", "Your ticket is open.\n");
+	add(f, "rt3:2,", "AcmeTel Support <support@acmetel.example>", "Ticket",
+	    "rt3@acmetel.example", "Reply-To: acmetel.support@gmail.com\n",
+	    "Your ticket is open.\n");
 	add(f, "enc1:2,",
 	    "=?utf-8?q?AcmeTel_Billing_=3Cbilling=40acmetel=2Eexample=3E=2C?= <attacker@evil.example>",
 	    "Invoice", "enc1@evil.example", NULL, NULL);
@@ -501,7 +511,8 @@ verdicts_a_message_gives_itself_are_written_as_it_is_indexed(void **state)
 	assert_reason(f, "rt1@acmetel.example", "replyto: replies go to acmetel-payments.example");
 	assert_reason(f, "rt3@acmetel.example", "replyto: replies go to gmail.com");
 	assert_reason(f, "enc1@evil.example", "name: the display name shows billing@acmetel");
-	assert_reason(f, "gmail-dana@gmail.com", "name: gmail.com (freemail) uses the name of Dana");
+	assert_reason(f, "gmail-dana@gmail.com",
+		      "name: gmail.com (freemail) uses the name of Dana");
 	assert_reason(f, "fake@acrnetel.example", "lookalike: sender domain acrnetel.example");
 	assert_int_equal(sql_long(f, "SELECT count(DISTINCT message_id) FROM suspicions"), 4);
 	assert_int_equal(r.verdicts_written, 1);
@@ -611,16 +622,17 @@ judging_a_run_reads_no_table_whole(void **state)
 	struct scans sc = { 0 };
 
 	index_ok(f);
-	assert_int_equal(vt_sql_exec(f->store,
-				     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
-				     " WHERE i < 20000)"
-				     " INSERT INTO messages (message_id, org, kind, direction, date)"
-				     " SELECT 'old' || i || '@bulk.example', 'bulk.example', 1, 0, i FROM n;"
-				     "INSERT INTO trust_signals (message_id, display_name)"
-				     " SELECT message_id, 'Bulk Sender' FROM messages"
-				     " WHERE org = 'bulk.example'",
-				     &err),
-			 VT_OK);
+	assert_int_equal(
+		vt_sql_exec(f->store,
+			    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+			    " WHERE i < 20000)"
+			    " INSERT INTO messages (message_id, org, kind, direction, date)"
+			    " SELECT 'old' || i || '@bulk.example', 'bulk.example', 1, 0, i FROM n;"
+			    "INSERT INTO trust_signals (message_id, display_name)"
+			    " SELECT message_id, 'Bulk Sender' FROM messages"
+			    " WHERE org = 'bulk.example'",
+			    &err),
+		VT_OK);
 	add_payment_mail(f);
 	sqlite3_trace_v2(f->store->db, SQLITE_TRACE_PROFILE, count_scans, &sc);
 	index_ok(f);
@@ -677,8 +689,8 @@ verdicts_survive_the_mail_being_attributed_again(void **state)
 	struct vt_error err = { 0 };
 
 	add_payment_mail(f);
-	add(f, "rt1:2,", "AcmeTel Billing <billing@acmetel.example>", "Invoice", "rt1@acmetel.example",
-	    "Reply-To: accounts@acmetel-payments.example\n",
+	add(f, "rt1:2,", "AcmeTel Billing <billing@acmetel.example>", "Invoice",
+	    "rt1@acmetel.example", "Reply-To: accounts@acmetel-payments.example\n",
 	    "Please pay the amount due: $2,500.00 by Friday.\n");
 	index_ok(f);
 	assert_int_equal(count(f, "suspicious:bank"), 3);
@@ -694,8 +706,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(a_lookalike_domain_never_takes_a_known_vendors_place,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_lookalike_domain_never_takes_a_known_vendors_place, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_rep_who_really_moves_is_still_linked, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(
@@ -714,7 +726,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			verdicts_a_message_gives_itself_are_written_as_it_is_indexed, setup,
 			teardown),
-		cmocka_unit_test_setup_teardown(judging_a_run_reads_no_table_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(judging_a_run_reads_no_table_whole, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(verdicts_survive_the_mail_being_attributed_again,
 						setup, teardown),
 	};

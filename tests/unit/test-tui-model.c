@@ -85,7 +85,8 @@ layout_collapses_panes_on_narrow_screens(void **state)
 		assert_true(l.panes_w >= 38);
 		if (l.threads_w - (l.date_w + 1 + 4 + 1 + l.vendor_w + 1 + l.authors_w + 1) < 40)
 			fail_msg("at %d columns the subject gets %d", cols,
-				 l.threads_w - (l.date_w + 1 + 4 + 1 + l.vendor_w + 1 + l.authors_w + 1));
+				 l.threads_w -
+					 (l.date_w + 1 + 4 + 1 + l.vendor_w + 1 + l.authors_w + 1));
 	}
 	/* the user's choices: folders shown at 80, no vendor column */
 	prefs.folders = 1;
@@ -104,8 +105,9 @@ static void
 pager_lines_wrap(void **state)
 {
 	struct tui_pager p = { .width = 30 };
-	const char *text = "Quote Q-2026-1187: 3,000 x Monitor 24in @ $149.00 = $447,000.00, valid "
-			   "until 2026-12-15. https://example.com/a/very/long/url/that/has/no/spaces";
+	const char *text =
+		"Quote Q-2026-1187: 3,000 x Monitor 24in @ $149.00 = $447,000.00, valid "
+		"until 2026-12-15. https://example.com/a/very/long/url/that/has/no/spaces";
 	char joined[512] = "";
 
 	(void)state;
@@ -113,7 +115,8 @@ pager_lines_wrap(void **state)
 	assert_true(p.count >= 4);
 	for (size_t i = 0; i < p.count; i++) {
 		if (strlen(p.lines[i].text) > 30)
-			fail_msg("line %zu is %zu wide: '%s'", i, strlen(p.lines[i].text), p.lines[i].text);
+			fail_msg("line %zu is %zu wide: '%s'", i, strlen(p.lines[i].text),
+				 p.lines[i].text);
 		/* a line broken at a space keeps it at its end */
 		strcat(joined, p.lines[i].text);
 	}
@@ -298,7 +301,8 @@ folders_follow_the_buckets(void **state)
 	assert_true(tui_folders_find(&folders, NULL, "suspicious:yes") > 0);
 	tui_folders_clear(&folders);
 
-	assert_int_equal(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err),
+	assert_int_equal(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a,
+					      &err),
 			 VT_OK);
 	assert_int_equal(tui_folders_build(f->store, f->cfg, NULL, &folders, &err), VT_OK);
 	assert_int_equal(tui_folders_find(&folders, "acmetel", NULL), 1);
@@ -307,7 +311,8 @@ folders_follow_the_buckets(void **state)
 	{
 		bool done = true;
 
-		assert_int_equal(tui_folders_count_unread(&folders, f->store, f->db, 0, &done, &err),
+		assert_int_equal(tui_folders_count_unread(&folders, f->store, f->db, 0, &done,
+							  &err),
 				 VT_OK);
 		assert_false(done);
 		assert_int_equal(folders.items[0].unread, -1);
@@ -323,11 +328,14 @@ folders_follow_the_buckets(void **state)
 
 	/* saved searches from the config, checked */
 	close_all(f);
-	load_config(f, "[searches]\nQuotes = subject:quote\nBig bills = vendor:acmetel and tag:unread\n");
+	load_config(
+		f,
+		"[searches]\nQuotes = subject:quote\nBig bills = vendor:acmetel and tag:unread\n");
 	open_all(f);
 	assert_int_equal(tui_folders_build(f->store, f->cfg, NULL, &folders, &err), VT_OK);
 	assert_string_equal(folders.items[folders.count - 2].label, "Quotes");
-	assert_string_equal(folders.items[folders.count - 1].query, "vendor:acmetel and tag:unread");
+	assert_string_equal(folders.items[folders.count - 1].query,
+			    "vendor:acmetel and tag:unread");
 	tui_folders_clear(&folders);
 	close_all(f);
 	load_config(f, "[searches]\nBroken = vendor:nobody\n");
@@ -363,8 +371,10 @@ static void
 write_dated(struct fixture *f)
 {
 	static const char *const dates[] = {
-		NULL, "Date: Mon, 01 Jan 1973 10:00:00 +0000\n",
-		"Date: Sat, 01 Jan 2000 10:00:00 +0000\n", "Date: Wed, 01 Jan 2099 10:00:00 +0000\n",
+		NULL,
+		"Date: Mon, 01 Jan 1973 10:00:00 +0000\n",
+		"Date: Sat, 01 Jan 2000 10:00:00 +0000\n",
+		"Date: Wed, 01 Jan 2099 10:00:00 +0000\n",
 		"Date: not a date at all\n",
 	};
 	char name[32], id[64];
@@ -372,8 +382,8 @@ write_dated(struct fixture *f)
 	for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
 		snprintf(name, sizeof name, "dated%zu:2,S", i);
 		snprintf(id, sizeof id, "dated%zu@initech.example", i);
-		test_write_message(f->mail, name, "Bob <bob@initech.example>", "rich@northwind.example",
-				   "Dates", id, dates[i], NULL);
+		test_write_message(f->mail, name, "Bob <bob@initech.example>",
+				   "rich@northwind.example", "Dates", id, dates[i], NULL);
 	}
 }
 
@@ -423,8 +433,8 @@ thread_list_loads_windows_lazily(void **state)
 
 	write_offers(f);
 	index_ok(f);
-	assert_int_equal(mail_search_threads(f->db, "property:\"vtriage.org=globex.example\"", 0, -1,
-					     collect_ids, &all, &err),
+	assert_int_equal(mail_search_threads(f->db, "property:\"vtriage.org=globex.example\"", 0,
+					     -1, collect_ids, &all, &err),
 			 VT_OK);
 	assert_int_equal(all.count, 451);
 	assert_int_equal(tui_threads_open(&t, f->store, "vendor:globex", &err), VT_OK);
@@ -481,8 +491,11 @@ static void
 the_end_is_found_from_the_oldest_mail(void **state)
 {
 	struct fixture *f = *state;
-	static const char *const queries[] = { "*", "property:\"vtriage.org=globex.example\"",
-					       "subject:Offer", "subject:Dates", "from:bob",
+	static const char *const queries[] = { "*",
+					       "property:\"vtriage.org=globex.example\"",
+					       "subject:Offer",
+					       "subject:Dates",
+					       "from:bob",
 					       "subject:nothing-has-this" };
 	struct tui_threads t = { .total = -1 };
 	struct vt_error err = { 0 };
@@ -497,14 +510,14 @@ the_end_is_found_from_the_oldest_mail(void **state)
 		snprintf(name, sizeof name, "long%d:2,S", i);
 		snprintf(id, sizeof id, "long%d@initech.example", i);
 		snprintf(when, sizeof when, "Date: Fri, 01 Jan 1999 10:%02d:00 +0000\n", i);
-		test_write_message(f->mail, name, "Bob <bob@initech.example>", "rich@northwind.example",
-				   "Long", id, when, NULL);
+		test_write_message(f->mail, name, "Bob <bob@initech.example>",
+				   "rich@northwind.example", "Long", id, when, NULL);
 		snprintf(name, sizeof name, "longre%d:2,S", i);
 		snprintf(when, sizeof when,
 			 "Date: Fri, 01 Jan 2027 10:%02d:00 +0000\nIn-Reply-To: <%s>\n", i, id);
 		snprintf(id, sizeof id, "longre%d@initech.example", i);
-		test_write_message(f->mail, name, "Bob <bob@initech.example>", "rich@northwind.example",
-				   "Re: Long", id, when, NULL);
+		test_write_message(f->mail, name, "Bob <bob@initech.example>",
+				   "rich@northwind.example", "Re: Long", id, when, NULL);
 	}
 	write_dated(f);
 	index_ok(f);
@@ -512,7 +525,8 @@ the_end_is_found_from_the_oldest_mail(void **state)
 		struct collected all = { 0 };
 		static const long wants[] = { 1, 2, 5, 37, 150, 451, 1000 };
 
-		assert_int_equal(mail_search_threads(f->db, queries[q], 0, -1, collect_ids, &all, &err),
+		assert_int_equal(mail_search_threads(f->db, queries[q], 0, -1, collect_ids, &all,
+						     &err),
 				 VT_OK);
 		if (q == 0)
 			assert_true(all.count >= 451 + 40 + 5);
@@ -521,16 +535,16 @@ the_end_is_found_from_the_oldest_mail(void **state)
 			long total = -2, want = wants[w];
 			size_t expect = (size_t)want < all.count ? (size_t)want : all.count;
 
-			assert_int_equal(mail_thread_tail(f->db, queries[q], want, collect_ids, &tail,
-							  &total, &err),
+			assert_int_equal(mail_thread_tail(f->db, queries[q], want, collect_ids,
+							  &tail, &total, &err),
 					 VT_OK);
 			if (tail.count != expect)
 				fail_msg("%s, %ld wanted: %zu threads, not %zu", queries[q], want,
 					 tail.count, expect);
 			for (size_t i = 0; i < tail.count; i++)
 				if (strcmp(tail.ids[i], all.ids[all.count - expect + i]) != 0)
-					fail_msg("%s, %ld wanted: thread %zu is not the list's", queries[q],
-						 want, i);
+					fail_msg("%s, %ld wanted: thread %zu is not the list's",
+						 queries[q], want, i);
 			/* told only when it meant reading them all */
 			assert_true(total == -1 || total == (long)all.count);
 			if ((size_t)want >= all.count)
@@ -544,8 +558,8 @@ the_end_is_found_from_the_oldest_mail(void **state)
 	struct collected all = { 0 };
 	const struct mail_thread *th;
 
-	assert_int_equal(mail_search_threads(f->db, "property:\"vtriage.org=globex.example\"", 0, -1,
-					     collect_ids, &all, &err),
+	assert_int_equal(mail_search_threads(f->db, "property:\"vtriage.org=globex.example\"", 0,
+					     -1, collect_ids, &all, &err),
 			 VT_OK);
 	assert_int_equal(all.count, 451);
 	assert_int_equal(tui_threads_open(&t, f->store, "vendor:globex", &err), VT_OK);
@@ -623,7 +637,8 @@ panes_show_the_vendor(void **state)
 	int64_t id;
 
 	index_ok(f);
-	assert_int_equal(vt_issue_open(f->store, f->db, "acmetel", "Bill", NULL, &id, &a, &err), VT_OK);
+	assert_int_equal(vt_issue_open(f->store, f->db, "acmetel", "Bill", NULL, &id, &a, &err),
+			 VT_OK);
 	assert_int_equal(tui_panes_load(&p, f->store, "acmetel", false, &err), VT_OK);
 	assert_string_equal(p.vendor.slug, "acmetel");
 	assert_int_equal(p.rows[TUI_PANE_HISTORY].count, 3);
@@ -643,7 +658,8 @@ panes_show_the_vendor(void **state)
 	assert_int_equal(vt_issue_close(f->store, id, NULL, &a, &err), VT_OK);
 	assert_int_equal(tui_panes_load(&p, f->store, "acmetel", false, &err), VT_OK);
 	assert_int_equal(p.rows[TUI_PANE_ISSUES].count, 1);
-	assert_int_equal(tui_panes_load(&p, f->store, p.slug, true, &err), VT_OK); /* its own name */
+	assert_int_equal(tui_panes_load(&p, f->store, p.slug, true, &err),
+			 VT_OK); /* its own name */
 	assert_int_equal(p.rows[TUI_PANE_ISSUES].count, 0);
 	assert_string_equal(p.slug, "acmetel");
 	assert_int_equal(tui_panes_load(&p, f->store, NULL, false, &err), VT_OK);
@@ -721,11 +737,13 @@ pager_tree_of_a_long_thread_stops(void **state)
 
 		snprintf(name, sizeof name, "long-%02d:2,S", i);
 		snprintf(id, sizeof id, "long%d@parts.example", i);
-		snprintf(headers, sizeof headers,
-			 "Date: Mon, 02 Nov 2026 %02d:%02d:00 +0000\nIn-Reply-To: <long%d@parts.example>\n",
-			 10 + i / 60, i % 60, i > 0 ? i - 1 : 0);
-		test_write_message(f->mail, name, "Sam <sam@parts.example>", "rich@northwind.example",
-				   "Re: parts", id, i > 0 ? headers : NULL, "more\n");
+		snprintf(
+			headers, sizeof headers,
+			"Date: Mon, 02 Nov 2026 %02d:%02d:00 +0000\nIn-Reply-To: <long%d@parts.example>\n",
+			10 + i / 60, i % 60, i > 0 ? i - 1 : 0);
+		test_write_message(f->mail, name, "Sam <sam@parts.example>",
+				   "rich@northwind.example", "Re: parts", id,
+				   i > 0 ? headers : NULL, "more\n");
 	}
 	index_ok(f);
 	assert_int_equal(tui_threads_open(&t, f->store, "id:long0@parts.example", &err), VT_OK);
@@ -752,14 +770,15 @@ pager_opens_with_why_the_thread_is_suspicious(void **state)
 	size_t warnings = 0;
 	bool headers_seen = false;
 
-	test_write_message(f->mail, "fake:2,", "Dana <dana@acrnetel.example>", "rich@northwind.example",
-			   "New bank details", "fake@acrnetel.example",
+	test_write_message(f->mail, "fake:2,", "Dana <dana@acrnetel.example>",
+			   "rich@northwind.example", "New bank details", "fake@acrnetel.example",
 			   "Date: Thu, 05 Nov 2026 09:00:00 +0000\n",
 			   "Dear Valued Customer,\n\nour bank details have changed.\n");
-	test_write_message(f->mail, "fake-re:2,", "Rich Miller <rich@northwind.example>",
-			   "dana@acrnetel.example", "Re: New bank details", "fake-re@northwind.example",
-			   "Date: Thu, 05 Nov 2026 10:00:00 +0000\nIn-Reply-To: <fake@acrnetel.example>\n",
-			   "Noted.\n");
+	test_write_message(
+		f->mail, "fake-re:2,", "Rich Miller <rich@northwind.example>",
+		"dana@acrnetel.example", "Re: New bank details", "fake-re@northwind.example",
+		"Date: Thu, 05 Nov 2026 10:00:00 +0000\nIn-Reply-To: <fake@acrnetel.example>\n",
+		"Noted.\n");
 	close_all(f);
 	load_config(f, "name = Rich Miller\n");
 	open_all(f);
@@ -784,21 +803,25 @@ pager_opens_with_why_the_thread_is_suspicious(void **state)
 		assert_true(l->kind != TUI_LINE_NOTE || strstr(l->text, "greets") == NULL);
 	}
 	assert_int_equal(p.lines[0].kind, TUI_LINE_WARNING);
-	assert_string_equal(p.lines[0].text,
-			    "! sender domain acrnetel.example looks like acmetel.example (rn for m)");
+	assert_string_equal(
+		p.lines[0].text,
+		"! sender domain acrnetel.example looks like acmetel.example (rn for m)");
 	assert_true(tui_pager_find(&p, "! says the bank details have changed", 0, 1) >= 0);
 	/* each reason once at the top, then again above the message itself */
 	assert_int_equal(warnings, 4);
 	tui_pager_clear(&p);
 
 	/* a Cyrillic а in a sender's domain is shown, not passed for an a */
-	test_write_message(f->mail, "cyr:2,", "Dana <dana@\xd0\xb0" "cmetel.example>",
+	test_write_message(f->mail, "cyr:2,",
+			   "Dana <dana@\xd0\xb0"
+			   "cmetel.example>",
 			   "rich@northwind.example", "Hello", "cyr@acmetel.example", NULL, NULL);
 	index_ok(f);
 	assert_int_equal(tui_threads_open(&t, f->store, "id:cyr@acmetel.example", &err), VT_OK);
 	th = tui_threads_get(&t, f->db, 0, &err);
 	assert_non_null(th);
-	assert_int_equal(tui_pager_build(&p, f->db, f->store, th->thread_id, f->cfg, 0, &err), VT_OK);
+	assert_int_equal(tui_pager_build(&p, f->db, f->store, th->thread_id, f->cfg, 0, &err),
+			 VT_OK);
 	tui_threads_close(&t);
 	assert_true(tui_pager_find(&p, "From: Dana <dana@xn--cmetel-", 0, 1) >= 0);
 	assert_true(tui_pager_find(&p, "\xd0\xb0", 0, 1) < 0 ||
@@ -878,13 +901,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(folders_follow_the_buckets, setup, teardown),
 		cmocka_unit_test_setup_teardown(thread_list_loads_windows_lazily, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_date_has_its_place, setup, teardown),
-		cmocka_unit_test_setup_teardown(the_end_is_found_from_the_oldest_mail, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_end_is_found_from_the_oldest_mail, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(panes_show_the_vendor, setup, teardown),
-		cmocka_unit_test_setup_teardown(pager_marks_quotes_signatures_and_hostile_text, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(pager_marks_quotes_signatures_and_hostile_text,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_tree_of_a_long_thread_stops, setup, teardown),
-		cmocka_unit_test_setup_teardown(pager_opens_with_why_the_thread_is_suspicious, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(pager_opens_with_why_the_thread_is_suspicious,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(commands_complete_from_one_table, setup, teardown),
 	};
 
