@@ -221,7 +221,7 @@ cmd_vendor_set(struct cli *cli, const struct cli_command *self, int argc, char *
 	static const char *const pers[] = { "month", "quarter", "year", "bill" };
 	struct vt_error err = { 0 };
 	struct mail_amount rate;
-	char shown[48];
+	char shown[48], *named;
 	int n;
 
 	if ((n = cli_parse_options(cli, self, argc, argv, options)) < 0)
@@ -249,11 +249,14 @@ cmd_vendor_set(struct cli *cli, const struct cli_command *self, int argc, char *
 			       per_s ? per_s : "month", &err) != VT_OK ||
 	    vt_documents_judge(cli->store, cli->cfg, &err) != VT_OK)
 		return cli_error(&err);
+	/* the vendor as given: a domain may be pasted from mail */
+	named = cli_text(argv[0]);
 	if (rate_s != NULL) {
 		mail_money_format(&rate.money, shown, sizeof shown);
-		fprintf(cli->out, "%s: contracted rate %s per %s\n", argv[0], shown,
+		fprintf(cli->out, "%s: contracted rate %s per %s\n", named ? named : "", shown,
 			per_s ? per_s : "month");
 	} else
-		fprintf(cli->out, "%s: no contracted rate\n", argv[0]);
+		fprintf(cli->out, "%s: no contracted rate\n", named ? named : "");
+	free(named);
 	return 0;
 }

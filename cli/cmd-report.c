@@ -154,8 +154,14 @@ gather(struct cli *cli, const char *slug, time_t since, json_t **out, struct vt_
 	json_object_set_new(r, "bucket",
 			    json_string(v.bucket == VT_BUCKET_TRUSTED ? "trusted" : "generic"));
 	a = json_array();
-	for (size_t i = 0; i < v.n_domains; i++)
-		json_array_append_new(a, json_string(v.domains[i]));
+	/* as shown to people, as vendor show gives them: a domain from mail
+	 * may carry bidi controls or bytes that are no UTF-8 */
+	for (size_t i = 0; i < v.n_domains; i++) {
+		char *shown = mail_domain_display(v.domains[i]);
+
+		json_array_append_new(a, json_string(shown ? shown : ""));
+		free(shown);
+	}
 	json_object_set_new(r, "domains", a);
 	json_object_set_new(r, "generated", json_string(today));
 	if (since > 0)

@@ -207,10 +207,11 @@ on_folder_done(void *ctx, const char *account, const char *folder, const struct 
 static void
 on_index_warning(void *ctx, const char *path, const char *why)
 {
-	char *clean = cli_text(path);
+	char *clean = cli_text(path), *said = cli_text(why);
 
 	clear_progress(ctx);
-	fprintf(stderr, "vtriage: warning: %s: %s\n", clean ? clean : "?", why);
+	fprintf(stderr, "vtriage: warning: %s: %s\n", clean ? clean : "?", said ? said : "?");
+	free(said);
 	free(clean);
 }
 

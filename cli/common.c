@@ -96,12 +96,15 @@ cli_close(struct cli *cli)
 void
 cli_print_error(const char *context, const struct vt_error *err)
 {
-	/* Messages quote names from mail and servers (folders, files,
-	 * headers): shown sanitised like all untrusted text. */
+	/* Messages and their contexts quote names from mail and servers
+	 * (folders, files, headers, Message-IDs): shown sanitised like all
+	 * untrusted text. */
 	char *clean = cli_text(err->msg[0] ? err->msg : vt_status_name(err->status));
+	char *where = context ? cli_text(context) : NULL;
 
-	fprintf(stderr, "vtriage: %s%s%s\n", context ? context : "", context ? ": " : "",
+	fprintf(stderr, "vtriage: %s%s%s\n", where ? where : "", where ? ": " : "",
 		clean ? clean : vt_status_name(err->status));
+	free(where);
 	free(clean);
 }
 

@@ -170,21 +170,37 @@ char *
 mail_attachment_safe_name(const char *filename, int part)
 {
 	const char *base = filename ? strrchr(filename, '/') : NULL;
-	char *out;
+	char *out, *clean;
 	size_t n = 0;
 
 	base = base ? base + 1 : filename ? filename : "";
 	/* a Windows path's last part too */
 	if (strrchr(base, '\\') != NULL)
 		base = strrchr(base, '\\') + 1;
-	out = malloc(strlen(base) + 32);
-	if (out == NULL)
+	/* no C0 controls or DEL at all; then as the terminal shows names: a
+	 * bidi override would make "fdp.exe" list as "exe.pdf" in a later
+	 * ls, a C1 control act on the terminal, bytes that are no UTF-8 */
+	if ((out = strdup(base)) == NULL)
 		return NULL;
-	const unsigned char *p = (const unsigned char *)base;
+	for (const unsigned char *c = (const unsigned char *)base; *c; c++)
+		if (*c >= 0x20 && *c != 0x7f)
+			out[n++] = (char)*c;
+	out[n] = '\0';
+	n = 0;
+	clean = mail_sanitize_str(out);
+	free(out);
+	if (clean == NULL)
+		return NULL;
+	out = malloc(strlen(clean) + 32);
+	if (out == NULL) {
+		free(clean);
+		return NULL;
+	}
+	const unsigned char *p = (const unsigned char *)clean;
 
 	for (; *p && n < 200; p++) {
-		/* no controls, no DEL; no leading dot (a hidden file, "..") */
-		if (*p < 0x20 || *p == 0x7f || (*p == '.' && n == 0))
+		/* no leading dot (a hidden file, "..") */
+		if (*p == '.' && n == 0)
 			continue;
 		out[n++] = (char)*p;
 	}
@@ -199,9 +215,10 @@ mail_attachment_safe_name(const char *filename, int part)
 		n--;
 	out[n] = '\0';
 	if (n == 0 && part == 0)
-		snprintf(out, strlen(base) + 32, "message.html");
+		snprintf(out, strlen(clean) + 32, "message.html");
 	else if (n == 0)
-		snprintf(out, strlen(base) + 32, "attachment-%d", part);
+		snprintf(out, strlen(clean) + 32, "attachment-%d", part);
+	free(clean);
 	return out;
 }
 

@@ -1179,9 +1179,11 @@ void mail_attachment_list_clear(struct mail_attachment_list *l);
 vt_status mail_attachment_save(const char *path, int part, const char *dest, bool overwrite,
 			       struct vt_error *err);
 /* A name for the disk from an attachment's file name: no directories
- * (of either slash), no leading dot, no control characters, at most 200
- * bytes on a character boundary; "attachment-PART" when nothing is left
- * ("message.html" for part 0).
+ * (of either slash), no leading dot, no control characters (C0 dropped;
+ * C1 and bidi controls named as mail_sanitize names them, "<U+202E>";
+ * bytes that are no UTF-8 U+FFFD), at most 200 bytes on a character
+ * boundary; "attachment-PART" when nothing is left ("message.html" for
+ * part 0).
  * Malloc'd. */
 char *mail_attachment_safe_name(const char *filename, int part);
 /* "512 bytes", "12.3 kB", "4.1 MB". */

@@ -30,6 +30,13 @@ check_name(const char *filename, int part)
 	for (const unsigned char *p = (const unsigned char *)safe; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			abort();
+	/* what the terminal would act on: C1 controls, bidi controls, bytes
+	 * that are no UTF-8 */
+	if (!mail_utf8_valid(safe) || strstr(safe, "\xe2\x80\xae") != NULL)
+		abort();
+	for (const unsigned char *p = (const unsigned char *)safe; *p; p++)
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			abort();
 	free(safe);
 }
 

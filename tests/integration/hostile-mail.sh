@@ -138,10 +138,41 @@ for slug in $($V vendor list --format=json | python3 -c 'import json,sys; [print
 done
 is "vendor show and history, text and JSON: none" "$(raw "$out")" 0
 contains "vendor show names it" "$out" "domains:  ev<U+202E>il.example"
+for slug in $($V vendor list --format=json | python3 -c 'import json,sys; [print(v["slug"]) for v in json.load(sys.stdin)]'); do
+	out="$out$($V report "$slug" 2>&1)$($V report "$slug" --format=json 2>&1)"
+done
+is "reports, text and JSON: none" "$(raw "$out")" 0
+contains "a report's JSON names the override in its domains" \
+	"$($V report --format=json "$($V vendor show --format=json "ev${RLO}il.example" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["slug"])')")" \
+	'"domains":["ev<U+202E>il.example"]'
+out=$($V vendor set "ev${RLO}il.example" --rate 2500 2>&1)$($V vendor set "c${CSI}31m.example" --no-rate 2>&1)
+is "vendor set echoes a domain pasted from mail: no raw override or C1" "$(raw "$out")" 0
+contains "named" "$out" "ev<U+202E>il.example: contracted rate"
 out=$($V search "vendor:x${RLO}y" 2>&1)
 is "a bad query echoed on stderr: no raw override" "$(raw "$out")" 0
 contains "named" "$out" "bad query 'vendor:x<U+202E>y'"
 out=$($V search "kind:${CSI}31m" 2>&1)$($V "no${CSI}such" 2>&1)$($V "--no${RLO}pe" 2>&1)
 is "an unknown command or option: none" "$(raw "$out")" 0
+
+# a message whose file another program renamed away: the error names its
+# Message-ID, which is the sender's to choose
+printf 'From: a@globex.example\nSubject: gone\nMessage-ID: <x\033]0;pwned\007y@gone.example>\n\nx\n' \
+	>"$M/cur/gone:2,S"
+$V index --quiet
+rm "$M/cur/gone:2,S"
+$V attachment list subject:gone >/dev/null 2>"$TMP/err3"
+is "a vanished message's attachments: an error (exit 1)" "$?" 1
+contains "naming its Message-ID, sanitised" "$(cat "$TMP/err3")" "x^[]0;pwned^Gy@gone.example"
+is "with no raw ESC" "$(grep -c "$(printf '\033')" "$TMP/err3")" 0
+
+# an attachment's name saved as shown: a later ls must not read
+# "bill<RLO>fdp.exe" as "billexe.pdf"
+printf 'From: a@globex.example\nSubject: rlo\nMessage-ID: <rlo@globex.example>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nsee\n--B\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename="bill%sfdp.exe"\n\nMZ\n--B--\n' \
+	"$RLO" >"$M/cur/rlo:2,S"
+$V index --quiet
+mkdir "$TMP/saved"
+ok "the attachment is saved" $V attachment save id:rlo@globex.example 1 --to "$TMP/saved"
+is "under its name with the override named" "$(ls "$TMP/saved")" "bill<U+202E>fdp.exe"
 
 done_testing

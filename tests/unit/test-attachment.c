@@ -37,6 +37,15 @@ safe_names_keep_only_a_plain_last_part(void **state)
 	name_is("...", 2, "attachment-2");
 	name_is(NULL, 4, "attachment-4");
 	name_is("name  ", 1, "name");
+	/* a later ls would show "fdp.exe" as "exe.pdf"; a C1 CSI acts on
+	 * terminals that read C1; bytes that are no UTF-8 */
+	name_is("bill\xe2\x80\xae"
+		"fdp.exe",
+		1, "bill<U+202E>fdp.exe");
+	name_is("a\xc2\x9b"
+		"31m\xe2\x81\xa6.txt",
+		1, "a<U+009B>31m<U+2066>.txt");
+	name_is("caf\xe9.pdf", 1, "caf\xef\xbf\xbd.pdf");
 }
 
 static void
