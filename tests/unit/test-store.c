@@ -566,22 +566,34 @@ orphans_in(struct fixture *f, const char *table)
 	return sql_long(f, sql);
 }
 
+/* The tables that hold rows derived from a message's mail (a message_id
+ * column), but for messages itself and the user's own word (issue
+ * links, snoozes): one name a row. */
+static sqlite3_stmt *
+derived_tables(struct fixture *f)
+{
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(
+		sqlite3_prepare_v2(f->store->db,
+				   "SELECT t.name FROM sqlite_master t,"
+				   " pragma_table_info(t.name) c"
+				   " WHERE t.type = 'table' AND c.name = 'message_id'"
+				   " AND t.name NOT IN ('messages', 'issue_links', 'snoozes')",
+				   -1, &st, NULL),
+		SQLITE_OK);
+	return st;
+}
+
 /* No row of a table derived from messages outlives its message: every
  * table with a message_id column is looked at (issue links are the
  * user's, kept), so a table added later is checked without being named. */
 static void
 assert_no_orphans(struct fixture *f)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = derived_tables(f);
 	int tables = 0;
 
-	assert_int_equal(
-		sqlite3_prepare_v2(f->store->db,
-				   "SELECT t.name FROM sqlite_master t, pragma_table_info(t.name) c"
-				   " WHERE t.type = 'table' AND c.name = 'message_id'"
-				   " AND t.name NOT IN ('messages', 'issue_links', 'snoozes')",
-				   -1, &st, NULL),
-		SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *table = (const char *)sqlite3_column_text(st, 0);
 
@@ -1181,13 +1193,7 @@ a_forgotten_message_leaves_no_row_anywhere(void **state)
 	assert_int_equal(vt_snooze(f->store, "full@acmetel.example", time(NULL) + 86400, &err),
 			 VT_OK);
 	index_ok(f);
-	assert_int_equal(
-		sqlite3_prepare_v2(f->store->db,
-				   "SELECT t.name FROM sqlite_master t, pragma_table_info(t.name) c"
-				   " WHERE t.type = 'table' AND c.name = 'message_id'"
-				   " AND t.name NOT IN ('messages', 'issue_links', 'snoozes')",
-				   -1, &st, NULL),
-		SQLITE_OK);
+	st = derived_tables(f);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		char sql[256];
 
