@@ -537,6 +537,10 @@ write_all(struct md_writer *w, const char *buf, size_t len, struct vt_error *err
 		return VT_OK;
 	if (w->hash)
 		gnutls_hash((gnutls_hash_hd_t)w->hash, buf, len);
+	if (w->fd < 0) { /* a digest only (md_digest_begin) */
+		w->bytes += (uint64_t)len;
+		return VT_OK;
+	}
 	while (len > 0) {
 		ssize_t r = write(w->fd, buf, len);
 
@@ -579,6 +583,31 @@ md_writer_write(struct md_writer *w, const char *buf, size_t len, struct vt_erro
 		out[o++] = c;
 	}
 	return write_all(w, out, o, err);
+}
+
+vt_status
+md_digest_begin(struct md_writer *w, struct vt_error *err)
+{
+	gnutls_hash_hd_t h;
+
+	memset(w, 0, sizeof *w);
+	w->fd = -1;
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	w->hash = h;
+	return VT_OK;
+}
+
+void
+md_digest_end(struct md_writer *w, uint8_t sha256[32])
+{
+	/* a CR at the very end stays, as md_writer_commit writes it */
+	if (w->pending_cr) {
+		w->pending_cr = false;
+		gnutls_hash((gnutls_hash_hd_t)w->hash, "\r", 1);
+	}
+	gnutls_hash_deinit((gnutls_hash_hd_t)w->hash, sha256);
+	w->hash = NULL;
 }
 
 void

@@ -8,7 +8,9 @@
  *     message of that UID must have the file's Message-ID.
  *  2. The target is created and subscribed if missing, and its messages'
  *     Message-IDs and sizes are read: a message that already has its copy
- *     there (a run killed between COPY and EXPUNGE) is not copied again.
+ *     there (a run killed between COPY and EXPUNGE; the same Message-ID,
+ *     size and bytes, read back and compared with the file) is not copied
+ *     again.
  *  3. UID MOVE (RFC 6851) where offered. Else UID COPY, then each copy is
  *     looked up among the target's new UIDs by Message-ID and size, and
  *     only the verified sources get UID STORE +FLAGS.SILENT (\Deleted) and
@@ -312,6 +314,70 @@ find_copy(struct smsg *msgs, size_t n, const char *id, uint32_t size)
 	return NULL;
 }
 
+/*
+ * Whether the selected folder's message uid (size bytes, as the server
+ * said) holds the bytes of the file e, whose digest md_entry_digest took:
+ * the server's bytes read in slices and digested as a delivery would
+ * keep them. Another message may carry the same Message-ID and size (a
+ * sender reusing an ID, an invoice sent again with a figure changed);
+ * taking it for the copy a killed run made would expunge the source with
+ * no copy of it anywhere.
+ */
+static vt_status
+holds_file(struct mirror *m, const char *box, uint32_t uid, uint32_t size, const struct md_entry *e,
+	   bool *same, struct vt_error *err)
+{
+	const struct imap_expect slice = { .uid = uid, .max = IMAP_BODY_SLICE };
+	uint64_t allowed = imap_body_allowance(m->acct, size), offset = 0;
+	struct md_writer w;
+	uint8_t sha256[32];
+	vt_status rc;
+
+	*same = false;
+	if ((rc = md_digest_begin(&w, err)) != VT_OK)
+		return rc;
+	for (;;) {
+		clist *res;
+		bool got = false;
+		size_t len = 0;
+
+		imap_guard_expect(&m->conn.guard,
+				  &(struct imap_answer){ .literal_cap = IMAP_BODY_SLICE,
+							 .msgs = &slice,
+							 .n_msgs = 1,
+							 .literals = IMAP_BODY_SLICE });
+		rc = imap_uid_fetch(&m->conn, mailimap_set_new_single(uid), FW_SLICE,
+				    (uint32_t)offset, IMAP_BODY_SLICE, 0, &res, m->acct->name, box,
+				    err);
+		imap_guard_expect(&m->conn.guard, NULL);
+		if (rc != VT_OK)
+			break;
+		for (clistiter *it = clist_begin(res); it && !got; it = clist_next(it)) {
+			struct imap_fetched f;
+
+			imap_parse_att(clist_content(it), &f);
+			if (f.uid != uid || !f.has_body)
+				continue;
+			got = true;
+			len = f.body_len;
+			if (offset + len <= allowed)
+				md_writer_write(&w, f.body, f.body_len, NULL);
+		}
+		mailimap_fetch_list_free(res);
+		/* gone, or more than it said it is: not a copy to trust */
+		if (!got || offset + len > allowed)
+			break;
+		offset += len;
+		if (len < IMAP_BODY_SLICE) {
+			md_digest_end(&w, sha256);
+			*same = memcmp(sha256, e->sha256, sizeof sha256) == 0;
+			return VT_OK;
+		}
+	}
+	md_writer_abort(&w);
+	return rc;
+}
+
 /* The UIDs of the candidates for which pick() holds, sorted. */
 static size_t
 pick_uids(const struct cand *c, size_t n, bool (*pick)(const struct cand *), uint32_t *uids)
@@ -588,12 +654,22 @@ mirror_group(struct mirror *m, struct md_folder *sf, const char *source, uint32_
 	    (rc = fetch_ids(m, box, mailimap_set_new_interval(1, 0), 0, &tgt, &ntgt, err)) != VT_OK)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		struct smsg *t = find_copy(tgt, ntgt, c[i].e->message_id, c[i].size);
+		/* one of the same Message-ID and size, and the file's bytes */
+		for (size_t j = 0; j < ntgt; j++) {
+			struct smsg *t = &tgt[j];
+			bool same = false;
 
-		if (t) {
-			t->claimed = true;
-			c[i].target = t->uid;
-			c[i].had_copy = true;
+			if (t->claimed || t->size != c[i].size ||
+			    strcmp(t->id, c[i].e->message_id) != 0)
+				continue;
+			if ((rc = holds_file(m, box, t->uid, t->size, c[i].e, &same, err)) != VT_OK)
+				goto out;
+			if (same) {
+				t->claimed = true;
+				c[i].target = t->uid;
+				c[i].had_copy = true;
+				break;
+			}
 		}
 	}
 	smsgs_free(tgt, ntgt);

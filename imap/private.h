@@ -28,6 +28,9 @@ enum {
 /* ---- what a server may cost us (guard.c) ------------------------- */
 
 /* One message an answer may carry: the most its literal may hold. */
+/* A big message's body is read in slices of this many bytes. */
+#define IMAP_BODY_SLICE (1u << 20)
+
 struct imap_expect {
 	uint32_t uid;
 	uint64_t max;
@@ -270,6 +273,12 @@ vt_status md_writer_write(struct md_writer *w, const char *buf, size_t len, stru
 vt_status md_writer_commit(struct md_folder *f, struct md_writer *w, unsigned flags,
 			   struct md_entry *e, uint8_t sha256[32], struct vt_error *err);
 void md_writer_abort(struct md_writer *w);
+/* A writer that writes nothing: md_writer_write gives it a message's
+ * bytes as the server sends them, md_digest_end the SHA-256 of what the
+ * Maildir would keep of them (md_entry_digest's of the delivered file).
+ * md_writer_abort drops one not ended. */
+vt_status md_digest_begin(struct md_writer *w, struct vt_error *err);
+void md_digest_end(struct md_writer *w, uint8_t sha256[32]);
 /* Starts writing the file out now, so that the fsync of a later commit
  * finds little left to do: a batch kicks every file, then commits them. */
 void md_writer_start_writeback(struct md_writer *w);

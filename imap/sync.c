@@ -49,7 +49,7 @@
 #define BATCH_MSGS 200         /* messages per body FETCH */
 #define BATCH_BYTES (8u << 20) /* bytes per body FETCH */
 #define LARGE_MSG (2u << 20)   /* fetched alone, in slices of: */
-#define SLICE (1u << 20)
+#define SLICE IMAP_BODY_SLICE
 #define CHECKPOINT_SECONDS 1.0
 
 struct rec {

@@ -133,6 +133,25 @@ contains "and follows into the vendor folder" "$out" "1 moved to vendor folders"
 is "the vendor folder has 7 on the server" "$(IMAP_AS buyer count "$BOX")" "7"
 is "and 7 here" "$(nfiles "$L/Vendors/acmetel-example")" "7"
 is "local and server agree after later mail" "$(local_hashes buyer)" "$(server_hashes buyer)"
+# another message under a mirrored one's Message-ID, of the same size (a
+# sender reusing an ID, an invoice sent again with a figure changed): not
+# the copy a killed run left in the folder, so moved there beside it, not
+# expunged for a copy it never had
+python3 - "$f" "$TMP/same-id.eml" <<'PY'
+import sys
+head, body = open(sys.argv[1], "rb").read().split(b"\n\n", 1)
+changed = body.replace(b"e", b"X", 3)
+assert len(changed) == len(body) and changed != body
+open(sys.argv[2], "wb").write(head + b"\n\n" + changed)
+PY
+IMAP_AS buyer append INBOX "$TMP/same-id.eml"
+before=$(server_hashes buyer)
+out=$($V sync 2>&1)
+contains "a message of a mirrored one's Message-ID and size is moved too" "$out" \
+	"1 moved to vendor folders"
+is "both are in the vendor folder on the server" "$(IMAP_AS buyer count "$BOX")" "8"
+is "every message still exactly once on the server" "$(server_hashes buyer)" "$before"
+is "and here" "$(local_hashes buyer)" "$(server_hashes buyer)"
 # mail that borrows the vendor's name stays where it came: a forgery that
 # fails authentication at the user's server, and a look-alike domain
 config buyer 127.0.0.1 "$ON
