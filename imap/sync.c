@@ -648,7 +648,10 @@ server_uids(struct folder_sync *fs, struct vt_error *err)
 
 	for (size_t i = 0; i < fs->n_recs; i++)
 		fs->recs[i].on_server = false;
-	if (fs->exists == 0)
+	/* An empty folder lists nothing. But a SELECT that left EXISTS out
+	 * (libetpan then says 0) must not make all we hold look expunged: a
+	 * UID is dropped only when the server's own listing lacks it. */
+	if (fs->exists == 0 && fs->n_recs == 0)
 		return VT_OK;
 	if ((key = mailimap_search_key_new_all()) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");

@@ -23,6 +23,7 @@ scenario misbehaves:
   mid-literal       closes the connection in the middle of Bad UID 2's body
   stall-literal     stops sending in the middle of Bad UID 2's body
   ok-no-text        answers CAPABILITY with a bare "OK" (no text)
+  no-exists         SELECT Bad: no "* n EXISTS" line (libetpan then says 0)
 
 Standard library only.
 """
@@ -142,9 +143,11 @@ class Session:
             self.send(")\r\n")
         else:
             self.send("* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)\r\n")
-        self.send("* %d EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 1] uv\r\n"
+        if not (name == "Bad" and SCENARIO == "no-exists"):
+            self.send("* %d EXISTS\r\n" % len(msgs))
+        self.send("* 0 RECENT\r\n* OK [UIDVALIDITY 1] uv\r\n"
                   "* OK [UIDNEXT %d] next\r\n%s OK [READ-WRITE] selected\r\n"
-                  % (len(msgs), max(msgs) + 1, tag))
+                  % (max(msgs) + 1, tag))
 
     do_examine = do_select
 

@@ -187,4 +187,13 @@ expect missing-size "work/Bad: 1 new message not fetched (UID 2: the server gave
 is "missing-size: the message that came is kept" "$(bad_count missing-size)" "1"
 resync missing-size
 
+# A SELECT without EXISTS (libetpan then says 0) after a good sync: the
+# folder's messages are asked for by UID SEARCH, not taken for expunged.
+mkdir -p "$TMP/no-exists"
+resync no-exists
+sync_against no-exists
+is "no-exists: the sync succeeds" "$RC" "0"
+contains "no-exists: nothing is taken for expunged" "$OUT" "0 removed"
+is "no-exists: the folder's two messages stay" "$(bad_count no-exists)" "2"
+
 done_testing
