@@ -245,6 +245,21 @@ long long mail_db_posting_bytes(const struct mail_db *db);
 void mail_db_set_spans_min_posting_bytes(struct mail_db *db, long long bytes);
 /* mkdir -p path (0700 for what it creates). */
 vt_status mail_make_dirs(const char *path, struct vt_error *err);
+
+/* How mail_write_file gives the bytes their name. */
+enum mail_write_how {
+	MAIL_WRITE_REPLACE, /* over what is there */
+	MAIL_WRITE_NEW,     /* only where nothing is (else EEXIST) */
+};
+/* Writes len bytes of data to path whole or not at all (files.c): a
+ * temporary name in the same directory, synced, then renamed (or
+ * linked) into place and the directory synced; on an error the file is
+ * as it was and the error names path. The new file is 0600. */
+vt_status mail_write_file(const char *path, const char *data, size_t len, enum mail_write_how how,
+			  struct vt_error *err);
+/* fsync of the directory that holds path, so that a rename or link
+ * into it lasts. */
+vt_status mail_sync_parent(const char *path, struct vt_error *err);
 /* Path of the notmuch config file describing our own database, or NULL for
  * a reused database: lets tools run "NOTMUCH_CONFIG=... notmuch ...". */
 const char *mail_db_config_path(const struct mail_db *db);

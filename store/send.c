@@ -169,7 +169,7 @@ save_sent(const struct vt_config *cfg, const struct mail_outgoing *o, char *cur,
 		unlink(tmp);
 		return vt_fail(err, VT_ERR_IO, "%s: %s", cur, strerror(e));
 	}
-	return VT_OK;
+	return mail_sync_parent(cur, err);
 }
 
 /* The sent copy queued for the account's server: a link in
@@ -189,21 +189,17 @@ queue_for_server(const struct vt_config *cfg, const char *account, const char *c
 	snprintf(path, sizeof path, "%s/%s", dir, base ? base + 1 : copy);
 	if (link(copy, path) == 0)
 		return VT_OK;
-	/* another file system: a copy of the copy */
+	/* another file system: a copy of the copy, whole or not at all (the
+	 * next sync appends what is there to the server's Sent folder) */
 	{
 		char *text = vt_draft_read(copy);
-		FILE *f = text ? fopen(path, "wx") : NULL;
-		bool ok = f != NULL && fputs(text, f) >= 0;
 
-		if (f != NULL && fclose(f) != 0)
-			ok = false;
+		if (text == NULL)
+			return vt_fail(err, VT_ERR_IO, "%s: %s", copy, strerror(errno));
+		rc = mail_write_file(path, text, strlen(text), MAIL_WRITE_NEW, err);
 		free(text);
-		if (!ok) {
-			unlink(path);
-			return vt_fail(err, VT_ERR_IO, "%s: %s", path, strerror(errno));
-		}
+		return rc;
 	}
-	return VT_OK;
 }
 
 vt_status
@@ -269,7 +265,12 @@ vt_draft_save(const struct vt_config *cfg, const char *text, struct vt_error *er
 		}
 		done += (size_t)n;
 	}
-	close(fd);
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		vt_fail(err, VT_ERR_IO, "%s: %s", path, strerror(errno));
+		unlink(path);
+		free(path);
+		return NULL;
+	}
 	return path;
 }
 
@@ -340,7 +341,7 @@ vt_status
 vt_draft_add_line(const char *draft_path, const char *line, struct vt_error *err)
 {
 	char *text = vt_draft_read(draft_path), *fresh;
-	FILE *f;
+	vt_status rc;
 
 	if (text == NULL)
 		return vt_fail(err, VT_ERR_IO, "%s: %s", draft_path, strerror(errno));
@@ -352,12 +353,11 @@ vt_draft_add_line(const char *draft_path, const char *line, struct vt_error *err
 	free(text);
 	if (fresh == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	if ((f = fopen(draft_path, "w")) == NULL || fputs(fresh, f) < 0 || fclose(f) != 0) {
-		free(fresh);
-		return vt_fail(err, VT_ERR_IO, "%s: %s", draft_path, strerror(errno));
-	}
+	/* whole or not at all: rewritten in place, a full disk cut the
+	 * draft short, and the cut draft could then be sent */
+	rc = mail_write_file(draft_path, fresh, strlen(fresh), MAIL_WRITE_REPLACE, err);
 	free(fresh);
-	return VT_OK;
+	return rc;
 }
 
 bool

@@ -1,11 +1,14 @@
 /* Attachments: their numbering, sizes, names for the disk, and saving
- * that never leaves half a file nor replaces one without being asked. */
+ * that never leaves half a file nor replaces one without being asked;
+ * mail_write_file, which drafts are written with, the same. */
 #include "config.h"
 
 #include "helpers.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -150,6 +153,72 @@ save_writes_whole_files_and_replaces_only_when_asked(void **state)
 	free(dir);
 }
 
+/* Every name in dir, hidden ones too (a temporary file left behind). */
+static size_t
+all_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	while (d && (e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static char *
+read_all(const char *path)
+{
+	static char got[256];
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(got, 1, sizeof got - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	got[n] = '\0';
+	return got;
+}
+
+static void
+files_are_written_whole_or_not_at_all(void **state)
+{
+	char *dir = test_mkdtemp(), path[4096], big[200];
+	struct vt_error err = { 0 };
+	struct rlimit was, small;
+	void (*was_handler)(int);
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/draft-1", dir);
+	test_write_text(path, "old draft");
+	assert_int_equal(mail_write_file(path, "new draft\n", 10, MAIL_WRITE_REPLACE, &err), VT_OK);
+	assert_string_equal(read_all(path), "new draft\n");
+	assert_int_equal(all_entries(dir), 1);
+	/* NEW: only where nothing is */
+	assert_int_equal(mail_write_file(path, "other", 5, MAIL_WRITE_NEW, &err), VT_ERR_IO);
+	assert_non_null(strstr(err.msg, "draft-1: File exists"));
+	assert_string_equal(read_all(path), "new draft\n");
+	assert_int_equal(all_entries(dir), 1);
+	/* the disk full half way (a file size limit: EFBIG): the old bytes
+	 * stay, whole, and nothing is left beside them */
+	memset(big, 'x', sizeof big);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+	small = was;
+	small.rlim_cur = 64;
+	was_handler = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_equal(mail_write_file(path, big, sizeof big, MAIL_WRITE_REPLACE, &err),
+			 VT_ERR_IO);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+	signal(SIGXFSZ, was_handler);
+	assert_non_null(strstr(err.msg, "draft-1: File too large"));
+	assert_string_equal(read_all(path), "new draft\n");
+	assert_int_equal(all_entries(dir), 1);
+	test_rmdir(dir);
+	free(dir);
+}
+
 static void
 sizes_read_as_people_read_them(void **state)
 {
@@ -172,6 +241,7 @@ main(void)
 		cmocka_unit_test(a_long_name_is_cut_on_a_character),
 		cmocka_unit_test(list_numbers_types_and_decoded_sizes),
 		cmocka_unit_test(save_writes_whole_files_and_replaces_only_when_asked),
+		cmocka_unit_test(files_are_written_whole_or_not_at_all),
 		cmocka_unit_test(sizes_read_as_people_read_them),
 	};
 

@@ -3,9 +3,11 @@
 
 #include "helpers.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1470,10 +1472,50 @@ a_second_writer_gets_a_clear_busy_error(void **state)
 	vt_store_close(&other);
 }
 
+/* A line added to a draft (a Cc, an Attach:) on a full disk: the draft
+ * stays whole; rewritten in place it was cut where the disk filled, and
+ * the cut draft could be sent. */
+static void
+a_draft_line_on_a_full_disk_leaves_the_draft_whole(void **state)
+{
+	static const char draft[] = "To: dana@acmetel.example\nSubject: the October bill\n\n"
+				    "Dana, the bill of October is $5,300 over the usual. Why?\n";
+	char *dir = test_mkdtemp(), path[4096], *now;
+	struct vt_error err = { 0 };
+	struct rlimit was, small;
+	void (*was_handler)(int);
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/draft-1", dir);
+	test_write_text(path, "%s", draft);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+	small = was;
+	small.rlim_cur = sizeof draft; /* room for the draft, not for a line more */
+	was_handler = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_equal(vt_draft_add_line(path, "Cc: Tom Becker <tom@acmetel.example>", &err),
+			 VT_ERR_IO);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+	signal(SIGXFSZ, was_handler);
+	now = vt_draft_read(path);
+	assert_non_null(now);
+	assert_string_equal(now, draft);
+	free(now);
+	/* with room, the line is added */
+	assert_int_equal(vt_draft_add_line(path, "Cc: Tom Becker <tom@acmetel.example>", &err),
+			 VT_OK);
+	now = vt_draft_read(path);
+	assert_non_null(strstr(now, "\nCc: Tom Becker <tom@acmetel.example>\n"));
+	free(now);
+	test_rmdir(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_draft_line_on_a_full_disk_leaves_the_draft_whole),
 		cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
 		cmocka_unit_test_setup_teardown(exec_runs_statements_in_turn, setup, teardown),
 		cmocka_unit_test_setup_teardown(counts_triggers_are_made_by_their_writers, setup,
