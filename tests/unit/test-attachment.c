@@ -188,6 +188,7 @@ files_are_written_whole_or_not_at_all(void **state)
 	struct vt_error err = { 0 };
 	struct rlimit was, small;
 	void (*was_handler)(int);
+	vt_status rc = VT_OK;
 
 	(void)state;
 	snprintf(path, sizeof path, "%s/draft-1", dir);
@@ -207,11 +208,13 @@ files_are_written_whole_or_not_at_all(void **state)
 	small = was;
 	small.rlim_cur = 64;
 	was_handler = signal(SIGXFSZ, SIG_IGN);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
-	assert_int_equal(mail_write_file(path, big, sizeof big, MAIL_WRITE_REPLACE, &err),
-			 VT_ERR_IO);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+	/* nothing asserted under the limit: the test's log is a file too */
+	if (setrlimit(RLIMIT_FSIZE, &small) == 0) {
+		rc = mail_write_file(path, big, sizeof big, MAIL_WRITE_REPLACE, &err);
+		setrlimit(RLIMIT_FSIZE, &was);
+	}
 	signal(SIGXFSZ, was_handler);
+	assert_int_equal(rc, VT_ERR_IO);
 	assert_non_null(strstr(err.msg, "draft-1: File too large"));
 	assert_string_equal(read_all(path), "new draft\n");
 	assert_int_equal(all_entries(dir), 1);

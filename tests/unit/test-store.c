@@ -1484,6 +1484,7 @@ a_draft_line_on_a_full_disk_leaves_the_draft_whole(void **state)
 	struct vt_error err = { 0 };
 	struct rlimit was, small;
 	void (*was_handler)(int);
+	vt_status rc = VT_OK;
 
 	(void)state;
 	snprintf(path, sizeof path, "%s/draft-1", dir);
@@ -1492,11 +1493,13 @@ a_draft_line_on_a_full_disk_leaves_the_draft_whole(void **state)
 	small = was;
 	small.rlim_cur = sizeof draft; /* room for the draft, not for a line more */
 	was_handler = signal(SIGXFSZ, SIG_IGN);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
-	assert_int_equal(vt_draft_add_line(path, "Cc: Tom Becker <tom@acmetel.example>", &err),
-			 VT_ERR_IO);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+	/* nothing asserted under the limit: the test's log is a file too */
+	if (setrlimit(RLIMIT_FSIZE, &small) == 0) {
+		rc = vt_draft_add_line(path, "Cc: Tom Becker <tom@acmetel.example>", &err);
+		setrlimit(RLIMIT_FSIZE, &was);
+	}
 	signal(SIGXFSZ, was_handler);
+	assert_int_equal(rc, VT_ERR_IO);
 	now = vt_draft_read(path);
 	assert_non_null(now);
 	assert_string_equal(now, draft);
