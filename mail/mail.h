@@ -97,6 +97,9 @@ char *mail_sanitize_str(const char *text);
 size_t mail_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 /* Whether a NUL-terminated string is valid UTF-8 throughout. */
 bool mail_utf8_valid(const char *s);
+/* Whether cp reorders the text around it: bidi embeddings, overrides,
+ * isolates and marks. */
+bool mail_bidi_control(uint32_t cp);
 
 /* Lower-cases ASCII letters in place (addresses, domains). */
 void mail_ascii_lower(char *s);
@@ -1280,6 +1283,14 @@ bool mail_file_addressed_to(const char *path, const char *address);
  * it. False when there is none.
  */
 bool mail_url_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *end);
+/*
+ * The len bytes of a link as it may be shown, copied and opened:
+ * C1 controls, bidi controls, invisible characters (zero-width spaces
+ * and joiners, word joiners, the BOM) and bytes that are no UTF-8
+ * percent-encoded, so that what the user sees is what the clipboard and
+ * the browser get. Malloc'd; NULL when out of memory.
+ */
+char *mail_url_clean(const char *link, size_t len);
 
 /* ---- bodies and signatures (mail/body.c, mail/signature.c) ---- */
 

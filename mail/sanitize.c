@@ -66,8 +66,8 @@ mail_utf8_valid(const char *s)
 	return true;
 }
 
-static bool
-is_bidi_control(uint32_t cp)
+bool
+mail_bidi_control(uint32_t cp)
 {
 	return (cp >= 0x202A && cp <= 0x202E) || /* embeddings, overrides */
 	       (cp >= 0x2066 && cp <= 0x2069) || /* isolates */
@@ -114,7 +114,7 @@ mail_sanitize(const char *text, size_t len, bool keep_newlines)
 		} else if (cp < 0x20 || cp == 0x7F) {
 			*o++ = '^';
 			*o++ = cp == 0x7F ? '?' : (char)(cp + 0x40);
-		} else if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp)) {
+		} else if ((cp >= 0x80 && cp <= 0x9F) || mail_bidi_control(cp)) {
 			/* named, so that it reads as what it is, not as a
 			 * charset bug (U+FFFD is for bytes that are no text) */
 			o += sprintf(o, "<U+%04X>", (unsigned)cp);

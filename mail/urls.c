@@ -9,6 +9,9 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -87,4 +90,40 @@ mail_url_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *
 	}
 	*pos = len;
 	return false;
+}
+
+/* Shown as nothing, or as something else: a link holding one is not
+ * the link it looks like. */
+static bool
+hidden_in_links(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || mail_bidi_control(cp) ||
+	       (cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff;
+}
+
+char *
+mail_url_clean(const char *link, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)link;
+	char *out = malloc(len * 3 + 1), *o = out;
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = mail_utf8_decode(s + i, len - i, &cp);
+
+		if (n == 0 || hidden_in_links(cp)) {
+			/* its bytes as %XX: a byte that is no UTF-8 alone */
+			for (size_t k = 0; k < (n ? n : 1); k++)
+				o += sprintf(o, "%%%02X", s[i + k]);
+			i += n ? n : 1;
+			continue;
+		}
+		memcpy(o, s + i, n);
+		o += n;
+		i += n;
+	}
+	*o = '\0';
+	return out;
 }

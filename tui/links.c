@@ -22,21 +22,26 @@ tui_pager_collect_links(struct tui_pager *p, const char *text)
 	size_t pos = 0, start, end, len = strlen(text);
 
 	while (mail_url_next(text, len, &pos, &start, &end)) {
+		/* shown, copied and opened the same: what reorders or hides
+		 * text percent-encoded */
+		char *link = mail_url_clean(text + start, end - start), **grown;
 		bool seen = false;
-		char **grown;
 
+		if (link == NULL)
+			return false;
 		for (size_t i = 0; i < p->n_links && !seen; i++)
-			seen = strlen(p->links[i]) == end - start &&
-			       strncmp(p->links[i], text + start, end - start) == 0;
-		if (seen)
+			seen = strcmp(p->links[i], link) == 0;
+		if (seen) {
+			free(link);
 			continue;
+		}
 		grown = realloc(p->links, (p->n_links + 1) * sizeof *grown);
-		if (grown == NULL)
+		if (grown == NULL) {
+			free(link);
 			return false;
+		}
 		p->links = grown;
-		if ((grown[p->n_links] = strndup(text + start, end - start)) == NULL)
-			return false;
-		p->n_links++;
+		grown[p->n_links++] = link;
 	}
 	return true;
 }

@@ -30,6 +30,10 @@ del m.get_payload()[-1]["Content-Disposition"]
 m.get_payload()[-1]["Content-Disposition"] = "attachment"
 open(sys.argv[1], "wb").write(bytes(m))
 PY
+# a link that reads other than it is: a bidi override and a zero-width
+# space in it
+printf 'From: Pat <pat@parts.example>\nTo: rich@northwind.example\nSubject: Pay here\nMessage-ID: <paylink@parts.example>\nDate: Mon, 02 Nov 2026 11:00:00 +0000\n\nPay at https://pay\342\200\213pal.example/\342\200\256fdp.exe today.\n' \
+	>"$TMP/mail/INBOX/cur/paylink:2,S"
 cat >"$TMP/opener" <<EOF
 #!/bin/sh
 printf '%s\n' "\$#" "\$@" >"$TMP/opened.args"
@@ -159,6 +163,24 @@ is "to the terminal's clipboard (OSC 52)" "$(T show-buffer 2>/dev/null)" \
 	"https://www.initech.example/preferences"
 keys q
 ok "q goes back to the thread" wait_for "> thread"
+# a link with a bidi override and a zero-width space: shown, copied and
+# opened the same, those characters percent-encoded
+keys q / 'subject:"Pay here"' Enter
+keys Enter u
+ok "the hidden characters' link is listed" wait_for "%E2%80%AEfdp.exe"
+contains "shown percent-encoded" "$(screen)" "https://pay%E2%80%8Bpal.example/%E2%80%AEfdp.exe"
+keys y
+ok "y copies it" wait_for "copied https://pay%E2%80%8Bpal.example"
+is "the clipboard gets what was shown" "$(T show-buffer 2>/dev/null)" \
+	"https://pay%E2%80%8Bpal.example/%E2%80%AEfdp.exe"
+keys Enter
+ok "Enter opens it" wait_for "opened https://pay%E2%80%8Bpal.example"
+is "the browser gets what was shown" "$(sed -n 2p "$TMP/browsed.args")" \
+	"https://pay%E2%80%8Bpal.example/%E2%80%AEfdp.exe"
+keys q q
+keys / 'subject:"Introducing Initech Cloud Vault"' Enter
+keys Enter
+ok "back in the HTML mail" wait_for "> thread"
 # v offers the HTML body itself, to open in a browser
 keys v
 ok "v lists the HTML body" wait_for "(the message as HTML: Enter opens it in a browser)"

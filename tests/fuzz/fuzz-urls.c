@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,6 +21,28 @@ starts(const char *link, size_t len, const char *prefix)
 	size_t n = strlen(prefix);
 
 	return len >= n && strncasecmp(link, prefix, n) == 0;
+}
+
+/* The link as it is shown, copied and opened: valid UTF-8 without a C1
+ * or bidi control, and the link itself where it held none (nor a %). */
+static void
+check_clean(const char *link, size_t len)
+{
+	char *clean = mail_url_clean(link, len);
+	const unsigned char *p;
+	size_t n;
+	uint32_t cp;
+
+	if (clean == NULL || !mail_utf8_valid(clean))
+		abort();
+	for (p = (const unsigned char *)clean; *p; p += n) {
+		if ((n = mail_utf8_decode(p, strlen((const char *)p), &cp)) == 0 ||
+		    (cp >= 0x80 && cp <= 0x9f) || mail_bidi_control(cp))
+			abort();
+	}
+	if (strlen(clean) == len && strncmp(clean, link, len) != 0)
+		abort();
+	free(clean);
 }
 
 int
@@ -42,6 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if ((unsigned char)text[i] <= ' ' || text[i] == '<' || text[i] == '>' ||
 			    text[i] == '"')
 				abort();
+		check_clean(text + start, end - start);
 		last = end;
 	}
 	if (pos != size)

@@ -46,12 +46,41 @@ no_link_without_a_word_start_or_a_rest(void **state)
 	links_are("HTTPS://UPPER.EXAMPLE", "HTTPS://UPPER.EXAMPLE");
 }
 
+static void
+clean_is(const char *link, const char *want)
+{
+	char *got = mail_url_clean(link, strlen(link));
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/* What is copied and opened is what is shown: the characters that
+ * reorder or hide text, and bytes that are no UTF-8, percent-encoded;
+ * the rest (an IDN host, a Unicode path) as it is. */
+static void
+links_are_copied_as_they_are_shown(void **state)
+{
+	(void)state;
+	clean_is("https://acme.example/inv?id=12", "https://acme.example/inv?id=12");
+	clean_is("https://evil.example/\xc2\x9bx\xe2\x80\xaey",
+		 "https://evil.example/%C2%9Bx%E2%80%AEy");
+	clean_is("https://pay\xe2\x80\x8bpal.example/", "https://pay%E2%80%8Bpal.example/");
+	clean_is("https://b\xc3\xbc"
+		 "cher.example/caf\xc3\xa9",
+		 "https://b\xc3\xbc"
+		 "cher.example/caf\xc3\xa9");
+	clean_is("https://x.example/\xff\xfe", "https://x.example/%FF%FE");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(links_end_where_prose_resumes),
 		cmocka_unit_test(no_link_without_a_word_start_or_a_rest),
+		cmocka_unit_test(links_are_copied_as_they_are_shown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
