@@ -50,10 +50,10 @@ tui_put_text_spans(int y, int x, int width, const char *utf8, int head_cols, att
 			wc = L'?';
 			n = 1;
 		}
-		w = wcwidth(wc);
-		if (w < 0 || !tui_char_safe(wc)) {
-			wc = L'?';
-			w = 1;
+		if ((w = tui_char_cols(&wc, used == 0)) < 0) {
+			p += n;
+			left -= n;
+			continue;
 		}
 		if (used + w > width)
 			break;

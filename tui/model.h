@@ -250,6 +250,18 @@ int tui_pager_indent(int depth, int width);
 size_t tui_wrap_piece(const char *text, size_t len, size_t start, int room, size_t *next);
 /* Whether wc may reach the terminal as it is (tui/wrap.c). */
 bool tui_char_safe(wchar_t wc);
+/*
+ * The columns *wc takes where the interface draws it: what may not be
+ * sent becomes "?" (one column); invisible characters (zero-width spaces
+ * and joiners, word joiners, variation selectors, tag characters, the
+ * BOM) and a combining mark at a field's start give -1, not drawn:
+ * curses and terminals disagree on where they leave the cursor, and a
+ * mark at a field's start would join the field before it.
+ */
+int tui_char_cols(wchar_t *wc, bool field_start);
+/* The columns utf8 takes when drawn (tui_char_cols; bytes that are no
+ * UTF-8 as "?"). */
+int tui_text_cols(const char *utf8);
 /* Line index of the next (dir 1) or previous (-1) line containing needle
  * (case-insensitive) from `from`, or -1. */
 long tui_pager_find(const struct tui_pager *p, const char *needle, long from, int dir);

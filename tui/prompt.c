@@ -59,6 +59,16 @@ remember(struct tui *t, const char *line)
 	t->history[t->n_history++] = copy;
 }
 
+/* The line as UTF-8, always terminated ("" if a character would not
+ * convert). */
+static void
+line_text(const wchar_t *buf, char *out, size_t len)
+{
+	if (wcstombs(out, buf, len) == (size_t)-1)
+		out[0] = '\0';
+	out[len - 1] = '\0';
+}
+
 static size_t
 set_line(wchar_t *buf, size_t cap, const char *text)
 {
@@ -95,10 +105,20 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 		int kind, at;
 		char shown[2048], mb[2048];
 
-		wcstombs(mb, buf, sizeof mb);
+		line_text(buf, mb, sizeof mb);
 		snprintf(shown, sizeof shown, "%s%s", label, mb);
 		tui_put_text(LINES - 1, 0, COLS, shown, A_NORMAL);
-		at = (int)strlen(label) + wcswidth(buf, pos);
+		/* by columns as drawn, not bytes: a wide or unprintable
+		 * character before the cursor */
+		{
+			wchar_t at_cursor = buf[pos];
+
+			buf[pos] = L'\0';
+			line_text(buf, mb, sizeof mb);
+			buf[pos] = at_cursor;
+			snprintf(shown, sizeof shown, "%s%s", label, mb);
+			at = tui_text_cols(shown);
+		}
 		move(LINES - 1, at < COLS ? at : COLS - 1);
 		refresh();
 		kind = get_wch(&ch);
@@ -117,7 +137,7 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 		if (ch == 27 || ch == 7) /* Esc, C-g */
 			break;
 		if (ch == '\n' || ch == '\r' || (kind == KEY_CODE_YES && ch == KEY_ENTER)) {
-			wcstombs(mb, buf, sizeof mb);
+			line_text(buf, mb, sizeof mb);
 			out = strdup(mb);
 			remember(t, mb);
 			break;
@@ -230,7 +250,7 @@ tui_prompt(struct tui *t, const char *label, const char *initial, complete_fn co
 				wchar_t keep = buf[pos];
 
 				buf[pos] = L'\0';
-				wcstombs(mb, buf, sizeof mb);
+				line_text(buf, mb, sizeof mb);
 				buf[pos] = keep;
 			}
 			n = complete(t, mb, &options);

@@ -31,9 +31,11 @@ fit_columns(char *out, size_t outlen, const char *s, int width)
 
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
 			break;
-		w = wcwidth(wc);
+		/* counted as drawn: what is not drawn (-1) kept, for the
+		 * drawing to drop */
+		w = tui_char_cols(&wc, cols == 0);
 		if (w < 0)
-			w = 1;
+			w = 0;
 		if (cols + w > width || used + n + 1 >= outlen)
 			break;
 		memcpy(out + used, s, n);

@@ -68,3 +68,50 @@ tui_char_safe(wchar_t wc)
 	return !(wc < 0x20 || (wc >= 0x7f && wc < 0xa0) || wc == 0x61c || wc == 0x200e ||
 		 wc == 0x200f || (wc >= 0x202a && wc <= 0x202e) || (wc >= 0x2066 && wc <= 0x2069));
 }
+
+static bool
+invisible(wchar_t wc)
+{
+	return (wc >= 0x200b && wc <= 0x200d) || (wc >= 0x2060 && wc <= 0x2064) || wc == 0xfeff ||
+	       (wc >= 0xfe00 && wc <= 0xfe0f) || (wc >= 0xe0000 && wc <= 0xe007f);
+}
+
+int
+tui_char_cols(wchar_t *wc, bool field_start)
+{
+	int w;
+
+	if (invisible(*wc))
+		return -1;
+	w = wcwidth(*wc);
+	if (w < 0 || !tui_char_safe(*wc)) {
+		*wc = L'?';
+		return 1;
+	}
+	return w == 0 && field_start ? -1 : w;
+}
+
+int
+tui_text_cols(const char *utf8)
+{
+	mbstate_t ps = { 0 };
+	size_t left = strlen(utf8);
+	int cols = 0;
+
+	while (left > 0) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, utf8, left, &ps);
+		int w;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&ps, 0, sizeof ps);
+			wc = L'?';
+			n = 1;
+		}
+		if ((w = tui_char_cols(&wc, cols == 0)) > 0)
+			cols += w;
+		utf8 += n;
+		left -= n;
+	}
+	return cols;
+}
