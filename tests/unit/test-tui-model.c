@@ -6,6 +6,7 @@
 
 #include <curses.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -888,6 +889,33 @@ commands_complete_from_one_table(void **state)
 	assert_null(strstr(help, "page-down"));
 }
 
+/* Text measured as it is drawn: invisible characters take no column
+ * and are not drawn, a combining mark at a field's start neither, what
+ * may not be sent one column ("?"), wide characters two. */
+static void
+text_is_measured_as_drawn(void **state)
+{
+	wchar_t wc = 0x200d;
+
+	(void)state;
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		skip();
+	assert_int_equal(tui_char_cols(&wc, false), -1);
+	wc = 0x301; /* a combining acute accent */
+	assert_int_equal(tui_char_cols(&wc, true), -1);
+	assert_int_equal(tui_char_cols(&wc, false), 0);
+	wc = 0x9b;
+	assert_int_equal(tui_char_cols(&wc, false), 1);
+	assert_int_equal(wc, L'?');
+	assert_int_equal(tui_text_cols("x\xe2\x80\x8d\xe8\xab\x8b\xe6\xb1\x82"), 5);
+	assert_int_equal(tui_text_cols("\xcc\x81"
+				       "Comb"),
+			 4);
+	assert_int_equal(tui_text_cols("caf\xc3\xa9 \xe2\x9d\xa4\xef\xb8\x8f"), 6);
+	assert_int_equal(tui_text_cols("a\x1b[2J\xff"), 6);
+	setlocale(LC_CTYPE, "C");
+}
+
 int
 main(void)
 {
@@ -895,6 +923,7 @@ main(void)
 		cmocka_unit_test(cursor_scrolls_to_keep_the_selection_shown),
 		cmocka_unit_test(layout_collapses_panes_on_narrow_screens),
 		cmocka_unit_test(pager_lines_wrap),
+		cmocka_unit_test(text_is_measured_as_drawn),
 		cmocka_unit_test(keys_parse_format_and_feed),
 		cmocka_unit_test(user_bindings_override_and_are_validated),
 		cmocka_unit_test(maildir_folders_are_listed_inbox_first),
