@@ -255,8 +255,15 @@ mail_search_from(struct mail_db *db, const char *query, long offset, long limit,
 		 void *ctx, const struct mail_thread_sizes *sizes, struct vt_error *err)
 {
 	struct mail_thread_order *o;
-	vt_status rc = mail_thread_order_start(db, query, &o, err);
+	vt_status rc;
 
+	/* offset + limit (and what is added to it) without overflow: past
+	 * LONG_MAX / 2 threads is all of them */
+	if (offset > LONG_MAX / 2)
+		offset = LONG_MAX / 2;
+	if (limit > LONG_MAX / 2 - offset)
+		limit = LONG_MAX / 2 - offset;
+	rc = mail_thread_order_start(db, query, &o, err);
 	if (rc == VT_OK)
 		mail_thread_order_pause_at_span_ends(o);
 	/* no further than needed: a message is ~10 µs (its thread id) */

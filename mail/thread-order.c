@@ -728,7 +728,8 @@ mail_thread_tail(struct mail_db *db, const char *query, long want,
 {
 	struct mail_thread_order *o = NULL;
 	struct ending e = { 0 };
-	long check = want > 0 ? 2 * want : 1;
+	/* doubled without overflow: a --last of LONG_MAX reads all there is */
+	long check = want > LONG_MAX / 2 ? LONG_MAX : want > 0 ? 2 * want : 1;
 	vt_status rc = start(db, query, true, &o, err);
 
 	*total = -1;
@@ -762,7 +763,7 @@ mail_thread_tail(struct mail_db *db, const char *query, long want,
 			mail_thread_clear(&e.at[i]);
 		free(e.at);
 		e.at = NULL;
-		check *= 2;
+		check = check > LONG_MAX / 2 ? LONG_MAX : check * 2;
 	}
 	mail_thread_order_free(o);
 	return rc;

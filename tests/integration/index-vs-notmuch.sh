@@ -96,6 +96,16 @@ for k in 1 9 60 "$total_threads"; do
 	is "search --last $k lists the last $k threads" \
 		"$($V search --last "$k" '*' | cut -d' ' -f1)" "$(echo "$all_threads" | tail -n "$k")"
 done
+# numbers as big as a long: all there is, at once (2 * N overflowed, and
+# the list went round for ever)
+big=9223372036854775807
+is "search --last $big lists every thread" \
+	"$(timeout -k 5 60 $V search --last $big '*' | cut -d' ' -f1)" "$all_threads"
+is "search --offset $big --limit $big lists none" \
+	"$(timeout -k 5 60 $V search --offset $big --limit $big '*' | wc -l)" 0
+is "search --offset 5 --limit $big lists all but the first five" \
+	"$(timeout -k 5 60 $V search --offset 5 --limit $big '*' | cut -d' ' -f1)" \
+	"$(echo "$all_threads" | tail -n +6)"
 is "search --last 7 tag:unread: the list's last 7" \
 	"$($V search --last 7 tag:unread | cut -d' ' -f1)" \
 	"$($V search tag:unread | cut -d' ' -f1 | tail -n 7)"
