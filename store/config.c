@@ -299,6 +299,19 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 		if (passthrough_sections[i].named && name == NULL)
 			return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] needs a name: [%s NAME]",
 				       ps->file, line, section, section);
+		/* as for every other key: a second host = in an account
+		 * silently won before */
+		for (size_t j = 0; j < ps->cfg->n_entries; j++) {
+			const struct vt_config_entry *e = &ps->cfg->entries[j];
+
+			if (strcmp(e->section, section) == 0 && strcmp(e->key, key) == 0 &&
+			    (e->name == NULL ? name == NULL
+					     : name != NULL && strcmp(e->name, name) == 0))
+				return vt_fail(err, VT_ERR_CONFIG,
+					       "%s:%d: [%s%s%s] %s: set twice (first at line %d)",
+					       ps->file, line, section, name ? " " : "",
+					       name ? name : "", key, e->line);
+		}
 		if (add_entry(ps->cfg, section, name, key, value, line) != VT_OK)
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		return VT_OK;

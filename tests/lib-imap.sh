@@ -344,16 +344,14 @@ EOF
 }
 
 # imap_account NAME [EXTRA LINES]: an [account NAME] section for buyer on
-# the test server, password from a file, plain text (loopback). The extra
-# lines come last: a key there overrides the one above.
+# the test server, password from a file, plain text (loopback). A key the
+# extra lines set replaces the default (a key set twice is an error).
 imap_account() {
-	cat <<EOF
-[account $1]
-host = 127.0.0.1
-port = $PORT
-tls = none
-user = buyer
-password_command = cat $TMP/imap.py.pw
-${2:-}
-EOF
+	echo "[account $1]"
+	# a default the extra lines set is left out: a key set twice is an error
+	for kv in "host = 127.0.0.1" "port = $PORT" "tls = none" "user = buyer" \
+		"password_command = cat $TMP/imap.py.pw"; do
+		printf '%s\n' "${2:-}" | grep -q "^${kv%% =*} *=" || printf '%s\n' "$kv"
+	done
+	printf '%s\n' "${2:-}"
 }

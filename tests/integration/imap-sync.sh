@@ -41,13 +41,7 @@ imap_start
 
 # config NAME [ACCOUNT LINES]: a config with one account on the server.
 config() {
-	write_config "$TMP/$1.conf" "$TMP/$1-mail" "$TMP/$1-data" "[account $1]
-host = 127.0.0.1
-port = $PORT
-tls = none
-user = buyer
-password_command = cat $TMP/imap.py.pw
-${2:-}"
+	write_config "$TMP/$1.conf" "$TMP/$1-mail" "$TMP/$1-data" "$(imap_account "$1" "${2:-}")"
 }
 # local_hashes DIR: sha256 of each file in a Maildir folder, sorted.
 local_hashes() {
@@ -197,7 +191,7 @@ ok "the password is nowhere in the data directory" sh -c \
 	"! grep -r -q 'Wr0ng-Hunter2\|$PASS' '$TMP/wrong-data' '$TMP/main-data'"
 
 # ---- TLS -------------------------------------------------------------------------------
-# later lines of an account override earlier ones
+# the account's tls and port those given (imap_account leaves out its own)
 tls_config() { # NAME TLS PORT [EXTRA]
 	config "$1" "tls = $2
 port = $3

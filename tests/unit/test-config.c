@@ -110,6 +110,10 @@ errors_name_file_line_and_key(void **state)
 	parse_fails("[store]\nmaildir = /a\nmaildir = /b\n",
 		    "/etc/vt/config:3: [store] maildir: set twice");
 	parse_fails("[store]\nmaildir =\n", "/etc/vt/config:2: [store] maildir: empty path");
+	/* an account's key set twice: the second no longer silently wins */
+	parse_fails("[account work]\nhost = good.example\nuser = u\nhost = evil.example\n",
+		    "/etc/vt/config:4: [account work] host: set twice (first at line 2)");
+	parse_fails("[keys]\nquit = q\nquit = Q\n", "/etc/vt/config:3: [keys] quit: set twice");
 	parse_fails("[account]\nhost = x\n", "/etc/vt/config:2: [account] needs a name");
 	parse_fails("[store x]\nmaildir = /a\n", "[store] takes no name");
 	parse_fails(
