@@ -118,6 +118,11 @@ cmd_snooze(struct cli *cli, const struct cli_command *self, int argc, char **arg
 
 	if ((n = cli_parse_options(cli, self, argc, argv, wake ? NULL : options)) < 0)
 		return n == -2 ? 0 : 2;
+	/* listing snoozes nothing: a query or --until beside it was a
+	 * snooze the user thought made */
+	if (list != NULL && (until_text != NULL || n > 0))
+		return cli_usage_error(cli, "--list lists what is snoozed: no QUERY or --until "
+					    "beside it");
 	if (list != NULL) {
 		struct vt_snoozed_list all;
 

@@ -575,7 +575,12 @@ main(int argc, char **argv)
 			printf("vtriage %s\n", PACKAGE_VERSION);
 			return 0;
 		}
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i], "--config") == 0) {
+			if (i + 1 == argc) {
+				fprintf(stderr,
+					"vtriage: --config needs FILE (see: vtriage --help)\n");
+				return 2;
+			}
 			cli.config_path = argv[++i];
 			continue;
 		}
@@ -597,11 +602,29 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if (strcmp(argv[i], "help") == 0) {
+		/* help COMMAND [SUBCOMMAND]: that one's help; no such: exit 2 */
 		const struct cli_command *c = i + 1 < argc ? find(commands, argv[i + 1]) : NULL;
+		const struct cli_command *sub = c && c->subcommands && i + 2 < argc
+							? find(c->subcommands, argv[i + 2])
+							: NULL;
+		char name[128];
 
-		if (c == NULL)
+		if (i + 1 == argc) {
 			print_main_help(stdout);
-		else
+			return 0;
+		}
+		if (c == NULL || (i + 2 < argc && sub == NULL)) {
+			char *shown = cli_text(i + 2 < argc && c ? argv[i + 2] : argv[i + 1]);
+
+			fprintf(stderr, "vtriage: help: no command '%s' (see: vtriage --help)\n",
+				shown ? shown : "");
+			free(shown);
+			return 2;
+		}
+		if (sub != NULL) {
+			snprintf(name, sizeof name, "%s %s", c->name, sub->name);
+			cli_print_help(stdout, sub, name);
+		} else
 			cli_print_help(stdout, c, c->name);
 		return 0;
 	}

@@ -13,6 +13,17 @@ for cmd in index count search vendor; do
 	contains "$cmd --help shows usage" "$($V $cmd --help 2>&1)" "usage: vtriage"
 done
 contains "help COMMAND works too" "$($V help search 2>&1)" "--limit"
+contains "help COMMAND SUBCOMMAND: the subcommand's" "$($V help vendor promote 2>&1)" \
+	"usage: vtriage [--config FILE] vendor promote SLUG"
+is "help of no such command exits 2" "$(status $V help frobnicate)" 2
+contains "and names it" "$($V help frobnicate 2>&1)" "no command 'frobnicate'"
+is "help of no such subcommand exits 2" "$(status $V help vendor frobnicate)" 2
+is "--config without FILE exits 2" "$(status $V --config)" 2
+contains "and says what it needs" "$($V --config 2>&1)" "--config needs FILE"
+is "snooze --list beside a query and --until exits 2 (it snoozes nothing)" \
+	"$(status $V snooze vendor:acme --until 3d --list)" 2
+contains "and says why" "$($V snooze vendor:acme --until 3d --list 2>&1)" \
+	"--list lists what is snoozed"
 is "unknown command exits 2" "$(status $V frobnicate)" 2
 contains "unknown command is named" "$($V frobnicate 2>&1)" "frobnicate"
 is "unknown option exits 2" "$(status $V search --bogus '*')" 2
