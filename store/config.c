@@ -118,10 +118,22 @@ vt_strdup0(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* $HOME when it is a path to build on: unset or relative, the defaults
+ * and "~" would name directories under wherever vtriage was started. */
+static const char *
+home_dir(void)
+{
+	const char *home = getenv("HOME");
+
+	return home != NULL && home[0] == '/' ? home : NULL;
+}
+
+#define NO_HOME "HOME is not set (or not an absolute path)"
+
 static char *
 expand_path(const char *value, const char *base_dir)
 {
-	const char *home = getenv("HOME");
+	const char *home = home_dir();
 	char *out = NULL;
 
 	if (value[0] == '~' && (value[1] == '/' || value[1] == '\0')) {
@@ -334,6 +346,10 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 			if (*value == '\0')
 				return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: empty path",
 					       ps->file, line, section, key);
+			if (value[0] == '~' && home_dir() == NULL)
+				return vt_fail(err, VT_ERR_CONFIG,
+					       "%s:%d: [%s] %s: '~', but " NO_HOME, ps->file, line,
+					       section, key);
 			free(*str);
 			*str = expand_path(value, ps->base_dir);
 			return *str ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -388,12 +404,12 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 static char *
 default_data_dir(void)
 {
-	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	const char *xdg = getenv("XDG_DATA_HOME");
 	char *out = NULL;
 
 	if (xdg != NULL && xdg[0] == '/')
 		return asprintf(&out, "%s/vtriage", xdg) < 0 ? NULL : out;
-	return asprintf(&out, "%s/.local/share/vtriage", home ? home : ".") < 0 ? NULL : out;
+	return asprintf(&out, "%s/.local/share/vtriage", home_dir()) < 0 ? NULL : out;
 }
 
 /* Domains as organisation domains (mail.acme.com -> acme.com). */
@@ -418,6 +434,17 @@ finish(struct vt_config *cfg, struct vt_error *err)
 	char org[MAIL_DOMAIN_MAX];
 	size_t i;
 
+	/* the defaults build on $HOME (the data directory on
+	 * $XDG_DATA_HOME where it is set) */
+	if (cfg->data_dir == NULL && home_dir() == NULL &&
+	    !(getenv("XDG_DATA_HOME") && getenv("XDG_DATA_HOME")[0] == '/'))
+		return vt_fail(err, VT_ERR_CONFIG,
+			       "%s: no [store] data, and " NO_HOME " to find the default",
+			       cfg->path ? cfg->path : "no config file");
+	if (cfg->maildir == NULL && home_dir() == NULL)
+		return vt_fail(err, VT_ERR_CONFIG,
+			       "%s: no [store] maildir, and " NO_HOME " to find ~/Maildir",
+			       cfg->path ? cfg->path : "no config file");
 	if (cfg->data_dir == NULL && (cfg->data_dir = default_data_dir()) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	if (cfg->maildir == NULL && (cfg->maildir = expand_path("~/Maildir", NULL)) == NULL)
@@ -519,14 +546,16 @@ static char *
 default_config_path(void)
 {
 	const char *env = getenv("VTRIAGE_CONFIG");
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	const char *xdg = getenv("XDG_CONFIG_HOME");
 	char *out = NULL;
 
 	if (env != NULL && *env != '\0')
 		return strdup(env);
 	if (xdg != NULL && xdg[0] == '/')
 		return asprintf(&out, "%s/vtriage/config", xdg) < 0 ? NULL : out;
-	return asprintf(&out, "%s/.config/vtriage/config", home ? home : ".") < 0 ? NULL : out;
+	if (home_dir() == NULL) /* no default to look at: no file */
+		return strdup("");
+	return asprintf(&out, "%s/.config/vtriage/config", home_dir()) < 0 ? NULL : out;
 }
 
 /* A config is a few kilobytes; a bigger file is not one (and /dev/zero
@@ -602,7 +631,7 @@ vt_config_load(const char *path, struct vt_config **out, struct vt_error *err)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	if (explicit == false && getenv("VTRIAGE_CONFIG") && *getenv("VTRIAGE_CONFIG"))
 		explicit = true;
-	rc = read_file(chosen, &text, err);
+	rc = *chosen ? read_file(chosen, &text, err) : VT_ERR_NOT_FOUND;
 	if (rc == VT_ERR_NOT_FOUND && !explicit) {
 		free(chosen);
 		return vt_config_parse("", NULL, out, err);

@@ -198,4 +198,17 @@ is "notmuch_db: a count works with no data directory yet" \
 	"$(NOTMUCH_CONFIG=$nmconf notmuch count '*')"
 ok "and the data directory was made" test -f "$TMP/fresh/data/vtriage.db"
 
+# HOME unset: the defaults (and "~") would name directories under where
+# vtriage was started; refused, naming what is missing
+mkdir "$TMP/nohome"
+out=$(cd "$TMP/nohome" && env -u HOME -u XDG_DATA_HOME -u XDG_CONFIG_HOME -u VTRIAGE_CONFIG \
+	"$V" count '*' 2>&1)
+is "HOME unset and no config: exit 2" "$?" 2
+contains "naming what is missing" "$out" "HOME is not set"
+is "and nothing made where it ran" "$(ls -A "$TMP/nohome")" ""
+printf '[store]\nmaildir = ~/mail\ndata = %s\n' "$TMP/nohome-data" >"$TMP/nohome.conf"
+out=$(env -u HOME "$V" --config "$TMP/nohome.conf" count '*' 2>&1)
+is "HOME unset and ~ in the config: exit 2" "$?" 2
+contains "naming the line" "$out" "nohome.conf:2: [store] maildir: '~', but HOME is not set"
+
 done_testing
