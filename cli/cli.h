@@ -9,7 +9,7 @@
 #include "../mail/mail.h"
 #include "../store/store.h"
 
-enum cli_format { CLI_TEXT, CLI_JSON };
+enum cli_format { CLI_TEXT, CLI_JSON, CLI_HTML /* only where the command offers it */ };
 
 struct cli {
 	const char *config_path; /* --config, or NULL for the default */
@@ -34,6 +34,7 @@ struct cli_command {
 	const char *help;    /* the rest of --help */
 	int (*run)(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 	const struct cli_command *subcommands; /* NULL-name terminated */
+	bool html;                             /* --format=html offered too */
 };
 
 extern volatile sig_atomic_t cli_interrupted;

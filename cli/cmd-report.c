@@ -539,19 +539,11 @@ cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	json_t *r;
 	int n;
 
-	/* --format=html is this command's own */
-	bool as_html = false;
+	bool as_html;
 
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--format=html") == 0) {
-			as_html = true;
-			for (int k = i; k < argc; k++)
-				argv[k] = argv[k + 1];
-			argc--;
-			break;
-		}
 	if ((n = cli_parse_options(cli, self, argc, argv, options)) < 0)
 		return n == -2 ? 0 : 2;
+	as_html = cli->format == CLI_HTML;
 	if (n != 1)
 		return cli_usage_error(cli, "needs one vendor SLUG");
 	if (since_text != NULL) {

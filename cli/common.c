@@ -149,12 +149,14 @@ cli_print_help(FILE *f, const struct cli_command *cmd, const char *full_name)
 }
 
 static bool
-set_format(struct cli *cli, const char *value)
+set_format(struct cli *cli, const struct cli_command *cmd, const char *value)
 {
 	if (strcmp(value, "text") == 0)
 		cli->format = CLI_TEXT;
 	else if (strcmp(value, "json") == 0)
 		cli->format = CLI_JSON;
+	else if (strcmp(value, "html") == 0 && cmd->html)
+		cli->format = CLI_HTML;
 	else
 		return false;
 	return true;
@@ -190,8 +192,10 @@ cli_parse_options(struct cli *cli, const struct cli_command *cmd, int argc, char
 		len = eq ? (size_t)(eq - arg) : strlen(arg);
 		if (len == strlen("format") && strncmp(arg, "format", len) == 0) {
 			value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-			if (value == NULL || !set_format(cli, value)) {
-				cli_usage_error(cli, "--format must be text or json");
+			if (value == NULL || !set_format(cli, cmd, value)) {
+				cli_usage_error(cli, cmd->html
+							     ? "--format must be text, json or html"
+							     : "--format must be text or json");
 				return -1;
 			}
 			continue;

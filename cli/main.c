@@ -411,6 +411,7 @@ static const struct cli_command commands[] = {
 		  "overdue, valid_until.\n",
 	  .run = cmd_waiting },
 	{ .name = "report",
+	  .html = true,
 	  .args = "SLUG [--since YYYY-MM-DD] [--format=text|json|html]",
 	  .summary = "Everything about one vendor over time, for you or a manager.",
 	  .help = "Mail per month in and out, quotes and bills with totals per year and\n"

@@ -47,6 +47,13 @@ is "an unknown vendor (exit 2)" "$(status $V report no-such-vendor)" 2
 $V vendor rename acmetel '<b>AcmeTel</b> & "Co" <script>alert(1)</script>' >/dev/null
 $V report acmetel --format=html >"$TMP/report.html"
 is "html exits 0" "$?" 0
+is "--format html (a space, as every option takes its value) is the same page" \
+	"$($V report acmetel --format html | md5sum)" "$(md5sum <"$TMP/report.html")"
+contains "the last --format wins, as for every command" \
+	"$($V report acmetel --format=html --format=json)" '"vendor":'
+contains "a bad format names html among those offered" \
+	"$($V report acmetel --format=pdf 2>&1)" "--format must be text, json or html"
+is "and html is report's alone" "$(status $V search --format=html '*')" 2
 lacks "no script in the page" "$(cat "$TMP/report.html")" "<script"
 lacks "nothing fetched: no src or href" "$(grep -Eo '(src|href)=' "$TMP/report.html")" "="
 command -v chromium >/dev/null || skip_all "chromium not installed (scripts/install-deps installs it)"
