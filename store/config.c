@@ -354,6 +354,18 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 			*str = expand_path(value, ps->base_dir);
 			return *str ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		case CONFIG_STRING:
+			/* a name and a command are text: mail headers and argv
+			 * are built from them (an invalid byte became
+			 * "=?iso-8859-1?b?//4=?=" in a From, a control byte
+			 * vanished) */
+			if (!mail_utf8_valid(value))
+				return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: not UTF-8",
+					       ps->file, line, section, key);
+			for (const char *c = value; *c; c++)
+				if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
+					return vt_fail(err, VT_ERR_CONFIG,
+						       "%s:%d: [%s] %s: a control character",
+						       ps->file, line, section, key);
 			free(*str);
 			*str = strdup(value);
 			return *str ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");

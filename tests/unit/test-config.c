@@ -110,6 +110,10 @@ errors_name_file_line_and_key(void **state)
 	parse_fails("[store]\nmaildir = /a\nmaildir = /b\n",
 		    "/etc/vt/config:3: [store] maildir: set twice");
 	parse_fails("[store]\nmaildir =\n", "/etc/vt/config:2: [store] maildir: empty path");
+	parse_fails("[identity]\nname = Rich \xff\xfe Miller\n",
+		    "/etc/vt/config:2: [identity] name: not UTF-8");
+	parse_fails("[identity]\nname = Rich\x01Miller\n",
+		    "/etc/vt/config:2: [identity] name: a control character");
 	/* an account's key set twice: the second no longer silently wins */
 	parse_fails("[account work]\nhost = good.example\nuser = u\nhost = evil.example\n",
 		    "/etc/vt/config:4: [account work] host: set twice (first at line 2)");
