@@ -90,6 +90,9 @@ void cli_json_set_text(json_t *obj, const char *key, const char *untrusted);
 void cli_json_put(json_t *value, size_t flags, FILE *out);
 /* Writes one JSON value on its own line(s). */
 void cli_json_print(struct cli *cli, json_t *value);
+/* cli_json_print, then value released (NULL: out of memory, said). What
+ * a command that changes something says it did, in --format=json. */
+void cli_json_emit(struct cli *cli, json_t *value);
 /* One line of the progress protocol (mail.h) on cli->out, flushed at
  * once for the program at the other end of the pipe. */
 void cli_progress(struct cli *cli, const struct mail_progress_event *ev);

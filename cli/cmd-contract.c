@@ -174,7 +174,11 @@ cmd_contract_decide(struct cli *cli, const struct cli_command *self, int argc, c
 	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
 	    vt_contract_decide(cli->store, which, accept, kind, days, &id, &err) != VT_OK)
 		return cli_error(&err);
-	if (accept)
+	if (cli->format == CLI_JSON)
+		cli_json_emit(cli,
+			      json_pack("{s:I,s:o}", "suggestion", (json_int_t)which, "contract",
+					accept ? json_integer((json_int_t)id) : json_null()));
+	else if (accept)
 		fprintf(cli->out, "contract %lld (from suggestion %ld)\n", (long long)id, which);
 	else
 		fprintf(cli->out, "suggestion %ld rejected\n", which);
@@ -204,7 +208,10 @@ cmd_contract_set(struct cli *cli, const struct cli_command *self, int argc, char
 	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
 	    vt_contract_set(cli->store, argv[0], ends, kind, days, note, &id, &err) != VT_OK)
 		return cli_error(&err);
-	fprintf(cli->out, "contract %lld\n", (long long)id);
+	if (cli->format == CLI_JSON)
+		cli_json_emit(cli, json_pack("{s:I}", "contract", (json_int_t)id));
+	else
+		fprintf(cli->out, "contract %lld\n", (long long)id);
 	return 0;
 }
 
@@ -222,7 +229,11 @@ cmd_contract_remove(struct cli *cli, const struct cli_command *self, int argc, c
 	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
 	    vt_contract_remove(cli->store, which, &err) != VT_OK)
 		return cli_error(&err);
-	fprintf(cli->out, "contract %ld removed\n", which);
+	if (cli->format == CLI_JSON)
+		cli_json_emit(cli,
+			      json_pack("{s:I,s:b}", "contract", (json_int_t)which, "removed", 1));
+	else
+		fprintf(cli->out, "contract %ld removed\n", which);
 	return 0;
 }
 

@@ -249,6 +249,18 @@ cmd_vendor_set(struct cli *cli, const struct cli_command *self, int argc, char *
 			       per_s ? per_s : "month", &err) != VT_OK ||
 	    vt_documents_judge(cli->store, cli->cfg, &err) != VT_OK)
 		return cli_error(&err);
+	if (cli->format == CLI_JSON) {
+		json_t *o = json_object();
+
+		cli_json_set_text(o, "vendor", argv[0]);
+		json_object_set_new(o, "rate",
+				    rate_s ? money_json(rate.money.minor, rate.money.currency)
+					   : json_null());
+		json_object_set_new(o, "per",
+				    rate_s ? json_string(per_s ? per_s : "month") : json_null());
+		cli_json_emit(cli, o);
+		return 0;
+	}
 	/* the vendor as given: a domain may be pasted from mail */
 	named = cli_text(argv[0]);
 	if (rate_s != NULL) {

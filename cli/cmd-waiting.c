@@ -184,7 +184,11 @@ cmd_snooze(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		return cli_error(&err);
 	}
 	write_marks_if_due(cli);
-	if (wake) {
+	if (cli->format == CLI_JSON) {
+		cli_json_emit(cli,
+			      json_pack("{s:I,s:o}", "messages", (json_int_t)found.count, "until",
+					wake ? json_null() : json_integer((json_int_t)until)));
+	} else if (wake) {
 		fprintf(cli->out, "%zu message%s back\n", found.count, found.count == 1 ? "" : "s");
 	} else {
 		char when[32];

@@ -265,6 +265,17 @@ cli_json_print(struct cli *cli, json_t *value)
 }
 
 void
+cli_json_emit(struct cli *cli, json_t *value)
+{
+	if (value == NULL) {
+		fprintf(stderr, "vtriage: out of memory\n");
+		return;
+	}
+	cli_json_print(cli, value);
+	json_decref(value);
+}
+
+void
 cli_progress(struct cli *cli, const struct mail_progress_event *ev)
 {
 	char *line = mail_progress_line(ev);

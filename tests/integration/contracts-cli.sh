@@ -102,7 +102,9 @@ print(sorted(set(x["state"] for x in json.load(sys.stdin) if x["vendor"] == "kra
 is "a bad date is refused (exit 2)" "$(status $V contract set pinecrest --ends $Y-02-30)" 2
 contains "naming it" "$($V contract set pinecrest --ends $Y-02-30 2>&1)" "--ends $Y-02-30: not a date"
 is "an unknown kind is refused" "$(status $V contract set pinecrest --ends $Y-02-01 --kind lease)" 2
-$V contract set pinecrest --ends "$(in_days 300)" >/dev/null
+made=$($V contract set pinecrest --ends "$(in_days 300)" --format=json)
+is "contract set --format=json says which contract" \
+	"$(echo "$made" | python3 -c 'import json,sys; print(sorted(json.load(sys.stdin)))')" "['contract']"
 contains "undo takes a contract set by hand back" "$($V undo)" "undone: a contract ends $(in_days 300)"
 lacks "gone" "$($V contract list pinecrest)" "$(in_days 300)"
 $V contract set pinecrest --ends "$(in_days 200)" --kind license --notice 60 --note 'PO 4411' >/dev/null
@@ -111,7 +113,8 @@ is "--expiring 30: the one ending within 30 days" \
 	"$($V contract list --expiring 30 --format=json | python3 -c 'import json,sys; print([c["vendor"] for c in json.load(sys.stdin)])')" \
 	"['cloudco']"
 contains "one vendor's" "$($V contract list pinecrest)" "PO 4411"
-$V contract remove 1 >/dev/null
+is "contract remove --format=json" "$($V contract remove 1 --format=json)" \
+	'{"contract":1,"removed":true}'
 lacks "remove" "$($V contract list)" "cloudco"
 contains "the history says so" "$($V history cloudco)" "removed the subscription contract ending"
 contains "undo puts a removed contract back" "$($V undo)" \

@@ -44,8 +44,10 @@ is "no message marked for it" "$(notmuch count "property:vtriage.snoozed=$k1_unt
 is "yet it is out of lists at once" "$($V count 'from:globex.example')" 1
 
 # forty threads at once: written now, one term a query
-out=$($V snooze 'subject:Newsletter' --until 2w)
-contains "snooze says how many" "$out" "40 messages snoozed until"
+out=$($V snooze 'subject:Newsletter' --until 2w --format=json)
+is "snooze --format=json says how many and until when" \
+	"$(echo "$out" | python3 -c 'import json,sys,time; o=json.load(sys.stdin); print(o["messages"], 13 * 86400 < o["until"] - time.time() < 15 * 86400)')" \
+	"40 True"
 is "nothing is named any more" "$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_changed')" 0
 is "every snoozed message is recorded as marked" \
 	"$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_marks')" 42
