@@ -305,6 +305,16 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 	struct parse_state *ps = ctx;
 	size_t i;
 
+	if (key == NULL) { /* a header: a section misspelt and left empty too */
+		for (i = 0; i < sizeof passthrough_sections / sizeof passthrough_sections[0]; i++)
+			if (strcmp(section, passthrough_sections[i].section) == 0)
+				return VT_OK;
+		for (i = 0; i < sizeof config_keys / sizeof config_keys[0]; i++)
+			if (strcmp(section, config_keys[i].section) == 0)
+				return VT_OK;
+		return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s]: unknown section", ps->file, line,
+			       section);
+	}
 	for (i = 0; i < sizeof passthrough_sections / sizeof passthrough_sections[0]; i++) {
 		if (strcmp(section, passthrough_sections[i].section) != 0)
 			continue;

@@ -148,6 +148,9 @@ vt_ini_parse(const char *text, const char *file, vt_ini_handler handler, void *c
 			rc = parse_header(s, file, lineno, &section, &name, err);
 			if (rc == VT_OK)
 				rc = note_header(&seen, &n_seen, section, name, file, lineno, err);
+			/* the header alone, so that an empty section is judged too */
+			if (rc == VT_OK)
+				rc = handler(ctx, section, name, NULL, NULL, lineno, err);
 			continue;
 		}
 		eq = strchr(s, '=');

@@ -43,6 +43,8 @@ struct vt_store {
 	" CROSS JOIN org_mail o ON o.org = d.domain WHERE d.vendor_id = ?1"
 
 /* ---- ini.c ---- */
+/* Called with key and value NULL for each section's header, then for
+ * each of its lines. */
 typedef vt_status (*vt_ini_handler)(void *ctx, const char *section, const char *name,
 				    const char *key, const char *value, int line,
 				    struct vt_error *err);

@@ -96,7 +96,9 @@ errors_name_file_line_and_key(void **state)
 {
 	parse_fails("[store]\nmaildir = /m\nmail_dir = /x\n",
 		    "/etc/vt/config:3: [store] mail_dir: unknown key");
-	parse_fails("[stroe]\nmaildir = /m\n", "/etc/vt/config:2: [stroe]: unknown section");
+	parse_fails("[stroe]\nmaildir = /m\n", "/etc/vt/config:1: [stroe]: unknown section");
+	/* misspelt and left empty: nothing said so before */
+	parse_fails("[store]\nmaildir = /m\n[stor]\n", "/etc/vt/config:3: [stor]: unknown section");
 	parse_fails("maildir = /m\n", "/etc/vt/config:1: key 'maildir' outside any [section]");
 	parse_fails("[store]\nmaildir /m\n", "/etc/vt/config:2: expected 'key = value'");
 	parse_fails("[store\n", "/etc/vt/config:1: malformed section header");
