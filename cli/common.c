@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../keymaps/keymap.h"
 #include "cli.h"
 #include "../imap/run.h"
 
@@ -51,8 +52,27 @@ warn_if_shared(const char *dir)
 	free(shown);
 }
 
-/* The configuration, every section checked (the [account] ones too,
- * whatever the command), once per process. */
+/* Bindings the interface would refuse at its start, refused by every
+ * command: the file is checked whole, whatever reads it. */
+static vt_status
+check_keys(const struct vt_config *cfg, struct vt_error *err)
+{
+	struct keymap km;
+	vt_status rc;
+
+	for (size_t i = 0; i < cfg->n_entries; i++)
+		if (strcmp(cfg->entries[i].section, "keys") == 0) {
+			if ((rc = km_load(cfg, &km, err)) == VT_OK)
+				km_free(&km);
+			return rc;
+		}
+	return VT_OK;
+}
+
+/* The configuration, every section checked (the [account] and [keys]
+ * ones too, whatever the command), once per process. [searches] are
+ * queries, translated with the store's vendors: the interface checks
+ * them. */
 vt_status
 cli_load_config(struct cli *cli, struct vt_error *err)
 {
@@ -61,7 +81,8 @@ cli_load_config(struct cli *cli, struct vt_error *err)
 	if (cli->cfg != NULL)
 		return VT_OK;
 	if ((rc = vt_config_load(cli->config_path, &cli->cfg, err)) == VT_OK &&
-	    (rc = vt_accounts_check(cli->cfg, err)) != VT_OK)
+	    ((rc = vt_accounts_check(cli->cfg, err)) != VT_OK ||
+	     (rc = check_keys(cli->cfg, err)) != VT_OK))
 		vt_config_free(&cli->cfg);
 	return rc;
 }

@@ -198,6 +198,13 @@ is "notmuch_db: a count works with no data directory yet" \
 	"$(NOTMUCH_CONFIG=$nmconf notmuch count '*')"
 ok "and the data directory was made" test -f "$TMP/fresh/data/vtriage.db"
 
+# a binding the interface would refuse is refused by every command
+printf '[store]\nmaildir = %s\ndata = %s\n[keys]\nfrobnicate = x\n' "$TMP/km-mail" "$TMP/km-data" \
+	>"$TMP/keys.conf"
+is "a bad [keys] binding: count exits 2" "$(status $V --config "$TMP/keys.conf" count '*')" 2
+contains "naming the line" "$($V --config "$TMP/keys.conf" count '*' 2>&1)" \
+	"keys.conf:5: [keys] frobnicate: unknown action"
+
 # HOME unset: the defaults (and "~") would name directories under where
 # vtriage was started; refused, naming what is missing
 mkdir "$TMP/nohome"
