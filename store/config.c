@@ -631,8 +631,14 @@ read_file(const char *path, char **out, struct vt_error *err)
 	}
 	close(fd);
 	if (memchr(text, '\0', len) != NULL) {
+		const char *nul = memchr(text, '\0', len);
+		int line = 1;
+
+		for (const char *c = text; c < nul; c++)
+			line += *c == '\n';
 		free(text);
-		return vt_fail(err, VT_ERR_CONFIG, "%s: binary file, not a config", path);
+		return vt_fail(err, VT_ERR_CONFIG, "%s:%d: a NUL byte: a binary file, not a config",
+			       path, line);
 	}
 	text[len] = '\0';
 	*out = text;

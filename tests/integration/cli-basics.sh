@@ -205,6 +205,10 @@ is "a bad [keys] binding: count exits 2" "$(status $V --config "$TMP/keys.conf" 
 contains "naming the line" "$($V --config "$TMP/keys.conf" count '*' 2>&1)" \
 	"keys.conf:5: [keys] frobnicate: unknown action"
 
+printf '[store]\nmaildir = /m\n\000x\n' >"$TMP/nul.conf"
+contains "a NUL byte in the config: its line named" "$($V --config "$TMP/nul.conf" count '*' 2>&1)" \
+	"nul.conf:3: a NUL byte"
+
 # HOME unset: the defaults (and "~") would name directories under where
 # vtriage was started; refused, naming what is missing
 mkdir "$TMP/nohome"
