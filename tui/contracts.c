@@ -113,15 +113,24 @@ tui_contract_command(struct tui *t, enum km_action a, const char *arg)
 	}
 	for (size_t i = 0; i < list.count; i++) {
 		const struct vt_contract_suggestion *c = &list.items[i];
-		char label[600], *phrase = mail_sanitize_str(c->phrase);
+		char label[600], head[300], *phrase = mail_sanitize_str(c->phrase);
 		char *name = mail_sanitize_str(c->vendor_name), *answer;
+		static const char choices[] = "): a(ccept) r(eject) s(kip) ";
+		size_t len = phrase ? strlen(phrase) : 0, next, fit;
+		int room;
 		int64_t id;
 
-		snprintf(label, sizeof label,
-			 "%s %s %s %s%s (\"%.120s\"): a(ccept) r(eject) s(kip) ", name ? name : "",
-			 c->kind, c->event, c->ends,
-			 c->ambiguous ? " (day and month may be swapped)" : "",
-			 phrase ? phrase : "");
+		snprintf(head, sizeof head, "%.80s %s %s %s%s", name ? name : "", c->kind, c->event,
+			 c->ends, c->ambiguous ? " (day and month may be swapped)" : "");
+		/* the phrase as much as fits beside the choices on the
+		 * message row, room left for the answer */
+		room = COLS - tui_text_cols(head) - (int)sizeof choices - 12;
+		fit = room >= 10 && len > 0 ? tui_wrap_piece(phrase, len, 0, room, &next) : 0;
+		if (fit == 0)
+			snprintf(label, sizeof label, "%s%s", head, choices + 1);
+		else
+			snprintf(label, sizeof label, "%s (\"%.*s%s\"%s", head, (int)fit, phrase,
+				 fit < len ? "..." : "", choices);
 		free(phrase);
 		free(name);
 		answer = tui_prompt(t, label, NULL, NULL);

@@ -82,10 +82,16 @@ keys , e
 ok "nothing left to decide in this thread" wait_for "no contract date to decide in this thread"
 keys / 'from:hostco.example' Enter
 ok "the hosting thread" wait_for "1 thread"
+# at 80 columns the quoted line is cut, not the choices
+T resize-window -t vt -x 80 -y 24
+settle
 keys , e
 ok ",e asks" wait_for "contract expires $(in_days 90)"
+contains "at 80 columns the choices are on the row" "$(screen | tail -1)" "a(ccept) r(eject) s(kip)"
 keys r Enter
 ok "rejected" wait_for "0 contracts accepted, 1 date rejected"
+T resize-window -t vt -x 160 -y 40
+settle
 is "nothing left to decide" "$($V contract list --suggested)" ""
 is "one contract" "$($V contract list --format=json | python3 -c 'import json,sys; print([c["vendor"] for c in json.load(sys.stdin)])')" \
 	"['cloudco']"
