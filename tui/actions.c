@@ -54,16 +54,21 @@ bool
 tui_confirm_force(struct tui *t, const char *reason, const char *cut, const char *question)
 {
 	char label[VT_ERROR_MAX + 64], *answer, *why = mail_sanitize_str(reason);
-	int room = COLS - (int)strlen(question) - 1;
+	const char *shown = why ? why : "a look-alike";
+	int room = COLS - tui_text_cols(question) - 1;
+	size_t len, fit, next;
 	bool yes;
 
 	if (why != NULL && strstr(why, cut) != NULL)
 		*strstr(why, cut) = '\0';
-	/* a cut reason ends with "...", within the room */
-	if (why != NULL && (int)strlen(why) > room)
+	/* by columns, on a character: a cut reason ends with "...", within
+	 * the room */
+	len = strlen(shown);
+	if (tui_text_cols(shown) > room)
 		room -= 3;
-	snprintf(label, sizeof label, "%.*s%s%s", room > 10 ? room : 10, why ? why : "a look-alike",
-		 why && (int)strlen(why) > room ? "..." : "", question);
+	fit = tui_wrap_piece(shown, len, 0, room > 10 ? room : 10, &next);
+	snprintf(label, sizeof label, "%.*s%s%s", (int)fit, shown, fit < len ? "..." : "",
+		 question);
 	free(why);
 	answer = tui_prompt(t, label, NULL, NULL);
 	yes = answer != NULL && strcmp(answer, "yes") == 0;
