@@ -188,9 +188,10 @@ struct vt_action {
 	bool changed;      /* false: it was so already; nothing journalled */
 	/* Set by vt_undo when the action undone changed tags in the index:
 	 * the caller applies "+retag_add -retag_remove" to these messages
-	 * (newline-separated ids; free with vt_action_clear). */
-	char *retag_ids;
-	char retag_add[64], retag_remove[64];
+	 * (newline-separated ids; free with vt_action_clear). The tags
+	 * whole, whatever their length (a tag cut to a field's size undid
+	 * another tag). */
+	char *retag_ids, *retag_add, *retag_remove;
 };
 void vt_action_clear(struct vt_action *a);
 

@@ -585,10 +585,10 @@ vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err)
 		say(out, true, "undone: %s", e.summary);
 		if (strcmp(e.action, "tagged") == 0) {
 			/* back: add what was removed, remove what was added */
-			snprintf(out->retag_add, sizeof out->retag_add, "%s", e.before);
-			snprintf(out->retag_remove, sizeof out->retag_remove, "%s", e.after);
+			out->retag_add = e.before;
+			out->retag_remove = e.after;
 			out->retag_ids = e.target;
-			e.target = NULL;
+			e.before = e.after = e.target = NULL;
 		}
 	}
 	entry_clear(&e);
@@ -599,7 +599,9 @@ void
 vt_action_clear(struct vt_action *a)
 {
 	free(a->retag_ids);
-	a->retag_ids = NULL;
+	free(a->retag_add);
+	free(a->retag_remove);
+	a->retag_ids = a->retag_add = a->retag_remove = NULL;
 }
 
 vt_status
@@ -655,8 +657,11 @@ vt_apply_retag(struct vt_store *s, struct mail_db *db, const struct vt_action *a
 		if (id == NULL || asprintf(&query, "id:%s", id) < 0)
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		else
-			rc = vt_tag_messages(s, db, query, a->retag_add[0] ? a->retag_add : NULL,
-					     a->retag_remove[0] ? a->retag_remove : NULL, NULL,
+			rc = vt_tag_messages(s, db, query,
+					     a->retag_add && a->retag_add[0] ? a->retag_add : NULL,
+					     a->retag_remove && a->retag_remove[0] ? a->retag_remove
+										   : NULL,
+					     NULL,
 					     err);
 		free(id);
 		free(query);

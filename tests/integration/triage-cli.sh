@@ -146,6 +146,15 @@ is "its inbox tag is gone too" "$($V count "tag:deleted and tag:inbox and $inv")
 contains "undo takes back the last tag (-inbox)" "$($V undo)" "untagged inbox"
 contains "and then the first" "$($V undo)" "tagged deleted"
 is "the thread is back" "$($V count "$inv and tag:inbox")" 1
+# a long tag is undone whole: cut to a field's size, the undo left it on
+# the mail, or took off another tag that began the same way
+long=project-$(printf 'x%.0s' $(seq 60))-2026
+$V tag +"${long%-2026}" "$inv" >/dev/null
+$V tag +"$long" "$inv" >/dev/null
+contains "undo of a long tag" "$($V undo)" "undone"
+is "takes that tag off" "$($V count "tag:$long")" 0
+is "and leaves the one it begins with" "$($V count "tag:${long%-2026} and $inv")" 1
+$V undo >/dev/null
 is "a tag without a query is a usage error (exit 2)" "$(status $V tag +x)" 2
 is "a query without a tag too" "$(status $V tag "$inv")" 2
 ls "$TMP/mail"/*/cur/* | sort >"$TMP/files.after"
