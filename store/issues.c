@@ -12,8 +12,9 @@
 #include "private.h"
 
 struct id_list {
-	char *joined; /* newline-separated, for the journal */
-	size_t count;
+	char *joined; /* newline-separated, for the journal: those linked now */
+	size_t count; /* in joined */
+	size_t found; /* the thread's messages, linked before or now */
 	struct vt_store *s;
 	int64_t issue;
 };
@@ -31,6 +32,10 @@ link_one(void *ctx, const char *id, const char *thread_id, struct vt_error *err)
 			"link issue", err, "it", l->issue, id);
 	if (rc != VT_OK)
 		return rc;
+	l->found++;
+	/* linked before: not this link's to undo */
+	if (sqlite3_changes(l->s->db) == 0)
+		return VT_OK;
 	if (asprintf(&grown, "%s%s%s", l->joined ? l->joined : "", l->joined ? "\n" : "", id) < 0)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	free(l->joined);
@@ -93,7 +98,7 @@ link_thread(struct vt_store *s, struct mail_db *db, int64_t issue, const char *t
 	linked->s = s;
 	linked->issue = issue;
 	rc = mail_for_each_message(db, query, link_one, linked, err);
-	if (rc == VT_OK && linked->count == 0)
+	if (rc == VT_OK && linked->found == 0)
 		rc = vt_fail(err, VT_ERR_NOT_FOUND, "no mail matches '%s'", query);
 	else if (rc == VT_ERR_USAGE)
 		rc = vt_fail(err, VT_ERR_USAGE, "'%s' is not a thread", thread);
@@ -225,6 +230,14 @@ vt_issue_link(struct vt_store *s, struct mail_db *db, int64_t id, const char *th
 	rc = find_issue(s, id, &vendor_id, &open, NULL, NULL, err);
 	if (rc == VT_OK)
 		rc = link_thread(s, db, id, thread, &linked, err);
+	if (rc == VT_OK && linked.count == 0) {
+		/* every message was linked already: nothing to journal */
+		vt_store_rollback(s);
+		snprintf(out->summary, sizeof out->summary,
+			 "issue #%lld: its thread's messages were linked already", (long long)id);
+		free(linked.joined);
+		return VT_OK;
+	}
 	if (rc == VT_OK) {
 		snprintf(target, sizeof target, "%lld", (long long)id);
 		snprintf(summary, sizeof summary, "linked %zu message%s to issue #%lld",

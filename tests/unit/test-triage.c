@@ -312,6 +312,13 @@ issues_open_close_link_and_undo(void **state)
 	       &err);
 	assert_int_equal(count(f, "issue:open"), 3);
 	assert_int_equal(count(f, "issue:2"), 1);
+	/* linked again: nothing new, nothing journalled, so an undo does
+	 * not take the first link with it */
+	assert_int_equal(vt_issue_link(f->store, f->db, other, "id:q-1187@globex.example", &a,
+				       &err),
+			 VT_OK);
+	assert_false(a.changed);
+	assert_int_equal(count(f, "issue:2"), 1);
 
 	act_ok(vt_issue_close(f->store, id, "credited", &a, &err), &a, &err);
 	assert_int_equal(count(f, "issue:open"), 1);
