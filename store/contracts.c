@@ -293,6 +293,21 @@ vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept, const ch
 			       kind);
 	if ((rc = vt_store_begin(s, err)) != VT_OK)
 		return (vt_status)rc;
+	/* decided meanwhile by another process? Read again under the write
+	 * lock: two accepting at once made two contracts */
+	{
+		int64_t now = -1;
+
+		if ((rc = vt_sql_int(s, "SELECT state FROM contract_suggestions WHERE id = ?", &now,
+				     err, "i", suggestion)) == VT_OK &&
+		    now != 0)
+			rc = vt_fail(err, VT_ERR_USAGE, "contract suggestion %lld was %s already",
+				     (long long)suggestion, now == 1 ? "accepted" : "rejected");
+		if (rc != VT_OK) {
+			vt_store_rollback(s);
+			return (vt_status)rc;
+		}
+	}
 	/* every message naming the same date of the same vendor with it */
 	rc = vt_sql_run(
 		s,
@@ -343,6 +358,10 @@ vt_contract_remove(struct vt_store *s, int64_t id, struct vt_error *err)
 
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
+	/* read under the write lock: two removals at once journalled the
+	 * contract twice, and two undos made two of it */
+	if ((rc = vt_store_begin(s, err)) != VT_OK)
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		vendor = sqlite3_column_int64(st, 0);
@@ -353,21 +372,19 @@ vt_contract_remove(struct vt_store *s, int64_t id, struct vt_error *err)
 	}
 	sqlite3_reset(st);
 	if (step == SQLITE_DONE)
-		return vt_fail(err, VT_ERR_NOT_FOUND,
-			       "no contract %lld (see: vtriage contract list)", (long long)id);
-	if (step != SQLITE_ROW)
-		return vt_sql_fail(s, err, step, "find a contract");
-	if (was == NULL)
-		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		rc = vt_fail(err, VT_ERR_NOT_FOUND, "no contract %lld (see: vtriage contract list)",
+			     (long long)id);
+	else if (step != SQLITE_ROW)
+		rc = vt_sql_fail(s, err, step, "find a contract");
+	else if (was == NULL)
+		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	snprintf(target, sizeof target, "%lld", (long long)id);
-	if ((rc = vt_store_begin(s, err)) == VT_OK) {
+	if (rc == VT_OK)
 		rc = vt_sql_run(s, "DELETE FROM contracts WHERE id = ?", "remove a contract", err,
 				"i", id);
-		if (rc == VT_OK)
-			rc = vt_journal_add(s, "contract-removed", vendor, target, was, "", summary,
-					    err);
-		rc = rc == VT_OK ? vt_store_commit(s, err) : (vt_store_rollback(s), rc);
-	}
+	if (rc == VT_OK)
+		rc = vt_journal_add(s, "contract-removed", vendor, target, was, "", summary, err);
+	rc = rc == VT_OK ? vt_store_commit(s, err) : (vt_store_rollback(s), rc);
 	free(was);
 	return rc;
 }
