@@ -190,13 +190,17 @@ struct vt_action {
 	 * the caller applies "+retag_add -retag_remove" to these messages
 	 * (newline-separated ids; free with vt_action_clear). The tags
 	 * whole, whatever their length (a tag cut to a field's size undid
-	 * another tag). */
+	 * another tag). The journal's entry is marked undone by
+	 * vt_apply_retag once the tags are back, not before: killed in
+	 * between, the undo is still there to do. */
 	char *retag_ids, *retag_add, *retag_remove;
+	int64_t retag_entry;
 };
 void vt_action_clear(struct vt_action *a);
 
 /* Applies to the index (a writable handle) the tag changes an undo asks
- * for in a->retag_*; nothing when there are none. */
+ * for in a->retag_*, then marks the undone entry so; nothing when there
+ * are none. */
 vt_status vt_apply_retag(struct vt_store *s, struct mail_db *db, const struct vt_action *a,
 			 struct vt_error *err);
 

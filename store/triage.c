@@ -570,7 +570,9 @@ vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err)
 		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	if (rc == VT_OK)
 		rc = undo_entry(s, &e, err);
-	if (rc == VT_OK)
+	/* a tag change is undone in the index by the caller
+	 * (vt_apply_retag), which marks it undone after */
+	if (rc == VT_OK && strcmp(e.action, "tagged") != 0)
 		rc = vt_sql_run(s, "UPDATE journal SET undone = 1 WHERE id = ?", "undo", err, "i",
 				e.id);
 	/* buckets and domains are back as they were, and so are look-alikes */
@@ -588,6 +590,7 @@ vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err)
 			out->retag_add = e.before;
 			out->retag_remove = e.after;
 			out->retag_ids = e.target;
+			out->retag_entry = e.id;
 			e.before = e.after = e.target = NULL;
 		}
 	}
@@ -661,11 +664,13 @@ vt_apply_retag(struct vt_store *s, struct mail_db *db, const struct vt_action *a
 					     a->retag_add && a->retag_add[0] ? a->retag_add : NULL,
 					     a->retag_remove && a->retag_remove[0] ? a->retag_remove
 										   : NULL,
-					     NULL,
-					     err);
+					     NULL, err);
 		free(id);
 		free(query);
 	}
 	free(copy);
+	if (rc == VT_OK && a->retag_entry != 0)
+		rc = vt_sql_run(s, "UPDATE journal SET undone = 1 WHERE id = ?", "undo", err, "i",
+				a->retag_entry);
 	return rc;
 }

@@ -813,12 +813,20 @@ a_tag_change_is_journalled_and_undone(void **state)
 	assert_false(a.changed);
 	assert_string_equal(a.summary, "nothing to change");
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM journal WHERE action = 'tagged'"), 1);
-	/* undo says what to tag back; the caller applies it to the index */
+	/* undo says what to tag back; the caller applies it to the index.
+	 * Not applied (the process killed before, the index busy): the
+	 * entry is still the one to undo */
+	a = act_ok(vt_undo(f->store, &a, &err), &a, &err);
+	assert_non_null(a.retag_ids);
+	vt_action_clear(&a);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM journal WHERE undone = 0"), 1);
 	a = act_ok(vt_undo(f->store, &a, &err), &a, &err);
 	assert_non_null(a.retag_ids);
 	assert_int_equal(vt_apply_retag(f->store, f->db, &a, &err), VT_OK);
 	vt_action_clear(&a);
 	assert_int_equal(count(f, "tag:inbox and from:acmetel.example"), 1);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM journal WHERE undone = 0"), 0);
+	assert_int_equal(vt_undo(f->store, &a, &err), VT_ERR_CONFLICT);
 }
 
 int
