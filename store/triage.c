@@ -128,8 +128,20 @@ vt_vendor_set_bucket(struct vt_store *s, const char *slug, enum vt_bucket bucket
 		 vt_bucket_name(v.bucket), vt_bucket_name(bucket), forced);
 	rejudge = resembles_anything(s, v.id);
 	IN_TRANSACTION(s, err, rc, {
-		rc = vt_sql_run(s, "UPDATE vendors SET bucket = ? WHERE id = ?", "move vendor", err,
-				"ii", (int64_t)bucket, v.id);
+		/* as read before the write lock, or another vtriage changed it
+		 * meanwhile (merged it away, moved it): a promotion of a row
+		 * merged away would say done and trust nothing */
+		rc = vt_sql_run(s,
+				"UPDATE vendors SET bucket = ? WHERE id = ? AND bucket = ?"
+				" AND merged_into IS NULL",
+				"move vendor", err, "iii", (int64_t)bucket, v.id,
+				(int64_t)v.bucket);
+		if (rc == VT_OK && sqlite3_changes(s->db) == 0)
+			rc = vt_fail(
+				err, VT_ERR_CONFLICT,
+				"%s changed while this ran (another vtriage merged or moved it);"
+				" try again",
+				v.slug);
 		if (rc == VT_OK)
 			rc = vt_journal_add(s, verb, v.id, v.slug, vt_bucket_name(v.bucket),
 					    vt_bucket_name(bucket), summary, err);
