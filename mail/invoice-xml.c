@@ -177,6 +177,14 @@ mail_doc_read_invoice_xml(const char *xml, size_t len, struct mail_document *doc
 				     XML_PARSE_NOBLANKS);
 	if (tree == NULL)
 		return false;
+	/* Factur-X, ZUGFeRD and UBL never carry a DTD: one here only
+	 * declares entities, and one entity of 100 KB named 30,000 times
+	 * in an element made its text 3 GB (refused by the child's rlimit,
+	 * the total still taken) */
+	if (tree->intSubset != NULL || tree->extSubset != NULL) {
+		xmlFreeDoc(tree);
+		return false;
+	}
 	root = xmlDocGetRootElement(tree);
 	if (root != NULL && named(root, "CrossIndustryInvoice"))
 		read_cii(root, &d);

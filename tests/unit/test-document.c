@@ -308,6 +308,39 @@ the_demo_mailbox(void **state)
 	free(path);
 }
 
+/* Invoice XML read as Factur-X writes it; one that carries a DTD (only
+ * ever there to declare entities: one of 100 KB named 30,000 times made
+ * an element's text 3 GB) is not read. */
+static void
+invoice_xml_without_and_with_a_dtd(void **state)
+{
+	static const char head[] = "<?xml version=\"1.0\"?>\n";
+	static const char dtd[] = "<!DOCTYPE rsm:CrossIndustryInvoice [<!ENTITY e \"x\">]>\n";
+	static const char body[] =
+		"<rsm:CrossIndustryInvoice"
+		" xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\""
+		" xmlns:ram=\"urn:un:unece:uncefact:data:standard:"
+		"ReusableAggregateBusinessInformationEntity:100\">"
+		"<rsm:ExchangedDocument><ram:ID>RE-1&amp;2</ram:ID></rsm:ExchangedDocument>"
+		"<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeSettlement>"
+		"<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>"
+		"<ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
+		"<ram:GrandTotalAmount>4998.00</ram:GrandTotalAmount>"
+		"<ram:DuePayableAmount>4998.00</ram:DuePayableAmount>"
+		"</ram:SpecifiedTradeSettlementHeaderMonetarySummation>"
+		"</ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>"
+		"</rsm:CrossIndustryInvoice>\n";
+	char xml[4096];
+	struct mail_document d;
+
+	(void)state;
+	snprintf(xml, sizeof xml, "%s%s", head, body);
+	assert_true(mail_doc_read_invoice_xml(xml, strlen(xml), &d));
+	assert_int_equal(d.total.minor, 499800);
+	snprintf(xml, sizeof xml, "%s%s%s", head, dtd, body);
+	assert_false(mail_doc_read_invoice_xml(xml, strlen(xml), &d));
+}
+
 int
 main(void)
 {
@@ -321,6 +354,7 @@ main(void)
 		cmocka_unit_test(schema_org_data),
 		cmocka_unit_test(dates),
 		cmocka_unit_test(the_demo_mailbox),
+		cmocka_unit_test(invoice_xml_without_and_with_a_dtd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
