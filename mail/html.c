@@ -23,8 +23,8 @@
 
 #include "private.h"
 
-/* Nesting beyond this is flattened: a hostile mail of 100,000 nested
- * <div> must not take the stack (libxml2 stops at 256 by itself). */
+/* Nesting beyond this is read flat (flat_text): a hostile mail of
+ * 100,000 nested <div> must not take the stack. */
 #define DEPTH_MAX 200
 
 static struct {
@@ -147,6 +147,34 @@ link_target(const xmlNode *a)
 	return NULL;
 }
 
+/* The text of everything under top, without recursion (by the nodes'
+ * parent links): what is nested past DEPTH_MAX is read, flat, not
+ * dropped (300 empty <div>s before a paragraph hid it from the pager
+ * and from the payment checks). */
+static void
+flat_text(struct render *r, const xmlNode *top)
+{
+	const xmlNode *n = top->children;
+
+	while (n != NULL && n != top) {
+		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
+		    n->content != NULL)
+			text(r, (const char *)n->content);
+		else if (n->type == XML_ELEMENT_NODE && n->name != NULL && name_is(n, blocks))
+			newline(r);
+		if (n->type == XML_ELEMENT_NODE && n->children != NULL && n->name != NULL &&
+		    !name_is(n, skipped)) {
+			n = n->children;
+			continue;
+		}
+		while (n != top && n->next == NULL)
+			n = n->parent;
+		if (n == top || n == NULL)
+			break;
+		n = n->next;
+	}
+}
+
 static void
 walk(struct render *r, const xmlNode *n, int depth)
 {
@@ -182,6 +210,8 @@ walk(struct render *r, const xmlNode *n, int depth)
 		r->pre += pre;
 		if (depth < DEPTH_MAX)
 			walk(r, n->children, depth + 1);
+		else
+			flat_text(r, n);
 		r->pre -= pre;
 		if (href != NULL) {
 			const char *bare = strstr(href, "://") ? strstr(href, "://") + 3
@@ -212,11 +242,16 @@ mail_html_text(const char *html, size_t len, bool links, struct vt_error *err)
 	}
 	r.out = g_string_sized_new(len / 2 + 1);
 	if (len > 0 && len <= (size_t)INT32_MAX) {
-		/* the text is UTF-8 already: a <meta charset> must not redo it */
+		/* the text is UTF-8 already: a <meta charset> must not redo it.
+		 * XML_PARSE_HUGE lifts libxml2's depth of 256, past which it
+		 * dropped the rest of the mail (300 empty <div>s hid a bank
+		 * details change that a browser shows); its other limits are
+		 * of sizes, and the part is at most 8 MB here, HTML declares
+		 * no entities */
 		doc = xml.read(html, (int)len, NULL, "UTF-8",
 			       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 				       HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC |
-				       HTML_PARSE_COMPACT);
+				       HTML_PARSE_COMPACT | XML_PARSE_HUGE);
 		if (doc != NULL) {
 			walk(&r, xml.root(doc), 0);
 			xml.free_doc(doc);

@@ -516,6 +516,29 @@ bodies_are_text(void **state)
 		assert_null(strstr(text, "tail-marker"));
 		free(text);
 	}
+	/* nested deeper than libxml2's 256 by default, or than the walk's
+	 * own bound: the text after and inside is read all the same (300
+	 * empty <div>s hid a bank details change a browser shows) */
+	for (int deep = 0; deep < 2; deep++) {
+		size_t n = deep ? 20000 : 300, used;
+		char *mail = malloc(n * 11 + 400), path_deep[4200];
+
+		assert_non_null(mail);
+		used = (size_t)sprintf(mail, "Content-Type: text/html\n\n<p>start</p>");
+		for (size_t i = 0; i < n; i++)
+			used += (size_t)sprintf(mail + used, "<div>");
+		used += (size_t)sprintf(mail + used, "deep inside");
+		for (size_t i = 0; i < n; i++)
+			used += (size_t)sprintf(mail + used, "</div>");
+		sprintf(mail + used, "<p>Our bank details have changed</p>\n");
+		snprintf(path_deep, sizeof path_deep, "%s/deep%d", dir, deep);
+		test_write_file(path_deep, mail, strlen(mail));
+		free(mail);
+		assert_int_equal(mail_body_text(path_deep, 1u << 20, &text, &err), VT_OK);
+		assert_non_null(strstr(text, "deep inside"));
+		assert_non_null(strstr(text, "Our bank details have changed"));
+		free(text);
+	}
 	/* a link's address once when its text already is the address */
 	text = BODY(
 		dir, "links",
