@@ -176,6 +176,9 @@ fill_from(struct mail_document *doc, const struct mail_document *other)
 		memcpy(doc->iban, other->iban, sizeof doc->iban);
 }
 
+/* How much of a PDF's text the amounts are read from: a hundred pages. */
+#define PDF_TEXT_READ_MAX (256u << 10)
+
 /* The PDFs' documents: an embedded invoice XML (exact) wins, else the
  * first text layer with a total. *note says why a PDF was not read. */
 static bool
@@ -184,14 +187,22 @@ read_pdfs(GMimeMessage *file, const char *subject, const struct mail_pdf_options
 {
 	GByteArray *pdfs[PDFS_MAX];
 	size_t n = mail_attachment_pdfs(file, pdfs, PDFS_MAX, PDF_BYTES_MAX);
-	bool found = false;
+	bool found = false, timed_out = false;
 
 	for (size_t i = 0; i < n; i++) {
 		struct mail_pdf_result res;
 		struct mail_document d = { 0 };
 
-		if (!found) {
+		/* one PDF that ran out of time is enough for one message: three
+		 * slow ones cost three timeouts of the index run */
+		if (!found && !timed_out) {
 			mail_pdf_read(pdf, pdfs[i]->data, pdfs[i]->len, &res);
+			timed_out = strstr(res.status, "time") != NULL;
+			/* the text a bill's figures are in: a PDF's text layer
+			 * may be 4 MB of digits, read here in the indexer, not
+			 * in the helper's limits (4.5 s a PDF) */
+			if (res.text_len > PDF_TEXT_READ_MAX)
+				res.text_len = PDF_TEXT_READ_MAX;
 			if (res.has_xml) {
 				d = res.xml;
 				if (res.text != NULL)

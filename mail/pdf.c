@@ -126,6 +126,9 @@ run_helper(const struct mail_pdf_options *opts, const char *dir, GString *out)
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(pipefd[1], 1) < 0 ||
 		    dup2(devnull, 2) < 0 || chdir(dir) != 0)
 			_exit(127);
+		/* nothing of the indexer's beyond the three: the message file
+		 * and pipes it has open are not poppler's to hold */
+		close_range(3, ~0U, 0);
 		execve(opts->helper, argv, environ);
 		_exit(127);
 	}
