@@ -552,7 +552,9 @@ vt_sql_fail(struct vt_store *s, struct vt_error *err, int rc, const char *what)
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return vt_fail(err, VT_ERR_BUSY, "%s: %s: another vtriage is writing; try again",
+		return vt_fail(err, VT_ERR_BUSY,
+			       "%s: %s: busy, another program is writing it (another vtriage, or"
+			       " the sqlite3 shell); try again",
 			       path, what);
 	case SQLITE_NOMEM:
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");

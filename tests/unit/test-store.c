@@ -1465,7 +1465,7 @@ a_second_writer_gets_a_clear_busy_error(void **state)
 	vt_store_set_busy_timeout(other, 50);
 	assert_int_equal(vt_store_begin(f->store, &err), VT_OK);
 	assert_int_equal(vt_store_begin(other, &err), VT_ERR_BUSY);
-	assert_non_null(strstr(err.msg, "another vtriage is writing"));
+	assert_non_null(strstr(err.msg, "busy, another program is writing it"));
 	assert_int_equal(vt_store_commit(f->store, &err), VT_OK);
 	assert_int_equal(vt_store_begin(other, &err), VT_OK);
 	assert_int_equal(vt_store_commit(other, &err), VT_OK);
