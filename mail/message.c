@@ -186,7 +186,10 @@ read_pdfs(GMimeMessage *file, const char *subject, const struct mail_pdf_options
 	  struct mail_document *out, char *note, size_t note_len)
 {
 	GByteArray *pdfs[PDFS_MAX];
-	size_t n = mail_attachment_pdfs(file, pdfs, PDFS_MAX, PDF_BYTES_MAX);
+	/* a byte more than is read: a bigger PDF comes cut one byte past
+	 * the limit, and mail_pdf_read says "too large" (cut at the limit,
+	 * poppler got a broken file and said so) */
+	size_t n = mail_attachment_pdfs(file, pdfs, PDFS_MAX, PDF_BYTES_MAX + 1);
 	bool found = false, timed_out = false;
 
 	for (size_t i = 0; i < n; i++) {
