@@ -168,8 +168,24 @@ run_helper(const struct mail_pdf_options *opts, const char *dir, GString *out)
 		kill(pid, SIGKILL);
 		killed = true;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	/* its output closed, it ends now, or by the deadline all the same:
+	 * a reader asleep after closing it would hold the index run (its
+	 * CPU limit never comes) */
+	for (;;) {
+		pid_t done = waitpid(pid, &status, killed ? 0 : WNOHANG);
+
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done != 0)
+			break; /* reaped (or not ours to wait for: -1) */
+		if (now_seconds() >= deadline) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			killed = true;
+			failure = "timed out";
+		} else
+			usleep(200);
+	}
 	if (failure != NULL)
 		return failure;
 	if (!killed && WIFSIGNALED(status))

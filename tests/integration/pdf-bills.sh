@@ -104,4 +104,25 @@ is "amount: finds the PDF's bill" "$(vt count 'amount:1188.81' 2>&1)" "2"
 rm -rf "$TMP/data/notmuch" "$TMP/data/vtriage.db"
 again=$(vt index 2>&1)
 contains "a second index reads no PDF again" "$again" "PDF attachments: 0 read"
+
+# a reader that closes its output and then sleeps: held to the deadline
+# all the same (its CPU limit never comes)
+cat >"$TMP/sleepy" <<'EOF'
+#!/bin/sh
+exec >&-
+exec sleep 60
+EOF
+chmod +x "$TMP/sleepy"
+M=$TMP/sleepy-mail/INBOX
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+bill "Sleepy Co <billing@sleepy.example>" "Invoice 5" "Mon, 02 Nov 2026 12:00:00 +0000" "$TMP/us.pdf"
+write_config "$TMP/sleepy.conf" "$TMP/sleepy-mail" "$TMP/sleepy-data" "[pdf]
+timeout = 2"
+start=$(date +%s)
+VTRIAGE_PDF_HELPER=$TMP/sleepy timeout -k 5 50 "$VTRIAGE" --config "$TMP/sleepy.conf" index >/dev/null 2>&1
+is "a reader asleep after closing its output: the index run ends" "$?" 0
+took=$(( $(date +%s) - start ))
+ok "within its time limit (took ${took} s)" test "$took" -lt 15
+contains "and the PDF is noted as timed out" \
+	"$("$VTRIAGE" --config "$TMP/sleepy.conf" bill list 2>&1)" "PDF not read: timed out"
 done_testing
