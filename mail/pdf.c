@@ -257,13 +257,12 @@ result_failed(GString *out, const char *why)
 	g_string_append_printf(out, "%sstatus %s\n", HELPER_MAGIC, why);
 }
 
-/* Parses the helper's answer into res (the text is copied). */
-static void
-parse_result(const GString *answer, struct mail_pdf_result *res)
+void
+mail_pdf_parse_answer(const char *answer, size_t len, struct mail_pdf_result *res)
 {
-	const char *p = answer->str + strlen(HELPER_MAGIC), *end = answer->str + answer->len;
+	const char *p = answer + strlen(HELPER_MAGIC), *end = answer + len;
 
-	if (answer->len < strlen(HELPER_MAGIC))
+	if (len < strlen(HELPER_MAGIC))
 		return;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -273,8 +272,13 @@ parse_result(const GString *answer, struct mail_pdf_result *res)
 		if (n == 4 && memcmp(p, "text", 4) == 0) {
 			const char *text = nl ? nl + 1 : end;
 
-			res->text = g_strndup(text, (gsize)(end - text));
+			/* all of it, NUL bytes too: g_strndup stopped at the
+			 * first, and text_len said more than was copied (the
+			 * amount scan read past the copy; fuzz-pdf-answer) */
 			res->text_len = (size_t)(end - text);
+			res->text = g_malloc(res->text_len + 1);
+			memcpy(res->text, text, res->text_len);
+			res->text[res->text_len] = '\0';
 			return;
 		}
 		snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1),
@@ -309,7 +313,7 @@ mail_pdf_read(const struct mail_pdf_options *opts, const void *pdf, size_t len,
 	if (cache_path(opts, hash, path, sizeof path) && cache_read(path, answer)) {
 		if (opts->stats != NULL)
 			__atomic_add_fetch(&opts->stats->cached, 1, __ATOMIC_RELAXED);
-		parse_result(answer, res);
+		mail_pdf_parse_answer(answer->str, answer->len, res);
 		goto out;
 	}
 	snprintf(dir, sizeof dir, "%s/vtriage-pdf-XXXXXX",
@@ -338,7 +342,7 @@ mail_pdf_read(const struct mail_pdf_options *opts, const void *pdf, size_t len,
 	    strcmp(failure, "out of memory") == 0 || strcmp(failure, "the PDF reader crashed") == 0)
 		if (cache_path(opts, hash, path, sizeof path))
 			cache_write(opts, path, answer);
-	parse_result(answer, res);
+	mail_pdf_parse_answer(answer->str, answer->len, res);
 out:
 	g_free(hash);
 	g_string_free(answer, TRUE);

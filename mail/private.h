@@ -168,6 +168,11 @@ size_t mail_attachment_names(GMimeMessage *message, const char **names, size_t m
 /* The decoded bytes of a message's PDF attachments (at most max of them,
  * each cut at max_bytes); how many. Free each with g_byte_array_free. */
 size_t mail_attachment_pdfs(GMimeMessage *message, GByteArray **out, size_t max, size_t max_bytes);
+/* Parses len bytes the PDF helper (or the cache) answered into res:
+ * "vtriage-pdf 1", then "status ...", "xml-FIELD VALUE" lines, and
+ * "text" followed by the text layer (copied into res). Its bytes come
+ * from the PDF's author: fuzzed (tests/fuzz/fuzz-pdf-answer.c). */
+void mail_pdf_parse_answer(const char *answer, size_t len, struct mail_pdf_result *res);
 /* Writes info's attribution, the kind of document it is and the reasons
  * for suspicion it gives by itself (space-separated, MAIL_PROP_SUSPECT)
  * as properties of msg (fresh: just indexed, no properties yet). */
