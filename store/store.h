@@ -204,12 +204,9 @@ void vt_action_clear(struct vt_action *a);
 vt_status vt_apply_retag(struct vt_store *s, struct mail_db *db, const struct vt_action *a,
 			 struct vt_error *err);
 
-/* Journals a tag change the caller made in the index (archive, read), so
- * that undo can revert it. ids: the messages changed, newline-separated. */
-vt_status vt_journal_tagging(struct vt_store *s, const char *ids, const char *added,
-			     const char *removed, const char *summary, struct vt_error *err);
 /* Adds tag add and removes tag remove (either NULL) on the messages of
- * query in rw (a writable index), and journals what changed for undo;
+ * query in rw (a writable index), and journals what changed for undo,
+ * under the store's write lock taken first (busy: nothing tagged);
  * out->summary is what ("archived thread ..."), or says nothing changed. */
 vt_status vt_tag(struct vt_store *s, struct mail_db *rw, const char *query, const char *add,
 		 const char *remove, const char *what, struct vt_action *out, struct vt_error *err);

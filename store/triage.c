@@ -620,24 +620,6 @@ vt_action_clear(struct vt_action *a)
 }
 
 vt_status
-vt_journal_tagging(struct vt_store *s, const char *ids, const char *added, const char *removed,
-		   const char *summary, struct vt_error *err)
-{
-	vt_status rc;
-
-	if (ids == NULL || *ids == '\0')
-		return VT_OK;
-	if ((rc = vt_store_begin(s, err)) != VT_OK)
-		return rc;
-	rc = vt_journal_add(s, "tagged", 0, ids, removed ? removed : "", added ? added : "",
-			    summary, err);
-	if (rc == VT_OK)
-		return vt_store_commit(s, err);
-	vt_store_rollback(s);
-	return rc;
-}
-
-vt_status
 vt_tag(struct vt_store *s, struct mail_db *rw, const char *query, const char *add,
        const char *remove, const char *what, struct vt_action *out, struct vt_error *err)
 {
@@ -645,9 +627,16 @@ vt_tag(struct vt_store *s, struct mail_db *rw, const char *query, const char *ad
 	vt_status rc;
 
 	memset(out, 0, sizeof *out);
+	/* The store's write lock first: held by another program, nothing is
+	 * tagged (tagged first, the journal then failed busy and the change
+	 * could not be undone); and the journal commits right after the tags. */
+	if ((rc = vt_store_begin(s, err)) != VT_OK)
+		return rc;
 	rc = vt_tag_messages(s, rw, query, add, remove, &ids, err);
 	if (rc == VT_OK && ids != NULL)
-		rc = vt_journal_tagging(s, ids, add, remove, what, err);
+		rc = vt_journal_add(s, "tagged", 0, ids, remove ? remove : "", add ? add : "", what,
+				    err);
+	rc = rc == VT_OK ? vt_store_commit(s, err) : (vt_store_rollback(s), rc);
 	if (rc == VT_OK)
 		say(out, ids != NULL, "%s", ids != NULL ? what : "nothing to change");
 	free(ids);

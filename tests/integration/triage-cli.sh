@@ -155,6 +155,24 @@ contains "undo of a long tag" "$($V undo)" "undone"
 is "takes that tag off" "$($V count "tag:$long")" 0
 is "and leaves the one it begins with" "$($V count "tag:${long%-2026} and $inv")" 1
 $V undo >/dev/null
+# the store held by another writer: nothing is tagged (tagged first, the
+# journal then failed busy and the change could not be undone)
+python3 - "$TMP/data/vtriage.db" "$TMP/held" <<'PY' &
+import sqlite3, sys, time, os
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+time.sleep(14)
+db.execute("ROLLBACK")
+PY
+holder=$!
+for i in $(seq 50); do [ -e "$TMP/held" ] && break; sleep 0.1; done
+inbox_before=$($V count "tag:inbox and $inv")
+out=$($V tag -inbox "$inv" 2>&1)
+is "tag while another program writes the store: exit 1" "$?" 1
+contains "busy, said so" "$out" "busy, another program is writing it"
+wait $holder
+is "and nothing was tagged" "$($V count "tag:inbox and $inv")" "$inbox_before"
 is "a tag without a query is a usage error (exit 2)" "$(status $V tag +x)" 2
 is "a query without a tag too" "$(status $V tag "$inv")" 2
 ls "$TMP/mail"/*/cur/* | sort >"$TMP/files.after"
