@@ -320,7 +320,24 @@ vt_vendor_add_domain(struct vt_store *s, const char *slug, const char *domain, u
 		goto out;
 	snprintf(summary, sizeof summary, "added domain %s to %s%s", org, v.name, forced);
 	IN_TRANSACTION(s, err, rc, {
-		rc = vt_sql_run(s,
+		int64_t now = 0;
+
+		/* the domain's owner as read before the write lock, or an
+		 * index run gave it to a new vendor meanwhile, which the
+		 * journal would not know to give it back to */
+		rc = vt_sql_int(s, "SELECT vendor_id FROM vendor_domains WHERE domain = ?", &now,
+				err, "t", org);
+		if (rc == VT_ERR_NOT_FOUND)
+			rc = VT_OK;
+		if (rc == VT_OK && now != owner)
+			rc = vt_fail(
+				err, VT_ERR_CONFLICT,
+				"%s changed hands while this ran (another vtriage, or an index "
+				"run); try again",
+				org);
+		if (rc == VT_OK)
+			rc = vt_sql_run(
+				s,
 				"INSERT OR REPLACE INTO vendor_domains (domain, vendor_id, manual)"
 				" VALUES (?, ?, 1)",
 				"add domain", err, "ti", org, v.id);
