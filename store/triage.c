@@ -244,7 +244,28 @@ vt_vendor_merge(struct vt_store *s, const char *from, const char *into, unsigned
 		 forced);
 	snprintf(ids, sizeof ids, "%lld", (long long)b.id);
 	IN_TRANSACTION(s, err, rc, {
-		rc = vt_sql_run(s, "UPDATE vendor_domains SET vendor_id = ?1 WHERE vendor_id = ?2",
+		int64_t now = -1;
+		int64_t live = -1;
+
+		/* both as read before the write lock: a domain given to the
+		 * source meanwhile would move without the journal naming it,
+		 * and its undo would not give it back */
+		rc = vt_sql_int(s, "SELECT count(*) FROM vendor_domains WHERE vendor_id = ?", &now,
+				err, "i", a.id);
+		if (rc == VT_OK)
+			rc = vt_sql_int(s,
+					"SELECT count(*) FROM vendors WHERE id IN (?1, ?2)"
+					" AND merged_into IS NULL",
+					&live, err, "ii", a.id, b.id);
+		if (rc == VT_OK && (now != (int64_t)a.n_domains || live != 2))
+			rc = vt_fail(
+				err, VT_ERR_CONFLICT,
+				"%s or %s changed while this ran (another vtriage, or an index "
+				"run); try again",
+				a.slug, b.slug);
+		if (rc == VT_OK)
+			rc = vt_sql_run(
+				s, "UPDATE vendor_domains SET vendor_id = ?1 WHERE vendor_id = ?2",
 				"merge vendors", err, "ii", b.id, a.id);
 		if (rc == VT_OK)
 			rc = vt_sql_run(s, "UPDATE vendors SET merged_into = ?1 WHERE id = ?2",
