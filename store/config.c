@@ -321,9 +321,10 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 		if (passthrough_sections[i].named && name == NULL)
 			return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] needs a name: [%s NAME]",
 				       ps->file, line, section, section);
-		/* as for every other key: a second host = in an account
-		 * silently won before */
-		for (size_t j = 0; j < ps->cfg->n_entries; j++) {
+		/* an account's settings as every other section's: a second
+		 * host = silently won before. [keys] and [searches] are lists
+		 * of lines ("none = x" then "none = y" unbinds both) */
+		for (size_t j = 0; passthrough_sections[i].named && j < ps->cfg->n_entries; j++) {
 			const struct vt_config_entry *e = &ps->cfg->entries[j];
 
 			if (strcmp(e->section, section) == 0 && strcmp(e->key, key) == 0 &&

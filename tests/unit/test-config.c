@@ -119,7 +119,16 @@ errors_name_file_line_and_key(void **state)
 	/* an account's key set twice: the second no longer silently wins */
 	parse_fails("[account work]\nhost = good.example\nuser = u\nhost = evil.example\n",
 		    "/etc/vt/config:4: [account work] host: set twice (first at line 2)");
-	parse_fails("[keys]\nquit = q\nquit = Q\n", "/etc/vt/config:3: [keys] quit: set twice");
+	/* [keys] is a list of lines: each binds (or unbinds) */
+	{
+		struct vt_config *cfg = NULL;
+		struct vt_error err = { 0 };
+
+		assert_int_equal(vt_config_parse("[keys]\nnone = x\nnone = y\n", "/etc/vt/config",
+						 &cfg, &err),
+				 VT_OK);
+		vt_config_free(&cfg);
+	}
 	parse_fails("[account]\nhost = x\n", "/etc/vt/config:2: [account] needs a name");
 	parse_fails("[store x]\nmaildir = /a\n", "[store] takes no name");
 	parse_fails(
