@@ -492,10 +492,10 @@ md_sync_dirs(struct md_folder *f, struct vt_error *err)
 	if (f->dirty == 0)
 		return VT_OK;
 	snprintf(path, sizeof path, "%s/new", f->path);
-	if ((rc = imap_fsync_dir(path, err)) != VT_OK)
+	if ((rc = mail_sync_dir(path, err)) != VT_OK)
 		return rc;
 	snprintf(path, sizeof path, "%s/cur", f->path);
-	if ((rc = imap_fsync_dir(path, err)) != VT_OK)
+	if ((rc = mail_sync_dir(path, err)) != VT_OK)
 		return rc;
 	f->dirty = 0;
 	return VT_OK;

@@ -322,7 +322,5 @@ vt_status state_lock(const char *dir, const char *account, int *fd, struct vt_er
 
 /* mkdir -p (mode 0700 for created directories). */
 vt_status imap_mkdirs(const char *path, struct vt_error *err);
-/* fsync of a directory. */
-vt_status imap_fsync_dir(const char *path, struct vt_error *err);
 
 #endif

@@ -149,27 +149,9 @@ out:
 }
 
 vt_status
-imap_fsync_dir(const char *path, struct vt_error *err)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return vt_fail(err, VT_ERR_IO, "%s: %s", path, strerror(errno));
-	if (fsync(fd) != 0 && errno != EINVAL) {
-		int e = errno;
-
-		close(fd);
-		return vt_fail(err, VT_ERR_IO, "fsync %s: %s", path, strerror(e));
-	}
-	close(fd);
-	return VT_OK;
-}
-
-vt_status
 state_save(const char *path, const struct sync_state *st, struct vt_error *err)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	char *slash;
+	char tmp[PATH_MAX];
 	FILE *f;
 	int fd;
 
@@ -212,12 +194,7 @@ state_save(const char *path, const struct sync_state *st, struct vt_error *err)
 		unlink(tmp);
 		return vt_fail(err, VT_ERR_IO, "rename %s: %s", path, strerror(e));
 	}
-	snprintf(dir, sizeof dir, "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		*slash = '\0';
-		return imap_fsync_dir(dir[0] ? dir : "/", err);
-	}
-	return imap_fsync_dir(".", err);
+	return mail_sync_parent(path, err);
 }
 
 vt_status

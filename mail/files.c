@@ -22,7 +22,6 @@ mail_sync_parent(const char *path, struct vt_error *err)
 {
 	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
-	int fd;
 
 	if (slash == NULL)
 		snprintf(dir, sizeof dir, ".");
@@ -30,6 +29,14 @@ mail_sync_parent(const char *path, struct vt_error *err)
 		snprintf(dir, sizeof dir, "/");
 	else
 		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	return mail_sync_dir(dir, err);
+}
+
+vt_status
+mail_sync_dir(const char *dir, struct vt_error *err)
+{
+	int fd;
+
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return vt_fail(err, VT_ERR_IO, "%s: %s", dir, strerror(errno));
 	if (fsync(fd) != 0 && errno != EINVAL) {

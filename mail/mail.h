@@ -263,6 +263,9 @@ vt_status mail_write_file(const char *path, const char *data, size_t len, enum m
 /* fsync of the directory that holds path, so that a rename or link
  * into it lasts. */
 vt_status mail_sync_parent(const char *path, struct vt_error *err);
+/* fsync of the directory dir (EINVAL, a file system without it, is no
+ * error). */
+vt_status mail_sync_dir(const char *dir, struct vt_error *err);
 /* Path of the notmuch config file describing our own database, or NULL for
  * a reused database: lets tools run "NOTMUCH_CONFIG=... notmuch ...". */
 const char *mail_db_config_path(const struct mail_db *db);

@@ -3,6 +3,8 @@
 #include "helpers.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,4 +121,30 @@ test_fixtures(void)
 	const char *env = getenv("FIXTURES");
 
 	return env && *env ? env : "tests/fixtures";
+}
+
+static struct rlimit fsize_was;
+static void (*xfsz_was)(int);
+
+bool
+test_limit_file_size(size_t bytes)
+{
+	struct rlimit small;
+
+	if (getrlimit(RLIMIT_FSIZE, &fsize_was) != 0)
+		return false;
+	small = fsize_was;
+	small.rlim_cur = (rlim_t)bytes;
+	xfsz_was = signal(SIGXFSZ, SIG_IGN);
+	if (setrlimit(RLIMIT_FSIZE, &small) == 0)
+		return true;
+	signal(SIGXFSZ, xfsz_was);
+	return false;
+}
+
+void
+test_unlimit_file_size(void)
+{
+	setrlimit(RLIMIT_FSIZE, &fsize_was);
+	signal(SIGXFSZ, xfsz_was);
 }

@@ -24,6 +24,11 @@ void test_write_message(const char *maildir, const char *name, const char *from,
 			const char *body);
 /* The fixtures directory ($FIXTURES or the source tree's). */
 const char *test_fixtures(void);
+/* A file size limit of bytes (a disk full past it: EFBIG, SIGXFSZ
+ * ignored) until test_unlimit_file_size(); false when it cannot be set.
+ * Nothing may be asserted meanwhile: the test's log is a file too. */
+bool test_limit_file_size(size_t bytes);
+void test_unlimit_file_size(void);
 /* Runs a shell command; returns its exit status. */
 int test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -6,9 +6,7 @@
 #include "helpers.h"
 
 #include <dirent.h>
-#include <signal.h>
 #include <stdio.h>
-#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -107,15 +105,18 @@ list_numbers_types_and_decoded_sizes(void **state)
 	free(dir);
 }
 
+/* The names in dir; hidden ones too (a temporary file left behind) when
+ * asked. */
 static size_t
-entries(const char *dir)
+entries(const char *dir, bool hidden_too)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	size_t n = 0;
 
 	while (d && (e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
+		n += hidden_too ? strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0
+				: e->d_name[0] != '.';
 	if (d)
 		closedir(d);
 	return n;
@@ -144,28 +145,13 @@ save_writes_whole_files_and_replaces_only_when_asked(void **state)
 	assert_int_equal(mail_attachment_save(path, 2, dest, true, &err), VT_OK);
 	assert_int_equal(mail_attachment_save(path, 3, dest, true, &err), VT_ERR_NOT_FOUND);
 	/* the message, the saved file: no temporary file left behind */
-	assert_int_equal(entries(dir), 2);
+	assert_int_equal(entries(dir, false), 2);
 	/* a directory that does not exist: an I/O error naming the file */
 	snprintf(dest, sizeof dest, "%s/no/such/dir/x", dir);
 	assert_int_equal(mail_attachment_save(path, 1, dest, false, &err), VT_ERR_IO);
 	assert_non_null(strstr(err.msg, "no/such/dir/x"));
 	test_rmdir(dir);
 	free(dir);
-}
-
-/* Every name in dir, hidden ones too (a temporary file left behind). */
-static size_t
-all_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t n = 0;
-
-	while (d && (e = readdir(d)) != NULL)
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	if (d)
-		closedir(d);
-	return n;
 }
 
 static char *
@@ -186,8 +172,6 @@ files_are_written_whole_or_not_at_all(void **state)
 {
 	char *dir = test_mkdtemp(), path[4096], big[200];
 	struct vt_error err = { 0 };
-	struct rlimit was, small;
-	void (*was_handler)(int);
 	vt_status rc = VT_OK;
 
 	(void)state;
@@ -195,29 +179,23 @@ files_are_written_whole_or_not_at_all(void **state)
 	test_write_text(path, "old draft");
 	assert_int_equal(mail_write_file(path, "new draft\n", 10, MAIL_WRITE_REPLACE, &err), VT_OK);
 	assert_string_equal(read_all(path), "new draft\n");
-	assert_int_equal(all_entries(dir), 1);
+	assert_int_equal(entries(dir, true), 1);
 	/* NEW: only where nothing is */
 	assert_int_equal(mail_write_file(path, "other", 5, MAIL_WRITE_NEW, &err), VT_ERR_IO);
 	assert_non_null(strstr(err.msg, "draft-1: File exists"));
 	assert_string_equal(read_all(path), "new draft\n");
-	assert_int_equal(all_entries(dir), 1);
+	assert_int_equal(entries(dir, true), 1);
 	/* the disk full half way (a file size limit: EFBIG): the old bytes
 	 * stay, whole, and nothing is left beside them */
 	memset(big, 'x', sizeof big);
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
-	small = was;
-	small.rlim_cur = 64;
-	was_handler = signal(SIGXFSZ, SIG_IGN);
-	/* nothing asserted under the limit: the test's log is a file too */
-	if (setrlimit(RLIMIT_FSIZE, &small) == 0) {
+	if (test_limit_file_size(64)) {
 		rc = mail_write_file(path, big, sizeof big, MAIL_WRITE_REPLACE, &err);
-		setrlimit(RLIMIT_FSIZE, &was);
+		test_unlimit_file_size();
 	}
-	signal(SIGXFSZ, was_handler);
 	assert_int_equal(rc, VT_ERR_IO);
 	assert_non_null(strstr(err.msg, "draft-1: File too large"));
 	assert_string_equal(read_all(path), "new draft\n");
-	assert_int_equal(all_entries(dir), 1);
+	assert_int_equal(entries(dir, true), 1);
 	test_rmdir(dir);
 	free(dir);
 }

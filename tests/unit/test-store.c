@@ -3,11 +3,9 @@
 
 #include "helpers.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1482,23 +1480,16 @@ a_draft_line_on_a_full_disk_leaves_the_draft_whole(void **state)
 				    "Dana, the bill of October is $5,300 over the usual. Why?\n";
 	char *dir = test_mkdtemp(), path[4096], *now;
 	struct vt_error err = { 0 };
-	struct rlimit was, small;
-	void (*was_handler)(int);
 	vt_status rc = VT_OK;
 
 	(void)state;
 	snprintf(path, sizeof path, "%s/draft-1", dir);
 	test_write_text(path, "%s", draft);
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
-	small = was;
-	small.rlim_cur = sizeof draft; /* room for the draft, not for a line more */
-	was_handler = signal(SIGXFSZ, SIG_IGN);
-	/* nothing asserted under the limit: the test's log is a file too */
-	if (setrlimit(RLIMIT_FSIZE, &small) == 0) {
+	/* room for the draft, not for a line more */
+	if (test_limit_file_size(sizeof draft)) {
 		rc = vt_draft_add_line(path, "Cc: Tom Becker <tom@acmetel.example>", &err);
-		setrlimit(RLIMIT_FSIZE, &was);
+		test_unlimit_file_size();
 	}
-	signal(SIGXFSZ, was_handler);
 	assert_int_equal(rc, VT_ERR_IO);
 	now = vt_draft_read(path);
 	assert_non_null(now);
