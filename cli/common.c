@@ -103,6 +103,12 @@ cli_open(struct cli *cli, enum mail_db_mode mode, struct vt_error *err)
 		cli->cfg->pdf_helper = strdup(helper);
 	if ((rc = vt_data_open(cli->cfg, mode, &cli->db, &cli->store, err)) == VT_OK)
 		warn_if_shared(cli->cfg->data_dir);
+	/* an index removed by hand is made again, empty: every list says
+	 * nothing while the store's vendors still count their mail */
+	if (rc == VT_OK && mode == MAIL_DB_READ_ONLY && mail_db_created(cli->db) &&
+	    vt_store_knows_mail(cli->store))
+		fprintf(stderr, "vtriage: warning: the index was missing and is made anew, empty, "
+				"though the store knows mail: run `vtriage index`\n");
 	return rc;
 }
 

@@ -586,6 +586,7 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 		if (db->nm != NULL)
 			notmuch_database_destroy(db->nm);
 		db->nm = NULL;
+		db->created = st == NOTMUCH_STATUS_SUCCESS;
 	}
 	if (lock >= 0)
 		close(lock); /* and with it the flock */
@@ -682,6 +683,12 @@ mail_db_close(struct mail_db **dbp)
 	free(db->xapian_dir);
 	free(db);
 	*dbp = NULL;
+}
+
+bool
+mail_db_created(const struct mail_db *db)
+{
+	return db->created;
 }
 
 const char *

@@ -238,6 +238,8 @@ vt_status mail_db_commit_wait(struct mail_db *db, struct vt_error *err);
 unsigned long mail_db_others_wrote(const struct mail_db *db);
 /* The mail root notmuch indexes (owned by db). */
 const char *mail_db_mail_root(const struct mail_db *db);
+/* Whether this open made vtriage's own index, empty (none was there). */
+bool mail_db_created(const struct mail_db *db);
 /* The size of the index's posting table in bytes, 0 if unknown: how big
  * the index is, for choosing between ways of reading it, without a read
  * of it (a count of its messages reads every one). */

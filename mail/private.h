@@ -17,6 +17,7 @@ struct mail_db {
 	char *config_path; /* NULL for a reused database */
 	char *own_dir; /* our own database's directory (xapian/, create.lock); NULL for a reused one */
 	char *xapian_dir; /* its Xapian files */
+	bool created;     /* our own index made empty by this open */
 	/* our own database's [store] ignore (names and /regex/); a reused
 	 * one's is notmuch's new.ignore */
 	char **ignore;

@@ -998,6 +998,15 @@ vt_store_close(struct vt_store **sp)
 	*sp = NULL;
 }
 
+bool
+vt_store_knows_mail(struct vt_store *s)
+{
+	int64_t any = 0;
+
+	return vt_sql_int(s, "SELECT EXISTS (SELECT 1 FROM messages)", &any, NULL, "") == VT_OK &&
+	       any;
+}
+
 char *
 vt_meta_get(struct vt_store *s, const char *key)
 {

@@ -136,6 +136,8 @@ void vt_store_set_busy_timeout(struct vt_store *store, int milliseconds);
 void vt_store_set_page_cache(struct vt_store *store, int kib);
 /* Schema version (PRAGMA user_version) this build writes. */
 int vt_store_schema_version(void);
+/* Whether the store records any message (an index run filled it). */
+bool vt_store_knows_mail(struct vt_store *s);
 
 enum vt_bucket {
 	VT_BUCKET_GENERIC = 0,

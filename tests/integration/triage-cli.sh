@@ -179,4 +179,13 @@ ls "$TMP/mail"/*/cur/* | sort >"$TMP/files.after"
 ok "no file was touched by the deleted tag (not a Maildir flag)" \
 	sh -c "! grep -q ':2,.*T' '$TMP/files.after'"
 
+
+# the index removed by hand: made again, empty, and the lists say why
+before_all=$($V count '*')
+rm -rf "$TMP/data/notmuch"
+out=$($V count '*' 2>&1 >/dev/null)
+contains "an index made anew while the store knows mail: said so" "$out" "run \`vtriage index\`"
+$V index --quiet
+lacks "once indexed, nothing said" "$($V count '*' 2>&1 >/dev/null)" "made anew"
+is "and the mail is counted again" "$($V count '*')" "$before_all"
 done_testing
