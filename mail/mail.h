@@ -100,6 +100,9 @@ bool mail_utf8_valid(const char *s);
 /* Whether cp reorders the text around it: bidi embeddings, overrides,
  * isolates and marks. */
 bool mail_bidi_control(uint32_t cp);
+/* Whether cp is drawn as nothing: zero-width spaces and joiners, word
+ * joiners, the BOM, variation selectors, tag characters. */
+bool mail_invisible(uint32_t cp);
 
 /* Lower-cases ASCII letters in place (addresses, domains). */
 void mail_ascii_lower(char *s);

@@ -200,7 +200,7 @@ read_pdfs(GMimeMessage *file, const char *subject, const struct mail_pdf_options
 		 * slow ones cost three timeouts of the index run */
 		if (!found && !timed_out) {
 			mail_pdf_read(pdf, pdfs[i]->data, pdfs[i]->len, &res);
-			timed_out = strstr(res.status, "time") != NULL;
+			timed_out = strcmp(res.status, "timed out") == 0;
 			/* the text a bill's figures are in: a PDF's text layer
 			 * may be 4 MB of digits, read here in the indexer, not
 			 * in the helper's limits (4.5 s a PDF) */

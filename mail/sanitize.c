@@ -74,6 +74,13 @@ mail_bidi_control(uint32_t cp)
 	       cp == 0x061C || cp == 0x200E || cp == 0x200F;
 }
 
+bool
+mail_invisible(uint32_t cp)
+{
+	return (cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff ||
+	       (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
 char *
 mail_sanitize(const char *text, size_t len, bool keep_newlines)
 {

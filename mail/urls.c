@@ -97,8 +97,7 @@ mail_url_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *
 static bool
 hidden_in_links(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || mail_bidi_control(cp) ||
-	       (cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x2064) || cp == 0xfeff;
+	return (cp >= 0x80 && cp <= 0x9f) || mail_bidi_control(cp) || mail_invisible(cp);
 }
 
 char *

@@ -327,13 +327,12 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 		for (size_t j = 0; passthrough_sections[i].named && j < ps->cfg->n_entries; j++) {
 			const struct vt_config_entry *e = &ps->cfg->entries[j];
 
+			/* a named section has its name (checked above) */
 			if (strcmp(e->section, section) == 0 && strcmp(e->key, key) == 0 &&
-			    (e->name == NULL ? name == NULL
-					     : name != NULL && strcmp(e->name, name) == 0))
+			    e->name != NULL && strcmp(e->name, name) == 0)
 				return vt_fail(err, VT_ERR_CONFIG,
-					       "%s:%d: [%s%s%s] %s: set twice (first at line %d)",
-					       ps->file, line, section, name ? " " : "",
-					       name ? name : "", key, e->line);
+					       "%s:%d: [%s %s] %s: set twice (first at line %d)",
+					       ps->file, line, section, name, key, e->line);
 		}
 		if (add_entry(ps->cfg, section, name, key, value, line) != VT_OK)
 			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -432,6 +431,8 @@ default_data_dir(void)
 
 	if (xdg != NULL && xdg[0] == '/')
 		return asprintf(&out, "%s/vtriage", xdg) < 0 ? NULL : out;
+	if (home_dir() == NULL) /* no default: said by finish() */
+		return strdup("");
 	return asprintf(&out, "%s/.local/share/vtriage", home_dir()) < 0 ? NULL : out;
 }
 
@@ -459,8 +460,9 @@ finish(struct vt_config *cfg, struct vt_error *err)
 
 	/* the defaults build on $HOME (the data directory on
 	 * $XDG_DATA_HOME where it is set) */
-	if (cfg->data_dir == NULL && home_dir() == NULL &&
-	    !(getenv("XDG_DATA_HOME") && getenv("XDG_DATA_HOME")[0] == '/'))
+	if (cfg->data_dir == NULL && (cfg->data_dir = default_data_dir()) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if (*cfg->data_dir == '\0')
 		return vt_fail(err, VT_ERR_CONFIG,
 			       "%s: no [store] data, and " NO_HOME " to find the default",
 			       cfg->path ? cfg->path : "no config file");
@@ -468,8 +470,6 @@ finish(struct vt_config *cfg, struct vt_error *err)
 		return vt_fail(err, VT_ERR_CONFIG,
 			       "%s: no [store] maildir, and " NO_HOME " to find ~/Maildir",
 			       cfg->path ? cfg->path : "no config file");
-	if (cfg->data_dir == NULL && (cfg->data_dir = default_data_dir()) == NULL)
-		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	if (cfg->maildir == NULL && (cfg->maildir = expand_path("~/Maildir", NULL)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	if (!normalise_domains(cfg->own_domains, cfg->n_own_domains) ||

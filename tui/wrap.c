@@ -65,15 +65,7 @@ tui_wrap_piece(const char *text, size_t len, size_t start, int room, size_t *nex
 bool
 tui_char_safe(wchar_t wc)
 {
-	return !(wc < 0x20 || (wc >= 0x7f && wc < 0xa0) || wc == 0x61c || wc == 0x200e ||
-		 wc == 0x200f || (wc >= 0x202a && wc <= 0x202e) || (wc >= 0x2066 && wc <= 0x2069));
-}
-
-static bool
-invisible(wchar_t wc)
-{
-	return (wc >= 0x200b && wc <= 0x200d) || (wc >= 0x2060 && wc <= 0x2064) || wc == 0xfeff ||
-	       (wc >= 0xfe00 && wc <= 0xfe0f) || (wc >= 0xe0000 && wc <= 0xe007f);
+	return !(wc < 0x20 || (wc >= 0x7f && wc < 0xa0) || mail_bidi_control((uint32_t)wc));
 }
 
 int
@@ -81,7 +73,7 @@ tui_char_cols(wchar_t *wc, bool field_start)
 {
 	int w;
 
-	if (invisible(*wc))
+	if (mail_invisible((uint32_t)*wc))
 		return -1;
 	w = wcwidth(*wc);
 	if (w < 0 || !tui_char_safe(*wc)) {
