@@ -93,9 +93,8 @@ noticed_change(const mailimap *imap)
 	       (ri && ri->rsp_fetch_list && clist_begin(ri->rsp_fetch_list));
 }
 
-/* One line the server sent while we idle: a change in the folder? */
-static bool
-line_is_change(const char *line)
+bool
+imap_idle_line_is_change(const char *line)
 {
 	const char *p = line;
 
@@ -114,8 +113,8 @@ line_is_change(const char *line)
 	       strncasecmp(p, "FETCH", 5) == 0;
 }
 
-static bool
-line_is_bye(const char *line)
+bool
+imap_idle_line_is_bye(const char *line)
 {
 	return strncasecmp(line, "* BYE", 5) == 0;
 }
@@ -211,12 +210,12 @@ mail_imap_idle_wait(struct mail_imap_idle *const *sessions, size_t n, unsigned m
 			if (line == NULL) {
 				rc = idle_fail(sessions[i], MAILIMAP_ERROR_STREAM, err, "IDLE");
 				sessions[i]->idling = false;
-			} else if (line_is_bye(line)) {
+			} else if (imap_idle_line_is_bye(line)) {
 				sessions[i]->conn.alive = false;
 				sessions[i]->idling = false;
 				rc = vt_fail(err, VT_ERR_NET, "%s: the server ended the connection",
 					     sessions[i]->conn.acct->name);
-			} else if (line_is_change(line)) {
+			} else if (imap_idle_line_is_change(line)) {
 				changed[i] = any = true;
 			}
 		}

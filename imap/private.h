@@ -181,6 +181,14 @@ vt_status imap_uid_fetch(struct imap_conn *c, struct mailimap_set *set, unsigned
 vt_status imap_local_path(const struct mail_imap_account *acct, const char *mail_root,
 			  const char *name, char delim, char **out, struct vt_error *err);
 
+/* ---- IDLE (idle.c) ------------------------------------------------- */
+
+/* One line the server sent while we idle (a C string, the server's
+ * bytes): a change in the folder ("* 3 EXISTS", EXPUNGE, FETCH,
+ * VANISHED), or its goodbye ("* BYE"). Fuzzed (fuzz-imap-state.c). */
+bool imap_idle_line_is_change(const char *line);
+bool imap_idle_line_is_bye(const char *line);
+
 /* ---- TLS (tls.c) --------------------------------------------------- */
 
 /* Checks the certificate chain the server sent on stream s against the

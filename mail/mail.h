@@ -579,6 +579,10 @@ bool mail_doc_read_invoice_xml(const char *xml, size_t len, struct mail_document
  * reading one back (without "xml-"); false for a line it does not know. */
 void mail_invoice_xml_print(FILE *f, const struct mail_document *doc);
 bool mail_invoice_xml_field(const char *line, struct mail_document *doc);
+/* The number `pdfdetach -list` gives the invoice XML among a PDF's
+ * files (factur-x.xml and its kind first, else the first .xml); 0 when
+ * none. The listing need not end in a newline nor be a C string. */
+int mail_pdf_invoice_attachment(const char *listing, size_t len);
 
 /* Figures from schema.org Invoice or Order data (JSON-LD) in an HTML
  * body; false when there is none. */

@@ -93,40 +93,20 @@ has_text(const char *text, size_t len)
 	return false;
 }
 
-/* The embedded invoice XML, if pdfdetach lists one: factur-x.xml,
- * zugferd-invoice.xml, xrechnung.xml, or else the first .xml. */
+/* The embedded invoice XML, if pdfdetach lists one (mail/pdf-listing.c
+ * picks which). */
 static void
 embedded_invoice(const char *pdf)
 {
 	char *const list_argv[] = { "pdfdetach", "-list", (char *)pdf, NULL };
-	char *listing, *line, *save = NULL;
+	char *listing;
 	size_t len;
-	int best = 0, best_rank = 0;
+	int best;
 
 	if (run(list_argv, "list.out", "list.err") != 0 ||
 	    (listing = slurp("list.out", 65536, &len)) == NULL)
 		return;
-	for (line = strtok_r(listing, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *colon = strchr(line, ':'), *name;
-		int number = atoi(line), rank = 0;
-		size_t n;
-
-		if (colon == NULL || number <= 0)
-			continue;
-		name = colon + 1 + strspn(colon + 1, " ");
-		n = strlen(name);
-		if (n >= 4 && strcasecmp(name + n - 4, ".xml") == 0)
-			rank = 1;
-		if (strcasecmp(name, "factur-x.xml") == 0 ||
-		    strcasecmp(name, "zugferd-invoice.xml") == 0 ||
-		    strcasecmp(name, "xrechnung.xml") == 0 || strcasecmp(name, "zugferd.xml") == 0)
-			rank = 2;
-		if (rank > best_rank) {
-			best = number;
-			best_rank = rank;
-		}
-	}
+	best = mail_pdf_invoice_attachment(listing, len);
 	free(listing);
 	if (best == 0)
 		return;

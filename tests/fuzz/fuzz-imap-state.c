@@ -6,13 +6,17 @@
  * UIDs a plain loop finds, and our own sets of sorted UIDs cover them all;
  * a Message-ID read from a server's header block is one line inside its
  * buffer; Maildir flag letters keep the flags asked for; and a server's
- * folder name becomes a directory below the account's, or an error.
+ * folder name becomes a directory below the account's, or an error;
+ * a line the server sends while we idle is a change only when it says
+ * one ("* N EXISTS", EXPUNGE, FETCH, "* VANISHED"), a goodbye only as
+ * "* BYE", and neither reads past its end.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -232,6 +236,33 @@ check_folder(const char *name)
 	}
 }
 
+static bool
+starts_nocase(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static void
+check_idle_line(const char *line)
+{
+	const char *p = line + 2;
+
+	if (imap_idle_line_is_bye(line) && !starts_nocase(line, "* BYE"))
+		abort();
+	if (!imap_idle_line_is_change(line))
+		return;
+	if (strncmp(line, "* ", 2) != 0)
+		abort();
+	if (starts_nocase(p, "VANISHED"))
+		return;
+	if (*p < '0' || *p > '9')
+		abort();
+	p += strspn(p, "0123456789");
+	if (*p++ != ' ' || !(starts_nocase(p, "EXISTS") || starts_nocase(p, "EXPUNGE") ||
+			     starts_nocase(p, "FETCH")))
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -244,6 +275,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_message_id(data, size);
 	check_flags(strlen(text) < 64 ? text : text + strlen(text) - 63);
 	check_folder(text);
+	check_idle_line(text);
 	free(text);
 	return 0;
 }

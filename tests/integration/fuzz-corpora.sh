@@ -7,7 +7,7 @@
 
 for target in authres payment progress document invoice-xml attachment urls html reply contract \
 	message sanitize signature greeting amount date query config imap-state lookalike \
-	thread-author pdf-answer; do
+	thread-author pdf-answer pdf-listing; do
 	bin=$top_builddir/tests/fuzz/fuzz-$target
 	corpus=$top_srcdir/tests/fuzz/corpus/$target
 	# fewer for the slow: those that write a file each time (a reply, a

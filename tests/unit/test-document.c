@@ -341,6 +341,44 @@ invoice_xml_without_and_with_a_dtd(void **state)
 	assert_false(mail_doc_read_invoice_xml(xml, strlen(xml), &d));
 }
 
+/* Which of a PDF's files is its invoice: pdfdetach's listing as it
+ * prints it, the Factur-X name before any other .xml, and listings a
+ * PDF's author can make odd (names with newlines, numbers past int). */
+static void
+the_invoice_among_a_pdfs_files(void **state)
+{
+	static const struct {
+		const char *listing;
+		int want;
+	} cases[] = {
+		{ "1 embedded files\n1: factur-x.xml\n", 1 },
+		{ "3 embedded files\n1: terms.pdf\n2: notes.xml\n3: FACTUR-X.XML\n", 3 },
+		{ "2 embedded files\n1: data.XML\n2: photo.jpg\n", 1 },
+		{ "2 embedded files\n1: photo.jpg\n2: xrechnung.xml", 2 },
+		{ "1 embedded files\n1: zugferd-invoice.xml\r\n", 1 },
+		{ "2 embedded files\n1: a.pdf\n2: b.txt\n", 0 },
+		{ "0 embedded files\n", 0 },
+		{ "", 0 },
+		/* a name with a newline: its second line is no file */
+		{ "1 embedded files\n1: a\nfactur-x.xml\n", 0 },
+		/* numbers no PDF's listing has, int overflow included */
+		{ "1 embedded files\n99999999999999999999: factur-x.xml\n", 0 },
+		{ "1 embedded files\n0: factur-x.xml\n-1: factur-x.xml\n", 0 },
+		{ "1 embedded files\n 1: factur-x.xml\n", 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *l = cases[i].listing;
+
+		if (mail_pdf_invoice_attachment(l, strlen(l)) != cases[i].want)
+			fail_msg("listing %zu: want %d", i, cases[i].want);
+	}
+	/* bytes after a NUL are still the listing's */
+	static const char nul[] = "x\0\n4: factur-x.xml";
+	assert_int_equal(mail_pdf_invoice_attachment(nul, sizeof nul - 1), 4);
+}
+
 int
 main(void)
 {
@@ -355,6 +393,7 @@ main(void)
 		cmocka_unit_test(dates),
 		cmocka_unit_test(the_demo_mailbox),
 		cmocka_unit_test(invoice_xml_without_and_with_a_dtd),
+		cmocka_unit_test(the_invoice_among_a_pdfs_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
