@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "private.h"
@@ -585,6 +586,43 @@ local_path(struct folder_sync *fs, char **out, struct vt_error *err)
 	return imap_local_path(fs->acct, fs->opts->mail_root, fs->name, fs->delim, out, err);
 }
 
+static bool
+older_file(const struct md_folder *f, const struct md_entry *a, const struct md_entry *b)
+{
+	char pa[PATH_MAX], pb[PATH_MAX];
+	struct stat sa, sb;
+
+	md_entry_path(f, a, pa, sizeof pa);
+	md_entry_path(f, b, pb, sizeof pb);
+	if (stat(pa, &sa) != 0 || stat(pb, &sb) != 0)
+		return false;
+	return sa.st_mtim.tv_sec < sb.st_mtim.tv_sec ||
+	       (sa.st_mtim.tv_sec == sb.st_mtim.tv_sec && sa.st_mtim.tv_nsec < sb.st_mtim.tv_nsec);
+}
+
+/* Two files of one UID (a copy made beside it, by hand or by a file
+ * manager): the same bytes twice, and one goes; other bytes are not the
+ * server's message, and the newer file (the copy) stays as local mail,
+ * no longer synced, never removed on a guess. A file that cannot be
+ * read now is left alone, outside the records. */
+static vt_status
+one_file_a_uid(struct folder_sync *fs, struct rec *r, struct md_entry *e, struct vt_error *err)
+{
+	struct md_entry *kept = r->file;
+	struct vt_error ignored = { 0 };
+
+	if ((!kept->hashed && md_entry_digest(&fs->md, kept, &ignored) != VT_OK) ||
+	    md_entry_digest(&fs->md, e, &ignored) != VT_OK)
+		return VT_OK;
+	if (kept->crlf_size == e->crlf_size && memcmp(kept->sha256, e->sha256, 32) == 0)
+		return md_remove(&fs->md, e, err);
+	if (older_file(&fs->md, e, kept)) {
+		r->file = e;
+		e = kept;
+	}
+	return md_unmark(&fs->md, e, err);
+}
+
 /* Files and state into records; files of another UIDVALIDITY aside. */
 static vt_status
 load_local(struct folder_sync *fs, bool *adopted, struct vt_error *err)
@@ -603,10 +641,9 @@ load_local(struct folder_sync *fs, bool *adopted, struct vt_error *err)
 			fs->stale[fs->n_stale++] = e;
 			continue;
 		}
-		/* Two files of one UID: the same message twice; keep one. */
 		if (fs->n_recs && fs->recs[fs->n_recs - 1].uid == e->uid &&
 		    fs->recs[fs->n_recs - 1].file) {
-			if ((rc = md_remove(&fs->md, e, err)) != VT_OK)
+			if ((rc = one_file_a_uid(fs, &fs->recs[fs->n_recs - 1], e, err)) != VT_OK)
 				return rc;
 			continue;
 		}

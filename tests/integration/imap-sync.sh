@@ -122,6 +122,24 @@ ok "the expunged message's file is gone" sh -c "! ls -R '$L/INBOX' | grep -q ',v
 is "INBOX matches the server after the expunge" "$(local_hashes "$L/INBOX")" \
 	"$(server_hashes INBOX)"
 
+# ---- two files of one UID ----------------------------------------------------------
+# a copy of a message beside it (cp in a file manager) goes; a copy the
+# user changed is not the server's message: the newer file stays, as
+# local mail, and the older keeps the UID
+six=$(ls "$L/INBOX/cur" | grep ",vt=$uv-6:")
+cp "$L/INBOX/cur/$six" "$L/INBOX/cur/copy,vt=$uv-6:2,S"
+seven=$(ls "$L/INBOX/cur" | grep ",vt=$uv-7:")
+sed 's/^Subject: /Subject: [my notes] /' "$L/INBOX/cur/$seven" >"$L/INBOX/cur/edited,vt=$uv-7:2,S"
+touch -d '1 minute' "$L/INBOX/cur/edited,vt=$uv-7:2,S"
+$V sync --no-index >/dev/null 2>&1
+is "the same bytes twice under one UID: one file left" \
+	"$(ls "$L/INBOX/cur" "$L/INBOX/new" | grep -c ",vt=$uv-6[:]*")" "1"
+ok "changed bytes under the same UID: the older file keeps it" test -f "$L/INBOX/cur/$seven"
+ok "and the changed copy is still here, no longer the UID's" test -f "$L/INBOX/cur/edited:2,S"
+contains "with the user's change" "$(cat "$L/INBOX/cur/edited:2,S")" "Subject: [my notes] "
+rm "$L/INBOX/cur/edited:2,S"
+is "INBOX matches the server again" "$(local_hashes "$L/INBOX")" "$(server_hashes INBOX)"
+
 # ---- UIDVALIDITY change ---------------------------------------------------------------
 before=$(IMAP uidvalidity Odd)
 IMAP recreate Odd
