@@ -10,7 +10,7 @@
  *     Message-IDs and sizes are read: a message that already has its copy
  *     there (a run killed between COPY and EXPUNGE; the same Message-ID,
  *     size and bytes, read back and compared with the file) is not copied
- *     again.
+ *     again, and loses a \Deleted another client gave it.
  *  3. UID MOVE (RFC 6851) where offered. Else UID COPY, then each copy is
  *     looked up among the target's new UIDs by Message-ID and size, and
  *     only the verified sources get UID STORE +FLAGS.SILENT (\Deleted) and
@@ -675,6 +675,26 @@ mirror_group(struct mirror *m, struct md_folder *sf, const char *source, uint32_
 	smsgs_free(tgt, ntgt);
 	tgt = NULL;
 	ntgt = 0;
+	/* a copy that another client marked \Deleted would be the only one
+	 * left once the source goes, there for anyone's EXPUNGE */
+	nuids = 0;
+	for (size_t i = 0; i < n; i++)
+		if (c[i].had_copy)
+			uids[nuids++] = c[i].target;
+	if (nuids > 0) {
+		struct mailimap_set *set;
+
+		qsort(uids, nuids, sizeof *uids, cmp_u32);
+		if ((set = imap_uid_set(uids, nuids)) == NULL) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		rc = imap_uid_store_flag(&m->conn, set, mailimap_flag_new_deleted(), false,
+					 m->acct->name, box, err);
+		mailimap_set_free(set);
+		if (rc != VT_OK)
+			goto out;
+	}
 
 	/* 3. move, or copy and verify */
 	nuids = pick_uids(c, n, pick_to_copy, uids);

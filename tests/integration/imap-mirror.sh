@@ -26,7 +26,7 @@ mailbox() {
 	sed 's/^Message-ID: <\(.*\)>/Message-ID: <trashed.\1>/I' "$f" >"$M/.Trash/cur/1.trash:2,S"
 	echo "Trash" >"$M/subscriptions"
 }
-for u in buyer off copy nouid killm killc; do mailbox $u; done
+for u in buyer off copy nouid killm killc killd; do mailbox $u; done
 imap_start
 
 # config USER HOST [TRIAGE LINES]: user USER's account "main" at HOST.
@@ -245,5 +245,23 @@ kill_run killc 127.0.0.2 renamed mueller-buero mueller-buero.example \
 	"1 Vendors.M&APw-ller B&APw-robedarf;"
 ok "the UTF-7 folder is a local directory of that name" \
 	test -d "$TMP/killc-mail/main/Vendors/M&APw-ller B&APw-robedarf/cur"
+
+# a copy in the vendor folder that carries \Deleted (marked so in another
+# client) is the copy only once the flag is off: else the sources went
+# and the one copy left waited for anyone's EXPUNGE
+config killd 127.0.0.2 "$ON"
+V="$VTRIAGE --config $TMP/killd.conf"
+$V sync >/dev/null 2>&1
+before=$(server_hashes killd)
+$V vendor promote globex >/dev/null
+VTRIAGE_TEST_MIRROR_KILL=copied $V sync >/dev/null 2>&1
+is "kill -9 after the COPY: the process was killed" "$?" "137"
+IMAP_AS killd delete-flag Vendors.globex-example globex.example
+is "the copies marked deleted elsewhere" "$(IMAP_AS killd deleted Vendors.globex-example)" "5"
+$V sync >/dev/null 2>&1
+is "the rerun exits 0" "$?" "0"
+is "Globex's mail is only in its folder" "$(where killd globex.example)" "5 Vendors.globex-example;"
+is "and none of it is left \\Deleted there" "$(IMAP_AS killd deleted Vendors.globex-example)" "0"
+is "every message once on the server" "$(server_hashes killd)" "$before"
 
 done_testing
