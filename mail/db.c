@@ -507,9 +507,12 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 	if (loc->mail_root == NULL || *loc->mail_root == '\0')
 		return vt_fail(err, VT_ERR_CONFIG, "no mail root: set [store] maildir");
 	if (realpath(loc->mail_root, root) == NULL)
-		return vt_fail(err, VT_ERR_IO, "mail root %s: %s", loc->mail_root, strerror(errno));
+		return vt_fail(err, VT_ERR_IO, "%s: %s: %s",
+			       loc->mail_root_origin ? loc->mail_root_origin : "mail root",
+			       loc->mail_root, strerror(errno));
 	if (stat(root, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return vt_fail(err, VT_ERR_IO, "mail root %s: not a directory", root);
+		return vt_fail(err, VT_ERR_IO, "%s: %s: not a directory",
+			       loc->mail_root_origin ? loc->mail_root_origin : "mail root", root);
 	if ((rc = mail_make_dirs(loc->data_dir, err)) != VT_OK)
 		return rc;
 	if (snprintf(xapian_dir, sizeof xapian_dir, "%s/notmuch", loc->data_dir) >=

@@ -203,6 +203,8 @@ struct mail_db_location {
 	 * xapian files under data_dir, mail under mail_root) ... */
 	const char *data_dir;
 	const char *mail_root;
+	/* where mail_root was set, which its errors name (NULL: none) */
+	const char *mail_root_origin;
 	/* with names or /regex/ (over the path below mail_root) the index
 	 * passes by, as notmuch's new.ignore; other mail programs' files
 	 * are passed by in either database (sync-state.c) */

@@ -362,6 +362,8 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 					       section, key);
 			free(*str);
 			*str = expand_path(value, ps->base_dir);
+			if (str == &ps->cfg->maildir)
+				ps->cfg->maildir_line = line;
 			return *str ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		case CONFIG_STRING:
 			/* a name and a command are text: mail headers and argv
@@ -472,6 +474,14 @@ finish(struct vt_config *cfg, struct vt_error *err)
 			       cfg->path ? cfg->path : "no config file");
 	if (cfg->maildir == NULL && (cfg->maildir = expand_path("~/Maildir", NULL)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	if ((cfg->maildir_line > 0
+		     ? asprintf(&cfg->maildir_origin, "%s:%d: [store] maildir", cfg->path,
+				cfg->maildir_line)
+		     : asprintf(&cfg->maildir_origin, "%s: no [store] maildir, so ~/Maildir",
+				cfg->path ? cfg->path : "no config file")) < 0) {
+		cfg->maildir_origin = NULL;
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	}
 	if (!normalise_domains(cfg->own_domains, cfg->n_own_domains) ||
 	    !normalise_domains(cfg->personal_domains, cfg->n_personal_domains))
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -695,6 +705,7 @@ vt_config_free(struct vt_config **cfgp)
 		return;
 	free(cfg->path);
 	free(cfg->maildir);
+	free(cfg->maildir_origin);
 	free(cfg->data_dir);
 	free(cfg->pdf_helper);
 	free(cfg->notmuch_db);
@@ -735,6 +746,7 @@ vt_config_mail_location(const struct vt_config *cfg, struct mail_db_location *ou
 {
 	out->data_dir = cfg->data_dir;
 	out->mail_root = cfg->maildir;
+	out->mail_root_origin = cfg->maildir_origin;
 	out->notmuch_db = cfg->notmuch_db;
 	out->ignore = (const char *const *)cfg->ignore;
 	out->n_ignore = cfg->n_ignore;

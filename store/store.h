@@ -37,6 +37,9 @@ struct vt_config {
 	char *maildir;    /* [store] maildir: the mail root */
 	char *data_dir;   /* [store] data */
 	char *notmuch_db; /* [store] notmuch_db: reuse this notmuch database */
+	/* where maildir was set ("FILE:LINE: [store] maildir"), for errors */
+	char *maildir_origin;
+	int maildir_line;
 	/* [store] ignore: names and /regex/ the index passes by, as
 	 * notmuch's new.ignore (vtriage's own index; a reused one keeps
 	 * notmuch's setting) */

@@ -96,6 +96,17 @@ printf '[store]\nmaildir = x\n[account a]\nhost = h\nuser = u\nfolderz = INBOX\n
 contains "an unknown account key too" "$($V --config "$TMP/acct.conf" count '*' 2>&1)" \
 	"acct.conf:6: [account a] folderz: unknown key"
 
+# a mail root that is not there: the line that names it
+printf '[identity]\nname = X\n[store]\nmaildir = %s/no-such-mail\ndata = %s/nomail-data\n' "$TMP" "$TMP" \
+	>"$TMP/nomail.conf"
+out=$($V --config "$TMP/nomail.conf" search x 2>&1)
+contains "a missing mail root names its config line" "$out" \
+	"nomail.conf:4: [store] maildir: $TMP/no-such-mail: No such file or directory"
+printf '[identity]\nname = X\n[store]\ndata = %s/nomail-data\n' "$TMP" >"$TMP/nomail2.conf"
+out=$(HOME=$TMP/nohome $V --config "$TMP/nomail2.conf" count '*' 2>&1)
+contains "and the default, when none is set" "$out" \
+	"nomail2.conf: no [store] maildir, so ~/Maildir: $TMP/nohome/Maildir: No such file"
+
 # files 0600 and directories 0700 whatever the umask; a data directory
 # others can read is said
 mkdir -p "$TMP/modes/mail/cur" "$TMP/modes/mail/new" "$TMP/modes/mail/tmp"
