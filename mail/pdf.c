@@ -257,6 +257,34 @@ result_failed(GString *out, const char *why)
 	g_string_append_printf(out, "%sstatus %s\n", HELPER_MAGIC, why);
 }
 
+/* What the limits may have caused, and a higher limit undo. */
+static bool
+failed_at_a_limit(const char *status)
+{
+	return strcmp(status, "timed out") == 0 || strcmp(status, "out of memory") == 0 ||
+	       strcmp(status, "the PDF reader crashed") == 0;
+}
+
+/* A cached failure ("limits SECONDS MB" after its status) that the
+ * limits of now might undo: a time limit or memory raised since (a
+ * cache written before the limits were kept: read again). */
+static bool
+failed_under_lower_limits(const GString *answer, const struct mail_pdf_options *opts)
+{
+	const char *status = answer->str + strlen(HELPER_MAGIC), *limits;
+	char why[64];
+	unsigned seconds, mb;
+
+	if (answer->len < strlen(HELPER_MAGIC) || sscanf(status, "status %63[^\n]", why) != 1 ||
+	    !failed_at_a_limit(why))
+		return false;
+	/* a failure's answer is its status and its limits, no text */
+	if ((limits = strstr(status, "\nlimits ")) == NULL ||
+	    sscanf(limits, "\nlimits %u %u", &seconds, &mb) != 2)
+		return true;
+	return opts->timeout_s > seconds || opts->memory_mb > mb;
+}
+
 void
 mail_pdf_parse_answer(const char *answer, size_t len, struct mail_pdf_result *res)
 {
@@ -310,7 +338,8 @@ mail_pdf_read(const struct mail_pdf_options *opts, const void *pdf, size_t len,
 		return;
 	}
 	hash = g_compute_checksum_for_data(G_CHECKSUM_SHA256, pdf, len);
-	if (cache_path(opts, hash, path, sizeof path) && cache_read(path, answer)) {
+	if (cache_path(opts, hash, path, sizeof path) && cache_read(path, answer) &&
+	    !failed_under_lower_limits(answer, opts)) {
 		if (opts->stats != NULL)
 			__atomic_add_fetch(&opts->stats->cached, 1, __ATOMIC_RELAXED);
 		mail_pdf_parse_answer(answer->str, answer->len, res);
@@ -337,9 +366,12 @@ mail_pdf_read(const struct mail_pdf_options *opts, const void *pdf, size_t len,
 		__atomic_add_fetch(&opts->stats->read, 1, __ATOMIC_RELAXED);
 	if (failure != NULL)
 		result_failed(answer, failure);
-	/* A helper that cannot run says nothing of the PDF: not cached. */
-	if (failure == NULL || strcmp(failure, "timed out") == 0 ||
-	    strcmp(failure, "out of memory") == 0 || strcmp(failure, "the PDF reader crashed") == 0)
+	/* A helper that cannot run says nothing of the PDF: not cached. A
+	 * PDF that failed under the limits is, with them (read again when
+	 * they are raised). */
+	if (failure != NULL && failed_at_a_limit(failure))
+		g_string_append_printf(answer, "limits %u %u\n", opts->timeout_s, opts->memory_mb);
+	if (failure == NULL || failed_at_a_limit(failure))
 		if (cache_path(opts, hash, path, sizeof path))
 			cache_write(opts, path, answer);
 	mail_pdf_parse_answer(answer->str, answer->len, res);

@@ -104,6 +104,15 @@ is "amount: finds the PDF's bill" "$(vt count 'amount:1188.81' 2>&1)" "2"
 rm -rf "$TMP/data/notmuch" "$TMP/data/vtriage.db"
 again=$(vt index 2>&1)
 contains "a second index reads no PDF again" "$again" "PDF attachments: 0 read"
+# but one that failed at its time limit is read again once it is raised
+write_config "$TMP/conf" "$TMP/mail" "$TMP/data" "[pdf]
+timeout = 3"
+rm -rf "$TMP/data/notmuch" "$TMP/data/vtriage.db"
+again=$(vt index 2>&1)
+contains "a raised time limit reads the PDF that timed out again" "$again" "PDF attachments: 1 read"
+rm -rf "$TMP/data/notmuch" "$TMP/data/vtriage.db"
+again=$(vt index 2>&1)
+contains "and then keeps its answer under that limit" "$again" "PDF attachments: 0 read"
 
 # a reader that closes its output and then sleeps: held to the deadline
 # all the same (its CPU limit never comes)
