@@ -668,6 +668,93 @@ reattribute_identity_changes(struct index_run *r, struct mail_db *db,
 	return rc;
 }
 
+/* ---- PDFs read again under raised limits ---- */
+
+/*
+ * A PDF that timed out or ran out of memory under [pdf] timeout and
+ * memory_mb is read again once either is raised: its mail is attributed
+ * again, which makes its document anew (the PDF cache keeps the limits a
+ * failure came under and reads it again, mail/pdf.c). Only mail whose
+ * document says so is read, in queries of a few hundred ids.
+ */
+/* The mail whose ids st selects (reset here) attributed again, in
+ * queries of a few hundred ids; the ids are read whole first, so that
+ * no statement stays open across the attribution's writes. */
+static vt_status
+reattribute_selected(sqlite3_stmt *st, struct mail_db *db, const struct mail_index_options *opts,
+		     const struct mail_index_hooks *hooks, unsigned *count, struct vt_error *err)
+{
+	char **ids = NULL, *query = NULL;
+	size_t n_ids = 0;
+	vt_status rc = VT_OK;
+
+	*count = 0;
+	while (rc == VT_OK && sqlite3_step(st) == SQLITE_ROW) {
+		char **grown = realloc(ids, (n_ids + 1) * sizeof *grown);
+
+		if (grown == NULL || (grown[n_ids] = mail_query_quote(
+					      (const char *)sqlite3_column_text(st, 0))) == NULL)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		if (grown != NULL)
+			ids = grown;
+		if (rc == VT_OK)
+			n_ids++;
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; rc == VT_OK && i < n_ids; i++) {
+		char *grown = NULL;
+
+		if (asprintf(&grown, "%s%sid:%s", query ? query : "", query ? " OR " : "", ids[i]) <
+		    0)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(query);
+		query = grown;
+		if (rc == VT_OK && ((i + 1) % 200 == 0 || i + 1 == n_ids)) {
+			unsigned done = 0;
+
+			rc = mail_reattribute(db, query, opts, hooks, &done, err);
+			*count += done;
+			free(query);
+			query = NULL;
+		}
+	}
+	for (size_t i = 0; i < n_ids; i++)
+		free(ids[i]);
+	free(ids);
+	free(query);
+	return rc;
+}
+
+static vt_status
+reread_pdfs_under_raised_limits(struct index_run *r, struct mail_db *db,
+				const struct mail_index_options *opts,
+				const struct mail_index_hooks *hooks,
+				struct vt_index_report *report, struct vt_error *err)
+{
+	char now[48], *before = vt_meta_get(r->s, "pdf_limits");
+	long seconds = 0, mb = 0;
+	sqlite3_stmt *st;
+	vt_status rc = VT_OK;
+	unsigned count = 0;
+
+	snprintf(now, sizeof now, "%ld %ld", r->cfg->pdf_timeout, r->cfg->pdf_memory_mb);
+	if (r->cfg->pdf_read && before != NULL && sscanf(before, "%ld %ld", &seconds, &mb) == 2 &&
+	    (r->cfg->pdf_timeout > seconds || r->cfg->pdf_memory_mb > mb)) {
+		st = vt_sql_prepare(r->s,
+				    "SELECT message_id FROM documents WHERE note IN"
+				    " ('PDF not read: timed out', 'PDF not read: out of memory',"
+				    " 'PDF not read: the PDF reader crashed')",
+				    err);
+		rc = st == NULL ? (err ? err->status : VT_ERR_DB)
+				: reattribute_selected(st, db, opts, hooks, &count, err);
+		report->mail.attributed += count;
+	}
+	if (rc == VT_OK && (before == NULL || strcmp(before, now) != 0))
+		rc = vt_meta_set(r->s, "pdf_limits", now, err);
+	free(before);
+	return rc;
+}
+
 /* ---- healing after a crash ---- */
 
 static vt_status
@@ -705,10 +792,8 @@ reconcile(struct index_run *r, struct mail_db *db, bool after_crash,
 	unsigned long in_index = 0;
 	sqlite3_stmt *st;
 	long in_store = 0;
-	char *query = NULL;
 	unsigned count = 0;
 	vt_status rc;
-	int step;
 
 	if ((rc = mail_count(db, "*", false, &in_index, err)) != VT_OK)
 		return rc;
@@ -742,53 +827,15 @@ reconcile(struct index_run *r, struct mail_db *db, bool after_crash,
 	if (rc != VT_OK)
 		return rc;
 
-	/* Messages in the index the store lacks: attribute them again, in
-	 * queries of a few hundred ids (read first: no statement stays open
-	 * across the writes). */
+	/* Messages in the index the store lacks: attributed again. */
 	st = vt_sql_prepare(
 		r->s,
 		"SELECT id FROM temp.present WHERE id NOT IN (SELECT message_id FROM messages)",
 		err);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
-	struct {
-		char **ids;
-		size_t n;
-	} missing = { 0 };
-
-	while (rc == VT_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		char **grown = realloc(missing.ids, (missing.n + 1) * sizeof *grown);
-
-		if (grown == NULL || (grown[missing.n] = mail_query_quote(
-					      (const char *)sqlite3_column_text(st, 0))) == NULL)
-			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		if (grown != NULL)
-			missing.ids = grown;
-		if (rc == VT_OK)
-			missing.n++;
-	}
-	sqlite3_reset(st);
-	for (size_t i = 0; rc == VT_OK && i < missing.n; i++) {
-		char *grown = NULL;
-
-		if (asprintf(&grown, "%s%sid:%s", query ? query : "", query ? " OR " : "",
-			     missing.ids[i]) < 0)
-			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		free(query);
-		query = grown;
-		if (rc == VT_OK && (++count % 200 == 0 || i + 1 == missing.n)) {
-			unsigned done = 0;
-
-			rc = mail_reattribute(db, query, opts, hooks, &done, err);
-			report->reconciled += done;
-			free(query);
-			query = NULL;
-		}
-	}
-	for (size_t i = 0; i < missing.n; i++)
-		free(missing.ids[i]);
-	free(missing.ids);
-	free(query);
+	rc = reattribute_selected(st, db, opts, hooks, &count, err);
+	report->reconciled += count;
 	vt_sql_exec(r->s, "DELETE FROM temp.present", NULL);
 	return rc;
 }
@@ -967,6 +1014,8 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	rc = mail_index_run(db, &opts, &hooks, &report->mail, err);
 	if (rc == VT_OK)
 		rc = reattribute_identity_changes(&run, db, &opts, &hooks, report, err);
+	if (rc == VT_OK)
+		rc = reread_pdfs_under_raised_limits(&run, db, &opts, &hooks, report, err);
 	/* Nobody else wrote to the index since our last run: the store
 	 * mirrors it and saw every change of this run through the hooks,
 	 * and counting every message (35 ms at 300,000) is skipped. */

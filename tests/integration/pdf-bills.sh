@@ -134,4 +134,15 @@ took=$(( $(date +%s) - start ))
 ok "within its time limit (took ${took} s)" test "$took" -lt 15
 contains "and the PDF is noted as timed out" \
 	"$("$VTRIAGE" --config "$TMP/sleepy.conf" bill list 2>&1)" "PDF not read: timed out"
+# the time limit raised: mail already indexed whose PDF timed out is read
+# again at the next run (here by the real reader, which reads it)
+write_config "$TMP/sleepy.conf" "$TMP/sleepy-mail" "$TMP/sleepy-data" "[pdf]
+timeout = 5"
+out=$("$VTRIAGE" --config "$TMP/sleepy.conf" index 2>&1)
+contains "a raised limit: the next run reads the PDF that timed out" "$out" "PDF attachments: 1 read"
+bills=$("$VTRIAGE" --config "$TMP/sleepy.conf" bill list 2>&1)
+contains "and its bill has the PDF's total" "$bills" "INC-5512              \$3,920.00  pdf"
+lacks "no longer noted as timed out" "$bills" "PDF not read"
+out=$("$VTRIAGE" --config "$TMP/sleepy.conf" index 2>&1)
+lacks "the run after reads nothing again" "$out" "1 read"
 done_testing
