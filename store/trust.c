@@ -330,7 +330,9 @@ static const char judge_pairs[] =
 	"  (SELECT min(date) FROM messages m WHERE m.org = l.like_org AND m.kind = 1),"
 	"  " VT_SQL_WROTE_TO("l.like_org") ","
 	"  (SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.org = l.like_org"
-	"   AND m.kind = 1 LIMIT 2))"
+	"   AND m.kind = 1 LIMIT 2)),"
+	"  " VT_SQL_WROTE_TO("l.org") ","
+	"  vk.created, vl.created"
 	" FROM domain_likeness l"
 	" JOIN vendor_domains dk ON dk.domain = l.like_org JOIN vendors vk ON vk.id = dk.vendor_id"
 	" LEFT JOIN vendor_domains dl ON dl.domain = l.org"
@@ -370,11 +372,24 @@ vt_trust_judge_domains(struct vt_store *s, struct vt_error *err)
 			like_first = sqlite3_column_int64(st, 9);
 		bool wrote = sqlite3_column_int(st, 10) != 0;
 		bool history = sqlite3_column_int(st, 11) >= 2;
-		/* The imitator is the one that came later: the user having
-		 * written to both (a reply to the impostor), or trusting the
-		 * newcomer with --force, does not make the original a copy. A
-		 * trusted domain with no mail yet is older than any. */
-		bool older = like_seen ? like_first < org_first : like_trusted;
+		bool wrote_org = sqlite3_column_int(st, 12) != 0;
+		int64_t like_made = sqlite3_column_int64(st, 13),
+			org_made = sqlite3_column_type(st, 14) == SQLITE_NULL
+					   ? INT64_MAX
+					   : sqlite3_column_int64(st, 14);
+		/* The imitator is the one that came later: the one the user did
+		 * not write to, else the one an index run met later (its
+		 * vendor made after), else, for mail met in one run (a first
+		 * index), the one whose mail is dated later. A Date is the
+		 * sender's to write: an impostor's mail dated years back made
+		 * the vendor's own domain the copy. The user having written to
+		 * both (a reply to the impostor), or trusting the newcomer with
+		 * --force, does not make the original a copy. A trusted domain
+		 * with no mail yet is older than any. */
+		bool older = (wrote && !wrote_org) ||
+			     (!(wrote_org && !wrote) && like_made < org_made) ||
+			     (!(wrote_org && !wrote) && like_made == org_made &&
+			      (like_seen ? like_first < org_first : like_trusted));
 		void *grown;
 
 		if (strcmp(org, last) == 0 || org_vendor == like_vendor || org_trusted ||
