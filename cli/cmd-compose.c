@@ -175,16 +175,22 @@ edit_loop(struct cli *cli, char *path, const char *original, bool terminal,
 			return 1;
 		}
 		{
-			char *to = cli_text(o.recipients);
+			char *to = cli_text(o.recipients), *warning = cli_text(sent.warning);
 
 			fprintf(cli->out, "sent to %s <%s>\n", to ? to : "", o.message_id);
 			if (sent.account[0])
 				fprintf(cli->out,
 					"the copy goes to the Sent folder of account %s at the next sync\n",
 					sent.account);
+			if (sent.warning[0])
+				fprintf(stderr, "vtriage: warning: %s\n",
+					warning ? warning : sent.warning);
 			free(to);
+			free(warning);
 		}
 		mail_outgoing_clear(&o);
+		/* sent: the draft goes, whatever failed after (kept, it would be
+		 * sent again) */
 		unlink(path);
 		return 0;
 	}
@@ -299,14 +305,21 @@ cmd_compose(struct cli *cli, const struct cli_command *self, int argc, char **ar
 		return cli_usage_error(cli, "takes options only (--to, --subject)");
 	if (cli_load_config(cli, &err) != VT_OK)
 		return cli_error(&err);
-	/* a postponed draft (or one a failed send kept), taken up again */
+	/* a postponed draft (or one a failed send kept), taken up again;
+	 * a file of the user's is copied into the drafts, and left as it is
+	 * (the draft's file goes once sent) */
 	if (resume != NULL) {
-		char *path = strdup(resume);
+		char *path = NULL;
 
-		if (path == NULL || (draft = vt_draft_read(resume)) == NULL) {
+		if ((draft = vt_draft_read(resume)) == NULL) {
 			fprintf(stderr, "vtriage: %s: %s\n", resume, strerror(errno));
-			free(path);
 			return 1;
+		}
+		path = vt_draft_is_ours(cli->cfg, resume) ? strdup(resume)
+							  : vt_draft_save(cli->cfg, draft, &err);
+		if (path == NULL) {
+			free(draft);
+			return err.msg[0] ? cli_error(&err) : 1;
 		}
 		code = edit_and_send(cli, path, "");
 		free(draft);

@@ -209,8 +209,9 @@ vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
 	static volatile sig_atomic_t never;
 	struct vt_index_report report;
 	struct vt_index_ui ui = { 0 };
+	struct vt_error after = { 0 };
 	char copy[4300];
-	const char *account;
+	const char *account = NULL, *failed = NULL;
 	vt_status rc;
 
 	if (result != NULL)
@@ -218,20 +219,36 @@ vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
 	if ((rc = run_command(cfg->send_command ? cfg->send_command : "sendmail -t", o, err)) !=
 	    VT_OK)
 		return rc;
-	/* sent: from here a failure loses no mail, it only leaves no copy */
-	if ((rc = save_sent(cfg, o, copy, sizeof copy, err)) != VT_OK)
-		return vt_fail(err, rc, "sent, but no copy kept: %s", err ? err->msg : "");
-	if ((account = vt_sent_account(cfg, o->from)) != NULL) {
-		if ((rc = queue_for_server(cfg, account, copy, err)) != VT_OK)
-			return vt_fail(err, rc, "sent and kept, but not queued for the server: %s",
-				       err ? err->msg : "");
-		if (result != NULL)
+	/* Sent: from here a failure loses no mail, it only leaves no copy,
+	 * and is no failed send (its draft kept, sent again on a retry). */
+	if (save_sent(cfg, o, copy, sizeof copy, &after) != VT_OK) {
+		failed = "sent, but no copy kept";
+	} else if ((account = vt_sent_account(cfg, o->from)) != NULL &&
+		   queue_for_server(cfg, account, copy, &after) != VT_OK) {
+		failed = "sent and kept, but not queued for the server";
+	} else {
+		if (account != NULL && result != NULL)
 			snprintf(result->account, sizeof result->account, "%s", account);
+		if (db != NULL && store != NULL &&
+		    vt_index(store, db, cfg, false, &never, &ui, &report, &after) != VT_OK)
+			failed = "sent and kept, but not indexed";
 	}
-	if (db != NULL && store != NULL &&
-	    (rc = vt_index(store, db, cfg, false, &never, &ui, &report, err)) != VT_OK)
-		return vt_fail(err, rc, "sent and kept, but not indexed: %s", err ? err->msg : "");
+	if (failed != NULL && result != NULL)
+		snprintf(result->warning, sizeof result->warning, "%s: %.900s", failed, after.msg);
 	return VT_OK;
+}
+
+bool
+vt_draft_is_ours(const struct vt_config *cfg, const char *path)
+{
+	char dir[4096], drafts[PATH_MAX], real[PATH_MAX];
+	size_t n;
+
+	snprintf(dir, sizeof dir, "%s/drafts", cfg->data_dir);
+	if (realpath(dir, drafts) == NULL || realpath(path, real) == NULL)
+		return false;
+	n = strlen(drafts);
+	return strncmp(real, drafts, n) == 0 && real[n] == '/' && strchr(real + n + 1, '/') == NULL;
 }
 
 /* The draft's file, kept in <data>/drafts until sent or dropped (a

@@ -576,7 +576,13 @@ void vt_month_list_clear(struct vt_month_list *list);
  * db and store are given). result may be NULL. */
 struct vt_send_result {
 	char account[128]; /* the copy is queued for this account's server ("": none) */
+	/* sent, but what came after failed (the copy, its queue, the index):
+	 * the mail is gone all the same, and its draft must go too (kept, it
+	 * would be sent again); "" when all went well */
+	char warning[VT_ERROR_MAX];
 };
+/* VT_OK once [send] command took the mail, whatever failed after it
+ * (result->warning says what). */
 vt_status vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
 		  const struct mail_outgoing *o, struct vt_send_result *result,
 		  struct vt_error *err);
@@ -584,6 +590,9 @@ vt_status vt_send(const struct vt_config *cfg, struct vt_store *store, struct ma
 /* A draft kept in <data>/drafts (made 0700) until sent or dropped: its
  * path, malloc'd, or NULL (err says why). */
 char *vt_draft_save(const struct vt_config *cfg, const char *text, struct vt_error *err);
+/* Whether path is one of <data>/drafts (a draft vtriage made, whose
+ * file goes once sent), not a file of the user's. */
+bool vt_draft_is_ours(const struct vt_config *cfg, const char *path);
 /* The postponed drafts of <data>/drafts, newest first. To and subject
  * are as the draft says (unsanitised: mail text may be quoted there). */
 struct vt_draft {

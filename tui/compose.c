@@ -202,7 +202,7 @@ ask:
 			}
 		}
 		{
-			struct sending s = { t->cfg, t->store, &o, { { 0 } } };
+			struct sending s = { .cfg = t->cfg, .store = t->store, .o = &o };
 
 			if (tui_index_busy(t) ||
 			    (rc = (int)tui_while_writable(t, send_in, &s, &err)) != VT_OK) {
@@ -212,7 +212,10 @@ ask:
 				mail_outgoing_clear(&o);
 				return;
 			}
-			if (s.result.account[0] != '\0') {
+			if (s.result.warning[0] != '\0') {
+				/* sent all the same: the draft goes */
+				tui_say(t, true, "%s (to %s)", s.result.warning, o.recipients);
+			} else if (s.result.account[0] != '\0') {
 				/* a watching sync uploads the copy now */
 				if (t->sync.job == SYNC_WATCH && tui_bg_running(&t->sync.bg))
 					tui_bg_signal(&t->sync.bg, SIGUSR1);

@@ -93,6 +93,34 @@ contains "compose --draft sends the kept draft" "$out" "sent to"
 is "the answer it held" "$(header "$TMP/sent.eml" In-Reply-To)" "<hostile@vendor.example>"
 ok "and it is gone from the drafts" test ! -e "$kept"
 
+# a file of the user's given as the draft: sent, and left where it was
+printf 'To: sam@parts.example\nSubject: From my notes\n\nThe letter.\n' >"$TMP/letter.txt"
+drafts=$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')
+out=$(EDITOR=$TMP/noedit $V compose --draft "$TMP/letter.txt" </dev/null)
+contains "compose --draft FILE sends a file of the user's" "$out" "sent to sam@parts.example"
+is "and leaves the file as it was" "$(cat "$TMP/letter.txt")" \
+	"$(printf 'To: sam@parts.example\nSubject: From my notes\n\nThe letter.')"
+is "nor keeps a copy of it among the drafts" "$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')" "$drafts"
+
+# sent, but no copy could be kept: said, and no failed send (its draft
+# kept and sent again when taken up)
+write_config "$TMP/nocopy.conf" "$TMP/mail" "$TMP/data" "[send]
+command = $TMP/counting-sendmail
+sent_folder = NoCopy"
+printf 'a file where the Sent folder would be\n' >"$TMP/mail/NoCopy"
+printf '#!/bin/sh\ncat >>"%s/counted.eml"\necho sent >>"%s/count"\n' "$TMP" "$TMP" >"$TMP/counting-sendmail"
+chmod +x "$TMP/counting-sendmail"
+out=$(EDITOR=$TMP/editor $VTRIAGE --config "$TMP/nocopy.conf" compose --to sam@parts.example \
+	--subject 'No copy' </dev/null 2>"$TMP/nocopy.err")
+is "a send whose copy fails exits 0" "$?" 0
+contains "says it was sent" "$out" "sent to sam@parts.example"
+contains "and that no copy was kept" "$(cat "$TMP/nocopy.err")" "vtriage: warning: sent, but no copy kept: "
+lacks "once" "$(sed 's/sent, but no copy kept//' "$TMP/nocopy.err")" "no copy kept"
+lacks "and no draft to send again" "$(cat "$TMP/nocopy.err")" "draft is kept"
+is "none left among the drafts" "$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')" "$drafts"
+is "the mail went once" "$(wc -l <"$TMP/count" | tr -d ' ')" 1
+rm -f "$TMP/mail/NoCopy"
+
 out=$(EDITOR=$TMP/editor $V compose --to 'Sam <sam@parts.example>' --subject 'Order 42' </dev/null)
 contains "compose sends a new message" "$out" "sam@parts.example"
 is "its subject" "$(header "$TMP/sent.eml" Subject)" "Order 42"
