@@ -922,7 +922,12 @@ joint_document_terms(struct vt_store *s, const char *query, char **out, struct v
 				rc = err ? err->status : VT_ERR_USAGE;
 			free(value);
 		}
-		/* vendor: stays for notmuch too (it excludes impostors) */
+		/* vendor: stays for notmuch too (it excludes impostors); "and"
+		 * goes (the terms are all and-ed, and one left beside a term
+		 * taken out was a word of the query: "and tag:x and id:..."
+		 * matched what tag:x did not) */
+		if (strcasecmp(tok, "and") == 0)
+			continue;
 		if (!ours || strcmp(prefix, "vendor") == 0) {
 			sb_add(&rest, rest.len ? " " : "");
 			sb_add(&rest, tok);

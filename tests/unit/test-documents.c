@@ -99,6 +99,11 @@ a_bill_that_jumps_is_flagged(void **state)
 	assert_int_equal(count(f, "vendor:acmetel kind:bill amount:>5000"), 1);
 	assert_int_equal(count(f, "kind:bill amount:>5000 subject:reminder"), 1);
 	assert_int_equal(count(f, "(kind:bill) and (amount:>5000)"), 3);
+	/* "and" written out: the same as without (a syntax error, or a
+	 * word of the query left beside a term taken out) */
+	assert_int_equal(count(f, "kind:bill and amount:>5000"), 3);
+	assert_int_equal(count(f, "kind:bill AND amount:>5000 and subject:reminder"), 1);
+	assert_int_equal(count(f, "kind:bill and tag:nosuch and amount:>5000"), 0);
 	assert_int_equal(count(f, "kind:bill amount:>5000 currency:eur"), 0);
 	assert_int_equal(count(f, "currency:usd"), 6);
 }
