@@ -127,9 +127,12 @@ trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_f
 
 	raw_reply = raw_header(file, "Reply-To");
 	mail_address_list_parse(raw_reply, &reply);
-	if (reply.count > 0 && mail_org_domain(reply.items[0].address, other, sizeof other) &&
-	    strcmp(other, org) != 0)
-		copy_str(out->reply_org, sizeof out->reply_org, other);
+	/* each address: a reply goes to all of them ("billing@vendor,
+	 * attacker@freemail" passed as the vendor's) */
+	for (size_t i = 0; i < reply.count && out->reply_org[0] == '\0'; i++)
+		if (mail_org_domain(reply.items[i].address, other, sizeof other) &&
+		    strcmp(other, org) != 0)
+			copy_str(out->reply_org, sizeof out->reply_org, other);
 	mail_address_list_clear(&reply);
 	free(raw_reply);
 

@@ -40,6 +40,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ascii.h"
@@ -227,7 +228,11 @@ static const char *const negations[] = {
 	"nooit",
 	"ongewijzigd",
 	"niet gewijzigd|veranderd",
-	"mai",
+	/* not "mai" alone: the month of May in German and French; the
+	 * Italian never is "non ... mai" */
+	"non * mai",
+	"non * * mai",
+	"mai cambiat*|variat*|modificat*",
 	"invariat*",
 	"non sono cambiate|variate",
 };
@@ -688,8 +693,9 @@ phrases_index(struct phrases *x, const char *const *list, size_t n)
 		}
 }
 
-static bool
-says_any(const char *s, size_t n, const struct phrases *x)
+/* Where the first phrase of x starts in s (n bytes), or n. */
+static size_t
+says_at(const char *s, size_t n, const struct phrases *x)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint64_t m;
@@ -699,9 +705,15 @@ says_any(const char *s, size_t n, const struct phrases *x)
 		m = x->by_start[start_hash(s[i], i + 1 < n ? s[i + 1] : ' ')];
 		for (; m != 0; m &= m - 1)
 			if (match(x->list[__builtin_ctzll(m)], s + i, n - i))
-				return true;
+				return i;
 	}
-	return false;
+	return n;
+}
+
+static bool
+says_any(const char *s, size_t n, const struct phrases *x)
+{
+	return says_at(s, n, x) < n;
 }
 
 struct sentence {
@@ -715,9 +727,16 @@ judge(struct scan *sc, const struct sentence *st)
 {
 	if (sc->out->bank_change && sc->request)
 		return;
-	if (!sc->out->bank_change && says_any(st->s, st->len, &sc->change) &&
-	    !says_any(st->s, st->len, &sc->negation))
-		sc->out->bank_change = true;
+	/* a negation before the change says it is none ("if you receive a
+	 * mail saying our bank details changed, ..."); one after it does
+	 * not ("our bank details have changed, so if you receive a
+	 * reminder with the old account, ignore it") */
+	if (!sc->out->bank_change) {
+		size_t change = says_at(st->s, st->len, &sc->change);
+
+		if (change < st->len && !says_any(st->s, change, &sc->negation))
+			sc->out->bank_change = true;
+	}
 	if (!sc->request && says_any(st->s, st->len, &sc->request_words))
 		sc->request = true;
 }
@@ -823,16 +842,63 @@ mail_payment_kind_name(enum mail_payment_kind kind)
 	return names[kind];
 }
 
+/* Whether the line at s (n bytes) quotes earlier mail ("> ..."). */
+static bool
+quoted_line(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < n && s[i] == '>';
+}
+
+/* text without its quoted lines (malloc'd), or NULL when it has none
+ * (or no memory: then all of it is read) */
+static char *
+unquoted(const char *text, size_t len, size_t *out_len)
+{
+	char *copy = NULL;
+	size_t o = 0;
+
+	for (size_t i = 0; i < len;) {
+		size_t e = i;
+
+		while (e < len && text[e] != '\n')
+			e++;
+		if (quoted_line(text + i, e - i) && copy == NULL) {
+			if ((copy = malloc(len + 1)) == NULL)
+				return NULL;
+			memcpy(copy, text, i);
+			o = i;
+		} else if (!quoted_line(text + i, e - i) && copy != NULL) {
+			memcpy(copy + o, text + i, e - i + (e < len));
+			o += e - i + (e < len);
+		}
+		i = e + 1;
+	}
+	if (copy != NULL) {
+		copy[o] = '\0';
+		*out_len = o;
+	}
+	return copy;
+}
+
 void
 mail_payment_scan(const char *text, size_t len, struct mail_payment_facts *out)
 {
 	struct scan sc = { .out = out };
+	char *own;
 
 	if (out == NULL)
 		return;
 	memset(out, 0, sizeof *out);
 	if (text == NULL)
 		return;
+	/* what the mail quotes is the earlier mail's: the vendor's old
+	 * IBAN quoted below a new one made the new one look known */
+	if ((own = unquoted(text, len, &len)) != NULL)
+		text = own;
 	for (size_t i = 0; i < len;) {
 		size_t e = i;
 
@@ -846,4 +912,5 @@ mail_payment_scan(const char *text, size_t len, struct mail_payment_facts *out)
 	phrases_index(&sc.request_words, request_phrases, N_PHRASES(request_phrases));
 	scan_sentences(&sc, text, len);
 	out->asks_payment = sc.request && (out->n_details > 0 || has_amount(text, len));
+	free(own);
 }

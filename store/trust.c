@@ -876,14 +876,19 @@ judge_money(struct vt_store *s, struct vt_error *err)
 		" JOIN vendor_domains ed ON ed.domain = em.org"
 		" WHERE em.direction = 0 AND e.kind IN ('iban', 'account');"
 		"CREATE INDEX temp.payments_vendor ON payments(vendor_id, date)";
+	/* a detail of a kind the vendor's earlier mail gave, and none of
+	 * those: one new IBAN is enough (an old one named beside it, "no
+	 * longer to be used", cleared the mail before) */
 	static const char differing[] =
 		"SELECT m.message_id, coalesce(v.name, m.org),"
 		"  (SELECT count(DISTINCT x.message_id) FROM temp.payments x"
 		"   WHERE x.vendor_id = d.vendor_id AND x.date < m.date),"
-		"  (SELECT count(*) FROM payment_details p JOIN temp.payments x"
-		"   ON x.kind = p.kind AND x.value = p.value"
-		"   WHERE p.message_id = m.message_id AND x.vendor_id = d.vendor_id"
-		"    AND p.kind IN ('iban', 'account') AND x.date < m.date)"
+		"  (SELECT count(*) FROM payment_details p"
+		"   WHERE p.message_id = m.message_id AND p.kind IN ('iban', 'account')"
+		"    AND EXISTS (SELECT 1 FROM temp.payments x WHERE x.vendor_id = d.vendor_id"
+		"     AND x.kind = p.kind AND x.date < m.date)"
+		"    AND NOT EXISTS (SELECT 1 FROM temp.payments x WHERE x.vendor_id = d.vendor_id"
+		"     AND x.kind = p.kind AND x.value = p.value AND x.date < m.date))"
 		" FROM messages m JOIN vendor_domains d ON d.domain = m.org"
 		" JOIN vendors v ON v.id = d.vendor_id"
 		" WHERE m.direction = 0 AND m.kind = 1 AND m.message_id IN"
@@ -933,7 +938,7 @@ judge_money(struct vt_store *s, struct vt_error *err)
 			if (pass == 0) {
 				rc = suspect(s, r->col[0], VT_SUSPECT_BANK,
 					     "says the bank details have changed", like, err);
-			} else if (pass == 1 && r->num[0] > 0 && r->num[1] == 0) {
+			} else if (pass == 1 && r->num[0] > 0 && r->num[1] > 0) {
 				if (asprintf(&text,
 					     "bank details differ from %lld earlier %s mail%s",
 					     (long long)r->num[0], r->col[1],

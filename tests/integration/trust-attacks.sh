@@ -62,4 +62,36 @@ contains "a backdated look-alike is still the look-alike" "$(vt check)" \
 is "both its mails are flagged" "$(vt count suspicious:lookalike)" 2
 lacks "the contact is not moved to it" "$(vt contact show ann.lee@acmetel.example)" "acrnetel"
 
+# ---- a new IBAN beside the old one ---------------------------------------------
+# the old IBAN quoted below the new one, or named as no longer used,
+# made the new one look known
+scenario beside
+mail "AcmeTel Billing <billing@acmetel.example>" "Re: Invoice AT-2" "$LATER" "$OWN" \
+	"Dear customer,\n\nplease pay invoice AT-2 for \$2,500.00 to IBAN $IBAN2 from now on.\n\nOn Fri, 04 Sep 2026 AcmeTel Billing wrote:\n> Please pay by bank transfer to IBAN $IBAN1 (BIC COBADEFFXXX).\n"
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "Tue, 06 Oct 2026 09:00:00 +0000" "$OWN" \
+	"Dear customer,\n\nplease pay invoice AT-3 for \$2,500.00 to IBAN GB33 BUKB 2020 1555 5555 55.\nPayments to IBAN $IBAN1 can no longer be accepted by our bank.\n"
+vt index --quiet
+check=$(vt check)
+contains "a new IBAN above the old one quoted is flagged" "$check" "Re: Invoice AT-2"
+contains "and one beside the old one named" "$check" "Invoice AT-3"
+is "both, for their bank details" "$(vt count suspicious:bank)" 2
+
+# ---- a second Reply-To address --------------------------------------------------
+scenario replyto
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" \
+	"${OWN}Reply-To: billing@acmetel.example, acmetel.billing@gmail.com\n" \
+	"Dear customer,\n\nplease pay invoice AT-3 for \$2,500.00 to IBAN $IBAN1.\n"
+vt index --quiet
+is "a free-mail address second in Reply-To is flagged" "$(vt count suspicious:replyto)" 1
+
+# ---- wording around the change --------------------------------------------------
+scenario wording
+mail "AcmeTel Billing <billing@acmetel.example>" "Neue Bankverbindung" "$LATER" "$OWN" \
+	"Sehr geehrte Damen und Herren,\n\nab dem 1. Mai gilt unsere neue Bankverbindung.\n"
+mail "AcmeTel Billing <billing@acmetel.example>" "Important" "Tue, 06 Oct 2026 09:00:00 +0000" "$OWN" \
+	"Dear customer,\n\nour bank details have changed, so if you receive a reminder with the old account please ignore it.\n"
+vt index --quiet
+is "a change from the 1st of May, and one with a negation after it, are flagged" \
+	"$(vt count suspicious:bank)" 2
+
 done_testing

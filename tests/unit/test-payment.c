@@ -498,6 +498,34 @@ negations_and_reassurances_are_no_bank_change(void **state)
 	assert_true(scan("This never happened\n\nnew bank details").bank_change);
 }
 
+/* What an audit of the fraud checks found passing: a negation after the
+ * change ("if you receive a reminder ... ignore it"), a month named May,
+ * and the vendor's old IBAN quoted below the new one. */
+static void
+changes_an_attacker_words_around(void **state)
+{
+	static const char *const texts[] = {
+		"Our bank details have changed, so if you receive a reminder with the old account "
+		"please ignore it.",
+		"Our bank details have changed and the old account should never be used again.",
+		"Ab dem 1. Mai gilt unsere neue Bankverbindung.",
+		"A partir du 1er mai, nouvelles coordonnées bancaires.",
+	};
+	struct mail_payment_facts f;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (!scan(texts[i]).bank_change)
+			fail_msg("\"%s\" is no bank change", texts[i]);
+	f = scan("Please pay invoice AT-3 to IBAN GB82 WEST 1234 5698 7654 32 from now on.\n\n"
+		 "On Fri, 04 Sep 2026 AcmeTel Billing wrote:\n"
+		 "> Please pay by bank transfer to IBAN DE89 3704 0044 0532 0130 00.\n"
+		 "  > > our bank details have changed\n");
+	assert_int_equal(f.n_details, 1);
+	assert_string_equal(detail(&f, MAIL_PAY_IBAN), "GB82WEST12345698765432");
+	assert_false(f.bank_change);
+}
+
 /* ---- asks_payment ---------------------------------------------------------- */
 
 static void
@@ -715,6 +743,7 @@ main(void)
 		cmocka_unit_test(bank_change_phrases_are_found_across_line_breaks),
 		cmocka_unit_test(bank_change_is_found_in_each_language),
 		cmocka_unit_test(negations_and_reassurances_are_no_bank_change),
+		cmocka_unit_test(changes_an_attacker_words_around),
 		cmocka_unit_test(payment_requests_need_an_amount_or_a_detail),
 		cmocka_unit_test(payment_requests_are_found_in_each_language),
 		cmocka_unit_test(the_legitimate_acmetel_bill_asks_payment_and_changes_nothing),
