@@ -631,6 +631,9 @@ struct mail_payment_facts {
 
 /* Scans len bytes of a message's text (UTF-8, any line ends). */
 void mail_payment_scan(const char *text, size_t len, struct mail_payment_facts *out);
+/* The details and the bank change of from (a PDF's text, an invoice's
+ * XML) added to into's (the body's); asks_payment stays the body's. */
+void mail_payment_merge(struct mail_payment_facts *into, const struct mail_payment_facts *from);
 /* An IBAN (spaces allowed, any case): country length and mod-97. */
 bool mail_iban_valid(const char *iban);
 

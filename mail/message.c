@@ -182,11 +182,34 @@ fill_from(struct mail_document *doc, const struct mail_document *other)
 /* How much of a PDF's text the amounts are read from: a hundred pages. */
 #define PDF_TEXT_READ_MAX (256u << 10)
 
+/* The bank details a PDF gives, its text layer's and its invoice XML's
+ * IBAN, with the body's: an invoice "attached" names where to pay there
+ * alone, and the check of the vendor's bank details must see it. */
+static void
+payment_of_pdf(const struct mail_pdf_result *res, struct mail_payment_facts *payment)
+{
+	struct mail_payment_facts found;
+
+	if (payment == NULL)
+		return;
+	if (res->text != NULL) {
+		mail_payment_scan(res->text, res->text_len, &found);
+		mail_payment_merge(payment, &found);
+	}
+	if (res->has_xml && res->xml.iban[0] != '\0') {
+		memset(&found, 0, sizeof found);
+		mail_payment_scan(res->xml.iban, strlen(res->xml.iban), &found);
+		mail_payment_merge(payment, &found);
+	}
+}
+
 /* The PDFs' documents: an embedded invoice XML (exact) wins, else the
- * first text layer with a total. *note says why a PDF was not read. */
+ * first text layer with a total. *note says why a PDF was not read;
+ * their bank details go with the body's into payment. */
 static bool
 read_pdfs(GMimeMessage *file, const char *subject, const struct mail_pdf_options *pdf,
-	  struct mail_document *out, char *note, size_t note_len)
+	  struct mail_document *out, struct mail_payment_facts *payment, char *note,
+	  size_t note_len)
 {
 	GByteArray *pdfs[PDFS_MAX];
 	/* a byte more than is read: a bigger PDF comes cut one byte past
@@ -209,6 +232,7 @@ read_pdfs(GMimeMessage *file, const char *subject, const struct mail_pdf_options
 			 * in the helper's limits (4.5 s a PDF) */
 			if (res.text_len > PDF_TEXT_READ_MAX)
 				res.text_len = PDF_TEXT_READ_MAX;
+			payment_of_pdf(&res, payment);
 			if (res.has_xml) {
 				d = res.xml;
 				if (res.text != NULL)
@@ -238,7 +262,7 @@ read_pdfs(GMimeMessage *file, const char *subject, const struct mail_pdf_options
  * of the text, then of a PDF. */
 static void
 read_document(GMimeMessage *file, const char *body, const struct mail_pdf_options *pdf,
-	      struct mail_document *doc)
+	      struct mail_document *doc, struct mail_payment_facts *payment)
 {
 	const char *names[ATTACHMENT_NAMES_MAX];
 	size_t n_names = mail_attachment_names(file, names, ATTACHMENT_NAMES_MAX);
@@ -259,7 +283,7 @@ read_document(GMimeMessage *file, const char *body, const struct mail_pdf_option
 	}
 	mail_doc_read_text(subject, body, strlen(body), MAIL_DECIMAL_UNKNOWN, &text);
 	if (pdf != NULL && pdf->helper != NULL)
-		has_pdf = read_pdfs(file, subject, pdf, &from_pdf, note, sizeof note);
+		has_pdf = read_pdfs(file, subject, pdf, &from_pdf, payment, note, sizeof note);
 	if (has_pdf && from_pdf.source == MAIL_DOC_FROM_XML)
 		*doc = from_pdf;
 	else if (has_data)
@@ -334,7 +358,7 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 		return;
 	out->has_signature = mail_signature_parse(body, out->from.name, &out->signature);
 	mail_payment_scan(body, strlen(body), &out->trust.payment);
-	read_document(file, body, opts->pdf, &out->document);
+	read_document(file, body, opts->pdf, &out->document, &out->trust.payment);
 	mail_contract_scan(body, strlen(body), date_order_of(out->from.address), &out->contract);
 	free(body);
 }

@@ -842,6 +842,15 @@ mail_payment_kind_name(enum mail_payment_kind kind)
 	return names[kind];
 }
 
+void
+mail_payment_merge(struct mail_payment_facts *into, const struct mail_payment_facts *from)
+{
+	for (size_t i = 0; i < from->n_details; i++)
+		add_detail(into, from->details[i].kind, from->details[i].value,
+			   strlen(from->details[i].value));
+	into->bank_change = into->bank_change || from->bank_change;
+}
+
 /* Whether the line at s (n bytes) quotes earlier mail ("> ..."). */
 static bool
 quoted_line(const char *s, size_t n)

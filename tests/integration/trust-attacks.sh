@@ -94,4 +94,50 @@ vt index --quiet
 is "a change from the 1st of May, and one with a negation after it, are flagged" \
 	"$(vt count suspicious:bank)" 2
 
+# ---- a new IBAN in the attached PDF only ----------------------------------------
+# "please find the invoice attached": where to pay is in the PDF, its
+# text layer or its invoice XML, and was never compared
+PDFGEN=$top_builddir/tests/pdfgen
+if [ -x "$PDFGEN" ] && command -v pdftotext >/dev/null; then
+	# with_pdf SUBJECT PDF: the vendor's mail with the PDF attached
+	with_pdf() {
+		n=$((n + 1))
+		{
+			printf 'From: AcmeTel Billing <billing@acmetel.example>\nTo: Rich Miller <rich@northwind.example>\n'
+			printf 'Subject: %s\nDate: %s\nMessage-ID: <m%d@test>\n%b' "$1" "$LATER" "$n" "$OWN"
+			printf 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n--b\n'
+			printf 'Content-Type: text/plain; charset=utf-8\n\nDear customer, please find the invoice attached.\n\n--b\n'
+			printf 'Content-Type: application/pdf; name="invoice.pdf"\nContent-Disposition: attachment; filename="invoice.pdf"\n'
+			printf 'Content-Transfer-Encoding: base64\n\n'
+			base64 "$2"
+			printf '\n--b--\n'
+		} >"$D/mail/cur/$n:2,S"
+	}
+	scenario pdf
+	printf '%s\n' "50 780 AcmeTel Ltd" "50 750 Invoice number: AT-3" "50 700 Amount due    \$2,500.00" \
+		"50 560 Please pay by bank transfer to:" "50 545 IBAN: $IBAN2" | "$PDFGEN" "$TMP/text.pdf"
+	with_pdf "Invoice AT-3" "$TMP/text.pdf"
+	vt index --quiet
+	contains "a new IBAN in the PDF's text is flagged" "$(vt check)" \
+		"bank details differ from 2 earlier acmetel.example mails"
+	cat >"$TMP/fx.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100">
+ <rsm:ExchangedDocument><ram:ID>AT-4</ram:ID></rsm:ExchangedDocument>
+ <rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeSettlement>
+  <ram:InvoiceCurrencyCode>USD</ram:InvoiceCurrencyCode>
+  <ram:SpecifiedTradeSettlementPaymentMeans><ram:PayeePartyCreditorFinancialAccount><ram:IBANID>GB33BUKB20201555555555</ram:IBANID></ram:PayeePartyCreditorFinancialAccount></ram:SpecifiedTradeSettlementPaymentMeans>
+  <ram:SpecifiedTradeSettlementHeaderMonetarySummation><ram:GrandTotalAmount>2500.00</ram:GrandTotalAmount><ram:DuePayableAmount>2500.00</ram:DuePayableAmount></ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+ </ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>
+</rsm:CrossIndustryInvoice>
+XML
+	printf '%s\n' "50 780 AcmeTel Ltd" "50 750 Invoice AT-4, see the attached data" |
+		"$PDFGEN" --xml "$TMP/fx.xml" "$TMP/xml.pdf"
+	with_pdf "Invoice AT-4" "$TMP/xml.pdf"
+	vt index --quiet
+	is "and one in its invoice XML" "$(vt count suspicious:bank)" 2
+else
+	echo "# tests/pdfgen or pdftotext missing: the PDF cases skipped"
+fi
+
 done_testing
