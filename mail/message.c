@@ -98,6 +98,8 @@ trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_f
 	struct mail_address_list from, reply;
 	char org[MAIL_DOMAIN_MAX], other[MAIL_DOMAIN_MAX], shown[MAIL_DOMAIN_MAX];
 	GMimeHeaderList *list = g_mime_object_get_header_list(GMIME_OBJECT(file));
+	struct mail_authres together;
+	bool joined = false; /* the last header may take the next one's results */
 	char *raw_reply;
 	int n;
 
@@ -141,13 +143,30 @@ trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_f
 	for (int i = 0; i < n && out->n_auth < MAIL_AUTH_HEADERS; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		const char *raw = g_mime_header_get_raw_value(h);
+		const char *name = g_mime_header_get_name(h);
 		struct mail_auth_header *a = &out->auth[out->n_auth];
 		struct mail_authres ar;
 
-		if (raw == NULL ||
-		    g_ascii_strcasecmp(g_mime_header_get_name(h), "Authentication-Results") != 0 ||
+		/* a server's own headers end at the Received it wrote */
+		if (name != NULL && g_ascii_strcasecmp(name, "Received") == 0)
+			joined = false;
+		if (raw == NULL || name == NULL ||
+		    g_ascii_strcasecmp(name, "Authentication-Results") != 0 ||
 		    !mail_authres_parse(raw, strlen(raw), &ar))
 			continue;
+		/* One server may write a header per method (a DKIM milter's,
+		 * then a DMARC one's): judged together, as one header. Alone,
+		 * the topmost said "spf=pass" and the DMARC failure below it
+		 * went unseen. */
+		if (joined && strcmp(ar.authserv_id, together.authserv_id) == 0) {
+			for (size_t k = 0; k < ar.count && together.count < MAIL_AUTHRES_ITEMS; k++)
+				together.items[together.count++] = ar.items[k];
+			a = &out->auth[out->n_auth - 1];
+			a->verdict = mail_authres_verdict(&together, org, a->why, sizeof a->why);
+			continue;
+		}
+		together = ar;
+		joined = true;
 		copy_str(a->authserv_id, sizeof a->authserv_id, ar.authserv_id);
 		a->verdict = mail_authres_verdict(&ar, org, a->why, sizeof a->why);
 		out->n_auth++;

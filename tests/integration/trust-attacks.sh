@@ -94,6 +94,17 @@ vt index --quiet
 is "a change from the 1st of May, and one with a negation after it, are flagged" \
 	"$(vt count suspicious:bank)" 2
 
+# ---- one server, a header per method ----------------------------------------------
+# an SPF milter's pass for the attacker's domain on top, the DMARC
+# failure in the next header of the same server: judged as one header
+scenario split
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" \
+	"Authentication-Results: mx.northwind.example; spf=pass smtp.mailfrom=evil.example\nAuthentication-Results: mx.northwind.example; dkim=none\nAuthentication-Results: mx.northwind.example; dmarc=fail (p=reject) header.from=acmetel.example\nReceived: from evil.example by mx.northwind.example\nAuthentication-Results: mx.northwind.example; dmarc=pass header.from=acmetel.example\n" \
+	"Dear customer,\n\nplease pay invoice AT-3 for \$2,500.00 to IBAN $IBAN1.\n"
+vt index --quiet
+is "a DMARC failure in a second header of the user's server is seen" "$(vt count suspicious:auth)" 1
+is "and the forgery is not the trusted vendor's mail" "$(vt count vendor:acmetel)" 4
+
 # ---- a new IBAN in the attached PDF only ----------------------------------------
 # "please find the invoice attached": where to pay is in the PDF, its
 # text layer or its invoice XML, and was never compared
