@@ -629,6 +629,16 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 		g_free(text);
 		out->message_id = strdup(id);
 		{
+			const char *irt =
+				g_mime_object_get_header(GMIME_OBJECT(msg), "In-Reply-To");
+			GMimeReferences *r = irt ? g_mime_references_parse(NULL, irt) : NULL;
+
+			if (r != NULL && g_mime_references_length(r) > 0)
+				out->in_reply_to = strdup(g_mime_references_get_message_id(r, 0));
+			if (r != NULL)
+				g_mime_references_free(r);
+		}
+		{
 			InternetAddressList *from = g_mime_message_get_from(msg);
 			InternetAddress *a = internet_address_list_length(from) > 0
 						     ? internet_address_list_get_address(from, 0)
@@ -674,6 +684,7 @@ mail_outgoing_clear(struct mail_outgoing *o)
 {
 	free(o->text);
 	free(o->message_id);
+	free(o->in_reply_to);
 	free(o->recipients);
 	free(o->from);
 	for (size_t i = 0; i < o->n_addresses; i++)

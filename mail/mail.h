@@ -1242,10 +1242,11 @@ struct mail_sender {
 struct mail_outgoing {
 	char *text; /* the whole message, headers and body */
 	size_t len;
-	char *message_id; /* without <> */
-	char *from;       /* the sender's address, lower case */
-	char *recipients; /* To and Cc, as text, for what is said */
-	char **addresses; /* every recipient's address (To, Cc, Bcc) */
+	char *message_id;  /* without <> */
+	char *in_reply_to; /* the message it answers, without <>; NULL: none */
+	char *from;        /* the sender's address, lower case */
+	char *recipients;  /* To and Cc, as text, for what is said */
+	char **addresses;  /* every recipient's address (To, Cc, Bcc) */
 	size_t n_addresses;
 };
 /* The draft of a new message: From (me), To, Cc, Subject, a blank line.

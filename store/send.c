@@ -202,6 +202,24 @@ queue_for_server(const struct vt_config *cfg, const char *account, const char *c
 	}
 }
 
+static const char *
+mark_replied(struct vt_store *store, struct mail_db *db, const char *id, struct vt_error *err)
+{
+	char *quoted = mail_query_quote(id), *query = NULL;
+	const char *failed = NULL;
+
+	if (quoted == NULL || asprintf(&query, "id:%s", quoted) < 0) {
+		query = NULL;
+		failed = "sent, but the answered message not marked";
+		vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	} else if (vt_tag_messages(store, db, query, "replied", NULL, NULL, err) != VT_OK) {
+		failed = "sent, but the answered message not marked";
+	}
+	free(quoted);
+	free(query);
+	return failed;
+}
+
 vt_status
 vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
 	const struct mail_outgoing *o, struct vt_send_result *result, struct vt_error *err)
@@ -233,6 +251,10 @@ vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
 		    vt_index(store, db, cfg, false, &never, &ui, &report, &after) != VT_OK)
 			failed = "sent and kept, but not indexed";
 	}
+	/* the answered message says so (its file's R flag, \Answered on
+	 * the server at the next sync), as every other client does */
+	if (failed == NULL && db != NULL && store != NULL && o->in_reply_to != NULL)
+		failed = mark_replied(store, db, o->in_reply_to, &after);
 	if (failed != NULL && result != NULL)
 		snprintf(result->warning, sizeof result->warning, "%s: %.900s", failed, after.msg);
 	return VT_OK;

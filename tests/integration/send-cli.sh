@@ -66,6 +66,10 @@ contains "after an attribution line" "$body" "wrote:"
 ok "the Sent copy is kept" sh -c "grep -l 'Danke' '$TMP/mail/Sent/cur/'* | grep -q ."
 is "and indexed, in the thread" "$($V count 'id:hostile@vendor.example or subject:Preisänderung')" 2
 
+is "the answered message is marked replied" "$($V count 'id:hostile@vendor.example and tag:replied')" 1
+ok "its file has the R flag (\\Answered at the next sync)" \
+	sh -c "ls '$TMP/mail/INBOX/cur' | grep -q '^hostile-reply:2,RS$'"
+
 rm -f "$TMP/sent.eml"
 out=$(EDITOR=$TMP/noedit $V reply id:hostile@vendor.example </dev/null)
 contains "an unchanged draft is not sent" "$out" "not sent"
