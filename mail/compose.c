@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <fcntl.h>
 
@@ -49,18 +50,34 @@ append_clean(GString *out, const char *value)
 static const char *
 bare_subject(const char *s)
 {
-	static const char *const prefixes[] = { "re:", "aw:", "sv:", "antw:", "vs:", "r:" };
+	static const char *const prefixes[] = { "re", "aw", "sv", "antw", "vs", "r" };
 	bool again = true;
 
 	while (again) {
 		again = false;
 		while (*s == ' ')
 			s++;
-		for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-			if (strncasecmp(s, prefixes[i], strlen(prefixes[i])) == 0) {
-				s += strlen(prefixes[i]);
+		for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0] && !again; i++) {
+			size_t n = strlen(prefixes[i]);
+			const char *p = s + n;
+
+			if (strncasecmp(s, prefixes[i], n) != 0)
+				continue;
+			/* a count as some clients write it: "Re[2]:", "Re(2):" */
+			if (*p == '[' || *p == '(') {
+				const char *close = p + 1 + strspn(p + 1, "0123456789");
+
+				if (close > p + 1 && *close == (*p == '[' ? ']' : ')'))
+					p = close + 1;
+			}
+			/* French typography puts a space before the colon: "RE :" */
+			if (*p == ' ' && p[1] == ':')
+				p++;
+			if (*p == ':') {
+				s = p + 1;
 				again = true;
 			}
+		}
 	}
 	return s;
 }
@@ -225,13 +242,31 @@ mail_draft_reply(const char *path, const struct mail_sender *me, const char *con
 										 "References"))
 							? refs
 							: "");
-		int n = g_mime_references_length(r),
-		    first = n > REFERENCES_MAX ? n - REFERENCES_MAX : 0;
+		int n, first;
 
+		/* RFC 5322 3.6.4: without References, the parent's one
+		 * In-Reply-To starts the list */
+		if (g_mime_references_length(r) == 0 &&
+		    (refs = g_mime_object_get_header(GMIME_OBJECT(msg), "In-Reply-To")) != NULL) {
+			GMimeReferences *parent = g_mime_references_parse(NULL, refs);
+
+			if (g_mime_references_length(parent) == 1) {
+				g_mime_references_free(r);
+				r = parent;
+			} else {
+				g_mime_references_free(parent);
+			}
+		}
+		n = g_mime_references_length(r);
+		/* cut, the thread's first message stays (it names the thread
+		 * for clients that thread by the first reference) */
+		first = n > REFERENCES_MAX ? n - (REFERENCES_MAX - 1) : 1;
 		g_string_append(draft, "In-Reply-To: <");
 		append_clean(draft, id);
 		g_string_append(draft, ">\nReferences:");
-		for (int i = first; i < n; i++) {
+		for (int i = 0; i < n; i++) {
+			if (i > 0 && i < first)
+				continue;
 			g_string_append(draft, " <");
 			append_clean(draft, g_mime_references_get_message_id(r, i));
 			g_string_append_c(draft, '>');
@@ -397,7 +432,10 @@ type_of(const char *path)
 
 	pthread_once(&magic_once, magic_start);
 	t = cookie != NULL ? magic.file(cookie, path) : NULL;
-	return g_strdup(t != NULL && strchr(t, '/') != NULL ? t : "application/octet-stream");
+	/* libmagic's "inode/x-empty" and the like are no MIME types */
+	return g_strdup(t != NULL && strchr(t, '/') != NULL && strncmp(t, "inode/", 6) != 0
+				? t
+				: "application/octet-stream");
 }
 
 /* The file at path as an attachment part. */
@@ -411,6 +449,17 @@ attachment_part(const char *path, struct vt_error *err)
 	char *type, *slash;
 	const char *base = strrchr(path, '/');
 
+	struct stat sb;
+
+	/* a directory opened, read as empty and went as "inode/directory" */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		vt_fail(err, VT_ERR_USAGE, "Attach: %s: not a file", path);
+		if (stream != NULL)
+			g_object_unref(stream);
+		if (gerr)
+			g_error_free(gerr);
+		return NULL;
+	}
 	if (stream == NULL) {
 		vt_fail(err, VT_ERR_USAGE, "Attach: %s: %s", path,
 			gerr ? gerr->message : "cannot open");
@@ -441,8 +490,8 @@ domain_of(const char *address)
 	return at && at[1] ? at + 1 : "localhost";
 }
 
-vt_status
-mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_outgoing *out,
+static vt_status
+build_from_lines(const char *draft, const struct mail_sender *me, struct mail_outgoing *out,
 		 struct vt_error *err)
 {
 	GMimeMessage *msg;
@@ -536,6 +585,20 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 					GMimeMessagePart *part =
 						g_mime_message_part_new_with_message("rfc822",
 										     inner);
+					char *whole =
+						g_mime_object_to_string(GMIME_OBJECT(inner), NULL);
+
+					/* an original of 8-bit bytes says so: a
+					 * message/rfc822 part is 7bit unless told */
+					for (const char *c = whole; c != NULL && *c; c++)
+						if ((unsigned char)*c >= 0x80) {
+							g_mime_object_set_header(
+								GMIME_OBJECT(part),
+								"Content-Transfer-Encoding", "8bit",
+								NULL);
+							break;
+						}
+					g_free(whole);
 
 					g_mime_object_set_content_disposition(
 						GMIME_OBJECT(part),
@@ -677,6 +740,45 @@ mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_ou
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
 	return VT_OK;
+}
+
+/* The draft as the user's editor saved it: UTF-8 (an editor in Latin-1
+ * made raw 8-bit headers and a body said to be US-ASCII), its lines
+ * ended by LF or CRLF. */
+vt_status
+mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_outgoing *out,
+		 struct vt_error *err)
+{
+	char *lf;
+	size_t o = 0;
+	int line_no = 1;
+	vt_status rc;
+
+	memset(out, 0, sizeof *out);
+	for (const char *l = draft; *l; line_no++) {
+		size_t len = strcspn(l, "\n");
+		char *line = strndup(l, len);
+
+		if (line == NULL)
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		if (!mail_utf8_valid(line)) {
+			free(line);
+			return vt_fail(err, VT_ERR_USAGE,
+				       "draft line %d: not UTF-8 (save the draft as UTF-8)",
+				       line_no);
+		}
+		free(line);
+		l += len + (l[len] == '\n');
+	}
+	if ((lf = malloc(strlen(draft) + 1)) == NULL)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	for (const char *c = draft; *c; c++)
+		if (!(c[0] == '\r' && c[1] == '\n'))
+			lf[o++] = *c;
+	lf[o] = '\0';
+	rc = build_from_lines(lf, me, out, err);
+	free(lf);
+	return rc;
 }
 
 void

@@ -1255,9 +1255,11 @@ char *mail_draft_new(const struct mail_sender *me, const char *to, const char *s
 /*
  * The draft of a reply to the message in file path: From (me), To (its
  * Reply-To, else its sender), Cc (all: its other recipients, never the
- * user's addresses of mine), Subject "Re: " once (RE:, AW:, SV: ... of
- * the original dropped), In-Reply-To and References (the last 20), then
- * an attribution line and the original's text quoted with "> ". Nothing
+ * user's addresses of mine), Subject "Re: " once (RE:, AW:, SV:, Re[2]:,
+ * "RE :" ... of the original dropped), In-Reply-To and References (its
+ * References, else its one In-Reply-To, then its Message-ID; of a long
+ * list the first and the last 19), then an attribution line and the
+ * original's text quoted with "> ". Nothing
  * from the original keeps a line break or control in a header. *out
  * malloc'd.
  */

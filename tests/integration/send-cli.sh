@@ -251,6 +251,56 @@ import sys
 head = open(sys.argv[1], "rb").read().split(b"\n\n", 1)[0]
 sys.exit(0 if max(len(l) for l in head.split(b"\n")) <= 998 else 1)' "$TMP/sent.eml"
 
+# what an audit of the mail-client paths found: other clients' "Re"
+# forms, a parent with only In-Reply-To, a long thread's root, a
+# directory attached, a Latin-1 or CRLF draft, an 8-bit original
+python3 - "$TMP/mail/INBOX/cur" <<'PY'
+import os, sys
+d = sys.argv[1]
+def put(name, head, body="Hi.\n"):
+    open(os.path.join(d, name), "wb").write(
+        b"From: Ann <ann@vendor.example>\nTo: Rich Miller <rich@northwind.example>\n"
+        b"Date: Mon, 02 Nov 2026 10:00:00 +0000\n" + head + b"\n" + body.encode("latin-1"))
+put("re2:2,S", b"Subject: Re[2]: counted\nMessage-ID: <re2@vendor.example>\n")
+put("refr:2,S", b"Subject: RE : Tarifs\nMessage-ID: <refr@vendor.example>\n"
+    b"In-Reply-To: <parent@vendor.example>\n")
+put("long:2,S", b"Subject: long thread\nMessage-ID: <long@vendor.example>\nReferences: "
+    + b" ".join(b"<r%02d@vendor.example>" % i for i in range(30)) + b"\n")
+put("latin:2,S", b"Subject: prix\nMessage-ID: <latin@vendor.example>\n"
+    b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n",
+    "Pr\u00e9vu.\n".encode("utf-8").decode("latin-1"))
+PY
+$V index --quiet
+EDITOR=$TMP/editor $V reply id:re2@vendor.example </dev/null >/dev/null
+is "Re[2]: is one Re:" "$(header "$TMP/sent.eml" Subject)" "Re: counted"
+EDITOR=$TMP/editor $V reply id:refr@vendor.example </dev/null >/dev/null
+is "RE : (a space before the colon) is one Re:" "$(header "$TMP/sent.eml" Subject)" "Re: Tarifs"
+is "References start with a parent's only In-Reply-To" "$(header "$TMP/sent.eml" References)" \
+	"<parent@vendor.example> <refr@vendor.example>"
+EDITOR=$TMP/editor $V reply id:long@vendor.example </dev/null >/dev/null
+refs=$(header "$TMP/sent.eml" References)
+contains "a long thread's References keep its first message" "$refs" "<r00@vendor.example> <r11@vendor.example>"
+is "and twenty of it, and the parent" "$(echo "$refs" | wc -w | tr -d ' ')" 21
+mkdir -p "$TMP/a-directory"
+printf '#!/bin/sh\nprintf "To: x@parts.example\\nAttach: %s\\n\\nhi\\n" >"$1"\n' "$TMP/a-directory" >"$TMP/dir-editor"
+printf '#!/bin/sh\nprintf "To: x@parts.example\\nSubject: Gr\\374\\337e\\n\\nhi\\n" >"$1"\n' >"$TMP/latin1-editor"
+printf '#!/bin/sh\nprintf "To: x@parts.example\\r\\nSubject: crlf\\r\\n\\r\\nhi\\r\\n" >"$1"\n' >"$TMP/crlf-editor"
+chmod +x "$TMP/dir-editor" "$TMP/latin1-editor" "$TMP/crlf-editor"
+err=$(EDITOR=$TMP/dir-editor $V compose </dev/null 2>&1)
+contains "a directory to attach is refused, its line named" "$err" "draft line 2: Attach: $TMP/a-directory: not a file"
+err=$(EDITOR=$TMP/latin1-editor $V compose </dev/null 2>&1)
+contains "a draft saved in Latin-1 is refused, its line named" "$err" "draft line 2: not UTF-8"
+rm -f "$TMP/sent.eml"
+out=$(EDITOR=$TMP/crlf-editor $V compose </dev/null 2>&1)
+contains "a draft saved with CRLF is sent" "$out" "sent to x@parts.example"
+is "its subject whole" "$(header "$TMP/sent.eml" Subject)" "crlf"
+EDITOR=$TMP/editor $V forward --attach id:latin@vendor.example --to pat@parts.example </dev/null >/dev/null
+is "an 8-bit original forwarded whole says 8bit" "$(python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+a = list(m.iter_attachments())
+print(a[0].get_content_type(), a[0]["Content-Transfer-Encoding"])' "$TMP/sent.eml")" "message/rfc822 8bit"
+
 # [account] from must be one address
 printf '[account a]\nfrom = not an address\n' >>"$TMP/conf"
 err=$($V count '*' 2>&1)
