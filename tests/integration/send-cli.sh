@@ -301,6 +301,22 @@ m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.
 a = list(m.iter_attachments())
 print(a[0].get_content_type(), a[0]["Content-Transfer-Encoding"])' "$TMP/sent.eml")" "message/rfc822 8bit"
 
+# a postponed forward --attach whose original was flagged since (its
+# file renamed): sent all the same
+printf '#!/bin/sh\nexit 1\n' >"$TMP/quit-editor"
+chmod +x "$TMP/quit-editor"
+EDITOR=$TMP/quit-editor $V forward --attach id:re2@vendor.example --to pat@parts.example </dev/null >/dev/null 2>&1
+postponed=$(grep -l "^Attach-Message: .*/re2:2," "$TMP/data/drafts/"* | head -1)
+$V tag +flagged id:re2@vendor.example >/dev/null
+ok "(the original's file renamed)" sh -c "! grep -q \"\$(ls '$TMP/mail/INBOX/cur' | grep '^re2:')\" '$postponed'"
+rm -f "$TMP/sent.eml"
+out=$(EDITOR=$TMP/noedit $V compose --draft "$postponed" </dev/null 2>&1)
+contains "a forward of a renamed original is sent" "$out" "sent to pat@parts.example"
+is "with the original whole" "$(python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(list(m.iter_attachments())[0].get_content()["Message-ID"])' "$TMP/sent.eml")" "<re2@vendor.example>"
+
 # [account] from must be one address
 printf '[account a]\nfrom = not an address\n' >>"$TMP/conf"
 err=$($V count '*' 2>&1)
