@@ -238,9 +238,16 @@ static void
 lower_copy(char *out, const char *in, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
-		char c = in[i];
+		unsigned char c = (unsigned char)in[i],
+			      next = i + 1 < len ? (unsigned char)in[i + 1] : 0;
 
-		out[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c == '\0' ? ' ' : c;
+		/* Latin-1 capitals in UTF-8 too: "Échéance" is a label */
+		if (c == 0xC3 && next >= 0x80 && next <= 0x9E && next != 0x97) {
+			out[i] = (char)c;
+			out[++i] = (char)(next + 0x20);
+			continue;
+		}
+		out[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c == '\0' ? ' ' : (char)c;
 	}
 }
 
@@ -733,6 +740,13 @@ bool
 mail_doc_read_text(const char *subject, const char *text, size_t len, enum mail_decimal hint,
 		   struct mail_document *doc)
 {
+	return mail_doc_read_text_dated(subject, text, len, hint, MAIL_DATE_ORDER_UNKNOWN, doc);
+}
+
+bool
+mail_doc_read_text_dated(const char *subject, const char *text, size_t len, enum mail_decimal hint,
+			 enum mail_date_order order, struct mail_document *doc)
+{
 	struct reading r = { .text = text, .len = len };
 	struct mail_amount a, largest = { 0 };
 	size_t pos = 0, dot = 0, comma = 0, i, n_amounts = 0;
@@ -772,9 +786,12 @@ mail_doc_read_text(const char *subject, const char *text, size_t len, enum mail_
 	}
 	if (r.hint == MAIL_DECIMAL_UNKNOWN && lang >= 0)
 		r.hint = lang == EN ? MAIL_DECIMAL_DOT : MAIL_DECIMAL_COMMA;
-	r.order = r.hint == MAIL_DECIMAL_COMMA || (lang > EN) ? MAIL_DATE_DMY
-		  : r.hint == MAIL_DECIMAL_DOT                ? MAIL_DATE_MDY
-							      : MAIL_DATE_ORDER_UNKNOWN;
+	/* the sender's country, where it says (a UK vendor writes dots in
+	 * amounts and days first), else the habit of the amounts */
+	r.order = order != MAIL_DATE_ORDER_UNKNOWN              ? order
+		  : r.hint == MAIL_DECIMAL_COMMA || (lang > EN) ? MAIL_DATE_DMY
+		  : r.hint == MAIL_DECIMAL_DOT                  ? MAIL_DATE_MDY
+								: MAIL_DATE_ORDER_UNKNOWN;
 	for (size_t k = 1; k < 4; k++)
 		if (code_count[k] > code_count[0]) {
 			memcpy(codes[0], codes[k], 4);

@@ -542,6 +542,11 @@ enum mail_doc_kind mail_doc_classify(const char *subject, const char *text, size
  */
 bool mail_doc_read_text(const char *subject, const char *text, size_t len, enum mail_decimal hint,
 			struct mail_document *doc);
+/* The same, slashed dates read in order (the sender's country's; see
+ * mail_date_next) rather than by the habit of the amounts. */
+bool mail_doc_read_text_dated(const char *subject, const char *text, size_t len,
+			      enum mail_decimal hint, enum mail_date_order order,
+			      struct mail_document *doc);
 
 /* -- PDF attachments, read by a child (mail/pdf.c, vtriage-pdf) -- */
 

@@ -227,8 +227,8 @@ payment_of_pdf(const struct mail_pdf_result *res, struct mail_payment_facts *pay
  * their bank details go with the body's into payment. */
 static bool
 read_pdfs(GMimeMessage *file, const char *subject, const struct mail_pdf_options *pdf,
-	  struct mail_document *out, struct mail_payment_facts *payment, char *note,
-	  size_t note_len)
+	  enum mail_date_order order, struct mail_document *out, struct mail_payment_facts *payment,
+	  char *note, size_t note_len)
 {
 	GByteArray *pdfs[PDFS_MAX];
 	/* a byte more than is read: a bigger PDF comes cut one byte past
@@ -255,13 +255,13 @@ read_pdfs(GMimeMessage *file, const char *subject, const struct mail_pdf_options
 			if (res.has_xml) {
 				d = res.xml;
 				if (res.text != NULL)
-					mail_doc_read_text(subject, res.text, res.text_len,
-							   MAIL_DECIMAL_UNKNOWN, &d);
+					mail_doc_read_text_dated(subject, res.text, res.text_len,
+								 MAIL_DECIMAL_UNKNOWN, order, &d);
 				d.source = MAIL_DOC_FROM_XML;
 				found = true;
 			} else if (res.text != NULL &&
-				   mail_doc_read_text(subject, res.text, res.text_len,
-						      MAIL_DECIMAL_UNKNOWN, &d)) {
+				   mail_doc_read_text_dated(subject, res.text, res.text_len,
+							    MAIL_DECIMAL_UNKNOWN, order, &d)) {
 				d.source = MAIL_DOC_FROM_PDF;
 				found = true;
 			} else if (strcmp(res.status, "ok") != 0 && !note[0])
@@ -281,7 +281,8 @@ read_pdfs(GMimeMessage *file, const char *subject, const struct mail_pdf_options
  * of the text, then of a PDF. */
 static void
 read_document(GMimeMessage *file, const char *body, const struct mail_pdf_options *pdf,
-	      struct mail_document *doc, struct mail_payment_facts *payment)
+	      enum mail_date_order order, struct mail_document *doc,
+	      struct mail_payment_facts *payment)
 {
 	const char *names[ATTACHMENT_NAMES_MAX];
 	size_t n_names = mail_attachment_names(file, names, ATTACHMENT_NAMES_MAX);
@@ -300,9 +301,10 @@ read_document(GMimeMessage *file, const char *body, const struct mail_pdf_option
 		has_data = mail_doc_read_html_data(html, strlen(html), &data);
 		free(html);
 	}
-	mail_doc_read_text(subject, body, strlen(body), MAIL_DECIMAL_UNKNOWN, &text);
+	mail_doc_read_text_dated(subject, body, strlen(body), MAIL_DECIMAL_UNKNOWN, order, &text);
 	if (pdf != NULL && pdf->helper != NULL)
-		has_pdf = read_pdfs(file, subject, pdf, &from_pdf, payment, note, sizeof note);
+		has_pdf =
+			read_pdfs(file, subject, pdf, order, &from_pdf, payment, note, sizeof note);
 	if (has_pdf && from_pdf.source == MAIL_DOC_FROM_XML)
 		*doc = from_pdf;
 	else if (has_data)
@@ -377,7 +379,8 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 		return;
 	out->has_signature = mail_signature_parse(body, out->from.name, &out->signature);
 	mail_payment_scan(body, strlen(body), &out->trust.payment);
-	read_document(file, body, opts->pdf, &out->document, &out->trust.payment);
+	read_document(file, body, opts->pdf, date_order_of(out->from.address), &out->document,
+		      &out->trust.payment);
 	mail_contract_scan(body, strlen(body), date_order_of(out->from.address), &out->contract);
 	free(body);
 }

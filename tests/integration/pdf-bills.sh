@@ -75,6 +75,12 @@ fi
 # the same German PDF again, a second time: read once
 bill "Müller Bürobedarf <rechnung@mueller-buero.example>" "Ihre Rechnung (Kopie)" "Tue, 03 Nov 2026 09:00:00 +0100" "$TMP/de.pdf"
 
+# a UK vendor's bill in its body: amounts with dots, dates day first
+printf 'From: Accounts <accounts@ukvendor.co.uk>\nTo: Rich Miller <rich@northwind.example>\nSubject: Invoice UKV-1\nDate: Fri, 20 Nov 2026 10:00:00 +0000\nMessage-ID: <ukv@test>\n\nInvoice number: UKV-1\nInvoice date: 20/11/2026\nDue date: 10/12/2026\nTotal: \302\243500.00\n' \
+	>"$M/cur/ukv:2,S"
+# a French one whose due date's label starts the line, capital first
+printf 'From: Facturation <factures@gamma.fr>\nTo: Rich Miller <rich@northwind.example>\nSubject: Facture FA-1\nDate: Tue, 01 Dec 2026 10:00:00 +0100\nMessage-ID: <fa1@test>\nContent-Type: text/plain; charset=utf-8\n\nFacture n\302\260 FA-1\nMontant TTC : 1 200,00 \342\202\254\n\303\211ch\303\251ance : 31/12/2026\n' \
+	>"$M/cur/fa1:2,S"
 write_config "$TMP/conf" "$M" "$TMP/data" "[pdf]
 timeout = 2"
 vt() { "$VTRIAGE" --config "$TMP/conf" "$@"; }
@@ -97,6 +103,11 @@ json=$(vt bill list hooli --format=json)
 contains "the XML's tax and subtotal" "$json" '"text": "€798.00"'
 contains "the XML's due date" "$json" '"due": "2026-12-02"'
 contains "its subtotal and tax add up" "$json" '"totals_agree": true'
+json=$(vt bill list ukvendor --format=json)
+contains "a UK vendor's dates are read day first: issued" "$json" '"issued": "2026-11-20"'
+contains "and due" "$json" '"due": "2026-12-10"'
+contains "an \303\211ch\303\251ance starting its line is the due date" "$(vt bill list gamma --format=json)" \
+	'"due": "2026-12-31"'
 contains "the PDF's due date (Zahlbar bis)" "$(vt bill list mueller-buero --format=json)" '"due": "2026-11-16"'
 is "amount: finds the PDF's bill" "$(vt count 'amount:1188.81' 2>&1)" "2"
 
