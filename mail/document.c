@@ -736,6 +736,46 @@ find_ref(const char *subject, const char *text, size_t len, char *out, size_t ou
 	}
 }
 
+/* Where the signature starts (its "-- " line), or len. */
+static size_t
+signature_at(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t n = (nl ? (size_t)(nl - text) : len) - i;
+
+		if (n > 0 && text[i + n - 1] == '\r')
+			n--;
+		if ((n == 3 && memcmp(text + i, "-- ", 3) == 0) ||
+		    (n == 2 && memcmp(text + i, "--", 2) == 0))
+			return i;
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - text) + 1;
+	}
+	return len;
+}
+
+/* Whether the line holding text[at] states a company's capital (its
+ * LINE_MAX bytes around at: a text of one long line costs no more). */
+static bool
+on_legal_footer_line(const char *text, size_t len, size_t at)
+{
+	static const char *const words[] = { "capital", "kapital" };
+	size_t from = at, to = at;
+	char low[LINE_MAX];
+
+	while (from > 0 && at - from < LINE_MAX / 2 && text[from - 1] != '\n')
+		from--;
+	while (to < len && to - from < sizeof low && text[to] != '\n')
+		to++;
+	lower_copy(low, text + from, to - from);
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+		if (memmem(low, to - from, words[w], strlen(words[w])) != NULL)
+			return true;
+	return false;
+}
+
 bool
 mail_doc_read_text(const char *subject, const char *text, size_t len, enum mail_decimal hint,
 		   struct mail_document *doc)
@@ -749,7 +789,7 @@ mail_doc_read_text_dated(const char *subject, const char *text, size_t len, enum
 {
 	struct reading r = { .text = text, .len = len };
 	struct mail_amount a, largest = { 0 };
-	size_t pos = 0, dot = 0, comma = 0, i, n_amounts = 0;
+	size_t pos = 0, dot = 0, comma = 0, i, n_amounts = 0, signature;
 	char codes[4][4] = { { 0 } };
 	size_t code_count[4] = { 0 };
 	int lang;
@@ -817,9 +857,15 @@ mail_doc_read_text_dated(const char *subject, const char *text, size_t len, enum
 		read_line(&r, text + i, n < LINE_MAX ? n : LINE_MAX, next, next_n, doc);
 		i = end + 1;
 	}
-	/* without a label, the largest amount with a currency */
+	/* without a label, the largest amount with a currency: not one
+	 * below the signature, nor a company's legal footer ("share
+	 * capital $100,000.00", "Stammkapital 25.000,00 EUR"), which made a
+	 * $480 invoice one of $100,000 */
 	pos = 0;
+	signature = signature_at(text, len);
 	while (mail_amount_next(text, len, &pos, true, r.hint, &a)) {
+		if (a.start >= signature || on_legal_footer_line(text, len, a.start))
+			continue;
 		n_amounts++;
 		if (a.money.minor > largest.money.minor)
 			largest = a;

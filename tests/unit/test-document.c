@@ -341,6 +341,40 @@ invoice_xml_without_and_with_a_dtd(void **state)
 	assert_false(mail_doc_read_invoice_xml(xml, strlen(xml), &d));
 }
 
+/* Without a labelled total the largest amount is the total, but not one
+ * below the signature nor a company's capital in its legal footer. */
+static void
+a_footers_capital_is_no_total(void **state)
+{
+	struct mail_document d = { 0 };
+
+	(void)state;
+	{
+		static const char signed_text[] =
+			"Please pay $480.00 for October.\n\n-- \nAlpha Inc\n"
+			"Account Manager, $2,000,000.00 in sales\n";
+
+		mail_doc_read_text("Invoice AL-1", signed_text, sizeof signed_text - 1,
+				   MAIL_DECIMAL_UNKNOWN, &d);
+	}
+	assert_true(d.has_total);
+	assert_int_equal(d.total.minor, 48000);
+	memset(&d, 0, sizeof d);
+	mail_doc_read_text("Invoice AL-2",
+			   "Please pay $480.00 for October.\n"
+			   "Alpha Ltd, registered in England, share capital $100,000.00\n",
+			   strlen("Please pay $480.00 for October.\n"
+				  "Alpha Ltd, registered in England, share capital $100,000.00\n"),
+			   MAIL_DECIMAL_UNKNOWN, &d);
+	assert_int_equal(d.total.minor, 48000);
+	memset(&d, 0, sizeof d);
+	mail_doc_read_text("Rechnung 7",
+			   "Bitte zahlen Sie 480,00 EUR.\nStammkapital 25.000,00 EUR\n",
+			   strlen("Bitte zahlen Sie 480,00 EUR.\nStammkapital 25.000,00 EUR\n"),
+			   MAIL_DECIMAL_UNKNOWN, &d);
+	assert_int_equal(d.total.minor, 48000);
+}
+
 /* Which of a PDF's files is its invoice: pdfdetach's listing as it
  * prints it, the Factur-X name before any other .xml, and listings a
  * PDF's author can make odd (names with newlines, numbers past int). */
@@ -394,6 +428,7 @@ main(void)
 		cmocka_unit_test(the_demo_mailbox),
 		cmocka_unit_test(invoice_xml_without_and_with_a_dtd),
 		cmocka_unit_test(the_invoice_among_a_pdfs_files),
+		cmocka_unit_test(a_footers_capital_is_no_total),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
