@@ -128,9 +128,37 @@ struct group {
 	char currency[4];
 	int64_t recent[USUAL_WINDOW]; /* ring of the last bills */
 	size_t n, next;
+	/* the days between the last bills (ring), and the last one's date:
+	 * how often the vendor bills, for a rate agreed per month or year */
+	int64_t gaps[USUAL_WINDOW], last_date;
+	size_t n_gaps, next_gap;
 	char **refs; /* the references seen, to count a reminder once */
 	size_t n_refs;
 };
+
+/* Months a rate is agreed per ("month", "quarter", "year"), 0 for one
+ * agreed per bill. */
+static int
+months_of(const char *per)
+{
+	return strcmp(per, "month") == 0     ? 1
+	       : strcmp(per, "quarter") == 0 ? 3
+	       : strcmp(per, "year") == 0    ? 12
+					     : 0;
+}
+
+/* Months one of the group's bills covers, from the median days between
+ * them, to the nearest usual cycle; 0 when there are none yet. */
+static int
+billing_months(const struct group *g)
+{
+	int64_t days;
+
+	if (g->n_gaps == 0)
+		return 0;
+	days = median(g->gaps, g->n_gaps);
+	return days <= 45 ? 1 : days <= 135 ? 3 : days <= 270 ? 6 : 12;
+}
 
 static void
 group_reset(struct group *g, int64_t vendor_id, const char *currency)
@@ -192,7 +220,7 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 		goto out;
 	st = vt_sql_prepare(s,
 			    "SELECT d.message_id, vd.vendor_id, d.currency, d.total, d.ref, v.rate,"
-			    " v.rate_currency, d.usual, d.usual_count, d.flag"
+			    " v.rate_currency, d.usual, d.usual_count, d.flag, v.rate_per, m.date"
 			    " FROM documents d JOIN vendor_domains vd ON vd.domain = d.org"
 			    " JOIN vendors v ON v.id = vd.vendor_id"
 			    " JOIN messages m ON m.message_id = d.message_id"
@@ -228,8 +256,9 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 		const char *rate_currency = (const char *)sqlite3_column_text(st, 6);
 		const char *old_flag = (const char *)sqlite3_column_text(st, 9);
 		bool has_rate = sqlite3_column_type(st, 5) != SQLITE_NULL;
-		int64_t rate = sqlite3_column_int64(st, 5), usual = 0;
-		int count = 0;
+		int64_t rate = sqlite3_column_int64(st, 5), usual = 0,
+			date = sqlite3_column_int64(st, 11);
+		int count = 0, per, cycle;
 		char flag[12] = "";
 		bool repeat;
 
@@ -243,10 +272,25 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 			if (g.n >= (size_t)cfg->bill_min_history &&
 			    off_by_more(total, usual, cfg->bill_jump_percent))
 				strcpy(flag, "jump");
-			if (has_rate && rate > 0 &&
+			/* a rate per month or year, in the months a bill
+			 * covers (every monthly bill of a yearly $30,000 was
+			 * "not the contracted rate"); unknown till the
+			 * vendor's second bill */
+			per = months_of((const char *)sqlite3_column_text(st, 10));
+			cycle = billing_months(&g);
+			if (per > 0 && cycle > 0)
+				rate = (int64_t)((__int128)rate * cycle / per);
+			if (has_rate && rate > 0 && (per == 0 || cycle > 0) &&
 			    (*rate_currency == '\0' || strcmp(rate_currency, currency) == 0) &&
 			    off_by_more(total, rate, cfg->bill_rate_tolerance))
 				strcat(flag, *flag ? " rate" : "rate");
+			if (g.last_date > 0) {
+				g.gaps[g.next_gap] = (date - g.last_date) / 86400;
+				g.next_gap = (g.next_gap + 1) % USUAL_WINDOW;
+				if (g.n_gaps < USUAL_WINDOW)
+					g.n_gaps++;
+			}
+			g.last_date = date;
 			g.recent[g.next] = total;
 			g.next = (g.next + 1) % USUAL_WINDOW;
 			if (g.n < USUAL_WINDOW)

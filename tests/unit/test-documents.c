@@ -129,6 +129,18 @@ the_threshold_and_the_rate_come_from_the_user(void **state)
 	free(flag);
 	assert_string_equal((flag = flag_of(f, "b2")), "");
 	free(flag);
+	/* the same rate agreed per year, for monthly bills: a twelfth of
+	 * it each ($30,000 a year; every bill was "not the rate") */
+	rate.minor = 3000000;
+	assert_int_equal(vt_vendor_set_rate(f->store, "hooli", &rate, "year", &err), VT_OK);
+	assert_int_equal(vt_documents_judge(f->store, f->cfg, &err), VT_OK);
+	assert_string_equal((flag = flag_of(f, "b2")), "");
+	free(flag);
+	assert_string_equal((flag = flag_of(f, "b5")), "");
+	free(flag);
+	assert_string_equal((flag = flag_of(f, "b3")), "rate");
+	free(flag);
+	assert_int_equal(count(f, "bill:flagged"), 1);
 	assert_int_equal(vt_vendor_set_rate(f->store, "hooli", NULL, NULL, &err), VT_OK);
 	assert_int_equal(vt_documents_judge(f->store, f->cfg, &err), VT_OK);
 	assert_int_equal(count(f, "bill:flagged"), 0);
