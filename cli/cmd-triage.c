@@ -97,6 +97,18 @@ cmd_vendor_demote(struct cli *cli, const struct cli_command *self, int argc, cha
 	return set_bucket(cli, self, argc, argv, VT_BUCKET_GENERIC);
 }
 
+/* A vendor's domains changed (merge, a domain added or removed, an undo
+ * of one): its bills are another vendor's history now, and the checks of
+ * jumps and rates said what they were before until the next index. */
+static void
+bills_judged_again(struct cli *cli)
+{
+	struct vt_error err = { 0 };
+
+	if (vt_documents_judge(cli->store, cli->cfg, &err) != VT_OK)
+		cli_print_error(NULL, &err);
+}
+
 typedef vt_status (*vendor_pair_fn)(struct vt_store *s, const char *a, const char *b,
 				    unsigned flags, struct vt_action *out, struct vt_error *err);
 
@@ -111,13 +123,16 @@ vendor_pair(struct cli *cli, const struct cli_command *self, int argc, char **ar
 	struct vt_error err = { 0 };
 	struct vt_action a;
 	int n = prepare(cli, self, argc, argv, 2, what, can_force ? options : NULL);
+	vt_status rc;
 
 	if (n < 0)
 		return prepared_exit(n);
 	if (second_is_domain)
 		mail_ascii_lower(argv[1]);
-	return finish(cli, fn(cli->store, argv[0], argv[1], force ? VT_TRIAGE_FORCE : 0, &a, &err),
-		      &a, &err);
+	rc = fn(cli->store, argv[0], argv[1], force ? VT_TRIAGE_FORCE : 0, &a, &err);
+	if (rc == VT_OK && a.changed)
+		bills_judged_again(cli);
+	return finish(cli, rc, &a, &err);
 }
 
 static vt_status
@@ -180,6 +195,8 @@ cmd_undo(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		return cli_error(&err);
 	if (vt_undo(cli->store, &a, &err) != VT_OK)
 		return cli_error(&err);
+	if (a.changed)
+		bills_judged_again(cli);
 	if (vt_apply_retag(cli->store, cli->db, &a, &err) != VT_OK)
 		code = cli_error(&err);
 	else

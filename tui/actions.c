@@ -173,6 +173,8 @@ tui_act_undo(struct tui *t)
 
 	if (rc == VT_OK && a.retag_ids != NULL)
 		rc = tui_while_writable(t, retag_in, &(struct retagging){ t->store, &a }, &err);
+	if (rc == VT_OK && a.changed)
+		tui_bills_judged_again(t);
 	tui_report(t, rc, &a, &err);
 	vt_action_clear(&a);
 }

@@ -251,6 +251,9 @@ char *tui_current_vendor(struct tui *t);
 const char *tui_current_thread_id(struct tui *t);
 void tui_act_bucket(struct tui *t, const char *slug_arg, enum vt_bucket bucket);
 void tui_act_undo(struct tui *t);
+/* After a vendor's domains changed (merge, add-domain, an undo): its
+ * bills' jump and rate checks made again. */
+void tui_bills_judged_again(struct tui *t);
 /* Flags the thread, or unflags it (synced to the server as \\Flagged). */
 void tui_act_toggle_flag(struct tui *t);
 /* The selected thread, just opened, read ([ui] mark_read). */

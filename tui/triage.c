@@ -156,6 +156,8 @@ change_vendor(struct tui *t, const char *arg, const char *label_head, const char
 			memset(&err, 0, sizeof err);
 			rc = change(t->store, slug, what, VT_TRIAGE_FORCE, &a, &err);
 		}
+		if (rc == VT_OK && a.changed)
+			tui_bills_judged_again(t);
 		tui_report(t, rc, &a, &err);
 	}
 out:
@@ -202,6 +204,16 @@ edit_tag(struct tui *t, enum km_action action, const char *arg)
 	snprintf(what, sizeof what, "%s %.40s", adding ? "tagged" : "untagged", tag);
 	tui_act_tags(t, adding ? tag : NULL, adding ? NULL : tag, what);
 	free(tag);
+}
+
+void
+tui_bills_judged_again(struct tui *t)
+{
+	struct vt_error err = { 0 };
+
+	/* as `vtriage vendor merge` does (cli/cmd-triage.c) */
+	if (vt_documents_judge(t->store, t->cfg, &err) != VT_OK)
+		tui_say(t, true, "%s", err.msg);
 }
 
 void

@@ -188,4 +188,24 @@ contains "an index made anew while the store knows mail: said so" "$out" "run \`
 $V index --quiet
 lacks "once indexed, nothing said" "$($V count '*' 2>&1 >/dev/null)" "made anew"
 is "and the mail is counted again" "$($V count '*')" "$before_all"
+
+# a merge makes one vendor's bills the other's history: the checks of
+# jumps say so at once, not after the next index
+B=$TMP/bills-mail
+mkdir -p "$B/cur" "$B/new" "$B/tmp"
+for m in 08 09 10; do
+	printf 'From: XCorp Billing <billing@xcorp.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Invoice X-%s\nDate: Mon, 02 %s 2026 09:00:00 +0000\nMessage-ID: <x%s@test>\n\nInvoice number: X-%s\nAmount due: $1,000.00\n' \
+		"$m" "$(case $m in 08) echo Aug ;; 09) echo Sep ;; 10) echo Oct ;; esac)" "$m" "$m" >"$B/cur/x$m:2,S"
+done
+printf 'From: XCorp Holdings <billing@xcorp-holdings.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Invoice XH-11\nDate: Mon, 02 Nov 2026 09:00:00 +0000\nMessage-ID: <xh11@test>\n\nInvoice number: XH-11\nAmount due: $5,000.00\n' \
+	>"$B/cur/xh11:2,S"
+write_config "$TMP/bills.conf" "$B" "$TMP/bills-data"
+W="$VTRIAGE --config $TMP/bills.conf"
+$W index --quiet
+is "(two vendors: no jump)" "$($W count bill:flagged)" 0
+$W vendor merge xcorp-holdings xcorp --force >/dev/null
+is "merged, the \$5,000 bill is a jump of XCorp's at once" "$($W count bill:flagged)" 1
+contains "bill check says so" "$($W bill check)" "XH-11"
+$W undo >/dev/null
+is "undone, no longer" "$($W count bill:flagged)" 0
 done_testing
