@@ -623,12 +623,20 @@ documents_query(struct vt_store *s, sqlite3_stmt *st, struct vt_error *err)
 static bool
 milli_of(const char *text, int64_t *out)
 {
-	struct mail_amount a;
+	struct mail_amount a, mills;
+	char in_mills[80];
 
 	if (!mail_amount_parse(text, MAIL_DECIMAL_DOT, &a) || a.money.currency[0] != '\0')
 		return false;
-	/* read with two decimals: a third would be lost */
-	*out = a.money.minor * 10;
+	/* read as an amount of a currency of three decimals (KWD): a bound
+	 * of "1234.567" kept its third decimal (read with two, no bill of
+	 * KWD 1,234.567 matched it) */
+	if ((size_t)snprintf(in_mills, sizeof in_mills, "%s KWD", text) < sizeof in_mills &&
+	    mail_amount_parse(in_mills, MAIL_DECIMAL_DOT, &mills) &&
+	    strcmp(mills.money.currency, "KWD") == 0)
+		*out = mills.money.minor;
+	else
+		*out = a.money.minor * 10;
 	return true;
 }
 

@@ -104,6 +104,10 @@ a_bill_that_jumps_is_flagged(void **state)
 	assert_int_equal(count(f, "kind:bill and amount:>5000"), 3);
 	assert_int_equal(count(f, "kind:bill AND amount:>5000 and subject:reminder"), 1);
 	assert_int_equal(count(f, "kind:bill and tag:nosuch and amount:>5000"), 0);
+	/* a bound's third decimal is kept (a currency of three decimals) */
+	assert_int_equal(count(f, "kind:bill amount:7800.001.."), 0);
+	assert_int_equal(count(f, "kind:bill amount:7799.999.."), 3);
+	assert_int_equal(count(f, "kind:bill amount:7800.000"), 3);
 	assert_int_equal(count(f, "kind:bill amount:>5000 currency:eur"), 0);
 	assert_int_equal(count(f, "currency:usd"), 6);
 }
