@@ -52,6 +52,25 @@ has_auth_failure(const struct mail_trust_facts *t)
 	return false;
 }
 
+/* Which header is believed is decided later (the authserv-id may be
+ * learned after): every header of a message some header fails is kept. */
+static vt_status
+record_auth(struct vt_store *s, const struct mail_message_info *info, struct vt_error *err)
+{
+	const struct mail_trust_facts *t = &info->trust;
+	vt_status rc;
+
+	for (size_t i = 0; has_auth_failure(t) && i < t->n_auth; i++)
+		if ((rc = vt_sql_run(s,
+				     "INSERT OR REPLACE INTO auth_results (message_id, pos,"
+				     " authserv_id, verdict, why) VALUES (?, ?, ?, ?, ?)",
+				     "record trust", err, "titit", info->message_id, (int64_t)i,
+				     t->auth[i].authserv_id, (int64_t)t->auth[i].verdict,
+				     t->auth[i].why)) != VT_OK)
+			return rc;
+	return VT_OK;
+}
+
 vt_status
 vt_trust_record(struct vt_store *s, const struct mail_message_info *info, struct vt_error *err)
 {
@@ -61,11 +80,17 @@ vt_trust_record(struct vt_store *s, const struct mail_message_info *info, struct
 	vt_status rc;
 	bool notable;
 
-	if (a->direction != MAIL_DIR_IN)
+	/* Mail from the user's own domain is theirs, unless the user's own
+	 * server says its From was forged ("the CEO" asking for a payment,
+	 * or "the user" writing to an impostor to lend it standing): its
+	 * authentication is judged as incoming mail's is. */
+	if (a->direction != MAIL_DIR_IN && !has_auth_failure(t))
 		return VT_OK;
 	if ((rc = vt_sql_run(s, "INSERT OR IGNORE INTO temp.trust_scope VALUES (?)", "record trust",
 			     err, "t", info->message_id)) != VT_OK)
 		return rc;
+	if (a->direction != MAIL_DIR_IN)
+		return record_auth(s, info, err);
 	/* what its document says already: the verdicts only need writing
 	 * where the judgement of all the mail finds otherwise */
 	if (info->marked[0] != '\0' &&
@@ -88,16 +113,8 @@ vt_trust_record(struct vt_store *s, const struct mail_message_info *info, struct
 			     (int64_t)t->payment.bank_change, (int64_t)t->payment.asks_payment)) !=
 		    VT_OK)
 		return rc;
-	/* Which header is believed is decided later (the authserv-id may be
-	 * learned after): keep every header of a message some header fails. */
-	for (size_t i = 0; has_auth_failure(t) && i < t->n_auth; i++)
-		if ((rc = vt_sql_run(s,
-				     "INSERT OR REPLACE INTO auth_results (message_id, pos,"
-				     " authserv_id, verdict, why) VALUES (?, ?, ?, ?, ?)",
-				     "record trust", err, "titit", info->message_id, (int64_t)i,
-				     t->auth[i].authserv_id, (int64_t)t->auth[i].verdict,
-				     t->auth[i].why)) != VT_OK)
-			return rc;
+	if ((rc = record_auth(s, info, err)) != VT_OK)
+		return rc;
 	for (size_t i = 0; i < t->payment.n_details; i++)
 		if ((rc = vt_sql_run(
 			     s,
@@ -513,7 +530,7 @@ judge_auth(struct vt_store *s, const char *authserv, struct vt_error *err)
 		"SELECT a.message_id, a.why || ' at ' || a.authserv_id, m.org, a.verdict"
 		" FROM temp.trust_scope t CROSS JOIN auth_results a ON a.message_id = t.message_id"
 		" JOIN messages m ON m.message_id = a.message_id"
-		" WHERE m.kind IN (1, 2) AND instr(',' || ?1 || ',', ',' || a.authserv_id || ',') > 0"
+		" WHERE m.kind IN (1, 2, 4) AND instr(',' || ?1 || ',', ',' || a.authserv_id || ',') > 0"
 		"  AND a.pos = (SELECT min(b.pos) FROM auth_results b WHERE b.message_id = a.message_id"
 		"   AND instr(',' || ?1 || ',', ',' || b.authserv_id || ',') > 0)",
 		err);
@@ -899,7 +916,7 @@ judge_money(struct vt_store *s, struct vt_error *err)
 		" JOIN vendor_domains d ON d.domain = m.org JOIN vendors v ON v.id = d.vendor_id"
 		" WHERE g.asks_payment = 1 AND m.kind = 1 AND m.direction = 0 AND v.bucket = 0"
 		"  AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.org = m.org AND e.kind = 1"
-		"   AND e.date < m.date) AND NOT " VT_SQL_WROTE_TO("m.org");
+		"   AND e.direction = 0 AND e.date < m.date) AND NOT " VT_SQL_WROTE_TO("m.org");
 	/* clang-format on */
 	struct row *rows = NULL;
 	size_t n = 0;

@@ -105,6 +105,27 @@ vt index --quiet
 is "a DMARC failure in a second header of the user's server is seen" "$(vt count suspicious:auth)" 1
 is "and the forgery is not the trusted vendor's mail" "$(vt count vendor:acmetel)" 4
 
+# ---- mail forged in the user's own name ------------------------------------------
+# "the CEO" asking for a payment, and "the user" writing to an impostor
+# to lend it a correspondent's standing: mail of the user's own domain
+# was taken for the user's, whatever the user's server said of it
+scenario own
+mail "Jane Boss <jane.boss@northwind.example>" "Urgent: pay AcmeTel today" "$LATER" \
+	"Authentication-Results: mx.northwind.example; spf=fail smtp.mailfrom=northwind.example; dmarc=fail header.from=northwind.example\n" \
+	"Rich,\n\nplease pay AcmeTel today, their bank details have changed: IBAN $IBAN2.\n"
+n=$((n + 1))
+printf 'From: Rich Miller <rich@northwind.example>\nTo: Accounts <ar@globalpay-services.example>\nSubject: Re: payment\nDate: Sun, 04 Oct 2026 09:00:00 +0000\nMessage-ID: <m%d@test>\nAuthentication-Results: mx.northwind.example; spf=fail smtp.mailfrom=northwind.example; dmarc=fail header.from=northwind.example\n\nOK, noted.\n' \
+	"$n" >"$D/mail/cur/$n:2,S"
+mail "Accounts Receivable <ar@globalpay-services.example>" "Invoice AT-3 (AcmeTel)" \
+	"Tue, 06 Oct 2026 09:00:00 +0000" "" \
+	"Dear customer,\n\nwe collect for AcmeTel. Please pay invoice AT-3 for \$2,500.00 to IBAN $IBAN2.\n"
+vt index --quiet
+check=$(vt check)
+contains "a forged From of the user's own domain is flagged" "$check" "Urgent: pay AcmeTel today"
+is "both forgeries, for their authentication" "$(vt count suspicious:auth)" 2
+contains "and the impostor the forgery wrote to has no standing from it" "$check" \
+	"the first mail from globalpay-services.example asks to be paid"
+
 # ---- a new IBAN in the attached PDF only ----------------------------------------
 # "please find the invoice attached": where to pay is in the PDF, its
 # text layer or its invoice XML, and was never compared
