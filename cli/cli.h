@@ -84,6 +84,9 @@ void cli_print_help(FILE *f, const struct cli_command *cmd, const char *full_nam
 /* "vtriage: [CONTEXT: ]MESSAGE" on stderr, the message sanitised. */
 void cli_print_error(const char *context, const struct vt_error *err);
 char *cli_text(const char *untrusted);
+/* text (UTF-8) in a column of cols characters: cut on a character, not
+ * in one ("%-30.30s" cut an Ä in half), padded with spaces; into out. */
+void cli_column(const char *text, size_t cols, char *out, size_t outlen);
 /* Takes ownership of value; adds a sanitised string member. */
 void cli_json_set_text(json_t *obj, const char *key, const char *untrusted);
 /* Writes value as json_dumpf would (flags as jansson's). */

@@ -374,11 +374,12 @@ cmd_draft_list(struct cli *cli, const struct cli_command *self, int argc, char *
 		json_decref(arr);
 	} else {
 		for (size_t i = 0; i < list.count; i++) {
-			char date[32], *to = cli_text(list.items[i].to);
+			char date[32], column[160], *to = cli_text(list.items[i].to);
 			char *subject = cli_text(list.items[i].subject);
 
 			cli_format_date(list.items[i].modified, date, sizeof date);
-			fprintf(cli->out, "%s  %-30.30s  %s\n  %s\n", date, to ? to : "",
+			cli_column(to, 30, column, sizeof column);
+			fprintf(cli->out, "%s  %s  %s\n  %s\n", date, column,
 				subject ? subject : "", list.items[i].path);
 			free(to);
 			free(subject);

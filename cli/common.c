@@ -257,6 +257,31 @@ cli_text(const char *untrusted)
 }
 
 void
+cli_column(const char *text, size_t cols, char *out, size_t outlen)
+{
+	const unsigned char *p = (const unsigned char *)(text ? text : "");
+	size_t o = 0, n = 0;
+
+	if (outlen == 0)
+		return;
+	while (*p && n < cols) {
+		uint32_t cp;
+		size_t k = mail_utf8_decode(p, strnlen((const char *)p, 4), &cp);
+
+		k = k ? k : 1;
+		if (o + k >= outlen)
+			break;
+		memcpy(out + o, p, k);
+		o += k;
+		p += k;
+		n++;
+	}
+	for (; n < cols && o + 1 < outlen; n++)
+		out[o++] = ' ';
+	out[o] = '\0';
+}
+
+void
 cli_json_set_text(json_t *obj, const char *key, const char *untrusted)
 {
 	char *clean = cli_text(untrusted);
