@@ -2,6 +2,7 @@
  * vendor mail, and bills that differ from the vendor's usual */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,17 +69,6 @@ document_json(const struct vt_document *d)
 }
 
 /* "1000", "1,000.50": thousandths of a unit */
-static bool
-parse_bound(const char *text, int64_t *out)
-{
-	struct mail_amount a;
-
-	if (!mail_amount_parse(text, MAIL_DECIMAL_DOT, &a) || a.money.currency[0] != '\0')
-		return false;
-	*out = a.money.minor * 10;
-	return true;
-}
-
 /* "2026-01-31" at local midnight */
 static bool
 parse_since(const char *text, time_t *out)
@@ -161,6 +151,7 @@ list_documents(struct cli *cli, const struct cli_command *self, int argc, char *
 	struct vt_document_filter f = { .kind = kind, .flagged = check };
 	struct vt_document_list list;
 	struct vt_error err = { 0 };
+	char currency[4] = "";
 	int n;
 
 	if ((n = cli_parse_options(cli, self, argc, argv, check ? check_options : options)) < 0)
@@ -168,9 +159,9 @@ list_documents(struct cli *cli, const struct cli_command *self, int argc, char *
 	if (n > 1)
 		return cli_usage_error(cli, "takes at most one vendor SLUG");
 	f.vendor = n ? argv[0] : NULL;
-	if (min_s != NULL && !(f.has_min = parse_bound(min_s, &f.min_milli)))
+	if (min_s != NULL && !(f.has_min = vt_amount_milli(min_s, &f.min_milli)))
 		return cli_usage_error(cli, "--min needs an amount such as 1000, not '%s'", min_s);
-	if (max_s != NULL && !(f.has_max = parse_bound(max_s, &f.max_milli)))
+	if (max_s != NULL && !(f.has_max = vt_amount_milli(max_s, &f.max_milli)))
 		return cli_usage_error(cli, "--max needs an amount such as 1000, not '%s'", max_s);
 	if (since_s != NULL && !parse_since(since_s, &f.since))
 		return cli_usage_error(cli, "--since needs a date such as 2026-01-31, not '%s'",
@@ -178,6 +169,12 @@ list_documents(struct cli *cli, const struct cli_command *self, int argc, char *
 	if (sort_s != NULL && strcmp(sort_s, "amount") != 0 && strcmp(sort_s, "date") != 0)
 		return cli_usage_error(cli, "--sort is date or amount, not '%s'", sort_s);
 	f.by_amount = sort_s != NULL && strcmp(sort_s, "amount") == 0;
+	/* eur as EUR, as the query's currency:eur */
+	if (currency_s != NULL && strlen(currency_s) == 3) {
+		for (int i = 0; i < 3; i++)
+			currency[i] = (char)toupper((unsigned char)currency_s[i]);
+		currency_s = currency;
+	}
 	if (currency_s != NULL && (strlen(currency_s) != 3 || mail_currency_digits(currency_s) < 0))
 		return cli_usage_error(cli, "--currency needs a code such as EUR, not '%s'",
 				       currency_s);

@@ -194,8 +194,16 @@ vt_issue_close(struct vt_store *s, int64_t id, const char *note, struct vt_actio
 	if ((rc = vt_store_begin(s, err)) != VT_OK)
 		return rc;
 	rc = find_issue(s, id, &vendor_id, &open, &old_note, &title, err);
-	if (rc == VT_OK && !open)
-		rc = vt_fail(err, VT_ERR_CONFLICT, "issue #%lld is closed already", (long long)id);
+	/* closed already: nothing to change, as a promotion of a trusted
+	 * vendor (exit 0, nothing journalled) */
+	if (rc == VT_OK && !open) {
+		vt_store_rollback(s);
+		snprintf(out->summary, sizeof out->summary, "issue #%lld is closed already",
+			 (long long)id);
+		free(old_note);
+		free(title);
+		return VT_OK;
+	}
 	if (rc == VT_OK)
 		rc = vt_sql_run(s, "UPDATE issues SET closed = ?, note = ? WHERE id = ?",
 				"close issue", err, "iti", (int64_t)time(NULL), note ? note : "",

@@ -619,9 +619,8 @@ documents_query(struct vt_store *s, sqlite3_stmt *st, struct vt_error *err)
 	return out;
 }
 
-/* A bound of amount: as thousandths of a unit ("1,000.50" -> 1000500). */
-static bool
-milli_of(const char *text, int64_t *out)
+bool
+vt_amount_milli(const char *text, int64_t *out)
 {
 	struct mail_amount a, mills;
 	char in_mills[80];
@@ -693,17 +692,17 @@ amount_term(struct doc_terms *q, const char *value, struct vt_error *err)
 
 	if (dots != NULL) {
 		snprintf(buf, sizeof buf, "%.*s", (int)(dots - value), value);
-		ok = (*buf || dots[2]) && (!*buf || milli_of(buf, &lo)) &&
-		     (!dots[2] || milli_of(dots + 2, &hi));
+		ok = (*buf || dots[2]) && (!*buf || vt_amount_milli(buf, &lo)) &&
+		     (!dots[2] || vt_amount_milli(dots + 2, &hi));
 	} else if (value[0] == '>' || value[0] == '<') {
 		bool eq = value[1] == '=';
 
-		ok = milli_of(value + 1 + eq, &v);
+		ok = vt_amount_milli(value + 1 + eq, &v);
 		if (value[0] == '>')
 			lo = eq ? v : v + 1;
 		else
 			hi = eq ? v : v - 1;
-	} else if ((ok = milli_of(value, &v)))
+	} else if ((ok = vt_amount_milli(value, &v)))
 		lo = hi = v;
 	if (!ok) {
 		vt_fail(err, VT_ERR_USAGE,

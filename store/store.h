@@ -876,6 +876,9 @@ struct vt_document_filter {
 };
 
 /* Documents, newest (or largest) first. */
+/* An amount without a currency as thousandths of a unit ("1,000.50" ->
+ * 1000500, "1234.567" -> 1234567): the bounds of amount: and --min. */
+bool vt_amount_milli(const char *text, int64_t *out);
 vt_status vt_documents_list(struct vt_store *s, const struct vt_document_filter *filter,
 			    struct vt_document_list *out, struct vt_error *err);
 void vt_document_list_clear(struct vt_document_list *list);

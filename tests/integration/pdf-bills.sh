@@ -108,6 +108,11 @@ contains "a UK vendor's dates are read day first: issued" "$json" '"issued": "20
 contains "and due" "$json" '"due": "2026-12-10"'
 contains "an \303\211ch\303\251ance starting its line is the due date" "$(vt bill list gamma --format=json)" \
 	'"due": "2026-12-31"'
+is "--currency takes a code in lower case too" "$(vt bill list --currency eur | wc -l)" \
+	"$(vt bill list --currency EUR | wc -l)"
+lacks "(and finds bills in it)" "$(vt bill list --currency eur)" "UKV-1"
+contains "--min keeps a third decimal" "$(vt bill list --min 499.999 ukvendor)" "UKV-1"
+lacks "(and a bound above the total is above it)" "$(vt bill list --min 500.001 ukvendor)" "UKV-1"
 contains "the PDF's due date (Zahlbar bis)" "$(vt bill list mueller-buero --format=json)" '"due": "2026-11-16"'
 is "amount: finds the PDF's bill" "$(vt count 'amount:1188.81' 2>&1)" "2"
 

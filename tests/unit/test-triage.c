@@ -323,7 +323,11 @@ issues_open_close_link_and_undo(void **state)
 	act_ok(vt_issue_close(f->store, id, "credited", &a, &err), &a, &err);
 	assert_int_equal(count(f, "issue:open"), 1);
 	assert_int_equal(count(f, "issue:closed"), 2);
-	assert_int_equal(vt_issue_close(f->store, id, NULL, &a, &err), VT_ERR_CONFLICT);
+	/* closed already: nothing to change, not an error (man page, exit
+	 * status 0), and its note kept */
+	assert_int_equal(vt_issue_close(f->store, id, NULL, &a, &err), VT_OK);
+	assert_false(a.changed);
+	assert_non_null(strstr(a.summary, "closed already"));
 	assert_int_equal(vt_issue_close(f->store, 99, NULL, &a, &err), VT_ERR_NOT_FOUND);
 	assert_int_equal(vt_issue_list(f->store, NULL, false, &list, &err), VT_OK);
 	assert_int_equal(list.count, 1);
