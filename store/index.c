@@ -125,14 +125,14 @@ touch_thread(struct vt_store *s, const char *thread_id, struct vt_error *err)
  * thread_state and, where it changed, as the property MAIL_PROP_WAITING
  * on the thread's messages: waiting:vendor is then one term, whatever
  * the number of threads waiting. Of mail in the same second the user's
- * is taken as the answer.
+ * is taken as the answer. A thread the user started and the vendor
+ * never answered waits on the vendor too (it waited on nobody: the
+ * request never answered is the one to chase).
  */
 static const char thread_states[] =
 	"SELECT t.thread, CASE"
 	"  WHEN NOT EXISTS (SELECT 1 FROM messages y WHERE y.thread = t.thread AND y.kind = 1"
-	"   AND y.direction = 1)"
-	"   OR NOT EXISTS (SELECT 1 FROM messages z WHERE z.thread = t.thread AND z.kind = 1"
-	"   AND z.direction = 0) THEN 0"
+	"   AND y.direction = 1) THEN 0"
 	"  WHEN (SELECT max(m.direction) FROM messages m WHERE m.thread = t.thread AND m.kind = 1"
 	"   AND m.date = (SELECT max(x.date) FROM messages x WHERE x.thread = t.thread"
 	"   AND x.kind = 1)) = 1 THEN 1 ELSE 2 END,"

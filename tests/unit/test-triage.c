@@ -710,6 +710,15 @@ waiting_tells_who_wrote_last(void **state)
 	index_ok(f);
 	assert_int_equal(threads(f, "waiting:vendor"), 0);
 	assert_int_equal(threads(f, "waiting:me"), 1);
+	/* the user's first mail to a vendor, never answered: waiting on
+	 * the vendor (it waited on nobody) */
+	test_write_message(f->mail, "8b:2,S", "Rich Miller <rich@northwind.example>",
+			   "Sales <sales@initech.example>", "Quote for 40 seats?",
+			   "ask@northwind.example", "Date: Sat, 02 Jan 2027 09:00:00 +0000\n",
+			   NULL);
+	index_ok(f);
+	assert_int_equal(threads(f, "waiting:vendor and vendor:initech"), 1);
+	assert_int_equal(threads(f, "waiting:vendor"), 1);
 }
 
 static void
