@@ -444,6 +444,8 @@ add_address_row(struct builder *b, sqlite3_stmt *st)
 	/* Rows come newest first: the first value seen is the current one. */
 	set_text(b, &c->vendor, vendor);
 	set_text(b, &c->title, title);
+	if (c->manager == NULL && manager != NULL && *manager != '\0')
+		set_text(b, &c->manager_vendor, vendor);
 	set_text(b, &c->manager, manager);
 	if (role != NULL && !c->role_set_by_user) {
 		c->role = role;
@@ -470,7 +472,12 @@ add_managers(struct builder *b)
 
 		if (c->manager == NULL || (key = person_key(c->manager)) == NULL)
 			continue;
-		vendor = c->vendor ? strdup(c->vendor) : NULL;
+		/* the vendor the signature naming the manager was sent from:
+		 * Dana's manager at AcmeTel stays at AcmeTel when Dana moves
+		 * to Globex */
+		vendor = c->manager_vendor ? strdup(c->manager_vendor)
+			 : c->vendor       ? strdup(c->vendor)
+					   : NULL;
 		m = person(b, key, b->list.items[i].manager);
 		free(key);
 		if (m != NULL) {
@@ -819,6 +826,7 @@ vt_contact_clear(struct vt_contact *c)
 	free(c->title);
 	free_strings(c->phones, c->n_phones);
 	free(c->manager);
+	free(c->manager_vendor);
 	free(c->vendor);
 	free_strings(c->vendors, c->n_vendors);
 	memset(c, 0, sizeof *c);

@@ -332,7 +332,10 @@ struct vt_contact {
 	char *title;   /* from the newest signature that has one, or NULL */
 	char **phones; /* as written */
 	size_t n_phones;
-	char *manager;    /* "my manager is ..." or NULL */
+	char *manager; /* "my manager is ..." or NULL */
+	/* the vendor of the mail whose signature named the manager (who
+	 * stays there when the person moves on), or NULL */
+	char *manager_vendor;
 	const char *role; /* static string or NULL */
 	bool role_set_by_user;
 	char *vendor;   /* slug of the newest mail's vendor, or NULL */

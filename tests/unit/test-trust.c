@@ -304,6 +304,22 @@ a_rep_who_really_moves_is_still_linked(void **state)
 	assert_int_equal(vt_contact_get(f->store, "sam.lee@globex.example", &c, &err), VT_OK);
 	assert_int_equal(c.n_vendors, 2);
 	vt_contact_clear(&c);
+
+	/* Dana, who named her manager at AcmeTel, moves to Globex: her
+	 * manager stays at AcmeTel (he was listed as Globex's, by no mail) */
+	add_real_dana(f);
+	add(f, "dana-globex:2,S", "Dana Whitfield <dana.whitfield@globex.example>", "Hello again",
+	    "dana-globex@globex.example", "Date: Sat, 02 Jan 2027 09:00:00 +0000\n",
+	    "Hi Rich,\n\nnew job.\n\n-- \nDana Whitfield\nAccount Executive\n");
+	index_ok(f);
+	assert_int_equal(vt_contact_get(f->store, "dana.whitfield@globex.example", &c, &err),
+			 VT_OK);
+	assert_string_equal(c.vendor, "globex");
+	vt_contact_clear(&c);
+	assert_int_equal(vt_contact_get(f->store, "Tom Becker", &c, &err), VT_OK);
+	assert_string_equal(c.vendor, "acmetel");
+	assert_int_equal(c.n_vendors, 1);
+	vt_contact_clear(&c);
 }
 
 static const char forged_auth[] =
