@@ -278,7 +278,10 @@ struct phrases {
 struct scan {
 	struct mail_payment_facts *out;
 	bool in_block; /* inside a "Bank details:" block */
-	bool request;  /* a request phrase was seen */
+	/* inside a paragraph about a direct debit: the account named is the
+	 * customer's, debited, not the vendor's to pay into */
+	bool in_debit;
+	bool request; /* a request phrase was seen */
 	struct phrases change, negation, request_words;
 };
 
@@ -577,6 +580,39 @@ line_keywords(const char *s, size_t n, size_t at[KW_KINDS])
 	return heading;
 }
 
+static bool
+says_one_of(const char *low, size_t len, const char *const *words, size_t n)
+{
+	for (size_t w = 0; w < n; w++)
+		if (memmem(low, len, words[w], strlen(words[w])) != NULL)
+			return true;
+	return false;
+}
+
+/* Whether a line speaks of debiting the customer's own account ("will be
+ * collected by SEPA direct debit from your account IBAN ..."): that IBAN
+ * is no vendor's bank details. Both a debit and the reader's account:
+ * "we no longer take direct debits, pay to IBAN ..." is the vendor's. */
+static bool
+debit_line(const char *s, size_t n)
+{
+	static const char *const debit[] = {
+		"direct debit",  "lastschrift",   "prélèvement", "prelevement",
+		"domiciliación", "domiciliacion", "incasso",     "addebito",
+	};
+	static const char *const yours[] = {
+		"your account", "your bank account", "ihrem konto", "ihr konto",    "votre compte",
+		"su cuenta",    "uw rekening",       "suo conto",   "vostro conto",
+	};
+	char low[512];
+	size_t len = n < sizeof low ? n : sizeof low;
+
+	for (size_t i = 0; i < len; i++)
+		low[i] = (char)ascii_lower((unsigned char)s[i]);
+	return says_one_of(low, len, debit, sizeof debit / sizeof *debit) &&
+	       says_one_of(low, len, yours, sizeof yours / sizeof *yours);
+}
+
 static void
 scan_line(struct scan *sc, const char *s, size_t n)
 {
@@ -587,8 +623,13 @@ scan_line(struct scan *sc, const char *s, size_t n)
 		;
 	if (i == n) {
 		sc->in_block = false;
+		sc->in_debit = false;
 		return;
 	}
+	if (debit_line(s, n))
+		sc->in_debit = true;
+	if (sc->in_debit)
+		return;
 	if (line_keywords(s, n, at))
 		sc->in_block = true;
 	if (at[KW_BIC] > 0)

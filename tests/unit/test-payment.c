@@ -524,6 +524,19 @@ changes_an_attacker_words_around(void **state)
 	assert_int_equal(f.n_details, 1);
 	assert_string_equal(detail(&f, MAIL_PAY_IBAN), "GB82WEST12345698765432");
 	assert_false(f.bank_change);
+	/* the customer's own account, debited, is no vendor's bank detail */
+	f = scan("Invoice AT-3 of EUR 2,500.00 will be collected by SEPA direct debit from your "
+		 "account IBAN FR14 2004 1010 0505 0001 3M02 606 on 2026-10-15.\n");
+	assert_int_equal(f.n_details, 0);
+	f = scan(
+		"Ihre Rechnung wird per Lastschrift von Ihrem Konto eingezogen:\n"
+		"IBAN FR14 2004 1010 0505 0001 3M02 606\n\nUnsere IBAN: DE89 3704 0044 0532 0130 00\n");
+	assert_int_equal(f.n_details, 1);
+	assert_string_equal(detail(&f, MAIL_PAY_IBAN), "DE89370400440532013000");
+	/* a vendor's own account beside "direct debit" is its own */
+	f = scan(
+		"We no longer take direct debits: please pay to IBAN GB82 WEST 1234 5698 7654 32.\n");
+	assert_string_equal(detail(&f, MAIL_PAY_IBAN), "GB82WEST12345698765432");
 }
 
 /* ---- asks_payment ---------------------------------------------------------- */
