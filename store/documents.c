@@ -132,7 +132,8 @@ struct group {
 	 * how often the vendor bills, for a rate agreed per month or year */
 	int64_t gaps[USUAL_WINDOW], last_date;
 	size_t n_gaps, next_gap;
-	char **refs; /* the references seen, to count a reminder once */
+	char **refs;         /* the references seen, to count a reminder once */
+	int64_t *ref_totals; /* the total each was first billed at */
 	size_t n_refs;
 };
 
@@ -166,26 +167,35 @@ group_reset(struct group *g, int64_t vendor_id, const char *currency)
 	for (size_t i = 0; i < g->n_refs; i++)
 		free(g->refs[i]);
 	free(g->refs);
+	free(g->ref_totals);
 	memset(g, 0, sizeof *g);
 	g->vendor_id = vendor_id;
 	snprintf(g->currency, sizeof g->currency, "%s", currency);
 }
 
+/* Whether ref was billed before, and at what (*first). */
 static bool
-group_seen_ref(struct group *g, const char *ref)
+group_seen_ref(struct group *g, const char *ref, int64_t total, int64_t *first)
 {
 	char **grown;
+	int64_t *totals;
 
 	if (*ref == '\0')
 		return false;
 	for (size_t i = 0; i < g->n_refs; i++)
-		if (strcmp(g->refs[i], ref) == 0)
+		if (strcmp(g->refs[i], ref) == 0) {
+			*first = g->ref_totals[i];
 			return true;
+		}
 	grown = realloc(g->refs, (g->n_refs + 1) * sizeof *grown);
-	if (grown != NULL) {
+	if (grown != NULL)
 		g->refs = grown;
-		if ((grown[g->n_refs] = strdup(ref)) != NULL)
-			g->n_refs++;
+	totals = realloc(g->ref_totals, (g->n_refs + 1) * sizeof *totals);
+	if (totals != NULL)
+		g->ref_totals = totals;
+	if (grown != NULL && totals != NULL && (grown[g->n_refs] = strdup(ref)) != NULL) {
+		totals[g->n_refs] = total;
+		g->n_refs++;
 	}
 	return false;
 }
@@ -258,14 +268,20 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 		bool has_rate = sqlite3_column_type(st, 5) != SQLITE_NULL;
 		int64_t rate = sqlite3_column_int64(st, 5), usual = 0,
 			date = sqlite3_column_int64(st, 11);
+		int64_t first_total = 0;
+		bool corrected;
 		int count = 0, per, cycle;
 		char flag[12] = "";
 		bool repeat;
 
 		if (vendor != g.vendor_id || strcmp(currency, g.currency) != 0)
 			group_reset(&g, vendor, currency);
-		repeat = group_seen_ref(&g, ref);
-		if (total > 0 && !repeat) {
+		repeat = group_seen_ref(&g, ref, total, &first_total);
+		/* a bill sent again under its reference at another total (a
+		 * "corrected invoice" of $3,200 for one of $1,000) is judged as
+		 * a bill; a reminder at the same total is not counted twice */
+		corrected = repeat && total != first_total;
+		if (total > 0 && (!repeat || corrected)) {
 			count = (int)g.n;
 			if (g.n > 0)
 				usual = median(g.recent, g.n);
@@ -284,6 +300,9 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 			    (*rate_currency == '\0' || strcmp(rate_currency, currency) == 0) &&
 			    off_by_more(total, rate, cfg->bill_rate_tolerance))
 				strcat(flag, *flag ? " rate" : "rate");
+		}
+		/* a corrected bill: its period's bill is counted already */
+		if (total > 0 && !repeat) {
 			if (g.last_date > 0) {
 				g.gaps[g.next_gap] = (date - g.last_date) / 86400;
 				g.next_gap = (g.next_gap + 1) % USUAL_WINDOW;

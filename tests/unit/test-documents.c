@@ -110,6 +110,16 @@ a_bill_that_jumps_is_flagged(void **state)
 	assert_int_equal(count(f, "kind:bill amount:7800.000"), 3);
 	assert_int_equal(count(f, "kind:bill amount:>5000 currency:eur"), 0);
 	assert_int_equal(count(f, "currency:usd"), 6);
+	/* a bill sent again under its reference at another total is judged
+	 * (it was taken for a reminder, never compared) */
+	bill(f, "b6", "Hooli Billing <billing@hooli.example>", "Corrected invoice AT-4",
+	     "Wed, 04 Nov 2026 10:00:00 +0000", "Invoice AT-4\nAmount due: $8,010.00\n");
+	index_ok(f);
+	assert_string_equal((flag = flag_of(f, "b6")), "jump");
+	free(flag);
+	assert_string_equal((flag = flag_of(f, "b5")), "");
+	free(flag);
+	assert_int_equal(count(f, "bill:flagged"), 2);
 }
 
 static void
