@@ -564,11 +564,27 @@ from_misleads(const char *name_address, bool several_from, bool from_encoded)
  * when money, a freemail box or a look-alike is involved (money: the
  * mail asks to be paid, changes bank details, or replies go to a
  * look-alike). */
+/* Whether domain is org misspelt or its letters swapped for look-alike
+ * ones: never a vendor's own (its support or other country's domain,
+ * "acmetel-support", "acmetel.co", may well be). */
+static bool
+misspells(const char *domain, const char *org, struct mail_lookalike *how)
+{
+	struct mail_lookalike like;
+
+	if (!mail_lookalike_compare(domain, org, &like) || like.kind == MAIL_LOOKALIKE_TLD ||
+	    like.kind == MAIL_LOOKALIKE_ADDITION || like.kind == MAIL_LOOKALIKE_SUBDOMAIN)
+		return false;
+	if (how != NULL)
+		*how = like;
+	return true;
+}
+
 static bool
 replies_go_astray(const char *reply_org, const char *org, bool vendor_mail, bool money)
 {
 	return *reply_org != '\0' && *org != '\0' && vendor_mail &&
-	       (money || mail_org_is_personal(reply_org));
+	       (money || mail_org_is_personal(reply_org) || misspells(reply_org, org, NULL));
 }
 
 void
@@ -612,6 +628,7 @@ judge_headers(struct vt_store *s, struct vt_error *err)
 		bool several = rows[i].num[0], encoded = rows[i].num[1], money = rows[i].num[2];
 		bool vendor_mail = rows[i].num[3];
 		char shown_org[MAIL_DOMAIN_MAX], *text = NULL, *a = NULL, *b = NULL;
+		struct mail_lookalike like;
 
 		if (*shown != '\0') {
 			a = mail_domain_display(shown);
@@ -636,7 +653,18 @@ judge_headers(struct vt_store *s, struct vt_error *err)
 		if (rc == VT_OK && encoded)
 			rc = suspect(s, id, VT_SUSPECT_NAME,
 				     "From's address is hidden in an encoded word", NULL, err);
-		if (rc == VT_OK && replies_go_astray(reply, org, vendor_mail, money)) {
+		/* replies to a look-alike of the sender's own domain: the
+		 * first step of the scam ("who handles accounts payable?"),
+		 * money or not, and before that domain ever sent mail */
+		if (rc == VT_OK && *reply != '\0' && *org != '\0' && vendor_mail &&
+		    misspells(reply, org, &like)) {
+			a = mail_domain_display(reply);
+			b = mail_domain_display(org);
+			if (a && b &&
+			    asprintf(&text, "replies go to %s, which looks like %s (%s)", a, b,
+				     like.why) >= 0)
+				rc = suspect(s, id, VT_SUSPECT_REPLYTO, text, org, err);
+		} else if (rc == VT_OK && replies_go_astray(reply, org, vendor_mail, money)) {
 			a = mail_domain_display(reply);
 			b = mail_domain_display(org);
 			if (a && b && asprintf(&text, "replies go to %s, not %s", a, b) >= 0)

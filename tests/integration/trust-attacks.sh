@@ -84,6 +84,17 @@ mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" \
 vt index --quiet
 is "a free-mail address second in Reply-To is flagged" "$(vt count suspicious:replyto)" 1
 
+# ---- replies to a look-alike that never sent mail --------------------------------
+# the scam's first step: the vendor's own mail (a compromised mailbox),
+# its Reply-To a look-alike, no money asked yet
+scenario replylike
+mail "Ann Lee <ann.lee@acmetel.example>" "Quick question" "$LATER" \
+	"${OWN}Reply-To: Ann Lee <ann.lee@acrnetel.example>\n" \
+	"Hi Rich, who handles accounts payable at Northwind these days?\n"
+vt index --quiet
+contains "a Reply-To of a look-alike of the sender's domain is flagged" "$(vt check)" \
+	"replies go to acrnetel.example, which looks like acmetel.example (rn for m)"
+
 # ---- wording around the change --------------------------------------------------
 scenario wording
 mail "AcmeTel Billing <billing@acmetel.example>" "Neue Bankverbindung" "$LATER" "$OWN" \
