@@ -168,7 +168,7 @@ edit_loop(struct cli *cli, char *path, const char *original, bool terminal,
 				}
 			}
 		}
-		if (vt_send(cli->cfg, cli->store, cli->db, &o, &sent, &err) != VT_OK) {
+		if (vt_send(cli->cfg, cli->store, cli->db, &o, path, &sent, &err) != VT_OK) {
 			cli_print_error(NULL, &err);
 			fprintf(stderr, "vtriage: the draft is kept: %s\n", path);
 			mail_outgoing_clear(&o);

@@ -222,7 +222,8 @@ mark_replied(struct vt_store *store, struct mail_db *db, const char *id, struct 
 
 vt_status
 vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
-	const struct mail_outgoing *o, struct vt_send_result *result, struct vt_error *err)
+	const struct mail_outgoing *o, const char *draft, struct vt_send_result *result,
+	struct vt_error *err)
 {
 	static volatile sig_atomic_t never;
 	struct vt_index_report report;
@@ -239,6 +240,11 @@ vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
 		return rc;
 	/* Sent: from here a failure loses no mail, it only leaves no copy,
 	 * and is no failed send (its draft kept, sent again on a retry). */
+	if (draft != NULL && unlink(draft) == 0) {
+		struct vt_error ignored = { 0 };
+
+		mail_sync_parent(draft, &ignored);
+	}
 	if (save_sent(cfg, o, copy, sizeof copy, &after) != VT_OK) {
 		failed = "sent, but no copy kept";
 	} else if ((account = vt_sent_account(cfg, o->from)) != NULL &&

@@ -586,8 +586,11 @@ struct vt_send_result {
 };
 /* VT_OK once [send] command took the mail, whatever failed after it
  * (result->warning says what). */
+/* draft (may be NULL): the draft's file, removed as soon as the command
+ * took the mail (a kill while the copy is indexed left it, to be sent
+ * again when taken up). */
 vt_status vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
-		  const struct mail_outgoing *o, struct vt_send_result *result,
+		  const struct mail_outgoing *o, const char *draft, struct vt_send_result *result,
 		  struct vt_error *err);
 
 /* A draft kept in <data>/drafts (made 0700) until sent or dropped: its

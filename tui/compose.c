@@ -37,6 +37,7 @@ struct sending {
 	const struct vt_config *cfg;
 	struct vt_store *store;
 	const struct mail_outgoing *o;
+	const char *draft;
 	struct vt_send_result result;
 };
 
@@ -45,7 +46,7 @@ send_in(struct mail_db *rw, void *ctx, struct vt_error *err)
 {
 	struct sending *s = ctx;
 
-	return vt_send(s->cfg, s->store, rw, s->o, &s->result, err);
+	return vt_send(s->cfg, s->store, rw, s->o, s->draft, &s->result, err);
 }
 
 static void edit_loop(struct tui *t, char *path, const struct mail_sender *me_p);
@@ -202,7 +203,9 @@ ask:
 			}
 		}
 		{
-			struct sending s = { .cfg = t->cfg, .store = t->store, .o = &o };
+			struct sending s = {
+				.cfg = t->cfg, .store = t->store, .o = &o, .draft = path
+			};
 
 			if (tui_index_busy(t) ||
 			    (rc = (int)tui_while_writable(t, send_in, &s, &err)) != VT_OK) {
