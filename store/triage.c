@@ -414,9 +414,34 @@ vt_vendor_remove_domain(struct vt_store *s, const char *slug, const char *domain
 	IN_TRANSACTION(s, err, rc, {
 		rc = vt_sql_run(s, "DELETE FROM vendor_domains WHERE domain = ?", "remove domain",
 				err, "t", domain);
-		/* Mail from it still comes from somebody: a vendor of its own. */
+		/* The vendor it was taken from by add-domain, left empty and
+		 * merged, is itself again: a new one beside it ("initech-example")
+		 * left its slug naming this vendor (vendor show initech showed
+		 * AcmeTel). */
 		if (rc == VT_OK)
+			rc = vt_sql_int(
+				s,
+				"SELECT o.id FROM journal j JOIN vendors o"
+				" ON o.id = CAST(j.before AS INTEGER)"
+				" WHERE j.action = 'domain-added' AND j.vendor_id = ?1 AND j.target = ?2"
+				"  AND j.undone = 0 AND o.merged_into = ?1 AND NOT EXISTS"
+				"  (SELECT 1 FROM vendor_domains d WHERE d.vendor_id = o.id)"
+				" ORDER BY j.id DESC LIMIT 1",
+				&new_id, err, "it", v.id, domain);
+		if (rc == VT_OK)
+			rc = vt_sql_run(s, "UPDATE vendors SET merged_into = NULL WHERE id = ?",
+					"remove domain", err, "i", new_id);
+		if (rc == VT_OK)
+			rc = vt_sql_run(
+				s, "INSERT INTO vendor_domains (domain, vendor_id) VALUES (?, ?)",
+				"remove domain", err, "ti", domain, new_id);
+		/* Else mail from it still comes from somebody: a vendor of its
+		 * own. */
+		if (rc == VT_ERR_NOT_FOUND) {
+			if (err != NULL)
+				memset(err, 0, sizeof *err);
 			rc = vt_vendor_for_org(s, domain, &new_id, &created, err);
+		}
 		if (rc == VT_OK)
 			rc = vt_sql_run(s, "UPDATE vendor_domains SET manual = 1 WHERE domain = ?",
 					"remove domain", err, "t", domain);

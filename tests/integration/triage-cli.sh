@@ -210,4 +210,15 @@ is "merged, the \$5,000 bill is a jump of XCorp's at once" "$($W count bill:flag
 contains "bill check says so" "$($W bill check)" "XH-11"
 $W undo >/dev/null
 is "undone, no longer" "$($W count bill:flagged)" 0
+# a domain added to a vendor and removed again: its own vendor is itself
+# again (a new "xcorp-holdings-example" beside it left the old slug
+# naming XCorp)
+$W vendor add-domain xcorp xcorp-holdings.example --force >/dev/null
+$W vendor remove-domain xcorp xcorp-holdings.example >/dev/null
+contains "after add-domain and remove-domain the vendor is back" "$($W vendor show xcorp-holdings)" \
+	"domains:  xcorp-holdings.example"
+is "and its mail is its own" "$($W count vendor:xcorp-holdings)" 1
+lacks "no second vendor for the domain" "$($W vendor list)" "xcorp-holdings-example"
+$W undo >/dev/null
+is "undone: the domain is XCorp's again" "$($W count vendor:xcorp)" 4
 done_testing
