@@ -462,6 +462,15 @@ first_hit(const char *t, const char *low, size_t len, bool need_refs)
 	return best;
 }
 
+/* Whether only blanks stand before low[at] on its line. */
+static bool
+starts_line(const char *low, size_t at)
+{
+	while (at > 0 && (low[at - 1] == ' ' || low[at - 1] == '\t'))
+		at--;
+	return at == 0 || low[at - 1] == '\n';
+}
+
 enum mail_doc_kind
 mail_doc_classify(const char *subject, const char *text, size_t len,
 		  const char *const *attachment_names, size_t n_names)
@@ -492,8 +501,12 @@ mail_doc_classify(const char *subject, const char *text, size_t len,
 
 		lower_copy(low, text, n);
 		/* in running text, only a document word with its number
-		 * ("Invoice number: AT-2026-08", "Angebot Nr. 2026-077") */
-		if ((h = first_hit(text, low, n, true)).found)
+		 * ("Invoice number: AT-2026-08", "Angebot Nr. 2026-077"); in
+		 * a reply, only one that starts a line: "we reviewed invoice
+		 * INV-2026-10 and will issue a credit of $5,300.00" answers a
+		 * dispute and is no bill of $5,300 */
+		if ((h = first_hit(text, low, n, true)).found &&
+		    !(subject != NULL && is_reply(subject) && !starts_line(low, h.at)))
 			return h.kind;
 	}
 	return MAIL_DOC_NONE;

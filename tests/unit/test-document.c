@@ -76,6 +76,16 @@ what_is_not_a_document(void **state)
 	assert_int_equal(classify("RE: your request", "Invoice number: INV-88\nTotal: $5.00\n",
 				  NULL),
 			 MAIL_DOC_BILL);
+	assert_int_equal(classify("RE: your order",
+				  "Hi Rich,\n\n  Invoice INV-89\n  Total: $5.00\n", NULL),
+			 MAIL_DOC_BILL);
+	/* an invoice named in a reply's sentence is no invoice sent */
+	assert_int_equal(
+		classify("Re: Wrong bill",
+			 "Hi Rich,\n\nwe reviewed invoice INV-2026-10 and will issue a credit"
+			 " of $5,300.00.\n",
+			 NULL),
+		MAIL_DOC_NONE);
 	/* quoted history does not make a reply a bill */
 	assert_int_equal(classify("RE: thanks", "Got it.\n\n> Invoice number: INV-88\n", NULL),
 			 MAIL_DOC_NONE);
