@@ -34,6 +34,28 @@ money_json(const struct mail_money *m)
 
 /* Bills and quotes: totals per year, kind and currency; bills per month
  * in the main currency (the one most bills are in); the flagged ones. */
+/* Whether a later document of the same kind and currency bears d's
+ * reference: a reminder, a corrected invoice, a revised quote, which the
+ * totals count once, as the newest says (a $21,000 quote revised twice
+ * made $44,000 of quotes). */
+static bool
+superseded(const struct vt_document_list *docs, size_t i)
+{
+	const struct vt_document *d = &docs->items[i];
+
+	if (d->ref[0] == '\0')
+		return false;
+	for (size_t k = 0; k < docs->count; k++) {
+		const struct vt_document *o = &docs->items[k];
+
+		if (k != i && o->kind == d->kind && o->has_total && strcmp(o->ref, d->ref) == 0 &&
+		    strcmp(o->total.currency, d->total.currency) == 0 &&
+		    (o->date > d->date || (o->date == d->date && k > i)))
+			return true;
+	}
+	return false;
+}
+
 static void
 add_documents(json_t *r, const struct vt_document_list *docs)
 {
@@ -65,6 +87,8 @@ add_documents(json_t *r, const struct vt_document_list *docs)
 		if (kind == NULL || !d->has_total)
 			continue;
 		localtime_r(&d->date, &tm);
+		if (superseded(docs, i))
+			goto flag;
 		snprintf(key, sizeof key, "%d", tm.tm_year + 1900);
 		for (size_t k = 0; k < json_array_size(totals); k++) {
 			json_t *t = json_array_get(totals, k);
@@ -94,6 +118,7 @@ add_documents(json_t *r, const struct vt_document_list *docs)
 								 json_object_get(spend, key)) +
 							 d->total.minor));
 		}
+flag:
 		if (*d->flag) {
 			char check[256];
 			json_t *f = json_object();

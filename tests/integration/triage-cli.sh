@@ -221,4 +221,14 @@ is "and its mail is its own" "$($W count vendor:xcorp-holdings)" 1
 lacks "no second vendor for the domain" "$($W vendor list)" "xcorp-holdings-example"
 $W undo >/dev/null
 is "undone: the domain is XCorp's again" "$($W count vendor:xcorp)" 4
+# the report counts a bill once, however often its reference came (a
+# reminder, a corrected invoice: the newest says); XCorp's four bills
+# now, Holdings' domain back with it
+printf 'From: XCorp Billing <billing@xcorp.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Reminder: Invoice X-10\nDate: Mon, 16 Nov 2026 09:00:00 +0000\nMessage-ID: <x10r@test>\n\nInvoice number: X-10\nAmount due: $1,000.00\n' \
+	>"$B/cur/x10r:2,S"
+$W index --quiet
+is "a reminder is one bill in the report" "$($W report xcorp --format=json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print([(t["kind"], t["count"], t["minor"]) for t in r["totals"]])')" "[('bill', 4, 800000)]"
 done_testing
