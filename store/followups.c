@@ -102,7 +102,12 @@ waiting_documents(struct vt_store *s, int64_t vendor, time_t now, time_t cutoff,
 		"   (SELECT 1 FROM messages y WHERE y.thread = m.thread AND y.kind = 1"
 		"    AND y.direction = 0 AND y.date > m.date))"
 		"  OR (d.kind = 1 AND d.valid_until <> '' AND d.valid_until >= ?4"
-		"   AND d.valid_until <= date(?4, '+7 days')))"
+		"   AND d.valid_until <= date(?4, '+7 days')"
+		/* a quote revised since (its reference in a later quote of the
+		 * vendor's) runs out by the revision's date, not its own */
+		"   AND (d.ref = '' OR NOT EXISTS (SELECT 1 FROM documents r"
+		"    JOIN messages rm ON rm.message_id = r.message_id"
+		"    WHERE r.kind = 1 AND r.org = d.org AND r.ref = d.ref AND rm.date > m.date))))"
 		" ORDER BY d.kind DESC, m.date",
 		err);
 	char today[11];

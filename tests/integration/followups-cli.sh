@@ -67,6 +67,19 @@ contains "remind names it" "$($V remind)" "waiting on the vendor:   10 days OVER
 is "a bad waiting: term names the choices" "$(status $V count waiting:later)" 2
 contains "naming them" "$($V count waiting:later 2>&1)" "waiting:overdue"
 
+# a quote revised since, good for longer: no longer running out
+printf 'From: Sales <sales@hooli.example>\nTo: %s\nSubject: Quote Q-77 rev 2\nDate: %s\nMessage-ID: <q1r@test>\n\nOur quote Q-77, revised.\nTotal: $900.00\nValid until %s\n' \
+	"$ME" "$(ago 0)" "$(in_days 20)" >"$M/cur/q1r:2,S"
+$V index --quiet
+is "a quote revised since runs out by its revision's date" "$($V waiting --format=json | python3 -c '
+import json, sys
+print([x["vendor"] for x in json.load(sys.stdin) if x["what"] == "quote"])')" "[]"
+rm "$M/cur/q1r:2,S"
+$V index --quiet
+is "(the first one again, without it)" "$($V waiting --format=json | python3 -c '
+import json, sys
+print([x["vendor"] for x in json.load(sys.stdin) if x["what"] == "quote"])')" "['hooli']"
+
 # snoozed: out of every list until its day, then back and named by remind
 out=$($V snooze 'subject:"Order 77"' --until 3d)
 contains "snooze says until when" "$out" "2 messages snoozed until"
