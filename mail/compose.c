@@ -516,6 +516,24 @@ attachment_part(const char *path, struct vt_error *err)
 	return part;
 }
 
+/* The first mailbox of list without a domain ("bob", "x@"), or NULL. */
+static const char *
+not_an_address(InternetAddressList *list)
+{
+	for (int i = 0; i < internet_address_list_length(list); i++) {
+		InternetAddress *a = internet_address_list_get_address(list, i);
+		const char *addr, *at;
+
+		if (!INTERNET_ADDRESS_IS_MAILBOX(a))
+			continue;
+		addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
+		if (addr == NULL || (at = strrchr(addr, '@')) == NULL || at == addr ||
+		    at[1] == '\0')
+			return addr ? addr : "";
+	}
+	return NULL;
+}
+
 /* The domain of an address, for the Message-ID. */
 static const char *
 domain_of(const char *address)
@@ -591,10 +609,19 @@ build_from_lines(const char *draft, const struct mail_sender *me, struct mail_ou
 						? GMIME_ADDRESS_TYPE_BCC
 						: GMIME_ADDRESS_TYPE_REPLY_TO;
 
+				const char *bad = list ? not_an_address(list) : NULL;
+
 				if (list == NULL || internet_address_list_length(list) == 0) {
 					rc = vt_fail(err, VT_ERR_USAGE,
 						     "draft line %d: %s: no address in '%.80s'",
 						     line_no, line, value);
+				} else if (bad != NULL) {
+					/* "To: not-an-address" went to sendmail, which
+					 * took it for a local user */
+					rc = vt_fail(err, VT_ERR_USAGE,
+						     "draft line %d: %s: '%.80s' is no address"
+						     " (name@domain)",
+						     line_no, line, bad);
 				} else {
 					internet_address_list_append(
 						g_mime_message_get_addresses(msg, type), list);

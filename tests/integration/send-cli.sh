@@ -317,6 +317,11 @@ import sys, email, email.policy
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
 print(list(m.iter_attachments())[0].get_content()["Message-ID"])' "$TMP/sent.eml")" "<re2@vendor.example>"
 
+# an address without a domain is refused, its line named (sendmail took
+# "not-an-address" for a local user)
+err=$(EDITOR=$TMP/editor $V compose --to not-an-address --subject x </dev/null 2>&1)
+contains "an address without a domain is refused" "$err" "draft line 2: To: 'not-an-address' is no address"
+
 # draft list cuts a long To on a character
 EDITOR=$TMP/quit-editor $V compose --to 'xÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄ <x@parts.example>' --subject umlauts </dev/null >/dev/null 2>&1
 ok "draft list prints whole UTF-8 characters" sh -c "$V draft list | python3 -c 'import sys; sys.stdin.buffer.read().decode(\"utf-8\")'"
