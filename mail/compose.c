@@ -734,7 +734,23 @@ build_from_lines(const char *draft, const struct mail_sender *me, struct mail_ou
 	g_mime_message_set_date(msg, now);
 	g_date_time_unref(now);
 	body = g_mime_text_part_new_with_subtype("plain");
-	g_mime_text_part_set_text(body, p);
+	/* UTF-8 as the draft is (set_text recodes to the smallest charset
+	 * that holds the text: a reply in ISO-8859-1 the man page said was
+	 * UTF-8); US-ASCII says so */
+	{
+		GMimeStream *stream = g_mime_stream_mem_new_with_buffer(p, strlen(p));
+		GMimeDataWrapper *content =
+			g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT);
+		bool ascii = true;
+
+		for (const char *c = p; *c && ascii; c++)
+			ascii = (unsigned char)*c < 0x80;
+		g_mime_part_set_content(GMIME_PART(body), content);
+		g_mime_object_set_content_type_parameter(GMIME_OBJECT(body), "charset",
+							 ascii ? "us-ascii" : "utf-8");
+		g_object_unref(content);
+		g_object_unref(stream);
+	}
 	g_mime_part_set_content_encoding(GMIME_PART(body),
 					 g_mime_part_get_best_content_encoding(
 						 GMIME_PART(body), GMIME_ENCODING_CONSTRAINT_7BIT));

@@ -322,6 +322,15 @@ print(list(m.iter_attachments())[0].get_content()["Message-ID"])' "$TMP/sent.eml
 err=$(EDITOR=$TMP/editor $V compose --to not-an-address --subject x </dev/null 2>&1)
 contains "an address without a domain is refused" "$err" "draft line 2: To: 'not-an-address' is no address"
 
+# a body whose characters fit Latin-1 goes as UTF-8 all the same
+printf '#!/bin/sh\nprintf "To: x@parts.example\\nSubject: recu\\n\\nRe\\303\\247u, merci.\\n" >"$1"\n' >"$TMP/latin-text-editor"
+chmod +x "$TMP/latin-text-editor"
+EDITOR=$TMP/latin-text-editor $V compose </dev/null >/dev/null
+is "a body of Latin-1 characters is sent as UTF-8" "$(python3 -c '
+import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(m.get_param("charset"), m.get_content().strip())' "$TMP/sent.eml")" "utf-8 Reçu, merci."
+
 # draft list cuts a long To on a character
 EDITOR=$TMP/quit-editor $V compose --to 'xÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄ <x@parts.example>' --subject umlauts </dev/null >/dev/null 2>&1
 ok "draft list prints whole UTF-8 characters" sh -c "$V draft list | python3 -c 'import sys; sys.stdin.buffer.read().decode(\"utf-8\")'"
