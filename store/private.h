@@ -211,6 +211,12 @@ bool vt_trust_marks_current(struct vt_store *s);
 /* Judges which resembling domains imitate which, from the user's standing
  * with each (after any triage action: a few rows). */
 vt_status vt_trust_judge_domains(struct vt_store *s, struct vt_error *err);
+/* After a triage action changed vendors (trust, merge, domains, an undo
+ * of one): the look-alikes judged again at once, and strangers' mail
+ * under the names now known at the next index run. */
+vt_status vt_trust_vendors_changed(struct vt_store *s, struct vt_error *err);
+/* The second half alone (a vendor that resembles nothing moved bucket). */
+vt_status vt_trust_names_stale(struct vt_store *s, struct vt_error *err);
 /* Whether domain resembles one of the vendor's domains (or, vendor_id 0,
  * is judged a look-alike of anything): what merging or adding it would
  * need --force for. why gets the reason. */

@@ -145,9 +145,11 @@ vt_vendor_set_bucket(struct vt_store *s, const char *slug, enum vt_bucket bucket
 		if (rc == VT_OK)
 			rc = vt_journal_add(s, verb, v.id, v.slug, vt_bucket_name(v.bucket),
 					    vt_bucket_name(bucket), summary, err);
-		/* a trusted domain stops being, or starts making, look-alikes */
-		if (rc == VT_OK && rejudge)
-			rc = vt_trust_judge_domains(s, err);
+		/* a trusted domain stops being, or starts making, look-alikes;
+		 * its people's names are known or no longer */
+		if (rc == VT_OK)
+			rc = rejudge ? vt_trust_vendors_changed(s, err)
+				     : vt_trust_names_stale(s, err);
 		/* The server folder is work for sync, never for this path. */
 		if (rc == VT_OK && (flags & VT_TRIAGE_QUEUE_MIRROR) && bucket == VT_BUCKET_TRUSTED)
 			rc = vt_sql_run(s,
@@ -271,7 +273,7 @@ vt_vendor_merge(struct vt_store *s, const char *from, const char *into, unsigned
 			rc = vt_sql_run(s, "UPDATE vendors SET merged_into = ?1 WHERE id = ?2",
 					"merge vendors", err, "ii", b.id, a.id);
 		if (rc == VT_OK)
-			rc = vt_trust_judge_domains(s, err);
+			rc = vt_trust_vendors_changed(s, err);
 		if (rc == VT_OK)
 			rc = vt_journal_add(s, "merged", b.id, a.slug, domains, ids, summary, err);
 	});
@@ -372,7 +374,7 @@ vt_vendor_add_domain(struct vt_store *s, const char *slug, const char *domain, u
 		if (rc == VT_OK)
 			rc = vt_journal_add(s, "domain-added", v.id, org, before, "", summary, err);
 		if (rc == VT_OK)
-			rc = vt_trust_judge_domains(s, err);
+			rc = vt_trust_vendors_changed(s, err);
 	});
 	if (rc == VT_OK)
 		say(out, true, "%s", summary);
@@ -451,7 +453,7 @@ vt_vendor_remove_domain(struct vt_store *s, const char *slug, const char *domain
 					    err);
 		}
 		if (rc == VT_OK)
-			rc = vt_trust_judge_domains(s, err);
+			rc = vt_trust_vendors_changed(s, err);
 	});
 	if (rc == VT_OK)
 		say(out, true, "%s", summary);
@@ -653,7 +655,7 @@ vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err)
 	/* buckets and domains are back as they were, and so are look-alikes */
 	if (rc == VT_OK && strcmp(e.action, "tagged") != 0 && strncmp(e.action, "issue", 5) != 0 &&
 	    strcmp(e.action, "role-set") != 0 && strncmp(e.action, "contract-", 9) != 0)
-		rc = vt_trust_judge_domains(s, err);
+		rc = vt_trust_vendors_changed(s, err);
 	if (rc == VT_OK)
 		rc = vt_store_commit(s, err);
 	else

@@ -1028,7 +1028,7 @@ vt_status
 vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool mail_changed, bool full,
 		 volatile const sig_atomic_t *interrupted, struct vt_error *err)
 {
-	char *learned = NULL, *believed = NULL, *context = NULL, *before = NULL;
+	char *learned = NULL, *believed = NULL, *context = NULL, *before = NULL, *names = NULL;
 	vt_status rc = VT_OK;
 
 	/* the server whose headers are believed */
@@ -1047,9 +1047,11 @@ vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool mail_chan
 	before = vt_meta_get(s, "trust_context");
 	if (rc == VT_OK && (before == NULL || strcmp(before, context) != 0))
 		full = true;
-	/* Verdicts change with mail, triage (judged there) and the rules:
-	 * a run that found the index as it left it has nothing to judge. */
-	if (rc == VT_OK && !mail_changed && !full)
+	names = vt_meta_get(s, "names_stale");
+	/* Verdicts change with mail, triage (judged there, but for the
+	 * names: below) and the rules: a run that found the index as it
+	 * left it has nothing to judge. */
+	if (rc == VT_OK && !mail_changed && !full && names == NULL)
 		goto out;
 	if (rc == VT_OK)
 		rc = compare_new_domains(s, err);
@@ -1058,13 +1060,24 @@ vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool mail_chan
 	if (rc == VT_OK)
 		rc = stop_if(interrupted, err);
 	if (rc == VT_OK && (rc = vt_store_begin(s, err)) == VT_OK) {
+		/* (and the user's own domain's mail its server failed) */
 		if (full)
 			rc = vt_sql_exec(s,
 					 "DELETE FROM suspicions;"
 					 "INSERT OR IGNORE INTO temp.trust_scope"
-					 " SELECT message_id FROM messages WHERE direction = 0",
+					 " SELECT message_id FROM messages WHERE direction = 0"
+					 " UNION SELECT message_id FROM auth_results",
 					 err);
-		else
+		/* A vendor trusted, merged or given a domain since the last run
+		 * makes its people's names known: strangers' mail under them
+		 * is judged again (a freemail "Dana Reyes" asking to be paid
+		 * passed until the next --full-scan). */
+		if (rc == VT_OK && !full && names != NULL)
+			rc = vt_sql_exec(s,
+					 "INSERT OR IGNORE INTO temp.trust_scope SELECT message_id"
+					 " FROM trust_signals WHERE display_name <> ''",
+					 err);
+		if (rc == VT_OK && !full)
 			rc = vt_sql_exec(s,
 					 "DELETE FROM suspicions WHERE message_id IN"
 					 " (SELECT message_id FROM temp.trust_scope)",
@@ -1081,6 +1094,9 @@ vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool mail_chan
 			rc = stop_if(interrupted, err);
 		if (rc == VT_OK)
 			rc = vt_meta_set(s, "trust_context", context, err);
+		if (rc == VT_OK && names != NULL)
+			rc = vt_sql_run(s, "DELETE FROM meta WHERE key = 'names_stale'",
+					"judge names", err, "");
 		/* the messages' documents say the old verdicts until
 		 * vt_trust_mirror */
 		if (rc == VT_OK)
@@ -1097,7 +1113,22 @@ out:
 	free(believed);
 	free(context);
 	free(before);
+	free(names);
 	return rc;
+}
+
+vt_status
+vt_trust_names_stale(struct vt_store *s, struct vt_error *err)
+{
+	return vt_meta_set(s, "names_stale", "1", err);
+}
+
+vt_status
+vt_trust_vendors_changed(struct vt_store *s, struct vt_error *err)
+{
+	vt_status rc = vt_trust_judge_domains(s, err);
+
+	return rc == VT_OK ? vt_trust_names_stale(s, err) : rc;
 }
 
 /* ---- the verdicts on the messages' documents ---- */

@@ -137,6 +137,28 @@ is "both forgeries, for their authentication" "$(vt count suspicious:auth)" 2
 contains "and the impostor the forgery wrote to has no standing from it" "$check" \
 	"the first mail from globalpay-services.example asks to be paid"
 
+# ---- a stranger under a contact's name, judged again once trusted ----------------
+# a freemail "Dana Reyes" asking to be paid, indexed while AcmeTel was
+# in the generic bucket and never written to: promoting AcmeTel makes
+# Dana's name one the user knows, at the next run (it waited for a
+# --full-scan)
+D=$TMP/later-trust
+n=0
+mkdir -p "$D/mail/cur" "$D/mail/new" "$D/mail/tmp"
+sed -n '/^\[store\]/,$p' "$TMP/own/conf" | sed "s#$TMP/own#$D#g" >"$D/conf"
+mail "Dana Reyes <dana@acmetel.example>" "Your account" "Wed, 01 Jul 2026 09:00:00 +0000" "$OWN" \
+	"Hi Rich\n\n-- \nDana Reyes\nAccount Executive, AcmeTel\n"
+mail "Dana Reyes <dana.reyes.acmetel@gmail.com>" "Urgent: invoice INV-77" "Thu, 02 Jul 2026 09:00:00 +0000" "" \
+	"Hi Rich,\n\nplease pay invoice INV-77 (\$9,800.00) to IBAN $IBAN2.\n\nDana Reyes\n"
+vt index --quiet
+is "(a generic vendor's contact: her name is nobody's yet)" "$(vt count suspicious:name)" 0
+vt vendor promote acmetel >/dev/null
+vt index --quiet
+is "the vendor trusted, the next run judges the stranger under her name" "$(vt count suspicious:name)" 1
+vt vendor demote acmetel >/dev/null
+vt index --quiet
+is "and demoted, no longer" "$(vt count suspicious:name)" 0
+
 # ---- a new IBAN in the attached PDF only ----------------------------------------
 # "please find the invoice attached": where to pay is in the PDF, its
 # text layer or its invoice XML, and was never compared
