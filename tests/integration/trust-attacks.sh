@@ -136,6 +136,8 @@ contains "a forged From of the user's own domain is flagged" "$check" "Urgent: p
 is "both forgeries, for their authentication" "$(vt count suspicious:auth)" 2
 contains "and the impostor the forgery wrote to has no standing from it" "$check" \
 	"the first mail from globalpay-services.example asks to be paid"
+vt index --full-scan --quiet
+is "all the mail judged again, the forgeries stay flagged" "$(vt count suspicious:auth)" 2
 
 # ---- a stranger under a contact's name, judged again once trusted ----------------
 # a freemail "Dana Reyes" asking to be paid, indexed while AcmeTel was
