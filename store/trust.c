@@ -924,8 +924,14 @@ judge_money(struct vt_store *s, struct vt_error *err)
 	/* a detail of a kind the vendor's earlier mail gave, and none of
 	 * those: one new IBAN is enough (an old one named beside it, "no
 	 * longer to be used", cleared the mail before) */
+	/* (and the first new one, which the reason names) */
 	static const char differing[] =
 		"SELECT m.message_id, coalesce(v.name, m.org),"
+		"  (SELECT p.value FROM payment_details p"
+		"   WHERE p.message_id = m.message_id AND p.kind IN ('iban', 'account')"
+		"    AND NOT EXISTS (SELECT 1 FROM temp.payments x WHERE x.vendor_id = d.vendor_id"
+		"     AND x.kind = p.kind AND x.value = p.value AND x.date < m.date)"
+		"   ORDER BY p.kind, p.value LIMIT 1),"
 		"  (SELECT count(DISTINCT x.message_id) FROM temp.payments x"
 		"   WHERE x.vendor_id = d.vendor_id AND x.date < m.date),"
 		"  (SELECT count(*) FROM payment_details p"
@@ -963,7 +969,7 @@ judge_money(struct vt_store *s, struct vt_error *err)
 						  err);
 
 		rc = rows_read(s, st,
-			       pass == 1   ? 2
+			       pass == 1   ? 3
 			       : pass == 2 ? 2
 					   : 1,
 			       pass == 1 ? 2 : 0, &rows, &n, err);
@@ -984,10 +990,11 @@ judge_money(struct vt_store *s, struct vt_error *err)
 				rc = suspect(s, r->col[0], VT_SUSPECT_BANK,
 					     "says the bank details have changed", like, err);
 			} else if (pass == 1 && r->num[0] > 0 && r->num[1] > 0) {
-				if (asprintf(&text,
-					     "bank details differ from %lld earlier %s mail%s",
-					     (long long)r->num[0], r->col[1],
-					     r->num[0] == 1 ? "" : "s") >= 0)
+				if (asprintf(
+					    &text,
+					    "bank details differ from %lld earlier %s mail%s: %s is new",
+					    (long long)r->num[0], r->col[1],
+					    r->num[0] == 1 ? "" : "s", r->col[2]) >= 0)
 					rc = suspect(s, r->col[0], VT_SUSPECT_BANK, text, like,
 						     err);
 			} else if (pass == 2) {

@@ -75,6 +75,7 @@ check=$(vt check)
 contains "a new IBAN above the old one quoted is flagged" "$check" "Re: Invoice AT-2"
 contains "and one beside the old one named" "$check" "Invoice AT-3"
 is "both, for their bank details" "$(vt count suspicious:bank)" 2
+contains "the reason names the new IBAN" "$check" "mails: GB82WEST12345698765432 is new"
 
 # ---- a second Reply-To address --------------------------------------------------
 scenario replyto
