@@ -364,6 +364,15 @@ mail_draft_forward(const char *path, const struct mail_sender *me, const char *t
 		g_string_free(draft, TRUE);
 		return *out ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	}
+	/* its attachments stay behind: said among the headers, as a
+	 * comment (never sent), with the way to take them along */
+	{
+		const char *names[1];
+
+		if (mail_attachment_names(msg, names, 1) > 0)
+			g_string_append(draft, "\n# the original's attachments are not forwarded"
+					       " inline: forward --attach sends it whole");
+	}
 	/* the original's own headers, on their lines, then its text */
 	g_string_append(draft, "\n\n\n---------- Forwarded message ----------\nFrom: ");
 	text = internet_address_list_to_string(g_mime_message_get_from(msg), NULL, FALSE);

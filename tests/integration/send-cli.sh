@@ -331,6 +331,16 @@ import sys, email, email.policy
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
 print(m.get_param("charset"), m.get_content().strip())' "$TMP/sent.eml")" "utf-8 Reçu, merci."
 
+# an inline forward of mail with attachments says they stay behind
+printf '#!/bin/sh\ncp "$1" "%s/forward-draft"\n' "$TMP" >"$TMP/peek-forward"
+chmod +x "$TMP/peek-forward"
+EDITOR=$TMP/peek-forward $V forward 'id:000101c228eb$e04cf280$a883a8c0@wl.opentext.com' --to pat@parts.example \
+	</dev/null >/dev/null 2>&1
+contains "an inline forward says the attachments stay behind" "$(cat "$TMP/forward-draft")" \
+	"# the original's attachments are not forwarded inline: forward --attach sends it whole"
+EDITOR=$TMP/peek-forward $V forward id:re2@vendor.example --to pat@parts.example </dev/null >/dev/null 2>&1
+lacks "(not for mail without any)" "$(cat "$TMP/forward-draft")" "attachments are not forwarded"
+
 # draft list cuts a long To on a character
 EDITOR=$TMP/quit-editor $V compose --to 'xÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄ <x@parts.example>' --subject umlauts </dev/null >/dev/null 2>&1
 ok "draft list prints whole UTF-8 characters" sh -c "$V draft list | python3 -c 'import sys; sys.stdin.buffer.read().decode(\"utf-8\")'"
