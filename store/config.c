@@ -62,6 +62,8 @@ static const struct config_key config_keys[] = {
 	{ .section = "send", .key = "command", .type = CONFIG_STRING, .field = FIELD(send_command) },
 	{ .section = "send", .key = "sent_folder", .type = CONFIG_STRING,
 	  .field = FIELD(send_sent_folder) },
+	{ .section = "send", .key = "timeout", .type = CONFIG_NUMBER, .field = FIELD(send_timeout),
+	  .min = 1, .max = 3600 },
 	{ .section = "trust", .key = "authserv_id", .type = CONFIG_DOMAINS,
 	  .field = FIELD(authserv_ids), .count_field = FIELD(n_authserv_ids) },
 	{ .section = "bills", .key = "jump_percent", .type = CONFIG_NUMBER,
@@ -542,6 +544,7 @@ vt_config_parse(const char *text, const char *name, struct vt_config **out, stru
 	cfg->bill_rate_tolerance = 5;
 	cfg->pdf_read = true;
 	cfg->pdf_timeout = 10;
+	cfg->send_timeout = 300;
 	cfg->pdf_memory_mb = 512;
 	cfg->ui_folders = cfg->ui_date_w = cfg->ui_vendor_w = cfg->ui_authors_w = -1;
 	cfg->ui_mark_read = true;

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,8 +26,11 @@
 #include "private.h"
 
 static vt_status
-run_command(const char *command, const struct mail_outgoing *o, struct vt_error *err)
+run_command(const char *command, long timeout_s, const struct mail_outgoing *o,
+	    struct vt_error *err)
 {
+	struct timespec start, now;
+	bool timed_out = false, in_closed = false;
 	char *words = strdup(command), *argv[40], said[512] = "";
 	int argc = 0, in[2], errp[2], status = 0;
 	size_t said_len = 0, written = 0;
@@ -67,15 +71,30 @@ run_command(const char *command, const struct mail_outgoing *o, struct vt_error 
 	 * talks before it has read everything must not stall both of us;
 	 * the first words are kept, the rest read and dropped */
 	fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (bool writing = o->len > 0, reading = true; writing || reading;) {
 		struct pollfd fds[2] = { { .fd = writing ? in[1] : -1, .events = POLLOUT },
 					 { .fd = reading ? errp[0] : -1, .events = POLLIN } };
+		long left_ms;
+		int ready;
 
-		if (poll(fds, 2, -1) < 0) {
+		/* a command that hangs (a relay that never answers) held
+		 * vtriage for ever: it is stopped at its time */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left_ms = timeout_s * 1000 - ((now.tv_sec - start.tv_sec) * 1000 +
+					      (now.tv_nsec - start.tv_nsec) / 1000000);
+		if (left_ms <= 0) {
+			timed_out = true;
+			kill(pid, SIGKILL);
+			break;
+		}
+		if ((ready = poll(fds, 2, left_ms > INT_MAX ? INT_MAX : (int)left_ms)) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		if (ready == 0)
+			continue;
 		if (writing && fds[0].revents) {
 			ssize_t n = write(in[1], o->text + written, o->len - written);
 
@@ -85,8 +104,10 @@ run_command(const char *command, const struct mail_outgoing *o, struct vt_error 
 				writing = false; /* it stopped reading: its status says why */
 			if (written == o->len)
 				writing = false;
-			if (!writing)
+			if (!writing) {
 				close(in[1]);
+				in_closed = true;
+			}
 		}
 		if (reading && fds[1].revents) {
 			char sink[4096];
@@ -100,12 +121,36 @@ run_command(const char *command, const struct mail_outgoing *o, struct vt_error 
 				reading = false;
 		}
 	}
-	if (o->len == 0)
+	if (!in_closed)
 		close(in[1]);
 	said[said_len] = '\0';
 	close(errp[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	/* it closed what it says but goes on: held to its time too */
+	for (;;) {
+		pid_t done = waitpid(pid, &status, timed_out ? 0 : WNOHANG);
+
+		if (done == pid || (done < 0 && errno != EINTR))
+			break;
+		if (done == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec - start.tv_sec >= timeout_s) {
+				timed_out = true;
+				kill(pid, SIGKILL);
+			} else {
+				struct timespec tick = { 0, 20 * 1000 * 1000 };
+
+				nanosleep(&tick, NULL);
+			}
+		}
+	}
+	if (timed_out) {
+		vt_fail(err, VT_ERR_IO,
+			"%s did not finish in %ld s ([send] timeout) and was stopped: the mail"
+			" may have gone; look before sending the draft again",
+			argv[0], timeout_s);
+		free(words);
+		return VT_ERR_IO;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || written < o->len) {
 		char *clean = mail_sanitize_str(said);
 
@@ -235,8 +280,8 @@ vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
 
 	if (result != NULL)
 		memset(result, 0, sizeof *result);
-	if ((rc = run_command(cfg->send_command ? cfg->send_command : "sendmail -t", o, err)) !=
-	    VT_OK)
+	if ((rc = run_command(cfg->send_command ? cfg->send_command : "sendmail -t",
+			      cfg->send_timeout > 0 ? cfg->send_timeout : 300, o, err)) != VT_OK)
 		return rc;
 	/* Sent: from here a failure loses no mail, it only leaves no copy,
 	 * and is no failed send (its draft kept, sent again on a retry). */

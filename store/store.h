@@ -56,6 +56,7 @@ struct vt_config {
 	bool trash_on_server;   /* [triage] trash_on_server: deleted mail to the server's trash */
 	char *send_command;     /* [send] command: sendmail -t compatible, words */
 	char *send_sent_folder; /* [send] sent_folder: under the maildir, default Sent */
+	long send_timeout;      /* [send] timeout: seconds the command may take */
 	/* [trust] authserv_id: the user's receiving servers, whose
 	 * Authentication-Results alone are believed; none: learned */
 	char **authserv_ids;

@@ -341,6 +341,21 @@ contains "an inline forward says the attachments stay behind" "$(cat "$TMP/forwa
 EDITOR=$TMP/peek-forward $V forward id:re2@vendor.example --to pat@parts.example </dev/null >/dev/null 2>&1
 lacks "(not for mail without any)" "$(cat "$TMP/forward-draft")" "attachments are not forwarded"
 
+# a send command that hangs is stopped at [send] timeout, the draft kept
+printf '#!/bin/sh\ncat >/dev/null\nexec sleep 60\n' >"$TMP/hanging"
+chmod +x "$TMP/hanging"
+write_config "$TMP/hang.conf" "$TMP/mail" "$TMP/data" "[send]
+command = $TMP/hanging
+timeout = 2"
+drafts=$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')
+start=$(date +%s)
+err=$(EDITOR=$TMP/editor timeout -k 5 50 $VTRIAGE --config "$TMP/hang.conf" compose --to x@parts.example \
+	--subject hang </dev/null 2>&1)
+is "a hanging send command: exit 1" "$?" 1
+ok "stopped at its time (took $(( $(date +%s) - start )) s)" test "$(( $(date +%s) - start ))" -lt 20
+contains "saying the mail may have gone" "$err" "did not finish in 2 s ([send] timeout) and was stopped"
+is "and the draft is kept" "$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')" "$((drafts + 1))"
+
 # draft list cuts a long To on a character
 EDITOR=$TMP/quit-editor $V compose --to 'xÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄ <x@parts.example>' --subject umlauts </dev/null >/dev/null 2>&1
 ok "draft list prints whole UTF-8 characters" sh -c "$V draft list | python3 -c 'import sys; sys.stdin.buffer.read().decode(\"utf-8\")'"
