@@ -386,7 +386,9 @@ static const struct cli_command commands[] = {
 		  "send, edit again, postpone (the draft stays in <data>/drafts) or abandon.\n"
 		  "Without a terminal an unchanged draft is dropped. A copy goes to the\n"
 		  "Maildir's Sent folder ([send] sent_folder) and is indexed. A failed send\n"
-		  "keeps the draft and says why (exit 1).\n",
+		  "keeps the draft and says why (exit 1), as does a command that takes\n"
+		  "longer than [send] timeout (the mail may have gone). Once sent, a copy\n"
+		  "that could not be kept is a warning and the draft goes.\n",
 	  .run = cmd_reply },
 	{ .name = "forward",
 	  .args = "QUERY... [--to ADDRESS] [--attach]",
