@@ -669,10 +669,10 @@ judge_headers(struct vt_store *s, struct vt_error *err)
 			b = mail_domain_display(org);
 			if (a && b && asprintf(&text, "replies go to %s, not %s", a, b) >= 0)
 				rc = suspect(s, id, VT_SUSPECT_REPLYTO, text, org, err);
-			free(text);
-			free(a);
-			free(b);
 		}
+		free(text);
+		free(a);
+		free(b);
 	}
 	rows_free(rows, n);
 	return rc;
