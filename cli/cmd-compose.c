@@ -188,10 +188,8 @@ edit_loop(struct cli *cli, char *path, const char *original, bool terminal,
 			free(to);
 			free(warning);
 		}
+		/* (the draft went as soon as it was sent: vt_send) */
 		mail_outgoing_clear(&o);
-		/* sent: the draft goes, whatever failed after (kept, it would be
-		 * sent again) */
-		unlink(path);
 		return 0;
 	}
 }

@@ -68,7 +68,6 @@ document_json(const struct vt_document *d)
 	return o;
 }
 
-/* "1000", "1,000.50": thousandths of a unit */
 /* "2026-01-31" at local midnight */
 static bool
 parse_since(const char *text, time_t *out)

@@ -32,8 +32,6 @@ money_json(const struct mail_money *m)
 			 "text", text);
 }
 
-/* Bills and quotes: totals per year, kind and currency; bills per month
- * in the main currency (the one most bills are in); the flagged ones. */
 /* Whether a later document of the same kind and currency bears d's
  * reference: a reminder, a corrected invoice, a revised quote, which the
  * totals count once, as the newest says (a $21,000 quote revised twice
@@ -56,6 +54,8 @@ superseded(const struct vt_document_list *docs, size_t i)
 	return false;
 }
 
+/* Bills and quotes: totals per year, kind and currency; bills per month
+ * in the main currency (the one most bills are in); the flagged ones. */
 static void
 add_documents(json_t *r, const struct vt_document_list *docs)
 {

@@ -13,8 +13,8 @@
 #include <dlfcn.h>
 #include <gmime/gmime.h>
 #include <magic.h>
-#include <pthread.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -449,6 +449,15 @@ type_of(const char *path)
 				: "application/octet-stream");
 }
 
+static bool
+all_ascii(const char *s)
+{
+	for (; s != NULL && *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
 /* A Maildir file's path now, when a flag change renamed it (the name
  * before ":2," stays; cur/ or new/), malloc'd; NULL when none is. */
 static char *
@@ -487,24 +496,19 @@ static GMimePart *
 attachment_part(const char *path, struct vt_error *err)
 {
 	GError *gerr = NULL;
-	GMimeStream *stream = g_mime_stream_fs_open(path, O_RDONLY, 0, &gerr);
+	GMimeStream *stream;
 	GMimeDataWrapper *content;
 	GMimePart *part;
 	char *type, *slash;
 	const char *base = strrchr(path, '/');
-
 	struct stat sb;
 
 	/* a directory opened, read as empty and went as "inode/directory" */
 	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
 		vt_fail(err, VT_ERR_USAGE, "Attach: %s: not a file", path);
-		if (stream != NULL)
-			g_object_unref(stream);
-		if (gerr)
-			g_error_free(gerr);
 		return NULL;
 	}
-	if (stream == NULL) {
+	if ((stream = g_mime_stream_fs_open(path, O_RDONLY, 0, &gerr)) == NULL) {
 		vt_fail(err, VT_ERR_USAGE, "Attach: %s: %s", path,
 			gerr ? gerr->message : "cannot open");
 		if (gerr)
@@ -669,14 +673,10 @@ build_from_lines(const char *draft, const struct mail_sender *me, struct mail_ou
 
 					/* an original of 8-bit bytes says so: a
 					 * message/rfc822 part is 7bit unless told */
-					for (const char *c = whole; c != NULL && *c; c++)
-						if ((unsigned char)*c >= 0x80) {
-							g_mime_object_set_header(
-								GMIME_OBJECT(part),
-								"Content-Transfer-Encoding", "8bit",
-								NULL);
-							break;
-						}
+					if (!all_ascii(whole))
+						g_mime_object_set_header(
+							GMIME_OBJECT(part),
+							"Content-Transfer-Encoding", "8bit", NULL);
 					g_free(whole);
 
 					g_mime_object_set_content_disposition(
@@ -750,13 +750,9 @@ build_from_lines(const char *draft, const struct mail_sender *me, struct mail_ou
 		GMimeStream *stream = g_mime_stream_mem_new_with_buffer(p, strlen(p));
 		GMimeDataWrapper *content =
 			g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT);
-		bool ascii = true;
-
-		for (const char *c = p; *c && ascii; c++)
-			ascii = (unsigned char)*c < 0x80;
 		g_mime_part_set_content(GMIME_PART(body), content);
 		g_mime_object_set_content_type_parameter(GMIME_OBJECT(body), "charset",
-							 ascii ? "us-ascii" : "utf-8");
+							 all_ascii(p) ? "us-ascii" : "utf-8");
 		g_object_unref(content);
 		g_object_unref(stream);
 	}
@@ -844,32 +840,29 @@ vt_status
 mail_draft_build(const char *draft, const struct mail_sender *me, struct mail_outgoing *out,
 		 struct vt_error *err)
 {
+	const unsigned char *c = (const unsigned char *)draft;
 	char *lf;
 	size_t o = 0;
 	int line_no = 1;
 	vt_status rc;
 
 	memset(out, 0, sizeof *out);
-	for (const char *l = draft; *l; line_no++) {
-		size_t len = strcspn(l, "\n");
-		char *line = strndup(l, len);
+	while (*c) {
+		uint32_t cp;
+		size_t k = *c < 0x80 ? 1 : mail_utf8_decode(c, strnlen((const char *)c, 4), &cp);
 
-		if (line == NULL)
-			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		if (!mail_utf8_valid(line)) {
-			free(line);
+		if (k == 0)
 			return vt_fail(err, VT_ERR_USAGE,
 				       "draft line %d: not UTF-8 (save the draft as UTF-8)",
 				       line_no);
-		}
-		free(line);
-		l += len + (l[len] == '\n');
+		line_no += *c == '\n';
+		c += k;
 	}
 	if ((lf = malloc(strlen(draft) + 1)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	for (const char *c = draft; *c; c++)
-		if (!(c[0] == '\r' && c[1] == '\n'))
-			lf[o++] = *c;
+	for (const char *d = draft; *d; d++)
+		if (!(d[0] == '\r' && d[1] == '\n'))
+			lf[o++] = *d;
 	lf[o] = '\0';
 	rc = build_from_lines(lf, me, out, err);
 	free(lf);

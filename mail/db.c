@@ -499,6 +499,7 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 {
 	char root[PATH_MAX], xapian_dir[PATH_MAX], xapian[PATH_MAX], lock_path[PATH_MAX];
 	char *content = NULL, *msg = NULL, *ignore = NULL;
+	const char *origin;
 	notmuch_status_t st;
 	struct stat sb;
 	int lock = -1;
@@ -506,13 +507,13 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 
 	if (loc->mail_root == NULL || *loc->mail_root == '\0')
 		return vt_fail(err, VT_ERR_CONFIG, "no mail root: set [store] maildir");
+	/* where the root was set says what to fix */
+	origin = loc->mail_root_origin ? loc->mail_root_origin : "mail root";
 	if (realpath(loc->mail_root, root) == NULL)
-		return vt_fail(err, VT_ERR_IO, "%s: %s: %s",
-			       loc->mail_root_origin ? loc->mail_root_origin : "mail root",
-			       loc->mail_root, strerror(errno));
+		return vt_fail(err, VT_ERR_IO, "%s: %s: %s", origin, loc->mail_root,
+			       strerror(errno));
 	if (stat(root, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return vt_fail(err, VT_ERR_IO, "%s: %s: not a directory",
-			       loc->mail_root_origin ? loc->mail_root_origin : "mail root", root);
+		return vt_fail(err, VT_ERR_IO, "%s: %s: not a directory", origin, root);
 	if ((rc = mail_make_dirs(loc->data_dir, err)) != VT_OK)
 		return rc;
 	if (snprintf(xapian_dir, sizeof xapian_dir, "%s/notmuch", loc->data_dir) >=

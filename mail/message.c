@@ -216,7 +216,6 @@ payment_of_pdf(const struct mail_pdf_result *res, struct mail_payment_facts *pay
 		mail_payment_merge(payment, &found);
 	}
 	if (res->has_xml && res->xml.iban[0] != '\0') {
-		memset(&found, 0, sizeof found);
 		mail_payment_scan(res->xml.iban, strlen(res->xml.iban), &found);
 		mail_payment_merge(payment, &found);
 	}

@@ -329,6 +329,7 @@ mail_pdf_read(const struct mail_pdf_options *opts, const void *pdf, size_t len,
 	char *hash, path[4200], dir[4096];
 	GString *answer = g_string_new(NULL);
 	const char *failure = NULL;
+	bool kept;
 	int fd;
 
 	memset(res, 0, sizeof *res);
@@ -369,11 +370,11 @@ mail_pdf_read(const struct mail_pdf_options *opts, const void *pdf, size_t len,
 	/* A helper that cannot run says nothing of the PDF: not cached. A
 	 * PDF that failed under the limits is, with them (read again when
 	 * they are raised). */
-	if (failure != NULL && failed_at_a_limit(failure))
+	kept = failure == NULL || failed_at_a_limit(failure);
+	if (failure != NULL && kept)
 		g_string_append_printf(answer, "limits %u %u\n", opts->timeout_s, opts->memory_mb);
-	if (failure == NULL || failed_at_a_limit(failure))
-		if (cache_path(opts, hash, path, sizeof path))
-			cache_write(opts, path, answer);
+	if (kept && cache_path(opts, hash, path, sizeof path))
+		cache_write(opts, path, answer);
 	mail_pdf_parse_answer(answer->str, answer->len, res);
 out:
 	g_free(hash);

@@ -137,6 +137,16 @@ struct group {
 	size_t n_refs;
 };
 
+/* v into a ring of the last USUAL_WINDOW values (*n of them so far). */
+static void
+ring_push(int64_t *ring, size_t *n, size_t *next, int64_t v)
+{
+	ring[*next] = v;
+	*next = (*next + 1) % USUAL_WINDOW;
+	if (*n < USUAL_WINDOW)
+		(*n)++;
+}
+
 /* Months a rate is agreed per ("month", "quarter", "year"), 0 for one
  * agreed per bill. */
 static int
@@ -301,19 +311,14 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 			    off_by_more(total, rate, cfg->bill_rate_tolerance))
 				strcat(flag, *flag ? " rate" : "rate");
 		}
-		/* a corrected bill: its period's bill is counted already */
+		/* the usual and the billing cycle take each reference once
+		 * (a corrected bill's period is counted already) */
 		if (total > 0 && !repeat) {
-			if (g.last_date > 0) {
-				g.gaps[g.next_gap] = (date - g.last_date) / 86400;
-				g.next_gap = (g.next_gap + 1) % USUAL_WINDOW;
-				if (g.n_gaps < USUAL_WINDOW)
-					g.n_gaps++;
-			}
+			if (g.last_date > 0)
+				ring_push(g.gaps, &g.n_gaps, &g.next_gap,
+					  (date - g.last_date) / 86400);
 			g.last_date = date;
-			g.recent[g.next] = total;
-			g.next = (g.next + 1) % USUAL_WINDOW;
-			if (g.n < USUAL_WINDOW)
-				g.n++;
+			ring_push(g.recent, &g.n, &g.next, total);
 		}
 		if (sqlite3_column_type(st, 7) == (count > 0 ? SQLITE_INTEGER : SQLITE_NULL) &&
 		    (count == 0 || sqlite3_column_int64(st, 7) == usual) &&

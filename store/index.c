@@ -668,15 +668,8 @@ reattribute_identity_changes(struct index_run *r, struct mail_db *db,
 	return rc;
 }
 
-/* ---- PDFs read again under raised limits ---- */
+/* ---- mail attributed again ---- */
 
-/*
- * A PDF that timed out or ran out of memory under [pdf] timeout and
- * memory_mb is read again once either is raised: its mail is attributed
- * again, which makes its document anew (the PDF cache keeps the limits a
- * failure came under and reads it again, mail/pdf.c). Only mail whose
- * document says so is read, in queries of a few hundred ids.
- */
 /* The mail whose ids st selects (reset here) attributed again, in
  * queries of a few hundred ids; the ids are read whole first, so that
  * no statement stays open across the attribution's writes. */
@@ -725,6 +718,14 @@ reattribute_selected(sqlite3_stmt *st, struct mail_db *db, const struct mail_ind
 	return rc;
 }
 
+/*
+ * A PDF that timed out or ran out of memory under [pdf] timeout and
+ * memory_mb is read again once either is raised: the mail whose document
+ * notes a PDF not read is attributed again, which makes its document
+ * anew; the PDF cache answers for those that failed otherwise (encrypted,
+ * scanned) and reads again those that failed under lower limits
+ * (mail/pdf.c, which alone knows which failures a limit causes).
+ */
 static vt_status
 reread_pdfs_under_raised_limits(struct index_run *r, struct mail_db *db,
 				const struct mail_index_options *opts,
@@ -740,11 +741,9 @@ reread_pdfs_under_raised_limits(struct index_run *r, struct mail_db *db,
 	snprintf(now, sizeof now, "%ld %ld", r->cfg->pdf_timeout, r->cfg->pdf_memory_mb);
 	if (r->cfg->pdf_read && before != NULL && sscanf(before, "%ld %ld", &seconds, &mb) == 2 &&
 	    (r->cfg->pdf_timeout > seconds || r->cfg->pdf_memory_mb > mb)) {
-		st = vt_sql_prepare(r->s,
-				    "SELECT message_id FROM documents WHERE note IN"
-				    " ('PDF not read: timed out', 'PDF not read: out of memory',"
-				    " 'PDF not read: the PDF reader crashed')",
-				    err);
+		st = vt_sql_prepare(
+			r->s, "SELECT message_id FROM documents WHERE note LIKE 'PDF not read: %'",
+			err);
 		rc = st == NULL ? (err ? err->status : VT_ERR_DB)
 				: reattribute_selected(st, db, opts, hooks, &count, err);
 		report->mail.attributed += count;

@@ -25,11 +25,22 @@
 
 #include "private.h"
 
+/* Milliseconds left of timeout_s since start. */
+static long
+ms_left(const struct timespec *start, long timeout_s)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return timeout_s * 1000 -
+	       ((now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000);
+}
+
 static vt_status
 run_command(const char *command, long timeout_s, const struct mail_outgoing *o,
 	    struct vt_error *err)
 {
-	struct timespec start, now;
+	struct timespec start;
 	bool timed_out = false, in_closed = false;
 	char *words = strdup(command), *argv[40], said[512] = "";
 	int argc = 0, in[2], errp[2], status = 0;
@@ -75,14 +86,11 @@ run_command(const char *command, long timeout_s, const struct mail_outgoing *o,
 	for (bool writing = o->len > 0, reading = true; writing || reading;) {
 		struct pollfd fds[2] = { { .fd = writing ? in[1] : -1, .events = POLLOUT },
 					 { .fd = reading ? errp[0] : -1, .events = POLLIN } };
-		long left_ms;
-		int ready;
-
 		/* a command that hangs (a relay that never answers) held
 		 * vtriage for ever: it is stopped at its time */
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left_ms = timeout_s * 1000 - ((now.tv_sec - start.tv_sec) * 1000 +
-					      (now.tv_nsec - start.tv_nsec) / 1000000);
+		long left_ms = ms_left(&start, timeout_s);
+		int ready;
+
 		if (left_ms <= 0) {
 			timed_out = true;
 			kill(pid, SIGKILL);
@@ -132,8 +140,7 @@ run_command(const char *command, long timeout_s, const struct mail_outgoing *o,
 		if (done == pid || (done < 0 && errno != EINTR))
 			break;
 		if (done == 0) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (now.tv_sec - start.tv_sec >= timeout_s) {
+			if (ms_left(&start, timeout_s) <= 0) {
 				timed_out = true;
 				kill(pid, SIGKILL);
 			} else {
@@ -251,18 +258,17 @@ static const char *
 mark_replied(struct vt_store *store, struct mail_db *db, const char *id, struct vt_error *err)
 {
 	char *quoted = mail_query_quote(id), *query = NULL;
-	const char *failed = NULL;
+	bool marked;
 
 	if (quoted == NULL || asprintf(&query, "id:%s", quoted) < 0) {
 		query = NULL;
-		failed = "sent, but the answered message not marked";
-		vt_fail(err, VT_ERR_NOMEM, "out of memory");
-	} else if (vt_tag_messages(store, db, query, "replied", NULL, NULL, err) != VT_OK) {
-		failed = "sent, but the answered message not marked";
+		marked = vt_fail(err, VT_ERR_NOMEM, "out of memory") == VT_OK;
+	} else {
+		marked = vt_tag_messages(store, db, query, "replied", NULL, NULL, err) == VT_OK;
 	}
 	free(quoted);
 	free(query);
-	return failed;
+	return marked ? NULL : "sent, but the answered message not marked";
 }
 
 vt_status

@@ -560,10 +560,6 @@ from_misleads(const char *name_address, bool several_from, bool from_encoded)
 	return *name_address != '\0' || several_from || from_encoded;
 }
 
-/* Vendors reply from elsewhere often (a helpdesk, a mailer); it matters
- * when money, a freemail box or a look-alike is involved (money: the
- * mail asks to be paid, changes bank details, or replies go to a
- * look-alike). */
 /* Whether domain is org misspelt or its letters swapped for look-alike
  * ones: never a vendor's own (its support or other country's domain,
  * "acmetel-support", "acmetel.co", may well be). */
@@ -580,6 +576,10 @@ misspells(const char *domain, const char *org, struct mail_lookalike *how)
 	return true;
 }
 
+/* Vendors reply from elsewhere often (a helpdesk, a mailer); it matters
+ * when money, a freemail box or a look-alike is involved (money: the
+ * mail asks to be paid, changes bank details, or replies go to a
+ * look-alike; a misspelling of the sender's own domain, money or not). */
 static bool
 replies_go_astray(const char *reply_org, const char *org, bool vendor_mail, bool money)
 {
@@ -629,6 +629,7 @@ judge_headers(struct vt_store *s, struct vt_error *err)
 		bool vendor_mail = rows[i].num[3];
 		char shown_org[MAIL_DOMAIN_MAX], *text = NULL, *a = NULL, *b = NULL;
 		struct mail_lookalike like;
+		bool misspelt;
 
 		if (*shown != '\0') {
 			a = mail_domain_display(shown);
@@ -653,23 +654,19 @@ judge_headers(struct vt_store *s, struct vt_error *err)
 		if (rc == VT_OK && encoded)
 			rc = suspect(s, id, VT_SUSPECT_NAME,
 				     "From's address is hidden in an encoded word", NULL, err);
-		/* replies to a look-alike of the sender's own domain: the
+		/* replies to a misspelling of the sender's own domain: the
 		 * first step of the scam ("who handles accounts payable?"),
-		 * money or not, and before that domain ever sent mail */
-		if (rc == VT_OK && *reply != '\0' && *org != '\0' && vendor_mail &&
-		    misspells(reply, org, &like)) {
-			a = mail_domain_display(reply);
-			b = mail_domain_display(org);
-			if (a && b &&
-			    asprintf(&text, "replies go to %s, which looks like %s (%s)", a, b,
-				     like.why) >= 0)
-				rc = suspect(s, id, VT_SUSPECT_REPLYTO, text, org, err);
-		} else if (rc == VT_OK && replies_go_astray(reply, org, vendor_mail, money)) {
-			a = mail_domain_display(reply);
-			b = mail_domain_display(org);
-			if (a && b && asprintf(&text, "replies go to %s, not %s", a, b) >= 0)
-				rc = suspect(s, id, VT_SUSPECT_REPLYTO, text, org, err);
-		}
+		 * money or not, before that domain ever sent mail; said so */
+		misspelt = *reply != '\0' && *org != '\0' && vendor_mail &&
+			   misspells(reply, org, &like);
+		if (rc == VT_OK &&
+		    (misspelt || replies_go_astray(reply, org, vendor_mail, money)) &&
+		    (a = mail_domain_display(reply)) != NULL &&
+		    (b = mail_domain_display(org)) != NULL &&
+		    (misspelt ? asprintf(&text, "replies go to %s, which looks like %s (%s)", a, b,
+					 like.why)
+			      : asprintf(&text, "replies go to %s, not %s", a, b)) >= 0)
+			rc = suspect(s, id, VT_SUSPECT_REPLYTO, text, org, err);
 		free(text);
 		free(a);
 		free(b);
@@ -921,25 +918,21 @@ judge_money(struct vt_store *s, struct vt_error *err)
 		" JOIN vendor_domains ed ON ed.domain = em.org"
 		" WHERE em.direction = 0 AND e.kind IN ('iban', 'account');"
 		"CREATE INDEX temp.payments_vendor ON payments(vendor_id, date)";
-	/* a detail of a kind the vendor's earlier mail gave, and none of
-	 * those: one new IBAN is enough (an old one named beside it, "no
-	 * longer to be used", cleared the mail before) */
-	/* (and the first new one, which the reason names) */
+	/* The first detail of a kind the vendor's earlier mail gave, and
+	 * none of those ("" when there is none), which the reason names: one
+	 * new IBAN is enough (an old one named beside it, "no longer to be
+	 * used", cleared the mail before). */
 	static const char differing[] =
 		"SELECT m.message_id, coalesce(v.name, m.org),"
 		"  (SELECT p.value FROM payment_details p"
 		"   WHERE p.message_id = m.message_id AND p.kind IN ('iban', 'account')"
+		"    AND EXISTS (SELECT 1 FROM temp.payments x WHERE x.vendor_id = d.vendor_id"
+		"     AND x.kind = p.kind AND x.date < m.date)"
 		"    AND NOT EXISTS (SELECT 1 FROM temp.payments x WHERE x.vendor_id = d.vendor_id"
 		"     AND x.kind = p.kind AND x.value = p.value AND x.date < m.date)"
 		"   ORDER BY p.kind, p.value LIMIT 1),"
 		"  (SELECT count(DISTINCT x.message_id) FROM temp.payments x"
-		"   WHERE x.vendor_id = d.vendor_id AND x.date < m.date),"
-		"  (SELECT count(*) FROM payment_details p"
-		"   WHERE p.message_id = m.message_id AND p.kind IN ('iban', 'account')"
-		"    AND EXISTS (SELECT 1 FROM temp.payments x WHERE x.vendor_id = d.vendor_id"
-		"     AND x.kind = p.kind AND x.date < m.date)"
-		"    AND NOT EXISTS (SELECT 1 FROM temp.payments x WHERE x.vendor_id = d.vendor_id"
-		"     AND x.kind = p.kind AND x.value = p.value AND x.date < m.date))"
+		"   WHERE x.vendor_id = d.vendor_id AND x.date < m.date)"
 		" FROM messages m JOIN vendor_domains d ON d.domain = m.org"
 		" JOIN vendors v ON v.id = d.vendor_id"
 		" WHERE m.direction = 0 AND m.kind = 1 AND m.message_id IN"
@@ -972,7 +965,7 @@ judge_money(struct vt_store *s, struct vt_error *err)
 			       pass == 1   ? 3
 			       : pass == 2 ? 2
 					   : 1,
-			       pass == 1 ? 2 : 0, &rows, &n, err);
+			       pass == 1 ? 1 : 0, &rows, &n, err);
 		for (size_t i = 0; rc == VT_OK && i < n; i++) {
 			struct row *r = &rows[i];
 			sqlite3_stmt *o = vt_sql_prepare(s, money_orgs, err);
@@ -989,7 +982,7 @@ judge_money(struct vt_store *s, struct vt_error *err)
 			if (pass == 0) {
 				rc = suspect(s, r->col[0], VT_SUSPECT_BANK,
 					     "says the bank details have changed", like, err);
-			} else if (pass == 1 && r->num[0] > 0 && r->num[1] > 0) {
+			} else if (pass == 1 && r->num[0] > 0 && r->col[2][0] != '\0') {
 				if (asprintf(
 					    &text,
 					    "bank details differ from %lld earlier %s mail%s: %s is new",

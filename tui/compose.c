@@ -229,8 +229,8 @@ ask:
 				tui_say(t, false, "sent to %s", o.recipients);
 			}
 		}
+		/* (the draft went as soon as it was sent: vt_send) */
 		mail_outgoing_clear(&o);
-		unlink(path);
 		tui_refresh_after_change(t);
 		return;
 	}
