@@ -178,6 +178,7 @@ int cmd_quote_list(struct cli *cli, const struct cli_command *self, int argc, ch
 int cmd_bill_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_bill_check(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_vendor_set(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_vendor_bank(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 
 /* The interactive interface (vtriage with no command). */
 int cli_run_tui(struct cli *cli);

@@ -174,3 +174,64 @@ cmd_vendor_show(struct cli *cli, const struct cli_command *self, int argc, char 
 	vt_vendor_clear(&v);
 	return 0;
 }
+
+int
+cmd_vendor_bank(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *accept = NULL;
+	const struct cli_option options[] = { { "accept", true, &accept }, { 0 } };
+	struct vt_bank_list list;
+	struct vt_error err = { 0 };
+	int n;
+
+	if ((n = cli_parse_options(cli, self, argc, argv, options)) < 0)
+		return n == -2 ? 0 : 2;
+	if (n != 1)
+		return cli_usage_error(cli, "needs exactly one vendor SLUG");
+	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK)
+		return cli_error(&err);
+	if (accept != NULL) {
+		struct vt_action a;
+
+		if (vt_bank_accept(cli->store, argv[0], accept, &a, &err) != VT_OK)
+			return cli_error(&err);
+		return cli_print_action(cli, &a);
+	}
+	if (vt_bank_list(cli->store, argv[0], &list, &err) != VT_OK)
+		return cli_error(&err);
+	if (cli->format == CLI_JSON) {
+		json_t *arr = json_array();
+
+		for (size_t i = 0; i < list.count; i++) {
+			const struct vt_bank_detail *d = &list.items[i];
+			json_t *o = json_object();
+
+			json_object_set_new(o, "kind", json_string(d->kind));
+			cli_json_set_text(o, "value", d->value);
+			json_object_set_new(o, "state", json_string(vt_bank_state_name(d->state)));
+			json_object_set_new(o, "first", json_integer((json_int_t)d->first));
+			json_object_set_new(o, "last", json_integer((json_int_t)d->last));
+			json_object_set_new(o, "messages", json_integer(d->messages));
+			json_object_set_new(o, "accepted",
+					    d->accepted ? json_integer((json_int_t)d->accepted)
+							: json_null());
+			json_array_append_new(arr, o);
+		}
+		cli_json_put(arr, JSON_INDENT(1), cli->out);
+		fputc('\n', cli->out);
+		json_decref(arr);
+	}
+	for (size_t i = 0; cli->format == CLI_TEXT && i < list.count; i++) {
+		const struct vt_bank_detail *d = &list.items[i];
+		char first[32], last[32], *value = cli_text(d->value);
+
+		cli_format_date(d->first, first, sizeof first);
+		cli_format_date(d->last, last, sizeof last);
+		fprintf(cli->out, "%-34s %-7s %-10s %s..%s  %ld mail%s\n", value ? value : "",
+			d->kind, vt_bank_state_name(d->state), first, last, d->messages,
+			d->messages == 1 ? "" : "s");
+		free(value);
+	}
+	vt_bank_list_clear(&list);
+	return 0;
+}

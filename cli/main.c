@@ -90,6 +90,22 @@ static const struct cli_command vendor_commands[] = {
 		  "applies to bills in any currency. A bill more than [bills] rate_tolerance\n"
 		  "percent (default 5) off the rate is flagged (see `vtriage bill check`).\n",
 	  .run = cmd_vendor_set },
+	{ .name = "bank",
+	  .args = "SLUG [--accept IBAN] [--format=text|json]",
+	  .summary = "The bank details a vendor's mail gave, and which you can count on.",
+	  .help = "One line each, the oldest first: the IBAN or account number, its kind, its\n"
+		  "state, the dates of the first and last mail giving it, how many did.\n"
+		  "  known       given by the vendor's mail that was judged nothing\n"
+		  "  unverified  only in mail `vtriage check` lists: changed bank details\n"
+		  "              come in a scam's first mail and are repeated in its\n"
+		  "              follow-ups, all of them flagged until you accept them\n"
+		  "  accepted    you accepted them\n\n"
+		  "  --accept IBAN  you verified the details with the vendor (by a phone\n"
+		  "                 number you already had, not one the mail gave): mail\n"
+		  "                 giving them is no longer flagged for them. Spaces and\n"
+		  "                 case as you like. Undo with `vtriage undo`.\n"
+		  "JSON: kind, value, state, first, last, messages, accepted (a date or null).\n",
+	  .run = cmd_vendor_bank },
 	{ 0 },
 };
 
@@ -323,7 +339,7 @@ static const struct cli_command commands[] = {
 	  .run = cmd_search },
 	{ .name = "vendor",
 	  .args = "COMMAND ...",
-	  .summary = "Vendors: list, show, promote, demote, rename, merge, domains.",
+	  .summary = "Vendors: list, show, promote, demote, rename, merge, domains, bank.",
 	  .subcommands = vendor_commands },
 	{ .name = "contact",
 	  .args = "COMMAND ...",
@@ -368,7 +384,8 @@ static const struct cli_command commands[] = {
 		  "             organisations, or a stranger uses a vendor's or contact's name\n"
 		  "  replyto    replies would go to another organisation, with money involved\n"
 		  "             or a freemail box\n"
-		  "  bank       new or changed bank details, or a first mail asking to be paid\n"
+		  "  bank       new or changed bank details (see `vtriage vendor bank`), or a\n"
+		  "             first mail asking to be paid\n"
 		  "Such mail never counts as the vendor's (trusted folder, server mirror,\n"
 		  "contacts). The same mail matches the query suspicious:yes (or :REASON).\n"
 		  "Exit status 0 whatever is found. JSON: message_id, thread, date, vendor,\n"

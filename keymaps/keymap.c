@@ -81,6 +81,9 @@ static const struct {
 	[KM_SNOOZE] = { "snooze", "put the thread away until a date (3d, 2w, mon, YYYY-MM-DD); "
 				  "empty: back now" },
 	[KM_REPORT] = { "report", "the vendor's report in the pager (:report [SLUG])" },
+	[KM_BANK_ACCEPT] = { "bank-accept",
+			     "accept the vendor's changed bank details once you verified them "
+			     "(:bank-accept IBAN)" },
 	[KM_FORWARD] = { "forward",
 			 "forward the thread's newest message inline (:forward ADDRESS)" },
 };

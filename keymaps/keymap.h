@@ -90,6 +90,7 @@ enum km_action {
 	KM_CONTRACT,
 	KM_SNOOZE,
 	KM_REPORT,
+	KM_BANK_ACCEPT,
 	KM_ACTIONS
 };
 

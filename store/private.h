@@ -215,6 +215,14 @@ vt_status vt_trust_judge_domains(struct vt_store *s, struct vt_error *err);
  * of one): the look-alikes judged again at once, and strangers' mail
  * under the names now known at the next index run. */
 vt_status vt_trust_vendors_changed(struct vt_store *s, struct vt_error *err);
+/* The bank verdicts of all the mail judged again (in the caller's
+ * transaction), after the user accepted or stopped accepting a vendor's
+ * bank details. */
+vt_status vt_trust_judge_money(struct vt_store *s, struct vt_error *err);
+/* Undoes vt_bank_accept from its journal entry (in the caller's
+ * transaction). */
+vt_status vt_bank_unaccept(struct vt_store *s, const char *kind, const char *value,
+			   const char *orgs, struct vt_error *err);
 /* The second half alone (a vendor that resembles nothing moved bucket). */
 vt_status vt_trust_names_stale(struct vt_store *s, struct vt_error *err);
 /* Whether domain resembles one of the vendor's domains (or, vendor_id 0,

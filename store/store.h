@@ -247,6 +247,37 @@ vt_status vt_vendor_remove_domain(struct vt_store *s, const char *slug, const ch
  * the server keeps what moved); VT_ERR_CONFLICT when none. */
 vt_status vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err);
 
+/* ---- a vendor's bank details (store/bank.c) ------------------------------- */
+enum vt_bank_state {
+	VT_BANK_KNOWN,      /* given by the vendor's mail judged nothing */
+	VT_BANK_ACCEPTED,   /* the user said so (vt_bank_accept) */
+	VT_BANK_UNVERIFIED, /* only in mail judged suspicious */
+};
+struct vt_bank_detail {
+	char *kind;  /* "iban" or "account" */
+	char *value; /* as indexed: no spaces, capitals */
+	enum vt_bank_state state;
+	time_t first, last; /* the mail that gave it */
+	long messages;
+	time_t accepted; /* 0: never */
+};
+struct vt_bank_list {
+	struct vt_bank_detail *items;
+	size_t count;
+};
+/* The IBANs and account numbers the vendor's incoming mail gave, the
+ * oldest first. */
+vt_status vt_bank_list(struct vt_store *s, const char *slug, struct vt_bank_list *out,
+		       struct vt_error *err);
+void vt_bank_list_clear(struct vt_bank_list *list);
+const char *vt_bank_state_name(enum vt_bank_state state);
+/* The user vouches for bank details the vendor's mail gave (spaces and
+ * case as they like): mail giving them is no longer judged for them, and
+ * the bank verdicts are judged again at once. Undoable. VT_ERR_NOT_FOUND
+ * when no mail of the vendor's gave them. */
+vt_status vt_bank_accept(struct vt_store *s, const char *slug, const char *detail,
+			 struct vt_action *out, struct vt_error *err);
+
 /* ---- server folders of trusted vendors (store/mirror.c) ------------------ */
 struct vt_mirror_vendor {
 	int64_t id;

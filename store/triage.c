@@ -578,6 +578,8 @@ undo_entry(struct vt_store *s, const struct journal_entry *e, struct vt_error *e
 	}
 	if (strcmp(e->action, "tagged") == 0)
 		return VT_OK; /* the index side is the caller's: see vt_undo */
+	if (strcmp(e->action, "bank-accepted") == 0)
+		return vt_bank_unaccept(s, e->before, e->target, e->after, err);
 	if (strcmp(e->action, "issue-opened") == 0)
 		return vt_sql_run(s, "UPDATE issues SET withdrawn = 1 WHERE id = ?", "undo", err,
 				  "i", (int64_t)strtoll(e->target, NULL, 10));
@@ -654,7 +656,8 @@ vt_undo(struct vt_store *s, struct vt_action *out, struct vt_error *err)
 				e.id);
 	/* buckets and domains are back as they were, and so are look-alikes */
 	if (rc == VT_OK && strcmp(e.action, "tagged") != 0 && strncmp(e.action, "issue", 5) != 0 &&
-	    strcmp(e.action, "role-set") != 0 && strncmp(e.action, "contract-", 9) != 0)
+	    strcmp(e.action, "role-set") != 0 && strncmp(e.action, "contract-", 9) != 0 &&
+	    strcmp(e.action, "bank-accepted") != 0)
 		rc = vt_trust_vendors_changed(s, err);
 	if (rc == VT_OK)
 		rc = vt_store_commit(s, err);

@@ -888,25 +888,238 @@ judge_names(struct vt_store *s, struct vt_error *err)
 
 /* ---- money ---- */
 
+/* The bank details the user accepted for a vendor (vt_bank_accept),
+ * from any of its domains, for the detail in p.kind and p.value of the
+ * vendor p.vendor_id. */
+#define ACCEPTED_FOR_VENDOR(vendor_id)                                                             \
+	"EXISTS (SELECT 1 FROM bank_accepted a JOIN vendor_domains ad ON ad.domain = a.org"        \
+	" WHERE ad.vendor_id = " vendor_id " AND a.kind = p.kind AND a.value = p.value)"
+
+/* A row of a vendor's payment mail, for the walk below. */
+enum {
+	PAY_IMPOSTOR = 1, /* its sender is judged someone else */
+	PAY_WORDED = 2,   /* it says the bank details have changed */
+	PAY_ACCEPTED = 4, /* the user accepted this detail for the vendor */
+	PAY_VENDOR = 8,   /* vendor mail: judged (else only a witness) */
+};
+
+/* A bank detail a vendor's mail gave, as of the date walked to. */
+struct detail_seen {
+	const char *kind, *value; /* the rows' */
+	bool known;               /* in mail not judged suspicious, or accepted */
+};
+
+static struct detail_seen *
+seen_find(struct detail_seen *seen, size_t n, const char *kind, const char *value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(seen[i].kind, kind) == 0 && strcmp(seen[i].value, value) == 0)
+			return &seen[i];
+	return NULL;
+}
+
+static bool
+seen_kind(const struct detail_seen *seen, size_t n, const char *kind)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(seen[i].kind, kind) == 0)
+			return true;
+	return false;
+}
+
+/* The end of the rows from i on of one vendor (by 0), one date of it
+ * (by 1) or one message of that (by 2). */
+static size_t
+rows_group_end(const struct row *rows, size_t n, size_t i, int by)
+{
+	size_t j = i;
+
+	while (j < n && rows[j].num[0] == rows[i].num[0] &&
+	       (by < 1 || rows[j].num[1] == rows[i].num[1]) &&
+	       (by < 2 || strcmp(rows[j].col[0], rows[i].col[0]) == 0))
+		j++;
+	return j;
+}
+
+/* The reason of the message rows[a..b) (one message), or NULL (none):
+ * a detail of a kind the vendor's earlier mail gave, unlike every one of
+ * it the user can count on (the vendor's own, not suspicious, or
+ * accepted). One new IBAN is enough: an old one named beside it, "no
+ * longer to be used", cleared the mail before. A detail that came before
+ * only in suspicious mail is no more the vendor's for coming again: the
+ * scam's follow-up repeats it. */
+static char *
+differing_reason(const struct row *rows, size_t a, size_t b, const struct detail_seen *seen,
+		 size_t n_seen, int64_t earlier)
+{
+	char *text = NULL;
+
+	for (size_t i = a; i < b; i++) {
+		const struct row *r = &rows[i];
+		const struct detail_seen *d;
+
+		if ((r->num[2] & PAY_ACCEPTED) || !seen_kind(seen, n_seen, r->col[1]))
+			continue;
+		d = seen_find((struct detail_seen *)seen, n_seen, r->col[1], r->col[2]);
+		if (d != NULL && d->known)
+			continue;
+		if (asprintf(&text, "bank details differ from %lld earlier %s mail%s: %s %s",
+			     (long long)earlier, r->col[3], earlier == 1 ? "" : "s", r->col[2],
+			     d ? "came before only in suspicious mail" : "is new") < 0)
+			text = NULL;
+		return text ? text : strdup("bank details differ from the vendor's earlier mail");
+	}
+	return NULL;
+}
+
+/* The details of rows[a..b) (one message) seen: known when the message
+ * counts (judged nothing, its sender the vendor's); false when out of
+ * memory. */
+static bool
+seen_add(struct detail_seen **seen, size_t *n, size_t *cap, const struct row *rows, size_t a,
+	 size_t b, bool counts)
+{
+	for (size_t i = a; i < b; i++) {
+		struct detail_seen *d = seen_find(*seen, *n, rows[i].col[1], rows[i].col[2]);
+
+		if (d == NULL) {
+			if (*n == *cap) {
+				size_t grown_cap = *cap ? *cap * 2 : 16;
+				struct detail_seen *grown =
+					realloc(*seen, grown_cap * sizeof *grown);
+
+				if (grown == NULL)
+					return false;
+				*seen = grown;
+				*cap = grown_cap;
+			}
+			d = &(*seen)[(*n)++];
+			d->kind = rows[i].col[1];
+			d->value = rows[i].col[2];
+			d->known = false;
+		}
+		d->known = d->known || counts || (rows[i].num[2] & PAY_ACCEPTED);
+	}
+	return true;
+}
+
 /* The organisation a message's payment mail speaks for: the one it
- * imitates when it is a look-alike. */
-static const char money_orgs[] =
-	"SELECT m.message_id, coalesce(l.like_org, m.org), m.org"
-	" FROM messages m LEFT JOIN lookalikes l ON l.org = m.org WHERE m.message_id = ?";
+ * imitates when it is a look-alike (malloc'd, or NULL). */
+static char *
+money_like(struct vt_store *s, const char *message_id, struct vt_error *err)
+{
+	sqlite3_stmt *o =
+		vt_sql_prepare(s,
+			       "SELECT coalesce(l.like_org, m.org) FROM messages m"
+			       " LEFT JOIN lookalikes l ON l.org = m.org WHERE m.message_id = ?",
+			       err);
+	char *like = NULL;
+
+	if (o == NULL)
+		return NULL;
+	sqlite3_bind_text(o, 1, message_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(o) == SQLITE_ROW)
+		like = vt_strdup0((const char *)sqlite3_column_text(o, 0));
+	sqlite3_reset(o);
+	return like;
+}
+
+/*
+ * Each vendor's payment mail walked in date order, what it can count on
+ * growing as it goes: a message is judged against the details of the
+ * vendor's earlier mail that was not itself judged (a detail only
+ * suspicious mail gave stays new until the user accepts it), which a
+ * statement cannot say of rows it is judging. vt_bank_list says the
+ * same of each detail once all the mail is walked.
+ */
+static vt_status
+judge_differing(struct vt_store *s, struct vt_error *err)
+{
+	/* clang-format off */
+	static const char walked[] =
+		"SELECT p.message_id, p.kind, p.value, coalesce(v.name, m.org),"
+		"  p.vendor_id, p.date,"
+		"  (CASE WHEN " VT_SQL_NOT_IMPOSTOR("p.message_id") " THEN 0 ELSE 1 END)"
+		"  | (CASE WHEN EXISTS (SELECT 1 FROM suspicions b WHERE b.message_id = p.message_id"
+		"     AND b.reason = '" VT_SUSPECT_BANK "') THEN 2 ELSE 0 END)"
+		"  | (CASE WHEN " ACCEPTED_FOR_VENDOR("p.vendor_id") " THEN 4 ELSE 0 END)"
+		"  | (CASE WHEN m.kind = 1 THEN 8 ELSE 0 END)"
+		" FROM temp.payments p CROSS JOIN messages m ON m.message_id = p.message_id"
+		" JOIN vendors v ON v.id = p.vendor_id"
+		" ORDER BY p.vendor_id, p.date, p.message_id, p.kind, p.value";
+	/* clang-format on */
+	struct row *rows = NULL;
+	struct detail_seen *seen = NULL;
+	size_t n = 0, n_seen = 0, cap = 0;
+	vt_status rc = rows_read(s, vt_sql_prepare(s, walked, err), 4, 3, &rows, &n, err);
+
+	for (size_t v = 0; rc == VT_OK && v < n;) {
+		size_t v_end = rows_group_end(rows, n, v, 0);
+		int64_t earlier = 0;
+
+		n_seen = 0;
+		for (size_t d = v; rc == VT_OK && d < v_end;) {
+			size_t d_end = rows_group_end(rows, n, d, 1), messages = 0;
+
+			/* mail of one date judged against the dates before */
+			for (size_t m = d; rc == VT_OK && m < d_end; messages++) {
+				size_t m_end = rows_group_end(rows, n, m, 2);
+				char *text = (rows[m].num[2] & PAY_VENDOR)
+						     ? differing_reason(rows, m, m_end, seen,
+									n_seen, earlier)
+						     : NULL;
+				char *like = text ? money_like(s, rows[m].col[0], err) : NULL;
+
+				if (text != NULL) {
+					rc = suspect(s, rows[m].col[0], VT_SUSPECT_BANK, text, like,
+						     err);
+					rows[m].num[2] |= PAY_WORDED;
+				}
+				free(text);
+				free(like);
+				m = m_end;
+			}
+			for (size_t m = d; rc == VT_OK && m < d_end;) {
+				size_t m_end = rows_group_end(rows, n, m, 2);
+
+				if (!seen_add(&seen, &n_seen, &cap, rows, m, m_end,
+					      !(rows[m].num[2] & (PAY_IMPOSTOR | PAY_WORDED))))
+					rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+				m = m_end;
+			}
+			earlier += (int64_t)messages;
+			d = d_end;
+		}
+		v = v_end;
+	}
+	free(seen);
+	rows_free(rows, n);
+	return rc;
+}
 
 /*
  * Bank details are judged against the vendor's earlier mail, so every
  * run judges all payment mail again (there is little of it): "bank
- * details have changed" wording, details unlike the vendor's earlier
- * ones, and a first mail from a domain the user has no history with
- * that asks to be paid.
+ * details have changed" wording (unless the user accepted every detail
+ * the mail gives), details unlike the vendor's earlier ones, and a
+ * first mail from a domain the user has no history with that asks to
+ * be paid.
  */
 static vt_status
 judge_money(struct vt_store *s, struct vt_error *err)
 {
+	/* clang-format off */
 	static const char changed[] =
-		"SELECT g.message_id FROM trust_signals g CROSS JOIN messages m USING (message_id)"
-		" WHERE g.bank_change = 1 AND m.direction = 0";
+		"SELECT g.message_id, m.org FROM trust_signals g"
+		" CROSS JOIN messages m USING (message_id)"
+		" LEFT JOIN vendor_domains md ON md.domain = m.org"
+		" WHERE g.bank_change = 1 AND m.direction = 0"
+		"  AND NOT (EXISTS (SELECT 1 FROM payment_details p"
+		"    WHERE p.message_id = m.message_id AND p.kind IN ('iban', 'account'))"
+		"   AND NOT EXISTS (SELECT 1 FROM payment_details p"
+		"    WHERE p.message_id = m.message_id AND p.kind IN ('iban', 'account')"
+		"     AND NOT " ACCEPTED_FOR_VENDOR("md.vendor_id") "))";
+	/* clang-format on */
 	/* Every vendor's bank details with their dates, once: asked from
 	 * the vendor's side, "its earlier mail" meant walking all of it (a
 	 * vendor of 30,000 messages, for each payment mail, each run). */
@@ -916,27 +1129,7 @@ judge_money(struct vt_store *s, struct vt_error *err)
 		" SELECT e.message_id, ed.vendor_id, em.date, e.kind, e.value"
 		" FROM payment_details e CROSS JOIN messages em ON em.message_id = e.message_id"
 		" JOIN vendor_domains ed ON ed.domain = em.org"
-		" WHERE em.direction = 0 AND e.kind IN ('iban', 'account');"
-		"CREATE INDEX temp.payments_vendor ON payments(vendor_id, date)";
-	/* The first detail of a kind the vendor's earlier mail gave, and
-	 * none of those ("" when there is none), which the reason names: one
-	 * new IBAN is enough (an old one named beside it, "no longer to be
-	 * used", cleared the mail before). */
-	static const char differing[] =
-		"SELECT m.message_id, coalesce(v.name, m.org),"
-		"  (SELECT p.value FROM payment_details p"
-		"   WHERE p.message_id = m.message_id AND p.kind IN ('iban', 'account')"
-		"    AND EXISTS (SELECT 1 FROM temp.payments x WHERE x.vendor_id = d.vendor_id"
-		"     AND x.kind = p.kind AND x.date < m.date)"
-		"    AND NOT EXISTS (SELECT 1 FROM temp.payments x WHERE x.vendor_id = d.vendor_id"
-		"     AND x.kind = p.kind AND x.value = p.value AND x.date < m.date)"
-		"   ORDER BY p.kind, p.value LIMIT 1),"
-		"  (SELECT count(DISTINCT x.message_id) FROM temp.payments x"
-		"   WHERE x.vendor_id = d.vendor_id AND x.date < m.date)"
-		" FROM messages m JOIN vendor_domains d ON d.domain = m.org"
-		" JOIN vendors v ON v.id = d.vendor_id"
-		" WHERE m.direction = 0 AND m.kind = 1 AND m.message_id IN"
-		"  (SELECT message_id FROM payment_details WHERE kind IN ('iban', 'account'))";
+		" WHERE em.direction = 0 AND e.kind IN ('iban', 'account')";
 	/* clang-format off */
 	static const char first_asks[] =
 		"SELECT m.message_id, m.org FROM trust_signals g CROSS JOIN messages m USING (message_id)"
@@ -950,53 +1143,22 @@ judge_money(struct vt_store *s, struct vt_error *err)
 	vt_status rc = vt_sql_run(s, "DELETE FROM suspicions WHERE reason = ?", "judge payments",
 				  err, "t", VT_SUSPECT_BANK);
 
-	if (rc == VT_OK)
-		rc = vt_sql_exec(s, payments, err);
-
-	/* each kind of row is read whole, then written */
-	for (int pass = 0; rc == VT_OK && pass < 3; pass++) {
-		sqlite3_stmt *st = vt_sql_prepare(s,
-						  pass == 0   ? changed
-						  : pass == 1 ? differing
-							      : first_asks,
-						  err);
-
-		rc = rows_read(s, st,
-			       pass == 1   ? 3
-			       : pass == 2 ? 2
-					   : 1,
-			       pass == 1 ? 1 : 0, &rows, &n, err);
+	/* the wording and the first mail first: the walk counts on no
+	 * detail of such mail */
+	for (int pass = 0; rc == VT_OK && pass < 2; pass++) {
+		rc = rows_read(s, vt_sql_prepare(s, pass == 0 ? changed : first_asks, err), 2, 0,
+			       &rows, &n, err);
 		for (size_t i = 0; rc == VT_OK && i < n; i++) {
-			struct row *r = &rows[i];
-			sqlite3_stmt *o = vt_sql_prepare(s, money_orgs, err);
-			char *like = NULL, *text = NULL, *shown = NULL;
+			char *like = money_like(s, rows[i].col[0], err), *text = NULL,
+			     *shown = NULL;
 
-			if (o == NULL) {
-				rc = err ? err->status : VT_ERR_DB;
-				break;
-			}
-			sqlite3_bind_text(o, 1, r->col[0], -1, SQLITE_STATIC);
-			if (sqlite3_step(o) == SQLITE_ROW)
-				like = vt_strdup0((const char *)sqlite3_column_text(o, 1));
-			sqlite3_reset(o);
 			if (pass == 0) {
-				rc = suspect(s, r->col[0], VT_SUSPECT_BANK,
+				rc = suspect(s, rows[i].col[0], VT_SUSPECT_BANK,
 					     "says the bank details have changed", like, err);
-			} else if (pass == 1 && r->num[0] > 0 && r->col[2][0] != '\0') {
-				if (asprintf(
-					    &text,
-					    "bank details differ from %lld earlier %s mail%s: %s is new",
-					    (long long)r->num[0], r->col[1],
-					    r->num[0] == 1 ? "" : "s", r->col[2]) >= 0)
-					rc = suspect(s, r->col[0], VT_SUSPECT_BANK, text, like,
-						     err);
-			} else if (pass == 2) {
-				shown = mail_domain_display(r->col[1]);
-				if (shown &&
-				    asprintf(&text, "the first mail from %s asks to be paid",
-					     shown) >= 0)
-					rc = suspect(s, r->col[0], VT_SUSPECT_BANK, text, like,
-						     err);
+			} else if ((shown = mail_domain_display(rows[i].col[1])) != NULL &&
+				   asprintf(&text, "the first mail from %s asks to be paid",
+					    shown) >= 0) {
+				rc = suspect(s, rows[i].col[0], VT_SUSPECT_BANK, text, like, err);
 			}
 			free(text);
 			free(shown);
@@ -1006,9 +1168,21 @@ judge_money(struct vt_store *s, struct vt_error *err)
 		rows = NULL;
 		n = 0;
 	}
+	if (rc == VT_OK && (rc = vt_sql_exec(s, payments, err)) == VT_OK)
+		rc = judge_differing(s, err);
 	if (rc == VT_OK)
 		rc = vt_sql_exec(s, "DROP TABLE IF EXISTS temp.payments", err);
 	return rc;
+}
+
+vt_status
+vt_trust_judge_money(struct vt_store *s, struct vt_error *err)
+{
+	vt_status rc = judge_money(s, err);
+
+	/* the messages' documents say the old verdicts until the next
+	 * index run's vt_trust_mirror */
+	return rc == VT_OK ? vt_meta_set(s, "suspect_marks", "judged", err) : rc;
 }
 
 /* ---- the refresh after indexing ---- */

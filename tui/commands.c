@@ -314,6 +314,8 @@ static const struct tui_command commands[] = {
 	  .usage = "[TAG]" },
 	{ .action = KM_TAG_REMOVE, .run = tui_triage_command, .colon = true, .arg = ARG_TEXT,
 	  .usage = "[TAG]" },
+	{ .action = KM_BANK_ACCEPT, .run = tui_triage_command, .colon = true, .arg = ARG_TEXT,
+	  .usage = "[IBAN]" },
 	{ .action = KM_DELETE, .run = tui_triage_command, .colon = true },
 	{ .action = KM_REPLY, .run = tui_compose_command, .colon = true },
 	{ .action = KM_REPLY_ALL, .run = tui_compose_command, .colon = true },

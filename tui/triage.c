@@ -1,7 +1,8 @@
 /*
  * Triage that the command line has and the keys did not: linking a thread
  * to an issue, renaming a vendor, merging it into another, giving it a
- * domain, and adding or removing a thread's tags. Each asks for what it
+ * domain, accepting its changed bank details, and adding or removing a
+ * thread's tags. Each asks for what it
  * needs (or takes it from the ':' line), runs the store's own function
  * (journalled: ,u undoes it) and reports as the other triage keys do.
  */
@@ -165,6 +166,41 @@ out:
 	free(slug);
 }
 
+/* Changed bank details the user verified with the vendor: the prompt
+ * offers the vendor's newest unverified ones, and a yes is asked for
+ * (accepting is what the scam wants the user to do). */
+static void
+accept_bank(struct tui *t, const char *arg)
+{
+	struct vt_error err = { 0 };
+	struct vt_action a = { 0 };
+	struct vt_bank_list list = { 0 };
+	char *slug = vendor_or_say(t), *detail, *answer, label[200];
+	const char *offered = NULL;
+
+	if (slug == NULL)
+		return;
+	if (vt_bank_list(t->store, slug, &list, &err) == VT_OK)
+		for (size_t i = list.count; i-- > 0 && offered == NULL;)
+			if (list.items[i].state == VT_BANK_UNVERIFIED)
+				offered = list.items[i].value;
+	snprintf(label, sizeof label, "Accept as %.60s's bank details: ", slug);
+	if ((detail = ask(t, arg, label, offered, NULL)) != NULL) {
+		snprintf(label, sizeof label,
+			 "Verified with %.60s at a number you had before? (type yes) ", slug);
+		answer = tui_prompt(t, label, NULL, NULL);
+		memset(&err, 0, sizeof err);
+		if (answer != NULL && strcmp(answer, "yes") == 0)
+			tui_report(t, vt_bank_accept(t->store, slug, detail, &a, &err), &a, &err);
+		else
+			tui_say(t, false, "not accepted");
+		free(answer);
+	}
+	free(detail);
+	vt_bank_list_clear(&list);
+	free(slug);
+}
+
 /* Tab in the tag prompts: the index's tags that start so. */
 static size_t
 complete_tag(struct tui *t, const char *line, char ***out)
@@ -234,6 +270,9 @@ tui_triage_command(struct tui *t, enum km_action a, const char *arg)
 	case KM_ADD_DOMAIN:
 		change_vendor(t, arg, "Domain to add to ", ": ", NULL, vt_vendor_add_domain,
 			      ": adding", " Add anyway? (type yes) ", "not added");
+		break;
+	case KM_BANK_ACCEPT:
+		accept_bank(t, arg);
 		break;
 	case KM_TAG_ADD:
 	case KM_TAG_REMOVE:

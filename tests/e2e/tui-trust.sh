@@ -65,9 +65,31 @@ ok "help opens" wait_for "Keys of the main screen"
 contains "S is explained" "$(screen)" "S suspicious"
 keys q
 
-# promoting the look-alike asks first
+# accepting changed bank details offers the vendor's unverified ones
+# and asks for a yes
 keys / 'from:acmetel-billing.example' Enter
 ok "the look-alike's thread" wait_for "Updated bank det"
+keys : bank-accept Enter
+ok "the prompt offers the unverified IBAN" \
+	wait_for "Accept as acmetel-billing's bank details: GB82WEST12345698765432"
+keys Enter
+ok "and asks whether it was verified" wait_for "at a number you had before? (type yes)"
+keys n o Enter
+ok "no is no" wait_for "not accepted"
+contains "(still unverified)" "$($VTRIAGE --config "$TMP/conf" vendor bank acmetel-billing)" unverified
+keys : bank-accept Enter Enter
+ok "asked again" wait_for "(type yes)"
+keys y e s Enter
+ok "yes accepts" wait_for "accepted iban GB82WEST12345698765432 as"
+contains "the store says so" "$($VTRIAGE --config "$TMP/conf" vendor bank acmetel-billing)" accepted
+lacks "the wording of a change whose details are accepted is not flagged" \
+	"$($VTRIAGE --config "$TMP/conf" check acmetel-billing)" "says the bank details have changed"
+keys , u
+ok ",u undoes it" wait_for "undone: accepted iban"
+contains "flagged again" "$($VTRIAGE --config "$TMP/conf" check acmetel-billing)" \
+	"says the bank details have changed"
+
+# promoting the look-alike asks first
 keys , t
 ok "promotion asks" wait_for "Promote anyway? (type yes)"
 keys n o Enter

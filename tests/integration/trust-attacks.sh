@@ -77,6 +77,44 @@ contains "and one beside the old one named" "$check" "Invoice AT-3"
 is "both, for their bank details" "$(vt count suspicious:bank)" 2
 contains "the reason names the new IBAN" "$check" "mails: GB82WEST12345698765432 is new"
 
+# ---- the new IBAN repeated ------------------------------------------------------
+# the scam's follow-up ("a reminder: invoice AT-3 is overdue") repeats
+# the IBAN of its first mail, which made it the vendor's known one
+scenario repeated
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" "$OWN" \
+	"Dear customer,\n\nplease pay invoice AT-3 for \$2,500.00 to IBAN $IBAN2.\n"
+mail "AcmeTel Billing <billing@acmetel.example>" "Reminder: invoice AT-3" \
+	"Tue, 13 Oct 2026 09:00:00 +0000" "$OWN" \
+	"Dear customer,\n\ninvoice AT-3 for \$2,500.00 is overdue. Please pay to IBAN $IBAN2 today.\n"
+vt index --quiet
+check=$(vt check)
+is "the follow-up repeating the new IBAN is flagged too" "$(vt count suspicious:bank)" 2
+contains "as an IBAN only suspicious mail gave" "$check" \
+	"bank details differ from 3 earlier acmetel.example mails: GB82WEST12345698765432 came before only in suspicious mail"
+bank=$(vt vendor bank acmetel)
+contains "vendor bank: the old IBAN known" "$bank" "DE89370400440532013000             iban    known      2026-08-05..2026-08-06  2 mails"
+contains "and the new one unverified" "$bank" "GB82WEST12345698765432             iban    unverified 2026-10-05..2026-10-13  2 mails"
+is "(JSON)" "$(vt vendor bank acmetel --format=json | jq -r '.[] | .state' | tr '\n' ' ')" "known unverified "
+# the user called AcmeTel at the number they had: the change is real
+is "a detail no mail gave cannot be accepted" "$(vt vendor bank acmetel --accept 'GB00 0000' 2>&1; echo $?)" \
+	"vtriage: acmetel's mail never gave the bank details GB000000 (see \`vtriage vendor bank acmetel\`)
+2"
+is "accepting the new IBAN, written as the user likes" \
+	"$(vt vendor bank acmetel --accept 'gb82 west 1234 5698 7654 32')" \
+	"accepted iban GB82WEST12345698765432 as acmetel.example's"
+is "its mails are no longer flagged" "$(vt count suspicious:bank)" 0
+contains "vendor bank says accepted" "$(vt vendor bank acmetel)" "GB82WEST12345698765432             iban    accepted"
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-4" "Thu, 05 Nov 2026 09:00:00 +0000" "$OWN" \
+	"Dear customer,\n\nplease pay invoice AT-4 for \$2,500.00 to IBAN $IBAN2.\n"
+vt index --quiet
+is "nor the next invoice paying it" "$(vt count suspicious:bank)" 0
+is "accepting again says so" "$(vt vendor bank acmetel --accept "$IBAN2")" \
+	"iban GB82WEST12345698765432 of acmetel is accepted already"
+contains "undo takes the word back" "$(vt undo)" "undone: accepted iban GB82WEST12345698765432 as acmetel.example's"
+is "and all three are flagged again" "$(vt count suspicious:bank)" 3
+vt index --full-scan --quiet
+is "(the same after all the mail is judged again)" "$(vt count suspicious:bank)" 3
+
 # ---- a second Reply-To address --------------------------------------------------
 scenario replyto
 mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" \

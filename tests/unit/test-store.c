@@ -292,6 +292,7 @@ the_wal_stays_empty_and_the_database_file_holds_everything(void **state)
 	"DROP TRIGGER suspicions_INSERT_needs_counts;"                                             \
 	"DROP TRIGGER suspicions_UPDATE_needs_counts;"                                             \
 	"DROP TRIGGER suspicions_DELETE_needs_counts;"
+#define UNDO_SCHEMA_19 "DROP TABLE bank_accepted;"
 
 static void
 suspicions_learn_their_organisation(void **state)
@@ -313,7 +314,8 @@ suspicions_learn_their_organisation(void **state)
 				     "DROP INDEX trust_signals_asks_payment;"
 				     "DROP TABLE snooze_marks;"
 				     "DROP TABLE snooze_changed;" UNDO_SCHEMA_16 UNDO_SCHEMA_17
-					     UNDO_SCHEMA_18 "PRAGMA user_version = 9",
+					     UNDO_SCHEMA_18 UNDO_SCHEMA_19
+				     "PRAGMA user_version = 9",
 				     &err),
 			 VT_OK);
 	vt_store_close(&f->store);
@@ -998,7 +1000,7 @@ contact_counts_follow_the_sightings(void **state)
 
 	/* a store of before: counted whole as it opens */
 	assert_int_equal(vt_sql_exec(f->store,
-				     UNDO_SCHEMA_16 UNDO_SCHEMA_17 UNDO_SCHEMA_18
+				     UNDO_SCHEMA_16 UNDO_SCHEMA_17 UNDO_SCHEMA_18 UNDO_SCHEMA_19
 				     "INSERT INTO suspicions (message_id, reason, detail)"
 				     " VALUES ('sam-2@globex.example', 'name', 't');"
 				     "PRAGMA user_version = 15",
