@@ -742,6 +742,9 @@ struct mail_trust_facts {
 	size_t n_auth;
 	/* read from the body of vendor mail to the user only */
 	struct mail_payment_facts payment;
+	/* when the topmost Received says the mail came (its writer is the
+	 * receiving server, not the sender, who writes Date), 0 unknown */
+	time_t arrived;
 };
 
 struct mail_message_info {

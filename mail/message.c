@@ -89,8 +89,34 @@ address_in_name(const char *name, char *out, size_t len)
 	return false;
 }
 
-/* What the From, Reply-To and Authentication-Results headers say about
- * whether this mail is who it claims to be. */
+/* The date of the topmost Received header (after its last ';'), 0 when
+ * there is none or it is no date. */
+static time_t
+arrival(GMimeHeaderList *list)
+{
+	int n = list ? g_mime_header_list_get_count(list) : 0;
+
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
+		const char *name = g_mime_header_get_name(h), *raw, *semi;
+		GDateTime *when;
+		time_t t;
+
+		if (name == NULL || g_ascii_strcasecmp(name, "Received") != 0)
+			continue;
+		raw = g_mime_header_get_raw_value(h);
+		if (raw == NULL || (semi = strrchr(raw, ';')) == NULL ||
+		    (when = g_mime_utils_header_decode_date(semi + 1)) == NULL)
+			return 0;
+		t = (time_t)g_date_time_to_unix(when);
+		g_date_time_unref(when);
+		return t > 0 ? t : 0;
+	}
+	return 0;
+}
+
+/* What the From, Reply-To, Received and Authentication-Results headers
+ * say about whether this mail is who it claims to be. */
 static void
 trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_file_facts *facts,
 		   struct mail_trust_facts *out)
@@ -103,6 +129,7 @@ trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_f
 	char *raw_reply;
 	int n;
 
+	out->arrived = arrival(list);
 	if (facts->from.address != NULL) {
 		const char *at = strrchr(facts->from.address, '@');
 

@@ -537,13 +537,17 @@ static const char *const migrations[] = {
 	/* 18 -> 19: bank details the user verified with a vendor (by phone,
 	 * say) and accepted: mail giving them is not judged for them
 	 * (store/trust.c). By the domain whose mail gave them, so that they
-	 * follow it through merges and removals. */
+	 * follow it through merges and removals. And when payment mail
+	 * came, by the receiving server's word: a Date is the sender's to
+	 * write, and new details dated back came first (0: not known, the
+	 * Date is used). */
 	"CREATE TABLE bank_accepted ("
 	"  org TEXT NOT NULL,"
 	"  kind TEXT NOT NULL,"
 	"  value TEXT NOT NULL,"
 	"  accepted INTEGER NOT NULL,"
-	"  PRIMARY KEY (org, kind, value)) WITHOUT ROWID;",
+	"  PRIMARY KEY (org, kind, value)) WITHOUT ROWID;"
+	"ALTER TABLE trust_signals ADD COLUMN arrived INTEGER NOT NULL DEFAULT 0;",
 };
 /* clang-format on */
 

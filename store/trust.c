@@ -98,20 +98,21 @@ vt_trust_record(struct vt_store *s, const struct mail_message_info *info, struct
 		     s, "INSERT OR REPLACE INTO suspect_marks (message_id, reasons) VALUES (?, ?)",
 		     "record suspect marks", err, "tt", info->message_id, info->marked)) != VT_OK)
 		return rc;
-	/* A freemail sender's name is kept: it may be a contact's. */
+	/* A freemail sender's name is kept: it may be a contact's. Payment
+	 * mail's arrival orders the bank verdicts. */
 	notable = t->name_address[0] || t->several_from || t->from_encoded || t->reply_org[0] ||
-		  t->payment.bank_change || t->payment.asks_payment ||
+		  t->payment.bank_change || t->payment.asks_payment || t->payment.n_details > 0 ||
 		  (a->kind == MAIL_KIND_PERSONAL && *name);
 	if (notable &&
 	    (rc = vt_sql_run(s,
 			     "INSERT OR REPLACE INTO trust_signals (message_id, display_name,"
 			     " name_address, several_from, from_encoded, reply_org, bank_change,"
-			     " asks_payment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			     "record trust", err, "tttiitii", info->message_id,
+			     " asks_payment, arrived) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			     "record trust", err, "tttiitiii", info->message_id,
 			     a->kind == MAIL_KIND_PERSONAL ? name : "", t->name_address,
 			     (int64_t)t->several_from, (int64_t)t->from_encoded, t->reply_org,
-			     (int64_t)t->payment.bank_change, (int64_t)t->payment.asks_payment)) !=
-		    VT_OK)
+			     (int64_t)t->payment.bank_change, (int64_t)t->payment.asks_payment,
+			     (int64_t)t->arrived)) != VT_OK)
 		return rc;
 	if ((rc = record_auth(s, info, err)) != VT_OK)
 		return rc;
@@ -1120,15 +1121,20 @@ judge_money(struct vt_store *s, struct vt_error *err)
 		"    WHERE p.message_id = m.message_id AND p.kind IN ('iban', 'account')"
 		"     AND NOT " ACCEPTED_FOR_VENDOR("md.vendor_id") "))";
 	/* clang-format on */
-	/* Every vendor's bank details with their dates, once: asked from
-	 * the vendor's side, "its earlier mail" meant walking all of it (a
-	 * vendor of 30,000 messages, for each payment mail, each run). */
+	/* Every vendor's bank details with when they came, once: asked
+	 * from the vendor's side, "its earlier mail" meant walking all of it
+	 * (a vendor of 30,000 messages, for each payment mail, each run).
+	 * When is the receiving server's word where it gave one: new
+	 * details dated back by the sender (a compromised mailbox) were the
+	 * vendor's first, and its real ones the change. */
 	static const char payments[] =
 		"DROP TABLE IF EXISTS temp.payments;"
 		"CREATE TEMP TABLE payments AS"
-		" SELECT e.message_id, ed.vendor_id, em.date, e.kind, e.value"
+		" SELECT e.message_id, ed.vendor_id,"
+		"  coalesce(nullif(g.arrived, 0), em.date) AS date, e.kind, e.value"
 		" FROM payment_details e CROSS JOIN messages em ON em.message_id = e.message_id"
 		" JOIN vendor_domains ed ON ed.domain = em.org"
+		" LEFT JOIN trust_signals g ON g.message_id = e.message_id"
 		" WHERE em.direction = 0 AND e.kind IN ('iban', 'account')";
 	/* clang-format off */
 	static const char first_asks[] =

@@ -77,6 +77,20 @@ contains "and one beside the old one named" "$check" "Invoice AT-3"
 is "both, for their bank details" "$(vt count suspicious:bank)" 2
 contains "the reason names the new IBAN" "$check" "mails: GB82WEST12345698765432 is new"
 
+# ---- new bank details dated back ------------------------------------------------
+# from the vendor's own mailbox (compromised, its authentication
+# passing), dated before its first invoice: the new IBAN was the
+# vendor's first, and its real one the change
+scenario dated-back
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "Mon, 06 Jan 2020 09:00:00 +0000" \
+	"Received: from mail.acmetel.example by mx.northwind.example; Mon, 05 Oct 2026 09:00:01 +0000\n$OWN" \
+	"Dear customer,\n\nplease pay invoice AT-3 for \$2,500.00 to IBAN $IBAN2.\n"
+vt index --quiet
+check=$(vt check)
+contains "the new IBAN is judged when it came" "$check" \
+	"bank details differ from 2 earlier acmetel.example mails: GB82WEST12345698765432 is new"
+is "and the vendor's real invoices are not" "$(vt count suspicious:bank)" 1
+
 # ---- the new IBAN repeated ------------------------------------------------------
 # the scam's follow-up ("a reminder: invoice AT-3 is overdue") repeats
 # the IBAN of its first mail, which made it the vendor's known one
