@@ -122,6 +122,15 @@ enum mail_direction {
 	MAIL_DIR_OUT,    /* written by the user */
 };
 
+/* Whether a message answered by itself: Auto-Submitted: auto-replied
+ * (RFC 3834), X-Autoreply, X-Autorespond, Precedence: auto_reply (each
+ * header's value, NULL when absent), or a subject an out-of-office
+ * assistant writes ("Automatic reply:", "Out of Office:",
+ * "Abwesenheitsnotiz:", ...). Not "auto-generated" alone: a vendor's
+ * billing system sends its bills so. */
+bool mail_is_auto_reply(const char *auto_submitted, const char *x_autoreply,
+			const char *x_autorespond, const char *precedence, const char *subject);
+
 const char *mail_kind_name(enum mail_kind kind);
 bool mail_kind_parse(const char *name, enum mail_kind *out);
 
@@ -750,6 +759,9 @@ struct mail_trust_facts {
 struct mail_message_info {
 	const char *message_id;
 	time_t date;
+	/* an out-of-office or other automatic answer (RFC 3834): no one
+	 * answered (mail_is_auto_reply) */
+	bool auto_reply;
 	const char *subject; /* decoded, unsanitised */
 	struct mail_address from;
 	struct mail_address_list to;

@@ -411,6 +411,65 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 	free(body);
 }
 
+bool
+mail_is_auto_reply(const char *auto_submitted, const char *x_autoreply, const char *x_autorespond,
+		   const char *precedence, const char *subject)
+{
+	/* what the assistants of Outlook, Exchange, Gmail and their
+	 * translations put first (Outlook writes no Auto-Submitted) */
+	static const char *const prefixes[] = {
+		"automatic reply:",     "auto reply:",           "autoreply:",
+		"auto-reply:",          "out of office:",        "out of office reply:",
+		"out of the office:",   "abwesenheitsnotiz:",    "automatische antwort:",
+		"réponse automatique:", "réponse automatique :", "respuesta automática:",
+		"risposta automatica:", "automatisch antwoord:", "autosvar:",
+		"automatisk svar:",     "resposta automática:",
+	};
+	size_t skip;
+
+	if (auto_submitted != NULL) {
+		skip = strspn(auto_submitted, " \t");
+		if (g_ascii_strncasecmp(auto_submitted + skip, "auto-replied", 12) == 0)
+			return true;
+	}
+	if (x_autoreply != NULL || x_autorespond != NULL)
+		return true;
+	if (precedence != NULL) {
+		skip = strspn(precedence, " \t");
+		if (g_ascii_strncasecmp(precedence + skip, "auto_reply", 10) == 0)
+			return true;
+	}
+	if (subject == NULL)
+		return false;
+	subject += strspn(subject, " \t");
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		/* the prefixes' own letters are ASCII but for é and á, whose
+		 * UTF-8 bytes compare as themselves */
+		size_t n = strlen(prefixes[i]);
+
+		if (g_ascii_strncasecmp(subject, prefixes[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* mail_is_auto_reply of the file's headers (the subject asked later). */
+static bool
+auto_reply_headers(GMimeMessage *file)
+{
+	static const char *const names[] = { "Auto-Submitted", "X-Autoreply", "X-Autorespond",
+					     "Precedence" };
+	char *v[4];
+	bool yes;
+
+	for (size_t i = 0; i < 4; i++)
+		v[i] = raw_header(file, names[i]);
+	yes = mail_is_auto_reply(v[0], v[1], v[2], v[3], NULL);
+	for (size_t i = 0; i < 4; i++)
+		free(v[i]);
+	return yes;
+}
+
 void
 mail_file_facts_read(const char *path, const struct mail_index_options *opts,
 		     struct mail_file_facts *out)
@@ -435,6 +494,7 @@ mail_file_facts_read(const char *path, const struct mail_index_options *opts,
 		.list_post = raw[4],
 	};
 	facts_from_headers(&h, file, opts, out);
+	out->auto_reply = auto_reply_headers(file);
 	for (size_t i = 0; i < 5; i++)
 		free(raw[i]);
 	g_object_unref(file);
@@ -486,6 +546,8 @@ mail_message_describe_with(notmuch_message_t *msg, const struct mail_identity *i
 	info->trust = facts->trust;
 	info->document = facts->document;
 	info->contract = facts->contract;
+	info->auto_reply =
+		facts->auto_reply || mail_is_auto_reply(NULL, NULL, NULL, NULL, info->subject);
 	memset(facts, 0, sizeof *facts);
 }
 

@@ -115,6 +115,7 @@ struct mail_file_facts {
 	struct mail_trust_facts trust;
 	struct mail_document document;
 	struct mail_contract_facts contract;
+	bool auto_reply; /* its headers say it answered by itself */
 };
 void mail_file_facts_read(const char *path, const struct mail_index_options *opts,
 			  struct mail_file_facts *out);

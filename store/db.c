@@ -547,7 +547,10 @@ static const char *const migrations[] = {
 	"  value TEXT NOT NULL,"
 	"  accepted INTEGER NOT NULL,"
 	"  PRIMARY KEY (org, kind, value)) WITHOUT ROWID;"
-	"ALTER TABLE trust_signals ADD COLUMN arrived INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE trust_signals ADD COLUMN arrived INTEGER NOT NULL DEFAULT 0;"
+	/* an out-of-office reply answers nobody: a thread it ends still
+	 * waits on the vendor (store/index.c) */
+	"ALTER TABLE messages ADD COLUMN auto_reply INTEGER NOT NULL DEFAULT 0;",
 };
 /* clang-format on */
 

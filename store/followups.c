@@ -38,7 +38,7 @@ vt_working_days_ago(time_t now, long days)
  * vendor ?1 (0: all) and last before ?2 (a time; 0: any). */
 #define WAITING_ROWS                                                                               \
 	"SELECT t.thread, max(m.date) AS last FROM thread_state t"                                 \
-	" JOIN messages m ON m.thread = t.thread AND m.kind = 1"                                   \
+	" JOIN messages m ON m.thread = t.thread AND m.kind = 1 AND m.auto_reply = 0"              \
 	" WHERE t.waiting = 1 GROUP BY t.thread HAVING (?2 = 0 OR last < ?2)"
 
 sqlite3_stmt *
@@ -50,6 +50,7 @@ vt_waiting_recent_stmt(struct vt_store *s, struct vt_error *err)
 		vt_sql_prepare(s,
 			       "SELECT t.thread FROM thread_state t"
 			       " JOIN messages m ON m.thread = t.thread AND m.kind = 1"
+			       "  AND m.auto_reply = 0"
 			       " WHERE t.waiting = 1 GROUP BY t.thread HAVING max(m.date) >= ?",
 			       err);
 
@@ -100,7 +101,7 @@ waiting_documents(struct vt_store *s, int64_t vendor, time_t now, time_t cutoff,
 		" WHERE (?1 = 0 OR v.id = ?1) AND ("
 		"  (d.kind = 3 AND m.date < ?2 AND m.date > ?3 - 60 * 86400 AND NOT EXISTS"
 		"   (SELECT 1 FROM messages y WHERE y.thread = m.thread AND y.kind = 1"
-		"    AND y.direction = 0 AND y.date > m.date))"
+		"    AND y.direction = 0 AND y.auto_reply = 0 AND y.date > m.date))"
 		"  OR (d.kind = 1 AND d.valid_until <> '' AND d.valid_until >= ?4"
 		"   AND d.valid_until <= date(?4, '+7 days')"
 		/* a quote revised since (its reference in a later quote of the

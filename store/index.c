@@ -127,15 +127,16 @@ touch_thread(struct vt_store *s, const char *thread_id, struct vt_error *err)
  * the number of threads waiting. Of mail in the same second the user's
  * is taken as the answer. A thread the user started and the vendor
  * never answered waits on the vendor too (it waited on nobody: the
- * request never answered is the one to chase).
+ * request never answered is the one to chase), and so does one the
+ * vendor's out-of-office assistant answered.
  */
 static const char thread_states[] =
 	"SELECT t.thread, CASE"
 	"  WHEN NOT EXISTS (SELECT 1 FROM messages y WHERE y.thread = t.thread AND y.kind = 1"
 	"   AND y.direction = 1) THEN 0"
 	"  WHEN (SELECT max(m.direction) FROM messages m WHERE m.thread = t.thread AND m.kind = 1"
-	"   AND m.date = (SELECT max(x.date) FROM messages x WHERE x.thread = t.thread"
-	"   AND x.kind = 1)) = 1 THEN 1 ELSE 2 END,"
+	"   AND m.auto_reply = 0 AND m.date = (SELECT max(x.date) FROM messages x"
+	"   WHERE x.thread = t.thread AND x.kind = 1 AND x.auto_reply = 0)) = 1 THEN 1 ELSE 2 END,"
 	"  coalesce((SELECT waiting FROM thread_state s WHERE s.thread = t.thread), -1)"
 	" FROM temp.touched t";
 
@@ -438,7 +439,7 @@ on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err
 	st = vt_sql_prepare(
 		r->s,
 		"INSERT INTO messages (message_id, org, kind, direction, date, from_addr,"
-		" thread, subject, authserv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" thread, subject, authserv, auto_reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		" ON CONFLICT (message_id) DO NOTHING",
 		err);
 	if (st == NULL)
@@ -459,6 +460,7 @@ again:
 				  ? info->trust.auth[0].authserv_id
 				  : "",
 			  -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, info->auto_reply && a->direction == MAIL_DIR_IN);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

@@ -104,6 +104,37 @@ is "snoozed again" "$($V count 'from:globex.example')" 0
 $V unsnooze 'snoozed:yes and from:globex.example' >/dev/null
 is "unsnooze brings it back now" "$($V count 'from:globex.example')" 1
 
+# out-of-office replies answer nobody: by their header (RFC 3834, and
+# the X- ones), or by the subject Outlook's assistant writes; an order's
+# "no news since" stays too
+M2=$TMP/away
+mkdir -p "$M2/cur" "$M2/new" "$M2/tmp"
+# away ID FROM SUBJECT DAYS-AGO IN-REPLY-TO HEADER
+away() {
+	printf 'From: %s\nTo: %s\nSubject: %s\nDate: %s\nMessage-ID: <%s@test>\nIn-Reply-To: <%s@test>\n%s\nI am out of the office until Monday.\n' \
+		"$2" "$ME" "$3" "$(ago "$4")" "$1" "$5" "$6" >"$M2/cur/$1:2,S"
+}
+for v in initrode vehement soylent; do
+	printf 'From: %s\nTo: Jo <jo@%s.example>\nSubject: Delivery of order 12\nDate: %s\nMessage-ID: <%s1@test>\n\nWhen?\n' \
+		"$ME" "$v" "$(ago 9)" "$v" >"$M2/cur/${v}1:2,S"
+done
+away initrode2 "Jo <jo@initrode.example>" "Re: Delivery of order 12" 9 initrode1 "Auto-Submitted: auto-replied"
+away vehement2 "Jo <jo@vehement.example>" "Automatic reply: Delivery of order 12" 9 vehement1 "X-Mailer: Outlook"
+away soylent2 "Jo <jo@soylent.example>" "Re: Delivery of order 12" 8 soylent1 "Auto-Submitted: auto-generated"
+printf 'From: Orders <orders@initrode.example>\nTo: %s\nSubject: Order confirmation 12\nDate: %s\nMessage-ID: <o12@test>\n\nThank you for your order.\n' \
+	"$ME" "$(ago 8)" >"$M2/cur/o12:2,S"
+printf 'From: Orders <orders@initrode.example>\nTo: %s\nSubject: Re: Order confirmation 12\nDate: %s\nMessage-ID: <o12a@test>\nIn-Reply-To: <o12@test>\nX-Autoreply: yes\n\nThis mailbox is not monitored.\n' \
+	"$ME" "$(ago 7)" >"$M2/cur/o12a:2,S"
+write_config "$TMP/away.conf" "$M2" "$TMP/away-data"
+W="$VTRIAGE --config $TMP/away.conf"
+$W index --quiet
+is "an out-of-office reply leaves the thread waiting on the vendor, from the request" \
+	"$($W waiting --format=json | python3 -c '
+import json, sys
+print(sorted((x["vendor"], x["what"], x["days"]) for x in json.load(sys.stdin)))')" \
+	"[('initrode', 'order', 8), ('initrode', 'reply', 9), ('vehement', 'reply', 9)]"
+is "a mail made by a system (auto-generated) is an answer" "$($W count --output=threads waiting:me)" 1
+
 write_config "$TMP/slow.conf" "$M" "$TMP/data" "[followup]
 days = 15"
 is "[followup] days = 15: nothing overdue" "$($VTRIAGE --config "$TMP/slow.conf" count waiting:overdue)" 0

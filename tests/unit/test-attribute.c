@@ -176,11 +176,31 @@ addresses_parse_with_groups_and_encoded_names(void **state)
 	mail_address_list_clear(&l);
 }
 
+static void
+auto_replies_are_told_from_answers(void **state)
+{
+	(void)state;
+	assert_true(mail_is_auto_reply(" auto-replied (vacation)", NULL, NULL, NULL, "Re: x"));
+	assert_true(mail_is_auto_reply(NULL, "yes", NULL, NULL, NULL));
+	assert_true(mail_is_auto_reply(NULL, NULL, "", NULL, NULL));
+	assert_true(mail_is_auto_reply(NULL, NULL, NULL, "auto_reply", NULL));
+	assert_true(mail_is_auto_reply(NULL, NULL, NULL, NULL, "Automatic reply: Order 12"));
+	assert_true(mail_is_auto_reply(NULL, NULL, NULL, NULL, " OUT OF OFFICE: back Monday"));
+	assert_true(mail_is_auto_reply(NULL, NULL, NULL, NULL, "Abwesenheitsnotiz: Bestellung"));
+	assert_true(mail_is_auto_reply(NULL, NULL, NULL, NULL, "Réponse automatique : commande"));
+	/* a system's own mail, and people, answer */
+	assert_false(mail_is_auto_reply("auto-generated", NULL, NULL, "bulk", "Invoice 12"));
+	assert_false(mail_is_auto_reply("no", NULL, NULL, NULL, "Re: Automatic reply: Order"));
+	assert_false(mail_is_auto_reply(NULL, NULL, NULL, NULL, "Out of office supplies quote"));
+	assert_false(mail_is_auto_reply(NULL, NULL, NULL, NULL, NULL));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(no_sender_is_no_vendor),
+		cmocka_unit_test(auto_replies_are_told_from_answers),
 		cmocka_unit_test(organisation_senders_are_vendors),
 		cmocka_unit_test(personal_senders_are_not_vendors),
 		cmocka_unit_test(discussion_lists_are_not_vendor_mail),

@@ -292,7 +292,9 @@ the_wal_stays_empty_and_the_database_file_holds_everything(void **state)
 	"DROP TRIGGER suspicions_INSERT_needs_counts;"                                             \
 	"DROP TRIGGER suspicions_UPDATE_needs_counts;"                                             \
 	"DROP TRIGGER suspicions_DELETE_needs_counts;"
-#define UNDO_SCHEMA_19 "DROP TABLE bank_accepted; ALTER TABLE trust_signals DROP COLUMN arrived;"
+#define UNDO_SCHEMA_19                                                                             \
+	"DROP TABLE bank_accepted; ALTER TABLE trust_signals DROP COLUMN arrived;"                 \
+	"ALTER TABLE messages DROP COLUMN auto_reply;"
 
 static void
 suspicions_learn_their_organisation(void **state)
