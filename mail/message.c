@@ -374,6 +374,15 @@ date_order_of(const char *address)
 	return MAIL_DATE_ORDER_UNKNOWN;
 }
 
+static bool
+auth_failed(const struct mail_trust_facts *t)
+{
+	for (size_t i = 0; i < t->n_auth; i++)
+		if (t->auth[i].verdict == MAIL_AUTH_VERDICT_FAIL)
+			return true;
+	return false;
+}
+
 /* Attribution, addresses and signature from these headers (and the
  * parsed file, for the body; may be NULL). */
 static void
@@ -382,6 +391,7 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 {
 	struct mail_address_list from;
 	char *body = NULL;
+	bool forged_list;
 
 	mail_attribute(opts->identity, h, &out->attribution);
 	mail_address_list_parse(h->from, &from);
@@ -398,11 +408,20 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 		return;
 	trust_from_headers(file, h->from, out, &out->trust);
 	/* Who signed, and where to pay: only the vendor's own mail to the
-	 * user names the vendor's people and bank details. */
-	if (out->attribution.kind != MAIL_KIND_VENDOR ||
+	 * user names the vendor's people and bank details. A List-Id is the
+	 * sender's to write: list mail that failed authentication is asked
+	 * where to pay too (a forgery of a vendor's billing, made list mail,
+	 * passed every check); real posts failing so are few. */
+	forged_list = out->attribution.kind == MAIL_KIND_LIST && auth_failed(&out->trust);
+	if ((out->attribution.kind != MAIL_KIND_VENDOR && !forged_list) ||
 	    out->attribution.direction != MAIL_DIR_IN || out->from.address == NULL ||
 	    (body = mail_body_text_of(file, BODY_READ_MAX)) == NULL)
 		return;
+	if (forged_list) {
+		mail_payment_scan(body, strlen(body), &out->trust.payment);
+		free(body);
+		return;
+	}
 	out->has_signature = mail_signature_parse(body, out->from.name, &out->signature);
 	mail_payment_scan(body, strlen(body), &out->trust.payment);
 	read_document(file, body, opts->pdf, date_order_of(out->from.address), &out->document,

@@ -522,7 +522,10 @@ rows_free(struct row *rows, size_t n)
 	free(rows);
 }
 
-/* Failed authentication, as the first header of a believed server says. */
+/* Failed authentication, as the first header of a believed server says;
+ * of list mail only where it is about money (a List-Id is the sender's
+ * to write, and real posts of people at domains with DMARC fail it when
+ * the list keeps their From). */
 static vt_status
 judge_auth(struct vt_store *s, const char *authserv, struct vt_error *err)
 {
@@ -531,7 +534,10 @@ judge_auth(struct vt_store *s, const char *authserv, struct vt_error *err)
 		"SELECT a.message_id, a.why || ' at ' || a.authserv_id, m.org, a.verdict"
 		" FROM temp.trust_scope t CROSS JOIN auth_results a ON a.message_id = t.message_id"
 		" JOIN messages m ON m.message_id = a.message_id"
-		" WHERE m.kind IN (1, 2, 4) AND instr(',' || ?1 || ',', ',' || a.authserv_id || ',') > 0"
+		" WHERE (m.kind IN (1, 2, 4) OR (m.kind = 3 AND EXISTS (SELECT 1 FROM trust_signals g"
+		"   WHERE g.message_id = m.message_id AND (g.asks_payment OR g.bank_change))"
+		"   OR EXISTS (SELECT 1 FROM payment_details p WHERE p.message_id = m.message_id)))"
+		"  AND instr(',' || ?1 || ',', ',' || a.authserv_id || ',') > 0"
 		"  AND a.pos = (SELECT min(b.pos) FROM auth_results b WHERE b.message_id = a.message_id"
 		"   AND instr(',' || ?1 || ',', ',' || b.authserv_id || ',') > 0)",
 		err);
@@ -901,7 +907,7 @@ enum {
 	PAY_IMPOSTOR = 1, /* its sender is judged someone else */
 	PAY_WORDED = 2,   /* it says the bank details have changed */
 	PAY_ACCEPTED = 4, /* the user accepted this detail for the vendor */
-	PAY_VENDOR = 8,   /* vendor mail: judged (else only a witness) */
+	PAY_VENDOR = 8,   /* vendor or list mail: judged (else a witness) */
 };
 
 /* A bank detail a vendor's mail gave, as of the date walked to. */
@@ -1044,7 +1050,7 @@ judge_differing(struct vt_store *s, struct vt_error *err)
 		"  | (CASE WHEN EXISTS (SELECT 1 FROM suspicions b WHERE b.message_id = p.message_id"
 		"     AND b.reason = '" VT_SUSPECT_BANK "') THEN 2 ELSE 0 END)"
 		"  | (CASE WHEN " ACCEPTED_FOR_VENDOR("p.vendor_id") " THEN 4 ELSE 0 END)"
-		"  | (CASE WHEN m.kind = 1 THEN 8 ELSE 0 END)"
+		"  | (CASE WHEN m.kind IN (1, 3) THEN 8 ELSE 0 END)"
 		" FROM temp.payments p CROSS JOIN messages m ON m.message_id = p.message_id"
 		" JOIN vendors v ON v.id = p.vendor_id"
 		" ORDER BY p.vendor_id, p.date, p.message_id, p.kind, p.value";

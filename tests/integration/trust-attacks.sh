@@ -129,6 +129,31 @@ is "and all three are flagged again" "$(vt count suspicious:bank)" 3
 vt index --full-scan --quiet
 is "(the same after all the mail is judged again)" "$(vt count suspicious:bank)" 3
 
+# ---- a forged List-Id -------------------------------------------------------------
+# list mail is no vendor's, so a forgery of the vendor's billing that
+# wrote a List-Id of its own was neither judged nor read for bank details
+scenario list
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" \
+	"List-Id: Billing <billing.evil.example>\nAuthentication-Results: mx.northwind.example; spf=fail smtp.mailfrom=acmetel.example; dmarc=fail header.from=acmetel.example\n" \
+	"Dear customer,\n\nplease pay invoice AT-3 for \$2,500.00 to IBAN $IBAN2.\n"
+# a real post of someone at a domain with DMARC, the list keeping From
+mail "Ann Lee <ann.lee@acmetel.example>" "Re: [dev] build fails" "$LATER" \
+	"List-Id: Developers <dev.lists.example>\nAuthentication-Results: mx.northwind.example; dmarc=fail header.from=acmetel.example\n" \
+	"It works for me with gcc 12.\n"
+vt index --quiet
+check=$(vt check)
+contains "the forgery is flagged for its authentication" "$check" "SPF and DMARC failed at mx.northwind.example"
+contains "and for its new IBAN" "$check" \
+	"bank details differ from 2 earlier acmetel.example mails: GB82WEST12345698765432 is new"
+lacks "a real list post failing DMARC is not flagged" "$check" "build fails"
+# what a vtriage before read of it: no bank details; read again once
+sqlite3 "$D/data/vtriage.db" "DELETE FROM payment_details WHERE message_id = 'm5@test';
+	DELETE FROM trust_signals WHERE message_id = 'm5@test'; DELETE FROM meta WHERE key = 'reread'"
+lacks "(no bank details)" "$(vt vendor bank acmetel)" GB82
+vt index --quiet
+contains "list mail that failed authentication is read again once" "$(vt vendor bank acmetel)" \
+	"GB82WEST12345698765432             iban    unverified"
+
 # ---- a second Reply-To address --------------------------------------------------
 scenario replyto
 mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" \
