@@ -30,6 +30,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -988,6 +989,59 @@ mail_name_mentions_org(const char *display_name, const char *org)
 		found = memcmp(text + i, name, nn * sizeof *name) == 0;
 	free(text);
 	return found;
+}
+
+/* Scripts written together: Japanese (Han, Hiragana, Katakana) and
+ * Korean (Hangul, Han) as one. */
+static UScriptCode
+script_family(UScriptCode s)
+{
+	if (s == USCRIPT_HIRAGANA || s == USCRIPT_KATAKANA || s == USCRIPT_KATAKANA_OR_HIRAGANA ||
+	    s == USCRIPT_HANGUL)
+		return USCRIPT_HAN;
+	return s;
+}
+
+bool
+mail_name_mixes_scripts(const char *display_name, char *why, size_t why_len)
+{
+	const uint8_t *u = (const uint8_t *)display_name;
+	int32_t i = 0, end;
+	UScriptCode first = USCRIPT_INVALID_CODE;
+	bool ascii = true;
+
+	if (why_len)
+		why[0] = '\0';
+	if (display_name == NULL)
+		return false;
+	for (const uint8_t *p = u; *p && ascii; p++)
+		ascii = *p < 0x80;
+	if (ascii || mail_icu() == NULL)
+		return false;
+	end = (int32_t)strlen(display_name);
+	while (i < end) {
+		UErrorCode st = U_ZERO_ERROR;
+		UScriptCode s;
+		UChar32 c;
+
+		U8_NEXT(u, i, end, c);
+		if (c < 0 || ICU(u_isUWhiteSpace)(c) || c == '-' || c == '.' || c == ',' ||
+		    c == '\'' || c == '"' || c == '(' || c == ')') {
+			first = USCRIPT_INVALID_CODE; /* a word ends */
+			continue;
+		}
+		s = ICU(uscript_getScript)(c, &st);
+		if (U_FAILURE(st) || s == USCRIPT_COMMON || s == USCRIPT_INHERITED)
+			continue;
+		if (first == USCRIPT_INVALID_CODE) {
+			first = s;
+		} else if (script_family(s) != script_family(first)) {
+			snprintf(why, why_len, "%s and %s", ICU(uscript_getName)(first),
+				 ICU(uscript_getName)(s));
+			return true;
+		}
+	}
+	return false;
 }
 
 const char *

@@ -703,6 +703,14 @@ char *mail_domain_display(const char *domain);
 bool mail_name_mentions_org(const char *display_name, const char *org);
 
 /*
+ * Whether a word of a display name mixes scripts as a forger does
+ * ("D\u0430na": Latin with a Cyrillic a, to pass for a known name); Han
+ * with kana, or with Hangul, is how Japanese and Korean are written. why
+ * gets the two scripts ("Latin and Cyrillic"). No ICU for ASCII names.
+ */
+bool mail_name_mixes_scripts(const char *display_name, char *why, size_t why_len);
+
+/*
  * Many domains at once without comparing each with each: an index of
  * known organisation domains, asked for the ones a host imitates.
  */

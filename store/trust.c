@@ -758,26 +758,52 @@ known_names_clear(struct known_names *k)
 	memset(k, 0, sizeof *k);
 }
 
+/* The words of a display name (ASCII letters and digits), letters
+ * spaced out run together as one ("A c m e T e l Billing" is the words
+ * AcmeTel and Billing: written so, it passed for nobody's name). */
+#define NAME_WORDS 16
+static size_t
+name_words(const char *name, const char *words[NAME_WORDS], size_t lens[NAME_WORDS], bool *spaced)
+{
+	bool single[NAME_WORDS];
+	size_t n = 0, run = 0;
+
+	*spaced = false;
+	for (const char *p = name; *p && n < NAME_WORDS;) {
+		const char *start;
+
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		while (isalnum((unsigned char)*p))
+			p++;
+		/* (the spaces between are not letters: letters_only drops them) */
+		if (p - start == 1 && n > 0 && single[n - 1]) {
+			lens[n - 1] = (size_t)(p - words[n - 1]);
+			*spaced = *spaced || ++run >= 3;
+			continue;
+		}
+		run = 1;
+		words[n] = start;
+		lens[n] = (size_t)(p - start);
+		single[n] = p - start == 1;
+		n++;
+	}
+	return n;
+}
+
 /* The known organisation whose name the display name carries (one to
  * three of its words run together: "AcmeTel Billing", "Acme Networks"),
  * other than org's own vendor's; NULL for none. */
 static const char *
 name_used(struct vt_store *s, const struct known_names *k, const char *name, const char *org)
 {
-	const char *words[16];
-	size_t lens[16], n = 0;
+	const char *words[NAME_WORDS];
+	bool spaced;
+	size_t lens[NAME_WORDS], n = name_words(name, words, lens, &spaced);
 
-	for (const char *p = name; *p && n < 16;) {
-		while (*p && !isalnum((unsigned char)*p))
-			p++;
-		if (*p == '\0')
-			break;
-		words[n] = p;
-		while (isalnum((unsigned char)*p))
-			p++;
-		lens[n] = (size_t)(p - words[n]);
-		n++;
-	}
 	for (size_t i = 0; i < n; i++) {
 		struct name_entry probe = { .key = "" };
 
@@ -808,6 +834,51 @@ name_used(struct vt_store *s, const struct known_names *k, const char *name, con
 	return NULL;
 }
 
+static bool
+spaced_out(const char *name)
+{
+	const char *words[NAME_WORDS];
+	size_t lens[NAME_WORDS];
+	bool spaced;
+
+	name_words(name, words, lens, &spaced);
+	return spaced;
+}
+
+/* The organisation of a contact the user has standing with whose name,
+ * letters only, is name's: for a name spaced out ("D a n a Reyes"),
+ * which no index finds, so read through the contacts' names (rare:
+ * only such names ask). NULL for none. */
+static char *
+contact_spaced_out(struct vt_store *s, const char *name, char *contact, size_t contact_len,
+		   struct vt_error *err)
+{
+	/* clang-format off */
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT DISTINCT s.name, s.org FROM vendors v JOIN vendor_domains d ON d.vendor_id = v.id"
+		" CROSS JOIN sightings s ON s.org = d.domain"
+		" WHERE s.field = 0 AND s.name <> '' AND " RELATIONSHIP("d.domain"),
+		err);
+	/* clang-format on */
+	char key[128], other[128], *org = NULL;
+
+	letters_only(name, strlen(name), key, sizeof key);
+	if (st == NULL || strlen(key) < 6)
+		return NULL;
+	while (org == NULL && sqlite3_step(st) == SQLITE_ROW) {
+		const char *n = (const char *)sqlite3_column_text(st, 0);
+
+		letters_only(n, strlen(n), other, sizeof other);
+		if (strcmp(key, other) == 0) {
+			org = vt_strdup0((const char *)sqlite3_column_text(st, 1));
+			snprintf(contact, contact_len, "%s", n);
+		}
+	}
+	sqlite3_reset(st);
+	return org;
+}
+
 /* Someone who names a known vendor while writing from another domain, or
  * a freemail sender under a contact's name. */
 static vt_status
@@ -835,10 +906,19 @@ judge_names(struct vt_store *s, struct vt_error *err)
 		char *text = NULL, *a = mail_domain_display(used ? used : org),
 		     *b = mail_domain_display(org);
 
+		char scripts[96], contact[128] = "";
+
 		if (used != NULL && a && b &&
 		    asprintf(&text, "%s%s uses the name of %s", b,
 			     rows[i].num[0] == MAIL_KIND_PERSONAL ? " (freemail)" : "", a) >= 0)
 			rc = suspect(s, id, VT_SUSPECT_NAME, text, used, err);
+		free(text);
+		text = NULL;
+		/* "D\u0430na Reyes", a Cyrillic a in it: no index of names finds
+		 * it, and nobody writes their name so */
+		if (rc == VT_OK && mail_name_mixes_scripts(name, scripts, sizeof scripts) &&
+		    asprintf(&text, "the display name mixes %s letters in a word", scripts) >= 0)
+			rc = suspect(s, id, VT_SUSPECT_NAME, text, NULL, err);
 		free(text);
 		text = NULL;
 		/* a freemail sender with a vendor contact's full name */
@@ -863,6 +943,9 @@ judge_names(struct vt_store *s, struct vt_error *err)
 						vt_strdup0((const char *)sqlite3_column_text(c, 0));
 				sqlite3_reset(c);
 			}
+			if (rc == VT_OK && contact_org == NULL && spaced_out(name))
+				contact_org =
+					contact_spaced_out(s, name, contact, sizeof contact, err);
 			/* people write from home too: an address that wrote
 			 * before is somebody the user has heard from */
 			if (contact_org != NULL) {
@@ -880,7 +963,7 @@ judge_names(struct vt_store *s, struct vt_error *err)
 			}
 			if (rc == VT_OK && contact_org != NULL &&
 			    asprintf(&text, "%s (freemail) uses the name of %s, a contact at %s", b,
-				     name, contact_org) >= 0)
+				     contact[0] ? contact : name, contact_org) >= 0)
 				rc = suspect(s, id, VT_SUSPECT_NAME, text, contact_org, err);
 			free(contact_org);
 			free(text);

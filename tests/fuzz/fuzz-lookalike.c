@@ -60,8 +60,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the first line as a display name, the rest as the host */
 	if ((nl = strchr(host, '\n')) != NULL) {
 		*nl = '\0';
+		char why[64];
+
 		for (size_t i = 0; i < N_KNOWN; i++)
 			(void)mail_name_mentions_org(host, known[i]);
+		/* what it says of a name fits, and says something */
+		if (mail_name_mixes_scripts(host, why, sizeof why) &&
+		    (memchr(why, '\0', sizeof why) == NULL || strstr(why, " and ") == NULL))
+			abort();
 		memmove(host, nl + 1, strlen(nl + 1) + 1);
 	}
 	mail_ascii_lower(host);

@@ -154,6 +154,30 @@ vt index --quiet
 contains "list mail that failed authentication is read again once" "$(vt vendor bank acmetel)" \
 	"GB82WEST12345698765432             iban    unverified"
 
+# ---- names written to pass no index of names --------------------------------------
+# a Cyrillic letter in a contact's name, a contact's and a vendor's
+# name spaced out: each passed for a stranger's
+scenario names
+mail "$(printf '\320\220')nn Lee <ann.lee.acmetel@gmail.com>" "Invoice AT-3" "$LATER" "" \
+	"Hi Rich, please pay invoice AT-3 for \$2,500.00 to IBAN $IBAN2.\n"
+mail "A n n  L e e <ann.lee.accounts@gmail.com>" "Invoice AT-4" "$LATER" "" \
+	"Hi Rich, please pay invoice AT-4 for \$2,500.00 to IBAN $IBAN2.\n"
+mail "A c m e T e l Billing <billing@globalpay.example>" "Invoice AT-5" "$LATER" "" \
+	"Dear customer, please pay invoice AT-5 for \$2,500.00 to IBAN $IBAN2.\n"
+# names as people write them in their scripts
+mail "$(printf '\345\261\261\347\224\260 \345\244\252\351\203\216')" "Hello" "$LATER" "" "Hello.\n"
+sed -i 's/^From: \(.*\)$/From: \1 <taro@yahoo.co.jp>/' "$D/mail/cur/$n:2,S"
+mail "$(printf '\343\203\244\343\203\236\343\203\200\345\244\252\351\203\216') <yamada@yahoo.co.jp>" "Hello again" "$LATER" "" "Hello.\n"
+mail "Ivan $(printf '\320\230\320\262\320\260\320\275\320\276\320\262') <ivan@mail.example>" "Hi" "$LATER" "" "Hi.\n"
+vt index --quiet
+check=$(vt check)
+contains "a Cyrillic letter in a contact's name is flagged" "$check" \
+	"the display name mixes Cyrillic and Latin letters in a word"
+contains "a contact's name spaced out is" "$check" \
+	"gmail.com (freemail) uses the name of Ann Lee, a contact at acmetel.example"
+contains "and a vendor's" "$check" "globalpay.example uses the name of acmetel.example"
+is "all three, and nothing else" "$(vt count suspicious:name)" 3
+
 # ---- a second Reply-To address --------------------------------------------------
 scenario replyto
 mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" \

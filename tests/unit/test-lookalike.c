@@ -360,6 +360,23 @@ display_names_mention_organisations(void **state)
 					   "xn--mller-bro-q9ag.example"));
 	assert_false(mail_name_mentions_org("Rich", "rich.example"));
 	assert_false(mail_name_mentions_org("Rich Hickey", "rich.example"));
+	{
+		char why[64];
+
+		/* a Cyrillic a in a Latin name; the same letters each in a word
+		 * of its own, and Japanese, are how people write */
+		assert_true(mail_name_mixes_scripts("D\xd0\xb0na Reyes", why, sizeof why));
+		assert_string_equal(why, "Latin and Cyrillic");
+		assert_false(mail_name_mixes_scripts("Ivan \xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd", why,
+						     sizeof why));
+		assert_false(mail_name_mixes_scripts("\xe3\x83\xa4\xe3\x83\x9e\xe3\x83\x80"
+						     "\xe5\xa4\xaa\xe9\x83\x8e",
+						     why, sizeof why));
+		assert_false(mail_name_mixes_scripts("M\xc3\xbcller-L\xc3\xbc"
+						     "denscheidt",
+						     why, sizeof why));
+		assert_false(mail_name_mixes_scripts("Ann Lee", why, sizeof why));
+	}
 	assert_false(mail_name_mentions_org("Accounts Payable", "acmetel.example"));
 	assert_false(mail_name_mentions_org("Acme", "acmetel.example"));
 	assert_false(mail_name_mentions_org(NULL, "acmetel.example"));
