@@ -14,7 +14,8 @@
  * compared with the known domains its keys lead to:
  *   skeleton   homoglyphs (the loose skeleton of the name);
  *   name       another suffix, and looked up with each run of words of the
- *              host's name (addition) and each label of its subdomain part;
+ *              host's name (addition), the name without a scam's word run
+ *              into it, and each label of its subdomain part;
  *   bare name  hyphens (the name without them);
  *   deletions  one and two edits: names within edit distance k share a
  *              string made by deleting at most k code points from each
@@ -106,10 +107,20 @@ keys_of(const struct dom *d, bool query, struct keys *ks)
 	for (size_t s = 0; s < n; s++) {
 		if (s > 0 && d->cps[s - 1] != '-')
 			continue;
-		for (size_t e = s + MIN_WORD; e <= n; e++)
-			if (e == n || d->cps[e] == '-')
-				key_push(ks, lookalike_hash(KEY_NAME, d->cps + s, e - s, NO_POS,
-							    NO_POS));
+		for (size_t e = s + MIN_WORD; e <= n; e++) {
+			if (e < n && d->cps[e] != '-')
+				continue;
+			key_push(ks, lookalike_hash(KEY_NAME, d->cps + s, e - s, NO_POS, NO_POS));
+			/* a scam's word run into the name: the name without it */
+			for (int at_end = 0; at_end < 2; at_end++) {
+				size_t w = lookalike_added_word(d->cps + s, e - s, at_end);
+
+				if (w > 0 && e - s - w >= MIN_WORD)
+					key_push(ks, lookalike_hash(KEY_NAME,
+								    d->cps + s + (at_end ? 0 : w),
+								    e - s - w, NO_POS, NO_POS));
+			}
+		}
 	}
 	for (const char *p = d->host, *dot; p < d->org && (dot = strchr(p, '.')) != NULL;
 	     p = dot + 1) {

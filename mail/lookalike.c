@@ -627,7 +627,63 @@ hyphenation(const struct dom *h, const struct dom *k, struct why *w)
 	return true;
 }
 
-/* The known name as whole hyphen-separated words of the host's name. */
+/*
+ * The words impostors run into a vendor's name without a hyphen. A word
+ * list, not any letters: "acmetelco" may be another company, and
+ * "acmetelbilling" is nobody's but a forger's.
+ */
+static const char *const added_words[] = {
+	"account", "accounts", "bank",     "billing",   "finance",  "global",     "group",
+	"help",    "invoice",  "invoices", "invoicing", "login",    "mail",       "online",
+	"pay",     "payment",  "payments", "portal",    "remit",    "remittance", "secure",
+	"service", "services", "support",  "team",      "treasury", "update",     "verify",
+};
+
+/* Whether c starts (at_end: ends) with the word w, and is more than it
+ * when longer_only. */
+static bool
+word_at(const UChar32 *c, size_t n, const char *w, bool at_end, bool longer_only)
+{
+	size_t len = strlen(w);
+	const UChar32 *from;
+
+	if (len > n || (longer_only && len == n))
+		return false;
+	from = at_end ? c + n - len : c;
+	for (size_t j = 0; j < len; j++)
+		if (from[j] != (UChar32)w[j])
+			return false;
+	return true;
+}
+
+size_t
+lookalike_added_word(const UChar32 *c, size_t n, bool at_end)
+{
+	size_t best = 0;
+
+	for (size_t i = 0; i < sizeof added_words / sizeof added_words[0]; i++)
+		if (strlen(added_words[i]) > best && word_at(c, n, added_words[i], at_end, true))
+			best = strlen(added_words[i]);
+	return best;
+}
+
+/* Whether c starts (at_end: ends) with a word of added_words that is all
+ * of it or meets a hyphen: "billing" or "billing-portal" after a name. */
+static bool
+added_word_first(const UChar32 *c, size_t n, bool at_end)
+{
+	for (size_t i = 0; i < sizeof added_words / sizeof added_words[0]; i++) {
+		size_t len = strlen(added_words[i]);
+
+		if (word_at(c, n, added_words[i], at_end, false) &&
+		    (len == n || (at_end ? c[n - len - 1] : c[len]) == '-'))
+			return true;
+	}
+	return false;
+}
+
+/* The known name as whole hyphen-separated words of the host's name, or
+ * with a word of added_words run into it. */
 static bool
 addition(const struct dom *h, const struct dom *k, struct why *w)
 {
@@ -635,7 +691,9 @@ addition(const struct dom *h, const struct dom *k, struct why *w)
 
 	for (size_t p = 0; an > bn && p + bn <= an; p++) {
 		end = p + bn;
-		if ((p > 0 && h->cps[p - 1] != '-') || (end < an && h->cps[end] != '-') ||
+		if ((p > 0 && h->cps[p - 1] != '-' && !added_word_first(h->cps, p, true)) ||
+		    (end < an && h->cps[end] != '-' &&
+		     !added_word_first(h->cps + end, an - end, false)) ||
 		    memcmp(h->cps + p, k->cps, bn * sizeof *k->cps) != 0)
 			continue;
 		why_cps(w, h->cps, p, false);

@@ -62,6 +62,14 @@ contains "a backdated look-alike is still the look-alike" "$(vt check)" \
 is "both its mails are flagged" "$(vt count suspicious:lookalike)" 2
 lacks "the contact is not moved to it" "$(vt contact show ann.lee@acmetel.example)" "acrnetel"
 
+# ---- a scam's word run into the name -----------------------------------------------
+scenario run-together
+mail "AcmeTel Billing <billing@acmetelbilling.example>" "Invoice AT-3" "$LATER" "" \
+	"Dear customer,\n\nplease pay invoice AT-3 for \$2,500.00 to IBAN $IBAN2.\n"
+vt index --quiet
+contains "a name with a word run into it is a look-alike" "$(vt check)" \
+	"acmetelbilling.example looks like acmetel.example (billing added)"
+
 # ---- a new IBAN beside the old one ---------------------------------------------
 # the old IBAN quoted below the new one, or named as no longer used,
 # made the new one look known

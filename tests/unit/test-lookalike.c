@@ -261,8 +261,15 @@ added_words_and_subdomains_are_found(void **state)
 	       "my- and -portal added");
 	expect("acme-networks-billing.example", "acme-networks.example", MAIL_LOOKALIKE_ADDITION,
 	       "-billing added");
+	/* a scam's word run into the name */
+	expect("acmetelbilling.example", "acmetel.example", MAIL_LOOKALIKE_ADDITION,
+	       "billing added");
+	expect("secureacmetel.example", "acmetel.example", MAIL_LOOKALIKE_ADDITION, "secure added");
+	expect("acmetelpayments-portal.example", "acmetel.example", MAIL_LOOKALIKE_ADDITION,
+	       "payments-portal added");
 	/* a word, not letters inside one */
 	expect_none("acmetelco.example", "acmetel.example");
+	expect_none("acmetelevision.example", "acmetel.example");
 	expect_none("networks-billing.example", "acme-networks.example");
 	expect("acme-networks.example.billing-portal.net", "acme-networks.example",
 	       MAIL_LOOKALIKE_SUBDOMAIN, "inside billing-portal.net");
@@ -464,6 +471,10 @@ the_index_finds_each_kind(void **state)
 		{ "paypai.com", "paypal.com replacement i for l" },
 		{ "acne-netvorks.example", "acme-networks.example replacement 2 letters changed" },
 		{ "acmetel-billing.example", "acmetel.example addition -billing added" },
+		{ "acmetelbilling.example", "acmetel.example addition billing added" },
+		{ "secureacmetel.example", "acmetel.example addition secure added" },
+		{ "acmetelpayments-portal.example",
+		  "acmetel.example addition payments-portal added" },
 		{ "acme-networks.example.billing-portal.net",
 		  "acme-networks.example subdomain inside billing-portal.net" },
 	};
