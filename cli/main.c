@@ -117,7 +117,7 @@ static const struct cli_command vendor_commands[] = {
 	"  --min X, --max Y  totals from X, up to Y (in the document's currency)\n"                \
 	"  --currency CODE   totals in that currency\n"                                            \
 	"  --since DATE      mail from that date (2026-01-31) on\n"                                \
-	"  --sort=amount     largest first\n"                                                      \
+	"  --sort=amount     by currency (the one most are in first), each largest first\n"        \
 	"Columns: date, vendor, reference, total, source (body, data, pdf, xml), thread,\n"        \
 	"subject.\n"                                                                               \
 	"JSON: message_id, thread, date, vendor, kind, source, ref, subject, total,\n"             \

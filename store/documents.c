@@ -425,24 +425,37 @@ vt_documents_list(struct vt_store *s, const struct vt_document_filter *f,
 	" AND (?3 IS NULL OR d.total * 1000 >= ?3 * d.scale)"                                      \
 	" AND (?4 IS NULL OR d.total * 1000 <= ?4 * d.scale)"                                      \
 	" AND m.date >= ?5 AND (?6 = 0 OR d.flag <> '')"                                           \
-	" AND (?7 IS NULL OR d.currency = ?7) AND (?10 IS NULL OR m.thread = ?10)"                 \
-	" ORDER BY CASE WHEN ?8 THEN d.total * 1000 / d.scale END DESC, m.date DESC,"              \
-	" d.message_id LIMIT ?9"
-	/* One vendor's: a plain vd.vendor_id = ?2 lets sqlite start from the
+	" AND (?7 IS NULL OR d.currency = ?7) AND (?10 IS NULL OR m.thread = ?10)"
+		/* Amounts compare within a currency: the currency most of the list
+	 * is in first (a yen bill is no larger than a dollar one for its
+	 * digits), each largest first, and documents without a total last;
+	 * the window only where asked for. */
+#define DOCUMENTS_BY_DATE " ORDER BY m.date DESC, d.message_id LIMIT ?9"
+#define DOCUMENTS_BY_AMOUNT                                                                        \
+	" ORDER BY d.currency = '', count(*) OVER (PARTITION BY d.currency) DESC, d.currency,"     \
+	" d.total * 1000 / d.scale DESC, m.date DESC, d.message_id LIMIT ?9"
+		/* One vendor's: a plain vd.vendor_id = ?2 lets sqlite start from the
 	 * vendor's domains (an OR with ?2 < 0 made it read every document:
 	 * 50 ms at 100,000 messages for each pane load). As vendor: has its
 	 * mail, not a forger's (failed authentication, someone else's name). */
+#define DOCUMENTS_OF_VENDOR                                                                        \
+	DOCUMENTS_SELECT " AND vd.vendor_id = ?2 AND d.message_id NOT IN (SELECT message_id"       \
+			 " FROM suspicions WHERE reason IN"                                        \
+			 " ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "'))" DOCUMENTS_REST
 	st = vt_sql_prepare(s,
-			    vendor_id >= 0 ? DOCUMENTS_SELECT
-				    " AND vd.vendor_id = ?2"
-				    " AND d.message_id NOT IN (SELECT message_id"
-				    " FROM suspicions WHERE reason IN"
-				    " ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME
-				    "'))" DOCUMENTS_REST
-					   : DOCUMENTS_SELECT " AND ?2 < 0" DOCUMENTS_REST,
+			    vendor_id >= 0
+				    ? (f->by_amount ? DOCUMENTS_OF_VENDOR DOCUMENTS_BY_AMOUNT
+						    : DOCUMENTS_OF_VENDOR DOCUMENTS_BY_DATE)
+				    : (f->by_amount ? DOCUMENTS_SELECT
+					       " AND ?2 < 0" DOCUMENTS_REST DOCUMENTS_BY_AMOUNT
+						    : DOCUMENTS_SELECT
+					       " AND ?2 < 0" DOCUMENTS_REST DOCUMENTS_BY_DATE),
 			    err);
 #undef DOCUMENTS_SELECT
 #undef DOCUMENTS_REST
+#undef DOCUMENTS_OF_VENDOR
+#undef DOCUMENTS_BY_DATE
+#undef DOCUMENTS_BY_AMOUNT
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
 	sqlite3_bind_int(st, 1, (int)f->kind);
@@ -461,7 +474,6 @@ vt_documents_list(struct vt_store *s, const struct vt_document_filter *f,
 		sqlite3_bind_text(st, 7, f->currency, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 7);
-	sqlite3_bind_int(st, 8, f->by_amount);
 	sqlite3_bind_int64(st, 9, f->limit > 0 ? (sqlite3_int64)f->limit : -1);
 	if (f->thread != NULL)
 		sqlite3_bind_text(st, 10, f->thread, -1, SQLITE_STATIC);

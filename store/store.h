@@ -909,7 +909,7 @@ struct vt_document_filter {
 	int64_t min_milli, max_milli;
 	time_t since;
 	bool flagged;   /* only bills the check flagged */
-	bool by_amount; /* largest first, else newest first */
+	bool by_amount; /* by currency, each largest first; else newest first */
 	size_t limit;   /* 0: all */
 };
 

@@ -99,10 +99,12 @@ tui_threads_sort(struct tui_threads *t, enum tui_sort sort)
 
 struct ranked {
 	char *id;
-	size_t pos;    /* in date order */
-	bool has;      /* holds a quote or bill */
-	int64_t milli; /* its amount in thousandths of a unit, any currency */
-	char *key;     /* vendor, sender or subject, lower case */
+	size_t pos;         /* in date order */
+	bool has;           /* holds a quote or bill */
+	int64_t milli;      /* its amount in thousandths of a unit */
+	char currency[4];   /* the amount's: amounts compare within one */
+	size_t in_currency; /* how many of the list's amounts are in it */
+	char *key;          /* vendor, sender or subject, lower case */
 };
 
 static int
@@ -116,8 +118,15 @@ by_amount_desc(const void *a, const void *b)
 {
 	const struct ranked *x = a, *y = b;
 
+	int c;
+
 	if (x->has != y->has)
 		return x->has ? -1 : 1;
+	/* the currency most of the list is in first */
+	if (x->has && x->in_currency != y->in_currency)
+		return x->in_currency > y->in_currency ? -1 : 1;
+	if (x->has && (c = strcmp(x->currency, y->currency)) != 0)
+		return c;
 	if (x->has && x->milli != y->milli)
 		return x->milli > y->milli ? -1 : 1;
 	return by_date(x, y);
@@ -199,6 +208,7 @@ collect_thread(void *ctx, const struct mail_thread *th, struct vt_error *err)
 	grown[c->count].pos = c->count;
 	grown[c->count].has = a != NULL;
 	grown[c->count].milli = 0;
+	grown[c->count].currency[0] = '\0';
 	grown[c->count].key = c->sort != TUI_SORT_AMOUNT && c->sort != TUI_SORT_AGE
 				      ? sort_key(th, c->sort)
 				      : NULL;
@@ -209,6 +219,7 @@ collect_thread(void *ctx, const struct mail_thread *th, struct vt_error *err)
 		for (int d = 0; d < (digits < 0 ? 2 : digits); d++)
 			v /= 10;
 		grown[c->count].milli = v;
+		memcpy(grown[c->count].currency, a->total.currency, sizeof a->total.currency);
 	}
 	c->count++;
 	return VT_OK;
@@ -222,6 +233,19 @@ make_order(struct tui_threads *t, struct mail_db *db, struct vt_error *err)
 	vt_status rc = vt_search_threads(t->store, db, t->query, t->nm_query, 0, -1, collect_thread,
 					 &c, err);
 
+	/* (a list holds amounts of a few currencies) */
+	for (size_t i = 0; t->sort == TUI_SORT_AMOUNT && i < c.count; i++) {
+		c.items[i].in_currency = 0;
+		for (size_t j = 0; c.items[i].has && j < c.count; j++)
+			if (c.items[j].has &&
+			    strcmp(c.items[i].currency, c.items[j].currency) == 0) {
+				if (j < i) {
+					c.items[i].in_currency = c.items[j].in_currency;
+					break;
+				}
+				c.items[i].in_currency++;
+			}
+	}
 	if (rc == VT_OK && c.count > 1)
 		qsort(c.items, c.count, sizeof *c.items,
 		      t->sort == TUI_SORT_AMOUNT ? by_amount_desc

@@ -8,6 +8,9 @@
 . "$top_srcdir/tests/lib-tmux.sh"
 
 copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
+# a quote in yen: more digits than any dollar quote, not more money
+printf 'From: Sales <sales@nippon-denki.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Quote NQ-7 for the switches\nDate: Mon, 02 Nov 2026 09:00:00 +0000\nMessage-ID: <nq7@nippon-denki.example>\n\nDear Mr Miller,\n\nour quote NQ-7 for 40 switches.\nTotal: JPY 500,000\n' \
+	>"$TMP/mail/INBOX/cur/nq7:2,S"
 write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
 $VTRIAGE --config "$TMP/conf" index --quiet
 $VTRIAGE --config "$TMP/conf" issue open acmetel "Wrong October bill" \
@@ -46,7 +49,7 @@ contains "the pager says why the bill is flagged" "$(screen)" \
 	"\$ Bill AT-2026-10: \$7,800.00: +213% against the usual \$2,490.00 (2 bills), due 2026-10-31"
 keys q
 keys / 'kind:quote' Enter
-ok "the quotes are found" wait_for "3 threads"
+ok "the quotes are found" wait_for "4 threads"
 contains "the German quote's amount in euros" "$(screen)" "€1,234.50"
 first=$(screen | grep -n "Quote request: 3,000" | cut -d: -f1)
 lacks "newest first, the big quote is not on top" "$(screen | sed -n 2p)" "Quote request"
@@ -54,15 +57,19 @@ keys o
 ok "o orders the list by amount" wait_for "by amount"
 contains "the largest quote first" "$(screen | sed -n 2p)" "\$447,000.00"
 contains "then the renewal" "$(screen | sed -n 3p)" "\$18,400.00"
+contains "then the currencies of one quote each: euros" "$(screen | sed -n 4p)" "€1,234.50"
+contains "and yen (amounts compare within a currency)" "$(screen | sed -n 5p)" "¥500,000"
 keys : 'sort subject' Enter
 ok ":sort subject orders it by subject" wait_for "by subject, A to Z"
 contains "A first (Angebot)" "$(screen | sed -n 2p)" "Angebot"
 contains "then the maintenance agreement" "$(screen | sed -n 3p)" "Maintenance agreement"
-contains "then the quote request, its RE: left out" "$(screen | sed -n 4p)" "Quote request"
+contains "then the yen quote" "$(screen | sed -n 4p)" "Quote NQ-7"
+contains "then the quote request, its RE: left out" "$(screen | sed -n 5p)" "Quote request"
 keys : 'sort vendor' Enter
 ok ":sort vendor orders it by vendor" wait_for "by vendor, A to Z"
 contains "globex before mueller-buero" "$(screen | sed -n 2p)" "globex"
-contains "mueller-buero last" "$(screen | sed -n 4p)" "mueller-b"
+contains "then mueller-buero" "$(screen | sed -n 4p)" "mueller-b"
+contains "nippon-denki last" "$(screen | sed -n 5p)" "nippon-de"
 keys : 'sort date' Enter
 ok ":sort date orders it by date again" wait_for "newest first"
 lacks "and the status bar says no more" "$(screen)" "by vendor"

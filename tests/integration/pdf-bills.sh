@@ -91,6 +91,9 @@ ok "the slow PDF was cut off by its time limit (took ${took} s)" test "$took" -l
 out=$(vt index --full-scan --format=json 2>&1)
 bills=$(vt bill list)
 echo "$bills" | sed 's/^/# /'
+is "--sort=amount: by currency, the one most bills are in first, each largest first" \
+	"$(vt bill list --sort=amount | grep -v '^ ' | awk '{print $3, $4}' | tr '\n' ' ')" \
+	"RE-2026-0042 €4,998.00 FA-1 €1,200.00 RE-2026-077 €1,188.81 RE-2026-077 €1,188.81 UKV-1 £500.00 INC-5512 \$3,920.00 - - - - - - "
 contains "the German table's labelled total, from the PDF" "$bills" "RE-2026-077           €1,188.81  pdf  "
 contains "the US total at the bottom of page 2" "$bills" "INC-5512              \$3,920.00  pdf"
 contains "the Factur-X XML's exact figures" "$bills" "RE-2026-0042          €4,998.00  xml"
