@@ -586,15 +586,14 @@ line_date(const char *line, size_t n, size_t from, enum mail_date_order order, c
 	return true;
 }
 
-/* "Net 30", "30 days net", "within 30 days", "innerhalb von 14 Tagen",
- * "à 30 jours", "a 30 días", "entro 30 giorni", "binnen 30 dagen". */
+/* Days (1 to 180) written at low[i]: the number and, when a day word
+ * must follow, one of those ("30 days", "14 Tagen", "30 jours"); *end
+ * after what was read. 0 for none. */
 static int
-net_days(const char *low, size_t n)
+days_at(const char *low, size_t n, size_t i, bool day_word, size_t *end)
 {
-	static const char *const before[] = { "net ",       "within ",   "innerhalb von ",
-					      "innerhalb ", "\xC3\xA0 ", "a ",
-					      "entro ",     "binnen " };
 	static const char *const after[] = { " days",
+					     " day",
 					     " tage",
 					     " jours",
 					     " d\xC3\xAD"
@@ -602,32 +601,86 @@ net_days(const char *low, size_t n)
 					     " dias",
 					     " giorni",
 					     " dagen" };
+	int days = 0, digits = 0;
+
+	while (i < n && low[i] >= '0' && low[i] <= '9' && digits < 3) {
+		days = days * 10 + (low[i] - '0');
+		digits++;
+		i++;
+	}
+	if (digits == 0 || days == 0 || days > 180 || (i < n && ascii_alnum(low[i])))
+		return 0;
+	*end = i;
+	if (!day_word)
+		return days;
+	for (size_t a = 0; a < sizeof after / sizeof after[0]; a++)
+		if (n - i >= strlen(after[a]) && memcmp(low + i, after[a], strlen(after[a])) == 0) {
+			*end = i + strlen(after[a]);
+			return days;
+		}
+	return 0;
+}
+
+/* "Net 30", "30 days net", "within 30 days", "innerhalb von 14 Tagen",
+ * "à 30 jours", "a 30 días", "entro 30 giorni", "binnen 30 dagen", and
+ * days after a label of the terms ("Zahlungsziel: 30 Tage", "Conditions
+ * de paiement : 30 jours net", "Payment due 60 days from ..."). */
+static int
+net_days(const char *low, size_t n)
+{
+	static const char *const before[] = { "net ",       "within ",   "innerhalb von ",
+					      "innerhalb ", "\xC3\xA0 ", "a ",
+					      "entro ",     "binnen " };
+	static const char *const labels[] = {
+		"payment terms",
+		"terms of payment",
+		"payment due",
+		"zahlungsziel",
+		"zahlungsbedingungen",
+		"conditions de paiement",
+		"d\xC3\xA9lai de paiement",
+		"termini di pagamento",
+		"condiciones de pago",
+		"plazo de pago",
+		"betalingstermijn",
+		"betalingsvoorwaarden",
+	};
+	size_t end;
+	int days;
 
 	for (size_t k = 0; k < sizeof before / sizeof before[0]; k++) {
-		size_t from = 0, end;
+		size_t from = 0;
 		const char *p;
 
 		while ((p = find_word(low, n, from, before[k], true, &end)) != NULL) {
-			size_t i = (size_t)(p - low) + strlen(before[k]);
-			int days = 0, digits = 0;
-
 			from = (size_t)(p - low) + 1;
-			while (i < n && low[i] >= '0' && low[i] <= '9' && digits < 3) {
-				days = days * 10 + (low[i] - '0');
-				digits++;
-				i++;
-			}
-			if (digits == 0 || days == 0 || days > 180 ||
-			    (i < n && ascii_alnum(low[i])))
-				continue;
 			/* "net 30" alone; the others name days after */
-			if (k == 0)
+			if ((days = days_at(low, n, (size_t)(p - low) + strlen(before[k]), k != 0,
+					    &end)) > 0)
 				return days;
-			for (size_t a = 0; a < sizeof after / sizeof after[0]; a++)
-				if (n - i >= strlen(after[a]) &&
-				    memcmp(low + i, after[a], strlen(after[a])) == 0)
-					return days;
 		}
+	}
+	/* after a label, the first days on its line */
+	for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++) {
+		const char *p = find_word(low, n, 0, labels[k], true, &end);
+
+		for (size_t i = p ? end : n; i < n; i++)
+			if ((i == 0 || !ascii_alnum(low[i - 1])) &&
+			    (days = days_at(low, n, i, true, &end)) > 0)
+				return days;
+	}
+	/* "30 days net", "21 Tage netto" */
+	for (size_t i = 0; i < n; i++) {
+		size_t w;
+
+		if ((i > 0 && ascii_alnum(low[i - 1])) ||
+		    (days = days_at(low, n, i, true, &end)) == 0)
+			continue;
+		w = n - end >= 6 && memcmp(low + end, " netto", 6) == 0 ? 6
+		    : n - end >= 4 && memcmp(low + end, " net", 4) == 0 ? 4
+									: 0;
+		if (w > 0 && (end + w == n || !ascii_alnum(low[end + w])))
+			return days;
 	}
 	return 0;
 }

@@ -550,7 +550,13 @@ static const char *const migrations[] = {
 	"ALTER TABLE trust_signals ADD COLUMN arrived INTEGER NOT NULL DEFAULT 0;"
 	/* an out-of-office reply answers nobody: a thread it ends still
 	 * waits on the vendor (store/index.c) */
-	"ALTER TABLE messages ADD COLUMN auto_reply INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE messages ADD COLUMN auto_reply INTEGER NOT NULL DEFAULT 0;"
+	/* a bill naming its terms and no due date is due that many days
+	 * after its issue, else its mail (store/documents.c) */
+	"UPDATE documents SET due = date(coalesce(nullif(issued, ''), date((SELECT m.date"
+	"  FROM messages m WHERE m.message_id = documents.message_id), 'unixepoch',"
+	"  'localtime')), '+' || net_days || ' days')"
+	" WHERE due = '' AND net_days > 0 AND kind = 2;",
 };
 /* clang-format on */
 

@@ -47,7 +47,12 @@ vt_document_record(struct vt_store *s, const struct mail_message_info *info, str
 		" currency, scale, subtotal, tax, labelled, totals_agree, if_dot, if_comma,"
 		" decimal, ref, issued, due, valid_until, net_days, note)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-		" ?16, ?17, ?18, ?19, ?20)",
+		" ?16,"
+		/* a bill that names its terms (Net 30) and no date is due
+		 * that many days after its issue, else after its mail */
+		" CASE WHEN ?17 = '' AND ?19 > 0 AND ?3 = 2 THEN date(coalesce(nullif(?16, ''),"
+		"  date(?21, 'unixepoch', 'localtime')), '+' || ?19 || ' days') ELSE ?17 END,"
+		" ?18, ?19, ?20)",
 		err);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
@@ -85,6 +90,7 @@ vt_document_record(struct vt_store *s, const struct mail_message_info *info, str
 	sqlite3_bind_text(st, 18, d->valid_until, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 19, d->net_days);
 	sqlite3_bind_text(st, 20, d->note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 21, (sqlite3_int64)info->date);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "record document");

@@ -164,4 +164,21 @@ contains "and its bill has the PDF's total" "$bills" "INC-5512              \$3,
 lacks "no longer noted as timed out" "$bills" "PDF not read"
 out=$("$VTRIAGE" --config "$TMP/sleepy.conf" index 2>&1)
 lacks "the run after reads nothing again" "$out" "1 read"
+
+# terms without a due date: due that many days after the bill's issue,
+# else after its mail
+M=$TMP/terms-mail/INBOX
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+printf 'From: Buchhaltung <rechnung@netco.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Rechnung NC-1\nDate: Mon, 02 Nov 2026 12:00:00 +0000\nMessage-ID: <nc1@test>\n\nRechnung NC-1\nGesamtbetrag: 100,00 EUR\nZahlungsziel: 30 Tage\n' \
+	>"$M/cur/nc1:2,S"
+printf 'From: Billing <billing@netco.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Invoice NC-2\nDate: Mon, 02 Nov 2026 12:00:00 +0000\nMessage-ID: <nc2@test>\n\nInvoice NC-2\nInvoice date: 2026-10-15\nTotal: EUR 100.00\nPayment terms: Net 45\n' \
+	>"$M/cur/nc2:2,S"
+write_config "$TMP/terms.conf" "$TMP/terms-mail" "$TMP/terms-data"
+T="$VTRIAGE --config $TMP/terms.conf"
+$T index --quiet
+is "due after the mail's date, or the bill's" "$($T bill list --format=json | python3 -c '
+import json, sys
+print(sorted((d["ref"], d["net_days"], d["due"]) for d in json.load(sys.stdin)))')" \
+	"[('NC-1', 30, '2026-12-02'), ('NC-2', 45, '2026-11-29')]"
+is "and due:overdue finds them once past" "$($T count due:overdue)" 2
 done_testing

@@ -128,6 +128,44 @@ a_us_invoice(void **state)
 	assert_int_equal(d.decimal, MAIL_DECIMAL_DOT);
 }
 
+/* Payment terms as written in six languages, and never "within 30 days"
+ * of a return policy read as the terms of a line after. */
+static void
+payment_terms_name_their_days(void **state)
+{
+	static const struct {
+		const char *line;
+		int days;
+	} cases[] = {
+		{ "Payment terms: Net 45", 45 },
+		{ "Zahlungsziel: 30 Tage", 30 },
+		{ "Zahlungsziel 21 Tage netto", 21 },
+		{ "Zahlbar innerhalb von 14 Tagen netto.", 14 },
+		{ "Conditions de paiement : 30 jours net", 30 },
+		{ "Payment due 60 days from the invoice date.", 60 },
+		{ "Termini di pagamento: 60 giorni", 60 },
+		{ "Betalingstermijn: 14 dagen", 14 },
+		{ "Condiciones de pago: 30 d\xc3\xad"
+		  "as",
+		  30 },
+		{ "30 days net", 30 },
+		{ "Payment terms: see our website", 0 },
+		{ "Payment terms: 2% discount", 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[256];
+		struct mail_document d;
+
+		snprintf(text, sizeof text, "Invoice INV-1\nTotal: EUR 100.00\n%s\n",
+			 cases[i].line);
+		d = read_doc("Invoice INV-1", text);
+		if (d.net_days != cases[i].days)
+			fail_msg("%s: %d days, not %d", cases[i].line, d.net_days, cases[i].days);
+	}
+}
+
 static void
 a_german_invoice(void **state)
 {
@@ -430,6 +468,7 @@ main(void)
 		cmocka_unit_test(kinds_in_six_languages),
 		cmocka_unit_test(what_is_not_a_document),
 		cmocka_unit_test(a_us_invoice),
+		cmocka_unit_test(payment_terms_name_their_days),
 		cmocka_unit_test(a_german_invoice),
 		cmocka_unit_test(french_spanish_dutch_italian_totals),
 		cmocka_unit_test(the_vendors_habit_decides_an_ambiguous_total),
