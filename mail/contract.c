@@ -101,6 +101,16 @@ static const struct phrase phrases[] = {
 	{ "verloopt op", MAIL_CONTRACT_EXPIRES },
 	{ "geldig tot", MAIL_CONTRACT_EXPIRES },
 	{ "looptijd", MAIL_CONTRACT_TERM },
+	/* a range alone, its end the term's: "du 1er janvier 2026 au 31
+	 * décembre 2026", "from ... to ...", "vom ... bis ...", "del ... al
+	 * ...", "dal ... al ...", "van ... tot ..." (a term needs both
+	 * dates: one date after these words is none) */
+	{ "from ", MAIL_CONTRACT_TERM },
+	{ "vom ", MAIL_CONTRACT_TERM },
+	{ "du ", MAIL_CONTRACT_TERM },
+	{ "del ", MAIL_CONTRACT_TERM },
+	{ "dal ", MAIL_CONTRACT_TERM },
+	{ "van ", MAIL_CONTRACT_TERM },
 };
 
 /* Words that make a message about a contract, and which kind. */

@@ -288,11 +288,13 @@ number_first(const char *t, size_t len, size_t i, enum mail_date_order order, st
 				      order == MAIL_DATE_ORDER_UNKNOWN && dmy_ok && a != b, out);
 		return false;
 	}
-	/* "3 August 2026", "3. August 2026", "3rd of August", "15 de diciembre de 2026" */
+	/* "3 August 2026", "3. August 2026", "3rd of August", "15 de diciembre de 2026",
+	 * "1er janvier 2026" */
 	if (j < len && t[j] == '.')
 		j++;
 	else if (j + 2 <= len && (memcmp(t + j, "st", 2) == 0 || memcmp(t + j, "nd", 2) == 0 ||
-				  memcmp(t + j, "rd", 2) == 0 || memcmp(t + j, "th", 2) == 0))
+				  memcmp(t + j, "rd", 2) == 0 || memcmp(t + j, "th", 2) == 0 ||
+				  (a == 1 && memcmp(t + j, "er", 2) == 0)))
 		j += 2;
 	j = skip_spaces(t, len, j);
 	if (j + 3 <= len && memcmp(t + j, "of ", 3) == 0)

@@ -48,6 +48,19 @@ static const struct row rows[] = {
 	  "2027-01-31", MAIL_CONTRACT_EXPIRES, false },
 	{ "Uw onderhoudscontract verloopt op 31 januari 2027.", MAIL_DATE_ORDER_UNKNOWN,
 	  "2027-01-31", MAIL_CONTRACT_EXPIRES, false },
+	/* a range alone: its end */
+	{ "Votre contrat de maintenance court du 1er janvier 2026 au 31 d\xC3\xA9"
+	  "cembre 2026.",
+	  MAIL_DATE_ORDER_UNKNOWN, "2026-12-31", MAIL_CONTRACT_TERM, false },
+	{ "Abonnement valable du 01/01/2026 au 31/12/2026.", MAIL_DATE_DMY, "2026-12-31",
+	  MAIL_CONTRACT_TERM, false },
+	{ "Your subscription runs from January 1, 2026 to December 31, 2026.",
+	  MAIL_DATE_ORDER_UNKNOWN, "2026-12-31", MAIL_CONTRACT_TERM, false },
+	{ "El contrato de mantenimiento es v\xC3\xA1lido del 1 de enero de 2026 al 31 de "
+	  "diciembre de 2026.",
+	  MAIL_DATE_ORDER_UNKNOWN, "2026-12-31", MAIL_CONTRACT_TERM, false },
+	{ "Il contratto di manutenzione dal 1 febbraio 2026 al 31 gennaio 2027.",
+	  MAIL_DATE_ORDER_UNKNOWN, "2027-01-31", MAIL_CONTRACT_TERM, false },
 	/* slashed: the vendor's order, else ambiguous */
 	{ "Wartungsvertrag: l\xC3\xA4uft ab am 03/04/2027", MAIL_DATE_DMY, "2027-04-03",
 	  MAIL_CONTRACT_EXPIRES, false },
@@ -66,6 +79,8 @@ static const struct row rows[] = {
 	{ "This quote is valid until 15.12.2026.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "Your licence expires on 29 February 2027.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "Contract term: 12 months from 2026-02-01.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
+	{ "Your subscription is active from 1 January 2026.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0,
+	  false },
 	{ "The maintenance contract expires, as we discussed in our meeting with the whole "
 	  "team last spring, on 2027-01-31.",
 	  MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
