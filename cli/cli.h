@@ -176,6 +176,7 @@ int cmd_check(struct cli *cli, const struct cli_command *self, int argc, char **
 bool cli_find_program(const char *name, char *path, size_t size);
 int cmd_quote_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_bill_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_bill_credits(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_bill_check(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_vendor_set(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_vendor_bank(struct cli *cli, const struct cli_command *self, int argc, char **argv);

@@ -199,6 +199,12 @@ cmd_bill_list(struct cli *cli, const struct cli_command *self, int argc, char **
 }
 
 int
+cmd_bill_credits(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	return list_documents(cli, self, argc, argv, MAIL_DOC_CREDIT, false);
+}
+
+int
 cmd_bill_check(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	return list_documents(cli, self, argc, argv, MAIL_DOC_BILL, true);

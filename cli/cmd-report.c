@@ -54,8 +54,9 @@ superseded(const struct vt_document_list *docs, size_t i)
 	return false;
 }
 
-/* Bills and quotes: totals per year, kind and currency; bills per month
- * in the main currency (the one most bills are in); the flagged ones. */
+/* Bills, credit notes and quotes: totals per year, kind and currency;
+ * bills less credits per month in the main currency (the one most bills
+ * are in); the flagged ones. */
 static void
 add_documents(json_t *r, const struct vt_document_list *docs)
 {
@@ -77,9 +78,10 @@ add_documents(json_t *r, const struct vt_document_list *docs)
 	}
 	for (size_t i = 0; i < docs->count; i++) {
 		const struct vt_document *d = &docs->items[i];
-		const char *kind = d->kind == MAIL_DOC_BILL    ? "bill"
-				   : d->kind == MAIL_DOC_QUOTE ? "quote"
-							       : NULL;
+		const char *kind = d->kind == MAIL_DOC_BILL     ? "bill"
+				   : d->kind == MAIL_DOC_QUOTE  ? "quote"
+				   : d->kind == MAIL_DOC_CREDIT ? "credit"
+								: NULL;
 		char date[11], key[16];
 		json_t *row = NULL;
 		struct tm tm;
@@ -111,12 +113,16 @@ add_documents(json_t *r, const struct vt_document_list *docs)
 		json_object_set_new(row, "count",
 				    json_integer(json_integer_value(json_object_get(row, "count")) +
 						 1));
-		if (d->kind == MAIL_DOC_BILL && strcmp(d->total.currency, main_currency) == 0) {
+		/* what was spent: bills, less the credit notes */
+		if ((d->kind == MAIL_DOC_BILL || d->kind == MAIL_DOC_CREDIT) &&
+		    strcmp(d->total.currency, main_currency) == 0) {
 			strftime(key, sizeof key, "%Y-%m", &tm);
 			json_object_set_new(spend, key,
 					    json_integer(json_integer_value(
 								 json_object_get(spend, key)) +
-							 d->total.minor));
+							 (d->kind == MAIL_DOC_CREDIT
+								  ? -d->total.minor
+								  : d->total.minor)));
 		}
 flag:
 		if (*d->flag) {
@@ -321,7 +327,7 @@ print_text(FILE *f, json_t *r)
 			(long long)json_integer_value(json_object_get(x, "out")));
 	section(f, "Quotes and bills per year", json_object_get(r, "totals"));
 	json_array_foreach(json_object_get(r, "totals"), i, x)
-		fprintf(f, "  %s %-5s %s (%lld)\n", str(x, "year"), str(x, "kind"), str(x, "text"),
+		fprintf(f, "  %s %-6s %s (%lld)\n", str(x, "year"), str(x, "kind"), str(x, "text"),
 			(long long)json_integer_value(json_object_get(x, "count")));
 	section(f, "Bills flagged", json_object_get(r, "bills_flagged"));
 	json_array_foreach(json_object_get(r, "bills_flagged"), i, x)

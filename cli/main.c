@@ -27,7 +27,7 @@
 	"  suspicious:yes|no|lookalike|auth|name|replyto|bank\n"                                   \
 	"                                   mail judged to borrow a vendor's standing\n"           \
 	"                                   (see: vtriage check --help)\n"                         \
-	"  kind:quote|bill|order|payment|any  vendor mail that is such a document\n"               \
+	"  kind:quote|bill|order|payment|credit|any  vendor mail that is such a document\n"        \
 	"  amount:>1000 amount:<50 amount:500..2000\n"                                             \
 	"                                   documents by their total\n"                            \
 	"  currency:EUR                     documents in that currency\n"                          \
@@ -153,6 +153,14 @@ static const struct cli_command bill_commands[] = {
 		  "date, vendor, reference, total against the usual. Exit status 0 whatever\n"
 		  "is found. The same bills match the query bill:flagged.\n",
 	  .run = cmd_bill_check },
+	{ .name = "credits",
+	  .args = "[SLUG] [--min X] [--max Y] [--currency CODE] [--since DATE] [--sort=date|amount] "
+		  "[--format=text|json]",
+	  .summary = "Credit notes from vendors: money back (credit note, Gutschrift, avoir).",
+	  .help = "A credit note is no bill: it is never compared with the vendor's bills, and\n"
+		  "`vtriage report` takes it off the vendor's spend. The options, columns and\n"
+		  "JSON are those of `vtriage bill list` (kind \"credit\").\n",
+	  .run = cmd_bill_credits },
 	{ 0 },
 };
 
@@ -355,7 +363,7 @@ static const struct cli_command commands[] = {
 	  .subcommands = quote_commands },
 	{ .name = "bill",
 	  .args = "COMMAND ...",
-	  .summary = "Bills read from vendor mail: list, check.",
+	  .summary = "Bills read from vendor mail: list, check, credits.",
 	  .subcommands = bill_commands },
 	{ .name = "attachment",
 	  .args = "COMMAND ...",

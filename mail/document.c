@@ -36,8 +36,25 @@ struct keyword {
 	bool needs_ref; /* counts only with a reference after it */
 };
 
-/* Lower case; longer phrases before words they contain. */
+/* Lower case; longer phrases before words they contain. Credit and
+ * payment words first: a credit note or a reminder names the invoice it
+ * is about. */
 static const struct keyword keywords[] = {
+	{ "credit note", MAIL_DOC_CREDIT, EN, false },
+	{ "credit memo", MAIL_DOC_CREDIT, EN, false },
+	{ "gutschrift", MAIL_DOC_CREDIT, DE, false },
+	{ "note de cr\xC3\xA9"
+	  "dit",
+	  MAIL_DOC_CREDIT, FR, false },
+	{ "facture d'avoir", MAIL_DOC_CREDIT, FR, false },
+	{ "avoir", MAIL_DOC_CREDIT, FR, true },
+	{ "nota de cr\xC3\xA9"
+	  "dito",
+	  MAIL_DOC_CREDIT, ES, false },
+	{ "nota di credito", MAIL_DOC_CREDIT, IT, false },
+	{ "creditnota", MAIL_DOC_CREDIT, NL, false },
+	{ "creditfactuur", MAIL_DOC_CREDIT, NL, false },
+
 	{ "payment reminder", MAIL_DOC_PAYMENT, EN, false },
 	{ "payment received", MAIL_DOC_PAYMENT, EN, false },
 	{ "payment confirmation", MAIL_DOC_PAYMENT, EN, false },
@@ -202,7 +219,7 @@ static const char *const valid_labels[] = {
 const char *
 mail_doc_kind_name(enum mail_doc_kind kind)
 {
-	static const char *const names[] = { "", "quote", "bill", "order", "payment" };
+	static const char *const names[] = { "", "quote", "bill", "order", "payment", "credit" };
 
 	return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "";
 }
@@ -210,7 +227,7 @@ mail_doc_kind_name(enum mail_doc_kind kind)
 enum mail_doc_kind
 mail_doc_kind_from_name(const char *name)
 {
-	for (int k = MAIL_DOC_QUOTE; k <= MAIL_DOC_PAYMENT; k++)
+	for (int k = MAIL_DOC_QUOTE; k <= MAIL_DOC_KIND_LAST; k++)
 		if (strcmp(name, mail_doc_kind_name((enum mail_doc_kind)k)) == 0)
 			return (enum mail_doc_kind)k;
 	return MAIL_DOC_NONE;
@@ -427,8 +444,15 @@ struct hit {
 	bool found;
 };
 
-/* The earliest document word of low[0, len) (payment words first: a
- * reminder names the invoice it reminds of). With need_refs (running
+/* Kinds about another document: they win over the words they name. */
+static bool
+about_another(enum mail_doc_kind kind)
+{
+	return kind == MAIL_DOC_PAYMENT || kind == MAIL_DOC_CREDIT;
+}
+
+/* The earliest document word of low[0, len) (credit and payment words
+ * first: a reminder names the invoice it reminds of). With need_refs (running
  * text), a word counts only with a reference after it, and the vague
  * words ("order", "bill", "offer") not at all: a newsletter's "Order
  * Number: 317X" is no order confirmation. */
@@ -442,7 +466,7 @@ first_hit(const char *t, const char *low, size_t len, bool need_refs)
 		size_t from = 0, end, rs;
 		const char *p;
 
-		if (best.found && best.kind == MAIL_DOC_PAYMENT && kw->kind != MAIL_DOC_PAYMENT)
+		if (best.found && about_another(best.kind) && !about_another(kw->kind))
 			break;
 		if (need_refs && kw->needs_ref)
 			continue;
@@ -453,7 +477,7 @@ first_hit(const char *t, const char *low, size_t len, bool need_refs)
 			if ((kw->needs_ref || need_refs) && ref_after(t, low, len, end, &rs) == 0)
 				continue;
 			if (!best.found || at < best.at ||
-			    (kw->kind == MAIL_DOC_PAYMENT && best.kind != MAIL_DOC_PAYMENT)) {
+			    (about_another(kw->kind) && !about_another(best.kind))) {
 				best = (struct hit){ kw->kind, at, kw->lang, true };
 			}
 			break;

@@ -491,8 +491,10 @@ enum mail_doc_kind {
 	MAIL_DOC_BILL,    /* invoice, statement, Rechnung, facture... */
 	MAIL_DOC_ORDER,   /* order confirmation, shipping notice */
 	MAIL_DOC_PAYMENT, /* receipt, remittance, payment reminder */
+	MAIL_DOC_CREDIT,  /* credit note, Gutschrift, avoir: money back */
 };
-/* "quote", "bill", "order", "payment", "" for none */
+#define MAIL_DOC_KIND_LAST MAIL_DOC_CREDIT
+/* "quote", "bill", "order", "payment", "credit", "" for none */
 const char *mail_doc_kind_name(enum mail_doc_kind kind);
 enum mail_doc_kind mail_doc_kind_from_name(const char *name);
 

@@ -252,7 +252,7 @@ load_documents(struct vt_store *s, const char *slug, struct tui_pane_rows *out,
 	struct vt_document_filter f = { .vendor = slug };
 	struct vt_document_list list;
 	vt_status rc = vt_documents_list(s, &f, &list, err);
-	/* a year's sums: bills and quotes, in up to four currencies */
+	/* a year's sums: bills, credits and quotes, in a few currencies */
 	struct sum {
 		enum mail_doc_kind kind;
 		struct mail_money money;
@@ -269,7 +269,8 @@ load_documents(struct vt_store *s, const char *slug, struct tui_pane_rows *out,
 
 		if (d != NULL) {
 			localtime_r(&d->date, &tm);
-			if (d->kind != MAIL_DOC_QUOTE && d->kind != MAIL_DOC_BILL)
+			if (d->kind != MAIL_DOC_QUOTE && d->kind != MAIL_DOC_BILL &&
+			    d->kind != MAIL_DOC_CREDIT)
 				continue;
 		}
 		/* a year ends: its sums */
@@ -277,7 +278,9 @@ load_documents(struct vt_store *s, const char *slug, struct tui_pane_rows *out,
 			for (size_t k = 0; ok && k < n_sums; k++) {
 				mail_money_format(&sums[k].money, amount, sizeof amount);
 				ok = asprintf(&line, "  %d %s: %s (%d)", year,
-					      sums[k].kind == MAIL_DOC_BILL ? "bills" : "quotes",
+					      sums[k].kind == MAIL_DOC_BILL     ? "bills"
+					      : sums[k].kind == MAIL_DOC_CREDIT ? "credits"
+										: "quotes",
 					      amount, sums[k].count) >= 0 &&
 				     rows_add(out, line, NULL);
 				free(line);
@@ -310,8 +313,11 @@ load_documents(struct vt_store *s, const char *slug, struct tui_pane_rows *out,
 		}
 		/* 40 columns hold "26-10-02 bill  $7,800.00 AT-2026-10 !" */
 		if (asprintf(&line, "%s %s %s %s%s", date + 2,
-			     d->kind == MAIL_DOC_BILL ? "bill " : "quote", *amount ? amount : "-",
-			     *d->ref ? d->ref : "", *d->flag ? " !" : "") < 0 ||
+			     d->kind == MAIL_DOC_BILL     ? "bill "
+			     : d->kind == MAIL_DOC_CREDIT ? "credit"
+							  : "quote",
+			     *amount ? amount : "-", *d->ref ? d->ref : "",
+			     *d->flag ? " !" : "") < 0 ||
 		    !rows_add(out, line, d->thread))
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		free(line);

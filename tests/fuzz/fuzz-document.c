@@ -47,7 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		last = pos;
 	}
-	if (mail_doc_classify(NULL, text, size, names, 1) > MAIL_DOC_PAYMENT)
+	if (mail_doc_classify(NULL, text, size, names, 1) > MAIL_DOC_KIND_LAST)
 		abort();
 	mail_doc_read_text(NULL, text, size, MAIL_DECIMAL_UNKNOWN, &doc);
 	if (strnlen(doc.ref, sizeof doc.ref) == sizeof doc.ref)

@@ -84,7 +84,7 @@ check_facts(const struct mail_file_facts *f)
 	check_string(f->signature.title, sizeof f->signature.title);
 	if (f->signature.n_phones > MAIL_SIGNATURE_PHONES)
 		abort();
-	if ((unsigned)f->document.kind > MAIL_DOC_PAYMENT)
+	if ((unsigned)f->document.kind > MAIL_DOC_KIND_LAST)
 		abort();
 	check_string(f->document.ref, sizeof f->document.ref);
 	check_string(f->document.note, sizeof f->document.note);

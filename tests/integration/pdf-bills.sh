@@ -181,4 +181,25 @@ import json, sys
 print(sorted((d["ref"], d["net_days"], d["due"]) for d in json.load(sys.stdin)))')" \
 	"[('NC-1', 30, '2026-12-02'), ('NC-2', 45, '2026-11-29')]"
 is "and due:overdue finds them once past" "$($T count due:overdue)" 2
+
+# a credit note is money back, no bill: the one naming the bill it
+# credits was taken for a corrected bill of $100, and flagged
+printf 'From: Billing <billing@netco.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Credit note CN-1 for invoice NC-2\nDate: Tue, 10 Nov 2026 12:00:00 +0000\nMessage-ID: <cn1@test>\n\nCredit note CN-1\nWe credit you for the outage in October.\nTotal credit: EUR 30.00\n' \
+	>"$M/cur/cn1:2,S"
+printf 'From: Buchhaltung <rechnung@netco.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Gutschrift GS-7\nDate: Wed, 11 Nov 2026 12:00:00 +0000\nMessage-ID: <gs7@test>\n\nGutschrift GS-7\nGutschriftsbetrag: 20,00 EUR\n' \
+	>"$M/cur/gs7:2,S"
+$T index --quiet
+is "bill credits lists the credit notes, with their own references" \
+	"$($T bill credits --format=json | python3 -c '
+import json, sys
+print(sorted((d["ref"], d["kind"], d["total"]["text"]) for d in json.load(sys.stdin)))')" \
+	"[('CN-1', 'credit', '€30.00'), ('GS-7', 'credit', '€20.00')]"
+lacks "bill list does not" "$($T bill list)" "CN-1"
+is "no credit note is flagged as a bill" "$($T bill check)" ""
+is "kind:credit finds them" "$($T count kind:credit)" 2
+is "the report takes them off the spend" "$($T report netco --format=json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print(sorted(r["spend_by_month"].items()), sorted((t["kind"], t["text"]) for t in r["totals"]))')" \
+	"[('2026-11', 15000)] [('bill', '€200.00'), ('credit', '€50.00')]"
 done_testing

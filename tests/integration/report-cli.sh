@@ -13,7 +13,7 @@ $V issue open acmetel "Wrong October bill" --thread id:acmetel-inv-2026-10@mail.
 $V contract set acmetel --ends 2027-06-30 --kind maintenance --note 'PO <4411>' >/dev/null
 
 text=$($V report acmetel)
-contains "text: the year's bills" "$text" "2026 bill  \$15,290.00 (4)"
+contains "text: the year's bills" "$text" "2026 bill   \$15,290.00 (4)"
 contains "text: the flagged bill" "$text" "\$7,800.00: +213% against the usual \$2,490.00 (2 bills)"
 contains "text: the look-alike's mail" "$text" "looks like acmetel.example"
 contains "text: the open issue" "$text" "#1 Wrong October bill"

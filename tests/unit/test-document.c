@@ -43,6 +43,13 @@ kinds_in_six_languages(void **state)
 	assert_int_equal(classify("Order 55123 has shipped", NULL, NULL), MAIL_DOC_ORDER);
 	assert_int_equal(classify("Auftragsbest\xC3\xA4tigung 4711", NULL, NULL), MAIL_DOC_ORDER);
 	assert_int_equal(classify("Payment received - thank you", NULL, NULL), MAIL_DOC_PAYMENT);
+	/* credit notes name the bill they credit */
+	assert_int_equal(classify("Credit note CN-1 for invoice AT-3", NULL, NULL),
+			 MAIL_DOC_CREDIT);
+	assert_int_equal(classify("Gutschrift zu Rechnung 2026-077", NULL, NULL), MAIL_DOC_CREDIT);
+	assert_int_equal(classify("Votre avoir n\xc2\xb0 AV-12", NULL, NULL), MAIL_DOC_CREDIT);
+	assert_int_equal(classify("Facture F-7", "Vous pouvez avoir une remise.\n", NULL),
+			 MAIL_DOC_BILL);
 	/* a reminder names the invoice it reminds of */
 	assert_int_equal(classify("Payment reminder: invoice INV-1007 is overdue", NULL, NULL),
 			 MAIL_DOC_PAYMENT);
