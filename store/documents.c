@@ -131,6 +131,7 @@ off_by_more(int64_t a, int64_t b, long percent)
 
 struct group {
 	int64_t vendor_id;
+	char merchant[128]; /* a billing platform's sender, by name */
 	char currency[4];
 	int64_t recent[USUAL_WINDOW]; /* ring of the last bills */
 	size_t n, next;
@@ -178,7 +179,7 @@ billing_months(const struct group *g)
 }
 
 static void
-group_reset(struct group *g, int64_t vendor_id, const char *currency)
+group_reset(struct group *g, int64_t vendor_id, const char *merchant, const char *currency)
 {
 	for (size_t i = 0; i < g->n_refs; i++)
 		free(g->refs[i]);
@@ -186,6 +187,7 @@ group_reset(struct group *g, int64_t vendor_id, const char *currency)
 	free(g->ref_totals);
 	memset(g, 0, sizeof *g);
 	g->vendor_id = vendor_id;
+	snprintf(g->merchant, sizeof g->merchant, "%s", merchant);
 	snprintf(g->currency, sizeof g->currency, "%s", currency);
 }
 
@@ -244,9 +246,16 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 		return rc;
 	if ((rc = resolve_ambiguous(s, err)) != VT_OK)
 		goto out;
+	/* A billing platform (Stripe, Paddle, Xero...) bills for many
+	 * merchants from its own domain: each merchant's bills are a series
+	 * of their own, by the sender's name (a $9 plan and a $900 one were
+	 * one vendor's jump). */
 	st = vt_sql_prepare(s,
 			    "SELECT d.message_id, vd.vendor_id, d.currency, d.total, d.ref, v.rate,"
-			    " v.rate_currency, d.usual, d.usual_count, d.flag, v.rate_per, m.date"
+			    " v.rate_currency, d.usual, d.usual_count, d.flag, v.rate_per, m.date,"
+			    " CASE WHEN d.org IN " VT_SQL_BILLING_PLATFORMS " THEN coalesce((SELECT"
+			    "  n.name FROM sightings n WHERE n.message_id = d.message_id"
+			    "  AND n.field = 0), '') ELSE '' END AS merchant"
 			    " FROM documents d JOIN vendor_domains vd ON vd.domain = d.org"
 			    " JOIN vendors v ON v.id = vd.vendor_id"
 			    " JOIN messages m ON m.message_id = d.message_id"
@@ -255,7 +264,7 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 			     * else's name) is not the vendor's: it moves no usual */
 			    " AND d.message_id NOT IN (SELECT message_id FROM suspicions"
 			    "  WHERE reason IN ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "'))"
-			    " ORDER BY vd.vendor_id, d.currency, m.date, d.message_id",
+			    " ORDER BY vd.vendor_id, merchant, d.currency, m.date, d.message_id",
 			    err);
 	up = vt_sql_prepare(s,
 			    "UPDATE documents SET usual = ?2, usual_count = ?3, flag = ?4"
@@ -290,8 +299,11 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 		char flag[12] = "";
 		bool repeat;
 
-		if (vendor != g.vendor_id || strcmp(currency, g.currency) != 0)
-			group_reset(&g, vendor, currency);
+		const char *merchant = (const char *)sqlite3_column_text(st, 12);
+
+		if (vendor != g.vendor_id || strcmp(currency, g.currency) != 0 ||
+		    strncmp(merchant, g.merchant, sizeof g.merchant - 1) != 0)
+			group_reset(&g, vendor, merchant, currency);
 		repeat = group_seen_ref(&g, ref, total, &first_total);
 		/* a bill sent again under its reference at another total (a
 		 * "corrected invoice" of $3,200 for one of $1,000) is judged as
@@ -362,7 +374,7 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 		free(verdicts[i].id);
 	}
 	free(verdicts);
-	group_reset(&g, -1, "");
+	group_reset(&g, -1, "", "");
 out:
 	if (rc == VT_OK)
 		return vt_store_commit(s, err);

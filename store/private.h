@@ -17,6 +17,13 @@ struct vt_store {
 	long among_min_messages;
 };
 
+/* Billing platforms that send bills for many merchants from their own
+ * domain (store/documents.c: each merchant's bills a series of its own). */
+#define VT_SQL_BILLING_PLATFORMS                                                                   \
+	"('stripe.com', 'paddle.com', 'xero.com', 'intuit.com', 'freshbooks.com',"                 \
+	" 'squareup.com', 'invoice2go.com', 'waveapps.com', 'bill.com', 'chargebee.com',"          \
+	" 'recurly.com', 'zoho.com', 'zohoinvoice.com', 'invoiced.com', 'harvestapp.com')"
+
 /* ---- search.c ---- */
 
 /*

@@ -202,4 +202,25 @@ import json, sys
 r = json.load(sys.stdin)
 print(sorted(r["spend_by_month"].items()), sorted((t["kind"], t["text"]) for t in r["totals"]))')" \
 	"[('2026-11', 15000)] [('bill', '€200.00'), ('credit', '€50.00')]"
+
+# a billing platform's bills for two merchants: a series each, by the
+# sender's name (Big Corp's first bill was a jump of Acme SaaS's)
+M=$TMP/platform-mail/INBOX
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+# stripe N FROM-NAME ACCOUNT DAY AMOUNT
+stripe() {
+	printf 'From: %s <invoice+statements+%s@stripe.com>\nTo: Rich Miller <rich@northwind.example>\nSubject: Your invoice from %s #INV-%s\nDate: %s Nov 2026 12:00:00 +0000\nMessage-ID: <st%s@test>\n\nInvoice number: INV-%s\nAmount due: %s\n' \
+		"$2" "$3" "$2" "$1" "$4" "$1" "$1" "$5" >"$M/cur/st$1:2,S"
+}
+stripe 1 "Acme SaaS" acct_1 02 '$9.00'
+stripe 2 "Acme SaaS" acct_1 09 '$9.00'
+stripe 3 "Acme SaaS" acct_1 16 '$9.00'
+stripe 4 "Big Corp" acct_2 20 '$900.00'
+stripe 5 "Acme SaaS" acct_1 23 '$90.00'
+write_config "$TMP/platform.conf" "$TMP/platform-mail" "$TMP/platform-data"
+P="$VTRIAGE --config $TMP/platform.conf"
+$P index --quiet
+check=$($P bill check)
+lacks "one merchant's bill is no jump of another's on the same platform" "$check" "INV-4"
+contains "a jump of one merchant's bills still is" "$check" "\$90.00: +900% against the usual \$9.00 (3 bills)"
 done_testing
