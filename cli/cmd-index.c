@@ -59,9 +59,12 @@ write_summary(FILE *out, const struct vt_index_report *r, unsigned vendors)
 		m->added == 1 ? "" : "s", m->duplicates, m->duplicates == 1 ? "" : "s", m->not_mail,
 		m->vanished, m->removed, m->renamed, vendors, vendors == 1 ? "" : "s",
 		r->vendors_new);
-	if (r->pdfs.read + r->pdfs.cached > 0)
-		fprintf(out, "PDF attachments: %u read, %u known already.\n", r->pdfs.read,
-			r->pdfs.cached);
+	if (r->pdfs.read + r->pdfs.cached + r->pdfs.deferred > 0)
+		fprintf(out, "PDF attachments: %u read, %u known already%s.\n", r->pdfs.read,
+			r->pdfs.cached,
+			r->pdfs.deferred > 0
+				? ", the rest left for the next run ([pdf] run_seconds)"
+				: "");
 	if (r->compacted)
 		fprintf(out, "The index was compacted after so much new mail.\n");
 }

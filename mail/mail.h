@@ -562,14 +562,20 @@ bool mail_doc_read_text_dated(const char *subject, const char *text, size_t len,
 /* -- PDF attachments, read by a child (mail/pdf.c, vtriage-pdf) -- */
 
 struct mail_pdf_stats {
-	unsigned read;   /* PDFs the helper read */
-	unsigned cached; /* PDFs answered from the cache */
+	unsigned read;     /* PDFs the helper read */
+	unsigned cached;   /* PDFs answered from the cache */
+	unsigned deferred; /* PDFs left for the next run (run_seconds spent) */
+	uint64_t ms;       /* the helper's wall clock, all PDFs together */
 };
 
 struct mail_pdf_options {
-	const char *helper;           /* the vtriage-pdf program; NULL: PDFs are not read */
-	const char *cache_dir;        /* results by the PDF's SHA-256; NULL: no cache */
-	unsigned timeout_s;           /* wall clock and CPU seconds per PDF */
+	const char *helper;    /* the vtriage-pdf program; NULL: PDFs are not read */
+	const char *cache_dir; /* results by the PDF's SHA-256; NULL: no cache */
+	unsigned timeout_s;    /* wall clock and CPU seconds per PDF */
+	/* the helper's wall clock for all the PDFs of a run (stats->ms);
+	 * past it, a PDF not in the cache is "deferred" (not cached: the
+	 * next run reads it). 0: no limit */
+	unsigned run_seconds;
 	unsigned memory_mb;           /* the reader's address space */
 	struct mail_pdf_stats *stats; /* counted atomically; may be NULL */
 };
@@ -584,6 +590,8 @@ struct mail_pdf_result {
 	size_t text_len;
 };
 
+/* The status of a PDF a run had no time left for. */
+#define MAIL_PDF_DEFERRED "deferred to the next run"
 /* Reads a PDF's bytes through the helper (or the cache). */
 void mail_pdf_read(const struct mail_pdf_options *opts, const void *pdf, size_t len,
 		   struct mail_pdf_result *res);

@@ -329,6 +329,7 @@ mail_pdf_read(const struct mail_pdf_options *opts, const void *pdf, size_t len,
 	char *hash, path[4200], dir[4096];
 	GString *answer = g_string_new(NULL);
 	const char *failure = NULL;
+	double started;
 	bool kept;
 	int fd;
 
@@ -346,6 +347,16 @@ mail_pdf_read(const struct mail_pdf_options *opts, const void *pdf, size_t len,
 		mail_pdf_parse_answer(answer->str, answer->len, res);
 		goto out;
 	}
+	/* Hostile mail can carry hundreds of PDFs made to time out: a run
+	 * spends so long on them and leaves the rest to the next. */
+	if (opts->run_seconds > 0 && opts->stats != NULL &&
+	    __atomic_load_n(&opts->stats->ms, __ATOMIC_RELAXED) >=
+		    (uint64_t)opts->run_seconds * 1000) {
+		__atomic_add_fetch(&opts->stats->deferred, 1, __ATOMIC_RELAXED);
+		snprintf(res->status, sizeof res->status, "%s", MAIL_PDF_DEFERRED);
+		goto out;
+	}
+	started = now_seconds();
 	snprintf(dir, sizeof dir, "%s/vtriage-pdf-XXXXXX",
 		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(dir) == NULL) {
@@ -363,8 +374,11 @@ mail_pdf_read(const struct mail_pdf_options *opts, const void *pdf, size_t len,
 		}
 		remove_workdir(dir);
 	}
-	if (opts->stats != NULL)
+	if (opts->stats != NULL) {
 		__atomic_add_fetch(&opts->stats->read, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&opts->stats->ms, (uint64_t)((now_seconds() - started) * 1000),
+				   __ATOMIC_RELAXED);
+	}
 	if (failure != NULL)
 		result_failed(answer, failure);
 	/* A helper that cannot run says nothing of the PDF: not cached. A

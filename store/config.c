@@ -79,6 +79,8 @@ static const struct config_key config_keys[] = {
 	  .min = 1, .max = 600 },
 	{ .section = "pdf", .key = "memory_mb", .type = CONFIG_NUMBER,
 	  .field = FIELD(pdf_memory_mb), .min = 64, .max = 65536 },
+	{ .section = "pdf", .key = "run_seconds", .type = CONFIG_NUMBER,
+	  .field = FIELD(pdf_run_seconds), .min = 1, .max = 86400 },
 	{ .section = "ui", .key = "folders", .type = CONFIG_AUTO, .field = FIELD(ui_folders) },
 	{ .section = "ui", .key = "mark_read", .type = CONFIG_BOOL, .field = FIELD(ui_mark_read) },
 	{ .section = "ui", .key = "highlight_row", .type = CONFIG_BOOL,
@@ -546,6 +548,7 @@ vt_config_parse(const char *text, const char *name, struct vt_config **out, stru
 	cfg->pdf_timeout = 10;
 	cfg->send_timeout = 300;
 	cfg->pdf_memory_mb = 512;
+	cfg->pdf_run_seconds = 600;
 	cfg->ui_folders = cfg->ui_date_w = cfg->ui_vendor_w = cfg->ui_authors_w = -1;
 	cfg->ui_mark_read = true;
 	cfg->trash_on_server = true;

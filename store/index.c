@@ -756,6 +756,35 @@ reread_pdfs_under_raised_limits(struct index_run *r, struct mail_db *db,
 	return rc;
 }
 
+/* PDFs an earlier run had no time left for ([pdf] run_seconds), read
+ * now, after the run's new mail (the note is the only record). */
+static vt_status
+reread_deferred_pdfs(struct index_run *r, struct mail_db *db, const struct mail_index_options *opts,
+		     const struct mail_index_hooks *hooks, struct vt_index_report *report,
+		     struct vt_error *err)
+{
+	char *deferred = vt_meta_get(r->s, "pdf_deferred");
+	sqlite3_stmt *st;
+	vt_status rc = VT_OK;
+	unsigned count = 0;
+
+	if (deferred != NULL && r->cfg->pdf_read) {
+		st = vt_sql_prepare(r->s, "SELECT message_id FROM documents WHERE note = ?", err);
+		if (st != NULL)
+			sqlite3_bind_text(st, 1, "PDF not read: " MAIL_PDF_DEFERRED, -1,
+					  SQLITE_STATIC);
+		rc = st == NULL ? (err ? err->status : VT_ERR_DB)
+				: reattribute_selected(st, db, opts, hooks, &count, err);
+		report->mail.attributed += count;
+		/* (what this run defers again, the run says after) */
+		if (rc == VT_OK)
+			rc = vt_sql_run(r->s, "DELETE FROM meta WHERE key = 'pdf_deferred'",
+					"record deferred PDFs", err, "");
+	}
+	free(deferred);
+	return rc;
+}
+
 /* Mail an older vtriage read less of, read again once: list mail that
  * failed authentication, whose payment details are read since schema
  * 19 (a forged List-Id took a forgery out of every check). Bump the
@@ -974,6 +1003,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 								  : getenv("VTRIAGE_PDF_HELPER"),
 					.timeout_s = (unsigned)cfg->pdf_timeout,
 					.memory_mb = (unsigned)cfg->pdf_memory_mb,
+					.run_seconds = (unsigned)cfg->pdf_run_seconds,
 					.stats = &report->pdfs };
 	bool after_crash, ignore_stored;
 	vt_status rc, committed;
@@ -1053,6 +1083,11 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		rc = reread_pdfs_under_raised_limits(&run, db, &opts, &hooks, report, err);
 	if (rc == VT_OK)
 		rc = reread_once(&run, db, &opts, &hooks, report, err);
+	if (rc == VT_OK)
+		rc = reread_deferred_pdfs(&run, db, &opts, &hooks, report, err);
+	/* what is left for the next run */
+	if (rc == VT_OK && report->pdfs.deferred > 0)
+		rc = vt_meta_set(s, "pdf_deferred", "1", err);
 	/* Nobody else wrote to the index since our last run: the store
 	 * mirrors it and saw every change of this run through the hooks,
 	 * and counting every message (35 ms at 300,000) is skipped. */

@@ -71,7 +71,7 @@ struct vt_config {
 	/* [pdf]: read PDF attachments (a child per file, killed after
 	 * timeout seconds, its memory capped at memory_mb) */
 	bool pdf_read;
-	long pdf_timeout, pdf_memory_mb;
+	long pdf_timeout, pdf_memory_mb, pdf_run_seconds;
 	/* [ui]: the folder list (-1 auto, 0 hidden, 1 shown) and the widths
 	 * of the thread row's columns (-1: as the screen allows; 0 hides) */
 	long ui_folders, ui_date_w, ui_vendor_w, ui_authors_w;

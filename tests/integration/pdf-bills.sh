@@ -165,6 +165,34 @@ lacks "no longer noted as timed out" "$bills" "PDF not read"
 out=$("$VTRIAGE" --config "$TMP/sleepy.conf" index 2>&1)
 lacks "the run after reads nothing again" "$out" "1 read"
 
+# PDFs made to time out, more than a run has time for ([pdf]
+# run_seconds): the run reads what its time allows and leaves the rest
+# to the next, which reads them (a flood of them held every run for a
+# timeout each)
+M=$TMP/budget-mail/INBOX
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+for i in 1 2 3 4; do
+	printf '%s\n' "50 780 Budget Co" "50 750 Invoice BU-$i" "50 700 Amount due    \$1$i.00" |
+		"$PDFGEN" "$TMP/bu$i.pdf"
+	bill "Budget Co <billing@budget.example>" "Invoice BU-$i" "Mon, 0$i Nov 2026 12:00:00 +0000" "$TMP/bu$i.pdf"
+done
+write_config "$TMP/budget.conf" "$TMP/budget-mail" "$TMP/budget-data" "[pdf]
+timeout = 1
+run_seconds = 2"
+out=$(VTRIAGE_PDF_HELPER=$TMP/sleepy "$VTRIAGE" --config "$TMP/budget.conf" index 2>&1)
+contains "a run reads PDFs for its run_seconds, then leaves them" "$out" \
+	"PDF attachments: 2 read, 0 known already, the rest left for the next run ([pdf] run_seconds)."
+bills=$("$VTRIAGE" --config "$TMP/budget.conf" bill list 2>&1)
+is "two timed out" "$(echo "$bills" | grep -c 'PDF not read: timed out')" 2
+is "two left" "$(echo "$bills" | grep -c 'PDF not read: deferred to the next run')" 2
+out=$("$VTRIAGE" --config "$TMP/budget.conf" index 2>&1)
+contains "the next run reads what was left" "$out" "PDF attachments: 2 read, 0 known already."
+bills=$("$VTRIAGE" --config "$TMP/budget.conf" bill list 2>&1)
+contains "and its bills have their totals" "$bills" "BU-4                     \$14.00  pdf"
+lacks "nothing is left" "$bills" "deferred"
+out=$("$VTRIAGE" --config "$TMP/budget.conf" index 2>&1)
+lacks "the run after reads nothing again" "$out" "PDF attachments"
+
 # terms without a due date: due that many days after the bill's issue,
 # else after its mail
 M=$TMP/terms-mail/INBOX
