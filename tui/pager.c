@@ -201,7 +201,15 @@ add_warnings(struct tui_pager *p, int indent, const struct vt_suspect_list *list
 			char *line = NULL;
 			bool seen = false;
 
-			if (asprintf(&line, "! %s", m->reasons[j].text) < 0)
+			const char *text = m->reasons[j].text;
+			/* where the user can say the new details are right */
+			bool unverified =
+				strcmp(m->reasons[j].reason, VT_SUSPECT_BANK) == 0 &&
+				(strstr(text, " is new") || strstr(text, "suspicious mail"));
+
+			if (asprintf(&line, "! %s%s", text,
+				     unverified ? " (verified with the vendor? :bank-accept)"
+						: "") < 0)
 				return false;
 			/* the top lines name each reason once */
 			for (size_t k = 0; message_id == NULL && k < p->count; k++)

@@ -103,6 +103,23 @@ ok "yes promotes, saying it was forced" wait_for "forced"
 is "the vendor is trusted now" \
 	"$($VTRIAGE --config "$TMP/conf" vendor show acmetel-billing | sed -n 's/^bucket: *//p')" trusted
 
+# new bank details of the vendor's own: the warning says where to accept them
+for i in 1 2; do
+	iban="DE89 3704 0044 0532 0130 00"
+	[ $i = 2 ] && iban="GB82 WEST 1234 5698 7654 32"
+	printf 'From: AcmeTel Billing <billing@acmetel.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Invoice AT-2026-1%d\nDate: %s Nov 2026 09:00:00 +0000\nMessage-ID: <bank%d@acmetel.example>\n\nPlease pay invoice AT-2026-1%d for $2,490.00 to IBAN %s.\n' \
+		"$i" "2$i" "$i" "$i" "$iban" >"$TMP/mail/INBOX/cur/bank$i:2,S"
+done
+keys , y
+ok "the interface indexes them" wait_for "indexed:"
+keys / 'id:bank2@acmetel.example' Enter
+ok "the new IBAN's bill" wait_for "1 thread"
+keys Enter
+ok "it opens" wait_for "> thread"
+contains "its warning says how to accept the details once verified" "$(screen | sed -n 2,4p)" \
+	"is new (verified with the vendor? :bank-accept)"
+keys q
+
 keys q q
 ok "q quits (the first goes back from the search)" wait_for "EXITED 0"
 done_testing
