@@ -1050,12 +1050,20 @@ differing_reason(const struct row *rows, size_t a, size_t b, const struct detail
 
 		if ((r->num[2] & PAY_ACCEPTED) || !seen_kind(seen, n_seen, r->col[1]))
 			continue;
+		const char *known = NULL;
+
 		d = seen_find((struct detail_seen *)seen, n_seen, r->col[1], r->col[2]);
 		if (d != NULL && d->known)
 			continue;
-		if (asprintf(&text, "bank details differ from %lld earlier %s mail%s: %s %s",
+		/* the one to compare it with: the newest the user can count on */
+		for (size_t k = 0; k < n_seen; k++)
+			if (seen[k].known && strcmp(seen[k].kind, r->col[1]) == 0)
+				known = seen[k].value;
+		if (asprintf(&text, "bank details differ from %lld earlier %s mail%s: %s %s%s%s%s",
 			     (long long)earlier, r->col[3], earlier == 1 ? "" : "s", r->col[2],
-			     d ? "came before only in suspicious mail" : "is new") < 0)
+			     d ? "came before only in suspicious mail" : "is new",
+			     known ? " (the known one: " : "", known ? known : "",
+			     known ? ")" : "") < 0)
 			text = NULL;
 		return text ? text : strdup("bank details differ from the vendor's earlier mail");
 	}
