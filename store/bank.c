@@ -17,20 +17,27 @@
 #include "private.h"
 
 /* One row per detail of the vendor's incoming mail: kind, value, first,
- * last, messages, whether some mail giving it counts (the vendor's own,
- * judged nothing), when the user accepted it (0: never). */
+ * last (when the mail came, as the bank verdicts order it), messages,
+ * whether some mail giving it counts (the vendor's own, judged nothing
+ * but new: a domain's first mail asking to be paid says nothing of its
+ * details), when the user accepted it (0: never). */
+/* clang-format off */
+#define ARRIVED "coalesce(nullif(g.arrived, 0), m.date)"
 static const char detail_rows[] =
-	"SELECT p.kind, p.value, min(m.date), max(m.date), count(*),"
+	"SELECT p.kind, p.value, min(" ARRIVED "), max(" ARRIVED "), count(*),"
 	"  max(NOT EXISTS (SELECT 1 FROM suspicions x WHERE x.message_id = m.message_id"
-	"   AND x.reason IN ('" VT_SUSPECT_BANK "', '" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME
-	"'))),"
+	"   AND x.reason IN ('" VT_SUSPECT_BANK "', '" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "')"
+	"   AND x.detail NOT LIKE '" VT_FIRST_ASKS "%')),"
 	"  coalesce((SELECT max(a.accepted) FROM bank_accepted a"
 	"   JOIN vendor_domains ad ON ad.domain = a.org"
 	"   WHERE ad.vendor_id = ?1 AND a.kind = p.kind AND a.value = p.value), 0)"
 	" FROM vendor_domains d CROSS JOIN messages m ON m.org = d.domain AND m.direction = 0"
 	" CROSS JOIN payment_details p ON p.message_id = m.message_id"
+	" LEFT JOIN trust_signals g ON g.message_id = m.message_id"
 	" WHERE d.vendor_id = ?1 AND p.kind IN ('iban', 'account')"
-	" GROUP BY p.kind, p.value ORDER BY min(m.date), p.kind, p.value";
+	" GROUP BY p.kind, p.value ORDER BY 3, p.kind, p.value";
+#undef ARRIVED
+/* clang-format on */
 
 vt_status
 vt_bank_list(struct vt_store *s, const char *slug, struct vt_bank_list *out, struct vt_error *err)

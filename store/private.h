@@ -247,6 +247,9 @@ vt_status vt_trust_domain_resembles(struct vt_store *s, const char *domain, int6
  * Doe" (not a desk's, "Sales 2", nor an address) may be one person's
  * trail across organisations.
  */
+/* How a bank verdict on a domain's first mail asking to be paid starts
+ * (store/trust.c): it says nothing of the details it gives (store/bank.c). */
+#define VT_FIRST_ASKS "the first mail from "
 #define VT_SQL_IMPOSTOR_REASONS "('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "')"
 /* clang-format off */
 #define VT_SQL_NOT_IMPOSTOR(column)                                                         \

@@ -1246,9 +1246,16 @@ judge_money(struct vt_store *s, struct vt_error *err)
 	vt_status rc = vt_sql_run(s, "DELETE FROM suspicions WHERE reason = ?", "judge payments",
 				  err, "t", VT_SUSPECT_BANK);
 
-	/* the wording and the first mail first: the walk counts on no
-	 * detail of such mail */
+	/* The wording first: the walk counts on no detail of such mail. The
+	 * first mail of a domain after it: it says the domain is new, not
+	 * that its details are wrong (a new vendor's every later invoice was
+	 * "unverified" for it). */
 	for (int pass = 0; rc == VT_OK && pass < 2; pass++) {
+		if (pass == 1 && (rc = vt_sql_exec(s, payments, err)) == VT_OK &&
+		    (rc = judge_differing(s, err)) == VT_OK)
+			rc = vt_sql_exec(s, "DROP TABLE IF EXISTS temp.payments", err);
+		if (rc != VT_OK)
+			break;
 		rc = rows_read(s, vt_sql_prepare(s, pass == 0 ? changed : first_asks, err), 2, 0,
 			       &rows, &n, err);
 		for (size_t i = 0; rc == VT_OK && i < n; i++) {
@@ -1259,8 +1266,8 @@ judge_money(struct vt_store *s, struct vt_error *err)
 				rc = suspect(s, rows[i].col[0], VT_SUSPECT_BANK,
 					     "says the bank details have changed", like, err);
 			} else if ((shown = mail_domain_display(rows[i].col[1])) != NULL &&
-				   asprintf(&text, "the first mail from %s asks to be paid",
-					    shown) >= 0) {
+				   asprintf(&text, VT_FIRST_ASKS "%s asks to be paid", shown) >=
+					   0) {
 				rc = suspect(s, rows[i].col[0], VT_SUSPECT_BANK, text, like, err);
 			}
 			free(text);
@@ -1271,10 +1278,6 @@ judge_money(struct vt_store *s, struct vt_error *err)
 		rows = NULL;
 		n = 0;
 	}
-	if (rc == VT_OK && (rc = vt_sql_exec(s, payments, err)) == VT_OK)
-		rc = judge_differing(s, err);
-	if (rc == VT_OK)
-		rc = vt_sql_exec(s, "DROP TABLE IF EXISTS temp.payments", err);
 	return rc;
 }
 
