@@ -1049,15 +1049,14 @@ mail_name_mentions_org(const char *display_name, const char *org)
 	return found;
 }
 
-/* Scripts written together: Japanese (Han, Hiragana, Katakana) and
- * Korean (Hangul, Han) as one. */
-static UScriptCode
-script_family(UScriptCode s)
+/* Scripts no letter of which passes for a Latin, Cyrillic or Greek one:
+ * Chinese, Japanese and Korean, written beside Latin in one word by
+ * their own people ("NTT\u30c9\u30b3\u30e2", "T\u30b7\u30e3\u30c4"). */
+static bool
+script_of_its_own(UScriptCode s)
 {
-	if (s == USCRIPT_HIRAGANA || s == USCRIPT_KATAKANA || s == USCRIPT_KATAKANA_OR_HIRAGANA ||
-	    s == USCRIPT_HANGUL)
-		return USCRIPT_HAN;
-	return s;
+	return s == USCRIPT_HAN || s == USCRIPT_HIRAGANA || s == USCRIPT_KATAKANA ||
+	       s == USCRIPT_KATAKANA_OR_HIRAGANA || s == USCRIPT_HANGUL || s == USCRIPT_BOPOMOFO;
 }
 
 bool
@@ -1083,17 +1082,20 @@ mail_name_mixes_scripts(const char *display_name, char *why, size_t why_len)
 		UChar32 c;
 
 		U8_NEXT(u, i, end, c);
-		if (c < 0 || ICU(u_isUWhiteSpace)(c) || c == '-' || c == '.' || c == ',' ||
-		    c == '\'' || c == '"' || c == '(' || c == ')') {
-			first = USCRIPT_INVALID_CODE; /* a word ends */
+		/* a word is letters (and the marks on them): "/", "&", a
+		 * digit or a space end it ("\u5f20\u4f1f/Zhang Wei") */
+		if (c < 0 || !(ICU(u_hasBinaryProperty)(c, UCHAR_ALPHABETIC) ||
+			       ICU(u_hasBinaryProperty)(c, UCHAR_DIACRITIC))) {
+			first = USCRIPT_INVALID_CODE;
 			continue;
 		}
 		s = ICU(uscript_getScript)(c, &st);
-		if (U_FAILURE(st) || s == USCRIPT_COMMON || s == USCRIPT_INHERITED)
+		if (U_FAILURE(st) || s == USCRIPT_COMMON || s == USCRIPT_INHERITED ||
+		    script_of_its_own(s))
 			continue;
 		if (first == USCRIPT_INVALID_CODE) {
 			first = s;
-		} else if (script_family(s) != script_family(first)) {
+		} else if (s != first) {
 			snprintf(why, why_len, "%s and %s", ICU(uscript_getName)(first),
 				 ICU(uscript_getName)(s));
 			return true;

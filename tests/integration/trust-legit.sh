@@ -36,4 +36,14 @@ is "only the first of a new vendor's invoices is flagged" "$(vt count suspicious
 contains "its IBAN is the vendor's known one" "$(vt vendor bank acmetel)" \
 	"DE89370400440532013000             iban    known"
 
+# ---- names in two scripts -------------------------------------------------------------
+# Japanese company names with Latin letters, names written twice
+box names
+mail "NTT$(printf '\343\203\211\343\202\263\343\203\242') <info@docomo.example>" "Hello" "Mon, 05 Oct 2026 09:00:00 +0000" "Hello.\n"
+mail "$(printf '\346\240\252\345\274\217\344\274\232\347\244\276')ABC <info@abc.example.jp>" "Hello" "Mon, 05 Oct 2026 09:00:00 +0000" "Hello.\n"
+mail "$(printf '\345\274\240\344\274\237')/Zhang Wei <zhang@wei.example>" "Hello" "Mon, 05 Oct 2026 09:00:00 +0000" "Hello.\n"
+mail "$(printf '\320\220\320\275\320\275\320\260') $(printf '\320\241\320\274\320\270\321\200\320\275\320\276\320\262\320\260')/Anna Smirnova <anna@smirnova.example>" "Hello" "Mon, 05 Oct 2026 09:00:00 +0000" "Hello.\n"
+vt index --quiet
+is "names written in two scripts as people write them raise nothing" "$(vt count suspicious:name)" 0
+
 done_testing

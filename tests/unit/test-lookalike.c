@@ -383,6 +383,21 @@ display_names_mention_organisations(void **state)
 						     "denscheidt",
 						     why, sizeof why));
 		assert_false(mail_name_mixes_scripts("Ann Lee", why, sizeof why));
+		/* Japanese companies, bilingual names */
+		assert_false(mail_name_mixes_scripts("NTT\xe3\x83\x89\xe3\x82\xb3\xe3\x83\xa2", why,
+						     sizeof why));
+		assert_false(mail_name_mixes_scripts("\xe6\xa0\xaa\xe5\xbc\x8f\xe4\xbc\x9a"
+						     "\xe7\xa4\xbe"
+						     "ABC",
+						     why, sizeof why));
+		assert_false(mail_name_mixes_scripts("\xe5\xbc\xa0\xe4\xbc\x9f/Zhang Wei", why,
+						     sizeof why));
+		assert_false(mail_name_mixes_scripts("\xd0\x90\xd0\xbd\xd0\xbd\xd0\xb0/Anna", why,
+						     sizeof why));
+		/* a Greek capital alpha in a Latin name */
+		assert_true(mail_name_mixes_scripts("\xce\x91"
+						    "cmeTel Billing",
+						    why, sizeof why));
 	}
 	assert_false(mail_name_mentions_org("Accounts Payable", "acmetel.example"));
 	assert_false(mail_name_mentions_org("Acme", "acmetel.example"));
