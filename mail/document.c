@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdint.h>
+
 #include <jansson.h>
 
 #include "ascii.h"
@@ -36,9 +38,8 @@ struct keyword {
 	bool needs_ref; /* counts only with a reference after it */
 };
 
-/* Lower case; longer phrases before words they contain. Credit and
- * payment words first: a credit note or a reminder names the invoice it
- * is about. */
+/* Lower case; longer phrases before words they contain. Payment words
+ * first: a reminder names the invoice it is about. */
 static const struct keyword keywords[] = {
 	{ "credit note", MAIL_DOC_CREDIT, EN, false },
 	{ "credit memo", MAIL_DOC_CREDIT, EN, false },
@@ -444,15 +445,19 @@ struct hit {
 	bool found;
 };
 
-/* Kinds about another document: they win over the words they name. */
+/* Kinds about another document: they win over the words they name. A
+ * credit note's word does not: "Credit note CN-1 for invoice AT-3" is
+ * one by its first word, and an invoice may name the credit it applies
+ * ("credit note CN-3 applied"; a forger's inflated bill would pass the
+ * bill check so). */
 static bool
 about_another(enum mail_doc_kind kind)
 {
-	return kind == MAIL_DOC_PAYMENT || kind == MAIL_DOC_CREDIT;
+	return kind == MAIL_DOC_PAYMENT;
 }
 
-/* The earliest document word of low[0, len) (credit and payment words
- * first: a reminder names the invoice it reminds of). With need_refs (running
+/* The earliest document word of low[0, len) (payment words first: a
+ * reminder names the invoice it reminds of). With need_refs (running
  * text), a word counts only with a reference after it, and the vague
  * words ("order", "bill", "offer") not at all: a newsletter's "Order
  * Number: 317X" is no order confirmation. */
@@ -793,19 +798,30 @@ find_ref(const char *subject, const char *text, size_t len, char *out, size_t ou
 
 		if (t == NULL)
 			continue;
+		size_t best = SIZE_MAX, best_start = 0, best_len = 0;
+
 		lower_copy(low, t, n);
+		/* the earliest word's: "Invoice NC-3 (credit note CN-1
+		 * applied)" is NC-3, "Credit note CN-1 for invoice AT-3" CN-1 */
 		for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++) {
 			size_t from = 0, end, start, rn;
 			const char *p;
 
 			while ((p = find_word(low, n, from, keywords[k].word, true, &end)) !=
-			       NULL) {
+				       NULL &&
+			       (size_t)(p - low) < best) {
 				from = (size_t)(p - low) + 1;
 				if ((rn = ref_after(t, low, n, end, &start)) > 0) {
-					snprintf(out, out_len, "%.*s", (int)rn, t + start);
-					return;
+					best = (size_t)(p - low);
+					best_start = start;
+					best_len = rn;
+					break;
 				}
 			}
+		}
+		if (best != SIZE_MAX) {
+			snprintf(out, out_len, "%.*s", (int)best_len, t + best_start);
+			return;
 		}
 	}
 	if (subject != NULL) {

@@ -186,16 +186,25 @@ mail_doc_read_invoice_xml(const char *xml, size_t len, struct mail_document *doc
 		return false;
 	}
 	root = xmlDocGetRootElement(tree);
-	if (root != NULL && named(root, "CrossIndustryInvoice"))
+	d.kind = MAIL_DOC_BILL;
+	if (root != NULL && named(root, "CrossIndustryInvoice")) {
+		char type[8] = "";
+
 		read_cii(root, &d);
-	else if (root != NULL && (named(root, "Invoice") || named(root, "CreditNote")))
+		/* UNTDID 1001: 381 a credit note, 396 a factored one */
+		text_of(child(find(root, "ExchangedDocument", 0), "TypeCode"), type, sizeof type);
+		if (strcmp(type, "381") == 0 || strcmp(type, "396") == 0)
+			d.kind = MAIL_DOC_CREDIT;
+	} else if (root != NULL && (named(root, "Invoice") || named(root, "CreditNote"))) {
 		read_ubl(root, &d);
+		if (named(root, "CreditNote"))
+			d.kind = MAIL_DOC_CREDIT;
+	}
 	xmlFreeDoc(tree);
 	if (!d.has_total)
 		return false;
 	if (*d.iban && !mail_iban_valid(d.iban))
 		d.iban[0] = '\0';
-	d.kind = MAIL_DOC_BILL;
 	d.source = MAIL_DOC_FROM_XML;
 	d.total_labelled = true;
 	d.totals_agree =

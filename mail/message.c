@@ -348,7 +348,12 @@ read_document(GMimeMessage *file, const char *body, const struct mail_pdf_option
 	fill_from(doc, &text);
 	if (has_pdf)
 		fill_from(doc, &from_pdf);
-	doc->kind = kind;
+	/* an e-invoice that says it is a credit note is one, whatever the
+	 * mail's words */
+	doc->kind =
+		has_pdf && from_pdf.source == MAIL_DOC_FROM_XML && from_pdf.kind == MAIL_DOC_CREDIT
+			? MAIL_DOC_CREDIT
+			: kind;
 	memcpy(doc->note, note, sizeof doc->note);
 }
 

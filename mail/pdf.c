@@ -449,7 +449,9 @@ mail_invoice_xml_field(const char *line, struct mail_document *doc)
 		return snprintf(doc->ref, sizeof doc->ref, "%s", sp) > 0;
 	if (strcmp(name, "iban") == 0 && strlen(sp) < sizeof doc->iban && mail_iban_valid(sp))
 		return snprintf(doc->iban, sizeof doc->iban, "%s", sp) > 0;
-	if (strcmp(name, "issued") == 0)
+	if (strcmp(name, "kind") == 0 && strcmp(sp, "credit") == 0)
+		doc->kind = MAIL_DOC_CREDIT;
+	else if (strcmp(name, "issued") == 0)
 		iso_field(sp, doc->issued);
 	else if (strcmp(name, "due") == 0)
 		iso_field(sp, doc->due);
@@ -478,5 +480,7 @@ mail_invoice_xml_print(FILE *f, const struct mail_document *doc)
 		fprintf(f, "xml-due %s\n", doc->due);
 	if (*doc->iban)
 		fprintf(f, "xml-iban %s\n", doc->iban);
+	if (doc->kind == MAIL_DOC_CREDIT)
+		fprintf(f, "xml-kind credit\n");
 	free(ref);
 }

@@ -36,6 +36,7 @@ vt_document_record(struct vt_store *s, const struct mail_message_info *info, str
 {
 	const struct mail_document *d = &info->document;
 	const struct mail_attribution *a = &info->attribution;
+	bool credit = d->kind == MAIL_DOC_CREDIT;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -60,18 +61,20 @@ vt_document_record(struct vt_store *s, const struct mail_message_info *info, str
 	sqlite3_bind_text(st, 2, a->org, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, (int)d->kind);
 	sqlite3_bind_text(st, 4, mail_doc_source_name(d->source), -1, SQLITE_STATIC);
+	/* a credit note's figures are money back, kept positive whether it
+	 * writes "-$100.00", "($100.00)" or "$100.00" */
 	if (d->has_total)
-		sqlite3_bind_int64(st, 5, d->total.minor);
+		sqlite3_bind_int64(st, 5, credit ? llabs(d->total.minor) : d->total.minor);
 	else
 		sqlite3_bind_null(st, 5);
 	sqlite3_bind_text(st, 6, d->total.currency, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, currency_scale(d->total.currency));
 	if (d->has_subtotal)
-		sqlite3_bind_int64(st, 8, d->subtotal.minor);
+		sqlite3_bind_int64(st, 8, credit ? llabs(d->subtotal.minor) : d->subtotal.minor);
 	else
 		sqlite3_bind_null(st, 8);
 	if (d->has_tax)
-		sqlite3_bind_int64(st, 9, d->tax.minor);
+		sqlite3_bind_int64(st, 9, credit ? llabs(d->tax.minor) : d->tax.minor);
 	else
 		sqlite3_bind_null(st, 9);
 	sqlite3_bind_int(st, 10, d->total_labelled);

@@ -752,13 +752,13 @@ doc_term(struct vt_store *s, struct doc_terms *q, const char *prefix, const char
 		enum mail_doc_kind k = mail_doc_kind_from_name(value);
 
 		if (strcmp(value, "any") == 0) {
-			clause(q, "d.kind BETWEEN 1 AND 4");
+			clause(q, "d.kind BETWEEN 1 AND 5");
 			return true;
 		}
 		if (k == MAIL_DOC_NONE) {
 			vt_fail(err, VT_ERR_USAGE,
-				"no 'kind:%s' (kind:quote, kind:bill, kind:order, kind:payment or"
-				" kind:any)",
+				"no 'kind:%s' (kind:quote, kind:bill, kind:order, kind:payment,"
+				" kind:credit or kind:any)",
 				value);
 			return false;
 		}
@@ -846,11 +846,12 @@ expand_document(struct vt_store *s, const char *prefix, const char *value, struc
 			return strdup("property:\"" MAIL_PROP_DOC
 				      "=quote\" OR property:\"" MAIL_PROP_DOC
 				      "=bill\" OR property:\"" MAIL_PROP_DOC
-				      "=order\" OR property:\"" MAIL_PROP_DOC "=payment\"");
+				      "=order\" OR property:\"" MAIL_PROP_DOC
+				      "=payment\" OR property:\"" MAIL_PROP_DOC "=credit\"");
 		if (mail_doc_kind_from_name(value) == MAIL_DOC_NONE) {
 			vt_fail(err, VT_ERR_USAGE,
-				"no 'kind:%s' (kind:quote, kind:bill, kind:order, kind:payment or"
-				" kind:any)",
+				"no 'kind:%s' (kind:quote, kind:bill, kind:order, kind:payment,"
+				" kind:credit or kind:any)",
 				value);
 			return NULL;
 		}

@@ -378,10 +378,11 @@ add_documents(struct tui_pager *p, struct vt_store *store, const char *thread_id
 		if (d->has_total)
 			vt_document_check_line(d, amount, sizeof amount);
 		n = asprintf(&line, "$ %s%s%s: %s%s%s%s%s%s%s",
-			     d->kind == MAIL_DOC_QUOTE   ? "Quote"
-			     : d->kind == MAIL_DOC_BILL  ? "Bill"
-			     : d->kind == MAIL_DOC_ORDER ? "Order"
-							 : "Payment",
+			     d->kind == MAIL_DOC_QUOTE    ? "Quote"
+			     : d->kind == MAIL_DOC_BILL   ? "Bill"
+			     : d->kind == MAIL_DOC_ORDER  ? "Order"
+			     : d->kind == MAIL_DOC_CREDIT ? "Credit note"
+							  : "Payment",
 			     *d->ref ? " " : "", d->ref, amount, *d->due ? ", due " : "", d->due,
 			     *d->valid_until ? ", valid until " : "", d->valid_until,
 			     *d->note ? "; " : "", d->note);

@@ -216,20 +216,41 @@ printf 'From: Billing <billing@netco.example>\nTo: Rich Miller <rich@northwind.e
 	>"$M/cur/cn1:2,S"
 printf 'From: Buchhaltung <rechnung@netco.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Gutschrift GS-7\nDate: Wed, 11 Nov 2026 12:00:00 +0000\nMessage-ID: <gs7@test>\n\nGutschrift GS-7\nGutschriftsbetrag: 20,00 EUR\n' \
 	>"$M/cur/gs7:2,S"
+# an invoice naming the credit it applies is an invoice; a credit note
+# written negative is money back all the same
+printf 'From: Billing <billing@netco.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Invoice NC-3 (credit note CN-1 applied)\nDate: Thu, 12 Nov 2026 12:00:00 +0000\nMessage-ID: <nc3@test>\n\nInvoice NC-3\nTotal: EUR 70.00\n' \
+	>"$M/cur/nc3:2,S"
+printf 'From: Billing <billing@netco.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Credit note CN-2\nDate: Fri, 13 Nov 2026 12:00:00 +0000\nMessage-ID: <cn2@test>\n\nCredit note CN-2\nTotal: -EUR 10.00\n' \
+	>"$M/cur/cn2:2,S"
 $T index --quiet
 is "bill credits lists the credit notes, with their own references" \
 	"$($T bill credits --format=json | python3 -c '
 import json, sys
 print(sorted((d["ref"], d["kind"], d["total"]["text"]) for d in json.load(sys.stdin)))')" \
-	"[('CN-1', 'credit', '€30.00'), ('GS-7', 'credit', '€20.00')]"
-lacks "bill list does not" "$($T bill list)" "CN-1"
+	"[('CN-1', 'credit', '€30.00'), ('CN-2', 'credit', '€10.00'), ('GS-7', 'credit', '€20.00')]"
+is "bill list does not, and an invoice naming the credit it applies is a bill" \
+	"$($T bill list --format=json | python3 -c '
+import json, sys
+print(sorted(d["ref"] for d in json.load(sys.stdin)))')" "['NC-1', 'NC-2', 'NC-3']"
 is "no credit note is flagged as a bill" "$($T bill check)" ""
-is "kind:credit finds them" "$($T count kind:credit)" 2
+is "kind:credit finds them" "$($T count kind:credit)" 3
+is "kind:any all documents" "$($T count kind:any)" 6
 is "the report takes them off the spend" "$($T report netco --format=json | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
 print(sorted(r["spend_by_month"].items()), sorted((t["kind"], t["text"]) for t in r["totals"]))')" \
-	"[('2026-11', 15000)] [('bill', '€200.00'), ('credit', '€50.00')]"
+	"[('2026-11', 21000)] [('bill', '€270.00'), ('credit', '€60.00')]"
+
+# an e-invoice that says it is a credit note (CII type 381) is one,
+# whatever the mail's words
+sed -e 's#<ram:ID>RE-2026-0042</ram:ID><ram:TypeCode>380#<ram:ID>GS-2026-0007</ram:ID><ram:TypeCode>381#' \
+	"$TMP/fx.xml" >"$TMP/cn.xml"
+grep -q "<ram:TypeCode>381</ram:TypeCode>" "$TMP/cn.xml" || echo "# cn.xml: the ID was not found"
+printf '%s\n' "50 780 Gutschrift" | "$PDFGEN" --xml "$TMP/cn.xml" "$TMP/cn.pdf"
+bill "Hooli Rechnungen <rechnung@hooli.example>" "Ihr Beleg" "Mon, 16 Nov 2026 10:00:00 +0100" "$TMP/cn.pdf" \
+	"Rechnung anbei."
+$T index --quiet
+contains "an XML credit note is a credit" "$($T bill credits hooli)" "GS-2026-0007"
 
 # a billing platform's bills for two merchants: a series each, by the
 # sender's name (Big Corp's first bill was a jump of Acme SaaS's)
