@@ -379,13 +379,20 @@ date_order_of(const char *address)
 	return MAIL_DATE_ORDER_UNKNOWN;
 }
 
+/* Whether a server's Authentication-Results say the mail is not From's
+ * (some fail, or none passes: "dmarc=none" for a domain without a
+ * record). Mail no server judged says nothing. */
 static bool
-auth_failed(const struct mail_trust_facts *t)
+not_authenticated(const struct mail_trust_facts *t)
 {
-	for (size_t i = 0; i < t->n_auth; i++)
+	bool passed = false;
+
+	for (size_t i = 0; i < t->n_auth; i++) {
 		if (t->auth[i].verdict == MAIL_AUTH_VERDICT_FAIL)
 			return true;
-	return false;
+		passed = passed || t->auth[i].verdict == MAIL_AUTH_VERDICT_PASS;
+	}
+	return t->n_auth > 0 && !passed;
 }
 
 /* Attribution, addresses and signature from these headers (and the
@@ -414,10 +421,10 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 	trust_from_headers(file, h->from, out, &out->trust);
 	/* Who signed, and where to pay: only the vendor's own mail to the
 	 * user names the vendor's people and bank details. A List-Id is the
-	 * sender's to write: list mail that failed authentication is asked
-	 * where to pay too (a forgery of a vendor's billing, made list mail,
-	 * passed every check); real posts failing so are few. */
-	forged_list = out->attribution.kind == MAIL_KIND_LIST && auth_failed(&out->trust);
+	 * sender's to write: list mail not authenticated is asked where to
+	 * pay too (a forgery of a vendor's billing, made list mail, passed
+	 * every check); real posts so are few. */
+	forged_list = out->attribution.kind == MAIL_KIND_LIST && not_authenticated(&out->trust);
 	if ((out->attribution.kind != MAIL_KIND_VENDOR && !forged_list) ||
 	    out->attribution.direction != MAIL_DIR_IN || out->from.address == NULL ||
 	    (body = mail_body_text_of(file, BODY_READ_MAX)) == NULL)

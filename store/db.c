@@ -556,7 +556,12 @@ static const char *const migrations[] = {
 	"UPDATE documents SET due = date(coalesce(nullif(issued, ''), date((SELECT m.date"
 	"  FROM messages m WHERE m.message_id = documents.message_id), 'unixepoch',"
 	"  'localtime')), '+' || net_days || ' days')"
-	" WHERE due = '' AND net_days > 0 AND kind = 2;",
+	" WHERE due = '' AND net_days > 0 AND kind = 2;"
+	/* list mail an older vtriage indexed without its payment details is
+	 * read again once (store/index.c, reread_once: revision 1); a new
+	 * store has none */
+	"INSERT OR REPLACE INTO meta (key, value)"
+	" SELECT 'reread', CASE WHEN EXISTS (SELECT 1 FROM messages) THEN '0' ELSE '1' END;",
 };
 /* clang-format on */
 

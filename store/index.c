@@ -801,7 +801,9 @@ reread_once(struct index_run *r, struct mail_db *db, const struct mail_index_opt
 	vt_status rc = VT_OK;
 	unsigned count = 0;
 
-	if (done == NULL || strcmp(done, REREAD_REV) != 0) {
+	/* (stores record the revision they were made at, or "0" when an
+	 * older vtriage made them) */
+	if (done != NULL && strcmp(done, REREAD_REV) != 0) {
 		st = vt_sql_prepare(r->s,
 				    "SELECT m.message_id FROM auth_results a"
 				    " CROSS JOIN messages m ON m.message_id = a.message_id"

@@ -154,9 +154,19 @@ contains "the forgery is flagged for its authentication" "$check" "SPF and DMARC
 contains "and for its new IBAN" "$check" \
 	"bank details differ from 2 earlier acmetel.example mails: GB82WEST12345698765432 is new"
 lacks "a real list post failing DMARC is not flagged" "$check" "build fails"
+# the vendor's domain has no DMARC record: "none" is no failure, and
+# the forgery's bank details went unread all the same
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-4" "Tue, 06 Oct 2026 09:00:00 +0000" \
+	"List-Id: Billing <billing.evil.example>\nAuthentication-Results: mx.northwind.example; spf=none smtp.mailfrom=acmetel.example; dkim=none; dmarc=none header.from=acmetel.example\n" \
+	"Dear customer,\n\nplease pay invoice AT-4 for \$2,500.00 to IBAN GB33 BUKB 2020 1555 5555 55.\n"
+vt index --quiet
+contains "list mail no server authenticated is read for bank details too" "$(vt check)" \
+	"GB33BUKB20201555555555 is new"
 # what a vtriage before read of it: no bank details; read again once
+is "(a store this vtriage made reads nothing again)" \
+	"$(sqlite3 "$D/data/vtriage.db" "SELECT value FROM meta WHERE key = 'reread'")" 1
 sqlite3 "$D/data/vtriage.db" "DELETE FROM payment_details WHERE message_id = 'm5@test';
-	DELETE FROM trust_signals WHERE message_id = 'm5@test'; DELETE FROM meta WHERE key = 'reread'"
+	DELETE FROM trust_signals WHERE message_id = 'm5@test'; UPDATE meta SET value = '0' WHERE key = 'reread'"
 lacks "(no bank details)" "$(vt vendor bank acmetel)" GB82
 vt index --quiet
 contains "list mail that failed authentication is read again once" "$(vt vendor bank acmetel)" \
