@@ -22,95 +22,100 @@
 struct phrase {
 	const char *text; /* lower case */
 	enum mail_contract_event event;
+	bool bare; /* a range's word alone ("from"): a term's only when long */
 };
+
+/* A range after a bare word is a term only when it is this long: a
+ * month's service period, an outage's days, are no contract's. */
+#define TERM_DAYS_MIN 150
 
 /* Longer phrases before their prefixes. */
 static const struct phrase phrases[] = {
 	/* English */
-	{ "automatically renews on", MAIL_CONTRACT_RENEWS },
-	{ "will automatically renew on", MAIL_CONTRACT_RENEWS },
-	{ "auto-renews on", MAIL_CONTRACT_RENEWS },
-	{ "auto renews on", MAIL_CONTRACT_RENEWS },
-	{ "renews automatically on", MAIL_CONTRACT_RENEWS },
-	{ "will renew on", MAIL_CONTRACT_RENEWS },
-	{ "renews on", MAIL_CONTRACT_RENEWS },
-	{ "renewal date", MAIL_CONTRACT_RENEWS },
-	{ "next renewal", MAIL_CONTRACT_RENEWS },
-	{ "renewal due", MAIL_CONTRACT_RENEWS },
-	{ "expiration date", MAIL_CONTRACT_EXPIRES },
-	{ "expiry date", MAIL_CONTRACT_EXPIRES },
-	{ "will expire on", MAIL_CONTRACT_EXPIRES },
-	{ "will expire", MAIL_CONTRACT_EXPIRES },
-	{ "expires on", MAIL_CONTRACT_EXPIRES },
-	{ "expires", MAIL_CONTRACT_EXPIRES },
-	{ "expiring on", MAIL_CONTRACT_EXPIRES },
-	{ "ends on", MAIL_CONTRACT_EXPIRES },
-	{ "end date", MAIL_CONTRACT_EXPIRES },
-	{ "valid through", MAIL_CONTRACT_EXPIRES },
-	{ "valid until", MAIL_CONTRACT_EXPIRES },
-	{ "valid till", MAIL_CONTRACT_EXPIRES },
-	{ "term:", MAIL_CONTRACT_TERM },
-	{ "term ", MAIL_CONTRACT_TERM },
-	{ "contract period", MAIL_CONTRACT_TERM },
-	{ "subscription period", MAIL_CONTRACT_TERM },
-	{ "period:", MAIL_CONTRACT_TERM },
+	{ "automatically renews on", MAIL_CONTRACT_RENEWS, false },
+	{ "will automatically renew on", MAIL_CONTRACT_RENEWS, false },
+	{ "auto-renews on", MAIL_CONTRACT_RENEWS, false },
+	{ "auto renews on", MAIL_CONTRACT_RENEWS, false },
+	{ "renews automatically on", MAIL_CONTRACT_RENEWS, false },
+	{ "will renew on", MAIL_CONTRACT_RENEWS, false },
+	{ "renews on", MAIL_CONTRACT_RENEWS, false },
+	{ "renewal date", MAIL_CONTRACT_RENEWS, false },
+	{ "next renewal", MAIL_CONTRACT_RENEWS, false },
+	{ "renewal due", MAIL_CONTRACT_RENEWS, false },
+	{ "expiration date", MAIL_CONTRACT_EXPIRES, false },
+	{ "expiry date", MAIL_CONTRACT_EXPIRES, false },
+	{ "will expire on", MAIL_CONTRACT_EXPIRES, false },
+	{ "will expire", MAIL_CONTRACT_EXPIRES, false },
+	{ "expires on", MAIL_CONTRACT_EXPIRES, false },
+	{ "expires", MAIL_CONTRACT_EXPIRES, false },
+	{ "expiring on", MAIL_CONTRACT_EXPIRES, false },
+	{ "ends on", MAIL_CONTRACT_EXPIRES, false },
+	{ "end date", MAIL_CONTRACT_EXPIRES, false },
+	{ "valid through", MAIL_CONTRACT_EXPIRES, false },
+	{ "valid until", MAIL_CONTRACT_EXPIRES, false },
+	{ "valid till", MAIL_CONTRACT_EXPIRES, false },
+	{ "term:", MAIL_CONTRACT_TERM, false },
+	{ "term ", MAIL_CONTRACT_TERM, false },
+	{ "contract period", MAIL_CONTRACT_TERM, false },
+	{ "subscription period", MAIL_CONTRACT_TERM, false },
+	{ "period:", MAIL_CONTRACT_TERM, false },
 	/* German */
-	{ "verl\xC3\xA4ngert sich automatisch am", MAIL_CONTRACT_RENEWS },
-	{ "verl\xC3\xA4ngert sich am", MAIL_CONTRACT_RENEWS },
-	{ "verl\xC3\xA4ngerung am", MAIL_CONTRACT_RENEWS },
-	{ "verl\xC3\xA4ngerungsdatum", MAIL_CONTRACT_RENEWS },
-	{ "g\xC3\xBCltig bis", MAIL_CONTRACT_EXPIRES },
-	{ "l\xC3\xA4uft ab am", MAIL_CONTRACT_EXPIRES },
-	{ "l\xC3\xA4uft am", MAIL_CONTRACT_EXPIRES },
-	{ "endet am", MAIL_CONTRACT_EXPIRES },
-	{ "ablaufdatum", MAIL_CONTRACT_EXPIRES },
-	{ "laufzeit", MAIL_CONTRACT_TERM },
-	{ "vertragslaufzeit", MAIL_CONTRACT_TERM },
+	{ "verl\xC3\xA4ngert sich automatisch am", MAIL_CONTRACT_RENEWS, false },
+	{ "verl\xC3\xA4ngert sich am", MAIL_CONTRACT_RENEWS, false },
+	{ "verl\xC3\xA4ngerung am", MAIL_CONTRACT_RENEWS, false },
+	{ "verl\xC3\xA4ngerungsdatum", MAIL_CONTRACT_RENEWS, false },
+	{ "g\xC3\xBCltig bis", MAIL_CONTRACT_EXPIRES, false },
+	{ "l\xC3\xA4uft ab am", MAIL_CONTRACT_EXPIRES, false },
+	{ "l\xC3\xA4uft am", MAIL_CONTRACT_EXPIRES, false },
+	{ "endet am", MAIL_CONTRACT_EXPIRES, false },
+	{ "ablaufdatum", MAIL_CONTRACT_EXPIRES, false },
+	{ "laufzeit", MAIL_CONTRACT_TERM, false },
+	{ "vertragslaufzeit", MAIL_CONTRACT_TERM, false },
 	/* French */
-	{ "se renouvelle le", MAIL_CONTRACT_RENEWS },
-	{ "renouvellement le", MAIL_CONTRACT_RENEWS },
-	{ "date de renouvellement", MAIL_CONTRACT_RENEWS },
-	{ "date d'expiration", MAIL_CONTRACT_EXPIRES },
-	{ "expire le", MAIL_CONTRACT_EXPIRES },
-	{ "valable jusqu'au", MAIL_CONTRACT_EXPIRES },
-	{ "prend fin le", MAIL_CONTRACT_EXPIRES },
-	{ "p\xC3\xA9riode", MAIL_CONTRACT_TERM },
+	{ "se renouvelle le", MAIL_CONTRACT_RENEWS, false },
+	{ "renouvellement le", MAIL_CONTRACT_RENEWS, false },
+	{ "date de renouvellement", MAIL_CONTRACT_RENEWS, false },
+	{ "date d'expiration", MAIL_CONTRACT_EXPIRES, false },
+	{ "expire le", MAIL_CONTRACT_EXPIRES, false },
+	{ "valable jusqu'au", MAIL_CONTRACT_EXPIRES, false },
+	{ "prend fin le", MAIL_CONTRACT_EXPIRES, false },
+	{ "p\xC3\xA9riode", MAIL_CONTRACT_TERM, false },
 	{ "dur\xC3\xA9"
 	  "e",
-	  MAIL_CONTRACT_TERM },
+	  MAIL_CONTRACT_TERM, false },
 	/* Spanish */
-	{ "se renueva el", MAIL_CONTRACT_RENEWS },
-	{ "fecha de renovaci\xC3\xB3n", MAIL_CONTRACT_RENEWS },
-	{ "fecha de vencimiento", MAIL_CONTRACT_EXPIRES },
-	{ "vence el", MAIL_CONTRACT_EXPIRES },
-	{ "caduca el", MAIL_CONTRACT_EXPIRES },
-	{ "v\xC3\xA1lido hasta", MAIL_CONTRACT_EXPIRES },
-	{ "valido hasta", MAIL_CONTRACT_EXPIRES },
-	{ "vigencia", MAIL_CONTRACT_TERM },
+	{ "se renueva el", MAIL_CONTRACT_RENEWS, false },
+	{ "fecha de renovaci\xC3\xB3n", MAIL_CONTRACT_RENEWS, false },
+	{ "fecha de vencimiento", MAIL_CONTRACT_EXPIRES, false },
+	{ "vence el", MAIL_CONTRACT_EXPIRES, false },
+	{ "caduca el", MAIL_CONTRACT_EXPIRES, false },
+	{ "v\xC3\xA1lido hasta", MAIL_CONTRACT_EXPIRES, false },
+	{ "valido hasta", MAIL_CONTRACT_EXPIRES, false },
+	{ "vigencia", MAIL_CONTRACT_TERM, false },
 	/* Italian */
-	{ "si rinnova il", MAIL_CONTRACT_RENEWS },
-	{ "data di rinnovo", MAIL_CONTRACT_RENEWS },
-	{ "data di scadenza", MAIL_CONTRACT_EXPIRES },
-	{ "scade il", MAIL_CONTRACT_EXPIRES },
-	{ "valido fino al", MAIL_CONTRACT_EXPIRES },
-	{ "durata", MAIL_CONTRACT_TERM },
+	{ "si rinnova il", MAIL_CONTRACT_RENEWS, false },
+	{ "data di rinnovo", MAIL_CONTRACT_RENEWS, false },
+	{ "data di scadenza", MAIL_CONTRACT_EXPIRES, false },
+	{ "scade il", MAIL_CONTRACT_EXPIRES, false },
+	{ "valido fino al", MAIL_CONTRACT_EXPIRES, false },
+	{ "durata", MAIL_CONTRACT_TERM, false },
 	/* Dutch */
-	{ "wordt verlengd op", MAIL_CONTRACT_RENEWS },
-	{ "verlengingsdatum", MAIL_CONTRACT_RENEWS },
-	{ "vervaldatum", MAIL_CONTRACT_EXPIRES },
-	{ "verloopt op", MAIL_CONTRACT_EXPIRES },
-	{ "geldig tot", MAIL_CONTRACT_EXPIRES },
-	{ "looptijd", MAIL_CONTRACT_TERM },
+	{ "wordt verlengd op", MAIL_CONTRACT_RENEWS, false },
+	{ "verlengingsdatum", MAIL_CONTRACT_RENEWS, false },
+	{ "vervaldatum", MAIL_CONTRACT_EXPIRES, false },
+	{ "verloopt op", MAIL_CONTRACT_EXPIRES, false },
+	{ "geldig tot", MAIL_CONTRACT_EXPIRES, false },
+	{ "looptijd", MAIL_CONTRACT_TERM, false },
 	/* a range alone, its end the term's: "du 1er janvier 2026 au 31
 	 * décembre 2026", "from ... to ...", "vom ... bis ...", "del ... al
 	 * ...", "dal ... al ...", "van ... tot ..." (a term needs both
-	 * dates: one date after these words is none) */
-	{ "from ", MAIL_CONTRACT_TERM },
-	{ "vom ", MAIL_CONTRACT_TERM },
-	{ "du ", MAIL_CONTRACT_TERM },
-	{ "del ", MAIL_CONTRACT_TERM },
-	{ "dal ", MAIL_CONTRACT_TERM },
-	{ "van ", MAIL_CONTRACT_TERM },
+	 * dates, TERM_DAYS_MIN apart: one date after these words is none) */
+	{ "from ", MAIL_CONTRACT_TERM, true },
+	{ "vom ", MAIL_CONTRACT_TERM, true },
+	{ "du ", MAIL_CONTRACT_TERM, true },
+	{ "del ", MAIL_CONTRACT_TERM, true },
+	{ "dal ", MAIL_CONTRACT_TERM, true },
+	{ "van ", MAIL_CONTRACT_TERM, true },
 };
 
 /* Words that make a message about a contract, and which kind. */
@@ -197,80 +202,103 @@ word_start(const char *low, size_t at)
 	return at == 0 || !(ascii_alnum(low[at - 1]) || (unsigned char)low[at - 1] >= 0x80);
 }
 
+/* Days since an epoch (the proleptic Gregorian calendar's), to measure
+ * a range. */
+static long
+days_of(const struct mail_date *d)
+{
+	long y = d->year - (d->month <= 2), era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400, mp = (d->month + 9) % 12;
+	long doy = (153 * mp + 2) / 5 + d->day - 1, doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe;
+}
+
 /* The date a phrase of the line leads to (the later one of a term's
- * range), or false. */
+ * range), or false. A bare range word is tried at each place it stands
+ * (a few). */
 static bool
 line_date(const char *line, size_t n, const char *low, enum mail_date_order order,
 	  struct mail_contract_date *out)
 {
-	for (size_t p = 0; p < sizeof phrases / sizeof phrases[0]; p++) {
-		const char *hit = strstr(low, phrases[p].text);
-		size_t at, pos, reach;
-		struct mail_date d, next;
+	for (size_t p = 0, tries = 0; p < sizeof phrases / sizeof phrases[0]; p++, tries = 0)
+		for (const char *hit = strstr(low, phrases[p].text); hit != NULL && tries < 8;
+		     hit = phrases[p].bare ? strstr(hit + 1, phrases[p].text) : NULL, tries++) {
+			size_t at, pos, reach;
+			struct mail_date d, next;
+			bool long_term = false;
 
-		if (hit == NULL || !word_start(low, (size_t)(hit - low)))
-			continue;
-		at = (size_t)(hit - low);
-		pos = at + strlen(phrases[p].text);
-		reach = pos + PHRASE_REACH < n ? pos + PHRASE_REACH : n;
-		if (!mail_date_next(line, reach, &pos, order, &d))
-			continue;
-		out->event = phrases[p].event;
-		/* a range: "01.02.2026 – 31.01.2027", "1 Feb 2026 to 31 Jan
+			if (!word_start(low, (size_t)(hit - low)))
+				continue;
+			at = (size_t)(hit - low);
+			pos = at + strlen(phrases[p].text);
+			reach = pos + PHRASE_REACH < n ? pos + PHRASE_REACH : n;
+			if (!mail_date_next(line, reach, &pos, order, &d))
+				continue;
+			out->event = phrases[p].event;
+			/* a range: "01.02.2026 – 31.01.2027", "1 Feb 2026 to 31 Jan
 		 * 2027": its end is the date that counts */
-		{
-			size_t after = pos, lim = pos + 12 < n ? pos + 12 : n;
-			bool joined = false;
+			{
+				size_t after = pos, lim = pos + 12 < n ? pos + 12 : n;
+				bool joined = false;
 
-			while (after < lim && (line[after] == ' ' || line[after] == '\t'))
-				after++;
-			/* the line is not NUL-terminated: a dash's bytes must fit */
-			if (after < lim &&
-			    (line[after] == '-' ||
-			     (after + 3 <= n && (memcmp(line + after, "\xE2\x80\x93", 3) == 0 ||
-						 memcmp(line + after, "\xE2\x80\x94", 3) == 0))))
-				joined = true;
-			else
-				for (const char *w = "to\0bis\0au\0al\0tot\0until\0through\0"; *w;
-				     w += strlen(w) + 1)
-					if (strncmp(low + after, w, strlen(w)) == 0 &&
-					    !ascii_alpha(low[after + strlen(w)]))
-						joined = true;
-			if (joined) {
-				size_t q = pos, lim2 = pos + 40 < n ? pos + 40 : n;
+				while (after < lim && (line[after] == ' ' || line[after] == '\t'))
+					after++;
+				/* the line is not NUL-terminated: a dash's bytes must fit */
+				if (after < lim &&
+				    (line[after] == '-' ||
+				     (after + 3 <= n &&
+				      (memcmp(line + after, "\xE2\x80\x93", 3) == 0 ||
+				       memcmp(line + after, "\xE2\x80\x94", 3) == 0))))
+					joined = true;
+				else
+					for (const char *w =
+						     "to\0bis\0au\0al\0tot\0until\0through\0";
+					     *w; w += strlen(w) + 1)
+						if (strncmp(low + after, w, strlen(w)) == 0 &&
+						    !ascii_alpha(low[after + strlen(w)]))
+							joined = true;
+				if (joined) {
+					size_t q = pos, lim2 = pos + 40 < n ? pos + 40 : n;
 
-				if (mail_date_next(line, lim2, &q, order, &next) &&
-				    (next.year * 10000 + next.month * 100 + next.day >
-				     d.year * 10000 + d.month * 100 + d.day)) {
-					d = next;
-					out->event = MAIL_CONTRACT_TERM;
+					if (mail_date_next(line, lim2, &q, order, &next) &&
+					    (next.year * 10000 + next.month * 100 + next.day >
+					     d.year * 10000 + d.month * 100 + d.day)) {
+						long_term = days_of(&next) - days_of(&d) >=
+							    TERM_DAYS_MIN;
+						d = next;
+						out->event = MAIL_CONTRACT_TERM;
+					}
+				} else if (out->event == MAIL_CONTRACT_TERM) {
+					continue; /* "term" with one date is no term's end */
 				}
-			} else if (out->event == MAIL_CONTRACT_TERM) {
-				continue; /* "term" with one date is no term's end */
+				if (phrases[p].bare && !long_term)
+					continue; /* "from 1 to 31 December": a bill's month */
 			}
-		}
-		mail_date_iso(&d, out->date);
-		out->ambiguous = d.ambiguous;
-		/* the line, as the user will judge it: printable ASCII and
+			mail_date_iso(&d, out->date);
+			out->ambiguous = d.ambiguous;
+			/* the line, as the user will judge it: printable ASCII and
 		 * UTF-8, trimmed */
-		{
-			size_t s = 0, o = 0;
+			{
+				size_t s = 0, o = 0;
 
-			while (s < n && (line[s] == ' ' || line[s] == '\t'))
-				s++;
-			for (; s < n && o + 1 < sizeof out->phrase; s++)
-				out->phrase[o++] = (unsigned char)line[s] < 0x20 || line[s] == 0x7f
-							   ? ' '
-							   : line[s];
-			/* never half a UTF-8 sequence at the cut */
-			while (o > 0 && ((unsigned char)out->phrase[o - 1] & 0xC0) == 0x80 && s < n)
-				o--;
-			if (o > 0 && (unsigned char)out->phrase[o - 1] >= 0xC0)
-				o--;
-			out->phrase[o] = '\0';
+				while (s < n && (line[s] == ' ' || line[s] == '\t'))
+					s++;
+				for (; s < n && o + 1 < sizeof out->phrase; s++)
+					out->phrase[o++] =
+						(unsigned char)line[s] < 0x20 || line[s] == 0x7f
+							? ' '
+							: line[s];
+				/* never half a UTF-8 sequence at the cut */
+				while (o > 0 &&
+				       ((unsigned char)out->phrase[o - 1] & 0xC0) == 0x80 && s < n)
+					o--;
+				if (o > 0 && (unsigned char)out->phrase[o - 1] >= 0xC0)
+					o--;
+				out->phrase[o] = '\0';
+			}
+			return true;
 		}
-		return true;
-	}
 	return false;
 }
 

@@ -61,6 +61,9 @@ static const struct row rows[] = {
 	  MAIL_DATE_ORDER_UNKNOWN, "2026-12-31", MAIL_CONTRACT_TERM, false },
 	{ "Il contratto di manutenzione dal 1 febbraio 2026 al 31 gennaio 2027.",
 	  MAIL_DATE_ORDER_UNKNOWN, "2027-01-31", MAIL_CONTRACT_TERM, false },
+	/* the range words' second place on the line */
+	{ "Your licence, bought from us in 2025, runs from 1 March 2026 to 28 February 2027.",
+	  MAIL_DATE_ORDER_UNKNOWN, "2027-02-28", MAIL_CONTRACT_TERM, false },
 	/* slashed: the vendor's order, else ambiguous */
 	{ "Wartungsvertrag: l\xC3\xA4uft ab am 03/04/2027", MAIL_DATE_DMY, "2027-04-03",
 	  MAIL_CONTRACT_EXPIRES, false },
@@ -81,6 +84,11 @@ static const struct row rows[] = {
 	{ "Contract term: 12 months from 2026-02-01.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "Your subscription is active from 1 January 2026.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0,
 	  false },
+	/* a month's charges, an outage: ranges, not terms */
+	{ "Subscription charges for your Pro plan from 1 December 2026 to 31 December 2026.",
+	  MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
+	{ "Maintenance: the service is offline from 20 December 2026 to 22 December 2026.",
+	  MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "The maintenance contract expires, as we discussed in our meeting with the whole "
 	  "team last spring, on 2027-01-31.",
 	  MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
