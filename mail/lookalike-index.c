@@ -80,6 +80,29 @@ key_push(struct keys *ks, uint64_t key)
 	ks->k[ks->n++] = key;
 }
 
+/* A scam's words run into the name ("secureacmetelbilling"): the name
+ * without them, each way of taking them off either end. */
+static void
+run_in_keys(const UChar32 *c, size_t n, struct keys *ks)
+{
+	size_t front[17] = { 0 }, back[16], nf = 1, nb;
+
+	nf += lookalike_added_words(c, n, false, front + 1, 16);
+	for (size_t i = 0; i < nf; i++) {
+		size_t rest = n - front[i];
+
+		if (rest < MIN_WORD)
+			continue;
+		if (i > 0)
+			key_push(ks, lookalike_hash(KEY_NAME, c + front[i], rest, NO_POS, NO_POS));
+		nb = lookalike_added_words(c + front[i], rest, true, back, 16);
+		for (size_t j = 0; j < nb; j++)
+			if (rest - back[j] >= MIN_WORD)
+				key_push(ks, lookalike_hash(KEY_NAME, c + front[i], rest - back[j],
+							    NO_POS, NO_POS));
+	}
+}
+
 /* The keys of a known domain, or (query) those of a host to look up. */
 static void
 keys_of(const struct dom *d, bool query, struct keys *ks)
@@ -111,15 +134,7 @@ keys_of(const struct dom *d, bool query, struct keys *ks)
 			if (e < n && d->cps[e] != '-')
 				continue;
 			key_push(ks, lookalike_hash(KEY_NAME, d->cps + s, e - s, NO_POS, NO_POS));
-			/* a scam's word run into the name: the name without it */
-			for (int at_end = 0; at_end < 2; at_end++) {
-				size_t w = lookalike_added_word(d->cps + s, e - s, at_end);
-
-				if (w > 0 && e - s - w >= MIN_WORD)
-					key_push(ks, lookalike_hash(KEY_NAME,
-								    d->cps + s + (at_end ? 0 : w),
-								    e - s - w, NO_POS, NO_POS));
-			}
+			run_in_keys(d->cps + s, e - s, ks);
 		}
 	}
 	for (const char *p = d->host, *dot; p < d->org && (dot = strchr(p, '.')) != NULL;

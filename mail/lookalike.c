@@ -633,21 +633,24 @@ hyphenation(const struct dom *h, const struct dom *k, struct why *w)
  * "acmetelbilling" is nobody's but a forger's.
  */
 static const char *const added_words[] = {
-	"account", "accounts", "bank",     "billing",   "finance",  "global",     "group",
-	"help",    "invoice",  "invoices", "invoicing", "login",    "mail",       "online",
-	"pay",     "payment",  "payments", "portal",    "remit",    "remittance", "secure",
-	"service", "services", "support",  "team",      "treasury", "update",     "verify",
+	"account",   "accounts", "bank",  "bill",       "billing", "bills",
+	"finance",   "global",   "group", "help",       "invoice", "invoices",
+	"invoicing", "login",    "mail",  "online",     "pay",     "payment",
+	"payments",  "portal",   "remit", "remittance", "secure",  "service",
+	"services",  "support",  "team",  "treasury",   "update",  "verify",
 };
+/* Words run in on one side: "secureacmetelbilling" has one a side,
+ * "acmetelbillingteam" two on one. */
+#define ADDED_WORDS_MAX 2
 
-/* Whether c starts (at_end: ends) with the word w, and is more than it
- * when longer_only. */
+/* Whether c starts (at_end: ends) with the word w. */
 static bool
-word_at(const UChar32 *c, size_t n, const char *w, bool at_end, bool longer_only)
+word_at(const UChar32 *c, size_t n, const char *w, bool at_end)
 {
 	size_t len = strlen(w);
 	const UChar32 *from;
 
-	if (len > n || (longer_only && len == n))
+	if (len > n)
 		return false;
 	from = at_end ? c + n - len : c;
 	for (size_t j = 0; j < len; j++)
@@ -656,29 +659,50 @@ word_at(const UChar32 *c, size_t n, const char *w, bool at_end, bool longer_only
 	return true;
 }
 
-size_t
-lookalike_added_word(const UChar32 *c, size_t n, bool at_end)
+/* The lengths of the runs of up to `left` words of added_words that c
+ * starts (at_end: ends) with, into lens (from *n_lens on, at most cap);
+ * hyphens between the words are part of the run. */
+static void
+word_runs(const UChar32 *c, size_t n, bool at_end, int left, size_t done, size_t *lens,
+	  size_t *n_lens, size_t cap)
 {
-	size_t best = 0;
+	for (size_t i = 0; left > 0 && i < sizeof added_words / sizeof added_words[0]; i++) {
+		size_t len = strlen(added_words[i]), run = done + len;
 
-	for (size_t i = 0; i < sizeof added_words / sizeof added_words[0]; i++)
-		if (strlen(added_words[i]) > best && word_at(c, n, added_words[i], at_end, true))
-			best = strlen(added_words[i]);
-	return best;
+		if (!word_at(c, n, added_words[i], at_end))
+			continue;
+		if (*n_lens < cap)
+			lens[(*n_lens)++] = run;
+		if (len == n)
+			continue;
+		/* the next word, after a hyphen or not */
+		if (len + 1 < n && (at_end ? c[n - len - 1] : c[len]) == '-')
+			word_runs(at_end ? c : c + len + 1, n - len - 1, at_end, left - 1, run + 1,
+				  lens, n_lens, cap);
+		word_runs(at_end ? c : c + len, n - len, at_end, left - 1, run, lens, n_lens, cap);
+	}
 }
 
-/* Whether c starts (at_end: ends) with a word of added_words that is all
- * of it or meets a hyphen: "billing" or "billing-portal" after a name. */
-static bool
-added_word_first(const UChar32 *c, size_t n, bool at_end)
+size_t
+lookalike_added_words(const UChar32 *c, size_t n, bool at_end, size_t *lens, size_t cap)
 {
-	for (size_t i = 0; i < sizeof added_words / sizeof added_words[0]; i++) {
-		size_t len = strlen(added_words[i]);
+	size_t n_lens = 0;
 
-		if (word_at(c, n, added_words[i], at_end, false) &&
-		    (len == n || (at_end ? c[n - len - 1] : c[len]) == '-'))
+	word_runs(c, n, at_end, ADDED_WORDS_MAX, 0, lens, &n_lens, cap);
+	return n_lens;
+}
+
+/* Whether c (what stands after the name; at_end: before it) starts with
+ * a run of added_words that is all of it or meets a hyphen: "billing",
+ * "billing-portal", "billingteam". */
+static bool
+added_words_first(const UChar32 *c, size_t n, bool at_end)
+{
+	size_t lens[32], count = lookalike_added_words(c, n, at_end, lens, 32);
+
+	for (size_t i = 0; i < count; i++)
+		if (lens[i] == n || (at_end ? c[n - lens[i] - 1] : c[lens[i]]) == '-')
 			return true;
-	}
 	return false;
 }
 
@@ -691,9 +715,9 @@ addition(const struct dom *h, const struct dom *k, struct why *w)
 
 	for (size_t p = 0; an > bn && p + bn <= an; p++) {
 		end = p + bn;
-		if ((p > 0 && h->cps[p - 1] != '-' && !added_word_first(h->cps, p, true)) ||
+		if ((p > 0 && h->cps[p - 1] != '-' && !added_words_first(h->cps, p, true)) ||
 		    (end < an && h->cps[end] != '-' &&
-		     !added_word_first(h->cps + end, an - end, false)) ||
+		     !added_words_first(h->cps + end, an - end, false)) ||
 		    memcmp(h->cps + p, k->cps, bn * sizeof *k->cps) != 0)
 			continue;
 		why_cps(w, h->cps, p, false);

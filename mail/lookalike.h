@@ -52,10 +52,11 @@ bool lookalike_decode(const char *s, size_t len, UChar32 *out, size_t cap, size_
 uint64_t lookalike_hash(unsigned kind, const UChar32 *c, size_t n, size_t skip1, size_t skip2);
 /* The name without hyphens, into out (as long as c); its length. */
 size_t lookalike_bare(const UChar32 *c, size_t n, UChar32 *out);
-/* The length of the longest word a scam adds to a name without a hyphen
- * ("acmetelbilling", "secureacmetel") that c starts (at_end: ends) with
- * and is more than, 0 for none. */
-size_t lookalike_added_word(const UChar32 *c, size_t n, bool at_end);
+/* The lengths of the runs of up to two words a scam adds to a name
+ * without a hyphen ("acmetelbilling", "secureacmetel",
+ * "acmetelbillingteam") that c starts (at_end: ends) with, into lens (at
+ * most cap of them); their number. */
+size_t lookalike_added_words(const UChar32 *c, size_t n, bool at_end, size_t *lens, size_t cap);
 /* A host or domain, normalised and split (sc may be NULL: no skeleton);
  * false for what is no host name. */
 bool lookalike_parse(const USpoofChecker *sc, const char *in, struct dom_buf *b);

@@ -270,6 +270,12 @@ added_words_and_subdomains_are_found(void **state)
 	/* a word, not letters inside one */
 	expect_none("acmetelco.example", "acmetel.example");
 	expect_none("acmetelevision.example", "acmetel.example");
+	/* two words, on one side or both */
+	expect("secureacmetelbilling.example", "acmetel.example", MAIL_LOOKALIKE_ADDITION,
+	       "secure and billing added");
+	expect("acmetelbillingteam.example", "acmetel.example", MAIL_LOOKALIKE_ADDITION,
+	       "billingteam added");
+	expect("acmetelbill.example", "acmetel.example", MAIL_LOOKALIKE_ADDITION, "bill added");
 	expect_none("networks-billing.example", "acme-networks.example");
 	expect("acme-networks.example.billing-portal.net", "acme-networks.example",
 	       MAIL_LOOKALIKE_SUBDOMAIN, "inside billing-portal.net");
@@ -490,6 +496,9 @@ the_index_finds_each_kind(void **state)
 		{ "secureacmetel.example", "acmetel.example addition secure added" },
 		{ "acmetelpayments-portal.example",
 		  "acmetel.example addition payments-portal added" },
+		{ "secureacmetelbilling.example",
+		  "acmetel.example addition secure and billing added" },
+		{ "acmetelbillingteam.example", "acmetel.example addition billingteam added" },
 		{ "acme-networks.example.billing-portal.net",
 		  "acme-networks.example subdomain inside billing-portal.net" },
 	};
