@@ -311,11 +311,12 @@ load_documents(struct vt_store *s, const char *slug, struct tui_pane_rows *out,
 				sums[k].count++;
 			}
 		}
-		/* 40 columns hold "26-10-02 bill  $7,800.00 AT-2026-10 !" */
+		/* 40 columns hold "26-10-02 bill   $7,800.00 AT-2026-10 !" (the
+		 * kinds as wide as "credit") */
 		if (asprintf(&line, "%s %s %s %s%s", date + 2,
-			     d->kind == MAIL_DOC_BILL     ? "bill "
+			     d->kind == MAIL_DOC_BILL     ? "bill  "
 			     : d->kind == MAIL_DOC_CREDIT ? "credit"
-							  : "quote",
+							  : "quote ",
 			     *amount ? amount : "-", *d->ref ? d->ref : "",
 			     *d->flag ? " !" : "") < 0 ||
 		    !rows_add(out, line, d->thread))
