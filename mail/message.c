@@ -290,7 +290,9 @@ read_pdfs(GMimeMessage *file, const char *subject, const struct mail_pdf_options
 							    MAIL_DECIMAL_UNKNOWN, order, &d)) {
 				d.source = MAIL_DOC_FROM_PDF;
 				found = true;
-			} else if (strcmp(res.status, "ok") != 0 && !note[0])
+			} else if (strcmp(res.status, "ok") != 0 &&
+				   (!note[0] || strcmp(res.status, MAIL_PDF_DEFERRED) == 0))
+				/* a deferred PDF's note wins: the next run reads by it */
 				snprintf(note, note_len, "PDF not read: %.48s", res.status);
 			if (found)
 				*out = d;

@@ -80,8 +80,8 @@ vt_document_record(struct vt_store *s, const struct mail_message_info *info, str
 	sqlite3_bind_int(st, 10, d->total_labelled);
 	sqlite3_bind_int(st, 11, d->totals_agree);
 	if (d->ambiguous) {
-		sqlite3_bind_int64(st, 12, d->total_if_dot);
-		sqlite3_bind_int64(st, 13, d->total_if_comma);
+		sqlite3_bind_int64(st, 12, credit ? llabs(d->total_if_dot) : d->total_if_dot);
+		sqlite3_bind_int64(st, 13, credit ? llabs(d->total_if_comma) : d->total_if_comma);
 	} else {
 		sqlite3_bind_null(st, 12);
 		sqlite3_bind_null(st, 13);
@@ -96,7 +96,13 @@ vt_document_record(struct vt_store *s, const struct mail_message_info *info, str
 	sqlite3_bind_int64(st, 21, (sqlite3_int64)info->date);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? VT_OK : vt_sql_fail(s, err, rc, "record document");
+	if (rc != SQLITE_DONE)
+		return vt_sql_fail(s, err, rc, "record document");
+	/* the next run reads what this one left, even if it is killed: the
+	 * mark goes with the document, in its batch */
+	if (strcmp(d->note, "PDF not read: " MAIL_PDF_DEFERRED) == 0)
+		return vt_meta_set(s, "pdf_deferred", "1", err);
+	return VT_OK;
 }
 
 /* ---- judging, at the end of each index run ---- */

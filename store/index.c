@@ -776,8 +776,8 @@ reread_deferred_pdfs(struct index_run *r, struct mail_db *db, const struct mail_
 		rc = st == NULL ? (err ? err->status : VT_ERR_DB)
 				: reattribute_selected(st, db, opts, hooks, &count, err);
 		report->mail.attributed += count;
-		/* (what this run defers again, the run says after) */
-		if (rc == VT_OK)
+		/* (what this run defers again, its documents say again) */
+		if (rc == VT_OK && report->pdfs.deferred == 0)
 			rc = vt_sql_run(r->s, "DELETE FROM meta WHERE key = 'pdf_deferred'",
 					"record deferred PDFs", err, "");
 	}
@@ -1087,9 +1087,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		rc = reread_once(&run, db, &opts, &hooks, report, err);
 	if (rc == VT_OK)
 		rc = reread_deferred_pdfs(&run, db, &opts, &hooks, report, err);
-	/* what is left for the next run */
-	if (rc == VT_OK && report->pdfs.deferred > 0)
-		rc = vt_meta_set(s, "pdf_deferred", "1", err);
+
 	/* Nobody else wrote to the index since our last run: the store
 	 * mirrors it and saw every change of this run through the hooks,
 	 * and counting every message (35 ms at 300,000) is skipped. */

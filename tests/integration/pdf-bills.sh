@@ -193,6 +193,40 @@ lacks "nothing is left" "$bills" "deferred"
 out=$("$VTRIAGE" --config "$TMP/budget.conf" index 2>&1)
 lacks "the run after reads nothing again" "$out" "PDF attachments"
 
+# a PDF left for the next run behind one that failed otherwise (a scan):
+# its note says it was left, or no run read it again
+M=$TMP/behind-mail/INBOX
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+# two_pdfs ID SUBJECT PDF PDF
+two_pdfs() {
+	{
+		printf 'From: Budget Co <billing@budget.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: %s\n' "$2"
+		printf 'Date: Tue, 10 Nov 2026 12:00:00 +0000\nMessage-ID: <%s@test>\nMIME-Version: 1.0\n' "$1"
+		printf 'Content-Type: multipart/mixed; boundary="bb"\n\n--bb\nContent-Type: text/plain\n\nAttached.\n\n'
+		for f in "$3" "$4"; do
+			printf -- '--bb\nContent-Type: application/pdf; name="invoice.pdf"\n'
+			printf 'Content-Disposition: attachment; filename="invoice.pdf"\nContent-Transfer-Encoding: base64\n\n'
+			base64 "$f"
+		done
+		printf -- '--bb--\n'
+	} >"$M/cur/$1:2,S"
+}
+write_config "$TMP/behind.conf" "$TMP/behind-mail" "$TMP/behind-data" "[pdf]
+timeout = 1
+run_seconds = 1"
+bill "Scanner Co <billing@scanner.example>" "Invoice 77" "Mon, 02 Nov 2026 11:00:00 +0000" "$TMP/scan.pdf"
+"$VTRIAGE" --config "$TMP/behind.conf" index --quiet # the scan's answer, cached
+for i in 1 2; do
+	bill "Slow Co <billing@slow.example>" "Invoice S-$i" "Mon, 0$i Nov 2026 12:00:00 +0000" "$TMP/bu$i.pdf"
+done
+two_pdfs zz "Invoice BU-3" "$TMP/scan.pdf" "$TMP/bu3.pdf"
+VTRIAGE_PDF_HELPER=$TMP/sleepy "$VTRIAGE" --config "$TMP/behind.conf" index --quiet 2>/dev/null
+contains "the note of a PDF left behind a scan says it was left" \
+	"$("$VTRIAGE" --config "$TMP/behind.conf" bill list budget)" "PDF not read: deferred to the next run"
+"$VTRIAGE" --config "$TMP/behind.conf" index --quiet
+contains "and the next run reads it" "$("$VTRIAGE" --config "$TMP/behind.conf" bill list budget)" \
+	"BU-3                     \$13.00  pdf"
+
 # terms without a due date: due that many days after the bill's issue,
 # else after its mail
 M=$TMP/terms-mail/INBOX
