@@ -785,11 +785,13 @@ reread_deferred_pdfs(struct index_run *r, struct mail_db *db, const struct mail_
 	return rc;
 }
 
-/* Mail an older vtriage read less of, read again once: list mail that
- * failed authentication, whose payment details are read since schema
- * 19 (a forged List-Id took a forgery out of every check). Bump the
- * revision with a new selection when reading grows again. */
-#define REREAD_REV "1"
+/* Mail an older vtriage read less of, read again once: list mail from a
+ * vendor's domain, whose payment details are read since schema 19 when
+ * no server authenticated it (a forged List-Id took a forgery out of
+ * every check; which verdicts it had, the store kept only for
+ * failures). Bump the revision, and the migration's, with a new
+ * selection when reading grows again. */
+#define REREAD_REV "2"
 
 static vt_status
 reread_once(struct index_run *r, struct mail_db *db, const struct mail_index_options *opts,
@@ -801,16 +803,14 @@ reread_once(struct index_run *r, struct mail_db *db, const struct mail_index_opt
 	vt_status rc = VT_OK;
 	unsigned count = 0;
 
-	/* (stores record the revision they were made at, or "0" when an
-	 * older vtriage made them) */
-	if (done != NULL && strcmp(done, REREAD_REV) != 0) {
+	/* (stores record the revision they were made at, "0" when an older
+	 * vtriage made them) */
+	if (done == NULL || strcmp(done, REREAD_REV) != 0) {
 		st = vt_sql_prepare(r->s,
-				    "SELECT m.message_id FROM auth_results a"
-				    " CROSS JOIN messages m ON m.message_id = a.message_id"
-				    " WHERE m.kind = 3 AND a.verdict = ? GROUP BY m.message_id",
+				    "SELECT m.message_id FROM vendor_domains d"
+				    " CROSS JOIN messages m ON m.org = d.domain"
+				    " WHERE m.kind = 3 AND m.direction = 0",
 				    err);
-		if (st != NULL)
-			sqlite3_bind_int(st, 1, MAIL_AUTH_VERDICT_FAIL);
 		rc = st == NULL ? (err ? err->status : VT_ERR_DB)
 				: reattribute_selected(st, db, opts, hooks, &count, err);
 		report->mail.attributed += count;

@@ -162,15 +162,20 @@ mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-4" "Tue, 06 Oct 202
 vt index --quiet
 contains "list mail no server authenticated is read for bank details too" "$(vt check)" \
 	"GB33BUKB20201555555555 is new"
-# what a vtriage before read of it: no bank details; read again once
 is "(a store this vtriage made reads nothing again)" \
-	"$(sqlite3 "$D/data/vtriage.db" "SELECT value FROM meta WHERE key = 'reread'")" 1
-sqlite3 "$D/data/vtriage.db" "DELETE FROM payment_details WHERE message_id = 'm5@test';
-	DELETE FROM trust_signals WHERE message_id = 'm5@test'; UPDATE meta SET value = '0' WHERE key = 'reread'"
-lacks "(no bank details)" "$(vt vendor bank acmetel)" GB82
+	"$(sqlite3 "$D/data/vtriage.db" "SELECT value FROM meta WHERE key = 'reread'")" 2
+# what a vtriage before read of the forgeries: no bank details, and no
+# verdict kept of the one no server authenticated
+sqlite3 "$D/data/vtriage.db" "DELETE FROM payment_details WHERE message_id IN ('m5@test', 'm7@test');
+	DELETE FROM trust_signals WHERE message_id IN ('m5@test', 'm7@test');
+	UPDATE meta SET value = '0' WHERE key = 'reread'"
+lacks "(no bank details)" "$(vt vendor bank acmetel)" GB
 vt index --quiet
-contains "list mail that failed authentication is read again once" "$(vt vendor bank acmetel)" \
+bank=$(vt vendor bank acmetel)
+contains "list mail from a vendor's domain is read again once" "$bank" \
 	"GB82WEST12345698765432             iban    unverified"
+contains "the one no server authenticated too" "$bank" \
+	"GB33BUKB20201555555555             iban    unverified"
 
 # ---- names written to pass no index of names --------------------------------------
 # a Cyrillic letter in a contact's name, a contact's and a vendor's
