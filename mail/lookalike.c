@@ -1073,14 +1073,41 @@ mail_name_mentions_org(const char *display_name, const char *org)
 	return found;
 }
 
-/* Scripts no letter of which passes for a Latin, Cyrillic or Greek one:
- * Chinese, Japanese and Korean, written beside Latin in one word by
- * their own people ("NTT\u30c9\u30b3\u30e2", "T\u30b7\u30e3\u30c4"). */
+/* Whether a word (cps, n: invisible characters left out) reads as Latin
+ * letters while some of its letters are another script's: its skeleton
+ * (UTS #39) all ASCII. "D\u0430na", "G\u3007\u3007gle", "PayPa\u3163" do;
+ * "NTT\u30c9\u30b3\u30e2" and "Y\u0131lmaz" (a Latin letter) do not. why
+ * gets "Latin and Cyrillic". */
 static bool
-script_of_its_own(UScriptCode s)
+word_passes_for_latin(const USpoofChecker *sc, const UChar32 *cps, size_t n, char *why,
+		      size_t why_len)
 {
-	return s == USCRIPT_HAN || s == USCRIPT_HIRAGANA || s == USCRIPT_KATAKANA ||
-	       s == USCRIPT_KATAKANA_OR_HIRAGANA || s == USCRIPT_HANGUL || s == USCRIPT_BOPOMOFO;
+	UChar32 sk[SKEL_MAX];
+	UScriptCode other = USCRIPT_INVALID_CODE;
+	bool ascii_letter = false;
+	size_t sn;
+
+	for (size_t i = 0; i < n; i++) {
+		UErrorCode st = U_ZERO_ERROR;
+		UScriptCode s;
+
+		if (cps[i] < 0x80) {
+			ascii_letter = ascii_letter || (unsigned)((cps[i] | 0x20) - 'a') < 26u;
+			continue;
+		}
+		s = ICU(uscript_getScript)(cps[i], &st);
+		if (U_SUCCESS(st) && s != USCRIPT_COMMON && s != USCRIPT_INHERITED &&
+		    s != USCRIPT_LATIN && other == USCRIPT_INVALID_CODE)
+			other = s;
+	}
+	if (!ascii_letter || other == USCRIPT_INVALID_CODE)
+		return false;
+	sn = skeleton(sc, cps, n, false, sk, SKEL_MAX);
+	for (size_t i = 0; i < sn; i++)
+		if (sk[i] >= 0x80)
+			return false;
+	snprintf(why, why_len, "Latin and %s", ICU(uscript_getName)(other));
+	return true;
 }
 
 bool
@@ -1088,8 +1115,11 @@ mail_name_mixes_scripts(const char *display_name, char *why, size_t why_len)
 {
 	const uint8_t *u = (const uint8_t *)display_name;
 	int32_t i = 0, end;
-	UScriptCode first = USCRIPT_INVALID_CODE;
-	bool ascii = true;
+	UChar32 word[NAME_CPS];
+	USpoofChecker *sc = NULL;
+	UErrorCode st = U_ZERO_ERROR;
+	size_t n = 0;
+	bool ascii = true, found = false;
 
 	if (why_len)
 		why[0] = '\0';
@@ -1097,35 +1127,36 @@ mail_name_mixes_scripts(const char *display_name, char *why, size_t why_len)
 		return false;
 	for (const uint8_t *p = u; *p && ascii; p++)
 		ascii = *p < 0x80;
-	if (ascii || mail_icu() == NULL)
+	if (ascii || mail_icu() == NULL || (sc = ICU(uspoof_open)(&st)) == NULL || U_FAILURE(st)) {
+		if (sc != NULL)
+			ICU(uspoof_close)(sc);
 		return false;
-	end = (int32_t)strlen(display_name);
-	while (i < end) {
-		UErrorCode st = U_ZERO_ERROR;
-		UScriptCode s;
-		UChar32 c;
-
-		U8_NEXT(u, i, end, c);
-		/* a word is letters (and the marks on them): "/", "&", a
-		 * digit or a space end it ("\u5f20\u4f1f/Zhang Wei") */
-		if (c < 0 || !(ICU(u_hasBinaryProperty)(c, UCHAR_ALPHABETIC) ||
-			       ICU(u_hasBinaryProperty)(c, UCHAR_DIACRITIC))) {
-			first = USCRIPT_INVALID_CODE;
-			continue;
-		}
-		s = ICU(uscript_getScript)(c, &st);
-		if (U_FAILURE(st) || s == USCRIPT_COMMON || s == USCRIPT_INHERITED ||
-		    script_of_its_own(s))
-			continue;
-		if (first == USCRIPT_INVALID_CODE) {
-			first = s;
-		} else if (s != first) {
-			snprintf(why, why_len, "%s and %s", ICU(uscript_getName)(first),
-				 ICU(uscript_getName)(s));
-			return true;
-		}
 	}
-	return false;
+	end = (int32_t)strlen(display_name);
+	while (!found && i <= end) {
+		UChar32 c = -1;
+
+		if (i < end)
+			U8_NEXT(u, i, end, c);
+		else
+			i++;
+		/* a word ends at a space or punctuation ("\u5f20\u4f1f/Zhang
+		 * Wei"); invisible characters are inside it, left out
+		 * ("PayP<U+200B>\u0430l") */
+		if (c >= 0 && is_invisible(c))
+			continue;
+		if (c < 0 || ICU(u_isUWhiteSpace)(c) ||
+		    ICU(u_hasBinaryProperty)(c, UCHAR_PATTERN_SYNTAX) ||
+		    ICU(u_hasBinaryProperty)(c, UCHAR_DASH)) {
+			found = n > 0 && word_passes_for_latin(sc, word, n, why, why_len);
+			n = 0;
+			continue;
+		}
+		if (n < NAME_CPS)
+			word[n++] = c;
+	}
+	ICU(uspoof_close)(sc);
+	return found;
 }
 
 const char *

@@ -195,7 +195,7 @@ mail "Ivan $(printf '\320\230\320\262\320\260\320\275\320\276\320\262') <ivan@ma
 vt index --quiet
 check=$(vt check)
 contains "a Cyrillic letter in a contact's name is flagged" "$check" \
-	"the display name mixes Cyrillic and Latin letters in a word"
+	"the display name mixes Latin and Cyrillic letters in a word"
 contains "a contact's name spaced out is" "$check" \
 	"gmail.com (freemail) uses the name of Ann Lee, a contact at acmetel.example"
 contains "and a vendor's" "$check" "globalpay.example uses the name of acmetel.example"

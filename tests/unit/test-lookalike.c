@@ -404,6 +404,19 @@ display_names_mention_organisations(void **state)
 		assert_true(mail_name_mixes_scripts("\xce\x91"
 						    "cmeTel Billing",
 						    why, sizeof why));
+		assert_string_equal(why, "Latin and Greek");
+		/* ways round a word's bounds, and look-alikes of other scripts */
+		assert_true(mail_name_mixes_scripts("PayP\xe2\x80\x8b\xd0\xb0\xe2\x80\x8bl", why,
+						    sizeof why));
+		assert_true(mail_name_mixes_scripts("\xd0\x90"
+						    "1cmeTel",
+						    why, sizeof why));
+		assert_true(
+			mail_name_mixes_scripts("G\xe3\x80\x87\xe3\x80\x87gle", why, sizeof why));
+		/* a Turkish dotless i is a Latin letter; a Cyrillic one no
+		 * Latin letter looks like is no disguise */
+		assert_false(mail_name_mixes_scripts("Y\xc4\xb1lmaz", why, sizeof why));
+		assert_false(mail_name_mixes_scripts("D\xd0\xb6na", why, sizeof why));
 	}
 	assert_false(mail_name_mentions_org("Accounts Payable", "acmetel.example"));
 	assert_false(mail_name_mentions_org("Acme", "acmetel.example"));
