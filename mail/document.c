@@ -481,8 +481,11 @@ first_hit(const char *t, const char *low, size_t len, bool need_refs)
 			from = at + 1;
 			if ((kw->needs_ref || need_refs) && ref_after(t, low, len, end, &rs) == 0)
 				continue;
+			/* (a credit note's word first: "Credit note CN-3 -
+			 * payment received" is the credit note) */
 			if (!best.found || at < best.at ||
-			    (about_another(kw->kind) && !about_another(best.kind))) {
+			    (about_another(kw->kind) && !about_another(best.kind) &&
+			     best.kind != MAIL_DOC_CREDIT)) {
 				best = (struct hit){ kw->kind, at, kw->lang, true };
 			}
 			break;
@@ -783,7 +786,10 @@ read_line(struct reading *r, const char *line, size_t n, const char *next, size_
 
 /* The reference: after a document word in the subject, else in the text,
  * else after "No."/"Nr."/"#" in the text, else the subject's first
- * LETTERS-DIGITS token ("MA-5521"). */
+ * LETTERS-DIGITS token ("MA-5521"). The words of the document's own kind
+ * first: "Credit note CN-1 for invoice AT-3" is CN-1, "Invoice NC-3
+ * (credit note CN-1 applied)" NC-3, and "Order number: 100234 / Invoice
+ * number: INV-55" of a bill INV-55. */
 static void
 find_ref(const char *subject, const char *text, size_t len, char *out, size_t out_len)
 {
@@ -791,6 +797,7 @@ find_ref(const char *subject, const char *text, size_t len, char *out, size_t ou
 	const char *sources[2] = { subject, text };
 	size_t lens[2] = { subject ? strnlen(subject, sizeof low) : 0,
 			   text ? (len < sizeof low ? len : sizeof low) : 0 };
+	enum mail_doc_kind kind = mail_doc_classify(subject, text, len, NULL, 0);
 
 	for (int s = 0; s < 2; s++) {
 		const char *t = sources[s];
@@ -798,31 +805,23 @@ find_ref(const char *subject, const char *text, size_t len, char *out, size_t ou
 
 		if (t == NULL)
 			continue;
-		size_t best = SIZE_MAX, best_start = 0, best_len = 0;
-
 		lower_copy(low, t, n);
-		/* the earliest word's: "Invoice NC-3 (credit note CN-1
-		 * applied)" is NC-3, "Credit note CN-1 for invoice AT-3" CN-1 */
-		for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++) {
-			size_t from = 0, end, start, rn;
-			const char *p;
+		for (int own = 1; own >= 0; own--)
+			for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++) {
+				size_t from = 0, end, start, rn;
+				const char *p;
 
-			while ((p = find_word(low, n, from, keywords[k].word, true, &end)) !=
-				       NULL &&
-			       (size_t)(p - low) < best) {
-				from = (size_t)(p - low) + 1;
-				if ((rn = ref_after(t, low, n, end, &start)) > 0) {
-					best = (size_t)(p - low);
-					best_start = start;
-					best_len = rn;
-					break;
+				if (own && keywords[k].kind != kind)
+					continue;
+				while ((p = find_word(low, n, from, keywords[k].word, true,
+						      &end)) != NULL) {
+					from = (size_t)(p - low) + 1;
+					if ((rn = ref_after(t, low, n, end, &start)) > 0) {
+						snprintf(out, out_len, "%.*s", (int)rn, t + start);
+						return;
+					}
 				}
 			}
-		}
-		if (best != SIZE_MAX) {
-			snprintf(out, out_len, "%.*s", (int)best_len, t + best_start);
-			return;
-		}
 	}
 	if (subject != NULL) {
 		size_t n = lens[0];

@@ -633,11 +633,10 @@ hyphenation(const struct dom *h, const struct dom *k, struct why *w)
  * "acmetelbilling" is nobody's but a forger's.
  */
 static const char *const added_words[] = {
-	"account",   "accounts", "bank",  "bill",       "billing", "bills",
-	"finance",   "global",   "group", "help",       "invoice", "invoices",
-	"invoicing", "login",    "mail",  "online",     "pay",     "payment",
-	"payments",  "portal",   "remit", "remittance", "secure",  "service",
-	"services",  "support",  "team",  "treasury",   "update",  "verify",
+	"account", "accounts", "bank",     "billing",   "finance",  "global",     "group",
+	"help",    "invoice",  "invoices", "invoicing", "login",    "mail",       "online",
+	"pay",     "payment",  "payments", "portal",    "remit",    "remittance", "secure",
+	"service", "services", "support",  "team",      "treasury", "update",     "verify",
 };
 /* Words run in on one side: "secureacmetelbilling" has one a side,
  * "acmetelbillingteam" two on one. */

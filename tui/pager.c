@@ -194,17 +194,19 @@ add_warnings(struct tui_pager *p, int indent, const struct vt_suspect_list *list
 {
 	for (size_t i = 0; i < list->count; i++) {
 		const struct vt_suspect *m = &list->items[i];
+		bool forged = false; /* judged for more than money: no hint to accept */
 
 		if (message_id != NULL && strcmp(m->message_id, message_id) != 0)
 			continue;
+		for (size_t j = 0; j < m->n_reasons; j++)
+			forged = forged || strcmp(m->reasons[j].reason, VT_SUSPECT_BANK) != 0;
 		for (size_t j = 0; j < m->n_reasons; j++) {
 			char *line = NULL;
 			bool seen = false;
-
 			const char *text = m->reasons[j].text;
 			/* where the user can say the new details are right */
 			bool unverified =
-				strcmp(m->reasons[j].reason, VT_SUSPECT_BANK) == 0 &&
+				strcmp(m->reasons[j].reason, VT_SUSPECT_BANK) == 0 && !forged &&
 				(strstr(text, " is new") || strstr(text, "suspicious mail"));
 
 			if (asprintf(&line, "! %s%s", text,

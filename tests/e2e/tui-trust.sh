@@ -103,7 +103,11 @@ ok "yes promotes, saying it was forced" wait_for "forced"
 is "the vendor is trusted now" \
 	"$($VTRIAGE --config "$TMP/conf" vendor show acmetel-billing | sed -n 's/^bucket: *//p')" trusted
 
-# new bank details of the vendor's own: the warning says where to accept them
+# new bank details of the vendor's own: the warning says where to accept
+# them (the look-alike back in the generic bucket: trusted, its name
+# made "AcmeTel Billing" someone else's, and an impostor's mail gets no
+# such hint)
+$VTRIAGE --config "$TMP/conf" vendor demote acmetel-billing >/dev/null
 for i in 1 2; do
 	iban="DE89 3704 0044 0532 0130 00"
 	[ $i = 2 ] && iban="GB82 WEST 1234 5698 7654 32"
@@ -116,8 +120,9 @@ keys / 'id:bank2@acmetel.example' Enter
 ok "the new IBAN's bill" wait_for "1 thread"
 keys Enter
 ok "it opens" wait_for "> thread"
-contains "its warning says how to accept the details once verified" "$(screen | sed -n 2,4p)" \
-	"is new (verified with the vendor? :bank-accept)"
+top=$(screen | sed -n 2,5p | tr -s ' \n' '  ')
+contains "its warning says how to accept the details once verified" "$top" \
+	"(the known one: DE89370400440532013000) (verified with the vendor? :bank-accept)"
 keys q
 
 keys q q

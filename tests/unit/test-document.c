@@ -50,6 +50,8 @@ kinds_in_six_languages(void **state)
 	assert_int_equal(classify("Votre avoir n\xc2\xb0 AV-12", NULL, NULL), MAIL_DOC_CREDIT);
 	assert_int_equal(classify("Facture F-7", "Vous pouvez avoir une remise.\n", NULL),
 			 MAIL_DOC_BILL);
+	assert_int_equal(classify("Credit note CN-3 - payment received", NULL, NULL),
+			 MAIL_DOC_CREDIT);
 	/* a reminder names the invoice it reminds of */
 	assert_int_equal(classify("Payment reminder: invoice INV-1007 is overdue", NULL, NULL),
 			 MAIL_DOC_PAYMENT);
@@ -171,6 +173,22 @@ payment_terms_name_their_days(void **state)
 		if (d.net_days != cases[i].days)
 			fail_msg("%s: %d days, not %d", cases[i].line, d.net_days, cases[i].days);
 	}
+}
+
+/* The reference after a word of the document's own kind first. */
+static void
+references_follow_the_documents_kind(void **state)
+{
+	(void)state;
+	assert_string_equal(read_doc("Your invoice",
+				     "Order number: 100234\nInvoice number: INV-2026-55\n"
+				     "Total: $50.00\n")
+				    .ref,
+			    "INV-2026-55");
+	assert_string_equal(read_doc("Credit note CN-1 for invoice AT-3", "Total: $30.00\n").ref,
+			    "CN-1");
+	assert_string_equal(
+		read_doc("Invoice NC-3 (credit note CN-1 applied)", "Total: $70.00\n").ref, "NC-3");
 }
 
 static void
@@ -476,6 +494,7 @@ main(void)
 		cmocka_unit_test(what_is_not_a_document),
 		cmocka_unit_test(a_us_invoice),
 		cmocka_unit_test(payment_terms_name_their_days),
+		cmocka_unit_test(references_follow_the_documents_kind),
 		cmocka_unit_test(a_german_invoice),
 		cmocka_unit_test(french_spanish_dutch_italian_totals),
 		cmocka_unit_test(the_vendors_habit_decides_an_ambiguous_total),
