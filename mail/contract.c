@@ -22,7 +22,7 @@
 struct phrase {
 	const char *text; /* lower case */
 	enum mail_contract_event event;
-	bool bare; /* a range's word alone ("from"): a term's only when long */
+	bool bare; /* a range's word alone ("from", "period:"): a term's only when long */
 };
 
 /* A range after a bare word is a term only when it is this long: a
@@ -57,8 +57,9 @@ static const struct phrase phrases[] = {
 	{ "term:", MAIL_CONTRACT_TERM, false },
 	{ "term ", MAIL_CONTRACT_TERM, false },
 	{ "contract period", MAIL_CONTRACT_TERM, false },
-	{ "subscription period", MAIL_CONTRACT_TERM, false },
-	{ "period:", MAIL_CONTRACT_TERM, false },
+	/* a bill's ("Billing period: 1 - 31 December") too: long ones only */
+	{ "subscription period", MAIL_CONTRACT_TERM, true },
+	{ "period:", MAIL_CONTRACT_TERM, true },
 	/* German */
 	{ "verl\xC3\xA4ngert sich automatisch am", MAIL_CONTRACT_RENEWS, false },
 	{ "verl\xC3\xA4ngert sich am", MAIL_CONTRACT_RENEWS, false },

@@ -89,6 +89,8 @@ static const struct row rows[] = {
 	  MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "Maintenance: the service is offline from 20 December 2026 to 22 December 2026.",
 	  MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
+	{ "Subscription invoice. Billing period: 1 December 2026 - 31 December 2026",
+	  MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "The maintenance contract expires, as we discussed in our meeting with the whole "
 	  "team last spring, on 2027-01-31.",
 	  MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
