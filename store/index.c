@@ -720,6 +720,21 @@ reattribute_selected(sqlite3_stmt *st, struct mail_db *db, const struct mail_ind
 	return rc;
 }
 
+/* The messages st selects (prepared and bound; NULL: it failed) read
+ * again, counted with the run's. */
+static vt_status
+reread_selected(sqlite3_stmt *st, struct mail_db *db, const struct mail_index_options *opts,
+		const struct mail_index_hooks *hooks, struct vt_index_report *report,
+		struct vt_error *err)
+{
+	unsigned count = 0;
+	vt_status rc = st == NULL ? (err ? err->status : VT_ERR_DB)
+				  : reattribute_selected(st, db, opts, hooks, &count, err);
+
+	report->mail.attributed += count;
+	return rc;
+}
+
 /*
  * A PDF that timed out or ran out of memory under [pdf] timeout and
  * memory_mb is read again once either is raised: the mail whose document
@@ -738,7 +753,6 @@ reread_pdfs_under_raised_limits(struct index_run *r, struct mail_db *db,
 	long seconds = 0, mb = 0;
 	sqlite3_stmt *st;
 	vt_status rc = VT_OK;
-	unsigned count = 0;
 
 	snprintf(now, sizeof now, "%ld %ld", r->cfg->pdf_timeout, r->cfg->pdf_memory_mb);
 	if (r->cfg->pdf_read && before != NULL && sscanf(before, "%ld %ld", &seconds, &mb) == 2 &&
@@ -746,9 +760,7 @@ reread_pdfs_under_raised_limits(struct index_run *r, struct mail_db *db,
 		st = vt_sql_prepare(
 			r->s, "SELECT message_id FROM documents WHERE note LIKE 'PDF not read: %'",
 			err);
-		rc = st == NULL ? (err ? err->status : VT_ERR_DB)
-				: reattribute_selected(st, db, opts, hooks, &count, err);
-		report->mail.attributed += count;
+		rc = reread_selected(st, db, opts, hooks, report, err);
 	}
 	if (rc == VT_OK && (before == NULL || strcmp(before, now) != 0))
 		rc = vt_meta_set(r->s, "pdf_limits", now, err);
@@ -757,7 +769,8 @@ reread_pdfs_under_raised_limits(struct index_run *r, struct mail_db *db,
 }
 
 /* PDFs an earlier run had no time left for ([pdf] run_seconds), read
- * now, after the run's new mail (the note is the only record). */
+ * now, after the run's new mail (their documents say so, and the store
+ * marks that some do). */
 static vt_status
 reread_deferred_pdfs(struct index_run *r, struct mail_db *db, const struct mail_index_options *opts,
 		     const struct mail_index_hooks *hooks, struct vt_index_report *report,
@@ -766,16 +779,13 @@ reread_deferred_pdfs(struct index_run *r, struct mail_db *db, const struct mail_
 	char *deferred = vt_meta_get(r->s, "pdf_deferred");
 	sqlite3_stmt *st;
 	vt_status rc = VT_OK;
-	unsigned count = 0;
 
 	if (deferred != NULL && r->cfg->pdf_read) {
 		st = vt_sql_prepare(r->s, "SELECT message_id FROM documents WHERE note = ?", err);
 		if (st != NULL)
 			sqlite3_bind_text(st, 1, "PDF not read: " MAIL_PDF_DEFERRED, -1,
 					  SQLITE_STATIC);
-		rc = st == NULL ? (err ? err->status : VT_ERR_DB)
-				: reattribute_selected(st, db, opts, hooks, &count, err);
-		report->mail.attributed += count;
+		rc = reread_selected(st, db, opts, hooks, report, err);
 		/* (what this run defers again, its documents say again) */
 		if (rc == VT_OK && report->pdfs.deferred == 0)
 			rc = vt_sql_run(r->s, "DELETE FROM meta WHERE key = 'pdf_deferred'",
@@ -801,7 +811,6 @@ reread_once(struct index_run *r, struct mail_db *db, const struct mail_index_opt
 	char *done = vt_meta_get(r->s, "reread");
 	sqlite3_stmt *st;
 	vt_status rc = VT_OK;
-	unsigned count = 0;
 
 	/* (stores record the revision they were made at, "0" when an older
 	 * vtriage made them) */
@@ -811,9 +820,7 @@ reread_once(struct index_run *r, struct mail_db *db, const struct mail_index_opt
 				    " CROSS JOIN messages m ON m.org = d.domain"
 				    " WHERE m.kind = 3 AND m.direction = 0",
 				    err);
-		rc = st == NULL ? (err ? err->status : VT_ERR_DB)
-				: reattribute_selected(st, db, opts, hooks, &count, err);
-		report->mail.attributed += count;
+		rc = reread_selected(st, db, opts, hooks, report, err);
 		if (rc == VT_OK)
 			rc = vt_meta_set(r->s, "reread", REREAD_REV, err);
 	}
