@@ -175,6 +175,22 @@ payment_terms_name_their_days(void **state)
 	}
 }
 
+/* A credit note's total under its own labels, negative or not (kept
+ * positive by the store). */
+static void
+credit_notes_name_their_totals(void **state)
+{
+	struct mail_document d = read_doc("Gutschrift GS-8", "Gutschriftsbetrag: -20,00 EUR\n");
+
+	(void)state;
+	assert_true(d.has_total);
+	assert_int_equal(d.total.minor < 0 ? -d.total.minor : d.total.minor, 2000);
+	assert_string_equal(d.total.currency, "EUR");
+	d = read_doc("Credit note CN-9", "Credit amount: ($45.00)\n");
+	assert_true(d.has_total);
+	assert_int_equal(d.total.minor < 0 ? -d.total.minor : d.total.minor, 4500);
+}
+
 /* The reference after a word of the document's own kind first. */
 static void
 references_follow_the_documents_kind(void **state)
@@ -495,6 +511,7 @@ main(void)
 		cmocka_unit_test(a_us_invoice),
 		cmocka_unit_test(payment_terms_name_their_days),
 		cmocka_unit_test(references_follow_the_documents_kind),
+		cmocka_unit_test(credit_notes_name_their_totals),
 		cmocka_unit_test(a_german_invoice),
 		cmocka_unit_test(french_spanish_dutch_italian_totals),
 		cmocka_unit_test(the_vendors_habit_decides_an_ambiguous_total),
