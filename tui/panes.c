@@ -54,8 +54,9 @@ short_date(time_t t, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
-/* The vendor's bills of the last 12 months, a block a month in the
- * currency most of them are in, and their sum: "  ▁▃█▂ $15,290.00"
+/* The vendor's bills of the last 12 months less its credit notes, a block
+ * a month in the currency most bills are in, and their sum: "  ▁▃█▂
+ * $15,290.00"
  * (" .:-=+*#" where the locale has no such blocks). */
 static void
 spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
@@ -64,9 +65,8 @@ spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
 					      "\u2585", "\u2586", "\u2587", "\u2588" };
 	static const char ascii[] = " .:-=+*#";
 	time_t now = time(NULL);
-	struct vt_document_filter f = { .kind = MAIL_DOC_BILL,
-					.vendor = slug,
-					.since = now - 366 * 86400 };
+	/* bills, less the credit notes */
+	struct vt_document_filter f = { .vendor = slug, .since = now - 366 * 86400 };
 	struct vt_document_list docs;
 	int64_t month[12] = { 0 }, max = 0;
 	struct mail_money total = { 0, "" };
@@ -81,8 +81,9 @@ spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
 		int n = 0;
 
 		for (size_t k = 0; k < docs.count; k++)
-			n += docs.items[k].has_total && strcmp(docs.items[k].total.currency,
-							       docs.items[i].total.currency) == 0;
+			n += docs.items[k].kind == MAIL_DOC_BILL && docs.items[k].has_total &&
+			     strcmp(docs.items[k].total.currency, docs.items[i].total.currency) ==
+				     0;
 		if (n > best) {
 			best = n;
 			memcpy(total.currency, docs.items[i].total.currency, 4);
@@ -92,15 +93,20 @@ spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
 	for (size_t i = 0; i < docs.count; i++) {
 		int back;
 
+		int64_t minor = docs.items[i].total.minor;
+
 		if (!docs.items[i].has_total ||
-		    strcmp(docs.items[i].total.currency, total.currency))
+		    strcmp(docs.items[i].total.currency, total.currency) ||
+		    (docs.items[i].kind != MAIL_DOC_BILL && docs.items[i].kind != MAIL_DOC_CREDIT))
 			continue;
 		localtime_r(&docs.items[i].date, &tm);
 		back = (today.tm_year - tm.tm_year) * 12 + today.tm_mon - tm.tm_mon;
 		if (back < 0 || back > 11)
 			continue;
-		month[11 - back] += docs.items[i].total.minor;
-		total.minor += docs.items[i].total.minor;
+		if (docs.items[i].kind == MAIL_DOC_CREDIT)
+			minor = -minor;
+		month[11 - back] += minor;
+		total.minor += minor;
 	}
 	vt_document_list_clear(&docs);
 	for (int m = 0; m < 12; m++)
@@ -109,7 +115,8 @@ spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
 		return;
 	o = (size_t)snprintf(out, len, " ");
 	for (int m = 0; m < 12 && o + 4 < len; m++) {
-		int level = month[m] == 0 ? -1 : (int)(month[m] * 7 / max);
+		/* (a month of credits only spent nothing) */
+		int level = month[m] <= 0 ? -1 : (int)(month[m] * 7 / max);
 
 		char ascii_block[2] = { level < 0 ? '_' : ascii[level], '\0' };
 

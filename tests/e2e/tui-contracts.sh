@@ -150,12 +150,16 @@ keys z someday Enter
 ok "a date it cannot read is said" wait_for "someday: a future date"
 keys Q
 ok "quits" wait_for "EXITED 0"
+# a credit note of this month: the spend is the bills less it
+printf 'From: CloudCo Billing <billing@cloudco.example>\nTo: %s\nSubject: Credit note CN-1\nDate: %s\nMessage-ID: <cn1@test>\n\nCredit note CN-1\nCredit amount: $50.00\n' \
+	"$ME" "$(date -R)" >"$M/cur/cn1:2,S"
+$V index --quiet
 # a locale without block characters: the sparkline in ASCII
 tmux_session 160 40 "env LC_ALL=C LANG=C TERM=xterm-256color $V"
 ok "the interface paints in the C locale" wait_for "Inbox"
 keys / 'subject:"Your subscription"' Enter
 ok "the subscription's thread" wait_for "1 thread"
-contains "the sparkline in ASCII" "$(screen)" "__________:# \$400.00 - cloudco"
+contains "the sparkline in ASCII, the credit taken off" "$(screen)" "__________:# \$350.00 - cloudco"
 keys Q
 ok "quits" wait_for "EXITED 0"
 done_testing
