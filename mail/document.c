@@ -923,7 +923,7 @@ mail_doc_read_text_dated(const char *subject, const char *text, size_t len, enum
 			 enum mail_date_order order, struct mail_document *doc)
 {
 	struct reading r = { .text = text, .len = len };
-	struct mail_amount a, largest = { 0 };
+	struct mail_amount a, largest = { 0 }, most_back = { 0 };
 	size_t pos = 0, dot = 0, comma = 0, i, n_amounts = 0, signature;
 	char codes[4][4] = { { 0 } };
 	size_t code_count[4] = { 0 };
@@ -1004,6 +1004,8 @@ mail_doc_read_text_dated(const char *subject, const char *text, size_t len, enum
 		n_amounts++;
 		if (a.money.minor > largest.money.minor)
 			largest = a;
+		if (a.money.minor < most_back.money.minor)
+			most_back = a;
 	}
 	if (!doc->has_total) {
 		if (r.has_total) {
@@ -1012,6 +1014,11 @@ mail_doc_read_text_dated(const char *subject, const char *text, size_t len, enum
 		} else if (n_amounts > 0 && largest.money.minor > 0) {
 			set_money(&doc->total, &doc->has_total, &largest);
 			r.total = largest;
+		} else if (most_back.money.minor < 0 &&
+			   mail_doc_classify(subject, text, len, NULL, 0) == MAIL_DOC_CREDIT) {
+			/* a credit note that writes its amounts negative only */
+			set_money(&doc->total, &doc->has_total, &most_back);
+			r.total = most_back;
 		}
 		if (doc->has_total && r.total.ambiguous) {
 			/* both readings, for the vendor's habit to decide */

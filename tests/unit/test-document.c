@@ -189,6 +189,13 @@ credit_notes_name_their_totals(void **state)
 	d = read_doc("Credit note CN-9", "Credit amount: ($45.00)\n");
 	assert_true(d.has_total);
 	assert_int_equal(d.total.minor < 0 ? -d.total.minor : d.total.minor, 4500);
+	/* negative only, and no label */
+	d = read_doc("Gutschrift GS-9", "Wir schreiben Ihnen -35,00 EUR gut.\n");
+	assert_true(d.has_total);
+	assert_int_equal(d.total.minor, -3500);
+	/* a bill's discount line is no total */
+	d = read_doc("Invoice INV-9", "Discount: -35.00 EUR\n");
+	assert_false(d.has_total);
 }
 
 /* The reference after a word of the document's own kind first. */
