@@ -112,6 +112,9 @@ struct tui_threads {
  * "Re:"), or by age (the longest quiet first: what waits longest); ties
  * newest first. The amounts are the marks as loaded. */
 void tui_threads_sort(struct tui_threads *t, enum tui_sort sort);
+/* The threads of the query in t->sort's order, into t->order
+ * (tui/order.c). */
+vt_status tui_threads_make_order(struct tui_threads *t, struct mail_db *db, struct vt_error *err);
 /* "date", "amount", "vendor", "sender", "subject", "age"; and back (-1 unknown). */
 const char *tui_sort_name(enum tui_sort sort);
 int tui_sort_from_name(const char *name);
