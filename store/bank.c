@@ -133,8 +133,6 @@ vt_bank_accept(struct vt_store *s, const char *slug, const char *detail, struct 
 	struct vt_vendor v;
 	char value[128], summary[sizeof out->summary - 64] = "";
 	char *orgs = NULL;
-	size_t orgs_len = 0;
-	FILE *f;
 	vt_status rc;
 
 	memset(out, 0, sizeof *out);
@@ -164,19 +162,24 @@ vt_bank_accept(struct vt_store *s, const char *slug, const char *detail, struct 
 		vt_vendor_clear(&v);
 		return VT_OK;
 	}
-	/* by every domain of the vendor's whose mail gave it: the undo
-	 * takes the same rows away */
-	if (rc == VT_OK && (f = open_memstream(&orgs, &orgs_len)) == NULL)
-		rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	/* by every domain of the vendor's whose mail gave it; the journal
+	 * names them, for the undo to take the same rows away */
+	if (rc == VT_OK)
+		rc = vt_sql_run(s,
+				"INSERT OR IGNORE INTO bank_accepted (org, kind, value, accepted)"
+				" SELECT DISTINCT m.org, ?2, ?3, strftime('%s', 'now')"
+				" FROM vendor_domains d"
+				" CROSS JOIN messages m ON m.org = d.domain AND m.direction = 0"
+				" CROSS JOIN payment_details p ON p.message_id = m.message_id"
+				" WHERE d.vendor_id = ?1 AND p.kind = ?2 AND p.value = ?3",
+				"accept bank details", err, "itt", v.id, d->kind, value);
 	if (rc == VT_OK) {
-		sqlite3_stmt *st = vt_sql_prepare(
-			s,
-			"SELECT DISTINCT m.org FROM vendor_domains d"
-			" CROSS JOIN messages m ON m.org = d.domain AND m.direction = 0"
-			" CROSS JOIN payment_details p ON p.message_id = m.message_id"
-			" WHERE d.vendor_id = ? AND p.kind = ? AND p.value = ? ORDER BY m.org",
-			err);
-		int step = SQLITE_DONE;
+		sqlite3_stmt *st =
+			vt_sql_prepare(s,
+				       "SELECT group_concat(a.org, char(10)) FROM bank_accepted a"
+				       " JOIN vendor_domains d ON d.domain = a.org"
+				       " WHERE d.vendor_id = ? AND a.kind = ? AND a.value = ?",
+				       err);
 
 		if (st == NULL) {
 			rc = err ? err->status : VT_ERR_DB;
@@ -184,25 +187,14 @@ vt_bank_accept(struct vt_store *s, const char *slug, const char *detail, struct 
 			sqlite3_bind_int64(st, 1, v.id);
 			sqlite3_bind_text(st, 2, d->kind, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
-			for (int k = 0; (step = sqlite3_step(st)) == SQLITE_ROW; k++)
-				fprintf(f, "%s%s", k ? "\n" : "",
-					(const char *)sqlite3_column_text(st, 0));
+			const char *got = sqlite3_step(st) == SQLITE_ROW
+						  ? (const char *)sqlite3_column_text(st, 0)
+						  : NULL;
+
+			if ((orgs = strdup(got ? got : "")) == NULL)
+				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 			sqlite3_reset(st);
 		}
-		if (fclose(f) != 0 || orgs == NULL)
-			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		else if (rc == VT_OK && step != SQLITE_DONE)
-			rc = vt_sql_fail(s, err, step, "read bank details");
-	}
-	for (char *org = orgs, *end; rc == VT_OK && org && *org; org = end ? end + 1 : NULL) {
-		if ((end = strchr(org, '\n')) != NULL)
-			*end = '\0';
-		rc = vt_sql_run(s,
-				"INSERT OR IGNORE INTO bank_accepted (org, kind, value, accepted)"
-				" VALUES (?, ?, ?, strftime('%s', 'now'))",
-				"accept bank details", err, "ttt", org, d->kind, value);
-		if (end)
-			*end = '\n';
 	}
 	if (rc == VT_OK) {
 		snprintf(summary, sizeof summary, "accepted %s %s as %s's", d->kind, value, v.name);
@@ -221,14 +213,12 @@ vt_status
 vt_bank_unaccept(struct vt_store *s, const char *kind, const char *value, const char *orgs,
 		 struct vt_error *err)
 {
-	char *copy = strdup(orgs), *save = NULL;
-	vt_status rc = copy ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	/* orgs: one a line */
+	vt_status rc = vt_sql_run(
+		s,
+		"DELETE FROM bank_accepted WHERE kind = ?1 AND value = ?2"
+		" AND instr(char(10) || ?3 || char(10), char(10) || org || char(10)) > 0",
+		"undo", err, "ttt", kind, value, orgs);
 
-	for (char *org = copy ? strtok_r(copy, "\n", &save) : NULL; rc == VT_OK && org;
-	     org = strtok_r(NULL, "\n", &save))
-		rc = vt_sql_run(
-			s, "DELETE FROM bank_accepted WHERE org = ? AND kind = ? AND value = ?",
-			"undo", err, "ttt", org, kind, value);
-	free(copy);
 	return rc == VT_OK ? vt_trust_judge_money(s, err) : rc;
 }
