@@ -184,6 +184,30 @@ normalise(const char *in, char *out, size_t cap)
 /* ---- skeletons --------------------------------------------------------- */
 
 /*
+ * Letters of Chinese, Japanese and Korean that are a Latin letter's bare
+ * shape, where ICU 72's skeleton ends on another CJK character: the
+ * Hangul vowel \u3163 and the Suzhou numeral \u3021 are a stroke like l
+ * (skeletons \u4e28, \u3021), the Hangul consonants \u3147 and \u3134
+ * a ring and an L (\u110b, \u1102). No data set of Debian's maps them
+ * (confusables.txt keeps CJK among itself), so this short list does; a
+ * shape two letters share with no Latin one (\u53e3, a square) is left.
+ */
+static UChar32
+cjk_latin_shape(UChar32 c)
+{
+	switch (c) {
+	case 0x4e28: /* 丨, and the Hangul ㅣ it is the skeleton of */
+	case 0x3021: /* 〡 */
+	case 0x1102: /* ᄂ, ㄴ's */
+		return 'l';
+	case 0x110b: /* ᄋ, ㅇ's */
+		return 'o';
+	default:
+		return c;
+	}
+}
+
+/*
  * The ICU (UTS #39) skeleton of n code points, lower case: ICU maps 0 to
  * O, so only lower case both sides meet. The loose skeleton also merges
  * the visual pairs ICU keeps apart (w/vv, d/cl, and l/i for 1/i): it is
@@ -210,7 +234,7 @@ skeleton(const USpoofChecker *sc, const UChar32 *cps, size_t n, bool loose, UCha
 		UChar32 c;
 
 		U16_NEXT(sk, i, sl, c);
-		c = ICU(u_tolower)(c);
+		c = ICU(u_tolower)(cjk_latin_shape(c));
 		if (loose && (c == 'w' || c == 'd')) {
 			out[o++] = c == 'w' ? 'v' : 'c';
 			out[o++] = c == 'w' ? 'v' : 'i';
@@ -1074,7 +1098,8 @@ mail_name_mentions_org(const char *display_name, const char *org)
 
 /* Whether a word (cps, n: invisible characters left out) reads as Latin
  * letters while some of its letters are another script's: its skeleton
- * (UTS #39) all ASCII. "D\u0430na", "G\u3007\u3007gle", "PayPa\u3163" do;
+ * (UTS #39, and the CJK shapes beside it) all ASCII. "D\u0430na",
+ * "G\u3007\u3007gle", "PayPa\u3163" do;
  * "NTT\u30c9\u30b3\u30e2" and "Y\u0131lmaz" (a Latin letter) do not. why
  * gets "Latin and Cyrillic". */
 static bool

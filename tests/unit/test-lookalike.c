@@ -417,6 +417,17 @@ display_names_mention_organisations(void **state)
 			mail_name_mixes_scripts("G\xe3\x80\x87\xe3\x80\x87gle", why, sizeof why));
 		/* a Turkish dotless i is a Latin letter; a Cyrillic one no
 		 * Latin letter looks like is no disguise */
+		/* CJK letters in a Latin letter's shape, which ICU's
+		 * skeleton keeps CJK: a Hangul vowel for l, a Hangul ring
+		 * for o; a Korean company's name stays clean */
+		assert_true(mail_name_mixes_scripts("PayPa\xe3\x85\xa3", why, sizeof why));
+		assert_string_equal(why, "Latin and Hangul");
+		assert_true(mail_name_mixes_scripts("Micr\xe3\x85\x87soft", why, sizeof why));
+		assert_true(mail_name_mixes_scripts("AcmeTe\xe3\x80\xa1", why, sizeof why));
+		assert_false(
+			mail_name_mixes_scripts("LG\xec\xa0\x84\xec\x9e\x90", why, sizeof why));
+		assert_false(
+			mail_name_mixes_scripts("KT \xe3\x85\x87\xe3\x85\x87", why, sizeof why));
 		assert_false(mail_name_mixes_scripts("Y\xc4\xb1lmaz", why, sizeof why));
 		assert_false(mail_name_mixes_scripts("D\xd0\xb6na", why, sizeof why));
 	}
