@@ -97,39 +97,80 @@ is_mine(const char *address, const char *const *mine, size_t n)
 /* Adds the mailboxes of list to out (no groups), skipping the user's and
  * those already there (a set of them: a reply to all of 10,000 must not
  * compare every pair). */
+/* Every mailbox of list, a group's members too ("Team: a@x, b@y;" is
+ * two recipients to sendmail -t, and to every check of who gets the
+ * mail), called with each. */
+static bool
+each_mailbox(InternetAddressList *list, bool (*fn)(InternetAddressMailbox *, void *), void *ctx)
+{
+	for (int i = 0; list != NULL && i < internet_address_list_length(list); i++) {
+		InternetAddress *a = internet_address_list_get_address(list, i);
+
+		if (INTERNET_ADDRESS_IS_GROUP(a)) {
+			if (!each_mailbox(internet_address_group_get_members(
+						  INTERNET_ADDRESS_GROUP(a)),
+					  fn, ctx))
+				return false;
+		} else if (INTERNET_ADDRESS_IS_MAILBOX(a) &&
+			   !fn(INTERNET_ADDRESS_MAILBOX(a), ctx)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+struct address_adder {
+	InternetAddressList *out;
+	GHashTable *seen;
+	const char *const *mine;
+	size_t n_mine;
+};
+
+static bool
+add_if_new(InternetAddressMailbox *m, void *ctx)
+{
+	struct address_adder *adder = ctx;
+	const char *addr = internet_address_mailbox_get_addr(m);
+	char *key;
+
+	if (addr == NULL || *addr == '\0' || is_mine(addr, adder->mine, adder->n_mine))
+		return true;
+	key = g_ascii_strdown(addr, -1);
+	if (g_hash_table_contains(adder->seen, key)) {
+		g_free(key);
+		return true;
+	}
+	g_hash_table_add(adder->seen, key);
+	internet_address_list_add(adder->out, INTERNET_ADDRESS(m));
+	return true;
+}
+
+static bool
+mark_seen(InternetAddressMailbox *m, void *ctx)
+{
+	const char *addr = internet_address_mailbox_get_addr(m);
+
+	if (addr != NULL)
+		g_hash_table_add(ctx, g_ascii_strdown(addr, -1));
+	return true;
+}
+
+/* The mailboxes of list not in out yet, nor the user's, added to out
+ * (out holds mailboxes only). */
 static void
 add_addresses(InternetAddressList *out, InternetAddressList *list, const char *const *mine,
 	      size_t n_mine)
 {
-	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	struct address_adder adder = {
+		.out = out,
+		.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+		.mine = mine,
+		.n_mine = n_mine,
+	};
 
-	for (int k = 0; k < internet_address_list_length(out); k++) {
-		InternetAddress *b = internet_address_list_get_address(out, k);
-
-		if (INTERNET_ADDRESS_IS_MAILBOX(b))
-			g_hash_table_add(seen, g_ascii_strdown(internet_address_mailbox_get_addr(
-								       INTERNET_ADDRESS_MAILBOX(b)),
-							       -1));
-	}
-	for (int i = 0; list != NULL && i < internet_address_list_length(list); i++) {
-		InternetAddress *a = internet_address_list_get_address(list, i);
-		const char *addr;
-		char *key;
-
-		if (!INTERNET_ADDRESS_IS_MAILBOX(a))
-			continue;
-		addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
-		if (addr == NULL || *addr == '\0' || is_mine(addr, mine, n_mine))
-			continue;
-		key = g_ascii_strdown(addr, -1);
-		if (g_hash_table_contains(seen, key)) {
-			g_free(key);
-			continue;
-		}
-		g_hash_table_add(seen, key);
-		internet_address_list_add(out, a);
-	}
-	g_hash_table_destroy(seen);
+	each_mailbox(out, mark_seen, adder.seen);
+	each_mailbox(list, add_if_new, &adder);
+	g_hash_table_destroy(adder.seen);
 }
 
 static void
@@ -529,22 +570,35 @@ attachment_part(const char *path, struct vt_error *err)
 	return part;
 }
 
-/* The first mailbox of list without a domain ("bob", "x@"), or NULL. */
+static bool
+has_domain(InternetAddressMailbox *m, void *ctx)
+{
+	const char *addr = internet_address_mailbox_get_addr(m), *at;
+
+	if (addr == NULL || (at = strrchr(addr, '@')) == NULL || at == addr || at[1] == '\0') {
+		*(const char **)ctx = addr ? addr : "";
+		return false;
+	}
+	return true;
+}
+
+static bool
+stop_at_any(InternetAddressMailbox *m, void *ctx)
+{
+	(void)m;
+	(void)ctx;
+	return false;
+}
+
+/* The first mailbox of list (in a group too) without a domain ("bob",
+ * "x@"), or NULL. */
 static const char *
 not_an_address(InternetAddressList *list)
 {
-	for (int i = 0; i < internet_address_list_length(list); i++) {
-		InternetAddress *a = internet_address_list_get_address(list, i);
-		const char *addr, *at;
+	const char *bad = NULL;
 
-		if (!INTERNET_ADDRESS_IS_MAILBOX(a))
-			continue;
-		addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
-		if (addr == NULL || (at = strrchr(addr, '@')) == NULL || at == addr ||
-		    at[1] == '\0')
-			return addr ? addr : "";
-	}
-	return NULL;
+	each_mailbox(list, has_domain, &bad);
+	return bad;
 }
 
 /* The domain of an address, for the Message-ID. */
@@ -638,9 +692,12 @@ build_from_lines(const char *draft, const struct mail_sender *me, struct mail_ou
 				} else {
 					internet_address_list_append(
 						g_mime_message_get_addresses(msg, type), list);
-					have_to = have_to || type == GMIME_ADDRESS_TYPE_TO ||
-						  type == GMIME_ADDRESS_TYPE_CC ||
-						  type == GMIME_ADDRESS_TYPE_BCC;
+					/* ("undisclosed-recipients:;" is no one) */
+					have_to =
+						have_to || ((type == GMIME_ADDRESS_TYPE_TO ||
+							     type == GMIME_ADDRESS_TYPE_CC ||
+							     type == GMIME_ADDRESS_TYPE_BCC) &&
+							    !each_mailbox(list, stop_at_any, NULL));
 					have_from = have_from || type == GMIME_ADDRESS_TYPE_FROM;
 				}
 				if (list != NULL)

@@ -171,6 +171,18 @@ is "a look-alike recipient: not sent (exit 2)" \
 	"$(EDITOR=$TMP/editor status $V compose --to billing@acmetel-billing.example --subject x </dev/null)" 2
 contains "the warning says which domain it imitates" "$err" "acmetel-billing.example looks like acmetel.example"
 ok "nothing reached the command" test ! -e "$TMP/sent.eml"
+# a group's members are recipients too: sendmail -t sends them the mail
+err=$(EDITOR=$TMP/editor $V compose --to 'Team: billing@acmetel-billing.example;' --subject x </dev/null 2>&1)
+is "a look-alike in a group: not sent (exit 2)" \
+	"$(EDITOR=$TMP/editor status $V compose --to 'Team: billing@acmetel-billing.example;' --subject x </dev/null)" 2
+contains "(the warning names it)" "$err" "acmetel-billing.example looks like acmetel.example"
+ok "(nothing reached the command)" test ! -e "$TMP/sent.eml"
+is "a group of no one is no recipient (exit 2)" \
+	"$(EDITOR=$TMP/editor status $V compose --to 'undisclosed-recipients:;' --subject x </dev/null)" 2
+contains "(and says so)" "$(EDITOR=$TMP/editor $V compose --to 'undisclosed-recipients:;' --subject x </dev/null 2>&1)" \
+	"the draft has no recipient"
+out=$(EDITOR=$TMP/editor $V compose --to 'Team: sam@parts.example, lee@parts.example;' --subject x </dev/null)
+contains "sent to names a group's members" "$out" "sent to sam@parts.example, lee@parts.example <"
 is "a reply to many messages is refused (exit 2)" "$(EDITOR=$TMP/editor status $V reply '*')" 2
 # a thread waiting on the user: answering it (thread: names its newest
 # message) makes it wait on the vendor
