@@ -229,6 +229,31 @@ tui_threads_get(struct tui_threads *t, struct mail_db *db, long index, struct vt
 	return NULL;
 }
 
+const char *
+tui_threads_loaded_id(const struct tui_threads *t, long index)
+{
+	/* (the tail, G before the count, is placed again from its end) */
+	if (t->tail_want > 0 || index < t->offset || index >= t->offset + (long)t->cached)
+		return NULL;
+	return t->cache[index - t->offset].thread_id;
+}
+
+long
+tui_threads_find_near(struct tui_threads *t, struct mail_db *db, const char *id, long near,
+		      struct vt_error *err)
+{
+	if (id == NULL || t->tail_want > 0)
+		return -1;
+	/* past the list's new end: its last window */
+	if (tui_threads_get(t, db, near, err) == NULL && t->cached == 0 &&
+	    tui_threads_get(t, db, 0, err) == NULL)
+		return -1;
+	for (size_t i = 0; i < t->cached; i++)
+		if (t->cache[i].thread_id != NULL && strcmp(t->cache[i].thread_id, id) == 0)
+			return t->offset + (long)i;
+	return -1;
+}
+
 vt_status
 tui_threads_count(struct tui_threads *t, struct mail_db *db, long messages, struct vt_error *err)
 {

@@ -128,6 +128,13 @@ vt_status tui_threads_load_marks(struct tui_threads *t, struct vt_store *s, stru
  * the end. */
 const struct mail_thread *tui_threads_get(struct tui_threads *t, struct mail_db *db, long index,
 					  struct vt_error *err);
+/* The id of thread `index` if it is loaded (nothing is read), else NULL. */
+const char *tui_threads_loaded_id(const struct tui_threads *t, long index);
+/* Where thread `id` is now, looked for in the window around `near` (new
+ * mail above it moves it down some rows); -1 when not there (archived,
+ * merged into another, or moved far). */
+long tui_threads_find_near(struct tui_threads *t, struct mail_db *db, const char *id, long near,
+			   struct vt_error *err);
 /* Counts the matching threads, reading up to `messages` of them (about
  * 10 µs each: a folder of a million is counted over many idle slices);
  * total stays < 0 until all are read. LONG_MAX: all now. */

@@ -80,7 +80,9 @@ void
 tui_refresh_after_change(struct tui *t)
 {
 	struct vt_error err = { 0 };
-	long sel = t->tcur.sel;
+	long sel = t->tcur.sel, top = t->tcur.top, at;
+	const char *loaded = tui_threads_loaded_id(&t->threads, sel);
+	char *selected = loaded ? strdup(loaded) : NULL;
 	char *query = t->folder_query ? strdup(t->folder_query) : NULL;
 	char *label = t->folder_label ? strdup(t->folder_label) : NULL;
 
@@ -88,7 +90,17 @@ tui_refresh_after_change(struct tui *t)
 	if (query != NULL && label != NULL) {
 		tui_open_query(t, query, label);
 		t->tcur.sel = sel;
+		t->tcur.top = top;
+		/* the same thread stays selected, on the same screen line,
+		 * when mail came above it: the next key acts on what the
+		 * user chose (a thread gone leaves its row to the next) */
+		at = tui_threads_find_near(&t->threads, *t->db, selected, sel, &err);
+		if (at >= 0) {
+			t->tcur.sel = at;
+			t->tcur.top = top + (at - sel) > 0 ? top + (at - sel) : 0;
+		}
 	}
+	free(selected);
 	free(query);
 	free(label);
 	tui_panes_load(&t->panes, t->store, t->panes.slug, true, &err);

@@ -9,7 +9,8 @@
 # :sync ACCOUNT) during the watch syncs now what IDLE on INBOX cannot see
 # (mail put into another folder); an account without a
 # password_command fails with a clear message; without accounts ,y
-# indexes the local Maildir in the background.
+# indexes the local Maildir in the background, the thread chosen staying
+# selected when new mail comes above it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/lib-imap.sh"
 
@@ -186,10 +187,27 @@ ok "quits" wait_for "EXITED 0"
 write_config "$TMP/local.conf" "$TMP/mail" "$TMP/data"
 session "$TMP/local.conf"
 ok "the interface paints (no account)" wait_for "Inbox"
+# the third thread chosen, as the user reads it
+keys j j
+ok "(the third thread)" wait_for " 3/"
+keys Enter
+ok "(opened)" wait_for "> thread"
+chosen=$(screen | grep -m1 '^Subject:')
+keys q
+ok "(back)" wait_for " 3/"
 msg "$TMP/mail/work/INBOX/new/local-zx84" "Local note ZX84" zx84@zedparts.example
+sed -i 's/^Date: .*/Date: Sat, 05 Dec 2026 09:00:00 +0000/' "$TMP/mail/work/INBOX/new/local-zx84"
 keys , y
 ok ",y without accounts indexes in the background" wait_for "indexed:" 100
 ok "the local mail appears" wait_for "ZX84"
+# new mail above it moved it a row down: the selection moved with it,
+# and the next key acts on the thread chosen, not its row
+contains "the thread chosen stays selected" "$(screen)" " 4/"
+keys Enter
+ok "(opened)" wait_for "> thread"
+is "the key opens the thread chosen" "$(screen | grep -m1 '^Subject:')" "$chosen"
+keys q
+ok "(back)" wait_for " 4/"
 keys q
 ok "quits" wait_for "EXITED 0"
 
