@@ -47,14 +47,36 @@ tui_open_query(struct tui *t, const char *query, const char *label)
 		tui_threads_sort(&t->threads, TUI_SORT_AGE);
 }
 
+/* The list shows a folder no longer there (its vendor demoted): its
+ * mail stays in view, where an undo finds it again, under a title
+ * that says so. */
+static void
+note_folder_gone(struct tui *t)
+{
+	static const char gone[] = " (no folder now)";
+	size_t n = t->folder_label ? strlen(t->folder_label) : 0;
+	char *label;
+
+	if (n == 0 ||
+	    (n > sizeof gone - 1 && strcmp(t->folder_label + n - (sizeof gone - 1), gone) == 0) ||
+	    asprintf(&label, "%s%s", t->folder_label, gone) < 0)
+		return;
+	free(t->folder_label);
+	t->folder_label = label;
+}
+
 void
 tui_refresh_folders(struct tui *t)
 {
 	struct tui_folders fresh;
 	struct vt_error err = { 0 };
-	char *query = t->fcur.sel < (long)t->folders.count
-			      ? strdup(t->folders.items[t->fcur.sel].query)
-			      : NULL;
+	/* the folder the list shows (its place moves when one before it
+	 * comes or goes), else the one a search was made from */
+	bool shown = !t->searching && t->folder_query != NULL;
+	char *label, *query = shown ? strdup(t->folder_query)
+			      : t->fcur.sel < (long)t->folders.count
+				      ? strdup(t->folders.items[t->fcur.sel].query)
+				      : NULL;
 
 	if (tui_folders_build(t->store, t->cfg, mail_db_mail_root(*t->db), &fresh, &err) != VT_OK) {
 		tui_say(t, true, "%s", err.msg);
@@ -68,8 +90,15 @@ tui_refresh_folders(struct tui *t)
 	if (query != NULL) {
 		long i = tui_folders_find(&t->folders, NULL, query);
 
-		if (i >= 0)
+		if (i >= 0) {
 			t->fcur.sel = i;
+			/* (its title as the folder has it: back after an undo) */
+			if (shown && (label = strdup(t->folders.items[i].label)) != NULL) {
+				free(t->folder_label);
+				t->folder_label = label;
+			}
+		} else if (shown)
+			note_folder_gone(t);
 	}
 	free(query);
 	tui_cursor_fix(&t->fcur);
@@ -82,11 +111,11 @@ tui_refresh_after_change(struct tui *t)
 	struct vt_error err = { 0 };
 	long sel = t->tcur.sel, top = t->tcur.top, at;
 	const char *loaded = tui_threads_loaded_id(&t->threads, sel);
-	char *selected = loaded ? strdup(loaded) : NULL;
-	char *query = t->folder_query ? strdup(t->folder_query) : NULL;
-	char *label = t->folder_label ? strdup(t->folder_label) : NULL;
+	char *selected = loaded ? strdup(loaded) : NULL, *query, *label;
 
 	tui_refresh_folders(t);
+	query = t->folder_query ? strdup(t->folder_query) : NULL;
+	label = t->folder_label ? strdup(t->folder_label) : NULL;
 	if (query != NULL && label != NULL) {
 		tui_open_query(t, query, label);
 		t->tcur.sel = sel;

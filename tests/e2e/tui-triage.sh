@@ -2,7 +2,8 @@
 # Every triage action from the interface, not only the command line:
 # link a thread to an issue, rename a vendor, add a domain and merge
 # (a look-alike asks first), tags added and removed with completion, an
-# issue closed with a note, and the closed issues' folder.
+# issue closed with a note, and the closed issues' folder; a vendor's
+# folder demoted while open, and the demotion undone.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 . "$top_srcdir/tests/lib-tmux.sh"
@@ -134,5 +135,31 @@ keys q
 keys '?'
 contains "help names the new actions" "$(screen)" "issue-link"
 keys q Q
+ok "quits" wait_for "EXITED 0"
+
+# a vendor's folder, its vendor demoted and the demotion undone: the
+# folder's place held by the next one made later refreshes and q from a
+# search follow that one (the Generic bucket)
+vt vendor promote initech >/dev/null
+tmux_session 160 45 "env TERM=xterm-256color $VTRIAGE --config $TMP/conf"
+ok "(again)" wait_for "Inbox"
+keys J
+ok "J opens the vendor's folder" wait_for "Initech Cloud outage"
+contains "(its title)" "$(screen | head -1)" "initech.example"
+keys ,g
+ok ",g demotes it" wait_for "trusted -> generic"
+contains "the title says the folder is gone" "$(screen | head -1)" "initech.example (no folder now)"
+contains "its mail stays in view" "$(screen)" "Initech Cloud outage"
+keys ,u
+ok ",u promotes it again" wait_for "undone: demoted"
+contains "the title is the folder's again" "$(screen | head -1)" "initech.example"
+lacks "(not gone)" "$(screen | head -1)" "no folder now"
+keys / 'kind:bill' Enter
+ok "(a search)" wait_for "Search: kind:bill"
+keys q
+ok "q goes back to the vendor's folder" wait_for "Initech Cloud outage"
+contains "(its title)" "$(screen | head -1)" "initech.example"
+lacks "not the Generic bucket's" "$(screen | head -1)" "Generic"
+keys q
 ok "quits" wait_for "EXITED 0"
 done_testing
