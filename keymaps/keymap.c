@@ -52,7 +52,7 @@ static const struct {
 	[KM_TOGGLE_READ] = { "toggle-read", "mark the thread read or unread" },
 	[KM_UNDO] = { "undo", "undo the last triage action" },
 	[KM_SYNC] = { "sync", "sync IMAP accounts (else index) in the background" },
-	[KM_REDRAW] = { "redraw", "redraw the screen" },
+	[KM_REDRAW] = { "redraw", "read the index and the store again, and redraw the screen" },
 	[KM_SORT] = { "sort",
 		      "order the list by date or amount (:sort vendor, sender, subject too)" },
 	[KM_TOGGLE_FOLDERS] = { "toggle-folders", "show or hide the folder list" },

@@ -1035,6 +1035,16 @@ vt_store_knows_mail(struct vt_store *s)
 	       any;
 }
 
+long long
+vt_store_outside_version(struct vt_store *s)
+{
+	int64_t version = -1;
+
+	if (vt_sql_int(s, "PRAGMA data_version", &version, NULL, "") != VT_OK)
+		return -1;
+	return (long long)version;
+}
+
 char *
 vt_meta_get(struct vt_store *s, const char *key)
 {

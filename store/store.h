@@ -142,6 +142,11 @@ void vt_store_set_page_cache(struct vt_store *store, int kib);
 int vt_store_schema_version(void);
 /* Whether the store records any message (an index run filled it). */
 bool vt_store_knows_mail(struct vt_store *s);
+/* A number that changes when another process commits to the store
+ * (sqlite's data_version; this connection's own writes leave it): an
+ * interface open beside the command line notices its changes. -1 when
+ * it cannot be read. */
+long long vt_store_outside_version(struct vt_store *s);
 
 enum vt_bucket {
 	VT_BUCKET_GENERIC = 0,

@@ -227,9 +227,12 @@ run_sync(struct tui *t, enum km_action a, const char *arg)
 static void
 run_redraw(struct tui *t, enum km_action a, const char *arg)
 {
-	(void)t;
 	(void)a;
 	(void)arg;
+	/* what the screen shows, as the index and the store have it now
+	 * (another tool's changes: notmuch tag, neomutt's flags) */
+	if (!tui_bg_running(&t->sync.bg))
+		tui_reload(t);
 	clearok(curscr, TRUE);
 }
 

@@ -126,6 +126,9 @@ struct tui {
 	int cols;          /* width the panes default was chosen for */
 	const char *vline; /* the column separator this terminal can show */
 	struct tui_sync sync;
+	/* the store as other processes left it (vt_store_outside_version),
+	 * and when it was last looked at (ms, monotonic) */
+	long long outside_version, outside_checked_ms;
 };
 
 /* ---- draw.c ---- */
@@ -235,6 +238,13 @@ void tui_open_query(struct tui *t, const char *query, const char *label);
 void tui_refresh_folders(struct tui *t);
 /* After a triage action: buckets, marks and panes may all have moved. */
 void tui_refresh_after_change(struct tui *t);
+/* The index opened again and everything shown read again (C-l, a
+ * sync's end, a change from outside), the message line kept. */
+void tui_reload(struct tui *t);
+/* When the keys pause: changes another process made to the store (the
+ * command line, a sync run by cron) read again, a second at most apart.
+ * Whether it did. */
+bool tui_notice_outside_changes(struct tui *t);
 /* Reads what the background child said; reloads (when reload_ok) once
  * it has finished writing the index. */
 void tui_poll_sync(struct tui *t, bool reload_ok);

@@ -254,21 +254,50 @@ tui_poll_sync(struct tui *t, bool reload_ok)
 						 : "no reason given");
 	}
 	if (sy->reload && reload_ok) {
-		struct vt_error err = { 0 };
-		char keep[sizeof t->message];
-		bool keep_error = t->message_is_error;
-
 		sy->reload = false;
-		/* the refresh may say things; the sync's word stays */
-		snprintf(keep, sizeof keep, "%s", t->message);
-		if (reopen_index(t, &err) != VT_OK)
-			tui_say(t, true, "%s", err.msg);
-		else {
-			tui_refresh_after_change(t);
-			snprintf(t->message, sizeof t->message, "%s", keep);
-			t->message_is_error = keep_error;
-		}
+		tui_reload(t);
 	}
+}
+
+void
+tui_reload(struct tui *t)
+{
+	struct vt_error err = { 0 };
+	char keep[sizeof t->message];
+	bool keep_error = t->message_is_error;
+
+	/* the refresh may say things; the word said before stays */
+	snprintf(keep, sizeof keep, "%s", t->message);
+	if (reopen_index(t, &err) != VT_OK) {
+		tui_say(t, true, "%s", err.msg);
+		return;
+	}
+	tui_refresh_after_change(t);
+	snprintf(t->message, sizeof t->message, "%s", keep);
+	t->message_is_error = keep_error;
+	/* (what is shown now has every change so far) */
+	t->outside_version = vt_store_outside_version(t->store);
+}
+
+bool
+tui_notice_outside_changes(struct tui *t)
+{
+	struct timespec ts;
+	long long now, version;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (now - t->outside_checked_ms < 1000)
+		return false;
+	t->outside_checked_ms = now;
+	/* a sync of ours writes all along, and reloads when it ends */
+	if (tui_bg_running(&t->sync.bg))
+		return false;
+	version = vt_store_outside_version(t->store);
+	if (version < 0 || version == t->outside_version)
+		return false;
+	tui_reload(t);
+	return true;
 }
 
 /* Before opening the index for writing: a sync child indexing (or any

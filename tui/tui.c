@@ -173,6 +173,9 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		km_free(&t.km);
 		return rc;
 	}
+	/* (changes from now on are another process's) */
+	t.outside_version = vt_store_outside_version(store);
+	t.outside_checked_ms = now_ns(CLOCK_MONOTONIC) / 1000000;
 	start_curses(&t);
 	t.need_unread = true;
 	tui_renewals_count(&t);
@@ -282,6 +285,8 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 				}
 				continue;
 			}
+			if (tui_notice_outside_changes(&t))
+				continue;
 			tui_log_quiet();
 			continue;
 		}

@@ -160,6 +160,26 @@ keys q
 ok "q goes back to the vendor's folder" wait_for "Initech Cloud outage"
 contains "(its title)" "$(screen | head -1)" "initech.example"
 lacks "not the Generic bucket's" "$(screen | head -1)" "Generic"
+# changes made beside it: the command line's show by themselves, any
+# other tool's (notmuch tag) at C-l
+vt vendor demote initech >/dev/null
+ok "a demotion from the command line shows within seconds" wait_for "initech.example (no folder now)" 40
+lacks "(the folder is gone from the list)" "$(screen | sed 1d | cut -c1-26)" "initech.example"
+NOTMUCH_CONFIG=$TMP/data/notmuch-config notmuch tag +flagged -- 'subject:"Initech Cloud outage"'
+sleep 1.5
+# (the row's marks after its date: F flagged, W waiting)
+flagged_row() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		screen | grep -F 'Initech Cloud outage' | grep -qE '[0-9] F' && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+ok "(not read again while the store is the same)" test "$(flagged_row 1; echo $?)" = 1
+keys C-l
+ok "C-l reads the index again" flagged_row 30
 keys q
 ok "quits" wait_for "EXITED 0"
 done_testing
