@@ -183,6 +183,7 @@ static const struct {
 	{ KM_PAGER, KM_CONTRACT, ",e" },
 	{ KM_PAGER, KM_SNOOZE, "z" },
 	{ KM_PAGER, KM_TAG_ADD, "+" },
+	{ KM_PAGER, KM_TOGGLE_FLAG, "F" },
 	{ KM_PAGER, KM_UNDO, ",u" },
 	{ KM_PAGER, KM_REDRAW, "<C-l>" },
 	{ KM_HELP, KM_UP, "k <Up>" },

@@ -335,12 +335,20 @@ tui_act_tags(struct tui *t, const char *add, const char *remove, const char *wha
 void
 tui_act_toggle_flag(struct tui *t)
 {
-	const struct mail_thread *th = tui_selected_thread(t);
-	bool flagged = false;
+	const char *tid = tui_current_thread_id(t);
+	struct vt_error err = { 0 };
+	unsigned long n = 0;
+	char *query = NULL;
+	bool flagged;
 
-	for (size_t i = 0; th && i < th->n_tags; i++)
-		if (strcmp(th->tags[i], "flagged") == 0)
-			flagged = true;
+	/* the thread shown, in the pager too (opened from a pane, it is
+	 * not the list's) */
+	if (tid == NULL || asprintf(&query, "thread:%s and tag:flagged", tid) < 0) {
+		tui_say(t, true, "no thread selected");
+		return;
+	}
+	flagged = mail_count(*t->db, query, false, &n, &err) == VT_OK && n > 0;
+	free(query);
 	if (flagged)
 		tui_act_tags(t, NULL, "flagged", "unflagged");
 	else

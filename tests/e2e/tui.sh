@@ -95,6 +95,19 @@ keys F
 ok "F again unflags it" wait_for 'unflagged "Maintenance agreement'
 is "the flag is gone" \
 	"$($VTRIAGE --config "$TMP/conf" count 'tag:flagged and subject:"Maintenance agreement"')" 0
+# and in the pager, as mutt has it
+keys Enter
+ok "(the pager)" wait_for "> thread"
+keys F
+ok "F flags the thread shown" wait_for 'flagged "Maintenance agreement'
+is "(in the index)" \
+	"$($VTRIAGE --config "$TMP/conf" count 'tag:flagged and subject:"Maintenance agreement"')" 1
+keys F
+ok "and F again unflags it" wait_for 'unflagged "Maintenance agreement'
+is "(the flag is gone)" \
+	"$($VTRIAGE --config "$TMP/conf" count 'tag:flagged and subject:"Maintenance agreement"')" 0
+keys q
+ok "(back)" wait_for "Search: subject"
 
 # the help overlay, generated from the keymap
 keys '?'
