@@ -186,9 +186,11 @@ ask:
 			return;
 		}
 		if (mail_draft_build(text, &me, &o, &err) != VT_OK) {
+			/* asked again, what is wrong first: the editor at
+			 * once hid it */
 			free(text);
-			tui_say(t, true, "%s (e: edit again)", err.msg);
-			continue;
+			snprintf(note, sizeof note, "%.200s. ", err.msg);
+			goto ask;
 		}
 		free(text);
 		{

@@ -115,6 +115,16 @@ keys y Enter
 ok "and sends it" wait_for "sent to"
 is "the postponed reply" "$(header Subject)" 'Re: Dispute: invoice AT-2026-10 ($7,800.00) - account 8812-004417'
 is "one draft is left" "$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')" 1
+# a draft that cannot be sent: what is wrong leads the question again
+# (the editor opened at once over it)
+keys : 'compose bob' Enter
+ok "(the question)" wait_for "Send?"
+keys y Enter
+ok "the draft's fault is said, and the question asked again" \
+	wait_for "'bob' is no address (name@domain). Send?"
+keys q Enter
+ok "q drops it" wait_for "abandoned"
+is "(the draft is gone)" "$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')" 1
 keys Q
 ok "quits" wait_for "EXITED 0"
 done_testing
