@@ -254,21 +254,23 @@ queue_for_server(const struct vt_config *cfg, const char *account, const char *c
 	}
 }
 
-static const char *
-mark_replied(struct vt_store *store, struct mail_db *db, const char *id, struct vt_error *err)
+/* Tags of message id added and removed; whether it worked. */
+static bool
+retag(struct vt_store *store, struct mail_db *db, const char *id, const char *add,
+      const char *remove, struct vt_error *err)
 {
 	char *quoted = mail_query_quote(id), *query = NULL;
-	bool marked;
+	bool done;
 
 	if (quoted == NULL || asprintf(&query, "id:%s", quoted) < 0) {
 		query = NULL;
-		marked = vt_fail(err, VT_ERR_NOMEM, "out of memory") == VT_OK;
+		done = vt_fail(err, VT_ERR_NOMEM, "out of memory") == VT_OK;
 	} else {
-		marked = vt_tag_messages(store, db, query, "replied", NULL, NULL, err) == VT_OK;
+		done = vt_tag_messages(store, db, query, add, remove, NULL, err) == VT_OK;
 	}
 	free(quoted);
 	free(query);
-	return marked ? NULL : "sent, but the answered message not marked";
+	return done;
 }
 
 vt_status
@@ -307,11 +309,17 @@ vt_send(const struct vt_config *cfg, struct vt_store *store, struct mail_db *db,
 		if (db != NULL && store != NULL &&
 		    vt_index(store, db, cfg, false, &never, &ui, &report, &after) != VT_OK)
 			failed = "sent and kept, but not indexed";
+		/* the user's own mail is no news in the inbox (notmuch's
+		 * new.tags give every new file inbox): mutt keeps it in Sent */
+		else if (db != NULL && store != NULL &&
+			 !retag(store, db, o->message_id, NULL, "inbox", &after))
+			failed = "sent and kept, but left in the inbox";
 	}
 	/* the answered message says so (its file's R flag, \Answered on
 	 * the server at the next sync), as every other client does */
-	if (failed == NULL && db != NULL && store != NULL && o->in_reply_to != NULL)
-		failed = mark_replied(store, db, o->in_reply_to, &after);
+	if (failed == NULL && db != NULL && store != NULL && o->in_reply_to != NULL &&
+	    !retag(store, db, o->in_reply_to, "replied", NULL, &after))
+		failed = "sent, but the answered message not marked";
 	if (failed != NULL && result != NULL)
 		snprintf(result->warning, sizeof result->warning, "%s: %.900s", failed, after.msg);
 	return VT_OK;

@@ -102,6 +102,10 @@ printf 'To: sam@parts.example\nSubject: From my notes\n\nThe letter.\n' >"$TMP/l
 drafts=$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')
 out=$(EDITOR=$TMP/noedit $V compose --draft "$TMP/letter.txt" </dev/null)
 contains "compose --draft FILE sends a file of the user's" "$out" "sent to sam@parts.example"
+# the Sent copy is indexed, not news in the inbox (as in mutt)
+sent_id=$(echo "$out" | sed -n 's/.*<\(.*\)>.*/\1/p')
+is "the Sent copy is indexed" "$($V count "id:$sent_id")" 1
+is "and not in the inbox" "$($V count "id:$sent_id and tag:inbox")" 0
 is "and leaves the file as it was" "$(cat "$TMP/letter.txt")" \
 	"$(printf 'To: sam@parts.example\nSubject: From my notes\n\nThe letter.')"
 is "nor keeps a copy of it among the drafts" "$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')" "$drafts"
