@@ -93,6 +93,11 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, const char *m
 
 		if (strcmp(e->section, "searches") != 0)
 			continue;
+		if (e->value[strspn(e->value, " \t")] == '\0') {
+			rc = vt_fail(err, VT_ERR_CONFIG, "%s:%d: [searches] %s: no query",
+				     cfg->path ? cfg->path : "config", e->line, e->key);
+			goto fail;
+		}
 		if ((rc = vt_query_translate(s, e->value, &translated, err)) != VT_OK) {
 			char why[VT_ERROR_MAX / 2];
 
@@ -111,6 +116,38 @@ tui_folders_build(struct vt_store *s, const struct vt_config *cfg, const char *m
 fail:
 	tui_folders_clear(out);
 	return rc;
+}
+
+vt_status
+tui_folders_check_searches(struct vt_store *s, const struct vt_config *cfg, struct mail_db *db,
+			   struct vt_error *err)
+{
+	for (size_t i = 0; cfg != NULL && i < cfg->n_entries; i++) {
+		const struct vt_config_entry *e = &cfg->entries[i];
+		char *query = NULL, *translated = NULL;
+		unsigned long n;
+		vt_status rc;
+
+		if (strcmp(e->section, "searches") != 0)
+			continue;
+		/* notmuch parses it (date:foo..bar passes our translation);
+		 * the message no one has makes the count cost nothing */
+		if (asprintf(&query, "(%s) and id:vtriage-parse-check@invalid", e->value) < 0)
+			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		rc = vt_query_translate(s, query, &translated, err);
+		if (rc == VT_OK)
+			rc = mail_count(db, translated, false, &n, err);
+		free(query);
+		free(translated);
+		if (rc != VT_OK) {
+			char why[VT_ERROR_MAX / 2];
+
+			snprintf(why, sizeof why, "%.400s", err->msg);
+			return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [searches] %s: %s",
+				       cfg->path ? cfg->path : "config", e->line, e->key, why);
+		}
+	}
+	return VT_OK;
 }
 
 long
@@ -273,8 +310,14 @@ tui_folders_count_unread(struct tui_folders *f, struct vt_store *s, struct mail_
 			rc = mail_count(db, translated, false, &n, err);
 		free(query);
 		free(translated);
-		if (rc != VT_OK)
-			return rc;
+		if (rc != VT_OK) {
+			/* said once, and the folders after it counted still */
+			char why[VT_ERROR_MAX / 2];
+
+			snprintf(why, sizeof why, "%.400s", err->msg);
+			f->unread_next++;
+			return vt_fail(err, rc, "%s: %s", f->items[i].label, why);
+		}
 		f->items[i].unread = (long)n;
 	}
 	*done = true;

@@ -66,6 +66,10 @@ bool tui_folders_add_maildirs(struct tui_folders *f, const char *mail_root);
 vt_status tui_folders_count_unread(struct tui_folders *f, struct vt_store *s, struct mail_db *db,
 				   int budget_ms, bool *done, struct vt_error *err);
 /* The index of the folder with this slug or query, or -1. */
+/* Whether notmuch parses every [searches] query (the build checks only
+ * vtriage's part): an error naming the file, line and label. */
+vt_status tui_folders_check_searches(struct vt_store *s, const struct vt_config *cfg,
+				     struct mail_db *db, struct vt_error *err);
 long tui_folders_find(const struct tui_folders *f, const char *slug, const char *query);
 void tui_folders_clear(struct tui_folders *f);
 

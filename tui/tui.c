@@ -173,6 +173,11 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 		km_free(&t.km);
 		return rc;
 	}
+	if ((rc = tui_folders_check_searches(store, cfg, *db, err)) != VT_OK) {
+		tui_folders_clear(&t.folders);
+		km_free(&t.km);
+		return rc;
+	}
 	/* (changes from now on are another process's) */
 	t.outside_version = vt_store_outside_version(store);
 	t.outside_checked_ms = now_ns(CLOCK_MONOTONIC) / 1000000;
@@ -263,7 +268,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 							     TUI_UNREAD_SLICE_MS, &done,
 							     &uerr) != VT_OK)
 					tui_say(&t, true, "%s", uerr.msg); /* not again */
-				t.need_unread = !done && uerr.msg[0] == '\0';
+				t.need_unread = !done;
 				continue;
 			}
 			if (t.need_count && t.screen == SCREEN_MAIN) {

@@ -344,6 +344,39 @@ folders_follow_the_buckets(void **state)
 	assert_int_equal(tui_folders_build(f->store, f->cfg, NULL, &folders, &err), VT_ERR_CONFIG);
 	assert_non_null(strstr(err.msg, "[searches] Broken"));
 	assert_non_null(strstr(err.msg, "nobody"));
+	/* a query only notmuch refuses, and none: refused at start-up too
+	 * (one blanked the unread counts of every folder after it) */
+	close_all(f);
+	load_config(f, "[searches]\nBad date = date:foo..bar\nMy quotes = subject:quote\n");
+	open_all(f);
+	assert_int_equal(tui_folders_build(f->store, f->cfg, NULL, &folders, &err), VT_OK);
+	assert_int_equal(tui_folders_check_searches(f->store, f->cfg, f->db, &err), VT_ERR_CONFIG);
+	assert_non_null(strstr(err.msg, "[searches] Bad date: "));
+	/* and if one fails to count all the same, the others are counted */
+	{
+		bool done = false;
+		long bad = tui_folders_find(&folders, NULL, "date:foo..bar");
+
+		assert_true(bad > 0);
+		memset(&err, 0, sizeof err);
+		assert_int_not_equal(tui_folders_count_unread(&folders, f->store, f->db, 10000,
+							      &done, &err),
+				     VT_OK);
+		assert_non_null(strstr(err.msg, "Bad date: "));
+		assert_false(done);
+		assert_int_equal(tui_folders_count_unread(&folders, f->store, f->db, 10000, &done,
+							  &err),
+				 VT_OK);
+		assert_true(done);
+		assert_int_equal(folders.items[bad].unread, -1);
+		assert_true(folders.items[folders.count - 1].unread >= 0);
+	}
+	tui_folders_clear(&folders);
+	close_all(f);
+	load_config(f, "[searches]\nEmpty =\n");
+	open_all(f);
+	assert_int_equal(tui_folders_build(f->store, f->cfg, NULL, &folders, &err), VT_ERR_CONFIG);
+	assert_non_null(strstr(err.msg, "[searches] Empty: no query"));
 }
 
 struct collected {
