@@ -237,7 +237,8 @@ draw_pane(struct tui *t, int i, int y, int rows, const char *title)
 	bool focused = t->focus == (enum focus)(FOCUS_PANE + i);
 	char head[340];
 
-	snprintf(head, sizeof head, " %.300s (%zu)", title, r->count);
+	/* what the pane lists: a year's sums are no quote or bill */
+	snprintf(head, sizeof head, " %.300s (%zu)", title, r->count - r->summaries);
 	/* a title's colour ends with its text: no coloured blanks to send */
 	tui_put_mail_text_spans(y, l->panes_x, l->panes_w, head, 0, A_NORMAL,
 				focused ? tui_colour(t, C_SELECTED, A_REVERSE)

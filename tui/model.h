@@ -177,7 +177,8 @@ struct tui_pane_row {
 struct tui_pane_rows {
 	struct tui_pane_row *items;
 	size_t count;
-	char note[96]; /* in the pane's title: the history's spend sparkline */
+	size_t summaries; /* of them, sums of the others (not counted in the title) */
+	char note[96];    /* in the pane's title: the history's spend sparkline */
 };
 /*
  * A pane is an entry of tui_pane_kinds: a title and the loader that

@@ -290,6 +290,7 @@ load_documents(struct vt_store *s, const char *slug, struct tui_pane_rows *out,
 										: "quotes",
 					      amount, sums[k].count) >= 0 &&
 				     rows_add(out, line, NULL);
+				out->summaries += ok;
 				free(line);
 				line = NULL;
 			}
