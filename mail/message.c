@@ -405,7 +405,7 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 {
 	struct mail_address_list from;
 	char *body = NULL;
-	bool forged_list;
+	bool list;
 
 	mail_attribute(opts->identity, h, &out->attribution);
 	mail_address_list_parse(h->from, &from);
@@ -423,16 +423,22 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 	trust_from_headers(file, h->from, out, &out->trust);
 	/* Who signed, and where to pay: only the vendor's own mail to the
 	 * user names the vendor's people and bank details. A List-Id is the
-	 * sender's to write: list mail not authenticated is asked where to
-	 * pay too (a forgery of a vendor's billing, made list mail, passed
-	 * every check); real posts so are few. */
-	forged_list = out->attribution.kind == MAIL_KIND_LIST && not_authenticated(&out->trust);
-	if ((out->attribution.kind != MAIL_KIND_VENDOR && !forged_list) ||
+	 * sender's to write, and so are Authentication-Results no server of
+	 * the user's wrote (which only the store tells apart): list mail is
+	 * asked where to pay too (a forgery of a vendor's billing, made list
+	 * mail, passed every check). Where a server judged it and nothing
+	 * passed, the scan also says whether it is about money, for the
+	 * verdict; the rest (half of some mailboxes) is scanned only when
+	 * it may give bank details at all. */
+	list = out->attribution.kind == MAIL_KIND_LIST;
+	if ((out->attribution.kind != MAIL_KIND_VENDOR && !list) ||
 	    out->attribution.direction != MAIL_DIR_IN || out->from.address == NULL ||
 	    (body = mail_body_text_of(file, BODY_READ_MAX)) == NULL)
 		return;
-	if (forged_list) {
-		mail_payment_scan(body, strlen(body), &out->trust.payment);
+	if (list) {
+		if (not_authenticated(&out->trust) ||
+		    mail_payment_may_give_details(body, strlen(body)))
+			mail_payment_scan(body, strlen(body), &out->trust.payment);
 		free(body);
 		return;
 	}

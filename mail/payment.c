@@ -39,6 +39,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,31 @@ static const struct keyword {
 	{ "coordinate bancarie", K(HEADING) },
 	{ "dati bancari", K(HEADING) },
 };
+#define N_KEYWORDS (sizeof keywords / sizeof keywords[0])
+_Static_assert(N_KEYWORDS < 256, "by_letter keeps keyword numbers in bytes");
+
+/* The keywords by their first letter, in the table's order (which the
+ * first of two at one place, "bankkonto" before "bank*", depends on):
+ * a word start tries the few of its letter, not all seventy. */
+static struct {
+	unsigned char order[N_KEYWORDS];
+	unsigned char from[27]; /* letter l's are order[from[l] .. from[l + 1]) */
+} by_letter;
+static pthread_once_t by_letter_once = PTHREAD_ONCE_INIT;
+
+static void
+index_by_letter(void)
+{
+	size_t n = 0;
+
+	for (int l = 0; l < 26; l++) {
+		by_letter.from[l] = (unsigned char)n;
+		for (size_t k = 0; k < N_KEYWORDS; k++)
+			if (keywords[k].word[0] == 'a' + l)
+				by_letter.order[n++] = (unsigned char)k;
+	}
+	by_letter.from[26] = (unsigned char)n;
+}
 
 /*
  * Sentence phrases: words parted by one space, a word's alternatives by
@@ -557,16 +583,17 @@ line_keywords(const char *s, size_t n, size_t at[KW_KINDS])
 	bool heading = false;
 
 	memset(at, 0, KW_KINDS * sizeof at[0]);
+	pthread_once(&by_letter_once, index_by_letter);
 	for (size_t i = 0; i < n; i++) {
 		char c = ascii_lower(s[i]);
 
 		if (!ascii_alpha(c) || (i > 0 && ascii_alnum(s[i - 1])))
 			continue;
-		for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++) {
-			const struct keyword *kw = &keywords[k];
+		for (size_t o = by_letter.from[c - 'a']; o < by_letter.from[c - 'a' + 1]; o++) {
+			const struct keyword *kw = &keywords[by_letter.order[o]];
 			size_t end;
 
-			if (kw->word[0] != c || (end = keyword_at(s, n, i, kw->word)) == 0)
+			if ((end = keyword_at(s, n, i, kw->word)) == 0)
 				continue;
 			for (unsigned b = 0; b < KW_KINDS; b++)
 				if ((kw->kinds & 1u << b) && at[b] == 0)
@@ -932,6 +959,45 @@ unquoted(const char *text, size_t len, size_t *out_len)
 		*out_len = o;
 	}
 	return copy;
+}
+
+/* Whether a line has what a detail needs (take_iban, take_number and
+ * take_bic ask the same): an IBAN's country and check digits at a word
+ * start, or a keyword that lets a number or a BIC count. */
+static bool
+line_may_give_details(const char *s, size_t n)
+{
+	size_t at[KW_KINDS];
+	char country[2];
+
+	if (line_keywords(s, n, at) || at[KW_BIC] || at[KW_ROUTING] || at[KW_SORT] ||
+	    at[KW_ALONE] || (at[KW_ACCOUNT] && at[KW_BANK]))
+		return true;
+	for (size_t i = 0; i + 4 <= n; i++) {
+		if (!ascii_alpha(s[i]) || (i > 0 && ascii_alnum(s[i - 1])) ||
+		    !ascii_alpha(s[i + 1]) || !ascii_digit(s[i + 2]) || !ascii_digit(s[i + 3]))
+			continue;
+		country[0] = ascii_upper(s[i]);
+		country[1] = ascii_upper(s[i + 1]);
+		if (iban_length(country) > 0)
+			return true;
+	}
+	return false;
+}
+
+bool
+mail_payment_may_give_details(const char *text, size_t len)
+{
+	for (size_t i = 0; text != NULL && i < len;) {
+		size_t e = i;
+
+		while (e < len && text[e] != '\n' && text[e] != '\r')
+			e++;
+		if (line_may_give_details(text + i, e - i))
+			return true;
+		i = e + 1;
+	}
+	return false;
 }
 
 void

@@ -558,10 +558,10 @@ static const char *const migrations[] = {
 	"  'localtime')), '+' || net_days || ' days')"
 	" WHERE due = '' AND net_days > 0 AND kind = 2;"
 	/* list mail an older vtriage indexed without its payment details is
-	 * read again once (store/index.c, reread_once: revision 2); a new
+	 * read again once (store/index.c, reread_once: revision 3); a new
 	 * store has none */
 	"INSERT OR REPLACE INTO meta (key, value)"
-	" SELECT 'reread', CASE WHEN EXISTS (SELECT 1 FROM messages) THEN '0' ELSE '2' END;",
+	" SELECT 'reread', CASE WHEN EXISTS (SELECT 1 FROM messages) THEN '0' ELSE '3' END;",
 };
 /* clang-format on */
 

@@ -799,9 +799,13 @@ reread_deferred_pdfs(struct index_run *r, struct mail_db *db, const struct mail_
  * vendor's domain, whose payment details are read since schema 19 when
  * no server authenticated it (a forged List-Id took a forgery out of
  * every check; which verdicts it had, the store kept only for
- * failures). Bump the revision, and the migration's, with a new
- * selection when reading grows again. */
-#define REREAD_REV "2"
+ * failures), and since revision 3 all of it that may give bank
+ * details (Authentication-Results passing under a stranger's server are
+ * the sender's to write too).
+ * Bump the revision, and the migration's (a store made new has
+ * nothing to read again), with a new selection when reading grows
+ * again. */
+#define REREAD_REV "3"
 
 static vt_status
 reread_once(struct index_run *r, struct mail_db *db, const struct mail_index_options *opts,

@@ -1,7 +1,8 @@
 /*
  * mail_payment_scan over raw bytes, exactly size of them (no NUL after):
  * whatever it reads, its output stays bounded, terminated, well-formed
- * and distinct, and every IBAN it reports validates. mail_iban_valid is
+ * and distinct, and every IBAN it reports validates; what gives details
+ * passes mail_payment_may_give_details. mail_iban_valid is
  * fuzzed on the input's first bytes as a string too.
  */
 #include "config.h"
@@ -61,6 +62,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	mail_payment_scan((const char *)data, size, &f);
 	if (f.n_details > MAIL_PAYMENT_DETAILS)
+		abort();
+	/* list mail is scanned only past the gate: it must let in all
+	 * that gives details */
+	if (f.n_details > 0 && !mail_payment_may_give_details((const char *)data, size))
 		abort();
 	for (size_t i = 0; i < f.n_details; i++) {
 		check_detail(&f.details[i]);

@@ -162,13 +162,30 @@ mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-4" "Tue, 06 Oct 202
 vt index --quiet
 contains "list mail no server authenticated is read for bank details too" "$(vt check)" \
 	"GB33BUKB20201555555555 is new"
+# nor any verdict at all: it came round the server that writes them
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-5" "Wed, 07 Oct 2026 09:00:00 +0000" \
+	"List-Id: Billing <billing.evil.example>\n" \
+	"Dear customer,\n\nplease pay invoice AT-5 for \$2,500.00 to IBAN FR14 2004 1010 0505 0001 3M02 606.\n"
+# and a real post without one, about no money
+mail "Ann Lee <ann.lee@acmetel.example>" "Re: [dev] build fails again" "$LATER" \
+	"List-Id: Developers <dev.lists.example>\n" "Now it fails with gcc 13.\n"
+vt index --quiet
+check=$(vt check)
+contains "and list mail no server judged" "$check" "FR1420041010050500013M02606 is new"
+lacks "(a real list post without a verdict is not flagged)" "$check" "fails again"
+# a pass the forger wrote, under a server of its own
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-6" "Thu, 08 Oct 2026 09:00:00 +0000" \
+	"List-Id: Billing <billing.evil.example>\nAuthentication-Results: mail.evil.example; dkim=pass header.d=acmetel.example; spf=pass smtp.mailfrom=acmetel.example; dmarc=pass header.from=acmetel.example\n" \
+	"Dear customer,\n\nplease pay invoice AT-6 for \$2,500.00 to IBAN NL91 ABNA 0417 1643 00.\n"
+vt index --quiet
+contains "and list mail only a stranger's server passed" "$(vt check)" "NL91ABNA0417164300 is new"
 is "(a store this vtriage made reads nothing again)" \
-	"$(sqlite3 "$D/data/vtriage.db" "SELECT value FROM meta WHERE key = 'reread'")" 2
+	"$(sqlite3 "$D/data/vtriage.db" "SELECT value FROM meta WHERE key = 'reread'")" 3
 # what a vtriage before read of the forgeries: no bank details, and no
 # verdict kept of the one no server authenticated
-sqlite3 "$D/data/vtriage.db" "DELETE FROM payment_details WHERE message_id IN ('m5@test', 'm7@test');
-	DELETE FROM trust_signals WHERE message_id IN ('m5@test', 'm7@test');
-	UPDATE meta SET value = '0' WHERE key = 'reread'"
+sqlite3 "$D/data/vtriage.db" "DELETE FROM payment_details WHERE message_id IN ('m5@test', 'm7@test', 'm8@test', 'm10@test');
+	DELETE FROM trust_signals WHERE message_id IN ('m5@test', 'm7@test', 'm8@test', 'm10@test');
+	UPDATE meta SET value = '2' WHERE key = 'reread'"
 lacks "(no bank details)" "$(vt vendor bank acmetel)" GB
 vt index --quiet
 bank=$(vt vendor bank acmetel)
@@ -176,6 +193,9 @@ contains "list mail from a vendor's domain is read again once" "$bank" \
 	"GB82WEST12345698765432             iban    unverified"
 contains "the one no server authenticated too" "$bank" \
 	"GB33BUKB20201555555555             iban    unverified"
+contains "and the one no server judged" "$bank" \
+	"FR1420041010050500013M02606        iban    unverified"
+contains "and the one a stranger's server passed" "$(echo "$bank" | grep NL91ABNA0417164300)" "unverified"
 
 # ---- names written to pass no index of names --------------------------------------
 # a Cyrillic letter in a contact's name, a contact's and a vendor's

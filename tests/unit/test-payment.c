@@ -735,11 +735,52 @@ a_256_kb_body_of_near_matches_is_scanned_fast(void **state)
 	free(text);
 }
 
+/* The gate before the scan of list mail: every text the scan finds a
+ * detail in passes it (the fuzz target asks the same of any bytes); a
+ * list post's dates, phone numbers, amounts and "my account" do not. */
+static void
+texts_without_bank_words_or_ibans_give_no_details(void **state)
+{
+	static const char *const giving[] = {
+		"Please pay to DE89 3704 0044 0532 0130 00.",
+		"iban: gb82west12345698765432",
+		"Beneficiary: AcmeTel\nSWIFT: COBADEFFXXX",
+		"Routing number 021000021, account 12345678",
+		"Sort code 20-00-00, account number 55779911",
+		"Our bank account: 1234567890",
+		"Bank details:\nAccount 998877665",
+		"Kontonummer 0532013000",
+		"Acct 00123456",
+	};
+	static const char *const not_giving[] = {
+		"It works for me with gcc 12.\nOn 2026-10-05 Ann wrote:\n> It fails.",
+		"Call me at +1 555 0100 123 or on my mobile, 0171 2345678.",
+		"The quote is $2,500.00 for 12 months; order 88812345.",
+		"I reset my account password and the build passed (r123456).",
+		"",
+	};
+	struct mail_payment_facts f;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof giving / sizeof giving[0]; i++) {
+		mail_payment_scan(giving[i], strlen(giving[i]), &f);
+		if (f.n_details == 0)
+			fail_msg("no detail in \"%s\"", giving[i]);
+		if (!mail_payment_may_give_details(giving[i], strlen(giving[i])))
+			fail_msg("the gate shuts out \"%s\"", giving[i]);
+	}
+	for (size_t i = 0; i < sizeof not_giving / sizeof not_giving[0]; i++)
+		if (mail_payment_may_give_details(not_giving[i], strlen(not_giving[i])))
+			fail_msg("the gate lets in \"%s\"", not_giving[i]);
+	assert_false(mail_payment_may_give_details(NULL, 0));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(null_and_empty_input_yield_nothing),
+		cmocka_unit_test(texts_without_bank_words_or_ibans_give_no_details),
 		cmocka_unit_test(kind_names_are_stable),
 		cmocka_unit_test(registry_example_ibans_are_valid),
 		cmocka_unit_test(ibans_with_a_wrong_digit_length_or_country_are_invalid),
