@@ -151,6 +151,28 @@ cmd_contract_list(struct cli *cli, const struct cli_command *self, int argc, cha
 	return 0;
 }
 
+/* What a contract command did, as every command that changes something
+ * says it (cli_print_action); with --format=json beside the numbers it
+ * always gave (fields: taken, NULL when out of memory). */
+static int
+print_contract_action(struct cli *cli, const struct vt_action *done, json_t *fields)
+{
+	char *text;
+
+	if (cli->format != CLI_JSON) {
+		json_decref(fields);
+		return cli_print_action(cli, done);
+	}
+	if (fields != NULL) {
+		text = cli_text(done->summary);
+		json_object_set_new(fields, "changed", json_boolean(done->changed));
+		json_object_set_new(fields, "summary", json_string(text ? text : ""));
+		free(text);
+	}
+	cli_json_emit(cli, fields);
+	return 0;
+}
+
 int
 cmd_contract_decide(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
@@ -160,6 +182,7 @@ cmd_contract_decide(struct cli *cli, const struct cli_command *self, int argc, c
 						     { 0 } };
 	bool accept = strcmp(self->name, "accept") == 0;
 	struct vt_error err = { 0 };
+	struct vt_action done;
 	int64_t id = 0;
 	long which, days = 30;
 	int n;
@@ -172,17 +195,13 @@ cmd_contract_decide(struct cli *cli, const struct cli_command *self, int argc, c
 	if (notice != NULL && (days = number(notice, 3650)) < 0)
 		return cli_usage_error(cli, "--notice %s: days, 0 to 3650", notice);
 	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
-	    vt_contract_decide(cli->store, which, accept, kind, days, &id, &err) != VT_OK)
+	    vt_contract_decide(cli->store, which, accept, kind, days, &id, &done, &err) != VT_OK)
 		return cli_error(&err);
-	if (cli->format == CLI_JSON)
-		cli_json_emit(cli,
-			      json_pack("{s:I,s:o}", "suggestion", (json_int_t)which, "contract",
-					accept ? json_integer((json_int_t)id) : json_null()));
-	else if (accept)
-		fprintf(cli->out, "contract %lld (from suggestion %ld)\n", (long long)id, which);
-	else
-		fprintf(cli->out, "suggestion %ld rejected\n", which);
-	return 0;
+	return print_contract_action(cli, &done,
+				     json_pack("{s:I,s:o}", "suggestion", (json_int_t)which,
+					       "contract",
+					       accept ? json_integer((json_int_t)id)
+						      : json_null()));
 }
 
 int
@@ -195,6 +214,7 @@ cmd_contract_set(struct cli *cli, const struct cli_command *self, int argc, char
 					      { "note", true, &note },
 					      { 0 } };
 	struct vt_error err = { 0 };
+	struct vt_action done;
 	int64_t id = 0;
 	long days = 30;
 	int n;
@@ -206,19 +226,16 @@ cmd_contract_set(struct cli *cli, const struct cli_command *self, int argc, char
 	if (notice != NULL && (days = number(notice, 3650)) < 0)
 		return cli_usage_error(cli, "--notice %s: days, 0 to 3650", notice);
 	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
-	    vt_contract_set(cli->store, argv[0], ends, kind, days, note, &id, &err) != VT_OK)
+	    vt_contract_set(cli->store, argv[0], ends, kind, days, note, &id, &done, &err) != VT_OK)
 		return cli_error(&err);
-	if (cli->format == CLI_JSON)
-		cli_json_emit(cli, json_pack("{s:I}", "contract", (json_int_t)id));
-	else
-		fprintf(cli->out, "contract %lld\n", (long long)id);
-	return 0;
+	return print_contract_action(cli, &done, json_pack("{s:I}", "contract", (json_int_t)id));
 }
 
 int
 cmd_contract_remove(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	struct vt_error err = { 0 };
+	struct vt_action done;
 	long which;
 	int n;
 
@@ -227,14 +244,11 @@ cmd_contract_remove(struct cli *cli, const struct cli_command *self, int argc, c
 	if (n != 1 || (which = number(argv[0], 1L << 30)) < 0)
 		return cli_usage_error(cli, "needs the number of one contract");
 	if (cli_open(cli, MAIL_DB_READ_ONLY, &err) != VT_OK ||
-	    vt_contract_remove(cli->store, which, &err) != VT_OK)
+	    vt_contract_remove(cli->store, which, &done, &err) != VT_OK)
 		return cli_error(&err);
-	if (cli->format == CLI_JSON)
-		cli_json_emit(cli,
-			      json_pack("{s:I,s:b}", "contract", (json_int_t)which, "removed", 1));
-	else
-		fprintf(cli->out, "contract %ld removed\n", which);
-	return 0;
+	return print_contract_action(cli, &done,
+				     json_pack("{s:I,s:b}", "contract", (json_int_t)which,
+					       "removed", 1));
 }
 
 /* What needs attention today, for a cron job or a login script: silent

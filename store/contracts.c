@@ -86,6 +86,21 @@ column_dup(sqlite3_stmt *st, int i)
 	return strdup(t ? t : "");
 }
 
+/* The vendor's name for what an action says it did ("" if none). */
+static void
+vendor_name(struct vt_store *s, int64_t vendor, char *out, size_t len)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s, "SELECT name FROM vendors WHERE id = ?", NULL);
+
+	*out = '\0';
+	if (st == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, vendor);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+}
+
 vt_status
 vt_contract_suggestions(struct vt_store *s, const char *slug, bool decided, const char *today,
 			struct vt_contract_suggestion_list *out, struct vt_error *err)
@@ -210,12 +225,15 @@ insert_contract(struct vt_store *s, int64_t vendor, const char *kind, const char
 
 vt_status
 vt_contract_set(struct vt_store *s, const char *slug, const char *ends, const char *kind,
-		long notice, const char *note, int64_t *id, struct vt_error *err)
+		long notice, const char *note, int64_t *id, struct vt_action *out,
+		struct vt_error *err)
 {
 	enum mail_contract_kind k;
 	int64_t vendor, made = 0;
+	char name[200];
 	vt_status rc;
 
+	memset(out, 0, sizeof *out);
 	if (!valid_iso(ends))
 		return vt_fail(err, VT_ERR_USAGE, "--ends %s: not a date (YYYY-MM-DD)", ends);
 	if (kind != NULL && !mail_contract_kind_parse(kind, &k))
@@ -243,12 +261,19 @@ vt_contract_set(struct vt_store *s, const char *slug, const char *ends, const ch
 	}
 	if (id != NULL)
 		*id = made;
-	return vt_store_commit(s, err);
+	if ((rc = vt_store_commit(s, err)) != VT_OK)
+		return rc;
+	vendor_name(s, vendor, name, sizeof name);
+	snprintf(out->summary, sizeof out->summary,
+		 "set contract #%lld with %s: ends %s (%s, notice %ld days)", (long long)made, name,
+		 ends, kind ? kind : "contract", notice);
+	out->changed = true;
+	return VT_OK;
 }
 
 vt_status
 vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept, const char *kind,
-		   long notice, int64_t *id, struct vt_error *err)
+		   long notice, int64_t *id, struct vt_action *out, struct vt_error *err)
 {
 	/* clang-format off */
 	sqlite3_stmt *st = vt_sql_prepare(
@@ -262,6 +287,7 @@ vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept, const ch
 	int state = -1, rc;
 	enum mail_contract_kind k;
 
+	memset(out, 0, sizeof *out);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
 	sqlite3_bind_int64(st, 1, suggestion);
@@ -337,25 +363,44 @@ vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept, const ch
 	}
 	if (id != NULL)
 		*id = made_id;
-	return vt_store_commit(s, err);
+	if ((rc = vt_store_commit(s, err)) != VT_OK)
+		return (vt_status)rc;
+	{
+		char name[200];
+
+		vendor_name(s, vendor, name, sizeof name);
+		if (accept)
+			snprintf(out->summary, sizeof out->summary,
+				 "accepted suggestion %lld: contract #%lld with %s: ends %s (%s, "
+				 "notice %ld days)",
+				 (long long)suggestion, (long long)made_id, name, ends,
+				 kind ? kind : found_kind, notice);
+		else
+			snprintf(out->summary, sizeof out->summary,
+				 "rejected suggestion %lld: %s's %s date %s is not offered again",
+				 (long long)suggestion, name, found_kind, ends);
+	}
+	out->changed = true;
+	return VT_OK;
 }
 
 /* Undoable: the journal keeps the contract as it was, in the order
  * vt_contract_restore reads it. */
 vt_status
-vt_contract_remove(struct vt_store *s, int64_t id, struct vt_error *err)
+vt_contract_remove(struct vt_store *s, int64_t id, struct vt_action *out, struct vt_error *err)
 {
 	sqlite3_stmt *st = vt_sql_prepare(
 		s,
 		"SELECT vendor_id, printf('%s\t%s\t%d\t%s\t%d\t%s', kind, ends, notice_days,"
 		" coalesce(suggestion_id, ''), created, note), kind, ends FROM contracts WHERE id = ?",
 		err);
-	char target[24], summary[160];
+	char target[24], summary[160], kind[32] = "", ends[11] = "";
 	int64_t vendor = 0;
 	char *was = NULL;
 	vt_status rc;
 	int step;
 
+	memset(out, 0, sizeof *out);
 	if (st == NULL)
 		return err ? err->status : VT_ERR_DB;
 	/* read under the write lock: two removals at once journalled the
@@ -366,9 +411,9 @@ vt_contract_remove(struct vt_store *s, int64_t id, struct vt_error *err)
 	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		vendor = sqlite3_column_int64(st, 0);
 		was = vt_strdup0((const char *)sqlite3_column_text(st, 1));
-		snprintf(summary, sizeof summary, "removed the %s contract ending %s",
-			 (const char *)sqlite3_column_text(st, 2),
-			 (const char *)sqlite3_column_text(st, 3));
+		snprintf(kind, sizeof kind, "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(ends, sizeof ends, "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(summary, sizeof summary, "removed the %s contract ending %s", kind, ends);
 	}
 	sqlite3_reset(st);
 	if (step == SQLITE_DONE)
@@ -386,6 +431,15 @@ vt_contract_remove(struct vt_store *s, int64_t id, struct vt_error *err)
 		rc = vt_journal_add(s, "contract-removed", vendor, target, was, "", summary, err);
 	rc = rc == VT_OK ? vt_store_commit(s, err) : (vt_store_rollback(s), rc);
 	free(was);
+	if (rc == VT_OK) {
+		char name[200];
+
+		vendor_name(s, vendor, name, sizeof name);
+		snprintf(out->summary, sizeof out->summary,
+			 "removed contract #%lld with %s: ends %s (%s)", (long long)id, name, ends,
+			 kind);
+		out->changed = true;
+	}
 	return rc;
 }
 

@@ -507,14 +507,17 @@ vt_status vt_contract_suggestions_in(struct vt_store *s, const char *slug, const
 				     struct vt_contract_suggestion_list *out, struct vt_error *err);
 void vt_contract_suggestion_list_clear(struct vt_contract_suggestion_list *list);
 /* Accepts (a contract of kind, else the kind the mail named, with notice
- * days; *id its number) or rejects an open suggestion. */
+ * days; *id its number) or rejects an open suggestion. out says what was
+ * done, as for the triage actions. */
 vt_status vt_contract_decide(struct vt_store *s, int64_t suggestion, bool accept, const char *kind,
-			     long notice, int64_t *id, struct vt_error *err);
+			     long notice, int64_t *id, struct vt_action *out, struct vt_error *err);
 /* A contract the user states: ends YYYY-MM-DD, kind NULL: contract. */
 vt_status vt_contract_set(struct vt_store *s, const char *slug, const char *ends, const char *kind,
-			  long notice, const char *note, int64_t *id, struct vt_error *err);
+			  long notice, const char *note, int64_t *id, struct vt_action *out,
+			  struct vt_error *err);
 /* Removes contract id; undoable (vt_undo). */
-vt_status vt_contract_remove(struct vt_store *s, int64_t id, struct vt_error *err);
+vt_status vt_contract_remove(struct vt_store *s, int64_t id, struct vt_action *out,
+			     struct vt_error *err);
 /* Contracts of one vendor (slug) or all, soonest end first; within >= 0:
  * only those ending within so many days of today (YYYY-MM-DD) or in
  * their notice period, and not ended longer ago than their notice. */

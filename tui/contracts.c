@@ -44,6 +44,7 @@ contract_by_hand(struct tui *t, const char *arg)
 	char verb[16] = "", first[64] = "", kind[32] = "", days[16] = "", extra;
 	int words = sscanf(arg, "%15s %63s %31s %15s %c", verb, first, kind, days, &extra);
 	struct vt_error err = { 0 };
+	struct vt_action done;
 	char *slug = NULL, *end = NULL;
 	int64_t id = 0;
 	long notice = 30;
@@ -57,7 +58,7 @@ contract_by_hand(struct tui *t, const char *arg)
 				first);
 			return;
 		}
-		rc = vt_contract_remove(t->store, id, &err);
+		rc = vt_contract_remove(t->store, id, &done, &err);
 	} else if (strcmp(verb, "set") == 0 && words >= 2 && words <= 4) {
 		if (words == 4 && ((notice = strtol(days, &end, 10)) < 0 || *end != '\0')) {
 			tui_say(t, true, "%.15s: a number of days", days);
@@ -68,7 +69,7 @@ contract_by_hand(struct tui *t, const char *arg)
 			return;
 		}
 		rc = vt_contract_set(t->store, slug, first, words >= 3 ? kind : NULL, notice, NULL,
-				     &id, &err);
+				     &id, &done, &err);
 	} else {
 		tui_say(t, true, "usage: :contract [set YYYY-MM-DD [KIND] [NOTICE] | remove N]");
 		return;
@@ -119,6 +120,7 @@ tui_contract_command(struct tui *t, enum km_action a, const char *arg)
 		size_t len = phrase ? strlen(phrase) : 0, next, fit;
 		int room;
 		int64_t id;
+		struct vt_action done;
 
 		snprintf(head, sizeof head, "%.80s %s %s %s%s", name ? name : "", c->kind, c->event,
 			 c->ends, c->ambiguous ? " (day and month may be swapped)" : "");
@@ -163,7 +165,7 @@ tui_contract_command(struct tui *t, enum km_action a, const char *arg)
 				free(days);
 			}
 			if (vt_contract_decide(t->store, c->id, answer[0] == 'a', NULL, notice, &id,
-					       &err) != VT_OK) {
+					       &done, &err) != VT_OK) {
 				tui_say(t, true, "%s", err.msg);
 				free(answer);
 				break;

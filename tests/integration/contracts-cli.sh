@@ -68,7 +68,8 @@ contains "text lists it" "$($V contract list --suggested)" "renews $(in_days 20)
 
 # accepted: a contract, due in its notice period (20 days left, notice 30)
 id=$(field cloudco id)
-is "accept makes a contract" "$($V contract accept "$id")" "contract 1 (from suggestion $id)"
+is "accept makes a contract, and says so" "$($V contract accept "$id")" \
+	"accepted suggestion $id: contract #1 with cloudco.example: ends $(in_days 20) (subscription, notice 30 days)"
 c=$($V contract list --format=json)
 is "listed, due" "$(echo "$c" | python3 -c '
 import json, sys
@@ -90,7 +91,9 @@ contains "the vendor's history shows the accept" "$($V history cloudco)" "accept
 
 # rejected: gone, and another mail with the same date does not bring it back
 kid=$(field kraus id)
-$V contract reject "$kid" >/dev/null
+is "reject --format=json: changed and summary, as every change says it" \
+	"$($V contract reject "$kid" --format=json)" \
+	"{\"suggestion\":$kid,\"contract\":null,\"changed\":true,\"summary\":\"rejected suggestion $kid: kraus.de's maintenance date $Y-04-03 is not offered again\"}"
 mail "Vertrieb <vertrieb@kraus.de>" "Erinnerung" "Ihr Wartungsvertrag l\303\244uft ab am 03/04/$Y.\n"
 $V index --quiet
 lacks "a rejected date is not offered again" "$($V contract list --suggested)" "kraus"
@@ -103,18 +106,21 @@ is "a bad date is refused (exit 2)" "$(status $V contract set pinecrest --ends $
 contains "naming it" "$($V contract set pinecrest --ends $Y-02-30 2>&1)" "--ends $Y-02-30: not a date"
 is "an unknown kind is refused" "$(status $V contract set pinecrest --ends $Y-02-01 --kind lease)" 2
 made=$($V contract set pinecrest --ends "$(in_days 300)" --format=json)
-is "contract set --format=json says which contract" \
-	"$(echo "$made" | python3 -c 'import json,sys; print(sorted(json.load(sys.stdin)))')" "['contract']"
+is "contract set --format=json says which contract, and what changed" \
+	"$(echo "$made" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["changed"], d["summary"])')" \
+	"True set contract #2 with pinecrest.us: ends $(in_days 300) (contract, notice 30 days)"
 contains "undo takes a contract set by hand back" "$($V undo)" "undone: a contract ends $(in_days 300)"
 lacks "gone" "$($V contract list pinecrest)" "$(in_days 300)"
-$V contract set pinecrest --ends "$(in_days 200)" --kind license --notice 60 --note 'PO 4411' >/dev/null
+is "contract set says what it did in a line" \
+	"$($V contract set pinecrest --ends "$(in_days 200)" --kind license --notice 60 --note 'PO 4411')" \
+	"set contract #2 with pinecrest.us: ends $(in_days 200) (license, notice 60 days)"
 is "two contracts" "$($V contract list --format=json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 2
 is "--expiring 30: the one ending within 30 days" \
 	"$($V contract list --expiring 30 --format=json | python3 -c 'import json,sys; print([c["vendor"] for c in json.load(sys.stdin)])')" \
 	"['cloudco']"
 contains "one vendor's" "$($V contract list pinecrest)" "PO 4411"
 is "contract remove --format=json" "$($V contract remove 1 --format=json)" \
-	'{"contract":1,"removed":true}'
+	"{\"contract\":1,\"removed\":true,\"changed\":true,\"summary\":\"removed contract #1 with cloudco.example: ends $(in_days 20) (subscription)\"}"
 lacks "remove" "$($V contract list)" "cloudco"
 contains "the history says so" "$($V history cloudco)" "removed the subscription contract ending"
 contains "undo puts a removed contract back" "$($V undo)" \
