@@ -184,18 +184,27 @@ cmd_snooze(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		return cli_error(&err);
 	}
 	write_marks_if_due(cli);
-	if (cli->format == CLI_JSON) {
-		cli_json_emit(cli,
-			      json_pack("{s:I,s:o}", "messages", (json_int_t)found.count, "until",
-					wake ? json_null() : json_integer((json_int_t)until)));
-	} else if (wake) {
-		fprintf(cli->out, "%zu message%s back\n", found.count, found.count == 1 ? "" : "s");
-	} else {
+	{
+		struct vt_action done = { .changed = found.count > 0 };
 		char when[32];
 
 		cli_format_date(until, when, sizeof when);
-		fprintf(cli->out, "%zu message%s snoozed until %s\n", found.count,
-			found.count == 1 ? "" : "s", when);
+		if (wake)
+			snprintf(done.summary, sizeof done.summary, "%zu message%s back",
+				 found.count, found.count == 1 ? "" : "s");
+		else
+			snprintf(done.summary, sizeof done.summary,
+				 "%zu message%s snoozed until %s", found.count,
+				 found.count == 1 ? "" : "s", when);
+		if (cli->format == CLI_JSON)
+			cli_json_emit(cli,
+				      json_pack("{s:I,s:o,s:b,s:s}", "messages",
+						(json_int_t)found.count, "until",
+						wake ? json_null()
+						     : json_integer((json_int_t)until),
+						"changed", done.changed, "summary", done.summary));
+		else
+			cli_print_action(cli, &done);
 	}
 	cli_found_clear(&found);
 	return 0;

@@ -48,6 +48,9 @@ out=$($V snooze 'subject:Newsletter' --until 2w --format=json)
 is "snooze --format=json says how many and until when" \
 	"$(echo "$out" | python3 -c 'import json,sys,time; o=json.load(sys.stdin); print(o["messages"], 13 * 86400 < o["until"] - time.time() < 15 * 86400)')" \
 	"40 True"
+is "and, as every change, changed and summary" \
+	"$(echo "$out" | python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["changed"], o["summary"])')" \
+	"True 40 messages snoozed until $(date -d "+14 days" +%Y-%m-%d)"
 is "nothing is named any more" "$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_changed')" 0
 is "every snoozed message is recorded as marked" \
 	"$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_marks')" 42
@@ -76,6 +79,9 @@ until=$later
 
 # woken in bulk: the marks come off now too
 contains "unsnooze finds the snoozed by a plain query" "$($V unsnooze 'subject:Newsletter')" "40 messages back"
+is "unsnooze --format=json: nothing snoozed is nothing changed" \
+	"$($V unsnooze 'subject:Newsletter' --format=json)" \
+	'{"messages":0,"until":null,"changed":false,"summary":"0 messages back"}'
 is "woken: nothing named" "$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_changed')" 0
 is "the marks came off but the thread still snoozed" "$(sqlite3 "$DB" 'SELECT count(*) FROM snooze_marks')" 2
 is "the index carries none of the woken" "$(notmuch count "property:vtriage.snoozed=$until")" 0
