@@ -210,10 +210,23 @@ cmd_attachment_save(struct cli *cli, const struct cli_command *self, int argc, c
 		goto out;
 	}
 	{
-		char *shown = cli_text(dest);
+		struct vt_action done = { .changed = true };
 
-		fprintf(cli->out, "saved %s\n", shown ? shown : "");
-		free(shown);
+		snprintf(done.summary, sizeof done.summary, "saved %s", dest);
+		if (cli->format == CLI_JSON) {
+			json_t *o = json_object();
+			char *text = cli_text(done.summary);
+
+			cli_json_set_text(o, "message_id", found.items[0].id);
+			json_object_set_new(o, "part", json_integer(part));
+			cli_json_set_text(o, "path", dest);
+			json_object_set_new(o, "changed", json_true());
+			json_object_set_new(o, "summary", json_string(text ? text : ""));
+			free(text);
+			cli_json_emit(cli, o);
+		} else {
+			cli_print_action(cli, &done);
+		}
 	}
 	code = 0;
 out:

@@ -177,5 +177,8 @@ $V index --quiet
 mkdir "$TMP/saved"
 ok "the attachment is saved" $V attachment save id:rlo@globex.example 1 --to "$TMP/saved"
 is "under its name with the override named" "$(ls "$TMP/saved")" "bill<U+202E>fdp.exe"
+is "save --format=json: what was saved, changed and summary, as every change says it" \
+	"$($V attachment save id:rlo@globex.example 1 --to "$TMP/saved" --force --format=json)" \
+	"{\"message_id\":\"rlo@globex.example\",\"part\":1,\"path\":\"$TMP/saved/bill<U+202E>fdp.exe\",\"changed\":true,\"summary\":\"saved $TMP/saved/bill<U+202E>fdp.exe\"}"
 
 done_testing
