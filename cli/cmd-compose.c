@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,43 @@ ask(void)
 	if (fgets(line, sizeof line, stdin) == NULL)
 		return 'p';
 	return strchr("yeapq", line[0]) && line[0] ? line[0] : '?';
+}
+
+/* What became of the draft, in a line or (--format=json) an object:
+ * changed when it was sent or kept for later, not when dropped. */
+static void
+say_outcome(struct cli *cli, const char *summary, bool sent, const char *kept_draft,
+	    const struct mail_outgoing *o, const char *account)
+{
+	json_t *obj;
+
+	if (cli->format != CLI_JSON) {
+		char *shown = cli_text(summary);
+
+		fprintf(cli->out, "%s\n", shown ? shown : "");
+		free(shown);
+		return;
+	}
+	obj = json_object();
+	json_object_set_new(obj, "changed", json_boolean(sent || kept_draft != NULL));
+	cli_json_set_text(obj, "summary", summary);
+	json_object_set_new(obj, "sent", json_boolean(sent));
+	if (sent) {
+		cli_json_set_text(obj, "to", o->recipients);
+		cli_json_set_text(obj, "message_id", o->message_id);
+	} else {
+		json_object_set_new(obj, "to", json_null());
+		json_object_set_new(obj, "message_id", json_null());
+	}
+	if (kept_draft != NULL)
+		cli_json_set_text(obj, "draft", kept_draft);
+	else
+		json_object_set_new(obj, "draft", json_null());
+	if (account != NULL && *account != '\0')
+		cli_json_set_text(obj, "account", account);
+	else
+		json_object_set_new(obj, "account", json_null());
+	cli_json_emit(cli, obj);
 }
 
 static int edit_loop(struct cli *cli, char *path, const char *original, bool terminal,
@@ -102,7 +140,8 @@ edit_loop(struct cli *cli, char *path, const char *original, bool terminal,
 			return 1;
 		}
 		if (strcmp(text, original) == 0 && !terminal) {
-			fprintf(cli->out, "not sent: the draft was not changed (dropped)\n");
+			say_outcome(cli, "not sent: the draft was not changed (dropped)", false,
+				    NULL, NULL, NULL);
 			unlink(path);
 			free(text);
 			return 0;
@@ -114,9 +153,13 @@ edit_loop(struct cli *cli, char *path, const char *original, bool terminal,
 			continue;
 		}
 		if (choice == 'p' || choice == 'q') {
+			char said[PATH_MAX + 16];
+
 			if (choice == 'q')
 				unlink(path);
-			fprintf(cli->out, choice == 'q' ? "abandoned\n" : "postponed: %s\n", path);
+			snprintf(said, sizeof said, "postponed: %s", path);
+			say_outcome(cli, choice == 'q' ? "abandoned" : said, false,
+				    choice == 'q' ? NULL : path, NULL, NULL);
 			free(text);
 			return 0;
 		}
@@ -175,17 +218,20 @@ edit_loop(struct cli *cli, char *path, const char *original, bool terminal,
 			return 1;
 		}
 		{
-			char *to = cli_text(o.recipients), *warning = cli_text(sent.warning);
+			char *warning = cli_text(sent.warning), *said = NULL;
 
-			fprintf(cli->out, "sent to %s <%s>\n", to ? to : "", o.message_id);
-			if (sent.account[0])
-				fprintf(cli->out,
-					"the copy goes to the Sent folder of account %s at the next sync\n",
-					sent.account);
+			/* one line, as every command that changes something says it */
+			if (asprintf(&said, "sent to %s <%s>%s%s%s", o.recipients, o.message_id,
+				     sent.account[0]
+					     ? "; the copy goes to the Sent folder of account "
+					     : "",
+				     sent.account, sent.account[0] ? " at the next sync" : "") < 0)
+				said = NULL;
+			say_outcome(cli, said ? said : "sent", true, NULL, &o, sent.account);
+			free(said);
 			if (sent.warning[0])
 				fprintf(stderr, "vtriage: warning: %s\n",
 					warning ? warning : sent.warning);
-			free(to);
 			free(warning);
 		}
 		/* (the draft went as soon as it was sent: vt_send) */

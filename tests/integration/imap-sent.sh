@@ -38,6 +38,7 @@ out=$(EDITOR=$TMP/editor $V reply "$lunch" </dev/null)
 is "reply exits 0" "$?" 0
 contains "it says where the copy goes" "$out" \
 	"the copy goes to the Sent folder of account main at the next sync"
+is "in the one line a change is said in" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 1
 is "From: the account's identity" "$(mail_header "$TMP/sent.eml" From)" \
 	"Rich at Northwind <rich@northwind.example>"
 contains "its Message-ID under that address's domain" "$(mail_header "$TMP/sent.eml" Message-ID)" \

@@ -75,6 +75,9 @@ out=$(EDITOR=$TMP/noedit $V reply id:hostile@vendor.example </dev/null)
 contains "an unchanged draft is not sent" "$out" "not sent"
 ok "nothing reached the command" test ! -e "$TMP/sent.eml"
 is "and the draft is dropped" "$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')" 0
+is "--format=json: an object, nothing changed" \
+	"$(EDITOR=$TMP/noedit $V reply id:hostile@vendor.example --format=json </dev/null)" \
+	'{"changed":false,"summary":"not sent: the draft was not changed (dropped)","sent":false,"to":null,"message_id":null,"draft":null,"account":null}'
 
 write_config "$TMP/fail.conf" "$TMP/mail" "$TMP/data" "[send]
 command = $TMP/failing"
@@ -109,6 +112,13 @@ is "and not in the inbox" "$($V count "id:$sent_id and tag:inbox")" 0
 is "and leaves the file as it was" "$(cat "$TMP/letter.txt")" \
 	"$(printf 'To: sam@parts.example\nSubject: From my notes\n\nThe letter.')"
 is "nor keeps a copy of it among the drafts" "$(ls "$TMP/data/drafts" | wc -l | tr -d ' ')" "$drafts"
+out=$(EDITOR=$TMP/noedit $V compose --draft "$TMP/letter.txt" --format=json </dev/null)
+is "--format=json: sent, changed and summary, as every change says it" "$(echo "$out" | python3 -c '
+import json, sys
+o = json.load(sys.stdin)
+print(o["changed"], o["sent"], o["to"], o["summary"] == "sent to %s <%s>" % (o["to"], o["message_id"]),
+      "<%s>" % o["message_id"] == sys.argv[1])' "$(header "$TMP/sent.eml" Message-ID)")" \
+	"True True sam@parts.example True True"
 
 # sent, but no copy could be kept: said, and no failed send (its draft
 # kept and sent again when taken up)
