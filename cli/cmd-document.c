@@ -222,6 +222,7 @@ cmd_vendor_set(struct cli *cli, const struct cli_command *self, int argc, char *
 	};
 	static const char *const pers[] = { "month", "quarter", "year", "bill" };
 	struct vt_error err = { 0 };
+	struct vt_action done = { .changed = true };
 	struct mail_amount rate;
 	char shown[48], *named;
 	int n;
@@ -251,6 +252,16 @@ cmd_vendor_set(struct cli *cli, const struct cli_command *self, int argc, char *
 			       per_s ? per_s : "month", &err) != VT_OK ||
 	    vt_documents_judge(cli->store, cli->cfg, &err) != VT_OK)
 		return cli_error(&err);
+	/* the vendor as given: a domain may be pasted from mail */
+	named = cli_text(argv[0]);
+	if (rate_s != NULL) {
+		mail_money_format(&rate.money, shown, sizeof shown);
+		snprintf(done.summary, sizeof done.summary, "%s: contracted rate %s per %s",
+			 named ? named : "", shown, per_s ? per_s : "month");
+	} else
+		snprintf(done.summary, sizeof done.summary, "%s: no contracted rate",
+			 named ? named : "");
+	free(named);
 	if (cli->format == CLI_JSON) {
 		json_t *o = json_object();
 
@@ -260,17 +271,10 @@ cmd_vendor_set(struct cli *cli, const struct cli_command *self, int argc, char *
 					   : json_null());
 		json_object_set_new(o, "per",
 				    rate_s ? json_string(per_s ? per_s : "month") : json_null());
+		json_object_set_new(o, "changed", json_true());
+		cli_json_set_text(o, "summary", done.summary);
 		cli_json_emit(cli, o);
 		return 0;
 	}
-	/* the vendor as given: a domain may be pasted from mail */
-	named = cli_text(argv[0]);
-	if (rate_s != NULL) {
-		mail_money_format(&rate.money, shown, sizeof shown);
-		fprintf(cli->out, "%s: contracted rate %s per %s\n", named ? named : "", shown,
-			per_s ? per_s : "month");
-	} else
-		fprintf(cli->out, "%s: no contracted rate\n", named ? named : "");
-	free(named);
-	return 0;
+	return cli_print_action(cli, &done);
 }

@@ -150,7 +150,7 @@ out=$($V vendor set "ev${RLO}il.example" --rate 2500 2>&1)$($V vendor set "c${CS
 is "vendor set echoes a domain pasted from mail: no raw override or C1" "$(raw "$out")" 0
 is "vendor set --format=json" \
 	"$($V vendor set "c${CSI}31m.example" --rate 'EUR 2500' --per quarter --format=json)" \
-	'{"vendor":"c<U+009B>31m.example","rate":{"minor":250000,"currency":"EUR","text":"€2,500.00"},"per":"quarter"}'
+	'{"vendor":"c<U+009B>31m.example","rate":{"minor":250000,"currency":"EUR","text":"€2,500.00"},"per":"quarter","changed":true,"summary":"c<U+009B>31m.example: contracted rate €2,500.00 per quarter"}'
 contains "named" "$out" "ev<U+202E>il.example: contracted rate"
 out=$($V search "vendor:x${RLO}y" 2>&1)
 is "a bad query echoed on stderr: no raw override" "$(raw "$out")" 0
