@@ -1140,6 +1140,12 @@ vt_sql_int(struct vt_store *s, const char *sql, int64_t *out, struct vt_error *e
 }
 
 /* Commits the action's transaction (or rolls it back) and reports it. */
+bool
+vt_text_blank(const char *text)
+{
+	return text == NULL || text[strspn(text, " \t\n\r\f\v")] == '\0';
+}
+
 vt_status
 vt_action_end(struct vt_store *s, vt_status rc, const char *summary, struct vt_action *out,
 	      struct vt_error *err)

@@ -117,7 +117,7 @@ vt_issue_open(struct vt_store *s, struct mail_db *db, const char *slug, const ch
 
 	memset(out, 0, sizeof *out);
 	*id = 0;
-	if (title == NULL || *title == '\0' || strlen(title) > 300)
+	if (vt_text_blank(title) || strlen(title) > 300)
 		return vt_fail(err, VT_ERR_USAGE, "an issue title must have 1 to 300 characters");
 	if ((rc = vt_vendor_get(s, slug, &v, err)) != VT_OK)
 		return rc;

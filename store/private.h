@@ -60,6 +60,10 @@ vt_status vt_ini_parse(const char *text, const char *file, vt_ini_handler handle
 
 /* ---- db.c: sqlite helpers ---- */
 
+/* Whether text is nothing but spaces: a title or name of "   " shows
+ * as nothing, as an empty one would. */
+bool vt_text_blank(const char *text);
+
 /* sqlite's process-wide settings (it reads the environment), once, before
  * its first use; any thread. */
 void vt_sqlite_configure(void);

@@ -172,7 +172,7 @@ vt_vendor_rename(struct vt_store *s, const char *slug, const char *name, struct 
 	vt_status rc;
 
 	memset(out, 0, sizeof *out);
-	if (name == NULL || *name == '\0' || strlen(name) > 200)
+	if (vt_text_blank(name) || strlen(name) > 200)
 		return vt_fail(err, VT_ERR_USAGE, "a vendor name must have 1 to 200 characters");
 	if ((rc = load(s, slug, &v, err)) != VT_OK)
 		return rc;

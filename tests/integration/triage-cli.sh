@@ -42,6 +42,9 @@ $V undo >/dev/null
 is "undo splits them again" "$($V count vendor:acmetel)" "$before"
 $V vendor rename globex "Globex Corporation" >/dev/null
 is "rename shows in show" "$($V vendor show globex --format=json | json 'd["name"]')" "Globex Corporation"
+is "a blank name is no name: exit 2" "$(status $V vendor rename globex "   ")" 2
+is "said as for an empty one" "$($V vendor rename globex "   " 2>&1)" "$($V vendor rename globex "" 2>&1)"
+is "the name stays" "$($V vendor show globex --format=json | json 'd["name"]')" "Globex Corporation"
 is "a subdomain is not an organisation domain" "$(status $V vendor add-domain globex sales.globex.example)" 2
 $V vendor add-domain initech globex.example >/dev/null
 is "a domain moves between vendors" "$($V vendor show initech --format=json | json 'sorted(d["domains"])')" \
@@ -96,6 +99,9 @@ contains "and says so" "$($V issue close "$id")" "closed already"
 is "the note stays the first close's" "$($V issue list --all --format=json | json 'd[0]["note"]')" "credit note received"
 is "an unknown issue exits 2" "$(status $V issue close 42)" 2
 is "issue open needs a title" "$(status $V issue open acmetel)" 2
+is "a blank title is no title: exit 2" "$(status $V issue open acmetel "  " "	")" 2
+is "said as for an empty one" "$($V issue open acmetel "   " 2>&1)" "$($V issue open acmetel "" 2>&1)"
+is "no issue opened" "$($V issue list --all --format=json | json 'len(d)')" 1
 is "a thread that does not exist exits 2" "$(status $V issue open acmetel x --thread thread:ffffffff)" 2
 
 # history and waiting
