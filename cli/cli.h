@@ -75,6 +75,17 @@ struct cli_option {
 };
 int cli_parse_options(struct cli *cli, const struct cli_command *cmd, int argc, char **argv,
 		      const struct cli_option *options);
+/* Every argument of a repeated option, in order (items point into argv;
+ * free items). */
+struct cli_values {
+	const char **items;
+	size_t count;
+};
+/* cli_parse_options, the option named repeated (one of options) allowed
+ * several times: all its arguments go to *all, the last to its value. */
+int cli_parse_options_repeated(struct cli *cli, const struct cli_command *cmd, int argc,
+			       char **argv, const struct cli_option *options, const char *repeated,
+			       struct cli_values *all);
 /* full_name: "vendor list" */
 void cli_print_help(FILE *f, const struct cli_command *cmd, const char *full_name);
 

@@ -27,6 +27,8 @@ int
 cmd_issue_open(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	const char *thread = NULL;
+	/* each --thread is linked: one kept of several was mail left out */
+	struct cli_values threads = { 0 };
 	const struct cli_option options[] = { { "thread", true, &thread }, { 0 } };
 	struct vt_error err = { 0 };
 	struct vt_action a;
@@ -35,19 +37,27 @@ cmd_issue_open(struct cli *cli, const struct cli_command *self, int argc, char *
 	int n;
 	vt_status rc;
 
-	if ((n = cli_parse_options(cli, self, argc, argv, options)) < 0)
+	if ((n = cli_parse_options_repeated(cli, self, argc, argv, options, "thread", &threads)) <
+	    0) {
+		free(threads.items);
 		return n == -2 ? 0 : 2;
-	if (n < 2)
+	}
+	if (n < 2) {
+		free(threads.items);
 		return cli_usage_error(cli, "needs a vendor SLUG and a TITLE");
+	}
 	/* The title may come unquoted: the rest of the operands. */
 	if ((title = cli_join(n - 1, argv + 1)) == NULL) {
+		free(threads.items);
 		vt_fail(&err, VT_ERR_NOMEM, "out of memory");
 		return cli_error(&err);
 	}
 	rc = cli_open(cli, MAIL_DB_READ_ONLY, &err);
 	if (rc == VT_OK)
-		rc = vt_issue_open(cli->store, cli->db, argv[0], title, thread, &id, &a, &err);
+		rc = vt_issue_open(cli->store, cli->db, argv[0], title, threads.items,
+				   threads.count, &id, &a, &err);
 	free(title);
+	free(threads.items);
 	if (rc != VT_OK)
 		return cli_error(&err);
 	if (cli->format == CLI_JSON) {

@@ -193,6 +193,14 @@ int
 cli_parse_options(struct cli *cli, const struct cli_command *cmd, int argc, char **argv,
 		  const struct cli_option *options)
 {
+	return cli_parse_options_repeated(cli, cmd, argc, argv, options, NULL, NULL);
+}
+
+int
+cli_parse_options_repeated(struct cli *cli, const struct cli_command *cmd, int argc, char **argv,
+			   const struct cli_option *options, const char *repeated,
+			   struct cli_values *all)
+{
 	int i, n = 0;
 	bool only_operands = false;
 
@@ -246,6 +254,16 @@ cli_parse_options(struct cli *cli, const struct cli_command *cmd, int argc, char
 		} else
 			value = "1";
 		*o->value = value;
+		if (repeated != NULL && strcmp(o->name, repeated) == 0) {
+			const char **grown = realloc(all->items, (all->count + 1) * sizeof *grown);
+
+			if (grown == NULL) {
+				fprintf(stderr, "vtriage: out of memory\n");
+				return -1;
+			}
+			all->items = grown;
+			all->items[all->count++] = value;
+		}
 	}
 	return n;
 }

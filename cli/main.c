@@ -239,9 +239,10 @@ static const struct cli_command draft_commands[] = {
 
 static const struct cli_command issue_commands[] = {
 	{ .name = "open",
-	  .args = "SLUG TITLE... [--thread THREAD]",
-	  .summary = "Open an issue with a vendor, optionally linked to a thread.",
-	  .help = "THREAD: a thread id as `search` prints it (thread:0000...), or id:MSGID.\n"
+	  .args = "SLUG TITLE... [--thread THREAD]...",
+	  .summary = "Open an issue with a vendor, optionally linked to threads.",
+	  .help = "THREAD: a thread id as `search` prints it (thread:0000...), or id:MSGID;\n"
+		  "each --thread given is linked.\n"
 		  "Links are kept as Message-IDs, so they survive re-indexing. Threads\n"
 		  "linked to open issues match the query issue:open.\n",
 	  .run = cmd_issue_open },

@@ -97,6 +97,7 @@ link_thread(struct vt_store *s, struct mail_db *db, int64_t issue, const char *t
 	}
 	linked->s = s;
 	linked->issue = issue;
+	linked->found = 0; /* this thread's: another's found none of it */
 	rc = mail_for_each_message(db, query, link_one, linked, err);
 	if (rc == VT_OK && linked->found == 0)
 		rc = vt_fail(err, VT_ERR_NOT_FOUND, "no mail matches '%s'", query);
@@ -108,7 +109,8 @@ link_thread(struct vt_store *s, struct mail_db *db, int64_t issue, const char *t
 
 vt_status
 vt_issue_open(struct vt_store *s, struct mail_db *db, const char *slug, const char *title,
-	      const char *thread, int64_t *id, struct vt_action *out, struct vt_error *err)
+	      const char *const *threads, size_t n_threads, int64_t *id, struct vt_action *out,
+	      struct vt_error *err)
 {
 	struct id_list linked = { 0 };
 	struct vt_vendor v;
@@ -132,15 +134,17 @@ vt_issue_open(struct vt_store *s, struct mail_db *db, const char *slug, const ch
 			 v.name, title);
 		rc = vt_journal_add(s, "issue-opened", v.id, target, "", "", summary, err);
 	}
-	if (rc == VT_OK && thread != NULL)
-		rc = link_thread(s, db, *id, thread, &linked, err);
+	for (size_t i = 0; rc == VT_OK && i < n_threads; i++)
+		rc = link_thread(s, db, *id, threads[i], &linked, err);
 	if (rc == VT_OK)
 		rc = vt_store_commit(s, err);
 	else
 		vt_store_rollback(s);
 	if (rc == VT_OK)
 		snprintf(out->summary, sizeof out->summary, "%s%s", summary,
-			 linked.count ? " (thread linked)" : "");
+			 n_threads > 1 ? " (threads linked)"
+			 : n_threads   ? " (thread linked)"
+				       : "");
 	else
 		*id = 0;
 	out->changed = rc == VT_OK;

@@ -337,12 +337,13 @@ struct vt_issue_list {
 };
 
 /*
- * thread: a notmuch thread id ("thread:0000…" or bare), or "id:MSGID";
- * all its messages are linked. NULL: no link yet.
+ * threads: n_threads notmuch thread ids ("thread:0000…" or bare), or
+ * "id:MSGID"; all their messages are linked, or (one not found) none and
+ * no issue opened. None: no link yet.
  */
 vt_status vt_issue_open(struct vt_store *s, struct mail_db *db, const char *slug, const char *title,
-			const char *thread, int64_t *id, struct vt_action *out,
-			struct vt_error *err);
+			const char *const *threads, size_t n_threads, int64_t *id,
+			struct vt_action *out, struct vt_error *err);
 vt_status vt_issue_close(struct vt_store *s, int64_t id, const char *note, struct vt_action *out,
 			 struct vt_error *err);
 vt_status vt_issue_link(struct vt_store *s, struct mail_db *db, int64_t id, const char *thread,

@@ -196,7 +196,10 @@ tui_act_issue_open(struct tui *t, const char *title_arg)
 	if (title != NULL && *title != '\0') {
 		if (tid != NULL && asprintf(&thread, "thread:%s", tid) < 0)
 			thread = NULL;
-		tui_report(t, vt_issue_open(t->store, *t->db, slug, title, thread, &id, &a, &err),
+		tui_report(t,
+			   vt_issue_open(t->store, *t->db, slug, title,
+					 (const char *const *)&thread, thread ? 1 : 0, &id, &a,
+					 &err),
 			   &a, &err);
 	} else {
 		tui_say(t, false, "cancelled");

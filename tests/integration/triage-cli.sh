@@ -102,6 +102,15 @@ is "issue open needs a title" "$(status $V issue open acmetel)" 2
 is "a blank title is no title: exit 2" "$(status $V issue open acmetel "  " "	")" 2
 is "said as for an empty one" "$($V issue open acmetel "   " 2>&1)" "$($V issue open acmetel "" 2>&1)"
 is "no issue opened" "$($V issue list --all --format=json | json 'len(d)')" 1
+# --thread given twice: both threads linked, not only the last
+bill=$($V search --format=json --limit 1 'vendor:acmetel and subject:"AT-2026-11"' | json 'd[0]["thread"]')
+two=$($V issue open acmetel "Two bills" --thread "$thread" --thread "$bill" --format=json | json 'd["id"]')
+is "every --thread is linked" "$($V issue list --format=json | json "[len(i['messages']) for i in d if i['id'] == $two]")" \
+	"[$(($($V count "thread:$thread") + $($V count "thread:$bill")))]"
+$V issue close "$two" >/dev/null
+is "one --thread of several not found: exit 2" \
+	"$(status $V issue open acmetel x --thread "$thread" --thread thread:ffffffff)" 2
+is "and no issue opened" "$($V issue list --all --format=json | json 'len(d)')" 2
 is "a thread that does not exist exits 2" "$(status $V issue open acmetel x --thread thread:ffffffff)" 2
 
 # history and waiting

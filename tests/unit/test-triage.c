@@ -262,8 +262,8 @@ manual_overrides_survive_rebuilding_the_index(void **state)
 	act_ok(vt_vendor_rename(f->store, "acmetel", "AcmeTel Group", &a, &err), &a, &err);
 	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a,
 	       &err);
-	act_ok(vt_issue_open(f->store, f->db, "acmetel", "Wrong bill", "id:inv-10@acmetel.example",
-			     &id, &a, &err),
+	act_ok(vt_issue_open(f->store, f->db, "acmetel", "Wrong bill",
+			     (const char *[]){ "id:inv-10@acmetel.example" }, 1, &id, &a, &err),
 	       &a, &err);
 	/* throw the notmuch index away and index from scratch */
 	close_all(f);
@@ -292,7 +292,8 @@ issues_open_close_link_and_undo(void **state)
 
 	index_ok(f);
 	act_ok(vt_issue_open(f->store, f->db, "acmetel", "October bill is wrong",
-			     "id:re-inv-10@northwind.example", &id, &a, &err),
+			     (const char *[]){ "id:re-inv-10@northwind.example" }, 1, &id, &a,
+			     &err),
 	       &a, &err);
 	assert_true(id > 0);
 	/* the whole thread is linked, by Message-ID */
@@ -305,7 +306,8 @@ issues_open_close_link_and_undo(void **state)
 	assert_int_equal(count(f, "issue:closed"), 0);
 	assert_int_equal(count(f, "issue:open and from:rich@northwind.example"), 1);
 
-	act_ok(vt_issue_open(f->store, f->db, "globex", "Quote too high", NULL, &other, &a, &err),
+	act_ok(vt_issue_open(f->store, f->db, "globex", "Quote too high", NULL, 0, &other, &a,
+			     &err),
 	       &a, &err);
 	assert_int_equal(count(f, "issue:open"), 2);
 	act_ok(vt_issue_link(f->store, f->db, other, "id:q-1187@globex.example", &a, &err), &a,
@@ -348,8 +350,9 @@ issues_open_close_link_and_undo(void **state)
 	assert_int_equal(list.count, 0);
 	vt_issue_list_clear(&list);
 
-	assert_int_equal(vt_issue_open(f->store, f->db, "acmetel", "x", "thread:ffffffffffffffff",
-				       &id, &a, &err),
+	assert_int_equal(vt_issue_open(f->store, f->db, "acmetel", "x",
+				       (const char *[]){ "thread:ffffffffffffffff" }, 1, &id, &a,
+				       &err),
 			 VT_ERR_NOT_FOUND);
 	assert_int_equal(vt_issue_list(f->store, NULL, true, &list, &err), VT_OK);
 	assert_int_equal(list.count, 0); /* the failed open left nothing */
@@ -615,7 +618,7 @@ history_is_one_timeline_newest_first(void **state)
 	index_ok(f);
 	act_ok(vt_vendor_set_bucket(f->store, "acmetel", VT_BUCKET_TRUSTED, false, &a, &err), &a,
 	       &err);
-	act_ok(vt_issue_open(f->store, f->db, "acmetel", "Bill", NULL, &id, &a, &err), &a, &err);
+	act_ok(vt_issue_open(f->store, f->db, "acmetel", "Bill", NULL, 0, &id, &a, &err), &a, &err);
 	act_ok(vt_issue_close(f->store, id, NULL, &a, &err), &a, &err);
 	assert_int_equal(vt_history(f->store, "acmetel", -1, &h, &err), VT_OK);
 	assert_int_equal(h.count, 5);

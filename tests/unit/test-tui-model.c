@@ -671,7 +671,7 @@ panes_show_the_vendor(void **state)
 	int64_t id;
 
 	index_ok(f);
-	assert_int_equal(vt_issue_open(f->store, f->db, "acmetel", "Bill", NULL, &id, &a, &err),
+	assert_int_equal(vt_issue_open(f->store, f->db, "acmetel", "Bill", NULL, 0, &id, &a, &err),
 			 VT_OK);
 	assert_int_equal(tui_panes_load(&p, f->store, "acmetel", false, &err), VT_OK);
 	assert_string_equal(p.vendor.slug, "acmetel");
