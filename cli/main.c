@@ -535,6 +535,18 @@ on_signal(int sig)
 		cli_interrupted = 1;
 }
 
+/* Output that could not be written is a failure, whatever printed it:
+ * help and the version too (a full disk, a closed pipe). */
+static int
+flushed(int rc)
+{
+	if (fflush(stdout) != 0 && rc == 0) {
+		perror("vtriage: stdout");
+		rc = 1;
+	}
+	return rc;
+}
+
 static int
 dispatch(struct cli *cli, const struct cli_command *table, const char *parent, int argc,
 	 char **argv)
@@ -599,11 +611,11 @@ main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			print_main_help(stdout);
-			return 0;
+			return flushed(0);
 		}
 		if (strcmp(argv[i], "--version") == 0) {
 			printf("vtriage %s\n", PACKAGE_VERSION);
-			return 0;
+			return flushed(0);
 		}
 		if (strcmp(argv[i], "--config") == 0) {
 			if (i + 1 == argc) {
@@ -641,7 +653,7 @@ main(int argc, char **argv)
 
 		if (i + 1 == argc) {
 			print_main_help(stdout);
-			return 0;
+			return flushed(0);
 		}
 		if (c == NULL || (i + 2 < argc && sub == NULL)) {
 			char *shown = cli_text(i + 2 < argc && c ? argv[i + 2] : argv[i + 1]);
@@ -656,13 +668,9 @@ main(int argc, char **argv)
 			cli_print_help(stdout, sub, name);
 		} else
 			cli_print_help(stdout, c, c->name);
-		return 0;
+		return flushed(0);
 	}
 	rc = dispatch(&cli, commands, NULL, argc - i, argv + i);
 	cli_close(&cli);
-	if (fflush(stdout) != 0 && rc == 0) {
-		perror("vtriage: stdout");
-		rc = 1;
-	}
-	return rc;
+	return flushed(rc);
 }

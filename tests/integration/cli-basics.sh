@@ -18,6 +18,11 @@ contains "help COMMAND SUBCOMMAND: the subcommand's" "$($V help vendor promote 2
 is "help of no such command exits 2" "$(status $V help frobnicate)" 2
 contains "and names it" "$($V help frobnicate 2>&1)" "no command 'frobnicate'"
 is "help of no such subcommand exits 2" "$(status $V help vendor frobnicate)" 2
+# output that cannot be written is a failure, help and version too
+for args in --help --version help "help vendor" "help vendor promote" "vendor --help"; do
+	is "$args to a full disk: exit 1" "$(status sh -c "$V $args >/dev/full")" 1
+	is "$args to a full disk: said" "$($V $args 2>&1 >/dev/full)" "vtriage: stdout: No space left on device"
+done
 is "--config without FILE exits 2" "$(status $V --config)" 2
 contains "and says what it needs" "$($V --config 2>&1)" "--config needs FILE"
 is "snooze --list beside a query and --until exits 2 (it snoozes nothing)" \
