@@ -37,6 +37,7 @@ struct config_key {
 	size_t field;       /* offset of the value in struct vt_config */
 	size_t count_field; /* for lists: offset of the count */
 	long min, max;      /* for numbers */
+	const char *one_of; /* for numbers with a few meanings: the only values, "0|8|10" */
 };
 
 #define FIELD(f) offsetof(struct vt_config, f)
@@ -90,7 +91,7 @@ static const struct config_key config_keys[] = {
 	{ .section = "ui", .key = "fold_quotes", .type = CONFIG_BOOL, .field = FIELD(ui_fold_quotes) },
 	{ .section = "ui", .key = "mouse", .type = CONFIG_BOOL, .field = FIELD(ui_mouse) },
 	{ .section = "ui", .key = "date_width", .type = CONFIG_NUMBER, .field = FIELD(ui_date_w),
-	  .min = 0, .max = 10 },
+	  .min = 0, .max = 10, .one_of = "0|8|10" },
 	{ .section = "ui", .key = "vendor_width", .type = CONFIG_NUMBER,
 	  .field = FIELD(ui_vendor_w), .min = 0, .max = 40 },
 	{ .section = "ui", .key = "authors_width", .type = CONFIG_NUMBER,
@@ -115,6 +116,16 @@ struct parse_state {
 	bool seen[sizeof config_keys / sizeof config_keys[0]];
 	int ignore_line;
 };
+
+/* Whether v is one of the numbers of choices ("0|8|10"). */
+static bool
+one_of(const char *choices, long v)
+{
+	for (const char *p = choices; *p != '\0'; p += strcspn(p, "|"), p += *p == '|')
+		if (strtol(p, NULL, 10) == v)
+			return true;
+	return false;
+}
 
 char *
 vt_strdup0(const char *s)
@@ -404,6 +415,9 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 					err, VT_ERR_CONFIG,
 					"%s:%d: [%s] %s: '%s' is not a whole number from %ld to %ld",
 					ps->file, line, section, key, value, k->min, k->max);
+			if (k->one_of != NULL && !one_of(k->one_of, v))
+				return vt_fail(err, VT_ERR_CONFIG, "%s:%d: [%s] %s: '%s' is not %s",
+					       ps->file, line, section, key, value, k->one_of);
 			*(long *)((char *)ps->cfg + k->field) = v;
 			return VT_OK;
 		}

@@ -221,6 +221,15 @@ is "a bad [keys] binding: count exits 2" "$(status $V --config "$TMP/keys.conf" 
 contains "naming the line" "$($V --config "$TMP/keys.conf" count '*' 2>&1)" \
 	"keys.conf:5: [keys] frobnicate: unknown action"
 
+# [ui] date_width is 0, 8 or 10: another (the interface made 3 a 0) is refused
+for w in 3 9; do
+	printf '[store]\nmaildir = %s\ndata = %s\n[ui]\ndate_width = %s\n' "$TMP/km-mail" "$TMP/km-data" $w \
+		>"$TMP/dw.conf"
+	is "date_width = $w: exit 2" "$(status $V --config "$TMP/dw.conf" count '*')" 2
+	contains "naming the line" "$($V --config "$TMP/dw.conf" count '*' 2>&1)" \
+		"dw.conf:5: [ui] date_width: '$w' is not 0|8|10"
+done
+
 printf '[store]\nmaildir = /m\n\000x\n' >"$TMP/nul.conf"
 contains "a NUL byte in the config: its line named" "$($V --config "$TMP/nul.conf" count '*' 2>&1)" \
 	"nul.conf:3: a NUL byte"
