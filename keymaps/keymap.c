@@ -461,6 +461,14 @@ km_load(const struct vt_config *cfg, struct keymap *out, struct vt_error *err)
 				"%s:%d: [keys] %s: unknown action '%s' (see the help screen, ?)",
 				file, e->line, e->key, name);
 		}
+		/* a line binds its keys beside the defaults: one without keys
+		 * would change nothing, though it reads as an unbinding */
+		if (e->value == NULL || e->value[strspn(e->value, " \t")] == '\0') {
+			km_free(out);
+			return vt_fail(err, VT_ERR_CONFIG,
+				       "%s:%d: [keys] %s: no keys (to unbind a key: none = KEY)",
+				       file, e->line, e->key);
+		}
 		bad[0] = '\0';
 		if (!bind_all(out, ctx, e->value, action, bad, sizeof bad)) {
 			km_free(out);

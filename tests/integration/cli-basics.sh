@@ -220,6 +220,12 @@ printf '[store]\nmaildir = %s\ndata = %s\n[keys]\nfrobnicate = x\n' "$TMP/km-mai
 is "a bad [keys] binding: count exits 2" "$(status $V --config "$TMP/keys.conf" count '*')" 2
 contains "naming the line" "$($V --config "$TMP/keys.conf" count '*' 2>&1)" \
 	"keys.conf:5: [keys] frobnicate: unknown action"
+# a binding without keys binds nothing (unbinding is none = KEY): refused
+printf '[store]\nmaildir = %s\ndata = %s\n[keys]\nup = k\ndemote = \n' "$TMP/km-mail" "$TMP/km-data" \
+	>"$TMP/nokeys.conf"
+is "an action without keys: exit 2" "$(status $V --config "$TMP/nokeys.conf" count '*')" 2
+contains "naming the line" "$($V --config "$TMP/nokeys.conf" count '*' 2>&1)" \
+	"nokeys.conf:6: [keys] demote: no keys (to unbind a key: none = KEY)"
 
 # [ui] date_width is 0, 8 or 10: another (the interface made 3 a 0) is refused
 for w in 3 9; do
