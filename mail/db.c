@@ -509,11 +509,13 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 		return vt_fail(err, VT_ERR_CONFIG, "no mail root: set [store] maildir");
 	/* where the root was set says what to fix */
 	origin = loc->mail_root_origin ? loc->mail_root_origin : "mail root";
+	/* a mail root that is not there is one the configuration names
+	 * wrong (exit 2); one that cannot be read is a failure */
 	if (realpath(loc->mail_root, root) == NULL)
-		return vt_fail(err, VT_ERR_IO, "%s: %s: %s", origin, loc->mail_root,
-			       strerror(errno));
+		return vt_fail(err, errno == ENOENT || errno == ENOTDIR ? VT_ERR_CONFIG : VT_ERR_IO,
+			       "%s: %s: %s", origin, loc->mail_root, strerror(errno));
 	if (stat(root, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return vt_fail(err, VT_ERR_IO, "%s: %s: not a directory", origin, root);
+		return vt_fail(err, VT_ERR_CONFIG, "%s: %s: not a directory", origin, root);
 	if ((rc = mail_make_dirs(loc->data_dir, err)) != VT_OK)
 		return rc;
 	if (snprintf(xapian_dir, sizeof xapian_dir, "%s/notmuch", loc->data_dir) >=

@@ -107,10 +107,17 @@ printf '[identity]\nname = X\n[store]\nmaildir = %s/no-such-mail\ndata = %s/noma
 out=$($V --config "$TMP/nomail.conf" search x 2>&1)
 contains "a missing mail root names its config line" "$out" \
 	"nomail.conf:4: [store] maildir: $TMP/no-such-mail: No such file or directory"
+is "a bad configuration: exit 2" "$(status $V --config "$TMP/nomail.conf" vendor list)" 2
+printf 'not a folder\n' >"$TMP/file-mail"
+printf '[store]\nmaildir = %s/file-mail\ndata = %s/nomail-data\n' "$TMP" "$TMP" >"$TMP/filemail.conf"
+is "a mail root that is a file: exit 2" "$(status $V --config "$TMP/filemail.conf" count '*')" 2
+contains "named" "$($V --config "$TMP/filemail.conf" count '*' 2>&1)" \
+	"filemail.conf:2: [store] maildir: $TMP/file-mail"
 printf '[identity]\nname = X\n[store]\ndata = %s/nomail-data\n' "$TMP" >"$TMP/nomail2.conf"
 out=$(HOME=$TMP/nohome $V --config "$TMP/nomail2.conf" count '*' 2>&1)
 contains "and the default, when none is set" "$out" \
 	"nomail2.conf: no [store] maildir, so ~/Maildir: $TMP/nohome/Maildir: No such file"
+is "exit 2 too" "$(HOME=$TMP/nohome status $V --config "$TMP/nomail2.conf" count '*')" 2
 
 # files 0600 and directories 0700 whatever the umask; a data directory
 # others can read is said

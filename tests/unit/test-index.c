@@ -197,7 +197,7 @@ open_fails_clearly_without_a_mail_root(void **state)
 	struct vt_error err = { 0 };
 	struct mail_db *db = NULL;
 
-	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_ONLY, &db, &err), VT_ERR_IO);
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_ONLY, &db, &err), VT_ERR_CONFIG);
 	assert_null(db);
 	assert_non_null(strstr(err.msg, "/nonexistent/mail"));
 	loc.mail_root = NULL;
