@@ -602,17 +602,58 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 	return db->mail_root ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 }
 
+/*
+ * The notmuch configuration file libnotmuch reads for a database opened
+ * with the user's configuration (lib/open.cc, _load_key_file, 0.37):
+ * $NOTMUCH_CONFIG, else $XDG_CONFIG_HOME/notmuch/PROFILE/config if it is
+ * there, else ~/.notmuch-config[.PROFILE]. Into out; false when none can
+ * be named (no $HOME).
+ */
+static bool
+notmuch_config_file(char *out, size_t len)
+{
+	const char *env = getenv("NOTMUCH_CONFIG"), *home = getenv("HOME");
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *profile = getenv("NOTMUCH_PROFILE");
+
+	if (env != NULL && *env != '\0')
+		return (size_t)snprintf(out, len, "%s", env) < len;
+	if (xdg != NULL && *xdg != '\0')
+		snprintf(out, len, "%s/notmuch/%s/config", xdg, profile ? profile : "default");
+	else if (home != NULL)
+		snprintf(out, len, "%s/.config/notmuch/%s/config", home,
+			 profile ? profile : "default");
+	else
+		*out = '\0';
+	if (*out != '\0' && access(out, R_OK) == 0)
+		return true;
+	if (home == NULL)
+		return false;
+	return (size_t)snprintf(out, len, "%s/.notmuch-config%s%s", home, profile ? "." : "",
+				profile ? profile : "") < len;
+}
+
 static vt_status
-open_existing(struct mail_db *db, const char *path, struct vt_error *err)
+open_existing(struct mail_db *db, const char *path, const char *origin, struct vt_error *err)
 {
 	notmuch_database_mode_t mode = db->mode == MAIL_DB_READ_WRITE
 					       ? NOTMUCH_DATABASE_MODE_READ_WRITE
 					       : NOTMUCH_DATABASE_MODE_READ_ONLY;
 	const char *root;
-	char *msg = NULL, xapian[PATH_MAX];
+	char *msg = NULL, xapian[PATH_MAX], config[PATH_MAX];
 	notmuch_status_t st;
+	struct stat sb;
 	vt_status rc;
 
+	/* where it was set says what to fix */
+	origin = origin ? origin : "notmuch database";
+	/* libnotmuch loads its config file first: a database that is not
+	 * there was said to be a config file that cannot be loaded */
+	if (stat(path, &sb) != 0)
+		return vt_fail(err, errno == ENOENT || errno == ENOTDIR ? VT_ERR_CONFIG : VT_ERR_IO,
+			       "%s: no notmuch database at %s: %s", origin, path, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return vt_fail(err, VT_ERR_CONFIG, "%s: no notmuch database at %s: not a directory",
+			       origin, path);
 	/* its Xapian files: under .notmuch in the mail, or beside it */
 	if (snprintf(xapian, sizeof xapian, "%s/.notmuch/xapian", path) < (int)sizeof xapian &&
 	    access(xapian, F_OK) != 0)
@@ -623,6 +664,18 @@ open_existing(struct mail_db *db, const char *path, struct vt_error *err)
 	/* NULL config: the user's own notmuch configuration applies (its
 	 * mail root, new.tags, new.ignore), as it does for `notmuch new`. */
 	st = notmuch_database_open_with_config(path, mode, NULL, NULL, &db->nm, &msg);
+	if (st == NOTMUCH_STATUS_NO_CONFIG) {
+		free(msg);
+		if (!notmuch_config_file(config, sizeof config))
+			snprintf(config, sizeof config, "~/.notmuch-config");
+		return vt_fail(err, VT_ERR_CONFIG,
+			       "%s: the notmuch database %s is opened with notmuch's own "
+			       "configuration file, %s: %s (write it with `notmuch setup`, or name "
+			       "another in NOTMUCH_CONFIG)",
+			       origin, path, config,
+			       access(config, R_OK) != 0 ? strerror(errno)
+							 : "notmuch cannot read it");
+	}
 	if (st != NOTMUCH_STATUS_SUCCESS) {
 		rc = vt_fail(err, VT_ERR_DB, "cannot open notmuch database %s: %s", path,
 			     msg ? msg : notmuch_status_to_string(st));
@@ -653,7 +706,7 @@ mail_db_open(const struct mail_db_location *loc, enum mail_db_mode mode, struct 
 	db->spans_min_posting_bytes = SPANS_MIN_POSTING_BYTES;
 	db->mode = mode;
 	if (loc->notmuch_db != NULL && *loc->notmuch_db != '\0')
-		rc = open_existing(db, loc->notmuch_db, err);
+		rc = open_existing(db, loc->notmuch_db, loc->notmuch_db_origin, err);
 	else
 		rc = open_own(db, loc, err);
 	if (rc != VT_OK) {

@@ -222,6 +222,8 @@ struct mail_db_location {
 	/* ... or an existing notmuch database (its path; the user's notmuch
 	 * config supplies its mail root). Takes precedence when set. */
 	const char *notmuch_db;
+	/* where notmuch_db was set, which its errors name (NULL: none) */
+	const char *notmuch_db_origin;
 };
 
 vt_status mail_db_open(const struct mail_db_location *loc, enum mail_db_mode mode,

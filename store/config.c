@@ -379,6 +379,10 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 			*str = expand_path(value, ps->base_dir);
 			if (str == &ps->cfg->maildir)
 				ps->cfg->maildir_line = line;
+			if (str == &ps->cfg->notmuch_db &&
+			    asprintf(&ps->cfg->notmuch_db_origin, "%s:%d: [store] notmuch_db",
+				     ps->file, line) < 0)
+				ps->cfg->notmuch_db_origin = NULL;
 			return *str ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		case CONFIG_STRING:
 			/* a name and a command are text: mail headers and argv
@@ -726,6 +730,7 @@ vt_config_free(struct vt_config **cfgp)
 	free(cfg->path);
 	free(cfg->maildir);
 	free(cfg->maildir_origin);
+	free(cfg->notmuch_db_origin);
 	free(cfg->data_dir);
 	free(cfg->pdf_helper);
 	free(cfg->notmuch_db);
@@ -768,6 +773,7 @@ vt_config_mail_location(const struct vt_config *cfg, struct mail_db_location *ou
 	out->mail_root = cfg->maildir;
 	out->mail_root_origin = cfg->maildir_origin;
 	out->notmuch_db = cfg->notmuch_db;
+	out->notmuch_db_origin = cfg->notmuch_db_origin;
 	out->ignore = (const char *const *)cfg->ignore;
 	out->n_ignore = cfg->n_ignore;
 }

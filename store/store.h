@@ -40,6 +40,8 @@ struct vt_config {
 	/* where maildir was set ("FILE:LINE: [store] maildir"), for errors */
 	char *maildir_origin;
 	int maildir_line;
+	/* the same of notmuch_db ("FILE:LINE: [store] notmuch_db") */
+	char *notmuch_db_origin;
 	/* [store] ignore: names and /regex/ the index passes by, as
 	 * notmuch's new.ignore (vtriage's own index; a reused one keeps
 	 * notmuch's setting) */

@@ -220,6 +220,21 @@ is "notmuch_db: a count works with no data directory yet" \
 	"$(NOTMUCH_CONFIG=$nmconf $V --config "$TMP/nmdb.conf" count '*')" \
 	"$(NOTMUCH_CONFIG=$nmconf notmuch count '*')"
 ok "and the data directory was made" test -f "$TMP/fresh/data/vtriage.db"
+# without notmuch's config file, the file is named (libnotmuch's own words,
+# "cannot load config file", named none); without the database, the
+# database is missing
+out=$(NOTMUCH_CONFIG=$TMP/no-such-notmuch-config $V --config "$TMP/nmdb.conf" count '*' 2>&1)
+is "notmuch_db without notmuch's config file: exit 2" "$?" 2
+contains "the file looked for is named, with the line" "$out" \
+	"nmdb.conf:4: [store] notmuch_db: the notmuch database $TMP/nm/db is opened with notmuch's own configuration file, $TMP/no-such-notmuch-config: No such file or directory"
+out=$(env -u NOTMUCH_CONFIG -u XDG_CONFIG_HOME -u NOTMUCH_PROFILE HOME="$TMP/nm-home" \
+	$V --config "$TMP/nmdb.conf" count '*' 2>&1)
+contains "the default one too" "$out" "configuration file, $TMP/nm-home/.notmuch-config: No such file"
+sed "s|^notmuch_db = .*|notmuch_db = $TMP/nm/gone|" "$TMP/nmdb.conf" >"$TMP/nmgone.conf"
+out=$(NOTMUCH_CONFIG=$nmconf $V --config "$TMP/nmgone.conf" count '*' 2>&1)
+is "a notmuch_db that is not there: exit 2" "$?" 2
+is "said missing, not a config file" "$out" \
+	"vtriage: $TMP/nmgone.conf:4: [store] notmuch_db: no notmuch database at $TMP/nm/gone: No such file or directory"
 
 # a binding the interface would refuse is refused by every command
 printf '[store]\nmaildir = %s\ndata = %s\n[keys]\nfrobnicate = x\n' "$TMP/km-mail" "$TMP/km-data" \

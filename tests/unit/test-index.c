@@ -203,7 +203,7 @@ open_fails_clearly_without_a_mail_root(void **state)
 	loc.mail_root = NULL;
 	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_ONLY, &db, &err), VT_ERR_CONFIG);
 	loc.notmuch_db = "/nonexistent/notmuch";
-	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_ONLY, &db, &err), VT_ERR_DB);
+	assert_int_equal(mail_db_open(&loc, MAIL_DB_READ_ONLY, &db, &err), VT_ERR_CONFIG);
 	assert_non_null(strstr(err.msg, "/nonexistent/notmuch"));
 }
 
