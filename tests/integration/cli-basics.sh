@@ -18,6 +18,19 @@ contains "help COMMAND SUBCOMMAND: the subcommand's" "$($V help vendor promote 2
 is "help of no such command exits 2" "$(status $V help frobnicate)" 2
 contains "and names it" "$($V help frobnicate 2>&1)" "no command 'frobnicate'"
 is "help of no such subcommand exits 2" "$(status $V help vendor frobnicate)" 2
+# the man page: a heading for every command --help lists, and help as it is
+if command -v groff >/dev/null 2>&1; then
+	manual=$(groff -man -Tutf8 -rLL=500n -rHY=0 -P-cbou "$top_srcdir/doc/vtriage.1" 2>/dev/null |
+		sed -n '/^COMMANDS/,/^QUERY SYNTAX/p')
+	for cmd in $($V --help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 { print $1 }'); do
+		ok "the man page has an entry for $cmd" \
+			sh -c 'printf "%s\n" "$1" | grep -Eq "^       $2( |\$)"' - "$manual" "$cmd"
+	done
+	help=$(printf '%s\n' "$manual" | sed -n '/^       help/,/^$/p')
+	contains "the man page: help of an unknown command is an error" "$(echo $help)" \
+		"An unknown command or subcommand is named on standard error"
+	lacks "not the list of commands" "$(echo $help)" "with an unknown one"
+fi
 # output that cannot be written is a failure, help and version too
 for args in --help --version help "help vendor" "help vendor promote" "vendor --help"; do
 	is "$args to a full disk: exit 1" "$(status sh -c "$V $args >/dev/full")" 1
