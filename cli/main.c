@@ -556,9 +556,9 @@ dispatch(struct cli *cli, const struct cli_command *table, const char *parent, i
 	if (cmd == NULL) {
 		char *shown = cli_text(argv[0]);
 
-		fprintf(stderr, "vtriage: unknown command '%s%s%s' (see: vtriage %s--help)\n",
+		fprintf(stderr, "vtriage: unknown command '%s%s%s' (see: vtriage %s%s--help)\n",
 			parent ? parent : "", parent ? " " : "", shown ? shown : "",
-			parent ? parent : "");
+			parent ? parent : "", parent ? " " : "");
 		free(shown);
 		return 2;
 	}

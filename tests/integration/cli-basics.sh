@@ -44,6 +44,8 @@ contains "and says why" "$($V snooze vendor:acme --until 3d --list 2>&1)" \
 	"--list lists what is snoozed"
 is "unknown command exits 2" "$(status $V frobnicate)" 2
 contains "unknown command is named" "$($V frobnicate 2>&1)" "frobnicate"
+is "an unknown subcommand points to its group's help" "$($V vendor frobnicate 2>&1)" \
+	"vtriage: unknown command 'vendor frobnicate' (see: vtriage vendor --help)"
 is "unknown option exits 2" "$(status $V search --bogus '*')" 2
 
 # Only sync speaks IMAP: vtriage hands it to vtriage-sync, and no other
