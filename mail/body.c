@@ -1,6 +1,9 @@
 /*
- * The readable text of a message: its first text/plain part, else its
- * first text/html part reduced to text.
+ * The readable text of a message: every inline text part in order (of a
+ * multipart/alternative one, plain text before HTML), HTML reduced to
+ * text, and each attached message with its headers and its own text.
+ * What a part hides is what the pager and the index miss: a list footer
+ * or a second part carrying new bank details is read like the first.
  *
  * GMime walks the MIME tree and undoes the transfer encoding. The charset
  * conversion is done here with iconv rather than with GMime's charset
@@ -20,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <gmime/gmime.h>
 
@@ -35,8 +39,16 @@
  */
 #define FALLBACK_CHARSET "WINDOWS-1252"
 
+/* multiparts inside multiparts, the same (in each message) */
+#define MIME_DEPTH_MAX 64
+/* What an attached message's headers cost beyond their text, so that a
+ * mail of thousands of empty attached messages makes few pieces. */
+#define PIECE_COST 64
+/* An attached message's header as shown: no line of a screen's worth. */
+#define HEADER_MAX 1024
+
 struct find {
-	GMimeObject *plain, *html;
+	GMimeObject *html;
 };
 
 static void
@@ -49,9 +61,7 @@ find_text(GMimeObject *parent, GMimeObject *part, gpointer data)
 	if (!GMIME_IS_TEXT_PART(part) || g_mime_part_is_attachment(GMIME_PART(part)))
 		return;
 	type = g_mime_object_get_content_type(part);
-	if (f->plain == NULL && g_mime_content_type_is_type(type, "text", "plain"))
-		f->plain = part;
-	else if (f->html == NULL && g_mime_content_type_is_type(type, "text", "html"))
+	if (f->html == NULL && g_mime_content_type_is_type(type, "text", "html"))
 		f->html = part;
 }
 
@@ -274,45 +284,345 @@ finish(const char *text, size_t len, size_t max)
 	return out;
 }
 
-static char *
-body_text(GMimeMessage *message, size_t max_bytes, bool links)
+/* Whether part is text shown inline: text/plain or text/html that is no
+ * attachment; *html says which. */
+static bool
+is_inline_text(GMimeObject *part, bool *html)
 {
-	struct find f = { 0 };
-	GMimeObject *part = NULL;
+	GMimeContentType *type;
+
+	if (!GMIME_IS_TEXT_PART(part) || g_mime_part_is_attachment(GMIME_PART(part)))
+		return false;
+	type = g_mime_object_get_content_type(part);
+	*html = g_mime_content_type_is_type(type, "text", "html");
+	return *html || g_mime_content_type_is_type(type, "text", "plain");
+}
+
+/* How readable an alternative is: 2 it has plain text, 1 HTML only, 0
+ * nothing shown (plain text first, as the first text/plain always was). */
+static int
+readable_rank(GMimeObject *part, int nesting)
+{
+	GMimeMultipart *multi;
+	bool html;
+	int best = 0;
+
+	if (is_inline_text(part, &html))
+		return html ? 1 : 2;
+	if (!GMIME_IS_MULTIPART(part) || nesting >= MIME_DEPTH_MAX)
+		return 0;
+	multi = GMIME_MULTIPART(part);
+	for (int i = 0; i < g_mime_multipart_get_count(multi) && best < 2; i++) {
+		int rank = readable_rank(g_mime_multipart_get_part(multi, i), nesting + 1);
+
+		best = rank > best ? rank : best;
+	}
+	return best;
+}
+
+struct walk {
+	struct mail_pieces *out;
+	size_t max_bytes, used; /* the text kept, and what it may come to */
+	bool links, failed;
+};
+
+static struct mail_piece *
+add_piece(struct walk *w, enum mail_piece_kind kind, int depth)
+{
+	struct mail_piece *grown, *piece;
+
+	grown = realloc(w->out->items, (w->out->count + 1) * sizeof *grown);
+	if (grown == NULL) {
+		w->failed = true;
+		return NULL;
+	}
+	w->out->items = grown;
+	piece = &grown[w->out->count++];
+	memset(piece, 0, sizeof *piece);
+	piece->kind = kind;
+	piece->depth = depth;
+	return piece;
+}
+
+/* The text of one part, at most room bytes of it; NULL out of memory. */
+static char *
+part_text(GMimeObject *part, bool html, size_t room, bool links)
+{
 	GByteArray *bytes;
 	GString *text;
 	char *out;
 	size_t limit;
 
-	if (message != NULL) {
-		g_mime_message_foreach(message, find_text, &f);
-		if (f.plain == NULL && f.html == NULL && message->mime_part != NULL &&
-		    GMIME_IS_TEXT_PART(message->mime_part))
-			f.plain = message->mime_part;
-		part = f.plain != NULL ? f.plain : f.html;
-	}
-	if (part == NULL)
-		return finish("", 0, max_bytes);
 	/* Plain text never shrinks below a quarter in UTF-8 (UTF-32 input),
 	 * so more input than that cannot show; HTML can shrink any amount,
 	 * but libxml2 builds a tree of what it reads, several times its size:
 	 * an HTML body is read up to HTML_MAX, the rest of a giant left out. */
-	limit = f.plain != NULL && max_bytes < (SIZE_MAX - 64) / 4 ? max_bytes * 4 + 64 : HTML_MAX;
+	limit = !html && room < (SIZE_MAX - 64) / 4 ? room * 4 + 64 : HTML_MAX;
 	if (limit > G_MAXUINT)
 		limit = G_MAXUINT;
 	bytes = decoded_content(GMIME_PART(part), limit);
 	text = text_to_utf8((const char *)bytes->data, bytes->len,
 			    g_mime_object_get_content_type_parameter(part, "charset"));
 	g_byte_array_free(bytes, TRUE);
-	if (f.plain == NULL) {
+	if (html) {
 		char *reduced = html_to_text(text->str, links);
 
-		out = finish(reduced, strlen(reduced), max_bytes);
+		out = finish(reduced, strlen(reduced), room);
 		g_free(reduced);
 	} else {
-		out = finish(text->str, text->len, max_bytes);
+		out = finish(text->str, text->len, room);
 	}
 	g_string_free(text, TRUE);
+	return out;
+}
+
+static void
+add_text(struct walk *w, GMimeObject *part, bool html, int depth)
+{
+	char *text = part_text(part, html, w->max_bytes - w->used, w->links);
+	struct mail_piece *piece;
+
+	if (text == NULL) {
+		w->failed = true;
+		return;
+	}
+	/* an empty part shows as nothing, not as a part separated from
+	 * the others */
+	if (*text == '\0' || (piece = add_piece(w, MAIL_PIECE_TEXT, depth)) == NULL) {
+		free(text);
+		return;
+	}
+	piece->text = text;
+	w->used += strlen(text);
+}
+
+/* A header as one line of valid UTF-8: an encoded word may decode to a
+ * newline, and "Subject: x\nFrom: billing@bank" must not read as two. */
+static char *
+header_line(const char *value)
+{
+	GString *line = g_string_new(NULL);
+	char *out;
+
+	if (value != NULL)
+		append_valid_utf8(line, value, strlen(value));
+	/* other controls stay, for the pager to show as it shows them in
+	 * the message's own headers ("^[") */
+	for (size_t i = 0; i < line->len; i++)
+		if (line->str[i] == '\n' || line->str[i] == '\r' || line->str[i] == '\t')
+			line->str[i] = ' ';
+	out = finish(line->str, line->len, HEADER_MAX);
+	g_string_free(line, TRUE);
+	return out;
+}
+
+static char *
+addresses_line(InternetAddressList *list)
+{
+	char *text = list ? internet_address_list_to_string(list, NULL, FALSE) : NULL;
+	char *out = header_line(text);
+
+	g_free(text);
+	return out;
+}
+
+static void walk_message(struct walk *w, GMimeMessage *message, int depth);
+
+static void
+walk_attached(struct walk *w, GMimeMessagePart *part, int depth)
+{
+	GMimeMessage *inner = g_mime_message_part_get_message(part);
+	struct mail_piece *piece;
+	GDateTime *when;
+
+	if (depth >= MAIL_MESSAGE_DEPTH_MAX) {
+		if (add_piece(w, MAIL_PIECE_CUT, depth + 1) != NULL)
+			w->used += PIECE_COST;
+		return;
+	}
+	if ((piece = add_piece(w, MAIL_PIECE_MESSAGE, depth + 1)) == NULL)
+		return;
+	piece->from = addresses_line(inner ? g_mime_message_get_from(inner) : NULL);
+	piece->to = addresses_line(inner ? g_mime_message_get_to(inner) : NULL);
+	piece->cc = addresses_line(inner ? g_mime_message_get_cc(inner) : NULL);
+	piece->subject = header_line(inner ? g_mime_message_get_subject(inner) : NULL);
+	when = inner ? g_mime_message_get_date(inner) : NULL;
+	piece->date = when ? (time_t)g_date_time_to_unix(when) : 0;
+	if (!piece->from || !piece->to || !piece->cc || !piece->subject) {
+		w->failed = true;
+		return;
+	}
+	w->used += PIECE_COST + strlen(piece->from) + strlen(piece->to) + strlen(piece->cc) +
+		   strlen(piece->subject);
+	if (inner != NULL)
+		walk_message(w, inner, depth + 1);
+}
+
+static void
+walk_part(struct walk *w, GMimeObject *part, int depth, int nesting)
+{
+	GMimeMultipart *multi;
+	GMimeObject *best = NULL;
+	int best_rank = 0;
+	bool html;
+
+	if (w->failed || w->used >= w->max_bytes)
+		return;
+	if (GMIME_IS_MESSAGE_PART(part)) {
+		walk_attached(w, GMIME_MESSAGE_PART(part), depth);
+		return;
+	}
+	if (is_inline_text(part, &html)) {
+		add_text(w, part, html, depth);
+		return;
+	}
+	if (!GMIME_IS_MULTIPART(part))
+		return; /* no text: an attachment (mail/attachment.c lists it) */
+	if (nesting >= MIME_DEPTH_MAX) {
+		/* said, not hidden: saving the message shows the rest */
+		if (add_piece(w, MAIL_PIECE_CUT, depth) != NULL)
+			w->used += PIECE_COST;
+		return;
+	}
+	multi = GMIME_MULTIPART(part);
+	if (!g_mime_content_type_is_type(g_mime_object_get_content_type(part), "multipart",
+					 "alternative")) {
+		for (int i = 0; i < g_mime_multipart_get_count(multi); i++)
+			walk_part(w, g_mime_multipart_get_part(multi, i), depth, nesting + 1);
+		return;
+	}
+	/* the same content in other forms: one is enough */
+	for (int i = 0; i < g_mime_multipart_get_count(multi); i++) {
+		GMimeObject *child = g_mime_multipart_get_part(multi, i);
+		int rank = readable_rank(child, nesting + 1);
+
+		if (rank > best_rank) {
+			best = child;
+			best_rank = rank;
+		}
+	}
+	if (best != NULL)
+		walk_part(w, best, depth, nesting + 1);
+}
+
+static void
+walk_message(struct walk *w, GMimeMessage *message, int depth)
+{
+	GMimeObject *top = g_mime_message_get_mime_part(message);
+	size_t before = w->out->count;
+	bool html;
+
+	if (top == NULL)
+		return;
+	walk_part(w, top, depth, 0);
+	/* a message that is one text part of its own is read whatever its
+	 * type or disposition says (text/enriched, "attachment"): it has
+	 * nothing else */
+	if (w->out->count == before && !w->failed && w->used < w->max_bytes &&
+	    GMIME_IS_TEXT_PART(top)) {
+		html = g_mime_content_type_is_type(g_mime_object_get_content_type(top), "text",
+						   "html");
+		add_text(w, top, html, depth);
+	}
+}
+
+void
+mail_pieces_clear(struct mail_pieces *pieces)
+{
+	for (size_t i = 0; i < pieces->count; i++) {
+		struct mail_piece *p = &pieces->items[i];
+
+		free(p->text);
+		free(p->from);
+		free(p->to);
+		free(p->cc);
+		free(p->subject);
+	}
+	free(pieces->items);
+	pieces->items = NULL;
+	pieces->count = 0;
+}
+
+static bool
+pieces_of(GMimeMessage *message, size_t max_bytes, bool links, struct mail_pieces *out)
+{
+	struct walk w = { .out = out, .max_bytes = max_bytes, .links = links };
+
+	out->items = NULL;
+	out->count = 0;
+	if (message != NULL)
+		walk_message(&w, message, 0);
+	if (w.failed)
+		mail_pieces_clear(out);
+	return !w.failed;
+}
+
+static void
+append_header(GString *text, const char *label, const char *value)
+{
+	g_string_append_printf(text, "\n%s: %s", label, value);
+}
+
+/*
+ * The pieces as one text, an attached message opened as an inline
+ * forward is ("---------- Forwarded message ----------" and its
+ * headers): the signature, document and contract readers know it for
+ * what it is, the sender's own text above it.
+ */
+static char *
+joined_text(struct mail_pieces *pieces, size_t max_bytes)
+{
+	GString *text;
+	char *out, date[64];
+	struct tm tm;
+
+	if (pieces->count == 1 && pieces->items[0].kind == MAIL_PIECE_TEXT) {
+		out = pieces->items[0].text; /* most mail: no copy */
+		pieces->items[0].text = NULL;
+		return out;
+	}
+	text = g_string_new(NULL);
+	for (size_t i = 0; i < pieces->count; i++) {
+		const struct mail_piece *p = &pieces->items[i];
+
+		if (text->len > 0)
+			g_string_append(text, "\n\n");
+		switch (p->kind) {
+		case MAIL_PIECE_TEXT:
+			g_string_append(text, p->text);
+			break;
+		case MAIL_PIECE_MESSAGE:
+			g_string_append(text, "---------- Forwarded message ----------");
+			append_header(text, "From", p->from);
+			if (p->date == 0 || gmtime_r(&p->date, &tm) == NULL ||
+			    strftime(date, sizeof date, "%a, %d %b %Y %H:%M +0000", &tm) == 0)
+				date[0] = '\0';
+			append_header(text, "Date", date);
+			append_header(text, "Subject", p->subject);
+			append_header(text, "To", p->to);
+			if (*p->cc)
+				append_header(text, "Cc", p->cc);
+			break;
+		case MAIL_PIECE_CUT:
+			g_string_append(text, "(parts nested too deep to read)");
+			break;
+		}
+	}
+	out = finish(text->str, text->len, max_bytes);
+	g_string_free(text, TRUE);
+	return out;
+}
+
+static char *
+body_text(GMimeMessage *message, size_t max_bytes, bool links)
+{
+	struct mail_pieces pieces;
+	char *out;
+
+	if (!pieces_of(message, max_bytes, links, &pieces))
+		return NULL;
+	out = joined_text(&pieces, max_bytes);
+	mail_pieces_clear(&pieces);
 	return out;
 }
 
@@ -367,6 +677,28 @@ mail_body_text(const char *path, size_t max_bytes, char **out, struct vt_error *
 	if (message != NULL)
 		g_object_unref(message);
 	return *out ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
+}
+
+vt_status
+mail_body_pieces(const char *path, size_t max_bytes, struct mail_pieces *out, struct vt_error *err)
+{
+	struct vt_error parse_err = { 0 };
+	GMimeMessage *message;
+	bool ok;
+
+	out->items = NULL;
+	out->count = 0;
+	message = mail_parse_file(path, &parse_err);
+	/* an unreadable file is an error; an unparsable one has no text */
+	if (message == NULL && parse_err.status == VT_ERR_IO) {
+		if (err)
+			*err = parse_err;
+		return parse_err.status;
+	}
+	ok = pieces_of(message, max_bytes, true, out);
+	if (message != NULL)
+		g_object_unref(message);
+	return ok ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 }
 
 char *

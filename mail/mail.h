@@ -1360,13 +1360,52 @@ char *mail_url_clean(const char *link, size_t len);
 /* ---- bodies and signatures (mail/body.c, mail/signature.c) ---- */
 
 /*
- * The readable text of the message in file `path`: its first text/plain
- * part, else its first text/html part reduced to text, each link's
- * target after its text as " <URL>"; decoded to UTF-8 with the part's
- * charset (invalid bytes replaced). At most max_bytes are returned. *out
- * is malloc'd, caller frees.
+ * The readable text of the message in file `path`: its pieces (see
+ * mail_body_pieces) as one text, a blank line between two, an attached
+ * message opened as an inline forward is ("---------- Forwarded message
+ * ----------", From, Date, Subject, To, Cc); HTML reduced to text, each
+ * link's target after its text as " <URL>"; decoded to UTF-8 with the
+ * part's charset (invalid bytes replaced). At most max_bytes are
+ * returned. *out is malloc'd, caller frees.
  */
 vt_status mail_body_text(const char *path, size_t max_bytes, char **out, struct vt_error *err);
+
+/*
+ * What the pager shows of a message, in its order: each inline text part
+ * (text/plain or text/html that is no attachment; of a
+ * multipart/alternative the plain text, else the HTML), and each
+ * attached message (message/rfc822, attached or inline) with its headers
+ * and then its own pieces, one depth deeper. Parts without text are
+ * attachments (mail_attachment_list), not pieces.
+ */
+enum mail_piece_kind {
+	MAIL_PIECE_TEXT,    /* a text part's text */
+	MAIL_PIECE_MESSAGE, /* an attached message starts: its headers */
+	MAIL_PIECE_CUT,     /* parts nested deeper than is read (an attack) */
+};
+struct mail_piece {
+	enum mail_piece_kind kind;
+	/* 0 the message's own; 1 in a message attached to it, ... */
+	int depth;
+	/* TEXT: valid UTF-8, LF line ends, links' targets after their text
+	 * (as mail_body_text); the mail's, unsanitised */
+	char *text;
+	/* MESSAGE: decoded, one line each of valid UTF-8, "" when absent;
+	 * the mail's, unsanitised */
+	char *from, *to, *cc, *subject;
+	time_t date; /* MESSAGE: 0 when it has none */
+};
+struct mail_pieces {
+	struct mail_piece *items;
+	size_t count;
+};
+/* The pieces of the message in file path, their text at most max_bytes
+ * in all (what comes after is left out). A file that is not a message has
+ * none; one that cannot be read is VT_ERR_IO. Clear with
+ * mail_pieces_clear. */
+vt_status mail_body_pieces(const char *path, size_t max_bytes, struct mail_pieces *out,
+			   struct vt_error *err);
+void mail_pieces_clear(struct mail_pieces *pieces);
 
 /*
  * Finds the writer's signature in a plain-text body (quoted and forwarded

@@ -148,6 +148,11 @@ struct mail_prefetch *mail_prefetch_start(char *const *paths, size_t n,
 void mail_prefetch_take(struct mail_prefetch *p, size_t i, struct mail_file_facts *out);
 void mail_prefetch_stop(struct mail_prefetch *p);
 
+/* Attached messages inside attached messages, read (body.c) and listed
+ * (attachment.c) to this depth: a forward of a forward is common; more
+ * is no mail but an attack on the stack. */
+#define MAIL_MESSAGE_DEPTH_MAX 8
+
 /* A message file parsed by GMime (NULL after err: VT_ERR_IO unreadable,
  * VT_ERR_PROTOCOL unparsable); g_object_unref() it. */
 GMimeMessage *mail_parse_file(const char *path, struct vt_error *err);

@@ -2,10 +2,12 @@
  * A message file of raw bytes, read as the indexer reads one (GMime's
  * parser, then ours: headers and addresses, attribution, the MIME walk
  * and body decoding, signature, payment details, document and contract
- * dates, the trust facts) and as the pager reads it (its text). Whatever
- * the bytes: addresses hold an '@' and no upper case, every fixed field
- * is a string inside its array, and the text is valid UTF-8 within its
- * limit, with no NUL and no CR.
+ * dates, the trust facts) and as the pager reads it (its text, and its
+ * pieces: text parts and attached messages). Whatever the bytes:
+ * addresses hold an '@' and no upper case, every fixed field is a string
+ * inside its array, and the text is valid UTF-8 within its limit, with no
+ * NUL and no CR; an attached message's headers are one line each, and
+ * nesting stays within its bound.
  */
 #include "config.h"
 
@@ -53,6 +55,40 @@ check_text(const char *text, size_t max)
 	size_t len = strlen(text);
 
 	if (len > max || strchr(text, '\r') != NULL || !g_utf8_validate(text, (gssize)len, NULL))
+		abort();
+}
+
+/* A header of an attached message: valid UTF-8 on one line. */
+static void
+check_header(const char *value)
+{
+	if (value == NULL || !g_utf8_validate(value, -1, NULL))
+		abort();
+	if (strpbrk(value, "\r\n") != NULL)
+		abort();
+}
+
+static void
+check_pieces(const struct mail_pieces *pieces, size_t max)
+{
+	size_t text = 0;
+
+	for (size_t i = 0; i < pieces->count; i++) {
+		const struct mail_piece *p = &pieces->items[i];
+
+		if (p->depth < 0 || p->depth > 9 || (unsigned)p->kind > MAIL_PIECE_CUT)
+			abort();
+		if (p->kind == MAIL_PIECE_TEXT) {
+			check_text(p->text, max);
+			text += strlen(p->text);
+		} else if (p->kind == MAIL_PIECE_MESSAGE) {
+			check_header(p->from);
+			check_header(p->to);
+			check_header(p->cc);
+			check_header(p->subject);
+		}
+	}
+	if (text > max)
 		abort();
 }
 
@@ -108,6 +144,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	const struct mail_index_options opts = { .identity = &me };
 	struct mail_file_facts facts;
+	struct mail_pieces pieces;
 	struct mail_address_list list;
 	struct vt_error err = { 0 };
 	char *text = NULL, *value;
@@ -133,6 +170,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		check_text(text, max);
 		free(text);
+		if (mail_body_pieces(path, max, &pieces, &err) != VT_OK)
+			abort();
+		check_pieces(&pieces, max);
+		mail_pieces_clear(&pieces);
 	}
 	unlink(path);
 
