@@ -245,10 +245,11 @@ struct tui_pager {
 long tui_pager_message(const struct tui_pager *p, long from, int dir);
 /* Builds the lines of a thread: first a warning line for each reason its
  * mail is suspicious (store, may be NULL), then per message its headers
- * (a suspicious message's reasons above them), its body (the first text
- * part, HTML as text), quoted text and signature marked, attachments
- * listed, and a note when mail to the user greets them by another name
- * (cfg: the user's name and addresses; may be NULL). */
+ * (a suspicious message's reasons above them), its body (every text
+ * part, HTML as text, and attached messages: tui_pager_add_pieces),
+ * quoted text and signature marked, attachments listed, and a note when
+ * mail to the user greets them by another name (cfg: the user's name and
+ * addresses; may be NULL). */
 vt_status tui_pager_build(struct tui_pager *p, struct mail_db *db, struct vt_store *store,
 			  const char *thread_id, const struct vt_config *cfg, int width,
 			  struct vt_error *err);
@@ -285,6 +286,17 @@ void tui_pager_clear(struct tui_pager *p);
 /* Splits text into lines, each sanitised; used by the pager and panes.
  * Appends to p. */
 bool tui_pager_add_text(struct tui_pager *p, enum tui_line_kind kind, int indent, const char *text);
+/* One line of len bytes, sanitised (tabs as spaces), wrapped to p->width. */
+bool tui_pager_add_line(struct tui_pager *p, enum tui_line_kind kind, int indent,
+			const char *untrusted, size_t len);
+/* A message's text parts and attached messages (tui/pager-text.c): each
+ * part's quoted text and signature marked, a mark between two parts, an
+ * attached message's headers shown as a message's are, between marks;
+ * the parts' links collected. */
+bool tui_pager_add_pieces(struct tui_pager *p, int indent, const struct mail_pieces *pieces);
+/* "From: a@xn--cme-..." : an address header with every non-ASCII domain
+ * shown as mail_domain_display shows it; malloc'd, NULL out of memory. */
+char *tui_pager_address_line(const char *label, const char *header);
 
 /* ---- layout ---- */
 /* Where things go on a screen of cols x lines: a top bar, the main area

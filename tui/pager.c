@@ -95,6 +95,13 @@ add_line(struct tui_pager *p, enum tui_line_kind kind, int indent, const char *u
 }
 
 bool
+tui_pager_add_line(struct tui_pager *p, enum tui_line_kind kind, int indent, const char *untrusted,
+		   size_t len)
+{
+	return add_line(p, kind, indent, untrusted, len);
+}
+
+bool
 tui_pager_add_text(struct tui_pager *p, enum tui_line_kind kind, int indent, const char *text)
 {
 	const char *line = text;
@@ -106,76 +113,6 @@ tui_pager_add_text(struct tui_pager *p, enum tui_line_kind kind, int indent, con
 			return false;
 		line += len;
 	} while (*line++ == '\n' && *line != '\0');
-	return true;
-}
-
-static bool
-is_quoted(const char *line, size_t len)
-{
-	while (len > 0 && *line == ' ') {
-		line++;
-		len--;
-	}
-	return len > 0 && *line == '>';
-}
-
-/* Quoted history that Outlook and friends put below a reply. */
-static bool
-starts_history(const char *line, size_t len)
-{
-	static const char *const marks[] = { "-----Original Message-----",
-					     "---------- Forwarded message" };
-
-	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-		if (len >= strlen(marks[i]) && strncmp(line, marks[i], strlen(marks[i])) == 0)
-			return true;
-	return len > 6 && strncmp(line, "On ", 3) == 0 && len >= 6 &&
-	       strncmp(line + len - 6, "wrote:", 6) == 0;
-}
-
-static bool
-add_body(struct tui_pager *p, int indent, const char *body)
-{
-	bool signature = false, history = false;
-	const char *line = body;
-	long folded = 0; /* quoted lines not shown yet (fold_quotes) */
-	char note[96];
-
-	while (*line != '\0') {
-		size_t len = strcspn(line, "\n");
-		enum tui_line_kind kind = TUI_LINE_BODY;
-
-		if ((len == 3 && strncmp(line, "-- ", 3) == 0) ||
-		    (len == 2 && strncmp(line, "--", 2) == 0))
-			signature = true;
-		if (!signature && starts_history(line, len))
-			history = true;
-		if (signature)
-			kind = TUI_LINE_SIGNATURE;
-		else if (history || is_quoted(line, len))
-			kind = TUI_LINE_QUOTED;
-		if (p->fold_quotes && kind == TUI_LINE_QUOTED) {
-			folded++;
-		} else {
-			if (folded > 0) {
-				snprintf(note, sizeof note, "[%ld quoted line%s: T shows them]",
-					 folded, folded == 1 ? "" : "s");
-				if (!add_line(p, TUI_LINE_QUOTED, indent, note, strlen(note)))
-					return false;
-				folded = 0;
-			}
-			if (!add_line(p, kind, indent, line, len))
-				return false;
-		}
-		line += len;
-		if (*line == '\n')
-			line++;
-	}
-	if (folded > 0) {
-		snprintf(note, sizeof note, "[%ld quoted line%s: T shows them]", folded,
-			 folded == 1 ? "" : "s");
-		return add_line(p, TUI_LINE_QUOTED, indent, note, strlen(note));
-	}
 	return true;
 }
 
@@ -243,50 +180,15 @@ from_user(const struct vt_config *cfg, const char *from)
 	return mine;
 }
 
-/*
- * An address header for the pager, with every non-ASCII domain in it
- * shown as mail_domain_display shows it (punycode, <U+200D>): a Cyrillic
- * а in "billing@аcme.example" must not pass for an a. malloc'd.
- */
-static char *
-visible_domains(const char *label, const char *header)
-{
-	struct mail_address_list list;
-	char *out = NULL;
-
-	if (asprintf(&out, "%s: %s", label, header) < 0)
-		return NULL;
-	mail_address_list_parse(header, &list);
-	for (size_t i = 0; out != NULL && i < list.count; i++) {
-		const char *at = strrchr(list.items[i].address, '@'), *p;
-		char *shown, *grown = NULL;
-		bool ascii = true;
-
-		for (p = at ? at + 1 : ""; *p; p++)
-			ascii = ascii && (unsigned char)*p < 0x80;
-		if (at == NULL || ascii || (shown = mail_domain_display(at + 1)) == NULL)
-			continue;
-		/* the domain as written, once per address */
-		p = strstr(out, at + 1);
-		if (p != NULL && asprintf(&grown, "%.*s%s%s", (int)(p - out), out, shown,
-					  p + strlen(at + 1)) >= 0) {
-			free(out);
-			out = grown;
-		}
-		free(shown);
-	}
-	mail_address_list_clear(&list);
-	return out;
-}
-
 static vt_status
 add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 {
 	struct pager_build *b = ctx;
 	struct tui_pager *p = b->p;
 	int indent = m->depth > 8 ? 8 : m->depth;
-	char date[64], *text = NULL, *line = NULL;
+	char date[64], *line = NULL;
 	struct mail_attachment_list attachments = { 0 };
+	struct mail_pieces pieces;
 	struct tm tm;
 	struct vt_error body_err = { 0 };
 	bool ok = true;
@@ -299,15 +201,15 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 	if (localtime_r(&m->date, &tm) == NULL ||
 	    strftime(date, sizeof date, "%a, %d %b %Y %H:%M", &tm) == 0)
 		snprintf(date, sizeof date, "?");
-	if (ok && (line = visible_domains("From", m->from)) != NULL) {
+	if (ok && (line = tui_pager_address_line("From", m->from)) != NULL) {
 		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
 		free(line);
 	}
-	if (ok && !p->brief && (line = visible_domains("To", m->to)) != NULL) {
+	if (ok && !p->brief && (line = tui_pager_address_line("To", m->to)) != NULL) {
 		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
 		free(line);
 	}
-	if (ok && !p->brief && *m->cc && (line = visible_domains("Cc", m->cc)) != NULL) {
+	if (ok && !p->brief && *m->cc && (line = tui_pager_address_line("Cc", m->cc)) != NULL) {
 		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
 		free(line);
 	}
@@ -322,8 +224,12 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 	ok = ok && add_line(p, TUI_LINE_BODY, indent, "", 0);
 	/* A body we cannot read is a note in the pager, not a failure. */
 	if (ok && m->path != NULL &&
-	    mail_body_text(m->path, 256 * 1024, &text, &body_err) == VT_OK) {
+	    mail_body_pieces(m->path, 256 * 1024, &pieces, &body_err) == VT_OK) {
 		char greeted[64], *note = NULL;
+		/* the greeting opens the message's own text */
+		const char *text = pieces.count > 0 && pieces.items[0].kind == MAIL_PIECE_TEXT
+					   ? pieces.items[0].text
+					   : "";
 
 		if (b->cfg != NULL && b->cfg->identity_name != NULL &&
 		    !from_user(b->cfg, m->from) &&
@@ -332,8 +238,8 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 			ok = add_line(p, TUI_LINE_NOTE, indent, note, strlen(note));
 			free(note);
 		}
-		ok = ok && add_body(p, indent, text) && tui_pager_collect_links(p, text);
-		free(text);
+		ok = ok && tui_pager_add_pieces(p, indent, &pieces);
+		mail_pieces_clear(&pieces);
 	} else if (ok) {
 		ok = tui_pager_add_text(p, TUI_LINE_NOTE, indent,
 					body_err.msg[0] ? body_err.msg : "(no readable text)");

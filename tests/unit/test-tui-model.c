@@ -755,6 +755,72 @@ pager_marks_quotes_signatures_and_hostile_text(void **state)
 	tui_pager_clear(&p);
 }
 
+/* The line of kind that contains text, or -1. */
+static long
+line_of(const struct tui_pager *p, enum tui_line_kind kind, const char *text)
+{
+	for (size_t i = 0; i < p->count; i++)
+		if (p->lines[i].kind == kind && strstr(p->lines[i].text, text) != NULL)
+			return (long)i;
+	return -1;
+}
+
+static void
+pager_shows_every_part_and_attached_messages(void **state)
+{
+	struct fixture *f = *state;
+	struct tui_pager p = { 0 };
+	struct vt_error err = { 0 };
+	struct tui_threads t = { .total = -1 };
+	const struct mail_thread *th;
+	long outer, next, second, opened, from, subject, inner, closed, after;
+
+	test_write_message(f->mail, "fwd:2,", "Sam <sam@parts.example>", "rich@northwind.example",
+			   "Fwd: bill", "fwd@parts.example",
+			   "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=O\n",
+			   "--O\nContent-Type: text/plain\n\nouter text\n-- \nSam\n"
+			   "--O\nContent-Type: text/plain\n\nsecond part\n"
+			   "[-- attached message (v lists it) --]\n"
+			   "--O\nContent-Type: message/rfc822\n\n"
+			   "From: Billing <billing@\xd0\xb0"
+			   "cmetel.example>\n"
+			   "To: ops@globex.example\nSubject: inner \x1b]0;pwned\x07 bill\n"
+			   "Date: Sun, 01 Nov 2026 09:00:00 +0000\n"
+			   "Content-Type: multipart/alternative; boundary=I\n\n"
+			   "--I\nContent-Type: text/plain\n\ninner text https://inner.example/x\n"
+			   "--I\nContent-Type: text/html\n\n<p>inner html</p>\n--I--\n"
+			   "\n--O\nContent-Type: text/plain\n\nafter it\n--O--\n");
+	index_ok(f);
+	assert_int_equal(tui_threads_open(&t, f->store, "id:fwd@parts.example", &err), VT_OK);
+	th = tui_threads_get(&t, f->db, 0, &err);
+	assert_non_null(th);
+	if (tui_pager_build(&p, f->db, f->store, th->thread_id, f->cfg, 0, &err) != VT_OK)
+		fail_msg("%s", err.msg);
+	tui_threads_close(&t);
+	outer = line_of(&p, TUI_LINE_BODY, "outer text");
+	next = line_of(&p, TUI_LINE_ATTACHMENT, "[-- next part --]");
+	/* the first part's signature ends with it */
+	second = line_of(&p, TUI_LINE_BODY, "second part");
+	opened = line_of(&p, TUI_LINE_ATTACHMENT, "[-- attached message (v lists it) --]");
+	/* its headers as a message's: a Cyrillic a shown for what it is,
+	 * an escape in its subject not sent */
+	from = line_of(&p, TUI_LINE_HEADER, "From: Billing <billing@xn--");
+	subject = line_of(&p, TUI_LINE_SUBJECT, "Subject: inner");
+	inner = line_of(&p, TUI_LINE_BODY, "inner text");
+	closed = line_of(&p, TUI_LINE_ATTACHMENT, "[-- end of attached message --]");
+	after = line_of(&p, TUI_LINE_BODY, "after it");
+	assert_true(outer >= 0 && outer < next && next < second && second < opened);
+	assert_true(opened < from && from < subject && subject < inner && inner < closed &&
+		    closed < after);
+	assert_int_equal(line_of(&p, TUI_LINE_BODY, "inner html"), -1);
+	assert_null(strchr(p.lines[subject].text, 0x1b));
+	/* the mail writing our mark writes text, not a mark */
+	assert_true(line_of(&p, TUI_LINE_BODY, "[-- attached message") > second);
+	/* u lists the attached message's links too */
+	assert_true(p.n_links == 1 && strcmp(p.links[0], "https://inner.example/x") == 0);
+	tui_pager_clear(&p);
+}
+
 static void
 pager_tree_of_a_long_thread_stops(void **state)
 {
@@ -968,6 +1034,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(panes_show_the_vendor, setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_marks_quotes_signatures_and_hostile_text,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(pager_shows_every_part_and_attached_messages, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(pager_tree_of_a_long_thread_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_opens_with_why_the_thread_is_suspicious,
 						setup, teardown),
