@@ -18,13 +18,25 @@
 #include "mail.h"
 #include "private.h"
 
-/* Which parts are attachments: a named part, or one marked so. The
- * message's first readable text is the body, not an attachment. */
+/* Which parts are attachments: a named part, one marked so, an attached
+ * message, and every part the pager does not read as text (an inline
+ * image without a name, an invitation): no part of a message is out of
+ * the user's reach. Its readable text is the body, not an attachment. */
 static bool
 is_attachment(GMimeObject *part)
 {
-	return GMIME_IS_PART(part) && (g_mime_part_get_filename(GMIME_PART(part)) != NULL ||
-				       g_mime_part_is_attachment(GMIME_PART(part)));
+	GMimeContentType *type;
+
+	if (GMIME_IS_MESSAGE_PART(part))
+		return true;
+	if (!GMIME_IS_PART(part))
+		return false;
+	if (g_mime_part_get_filename(GMIME_PART(part)) != NULL ||
+	    g_mime_part_is_attachment(GMIME_PART(part)))
+		return true;
+	type = g_mime_object_get_content_type(part);
+	return !g_mime_content_type_is_type(type, "text", "plain") &&
+	       !g_mime_content_type_is_type(type, "text", "html");
 }
 
 /* The message's HTML body (part 0): its first text/html part that is no
@@ -42,26 +54,85 @@ is_html_body(GMimeObject *part)
 
 struct walk {
 	struct mail_attachment_list *list;
-	int want;         /* the part to find (walk_find): 0 the HTML body */
-	bool html_seen;   /* the HTML body met */
-	int seen;         /* attachments met so far */
-	GMimePart *found; /* walk_find's result (borrowed) */
+	int want;           /* the part to find (walk_find): 0 the HTML body */
+	bool html_seen;     /* the HTML body met */
+	int seen;           /* attachments met so far */
+	int depth;          /* in how many attached messages */
+	GMimeObject *found; /* walk_find's result (borrowed) */
 	bool failed;
 };
 
-static size_t
-decoded_size(GMimePart *part)
+/* An attached message's parts are numbered right after it, as far down
+ * as mail/body.c reads attached messages; a message deeper still is
+ * listed whole, to be saved. */
+static void
+descend(struct walk *w, GMimeObject *part, GMimeObjectForeachFunc fn)
 {
-	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeMessage *inner;
+
+	if (!GMIME_IS_MESSAGE_PART(part) || w->depth >= MAIL_MESSAGE_DEPTH_MAX)
+		return;
+	inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+	if (inner == NULL)
+		return;
+	w->depth++;
+	g_mime_message_foreach(inner, fn, w);
+	w->depth--;
+}
+
+/* An attached message's file name: its subject (whose slashes make no
+ * directories) and ".eml"; "attachment-N.eml" without one. */
+static char *
+message_name(GMimeObject *part, int number)
+{
+	GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+	const char *subject = inner ? g_mime_message_get_subject(inner) : NULL;
+	size_t n = subject ? strlen(subject) : 0;
+	char *name;
+
+	/* room for ".eml" in mail_attachment_safe_name's 200 bytes */
+	if (n > 120) {
+		n = 120;
+		while (n > 0 && ((unsigned char)subject[n] & 0xc0) == 0x80)
+			n--;
+	}
+	while (n > 0 && (subject[n - 1] == ' ' || subject[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return asprintf(&name, "attachment-%d.eml", number) < 0 ? NULL : name;
+	if (asprintf(&name, "%.*s.eml", (int)n, subject) < 0)
+		return NULL;
+	for (char *c = name; *c; c++)
+		if (*c == '/' || *c == '\\')
+			*c = '_';
+	return name;
+}
+
+/* What part comes to when written as it is saved: decoded, or an
+ * attached message whole. */
+static size_t
+saved_size(GMimeObject *part)
+{
+	GMimeDataWrapper *content = NULL;
+	GMimeMessage *inner = NULL;
 	GMimeStream *null;
 	ssize_t n;
+	size_t size;
 
-	if (content == NULL)
+	if (GMIME_IS_MESSAGE_PART(part))
+		inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+	else
+		content = g_mime_part_get_content(GMIME_PART(part));
+	if (content == NULL && inner == NULL)
 		return 0;
 	null = g_mime_stream_null_new();
-	n = g_mime_data_wrapper_write_to_stream(content, null);
+	n = inner ? g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, null)
+		  : g_mime_data_wrapper_write_to_stream(content, null);
+	/* what reached the stream: a message's count is of the bytes before
+	 * its line ends are made LF */
+	size = n > 0 ? GMIME_STREAM_NULL(null)->written : 0;
 	g_object_unref(null);
-	return n > 0 ? (size_t)n : 0;
+	return size;
 }
 
 static void
@@ -69,13 +140,13 @@ walk_list(GMimeObject *parent, GMimeObject *part, gpointer data)
 {
 	struct walk *w = data;
 	struct mail_attachment *grown, *a;
-	const char *filename;
+	const char *filename = NULL;
 	char *type;
 
 	(void)parent;
 	if (w->failed)
 		return;
-	if (!is_attachment(part) && (w->html_seen || !is_html_body(part)))
+	if (!is_attachment(part) && (w->depth > 0 || w->html_seen || !is_html_body(part)))
 		return;
 	grown = realloc(w->list->items, (w->list->count + 1) * sizeof *grown);
 	if (grown == NULL) {
@@ -85,12 +156,15 @@ walk_list(GMimeObject *parent, GMimeObject *part, gpointer data)
 	w->list->items = grown;
 	a = &grown[w->list->count];
 	memset(a, 0, sizeof *a);
-	filename = g_mime_part_get_filename(GMIME_PART(part));
+	if (GMIME_IS_PART(part))
+		filename = g_mime_part_get_filename(GMIME_PART(part));
 	type = g_mime_content_type_get_mime_type(g_mime_object_get_content_type(part));
-	a->filename = filename ? strdup(filename) : NULL;
+	a->filename = GMIME_IS_MESSAGE_PART(part) ? message_name(part, w->seen + 1)
+		      : filename                  ? strdup(filename)
+						  : NULL;
 	a->type = strdup(type ? type : "application/octet-stream");
 	g_free(type);
-	a->size = decoded_size(GMIME_PART(part));
+	a->size = saved_size(part);
 	if (is_attachment(part)) {
 		a->part = ++w->seen;
 	} else {
@@ -99,8 +173,9 @@ walk_list(GMimeObject *parent, GMimeObject *part, gpointer data)
 		w->html_seen = true;
 	}
 	w->list->count++;
-	if ((filename && a->filename == NULL) || a->type == NULL)
+	if (((filename || GMIME_IS_MESSAGE_PART(part)) && a->filename == NULL) || a->type == NULL)
 		w->failed = true;
+	descend(w, part, walk_list);
 }
 
 static void
@@ -111,8 +186,12 @@ walk_find(GMimeObject *parent, GMimeObject *part, gpointer data)
 	(void)parent;
 	if (w->found != NULL)
 		return;
-	if (w->want == 0 ? is_html_body(part) : is_attachment(part) && ++w->seen == w->want)
-		w->found = GMIME_PART(part);
+	if (w->want == 0 ? w->depth == 0 && is_html_body(part)
+			 : is_attachment(part) && ++w->seen == w->want) {
+		w->found = part;
+		return;
+	}
+	descend(w, part, walk_find);
 }
 
 void
@@ -222,19 +301,26 @@ mail_attachment_safe_name(const char *filename, int part)
 	return out;
 }
 
-/* Decodes part to the open file fd; false with errno on a write error. */
+/* Writes part to the open file fd, decoded, or an attached message as
+ * the message it is; false with errno on a write error. */
 static bool
-write_part(GMimePart *part, int fd)
+write_part(GMimeObject *part, int fd)
 {
-	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeDataWrapper *content = NULL;
+	GMimeMessage *inner = NULL;
 	GMimeStream *stream;
 	ssize_t n;
 
-	if (content == NULL)
+	if (GMIME_IS_MESSAGE_PART(part))
+		inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+	else
+		content = g_mime_part_get_content(GMIME_PART(part));
+	if (content == NULL && inner == NULL)
 		return true;
 	stream = g_mime_stream_fs_new(fd);
 	g_mime_stream_fs_set_owner(GMIME_STREAM_FS(stream), FALSE);
-	n = g_mime_data_wrapper_write_to_stream(content, stream);
+	n = inner ? g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, stream)
+		  : g_mime_data_wrapper_write_to_stream(content, stream);
 	if (n >= 0 && g_mime_stream_flush(stream) != 0)
 		n = -1;
 	g_object_unref(stream);

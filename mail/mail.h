@@ -1233,7 +1233,8 @@ vt_status mail_thread_show(struct mail_db *db, const char *thread_id, mail_shown
 /* ---- attachments (mail/attachment.c) ---- */
 
 struct mail_attachment {
-	char *filename; /* as the mail names it (unsanitised), or NULL */
+	char *filename; /* as the mail names it (unsanitised), an attached
+			   message its subject and ".eml"; or NULL */
 	char *type;     /* "application/pdf" */
 	size_t size;    /* decoded bytes */
 	int part;       /* its number among the message's attachments, from 1;
@@ -1245,14 +1246,17 @@ struct mail_attachment_list {
 	size_t count;
 };
 /* The attachments of the message in file path (a part with a file name
- * or marked as an attachment), in the message's order, with its HTML
- * body as part 0 when it has one (to save, or open in a browser). A
+ * or marked as an attachment, an attached message, a part that is no
+ * text/plain or text/html, as an inline image without a name), in the
+ * message's order, an attached message's own right after it, with its
+ * HTML body as part 0 when it has one (to save, or open in a browser). A
  * file that is not a message has none; one that cannot be read is
  * VT_ERR_IO. */
 vt_status mail_attachment_list(const char *path, struct mail_attachment_list *out,
 			       struct vt_error *err);
 void mail_attachment_list_clear(struct mail_attachment_list *l);
-/* Decodes attachment `part` (as numbered by the list) into the file dest:
+/* Decodes attachment `part` (as numbered by the list; an attached
+ * message as the message it is) into the file dest:
  * written beside it under another name, synced, then renamed, so that no
  * half file is ever left under dest. An existing dest is VT_ERR_CONFLICT
  * unless overwrite; an unknown part VT_ERR_NOT_FOUND. */

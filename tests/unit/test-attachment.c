@@ -6,6 +6,7 @@
 #include "helpers.h"
 
 #include <dirent.h>
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,78 @@ read_all(const char *path)
 	return got;
 }
 
+/* The attached message, as its bytes stand in the mail below. */
+#define INNER                                                                                       \
+	"From: Billing <billing@acmetel.example>\n"                                                 \
+	"Subject: Invoice 10/2026\n"                                                                \
+	"MIME-Version: 1.0\n"                                                                       \
+	"Content-Type: multipart/mixed; boundary=I\n\n"                                             \
+	"--I\nContent-Type: text/plain\n\ninner text\n"                                             \
+	"--I\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=inner.pdf\n" \
+	"\n%PDF inner\n"                                                                            \
+	"--I--\n"
+
+static const char forwarded[] =
+	"From: a@vendor.example\nTo: b@buyer.example\nSubject: Fwd\n"
+	"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n\n"
+	"--B\nContent-Type: text/plain\n\nouter text\n"
+	"--B\nContent-Type: image/png\n\n\x89PNG\n"
+	"--B\nContent-Type: message/rfc822\nContent-Disposition: inline\n\n" INNER
+	"\n--B\nContent-Type: application/pdf; name=bill.pdf\n"
+	"Content-Disposition: attachment; filename=bill.pdf\n\n%PDF outer\n"
+	"--B--\n";
+
+static void
+attached_messages_and_nameless_parts_are_listed_and_saved(void **state)
+{
+	char *dir = test_mkdtemp(), path[4096], dest[4096], *safe, *got;
+	struct mail_attachment_list list;
+	struct vt_error err = { 0 };
+	size_t n;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/m", dir);
+	test_write_file(path, forwarded, sizeof forwarded - 1);
+	assert_int_equal(mail_attachment_list(path, &list, &err), VT_OK);
+	assert_int_equal(list.count, 4);
+	/* an inline image without a name: no longer out of reach */
+	assert_int_equal(list.items[0].part, 1);
+	assert_null(list.items[0].filename);
+	assert_string_equal(list.items[0].type, "image/png");
+	/* the message, named by its subject, whose slash is no directory */
+	assert_int_equal(list.items[1].part, 2);
+	assert_string_equal(list.items[1].type, "message/rfc822");
+	assert_string_equal(list.items[1].filename, "Invoice 10_2026.eml");
+	assert_int_equal(list.items[1].size, sizeof INNER - 1);
+	safe = mail_attachment_safe_name(list.items[1].filename, 2);
+	assert_string_equal(safe, "Invoice 10_2026.eml");
+	free(safe);
+	/* its own attachment right after it, then the rest of the mail */
+	assert_int_equal(list.items[2].part, 3);
+	assert_string_equal(list.items[2].filename, "inner.pdf");
+	assert_int_equal(list.items[3].part, 4);
+	assert_string_equal(list.items[3].filename, "bill.pdf");
+	mail_attachment_list_clear(&list);
+	/* saved: the message as it was sent, byte for byte */
+	snprintf(dest, sizeof dest, "%s/saved.eml", dir);
+	assert_int_equal(mail_attachment_save(path, 2, dest, false, &err), VT_OK);
+	assert_true(g_file_get_contents(dest, &got, &n, NULL));
+	assert_int_equal(n, sizeof INNER - 1);
+	assert_memory_equal(got, INNER, n);
+	g_free(got);
+	snprintf(dest, sizeof dest, "%s/inner.pdf", dir);
+	assert_int_equal(mail_attachment_save(path, 3, dest, false, &err), VT_OK);
+	assert_string_equal(read_all(dest), "%PDF inner");
+	snprintf(dest, sizeof dest, "%s/bill.pdf", dir);
+	assert_int_equal(mail_attachment_save(path, 4, dest, false, &err), VT_OK);
+	assert_string_equal(read_all(dest), "%PDF outer");
+	snprintf(dest, sizeof dest, "%s/image", dir);
+	assert_int_equal(mail_attachment_save(path, 1, dest, false, &err), VT_OK);
+	assert_string_equal(read_all(dest), "\x89PNG");
+	test_rmdir(dir);
+	free(dir);
+}
+
 static void
 files_are_written_whole_or_not_at_all(void **state)
 {
@@ -222,6 +295,7 @@ main(void)
 		cmocka_unit_test(a_long_name_is_cut_on_a_character),
 		cmocka_unit_test(list_numbers_types_and_decoded_sizes),
 		cmocka_unit_test(save_writes_whole_files_and_replaces_only_when_asked),
+		cmocka_unit_test(attached_messages_and_nameless_parts_are_listed_and_saved),
 		cmocka_unit_test(files_are_written_whole_or_not_at_all),
 		cmocka_unit_test(sizes_read_as_people_read_them),
 	};
