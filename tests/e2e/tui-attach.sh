@@ -30,6 +30,38 @@ del m.get_payload()[-1]["Content-Disposition"]
 m.get_payload()[-1]["Content-Disposition"] = "attachment"
 open(sys.argv[1], "wb").write(bytes(m))
 PY
+# a forward as most clients send it: the sender's text, a second inline
+# text part (a list footer), then the original whole as message/rfc822
+python3 - "$TMP/mail/INBOX/cur/forwarded:2,S" "$TMP/inner.eml" <<'PY'
+import sys
+from email.message import EmailMessage
+inner = EmailMessage()
+inner["From"] = "Vendor Billing <billing@acmetel.example>"
+inner["To"] = "ops@globex.example"
+inner["Subject"] = "Invoice 10/2026 \x1b]0;owned\x07bank details"
+inner["Date"] = "Sun, 01 Nov 2026 09:00:00 +0000"
+inner["Message-ID"] = "<inner@acmetel.example>"
+inner.set_content("inner plain text: our new IBAN\n")
+inner.add_alternative("<p>inner html text</p>", subtype="html")
+footer = EmailMessage()
+footer.set_content("second part: the list footer\n")
+m = EmailMessage()
+m["From"] = "Sam Sender <sam@parts.example>"
+m["To"] = "rich@northwind.example"
+m["Subject"] = "Fwd: the bill"
+m["Message-ID"] = "<forwarded@parts.example>"
+m["Date"] = "Mon, 02 Nov 2026 12:00:00 +0000"
+m.set_content("outer text\n")
+m.make_mixed()
+m.attach(footer)
+m.add_attachment(inner)
+raw = bytes(m)
+open(sys.argv[1], "wb").write(raw)
+# the attached message's bytes as they stand in the mail
+start = raw.index(b"From: Vendor Billing")
+end = raw.index(b"\n--" + m.get_boundary().encode() + b"--", start)
+open(sys.argv[2], "wb").write(raw[start:end])
+PY
 # a link that reads other than it is: a bidi override and a zero-width
 # space in it
 printf 'From: Pat <pat@parts.example>\nTo: rich@northwind.example\nSubject: Pay here\nMessage-ID: <paylink@parts.example>\nDate: Mon, 02 Nov 2026 11:00:00 +0000\n\nPay at https://pay\342\200\213pal.example/\342\200\256fdp.exe today.\n' \
@@ -88,6 +120,19 @@ if [ "$(id -u)" != 0 ]; then
 fi
 chmod 700 "$TMP/out"
 
+# a forward: the attached message listed, named by its subject, and
+# saved as it was sent
+list=$($VTRIAGE --config "$TMP/conf" attachment list id:forwarded@parts.example)
+contains "the attached message is listed" "$list" "message/rfc822"
+json=$($VTRIAGE --config "$TMP/conf" attachment list --format=json id:forwarded@parts.example)
+contains "named by its subject, no slash, no escape" "$(printf '%s' "$json" | python3 -c '
+import json, sys
+for a in json.load(sys.stdin):
+    print(a["part"], a["save_as"], a["type"])')" "1 Invoice 10_2026 ]0;ownedbank details.eml message/rfc822"
+ok "save writes it" \
+	$VTRIAGE --config "$TMP/conf" attachment save id:forwarded@parts.example 1 --to "$TMP/forwarded.eml"
+ok "byte for byte the message attached" cmp "$TMP/inner.eml" "$TMP/forwarded.eml"
+
 # ---- the interface ----
 mkdir -p "$TMP/home/Downloads"
 tmux_session 100 30 "env HOME=$TMP/home TERM=xterm-256color $VTRIAGE --config $TMP/conf"
@@ -135,6 +180,25 @@ is "the file it got is the attachment" "$(cat "$TMP/opened.file")" "second"
 keys q
 ok "q goes back to the thread" wait_for "> thread"
 keys q q
+# a forward: the sender's text, the second part, and the attached message
+# with its headers and text, all in the pager
+keys / 'id:forwarded@parts.example' Enter
+keys Enter
+ok "the forward opens" wait_for "outer text"
+contains "the second inline part follows a mark" "$(screen)" "[-- next part --]"
+contains "and is shown" "$(screen)" "second part: the list footer"
+contains "the attached message is marked" "$(screen)" "[-- attached message (v lists it) --]"
+contains "with its From" "$(screen)" "From: Vendor Billing <billing@acmetel.example>"
+contains "its Subject, the escape a placeholder" "$(screen)" \
+	"Subject: Invoice 10/2026 ^[]0;owned^Gbank details"
+contains "and its text (the plain alternative)" "$(screen)" "inner plain text: our new IBAN"
+lacks "one alternative only" "$(screen)" "inner html text"
+contains "where it ends is said" "$(screen)" "[-- end of attached message --]"
+keys v
+ok "v lists the attached message" wait_for "message/rfc822"
+contains "by its subject, the escape a placeholder" "$(screen)" \
+	"Invoice 10_2026 ^[]0;owned^Gbank details.eml"
+keys q q q
 keys / 'subject:"lunch thursday"' Enter
 keys v
 ok "a thread without attachments says so" wait_for "this thread has no attachments"

@@ -342,6 +342,10 @@ is "with the original whole" "$(python3 -c '
 import sys, email, email.policy
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
 print(list(m.iter_attachments())[0].get_content()["Message-ID"])' "$TMP/sent.eml")" "<re2@vendor.example>"
+# the Sent copy of that forward lists the original as an attachment
+sent_id=$(header "$TMP/sent.eml" Message-ID | tr -d '<>')
+contains "the Sent copy lists the forwarded message" \
+	"$($V attachment list "id:$sent_id")" "message/rfc822"
 
 # an address without a domain is refused, its line named (sendmail took
 # "not-an-address" for a local user)
