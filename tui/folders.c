@@ -118,13 +118,29 @@ fail:
 	return rc;
 }
 
+/* "(query) and also", translated for notmuch. */
+static vt_status
+translate_within(struct vt_store *s, const char *query, const char *also, char **translated,
+		 struct vt_error *err)
+{
+	char *both = NULL;
+	vt_status rc;
+
+	*translated = NULL;
+	if (asprintf(&both, "(%s) and %s", query, also) < 0)
+		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	rc = vt_query_translate(s, both, translated, err);
+	free(both);
+	return rc;
+}
+
 vt_status
 tui_folders_check_searches(struct vt_store *s, const struct vt_config *cfg, struct mail_db *db,
 			   struct vt_error *err)
 {
 	for (size_t i = 0; cfg != NULL && i < cfg->n_entries; i++) {
 		const struct vt_config_entry *e = &cfg->entries[i];
-		char *query = NULL, *translated = NULL;
+		char *translated = NULL;
 		unsigned long n;
 		vt_status rc;
 
@@ -132,12 +148,10 @@ tui_folders_check_searches(struct vt_store *s, const struct vt_config *cfg, stru
 			continue;
 		/* notmuch parses it (date:foo..bar passes our translation);
 		 * the message no one has makes the count cost nothing */
-		if (asprintf(&query, "(%s) and id:vtriage-parse-check@invalid", e->value) < 0)
-			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		rc = vt_query_translate(s, query, &translated, err);
+		rc = translate_within(s, e->value, "id:vtriage-parse-check@invalid", &translated,
+				      err);
 		if (rc == VT_OK)
 			rc = mail_count(db, translated, false, &n, err);
-		free(query);
 		free(translated);
 		if (rc != VT_OK) {
 			char why[VT_ERROR_MAX / 2];
@@ -282,7 +296,7 @@ tui_folders_count_unread(struct tui_folders *f, struct vt_store *s, struct mail_
 	*done = false;
 	for (; f->unread_next < f->count; f->unread_next++) {
 		size_t i = f->unread_next;
-		char *query = NULL, *translated = NULL;
+		char *translated = NULL;
 		unsigned long n = 0;
 		vt_status rc;
 
@@ -292,9 +306,7 @@ tui_folders_count_unread(struct tui_folders *f, struct vt_store *s, struct mail_
 			return VT_OK; /* the rest between the next keys */
 		if (f->items[i].kind == TUI_FOLDER_GENERIC || f->items[i].kind == TUI_FOLDER_NONE)
 			continue; /* buckets of strangers: their unread is no news */
-		if (asprintf(&query, "(%s) and tag:unread", f->items[i].query) < 0)
-			return vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		rc = vt_query_translate(s, query, &translated, err);
+		rc = translate_within(s, f->items[i].query, "tag:unread", &translated, err);
 		/* a query that names its threads or messages one by one (an
 		 * issue's, suspicious: until an index run wrote its verdicts
 		 * onto the messages) can be tens of thousands of terms in a big
@@ -302,13 +314,11 @@ tui_folders_count_unread(struct tui_folders *f, struct vt_store *s, struct mail_
 		 * for 50,000) and takes time quadratic in: such a folder shows
 		 * no unread count rather than the interface that much */
 		if (rc == VT_OK && strlen(translated) > TUI_UNREAD_QUERY_MAX) {
-			free(query);
 			free(translated);
 			continue;
 		}
 		if (rc == VT_OK)
 			rc = mail_count(db, translated, false, &n, err);
-		free(query);
 		free(translated);
 		if (rc != VT_OK) {
 			/* said once, and the folders after it counted still */
