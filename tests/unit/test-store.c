@@ -122,23 +122,24 @@ a_reader_opens_the_index_and_the_store_at_once(void **state)
 	assert_null(store);
 	mail_db_close(&db);
 
-	/* the index failing (no mail root): reported, nothing left open */
+	/* the index failing (no mail root: a bad configuration): reported,
+	 * nothing left open */
 	snprintf(lines, sizeof lines, "maildir = %s/gone\ndata = %s\n", f->dir, f->data);
-	assert_int_equal(open_reader(lines, &db, &store, &err), VT_ERR_IO);
+	assert_int_equal(open_reader(lines, &db, &store, &err), VT_ERR_CONFIG);
 	assert_non_null(strstr(err.msg, "/gone"));
 	assert_null(db);
 	assert_null(store);
 
 	/* both failing: the index's is said */
 	snprintf(lines, sizeof lines, "maildir = %s/gone\ndata = %s/other\n", f->dir, f->dir);
-	assert_int_equal(open_reader(lines, &db, &store, &err), VT_ERR_IO);
+	assert_int_equal(open_reader(lines, &db, &store, &err), VT_ERR_CONFIG);
 	assert_non_null(strstr(err.msg, "/gone"));
 	assert_null(db);
 	assert_null(store);
 
 	/* and where there was no store, none is made */
 	snprintf(lines, sizeof lines, "maildir = %s/gone\ndata = %s/new\n", f->dir, f->dir);
-	assert_int_equal(open_reader(lines, &db, &store, &err), VT_ERR_IO);
+	assert_int_equal(open_reader(lines, &db, &store, &err), VT_ERR_CONFIG);
 	snprintf(made, sizeof made, "%s/new/vtriage.db", f->dir);
 	assert_int_not_equal(stat(made, &sb), 0);
 	assert_null(store);
