@@ -64,7 +64,7 @@ cli_find_messages(struct cli *cli, int n, char **argv, struct cli_found_list *ou
 	free(user);
 	if (code >= 0)
 		cli_found_clear(out);
-	else
+	else if (out->count > 0) /* (qsort of NULL is undefined, even of none) */
 		qsort(out->items, out->count, sizeof *out->items, by_id);
 	return code;
 }
