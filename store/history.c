@@ -56,7 +56,7 @@ static const char timeline[] =
 	"  || ': ' || m.subject"
 	/* a quote's or bill's kind and amount (store/documents.c) */
 	"  || coalesce((SELECT ' [' || CASE x.kind WHEN 1 THEN 'quote' WHEN 2 THEN 'bill'"
-	"   WHEN 3 THEN 'order' ELSE 'payment' END"
+	"   WHEN 3 THEN 'order' WHEN 5 THEN 'credit' ELSE 'payment' END"
 	"   || coalesce(' ' || money_text(x.total, x.currency), '') || ']'"
 	"   FROM documents x WHERE x.message_id = m.message_id), ''),"
 	"  m.message_id, 0"

@@ -268,6 +268,8 @@ import json, sys
 print(sorted(d["ref"] for d in json.load(sys.stdin)))')" "['NC-1', 'NC-2', 'NC-3']"
 is "no credit note is flagged as a bill" "$($T bill check)" ""
 is "kind:credit finds them" "$($T count kind:credit)" 3
+contains "history calls a credit note a credit, not a payment" "$($T history netco)" \
+	"Credit note CN-2 [credit €10.00]"
 is "kind:any all documents" "$($T count kind:any)" 6
 is "the report takes them off the spend" "$($T report netco --format=json | python3 -c '
 import json, sys
