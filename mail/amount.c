@@ -72,6 +72,7 @@ static const struct {
 	{ "\xC2\xA3", "GBP" },
 	{ "\xC2\xA5", "JPY" },
 	{ "\xEF\xBF\xA5", "JPY" },
+	{ "\xE5\x86\x86", "JPY" }, /* 円, after the number: "132,000円" */
 	{ "\xE2\x82\xB9", "INR" },
 	{ "\xE2\x82\xA9", "KRW" },
 	{ "\xE2\x82\xBD", "RUB" },
@@ -502,6 +503,42 @@ bad_leader(const char *t, size_t i)
 	return false;
 }
 
+static bool
+is_dollar(const char *code)
+{
+	static const char *const dollars[] = { "USD", "CAD", "AUD", "NZD",
+					       "HKD", "SGD", "MXN", "TWD" };
+
+	for (size_t k = 0; k < sizeof dollars / sizeof dollars[0]; k++)
+		if (strcmp(dollars[k], code) == 0)
+			return true;
+	return false;
+}
+
+/* The dollar a bare "$" at t[dollar] is, by a dollar's code after the
+ * number ending at *end (then the amount ends after it) or before the
+ * sign, in parentheses or not; else code, as the symbol said. */
+static const char *
+dollar_named(const char *t, size_t len, size_t dollar, size_t *end, const char *code)
+{
+	const char *named;
+	size_t a = *end + space_at(t, len, *end), got, b = dollar;
+
+	if ((got = currency_at(t, len, a, &named)) == 3 && is_dollar(named) &&
+	    (a + got == len || !is_wordish(t, len, a + got))) {
+		*end = a + got;
+		return named;
+	}
+	while (b > 0 && t[b - 1] == ' ')
+		b--;
+	if (b > 0 && t[b - 1] == ')')
+		b--;
+	if (b >= 3 && currency_at(t, b, b - 3, &named) == 3 && is_dollar(named) &&
+	    (b == 3 || !is_wordish(t, b, b - 4)))
+		return named;
+	return code;
+}
+
 /* Reads an amount whose number starts at t[i]; require_currency: only
  * with a currency written beside it. */
 static bool
@@ -555,6 +592,10 @@ amount_at(const char *t, size_t len, size_t i, bool require_currency, enum mail_
 		code = NULL;
 	if (bad_follower(t, len, end) && !(code == NULL && currency_at(t, len, end, &code) > 0))
 		return false;
+	/* "$" is many countries' dollar: a code beside it says which
+	 * ("$1,200.00 CAD", "AUD $1,100", "(AUD) $1,100") */
+	if (code != NULL && start < i && t[start] == '$')
+		code = dollar_named(t, len, start, &end, code);
 	/* a currency after: "€", " €", " EUR" */
 	if (code == NULL) {
 		size_t a = end + space_at(t, len, end);

@@ -54,6 +54,14 @@ the_formats_of_the_issue(void **state)
 	(void)state;
 	expect("$2,500.00", 250000, "USD");
 	expect("USD 2500", 250000, "USD");
+	/* "$" is every dollar: a code beside it says which */
+	expect("Total $1,200.00 CAD", 120000, "CAD");
+	expect("Total AUD $1,100.00", 110000, "AUD");
+	expect("Total (AUD) $1,100.00", 110000, "AUD");
+	expect("$5.00 USD", 500, "USD");
+	expect("$5.00 EUR", 500, "USD"); /* (no dollar: a column of another) */
+	/* yen written after the number, without decimals */
+	expect("Total 132,000\xE5\x86\x86", 132000, "JPY");
 	expect("2.500,00 €", 250000, "EUR");
 	expect("1 234,56 €", 123456, "EUR");
 	expect("1\xC2\xA0"
