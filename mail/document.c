@@ -757,6 +757,53 @@ blank(const char *text, size_t from, size_t to)
 	return true;
 }
 
+/* A total line of what is owed if paid late ("Amount due after
+ * 12/15/2026: $2,635.50 (includes 5% late fee)"): not the bill's. */
+static bool
+late_charge(const char *low, size_t n, size_t label_end)
+{
+	static const char *const late[] = {
+		"late fee",       "late charge", "late payment",      "if paid after",
+		"s\xC3\xA4umnis", "verzugszins", "mahngeb\xC3\xBChr", "p\xC3\xA9nalit\xC3\xA9",
+	};
+	size_t end, i = label_end;
+
+	for (size_t k = 0; k < sizeof late / sizeof late[0]; k++)
+		if (find_word(low, n, 0, late[k], true, &end) != NULL)
+			return true;
+	/* "after" a date; "Total after discount" is the total */
+	while (i < n && low[i] == ' ')
+		i++;
+	if (find_word(low, n, i, "after", true, &end) != low + i)
+		return false;
+	while (end < n && low[end] == ' ')
+		end++;
+	return end < n && (ascii_digit(low[end]) || strncmp(low + end, "the due", 7) == 0 ||
+			   strncmp(low + end, "due", 3) == 0);
+}
+
+/* Whether a is a generic "total" (rank 2) smaller than the one read
+ * before of that rank and currency, on a line that names no discount:
+ * the grand total is the largest of them. */
+static bool
+smaller_total(const struct reading *r, int rank, const struct mail_amount *a, const char *low,
+	      size_t n)
+{
+	static const char *const discount[] = {
+		"discount", "rabatt", "remise", "descuento", "sconto", "korting", "skonto",
+	};
+	size_t end;
+
+	if (!r->has_total || rank != 2 || r->total_rank != 2 ||
+	    strcmp(r->total.money.currency, a->money.currency) != 0 ||
+	    llabs(a->money.minor) >= llabs(r->total.money.minor))
+		return false;
+	for (size_t k = 0; k < sizeof discount / sizeof discount[0]; k++)
+		if (find_word(low, n, 0, discount[k], false, &end) != NULL)
+			return false;
+	return true;
+}
+
 static void
 read_line(struct reading *r, const char *line, size_t n, const char *next, size_t next_n,
 	  struct mail_document *doc)
@@ -779,17 +826,27 @@ read_line(struct reading *r, const char *line, size_t n, const char *next, size_
 		     k++)
 			if (find_word(low, n, 0, total_labels[k].word, true, &tend) != NULL)
 				rank = total_labels[k].rank;
-		if (rank > 0 && rank >= r->total_rank) {
+		if (rank > 0 && rank >= r->total_rank && !late_charge(low, n, tend)) {
 			if (line_amount(line, n, tend, r->hint, &a) ||
 			    (next != NULL && line_amount(next, next_n, 0, r->hint, &a) &&
 			     blank(next, 0, a.start) && blank(next, a.end, next_n))) {
 				/* the highest rank; the last of equal rank (the
 				 * grand total comes after the section totals),
-				 * but never a zero after a real one */
-				if (a.money.minor != 0 || !r->has_total) {
+				 * but never a zero after a real one, nor a
+				 * smaller "total" after a bigger (its VAT, its
+				 * net: "This total includes VAT: £240") but for
+				 * a discount */
+				if ((a.money.minor != 0 || !r->has_total) &&
+				    !smaller_total(r, rank, &a, low, n)) {
 					r->total = a;
 					r->has_total = true;
 					r->total_rank = rank;
+				} else if (!doc->has_tax &&
+					   has_label(low, n, tax_labels,
+						     sizeof tax_labels / sizeof tax_labels[0],
+						     &end) &&
+					   line_amount(line, n, end, r->hint, &a)) {
+					set_money(&doc->tax, &doc->has_tax, &a);
 				}
 			}
 		} else if (rank == 0 &&

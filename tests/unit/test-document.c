@@ -137,6 +137,41 @@ a_us_invoice(void **state)
 	assert_int_equal(d.decimal, MAIL_DECIMAL_DOT);
 }
 
+/* A later line that says "total" of a part of it, or what is owed if
+ * paid late, is not the bill's total (each read as it before). */
+static void
+totals_beside_the_total(void **state)
+{
+	struct mail_document d;
+
+	(void)state;
+	d = read_doc("Your invoice INV-77812", "Invoice INV-77812\n"
+					       "Total: \xC2\xA3"
+					       "1,440.00\n"
+					       "This total includes VAT at 20%: \xC2\xA3"
+					       "240.00\n");
+	assert_int_equal(d.total.minor, 144000);
+	assert_int_equal(d.tax.minor, 24000);
+	d = read_doc("Invoice TC-9", "Total \xC2\xA3"
+				     "4,800.00\n"
+				     "Total net \xC2\xA3"
+				     "4,000.00\n"
+				     "Total VAT @ 20% \xC2\xA3"
+				     "800.00\n");
+	assert_int_equal(d.total.minor, 480000);
+	assert_int_equal(d.subtotal.minor, 400000);
+	assert_true(d.has_tax);
+	assert_int_equal(d.tax.minor, 80000);
+	d = read_doc("Invoice CP-3",
+		     "Amount due: $2,510.00\n"
+		     "Due date: 12/15/2026\n"
+		     "Amount due after 12/15/2026: $2,635.50 (includes 5% late fee)\n");
+	assert_int_equal(d.total.minor, 251000);
+	/* but a discount makes the last total the smaller, rightly */
+	d = read_doc("Invoice D-1", "Total: $500.00\nTotal after discount: $450.00\n");
+	assert_int_equal(d.total.minor, 45000);
+}
+
 /* Payment terms as written in six languages, and never "within 30 days"
  * of a return policy read as the terms of a line after. */
 static void
@@ -516,6 +551,7 @@ main(void)
 		cmocka_unit_test(kinds_in_six_languages),
 		cmocka_unit_test(what_is_not_a_document),
 		cmocka_unit_test(a_us_invoice),
+		cmocka_unit_test(totals_beside_the_total),
 		cmocka_unit_test(payment_terms_name_their_days),
 		cmocka_unit_test(references_follow_the_documents_kind),
 		cmocka_unit_test(credit_notes_name_their_totals),
