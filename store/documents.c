@@ -115,16 +115,28 @@ cmp_int64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The median of n values; the two middle ones in *lo and *hi (the same
+ * one for odd n) when not NULL. */
 static int64_t
-median(const int64_t *values, size_t n)
+median_of(const int64_t *values, size_t n, int64_t *lo, int64_t *hi)
 {
 	int64_t sorted[USUAL_WINDOW];
 
 	memcpy(sorted, values, n * sizeof *values);
 	qsort(sorted, n, sizeof *sorted, cmp_int64);
+	if (lo != NULL && hi != NULL) {
+		*lo = sorted[(n - 1) / 2];
+		*hi = sorted[n / 2];
+	}
 	return n % 2 ? sorted[n / 2]
 		     : sorted[n / 2 - 1] / 2 + sorted[n / 2] / 2 +
 			       (sorted[n / 2 - 1] % 2 + sorted[n / 2] % 2) / 2;
+}
+
+static int64_t
+median(const int64_t *values, size_t n)
+{
+	return median_of(values, n, NULL, NULL);
 }
 
 /* |a - b| more than percent of b */
@@ -319,11 +331,17 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 		 * a bill; a reminder at the same total is not counted twice */
 		corrected = repeat && total != first_total;
 		if (total > 0 && (!repeat || corrected)) {
+			int64_t lo = 0, hi = 0;
+
 			count = (int)g.n;
 			if (g.n > 0)
-				usual = median(g.recent, g.n);
+				usual = median_of(g.recent, g.n, &lo, &hi);
+			/* off both middle bills: of an even number, their mean
+			 * is an amount never billed (a prorated first bill of
+			 * $483.87, then $2,500: the next $2,500 was +67%) */
 			if (g.n >= (size_t)cfg->bill_min_history &&
-			    off_by_more(total, usual, cfg->bill_jump_percent))
+			    off_by_more(total, lo, cfg->bill_jump_percent) &&
+			    off_by_more(total, hi, cfg->bill_jump_percent))
 				strcpy(flag, "jump");
 			/* a rate per month or year, in the months a bill
 			 * covers (every monthly bill of a yearly $30,000 was

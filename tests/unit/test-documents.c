@@ -122,6 +122,33 @@ a_bill_that_jumps_is_flagged(void **state)
 	assert_int_equal(count(f, "bill:flagged"), 2);
 }
 
+/* A prorated first bill, then the usual: of two earlier bills the median
+ * is their mean, an amount never billed ($1,491.93), and the third bill,
+ * the same as the second, was a jump of 67% */
+static void
+a_bill_like_one_of_two_before_is_no_jump(void **state)
+{
+	struct fixture *f = *state;
+	const char *from = "MetroNet Billing <billing@metronet.example>";
+	char *flag;
+
+	(void)state;
+	bill(f, "m1", from, "Invoice MN-501", "Mon, 03 Aug 2026 10:00:00 +0000",
+	     "Amount due: $483.87 (26-31 July, prorated)\n");
+	bill(f, "m2", from, "Invoice MN-502", "Wed, 02 Sep 2026 10:00:00 +0000",
+	     "Amount due: $2,500.00\n");
+	bill(f, "m3", from, "Invoice MN-503", "Fri, 02 Oct 2026 10:00:00 +0000",
+	     "Amount due: $2,500.00\n");
+	bill(f, "m4", from, "Invoice MN-504", "Mon, 02 Nov 2026 10:00:00 +0000",
+	     "Amount due: $9,900.00\n");
+	index_ok(f);
+	assert_string_equal((flag = flag_of(f, "m3")), "");
+	free(flag);
+	/* a real jump still is one */
+	assert_string_equal((flag = flag_of(f, "m4")), "jump");
+	free(flag);
+}
+
 static void
 the_threshold_and_the_rate_come_from_the_user(void **state)
 {
@@ -276,6 +303,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(a_bill_that_jumps_is_flagged, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_bill_like_one_of_two_before_is_no_jump, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(the_threshold_and_the_rate_come_from_the_user,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(the_vendors_habit_reads_an_ambiguous_total, setup,
