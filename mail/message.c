@@ -397,6 +397,23 @@ not_authenticated(const struct mail_trust_facts *t)
 	return t->n_auth > 0 && !passed;
 }
 
+/* A quote's "Valid until" is how long the offer holds, no contract's
+ * end (a quote of laptops with a warranty line was suggested as a
+ * maintenance contract ending then); a renewal quote's dates of the
+ * contract it renews stay. */
+static void
+drop_offer_validity(const struct mail_document *doc, struct mail_contract_facts *contract)
+{
+	size_t kept = 0;
+
+	if (doc->kind != MAIL_DOC_QUOTE || doc->valid_until[0] == '\0')
+		return;
+	for (size_t i = 0; i < contract->count; i++)
+		if (strcmp(contract->items[i].date, doc->valid_until) != 0)
+			contract->items[kept++] = contract->items[i];
+	contract->count = kept;
+}
+
 /* Attribution, addresses and signature from these headers (and the
  * parsed file, for the body; may be NULL). */
 static void
@@ -447,6 +464,7 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 	read_document(file, body, opts->pdf, date_order_of(out->from.address), &out->document,
 		      &out->trust.payment);
 	mail_contract_scan(body, strlen(body), date_order_of(out->from.address), &out->contract);
+	drop_offer_validity(&out->document, &out->contract);
 	free(body);
 }
 

@@ -3,7 +3,7 @@
 # today (so the test holds whatever the date): dates mined from the
 # vendors' own text are suggestions (a German vendor's 03/04 is 3 April, a
 # US vendor's 4 March), none from a quoted reply, an offer or a mail that
-# names no contract; accepted ones are contracts, due in their notice
+# names no contract, nor a quote's validity; accepted ones are contracts, due in their notice
 # period, which `vtriage remind` reports (and nothing when nothing is
 # due); a rejected date is not offered again by another mail.
 . "$(dirname "$0")/../lib.sh"
@@ -35,12 +35,17 @@ mail "Billing <billing@eurocorp.com>" "Support contract" "Your support contract 
 mail "Billing <billing@yankee.com>" "Invoice 78" "Invoice 78\nAmount due: \$1,234.50\n"
 mail "Billing <billing@yankee.com>" "Support contract" "Your support contract expires 03/04/$Y.\n"
 mail "Sales <sales@nohabit.com>" "Support contract" "Your support contract expires 03/04/$Y.\n"
+# a quote's validity is no contract's end, though its lines name a warranty
+mail "Sales <sales@pachw.example>" "Quote PQ-4471: 10 laptops" \
+	"Quote PQ-4471\nValid until: $(in_days 4)\n10 laptops \$9,800.00\n3-year onsite warranty \$1,500.00\nTotal: \$11,300.00\n"
 write_config "$TMP/conf" "$M" "$TMP/data"
 V="$VTRIAGE --config $TMP/conf"
 $V index --quiet
 
 s=$($V contract list --suggested --format=json)
 is "six suggestions" "$(echo "$s" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" 6
+lacks "a quote's validity is not suggested as a contract" "$s" "pachw"
+is "(the quote is one)" "$($V count 'vendor:pachw kind:quote')" 1
 field() { # VENDOR FIELD: the field of that vendor's suggestion
 	echo "$s" | python3 -c '
 import json, sys
