@@ -886,14 +886,18 @@ find_ref(const char *subject, const char *text, size_t len, char *out, size_t ou
 			   text ? (len < sizeof low ? len : sizeof low) : 0 };
 	enum mail_doc_kind kind = mail_doc_classify(subject, text, len, NULL, 0);
 
-	for (int s = 0; s < 2; s++) {
-		const char *t = sources[s];
-		size_t n = lens[s];
+	/* the own kind's words in the subject, then in the text, before any
+	 * other's: "Invoice for your order 1029384" with "Invoice number:
+	 * SL-INV-0077" in the text is SL-INV-0077 (each month's bill of one
+	 * order was taken for a reminder of the first) */
+	for (int own = 1; own >= 0; own--)
+		for (int s = 0; s < 2; s++) {
+			const char *t = sources[s];
+			size_t n = lens[s];
 
-		if (t == NULL)
-			continue;
-		lower_copy(low, t, n);
-		for (int own = 1; own >= 0; own--)
+			if (t == NULL)
+				continue;
+			lower_copy(low, t, n);
 			for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++) {
 				size_t from = 0, end, start, rn;
 				const char *p;
@@ -909,7 +913,7 @@ find_ref(const char *subject, const char *text, size_t len, char *out, size_t ou
 					}
 				}
 			}
-	}
+		}
 	if (subject != NULL) {
 		size_t n = lens[0];
 

@@ -247,6 +247,12 @@ references_follow_the_documents_kind(void **state)
 			    "CN-1");
 	assert_string_equal(
 		read_doc("Invoice NC-3 (credit note CN-1 applied)", "Total: $70.00\n").ref, "NC-3");
+	/* the own kind's number in the text before another kind's in the
+	 * subject: each month's bill of one order is a bill of its own */
+	assert_string_equal(read_doc("Invoice for your order 1029384",
+				     "Invoice number: SL-INV-0077\nTotal due: $980.00\n")
+				    .ref,
+			    "SL-INV-0077");
 }
 
 static void
