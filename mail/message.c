@@ -307,6 +307,22 @@ read_pdfs(GMimeMessage *file, const char *subject, const struct mail_pdf_options
  * first: invoice XML in a PDF, schema.org data in the HTML, a labelled
  * total in the text, then in a PDF's text layer, then the largest amount
  * of the text, then of a PDF. */
+/* Mail sent to a list of subscribers: an unsubscribe link, or a
+ * precedence of bulk mail. */
+static bool
+is_bulk(GMimeMessage *file)
+{
+	const char *precedence = g_mime_object_get_header(GMIME_OBJECT(file), "Precedence");
+
+	if (g_mime_object_get_header(GMIME_OBJECT(file), "List-Unsubscribe") != NULL)
+		return true;
+	if (precedence == NULL)
+		return false;
+	precedence += strspn(precedence, " \t");
+	return g_ascii_strncasecmp(precedence, "bulk", 4) == 0 ||
+	       g_ascii_strncasecmp(precedence, "list", 4) == 0;
+}
+
 static void
 read_document(GMimeMessage *file, const char *body, const struct mail_pdf_options *pdf,
 	      enum mail_date_order order, struct mail_document *doc,
@@ -330,6 +346,11 @@ read_document(GMimeMessage *file, const char *body, const struct mail_pdf_option
 		free(html);
 	}
 	mail_doc_read_text_dated(subject, body, strlen(body), MAIL_DECIMAL_UNKNOWN, order, &text);
+	/* a newsletter's word is no document ("Invoice automation for
+	 * everyone", "Unser Angebot des Monats"): bulk mail is one only
+	 * with a document attached or a reference of its kind */
+	if (n_names == 0 && text.ref[0] == '\0' && is_bulk(file))
+		return;
 	if (pdf != NULL && pdf->helper != NULL)
 		has_pdf =
 			read_pdfs(file, subject, pdf, order, &from_pdf, payment, note, sizeof note);

@@ -308,4 +308,20 @@ $P index --quiet
 check=$($P bill check)
 lacks "one merchant's bill is no jump of another's on the same platform" "$check" "INV-4"
 contains "a jump of one merchant's bills still is" "$check" "\$90.00: +900% against the usual \$9.00 (3 bills)"
+
+# a newsletter's word is no document; a bill sent in bulk with its
+# reference still is one
+M=$TMP/bulk-mail/INBOX
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+printf 'From: SaaSy <news@saasy.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Introducing SaaSy Teams - Invoice automation for everyone\nDate: Mon, 02 Nov 2026 12:00:00 +0000\nMessage-ID: <nl1@test>\nList-Unsubscribe: <https://saasy.example/u>\n\nEnterprise plan $2,400/year.\n' \
+	>"$M/cur/nl1:2,S"
+printf 'From: Druckerei Schmidt <newsletter@druckerei-schmidt.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Unser Angebot des Monats: Visitenkarten ab 19,90 \342\202\254\nDate: Mon, 02 Nov 2026 12:00:00 +0000\nMessage-ID: <nl2@test>\nPrecedence: bulk\n\n500 Visitenkarten: 129,00 \342\202\254\n' \
+	>"$M/cur/nl2:2,S"
+printf 'From: SaaSy Billing <billing@saasy.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Your invoice SY-1001\nDate: Tue, 03 Nov 2026 12:00:00 +0000\nMessage-ID: <sy1@test>\nList-Unsubscribe: <https://saasy.example/u>\n\nInvoice SY-1001\nAmount due: $200.00\n' \
+	>"$M/cur/sy1:2,S"
+write_config "$TMP/bulk.conf" "$TMP/bulk-mail" "$TMP/bulk-data"
+B="$VTRIAGE --config $TMP/bulk.conf"
+$B index --quiet
+is "a newsletter naming invoices or an offer is no bill or quote" "$($B count 'kind:bill or kind:quote')" 1
+is "a bill sent in bulk with its reference is one" "$($B count 'kind:bill ref:SY-1001')" 1
 done_testing
