@@ -63,26 +63,37 @@ tui_row_authors_x(const struct tui_layout *l)
 	       (l->vendor_w ? l->vendor_w + 1 : 0);
 }
 
-/* "  $7,800.00" right-aligned in width columns (at most the amount's own
- * width and ROW_AMOUNT_COLS), "!" before a bill the bill check flagged;
- * false when the thread has none. */
+/* "  $7,800.00" right-aligned in ROW_AMOUNT_COLS columns, or as wide as
+ * it is up to width, "!" before a bill the bill check flagged; too wide
+ * even then, cut with an ellipsis ("KWD 1,234.56" read as the whole of
+ * KWD 1,234.567). Its columns in *field; false when the thread has none. */
 static bool
 amount_text(struct tui *t, const struct mail_thread *th, int width, char *out, size_t len,
-	    bool *flagged)
+	    bool *flagged, int *field)
 {
 	const struct vt_thread_amount *a = vt_thread_amount_of(&t->threads.marks, th->thread_id);
-	char money[48], shown[52];
+	char money[48], shown[56];
 	int cols = 0;
+	size_t cut = 0;
 
-	if (a == NULL)
+	if (a == NULL || width <= 0)
 		return false;
-	if (width > ROW_AMOUNT_COLS)
-		width = ROW_AMOUNT_COLS;
 	mail_money_format(&a->total, money, sizeof money);
 	snprintf(shown, sizeof shown, "%s%s", a->flagged ? "!" : "", money);
 	for (const char *p = shown; *p; p++)
 		cols += ((unsigned char)*p & 0xC0) != 0x80;
-	snprintf(out, len, "%*s%s", cols < width ? width - cols : 0, "", shown);
+	*field = cols > ROW_AMOUNT_COLS ? cols : ROW_AMOUNT_COLS;
+	if (*field > width)
+		*field = width;
+	if (cols > *field) {
+		/* (amounts are one column a character) */
+		for (int kept = 0; shown[cut] && kept < *field - 1; kept++)
+			for (cut++; ((unsigned char)shown[cut] & 0xC0) == 0x80; cut++)
+				;
+		snprintf(shown + cut, sizeof shown - cut, "\xE2\x80\xA6");
+		cols = *field;
+	}
+	snprintf(out, len, "%*s%s", cols < *field ? *field - cols : 0, "", shown);
 	*flagged = a->flagged;
 	return true;
 }
@@ -134,9 +145,11 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 	if (l->authors_w > 0) {
 		char amount[96], both[512];
 		bool bill_flagged;
+		int field;
 
 		/* the amount takes the authors' first columns, not the subject's */
-		if (amount_text(t, th, l->authors_w, amount, sizeof amount, &bill_flagged)) {
+		if (amount_text(t, th, l->authors_w, amount, sizeof amount, &bill_flagged,
+				&field)) {
 			snprintf(both, sizeof both, "%s %s", amount,
 				 clean_authors ? clean_authors : "");
 			fit_columns(authors, sizeof authors, both, l->authors_w);
@@ -185,13 +198,11 @@ tui_draw_amount(struct tui *t, const struct mail_thread *th, int y)
 	const struct tui_layout *l = &t->layout;
 	char amount[96];
 	bool flagged;
-	int x = tui_row_authors_x(l);
+	int x = tui_row_authors_x(l), field;
 
 	if (l->authors_w == 0 ||
-	    !amount_text(t, th, l->authors_w, amount, sizeof amount, &flagged) || !flagged ||
-	    l->threads_w < x + l->authors_w)
+	    !amount_text(t, th, l->authors_w, amount, sizeof amount, &flagged, &field) ||
+	    !flagged || l->threads_w < x + l->authors_w)
 		return;
-	tui_put_text(y, l->threads_x + x,
-		     l->authors_w < ROW_AMOUNT_COLS ? l->authors_w : ROW_AMOUNT_COLS, amount,
-		     tui_colour(t, C_ERROR, A_BOLD));
+	tui_put_text(y, l->threads_x + x, field, amount, tui_colour(t, C_ERROR, A_BOLD));
 }

@@ -11,6 +11,9 @@ copy_maildir "$FIXTURES/demo/Maildir" "$TMP/mail"
 # a quote in yen: more digits than any dollar quote, not more money
 printf 'From: Sales <sales@nippon-denki.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Quote NQ-7 for the switches\nDate: Mon, 02 Nov 2026 09:00:00 +0000\nMessage-ID: <nq7@nippon-denki.example>\n\nDear Mr Miller,\n\nour quote NQ-7 for 40 switches.\nTotal: JPY 500,000\n' \
 	>"$TMP/mail/INBOX/cur/nq7:2,S"
+# a bill wider than the amount's usual columns
+printf 'From: Billing <billing@gulf-parts.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Invoice GP-12\nDate: Mon, 02 Nov 2026 10:00:00 +0000\nMessage-ID: <gp12@gulf-parts.example>\n\nInvoice GP-12\nTotal: KWD 1,234.567\n' \
+	>"$TMP/mail/INBOX/cur/gp12:2,S"
 write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
 $VTRIAGE --config "$TMP/conf" index --quiet
 $VTRIAGE --config "$TMP/conf" issue open acmetel "Wrong October bill" \
@@ -19,6 +22,12 @@ $VTRIAGE --config "$TMP/conf" issue open acmetel "Wrong October bill" \
 tmux_session 160 45 "env TERM=xterm-256color $VTRIAGE --config $TMP/conf"
 ok "the first screen paints" wait_for "Inbox"
 contains "Bills to check is a folder" "$(screen)" "Bills to check"
+keys / 'vendor:gulf-parts' Enter
+ok "(the KWD bill)" wait_for "Invoice GP-12"
+# (the thread list's row: between the folders and the panes)
+row=$(screen | grep 'Invoice GP-12' | awk -F"$(printf '\342\224\202')" '{print $2}')
+contains "an amount wider than its column is cut visibly" "$row" "KWD 1,234.5$(printf '\342\200\246') Invoice GP-12"
+lacks "not to a wrong amount" "$row" "KWD 1,234.56 "
 keys / 'vendor:acmetel' Enter
 ok "the vendor's threads show" wait_for "6 threads"
 row=$(screen | grep "Invoice AT-2026-10 from")
