@@ -330,6 +330,14 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 		 * "corrected invoice" of $3,200 for one of $1,000) is judged as
 		 * a bill; a reminder at the same total is not counted twice */
 		corrected = repeat && total != first_total;
+		/* the billing cycle counts the gap to this bill: a monthly
+		 * rate is known from the second bill on */
+		if (total > 0 && !repeat) {
+			if (g.last_date > 0)
+				ring_push(g.gaps, &g.n_gaps, &g.next_gap,
+					  (date - g.last_date) / 86400);
+			g.last_date = date;
+		}
 		if (total > 0 && (!repeat || corrected)) {
 			int64_t lo = 0, hi = 0;
 
@@ -358,13 +366,8 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 		}
 		/* the usual and the billing cycle take each reference once
 		 * (a corrected bill's period is counted already) */
-		if (total > 0 && !repeat) {
-			if (g.last_date > 0)
-				ring_push(g.gaps, &g.n_gaps, &g.next_gap,
-					  (date - g.last_date) / 86400);
-			g.last_date = date;
+		if (total > 0 && !repeat)
 			ring_push(g.recent, &g.n, &g.next, total);
-		}
 		if (sqlite3_column_type(st, 7) == (count > 0 ? SQLITE_INTEGER : SQLITE_NULL) &&
 		    (count == 0 || sqlite3_column_int64(st, 7) == usual) &&
 		    sqlite3_column_int(st, 8) == count && strcmp(old_flag, flag) == 0)

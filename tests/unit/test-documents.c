@@ -182,6 +182,15 @@ the_threshold_and_the_rate_come_from_the_user(void **state)
 	assert_string_equal((flag = flag_of(f, "b3")), "rate");
 	free(flag);
 	assert_int_equal(count(f, "bill:flagged"), 1);
+	/* a monthly rate every bill misses: flagged from the second bill on
+	 * (the billing cycle was known only after it) */
+	rate.minor = 100000;
+	assert_int_equal(vt_vendor_set_rate(f->store, "hooli", &rate, "month", &err), VT_OK);
+	assert_int_equal(vt_documents_judge(f->store, f->cfg, &err), VT_OK);
+	assert_string_equal((flag = flag_of(f, "b1")), "");
+	free(flag);
+	assert_string_equal((flag = flag_of(f, "b2")), "rate");
+	free(flag);
 	assert_int_equal(vt_vendor_set_rate(f->store, "hooli", NULL, NULL, &err), VT_OK);
 	assert_int_equal(vt_documents_judge(f->store, f->cfg, &err), VT_OK);
 	assert_int_equal(count(f, "bill:flagged"), 0);
