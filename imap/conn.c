@@ -461,12 +461,25 @@ push_name(char ***names, char **delims, size_t *n, const char *name, char delim,
 	return VT_OK;
 }
 
+/* Whether LIST gave the folder name, selectable. */
+static bool
+listed(clist *existing, const char *name)
+{
+	for (clistiter *it = existing ? clist_begin(existing) : NULL; it; it = clist_next(it)) {
+		const struct mailimap_mailbox_list *mb = clist_content(it);
+
+		if (mb->mb_name != NULL && strcmp(mb->mb_name, name) == 0)
+			return !list_noselect(mb);
+	}
+	return false;
+}
+
 vt_status
 imap_conn_folders(struct imap_conn *c, char ***names, char **delims, size_t *n,
 		  struct vt_error *err)
 {
 	const struct mail_imap_account *a = c->acct;
-	clist *list = NULL;
+	clist *list = NULL, *existing = NULL;
 	char root_delim = '/';
 	int r;
 	vt_status rc = VT_OK;
@@ -498,18 +511,28 @@ imap_conn_folders(struct imap_conn *c, char ***names, char **delims, size_t *n,
 		rc = imap_fail(c, r, err, "%s: LSUB", a->host);
 		goto out;
 	}
+	/* a subscription outlives its folder (RFC 3501: DELETE and RENAME
+	 * leave it): only the folders that are there, or every sync after a
+	 * folder is deleted in webmail fails on its SELECT */
+	r = mailimap_list(c->imap, "", "*", &existing);
+	if (r != MAILIMAP_NO_ERROR) {
+		rc = imap_fail(c, r, err, "%s: LIST", a->host);
+		goto out;
+	}
 	for (clistiter *it = list ? clist_begin(list) : NULL; it && rc == VT_OK;
 	     it = clist_next(it)) {
 		const struct mailimap_mailbox_list *mb = clist_content(it);
 
 		if (mb->mb_name == NULL || strcasecmp(mb->mb_name, "INBOX") == 0 ||
-		    list_noselect(mb))
+		    list_noselect(mb) || !listed(existing, mb->mb_name))
 			continue;
 		rc = push_name(names, delims, n, mb->mb_name, mb->mb_delimiter, err);
 	}
 out:
 	if (list)
 		mailimap_list_result_free(list);
+	if (existing)
+		mailimap_list_result_free(existing);
 	if (rc != VT_OK) {
 		imap_names_free(*names, *n);
 		free(*delims);

@@ -160,6 +160,19 @@ is "no duplicates after the UIDVALIDITY change" "$(local_hashes "$L/Odd")" \
 out=$($V sync --no-index 2>&1)
 contains "and the next sync is quiet again" "$out" "0 new messages"
 
+# ---- a subscribed folder deleted on the server ---------------------------------------
+# its subscription stays (RFC 3501): every sync after failed on its SELECT
+IMAP create Gone
+IMAP subscribe Gone
+IMAP append Gone "$M/.Odd/cur/$(ls "$M/.Odd/cur" | head -1)"
+$V sync --no-index >/dev/null 2>&1
+is "(the subscribed folder is synced)" "$(nfiles "$L/Gone")" 1
+IMAP delete Gone
+out=$($V sync --no-index 2>&1)
+is "a subscribed folder deleted on the server fails no sync" "$?" 0
+lacks "(no SELECT of it)" "$out" "Gone"
+is "(its local copy is kept)" "$(nfiles "$L/Gone")" 1
+
 # ---- kill -9 mid-sync, then resume -----------------------------------------------------
 start_proxy 0 2000000
 config kill "port = $PROXY_PORT
