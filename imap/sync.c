@@ -949,12 +949,23 @@ static vt_status
 relink(struct folder_sync *fs, struct md_entry *e, uint32_t uid, unsigned flags,
        struct vt_error *err)
 {
-	vt_status rc = md_rename_uid(&fs->md, e, fs->uv, uid, flags, err);
+	/* a flag set here and not yet synced stays, and goes to the server
+	 * now (this sync's merge is done): the new UIDVALIDITY dropped it */
+	static const unsigned synced[3] = { MF_SEEN, MF_FLAGGED, MF_ANSWERED };
+	unsigned local = md_info_flags(e->info) & MF_SYNCED, extra = local & ~flags;
+	vt_status rc = VT_OK;
 
+	for (size_t b = 0; b < 3 && rc == VT_OK; b++)
+		if (extra & synced[b])
+			rc = store_flag(fs, &uid, 1, synced[b], true, err);
+	if (rc == VT_OK && extra)
+		fs->st->flags_pushed++;
+	if (rc == VT_OK)
+		rc = md_rename_uid(&fs->md, e, fs->uv, uid, flags | extra, err);
 	if (rc != VT_OK)
 		return rc;
 	e->used = true;
-	if (!add_rec(fs, uid, flags, e))
+	if (!add_rec(fs, uid, flags | extra, e))
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	fs->st->relinked++;
 	return VT_OK;

@@ -142,6 +142,9 @@ is "INBOX matches the server again" "$(local_hashes "$L/INBOX")" "$(server_hashe
 
 # ---- UIDVALIDITY change ---------------------------------------------------------------
 before=$(IMAP uidvalidity Odd)
+# a flag set here and not synced yet, across the change
+f=$(grep -l "nul@bigvendor.example" "$L/Odd/cur/"*)
+mv "$f" "${f%:2,*}:2,FS"
 IMAP recreate Odd
 IMAP subscribe Odd
 ok "the server gave Odd a new UIDVALIDITY" test "$(IMAP uidvalidity Odd)" != "$before"
@@ -157,6 +160,9 @@ is "the other old files are kept and renumbered" "$((kept + ${replaced:-0}))" "5
 lacks "no old file is left unsynced" "$out" "no longer on the server"
 is "no duplicates after the UIDVALIDITY change" "$(local_hashes "$L/Odd")" \
 	"$(server_hashes Odd)"
+contains "a flag set here before the UIDVALIDITY change reaches the server" \
+	"$(IMAP fetch Odd nul@bigvendor.example | head -1)" "Flagged"
+ok "and stays here" test -n "$(ls "$L/Odd/cur" | grep -F ':2,FS' || true)"
 out=$($V sync --no-index 2>&1)
 contains "and the next sync is quiet again" "$out" "0 new messages"
 
