@@ -105,15 +105,21 @@ imap_tls_verify(mailstream *s, const struct mail_imap_account *acct, struct vt_e
 	if (verify != 0) {
 		const char *why = "not trusted";
 
+		size_t len;
+
 		if (gnutls_certificate_verification_status_print(verify, GNUTLS_CRT_X509, &reason,
 								 0) == 0 &&
 		    reason.data)
 			why = (const char *)reason.data;
+		/* GnuTLS's sentences end in ". " already */
+		len = strlen(why);
+		while (len > 0 && (why[len - 1] == ' ' || why[len - 1] == '.'))
+			len--;
 		rc = vt_fail(err, VT_ERR_TLS,
-			     "%s: the server's certificate is refused: %s. If you know this "
+			     "%s: the server's certificate is refused: %.*s. If you know this "
 			     "certificate is the server's, pin it in %s [account %s]: "
 			     "cert_fingerprint = %s",
-			     acct->host, why, acct->file, acct->name, fp);
+			     acct->host, (int)len, why, acct->file, acct->name, fp);
 	}
 out:
 	if (reason.data)

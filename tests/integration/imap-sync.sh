@@ -238,6 +238,7 @@ tls_config tlsbad implicit "$SPORT"
 out=$($VTRIAGE --config "$TMP/tlsbad.conf" sync --no-index 2>&1)
 is "a self-signed certificate is refused (exit 1)" "$?" "1"
 contains "the refusal explains and offers the fingerprint" "$out" "cert_fingerprint = $FP"
+lacks "(one full stop after GnuTLS's reason)" "$out" ". ."
 ok "nothing was synced" test ! -d "$TMP/tlsbad-mail/tlsbad/INBOX/cur"
 tls_config tlspin implicit "$SPORT" "cert_fingerprint = $FP"
 out=$($VTRIAGE --config "$TMP/tlspin.conf" sync --no-index 2>&1)
