@@ -61,6 +61,7 @@ set_user(struct parse_ctx *p, const struct mail_imap_setting *s)
 static vt_status
 set_password_command(struct parse_ctx *p, const struct mail_imap_setting *s)
 {
+	p->acct->password_line = s->line;
 	return dup_to(p, s, &p->acct->password_command);
 }
 
@@ -317,6 +318,7 @@ set_fingerprint(struct parse_ctx *p, const struct mail_imap_setting *s)
 			   "must be sha256: and 64 hex digits (colons allowed), "
 			   "as the certificate error prints it");
 	p->acct->pinned = true;
+	p->acct->pin_line = s->line;
 	return VT_OK;
 }
 
@@ -569,7 +571,8 @@ run_password_command(const struct mail_imap_account *a, char **out, struct vt_er
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		rc = vt_fail(err, VT_ERR_AUTH,
 			     "%s:%d: [account %s] password_command failed (%s %d)", a->file,
-			     a->line, a->name, WIFEXITED(status) ? "exit status" : "signal",
+			     a->password_line ? a->password_line : a->line, a->name,
+			     WIFEXITED(status) ? "exit status" : "signal",
 			     WIFEXITED(status) ? WEXITSTATUS(status)
 					       : (WIFSIGNALED(status) ? WTERMSIG(status) : -1));
 		goto out;
@@ -578,7 +581,7 @@ run_password_command(const struct mail_imap_account *a, char **out, struct vt_er
 	if (buf[0] == '\0') {
 		rc = vt_fail(err, VT_ERR_AUTH,
 			     "%s:%d: [account %s] password_command printed no password", a->file,
-			     a->line, a->name);
+			     a->password_line ? a->password_line : a->line, a->name);
 		goto out;
 	}
 	if ((*out = strdup(buf)) == NULL)

@@ -58,6 +58,9 @@ struct mail_imap_account {
 	uint16_t port;
 	enum mail_imap_tls tls;
 	int tls_line; /* where tls was set (0: default) */
+	/* where password_command and cert_fingerprint were set, for their
+	 * errors at sync time */
+	int password_line, pin_line;
 	char *user;
 	char *password_command; /* NULL: ask through the hooks */
 	char **folders;         /* server names; NULL: INBOX + all subscribed */

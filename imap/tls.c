@@ -52,7 +52,8 @@ imap_tls_verify(mailstream *s, const struct mail_imap_account *acct, struct vt_e
 			rc = vt_fail(err, VT_ERR_TLS,
 				     "%s: the server's certificate (%s) is not the one pinned in "
 				     "%s:%d [account %s] cert_fingerprint; refusing to log in",
-				     acct->host, fp, acct->file, acct->line, acct->name);
+				     acct->host, fp, acct->file,
+				     acct->pin_line ? acct->pin_line : acct->line, acct->name);
 		goto out;
 	}
 

@@ -239,6 +239,15 @@ out=$($VTRIAGE --config "$TMP/tlsbad.conf" sync --no-index 2>&1)
 is "a self-signed certificate is refused (exit 1)" "$?" "1"
 contains "the refusal explains and offers the fingerprint" "$out" "cert_fingerprint = $FP"
 lacks "(one full stop after GnuTLS's reason)" "$out" ". ."
+# a wrong pin, and a failing password command: the error names their line
+tls_config tlswrong implicit "$SPORT" "cert_fingerprint = sha256:$(printf '%064d' 0)"
+out=$($VTRIAGE --config "$TMP/tlswrong.conf" sync --no-index 2>&1)
+contains "a wrong pin names its own line" "$out" \
+	"tlswrong.conf:$(grep -n '^cert_fingerprint' "$TMP/tlswrong.conf" | cut -d: -f1) [account tlswrong] cert_fingerprint"
+config pwfail "password_command = false"
+out=$($VTRIAGE --config "$TMP/pwfail.conf" sync --no-index 2>&1)
+contains "a failing password_command names its own line" "$out" \
+	"pwfail.conf:$(grep -n '^password_command' "$TMP/pwfail.conf" | cut -d: -f1): [account pwfail] password_command failed"
 ok "nothing was synced" test ! -d "$TMP/tlsbad-mail/tlsbad/INBOX/cur"
 tls_config tlspin implicit "$SPORT" "cert_fingerprint = $FP"
 out=$($VTRIAGE --config "$TMP/tlspin.conf" sync --no-index 2>&1)
