@@ -979,6 +979,46 @@ mail_doc_read_text(const char *subject, const char *text, size_t len, enum mail_
 	return mail_doc_read_text_dated(subject, text, len, hint, MAIL_DATE_ORDER_UNKNOWN, doc);
 }
 
+/* The dollar a document says its amounts are in ("All amounts in
+ * Canadian dollars (CAD)", "Currency: AUD"), when it writes no USD or
+ * US$ anywhere; else NULL. */
+static const char *
+declared_dollar(const char *text, size_t len)
+{
+	static const char *const says[] = {
+		"amounts in", "amounts are in", "prices in", "prices are in",
+		"currency:",  "currency is",    "billed in", "invoiced in",
+	};
+	static const struct {
+		const char *word, *code;
+	} dollars[] = {
+		{ "cad", "CAD" }, { "canadian dollar", "CAD" },
+		{ "aud", "AUD" }, { "australian dollar", "AUD" },
+		{ "nzd", "NZD" }, { "new zealand dollar", "NZD" },
+		{ "sgd", "SGD" }, { "singapore dollar", "SGD" },
+		{ "hkd", "HKD" }, { "hong kong dollar", "HKD" },
+	};
+	char low[CLASSIFY_MAX];
+	size_t n = len < sizeof low ? len : sizeof low, end;
+
+	lower_copy(low, text, n);
+	if (find_word(low, n, 0, "usd", true, &end) != NULL ||
+	    find_word(low, n, 0, "us$", true, &end) != NULL)
+		return NULL;
+	for (size_t k = 0; k < sizeof says / sizeof says[0]; k++) {
+		const char *p = find_word(low, n, 0, says[k], true, &end);
+		size_t stop = end + 40 < n ? end + 40 : n, e;
+
+		for (size_t d = 0; p != NULL && d < sizeof dollars / sizeof dollars[0]; d++) {
+			const char *w = find_word(low, stop, end, dollars[d].word, false, &e);
+
+			if (w != NULL)
+				return dollars[d].code;
+		}
+	}
+	return NULL;
+}
+
 bool
 mail_doc_read_text_dated(const char *subject, const char *text, size_t len, enum mail_decimal hint,
 			 enum mail_date_order order, struct mail_document *doc)
@@ -1097,6 +1137,21 @@ mail_doc_read_text_dated(const char *subject, const char *text, size_t len, enum
 		memcpy(doc->subtotal.currency, doc->total.currency, 4);
 	if (doc->has_tax && !doc->tax.currency[0])
 		memcpy(doc->tax.currency, doc->total.currency, 4);
+	/* "$" is read as USD: a document that declares another dollar, and
+	 * writes no USD, bills in that one */
+	{
+		const char *dollar = doc->has_total && strcmp(doc->total.currency, "USD") == 0
+					     ? declared_dollar(text, len)
+					     : NULL;
+
+		if (dollar != NULL) {
+			memcpy(doc->total.currency, dollar, 4);
+			if (doc->has_subtotal && strcmp(doc->subtotal.currency, "USD") == 0)
+				memcpy(doc->subtotal.currency, dollar, 4);
+			if (doc->has_tax && strcmp(doc->tax.currency, "USD") == 0)
+				memcpy(doc->tax.currency, dollar, 4);
+		}
+	}
 	if (doc->has_total && doc->has_subtotal && doc->has_tax)
 		doc->totals_agree = doc->subtotal.minor + doc->tax.minor == doc->total.minor &&
 				    strcmp(doc->subtotal.currency, doc->total.currency) == 0;

@@ -167,6 +167,19 @@ totals_beside_the_total(void **state)
 		     "Due date: 12/15/2026\n"
 		     "Amount due after 12/15/2026: $2,635.50 (includes 5% late fee)\n");
 	assert_int_equal(d.total.minor, 251000);
+	/* "$" in a document that declares another dollar */
+	d = read_doc("Invoice MS-12", "All amounts in Canadian dollars (CAD).\n"
+				      "Subtotal $4,200.00\nTax $546.00\nTotal $4,746.00\n");
+	assert_int_equal(d.total.minor, 474600);
+	assert_string_equal(d.total.currency, "CAD");
+	assert_string_equal(d.tax.currency, "CAD");
+	d = read_doc("Invoice X-1", "Currency: AUD\nTotal $1,100.00\n");
+	assert_string_equal(d.total.currency, "AUD");
+	/* not where it writes USD too, nor for a dollar named elsewhere */
+	d = read_doc("Invoice X-2", "Prices in CAD on request.\nTotal USD 1,100.00\n");
+	assert_string_equal(d.total.currency, "USD");
+	d = read_doc("Invoice X-3", "Our office moved to Vancouver, CAD region.\nTotal $90.00\n");
+	assert_string_equal(d.total.currency, "USD");
 	/* but a discount makes the last total the smaller, rightly */
 	d = read_doc("Invoice D-1", "Total: $500.00\nTotal after discount: $450.00\n");
 	assert_int_equal(d.total.minor, 45000);
