@@ -1231,8 +1231,9 @@ collect(struct vt_store *s, sqlite3_stmt *st, struct vt_thread_set *set, struct 
 	return vs;
 }
 
-/* Each thread's newest quote or bill with a total (a flagged bill
- * before all), sorted by thread id. */
+/* Each thread's newest quote, bill or credit note with a total (a
+ * flagged bill before all; a credit negative: money back), sorted by
+ * thread id. */
 static vt_status
 load_amounts(struct vt_store *s, struct vt_thread_marks *out, struct vt_error *err)
 {
@@ -1240,7 +1241,7 @@ load_amounts(struct vt_store *s, struct vt_thread_marks *out, struct vt_error *e
 		s,
 		"SELECT m.thread, d.kind, d.total, d.currency, d.flag <> '' FROM documents d"
 		" JOIN messages m ON m.message_id = d.message_id"
-		" WHERE d.total IS NOT NULL AND d.kind IN (1, 2) AND m.thread <> ''"
+		" WHERE d.total IS NOT NULL AND d.kind IN (1, 2, 5) AND m.thread <> ''"
 		" ORDER BY m.thread, d.flag <> '', m.date",
 		err);
 	vt_status rc = VT_OK;
@@ -1272,6 +1273,8 @@ load_amounts(struct vt_store *s, struct vt_thread_marks *out, struct vt_error *e
 		}
 		a->kind = (enum mail_doc_kind)sqlite3_column_int(st, 1);
 		a->total.minor = sqlite3_column_int64(st, 2);
+		if (a->kind == MAIL_DOC_CREDIT)
+			a->total.minor = -a->total.minor;
 		snprintf(a->total.currency, sizeof a->total.currency, "%s",
 			 (const char *)sqlite3_column_text(st, 3));
 		a->flagged = sqlite3_column_int(st, 4) != 0;

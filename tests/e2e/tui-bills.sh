@@ -14,6 +14,9 @@ printf 'From: Sales <sales@nippon-denki.example>\nTo: Rich Miller <rich@northwin
 # a bill wider than the amount's usual columns
 printf 'From: Billing <billing@gulf-parts.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Invoice GP-12\nDate: Mon, 02 Nov 2026 10:00:00 +0000\nMessage-ID: <gp12@gulf-parts.example>\n\nInvoice GP-12\nTotal: KWD 1,234.567\n' \
 	>"$TMP/mail/INBOX/cur/gp12:2,S"
+# and a credit note: money back, shown as such
+printf 'From: Billing <billing@gulf-parts.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Credit note CN-5\nDate: Tue, 03 Nov 2026 10:00:00 +0000\nMessage-ID: <cn5@gulf-parts.example>\n\nCredit note CN-5\nCredit amount: KWD 12.500\n' \
+	>"$TMP/mail/INBOX/cur/cn5:2,S"
 write_config "$TMP/conf" "$TMP/mail" "$TMP/data"
 $VTRIAGE --config "$TMP/conf" index --quiet
 $VTRIAGE --config "$TMP/conf" issue open acmetel "Wrong October bill" \
@@ -28,6 +31,8 @@ ok "(the KWD bill)" wait_for "Invoice GP-12"
 row=$(screen | grep 'Invoice GP-12' | awk -F"$(printf '\342\224\202')" '{print $2}')
 contains "an amount wider than its column is cut visibly" "$row" "KWD 1,234.5$(printf '\342\200\246') Invoice GP-12"
 lacks "not to a wrong amount" "$row" "KWD 1,234.56 "
+row=$(screen | grep 'Credit note CN-5' | awk -F"$(printf '\342\224\202')" '{print $2}')
+contains "a credit note's row shows its amount, negative" "$row" "-KWD 12.500 "
 keys / 'vendor:acmetel' Enter
 ok "the vendor's threads show" wait_for "6 threads"
 row=$(screen | grep "Invoice AT-2026-10 from")
