@@ -203,6 +203,7 @@ cli_parse_options_repeated(struct cli *cli, const struct cli_command *cmd, int a
 {
 	int i, n = 0;
 	bool only_operands = false;
+	uint64_t given = 0; /* the options with a value seen, by place in options */
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i], *eq, *value = NULL;
@@ -243,11 +244,22 @@ cli_parse_options_repeated(struct cli *cli, const struct cli_command *cmd, int a
 			return -1;
 		}
 		if (o->has_arg) {
+			size_t bit = (size_t)(o - options);
+
 			value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 			if (value == NULL) {
 				cli_usage_error(cli, "--%s needs a value", o->name);
 				return -1;
 			}
+			/* "--to a --to b" sent to b alone: a second value is
+			 * refused where only one is taken */
+			if ((repeated == NULL || strcmp(o->name, repeated) != 0) && bit < 64 &&
+			    (given & (UINT64_C(1) << bit))) {
+				cli_usage_error(cli, "--%s given twice", o->name);
+				return -1;
+			}
+			if (bit < 64)
+				given |= UINT64_C(1) << bit;
 		} else if (eq) {
 			cli_usage_error(cli, "--%s takes no value", o->name);
 			return -1;
