@@ -48,8 +48,8 @@ is "an unknown subcommand points to its group's help" "$($V vendor frobnicate 2>
 	"vtriage: unknown command 'vendor frobnicate' (see: vtriage vendor --help)"
 is "unknown option exits 2" "$(status $V search --bogus '*')" 2
 # an option that takes one value, given two: refused, not the last kept
-is "an option given twice exits 2" "$(status $V search --limit 5 --limit 6 '*')" 2
-contains "and says which" "$($V search --limit 5 --limit=6 '*' 2>&1)" "--limit given twice"
+contains "an option given twice is refused, named" "$($V search --limit 5 --limit=6 '*' 2>&1)" \
+	"--limit given twice"
 lacks "(--thread of issue open may be given twice)" \
 	"$($V issue open acmetel 'Two threads' --thread id:nosuch@x --thread id:nosuch2@x 2>&1)" \
 	"given twice"
