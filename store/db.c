@@ -1139,13 +1139,38 @@ vt_sql_int(struct vt_store *s, const char *sql, int64_t *out, struct vt_error *e
 	return rc == SQLITE_ROW ? VT_OK : vt_sql_fail(s, err, rc, "read");
 }
 
-/* Commits the action's transaction (or rolls it back) and reports it. */
+/* Blank: ASCII white space, and the spaces and invisible characters of
+ * Unicode a title can be typed or pasted with (no-break, ideographic,
+ * zero-width), which show as nothing in a list. */
 bool
 vt_text_blank(const char *text)
 {
-	return text == NULL || text[strspn(text, " \t\n\r\f\v")] == '\0';
+	static const char *const invisible[] = {
+		"\xC2\xA0", /* no-break space */
+		"\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82", "\xE2\x80\x83", "\xE2\x80\x84",
+		"\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88", "\xE2\x80\x89",
+		"\xE2\x80\x8A", "\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x80\xAF",
+		"\xE2\x81\x9F", "\xE2\x81\xA0", "\xE3\x80\x80", "\xEF\xBB\xBF",
+	};
+
+	while (text != NULL && *text != '\0') {
+		size_t k = 0, n = strspn(text, " \t\n\r\f\v");
+
+		if (n > 0) {
+			text += n;
+			continue;
+		}
+		while (k < sizeof invisible / sizeof invisible[0] &&
+		       strncmp(text, invisible[k], strlen(invisible[k])) != 0)
+			k++;
+		if (k == sizeof invisible / sizeof invisible[0])
+			return false;
+		text += strlen(invisible[k]);
+	}
+	return true;
 }
 
+/* Commits the action's transaction (or rolls it back) and reports it. */
 vt_status
 vt_action_end(struct vt_store *s, vt_status rc, const char *summary, struct vt_action *out,
 	      struct vt_error *err)
