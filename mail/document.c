@@ -758,7 +758,9 @@ blank(const char *text, size_t from, size_t to)
 }
 
 /* A total line of what is owed if paid late ("Amount due after
- * 12/15/2026: $2,635.50 (includes 5% late fee)"): not the bill's. */
+ * 12/15/2026: $2,635.50", "Late payment total: ..."): not the bill's.
+ * Only the label, before the amount (n: where it starts), says so: "Total
+ * due: $2,500.00 (late fee of $125.00 if paid after ...)" is the bill's. */
 static bool
 late_charge(const char *low, size_t n, size_t label_end)
 {
@@ -826,10 +828,12 @@ read_line(struct reading *r, const char *line, size_t n, const char *next, size_
 		     k++)
 			if (find_word(low, n, 0, total_labels[k].word, true, &tend) != NULL)
 				rank = total_labels[k].rank;
-		if (rank > 0 && rank >= r->total_rank && !late_charge(low, n, tend)) {
-			if (line_amount(line, n, tend, r->hint, &a) ||
-			    (next != NULL && line_amount(next, next_n, 0, r->hint, &a) &&
-			     blank(next, 0, a.start) && blank(next, a.end, next_n))) {
+		if (rank > 0 && rank >= r->total_rank) {
+			bool here = line_amount(line, n, tend, r->hint, &a);
+
+			if ((here || (next != NULL && line_amount(next, next_n, 0, r->hint, &a) &&
+				      blank(next, 0, a.start) && blank(next, a.end, next_n))) &&
+			    !late_charge(low, here ? a.start : n, tend)) {
 				/* the highest rank; the last of equal rank (the
 				 * grand total comes after the section totals),
 				 * but never a zero after a real one, nor a

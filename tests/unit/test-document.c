@@ -167,6 +167,16 @@ totals_beside_the_total(void **state)
 		     "Due date: 12/15/2026\n"
 		     "Amount due after 12/15/2026: $2,635.50 (includes 5% late fee)\n");
 	assert_int_equal(d.total.minor, 251000);
+	/* a late fee named after the total's amount is no late total */
+	d = read_doc("Invoice INV-1", "Your invoice INV-1 for the annual plan (list price"
+				      " $30,000.00).\n"
+				      "Total due: $2,500.00 (late fee of $125.00 if paid after"
+				      " 12/15/2026)\n");
+	assert_int_equal(d.total.minor, 250000);
+	assert_true(d.total_labelled);
+	d = read_doc("Invoice INV-2", "List price $30,000.00.\n"
+				      "Total due: $2,500.00 - late payment charges apply\n");
+	assert_int_equal(d.total.minor, 250000);
 	/* "$" in a document that declares another dollar */
 	d = read_doc("Invoice MS-12", "All amounts in Canadian dollars (CAD).\n"
 				      "Subtotal $4,200.00\nTax $546.00\nTotal $4,746.00\n");
