@@ -65,6 +65,8 @@ struct rec {
 struct folder_sync {
 	struct imap_conn *conn;
 	const struct mail_imap_account *acct;
+	/* the state under the UIDVALIDITY before the server's new one */
+	struct sync_state before;
 	const struct mail_sync_options *opts;
 	const struct mail_sync_hooks *hooks;
 	const char *name;
@@ -949,23 +951,45 @@ static vt_status
 relink(struct folder_sync *fs, struct md_entry *e, uint32_t uid, unsigned flags,
        struct vt_error *err)
 {
-	/* a flag set here and not yet synced stays, and goes to the server
-	 * now (this sync's merge is done): the new UIDVALIDITY dropped it */
+	/* the flags changed here since the last sync stay, and go to the
+	 * server now (this sync's merge is done): the new UIDVALIDITY made
+	 * the file the server's flags. Changed since what the old state
+	 * agreed (one cleared elsewhere stays cleared); a file it had no
+	 * word of keeps the flags it has set. */
 	static const unsigned synced[3] = { MF_SEEN, MF_FLAGGED, MF_ANSWERED };
-	unsigned local = md_info_flags(e->info) & MF_SYNCED, extra = local & ~flags;
+	unsigned local = md_info_flags(e->info) & MF_SYNCED, server = flags & MF_SYNCED;
+	unsigned base = 0, merged, diff;
+	bool known = false;
 	vt_status rc = VT_OK;
 
+	if (fs->before.n > 0 && e->uv == fs->before.uidvalidity) {
+		for (size_t lo = 0, hi = fs->before.n; lo < hi;) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (fs->before.msgs[mid].uid < e->uid) {
+				lo = mid + 1;
+			} else if (fs->before.msgs[mid].uid > e->uid) {
+				hi = mid;
+			} else {
+				base = fs->before.msgs[mid].flags & MF_SYNCED;
+				known = true;
+				break;
+			}
+		}
+	}
+	merged = known ? (local & (local ^ base)) | (server & ~(local ^ base)) : server | local;
+	diff = merged ^ server;
 	for (size_t b = 0; b < 3 && rc == VT_OK; b++)
-		if (extra & synced[b])
-			rc = store_flag(fs, &uid, 1, synced[b], true, err);
-	if (rc == VT_OK && extra)
+		if (diff & synced[b])
+			rc = store_flag(fs, &uid, 1, synced[b], (merged & synced[b]) != 0, err);
+	if (rc == VT_OK && diff)
 		fs->st->flags_pushed++;
 	if (rc == VT_OK)
-		rc = md_rename_uid(&fs->md, e, fs->uv, uid, flags | extra, err);
+		rc = md_rename_uid(&fs->md, e, fs->uv, uid, (flags & ~MF_SYNCED) | merged, err);
 	if (rc != VT_OK)
 		return rc;
 	e->used = true;
-	if (!add_rec(fs, uid, flags | extra, e))
+	if (!add_rec(fs, uid, merged, e))
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	fs->st->relinked++;
 	return VT_OK;
@@ -1681,7 +1705,12 @@ sync_folder(struct folder_sync *fs, const char *state_dir, struct vt_error *err)
 	if ((rc = select_folder(fs, err)) != VT_OK)
 		goto out;
 	if (fs->state.uidvalidity != fs->uv) {
-		/* first sync, or the server renumbered the folder */
+		/* first sync, or the server renumbered the folder: what was
+		 * agreed under the old numbers stays at hand, for the flags a
+		 * file carried over (relink) */
+		fs->before = fs->state;
+		fs->state.msgs = NULL;
+		fs->state.cap = 0;
 		fs->state.n = 0;
 		fs->state.uidnext = 0;
 		fs->state.highestmodseq = 0;
@@ -1769,6 +1798,7 @@ folder_sync_clear(struct folder_sync *fs)
 	md_entries_free(fs->files, fs->n_files);
 	md_entries_free(fs->fresh, fs->n_fresh);
 	state_clear(&fs->state);
+	state_clear(&fs->before);
 	free(fs->state_path);
 	free(fs->recs);
 	free(fs->stale);

@@ -141,6 +141,12 @@ rm "$L/INBOX/cur/edited:2,S"
 is "INBOX matches the server again" "$(local_hashes "$L/INBOX")" "$(server_hashes INBOX)"
 
 # ---- UIDVALIDITY change ---------------------------------------------------------------
+# a flag set here and synced, then gone from the server with the
+# folder's recreation (cleared there): it stays cleared
+g=$(grep -l "nonl@bigvendor.example" "$L/Odd/cur/"*)
+mv "$g" "${g%:2,*}:2,FS"
+$V sync --no-index >/dev/null 2>&1
+contains "(the flag synced)" "$(IMAP fetch Odd nonl@bigvendor.example | head -1)" "Flagged"
 before=$(IMAP uidvalidity Odd)
 # a flag set here and not synced yet, across the change
 f=$(grep -l "nul@bigvendor.example" "$L/Odd/cur/"*)
@@ -162,7 +168,10 @@ is "no duplicates after the UIDVALIDITY change" "$(local_hashes "$L/Odd")" \
 	"$(server_hashes Odd)"
 contains "a flag set here before the UIDVALIDITY change reaches the server" \
 	"$(IMAP fetch Odd nul@bigvendor.example | head -1)" "Flagged"
-ok "and stays here" test -n "$(ls "$L/Odd/cur" | grep -F ':2,FS' || true)"
+ok "and stays here" test -n "$(grep -l nul@bigvendor.example "$L/Odd/cur/"* | grep -F ':2,FS' || true)"
+lacks "a flag synced before and cleared there stays cleared" \
+	"$(IMAP fetch Odd nonl@bigvendor.example | head -1)" "Flagged"
+ok "(here too)" test -z "$(grep -l nonl@bigvendor.example "$L/Odd/cur/"* | grep -F ':2,F' || true)"
 out=$($V sync --no-index 2>&1)
 contains "and the next sync is quiet again" "$out" "0 new messages"
 
