@@ -1141,16 +1141,22 @@ vt_sql_int(struct vt_store *s, const char *sql, int64_t *out, struct vt_error *e
 
 /* Blank: ASCII white space, and the spaces and invisible characters of
  * Unicode a title can be typed or pasted with (no-break, ideographic,
- * zero-width), which show as nothing in a list. */
+ * zero-width, direction marks, Hangul fillers), which show as nothing in
+ * a list. */
 bool
 vt_text_blank(const char *text)
 {
 	static const char *const invisible[] = {
-		"\xC2\xA0", /* no-break space */
+		"\xC2\xA0",     "\xC2\xAD",                     /* no-break space, soft hyphen */
+		"\xE1\x85\x9F", "\xE1\x85\xA0", "\xE3\x85\xA4", /* Hangul fillers */
+		"\xE1\xA0\x8E",                                 /* Mongolian vowel separator */
 		"\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82", "\xE2\x80\x83", "\xE2\x80\x84",
 		"\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88", "\xE2\x80\x89",
-		"\xE2\x80\x8A", "\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x80\xAF",
-		"\xE2\x81\x9F", "\xE2\x81\xA0", "\xE3\x80\x80", "\xEF\xBB\xBF",
+		"\xE2\x80\x8A", "\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x80\x8E",
+		"\xE2\x80\x8F", "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xAA", "\xE2\x80\xAB",
+		"\xE2\x80\xAC", "\xE2\x80\xAD", "\xE2\x80\xAE", "\xE2\x80\xAF", "\xE2\x81\x9F",
+		"\xE2\x81\xA0", "\xE2\x81\xA6", "\xE2\x81\xA7", "\xE2\x81\xA8", "\xE2\x81\xA9",
+		"\xE3\x80\x80", "\xEF\xBB\xBF",
 	};
 
 	while (text != NULL && *text != '\0') {

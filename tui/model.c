@@ -244,7 +244,8 @@ tui_threads_find_near(struct tui_threads *t, struct mail_db *db, const char *id,
 {
 	if (id == NULL || t->tail_want > 0)
 		return -1;
-	/* past the list's new end: its last window */
+	/* past the list's new end: the first window (a thread near the
+	 * old end is not looked for; its row is kept) */
 	if (tui_threads_get(t, db, near, err) == NULL && t->cached == 0 &&
 	    tui_threads_get(t, db, 0, err) == NULL)
 		return -1;

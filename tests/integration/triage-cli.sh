@@ -45,6 +45,8 @@ is "rename shows in show" "$($V vendor show globex --format=json | json 'd["name
 is "a blank name is no name: exit 2" "$(status $V vendor rename globex "   ")" 2
 is "nor one of no-break and zero-width spaces" \
 	"$(status $V vendor rename globex "$(printf '\302\240\342\200\213\343\200\200')")" 2
+is "nor one of a Hangul filler and direction marks" \
+	"$(status $V vendor rename globex "$(printf '\343\205\244\342\200\217\342\201\246')")" 2
 is "said as for an empty one" "$($V vendor rename globex "   " 2>&1)" "$($V vendor rename globex "" 2>&1)"
 is "the name stays" "$($V vendor show globex --format=json | json 'd["name"]')" "Globex Corporation"
 is "a subdomain is not an organisation domain" "$(status $V vendor add-domain globex sales.globex.example)" 2
