@@ -225,21 +225,14 @@ mail_attachment_list_of(GMimeMessage *message, struct mail_attachment_list *out,
 vt_status
 mail_attachment_list(const char *path, struct mail_attachment_list *out, struct vt_error *err)
 {
-	struct vt_error parse_err = { 0 };
 	GMimeMessage *message;
 	vt_status rc;
 
 	out->items = NULL;
 	out->count = 0;
-	message = mail_parse_file(path, &parse_err);
 	/* an unreadable file is an error; an unparsable one has none */
-	if (message == NULL) {
-		if (parse_err.status != VT_ERR_IO)
-			return VT_OK;
-		if (err)
-			*err = parse_err;
-		return parse_err.status;
-	}
+	if ((rc = mail_parse_file_or_none(path, &message, err)) != VT_OK || message == NULL)
+		return rc;
 	rc = mail_attachment_list_of(message, out, err);
 	g_object_unref(message);
 	return rc;

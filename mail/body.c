@@ -660,19 +660,29 @@ mail_parse_file(const char *path, struct vt_error *err)
 }
 
 vt_status
-mail_body_text(const char *path, size_t max_bytes, char **out, struct vt_error *err)
+mail_parse_file_or_none(const char *path, GMimeMessage **message, struct vt_error *err)
 {
 	struct vt_error parse_err = { 0 };
-	GMimeMessage *message;
 
-	*out = NULL;
-	message = mail_parse_file(path, &parse_err);
-	/* an unreadable file is an error; an unparsable one has no text */
-	if (message == NULL && parse_err.status == VT_ERR_IO) {
+	*message = mail_parse_file(path, &parse_err);
+	if (*message == NULL && parse_err.status == VT_ERR_IO) {
 		if (err)
 			*err = parse_err;
 		return parse_err.status;
 	}
+	return VT_OK;
+}
+
+vt_status
+mail_body_text(const char *path, size_t max_bytes, char **out, struct vt_error *err)
+{
+	GMimeMessage *message;
+	vt_status rc;
+
+	*out = NULL;
+	/* an unreadable file is an error; an unparsable one has no text */
+	if ((rc = mail_parse_file_or_none(path, &message, err)) != VT_OK)
+		return rc;
 	*out = body_text(message, max_bytes, true);
 	if (message != NULL)
 		g_object_unref(message);
@@ -682,19 +692,14 @@ mail_body_text(const char *path, size_t max_bytes, char **out, struct vt_error *
 vt_status
 mail_body_pieces(const char *path, size_t max_bytes, struct mail_pieces *out, struct vt_error *err)
 {
-	struct vt_error parse_err = { 0 };
 	GMimeMessage *message;
+	vt_status rc;
 	bool ok;
 
 	out->items = NULL;
 	out->count = 0;
-	message = mail_parse_file(path, &parse_err);
-	/* an unreadable file is an error; an unparsable one has no text */
-	if (message == NULL && parse_err.status == VT_ERR_IO) {
-		if (err)
-			*err = parse_err;
-		return parse_err.status;
-	}
+	if ((rc = mail_parse_file_or_none(path, &message, err)) != VT_OK)
+		return rc;
 	ok = pieces_of(message, max_bytes, true, out);
 	if (message != NULL)
 		g_object_unref(message);

@@ -156,6 +156,10 @@ void mail_prefetch_stop(struct mail_prefetch *p);
 /* A message file parsed by GMime (NULL after err: VT_ERR_IO unreadable,
  * VT_ERR_PROTOCOL unparsable); g_object_unref() it. */
 GMimeMessage *mail_parse_file(const char *path, struct vt_error *err);
+/* The same for a reader that takes an unparsable file as one without
+ * text or parts: only an unreadable one is an error; *message NULL for
+ * the other. */
+vt_status mail_parse_file_or_none(const char *path, GMimeMessage **message, struct vt_error *err);
 /* HTML as text through libxml2's HTML parser, loaded on first use
  * (mail/html.c): blocks on their own lines, list items as "* ", with
  * links each link's target after its text as " <URL>"; NULL (err says
