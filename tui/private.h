@@ -131,6 +131,9 @@ struct tui {
 	long long outside_version, outside_checked_ms;
 };
 
+/* A clock's time in nanoseconds (tui.c). */
+long long tui_now_ns(clockid_t clock);
+
 /* ---- draw.c ---- */
 
 /* Draws utf8 (already safe for the terminal) at y,x in at most width

@@ -282,11 +282,8 @@ tui_reload(struct tui *t)
 bool
 tui_notice_outside_changes(struct tui *t)
 {
-	struct timespec ts;
-	long long now, version;
+	long long now = tui_now_ns(CLOCK_MONOTONIC) / 1000000, version;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	if (now - t->outside_checked_ms < 1000)
 		return false;
 	t->outside_checked_ms = now;

@@ -41,8 +41,8 @@ tui_log_quiet(void)
 	}
 }
 
-static long long
-now_ns(clockid_t clock)
+long long
+tui_now_ns(clockid_t clock)
 {
 	struct timespec ts;
 
@@ -180,7 +180,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 	}
 	/* (changes from now on are another process's) */
 	t.outside_version = vt_store_outside_version(store);
-	t.outside_checked_ms = now_ns(CLOCK_MONOTONIC) / 1000000;
+	t.outside_checked_ms = tui_now_ns(CLOCK_MONOTONIC) / 1000000;
 	start_curses(&t);
 	t.need_unread = true;
 	tui_renewals_count(&t);
@@ -223,16 +223,17 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 								  : 250);
 		if (bench_log != NULL) {
 			if (first)
-				fprintf(bench_log, "first-paint %lld\n", now_ns(CLOCK_REALTIME));
+				fprintf(bench_log, "first-paint %lld\n",
+					tui_now_ns(CLOCK_REALTIME));
 			else if (key_start)
 				fprintf(bench_log, "key %d %lld\n", last_key,
-					now_ns(CLOCK_MONOTONIC) - key_start);
+					tui_now_ns(CLOCK_MONOTONIC) - key_start);
 			fflush(bench_log);
 			key_start = 0;
 		}
 		key = read_key(&t);
 		if (bench_log != NULL && key != ERR) {
-			key_start = now_ns(CLOCK_MONOTONIC);
+			key_start = tui_now_ns(CLOCK_MONOTONIC);
 			last_key = key;
 		}
 		if (key == ERR) {
@@ -248,13 +249,13 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 			if (t.panes_pending) {
 				struct vt_error perr = { 0 };
 				char *slug = tui_vendor_slug_of(&t, tui_selected_thread(&t));
-				long long panes_start = now_ns(CLOCK_MONOTONIC);
+				long long panes_start = tui_now_ns(CLOCK_MONOTONIC);
 
 				if (tui_panes_load(&t.panes, t.store, slug, false, &perr) != VT_OK)
 					tui_say(&t, true, "%s", perr.msg);
 				if (bench_log != NULL)
 					fprintf(bench_log, "panes %lld\n",
-						now_ns(CLOCK_MONOTONIC) - panes_start);
+						tui_now_ns(CLOCK_MONOTONIC) - panes_start);
 				t.panes_pending = false;
 				free(slug);
 				continue;
@@ -286,7 +287,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 					tui_counted(&t);
 					if (landing && bench_log != NULL)
 						fprintf(bench_log, "bottom-landed %lld\n",
-							now_ns(CLOCK_MONOTONIC) - bottom_asked);
+							tui_now_ns(CLOCK_MONOTONIC) - bottom_asked);
 				}
 				continue;
 			}
@@ -342,7 +343,7 @@ tui_run(const struct vt_config *cfg, struct vt_store *store, struct mail_db **db
 
 			tui_handle(&t, a);
 			if (t.bottom_pending && !pending) {
-				bottom_asked = key_start ? key_start : now_ns(CLOCK_MONOTONIC);
+				bottom_asked = key_start ? key_start : tui_now_ns(CLOCK_MONOTONIC);
 				if (bench_log != NULL)
 					fputs("bottom-pending\n", bench_log);
 			}
