@@ -820,6 +820,16 @@ store_flag(struct folder_sync *fs, const uint32_t *uids, size_t n, unsigned flag
 	return VT_OK;
 }
 
+/* Per flag: whoever changed it since the base wins (a flag has two
+ * values, so both changing it agree). */
+static unsigned
+merge_flags(unsigned local, unsigned base, unsigned server)
+{
+	unsigned changed = local ^ base;
+
+	return (local & changed) | (server & ~changed);
+}
+
 /* Expunged there: removed here. Flags: merged, stored, renamed. */
 static vt_status
 reconcile(struct folder_sync *fs, struct vt_error *err)
@@ -841,17 +851,14 @@ reconcile(struct folder_sync *fs, struct vt_error *err)
 	}
 	for (size_t i = 0; i < fs->n_recs; i++) {
 		struct rec *r = &fs->recs[i];
-		unsigned local, server, changed, m, diff;
+		unsigned local, server, m, diff;
 
 		merged[i] = r->base;
 		if (!r->on_server || r->file == NULL)
 			continue;
 		local = md_info_flags(r->file->info) & MF_SYNCED;
 		server = r->server_known ? r->server & MF_SYNCED : r->base;
-		/* per flag: whoever changed it since the base wins (a flag
-		 * has two values, so both changing it agree) */
-		changed = local ^ r->base;
-		m = (local & changed) | (server & ~changed);
+		m = merge_flags(local, r->base, server);
 		merged[i] = (uint8_t)m;
 		diff = m ^ server;
 		if (diff)
@@ -977,7 +984,7 @@ relink(struct folder_sync *fs, struct md_entry *e, uint32_t uid, unsigned flags,
 			}
 		}
 	}
-	merged = known ? (local & (local ^ base)) | (server & ~(local ^ base)) : server | local;
+	merged = known ? merge_flags(local, base, server) : server | local;
 	diff = merged ^ server;
 	for (size_t b = 0; b < 3 && rc == VT_OK; b++)
 		if (diff & synced[b])
