@@ -57,28 +57,9 @@ struct walk {
 	int want;           /* the part to find (walk_find): 0 the HTML body */
 	bool html_seen;     /* the HTML body met */
 	int seen;           /* attachments met so far */
-	int depth;          /* in how many attached messages */
 	GMimeObject *found; /* walk_find's result (borrowed) */
 	bool failed;
 };
-
-/* An attached message's parts are numbered right after it, as far down
- * as mail/body.c reads attached messages; a message deeper still is
- * listed whole, to be saved. */
-static void
-descend(struct walk *w, GMimeObject *part, GMimeObjectForeachFunc fn)
-{
-	GMimeMessage *inner;
-
-	if (!GMIME_IS_MESSAGE_PART(part) || w->depth >= MAIL_MESSAGE_DEPTH_MAX)
-		return;
-	inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
-	if (inner == NULL)
-		return;
-	w->depth++;
-	g_mime_message_foreach(inner, fn, w);
-	w->depth--;
-}
 
 /* An attached message's file name: its subject (whose slashes make no
  * directories) and ".eml"; "attachment-N.eml" without one. */
@@ -135,18 +116,20 @@ saved_size(GMimeObject *part)
 	return size;
 }
 
+/* An attached message's parts are numbered right after it, as far down
+ * as mail/body.c reads attached messages; a message deeper still is
+ * listed whole, to be saved. */
 static void
-walk_list(GMimeObject *parent, GMimeObject *part, gpointer data)
+walk_list(GMimeObject *part, int depth, void *data)
 {
 	struct walk *w = data;
 	struct mail_attachment *grown, *a;
 	const char *filename = NULL;
 	char *type;
 
-	(void)parent;
 	if (w->failed)
 		return;
-	if (!is_attachment(part) && (w->depth > 0 || w->html_seen || !is_html_body(part)))
+	if (!is_attachment(part) && (depth > 0 || w->html_seen || !is_html_body(part)))
 		return;
 	grown = realloc(w->list->items, (w->list->count + 1) * sizeof *grown);
 	if (grown == NULL) {
@@ -175,23 +158,18 @@ walk_list(GMimeObject *parent, GMimeObject *part, gpointer data)
 	w->list->count++;
 	if (((filename || GMIME_IS_MESSAGE_PART(part)) && a->filename == NULL) || a->type == NULL)
 		w->failed = true;
-	descend(w, part, walk_list);
 }
 
 static void
-walk_find(GMimeObject *parent, GMimeObject *part, gpointer data)
+walk_find(GMimeObject *part, int depth, void *data)
 {
 	struct walk *w = data;
 
-	(void)parent;
 	if (w->found != NULL)
 		return;
-	if (w->want == 0 ? w->depth == 0 && is_html_body(part)
-			 : is_attachment(part) && ++w->seen == w->want) {
+	if (w->want == 0 ? depth == 0 && is_html_body(part)
+			 : is_attachment(part) && ++w->seen == w->want)
 		w->found = part;
-		return;
-	}
-	descend(w, part, walk_find);
 }
 
 void
@@ -214,7 +192,7 @@ mail_attachment_list_of(GMimeMessage *message, struct mail_attachment_list *out,
 
 	out->items = NULL;
 	out->count = 0;
-	g_mime_message_foreach(message, walk_list, &w);
+	mail_message_foreach_deep(message, walk_list, &w);
 	if (w.failed) {
 		mail_attachment_list_clear(out);
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -342,7 +320,7 @@ mail_attachment_save(const char *path, int part, const char *dest, bool overwrit
 			*err = parse_err;
 		return parse_err.status;
 	}
-	g_mime_message_foreach(message, walk_find, &w);
+	mail_message_foreach_deep(message, walk_find, &w);
 	if (w.found == NULL) {
 		g_object_unref(message);
 		return part == 0 ? vt_fail(err, VT_ERR_NOT_FOUND, "%s: no HTML body (part 0)", path)

@@ -47,22 +47,58 @@
 /* An attached message's header as shown: no line of a screen's worth. */
 #define HEADER_MAX 1024
 
+struct each_deep {
+	mail_part_fn fn;
+	void *data;
+	int depth;
+};
+
+static void
+each_deep(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	struct each_deep *e = data;
+	GMimeMessage *inner;
+
+	(void)parent;
+	e->fn(part, e->depth, e->data);
+	if (!GMIME_IS_MESSAGE_PART(part) || e->depth >= MAIL_MESSAGE_DEPTH_MAX)
+		return;
+	inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+	if (inner == NULL)
+		return;
+	e->depth++;
+	g_mime_message_foreach(inner, each_deep, e);
+	e->depth--;
+}
+
+void
+mail_message_foreach_deep(GMimeMessage *message, mail_part_fn fn, void *data)
+{
+	struct each_deep e = { fn, data, 0 };
+
+	if (message != NULL)
+		g_mime_message_foreach(message, each_deep, &e);
+}
+
 struct find {
+	size_t skip; /* HTML parts to pass over before the one wanted */
 	GMimeObject *html;
 };
 
 static void
-find_text(GMimeObject *parent, GMimeObject *part, gpointer data)
+find_html(GMimeObject *part, int depth, void *data)
 {
 	struct find *f = data;
-	GMimeContentType *type;
 
-	(void)parent;
-	if (!GMIME_IS_TEXT_PART(part) || g_mime_part_is_attachment(GMIME_PART(part)))
+	(void)depth;
+	if (f->html != NULL || !GMIME_IS_TEXT_PART(part) ||
+	    g_mime_part_is_attachment(GMIME_PART(part)) ||
+	    !g_mime_content_type_is_type(g_mime_object_get_content_type(part), "text", "html"))
 		return;
-	type = g_mime_object_get_content_type(part);
-	if (f->html == NULL && g_mime_content_type_is_type(type, "text", "html"))
+	if (f->skip == 0)
 		f->html = part;
+	else
+		f->skip--;
 }
 
 /* The part's content with its transfer encoding undone (at most limit
@@ -707,16 +743,14 @@ mail_body_pieces(const char *path, size_t max_bytes, struct mail_pieces *out, st
 }
 
 char *
-mail_body_html_of(GMimeMessage *message, size_t max_bytes)
+mail_body_html_at(GMimeMessage *message, size_t nth, size_t max_bytes)
 {
-	struct find f = { 0 };
+	struct find f = { .skip = nth };
 	GByteArray *bytes;
 	GString *text;
 	char *out;
 
-	if (message == NULL)
-		return NULL;
-	g_mime_message_foreach(message, find_text, &f);
+	mail_message_foreach_deep(message, find_html, &f);
 	if (f.html == NULL)
 		return NULL;
 	bytes = decoded_content(GMIME_PART(f.html), max_bytes < G_MAXUINT ? max_bytes : G_MAXUINT);
@@ -734,12 +768,12 @@ struct names {
 };
 
 static void
-find_names(GMimeObject *parent, GMimeObject *part, gpointer data)
+find_names(GMimeObject *part, int depth, void *data)
 {
 	struct names *n = data;
 	const char *name;
 
-	(void)parent;
+	(void)depth;
 	if (n->count < n->max && GMIME_IS_PART(part) &&
 	    (name = g_mime_part_get_filename(GMIME_PART(part))) != NULL && *name)
 		n->names[n->count++] = name;
@@ -750,8 +784,7 @@ mail_attachment_names(GMimeMessage *message, const char **names, size_t max)
 {
 	struct names n = { names, 0, max };
 
-	if (message != NULL)
-		g_mime_message_foreach(message, find_names, &n);
+	mail_message_foreach_deep(message, find_names, &n);
 	return n.count;
 }
 
@@ -761,14 +794,14 @@ struct pdfs {
 };
 
 static void
-find_pdfs(GMimeObject *parent, GMimeObject *part, gpointer data)
+find_pdfs(GMimeObject *part, int depth, void *data)
 {
 	struct pdfs *p = data;
 	const char *name;
 	size_t n;
 	bool pdf;
 
-	(void)parent;
+	(void)depth;
 	if (p->count >= p->max || !GMIME_IS_PART(part))
 		return;
 	name = g_mime_part_get_filename(GMIME_PART(part));
@@ -785,7 +818,6 @@ mail_attachment_pdfs(GMimeMessage *message, GByteArray **out, size_t max, size_t
 {
 	struct pdfs p = { out, 0, max, max_bytes };
 
-	if (message != NULL)
-		g_mime_message_foreach(message, find_pdfs, &p);
+	mail_message_foreach_deep(message, find_pdfs, &p);
 	return p.count;
 }

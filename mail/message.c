@@ -204,6 +204,8 @@ trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_f
 #define ATTACHMENT_NAMES_MAX 8
 /* PDFs read per message: an invoice and its terms, not an archive. */
 #define PDFS_MAX 3
+/* HTML parts read for structured data: the mail's and an attached one's. */
+#define HTML_PARTS_MAX 3
 /* Larger PDFs are not read (mail/pdf.c refuses them too). */
 #define PDF_BYTES_MAX (32u << 20)
 
@@ -341,7 +343,11 @@ read_document(GMimeMessage *file, const char *body, const struct mail_pdf_option
 	kind = mail_doc_classify(subject, body, strlen(body), names, n_names);
 	if (kind == MAIL_DOC_NONE)
 		return;
-	if ((html = mail_body_html_of(file, BODY_READ_MAX)) != NULL) {
+	/* the structured data of a forwarded invoice is in the attached
+	 * message's HTML, after the forwarding note's own */
+	for (size_t i = 0; !has_data && i < HTML_PARTS_MAX &&
+			   (html = mail_body_html_at(file, i, BODY_READ_MAX)) != NULL;
+	     i++) {
 		has_data = mail_doc_read_html_data(html, strlen(html), &data);
 		free(html);
 	}

@@ -170,14 +170,22 @@ vt_status mail_attachment_list_of(GMimeMessage *message, struct mail_attachment_
 /* The readable text of a parsed message (see mail_body_text); message may
  * be NULL (empty text). malloc'd. */
 char *mail_body_text_of(GMimeMessage *message, size_t max_bytes);
-/* The first text/html part's text, decoded to UTF-8 (at most max_bytes),
- * or NULL when there is none. */
-char *mail_body_html_of(GMimeMessage *message, size_t max_bytes);
-/* The file names of a message's attachments (at most max, borrowed from
- * the message); how many. */
+/* Calls fn for each part of message, an attached message's parts right
+ * after it (depth: in how many attached messages), as deep as the pager
+ * reads them: a vendor's invoice forwarded as an attachment is read as
+ * the invoice it is. */
+typedef void (*mail_part_fn)(GMimeObject *part, int depth, void *data);
+void mail_message_foreach_deep(GMimeMessage *message, mail_part_fn fn, void *data);
+/* The text of the nth (from 0) text/html part that is no attachment, in
+ * attached messages too, decoded to UTF-8 (at most max_bytes), or NULL
+ * when there is none. */
+char *mail_body_html_at(GMimeMessage *message, size_t nth, size_t max_bytes);
+/* The file names of a message's attachments, in attached messages too
+ * (at most max, borrowed from the message); how many. */
 size_t mail_attachment_names(GMimeMessage *message, const char **names, size_t max);
-/* The decoded bytes of a message's PDF attachments (at most max of them,
- * each cut at max_bytes); how many. Free each with g_byte_array_free. */
+/* The decoded bytes of a message's PDF attachments, in attached messages
+ * too (at most max of them, each cut at max_bytes); how many. Free each
+ * with g_byte_array_free. */
 size_t mail_attachment_pdfs(GMimeMessage *message, GByteArray **out, size_t max, size_t max_bytes);
 /* Parses len bytes the PDF helper (or the cache) answered into res:
  * "vtriage-pdf 1", then "status ...", "xml-FIELD VALUE" lines, and

@@ -324,4 +324,50 @@ B="$VTRIAGE --config $TMP/bulk.conf"
 $B index --quiet
 is "a newsletter naming invoices or an offer is no bill or quote" "$($B count 'kind:bill or kind:quote')" 1
 is "a bill sent in bulk with its reference is one" "$($B count 'kind:bill ref:SY-1001')" 1
+# a vendor's invoice forwarded as an attachment (message/rfc822), by the
+# vendor's own accounts desk: the PDF in the attached message is the
+# bill, and the schema.org data of an attached HTML invoice too (only the
+# top message's parts were read: no total, no reference)
+M=$TMP/forwarded-mail/INBOX
+mkdir -p "$M/cur" "$M/new" "$M/tmp"
+printf '%s\n' "50 780 Contoso Ltd" "50 750 Invoice number: CT-7781" "50 735 Invoice date: Nov 3, 2026" \
+	"50 700 Support, November                  \$1,450.00" \
+	"50 670 Amount due                         \$1,450.00" | "$PDFGEN" "$TMP/ct.pdf"
+{
+	printf 'From: Contoso Accounts <accounts@contoso.example>\nTo: Rich Miller <rich@northwind.example>\n'
+	printf 'Subject: Fwd: your November invoice\nDate: Wed, 04 Nov 2026 09:00:00 +0000\nMessage-ID: <fw1@test>\n'
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="out"\n\n--out\n'
+	printf 'Content-Type: text/plain\n\nHi Rich, forwarding the invoice below as asked.\n\n--out\n'
+	printf 'Content-Type: message/rfc822\nContent-Disposition: attachment\n\n'
+	printf 'From: Contoso Billing <billing@contoso.example>\nTo: Rich Miller <rich@northwind.example>\n'
+	printf 'Subject: Your invoice\nDate: Tue, 03 Nov 2026 09:00:00 +0000\nMessage-ID: <ct1@test>\n'
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="in"\n\n--in\n'
+	printf 'Content-Type: text/plain\n\nPlease find your invoice attached.\n\n--in\n'
+	printf 'Content-Type: application/pdf; name="CT-7781.pdf"\n'
+	printf 'Content-Disposition: attachment; filename="CT-7781.pdf"\nContent-Transfer-Encoding: base64\n\n'
+	base64 "$TMP/ct.pdf"
+	printf '\n--in--\n\n--out--\n'
+} >"$M/cur/fw1:2,S"
+{
+	printf 'From: Fabrikam Accounts <accounts@fabrikam.example>\nTo: Rich Miller <rich@northwind.example>\n'
+	printf 'Subject: Fwd: Your invoice is ready\nDate: Thu, 05 Nov 2026 09:00:00 +0000\nMessage-ID: <fw2@test>\n'
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="out"\n\n--out\n'
+	printf 'Content-Type: text/html\n\n<p>Hi Rich, see the invoice below.</p>\n\n--out\n'
+	printf 'Content-Type: message/rfc822\n\n'
+	printf 'From: Fabrikam <billing@fabrikam.example>\nTo: Rich Miller <rich@northwind.example>\n'
+	printf 'Subject: Your invoice is ready\nDate: Wed, 04 Nov 2026 09:00:00 +0000\nMessage-ID: <fb1@test>\n'
+	printf 'MIME-Version: 1.0\nContent-Type: text/html\n\n'
+	printf '<html><head><script type="application/ld+json">{"@context":"http://schema.org","@type":"Invoice",'
+	printf '"confirmationNumber":"FB-204","totalPaymentDue":{"@type":"PriceSpecification","price":"612.40",'
+	printf '"priceCurrency":"USD"}}</script></head><body>Your invoice is ready.</body></html>\n\n--out--\n'
+} >"$M/cur/fw2:2,S"
+write_config "$TMP/forwarded.conf" "$TMP/forwarded-mail" "$TMP/forwarded-data"
+F="$VTRIAGE --config $TMP/forwarded.conf"
+$F index --quiet
+bills=$($F bill list 2>&1)
+echo "$bills" | sed 's/^/# /'
+contains "a PDF invoice inside a forwarded message is read" "$bills" "CT-7781               \$1,450.00  pdf"
+contains "an attached message's schema.org invoice too" "$bills" "FB-204                  \$612.40  data"
+contains "the attachment list shows the PDF inside the attached message" \
+	"$($F attachment list id:fw1@test 2>&1)" "CT-7781.pdf"
 done_testing
