@@ -562,6 +562,10 @@ static const char *const migrations[] = {
 	 * store has none */
 	"INSERT OR REPLACE INTO meta (key, value)"
 	" SELECT 'reread', CASE WHEN EXISTS (SELECT 1 FROM messages) THEN '0' ELSE '3' END;",
+	/* 19 -> 20: quotes and bills an older vtriage read are read again
+	 * once (store/index.c, reread_once: revision 4); a new store has
+	 * none */
+	"UPDATE meta SET value = '4' WHERE key = 'reread' AND NOT EXISTS (SELECT 1 FROM messages);",
 };
 /* clang-format on */
 

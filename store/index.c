@@ -795,17 +795,30 @@ reread_deferred_pdfs(struct index_run *r, struct mail_db *db, const struct mail_
 	return rc;
 }
 
-/* Mail an older vtriage read less of, read again once: list mail from a
- * vendor's domain, whose payment details are read since schema 19 when
- * no server authenticated it (a forged List-Id took a forgery out of
- * every check; which verdicts it had, the store kept only for
- * failures), and since revision 3 all of it that may give bank
- * details (Authentication-Results passing under a stranger's server are
- * the sender's to write too).
- * Bump the revision, and the migration's (a store made new has
- * nothing to read again), with a new selection when reading grows
- * again. */
-#define REREAD_REV "3"
+/* Mail an older vtriage read less of, read again once, each selection
+ * by the revision that began reading more of it. Bump REREAD_REV, add
+ * the selection, and a migration giving a store made new the revision
+ * (it has nothing to read again). */
+static const struct {
+	const char *rev;
+	const char *select;
+} rereads[] = {
+	/* list mail from a vendor's domain: its payment details are read
+	 * since schema 19 when no server authenticated it (a forged List-Id
+	 * took a forgery out of every check), and since revision 3 all of
+	 * it that may give bank details (Authentication-Results passing
+	 * under a stranger's server are the sender's to write too) */
+	{ "3", "SELECT m.message_id FROM vendor_domains d"
+	       " CROSS JOIN messages m ON m.org = d.domain"
+	       " WHERE m.kind = 3 AND m.direction = 0" },
+	/* quotes and bills: since revision 4 their totals skip a smaller
+	 * "total" after them and a late fee, dollars are told apart, a
+	 * reference of their own kind comes first, a newsletter's word is
+	 * no document, and one forwarded as an attached message is read
+	 * whole; what the readers before made of them stood till then */
+	{ "4", "SELECT message_id FROM documents" },
+};
+#define REREAD_REV "4"
 
 static vt_status
 reread_once(struct index_run *r, struct mail_db *db, const struct mail_index_options *opts,
@@ -813,22 +826,20 @@ reread_once(struct index_run *r, struct mail_db *db, const struct mail_index_opt
 	    struct vt_error *err)
 {
 	char *done = vt_meta_get(r->s, "reread");
-	sqlite3_stmt *st;
-	vt_status rc = VT_OK;
-
 	/* (stores record the revision they were made at, "0" when an older
 	 * vtriage made them) */
-	if (done == NULL || strcmp(done, REREAD_REV) != 0) {
-		st = vt_sql_prepare(r->s,
-				    "SELECT m.message_id FROM vendor_domains d"
-				    " CROSS JOIN messages m ON m.org = d.domain"
-				    " WHERE m.kind = 3 AND m.direction = 0",
-				    err);
-		rc = reread_selected(st, db, opts, hooks, report, err);
-		if (rc == VT_OK)
-			rc = vt_meta_set(r->s, "reread", REREAD_REV, err);
-	}
+	long was = done != NULL ? strtol(done, NULL, 10) : 0;
+	vt_status rc = VT_OK;
+
 	free(done);
+	if (was >= strtol(REREAD_REV, NULL, 10))
+		return VT_OK;
+	for (size_t i = 0; rc == VT_OK && i < sizeof rereads / sizeof rereads[0]; i++)
+		if (strtol(rereads[i].rev, NULL, 10) > was)
+			rc = reread_selected(vt_sql_prepare(r->s, rereads[i].select, err), db, opts,
+					     hooks, report, err);
+	if (rc == VT_OK)
+		rc = vt_meta_set(r->s, "reread", REREAD_REV, err);
 	return rc;
 }
 

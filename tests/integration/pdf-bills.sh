@@ -370,4 +370,25 @@ contains "a PDF invoice inside a forwarded message is read" "$bills" "CT-7781   
 contains "an attached message's schema.org invoice too" "$bills" "FB-204                  \$612.40  data"
 contains "the attachment list shows the PDF inside the attached message" \
 	"$($F attachment list id:fw1@test 2>&1)" "CT-7781.pdf"
+# what an older vtriage made of quotes and bills is read again once, by
+# today's readers: here a forwarded invoice read without its PDF, and a
+# newsletter it took for a quote
+FD=$TMP/forwarded-data/vtriage.db
+printf 'From: Contoso News <news@contoso.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Our offer of the month\nDate: Fri, 06 Nov 2026 09:00:00 +0000\nMessage-ID: <nl9@test>\nList-Unsubscribe: <https://contoso.example/u>\n\nEnterprise support from $2,400/year.\n' \
+	>"$M/cur/nl9:2,S"
+$F index --quiet
+is "(the newsletter is no quote)" "$($F count kind:quote)" 0
+sqlite3 "$FD" "UPDATE documents SET total = NULL, ref = '', source = 'text' WHERE message_id = 'fw1@test';
+	INSERT INTO documents (message_id, org, kind, source, total, currency, scale, labelled, ref, note)
+	 VALUES ('nl9@test', 'contoso.example', 1, 'text', 240000, 'USD', 100, 0, '', '');
+	UPDATE meta SET value = '3' WHERE key = 'reread'"
+lacks "(an older reading: no total)" "$($F bill list contoso)" "1,450.00"
+$F index --quiet
+contains "quotes and bills an older vtriage read are read again once" "$($F bill list contoso)" \
+	"CT-7781               \$1,450.00  pdf"
+is "and what is no longer a document is none" "$(sqlite3 "$FD" "SELECT count(*) FROM documents WHERE message_id = 'nl9@test'")" 0
+is "the store records the reading" "$(sqlite3 "$FD" "SELECT value FROM meta WHERE key = 'reread'")" 4
+sqlite3 "$FD" "UPDATE documents SET ref = 'OLD' WHERE message_id = 'fw1@test'"
+$F index --quiet
+contains "once: the next run reads them no more" "$($F bill list contoso)" "OLD"
 done_testing
