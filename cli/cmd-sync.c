@@ -205,6 +205,25 @@ on_folder_done(void *ctx, const char *account, const char *folder, const struct 
 }
 
 static void
+on_folder_gone(void *ctx, const char *account, const char *folder, const char *local)
+{
+	struct sync_ui *ui = ctx;
+	char *name = cli_text(folder), *where = cli_text(local);
+
+	/* (the round's summary counts it: the interface's line says so) */
+	if (!ui->lines && !ui->quiet) {
+		clear_progress(ui);
+		fprintf(stderr,
+			"vtriage: sync %s: folder \"%s\" is no longer on the server's list (deleted,"
+			" renamed or unsubscribed there, or left out of folders =); its mail stays"
+			" in %s, no longer synced\n",
+			account, name ? name : "?", where ? where : "?");
+	}
+	free(where);
+	free(name);
+}
+
+static void
 on_index_warning(void *ctx, const char *path, const char *why)
 {
 	char *clean = cli_text(path), *said = cli_text(why);
@@ -304,6 +323,9 @@ write_summary(FILE *out, const struct vt_sync_round *r)
 		fprintf(out, ", %u replaced by the server's changed copy", st->replaced);
 	if (st->orphaned)
 		fprintf(out, ", %u no longer on the server (kept here, unsynced)", st->orphaned);
+	if (st->folders_gone)
+		fprintf(out, ", %u folder%s no longer on the server (kept here, unsynced)",
+			st->folders_gone, st->folders_gone == 1 ? "" : "s");
 	if (st->missing)
 		fprintf(out, ", %u deleted here only", st->missing);
 	if (st->unfetched)
@@ -356,17 +378,18 @@ on_round_done(void *ctx, const struct vt_sync_round *r)
 		return;
 	}
 	json_t *o = json_pack(
-		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
+		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
 		"accounts", (json_int_t)accounts, "folders", (json_int_t)st->folders,
 		"folders_failed", (json_int_t)st->folders_failed, "fetched",
 		(json_int_t)st->fetched, "bytes", (json_int_t)st->bytes, "flags_pushed",
 		(json_int_t)st->flags_pushed, "flags_pulled", (json_int_t)st->flags_pulled,
 		"removed", (json_int_t)st->removed, "relinked", (json_int_t)st->relinked,
 		"replaced", (json_int_t)st->replaced, "orphaned", (json_int_t)st->orphaned,
-		"indexed", (json_int_t)(idx ? idx->mail.added : 0), "mirrored",
-		(json_int_t)st->mirrored, "mirror_kept", (json_int_t)st->mirror_kept, "unfetched",
-		(json_int_t)st->unfetched, "trashed", (json_int_t)st->trashed, "sent_uploaded",
-		(json_int_t)st->sent_uploaded, "seconds", st->elapsed);
+		"folders_gone", (json_int_t)st->folders_gone, "indexed",
+		(json_int_t)(idx ? idx->mail.added : 0), "mirrored", (json_int_t)st->mirrored,
+		"mirror_kept", (json_int_t)st->mirror_kept, "unfetched", (json_int_t)st->unfetched,
+		"trashed", (json_int_t)st->trashed, "sent_uploaded", (json_int_t)st->sent_uploaded,
+		"seconds", st->elapsed);
 	cli_json_print(cli, o);
 	json_decref(o);
 	fflush(cli->out);
@@ -424,7 +447,8 @@ cmd_sync(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		.imap = { .ctx = &ui,
 			  .password = ask_password,
 			  .progress = on_progress,
-			  .folder_done = on_folder_done },
+			  .folder_done = on_folder_done,
+			  .folder_gone = on_folder_gone },
 		.failed = on_failed,
 		.indexing = on_indexing,
 		.index_warning = on_index_warning,

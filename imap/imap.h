@@ -118,6 +118,10 @@ struct mail_sync_stats {
 				   (the server had changed its bytes) */
 	unsigned orphaned;      /* local files no longer on the server after a
 				   UIDVALIDITY change: kept, no longer synced */
+	unsigned folders_gone;  /* synced before, no longer on the server's list
+				   (deleted, renamed or unsubscribed there, or
+				   left out of folders =): their local copies
+				   kept, no longer synced; counted once */
 	unsigned missing;       /* deleted here, still on the server (not fetched
 				   again, not deleted there) */
 	unsigned unfetched;     /* new on the server but not fetched: the server
@@ -156,6 +160,9 @@ struct mail_sync_hooks {
 	/* After each folder; err is NULL on success. stats: that folder's. */
 	void (*folder_done)(void *ctx, const char *account, const char *folder,
 			    const struct mail_sync_stats *stats, const struct vt_error *err);
+	/* A folder synced before that the server's list no longer gives
+	 * (see folders_gone); local: where its mail stays. Once a folder. */
+	void (*folder_gone)(void *ctx, const char *account, const char *folder, const char *local);
 };
 
 struct mail_sync_options {

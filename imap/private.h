@@ -325,6 +325,10 @@ vt_status state_account_dir(const char *data_dir, const char *account, char **pa
 			    struct vt_error *err);
 /* <dir>/<folder, %-escaped>.state, malloc'd. */
 char *state_folder_path(const char *dir, const char *folder);
+/* The folder whose state file is named file (its first len bytes, the
+ * ".state" left out), malloc'd; NULL when no state file of ours has the
+ * name. */
+char *state_folder_of(const char *file, size_t len);
 /* An exclusive lock on the account's state (fd to close), or VT_ERR_BUSY. */
 vt_status state_lock(const char *dir, const char *account, int *fd, struct vt_error *err);
 

@@ -278,6 +278,40 @@ state_folder_path(const char *dir, const char *folder)
 	return out;
 }
 
+static int
+hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+char *
+state_folder_of(const char *file, size_t len)
+{
+	char *out = malloc(len + 1), *o = out;
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (file[i] != '%') {
+			*o++ = file[i];
+			continue;
+		}
+		if (i + 2 >= len || hex_digit(file[i + 1]) < 0 || hex_digit(file[i + 2]) < 0) {
+			free(out);
+			return NULL;
+		}
+		*o++ = (char)(hex_digit(file[i + 1]) * 16 + hex_digit(file[i + 2]));
+		i += 2;
+	}
+	*o = '\0';
+	/* (a NUL escaped is no folder name) */
+	if ((size_t)(o - out) != strlen(out)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 vt_status
 state_lock(const char *dir, const char *account, int *fd, struct vt_error *err)
 {

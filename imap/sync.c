@@ -34,7 +34,9 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1832,9 +1834,66 @@ add_stats(struct mail_sync_stats *to, const struct mail_sync_stats *from)
 	to->removed += from->removed;
 	to->relinked += from->relinked;
 	to->orphaned += from->orphaned;
+	to->folders_gone += from->folders_gone;
 	to->replaced += from->replaced;
 	to->missing += from->missing;
 	to->unfetched += from->unfetched;
+}
+
+/*
+ * Folders synced before that the server's list no longer gives (deleted,
+ * renamed or unsubscribed there, or left out of folders =): their mail
+ * stays here, no longer synced, and the user is told once, by a mark
+ * beside the folder's state. A folder that comes back is synced from its
+ * state as before, and would be told of again.
+ */
+static vt_status
+note_gone_folders(const char *dir, const struct mail_imap_account *acct,
+		  const struct mail_sync_options *opts, const struct mail_sync_hooks *hooks,
+		  char **names, const char *delims, size_t n, struct mail_sync_stats *total,
+		  struct vt_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	vt_status rc = VT_OK;
+
+	if (d == NULL)
+		return vt_fail(err, VT_ERR_IO, "%s: %s", dir, strerror(errno));
+	while (rc == VT_OK && (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		char *folder, *mark = NULL, *local = NULL;
+		bool synced = false;
+		int fd;
+
+		if (len <= 6 || strcmp(e->d_name + len - 6, ".state") != 0 ||
+		    (folder = state_folder_of(e->d_name, len - 6)) == NULL)
+			continue;
+		for (size_t i = 0; i < n && !synced; i++)
+			synced = strcmp(names[i], folder) == 0;
+		if (asprintf(&mark, "%s/%.*s.gone", dir, (int)(len - 6), e->d_name) < 0) {
+			free(folder);
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		if (synced) {
+			unlink(mark);
+		} else if (access(mark, F_OK) != 0 &&
+			   imap_local_path(acct, opts->mail_root, folder, n > 0 ? delims[0] : '/',
+					   &local, NULL) == VT_OK) {
+			if ((fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0)
+				rc = vt_fail(err, VT_ERR_IO, "%s: %s", mark, strerror(errno));
+			else
+				close(fd);
+			total->folders_gone++;
+			if (hooks && hooks->folder_gone)
+				hooks->folder_gone(hooks->ctx, acct->name, folder, local);
+		}
+		free(local);
+		free(mark);
+		free(folder);
+	}
+	closedir(d);
+	return rc;
 }
 
 vt_status
@@ -1909,6 +1968,9 @@ mail_sync_account(const struct mail_imap_account *acct, const struct mail_sync_o
 			goto out;
 		}
 	}
+	if (first_rc == VT_OK && (rc = note_gone_folders(dir, acct, opts, hooks, names, delims, n,
+							 &total, err)) != VT_OK)
+		goto out;
 	if (first_rc != VT_OK)
 		rc = vt_fail(err, first_rc, "%u of %zu folder%s of account %s failed (first: %s)",
 			     total.folders_failed, n, n == 1 ? "" : "s", acct->name, first.msg);

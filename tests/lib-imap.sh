@@ -252,6 +252,8 @@ elif cmd == "create":        # FOLDER
     m.create('"%s"' % args[0])
 elif cmd == "delete":        # FOLDER (its subscription stays, as RFC 3501 has it)
     m.delete('"%s"' % args[0])
+elif cmd == "rename":        # FOLDER NEW (the old name's subscription stays)
+    m.rename('"%s"' % args[0], '"%s"' % args[1])
 elif cmd == "fetch":         # FOLDER TEXT: the first message whose body has TEXT, with its flags
     for u, b in bodies(args[0]):
         if args[1].encode() in b:

@@ -185,8 +185,31 @@ is "(the subscribed folder is synced)" "$(nfiles "$L/Gone")" 1
 IMAP delete Gone
 out=$($V sync --no-index 2>&1)
 is "a subscribed folder deleted on the server fails no sync" "$?" 0
-lacks "(no SELECT of it)" "$out" "Gone"
+lacks "(no SELECT of it)" "$out" "SELECT"
 is "(its local copy is kept)" "$(nfiles "$L/Gone")" 1
+contains "the user is told its local copy stays, unsynced" "$out" \
+	"folder \"Gone\" is no longer on the server's list (deleted, renamed or unsubscribed there, or left out of folders =); its mail stays in $L/Gone, no longer synced"
+contains "and the summary counts it" "$out" "1 folder no longer on the server (kept here, unsynced)"
+out=$($V sync --no-index 2>&1)
+lacks "once: the next sync says nothing of it" "$out" "Gone"
+# renamed on the server: the new name is synced, the old copy said once
+IMAP create Old
+IMAP subscribe Old
+IMAP append Old "$M/.Odd/cur/$(ls "$M/.Odd/cur" | head -1)"
+$V sync --no-index >/dev/null 2>&1
+IMAP rename Old New
+IMAP subscribe New
+out=$($V sync --no-index --format=json 2>&1)
+contains "a folder renamed on the server: its old name's copy is told of" "$out" 'folder "Old" is no longer'
+contains "(counted in JSON)" "$out" '"folders_gone":1'
+is "(the new name is synced)" "$(nfiles "$L/New")" 1
+# one that comes back is synced as before, and told of again if it goes
+IMAP create Gone
+IMAP subscribe Gone
+out=$($V sync --no-index 2>&1)
+lacks "a folder back on the server is synced, not told of" "$out" "no longer on the server's list"
+IMAP delete Gone
+contains "and told of again when it goes again" "$($V sync --no-index 2>&1)" 'folder "Gone" is no longer'
 
 # ---- kill -9 mid-sync, then resume -----------------------------------------------------
 start_proxy 0 2000000
