@@ -53,6 +53,59 @@ flatten(InternetAddressList *list, struct mail_address_list *out, int depth)
 	}
 }
 
+static bool
+has_mailbox(InternetAddressList *list)
+{
+	for (int i = 0; i < internet_address_list_length(list); i++)
+		if (!INTERNET_ADDRESS_IS_GROUP(internet_address_list_get_address(list, i)))
+			return true;
+	return false;
+}
+
+InternetAddressList *
+mail_address_list_gmime(const char *header)
+{
+	InternetAddressList *list;
+	const char *open, *close, *name, *end;
+	char *addr, *raw_name, *decoded;
+
+	if (header == NULL)
+		return NULL;
+	g_mime_init();
+	list = internet_address_list_parse(NULL, header);
+	if (list != NULL && has_mailbox(list))
+		return list;
+	/* A display name with an unquoted special ("Jane @ Acme", "Support
+	 * [ACME]", a control character) fails GMime's parse of the whole
+	 * header: the mail would belong to no vendor and show no sender.
+	 * One angle address closing the header is read as the sender's
+	 * address and the words before it as the name. */
+	if ((open = strrchr(header, '<')) == NULL || strchr(header, '<') != open ||
+	    (close = strchr(open, '>')) == NULL ||
+	    strspn(close + 1, " \t\r\n") != strlen(close + 1))
+		return list;
+	addr = g_strndup(open + 1, (gsize)(close - open - 1));
+	g_strstrip(addr);
+	if (strchr(addr, '@') == NULL || strpbrk(addr, " \t\r\n\"<>,;") != NULL) {
+		g_free(addr);
+		return list;
+	}
+	for (name = header; *name == ' ' || *name == '\t' || *name == '"'; name++)
+		;
+	for (end = open; end > name && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '"'); end--)
+		;
+	raw_name = g_strndup(name, (gsize)(end - name));
+	decoded = g_mime_utils_header_decode_phrase(NULL, raw_name);
+	if (list == NULL)
+		list = internet_address_list_new();
+	internet_address_list_add(list,
+				  internet_address_mailbox_new(decoded ? decoded : raw_name, addr));
+	g_free(decoded);
+	g_free(raw_name);
+	g_free(addr);
+	return list;
+}
+
 void
 mail_address_list_parse(const char *header, struct mail_address_list *out)
 {
@@ -62,8 +115,7 @@ mail_address_list_parse(const char *header, struct mail_address_list *out)
 	out->count = 0;
 	if (header == NULL || *header == '\0')
 		return;
-	g_mime_init();
-	list = internet_address_list_parse(NULL, header);
+	list = mail_address_list_gmime(header);
 	if (list == NULL)
 		return;
 	flatten(list, out, 0);

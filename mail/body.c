@@ -452,13 +452,23 @@ header_line(const char *value)
 	return out;
 }
 
+/* The attached message's From, To or Cc; where GMime's own parse of it
+ * came out empty, read again as the index reads a sender. */
 static char *
-addresses_line(InternetAddressList *list)
+addresses_line(GMimeMessage *message, GMimeAddressType type, const char *name)
 {
-	char *text = list ? internet_address_list_to_string(list, NULL, FALSE) : NULL;
-	char *out = header_line(text);
+	InternetAddressList *list = message ? g_mime_message_get_addresses(message, type) : NULL;
+	InternetAddressList *again = NULL;
+	char *text, *out;
 
+	if (list != NULL && internet_address_list_length(list) == 0)
+		list = again = mail_address_list_gmime(
+			g_mime_object_get_header(GMIME_OBJECT(message), name));
+	text = list ? internet_address_list_to_string(list, NULL, FALSE) : NULL;
+	out = header_line(text);
 	g_free(text);
+	if (again != NULL)
+		g_object_unref(again);
 	return out;
 }
 
@@ -478,9 +488,9 @@ walk_attached(struct walk *w, GMimeMessagePart *part, int depth)
 	}
 	if ((piece = add_piece(w, MAIL_PIECE_MESSAGE, depth + 1)) == NULL)
 		return;
-	piece->from = addresses_line(inner ? g_mime_message_get_from(inner) : NULL);
-	piece->to = addresses_line(inner ? g_mime_message_get_to(inner) : NULL);
-	piece->cc = addresses_line(inner ? g_mime_message_get_cc(inner) : NULL);
+	piece->from = addresses_line(inner, GMIME_ADDRESS_TYPE_FROM, "From");
+	piece->to = addresses_line(inner, GMIME_ADDRESS_TYPE_TO, "To");
+	piece->cc = addresses_line(inner, GMIME_ADDRESS_TYPE_CC, "Cc");
 	piece->subject = header_line(inner ? g_mime_message_get_subject(inner) : NULL);
 	when = inner ? g_mime_message_get_date(inner) : NULL;
 	piece->date = when ? (time_t)g_date_time_to_unix(when) : 0;

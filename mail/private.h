@@ -271,6 +271,14 @@ typedef vt_status (*mail_message_visit)(void *ctx, notmuch_message_t *msg, struc
 vt_status mail_query_visit(struct mail_db *db, notmuch_query_t *query, const char *query_string,
 			   notmuch_sort_t sort, mail_message_visit visit, void *ctx,
 			   struct vt_error *err);
+/* ---- address.c ---- */
+/* GMime's parse of an address header; where that finds no mailbox (an
+ * unquoted special or control in the display name) but the header is one
+ * angle address after a name, that address with the name decoded. NULL
+ * (or a list without a mailbox) where neither reads it; the caller
+ * unrefs. */
+InternetAddressList *mail_address_list_gmime(const char *header);
+
 /* ---- thread-summary.c: threads as notmuch's thread summary writes
  * them, for a list sorted newest first ---- */
 /* The author notmuch's summary gives a message of this From: its first

@@ -75,8 +75,7 @@ mail_summary_author(const char *from, char **out)
 	*out = NULL;
 	if (from == NULL)
 		return 0;
-	g_mime_init();
-	if ((list = internet_address_list_parse(NULL, from)) == NULL)
+	if ((list = mail_address_list_gmime(from)) == NULL)
 		return 0;
 	if (internet_address_list_length(list) > 0 &&
 	    (address = internet_address_list_get_address(list, 0)) != NULL) {

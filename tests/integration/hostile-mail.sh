@@ -116,6 +116,21 @@ is "a 20,000-address Cc: 50 contacts from the message, its sender among them" \
 	"$($V contact list flood --format=json | python3 -c 'import json,sys; print(sum(1 for c in json.load(sys.stdin) for a in c["addresses"]))')" 50
 contains "the sender among them" "$($V contact list flood)" "sales@flood.example"
 
+# display names GMime refuses whole (an unquoted "[" or "@", a control
+# character): the mail still belongs to its sender's vendor, under its name
+printf 'From: Support [Initech] <support@initech.example>\nTo: rich@northwind.example\nSubject: ticket\nMessage-ID: <sq1@t>\n\nx\n' \
+	>"$M/cur/sq1:2,S"
+printf 'From: Jane @ Umbrella <jane@umbrella.example>\nTo: rich@northwind.example\nSubject: quote\nMessage-ID: <sq2@t>\n\nx\n' \
+	>"$M/cur/sq2:2,S"
+printf 'From: Eve \033[31mRed <eve@hooli.example>\nTo: rich@northwind.example\nSubject: red\nMessage-ID: <sq3@t>\n\nx\n' \
+	>"$M/cur/sq3:2,S"
+$V index --quiet
+for v in initech umbrella hooli; do
+	is "an unquoted special in the sender's name: its mail is $v's" "$($V count "vendor:$v")" 1
+done
+contains "and the sender is named" "$($V search id:sq1@t)" "[initech] Support [Initech]; ticket"
+contains "a control character in it too, shown as such" "$($V search id:sq3@t)" "[hooli] Eve ^[[31mRed; red"
+
 # domains from mail carry bidi overrides and C1 controls (U+009B is a CSI
 # on terminals that read C1): every output path names them instead
 RLO=$(printf '\342\200\256') LRI=$(printf '\342\201\246') CSI=$(printf '\302\233')

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mail/mail.h"
+#include "mail/private.h"
 
 static const char *const own_addresses[] = { "rich@northwind.example" };
 static const char *const own_domains[] = { "northwind.example" };
@@ -176,6 +177,44 @@ addresses_parse_with_groups_and_encoded_names(void **state)
 	mail_address_list_clear(&l);
 }
 
+/* Display names as vendors' systems write them, unquoted: GMime refuses
+ * each whole, and the sender was lost (no vendor, no author). */
+static void
+a_name_with_an_unquoted_special_keeps_its_address(void **state)
+{
+	static const char *const from[][3] = {
+		{ "Support [ACME] <Support@acme.example>", "Support [ACME]",
+		  "support@acme.example" },
+		{ "Jane @ Globex <jane@globex.example>", "Jane @ Globex", "jane@globex.example" },
+		{ "Sig \033[31mPerson <sig@sig.example> ", "Sig \033[31mPerson",
+		  "sig@sig.example" },
+		{ "\"Ops\" \\ Team <ops@x.example>", "Ops\" \\ Team", "ops@x.example" },
+		{ "=?utf-8?q?J=C3=B6rg?= [x] <j@x.example>", "J\xc3\xb6rg [x]", "j@x.example" },
+	};
+	struct mail_address_list l;
+	char *author;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
+		mail_address_list_parse(from[i][0], &l);
+		assert_int_equal(l.count, 1);
+		assert_string_equal(l.items[0].name, from[i][1]);
+		assert_string_equal(l.items[0].address, from[i][2]);
+		mail_address_list_clear(&l);
+		assert_int_equal(mail_summary_author(from[i][0], &author), 0);
+		assert_non_null(author);
+		assert_string_equal(author, from[i][1]);
+		free(author);
+	}
+	/* what is not one name and one address stays unread */
+	mail_address_list_parse("A [x] <a@x.example>, B [y] <b@y.example>", &l);
+	assert_int_equal(l.count, 0);
+	mail_address_list_parse("Jane [x] <no address>", &l);
+	assert_int_equal(l.count, 0);
+	mail_address_list_parse("Jane [x] <jane@x.example> trailing", &l);
+	assert_int_equal(l.count, 0);
+}
+
 static void
 auto_replies_are_told_from_answers(void **state)
 {
@@ -208,6 +247,7 @@ main(void)
 		cmocka_unit_test(mail_the_user_wrote_belongs_to_its_vendor_recipient),
 		cmocka_unit_test(kind_names_round_trip),
 		cmocka_unit_test(addresses_parse_with_groups_and_encoded_names),
+		cmocka_unit_test(a_name_with_an_unquoted_special_keeps_its_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

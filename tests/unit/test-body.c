@@ -185,6 +185,30 @@ an_attached_message_is_read_with_its_headers(void **state)
 	body_clear(&b);
 }
 
+/* An attached message whose sender's name GMime refuses (an unquoted
+ * "[" or "@"): its From was shown, and read by the signature reader, as
+ * nothing. */
+static void
+an_attached_messages_sender_with_an_unquoted_special_is_kept(void **state)
+{
+	GString *mail = g_string_new(forwarded);
+	struct body b;
+
+	(void)state;
+	g_string_replace(mail, "From: Billing <billing@", "From: Billing [Acmetel] <billing@", 1);
+	g_string_replace(mail, "To: ops@globex.example", "To: Ops @ Globex <ops@globex.example>",
+			 1);
+	read_body(&b, mail->str, 4096);
+	g_string_free(mail, TRUE);
+	piece_is(&b, 1, MAIL_PIECE_MESSAGE, 1, NULL);
+	assert_string_equal(b.pieces.items[1].from,
+			    "\"Billing [Acmetel]\" <billing@acmetel.example>");
+	assert_string_equal(b.pieces.items[1].to, "\"Ops @ Globex\" <ops@globex.example>");
+	assert_non_null(
+		strstr(b.index, "\nFrom: \"Billing [Acmetel]\" <billing@acmetel.example>\n"));
+	body_clear(&b);
+}
+
 static void
 attached_messages_nest_to_a_bound(void **state)
 {
@@ -228,6 +252,7 @@ main(void)
 		cmocka_unit_test(one_text_part_reads_as_it_always_did),
 		cmocka_unit_test(every_inline_text_part_is_read_in_order),
 		cmocka_unit_test(an_attached_message_is_read_with_its_headers),
+		cmocka_unit_test(an_attached_messages_sender_with_an_unquoted_special_is_kept),
 		cmocka_unit_test(attached_messages_nest_to_a_bound),
 	};
 
