@@ -18,15 +18,43 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "private.h"
+
+/* Below this much free space a failed write of the index is taken for a
+ * full disk: Xapian writes blocks of 8 kB, and a commit many of them. */
+#define INDEX_DISK_FULL_BYTES (1024 * 1024)
+
+/* The free bytes of the disk that holds dir, or -1 when it cannot say. */
+static long long
+free_bytes(const char *dir)
+{
+	struct statvfs v;
+
+	if (dir == NULL || statvfs(dir, &v) != 0)
+		return -1;
+	return (long long)v.f_bavail * (long long)v.f_frsize;
+}
 
 vt_status
 mail_nm_fail(struct mail_db *db, struct vt_error *err, notmuch_status_t st, const char *what)
 {
 	const char *detail = db && db->nm ? notmuch_database_status_string(db->nm) : NULL;
+	long long left;
 	vt_status ours;
+
+	/* Xapian says "Error writing block 31" on a full disk, the errno
+	 * lost, and what names the mail file being added: read as a fault
+	 * of that file, not of the disk. */
+	if (st == NOTMUCH_STATUS_XAPIAN_EXCEPTION && db != NULL && db->mode == MAIL_DB_READ_WRITE &&
+	    (left = free_bytes(db->xapian_dir)) >= 0 && left < INDEX_DISK_FULL_BYTES)
+		return vt_fail(err, VT_ERR_IO,
+			       "%s: disk full (%lld bytes free): the index cannot be written; free"
+			       " space and run again (%s: %s%s%s)",
+			       db->xapian_dir, left, what, notmuch_status_to_string(st),
+			       detail ? ": " : "", detail ? detail : "");
 
 	switch (st) {
 	case NOTMUCH_STATUS_OUT_OF_MEMORY:
