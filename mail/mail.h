@@ -95,6 +95,10 @@ char *mail_sanitize_str(const char *text);
  * or 0 when invalid (overlong, surrogate, beyond U+10FFFF, truncated).
  * The project's one hand-written decoder (sanitize.c). */
 size_t mail_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+/* The length of s's longest prefix of at most max bytes that does not
+ * end inside a character: for "%.*s", where "%.40s" would cut "é" in
+ * two and show (or store) U+FFFD. */
+size_t mail_utf8_prefix(const char *s, size_t max);
 /* Whether a NUL-terminated string is valid UTF-8 throughout. */
 bool mail_utf8_valid(const char *s);
 /* Whether cp reorders the text around it: bidi embeddings, overrides,

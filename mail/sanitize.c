@@ -54,6 +54,19 @@ mail_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
+size_t
+mail_utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+
+	/* back to the lead byte of the character the cut falls in (at most
+	 * three continuation bytes: more are no character anyway) */
+	if (n == max && s[n] != '\0')
+		for (int k = 0; k < 3 && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; k++)
+			n--;
+	return n;
+}
+
 bool
 mail_utf8_valid(const char *s)
 {

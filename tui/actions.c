@@ -7,14 +7,9 @@
 
 #include <curses.h>
 #include <errno.h>
-#include <locale.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -317,10 +312,12 @@ tui_act_tags(struct tui *t, const char *add, const char *remove, const char *wha
 		tui_say(t, true, "no thread selected");
 		return;
 	}
-	/* the journal and the status line name the thread by its subject */
+	/* the journal and the status line name the thread by its subject,
+	 * cut whole characters: the journal keeps it */
 	const struct mail_thread *th = tui_selected_thread(t);
+	const char *name = th && th->subject ? th->subject : tid;
 	if (tui_index_busy(t) ||
-	    asprintf(&summary, "%s \"%.60s\"", what, th && th->subject ? th->subject : tid) < 0) {
+	    asprintf(&summary, "%s \"%.*s\"", what, (int)mail_utf8_prefix(name, 60), name) < 0) {
 		free(query);
 		return;
 	}

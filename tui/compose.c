@@ -255,8 +255,11 @@ recall(struct tui *t)
 		char *subject = mail_sanitize_str(drafts.items[i].subject);
 		char *to = mail_sanitize_str(drafts.items[i].to);
 
-		o += (size_t)snprintf(label + o, sizeof label - o, " %zu) %.40s (to %.40s)", i + 1,
-				      subject && *subject ? subject : "no subject", to ? to : "");
+		const char *s = subject && *subject ? subject : "no subject", *r = to ? to : "";
+
+		o += (size_t)snprintf(label + o, sizeof label - o, " %zu) %.*s (to %.*s)", i + 1,
+				      (int)mail_utf8_prefix(s, 40), s, (int)mail_utf8_prefix(r, 40),
+				      r);
 		free(subject);
 		free(to);
 	}

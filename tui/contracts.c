@@ -122,8 +122,9 @@ tui_contract_command(struct tui *t, enum km_action a, const char *arg)
 		int64_t id;
 		struct vt_action done;
 
-		snprintf(head, sizeof head, "%.80s %s %s %s%s", name ? name : "", c->kind, c->event,
-			 c->ends, c->ambiguous ? " (day and month may be swapped)" : "");
+		snprintf(head, sizeof head, "%.*s %s %s %s%s",
+			 (int)mail_utf8_prefix(name ? name : "", 80), name ? name : "", c->kind,
+			 c->event, c->ends, c->ambiguous ? " (day and month may be swapped)" : "");
 		/* the phrase as much as fits beside the choices on the
 		 * message row, room left for the answer */
 		room = COLS - tui_text_cols(head) - (int)sizeof choices - 12;

@@ -174,8 +174,9 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 		if (is != NULL) {
 			long days = (long)((time(NULL) - is->opened) / 86400);
 
-			n += (size_t)snprintf(buf + n, len - n, "#%lld %ldd %.40s | ",
-					      (long long)is->id, days < 0 ? 0 : days, is->title);
+			n += (size_t)snprintf(buf + n, len - n, "#%lld %ldd %.*s | ",
+					      (long long)is->id, days < 0 ? 0 : days,
+					      (int)mail_utf8_prefix(is->title, 40), is->title);
 		}
 	}
 	/* in a Waiting folder: how long the thread has waited, first */
@@ -184,8 +185,11 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 
 		n += (size_t)snprintf(buf + n, len - n, "[%ldd] ", days < 0 ? 0 : days);
 	}
+	/* a subject longer than the row's buffer is cut whole characters */
 	if (n < len)
-		snprintf(buf + n, len - n, "%s (%d)", th->subject, th->total);
+		snprintf(buf + n, len - n, "%.*s (%d)",
+			 (int)mail_utf8_prefix(th->subject, len - n > 16 ? len - n - 16 : 0),
+			 th->subject, th->total);
 	free(clean_authors);
 	free(slug);
 }

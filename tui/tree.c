@@ -116,6 +116,7 @@ tui_pager_add_tree(struct tui_pager *p, struct mail_db *db, const char *thread_i
 		}
 		const struct node *m = &n.items[i];
 		char prefix[128] = "", date[16] = "", line[1024];
+		const char *subject;
 		struct tm tm;
 		int depth = m->depth < 20 ? m->depth : 20;
 
@@ -127,12 +128,13 @@ tui_pager_add_tree(struct tui_pager *p, struct mail_db *db, const char *thread_i
 		if (m->date > 0 && localtime_r(&m->date, &tm) != NULL)
 			strftime(date, sizeof date, "%Y-%m-%d", &tm);
 		/* the subject only where it changes from the message above */
-		snprintf(line, sizeof line, "%s%s%.30s  %s%s%.200s", prefix, depth ? " " : "",
-			 m->who, date, "  ",
-			 i > 0 && strcmp(bare_subject(m->subject),
-					 bare_subject(n.items[i - 1].subject)) == 0
-				 ? ""
-				 : m->subject);
+		subject = i > 0 && strcmp(bare_subject(m->subject),
+					  bare_subject(n.items[i - 1].subject)) == 0
+				  ? ""
+				  : m->subject;
+		snprintf(line, sizeof line, "%s%s%.*s  %s%s%.*s", prefix, depth ? " " : "",
+			 (int)mail_utf8_prefix(m->who, 30), m->who, date, "  ",
+			 (int)mail_utf8_prefix(subject, 200), subject);
 		ok = tui_pager_add_text(p, TUI_LINE_TREE, 0, line);
 	}
 	for (size_t i = 0; i < n.count; i++) {

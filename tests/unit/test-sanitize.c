@@ -73,6 +73,21 @@ invalid_utf8_is_replaced_per_byte(void **state)
 }
 
 static void
+a_prefix_never_ends_inside_a_character(void **state)
+{
+	(void)state;
+	assert_int_equal(mail_utf8_prefix("abc", 10), 3);
+	assert_int_equal(mail_utf8_prefix("abc", 2), 2);
+	assert_int_equal(mail_utf8_prefix("a\xc3\xa9", 2), 1); /* not half an e-acute */
+	assert_int_equal(mail_utf8_prefix("a\xc3\xa9", 3), 3);
+	assert_int_equal(mail_utf8_prefix("\xf0\x9f\x98\x80z", 3), 0); /* an emoji */
+	assert_int_equal(mail_utf8_prefix("\xf0\x9f\x98\x80z", 4), 4);
+	/* a run of stray continuation bytes is no character to keep whole */
+	assert_int_equal(mail_utf8_prefix("\x80\x80\x80\x80\x80\x80", 5), 2);
+	assert_int_equal(mail_utf8_prefix("", 4), 0);
+}
+
+static void
 nul_bytes_are_visible(void **state)
 {
 	check("a\0b", 3, false, "a^@b");
@@ -96,6 +111,7 @@ main(void)
 		cmocka_unit_test(escape_sequences_become_visible),
 		cmocka_unit_test(c1_controls_and_bidi_are_replaced),
 		cmocka_unit_test(invalid_utf8_is_replaced_per_byte),
+		cmocka_unit_test(a_prefix_never_ends_inside_a_character),
 		cmocka_unit_test(nul_bytes_are_visible),
 		cmocka_unit_test(newlines_depend_on_mode),
 	};
