@@ -102,6 +102,29 @@ mail_make_dirs(const char *path, struct vt_error *err)
 	return VT_OK;
 }
 
+vt_status
+mail_make_data_dir(const char *path, const char *origin, struct vt_error *err)
+{
+	struct vt_error made = { 0 };
+	struct stat sb;
+	int why;
+
+	if (mail_make_dirs(path, &made) != VT_OK) {
+		why = errno;
+		if (why != ENOENT && why != ENOTDIR && why != EACCES && why != EPERM &&
+		    why != EROFS) {
+			if (err != NULL)
+				*err = made;
+			return made.status;
+		}
+	} else if (stat(path, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+		snprintf(made.msg, sizeof made.msg, "%s: not a directory", path);
+	} else {
+		return VT_OK;
+	}
+	return vt_fail(err, VT_ERR_CONFIG, "%s: %s", origin ? origin : "[store] data", made.msg);
+}
+
 /* Writes content to path unless it already holds exactly that; atomic. */
 static vt_status
 write_if_changed(const char *path, const char *content, struct vt_error *err)
@@ -544,7 +567,7 @@ open_own(struct mail_db *db, const struct mail_db_location *loc, struct vt_error
 			       "%s: %s: %s", origin, loc->mail_root, strerror(errno));
 	if (stat(root, &sb) != 0 || !S_ISDIR(sb.st_mode))
 		return vt_fail(err, VT_ERR_CONFIG, "%s: %s: not a directory", origin, root);
-	if ((rc = mail_make_dirs(loc->data_dir, err)) != VT_OK)
+	if ((rc = mail_make_data_dir(loc->data_dir, loc->data_dir_origin, err)) != VT_OK)
 		return rc;
 	if (snprintf(xapian_dir, sizeof xapian_dir, "%s/notmuch", loc->data_dir) >=
 		    (int)sizeof xapian_dir ||

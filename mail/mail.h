@@ -215,6 +215,8 @@ struct mail_db_location {
 	/* Either our own database (created on first use in a split layout:
 	 * xapian files under data_dir, mail under mail_root) ... */
 	const char *data_dir;
+	/* where data_dir was set, which its errors name (NULL: none) */
+	const char *data_dir_origin;
 	const char *mail_root;
 	/* where mail_root was set, which its errors name (NULL: none) */
 	const char *mail_root_origin;
@@ -270,6 +272,11 @@ long long mail_db_posting_bytes(const struct mail_db *db);
 void mail_db_set_spans_min_posting_bytes(struct mail_db *db, long long bytes);
 /* mkdir -p path (0700 for what it creates). */
 vt_status mail_make_dirs(const char *path, struct vt_error *err);
+/* The same for the data directory, set at origin ("FILE:LINE: [store]
+ * data"; NULL: none): a path that cannot be made (under a file, on a
+ * file system without it) is the configuration's error, VT_ERR_CONFIG
+ * naming origin. */
+vt_status mail_make_data_dir(const char *path, const char *origin, struct vt_error *err);
 
 /* How mail_write_file gives the bytes their name. */
 enum mail_write_how {

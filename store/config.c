@@ -383,6 +383,10 @@ handle_line(void *ctx, const char *section, const char *name, const char *key, c
 			    asprintf(&ps->cfg->notmuch_db_origin, "%s:%d: [store] notmuch_db",
 				     ps->file, line) < 0)
 				ps->cfg->notmuch_db_origin = NULL;
+			if (str == &ps->cfg->data_dir &&
+			    asprintf(&ps->cfg->data_dir_origin, "%s:%d: [store] data", ps->file,
+				     line) < 0)
+				ps->cfg->data_dir_origin = NULL;
 			return *str ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		case CONFIG_STRING:
 			/* a name and a command are text: mail headers and argv
@@ -484,7 +488,10 @@ finish(struct vt_config *cfg, struct vt_error *err)
 
 	/* the defaults build on $HOME (the data directory on
 	 * $XDG_DATA_HOME where it is set) */
-	if (cfg->data_dir == NULL && (cfg->data_dir = default_data_dir()) == NULL)
+	if (cfg->data_dir == NULL &&
+	    ((cfg->data_dir = default_data_dir()) == NULL ||
+	     asprintf(&cfg->data_dir_origin, "%s: no [store] data, so the default",
+		      cfg->path ? cfg->path : "no config file") < 0))
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
 	if (*cfg->data_dir == '\0')
 		return vt_fail(err, VT_ERR_CONFIG,
@@ -732,6 +739,7 @@ vt_config_free(struct vt_config **cfgp)
 	free(cfg->maildir_origin);
 	free(cfg->notmuch_db_origin);
 	free(cfg->data_dir);
+	free(cfg->data_dir_origin);
 	free(cfg->pdf_helper);
 	free(cfg->notmuch_db);
 	free(cfg->identity_name);
@@ -770,6 +778,7 @@ void
 vt_config_mail_location(const struct vt_config *cfg, struct mail_db_location *out)
 {
 	out->data_dir = cfg->data_dir;
+	out->data_dir_origin = cfg->data_dir_origin;
 	out->mail_root = cfg->maildir;
 	out->mail_root_origin = cfg->maildir_origin;
 	out->notmuch_db = cfg->notmuch_db;

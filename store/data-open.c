@@ -40,7 +40,7 @@ open_data_store(const struct vt_config *cfg, struct vt_store **store, struct vt_
 	if (!store_path(cfg, path, sizeof path))
 		return vt_fail(err, VT_ERR_CONFIG, "data directory path too long");
 	/* with [store] notmuch_db nothing else made the data directory */
-	if ((rc = mail_make_dirs(cfg->data_dir, err)) != VT_OK)
+	if ((rc = mail_make_data_dir(cfg->data_dir, cfg->data_dir_origin, err)) != VT_OK)
 		return rc;
 	if ((rc = vt_store_open(path, store, err)) == VT_OK)
 		vt_store_set_followup_days(*store, cfg->followup_days);

@@ -42,6 +42,8 @@ struct vt_config {
 	int maildir_line;
 	/* the same of notmuch_db ("FILE:LINE: [store] notmuch_db") */
 	char *notmuch_db_origin;
+	/* and of data ("FILE:LINE: [store] data", or the default's) */
+	char *data_dir_origin;
 	/* [store] ignore: names and /regex/ the index passes by, as
 	 * notmuch's new.ignore (vtriage's own index; a reused one keeps
 	 * notmuch's setting) */

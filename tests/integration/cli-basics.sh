@@ -140,6 +140,22 @@ contains "and the default, when none is set" "$out" \
 	"nomail2.conf: no [store] maildir, so ~/Maildir: $TMP/nohome/Maildir: No such file"
 is "exit 2 too" "$(HOME=$TMP/nohome status $V --config "$TMP/nomail2.conf" count '*')" 2
 
+# a data directory that cannot be made (under a file, or a file itself):
+# the line that names it, exit 2, for a writer and a reader alike
+mkdir -p "$TMP/okmail/cur" "$TMP/okmail/new" "$TMP/okmail/tmp"
+for data in "$TMP/file-mail/data" "$TMP/file-mail"; do
+	printf '[store]\nmaildir = %s/okmail\ndata = %s\n' "$TMP" "$data" >"$TMP/nodata.conf"
+	for cmd in index "vendor list"; do
+		is "data = $data: '$cmd' exits 2" "$(status $V --config "$TMP/nodata.conf" $cmd)" 2
+		contains "naming the line" "$($V --config "$TMP/nodata.conf" $cmd 2>&1)" \
+			"nodata.conf:3: [store] data: "
+	done
+done
+printf '[store]\nmaildir = %s/okmail\n' "$TMP" >"$TMP/nodata.conf"
+contains "the default data directory, when none is set" \
+	"$(XDG_DATA_HOME=$TMP/file-mail $V --config "$TMP/nodata.conf" count '*' 2>&1)" \
+	"nodata.conf: no [store] data, so the default: cannot create $TMP/file-mail/vtriage: Not a directory"
+
 # files 0600 and directories 0700 whatever the umask; a data directory
 # others can read is said
 mkdir -p "$TMP/modes/mail/cur" "$TMP/modes/mail/new" "$TMP/modes/mail/tmp"
@@ -177,10 +193,11 @@ is "--progress takes only lines" "$(status $V --config "$TMP/good.conf" index --
 : >"$TMP/not-a-dir"
 write_config "$TMP/nodata.conf" "$TMP/mail" "$TMP/not-a-dir/data"
 out=$($V --config "$TMP/nodata.conf" index --progress=lines 2>"$TMP/err")
-is "an index that cannot start exits 1" "$(status $V --config "$TMP/nodata.conf" index --progress=lines)" 1
+is "an index whose data directory cannot be made exits 2 (the configuration's)" \
+	"$(status $V --config "$TMP/nodata.conf" index --progress=lines)" 2
 contains "and says so as an error line of stage index, no account" \
 	"$(printf '%s\n' "$out" | tail -n 1)" "${TAB}index${TAB}${TAB}"
-is "with a status token, not words" "$(printf '%s\n' "$out" | tail -n 1 | cut -f 1-2)" "error${TAB}io"
+is "with a status token, not words" "$(printf '%s\n' "$out" | tail -n 1 | cut -f 1-2)" "error${TAB}config"
 is "nothing on stderr" "$(cat "$TMP/err")" ""
 cp "$TMP/good.conf" "$TMP/refused.conf"
 cat >>"$TMP/refused.conf" <<CONF
