@@ -293,16 +293,17 @@ sequence_length(unsigned char lead)
 }
 
 /* Line ends to LF, and at most max bytes cut on a character boundary
- * (text is valid UTF-8). malloc'd. */
+ * (text is valid UTF-8); *cut (unless NULL) whether text was longer.
+ * malloc'd. */
 static char *
-finish(const char *text, size_t len, size_t max)
+finish_cut(const char *text, size_t len, size_t max, bool *cut)
 {
 	char *out = malloc((len < max ? len : max) + 1);
-	size_t o = 0, lead;
+	size_t o = 0, lead, i;
 
 	if (out == NULL)
 		return NULL;
-	for (size_t i = 0; i < len && o < max; i++) {
+	for (i = 0; i < len && o < max; i++) {
 		if (text[i] == '\r') {
 			if (i + 1 < len && text[i + 1] == '\n')
 				continue;
@@ -311,6 +312,8 @@ finish(const char *text, size_t len, size_t max)
 		}
 		out[o++] = text[i];
 	}
+	if (cut != NULL)
+		*cut = i < len && !(i + 1 == len && text[i] == '\r');
 	/* the limit may have cut into the last character: drop it */
 	for (lead = o; lead > 0 && ((unsigned char)out[lead - 1] & 0xC0) == 0x80; lead--)
 		;
@@ -318,6 +321,12 @@ finish(const char *text, size_t len, size_t max)
 		o = lead - 1;
 	out[o] = '\0';
 	return out;
+}
+
+static char *
+finish(const char *text, size_t len, size_t max)
+{
+	return finish_cut(text, len, max, NULL);
 }
 
 /* Whether part is text shown inline: text/plain or text/html that is no
@@ -380,14 +389,16 @@ add_piece(struct walk *w, enum mail_piece_kind kind, int depth)
 	return piece;
 }
 
-/* The text of one part, at most room bytes of it; NULL out of memory. */
+/* The text of one part, at most room bytes of it (*cut set when that
+ * left some out); NULL out of memory. */
 static char *
-part_text(GMimeObject *part, bool html, size_t room, bool links)
+part_text(GMimeObject *part, bool html, size_t room, bool links, bool *cut)
 {
 	GByteArray *bytes;
 	GString *text;
 	char *out;
 	size_t limit;
+	bool finished_early;
 
 	/* Plain text never shrinks below a quarter in UTF-8 (UTF-32 input),
 	 * so more input than that cannot show; HTML can shrink any amount,
@@ -397,17 +408,19 @@ part_text(GMimeObject *part, bool html, size_t room, bool links)
 	if (limit > G_MAXUINT)
 		limit = G_MAXUINT;
 	bytes = decoded_content(GMIME_PART(part), limit);
+	*cut = bytes->len >= limit;
 	text = text_to_utf8((const char *)bytes->data, bytes->len,
 			    g_mime_object_get_content_type_parameter(part, "charset"));
 	g_byte_array_free(bytes, TRUE);
 	if (html) {
 		char *reduced = html_to_text(text->str, links);
 
-		out = finish(reduced, strlen(reduced), room);
+		out = finish_cut(reduced, strlen(reduced), room, &finished_early);
 		g_free(reduced);
 	} else {
-		out = finish(text->str, text->len, room);
+		out = finish_cut(text->str, text->len, room, &finished_early);
 	}
+	*cut = *cut || finished_early;
 	g_string_free(text, TRUE);
 	return out;
 }
@@ -415,7 +428,8 @@ part_text(GMimeObject *part, bool html, size_t room, bool links)
 static void
 add_text(struct walk *w, GMimeObject *part, bool html, int depth)
 {
-	char *text = part_text(part, html, w->max_bytes - w->used, w->links);
+	bool cut = false;
+	char *text = part_text(part, html, w->max_bytes - w->used, w->links, &cut);
 	struct mail_piece *piece;
 
 	if (text == NULL) {
@@ -430,6 +444,7 @@ add_text(struct walk *w, GMimeObject *part, bool html, int depth)
 	}
 	piece->text = text;
 	w->used += strlen(text);
+	w->out->cut = w->out->cut || cut;
 }
 
 /* A header as one line of valid UTF-8: an encoded word may decode to a
@@ -512,8 +527,15 @@ walk_part(struct walk *w, GMimeObject *part, int depth, int nesting)
 	int best_rank = 0;
 	bool html;
 
-	if (w->failed || w->used >= w->max_bytes)
+	if (w->failed)
 		return;
+	if (w->used >= w->max_bytes) {
+		/* text or a message past the budget: left out, and said so */
+		w->out->cut = w->out->cut || GMIME_IS_MESSAGE_PART(part) ||
+			      (!GMIME_IS_MULTIPART(part) && is_inline_text(part, &html));
+		if (!GMIME_IS_MULTIPART(part) || nesting >= MIME_DEPTH_MAX)
+			return;
+	}
 	if (GMIME_IS_MESSAGE_PART(part)) {
 		walk_attached(w, GMIME_MESSAGE_PART(part), depth);
 		return;
@@ -587,6 +609,7 @@ mail_pieces_clear(struct mail_pieces *pieces)
 	free(pieces->items);
 	pieces->items = NULL;
 	pieces->count = 0;
+	pieces->cut = false;
 }
 
 static bool
@@ -596,6 +619,7 @@ pieces_of(GMimeMessage *message, size_t max_bytes, bool links, struct mail_piece
 
 	out->items = NULL;
 	out->count = 0;
+	out->cut = false;
 	if (message != NULL)
 		walk_message(&w, message, 0);
 	if (w.failed)

@@ -1413,9 +1413,11 @@ struct mail_piece {
 struct mail_pieces {
 	struct mail_piece *items;
 	size_t count;
+	/* the text came to max_bytes: some of it is left out */
+	bool cut;
 };
 /* The pieces of the message in file path, their text at most max_bytes
- * in all (what comes after is left out). A file that is not a message has
+ * in all (what comes after is left out, and cut says so). A file that is not a message has
  * none; one that cannot be read is VT_ERR_IO. Clear with
  * mail_pieces_clear. */
 vt_status mail_body_pieces(const char *path, size_t max_bytes, struct mail_pieces *out,

@@ -199,5 +199,11 @@ tui_pager_add_pieces(struct tui_pager *p, int indent, const struct mail_pieces *
 	}
 	for (; ok && depth > 0; depth--)
 		ok = add_mark(p, indent, "[-- end of attached message --]");
+	/* a giant's text ends where the pager stops reading, not as if
+	 * the mail ended there */
+	if (ok && pieces->cut)
+		ok = add_mark(
+			p, indent,
+			"[-- the rest of the text is too long to show (v saves the message) --]");
 	return ok;
 }

@@ -209,6 +209,41 @@ an_attached_messages_sender_with_an_unquoted_special_is_kept(void **state)
 	body_clear(&b);
 }
 
+/* Text past the budget is left out, and the pieces say so: the pager
+ * ended a 5 MB body at 256 kB as if the mail ended there. */
+static void
+text_left_out_is_said(void **state)
+{
+	static const char text_then_pdf[] = "Subject: x\nMIME-Version: 1.0\n"
+					    "Content-Type: multipart/mixed; boundary=B\n\n--B\n"
+					    "Content-Type: text/plain\n\n0123456789\n--B\n"
+					    "Content-Type: application/pdf\n\n%PDF\n--B--\n";
+	static const char crlf[] = "Subject: x\r\n\r\n0123456789\r\n";
+	struct body b;
+
+	(void)state;
+	read_body(&b, "Subject: x\n\n0123456789abcdef\n", 10);
+	piece_is(&b, 0, MAIL_PIECE_TEXT, 0, "0123456789");
+	assert_true(b.pieces.cut);
+	body_clear(&b);
+	/* all of it, and an attachment after: nothing cut */
+	read_body(&b, text_then_pdf, 11);
+	piece_is(&b, 0, MAIL_PIECE_TEXT, 0, "0123456789");
+	assert_false(b.pieces.cut);
+	body_clear(&b);
+	read_body(&b, crlf, 11);
+	assert_false(b.pieces.cut);
+	body_clear(&b);
+	/* a second text part past the budget */
+	read_body(&b, forwarded, 11);
+	piece_is(&b, 0, MAIL_PIECE_TEXT, 0, "outer text");
+	assert_true(b.pieces.cut);
+	body_clear(&b);
+	read_body(&b, forwarded, 4096);
+	assert_false(b.pieces.cut);
+	body_clear(&b);
+}
+
 static void
 attached_messages_nest_to_a_bound(void **state)
 {
@@ -253,6 +288,7 @@ main(void)
 		cmocka_unit_test(every_inline_text_part_is_read_in_order),
 		cmocka_unit_test(an_attached_message_is_read_with_its_headers),
 		cmocka_unit_test(an_attached_messages_sender_with_an_unquoted_special_is_kept),
+		cmocka_unit_test(text_left_out_is_said),
 		cmocka_unit_test(attached_messages_nest_to_a_bound),
 	};
 
