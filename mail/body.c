@@ -447,6 +447,36 @@ add_text(struct walk *w, GMimeObject *part, bool html, int depth)
 	w->out->cut = w->out->cut || cut;
 }
 
+/* A multipart without parts: GMime keeps the whole of its body as the
+ * prologue. Shown raw, MIME lines and all, rather than not at all (the
+ * index reads its bank details and totals too). */
+static void
+add_raw(struct walk *w, GMimeMultipart *multi, int depth)
+{
+	const char *raw = g_mime_multipart_get_prologue(multi);
+	struct mail_piece *piece;
+	GString *text;
+	bool cut;
+
+	if (raw == NULL || *raw == '\0')
+		return;
+	if (w->used >= w->max_bytes) {
+		w->out->cut = true;
+		return;
+	}
+	text = text_to_utf8(raw, strlen(raw),
+			    g_mime_object_get_content_type_parameter(GMIME_OBJECT(multi),
+								     "charset"));
+	if ((piece = add_piece(w, MAIL_PIECE_RAW, depth)) == NULL ||
+	    (piece->text = finish_cut(text->str, text->len, w->max_bytes - w->used, &cut)) == NULL)
+		w->failed = true;
+	else {
+		w->used += strlen(piece->text);
+		w->out->cut = w->out->cut || cut;
+	}
+	g_string_free(text, TRUE);
+}
+
 /* A header as one line of valid UTF-8: an encoded word may decode to a
  * newline, and "Subject: x\nFrom: billing@bank" must not read as two. */
 static char *
@@ -553,6 +583,10 @@ walk_part(struct walk *w, GMimeObject *part, int depth, int nesting)
 		return;
 	}
 	multi = GMIME_MULTIPART(part);
+	if (g_mime_multipart_get_count(multi) == 0) {
+		add_raw(w, multi, depth);
+		return;
+	}
 	if (!g_mime_content_type_is_type(g_mime_object_get_content_type(part), "multipart",
 					 "alternative")) {
 		for (int i = 0; i < g_mime_multipart_get_count(multi); i++)
@@ -659,6 +693,7 @@ joined_text(struct mail_pieces *pieces, size_t max_bytes)
 			g_string_append(text, "\n\n");
 		switch (p->kind) {
 		case MAIL_PIECE_TEXT:
+		case MAIL_PIECE_RAW:
 			g_string_append(text, p->text);
 			break;
 		case MAIL_PIECE_MESSAGE:

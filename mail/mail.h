@@ -1397,13 +1397,16 @@ enum mail_piece_kind {
 	MAIL_PIECE_TEXT,    /* a text part's text */
 	MAIL_PIECE_MESSAGE, /* an attached message starts: its headers */
 	MAIL_PIECE_CUT,     /* parts nested deeper than is read (an attack) */
+	/* a multipart in which no part was found (no boundary, or not the
+	 * one its lines use): its raw text, in text */
+	MAIL_PIECE_RAW,
 };
 struct mail_piece {
 	enum mail_piece_kind kind;
 	/* 0 the message's own; 1 in a message attached to it, ... */
 	int depth;
-	/* TEXT: valid UTF-8, LF line ends, links' targets after their text
-	 * (as mail_body_text); the mail's, unsanitised */
+	/* TEXT, RAW: valid UTF-8, LF line ends, links' targets after their
+	 * text (as mail_body_text); the mail's, unsanitised */
 	char *text;
 	/* MESSAGE: decoded, one line each of valid UTF-8, "" when absent;
 	 * the mail's, unsanitised */

@@ -195,6 +195,13 @@ tui_pager_add_pieces(struct tui_pager *p, int indent, const struct mail_pieces *
 				p, indent,
 				"[-- parts nested too deep to show (v saves the message) --]");
 			break;
+		case MAIL_PIECE_RAW:
+			ok = add_mark(
+				     p, indent,
+				     "[-- no parts found (a missing or wrong boundary): the raw text"
+				     " --]") &&
+			     add_body(p, indent, piece->text);
+			break;
 		}
 	}
 	for (; ok && depth > 0; depth--)

@@ -76,9 +76,9 @@ check_pieces(const struct mail_pieces *pieces, size_t max)
 	for (size_t i = 0; i < pieces->count; i++) {
 		const struct mail_piece *p = &pieces->items[i];
 
-		if (p->depth < 0 || p->depth > 9 || (unsigned)p->kind > MAIL_PIECE_CUT)
+		if (p->depth < 0 || p->depth > 9 || (unsigned)p->kind > MAIL_PIECE_RAW)
 			abort();
-		if (p->kind == MAIL_PIECE_TEXT) {
+		if (p->kind == MAIL_PIECE_TEXT || p->kind == MAIL_PIECE_RAW) {
 			check_text(p->text, max);
 			text += strlen(p->text);
 		} else if (p->kind == MAIL_PIECE_MESSAGE) {

@@ -131,6 +131,14 @@ done
 contains "and the sender is named" "$($V search id:sq1@t)" "[initech] Support [Initech]; ticket"
 contains "a control character in it too, shown as such" "$($V search id:sq3@t)" "[hooli] Eve ^[[31mRed; red"
 
+# a multipart whose boundary is not the one its lines use: no part found,
+# its raw text is read all the same (the bank details in it too)
+printf 'From: Billing <billing@vandelay.example>\nTo: rich@northwind.example\nSubject: invoice\nMessage-ID: <nb@t>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=abc\n\n--abcd\nContent-Type: text/plain\n\nPlease pay to IBAN DE89 3704 0044 0532 0130 00\n--abcd--\n' \
+	>"$M/cur/nb:2,S"
+$V index --quiet
+contains "a multipart without parts: its text is read" "$($V vendor bank vandelay)" \
+	"DE89370400440532013000"
+
 # domains from mail carry bidi overrides and C1 controls (U+009B is a CSI
 # on terminals that read C1): every output path names them instead
 RLO=$(printf '\342\200\256') LRI=$(printf '\342\201\246') CSI=$(printf '\302\233')

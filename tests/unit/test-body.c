@@ -244,6 +244,37 @@ text_left_out_is_said(void **state)
 	body_clear(&b);
 }
 
+/* A multipart whose boundary is missing, or not the one its lines use:
+ * GMime finds no part, and the message showed (and the index read)
+ * nothing. Its raw text now. */
+static void
+a_multipart_without_parts_is_read_raw(void **state)
+{
+	static const char *const broken[] = {
+		"Subject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed\n\n"
+		"--X\nContent-Type: text/plain\n\nPay to DE89 3704 0044 0532 0130 00\n--X--\n",
+		"Subject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=abc\n\n"
+		"--abcd\nContent-Type: text/plain\n\nPay to DE89 3704 0044 0532 0130 00\n--abcd--\n",
+	};
+	struct body b;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+		read_body(&b, broken[i], 4096);
+		assert_int_equal(b.pieces.count, 1);
+		assert_int_equal(b.pieces.items[0].kind, MAIL_PIECE_RAW);
+		assert_non_null(strstr(b.pieces.items[0].text, "Pay to DE89"));
+		assert_non_null(strstr(b.index, "Pay to DE89"));
+		assert_false(b.pieces.cut);
+		body_clear(&b);
+	}
+	/* and within the budget */
+	read_body(&b, broken[0], 8);
+	assert_string_equal(b.pieces.items[0].text, "--X\nCont");
+	assert_true(b.pieces.cut);
+	body_clear(&b);
+}
+
 static void
 attached_messages_nest_to_a_bound(void **state)
 {
@@ -289,6 +320,7 @@ main(void)
 		cmocka_unit_test(an_attached_message_is_read_with_its_headers),
 		cmocka_unit_test(an_attached_messages_sender_with_an_unquoted_special_is_kept),
 		cmocka_unit_test(text_left_out_is_said),
+		cmocka_unit_test(a_multipart_without_parts_is_read_raw),
 		cmocka_unit_test(attached_messages_nest_to_a_bound),
 	};
 
