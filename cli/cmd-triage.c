@@ -243,8 +243,9 @@ cmd_tag(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		const char *tag = argv[i] + 1;
 		char what[300];
 
-		snprintf(what, sizeof what, "%s %.100s on %.150s",
-			 argv[i][0] == '+' ? "tagged" : "untagged", tag, query);
+		snprintf(what, sizeof what, "%s %.*s on %.*s",
+			 argv[i][0] == '+' ? "tagged" : "untagged", (int)mail_utf8_prefix(tag, 100),
+			 tag, (int)mail_utf8_prefix(query, 150), query);
 		if (vt_tag(cli->store, cli->db, translated, argv[i][0] == '+' ? tag : NULL,
 			   argv[i][0] == '-' ? tag : NULL, what, &a, &err) != VT_OK)
 			code = cli_error(&err);

@@ -214,9 +214,12 @@ vt_issue_close(struct vt_store *s, int64_t id, const char *note, struct vt_actio
 				id);
 	if (rc == VT_OK) {
 		snprintf(target, sizeof target, "%lld", (long long)id);
-		snprintf(summary, sizeof summary, "closed issue #%lld: %.200s%s%.200s%s",
-			 (long long)id, title ? title : "", note && *note ? " (" : "",
-			 note ? note : "", note && *note ? ")" : "");
+		/* cut whole characters: the journal keeps it */
+		const char *t = title ? title : "", *n = note ? note : "";
+
+		snprintf(summary, sizeof summary, "closed issue #%lld: %.*s%s%.*s%s", (long long)id,
+			 (int)mail_utf8_prefix(t, 200), t, *n ? " (" : "",
+			 (int)mail_utf8_prefix(n, 200), n, *n ? ")" : "");
 		rc = vt_journal_add(s, "issue-closed", vendor_id, target, old_note ? old_note : "",
 				    note ? note : "", summary, err);
 	}

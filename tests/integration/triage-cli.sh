@@ -116,6 +116,17 @@ is "one --thread of several not found: exit 2" \
 	"$(status $V issue open acmetel x --thread "$thread" --thread thread:ffffffff)" 2
 is "and no issue opened" "$($V issue list --all --format=json | json 'len(d)')" 2
 is "a thread that does not exist exits 2" "$(status $V issue open acmetel x --thread thread:ffffffff)" 2
+# a long title of accented letters: the journal keeps it cut whole
+# characters ("%.200s" cut "é" in two, and the history showed U+FFFD)
+E=$(printf '\303\251') FFFD=$(printf '\357\277\275')
+long=$(printf "$E%.0s" $(seq 150))
+three=$($V issue open acmetel "$long" --format=json | json 'd["id"]')
+$V issue close "$three" --note "$long" >/dev/null
+$V tag "+t$long" "subject:AT-2026-11 or subject:\"$long\"" >/dev/null
+hist=$($V history acmetel; $V undo)
+contains "the issue's close is in the history" "$hist" "closed issue #$three: $E$E"
+contains "so is the tag's undo" "$hist" "undone: tagged t$E$E"
+lacks "every cut whole characters" "$hist" "$FFFD"
 
 # history and waiting
 h=$($V history acmetel --format=json)
