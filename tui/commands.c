@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,11 +201,16 @@ run_issue(struct tui *t, enum km_action a, const char *arg)
 		tui_act_issue_close(t, arg);
 }
 
+/* The commands whose argument the action asks for when a key gives none. */
 static void
-run_role(struct tui *t, enum km_action a, const char *arg)
+run_asking(struct tui *t, enum km_action a, const char *arg)
 {
-	(void)a;
-	tui_act_role(t, arg);
+	if (a == KM_CONTACT_ROLE)
+		tui_act_role(t, arg);
+	else if (a == KM_SYNC)
+		tui_act_sync(t, arg);
+	else
+		tui_act_sort(t, arg);
 }
 
 static void
@@ -215,13 +219,6 @@ run_undo(struct tui *t, enum km_action a, const char *arg)
 	(void)a;
 	(void)arg;
 	tui_act_undo(t);
-}
-
-static void
-run_sync(struct tui *t, enum km_action a, const char *arg)
-{
-	(void)a;
-	tui_act_sync(t, arg);
 }
 
 static void
@@ -256,13 +253,6 @@ run_toggle_headers(struct tui *t, enum km_action a, const char *arg)
 {
 	(void)arg;
 	tui_act_toggle_headers(t, a == KM_TOGGLE_QUOTES);
-}
-
-static void
-run_sort(struct tui *t, enum km_action a, const char *arg)
-{
-	(void)a;
-	tui_act_sort(t, arg);
 }
 
 /* clang-format off */
@@ -303,7 +293,7 @@ static const struct tui_command commands[] = {
 	{ .action = KM_DEMOTE, .run = run_bucket, .colon = true, .arg = ARG_VENDOR, .usage = "[SLUG]" },
 	{ .action = KM_ISSUE_OPEN, .run = run_issue, .colon = true, .arg = ARG_TEXT, .usage = "[TITLE]" },
 	{ .action = KM_ISSUE_CLOSE, .run = run_issue, .colon = true, .arg = ARG_NUMBER, .usage = "[N]" },
-	{ .action = KM_CONTACT_ROLE, .run = run_role, .colon = true, .arg = ARG_ROLE, .usage = "[ROLE]",
+	{ .action = KM_CONTACT_ROLE, .run = run_asking, .colon = true, .arg = ARG_ROLE, .usage = "[ROLE]",
 	  .alias = "role" },
 	{ .action = KM_ISSUE_LINK, .run = tui_triage_command, .colon = true, .arg = ARG_NUMBER,
 	  .usage = "[N]", .alias = "link" },
@@ -334,9 +324,9 @@ static const struct tui_command commands[] = {
 	{ .action = KM_ARCHIVE, .run = tui_triage_command, .colon = true },
 	{ .action = KM_TOGGLE_READ, .run = tui_triage_command, .colon = true },
 	{ .action = KM_UNDO, .run = run_undo, .colon = true },
-	{ .action = KM_SYNC, .run = run_sync, .colon = true, .arg = ARG_ACCOUNT, .usage = "[ACCOUNT]" },
+	{ .action = KM_SYNC, .run = run_asking, .colon = true, .arg = ARG_ACCOUNT, .usage = "[ACCOUNT]" },
 	{ .action = KM_REDRAW, .run = run_redraw, .colon = true },
-	{ .action = KM_SORT, .run = run_sort, .colon = true, .arg = ARG_TEXT,
+	{ .action = KM_SORT, .run = run_asking, .colon = true, .arg = ARG_TEXT,
 	  .usage = "[date|amount|vendor|sender|subject|age]" },
 };
 /* clang-format on */
