@@ -34,12 +34,18 @@ vt_working_days_ago(time_t now, long days)
 	return t;
 }
 
+/* Whether message m's thread is snoozed at time ?3: put away, it is no
+ * one's to chase until it returns (remind names it then). */
+#define NOT_SNOOZED                                                                                \
+	" NOT EXISTS (SELECT 1 FROM messages y CROSS JOIN snoozes z"                               \
+	"  ON z.message_id = y.message_id WHERE y.thread = m.thread AND z.until > ?3)"
+
 /* The waiting threads and their last vendor-conversation message, of
- * vendor ?1 (0: all) and last before ?2 (a time; 0: any). */
+ * vendor ?1 (0: all) and last before ?2 (a time; 0: any), not snoozed. */
 #define WAITING_ROWS                                                                               \
 	"SELECT t.thread, max(m.date) AS last FROM thread_state t"                                 \
 	" JOIN messages m ON m.thread = t.thread AND m.kind = 1 AND m.auto_reply = 0"              \
-	" WHERE t.waiting = 1 GROUP BY t.thread HAVING (?2 = 0 OR last < ?2)"
+	" WHERE t.waiting = 1 AND" NOT_SNOOZED " GROUP BY t.thread HAVING (?2 = 0 OR last < ?2)"
 
 sqlite3_stmt *
 vt_waiting_recent_stmt(struct vt_store *s, struct vt_error *err)
@@ -109,7 +115,7 @@ waiting_documents(struct vt_store *s, int64_t vendor, time_t now, time_t cutoff,
 		"   AND (d.ref = '' OR NOT EXISTS (SELECT 1 FROM documents r"
 		"    JOIN messages rm ON rm.message_id = r.message_id"
 		"    WHERE r.kind = 1 AND r.org = d.org AND r.ref = d.ref AND rm.date > m.date))))"
-		" ORDER BY d.kind DESC, m.date",
+		" AND" NOT_SNOOZED " ORDER BY d.kind DESC, m.date",
 		err);
 	char today[11];
 	int step;
@@ -172,6 +178,7 @@ vt_waiting_list(struct vt_store *s, const char *slug, bool overdue_only,
 		return err ? err->status : VT_ERR_DB;
 	sqlite3_bind_int64(st, 1, vendor);
 	sqlite3_bind_int64(st, 2, overdue_only ? (sqlite3_int64)cutoff : 0);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct vt_waiting *w = add_row(out, st, "reply");
 

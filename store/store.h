@@ -556,7 +556,8 @@ time_t vt_working_days_ago(time_t now, long days);
  * waiting first; overdue_only: those waiting more than the store's
  * follow-up days (vt_store_set_followup_days, default 5). Then the orders
  * of the last 60 days without news from the vendor for longer than that,
- * and the quotes whose validity ends within 7 days, soonest first. */
+ * and the quotes whose validity ends within 7 days, soonest first.
+ * Snoozed threads are left out until they return. */
 vt_status vt_waiting_list(struct vt_store *s, const char *slug, bool overdue_only,
 			  struct vt_waiting_list *out, struct vt_error *err);
 void vt_waiting_list_clear(struct vt_waiting_list *list);

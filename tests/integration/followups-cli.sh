@@ -93,6 +93,12 @@ is "snoozed:yes finds it" "$($V count --output=threads snoozed:yes)" 1
 is "thread: names it, snoozed or not" "$($V count 'id:a1@test')" 1
 contains "snooze --list shows it" "$($V snooze --list)" "Order 77 delivery date  thread:"
 lacks "remind does not name it before its day" "$($V remind)" "back from snooze"
+lacks "nor as waiting on the vendor: put away, it does not nag" "$($V remind)" "Order 77"
+lacks "vtriage waiting leaves it out too, as waiting:overdue does" "$($V waiting)" "Order 77"
+$V snooze 'id:o1@test' --until 3d >/dev/null
+lacks "an order without news, snoozed, is out of waiting" "$($V waiting)" "Order confirmation 5521"
+$V unsnooze 'id:o1@test' >/dev/null
+contains "and back once woken" "$($V waiting)" "Order confirmation 5521"
 is "a past date is refused (exit 2)" "$(status $V snooze 'id:b1@test' --until 2001-01-01)" 2
 is "no date at all is refused" "$(status $V snooze 'id:b1@test' --until someday)" 2
 # its time comes (the store's clock moved back by hand): back, and reminded
