@@ -46,7 +46,7 @@ static const struct {
 	[KM_PROMOTE] = { "promote", "promote the vendor: trusted, own folder" },
 	[KM_DEMOTE] = { "demote", "demote the vendor to the generic bucket" },
 	[KM_ISSUE_OPEN] = { "issue-open", "open an issue linked to the thread" },
-	[KM_ISSUE_CLOSE] = { "issue-close", "close the vendor's oldest open issue" },
+	[KM_ISSUE_CLOSE] = { "issue-close", "close the thread's issue (else the vendor's oldest)" },
 	[KM_CONTACT_ROLE] = { "contact-role", "set the role of the thread's sender" },
 	[KM_ARCHIVE] = { "archive", "archive the thread (remove tag inbox)" },
 	[KM_TOGGLE_READ] = { "toggle-read", "mark the thread read or unread" },

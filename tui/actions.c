@@ -209,13 +209,9 @@ tui_act_issue_close(struct tui *t, const char *number_arg)
 {
 	struct vt_error err = { 0 };
 	struct vt_action a = { 0 };
-	struct vt_issue_list list = { 0 };
-	char *slug = tui_current_vendor(t), *number = NULL, initial[32] = "";
+	char *slug = tui_current_vendor(t), *number = NULL, initial[32];
 
-	if (slug != NULL && vt_issue_list(t->store, slug, false, &list, &err) == VT_OK &&
-	    list.count > 0)
-		snprintf(initial, sizeof initial, "%lld", (long long)list.items[0].id);
-	vt_issue_list_clear(&list);
+	tui_issue_offered(t, slug, true, initial);
 	number = number_arg ? strdup(number_arg) : tui_prompt(t, "Close issue #: ", initial, NULL);
 	if (number != NULL && *number != '\0') {
 		char *end, *note = NULL;

@@ -233,6 +233,10 @@ void tui_links_draw(struct tui *t);
  * archive, toggle-read: from a key
  * (asked for) or the ':' line (arg). */
 void tui_triage_command(struct tui *t, enum km_action a, const char *arg);
+/* The issue number ,c and ,l offer (out: "" when none): the issue
+ * selected in the issues pane, else (thread_first) the open issue the
+ * thread is linked to, else the vendor's (slug) oldest open issue. */
+void tui_issue_offered(struct tui *t, const char *slug, bool thread_first, char out[32]);
 
 /* ---- sync.c ---- */
 

@@ -73,14 +73,36 @@ vendor_or_say(struct tui *t)
 	return slug;
 }
 
+void
+tui_issue_offered(struct tui *t, const char *slug, bool thread_first, char out[32])
+{
+	const struct tui_pane_rows *rows = &t->panes.rows[TUI_PANE_ISSUES];
+	long sel = t->pane_cur[TUI_PANE_ISSUES].sel;
+	const char *tid = tui_current_thread_id(t);
+	const struct vt_thread_issue *linked =
+		thread_first && tid ? vt_thread_issue_of(&t->threads.marks, tid) : NULL;
+	struct vt_issue_list list = { 0 };
+
+	out[0] = '\0';
+	/* a contract's row there has no issue number */
+	if (t->focus == FOCUS_PANE + TUI_PANE_ISSUES && sel >= 0 && sel < (long)rows->count &&
+	    rows->items[sel].ref != NULL)
+		snprintf(out, 32, "%s", rows->items[sel].ref);
+	else if (linked != NULL)
+		snprintf(out, 32, "%lld", (long long)linked->id);
+	else if (slug != NULL && vt_issue_list(t->store, slug, false, &list, NULL) == VT_OK &&
+		 list.count > 0)
+		snprintf(out, 32, "%lld", (long long)list.items[0].id);
+	vt_issue_list_clear(&list);
+}
+
 static void
 link_issue(struct tui *t, const char *arg)
 {
 	struct vt_error err = { 0 };
 	struct vt_action a = { 0 };
-	struct vt_issue_list list = { 0 };
 	const char *tid = tui_current_thread_id(t);
-	char *slug = tui_current_vendor(t), *number, initial[32] = "", thread[64], *end;
+	char *slug = tui_current_vendor(t), *number, initial[32], thread[64], *end;
 	long long n;
 
 	if (tid == NULL) {
@@ -88,11 +110,7 @@ link_issue(struct tui *t, const char *arg)
 		tui_say(t, true, "no thread selected");
 		return;
 	}
-	/* the vendor's oldest open issue is offered */
-	if (slug != NULL && vt_issue_list(t->store, slug, false, &list, &err) == VT_OK &&
-	    list.count > 0)
-		snprintf(initial, sizeof initial, "%lld", (long long)list.items[0].id);
-	vt_issue_list_clear(&list);
+	tui_issue_offered(t, slug, false, initial);
 	free(slug);
 	if ((number = ask(t, arg, "Link the thread to issue #: ", initial, NULL)) == NULL)
 		return;

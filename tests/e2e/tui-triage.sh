@@ -97,6 +97,20 @@ keys 'credited in full' Enter
 ok "and closes the issue with it" wait_for "closed issue #1: Wrong bill (credited in full)"
 keys / 'issue:closed' Enter
 ok "the closed issue's threads are found" wait_for "Invoice AT-2026-11"
+# ,c offers the selected thread's own issue, not the vendor's oldest
+vt issue open acmetel "September bill" --thread id:acmetel-inv-2026-09@mail.acmetel.example >/dev/null
+vt issue open acmetel "Ticket unanswered" --thread id:ticket-TKT-1029384.1@mail.acmetel.example >/dev/null
+keys C-l
+keys / 'subject:TKT-1029384' Enter
+ok "the ticket's thread" wait_for "1 thread"
+keys ,c
+ok ",c offers the issue the thread is linked to" wait_for "Close issue #: 3"
+keys Escape
+ok "(not closed)" wait_for "cancelled"
+keys / 'subject:"Invoice AT-2026-08"' Enter
+keys ,c
+ok "on a thread with no issue, the vendor's oldest open one" wait_for "Close issue #: 2"
+keys Escape
 # d moves a thread to the Trash; ,u brings it back
 keys / 'subject:"lunch thursday"' Enter
 ok "the lunch thread" wait_for "1 thread"
