@@ -247,3 +247,51 @@ found:
 	snprintf(greeted, len, "%.*s", (int)lens[0], words[0]);
 	return true;
 }
+
+/* Whether one of the words of text (split at any of seps) is word, or
+ * the same first name. */
+static bool
+has_name_word(const char *text, const char *seps, const char *word, size_t len)
+{
+	for (const char *p = text; *p != '\0';) {
+		size_t n = strcspn(p, seps);
+
+		if (n > 0 && same_first_name(p, n, word, len))
+			return true;
+		p += n;
+		p += strspn(p, seps);
+	}
+	return false;
+}
+
+bool
+mail_greeting_names_recipient(const char *greeted, const char *recipients)
+{
+	const char *word = greeted, *last;
+	size_t len = word_length(word);
+	struct mail_address_list list;
+	bool named = false;
+
+	if (recipients == NULL || len == 0)
+		return false;
+	/* "Mr. Jones" names Jones */
+	if (is_title(word, len) && (last = strrchr(greeted, ' ')) != NULL) {
+		word = last + 1;
+		len = word_length(word);
+	}
+	if (len == 0)
+		return false;
+	mail_address_list_parse(recipients, &list);
+	for (size_t i = 0; !named && i < list.count; i++) {
+		const struct mail_address *a = &list.items[i];
+		char local[128];
+
+		snprintf(local, sizeof local, "%.*s",
+			 a->address ? (int)strcspn(a->address, "@") : 0,
+			 a->address ? a->address : "");
+		named = (a->name && has_name_word(a->name, " ,.\"", word, len)) ||
+			has_name_word(local, "._-+", word, len);
+	}
+	mail_address_list_clear(&list);
+	return named;
+}

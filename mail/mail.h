@@ -1291,6 +1291,10 @@ void mail_format_bytes(uint64_t bytes, char *out, size_t len);
  * the identity's display name. Generic greetings ("Dear customer") are
  * not wrong. */
 bool mail_wrong_greeting(const char *body, const char *user_name, char *greeted, size_t len);
+/* Whether the name a greeting used (as mail_wrong_greeting reports it)
+ * is one of the recipients' (a To or Cc header's addresses): "Hi Mitch"
+ * to Mitch Jones, the user in Cc, greets Mitch rightly. */
+bool mail_greeting_names_recipient(const char *greeted, const char *recipients);
 
 /* ---- writing mail (mail/compose.c) ---- */
 

@@ -234,6 +234,8 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 		if (b->cfg != NULL && b->cfg->identity_name != NULL &&
 		    !from_user(b->cfg, m->from) &&
 		    mail_wrong_greeting(text, b->cfg->identity_name, greeted, sizeof greeted) &&
+		    !mail_greeting_names_recipient(greeted, m->to) &&
+		    !mail_greeting_names_recipient(greeted, m->cc) &&
 		    asprintf(&note, "[this mail greets you as %s: not your name]", greeted) >= 0) {
 			ok = add_line(p, TUI_LINE_NOTE, indent, note, strlen(note));
 			free(note);

@@ -2,7 +2,8 @@
  * The greeting check over raw bytes, as the first lines of a body and as
  * the user's own name: it ends, the name it reports greeted is a piece of
  * the body (nothing invented, nothing written past the buffer), and it
- * never calls a generic greeting wrong.
+ * never calls a generic greeting wrong; and the same bytes as a To
+ * header the greeted name is looked for among.
  */
 #include "config.h"
 
@@ -46,6 +47,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (mail_wrong_greeting("Dear valued customer,\n", text, (char[16]){ 0 }, 16))
 		abort();
+	(void)mail_greeting_names_recipient("Mitch", text);
+	(void)mail_greeting_names_recipient("Mr. Jones", text);
+	(void)mail_greeting_names_recipient(text, "Mitch Jones <mj@x.example>, a.b@c.example");
 	free(text);
 	return 0;
 }

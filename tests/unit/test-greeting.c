@@ -132,6 +132,27 @@ prose_that_starts_like_a_greeting_is_not_one(void **state)
 	assert_false(wrong("Dear Sam Lee wrote that the order shipped\n", "Rich Miller", name));
 }
 
+static void
+a_name_of_the_recipients_is_theirs(void **state)
+{
+	(void)state;
+	/* "Hi Mitch" to Mitch, the user in Cc: right, by name or by address */
+	assert_true(mail_greeting_names_recipient("Mitch", "Mitch Jones <mj@northwind.example>"));
+	assert_true(mail_greeting_names_recipient("Mitch", "mitch.jones@northwind.example"));
+	assert_true(mail_greeting_names_recipient("Mike", "\"Brown, Michael\" <mb@x.example>"));
+	assert_true(mail_greeting_names_recipient(
+		"Mr. Jones", "rich@northwind.example, Paul Jones <pj@northwind.example>"));
+	assert_true(mail_greeting_names_recipient("Mitch",
+						  "=?UTF-8?Q?Mitch_J=C3=B6nes?= <m@x.example>"));
+	/* nobody of that name among them: still wrong */
+	assert_false(
+		mail_greeting_names_recipient("Mitch", "Rich Miller <rich@northwind.example>"));
+	assert_false(mail_greeting_names_recipient("Mitch", "mitchell@x.example"));
+	assert_false(mail_greeting_names_recipient("Mitch", ""));
+	assert_false(mail_greeting_names_recipient("Mitch", NULL));
+	assert_false(mail_greeting_names_recipient("", "Mitch <m@x.example>"));
+}
+
 int
 main(void)
 {
@@ -142,6 +163,7 @@ main(void)
 		cmocka_unit_test(short_forms_of_the_first_name_are_the_user),
 		cmocka_unit_test(generic_greetings_name_nobody),
 		cmocka_unit_test(prose_that_starts_like_a_greeting_is_not_one),
+		cmocka_unit_test(a_name_of_the_recipients_is_theirs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -765,6 +765,35 @@ line_of(const struct tui_pager *p, enum tui_line_kind kind, const char *text)
 	return -1;
 }
 
+/* "Hi Mitch" to Mitch Jones with the user in Cc greets Mitch: no note. */
+static void
+pager_leaves_a_greeting_of_another_recipient_alone(void **state)
+{
+	struct fixture *f = *state;
+	struct tui_pager p = { 0 };
+	struct vt_error err = { 0 };
+	struct tui_threads t = { .total = -1 };
+	const struct mail_thread *th;
+
+	test_write_message(f->mail, "cc:2,", "Dana <dana@mail.acmetel.example>",
+			   "Mitch Jones <mitch@northwind.example>", "Racks", "cc@acmetel.example",
+			   "Cc: Rich Miller <rich@northwind.example>\n",
+			   "Hi Mitch,\n\nthe racks ship.\n");
+	close_all(f);
+	load_config(f, "name = Rich Miller\n");
+	open_all(f);
+	index_ok(f);
+	assert_int_equal(tui_threads_open(&t, f->store, "id:cc@acmetel.example", &err), VT_OK);
+	th = tui_threads_get(&t, f->db, 0, &err);
+	assert_non_null(th);
+	if (tui_pager_build(&p, f->db, f->store, th->thread_id, f->cfg, 0, &err) != VT_OK)
+		fail_msg("%s", err.msg);
+	tui_threads_close(&t);
+	assert_true(line_of(&p, TUI_LINE_BODY, "Hi Mitch") >= 0);
+	assert_int_equal(line_of(&p, TUI_LINE_NOTE, "greets you"), -1);
+	tui_pager_clear(&p);
+}
+
 static void
 pager_shows_every_part_and_attached_messages(void **state)
 {
@@ -1032,6 +1061,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(the_end_is_found_from_the_oldest_mail, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(panes_show_the_vendor, setup, teardown),
+		cmocka_unit_test_setup_teardown(pager_leaves_a_greeting_of_another_recipient_alone,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_marks_quotes_signatures_and_hostile_text,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_shows_every_part_and_attached_messages, setup,
