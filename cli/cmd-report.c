@@ -169,6 +169,7 @@ gather(struct cli *cli, const char *slug, time_t since, json_t **out, struct vt_
 	json_t *r = json_object(), *a;
 	char today[11], date[11];
 	time_t now = time(NULL);
+	json_int_t in_range = 0;
 	vt_status rc;
 
 	vt_today(today);
@@ -198,12 +199,15 @@ gather(struct cli *cli, const char *slug, time_t since, json_t **out, struct vt_
 	if (since > 0)
 		date_text(since, date);
 	json_object_set_new(r, "since", since > 0 ? json_string(date) : json_null());
-	json_object_set_new(r, "messages", json_integer(v.messages));
 	a = json_array();
-	for (size_t i = 0; i < months.count; i++)
+	for (size_t i = 0; i < months.count; i++) {
 		json_array_append_new(a, json_pack("{s:s,s:I,s:I}", "month", months.items[i].month,
 						   "in", (json_int_t)months.items[i].in, "out",
 						   (json_int_t)months.items[i].out));
+		in_range += months.items[i].in + months.items[i].out;
+	}
+	/* with --since, the mail of the months shown, not of all time */
+	json_object_set_new(r, "messages", json_integer(since > 0 ? in_range : v.messages));
 	json_object_set_new(r, "months", a);
 	add_documents(r, &docs);
 	a = json_array();

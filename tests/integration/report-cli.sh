@@ -40,6 +40,9 @@ is "json: contacts with roles" "$(get 'sorted((c["address"], c["role"]) for c in
 is "--since leaves out the months before" \
 	"$($V report acmetel --since 2026-10-01 --format=json | python3 -c 'import json,sys; print([m["month"] for m in json.load(sys.stdin)["months"]])')" \
 	"['2026-10', '2026-11']"
+is "the messages count agrees with the months" "$(get 'r["messages"], sum(m["in"] + m["out"] for m in r["months"])')" "9 9"
+is "--since counts the mail since, not all of it" \
+	"$($V report acmetel --since 2026-10-01 --format=json | python3 -c 'import json,sys; print(json.load(sys.stdin)["messages"])')" 7
 is "a bad --since is refused (exit 2)" "$(status $V report acmetel --since 2026-13-01)" 2
 is "an unknown vendor (exit 2)" "$(status $V report no-such-vendor)" 2
 
