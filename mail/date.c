@@ -288,6 +288,14 @@ number_first(const char *t, size_t len, size_t i, enum mail_date_order order, st
 				      order == MAIL_DATE_ORDER_UNKNOWN && dmy_ok && a != b, out);
 		return false;
 	}
+	/* "07-Jan-2027", as Oracle and many billing systems write it */
+	if (j < len && t[j] == '-' && (b = month_at(t, len, j + 1, &n2)) != 0 && j + 1 + n2 < len &&
+	    t[j + 1 + n2] == '-') {
+		c = year_at(t, len, j + 2 + n2, &n3);
+		if (c == 0 || (j + 2 + n2 + n3 < len && ascii_digit(t[j + 2 + n2 + n3])))
+			return false;
+		return finish(c, b, a, i, j + 2 + n2 + n3, false, out);
+	}
 	/* "3 August 2026", "3. August 2026", "3rd of August", "15 de diciembre de 2026",
 	 * "1er janvier 2026" */
 	if (j < len && t[j] == '.')

@@ -73,6 +73,10 @@ static const struct row rows[] = {
 	  MAIL_CONTRACT_EXPIRES, true },
 	{ "Support contract expires 03/24/2027", MAIL_DATE_ORDER_UNKNOWN, "2027-03-24",
 	  MAIL_CONTRACT_EXPIRES, false },
+	{ "Your support contract expires on 07-Jan-2027.", MAIL_DATE_ORDER_UNKNOWN, "2027-01-07",
+	  MAIL_CONTRACT_EXPIRES, false },
+	{ "License term: 01-Feb-2026 - 31-Jan-2027", MAIL_DATE_ORDER_UNKNOWN, "2027-01-31",
+	  MAIL_CONTRACT_TERM, false },
 	/* nothing */
 	{ "Your password expires on 31 January 2027.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "Subscribers: this special offer expires on 13 December 2026.", MAIL_DATE_ORDER_UNKNOWN,

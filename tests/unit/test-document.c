@@ -408,6 +408,8 @@ dates(void **state)
 		{ "15 de diciembre de 2026", MAIL_DATE_ORDER_UNKNOWN, "2026-12-15", false },
 		{ "1 maggio 2027", MAIL_DATE_ORDER_UNKNOWN, "2027-05-01", false },
 		{ "29 februari 2028", MAIL_DATE_ORDER_UNKNOWN, "2028-02-29", false },
+		{ "7-Jan-2027", MAIL_DATE_ORDER_UNKNOWN, "2027-01-07", false },
+		{ "31-DEC-2026", MAIL_DATE_MDY, "2026-12-31", false },
 	};
 	struct mail_date d;
 	char iso[11];
@@ -425,7 +427,8 @@ dates(void **state)
 	}
 	/* not dates */
 	static const char *const none[] = { "29 February 2027", "31.04.2026",    "2026-13-01",
-					    "INV-2026-77",      "version 1.2.3", "30 Mayday 2026" };
+					    "INV-2026-77",      "version 1.2.3", "30 Mayday 2026",
+					    "31-Feb-2027",      "7-Jan-20277" };
 	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
 		size_t pos = 0;
 
