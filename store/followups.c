@@ -40,24 +40,39 @@ vt_working_days_ago(time_t now, long days)
 	" NOT EXISTS (SELECT 1 FROM messages y CROSS JOIN snoozes z"                               \
 	"  ON z.message_id = y.message_id WHERE y.thread = m.thread AND z.until > ?3)"
 
+/* Whether thread t.thread, whose last message is at `last`, was settled
+ * by the user: an issue linked to it closed since (resolved on the
+ * phone, say) and none of its issues still open. Nothing is left to
+ * chase until the user writes again. */
+#define LINKED_ISSUES                                                                              \
+	" (SELECT 1 FROM issue_links l JOIN issues i ON i.id = l.issue_id"                         \
+	"  JOIN messages x ON x.message_id = l.message_id WHERE x.thread = t.thread"               \
+	"  AND i.withdrawn = 0 AND "
+#define SETTLED                                                                                    \
+	" (EXISTS" LINKED_ISSUES "i.closed >= last) AND NOT EXISTS" LINKED_ISSUES                  \
+	"i.closed IS NULL))"
+
 /* The waiting threads and their last vendor-conversation message, of
- * vendor ?1 (0: all) and last before ?2 (a time; 0: any), not snoozed. */
+ * vendor ?1 (0: all) and last before ?2 (a time; 0: any), not snoozed
+ * nor settled. */
 #define WAITING_ROWS                                                                               \
 	"SELECT t.thread, max(m.date) AS last FROM thread_state t"                                 \
 	" JOIN messages m ON m.thread = t.thread AND m.kind = 1 AND m.auto_reply = 0"              \
-	" WHERE t.waiting = 1 AND" NOT_SNOOZED " GROUP BY t.thread HAVING (?2 = 0 OR last < ?2)"
+	" WHERE t.waiting = 1 AND" NOT_SNOOZED " GROUP BY t.thread"                                \
+	" HAVING (?2 = 0 OR last < ?2) AND NOT" SETTLED
 
 sqlite3_stmt *
 vt_waiting_recent_stmt(struct vt_store *s, struct vt_error *err)
 {
-	/* the few still within their time, not the many overdue: a query
-	 * naming thousands of threads costs notmuch megabytes */
+	/* the few still within their time (or settled), not the many
+	 * overdue: a query naming thousands of threads costs notmuch
+	 * megabytes */
 	sqlite3_stmt *st =
 		vt_sql_prepare(s,
-			       "SELECT t.thread FROM thread_state t"
+			       "SELECT t.thread, max(m.date) AS last FROM thread_state t"
 			       " JOIN messages m ON m.thread = t.thread AND m.kind = 1"
 			       "  AND m.auto_reply = 0"
-			       " WHERE t.waiting = 1 GROUP BY t.thread HAVING max(m.date) >= ?",
+			       " WHERE t.waiting = 1 GROUP BY t.thread HAVING last >= ? OR" SETTLED,
 			       err);
 
 	if (st != NULL)

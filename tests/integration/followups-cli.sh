@@ -110,6 +110,20 @@ is "snoozed again" "$($V count 'from:globex.example')" 0
 $V unsnooze 'snoozed:yes and from:globex.example' >/dev/null
 is "unsnooze brings it back now" "$($V count 'from:globex.example')" 1
 
+# an issue closed since the user last wrote settles the thread (resolved
+# on the phone): nothing to chase until the user writes again
+$V issue open acme "Order 77 late" --thread id:a2@test >/dev/null
+contains "an open issue leaves it waiting" "$($V waiting)" "Order 77"
+$V issue close 1 --note "called: ships Monday" >/dev/null
+lacks "closed since the user wrote: not waiting any more" "$($V waiting)" "Order 77"
+is "nor overdue" "$($V count --output=threads waiting:overdue)" 0
+lacks "nor in remind" "$($V remind | grep 'waiting on the vendor')" "Order 77"
+# (closed a minute ago: the mail below is later by its Date's second too)
+sqlite3 "$TMP/data/vtriage.db" "UPDATE issues SET closed = closed - 60"
+msg a3 "$ME" "$ACME" "Re: Order 77 delivery date" 0 a2
+$V index --quiet
+contains "the user writing again waits again" "$($V waiting)" "Order 77"
+
 # out-of-office replies answer nobody: by their header (RFC 3834, and
 # the X- ones), or by the subject Outlook's assistant writes; an order's
 # "no news since" stays too
