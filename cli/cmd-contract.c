@@ -37,9 +37,21 @@ contract_json(const struct vt_contract *c)
 	return o;
 }
 
+/* "today", "in 1 day", "in 12 days": when a contract ends, as said. */
+static const char *
+when_text(int days_left, char out[32])
+{
+	if (days_left == 0)
+		return "today";
+	snprintf(out, 32, "in %d day%s", days_left, days_left == 1 ? "" : "s");
+	return out;
+}
+
 static void
 print_contract(FILE *f, const struct vt_contract *c)
 {
+	char when[32];
+
 	char *name = cli_text(c->vendor_name), *note = cli_text(c->note);
 
 	fprintf(f, "%4lld  %-20.20s %-12s ends %s  %s%s%s\n", (long long)c->id, name ? name : "",
@@ -49,7 +61,8 @@ print_contract(FILE *f, const struct vt_contract *c)
 				 : "",
 		note && *note ? "  " : "", note ? note : "");
 	if (c->days_left >= 0)
-		fprintf(f, "      in %d days (notice %d days)\n", c->days_left, c->notice_days);
+		fprintf(f, "      %s (notice %d day%s)\n", when_text(c->days_left, when),
+			c->notice_days, c->notice_days == 1 ? "" : "s");
 	free(name);
 	free(note);
 }
@@ -334,16 +347,16 @@ cmd_remind(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	} else {
 		for (size_t i = 0; i < due.count; i++) {
 			const struct vt_contract *c = &due.items[i];
-			char *name = cli_text(c->vendor_name);
+			char *name = cli_text(c->vendor_name), when[32];
 
 			if (c->days_left < 0)
-				fprintf(cli->out, "%s: %s %s ended %d days ago (%s)\n",
-					name ? name : "", c->kind, "contract", -c->days_left,
-					c->ends);
+				fprintf(cli->out, "%s: %s ended %d day%s ago (%s)\n",
+					name ? name : "", c->kind, -c->days_left,
+					c->days_left == -1 ? "" : "s", c->ends);
 			else
-				fprintf(cli->out, "%s: %s ends in %d days (%s), notice %d days\n",
-					name ? name : "", c->kind, c->days_left, c->ends,
-					c->notice_days);
+				fprintf(cli->out, "%s: %s ends %s (%s), notice %d day%s\n",
+					name ? name : "", c->kind, when_text(c->days_left, when),
+					c->ends, c->notice_days, c->notice_days == 1 ? "" : "s");
 			free(name);
 		}
 		for (size_t i = 0; i < flagged.count; i++) {

@@ -155,6 +155,19 @@ contains "due: the vendor's latest conversation" "$($V search contract:due)" "Su
 contains "and in contract:any" "$($V search contract:any)" "Support contract"
 is "an unknown suggestion" "$(status $V contract accept 999)" 2
 
+# the days said as a buyer reads them: today, 1 day, and no "contract contract"
+ago_days() { date -d "-$1 days" +%Y-%m-%d; }
+$V contract set pinecrest --ends "$(in_days 0)" --notice 1 >/dev/null
+$V contract set pinecrest --ends "$(in_days 1)" --kind license >/dev/null
+$V contract set pinecrest --ends "$(ago_days 1)" >/dev/null
+out=$($V remind)
+contains "remind: ends today" "$out" "pinecrest.us: contract ends today ($(in_days 0)), notice 1 day"
+contains "remind: in 1 day" "$out" "pinecrest.us: license ends in 1 day ($(in_days 1)), notice 30 days"
+contains "remind: ended 1 day ago, the kind said once" "$out" "pinecrest.us: contract ended 1 day ago ($(ago_days 1))"
+out=$($V contract list pinecrest)
+contains "list: today" "$out" "      today (notice 1 day)"
+contains "list: in 1 day" "$out" "      in 1 day (notice 30 days)"
+
 # nothing due at all: remind prints nothing
 write_config "$TMP/empty.conf" "$TMP/none" "$TMP/empty-data"
 mkdir -p "$TMP/none/cur" "$TMP/none/new" "$TMP/none/tmp"
