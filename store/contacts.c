@@ -139,10 +139,14 @@ guess_role(const char *address, const char *title)
 		const char *word;
 		const char *role;
 	} by_title[] = {
-		{ "account", "account-rep" },   { "sales", "account-rep" },
-		{ "billing", "billing" },       { "accounts receivable", "billing" },
-		{ "support", "support" },       { "engineer", "engineering" },
-		{ "developer", "engineering" }, { "architect", "engineering" },
+		/* the first word found decides: "Accounts Receivable" is
+		 * billing before it is an account */
+		{ "billing", "billing" },        { "accounts receivable", "billing" },
+		{ "invoic", "billing" },         { "collections", "billing" },
+		{ "credit control", "billing" }, { "account", "account-rep" },
+		{ "sales", "account-rep" },      { "support", "support" },
+		{ "engineer", "engineering" },   { "developer", "engineering" },
+		{ "architect", "engineering" },
 	};
 	char lower[160];
 	size_t n;

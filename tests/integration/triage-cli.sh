@@ -80,6 +80,12 @@ is "Sam Lee moved from initech to globex" \
 	"$($V contact show sam.lee@globex.example --format=json | json 'd["vendors"]')" "['initech', 'globex']"
 is "Sam Lee is listed at both vendors" \
 	"$($V contact list initech --format=json | json 'any(c["name"]=="Sam Lee" for c in d)')" True
+printf 'From: Bea Novak <bea.novak@acmetel.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Statement\nDate: Mon, 02 Nov 2026 10:00:00 +0000\nMessage-ID: <ar-statement@acmetel.example>\n\nHi Rich,\n\nyour statement is attached.\n\nBea Novak\nAccounts Receivable\nAcmeTel\n' \
+	>"$TMP/mail/INBOX/cur/ar-statement:2,S"
+$V index --quiet
+is "Accounts Receivable in a signature is billing, not an account rep" \
+	"$($V contact show bea.novak@acmetel.example --format=json | json 'd["title"], d["role"]')" \
+	'Accounts Receivable billing'
 $V contact set dana.whitfield@mail.acmetel.example --role account-rep >/dev/null
 is "a role is set" "$($V contact show dana.whitfield@mail.acmetel.example --format=json | json 'd["role"]')" account-rep
 is "a bad role exits 2" "$(status $V contact set dana.whitfield@mail.acmetel.example --role boss)" 2
