@@ -32,28 +32,6 @@ money_json(const struct mail_money *m)
 			 "text", text);
 }
 
-/* Whether a later document of the same kind and currency bears d's
- * reference: a reminder, a corrected invoice, a revised quote, which the
- * totals count once, as the newest says (a $21,000 quote revised twice
- * made $44,000 of quotes). */
-static bool
-superseded(const struct vt_document_list *docs, size_t i)
-{
-	const struct vt_document *d = &docs->items[i];
-
-	if (d->ref[0] == '\0')
-		return false;
-	for (size_t k = 0; k < docs->count; k++) {
-		const struct vt_document *o = &docs->items[k];
-
-		if (k != i && o->kind == d->kind && o->has_total && strcmp(o->ref, d->ref) == 0 &&
-		    strcmp(o->total.currency, d->total.currency) == 0 &&
-		    (o->date > d->date || (o->date == d->date && k > i)))
-			return true;
-	}
-	return false;
-}
-
 /* Bills, credit notes and quotes: totals per year, kind and currency;
  * bills less credits per month in the main currency (the one most bills
  * are in); the flagged ones. */
@@ -85,12 +63,17 @@ add_documents(json_t *r, const struct vt_document_list *docs)
 		char date[11], key[16];
 		json_t *row = NULL;
 		struct tm tm;
+		time_t first;
 
 		if (kind == NULL || !d->has_total)
 			continue;
-		localtime_r(&d->date, &tm);
-		if (superseded(docs, i))
+		/* counted once, at the newest total, in the month first sent
+		 * (a $21,000 quote revised twice made $44,000 of quotes; a
+		 * November bill reminded in December is November's) */
+		if (vt_document_superseded(docs, i))
 			goto flag;
+		first = vt_document_first_date(docs, i);
+		localtime_r(&first, &tm);
 		snprintf(key, sizeof key, "%d", tm.tm_year + 1900);
 		for (size_t k = 0; k < json_array_size(totals); k++) {
 			json_t *t = json_array_get(totals, k);

@@ -579,6 +579,41 @@ vt_documents_list(struct vt_store *s, const struct vt_document_filter *f,
 	return rc;
 }
 
+/* Whether o and d are one document sent again under its reference. */
+static bool
+same_document(const struct vt_document *o, const struct vt_document *d)
+{
+	return d->ref[0] != '\0' && o->kind == d->kind && o->has_total &&
+	       strcmp(o->ref, d->ref) == 0 && strcmp(o->total.currency, d->total.currency) == 0;
+}
+
+bool
+vt_document_superseded(const struct vt_document_list *docs, size_t i)
+{
+	const struct vt_document *d = &docs->items[i];
+
+	for (size_t k = 0; k < docs->count; k++) {
+		const struct vt_document *o = &docs->items[k];
+
+		if (k != i && same_document(o, d) &&
+		    (o->date > d->date || (o->date == d->date && k > i)))
+			return true;
+	}
+	return false;
+}
+
+time_t
+vt_document_first_date(const struct vt_document_list *docs, size_t i)
+{
+	const struct vt_document *d = &docs->items[i];
+	time_t first = d->date;
+
+	for (size_t k = 0; k < docs->count; k++)
+		if (same_document(&docs->items[k], d) && docs->items[k].date < first)
+			first = docs->items[k].date;
+	return first;
+}
+
 void
 vt_document_list_clear(struct vt_document_list *list)
 {

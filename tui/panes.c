@@ -92,14 +92,18 @@ spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
 	localtime_r(&now, &today);
 	for (size_t i = 0; i < docs.count; i++) {
 		int back;
-
 		int64_t minor = docs.items[i].total.minor;
+		time_t first;
 
 		if (!docs.items[i].has_total ||
 		    strcmp(docs.items[i].total.currency, total.currency) ||
-		    (docs.items[i].kind != MAIL_DOC_BILL && docs.items[i].kind != MAIL_DOC_CREDIT))
+		    (docs.items[i].kind != MAIL_DOC_BILL &&
+		     docs.items[i].kind != MAIL_DOC_CREDIT) ||
+		    vt_document_superseded(&docs, i))
 			continue;
-		localtime_r(&docs.items[i].date, &tm);
+		/* a reminder is its bill, once, in the month first sent */
+		first = vt_document_first_date(&docs, i);
+		localtime_r(&first, &tm);
 		back = (today.tm_year - tm.tm_year) * 12 + today.tm_mon - tm.tm_mon;
 		if (back < 0 || back > 11)
 			continue;

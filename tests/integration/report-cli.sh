@@ -46,6 +46,28 @@ is "--since counts the mail since, not all of it" \
 is "a bad --since is refused (exit 2)" "$(status $V report acmetel --since 2026-13-01)" 2
 is "an unknown vendor (exit 2)" "$(status $V report no-such-vendor)" 2
 
+# a reminder is its bill, counted once in the month (and year) the bill
+# was sent: December's bill reminded in January stays December's
+R=$TMP/reminded
+mkdir -p "$R/cur" "$R/new" "$R/tmp"
+bill() { # FILE DATE REF AMOUNT SUBJECT
+	printf 'From: Billing <billing@initrode.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: %s\nDate: %s\nMessage-ID: <%s@initrode.example>\n\nDear Rich,\n\nInvoice number: %s\nAmount due: $%s\n\nInitrode Billing\n' \
+		"$5" "$2" "$1" "$3" "$4" >"$R/cur/$1:2,S"
+}
+bill dec "Mon, 15 Dec 2025 10:00:00 +0000" IN-8 500.00 "Invoice IN-8"
+bill dec-r "Mon, 12 Jan 2026 10:00:00 +0000" IN-8 500.00 "Reminder: invoice IN-8 is overdue"
+bill mar "Thu, 05 Mar 2026 10:00:00 +0000" IN-9 1,000.00 "Invoice IN-9"
+bill mar-r "Fri, 10 Apr 2026 10:00:00 +0000" IN-9 1,000.00 "Reminder: invoice IN-9"
+bill apr "Sun, 05 Apr 2026 10:00:00 +0000" IN-10 1,000.00 "Invoice IN-10"
+write_config "$TMP/reminded.conf" "$R" "$TMP/reminded-data"
+W="$VTRIAGE --config $TMP/reminded.conf"
+$W index --quiet
+j=$($W report initrode --format=json)
+is "a reminder is counted once, in its bill's year" "$(get '[(t["year"], t["minor"], t["count"]) for t in r["totals"]]')" \
+	"[('2026', 200000, 2), ('2025', 50000, 1)]"
+is "and in its bill's month" "$(get 'sorted(r["spend_by_month"].items())')" \
+	"[('2025-12', 50000), ('2026-03', 100000), ('2026-04', 100000)]"
+
 # the HTML page, with a name meant to break out of it
 $V vendor rename acmetel '<b>AcmeTel</b> & "Co" <script>alert(1)</script>' >/dev/null
 $V report acmetel --format=html >"$TMP/report.html"

@@ -661,6 +661,45 @@ every_date_has_its_place(void **state)
 	}
 }
 
+/* An RFC 5322 Date header days ago, in any locale. */
+static void
+date_days_ago(int days, char *out, size_t len)
+{
+	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t t = time(NULL) - (time_t)days * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(out, len, "Date: %s, %02d %s %d 10:00:00 +0000\n", wd[tm.tm_wday], tm.tm_mday,
+		 mon[tm.tm_mon], tm.tm_year + 1900);
+}
+
+/* The history pane's year of spending counts a bill and its reminder once. */
+static void
+history_spend_counts_a_reminder_once(void **state)
+{
+	struct fixture *f = *state;
+	struct tui_panes p = { 0 };
+	struct vt_error err = { 0 };
+	char date[80];
+
+	date_days_ago(40, date, sizeof date);
+	test_write_message(f->mail, "hl1:2,S", "Billing <billing@hooli.example>",
+			   "rich@northwind.example", "Invoice HL-1", "hl1@hooli.example", date,
+			   "Dear Rich,\n\nInvoice number: HL-1\nAmount due: $1,000.00\n");
+	date_days_ago(5, date, sizeof date);
+	test_write_message(f->mail, "hl1r:2,S", "Billing <billing@hooli.example>",
+			   "rich@northwind.example", "Reminder: invoice HL-1", "hl1r@hooli.example",
+			   date, "Dear Rich,\n\nInvoice number: HL-1\nAmount due: $1,000.00\n");
+	index_ok(f);
+	assert_int_equal(tui_panes_load(&p, f->store, "hooli", false, &err), VT_OK);
+	if (strstr(p.rows[TUI_PANE_HISTORY].note, "$1,000.00") == NULL)
+		fail_msg("spend: %s", p.rows[TUI_PANE_HISTORY].note);
+	tui_panes_clear(&p);
+}
+
 static void
 panes_show_the_vendor(void **state)
 {
@@ -1061,6 +1100,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(the_end_is_found_from_the_oldest_mail, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(panes_show_the_vendor, setup, teardown),
+		cmocka_unit_test_setup_teardown(history_spend_counts_a_reminder_once, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(pager_leaves_a_greeting_of_another_recipient_alone,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(pager_marks_quotes_signatures_and_hostile_text,
