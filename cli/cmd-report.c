@@ -63,17 +63,15 @@ add_documents(json_t *r, const struct vt_document_list *docs)
 		char date[11], key[16];
 		json_t *row = NULL;
 		struct tm tm;
-		time_t first;
 
 		if (kind == NULL || !d->has_total)
 			continue;
 		/* counted once, at the newest total, in the month first sent
 		 * (a $21,000 quote revised twice made $44,000 of quotes; a
 		 * November bill reminded in December is November's) */
-		if (vt_document_superseded(docs, i))
+		if (vt_document_newest(docs, i) != i)
 			goto flag;
-		first = vt_document_first_date(docs, i);
-		localtime_r(&first, &tm);
+		localtime_r(&docs->items[vt_document_first(docs, i)].date, &tm);
 		snprintf(key, sizeof key, "%d", tm.tm_year + 1900);
 		for (size_t k = 0; k < json_array_size(totals); k++) {
 			json_t *t = json_array_get(totals, k);

@@ -587,31 +587,34 @@ same_document(const struct vt_document *o, const struct vt_document *d)
 	       strcmp(o->ref, d->ref) == 0 && strcmp(o->total.currency, d->total.currency) == 0;
 }
 
-bool
-vt_document_superseded(const struct vt_document_list *docs, size_t i)
+/* The copy of item i that comes last (newest: 1) or first (-1) by date,
+ * then by place in the list. */
+static size_t
+copy_at_end(const struct vt_document_list *docs, size_t i, int end)
 {
-	const struct vt_document *d = &docs->items[i];
+	size_t best = i;
 
 	for (size_t k = 0; k < docs->count; k++) {
-		const struct vt_document *o = &docs->items[k];
+		const struct vt_document *o = &docs->items[k], *b = &docs->items[best];
 
-		if (k != i && same_document(o, d) &&
-		    (o->date > d->date || (o->date == d->date && k > i)))
-			return true;
+		if (k != best && same_document(o, &docs->items[i]) &&
+		    (end > 0 ? o->date > b->date || (o->date == b->date && k > best)
+			     : o->date < b->date || (o->date == b->date && k < best)))
+			best = k;
 	}
-	return false;
+	return best;
 }
 
-time_t
-vt_document_first_date(const struct vt_document_list *docs, size_t i)
+size_t
+vt_document_newest(const struct vt_document_list *docs, size_t i)
 {
-	const struct vt_document *d = &docs->items[i];
-	time_t first = d->date;
+	return copy_at_end(docs, i, 1);
+}
 
-	for (size_t k = 0; k < docs->count; k++)
-		if (same_document(&docs->items[k], d) && docs->items[k].date < first)
-			first = docs->items[k].date;
-	return first;
+size_t
+vt_document_first(const struct vt_document_list *docs, size_t i)
+{
+	return copy_at_end(docs, i, -1);
 }
 
 void

@@ -934,13 +934,13 @@ bool vt_amount_milli(const char *text, int64_t *out);
 vt_status vt_documents_list(struct vt_store *s, const struct vt_document_filter *filter,
 			    struct vt_document_list *out, struct vt_error *err);
 void vt_document_list_clear(struct vt_document_list *list);
-/* Whether a later document of the list, of the same kind and currency,
- * bears item i's reference: a reminder, a corrected invoice, a revised
- * quote, which sums count once, at the newest's total. */
-bool vt_document_superseded(const struct vt_document_list *docs, size_t i);
-/* When item i's reference was first sent (its own date without one): a
- * bill reminded in January is still December's. */
-time_t vt_document_first_date(const struct vt_document_list *docs, size_t i);
+/* The newest and the first sent of the list's copies of item i (i when
+ * it has none): documents of the same kind and currency bearing its
+ * reference, as a reminder, a corrected invoice, a revised quote do.
+ * Sums count such a document once, at the newest's total, when the first
+ * was sent: a bill reminded in January is still December's. */
+size_t vt_document_newest(const struct vt_document_list *docs, size_t i);
+size_t vt_document_first(const struct vt_document_list *docs, size_t i);
 /* "$7,800.00: +213% against the usual $2,490.00 (2 bills)", the bill
  * check's verdict as a sentence; as snprintf. */
 size_t vt_document_check_line(const struct vt_document *d, char *buf, size_t len);

@@ -93,17 +93,15 @@ spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
 	for (size_t i = 0; i < docs.count; i++) {
 		int back;
 		int64_t minor = docs.items[i].total.minor;
-		time_t first;
 
 		if (!docs.items[i].has_total ||
 		    strcmp(docs.items[i].total.currency, total.currency) ||
 		    (docs.items[i].kind != MAIL_DOC_BILL &&
 		     docs.items[i].kind != MAIL_DOC_CREDIT) ||
-		    vt_document_superseded(&docs, i))
+		    vt_document_newest(&docs, i) != i)
 			continue;
 		/* a reminder is its bill, once, in the month first sent */
-		first = vt_document_first_date(&docs, i);
-		localtime_r(&first, &tm);
+		localtime_r(&docs.items[vt_document_first(&docs, i)].date, &tm);
 		back = (today.tm_year - tm.tm_year) * 12 + today.tm_mon - tm.tm_mon;
 		if (back < 0 || back > 11)
 			continue;
@@ -307,10 +305,14 @@ load_documents(struct vt_store *s, const char *slug, struct tui_pane_rows *out,
 		}
 		year = tm.tm_year + 1900;
 		short_date(d->date, date, sizeof date);
-		if (d->has_total) {
-			size_t k;
-
+		if (d->has_total)
 			mail_money_format(&d->total, amount, sizeof amount);
+		/* a reminder's bill counted once: at its newest total, in the
+		 * year of the first copy */
+		if (d->has_total && vt_document_first(&list, i) == i) {
+			size_t k;
+			int64_t minor = list.items[vt_document_newest(&list, i)].total.minor;
+
 			for (k = 0; k < n_sums; k++)
 				if (sums[k].kind == d->kind &&
 				    strcmp(sums[k].money.currency, d->total.currency) == 0)
@@ -319,7 +321,7 @@ load_documents(struct vt_store *s, const char *slug, struct tui_pane_rows *out,
 				sums[n_sums++] = (struct sum){ d->kind, { 0, "" }, 0 };
 			if (k < n_sums) {
 				memcpy(sums[k].money.currency, d->total.currency, 4);
-				sums[k].money.minor += d->total.minor;
+				sums[k].money.minor += minor;
 				sums[k].count++;
 			}
 		}

@@ -676,7 +676,8 @@ date_days_ago(int days, char *out, size_t len)
 		 mon[tm.tm_mon], tm.tm_year + 1900);
 }
 
-/* The history pane's year of spending counts a bill and its reminder once. */
+/* The history pane's year of spending, and the documents pane's sums,
+ * count a bill and its reminder once. */
 static void
 history_spend_counts_a_reminder_once(void **state)
 {
@@ -697,6 +698,15 @@ history_spend_counts_a_reminder_once(void **state)
 	assert_int_equal(tui_panes_load(&p, f->store, "hooli", false, &err), VT_OK);
 	if (strstr(p.rows[TUI_PANE_HISTORY].note, "$1,000.00") == NULL)
 		fail_msg("spend: %s", p.rows[TUI_PANE_HISTORY].note);
+	/* both copies listed, the year's sum counting the bill once */
+	assert_int_equal(p.rows[TUI_PANE_DOCUMENTS].count - p.rows[TUI_PANE_DOCUMENTS].summaries,
+			 2);
+	for (size_t i = 0; i < p.rows[TUI_PANE_DOCUMENTS].count; i++) {
+		const char *line = p.rows[TUI_PANE_DOCUMENTS].items[i].text;
+
+		if (strstr(line, " bills: ") != NULL && strstr(line, "$1,000.00 (1)") == NULL)
+			fail_msg("year's sum: %s", line);
+	}
 	tui_panes_clear(&p);
 }
 
