@@ -237,9 +237,13 @@ gather(struct cli *cli, const char *slug, time_t since, json_t **out, struct vt_
 	a = json_array();
 	for (size_t i = 0; i < contracts.count; i++) {
 		const struct vt_contract *c = &contracts.items[i];
-		json_t *o = json_pack("{s:I,s:s,s:s,s:i,s:i,s:b}", "id", (json_int_t)c->id, "kind",
-				      c->kind, "ends", c->ends, "notice_days", c->notice_days,
-				      "days_left", c->days_left, "due", c->due);
+		json_t *o =
+			json_pack("{s:I,s:s,s:s,s:i,s:i,s:b,s:s}", "id", (json_int_t)c->id, "kind",
+				  c->kind, "ends", c->ends, "notice_days", c->notice_days,
+				  "days_left", c->days_left, "due", c->due, "state",
+				  c->days_left < 0 ? "ended"
+				  : c->due         ? "due"
+						   : "running");
 
 		cli_json_set_text(o, "note", c->note);
 		json_array_append_new(a, o);
@@ -337,10 +341,14 @@ print_text(FILE *f, json_t *r)
 			(long long)json_integer_value(json_object_get(x, "age_days")),
 			*str(x, "note") ? ": " : "", str(x, "note"));
 	section(f, "Contracts", json_object_get(r, "contracts"));
+	/* an ended contract is no renewal to act on: "ended", as contract
+	 * list says, not DUE */
 	json_array_foreach(json_object_get(r, "contracts"), i, x)
-		fprintf(f, "  %s ends %s (notice %lld days)%s %s\n", str(x, "kind"), str(x, "ends"),
+		fprintf(f, "  %s %s %s (notice %lld days)%s%s%s\n", str(x, "kind"),
+			strcmp(str(x, "state"), "ended") == 0 ? "ended" : "ends", str(x, "ends"),
 			(long long)json_integer_value(json_object_get(x, "notice_days")),
-			json_is_true(json_object_get(x, "due")) ? " DUE" : "", str(x, "note"));
+			strcmp(str(x, "state"), "due") == 0 ? " DUE" : "",
+			*str(x, "note") ? " " : "", str(x, "note"));
 	section(f, "Contacts", json_object_get(r, "contacts"));
 	json_array_foreach(json_object_get(r, "contacts"), i, x)
 		fprintf(f, "  %-24s %-32s %-12s %s%s%s\n", str(x, "name"), str(x, "address"),
@@ -507,8 +515,10 @@ print_html(FILE *f, json_t *r)
 	};
 	static const char *const iss_k[] = { "id",       "title", "opened", "closed",
 					     "age_days", "note",  NULL };
-	static const char *const con_h[] = { "Kind", "Ends", "Notice (days)", "Due", "Note", NULL };
-	static const char *const con_k[] = { "kind", "ends", "notice_days", "due", "note", NULL };
+	static const char *const con_h[] = {
+		"Kind", "Ends", "Notice (days)", "State", "Note", NULL
+	};
+	static const char *const con_k[] = { "kind", "ends", "notice_days", "state", "note", NULL };
 	static const char *const ppl_h[] = { "Name", "Address", "Role", "Title", "Now at", NULL };
 	static const char *const ppl_k[] = { "name", "address", "role", "title", "moved_to", NULL };
 

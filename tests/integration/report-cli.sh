@@ -68,6 +68,16 @@ is "a reminder is counted once, in its bill's year" "$(get '[(t["year"], t["mino
 is "and in its bill's month" "$(get 'sorted(r["spend_by_month"].items())')" \
 	"[('2025-12', 50000), ('2026-03', 100000), ('2026-04', 100000)]"
 
+# an ended contract is said to have ended, not to be DUE
+$W contract set initrode --ends 2025-06-30 --kind license >/dev/null
+contains "text: ended" "$($W report initrode)" "license ended 2025-06-30 (notice 30 days)
+"
+lacks "text: not DUE" "$($W report initrode)" "DUE"
+j=$($W report initrode --format=json)
+is "json: its state" "$(get '[(c["ends"], c["state"], c["due"]) for c in r["contracts"]]')" \
+	"[('2025-06-30', 'ended', True)]"
+contains "html: its state" "$($W report initrode --format=html)" "<td>2025-06-30</td><td>30</td><td>ended</td>"
+
 # the HTML page, with a name meant to break out of it
 $V vendor rename acmetel '<b>AcmeTel</b> & "Co" <script>alert(1)</script>' >/dev/null
 $V report acmetel --format=html >"$TMP/report.html"
