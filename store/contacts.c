@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "private.h"
 
@@ -86,29 +87,95 @@ is_person_name(const char *name)
 	return words >= 2 && words <= 4;
 }
 
-/* "dana  WHITFIELD" and "Dana Whitfield" are one person. */
+/* Whether the word (len bytes) ends a name without being one of it:
+ * "Dana Cole, PhD". */
+static bool
+name_suffix(const char *w, size_t len)
+{
+	static const char *const suffixes[] = { "jr",  "sr", "ii",  "iii", "iv",
+						"phd", "md", "mba", "cpa", "esq" };
+
+	if (len > 0 && w[len - 1] == '.')
+		len--;
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+		if (strlen(suffixes[i]) == len && strncasecmp(w, suffixes[i], len) == 0)
+			return true;
+	return false;
+}
+
+/* Appends the words of text[0, len) to key at *o, lower case, a space
+ * before each but the key's first; the words of a name are what its
+ * spaces, double quotes and commas leave, less the single quotes around
+ * them ('Dana Cole', but O'Neil). */
+static void
+key_words(char *key, char **o, const char *text, size_t len)
+{
+	static const char seps[] = " \t\r\n\",";
+
+	for (size_t i = 0; i < len;) {
+		size_t n = 0, skip;
+
+		while (i < len && strchr(seps, text[i]) != NULL)
+			i++;
+		while (i + n < len && strchr(seps, text[i + n]) == NULL)
+			n++;
+		if (n == 0)
+			break;
+		skip = strspn(text + i, "'") < n ? strspn(text + i, "'") : n;
+		for (size_t end = i + n; end > i + skip && text[end - 1] == '\''; end--)
+			n--;
+		if (n > skip) {
+			if (*o > key + 2)
+				*(*o)++ = ' ';
+			for (size_t k = skip; k < n; k++)
+				*(*o)++ = (char)tolower((unsigned char)text[i + k]);
+		}
+		i += n;
+		while (i < len && text[i] == '\'')
+			i++;
+	}
+}
+
+/* "dana  WHITFIELD", "Dana Whitfield", "Whitfield, Dana" (as Outlook
+ * shows names), "Dana J. Whitfield" and "Dana Whitfield, PhD" are one
+ * person. */
 static char *
 person_key(const char *name)
 {
-	char *key = malloc(strlen(name) + 3), *o;
-	bool space = false;
+	char *key = malloc(strlen(name) + 4), *o, *w, *next;
+	const char *comma = strchr(name, ',');
 
 	if (key == NULL)
 		return NULL;
 	o = key;
 	*o++ = 'n';
 	*o++ = ':';
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if (isspace(*p) || *p == '"' || *p == '\'') {
-			space = o > key + 2;
-			continue;
+	if (comma != NULL && strchr(comma + 1, ',') == NULL) {
+		const char *after = comma + 1 + strspn(comma + 1, " \t\"'");
+		size_t after_len = strcspn(after, " \t\"'");
+
+		if (name_suffix(after, after_len) &&
+		    after[after_len + strspn(after + after_len, " \t\"'")] == '\0') {
+			key_words(key, &o, name, (size_t)(comma - name));
+		} else {
+			key_words(key, &o, comma + 1, strlen(comma + 1));
+			key_words(key, &o, name, (size_t)(comma - name));
 		}
-		if (space)
-			*o++ = ' ';
-		space = false;
-		*o++ = (char)tolower(*p);
+	} else {
+		key_words(key, &o, name, strlen(name));
 	}
 	*o = '\0';
+	/* a middle initial ("j." in "dana j. whitfield") is dropped: the
+	 * same person writes with it and without */
+	for (w = strchr(key + 2, ' '); w != NULL; w = next) {
+		size_t n = strcspn(w + 1, " ");
+
+		next = strchr(w + 1, ' ');
+		if (next != NULL && (n == 1 || (n == 2 && w[2] == '.'))) {
+			memmove(w, w + 1 + n, strlen(w + 1 + n) + 1);
+			next = w;
+		}
+	}
 	return key;
 }
 

@@ -80,12 +80,17 @@ is "Sam Lee moved from initech to globex" \
 	"$($V contact show sam.lee@globex.example --format=json | json 'd["vendors"]')" "['initech', 'globex']"
 is "Sam Lee is listed at both vendors" \
 	"$($V contact list initech --format=json | json 'any(c["name"]=="Sam Lee" for c in d)')" True
+# as Outlook writes names, with a middle initial: still Sam Lee
+printf 'From: "Lee, Sam J." <slee@vandelay.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: New job\nDate: Fri, 04 Dec 2026 10:00:00 +0000\nMessage-ID: <slee-vandelay@vandelay.example>\n\nHi Rich,\n\nI moved again.\n\nSam\n' \
+	>"$TMP/mail/INBOX/cur/slee-vandelay:2,S"
 printf 'From: Bea Novak <bea.novak@acmetel.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Statement\nDate: Mon, 02 Nov 2026 10:00:00 +0000\nMessage-ID: <ar-statement@acmetel.example>\n\nHi Rich,\n\nyour statement is attached.\n\nBea Novak\nAccounts Receivable\nAcmeTel\n' \
 	>"$TMP/mail/INBOX/cur/ar-statement:2,S"
 $V index --quiet
 is "Accounts Receivable in a signature is billing, not an account rep" \
 	"$($V contact show bea.novak@acmetel.example --format=json | json 'd["title"], d["role"]')" \
 	'Accounts Receivable billing'
+is "\"Lee, Sam J.\" is Sam Lee, who moved on to vandelay" \
+	"$($V contact show sam.lee@globex.example --format=json | json 'd["vendors"]')" "['initech', 'globex', 'vandelay']"
 $V contact set dana.whitfield@mail.acmetel.example --role account-rep >/dev/null
 is "a role is set" "$($V contact show dana.whitfield@mail.acmetel.example --format=json | json 'd["role"]')" account-rep
 is "a bad role exits 2" "$(status $V contact set dana.whitfield@mail.acmetel.example --role boss)" 2
