@@ -122,7 +122,12 @@ waiting_documents(struct vt_store *s, int64_t vendor, time_t now, time_t cutoff,
 		" WHERE (?1 = 0 OR v.id = ?1) AND ("
 		"  (d.kind = 3 AND m.date < ?2 AND m.date > ?3 - 60 * 86400 AND NOT EXISTS"
 		"   (SELECT 1 FROM messages y WHERE y.thread = m.thread AND y.kind = 1"
-		"    AND y.direction = 0 AND y.auto_reply = 0 AND y.date > m.date))"
+		"    AND y.direction = 0 AND y.auto_reply = 0 AND y.date > m.date)"
+		/* news of the order in a thread of its own (the shipping notice
+		 * of an order confirmed) is news all the same */
+		"   AND (d.ref = '' OR NOT EXISTS (SELECT 1 FROM documents r"
+		"    JOIN messages rm ON rm.message_id = r.message_id"
+		"    WHERE r.kind = 3 AND r.org = d.org AND r.ref = d.ref AND rm.date > m.date)))"
 		"  OR (d.kind = 1 AND d.valid_until <> '' AND d.valid_until >= ?4"
 		"   AND d.valid_until <= date(?4, '+7 days')"
 		/* a quote revised since (its reference in a later quote of the

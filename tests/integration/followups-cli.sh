@@ -155,6 +155,22 @@ print(sorted((x["vendor"], x["what"], x["days"]) for x in json.load(sys.stdin)))
 	"[('initrode', 'order', 8), ('initrode', 'reply', 9), ('vehement', 'reply', 9)]"
 is "a mail made by a system (auto-generated) is an answer" "$($W count --output=threads waiting:me)" 1
 
+# an order confirmed, then shipped in a thread of its own: the shipping
+# notice is the news (and is followed up itself), the order is not
+M3=$TMP/shipped
+mkdir -p "$M3/cur" "$M3/new" "$M3/tmp"
+printf 'From: Orders <orders@vandelay.example>\nTo: %s\nSubject: Order confirmation SO-88\nDate: %s\nMessage-ID: <so88@test>\n\nThank you for your order.\nOrder number: SO-88\nOrder total: $1,890.00\n' \
+	"$ME" "$(ago 12)" >"$M3/cur/so88:2,S"
+printf 'From: Shipping <shipping@vandelay.example>\nTo: %s\nSubject: Your order SO-88 has shipped\nDate: %s\nMessage-ID: <so88s@test>\n\nYour order has shipped.\nOrder number: SO-88\n' \
+	"$ME" "$(ago 9)" >"$M3/cur/so88s:2,S"
+write_config "$TMP/shipped.conf" "$M3" "$TMP/shipped-data"
+S="$VTRIAGE --config $TMP/shipped.conf"
+$S index --quiet
+is "the order shipped since has news: only the shipping notice waits" "$($S waiting --format=json | python3 -c '
+import json, sys
+print([(x["what"], x["subject"]) for x in json.load(sys.stdin)])')" \
+	"[('order', 'Your order SO-88 has shipped')]"
+
 write_config "$TMP/slow.conf" "$M" "$TMP/data" "[followup]
 days = 15"
 is "[followup] days = 15: nothing overdue" "$($VTRIAGE --config "$TMP/slow.conf" count waiting:overdue)" 0
