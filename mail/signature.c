@@ -1057,9 +1057,11 @@ parse_block(const struct line *lines, size_t first, size_t last, const char *fro
 		if (take_name(&lines[i], NULL, sig))
 			name_line = i;
 	}
-	/* a title belongs to a name: the line below it, else any other */
+	/* a title belongs to a name: the line below it, else the name's own
+	 * ("Jane Doe | Customer Success Manager | Fabrikam"), else any other */
 	if (name_line != SIZE_MAX && sig->title[0] == '\0' &&
-	    !(name_line + 1 < last && find_title(&lines[name_line + 1], sig)))
+	    !(name_line + 1 < last && find_title(&lines[name_line + 1], sig)) &&
+	    !find_title(&lines[name_line], sig))
 		for (size_t i = first; i < last && sig->title[0] == '\0'; i++)
 			if (i != name_line)
 				find_title(&lines[i], sig);

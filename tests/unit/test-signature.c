@@ -239,6 +239,23 @@ real_signatures_of_the_corpus(void **state)
 	assert_string_equal(s.name, "");
 }
 
+/* "Name | Title | Company" on one line: the title is the name's own
+ * line's. */
+static void
+a_one_line_signature_holds_the_title(void **state)
+{
+	struct mail_signature s;
+
+	(void)state;
+	s = parse("Hi Rich,\n\nA short note.\n\nJane Doe | Customer Success Manager | Fabrikam\n",
+		  "Jane Doe", true);
+	assert_string_equal(s.name, "Jane Doe");
+	assert_string_equal(s.title, "Customer Success Manager");
+	s = parse("Hi Rich,\n\nA short note.\n\nBest,\nJane Doe | Fabrikam\nSales Director\n",
+		  "Jane Doe", true);
+	assert_string_equal(s.title, "Sales Director"); /* the line below still first */
+}
+
 /* ---- the demo mailbox ------------------------------------------------------ */
 
 static void
@@ -651,6 +668,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nothing_is_found_where_there_is_nothing),
 		cmocka_unit_test(real_signatures_of_the_corpus),
+		cmocka_unit_test(a_one_line_signature_holds_the_title),
 		cmocka_unit_test(signatures_of_the_demo_mailbox),
 		cmocka_unit_test(quoted_and_forwarded_text_is_not_the_writers),
 		cmocka_unit_test(footers_are_nobodys_signature),
