@@ -215,7 +215,12 @@ gather(struct cli *cli, const char *slug, time_t since, json_t **out, struct vt_
 	a = json_array();
 	for (size_t i = 0; i < issues.count; i++) {
 		const struct vt_issue *is = &issues.items[i];
-		json_t *o = json_object();
+		json_t *o;
+
+		/* settled before the period: not of it */
+		if (is->closed && is->closed < since)
+			continue;
+		o = json_object();
 
 		json_object_set_new(o, "id", json_integer(is->id));
 		cli_json_set_text(o, "title", is->title);

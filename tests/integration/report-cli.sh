@@ -68,6 +68,16 @@ is "a reminder is counted once, in its bill's year" "$(get '[(t["year"], t["mino
 is "and in its bill's month" "$(get 'sorted(r["spend_by_month"].items())')" \
 	"[('2025-12', 50000), ('2026-03', 100000), ('2026-04', 100000)]"
 
+# --since: an issue closed before is not of the period; one open then is
+$W issue open initrode "Old dispute" >/dev/null
+$W issue close 1 >/dev/null
+sqlite3 "$TMP/reminded-data/vtriage.db" "UPDATE issues SET opened = strftime('%s', '2025-03-01'), closed = strftime('%s', '2025-04-01')"
+$W issue open initrode "Late bill" >/dev/null
+is "--since leaves out an issue closed before it" \
+	"$($W report initrode --since 2026-01-01 --format=json | python3 -c 'import json,sys; print([i["title"] for i in json.load(sys.stdin)["issues"]])')" \
+	"['Late bill']"
+is "without it, both" "$($W report initrode --format=json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["issues"]))')" 2
+
 # an ended contract is said to have ended, not to be DUE
 $W contract set initrode --ends 2025-06-30 --kind license >/dev/null
 contains "text: ended" "$($W report initrode)" "license ended 2025-06-30 (notice 30 days)
