@@ -347,9 +347,9 @@ static bool
 about_an_offer(const char *low)
 {
 	static const char *const words[] = {
-		"quote",       "quotation", "offer",      "coupon",  "discount",
-		"promo",       "sale ",     "angebot",    "devis",   "offre",
-		"presupuesto", "oferta",    "preventivo", "offerta", "offerte",
+		"quote",  "quotation",  "offer",   "coupon",  "discount", "promo",
+		"sale ",  "rebate",     "angebot", "devis",   "offre",    "presupuesto",
+		"oferta", "preventivo", "offerta", "offerte",
 	};
 
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)

@@ -274,6 +274,13 @@ number_first(const char *t, size_t len, size_t i, enum mail_date_order order, st
 		if (n2 == 0 || j + 1 + n2 >= len || t[j + 1 + n2] != sep)
 			return false;
 		c = year_at(t, len, j + 2 + n2, &n3);
+		/* "renews on 12/1/26": a slashed date's year may be two
+		 * digits, of this century (dotted or dashed, such numbers
+		 * are versions and references more often than dates) */
+		if (c == 0 && sep == '/') {
+			c = number_at(t, len, j + 2 + n2, 2, &n3);
+			c = n3 == 2 ? 2000 + c : 0;
+		}
 		if (c == 0 || (j + 2 + n2 + n3 < len && ascii_digit(t[j + 2 + n2 + n3])))
 			return false;
 		if (sep == '.')

@@ -77,6 +77,8 @@ static const struct row rows[] = {
 	  MAIL_CONTRACT_EXPIRES, false },
 	{ "License term: 01-Feb-2026 - 31-Jan-2027", MAIL_DATE_ORDER_UNKNOWN, "2027-01-31",
 	  MAIL_CONTRACT_TERM, false },
+	{ "Your subscription renews on 12/1/26.", MAIL_DATE_MDY, "2026-12-01", MAIL_CONTRACT_RENEWS,
+	  false },
 	/* as renewal notices word it */
 	{ "Your subscription ends 31 January 2027.", MAIL_DATE_ORDER_UNKNOWN, "2027-01-31",
 	  MAIL_CONTRACT_EXPIRES, false },
@@ -108,6 +110,8 @@ static const struct row rows[] = {
 	  MAIL_CONTRACT_EXPIRES, false },
 	{ "Your subscription's Black Friday sale ends 30 November 2026.", MAIL_DATE_ORDER_UNKNOWN,
 	  NULL, 0, false },
+	{ "A $50 rebate is available for new subscription plans. Rebate ends 8/31/26.",
+	  MAIL_DATE_MDY, NULL, 0, false },
 	/* nothing */
 	{ "Your password expires on 31 January 2027.", MAIL_DATE_ORDER_UNKNOWN, NULL, 0, false },
 	{ "Subscribers: this special offer expires on 13 December 2026.", MAIL_DATE_ORDER_UNKNOWN,

@@ -409,6 +409,9 @@ dates(void **state)
 		{ "1 maggio 2027", MAIL_DATE_ORDER_UNKNOWN, "2027-05-01", false },
 		{ "29 februari 2028", MAIL_DATE_ORDER_UNKNOWN, "2028-02-29", false },
 		{ "7-Jan-2027", MAIL_DATE_ORDER_UNKNOWN, "2027-01-07", false },
+		{ "12/1/26", MAIL_DATE_MDY, "2026-12-01", false },
+		{ "12/1/26", MAIL_DATE_ORDER_UNKNOWN, "2026-12-01", true },
+		{ "31/12/26", MAIL_DATE_ORDER_UNKNOWN, "2026-12-31", false },
 		{ "31-DEC-2026", MAIL_DATE_MDY, "2026-12-31", false },
 	};
 	struct mail_date d;
