@@ -159,10 +159,11 @@ cmd_snooze(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		return cli_usage_error(cli, "needs the conversations to %s (thread:ID, or a query)",
 				       wake ? "wake" : "snooze");
 	if (!wake && (until_text == NULL || !vt_snooze_parse_until(until_text, time(NULL), &until)))
-		return cli_usage_error(cli,
-				       "--until %s: a future date (YYYY-MM-DD), 3d, 2w or a "
-				       "weekday (mon)",
-				       until_text ? until_text : "is needed");
+		return cli_usage_error(
+			cli,
+			"--until %s: a future date (YYYY-MM-DD), 3d, 2w, tomorrow or a "
+			"weekday (mon)",
+			until_text ? until_text : "is needed");
 	/* snoozed again: a new end; woken: only what is snoozed (a thread
 	 * woken is named by every query until the next index run) */
 	cli->with_snoozed = true;

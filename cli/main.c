@@ -455,7 +455,7 @@ static const struct cli_command commands[] = {
 	{ .name = "snooze",
 	  .args = "QUERY... --until WHEN | --list [--format=text|json]",
 	  .summary = "Put conversations away until a date: out of every list, then back.",
-	  .help = "WHEN: YYYY-MM-DD, 3d, 2w or a weekday (mon): at 8:00 that day. Until then\n"
+	  .help = "WHEN: YYYY-MM-DD, 3d, 2w, tomorrow or a weekday (mon): at 8:00 that day. Until then\n"
 		  "the threads are out of every search, count and folder unless the query\n"
 		  "names them (id:, thread:, snoozed:yes); the day they return, `vtriage\n"
 		  "remind` names them. The query matches snoozed threads too (a new end for\n"

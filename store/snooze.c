@@ -46,15 +46,19 @@ vt_snooze_parse_until(const char *text, time_t now, time_t *out)
 		tm.tm_year = y - 1900;
 		tm.tm_mon = m - 1;
 		tm.tm_mday = d;
+	} else if (strcasecmp(text, "tomorrow") == 0) {
+		tm.tm_mday++;
 	} else {
-		/* a weekday: its next one ("mon", "monday") */
-		static const char *const days[] = {
-			"sun", "mon", "tue", "wed", "thu", "fri", "sat"
-		};
+		/* a weekday, at least its first three letters: its next one
+		 * ("mon", "monday"; not "monkey") */
+		static const char *const days[] = { "sunday",   "monday", "tuesday", "wednesday",
+						    "thursday", "friday", "saturday" };
+		size_t len = strlen(text);
 		int want = -1;
 
 		for (int k = 0; k < 7; k++)
-			if (strncasecmp(text, days[k], 3) == 0 && strlen(text) >= 3)
+			if (len >= 3 && len <= strlen(days[k]) &&
+			    strncasecmp(text, days[k], len) == 0)
 				want = k;
 		if (want < 0)
 			return false;

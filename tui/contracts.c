@@ -261,7 +261,8 @@ tui_snooze_command(struct tui *t, enum km_action a, const char *arg)
 			say_marks_failed(t, marks, &marks_err);
 		}
 	} else if (!vt_snooze_parse_until(when, time(NULL), &z.until)) {
-		tui_say(t, true, "%.80s: a future date (YYYY-MM-DD), 3d, 2w or a weekday (mon)",
+		tui_say(t, true,
+			"%.80s: a future date (YYYY-MM-DD), 3d, 2w, tomorrow or a weekday (mon)",
 			when);
 		rc = VT_ERR_USAGE;
 	} else if ((rc = mail_thread_show(*t->db, thread, snooze_one, &z, &err)) == VT_OK) {

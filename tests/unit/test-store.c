@@ -1510,11 +1510,38 @@ a_draft_line_on_a_full_disk_leaves_the_draft_whole(void **state)
 	free(dir);
 }
 
+/* --until WHEN: "tomorrow", a weekday by its first letters, not a word
+ * that merely starts like one. */
+static void
+snooze_until_reads_tomorrow_and_weekdays(void **state)
+{
+	struct tm tm = {
+		.tm_year = 126, .tm_mon = 11, .tm_mday = 6, .tm_hour = 12, .tm_isdst = -1
+	};
+	time_t now = mktime(&tm), until; /* Sunday 6 December 2026, noon */
+
+	(void)state;
+	assert_true(vt_snooze_parse_until("tomorrow", now, &until));
+	localtime_r(&until, &tm);
+	assert_int_equal(tm.tm_mday, 7);
+	assert_int_equal(tm.tm_hour, 8);
+	assert_true(vt_snooze_parse_until("Wednes", now, &until));
+	localtime_r(&until, &tm);
+	assert_int_equal(tm.tm_mday, 9);
+	assert_true(vt_snooze_parse_until("sun", now, &until));
+	localtime_r(&until, &tm);
+	assert_int_equal(tm.tm_mday, 13);
+	assert_false(vt_snooze_parse_until("monkey", now, &until));
+	assert_false(vt_snooze_parse_until("satellite", now, &until));
+	assert_false(vt_snooze_parse_until("mo", now, &until));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_draft_line_on_a_full_disk_leaves_the_draft_whole),
+		cmocka_unit_test(snooze_until_reads_tomorrow_and_weekdays),
 		cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
 		cmocka_unit_test_setup_teardown(exec_runs_statements_in_turn, setup, teardown),
 		cmocka_unit_test_setup_teardown(counts_triggers_are_made_by_their_writers, setup,
