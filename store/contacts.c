@@ -208,11 +208,18 @@ guess_role(const char *address, const char *title)
 	} by_title[] = {
 		/* the first word found decides: "Accounts Receivable" is
 		 * billing before it is an account */
-		{ "billing", "billing" },        { "accounts receivable", "billing" },
-		{ "invoic", "billing" },         { "collections", "billing" },
-		{ "credit control", "billing" }, { "account", "account-rep" },
-		{ "sales", "account-rep" },      { "support", "support" },
-		{ "engineer", "engineering" },   { "developer", "engineering" },
+		{ "billing", "billing" },
+		{ "accounts receivable", "billing" },
+		{ "invoic", "billing" },
+		{ "collections", "billing" },
+		{ "credit control", "billing" },
+		{ "account", "account-rep" },
+		{ "customer success", "account-rep" },
+		{ "relationship manager", "account-rep" },
+		{ "sales", "account-rep" },
+		{ "support", "support" },
+		{ "engineer", "engineering" },
+		{ "developer", "engineering" },
 		{ "architect", "engineering" },
 	};
 	char lower[160];

@@ -89,6 +89,11 @@ $V index --quiet
 is "Accounts Receivable in a signature is billing, not an account rep" \
 	"$($V contact show bea.novak@acmetel.example --format=json | json 'd["title"], d["role"]')" \
 	'Accounts Receivable billing'
+printf 'From: Jo Park <jo.park@acmetel.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Check-in\nDate: Mon, 02 Nov 2026 11:00:00 +0000\nMessage-ID: <csm-checkin@acmetel.example>\n\nHi Rich,\n\nhow is the service?\n\nJo Park\nCustomer Success Manager\nAcmeTel\n' \
+	>"$TMP/mail/INBOX/cur/csm-checkin:2,S"
+$V index --quiet
+is "a Customer Success Manager is the account's rep" \
+	"$($V contact show jo.park@acmetel.example --format=json | json 'd["role"]')" account-rep
 is "\"Lee, Sam J.\" is Sam Lee, who moved on to vandelay" \
 	"$($V contact show sam.lee@globex.example --format=json | json 'd["vendors"]')" "['initech', 'globex', 'vandelay']"
 $V contact set dana.whitfield@mail.acmetel.example --role account-rep >/dev/null
