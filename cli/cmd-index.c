@@ -65,6 +65,9 @@ write_summary(FILE *out, const struct vt_index_report *r, unsigned vendors)
 			r->pdfs.deferred > 0
 				? ", the rest left for the next run ([pdf] run_seconds)"
 				: "");
+	if (m->attributed > 0)
+		fprintf(out, "Also read: %u message%s already in the index.\n", m->attributed,
+			m->attributed == 1 ? "" : "s");
 	if (r->compacted)
 		fprintf(out, "The index was compacted after so much new mail.\n");
 }
@@ -126,9 +129,10 @@ print_summary(struct cli *cli, const struct vt_index_report *r, unsigned vendors
 int
 cmd_index(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *full_scan = NULL, *quiet = NULL, *progress = NULL;
+	const char *full_scan = NULL, *quiet = NULL, *progress = NULL, *reread = NULL;
 	const struct cli_option options[] = {
 		{ "full-scan", false, &full_scan },
+		{ "reread", false, &reread },
 		{ "quiet", false, &quiet },
 		{ "progress", true, &progress },
 		{ 0 },
@@ -154,6 +158,8 @@ cmd_index(struct cli *cli, const struct cli_command *self, int argc, char **argv
 	if (state.lines)
 		cli_progress(cli, &(struct mail_progress_event){ .kind = MAIL_PROGRESS_INDEXING });
 	if ((rc = cli_open(cli, MAIL_DB_READ_WRITE, &err)) != VT_OK)
+		return fail(cli, &state, &err);
+	if (reread != NULL && (rc = vt_index_reread_all(cli->store, &err)) != VT_OK)
 		return fail(cli, &state, &err);
 	rc = vt_index(cli->store, cli->db, cli->cfg, full_scan != NULL, &cli_interrupted, &ui,
 		      &report, &err);

@@ -285,12 +285,14 @@ static const struct cli_command attachment_commands[] = {
 
 static const struct cli_command commands[] = {
 	{ .name = "index",
-	  .args = "[--full-scan] [--quiet] [--progress=lines]",
+	  .args = "[--full-scan] [--reread] [--quiet] [--progress=lines]",
 	  .summary = "Index new, removed and renamed mail and attribute it to vendors.",
 	  .help = "Scans the mail root ([store] maildir) as `notmuch new` does and records\n"
 		  "each new message's vendor. Files that cannot be indexed are named in\n"
 		  "warnings and counted in the summary.\n\n"
 		  "  --full-scan  look at every directory, even unchanged ones\n"
+		  "  --reread     read every message indexed before again, with this\n"
+		  "               version's readers (amounts, contract dates, signatures)\n"
 		  "  --quiet      no progress and no summary\n"
 		  "  --progress=lines\n"
 		  "               the progress protocol of sync --progress=lines on stdout\n"

@@ -1002,6 +1002,12 @@ compact_if_worth_it(struct mail_db *db, const struct vt_index_ui *ui,
 #define DEFAULT_CACHE_KIB "-2000"
 
 vt_status
+vt_index_reread_all(struct vt_store *s, struct vt_error *err)
+{
+	return vt_meta_set(s, "rederive", "1", err);
+}
+
+vt_status
 vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bool full_scan,
 	 volatile const sig_atomic_t *interrupted, const struct vt_index_ui *ui,
 	 struct vt_index_report *report, struct vt_error *err)
@@ -1022,6 +1028,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 		.progress = on_progress,
 	};
 	char *dirty, *rederive, *last_token = NULL, *pdf_cache = NULL, *now = NULL;
+	unsigned rederived = 0;
 	char *dirs_known = NULL, *dirs_recorded = NULL, *ignore_known = NULL, *ignore_now = NULL;
 	struct mail_pdf_options pdf = { .helper = cfg->pdf_helper ? cfg->pdf_helper
 								  : getenv("VTRIAGE_PDF_HELPER"),
@@ -1088,19 +1095,18 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	/* A newer schema records more per message: derive it again for the
 	 * mail indexed before (an empty store has nothing to redo). */
 	if (rederive != NULL && strcmp(rederive, "1") == 0) {
-		unsigned count = 0;
-
 		if (store_is_empty(s))
 			rc = VT_OK;
 		else
-			rc = mail_reattribute(db, "*", &opts, &hooks, &count, err);
-		report->mail.attributed += count;
+			rc = mail_reattribute(db, "*", &opts, &hooks, &rederived, err);
 		if (rc == VT_OK)
 			rc = vt_meta_set(s, "rederive", "0", err);
 		if (rc != VT_OK)
 			goto out;
 	}
 	rc = mail_index_run(db, &opts, &hooks, &report->mail, err);
+	/* (the run's counts start at its walk) */
+	report->mail.attributed += rederived;
 	if (rc == VT_OK)
 		rc = reattribute_identity_changes(&run, db, &opts, &hooks, report, err);
 	if (rc == VT_OK)

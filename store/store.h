@@ -468,6 +468,10 @@ vt_status vt_index(struct vt_store *s, struct mail_db *db, const struct vt_confi
 		   bool full_scan, volatile const sig_atomic_t *interrupted,
 		   const struct vt_index_ui *ui, struct vt_index_report *report,
 		   struct vt_error *err);
+/* Every message already indexed read again by the next vt_index, with
+ * this version's readers (documents, contracts, signatures, verdicts),
+ * as after an upgrade of the schema; a run cut short goes on at the next. */
+vt_status vt_index_reread_all(struct vt_store *s, struct vt_error *err);
 
 /* ---- contracts (store/contracts.c) -------------------------------------- */
 

@@ -391,4 +391,9 @@ is "the store records the reading" "$(sqlite3 "$FD" "SELECT value FROM meta WHER
 sqlite3 "$FD" "UPDATE documents SET ref = 'OLD' WHERE message_id = 'fw1@test'"
 $F index --quiet
 contains "once: the next run reads them no more" "$($F bill list contoso)" "OLD"
+# index --reread: every message read again, as the user asks
+out=$($F index --reread 2>&1)
+lacks "index --reread reads every message again with today's readers" "$($F bill list contoso)" "OLD"
+contains "and says how many" "$out" "Also read: 3 messages already in the index."
+lacks "a run after it reads none again" "$($F index 2>&1)" "Also read"
 done_testing
