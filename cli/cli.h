@@ -55,6 +55,11 @@ char *cli_prepare_query(struct cli *cli, int n, char **argv, char **user, int *e
 int cli_query_error(const struct vt_error *err, const char *query);
 /* Prints "vtriage: <msg>" to stderr and returns the exit code for st. */
 int cli_error(const struct vt_error *err);
+/* After a failed write to standard output: a reader that closed the pipe
+ * (`vtriage search x | head -1`) ends the process as SIGPIPE would, with
+ * no word (SIGPIPE itself is ignored for the network's sake); any other
+ * failure returns. */
+void cli_stdout_failed(int saved_errno);
 /* Prints a usage error for the current command and returns 2. */
 int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -223,8 +223,10 @@ print_thread(void *ctx, const struct mail_thread *t, struct vt_error *err)
 		free(authors);
 	}
 	so->printed++;
-	return ferror(cli->out) ? vt_fail(err, VT_ERR_IO, "write error: %s", strerror(errno))
-				: VT_OK;
+	if (!ferror(cli->out))
+		return VT_OK;
+	cli_stdout_failed(errno);
+	return vt_fail(err, VT_ERR_IO, "write error: %s", strerror(errno));
 }
 
 static bool

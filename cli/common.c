@@ -1,7 +1,9 @@
 /* What every command shares: opening stores, options, errors, output. */
 #include "config.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +135,15 @@ cli_print_error(const char *context, const struct vt_error *err)
 		clean ? clean : vt_status_name(err->status));
 	free(where);
 	free(clean);
+}
+
+void
+cli_stdout_failed(int saved_errno)
+{
+	if (saved_errno != EPIPE)
+		return;
+	signal(SIGPIPE, SIG_DFL);
+	raise(SIGPIPE);
 }
 
 int

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -543,6 +544,7 @@ static int
 flushed(int rc)
 {
 	if (fflush(stdout) != 0 && rc == 0) {
+		cli_stdout_failed(errno);
 		perror("vtriage: stdout");
 		rc = 1;
 	}

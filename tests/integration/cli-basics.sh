@@ -36,6 +36,17 @@ for args in --help --version help "help vendor" "help vendor promote" "vendor --
 	is "$args to a full disk: exit 1" "$(status sh -c "$V $args >/dev/full")" 1
 	is "$args to a full disk: said" "$($V $args 2>&1 >/dev/full)" "vtriage: stdout: No space left on device"
 done
+# a reader that closed the pipe (`vtriage search x | head -1`): the end
+# SIGPIPE gives, without a word (not "write error: Broken pipe")
+closed_pipe() {
+	python3 -c '
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)
+print(p.returncode, repr(p.stderr.decode()))' "$@"
+}
+is "--help to a closed pipe: ends as SIGPIPE ends a program, no word" "$(closed_pipe $V --help)" "-13 ''"
 is "--config without FILE exits 2" "$(status $V --config)" 2
 contains "and says what it needs" "$($V --config 2>&1)" "--config needs FILE"
 is "snooze --list beside a query and --until exits 2 (it snoozes nothing)" \
@@ -175,6 +186,8 @@ contains "a data directory open to others is said" \
 	"modes/data is open to other users (mode 755): chmod 700 it"
 chmod 700 "$TMP/modes/data"
 is "and not when it is the user's" "$($V --config "$TMP/modes.conf" count '*' 2>&1 >/dev/null)" ""
+is "search to a closed pipe: ends as SIGPIPE ends a program, no word" \
+	"$(closed_pipe $V --config "$TMP/modes.conf" search '*')" "-13 ''"
 
 # VTRIAGE_CONFIG and XDG_CONFIG_HOME are honoured
 write_config "$TMP/good.conf" "$TMP/mail" "$TMP/data"
