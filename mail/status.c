@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -69,13 +70,25 @@ vt_status_from_token(const char *token, vt_status *out)
 vt_status
 vt_fail(struct vt_error *err, vt_status st, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, again;
+	char *full;
 
 	if (err == NULL)
 		return st;
 	err->status = st;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_copy(again, ap);
+	/* a message cut at its size (a long name quoted) ends between
+	 * characters, not in one */
+	if (vsnprintf(err->msg, sizeof err->msg, fmt, ap) >= (int)sizeof err->msg &&
+	    vasprintf(&full, fmt, again) >= 0) {
+		size_t n = mail_utf8_prefix(full, sizeof err->msg - 1);
+
+		memcpy(err->msg, full, n);
+		err->msg[n] = '\0';
+		free(full);
+	}
+	va_end(again);
 	va_end(ap);
 	return st;
 }

@@ -103,15 +103,20 @@ void
 tui_say(struct tui *t, bool error, const char *fmt, ...)
 {
 	va_list ap;
-	char raw[sizeof t->message], *clean;
+	char *raw = NULL, *clean;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(raw, sizeof raw, fmt, ap);
+	if ((n = vasprintf(&raw, fmt, ap)) < 0)
+		raw = NULL;
 	va_end(ap);
-	/* Messages quote vendor names and mail text: sanitise them too. */
-	clean = mail_sanitize_str(raw);
-	snprintf(t->message, sizeof t->message, "%s", clean ? clean : "");
+	/* Messages quote vendor names and mail text: sanitise them too, and
+	 * cut a long one between characters */
+	clean = n >= 0 ? mail_sanitize_str(raw) : NULL;
+	n = clean ? (int)mail_utf8_prefix(clean, sizeof t->message - 1) : 0;
+	snprintf(t->message, sizeof t->message, "%.*s", n, clean ? clean : "");
 	free(clean);
+	free(raw);
 	t->message_is_error = error;
 }
 

@@ -87,6 +87,30 @@ a_prefix_never_ends_inside_a_character(void **state)
 	assert_int_equal(mail_utf8_prefix("", 4), 0);
 }
 
+/* An error message cut at its size ("bad query 'ééé…'", a long name
+ * quoted) ends between characters: the status line and stderr showed
+ * U+FFFD where "é" was cut in two. */
+static void
+an_error_cut_at_its_size_ends_between_characters(void **state)
+{
+	struct vt_error err = { 0 };
+	char *long_text = malloc(2 * VT_ERROR_MAX + 1);
+
+	(void)state;
+	assert_non_null(long_text);
+	for (size_t i = 0; i < VT_ERROR_MAX; i++)
+		memcpy(long_text + 2 * i, "\xc3\xa9", 2);
+	long_text[2 * VT_ERROR_MAX] = '\0';
+	/* two-byte characters from the start: a cut at an odd size falls
+	 * inside one */
+	assert_int_equal(vt_fail(&err, VT_ERR_USAGE, "%s", long_text), VT_ERR_USAGE);
+	assert_true(mail_utf8_valid(err.msg));
+	assert_int_equal(strlen(err.msg), VT_ERROR_MAX - 2);
+	vt_fail(&err, VT_ERR_USAGE, "short %s", "message");
+	assert_string_equal(err.msg, "short message");
+	free(long_text);
+}
+
 static void
 nul_bytes_are_visible(void **state)
 {
@@ -112,6 +136,7 @@ main(void)
 		cmocka_unit_test(c1_controls_and_bidi_are_replaced),
 		cmocka_unit_test(invalid_utf8_is_replaced_per_byte),
 		cmocka_unit_test(a_prefix_never_ends_inside_a_character),
+		cmocka_unit_test(an_error_cut_at_its_size_ends_between_characters),
 		cmocka_unit_test(nul_bytes_are_visible),
 		cmocka_unit_test(newlines_depend_on_mode),
 	};
