@@ -24,9 +24,11 @@
  *              by itself ("acct", "Kontonummer"), or the line has a bank
  *              word ("bank", "IBAN"), or it is in a block headed "Bank
  *              details:", "Wire instructions", "Remit to:"... that runs to
- *              a blank line. A bill's "Account number: 8812-004417" is the
- *              customer's. Amounts, numbers glued to words ("AT-2026-10")
- *              and lines with phone words give no account.
+ *              a blank line, or in a paragraph that gives a sort code or
+ *              routing number (before it too). A bill's "Account number:
+ *              8812-004417" is the customer's. Amounts, numbers glued to
+ *              words ("AT-2026-10") and lines with phone words give no
+ *              account.
  * Sentence by sentence (ASCII and Latin-1 letters lower-cased, all else
  * but letters and digits one space; a sentence ends at ". ", "! ", "? "
  * or a blank line; a longer one is judged in overlapping windows):
@@ -304,6 +306,10 @@ struct phrases {
 struct scan {
 	struct mail_payment_facts *out;
 	bool in_block; /* inside a "Bank details:" block */
+	/* an account number its line alone did not make a bank account's
+	 * ("Account number: 55779911"), kept to the paragraph's end: a sort
+	 * code or routing number after it does */
+	char maybe_account[18];
 	/* inside a paragraph about a direct debit: the account named is the
 	 * customer's, debited, not the vendor's to pay into */
 	bool in_debit;
@@ -316,6 +322,7 @@ struct line {
 	size_t n;
 	size_t bic_from;     /* BICs from here on; SIZE_MAX: none */
 	size_t account_from; /* an account number from here on; SIZE_MAX: none */
+	size_t maybe_from;   /* one that may be, as maybe_account; SIZE_MAX: none */
 	bool routing, sort_code;
 };
 
@@ -538,6 +545,19 @@ number_glued(const char *s, size_t n, size_t i, size_t j)
 			 ((s[j] == '.' || s[j] == ',') && j + 1 < n && ascii_digit(s[j + 1])));
 }
 
+/* A sort code or routing number: it says the paragraph is about a bank
+ * account, the account number before it ("Account number: 55779911",
+ * "Sort code: 20-00-00") and after it. */
+static void
+bank_number(struct scan *sc, enum mail_payment_kind kind, const char *d, size_t nd)
+{
+	add_detail(sc->out, kind, d, nd);
+	sc->in_block = true;
+	if (sc->maybe_account[0])
+		add_detail(sc->out, MAIL_PAY_ACCOUNT, sc->maybe_account, strlen(sc->maybe_account));
+	sc->maybe_account[0] = '\0';
+}
+
 /* A number at word start i: digits in groups parted by one space or '-',
  * a sort code, routing or account number as its line allows. Returns
  * where it ends. */
@@ -565,12 +585,16 @@ take_number(struct scan *sc, struct line *l, size_t i)
 	if (number_glued(s, l->n, i, j))
 		return j;
 	if (l->sort_code && nd == 6 && (groups == 1 || (groups == 3 && pairs)))
-		add_detail(sc->out, MAIL_PAY_SORT_CODE, d, nd);
+		bank_number(sc, MAIL_PAY_SORT_CODE, d, nd);
 	else if (l->routing && nd == 9 && groups == 1 && aba_valid(d))
-		add_detail(sc->out, MAIL_PAY_ROUTING, d, nd);
+		bank_number(sc, MAIL_PAY_ROUTING, d, nd);
 	else if (i >= l->account_from && nd >= 6 && nd <= 17) {
 		add_detail(sc->out, MAIL_PAY_ACCOUNT, d, nd);
 		l->account_from = SIZE_MAX; /* one a line: the rest are references */
+	} else if (i >= l->maybe_from && nd >= 6 && nd <= 17 && !sc->maybe_account[0]) {
+		memcpy(sc->maybe_account, d, nd);
+		sc->maybe_account[nd] = '\0';
+		l->maybe_from = SIZE_MAX;
 	}
 	return j;
 }
@@ -643,7 +667,11 @@ debit_line(const char *s, size_t n)
 static void
 scan_line(struct scan *sc, const char *s, size_t n)
 {
-	struct line l = { .s = s, .n = n, .bic_from = SIZE_MAX, .account_from = SIZE_MAX };
+	struct line l = { .s = s,
+			  .n = n,
+			  .bic_from = SIZE_MAX,
+			  .account_from = SIZE_MAX,
+			  .maybe_from = SIZE_MAX };
 	size_t at[KW_KINDS], alone, weak, i;
 
 	for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
@@ -651,6 +679,7 @@ scan_line(struct scan *sc, const char *s, size_t n)
 	if (i == n) {
 		sc->in_block = false;
 		sc->in_debit = false;
+		sc->maybe_account[0] = '\0';
 		return;
 	}
 	if (debit_line(s, n))
@@ -668,6 +697,8 @@ scan_line(struct scan *sc, const char *s, size_t n)
 	/* an account number follows the first word that may name one */
 	if (at[KW_PHONE] == 0 && (alone > 0 || weak > 0))
 		l.account_from = alone > 0 && (weak == 0 || alone < weak) ? alone : weak;
+	else if (at[KW_PHONE] == 0 && at[KW_ACCOUNT] > 0)
+		l.maybe_from = at[KW_ACCOUNT];
 
 	for (i = 0; i < n;) {
 		size_t end;

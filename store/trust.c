@@ -1008,11 +1008,27 @@ seen_find(struct detail_seen *seen, size_t n, const char *kind, const char *valu
 	return NULL;
 }
 
+/* Whether the account number is inside the IBAN's national part, as a
+ * country's IBAN is made of its bank code and account number ("Konto
+ * 532013000" of DE89 3704 0044 0532 0130 00). */
 static bool
-seen_kind(const struct detail_seen *seen, size_t n, const char *kind)
+account_in_iban(const char *account, const char *iban)
 {
+	account += strspn(account, "0");
+	return strlen(iban) > 4 && strlen(account) >= 6 && strstr(iban + 4, account) != NULL;
+}
+
+/* Whether the detail is a known one of the other kind written otherwise:
+ * the account inside a known IBAN, or an IBAN holding a known account. */
+static bool
+same_account_as_known(const struct detail_seen *seen, size_t n, const char *kind, const char *value)
+{
+	bool iban = strcmp(kind, "iban") == 0;
+
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(seen[i].kind, kind) == 0)
+		if (seen[i].known && strcmp(seen[i].kind, kind) != 0 &&
+		    (iban ? account_in_iban(seen[i].value, value)
+			  : account_in_iban(value, seen[i].value)))
 			return true;
 	return false;
 }
@@ -1032,12 +1048,14 @@ rows_group_end(const struct row *rows, size_t n, size_t i, int by)
 }
 
 /* The reason of the message rows[a..b) (one message), or NULL (none):
- * a detail of a kind the vendor's earlier mail gave, unlike every one of
- * it the user can count on (the vendor's own, not suspicious, or
- * accepted). One new IBAN is enough: an old one named beside it, "no
- * longer to be used", cleared the mail before. A detail that came before
- * only in suspicious mail is no more the vendor's for coming again: the
- * scam's follow-up repeats it. */
+ * a detail unlike every one of its kind the user can count on (the
+ * vendor's own, not suspicious, or accepted). One new IBAN is enough: an
+ * old one named beside it, "no longer to be used", cleared the mail
+ * before. A detail that came before only in suspicious mail is no more
+ * the vendor's for coming again: the scam's follow-up repeats it. A
+ * detail of a kind the vendor never gave is new too, unless it is a known
+ * one of the other kind written otherwise: a vendor that was paid by
+ * IBAN asking for a transfer to a sort code and account number passed. */
 static char *
 differing_reason(const struct row *rows, size_t a, size_t b, const struct detail_seen *seen,
 		 size_t n_seen, int64_t earlier)
@@ -1048,7 +1066,8 @@ differing_reason(const struct row *rows, size_t a, size_t b, const struct detail
 		const struct row *r = &rows[i];
 		const struct detail_seen *d;
 
-		if ((r->num[2] & PAY_ACCEPTED) || !seen_kind(seen, n_seen, r->col[1]))
+		if ((r->num[2] & PAY_ACCEPTED) || n_seen == 0 ||
+		    same_account_as_known(seen, n_seen, r->col[1], r->col[2]))
 			continue;
 		const char *known = NULL;
 
@@ -1058,6 +1077,9 @@ differing_reason(const struct row *rows, size_t a, size_t b, const struct detail
 		/* the one to compare it with: the newest the user can count on */
 		for (size_t k = 0; k < n_seen; k++)
 			if (seen[k].known && strcmp(seen[k].kind, r->col[1]) == 0)
+				known = seen[k].value;
+		for (size_t k = 0; known == NULL && k < n_seen; k++)
+			if (seen[k].known)
 				known = seen[k].value;
 		if (asprintf(&text, "bank details differ from %lld earlier %s mail%s: %s %s%s%s%s",
 			     (long long)earlier, r->col[3], earlier == 1 ? "" : "s", r->col[2],

@@ -85,6 +85,25 @@ contains "and one beside the old one named" "$check" "Invoice AT-3"
 is "both, for their bank details" "$(vt count suspicious:bank)" 2
 contains "the reason names the new IBAN" "$check" "mails: GB82WEST12345698765432 is new"
 
+# ---- an account number where the vendor was paid by IBAN ---------------------
+# the vendor's own mailbox (compromised) moving the payment to a UK or US
+# account: only IBANs had come before, and a detail of a kind the vendor
+# never gave was compared with nothing
+scenario other-kind
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" "$OWN" \
+	"Dear customer,\n\nplease pay invoice AT-3 for \$2,500.00 to:\nAccount name: AcmeTel Ltd\nAccount number: 55779911\nSort code: 20-00-00\n"
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-4" "Tue, 06 Oct 2026 09:00:00 +0000" "$OWN" \
+	"Dear customer,\n\nplease wire \$2,500.00 for invoice AT-4:\nRouting number: 021000021\nAccount number: 123456789012\n"
+# the vendor's own account number beside its IBAN is the same account
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-5" "Wed, 07 Oct 2026 09:00:00 +0000" "$OWN" \
+	"Dear customer,\n\nplease pay invoice AT-5 for \$2,500.00 to IBAN $IBAN1\n(Kontonummer 0532013000, BLZ 37040044).\n"
+vt index --quiet
+check=$(vt check)
+contains "a sort code and account after IBANs are flagged" "$check" \
+	"bank details differ from 2 earlier acmetel.example mails: 55779911 is new (the known one: DE89370400440532013000)"
+contains "and a routing and account number" "$check" "123456789012 is new"
+is "but not the known IBAN's own account number" "$(vt count suspicious:bank)" 2
+
 # ---- new bank details dated back ------------------------------------------------
 # from the vendor's own mailbox (compromised, its authentication
 # passing), dated before its first invoice: the new IBAN was the

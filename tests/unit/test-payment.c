@@ -397,6 +397,30 @@ accounts_in_a_bank_details_block_count_up_to_a_blank_line(void **state)
 }
 
 static void
+a_sort_code_or_routing_number_makes_its_paragraph_bank_details(void **state)
+{
+	struct mail_payment_facts f;
+
+	/* a UK transfer's lines in either order, a US wire's */
+	f = scan("Please pay to:\nSort code: 20-00-00\nAccount number: 55779911\n");
+	assert_string_equal(detail(&f, MAIL_PAY_ACCOUNT), "55779911");
+	f = scan("Please pay to:\nAccount name: AcmeTel Ltd\nAccount number: 55779911\n"
+		 "Sort code: 20-00-00\n");
+	assert_string_equal(detail(&f, MAIL_PAY_SORT_CODE), "200000");
+	assert_string_equal(detail(&f, MAIL_PAY_ACCOUNT), "55779911");
+	f = scan("Routing number: 021000021\nAccount number: 123456789012\n");
+	assert_string_equal(detail(&f, MAIL_PAY_ACCOUNT), "123456789012");
+	/* a blank line parts them; a "routing" that gives no routing number
+	 * (mail routing) says nothing of the account on the next line */
+	f = scan("Account number: 8812004417\n\nSort code: 20-00-00\n");
+	assert_int_equal(count(&f, MAIL_PAY_ACCOUNT), 0);
+	f = scan("Sort code: 20-00-00\n\nAccount number: 8812004417\n");
+	assert_int_equal(count(&f, MAIL_PAY_ACCOUNT), 0);
+	f = scan("We changed the routing of your tickets.\nAccount number: 8812004417\n");
+	assert_int_equal(f.n_details, 0);
+}
+
+static void
 details_are_deduplicated_and_bounded(void **state)
 {
 	char text[4096] = "";
@@ -793,6 +817,7 @@ main(void)
 		cmocka_unit_test(account_numbers_need_bank_words_on_their_line),
 		cmocka_unit_test(a_bills_customer_account_number_is_not_a_bank_account),
 		cmocka_unit_test(accounts_in_a_bank_details_block_count_up_to_a_blank_line),
+		cmocka_unit_test(a_sort_code_or_routing_number_makes_its_paragraph_bank_details),
 		cmocka_unit_test(details_are_deduplicated_and_bounded),
 		cmocka_unit_test(bank_change_phrases_are_found_across_line_breaks),
 		cmocka_unit_test(bank_change_is_found_in_each_language),
