@@ -369,6 +369,7 @@ struct walk {
 	struct mail_pieces *out;
 	size_t max_bytes, used; /* the text kept, and what it may come to */
 	bool links, failed;
+	bool html_first; /* of alternatives, the HTML one */
 };
 
 static struct mail_piece *
@@ -598,6 +599,8 @@ walk_part(struct walk *w, GMimeObject *part, int depth, int nesting)
 		GMimeObject *child = g_mime_multipart_get_part(multi, i);
 		int rank = readable_rank(child, nesting + 1);
 
+		if (w->html_first && rank == 1)
+			rank = 3;
 		if (rank > best_rank) {
 			best = child;
 			best_rank = rank;
@@ -647,9 +650,12 @@ mail_pieces_clear(struct mail_pieces *pieces)
 }
 
 static bool
-pieces_of(GMimeMessage *message, size_t max_bytes, bool links, struct mail_pieces *out)
+pieces_of(GMimeMessage *message, size_t max_bytes, bool links, bool html_first,
+	  struct mail_pieces *out)
 {
-	struct walk w = { .out = out, .max_bytes = max_bytes, .links = links };
+	struct walk w = {
+		.out = out, .max_bytes = max_bytes, .links = links, .html_first = html_first
+	};
 
 	out->items = NULL;
 	out->count = 0;
@@ -719,12 +725,12 @@ joined_text(struct mail_pieces *pieces, size_t max_bytes)
 }
 
 static char *
-body_text(GMimeMessage *message, size_t max_bytes, bool links)
+body_text(GMimeMessage *message, size_t max_bytes, bool links, bool html_first)
 {
 	struct mail_pieces pieces;
 	char *out;
 
-	if (!pieces_of(message, max_bytes, links, &pieces))
+	if (!pieces_of(message, max_bytes, links, html_first, &pieces))
 		return NULL;
 	out = joined_text(&pieces, max_bytes);
 	mail_pieces_clear(&pieces);
@@ -734,7 +740,58 @@ body_text(GMimeMessage *message, size_t max_bytes, bool links)
 char *
 mail_body_text_of(GMimeMessage *message, size_t max_bytes)
 {
-	return body_text(message, max_bytes, false);
+	return body_text(message, max_bytes, false, false);
+}
+
+/* Whether the text read of part passes over an HTML alternative, as
+ * walk_part chooses. */
+static bool
+passes_over_html(GMimeObject *part, int nesting)
+{
+	GMimeMultipart *multi;
+	GMimeObject *best = NULL;
+	int best_rank = 0;
+	bool html_beside = false;
+
+	if (GMIME_IS_MESSAGE_PART(part)) {
+		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+		GMimeObject *top = inner ? g_mime_message_get_mime_part(inner) : NULL;
+
+		return top != NULL && nesting < MIME_DEPTH_MAX &&
+		       passes_over_html(top, nesting + 1);
+	}
+	if (!GMIME_IS_MULTIPART(part) || nesting >= MIME_DEPTH_MAX)
+		return false;
+	multi = GMIME_MULTIPART(part);
+	if (!g_mime_content_type_is_type(g_mime_object_get_content_type(part), "multipart",
+					 "alternative")) {
+		for (int i = 0; i < g_mime_multipart_get_count(multi); i++)
+			if (passes_over_html(g_mime_multipart_get_part(multi, i), nesting + 1))
+				return true;
+		return false;
+	}
+	for (int i = 0; i < g_mime_multipart_get_count(multi); i++) {
+		GMimeObject *child = g_mime_multipart_get_part(multi, i);
+		int rank = readable_rank(child, nesting + 1);
+
+		html_beside = html_beside || rank == 1;
+		if (rank > best_rank) {
+			best = child;
+			best_rank = rank;
+		}
+	}
+	return (best_rank == 2 && html_beside) ||
+	       (best != NULL && passes_over_html(best, nesting + 1));
+}
+
+char *
+mail_body_html_alternative_of(GMimeMessage *message, size_t max_bytes)
+{
+	GMimeObject *top = message ? g_mime_message_get_mime_part(message) : NULL;
+
+	if (top == NULL || !passes_over_html(top, 0))
+		return NULL;
+	return body_text(message, max_bytes, false, true);
 }
 
 GMimeMessage *
@@ -788,7 +845,7 @@ mail_body_text(const char *path, size_t max_bytes, char **out, struct vt_error *
 	/* an unreadable file is an error; an unparsable one has no text */
 	if ((rc = mail_parse_file_or_none(path, &message, err)) != VT_OK)
 		return rc;
-	*out = body_text(message, max_bytes, true);
+	*out = body_text(message, max_bytes, true, false);
 	if (message != NULL)
 		g_object_unref(message);
 	return *out ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");
@@ -805,7 +862,7 @@ mail_body_pieces(const char *path, size_t max_bytes, struct mail_pieces *out, st
 	out->count = 0;
 	if ((rc = mail_parse_file_or_none(path, &message, err)) != VT_OK)
 		return rc;
-	ok = pieces_of(message, max_bytes, true, out);
+	ok = pieces_of(message, max_bytes, true, false, out);
 	if (message != NULL)
 		g_object_unref(message);
 	return ok ? VT_OK : vt_fail(err, VT_ERR_NOMEM, "out of memory");

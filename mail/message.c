@@ -424,6 +424,23 @@ not_authenticated(const struct mail_trust_facts *t)
 	return t->n_auth > 0 && !passed;
 }
 
+/* The bank details and wording of the HTML form too, where the text read
+ * is the plain one: most mail clients show the HTML, and a new IBAN
+ * there alone, under a plain text that names none, was never compared. */
+static void
+scan_html_alternative(GMimeMessage *file, struct mail_payment_facts *payment)
+{
+	char *html = mail_body_html_alternative_of(file, BODY_READ_MAX);
+	struct mail_payment_facts found;
+
+	if (html == NULL)
+		return;
+	mail_payment_scan(html, strlen(html), &found);
+	mail_payment_merge(payment, &found);
+	payment->asks_payment = payment->asks_payment || found.asks_payment;
+	free(html);
+}
+
 /* A quote's "Valid until" is how long the offer holds, no contract's
  * end (a quote of laptops with a warranty line was suggested as a
  * maintenance contract ending then); a renewal quote's dates of the
@@ -483,11 +500,14 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 		if (not_authenticated(&out->trust) ||
 		    mail_payment_may_give_details(body, strlen(body)))
 			mail_payment_scan(body, strlen(body), &out->trust.payment);
+		if (not_authenticated(&out->trust))
+			scan_html_alternative(file, &out->trust.payment);
 		free(body);
 		return;
 	}
 	out->has_signature = mail_signature_parse(body, out->from.name, &out->signature);
 	mail_payment_scan(body, strlen(body), &out->trust.payment);
+	scan_html_alternative(file, &out->trust.payment);
 	read_document(file, body, opts->pdf, date_order_of(out->from.address), &out->document,
 		      &out->trust.payment);
 	mail_contract_scan(body, strlen(body), date_order_of(out->from.address), &out->contract);

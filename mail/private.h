@@ -170,6 +170,10 @@ vt_status mail_attachment_list_of(GMimeMessage *message, struct mail_attachment_
 /* The readable text of a parsed message (see mail_body_text); message may
  * be NULL (empty text). malloc'd. */
 char *mail_body_text_of(GMimeMessage *message, size_t max_bytes);
+/* The same text with the HTML form of each alternative instead of its
+ * plain text (what most mail clients show), or NULL when the message
+ * has no such alternative. malloc'd. */
+char *mail_body_html_alternative_of(GMimeMessage *message, size_t max_bytes);
 /* Calls fn for each part of message, an attached message's parts right
  * after it (depth: in how many attached messages), as deep as the pager
  * reads them: a vendor's invoice forwarded as an attachment is read as

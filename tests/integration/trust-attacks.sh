@@ -104,6 +104,27 @@ contains "a sort code and account after IBANs are flagged" "$check" \
 contains "and a routing and account number" "$check" "123456789012 is new"
 is "but not the known IBAN's own account number" "$(vt count suspicious:bank)" 2
 
+# ---- a new IBAN in the HTML form only ------------------------------------------
+# the plain text (what was read) names no IBAN, the HTML beside it (what
+# most mail clients show) does: it was never compared
+scenario html
+n=$((n + 1))
+{
+	printf 'From: AcmeTel Billing <billing@acmetel.example>\nTo: Rich Miller <rich@northwind.example>\n'
+	printf 'Subject: Invoice AT-3\nDate: %s\nMessage-ID: <m%d@test>\n%b' "$LATER" "$n" "$OWN"
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="m"\n\n'
+	printf -- '--m\nContent-Type: multipart/alternative; boundary="a"\n\n--a\nContent-Type: text/plain\n\n'
+	printf 'Dear customer, invoice AT-3 is attached. Our bank details are on it.\n'
+	printf -- '--a\nContent-Type: multipart/related; boundary="r"\n\n--r\nContent-Type: text/html\n\n'
+	printf '<p>Dear customer, please pay invoice AT-3 for $2,500.00 to</p><table><tr><td>IBAN</td>'
+	printf '<td>GB82&nbsp;WEST&nbsp;1234&nbsp;5698&nbsp;7654&nbsp;32</td></tr></table>\n'
+	printf -- '--r--\n--a--\n--m\nContent-Type: image/png; name="logo.png"\n'
+	printf 'Content-Disposition: attachment; filename="logo.png"\n\nx\n--m--\n'
+} >"$D/mail/cur/$n:2,S"
+vt index --quiet
+contains "a new IBAN in the HTML alternative alone is flagged" "$(vt check)" \
+	"GB82WEST12345698765432 is new"
+
 # ---- new bank details dated back ------------------------------------------------
 # from the vendor's own mailbox (compromised, its authentication
 # passing), dated before its first invoice: the new IBAN was the
