@@ -12,8 +12,12 @@
  * Line by line:
  *   IBAN       a registry country code and two digits at a word start,
  *              then exactly the country's length of letters and digits,
- *              unbroken or in fours parted by one space, '-' or no-break
- *              space; kept when its check digits are right.
+ *              unbroken or in groups parted by one space (any Unicode
+ *              one), '-' or '.': in fours, or of any size after a group
+ *              with a digit (the French RIB's); kept when its check
+ *              digits are right. Characters that show as nothing (a
+ *              zero-width space, a soft hyphen) are read as absent, in
+ *              phrases too.
  *   BIC        8 or 11 upper-case characters, ISO country in the middle,
  *              after "BIC" or "SWIFT" on the line.
  *   routing    9 digits, a Federal Reserve prefix and the 3-7-1 checksum,
@@ -326,14 +330,23 @@ struct line {
 	bool routing, sort_code;
 };
 
-/* The length of the IBAN separator (space, '-', no-break space) at i. */
+/* The length of the IBAN separator at i: a space, '-', '.', or a
+ * no-break, thin, narrow or other Unicode space (French typesetting
+ * writes U+202F). */
 static size_t
 separator(const char *s, size_t n, size_t i)
 {
-	if (i < n && (s[i] == ' ' || s[i] == '-'))
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (i < n && (s[i] == ' ' || s[i] == '-' || s[i] == '.'))
 		return 1;
-	if (i + 1 < n && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA0)
+	if (i + 1 < n && u[i] == 0xC2 && u[i + 1] == 0xA0)
 		return 2;
+	if (i + 2 < n && ((u[i] == 0xE2 && u[i + 1] == 0x80 &&
+			   ((u[i + 2] >= 0x80 && u[i + 2] <= 0x8A) || u[i + 2] == 0xAF)) ||
+			  (u[i] == 0xE2 && u[i + 1] == 0x81 && u[i + 2] == 0x9F) ||
+			  (u[i] == 0xE3 && u[i + 1] == 0x80 && u[i + 2] == 0x80)))
+		return 3;
 	return 0;
 }
 
@@ -440,6 +453,7 @@ take_iban(struct scan *sc, const struct line *l, size_t i)
 	const char *s = l->s;
 	char b[IBAN_MAX];
 	size_t want, len = 0, j = i;
+	bool group_digit = false;
 
 	if (i + 4 > l->n || !ascii_alpha(s[i]) || !ascii_alpha(s[i + 1]) ||
 	    !ascii_digit(s[i + 2]) || !ascii_digit(s[i + 3]))
@@ -448,15 +462,23 @@ take_iban(struct scan *sc, const struct line *l, size_t i)
 	b[1] = ascii_upper(s[i + 1]);
 	if ((want = iban_length(b)) == 0)
 		return i;
+	/* parted in fours, or after a group with a digit anywhere (the
+	 * French RIB's "FR76 30003 03620 00020216907 56"): prose words
+	 * after a country code and two digits ("AT20 pieces of ...") are
+	 * no IBAN's groups */
 	while (j < l->n && len < want) {
-		size_t sep = len % 4 == 0 ? separator(s, l->n, j) : 0;
+		size_t sep = separator(s, l->n, j);
 
-		if (ascii_alnum((unsigned char)s[j]))
+		if (ascii_alnum((unsigned char)s[j])) {
+			group_digit = group_digit || ascii_digit(s[j]);
 			b[len++] = ascii_upper((unsigned char)s[j++]);
-		else if (sep > 0 && j + sep < l->n && ascii_alnum((unsigned char)s[j + sep]))
+		} else if (sep > 0 && j + sep < l->n && ascii_alnum((unsigned char)s[j + sep]) &&
+			   (len % 4 == 0 || group_digit)) {
+			group_digit = false;
 			j += sep;
-		else
+		} else {
 			break;
+		}
 	}
 	if (len == want && (j == l->n || !ascii_alnum((unsigned char)s[j])) && iban_check(b, len))
 		add_detail(sc->out, MAIL_PAY_IBAN, b, len);
@@ -992,6 +1014,53 @@ unquoted(const char *text, size_t len, size_t *out_len)
 	return copy;
 }
 
+/* The length of the character at i that shows as nothing (zero-width
+ * space, joiners, word joiner, BOM, soft hyphen). */
+static size_t
+invisible(const unsigned char *u, size_t n, size_t i)
+{
+	if (i + 1 < n && u[i] == 0xC2 && u[i + 1] == 0xAD)
+		return 2;
+	if (i + 2 >= n)
+		return 0;
+	if ((u[i] == 0xE2 && u[i + 1] == 0x80 && u[i + 2] >= 0x8B && u[i + 2] <= 0x8D) ||
+	    (u[i] == 0xE2 && u[i + 1] == 0x81 && u[i + 2] == 0xA0) ||
+	    (u[i] == 0xEF && u[i + 1] == 0xBB && u[i + 2] == 0xBF))
+		return 3;
+	return 0;
+}
+
+/* text without the characters that show as nothing (malloc'd), or NULL
+ * when it has none (or no memory: then all of it is read): an IBAN or
+ * "bank de<U+200B>tails" with one inside reads, and is copied, as one
+ * word, and was no IBAN or phrase of ours. */
+static char *
+visible(const char *text, size_t len, size_t *out_len)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	char *copy = NULL;
+	size_t o = 0;
+
+	for (size_t i = 0; i < len;) {
+		size_t k = invisible(u, len, i);
+
+		if (k > 0 && copy == NULL) {
+			if ((copy = malloc(len + 1)) == NULL)
+				return NULL;
+			memcpy(copy, text, i);
+			o = i;
+		}
+		if (k == 0 && copy != NULL)
+			copy[o++] = text[i];
+		i += k > 0 ? k : 1;
+	}
+	if (copy != NULL) {
+		copy[o] = '\0';
+		*out_len = o;
+	}
+	return copy;
+}
+
 /* Whether a line has what a detail needs (take_iban, take_number and
  * take_bic ask the same): an IBAN's country and check digits at a word
  * start, or a keyword that lets a number or a BIC count. */
@@ -1019,29 +1088,36 @@ line_may_give_details(const char *s, size_t n)
 bool
 mail_payment_may_give_details(const char *text, size_t len)
 {
-	for (size_t i = 0; text != NULL && i < len;) {
+	char *own = text != NULL ? visible(text, len, &len) : NULL;
+	bool may = false;
+
+	if (own != NULL)
+		text = own;
+	for (size_t i = 0; text != NULL && i < len && !may;) {
 		size_t e = i;
 
 		while (e < len && text[e] != '\n' && text[e] != '\r')
 			e++;
-		if (line_may_give_details(text + i, e - i))
-			return true;
+		may = line_may_give_details(text + i, e - i);
 		i = e + 1;
 	}
-	return false;
+	free(own);
+	return may;
 }
 
 void
 mail_payment_scan(const char *text, size_t len, struct mail_payment_facts *out)
 {
 	struct scan sc = { .out = out };
-	char *own;
+	char *shown, *own;
 
 	if (out == NULL)
 		return;
 	memset(out, 0, sizeof *out);
 	if (text == NULL)
 		return;
+	if ((shown = visible(text, len, &len)) != NULL)
+		text = shown;
 	/* what the mail quotes is the earlier mail's: the vendor's old
 	 * IBAN quoted below a new one made the new one look known */
 	if ((own = unquoted(text, len, &len)) != NULL)
@@ -1060,4 +1136,5 @@ mail_payment_scan(const char *text, size_t len, struct mail_payment_facts *out)
 	scan_sentences(&sc, text, len);
 	out->asks_payment = sc.request && (out->n_details > 0 || has_amount(text, len));
 	free(own);
+	free(shown);
 }

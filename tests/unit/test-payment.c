@@ -212,6 +212,20 @@ ibans_are_found_grouped_unbroken_and_in_lower_case(void **state)
 		"5698\xc2\xa0"
 		"7654\xc2\xa0"
 		"32",
+		"IBAN gb82.west.1234.5698.7654.32",
+		/* narrow no-break and thin spaces, as typeset */
+		"IBAN GB82\xe2\x80\xafWEST\xe2\x80\xaf"
+		"1234\xe2\x80\x89"
+		"5698\xe2\x80\x89"
+		"7654\xe2\x80\xaf"
+		"32",
+		/* a zero-width space or soft hyphen anywhere shows nothing */
+		"IBAN GB82WE\xe2\x80\x8bST12345698765432",
+		"IBAN G\xe2\x80\x8b"
+		"B82WEST12345698765432",
+		"IBAN GB82 WE\xc2\xadST 1234 5698 7654 32",
+		/* groups of other sizes after digits */
+		"IBAN GB82 WEST 123456 98765432",
 	};
 	struct mail_payment_facts f;
 
@@ -225,6 +239,17 @@ ibans_are_found_grouped_unbroken_and_in_lower_case(void **state)
 		 "CH93 0076 2011 6238 5295 7.");
 	assert_int_equal(count(&f, MAIL_PAY_IBAN), 3);
 	assert_string_equal(f.details[2].value, "CH9300762011623852957");
+	/* the French RIB's groups */
+	f = scan("IBAN FR14 20041 01005 0500013M026 06\n");
+	assert_string_equal(detail(&f, MAIL_PAY_IBAN), "FR1420041010050500013M02606");
+	/* a group of letters only ends anywhere but after four: words */
+	assert_int_equal(scan("GB82 WE ST12 3456 9876 5432\n").n_details, 0);
+	assert_int_equal(scan("GB82 WEST 1234 5698 7654 32 BIC\n").n_details, 1);
+	/* nor do they hide a phrase, or a list post's details */
+	assert_true(scan("Our bank de\xe2\x80\x8btails have changed.\n").bank_change);
+	assert_true(mail_payment_may_give_details("G\xe2\x80\x8b"
+						  "B82WEST12345698765432",
+						  25));
 }
 
 static void
