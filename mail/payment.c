@@ -204,8 +204,26 @@ static const char *const change_phrases[] = {
 	"our payment details|information have|has| been| changed|updated",
 	"changed|updated|update|change|changing|updating our|its|the receiving| "
 	"bank|banking|payment|remittance|wire details|information|instructions|account|accounts",
-	"new bank|banking|remittance|wire|receiving account|accounts|details|information|instructions",
+	"new bank|banking|remittance|wire|receiving account|accounts|details|information|info|"
+	"instructions",
 	"our new account|accounts details|information|number",
+	/* what business e-mail compromise writes besides */
+	"pay|remit|send|transfer|wire|payments|payment|remittances to|into our|the new account|iban",
+	"changed|switched|moved|changing|switching|moving banks|bankers",
+	"changed|switched|moved|changing|switching|moving our|its bank|banking|bankers",
+	"have|has|got a|an new bank|banking|bankers|iban",
+	"pay|remit|send|transfer|wire|payments|payment|remittances to|into|via our|an|the "
+	"alternative|alternate|other|different|secondary|backup bank| account|accounts|iban",
+	"all|any future payments|payment|remittances|transfers to|into",
+	"all|any future payments|payment|remittances|transfers should|must|shall|will|are| be| "
+	"made|sent|paid|directed|remitted|transferred|wired to|into",
+	"our usual|regular|current|main|primary|normal|old| bank| account|accounts is|are|has|have| "
+	"been| currently| under|undergoing audit|auditing|review|investigation|maintenance",
+	"our usual|regular|current|main|primary|normal|old| bank| account|accounts cannot "
+	"receive|accept payments|payment|funds|transfers|wires",
+	"our usual|regular|current|main|primary|normal|old| bank| account|accounts "
+	"can|could|is|are|does|do not|t|unable to| receive|accept payments|payment|funds|transfers|"
+	"wires",
 	"previous|old|former bank| account|accounts can|will|is|are no longer",
 	"previous|old|former bank| account|accounts is|has|was|have|are been| "
 	"closed|suspended|frozen|blocked|discontinued",

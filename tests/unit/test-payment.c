@@ -559,6 +559,30 @@ changes_an_attacker_words_around(void **state)
 		"Our bank details have changed and the old account should never be used again.",
 		"Ab dem 1. Mai gilt unsere neue Bankverbindung.",
 		"A partir du 1er mai, nouvelles coordonnées bancaires.",
+		/* business e-mail compromise, as written: no "details" */
+		"Please pay invoice AT-4 to our new account; details will follow.",
+		"We have changed banks.",
+		"We have moved our banking to Barclays.",
+		"Please note that we have a new bank.",
+		"Kindly update your records with our new remittance info.",
+		"Kindly remit all payments to our alternative account.",
+		"Please make all future payments to the account below.",
+		"All future payments should be made to the account below.",
+		"Our regular account is currently under audit.",
+		"Due to a tax audit our account cannot receive payments.",
+		"Our account can't receive payments right now.",
+		"Our bank account is unable to receive transfers this week.",
+	};
+	/* and what honest mail says */
+	static const char *const honest[] = {
+		"Please pay to our account at Chase as usual.",
+		"Your account is under review.",
+		"We have a new account manager, Dana.",
+		"Our account can receive payments in EUR and USD.",
+		"Future invoices will be sent from billing@acmetel.example.",
+		"All future payments will be collected by direct debit.",
+		"We will never change our bank details by e-mail.",
+		"Please use the other account to log in.",
 	};
 	struct mail_payment_facts f;
 
@@ -566,6 +590,9 @@ changes_an_attacker_words_around(void **state)
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (!scan(texts[i]).bank_change)
 			fail_msg("\"%s\" is no bank change", texts[i]);
+	for (size_t i = 0; i < sizeof honest / sizeof honest[0]; i++)
+		if (scan(honest[i]).bank_change)
+			fail_msg("\"%s\" is a bank change", honest[i]);
 	f = scan("Please pay invoice AT-3 to IBAN GB82 WEST 1234 5698 7654 32 from now on.\n\n"
 		 "On Fri, 04 Sep 2026 AcmeTel Billing wrote:\n"
 		 "> Please pay by bank transfer to IBAN DE89 3704 0044 0532 0130 00.\n"
