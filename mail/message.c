@@ -466,7 +466,7 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 {
 	struct mail_address_list from;
 	char *body = NULL;
-	bool list;
+	bool list, freemail;
 
 	mail_attribute(opts->identity, h, &out->attribution);
 	mail_address_list_parse(h->from, &from);
@@ -492,10 +492,20 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 	 * verdict; the rest (half of some mailboxes) is scanned only when
 	 * it may give bank details at all. */
 	list = out->attribution.kind == MAIL_KIND_LIST;
-	if ((out->attribution.kind != MAIL_KIND_VENDOR && !list) ||
+	freemail = out->attribution.kind == MAIL_KIND_PERSONAL;
+	if ((out->attribution.kind != MAIL_KIND_VENDOR && !list && !freemail) ||
 	    out->attribution.direction != MAIL_DIR_IN || out->from.address == NULL ||
 	    (body = mail_body_text_of(file, BODY_READ_MAX)) == NULL)
 		return;
+	/* a freemail box under a vendor contact's name asking to be paid
+	 * is the scam (store/trust.c judges the name): its mail that may
+	 * give bank details is read for them */
+	if (freemail) {
+		if (mail_payment_may_give_details(body, strlen(body)))
+			mail_payment_scan(body, strlen(body), &out->trust.payment);
+		free(body);
+		return;
+	}
 	if (list) {
 		if (not_authenticated(&out->trust) ||
 		    mail_payment_may_give_details(body, strlen(body)))

@@ -35,7 +35,7 @@
 
 /* Bump when the judging below changes: every incoming message is judged
  * again on the next index run. */
-#define TRUST_RULES_REV "1"
+#define TRUST_RULES_REV "2"
 
 /* A learned authserv-id must top this many incoming messages, and more
  * than half of those with Authentication-Results. */
@@ -879,24 +879,32 @@ contact_spaced_out(struct vt_store *s, const char *name, char *contact, size_t c
 	return org;
 }
 
-/* Someone who names a known vendor while writing from another domain, or
- * a freemail sender under a contact's name. */
+/* Someone who names a known vendor while writing from another domain; a
+ * freemail sender under a contact's name; or, asking to be paid, a
+ * stranger's domain under a contact's name. */
 static vt_status
 judge_names(struct vt_store *s, struct vt_error *err)
 {
+	/* clang-format off */
 	sqlite3_stmt *st = vt_sql_prepare(
 		s,
-		"SELECT t.message_id, m.org, coalesce(n.name, g.display_name), m.kind"
+		"SELECT t.message_id, m.org, coalesce(n.name, g.display_name), m.kind,"
+		"  coalesce(g.asks_payment OR g.bank_change, 0)"
+		"   OR EXISTS (SELECT 1 FROM payment_details p WHERE p.message_id = m.message_id),"
+		"  m.kind = 1 AND NOT EXISTS (SELECT 1 FROM vendor_domains d"
+		"   JOIN vendors v ON v.id = d.vendor_id WHERE d.domain = m.org"
+		"   AND " RELATIONSHIP("d.domain") ")"
 		" FROM temp.trust_scope t CROSS JOIN messages m ON m.message_id = t.message_id"
 		" LEFT JOIN sightings n ON n.message_id = t.message_id AND n.field = 0"
 		" LEFT JOIN trust_signals g ON g.message_id = t.message_id"
 		" WHERE m.direction = 0 AND m.kind IN (1, 2)"
 		"  AND coalesce(n.name, g.display_name, '') <> ''",
 		err);
+	/* clang-format on */
 	struct known_names known = { 0 };
 	struct row *rows = NULL;
 	size_t n = 0;
-	vt_status rc = rows_read(s, st, 3, 1, &rows, &n, err);
+	vt_status rc = rows_read(s, st, 3, 3, &rows, &n, err);
 
 	if (rc == VT_OK && n > 0)
 		rc = known_names_load(s, &known, err);
@@ -921,15 +929,21 @@ judge_names(struct vt_store *s, struct vt_error *err)
 			rc = suspect(s, id, VT_SUSPECT_NAME, text, NULL, err);
 		free(text);
 		text = NULL;
-		/* a freemail sender with a vendor contact's full name */
-		if (rc == VT_OK && used == NULL && rows[i].num[0] == MAIL_KIND_PERSONAL &&
+		/* a freemail sender with a vendor contact's full name, or
+		 * one of a domain the user has no standing with asking to be
+		 * paid (people change jobs: not for that alone) */
+		bool freemail = rows[i].num[0] == MAIL_KIND_PERSONAL, money = rows[i].num[1];
+		bool stranger = rows[i].num[2];
+
+		if (rc == VT_OK && used == NULL && (freemail || (stranger && money)) &&
 		    strchr(name, ' ') != NULL && strchr(name, '@') == NULL) {
 			/* clang-format off */
 			sqlite3_stmt *c = vt_sql_prepare(
 				s,
 				"SELECT s.org FROM sightings s JOIN vendor_domains d ON d.domain = s.org"
 				" JOIN vendors v ON v.id = d.vendor_id"
-				" WHERE s.name = ? AND s.field = 0 AND " RELATIONSHIP("s.org") " LIMIT 1",
+				" WHERE s.name = ?1 AND s.field = 0 AND s.org <> ?2"
+				"  AND " RELATIONSHIP("s.org") " LIMIT 1",
 				err);
 			/* clang-format on */
 			char *contact_org = NULL;
@@ -938,6 +952,7 @@ judge_names(struct vt_store *s, struct vt_error *err)
 				rc = err ? err->status : VT_ERR_DB;
 			} else {
 				sqlite3_bind_text(c, 1, name, -1, SQLITE_STATIC);
+				sqlite3_bind_text(c, 2, org, -1, SQLITE_STATIC);
 				if (sqlite3_step(c) == SQLITE_ROW)
 					contact_org =
 						vt_strdup0((const char *)sqlite3_column_text(c, 0));
@@ -947,8 +962,10 @@ judge_names(struct vt_store *s, struct vt_error *err)
 				contact_org =
 					contact_spaced_out(s, name, contact, sizeof contact, err);
 			/* people write from home too: an address that wrote
-			 * before is somebody the user has heard from */
-			if (contact_org != NULL) {
+			 * before is somebody the user has heard from, unless it
+			 * asks to be paid (a scam's harmless first mail made its
+			 * second, with the new IBAN, a known correspondent's) */
+			if (contact_org != NULL && !money) {
 				int64_t before = 0;
 
 				rc = vt_sql_int(s,
@@ -962,8 +979,9 @@ judge_names(struct vt_store *s, struct vt_error *err)
 				}
 			}
 			if (rc == VT_OK && contact_org != NULL &&
-			    asprintf(&text, "%s (freemail) uses the name of %s, a contact at %s", b,
-				     contact[0] ? contact : name, contact_org) >= 0)
+			    asprintf(&text, "%s%s uses the name of %s, a contact at %s%s", b,
+				     freemail ? " (freemail)" : "", contact[0] ? contact : name,
+				     contact_org, freemail ? "" : ", and asks to be paid") >= 0)
 				rc = suspect(s, id, VT_SUSPECT_NAME, text, contact_org, err);
 			free(contact_org);
 			free(text);

@@ -261,6 +261,28 @@ contains "a contact's name spaced out is" "$check" \
 contains "and a vendor's" "$check" "globalpay.example uses the name of acmetel.example"
 is "all three, and nothing else" "$(vt count suspicious:name)" 3
 
+# ---- a contact's name, first harmless, then asking to be paid -------------------
+# the scam's first mail asks who pays the bills; its second, from the
+# same address, a new IBAN: an address that wrote before was someone the
+# user had heard from, and a domain of no standing under a contact's name
+# only someone who changed jobs
+scenario two-step
+mail "Ann Lee <ann.lee.acmetel@gmail.com>" "Quick question" "$LATER" "" \
+	"Hi Rich, who handles accounts payable these days? Our mail server is down.\n\nAnn\n"
+mail "Ann Lee <ann.lee.acmetel@gmail.com>" "Re: Quick question" "Tue, 06 Oct 2026 09:00:00 +0000" "" \
+	"Thanks Rich. Please pay invoice AT-3 for \$2,500.00 to IBAN $IBAN2.\n\nAnn\n"
+mail "Ann Lee <ann.lee@globalpay-services.example>" "Hello from my new job" "$LATER" "" \
+	"Hi Rich, I have moved to GlobalPay.\n\nAnn\n"
+mail "Ann Lee <ann.lee@globalpay-services.example>" "Invoice AT-3" "Tue, 06 Oct 2026 09:00:00 +0000" "" \
+	"Hi Rich, please pay invoice AT-3 for \$2,500.00 to IBAN $IBAN2.\n\nAnn\n"
+vt index --quiet
+check=$(vt check)
+is "the freemail box's money mail is flagged as its first was" \
+	"$(vt count 'from:ann.lee.acmetel@gmail.com and suspicious:name')" 2
+contains "and a stranger's domain under the contact's name asking to be paid" "$check" \
+	"globalpay-services.example uses the name of Ann Lee, a contact at acmetel.example, and asks to be paid"
+is "(not its mail of a new job)" "$(vt count 'from:globalpay-services.example and suspicious:yes')" 1
+
 # ---- a second Reply-To address --------------------------------------------------
 scenario replyto
 mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" \
