@@ -654,13 +654,16 @@ hyphenation(const struct dom *h, const struct dom *k, struct why *w)
 /*
  * The words impostors run into a vendor's name without a hyphen. A word
  * list, not any letters: "acmetelco" may be another company, and
- * "acmetelbilling" is nobody's but a forger's.
+ * "acmetelbilling" is nobody's but a forger's; nor is "acmetelinc" (a
+ * legal form is no new name: the one who writes as "Ann Lee" from it
+ * is imitating AcmeTel).
  */
 static const char *const added_words[] = {
-	"account", "accounts", "bank",     "billing",   "finance",  "global",     "group",
-	"help",    "invoice",  "invoices", "invoicing", "login",    "mail",       "online",
-	"pay",     "payment",  "payments", "portal",    "remit",    "remittance", "secure",
-	"service", "services", "support",  "team",      "treasury", "update",     "verify",
+	"account", "accounts", "bank",    "billing", "corp",     "finance",    "global",
+	"gmbh",    "group",    "help",    "inc",     "invoice",  "invoices",   "invoicing",
+	"llc",     "login",    "ltd",     "mail",    "official", "online",     "pay",
+	"payment", "payments", "plc",     "portal",  "remit",    "remittance", "secure",
+	"service", "services", "support", "team",    "treasury", "update",     "verify",
 };
 /* Words run in on one side: "secureacmetelbilling" has one a side,
  * "acmetelbillingteam" two on one. */

@@ -267,8 +267,13 @@ added_words_and_subdomains_are_found(void **state)
 	expect("secureacmetel.example", "acmetel.example", MAIL_LOOKALIKE_ADDITION, "secure added");
 	expect("acmetelpayments-portal.example", "acmetel.example", MAIL_LOOKALIKE_ADDITION,
 	       "payments-portal added");
+	/* a legal form run into the name is no other company's name */
+	expect("acmetelinc.example", "acmetel.example", MAIL_LOOKALIKE_ADDITION, "inc added");
+	expect("acmetelltd.co.uk", "acmetel.co.uk", MAIL_LOOKALIKE_ADDITION, "ltd added");
+	expect("acmetelgmbh.example", "acmetel.example", MAIL_LOOKALIKE_ADDITION, "gmbh added");
 	/* a word, not letters inside one */
 	expect_none("acmetelco.example", "acmetel.example");
+	expect_none("acmetelincubator.example", "acmetel.example");
 	expect_none("acmetelevision.example", "acmetel.example");
 	/* two words, on one side or both */
 	expect("secureacmetelbilling.example", "acmetel.example", MAIL_LOOKALIKE_ADDITION,
