@@ -341,8 +341,14 @@ read_document(GMimeMessage *file, const char *body, const struct mail_pdf_option
 
 	memset(doc, 0, sizeof *doc);
 	kind = mail_doc_classify(subject, body, strlen(body), names, n_names);
-	if (kind == MAIL_DOC_NONE)
+	if (kind == MAIL_DOC_NONE) {
+		/* no bill, but a PDF may say where to pay: "please see the
+		 * attached letter", its new IBAN there alone, was never
+		 * compared */
+		if (pdf != NULL && pdf->helper != NULL)
+			read_pdfs(file, subject, pdf, order, &from_pdf, payment, note, sizeof note);
 		return;
+	}
 	/* the structured data of a forwarded invoice is in the attached
 	 * message's HTML, after the forwarding note's own */
 	for (size_t i = 0; !has_data && i < HTML_PARTS_MAX &&

@@ -373,14 +373,15 @@ is "and demoted, no longer" "$(vt count suspicious:name)" 0
 # text layer or its invoice XML, and was never compared
 PDFGEN=$top_builddir/tests/pdfgen
 if [ -x "$PDFGEN" ] && command -v pdftotext >/dev/null; then
-	# with_pdf SUBJECT PDF: the vendor's mail with the PDF attached
+	# with_pdf SUBJECT PDF [TEXT]: the vendor's mail with the PDF attached
 	with_pdf() {
 		n=$((n + 1))
 		{
 			printf 'From: AcmeTel Billing <billing@acmetel.example>\nTo: Rich Miller <rich@northwind.example>\n'
 			printf 'Subject: %s\nDate: %s\nMessage-ID: <m%d@test>\n%b' "$1" "$LATER" "$n" "$OWN"
 			printf 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n--b\n'
-			printf 'Content-Type: text/plain; charset=utf-8\n\nDear customer, please find the invoice attached.\n\n--b\n'
+			printf 'Content-Type: text/plain; charset=utf-8\n\n%s\n\n--b\n' \
+				"${3:-Dear customer, please find the invoice attached.}"
 			printf 'Content-Type: application/pdf; name="invoice.pdf"\nContent-Disposition: attachment; filename="invoice.pdf"\n'
 			printf 'Content-Transfer-Encoding: base64\n\n'
 			base64 "$2"
@@ -410,6 +411,16 @@ XML
 	with_pdf "Invoice AT-4" "$TMP/xml.pdf"
 	vt index --quiet
 	is "and one in its invoice XML" "$(vt count suspicious:bank)" 2
+	# no bill: a letter, its IBAN in the PDF alone, whose PDF was not read
+	scenario letter
+	printf '%s\n' "50 780 AcmeTel Ltd" "50 750 Notice to our customers" \
+		"50 560 Beneficiary: AcmeTel Ltd" "50 545 IBAN: $IBAN2" | "$PDFGEN" "$TMP/letter.pdf"
+	with_pdf "Notice" "$TMP/letter.pdf" "Dear customer, please see the attached letter."
+	sed -i 's/invoice\.pdf/letter.pdf/g' "$D/mail/cur/$n:2,S"
+	vt index --quiet
+	contains "a new IBAN in the PDF of a mail that is no bill is flagged" "$(vt check)" \
+		"GB82WEST12345698765432 is new"
+	lacks "(and it is no bill)" "$(vt bill list)" "Notice"
 else
 	echo "# tests/pdfgen or pdftotext missing: the PDF cases skipped"
 fi
