@@ -522,10 +522,13 @@ rows_free(struct row *rows, size_t n)
 	free(rows);
 }
 
-/* Failed authentication, as the first header of a believed server says;
- * of list mail only where it is about money (a List-Id is the sender's
- * to write, and real posts of people at domains with DMARC fail it when
- * the list keeps their From). */
+/* Failed authentication, as the first header of a believed server that
+ * says so says; of list mail only where it is about money (a List-Id is
+ * the sender's to write, and real posts of people at domains with DMARC
+ * fail it when the list keeps their From). Not the topmost believed
+ * header alone: a server that appends its header at the end (Exim's
+ * add_header does) leaves the forger's own, under the server's name and
+ * passing, above it. */
 static vt_status
 judge_auth(struct vt_store *s, const char *authserv, struct vt_error *err)
 {
@@ -539,7 +542,7 @@ judge_auth(struct vt_store *s, const char *authserv, struct vt_error *err)
 		"   OR EXISTS (SELECT 1 FROM payment_details p WHERE p.message_id = m.message_id)))"
 		"  AND instr(',' || ?1 || ',', ',' || a.authserv_id || ',') > 0"
 		"  AND a.pos = (SELECT min(b.pos) FROM auth_results b WHERE b.message_id = a.message_id"
-		"   AND instr(',' || ?1 || ',', ',' || b.authserv_id || ',') > 0)",
+		"   AND instr(',' || ?1 || ',', ',' || b.authserv_id || ',') > 0 AND b.verdict = ?2)",
 		err);
 	struct row *rows;
 	size_t n;
@@ -547,8 +550,10 @@ judge_auth(struct vt_store *s, const char *authserv, struct vt_error *err)
 
 	if (authserv == NULL || *authserv == '\0')
 		return VT_OK;
-	if (st != NULL)
+	if (st != NULL) {
 		sqlite3_bind_text(st, 1, authserv, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, MAIL_AUTH_VERDICT_FAIL);
+	}
 	rc = rows_read(s, st, 3, 1, &rows, &n, err);
 	for (size_t i = 0; rc == VT_OK && i < n; i++)
 		if (rows[i].num[0] == MAIL_AUTH_VERDICT_FAIL)

@@ -323,6 +323,18 @@ vt index --quiet
 is "a DMARC failure in a second header of the user's server is seen" "$(vt count suspicious:auth)" 1
 is "and the forgery is not the trusted vendor's mail" "$(vt count vendor:acmetel)" 4
 
+# ---- the forger's header above the server's ----------------------------------------
+# a server that appends its header at the end (Exim's add_header) leaves
+# the forger's own, under the server's name and passing, topmost: it alone
+# was believed
+scenario appended
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" \
+	"Received: from mail.evil.example by mx.northwind.example; Mon, 05 Oct 2026 09:00:01 +0000\nAuthentication-Results: mx.northwind.example; dkim=pass header.d=acmetel.example; spf=pass smtp.mailfrom=acmetel.example; dmarc=pass header.from=acmetel.example\nReceived: from localhost by mail.evil.example; Mon, 05 Oct 2026 09:00:00 +0000\nAuthentication-Results: mx.northwind.example; spf=fail smtp.mailfrom=acmetel.example; dkim=none; dmarc=fail (p=reject) header.from=acmetel.example\n" \
+	"Dear customer,\n\nplease pay invoice AT-3 for \$2,500.00 to IBAN $IBAN1.\n"
+vt index --quiet
+contains "the server's failure below a forged pass is seen" "$(vt check)" \
+	"SPF and DMARC failed at mx.northwind.example"
+
 # ---- mail forged in the user's own name ------------------------------------------
 # "the CEO" asking for a payment, and "the user" writing to an impostor
 # to lend it a correspondent's standing: mail of the user's own domain
