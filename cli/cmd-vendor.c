@@ -195,6 +195,9 @@ cmd_vendor_bank(struct cli *cli, const struct cli_command *self, int argc, char 
 
 		if (vt_bank_accept(cli->store, argv[0], accept, &a, &err) != VT_OK)
 			return cli_error(&err);
+		/* the bills paying the accepted details count in the usual now */
+		if (a.changed && vt_documents_judge(cli->store, cli->cfg, &err) != VT_OK)
+			cli_print_error(NULL, &err);
 		return cli_print_action(cli, &a);
 	}
 	if (vt_bank_list(cli->store, argv[0], &list, &err) != VT_OK)

@@ -276,7 +276,15 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 			    " v.rate_currency, d.usual, d.usual_count, d.flag, v.rate_per, m.date,"
 			    " CASE WHEN d.org IN " VT_SQL_BILLING_PLATFORMS " THEN coalesce((SELECT"
 			    "  n.name FROM sightings n WHERE n.message_id = d.message_id"
-			    "  AND n.field = 0), '') ELSE '' END AS merchant"
+			    "  AND n.field = 0), '') ELSE '' END AS merchant,"
+			    /* the vendor's own mail paying new bank details (a
+			     * compromised mailbox) is judged as its bill, but
+			     * moves no usual either: the scam's bills made the
+			     * next bill of theirs usual (a new domain's first
+			     * bill, flagged for being first, does) */
+			    " EXISTS (SELECT 1 FROM suspicions x WHERE x.message_id = d.message_id"
+			    "  AND x.reason = '" VT_SUSPECT_BANK "'"
+			    "  AND x.detail NOT LIKE '" VT_FIRST_ASKS "%')"
 			    " FROM documents d JOIN vendor_domains vd ON vd.domain = d.org"
 			    " JOIN vendors v ON v.id = vd.vendor_id"
 			    " JOIN messages m ON m.message_id = d.message_id"
@@ -321,6 +329,7 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 		bool repeat;
 
 		const char *merchant = (const char *)sqlite3_column_text(st, 12);
+		bool counts = sqlite3_column_int(st, 13) == 0;
 
 		if (vendor != g.vendor_id || strcmp(currency, g.currency) != 0 ||
 		    strncmp(merchant, g.merchant, sizeof g.merchant - 1) != 0)
@@ -332,7 +341,7 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 		corrected = repeat && total != first_total;
 		/* the billing cycle counts the gap to this bill: a monthly
 		 * rate is known from the second bill on */
-		if (total > 0 && !repeat) {
+		if (total > 0 && !repeat && counts) {
 			if (g.last_date > 0)
 				ring_push(g.gaps, &g.n_gaps, &g.next_gap,
 					  (date - g.last_date) / 86400);
@@ -366,7 +375,7 @@ vt_documents_judge(struct vt_store *s, const struct vt_config *cfg, struct vt_er
 		}
 		/* the usual and the billing cycle take each reference once
 		 * (a corrected bill's period is counted already) */
-		if (total > 0 && !repeat)
+		if (total > 0 && !repeat && counts)
 			ring_push(g.recent, &g.n, &g.next, total);
 		if (sqlite3_column_type(st, 7) == (count > 0 ? SQLITE_INTEGER : SQLITE_NULL) &&
 		    (count == 0 || sqlite3_column_int64(st, 7) == usual) &&

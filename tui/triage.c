@@ -208,9 +208,13 @@ accept_bank(struct tui *t, const char *arg)
 			 "Verified with %.60s at a number you had before? (type yes) ", slug);
 		answer = tui_prompt(t, label, NULL, NULL);
 		memset(&err, 0, sizeof err);
-		if (answer != NULL && strcmp(answer, "yes") == 0)
-			tui_report(t, vt_bank_accept(t->store, slug, detail, &a, &err), &a, &err);
-		else
+		if (answer != NULL && strcmp(answer, "yes") == 0) {
+			vt_status rc = vt_bank_accept(t->store, slug, detail, &a, &err);
+
+			if (rc == VT_OK && a.changed)
+				tui_bills_judged_again(t);
+			tui_report(t, rc, &a, &err);
+		} else
 			tui_say(t, false, "not accepted");
 		free(answer);
 	}

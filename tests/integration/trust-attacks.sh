@@ -177,6 +177,23 @@ is "and all three are flagged again" "$(vt count suspicious:bank)" 3
 vt index --full-scan --quiet
 is "(the same after all the mail is judged again)" "$(vt count suspicious:bank)" 3
 
+# ---- the scam's bills and the vendor's usual -------------------------------------
+# the vendor's own mailbox, compromised, billing $9,000 three times to a
+# new IBAN: each was flagged, yet each moved the usual, and the next
+# $9,000 bill paying the real IBAN was the usual one
+scenario usual
+for i in 3 4 5; do
+	mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-$i" "Mon, 0$i Oct 2026 09:00:00 +0000" "$OWN" \
+		"Dear customer,\n\nplease pay invoice AT-$i for \$9,000.00 to IBAN $IBAN2.\n"
+done
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-6" "Mon, 09 Nov 2026 09:00:00 +0000" "$OWN" \
+	"Dear customer,\n\nplease pay invoice AT-6 for \$9,000.00 to IBAN $IBAN1.\n"
+vt index --quiet
+contains "bills paying new bank details move no usual" "$(vt bill check)" \
+	"AT-6             \$9,000.00: +260% against the usual \$2,500.00 (2 bills)"
+vt vendor bank acmetel --accept "$IBAN2" >/dev/null
+lacks "once the user accepts the details, they do" "$(vt bill check)" "AT-6"
+
 # ---- a forged List-Id -------------------------------------------------------------
 # list mail is no vendor's, so a forgery of the vendor's billing that
 # wrote a List-Id of its own was neither judged nor read for bank details
