@@ -448,8 +448,8 @@ mail_text_unquoted_len(const char *text, size_t len)
 	return len;
 }
 
-static bool
-is_reply(const char *subject)
+bool
+mail_subject_is_reply(const char *subject)
 {
 	static const char *const prefixes[] = { "re:", "aw:",  "sv:",  "antw:", "r:",
 						"rv:", "ref:", "re :", "tr:" };
@@ -540,7 +540,7 @@ mail_doc_classify(const char *subject, const char *text, size_t len,
 	char low[CLASSIFY_MAX];
 	struct hit h;
 
-	if (subject != NULL && !is_reply(subject)) {
+	if (subject != NULL && !mail_subject_is_reply(subject)) {
 		size_t n = strnlen(subject, sizeof low);
 
 		lower_copy(low, subject, n);
@@ -568,7 +568,7 @@ mail_doc_classify(const char *subject, const char *text, size_t len,
 		 * INV-2026-10 and will issue a credit of $5,300.00" answers a
 		 * dispute and is no bill of $5,300 */
 		if ((h = first_hit(text, low, n, true)).found &&
-		    !(subject != NULL && is_reply(subject) && !starts_line(low, h.at)))
+		    !(subject != NULL && mail_subject_is_reply(subject) && !starts_line(low, h.at)))
 			return h.kind;
 	}
 	return MAIL_DOC_NONE;

@@ -546,6 +546,9 @@ struct mail_document {
 	char note[64];                             /* why a PDF was not read ("timed out"), or "" */
 };
 
+/* Whether a subject answers another mail ("Re:", "AW:", "SV:"...). */
+bool mail_subject_is_reply(const char *subject);
+
 /*
  * What kind of document a vendor's message is, from its subject, the
  * first part of its text (quoted replies left out) and its attachments'

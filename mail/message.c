@@ -447,6 +447,23 @@ scan_html_alternative(GMimeMessage *file, struct mail_payment_facts *payment)
 	free(html);
 }
 
+/* The text read for bank details: the subject above the body (malloc'd),
+ * or NULL for the body alone. "Our bank details have changed" or a new
+ * IBAN in the subject, over a body naming neither, passed; a reply's
+ * subject is the question it answers ("Re: have your bank details
+ * changed?"), not the sender's word. */
+static char *
+payment_text(GMimeMessage *file, const char *body)
+{
+	const char *subject = g_mime_message_get_subject(file);
+	char *text;
+
+	if (subject == NULL || *subject == '\0' || mail_subject_is_reply(subject) ||
+	    asprintf(&text, "%s\n\n%s", subject, body) < 0)
+		return NULL;
+	return text;
+}
+
 /* A quote's "Valid until" is how long the offer holds, no contract's
  * end (a quote of laptops with a warranty line was suggested as a
  * maintenance contract ending then); a renewal quote's dates of the
@@ -471,7 +488,7 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 		   const struct mail_index_options *opts, struct mail_file_facts *out)
 {
 	struct mail_address_list from;
-	char *body = NULL;
+	char *body = NULL, *pay;
 	bool list, freemail;
 
 	mail_attribute(opts->identity, h, &out->attribution);
@@ -506,23 +523,29 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 	/* a freemail box under a vendor contact's name asking to be paid
 	 * is the scam (store/trust.c judges the name): its mail that may
 	 * give bank details is read for them */
+	pay = payment_text(file, body);
 	if (freemail) {
-		if (mail_payment_may_give_details(body, strlen(body)))
-			mail_payment_scan(body, strlen(body), &out->trust.payment);
+		if (mail_payment_may_give_details(pay ? pay : body, strlen(pay ? pay : body)))
+			mail_payment_scan(pay ? pay : body, strlen(pay ? pay : body),
+					  &out->trust.payment);
+		free(pay);
 		free(body);
 		return;
 	}
 	if (list) {
 		if (not_authenticated(&out->trust) ||
-		    mail_payment_may_give_details(body, strlen(body)))
-			mail_payment_scan(body, strlen(body), &out->trust.payment);
+		    mail_payment_may_give_details(pay ? pay : body, strlen(pay ? pay : body)))
+			mail_payment_scan(pay ? pay : body, strlen(pay ? pay : body),
+					  &out->trust.payment);
 		if (not_authenticated(&out->trust))
 			scan_html_alternative(file, &out->trust.payment);
+		free(pay);
 		free(body);
 		return;
 	}
 	out->has_signature = mail_signature_parse(body, out->from.name, &out->signature);
-	mail_payment_scan(body, strlen(body), &out->trust.payment);
+	mail_payment_scan(pay ? pay : body, strlen(pay ? pay : body), &out->trust.payment);
+	free(pay);
 	scan_html_alternative(file, &out->trust.payment);
 	read_document(file, body, opts->pdf, date_order_of(out->from.address), &out->document,
 		      &out->trust.payment);

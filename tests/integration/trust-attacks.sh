@@ -194,6 +194,22 @@ contains "bills paying new bank details move no usual" "$(vt bill check)" \
 vt vendor bank acmetel --accept "$IBAN2" >/dev/null
 lacks "once the user accepts the details, they do" "$(vt bill check)" "AT-6"
 
+# ---- in the subject alone ---------------------------------------------------------
+# the body names neither the change nor the new IBAN: the subject does
+scenario subject
+mail "AcmeTel Billing <billing@acmetel.example>" "Our bank details have changed" "$LATER" "$OWN" \
+	"Dear customer,\n\nplease update your records before paying invoice AT-3.\n"
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-4 - pay to IBAN $IBAN2" "$LATER" "$OWN" \
+	"Dear customer,\n\nthank you.\n"
+# a reply's subject is the user's question
+mail "Ann Lee <ann.lee@acmetel.example>" "Re: Have your bank details changed?" "$LATER" "$OWN" \
+	"No, Rich, they are as they were.\n"
+vt index --quiet
+check=$(vt check)
+contains "a bank change in the subject is flagged" "$check" "Our bank details have changed"
+contains "and a new IBAN there" "$check" "GB82WEST12345698765432 is new"
+is "(not a reply to the user's question)" "$(vt count suspicious:bank)" 2
+
 # ---- a forged List-Id -------------------------------------------------------------
 # list mail is no vendor's, so a forgery of the vendor's billing that
 # wrote a List-Id of its own was neither judged nor read for bank details
