@@ -358,6 +358,21 @@ read_document(GMimeMessage *file, const char *body, const struct mail_pdf_option
 		free(html);
 	}
 	mail_doc_read_text_dated(subject, body, strlen(body), MAIL_DECIMAL_UNKNOWN, order, &text);
+	/* the figures in the HTML form alone (what most mail clients show),
+	 * under a plain text naming none ("Your invoice AT-4 is ready"):
+	 * its jump went unchecked */
+	if (!text.has_total &&
+	    (html = mail_body_html_alternative_of(file, BODY_READ_MAX)) != NULL) {
+		struct mail_document shown = { 0 };
+
+		mail_doc_read_text_dated(subject, html, strlen(html), MAIL_DECIMAL_UNKNOWN, order,
+					 &shown);
+		if (shown.has_total) {
+			fill_from(&shown, &text);
+			text = shown;
+		}
+		free(html);
+	}
 	/* a newsletter's word is no document ("Invoice automation for
 	 * everyone", "Unser Angebot des Monats"): bulk mail is one only
 	 * with a document attached or a reference of its kind */

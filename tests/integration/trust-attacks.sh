@@ -210,6 +210,23 @@ contains "a bank change in the subject is flagged" "$check" "Our bank details ha
 contains "and a new IBAN there" "$check" "GB82WEST12345698765432 is new"
 is "(not a reply to the user's question)" "$(vt count suspicious:bank)" 2
 
+# ---- a bill's total in the HTML form alone --------------------------------------
+# the plain text names no amount ("your invoice is ready"), the HTML
+# beside it (what most mail clients show) a jump: it went unchecked
+scenario html-total
+n=$((n + 1))
+{
+	printf 'From: AcmeTel Billing <billing@acmetel.example>\nTo: Rich Miller <rich@northwind.example>\n'
+	printf 'Subject: Invoice AT-3\nDate: %s\nMessage-ID: <m%d@test>\n%b' "$LATER" "$n" "$OWN"
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary="a"\n\n'
+	printf -- '--a\nContent-Type: text/plain\n\nDear customer, your invoice AT-3 is ready.\n'
+	printf -- '--a\nContent-Type: text/html\n\n<p>Dear customer, your invoice AT-3 is ready.</p>'
+	printf '<table><tr><td>Amount due:</td><td>$9,000.00</td></tr></table>\n--a--\n'
+} >"$D/mail/cur/$n:2,S"
+vt index --quiet
+contains "a jump in the HTML form alone is flagged" "$(vt bill check)" \
+	"AT-3             \$9,000.00: +260% against the usual \$2,500.00 (2 bills)"
+
 # ---- a forged List-Id -------------------------------------------------------------
 # list mail is no vendor's, so a forgery of the vendor's billing that
 # wrote a List-Id of its own was neither judged nor read for bank details
