@@ -494,23 +494,27 @@ vt_documents_list(struct vt_store *s, const struct vt_document_filter *f,
 		/* One vendor's: a plain vd.vendor_id = ?2 lets sqlite start from the
 	 * vendor's domains (an OR with ?2 < 0 made it read every document:
 	 * 50 ms at 100,000 messages for each pane load). As vendor: has its
-	 * mail, not a forger's (failed authentication, someone else's name). */
-#define DOCUMENTS_OF_VENDOR                                                                        \
-	DOCUMENTS_SELECT " AND vd.vendor_id = ?2 AND d.message_id NOT IN (SELECT message_id"       \
-			 " FROM suspicions WHERE reason IN"                                        \
-			 " ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "'))" DOCUMENTS_REST
-	st = vt_sql_prepare(s,
-			    vendor_id >= 0
-				    ? (f->by_amount ? DOCUMENTS_OF_VENDOR DOCUMENTS_BY_AMOUNT
-						    : DOCUMENTS_OF_VENDOR DOCUMENTS_BY_DATE)
-				    : (f->by_amount ? DOCUMENTS_SELECT
-					       " AND ?2 < 0" DOCUMENTS_REST DOCUMENTS_BY_AMOUNT
-						    : DOCUMENTS_SELECT
-					       " AND ?2 < 0" DOCUMENTS_REST DOCUMENTS_BY_DATE),
-			    err);
+	 * mail, not a forger's (failed authentication, someone else's name),
+	 * in every vendor's list too (a forged bill was listed there as the
+	 * vendor's, to be paid). */
+#define NOT_FORGED                                                                                 \
+	" AND d.message_id NOT IN (SELECT message_id FROM suspicions WHERE reason IN"              \
+	" ('" VT_SUSPECT_AUTH "', '" VT_SUSPECT_NAME "'))"
+#define DOCUMENTS_OF_VENDOR DOCUMENTS_SELECT " AND vd.vendor_id = ?2" NOT_FORGED DOCUMENTS_REST
+	st = vt_sql_prepare(
+		s,
+		vendor_id >= 0
+			? (f->by_amount ? DOCUMENTS_OF_VENDOR DOCUMENTS_BY_AMOUNT
+					: DOCUMENTS_OF_VENDOR DOCUMENTS_BY_DATE)
+			: (f->by_amount ? DOCUMENTS_SELECT
+				   " AND ?2 < 0" NOT_FORGED DOCUMENTS_REST DOCUMENTS_BY_AMOUNT
+					: DOCUMENTS_SELECT
+				   " AND ?2 < 0" NOT_FORGED DOCUMENTS_REST DOCUMENTS_BY_DATE),
+		err);
 #undef DOCUMENTS_SELECT
 #undef DOCUMENTS_REST
 #undef DOCUMENTS_OF_VENDOR
+#undef NOT_FORGED
 #undef DOCUMENTS_BY_DATE
 #undef DOCUMENTS_BY_AMOUNT
 	if (st == NULL)

@@ -372,6 +372,7 @@ mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" \
 vt index --quiet
 is "a DMARC failure in a second header of the user's server is seen" "$(vt count suspicious:auth)" 1
 is "and the forgery is not the trusted vendor's mail" "$(vt count vendor:acmetel)" 4
+lacks "nor its bill, in the list of all bills" "$(vt bill list)" "AT-3"
 
 # ---- the forger's header above the server's ----------------------------------------
 # a server that appends its header at the end (Exim's add_header) leaves
