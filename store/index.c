@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "private.h"
 
@@ -20,6 +21,7 @@ struct index_run {
 	const struct vt_config *cfg;
 	const struct vt_index_ui *ui;
 	unsigned vendors_new;
+	int64_t started; /* when the run began: its new vendors' age */
 };
 
 static bool
@@ -486,7 +488,7 @@ again:
 		return vs;
 	if (a->kind != MAIL_KIND_VENDOR)
 		return VT_OK;
-	if ((vs = vt_vendor_for_org(r->s, a->org, &vendor_id, &created, err)) != VT_OK)
+	if ((vs = vt_vendor_for_org(r->s, a->org, r->started, &vendor_id, &created, err)) != VT_OK)
 		return vs;
 	if (created)
 		r->vendors_new++;
@@ -1012,7 +1014,7 @@ vt_index(struct vt_store *s, struct mail_db *db, const struct vt_config *cfg, bo
 	 volatile const sig_atomic_t *interrupted, const struct vt_index_ui *ui,
 	 struct vt_index_report *report, struct vt_error *err)
 {
-	struct index_run run = { .s = s, .cfg = cfg, .ui = ui };
+	struct index_run run = { .s = s, .cfg = cfg, .ui = ui, .started = (int64_t)time(NULL) };
 	struct mail_identity identity;
 	struct mail_index_options opts = { .identity = &identity,
 					   .full_scan = full_scan,

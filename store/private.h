@@ -107,9 +107,12 @@ vt_status vt_meta_set(struct vt_store *s, const char *key, const char *value, st
 /* ---- vendors.c ---- */
 
 /* The vendor that owns org, created in the generic bucket when new
- * (*created tells). */
-vt_status vt_vendor_for_org(struct vt_store *s, const char *org, int64_t *vendor_id, bool *created,
-			    struct vt_error *err);
+ * (*created tells), as made at made_at: an index run gives its start, so
+ * that vendors one run met are of one age (store/trust.c tells an
+ * original from its look-alike by the run that met each first, then by
+ * their mail's dates). */
+vt_status vt_vendor_for_org(struct vt_store *s, const char *org, int64_t made_at,
+			    int64_t *vendor_id, bool *created, struct vt_error *err);
 
 /* The vendor with this slug or domain, following merges (VT_ERR_USAGE
  * naming the value when there is none). */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "private.h"
 
@@ -442,7 +443,8 @@ vt_vendor_remove_domain(struct vt_store *s, const char *slug, const char *domain
 		if (rc == VT_ERR_NOT_FOUND) {
 			if (err != NULL)
 				memset(err, 0, sizeof *err);
-			rc = vt_vendor_for_org(s, domain, &new_id, &created, err);
+			rc = vt_vendor_for_org(s, domain, (int64_t)time(NULL), &new_id, &created,
+					       err);
 		}
 		if (rc == VT_OK)
 			rc = vt_sql_run(s, "UPDATE vendor_domains SET manual = 1 WHERE domain = ?",

@@ -90,8 +90,8 @@ unique_slug(struct vt_store *s, const char *org, char *out, size_t outlen, struc
 }
 
 vt_status
-vt_vendor_for_org(struct vt_store *s, const char *org, int64_t *vendor_id, bool *created,
-		  struct vt_error *err)
+vt_vendor_for_org(struct vt_store *s, const char *org, int64_t made_at, int64_t *vendor_id,
+		  bool *created, struct vt_error *err)
 {
 	sqlite3_stmt *st;
 	char slug[128], *name;
@@ -129,7 +129,7 @@ vt_vendor_for_org(struct vt_store *s, const char *org, int64_t *vendor_id, bool 
 	}
 	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)made_at);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	free(name);

@@ -488,4 +488,39 @@ else
 	echo "# tests/pdfgen or pdftotext missing: the PDF cases skipped"
 fi
 
+# ---- two look-alikes met in one run, seconds apart ----------------------------
+# In a first index the copy is the one whose mail is dated later, however
+# long the run took between the two: each vendor's age was the second it
+# was made, so a slow PDF between them made the original the copy (and
+# two indexes of one mailbox judged the pair both ways)
+D=$TMP/onerun
+mkdir -p "$D/mail/cur" "$D/mail/new" "$D/mail/tmp"
+printf '[store]\nmaildir = %s/mail\ndata = %s/data\n[identity]\nname = Rich Miller\naddresses = rich@northwind.example\n[pdf]\ntimeout = 2\n' \
+	"$D" "$D" >"$D/conf"
+# one FILE FROM DATE SUBJECT
+one() {
+	printf 'From: %s\nTo: Rich Miller <rich@northwind.example>\nSubject: %s\nDate: %s\nMessage-ID: <%s@test>\n\nHello.\n' \
+		"$2" "$4" "$3" "$1" >"$D/mail/cur/$1:2,S"
+}
+one a1 "Billing <billing@acrnetel.example>" "Mon, 02 Nov 2026 09:00:00 +0000" "Invoice AT-7"
+one a2 "Billing <billing@acrnetel.example>" "Tue, 03 Nov 2026 09:00:00 +0000" "Invoice AT-8"
+# a batch of the index's own between them (the store records a batch
+# after the index takes it)
+for i in $(seq 700); do
+	printf 'From: News <news@filler.example>\nTo: rich@northwind.example\nSubject: Issue %d\nDate: Mon, 02 Nov 2026 09:30:00 +0000\nMessage-ID: <f%d@test>\n\nNews.\n' \
+		"$i" "$i" >"$D/mail/cur/a3-$i:2,S"
+done
+printf 'From: Slow Co <billing@slow.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Invoice S-1\nDate: Mon, 02 Nov 2026 10:00:00 +0000\nMessage-ID: <b1@test>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nAttached.\n--b\nContent-Type: application/pdf; name="s.pdf"\nContent-Disposition: attachment; filename="s.pdf"\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--b--\n' \
+	>"$D/mail/cur/b1:2,S"
+one c1 "AcmeTel <billing@acmetel.example>" "Mon, 06 Jan 2020 09:00:00 +0000" "Invoice AT-1"
+one c2 "AcmeTel <billing@acmetel.example>" "Mon, 03 Feb 2020 09:00:00 +0000" "Invoice AT-2"
+# a PDF reader that takes its whole time limit
+printf '#!/bin/sh\nexec >&-\nexec sleep 60\n' >"$D/sleepy"
+chmod +x "$D/sleepy"
+VTRIAGE_PDF_HELPER=$D/sleepy "$VTRIAGE" --config "$D/conf" index --quiet 2>/dev/null
+check=$("$VTRIAGE" --config "$D/conf" check)
+contains "met in one run: the one whose mail is dated later is the copy" "$check" \
+	"acrnetel.example looks like acmetel.example"
+lacks "not the original, met seconds later" "$check" "acmetel.example looks like acrnetel.example"
+
 done_testing

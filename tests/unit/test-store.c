@@ -456,7 +456,7 @@ bucket_queries_do_not_grow_with_generic_vendors(void **state)
 		bool created;
 
 		snprintf(org, sizeof org, "vendor%d.example", i);
-		assert_int_equal(vt_vendor_for_org(f->store, org, &id, &created, &err), VT_OK);
+		assert_int_equal(vt_vendor_for_org(f->store, org, 0, &id, &created, &err), VT_OK);
 		assert_true(created);
 	}
 	assert_int_equal(vt_store_commit(f->store, &err), VT_OK);
@@ -480,7 +480,8 @@ slugs_stay_unique(void **state)
 	bool created;
 
 	for (size_t i = 0; i < 4; i++)
-		assert_int_equal(vt_vendor_for_org(f->store, orgs[i], &id, &created, &err), VT_OK);
+		assert_int_equal(vt_vendor_for_org(f->store, orgs[i], 0, &id, &created, &err),
+				 VT_OK);
 	char *s1 = vt_vendor_slug_for_org(f->store, "acme.com");
 	char *s2 = vt_vendor_slug_for_org(f->store, "acme.co.uk");
 	char *s3 = vt_vendor_slug_for_org(f->store, "acme.co.uk.example");
@@ -495,7 +496,7 @@ slugs_stay_unique(void **state)
 	free(s3);
 	free(s4);
 	/* the same organisation twice is the same vendor */
-	assert_int_equal(vt_vendor_for_org(f->store, "acme.com", &id, &created, &err), VT_OK);
+	assert_int_equal(vt_vendor_for_org(f->store, "acme.com", 0, &id, &created, &err), VT_OK);
 	assert_false(created);
 }
 
