@@ -1032,20 +1032,19 @@ unquoted(const char *text, size_t len, size_t *out_len)
 	return copy;
 }
 
-/* The length of the character at i that shows as nothing (zero-width
- * space, joiners, word joiner, BOM, soft hyphen). */
+/* The length of the character at i that shows as nothing (as the
+ * sanitiser knows them, and a soft hyphen, which shows only at a line's
+ * end), or 0. */
 static size_t
 invisible(const unsigned char *u, size_t n, size_t i)
 {
-	if (i + 1 < n && u[i] == 0xC2 && u[i + 1] == 0xAD)
-		return 2;
-	if (i + 2 >= n)
+	uint32_t cp;
+	size_t k;
+
+	/* (ASCII, most of any text, never is) */
+	if (u[i] < 0x80 || (k = mail_utf8_decode(u + i, n - i, &cp)) == 0)
 		return 0;
-	if ((u[i] == 0xE2 && u[i + 1] == 0x80 && u[i + 2] >= 0x8B && u[i + 2] <= 0x8D) ||
-	    (u[i] == 0xE2 && u[i + 1] == 0x81 && u[i + 2] == 0xA0) ||
-	    (u[i] == 0xEF && u[i + 1] == 0xBB && u[i + 2] == 0xBF))
-		return 3;
-	return 0;
+	return mail_invisible(cp) || cp == 0xAD ? k : 0;
 }
 
 /* text without the characters that show as nothing (malloc'd), or NULL
