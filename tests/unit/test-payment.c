@@ -225,7 +225,9 @@ ibans_are_found_grouped_unbroken_and_in_lower_case(void **state)
 		"B82WEST12345698765432",
 		"IBAN GB82 WE\xc2\xadST 1234 5698 7654 32",
 		/* and a variation selector, a word joiner, a BOM */
-		"IBAN GB82WE\xef\xb8\x8fST1234\xe2\x81\xa0" "5698\xef\xbb\xbf" "765432",
+		"IBAN GB82WE\xef\xb8\x8fST1234\xe2\x81\xa0"
+		"5698\xef\xbb\xbf"
+		"765432",
 		/* groups of other sizes after digits */
 		"IBAN GB82 WEST 123456 98765432",
 	};
