@@ -347,6 +347,8 @@ read_document(GMimeMessage *file, const char *body, const struct mail_pdf_option
 		 * compared */
 		if (pdf != NULL && pdf->helper != NULL)
 			read_pdfs(file, subject, pdf, order, &from_pdf, payment, note, sizeof note);
+		/* (why its PDF went unread, that the next run reads it) */
+		memcpy(doc->note, note, sizeof doc->note);
 		return;
 	}
 	/* the structured data of a forwarded invoice is in the attached

@@ -566,6 +566,17 @@ static const char *const migrations[] = {
 	 * once (store/index.c, reread_once: revision 4); a new store has
 	 * none */
 	"UPDATE meta SET value = '4' WHERE key = 'reread' AND NOT EXISTS (SELECT 1 FROM messages);",
+	/* 20 -> 21: why a message's PDF was not read, on every message: a
+	 * letter that is no bill ("please see the attached letter", its new
+	 * IBAN in the PDF alone) left for the next run, or timed out, was
+	 * never read again, having no document to say so */
+	"ALTER TABLE messages ADD COLUMN pdf_note TEXT NOT NULL DEFAULT '';"
+	/* (the tripwire stands aside: no count follows a message's note) */
+	"DROP TRIGGER messages_UPDATE_needs_counts;"
+	"UPDATE messages SET pdf_note = (SELECT d.note FROM documents d"
+	"  WHERE d.message_id = messages.message_id)"
+	" WHERE message_id IN (SELECT message_id FROM documents WHERE note LIKE 'PDF not read: %');"
+	VT_COUNTS_TRIPWIRE("messages", "UPDATE"),
 };
 /* clang-format on */
 

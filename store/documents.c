@@ -98,10 +98,6 @@ vt_document_record(struct vt_store *s, const struct mail_message_info *info, str
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return vt_sql_fail(s, err, rc, "record document");
-	/* the next run reads what this one left, even if it is killed: the
-	 * mark goes with the document, in its batch */
-	if (strcmp(d->note, "PDF not read: " MAIL_PDF_DEFERRED) == 0)
-		return vt_meta_set(s, "pdf_deferred", "1", err);
 	return VT_OK;
 }
 

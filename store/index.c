@@ -441,7 +441,8 @@ on_message(void *ctx, const struct mail_message_info *info, struct vt_error *err
 	st = vt_sql_prepare(
 		r->s,
 		"INSERT INTO messages (message_id, org, kind, direction, date, from_addr,"
-		" thread, subject, authserv, auto_reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" thread, subject, authserv, auto_reply, pdf_note)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		" ON CONFLICT (message_id) DO NOTHING",
 		err);
 	if (st == NULL)
@@ -463,6 +464,7 @@ again:
 				  : "",
 			  -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 10, info->auto_reply && a->direction == MAIL_DIR_IN);
+	sqlite3_bind_text(st, 11, info->document.note, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -481,6 +483,11 @@ again:
 		goto again;
 	}
 	if (info->thread_id != NULL && (vs = touch_thread(r->s, info->thread_id, err)) != VT_OK)
+		return vs;
+	/* the next run reads what this one left, even if it is killed: the
+	 * mark goes with the message, in its batch */
+	if (strcmp(info->document.note, "PDF not read: " MAIL_PDF_DEFERRED) == 0 &&
+	    (vs = vt_meta_set(r->s, "pdf_deferred", "1", err)) != VT_OK)
 		return vs;
 	if ((vs = vt_trust_record(r->s, info, err)) != VT_OK ||
 	    (vs = vt_document_record(r->s, info, err)) != VT_OK ||
@@ -739,11 +746,11 @@ reread_selected(sqlite3_stmt *st, struct mail_db *db, const struct mail_index_op
 
 /*
  * A PDF that timed out or ran out of memory under [pdf] timeout and
- * memory_mb is read again once either is raised: the mail whose document
- * notes a PDF not read is attributed again, which makes its document
- * anew; the PDF cache answers for those that failed otherwise (encrypted,
- * scanned) and reads again those that failed under lower limits
- * (mail/pdf.c, which alone knows which failures a limit causes).
+ * memory_mb is read again once either is raised: the mail that notes a
+ * PDF not read is attributed again, which makes its document anew; the
+ * PDF cache answers for those that failed otherwise (encrypted, scanned)
+ * and reads again those that failed under lower limits (mail/pdf.c,
+ * which alone knows which failures a limit causes).
  */
 static vt_status
 reread_pdfs_under_raised_limits(struct index_run *r, struct mail_db *db,
@@ -760,7 +767,8 @@ reread_pdfs_under_raised_limits(struct index_run *r, struct mail_db *db,
 	if (r->cfg->pdf_read && before != NULL && sscanf(before, "%ld %ld", &seconds, &mb) == 2 &&
 	    (r->cfg->pdf_timeout > seconds || r->cfg->pdf_memory_mb > mb)) {
 		st = vt_sql_prepare(
-			r->s, "SELECT message_id FROM documents WHERE note LIKE 'PDF not read: %'",
+			r->s,
+			"SELECT message_id FROM messages WHERE pdf_note LIKE 'PDF not read: %'",
 			err);
 		rc = reread_selected(st, db, opts, hooks, report, err);
 	}
@@ -771,7 +779,7 @@ reread_pdfs_under_raised_limits(struct index_run *r, struct mail_db *db,
 }
 
 /* PDFs an earlier run had no time left for ([pdf] run_seconds), read
- * now, after the run's new mail (their documents say so, and the store
+ * now, after the run's new mail (their messages say so, and the store
  * marks that some do). */
 static vt_status
 reread_deferred_pdfs(struct index_run *r, struct mail_db *db, const struct mail_index_options *opts,
@@ -783,7 +791,8 @@ reread_deferred_pdfs(struct index_run *r, struct mail_db *db, const struct mail_
 	vt_status rc = VT_OK;
 
 	if (deferred != NULL && r->cfg->pdf_read) {
-		st = vt_sql_prepare(r->s, "SELECT message_id FROM documents WHERE note = ?", err);
+		st = vt_sql_prepare(r->s, "SELECT message_id FROM messages WHERE pdf_note = ?",
+				    err);
 		if (st != NULL)
 			sqlite3_bind_text(st, 1, "PDF not read: " MAIL_PDF_DEFERRED, -1,
 					  SQLITE_STATIC);

@@ -484,6 +484,26 @@ XML
 	contains "a new IBAN in the PDF of a mail that is no bill is flagged" "$(vt check)" \
 		"GB82WEST12345698765432 is new"
 	lacks "(and it is no bill)" "$(vt bill list)" "Notice"
+	# two such letters in a run with time for one PDF: one times out, the
+	# other is left for the next run; a letter has no document to say
+	# so, and neither was ever read again
+	scenario letters-left
+	printf '[pdf]\ntimeout = 1\nrun_seconds = 1\n' >>"$D/conf"
+	for i in 1 2; do
+		printf '%s\n' "50 780 AcmeTel Ltd" "50 750 Notice $i to our customers" \
+			"50 560 Beneficiary: AcmeTel Ltd" "50 545 IBAN: $IBAN2" | "$PDFGEN" "$TMP/letter$i.pdf"
+		with_pdf "Notice $i" "$TMP/letter$i.pdf" "Dear customer, please see the attached letter."
+		sed -i 's/invoice\.pdf/letter.pdf/g' "$D/mail/cur/$n:2,S"
+	done
+	printf '#!/bin/sh\nexec >&-\nexec sleep 60\n' >"$D/sleepy"
+	chmod +x "$D/sleepy"
+	VTRIAGE_PDF_HELPER=$D/sleepy "$VTRIAGE" --config "$D/conf" index --quiet 2>/dev/null
+	is "(neither read)" "$(vt count suspicious:bank)" 0
+	vt index --quiet
+	is "the next run reads the letter left to it" "$(vt count suspicious:bank)" 1
+	sed -i 's/^timeout = 1$/timeout = 5/' "$D/conf"
+	vt index --quiet
+	is "and a raised [pdf] timeout the one that timed out" "$(vt count suspicious:bank)" 2
 else
 	echo "# tests/pdfgen or pdftotext missing: the PDF cases skipped"
 fi

@@ -296,6 +296,8 @@ the_wal_stays_empty_and_the_database_file_holds_everything(void **state)
 #define UNDO_SCHEMA_19                                                                             \
 	"DROP TABLE bank_accepted; ALTER TABLE trust_signals DROP COLUMN arrived;"                 \
 	"ALTER TABLE messages DROP COLUMN auto_reply;"
+/* and 20 -> 21's */
+#define UNDO_SCHEMA_21 "ALTER TABLE messages DROP COLUMN pdf_note;"
 
 static void
 suspicions_learn_their_organisation(void **state)
@@ -317,7 +319,7 @@ suspicions_learn_their_organisation(void **state)
 				     "DROP INDEX trust_signals_asks_payment;"
 				     "DROP TABLE snooze_marks;"
 				     "DROP TABLE snooze_changed;" UNDO_SCHEMA_16 UNDO_SCHEMA_17
-					     UNDO_SCHEMA_18 UNDO_SCHEMA_19
+					     UNDO_SCHEMA_18 UNDO_SCHEMA_19 UNDO_SCHEMA_21
 				     "PRAGMA user_version = 9",
 				     &err),
 			 VT_OK);
@@ -1005,6 +1007,7 @@ contact_counts_follow_the_sightings(void **state)
 	/* a store of before: counted whole as it opens */
 	assert_int_equal(vt_sql_exec(f->store,
 				     UNDO_SCHEMA_16 UNDO_SCHEMA_17 UNDO_SCHEMA_18 UNDO_SCHEMA_19
+					     UNDO_SCHEMA_21
 				     "INSERT INTO suspicions (message_id, reason, detail)"
 				     " VALUES ('sam-2@globex.example', 'name', 't');"
 				     "PRAGMA user_version = 15",
@@ -1019,6 +1022,35 @@ contact_counts_follow_the_sightings(void **state)
 	assert_int_equal(contact_messages(f, "globex", "sam.lee@globex.example"), 5);
 	assert_int_equal(org_mail_wrong(f), 0);
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM org_mail WHERE n IS NULL"), 0);
+}
+
+/* A store of before 21: the PDF its bills' documents say went unread is
+ * noted on their messages, where the runs after look for it. */
+static void
+unread_pdfs_of_before_are_read_again(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	char path[4200];
+
+	index_ok(f);
+	assert_int_equal(
+		vt_sql_exec(
+			f->store,
+			"UPDATE documents SET note = 'PDF not read: timed out'"
+			" WHERE message_id = (SELECT min(message_id) FROM documents);" UNDO_SCHEMA_21
+			"PRAGMA user_version = 20",
+			&err),
+		VT_OK);
+	vt_store_close(&f->store);
+	snprintf(path, sizeof path, "%s/vtriage.db", f->data);
+	assert_int_equal(vt_store_open(path, &f->store, &err), VT_OK);
+	assert_int_equal(sql_long(f,
+				  "SELECT count(*) FROM messages m JOIN documents d"
+				  " USING (message_id) WHERE m.pdf_note = 'PDF not read: timed out'"
+				  " AND d.message_id = (SELECT min(message_id) FROM documents)"),
+			 1);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE pdf_note <> ''"), 1);
 }
 
 /* A step of random changes: the n-th of pick's rows (modulo their count)
@@ -1587,6 +1619,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(a_changed_ignore_list_is_applied_whole_or_again,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(unread_pdfs_of_before_are_read_again, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(a_store_of_before_applies_a_new_list_everywhere,
 						setup, teardown),
 	};
