@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,8 +290,12 @@ round_run(const struct vt_sync_request *req, const bool *sync)
 				break;
 		}
 	}
-	/* What arrived is indexed even when a folder failed. */
-	if (!req->no_index && !*req->interrupted) {
+	/* What arrived is indexed even when a folder failed; a Maildir no
+	 * round ever made has nothing to index, and saying it is missing
+	 * under why the sync failed would send the user after the wrong
+	 * error. */
+	if (!req->no_index && !*req->interrupted &&
+	    (access(req->cfg->maildir, F_OK) == 0 || errno != ENOENT)) {
 		struct vt_index_ui iui = { .ctx = h->imap.ctx, .warning = h->index_warning };
 
 		if (h->indexing)

@@ -298,6 +298,7 @@ config far "host = 192.0.2.1"
 out=$($VTRIAGE --config "$TMP/far.conf" sync 2>&1)
 is "tls = none to a non-loopback host is a config error (exit 2)" "$?" "2"
 contains "and it says why" "$out" "loopback"
+lacks "and no index of a Maildir no sync made follows" "$out" "No such file or directory"
 
 # ---- a folder mbsync manages ----------------------------------------------------------
 config mb "folders = INBOX, Odd"
