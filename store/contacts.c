@@ -196,6 +196,13 @@ vt_sql_person_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
+	/* a name of one word once its title is gone ("Dana, PhD", ", Jr.")
+	 * is no person's: every Dana, or every such name, was one contact */
+	if (strchr(key + 2, ' ') == NULL) {
+		free(key);
+		sqlite3_result_null(ctx);
+		return;
+	}
 	sqlite3_result_text(ctx, key, -1, free);
 }
 

@@ -96,6 +96,15 @@ is "a Customer Success Manager is the account's rep" \
 	"$($V contact show jo.park@acmetel.example --format=json | json 'd["role"]')" account-rep
 is "\"Lee, Sam J.\" is Sam Lee, who moved on to vandelay" \
 	"$($V contact show sam.lee@globex.example --format=json | json 'd["vendors"]')" "['initech', 'globex', 'vandelay']"
+# a name that is one word once its title is gone is no person's name:
+# every Kim with a degree was one person
+printf 'From: "Kim, PhD" <kim@vandelay.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Lab results\nDate: Fri, 04 Dec 2026 11:00:00 +0000\nMessage-ID: <kim-vandelay@vandelay.example>\n\nHi Rich,\n\nattached.\n' \
+	>"$TMP/mail/INBOX/cur/kim-vandelay:2,S"
+printf 'From: "Kim, MD" <kim.ross@initech.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: Check-up\nDate: Fri, 04 Dec 2026 12:00:00 +0000\nMessage-ID: <kim-initech@initech.example>\n\nHi Rich,\n\nsee you.\n' \
+	>"$TMP/mail/INBOX/cur/kim-initech:2,S"
+$V index --quiet
+is "two people of one first name and a title are two" \
+	"$($V contact show kim@vandelay.example --format=json | json 'd["vendors"]')" "['vandelay']"
 $V contact set dana.whitfield@mail.acmetel.example --role account-rep >/dev/null
 is "a role is set" "$($V contact show dana.whitfield@mail.acmetel.example --format=json | json 'd["role"]')" account-rep
 is "a bad role exits 2" "$(status $V contact set dana.whitfield@mail.acmetel.example --role boss)" 2
