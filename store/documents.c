@@ -159,6 +159,7 @@ struct group {
 	char **refs;         /* the references seen, to count a reminder once */
 	int64_t *ref_totals; /* the total each was first billed at */
 	size_t n_refs;
+	struct vt_strmap ref_index; /* to the index in refs */
 };
 
 /* v into a ring of the last USUAL_WINDOW values (*n of them so far). */
@@ -202,6 +203,7 @@ group_reset(struct group *g, int64_t vendor_id, const char *merchant, const char
 		free(g->refs[i]);
 	free(g->refs);
 	free(g->ref_totals);
+	vt_strmap_clear(&g->ref_index);
 	memset(g, 0, sizeof *g);
 	g->vendor_id = vendor_id;
 	snprintf(g->merchant, sizeof g->merchant, "%s", merchant);
@@ -214,14 +216,16 @@ group_seen_ref(struct group *g, const char *ref, int64_t total, int64_t *first)
 {
 	char **grown;
 	int64_t *totals;
+	size_t *at;
+	bool added;
 
 	if (*ref == '\0')
 		return false;
-	for (size_t i = 0; i < g->n_refs; i++)
-		if (strcmp(g->refs[i], ref) == 0) {
-			*first = g->ref_totals[i];
-			return true;
-		}
+	if ((at = vt_strmap_get(&g->ref_index, ref)) != NULL) {
+		*first = g->ref_totals[*at];
+		return true;
+	}
+	/* (out of memory: the reference goes uncounted, as a new one) */
 	grown = realloc(g->refs, (g->n_refs + 1) * sizeof *grown);
 	if (grown != NULL)
 		g->refs = grown;
@@ -229,6 +233,10 @@ group_seen_ref(struct group *g, const char *ref, int64_t total, int64_t *first)
 	if (totals != NULL)
 		g->ref_totals = totals;
 	if (grown != NULL && totals != NULL && (grown[g->n_refs] = strdup(ref)) != NULL) {
+		if (vt_strmap_add(&g->ref_index, grown[g->n_refs], g->n_refs, &added) == NULL) {
+			free(grown[g->n_refs]);
+			return false;
+		}
 		totals[g->n_refs] = total;
 		g->n_refs++;
 	}

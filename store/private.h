@@ -156,6 +156,22 @@ vt_status vt_as_not_found(vt_status rc, struct vt_error *err);
 	" WHERE f.message_id = w.message_id AND f.reason = 'auth'))"
 /* clang-format on */
 
+/* ---- strmap.c ---- */
+
+/* Strings to numbers, found by hash. The keys are the caller's, and must
+ * outlive the map. */
+struct vt_strmap {
+	const char **keys; /* NULL: a free slot */
+	size_t *values;
+	size_t n, cap;
+};
+/* The number of key, or NULL when it is not in the map. */
+size_t *vt_strmap_get(const struct vt_strmap *m, const char *key);
+/* The number of key, put in with value first (*added); NULL when out of
+ * memory. */
+size_t *vt_strmap_add(struct vt_strmap *m, const char *key, size_t value, bool *added);
+void vt_strmap_clear(struct vt_strmap *m);
+
 /* ---- documents.c ---- */
 
 /* money_text(MINOR, CURRENCY) in SQL: "$7,800.00". */

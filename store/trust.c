@@ -27,6 +27,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1019,16 +1020,57 @@ enum {
 /* A bank detail a vendor's mail gave, as of the date walked to. */
 struct detail_seen {
 	const char *kind, *value; /* the rows' */
+	char *key;                /* "kind:value", its key in details_seen */
 	bool known;               /* in mail not judged suspicious, or accepted */
 };
 
-static struct detail_seen *
-seen_find(struct detail_seen *seen, size_t n, const char *kind, const char *value)
+/*
+ * The details of one vendor's mail walked so far, found by kind and
+ * value, with those it can count on listed apart: a vendor whose mail
+ * gives a new IBAN each time (a flood of it from one domain) made each
+ * run's walk compare every detail with every other, and those it can
+ * count on are few.
+ */
+struct details_seen {
+	struct detail_seen *items; /* in the order first seen */
+	size_t n;
+	struct vt_strmap by_key; /* to the index in items */
+	size_t *known;           /* indices of the known ones */
+	size_t n_known;
+};
+
+static void
+details_clear(struct details_seen *ds)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(seen[i].kind, kind) == 0 && strcmp(seen[i].value, value) == 0)
-			return &seen[i];
-	return NULL;
+	for (size_t i = 0; i < ds->n; i++)
+		free(ds->items[i].key);
+	free(ds->items);
+	free(ds->known);
+	vt_strmap_clear(&ds->by_key);
+	memset(ds, 0, sizeof *ds);
+}
+
+/* Room for the details of rows of one vendor (at most one each). */
+static bool
+details_begin(struct details_seen *ds, size_t rows)
+{
+	details_clear(ds);
+	ds->items = malloc((rows ? rows : 1) * sizeof *ds->items);
+	ds->known = malloc((rows ? rows : 1) * sizeof *ds->known);
+	return ds->items != NULL && ds->known != NULL;
+}
+
+static const struct detail_seen *
+seen_find(const struct details_seen *ds, const char *kind, const char *value)
+{
+	char *key;
+	size_t *at = NULL;
+
+	if (ds->n == 0 || asprintf(&key, "%s:%s", kind, value) < 0)
+		return NULL;
+	at = vt_strmap_get(&ds->by_key, key);
+	free(key);
+	return at ? &ds->items[*at] : NULL;
 }
 
 /* Whether the account number is inside the IBAN's national part, as a
@@ -1044,15 +1086,17 @@ account_in_iban(const char *account, const char *iban)
 /* Whether the detail is a known one of the other kind written otherwise:
  * the account inside a known IBAN, or an IBAN holding a known account. */
 static bool
-same_account_as_known(const struct detail_seen *seen, size_t n, const char *kind, const char *value)
+same_account_as_known(const struct details_seen *ds, const char *kind, const char *value)
 {
 	bool iban = strcmp(kind, "iban") == 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (seen[i].known && strcmp(seen[i].kind, kind) != 0 &&
-		    (iban ? account_in_iban(seen[i].value, value)
-			  : account_in_iban(value, seen[i].value)))
+	for (size_t i = 0; i < ds->n_known; i++) {
+		const struct detail_seen *d = &ds->items[ds->known[i]];
+
+		if (strcmp(d->kind, kind) != 0 &&
+		    (iban ? account_in_iban(d->value, value) : account_in_iban(value, d->value)))
 			return true;
+	}
 	return false;
 }
 
@@ -1080,30 +1124,39 @@ rows_group_end(const struct row *rows, size_t n, size_t i, int by)
  * one of the other kind written otherwise: a vendor that was paid by
  * IBAN asking for a transfer to a sort code and account number passed. */
 static char *
-differing_reason(const struct row *rows, size_t a, size_t b, const struct detail_seen *seen,
-		 size_t n_seen, int64_t earlier)
+differing_reason(const struct row *rows, size_t a, size_t b, const struct details_seen *ds,
+		 int64_t earlier)
 {
 	char *text = NULL;
 
 	for (size_t i = a; i < b; i++) {
 		const struct row *r = &rows[i];
 		const struct detail_seen *d;
+		size_t same_kind = SIZE_MAX, any = SIZE_MAX;
 
-		if ((r->num[2] & PAY_ACCEPTED) || n_seen == 0 ||
-		    same_account_as_known(seen, n_seen, r->col[1], r->col[2]))
+		if ((r->num[2] & PAY_ACCEPTED) || ds->n == 0 ||
+		    same_account_as_known(ds, r->col[1], r->col[2]))
 			continue;
 		const char *known = NULL;
 
-		d = seen_find((struct detail_seen *)seen, n_seen, r->col[1], r->col[2]);
+		d = seen_find(ds, r->col[1], r->col[2]);
 		if (d != NULL && d->known)
 			continue;
-		/* the one to compare it with: the newest the user can count on */
-		for (size_t k = 0; k < n_seen; k++)
-			if (seen[k].known && strcmp(seen[k].kind, r->col[1]) == 0)
-				known = seen[k].value;
-		for (size_t k = 0; known == NULL && k < n_seen; k++)
-			if (seen[k].known)
-				known = seen[k].value;
+		/* the one to compare it with: the newest of its kind the user
+		 * can count on, else the first of any */
+		for (size_t k = 0; k < ds->n_known; k++) {
+			size_t at = ds->known[k];
+
+			if (strcmp(ds->items[at].kind, r->col[1]) == 0 &&
+			    (same_kind == SIZE_MAX || at > same_kind))
+				same_kind = at;
+			if (at < any)
+				any = at;
+		}
+		if (same_kind != SIZE_MAX)
+			known = ds->items[same_kind].value;
+		else if (any != SIZE_MAX)
+			known = ds->items[any].value;
 		if (asprintf(&text, "bank details differ from %lld earlier %s mail%s: %s %s%s%s%s",
 			     (long long)earlier, r->col[3], earlier == 1 ? "" : "s", r->col[2],
 			     d ? "came before only in suspicious mail" : "is new",
@@ -1116,32 +1169,35 @@ differing_reason(const struct row *rows, size_t a, size_t b, const struct detail
 }
 
 /* The details of rows[a..b) (one message) seen: known when the message
- * counts (judged nothing, its sender the vendor's); false when out of
- * memory. */
+ * counts (judged nothing, its sender the vendor's). The vendor's rows
+ * fit (details_begin); false when out of memory. */
 static bool
-seen_add(struct detail_seen **seen, size_t *n, size_t *cap, const struct row *rows, size_t a,
-	 size_t b, bool counts)
+seen_add(struct details_seen *ds, const struct row *rows, size_t a, size_t b, bool counts)
 {
 	for (size_t i = a; i < b; i++) {
-		struct detail_seen *d = seen_find(*seen, *n, rows[i].col[1], rows[i].col[2]);
+		struct detail_seen *d = &ds->items[ds->n];
+		size_t *at;
+		bool added;
 
-		if (d == NULL) {
-			if (*n == *cap) {
-				size_t grown_cap = *cap ? *cap * 2 : 16;
-				struct detail_seen *grown =
-					realloc(*seen, grown_cap * sizeof *grown);
-
-				if (grown == NULL)
-					return false;
-				*seen = grown;
-				*cap = grown_cap;
-			}
-			d = &(*seen)[(*n)++];
+		if (asprintf(&d->key, "%s:%s", rows[i].col[1], rows[i].col[2]) < 0)
+			return false;
+		if ((at = vt_strmap_add(&ds->by_key, d->key, ds->n, &added)) == NULL) {
+			free(d->key);
+			return false;
+		}
+		if (added) {
 			d->kind = rows[i].col[1];
 			d->value = rows[i].col[2];
 			d->known = false;
+			ds->n++;
+		} else {
+			free(d->key);
 		}
-		d->known = d->known || counts || (rows[i].num[2] & PAY_ACCEPTED);
+		d = &ds->items[*at];
+		if (!d->known && (counts || (rows[i].num[2] & PAY_ACCEPTED))) {
+			d->known = true;
+			ds->known[ds->n_known++] = *at;
+		}
 	}
 	return true;
 }
@@ -1192,25 +1248,26 @@ judge_differing(struct vt_store *s, struct vt_error *err)
 		" ORDER BY p.vendor_id, p.date, p.message_id, p.kind, p.value";
 	/* clang-format on */
 	struct row *rows = NULL;
-	struct detail_seen *seen = NULL;
-	size_t n = 0, n_seen = 0, cap = 0;
+	struct details_seen seen = { 0 };
+	size_t n = 0;
 	vt_status rc = rows_read(s, vt_sql_prepare(s, walked, err), 4, 3, &rows, &n, err);
 
 	for (size_t v = 0; rc == VT_OK && v < n;) {
 		size_t v_end = rows_group_end(rows, n, v, 0);
 		int64_t earlier = 0;
 
-		n_seen = 0;
+		if (!details_begin(&seen, v_end - v))
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		for (size_t d = v; rc == VT_OK && d < v_end;) {
 			size_t d_end = rows_group_end(rows, n, d, 1), messages = 0;
 
 			/* mail of one date judged against the dates before */
 			for (size_t m = d; rc == VT_OK && m < d_end; messages++) {
 				size_t m_end = rows_group_end(rows, n, m, 2);
-				char *text = (rows[m].num[2] & PAY_VENDOR)
-						     ? differing_reason(rows, m, m_end, seen,
-									n_seen, earlier)
-						     : NULL;
+				char *text =
+					(rows[m].num[2] & PAY_VENDOR)
+						? differing_reason(rows, m, m_end, &seen, earlier)
+						: NULL;
 				char *like = text ? money_like(s, rows[m].col[0], err) : NULL;
 
 				if (text != NULL) {
@@ -1225,7 +1282,7 @@ judge_differing(struct vt_store *s, struct vt_error *err)
 			for (size_t m = d; rc == VT_OK && m < d_end;) {
 				size_t m_end = rows_group_end(rows, n, m, 2);
 
-				if (!seen_add(&seen, &n_seen, &cap, rows, m, m_end,
+				if (!seen_add(&seen, rows, m, m_end,
 					      !(rows[m].num[2] & (PAY_IMPOSTOR | PAY_WORDED))))
 					rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 				m = m_end;
@@ -1235,7 +1292,7 @@ judge_differing(struct vt_store *s, struct vt_error *err)
 		}
 		v = v_end;
 	}
-	free(seen);
+	details_clear(&seen);
 	rows_free(rows, n);
 	return rc;
 }

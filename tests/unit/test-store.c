@@ -1053,6 +1053,34 @@ unread_pdfs_of_before_are_read_again(void **state)
 	assert_int_equal(sql_long(f, "SELECT count(*) FROM messages WHERE pdf_note <> ''"), 1);
 }
 
+/* The walks' map of strings: every key put in is found with its number,
+ * through its growth, and no other is. */
+static void
+a_string_map_finds_what_was_put_in(void **state)
+{
+	struct vt_strmap m = { 0 };
+	char keys[3000][16];
+	bool added;
+
+	(void)state;
+	assert_null(vt_strmap_get(&m, "iban:x"));
+	for (size_t i = 0; i < 3000; i++) {
+		snprintf(keys[i], sizeof keys[i], "k%zu", i);
+		assert_non_null(vt_strmap_add(&m, keys[i], i, &added));
+		assert_true(added);
+	}
+	/* a key again keeps its first number */
+	assert_int_equal(*vt_strmap_add(&m, "k17", 99, &added), 17);
+	assert_false(added);
+	assert_int_equal(m.n, 3000);
+	for (size_t i = 0; i < 3000; i++)
+		assert_int_equal(*vt_strmap_get(&m, keys[i]), i);
+	assert_null(vt_strmap_get(&m, "k3000"));
+	assert_null(vt_strmap_get(&m, ""));
+	vt_strmap_clear(&m);
+	assert_null(vt_strmap_get(&m, "k1"));
+}
+
 /* A step of random changes: the n-th of pick's rows (modulo their count)
  * as ?1..?k of change, and n again as ?9 for its own draws. */
 static void
@@ -1575,6 +1603,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_draft_line_on_a_full_disk_leaves_the_draft_whole),
 		cmocka_unit_test(snooze_until_reads_tomorrow_and_weekdays),
+		cmocka_unit_test(a_string_map_finds_what_was_put_in),
 		cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
 		cmocka_unit_test_setup_teardown(exec_runs_statements_in_turn, setup, teardown),
 		cmocka_unit_test_setup_teardown(counts_triggers_are_made_by_their_writers, setup,
