@@ -1223,6 +1223,18 @@ money_like(struct vt_store *s, const char *message_id, struct vt_error *err)
 	return like;
 }
 
+/* A bank verdict of this run, into temp.bank_verdicts (judge_money). */
+static vt_status
+bank_verdict(struct vt_store *s, const char *message_id, const char *detail, const char *like_org,
+	     struct vt_error *err)
+{
+	return vt_sql_run(s,
+			  "INSERT OR IGNORE INTO temp.bank_verdicts (message_id, detail, like_org)"
+			  " VALUES (?, ?, ?)",
+			  "record suspicion", err, "ttt", message_id, detail,
+			  like_org ? like_org : "");
+}
+
 /*
  * Each vendor's payment mail walked in date order, what it can count on
  * growing as it goes: a message is judged against the details of the
@@ -1239,8 +1251,8 @@ judge_differing(struct vt_store *s, struct vt_error *err)
 		"SELECT p.message_id, p.kind, p.value, coalesce(v.name, m.org),"
 		"  p.vendor_id, p.date,"
 		"  (CASE WHEN " VT_SQL_NOT_IMPOSTOR("p.message_id") " THEN 0 ELSE 1 END)"
-		"  | (CASE WHEN EXISTS (SELECT 1 FROM suspicions b WHERE b.message_id = p.message_id"
-		"     AND b.reason = '" VT_SUSPECT_BANK "') THEN 2 ELSE 0 END)"
+		"  | (CASE WHEN EXISTS (SELECT 1 FROM temp.bank_verdicts b"
+		"     WHERE b.message_id = p.message_id) THEN 2 ELSE 0 END)"
 		"  | (CASE WHEN " ACCEPTED_FOR_VENDOR("p.vendor_id") " THEN 4 ELSE 0 END)"
 		"  | (CASE WHEN m.kind IN (1, 3) THEN 8 ELSE 0 END)"
 		" FROM temp.payments p CROSS JOIN messages m ON m.message_id = p.message_id"
@@ -1271,8 +1283,7 @@ judge_differing(struct vt_store *s, struct vt_error *err)
 				char *like = text ? money_like(s, rows[m].col[0], err) : NULL;
 
 				if (text != NULL) {
-					rc = suspect(s, rows[m].col[0], VT_SUSPECT_BANK, text, like,
-						     err);
+					rc = bank_verdict(s, rows[m].col[0], text, like, err);
 					rows[m].num[2] |= PAY_WORDED;
 				}
 				free(text);
@@ -1343,10 +1354,25 @@ judge_money(struct vt_store *s, struct vt_error *err)
 		"  AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.org = m.org AND e.kind = 1"
 		"   AND e.direction = 0 AND e.date < m.date) AND NOT " VT_SQL_WROTE_TO("m.org");
 	/* clang-format on */
+	/* This run's verdicts, then only what changed written: each run
+	 * judges all payment mail, and writing every verdict again (20,000
+	 * of them from one flooding domain) was most of a run. */
+	static const char verdicts[] =
+		"DROP TABLE IF EXISTS temp.bank_verdicts;"
+		"CREATE TEMP TABLE bank_verdicts (message_id TEXT NOT NULL, detail TEXT NOT NULL,"
+		" like_org TEXT NOT NULL, PRIMARY KEY (message_id, detail)) WITHOUT ROWID";
+	static const char changes[] =
+		"DELETE FROM suspicions WHERE reason = '" VT_SUSPECT_BANK "' AND NOT EXISTS"
+		" (SELECT 1 FROM temp.bank_verdicts t WHERE t.message_id = suspicions.message_id"
+		"  AND t.detail = suspicions.detail AND t.like_org = suspicions.like_org);"
+		"INSERT OR IGNORE INTO suspicions (message_id, reason, detail, like_org, org)"
+		" SELECT t.message_id, '" VT_SUSPECT_BANK "', t.detail, t.like_org,"
+		"  coalesce((SELECT org FROM messages WHERE message_id = t.message_id), '')"
+		" FROM temp.bank_verdicts t;"
+		"DROP TABLE temp.bank_verdicts";
 	struct row *rows = NULL;
 	size_t n = 0;
-	vt_status rc = vt_sql_run(s, "DELETE FROM suspicions WHERE reason = ?", "judge payments",
-				  err, "t", VT_SUSPECT_BANK);
+	vt_status rc = vt_sql_exec(s, verdicts, err);
 
 	/* The wording first: the walk counts on no detail of such mail. The
 	 * first mail of a domain after it: it says the domain is new, not
@@ -1365,12 +1391,12 @@ judge_money(struct vt_store *s, struct vt_error *err)
 			     *shown = NULL;
 
 			if (pass == 0) {
-				rc = suspect(s, rows[i].col[0], VT_SUSPECT_BANK,
-					     "says the bank details have changed", like, err);
+				rc = bank_verdict(s, rows[i].col[0],
+						  "says the bank details have changed", like, err);
 			} else if ((shown = mail_domain_display(rows[i].col[1])) != NULL &&
 				   asprintf(&text, VT_FIRST_ASKS "%s asks to be paid", shown) >=
 					   0) {
-				rc = suspect(s, rows[i].col[0], VT_SUSPECT_BANK, text, like, err);
+				rc = bank_verdict(s, rows[i].col[0], text, like, err);
 			}
 			free(text);
 			free(shown);
@@ -1380,7 +1406,7 @@ judge_money(struct vt_store *s, struct vt_error *err)
 		rows = NULL;
 		n = 0;
 	}
-	return rc;
+	return rc == VT_OK ? vt_sql_exec(s, changes, err) : rc;
 }
 
 vt_status

@@ -84,6 +84,15 @@ contains "a new IBAN above the old one quoted is flagged" "$check" "Re: Invoice 
 contains "and one beside the old one named" "$check" "Invoice AT-3"
 is "both, for their bank details" "$(vt count suspicious:bank)" 2
 contains "the reason names the new IBAN" "$check" "mails: GB82WEST12345698765432 is new"
+# an older invoice found later (another folder synced): the verdict is
+# judged again, and replaced, not kept beside its old wording
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-0" "Mon, 03 Aug 2026 10:00:00 +0000" "$OWN" \
+	"Dear customer,\n\nplease pay invoice AT-0 for \$2,500.00 to IBAN $IBAN1.\n"
+vt index --quiet
+check=$(vt check)
+contains "a verdict's wording follows the mail before it" "$check" "bank details differ from 3 earlier"
+lacks "and its old wording is gone" "$check" "bank details differ from 2 earlier"
+is "still one verdict each" "$(sqlite3 "$D/data/vtriage.db" "SELECT count(*) FROM suspicions WHERE reason = 'bank'")" 2
 
 # ---- an account number where the vendor was paid by IBAN ---------------------
 # the vendor's own mailbox (compromised) moving the payment to a UK or US
