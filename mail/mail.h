@@ -130,8 +130,10 @@ enum mail_direction {
  * (RFC 3834), X-Autoreply, X-Autorespond, Precedence: auto_reply (each
  * header's value, NULL when absent), or a subject an out-of-office
  * assistant writes ("Automatic reply:", "Out of Office:",
- * "Abwesenheitsnotiz:", ...). Not "auto-generated" alone: a vendor's
- * billing system sends its bills so. */
+ * "Abwesenheitsnotiz:", ...) or a help desk's receipt ("Request
+ * received: ...", mail/receipt.c). Not "auto-generated" alone: a
+ * vendor's billing system sends its bills so, Zendesk its agents'
+ * answers. */
 bool mail_is_auto_reply(const char *auto_submitted, const char *x_autoreply,
 			const char *x_autorespond, const char *precedence, const char *subject);
 

@@ -610,23 +610,37 @@ mail_is_auto_reply(const char *auto_submitted, const char *x_autoreply, const ch
 		if (g_ascii_strncasecmp(subject, prefixes[i], n) == 0)
 			return true;
 	}
-	return false;
+	return mail_receipt_subject(subject);
 }
 
-/* mail_is_auto_reply of the file's headers (the subject asked later). */
+/* Bytes of a machine-made mail read for a receipt's words: they come
+ * first. */
+#define RECEIPT_READ_MAX (4 * 1024)
+
+/* mail_is_auto_reply of the file's headers (the subject asked later),
+ * or a receipt a machine wrote: Auto-Submitted other than "no" (RFC
+ * 3834) or Exchange's X-Auto-Response-Suppress, and the receipt's
+ * words at the start of its text. Only mail to the user is read so. */
 static bool
-auto_reply_headers(GMimeMessage *file)
+auto_reply_of(GMimeMessage *file, enum mail_direction direction)
 {
 	static const char *const names[] = { "Auto-Submitted", "X-Autoreply", "X-Autorespond",
-					     "Precedence" };
-	char *v[4];
-	bool yes;
+					     "Precedence", "X-Auto-Response-Suppress" };
+	char *v[5], *body;
+	bool yes, machine;
 
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 5; i++)
 		v[i] = raw_header(file, names[i]);
 	yes = mail_is_auto_reply(v[0], v[1], v[2], v[3], NULL);
-	for (size_t i = 0; i < 4; i++)
+	machine = (v[0] != NULL && g_ascii_strncasecmp(v[0] + strspn(v[0], " \t"), "no", 2) != 0) ||
+		  v[4] != NULL;
+	for (size_t i = 0; i < 5; i++)
 		free(v[i]);
+	if (yes || !machine || direction != MAIL_DIR_IN ||
+	    (body = mail_body_text_of(file, RECEIPT_READ_MAX)) == NULL)
+		return yes;
+	yes = mail_receipt_opening(body);
+	free(body);
 	return yes;
 }
 
@@ -654,7 +668,7 @@ mail_file_facts_read(const char *path, const struct mail_index_options *opts,
 		.list_post = raw[4],
 	};
 	facts_from_headers(&h, file, opts, out);
-	out->auto_reply = auto_reply_headers(file);
+	out->auto_reply = auto_reply_of(file, out->attribution.direction);
 	for (size_t i = 0; i < 5; i++)
 		free(raw[i]);
 	g_object_unref(file);

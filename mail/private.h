@@ -170,6 +170,13 @@ vt_status mail_attachment_list_of(GMimeMessage *message, struct mail_attachment_
 /* The readable text of a parsed message (see mail_body_text); message may
  * be NULL (empty text). malloc'd. */
 char *mail_body_text_of(GMimeMessage *message, size_t max_bytes);
+/* A helpdesk's receipt of the user's mail (mail/receipt.c), by its
+ * subject ("Request received: ...", "[Acme] Ticket received - ...";
+ * NULL: none) or by its text's opening ("Your request (12345) has been
+ * received", "We have received your request #12345"; NULL: none). The
+ * words alone: the caller asks whether a machine wrote it. */
+bool mail_receipt_subject(const char *subject);
+bool mail_receipt_opening(const char *body);
 /* The same text with the HTML form of each alternative instead of its
  * plain text (what most mail clients show), or NULL when the message
  * has no such alternative. malloc'd. */

@@ -577,6 +577,10 @@ static const char *const migrations[] = {
 	"  WHERE d.message_id = messages.message_id)"
 	" WHERE message_id IN (SELECT message_id FROM documents WHERE note LIKE 'PDF not read: %');"
 	VT_COUNTS_TRIPWIRE("messages", "UPDATE"),
+	/* 21 -> 22: vendor mail in conversations the user wrote in is read
+	 * again once for helpdesk receipts (store/index.c, reread_once:
+	 * revision 5); a new store has none */
+	"UPDATE meta SET value = '5' WHERE key = 'reread' AND NOT EXISTS (SELECT 1 FROM messages);",
 };
 /* clang-format on */
 

@@ -828,8 +828,14 @@ static const struct {
 	 * no document, and one forwarded as an attached message is read
 	 * whole; what the readers before made of them stood till then */
 	{ "4", "SELECT message_id FROM documents" },
+	/* vendor mail in a conversation the user wrote in: since revision
+	 * 5 a helpdesk's receipt of the user's request is no answer to it
+	 * (mail/receipt.c) */
+	{ "5", "SELECT m.message_id FROM messages m"
+	       " WHERE m.kind = 1 AND m.direction = 0 AND m.auto_reply = 0 AND EXISTS"
+	       " (SELECT 1 FROM messages y WHERE y.thread = m.thread AND y.direction = 1)" },
 };
-#define REREAD_REV "4"
+#define REREAD_REV "5"
 
 static vt_status
 reread_once(struct index_run *r, struct mail_db *db, const struct mail_index_options *opts,

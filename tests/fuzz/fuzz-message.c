@@ -178,8 +178,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unlink(path);
 
 	/* the bytes as an address header (To: of a draft, [account] from),
-	 * and as every header attribution reads when GMime cannot read the
-	 * file and notmuch's decoded values are all there is */
+	 * as every header attribution reads when GMime cannot read the file
+	 * and notmuch's decoded values are all there is */
 	if ((value = malloc(size + 1)) != NULL) {
 		struct mail_headers h = { value, value, value, value, value };
 		struct mail_attribution attr;
@@ -192,6 +192,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mail_attribute(&me, &h, &attr);
 		check_string(attr.org, sizeof attr.org);
 		check_string(attr.list_org, sizeof attr.list_org);
+		/* and as a subject and a text a help desk's receipt may be */
+		(void)mail_receipt_subject(value);
+		(void)mail_receipt_opening(value);
 		free(value);
 	}
 	return 0;

@@ -134,13 +134,24 @@ away() {
 	printf 'From: %s\nTo: %s\nSubject: %s\nDate: %s\nMessage-ID: <%s@test>\nIn-Reply-To: <%s@test>\n%s\nI am out of the office until Monday.\n' \
 		"$2" "$ME" "$3" "$(ago "$4")" "$1" "$5" "$6" >"$M2/cur/$1:2,S"
 }
-for v in initrode vehement soylent; do
+for v in initrode vehement soylent wonka tyrell cyberdyne; do
 	printf 'From: %s\nTo: Jo <jo@%s.example>\nSubject: Delivery of order 12\nDate: %s\nMessage-ID: <%s1@test>\n\nWhen?\n' \
 		"$ME" "$v" "$(ago 9)" "$v" >"$M2/cur/${v}1:2,S"
 done
 away initrode2 "Jo <jo@initrode.example>" "Re: Delivery of order 12" 9 initrode1 "Auto-Submitted: auto-replied"
 away vehement2 "Jo <jo@vehement.example>" "Automatic reply: Delivery of order 12" 9 vehement1 "X-Mailer: Outlook"
 away soylent2 "Jo <jo@soylent.example>" "Re: Delivery of order 12" 8 soylent1 "Auto-Submitted: auto-generated"
+# a helpdesk's receipt answers nobody either, by its words: Zendesk marks
+# its agents' answers auto-generated too, and those answer
+zendesk="Auto-Submitted: auto-generated
+X-Auto-Response-Suppress: All
+X-Mailer: Zendesk Mailer"
+printf 'From: Wonka Support <support@wonka.example>\nTo: %s\nSubject: Re: Delivery of order 12\nDate: %s\nMessage-ID: <wonka2@test>\nIn-Reply-To: <wonka1@test>\n%s\n\n##- Please type your reply above this line -##\n\nYour request (12345) has been received and is being reviewed by our support staff.\n' \
+	"$ME" "$(ago 8)" "$zendesk" >"$M2/cur/wonka2:2,S"
+printf 'From: Tyrell Support <support@tyrell.example>\nTo: %s\nSubject: Re: Delivery of order 12\nDate: %s\nMessage-ID: <tyrell2@test>\nIn-Reply-To: <tyrell1@test>\n%s\n\nHi Rich, order 12 ships Monday.\n\n> We have received your request #4410.\n' \
+	"$ME" "$(ago 8)" "$zendesk" >"$M2/cur/tyrell2:2,S"
+printf 'From: Cyberdyne Help <help@cyberdyne.example>\nTo: %s\nSubject: Ticket Received - Delivery of order 12\nDate: %s\nMessage-ID: <cyberdyne2@test>\nIn-Reply-To: <cyberdyne1@test>\n\nA support representative will get back to you.\n' \
+	"$ME" "$(ago 8)" >"$M2/cur/cyberdyne2:2,S"
 printf 'From: Orders <orders@initrode.example>\nTo: %s\nSubject: Order confirmation 12\nDate: %s\nMessage-ID: <o12@test>\n\nThank you for your order.\n' \
 	"$ME" "$(ago 8)" >"$M2/cur/o12:2,S"
 printf 'From: Orders <orders@initrode.example>\nTo: %s\nSubject: Re: Order confirmation 12\nDate: %s\nMessage-ID: <o12a@test>\nIn-Reply-To: <o12@test>\nX-Autoreply: yes\n\nThis mailbox is not monitored.\n' \
@@ -152,8 +163,18 @@ is "an out-of-office reply leaves the thread waiting on the vendor, from the req
 	"$($W waiting --format=json | python3 -c '
 import json, sys
 print(sorted((x["vendor"], x["what"], x["days"]) for x in json.load(sys.stdin)))')" \
-	"[('initrode', 'order', 8), ('initrode', 'reply', 9), ('vehement', 'reply', 9)]"
-is "a mail made by a system (auto-generated) is an answer" "$($W count --output=threads waiting:me)" 1
+	"[('cyberdyne', 'reply', 9), ('initrode', 'order', 8), ('initrode', 'reply', 9), ('vehement', 'reply', 9), ('wonka', 'reply', 9)]"
+is "a mail made by a system (auto-generated) is an answer, a helpdesk agent's too" \
+	"$($W count --output=threads waiting:me)" 2
+# a store an older vtriage indexed, which took the receipts for answers,
+# reads its vendors' mail in conversations the user wrote in again once
+sqlite3 "$TMP/away-data/vtriage.db" "UPDATE meta SET value = '4' WHERE key = 'reread'"
+sqlite3 "$TMP/away-data/vtriage.db" "UPDATE messages SET auto_reply = 0 WHERE message_id = 'wonka2@test';
+	UPDATE meta SET value = '4' WHERE key = 'reread'"
+$W index --quiet
+is "an older store's receipt is read again: the thread waits" \
+	"$($W waiting wonka --format=json | python3 -c 'import json,sys; print([x["what"] for x in json.load(sys.stdin)])')" \
+	"['reply']"
 
 # an order confirmed, then shipped in a thread of its own: the shipping
 # notice is the news (and is followed up itself), the order is not

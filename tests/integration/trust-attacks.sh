@@ -279,7 +279,7 @@ mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-6" "Thu, 08 Oct 202
 vt index --quiet
 contains "and list mail only a stranger's server passed" "$(vt check)" "NL91ABNA0417164300 is new"
 is "(a store this vtriage made reads nothing again)" \
-	"$(sqlite3 "$D/data/vtriage.db" "SELECT value FROM meta WHERE key = 'reread'")" 4
+	"$(sqlite3 "$D/data/vtriage.db" "SELECT value FROM meta WHERE key = 'reread'")" 5
 # what a vtriage before read of the forgeries: no bank details, and no
 # verdict kept of the one no server authenticated
 sqlite3 "$D/data/vtriage.db" "DELETE FROM payment_details WHERE message_id IN ('m5@test', 'm7@test', 'm8@test', 'm10@test');

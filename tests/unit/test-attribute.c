@@ -234,12 +234,53 @@ auto_replies_are_told_from_answers(void **state)
 	assert_false(mail_is_auto_reply(NULL, NULL, NULL, NULL, NULL));
 }
 
+static void
+helpdesk_receipts_are_told_from_answers(void **state)
+{
+	(void)state;
+	assert_false(mail_receipt_opening(NULL));
+	assert_false(mail_receipt_opening(""));
+	/* by the subject Zendesk's and Freshdesk's triggers write, a
+	 * help desk's [name] before it */
+	assert_true(mail_is_auto_reply(NULL, NULL, NULL, NULL, "Your email was received: Stock"));
+	assert_true(mail_is_auto_reply(NULL, NULL, NULL, NULL, "[Request received] Order 77"));
+	assert_true(mail_is_auto_reply(NULL, NULL, NULL, NULL, "Ticket Received - Order 77"));
+	assert_true(
+		mail_is_auto_reply(NULL, NULL, NULL, NULL, "[Acme Support] Request received: x"));
+	assert_false(mail_is_auto_reply(NULL, NULL, NULL, NULL, "Re: Request received: Order 77"));
+	assert_false(mail_is_auto_reply(NULL, NULL, NULL, NULL, "[Acme Support] Re: Order 77"));
+	assert_false(mail_is_auto_reply(NULL, NULL, NULL, NULL, "Purchase request received"));
+	/* by the opening of its text, over lines and in any case */
+	assert_true(mail_receipt_opening("##- Please type your reply above this line -##\n\n"
+					 "Your request (12345) has been\nreceived and is being "
+					 "reviewed by our support staff."));
+	assert_true(mail_receipt_opening("Dear Rich,\n\nWe would like to acknowledge that we "
+					 "have received your request and a ticket has been "
+					 "created with Ticket ID - 4410."));
+	assert_true(mail_receipt_opening("Hello,\nWe\xe2\x80\x99ve received your request #12345."));
+	assert_true(mail_receipt_opening("Your request #12345 has been received."));
+	/* an answer, and an answer quoting the receipt far below */
+	assert_false(mail_receipt_opening("Hi Rich, the two parts ship Monday.\n\nAnn"));
+	assert_false(mail_receipt_opening("Your request for a quote: $1,200. It has been received "
+					  "well by our team, the price has been received from "
+					  "the factory."));
+	{
+		char answer[2048];
+
+		memset(answer, 'x', sizeof answer);
+		memcpy(answer, "The parts ship Monday. ", 23);
+		strcpy(answer + 1400, "> We have received your request #12345.");
+		assert_false(mail_receipt_opening(answer));
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(no_sender_is_no_vendor),
 		cmocka_unit_test(auto_replies_are_told_from_answers),
+		cmocka_unit_test(helpdesk_receipts_are_told_from_answers),
 		cmocka_unit_test(organisation_senders_are_vendors),
 		cmocka_unit_test(personal_senders_are_not_vendors),
 		cmocka_unit_test(discussion_lists_are_not_vendor_mail),
