@@ -52,6 +52,45 @@ vt_working_days_ago(time_t now, long days)
 	" (EXISTS" LINKED_ISSUES "i.closed >= last) AND NOT EXISTS" LINKED_ISSUES                  \
 	"i.closed IS NULL))"
 
+/* aside: the threads waiting on the vendor nobody need chase now,
+ * snoozed at time ?1 or settled. Few, and found from the few: the
+ * snoozes and the closed issues. */
+#define WITH_ASIDE                                                                                 \
+	"WITH snoozed(thread) AS (SELECT y.thread FROM snoozes z CROSS JOIN messages y"            \
+	"  ON y.message_id = z.message_id WHERE z.until > ?1),"                                    \
+	" closed(thread) AS (SELECT x.thread FROM issues i JOIN issue_links l"                     \
+	"  ON l.issue_id = i.id JOIN messages x ON x.message_id = l.message_id"                    \
+	"  WHERE i.closed IS NOT NULL AND i.withdrawn = 0),"                                       \
+	" aside(thread) AS (SELECT t.thread FROM (SELECT w.thread, (SELECT max(m.date)"            \
+	"  FROM messages m WHERE m.thread = w.thread AND m.kind = 1 AND m.auto_reply = 0) AS last" \
+	"  FROM thread_state w WHERE w.waiting = 1"                                                \
+	"  AND w.thread IN (SELECT thread FROM snoozed UNION SELECT thread FROM closed)) t"        \
+	"  WHERE t.thread IN (SELECT thread FROM snoozed) OR" SETTLED ")"
+
+sqlite3_stmt *
+vt_waiting_aside_stmt(struct vt_store *s, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(s, WITH_ASIDE " SELECT thread FROM aside", err);
+
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+	return st;
+}
+
+sqlite3_stmt *
+vt_waiting_vendor_stmt(struct vt_store *s, struct vt_error *err)
+{
+	sqlite3_stmt *st =
+		vt_sql_prepare(s,
+			       WITH_ASIDE " SELECT thread FROM thread_state WHERE waiting = 1"
+					  " EXCEPT SELECT thread FROM aside",
+			       err);
+
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+	return st;
+}
+
 /* The waiting threads and their last vendor-conversation message, of
  * vendor ?1 (0: all) and last before ?2 (a time; 0: any), not snoozed
  * nor settled. */

@@ -451,15 +451,30 @@ threads_query(struct vt_store *s, sqlite3_stmt *st, struct vt_error *err)
 
 /*
  * Conversations with a vendor in which the user took part, by who wrote
- * last: the user (waiting on the vendor) or the vendor (waiting on me).
+ * last: the user (waiting on the vendor, but for those the user snoozed
+ * or settled: nothing to chase there) or the vendor (waiting on me).
  * Threads the user never wrote in (newsletters, notices) wait on nobody.
  * Indexing keeps the answer on the messages (MAIL_PROP_WAITING).
  */
 static char *
 expand_waiting(struct vt_store *s, const char *value, struct vt_error *err)
 {
-	if (strcmp(value, "vendor") == 0)
-		return strdup("property:\"" MAIL_PROP_WAITING "=vendor\"");
+	if (strcmp(value, "vendor") == 0) {
+		/* one term, less the threads snoozed or settled (few) */
+		sqlite3_stmt *st = vt_waiting_aside_stmt(s, err);
+		char *aside = st ? threads_query(s, st, err) : NULL, *out = NULL;
+
+		if (aside != NULL && strcmp(aside, NO_MAIL) == 0)
+			out = strdup("property:\"" MAIL_PROP_WAITING "=vendor\"");
+		else if (aside != NULL &&
+			 asprintf(&out, "(property:\"" MAIL_PROP_WAITING "=vendor\" AND NOT (%s))",
+				  aside) < 0)
+			out = NULL;
+		if (aside != NULL && out == NULL)
+			vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		free(aside);
+		return out;
+	}
 	if (strcmp(value, "me") == 0)
 		return strdup("property:\"" MAIL_PROP_WAITING "=me\"");
 	if (strcmp(value, "overdue") == 0) {
@@ -1347,7 +1362,7 @@ vt_thread_marks_load(struct vt_store *s, unsigned what, struct vt_thread_marks *
 
 	memset(out, 0, sizeof *out);
 	if (what & VT_MARKS_WAITING) {
-		rc = collect(s, waiting_stmt(s, 1, err), &out->waiting_vendor, err);
+		rc = collect(s, vt_waiting_vendor_stmt(s, err), &out->waiting_vendor, err);
 		if (rc == VT_OK)
 			rc = collect(s, waiting_stmt(s, 2, err), &out->waiting_me, err);
 	}

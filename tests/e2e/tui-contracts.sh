@@ -57,6 +57,32 @@ ok ":sort date: newest first again" wait_for "newest first"
 first=$(screen | grep -n "Order 77" | cut -d: -f1)
 second=$(screen | grep -n "Racks" | cut -d: -f1)
 ok "the racks first now" test "$second" -lt "$first"
+# the order chased on the phone: an issue opened on its thread and
+# closed settles it; nothing to chase, so not in the Waiting folder
+keys j
+keys , i
+ok ",i asks the issue's title" wait_for "Issue title:"
+keys 'Order 77 late' Enter
+ok "the issue is opened" wait_for "opened issue #1"
+keys , c
+ok ",c asks which issue" wait_for "Close issue #:"
+keys Enter
+ok "and a note" wait_for "Closing note"
+keys 'called: ships Monday' Enter
+ok "closed" wait_for "closed issue #1"
+ok "the settled thread leaves waiting:vendor" wait_for "1/1  [waiting:vendor]"
+lacks "the order is not listed" "$(screen | head -3)" "Order 77"
+# the racks put away: listed with snoozed:yes, not marked W
+keys z
+ok "z asks until when" wait_for "Snooze until"
+keys 3d Enter
+ok "snoozed" wait_for "snoozed until"
+keys / 'snoozed:yes' Enter
+ok "snoozed:yes lists the racks" wait_for "Racks"
+lacks "not marked waiting on the vendor" "$(screen | grep 'Racks' | cut -c1-14)" "W"
+keys z
+keys Enter
+ok "back now" wait_for "the thread is back"
 keys / 'contract:suggested' Enter
 ok "the mail naming contract dates" wait_for "2 threads"
 keys / 'subject:"Your subscription"' Enter

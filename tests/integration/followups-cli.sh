@@ -90,6 +90,10 @@ all=$($V count '*')
 is "all mail is all mail but the snoozed" "$([ "$all" -gt 0 ] && echo "$all")" "$($V count 'not subject:"Order 77"')"
 is "an empty query too" "$($V count)" "$all"
 is "snoozed:yes finds it" "$($V count --output=threads snoozed:yes)" 1
+is "not marked waiting on the vendor: put away, it does not nag" \
+	"$($V search --format=json snoozed:yes | python3 -c 'import json,sys; print([t["waiting"] for t in json.load(sys.stdin)])')" \
+	"[None]"
+is "nor waiting:vendor" "$($V count 'snoozed:yes and waiting:vendor')" 0
 is "thread: names it, snoozed or not" "$($V count 'id:a1@test')" 1
 contains "snooze --list shows it" "$($V snooze --list)" "Order 77 delivery date  thread:"
 lacks "remind does not name it before its day" "$($V remind)" "back from snooze"
@@ -118,6 +122,10 @@ $V issue close 1 --note "called: ships Monday" >/dev/null
 lacks "closed since the user wrote: not waiting any more" "$($V waiting)" "Order 77"
 is "nor overdue" "$($V count --output=threads waiting:overdue)" 0
 lacks "nor in remind" "$($V remind | grep 'waiting on the vendor')" "Order 77"
+is "nor waiting:vendor, which the Waiting folder lists" "$($V count 'waiting:vendor and subject:"Order 77"')" 0
+is "nor marked waiting on the vendor in a list" \
+	"$($V search --format=json 'subject:"Order 77"' | python3 -c 'import json,sys; print([t["waiting"] for t in json.load(sys.stdin)])')" \
+	"[None]"
 # (closed a minute ago: the mail below is later by its Date's second too)
 sqlite3 "$TMP/data/vtriage.db" "UPDATE issues SET closed = closed - 60"
 msg a3 "$ME" "$ACME" "Re: Order 77 delivery date" 0 a2
