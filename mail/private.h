@@ -307,6 +307,12 @@ vt_status mail_summarise_threads(struct mail_db *db, const uint64_t *ids, long n
 				 vt_status (*fn)(void *ctx, const struct mail_thread *t,
 						 struct vt_error *err),
 				 void *ctx, struct vt_error *err);
+/* notmuch names a thread by its newest match: an out-of-office reply or
+ * a help desk's receipt, come last, named the conversation "Automatic
+ * reply: ..." (a subject mail_is_auto_reply knows). t's subject is then
+ * plain's, the first subject in the thread no machine wrote (NULL:
+ * none, the subject stays). -1 when out of memory. */
+int mail_thread_subject_by_people(struct mail_thread *t, const char *plain);
 /* Appends the tags the iterator gives to t's: -1 when out of memory. */
 int mail_thread_add_tags(struct mail_thread *t, notmuch_tags_t *tags);
 /* Adds what msg carries of suspicion to t's (struct mail_thread): -1

@@ -165,8 +165,7 @@ static int
 fill_thread(notmuch_thread_t *nt, struct mail_thread *t)
 {
 	notmuch_messages_t *msgs;
-
-	const char *s;
+	const char *s, *plain = NULL;
 
 	memset(t, 0, sizeof *t);
 	t->thread_id = strdup(notmuch_thread_get_thread_id(nt));
@@ -183,9 +182,18 @@ fill_thread(notmuch_thread_t *nt, struct mail_thread *t)
 		return -1;
 	/* every message's terms are read already: notmuch built the thread */
 	for (msgs = notmuch_thread_get_messages(nt); notmuch_messages_valid(msgs);
-	     notmuch_messages_move_to_next(msgs))
-		if (mail_thread_add_suspicion(t, notmuch_messages_get(msgs)) != 0)
+	     notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *msg = notmuch_messages_get(msgs);
+
+		if (mail_thread_add_suspicion(t, msg) != 0)
 			return -1;
+		/* (oldest first) */
+		if (plain == NULL && (s = notmuch_message_get_header(msg, "subject")) != NULL &&
+		    !mail_is_auto_reply(NULL, NULL, NULL, NULL, s))
+			plain = s;
+	}
+	if (mail_thread_subject_by_people(t, plain) != 0)
+		return -1;
 	return mail_thread_add_tags(t, notmuch_thread_get_tags(nt));
 }
 

@@ -105,6 +105,20 @@ reply_stripped(const char *subject)
 }
 
 int
+mail_thread_subject_by_people(struct mail_thread *t, const char *plain)
+{
+	char *s;
+
+	if (plain == NULL || !mail_is_auto_reply(NULL, NULL, NULL, NULL, t->subject))
+		return 0;
+	if ((s = strdup(*reply_stripped(plain) != '\0' ? reply_stripped(plain) : plain)) == NULL)
+		return -1;
+	free(t->subject);
+	t->subject = s;
+	return 0;
+}
+
+int
 mail_thread_fill_lone(notmuch_message_t *msg, const char *thread_id, struct mail_thread *t)
 {
 	const char *subject = notmuch_message_get_header(msg, "subject");
@@ -135,6 +149,7 @@ struct building {
 	struct mail_thread t;
 	char **authors, **matched_authors; /* each once, as they come */
 	size_t n_authors, n_matched_authors;
+	char *plain_subject; /* see mail_thread_subject_by_people */
 };
 
 static bool
@@ -203,6 +218,10 @@ add_message(struct building *b, notmuch_message_t *msg, bool matched)
 	if (author != NULL)
 		rc |= add_once(&b->authors, &b->n_authors, author);
 	if (t->subject == NULL && (t->subject = strdup(subject ? subject : "")) == NULL)
+		rc = -1;
+	if (b->plain_subject == NULL && subject != NULL &&
+	    !mail_is_auto_reply(NULL, NULL, NULL, NULL, subject) &&
+	    (b->plain_subject = strdup(subject)) == NULL)
 		rc = -1;
 	for (tags = notmuch_message_get_tags(msg); rc == 0 && notmuch_tags_valid(tags);
 	     notmuch_tags_move_to_next(tags))
@@ -363,7 +382,8 @@ mail_summarise_threads(struct mail_db *db, const uint64_t *ids, long n, const ch
 
 		/* a thread without a match is not this list's */
 		if (rc != VT_OK || t->matched == 0) {
-		} else if ((t->authors = authors_string(&b[i])) == NULL) {
+		} else if ((t->authors = authors_string(&b[i])) == NULL ||
+			   mail_thread_subject_by_people(t, b[i].plain_subject) != 0) {
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		} else {
 			if (t->n_tags > 1)
@@ -372,6 +392,7 @@ mail_summarise_threads(struct mail_db *db, const uint64_t *ids, long n, const ch
 		}
 		strings_free(b[i].authors, b[i].n_authors);
 		strings_free(b[i].matched_authors, b[i].n_matched_authors);
+		free(b[i].plain_subject);
 		mail_thread_clear(t);
 	}
 	strings_free(matches.ids, matches.n);

@@ -544,6 +544,19 @@ write_odd_mail(struct fixture *f)
 	test_write_message(f->mail, "trash3:2,S", "Sales <sales@globex.example>",
 			   "rich@northwind.example", "Binned alone", "trash3@globex.example",
 			   "Date: 08 Jan 2025 09:00:00 +0000\n", NULL);
+	/* an out-of-office reply last in a conversation, and one alone */
+	test_write_message(f->mail, "racks1:2,S", "Rich <rich@northwind.example>",
+			   "jo@vehement.example", "Racks for order 12", "racks1@northwind.example",
+			   "Date: 09 Jan 2025 09:00:00 +0000\n", NULL);
+	test_write_message(f->mail, "racks2:2,S", "Jo <jo@vehement.example>",
+			   "rich@northwind.example", "Automatic reply: Racks for order 12",
+			   "racks2@vehement.example",
+			   "Date: 09 Jan 2025 09:01:00 +0000\n"
+			   "In-Reply-To: <racks1@northwind.example>\n",
+			   NULL);
+	test_write_message(f->mail, "racks3:2,S", "Jo <jo@vehement.example>",
+			   "rich@northwind.example", "Automatic reply: racks",
+			   "racks3@vehement.example", "Date: 10 Jan 2025 09:00:00 +0000\n", NULL);
 }
 
 /* Threads of two messages, enough of them that a list of their
@@ -601,6 +614,8 @@ a_whole_list_is_notmuchs(void **state)
 		"nosuchword",
 		"vendor:globex and (offer or quote)",
 		"vendor:initech or vendor:globex",
+		"racks",
+		"from:jo",
 	};
 	struct vt_error err = { 0 };
 
@@ -618,6 +633,22 @@ a_whole_list_is_notmuchs(void **state)
 	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
 		for (long limit = -1; limit <= 8; limit++)
 			both_ways(f, queries[i], limit ? limit : 60, true);
+	/* a conversation an out-of-office reply ended is named by its
+	 * person's subject, whoever builds it; one alone keeps its own */
+	assert_int_equal(mail_search_threads(f->db, "from:jo", 0, -1, collect_whole, &pair, &err),
+			 VT_OK);
+	assert_int_equal(pair.n, 2);
+	assert_non_null(strstr(pair.at[0], "; Automatic reply: racks ("));
+	assert_non_null(strstr(pair.at[1], "; Racks for order 12 ("));
+	pair.at[1][strcspn(pair.at[1], " ")] = '\0';
+	assert_true(mail_thread_number(pair.at[1], &thread));
+	ids_clear(&pair);
+	assert_int_equal(mail_summarise_threads(f->db, &thread, 1, "from:jo", collect_whole, &pair,
+						&err),
+			 VT_OK);
+	assert_int_equal(pair.n, 1);
+	assert_non_null(strstr(pair.at[0], " [1/2] Jo| Rich; Racks for order 12 ("));
+	ids_clear(&pair);
 
 	/* A list whose messages are mostly of threads of several asks the
 	 * store which thread a message is in (the message's term list
