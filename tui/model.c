@@ -308,7 +308,9 @@ tui_threads_close(struct tui_threads *t)
 #define WIDE 120
 /* From this width the folder list shows unless hidden. */
 #define FOLDERS_BY_DEFAULT 150
+/* The panes' width at least, and at most this part of the screen. */
 #define PANES_W 40
+#define PANES_SHARE 3
 /* A thread list this wide gets the wide columns. */
 #define WIDE_COLUMNS 110
 
@@ -343,7 +345,14 @@ tui_layout_compute(int cols, int lines, bool panes_wanted, const struct tui_layo
 	out->threads_w = cols - out->threads_x;
 	if (panes_wanted && cols >= 40) {
 		if (cols >= WIDE) {
-			out->panes_w = PANES_W;
+			/* the list keeps its wide columns; the panes (history
+			 * lines, contacts' titles, issues' titles, whose ends 40
+			 * columns cut) take what a wide screen has beyond */
+			int spare = out->threads_w - 1 - WIDE_COLUMNS;
+
+			out->panes_w = spare > cols / PANES_SHARE ? cols / PANES_SHARE
+				       : spare > PANES_W          ? spare
+								  : PANES_W;
 			out->threads_w -= out->panes_w + 1;
 			out->panes_x = cols - out->panes_w;
 		} else {

@@ -252,6 +252,15 @@ start = row.index("Invoice AT-2026-11")
 end = row.index("\u2502", start) if "\u2502" in row[start:] else len(row.rstrip())
 print(end - start)')
 ok "the subject column is $subject_cols wide (>= 40)" test "$subject_cols" -ge 40
+# the panes take what the wide list leaves: more than 40 columns, so
+# that a history line shows its sender and subject
+panes_cols=$(screen | python3 -c '
+import sys
+row = [r for r in sys.stdin.read().splitlines() if "History:" in r][0]
+print(200 - row.rindex("\u2502") - 1)')
+ok "the panes are $panes_cols columns wide (> 55)" test "$panes_cols" -gt 55
+contains "a history line's sender and subject" "$(screen)" \
+	"< from billing@billing.acmetel.example: Invoice AT-"
 keys Q
 
 # SIGTERM: restored too

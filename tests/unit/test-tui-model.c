@@ -89,6 +89,16 @@ layout_collapses_panes_on_narrow_screens(void **state)
 				 l.threads_w -
 					 (l.date_w + 1 + 4 + 1 + l.vendor_w + 1 + l.authors_w + 1));
 	}
+	/* wide screens: the list keeps its wide columns, the panes take
+	 * the rest, up to a third of the screen */
+	tui_layout_compute(120, 40, true, NULL, &l);
+	assert_int_equal(l.panes_w, 40);
+	tui_layout_compute(200, 50, true, NULL, &l);
+	assert_true(l.panes_w > 55);
+	assert_true(l.threads_w >= 110);
+	assert_int_equal(l.threads_x + l.threads_w + 1 + l.panes_w, 200);
+	tui_layout_compute(400, 50, true, NULL, &l);
+	assert_int_equal(l.panes_w, 400 / 3);
 	/* the user's choices: folders shown at 80, no vendor column */
 	prefs.folders = 1;
 	prefs.vendor_w = 0;
