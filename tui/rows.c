@@ -109,12 +109,16 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 	bool unread = false, suspicious;
 	size_t n = 0;
 
-	if (t->threads.sort == TUI_SORT_AGE) /* how long it has been quiet */
-		snprintf(date, sizeof date, "%dd ago",
-			 th->newest < time(NULL) ? (int)((time(NULL) - th->newest) / 86400 % 100000)
-						 : 0);
-	else if (localtime_r(&th->newest, &tm) == NULL ||
-		 strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
+	if (t->threads.sort == TUI_SORT_AGE) { /* how long it has been quiet */
+		int days = th->newest < time(NULL)
+				   ? (int)((time(NULL) - th->newest) / 86400 % 100000)
+				   : 0;
+
+		snprintf(date, sizeof date, "%dd ago", days);
+		if ((int)strlen(date) > l->date_w)
+			snprintf(date, sizeof date, "%dd", days);
+	} else if (localtime_r(&th->newest, &tm) == NULL ||
+		   strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0)
 		snprintf(date, sizeof date, "?");
 	else if (l->date_w < 10) /* YY-MM-DD */
 		memmove(date, date + 2, strlen(date + 2) + 1);
@@ -158,8 +162,11 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 				    l->authors_w);
 	}
 	buf[0] = '\0';
+	/* as wide as the column: "3d ago" and "10d ago" keep the marks
+	 * after them in one column (and the amount drawn over the row in
+	 * its place) */
 	if (l->date_w > 0)
-		n += (size_t)snprintf(buf + n, len - n, "%s ", date);
+		n += (size_t)snprintf(buf + n, len - n, "%*s ", l->date_w, date);
 	if (n < len)
 		n += (size_t)snprintf(buf + n, len - n, "%s ", marks);
 	if (l->vendor_w > 0 && n < len)

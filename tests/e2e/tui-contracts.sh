@@ -52,6 +52,8 @@ first=$(screen | grep -n "Order 77" | cut -d: -f1)
 second=$(screen | grep -n "Racks" | cut -d: -f1)
 ok "the order chased ten days ago above the racks asked three days ago" test "$first" -lt "$second"
 contains "3 days for the racks" "$(screen | grep 'Racks')" "3d ago"
+col() { screen | grep "$1" | python3 -c 'import sys; print(sys.stdin.read().index(" W "))'; }
+is "10d ago and 3d ago: the marks in one column" "$(col 'Order 77')" "$(col 'Racks')"
 keys : 'sort date' Enter
 ok ":sort date: newest first again" wait_for "newest first"
 first=$(screen | grep -n "Order 77" | cut -d: -f1)
