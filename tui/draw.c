@@ -407,13 +407,10 @@ tui_draw(struct tui *t)
 		snprintf(count, sizeof count, "%ld/%zu", t->links_cur.sel + 1, t->pager.n_links);
 	else
 		tui_threads_where(&t->threads, t->tcur.sel, count, sizeof count);
-	snprintf(bar, sizeof bar, " %s  [%s]%s  %s%s%s", count,
+	snprintf(bar, sizeof bar, " %s  [%s]%s%s  %s%s%s", count,
 		 t->folder_query ? t->folder_query : "",
-		 t->threads.sort == TUI_SORT_DATE     ? ""
-		 : t->threads.sort == TUI_SORT_AMOUNT ? " by amount"
-		 : t->threads.sort == TUI_SORT_VENDOR ? " by vendor"
-		 : t->threads.sort == TUI_SORT_SENDER ? " by sender"
-						      : " by subject",
+		 t->threads.sort == TUI_SORT_DATE ? "" : " by ",
+		 t->threads.sort == TUI_SORT_DATE ? "" : tui_sort_name(t->threads.sort),
 		 t->n_pending ? "keys: " : "", t->n_pending ? ",  " : "", t->sync.status);
 	tui_put_mail_text(LINES - 2, 0, COLS, bar, tui_colour(t, C_BAR, A_REVERSE));
 	tui_put_text(LINES - 1, 0, COLS, t->message,

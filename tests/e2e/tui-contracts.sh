@@ -48,6 +48,8 @@ contains "alone" "$(screen)" "1 thread"
 contains "a waiting list shows how long it has waited" "$(screen | grep 'Order 77')" "10d ago"
 keys / 'waiting:vendor' Enter
 ok "waiting:vendor: both" wait_for "2 threads"
+contains "the bar says the longest waiting come first" "$(screen | tail -2 | head -1)" \
+	"[waiting:vendor] by age"
 first=$(screen | grep -n "Order 77" | cut -d: -f1)
 second=$(screen | grep -n "Racks" | cut -d: -f1)
 ok "the order chased ten days ago above the racks asked three days ago" test "$first" -lt "$second"
