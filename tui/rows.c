@@ -186,8 +186,10 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 					      (int)mail_utf8_prefix(is->title, 40), is->title);
 		}
 	}
-	/* in a Waiting folder: how long the thread has waited, first */
-	if (n < len && t->folder_query != NULL && strncmp(t->folder_query, "waiting:", 8) == 0) {
+	/* in a Waiting folder: how long the thread has waited, first,
+	 * unless the date column says it already (sorted by age) */
+	if (n < len && t->folder_query != NULL && strncmp(t->folder_query, "waiting:", 8) == 0 &&
+	    (t->threads.sort != TUI_SORT_AGE || l->date_w == 0)) {
 		long days = (long)((time(NULL) - th->newest) / 86400);
 
 		n += (size_t)snprintf(buf + n, len - n, "[%ldd] ", days < 0 ? 0 : days);

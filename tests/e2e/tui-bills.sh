@@ -94,14 +94,15 @@ contains "the issue before the subject" "$(screen | grep -F 'Invoice AT-2026-10 
 	"#1 0d Wrong October bill | Invoice AT-2026-10"
 keys q
 
-# a Waiting folder says how long each thread has waited
+# a Waiting folder says how long each thread has waited (sorted by age,
+# its order, in the date column)
 keys / 'waiting:vendor' Enter
 ok "the threads waiting on vendors" wait_for "thread"
 row=$(screen | grep -F "Dispute: invoice AT-2026-10")
 # Rich wrote last on 2026-11-06: whole days since then, by the time of day
 days=$(( ($(date +%s) - $(date -d 2026-11-06 +%s)) / 86400 ))
 case $row in
-*"[${days}d] Dispute"* | *"[$((days - 1))d] Dispute"*) waited=yes ;;
+*" ${days}d ago  W"* | *" $((days - 1))d ago  W"*) waited=yes ;;
 *) waited="no: $row" ;;
 esac
 is "the dispute has waited since Rich's last mail (${days} days)" "$waited" yes

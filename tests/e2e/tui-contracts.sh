@@ -56,8 +56,10 @@ ok "the order chased ten days ago above the racks asked three days ago" test "$f
 contains "3 days for the racks" "$(screen | grep 'Racks')" "3d ago"
 col() { screen | grep "$1" | python3 -c 'import sys; print(sys.stdin.read().index(" W "))'; }
 is "10d ago and 3d ago: the marks in one column" "$(col 'Order 77')" "$(col 'Racks')"
+lacks "said once: the subject keeps its columns" "$(screen | grep 'Racks')" "[3d]"
 keys : 'sort date' Enter
 ok ":sort date: newest first again" wait_for "newest first"
+contains "by date, the subject says how long it has waited" "$(screen | grep 'Racks')" "[3d] Racks"
 first=$(screen | grep -n "Order 77" | cut -d: -f1)
 second=$(screen | grep -n "Racks" | cut -d: -f1)
 ok "the racks first now" test "$second" -lt "$first"
