@@ -619,10 +619,11 @@ mail_is_auto_reply(const char *auto_submitted, const char *x_autoreply, const ch
 
 /* mail_is_auto_reply of the file's headers (the subject asked later),
  * or a receipt a machine wrote: Auto-Submitted other than "no" (RFC
- * 3834) or Exchange's X-Auto-Response-Suppress, and the receipt's
- * words at the start of its text. Only mail to the user is read so. */
+ * 3834), Exchange's X-Auto-Response-Suppress, or a help desk's mailbox
+ * (some desks mark nothing), and the receipt's words at the start of
+ * its text. Only mail to the user is read so. */
 static bool
-auto_reply_of(GMimeMessage *file, enum mail_direction direction)
+auto_reply_of(GMimeMessage *file, enum mail_direction direction, const char *from)
 {
 	static const char *const names[] = { "Auto-Submitted", "X-Autoreply", "X-Autorespond",
 					     "Precedence", "X-Auto-Response-Suppress" };
@@ -633,7 +634,7 @@ auto_reply_of(GMimeMessage *file, enum mail_direction direction)
 		v[i] = raw_header(file, names[i]);
 	yes = mail_is_auto_reply(v[0], v[1], v[2], v[3], NULL);
 	machine = (v[0] != NULL && g_ascii_strncasecmp(v[0] + strspn(v[0], " \t"), "no", 2) != 0) ||
-		  v[4] != NULL;
+		  v[4] != NULL || mail_receipt_desk(from);
 	for (size_t i = 0; i < 5; i++)
 		free(v[i]);
 	if (yes || !machine || direction != MAIL_DIR_IN ||
@@ -668,7 +669,7 @@ mail_file_facts_read(const char *path, const struct mail_index_options *opts,
 		.list_post = raw[4],
 	};
 	facts_from_headers(&h, file, opts, out);
-	out->auto_reply = auto_reply_of(file, out->attribution.direction);
+	out->auto_reply = auto_reply_of(file, out->attribution.direction, out->from.address);
 	for (size_t i = 0; i < 5; i++)
 		free(raw[i]);
 	g_object_unref(file);

@@ -177,6 +177,9 @@ char *mail_body_text_of(GMimeMessage *message, size_t max_bytes);
  * words alone: the caller asks whether a machine wrote it. */
 bool mail_receipt_subject(const char *subject);
 bool mail_receipt_opening(const char *body);
+/* Whether address (NULL: none) is a help desk's mailbox (support@,
+ * helpdesk@, noreply@ ...), which a receipt may come from unmarked. */
+bool mail_receipt_desk(const char *address);
 /* The same text with the HTML form of each alternative instead of its
  * plain text (what most mail clients show), or NULL when the message
  * has no such alternative. malloc'd. */

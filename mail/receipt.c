@@ -121,3 +121,38 @@ mail_receipt_opening(const char *body)
 	}
 	return false;
 }
+
+/* The mailboxes help desks answer from; not sales@ or info@, whose
+ * people answer a request with "we have received your request, our
+ * quote is attached". */
+static const char *const desk_mailboxes[] = {
+	"support",
+	"help",
+	"helpdesk",
+	"servicedesk",
+	"service",
+	"customerservice",
+	"customer.service",
+	"customer-service",
+	"care",
+	"tickets",
+	"ticket",
+	"noreply",
+	"no-reply",
+	"donotreply",
+	"do-not-reply",
+};
+
+bool
+mail_receipt_desk(const char *address)
+{
+	size_t n = address != NULL ? strcspn(address, "@+") : 0;
+
+	if (address == NULL || address[n] == '\0')
+		return false;
+	for (size_t i = 0; i < G_N_ELEMENTS(desk_mailboxes); i++)
+		if (strlen(desk_mailboxes[i]) == n &&
+		    g_ascii_strncasecmp(address, desk_mailboxes[i], n) == 0)
+			return true;
+	return false;
+}

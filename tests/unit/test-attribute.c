@@ -240,6 +240,12 @@ helpdesk_receipts_are_told_from_answers(void **state)
 	(void)state;
 	assert_false(mail_receipt_opening(NULL));
 	assert_false(mail_receipt_opening(""));
+	assert_false(mail_receipt_desk(NULL));
+	assert_false(mail_receipt_desk("support"));
+	assert_true(mail_receipt_desk("Support@initech.example"));
+	assert_true(mail_receipt_desk("no-reply+tickets@desk.example"));
+	assert_false(mail_receipt_desk("sales@initech.example"));
+	assert_false(mail_receipt_desk("supporter@initech.example"));
 	/* by the subject Zendesk's and Freshdesk's triggers write, a
 	 * help desk's [name] before it */
 	assert_true(mail_is_auto_reply(NULL, NULL, NULL, NULL, "Your email was received: Stock"));
