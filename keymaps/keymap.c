@@ -30,7 +30,7 @@ static const struct {
 	[KM_HALF_DOWN] = { "half-page-down", "half a page down" },
 	[KM_TOP] = { "top", "first line" },
 	[KM_BOTTOM] = { "bottom", "last line" },
-	[KM_OPEN] = { "open", "open the selected folder or thread" },
+	[KM_OPEN] = { "open", "open the selected folder or thread, or what a pane's line names" },
 	[KM_BACK] = { "back", "back one level (from a search: to its folder); quit from a folder" },
 	[KM_QUIT] = { "quit", "quit vtriage" },
 	[KM_SEARCH] = { "search", "search (notmuch syntax, vendor:, bucket:, waiting:, issue:)" },

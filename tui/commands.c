@@ -56,15 +56,8 @@ run_open(struct tui *t, enum km_action a, const char *arg)
 		t->focus = FOCUS_THREADS;
 	} else if (t->focus == FOCUS_THREADS) {
 		tui_open_thread(t);
-	} else if (t->focus == FOCUS_PANE + TUI_PANE_DOCUMENTS) {
-		/* a quote or bill: its thread */
-		const struct tui_pane_rows *rows = &t->panes.rows[TUI_PANE_DOCUMENTS];
-		long sel = t->pane_cur[TUI_PANE_DOCUMENTS].sel;
-
-		if (sel >= 0 && sel < (long)rows->count && rows->items[sel].ref != NULL)
-			tui_open_thread_id(t, rows->items[sel].ref,
-					   t->panes.vendor.n_domains ? t->panes.vendor.domains[0]
-								     : NULL);
+	} else if (t->focus >= FOCUS_PANE) {
+		tui_open_pane_row(t, t->focus - FOCUS_PANE);
 	}
 }
 

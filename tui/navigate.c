@@ -76,6 +76,48 @@ tui_open_thread_id(struct tui *t, const char *thread_id, const char *vendor_org)
 	t->message[0] = '\0';
 }
 
+void
+tui_open_pane_row(struct tui *t, int pane)
+{
+	const struct tui_pane_rows *rows = &t->panes.rows[pane];
+	long sel = t->pane_cur[pane].sel;
+	const char *ref = sel >= 0 && sel < (long)rows->count ? rows->items[sel].ref : NULL;
+	char *query = NULL, *quoted = NULL;
+
+	if (ref == NULL) {
+		tui_say(t, false, "nothing to open on this line");
+		return;
+	}
+	if (pane == TUI_PANE_DOCUMENTS) { /* a quote or bill: its thread */
+		tui_open_thread_id(t, ref,
+				   t->panes.vendor.n_domains ? t->panes.vendor.domains[0] : NULL);
+		return;
+	}
+	if (pane != TUI_PANE_HISTORY && pane != TUI_PANE_ISSUES && strchr(ref, '@') == NULL) {
+		tui_say(t, false, "%.80s has no address to list mail of", ref);
+		return;
+	}
+	if (pane == TUI_PANE_HISTORY) { /* a query already (panes.c) */
+		query = strdup(ref);
+	} else if (pane == TUI_PANE_ISSUES) { /* an issue's number */
+		if (asprintf(&query, "issue:%s", ref) < 0)
+			query = NULL;
+	} else if ((quoted = mail_query_quote(ref)) != NULL) { /* a contact's address */
+		if (asprintf(&query, "from:%s or to:%s", quoted, quoted) < 0)
+			query = NULL;
+	}
+	if (query != NULL && t->layout.panes_overlay) {
+		/* on a narrow screen the panes cover the list the search
+		 * fills: they step aside (P brings them back) */
+		t->panes_wanted = false;
+		tui_layout_compute(COLS, LINES, false, &t->layout_prefs, &t->layout);
+	}
+	if (query != NULL)
+		tui_run_search(t, query);
+	free(quoted);
+	free(query);
+}
+
 /* A text view (the pager, the help) scrolls: its top line moves. */
 static void
 scroll_view(struct tui *t, struct tui_cursor *c, long count, long delta)

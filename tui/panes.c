@@ -136,6 +136,31 @@ spend_sparkline(struct vt_store *s, const char *slug, char *out, size_t len)
 	}
 }
 
+/* What Enter on a history row lists (tui_open_pane_row): the mail a
+ * row of mail names (a message, a bill's check, a suspicion) or an
+ * issue's threads; NULL for the rest. false when out of memory. */
+static bool
+history_ref(const struct vt_event *e, char **ref)
+{
+	char *quoted;
+
+	*ref = NULL;
+	if (e->ref == NULL || *e->ref == '\0')
+		return true;
+	if (strncmp(e->kind, "issue-", 6) == 0) {
+		if (asprintf(ref, "issue:%s", e->ref) < 0)
+			*ref = NULL;
+		return *ref != NULL;
+	}
+	if (strcmp(e->kind, "message") != 0 && strcmp(e->kind, "bill-check") != 0 &&
+	    strcmp(e->kind, "suspicious") != 0)
+		return true;
+	if ((quoted = mail_query_quote(e->ref)) == NULL || asprintf(ref, "id:%s", quoted) < 0)
+		*ref = NULL;
+	free(quoted);
+	return *ref != NULL;
+}
+
 /* The vendor's timeline: "< " mail in, "> " mail out, "[kind]" the rest. */
 static vt_status
 load_history(struct vt_store *s, const char *slug, struct tui_pane_rows *out, struct vt_error *err)
@@ -174,7 +199,8 @@ load_history(struct vt_store *s, const char *slug, struct tui_pane_rows *out, st
 				     e->direction == MAIL_DIR_OUT ? ">" : "<", text);
 		} else
 			n = asprintf(&line, "%s [%s] %s", date, e->kind, e->summary);
-		if (n < 0 || !rows_add(out, line, e->ref))
+		if (n < 0 || !rows_add(out, line, NULL) ||
+		    !history_ref(e, &out->items[out->count - 1].ref))
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		free(line);
 	}

@@ -313,6 +313,10 @@ void tui_draw_amount(struct tui *t, const struct mail_thread *th, int y);
 
 /* The pager on one thread (from a pane row); vendor_org may be NULL. */
 void tui_open_thread_id(struct tui *t, const char *thread_id, const char *vendor_org);
+/* Enter on the selected line of a pane (enum tui_pane): a quote's or
+ * bill's thread opens; a history line of mail lists its thread, an
+ * issue's line the issue's threads, a contact's their mail. */
+void tui_open_pane_row(struct tui *t, int pane);
 void tui_find_next(struct tui *t, int dir);
 /* The thread count is known: said after a search, and a G waiting for it
  * goes to the last thread. */

@@ -32,6 +32,23 @@ links=$(vt issue list --format=json | python3 -c 'import json,sys; print(" ".joi
 contains "the issue has the invoice's mail" "$links" "acmetel-inv-2026-11@mail.acmetel.example"
 contains "and the linked thread's" "$links" "rich-dispute@northwind.example"
 
+# Enter on a pane's line lists what it names: the issue's threads, a
+# history line's thread, a contact's mail
+keys Tab Tab Tab
+keys Enter
+ok "Enter on the issue lists its threads" wait_for "Search: issue:1"
+ok "both of them" wait_for "2 threads"
+keys Tab G
+keys Enter
+ok "Enter on a history line of mail lists its thread" wait_for 'Search: id:"'
+ok "one thread" wait_for "1 thread"
+keys Tab Tab
+keys Enter
+ok "Enter on a contact lists their mail" wait_for 'Search: from:"'
+keys / 'vendor:acmetel' Enter
+ok "(acmetel's threads again)" wait_for "Invoice AT-2026-11"
+keys j
+
 # ,n renames, its name offered; ,u undoes it
 keys ,n
 ok ",n asks for the name" wait_for "Rename acmetel to: acmetel.example"

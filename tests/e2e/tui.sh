@@ -224,6 +224,14 @@ contains "the panes have the width" "$(screen)" "Quotes & bills"
 keys P
 lacks "P hides them again" "$(screen)" "History:"
 contains "and the list is back" "$(screen)" "Invoice AT-2026-11 from"
+# Enter on a pane's line over the list: the panes step aside for the
+# list it fills
+keys P G
+keys Enter
+ok "Enter on a history line lists its thread" wait_for 'Search: id:"'
+lacks "the panes no longer cover the list" "$(screen)" "History:"
+ok "the list shows" test "$(screen | sed -n 2p | cut -c1-2)" = "26"
+keys / 'vendor:acmetel' Enter
 lines=$(screen | wc -l)
 is "the screen has 24 lines" "$lines" 24
 
