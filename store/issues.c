@@ -81,6 +81,15 @@ link_thread(struct vt_store *s, struct mail_db *db, int64_t issue, const char *t
 
 	if (query == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	/* a search (subject:"...") taken for a thread id matched nothing
+	 * and said so as "thread:subject:...": say what a thread is */
+	if (strncmp(thread, "thread:", 7) != 0 && strncmp(thread, "id:", 3) != 0 &&
+	    (*thread == '\0' || thread[strspn(thread, "0123456789abcdefABCDEF")] != '\0')) {
+		free(query);
+		return vt_fail(err, VT_ERR_USAGE,
+			       "'%s' is not a thread: thread:ID as search lists it, or id:MSGID",
+			       thread);
+	}
 	if (strncmp(query, "id:", 3) == 0) {
 		rc = mail_for_each_message(db, query, first_thread, &found, err);
 		if (rc == VT_OK && found == NULL)

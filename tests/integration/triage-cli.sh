@@ -141,6 +141,11 @@ is "one --thread of several not found: exit 2" \
 	"$(status $V issue open acmetel x --thread "$thread" --thread thread:ffffffff)" 2
 is "and no issue opened" "$($V issue list --all --format=json | json 'len(d)')" 2
 is "a thread that does not exist exits 2" "$(status $V issue open acmetel x --thread thread:ffffffff)" 2
+is "a search given for a thread: exit 2" \
+	"$(status $V issue open acmetel x --thread 'subject:"Invoice AT-2026-11"')" 2
+contains "saying what a thread is" "$($V issue open acmetel x --thread 'subject:"Invoice AT-2026-11"' 2>&1)" \
+	"is not a thread: thread:ID as search lists it, or id:MSGID"
+is "(no issue opened)" "$($V issue list --all --format=json | json 'len(d)')" 2
 # a long title of accented letters: the journal keeps it cut whole
 # characters ("%.200s" cut "é" in two, and the history showed U+FFFD)
 E=$(printf '\303\251') FFFD=$(printf '\357\277\275')
