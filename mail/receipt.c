@@ -30,6 +30,13 @@ static const char *const subject_prefixes[] = {
 	"we've received your request",
 	"your request has been received",
 	"thanks for your inquiry (",
+	/* the languages of the out-of-office subjects (mail/message.c);
+	 * their accented letters compare as themselves */
+	"eingangsbestätigung",
+	"accusé de réception",
+	"acuse de recibo",
+	"ontvangstbevestiging",
+	"conferma di ricezione",
 };
 
 /* Lower case, one space for any run of white space; ’ written '. */
@@ -54,6 +61,19 @@ static const char *const opening_phrases[] = {
 	"this is an automatic reply",
 	"this is an automated acknowledg",
 	"this is an automatic acknowledg",
+	"wir haben ihre anfrage erhalten",
+	"ihre anfrage ist bei uns eingegangen",
+	"nous avons bien reçu votre demande",
+	"nous avons bien reçu votre message",
+	"votre demande a bien été reçue",
+	"votre demande a bien été enregistrée",
+	"hemos recibido su solicitud",
+	"hemos recibido tu solicitud",
+	"hemos recibido su mensaje",
+	"wij hebben uw verzoek ontvangen",
+	"we hebben je verzoek ontvangen",
+	"abbiamo ricevuto la sua richiesta",
+	"abbiamo ricevuto la tua richiesta",
 };
 
 bool

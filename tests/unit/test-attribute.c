@@ -265,6 +265,14 @@ helpdesk_receipts_are_told_from_answers(void **state)
 					 "created with Ticket ID - 4410."));
 	assert_true(mail_receipt_opening("Hello,\nWe\xe2\x80\x99ve received your request #12345."));
 	assert_true(mail_receipt_opening("Your request #12345 has been received."));
+	/* in the languages of the out-of-office subjects too */
+	assert_true(
+		mail_is_auto_reply(NULL, NULL, NULL, NULL, "Eingangsbestätigung: Bestellung 12"));
+	assert_true(mail_is_auto_reply(NULL, NULL, NULL, NULL, "[Acme] Accusé de réception - x"));
+	assert_true(
+		mail_receipt_opening("Guten Tag,\nwir haben Ihre Anfrage erhalten (Ticket 7)."));
+	assert_true(mail_receipt_opening("Bonjour, nous avons bien reçu votre demande n° 88."));
+	assert_true(mail_receipt_opening("Hola: hemos recibido su solicitud."));
 	/* an answer, and an answer quoting the receipt far below */
 	assert_false(mail_receipt_opening("Hi Rich, the two parts ship Monday.\n\nAnn"));
 	assert_false(mail_receipt_opening("Your request for a quote: $1,200. It has been received "
