@@ -1354,6 +1354,52 @@ load_issues(struct vt_store *s, struct vt_thread_marks *out, struct vt_error *er
 	return rc;
 }
 
+/* The threads waiting on anyone, sorted, with their last answer's time
+ * (index.c's thread_states leaves automatic mail out the same way). */
+static vt_status
+load_since(struct vt_store *s, struct vt_thread_marks *out, struct vt_error *err)
+{
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT t.thread, (SELECT max(m.date) FROM messages m WHERE m.thread = t.thread"
+		"  AND m.kind = 1 AND m.auto_reply = 0) FROM thread_state t"
+		" WHERE t.waiting IN (1, 2) ORDER BY t.thread",
+		err);
+	vt_status rc = VT_OK;
+	size_t cap = 0;
+	int step;
+
+	if (st == NULL)
+		return err ? err->status : VT_ERR_DB;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *thread = (const char *)sqlite3_column_text(st, 0);
+
+		if (thread == NULL || *thread == '\0')
+			continue;
+		if (out->n_since == cap) {
+			size_t grown_cap = cap ? cap * 2 : 64;
+			struct vt_thread_since *grown =
+				realloc(out->since, grown_cap * sizeof *grown);
+
+			if (grown == NULL) {
+				rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+				break;
+			}
+			out->since = grown;
+			cap = grown_cap;
+		}
+		if ((out->since[out->n_since].thread = strdup(thread)) == NULL) {
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+			break;
+		}
+		out->since[out->n_since++].since = (time_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc == VT_OK && step != SQLITE_DONE)
+		rc = vt_sql_fail(s, err, step, "read waiting threads");
+	return rc;
+}
+
 vt_status
 vt_thread_marks_load(struct vt_store *s, unsigned what, struct vt_thread_marks *out,
 		     struct vt_error *err)
@@ -1365,6 +1411,8 @@ vt_thread_marks_load(struct vt_store *s, unsigned what, struct vt_thread_marks *
 		rc = collect(s, vt_waiting_vendor_stmt(s, err), &out->waiting_vendor, err);
 		if (rc == VT_OK)
 			rc = collect(s, waiting_stmt(s, 2, err), &out->waiting_me, err);
+		if (rc == VT_OK)
+			rc = load_since(s, out, err);
 	}
 	if (rc == VT_OK && (what & VT_MARKS_OPEN_ISSUE))
 		rc = collect(s, issue_stmt(s, 1, -1, err), &out->open_issue, err);
@@ -1403,6 +1451,15 @@ const struct vt_thread_issue *
 vt_thread_issue_of(const struct vt_thread_marks *m, const char *thread_id)
 {
 	return find_by_thread(m->issues, m->n_issues, sizeof *m->issues, thread_id);
+}
+
+time_t
+vt_thread_waiting_since(const struct vt_thread_marks *m, const char *thread_id)
+{
+	const struct vt_thread_since *w =
+		find_by_thread(m->since, m->n_since, sizeof *m->since, thread_id);
+
+	return w != NULL ? w->since : 0;
 }
 
 const struct vt_thread_amount *
@@ -1531,4 +1588,9 @@ vt_thread_marks_clear(struct vt_thread_marks *m)
 	free(m->issues);
 	m->issues = NULL;
 	m->n_issues = 0;
+	for (size_t i = 0; i < m->n_since; i++)
+		free(m->since[i].thread);
+	free(m->since);
+	m->since = NULL;
+	m->n_since = 0;
 }

@@ -805,8 +805,15 @@ struct vt_thread_issue {
 	time_t opened;
 	char *title; /* the user's words */
 };
+/* Since when a thread waits: its last answer, automatic mail left out. */
+struct vt_thread_since {
+	char *thread;
+	time_t since;
+};
 struct vt_thread_marks {
 	struct vt_thread_set waiting_vendor, waiting_me, open_issue;
+	struct vt_thread_since *since; /* by thread id: those waiting on anyone */
+	size_t n_since;
 	/* the suspicious threads are thousands in a big mailbox: asked of
 	 * the store a thread at a time, as a list shows them, the answers
 	 * kept (vt_thread_marks_suspicious) */
@@ -824,6 +831,10 @@ struct vt_thread_marks {
 /* The thread's open issue, or NULL. */
 const struct vt_thread_issue *vt_thread_issue_of(const struct vt_thread_marks *m,
 						 const char *thread_id);
+/* Since when the thread waits (on the vendor or the user): its last
+ * message that answered, an out-of-office reply or a help desk's
+ * receipt after it not counted; 0 when it waits on no one. */
+time_t vt_thread_waiting_since(const struct vt_thread_marks *m, const char *thread_id);
 /* The thread's amount, or NULL. */
 const struct vt_thread_amount *vt_thread_amount_of(const struct vt_thread_marks *m,
 						   const char *thread_id);

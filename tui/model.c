@@ -109,6 +109,15 @@ tui_threads_load_marks(struct tui_threads *t, struct vt_store *s, struct vt_erro
 	if (rc == VT_OK) {
 		vt_thread_marks_clear(&t->marks);
 		t->marks = marks;
+		/* a Waiting folder opens sorted by age before the marks
+		 * are read (idle, after the first paint): its order, by
+		 * since when each thread waits, is made again by them (a
+		 * few threads, those waiting) */
+		if (t->order != NULL && t->sort == TUI_SORT_AGE) {
+			drop_cache(t);
+			drop_order(t);
+			t->total = -1;
+		}
 	}
 	return rc;
 }

@@ -36,6 +36,7 @@ struct ranked {
 	char currency[4];   /* the amount's: amounts compare within one */
 	size_t in_currency; /* how many of the list's amounts are in it */
 	char *key;          /* vendor, sender or subject, lower case */
+	time_t quiet;       /* since when it has waited (by age) */
 };
 
 static int
@@ -63,9 +64,15 @@ by_amount_desc(const void *a, const void *b)
 	return by_date(x, y);
 }
 
+/* The longest waiting first: since its last answer (automatic mail
+ * answers nothing), else its newest mail. */
 static int
 by_age(const void *a, const void *b)
 {
+	const struct ranked *x = a, *y = b;
+
+	if (x->quiet != y->quiet)
+		return x->quiet < y->quiet ? -1 : 1;
 	return -by_date(a, b);
 }
 
@@ -140,6 +147,9 @@ collect_thread(void *ctx, const struct mail_thread *th, struct vt_error *err)
 	grown[c->count].has = a != NULL;
 	grown[c->count].milli = 0;
 	grown[c->count].currency[0] = '\0';
+	grown[c->count].quiet = vt_thread_waiting_since(c->marks, th->thread_id);
+	if (grown[c->count].quiet == 0)
+		grown[c->count].quiet = th->newest;
 	grown[c->count].key = c->sort != TUI_SORT_AMOUNT && c->sort != TUI_SORT_AGE
 				      ? sort_key(th, c->sort)
 				      : NULL;

@@ -108,11 +108,15 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 	struct tm tm;
 	bool unread = false, suspicious;
 	size_t n = 0;
+	/* how long it has waited: an out-of-office reply after the user's
+	 * mail answered nothing */
+	time_t quiet = vt_thread_waiting_since(&t->threads.marks, th->thread_id);
+
+	if (quiet == 0)
+		quiet = th->newest;
 
 	if (t->threads.sort == TUI_SORT_AGE) { /* how long it has been quiet */
-		int days = th->newest < time(NULL)
-				   ? (int)((time(NULL) - th->newest) / 86400 % 100000)
-				   : 0;
+		int days = quiet < time(NULL) ? (int)((time(NULL) - quiet) / 86400 % 100000) : 0;
 
 		snprintf(date, sizeof date, "%dd ago", days);
 		if ((int)strlen(date) > l->date_w)
@@ -190,7 +194,7 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 	 * unless the date column says it already (sorted by age) */
 	if (n < len && t->folder_query != NULL && strncmp(t->folder_query, "waiting:", 8) == 0 &&
 	    (t->threads.sort != TUI_SORT_AGE || l->date_w == 0)) {
-		long days = (long)((time(NULL) - th->newest) / 86400);
+		long days = (long)((time(NULL) - quiet) / 86400);
 
 		n += (size_t)snprintf(buf + n, len - n, "[%ldd] ", days < 0 ? 0 : days);
 	}

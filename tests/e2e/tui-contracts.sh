@@ -194,4 +194,21 @@ ok "the subscription's thread" wait_for "1 thread"
 contains "the sparkline in ASCII, the credit taken off" "$(screen)" "__________:# \$350.00 - cloudco"
 keys Q
 ok "quits" wait_for "EXITED 0"
+# asked eight days ago, an out-of-office reply today: it has waited eight
+# days, longer than the racks asked three days ago
+msg i1 "$ME" "Jo <jo@initrode.example>" "Delivery of the cables" 8 "When?"
+printf 'From: Jo <jo@initrode.example>\nTo: %s\nSubject: Automatic reply: Delivery of the cables\nDate: %s\nMessage-ID: <i2@test>\nIn-Reply-To: <i1@test>\nAuto-Submitted: auto-replied\n\nI am away.\n' \
+	"$ME" "$(date -R -d '-1 hour')" >"$M/cur/i2:2,S"
+$V index --quiet
+tmux_session 160 40 "env TERM=xterm-256color $V"
+ok "the interface paints" wait_for "Inbox"
+keys / 'waiting:vendor' Enter
+ok "the cables wait" wait_for "Delivery of the cables"
+settle
+contains "eight days, from the request" "$(screen | grep 'Delivery of the cables')" " 8d ago  W"
+first=$(screen | grep -n "Delivery of the cables" | cut -d: -f1)
+second=$(screen | grep -n "Racks" | cut -d: -f1)
+ok "the cables, waiting longer, above the racks" test "$first" -lt "$second"
+keys Q
+ok "quits" wait_for "EXITED 0"
 done_testing
