@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <dlfcn.h>
 #include <gmime/gmime.h>
 #include <magic.h>
@@ -499,39 +498,6 @@ all_ascii(const char *s)
 	return true;
 }
 
-/* A Maildir file's path now, when a flag change renamed it (the name
- * before ":2," stays; cur/ or new/), malloc'd; NULL when none is. */
-static char *
-maildir_renamed(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	size_t unique, folder;
-	char *found = NULL;
-
-	if (base == NULL || base - path < 4 || base[-4] != '/' ||
-	    (strncmp(base - 3, "cur", 3) != 0 && strncmp(base - 3, "new", 3) != 0))
-		return NULL;
-	base++;
-	unique = strcspn(base, ":");
-	folder = (size_t)(base - path) - 4;
-	for (int sub = 0; sub < 2 && found == NULL; sub++) {
-		char dir[PATH_MAX];
-		DIR *d;
-		struct dirent *e;
-
-		snprintf(dir, sizeof dir, "%.*s/%s", (int)folder, path, sub ? "new" : "cur");
-		if ((d = opendir(dir)) == NULL)
-			continue;
-		while ((e = readdir(d)) != NULL && found == NULL)
-			if (strncmp(e->d_name, base, unique) == 0 &&
-			    (e->d_name[unique] == ':' || e->d_name[unique] == '\0') &&
-			    asprintf(&found, "%s/%s", dir, e->d_name) < 0)
-				found = NULL;
-		closedir(d);
-	}
-	return found;
-}
-
 /* The file at path as an attachment part. */
 static GMimePart *
 attachment_part(const char *path, struct vt_error *err)
@@ -712,7 +678,8 @@ build_from_lines(const char *draft, const struct mail_sender *me, struct mail_ou
 
 				/* its flags changed since (read, flagged, synced):
 				 * the same file under its new name */
-				if (inner == NULL && (moved = maildir_renamed(value)) != NULL) {
+				if (inner == NULL &&
+				    (moved = mail_maildir_renamed(value)) != NULL) {
 					inner = mail_parse_file(moved, &perr);
 					free(moved);
 				}

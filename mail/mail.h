@@ -1216,6 +1216,19 @@ char *mail_query_sole_term(const char *query, const char *prefix);
  */
 vt_status mail_tag_messages(struct mail_db *db, const char *query, const char *add,
 			    const char *remove, char **changed_ids, struct vt_error *err);
+/* The ids mail_tag_messages would change, changing nothing: what a
+ * journal records before the tags change (*ids as changed_ids there). */
+vt_status mail_tag_changes(struct mail_db *db, const char *query, const char *add,
+			   const char *remove, char **ids, struct vt_error *err);
+/*
+ * A tag change killed part-way renamed files for their new flags while
+ * the index, never committed, still knows the old names: the next index
+ * run would read the new names' flags as the user's. This gives each
+ * file of query's messages that a flag change renamed since the index
+ * recorded it the name the index knows back (the index's tags and names
+ * agree again), which an undo does before changing tags back.
+ */
+vt_status mail_restore_renamed(struct mail_db *db, const char *query, struct vt_error *err);
 /* Every tag in the index, sorted (malloc'd array of malloc'd strings). */
 vt_status mail_all_tags(struct mail_db *db, char ***out, size_t *n, struct vt_error *err);
 /* Sets property key to value (NULL: removes it) on the messages matching

@@ -76,6 +76,10 @@ void mail_db_months_seal(struct mail_db *db);
 int mail_months_ahead_parse(const char *value, long *months, int max);
 int mail_db_months_ahead(struct mail_db *db, long *months, int max);
 
+/* A Maildir file's path now, when a flag change renamed it (the name
+ * before ":2," stays; cur/ or new/), malloc'd; NULL when none is (tags.c). */
+char *mail_maildir_renamed(const char *path);
+
 /* MAIL_CONFIG_NEWEST, or 0 (db.c). */
 time_t mail_db_newest(struct mail_db *db);
 /* MAIL_CONFIG_OLDEST, or -1 where not kept yet */

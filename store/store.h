@@ -220,9 +220,11 @@ vt_status vt_apply_retag(struct vt_store *s, struct mail_db *db, const struct vt
 			 struct vt_error *err);
 
 /* Adds tag add and removes tag remove (either NULL) on the messages of
- * query in rw (a writable index), and journals what changed for undo,
- * under the store's write lock taken first (busy: nothing tagged);
- * out->summary is what ("archived thread ..."), or says nothing changed. */
+ * query in rw (a writable index). The journal entry for undo, naming
+ * every message the change will touch, is committed before any is
+ * (store busy: nothing tagged), so a change killed or failed part-way
+ * is undone whole; out->summary is what ("archived thread ..."), or
+ * says nothing changed. */
 vt_status vt_tag(struct vt_store *s, struct mail_db *rw, const char *query, const char *add,
 		 const char *remove, const char *what, struct vt_action *out, struct vt_error *err);
 

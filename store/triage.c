@@ -697,16 +697,22 @@ vt_tag(struct vt_store *s, struct mail_db *rw, const char *query, const char *ad
 	vt_status rc;
 
 	memset(out, 0, sizeof *out);
-	/* The store's write lock first: held by another program, nothing is
-	 * tagged (tagged first, the journal then failed busy and the change
-	 * could not be undone); and the journal commits right after the tags. */
+	/* The journal first, with every message the change will touch, and
+	 * committed before any is: a change killed part-way (SIGKILL, power)
+	 * is there to undo, where one journalled after its tags left the
+	 * part done with no entry. rw holds the index's write lock, so the
+	 * messages listed are the ones the tags change. Held by another
+	 * program, the store's lock fails the change before anything. */
 	if ((rc = vt_store_begin(s, err)) != VT_OK)
 		return rc;
-	rc = vt_tag_messages(s, rw, query, add, remove, &ids, err);
+	rc = mail_tag_changes(rw, query, add, remove, &ids, err);
 	if (rc == VT_OK && ids != NULL)
 		rc = vt_journal_add(s, "tagged", 0, ids, remove ? remove : "", add ? add : "", what,
 				    err);
 	rc = rc == VT_OK ? vt_store_commit(s, err) : (vt_store_rollback(s), rc);
+	/* failed part-way, the entry stays: what changed is undone by it */
+	if (rc == VT_OK && ids != NULL)
+		rc = vt_tag_messages(s, rw, query, add, remove, NULL, err);
 	if (rc == VT_OK)
 		say(out, ids != NULL, "%s", ids != NULL ? what : "nothing to change");
 	free(ids);
@@ -730,7 +736,8 @@ vt_apply_retag(struct vt_store *s, struct mail_db *db, const struct vt_action *a
 
 		if (id == NULL || asprintf(&query, "id:%s", id) < 0)
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
-		else
+		/* files renamed by a change killed before the index knew */
+		else if ((rc = mail_restore_renamed(db, query, err)) == VT_OK)
 			rc = vt_tag_messages(s, db, query,
 					     a->retag_add && a->retag_add[0] ? a->retag_add : NULL,
 					     a->retag_remove && a->retag_remove[0] ? a->retag_remove
