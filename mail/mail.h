@@ -1440,6 +1440,9 @@ struct mail_pieces {
 	size_t count;
 	/* the text came to max_bytes: some of it is left out */
 	bool cut;
+	/* the message has more parts than are read (thousands): those
+	 * after are left out, the attachments among them too */
+	bool parts_cut;
 };
 /* The pieces of the message in file path, their text at most max_bytes
  * in all (what comes after is left out, and cut says so). A file that is not a message has

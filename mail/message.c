@@ -655,7 +655,7 @@ mail_file_facts_read(const char *path, const struct mail_index_options *opts,
 	GMimeMessage *file;
 
 	memset(out, 0, sizeof *out);
-	file = path != NULL ? mail_parse_file(path, NULL) : NULL;
+	file = path != NULL ? mail_parse_file_bounded(path, NULL) : NULL;
 	if (file == NULL)
 		return;
 	out->parsed = true;

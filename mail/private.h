@@ -160,9 +160,20 @@ void mail_prefetch_stop(struct mail_prefetch *p);
 /* A message file parsed by GMime (NULL after err: VT_ERR_IO unreadable,
  * VT_ERR_PROTOCOL unparsable); g_object_unref() it. */
 GMimeMessage *mail_parse_file(const char *path, struct vt_error *err);
-/* The same for a reader that takes an unparsable file as one without
- * text or parts: only an unreadable one is an error; *message NULL for
- * the other. */
+/* The same, of a file of more parts than a reader takes (thousands: an
+ * attack on memory and time) only the first ones (body.c), and
+ * mail_message_parts_cut then says so. For reading, never for sending
+ * the message on. */
+GMimeMessage *mail_parse_file_bounded(const char *path, struct vt_error *err);
+bool mail_message_parts_cut(GMimeMessage *message);
+/* A header of the message file as notmuch_message_get_header gives it
+ * (decoded; "" when absent or unreadable), read from the file's header
+ * alone: notmuch parses every part of it for one not in its index and
+ * keeps them while the message lives. malloc'd (NULL out of memory). */
+char *mail_file_header(const char *path, const char *name);
+/* mail_parse_file_bounded for a reader that takes an unparsable file as
+ * one without text or parts: only an unreadable one is an error;
+ * *message NULL for the other. */
 vt_status mail_parse_file_or_none(const char *path, GMimeMessage **message, struct vt_error *err);
 /* HTML as text through libxml2's HTML parser, loaded on first use
  * (mail/html.c): blocks on their own lines, list items as "* ", with

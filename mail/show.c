@@ -35,21 +35,29 @@ show_messages(struct show *sh, notmuch_messages_t *msgs, int depth)
 
 	for (; rc == VT_OK && notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *msg = notmuch_messages_get(msgs);
+		const char *path = notmuch_message_get_filename(msg);
+		/* not in notmuch's index: asked of it, it parses the whole
+		 * file (a mail of 100,000 parts, 200 MB) */
+		char *to = path ? mail_file_header(path, "to") : strdup("");
+		char *cc = path ? mail_file_header(path, "cc") : strdup("");
 		struct mail_shown m = {
 			.message_id = notmuch_message_get_message_id(msg),
 			.from = header_or_empty(msg, "from"),
-			.to = header_or_empty(msg, "to"),
-			.cc = header_or_empty(msg, "cc"),
+			.to = to ? to : "",
+			.cc = cc ? cc : "",
 			.subject = header_or_empty(msg, "subject"),
 			.date = notmuch_message_get_date(msg),
-			.path = notmuch_message_get_filename(msg),
+			.path = path,
 			.depth = depth,
 		};
 		notmuch_bool_t match = FALSE;
 
 		notmuch_message_get_flag_st(msg, NOTMUCH_MESSAGE_FLAG_MATCH, &match);
 		m.matched = match;
-		rc = sh->fn(sh->ctx, &m, sh->err);
+		rc = to && cc ? sh->fn(sh->ctx, &m, sh->err)
+			      : vt_fail(sh->err, VT_ERR_NOMEM, "out of memory");
+		free(to);
+		free(cc);
 		/* Deep threads are shown flat beyond a sane indentation. */
 		if (rc == VT_OK)
 			rc = show_messages(sh, notmuch_message_get_replies(msg),

@@ -208,6 +208,10 @@ tui_pager_add_pieces(struct tui_pager *p, int indent, const struct mail_pieces *
 		ok = add_mark(p, indent, "[-- end of attached message --]");
 	/* a giant's text ends where the pager stops reading, not as if
 	 * the mail ended there */
+	if (ok && pieces->parts_cut)
+		ok = add_mark(p, indent,
+			      "[-- the rest of the message is too many parts to show"
+			      " (v saves the message) --]");
 	if (ok && pieces->cut)
 		ok = add_mark(
 			p, indent,

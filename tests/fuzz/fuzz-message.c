@@ -3,7 +3,8 @@
  * parser, then ours: headers and addresses, attribution, the MIME walk
  * and body decoding, signature, payment details, document and contract
  * dates, the trust facts) and as the pager reads it (its text, and its
- * pieces: text parts and attached messages). Whatever the bytes:
+ * pieces: text parts and attached messages, of at most its first part
+ * lines; and its To from the header alone). Whatever the bytes:
  * addresses hold an '@' and no upper case, every fixed field is a string
  * inside its array, and the text is valid UTF-8 within its limit, with no
  * NUL and no CR; an attached message's headers are one line each, and
@@ -175,6 +176,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_pieces(&pieces, max);
 		mail_pieces_clear(&pieces);
 	}
+	/* the pager's To, read from the header alone */
+	if ((value = mail_file_header(path, "to")) == NULL)
+		abort();
+	free(value);
 	unlink(path);
 
 	/* the bytes as an address header (To: of a draft, [account] from),

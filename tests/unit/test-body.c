@@ -310,6 +310,80 @@ attached_messages_nest_to_a_bound(void **state)
 	body_clear(&b);
 }
 
+/* header: the value of To read from the file's header alone */
+static char *
+to_of(const char *message)
+{
+	char *dir = test_mkdtemp(), path[4200], *to;
+
+	snprintf(path, sizeof path, "%s/m", dir);
+	test_write_file(path, message, strlen(message));
+	to = mail_file_header(path, "to");
+	test_rmdir(dir);
+	free(dir);
+	return to;
+}
+
+static void
+a_header_is_read_from_the_header_alone(void **state)
+{
+	char *to;
+
+	(void)state;
+	to = to_of("From: a@b.example\nTo: =?utf-8?q?R=C3=A9mi?= <r@x.example>\n\n"
+		   "To: body@x.example\n");
+	assert_string_equal(to, "R\xc3\xa9mi <r@x.example>");
+	free(to);
+	to = to_of("From: a@b.example\r\nSubject: s\r\n\r\nTo: body@x.example\r\n");
+	assert_string_equal(to, "");
+	free(to);
+	to = to_of("To: only@x.example\n");
+	assert_string_equal(to, "only@x.example");
+	free(to);
+	to = to_of("");
+	assert_string_equal(to, "");
+	free(to);
+	to = mail_file_header("/nonexistent/vtriage/m", "to");
+	assert_string_equal(to, "");
+	free(to);
+}
+
+static void
+a_mail_of_too_many_parts_is_read_up_to_a_bound(void **state)
+{
+	/* parts of 40 bytes: the bound's line lies past the first 64 kB
+	 * read, and lines straddle the reads */
+	GString *m = g_string_new("From: a@b.example\nTo: r@x.example\nMIME-Version: 1.0\n"
+				  "Content-Type: multipart/mixed; boundary=\"bb\"\n\n");
+	struct body b = { 0 };
+
+	(void)state;
+	for (int i = 0; i < 6000; i++)
+		g_string_append_printf(m, "--bb\nContent-Type: text/plain\n\np%05d\n", i);
+	g_string_append(m, "--bb--\n");
+	read_body(&b, m->str, 1 << 20);
+	assert_true(b.pieces.parts_cut);
+	/* the parts the first 5,000 "--" lines open */
+	assert_int_equal(b.pieces.count, 5000);
+	piece_is(&b, 4999, MAIL_PIECE_TEXT, 0, NULL);
+	assert_string_equal(b.pieces.items[4999].text, "p04999\n"); /* never closed */
+	body_clear(&b);
+	g_string_free(m, TRUE);
+
+	/* at the bound exactly (4,999 parts and the closing line):
+	 * nothing is left out */
+	m = g_string_new("From: a@b.example\nMIME-Version: 1.0\n"
+			 "Content-Type: multipart/mixed; boundary=\"bb\"\n\n");
+	for (int i = 0; i < 4999; i++)
+		g_string_append_printf(m, "--bb\n\nq%d\n", i);
+	g_string_append(m, "--bb--\n");
+	read_body(&b, m->str, 1 << 20);
+	assert_false(b.pieces.parts_cut);
+	assert_int_equal(b.pieces.count, 4999);
+	body_clear(&b);
+	g_string_free(m, TRUE);
+}
+
 int
 main(void)
 {
@@ -322,6 +396,8 @@ main(void)
 		cmocka_unit_test(text_left_out_is_said),
 		cmocka_unit_test(a_multipart_without_parts_is_read_raw),
 		cmocka_unit_test(attached_messages_nest_to_a_bound),
+		cmocka_unit_test(a_header_is_read_from_the_header_alone),
+		cmocka_unit_test(a_mail_of_too_many_parts_is_read_up_to_a_bound),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
