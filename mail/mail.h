@@ -107,6 +107,13 @@ bool mail_bidi_control(uint32_t cp);
 /* Whether cp is drawn as nothing: zero-width spaces and joiners, word
  * joiners, the BOM, variation selectors, tag characters. */
 bool mail_invisible(uint32_t cp);
+/* Whether text (NULL too) shows as nothing: empty, blank, or only
+ * characters drawn as nothing (mail_invisible) or as space. */
+bool mail_shows_nothing(const char *text);
+/* A subject as a list or a pager shows it: itself, or "(no subject)"
+ * (static) where it would show as nothing (a kilobyte of zero-width
+ * spaces made an empty row). */
+const char *mail_subject_shown(const char *subject);
 
 /* Lower-cases ASCII letters in place (addresses, domains). */
 void mail_ascii_lower(char *s);

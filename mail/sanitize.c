@@ -94,6 +94,36 @@ mail_invisible(uint32_t cp)
 	       (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0000 && cp <= 0xe007f);
 }
 
+/* Spaces wider than none that a line of nothing else shows as blank:
+ * Unicode's spaces and the Hangul fillers drawn as blanks. */
+static bool
+blank(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xa0 || cp == 0x1680 ||
+	       (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f || cp == 0x205f || cp == 0x3000 ||
+	       cp == 0x115f || cp == 0x1160 || cp == 0x3164 || cp == 0xffa0 || cp == 0xad ||
+	       cp == 0x34f || cp == 0x180e;
+}
+
+bool
+mail_shows_nothing(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)(text ? text : "");
+	size_t len = strlen((const char *)s), n;
+	uint32_t cp;
+
+	for (; len > 0; s += n, len -= n)
+		if ((n = mail_utf8_decode(s, len, &cp)) == 0 || !(blank(cp) || mail_invisible(cp)))
+			return false;
+	return true;
+}
+
+const char *
+mail_subject_shown(const char *subject)
+{
+	return mail_shows_nothing(subject) ? "(no subject)" : subject;
+}
+
 char *
 mail_sanitize(const char *text, size_t len, bool keep_newlines)
 {

@@ -311,7 +311,7 @@ tui_act_tags(struct tui *t, const char *add, const char *remove, const char *wha
 	/* the journal and the status line name the thread by its subject,
 	 * cut whole characters: the journal keeps it */
 	const struct mail_thread *th = tui_selected_thread(t);
-	const char *name = th && th->subject ? th->subject : tid;
+	const char *name = th ? mail_subject_shown(th->subject) : tid;
 	if (tui_index_busy(t) ||
 	    asprintf(&summary, "%s \"%.*s\"", what, (int)mail_utf8_prefix(name, 60), name) < 0) {
 		free(query);

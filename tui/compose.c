@@ -255,7 +255,7 @@ recall(struct tui *t)
 		char *subject = mail_sanitize_str(drafts.items[i].subject);
 		char *to = mail_sanitize_str(drafts.items[i].to);
 
-		const char *s = subject && *subject ? subject : "no subject", *r = to ? to : "";
+		const char *s = subject ? mail_subject_shown(subject) : "?", *r = to ? to : "";
 
 		o += (size_t)snprintf(label + o, sizeof label - o, " %zu) %.*s (to %.*s)", i + 1,
 				      (int)mail_utf8_prefix(s, 40), s, (int)mail_utf8_prefix(r, 40),

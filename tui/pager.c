@@ -217,7 +217,7 @@ add_message(void *ctx, const struct mail_shown *m, struct vt_error *err)
 		ok = add_line(p, TUI_LINE_HEADER, indent, line, strlen(line));
 		free(line);
 	}
-	if (ok && asprintf(&line, "Subject: %s", m->subject) >= 0) {
+	if (ok && asprintf(&line, "Subject: %s", mail_subject_shown(m->subject)) >= 0) {
 		ok = add_line(p, TUI_LINE_SUBJECT, indent, line, strlen(line));
 		free(line);
 	}

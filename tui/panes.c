@@ -184,6 +184,7 @@ load_history(struct vt_store *s, const char *slug, struct tui_pane_rows *out, st
 			const char *colon = strstr(e->summary, ": ");
 			const char *text = e->summary;
 			size_t who = colon ? (size_t)(colon - e->summary) + 2 : 0;
+			const char *subject = mail_subject_shown(e->summary + who);
 
 			if (who &&
 			    (strncmp(text, "from ", 5) == 0 || strncmp(text, "to ", 3) == 0)) {
@@ -195,8 +196,9 @@ load_history(struct vt_store *s, const char *slug, struct tui_pane_rows *out, st
 			} else {
 				last_who = NULL;
 			}
-			n = asprintf(&line, "%s %s %s", date,
-				     e->direction == MAIL_DIR_OUT ? ">" : "<", text);
+			n = asprintf(&line, "%s %s %.*s%s", date,
+				     e->direction == MAIL_DIR_OUT ? ">" : "<",
+				     (int)(e->summary + who - text), text, subject);
 		} else
 			n = asprintf(&line, "%s [%s] %s", date, e->kind, e->summary);
 		if (n < 0 || !rows_add(out, line, NULL) ||

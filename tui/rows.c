@@ -105,6 +105,7 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 	char date[16], *slug = tui_vendor_slug_of(t, th);
 	char vendor[160] = "", authors[256] = "", marks[ROW_MARKS_COLS + 1] = "    ";
 	char *clean_authors = mail_sanitize_str(th->authors);
+	const char *subject = mail_subject_shown(th->subject);
 	struct tm tm;
 	bool unread = false, suspicious;
 	size_t n = 0;
@@ -201,8 +202,8 @@ tui_thread_row(struct tui *t, const struct mail_thread *th, char *buf, size_t le
 	/* a subject longer than the row's buffer is cut whole characters */
 	if (n < len)
 		snprintf(buf + n, len - n, "%.*s (%d)",
-			 (int)mail_utf8_prefix(th->subject, len - n > 16 ? len - n - 16 : 0),
-			 th->subject, th->total);
+			 (int)mail_utf8_prefix(subject, len - n > 16 ? len - n - 16 : 0), subject,
+			 th->total);
 	free(clean_authors);
 	free(slug);
 }

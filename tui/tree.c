@@ -131,7 +131,7 @@ tui_pager_add_tree(struct tui_pager *p, struct mail_db *db, const char *thread_i
 		subject = i > 0 && strcmp(bare_subject(m->subject),
 					  bare_subject(n.items[i - 1].subject)) == 0
 				  ? ""
-				  : m->subject;
+				  : mail_subject_shown(m->subject);
 		snprintf(line, sizeof line, "%s%s%.*s  %s%s%.*s", prefix, depth ? " " : "",
 			 (int)mail_utf8_prefix(m->who, 30), m->who, date, "  ",
 			 (int)mail_utf8_prefix(subject, 200), subject);

@@ -87,7 +87,7 @@ ok "and nothing went" test ! -e "$TMP/sent.eml"
 rm -f "$TMP/sent.eml"
 keys m
 # two drafts are kept (R postponed, the look-alike refused): offered first
-ok "m offers the postponed drafts first" wait_for "Postponed: 1) no subject (to billing@acmetel-billing.example)"
+ok "m offers the postponed drafts first" wait_for "Postponed: 1) (no subject) (to billing@acmetel-billing.example)"
 contains "the newest first, with their subjects" "$(screen | tail -1)" "2) Re: Dispute: invoice AT-2026-10"
 keys Enter
 ok "Enter: a new message, m asks for the recipient" wait_for "To:"

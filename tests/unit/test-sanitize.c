@@ -126,6 +126,28 @@ newlines_depend_on_mode(void **state)
 	check("a\rb", 3, true, "a b");
 }
 
+static void
+a_subject_of_nothing_visible_shows_a_placeholder(void **state)
+{
+	char zero_width[1024 * 3 + 1] = "";
+
+	for (size_t i = 0; i < 1024; i++)
+		strcat(zero_width, "\xe2\x80\x8b"); /* U+200B */
+	assert_string_equal(mail_subject_shown(zero_width), "(no subject)");
+	assert_string_equal(mail_subject_shown(NULL), "(no subject)");
+	assert_string_equal(mail_subject_shown(""), "(no subject)");
+	/* blanks, a BOM, a word joiner, a variation selector, a Hangul filler */
+	assert_string_equal(mail_subject_shown(
+				    " \t\xc2\xa0\xef\xbb\xbf\xe2\x81\xa0\xef\xb8\x8f\xe3\x85\xa4"),
+			    "(no subject)");
+	/* anything that shows, however little, is the subject */
+	assert_string_equal(mail_subject_shown("\xe2\x80\x8bx"), "\xe2\x80\x8bx");
+	assert_string_equal(mail_subject_shown("."), ".");
+	/* a bidi control shows as its name, bytes no UTF-8 as U+FFFD */
+	assert_false(mail_shows_nothing("\xe2\x80\xae"));
+	assert_false(mail_shows_nothing("\xff"));
+}
+
 int
 main(void)
 {
@@ -139,6 +161,7 @@ main(void)
 		cmocka_unit_test(an_error_cut_at_its_size_ends_between_characters),
 		cmocka_unit_test(nul_bytes_are_visible),
 		cmocka_unit_test(newlines_depend_on_mode),
+		cmocka_unit_test(a_subject_of_nothing_visible_shows_a_placeholder),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
