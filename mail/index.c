@@ -79,6 +79,7 @@ struct walk {
 	int n_ahead;
 	bool ahead_many, ahead_changed;
 	bool in_batch;
+	bool store_open; /* the store's transaction, over the batches till a commit */
 	unsigned batch_size;
 	/* the store's hooks, on a thread of their own (mail_index_run) */
 	struct mail_hook_queue *queue;
@@ -165,12 +166,15 @@ batch_open(struct walk *w)
 
 	if (w->in_batch)
 		return VT_OK;
-	if (w->queue != NULL)
+	if (w->store_open)
+		rc = VT_OK;
+	else if (w->queue != NULL)
 		rc = mail_hook_queue_batch(w->queue, true, w->err);
 	else
 		rc = w->hooks->batch_begin ? w->hooks->batch_begin(w->hooks->ctx, w->err) : VT_OK;
 	if (rc != VT_OK)
 		return rc;
+	w->store_open = true;
 	st = notmuch_database_begin_atomic(w->db->nm);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		return mail_nm_fail(w->db, w->err, st, "begin index transaction");
@@ -234,8 +238,17 @@ store_ends(struct walk *w)
 	return rc;
 }
 
+/*
+ * The store commits where the index does, just before it: at the batch
+ * whose end makes notmuch commit (every database.autocommit batches),
+ * and at the walk's last (the index commits as it closes). Committed at
+ * every batch, a run failing in between (a full disk) left the store
+ * with up to seven batches of mail the index had lost: until the next
+ * run, vendor counts, histories and waiting lists named mail and
+ * threads that no search found. last: the walk's last batch.
+ */
 static vt_status
-batch_close(struct walk *w)
+batch_close(struct walk *w, bool last)
 {
 	notmuch_status_t st;
 	vt_status rc = VT_OK;
@@ -243,13 +256,16 @@ batch_close(struct walk *w)
 	if (!w->in_batch)
 		return VT_OK;
 	w->in_batch = false;
-	if (w->queue != NULL)
-		rc = mail_hook_queue_batch(w->queue, false, w->err);
-	else if (w->hooks->batch_end)
-		rc = w->hooks->batch_end(w->hooks->ctx, w->err);
+	if (w->store_open && (last || mail_db_next_end_commits(w->db))) {
+		w->store_open = false;
+		if (w->queue != NULL)
+			rc = mail_hook_queue_batch(w->queue, false, w->err);
+		else if (w->hooks->batch_end)
+			rc = w->hooks->batch_end(w->hooks->ctx, w->err);
+	}
 	if (rc == VT_OK)
 		rc = store_ends(w);
-	st = notmuch_database_end_atomic(w->db->nm);
+	st = mail_db_end_atomic(w->db);
 	if (rc == VT_OK && st != NOTMUCH_STATUS_SUCCESS)
 		rc = mail_nm_fail(w->db, w->err, st, "commit index transaction");
 	return rc;
@@ -262,7 +278,7 @@ batch_step(struct walk *w)
 
 	if (++w->batch_size < BATCH_FILES)
 		return VT_OK;
-	if ((rc = batch_close(w)) != VT_OK)
+	if ((rc = batch_close(w, false)) != VT_OK)
 		return rc;
 	return batch_open(w);
 }
@@ -1370,10 +1386,21 @@ walk_init(struct walk *w, struct mail_db *db, const struct mail_index_options *o
 	return setup_ignore(w);
 }
 
+/* A run failing (a full disk) commits neither side's open batches:
+ * notmuch discards what it has not committed when the database closes,
+ * the store's caller rolls its transaction back. */
+static vt_status
+batch_abandon(struct walk *w)
+{
+	w->in_batch = false;
+	w->store_open = false;
+	return VT_OK;
+}
+
 static vt_status
 walk_finish(struct walk *w, vt_status rc)
 {
-	vt_status closed = batch_close(w), drained = VT_OK;
+	vt_status closed = rc == VT_OK ? batch_close(w, true) : batch_abandon(w), drained = VT_OK;
 	struct timespec now;
 
 	/* every hook handed over has run by the time the walk returns */
@@ -1584,7 +1611,7 @@ mail_index_run(struct mail_db *db, const struct mail_index_options *opts,
 	if (rc == VT_OK && !interrupted(&w) && !db->months_whole)
 		rc = count_ahead(&w);
 	if (rc == VT_OK)
-		rc = batch_close(&w);
+		rc = batch_close(&w, true);
 	/* every message now carries its month: the writer seals it so as
 	 * it closes (mail/months.c) */
 	if (rc == VT_OK && !interrupted(&w))

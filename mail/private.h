@@ -37,7 +37,20 @@ struct mail_db {
 	/* a writer's: every message carries its month (months.c), so the
 	 * revision it leaves is recorded as whole when it closes */
 	bool months_whole;
+	/* atomic sections ended since notmuch last committed nm, as it
+	 * counts them for database.autocommit (mail_db_end_atomic) */
+	unsigned long atomic_ends;
 };
+
+/* Whether the next end of an atomic section commits the index: notmuch
+ * commits every database.autocommit of them (and each under Xapian's
+ * flush threshold 1), else only when the database closes. A walk ends
+ * the store's transaction there, not before: failing in between, both
+ * lose the same mail (mail/index.c). */
+bool mail_db_next_end_commits(const struct mail_db *db);
+/* notmuch_database_end_atomic, counted for mail_db_next_end_commits:
+ * every end of an atomic section on a writer goes through it. */
+notmuch_status_t mail_db_end_atomic(struct mail_db *db);
 
 /*
  * Spans pay where sorting every match costs: in a small index the

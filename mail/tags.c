@@ -151,7 +151,7 @@ mail_tag_messages(struct mail_db *db, const char *query_string, const char *add,
 		else if (changed_ids)
 			id_list_add(&changed, notmuch_message_get_message_id(msg));
 	}
-	st = notmuch_database_end_atomic(db->nm);
+	st = mail_db_end_atomic(db);
 	if (rc == VT_OK && st != NOTMUCH_STATUS_SUCCESS)
 		rc = mail_nm_fail(db, err, st, "end tagging");
 	notmuch_query_destroy(q);

@@ -2,7 +2,8 @@
 # vtriage index with its index on a full disk (a 2 MiB tmpfs; the store
 # beside it has room, so that it is the index that fails):
 # the run fails naming the disk, not the mail file it was adding (Xapian
-# says only "Error writing block"); once there is room, the next run
+# says only "Error writing block"), leaving the store no further than the
+# index; once there is room, the next run
 # indexes everything, as a fresh index of the same Maildir. Needs root (to
 # mount the tmpfs); skipped otherwise.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -39,6 +40,18 @@ is "indexing onto a full disk fails (exit 1)" "$?" 1
 err=$(cat "$TMP/err")
 contains "the error says the disk is full" "$err" "disk full"
 contains "and names the index's directory" "$err" "$TMP/data/notmuch/xapian: disk full"
+# till the next run, what the store shows is what the index holds: it
+# committed each batch of 256 while the index committed every 2,048, so
+# vendors counted, and waiting lists named, mail no search could find
+in_index=$($V count '*')
+is "the vendors count the mail the index holds ($in_index)" \
+	"$($V vendor list --format=json | python3 -c 'import json,sys; print(sum(v["messages"] for v in json.load(sys.stdin)))')" \
+	"$in_index"
+lost=0
+for thread in $($V waiting | sed -n 's/.*thread:\([0-9a-f]*\)$/\1/p'); do
+	[ "$($V count "thread:$thread")" -gt 0 ] || lost=$((lost + 1))
+done
+is "no waiting conversation the index lacks" "$lost" 0
 
 # room again: the same disk, bigger
 mount -o remount,size=200m "$FS"
