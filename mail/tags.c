@@ -26,6 +26,20 @@ has_tag(notmuch_message_t *msg, const char *tag)
 	return false;
 }
 
+/* notmuch refuses a tag longer than NOTMUCH_TAG_MAX on each message, a
+ * status nobody read: "tagged" was said of a tag no message got. */
+static vt_status
+tags_usable(const char *add, const char *remove, struct vt_error *err)
+{
+	const char *tag = add && strlen(add) > NOTMUCH_TAG_MAX ? add : remove;
+
+	if (tag == NULL || strlen(tag) <= NOTMUCH_TAG_MAX)
+		return VT_OK;
+	return vt_fail(err, VT_ERR_USAGE,
+		       "tag '%.*s...' is %zu bytes long; notmuch takes %d at most",
+		       (int)mail_utf8_prefix(tag, 40), tag, strlen(tag), NOTMUCH_TAG_MAX);
+}
+
 static bool
 tags_would_change(notmuch_message_t *msg, const char *add, const char *remove)
 {
@@ -97,7 +111,8 @@ mail_tag_changes(struct mail_db *db, const char *query_string, const char *add, 
 	vt_status rc;
 
 	*ids = NULL;
-	if ((rc = search_all(db, query_string, &q, &msgs, err)) != VT_OK)
+	if ((rc = tags_usable(add, remove, err)) != VT_OK ||
+	    (rc = search_all(db, query_string, &q, &msgs, err)) != VT_OK)
 		return rc;
 	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *msg = notmuch_messages_get(msgs);
@@ -127,7 +142,8 @@ mail_tag_messages(struct mail_db *db, const char *query_string, const char *add,
 		*changed_ids = NULL;
 	if (db->mode != MAIL_DB_READ_WRITE)
 		return vt_fail(err, VT_ERR_INTERNAL, "tagging needs the index open for writing");
-	if ((rc = search_all(db, query_string, &q, &msgs, err)) != VT_OK)
+	if ((rc = tags_usable(add, remove, err)) != VT_OK ||
+	    (rc = search_all(db, query_string, &q, &msgs, err)) != VT_OK)
 		return rc;
 	if ((st = notmuch_database_begin_atomic(db->nm)) != NOTMUCH_STATUS_SUCCESS) {
 		notmuch_query_destroy(q);
@@ -139,11 +155,13 @@ mail_tag_messages(struct mail_db *db, const char *query_string, const char *add,
 		if (!tags_would_change(msg, add, remove))
 			continue;
 		notmuch_message_freeze(msg);
-		if (add)
-			notmuch_message_add_tag(msg, add);
-		if (remove)
-			notmuch_message_remove_tag(msg, remove);
-		st = notmuch_message_thaw(msg);
+		st = add ? notmuch_message_add_tag(msg, add) : NOTMUCH_STATUS_SUCCESS;
+		if (st == NOTMUCH_STATUS_SUCCESS && remove)
+			st = notmuch_message_remove_tag(msg, remove);
+		if (st == NOTMUCH_STATUS_SUCCESS)
+			st = notmuch_message_thaw(msg);
+		else
+			notmuch_message_thaw(msg);
 		if (st == NOTMUCH_STATUS_SUCCESS)
 			st = notmuch_message_tags_to_maildir_flags(msg);
 		if (st != NOTMUCH_STATUS_SUCCESS)

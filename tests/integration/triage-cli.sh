@@ -152,7 +152,8 @@ E=$(printf '\303\251') FFFD=$(printf '\357\277\275')
 long=$(printf "$E%.0s" $(seq 150))
 three=$($V issue open acmetel "$long" --format=json | json 'd["id"]')
 $V issue close "$three" --note "$long" >/dev/null
-$V tag "+t$long" "subject:AT-2026-11 or subject:\"$long\"" >/dev/null
+# (a tag of 181 bytes: notmuch takes 200 at most)
+$V tag "+t$(printf "$E%.0s" $(seq 90))" "subject:AT-2026-11 or subject:\"$long\"" >/dev/null
 hist=$($V history acmetel; $V undo)
 contains "the issue's close is in the history" "$hist" "closed issue #$three: $E$E"
 contains "so is the tag's undo" "$hist" "undone: tagged t$E$E"
@@ -219,6 +220,13 @@ contains "undo of a long tag" "$($V undo)" "undone"
 is "takes that tag off" "$($V count "tag:$long")" 0
 is "and leaves the one it begins with" "$($V count "tag:${long%-2026} and $inv")" 1
 $V undo >/dev/null
+# longer than notmuch takes (200 bytes): it refused it on every message,
+# unread, and "tagged" was said with no message tagged
+huge=$(printf 'y%.0s' $(seq 201))
+out=$($V tag +"$huge" "$inv" 2>&1)
+is "a tag too long for notmuch is a usage error (exit 2)" "$?" 2
+contains "saying how long a tag may be" "$out" "notmuch takes 200 at most"
+lacks "nothing said tagged" "$out" "tagged"
 # the store held by another writer: nothing is tagged (tagged first, the
 # journal then failed busy and the change could not be undone)
 python3 - "$TMP/data/vtriage.db" "$TMP/held" <<'PY' &
