@@ -34,6 +34,12 @@ struct path_list {
 	size_t count, cap;
 };
 
+/* A directory by what it is, whatever the path that led there. */
+struct dir_id {
+	dev_t dev;
+	ino_t ino;
+};
+
 struct walk {
 	struct mail_db *db;
 	const struct mail_index_options *opts;
@@ -83,6 +89,9 @@ struct walk {
 	unsigned batch_size;
 	/* the store's hooks, on a thread of their own (mail_index_run) */
 	struct mail_hook_queue *queue;
+	/* the directories the walk is inside (enter_dir) */
+	struct dir_id *inside;
+	size_t n_inside, inside_max;
 	struct timespec start, last_progress;
 };
 
@@ -747,6 +756,26 @@ compare_groups(struct walk *w)
 	}
 }
 
+/*
+ * notmuch keeps a folder's path below the mail root, and each name in
+ * its folder, in Xapian terms of at most 245 bytes with their prefixes
+ * and ids: one folder named past that (a name of 236 bytes) failed
+ * every index run, no mail indexed at all ("Term too long"), and one
+ * nested past it, or a file named past it, ended the program on an
+ * internal error. Such a folder or file is passed by, and said so.
+ */
+#define BELOW_ROOT_MAX 200
+
+static bool
+too_long_for_index(const struct walk *w, const char *path)
+{
+	size_t root = strlen(w->db->mail_root);
+
+	if (strncmp(path, w->db->mail_root, root) == 0 && path[root] == '/')
+		path += root + 1;
+	return strlen(path) > BELOW_ROOT_MAX;
+}
+
 /* A subdirectory the walk does not enter: a Maildir's tmp/ (mail still
  * being delivered), the index's own .notmuch at the mail root. */
 static bool
@@ -778,6 +807,12 @@ walk_subdirs(struct walk *w, const char *path, struct dirent **entries, int n)
 			continue;
 		if (asprintf(&child, "%s/%s", path, name) < 0)
 			return vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
+		if (too_long_for_index(w, child)) {
+			warn(w, child,
+			     "a folder's path longer than notmuch can index: not indexed");
+			free(child);
+			continue;
+		}
 		rc = walk_dir(w, child);
 		free(child);
 		if (rc != VT_OK)
@@ -902,6 +937,12 @@ scan_files(struct walk *w, const char *path, struct dirent **entries, int n,
 			rc = vt_fail(w->err, VT_ERR_NOMEM, "out of memory");
 			goto out;
 		}
+		if (strlen(name) > BELOW_ROOT_MAX) {
+			w->stats->vanished++;
+			warn(w, abs, "a file name longer than notmuch can index: not indexed");
+			free(abs);
+			continue;
+		}
 		rc = path_list_add(&added, abs, 0, w->err);
 		free(abs);
 		if (rc != VT_OK)
@@ -918,8 +959,53 @@ out:
 	return rc;
 }
 
+/*
+ * Enters the directory sb is, unless the walk is inside it already: a
+ * link to a folder above (mail/INBOX/up -> ..) was walked again inside
+ * itself, path after longer path, until notmuch stopped the program on
+ * an internal error. False when it is so (or out of memory).
+ */
+static bool
+enter_dir(struct walk *w, const struct stat *sb)
+{
+	struct dir_id *grown;
+
+	for (size_t i = 0; i < w->n_inside; i++)
+		if (w->inside[i].dev == sb->st_dev && w->inside[i].ino == sb->st_ino)
+			return false;
+	if (w->n_inside == w->inside_max) {
+		size_t max = w->inside_max ? w->inside_max * 2 : 16;
+
+		if ((grown = realloc(w->inside, max * sizeof *grown)) == NULL)
+			return false;
+		w->inside = grown;
+		w->inside_max = max;
+	}
+	w->inside[w->n_inside++] = (struct dir_id){ sb->st_dev, sb->st_ino };
+	return true;
+}
+
+static vt_status walk_listed_dir(struct walk *w, const char *path);
+
 static vt_status
 walk_dir(struct walk *w, const char *path)
+{
+	struct stat sb;
+	vt_status rc;
+
+	if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return walk_listed_dir(w, path); /* which says why not */
+	if (!enter_dir(w, &sb)) {
+		warn(w, path, "a link to a folder it is inside: not followed");
+		return VT_OK;
+	}
+	rc = walk_listed_dir(w, path);
+	w->n_inside--;
+	return rc;
+}
+
+static vt_status
+walk_listed_dir(struct walk *w, const char *path)
 {
 	struct dirent **entries = NULL;
 	notmuch_directory_t *dir = NULL;
@@ -1018,10 +1104,15 @@ count_files(struct walk *w, const char *path, unsigned *count)
 	bool maildir, at_root = strcmp(path, w->db->mail_root) == 0;
 	char *child;
 	int n, i, type;
+	struct stat sb;
 
-	n = scandir(path, &entries, NULL, NULL);
-	if (n < 0)
+	if (stat(path, &sb) != 0 || !enter_dir(w, &sb))
 		return;
+	n = scandir(path, &entries, NULL, NULL);
+	if (n < 0) {
+		w->n_inside--;
+		return;
+	}
 	maildir = looks_like_maildir(path, entries, n);
 	for (i = 0; i < n; i++) {
 		const char *name = entries[i]->d_name;
@@ -1033,13 +1124,15 @@ count_files(struct walk *w, const char *path, unsigned *count)
 			(*count)++;
 		else if (type == S_IFDIR && !passed_dir(maildir, at_root, name) &&
 			 asprintf(&child, "%s/%s", path, name) >= 0) {
-			count_files(w, child, count);
+			if (!too_long_for_index(w, child))
+				count_files(w, child, count);
 			free(child);
 		}
 	}
 	for (i = 0; i < n; i++)
 		free(entries[i]);
 	free(entries);
+	w->n_inside--;
 }
 
 /* A plain name, or /regex/ over the path below the mail root. */
@@ -1164,6 +1257,7 @@ walk_clear(struct walk *w)
 	for (i = 0; i < w->n_ignore_names; i++)
 		free(w->ignore_names[i]);
 	free(w->ignore_names);
+	free(w->inside);
 	path_list_clear(&w->removed_files);
 	path_list_clear(&w->removed_dirs);
 	path_list_clear(&w->dir_mtimes);
