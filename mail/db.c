@@ -360,7 +360,7 @@ open_own_index(struct mail_db *db, struct vt_error *err)
 	snprintf(xapian, sizeof xapian, "%s/xapian", db->own_dir);
 	choose_flush_writes(db->mode, xapian);
 	st = notmuch_database_open_with_config(NULL, mode, db->config_path, NULL, &db->nm, &msg);
-	db->atomic_ends = 0;
+	db->atomic_ends = db->atomic_depth = 0;
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		rc = vt_fail(err, VT_ERR_DB, "cannot open index %s: %s", db->own_dir,
 			     msg ? msg : notmuch_status_to_string(st));
@@ -452,14 +452,48 @@ mail_db_next_end_commits(const struct mail_db *db)
 }
 
 notmuch_status_t
-mail_db_end_atomic(struct mail_db *db)
+mail_db_begin_atomic(struct mail_db *db)
 {
-	bool commits = mail_db_next_end_commits(db);
-	notmuch_status_t st = notmuch_database_end_atomic(db->nm);
+	notmuch_status_t st = notmuch_database_begin_atomic(db->nm);
 
 	if (st == NOTMUCH_STATUS_SUCCESS)
+		db->atomic_depth++;
+	return st;
+}
+
+notmuch_status_t
+mail_db_end_atomic(struct mail_db *db)
+{
+	bool outermost = db->atomic_depth <= 1;
+	bool commits = outermost && mail_db_next_end_commits(db);
+	notmuch_status_t st = notmuch_database_end_atomic(db->nm);
+
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return st;
+	if (db->atomic_depth > 0)
+		db->atomic_depth--;
+	if (outermost)
 		db->atomic_ends = commits ? 0 : db->atomic_ends + 1;
 	return st;
+}
+
+vt_status
+mail_db_begin_writes(struct mail_db *db, struct vt_error *err)
+{
+	notmuch_status_t st;
+
+	if (db->mode != MAIL_DB_READ_WRITE)
+		return vt_fail(err, VT_ERR_INTERNAL, "writes need the index open for writing");
+	st = mail_db_begin_atomic(db);
+	return st == NOTMUCH_STATUS_SUCCESS ? VT_OK : mail_nm_fail(db, err, st, "begin writes");
+}
+
+vt_status
+mail_db_end_writes(struct mail_db *db, struct vt_error *err)
+{
+	notmuch_status_t st = mail_db_end_atomic(db);
+
+	return st == NOTMUCH_STATUS_SUCCESS ? VT_OK : mail_nm_fail(db, err, st, "commit writes");
 }
 
 vt_status
@@ -741,7 +775,7 @@ open_existing(struct mail_db *db, const char *path, const char *origin, struct v
 	/* NULL config: the user's own notmuch configuration applies (its
 	 * mail root, new.tags, new.ignore), as it does for `notmuch new`. */
 	st = notmuch_database_open_with_config(path, mode, NULL, NULL, &db->nm, &msg);
-	db->atomic_ends = 0;
+	db->atomic_ends = db->atomic_depth = 0;
 	if (st == NOTMUCH_STATUS_NO_CONFIG) {
 		free(msg);
 		if (!notmuch_config_file(config, sizeof config))

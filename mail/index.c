@@ -184,7 +184,7 @@ batch_open(struct walk *w)
 	if (rc != VT_OK)
 		return rc;
 	w->store_open = true;
-	st = notmuch_database_begin_atomic(w->db->nm);
+	st = mail_db_begin_atomic(w->db);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		return mail_nm_fail(w->db, w->err, st, "begin index transaction");
 	w->in_batch = true;

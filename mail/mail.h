@@ -261,6 +261,12 @@ vt_status mail_db_compact(struct mail_db *db, struct vt_error *err);
  * is committed when closed, as before; for it both do nothing.
  */
 void mail_db_commit_begin(struct mail_db *db);
+/* The writes between begin and end (on a handle open for writing) reach
+ * the index as one, at the end: a change of many messages is one commit
+ * instead of one every few messages. Nestable; a handle closed before
+ * the end loses them all. */
+vt_status mail_db_begin_writes(struct mail_db *db, struct vt_error *err);
+vt_status mail_db_end_writes(struct mail_db *db, struct vt_error *err);
 vt_status mail_db_commit_wait(struct mail_db *db, struct vt_error *err);
 /* How many of db's commits found, opening the index again, that another
  * writer had changed it while it stood closed (the lock is let go for

@@ -38,8 +38,10 @@ struct mail_db {
 	 * revision it leaves is recorded as whole when it closes */
 	bool months_whole;
 	/* atomic sections ended since notmuch last committed nm, as it
-	 * counts them for database.autocommit (mail_db_end_atomic) */
+	 * counts them for database.autocommit, and how deep in one the
+	 * handle is (mail_db_begin_atomic, mail_db_end_atomic) */
 	unsigned long atomic_ends;
+	unsigned atomic_depth;
 };
 
 /* Whether the next end of an atomic section commits the index: notmuch
@@ -48,8 +50,10 @@ struct mail_db {
  * the store's transaction there, not before: failing in between, both
  * lose the same mail (mail/index.c). */
 bool mail_db_next_end_commits(const struct mail_db *db);
-/* notmuch_database_end_atomic, counted for mail_db_next_end_commits:
- * every end of an atomic section on a writer goes through it. */
+/* notmuch_database_begin_atomic and _end_atomic, counted for
+ * mail_db_next_end_commits: every atomic section on a writer goes
+ * through them. notmuch counts (and commits at) the outermost only. */
+notmuch_status_t mail_db_begin_atomic(struct mail_db *db);
 notmuch_status_t mail_db_end_atomic(struct mail_db *db);
 
 /*

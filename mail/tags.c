@@ -145,7 +145,7 @@ mail_tag_messages(struct mail_db *db, const char *query_string, const char *add,
 	if ((rc = tags_usable(add, remove, err)) != VT_OK ||
 	    (rc = search_all(db, query_string, &q, &msgs, err)) != VT_OK)
 		return rc;
-	if ((st = notmuch_database_begin_atomic(db->nm)) != NOTMUCH_STATUS_SUCCESS) {
+	if ((st = mail_db_begin_atomic(db)) != NOTMUCH_STATUS_SUCCESS) {
 		notmuch_query_destroy(q);
 		return mail_nm_fail(db, err, st, "begin tagging");
 	}

@@ -723,13 +723,26 @@ vt_status
 vt_apply_retag(struct vt_store *s, struct mail_db *db, const struct vt_action *a,
 	       struct vt_error *err)
 {
+	const char *add = a->retag_add && a->retag_add[0] ? a->retag_add : NULL;
+	const char *remove = a->retag_remove && a->retag_remove[0] ? a->retag_remove : NULL;
 	char *copy, *tok, *save = NULL;
-	vt_status rc = VT_OK;
+	const char *key;
+	vt_status rc, ended;
 
 	if (a->retag_ids == NULL)
 		return VT_OK;
 	if ((copy = strdup(a->retag_ids)) == NULL)
 		return vt_fail(err, VT_ERR_NOMEM, "out of memory");
+	/* as vt_tag_messages: the key before the writes, renewed after */
+	key = vt_mirror_token_key(s, db);
+	/* One commit for them all: message by message, notmuch committed
+	 * every eighth (undoing a tag of 6,000 messages, 3,777 fdatasyncs
+	 * and 5 to 14 s). Killed before the end, the entry is still there
+	 * to undo. */
+	if ((rc = mail_db_begin_writes(db, err)) != VT_OK) {
+		free(copy);
+		return rc;
+	}
 	for (tok = strtok_r(copy, "\n", &save); rc == VT_OK && tok;
 	     tok = strtok_r(NULL, "\n", &save)) {
 		char *id = mail_query_quote(tok), *query = NULL;
@@ -738,15 +751,16 @@ vt_apply_retag(struct vt_store *s, struct mail_db *db, const struct vt_action *a
 			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		/* files renamed by a change killed before the index knew */
 		else if ((rc = mail_restore_renamed(db, query, err)) == VT_OK)
-			rc = vt_tag_messages(s, db, query,
-					     a->retag_add && a->retag_add[0] ? a->retag_add : NULL,
-					     a->retag_remove && a->retag_remove[0] ? a->retag_remove
-										   : NULL,
-					     NULL, err);
+			rc = mail_tag_messages(db, query, add, remove, NULL, err);
 		free(id);
 		free(query);
 	}
 	free(copy);
+	ended = mail_db_end_writes(db, rc == VT_OK ? err : NULL);
+	if (rc == VT_OK)
+		rc = ended;
+	if (rc == VT_OK && key != NULL)
+		vt_mirror_token_renew(s, db, key);
 	if (rc == VT_OK && a->retag_entry != 0)
 		rc = vt_sql_run(s, "UPDATE journal SET undone = 1 WHERE id = ?", "undo", err, "i",
 				a->retag_entry);
