@@ -216,7 +216,7 @@ mail_draft_reply(const char *path, const struct mail_sender *me, const char *con
 		 size_t n_mine, bool all, char **out, struct vt_error *err)
 {
 	struct vt_error perr = { 0 };
-	GMimeMessage *msg = mail_parse_file(path, &perr);
+	GMimeMessage *msg = mail_parse_file_bounded(path, &perr);
 	InternetAddressList *to, *cc, *reply_to, *from;
 	GString *draft;
 	const char *id, *refs, *subject;
@@ -371,7 +371,7 @@ mail_draft_forward(const char *path, const struct mail_sender *me, const char *t
 		   char **out, struct vt_error *err)
 {
 	struct vt_error perr = { 0 };
-	GMimeMessage *msg = mail_parse_file(path, &perr);
+	GMimeMessage *msg = mail_parse_file_bounded(path, &perr);
 	GString *draft;
 	const char *subject;
 	char *body, *text;
