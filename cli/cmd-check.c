@@ -66,7 +66,7 @@ cmd_check(struct cli *cli, const struct cli_command *self, int argc, char **argv
 		char *from = cli_text(shown ? shown : m->from), *subject = cli_text(m->subject);
 
 		cli_format_date(m->date, date, sizeof date);
-		fprintf(cli->out, "%s  %-16s %s  %s\n", date, m->vendor ? m->vendor : "-",
+		fprintf(cli->out, "%-10s  %-16s %s  %s\n", date, m->vendor ? m->vendor : "-",
 			from ? from : "", subject ? subject : "");
 		for (size_t j = 0; j < m->n_reasons; j++) {
 			char *text = cli_text(m->reasons[j].text);

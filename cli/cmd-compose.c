@@ -423,7 +423,7 @@ cmd_draft_list(struct cli *cli, const struct cli_command *self, int argc, char *
 
 			cli_format_date(list.items[i].modified, date, sizeof date);
 			cli_column(to, 30, column, sizeof column);
-			fprintf(cli->out, "%s  %s  %s\n  %s\n", date, column,
+			fprintf(cli->out, "%-10s  %s  %s\n  %s\n", date, column,
 				subject ? subject : "", list.items[i].path);
 			free(to);
 			free(subject);

@@ -75,7 +75,7 @@ print_contact_line(FILE *f, const struct vt_contact *c)
 	char last[32], *name = cli_text(c->name), *title = c->title ? cli_text(c->title) : NULL;
 
 	cli_format_date(c->last_seen, last, sizeof last);
-	fprintf(f, "%-24s %-12s %-14s %4ld  %s  ", name ? name : "", c->vendor ? c->vendor : "-",
+	fprintf(f, "%-24s %-12s %-14s %4ld  %-10s  ", name ? name : "", c->vendor ? c->vendor : "-",
 		c->role ? c->role : "-", c->messages, last);
 	print_joined(f, c->addresses, c->n_addresses, ",");
 	if (title)

@@ -58,7 +58,8 @@ cmd_history(struct cli *cli, const struct cli_command *self, int argc, char **ar
 			char date[32], *summary = cli_text(e->summary);
 
 			cli_format_date(e->date, date, sizeof date);
-			fprintf(cli->out, "%s  %-15s %s\n", date, e->kind, summary ? summary : "");
+			fprintf(cli->out, "%-10s  %-15s %s\n", date, e->kind,
+				summary ? summary : "");
 			free(summary);
 		}
 	}

@@ -176,9 +176,9 @@ cmd_issue_list(struct cli *cli, const struct cli_command *self, int argc, char *
 			char opened[32], *title = cli_text(is->title);
 
 			cli_format_date(is->opened, opened, sizeof opened);
-			fprintf(cli->out, "#%-4lld %-6s %-14s %s %4ldd  %s%s\n", (long long)is->id,
-				is->closed ? "closed" : "open", is->vendor, opened,
-				age_days(is, now), title ? title : "",
+			fprintf(cli->out, "#%-4lld %-6s %-14s %-10s %4ldd  %s%s\n",
+				(long long)is->id, is->closed ? "closed" : "open", is->vendor,
+				opened, age_days(is, now), title ? title : "",
 				is->n_links ? "" : "  (no mail linked)");
 			free(title);
 		}

@@ -168,6 +168,12 @@ kinds=$(printf '%s' "$h" | json '" ".join(sorted(set(e["kind"] for e in d)))')
 for k in message issue-opened issue-closed contact-changed; do
 	contains "history has $k events" "$kinds" "$k"
 done
+# a mail without a date keeps the columns of the dated ones
+printf 'From: Dana Whitfield <dana.whitfield@mail.acmetel.example>\nTo: Rich Miller <rich@northwind.example>\nSubject: No date here\nMessage-ID: <undated@acmetel.example>\n\nHi.\n' \
+	>"$TMP/mail/INBOX/cur/undated:2,S"
+$V index --quiet
+is "an undated mail's line lines up with the dated ones" \
+	"$($V history acmetel | awk '/No date here|Re: Dispute/ { print index($0, "message") }' | sort -u | wc -l | tr -d ' ')" 1
 is "history shows mail both ways" "$(printf '%s' "$h" | json 'sorted(set(e.get("direction","") for e in d if e["kind"]=="message"))')" "['in', 'out']"
 waiting=$($V search --format=json waiting:vendor | json '" | ".join(sorted(t["subject"] for t in d))')
 # the user wrote last in the dispute, but closed its issues since:
