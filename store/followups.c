@@ -52,9 +52,9 @@ vt_working_days_ago(time_t now, long days)
 	" (EXISTS" LINKED_ISSUES "i.closed >= last) AND NOT EXISTS" LINKED_ISSUES                  \
 	"i.closed IS NULL))"
 
-/* aside: the threads waiting on the vendor nobody need chase now,
- * snoozed at time ?1 or settled. Few, and found from the few: the
- * snoozes and the closed issues. */
+/* aside: the threads waiting (?2: on the vendor 1, on the user 2) that
+ * nobody need answer now, snoozed at time ?1 or settled. Few, and found
+ * from the few: the snoozes and the closed issues. */
 #define WITH_ASIDE                                                                                 \
 	"WITH snoozed(thread) AS (SELECT y.thread FROM snoozes z CROSS JOIN messages y"            \
 	"  ON y.message_id = z.message_id WHERE z.until > ?1),"                                    \
@@ -63,31 +63,35 @@ vt_working_days_ago(time_t now, long days)
 	"  WHERE i.closed IS NOT NULL AND i.withdrawn = 0),"                                       \
 	" aside(thread) AS (SELECT t.thread FROM (SELECT w.thread, (SELECT max(m.date)"            \
 	"  FROM messages m WHERE m.thread = w.thread AND m.kind = 1 AND m.auto_reply = 0) AS last" \
-	"  FROM thread_state w WHERE w.waiting = 1"                                                \
+	"  FROM thread_state w WHERE w.waiting = ?2"                                               \
 	"  AND w.thread IN (SELECT thread FROM snoozed UNION SELECT thread FROM closed)) t"        \
 	"  WHERE t.thread IN (SELECT thread FROM snoozed) OR" SETTLED ")"
 
 sqlite3_stmt *
-vt_waiting_aside_stmt(struct vt_store *s, struct vt_error *err)
+vt_waiting_aside_stmt(struct vt_store *s, int state, struct vt_error *err)
 {
 	sqlite3_stmt *st = vt_sql_prepare(s, WITH_ASIDE " SELECT thread FROM aside", err);
 
-	if (st != NULL)
+	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+		sqlite3_bind_int(st, 2, state);
+	}
 	return st;
 }
 
 sqlite3_stmt *
-vt_waiting_vendor_stmt(struct vt_store *s, struct vt_error *err)
+vt_waiting_stmt(struct vt_store *s, int state, struct vt_error *err)
 {
 	sqlite3_stmt *st =
 		vt_sql_prepare(s,
-			       WITH_ASIDE " SELECT thread FROM thread_state WHERE waiting = 1"
+			       WITH_ASIDE " SELECT thread FROM thread_state WHERE waiting = ?2"
 					  " EXCEPT SELECT thread FROM aside",
 			       err);
 
-	if (st != NULL)
+	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+		sqlite3_bind_int(st, 2, state);
+	}
 	return st;
 }
 

@@ -179,12 +179,13 @@ void vt_sql_money_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 /* person_key(NAME) in SQL: the contact key of a name that names a person,
  * else NULL (store/contacts.c). */
 void vt_sql_person_key(sqlite3_context *ctx, int argc, sqlite3_value **argv);
-/* The thread ids the user wrote last in that wait on the vendor, and
- * those that do not all the same: snoozed now, or settled by closing
- * their issue (store/followups.c). waiting:vendor and the W mark leave
- * these out, as vtriage waiting and remind do. */
-sqlite3_stmt *vt_waiting_vendor_stmt(struct vt_store *s, struct vt_error *err);
-sqlite3_stmt *vt_waiting_aside_stmt(struct vt_store *s, struct vt_error *err);
+/* The thread ids waiting on the vendor (state 1: the user wrote last)
+ * or on the user (2: the vendor did), and those of them that do not all
+ * the same: snoozed now, or settled by closing their issue since
+ * (store/followups.c). waiting:vendor, waiting:me and the W and R marks
+ * leave these out, as vtriage waiting and remind do. */
+sqlite3_stmt *vt_waiting_stmt(struct vt_store *s, int state, struct vt_error *err);
+sqlite3_stmt *vt_waiting_aside_stmt(struct vt_store *s, int state, struct vt_error *err);
 /* The thread ids waiting on the vendor, but not yet for the follow-up
  * days (waiting:overdue is the others). */
 sqlite3_stmt *vt_waiting_recent_stmt(struct vt_store *s, struct vt_error *err);

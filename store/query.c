@@ -410,7 +410,6 @@ out:
 	return out;
 }
 
-static sqlite3_stmt *waiting_stmt(struct vt_store *s, int state, struct vt_error *err);
 static sqlite3_stmt *issue_stmt(struct vt_store *s, int state, long long number,
 				struct vt_error *err);
 
@@ -451,32 +450,32 @@ threads_query(struct vt_store *s, sqlite3_stmt *st, struct vt_error *err)
 
 /*
  * Conversations with a vendor in which the user took part, by who wrote
- * last: the user (waiting on the vendor, but for those the user snoozed
- * or settled: nothing to chase there) or the vendor (waiting on me).
+ * last: the user (waiting on the vendor) or the vendor (waiting on me),
+ * but for those the user snoozed or settled (closed their issue since):
+ * nothing to chase or answer there.
  * Threads the user never wrote in (newsletters, notices) wait on nobody.
  * Indexing keeps the answer on the messages (MAIL_PROP_WAITING).
  */
 static char *
 expand_waiting(struct vt_store *s, const char *value, struct vt_error *err)
 {
-	if (strcmp(value, "vendor") == 0) {
+	if (strcmp(value, "vendor") == 0 || strcmp(value, "me") == 0) {
 		/* one term, less the threads snoozed or settled (few) */
-		sqlite3_stmt *st = vt_waiting_aside_stmt(s, err);
+		sqlite3_stmt *st = vt_waiting_aside_stmt(s, strcmp(value, "me") == 0 ? 2 : 1, err);
 		char *aside = st ? threads_query(s, st, err) : NULL, *out = NULL;
 
-		if (aside != NULL && strcmp(aside, NO_MAIL) == 0)
-			out = strdup("property:\"" MAIL_PROP_WAITING "=vendor\"");
-		else if (aside != NULL &&
-			 asprintf(&out, "(property:\"" MAIL_PROP_WAITING "=vendor\" AND NOT (%s))",
-				  aside) < 0)
+		if (aside != NULL && strcmp(aside, NO_MAIL) == 0 &&
+		    asprintf(&out, "property:\"" MAIL_PROP_WAITING "=%s\"", value) < 0)
+			out = NULL;
+		else if (aside != NULL && strcmp(aside, NO_MAIL) != 0 &&
+			 asprintf(&out, "(property:\"" MAIL_PROP_WAITING "=%s\" AND NOT (%s))",
+				  value, aside) < 0)
 			out = NULL;
 		if (aside != NULL && out == NULL)
 			vt_fail(err, VT_ERR_NOMEM, "out of memory");
 		free(aside);
 		return out;
 	}
-	if (strcmp(value, "me") == 0)
-		return strdup("property:\"" MAIL_PROP_WAITING "=me\"");
 	if (strcmp(value, "overdue") == 0) {
 		/* depends on the clock: waiting on the vendor, less the
 		 * threads still within their time (listed: few) */
@@ -495,18 +494,6 @@ expand_waiting(struct vt_store *s, const char *value, struct vt_error *err)
 	vt_fail(err, VT_ERR_USAGE,
 		"no 'waiting:%s' (waiting:vendor, waiting:me or waiting:overdue)", value);
 	return NULL;
-}
-
-/* The thread ids waiting on the vendor (state 1) or the user (2). */
-static sqlite3_stmt *
-waiting_stmt(struct vt_store *s, int state, struct vt_error *err)
-{
-	sqlite3_stmt *st =
-		vt_sql_prepare(s, "SELECT thread FROM thread_state WHERE waiting = ?", err);
-
-	if (st != NULL)
-		sqlite3_bind_int(st, 1, state);
-	return st;
 }
 
 /* Threads linked to open (or closed) issues, or to issue N. */
@@ -1408,9 +1395,9 @@ vt_thread_marks_load(struct vt_store *s, unsigned what, struct vt_thread_marks *
 
 	memset(out, 0, sizeof *out);
 	if (what & VT_MARKS_WAITING) {
-		rc = collect(s, vt_waiting_vendor_stmt(s, err), &out->waiting_vendor, err);
+		rc = collect(s, vt_waiting_stmt(s, 1, err), &out->waiting_vendor, err);
 		if (rc == VT_OK)
-			rc = collect(s, waiting_stmt(s, 2, err), &out->waiting_me, err);
+			rc = collect(s, vt_waiting_stmt(s, 2, err), &out->waiting_me, err);
 		if (rc == VT_OK)
 			rc = load_since(s, out, err);
 	}

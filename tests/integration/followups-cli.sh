@@ -63,6 +63,18 @@ is "one vendor's" "$($V waiting globex --format=json | python3 -c 'import json,s
 is "waiting:overdue finds its thread" "$($V count --output=threads waiting:overdue)" 1
 is "its two messages" "$($V count 'waiting:overdue')" 2
 is "waiting:me is the other" "$($V count --output=threads waiting:me)" 1
+# the vendor wrote last, and the user settled it by closing its issue
+me_thread=$($V search --format=json waiting:me | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["thread"])')
+me_issue=$($V issue open globex "Answer the rack quote" --thread "thread:$me_thread" --format=json |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+is "an open issue keeps it waiting on the user" "$($V count --output=threads waiting:me)" 1
+$V issue close "$me_issue" >/dev/null
+is "its issue closed since, it waits on no one" "$($V count --output=threads waiting:me)" 0
+is "and its list row is marked waiting on no one" \
+	"$($V search --format=json "thread:$me_thread" | python3 -c 'import json,sys; print([t["waiting"] for t in json.load(sys.stdin)])')" "[None]"
+$V undo >/dev/null
+is "reopened, it waits on the user again" "$($V count --output=threads waiting:me)" 1
+$V undo >/dev/null
 contains "remind names it" "$($V remind)" "waiting on the vendor:   10 days OVERDUE"
 is "a bad waiting: term names the choices" "$(status $V count waiting:later)" 2
 contains "naming them" "$($V count waiting:later 2>&1)" "waiting:overdue"
@@ -116,9 +128,9 @@ is "unsnooze brings it back now" "$($V count 'from:globex.example')" 1
 
 # an issue closed since the user last wrote settles the thread (resolved
 # on the phone): nothing to chase until the user writes again
-$V issue open acme "Order 77 late" --thread id:a2@test >/dev/null
+issue_77=$($V issue open acme "Order 77 late" --thread id:a2@test --format=json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 contains "an open issue leaves it waiting" "$($V waiting)" "Order 77"
-$V issue close 1 --note "called: ships Monday" >/dev/null
+$V issue close "$issue_77" --note "called: ships Monday" >/dev/null
 lacks "closed since the user wrote: not waiting any more" "$($V waiting)" "Order 77"
 is "nor overdue" "$($V count --output=threads waiting:overdue)" 0
 lacks "nor in remind" "$($V remind | grep 'waiting on the vendor')" "Order 77"
