@@ -174,12 +174,18 @@ cmd_issue_list(struct cli *cli, const struct cli_command *self, int argc, char *
 		for (size_t i = 0; i < list.count; i++) {
 			const struct vt_issue *is = &list.items[i];
 			char opened[32], *title = cli_text(is->title);
+			char *note =
+				is->closed && is->note && *is->note ? cli_text(is->note) : NULL;
 
 			cli_format_date(is->opened, opened, sizeof opened);
 			fprintf(cli->out, "#%-4lld %-6s %-14s %-10s %4ldd  %s%s\n",
 				(long long)is->id, is->closed ? "closed" : "open", is->vendor,
 				opened, age_days(is, now), title ? title : "",
 				is->n_links ? "" : "  (no mail linked)");
+			/* how it ended, under it (what --all is read for) */
+			if (note != NULL)
+				fprintf(cli->out, "      closed: %s\n", note);
+			free(note);
 			free(title);
 		}
 	}

@@ -123,6 +123,7 @@ d[0]["state"]=="open" and d[0]["age_days"]==0 and len(d[0]["messages"])==4 and d
 $V issue close "$id" --note "credit note received" >/dev/null
 is "closed issues leave the list" "$($V issue list --format=json)" "[]"
 is "--all shows them" "$($V issue list --all --format=json | json 'd[0]["note"]')" "credit note received"
+contains "and says how each ended" "$($V issue list --all)" "      closed: credit note received"
 is "closing twice finds nothing to change: exit 0" "$(status $V issue close "$id")" 0
 contains "and says so" "$($V issue close "$id")" "closed already"
 is "the note stays the first close's" "$($V issue list --all --format=json | json 'd[0]["note"]')" "credit note received"
