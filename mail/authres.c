@@ -447,3 +447,23 @@ mail_authres_verdict(const struct mail_authres *ar, const char *from_org, char *
 		snprintf(why, why_len, "no DKIM, SPF or DMARC verdict");
 	return MAIL_AUTH_VERDICT_UNKNOWN;
 }
+
+bool
+mail_authres_passed_for(const struct mail_authres *ar, const char *from_org, char *org, size_t len)
+{
+	if (len > 0)
+		org[0] = '\0';
+	if (ar == NULL || from_org == NULL || len == 0)
+		return false;
+	for (size_t m = DKIM; m <= SPF; m++)
+		for (size_t i = 0; i < ar->count && i < MAIL_AUTHRES_ITEMS; i++) {
+			const struct mail_authres_item *it = &ar->items[i];
+
+			if (it->result == MAIL_AUTH_PASS &&
+			    strcasecmp(it->method, judged[m]) == 0 &&
+			    !aligned(it->domain, from_org) && mail_org_domain(it->domain, org, len))
+				return true;
+		}
+	org[0] = '\0';
+	return false;
+}

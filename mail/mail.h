@@ -404,6 +404,15 @@ enum mail_auth_verdict {
 enum mail_auth_verdict mail_authres_verdict(const struct mail_authres *ar, const char *from_org,
 					    char *why, size_t why_len);
 
+/*
+ * The organisation domain the first DKIM pass (else SPF pass) of ar was
+ * for when it is not from_org's, into org (len bytes); false, org "",
+ * when every pass was from_org's or nothing passed. What a mail service
+ * signing with its own domain, or a forger with theirs, is known by.
+ */
+bool mail_authres_passed_for(const struct mail_authres *ar, const char *from_org, char *org,
+			     size_t len);
+
 /* -- amounts of money, mail/amount.c -- */
 
 /* An amount: minor units (cents; yen; fils, a thousandth of a dinar) of
@@ -785,6 +794,9 @@ struct mail_auth_header {
 	char authserv_id[128];
 	enum mail_auth_verdict verdict;
 	char why[96];
+	/* mail_authres_passed_for: whose DKIM or SPF passed when From's
+	 * did not, "" */
+	char passed_for[MAIL_DOMAIN_MAX];
 };
 
 struct mail_trust_facts {
@@ -808,6 +820,8 @@ struct mail_trust_facts {
 	/* when the topmost Received says the mail came (its writer is the
 	 * receiving server, not the sender, who writes Date), 0 unknown */
 	time_t arrived;
+	/* sent to subscribers: List-Unsubscribe, or Precedence bulk or list */
+	bool bulk;
 };
 
 struct mail_message_info {

@@ -115,6 +115,22 @@ arrival(GMimeHeaderList *list)
 	return 0;
 }
 
+/* Mail sent to a list of subscribers: an unsubscribe link, or a
+ * precedence of bulk mail. */
+static bool
+is_bulk(GMimeMessage *file)
+{
+	const char *precedence = g_mime_object_get_header(GMIME_OBJECT(file), "Precedence");
+
+	if (g_mime_object_get_header(GMIME_OBJECT(file), "List-Unsubscribe") != NULL)
+		return true;
+	if (precedence == NULL)
+		return false;
+	precedence += strspn(precedence, " \t");
+	return g_ascii_strncasecmp(precedence, "bulk", 4) == 0 ||
+	       g_ascii_strncasecmp(precedence, "list", 4) == 0;
+}
+
 /* What the From, Reply-To, Received and Authentication-Results headers
  * say about whether this mail is who it claims to be. */
 static void
@@ -130,6 +146,7 @@ trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_f
 	int n;
 
 	out->arrived = arrival(list);
+	out->bulk = is_bulk(file);
 	if (facts->from.address != NULL) {
 		const char *at = strrchr(facts->from.address, '@');
 
@@ -190,12 +207,15 @@ trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_f
 				together.items[together.count++] = ar.items[k];
 			a = &out->auth[out->n_auth - 1];
 			a->verdict = mail_authres_verdict(&together, org, a->why, sizeof a->why);
+			mail_authres_passed_for(&together, org, a->passed_for,
+						sizeof a->passed_for);
 			continue;
 		}
 		together = ar;
 		joined = true;
 		copy_str(a->authserv_id, sizeof a->authserv_id, ar.authserv_id);
 		a->verdict = mail_authres_verdict(&ar, org, a->why, sizeof a->why);
+		mail_authres_passed_for(&ar, org, a->passed_for, sizeof a->passed_for);
 		out->n_auth++;
 	}
 }
@@ -309,22 +329,6 @@ read_pdfs(GMimeMessage *file, const char *subject, const struct mail_pdf_options
  * first: invoice XML in a PDF, schema.org data in the HTML, a labelled
  * total in the text, then in a PDF's text layer, then the largest amount
  * of the text, then of a PDF. */
-/* Mail sent to a list of subscribers: an unsubscribe link, or a
- * precedence of bulk mail. */
-static bool
-is_bulk(GMimeMessage *file)
-{
-	const char *precedence = g_mime_object_get_header(GMIME_OBJECT(file), "Precedence");
-
-	if (g_mime_object_get_header(GMIME_OBJECT(file), "List-Unsubscribe") != NULL)
-		return true;
-	if (precedence == NULL)
-		return false;
-	precedence += strspn(precedence, " \t");
-	return g_ascii_strncasecmp(precedence, "bulk", 4) == 0 ||
-	       g_ascii_strncasecmp(precedence, "list", 4) == 0;
-}
-
 static void
 read_document(GMimeMessage *file, const char *body, const struct mail_pdf_options *pdf,
 	      enum mail_date_order order, struct mail_document *doc,

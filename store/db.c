@@ -581,6 +581,19 @@ static const char *const migrations[] = {
 	 * again once for helpdesk receipts (store/index.c, reread_once:
 	 * revision 5); a new store has none */
 	"UPDATE meta SET value = '5' WHERE key = 'reread' AND NOT EXISTS (SELECT 1 FROM messages);",
+	/* 22 -> 23: what the user's server found of all mail from a vendor's
+	 * domain, passes too, not only of mail some header failed: a
+	 * vendor's mail that always passed for its own domain and then
+	 * came passing for another's (its domain has no DMARC record, so
+	 * nothing failed) is a forgery (store/trust.c). passed_for is that
+	 * other organisation (mail_authres_passed_for); mail sent to
+	 * subscribers (bulk) is judged so only where it is about money.
+	 * Each vendor's newest mail an older vtriage indexed is read again
+	 * once (store/index.c, reread_once: revision 6); a new store has
+	 * none. */
+	"ALTER TABLE auth_results ADD COLUMN passed_for TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE trust_signals ADD COLUMN bulk INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE meta SET value = '6' WHERE key = 'reread' AND NOT EXISTS (SELECT 1 FROM messages);",
 };
 /* clang-format on */
 

@@ -834,8 +834,15 @@ static const struct {
 	{ "5", "SELECT m.message_id FROM messages m"
 	       " WHERE m.kind = 1 AND m.direction = 0 AND m.auto_reply = 0 AND EXISTS"
 	       " (SELECT 1 FROM messages y WHERE y.thread = m.thread AND y.direction = 1)" },
+	/* the newest ten of each vendor domain's mail a server judged:
+	 * since revision 6 what its server found is kept when it passed
+	 * too, and whether a domain's mail passes is what its later mail
+	 * is judged by (all of it: a first index's worth) */
+	{ "6", "SELECT message_id FROM (SELECT message_id, row_number() OVER"
+	       " (PARTITION BY org ORDER BY date DESC) AS newest FROM messages"
+	       " WHERE authserv <> '' AND direction = 0 AND kind = 1) WHERE newest <= 10" },
 };
-#define REREAD_REV "5"
+#define REREAD_REV "6"
 
 static vt_status
 reread_once(struct index_run *r, struct mail_db *db, const struct mail_index_options *opts,

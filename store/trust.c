@@ -36,7 +36,7 @@
 
 /* Bump when the judging below changes: every incoming message is judged
  * again on the next index run. */
-#define TRUST_RULES_REV "2"
+#define TRUST_RULES_REV "3"
 
 /* A learned authserv-id must top this many incoming messages, and more
  * than half of those with Authentication-Results. */
@@ -53,21 +53,38 @@ has_auth_failure(const struct mail_trust_facts *t)
 	return false;
 }
 
+/* Whether every header passed the mail as its From's: mail that did not
+ * may be judged by when it came (judge_unauthenticated). */
+static bool
+passes(const struct mail_trust_facts *t)
+{
+	for (size_t i = 0; i < t->n_auth; i++)
+		if (t->auth[i].verdict != MAIL_AUTH_VERDICT_PASS)
+			return false;
+	return true;
+}
+
 /* Which header is believed is decided later (the authserv-id may be
- * learned after): every header of a message some header fails is kept. */
+ * learned after): every header of a message some header fails is kept,
+ * and of all incoming mail from a domain that may be a vendor's, whose
+ * passes say what its later mail is judged by (judge_unauthenticated). */
 static vt_status
 record_auth(struct vt_store *s, const struct mail_message_info *info, struct vt_error *err)
 {
 	const struct mail_trust_facts *t = &info->trust;
+	const struct mail_attribution *a = &info->attribution;
+	bool vendor_domain = a->direction == MAIL_DIR_IN &&
+			     (a->kind == MAIL_KIND_VENDOR || a->kind == MAIL_KIND_LIST);
 	vt_status rc;
 
-	for (size_t i = 0; has_auth_failure(t) && i < t->n_auth; i++)
-		if ((rc = vt_sql_run(s,
-				     "INSERT OR REPLACE INTO auth_results (message_id, pos,"
-				     " authserv_id, verdict, why) VALUES (?, ?, ?, ?, ?)",
-				     "record trust", err, "titit", info->message_id, (int64_t)i,
-				     t->auth[i].authserv_id, (int64_t)t->auth[i].verdict,
-				     t->auth[i].why)) != VT_OK)
+	for (size_t i = 0; (vendor_domain || has_auth_failure(t)) && i < t->n_auth; i++)
+		if ((rc = vt_sql_run(
+			     s,
+			     "INSERT OR REPLACE INTO auth_results (message_id, pos,"
+			     " authserv_id, verdict, why, passed_for) VALUES (?, ?, ?, ?, ?, ?)",
+			     "record trust", err, "tititt", info->message_id, (int64_t)i,
+			     t->auth[i].authserv_id, (int64_t)t->auth[i].verdict, t->auth[i].why,
+			     t->auth[i].passed_for)) != VT_OK)
 			return rc;
 	return VT_OK;
 }
@@ -100,20 +117,22 @@ vt_trust_record(struct vt_store *s, const struct mail_message_info *info, struct
 		     "record suspect marks", err, "tt", info->message_id, info->marked)) != VT_OK)
 		return rc;
 	/* A freemail sender's name is kept: it may be a contact's. Payment
-	 * mail's arrival orders the bank verdicts. */
+	 * mail's arrival orders the bank verdicts, and that of mail not
+	 * authenticated whether its domain's was before (and whether it
+	 * was sent to subscribers, whether it is judged so). */
 	notable = t->name_address[0] || t->several_from || t->from_encoded || t->reply_org[0] ||
 		  t->payment.bank_change || t->payment.asks_payment || t->payment.n_details > 0 ||
-		  (a->kind == MAIL_KIND_PERSONAL && *name);
+		  (a->kind == MAIL_KIND_PERSONAL && *name) || (t->n_auth > 0 && !passes(t));
 	if (notable &&
 	    (rc = vt_sql_run(s,
 			     "INSERT OR REPLACE INTO trust_signals (message_id, display_name,"
 			     " name_address, several_from, from_encoded, reply_org, bank_change,"
-			     " asks_payment, arrived) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			     "record trust", err, "tttiitiii", info->message_id,
+			     " asks_payment, arrived, bulk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			     "record trust", err, "tttiitiiii", info->message_id,
 			     a->kind == MAIL_KIND_PERSONAL ? name : "", t->name_address,
 			     (int64_t)t->several_from, (int64_t)t->from_encoded, t->reply_org,
 			     (int64_t)t->payment.bank_change, (int64_t)t->payment.asks_payment,
-			     (int64_t)t->arrived)) != VT_OK)
+			     (int64_t)t->arrived, (int64_t)t->bulk)) != VT_OK)
 		return rc;
 	if ((rc = record_auth(s, info, err)) != VT_OK)
 		return rc;
@@ -523,6 +542,20 @@ rows_free(struct row *rows, size_t n)
 	free(rows);
 }
 
+/* Whether the authserv-id in column is one of the believed ones, bound
+ * as ?1 ("mx.a.example,mx.b.example"). */
+#define BELIEVED(column) "instr(',' || ?1 || ',', ',' || " column " || ',') > 0"
+
+/* Whether the message (a column) asks to be paid, says where to pay or
+ * that the bank details changed, or is a bill. */
+/* clang-format off */
+#define ABOUT_MONEY(id)                                                                     \
+	"(EXISTS (SELECT 1 FROM trust_signals g WHERE g.message_id = " id                   \
+	"  AND (g.asks_payment OR g.bank_change))"                                           \
+	" OR EXISTS (SELECT 1 FROM payment_details p WHERE p.message_id = " id ")"          \
+	" OR EXISTS (SELECT 1 FROM documents d WHERE d.message_id = " id " AND d.kind = 2))"
+/* clang-format on */
+
 /* Failed authentication, as the first header of a believed server that
  * says so says; of list mail only where it is about money (a List-Id is
  * the sender's to write, and real posts of people at domains with DMARC
@@ -538,12 +571,12 @@ judge_auth(struct vt_store *s, const char *authserv, struct vt_error *err)
 		"SELECT a.message_id, a.why || ' at ' || a.authserv_id, m.org, a.verdict"
 		" FROM temp.trust_scope t CROSS JOIN auth_results a ON a.message_id = t.message_id"
 		" JOIN messages m ON m.message_id = a.message_id"
-		" WHERE (m.kind IN (1, 2, 4) OR (m.kind = 3 AND EXISTS (SELECT 1 FROM trust_signals g"
-		"   WHERE g.message_id = m.message_id AND (g.asks_payment OR g.bank_change))"
-		"   OR EXISTS (SELECT 1 FROM payment_details p WHERE p.message_id = m.message_id)))"
-		"  AND instr(',' || ?1 || ',', ',' || a.authserv_id || ',') > 0"
-		"  AND a.pos = (SELECT min(b.pos) FROM auth_results b WHERE b.message_id = a.message_id"
-		"   AND instr(',' || ?1 || ',', ',' || b.authserv_id || ',') > 0 AND b.verdict = ?2)",
+		" WHERE (m.kind IN (1, 2, 4) OR (m.kind = 3 AND " ABOUT_MONEY(
+			"m.message_id") "))"
+					"  AND " BELIEVED(
+						"a.authserv_id") "  AND a.pos = (SELECT min(b.pos) FROM auth_results b WHERE b.message_id = a.message_id"
+								 "   AND " BELIEVED(
+									 "b.authserv_id") " AND b.verdict = ?2)",
 		err);
 	struct row *rows;
 	size_t n;
@@ -560,6 +593,139 @@ judge_auth(struct vt_store *s, const char *authserv, struct vt_error *err)
 		if (rows[i].num[0] == MAIL_AUTH_VERDICT_FAIL)
 			rc = suspect(s, rows[i].col[0], VT_SUSPECT_AUTH, rows[i].col[1],
 				     rows[i].col[2], err);
+	rows_free(rows, n);
+	return rc;
+}
+
+/* clang-format off */
+/* Whether the believed servers passed the message (a column) as its
+ * From's: one of their headers says so. */
+#define PASSED(id)                                                                          \
+	"EXISTS (SELECT 1 FROM auth_results pa WHERE pa.message_id = " id                   \
+	" AND " BELIEVED("pa.authserv_id") " AND pa.verdict = 1)"
+/* clang-format on */
+
+/* When org's mail first passed at the believed servers (its Date:
+ * authenticated, the vendor's word); false when it never did. */
+static bool
+first_passed(sqlite3_stmt *st, const char *org, int64_t *when)
+{
+	bool found;
+
+	sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		*when = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return found;
+}
+
+/*
+ * Mail from a vendor's domain that its own earlier mail had been
+ * authenticated for, and that comes without: the domain publishes no
+ * DMARC record (most small vendors' do not), so the user's server says
+ * "dmarc=none", and a forgery passing DKIM and SPF for the forger's own
+ * domain failed nothing. Not a vendor that never authenticated, nor
+ * mail before its first that did (a vendor starting to sign); and of
+ * mail passing for another organisation that earlier mail of the
+ * domain passed for too (the vendor's mail service), only what is about
+ * money. Judged by when it came (a forgery dated back before the
+ * vendor's first signed mail passed). List mail and mail sent to
+ * subscribers (a newsletter through a mail service signing as itself)
+ * only about money, as judge_auth does list mail; mail no believed
+ * server judged says nothing.
+ */
+static vt_status
+judge_unauthenticated(struct vt_store *s, const char *authserv, struct vt_error *err)
+{
+	/* clang-format off */
+	sqlite3_stmt *st = vt_sql_prepare(
+		s,
+		"SELECT m.message_id, m.org, a.why, a.authserv_id, a.passed_for,"
+		"  max(m.date, coalesce(g.arrived, 0)), " ABOUT_MONEY("m.message_id")
+		" FROM temp.trust_scope t CROSS JOIN messages m ON m.message_id = t.message_id"
+		" JOIN auth_results a ON a.message_id = m.message_id"
+		" LEFT JOIN trust_signals g ON g.message_id = m.message_id"
+		" WHERE m.direction = 0 AND m.org <> ''"
+		"  AND ((m.kind = 1 AND NOT coalesce(g.bulk, 0)) OR (m.kind IN (1, 3)"
+		"   AND " ABOUT_MONEY("m.message_id") "))"
+		"  AND a.pos = (SELECT min(b.pos) FROM auth_results b WHERE b.message_id = m.message_id"
+		"   AND " BELIEVED("b.authserv_id") " AND b.verdict <> 1)"
+		"  AND NOT " PASSED("m.message_id")
+		"  AND NOT EXISTS (SELECT 1 FROM auth_results f WHERE f.message_id = m.message_id"
+		"   AND " BELIEVED("f.authserv_id") " AND f.verdict = 2)"
+		" ORDER BY m.org",
+		err);
+	/* clang-format on */
+	sqlite3_stmt *first = NULL, *known = NULL;
+	struct row *rows = NULL;
+	size_t n = 0;
+	vt_status rc;
+	char last[MAIL_DOMAIN_MAX] = "";
+	bool passed = false;
+	int64_t since = 0;
+
+	if (authserv == NULL || *authserv == '\0')
+		return VT_OK;
+	if (st != NULL)
+		sqlite3_bind_text(st, 1, authserv, -1, SQLITE_STATIC);
+	rc = rows_read(s, st, 5, 2, &rows, &n, err);
+	if (rc == VT_OK && n > 0 &&
+	    ((first = vt_sql_prepare(s,
+				     "SELECT e.date FROM messages e WHERE e.org = ?2 AND e.kind = 1"
+				     " AND e.direction = 0 AND " PASSED(
+					     "e.message_id") " ORDER BY e.date LIMIT 1",
+				     err)) == NULL ||
+	     (known = vt_sql_prepare(
+		      s,
+		      "SELECT EXISTS (SELECT 1 FROM messages e CROSS JOIN auth_results a"
+		      " ON a.message_id = e.message_id WHERE e.org = ?2 AND e.kind = 1"
+		      " AND e.direction = 0 AND e.date < ?3 AND a.passed_for = ?4"
+		      " AND " BELIEVED("a.authserv_id") ")",
+		      err)) == NULL))
+		rc = err ? err->status : VT_ERR_DB;
+	if (first != NULL)
+		sqlite3_bind_text(first, 1, authserv, -1, SQLITE_STATIC);
+	if (known != NULL)
+		sqlite3_bind_text(known, 1, authserv, -1, SQLITE_STATIC);
+	for (size_t i = 0; rc == VT_OK && i < n; i++) {
+		const char *id = rows[i].col[0], *org = rows[i].col[1], *why = rows[i].col[2];
+		const char *server = rows[i].col[3], *other = rows[i].col[4];
+		int64_t came = rows[i].num[0];
+		bool money = rows[i].num[1], usual = false;
+		char *text = NULL, *shown = NULL, day[16] = "";
+		time_t t;
+		struct tm tm;
+
+		if (strcmp(org, last) != 0) {
+			snprintf(last, sizeof last, "%s", org);
+			passed = first_passed(first, org, &since);
+		}
+		if (!passed || since >= came)
+			continue;
+		if (*other != '\0' && !money) {
+			sqlite3_bind_text(known, 2, org, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(known, 3, came);
+			sqlite3_bind_text(known, 4, other, -1, SQLITE_STATIC);
+			usual = sqlite3_step(known) == SQLITE_ROW && sqlite3_column_int(known, 0);
+			sqlite3_reset(known);
+			if (usual)
+				continue;
+		}
+		t = (time_t)since;
+		localtime_r(&t, &tm);
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+		if ((shown = mail_domain_display(org)) == NULL ||
+		    asprintf(&text, "%s at %s, where %s's mail passed since %s", why, server, shown,
+			     day) < 0)
+			rc = vt_fail(err, VT_ERR_NOMEM, "out of memory");
+		else
+			rc = suspect(s, id, VT_SUSPECT_AUTH, text, org, err);
+		free(text);
+		free(shown);
+	}
+	if (first != NULL)
+		sqlite3_reset(first);
 	rows_free(rows, n);
 	return rc;
 }
@@ -1492,6 +1658,8 @@ vt_trust_refresh(struct vt_store *s, const struct vt_config *cfg, bool mail_chan
 					 err);
 		if (rc == VT_OK)
 			rc = judge_auth(s, believed, err);
+		if (rc == VT_OK)
+			rc = judge_unauthenticated(s, believed, err);
 		if (rc == VT_OK && (rc = stop_if(interrupted, err)) == VT_OK)
 			rc = judge_headers(s, err);
 		if (rc == VT_OK && (rc = stop_if(interrupted, err)) == VT_OK)

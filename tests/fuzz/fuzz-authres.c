@@ -38,6 +38,11 @@ check_verdict(const struct mail_authres *ar, const char *from_org)
 			abort();
 		if (v == MAIL_AUTH_VERDICT_PASS && lens[i] > 0 && why[0] != '\0')
 			abort();
+		memset(why, 'x', sizeof why);
+		if (mail_authres_passed_for(ar, from_org, why, lens[i]) && why[0] == '\0')
+			abort();
+		if (why[lens[i]] != 'x' || (lens[i] > 0 && memchr(why, '\0', lens[i]) == NULL))
+			abort();
 	}
 }
 

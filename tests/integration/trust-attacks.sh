@@ -9,6 +9,8 @@ OWN='Authentication-Results: mx.northwind.example; dkim=pass header.d=acmetel.ex
 IBAN1='DE89 3704 0044 0532 0130 00'
 IBAN2='GB82 WEST 1234 5698 7654 32'
 LATER='Mon, 05 Oct 2026 09:00:00 +0000'
+# what the user's server said of AcmeTel's own mail
+HIST=$OWN
 
 # scenario NAME: a new mailbox with AcmeTel's history, indexed and the
 # vendor promoted; D is its directory
@@ -27,14 +29,14 @@ domains = northwind.example
 [trust]
 authserv_id = mx.northwind.example
 CONF
-	mail "Ann Lee <ann.lee@acmetel.example>" "Quote Q-1" "Mon, 03 Aug 2026 09:00:00 +0000" "$OWN" \
+	mail "Ann Lee <ann.lee@acmetel.example>" "Quote Q-1" "Mon, 03 Aug 2026 09:00:00 +0000" "$HIST" \
 		"Hi Rich,\n\nthe quote is attached.\n\n-- \nAnn Lee\nAccount Manager\nAcmeTel\n"
 	n=$((n + 1))
 	printf 'From: Rich Miller <rich@northwind.example>\nTo: Ann Lee <ann.lee@acmetel.example>\nSubject: Re: Quote Q-1\nDate: Tue, 04 Aug 2026 09:00:00 +0000\nMessage-ID: <m%d@test>\n\nThanks.\n' \
 		"$n" >"$D/mail/cur/$n:2,S"
 	for i in 1 2; do
 		mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-$i" \
-			"Wed, 0$((4 + i)) Aug 2026 09:00:00 +0000" "$OWN" \
+			"Wed, 0$((4 + i)) Aug 2026 09:00:00 +0000" "$HIST" \
 			"Dear customer,\n\nplease find invoice AT-$i for \$2,500.00.\nPlease pay by bank transfer to IBAN $IBAN1 (BIC COBADEFFXXX).\n\nAcmeTel Billing\n"
 	done
 	vt index --quiet
@@ -279,7 +281,7 @@ mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-6" "Thu, 08 Oct 202
 vt index --quiet
 contains "and list mail only a stranger's server passed" "$(vt check)" "NL91ABNA0417164300 is new"
 is "(a store this vtriage made reads nothing again)" \
-	"$(sqlite3 "$D/data/vtriage.db" "SELECT value FROM meta WHERE key = 'reread'")" 5
+	"$(sqlite3 "$D/data/vtriage.db" "SELECT value FROM meta WHERE key = 'reread'")" 6
 # what a vtriage before read of the forgeries: no bank details, and no
 # verdict kept of the one no server authenticated
 sqlite3 "$D/data/vtriage.db" "DELETE FROM payment_details WHERE message_id IN ('m5@test', 'm7@test', 'm8@test', 'm10@test');
@@ -394,6 +396,56 @@ mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" \
 vt index --quiet
 contains "the server's failure below a forged pass is seen" "$(vt check)" \
 	"SPF and DMARC failed at mx.northwind.example"
+
+# ---- a spoof of a vendor with no DMARC record -------------------------------------
+# AcmeTel publishes no DMARC record: the user's server says dmarc=none of
+# all its mail, and a forgery passing DKIM and SPF for the forger's own
+# domain failed nothing, though all AcmeTel's own mail had passed DKIM
+# for acmetel.example
+HIST='Authentication-Results: mx.northwind.example; dkim=pass header.d=acmetel.example; spf=pass smtp.mailfrom=acmetel.example; dmarc=none header.from=acmetel.example\n'
+NONE='Authentication-Results: mx.northwind.example; spf=none smtp.mailfrom=acmetel.example; dkim=none; dmarc=none header.from=acmetel.example\n'
+scenario nodmarc
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" \
+	"Authentication-Results: mx.northwind.example; dkim=pass header.d=someone-else.example; spf=pass smtp.mailfrom=someone-else.example; dmarc=none header.from=acmetel.example\n" \
+	"Dear customer,\n\nplease pay invoice AT-3 for \$2,500.00 to IBAN $IBAN1.\n"
+mail "Ann Lee <ann.lee@acmetel.example>" "Lunch" "$LATER" "$NONE" "Hi Rich, lunch on Friday?\n"
+# the vendor's newsletter, through a mail service signing as itself, as
+# the one before it came
+mail "AcmeTel News <news@acmetel.example>" "AcmeTel news, August" "Mon, 10 Aug 2026 09:00:00 +0000" \
+	"Authentication-Results: mx.northwind.example; dkim=pass header.d=mcsv.net; spf=pass smtp.mailfrom=bounce.mcsv.net; dmarc=none header.from=acmetel.example\nList-Unsubscribe: <https://acmetel.example/unsub>\n" \
+	"New plans this month.\n"
+mail "AcmeTel News <news@acmetel.example>" "AcmeTel news, October" "$LATER" \
+	"Authentication-Results: mx.northwind.example; dkim=pass header.d=mcsv.net; spf=pass smtp.mailfrom=bounce.mcsv.net; dmarc=none header.from=acmetel.example\nList-Unsubscribe: <https://acmetel.example/unsub>\n" \
+	"New plans this month.\n"
+# a vendor that never authenticated its mail, and its mail as ever
+mail "Globex Billing <billing@globex.example>" "Invoice G-1" "Mon, 03 Aug 2026 09:00:00 +0000" \
+	"Authentication-Results: mx.northwind.example; spf=none smtp.mailfrom=globex.example; dkim=none; dmarc=none header.from=globex.example\n" \
+	"Dear customer,\n\nplease pay invoice G-1 for \$100.00 to IBAN $IBAN2.\n"
+mail "Globex Billing <billing@globex.example>" "Invoice G-2" "$LATER" \
+	"Authentication-Results: mx.northwind.example; dkim=pass header.d=globex-mailer.example; spf=pass smtp.mailfrom=globex-mailer.example; dmarc=none header.from=globex.example\n" \
+	"Dear customer,\n\nplease pay invoice G-2 for \$100.00 to IBAN $IBAN2.\n"
+# a forgery dated back before the vendor's first signed mail, the
+# user's server saying when it came
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-0" "Mon, 06 Jan 2020 09:00:00 +0000" \
+	"Received: from evil.example by mx.northwind.example; Mon, 05 Oct 2026 09:00:01 +0000\n$NONE" \
+	"Dear customer,\n\nplease pay invoice AT-0 for \$2,500.00 to IBAN $IBAN1.\n"
+vt index --quiet
+check=$(vt check)
+contains "a forgery passing for another domain is flagged" "$check" \
+	"DKIM passed for someone-else.example, not acmetel.example at mx.northwind.example, where acmetel.example's mail passed since 2026-08-03"
+contains "and one passing for nothing" "$check" "no DKIM, SPF or DMARC verdict at mx.northwind.example"
+contains "and one dated back" "$check" "Invoice AT-0"
+is "those three, not the newsletters nor a vendor that never authenticated" "$(vt count suspicious:auth)" 3
+lacks "the forged bill is not in the list of all bills" "$(vt bill list)" "AT-3"
+contains "(the newsletter before the forgeries was judged, and passed)" \
+	"$(sqlite3 "$D/data/vtriage.db" "SELECT passed_for FROM auth_results WHERE message_id = 'm7@test'")" mcsv.net
+vt index --full-scan --quiet
+is "all the mail judged again, the same" "$(vt count suspicious:auth)" 3
+# a store a vtriage before made: no passes kept
+sqlite3 "$D/data/vtriage.db" "DELETE FROM auth_results; DELETE FROM suspicions; UPDATE meta SET value = '4' WHERE key = 'reread'"
+vt index --quiet
+is "a vendor's newest mail is read again once, and judged by" "$(vt count suspicious:auth)" 3
+HIST=$OWN
 
 # ---- mail forged in the user's own name ------------------------------------------
 # "the CEO" asking for a payment, and "the user" writing to an impostor

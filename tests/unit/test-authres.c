@@ -630,6 +630,36 @@ why_is_cut_safely(void **state)
 	assert_int_equal(why[0], 'x');
 }
 
+/* What a mail service signing as itself, or a forger with its own
+ * domain, is known by: DKIM's organisation first, then SPF's. */
+static void
+passed_for_names_the_other_organisation(void **state)
+{
+	struct mail_authres ar = parse_ok(
+		"mx.northwind.example; spf=pass smtp.mailfrom=bounce.mail.evil.example;"
+		" dkim=pass header.d=sig.someone-else.example; dmarc=none header.from=acme.example");
+	char org[MAIL_DOMAIN_MAX];
+
+	(void)state;
+	assert_true(mail_authres_passed_for(&ar, "acme.example", org, sizeof org));
+	assert_string_equal(org, "someone-else.example");
+	ar = parse_ok("mx.northwind.example; spf=pass smtp.mailfrom=x@bounce.mcsv.net; dkim=none");
+	assert_true(mail_authres_passed_for(&ar, "acme.example", org, sizeof org));
+	assert_string_equal(org, "mcsv.net");
+	/* From's own pass, a failure, nothing: no other organisation */
+	ar = parse_ok("mx.northwind.example; dkim=pass header.d=mail.acme.example;"
+		      " spf=fail smtp.mailfrom=evil.example; dmarc=none");
+	assert_false(mail_authres_passed_for(&ar, "acme.example", org, sizeof org));
+	assert_string_equal(org, "");
+	ar = parse_ok("mx.northwind.example; none");
+	assert_false(mail_authres_passed_for(&ar, "acme.example", org, sizeof org));
+	assert_false(mail_authres_passed_for(NULL, "acme.example", org, sizeof org));
+	assert_string_equal(org, "");
+	/* a pass for no domain names none */
+	ar = parse_ok("mx.northwind.example; dkim=pass");
+	assert_false(mail_authres_passed_for(&ar, "acme.example", org, sizeof org));
+}
+
 int
 main(void)
 {
@@ -657,6 +687,7 @@ main(void)
 		cmocka_unit_test(unaligned_pass_alone_is_unknown),
 		cmocka_unit_test(invoice_fraud_from_a_trusted_vendor_fails),
 		cmocka_unit_test(why_is_cut_safely),
+		cmocka_unit_test(passed_for_names_the_other_organisation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

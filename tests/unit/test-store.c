@@ -298,6 +298,10 @@ the_wal_stays_empty_and_the_database_file_holds_everything(void **state)
 	"ALTER TABLE messages DROP COLUMN auto_reply;"
 /* and 20 -> 21's */
 #define UNDO_SCHEMA_21 "ALTER TABLE messages DROP COLUMN pdf_note;"
+/* and 22 -> 23's */
+#define UNDO_SCHEMA_23                                                                             \
+	"ALTER TABLE auth_results DROP COLUMN passed_for;"                                         \
+	"ALTER TABLE trust_signals DROP COLUMN bulk;"
 
 static void
 suspicions_learn_their_organisation(void **state)
@@ -320,7 +324,7 @@ suspicions_learn_their_organisation(void **state)
 				     "DROP TABLE snooze_marks;"
 				     "DROP TABLE snooze_changed;" UNDO_SCHEMA_16 UNDO_SCHEMA_17
 					     UNDO_SCHEMA_18 UNDO_SCHEMA_19 UNDO_SCHEMA_21
-				     "PRAGMA user_version = 9",
+						     UNDO_SCHEMA_23 "PRAGMA user_version = 9",
 				     &err),
 			 VT_OK);
 	vt_store_close(&f->store);
@@ -346,6 +350,40 @@ suspicions_learn_their_organisation(void **state)
 	assert_non_null(strstr(query, " AND NOT (id:\"inv-10@acmetel.example\""
 				      " OR id:\"re-inv-10@northwind.example\")"));
 	free(query);
+}
+
+/* A store of before keeps what its server said of failed mail, and
+ * reads each vendor's newest mail again for its passes (it never kept
+ * them); a new store reads nothing again. */
+static void
+a_store_of_before_keeps_its_verdicts_and_rereads_for_passes(void **state)
+{
+	struct fixture *f = *state;
+	struct vt_error err = { 0 };
+	char path[4200];
+
+	index_ok(f);
+	assert_int_equal(sql_long(f, "SELECT value FROM meta WHERE key = 'reread'"), 6);
+	assert_int_equal(vt_sql_exec(f->store,
+				     "INSERT OR REPLACE INTO auth_results (message_id, pos,"
+				     " authserv_id, verdict, why) SELECT message_id, 0,"
+				     " 'mx.northwind.example', 2, 'DMARC failed' FROM messages"
+				     " WHERE direction = 0 LIMIT 1;" UNDO_SCHEMA_23
+				     "UPDATE meta SET value = '4' WHERE key = 'reread';"
+				     "PRAGMA user_version = 22",
+				     &err),
+			 VT_OK);
+	vt_store_close(&f->store);
+	snprintf(path, sizeof path, "%s/vtriage.db", f->data);
+	assert_int_equal(vt_store_open(path, &f->store, &err), VT_OK);
+	assert_int_equal(sql_long(f, "PRAGMA user_version"), vt_store_schema_version());
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM auth_results WHERE verdict = 2"
+				     " AND why = 'DMARC failed' AND passed_for = ''"),
+			 1);
+	assert_int_equal(sql_long(f, "SELECT count(*) FROM trust_signals WHERE bulk <> 0"), 0);
+	assert_int_equal(sql_long(f, "SELECT value FROM meta WHERE key = 'reread'"), 4);
+	index_ok(f);
+	assert_int_equal(sql_long(f, "SELECT value FROM meta WHERE key = 'reread'"), 6);
 }
 
 /* A first index or a big import is compacted after; arrivals are not. */
@@ -1007,7 +1045,7 @@ contact_counts_follow_the_sightings(void **state)
 	/* a store of before: counted whole as it opens */
 	assert_int_equal(vt_sql_exec(f->store,
 				     UNDO_SCHEMA_16 UNDO_SCHEMA_17 UNDO_SCHEMA_18 UNDO_SCHEMA_19
-					     UNDO_SCHEMA_21
+					     UNDO_SCHEMA_21 UNDO_SCHEMA_23
 				     "INSERT INTO suspicions (message_id, reason, detail)"
 				     " VALUES ('sam-2@globex.example', 'name', 't');"
 				     "PRAGMA user_version = 15",
@@ -1038,8 +1076,8 @@ unread_pdfs_of_before_are_read_again(void **state)
 		vt_sql_exec(
 			f->store,
 			"UPDATE documents SET note = 'PDF not read: timed out'"
-			" WHERE message_id = (SELECT min(message_id) FROM documents);" UNDO_SCHEMA_21
-			"PRAGMA user_version = 20",
+			" WHERE message_id = (SELECT min(message_id) FROM documents);" UNDO_SCHEMA_23
+				UNDO_SCHEMA_21 "PRAGMA user_version = 20",
 			&err),
 		VT_OK);
 	vt_store_close(&f->store);
@@ -1606,6 +1644,9 @@ main(void)
 		cmocka_unit_test(a_string_map_finds_what_was_put_in),
 		cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
 		cmocka_unit_test_setup_teardown(exec_runs_statements_in_turn, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			a_store_of_before_keeps_its_verdicts_and_rereads_for_passes, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(counts_triggers_are_made_by_their_writers, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_reader_opens_the_index_and_the_store_at_once,
