@@ -131,6 +131,17 @@ is_bulk(GMimeMessage *file)
 	       g_ascii_strncasecmp(precedence, "list", 4) == 0;
 }
 
+/* Whether ar gives a result of a method group gave already. */
+static bool
+says_again(const struct mail_authres *group, const struct mail_authres *ar)
+{
+	for (size_t i = 0; i < ar->count; i++)
+		for (size_t k = 0; k < group->count; k++)
+			if (strcmp(ar->items[i].method, group->items[k].method) == 0)
+				return true;
+	return false;
+}
+
 /* What the From, Reply-To, Received and Authentication-Results headers
  * say about whether this mail is who it claims to be. */
 static void
@@ -201,8 +212,12 @@ trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_f
 		/* One server may write a header per method (a DKIM milter's,
 		 * then a DMARC one's): judged together, as one header. Alone,
 		 * the topmost said "spf=pass" and the DMARC failure below it
-		 * went unseen. */
-		if (joined && strcmp(ar.authserv_id, together.authserv_id) == 0) {
+		 * went unseen. A header that says again what one of them said
+		 * is someone else's word under the server's name (a forger's
+		 * "dkim=pass", right above the "dkim=none" a server appends):
+		 * judged apart, it made the server's "none" a pass. */
+		if (joined && strcmp(ar.authserv_id, together.authserv_id) == 0 &&
+		    !says_again(&together, &ar)) {
 			for (size_t k = 0; k < ar.count && together.count < MAIL_AUTHRES_ITEMS; k++)
 				together.items[together.count++] = ar.items[k];
 			a = &out->auth[out->n_auth - 1];
@@ -436,19 +451,15 @@ date_order_of(const char *address)
 }
 
 /* Whether a server's Authentication-Results say the mail is not From's
- * (some fail, or none passes: "dmarc=none" for a domain without a
- * record). Mail no server judged says nothing. */
+ * (some fail, or one does not pass: "dmarc=none" for a domain without a
+ * record, under a forged pass). Mail no server judged says nothing. */
 static bool
 not_authenticated(const struct mail_trust_facts *t)
 {
-	bool passed = false;
-
-	for (size_t i = 0; i < t->n_auth; i++) {
-		if (t->auth[i].verdict == MAIL_AUTH_VERDICT_FAIL)
+	for (size_t i = 0; i < t->n_auth; i++)
+		if (t->auth[i].verdict != MAIL_AUTH_VERDICT_PASS)
 			return true;
-		passed = passed || t->auth[i].verdict == MAIL_AUTH_VERDICT_PASS;
-	}
-	return t->n_auth > 0 && !passed;
+	return false;
 }
 
 /* The bank details and wording of the HTML form too, where the text read

@@ -599,10 +599,14 @@ judge_auth(struct vt_store *s, const char *authserv, struct vt_error *err)
 
 /* clang-format off */
 /* Whether the believed servers passed the message (a column) as its
- * From's: one of their headers says so. */
+ * From's: each of their headers says so. One that does not may be the
+ * server's own under a forged pass with its name (either may be the
+ * topmost: some servers append theirs), so it is not. */
 #define PASSED(id)                                                                          \
-	"EXISTS (SELECT 1 FROM auth_results pa WHERE pa.message_id = " id                   \
-	" AND " BELIEVED("pa.authserv_id") " AND pa.verdict = 1)"
+	"(EXISTS (SELECT 1 FROM auth_results pa WHERE pa.message_id = " id                  \
+	"  AND " BELIEVED("pa.authserv_id") ")"                                              \
+	" AND NOT EXISTS (SELECT 1 FROM auth_results pa WHERE pa.message_id = " id          \
+	"  AND " BELIEVED("pa.authserv_id") " AND pa.verdict <> 1))"
 /* clang-format on */
 
 /* When org's mail first passed at the believed servers (its Date:

@@ -429,22 +429,33 @@ mail "Globex Billing <billing@globex.example>" "Invoice G-2" "$LATER" \
 mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-0" "Mon, 06 Jan 2020 09:00:00 +0000" \
 	"Received: from evil.example by mx.northwind.example; Mon, 05 Oct 2026 09:00:01 +0000\n$NONE" \
 	"Dear customer,\n\nplease pay invoice AT-0 for \$2,500.00 to IBAN $IBAN1.\n"
+# a pass forged under the server's name, right above the "none" a server
+# that appends its header writes, and below the one a server that
+# prepends it writes: the server's own word stands
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-5" "$LATER" \
+	"Received: from mail.evil.example by mx.northwind.example; Mon, 05 Oct 2026 09:00:01 +0000\n$OWN$NONE" \
+	"Dear customer,\n\nplease pay invoice AT-5 for \$2,500.00 to IBAN $IBAN1.\n"
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-6" "$LATER" \
+	"${NONE}Received: from mail.evil.example by mx.northwind.example; Mon, 05 Oct 2026 09:00:01 +0000\n$OWN" \
+	"Dear customer,\n\nplease pay invoice AT-6 for \$2,500.00 to IBAN $IBAN1.\n"
 vt index --quiet
 check=$(vt check)
+contains "a pass forged above the server's none is no pass" "$check" "Invoice AT-5"
+contains "nor one below it" "$check" "Invoice AT-6"
 contains "a forgery passing for another domain is flagged" "$check" \
 	"DKIM passed for someone-else.example, not acmetel.example at mx.northwind.example, where acmetel.example's mail passed since 2026-08-03"
 contains "and one passing for nothing" "$check" "no DKIM, SPF or DMARC verdict at mx.northwind.example"
 contains "and one dated back" "$check" "Invoice AT-0"
-is "those three, not the newsletters nor a vendor that never authenticated" "$(vt count suspicious:auth)" 3
+is "those five, not the newsletters nor a vendor that never authenticated" "$(vt count suspicious:auth)" 5
 lacks "the forged bill is not in the list of all bills" "$(vt bill list)" "AT-3"
 contains "(the newsletter before the forgeries was judged, and passed)" \
 	"$(sqlite3 "$D/data/vtriage.db" "SELECT passed_for FROM auth_results WHERE message_id = 'm7@test'")" mcsv.net
 vt index --full-scan --quiet
-is "all the mail judged again, the same" "$(vt count suspicious:auth)" 3
+is "all the mail judged again, the same" "$(vt count suspicious:auth)" 5
 # a store a vtriage before made: no passes kept
 sqlite3 "$D/data/vtriage.db" "DELETE FROM auth_results; DELETE FROM suspicions; UPDATE meta SET value = '4' WHERE key = 'reread'"
 vt index --quiet
-is "a vendor's newest mail is read again once, and judged by" "$(vt count suspicious:auth)" 3
+is "a vendor's newest mail is read again once, and judged by" "$(vt count suspicious:auth)" 5
 HIST=$OWN
 
 # ---- mail forged in the user's own name ------------------------------------------
