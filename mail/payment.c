@@ -348,7 +348,7 @@ struct line {
 	bool routing, sort_code;
 };
 
-/* The length of the IBAN separator at i: a space, '-', '.', or a
+/* The length of the IBAN separator at i: a space, '-', '.', '/', or a
  * no-break, thin, narrow or other Unicode space (French typesetting
  * writes U+202F). */
 static size_t
@@ -356,7 +356,7 @@ separator(const char *s, size_t n, size_t i)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
-	if (i < n && (s[i] == ' ' || s[i] == '-' || s[i] == '.'))
+	if (i < n && (s[i] == ' ' || s[i] == '-' || s[i] == '.' || s[i] == '/'))
 		return 1;
 	if (i + 1 < n && u[i] == 0xC2 && u[i + 1] == 0xA0)
 		return 2;
@@ -441,15 +441,21 @@ iban_check(const char *b, size_t len)
 	return r == 1;
 }
 
+static char *visible(const char *text, size_t len, size_t *out_len);
+
 bool
 mail_iban_valid(const char *iban)
 {
-	char b[IBAN_MAX];
-	size_t len = 0;
+	char b[IBAN_MAX], *own;
+	size_t len = 0, n;
+	bool valid = false;
 
 	if (iban == NULL)
 		return false;
-	for (size_t i = 0, n = strlen(iban); i < n;) {
+	n = strlen(iban);
+	if ((own = visible(iban, n, &n)) != NULL)
+		iban = own;
+	for (size_t i = 0; i < n;) {
 		size_t sep = separator(iban, n, i);
 
 		if (sep > 0) {
@@ -457,10 +463,13 @@ mail_iban_valid(const char *iban)
 			continue;
 		}
 		if (!ascii_alnum((unsigned char)iban[i]) || len == IBAN_MAX)
-			return false;
+			goto out;
 		b[len++] = ascii_upper((unsigned char)iban[i++]);
 	}
-	return iban_check(b, len);
+	valid = iban_check(b, len);
+out:
+	free(own);
+	return valid;
 }
 
 /* An IBAN candidate at word start i: returns where it ends (its BBAN is
@@ -1032,25 +1041,46 @@ unquoted(const char *text, size_t len, size_t *out_len)
 	return copy;
 }
 
-/* The length of the character at i that shows as nothing (as the
- * sanitiser knows them, and a soft hyphen, which shows only at a line's
- * end), or 0. */
+/* The ASCII letter, digit or sign cp shows as: a fullwidth form (as
+ * Japanese and Chinese input methods write "ＧＢ８２"), a mathematical
+ * letter or digit ("𝟏𝟐"); 0 for none. */
+static char
+shown_as_ascii(uint32_t cp)
+{
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		return (char)(cp - 0xFF01 + '!');
+	if (cp >= 0x1D7CE && cp <= 0x1D7FF)
+		return (char)('0' + (cp - 0x1D7CE) % 10);
+	/* thirteen alphabets of 52 (their few holes are unassigned) */
+	if (cp >= 0x1D400 && cp <= 0x1D6A3)
+		return (cp - 0x1D400) % 52 < 26 ? (char)('A' + (cp - 0x1D400) % 52)
+						: (char)('a' + (cp - 0x1D400) % 52 - 26);
+	return 0;
+}
+
+/* The length of the character at i when it is not what it shows as:
+ * nothing (as the sanitiser knows them, and a soft hyphen, which shows
+ * only at a line's end; *as '\0') or an ASCII character (*as it);
+ * else 0. */
 static size_t
-invisible(const unsigned char *u, size_t n, size_t i)
+not_as_shown(const unsigned char *u, size_t n, size_t i, char *as)
 {
 	uint32_t cp;
 	size_t k;
 
-	/* (ASCII, most of any text, never is) */
+	/* (ASCII, most of any text, always is) */
 	if (u[i] < 0x80 || (k = mail_utf8_decode(u + i, n - i, &cp)) == 0)
 		return 0;
-	return mail_invisible(cp) || cp == 0xAD ? k : 0;
+	*as = shown_as_ascii(cp);
+	return *as != '\0' || mail_invisible(cp) || cp == 0xAD ? k : 0;
 }
 
-/* text without the characters that show as nothing (malloc'd), or NULL
- * when it has none (or no memory: then all of it is read): an IBAN or
- * "bank de<U+200B>tails" with one inside reads, and is copied, as one
- * word, and was no IBAN or phrase of ours. */
+/* text as it shows (malloc'd), or NULL when it is so already (or no
+ * memory: then all of it is read as it is): without the characters that
+ * show as nothing, and the ones that show as ASCII letters and digits
+ * written so. An IBAN or "bank de<U+200B>tails" with one inside reads,
+ * and is copied, as one word, and was no IBAN or phrase of ours; one in
+ * fullwidth digits was no IBAN at all. */
 static char *
 visible(const char *text, size_t len, size_t *out_len)
 {
@@ -1059,7 +1089,8 @@ visible(const char *text, size_t len, size_t *out_len)
 	size_t o = 0;
 
 	for (size_t i = 0; i < len;) {
-		size_t k = invisible(u, len, i);
+		char as = '\0';
+		size_t k = not_as_shown(u, len, i, &as);
 
 		if (k > 0 && copy == NULL) {
 			if ((copy = malloc(len + 1)) == NULL)
@@ -1069,6 +1100,8 @@ visible(const char *text, size_t len, size_t *out_len)
 		}
 		if (k == 0 && copy != NULL)
 			copy[o++] = text[i];
+		else if (as != '\0')
+			copy[o++] = as;
 		i += k > 0 ? k : 1;
 	}
 	if (copy != NULL) {

@@ -230,6 +230,20 @@ ibans_are_found_grouped_unbroken_and_in_lower_case(void **state)
 		"765432",
 		/* groups of other sizes after digits */
 		"IBAN GB82 WEST 123456 98765432",
+		/* groups parted by slashes */
+		"IBAN GB82/WEST/1234/5698/7654/32",
+		/* fullwidth letters and digits, as a Japanese or Chinese
+		 * input method writes them, and mathematical bold digits:
+		 * they show as the IBAN */
+		"\xef\xbc\xa7\xef\xbc\xa2\xef\xbc\x98\xef\xbc\x92 \xef\xbc\xb7\xef\xbc\xa5"
+		"\xef\xbc\xb3\xef\xbc\xb4 \xef\xbc\x91\xef\xbc\x92\xef\xbc\x93\xef\xbc\x94 "
+		"\xef\xbc\x95\xef\xbc\x96\xef\xbc\x99\xef\xbc\x98 \xef\xbc\x97\xef\xbc\x96"
+		"\xef\xbc\x95\xef\xbc\x94 \xef\xbc\x93\xef\xbc\x92",
+		"IBAN GB\xef\xbc\x98\xef\xbc\x92 WEST \xef\xbc\x91\xef\xbc\x92\xef\xbc\x93"
+		"\xef\xbc\x94 \xef\xbc\x95\xef\xbc\x96\xef\xbc\x99\xef\xbc\x98 \xef\xbc\x97"
+		"\xef\xbc\x96\xef\xbc\x95\xef\xbc\x94 \xef\xbc\x93\xef\xbc\x92",
+		"IBAN GB82 WEST \xf0\x9d\x9f\x8f\xf0\x9d\x9f\x90\xf0\x9d\x9f\x91\xf0\x9d\x9f\x92 "
+		"5698 7654 32",
 	};
 	struct mail_payment_facts f;
 
@@ -254,6 +268,12 @@ ibans_are_found_grouped_unbroken_and_in_lower_case(void **state)
 	assert_true(mail_payment_may_give_details("G\xe2\x80\x8b"
 						  "B82WEST12345698765432",
 						  25));
+	assert_true(
+		mail_payment_may_give_details("\xef\xbc\xa7\xef\xbc\xa2\xef\xbc\x98\xef\xbc\x92",
+					      12));
+	/* and the one the user accepts, written so */
+	assert_true(mail_iban_valid("GB82/WEST/1234/5698/7654/32"));
+	assert_true(mail_iban_valid("GB\xef\xbc\x98\xef\xbc\x92WEST12345698765432"));
 }
 
 static void
