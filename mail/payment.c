@@ -472,43 +472,87 @@ out:
 	return valid;
 }
 
+/* The length of the run of separators at i (spaces doubled, " - "). */
+static size_t
+separators(const char *s, size_t n, size_t i)
+{
+	size_t j = i, k;
+
+	while ((k = separator(s, n, j)) > 0)
+		j += k;
+	return j - i;
+}
+
+/*
+ * The letters and digits of an IBAN written from word start i, upper
+ * case, into b (*len of them), as its groups part it: in fours, or after
+ * a group with a digit anywhere (the French RIB's "FR76 30003 03620
+ * 00020216907 56"), or after the country ("DE 89 3704 ..."), or spaced
+ * out a character at a time ("G B 8 2 W E S T ..."), by any run of
+ * separators (HTML shows "GB82   WEST" as "GB82 WEST"). Prose words
+ * after a country code and two digits ("AT20 pieces of ...") are no
+ * IBAN's groups. Returns where it ends, or i when no country code and
+ * check digits start there (*len 0); *loose when the country stood
+ * apart ("No 12345678" reads so, and may be an account number).
+ */
+static size_t
+read_iban(const char *s, size_t n, size_t i, char b[IBAN_MAX], size_t *len, bool *loose)
+{
+	size_t want = IBAN_MAX, j = i, group = 0, sep;
+	bool group_digit = false, spaced;
+
+	*len = 0;
+	*loose = false;
+	if (i >= n || !ascii_alpha(s[i]))
+		return i;
+	spaced = separators(s, n, i + 1) > 0;
+	while (j < n && *len < want) {
+		if (ascii_alnum((unsigned char)s[j])) {
+			if (spaced && group > 0)
+				break;
+			group_digit = group_digit || ascii_digit(s[j]);
+			group++;
+			b[(*len)++] = ascii_upper((unsigned char)s[j++]);
+			/* the country and its check digits: the length it wants */
+			if (*len == 4 &&
+			    (!ascii_alpha(b[0]) || !ascii_alpha(b[1]) || !ascii_digit(b[2]) ||
+			     !ascii_digit(b[3]) || (want = iban_length(b)) == 0)) {
+				*len = 0;
+				return i;
+			}
+			continue;
+		}
+		sep = separators(s, n, j);
+		if (sep == 0 || j + sep >= n || !ascii_alnum((unsigned char)s[j + sep]) ||
+		    !(spaced || *len % 4 == 0 || group_digit || *len == 2))
+			break;
+		*loose = *loose || spaced || *len == 2;
+		group = 0;
+		group_digit = false;
+		j += sep;
+	}
+	if (*len < 4) {
+		*len = 0;
+		return i;
+	}
+	return j;
+}
+
 /* An IBAN candidate at word start i: returns where it ends (its BBAN is
- * not read again for account numbers), or i when there is none. */
+ * not read again for account numbers, unless its country stood apart),
+ * or i when there is none. */
 static size_t
 take_iban(struct scan *sc, const struct line *l, size_t i)
 {
-	const char *s = l->s;
 	char b[IBAN_MAX];
-	size_t want, len = 0, j = i;
-	bool group_digit = false;
+	size_t len;
+	bool loose;
+	size_t j = read_iban(l->s, l->n, i, b, &len, &loose);
 
-	if (i + 4 > l->n || !ascii_alpha(s[i]) || !ascii_alpha(s[i + 1]) ||
-	    !ascii_digit(s[i + 2]) || !ascii_digit(s[i + 3]))
-		return i;
-	b[0] = ascii_upper(s[i]);
-	b[1] = ascii_upper(s[i + 1]);
-	if ((want = iban_length(b)) == 0)
-		return i;
-	/* parted in fours, or after a group with a digit anywhere (the
-	 * French RIB's "FR76 30003 03620 00020216907 56"): prose words
-	 * after a country code and two digits ("AT20 pieces of ...") are
-	 * no IBAN's groups */
-	while (j < l->n && len < want) {
-		size_t sep = separator(s, l->n, j);
-
-		if (ascii_alnum((unsigned char)s[j])) {
-			group_digit = group_digit || ascii_digit(s[j]);
-			b[len++] = ascii_upper((unsigned char)s[j++]);
-		} else if (sep > 0 && j + sep < l->n && ascii_alnum((unsigned char)s[j + sep]) &&
-			   (len % 4 == 0 || group_digit)) {
-			group_digit = false;
-			j += sep;
-		} else {
-			break;
-		}
-	}
-	if (len == want && (j == l->n || !ascii_alnum((unsigned char)s[j])) && iban_check(b, len))
+	if (len > 0 && (j == l->n || !ascii_alnum((unsigned char)l->s[j])) && iban_check(b, len))
 		add_detail(sc->out, MAIL_PAY_IBAN, b, len);
+	else if (loose)
+		return i;
 	return j;
 }
 
@@ -1117,21 +1161,17 @@ visible(const char *text, size_t len, size_t *out_len)
 static bool
 line_may_give_details(const char *s, size_t n)
 {
-	size_t at[KW_KINDS];
-	char country[2];
+	size_t at[KW_KINDS], len;
+	char b[IBAN_MAX];
+	bool loose;
 
 	if (line_keywords(s, n, at) || at[KW_BIC] || at[KW_ROUTING] || at[KW_SORT] ||
 	    at[KW_ALONE] || (at[KW_ACCOUNT] && at[KW_BANK]))
 		return true;
-	for (size_t i = 0; i + 4 <= n; i++) {
-		if (!ascii_alpha(s[i]) || (i > 0 && ascii_alnum(s[i - 1])) ||
-		    !ascii_alpha(s[i + 1]) || !ascii_digit(s[i + 2]) || !ascii_digit(s[i + 3]))
-			continue;
-		country[0] = ascii_upper(s[i]);
-		country[1] = ascii_upper(s[i + 1]);
-		if (iban_length(country) > 0)
+	for (size_t i = 0; i + 4 <= n; i++)
+		if (ascii_alpha(s[i]) && (i == 0 || !ascii_alnum(s[i - 1])) &&
+		    read_iban(s, n, i, b, &len, &loose) > i)
 			return true;
-	}
 	return false;
 }
 

@@ -232,6 +232,15 @@ ibans_are_found_grouped_unbroken_and_in_lower_case(void **state)
 		"IBAN GB82 WEST 123456 98765432",
 		/* groups parted by slashes */
 		"IBAN GB82/WEST/1234/5698/7654/32",
+		/* by two spaces (HTML's "&nbsp; " shows as a wider one), or
+		 * " - " */
+		"IBAN: GB82  WEST 1234 5698 7654 32",
+		"IBAN: GB82\xc2\xa0 WEST\xc2\xa0 1234\xc2\xa0 5698\xc2\xa0 7654\xc2\xa0 32",
+		"IBAN: GB82 - WEST - 1234 - 5698 - 7654 - 32",
+		/* the country apart, as some write it */
+		"IBAN: GB 82 WEST 1234 5698 7654 32",
+		/* spaced out a character at a time */
+		"IBAN: G B 8 2 W E S T 1 2 3 4 5 6 9 8 7 6 5 4 3 2",
 		/* fullwidth letters and digits, as a Japanese or Chinese
 		 * input method writes them, and mathematical bold digits:
 		 * they show as the IBAN */
@@ -284,7 +293,6 @@ invalid_or_odd_iban_candidates_are_dropped(void **state)
 		"IBAN: GB82 WEST 1234 5698 7654 321", /* too long */
 		"IBAN: GB82 WEST 1234 5698 7654",     /* too short */
 		"IBAN: GB82 WE ST12 3456 9876 5432",  /* not grouped in fours */
-		"IBAN: GB82  WEST 1234 5698 7654 32", /* two spaces */
 		"IBAN: XGB82WEST12345698765432",      /* not at a word start */
 		"IBAN: GB82WEST12345698765432X",
 	};
@@ -292,6 +300,12 @@ invalid_or_odd_iban_candidates_are_dropped(void **state)
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (scan(texts[i]).n_details != 0)
 			fail_msg("\"%s\" gave a detail", texts[i]);
+	/* "No" apart before digits is no country: its account number stays */
+	struct mail_payment_facts f = scan("Bank account No 12345678\n");
+
+	assert_int_equal(f.n_details, 1);
+	assert_int_equal(f.details[0].kind, MAIL_PAY_ACCOUNT);
+	assert_int_equal(scan("I paid 1 2 3 4 5 6 7 8 times, G B 8 2 too\n").n_details, 0);
 	/* a rejected IBAN's digits are not an account number */
 	assert_int_equal(
 		scan("Bank details:\nAccount IBAN DE89 3704 0044 0532 0130 01\n").n_details, 0);
