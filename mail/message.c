@@ -193,13 +193,19 @@ trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_f
 	mail_address_list_clear(&reply);
 	free(raw_reply);
 
-	/* Topmost first: the receiving server prepends its own. */
+	/* Topmost first: the receiving server prepends its own. One that
+	 * appends its own (Exim's add_header) writes it last, below any
+	 * number the sender wrote: past MAIL_AUTH_HEADERS, the last slot
+	 * keeps the last header (six forged passes hid the server's
+	 * failure, the seventh). */
 	n = list ? g_mime_header_list_get_count(list) : 0;
-	for (int i = 0; i < n && out->n_auth < MAIL_AUTH_HEADERS; i++) {
+	for (int i = 0; i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		const char *raw = g_mime_header_get_raw_value(h);
 		const char *name = g_mime_header_get_name(h);
-		struct mail_auth_header *a = &out->auth[out->n_auth];
+		struct mail_auth_header *a =
+			&out->auth[out->n_auth < MAIL_AUTH_HEADERS ? out->n_auth
+								   : MAIL_AUTH_HEADERS - 1];
 		struct mail_authres ar;
 
 		/* a server's own headers end at the Received it wrote */
@@ -231,7 +237,8 @@ trust_from_headers(GMimeMessage *file, const char *raw_from, const struct mail_f
 		copy_str(a->authserv_id, sizeof a->authserv_id, ar.authserv_id);
 		a->verdict = mail_authres_verdict(&ar, org, a->why, sizeof a->why);
 		mail_authres_passed_for(&ar, org, a->passed_for, sizeof a->passed_for);
-		out->n_auth++;
+		if (out->n_auth < MAIL_AUTH_HEADERS)
+			out->n_auth++;
 	}
 }
 

@@ -393,9 +393,21 @@ scenario appended
 mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-3" "$LATER" \
 	"Received: from mail.evil.example by mx.northwind.example; Mon, 05 Oct 2026 09:00:01 +0000\nAuthentication-Results: mx.northwind.example; dkim=pass header.d=acmetel.example; spf=pass smtp.mailfrom=acmetel.example; dmarc=pass header.from=acmetel.example\nReceived: from localhost by mail.evil.example; Mon, 05 Oct 2026 09:00:00 +0000\nAuthentication-Results: mx.northwind.example; spf=fail smtp.mailfrom=acmetel.example; dkim=none; dmarc=fail (p=reject) header.from=acmetel.example\n" \
 	"Dear customer,\n\nplease pay invoice AT-3 for \$2,500.00 to IBAN $IBAN1.\n"
+# and below six of them, each a server's of its own: only six headers
+# were read, so the server's, the seventh, was never seen
+FORGED=""
+for i in 1 2 3 4 5 6; do
+	FORGED="${FORGED}Received: from relay$i.evil.example by relay$((i + 1)).evil.example; Mon, 05 Oct 2026 08:5$i:00 +0000\nAuthentication-Results: mx.northwind.example; dkim=pass header.d=acmetel.example; spf=pass smtp.mailfrom=acmetel.example; dmarc=pass header.from=acmetel.example\n"
+done
+mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-4" "$LATER" \
+	"Received: from mail.evil.example by mx.northwind.example; Mon, 05 Oct 2026 09:00:01 +0000\n${FORGED}Authentication-Results: mx.northwind.example; spf=fail smtp.mailfrom=acmetel.example; dkim=none; dmarc=fail (p=reject) header.from=acmetel.example\n" \
+	"Dear customer,\n\nplease pay invoice AT-4 for \$2,500.00 to IBAN $IBAN1.\n"
 vt index --quiet
-contains "the server's failure below a forged pass is seen" "$(vt check)" \
+check=$(vt check)
+contains "the server's failure below a forged pass is seen" "$check" \
 	"SPF and DMARC failed at mx.northwind.example"
+contains "and below six" "$check" "Invoice AT-4"
+is "(both, for their authentication)" "$(vt count suspicious:auth)" 2
 
 # ---- a spoof of a vendor with no DMARC record -------------------------------------
 # AcmeTel publishes no DMARC record: the user's server says dmarc=none of
