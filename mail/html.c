@@ -77,6 +77,64 @@ name_is(const xmlNode *n, const char *const *names)
 
 static const char *const skipped[] = { "script",   "style",    "head", "title",
 				       "template", "noscript", NULL };
+
+/* What a style says that hides an element and all in it, without white
+ * space, lower case; "font-size:0" only as a whole number (0.8em
+ * shows). */
+static const char *const hiding_styles[] = {
+	"display:none",
+	"visibility:hidden",
+	"font-size:0;",
+	"font-size:0!",
+	"font-size:0px",
+	"font-size:0pt",
+	"font-size:0em",
+	"font-size:0%",
+	"opacity:0;",
+	"opacity:0!",
+	NULL,
+};
+
+/*
+ * Whether a browser shows nothing of element n: the hidden attribute, or
+ * a style that hides it. A forger's characters hidden inside an IBAN
+ * ("GB82 WEST<span style=display:none>9</span> 1234 ...") made the one
+ * the user sees no IBAN for the payment checks, and the pager showed
+ * what the user does not see.
+ */
+static bool
+hidden(const xmlNode *n)
+{
+	for (const xmlAttr *at = n->properties; at != NULL; at = at->next) {
+		const char *value;
+		char *style;
+		size_t k = 0;
+		bool hides = false;
+
+		if (at->name == NULL)
+			continue;
+		if (strcasecmp((const char *)at->name, "hidden") == 0)
+			return true;
+		if (strcasecmp((const char *)at->name, "style") != 0 || at->children == NULL ||
+		    at->children->content == NULL)
+			continue;
+		/* the declarations, packed, and a ';' to end the last (whole:
+		 * a hiding one after 300 bytes of others hides too) */
+		value = (const char *)at->children->content;
+		style = g_malloc(strlen(value) + 2);
+		for (const char *c = value; *c; c++)
+			if (*c != ' ' && *c != '\t' && *c != '\r' && *c != '\n')
+				style[k++] = (char)g_ascii_tolower(*c);
+		style[k++] = ';';
+		style[k] = '\0';
+		for (size_t i = 0; !hides && hiding_styles[i] != NULL; i++)
+			hides = strstr(style, hiding_styles[i]) != NULL;
+		g_free(style);
+		if (hides)
+			return true;
+	}
+	return false;
+}
 static const char *const blocks[] = {
 	"p",     "div",     "tr",      "li",     "h1",         "h2",      "h3",     "h4",   "h5",
 	"h6",    "table",   "ul",      "ol",     "blockquote", "hr",      "pre",    "dl",   "dt",
@@ -163,7 +221,7 @@ flat_text(struct render *r, const xmlNode *top)
 		else if (n->type == XML_ELEMENT_NODE && n->name != NULL && name_is(n, blocks))
 			newline(r);
 		if (n->type == XML_ELEMENT_NODE && n->children != NULL && n->name != NULL &&
-		    !name_is(n, skipped)) {
+		    !name_is(n, skipped) && !hidden(n)) {
 			n = n->children;
 			continue;
 		}
@@ -188,7 +246,8 @@ walk(struct render *r, const xmlNode *n, int depth)
 				text(r, (const char *)n->content);
 			continue;
 		}
-		if (n->type != XML_ELEMENT_NODE || n->name == NULL || name_is(n, skipped))
+		if (n->type != XML_ELEMENT_NODE || n->name == NULL || name_is(n, skipped) ||
+		    hidden(n))
 			continue;
 		if (strcasecmp((const char *)n->name, "br") == 0) {
 			g_string_append_c(r->out, '\n');

@@ -136,6 +136,25 @@ vt index --quiet
 contains "a new IBAN in the HTML alternative alone is flagged" "$(vt check)" \
 	"GB82WEST12345698765432 is new"
 
+# ---- digits only the reader sees ------------------------------------------------
+# characters the HTML hides (display:none, a zero font size, the hidden
+# attribute) inside the new IBAN: the reader read an IBAN that was none,
+# and the one the user sees was never compared
+scenario html-hidden
+n=$((n + 1))
+{
+	printf 'From: AcmeTel Billing <billing@acmetel.example>\nTo: Rich Miller <rich@northwind.example>\n'
+	printf 'Subject: Invoice AT-3\nDate: %s\nMessage-ID: <m%d@test>\n%b' "$LATER" "$n" "$OWN"
+	printf 'MIME-Version: 1.0\nContent-Type: text/html\n\n'
+	printf '<p>Dear customer, please pay invoice AT-3 for $2,500.00 to IBAN GB82 WEST'
+	printf '<span style="display: None">9</span> 1234 <span style="FONT-SIZE:0px;">77</span>5698 '
+	printf '<font hidden>1</font>7654 32<span style="%s visibility:hidden !important">4</span>.</p>\n' \
+		"$(printf 'color: red; %.0s' $(seq 30))"
+} >"$D/mail/cur/$n:2,S"
+vt index --quiet
+contains "an IBAN with hidden characters in it is read as it shows" "$(vt check)" \
+	"GB82WEST12345698765432 is new"
+
 # ---- new bank details dated back ------------------------------------------------
 # from the vendor's own mailbox (compromised, its authentication
 # passing), dated before its first invoice: the new IBAN was the
