@@ -199,8 +199,11 @@ index_by_letter(void)
  * the word go on. Lower case; the text is lower-cased to match.
  */
 static const char *const change_phrases[] = {
-	"bank|banking|remittance|wire|receiving details|information|instructions|account|accounts "
-	"have|has|had|were|was|are|is| been| changed|updated|modified",
+	"bank|banking|remittance|wire|receiving details|information|instructions|account|accounts|"
+	"partner|provider have|has|had|were|was|are|is| been| changed|updated|modified",
+	"payment|payments|transfer instructions have|has|had|were|was|are|is| been| "
+	"changed|updated|modified|revised|amended",
+	"updated|revised|amended|changed bank|banking|payment|remittance|wire|transfer instructions",
 	"our payment details|information have|has| been| changed|updated",
 	"changed|updated|update|change|changing|updating our|its|the receiving| "
 	"bank|banking|payment|remittance|wire details|information|instructions|account|accounts",
@@ -230,6 +233,11 @@ static const char *const change_phrases[] = {
 	"do|don not|t pay|send|remit|transfer|wire|use to|into| the|our|any old|previous|former "
 	"bank| account|accounts|iban|details",
 	"made|sent|paid|directed|remitted|transferred to|into the|our|this new account|bank|iban",
+	"made|sent|paid|directed|remitted|transferred|wired to|into our|an|the "
+	"alternative|alternate|other|different|secondary|backup bank| account|accounts|iban",
+	"now bank|banks with",
+	"not|than the|our one|account|iban|bank on|in|from the|your|our| invoice|invoices|records|file",
+	"chang* de banque|rib",
 	"bankverbindung|kontoverbindung|bankdaten|kontodaten hat|haben sich geändert|geaendert|verändert",
 	"neue|neuen|neuer bankverbindung|kontoverbindung|bankdaten|kontodaten|kontonummer|iban|bankkonto",
 	"geänderte|geänderten|geaenderte bankverbindung|kontoverbindung|bankdaten",

@@ -610,6 +610,15 @@ changes_an_attacker_words_around(void **state)
 		"Due to a tax audit our account cannot receive payments.",
 		"Our account can't receive payments right now.",
 		"Our bank account is unable to receive transfers this week.",
+		/* and what it writes most */
+		"Our payment instructions have been updated.",
+		"Please use the following updated wire instructions.",
+		"Due to an audit, payments should be made to our secondary account.",
+		"Our banking partner has changed.",
+		"We now bank with Barclays.",
+		"Please wire the payment to the account below, not the one on the invoice.",
+		"Use this account rather than the one on file.",
+		"Nous avons chang\xc3\xa9 de banque.",
 	};
 	/* and what honest mail says */
 	static const char *const honest[] = {
@@ -621,6 +630,10 @@ changes_an_attacker_words_around(void **state)
 		"All future payments will be collected by direct debit.",
 		"We will never change our bank details by e-mail.",
 		"Please use the other account to log in.",
+		"Your payment details have been updated.",
+		"The account on file will be charged.",
+		"Shipping instructions have been updated.",
+		"The refund was made to your card.",
 	};
 	struct mail_payment_facts f;
 
