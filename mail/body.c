@@ -391,6 +391,68 @@ add_piece(struct walk *w, enum mail_piece_kind kind, int depth)
 	return piece;
 }
 
+/*
+ * format=flowed text (RFC 3676) as its sender's mail client shows it: a
+ * line ending in a space goes on in the next of the same quote depth
+ * (delsp: without that space), a space stuffed before a line's text
+ * removed. A new IBAN broken over a soft line break shows on one line,
+ * and was read as two halves (no IBAN) by the payment checks. The
+ * signature separator "-- " is no soft break.
+ */
+static void
+unflow(GString *text, bool delsp)
+{
+	GString *out = g_string_sized_new(text->len);
+	size_t i = 0, depth_before = 0;
+	bool going_on = false;
+
+	while (i < text->len) {
+		size_t end = i, next, depth = 0, from;
+
+		while (end < text->len && text->str[end] != '\n')
+			end++;
+		next = end < text->len ? end + 1 : end;
+		if (end > i && text->str[end - 1] == '\r')
+			end--;
+		while (i + depth < end && text->str[i + depth] == '>')
+			depth++;
+		from = i + depth;
+		if (from < end && text->str[from] == ' ')
+			from++; /* stuffed */
+		if (going_on && depth != depth_before)
+			g_string_append_c(out, '\n');
+		if (!going_on || depth != depth_before) {
+			for (size_t q = 0; q < depth; q++)
+				g_string_append_c(out, '>');
+			if (depth > 0)
+				g_string_append_c(out, ' ');
+		}
+		going_on = end > from && text->str[end - 1] == ' ' &&
+			   !(end - from == 3 && memcmp(text->str + from, "-- ", 3) == 0);
+		g_string_append_len(out, text->str + from,
+				    (gssize)(end - from - (going_on && delsp ? 1 : 0)));
+		if (!going_on)
+			g_string_append_c(out, '\n');
+		depth_before = depth;
+		i = next;
+	}
+	g_string_truncate(text, 0);
+	g_string_append_len(text, out->str, (gssize)out->len);
+	g_string_free(out, TRUE);
+}
+
+/* Whether part is plain text its sender sent flowed; *delsp whether a
+ * soft break's space is the sender's, not the text's. */
+static bool
+is_flowed(GMimeObject *part, bool *delsp)
+{
+	const char *format = g_mime_object_get_content_type_parameter(part, "format");
+	const char *del = g_mime_object_get_content_type_parameter(part, "delsp");
+
+	*delsp = del != NULL && g_ascii_strcasecmp(del, "yes") == 0;
+	return format != NULL && g_ascii_strcasecmp(format, "flowed") == 0;
+}
+
 /* The text of one part, at most room bytes of it (*cut set when that
  * left some out); NULL out of memory. */
 static char *
@@ -400,7 +462,7 @@ part_text(GMimeObject *part, bool html, size_t room, bool links, bool *cut)
 	GString *text;
 	char *out;
 	size_t limit;
-	bool finished_early;
+	bool finished_early, delsp;
 
 	/* Plain text never shrinks below a quarter in UTF-8 (UTF-32 input),
 	 * so more input than that cannot show; HTML can shrink any amount,
@@ -414,6 +476,8 @@ part_text(GMimeObject *part, bool html, size_t room, bool links, bool *cut)
 	text = text_to_utf8((const char *)bytes->data, bytes->len,
 			    g_mime_object_get_content_type_parameter(part, "charset"));
 	g_byte_array_free(bytes, TRUE);
+	if (!html && is_flowed(part, &delsp))
+		unflow(text, delsp);
 	if (html) {
 		char *reduced = html_to_text(text->str, links);
 

@@ -136,6 +136,21 @@ vt index --quiet
 contains "a new IBAN in the HTML alternative alone is flagged" "$(vt check)" \
 	"GB82WEST12345698765432 is new"
 
+# ---- a new IBAN broken across lines by format=flowed ----------------------------
+# a line ending in a space goes on in the next (RFC 3676): the user's
+# mail client shows the IBAN on one line, the reader read two halves
+scenario flowed
+n=$((n + 1))
+{
+	printf 'From: AcmeTel Billing <billing@acmetel.example>\nTo: Rich Miller <rich@northwind.example>\n'
+	printf 'Subject: Invoice AT-3\nDate: %s\nMessage-ID: <m%d@test>\n%b' "$LATER" "$n" "$OWN"
+	printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8; format=flowed; delsp=yes\n\n'
+	printf 'Dear customer,\n\nplease pay invoice AT-3 for $2,500.00 to IBAN GB82 WEST 1234  \n'
+	printf '5698 7654 32.\n\n-- \nAcmeTel Billing\n'
+} >"$D/mail/cur/$n:2,S"
+vt index --quiet
+contains "an IBAN across a flowed line break is read" "$(vt check)" "GB82WEST12345698765432 is new"
+
 # ---- digits only the reader sees ------------------------------------------------
 # characters the HTML hides (display:none, a zero font size, the hidden
 # attribute) inside the new IBAN: the reader read an IBAN that was none,

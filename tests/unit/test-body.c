@@ -104,6 +104,34 @@ one_text_part_reads_as_it_always_did(void **state)
 	body_clear(&b);
 }
 
+/* format=flowed (RFC 3676): soft breaks joined as the sender's client
+ * shows them, stuffing removed, quotes and the signature kept apart. */
+static void
+flowed_text_reads_as_it_shows(void **state)
+{
+	struct body b;
+
+	(void)state;
+	read_body(&b,
+		  "Content-Type: text/plain; format=flowed\n\n"
+		  "Please pay to IBAN GB82 WEST \r\n1234 5698 7654 32.\r\n"
+		  ">> an old \r\n>> quote\r\n> said \r\nnew\r\n From here\r\n-- \r\nAnn\r\n",
+		  500);
+	assert_string_equal(b.text, "Please pay to IBAN GB82 WEST 1234 5698 7654 32.\n"
+				    ">> an old quote\n> said \nnew\nFrom here\n-- \nAnn\n");
+	assert_string_equal(b.index, b.text);
+	body_clear(&b);
+	/* delsp: the soft break's space is the sender's */
+	read_body(&b, "Content-Type: text/plain; format=Flowed; delsp=yes\n\nGB82WEST1234 \n5698\n",
+		  100);
+	assert_string_equal(b.text, "GB82WEST12345698\n");
+	body_clear(&b);
+	/* and text that is not flowed stays as it came */
+	read_body(&b, "Content-Type: text/plain\n\nGB82 WEST \n1234\n", 100);
+	assert_string_equal(b.text, "GB82 WEST \n1234\n");
+	body_clear(&b);
+}
+
 static const char two_parts[] = "Content-Type: multipart/mixed; boundary=M\n\n--M\n"
 				"Content-Type: text/plain\n\nfirst part\n--M\n"
 				"Content-Type: text/plain\n\nsecond part: new IBAN\n--M\n"
@@ -390,6 +418,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_missing_file_is_an_error_and_no_body_no_pieces),
 		cmocka_unit_test(one_text_part_reads_as_it_always_did),
+		cmocka_unit_test(flowed_text_reads_as_it_shows),
 		cmocka_unit_test(every_inline_text_part_is_read_in_order),
 		cmocka_unit_test(an_attached_message_is_read_with_its_headers),
 		cmocka_unit_test(an_attached_messages_sender_with_an_unquoted_special_is_kept),
