@@ -66,18 +66,19 @@ passes(const struct mail_trust_facts *t)
 
 /* Which header is believed is decided later (the authserv-id may be
  * learned after): every header of a message some header fails is kept,
- * and of all incoming mail from a domain that may be a vendor's, whose
- * passes say what its later mail is judged by (judge_unauthenticated). */
+ * and of all mail from a domain that may be a vendor's or is the user's
+ * own, whose passes say what its later mail is judged by
+ * (judge_unauthenticated). */
 static vt_status
 record_auth(struct vt_store *s, const struct mail_message_info *info, struct vt_error *err)
 {
 	const struct mail_trust_facts *t = &info->trust;
 	const struct mail_attribution *a = &info->attribution;
-	bool vendor_domain = a->direction == MAIL_DIR_IN &&
-			     (a->kind == MAIL_KIND_VENDOR || a->kind == MAIL_KIND_LIST);
+	bool by_history = a->direction == MAIL_DIR_OUT || a->kind == MAIL_KIND_VENDOR ||
+			  a->kind == MAIL_KIND_LIST;
 	vt_status rc;
 
-	for (size_t i = 0; (vendor_domain || has_auth_failure(t)) && i < t->n_auth; i++)
+	for (size_t i = 0; (by_history || has_auth_failure(t)) && i < t->n_auth; i++)
 		if ((rc = vt_sql_run(
 			     s,
 			     "INSERT OR REPLACE INTO auth_results (message_id, pos,"
@@ -100,15 +101,26 @@ vt_trust_record(struct vt_store *s, const struct mail_message_info *info, struct
 
 	/* Mail from the user's own domain is theirs, unless the user's own
 	 * server says its From was forged ("the CEO" asking for a payment,
-	 * or "the user" writing to an impostor to lend it standing): its
+	 * or "the user" writing to an impostor to lend it standing), or
+	 * passes nothing of it where the domain's mail did: its
 	 * authentication is judged as incoming mail's is. */
-	if (a->direction != MAIL_DIR_IN && !has_auth_failure(t))
+	if (a->direction != MAIL_DIR_IN && t->n_auth == 0)
 		return VT_OK;
 	if ((rc = vt_sql_run(s, "INSERT OR IGNORE INTO temp.trust_scope VALUES (?)", "record trust",
 			     err, "t", info->message_id)) != VT_OK)
 		return rc;
-	if (a->direction != MAIL_DIR_IN)
+	/* (and when it came, where not every header passed it) */
+	if (a->direction != MAIL_DIR_IN) {
+		if (!passes(t) &&
+		    (rc = vt_sql_run(
+			     s,
+			     "INSERT OR REPLACE INTO trust_signals (message_id, arrived, bulk)"
+			     " VALUES (?, ?, ?)",
+			     "record trust", err, "tii", info->message_id, (int64_t)t->arrived,
+			     (int64_t)t->bulk)) != VT_OK)
+			return rc;
 		return record_auth(s, info, err);
+	}
 	/* what its document says already: the verdicts only need writing
 	 * where the judgement of all the mail finds otherwise */
 	if (info->marked[0] != '\0' &&
@@ -637,31 +649,56 @@ first_passed(sqlite3_stmt *st, const char *org, int64_t *when)
  * vendor's first signed mail passed). List mail and mail sent to
  * subscribers (a newsletter through a mail service signing as itself)
  * only about money, as judge_auth does list mail; mail no believed
- * server judged says nothing.
+ * server judged says nothing. The user's own domain likewise ("the
+ * CEO" asking for a payment, its domain without a DMARC record).
  */
 static vt_status
 judge_unauthenticated(struct vt_store *s, const char *authserv, struct vt_error *err)
 {
 	/* clang-format off */
+	/* When the organisation ?2's mail first passed, and whether mail of
+	 * it before ?3 passed for the organisation ?4 too: a vendor's by its
+	 * mail in date order; the user's own by the user's mail a server
+	 * judged (received from colleagues, whose From is the user's
+	 * domain; the user's sent mail no server judged). */
+	static const char vendor_first_passed[] =
+		"SELECT e.date FROM messages e WHERE e.org = ?2 AND e.kind = 1 AND e.direction = 0"
+		" AND " PASSED("e.message_id") " ORDER BY e.date LIMIT 1";
+	static const char vendor_known_other[] =
+		"SELECT EXISTS (SELECT 1 FROM messages e CROSS JOIN auth_results a"
+		" ON a.message_id = e.message_id WHERE e.org = ?2 AND e.kind = 1"
+		" AND e.direction = 0 AND e.date < ?3 AND a.passed_for = ?4"
+		" AND " BELIEVED("a.authserv_id") ")";
+	static const char own_first_passed[] =
+		"SELECT e.date FROM auth_results a CROSS JOIN messages e"
+		" ON e.message_id = a.message_id WHERE a.pos = 0 AND e.direction = 1"
+		" AND (e.from_addr LIKE '%@' || ?2 OR e.from_addr LIKE '%.' || ?2)"
+		" AND " PASSED("e.message_id") " ORDER BY e.date LIMIT 1";
+	static const char own_known_other[] =
+		"SELECT EXISTS (SELECT 1 FROM auth_results a CROSS JOIN messages e"
+		" ON e.message_id = a.message_id WHERE e.direction = 1 AND e.date < ?3"
+		" AND a.passed_for = ?4 AND " BELIEVED("a.authserv_id")
+		" AND (e.from_addr LIKE '%@' || ?2 OR e.from_addr LIKE '%.' || ?2))";
 	sqlite3_stmt *st = vt_sql_prepare(
 		s,
-		"SELECT m.message_id, m.org, a.why, a.authserv_id, a.passed_for,"
-		"  max(m.date, coalesce(g.arrived, 0)), " ABOUT_MONEY("m.message_id")
+		"SELECT m.message_id, m.org, a.why, a.authserv_id, a.passed_for, m.from_addr,"
+		"  max(m.date, coalesce(g.arrived, 0)), " ABOUT_MONEY("m.message_id") ", m.direction"
 		" FROM temp.trust_scope t CROSS JOIN messages m ON m.message_id = t.message_id"
 		" JOIN auth_results a ON a.message_id = m.message_id"
 		" LEFT JOIN trust_signals g ON g.message_id = m.message_id"
-		" WHERE m.direction = 0 AND m.org <> ''"
-		"  AND ((m.kind = 1 AND NOT coalesce(g.bulk, 0)) OR (m.kind IN (1, 3)"
-		"   AND " ABOUT_MONEY("m.message_id") "))"
+		" WHERE ((m.direction = 0 AND m.org <> ''"
+		"   AND ((m.kind = 1 AND NOT coalesce(g.bulk, 0)) OR (m.kind IN (1, 3)"
+		"    AND " ABOUT_MONEY("m.message_id") ")))"
+		"  OR (m.direction = 1 AND NOT coalesce(g.bulk, 0)))"
 		"  AND a.pos = (SELECT min(b.pos) FROM auth_results b WHERE b.message_id = m.message_id"
 		"   AND " BELIEVED("b.authserv_id") " AND b.verdict <> 1)"
 		"  AND NOT " PASSED("m.message_id")
 		"  AND NOT EXISTS (SELECT 1 FROM auth_results f WHERE f.message_id = m.message_id"
 		"   AND " BELIEVED("f.authserv_id") " AND f.verdict = 2)"
-		" ORDER BY m.org",
+		" ORDER BY m.direction, m.org",
 		err);
 	/* clang-format on */
-	sqlite3_stmt *first = NULL, *known = NULL;
+	sqlite3_stmt *first = NULL, *known = NULL, *own_first = NULL, *own_known = NULL;
 	struct row *rows = NULL;
 	size_t n = 0;
 	vt_status rc;
@@ -673,46 +710,48 @@ judge_unauthenticated(struct vt_store *s, const char *authserv, struct vt_error 
 		return VT_OK;
 	if (st != NULL)
 		sqlite3_bind_text(st, 1, authserv, -1, SQLITE_STATIC);
-	rc = rows_read(s, st, 5, 2, &rows, &n, err);
+	rc = rows_read(s, st, 6, 3, &rows, &n, err);
 	if (rc == VT_OK && n > 0 &&
-	    ((first = vt_sql_prepare(s,
-				     "SELECT e.date FROM messages e WHERE e.org = ?2 AND e.kind = 1"
-				     " AND e.direction = 0 AND " PASSED(
-					     "e.message_id") " ORDER BY e.date LIMIT 1",
-				     err)) == NULL ||
-	     (known = vt_sql_prepare(
-		      s,
-		      "SELECT EXISTS (SELECT 1 FROM messages e CROSS JOIN auth_results a"
-		      " ON a.message_id = e.message_id WHERE e.org = ?2 AND e.kind = 1"
-		      " AND e.direction = 0 AND e.date < ?3 AND a.passed_for = ?4"
-		      " AND " BELIEVED("a.authserv_id") ")",
-		      err)) == NULL))
+	    ((first = vt_sql_prepare(s, vendor_first_passed, err)) == NULL ||
+	     (known = vt_sql_prepare(s, vendor_known_other, err)) == NULL ||
+	     (own_first = vt_sql_prepare(s, own_first_passed, err)) == NULL ||
+	     (own_known = vt_sql_prepare(s, own_known_other, err)) == NULL))
 		rc = err ? err->status : VT_ERR_DB;
-	if (first != NULL)
-		sqlite3_bind_text(first, 1, authserv, -1, SQLITE_STATIC);
-	if (known != NULL)
-		sqlite3_bind_text(known, 1, authserv, -1, SQLITE_STATIC);
+	if (rc == VT_OK && n > 0) {
+		sqlite3_stmt *asked[] = { first, known, own_first, own_known };
+
+		for (size_t k = 0; k < sizeof asked / sizeof asked[0]; k++)
+			sqlite3_bind_text(asked[k], 1, authserv, -1, SQLITE_STATIC);
+	}
 	for (size_t i = 0; rc == VT_OK && i < n; i++) {
-		const char *id = rows[i].col[0], *org = rows[i].col[1], *why = rows[i].col[2];
+		const char *id = rows[i].col[0], *why = rows[i].col[2];
 		const char *server = rows[i].col[3], *other = rows[i].col[4];
 		int64_t came = rows[i].num[0];
-		bool money = rows[i].num[1], usual = false;
-		char *text = NULL, *shown = NULL, day[16] = "";
+		bool money = rows[i].num[1], usual = false, own = rows[i].num[2] != 0;
+		char *text = NULL, *shown = NULL, day[16] = "", org[MAIL_DOMAIN_MAX];
+		sqlite3_stmt *other_known = own ? own_known : known;
 		time_t t;
 		struct tm tm;
 
+		/* the user's mail is the user's organisation's, whatever
+		 * organisation it was written to */
+		if (!own)
+			snprintf(org, sizeof org, "%s", rows[i].col[1]);
+		else if (!mail_org_domain(rows[i].col[5], org, sizeof org))
+			continue;
 		if (strcmp(org, last) != 0) {
 			snprintf(last, sizeof last, "%s", org);
-			passed = first_passed(first, org, &since);
+			passed = first_passed(own ? own_first : first, org, &since);
 		}
 		if (!passed || since >= came)
 			continue;
 		if (*other != '\0' && !money) {
-			sqlite3_bind_text(known, 2, org, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(known, 3, came);
-			sqlite3_bind_text(known, 4, other, -1, SQLITE_STATIC);
-			usual = sqlite3_step(known) == SQLITE_ROW && sqlite3_column_int(known, 0);
-			sqlite3_reset(known);
+			sqlite3_bind_text(other_known, 2, org, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(other_known, 3, came);
+			sqlite3_bind_text(other_known, 4, other, -1, SQLITE_STATIC);
+			usual = sqlite3_step(other_known) == SQLITE_ROW &&
+				sqlite3_column_int(other_known, 0);
+			sqlite3_reset(other_known);
 			if (usual)
 				continue;
 		}
@@ -730,6 +769,8 @@ judge_unauthenticated(struct vt_store *s, const char *authserv, struct vt_error 
 	}
 	if (first != NULL)
 		sqlite3_reset(first);
+	if (own_first != NULL)
+		sqlite3_reset(own_first);
 	rows_free(rows, n);
 	return rc;
 }

@@ -527,6 +527,25 @@ contains "and the impostor the forgery wrote to has no standing from it" "$check
 vt index --full-scan --quiet
 is "all the mail judged again, the forgeries stay flagged" "$(vt count suspicious:auth)" 2
 
+# ---- the user's own domain with no DMARC record --------------------------------
+# "the CEO" asking for a payment from a server passing DKIM and SPF for
+# its own domain: northwind.example publishes no DMARC record, so
+# nothing failed, though the colleagues' mail had always passed
+scenario own-nodmarc
+NW='Authentication-Results: mx.northwind.example; dkim=pass header.d=northwind.example; spf=pass smtp.mailfrom=northwind.example; dmarc=none header.from=northwind.example\n'
+mail "Jane Boss <jane.boss@northwind.example>" "Team lunch" "Mon, 03 Aug 2026 12:00:00 +0000" "$NW" "Friday?\n"
+mail "Jane Boss <jane.boss@northwind.example>" "Urgent: pay AcmeTel today" "$LATER" \
+	"Authentication-Results: mx.northwind.example; dkim=pass header.d=evil.example; spf=pass smtp.mailfrom=evil.example; dmarc=none header.from=northwind.example\n" \
+	"Rich,\n\nplease wire \$9,800.00 to AcmeTel today, IBAN $IBAN2.\n"
+# the staff newsletter, through a mail service signing as itself
+mail "HR <hr@northwind.example>" "Staff news" "$LATER" \
+	"Authentication-Results: mx.northwind.example; dkim=pass header.d=mcsv.net; spf=pass smtp.mailfrom=bounce.mcsv.net; dmarc=none header.from=northwind.example\nList-Unsubscribe: <https://northwind.example/unsub>\n" \
+	"News.\n"
+vt index --quiet
+contains "a forgery in the user's own domain that passes nothing of it is flagged" "$(vt check)" \
+	"DKIM passed for evil.example, not northwind.example at mx.northwind.example, where northwind.example's mail passed since 2026-08-03"
+is "(it alone: not the user's own mail, nor the newsletter)" "$(vt count suspicious:auth)" 1
+
 # ---- a stranger under a contact's name, judged again once trusted ----------------
 # a freemail "Dana Reyes" asking to be paid, indexed while AcmeTel was
 # in the generic bucket and never written to: promoting AcmeTel makes
