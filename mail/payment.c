@@ -113,6 +113,8 @@ static const struct keyword {
 	{ "sort code", K(SORT) | K(BANK) },
 	{ "sort-code", K(SORT) | K(BANK) },
 	{ "sortcode", K(SORT) | K(BANK) },
+	/* Australia's bank and branch, beside the account number */
+	{ "bsb", K(BANK) },
 	{ "acct", K(ALONE) },
 	{ "a/c", K(ALONE) },
 	{ "kontonummer", K(ALONE) },

@@ -396,6 +396,8 @@ account_numbers_need_bank_words_on_their_line(void **state)
 		"Beneficiary account no. 1234 5678\n",
 		"Acct #12-345-678\n",
 		"Kontonummer: 12345678\n",
+		"BSB 062-000 Account 12345678\n",
+		"BSB: 062000, account no. 12345678\n",
 		"Numéro de compte : 12345678\n",
 		"Número de cuenta: 12345678\n",
 		"Rekeningnummer 12345678\n",
