@@ -111,13 +111,21 @@ vt_bank_state_name(enum vt_bank_state state)
 	return "unverified";
 }
 
-/* The detail as the index records it: no spaces, capitals (an IBAN is
- * written in groups of four, in either case). */
+/* The detail as the index records it: an IBAN as the mail's are read
+ * (in groups, parted by slashes, in fullwidth digits: pasted from the
+ * mail), else no spaces, capitals. */
 static void
 detail_normalise(const char *in, char *out, size_t len)
 {
+	struct mail_payment_facts read;
 	size_t n = 0;
 
+	mail_payment_scan(in, strlen(in), &read);
+	for (size_t i = 0; i < read.n_details; i++)
+		if (read.details[i].kind == MAIL_PAY_IBAN) {
+			snprintf(out, len, "%s", read.details[i].value);
+			return;
+		}
 	for (; *in && n + 1 < len; in++)
 		if (!isspace((unsigned char)*in) && *in != '-')
 			out[n++] = (char)toupper((unsigned char)*in);

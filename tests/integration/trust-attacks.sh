@@ -221,6 +221,11 @@ contains "undo takes the word back" "$(vt undo)" "undone: accepted iban GB82WEST
 is "and all three are flagged again" "$(vt count suspicious:bank)" 3
 vt index --full-scan --quiet
 is "(the same after all the mail is judged again)" "$(vt count suspicious:bank)" 3
+# pasted as the mail wrote it: slashes, fullwidth digits
+is "an IBAN to accept is read as the mail's are" \
+	"$(vt vendor bank acmetel --accept "GB82/WEST/$(printf '\357\274\221\357\274\222')34/5698/7654/32")" \
+	"accepted iban GB82WEST12345698765432 as acmetel.example's"
+vt undo >/dev/null
 
 # ---- the scam's bills and the vendor's usual -------------------------------------
 # the vendor's own mailbox, compromised, billing $9,000 three times to a
