@@ -82,7 +82,8 @@ mail_message_foreach_deep(GMimeMessage *message, mail_part_fn fn, void *data)
 }
 
 struct find {
-	size_t skip; /* HTML parts to pass over before the one wanted */
+	size_t skip;   /* HTML parts to pass over before the one wanted */
+	bool attached; /* an attachment's, not a text's */
 	GMimeObject *html;
 };
 
@@ -93,7 +94,7 @@ find_html(GMimeObject *part, int depth, void *data)
 
 	(void)depth;
 	if (f->html != NULL || !GMIME_IS_TEXT_PART(part) ||
-	    g_mime_part_is_attachment(GMIME_PART(part)) ||
+	    g_mime_part_is_attachment(GMIME_PART(part)) != f->attached ||
 	    !g_mime_content_type_is_type(g_mime_object_get_content_type(part), "text", "html"))
 		return;
 	if (f->skip == 0)
@@ -1136,4 +1137,27 @@ mail_attachment_pdfs(GMimeMessage *message, GByteArray **out, size_t max, size_t
 
 	mail_message_foreach_deep(message, find_pdfs, &p);
 	return p.count;
+}
+
+char *
+mail_body_html_attachment_text(GMimeMessage *message, size_t nth, size_t max_bytes)
+{
+	struct find f = { .skip = nth, .attached = true };
+	GByteArray *bytes;
+	GString *html;
+	char *text, *out;
+
+	mail_message_foreach_deep(message, find_html, &f);
+	if (f.html == NULL)
+		return NULL;
+	/* (libxml2 makes a tree of what it reads: HTML_MAX of it) */
+	bytes = decoded_content(GMIME_PART(f.html), HTML_MAX);
+	html = text_to_utf8((const char *)bytes->data, bytes->len,
+			    g_mime_object_get_content_type_parameter(f.html, "charset"));
+	g_byte_array_free(bytes, TRUE);
+	text = html_to_text(html->str, false);
+	g_string_free(html, TRUE);
+	out = finish(text, strlen(text), max_bytes);
+	g_free(text);
+	return out;
 }

@@ -486,6 +486,27 @@ scan_html_alternative(GMimeMessage *file, struct mail_payment_facts *payment)
 	free(html);
 }
 
+/* HTML pages attached read for the bank details they show too: "see
+ * the remittance advice attached", its new IBAN in a page the user
+ * opens in a browser, was read nowhere. */
+#define HTML_ATTACHMENTS_MAX 3
+static void
+scan_html_attachments(GMimeMessage *file, struct mail_payment_facts *payment)
+{
+	char *text;
+
+	for (size_t i = 0; i < HTML_ATTACHMENTS_MAX &&
+			   (text = mail_body_html_attachment_text(file, i, BODY_READ_MAX)) != NULL;
+	     i++) {
+		struct mail_payment_facts found;
+
+		mail_payment_scan(text, strlen(text), &found);
+		mail_payment_merge(payment, &found);
+		payment->asks_payment = payment->asks_payment || found.asks_payment;
+		free(text);
+	}
+}
+
 /* The text read for bank details: the subject above the body (malloc'd),
  * or NULL for the body alone. "Our bank details have changed" or a new
  * IBAN in the subject, over a body naming neither, passed; a reply's
@@ -586,6 +607,7 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 	mail_payment_scan(pay ? pay : body, strlen(pay ? pay : body), &out->trust.payment);
 	free(pay);
 	scan_html_alternative(file, &out->trust.payment);
+	scan_html_attachments(file, &out->trust.payment);
 	read_document(file, body, opts->pdf, date_order_of(out->from.address), &out->document,
 		      &out->trust.payment);
 	mail_contract_scan(body, strlen(body), date_order_of(out->from.address), &out->contract);

@@ -226,6 +226,10 @@ void mail_message_foreach_deep(GMimeMessage *message, mail_part_fn fn, void *dat
  * attached messages too, decoded to UTF-8 (at most max_bytes), or NULL
  * when there is none. */
 char *mail_body_html_at(GMimeMessage *message, size_t nth, size_t max_bytes);
+/* The text (as the pager shows HTML) of the nth (from 0) text/html part
+ * that is an attachment, at most max_bytes, or NULL when there is none.
+ * malloc'd. */
+char *mail_body_html_attachment_text(GMimeMessage *message, size_t nth, size_t max_bytes);
 /* The file names of a message's attachments, in attached messages too
  * (at most max, borrowed from the message); how many. */
 size_t mail_attachment_names(GMimeMessage *message, const char **names, size_t max);

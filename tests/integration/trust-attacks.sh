@@ -136,6 +136,24 @@ vt index --quiet
 contains "a new IBAN in the HTML alternative alone is flagged" "$(vt check)" \
 	"GB82WEST12345698765432 is new"
 
+# ---- a new IBAN in an attached HTML page -----------------------------------------
+# "please see the remittance advice attached": an HTML file the user
+# opens in a browser, its new IBAN read nowhere
+scenario html-attached
+n=$((n + 1))
+{
+	printf 'From: AcmeTel Billing <billing@acmetel.example>\nTo: Rich Miller <rich@northwind.example>\n'
+	printf 'Subject: Remittance advice\nDate: %s\nMessage-ID: <m%d@test>\n%b' "$LATER" "$n" "$OWN"
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="m"\n\n'
+	printf -- '--m\nContent-Type: text/plain\n\nDear customer, please see the remittance advice attached.\n'
+	printf -- '--m\nContent-Type: text/html; name="remittance.html"\n'
+	printf 'Content-Disposition: attachment; filename="remittance.html"\n\n'
+	printf '<html><body><h1>Remittance advice</h1><p>Invoice AT-3: $2,500.00</p>'
+	printf '<p>IBAN: GB82 WEST 1234 5698 7654 32</p></body></html>\n--m--\n'
+} >"$D/mail/cur/$n:2,S"
+vt index --quiet
+contains "a new IBAN in an attached HTML page is flagged" "$(vt check)" "GB82WEST12345698765432 is new"
+
 # ---- a new IBAN broken across lines by format=flowed ----------------------------
 # a line ending in a space goes on in the next (RFC 3676): the user's
 # mail client shows the IBAN on one line, the reader read two halves
