@@ -206,6 +206,8 @@ static const char *const change_phrases[] = {
 	"payment|payments|transfer instructions have|has|had|were|was|are|is| been| "
 	"changed|updated|modified|revised|amended",
 	"updated|revised|amended|changed bank|banking|payment|remittance|wire|transfer instructions",
+	"updated|revised|amended|changed bank|banking|remittance|wire details|information|account|"
+	"accounts",
 	"our payment details|information have|has| been| changed|updated",
 	"changed|updated|update|change|changing|updating our|its|the receiving| "
 	"bank|banking|payment|remittance|wire details|information|instructions|account|accounts",

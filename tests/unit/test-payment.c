@@ -615,6 +615,7 @@ changes_an_attacker_words_around(void **state)
 		/* and what it writes most */
 		"Our payment instructions have been updated.",
 		"Please use the following updated wire instructions.",
+		"Updated bank details",
 		"Due to an audit, payments should be made to our secondary account.",
 		"Our banking partner has changed.",
 		"We now bank with Barclays.",
