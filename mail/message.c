@@ -511,14 +511,19 @@ scan_html_attachments(GMimeMessage *file, struct mail_payment_facts *payment)
  * or NULL for the body alone. "Our bank details have changed" or a new
  * IBAN in the subject, over a body naming neither, passed; a reply's
  * subject is the question it answers ("Re: have your bank details
- * changed?"), not the sender's word. */
+ * changed?"), not the sender's word, where the mail answers one ("RE:
+ * Updated bank details" answering nothing is a forger's way to look
+ * like an ongoing conversation). */
 static char *
 payment_text(GMimeMessage *file, const char *body)
 {
 	const char *subject = g_mime_message_get_subject(file);
+	GMimeObject *o = GMIME_OBJECT(file);
+	bool answers = g_mime_object_get_header(o, "In-Reply-To") != NULL ||
+		       g_mime_object_get_header(o, "References") != NULL;
 	char *text;
 
-	if (subject == NULL || *subject == '\0' || mail_subject_is_reply(subject) ||
+	if (subject == NULL || *subject == '\0' || (answers && mail_subject_is_reply(subject)) ||
 	    asprintf(&text, "%s\n\n%s", subject, body) < 0)
 		return NULL;
 	return text;

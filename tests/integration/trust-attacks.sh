@@ -270,13 +270,17 @@ mail "AcmeTel Billing <billing@acmetel.example>" "Our bank details have changed"
 mail "AcmeTel Billing <billing@acmetel.example>" "Invoice AT-4 - pay to IBAN $IBAN2" "$LATER" "$OWN" \
 	"Dear customer,\n\nthank you.\n"
 # a reply's subject is the user's question
-mail "Ann Lee <ann.lee@acmetel.example>" "Re: Have your bank details changed?" "$LATER" "$OWN" \
-	"No, Rich, they are as they were.\n"
+mail "Ann Lee <ann.lee@acmetel.example>" "Re: Have your bank details changed?" "$LATER" \
+	"${OWN}In-Reply-To: <m2@test>\n" "No, Rich, they are as they were.\n"
+# a subject made to look like a reply, answering nothing
+mail "AcmeTel Billing <billing@acmetel.example>" "RE: Updated bank details" "$LATER" "$OWN" \
+	"Dear customer,\n\nplease see the letter we sent.\n"
 vt index --quiet
 check=$(vt check)
 contains "a bank change in the subject is flagged" "$check" "Our bank details have changed"
 contains "and a new IBAN there" "$check" "GB82WEST12345698765432 is new"
-is "(not a reply to the user's question)" "$(vt count suspicious:bank)" 2
+contains "and in a reply's subject that answers no mail" "$check" "RE: Updated bank details"
+is "(not a reply to the user's question)" "$(vt count suspicious:bank)" 3
 
 # ---- a bill's total in the HTML form alone --------------------------------------
 # the plain text names no amount ("your invoice is ready"), the HTML
