@@ -593,6 +593,8 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 		if (mail_payment_may_give_details(pay ? pay : body, strlen(pay ? pay : body)))
 			mail_payment_scan(pay ? pay : body, strlen(pay ? pay : body),
 					  &out->trust.payment);
+		/* (the details in a page attached alone: "see attached") */
+		scan_html_attachments(file, &out->trust.payment);
 		free(pay);
 		free(body);
 		return;
@@ -602,8 +604,10 @@ facts_from_headers(const struct mail_headers *h, GMimeMessage *file,
 		    mail_payment_may_give_details(pay ? pay : body, strlen(pay ? pay : body)))
 			mail_payment_scan(pay ? pay : body, strlen(pay ? pay : body),
 					  &out->trust.payment);
-		if (not_authenticated(&out->trust))
+		if (not_authenticated(&out->trust)) {
 			scan_html_alternative(file, &out->trust.payment);
+			scan_html_attachments(file, &out->trust.payment);
+		}
 		free(pay);
 		free(body);
 		return;

@@ -154,6 +154,23 @@ n=$((n + 1))
 vt index --quiet
 contains "a new IBAN in an attached HTML page is flagged" "$(vt check)" "GB82WEST12345698765432 is new"
 
+# and from a freemail box under a contact's name, that wrote before
+mail "Ann Lee <ann.lee.acmetel@gmail.com>" "Quick question" "$LATER" "" \
+	"Hi Rich, who handles accounts payable these days?\n\nAnn\n"
+n=$((n + 1))
+{
+	printf 'From: Ann Lee <ann.lee.acmetel@gmail.com>\nTo: Rich Miller <rich@northwind.example>\n'
+	printf 'Subject: Remittance\nDate: Tue, 06 Oct 2026 09:00:00 +0000\nMessage-ID: <m%d@test>\n' "$n"
+	printf 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="m"\n\n'
+	printf -- '--m\nContent-Type: text/plain\n\nHi Rich, see attached.\n'
+	printf -- '--m\nContent-Type: text/html; name="remittance.html"\n'
+	printf 'Content-Disposition: attachment; filename="remittance.html"\n\n'
+	printf '<p>Please pay invoice AT-3 for $2,500.00 to IBAN GB33 BUKB 2020 1555 5555 55</p>\n--m--\n'
+} >"$D/mail/cur/$n:2,S"
+vt index --quiet
+is "a freemail box under a contact's name giving an IBAN in an attached page is flagged" \
+	"$(vt count 'from:ann.lee.acmetel@gmail.com and suspicious:name')" 2
+
 # ---- a new IBAN broken across lines by format=flowed ----------------------------
 # a line ending in a space goes on in the next (RFC 3676): the user's
 # mail client shows the IBAN on one line, the reader read two halves
