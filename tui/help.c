@@ -87,6 +87,14 @@ tui_build_help(struct tui *t)
 		km_describe(&t->km, ctx, (enum km_action)a, keys, sizeof keys);
 		if (keys[0] == '\0')
 			continue;
+		/* keys wider than their column ("<PageDown> <C-f> <Space>")
+		 * on a line of their own: beside, they pushed their action a
+		 * column apart from the others' */
+		if (strlen(keys) > 18) {
+			snprintf(line, sizeof line, "  %s", keys);
+			help_add(t, 4, line);
+			keys[0] = '\0';
+		}
 		snprintf(line, sizeof line, "  %-18s %-16s %s", keys,
 			 km_action_name((enum km_action)a), km_action_help((enum km_action)a));
 		help_add(t, 38, line);

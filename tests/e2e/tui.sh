@@ -175,6 +175,9 @@ keys '?'
 ok "help opens at 80 columns" wait_for "Keys of the main screen"
 contains "the marks' explanation wraps to its end" "$(screen)" "bill check flagged."
 ok "a long key's text goes on under itself" sh -c "printf '%s\n' \"\$1\" | grep -Eq '^ {38}[a-z(]'" - "$(screen)"
+# every action in one column, the widest keys' ("<PageDown> <C-f> <Space>") too
+is "the actions line up, keys too wide for their column above theirs" \
+	"$(screen | awk '/ (page-down|page-up|top|bottom|open) / { match($0, / (page-down|page-up|top|bottom|open) /); print RSTART }' | sort -u | wc -l | tr -d ' ')" 1
 keys ' '
 lacks "Space scrolls the help" "$(screen)" "Keys of the main screen"
 keys g j
