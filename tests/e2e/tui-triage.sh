@@ -164,7 +164,9 @@ click 80 4
 ok "a click on the selected thread opens it" wait_for "> thread"
 keys q
 keys '?'
-contains "help names the new actions" "$(screen)" "issue-link"
+help=$(screen)
+keys ' '
+contains "help names the new actions (its first two pages)" "$help$(screen)" "issue-link"
 keys q Q
 ok "quits" wait_for "EXITED 0"
 
