@@ -11,6 +11,13 @@ set -u
 : "${VTRIAGE:=$top_builddir/vtriage}"
 : "${FIXTURES:=$top_srcdir/tests/fixtures}"
 
+# Under ASan and UBSan (scripts/test's second run) a process takes
+# several times the memory and time: limits of either are the plain
+# build's to judge; the sanitizer run checks the same paths for memory
+# errors. UNDER_ASAN is 1 there, else 0.
+UNDER_ASAN=0
+ldd "$VTRIAGE" 2>/dev/null | grep -q libasan && UNDER_ASAN=1
+
 TAP_N=0
 TAP_FAILED=0
 
